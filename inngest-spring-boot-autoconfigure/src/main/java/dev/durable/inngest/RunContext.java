@@ -1,0 +1,41 @@
+package dev.durable.inngest;
+
+/**
+ * Facts about the run being executed, for a function that takes it as a parameter.
+ * <pre class="code">
+ * &#064;InngestFunction(id = "fetch-rates", event = "fx/rates.requested")
+ * Rates fetch(RunContext run, Step step) {
+ *     boolean lastTry = run.attempt() == run.maxAttempts() - 1;
+ *     return step.run("fetch", Rates.class, () -&gt; lastTry ? fallback.rates() : primary.rates());
+ * }
+ * </pre>
+ */
+public interface RunContext {
+
+	/**
+	 * The run's id.
+	 * @return the run id
+	 */
+	String runId();
+
+	/**
+	 * The function's id, as declared on {@link InngestFunction#id()}.
+	 * @return the function id
+	 */
+	String functionId();
+
+	/**
+	 * The 0-based attempt of what is executing now: inside a step, that step's attempt;
+	 * outside steps, the attempt of the function body. Each step and the body count their
+	 * attempts separately.
+	 * @return the current attempt, from 0
+	 */
+	int attempt();
+
+	/**
+	 * The most attempts a step or the body gets: the retries plus one.
+	 * @return the maximum number of attempts
+	 */
+	int maxAttempts();
+
+}

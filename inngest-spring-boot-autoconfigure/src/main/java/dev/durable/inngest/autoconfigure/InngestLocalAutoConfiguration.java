@@ -1,0 +1,180 @@
+package dev.durable.inngest.autoconfigure;
+
+import java.time.Clock;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.engine.CronScheduler;
+import dev.durable.inngest.engine.EventIngestor;
+import dev.durable.inngest.engine.ExecutionEnvironment;
+import dev.durable.inngest.engine.ExpressionCache;
+import dev.durable.inngest.engine.Ids;
+import dev.durable.inngest.engine.JsonCodec;
+import dev.durable.inngest.engine.RetryBackoff;
+import dev.durable.inngest.engine.RunExecutor;
+import dev.durable.inngest.engine.RunOutcomes;
+import dev.durable.inngest.engine.RunQueue;
+import dev.durable.inngest.engine.store.CronStore;
+import dev.durable.inngest.engine.store.EventStore;
+import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.StepStore;
+import dev.durable.inngest.engine.store.WaitStore;
+import dev.durable.inngest.function.FunctionDiscoverer;
+import dev.durable.inngest.local.InngestSchemaInitializer;
+import dev.durable.inngest.local.JdbcCronStore;
+import dev.durable.inngest.local.JdbcEventStore;
+import dev.durable.inngest.local.JdbcRunStore;
+import dev.durable.inngest.local.JdbcStepStore;
+import dev.durable.inngest.local.JdbcWaitStore;
+import dev.durable.inngest.local.LocalEngine;
+import dev.durable.inngest.local.LocalInngestClient;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The local engine: runs durable functions on the application's own database.
+ */
+@AutoConfiguration(after = { InngestAutoConfiguration.class, DataSourceAutoConfiguration.class,
+		DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
+		JacksonAutoConfiguration.class },
+		afterName = "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration")
+@ConditionalOnClass(JdbcTemplate.class)
+@ConditionalOnBean({ DataSource.class, FunctionDiscoverer.class })
+public final class InngestLocalAutoConfiguration {
+
+	private final InngestProperties.Local properties;
+
+	InngestLocalAutoConfiguration(InngestProperties properties) {
+		this.properties = properties.getLocal();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	InngestSchemaInitializer inngestSchemaInitializer(DataSource dataSource) {
+		return new InngestSchemaInitializer(dataSource, this.properties.getSchema().getInitialize(),
+				this.properties.getSchema().getPlatform());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@DependsOnDatabaseInitialization
+	EventStore inngestEventStore(DataSource dataSource, JsonCodec json) {
+		return new JdbcEventStore(new JdbcTemplate(dataSource), json);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@DependsOnDatabaseInitialization
+	RunStore inngestRunStore(DataSource dataSource, JsonCodec json) {
+		return new JdbcRunStore(new JdbcTemplate(dataSource), json);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@DependsOnDatabaseInitialization
+	StepStore inngestStepStore(DataSource dataSource) {
+		return new JdbcStepStore(new JdbcTemplate(dataSource));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@DependsOnDatabaseInitialization
+	WaitStore inngestWaitStore(DataSource dataSource) {
+		return new JdbcWaitStore(new JdbcTemplate(dataSource));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@DependsOnDatabaseInitialization
+	CronStore inngestCronStore(DataSource dataSource) {
+		return new JdbcCronStore(new JdbcTemplate(dataSource));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JsonCodec inngestJsonCodec(ObjectProvider<JsonMapper> mapper) {
+		return new JsonCodec(mapper.getIfUnique(() -> JsonMapper.builder().build()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RetryBackoff inngestRetryBackoff() {
+		InngestProperties.Backoff backoff = this.properties.getBackoff();
+		return (backoff.getInitial() != null) ? new RetryBackoff(backoff.getInitial(), backoff.getMultiplier(),
+				backoff.getMax(), backoff.getJitter()) : new RetryBackoff(backoff.getJitter());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RunQueue inngestRunQueue() {
+		return new RunQueue(Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ExecutionEnvironment inngestExecutionEnvironment(EventStore events, RunStore runs, StepStore steps,
+			WaitStore waits, ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource,
+			JsonCodec json, RetryBackoff backoff) {
+		PlatformTransactionManager manager = transactionManager
+			.getIfUnique(() -> new DataSourceTransactionManager(dataSource));
+		Clock clock = Clock.systemUTC();
+		return new ExecutionEnvironment(events, runs, steps, waits, new TransactionTemplate(manager), clock, json,
+				backoff, new Ids(clock), new ExpressionCache(), this.properties.getLease().getDuration());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EventIngestor inngestEventIngestor(ExecutionEnvironment env, FunctionDiscoverer functions, RunQueue queue) {
+		return new EventIngestor(env, functions::registry, queue);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RunExecutor inngestRunExecutor(ExecutionEnvironment env, FunctionDiscoverer functions, EventIngestor ingestor,
+			ObjectProvider<RunOutcomes> outcomes) {
+		String owner = UUID.randomUUID().toString();
+		return new RunExecutor(env, functions::registry, ingestor, outcomes.getIfAvailable(() -> RunOutcomes.NONE),
+				owner);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CronScheduler inngestCronScheduler(CronStore store, FunctionDiscoverer functions, EventIngestor ingestor,
+			ExecutionEnvironment env) {
+		return new CronScheduler(store, functions::registry, ingestor, env.clock(), env.transactions());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LocalEngine inngestLocalEngine(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons,
+			ExecutionEnvironment env) {
+		LocalEngine.Settings settings = new LocalEngine.Settings(this.properties.getWorkers(),
+				this.properties.getPollInterval(), this.properties.getLease().getDuration(),
+				this.properties.getShutdownTimeout());
+		return new LocalEngine(queue, executor, runs, crons, settings, env.clock());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	InngestClient inngestClient(EventIngestor ingestor) {
+		return new LocalInngestClient(ingestor);
+	}
+
+}

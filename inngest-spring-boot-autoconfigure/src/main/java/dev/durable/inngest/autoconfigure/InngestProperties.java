@@ -1,0 +1,220 @@
+package dev.durable.inngest.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
+
+/**
+ * Configuration of durable functions, under {@code inngest}.
+ */
+@ConfigurationProperties("inngest")
+public class InngestProperties {
+
+	/**
+	 * The application's id, which prefixes function ids in system events. Defaults to
+	 * spring.application.name.
+	 */
+	private String appId;
+
+	/**
+	 * The local engine, on the application's database.
+	 */
+	private final Local local = new Local();
+
+	public String getAppId() {
+		return this.appId;
+	}
+
+	public void setAppId(String appId) {
+		this.appId = appId;
+	}
+
+	public Local getLocal() {
+		return this.local;
+	}
+
+	/**
+	 * The local engine.
+	 */
+	public static class Local {
+
+		/**
+		 * How many runs execute at once in this instance.
+		 */
+		private int workers = 8;
+
+		/**
+		 * How often the database is polled for due runs that were not handed over in-process:
+		 * runs made due by another instance, long sleeps and retries, runs whose lease expired.
+		 */
+		private Duration pollInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How long stopping the application waits for executing runs before abandoning them to
+		 * be resumed, once their leases expire, by another instance or the next start.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		private final Lease lease = new Lease();
+
+		private final Schema schema = new Schema();
+
+		private final Backoff backoff = new Backoff();
+
+		public int getWorkers() {
+			return this.workers;
+		}
+
+		public void setWorkers(int workers) {
+			this.workers = workers;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public Lease getLease() {
+			return this.lease;
+		}
+
+		public Schema getSchema() {
+			return this.schema;
+		}
+
+		public Backoff getBackoff() {
+			return this.backoff;
+		}
+
+	}
+
+	/**
+	 * Leases on executing runs.
+	 */
+	public static class Lease {
+
+		/**
+		 * How long a run claimed by a worker stays its own without renewal. The owner renews it
+		 * every third of this; a run whose instance died is resumed elsewhere once it expires.
+		 */
+		private Duration duration = Duration.ofSeconds(30);
+
+		public Duration getDuration() {
+			return this.duration;
+		}
+
+		public void setDuration(Duration duration) {
+			this.duration = duration;
+		}
+
+	}
+
+	/**
+	 * The engine's tables.
+	 */
+	public static class Schema {
+
+		/**
+		 * When to create the engine's tables: on embedded databases only, always, or never (a
+		 * DBA applies schema-<platform>.sql by hand).
+		 */
+		private DatabaseInitializationMode initialize = DatabaseInitializationMode.EMBEDDED;
+
+		/**
+		 * The platform of the schema script, such as h2 or postgresql. Detected from the data
+		 * source when not set.
+		 */
+		private String platform;
+
+		public DatabaseInitializationMode getInitialize() {
+			return this.initialize;
+		}
+
+		public void setInitialize(DatabaseInitializationMode initialize) {
+			this.initialize = initialize;
+		}
+
+		public String getPlatform() {
+			return this.platform;
+		}
+
+		public void setPlatform(String platform) {
+			this.platform = platform;
+		}
+
+	}
+
+	/**
+	 * The delay between the attempts of a failed step or function body. With no initial delay
+	 * set, Inngest's schedule: 15s, 30s, 1m, 2m, 5m, 10m, 20m, 40m, 1h, then 2h.
+	 */
+	public static class Backoff {
+
+		/**
+		 * The delay after the first failed attempt. When set, delays grow exponentially from
+		 * it instead of following Inngest's schedule.
+		 */
+		private Duration initial;
+
+		/**
+		 * The factor between two delays, with an initial delay set.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * The longest delay, with an initial delay set.
+		 */
+		private Duration max = Duration.ofHours(2);
+
+		/**
+		 * The most random delay added to each delay, so that failures do not retry in step.
+		 */
+		private Duration jitter = Duration.ofSeconds(30);
+
+		public Duration getInitial() {
+			return this.initial;
+		}
+
+		public void setInitial(Duration initial) {
+			this.initial = initial;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMax() {
+			return this.max;
+		}
+
+		public void setMax(Duration max) {
+			this.max = max;
+		}
+
+		public Duration getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(Duration jitter) {
+			this.jitter = jitter;
+		}
+
+	}
+
+}

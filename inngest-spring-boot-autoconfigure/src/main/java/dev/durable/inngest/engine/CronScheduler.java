@@ -1,0 +1,102 @@
+package dev.durable.inngest.engine;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.engine.store.CronStore;
+import dev.durable.inngest.engine.store.CronStore.CronTick;
+import dev.durable.inngest.function.CronSchedule;
+import dev.durable.inngest.function.FunctionDefinition;
+import dev.durable.inngest.function.FunctionRegistry;
+
+import org.springframework.transaction.support.TransactionOperations;
+
+/**
+ * Fires cron triggers: each tick starts one run of its function with an
+ * {@code inngest/scheduled.timer} event. The next fire time of each trigger is stored, and a
+ * tick fires on the instance that moves it on, so several instances fire it once. Ticks missed
+ * while no instance ran fire once, not once per missed tick.
+ */
+public final class CronScheduler {
+
+	/** The name of the event a cron tick sends. */
+	public static final String SCHEDULED_EVENT = "inngest/scheduled.timer";
+
+	private final CronStore store;
+
+	private final Supplier<FunctionRegistry> registry;
+
+	private final EventIngestor ingestor;
+
+	private final Clock clock;
+
+	private final TransactionOperations transactions;
+
+	/**
+	 * Creates a scheduler.
+	 * @param store stores the next fire times
+	 * @param registry the functions
+	 * @param ingestor starts the runs
+	 * @param clock the clock
+	 * @param transactions fires each tick in one transaction with moving it on
+	 */
+	public CronScheduler(CronStore store, Supplier<FunctionRegistry> registry, EventIngestor ingestor, Clock clock,
+			TransactionOperations transactions) {
+		this.store = store;
+		this.registry = registry;
+		this.ingestor = ingestor;
+		this.clock = clock;
+		this.transactions = transactions;
+	}
+
+	/**
+	 * Stores the next fire time of every cron trigger not stored yet.
+	 */
+	public void register() {
+		Instant now = this.clock.instant();
+		for (FunctionDefinition function : this.registry.get().all()) {
+			for (CronSchedule cron : function.crons()) {
+				Instant next = cron.next(now);
+				if (next != null) {
+					this.store.insertIfAbsent(new CronTick(function.id(), cron.expression(), next));
+				}
+			}
+		}
+	}
+
+	/**
+	 * Fires the ticks that are due.
+	 * @return how many runs were started
+	 */
+	public int fireDue() {
+		Instant now = this.clock.instant();
+		int fired = 0;
+		for (CronTick tick : this.store.findDue(now)) {
+			FunctionDefinition function = this.registry.get().find(tick.functionId()).orElse(null);
+			CronSchedule cron = (function != null) ? function.crons()
+				.stream()
+				.filter((candidate) -> candidate.expression().equals(tick.expression()))
+				.findFirst()
+				.orElse(null) : null;
+			if (cron == null) {
+				continue;
+			}
+			Instant next = cron.next(now);
+			boolean fire = next != null && Boolean.TRUE.equals(this.transactions.execute((status) -> {
+				if (!this.store.advance(tick, next)) {
+					return false;
+				}
+				this.ingestor.startRun(Event.of(SCHEDULED_EVENT, Map.of("cron", tick.expression())), function);
+				return true;
+			}));
+			if (fire) {
+				fired++;
+			}
+		}
+		return fired;
+	}
+
+}

@@ -1,0 +1,208 @@
+package dev.durable.inngest.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InvalidEventException;
+import dev.durable.inngest.engine.store.NewRun;
+import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.StepRecord;
+import dev.durable.inngest.engine.store.StepStatus;
+import dev.durable.inngest.engine.store.WaitRecord;
+import dev.durable.inngest.function.Expression;
+import dev.durable.inngest.function.FunctionDefinition;
+import dev.durable.inngest.function.FunctionRegistry;
+
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.util.StringUtils;
+
+/**
+ * Takes events in: stores them, starts a run of every function they trigger and resumes the
+ * runs waiting for them, all in one transaction (the caller's, if one is active). The runs it
+ * makes due are handed to the {@link RunQueue} once that transaction commits.
+ */
+public final class EventIngestor {
+
+	/** The prefix of the names of system events, which the application cannot send. */
+	public static final String RESERVED_PREFIX = "inngest/";
+
+	private static final int MAX_NAME_LENGTH = 255;
+
+	private final ExecutionEnvironment env;
+
+	private final Supplier<FunctionRegistry> registry;
+
+	private final RunQueue queue;
+
+	/**
+	 * Creates an ingestor.
+	 * @param env the stores and services
+	 * @param registry the functions
+	 * @param queue where due runs are handed off
+	 */
+	public EventIngestor(ExecutionEnvironment env, Supplier<FunctionRegistry> registry, RunQueue queue) {
+		this.env = env;
+		this.registry = registry;
+		this.queue = queue;
+	}
+
+	/**
+	 * Takes in events sent by the application, all or none.
+	 * @param events the events
+	 * @return their ids, in order
+	 * @throws InvalidEventException when an event is invalid; nothing is stored then
+	 */
+	public List<String> send(List<Event> events) {
+		for (int i = 0; i < events.size(); i++) {
+			validate(i, events.get(i));
+		}
+		return ingest(events, null);
+	}
+
+	/**
+	 * Takes in a system event, such as {@code inngest/function.failed}.
+	 * @param event the event
+	 * @return its id
+	 */
+	public String sendSystem(Event event) {
+		return ingest(List.of(event), null).get(0);
+	}
+
+	/**
+	 * Takes in an event that starts one run of one function, such as a cron tick.
+	 * @param event the event
+	 * @param function the function to start
+	 * @return the event's id
+	 */
+	public String startRun(Event event, FunctionDefinition function) {
+		return ingest(List.of(event), function).get(0);
+	}
+
+	private void validate(int index, Event event) {
+		if (event == null) {
+			throw new InvalidEventException("Event " + index + " is null");
+		}
+		if (!StringUtils.hasText(event.name())) {
+			throw new InvalidEventException("Event " + index + " has no name; every event needs one, such as "
+					+ "\"shop/order.placed\"");
+		}
+		if (event.name().length() > MAX_NAME_LENGTH) {
+			throw new InvalidEventException("Event " + index + " has a name of " + event.name().length()
+					+ " characters; the longest allowed is " + MAX_NAME_LENGTH);
+		}
+		if (event.name().startsWith(RESERVED_PREFIX)) {
+			throw new InvalidEventException("Event " + index + " is named '" + event.name() + "', but names starting "
+					+ "with '" + RESERVED_PREFIX + "' are reserved for system events");
+		}
+	}
+
+	private List<String> ingest(List<Event> events, FunctionDefinition only) {
+		Instant now = this.env.clock().instant();
+		List<Event> stamped = new ArrayList<>(events.size());
+		for (Event event : events) {
+			Event withId = (event.id() != null) ? event : event.withId(this.env.ids().next());
+			stamped.add((withId.ts() != 0) ? withId : withId.withTs(now.toEpochMilli()));
+		}
+		return this.env.transactions().execute((status) -> {
+			Set<String> known = this.env.events()
+				.existing(stamped.stream().filter((event) -> event.id() != null).map(Event::id).toList());
+			List<Event> fresh = new ArrayList<>();
+			Set<String> seen = new LinkedHashSet<>(known);
+			for (Event event : stamped) {
+				if (seen.add(event.id())) {
+					fresh.add(event);
+				}
+			}
+			this.env.events().insert(fresh, now);
+			List<NewRun> runs = new ArrayList<>();
+			List<String> due = new ArrayList<>();
+			for (Event event : fresh) {
+				for (FunctionDefinition function : (only != null) ? List.of(only) : triggered(event)) {
+					runs.add(new NewRun(this.env.ids().next(), function.id(), event.id(), now));
+				}
+				due.addAll(resumeWaits(event, now));
+			}
+			this.env.runs().insert(runs);
+			runs.forEach((run) -> due.add(run.id()));
+			handOffAfterCommit(due);
+			return stamped.stream().map(Event::id).toList();
+		});
+	}
+
+	private List<FunctionDefinition> triggered(Event event) {
+		List<FunctionDefinition> candidates = this.registry.get().triggeredBy(event.name());
+		if (candidates.isEmpty()) {
+			return candidates;
+		}
+		Map<String, Object> view = Expression.toMap(event);
+		return candidates.stream()
+			.filter((function) -> function.condition() == null || function.condition().matches(view, null))
+			.toList();
+	}
+
+	private List<String> resumeWaits(Event event, Instant now) {
+		List<WaitRecord> candidates = new ArrayList<>();
+		for (String path : this.env.waits().matchPaths(event.name())) {
+			String value = this.env.json().valueAt(event, path);
+			if (value != null) {
+				candidates.addAll(this.env.waits().findByMatch(event.name(), path, value));
+			}
+		}
+		candidates.addAll(this.env.waits().findUnmatched(event.name()));
+		List<String> resumed = new ArrayList<>();
+		String eventJson = null;
+		for (WaitRecord wait : candidates) {
+			if (wait.condition() != null && !conditionHolds(wait, event)) {
+				continue;
+			}
+			if (!this.env.waits().delete(wait.runId(), wait.stepKey())) {
+				continue;
+			}
+			if (eventJson == null) {
+				eventJson = this.env.json().write(event);
+			}
+			StepRecord resolved = new StepRecord(wait.runId(), wait.stepKey(), null, null, StepStatus.COMPLETED, 1,
+					eventJson, null, null, null, now);
+			this.env.steps().update(resolved);
+			if (this.env.runs().wake(wait.runId(), now)) {
+				resumed.add(wait.runId());
+			}
+		}
+		return resumed;
+	}
+
+	private boolean conditionHolds(WaitRecord wait, Event event) {
+		RunRecord run = this.env.runs().find(wait.runId()).orElse(null);
+		if (run == null) {
+			return false;
+		}
+		return this.env.expressions()
+			.get(wait.condition())
+			.matches(Expression.toMap(run.event()), Expression.toMap(event));
+	}
+
+	private void handOffAfterCommit(List<String> runIds) {
+		if (runIds.isEmpty()) {
+			return;
+		}
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					EventIngestor.this.queue.offerNow(runIds);
+				}
+			});
+		}
+		else {
+			this.queue.offerNow(runIds);
+		}
+	}
+
+}

@@ -1,0 +1,98 @@
+package dev.durable.inngest.engine;
+
+import java.lang.reflect.Type;
+import java.util.Map;
+
+import dev.durable.inngest.Event;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes and reads the JSON the engine stores: step outputs, event data, matched values.
+ */
+public final class JsonCodec {
+
+	private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
+	};
+
+	private final JsonMapper mapper;
+
+	/**
+	 * Creates a codec.
+	 * @param mapper the application's mapper
+	 */
+	public JsonCodec(JsonMapper mapper) {
+		this.mapper = mapper;
+	}
+
+	/**
+	 * The mapper.
+	 * @return the mapper
+	 */
+	public JsonMapper mapper() {
+		return this.mapper;
+	}
+
+	/**
+	 * Writes a value as JSON.
+	 * @param value the value, may be {@code null}
+	 * @return the JSON, or {@code null} for {@code null}
+	 */
+	public String write(Object value) {
+		return (value != null) ? this.mapper.writeValueAsString(value) : null;
+	}
+
+	/**
+	 * Reads JSON as a type.
+	 * @param <T> the type
+	 * @param json the JSON, may be {@code null}
+	 * @param type the type
+	 * @return the value, or {@code null} for {@code null} JSON
+	 */
+	public <T> T read(String json, Type type) {
+		if (json == null) {
+			return null;
+		}
+		JavaType javaType = this.mapper.getTypeFactory().constructType(type);
+		return this.mapper.readValue(json, javaType);
+	}
+
+	/**
+	 * Reads a JSON object.
+	 * @param json the JSON, may be {@code null}
+	 * @return the object, empty for {@code null}
+	 */
+	public Map<String, Object> readObject(String json) {
+		return (json != null) ? this.mapper.readValue(json, OBJECT) : Map.of();
+	}
+
+	/**
+	 * Reads an event written by {@link #write(Object)}.
+	 * @param json the JSON, may be {@code null}
+	 * @return the event, or {@code null}
+	 */
+	public Event readEvent(String json) {
+		return read(json, Event.class);
+	}
+
+	/**
+	 * The value of a dotted field of an event, such as {@code data.order.id}, as JSON.
+	 * @param event the event
+	 * @param path the dotted field, under {@code data} or {@code user}
+	 * @return the value as JSON, or {@code null} when the field is absent or null
+	 */
+	public String valueAt(Event event, String path) {
+		String[] parts = path.split("\\.");
+		Object current = switch (parts[0]) {
+			case "data" -> event.data();
+			case "user" -> event.user();
+			default -> null;
+		};
+		for (int i = 1; i < parts.length && current != null; i++) {
+			current = (current instanceof Map<?, ?> map) ? map.get(parts[i]) : null;
+		}
+		return write(current);
+	}
+
+}

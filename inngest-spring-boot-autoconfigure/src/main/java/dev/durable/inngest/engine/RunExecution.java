@@ -1,0 +1,385 @@
+package dev.durable.inngest.engine;
+
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+import dev.durable.inngest.ErrorInfo;
+import dev.durable.inngest.Event;
+import dev.durable.inngest.NonRetriableException;
+import dev.durable.inngest.RunContext;
+import dev.durable.inngest.Step;
+import dev.durable.inngest.StepFailedException;
+import dev.durable.inngest.WaitForEvent;
+import dev.durable.inngest.engine.store.AttemptRecord;
+import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.StepKind;
+import dev.durable.inngest.engine.store.StepRecord;
+import dev.durable.inngest.engine.store.StepStatus;
+import dev.durable.inngest.engine.store.WaitRecord;
+import dev.durable.inngest.function.FunctionDefinition;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.util.StringUtils;
+
+/**
+ * One execution of a run's function body: the {@link Step} and {@link RunContext} it is given.
+ * Steps found among the stored ones are replayed; the first step that is not executes and is
+ * stored. A step that must wait (a sleep, an event, a retry) stores the run's suspension in the
+ * same transaction as its own state and unwinds the body with a {@link Suspension}.
+ */
+final class RunExecution implements Step, RunContext {
+
+	private static final Type LIST_OF_IDS = new ParameterizedTypeReference<List<String>>() {
+	}.getType();
+
+	private final ExecutionEnvironment env;
+
+	private final EventIngestor ingestor;
+
+	private final RunRecord run;
+
+	private final FunctionDefinition function;
+
+	private final String lease;
+
+	private final Map<String, StepRecord> memo;
+
+	private final Map<String, Integer> occurrences = new HashMap<>();
+
+	private int attempt;
+
+	private String currentStep;
+
+	private boolean suspended;
+
+	RunExecution(ExecutionEnvironment env, EventIngestor ingestor, RunRecord run, FunctionDefinition function,
+			String lease, Map<String, StepRecord> memo) {
+		this.env = env;
+		this.ingestor = ingestor;
+		this.run = run;
+		this.function = function;
+		this.lease = lease;
+		this.memo = memo;
+		this.attempt = run.attempt();
+	}
+
+	@Override
+	public String runId() {
+		return this.run.id();
+	}
+
+	@Override
+	public String functionId() {
+		return this.function.id();
+	}
+
+	@Override
+	public int attempt() {
+		return this.attempt;
+	}
+
+	@Override
+	public int maxAttempts() {
+		return this.function.maxAttempts();
+	}
+
+	boolean isSuspended() {
+		return this.suspended;
+	}
+
+	@Override
+	public void run(String id, StepBody body) {
+		execute(id, Void.class, () -> {
+			body.run();
+			return null;
+		});
+	}
+
+	@Override
+	public <T> T run(String id, Class<T> type, Callable<T> body) {
+		return execute(id, type, body);
+	}
+
+	@Override
+	public <T> T run(String id, ParameterizedTypeReference<T> type, Callable<T> body) {
+		return execute(id, type.getType(), body);
+	}
+
+	private <T> T execute(String id, Type type, Callable<T> body) {
+		String key = enter(id);
+		StepRecord stored = this.memo.get(key);
+		if (stored != null) {
+			switch (stored.status()) {
+				case COMPLETED:
+					return this.env.json().read(stored.output(), type);
+				case FAILED:
+					throw new StepFailedException(id, stored.error());
+				case RETRYING:
+					break;
+				default:
+					throw reused(id, stored);
+			}
+		}
+		int stepAttempt = (stored != null) ? stored.attempts() : 0;
+		Instant startedAt = (stored != null) ? stored.startedAt() : now();
+		Object value;
+		this.currentStep = id;
+		this.attempt = stepAttempt;
+		try {
+			value = body.call();
+		}
+		catch (Suspension ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw stepFailed(id, key, stored, stepAttempt, startedAt, ex);
+		}
+		finally {
+			this.currentStep = null;
+			this.attempt = this.run.attempt();
+		}
+		String output = this.env.json().write(value);
+		save(stored, new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.COMPLETED, stepAttempt + 1, output,
+				null, null, startedAt, now()));
+		return this.env.json().read(output, type);
+	}
+
+	/**
+	 * Stores a failed attempt: returns the exception for the body when the step has failed for
+	 * good, or suspends the run until its next attempt.
+	 */
+	private StepFailedException stepFailed(String id, String key, StepRecord stored, int stepAttempt, Instant startedAt,
+			Throwable ex) {
+		ErrorInfo error = Errors.of(ex);
+		Instant now = now();
+		AttemptRecord failedAttempt = new AttemptRecord(runId(), key, stepAttempt, error, now);
+		boolean exhausted = ex instanceof NonRetriableException || stepAttempt >= this.function.retries();
+		if (exhausted) {
+			StepRecord failed = new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.FAILED, stepAttempt + 1,
+					null, error, null, startedAt, now);
+			this.env.transactions().executeWithoutResult((status) -> {
+				this.env.steps().recordAttempt(failedAttempt);
+				save(stored, failed);
+			});
+			return new StepFailedException(id, error);
+		}
+		Instant retryAt = this.env.backoff().nextAttemptAt(stepAttempt, ex, now);
+		StepRecord retrying = new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.RETRYING, stepAttempt + 1,
+				null, error, retryAt, startedAt, null);
+		throw suspend(RunStatus.QUEUED, retryAt, () -> {
+			this.env.steps().recordAttempt(failedAttempt);
+			save(stored, retrying);
+		});
+	}
+
+	@Override
+	public void sleep(String id, Duration duration) {
+		if (duration == null || duration.isNegative()) {
+			throw new IllegalArgumentException("Step '" + id + "': the sleep duration must be zero or positive, "
+					+ "but was " + duration);
+		}
+		sleepUntil(id, () -> now().plus(checkedSleep(id, duration)));
+	}
+
+	@Override
+	public void sleepUntil(String id, Instant until) {
+		if (until == null) {
+			throw new IllegalArgumentException("Step '" + id + "': the instant to sleep until must not be null");
+		}
+		sleepUntil(id, () -> {
+			checkedSleep(id, Duration.between(now(), until));
+			return until;
+		});
+	}
+
+	private void sleepUntil(String id, Supplier<Instant> wakeAt) {
+		String key = enter(id);
+		StepRecord stored = this.memo.get(key);
+		if (stored != null && stored.status() == StepStatus.COMPLETED) {
+			return;
+		}
+		if (stored != null && stored.status() != StepStatus.SLEEPING) {
+			throw reused(id, stored);
+		}
+		Instant now = now();
+		Instant wake = (stored != null) ? stored.wakeAt() : wakeAt.get();
+		if (!now.isBefore(wake)) {
+			StepRecord done = new StepRecord(runId(), key, id, StepKind.SLEEP, StepStatus.COMPLETED, 1, null, null,
+					wake, (stored != null) ? stored.startedAt() : now, now);
+			save(stored, done);
+			return;
+		}
+		if (stored != null) {
+			throw suspend(RunStatus.SLEEPING, wake, () -> {
+			});
+		}
+		StepRecord sleeping = new StepRecord(runId(), key, id, StepKind.SLEEP, StepStatus.SLEEPING, 1, null, null,
+				wake, now, null);
+		throw suspend(RunStatus.SLEEPING, wake, () -> save(null, sleeping));
+	}
+
+	private Duration checkedSleep(String id, Duration duration) {
+		if (duration.compareTo(MAX_SLEEP) > 0) {
+			throw new IllegalArgumentException("Step '" + id + "': a sleep of " + duration + " is longer than the "
+					+ "longest allowed, " + MAX_SLEEP.toDays() + " days");
+		}
+		return duration;
+	}
+
+	@Override
+	public Optional<Event> waitForEvent(String id, WaitForEvent wait) {
+		String key = enter(id);
+		StepRecord stored = this.memo.get(key);
+		if (stored != null && stored.status() == StepStatus.COMPLETED) {
+			return Optional.ofNullable(this.env.json().readEvent(stored.output()));
+		}
+		if (stored != null && stored.status() != StepStatus.WAITING) {
+			throw reused(id, stored);
+		}
+		Instant now = now();
+		if (stored != null) {
+			if (now.isBefore(stored.wakeAt())) {
+				throw suspend(RunStatus.WAITING, stored.wakeAt(), () -> {
+				});
+			}
+			return timedOut(stored, now);
+		}
+		checkWait(id, wait);
+		Instant expiresAt = now.plus(wait.timeout());
+		String matchValue = (wait.match() != null) ? this.env.json().valueAt(this.run.event(), wait.match()) : null;
+		StepRecord waiting = new StepRecord(runId(), key, id, StepKind.WAIT, StepStatus.WAITING, 1, null, null,
+				expiresAt, now, null);
+		WaitRecord record = new WaitRecord(runId(), key, wait.eventName(), wait.match(), matchValue,
+				wait.condition(), expiresAt);
+		throw suspend(RunStatus.WAITING, expiresAt, () -> {
+			save(null, waiting);
+			this.env.waits().insert(record);
+		});
+	}
+
+	private Optional<Event> timedOut(StepRecord waiting, Instant now) {
+		StepRecord resolved = this.env.transactions().execute((status) -> {
+			if (this.env.waits().delete(runId(), waiting.key())) {
+				StepRecord done = waiting.completed(null, 1, now);
+				save(waiting, done);
+				return done;
+			}
+			// The awaited event arrived while the wait timed out: it won.
+			return this.env.steps()
+				.findByRun(runId())
+				.stream()
+				.filter((step) -> step.key().equals(waiting.key()))
+				.findFirst()
+				.orElseThrow(() -> Suspension.leaseLost(runId()));
+		});
+		this.memo.put(resolved.key(), resolved);
+		return Optional.ofNullable(this.env.json().readEvent(resolved.output()));
+	}
+
+	private void checkWait(String id, WaitForEvent wait) {
+		String problem = null;
+		if (wait == null || !StringUtils.hasText(wait.eventName())) {
+			problem = "name the event to wait for";
+		}
+		else if (wait.timeout() == null || wait.timeout().isNegative() || wait.timeout().isZero()) {
+			problem = "a positive timeout is required, such as .timeout(Duration.ofHours(1))";
+		}
+		else if (wait.timeout().compareTo(MAX_SLEEP) > 0) {
+			problem = "the timeout " + wait.timeout() + " is longer than " + MAX_SLEEP.toDays() + " days";
+		}
+		else if (wait.match() != null && !wait.match().matches("(data|user)(\\.[A-Za-z_$][A-Za-z0-9_$-]*)+")) {
+			problem = "match \"" + wait.match() + "\" is not a dotted field under data or user, such as \"data.id\"";
+		}
+		else if (wait.condition() != null) {
+			try {
+				this.env.expressions().get(wait.condition());
+			}
+			catch (IllegalArgumentException ex) {
+				problem = ex.getMessage();
+			}
+		}
+		if (problem != null) {
+			throw new IllegalArgumentException("Step '" + id + "': invalid waitForEvent: " + problem);
+		}
+	}
+
+	@Override
+	public List<String> sendEvent(String id, Event... events) {
+		String key = enter(id);
+		StepRecord stored = this.memo.get(key);
+		if (stored != null && stored.status() == StepStatus.COMPLETED) {
+			return this.env.json().read(stored.output(), LIST_OF_IDS);
+		}
+		if (stored != null) {
+			throw reused(id, stored);
+		}
+		Instant startedAt = now();
+		return this.env.transactions().execute((status) -> {
+			List<String> ids = this.ingestor.send(Arrays.asList(events));
+			save(null, new StepRecord(runId(), key, id, StepKind.SEND, StepStatus.COMPLETED, 1,
+					this.env.json().write(ids), null, null, startedAt, now()));
+			return ids;
+		});
+	}
+
+	private String enter(String id) {
+		if (this.suspended) {
+			throw Suspension.suspended(runId(), null);
+		}
+		if (!StringUtils.hasText(id)) {
+			throw new IllegalArgumentException("A step id must not be empty");
+		}
+		if (this.currentStep != null) {
+			throw new IllegalStateException("Step '" + id + "' is called inside step '" + this.currentStep
+					+ "'; steps cannot be nested");
+		}
+		int occurrence = this.occurrences.merge(id, 1, Integer::sum) - 1;
+		return (occurrence == 0) ? id : id + ":" + occurrence;
+	}
+
+	private void save(StepRecord stored, StepRecord step) {
+		try {
+			if (stored == null) {
+				this.env.steps().insert(step);
+			}
+			else if (!this.env.steps().update(step)) {
+				throw Suspension.leaseLost(runId());
+			}
+		}
+		catch (DuplicateKeyException ex) {
+			throw Suspension.leaseLost(runId());
+		}
+		this.memo.put(step.key(), step);
+	}
+
+	private Suspension suspend(RunStatus status, Instant dueAt, Runnable stepWrites) {
+		this.env.transactions().executeWithoutResult((tx) -> {
+			stepWrites.run();
+			if (!this.env.runs().suspend(runId(), this.lease, status, dueAt, this.run.attempt())) {
+				throw Suspension.leaseLost(runId());
+			}
+		});
+		this.suspended = true;
+		return Suspension.suspended(runId(), dueAt);
+	}
+
+	private IllegalStateException reused(String id, StepRecord stored) {
+		return new IllegalStateException("Step '" + id + "' of run " + runId() + " was stored as a "
+				+ stored.kind() + " step (" + stored.status() + "); step ids must name the same kind of step on "
+				+ "every replay");
+	}
+
+	private Instant now() {
+		return this.env.clock().instant();
+	}
+
+}

@@ -1,0 +1,158 @@
+package dev.durable.inngest.engine;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import dev.durable.inngest.ErrorInfo;
+import dev.durable.inngest.NonRetriableException;
+import dev.durable.inngest.StepFailedException;
+import dev.durable.inngest.engine.store.AttemptRecord;
+import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.StepRecord;
+import dev.durable.inngest.function.FunctionDefinition;
+import dev.durable.inngest.function.FunctionRegistry;
+import dev.durable.inngest.function.Invocation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Executes a due run: claims its lease, replays the function body over the stored steps and
+ * stores where the run ends up: completed, failed, or suspended until it is due again.
+ */
+public final class RunExecutor {
+
+	private static final Log logger = LogFactory.getLog(RunExecutor.class);
+
+	private final ExecutionEnvironment env;
+
+	private final Supplier<FunctionRegistry> registry;
+
+	private final EventIngestor ingestor;
+
+	private final RunOutcomes outcomes;
+
+	private final String owner;
+
+	private final AtomicLong claims = new AtomicLong();
+
+	private final Map<String, String> leases = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates an executor.
+	 * @param env the stores and services
+	 * @param registry the functions
+	 * @param ingestor takes in the events that steps send
+	 * @param outcomes told of runs that ended
+	 * @param owner names this instance in the leases it takes
+	 */
+	public RunExecutor(ExecutionEnvironment env, Supplier<FunctionRegistry> registry, EventIngestor ingestor,
+			RunOutcomes outcomes, String owner) {
+		this.env = env;
+		this.registry = registry;
+		this.ingestor = ingestor;
+		this.outcomes = outcomes;
+		this.owner = owner;
+	}
+
+	/**
+	 * The leases this instance holds now, by run id, for renewal.
+	 * @return the held leases
+	 */
+	public Map<String, String> heldLeases() {
+		return Map.copyOf(this.leases);
+	}
+
+	/**
+	 * Claims and executes a run, if it is due and no other worker holds it.
+	 * @param runId the run id
+	 * @return when the run is due again if it was suspended, or empty
+	 */
+	public Optional<Instant> execute(String runId) {
+		String lease = this.owner + "#" + this.claims.incrementAndGet();
+		Instant now = this.env.clock().instant();
+		Optional<RunRecord> claimed = this.env.runs().claim(runId, lease, now, now.plus(this.env.leaseDuration()));
+		if (claimed.isEmpty()) {
+			return Optional.empty();
+		}
+		this.leases.put(runId, lease);
+		try {
+			return execute(claimed.get(), lease);
+		}
+		finally {
+			this.leases.remove(runId);
+		}
+	}
+
+	private Optional<Instant> execute(RunRecord run, String lease) {
+		FunctionDefinition function = this.registry.get().find(run.functionId()).orElse(null);
+		if (function == null) {
+			Instant later = this.env.clock().instant().plusSeconds(60);
+			logger.warn("Run " + run.id() + " is of function '" + run.functionId() + "', which this application "
+					+ "does not declare; it stays queued for an instance that does");
+			this.env.runs().suspend(run.id(), lease, RunStatus.QUEUED, later, run.attempt());
+			return Optional.empty();
+		}
+		Map<String, StepRecord> memo = new HashMap<>();
+		for (StepRecord step : this.env.steps().findByRun(run.id())) {
+			memo.put(step.key(), step);
+		}
+		RunExecution execution = new RunExecution(this.env, this.ingestor, run, function, lease, memo);
+		Object output;
+		try {
+			output = function.invoker()
+				.invoke(new Invocation(run.event(), execution, execution, null, this.env.json().mapper()));
+		}
+		catch (Suspension ex) {
+			return Optional.ofNullable(ex.dueAt());
+		}
+		catch (Throwable ex) {
+			return bodyFailed(run, lease, function, ex);
+		}
+		if (execution.isSuspended()) {
+			logger.warn("Run " + run.id() + " of function '" + function.id() + "' returned after it was suspended: "
+					+ "does it catch Throwable around its steps?");
+			return Optional.empty();
+		}
+		String json = this.env.json().write(output);
+		if (!this.env.runs().complete(run.id(), lease, json, this.env.clock().instant())) {
+			logger.info("Run " + run.id() + " finished after its lease was lost; its result was not stored");
+		}
+		return Optional.empty();
+	}
+
+	private Optional<Instant> bodyFailed(RunRecord run, String lease, FunctionDefinition function, Throwable ex) {
+		ErrorInfo error = Errors.of(ex);
+		Instant now = this.env.clock().instant();
+		boolean fatal = ex instanceof NonRetriableException || ex instanceof StepFailedException
+				|| run.attempt() >= function.retries();
+		Instant retryAt = fatal ? null : this.env.backoff().nextAttemptAt(run.attempt(), ex, now);
+		boolean stored = Boolean.TRUE.equals(this.env.transactions().execute((status) -> {
+			this.env.steps().recordAttempt(new AttemptRecord(run.id(), null, run.attempt(), error, now));
+			boolean held = fatal ? this.env.runs().fail(run.id(), lease, error, now)
+					: this.env.runs().suspend(run.id(), lease, RunStatus.QUEUED, retryAt, run.attempt() + 1);
+			if (!held) {
+				status.setRollbackOnly();
+				return false;
+			}
+			if (fatal) {
+				this.outcomes.failed(run, function, error);
+			}
+			return true;
+		}));
+		if (!stored) {
+			logger.info("Run " + run.id() + " failed after its lease was lost; the failure was not stored");
+			return Optional.empty();
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Run " + run.id() + " of function '" + function.id() + "' attempt " + run.attempt()
+					+ " failed: " + error.name() + ": " + error.message());
+		}
+		return Optional.ofNullable(retryAt);
+	}
+
+}

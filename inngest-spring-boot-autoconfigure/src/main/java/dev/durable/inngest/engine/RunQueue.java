@@ -1,0 +1,127 @@
+package dev.durable.inngest.engine;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The in-process hand-off of runs that are due now or soon, so that a new run, a resumed wait or
+ * a short sleep starts at once instead of at the next poll. The store stays the truth: a run
+ * taken from here is claimed in the store before it executes, so a stale or duplicate entry
+ * costs one failed claim.
+ */
+public final class RunQueue {
+
+	private final DelayQueue<Entry> queue = new DelayQueue<>();
+
+	private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+	private final Clock clock;
+
+	/**
+	 * Creates a queue.
+	 * @param clock the clock that decides when an entry is due
+	 */
+	public RunQueue(Clock clock) {
+		this.clock = clock;
+	}
+
+	/**
+	 * Offers runs that are due now.
+	 * @param runIds the run ids
+	 */
+	public void offerNow(Collection<String> runIds) {
+		long now = this.clock.millis();
+		for (String runId : runIds) {
+			this.inFlight.add(runId);
+			this.queue.add(new Entry(runId, now));
+		}
+	}
+
+	/**
+	 * Offers a run that becomes due later.
+	 * @param runId the run id
+	 * @param dueAt when it is due
+	 */
+	public void offerAt(String runId, Instant dueAt) {
+		this.queue.add(new Entry(runId, dueAt.toEpochMilli()));
+	}
+
+	/**
+	 * Offers runs found due by polling the store, skipping those queued or executing here.
+	 * @param runIds the run ids
+	 * @return how many were new
+	 */
+	public int offerPolled(Collection<String> runIds) {
+		int added = 0;
+		long now = this.clock.millis();
+		for (String runId : runIds) {
+			if (this.inFlight.add(runId)) {
+				this.queue.add(new Entry(runId, now));
+				added++;
+			}
+		}
+		return added;
+	}
+
+	/**
+	 * Takes the next due run, waiting for one.
+	 * @param timeout the longest wait
+	 * @param unit the unit of the timeout
+	 * @return the run id, or {@code null} when none became due in time
+	 * @throws InterruptedException when interrupted while waiting
+	 */
+	public String poll(long timeout, TimeUnit unit) throws InterruptedException {
+		Entry entry = this.queue.poll(timeout, unit);
+		if (entry == null) {
+			return null;
+		}
+		this.inFlight.add(entry.runId);
+		return entry.runId;
+	}
+
+	/**
+	 * Marks a run as no longer queued or executing here.
+	 * @param runId the run id
+	 */
+	public void done(String runId) {
+		this.inFlight.remove(runId);
+	}
+
+	/**
+	 * How many runs are queued here, due or not.
+	 * @return the size
+	 */
+	public int size() {
+		return this.queue.size();
+	}
+
+	private final class Entry implements Delayed {
+
+		private final String runId;
+
+		private final long dueAtMillis;
+
+		Entry(String runId, long dueAtMillis) {
+			this.runId = runId;
+			this.dueAtMillis = dueAtMillis;
+		}
+
+		@Override
+		public long getDelay(TimeUnit unit) {
+			return unit.convert(this.dueAtMillis - RunQueue.this.clock.millis(), TimeUnit.MILLISECONDS);
+		}
+
+		@Override
+		public int compareTo(Delayed other) {
+			return Long.compare(this.dueAtMillis, ((Entry) other).dueAtMillis);
+		}
+
+	}
+
+}

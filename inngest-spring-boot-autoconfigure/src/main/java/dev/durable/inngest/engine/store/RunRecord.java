@@ -1,0 +1,27 @@
+package dev.durable.inngest.engine.store;
+
+import java.time.Instant;
+
+import dev.durable.inngest.ErrorInfo;
+import dev.durable.inngest.Event;
+import dev.durable.inngest.engine.RunStatus;
+
+/**
+ * A run as stored.
+ *
+ * @param id the run id
+ * @param functionId the function id
+ * @param event the trigger event
+ * @param status the state
+ * @param attempt the 0-based attempt of the function body
+ * @param createdAt when the run was created
+ * @param startedAt when its first attempt started, or {@code null}
+ * @param endedAt when it ended, or {@code null}
+ * @param dueAt when a worker should next look at it, or {@code null} once it has ended
+ * @param output the output as JSON, or {@code null}
+ * @param error the error it failed with, or {@code null}
+ */
+public record RunRecord(String id, String functionId, Event event, RunStatus status, int attempt, Instant createdAt,
+		Instant startedAt, Instant endedAt, Instant dueAt, String output, ErrorInfo error) {
+
+}

@@ -1,0 +1,20 @@
+package dev.durable.inngest.engine.store;
+
+/**
+ * What a step does.
+ */
+public enum StepKind {
+
+	/** {@code step.run}. */
+	RUN,
+
+	/** {@code step.sleep} or {@code step.sleepUntil}. */
+	SLEEP,
+
+	/** {@code step.waitForEvent}. */
+	WAIT,
+
+	/** {@code step.sendEvent}. */
+	SEND
+
+}

@@ -1,0 +1,20 @@
+package dev.durable.inngest.engine.store;
+
+import java.time.Instant;
+
+/**
+ * A run waiting for an event. The trigger's value of the matched field is stored so that an
+ * incoming event finds the runs it resumes with one indexed lookup.
+ *
+ * @param runId the waiting run
+ * @param stepKey the key of the waiting step
+ * @param eventName the awaited event's name
+ * @param matchPath the dotted field that must be equal, or {@code null}
+ * @param matchValue the trigger's value of that field as JSON, or {@code null}
+ * @param condition a CEL condition over {@code event} and {@code async}, or {@code null}
+ * @param expiresAt when the wait times out
+ */
+public record WaitRecord(String runId, String stepKey, String eventName, String matchPath, String matchValue,
+		String condition, Instant expiresAt) {
+
+}

@@ -1,0 +1,187 @@
+package dev.durable.inngest.function;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Locale;
+
+import org.springframework.scheduling.support.CronExpression;
+
+/**
+ * A cron schedule in Inngest's syntax, parsed once.
+ * <p>
+ * An expression has the five standard fields {@code minute hour day-of-month month
+ * day-of-week}, such as {@code 0 12 * * 5}, or is one of the macros {@code @yearly},
+ * {@code @annually}, {@code @monthly}, {@code @weekly}, {@code @daily}, {@code @midnight} and
+ * {@code @hourly}. Either can be prefixed by a time zone, as in
+ * {@code TZ=Europe/Paris 0 12 * * 5}; without one the schedule runs in UTC. There is no
+ * seconds field.
+ * <p>
+ * Fields are read by Spring's {@link CronExpression}, with its syntax: ranges, lists, steps,
+ * month and day names ({@code JAN}, {@code FRI}), {@code L}, {@code W} and {@code #}, and
+ * {@code 0} or {@code 7} for Sunday. Like Spring, and unlike Vixie cron, a schedule that
+ * restricts both the day of the month and the day of the week fires only on days that match
+ * both.
+ * <p>
+ * Instances are immutable and thread-safe.
+ */
+public final class CronSchedule {
+
+	private static final String TIME_ZONE_PREFIX = "TZ=";
+
+	private static final List<String> MACROS = List.of("@yearly", "@annually", "@monthly", "@weekly", "@daily",
+			"@midnight", "@hourly");
+
+	private static final String FIELDS = "minute hour day-of-month month day-of-week";
+
+	private final String expression;
+
+	private final ZoneId zone;
+
+	private final CronExpression cron;
+
+	private CronSchedule(String expression, ZoneId zone, CronExpression cron) {
+		this.expression = expression;
+		this.zone = zone;
+		this.cron = cron;
+	}
+
+	/**
+	 * Parses an Inngest cron expression.
+	 * <pre class="code">
+	 * CronSchedule.parse("*&#47;15 * * * *");
+	 * CronSchedule.parse("TZ=Europe/Paris 0 12 * * 5");
+	 * CronSchedule.parse("@daily");
+	 * </pre>
+	 * @param expression five cron fields or a macro, optionally prefixed by
+	 * {@code TZ=<zone-id> }
+	 * @return the schedule
+	 * @throws IllegalArgumentException if the expression is {@code null} or blank, names an
+	 * unknown time zone or macro, does not have exactly five fields, or has an invalid field;
+	 * the message names the expression and the reason
+	 */
+	public static CronSchedule parse(String expression) {
+		if (expression == null) {
+			throw new IllegalArgumentException("Invalid cron expression: no expression given; expected five fields ("
+					+ FIELDS + ") or a macro such as @daily");
+		}
+		String schedule = expression.trim();
+		ZoneId zone = ZoneOffset.UTC;
+		if (schedule.startsWith(TIME_ZONE_PREFIX)) {
+			int end = indexOfWhitespace(schedule);
+			String zoneId = schedule.substring(TIME_ZONE_PREFIX.length(), (end != -1) ? end : schedule.length());
+			zone = zone(expression, zoneId);
+			schedule = (end != -1) ? schedule.substring(end).trim() : "";
+		}
+		return new CronSchedule(expression, zone, cron(expression, schedule));
+	}
+
+	/**
+	 * The original text of this schedule, as given to {@link #parse(String)}.
+	 * @return the expression
+	 */
+	public String expression() {
+		return this.expression;
+	}
+
+	/**
+	 * The next time this schedule fires strictly after an instant, computed in the
+	 * schedule's time zone.
+	 * @param after the instant to start from
+	 * @return the next fire time, later than {@code after}, or {@code null} if the schedule
+	 * never fires again (such as {@code 0 0 30 2 *})
+	 * @throws IllegalArgumentException if {@code after} is {@code null}
+	 */
+	public Instant next(Instant after) {
+		if (after == null) {
+			throw new IllegalArgumentException("The instant to compute the next fire time after must not be null");
+		}
+		ZonedDateTime next = this.cron.next(after.atZone(this.zone));
+		return (next != null) ? next.toInstant() : null;
+	}
+
+	/**
+	 * Two schedules are equal when their {@link #expression() expressions} are.
+	 */
+	@Override
+	public boolean equals(Object other) {
+		return this == other
+				|| (other instanceof CronSchedule schedule && this.expression.equals(schedule.expression));
+	}
+
+	@Override
+	public int hashCode() {
+		return this.expression.hashCode();
+	}
+
+	/**
+	 * The original text of this schedule.
+	 * @return the expression
+	 */
+	@Override
+	public String toString() {
+		return this.expression;
+	}
+
+	private static ZoneId zone(String expression, String zoneId) {
+		if (zoneId.isEmpty()) {
+			throw invalid(expression, "the time zone after TZ= is missing, such as TZ=Europe/Paris");
+		}
+		try {
+			return ZoneId.of(zoneId);
+		}
+		catch (DateTimeException ex) {
+			throw new IllegalArgumentException(
+					"Invalid cron expression '" + expression + "': unknown time zone '" + zoneId
+							+ "', expected a zone id such as Europe/Paris, America/New_York or UTC",
+					ex);
+		}
+	}
+
+	private static CronExpression cron(String expression, String schedule) {
+		if (schedule.isEmpty()) {
+			throw invalid(expression, "expected five fields (" + FIELDS + ") or a macro such as @daily");
+		}
+		String[] fields = schedule.split("\\s+");
+		String springExpression;
+		if (schedule.startsWith("@")) {
+			if (fields.length != 1 || !MACROS.contains(fields[0].toLowerCase(Locale.ROOT))) {
+				throw invalid(expression,
+						"unknown macro '" + schedule + "', expected one of " + String.join(", ", MACROS));
+			}
+			springExpression = fields[0];
+		}
+		else if (fields.length != 5) {
+			throw invalid(expression, "expected five fields (" + FIELDS + ") but found " + fields.length
+					+ ((fields.length == 6) ? "; a seconds field is not supported" : ""));
+		}
+		else {
+			springExpression = "0 " + String.join(" ", fields);
+		}
+		try {
+			return CronExpression.parse(springExpression);
+		}
+		catch (IllegalArgumentException ex) {
+			String reason = (ex.getCause() != null && ex.getCause().getMessage() != null) ? ex.getCause().getMessage()
+					: ex.getMessage();
+			throw new IllegalArgumentException("Invalid cron expression '" + expression + "': " + reason, ex);
+		}
+	}
+
+	private static int indexOfWhitespace(String text) {
+		for (int i = 0; i < text.length(); i++) {
+			if (Character.isWhitespace(text.charAt(i))) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private static IllegalArgumentException invalid(String expression, String reason) {
+		return new IllegalArgumentException("Invalid cron expression '" + expression + "': " + reason);
+	}
+
+}

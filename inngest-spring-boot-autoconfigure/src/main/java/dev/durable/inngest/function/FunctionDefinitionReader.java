@@ -1,0 +1,274 @@
+package dev.durable.inngest.function;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import dev.durable.inngest.CancelOn;
+import dev.durable.inngest.Event;
+import dev.durable.inngest.EventData;
+import dev.durable.inngest.FailureContext;
+import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.NonRetriableException;
+import dev.durable.inngest.Retries;
+import dev.durable.inngest.RunContext;
+import dev.durable.inngest.Step;
+import tools.jackson.core.JacksonException;
+
+import org.springframework.core.MethodParameter;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * Reads an annotated method into a {@link FunctionDefinition} or a failure handler's
+ * {@link FunctionInvoker}, collecting every problem it finds before failing.
+ */
+final class FunctionDefinitionReader {
+
+	static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+
+	static final Pattern FIELD = Pattern.compile("(data|user)(\\.[A-Za-z_$][A-Za-z0-9_$-]*)+");
+
+	static final int MAX_CANCEL_RULES = 5;
+
+	private final List<String> problems = new ArrayList<>();
+
+	private final String beanName;
+
+	private final Object bean;
+
+	private final Method method;
+
+	private final Method invocable;
+
+	FunctionDefinitionReader(String beanName, Object bean, Method method, Method invocable) {
+		this.beanName = beanName;
+		this.bean = bean;
+		this.method = method;
+		this.invocable = invocable;
+	}
+
+	FunctionDefinition readFunction(InngestFunction annotation) {
+		String id = annotation.id();
+		if (!StringUtils.hasText(id)) {
+			problem("@InngestFunction(id) is empty; give the function a kebab-case id such as \"process-order\"");
+		}
+		else if (!ID.matcher(id).matches()) {
+			problem("@InngestFunction(id = \"" + id + "\") is not kebab-case: use lower-case letters, digits and "
+					+ "single dashes, such as \"process-order\"");
+		}
+		List<String> events = readEvents(annotation.event());
+		List<CronSchedule> crons = readCrons(annotation.cron());
+		if (events.isEmpty() && crons.isEmpty()) {
+			problem("@InngestFunction has no trigger: set event or cron");
+		}
+		Expression condition = compile("@InngestFunction(condition)", annotation.condition());
+		int retries = readRetries();
+		List<CancelRule> cancelOn = readCancelRules();
+		Timeouts timeouts = readTimeouts();
+		List<Function<Invocation, Object>> arguments = readArguments(false);
+		failIfProblems();
+		String name = StringUtils.hasText(annotation.name()) ? annotation.name() : id;
+		return new FunctionDefinition(id, name, events, crons, condition, retries, cancelOn, timeouts,
+				new FunctionInvoker(this.beanName, this.bean, this.invocable, arguments), null);
+	}
+
+	FunctionInvoker readFailureHandler() {
+		List<Function<Invocation, Object>> arguments = readArguments(true);
+		failIfProblems();
+		return new FunctionInvoker(this.beanName, this.bean, this.invocable, arguments);
+	}
+
+	String location() {
+		return this.method.getDeclaringClass().getName() + "." + this.method.getName() + " (bean '" + this.beanName
+				+ "')";
+	}
+
+	private List<String> readEvents(String[] names) {
+		List<String> events = new ArrayList<>();
+		for (String name : names) {
+			if (!StringUtils.hasText(name)) {
+				problem("@InngestFunction(event) contains an empty event name");
+			}
+			else {
+				events.add(name);
+			}
+		}
+		return List.copyOf(events);
+	}
+
+	private List<CronSchedule> readCrons(String[] expressions) {
+		List<CronSchedule> crons = new ArrayList<>();
+		for (String expression : expressions) {
+			try {
+				crons.add(CronSchedule.parse(expression));
+			}
+			catch (IllegalArgumentException ex) {
+				problem("@InngestFunction(cron = \"" + expression + "\") is invalid: " + ex.getMessage());
+			}
+		}
+		return List.copyOf(crons);
+	}
+
+	private int readRetries() {
+		Retries retries = AnnotatedElementUtils.findMergedAnnotation(this.method, Retries.class);
+		if (retries == null) {
+			return Retries.DEFAULT;
+		}
+		if (retries.value() < 0 || retries.value() > Retries.MAX) {
+			problem("@Retries(" + retries.value() + ") is out of range: retries must be between 0 and "
+					+ Retries.MAX);
+		}
+		return retries.value();
+	}
+
+	private List<CancelRule> readCancelRules() {
+		List<CancelRule> rules = new ArrayList<>();
+		var annotations = AnnotatedElementUtils.findMergedRepeatableAnnotations(this.method, CancelOn.class);
+		if (annotations.size() > MAX_CANCEL_RULES) {
+			problem("a function may have at most " + MAX_CANCEL_RULES + " @CancelOn rules, found "
+					+ annotations.size());
+		}
+		for (CancelOn cancelOn : annotations) {
+			String where = "@CancelOn(event = \"" + cancelOn.event() + "\")";
+			if (!StringUtils.hasText(cancelOn.event())) {
+				problem("@CancelOn(event) is empty: name the event that cancels the run");
+			}
+			String match = null;
+			if (StringUtils.hasText(cancelOn.match())) {
+				match = readField(where + " match", cancelOn.match());
+			}
+			Expression condition = compile(where + " condition", cancelOn.condition());
+			if (match != null && condition != null) {
+				problem(where + " sets both match and condition: use one (a condition can compare fields "
+						+ "itself, such as \"event.data.id == async.data.id\")");
+			}
+			Duration timeout = duration(where + " timeout", cancelOn.timeout());
+			rules.add(new CancelRule(cancelOn.event(), match, condition, timeout));
+		}
+		return List.copyOf(rules);
+	}
+
+	private Timeouts readTimeouts() {
+		dev.durable.inngest.Timeouts annotation = AnnotatedElementUtils.findMergedAnnotation(this.method,
+				dev.durable.inngest.Timeouts.class);
+		if (annotation == null) {
+			return Timeouts.NONE;
+		}
+		return new Timeouts(duration("@Timeouts(start)", annotation.start()),
+				duration("@Timeouts(finish)", annotation.finish()));
+	}
+
+	private String readField(String where, String field) {
+		if (!FIELD.matcher(field).matches()) {
+			problem(where + " = \"" + field + "\" is not a field of the event: use a dotted path under data or "
+					+ "user, such as \"data.orderId\"");
+			return null;
+		}
+		return field;
+	}
+
+	private Expression compile(String where, String source) {
+		if (!StringUtils.hasText(source)) {
+			return null;
+		}
+		try {
+			return Expression.compile(source);
+		}
+		catch (IllegalArgumentException ex) {
+			problem(where + " is not a valid CEL expression: " + ex.getMessage());
+			return null;
+		}
+	}
+
+	private Duration duration(String where, String value) {
+		if (!StringUtils.hasText(value)) {
+			return null;
+		}
+		try {
+			return TimeStrings.parse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			problem(where + " = \"" + value + "\" is invalid: " + ex.getMessage());
+			return null;
+		}
+	}
+
+	private List<Function<Invocation, Object>> readArguments(boolean failureHandler) {
+		List<Function<Invocation, Object>> arguments = new ArrayList<>();
+		boolean eventData = false;
+		Parameter[] parameters = this.method.getParameters();
+		for (int i = 0; i < parameters.length; i++) {
+			MethodParameter parameter = new MethodParameter(this.method, i);
+			Class<?> type = parameter.getParameterType();
+			if (parameter.hasParameterAnnotation(EventData.class)) {
+				if (eventData) {
+					problem("parameter " + describe(parameters[i]) + " is a second @EventData parameter; a "
+							+ "function may bind the event data once");
+				}
+				eventData = true;
+				arguments.add(eventData(parameter, describe(parameters[i])));
+			}
+			else if (type == Event.class) {
+				arguments.add(Invocation::event);
+			}
+			else if (type == List.class
+					&& ResolvableType.forMethodParameter(parameter).getGeneric(0).resolve() == Event.class) {
+				arguments.add(Invocation::events);
+			}
+			else if (type == Step.class) {
+				arguments.add(Invocation::step);
+			}
+			else if (type == RunContext.class) {
+				arguments.add(Invocation::run);
+			}
+			else if (type == FailureContext.class && failureHandler) {
+				arguments.add(Invocation::failure);
+			}
+			else {
+				problem("parameter " + describe(parameters[i]) + " cannot be resolved: a "
+						+ (failureHandler ? "failure handler may take FailureContext, " : "function may take ")
+						+ "Event, List<Event>, Step, RunContext and one @EventData parameter");
+				arguments.add((invocation) -> null);
+			}
+		}
+		return arguments;
+	}
+
+	private Function<Invocation, Object> eventData(MethodParameter parameter, String description) {
+		ResolvableType target = ResolvableType.forMethodParameter(parameter);
+		return (invocation) -> {
+			try {
+				return invocation.mapper()
+					.convertValue(invocation.event().data(),
+							invocation.mapper().getTypeFactory().constructType(target.getType()));
+			}
+			catch (JacksonException ex) {
+				// The same data fails the same way on every attempt: retrying cannot help.
+				throw new NonRetriableException("The data of event '" + invocation.event().name()
+						+ "' cannot be bound to parameter " + description + " of " + location() + ": "
+						+ ex.getOriginalMessage(), ex);
+			}
+		};
+	}
+
+	private static String describe(Parameter parameter) {
+		return "'" + parameter.getType().getSimpleName() + " " + parameter.getName() + "'";
+	}
+
+	private void problem(String problem) {
+		this.problems.add(problem);
+	}
+
+	private void failIfProblems() {
+		if (!this.problems.isEmpty()) {
+			throw new InvalidFunctionException(location(), this.problems);
+		}
+	}
+
+}

@@ -1,0 +1,16 @@
+package dev.durable.inngest.function;
+
+import java.time.Duration;
+
+/**
+ * A function's {@link dev.durable.inngest.Timeouts}, validated.
+ *
+ * @param start the longest a run may stay queued before it starts, or {@code null}
+ * @param finish the longest a run may take from start to end, or {@code null}
+ */
+public record Timeouts(Duration start, Duration finish) {
+
+	/** No timeouts. */
+	public static final Timeouts NONE = new Timeouts(null, null);
+
+}

@@ -1,0 +1,152 @@
+package dev.durable.inngest.local;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.durable.inngest.ErrorInfo;
+import dev.durable.inngest.Event;
+import dev.durable.inngest.engine.JsonCodec;
+import dev.durable.inngest.engine.RunStatus;
+import dev.durable.inngest.engine.store.NewRun;
+import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.RunStore;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Stores runs in {@code inngest_run}. The column {@code due_at} says when a worker should next
+ * look at a run: when it is queued, when its sleep or wait ends, or, while it runs, when its
+ * lease expires; it is null once the run has ended. A claim is one conditional update on it.
+ */
+public final class JdbcRunStore implements RunStore {
+
+	private static final String SELECT_RUN = "SELECT r.id, r.function_id, r.status, r.attempt, r.created_at, "
+			+ "r.started_at, r.ended_at, r.due_at, r.output, r.error_name, r.error_message, r.error_stack, "
+			+ "e.id AS event_id, e.name AS event_name, e.data AS event_data, e.user_data AS event_user, "
+			+ "e.ts AS event_ts, e.v AS event_v FROM inngest_run r JOIN inngest_event e ON e.id = r.event_id ";
+
+	private final JdbcClient jdbc;
+
+	private final JdbcTemplate template;
+
+	private final JsonCodec json;
+
+	/**
+	 * Creates a store.
+	 * @param template the JDBC template on the engine's data source
+	 * @param json the JSON codec
+	 */
+	public JdbcRunStore(JdbcTemplate template, JsonCodec json) {
+		this.template = template;
+		this.jdbc = JdbcClient.create(template);
+		this.json = json;
+	}
+
+	@Override
+	public void insert(List<NewRun> runs) {
+		if (runs.isEmpty()) {
+			return;
+		}
+		this.template.batchUpdate("INSERT INTO inngest_run (id, function_id, event_id, status, attempt, due_at, "
+				+ "created_at) VALUES (?, ?, ?, 'QUEUED', 0, ?, ?)", runs, runs.size(), (ps, run) -> {
+					ps.setString(1, run.id());
+					ps.setString(2, run.functionId());
+					ps.setString(3, run.eventId());
+					ps.setObject(4, Timestamps.of(run.createdAt()));
+					ps.setObject(5, Timestamps.of(run.createdAt()));
+				});
+	}
+
+	@Override
+	public Optional<RunRecord> claim(String runId, String lease, Instant now, Instant leaseUntil) {
+		int claimed = this.jdbc
+			.sql("UPDATE inngest_run SET status = 'RUNNING', lease = ?, due_at = ?, "
+					+ "started_at = COALESCE(started_at, ?) WHERE id = ? AND due_at <= ?")
+			.params(lease, Timestamps.of(leaseUntil), Timestamps.of(now), runId, Timestamps.of(now))
+			.update();
+		return (claimed == 1) ? find(runId) : Optional.empty();
+	}
+
+	@Override
+	public List<String> findDue(Instant now, int limit) {
+		return this.jdbc.sql("SELECT id FROM inngest_run WHERE due_at <= ? ORDER BY due_at FETCH FIRST "
+				+ limit + " ROWS ONLY").param(Timestamps.of(now)).query(String.class).list();
+	}
+
+	@Override
+	public boolean complete(String runId, String lease, String output, Instant now) {
+		return this.jdbc
+			.sql("UPDATE inngest_run SET status = 'COMPLETED', output = ?, ended_at = ?, due_at = NULL, lease = NULL "
+					+ "WHERE id = ? AND lease = ?")
+			.params(output, Timestamps.of(now), runId, lease)
+			.update() == 1;
+	}
+
+	@Override
+	public boolean fail(String runId, String lease, ErrorInfo error, Instant now) {
+		return this.jdbc
+			.sql("UPDATE inngest_run SET status = 'FAILED', error_name = ?, error_message = ?, error_stack = ?, "
+					+ "ended_at = ?, due_at = NULL, lease = NULL WHERE id = ? AND lease = ?")
+			.params(error.name(), error.message(), error.stack(), Timestamps.of(now), runId, lease)
+			.update() == 1;
+	}
+
+	@Override
+	public boolean suspend(String runId, String lease, RunStatus status, Instant dueAt, int attempt) {
+		return this.jdbc
+			.sql("UPDATE inngest_run SET status = ?, due_at = ?, attempt = ?, lease = NULL WHERE id = ? AND lease = ?")
+			.params(status.name(), Timestamps.of(dueAt), attempt, runId, lease)
+			.update() == 1;
+	}
+
+	@Override
+	public boolean wake(String runId, Instant now) {
+		return this.jdbc.sql("UPDATE inngest_run SET status = 'QUEUED', due_at = ? WHERE id = ? AND status = 'WAITING'")
+			.params(Timestamps.of(now), runId)
+			.update() == 1;
+	}
+
+	@Override
+	public int renew(Map<String, String> leases, Instant leaseUntil) {
+		if (leases.isEmpty()) {
+			return 0;
+		}
+		List<Map.Entry<String, String>> entries = new ArrayList<>(leases.entrySet());
+		int[][] counts = this.template.batchUpdate(
+				"UPDATE inngest_run SET due_at = ? WHERE id = ? AND lease = ? AND status = 'RUNNING'", entries,
+				entries.size(), (ps, entry) -> {
+					ps.setObject(1, Timestamps.of(leaseUntil));
+					ps.setString(2, entry.getKey());
+					ps.setString(3, entry.getValue());
+				});
+		int renewed = 0;
+		for (int[] batch : counts) {
+			for (int count : batch) {
+				renewed += (count > 0) ? 1 : 0;
+			}
+		}
+		return renewed;
+	}
+
+	@Override
+	public Optional<RunRecord> find(String runId) {
+		return this.jdbc.sql(SELECT_RUN + "WHERE r.id = ?").param(runId).query(this::mapRun).optional();
+	}
+
+	private RunRecord mapRun(ResultSet rs, int row) throws SQLException {
+		Event event = new Event(rs.getString("event_name"), this.json.readObject(rs.getString("event_data")),
+				this.json.readObject(rs.getString("event_user")), rs.getString("event_id"), rs.getLong("event_ts"),
+				rs.getString("event_v"));
+		return new RunRecord(rs.getString("id"), rs.getString("function_id"), event,
+				RunStatus.valueOf(rs.getString("status")), rs.getInt("attempt"), Timestamps.read(rs, "created_at"),
+				Timestamps.read(rs, "started_at"), Timestamps.read(rs, "ended_at"), Timestamps.read(rs, "due_at"),
+				rs.getString("output"), Timestamps.readError(rs));
+	}
+
+}

@@ -1,0 +1,95 @@
+package dev.durable.inngest.local;
+
+import java.util.List;
+
+import dev.durable.inngest.ErrorInfo;
+import dev.durable.inngest.engine.store.AttemptRecord;
+import dev.durable.inngest.engine.store.StepKind;
+import dev.durable.inngest.engine.store.StepRecord;
+import dev.durable.inngest.engine.store.StepStatus;
+import dev.durable.inngest.engine.store.StepStore;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Stores steps in {@code inngest_step} and failed attempts in {@code inngest_attempt}. The body's
+ * attempts are stored with an empty step key.
+ */
+public final class JdbcStepStore implements StepStore {
+
+	private static final String BODY = "";
+
+	private final JdbcClient jdbc;
+
+	/**
+	 * Creates a store.
+	 * @param jdbc the JDBC template on the engine's data source
+	 */
+	public JdbcStepStore(JdbcTemplate jdbc) {
+		this.jdbc = JdbcClient.create(jdbc);
+	}
+
+	@Override
+	public List<StepRecord> findByRun(String runId) {
+		return this.jdbc.sql("SELECT * FROM inngest_step WHERE run_id = ? ORDER BY started_at")
+			.param(runId)
+			.query((rs, row) -> new StepRecord(rs.getString("run_id"), rs.getString("step_key"),
+					rs.getString("step_id"), StepKind.valueOf(rs.getString("kind")),
+					StepStatus.valueOf(rs.getString("status")), rs.getInt("attempts"), rs.getString("output"),
+					Timestamps.readError(rs), Timestamps.read(rs, "wake_at"), Timestamps.read(rs, "started_at"),
+					Timestamps.read(rs, "ended_at")))
+			.list();
+	}
+
+	@Override
+	public void insert(StepRecord step) {
+		ErrorInfo error = step.error();
+		this.jdbc
+			.sql("INSERT INTO inngest_step (run_id, step_key, step_id, kind, status, attempts, output, error_name, "
+					+ "error_message, error_stack, wake_at, started_at, ended_at) "
+					+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			.params(step.runId(), step.key(), step.stepId(), step.kind().name(), step.status().name(), step.attempts(),
+					step.output(), (error != null) ? error.name() : null, (error != null) ? error.message() : null,
+					(error != null) ? error.stack() : null, Timestamps.of(step.wakeAt()),
+					Timestamps.of(step.startedAt()), Timestamps.of(step.endedAt()))
+			.update();
+	}
+
+	@Override
+	public boolean update(StepRecord step) {
+		ErrorInfo error = step.error();
+		return this.jdbc
+			.sql("UPDATE inngest_step SET status = ?, attempts = ?, output = ?, error_name = ?, error_message = ?, "
+					+ "error_stack = ?, wake_at = COALESCE(?, wake_at), ended_at = ? "
+					+ "WHERE run_id = ? AND step_key = ? AND status <> 'COMPLETED'")
+			.params(step.status().name(), step.attempts(), step.output(), (error != null) ? error.name() : null,
+					(error != null) ? error.message() : null, (error != null) ? error.stack() : null,
+					Timestamps.of(step.wakeAt()), Timestamps.of(step.endedAt()), step.runId(), step.key())
+			.update() == 1;
+	}
+
+	@Override
+	public void recordAttempt(AttemptRecord attempt) {
+		ErrorInfo error = attempt.error();
+		this.jdbc
+			.sql("INSERT INTO inngest_attempt (run_id, step_key, attempt, error_name, error_message, error_stack, "
+					+ "failed_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+			.params(attempt.runId(), (attempt.stepKey() != null) ? attempt.stepKey() : BODY, attempt.attempt(),
+					error.name(), error.message(), error.stack(), Timestamps.of(attempt.failedAt()))
+			.update();
+	}
+
+	@Override
+	public List<AttemptRecord> attempts(String runId) {
+		return this.jdbc.sql("SELECT * FROM inngest_attempt WHERE run_id = ? ORDER BY failed_at, attempt")
+			.param(runId)
+			.query((rs, row) -> {
+				String key = rs.getString("step_key");
+				return new AttemptRecord(rs.getString("run_id"), BODY.equals(key) ? null : key, rs.getInt("attempt"),
+						Timestamps.readError(rs), Timestamps.read(rs, "failed_at"));
+			})
+			.list();
+	}
+
+}

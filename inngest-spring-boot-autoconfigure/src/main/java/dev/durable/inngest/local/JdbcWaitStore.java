@@ -1,0 +1,74 @@
+package dev.durable.inngest.local;
+
+import java.util.List;
+
+import dev.durable.inngest.engine.store.WaitRecord;
+import dev.durable.inngest.engine.store.WaitStore;
+
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Stores waits in {@code inngest_wait}, indexed by event name, matched field and value.
+ */
+public final class JdbcWaitStore implements WaitStore {
+
+	private static final RowMapper<WaitRecord> WAIT = (rs, row) -> new WaitRecord(rs.getString("run_id"),
+			rs.getString("step_key"), rs.getString("event_name"), rs.getString("match_path"),
+			rs.getString("match_value"), rs.getString("wait_condition"), Timestamps.read(rs, "expires_at"));
+
+	private final JdbcClient jdbc;
+
+	/**
+	 * Creates a store.
+	 * @param jdbc the JDBC template on the engine's data source
+	 */
+	public JdbcWaitStore(JdbcTemplate jdbc) {
+		this.jdbc = JdbcClient.create(jdbc);
+	}
+
+	@Override
+	public void insert(WaitRecord wait) {
+		this.jdbc
+			.sql("INSERT INTO inngest_wait (run_id, step_key, event_name, match_path, match_value, wait_condition, "
+					+ "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+			.params(wait.runId(), wait.stepKey(), wait.eventName(), wait.matchPath(), wait.matchValue(),
+					wait.condition(), Timestamps.of(wait.expiresAt()))
+			.update();
+	}
+
+	@Override
+	public List<String> matchPaths(String eventName) {
+		return this.jdbc
+			.sql("SELECT DISTINCT match_path FROM inngest_wait WHERE event_name = ? AND match_path IS NOT NULL")
+			.param(eventName)
+			.query(String.class)
+			.list();
+	}
+
+	@Override
+	public List<WaitRecord> findByMatch(String eventName, String matchPath, String matchValue) {
+		return this.jdbc
+			.sql("SELECT * FROM inngest_wait WHERE event_name = ? AND match_path = ? AND match_value = ?")
+			.params(eventName, matchPath, matchValue)
+			.query(WAIT)
+			.list();
+	}
+
+	@Override
+	public List<WaitRecord> findUnmatched(String eventName) {
+		return this.jdbc.sql("SELECT * FROM inngest_wait WHERE event_name = ? AND match_path IS NULL")
+			.param(eventName)
+			.query(WAIT)
+			.list();
+	}
+
+	@Override
+	public boolean delete(String runId, String stepKey) {
+		return this.jdbc.sql("DELETE FROM inngest_wait WHERE run_id = ? AND step_key = ?")
+			.params(runId, stepKey)
+			.update() == 1;
+	}
+
+}

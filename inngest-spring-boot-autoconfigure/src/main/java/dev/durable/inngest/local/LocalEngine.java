@@ -1,0 +1,203 @@
+package dev.durable.inngest.local;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import dev.durable.inngest.engine.CronScheduler;
+import dev.durable.inngest.engine.RunExecutor;
+import dev.durable.inngest.engine.RunQueue;
+import dev.durable.inngest.engine.store.RunStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+/**
+ * Runs the local engine's threads: a dispatcher that hands due runs from the {@link RunQueue}
+ * to a fixed pool of workers, and a poller that finds due runs in the store (runs made due by
+ * another instance, sleeps and retries past the in-process horizon, expired leases), fires
+ * cron ticks and renews the leases of the runs executing here.
+ */
+public final class LocalEngine implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(LocalEngine.class);
+
+	/**
+	 * How the engine's threads are sized and paced.
+	 *
+	 * @param workers how many runs execute at once
+	 * @param pollInterval how often the store is polled for due runs
+	 * @param leaseDuration how long a claimed run stays leased unless renewed
+	 * @param shutdownTimeout how long stopping waits for executing runs
+	 */
+	public record Settings(int workers, Duration pollInterval, Duration leaseDuration, Duration shutdownTimeout) {
+
+	}
+
+	private final RunQueue queue;
+
+	private final RunExecutor executor;
+
+	private final RunStore runs;
+
+	private final CronScheduler crons;
+
+	private final Settings settings;
+
+	private final Clock clock;
+
+	private final Semaphore permits;
+
+	private volatile boolean running;
+
+	private ExecutorService workers;
+
+	private ScheduledExecutorService poller;
+
+	private Thread dispatcher;
+
+	/**
+	 * Creates an engine.
+	 * @param queue the in-process hand-off of due runs
+	 * @param executor executes runs
+	 * @param runs the run store, polled for due runs
+	 * @param crons fires cron ticks
+	 * @param settings sizes and paces the threads
+	 * @param clock the clock
+	 */
+	public LocalEngine(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons, Settings settings,
+			Clock clock) {
+		this.queue = queue;
+		this.executor = executor;
+		this.runs = runs;
+		this.crons = crons;
+		this.settings = settings;
+		this.clock = clock;
+		this.permits = new Semaphore(settings.workers());
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		this.crons.register();
+		int size = this.settings.workers();
+		this.workers = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+				daemon("inngest-worker-"));
+		this.poller = new ScheduledThreadPoolExecutor(1, daemon("inngest-poller-"));
+		long poll = Math.max(1, this.settings.pollInterval().toMillis());
+		this.poller.scheduleWithFixedDelay(this::poll, 0, poll, TimeUnit.MILLISECONDS);
+		long renew = Math.max(1, this.settings.leaseDuration().toMillis() / 3);
+		this.poller.scheduleWithFixedDelay(this::renewLeases, renew, renew, TimeUnit.MILLISECONDS);
+		this.running = true;
+		this.dispatcher = daemon("inngest-dispatcher-").newThread(this::dispatch);
+		this.dispatcher.start();
+		logger.info("Durable function engine started with " + size + " workers");
+	}
+
+	private static CustomizableThreadFactory daemon(String prefix) {
+		CustomizableThreadFactory factory = new CustomizableThreadFactory(prefix);
+		// Abandoned at shutdown, a run's thread must not keep the JVM alive.
+		factory.setDaemon(true);
+		return factory;
+	}
+
+	private void dispatch() {
+		while (this.running) {
+			try {
+				this.permits.acquire();
+				String runId = this.queue.poll(100, TimeUnit.MILLISECONDS);
+				if (runId == null) {
+					this.permits.release();
+					continue;
+				}
+				this.workers.execute(() -> executeOne(runId));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (RuntimeException ex) {
+				this.permits.release();
+				logger.error("Could not hand a run to a worker", ex);
+			}
+		}
+	}
+
+	private void executeOne(String runId) {
+		try {
+			Optional<Instant> dueAgain = this.executor.execute(runId);
+			this.queue.done(runId);
+			dueAgain.ifPresent((at) -> this.queue.offerAt(runId, at));
+		}
+		catch (RuntimeException ex) {
+			this.queue.done(runId);
+			logger.warn("Run " + runId + " could not be executed; it is retried once its lease expires", ex);
+		}
+		finally {
+			this.permits.release();
+		}
+	}
+
+	private void poll() {
+		try {
+			if (this.permits.availablePermits() > 0) {
+				List<String> due = this.runs.findDue(this.clock.instant(), this.settings.workers() * 4);
+				this.queue.offerPolled(due);
+			}
+			this.crons.fireDue();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Polling for due runs failed; polling again in " + this.settings.pollInterval(), ex);
+		}
+	}
+
+	private void renewLeases() {
+		try {
+			this.runs.renew(this.executor.heldLeases(), this.clock.instant().plus(this.settings.leaseDuration()));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Renewing the leases of executing runs failed", ex);
+		}
+	}
+
+	@Override
+	public synchronized void stop() {
+		if (!this.running) {
+			return;
+		}
+		this.running = false;
+		this.dispatcher.interrupt();
+		this.poller.shutdownNow();
+		this.workers.shutdown();
+		try {
+			if (!this.workers.awaitTermination(this.settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.warn("Runs still executing after " + this.settings.shutdownTimeout()
+						+ " are abandoned; another instance resumes them once their leases expire");
+				this.workers.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.workers.shutdownNow();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+}

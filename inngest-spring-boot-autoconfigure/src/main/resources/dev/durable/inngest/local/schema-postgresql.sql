@@ -1,0 +1,78 @@
+-- Durable function engine schema, version 1, for PostgreSQL.
+CREATE TABLE IF NOT EXISTS inngest_event (
+    id          VARCHAR(64)              NOT NULL PRIMARY KEY,
+    name        VARCHAR(255)             NOT NULL,
+    data        TEXT                     NOT NULL,
+    user_data   TEXT,
+    ts          BIGINT                   NOT NULL,
+    v           VARCHAR(64),
+    received_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX IF NOT EXISTS inngest_event_name ON inngest_event (name, received_at);
+
+CREATE TABLE IF NOT EXISTS inngest_run (
+    id            VARCHAR(32)              NOT NULL PRIMARY KEY,
+    function_id   VARCHAR(128)             NOT NULL,
+    event_id      VARCHAR(64)              NOT NULL,
+    status        VARCHAR(16)              NOT NULL,
+    attempt       INT                      NOT NULL,
+    due_at        TIMESTAMP WITH TIME ZONE,
+    lease         VARCHAR(96),
+    created_at    TIMESTAMP WITH TIME ZONE NOT NULL,
+    started_at    TIMESTAMP WITH TIME ZONE,
+    ended_at      TIMESTAMP WITH TIME ZONE,
+    output        TEXT,
+    error_name    VARCHAR(255),
+    error_message TEXT,
+    error_stack   TEXT
+);
+CREATE INDEX IF NOT EXISTS inngest_run_due ON inngest_run (due_at);
+CREATE INDEX IF NOT EXISTS inngest_run_function ON inngest_run (function_id, created_at);
+CREATE INDEX IF NOT EXISTS inngest_run_status ON inngest_run (status, created_at);
+
+CREATE TABLE IF NOT EXISTS inngest_step (
+    run_id        VARCHAR(32)              NOT NULL,
+    step_key      VARCHAR(512)             NOT NULL,
+    step_id       VARCHAR(512)             NOT NULL,
+    kind          VARCHAR(8)               NOT NULL,
+    status        VARCHAR(16)              NOT NULL,
+    attempts      INT                      NOT NULL,
+    output        TEXT,
+    error_name    VARCHAR(255),
+    error_message TEXT,
+    error_stack   TEXT,
+    wake_at       TIMESTAMP WITH TIME ZONE,
+    started_at    TIMESTAMP WITH TIME ZONE NOT NULL,
+    ended_at      TIMESTAMP WITH TIME ZONE,
+    PRIMARY KEY (run_id, step_key)
+);
+
+CREATE TABLE IF NOT EXISTS inngest_attempt (
+    run_id        VARCHAR(32)              NOT NULL,
+    step_key      VARCHAR(512)             NOT NULL,
+    attempt       INT                      NOT NULL,
+    error_name    VARCHAR(255)             NOT NULL,
+    error_message TEXT,
+    error_stack   TEXT,
+    failed_at     TIMESTAMP WITH TIME ZONE NOT NULL,
+    PRIMARY KEY (run_id, step_key, attempt)
+);
+
+CREATE TABLE IF NOT EXISTS inngest_wait (
+    run_id      VARCHAR(32)              NOT NULL,
+    step_key    VARCHAR(512)             NOT NULL,
+    event_name  VARCHAR(255)             NOT NULL,
+    match_path  VARCHAR(255),
+    match_value VARCHAR(1024),
+    wait_condition TEXT,
+    expires_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+    PRIMARY KEY (run_id, step_key)
+);
+CREATE INDEX IF NOT EXISTS inngest_wait_match ON inngest_wait (event_name, match_path, match_value);
+
+CREATE TABLE IF NOT EXISTS inngest_cron (
+    function_id  VARCHAR(128)             NOT NULL,
+    expression   VARCHAR(255)             NOT NULL,
+    next_fire_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    PRIMARY KEY (function_id, expression)
+);

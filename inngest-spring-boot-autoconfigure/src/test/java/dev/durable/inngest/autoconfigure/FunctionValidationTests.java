@@ -1,0 +1,291 @@
+package dev.durable.inngest.autoconfigure;
+
+import java.util.List;
+
+import dev.durable.inngest.CancelOn;
+import dev.durable.inngest.Event;
+import dev.durable.inngest.EventData;
+import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.OnFailure;
+import dev.durable.inngest.Retries;
+import dev.durable.inngest.Step;
+import dev.durable.inngest.Timeouts;
+import dev.durable.inngest.function.InvalidFunctionException;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every declaration error stops the start with a message naming bean, method and value.
+ */
+class FunctionValidationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class));
+
+	private String failureFor(Class<?> functions) {
+		String[] message = new String[1];
+		this.runner.withBean("functions", functions).run((context) -> {
+			assertThat(context).hasFailed();
+			Throwable failure = context.getStartupFailure();
+			InvalidFunctionException cause = findCause(failure);
+			assertThat(cause).as("InvalidFunctionException in " + failure).isNotNull();
+			FailureAnalysis analysis = analyze(failure);
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("bean 'functions'");
+			message[0] = analysis.getDescription();
+		});
+		return message[0];
+	}
+
+	private static InvalidFunctionException findCause(Throwable failure) {
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			if (t instanceof InvalidFunctionException ex) {
+				return ex;
+			}
+		}
+		return null;
+	}
+
+	private static FailureAnalysis analyze(Throwable failure) {
+		// Only the analyzers that need no constructor arguments, ours among them.
+		List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation()
+			.load(FailureAnalyzer.class, null, SpringFactoriesLoader.FailureHandler.handleMessage((message, ex) -> {
+			}));
+		return analyzers.stream().map((a) -> a.analyze(failure)).filter((a) -> a != null).findFirst().orElse(null);
+	}
+
+	@Test
+	void retriesAboveTwentyAreRefused() {
+		assertThat(failureFor(TooManyRetries.class)).contains("TooManyRetries.fn")
+			.contains("@Retries(21) is out of range: retries must be between 0 and 20");
+	}
+
+	@Test
+	void negativeRetriesAreRefused() {
+		assertThat(failureFor(NegativeRetries.class)).contains("@Retries(-1) is out of range");
+	}
+
+	@Test
+	void idThatIsNotKebabCaseIsRefused() {
+		assertThat(failureFor(BadId.class)).contains("@InngestFunction(id = \"Process_Order\") is not kebab-case");
+	}
+
+	@Test
+	void functionWithoutTriggerIsRefused() {
+		assertThat(failureFor(NoTrigger.class)).contains("has no trigger: set event or cron");
+	}
+
+	@Test
+	void invalidCronIsRefused() {
+		assertThat(failureFor(BadCron.class)).contains("@InngestFunction(cron = \"61 * * * *\") is invalid");
+	}
+
+	@Test
+	void conditionThatDoesNotCompileIsRefused() {
+		assertThat(failureFor(BadCondition.class)).contains("@InngestFunction(condition) is not a valid CEL expression")
+			.contains("event.data.amount >");
+	}
+
+	@Test
+	void invalidTimeStringsAreRefused() {
+		assertThat(failureFor(BadTimeouts.class)).contains("@Timeouts(start) = \"5 minutes\" is invalid")
+			.contains("@Timeouts(finish) = \"1y\" is invalid");
+	}
+
+	@Test
+	void cancelRuleWithUnknownFieldIsRefused() {
+		assertThat(failureFor(BadCancelMatch.class))
+			.contains("@CancelOn(event = \"shop/order.cancelled\") match = \"orderId\" is not a field of the event");
+	}
+
+	@Test
+	void cancelRuleWithInvalidTimeoutAndConditionIsRefused() {
+		assertThat(failureFor(BadCancelRule.class)).contains("timeout = \"soon\" is invalid")
+			.contains("condition is not a valid CEL expression");
+	}
+
+	@Test
+	void parameterThatCannotBeResolvedIsRefused() {
+		assertThat(failureFor(UnresolvableParameter.class)).contains("parameter 'String text' cannot be resolved");
+	}
+
+	@Test
+	void secondEventDataParameterIsRefused() {
+		assertThat(failureFor(TwoEventData.class)).contains("is a second @EventData parameter");
+	}
+
+	@Test
+	void twoFunctionsWithOneIdAreRefused() {
+		assertThat(failureFor(DuplicateIds.class)).contains("the function id 'same' is already used by");
+	}
+
+	@Test
+	void failureHandlerNamingNoFunctionIsRefused() {
+		assertThat(failureFor(OrphanHandler.class)).contains("@OnFailure(function = \"missing\") names no function");
+	}
+
+	@Test
+	void failureHandlerWithoutFunctionOnBeanWithTwoFunctionsIsRefused() {
+		assertThat(failureFor(AmbiguousHandler.class)).contains("@OnFailure names no function and its bean declares 2");
+	}
+
+	@Test
+	void everyProblemOfAMethodIsReportedAtOnce() {
+		assertThat(failureFor(ManyProblems.class)).contains("@Retries(99)").contains("is not kebab-case")
+			.contains("@Timeouts(start) = \"x\"");
+	}
+
+	static class TooManyRetries {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		@Retries(21)
+		void fn(Event event) {
+		}
+
+	}
+
+	static class NegativeRetries {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		@Retries(-1)
+		void fn(Event event) {
+		}
+
+	}
+
+	static class BadId {
+
+		@InngestFunction(id = "Process_Order", event = "e/x")
+		void fn(Event event) {
+		}
+
+	}
+
+	static class NoTrigger {
+
+		@InngestFunction(id = "fn")
+		void fn(Event event) {
+		}
+
+	}
+
+	static class BadCron {
+
+		@InngestFunction(id = "fn", cron = "61 * * * *")
+		void fn(Event event) {
+		}
+
+	}
+
+	static class BadCondition {
+
+		@InngestFunction(id = "fn", event = "e/x", condition = "event.data.amount >")
+		void fn(Event event) {
+		}
+
+	}
+
+	static class BadTimeouts {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		@Timeouts(start = "5 minutes", finish = "1y")
+		void fn(Event event) {
+		}
+
+	}
+
+	static class BadCancelMatch {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		@CancelOn(event = "shop/order.cancelled", match = "orderId")
+		void fn(Event event) {
+		}
+
+	}
+
+	static class BadCancelRule {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		@CancelOn(event = "shop/order.cancelled", condition = "async.data.id ==", timeout = "soon")
+		void fn(Event event) {
+		}
+
+	}
+
+	static class UnresolvableParameter {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		void fn(Event event, String text) {
+		}
+
+	}
+
+	record Data(String id) {
+	}
+
+	static class TwoEventData {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		void fn(@EventData Data one, @EventData Data two) {
+		}
+
+	}
+
+	static class DuplicateIds {
+
+		@InngestFunction(id = "same", event = "e/x")
+		void one(Event event) {
+		}
+
+		@InngestFunction(id = "same", event = "e/y")
+		void two(Event event) {
+		}
+
+	}
+
+	static class OrphanHandler {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		void fn(Event event) {
+		}
+
+		@OnFailure(function = "missing")
+		void failed(Step step) {
+		}
+
+	}
+
+	static class AmbiguousHandler {
+
+		@InngestFunction(id = "one", event = "e/x")
+		void one(Event event) {
+		}
+
+		@InngestFunction(id = "two", event = "e/y")
+		void two(Event event) {
+		}
+
+		@OnFailure
+		void failed(Step step) {
+		}
+
+	}
+
+	static class ManyProblems {
+
+		@InngestFunction(id = "Bad Id", event = "e/x")
+		@Retries(99)
+		@Timeouts(start = "x")
+		void fn(Event event) {
+		}
+
+	}
+
+}

@@ -1,0 +1,117 @@
+package dev.durable.inngest.engine;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.Step;
+import dev.durable.inngest.engine.store.RunRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A process that dies mid-run: its run is resumed by the next instance on the same database once
+ * its lease expires, and the steps it finished are not executed again.
+ */
+class CrashRecoveryTests {
+
+	static final Executions executions = new Executions();
+
+	static final CountDownLatch inSlowStep = new CountDownLatch(1);
+
+	static final CountDownLatch releaseAbandoned = new CountDownLatch(1);
+
+	@AfterEach
+	void releaseAbandonedThread() {
+		releaseAbandoned.countDown();
+	}
+
+	private static ConfigurableApplicationContext start(String url) {
+		return new SpringApplicationBuilder(CrashApp.class).properties("spring.datasource.url=" + url,
+				"inngest.local.lease.duration=2s", "inngest.local.shutdown-timeout=100ms",
+				"inngest.local.poll-interval=100ms", "spring.jpa.open-in-view=false")
+			.run();
+	}
+
+	@Test
+	void runResumesOnTheNextInstanceAfterItsLeaseExpiresWithoutRedoingFinishedSteps() {
+		String url = "jdbc:h2:mem:crash-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+		String eventId;
+		try (ConfigurableApplicationContext first = start(url)) {
+			eventId = first.getBean(InngestClient.class).send(Event.of("test/crash", Map.of("key", "k"))).get(0);
+			await().atMost(Duration.ofSeconds(10)).until(() -> inSlowStep.getCount() == 0);
+		}
+		try (ConfigurableApplicationContext second = start(url)) {
+			JdbcClient jdbc = second.getBean(JdbcClient.class);
+			String runId = jdbc.sql("SELECT id FROM inngest_run WHERE event_id = ?").param(eventId)
+				.query(String.class).single();
+			assertThat(jdbc.sql("SELECT status FROM inngest_run WHERE id = ?").param(runId).query(String.class)
+				.single()).isEqualTo("RUNNING");
+			RunProbe probe = new RunProbe(jdbc, second.getBean(dev.durable.inngest.engine.store.RunStore.class),
+					second.getBean(dev.durable.inngest.engine.store.StepStore.class));
+			RunRecord run = probe.awaitEnded(runId, Duration.ofSeconds(20));
+			assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+			assertThat(run.output()).isEqualTo("\"survived\"");
+			assertThat(executions.count("k", "first")).isEqualTo(1);
+			assertThat(executions.count("k", "slow")).isEqualTo(2);
+			assertThat(executions.count("k", "last")).isEqualTo(1);
+		}
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class CrashApp {
+
+		@Bean
+		CrashFunctions crashFunctions() {
+			return new CrashFunctions();
+		}
+
+	}
+
+	static class CrashFunctions {
+
+		@InngestFunction(id = "crashes", event = "test/crash")
+		String crashes(Event event, Step step) {
+			step.run("first", () -> executions.hit("k", "first"));
+			step.run("slow", () -> {
+				if (executions.hit("k", "slow") == 1) {
+					inSlowStep.countDown();
+					awaitUninterruptibly(releaseAbandoned);
+				}
+			});
+			step.run("last", () -> executions.hit("k", "last"));
+			return "survived";
+		}
+
+		private static void awaitUninterruptibly(CountDownLatch latch) {
+			while (true) {
+				try {
+					if (latch.await(30, TimeUnit.SECONDS)) {
+						return;
+					}
+				}
+				catch (InterruptedException ex) {
+					// A dying process does not get to finish politely either.
+				}
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,30 @@
+package dev.durable.inngest.engine;
+
+import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.StepStore;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * An application with the test functions, on an embedded H2 database.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@Import({ RetryFunctions.class, StepFunctions.class })
+public class EngineTestApplication {
+
+	@Bean
+	Executions executions() {
+		return new Executions();
+	}
+
+	@Bean
+	RunProbe runProbe(JdbcClient jdbc, RunStore runs, StepStore steps) {
+		return new RunProbe(jdbc, runs, steps);
+	}
+
+}

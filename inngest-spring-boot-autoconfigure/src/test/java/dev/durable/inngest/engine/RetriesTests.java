@@ -1,0 +1,174 @@
+package dev.durable.inngest.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.engine.store.AttemptRecord;
+import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.StepRecord;
+import dev.durable.inngest.engine.store.StepStatus;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Retries as Inngest documents them, on the real engine and H2.
+ */
+@SpringBootTest(classes = EngineTestApplication.class)
+class RetriesTests {
+
+	@Autowired
+	InngestClient inngest;
+
+	@Autowired
+	Executions executions;
+
+	@Autowired
+	RunProbe probe;
+
+	private final String key = UUID.randomUUID().toString();
+
+	private RunRecord run(String event, String function, Map<String, Object> data) {
+		Map<String, Object> all = new java.util.HashMap<>(data);
+		all.put("key", this.key);
+		String eventId = this.inngest.send(Event.of(event, all)).get(0);
+		return this.probe.awaitEnded(eventId, function);
+	}
+
+	@Test
+	void stepThatFailsTwiceRunsThreeTimesAndItsNeighboursOnce() {
+		RunRecord run = run("test/flaky-step", "flaky-step", Map.of("fail", 2));
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("\"done after 3\"");
+		assertThat(this.executions.count(this.key, "flaky")).isEqualTo(3);
+		assertThat(this.executions.count(this.key, "before")).isEqualTo(1);
+		assertThat(this.executions.count(this.key, "after")).isEqualTo(1);
+	}
+
+	@Test
+	void everyFailedAttemptIsStoredWithItsError() {
+		RunRecord run = run("test/flaky-step", "flaky-step", Map.of("fail", 2));
+		List<AttemptRecord> attempts = this.probe.attempts(run.id());
+		assertThat(attempts).extracting(AttemptRecord::stepKey).containsExactly("flaky", "flaky");
+		assertThat(attempts).extracting(AttemptRecord::attempt).containsExactly(0, 1);
+		assertThat(attempts.get(0).error().name()).isEqualTo("IllegalStateException");
+		assertThat(attempts.get(0).error().message()).isEqualTo("flaky failure 1");
+		assertThat(attempts.get(0).error().stack()).contains("RetryFunctions");
+		StepRecord flaky = this.probe.steps(run.id()).stream().filter((s) -> s.key().equals("flaky")).findFirst()
+			.orElseThrow();
+		assertThat(flaky.status()).isEqualTo(StepStatus.COMPLETED);
+		assertThat(flaky.attempts()).isEqualTo(3);
+	}
+
+	@Test
+	void stepThatAlwaysFailsRunsFiveTimesByDefault() {
+		RunRecord run = run("test/always-fails", "always-fails", Map.of());
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(this.executions.count(this.key, "fails")).isEqualTo(5);
+		assertThat(run.error().name()).isEqualTo("StepFailedException");
+		assertThat(run.error().message()).contains("Step 'fails' failed: IllegalStateException: always");
+	}
+
+	@Test
+	void stepWithZeroRetriesRunsOnce() {
+		RunRecord run = run("test/always-fails-no-retries", "always-fails-no-retries", Map.of());
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(this.executions.count(this.key, "fails")).isEqualTo(1);
+	}
+
+	@Test
+	void stepWithTwentyRetriesRunsTwentyOneTimes() {
+		RunRecord run = run("test/always-fails-twenty-retries", "always-fails-twenty-retries", Map.of());
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(this.executions.count(this.key, "fails")).isEqualTo(21);
+	}
+
+	@Test
+	void eachStepHasItsOwnRetryBudget() {
+		RunRecord run = run("test/two-flaky-steps", "two-flaky-steps", Map.of());
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(this.executions.count(this.key, "first")).isEqualTo(3);
+		assertThat(this.executions.count(this.key, "second")).isEqualTo(3);
+	}
+
+	@Test
+	void bodyErrorRetriesTheBodyWithoutRerunningFinishedSteps() {
+		RunRecord run = run("test/flaky-body", "flaky-body", Map.of("fail", 2));
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(this.executions.count(this.key, "body")).isEqualTo(3);
+		assertThat(this.executions.count(this.key, "once")).isEqualTo(1);
+		assertThat(this.probe.attempts(run.id())).extracting(AttemptRecord::stepKey).containsExactly(null, null);
+	}
+
+	@Test
+	void bodySeesItsAttemptNumberCountingFromZero() {
+		run("test/flaky-body", "flaky-body", Map.of("fail", 2));
+		assertThat(this.executions.recorded(this.key, "attempt")).containsExactly(0, 1, 2);
+		assertThat(this.executions.recorded(this.key, "max-attempts")).containsOnly(5);
+	}
+
+	@Test
+	void nonRetriableStepRunsOnceAndThrowsStepFailedIntoTheBody() {
+		RunRecord run = run("test/non-retriable-step", "non-retriable-step", Map.of());
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("\"caught refuse: NonRetriableException: account closed\"");
+		assertThat(this.executions.count(this.key, "refuse")).isEqualTo(1);
+	}
+
+	@Test
+	void nonRetriableBodyFailsTheRunAfterOneAttempt() {
+		RunRecord run = run("test/non-retriable-body", "non-retriable-body", Map.of());
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().name()).isEqualTo("NonRetriableException");
+		assertThat(run.error().message()).isEqualTo("invalid order");
+		assertThat(this.executions.count(this.key, "body")).isEqualTo(1);
+	}
+
+	@Test
+	void retryAfterDelaysTheNextAttemptToTheGivenTime() {
+		RunRecord run = run("test/retry-after", "retry-after", Map.of());
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		List<Instant> times = this.executions.times(this.key, "rate-limited");
+		assertThat(times).hasSize(2);
+		assertThat(Duration.between(times.get(0), times.get(1))).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+	}
+
+	@Test
+	void caughtStepFailureWithCompensationCompletesTheRun() {
+		RunRecord run = run("test/saga", "saga", Map.of());
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).contains("\"rolledBack\":true").contains("card declined");
+		assertThat(this.executions.count(this.key, "reserve")).isEqualTo(1);
+		assertThat(this.executions.count(this.key, "charge")).isEqualTo(1);
+		assertThat(this.executions.count(this.key, "release")).isEqualTo(1);
+	}
+
+	@Test
+	void uncaughtStepFailureFailsTheRunWithoutRetryingTheBody() {
+		RunRecord run = run("test/saga", "saga", Map.of("rethrow", true));
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().name()).isEqualTo("StepFailedException");
+		assertThat(this.executions.count(this.key, "release")).isEqualTo(1);
+		assertThat(this.probe.attempts(run.id()).stream().filter((a) -> a.stepKey() == null)).hasSize(1);
+	}
+
+	@Test
+	void retriesWaitLongerAfterEachFailure() {
+		run("test/backoff-order", "backoff-order", Map.of());
+		List<Instant> times = this.executions.times(this.key, "fails");
+		assertThat(times).hasSize(4);
+		// test back-off: 20ms, 40ms, 80ms (initial 20ms, multiplier 2, no jitter)
+		assertThat(Duration.between(times.get(0), times.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(20));
+		assertThat(Duration.between(times.get(1), times.get(2))).isGreaterThanOrEqualTo(Duration.ofMillis(40));
+		assertThat(Duration.between(times.get(2), times.get(3))).isGreaterThanOrEqualTo(Duration.ofMillis(80));
+	}
+
+}

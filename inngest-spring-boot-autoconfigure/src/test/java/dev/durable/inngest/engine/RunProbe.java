@@ -1,0 +1,91 @@
+package dev.durable.inngest.engine;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.durable.inngest.engine.store.AttemptRecord;
+import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.StepRecord;
+import dev.durable.inngest.engine.store.StepStore;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Finds and waits for the runs that tests start, reading the engine's real tables.
+ */
+public class RunProbe {
+
+	private final JdbcClient jdbc;
+
+	private final RunStore runs;
+
+	private final StepStore steps;
+
+	public RunProbe(JdbcClient jdbc, RunStore runs, StepStore steps) {
+		this.jdbc = jdbc;
+		this.runs = runs;
+		this.steps = steps;
+	}
+
+	public List<String> runIds(String eventId, String functionId) {
+		return this.jdbc.sql("SELECT id FROM inngest_run WHERE event_id = ? AND function_id = ? ORDER BY id")
+			.params(eventId, functionId)
+			.query(String.class)
+			.list();
+	}
+
+	public String awaitRunId(String eventId, String functionId) {
+		AtomicReference<String> id = new AtomicReference<>();
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			List<String> ids = runIds(eventId, functionId);
+			if (ids.size() == 1) {
+				id.set(ids.get(0));
+			}
+			return id.get() != null;
+		});
+		return id.get();
+	}
+
+	public RunRecord awaitEnded(String eventId, String functionId) {
+		return awaitEnded(awaitRunId(eventId, functionId), Duration.ofSeconds(30));
+	}
+
+	public RunRecord awaitEnded(String runId, Duration atMost) {
+		AtomicReference<RunRecord> run = new AtomicReference<>();
+		await().atMost(atMost).pollInterval(Duration.ofMillis(20)).until(() -> {
+			run.set(this.runs.find(runId).orElseThrow());
+			return run.get().status().isFinal();
+		});
+		return run.get();
+	}
+
+	public RunRecord awaitStatus(String runId, RunStatus status) {
+		AtomicReference<RunRecord> run = new AtomicReference<>();
+		await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+			run.set(this.runs.find(runId).orElseThrow());
+			return run.get().status() == status;
+		});
+		return run.get();
+	}
+
+	public RunRecord run(String runId) {
+		return this.runs.find(runId).orElseThrow();
+	}
+
+	public List<StepRecord> steps(String runId) {
+		return this.steps.findByRun(runId);
+	}
+
+	public List<AttemptRecord> attempts(String runId) {
+		return this.steps.attempts(runId);
+	}
+
+	public int count(String table) {
+		return this.jdbc.sql("SELECT COUNT(*) FROM " + table).query(Integer.class).single();
+	}
+
+}

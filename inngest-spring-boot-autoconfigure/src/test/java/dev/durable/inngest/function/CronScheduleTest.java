@@ -1,0 +1,157 @@
+package dev.durable.inngest.function;
+
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Tests for {@link CronSchedule}.
+ */
+class CronScheduleTest {
+
+	private static final Instant NEW_YEAR = Instant.parse("2026-01-01T00:00:00Z");
+
+	@Test
+	void fiveFieldsAreMinuteHourDayOfMonthMonthAndDayOfWeek() {
+		CronSchedule schedule = CronSchedule.parse("30 14 15 3 *");
+		assertThat(schedule.next(NEW_YEAR)).isEqualTo("2026-03-15T14:30:00Z");
+	}
+
+	@Test
+	void nextIsStrictlyAfterTheGivenInstant() {
+		CronSchedule schedule = CronSchedule.parse("0 * * * *");
+		assertThat(schedule.next(Instant.parse("2026-01-01T05:00:00Z"))).isEqualTo("2026-01-01T06:00:00Z");
+		assertThat(schedule.next(Instant.parse("2026-01-01T04:59:59.999Z"))).isEqualTo("2026-01-01T05:00:00Z");
+	}
+
+	@Test
+	void scheduleWithoutTimeZoneRunsInUtc() {
+		assertThat(CronSchedule.parse("0 12 * * *").next(NEW_YEAR)).isEqualTo("2026-01-01T12:00:00Z");
+	}
+
+	@Test
+	void timeZonePrefixSetsTheZoneOfTheFields() {
+		CronSchedule schedule = CronSchedule.parse("TZ=Europe/Paris 0 12 * * 5");
+		// 2026-01-02 is a Friday; Paris is UTC+1 in winter
+		assertThat(schedule.next(NEW_YEAR)).isEqualTo("2026-01-02T11:00:00Z");
+	}
+
+	@Test
+	void timeZoneFollowsDaylightSavingTime() {
+		CronSchedule schedule = CronSchedule.parse("TZ=Europe/Paris 0 12 * * *");
+		assertThat(schedule.next(Instant.parse("2026-07-01T00:00:00Z"))).isEqualTo("2026-07-01T10:00:00Z");
+	}
+
+	@Test
+	void stepsRangesListsAndNamesAreSupported() {
+		assertThat(CronSchedule.parse("*/15 * * * *").next(Instant.parse("2026-01-01T00:07:00Z")))
+			.isEqualTo("2026-01-01T00:15:00Z");
+		assertThat(CronSchedule.parse("0 9-17 * * MON-FRI").next(NEW_YEAR)).isEqualTo("2026-01-01T09:00:00Z");
+		assertThat(CronSchedule.parse("0 0 1,15 * *").next(Instant.parse("2026-01-02T00:00:00Z")))
+			.isEqualTo("2026-01-15T00:00:00Z");
+		assertThat(CronSchedule.parse("0 0 * JAN SUN").next(NEW_YEAR)).isEqualTo("2026-01-04T00:00:00Z");
+	}
+
+	@Test
+	void sundayIsZeroOrSeven() {
+		assertThat(CronSchedule.parse("0 0 * * 0").next(NEW_YEAR)).isEqualTo("2026-01-04T00:00:00Z");
+		assertThat(CronSchedule.parse("0 0 * * 7").next(NEW_YEAR)).isEqualTo("2026-01-04T00:00:00Z");
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "@yearly, 2027-01-01T00:00:00Z", "@annually, 2027-01-01T00:00:00Z", "@monthly, 2026-02-01T00:00:00Z",
+			"@weekly, 2026-01-04T00:00:00Z", "@daily, 2026-01-02T00:00:00Z", "@midnight, 2026-01-02T00:00:00Z",
+			"@hourly, 2026-01-01T01:00:00Z" })
+	void macrosAreSupported(String macro, Instant next) {
+		assertThat(CronSchedule.parse(macro).next(NEW_YEAR)).isEqualTo(next);
+	}
+
+	@Test
+	void macroCanHaveATimeZone() {
+		assertThat(CronSchedule.parse("TZ=America/New_York @daily").next(NEW_YEAR)).isEqualTo("2026-01-01T05:00:00Z");
+	}
+
+	@Test
+	void scheduleThatNeverFiresHasNoNextTime() {
+		assertThat(CronSchedule.parse("0 0 30 2 *").next(NEW_YEAR)).isNull();
+	}
+
+	@Test
+	void expressionAndToStringAreTheOriginalText() {
+		CronSchedule schedule = CronSchedule.parse("TZ=Europe/Paris 0 12 * * 5");
+		assertThat(schedule.expression()).isEqualTo("TZ=Europe/Paris 0 12 * * 5");
+		assertThat(schedule).hasToString("TZ=Europe/Paris 0 12 * * 5");
+		assertThat(CronSchedule.parse("@daily").expression()).isEqualTo("@daily");
+	}
+
+	@Test
+	void schedulesWithTheSameExpressionAreEqual() {
+		assertThat(CronSchedule.parse("0 12 * * 5")).isEqualTo(CronSchedule.parse("0 12 * * 5"))
+			.hasSameHashCodeAs(CronSchedule.parse("0 12 * * 5"))
+			.isNotEqualTo(CronSchedule.parse("0 13 * * 5"));
+	}
+
+	@Test
+	void sixFieldsWithSecondsAreRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse("0 0 12 * * 5"))
+			.withMessage("Invalid cron expression '0 0 12 * * 5': expected five fields "
+					+ "(minute hour day-of-month month day-of-week) but found 6; a seconds field is not supported");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "* * * *", "* * * * * * *", "", "   " })
+	void wrongNumberOfFieldsIsRefused(String expression) {
+		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse(expression))
+			.withMessageStartingWith("Invalid cron expression '" + expression + "': expected five fields");
+	}
+
+	@Test
+	void invalidFieldIsRefusedWithSpringsReason() {
+		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse("61 * * * *"))
+			.withMessageStartingWith("Invalid cron expression '61 * * * *': ")
+			.withMessageContaining("MinuteOfHour")
+			.withMessageContaining("61")
+			.withCauseInstanceOf(IllegalArgumentException.class);
+		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse("0 0 * * 8"))
+			.withMessageStartingWith("Invalid cron expression '0 0 * * 8': ")
+			.withMessageContaining("DayOfWeek");
+		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse("*/0 * * * *"))
+			.withMessageStartingWith("Invalid cron expression '*/0 * * * *': ");
+	}
+
+	@Test
+	void unknownTimeZoneIsRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse("TZ=Mars/Olympus 0 12 * * 5"))
+			.withMessageStartingWith("Invalid cron expression 'TZ=Mars/Olympus 0 12 * * 5': unknown time zone "
+					+ "'Mars/Olympus'");
+	}
+
+	@Test
+	void timeZoneWithoutScheduleIsRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse("TZ=Europe/Paris"))
+			.withMessageStartingWith("Invalid cron expression 'TZ=Europe/Paris': expected five fields");
+		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse("TZ= 0 12 * * 5"))
+			.withMessage("Invalid cron expression 'TZ= 0 12 * * 5': the time zone after TZ= is missing, "
+					+ "such as TZ=Europe/Paris");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "@every 5m", "@reboot", "@daily 0" })
+	void unknownMacroIsRefused(String expression) {
+		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse(expression))
+			.withMessageStartingWith("Invalid cron expression '" + expression + "': unknown macro");
+	}
+
+	@Test
+	void nullIsRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse(null))
+			.withMessageStartingWith("Invalid cron expression: no expression given");
+	}
+
+}

@@ -1,0 +1,57 @@
+package dev.durable.sample;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.EventData;
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.Step;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * Places three demo orders at start-up so that a newcomer sees runs in the log: one that
+ * recovers from the payment outage, one whose card is declined and is rolled back, and a large
+ * one that waits for approval, which a demo manager (itself a durable function) gives after a
+ * durable sleep.
+ */
+@Component
+@ConditionalOnBooleanProperty("shop.demo-orders")
+public class DemoOrders implements ApplicationRunner {
+
+	private static final Log logger = LogFactory.getLog(DemoOrders.class);
+
+	private final InngestClient inngest;
+
+	public DemoOrders(InngestClient inngest) {
+		this.inngest = inngest;
+	}
+
+	@Override
+	public void run(ApplicationArguments args) {
+		logger.info("Placing demo orders: o-demo-1 (recovers from a payment outage), o-demo-2 (declined card, "
+				+ "rolled back), o-demo-3 (large, waits for approval)");
+		this.inngest.send(
+				Event.of("shop/order.placed", new OrderPlaced("o-demo-1", "mug", 2, 2400, "4242-4242-4242-4242")),
+				Event.of("shop/order.placed",
+						new OrderPlaced("o-demo-2", "lamp", 1, 8900, PaymentProvider.DECLINED_CARD)),
+				Event.of("shop/order.placed", new OrderPlaced("o-demo-3", "sofa", 1, 129900, "4242-4242-4242-4242")));
+	}
+
+	@InngestFunction(id = "demo-manager", name = "Demo manager approves large demo orders",
+			event = "shop/order.placed",
+			condition = "event.data.orderId.startsWith('o-demo-') && event.data.amount > 100000")
+	public void approveLater(@EventData OrderPlaced order, Step step) {
+		step.sleep("think-it-over", Duration.ofSeconds(8));
+		step.sendEvent("approve",
+				Event.of("shop/order.approved", Map.of("orderId", order.orderId(), "by", "the demo manager")));
+	}
+
+}

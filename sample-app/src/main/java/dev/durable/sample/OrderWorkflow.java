@@ -1,0 +1,82 @@
+package dev.durable.sample;
+
+import java.util.Map;
+import java.util.Optional;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.EventData;
+import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.NonRetriableException;
+import dev.durable.inngest.Retries;
+import dev.durable.inngest.Step;
+import dev.durable.inngest.StepFailedException;
+import dev.durable.inngest.WaitForEvent;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The order workflow: reserve stock, charge the card, wait for a manager's approval when the
+ * order is large, wait a cool-off period, ship, and announce the shipment. Each step is durable:
+ * when the payment provider is down the charge is retried without reserving the stock again;
+ * when the card is declined the reservation is rolled back.
+ */
+@Component
+public class OrderWorkflow {
+
+	private static final Log logger = LogFactory.getLog(OrderWorkflow.class);
+
+	private final Inventory inventory;
+
+	private final PaymentProvider payments;
+
+	private final Shipping shipping;
+
+	private final ShopProperties shop;
+
+	public OrderWorkflow(Inventory inventory, PaymentProvider payments, Shipping shipping, ShopProperties shop) {
+		this.inventory = inventory;
+		this.payments = payments;
+		this.shipping = shipping;
+		this.shop = shop;
+	}
+
+	@InngestFunction(id = "process-order", name = "Process an order", event = "shop/order.placed")
+	@Retries(4)
+	public Map<String, Object> process(@EventData OrderPlaced order, Step step) {
+		step.run("reserve-stock", String.class, () -> this.inventory.reserve(order));
+		String charge;
+		try {
+			charge = step.run("charge-payment", String.class, () -> this.payments.charge(order));
+		}
+		catch (StepFailedException ex) {
+			// The saga's compensation: undo the reservation, then fail the run.
+			step.run("release-stock", () -> this.inventory.release(order));
+			throw ex;
+		}
+		if (order.amount() > this.shop.approvalThreshold()) {
+			logger.info("[" + order.orderId() + "] waiting for a manager's approval");
+			Optional<Event> approval = step.waitForEvent("manager-approval",
+					WaitForEvent.event("shop/order.approved").match("data.orderId").timeout(this.shop.approvalTimeout()));
+			if (approval.isEmpty()) {
+				step.run("refund", () -> this.payments.refund(charge));
+				step.run("release-stock-unapproved", () -> this.inventory.release(order));
+				throw new NonRetriableException("Order " + order.orderId() + " was not approved in time");
+			}
+			logger.info("[" + order.orderId() + "] approved by " + approval.get().data().get("by"));
+		}
+		step.sleep("cool-off", this.shop.coolOff());
+		String tracking = step.run("ship", String.class, () -> this.shipping.ship(order));
+		step.sendEvent("announce-shipment",
+				Event.of("shop/order.shipped", Map.of("orderId", order.orderId(), "tracking", tracking)));
+		return Map.of("orderId", order.orderId(), "charge", charge, "tracking", tracking);
+	}
+
+	@InngestFunction(id = "email-shipment", name = "Email the shipment", event = "shop/order.shipped")
+	public void emailShipment(Event shipped, Step step) {
+		step.run("send-email", () -> logger.info("[" + shipped.data().get("orderId") + "] emailed tracking number "
+				+ shipped.data().get("tracking")));
+	}
+
+}

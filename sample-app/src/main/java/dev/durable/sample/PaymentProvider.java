@@ -1,0 +1,50 @@
+package dev.durable.sample;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.durable.inngest.NonRetriableException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * A payment provider that is down for the first two calls of each order (the run retries and
+ * recovers) and declines one test card for good (the run rolls back).
+ */
+@Component
+public class PaymentProvider {
+
+	/** A card the provider always declines. */
+	public static final String DECLINED_CARD = "4000-0000-0000-0002";
+
+	private static final Log logger = LogFactory.getLog(PaymentProvider.class);
+
+	private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+	public String charge(OrderPlaced order) {
+		int call = this.calls.computeIfAbsent(order.orderId(), (id) -> new AtomicInteger()).incrementAndGet();
+		if (DECLINED_CARD.equals(order.card())) {
+			logger.info("[" + order.orderId() + "] card declined");
+			throw new NonRetriableException("Card " + order.card() + " was declined");
+		}
+		if (call <= 2) {
+			logger.info("[" + order.orderId() + "] payment provider unavailable (call " + call + ")");
+			throw new IllegalStateException("503 Service Unavailable from the payment provider");
+		}
+		logger.info("[" + order.orderId() + "] charged " + order.amount() + " cents");
+		return "ch-" + order.orderId();
+	}
+
+	public void refund(String chargeId) {
+		logger.info("refunded " + chargeId);
+	}
+
+	public int calls(String orderId) {
+		AtomicInteger count = this.calls.get(orderId);
+		return (count != null) ? count.get() : 0;
+	}
+
+}
