@@ -56,7 +56,9 @@ public class OrderWorkflow {
 			throw ex;
 		}
 		if (order.amount() > this.shop.approvalThreshold()) {
-			logger.info("[" + order.orderId() + "] waiting for a manager's approval");
+			// Code outside steps runs again on every replay, so the log lines are steps too.
+			step.run("log-approval-request",
+					() -> logger.info("[" + order.orderId() + "] waiting for a manager's approval"));
 			Optional<Event> approval = step.waitForEvent("manager-approval",
 					WaitForEvent.event("shop/order.approved").match("data.orderId").timeout(this.shop.approvalTimeout()));
 			if (approval.isEmpty()) {
@@ -64,7 +66,8 @@ public class OrderWorkflow {
 				step.run("release-stock-unapproved", () -> this.inventory.release(order));
 				throw new NonRetriableException("Order " + order.orderId() + " was not approved in time");
 			}
-			logger.info("[" + order.orderId() + "] approved by " + approval.get().data().get("by"));
+			step.run("log-approval",
+					() -> logger.info("[" + order.orderId() + "] approved by " + approval.get().data().get("by")));
 		}
 		step.sleep("cool-off", this.shop.coolOff());
 		String tracking = step.run("ship", String.class, () -> this.shipping.ship(order));

@@ -122,6 +122,9 @@ public final class RunExecutor {
 		if (!this.env.runs().complete(run.id(), lease, json, this.env.clock().instant())) {
 			logger.info("Run " + run.id() + " finished after its lease was lost; its result was not stored");
 		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Run " + run.id() + " of function '" + function.id() + "' completed");
+		}
 		return Optional.empty();
 	}
 
@@ -148,9 +151,13 @@ public final class RunExecutor {
 			logger.info("Run " + run.id() + " failed after its lease was lost; the failure was not stored");
 			return Optional.empty();
 		}
-		if (logger.isDebugEnabled()) {
+		if (fatal) {
+			logger.warn("Run " + run.id() + " of function '" + function.id() + "' failed: " + error.name() + ": "
+					+ error.message());
+		}
+		else if (logger.isDebugEnabled()) {
 			logger.debug("Run " + run.id() + " of function '" + function.id() + "' attempt " + run.attempt()
-					+ " failed: " + error.name() + ": " + error.message());
+					+ " failed, retrying at " + retryAt + ": " + error.name() + ": " + error.message());
 		}
 		return Optional.ofNullable(retryAt);
 	}
