@@ -10,6 +10,7 @@ import dev.durable.inngest.engine.CronScheduler;
 import dev.durable.inngest.engine.EventIngestor;
 import dev.durable.inngest.engine.ExecutionEnvironment;
 import dev.durable.inngest.engine.ExpressionCache;
+import dev.durable.inngest.engine.FailureHandling;
 import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.RetryBackoff;
@@ -42,11 +43,15 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.StringUtils;
 
 /**
  * The local engine: runs durable functions on the application's own database.
@@ -132,8 +137,7 @@ public final class InngestLocalAutoConfiguration {
 	ExecutionEnvironment inngestExecutionEnvironment(EventStore events, RunStore runs, StepStore steps,
 			WaitStore waits, ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource,
 			JsonCodec json, RetryBackoff backoff) {
-		PlatformTransactionManager manager = transactionManager
-			.getIfUnique(() -> new DataSourceTransactionManager(dataSource));
+		PlatformTransactionManager manager = transactionManager(transactionManager, dataSource);
 		Clock clock = Clock.systemUTC();
 		return new ExecutionEnvironment(events, runs, steps, waits, new TransactionTemplate(manager), clock, json,
 				backoff, new Ids(clock), new ExpressionCache(), this.properties.getLease().getDuration());
@@ -147,10 +151,23 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	FailureHandling inngestFailureHandling(InngestProperties properties, Environment environment,
+			EventIngestor ingestor, FunctionDiscoverer functions, ApplicationEventPublisher publisher,
+			ExecutionEnvironment env, ObjectProvider<PlatformTransactionManager> transactionManager,
+			DataSource dataSource) {
+		String appId = StringUtils.hasText(properties.getAppId()) ? properties.getAppId()
+				: environment.getProperty("spring.application.name", "application");
+		TransactionTemplate newTransaction = new TransactionTemplate(transactionManager(transactionManager, dataSource));
+		newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		return new FailureHandling(appId, ingestor, functions::registry, publisher, newTransaction);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	RunExecutor inngestRunExecutor(ExecutionEnvironment env, FunctionDiscoverer functions, EventIngestor ingestor,
 			ObjectProvider<RunOutcomes> outcomes) {
 		String owner = UUID.randomUUID().toString();
-		return new RunExecutor(env, functions::registry, ingestor, outcomes.getIfAvailable(() -> RunOutcomes.NONE),
+		return new RunExecutor(env, functions::registry, ingestor, RunOutcomes.all(outcomes.orderedStream().toList()),
 				owner);
 	}
 
@@ -175,6 +192,11 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	InngestClient inngestClient(EventIngestor ingestor) {
 		return new LocalInngestClient(ingestor);
+	}
+
+	private static PlatformTransactionManager transactionManager(
+			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource) {
+		return transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource));
 	}
 
 }

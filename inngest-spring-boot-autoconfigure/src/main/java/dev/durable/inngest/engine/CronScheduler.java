@@ -2,6 +2,7 @@ package dev.durable.inngest.engine;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -89,7 +90,7 @@ public final class CronScheduler {
 				if (!this.store.advance(tick, next)) {
 					return false;
 				}
-				this.ingestor.startRun(Event.of(SCHEDULED_EVENT, Map.of("cron", tick.expression())), function);
+				this.ingestor.startRuns(Event.of(SCHEDULED_EVENT, Map.of("cron", tick.expression())), List.of(function));
 				return true;
 			}));
 			if (fire) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.durable.inngest.Event;
@@ -63,26 +64,32 @@ public final class EventIngestor {
 		for (int i = 0; i < events.size(); i++) {
 			validate(i, events.get(i));
 		}
-		return ingest(events, null);
+		return ingest(events, this::triggered).stream().map(Event::id).toList();
 	}
 
 	/**
-	 * Takes in a system event, such as {@code inngest/function.failed}.
+	 * Takes in a system event, such as {@code inngest/function.failed}, starting the functions
+	 * it triggers and, besides them, the given ones.
 	 * @param event the event
-	 * @return its id
+	 * @param alsoStart functions to start whatever their triggers, such as a failure handler
+	 * @return the stored event
 	 */
-	public String sendSystem(Event event) {
-		return ingest(List.of(event), null).get(0);
+	public Event sendSystem(Event event, List<FunctionDefinition> alsoStart) {
+		return ingest(List.of(event), (stored) -> {
+			List<FunctionDefinition> targets = new ArrayList<>(triggered(stored));
+			targets.addAll(alsoStart);
+			return targets;
+		}).get(0);
 	}
 
 	/**
-	 * Takes in an event that starts one run of one function, such as a cron tick.
+	 * Takes in an event that starts runs of the given functions only, such as a cron tick.
 	 * @param event the event
-	 * @param function the function to start
-	 * @return the event's id
+	 * @param functions the functions to start
+	 * @return the stored event
 	 */
-	public String startRun(Event event, FunctionDefinition function) {
-		return ingest(List.of(event), function).get(0);
+	public Event startRuns(Event event, List<FunctionDefinition> functions) {
+		return ingest(List.of(event), (stored) -> functions).get(0);
 	}
 
 	private void validate(int index, Event event) {
@@ -103,7 +110,7 @@ public final class EventIngestor {
 		}
 	}
 
-	private List<String> ingest(List<Event> events, FunctionDefinition only) {
+	private List<Event> ingest(List<Event> events, Function<Event, List<FunctionDefinition>> targets) {
 		Instant now = this.env.clock().instant();
 		List<Event> stamped = new ArrayList<>(events.size());
 		for (Event event : events) {
@@ -124,7 +131,7 @@ public final class EventIngestor {
 			List<NewRun> runs = new ArrayList<>();
 			List<String> due = new ArrayList<>();
 			for (Event event : fresh) {
-				for (FunctionDefinition function : (only != null) ? List.of(only) : triggered(event)) {
+				for (FunctionDefinition function : targets.apply(event)) {
 					runs.add(new NewRun(this.env.ids().next(), function.id(), event.id(), now));
 				}
 				due.addAll(resumeWaits(event, now));
@@ -132,7 +139,7 @@ public final class EventIngestor {
 			this.env.runs().insert(runs);
 			runs.forEach((run) -> due.add(run.id()));
 			handOffAfterCommit(due);
-			return stamped.stream().map(Event::id).toList();
+			return stamped;
 		});
 	}
 

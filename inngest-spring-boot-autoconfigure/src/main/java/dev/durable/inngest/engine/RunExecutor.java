@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import dev.durable.inngest.ErrorInfo;
+import dev.durable.inngest.FailureContext;
+import dev.durable.inngest.FunctionFailedEvent;
 import dev.durable.inngest.NonRetriableException;
 import dev.durable.inngest.StepFailedException;
 import dev.durable.inngest.engine.store.AttemptRecord;
@@ -104,8 +106,9 @@ public final class RunExecutor {
 		RunExecution execution = new RunExecution(this.env, this.ingestor, run, function, lease, memo);
 		Object output;
 		try {
+			FailureContext failure = function.isFailureHandler() ? FunctionFailedEvent.of(run.event()) : null;
 			output = function.invoker()
-				.invoke(new Invocation(run.event(), execution, execution, null, this.env.json().mapper()));
+				.invoke(new Invocation(run.event(), execution, execution, failure, this.env.json().mapper()));
 		}
 		catch (Suspension ex) {
 			return Optional.ofNullable(ex.dueAt());

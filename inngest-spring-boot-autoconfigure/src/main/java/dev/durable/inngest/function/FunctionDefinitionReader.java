@@ -68,20 +68,27 @@ final class FunctionDefinitionReader {
 			problem("@InngestFunction has no trigger: set event or cron");
 		}
 		Expression condition = compile("@InngestFunction(condition)", annotation.condition());
-		int retries = readRetries();
+		int retries = readRetries(Retries.DEFAULT);
 		List<CancelRule> cancelOn = readCancelRules();
 		Timeouts timeouts = readTimeouts();
 		List<Function<Invocation, Object>> arguments = readArguments(false);
 		failIfProblems();
 		String name = StringUtils.hasText(annotation.name()) ? annotation.name() : id;
 		return new FunctionDefinition(id, name, events, crons, condition, retries, cancelOn, timeouts,
-				new FunctionInvoker(this.beanName, this.bean, this.invocable, arguments), null);
+				new FunctionInvoker(this.beanName, this.bean, this.invocable, arguments), null, null);
 	}
 
-	FunctionInvoker readFailureHandler() {
+	/**
+	 * Reads an {@link dev.durable.inngest.OnFailure} method into the definition of a function of
+	 * its own, with no trigger: the engine starts it when the function it handles fails.
+	 */
+	FunctionDefinition readFailureHandler(FunctionDefinition handled) {
+		int retries = readRetries(FunctionDefinition.FAILURE_HANDLER_RETRIES);
 		List<Function<Invocation, Object>> arguments = readArguments(true);
 		failIfProblems();
-		return new FunctionInvoker(this.beanName, this.bean, this.invocable, arguments);
+		return new FunctionDefinition(handled.id() + FunctionDefinition.FAILURE_HANDLER_SUFFIX,
+				handled.name() + " (failure handler)", List.of(), List.of(), null, retries, List.of(), Timeouts.NONE,
+				new FunctionInvoker(this.beanName, this.bean, this.invocable, arguments), null, handled.id());
 	}
 
 	String location() {
@@ -115,10 +122,10 @@ final class FunctionDefinitionReader {
 		return List.copyOf(crons);
 	}
 
-	private int readRetries() {
+	private int readRetries(int defaultRetries) {
 		Retries retries = AnnotatedElementUtils.findMergedAnnotation(this.method, Retries.class);
 		if (retries == null) {
-			return Retries.DEFAULT;
+			return defaultRetries;
 		}
 		if (retries.value() < 0 || retries.value() > Retries.MAX) {
 			problem("@Retries(" + retries.value() + ") is out of range: retries must be between 0 and "

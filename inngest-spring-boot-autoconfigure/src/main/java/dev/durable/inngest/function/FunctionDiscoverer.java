@@ -61,11 +61,8 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 			register(definition, reader.location());
 			beanFunctions.add(definition.id());
 		});
-		handlerMethods.forEach((method, annotation) -> {
-			FunctionDefinitionReader reader = reader(bean, beanName, method);
-			this.handlers.add(new PendingHandler(annotation.function(), List.copyOf(beanFunctions),
-					reader.readFailureHandler(), reader.location()));
-		});
+		handlerMethods.forEach((method, annotation) -> this.handlers
+			.add(new PendingHandler(annotation.function(), List.copyOf(beanFunctions), reader(bean, beanName, method))));
 		return bean;
 	}
 
@@ -86,20 +83,26 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 	@Override
 	public synchronized void afterSingletonsInstantiated() {
 		Map<String, FunctionDefinition> linked = new LinkedHashMap<>(this.functions);
-		Map<String, String> handled = new LinkedHashMap<>();
 		for (PendingHandler handler : this.handlers) {
+			String location = handler.reader().location();
 			String functionId = handler.resolveFunctionId();
 			FunctionDefinition function = linked.get(functionId);
-			if (function == null) {
-				throw new InvalidFunctionException(handler.location(), List.of("@OnFailure(function = \"" + functionId
-						+ "\") names no function; known functions are " + linked.keySet()));
+			if (function == null || function.isFailureHandler()) {
+				throw new InvalidFunctionException(location, List.of("@OnFailure(function = \"" + functionId
+						+ "\") names no function; known functions are " + this.functions.keySet()));
 			}
-			String previous = handled.putIfAbsent(functionId, handler.location());
-			if (previous != null) {
-				throw new InvalidFunctionException(handler.location(), List.of(
-						"function '" + functionId + "' already has a failure handler, " + previous));
+			if (function.failureHandlerId() != null) {
+				throw new InvalidFunctionException(location, List.of("function '" + functionId
+						+ "' already has a failure handler, " + linked.get(function.failureHandlerId()).invoker()));
 			}
-			linked.put(functionId, function.withFailureHandler(handler.invoker()));
+			FunctionDefinition definition = handler.reader().readFailureHandler(function);
+			if (linked.containsKey(definition.id())) {
+				throw new InvalidFunctionException(location, List.of("the failure handler of '" + functionId
+						+ "' is registered as function '" + definition.id() + "', an id already used by "
+						+ this.locations.get(definition.id()) + "; rename that function"));
+			}
+			linked.put(definition.id(), definition);
+			linked.put(functionId, function.withFailureHandler(definition.id()));
 		}
 		this.registry = new FunctionRegistry(linked.values());
 	}
@@ -117,8 +120,7 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 		return registry;
 	}
 
-	private record PendingHandler(String function, List<String> beanFunctions, FunctionInvoker invoker,
-			String location) {
+	private record PendingHandler(String function, List<String> beanFunctions, FunctionDefinitionReader reader) {
 
 		String resolveFunctionId() {
 			if (StringUtils.hasText(this.function)) {
@@ -127,7 +129,7 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 			if (this.beanFunctions.size() == 1) {
 				return this.beanFunctions.get(0);
 			}
-			throw new InvalidFunctionException(this.location, List.of("@OnFailure names no function and its bean "
+			throw new InvalidFunctionException(this.reader.location(), List.of("@OnFailure names no function and its bean "
 					+ "declares " + this.beanFunctions.size() + " functions " + this.beanFunctions
 					+ "; set @OnFailure(function = \"...\")"));
 		}

@@ -3,6 +3,8 @@ package dev.durable.inngest.engine;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -14,12 +16,17 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ RetryFunctions.class, StepFunctions.class })
+@Import({ RetryFunctions.class, StepFunctions.class, FailureFunctions.class })
 public class EngineTestApplication {
 
 	@Bean
 	Executions executions() {
 		return new Executions();
+	}
+
+	@Bean
+	SimpleMeterRegistry meterRegistry() {
+		return new SimpleMeterRegistry();
 	}
 
 	@Bean

@@ -84,6 +84,13 @@ public class RunProbe {
 		return this.steps.attempts(runId);
 	}
 
+	public List<String> eventIds(String name, String dataContains) {
+		return this.jdbc.sql("SELECT id FROM inngest_event WHERE name = ? AND data LIKE ?")
+			.params(name, "%" + dataContains + "%")
+			.query(String.class)
+			.list();
+	}
+
 	public int count(String table) {
 		return this.jdbc.sql("SELECT COUNT(*) FROM " + table).query(Integer.class).single();
 	}

@@ -1,0 +1,102 @@
+package dev.durable.inngest.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import dev.durable.inngest.ErrorInfo;
+import dev.durable.inngest.Event;
+import dev.durable.inngest.FunctionFailedEvent;
+import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.function.FunctionDefinition;
+import dev.durable.inngest.function.FunctionRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * What happens once per failed run: in the transaction that stores the failure, the
+ * {@code inngest/function.failed} system event is stored (starting the functions it triggers)
+ * together with a run of the function's {@link dev.durable.inngest.OnFailure} handler; after the
+ * commit, a {@link FunctionFailedEvent} is published to the application's listeners.
+ * <p>
+ * A failing failure handler triggers nothing, and a run that was itself triggered by
+ * {@code inngest/function.failed} emits no further system event when it fails, so that a
+ * failure listener that fails cannot feed itself.
+ */
+public final class FailureHandling implements RunOutcomes {
+
+	private static final Log logger = LogFactory.getLog(FailureHandling.class);
+
+	private final String appId;
+
+	private final EventIngestor ingestor;
+
+	private final Supplier<FunctionRegistry> registry;
+
+	private final ApplicationEventPublisher publisher;
+
+	private final TransactionOperations newTransaction;
+
+	/**
+	 * Creates the failure handling.
+	 * @param appId the application's id, which prefixes function ids in system events
+	 * @param ingestor stores the system event and starts its runs
+	 * @param registry the functions
+	 * @param publisher publishes the Spring event
+	 * @param newTransaction runs work in a new transaction
+	 */
+	public FailureHandling(String appId, EventIngestor ingestor, Supplier<FunctionRegistry> registry,
+			ApplicationEventPublisher publisher, TransactionOperations newTransaction) {
+		this.appId = appId;
+		this.ingestor = ingestor;
+		this.registry = registry;
+		this.publisher = publisher;
+		this.newTransaction = newTransaction;
+	}
+
+	/**
+	 * The full id of a function in system events: the app id, a dash and the function id.
+	 * @param functionId the function id
+	 * @return the full id
+	 */
+	public String fullId(String functionId) {
+		return this.appId + "-" + functionId;
+	}
+
+	@Override
+	public void failed(RunRecord run, FunctionDefinition function, ErrorInfo error) {
+		if (function.isFailureHandler()) {
+			return;
+		}
+		Event systemEvent = FunctionFailedEvent.systemEvent(run.event(), error, fullId(function.id()), run.id());
+		List<FunctionDefinition> handler = new ArrayList<>();
+		if (function.failureHandlerId() != null) {
+			this.registry.get().find(function.failureHandlerId()).ifPresent(handler::add);
+		}
+		Event stored = FunctionFailedEvent.NAME.equals(run.event().name())
+				? this.ingestor.startRuns(systemEvent, handler) : this.ingestor.sendSystem(systemEvent, handler);
+		FunctionFailedEvent failed = FunctionFailedEvent.of(stored);
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				publish(failed);
+			}
+		});
+	}
+
+	private void publish(FunctionFailedEvent failed) {
+		try {
+			this.newTransaction.executeWithoutResult((status) -> this.publisher.publishEvent(failed));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A listener of " + failed.getClass().getSimpleName() + " for run " + failed.runId()
+					+ " threw; the run stays failed and its failure handling goes on", ex);
+		}
+	}
+
+}
