@@ -5,8 +5,10 @@ import java.util.Optional;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.EventData;
+import dev.durable.inngest.FailureContext;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.NonRetriableException;
+import dev.durable.inngest.OnFailure;
 import dev.durable.inngest.Retries;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.StepFailedException;
@@ -74,6 +76,16 @@ public class OrderWorkflow {
 		step.sendEvent("announce-shipment",
 				Event.of("shop/order.shipped", Map.of("orderId", order.orderId(), "tracking", tracking)));
 		return Map.of("orderId", order.orderId(), "charge", charge, "tracking", tracking);
+	}
+
+	/**
+	 * Runs once per order whose workflow failed for good, as a durable run of its own.
+	 */
+	@OnFailure(function = "process-order")
+	public void orderFailed(FailureContext failure, Step step) {
+		Object orderId = failure.originalEvent().data().get("orderId");
+		step.run("notify-support", () -> logger.warn("[" + orderId + "] order workflow failed (run "
+				+ failure.runId() + "): " + failure.error().message() + "; support has been notified"));
 	}
 
 	@InngestFunction(id = "email-shipment", name = "Email the shipment", event = "shop/order.shipped")
