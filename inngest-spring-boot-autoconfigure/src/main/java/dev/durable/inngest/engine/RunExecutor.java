@@ -1,5 +1,6 @@
 package dev.durable.inngest.engine;
 
+import dev.durable.inngest.RunStatus;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;

@@ -11,7 +11,7 @@ import java.util.Optional;
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.engine.JsonCodec;
-import dev.durable.inngest.engine.RunStatus;
+import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.store.NewRun;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;

@@ -1,5 +1,6 @@
 package dev.durable.inngest.engine;
 
+import dev.durable.inngest.RunStatus;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;

@@ -4,7 +4,7 @@ import java.time.Instant;
 
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
-import dev.durable.inngest.engine.RunStatus;
+import dev.durable.inngest.RunStatus;
 
 /**
  * A run as stored.

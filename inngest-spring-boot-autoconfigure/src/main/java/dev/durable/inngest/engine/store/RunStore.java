@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.durable.inngest.ErrorInfo;
-import dev.durable.inngest.engine.RunStatus;
+import dev.durable.inngest.RunStatus;
 
 /**
  * Stores runs and hands out the due ones. Every change a worker makes is conditional on the

@@ -1,4 +1,4 @@
-package dev.durable.inngest.engine;
+package dev.durable.inngest;
 
 /**
  * The states of a run. A run is created {@link #QUEUED}, is {@link #RUNNING} while a worker

@@ -1,0 +1,40 @@
+package dev.durable.inngest;
+
+import java.time.Instant;
+
+/**
+ * A bulk cancellation: a named, recorded operation that cancels the matching runs in the
+ * background, with its progress.
+ *
+ * @param id the cancellation's id
+ * @param name its name
+ * @param functionId the function whose runs it cancels
+ * @param startedAfter only runs created at or after this time
+ * @param startedBefore only runs created before this time
+ * @param condition the CEL condition over the trigger {@code event}, or {@code null}
+ * @param state how far it has got
+ * @param matched how many runs it found to cancel when it was created
+ * @param cancelled how many runs it has cancelled so far
+ * @param createdAt when it was created
+ * @param updatedAt when its progress last changed
+ */
+public record BulkCancellation(String id, String name, String functionId, Instant startedAfter, Instant startedBefore,
+		String condition, State state, long matched, long cancelled, Instant createdAt, Instant updatedAt) {
+
+	/**
+	 * How far a bulk cancellation has got.
+	 */
+	public enum State {
+
+		/** Cancelling runs. */
+		RUNNING,
+
+		/** Every matching run has been handled. */
+		COMPLETED,
+
+		/** Stopped before the end; runs it cancelled stay cancelled. */
+		STOPPED
+
+	}
+
+}

@@ -1,0 +1,13 @@
+package dev.durable.inngest;
+
+import java.util.List;
+
+/**
+ * A page of runs.
+ *
+ * @param runs the runs, newest first
+ * @param nextCursor the cursor of the next page, or {@code null} on the last page
+ */
+public record RunPage(List<RunView> runs, String nextCursor) {
+
+}

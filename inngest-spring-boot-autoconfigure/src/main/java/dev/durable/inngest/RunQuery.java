@@ -1,0 +1,41 @@
+package dev.durable.inngest;
+
+import java.time.Instant;
+
+/**
+ * Which runs {@link InngestRuns#list(RunQuery)} returns: all filters are optional, the newest runs
+ * come first, a page at a time.
+ *
+ * @param functionId only runs of this function, or {@code null}
+ * @param status only runs in this state, or {@code null}
+ * @param createdAfter only runs created at or after this time, or {@code null}
+ * @param createdBefore only runs created before this time, or {@code null}
+ * @param limit the most runs in one page, from 1 to 100
+ * @param cursor where the page starts: the {@link RunPage#nextCursor()} of the page before, or
+ * {@code null} for the first page
+ */
+public record RunQuery(String functionId, RunStatus status, Instant createdAfter, Instant createdBefore, int limit,
+		String cursor) {
+
+	/** The most runs a page may hold. */
+	public static final int MAX_LIMIT = 100;
+
+	/**
+	 * Checks the limit.
+	 */
+	public RunQuery {
+		if (limit < 1 || limit > MAX_LIMIT) {
+			throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ", but was " + limit);
+		}
+	}
+
+	/**
+	 * The first page of all runs.
+	 * @param limit the page size
+	 * @return the query
+	 */
+	public static RunQuery all(int limit) {
+		return new RunQuery(null, null, null, null, limit, null);
+	}
+
+}
