@@ -6,17 +6,22 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.engine.BulkCancellations;
 import dev.durable.inngest.engine.CronScheduler;
 import dev.durable.inngest.engine.EventIngestor;
+import dev.durable.inngest.engine.ExecutingRuns;
 import dev.durable.inngest.engine.ExecutionEnvironment;
 import dev.durable.inngest.engine.ExpressionCache;
-import dev.durable.inngest.engine.FailureHandling;
+import dev.durable.inngest.engine.RunEndEvents;
 import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.RetryBackoff;
+import dev.durable.inngest.engine.RunCanceller;
 import dev.durable.inngest.engine.RunExecutor;
 import dev.durable.inngest.engine.RunOutcomes;
 import dev.durable.inngest.engine.RunQueue;
+import dev.durable.inngest.engine.store.CancellationStore;
 import dev.durable.inngest.engine.store.CronStore;
 import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RunStore;
@@ -24,6 +29,7 @@ import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.engine.store.WaitStore;
 import dev.durable.inngest.function.FunctionDiscoverer;
 import dev.durable.inngest.local.InngestSchemaInitializer;
+import dev.durable.inngest.local.JdbcCancellationStore;
 import dev.durable.inngest.local.JdbcCronStore;
 import dev.durable.inngest.local.JdbcEventStore;
 import dev.durable.inngest.local.JdbcRunStore;
@@ -31,6 +37,7 @@ import dev.durable.inngest.local.JdbcStepStore;
 import dev.durable.inngest.local.JdbcWaitStore;
 import dev.durable.inngest.local.LocalEngine;
 import dev.durable.inngest.local.LocalInngestClient;
+import dev.durable.inngest.local.LocalInngestRuns;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -145,13 +152,48 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EventIngestor inngestEventIngestor(ExecutionEnvironment env, FunctionDiscoverer functions, RunQueue queue) {
-		return new EventIngestor(env, functions::registry, queue);
+	EventIngestor inngestEventIngestor(ExecutionEnvironment env, FunctionDiscoverer functions, RunQueue queue,
+			ObjectProvider<RunCanceller> canceller) {
+		return new EventIngestor(env, functions::registry, queue, canceller::getObject);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	FailureHandling inngestFailureHandling(InngestProperties properties, Environment environment,
+	ExecutingRuns inngestExecutingRuns() {
+		return new ExecutingRuns();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RunCanceller inngestRunCanceller(ExecutionEnvironment env, ObjectProvider<RunOutcomes> outcomes,
+			ExecutingRuns executing) {
+		return new RunCanceller(env, RunOutcomes.all(outcomes.orderedStream().toList()), executing);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@DependsOnDatabaseInitialization
+	CancellationStore inngestCancellationStore(DataSource dataSource) {
+		return new JdbcCancellationStore(new JdbcTemplate(dataSource));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	BulkCancellations inngestBulkCancellations(ExecutionEnvironment env, CancellationStore store,
+			FunctionDiscoverer functions, RunCanceller canceller) {
+		return new BulkCancellations(env, store, functions::registry, canceller);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	InngestRuns inngestRuns(RunStore runs, CancellationStore cancellations, RunCanceller canceller,
+			BulkCancellations bulk, JsonCodec json) {
+		return new LocalInngestRuns(runs, cancellations, canceller, bulk, json);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RunEndEvents inngestRunEndEvents(InngestProperties properties, Environment environment,
 			EventIngestor ingestor, FunctionDiscoverer functions, ApplicationEventPublisher publisher,
 			ExecutionEnvironment env, ObjectProvider<PlatformTransactionManager> transactionManager,
 			DataSource dataSource) {
@@ -159,16 +201,16 @@ public final class InngestLocalAutoConfiguration {
 				: environment.getProperty("spring.application.name", "application");
 		TransactionTemplate newTransaction = new TransactionTemplate(transactionManager(transactionManager, dataSource));
 		newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		return new FailureHandling(appId, ingestor, functions::registry, publisher, newTransaction);
+		return new RunEndEvents(appId, ingestor, functions::registry, publisher, newTransaction);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	RunExecutor inngestRunExecutor(ExecutionEnvironment env, FunctionDiscoverer functions, EventIngestor ingestor,
-			ObjectProvider<RunOutcomes> outcomes) {
+			ObjectProvider<RunOutcomes> outcomes, RunCanceller canceller, ExecutingRuns executing) {
 		String owner = UUID.randomUUID().toString();
 		return new RunExecutor(env, functions::registry, ingestor, RunOutcomes.all(outcomes.orderedStream().toList()),
-				owner);
+				canceller, executing, owner);
 	}
 
 	@Bean
@@ -181,11 +223,11 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LocalEngine inngestLocalEngine(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons,
-			ExecutionEnvironment env) {
+			ExecutingRuns executing, BulkCancellations bulkCancellations, ExecutionEnvironment env) {
 		LocalEngine.Settings settings = new LocalEngine.Settings(this.properties.getWorkers(),
 				this.properties.getPollInterval(), this.properties.getLease().getDuration(),
 				this.properties.getShutdownTimeout());
-		return new LocalEngine(queue, executor, runs, crons, settings, env.clock());
+		return new LocalEngine(queue, executor, runs, crons, executing, bulkCancellations, settings, env.clock());
 	}
 
 	@Bean

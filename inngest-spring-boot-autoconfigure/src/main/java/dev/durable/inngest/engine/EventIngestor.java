@@ -11,11 +11,13 @@ import java.util.function.Supplier;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InvalidEventException;
+import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.store.NewRun;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.engine.store.StepStatus;
 import dev.durable.inngest.engine.store.WaitRecord;
+import dev.durable.inngest.function.CancelRule;
 import dev.durable.inngest.function.Expression;
 import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.function.FunctionRegistry;
@@ -36,22 +38,31 @@ public final class EventIngestor {
 
 	private static final int MAX_NAME_LENGTH = 255;
 
+	private static final String CANCEL_RULE_KEY = "cancel-on:";
+
+	private static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
+
 	private final ExecutionEnvironment env;
 
 	private final Supplier<FunctionRegistry> registry;
 
 	private final RunQueue queue;
 
+	private final Supplier<RunCanceller> canceller;
+
 	/**
 	 * Creates an ingestor.
 	 * @param env the stores and services
 	 * @param registry the functions
 	 * @param queue where due runs are handed off
+	 * @param canceller cancels the runs that events cancel
 	 */
-	public EventIngestor(ExecutionEnvironment env, Supplier<FunctionRegistry> registry, RunQueue queue) {
+	public EventIngestor(ExecutionEnvironment env, Supplier<FunctionRegistry> registry, RunQueue queue,
+			Supplier<RunCanceller> canceller) {
 		this.env = env;
 		this.registry = registry;
 		this.queue = queue;
+		this.canceller = canceller;
 	}
 
 	/**
@@ -129,14 +140,19 @@ public final class EventIngestor {
 			}
 			this.env.events().insert(fresh, now);
 			List<NewRun> runs = new ArrayList<>();
+			List<WaitRecord> cancelRules = new ArrayList<>();
 			List<String> due = new ArrayList<>();
 			for (Event event : fresh) {
 				for (FunctionDefinition function : targets.apply(event)) {
-					runs.add(new NewRun(this.env.ids().next(), function.id(), event.id(), now));
+					NewRun run = new NewRun(this.env.ids().next(), function.id(), event.id(), now);
+					runs.add(run);
+					addCancelRules(run, function, event, cancelRules);
 				}
 				due.addAll(resumeWaits(event, now));
 			}
 			this.env.runs().insert(runs);
+			// Stored after the batch's own events were matched: only later events cancel a run.
+			cancelRules.forEach(this.env.waits()::insert);
 			runs.forEach((run) -> due.add(run.id()));
 			handOffAfterCommit(due);
 			return stamped;
@@ -154,19 +170,38 @@ public final class EventIngestor {
 			.toList();
 	}
 
+	private void addCancelRules(NewRun run, FunctionDefinition function, Event event, List<WaitRecord> rules) {
+		for (int i = 0; i < function.cancelOn().size(); i++) {
+			CancelRule rule = function.cancelOn().get(i);
+			String matchValue = (rule.match() != null) ? this.env.json().valueAt(event, rule.match()) : null;
+			Instant expiresAt = (rule.timeout() != null) ? run.createdAt().plus(rule.timeout()) : NEVER;
+			rules.add(new WaitRecord(run.id(), CANCEL_RULE_KEY + i, WaitRecord.Kind.CANCEL, rule.event(), rule.match(),
+					matchValue, (rule.condition() != null) ? rule.condition().source() : null, expiresAt));
+		}
+	}
+
 	private List<String> resumeWaits(Event event, Instant now) {
 		List<WaitRecord> candidates = new ArrayList<>();
 		for (String path : this.env.waits().matchPaths(event.name())) {
 			String value = this.env.json().valueAt(event, path);
 			if (value != null) {
-				candidates.addAll(this.env.waits().findByMatch(event.name(), path, value));
+				candidates.addAll(this.env.waits().findByMatch(event.name(), path, value, now));
 			}
 		}
-		candidates.addAll(this.env.waits().findUnmatched(event.name()));
+		candidates.addAll(this.env.waits().findUnmatched(event.name(), now));
 		List<String> resumed = new ArrayList<>();
 		String eventJson = null;
 		for (WaitRecord wait : candidates) {
-			if (wait.condition() != null && !conditionHolds(wait, event)) {
+			RunRecord run = (wait.condition() != null || wait.kind() == WaitRecord.Kind.CANCEL)
+					? this.env.runs().find(wait.runId()).orElse(null) : null;
+			if (wait.condition() != null && (run == null || !conditionHolds(wait, run, event))) {
+				continue;
+			}
+			if (wait.kind() == WaitRecord.Kind.CANCEL) {
+				if (run != null) {
+					this.canceller.get().cancel(run, new RunView.Cancellation("event", "Cancelled by event '"
+							+ event.name() + "' (" + event.id() + ") matching a @CancelOn rule"));
+				}
 				continue;
 			}
 			if (!this.env.waits().delete(wait.runId(), wait.stepKey())) {
@@ -185,11 +220,7 @@ public final class EventIngestor {
 		return resumed;
 	}
 
-	private boolean conditionHolds(WaitRecord wait, Event event) {
-		RunRecord run = this.env.runs().find(wait.runId()).orElse(null);
-		if (run == null) {
-			return false;
-		}
+	private boolean conditionHolds(WaitRecord wait, RunRecord run, Event event) {
 		return this.env.expressions()
 			.get(wait.condition())
 			.matches(Expression.toMap(run.event()), Expression.toMap(event));

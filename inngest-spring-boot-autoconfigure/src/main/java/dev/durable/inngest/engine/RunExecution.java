@@ -54,6 +54,10 @@ final class RunExecution implements Step, RunContext {
 
 	private final Map<String, StepRecord> memo;
 
+	private final RunCanceller canceller;
+
+	private final Instant finishBy;
+
 	private final Map<String, Integer> occurrences = new HashMap<>();
 
 	private int attempt;
@@ -62,15 +66,30 @@ final class RunExecution implements Step, RunContext {
 
 	private boolean suspended;
 
-	RunExecution(ExecutionEnvironment env, EventIngestor ingestor, RunRecord run, FunctionDefinition function,
-			String lease, Map<String, StepRecord> memo) {
+	private volatile boolean stopped;
+
+	RunExecution(ExecutionEnvironment env, EventIngestor ingestor, RunCanceller canceller, RunRecord run,
+			FunctionDefinition function, String lease, Map<String, StepRecord> memo, Instant finishBy) {
 		this.env = env;
 		this.ingestor = ingestor;
+		this.canceller = canceller;
 		this.run = run;
 		this.function = function;
 		this.lease = lease;
 		this.memo = memo;
+		this.finishBy = finishBy;
 		this.attempt = run.attempt();
+	}
+
+	String lease() {
+		return this.lease;
+	}
+
+	/**
+	 * Stops this execution before its next step: the run was cancelled, or its lease lost.
+	 */
+	void stop() {
+		this.stopped = true;
 	}
 
 	@Override
@@ -259,7 +278,7 @@ final class RunExecution implements Step, RunContext {
 		String matchValue = (wait.match() != null) ? this.env.json().valueAt(this.run.event(), wait.match()) : null;
 		StepRecord waiting = new StepRecord(runId(), key, id, StepKind.WAIT, StepStatus.WAITING, 1, null, null,
 				expiresAt, now, null);
-		WaitRecord record = new WaitRecord(runId(), key, wait.eventName(), wait.match(), matchValue,
+		WaitRecord record = new WaitRecord(runId(), key, WaitRecord.Kind.WAIT, wait.eventName(), wait.match(), matchValue,
 				wait.condition(), expiresAt);
 		throw suspend(RunStatus.WAITING, expiresAt, () -> {
 			save(null, waiting);
@@ -333,7 +352,11 @@ final class RunExecution implements Step, RunContext {
 	}
 
 	private String enter(String id) {
-		if (this.suspended) {
+		if (this.suspended || this.stopped) {
+			throw Suspension.suspended(runId(), null);
+		}
+		if (this.finishBy != null && !now().isBefore(this.finishBy)) {
+			this.canceller.cancel(this.run, Timeouts.finishExceeded(this.function));
 			throw Suspension.suspended(runId(), null);
 		}
 		if (!StringUtils.hasText(id)) {
@@ -362,7 +385,9 @@ final class RunExecution implements Step, RunContext {
 		this.memo.put(step.key(), step);
 	}
 
-	private Suspension suspend(RunStatus status, Instant dueAt, Runnable stepWrites) {
+	private Suspension suspend(RunStatus status, Instant wakeAt, Runnable stepWrites) {
+		// A run with a finish timeout is due again by its deadline at the latest, to be cancelled then.
+		Instant dueAt = (this.finishBy != null && this.finishBy.isBefore(wakeAt)) ? this.finishBy : wakeAt;
 		this.env.transactions().executeWithoutResult((tx) -> {
 			stepWrites.run();
 			if (!this.env.runs().suspend(runId(), this.lease, status, dueAt, this.run.attempt())) {

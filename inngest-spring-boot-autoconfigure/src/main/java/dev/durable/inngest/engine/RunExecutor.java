@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -13,6 +12,7 @@ import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.FailureContext;
 import dev.durable.inngest.FunctionFailedEvent;
 import dev.durable.inngest.NonRetriableException;
+import dev.durable.inngest.RunView;
 import dev.durable.inngest.StepFailedException;
 import dev.durable.inngest.engine.store.AttemptRecord;
 import dev.durable.inngest.engine.store.RunRecord;
@@ -39,35 +39,33 @@ public final class RunExecutor {
 
 	private final RunOutcomes outcomes;
 
+	private final RunCanceller canceller;
+
+	private final ExecutingRuns executing;
+
 	private final String owner;
 
 	private final AtomicLong claims = new AtomicLong();
-
-	private final Map<String, String> leases = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates an executor.
 	 * @param env the stores and services
 	 * @param registry the functions
 	 * @param ingestor takes in the events that steps send
-	 * @param outcomes told of runs that ended
+	 * @param outcomes told of runs that failed
+	 * @param canceller cancels runs whose timeouts passed
+	 * @param executing the runs executing here
 	 * @param owner names this instance in the leases it takes
 	 */
 	public RunExecutor(ExecutionEnvironment env, Supplier<FunctionRegistry> registry, EventIngestor ingestor,
-			RunOutcomes outcomes, String owner) {
+			RunOutcomes outcomes, RunCanceller canceller, ExecutingRuns executing, String owner) {
 		this.env = env;
 		this.registry = registry;
 		this.ingestor = ingestor;
 		this.outcomes = outcomes;
+		this.canceller = canceller;
+		this.executing = executing;
 		this.owner = owner;
-	}
-
-	/**
-	 * The leases this instance holds now, by run id, for renewal.
-	 * @return the held leases
-	 */
-	public Map<String, String> heldLeases() {
-		return Map.copyOf(this.leases);
 	}
 
 	/**
@@ -82,13 +80,7 @@ public final class RunExecutor {
 		if (claimed.isEmpty()) {
 			return Optional.empty();
 		}
-		this.leases.put(runId, lease);
-		try {
-			return execute(claimed.get(), lease);
-		}
-		finally {
-			this.leases.remove(runId);
-		}
+		return execute(claimed.get(), lease);
 	}
 
 	private Optional<Instant> execute(RunRecord run, String lease) {
@@ -100,11 +92,28 @@ public final class RunExecutor {
 			this.env.runs().suspend(run.id(), lease, RunStatus.QUEUED, later, run.attempt());
 			return Optional.empty();
 		}
+		RunView.Cancellation timedOut = Timeouts.check(run, function, this.env.clock().instant());
+		if (timedOut != null) {
+			this.canceller.cancel(run, timedOut);
+			return Optional.empty();
+		}
 		Map<String, StepRecord> memo = new HashMap<>();
 		for (StepRecord step : this.env.steps().findByRun(run.id())) {
 			memo.put(step.key(), step);
 		}
-		RunExecution execution = new RunExecution(this.env, this.ingestor, run, function, lease, memo);
+		RunExecution execution = new RunExecution(this.env, this.ingestor, this.canceller, run, function, lease, memo,
+				Timeouts.finishBy(run, function));
+		this.executing.started(execution);
+		try {
+			return execute(run, lease, function, execution);
+		}
+		finally {
+			this.executing.ended(execution);
+		}
+	}
+
+	private Optional<Instant> execute(RunRecord run, String lease, FunctionDefinition function,
+			RunExecution execution) {
 		Object output;
 		try {
 			FailureContext failure = function.isFailureHandler() ? FunctionFailedEvent.of(run.event()) : null;
@@ -126,10 +135,19 @@ public final class RunExecutor {
 		if (!this.env.runs().complete(run.id(), lease, json, this.env.clock().instant())) {
 			logger.info("Run " + run.id() + " finished after its lease was lost; its result was not stored");
 		}
-		else if (logger.isDebugEnabled()) {
-			logger.debug("Run " + run.id() + " of function '" + function.id() + "' completed");
+		else {
+			forgetCancelRules(function, run);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Run " + run.id() + " of function '" + function.id() + "' completed");
+			}
 		}
 		return Optional.empty();
+	}
+
+	private void forgetCancelRules(FunctionDefinition function, RunRecord run) {
+		if (!function.cancelOn().isEmpty()) {
+			this.env.waits().deleteByRun(run.id());
+		}
 	}
 
 	private Optional<Instant> bodyFailed(RunRecord run, String lease, FunctionDefinition function, Throwable ex) {
@@ -147,6 +165,7 @@ public final class RunExecutor {
 				return false;
 			}
 			if (fatal) {
+				forgetCancelRules(function, run);
 				this.outcomes.failed(run, function, error);
 			}
 			return true;

@@ -7,7 +7,7 @@ import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.function.FunctionDefinition;
 
 /**
- * Told when a run ends for good, inside the transaction that stores the end, so that what it
+ * Told when a run fails or is cancelled, inside the transaction that stores the end, so that what it
  * records (a system event, a failure handler's run) is stored with it or not at all. Work that
  * must follow the commit (a Spring event, a metric) registers a transaction synchronization.
  */
@@ -23,6 +23,13 @@ public interface RunOutcomes {
 	}
 
 	/**
+	 * A run was cancelled.
+	 * @param run the run, as last read before the cancellation
+	 */
+	default void cancelled(RunRecord run) {
+	}
+
+	/**
 	 * Tells several in order.
 	 * @param outcomes the ones to tell
 	 * @return one that tells them all
@@ -33,6 +40,11 @@ public interface RunOutcomes {
 			@Override
 			public void failed(RunRecord run, FunctionDefinition function, ErrorInfo error) {
 				copy.forEach((outcome) -> outcome.failed(run, function, error));
+			}
+
+			@Override
+			public void cancelled(RunRecord run) {
+				copy.forEach((outcome) -> outcome.cancelled(run));
 			}
 		};
 	}

@@ -4,12 +4,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
+import dev.durable.inngest.FunctionCancelledEvent;
+import dev.durable.inngest.RunQuery;
+import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.store.NewRun;
@@ -28,6 +33,7 @@ public final class JdbcRunStore implements RunStore {
 
 	private static final String SELECT_RUN = "SELECT r.id, r.function_id, r.status, r.attempt, r.created_at, "
 			+ "r.started_at, r.ended_at, r.due_at, r.output, r.error_name, r.error_message, r.error_stack, "
+			+ "r.cancelled_by, r.cancel_reason, "
 			+ "e.id AS event_id, e.name AS event_name, e.data AS event_data, e.user_data AS event_user, "
 			+ "e.ts AS event_ts, e.v AS event_v FROM inngest_run r JOIN inngest_event e ON e.id = r.event_id ";
 
@@ -83,7 +89,7 @@ public final class JdbcRunStore implements RunStore {
 	public boolean complete(String runId, String lease, String output, Instant now) {
 		return this.jdbc
 			.sql("UPDATE inngest_run SET status = 'COMPLETED', output = ?, ended_at = ?, due_at = NULL, lease = NULL "
-					+ "WHERE id = ? AND lease = ?")
+					+ "WHERE id = ? AND lease = ? AND status = 'RUNNING'")
 			.params(output, Timestamps.of(now), runId, lease)
 			.update() == 1;
 	}
@@ -92,7 +98,7 @@ public final class JdbcRunStore implements RunStore {
 	public boolean fail(String runId, String lease, ErrorInfo error, Instant now) {
 		return this.jdbc
 			.sql("UPDATE inngest_run SET status = 'FAILED', error_name = ?, error_message = ?, error_stack = ?, "
-					+ "ended_at = ?, due_at = NULL, lease = NULL WHERE id = ? AND lease = ?")
+					+ "ended_at = ?, due_at = NULL, lease = NULL WHERE id = ? AND lease = ? AND status = 'RUNNING'")
 			.params(error.name(), error.message(), error.stack(), Timestamps.of(now), runId, lease)
 			.update() == 1;
 	}
@@ -100,7 +106,8 @@ public final class JdbcRunStore implements RunStore {
 	@Override
 	public boolean suspend(String runId, String lease, RunStatus status, Instant dueAt, int attempt) {
 		return this.jdbc
-			.sql("UPDATE inngest_run SET status = ?, due_at = ?, attempt = ?, lease = NULL WHERE id = ? AND lease = ?")
+			.sql("UPDATE inngest_run SET status = ?, due_at = ?, attempt = ?, lease = NULL "
+					+ "WHERE id = ? AND lease = ? AND status = 'RUNNING'")
 			.params(status.name(), Timestamps.of(dueAt), attempt, runId, lease)
 			.update() == 1;
 	}
@@ -113,9 +120,9 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public int renew(Map<String, String> leases, Instant leaseUntil) {
+	public Set<String> renew(Map<String, String> leases, Instant leaseUntil) {
 		if (leases.isEmpty()) {
-			return 0;
+			return Set.of();
 		}
 		List<Map.Entry<String, String>> entries = new ArrayList<>(leases.entrySet());
 		int[][] counts = this.template.batchUpdate(
@@ -125,13 +132,69 @@ public final class JdbcRunStore implements RunStore {
 					ps.setString(2, entry.getKey());
 					ps.setString(3, entry.getValue());
 				});
-		int renewed = 0;
+		Set<String> lost = new HashSet<>();
+		int index = 0;
 		for (int[] batch : counts) {
 			for (int count : batch) {
-				renewed += (count > 0) ? 1 : 0;
+				if (count == 0) {
+					lost.add(entries.get(index).getKey());
+				}
+				index++;
 			}
 		}
-		return renewed;
+		return lost;
+	}
+
+	@Override
+	public boolean cancel(String runId, RunView.Cancellation cancellation, Instant now) {
+		return this.jdbc
+			.sql("UPDATE inngest_run SET status = 'CANCELLED', ended_at = ?, due_at = NULL, cancelled_by = ?, "
+					+ "cancel_reason = ?, error_name = ?, error_message = ? "
+					+ "WHERE id = ? AND status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING')")
+			.params(Timestamps.of(now), cancellation.by(), cancellation.reason(), FunctionCancelledEvent.ERROR.name(),
+					FunctionCancelledEvent.ERROR.message(), runId)
+			.update() == 1;
+	}
+
+	@Override
+	public List<RunRecord> list(RunQuery query) {
+		StringBuilder sql = new StringBuilder(SELECT_RUN).append("WHERE 1 = 1");
+		List<Object> params = new ArrayList<>();
+		if (query.functionId() != null) {
+			sql.append(" AND r.function_id = ?");
+			params.add(query.functionId());
+		}
+		if (query.status() != null) {
+			sql.append(" AND r.status = ?");
+			params.add(query.status().name());
+		}
+		if (query.createdAfter() != null) {
+			sql.append(" AND r.created_at >= ?");
+			params.add(Timestamps.of(query.createdAfter()));
+		}
+		if (query.createdBefore() != null) {
+			sql.append(" AND r.created_at < ?");
+			params.add(Timestamps.of(query.createdBefore()));
+		}
+		if (query.cursor() != null) {
+			sql.append(" AND r.id < ?");
+			params.add(query.cursor());
+		}
+		sql.append(" ORDER BY r.id DESC FETCH FIRST ").append(query.limit() + 1).append(" ROWS ONLY");
+		return this.jdbc.sql(sql.toString()).params(params).query(this::mapRun).list();
+	}
+
+	@Override
+	public List<RunRecord> findUnended(String functionId, Instant createdAfter, Instant createdBefore, String afterId,
+			int limit) {
+		return this.jdbc
+			.sql(SELECT_RUN + "WHERE r.function_id = ? AND r.created_at >= ? AND r.created_at < ? AND r.id > ? "
+					+ "AND r.status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING') ORDER BY r.id FETCH FIRST " + limit
+					+ " ROWS ONLY")
+			.params(functionId, Timestamps.of(createdAfter), Timestamps.of(createdBefore),
+					(afterId != null) ? afterId : "")
+			.query(this::mapRun)
+			.list();
 	}
 
 	@Override
@@ -146,7 +209,12 @@ public final class JdbcRunStore implements RunStore {
 		return new RunRecord(rs.getString("id"), rs.getString("function_id"), event,
 				RunStatus.valueOf(rs.getString("status")), rs.getInt("attempt"), Timestamps.read(rs, "created_at"),
 				Timestamps.read(rs, "started_at"), Timestamps.read(rs, "ended_at"), Timestamps.read(rs, "due_at"),
-				rs.getString("output"), Timestamps.readError(rs));
+				rs.getString("output"), Timestamps.readError(rs), cancellation(rs));
+	}
+
+	private static RunView.Cancellation cancellation(ResultSet rs) throws SQLException {
+		String by = rs.getString("cancelled_by");
+		return (by != null) ? new RunView.Cancellation(by, rs.getString("cancel_reason")) : null;
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.durable.inngest.local;
 
+import java.time.Instant;
 import java.util.List;
 
 import dev.durable.inngest.engine.store.WaitRecord;
@@ -15,7 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class JdbcWaitStore implements WaitStore {
 
 	private static final RowMapper<WaitRecord> WAIT = (rs, row) -> new WaitRecord(rs.getString("run_id"),
-			rs.getString("step_key"), rs.getString("event_name"), rs.getString("match_path"),
+			rs.getString("step_key"), WaitRecord.Kind.valueOf(rs.getString("kind")), rs.getString("event_name"), rs.getString("match_path"),
 			rs.getString("match_value"), rs.getString("wait_condition"), Timestamps.read(rs, "expires_at"));
 
 	private final JdbcClient jdbc;
@@ -31,9 +32,9 @@ public final class JdbcWaitStore implements WaitStore {
 	@Override
 	public void insert(WaitRecord wait) {
 		this.jdbc
-			.sql("INSERT INTO inngest_wait (run_id, step_key, event_name, match_path, match_value, wait_condition, "
-					+ "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-			.params(wait.runId(), wait.stepKey(), wait.eventName(), wait.matchPath(), wait.matchValue(),
+			.sql("INSERT INTO inngest_wait (run_id, step_key, kind, event_name, match_path, match_value, "
+					+ "wait_condition, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+			.params(wait.runId(), wait.stepKey(), wait.kind().name(), wait.eventName(), wait.matchPath(), wait.matchValue(),
 					wait.condition(), Timestamps.of(wait.expiresAt()))
 			.update();
 	}
@@ -48,20 +49,27 @@ public final class JdbcWaitStore implements WaitStore {
 	}
 
 	@Override
-	public List<WaitRecord> findByMatch(String eventName, String matchPath, String matchValue) {
+	public List<WaitRecord> findByMatch(String eventName, String matchPath, String matchValue, Instant now) {
 		return this.jdbc
-			.sql("SELECT * FROM inngest_wait WHERE event_name = ? AND match_path = ? AND match_value = ?")
-			.params(eventName, matchPath, matchValue)
+			.sql("SELECT * FROM inngest_wait WHERE event_name = ? AND match_path = ? AND match_value = ? "
+					+ "AND expires_at > ?")
+			.params(eventName, matchPath, matchValue, Timestamps.of(now))
 			.query(WAIT)
 			.list();
 	}
 
 	@Override
-	public List<WaitRecord> findUnmatched(String eventName) {
-		return this.jdbc.sql("SELECT * FROM inngest_wait WHERE event_name = ? AND match_path IS NULL")
-			.param(eventName)
+	public List<WaitRecord> findUnmatched(String eventName, Instant now) {
+		return this.jdbc
+			.sql("SELECT * FROM inngest_wait WHERE event_name = ? AND match_path IS NULL AND expires_at > ?")
+			.params(eventName, Timestamps.of(now))
 			.query(WAIT)
 			.list();
+	}
+
+	@Override
+	public void deleteByRun(String runId) {
+		this.jdbc.sql("DELETE FROM inngest_wait WHERE run_id = ?").param(runId).update();
 	}
 
 	@Override

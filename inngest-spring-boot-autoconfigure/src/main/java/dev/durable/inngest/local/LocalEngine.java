@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,7 +14,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import dev.durable.inngest.engine.BulkCancellations;
 import dev.durable.inngest.engine.CronScheduler;
+import dev.durable.inngest.engine.ExecutingRuns;
 import dev.durable.inngest.engine.RunExecutor;
 import dev.durable.inngest.engine.RunQueue;
 import dev.durable.inngest.engine.store.RunStore;
@@ -53,6 +56,10 @@ public final class LocalEngine implements SmartLifecycle {
 
 	private final CronScheduler crons;
 
+	private final ExecutingRuns executing;
+
+	private final BulkCancellations bulkCancellations;
+
 	private final Settings settings;
 
 	private final Clock clock;
@@ -73,15 +80,19 @@ public final class LocalEngine implements SmartLifecycle {
 	 * @param executor executes runs
 	 * @param runs the run store, polled for due runs
 	 * @param crons fires cron ticks
+	 * @param executing the runs executing here, whose leases are renewed
+	 * @param bulkCancellations processed a few batches at each poll
 	 * @param settings sizes and paces the threads
 	 * @param clock the clock
 	 */
-	public LocalEngine(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons, Settings settings,
-			Clock clock) {
+	public LocalEngine(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons,
+			ExecutingRuns executing, BulkCancellations bulkCancellations, Settings settings, Clock clock) {
 		this.queue = queue;
 		this.executor = executor;
 		this.runs = runs;
 		this.crons = crons;
+		this.executing = executing;
+		this.bulkCancellations = bulkCancellations;
 		this.settings = settings;
 		this.clock = clock;
 		this.permits = new Semaphore(settings.workers());
@@ -158,6 +169,7 @@ public final class LocalEngine implements SmartLifecycle {
 				this.queue.offerPolled(due);
 			}
 			this.crons.fireDue();
+			this.bulkCancellations.process();
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Polling for due runs failed; polling again in " + this.settings.pollInterval(), ex);
@@ -166,7 +178,10 @@ public final class LocalEngine implements SmartLifecycle {
 
 	private void renewLeases() {
 		try {
-			this.runs.renew(this.executor.heldLeases(), this.clock.instant().plus(this.settings.leaseDuration()));
+			Set<String> lost = this.runs.renew(this.executing.leases(),
+					this.clock.instant().plus(this.settings.leaseDuration()));
+			// Taken over by another instance, or cancelled there: stop before the next step.
+			this.executing.stop(lost);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Renewing the leases of executing runs failed", ex);

@@ -24,7 +24,9 @@ CREATE TABLE IF NOT EXISTS inngest_run (
     output        TEXT,
     error_name    VARCHAR(255),
     error_message TEXT,
-    error_stack   TEXT
+    error_stack   TEXT,
+    cancelled_by  VARCHAR(32),
+    cancel_reason VARCHAR(1024)
 );
 CREATE INDEX IF NOT EXISTS inngest_run_due ON inngest_run (due_at);
 CREATE INDEX IF NOT EXISTS inngest_run_function ON inngest_run (function_id, created_at);
@@ -58,9 +60,11 @@ CREATE TABLE IF NOT EXISTS inngest_attempt (
     PRIMARY KEY (run_id, step_key, attempt)
 );
 
+-- Runs waiting for events: waitForEvent steps (kind WAIT) and @CancelOn rules (kind CANCEL).
 CREATE TABLE IF NOT EXISTS inngest_wait (
     run_id      VARCHAR(32)              NOT NULL,
     step_key    VARCHAR(512)             NOT NULL,
+    kind        VARCHAR(8)               NOT NULL,
     event_name  VARCHAR(255)             NOT NULL,
     match_path  VARCHAR(255),
     match_value VARCHAR(1024),
@@ -69,6 +73,21 @@ CREATE TABLE IF NOT EXISTS inngest_wait (
     PRIMARY KEY (run_id, step_key)
 );
 CREATE INDEX IF NOT EXISTS inngest_wait_match ON inngest_wait (event_name, match_path, match_value);
+
+CREATE TABLE IF NOT EXISTS inngest_cancellation (
+    id             VARCHAR(32)              NOT NULL PRIMARY KEY,
+    name           VARCHAR(255),
+    function_id    VARCHAR(128)             NOT NULL,
+    started_after  TIMESTAMP WITH TIME ZONE NOT NULL,
+    started_before TIMESTAMP WITH TIME ZONE NOT NULL,
+    run_condition  TEXT,
+    state          VARCHAR(16)              NOT NULL,
+    matched        BIGINT                   NOT NULL,
+    cancelled      BIGINT                   NOT NULL,
+    last_run_id    VARCHAR(32),
+    created_at     TIMESTAMP WITH TIME ZONE NOT NULL,
+    updated_at     TIMESTAMP WITH TIME ZONE NOT NULL
+);
 
 CREATE TABLE IF NOT EXISTS inngest_cron (
     function_id  VARCHAR(128)             NOT NULL,

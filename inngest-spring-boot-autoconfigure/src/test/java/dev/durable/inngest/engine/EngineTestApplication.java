@@ -16,7 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ RetryFunctions.class, StepFunctions.class, FailureFunctions.class })
+@Import({ RetryFunctions.class, StepFunctions.class, FailureFunctions.class, CancellationFunctions.class })
 public class EngineTestApplication {
 
 	@Bean

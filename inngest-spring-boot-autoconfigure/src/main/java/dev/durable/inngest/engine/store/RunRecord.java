@@ -5,6 +5,7 @@ import java.time.Instant;
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.RunView;
 
 /**
  * A run as stored.
@@ -20,8 +21,10 @@ import dev.durable.inngest.RunStatus;
  * @param dueAt when a worker should next look at it, or {@code null} once it has ended
  * @param output the output as JSON, or {@code null}
  * @param error the error it failed with, or {@code null}
+ * @param cancellation who cancelled it and why, or {@code null}
  */
 public record RunRecord(String id, String functionId, Event event, RunStatus status, int attempt, Instant createdAt,
-		Instant startedAt, Instant endedAt, Instant dueAt, String output, ErrorInfo error) {
+		Instant startedAt, Instant endedAt, Instant dueAt, String output, ErrorInfo error,
+		RunView.Cancellation cancellation) {
 
 }

@@ -4,9 +4,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.durable.inngest.ErrorInfo;
+import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.RunView;
 
 /**
  * Stores runs and hands out the due ones. Every change a worker makes is conditional on the
@@ -81,9 +84,38 @@ public interface RunStore {
 	 * Extends leases that are still held.
 	 * @param leases lease tokens by run id
 	 * @param leaseUntil the new expiry
-	 * @return how many leases were extended
+	 * @return the ids of the runs whose lease is no longer held (taken over, or the run
+	 * cancelled)
 	 */
-	int renew(Map<String, String> leases, Instant leaseUntil);
+	Set<String> renew(Map<String, String> leases, Instant leaseUntil);
+
+	/**
+	 * Ends a run that has not ended as cancelled, whether or not a worker holds it.
+	 * @param runId the run id
+	 * @param cancellation who cancels it and why
+	 * @param now the current time
+	 * @return {@code true} if this call cancelled it; {@code false} if it had ended
+	 */
+	boolean cancel(String runId, RunView.Cancellation cancellation, Instant now);
+
+	/**
+	 * A page of runs, newest first.
+	 * @param query the filters and the page
+	 * @return the runs, one more than the limit if there is a next page
+	 */
+	List<RunRecord> list(RunQuery query);
+
+	/**
+	 * The runs of a function created in a time range that have not ended, by id.
+	 * @param functionId the function id
+	 * @param createdAfter created at or after this time
+	 * @param createdBefore created before this time
+	 * @param afterId only runs with a greater id, or {@code null}
+	 * @param limit the most runs to return
+	 * @return the runs, by id
+	 */
+	List<RunRecord> findUnended(String functionId, Instant createdAfter, Instant createdBefore, String afterId,
+			int limit);
 
 	/**
 	 * A run by id.

@@ -1,5 +1,6 @@
 package dev.durable.inngest.engine.store;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -21,20 +22,28 @@ public interface WaitStore {
 	List<String> matchPaths(String eventName);
 
 	/**
-	 * The waits for an event name whose matched field has a value.
+	 * The waits for an event name whose matched field has a value, and that have not expired.
 	 * @param eventName the event name
 	 * @param matchPath the dotted field
 	 * @param matchValue the value as JSON
+	 * @param now the current time
 	 * @return the waits
 	 */
-	List<WaitRecord> findByMatch(String eventName, String matchPath, String matchValue);
+	List<WaitRecord> findByMatch(String eventName, String matchPath, String matchValue, Instant now);
 
 	/**
-	 * The waits for an event name that match on no field.
+	 * The waits for an event name that match on no field, and that have not expired.
 	 * @param eventName the event name
+	 * @param now the current time
 	 * @return the waits
 	 */
-	List<WaitRecord> findUnmatched(String eventName);
+	List<WaitRecord> findUnmatched(String eventName, Instant now);
+
+	/**
+	 * Removes every wait of a run, once it has ended.
+	 * @param runId the run id
+	 */
+	void deleteByRun(String runId);
 
 	/**
 	 * Removes a wait; whoever removes it resolves it.

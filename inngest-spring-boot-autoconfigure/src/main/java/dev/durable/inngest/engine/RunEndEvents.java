@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
+import dev.durable.inngest.FunctionCancelledEvent;
 import dev.durable.inngest.FunctionFailedEvent;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.function.FunctionDefinition;
@@ -19,7 +20,8 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * What happens once per failed run: in the transaction that stores the failure, the
+ * The events at the end of a failed or cancelled run, emitted once per run. For a failed run, in
+ * the transaction that stores the failure, the
  * {@code inngest/function.failed} system event is stored (starting the functions it triggers)
  * together with a run of the function's {@link dev.durable.inngest.OnFailure} handler; after the
  * commit, a {@link FunctionFailedEvent} is published to the application's listeners.
@@ -27,10 +29,14 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * A failing failure handler triggers nothing, and a run that was itself triggered by
  * {@code inngest/function.failed} emits no further system event when it fails, so that a
  * failure listener that fails cannot feed itself.
+ * <p>
+ * For a cancelled run, in the transaction that stores the cancellation, the
+ * {@code inngest/function.cancelled} system event is stored (starting the functions it
+ * triggers, such as a cleanup); after the commit, a {@link FunctionCancelledEvent} is published.
  */
-public final class FailureHandling implements RunOutcomes {
+public final class RunEndEvents implements RunOutcomes {
 
-	private static final Log logger = LogFactory.getLog(FailureHandling.class);
+	private static final Log logger = LogFactory.getLog(RunEndEvents.class);
 
 	private final String appId;
 
@@ -43,14 +49,14 @@ public final class FailureHandling implements RunOutcomes {
 	private final TransactionOperations newTransaction;
 
 	/**
-	 * Creates the failure handling.
+	 * Creates the end-of-run events.
 	 * @param appId the application's id, which prefixes function ids in system events
 	 * @param ingestor stores the system event and starts its runs
 	 * @param registry the functions
 	 * @param publisher publishes the Spring event
 	 * @param newTransaction runs work in a new transaction
 	 */
-	public FailureHandling(String appId, EventIngestor ingestor, Supplier<FunctionRegistry> registry,
+	public RunEndEvents(String appId, EventIngestor ingestor, Supplier<FunctionRegistry> registry,
 			ApplicationEventPublisher publisher, TransactionOperations newTransaction) {
 		this.appId = appId;
 		this.ingestor = ingestor;
@@ -80,22 +86,32 @@ public final class FailureHandling implements RunOutcomes {
 		}
 		Event stored = FunctionFailedEvent.NAME.equals(run.event().name())
 				? this.ingestor.startRuns(systemEvent, handler) : this.ingestor.sendSystem(systemEvent, handler);
-		FunctionFailedEvent failed = FunctionFailedEvent.of(stored);
+		publishAfterCommit(FunctionFailedEvent.of(stored), run.id());
+	}
+
+	@Override
+	public void cancelled(RunRecord run) {
+		Event systemEvent = FunctionCancelledEvent.systemEvent(run.event(), fullId(run.functionId()), run.id());
+		Event stored = this.ingestor.sendSystem(systemEvent, List.of());
+		publishAfterCommit(FunctionCancelledEvent.of(stored), run.id());
+	}
+
+	private void publishAfterCommit(Object event, String runId) {
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 			@Override
 			public void afterCommit() {
-				publish(failed);
+				publish(event, runId);
 			}
 		});
 	}
 
-	private void publish(FunctionFailedEvent failed) {
+	private void publish(Object event, String runId) {
 		try {
-			this.newTransaction.executeWithoutResult((status) -> this.publisher.publishEvent(failed));
+			this.newTransaction.executeWithoutResult((status) -> this.publisher.publishEvent(event));
 		}
 		catch (RuntimeException ex) {
-			logger.warn("A listener of " + failed.getClass().getSimpleName() + " for run " + failed.runId()
-					+ " threw; the run stays failed and its failure handling goes on", ex);
+			logger.warn("A listener of " + event.getClass().getSimpleName() + " for run " + runId
+					+ " threw; the run's state and its handling are unchanged", ex);
 		}
 	}
 

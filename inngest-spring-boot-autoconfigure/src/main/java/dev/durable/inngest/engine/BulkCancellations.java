@@ -1,0 +1,198 @@
+package dev.durable.inngest.engine;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.Supplier;
+
+import dev.durable.inngest.BulkCancelRequest;
+import dev.durable.inngest.BulkCancellation;
+import dev.durable.inngest.NoMatchingRunsException;
+import dev.durable.inngest.RunView;
+import dev.durable.inngest.engine.store.CancellationStore;
+import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.function.Expression;
+import dev.durable.inngest.function.FunctionRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.util.StringUtils;
+
+/**
+ * Bulk cancellations: recorded, named operations that cancel the runs of one function created
+ * in a time range (and, optionally, whose trigger matches a CEL condition), a batch at a time in
+ * the background, with their progress stored. A stopped cancellation cancels no more runs; the
+ * ones it cancelled stay cancelled. New runs go on starting meanwhile.
+ */
+public final class BulkCancellations {
+
+	private static final Log logger = LogFactory.getLog(BulkCancellations.class);
+
+	private static final int BATCH = 100;
+
+	private static final int ROUNDS = 10;
+
+	private final ExecutionEnvironment env;
+
+	private final CancellationStore store;
+
+	private final Supplier<FunctionRegistry> registry;
+
+	private final RunCanceller canceller;
+
+	/**
+	 * Creates the bulk cancellations.
+	 * @param env the stores and services
+	 * @param store stores the cancellations
+	 * @param registry the functions
+	 * @param canceller cancels each run
+	 */
+	public BulkCancellations(ExecutionEnvironment env, CancellationStore store, Supplier<FunctionRegistry> registry,
+			RunCanceller canceller) {
+		this.env = env;
+		this.store = store;
+		this.registry = registry;
+		this.canceller = canceller;
+	}
+
+	/**
+	 * How many runs that have not ended a request matches now.
+	 * @param request the request
+	 * @return the number of runs
+	 * @throws IllegalArgumentException if the request is invalid
+	 */
+	public long countMatching(BulkCancelRequest request) {
+		Expression condition = validate(request);
+		long count = 0;
+		String afterId = null;
+		List<RunRecord> batch;
+		do {
+			batch = this.env.runs()
+				.findUnended(request.functionId(), request.startedAfter(), request.startedBefore(), afterId, BATCH);
+			for (RunRecord run : batch) {
+				if (matches(condition, run)) {
+					count++;
+				}
+				afterId = run.id();
+			}
+		}
+		while (batch.size() == BATCH);
+		return count;
+	}
+
+	/**
+	 * Records a cancellation, to be processed in the background.
+	 * @param request the request
+	 * @return the recorded cancellation
+	 * @throws IllegalArgumentException if the request is invalid
+	 * @throws NoMatchingRunsException if it matches no run that has not ended
+	 */
+	public BulkCancellation start(BulkCancelRequest request) {
+		long matched = countMatching(request);
+		if (matched == 0) {
+			throw new NoMatchingRunsException("No run of function '" + request.functionId() + "' created between "
+					+ request.startedAfter() + " and " + request.startedBefore()
+					+ ((request.condition() != null) ? " for which '" + request.condition() + "' holds" : "")
+					+ " is still to end; nothing to cancel");
+		}
+		Instant now = this.env.clock().instant();
+		String name = StringUtils.hasText(request.name()) ? request.name()
+				: "Cancel " + request.functionId() + " runs";
+		BulkCancellation cancellation = new BulkCancellation(this.env.ids().next(), name, request.functionId(),
+				request.startedAfter(), request.startedBefore(), blankToNull(request.condition()),
+				BulkCancellation.State.RUNNING, matched, 0, now, now);
+		this.store.insert(cancellation);
+		return cancellation;
+	}
+
+	/**
+	 * Stops a running cancellation.
+	 * @param id the cancellation id
+	 * @return the cancellation
+	 * @throws NoSuchElementException if there is no such cancellation
+	 */
+	public BulkCancellation stop(String id) {
+		this.store.stop(id, this.env.clock().instant());
+		return this.store.find(id).orElseThrow(() -> new NoSuchElementException("No bulk cancellation " + id));
+	}
+
+	/**
+	 * Processes a few batches of every running cancellation; the state is read again before
+	 * each batch, so a stopped cancellation stops within a batch.
+	 * @return how many runs were cancelled
+	 */
+	public int process() {
+		int total = 0;
+		for (int round = 0; round < ROUNDS; round++) {
+			List<BulkCancellation> running = this.store.findRunning();
+			if (running.isEmpty()) {
+				break;
+			}
+			for (BulkCancellation cancellation : running) {
+				total += processBatch(cancellation);
+			}
+		}
+		return total;
+	}
+
+	private int processBatch(BulkCancellation cancellation) {
+		Expression condition = (cancellation.condition() != null) ? this.env.expressions().get(cancellation.condition())
+				: null;
+		List<RunRecord> batch = this.env.runs()
+			.findUnended(cancellation.functionId(), cancellation.startedAfter(), cancellation.startedBefore(),
+					this.store.lastRunId(cancellation.id()), BATCH);
+		int cancelled = 0;
+		String lastRunId = null;
+		RunView.Cancellation reason = new RunView.Cancellation("bulk-cancellation",
+				"Cancelled by bulk cancellation '" + cancellation.name() + "' (" + cancellation.id() + ")");
+		for (RunRecord run : batch) {
+			if (matches(condition, run) && this.canceller.cancel(run, reason)) {
+				cancelled++;
+			}
+			lastRunId = run.id();
+		}
+		boolean completed = batch.size() < BATCH;
+		this.store.progress(cancellation.id(), cancelled, lastRunId, completed, this.env.clock().instant());
+		if (completed && logger.isInfoEnabled()) {
+			logger.info("Bulk cancellation '" + cancellation.name() + "' (" + cancellation.id() + ") completed");
+		}
+		return cancelled;
+	}
+
+	private Expression validate(BulkCancelRequest request) {
+		if (!StringUtils.hasText(request.functionId())) {
+			throw new IllegalArgumentException("function_id is required");
+		}
+		if (this.registry.get().find(request.functionId()).isEmpty()) {
+			throw new IllegalArgumentException("No function '" + request.functionId() + "' is declared; known "
+					+ "functions are " + this.registry.get().all().stream().map((f) -> f.id()).toList());
+		}
+		if (request.startedAfter() == null || request.startedBefore() == null) {
+			throw new IllegalArgumentException("started_after and started_before are required");
+		}
+		if (!request.startedAfter().isBefore(request.startedBefore())) {
+			throw new IllegalArgumentException("started_after (" + request.startedAfter()
+					+ ") must be before started_before (" + request.startedBefore() + ")");
+		}
+		String source = blankToNull(request.condition());
+		if (source == null) {
+			return null;
+		}
+		try {
+			return this.env.expressions().get(source);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("if: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static boolean matches(Expression condition, RunRecord run) {
+		return condition == null || condition.matches(Expression.toMap(run.event()), Map.of());
+	}
+
+	private static String blankToNull(String value) {
+		return StringUtils.hasText(value) ? value : null;
+	}
+
+}

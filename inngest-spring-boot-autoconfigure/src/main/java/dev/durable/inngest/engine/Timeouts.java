@@ -1,0 +1,47 @@
+package dev.durable.inngest.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.durable.inngest.RunView;
+import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.function.FunctionDefinition;
+import dev.durable.inngest.function.TimeStrings;
+
+/**
+ * A function's {@link dev.durable.inngest.Timeouts} applied to a run: the start timeout, checked
+ * when a worker claims the run, and the finish deadline, checked at the claim and before every
+ * step, and never slept past.
+ */
+final class Timeouts {
+
+	private Timeouts() {
+	}
+
+	/**
+	 * Why the run must be cancelled before it executes, or {@code null} if it may execute.
+	 */
+	static RunView.Cancellation check(RunRecord run, FunctionDefinition function, Instant now) {
+		Duration start = function.timeouts().start();
+		if (start != null && Duration.between(run.createdAt(), run.startedAt()).compareTo(start) > 0) {
+			return new RunView.Cancellation("timeout", "Not started within " + TimeStrings.format(start)
+					+ " of its event (@Timeouts start)");
+		}
+		Instant finishBy = finishBy(run, function);
+		return (finishBy != null && !now.isBefore(finishBy)) ? finishExceeded(function) : null;
+	}
+
+	/**
+	 * When the run must have finished by, or {@code null} without a finish timeout.
+	 */
+	static Instant finishBy(RunRecord run, FunctionDefinition function) {
+		Duration finish = function.timeouts().finish();
+		return (finish != null && run.startedAt() != null) ? run.startedAt().plus(finish) : null;
+	}
+
+	static RunView.Cancellation finishExceeded(FunctionDefinition function) {
+		return new RunView.Cancellation("timeout", "Not finished within "
+				+ TimeStrings.format(function.timeouts().finish()) + " of its start (@Timeouts finish)");
+	}
+
+}

@@ -1,0 +1,67 @@
+package dev.durable.inngest.engine.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.durable.inngest.BulkCancellation;
+
+/**
+ * Stores bulk cancellations and their progress.
+ */
+public interface CancellationStore {
+
+	/**
+	 * Stores a new cancellation.
+	 * @param cancellation the cancellation
+	 */
+	void insert(BulkCancellation cancellation);
+
+	/**
+	 * A cancellation by id.
+	 * @param id the id
+	 * @return the cancellation, if stored
+	 */
+	Optional<BulkCancellation> find(String id);
+
+	/**
+	 * Cancellations, newest first.
+	 * @param limit the most to return
+	 * @param beforeId only cancellations with a smaller id, or {@code null}
+	 * @return the cancellations
+	 */
+	List<BulkCancellation> list(int limit, String beforeId);
+
+	/**
+	 * The cancellations still running.
+	 * @return the running cancellations
+	 */
+	List<BulkCancellation> findRunning();
+
+	/**
+	 * The id of the last run a running cancellation has handled.
+	 * @param id the cancellation id
+	 * @return the run id, or {@code null} before the first
+	 */
+	String lastRunId(String id);
+
+	/**
+	 * Records progress of a running cancellation.
+	 * @param id the cancellation id
+	 * @param cancelled how many more runs it cancelled
+	 * @param lastRunId the id of the last run it handled
+	 * @param completed whether it has handled every run
+	 * @param now the current time
+	 * @return {@code false} if it was no longer running
+	 */
+	boolean progress(String id, long cancelled, String lastRunId, boolean completed, Instant now);
+
+	/**
+	 * Stops a running cancellation.
+	 * @param id the cancellation id
+	 * @param now the current time
+	 * @return {@code false} if it was not running
+	 */
+	boolean stop(String id, Instant now);
+
+}

@@ -1,0 +1,108 @@
+package dev.durable.inngest.engine;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.durable.inngest.CancelOn;
+import dev.durable.inngest.Event;
+import dev.durable.inngest.FunctionCancelledEvent;
+import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.Step;
+import dev.durable.inngest.Timeouts;
+import dev.durable.inngest.WaitForEvent;
+
+import org.springframework.context.event.EventListener;
+
+/**
+ * Functions for the ways to cancel a run, and listeners of the cancelled events.
+ */
+public class CancellationFunctions {
+
+	final List<Event> cleanups = new CopyOnWriteArrayList<>();
+
+	final List<FunctionCancelledEvent> springEvents = new CopyOnWriteArrayList<>();
+
+	final CountDownLatch inFlightEntered = new CountDownLatch(1);
+
+	final CountDownLatch releaseInFlight = new CountDownLatch(1);
+
+	private final Executions executions;
+
+	public CancellationFunctions(Executions executions) {
+		this.executions = executions;
+	}
+
+	private void sleepBetweenSteps(Event event, Step step, Duration nap) {
+		String key = RetryFunctions.key(event);
+		step.run("before", () -> this.executions.hit(key, "before"));
+		step.sleep("nap", nap);
+		step.run("after", () -> this.executions.hit(key, "after"));
+	}
+
+	@InngestFunction(id = "reminder", event = "test/reminder.created")
+	@CancelOn(event = "test/reminder.deleted", match = "data.reminderId")
+	void reminder(Event event, Step step) {
+		sleepBetweenSteps(event, step, Duration.ofSeconds(30));
+	}
+
+	@InngestFunction(id = "job", event = "test/job.started")
+	@CancelOn(event = "test/job.aborted", condition = "async.data.jobId == event.data.jobId && async.data.force")
+	void job(Event event, Step step) {
+		sleepBetweenSteps(event, step, Duration.ofSeconds(30));
+	}
+
+	@InngestFunction(id = "short-window", event = "test/window.opened")
+	@CancelOn(event = "test/window.closed", match = "data.id", timeout = "1s")
+	void shortWindow(Event event, Step step) {
+		sleepBetweenSteps(event, step, Duration.ofSeconds(3));
+	}
+
+	@InngestFunction(id = "approval-wait", event = "test/approval.requested")
+	@CancelOn(event = "test/approval.withdrawn", match = "data.id")
+	String approvalWait(Event event, Step step) {
+		return step.waitForEvent("approval",
+				WaitForEvent.event("test/approval.given").match("data.id").timeout(Duration.ofSeconds(30)))
+			.map((e) -> "approved")
+			.orElse("timed out");
+	}
+
+	@InngestFunction(id = "in-flight", event = "test/in-flight.started")
+	@CancelOn(event = "test/in-flight.cancel", match = "data.id")
+	void inFlight(Event event, Step step) {
+		String key = RetryFunctions.key(event);
+		step.run("slow", String.class, () -> {
+			this.inFlightEntered.countDown();
+			this.releaseInFlight.await(20, TimeUnit.SECONDS);
+			this.executions.hit(key, "slow");
+			return "slow result";
+		});
+		step.run("next", () -> this.executions.hit(key, "next"));
+	}
+
+	@InngestFunction(id = "must-start-soon", event = "test/must-start-soon")
+	@Timeouts(start = "500ms")
+	void mustStartSoon(Event event, Step step) {
+		step.run("work", () -> this.executions.hit(RetryFunctions.key(event), "work"));
+	}
+
+	@InngestFunction(id = "must-finish-soon", event = "test/must-finish-soon")
+	@Timeouts(finish = "1s")
+	void mustFinishSoon(Event event, Step step) {
+		sleepBetweenSteps(event, step, Duration.ofSeconds(10));
+	}
+
+	@InngestFunction(id = "reminder-cleanup", event = FunctionCancelledEvent.NAME,
+			condition = "event.data.function_id == 'engine-tests-reminder'")
+	void cleanup(Event event, Step step) {
+		step.run("clean-up", () -> this.cleanups.add(event));
+	}
+
+	@EventListener
+	void onCancelled(FunctionCancelledEvent cancelled) {
+		this.springEvents.add(cancelled);
+	}
+
+}

@@ -1,0 +1,300 @@
+package dev.durable.inngest.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+
+import dev.durable.inngest.BulkCancelRequest;
+import dev.durable.inngest.BulkCancellation;
+import dev.durable.inngest.CancelResult;
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.NoMatchingRunsException;
+import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.StepRecord;
+import dev.durable.inngest.engine.store.StepStatus;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Every way to cancel a run, on the real engine and H2.
+ */
+@SpringBootTest(classes = EngineTestApplication.class)
+class CancellationTests {
+
+	@Autowired
+	InngestClient inngest;
+
+	@Autowired
+	InngestRuns runs;
+
+	@Autowired
+	Executions executions;
+
+	@Autowired
+	RunProbe probe;
+
+	@Autowired
+	CancellationFunctions functions;
+
+	@Autowired
+	TransactionTemplate transactions;
+
+	@Autowired
+	MeterRegistry meters;
+
+	private final String key = UUID.randomUUID().toString();
+
+	private String send(String name, Map<String, Object> data) {
+		Map<String, Object> all = new HashMap<>(data);
+		all.put("key", this.key);
+		return this.inngest.send(Event.of(name, all)).get(0);
+	}
+
+	private String sleepingRun(String event, String function, Map<String, Object> data) {
+		String runId = this.probe.awaitRunId(send(event, data), function);
+		this.probe.awaitStatus(runId, RunStatus.SLEEPING);
+		return runId;
+	}
+
+	private void assertCancelledAtOnce(String runId, String by) {
+		RunRecord run = this.probe.awaitStatus(runId, RunStatus.CANCELLED);
+		assertThat(run.cancellation().by()).isEqualTo(by);
+		assertThat(run.error().message()).isEqualTo("function cancelled");
+		assertThat(this.probe.count("inngest_wait WHERE run_id = '" + runId + "'")).isZero();
+	}
+
+	@Test
+	void cancelOnMatchCancelsOnlyTheRunWhoseFieldMatches() {
+		String first = sleepingRun("test/reminder.created", "reminder", Map.of("reminderId", "r1-" + this.key));
+		String second = sleepingRun("test/reminder.created", "reminder", Map.of("reminderId", "r2-" + this.key));
+		send("test/reminder.deleted", Map.of("reminderId", "r1-" + this.key));
+		assertCancelledAtOnce(first, "event");
+		assertThat(this.probe.run(first).cancellation().reason()).contains("test/reminder.deleted");
+		assertThat(this.probe.run(second).status()).isEqualTo(RunStatus.SLEEPING);
+		assertThat(this.executions.count(this.key, "after")).isZero();
+	}
+
+	@Test
+	void cancelOnConditionCancelsWhenItHoldsOverTriggerAndCancellingEvent() {
+		String runId = sleepingRun("test/job.started", "job", Map.of("jobId", "j-" + this.key));
+		send("test/job.aborted", Map.of("jobId", "j-" + this.key, "force", false));
+		send("test/job.aborted", Map.of("jobId", "other", "force", true));
+		await().during(Duration.ofMillis(300)).until(() -> this.probe.run(runId).status() == RunStatus.SLEEPING);
+		send("test/job.aborted", Map.of("jobId", "j-" + this.key, "force", true));
+		assertCancelledAtOnce(runId, "event");
+	}
+
+	@Test
+	void cancelEventAfterTheTimeoutWindowDoesNotCancel() {
+		String runId = sleepingRun("test/window.opened", "short-window", Map.of("id", "w-" + this.key));
+		await().pollDelay(Duration.ofMillis(1200)).until(() -> true);
+		send("test/window.closed", Map.of("id", "w-" + this.key));
+		RunRecord run = this.probe.awaitEnded(runId, Duration.ofSeconds(10));
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(this.executions.count(this.key, "after")).isEqualTo(1);
+	}
+
+	@Test
+	void cancelEventWithinTheTimeoutWindowCancels() {
+		String runId = sleepingRun("test/window.opened", "short-window", Map.of("id", "v-" + this.key));
+		send("test/window.closed", Map.of("id", "v-" + this.key));
+		assertCancelledAtOnce(runId, "event");
+	}
+
+	@Test
+	void cancelEventSentBeforeTheRunWasCreatedDoesNotCancelIt() {
+		send("test/reminder.deleted", Map.of("reminderId", "early-" + this.key));
+		String runId = sleepingRun("test/reminder.created", "reminder", Map.of("reminderId", "early-" + this.key));
+		await().during(Duration.ofMillis(300)).until(() -> this.probe.run(runId).status() == RunStatus.SLEEPING);
+	}
+
+	@Test
+	void waitingRunIsCancelledAtOnce() {
+		String runId = this.probe.awaitRunId(send("test/approval.requested", Map.of("id", "a-" + this.key)),
+				"approval-wait");
+		this.probe.awaitStatus(runId, RunStatus.WAITING);
+		send("test/approval.withdrawn", Map.of("id", "a-" + this.key));
+		assertCancelledAtOnce(runId, "event");
+		send("test/approval.given", Map.of("id", "a-" + this.key));
+		await().during(Duration.ofMillis(300)).until(() -> this.probe.run(runId).status() == RunStatus.CANCELLED);
+	}
+
+	@Test
+	void stepExecutingWhenTheCancelArrivesCompletesAndNothingAfterItRuns() throws Exception {
+		String runId = this.probe.awaitRunId(send("test/in-flight.started", Map.of("id", "f-" + this.key)),
+				"in-flight");
+		assertThat(this.functions.inFlightEntered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		send("test/in-flight.cancel", Map.of("id", "f-" + this.key));
+		assertCancelledAtOnce(runId, "event");
+		this.functions.releaseInFlight.countDown();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.probe.steps(runId)
+			.stream()
+			.anyMatch((step) -> step.key().equals("slow") && step.status() == StepStatus.COMPLETED));
+		StepRecord slow = this.probe.steps(runId).get(0);
+		assertThat(slow.output()).isEqualTo("\"slow result\"");
+		await().during(Duration.ofMillis(500)).until(() -> this.executions.count(this.key, "next") == 0);
+		assertThat(this.probe.steps(runId)).hasSize(1);
+		assertThat(this.probe.run(runId).status()).isEqualTo(RunStatus.CANCELLED);
+	}
+
+	@Test
+	void runThatCannotStartInTimeIsCancelledWithoutExecutingAnyStep() {
+		String eventId = this.transactions.execute((status) -> {
+			String id = send("test/must-start-soon", Map.of());
+			// The run exists from here, but starts only once this transaction commits.
+			await().pollDelay(Duration.ofMillis(800)).until(() -> true);
+			return id;
+		});
+		RunRecord run = this.probe.awaitEnded(eventId, "must-start-soon");
+		assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+		assertThat(run.cancellation().by()).isEqualTo("timeout");
+		assertThat(run.cancellation().reason()).contains("@Timeouts start");
+		assertThat(this.executions.count(this.key, "work")).isZero();
+	}
+
+	@Test
+	void runSleepingPastItsFinishTimeoutIsCancelledAtTheDeadline() {
+		String runId = sleepingRun("test/must-finish-soon", "must-finish-soon", Map.of());
+		RunRecord run = this.probe.awaitEnded(runId, Duration.ofSeconds(5));
+		assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+		assertThat(run.cancellation().reason()).contains("@Timeouts finish");
+		assertThat(Duration.between(run.startedAt(), run.endedAt())).isGreaterThanOrEqualTo(Duration.ofSeconds(1))
+			.isLessThan(Duration.ofSeconds(5));
+		assertThat(this.executions.count(this.key, "after")).isZero();
+	}
+
+	@Test
+	void sleepingRunIsCancelledAtOnceByTheApi() {
+		String runId = sleepingRun("test/reminder.created", "reminder", Map.of("reminderId", "api-" + this.key));
+		CancelResult result = this.runs.cancel(runId);
+		assertThat(result.cancelled()).isTrue();
+		assertThat(result.status()).isEqualTo(RunStatus.CANCELLED);
+		assertCancelledAtOnce(runId, "api");
+		assertThat(this.runs.find(runId).orElseThrow().cancellation().by()).isEqualTo("api");
+	}
+
+	@Test
+	void cancellingAFinishedRunChangesNothingAndSaysSo() {
+		RunRecord done = this.probe.awaitEnded(send("test/flaky-step", Map.of()), "flaky-step");
+		CancelResult result = this.runs.cancel(done.id());
+		assertThat(result.cancelled()).isFalse();
+		assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(this.probe.run(done.id())).isEqualTo(done);
+	}
+
+	@Test
+	void cancellingAnUnknownRunFails() {
+		assertThatExceptionOfType(NoSuchElementException.class).isThrownBy(() -> this.runs.cancel("no-such-run"))
+			.withMessage("No run no-such-run");
+	}
+
+	@Test
+	void bulkCancellationCancelsExactlyTheRunsStartedInTheRangeThatMatch() {
+		String before = sleepingRun("test/job.started", "job", Map.of("jobId", "b0-" + this.key, "tier", "gold"));
+		Instant from = Instant.now();
+		String gold = sleepingRun("test/job.started", "job", Map.of("jobId", "b1-" + this.key, "tier", "gold"));
+		String free = sleepingRun("test/job.started", "job", Map.of("jobId", "b2-" + this.key, "tier", "free"));
+		Instant to = Instant.now();
+		String after = sleepingRun("test/job.started", "job", Map.of("jobId", "b3-" + this.key, "tier", "gold"));
+		String condition = "event.data.tier == 'gold' && event.data.key == '" + this.key + "'";
+		BulkCancelRequest request = new BulkCancelRequest("gold jobs", "job", from, to, condition);
+		assertThat(this.runs.countMatching(request)).isEqualTo(1);
+		BulkCancellation cancellation = this.runs.cancelAll(request);
+		assertThat(cancellation.matched()).isEqualTo(1);
+		assertCancelledAtOnce(gold, "bulk-cancellation");
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.runs.findCancellation(cancellation.id())
+			.orElseThrow()
+			.state() == BulkCancellation.State.COMPLETED);
+		assertThat(this.runs.findCancellation(cancellation.id()).orElseThrow().cancelled()).isEqualTo(1);
+		assertThat(this.probe.run(free).status()).isEqualTo(RunStatus.SLEEPING);
+		assertThat(this.probe.run(before).status()).isEqualTo(RunStatus.SLEEPING);
+		assertThat(this.probe.run(after).status()).isEqualTo(RunStatus.SLEEPING);
+		assertThat(this.runs.cancellations(100, null)).extracting(BulkCancellation::id).contains(cancellation.id());
+	}
+
+	@Test
+	void stoppedBulkCancellationLeavesItsCancelledRunsCancelled() {
+		Instant from = Instant.now();
+		String runId = sleepingRun("test/reminder.created", "reminder", Map.of("reminderId", "s-" + this.key));
+		BulkCancellation cancellation = this.runs
+			.cancelAll(new BulkCancelRequest(null, "reminder", from, Instant.now(), null));
+		assertCancelledAtOnce(runId, "bulk-cancellation");
+		BulkCancellation stopped = this.runs.stopCancellation(cancellation.id());
+		assertThat(stopped.state()).isIn(BulkCancellation.State.STOPPED, BulkCancellation.State.COMPLETED);
+		assertThat(this.probe.run(runId).status()).isEqualTo(RunStatus.CANCELLED);
+		String later = sleepingRun("test/reminder.created", "reminder", Map.of("reminderId", "s2-" + this.key));
+		assertThat(this.probe.run(later).status()).isEqualTo(RunStatus.SLEEPING);
+	}
+
+	@Test
+	void bulkCancellationThatMatchesNoRunIsRefusedAndNotRecorded() {
+		int before = this.probe.count("inngest_cancellation");
+		assertThatExceptionOfType(NoMatchingRunsException.class)
+			.isThrownBy(() -> this.runs.cancelAll(new BulkCancelRequest("none", "reminder",
+					Instant.parse("2001-01-01T00:00:00Z"), Instant.parse("2001-01-02T00:00:00Z"), null)))
+			.withMessageContaining("No run of function 'reminder'");
+		assertThat(this.probe.count("inngest_cancellation")).isEqualTo(before);
+	}
+
+	@Test
+	void invalidBulkCancellationsAreRefusedAndNotRecorded() {
+		int before = this.probe.count("inngest_cancellation");
+		Instant now = Instant.now();
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> this.runs.cancelAll(new BulkCancelRequest(null, "reminder", now, now.minusSeconds(5), null)))
+			.withMessageContaining("must be before started_before");
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> this.runs
+				.cancelAll(new BulkCancelRequest(null, "reminder", now.minusSeconds(60), now, "event.data.x ==")))
+			.withMessageContaining("if: Invalid CEL expression");
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> this.runs.cancelAll(new BulkCancelRequest(null, "nope", now.minusSeconds(60), now, null)))
+			.withMessageContaining("No function 'nope' is declared");
+		assertThat(this.probe.count("inngest_cancellation")).isEqualTo(before);
+	}
+
+	@Test
+	void cancelledRunEmitsTheSystemAndSpringEventsOnceAndItsCleanupRunsOnce() {
+		double cancelledBefore = cancelledCount("reminder");
+		String runId = sleepingRun("test/reminder.created", "reminder", Map.of("reminderId", "c-" + this.key));
+		this.runs.cancel(runId);
+		send("test/reminder.deleted", Map.of("reminderId", "c-" + this.key));
+		await().atMost(Duration.ofSeconds(10)).until(() -> cleanupsOf(runId) == 1);
+		Event cleanup = this.functions.cleanups.stream()
+			.filter((e) -> runId.equals(e.data().get("run_id")))
+			.findFirst()
+			.orElseThrow();
+		assertThat(cleanup.name()).isEqualTo("inngest/function.cancelled");
+		assertThat(cleanup.data()).containsEntry("function_id", "engine-tests-reminder")
+			.containsEntry("error", Map.of("name", "Error", "message", "function cancelled"));
+		assertThat(((Map<?, ?>) cleanup.data().get("event")).get("name")).isEqualTo("test/reminder.created");
+		await().during(Duration.ofMillis(500)).until(() -> cleanupsOf(runId) == 1);
+		assertThat(this.functions.springEvents).filteredOn((e) -> e.runId().equals(runId)).hasSize(1);
+		assertThat(this.probe.eventIds("inngest/function.cancelled", runId)).hasSize(1);
+		assertThat(cancelledCount("reminder")).isEqualTo(cancelledBefore + 1);
+	}
+
+	private long cleanupsOf(String runId) {
+		return this.functions.cleanups.stream().filter((e) -> runId.equals(e.data().get("run_id"))).count();
+	}
+
+	private double cancelledCount(String function) {
+		var counter = this.meters.find("inngest.runs.cancelled").tag("function", function).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+}
