@@ -8,6 +8,7 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -45,6 +46,13 @@ public class OrderController {
 		String orderId = "o-" + UUID.randomUUID().toString().substring(0, 8);
 		List<String> ids = this.inngest.send(Event.of("shop/order.placed",
 				new OrderPlaced(orderId, order.sku(), order.quantity(), order.amount(), order.card())));
+		return Map.of("orderId", orderId, "eventId", ids.get(0));
+	}
+
+	@DeleteMapping("/{orderId}")
+	@ResponseStatus(HttpStatus.ACCEPTED)
+	public Map<String, Object> cancel(@PathVariable String orderId) {
+		List<String> ids = this.inngest.send(Event.of("shop/order.cancelled", Map.of("orderId", orderId)));
 		return Map.of("orderId", orderId, "eventId", ids.get(0));
 	}
 

@@ -3,9 +3,11 @@ package dev.durable.sample;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.durable.inngest.CancelOn;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.EventData;
 import dev.durable.inngest.FailureContext;
+import dev.durable.inngest.FunctionCancelledEvent;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.NonRetriableException;
 import dev.durable.inngest.OnFailure;
@@ -46,6 +48,7 @@ public class OrderWorkflow {
 
 	@InngestFunction(id = "process-order", name = "Process an order", event = "shop/order.placed")
 	@Retries(4)
+	@CancelOn(event = "shop/order.cancelled", match = "data.orderId")
 	public Map<String, Object> process(@EventData OrderPlaced order, Step step) {
 		step.run("reserve-stock", String.class, () -> this.inventory.reserve(order));
 		String charge;
@@ -86,6 +89,18 @@ public class OrderWorkflow {
 		Object orderId = failure.originalEvent().data().get("orderId");
 		step.run("notify-support", () -> logger.warn("[" + orderId + "] order workflow failed (run "
 				+ failure.runId() + "): " + failure.error().message() + "; support has been notified"));
+	}
+
+	/**
+	 * Cleans up after a cancelled order: runs once per cancelled run of {@code process-order},
+	 * whatever cancelled it, with the original order at {@code event.data.event}.
+	 */
+	@InngestFunction(id = "clean-up-cancelled-order", name = "Clean up a cancelled order",
+			event = FunctionCancelledEvent.NAME, condition = "event.data.function_id == 'order-service-process-order'")
+	public void cleanUpCancelledOrder(Event cancelled, Step step) {
+		OrderPlaced order = FunctionCancelledEvent.of(cancelled).originalEvent().data(OrderPlaced.class);
+		step.run("release-stock", () -> this.inventory.release(order));
+		step.run("refund", () -> this.payments.refundIfCharged(order));
 	}
 
 	@InngestFunction(id = "email-shipment", name = "Email the shipment", event = "shop/order.shipped")

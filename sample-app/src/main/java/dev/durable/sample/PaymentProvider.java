@@ -1,6 +1,7 @@
 package dev.durable.sample;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,6 +25,8 @@ public class PaymentProvider {
 
 	private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
 
+	private final Set<String> charged = ConcurrentHashMap.newKeySet();
+
 	public String charge(OrderPlaced order) {
 		int call = this.calls.computeIfAbsent(order.orderId(), (id) -> new AtomicInteger()).incrementAndGet();
 		if (DECLINED_CARD.equals(order.card())) {
@@ -34,12 +37,27 @@ public class PaymentProvider {
 			logger.info("[" + order.orderId() + "] payment provider unavailable (call " + call + ")");
 			throw new IllegalStateException("503 Service Unavailable from the payment provider");
 		}
+		this.charged.add(order.orderId());
 		logger.info("[" + order.orderId() + "] charged " + order.amount() + " cents");
 		return "ch-" + order.orderId();
 	}
 
 	public void refund(String chargeId) {
 		logger.info("refunded " + chargeId);
+	}
+
+	/**
+	 * Refunds an order if it was charged; refunding twice does nothing more.
+	 * @param order the order
+	 */
+	public void refundIfCharged(OrderPlaced order) {
+		if (this.charged.remove(order.orderId())) {
+			refund("ch-" + order.orderId());
+		}
+	}
+
+	public boolean isCharged(String orderId) {
+		return this.charged.contains(orderId);
 	}
 
 	public int calls(String orderId) {

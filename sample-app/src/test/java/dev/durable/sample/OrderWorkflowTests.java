@@ -71,4 +71,15 @@ class OrderWorkflowTests {
 		await().atMost(Duration.ofSeconds(20)).until(() -> runStatus("o-large").equals("COMPLETED"));
 	}
 
+	@Test
+	void cancelledOrderIsCleanedUpOnce() {
+		place("o-cancelled", 500000, "4242");
+		await().atMost(Duration.ofSeconds(20)).until(() -> runStatus("o-cancelled").equals("WAITING"));
+		assertThat(this.payments.isCharged("o-cancelled")).isTrue();
+		this.inngest.send(Event.of("shop/order.cancelled", Map.of("orderId", "o-cancelled")));
+		await().atMost(Duration.ofSeconds(20)).until(() -> runStatus("o-cancelled").equals("CANCELLED"));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> !this.inventory.isReserved("o-cancelled") && !this.payments.isCharged("o-cancelled"));
+	}
+
 }
