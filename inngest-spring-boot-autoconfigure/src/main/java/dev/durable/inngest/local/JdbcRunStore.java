@@ -4,11 +4,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
@@ -195,6 +197,29 @@ public final class JdbcRunStore implements RunStore {
 					(afterId != null) ? afterId : "")
 			.query(this::mapRun)
 			.list();
+	}
+
+	@Override
+	public Map<String, Map<RunStatus, Long>> countByFunction() {
+		Map<String, Map<RunStatus, Long>> counts = new TreeMap<>();
+		this.jdbc.sql("SELECT function_id, status, COUNT(*) AS runs FROM inngest_run GROUP BY function_id, status")
+			.query((rs) -> {
+				counts.computeIfAbsent(rs.getString("function_id"), (id) -> new EnumMap<>(RunStatus.class))
+					.put(RunStatus.valueOf(rs.getString("status")), rs.getLong("runs"));
+			});
+		return counts;
+	}
+
+	@Override
+	public Backlog backlog(Instant now) {
+		return this.jdbc
+			.sql("SELECT SUM(CASE WHEN status <> 'RUNNING' THEN 1 ELSE 0 END) AS due, "
+					+ "MIN(CASE WHEN status <> 'RUNNING' THEN due_at END) AS oldest, "
+					+ "SUM(CASE WHEN status = 'RUNNING' THEN 1 ELSE 0 END) AS expired "
+					+ "FROM inngest_run WHERE due_at <= ?")
+			.param(Timestamps.of(now))
+			.query((rs, row) -> new Backlog(rs.getLong("due"), Timestamps.read(rs, "oldest"), rs.getLong("expired")))
+			.single();
 	}
 
 	@Override

@@ -124,4 +124,28 @@ public interface RunStore {
 	 */
 	Optional<RunRecord> find(String runId);
 
+	/**
+	 * How many runs each function has in each state.
+	 * @return counts by function id and state
+	 */
+	Map<String, Map<RunStatus, Long>> countByFunction();
+
+	/**
+	 * The work that is due and not taken.
+	 * @param now the current time
+	 * @return the backlog
+	 */
+	Backlog backlog(Instant now);
+
+	/**
+	 * The work that is due and not taken.
+	 *
+	 * @param due how many runs are due (queued, or woken) and not held by a worker
+	 * @param oldestDueAt when the longest-waiting of them became due, or {@code null}
+	 * @param expiredLeases how many runs are held by a worker whose lease has expired
+	 */
+	record Backlog(long due, Instant oldestDueAt, long expiredLeases) {
+
+	}
+
 }

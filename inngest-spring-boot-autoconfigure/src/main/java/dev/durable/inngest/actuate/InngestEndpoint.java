@@ -1,0 +1,252 @@
+package dev.durable.inngest.actuate;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.Supplier;
+
+import dev.durable.inngest.BulkCancelRequest;
+import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.RunQuery;
+import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.RunView;
+import dev.durable.inngest.engine.store.AttemptRecord;
+import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.StepRecord;
+import dev.durable.inngest.engine.store.StepStore;
+import dev.durable.inngest.function.FunctionDefinition;
+import dev.durable.inngest.function.FunctionRegistry;
+import dev.durable.inngest.function.TimeStrings;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * The {@code inngest} Actuator endpoint:
+ * <ul>
+ * <li>{@code GET /actuator/inngest}: the functions, their configuration and run counts by state;</li>
+ * <li>{@code GET /actuator/inngest/runs?function=&status=&from=&to=&limit=&cursor=}: runs, newest
+ * first, a page at a time;</li>
+ * <li>{@code GET /actuator/inngest/runs/{id}}: one run with its steps and failed attempts;</li>
+ * <li>{@code GET /actuator/inngest/cancellations}: bulk cancellations, newest first;</li>
+ * <li>{@code DELETE /actuator/inngest/runs/{id}}: cancel a run;</li>
+ * <li>{@code POST /actuator/inngest/cancellations} with {@code functionId}, {@code startedAfter},
+ * {@code startedBefore}, optional {@code condition}, {@code name} and {@code preview}: with
+ * {@code preview=true}, how many runs it would cancel; otherwise, start the bulk cancellation;</li>
+ * <li>{@code DELETE /actuator/inngest/cancellations/{id}}: stop a bulk cancellation.</li>
+ * </ul>
+ * The read operations are safe to expose; the write operations follow Actuator's exposure and
+ * security configuration like any other.
+ */
+@Endpoint(id = "inngest")
+public class InngestEndpoint {
+
+	private static final String RUNS = "runs";
+
+	private static final String CANCELLATIONS = "cancellations";
+
+	private final Supplier<FunctionRegistry> registry;
+
+	private final RunStore runStore;
+
+	private final StepStore stepStore;
+
+	private final InngestRuns runs;
+
+	/**
+	 * Creates the endpoint.
+	 * @param registry the functions
+	 * @param runStore the run store, for counts
+	 * @param stepStore the step store, for a run's steps and attempts
+	 * @param runs finds and cancels runs
+	 */
+	public InngestEndpoint(Supplier<FunctionRegistry> registry, RunStore runStore, StepStore stepStore,
+			InngestRuns runs) {
+		this.registry = registry;
+		this.runStore = runStore;
+		this.stepStore = stepStore;
+		this.runs = runs;
+	}
+
+	/**
+	 * The functions with their configuration and run counts.
+	 * @return the functions
+	 */
+	@ReadOperation
+	public FunctionsDescriptor functions() {
+		Map<String, Map<RunStatus, Long>> counts = this.runStore.countByFunction();
+		return new FunctionsDescriptor(this.registry.get()
+			.all()
+			.stream()
+			.map((function) -> FunctionDescriptor.of(function, counts.getOrDefault(function.id(), Map.of())))
+			.toList());
+	}
+
+	/**
+	 * Runs or bulk cancellations, a page at a time.
+	 * @param section {@code runs} or {@code cancellations}
+	 * @param function only runs of this function
+	 * @param status only runs in this state
+	 * @param from only runs created at or after this time (RFC 3339)
+	 * @param to only runs created before this time (RFC 3339)
+	 * @param limit the page size, 1 to 100 (20 by default)
+	 * @param cursor the next cursor of the page before
+	 * @return the page, or {@code null} (404) for an unknown section
+	 */
+	@ReadOperation
+	public @Nullable Object list(@Selector String section, @Nullable String function, @Nullable RunStatus status,
+			@Nullable String from, @Nullable String to, @Nullable Integer limit, @Nullable String cursor) {
+		int size = (limit != null) ? limit : 20;
+		return switch (section) {
+			case RUNS -> this.runs
+				.list(new RunQuery(function, status, instant("from", from), instant("to", to), size, cursor));
+			case CANCELLATIONS -> this.runs.cancellations(size, cursor);
+			default -> null;
+		};
+	}
+
+	/**
+	 * One run with its steps and failed attempts, or one bulk cancellation.
+	 * @param section {@code runs} or {@code cancellations}
+	 * @param id the run or cancellation id
+	 * @return the run or the cancellation, or {@code null} (404) if there is none
+	 */
+	@ReadOperation
+	public @Nullable Object detail(@Selector String section, @Selector String id) {
+		return switch (section) {
+			case RUNS -> this.runs.find(id)
+				.map((run) -> new RunDetail(run, this.stepStore.findByRun(id), this.stepStore.attempts(id)))
+				.orElse(null);
+			case CANCELLATIONS -> this.runs.findCancellation(id).orElse(null);
+			default -> null;
+		};
+	}
+
+	/**
+	 * Cancels a run, or stops a bulk cancellation.
+	 * @param section {@code runs} or {@code cancellations}
+	 * @param id the run or cancellation id
+	 * @return what was done, or {@code null} (404) if there is no such run or cancellation
+	 */
+	@DeleteOperation
+	public @Nullable Object cancel(@Selector String section, @Selector String id) {
+		try {
+			return switch (section) {
+				case RUNS -> this.runs.cancel(id);
+				case CANCELLATIONS -> this.runs.stopCancellation(id);
+				default -> null;
+			};
+		}
+		catch (NoSuchElementException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * Previews or starts a bulk cancellation.
+	 * @param section {@code cancellations}
+	 * @param functionId the function whose runs are cancelled
+	 * @param startedAfter runs created at or after this time (RFC 3339)
+	 * @param startedBefore runs created before this time (RFC 3339)
+	 * @param condition an optional CEL condition over the trigger {@code event}
+	 * @param name an optional name
+	 * @param preview {@code true} to only count the matching runs
+	 * @return the count, or the started cancellation
+	 */
+	@WriteOperation
+	public @Nullable Object bulkCancel(@Selector String section, String functionId, String startedAfter,
+			String startedBefore, @Nullable String condition, @Nullable String name, @Nullable Boolean preview) {
+		if (!CANCELLATIONS.equals(section)) {
+			return null;
+		}
+		BulkCancelRequest request = new BulkCancelRequest(name, functionId, instant("startedAfter", startedAfter),
+				instant("startedBefore", startedBefore), condition);
+		if (Boolean.TRUE.equals(preview)) {
+			return Map.of("functionId", functionId, "matching", this.runs.countMatching(request));
+		}
+		return this.runs.cancelAll(request);
+	}
+
+	private static Instant instant(String name, @Nullable String value) {
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		try {
+			return Instant.parse(value);
+		}
+		catch (DateTimeParseException ex) {
+			throw new IllegalArgumentException(name + " = '" + value + "' is not an RFC 3339 time such as "
+					+ "2026-11-24T10:00:00Z");
+		}
+	}
+
+	/**
+	 * The functions.
+	 *
+	 * @param functions each function
+	 */
+	public record FunctionsDescriptor(List<FunctionDescriptor> functions) {
+
+	}
+
+	/**
+	 * A function's configuration and run counts.
+	 *
+	 * @param id the id
+	 * @param name the display name
+	 * @param events the trigger event names
+	 * @param crons the cron triggers
+	 * @param condition the trigger condition
+	 * @param retries the retries
+	 * @param cancelOn the cancellation rules
+	 * @param timeouts the timeouts, as time strings
+	 * @param failureHandler the id of its failure handler function
+	 * @param handles for a failure handler, the function it handles
+	 * @param runs run counts by state
+	 */
+	public record FunctionDescriptor(String id, String name, List<String> events, List<String> crons,
+			@Nullable String condition, int retries, List<Map<String, Object>> cancelOn, Map<String, String> timeouts,
+			@Nullable String failureHandler, @Nullable String handles, Map<RunStatus, Long> runs) {
+
+		static FunctionDescriptor of(FunctionDefinition function, Map<RunStatus, Long> runs) {
+			List<Map<String, Object>> cancelOn = function.cancelOn().stream().map((rule) -> {
+				Map<String, Object> descriptor = new java.util.LinkedHashMap<>();
+				descriptor.put("event", rule.event());
+				descriptor.put("match", rule.match());
+				descriptor.put("condition", (rule.condition() != null) ? rule.condition().source() : null);
+				descriptor.put("timeout", (rule.timeout() != null) ? TimeStrings.format(rule.timeout()) : null);
+				return descriptor;
+			}).toList();
+			Map<String, String> timeouts = new java.util.LinkedHashMap<>();
+			if (function.timeouts().start() != null) {
+				timeouts.put("start", TimeStrings.format(function.timeouts().start()));
+			}
+			if (function.timeouts().finish() != null) {
+				timeouts.put("finish", TimeStrings.format(function.timeouts().finish()));
+			}
+			return new FunctionDescriptor(function.id(), function.name(), function.events(),
+					function.crons().stream().map(Object::toString).toList(),
+					(function.condition() != null) ? function.condition().source() : null, function.retries(), cancelOn,
+					timeouts, function.failureHandlerId(), function.handles(), runs);
+		}
+
+	}
+
+	/**
+	 * A run with its steps and failed attempts.
+	 *
+	 * @param run the run
+	 * @param steps its steps, in the order they were reached
+	 * @param attempts its failed attempts, oldest first
+	 */
+	public record RunDetail(RunView run, List<StepRecord> steps, List<AttemptRecord> attempts) {
+
+	}
+
+}

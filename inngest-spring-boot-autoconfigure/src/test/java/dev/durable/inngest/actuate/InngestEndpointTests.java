@@ -1,0 +1,121 @@
+package dev.durable.inngest.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.durable.inngest.BulkCancellation;
+import dev.durable.inngest.CancelResult;
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.RunPage;
+import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.actuate.InngestEndpoint.FunctionDescriptor;
+import dev.durable.inngest.actuate.InngestEndpoint.RunDetail;
+import dev.durable.inngest.engine.EngineTestApplication;
+import dev.durable.inngest.engine.RunProbe;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Actuator endpoint and health indicator over real runs on H2.
+ */
+@SpringBootTest(classes = EngineTestApplication.class,
+		properties = "management.endpoints.web.exposure.include=inngest,health")
+class InngestEndpointTests {
+
+	@Autowired
+	InngestEndpoint endpoint;
+
+	@Autowired
+	InngestHealthIndicator health;
+
+	@Autowired
+	InngestClient inngest;
+
+	@Autowired
+	RunProbe probe;
+
+	private final String key = UUID.randomUUID().toString();
+
+	private String send(String name, Map<String, Object> data) {
+		Map<String, Object> all = new java.util.HashMap<>(data);
+		all.put("key", this.key);
+		return this.inngest.send(Event.of(name, all)).get(0);
+	}
+
+	@Test
+	void functionsAreListedWithTheirConfigurationAndRunCounts() {
+		this.probe.awaitEnded(send("test/flaky-step", Map.of()), "flaky-step");
+		FunctionDescriptor reminder = this.endpoint.functions().functions().stream()
+			.filter((f) -> f.id().equals("reminder")).findFirst().orElseThrow();
+		assertThat(reminder.events()).containsExactly("test/reminder.created");
+		assertThat(reminder.retries()).isEqualTo(4);
+		assertThat(reminder.cancelOn()).singleElement()
+			.satisfies((rule) -> assertThat(rule).containsEntry("event", "test/reminder.deleted")
+				.containsEntry("match", "data.reminderId"));
+		FunctionDescriptor finish = this.endpoint.functions().functions().stream()
+			.filter((f) -> f.id().equals("must-finish-soon")).findFirst().orElseThrow();
+		assertThat(finish.timeouts()).containsEntry("finish", "1s");
+		FunctionDescriptor charge = this.endpoint.functions().functions().stream()
+			.filter((f) -> f.id().equals("charge-order")).findFirst().orElseThrow();
+		assertThat(charge.failureHandler()).isEqualTo("charge-order-failure");
+		FunctionDescriptor flaky = this.endpoint.functions().functions().stream()
+			.filter((f) -> f.id().equals("flaky-step")).findFirst().orElseThrow();
+		assertThat(flaky.runs().get(RunStatus.COMPLETED)).isPositive();
+	}
+
+	@Test
+	void runsAreListedByFunctionAndOneRunShowsItsStepsAndAttempts() {
+		String runId = this.probe.awaitEnded(send("test/flaky-step", Map.of("fail", 1)), "flaky-step").id();
+		RunPage page = (RunPage) this.endpoint.list("runs", "flaky-step", RunStatus.COMPLETED, null, null, 5, null);
+		assertThat(page.runs()).isNotEmpty().allMatch((run) -> run.functionId().equals("flaky-step"));
+		assertThat(page.runs().get(0).id()).isEqualTo(runId);
+		RunDetail detail = (RunDetail) this.endpoint.detail("runs", runId);
+		assertThat(detail.run().output()).isEqualTo("done after 2");
+		assertThat(detail.steps()).extracting((step) -> step.key()).containsExactly("before", "flaky", "after");
+		assertThat(detail.attempts()).singleElement()
+			.satisfies((attempt) -> assertThat(attempt.error().message()).isEqualTo("flaky failure 1"));
+		assertThat(this.endpoint.detail("runs", "no-such-run")).isNull();
+		assertThat(this.endpoint.list("nothing", null, null, null, null, null, null)).isNull();
+	}
+
+	@Test
+	void runIsCancelledAndBulkCancellationPreviewedStartedAndListed() {
+		Instant from = Instant.now();
+		String first = this.probe.awaitRunId(send("test/reminder.created", Map.of("reminderId", "e1-" + this.key)),
+				"reminder");
+		String second = this.probe.awaitRunId(send("test/reminder.created", Map.of("reminderId", "e2-" + this.key)),
+				"reminder");
+		this.probe.awaitStatus(first, RunStatus.SLEEPING);
+		this.probe.awaitStatus(second, RunStatus.SLEEPING);
+		CancelResult result = (CancelResult) this.endpoint.cancel("runs", first);
+		assertThat(result.cancelled()).isTrue();
+		String to = Instant.now().toString();
+		String condition = "event.data.key == '" + this.key + "'";
+		assertThat(this.endpoint.bulkCancel("cancellations", "reminder", from.toString(), to, condition, null, true))
+			.isEqualTo(Map.of("functionId", "reminder", "matching", 1L));
+		BulkCancellation bulk = (BulkCancellation) this.endpoint.bulkCancel("cancellations", "reminder",
+				from.toString(), to, condition, "from the endpoint", null);
+		this.probe.awaitStatus(second, RunStatus.CANCELLED);
+		await().atMost(Duration.ofSeconds(5)).until(() -> ((BulkCancellation) this.endpoint
+			.detail("cancellations", bulk.id())).state() == BulkCancellation.State.COMPLETED);
+		assertThat(this.endpoint.cancel("runs", "no-such-run")).isNull();
+	}
+
+	@Test
+	void healthIsUpWithTheBacklog() {
+		Health health = this.health.health(true);
+		assertThat(health.getStatus().getCode()).isEqualTo("UP");
+		assertThat(health.getDetails()).containsEntry("engine", "running")
+			.containsKeys("backlog", "oldestDueAt", "lag", "expiredLeases");
+	}
+
+}
