@@ -46,6 +46,27 @@ public final class LocalEngine implements SmartLifecycle {
 	 */
 	public record Settings(int workers, Duration pollInterval, Duration leaseDuration, Duration shutdownTimeout) {
 
+		/**
+		 * Checks the settings, naming the property of each wrong value.
+		 */
+		public Settings {
+			if (workers < 1) {
+				throw new IllegalArgumentException("inngest.local.workers must be at least 1, but was " + workers);
+			}
+			requirePositive("inngest.local.poll-interval", pollInterval);
+			requirePositive("inngest.local.lease.duration", leaseDuration);
+			if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
+				throw new IllegalArgumentException(
+						"inngest.local.shutdown-timeout must be zero or positive, but was " + shutdownTimeout);
+			}
+		}
+
+		private static void requirePositive(String property, Duration value) {
+			if (value == null || value.isZero() || value.isNegative()) {
+				throw new IllegalArgumentException(property + " must be positive, but was " + value);
+			}
+		}
+
 	}
 
 	private final RunQueue queue;

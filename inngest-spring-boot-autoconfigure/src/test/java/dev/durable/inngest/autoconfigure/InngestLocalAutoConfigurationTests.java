@@ -120,4 +120,15 @@ class InngestLocalAutoConfigurationTests {
 		});
 	}
 
+	@Test
+	void invalidEngineSettingsStopTheStartNamingTheProperty() {
+		this.runner.withPropertyValues("inngest.local.workers=0").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessage("inngest.local.workers must be at least 1, but was 0");
+		});
+		this.runner.withPropertyValues("inngest.local.lease.duration=0s").run((context) -> assertThat(context
+			.getStartupFailure()).rootCause().hasMessage("inngest.local.lease.duration must be positive, but was PT0S"));
+	}
+
 }
