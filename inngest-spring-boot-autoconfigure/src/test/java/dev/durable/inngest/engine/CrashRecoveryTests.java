@@ -3,7 +3,6 @@ package dev.durable.inngest.engine;
 import dev.durable.inngest.RunStatus;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -12,6 +11,7 @@ import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +51,7 @@ class CrashRecoveryTests {
 
 	@Test
 	void runResumesOnTheNextInstanceAfterItsLeaseExpiresWithoutRedoingFinishedSteps() {
-		String url = "jdbc:h2:mem:crash-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+		String url = TestDatabases.newUrl("crash");
 		String eventId;
 		try (ConfigurableApplicationContext first = start(url)) {
 			eventId = first.getBean(InngestClient.class).send(Event.of("test/crash", Map.of("key", "k"))).get(0);

@@ -1,0 +1,34 @@
+package dev.durable.inngest.testsupport;
+
+import java.util.Map;
+
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Points every test application that does not choose its own database at a new PostgreSQL
+ * database when the tests run on PostgreSQL (see {@link TestDatabases}); on H2 it does nothing.
+ */
+public class TestDatabaseInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+	@Override
+	public void initialize(ConfigurableApplicationContext context) {
+		ConfigurableEnvironment environment = context.getEnvironment();
+		if (!TestDatabases.postgresql()) {
+			return;
+		}
+		String url = environment.getProperty("spring.datasource.url");
+		if (url == null) {
+			url = TestDatabases.newUrl("test");
+			environment.getPropertySources()
+				.addFirst(new MapPropertySource("inngestTestDatabase", Map.of("spring.datasource.url", url)));
+		}
+		if (url.startsWith("jdbc:postgresql:")) {
+			environment.getPropertySources()
+				.addLast(new MapPropertySource("inngestTestSchema", Map.of("inngest.local.schema.initialize", "always")));
+		}
+	}
+
+}
