@@ -28,7 +28,12 @@ import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.engine.store.WaitStore;
 import dev.durable.inngest.function.FunctionDiscoverer;
+import dev.durable.inngest.engine.RunSignals;
+import dev.durable.inngest.local.DatabasePlatform;
 import dev.durable.inngest.local.InngestSchemaInitializer;
+import dev.durable.inngest.local.InngestSchemaVerifier;
+import dev.durable.inngest.local.PostgresNotificationListener;
+import dev.durable.inngest.local.PostgresRunSignals;
 import dev.durable.inngest.local.JdbcCancellationStore;
 import dev.durable.inngest.local.JdbcCronStore;
 import dev.durable.inngest.local.JdbcEventStore;
@@ -58,6 +63,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
@@ -71,6 +77,8 @@ import org.springframework.util.StringUtils;
 @ConditionalOnBean({ DataSource.class, FunctionDiscoverer.class })
 public final class InngestLocalAutoConfiguration {
 
+	private static final String PG_CONNECTION = "org.postgresql.PGConnection";
+
 	private final InngestProperties.Local properties;
 
 	InngestLocalAutoConfiguration(InngestProperties properties) {
@@ -79,9 +87,32 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	InngestSchemaInitializer inngestSchemaInitializer(DataSource dataSource) {
-		return new InngestSchemaInitializer(dataSource, this.properties.getSchema().getInitialize(),
-				this.properties.getSchema().getPlatform());
+	DatabasePlatform inngestDatabasePlatform(DataSource dataSource) {
+		String platform = this.properties.getSchema().getPlatform();
+		return StringUtils.hasText(platform) ? DatabasePlatform.of(platform) : DatabasePlatform.of(dataSource);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	InngestSchemaInitializer inngestSchemaInitializer(DataSource dataSource, DatabasePlatform platform) {
+		return new InngestSchemaInitializer(dataSource, this.properties.getSchema().getInitialize(), platform);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@DependsOnDatabaseInitialization
+	InngestSchemaVerifier inngestSchemaVerifier(DataSource dataSource, DatabasePlatform platform) {
+		return new InngestSchemaVerifier(dataSource, platform);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RunSignals inngestRunSignals(DataSource dataSource, DatabasePlatform platform) {
+		if (platform.supportsNotifications() && this.properties.getNotifications().isEnabled()
+				&& ClassUtils.isPresent(PG_CONNECTION, getClass().getClassLoader())) {
+			return new PostgresRunSignals(new JdbcTemplate(dataSource));
+		}
+		return RunSignals.NONE;
 	}
 
 	@Bean
@@ -143,11 +174,11 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	ExecutionEnvironment inngestExecutionEnvironment(EventStore events, RunStore runs, StepStore steps,
 			WaitStore waits, ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource,
-			JsonCodec json, RetryBackoff backoff) {
+			JsonCodec json, RetryBackoff backoff, RunSignals signals) {
 		PlatformTransactionManager manager = transactionManager(transactionManager, dataSource);
 		Clock clock = Clock.systemUTC();
 		return new ExecutionEnvironment(events, runs, steps, waits, new TransactionTemplate(manager), clock, json,
-				backoff, new Ids(clock), new ExpressionCache(), this.properties.getLease().getDuration());
+				backoff, new Ids(clock), new ExpressionCache(), this.properties.getLease().getDuration(), signals);
 	}
 
 	@Bean
@@ -223,7 +254,9 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LocalEngine inngestLocalEngine(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons,
-			ExecutingRuns executing, BulkCancellations bulkCancellations, ExecutionEnvironment env) {
+			ExecutingRuns executing, BulkCancellations bulkCancellations, ExecutionEnvironment env,
+			InngestSchemaVerifier schema) {
+		// The schema verifier is a parameter so that a missing schema fails the start first.
 		LocalEngine.Settings settings = new LocalEngine.Settings(this.properties.getWorkers(),
 				this.properties.getPollInterval(), this.properties.getLease().getDuration(),
 				this.properties.getShutdownTimeout());
@@ -232,8 +265,18 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	InngestClient inngestClient(EventIngestor ingestor) {
+	InngestClient inngestClient(EventIngestor ingestor, InngestSchemaVerifier schema) {
+		// The schema verifier is a parameter so that a missing schema fails the start first.
 		return new LocalInngestClient(ingestor);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnClass(name = PG_CONNECTION)
+	PostgresNotificationListener inngestNotificationListener(RunSignals signals, DataSource dataSource,
+			LocalEngine engine, ExecutingRuns executing) {
+		return new PostgresNotificationListener(dataSource, engine, executing,
+				this.properties.getPollInterval(), signals instanceof PostgresRunSignals);
 	}
 
 	private static PlatformTransactionManager transactionManager(

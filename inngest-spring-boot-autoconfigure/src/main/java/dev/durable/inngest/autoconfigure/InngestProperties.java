@@ -62,6 +62,8 @@ public class InngestProperties {
 
 		private final Backoff backoff = new Backoff();
 
+		private final Notifications notifications = new Notifications();
+
 		public int getWorkers() {
 			return this.workers;
 		}
@@ -96,6 +98,32 @@ public class InngestProperties {
 
 		public Backoff getBackoff() {
 			return this.backoff;
+		}
+
+		public Notifications getNotifications() {
+			return this.notifications;
+		}
+
+	}
+
+	/**
+	 * Wake-ups between instances that share a PostgreSQL database.
+	 */
+	public static class Notifications {
+
+		/**
+		 * Whether instances tell each other of runs made due or cancelled with PostgreSQL's
+		 * LISTEN/NOTIFY, so that another instance starts them at once rather than at its next
+		 * poll. Each instance holds one connection of the pool to listen on. Ignored on H2.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

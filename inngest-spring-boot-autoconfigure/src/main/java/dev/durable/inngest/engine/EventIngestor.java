@@ -230,6 +230,7 @@ public final class EventIngestor {
 		if (runIds.isEmpty()) {
 			return;
 		}
+		this.env.signals().due(runIds);
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override

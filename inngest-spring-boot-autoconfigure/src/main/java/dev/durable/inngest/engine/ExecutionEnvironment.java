@@ -24,9 +24,10 @@ import org.springframework.transaction.support.TransactionOperations;
  * @param ids makes ids
  * @param expressions compiles CEL conditions given at run time
  * @param leaseDuration how long a claimed run stays leased unless renewed
+ * @param signals tells the other instances of runs made due or cancelled
  */
 public record ExecutionEnvironment(EventStore events, RunStore runs, StepStore steps, WaitStore waits,
 		TransactionOperations transactions, Clock clock, JsonCodec json, RetryBackoff backoff, Ids ids,
-		ExpressionCache expressions, Duration leaseDuration) {
+		ExpressionCache expressions, Duration leaseDuration, RunSignals signals) {
 
 }

@@ -47,6 +47,7 @@ public final class RunCanceller {
 			}
 			this.env.waits().deleteByRun(run.id());
 			this.outcomes.cancelled(run);
+			this.env.signals().cancelled(List.of(run.id()));
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
 				public void afterCommit() {

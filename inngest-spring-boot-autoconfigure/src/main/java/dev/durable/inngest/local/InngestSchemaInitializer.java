@@ -1,9 +1,10 @@
 package dev.durable.inngest.local;
 
+import java.util.List;
+
 import javax.sql.DataSource;
 
 import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
-import org.springframework.boot.jdbc.init.PlatformPlaceholderDatabaseDriverResolver;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.sql.init.DatabaseInitializationSettings;
 
@@ -21,18 +22,17 @@ public class InngestSchemaInitializer extends DataSourceScriptDatabaseInitialize
 	 * Creates an initializer.
 	 * @param dataSource the engine's data source
 	 * @param mode when to initialize
-	 * @param platform the platform of the scripts, or {@code null} to detect it
+	 * @param platform the database
 	 */
-	public InngestSchemaInitializer(DataSource dataSource, DatabaseInitializationMode mode, String platform) {
-		super(dataSource, settings(dataSource, mode, platform));
+	public InngestSchemaInitializer(DataSource dataSource, DatabaseInitializationMode mode,
+			DatabasePlatform platform) {
+		super(dataSource, settings(mode, platform));
 	}
 
-	private static DatabaseInitializationSettings settings(DataSource dataSource, DatabaseInitializationMode mode,
-			String platform) {
+	private static DatabaseInitializationSettings settings(DatabaseInitializationMode mode,
+			DatabasePlatform platform) {
 		DatabaseInitializationSettings settings = new DatabaseInitializationSettings();
-		PlatformPlaceholderDatabaseDriverResolver resolver = new PlatformPlaceholderDatabaseDriverResolver();
-		settings.setSchemaLocations((platform != null) ? resolver.resolveAll(platform, SCHEMA_LOCATION)
-				: resolver.resolveAll(dataSource, SCHEMA_LOCATION));
+		settings.setSchemaLocations(List.of(SCHEMA_LOCATION.replace("@@platform@@", platform.id())));
 		settings.setMode(mode);
 		settings.setContinueOnError(false);
 		return settings;

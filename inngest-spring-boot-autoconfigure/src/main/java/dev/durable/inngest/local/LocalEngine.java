@@ -3,11 +3,13 @@ package dev.durable.inngest.local;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
@@ -33,6 +35,12 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * cron ticks and renews the leases of the runs executing here.
  */
 public final class LocalEngine implements SmartLifecycle {
+
+	/**
+	 * The engine's lifecycle phase: it starts before the web server takes requests and stops
+	 * after the web server has stopped taking them.
+	 */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
 
 	private static final Log logger = LogFactory.getLog(LocalEngine.class);
 
@@ -197,6 +205,32 @@ public final class LocalEngine implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Offers runs made due by another instance, if a worker is free to take them; if none is,
+	 * a later poll finds them.
+	 * @param runIds the run ids
+	 */
+	public void offer(Collection<String> runIds) {
+		if (this.running && this.permits.availablePermits() > 0) {
+			this.queue.offerPolled(runIds);
+		}
+	}
+
+	/**
+	 * Polls the store for due runs now rather than at the next interval.
+	 */
+	public void pollNow() {
+		ScheduledExecutorService poller = this.poller;
+		if (this.running && poller != null) {
+			try {
+				poller.execute(this::poll);
+			}
+			catch (RejectedExecutionException ex) {
+				// Stopping.
+			}
+		}
+	}
+
 	private void renewLeases() {
 		try {
 			Set<String> lost = this.runs.renew(this.executing.leases(),
@@ -219,6 +253,8 @@ public final class LocalEngine implements SmartLifecycle {
 		this.poller.shutdownNow();
 		this.workers.shutdown();
 		try {
+			// A poll under way finishes before the data source closes.
+			this.poller.awaitTermination(5, TimeUnit.SECONDS);
 			if (!this.workers.awaitTermination(this.settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
 				logger.warn("Runs still executing after " + this.settings.shutdownTimeout()
 						+ " are abandoned; another instance resumes them once their leases expire");
@@ -234,6 +270,11 @@ public final class LocalEngine implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
 	}
 
 }

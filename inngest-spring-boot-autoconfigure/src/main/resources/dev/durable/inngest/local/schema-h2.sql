@@ -1,4 +1,10 @@
--- Durable function engine schema, version 1, for H2.
+-- The durable function engine's schema for H2, version 1.
+--
+-- The engine creates it at start-up as inngest.local.schema.initialize says (embedded databases
+-- only, by default). To manage it by hand, apply this file once and set
+-- inngest.local.schema.initialize=never. Every statement only creates what is missing, so the
+-- file can be applied again safely. The version row at the end tells the engine which version
+-- of the schema the database has; a later release ships the statements that migrate it.
 CREATE TABLE IF NOT EXISTS inngest_event (
     id          VARCHAR(64)              NOT NULL PRIMARY KEY,
     name        VARCHAR(255)             NOT NULL,
@@ -95,3 +101,12 @@ CREATE TABLE IF NOT EXISTS inngest_cron (
     next_fire_at TIMESTAMP WITH TIME ZONE NOT NULL,
     PRIMARY KEY (function_id, expression)
 );
+
+CREATE TABLE IF NOT EXISTS inngest_schema_version (
+    version      INT                      NOT NULL PRIMARY KEY,
+    description  VARCHAR(255)             NOT NULL,
+    installed_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+INSERT INTO inngest_schema_version (version, description, installed_at)
+    SELECT 1, 'Events, runs, steps, attempts, waits, bulk cancellations and cron ticks', CURRENT_TIMESTAMP
+    WHERE NOT EXISTS (SELECT 1 FROM inngest_schema_version WHERE version = 1);

@@ -11,13 +11,12 @@ import dev.durable.inngest.Retries;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.Timeouts;
 import dev.durable.inngest.function.InvalidFunctionException;
+import dev.durable.inngest.testsupport.StartupFailures;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.core.io.support.SpringFactoriesLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,31 +33,14 @@ class FunctionValidationTests {
 		this.runner.withBean("functions", functions).run((context) -> {
 			assertThat(context).hasFailed();
 			Throwable failure = context.getStartupFailure();
-			InvalidFunctionException cause = findCause(failure);
+			InvalidFunctionException cause = StartupFailures.cause(failure, InvalidFunctionException.class);
 			assertThat(cause).as("InvalidFunctionException in " + failure).isNotNull();
-			FailureAnalysis analysis = analyze(failure);
+			FailureAnalysis analysis = StartupFailures.analyze(failure);
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription()).contains("bean 'functions'");
 			message[0] = analysis.getDescription();
 		});
 		return message[0];
-	}
-
-	private static InvalidFunctionException findCause(Throwable failure) {
-		for (Throwable t = failure; t != null; t = t.getCause()) {
-			if (t instanceof InvalidFunctionException ex) {
-				return ex;
-			}
-		}
-		return null;
-	}
-
-	private static FailureAnalysis analyze(Throwable failure) {
-		// Only the analyzers that need no constructor arguments, ours among them.
-		List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation()
-			.load(FailureAnalyzer.class, null, SpringFactoriesLoader.FailureHandler.handleMessage((message, ex) -> {
-			}));
-		return analyzers.stream().map((a) -> a.analyze(failure)).filter((a) -> a != null).findFirst().orElse(null);
 	}
 
 	@Test

@@ -9,18 +9,25 @@ import dev.durable.inngest.engine.RetryBackoff;
 import dev.durable.inngest.engine.RunExecutor;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.function.FunctionDiscoverer;
+import dev.durable.inngest.local.InngestSchemaException;
 import dev.durable.inngest.local.InngestSchemaInitializer;
+import dev.durable.inngest.local.InngestSchemaVerifier;
 import dev.durable.inngest.local.JdbcRunStore;
 import dev.durable.inngest.local.LocalEngine;
+import dev.durable.inngest.testsupport.StartupFailures;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
@@ -56,16 +63,61 @@ class InngestLocalAutoConfigurationTests {
 	}
 
 	@Test
-	void schemaIsNotCreatedWhenInitializationIsNever() {
+	void withoutTheSchemaAndInitializationNeverTheStartFailsWithAnExplanation() {
 		this.runner.withPropertyValues("inngest.local.schema.initialize=never").run((context) -> {
-			JdbcClient jdbc = JdbcClient.create(context.getBean(javax.sql.DataSource.class));
-			List<String> tables = jdbc
-				.sql("SELECT table_name FROM information_schema.tables WHERE LOWER(table_name) LIKE 'inngest_%'")
-				.query(String.class)
-				.list();
-			assertThat(tables).isEmpty();
+			assertThat(context).hasFailed();
+			Throwable failure = context.getStartupFailure();
+			InngestSchemaException cause = StartupFailures.cause(failure, InngestSchemaException.class);
+			assertThat(cause).hasMessageContaining("tables are missing from the h2 database");
+			assertThat(cause.getAction()).contains("inngest.local.schema.initialize=always")
+				.contains("classpath:dev/durable/inngest/local/schema-h2.sql");
+			FailureAnalysis analysis = StartupFailures.analyze(failure);
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getAction()).contains("inngest.local.schema.initialize=always");
 		});
 	}
+
+	@Test
+	void schemaAppliedByHandIsAcceptedWithInitializationNever() {
+		String url = "jdbc:h2:mem:by-hand;DB_CLOSE_DELAY=-1";
+		applySchemaByHand(url);
+		this.runner.withPropertyValues("inngest.local.schema.initialize=never", "spring.datasource.url=" + url)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(InngestSchemaVerifier.class).verify()).isEqualTo(InngestSchemaVerifier.VERSION);
+			});
+	}
+
+	@Test
+	void aSchemaWrittenByALaterReleaseFailsTheStart() {
+		String url = "jdbc:h2:mem:later-release;DB_CLOSE_DELAY=-1";
+		applySchemaByHand(url);
+		JdbcClient.create(new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", ""))
+			.sql("INSERT INTO inngest_schema_version (version, description, installed_at) "
+					+ "VALUES (2, 'later', CURRENT_TIMESTAMP)")
+			.update();
+		this.runner.withPropertyValues("spring.datasource.url=" + url).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(StartupFailures.cause(context.getStartupFailure(), InngestSchemaException.class))
+				.hasMessageContaining("version 2").hasMessageContaining("this release uses version 1");
+		});
+	}
+
+	@Test
+	void anExplicitPlatformThatTheEngineDoesNotSupportFailsTheStart() {
+		this.runner.withPropertyValues("inngest.local.schema.platform=oracle").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(StartupFailures.cause(context.getStartupFailure(), IllegalArgumentException.class))
+				.hasMessageContaining("inngest.local.schema.platform is 'oracle'");
+		});
+	}
+
+	private static void applySchemaByHand(String url) {
+		ResourceDatabasePopulator populator = new ResourceDatabasePopulator(
+				new ClassPathResource("dev/durable/inngest/local/schema-h2.sql"));
+		populator.execute(new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", ""));
+	}
+
 
 	@Test
 	void userDefinedClientReplacesTheLocalOne() {

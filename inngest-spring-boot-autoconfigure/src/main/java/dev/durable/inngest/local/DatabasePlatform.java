@@ -1,0 +1,90 @@
+package dev.durable.inngest.local;
+
+import java.util.Locale;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.jdbc.support.MetaDataAccessException;
+
+/**
+ * The databases the local engine runs on. What differs between them is kept here and in the
+ * schema scripts named after {@link #id()}: the engine's queries are otherwise the same on both.
+ */
+public enum DatabasePlatform {
+
+	/** H2, embedded: the default, with no set-up. */
+	H2("h2", false),
+
+	/** PostgreSQL: for production and for several instances sharing one database. */
+	POSTGRESQL("postgresql", true);
+
+	private final String id;
+
+	private final boolean notifications;
+
+	DatabasePlatform(String id, boolean notifications) {
+		this.id = id;
+		this.notifications = notifications;
+	}
+
+	/**
+	 * The platform's name in the schema scripts, {@code schema-<id>.sql}.
+	 * @return the id
+	 */
+	public String id() {
+		return this.id;
+	}
+
+	/**
+	 * Whether the database can tell the other instances of runs made due ({@code LISTEN/NOTIFY}).
+	 * @return {@code true} if it can
+	 */
+	public boolean supportsNotifications() {
+		return this.notifications;
+	}
+
+	/**
+	 * The platform with the given id.
+	 * @param id {@code h2} or {@code postgresql}, in any case
+	 * @return the platform
+	 * @throws IllegalArgumentException if the engine does not run on that database
+	 */
+	public static DatabasePlatform of(String id) {
+		String wanted = id.trim().toLowerCase(Locale.ROOT);
+		for (DatabasePlatform platform : values()) {
+			if (platform.id.equals(wanted)) {
+				return platform;
+			}
+		}
+		throw new IllegalArgumentException("inngest.local.schema.platform is '" + id
+				+ "', but the local engine runs on 'h2' or 'postgresql'");
+	}
+
+	/**
+	 * The platform of a data source, read from its connection's metadata.
+	 * @param dataSource the data source
+	 * @return the platform
+	 * @throws IllegalStateException if the database is not one the engine runs on, or cannot be
+	 * reached
+	 */
+	public static DatabasePlatform of(DataSource dataSource) {
+		String product;
+		try {
+			product = JdbcUtils.extractDatabaseMetaData(dataSource, (metaData) -> metaData.getDatabaseProductName());
+		}
+		catch (MetaDataAccessException ex) {
+			throw new IllegalStateException("Could not read which database the durable function engine runs on", ex);
+		}
+		String name = (product != null) ? product.toLowerCase(Locale.ROOT) : "";
+		if (name.contains("h2")) {
+			return H2;
+		}
+		if (name.contains("postgresql")) {
+			return POSTGRESQL;
+		}
+		throw new IllegalStateException("The durable function engine runs on H2 or PostgreSQL, but the application's "
+				+ "database is " + product + "; point spring.datasource at one of them");
+	}
+
+}

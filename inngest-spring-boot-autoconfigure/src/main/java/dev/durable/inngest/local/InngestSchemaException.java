@@ -1,0 +1,29 @@
+package dev.durable.inngest.local;
+
+/**
+ * Thrown at start-up when the database does not have the schema version the engine needs:
+ * its tables are missing, or they belong to another release.
+ */
+public class InngestSchemaException extends IllegalStateException {
+
+	private final String action;
+
+	/**
+	 * Creates an exception.
+	 * @param message what is wrong
+	 * @param action what to do about it
+	 */
+	public InngestSchemaException(String message, String action) {
+		super(message);
+		this.action = action;
+	}
+
+	/**
+	 * What to do about it.
+	 * @return the action
+	 */
+	public String getAction() {
+		return this.action;
+	}
+
+}

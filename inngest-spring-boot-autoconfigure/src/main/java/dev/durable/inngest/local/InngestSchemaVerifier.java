@@ -1,0 +1,72 @@
+package dev.durable.inngest.local;
+
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.jdbc.BadSqlGrammarException;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Checks at start-up that the database has the schema version this release of the engine
+ * needs, so that a missing or foreign schema fails the start with an explanation instead of
+ * failing runs later.
+ */
+public class InngestSchemaVerifier implements InitializingBean {
+
+	/** The schema version this release reads and writes. */
+	public static final int VERSION = 1;
+
+	private final JdbcTemplate jdbc;
+
+	private final DatabasePlatform platform;
+
+	/**
+	 * Creates a verifier.
+	 * @param dataSource the engine's data source
+	 * @param platform its database
+	 */
+	public InngestSchemaVerifier(DataSource dataSource, DatabasePlatform platform) {
+		this.jdbc = new JdbcTemplate(dataSource);
+		this.platform = platform;
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		verify();
+	}
+
+	/**
+	 * Checks the schema version.
+	 * @return the version found
+	 * @throws InngestSchemaException if it is not the one this release needs
+	 */
+	public int verify() {
+		Integer version;
+		try {
+			version = this.jdbc.queryForObject("SELECT MAX(version) FROM inngest_schema_version", Integer.class);
+		}
+		catch (BadSqlGrammarException ex) {
+			version = null;
+		}
+		String script = InngestSchemaInitializer.SCHEMA_LOCATION.replace("@@platform@@", this.platform.id());
+		if (version == null) {
+			throw new InngestSchemaException("The durable function engine's tables are missing from the "
+					+ this.platform.id() + " database (there is no inngest_schema_version row).",
+					"Let the engine create them with inngest.local.schema.initialize=always, or apply " + script
+							+ " from the starter's jar to the database by hand.");
+		}
+		if (version > VERSION) {
+			throw new InngestSchemaException("The database has version " + version + " of the durable function "
+					+ "engine's schema, written by a later release; this release uses version " + VERSION + ".",
+					"Upgrade the application to the release that wrote the schema, or point it at another database.");
+		}
+		if (version < VERSION) {
+			throw new InngestSchemaException("The database has version " + version + " of the durable function "
+					+ "engine's schema; this release needs version " + VERSION + ".",
+					"Apply " + script + " (it migrates earlier versions), or set "
+							+ "inngest.local.schema.initialize=always.");
+		}
+		return version;
+	}
+
+}

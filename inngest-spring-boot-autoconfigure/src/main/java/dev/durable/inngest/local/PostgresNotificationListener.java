@@ -1,0 +1,161 @@
+package dev.durable.inngest.local;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import dev.durable.inngest.engine.ExecutingRuns;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Listens on PostgreSQL's {@value PostgresRunSignals#CHANNEL} channel, on a connection of its
+ * own, for runs that other instances made due or cancelled: a due run is offered to this
+ * instance's workers if one is free, and an execution of a cancelled run stops before its next
+ * step. When the connection breaks (the database restarted, say) it connects again and polls
+ * the store once, since notifications sent meanwhile are lost.
+ */
+public final class PostgresNotificationListener implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(PostgresNotificationListener.class);
+
+	private static final int WAIT_MILLIS = 500;
+
+	private final DataSource dataSource;
+
+	private final LocalEngine engine;
+
+	private final ExecutingRuns executing;
+
+	private final Duration reconnectDelay;
+
+	private final boolean enabled;
+
+	private volatile boolean running;
+
+	private Thread thread;
+
+	/**
+	 * Creates a listener.
+	 * @param dataSource the engine's data source; the listener holds one of its connections
+	 * @param engine the engine to hand due runs to
+	 * @param executing the executions to stop
+	 * @param reconnectDelay how long to wait before connecting again after a failure
+	 * @param enabled whether to listen at all: only on PostgreSQL, with notifications enabled
+	 */
+	public PostgresNotificationListener(DataSource dataSource, LocalEngine engine, ExecutingRuns executing,
+			Duration reconnectDelay, boolean enabled) {
+		this.dataSource = dataSource;
+		this.engine = engine;
+		this.executing = executing;
+		this.reconnectDelay = reconnectDelay;
+		this.enabled = enabled;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.running || !this.enabled) {
+			return;
+		}
+		this.running = true;
+		this.thread = new Thread(this::listen, "inngest-listener");
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	private void listen() {
+		boolean failed = false;
+		while (this.running) {
+			try (Connection connection = this.dataSource.getConnection()) {
+				connection.setAutoCommit(true);
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("LISTEN " + PostgresRunSignals.CHANNEL);
+				}
+				if (failed) {
+					logger.info("Listening for runs from other instances again");
+					// Notifications sent while disconnected are lost: look for due runs now.
+					this.engine.pollNow();
+					failed = false;
+				}
+				PGConnection notifications = connection.unwrap(PGConnection.class);
+				while (this.running) {
+					PGNotification[] received = notifications.getNotifications(WAIT_MILLIS);
+					if (received != null) {
+						Arrays.stream(received).forEach(this::handle);
+					}
+				}
+			}
+			catch (SQLException | RuntimeException ex) {
+				if (!this.running) {
+					return;
+				}
+				if (!failed) {
+					logger.warn("Listening for runs from other instances failed; polling continues and listening "
+							+ "resumes once the database can be reached", ex);
+				}
+				failed = true;
+				pause();
+			}
+		}
+	}
+
+	private void handle(PGNotification notification) {
+		String payload = notification.getParameter();
+		int space = payload.indexOf(' ');
+		if (space < 0) {
+			return;
+		}
+		List<String> runIds = List.of(payload.substring(space + 1).split(" "));
+		switch (payload.substring(0, space)) {
+			case "due" -> this.engine.offer(runIds);
+			case "cancelled" -> this.executing.stop(runIds);
+			default -> logger.debug("Ignoring notification '" + payload + "'");
+		}
+	}
+
+	private void pause() {
+		try {
+			Thread.sleep(this.reconnectDelay.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.running = false;
+		}
+	}
+
+	@Override
+	public synchronized void stop() {
+		if (!this.running) {
+			return;
+		}
+		this.running = false;
+		this.thread.interrupt();
+		try {
+			this.thread.join(WAIT_MILLIS * 4L);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		// Starts after the engine, stops before it.
+		return LocalEngine.PHASE + 1;
+	}
+
+}

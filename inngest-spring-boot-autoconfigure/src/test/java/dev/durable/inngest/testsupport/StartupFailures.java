@@ -1,0 +1,46 @@
+package dev.durable.inngest.testsupport;
+
+import java.util.List;
+
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+
+/**
+ * Reads why an application failed to start.
+ */
+public final class StartupFailures {
+
+	private StartupFailures() {
+	}
+
+	/**
+	 * The first cause of the given type.
+	 * @param <T> the type
+	 * @param failure the failure
+	 * @param type the type of the cause
+	 * @return the cause, or {@code null} if there is none of that type
+	 */
+	public static <T extends Throwable> T cause(Throwable failure, Class<T> type) {
+		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
+			if (type.isInstance(candidate)) {
+				return type.cast(candidate);
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * What the registered failure analyzers say about a failure, as Spring Boot reports it.
+	 * @param failure the failure
+	 * @return the first analysis, or {@code null} if no analyzer explains it
+	 */
+	public static FailureAnalysis analyze(Throwable failure) {
+		// Only the analyzers that need no constructor arguments, ours among them.
+		List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation()
+			.load(FailureAnalyzer.class, null, SpringFactoriesLoader.FailureHandler.handleMessage((message, ex) -> {
+			}));
+		return analyzers.stream().map((a) -> a.analyze(failure)).filter((a) -> a != null).findFirst().orElse(null);
+	}
+
+}
