@@ -170,6 +170,7 @@ final class RunExecution implements Step, RunContext {
 		String output = this.env.json().write(value);
 		save(stored, new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.COMPLETED, stepAttempt + 1, output,
 				null, null, startedAt, now()));
+		checkLease();
 		return this.env.json().read(output, type);
 	}
 
@@ -383,6 +384,17 @@ final class RunExecution implements Step, RunContext {
 			throw Suspension.leaseLost(runId());
 		}
 		this.memo.put(step.key(), step);
+	}
+
+	/**
+	 * Renews the lease after a step's result is stored, and stops before the next step if the
+	 * run was cancelled meanwhile, here or on another instance, or its lease was taken over.
+	 */
+	private void checkLease() {
+		Instant leaseUntil = now().plus(this.env.leaseDuration());
+		if (!this.env.runs().renew(Map.of(runId(), this.lease), leaseUntil).isEmpty()) {
+			this.stopped = true;
+		}
 	}
 
 	private Suspension suspend(RunStatus status, Instant wakeAt, Runnable stepWrites) {

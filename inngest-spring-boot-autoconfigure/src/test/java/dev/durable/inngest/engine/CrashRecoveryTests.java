@@ -21,6 +21,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -57,12 +58,24 @@ class CrashRecoveryTests {
 			eventId = first.getBean(InngestClient.class).send(Event.of("test/crash", Map.of("key", "k"))).get(0);
 			await().atMost(Duration.ofSeconds(10)).until(() -> inSlowStep.getCount() == 0);
 		}
+		// Left by the dead instance: the run leased, its first step stored, the slow one not.
+		SingleConnectionDataSource dataSource = new SingleConnectionDataSource(url, url.startsWith("jdbc:h2:") ? "sa" : null,
+				"", true);
+		try {
+			JdbcClient left = JdbcClient.create(dataSource);
+			assertThat(left.sql("SELECT status FROM inngest_run WHERE event_id = ?").param(eventId).query(String.class)
+				.single()).isEqualTo("RUNNING");
+			assertThat(left.sql("SELECT s.step_key FROM inngest_step s JOIN inngest_run r ON r.id = s.run_id "
+					+ "WHERE r.event_id = ? AND s.status = 'COMPLETED'").param(eventId).query(String.class).list())
+				.containsExactly("first");
+		}
+		finally {
+			dataSource.destroy();
+		}
 		try (ConfigurableApplicationContext second = start(url)) {
 			JdbcClient jdbc = second.getBean(JdbcClient.class);
 			String runId = jdbc.sql("SELECT id FROM inngest_run WHERE event_id = ?").param(eventId)
 				.query(String.class).single();
-			assertThat(jdbc.sql("SELECT status FROM inngest_run WHERE id = ?").param(runId).query(String.class)
-				.single()).isEqualTo("RUNNING");
 			RunProbe probe = new RunProbe(jdbc, second.getBean(dev.durable.inngest.engine.store.RunStore.class),
 					second.getBean(dev.durable.inngest.engine.store.StepStore.class));
 			RunRecord run = probe.awaitEnded(runId, Duration.ofSeconds(20));
