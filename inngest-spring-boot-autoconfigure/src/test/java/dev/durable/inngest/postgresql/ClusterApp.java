@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -54,10 +55,12 @@ public class ClusterApp {
 	 * @param args the database URL, the instance name, then more properties as
 	 * {@code name=value}
 	 */
-	public static void main(String[] args) {
+	public static void main(String[] args) throws InterruptedException {
 		String[] properties = Arrays.copyOfRange(args, 2, args.length);
 		start(args[0], args[1], properties);
 		System.out.println("Instance " + args[1] + " started");
+		// The engine's threads are daemons: keep the process alive until it is killed.
+		new CountDownLatch(1).await();
 	}
 
 }
