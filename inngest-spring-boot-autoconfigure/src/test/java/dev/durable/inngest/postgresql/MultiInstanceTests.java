@@ -65,10 +65,11 @@ class MultiInstanceTests {
 		List<InngestClient> clients = List.of(start("a").getBean(InngestClient.class),
 				start("b").getBean(InngestClient.class), start("c").getBean(InngestClient.class));
 		int runs = 2000;
-		for (int batch = 0; batch < runs / 100; batch++) {
+		// Batches of 500: each one's notification is split to fit PostgreSQL's payload limit.
+		for (int batch = 0; batch < runs / 500; batch++) {
 			List<Event> events = new ArrayList<>();
-			for (int i = 0; i < 100; i++) {
-				events.add(Event.of("cluster/job", Map.of("n", batch * 100 + i)));
+			for (int i = 0; i < 500; i++) {
+				events.add(Event.of("cluster/job", Map.of("n", batch * 500 + i)));
 			}
 			clients.get(batch % clients.size()).send(events);
 		}
