@@ -228,8 +228,7 @@ public final class InngestLocalAutoConfiguration {
 			EventIngestor ingestor, FunctionDiscoverer functions, ApplicationEventPublisher publisher,
 			ExecutionEnvironment env, ObjectProvider<PlatformTransactionManager> transactionManager,
 			DataSource dataSource) {
-		String appId = StringUtils.hasText(properties.getAppId()) ? properties.getAppId()
-				: environment.getProperty("spring.application.name", "application");
+		String appId = properties.determineAppId(environment);
 		TransactionTemplate newTransaction = new TransactionTemplate(transactionManager(transactionManager, dataSource));
 		newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		return new RunEndEvents(appId, ingestor, functions::registry, publisher, newTransaction);

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
 
 /**
  * Configuration of durable functions, under {@code inngest}.
@@ -18,9 +20,29 @@ public class InngestProperties {
 	private String appId;
 
 	/**
+	 * The signing key that authorizes calls to the HTTP API for runs and cancellations, sent
+	 * as "Authorization: Bearer <key>" (plain or in Inngest's hashed form). With no signing
+	 * key, that API is off.
+	 */
+	private String signingKey;
+
+	/**
+	 * A second signing key accepted as well, while keys are rotated.
+	 */
+	private String signingKeyFallback;
+
+	/**
+	 * The key that authorizes sending events over HTTP, to POST {base-path}/e/{event-key}.
+	 * With no event key, events cannot be sent over HTTP.
+	 */
+	private String eventKey;
+
+	/**
 	 * The local engine, on the application's database.
 	 */
 	private final Local local = new Local();
+
+	private final Api api = new Api();
 
 	public String getAppId() {
 		return this.appId;
@@ -30,8 +52,67 @@ public class InngestProperties {
 		this.appId = appId;
 	}
 
+	/**
+	 * The application's id: {@code inngest.app-id}, or else {@code spring.application.name}.
+	 * @param environment the environment
+	 * @return the id
+	 */
+	public String determineAppId(Environment environment) {
+		return StringUtils.hasText(this.appId) ? this.appId
+				: environment.getProperty("spring.application.name", "application");
+	}
+
+	public String getSigningKey() {
+		return this.signingKey;
+	}
+
+	public void setSigningKey(String signingKey) {
+		this.signingKey = signingKey;
+	}
+
+	public String getSigningKeyFallback() {
+		return this.signingKeyFallback;
+	}
+
+	public void setSigningKeyFallback(String signingKeyFallback) {
+		this.signingKeyFallback = signingKeyFallback;
+	}
+
+	public String getEventKey() {
+		return this.eventKey;
+	}
+
+	public void setEventKey(String eventKey) {
+		this.eventKey = eventKey;
+	}
+
+	public Api getApi() {
+		return this.api;
+	}
+
 	public Local getLocal() {
 		return this.local;
+	}
+
+	/**
+	 * The HTTP API for runs, cancellations and events, shaped like Inngest's REST and event
+	 * APIs.
+	 */
+	public static class Api {
+
+		/**
+		 * The path the API is served under, such as /inngest for /inngest/v1/runs/{runId}.
+		 */
+		private String basePath = "/inngest";
+
+		public String getBasePath() {
+			return this.basePath;
+		}
+
+		public void setBasePath(String basePath) {
+			this.basePath = basePath;
+		}
+
 	}
 
 	/**

@@ -1,0 +1,238 @@
+package dev.durable.inngest.web;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+import dev.durable.inngest.BulkCancelRequest;
+import dev.durable.inngest.BulkCancellation;
+import dev.durable.inngest.CancelResult;
+import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.NoMatchingRunsException;
+import dev.durable.inngest.RunView;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * Runs and bulk cancellations over HTTP, shaped like Inngest's REST API:
+ * <ul>
+ * <li>{@code GET {base}/v1/runs/{runId}}: one run;</li>
+ * <li>{@code DELETE {base}/v1/runs/{runId}}: cancels it (409 if it has ended);</li>
+ * <li>{@code POST {base}/v1/cancellations}: starts a bulk cancellation;</li>
+ * <li>{@code GET {base}/v1/cancellations?limit=&cursor=}: lists them, newest first;</li>
+ * <li>{@code DELETE {base}/v1/cancellations/{id}}: stops one.</li>
+ * </ul>
+ * Every call needs {@code Authorization: Bearer <signing key>}. Answers are
+ * {@code {"data": …, "metadata": …}}; refusals are {@code {"error": "…", "status": N}}.
+ */
+public final class RunsApi {
+
+	private static final Set<String> CANCELLATION_FIELDS = Set.of("app_id", "function_id", "started_after",
+			"started_before", "if", "name");
+
+	private final InngestRuns runs;
+
+	private final String appId;
+
+	private final SigningKeys keys;
+
+	private final Clock clock;
+
+	/**
+	 * Creates the API.
+	 * @param runs the runs
+	 * @param appId the application's id, which a bulk cancellation's {@code app_id} must name
+	 * @param signingKey the signing key
+	 * @param signingKeyFallback a second key accepted as well, or {@code null}
+	 * @param clock the clock
+	 */
+	public RunsApi(InngestRuns runs, String appId, String signingKey, String signingKeyFallback, Clock clock) {
+		this.runs = runs;
+		this.appId = appId;
+		this.keys = new SigningKeys(signingKey, signingKeyFallback);
+		this.clock = clock;
+	}
+
+	/**
+	 * The routes, under a base path.
+	 * @param basePath the base path, such as {@code /inngest}
+	 * @return the routes
+	 */
+	public RouterFunction<ServerResponse> routes(String basePath) {
+		return RouterFunctions.route()
+			.path(ApiResponses.normalize(basePath) + "/v1", (builder) -> builder.GET("/runs/{runId}", this::getRun)
+				.DELETE("/runs/{runId}", this::cancelRun)
+				.POST("/cancellations", this::startCancellation)
+				.GET("/cancellations", this::listCancellations)
+				.DELETE("/cancellations/{id}", this::stopCancellation)
+				.filter((request, next) -> {
+					if (!this.keys.authorizes(request.headers().firstHeader("Authorization"))) {
+						return ApiResponses.error(HttpStatus.UNAUTHORIZED,
+								"Missing or wrong signing key: send 'Authorization: Bearer <signing key>'");
+					}
+					return next.handle(request);
+				})
+				.onError(Exception.class, (ex, request) -> ApiResponses.error(ex)))
+			.build();
+	}
+
+	private ServerResponse getRun(ServerRequest request) {
+		RunView run = find(request.pathVariable("runId"));
+		return ApiResponses.data(run(run), this.clock);
+	}
+
+	private ServerResponse cancelRun(ServerRequest request) {
+		String runId = request.pathVariable("runId");
+		RunView before = find(runId);
+		CancelResult result = this.runs.cancel(runId);
+		if (!result.cancelled()) {
+			throw new ApiException(HttpStatus.CONFLICT, "Run " + runId + " has already ended ("
+					+ status(result.status() != null ? result.status() : before.status()) + "); nothing was changed");
+		}
+		return ApiResponses.data(run(find(runId)), this.clock);
+	}
+
+	private RunView find(String runId) {
+		return this.runs.find(runId)
+			.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "No run with id '" + runId + "'"));
+	}
+
+	private ServerResponse startCancellation(ServerRequest request) throws Exception {
+		Map<String, Object> body = ApiResponses.jsonObject(request);
+		for (String field : body.keySet()) {
+			if (!CANCELLATION_FIELDS.contains(field)) {
+				throw new ApiException(HttpStatus.BAD_REQUEST, "Unknown field '" + field + "'; the fields are "
+						+ "app_id, function_id, started_after, started_before, if and name");
+			}
+		}
+		String appId = text(body, "app_id", true);
+		if (!this.appId.equals(appId)) {
+			throw new ApiException(HttpStatus.BAD_REQUEST,
+					"app_id is '" + appId + "', but this application is '" + this.appId + "'");
+		}
+		Instant now = this.clock.instant();
+		Instant startedBefore = time(body, "started_before", true);
+		if (startedBefore.isAfter(now)) {
+			throw new ApiException(HttpStatus.BAD_REQUEST,
+					"started_before (" + startedBefore + ") is in the future; it must not be after " + now);
+		}
+		Instant startedAfter = time(body, "started_after", false);
+		BulkCancelRequest cancel = new BulkCancelRequest(text(body, "name", false), text(body, "function_id", true),
+				(startedAfter != null) ? startedAfter : Instant.EPOCH, startedBefore, text(body, "if", false));
+		try {
+			return ApiResponses.data(cancellation(this.runs.cancelAll(cancel)), this.clock);
+		}
+		catch (NoMatchingRunsException ex) {
+			throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
+		}
+	}
+
+	private ServerResponse listCancellations(ServerRequest request) {
+		String limitParam = request.param("limit").orElse("20");
+		int limit;
+		try {
+			limit = Integer.parseInt(limitParam);
+		}
+		catch (NumberFormatException ex) {
+			limit = 0;
+		}
+		if (limit < 1 || limit > 100) {
+			throw new ApiException(HttpStatus.BAD_REQUEST, "limit is '" + limitParam + "'; it must be 1 to 100");
+		}
+		List<BulkCancellation> page = this.runs.cancellations(limit, request.param("cursor").orElse(null));
+		String cursor = (page.size() == limit) ? page.get(page.size() - 1).id() : null;
+		Map<String, Object> metadata = ApiResponses.metadata(this.clock);
+		metadata.put("cursor", cursor);
+		return ServerResponse.ok()
+			.body(Map.of("data", page.stream().map(RunsApi::cancellation).toList(), "metadata", metadata));
+	}
+
+	private ServerResponse stopCancellation(ServerRequest request) {
+		String id = request.pathVariable("id");
+		try {
+			return ApiResponses.data(cancellation(this.runs.stopCancellation(id)), this.clock);
+		}
+		catch (NoSuchElementException ex) {
+			throw new ApiException(HttpStatus.NOT_FOUND, "No bulk cancellation with id '" + id + "'");
+		}
+	}
+
+	private static String text(Map<String, Object> body, String field, boolean required) {
+		Object value = body.get(field);
+		if (value == null || (value instanceof String text && text.isBlank())) {
+			if (required) {
+				throw new ApiException(HttpStatus.BAD_REQUEST, field + " is required");
+			}
+			return null;
+		}
+		if (!(value instanceof String text)) {
+			throw new ApiException(HttpStatus.BAD_REQUEST, field + " must be a string, but was " + value);
+		}
+		return text;
+	}
+
+	private static Instant time(Map<String, Object> body, String field, boolean required) {
+		String value = text(body, field, required);
+		if (value == null) {
+			return null;
+		}
+		try {
+			return Instant.parse(value);
+		}
+		catch (DateTimeParseException ex) {
+			throw new ApiException(HttpStatus.BAD_REQUEST,
+					field + " is '" + value + "', which is not an RFC 3339 time such as 2026-11-24T10:00:00Z");
+		}
+	}
+
+	private static Map<String, Object> run(RunView run) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("run_id", run.id());
+		data.put("function_id", run.functionId());
+		data.put("status", status(run.status()));
+		data.put("run_started_at", ApiResponses.time(run.createdAt()));
+		data.put("ended_at", ApiResponses.time(run.endedAt()));
+		data.put("output", run.output());
+		data.put("event_id", run.event().id());
+		data.put("error", (run.error() != null)
+				? Map.of("name", run.error().name(), "message", String.valueOf(run.error().message())) : null);
+		data.put("cancelled_by", (run.cancellation() != null) ? run.cancellation().by() : null);
+		return data;
+	}
+
+	private static String status(dev.durable.inngest.RunStatus status) {
+		return switch (status) {
+			case COMPLETED -> "Completed";
+			case FAILED -> "Failed";
+			case CANCELLED -> "Cancelled";
+			default -> "Running";
+		};
+	}
+
+	private static Map<String, Object> cancellation(BulkCancellation cancellation) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("id", cancellation.id());
+		data.put("name", cancellation.name());
+		data.put("environment_id", null);
+		data.put("function_id", cancellation.functionId());
+		data.put("started_after", ApiResponses.time(cancellation.startedAfter()));
+		data.put("started_before", ApiResponses.time(cancellation.startedBefore()));
+		data.put("if", cancellation.condition());
+		data.put("state", cancellation.state().name());
+		data.put("matched", cancellation.matched());
+		data.put("cancelled", cancellation.cancelled());
+		data.put("created_at", ApiResponses.time(cancellation.createdAt()));
+		data.put("updated_at", ApiResponses.time(cancellation.updatedAt()));
+		return data;
+	}
+
+}

@@ -1,0 +1,60 @@
+package dev.durable.inngest.web;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Calls the application over real HTTP and reads the JSON it answers.
+ */
+final class HttpApiClient {
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private final String origin;
+
+	HttpApiClient(int port) {
+		this.origin = "http://localhost:" + port;
+	}
+
+	Answer call(String method, String path, String authorization, String body) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.origin + path))
+			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
+					: HttpRequest.BodyPublishers.noBody());
+		if (body != null) {
+			request.header("Content-Type", "application/json");
+		}
+		if (authorization != null) {
+			request.header("Authorization", authorization);
+		}
+		try {
+			HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			JsonNode node = response.body().isEmpty() ? null : this.json.readTree(response.body());
+			return new Answer(response.statusCode(), node, response.body());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(method + " " + path + " failed", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	record Answer(int status, JsonNode json, String body) {
+
+		@Override
+		public String toString() {
+			return this.status + " " + this.body;
+		}
+
+	}
+
+}

@@ -1,0 +1,254 @@
+package dev.durable.inngest.web;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.engine.EngineTestApplication;
+import dev.durable.inngest.engine.RunProbe;
+import dev.durable.inngest.web.HttpApiClient.Answer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The runs and cancellations API over real HTTP, on a real engine.
+ */
+@SpringBootTest(classes = EngineTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "inngest.signing-key=signkey-test-12345678", "inngest.signing-key-fallback=signkey-test-abcd",
+				"inngest.event-key=evt-key-example" })
+class RunsApiTests {
+
+	static final String KEY = "Bearer signkey-test-12345678";
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	InngestClient inngest;
+
+	@Autowired
+	InngestRuns runs;
+
+	@Autowired
+	RunProbe probe;
+
+	private HttpApiClient http;
+
+	private final String key = UUID.randomUUID().toString();
+
+	@BeforeEach
+	void client() {
+		this.http = new HttpApiClient(this.port);
+	}
+
+	private String startReminder() {
+		Map<String, Object> data = new HashMap<>();
+		data.put("key", this.key);
+		data.put("reminderId", UUID.randomUUID().toString());
+		String eventId = this.inngest.send(Event.of("test/reminder.created", data)).get(0);
+		String runId = this.probe.awaitRunId(eventId, "reminder");
+		this.probe.awaitStatus(runId, RunStatus.SLEEPING);
+		return runId;
+	}
+
+	private Answer get(String path) {
+		return this.http.call("GET", path, KEY, null);
+	}
+
+	private Answer delete(String path) {
+		return this.http.call("DELETE", path, KEY, null);
+	}
+
+	private Answer post(String path, String body) {
+		return this.http.call("POST", path, KEY, body);
+	}
+
+	@Test
+	void aRunIsReadWithItsStatus() {
+		String runId = startReminder();
+		Answer answer = get("/inngest/v1/runs/" + runId);
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+		assertThat(answer.json().at("/data/run_id").asString()).isEqualTo(runId);
+		assertThat(answer.json().at("/data/function_id").asString()).isEqualTo("reminder");
+		assertThat(answer.json().at("/data/status").asString()).isEqualTo("Running");
+		assertThat(answer.json().at("/data/run_started_at").asString()).isNotBlank();
+		assertThat(answer.json().at("/data/ended_at").isNull()).isTrue();
+		assertThat(answer.json().at("/metadata/fetchedAt").asString()).isNotBlank();
+	}
+
+	@Test
+	void withoutTheRightKeyEveryCallIsRefused() {
+		String runId = startReminder();
+		for (String authorization : new String[] { null, "Bearer wrong", "signkey-test-12345678", "Basic abc" }) {
+			Answer answer = this.http.call("DELETE", "/inngest/v1/runs/" + runId, authorization, null);
+			assertThat(answer.status()).as(String.valueOf(authorization)).isEqualTo(401);
+			assertThat(answer.json().get("error").asString()).contains("signing key");
+			assertThat(answer.json().get("status").asInt()).isEqualTo(401);
+		}
+		assertThat(this.runs.find(runId).orElseThrow().status()).isEqualTo(RunStatus.SLEEPING);
+		assertThat(this.http.call("POST", "/inngest/v1/cancellations", "Bearer wrong", "{}").status()).isEqualTo(401);
+		assertThat(this.http.call("GET", "/inngest/v1/cancellations", null, null).status()).isEqualTo(401);
+	}
+
+	@Test
+	void theFallbackKeyAndTheHashedFormAreAccepted() {
+		String runId = startReminder();
+		assertThat(this.http.call("GET", "/inngest/v1/runs/" + runId, "Bearer signkey-test-abcd", null).status())
+			.isEqualTo(200);
+		// signkey-test- followed by SHA-256 of the bytes 0x12345678, as Inngest's SDKs send it.
+		String hashed = "Bearer signkey-test-b2ed992186a5cb19f6668aade821f502c1d00970dfd0e35128d51bac4649916c";
+		assertThat(this.http.call("GET", "/inngest/v1/runs/" + runId, hashed, null).status()).isEqualTo(200);
+	}
+
+	@Test
+	void anUnknownRunIsNotFound() {
+		Answer read = get("/inngest/v1/runs/01NOSUCHRUN0000000000000000");
+		assertThat(read.status()).isEqualTo(404);
+		assertThat(read.json().get("error").asString()).contains("01NOSUCHRUN0000000000000000");
+		assertThat(delete("/inngest/v1/runs/01NOSUCHRUN0000000000000000").status()).isEqualTo(404);
+	}
+
+	@Test
+	void deletingARunCancelsIt() {
+		String runId = startReminder();
+		Answer answer = delete("/inngest/v1/runs/" + runId);
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+		assertThat(answer.json().at("/data/status").asString()).isEqualTo("Cancelled");
+		assertThat(answer.json().at("/data/cancelled_by").asString()).isEqualTo("api");
+		assertThat(this.runs.find(runId).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+	}
+
+	@Test
+	void deletingARunThatEndedIsAConflictAndChangesNothing() {
+		String runId = startReminder();
+		assertThat(delete("/inngest/v1/runs/" + runId).status()).isEqualTo(200);
+		Instant endedAt = this.runs.find(runId).orElseThrow().endedAt();
+		Answer again = delete("/inngest/v1/runs/" + runId);
+		assertThat(again.status()).isEqualTo(409);
+		assertThat(again.json().get("error").asString()).contains("has already ended (Cancelled)");
+		assertThat(this.runs.find(runId).orElseThrow().endedAt()).isEqualTo(endedAt);
+	}
+
+	@Test
+	void aBulkCancellationCancelsTheMatchingRunsAndIsListedAndStoppable() {
+		Instant from = Instant.now().minusMillis(5);
+		String first = startReminder();
+		String second = startReminder();
+		String body = """
+				{"app_id": "engine-tests", "function_id": "reminder", "started_after": "%s",
+				 "started_before": "%s", "if": "event.data.key == '%s'", "name": "bad deploy"}
+				""".formatted(from, Instant.now(), this.key);
+		Answer started = post("/inngest/v1/cancellations", body);
+		assertThat(started.status()).as(started.toString()).isEqualTo(200);
+		String id = started.json().at("/data/id").asString();
+		assertThat(started.json().at("/data/function_id").asString()).isEqualTo("reminder");
+		assertThat(started.json().at("/data/name").asString()).isEqualTo("bad deploy");
+		assertThat(started.json().at("/data/if").asString()).contains(this.key);
+		assertThat(started.json().at("/data/started_after").asString()).isEqualTo(from.toString());
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.runs.find(first).orElseThrow().status() == RunStatus.CANCELLED
+					&& this.runs.find(second).orElseThrow().status() == RunStatus.CANCELLED);
+
+		Answer list = get("/inngest/v1/cancellations?limit=100");
+		assertThat(list.status()).isEqualTo(200);
+		assertThat(list.json().get("data").valueStream().map((c) -> c.get("id").asString()).toList()).contains(id);
+		await().atMost(Duration.ofSeconds(10)).until(() -> get("/inngest/v1/cancellations?limit=100").json()
+			.get("data").valueStream().anyMatch((c) -> c.get("id").asString().equals(id)
+					&& c.get("cancelled").asLong() == 2));
+
+		Answer stopped = delete("/inngest/v1/cancellations/" + id);
+		assertThat(stopped.status()).as(stopped.toString()).isEqualTo(200);
+		assertThat(stopped.json().at("/data/id").asString()).isEqualTo(id);
+		assertThat(this.runs.find(first).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+			not JSON                  | {"app_id":                                                                                   | not valid JSON
+			not an object             | ["reminder"]                                                                                 | must be a JSON object
+			unknown field             | {"app_id":"engine-tests","function_id":"reminder","started_before":"2026-01-01T00:00:00Z","startedAfter":"x"} | Unknown field 'startedAfter'
+			no function               | {"app_id":"engine-tests","started_before":"2026-01-01T00:00:00Z"}                             | function_id is required
+			no started_before         | {"app_id":"engine-tests","function_id":"reminder"}                                            | started_before is required
+			bad time                  | {"app_id":"engine-tests","function_id":"reminder","started_before":"yesterday"}               | 'yesterday', which is not an RFC 3339 time
+			future                    | {"app_id":"engine-tests","function_id":"reminder","started_before":"2999-01-01T00:00:00Z"}    | is in the future
+			reversed range            | {"app_id":"engine-tests","function_id":"reminder","started_after":"2026-01-02T00:00:00Z","started_before":"2026-01-01T00:00:00Z"} | must be before started_before
+			invalid CEL               | {"app_id":"engine-tests","function_id":"reminder","started_before":"2026-01-01T00:00:00Z","if":"event.data.x =="} | if: 
+			unknown function          | {"app_id":"engine-tests","function_id":"nope","started_before":"2026-01-01T00:00:00Z"}        | No function 'nope'
+			wrong app                 | {"app_id":"other-app","function_id":"reminder","started_before":"2026-01-01T00:00:00Z"}       | this application is 'engine-tests'
+			""")
+	void aBadBulkCancellationIsRefusedAndRecordsNothing(String problem, String body, String message) {
+		int before = get("/inngest/v1/cancellations?limit=100").json().get("data").size();
+		Answer answer = post("/inngest/v1/cancellations", body);
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+		assertThat(answer.json().get("error").asString()).contains(message);
+		assertThat(get("/inngest/v1/cancellations?limit=100").json().get("data").size()).isEqualTo(before);
+	}
+
+	@Test
+	void aBulkCancellationThatMatchesNoRunIsRefused() {
+		int before = get("/inngest/v1/cancellations?limit=100").json().get("data").size();
+		Answer answer = post("/inngest/v1/cancellations", """
+				{"app_id":"engine-tests","function_id":"reminder","started_after":"2020-01-01T00:00:00Z",
+				 "started_before":"2020-01-02T00:00:00Z"}""");
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(422);
+		assertThat(answer.json().get("error").asString()).contains("No run of function 'reminder'");
+		assertThat(get("/inngest/v1/cancellations?limit=100").json().get("data").size()).isEqualTo(before);
+	}
+
+	@Test
+	void theCancellationListIsPagedWithinItsLimits() {
+		for (String limit : List.of("0", "101", "many")) {
+			Answer answer = get("/inngest/v1/cancellations?limit=" + limit);
+			assertThat(answer.status()).isEqualTo(400);
+			assertThat(answer.json().get("error").asString()).contains("limit is '" + limit + "'");
+		}
+		assertThat(delete("/inngest/v1/cancellations/01NOSUCHCANCELLATION000000").status()).isEqualTo(404);
+	}
+
+	@Test
+	void eventsSentOverHttpStartRuns() {
+		String reminderId = UUID.randomUUID().toString();
+		Answer answer = this.http.call("POST", "/inngest/e/evt-key-example", null, """
+				[{"name": "test/reminder.created", "data": {"reminderId": "%s"}},
+				 {"name": "test/reminder.created", "data": {"reminderId": "%s-2"}, "id": "http-%s"}]
+				""".formatted(reminderId, reminderId, reminderId));
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+		assertThat(answer.json().get("ids").size()).isEqualTo(2);
+		assertThat(answer.json().get("ids").get(1).asString()).isEqualTo("http-" + reminderId);
+		this.probe.awaitRunId(answer.json().get("ids").get(0).asString(), "reminder");
+	}
+
+	@Test
+	void aBadEventOverHttpIsRefusedAndNothingIsStored() {
+		String marker = UUID.randomUUID().toString();
+		Answer answer = this.http.call("POST", "/inngest/e/evt-key-example", null, """
+				[{"name": "test/reminder.created", "data": {"reminderId": "%s"}},
+				 {"name": "test/reminder.created", "data": "not an object"}]""".formatted(marker));
+		assertThat(answer.status()).isEqualTo(400);
+		assertThat(answer.json().get("error").asString()).contains("Event 1: data must be a JSON object");
+		assertThat(this.probe.eventIds("test/reminder.created", marker)).isEmpty();
+		Answer reserved = this.http.call("POST", "/inngest/e/evt-key-example", null,
+				"{\"name\": \"inngest/function.failed\"}");
+		assertThat(reserved.status()).isEqualTo(400);
+		assertThat(reserved.json().get("error").asString()).contains("reserved");
+		Answer wrongKey = this.http.call("POST", "/inngest/e/not-the-key", null, "{\"name\": \"test/x\"}");
+		assertThat(wrongKey.status()).isEqualTo(401);
+	}
+
+}
