@@ -125,8 +125,8 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@DependsOnDatabaseInitialization
-	RunStore inngestRunStore(DataSource dataSource, JsonCodec json) {
-		return new JdbcRunStore(new JdbcTemplate(dataSource), json);
+	RunStore inngestRunStore(DataSource dataSource, JsonCodec json, DatabasePlatform platform) {
+		return new JdbcRunStore(new JdbcTemplate(dataSource), json, platform);
 	}
 
 	@Bean

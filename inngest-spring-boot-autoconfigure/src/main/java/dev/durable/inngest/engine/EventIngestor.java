@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InvalidEventException;
@@ -17,6 +18,7 @@ import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.engine.store.StepStatus;
 import dev.durable.inngest.engine.store.WaitRecord;
+import dev.durable.inngest.engine.store.WaitStore;
 import dev.durable.inngest.function.CancelRule;
 import dev.durable.inngest.function.Expression;
 import dev.durable.inngest.function.FunctionDefinition;
@@ -142,13 +144,18 @@ public final class EventIngestor {
 			List<NewRun> runs = new ArrayList<>();
 			List<WaitRecord> cancelRules = new ArrayList<>();
 			List<String> due = new ArrayList<>();
+			Map<String, Set<String>> waited = this.env.waits()
+				.waitedFor(fresh.stream().map(Event::name).collect(Collectors.toSet()));
 			for (Event event : fresh) {
 				for (FunctionDefinition function : targets.apply(event)) {
 					NewRun run = new NewRun(this.env.ids().next(), function.id(), event.id(), now);
 					runs.add(run);
 					addCancelRules(run, function, event, cancelRules);
 				}
-				due.addAll(resumeWaits(event, now));
+				Set<String> paths = waited.get(event.name());
+				if (paths != null) {
+					due.addAll(resumeWaits(event, paths, now));
+				}
 			}
 			this.env.runs().insert(runs);
 			// Stored after the batch's own events were matched: only later events cancel a run.
@@ -180,15 +187,18 @@ public final class EventIngestor {
 		}
 	}
 
-	private List<String> resumeWaits(Event event, Instant now) {
+	private List<String> resumeWaits(Event event, Set<String> paths, Instant now) {
 		List<WaitRecord> candidates = new ArrayList<>();
-		for (String path : this.env.waits().matchPaths(event.name())) {
+		for (String path : paths) {
+			if (WaitStore.UNMATCHED.equals(path)) {
+				candidates.addAll(this.env.waits().findUnmatched(event.name(), now));
+				continue;
+			}
 			String value = this.env.json().valueAt(event, path);
 			if (value != null) {
 				candidates.addAll(this.env.waits().findByMatch(event.name(), path, value, now));
 			}
 		}
-		candidates.addAll(this.env.waits().findUnmatched(event.name(), now));
 		List<String> resumed = new ArrayList<>();
 		String eventJson = null;
 		for (WaitRecord wait : candidates) {

@@ -52,6 +52,9 @@ final class RunExecution implements Step, RunContext {
 
 	private final String lease;
 
+	/** Whether a step body executed in this execution, so the lease is checked before the next. */
+	private boolean stepExecuted;
+
 	private final Map<String, StepRecord> memo;
 
 	private final RunCanceller canceller;
@@ -149,6 +152,7 @@ final class RunExecution implements Step, RunContext {
 					throw reused(id, stored);
 			}
 		}
+		beforeNewStep();
 		int stepAttempt = (stored != null) ? stored.attempts() : 0;
 		Instant startedAt = (stored != null) ? stored.startedAt() : now();
 		Object value;
@@ -170,7 +174,7 @@ final class RunExecution implements Step, RunContext {
 		String output = this.env.json().write(value);
 		save(stored, new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.COMPLETED, stepAttempt + 1, output,
 				null, null, startedAt, now()));
-		checkLease();
+		this.stepExecuted = true;
 		return this.env.json().read(output, type);
 	}
 
@@ -343,7 +347,9 @@ final class RunExecution implements Step, RunContext {
 		if (stored != null) {
 			throw reused(id, stored);
 		}
+		beforeNewStep();
 		Instant startedAt = now();
+		this.stepExecuted = true;
 		return this.env.transactions().execute((status) -> {
 			List<String> ids = this.ingestor.send(Arrays.asList(events));
 			save(null, new StepRecord(runId(), key, id, StepKind.SEND, StepStatus.COMPLETED, 1,
@@ -387,13 +393,18 @@ final class RunExecution implements Step, RunContext {
 	}
 
 	/**
-	 * Renews the lease after a step's result is stored, and stops before the next step if the
-	 * run was cancelled meanwhile, here or on another instance, or its lease was taken over.
+	 * Before a step body executes, if an earlier one executed in this execution: renews the
+	 * lease, and stops instead if the run was cancelled meanwhile, here or on another instance,
+	 * or its lease was taken over. The claim checked it for the first step.
 	 */
-	private void checkLease() {
+	private void beforeNewStep() {
+		if (!this.stepExecuted) {
+			return;
+		}
 		Instant leaseUntil = now().plus(this.env.leaseDuration());
 		if (!this.env.runs().renew(Map.of(runId(), this.lease), leaseUntil).isEmpty()) {
 			this.stopped = true;
+			throw Suspension.suspended(runId(), null);
 		}
 	}
 

@@ -2,6 +2,7 @@ package dev.durable.inngest.engine;
 
 import dev.durable.inngest.RunStatus;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -75,15 +76,18 @@ public final class RunExecutor {
 	 */
 	public Optional<Instant> execute(String runId) {
 		String lease = this.owner + "#" + this.claims.incrementAndGet();
-		Instant now = this.env.clock().instant();
+		// Microseconds, as the database stores them, so that the run's start reads back equal.
+		Instant now = this.env.clock().instant().truncatedTo(ChronoUnit.MICROS);
 		Optional<RunRecord> claimed = this.env.runs().claim(runId, lease, now, now.plus(this.env.leaseDuration()));
 		if (claimed.isEmpty()) {
 			return Optional.empty();
 		}
-		return execute(claimed.get(), lease);
+		// Started by this claim: it has executed no step yet, so there are none to read.
+		boolean firstExecution = now.equals(claimed.get().startedAt());
+		return execute(claimed.get(), lease, firstExecution);
 	}
 
-	private Optional<Instant> execute(RunRecord run, String lease) {
+	private Optional<Instant> execute(RunRecord run, String lease, boolean firstExecution) {
 		FunctionDefinition function = this.registry.get().find(run.functionId()).orElse(null);
 		if (function == null) {
 			Instant later = this.env.clock().instant().plusSeconds(60);
@@ -98,8 +102,10 @@ public final class RunExecutor {
 			return Optional.empty();
 		}
 		Map<String, StepRecord> memo = new HashMap<>();
-		for (StepRecord step : this.env.steps().findByRun(run.id())) {
-			memo.put(step.key(), step);
+		if (!firstExecution) {
+			for (StepRecord step : this.env.steps().findByRun(run.id())) {
+				memo.put(step.key(), step);
+			}
 		}
 		RunExecution execution = new RunExecution(this.env, this.ingestor, this.canceller, run, function, lease, memo,
 				Timeouts.finishBy(run, function));

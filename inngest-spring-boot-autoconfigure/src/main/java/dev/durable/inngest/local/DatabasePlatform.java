@@ -14,18 +14,21 @@ import org.springframework.jdbc.support.MetaDataAccessException;
 public enum DatabasePlatform {
 
 	/** H2, embedded: the default, with no set-up. */
-	H2("h2", false),
+	H2("h2", false, false),
 
 	/** PostgreSQL: for production and for several instances sharing one database. */
-	POSTGRESQL("postgresql", true);
+	POSTGRESQL("postgresql", true, true);
 
 	private final String id;
 
 	private final boolean notifications;
 
-	DatabasePlatform(String id, boolean notifications) {
+	private final boolean updateReturning;
+
+	DatabasePlatform(String id, boolean notifications, boolean updateReturning) {
 		this.id = id;
 		this.notifications = notifications;
+		this.updateReturning = updateReturning;
 	}
 
 	/**
@@ -42,6 +45,15 @@ public enum DatabasePlatform {
 	 */
 	public boolean supportsNotifications() {
 		return this.notifications;
+	}
+
+	/**
+	 * Whether an update can return the rows it changed ({@code UPDATE ... RETURNING}), so that
+	 * a claim and the read of the claimed run take one round trip.
+	 * @return {@code true} if it can
+	 */
+	public boolean supportsUpdateReturning() {
+		return this.updateReturning;
 	}
 
 	/**

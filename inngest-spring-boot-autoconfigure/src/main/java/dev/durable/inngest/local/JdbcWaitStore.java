@@ -1,7 +1,12 @@
 package dev.durable.inngest.local;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import dev.durable.inngest.engine.store.WaitRecord;
 import dev.durable.inngest.engine.store.WaitStore;
@@ -40,12 +45,19 @@ public final class JdbcWaitStore implements WaitStore {
 	}
 
 	@Override
-	public List<String> matchPaths(String eventName) {
-		return this.jdbc
-			.sql("SELECT DISTINCT match_path FROM inngest_wait WHERE event_name = ? AND match_path IS NOT NULL")
-			.param(eventName)
-			.query(String.class)
-			.list();
+	public Map<String, Set<String>> waitedFor(Collection<String> eventNames) {
+		if (eventNames.isEmpty()) {
+			return Map.of();
+		}
+		Map<String, Set<String>> waited = new HashMap<>();
+		this.jdbc.sql("SELECT DISTINCT event_name, match_path FROM inngest_wait WHERE event_name IN (:names)")
+			.param("names", new HashSet<>(eventNames))
+			.query((rs) -> {
+				String path = rs.getString("match_path");
+				waited.computeIfAbsent(rs.getString("event_name"), (name) -> new HashSet<>())
+					.add((path != null) ? path : UNMATCHED);
+			});
+		return waited;
 	}
 
 	@Override

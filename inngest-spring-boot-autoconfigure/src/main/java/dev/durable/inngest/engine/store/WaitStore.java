@@ -1,7 +1,10 @@
 package dev.durable.inngest.engine.store;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Stores the runs waiting for events, found by event name and matched value.
@@ -15,11 +18,16 @@ public interface WaitStore {
 	void insert(WaitRecord wait);
 
 	/**
-	 * The distinct fields that waits for an event name match on.
-	 * @param eventName the event name
-	 * @return the dotted fields
+	 * Which of these event names are waited for, and how: for each name that has waits, the
+	 * distinct dotted fields they match on, with {@link #UNMATCHED} for waits that match by
+	 * condition or not at all. One query for a whole batch of events.
+	 * @param eventNames the event names
+	 * @return the match fields by event name; names nobody waits for are absent
 	 */
-	List<String> matchPaths(String eventName);
+	Map<String, Set<String>> waitedFor(Collection<String> eventNames);
+
+	/** Stands for waits without a match field in {@link #waitedFor}. */
+	String UNMATCHED = "";
 
 	/**
 	 * The waits for an event name whose matched field has a value, and that have not expired.

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every benchmark workload on H2 and on PostgreSQL, each in a fresh JVM, prints one JSON
+# line per result, and writes the results table into benchmarks/RESULTS.md.
+#
+#   benchmarks/run.sh                 # all workloads, both databases
+#   benchmarks/run.sh W1 W4           # some workloads
+#   DATABASES=h2 benchmarks/run.sh    # one database
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./mvnw -B -q -pl benchmarks -am package -DskipTests
+classpath="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+results="benchmarks/target/results.jsonl"
+: > "$results"
+
+workloads=("$@")
+[ ${#workloads[@]} -eq 0 ] && workloads=(W1 W2 W3 W4 W5)
+for database in ${DATABASES:-h2 postgresql}; do
+  for workload in "${workloads[@]}"; do
+    java ${JAVA_OPTS:-} -cp "$classpath" dev.durable.benchmarks.Benchmark "$workload" "$database" "$results"
+  done
+done
+
+java -cp "$classpath" dev.durable.benchmarks.Benchmark report "$results" benchmarks/RESULTS.md
+echo "Results: $results; table: benchmarks/RESULTS.md"

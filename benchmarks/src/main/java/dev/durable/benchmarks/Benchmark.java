@@ -1,0 +1,337 @@
+package dev.durable.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Runs one workload on one database and appends its result, one JSON line, to a file:
+ * {@code Benchmark <W1..W5> <h2|postgresql> <results.jsonl>}. Each workload runs in a JVM of its
+ * own, started by {@code benchmarks/run.sh}.
+ */
+public final class Benchmark {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static final int WARM_UP = 2_000;
+
+	private final String workload;
+
+	private final String database;
+
+	private ConfigurableApplicationContext context;
+
+	private Benchmark(String workload, String database) {
+		this.workload = workload;
+		this.database = database;
+	}
+
+	public static void main(String[] args) throws Exception {
+		if (args.length == 3 && "report".equals(args[0])) {
+			Report.write(Path.of(args[1]), Path.of(args[2]));
+			return;
+		}
+		if (args.length != 3) {
+			System.err.println("Usage: Benchmark <W1|W2|W3|W4|W5> <h2|postgresql> <results.jsonl>");
+			System.err.println("       Benchmark report <results.jsonl> <RESULTS.md>");
+			System.exit(2);
+		}
+		Result result = new Benchmark(args[0], args[1]).run();
+		String line = json.writeValueAsString(result.toMap());
+		System.out.println(line);
+		Files.writeString(Path.of(args[2]), line + System.lineSeparator(), StandardOpenOption.CREATE,
+				StandardOpenOption.APPEND);
+		System.exit(0);
+	}
+
+	private Result run() throws Exception {
+		EmbeddedPostgres postgres = null;
+		String url;
+		if ("postgresql".equals(this.database)) {
+			postgres = EmbeddedPostgres.builder().start();
+			url = postgres.getJdbcUrl("postgres", "postgres");
+		}
+		else if ("h2".equals(this.database)) {
+			Path dir = Files.createTempDirectory("inngest-bench-h2");
+			url = "jdbc:h2:file:" + dir.resolve("bench") + ";DB_CLOSE_ON_EXIT=FALSE";
+		}
+		else {
+			throw new IllegalArgumentException("Unknown database '" + this.database + "'");
+		}
+		try {
+			this.context = new SpringApplicationBuilder(BenchmarkApplication.class).web(WebApplicationType.NONE)
+				.properties("spring.datasource.url=" + url, "spring.datasource.username=" + user(),
+						"inngest.local.schema.initialize=always", "spring.main.banner-mode=off",
+						"logging.level.root=WARN", "spring.jpa.open-in-view=false",
+						"inngest.local.backoff.initial=1ms", "inngest.local.backoff.max=1ms",
+						"inngest.local.backoff.jitter=0")
+				.run();
+			Map<String, Object> figures = switch (this.workload) {
+				case "W1" -> throughput();
+				case "W2" -> steps();
+				case "W3" -> retries();
+				case "W4" -> latency();
+				case "W5" -> floor();
+				default -> throw new IllegalArgumentException("Unknown workload '" + this.workload + "'");
+			};
+			figures.put("peakRssMiB", peakRssMiB());
+			figures.put("workers", this.context.getEnvironment().getProperty("inngest.local.workers", "8"));
+			figures.put("java", Runtime.version().feature());
+			return new Result(this.workload, this.database, figures);
+		}
+		finally {
+			if (this.context != null) {
+				this.context.close();
+			}
+			if (postgres != null) {
+				postgres.close();
+			}
+		}
+	}
+
+	private String user() {
+		return "postgresql".equals(this.database) ? "postgres" : "sa";
+	}
+
+	/** W1: 10,000 events, each starting a run with one trivial step. */
+	private Map<String, Object> throughput() {
+		int runs = 10_000;
+		warmUp("bench/one-step", "one-step");
+		long elapsed = sendAndAwait("bench/one-step", "one-step", runs);
+		Map<String, Object> figures = new LinkedHashMap<>();
+		figures.put("runs", runs);
+		figures.put("seconds", seconds(elapsed));
+		figures.put("runsPerSecond", perSecond(runs, elapsed));
+		return figures;
+	}
+
+	/** W2: 1,000 runs of ten trivial steps. */
+	private Map<String, Object> steps() {
+		int runs = 1_000;
+		warmUp("bench/ten-steps", "ten-steps");
+		long elapsed = sendAndAwait("bench/ten-steps", "ten-steps", runs);
+		Map<String, Object> figures = new LinkedHashMap<>();
+		figures.put("runs", runs);
+		figures.put("seconds", seconds(elapsed));
+		figures.put("stepsPerSecond", perSecond(runs * 10L, elapsed));
+		figures.put("runsPerSecond", perSecond(runs, elapsed));
+		return figures;
+	}
+
+	/** W3: 1,000 runs whose step fails twice, with the back-off at its minimum. */
+	private Map<String, Object> retries() {
+		int runs = 1_000;
+		warmUp("bench/flaky", "flaky");
+		BenchFunctions functions = this.context.getBean(BenchFunctions.class);
+		functions.attempts.clear();
+		long failuresBefore = jdbc().sql("SELECT COUNT(*) FROM inngest_attempt").query(Long.class).single();
+		long elapsed = sendAndAwait("bench/flaky", "flaky", runs);
+		long exact = functions.attempts.values().stream().filter((attempts) -> attempts.get() == 3).count();
+		long storedFailures = jdbc().sql("SELECT COUNT(*) FROM inngest_attempt").query(Long.class).single()
+				- failuresBefore;
+		Map<String, Object> figures = new LinkedHashMap<>();
+		figures.put("runs", runs);
+		figures.put("seconds", seconds(elapsed));
+		figures.put("runsWithExactlyThreeAttempts", exact);
+		figures.put("storedFailedAttempts", storedFailures);
+		figures.put("attemptsExact", exact == runs && functions.attempts.size() == runs && storedFailures == 2L * runs);
+		return figures;
+	}
+
+	/** W4: one event every 100 ms for 20 s on an idle engine; event to first step. */
+	private Map<String, Object> latency() throws InterruptedException {
+		InngestClient client = this.context.getBean(InngestClient.class);
+		BenchFunctions functions = this.context.getBean(BenchFunctions.class);
+		int events = 200;
+		warmUp("bench/latency", "latency", Map.of("sentNanos", 0L));
+		functions.latencies.clear();
+		Thread.sleep(2000); // idle
+		long[] baseline = baseline("latency");
+		long next = System.nanoTime();
+		for (int i = 0; i < events; i++) {
+			next += TimeUnit.MILLISECONDS.toNanos(100);
+			client.send(Event.of("bench/latency", Map.of("sentNanos", System.nanoTime())));
+			long wait = next - System.nanoTime();
+			if (wait > 0) {
+				TimeUnit.NANOSECONDS.sleep(wait);
+			}
+		}
+		awaitFinished("latency", events, baseline, Duration.ofSeconds(30));
+		List<Long> sorted = new ArrayList<>(functions.latencies());
+		sorted.sort(null);
+		Map<String, Object> figures = new LinkedHashMap<>();
+		figures.put("events", events);
+		figures.put("p50Ms", millis(sorted.get(sorted.size() / 2)));
+		figures.put("p99Ms", millis(sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1)));
+		figures.put("maxMs", millis(sorted.get(sorted.size() - 1)));
+		return figures;
+	}
+
+	/** W5: W1's minimum durable work by hand: one insert and one update per run, each committed. */
+	private Map<String, Object> floor() throws SQLException {
+		int runs = 10_000;
+		DataSource dataSource = this.context.getBean(DataSource.class);
+		jdbc().sql("CREATE TABLE bench_floor (id VARCHAR(36) PRIMARY KEY, status VARCHAR(16) NOT NULL, "
+				+ "created_at TIMESTAMP NOT NULL, ended_at TIMESTAMP)").update();
+		floorRuns(dataSource, WARM_UP);
+		long elapsed = floorRuns(dataSource, runs);
+		Map<String, Object> figures = new LinkedHashMap<>();
+		figures.put("runs", runs);
+		figures.put("seconds", seconds(elapsed));
+		figures.put("runsPerSecond", perSecond(runs, elapsed));
+		return figures;
+	}
+
+	private static long floorRuns(DataSource dataSource, int runs) throws SQLException {
+		long start = System.nanoTime();
+		try (Connection connection = dataSource.getConnection();
+				PreparedStatement insert = connection
+					.prepareStatement("INSERT INTO bench_floor (id, status, created_at) VALUES (?, 'QUEUED', ?)");
+				PreparedStatement update = connection
+					.prepareStatement("UPDATE bench_floor SET status = 'COMPLETED', ended_at = ? WHERE id = ?")) {
+			connection.setAutoCommit(true);
+			for (int i = 0; i < runs; i++) {
+				String id = UUID.randomUUID().toString();
+				insert.setString(1, id);
+				insert.setTimestamp(2, new Timestamp(System.currentTimeMillis()));
+				insert.executeUpdate();
+				update.setTimestamp(1, new Timestamp(System.currentTimeMillis()));
+				update.setString(2, id);
+				update.executeUpdate();
+			}
+		}
+		return System.nanoTime() - start;
+	}
+
+	/**
+	 * Runs the workload's function {@value #WARM_UP} times first, so that the measurement sees
+	 * compiled code rather than the JIT compiler at work; then lets the engine idle for a second.
+	 */
+	private void warmUp(String event, String functionId) {
+		warmUp(event, functionId, Map.of());
+	}
+
+	private void warmUp(String event, String functionId, Map<String, Object> data) {
+		long[] baseline = baseline(functionId);
+		send(event, WARM_UP, data);
+		awaitFinished(functionId, WARM_UP, baseline, Duration.ofMinutes(5));
+		try {
+			Thread.sleep(1000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private long sendAndAwait(String event, String functionId, int runs) {
+		long[] baseline = baseline(functionId);
+		long start = System.nanoTime();
+		send(event, runs, Map.of());
+		awaitFinished(functionId, runs, baseline, Duration.ofMinutes(5));
+		return System.nanoTime() - start;
+	}
+
+	private void send(String event, int runs, Map<String, Object> data) {
+		InngestClient client = this.context.getBean(InngestClient.class);
+		for (int sent = 0; sent < runs; sent += 100) {
+			List<Event> batch = new ArrayList<>(100);
+			for (int i = sent; i < Math.min(runs, sent + 100); i++) {
+				Map<String, Object> fields = new LinkedHashMap<>(data);
+				fields.put("n", i);
+				batch.add(Event.of(event, fields));
+			}
+			client.send(batch);
+		}
+	}
+
+	/** Runs of the function finished so far: in the function's body, and completed in the store. */
+	private long[] baseline(String functionId) {
+		return new long[] { this.context.getBean(BenchFunctions.class).finished(functionId).get(),
+				completed(jdbc(), functionId) };
+	}
+
+	/** Waits until this many more runs of the function than the baseline have completed. */
+	private void awaitFinished(String functionId, int runs, long[] baseline, Duration atMost) {
+		BenchFunctions functions = this.context.getBean(BenchFunctions.class);
+		long deadline = System.nanoTime() + atMost.toNanos();
+		JdbcClient jdbc = jdbc();
+		while (true) {
+			if (functions.finished(functionId).get() - baseline[0] >= runs
+					&& completed(jdbc, functionId) - baseline[1] >= runs) {
+				return;
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(this.workload + ": runs of " + functionId + " not completed in "
+						+ atMost);
+			}
+			try {
+				Thread.sleep(2);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+	}
+
+	private static long completed(JdbcClient jdbc, String functionId) {
+		return jdbc.sql("SELECT COUNT(*) FROM inngest_run WHERE function_id = ? AND status = 'COMPLETED'")
+			.param(functionId)
+			.query(Long.class)
+			.single();
+	}
+
+	private JdbcClient jdbc() {
+		return JdbcClient.create(this.context.getBean(DataSource.class));
+	}
+
+	private static double seconds(long nanos) {
+		return round(nanos / 1e9);
+	}
+
+	private static double perSecond(long count, long nanos) {
+		return Math.round(count / (nanos / 1e9));
+	}
+
+	private static double millis(long nanos) {
+		return round(nanos / 1e6);
+	}
+
+	private static double round(double value) {
+		return Math.round(value * 1000) / 1000.0;
+	}
+
+	private static long peakRssMiB() throws IOException {
+		for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+			if (line.startsWith("VmHWM:")) {
+				return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+			}
+		}
+		return -1;
+	}
+
+}

@@ -1,0 +1,99 @@
+package dev.durable.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns the JSON lines of a benchmark run into the results table of {@code RESULTS.md},
+ * replacing what is between its {@code <!-- results -->} and {@code <!-- /results -->} markers.
+ */
+final class Report {
+
+	private static final String START = "<!-- results -->";
+
+	private static final String END = "<!-- /results -->";
+
+	private Report() {
+	}
+
+	static void write(Path jsonLines, Path markdown) throws IOException {
+		JsonMapper json = JsonMapper.builder().build();
+		Map<String, Map<String, Map<String, Object>>> byWorkload = new LinkedHashMap<>();
+		for (String line : Files.readAllLines(jsonLines)) {
+			if (line.isBlank()) {
+				continue;
+			}
+			Map<String, Object> result = json.readValue(line, new TypeReference<Map<String, Object>>() {
+			});
+			byWorkload.computeIfAbsent((String) result.get("workload"), (w) -> new LinkedHashMap<>())
+				.put((String) result.get("database"), result);
+		}
+		List<String> rows = new ArrayList<>();
+		rows.add("| Workload | Measure | H2 (file) | PostgreSQL | Target |");
+		rows.add("|---|---|---|---|---|");
+		row(rows, byWorkload, "W1", "runs/s, 10,000 one-step runs", "runsPerSecond", "≥ 3,000 H2, ≥ 2,000 PostgreSQL");
+		row(rows, byWorkload, "W5", "runs/s, the same durable work by hand (JDBC)", "runsPerSecond", "the floor");
+		ratio(rows, byWorkload);
+		row(rows, byWorkload, "W2", "steps/s, 1,000 runs of 10 steps", "stepsPerSecond", "≥ 5,000 H2");
+		row(rows, byWorkload, "W2", "runs/s", "runsPerSecond", "");
+		row(rows, byWorkload, "W3", "seconds, 1,000 runs failing twice", "seconds", "< 10 s");
+		row(rows, byWorkload, "W3", "exactly 3 attempts per run", "attemptsExact", "true");
+		row(rows, byWorkload, "W4", "event to first step p50, ms", "p50Ms", "");
+		row(rows, byWorkload, "W4", "event to first step p99, ms", "p99Ms", "< 20 ms");
+		row(rows, byWorkload, "W4", "event to first step max, ms", "maxMs", "");
+		for (String workload : List.of("W1", "W2", "W3", "W4", "W5")) {
+			row(rows, byWorkload, workload, "peak RSS, MiB", "peakRssMiB", "< 512");
+		}
+		String table = String.join(System.lineSeparator(), rows);
+		String text = Files.exists(markdown) ? Files.readString(markdown) : START + "\n" + END + "\n";
+		int start = text.indexOf(START);
+		int end = text.indexOf(END);
+		if (start < 0 || end < start) {
+			throw new IllegalStateException(markdown + " has no " + START + " ... " + END + " section");
+		}
+		Files.writeString(markdown, text.substring(0, start + START.length()) + System.lineSeparator() + table
+				+ System.lineSeparator() + text.substring(end));
+	}
+
+	private static void row(List<String> rows, Map<String, Map<String, Map<String, Object>>> results, String workload,
+			String measure, String figure, String target) {
+		Map<String, Map<String, Object>> byDatabase = results.getOrDefault(workload, Map.of());
+		rows.add("| " + workload + " | " + measure + " | " + value(byDatabase.get("h2"), figure) + " | "
+				+ value(byDatabase.get("postgresql"), figure) + " | " + target + " |");
+	}
+
+	private static void ratio(List<String> rows, Map<String, Map<String, Map<String, Object>>> results) {
+		List<String> cells = new ArrayList<>();
+		for (String database : List.of("h2", "postgresql")) {
+			Map<String, Object> engine = results.getOrDefault("W1", Map.of()).get(database);
+			Map<String, Object> floor = results.getOrDefault("W5", Map.of()).get(database);
+			if (engine == null || floor == null) {
+				cells.add("–");
+				continue;
+			}
+			double ratio = ((Number) floor.get("runsPerSecond")).doubleValue()
+					/ ((Number) engine.get("runsPerSecond")).doubleValue();
+			cells.add(String.format("%.2f×", ratio));
+		}
+		rows.add("| W1 vs W5 | floor ÷ engine (lower is better) | " + cells.get(0) + " | " + cells.get(1)
+				+ " | ≤ 3× |");
+	}
+
+	private static String value(Map<String, Object> result, String figure) {
+		if (result == null || !result.containsKey(figure)) {
+			return "–";
+		}
+		Object value = result.get(figure);
+		return (value instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue()))
+				? String.format("%,d", number.longValue()) : String.valueOf(value);
+	}
+
+}
