@@ -1,12 +1,14 @@
 package dev.durable.inngest.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.actuate.BacklogMetrics;
 import dev.durable.inngest.engine.BulkCancellations;
 import dev.durable.inngest.engine.CronScheduler;
 import dev.durable.inngest.engine.EventIngestor;
@@ -57,6 +59,7 @@ import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitializat
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -276,6 +279,21 @@ public final class InngestLocalAutoConfiguration {
 			LocalEngine engine, ExecutingRuns executing) {
 		return new PostgresNotificationListener(dataSource, engine, executing,
 				this.properties.getPollInterval(), signals instanceof PostgresRunSignals);
+	}
+
+	/**
+	 * Gauges of the backlog, when Micrometer is on the class path.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+	static class BacklogMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		BacklogMetrics inngestBacklogMetrics(RunStore runs) {
+			return new BacklogMetrics(runs, Clock.systemUTC(), Duration.ofSeconds(1));
+		}
+
 	}
 
 	private static PlatformTransactionManager transactionManager(

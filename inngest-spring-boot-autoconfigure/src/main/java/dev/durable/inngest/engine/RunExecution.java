@@ -59,6 +59,8 @@ final class RunExecution implements Step, RunContext {
 
 	private final RunCanceller canceller;
 
+	private final RunOutcomes outcomes;
+
 	private final Instant finishBy;
 
 	private final Map<String, Integer> occurrences = new HashMap<>();
@@ -71,11 +73,12 @@ final class RunExecution implements Step, RunContext {
 
 	private volatile boolean stopped;
 
-	RunExecution(ExecutionEnvironment env, EventIngestor ingestor, RunCanceller canceller, RunRecord run,
-			FunctionDefinition function, String lease, Map<String, StepRecord> memo, Instant finishBy) {
+	RunExecution(ExecutionEnvironment env, EventIngestor ingestor, RunCanceller canceller, RunOutcomes outcomes,
+			RunRecord run, FunctionDefinition function, String lease, Map<String, StepRecord> memo, Instant finishBy) {
 		this.env = env;
 		this.ingestor = ingestor;
 		this.canceller = canceller;
+		this.outcomes = outcomes;
 		this.run = run;
 		this.function = function;
 		this.lease = lease;
@@ -158,6 +161,7 @@ final class RunExecution implements Step, RunContext {
 		Object value;
 		this.currentStep = id;
 		this.attempt = stepAttempt;
+		long bodyStart = System.nanoTime();
 		try {
 			value = body.call();
 		}
@@ -165,7 +169,7 @@ final class RunExecution implements Step, RunContext {
 			throw ex;
 		}
 		catch (Throwable ex) {
-			throw stepFailed(id, key, stored, stepAttempt, startedAt, ex);
+			throw stepFailed(id, key, stored, stepAttempt, startedAt, ex, Duration.ofNanos(System.nanoTime() - bodyStart));
 		}
 		finally {
 			this.currentStep = null;
@@ -175,6 +179,8 @@ final class RunExecution implements Step, RunContext {
 		save(stored, new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.COMPLETED, stepAttempt + 1, output,
 				null, null, startedAt, now()));
 		this.stepExecuted = true;
+		this.outcomes.stepAttempted(this.run, this.function, id, Duration.ofNanos(System.nanoTime() - bodyStart),
+				RunOutcomes.StepOutcome.COMPLETED);
 		return this.env.json().read(output, type);
 	}
 
@@ -183,7 +189,7 @@ final class RunExecution implements Step, RunContext {
 	 * good, or suspends the run until its next attempt.
 	 */
 	private StepFailedException stepFailed(String id, String key, StepRecord stored, int stepAttempt, Instant startedAt,
-			Throwable ex) {
+			Throwable ex, Duration duration) {
 		ErrorInfo error = Errors.of(ex);
 		Instant now = now();
 		AttemptRecord failedAttempt = new AttemptRecord(runId(), key, stepAttempt, error, now);
@@ -195,15 +201,18 @@ final class RunExecution implements Step, RunContext {
 				this.env.steps().recordAttempt(failedAttempt);
 				save(stored, failed);
 			});
+			this.outcomes.stepAttempted(this.run, this.function, id, duration, RunOutcomes.StepOutcome.FAILED);
 			return new StepFailedException(id, error);
 		}
 		Instant retryAt = this.env.backoff().nextAttemptAt(stepAttempt, ex, now);
 		StepRecord retrying = new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.RETRYING, stepAttempt + 1,
 				null, error, retryAt, startedAt, null);
-		throw suspend(RunStatus.QUEUED, retryAt, () -> {
+		Suspension suspension = suspend(RunStatus.QUEUED, retryAt, () -> {
 			this.env.steps().recordAttempt(failedAttempt);
 			save(stored, retrying);
 		});
+		this.outcomes.stepAttempted(this.run, this.function, id, duration, RunOutcomes.StepOutcome.RETRYING);
+		throw suspension;
 	}
 
 	@Override

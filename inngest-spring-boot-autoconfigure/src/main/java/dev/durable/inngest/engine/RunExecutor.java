@@ -84,6 +84,9 @@ public final class RunExecutor {
 		}
 		// Started by this claim: it has executed no step yet, so there are none to read.
 		boolean firstExecution = now.equals(claimed.get().startedAt());
+		if (firstExecution) {
+			this.outcomes.started(claimed.get());
+		}
 		return execute(claimed.get(), lease, firstExecution);
 	}
 
@@ -107,8 +110,8 @@ public final class RunExecutor {
 				memo.put(step.key(), step);
 			}
 		}
-		RunExecution execution = new RunExecution(this.env, this.ingestor, this.canceller, run, function, lease, memo,
-				Timeouts.finishBy(run, function));
+		RunExecution execution = new RunExecution(this.env, this.ingestor, this.canceller, this.outcomes, run,
+				function, lease, memo, Timeouts.finishBy(run, function));
 		this.executing.started(execution);
 		try {
 			return execute(run, lease, function, execution);
@@ -138,11 +141,13 @@ public final class RunExecutor {
 			return Optional.empty();
 		}
 		String json = this.env.json().write(output);
-		if (!this.env.runs().complete(run.id(), lease, json, this.env.clock().instant())) {
+		Instant endedAt = this.env.clock().instant();
+		if (!this.env.runs().complete(run.id(), lease, json, endedAt)) {
 			logger.info("Run " + run.id() + " finished after its lease was lost; its result was not stored");
 		}
 		else {
 			forgetCancelRules(function, run);
+			this.outcomes.completed(run, endedAt);
 			if (logger.isDebugEnabled()) {
 				logger.debug("Run " + run.id() + " of function '" + function.id() + "' completed");
 			}
