@@ -1,6 +1,7 @@
 package dev.durable.inngest.web;
 
 import dev.durable.inngest.engine.EngineTestApplication;
+import dev.durable.inngest.testsupport.HttpApiClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;

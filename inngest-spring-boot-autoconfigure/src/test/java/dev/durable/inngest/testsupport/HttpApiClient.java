@@ -1,4 +1,4 @@
-package dev.durable.inngest.web;
+package dev.durable.inngest.testsupport;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,7 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Calls the application over real HTTP and reads the JSON it answers.
  */
-final class HttpApiClient {
+public final class HttpApiClient {
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
@@ -20,11 +20,23 @@ final class HttpApiClient {
 
 	private final String origin;
 
-	HttpApiClient(int port) {
+	/**
+	 * Creates a client of the application on a local port.
+	 * @param port the port
+	 */
+	public HttpApiClient(int port) {
 		this.origin = "http://localhost:" + port;
 	}
 
-	Answer call(String method, String path, String authorization, String body) {
+	/**
+	 * Calls the application.
+	 * @param method the HTTP method
+	 * @param path the path and query
+	 * @param authorization the Authorization header, or {@code null}
+	 * @param body a JSON body, or {@code null}
+	 * @return the answer
+	 */
+	public Answer call(String method, String path, String authorization, String body) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.origin + path))
 			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
 					: HttpRequest.BodyPublishers.noBody());
@@ -48,7 +60,13 @@ final class HttpApiClient {
 		}
 	}
 
-	record Answer(int status, JsonNode json, String body) {
+	/**
+	 * An answer.
+	 * @param status the HTTP status
+	 * @param json the body as JSON, or {@code null} if empty
+	 * @param body the body
+	 */
+	public record Answer(int status, JsonNode json, String body) {
 
 		@Override
 		public String toString() {

@@ -1,0 +1,146 @@
+package dev.durable.inngest.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.engine.EngineTestApplication;
+import dev.durable.inngest.engine.RunProbe;
+import dev.durable.inngest.testsupport.HttpApiClient;
+import dev.durable.inngest.testsupport.HttpApiClient.Answer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The {@code inngest} Actuator endpoint and the health indicator over real HTTP.
+ */
+@SpringBootTest(classes = EngineTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "management.endpoints.web.exposure.include=inngest,health",
+				"management.endpoint.health.show-details=always" })
+class InngestEndpointHttpTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	InngestClient inngest;
+
+	@Autowired
+	InngestRuns runs;
+
+	@Autowired
+	RunProbe probe;
+
+	private HttpApiClient http;
+
+	private final String key = UUID.randomUUID().toString();
+
+	@BeforeEach
+	void client() {
+		this.http = new HttpApiClient(this.port);
+	}
+
+	private String startReminder() {
+		Map<String, Object> data = new HashMap<>();
+		data.put("key", this.key);
+		data.put("reminderId", UUID.randomUUID().toString());
+		String runId = this.probe.awaitRunId(this.inngest.send(Event.of("test/reminder.created", data)).get(0),
+				"reminder");
+		this.probe.awaitStatus(runId, RunStatus.SLEEPING);
+		return runId;
+	}
+
+	private JsonNode ok(Answer answer) {
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+		return answer.json();
+	}
+
+	@Test
+	void functionsAreListedWithTheirConfigurationAndCounts() {
+		startReminder();
+		JsonNode functions = ok(this.http.call("GET", "/actuator/inngest", null, null)).get("functions");
+		JsonNode reminder = functions.valueStream().filter((f) -> f.get("id").asString().equals("reminder"))
+			.findFirst().orElseThrow();
+		assertThat(reminder.get("events").get(0).asString()).isEqualTo("test/reminder.created");
+		assertThat(reminder.get("retries").asInt()).isEqualTo(4);
+		assertThat(reminder.get("cancelOn").get(0).get("event").asString()).isEqualTo("test/reminder.deleted");
+		assertThat(reminder.get("runs").get("SLEEPING").asLong()).isPositive();
+	}
+
+	@Test
+	void runsAreListedByFunctionAndStatusAndOneRunShowsItsSteps() {
+		String runId = startReminder();
+		JsonNode page = ok(this.http.call("GET", "/actuator/inngest/runs?function=reminder&status=SLEEPING&limit=100",
+				null, null));
+		assertThat(page.get("runs").valueStream().map((r) -> r.get("id").asString())).contains(runId);
+		assertThat(page.get("runs").valueStream().map((r) -> r.get("status").asString())).containsOnly("SLEEPING");
+		JsonNode none = ok(this.http.call("GET", "/actuator/inngest/runs?function=reminder&status=FAILED&from="
+				+ Instant.now().minusSeconds(60), null, null));
+		assertThat(none.get("runs").valueStream().map((r) -> r.get("id").asString())).doesNotContain(runId);
+
+		JsonNode detail = ok(this.http.call("GET", "/actuator/inngest/runs/" + runId, null, null));
+		assertThat(detail.at("/run/id").asString()).isEqualTo(runId);
+		assertThat(detail.at("/run/event/name").asString()).isEqualTo("test/reminder.created");
+		assertThat(detail.get("steps").valueStream().map((s) -> s.get("key").asString() + ":" + s.get("status").asString()))
+			.contains("before:COMPLETED", "nap:SLEEPING");
+		assertThat(this.http.call("GET", "/actuator/inngest/runs/01NOSUCHRUN", null, null).status()).isEqualTo(404);
+	}
+
+	@Test
+	void aRunIsCancelledWithDelete() {
+		String runId = startReminder();
+		JsonNode result = ok(this.http.call("DELETE", "/actuator/inngest/runs/" + runId, null, null));
+		assertThat(result.get("cancelled").asBoolean()).isTrue();
+		assertThat(result.get("status").asString()).isEqualTo("CANCELLED");
+		assertThat(this.runs.find(runId).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+		JsonNode again = ok(this.http.call("DELETE", "/actuator/inngest/runs/" + runId, null, null));
+		assertThat(again.get("cancelled").asBoolean()).isFalse();
+	}
+
+	@Test
+	void aBulkCancellationIsPreviewedThenStartedAndListed() {
+		Instant from = Instant.now().minusMillis(5);
+		String first = startReminder();
+		String second = startReminder();
+		String filter = "\"functionId\": \"reminder\", \"startedAfter\": \"%s\", \"startedBefore\": \"%s\", "
+				.formatted(from, Instant.now()) + "\"condition\": \"event.data.key == '" + this.key + "'\"";
+		JsonNode preview = ok(this.http.call("POST", "/actuator/inngest/cancellations", null,
+				"{" + filter + ", \"preview\": true}"));
+		assertThat(preview.get("matching").asLong()).isEqualTo(2);
+		assertThat(this.runs.find(first).orElseThrow().status()).isEqualTo(RunStatus.SLEEPING);
+
+		JsonNode started = ok(this.http.call("POST", "/actuator/inngest/cancellations", null,
+				"{" + filter + ", \"name\": \"from actuator\"}"));
+		String id = started.get("id").asString();
+		assertThat(started.get("name").asString()).isEqualTo("from actuator");
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.runs.find(first).orElseThrow().status()
+				== RunStatus.CANCELLED && this.runs.find(second).orElseThrow().status() == RunStatus.CANCELLED);
+		JsonNode history = ok(this.http.call("GET", "/actuator/inngest/cancellations?limit=100", null, null));
+		assertThat(history.valueStream().map((c) -> c.get("id").asString())).contains(id);
+	}
+
+	@Test
+	void healthShowsTheEngineAndItsBacklog() {
+		JsonNode health = ok(this.http.call("GET", "/actuator/health", null, null));
+		JsonNode inngest = health.at("/components/inngest");
+		assertThat(inngest.get("status").asString()).isEqualTo("UP");
+		assertThat(inngest.at("/details/engine").asString()).isEqualTo("running");
+		assertThat(inngest.at("/details/backlog").isNumber()).isTrue();
+		assertThat(inngest.at("/details/expiredLeases").asLong()).isZero();
+	}
+
+}
