@@ -44,6 +44,8 @@ public class InngestProperties {
 
 	private final Api api = new Api();
 
+	private final Dashboard dashboard = new Dashboard();
+
 	public String getAppId() {
 		return this.appId;
 	}
@@ -90,6 +92,10 @@ public class InngestProperties {
 		return this.api;
 	}
 
+	public Dashboard getDashboard() {
+		return this.dashboard;
+	}
+
 	public Local getLocal() {
 		return this.local;
 	}
@@ -111,6 +117,40 @@ public class InngestProperties {
 
 		public void setBasePath(String basePath) {
 			this.basePath = basePath;
+		}
+
+	}
+
+	/**
+	 * The runs dashboard, a web page that reads and drives the inngest Actuator endpoint.
+	 */
+	public static class Dashboard {
+
+		/**
+		 * Whether to serve the dashboard. It needs the inngest Actuator endpoint exposed over
+		 * HTTP on the application's port.
+		 */
+		private boolean enabled;
+
+		/**
+		 * The path the dashboard is served under.
+		 */
+		private String path = "/inngest/dashboard";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
 		}
 
 	}

@@ -1,0 +1,59 @@
+package dev.durable.inngest.web;
+
+import java.net.URI;
+import java.util.Map;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * Serves the runs dashboard: a static page, with no build step, that reads and drives the
+ * {@code inngest} Actuator endpoint from the browser. It shows nothing by itself, so whatever
+ * protects the Actuator endpoints protects what it shows; protect its path the same way.
+ */
+public final class Dashboard {
+
+	private static final String LOCATION = "dev/durable/inngest/dashboard/";
+
+	private final String path;
+
+	private final String endpointPath;
+
+	/**
+	 * Creates the dashboard.
+	 * @param path where it is served, such as {@code /inngest/dashboard}
+	 * @param actuatorBasePath the Actuator's web base path, such as {@code /actuator}
+	 */
+	public Dashboard(String path, String actuatorBasePath) {
+		this.path = ApiResponses.normalize(path);
+		this.endpointPath = ApiResponses.normalize(actuatorBasePath) + "/inngest";
+	}
+
+	/**
+	 * The routes: the page, its script and style, and its configuration.
+	 * @return the routes
+	 */
+	public RouterFunction<ServerResponse> routes() {
+		Resource index = new ClassPathResource(LOCATION + "index.html");
+		return RouterFunctions.route()
+			.GET(this.path, (request) -> ServerResponse
+				.permanentRedirect(URI.create(request.servletRequest().getContextPath() + this.path + "/"))
+				.build())
+			.GET(this.path + "/", (request) -> ServerResponse.ok()
+				.contentType(MediaType.TEXT_HTML)
+				.cacheControl(CacheControl.noCache())
+				.body(index))
+			.GET(this.path + "/config.json", (request) -> ServerResponse.ok()
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(Map.of("endpoint", request.servletRequest().getContextPath() + this.endpointPath,
+						"refreshMillis", 2000)))
+			.resources(this.path + "/**", new ClassPathResource(LOCATION))
+			.build();
+	}
+
+}

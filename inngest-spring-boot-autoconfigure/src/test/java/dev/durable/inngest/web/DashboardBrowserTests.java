@@ -1,0 +1,189 @@
+package dev.durable.inngest.web;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.engine.EngineTestApplication;
+import dev.durable.inngest.engine.RunProbe;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The runs dashboard end to end, in a real headless Chromium: list runs, open one, cancel it,
+ * bulk-cancel a set and find it in the history. Leaves a screenshot in
+ * {@code target/dashboard.png}.
+ */
+@SpringBootTest(classes = EngineTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "management.endpoints.web.exposure.include=inngest,health", "inngest.dashboard.enabled=true" })
+class DashboardBrowserTests {
+
+	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	InngestClient inngest;
+
+	@Autowired
+	InngestRuns runs;
+
+	@Autowired
+	RunProbe probe;
+
+	private WebDriver browser;
+
+	private WebDriverWait wait;
+
+	private final String key = UUID.randomUUID().toString();
+
+	@BeforeEach
+	void openBrowser() {
+		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+				"Debian's chromium and chromium-driver are not installed");
+		ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+			.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+					"--disable-background-networking", "--disable-component-update", "--disable-sync",
+					"--no-first-run", "--disable-quic", "--window-size=1400,1000");
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+			.usingAnyFreePort()
+			.build();
+		this.browser = new ChromeDriver(service, options);
+		this.browser.manage().window().setSize(new Dimension(1400, 1000));
+		this.wait = new WebDriverWait(this.browser, Duration.ofSeconds(15));
+	}
+
+	@AfterEach
+	void closeBrowser() {
+		if (this.browser != null) {
+			this.browser.quit();
+		}
+	}
+
+	private String startReminder() {
+		Map<String, Object> data = new HashMap<>();
+		data.put("key", this.key);
+		data.put("reminderId", UUID.randomUUID().toString());
+		String runId = this.probe.awaitRunId(this.inngest.send(Event.of("test/reminder.created", data)).get(0),
+				"reminder");
+		this.probe.awaitStatus(runId, RunStatus.SLEEPING);
+		return runId;
+	}
+
+	private WebElement visible(By by) {
+		return this.wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+	}
+
+	private void awaitRowStatus(String runId, String status) {
+		this.wait.until(ExpectedConditions.textToBe(By.cssSelector("tr[data-run-id='" + runId + "'] .status"), status));
+	}
+
+	@Test
+	void anOperatorListsOpensCancelsAndBulkCancelsRuns() throws IOException {
+		String single = startReminder();
+		List<String> bulk = List.of(startReminder(), startReminder());
+
+		this.browser.get("http://localhost:" + this.port + "/inngest/dashboard");
+		WebElement reminder = visible(By.cssSelector("tr[data-function='reminder']"));
+		assertThat(reminder.getText()).contains("test/reminder.created").contains("SLEEPING 3");
+
+		// The runs of one function, by status
+		reminder.findElement(By.xpath(".//button[text()='Runs']")).click();
+		new Select(visible(By.id("filter-status"))).selectByVisibleText("SLEEPING");
+		this.browser.findElement(By.cssSelector("#run-filters button[type=submit]")).click();
+		awaitRowStatus(single, "SLEEPING");
+		for (String runId : bulk) {
+			awaitRowStatus(runId, "SLEEPING");
+		}
+
+		// One run: its steps as a timeline, then cancelled
+		this.browser.findElement(By.cssSelector("tr[data-run-id='" + single + "']")).click();
+		this.wait.until(ExpectedConditions.textToBe(By.id("detail-id"), single));
+		assertThat(visible(By.cssSelector("#timeline li[data-step='before']")).getText()).contains("COMPLETED");
+		assertThat(visible(By.cssSelector("#timeline li[data-step='nap']")).getText()).contains("SLEEPING");
+		visible(By.id("cancel-run")).click();
+		this.wait.until(ExpectedConditions.textToBe(By.id("detail-status"), "CANCELLED"));
+		assertThat(this.runs.find(single).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+
+		// Bulk cancellation from the function's row: estimate, then start
+		this.browser.findElement(By.cssSelector(".tab[data-tab='functions']")).click();
+		visible(By.cssSelector("tr[data-function='reminder'] .bulk-cancel")).click();
+		visible(By.id("bulk-name")).sendKeys("stuck reminders");
+		this.browser.findElement(By.id("bulk-condition")).sendKeys("event.data.key == '" + this.key + "'");
+		assertThat(this.browser.findElement(By.id("bulk-start")).isEnabled()).isFalse();
+		this.browser.findElement(By.id("bulk-preview")).click();
+		this.wait.until(ExpectedConditions.textToBe(By.id("bulk-estimate"), "2 runs will be cancelled."));
+		WebElement start = this.browser.findElement(By.id("bulk-start"));
+		assertThat(start.isEnabled()).isTrue();
+		start.click();
+
+		// The runs turn cancelled in the list
+		new Select(visible(By.id("filter-status"))).selectByVisibleText("All");
+		this.browser.findElement(By.cssSelector("#run-filters button[type=submit]")).click();
+		for (String runId : bulk) {
+			awaitRowStatus(runId, "CANCELLED");
+			assertThat(this.runs.find(runId).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+		}
+		this.browser.findElement(By.cssSelector("tr[data-run-id='" + bulk.get(0) + "']")).click();
+		this.wait.until(ExpectedConditions.textToBe(By.id("detail-status"), "CANCELLED"));
+		screenshot("dashboard-run.png");
+
+		// And the cancellation in the history
+		this.browser.findElement(By.cssSelector(".tab[data-tab='history']")).click();
+		WebElement row = visible(By.xpath("//tr[contains(@class,'cancellation-row')][.//strong[text()='stuck reminders']]"));
+		this.wait.until((driver) -> row.findElement(By.className("progress")).getText().equals("2 of 2"));
+		assertThat(row.getText()).contains("reminder").contains(this.key);
+		screenshot("dashboard.png");
+	}
+
+	@Test
+	void anEstimateOfZeroRunsCannotBeStarted() {
+		this.browser.get("http://localhost:" + this.port + "/inngest/dashboard/");
+		visible(By.cssSelector("tr[data-function='reminder'] .bulk-cancel")).click();
+		visible(By.id("bulk-name")).sendKeys("nothing");
+		this.browser.findElement(By.id("bulk-condition")).sendKeys("event.data.key == 'no-such-key-" + Instant.now() + "'");
+		this.browser.findElement(By.id("bulk-preview")).click();
+		this.wait.until(ExpectedConditions.textToBe(By.id("bulk-estimate"), "No run matches: nothing to cancel."));
+		assertThat(this.browser.findElement(By.id("bulk-start")).isEnabled()).isFalse();
+	}
+
+	private void screenshot(String name) throws IOException {
+		((ChromeDriver) this.browser).executeScript("window.scrollTo(0, 0)");
+		Path file = ((ChromeDriver) this.browser).getScreenshotAs(OutputType.FILE).toPath();
+		Files.copy(file, Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
+	}
+
+}
