@@ -126,13 +126,17 @@ public final class EventIngestor {
 	private List<Event> ingest(List<Event> events, Function<Event, List<FunctionDefinition>> targets) {
 		Instant now = this.env.clock().instant();
 		List<Event> stamped = new ArrayList<>(events.size());
+		// Only ids the sender chose can have been sent before; fresh ones cannot.
+		List<String> givenIds = new ArrayList<>();
 		for (Event event : events) {
+			if (event.id() != null) {
+				givenIds.add(event.id());
+			}
 			Event withId = (event.id() != null) ? event : event.withId(this.env.ids().next());
 			stamped.add((withId.ts() != 0) ? withId : withId.withTs(now.toEpochMilli()));
 		}
 		return this.env.transactions().execute((status) -> {
-			Set<String> known = this.env.events()
-				.existing(stamped.stream().filter((event) -> event.id() != null).map(Event::id).toList());
+			Set<String> known = this.env.events().existing(givenIds);
 			List<Event> fresh = new ArrayList<>();
 			Set<String> seen = new LinkedHashSet<>(known);
 			for (Event event : stamped) {
