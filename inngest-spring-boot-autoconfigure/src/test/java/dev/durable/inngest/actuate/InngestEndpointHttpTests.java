@@ -2,11 +2,8 @@ package dev.durable.inngest.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 
-import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.RunStatus;
@@ -55,13 +52,7 @@ class InngestEndpointHttpTests {
 	}
 
 	private String startReminder() {
-		Map<String, Object> data = new HashMap<>();
-		data.put("key", this.key);
-		data.put("reminderId", UUID.randomUUID().toString());
-		String runId = this.probe.awaitRunId(this.inngest.send(Event.of("test/reminder.created", data)).get(0),
-				"reminder");
-		this.probe.awaitStatus(runId, RunStatus.SLEEPING);
-		return runId;
+		return this.probe.startSleepingReminder(this.inngest, this.key);
 	}
 
 	private JsonNode ok(Answer answer) {

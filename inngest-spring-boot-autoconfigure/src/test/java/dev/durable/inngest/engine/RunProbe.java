@@ -2,9 +2,14 @@ package dev.durable.inngest.engine;
 
 import dev.durable.inngest.RunStatus;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.engine.store.AttemptRecord;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
@@ -94,6 +99,22 @@ public class RunProbe {
 
 	public int count(String table) {
 		return this.jdbc.sql("SELECT COUNT(*) FROM " + table).query(Integer.class).single();
+	}
+
+	/**
+	 * Starts a run of the {@code reminder} function, which sleeps 30 s between two steps, and
+	 * waits until it sleeps.
+	 * @param inngest sends its event
+	 * @param key marks the event's data, for conditions
+	 * @return the run id
+	 */
+	public String startSleepingReminder(InngestClient inngest, String key) {
+		Map<String, Object> data = new HashMap<>();
+		data.put("key", key);
+		data.put("reminderId", UUID.randomUUID().toString());
+		String runId = awaitRunId(inngest.send(Event.of("test/reminder.created", data)).get(0), "reminder");
+		awaitStatus(runId, RunStatus.SLEEPING);
+		return runId;
 	}
 
 }

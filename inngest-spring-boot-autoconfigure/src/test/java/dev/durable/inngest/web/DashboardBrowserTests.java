@@ -6,12 +6,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
-import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.RunStatus;
@@ -94,13 +91,7 @@ class DashboardBrowserTests {
 	}
 
 	private String startReminder() {
-		Map<String, Object> data = new HashMap<>();
-		data.put("key", this.key);
-		data.put("reminderId", UUID.randomUUID().toString());
-		String runId = this.probe.awaitRunId(this.inngest.send(Event.of("test/reminder.created", data)).get(0),
-				"reminder");
-		this.probe.awaitStatus(runId, RunStatus.SLEEPING);
-		return runId;
+		return this.probe.startSleepingReminder(this.inngest, this.key);
 	}
 
 	private WebElement visible(By by) {

@@ -2,9 +2,7 @@ package dev.durable.inngest.web;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import dev.durable.inngest.Event;
@@ -59,13 +57,7 @@ class RunsApiTests {
 	}
 
 	private String startReminder() {
-		Map<String, Object> data = new HashMap<>();
-		data.put("key", this.key);
-		data.put("reminderId", UUID.randomUUID().toString());
-		String eventId = this.inngest.send(Event.of("test/reminder.created", data)).get(0);
-		String runId = this.probe.awaitRunId(eventId, "reminder");
-		this.probe.awaitStatus(runId, RunStatus.SLEEPING);
-		return runId;
+		return this.probe.startSleepingReminder(this.inngest, this.key);
 	}
 
 	private Answer get(String path) {
