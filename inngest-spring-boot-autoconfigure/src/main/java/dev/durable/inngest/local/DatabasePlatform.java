@@ -77,8 +77,8 @@ public enum DatabasePlatform {
 	 * The platform of a data source, read from its connection's metadata.
 	 * @param dataSource the data source
 	 * @return the platform
-	 * @throws IllegalStateException if the database is not one the engine runs on, or cannot be
-	 * reached
+	 * @throws InngestSchemaException if the database is not one the engine runs on
+	 * @throws IllegalStateException if the database cannot be reached
 	 */
 	public static DatabasePlatform of(DataSource dataSource) {
 		String product;
@@ -95,8 +95,9 @@ public enum DatabasePlatform {
 		if (name.contains("postgresql")) {
 			return POSTGRESQL;
 		}
-		throw new IllegalStateException("The durable function engine runs on H2 or PostgreSQL, but the application's "
-				+ "database is " + product + "; point spring.datasource at one of them");
+		throw new InngestSchemaException("The durable function engine runs on H2 or PostgreSQL, but the "
+				+ "application's database is " + product + ".",
+				"Point spring.datasource at an H2 or PostgreSQL database.");
 	}
 
 }

@@ -26,6 +26,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
@@ -110,6 +111,42 @@ class InngestLocalAutoConfigurationTests {
 			assertThat(StartupFailures.cause(context.getStartupFailure(), IllegalArgumentException.class))
 				.hasMessageContaining("inngest.local.schema.platform is 'oracle'");
 		});
+	}
+
+	@Test
+	void aDatabaseTheEngineDoesNotRunOnFailsTheStartWithAnExplanation() {
+		// An H2 database that names itself MySQL, as a MySQL database would.
+		this.runner.withBean("dataSource", javax.sql.DataSource.class, () -> new DelegatingDataSource(
+					new SimpleDriverDataSource(new org.h2.Driver(), "jdbc:h2:mem:other-product", "sa", "")) {
+				@Override
+				public java.sql.Connection getConnection() throws java.sql.SQLException {
+					return productNamed("MySQL", super.getConnection());
+				}
+			})
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				InngestSchemaException cause = StartupFailures.cause(context.getStartupFailure(),
+						InngestSchemaException.class);
+				assertThat(cause).hasMessageContaining("the application's database is MySQL");
+				assertThat(StartupFailures.analyze(context.getStartupFailure()).getAction())
+					.contains("H2 or PostgreSQL");
+			});
+	}
+
+	private static java.sql.Connection productNamed(String product, java.sql.Connection connection) {
+		return (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(
+				InngestLocalAutoConfigurationTests.class.getClassLoader(), new Class<?>[] { java.sql.Connection.class },
+				(proxy, method, args) -> {
+					Object result = method.invoke(connection, args);
+					if (method.getName().equals("getMetaData")) {
+						java.sql.DatabaseMetaData metaData = (java.sql.DatabaseMetaData) result;
+						return java.lang.reflect.Proxy.newProxyInstance(
+								InngestLocalAutoConfigurationTests.class.getClassLoader(),
+								new Class<?>[] { java.sql.DatabaseMetaData.class },
+								(p, m, a) -> m.getName().equals("getDatabaseProductName") ? product : m.invoke(metaData, a));
+					}
+					return result;
+				});
 	}
 
 	private static void applySchemaByHand(String url) {
