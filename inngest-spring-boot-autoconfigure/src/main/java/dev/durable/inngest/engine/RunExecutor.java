@@ -3,7 +3,9 @@ package dev.durable.inngest.engine;
 import dev.durable.inngest.RunStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,24 +72,54 @@ public final class RunExecutor {
 	}
 
 	/**
+	 * A run claimed by this instance, ready to execute.
+	 *
+	 * @param run the run, as claimed
+	 * @param lease the lease token
+	 * @param firstExecution whether this claim started the run, so that it has no stored steps
+	 */
+	public record Claim(RunRecord run, String lease, boolean firstExecution) {
+
+	}
+
+	/**
+	 * Claims those of the runs that are due and that no other worker holds, in one go.
+	 * @param runIds the run ids
+	 * @return the claims, to execute each with {@link #execute(Claim)}
+	 */
+	public List<Claim> claim(List<String> runIds) {
+		String lease = this.owner + "#" + this.claims.incrementAndGet();
+		// Microseconds, as the database stores them, so that a run's start reads back equal.
+		Instant now = this.env.clock().instant().truncatedTo(ChronoUnit.MICROS);
+		List<Claim> claims = new ArrayList<>(runIds.size());
+		for (RunRecord run : this.env.runs().claim(runIds, lease, now, now.plus(this.env.leaseDuration()))) {
+			// Started by this claim: it has executed no step yet, so there are none to read.
+			boolean firstExecution = now.equals(run.startedAt());
+			if (firstExecution) {
+				this.outcomes.started(run);
+			}
+			claims.add(new Claim(run, lease, firstExecution));
+		}
+		return claims;
+	}
+
+	/**
 	 * Claims and executes a run, if it is due and no other worker holds it.
 	 * @param runId the run id
 	 * @return when the run is due again if it was suspended, or empty
 	 */
 	public Optional<Instant> execute(String runId) {
-		String lease = this.owner + "#" + this.claims.incrementAndGet();
-		// Microseconds, as the database stores them, so that the run's start reads back equal.
-		Instant now = this.env.clock().instant().truncatedTo(ChronoUnit.MICROS);
-		Optional<RunRecord> claimed = this.env.runs().claim(runId, lease, now, now.plus(this.env.leaseDuration()));
-		if (claimed.isEmpty()) {
-			return Optional.empty();
-		}
-		// Started by this claim: it has executed no step yet, so there are none to read.
-		boolean firstExecution = now.equals(claimed.get().startedAt());
-		if (firstExecution) {
-			this.outcomes.started(claimed.get());
-		}
-		return execute(claimed.get(), lease, firstExecution);
+		List<Claim> claimed = claim(List.of(runId));
+		return claimed.isEmpty() ? Optional.empty() : execute(claimed.get(0));
+	}
+
+	/**
+	 * Executes a claimed run.
+	 * @param claim the claim
+	 * @return when the run is due again if it was suspended, or empty
+	 */
+	public Optional<Instant> execute(Claim claim) {
+		return execute(claim.run(), claim.lease(), claim.firstExecution());
 	}
 
 	private Optional<Instant> execute(RunRecord run, String lease, boolean firstExecution) {

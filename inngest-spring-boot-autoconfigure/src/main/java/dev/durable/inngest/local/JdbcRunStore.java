@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -76,23 +77,36 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public Optional<RunRecord> claim(String runId, String lease, Instant now, Instant leaseUntil) {
-		if (this.platform.supportsUpdateReturning()) {
-			// One round trip: the claim, and the claimed run read with its event.
-			return this.jdbc
-				.sql("WITH r AS (UPDATE inngest_run SET status = 'RUNNING', lease = ?, due_at = ?, "
-						+ "started_at = COALESCE(started_at, ?) WHERE id = ? AND due_at <= ? RETURNING *) "
-						+ SELECT_RUN.replace("FROM inngest_run r", "FROM r"))
-				.params(lease, Timestamps.of(leaseUntil), Timestamps.of(now), runId, Timestamps.of(now))
-				.query(this::mapRun)
-				.optional();
+	public List<RunRecord> claim(Collection<String> runIds, String lease, Instant now, Instant leaseUntil) {
+		if (runIds.isEmpty()) {
+			return List.of();
 		}
-		int claimed = this.jdbc
-			.sql("UPDATE inngest_run SET status = 'RUNNING', lease = ?, due_at = ?, "
-					+ "started_at = COALESCE(started_at, ?) WHERE id = ? AND due_at <= ?")
-			.params(lease, Timestamps.of(leaseUntil), Timestamps.of(now), runId, Timestamps.of(now))
+		String claim = "UPDATE inngest_run SET status = 'RUNNING', lease = :lease, due_at = :until, "
+				+ "started_at = COALESCE(started_at, :now) WHERE id IN (:ids) AND due_at <= :now";
+		if (this.platform.supportsUpdateReturning()) {
+			// One round trip: the claim, and the claimed runs read with their events.
+			return this.jdbc.sql("WITH r AS (" + claim + " RETURNING *) " + SELECT_RUN.replace("FROM inngest_run r", "FROM r"))
+				.param("lease", lease)
+				.param("until", Timestamps.of(leaseUntil))
+				.param("now", Timestamps.of(now))
+				.param("ids", runIds)
+				.query(this::mapRun)
+				.list();
+		}
+		int claimed = this.jdbc.sql(claim)
+			.param("lease", lease)
+			.param("until", Timestamps.of(leaseUntil))
+			.param("now", Timestamps.of(now))
+			.param("ids", runIds)
 			.update();
-		return (claimed == 1) ? find(runId) : Optional.empty();
+		if (claimed == 0) {
+			return List.of();
+		}
+		return this.jdbc.sql(SELECT_RUN + "WHERE r.id IN (:ids) AND r.lease = :lease")
+			.param("ids", runIds)
+			.param("lease", lease)
+			.query(this::mapRun)
+			.list();
 	}
 
 	@Override

@@ -3,7 +3,10 @@ package dev.durable.inngest.local;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -158,27 +161,70 @@ public final class LocalEngine implements SmartLifecycle {
 		while (this.running) {
 			try {
 				this.permits.acquire();
-				String runId = this.queue.poll(100, TimeUnit.MILLISECONDS);
-				if (runId == null) {
+				String first = this.queue.poll(100, TimeUnit.MILLISECONDS);
+				if (first == null) {
 					this.permits.release();
 					continue;
 				}
-				this.workers.execute(() -> executeOne(runId));
+				// As many due runs as there are free workers, claimed in one statement.
+				Set<String> runIds = new LinkedHashSet<>();
+				runIds.add(first);
+				while (this.permits.tryAcquire()) {
+					String next = this.queue.poll(0, TimeUnit.MILLISECONDS);
+					if (next == null || !runIds.add(next)) {
+						// None due, or the same run offered twice: the worker is not needed.
+						this.permits.release();
+						if (next == null) {
+							break;
+						}
+					}
+				}
+				handOver(new ArrayList<>(runIds));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				return;
 			}
+		}
+	}
+
+	private void handOver(List<String> runIds) {
+		List<RunExecutor.Claim> claims;
+		try {
+			claims = this.executor.claim(runIds);
+		}
+		catch (RuntimeException ex) {
+			runIds.forEach(this.queue::done);
+			this.permits.release(runIds.size());
+			logger.warn("Could not claim runs " + runIds + "; polling finds them again", ex);
+			return;
+		}
+		Set<String> claimed = new HashSet<>();
+		for (RunExecutor.Claim claim : claims) {
+			claimed.add(claim.run().id());
+			try {
+				this.workers.execute(() -> executeOne(claim));
+			}
 			catch (RuntimeException ex) {
+				this.queue.done(claim.run().id());
 				this.permits.release();
-				logger.error("Could not hand a run to a worker", ex);
+				logger.error("Could not hand run " + claim.run().id() + " to a worker; it is resumed once its "
+						+ "lease expires", ex);
+			}
+		}
+		for (String runId : runIds) {
+			if (!claimed.contains(runId)) {
+				// Not due, or held by another worker: a stale or duplicate hand-off.
+				this.queue.done(runId);
+				this.permits.release();
 			}
 		}
 	}
 
-	private void executeOne(String runId) {
+	private void executeOne(RunExecutor.Claim claim) {
+		String runId = claim.run().id();
 		try {
-			Optional<Instant> dueAgain = this.executor.execute(runId);
+			Optional<Instant> dueAgain = this.executor.execute(claim);
 			this.queue.done(runId);
 			dueAgain.ifPresent((at) -> this.queue.offerAt(runId, at));
 		}

@@ -1,6 +1,7 @@
 package dev.durable.inngest.engine.store;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,14 +25,15 @@ public interface RunStore {
 	void insert(List<NewRun> runs);
 
 	/**
-	 * Takes the lease of a due run.
-	 * @param runId the run id
+	 * Takes the lease of those of the given runs that are due, in as few statements as the
+	 * database allows.
+	 * @param runIds the run ids
 	 * @param lease the lease token
 	 * @param now the current time
 	 * @param leaseUntil when the lease expires unless renewed
-	 * @return the run, or empty when it was not due or another worker holds it
+	 * @return the runs claimed; not those that were not due or that another worker holds
 	 */
-	Optional<RunRecord> claim(String runId, String lease, Instant now, Instant leaseUntil);
+	List<RunRecord> claim(Collection<String> runIds, String lease, Instant now, Instant leaseUntil);
 
 	/**
 	 * The ids of runs due now, the longest due first.
