@@ -32,8 +32,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * Runs the local engine's threads: a dispatcher that hands due runs from the {@link RunQueue}
- * to a fixed pool of workers, and a poller that finds due runs in the store (runs made due by
+ * Runs the local engine's threads: a dispatcher that takes due runs from the {@link RunQueue},
+ * claims as many at once as there are free workers and hands them to a fixed pool of workers, and a poller that finds due runs in the store (runs made due by
  * another instance, sleeps and retries past the in-process horizon, expired leases), fires
  * cron ticks and renews the leases of the runs executing here.
  */
