@@ -163,7 +163,7 @@ public final class EventIngestor {
 			}
 			this.env.runs().insert(runs);
 			// Stored after the batch's own events were matched: only later events cancel a run.
-			cancelRules.forEach(this.env.waits()::insert);
+			this.env.waits().insert(cancelRules);
 			runs.forEach((run) -> due.add(run.id()));
 			handOffAfterCommit(due);
 			return stamped;

@@ -296,7 +296,7 @@ final class RunExecution implements Step, RunContext {
 				wait.condition(), expiresAt);
 		throw suspend(RunStatus.WAITING, expiresAt, () -> {
 			save(null, waiting);
-			this.env.waits().insert(record);
+			this.env.waits().insert(List.of(record));
 		});
 	}
 

@@ -104,16 +104,6 @@ public final class RunExecutor {
 	}
 
 	/**
-	 * Claims and executes a run, if it is due and no other worker holds it.
-	 * @param runId the run id
-	 * @return when the run is due again if it was suspended, or empty
-	 */
-	public Optional<Instant> execute(String runId) {
-		List<Claim> claimed = claim(List.of(runId));
-		return claimed.isEmpty() ? Optional.empty() : execute(claimed.get(0));
-	}
-
-	/**
 	 * Executes a claimed run.
 	 * @param claim the claim
 	 * @return when the run is due again if it was suspended, or empty

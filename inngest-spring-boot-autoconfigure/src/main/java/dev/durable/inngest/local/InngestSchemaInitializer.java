@@ -19,6 +19,15 @@ public class InngestSchemaInitializer extends DataSourceScriptDatabaseInitialize
 	public static final String SCHEMA_LOCATION = "classpath:dev/durable/inngest/local/schema-@@platform@@.sql";
 
 	/**
+	 * Where the schema script of a database is.
+	 * @param platform the database
+	 * @return the script's location
+	 */
+	public static String schemaLocation(DatabasePlatform platform) {
+		return SCHEMA_LOCATION.replace("@@platform@@", platform.id());
+	}
+
+	/**
 	 * Creates an initializer.
 	 * @param dataSource the engine's data source
 	 * @param mode when to initialize
@@ -32,7 +41,7 @@ public class InngestSchemaInitializer extends DataSourceScriptDatabaseInitialize
 	private static DatabaseInitializationSettings settings(DatabaseInitializationMode mode,
 			DatabasePlatform platform) {
 		DatabaseInitializationSettings settings = new DatabaseInitializationSettings();
-		settings.setSchemaLocations(List.of(SCHEMA_LOCATION.replace("@@platform@@", platform.id())));
+		settings.setSchemaLocations(List.of(schemaLocation(platform)));
 		settings.setMode(mode);
 		settings.setContinueOnError(false);
 		return settings;

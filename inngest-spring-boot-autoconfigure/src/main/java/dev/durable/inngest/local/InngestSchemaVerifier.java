@@ -48,7 +48,7 @@ public class InngestSchemaVerifier implements InitializingBean {
 		catch (BadSqlGrammarException ex) {
 			version = null;
 		}
-		String script = InngestSchemaInitializer.SCHEMA_LOCATION.replace("@@platform@@", this.platform.id());
+		String script = InngestSchemaInitializer.schemaLocation(this.platform);
 		if (version == null) {
 			throw new InngestSchemaException("The durable function engine's tables are missing from the "
 					+ this.platform.id() + " database (there is no inngest_schema_version row).",

@@ -40,6 +40,14 @@ public final class JdbcRunStore implements RunStore {
 			+ "e.id AS event_id, e.name AS event_name, e.data AS event_data, e.user_data AS event_user, "
 			+ "e.ts AS event_ts, e.v AS event_v FROM inngest_run r JOIN inngest_event e ON e.id = r.event_id ";
 
+	/** The claim of due runs among given ones; named parameters lease, until, now and ids. */
+	private static final String CLAIM = "UPDATE inngest_run SET status = 'RUNNING', lease = :lease, due_at = :until, "
+			+ "started_at = COALESCE(started_at, :now) WHERE id IN (:ids) AND due_at <= :now";
+
+	/** The claim and the read of the claimed runs with their events, in one statement. */
+	private static final String CLAIM_RETURNING = "WITH r AS (" + CLAIM + " RETURNING *) "
+			+ SELECT_RUN.replace("FROM inngest_run r", "FROM r");
+
 	private final JdbcClient jdbc;
 
 	private final JdbcTemplate template;
@@ -81,25 +89,13 @@ public final class JdbcRunStore implements RunStore {
 		if (runIds.isEmpty()) {
 			return List.of();
 		}
-		String claim = "UPDATE inngest_run SET status = 'RUNNING', lease = :lease, due_at = :until, "
-				+ "started_at = COALESCE(started_at, :now) WHERE id IN (:ids) AND due_at <= :now";
+		Map<String, Object> params = Map.of("lease", lease, "until", Timestamps.of(leaseUntil), "now",
+				Timestamps.of(now), "ids", runIds);
 		if (this.platform.supportsUpdateReturning()) {
 			// One round trip: the claim, and the claimed runs read with their events.
-			return this.jdbc.sql("WITH r AS (" + claim + " RETURNING *) " + SELECT_RUN.replace("FROM inngest_run r", "FROM r"))
-				.param("lease", lease)
-				.param("until", Timestamps.of(leaseUntil))
-				.param("now", Timestamps.of(now))
-				.param("ids", runIds)
-				.query(this::mapRun)
-				.list();
+			return this.jdbc.sql(CLAIM_RETURNING).params(params).query(this::mapRun).list();
 		}
-		int claimed = this.jdbc.sql(claim)
-			.param("lease", lease)
-			.param("until", Timestamps.of(leaseUntil))
-			.param("now", Timestamps.of(now))
-			.param("ids", runIds)
-			.update();
-		if (claimed == 0) {
+		if (this.jdbc.sql(CLAIM).params(params).update() == 0) {
 			return List.of();
 		}
 		return this.jdbc.sql(SELECT_RUN + "WHERE r.id IN (:ids) AND r.lease = :lease")

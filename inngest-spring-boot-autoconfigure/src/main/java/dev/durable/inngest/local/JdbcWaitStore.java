@@ -24,24 +24,36 @@ public final class JdbcWaitStore implements WaitStore {
 			rs.getString("step_key"), WaitRecord.Kind.valueOf(rs.getString("kind")), rs.getString("event_name"), rs.getString("match_path"),
 			rs.getString("match_value"), rs.getString("wait_condition"), Timestamps.read(rs, "expires_at"));
 
+	private final JdbcTemplate template;
+
 	private final JdbcClient jdbc;
 
 	/**
 	 * Creates a store.
-	 * @param jdbc the JDBC template on the engine's data source
+	 * @param template the JDBC template on the engine's data source
 	 */
-	public JdbcWaitStore(JdbcTemplate jdbc) {
-		this.jdbc = JdbcClient.create(jdbc);
+	public JdbcWaitStore(JdbcTemplate template) {
+		this.template = template;
+		this.jdbc = JdbcClient.create(template);
 	}
 
 	@Override
-	public void insert(WaitRecord wait) {
-		this.jdbc
-			.sql("INSERT INTO inngest_wait (run_id, step_key, kind, event_name, match_path, match_value, "
-					+ "wait_condition, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-			.params(wait.runId(), wait.stepKey(), wait.kind().name(), wait.eventName(), wait.matchPath(), wait.matchValue(),
-					wait.condition(), Timestamps.of(wait.expiresAt()))
-			.update();
+	public void insert(List<WaitRecord> waits) {
+		if (waits.isEmpty()) {
+			return;
+		}
+		this.template.batchUpdate("INSERT INTO inngest_wait (run_id, step_key, kind, event_name, match_path, "
+				+ "match_value, wait_condition, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", waits, waits.size(),
+				(ps, wait) -> {
+					ps.setString(1, wait.runId());
+					ps.setString(2, wait.stepKey());
+					ps.setString(3, wait.kind().name());
+					ps.setString(4, wait.eventName());
+					ps.setString(5, wait.matchPath());
+					ps.setString(6, wait.matchValue());
+					ps.setString(7, wait.condition());
+					ps.setObject(8, Timestamps.of(wait.expiresAt()));
+				});
 	}
 
 	@Override

@@ -56,15 +56,18 @@ final class ApiResponses {
 		throw (ex instanceof RuntimeException runtime) ? runtime : new IllegalStateException(ex);
 	}
 
-	@SuppressWarnings("unchecked")
-	static Map<String, Object> jsonObject(ServerRequest request) throws Exception {
-		Object body;
+	static Object json(ServerRequest request) throws Exception {
 		try {
-			body = request.body(Object.class);
+			return request.body(Object.class);
 		}
 		catch (HttpMessageNotReadableException ex) {
 			throw new ApiException(HttpStatus.BAD_REQUEST, "The body is not valid JSON");
 		}
+	}
+
+	@SuppressWarnings("unchecked")
+	static Map<String, Object> jsonObject(ServerRequest request) throws Exception {
+		Object body = json(request);
 		if (!(body instanceof Map)) {
 			throw new ApiException(HttpStatus.BAD_REQUEST, "The body must be a JSON object");
 		}

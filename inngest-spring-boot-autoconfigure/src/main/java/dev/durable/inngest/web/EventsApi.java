@@ -56,13 +56,7 @@ public final class EventsApi {
 		if (!MessageDigest.isEqual(this.eventKey, key)) {
 			throw new ApiException(HttpStatus.UNAUTHORIZED, "Unknown event key");
 		}
-		Object body;
-		try {
-			body = request.body(Object.class);
-		}
-		catch (org.springframework.http.converter.HttpMessageNotReadableException ex) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, "The body is not valid JSON");
-		}
+		Object body = ApiResponses.json(request);
 		List<?> items = (body instanceof List<?> list) ? list : List.of((body != null) ? body : "null");
 		List<Event> events = new ArrayList<>(items.size());
 		for (int i = 0; i < items.size(); i++) {

@@ -92,18 +92,26 @@ public final class RunsApi {
 
 	private ServerResponse cancelRun(ServerRequest request) {
 		String runId = request.pathVariable("runId");
-		RunView before = find(runId);
-		CancelResult result = this.runs.cancel(runId);
+		CancelResult result;
+		try {
+			result = this.runs.cancel(runId);
+		}
+		catch (NoSuchElementException ex) {
+			throw notFound(runId);
+		}
 		if (!result.cancelled()) {
-			throw new ApiException(HttpStatus.CONFLICT, "Run " + runId + " has already ended ("
-					+ status(result.status() != null ? result.status() : before.status()) + "); nothing was changed");
+			throw new ApiException(HttpStatus.CONFLICT,
+					"Run " + runId + " has already ended (" + status(result.status()) + "); nothing was changed");
 		}
 		return ApiResponses.data(run(find(runId)), this.clock);
 	}
 
 	private RunView find(String runId) {
-		return this.runs.find(runId)
-			.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "No run with id '" + runId + "'"));
+		return this.runs.find(runId).orElseThrow(() -> notFound(runId));
+	}
+
+	private static ApiException notFound(String runId) {
+		return new ApiException(HttpStatus.NOT_FOUND, "No run with id '" + runId + "'");
 	}
 
 	private ServerResponse startCancellation(ServerRequest request) throws Exception {

@@ -12,10 +12,10 @@ import java.util.Set;
 public interface WaitStore {
 
 	/**
-	 * Stores a wait.
-	 * @param wait the wait
+	 * Stores waits, in one batch.
+	 * @param waits the waits
 	 */
-	void insert(WaitRecord wait);
+	void insert(List<WaitRecord> waits);
 
 	/**
 	 * Which of these event names are waited for, and how: for each name that has waits, the
