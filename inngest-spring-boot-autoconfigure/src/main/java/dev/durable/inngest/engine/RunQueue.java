@@ -77,7 +77,18 @@ public final class RunQueue {
 	 * @throws InterruptedException when interrupted while waiting
 	 */
 	public String poll(long timeout, TimeUnit unit) throws InterruptedException {
-		Entry entry = this.queue.poll(timeout, unit);
+		return taken(this.queue.poll(timeout, unit));
+	}
+
+	/**
+	 * Takes the next due run if there is one, without waiting.
+	 * @return the run id, or {@code null} when none is due
+	 */
+	public String pollDue() {
+		return taken(this.queue.poll());
+	}
+
+	private String taken(Entry entry) {
 		if (entry == null) {
 			return null;
 		}

@@ -96,7 +96,8 @@ public final class LocalEngine implements SmartLifecycle {
 
 	private final Clock clock;
 
-	private final Semaphore permits;
+	/** The free workers: one permit each, made anew at each start. */
+	private volatile Semaphore permits;
 
 	private volatile boolean running;
 
@@ -145,7 +146,11 @@ public final class LocalEngine implements SmartLifecycle {
 		long renew = Math.max(1, this.settings.leaseDuration().toMillis() / 3);
 		this.poller.scheduleWithFixedDelay(this::renewLeases, renew, renew, TimeUnit.MILLISECONDS);
 		this.running = true;
-		this.dispatcher = daemon("inngest-dispatcher-").newThread(this::dispatch);
+		// A fresh count of free workers: the workers abandoned by an earlier stop, if any, give
+		// their permits back to the count they took them from.
+		Semaphore permits = new Semaphore(size);
+		this.permits = permits;
+		this.dispatcher = daemon("inngest-dispatcher-").newThread(() -> dispatch(permits));
 		this.dispatcher.start();
 		logger.info("Durable function engine started with " + size + " workers");
 	}
@@ -157,45 +162,54 @@ public final class LocalEngine implements SmartLifecycle {
 		return factory;
 	}
 
-	private void dispatch() {
+	private void dispatch(Semaphore permits) {
 		while (this.running) {
 			try {
-				this.permits.acquire();
-				String first = this.queue.poll(100, TimeUnit.MILLISECONDS);
-				if (first == null) {
-					this.permits.release();
-					continue;
-				}
-				// As many due runs as there are free workers, claimed in one statement.
-				Set<String> runIds = new LinkedHashSet<>();
-				runIds.add(first);
-				while (this.permits.tryAcquire()) {
-					String next = this.queue.poll(0, TimeUnit.MILLISECONDS);
-					if (next == null || !runIds.add(next)) {
-						// None due, or the same run offered twice: the worker is not needed.
-						this.permits.release();
-						if (next == null) {
-							break;
-						}
-					}
-				}
-				handOver(new ArrayList<>(runIds));
+				permits.acquire();
 			}
 			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
 				return;
 			}
+			String first;
+			try {
+				first = this.queue.poll(100, TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				// Stopping: nothing taken, the worker is not needed.
+				permits.release();
+				return;
+			}
+			if (first == null) {
+				permits.release();
+				continue;
+			}
+			// As many due runs as there are free workers, claimed in one statement. Taking them
+			// cannot be interrupted, so a stop never loses a taken run or a worker's permit.
+			Set<String> runIds = new LinkedHashSet<>();
+			runIds.add(first);
+			while (permits.tryAcquire()) {
+				String next = this.queue.pollDue();
+				if (next == null) {
+					permits.release();
+					break;
+				}
+				if (!runIds.add(next)) {
+					// The same run offered twice: no second worker for it.
+					permits.release();
+				}
+			}
+			handOver(new ArrayList<>(runIds), permits);
 		}
 	}
 
-	private void handOver(List<String> runIds) {
+	private void handOver(List<String> runIds, Semaphore permits) {
 		List<RunExecutor.Claim> claims;
 		try {
 			claims = this.executor.claim(runIds);
 		}
 		catch (RuntimeException ex) {
 			runIds.forEach(this.queue::done);
-			this.permits.release(runIds.size());
+			permits.release(runIds.size());
 			logger.warn("Could not claim runs " + runIds + "; polling finds them again", ex);
 			return;
 		}
@@ -203,11 +217,11 @@ public final class LocalEngine implements SmartLifecycle {
 		for (RunExecutor.Claim claim : claims) {
 			claimed.add(claim.run().id());
 			try {
-				this.workers.execute(() -> executeOne(claim));
+				this.workers.execute(() -> executeOne(claim, permits));
 			}
 			catch (RuntimeException ex) {
 				this.queue.done(claim.run().id());
-				this.permits.release();
+				permits.release();
 				logger.error("Could not hand run " + claim.run().id() + " to a worker; it is resumed once its "
 						+ "lease expires", ex);
 			}
@@ -216,12 +230,12 @@ public final class LocalEngine implements SmartLifecycle {
 			if (!claimed.contains(runId)) {
 				// Not due, or held by another worker: a stale or duplicate hand-off.
 				this.queue.done(runId);
-				this.permits.release();
+				permits.release();
 			}
 		}
 	}
 
-	private void executeOne(RunExecutor.Claim claim) {
+	private void executeOne(RunExecutor.Claim claim, Semaphore permits) {
 		String runId = claim.run().id();
 		try {
 			Optional<Instant> dueAgain = this.executor.execute(claim);
@@ -233,7 +247,7 @@ public final class LocalEngine implements SmartLifecycle {
 			logger.warn("Run " + runId + " could not be executed; it is retried once its lease expires", ex);
 		}
 		finally {
-			this.permits.release();
+			permits.release();
 		}
 	}
 
@@ -296,6 +310,13 @@ public final class LocalEngine implements SmartLifecycle {
 		}
 		this.running = false;
 		this.dispatcher.interrupt();
+		try {
+			// A hand-off under way reaches the workers before they stop taking runs.
+			this.dispatcher.join(TimeUnit.SECONDS.toMillis(5));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		this.poller.shutdownNow();
 		this.workers.shutdown();
 		try {
