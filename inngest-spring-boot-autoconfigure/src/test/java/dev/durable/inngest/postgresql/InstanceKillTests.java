@@ -13,6 +13,7 @@ import java.util.Set;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.local.LocalEngine;
 import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,6 +71,9 @@ class InstanceKillTests {
 		for (int i = 0; i < RUNS; i++) {
 			events.add(Event.of("cluster/job", Map.of("n", i, "pauseMillis", 40)));
 		}
+		// The victim alone works until it dies, so that it certainly dies with runs in flight.
+		LocalEngine survivorEngine = this.survivor.getBean(LocalEngine.class);
+		survivorEngine.stop();
 		this.survivor.getBean(InngestClient.class).send(events);
 		await().atMost(Duration.ofSeconds(60))
 			.until(() -> this.probe.count("SELECT COUNT(*) FROM test_step_log WHERE instance = 'victim'") >= 60);
@@ -81,6 +85,7 @@ class InstanceKillTests {
 			.query(String.class)
 			.list());
 		long victimPid = this.victim.pid();
+		survivorEngine.start();
 
 		this.probe.awaitRuns("three-steps", "COMPLETED", RUNS, ClusterFunctions.timeout());
 		assertThat(this.probe.count("SELECT COUNT(*) FROM inngest_step WHERE status = 'COMPLETED'"))
