@@ -1,5 +1,6 @@
 package dev.durable.inngest.engine;
 
+import java.time.Instant;
 import java.util.List;
 
 import dev.durable.inngest.RunView;
@@ -9,9 +10,10 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Cancels runs, however the cancellation came: a queued, sleeping or waiting run ends at once; a
- * run executing a step ends as cancelled at once too, while its step completes and is stored,
- * and its execution stops before the next step. Each run is cancelled once, by whichever
+ * Cancels runs, however the cancellation came: a queued, sleeping or waiting run ends at once,
+ * and its sleep, wait or step waiting for a retry is marked cancelled; a run executing a step
+ * ends as cancelled at once too, while its step completes and is stored, and its execution stops
+ * before the next step. Each run is cancelled once, by whichever
  * cancellation commits first, and only that one emits the cancelled events.
  */
 public final class RunCanceller {
@@ -42,9 +44,11 @@ public final class RunCanceller {
 	 */
 	public boolean cancel(RunRecord run, RunView.Cancellation cancellation) {
 		return Boolean.TRUE.equals(this.env.transactions().execute((status) -> {
-			if (!this.env.runs().cancel(run.id(), cancellation, this.env.clock().instant())) {
+			Instant now = this.env.clock().instant();
+			if (!this.env.runs().cancel(run.id(), cancellation, now)) {
 				return false;
 			}
+			this.env.steps().cancelPending(run.id(), now);
 			this.env.waits().deleteByRun(run.id());
 			this.outcomes.cancelled(run);
 			this.env.signals().cancelled(List.of(run.id()));

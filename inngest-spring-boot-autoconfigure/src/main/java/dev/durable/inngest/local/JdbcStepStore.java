@@ -1,5 +1,7 @@
 package dev.durable.inngest.local;
 
+import java.time.Instant;
+
 import java.util.List;
 
 import dev.durable.inngest.ErrorInfo;
@@ -67,6 +69,15 @@ public final class JdbcStepStore implements StepStore {
 					(error != null) ? error.message() : null, (error != null) ? error.stack() : null,
 					Timestamps.of(step.wakeAt()), Timestamps.of(step.endedAt()), step.runId(), step.key())
 			.update() == 1;
+	}
+
+	@Override
+	public int cancelPending(String runId, Instant now) {
+		return this.jdbc
+			.sql("UPDATE inngest_step SET status = 'CANCELLED', ended_at = ? "
+					+ "WHERE run_id = ? AND status IN ('SLEEPING', 'WAITING', 'RETRYING')")
+			.params(Timestamps.of(now), runId)
+			.update();
 	}
 
 	@Override

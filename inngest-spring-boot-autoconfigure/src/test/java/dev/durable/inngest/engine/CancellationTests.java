@@ -122,6 +122,16 @@ class CancellationTests {
 		await().during(Duration.ofMillis(300)).until(() -> this.probe.run(runId).status() == RunStatus.SLEEPING);
 	}
 
+	private void assertPendingStepCancelled(String runId, String stepKey) {
+		StepRecord step = this.probe.steps(runId)
+			.stream()
+			.filter((candidate) -> candidate.key().equals(stepKey))
+			.findFirst()
+			.orElseThrow();
+		assertThat(step.status()).isEqualTo(StepStatus.CANCELLED);
+		assertThat(step.endedAt()).isEqualTo(this.probe.run(runId).endedAt());
+	}
+
 	@Test
 	void waitingRunIsCancelledAtOnce() {
 		String runId = this.probe.awaitRunId(send("test/approval.requested", Map.of("id", "a-" + this.key)),
@@ -129,6 +139,7 @@ class CancellationTests {
 		this.probe.awaitStatus(runId, RunStatus.WAITING);
 		send("test/approval.withdrawn", Map.of("id", "a-" + this.key));
 		assertCancelledAtOnce(runId, "event");
+		assertPendingStepCancelled(runId, "approval");
 		send("test/approval.given", Map.of("id", "a-" + this.key));
 		await().during(Duration.ofMillis(300)).until(() -> this.probe.run(runId).status() == RunStatus.CANCELLED);
 	}
@@ -185,6 +196,22 @@ class CancellationTests {
 		assertThat(result.status()).isEqualTo(RunStatus.CANCELLED);
 		assertCancelledAtOnce(runId, "api");
 		assertThat(this.runs.find(runId).orElseThrow().cancellation().by()).isEqualTo("api");
+		assertPendingStepCancelled(runId, "nap");
+	}
+
+	@Test
+	void aStepWaitingForItsNextAttemptIsCancelledWithItsRun() {
+		String runId = this.probe.awaitRunId(send("test/retry-after", Map.of()), "retry-after");
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.probe.steps(runId)
+				.stream()
+				.anyMatch((step) -> step.key().equals("rate-limited") && step.status() == StepStatus.RETRYING));
+		assertThat(this.runs.cancel(runId).cancelled()).isTrue();
+		assertCancelledAtOnce(runId, "api");
+		assertPendingStepCancelled(runId, "rate-limited");
+		// Its next attempt, due 3 s after the first, never comes.
+		await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5))
+			.until(() -> this.executions.count(this.key, "rate-limited") == 1);
 	}
 
 	@Test

@@ -18,6 +18,10 @@ public enum StepStatus {
 	SLEEPING,
 
 	/** A wait for an event that has not ended. */
-	WAITING
+	WAITING,
+	/**
+	 * A sleep, a wait or a retry that the cancellation of its run ended: it never resumes.
+	 */
+	CANCELLED
 
 }

@@ -1,5 +1,7 @@
 package dev.durable.inngest.engine.store;
 
+import java.time.Instant;
+
 import java.util.List;
 
 /**
@@ -26,6 +28,15 @@ public interface StepStore {
 	 * @return {@code false} if the step had completed already
 	 */
 	boolean update(StepRecord step);
+
+	/**
+	 * Ends the steps of a cancelled run that were waiting to resume: its sleeps, its waits for
+	 * an event and its steps waiting for their next attempt become {@link StepStatus#CANCELLED}.
+	 * @param runId the run id
+	 * @param now when the run was cancelled
+	 * @return how many steps were ended
+	 */
+	int cancelPending(String runId, Instant now);
 
 	/**
 	 * Stores the error of a failed attempt.
