@@ -73,6 +73,11 @@ final class RunExecution implements Step, RunContext {
 
 	private volatile boolean stopped;
 
+	/** A step completed in this execution and not stored yet, and its record as it was read. */
+	private StepRecord pending;
+
+	private StepRecord pendingStored;
+
 	RunExecution(ExecutionEnvironment env, EventIngestor ingestor, RunCanceller canceller, RunOutcomes outcomes,
 			RunRecord run, FunctionDefinition function, String lease, Map<String, StepRecord> memo, Instant finishBy) {
 		this.env = env;
@@ -176,8 +181,12 @@ final class RunExecution implements Step, RunContext {
 			this.attempt = this.run.attempt();
 		}
 		String output = this.env.json().write(value);
-		save(stored, new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.COMPLETED, stepAttempt + 1, output,
-				null, null, startedAt, now()));
+		// Stored when the next step begins or the run ends, with the run's completion if it was
+		// the last step: until then, only the body's own code between steps runs.
+		this.pendingStored = stored;
+		this.pending = new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.COMPLETED, stepAttempt + 1, output,
+				null, null, startedAt, now());
+		this.memo.put(key, this.pending);
 		this.stepExecuted = true;
 		this.outcomes.stepAttempted(this.run, this.function, id, Duration.ofNanos(System.nanoTime() - bodyStart),
 				RunOutcomes.StepOutcome.COMPLETED);
@@ -368,6 +377,7 @@ final class RunExecution implements Step, RunContext {
 	}
 
 	private String enter(String id) {
+		storePendingStep();
 		if (this.suspended || this.stopped) {
 			throw Suspension.suspended(runId(), null);
 		}
@@ -384,6 +394,33 @@ final class RunExecution implements Step, RunContext {
 		}
 		int occurrence = this.occurrences.merge(id, 1, Integer::sum) - 1;
 		return (occurrence == 0) ? id : id + ":" + occurrence;
+	}
+
+	/**
+	 * Stores the step completed in this execution and not stored yet, if there is one.
+	 * @throws Suspension if another instance took the run over and stored the step
+	 */
+	void storePendingStep() {
+		StepRecord step = this.pending;
+		if (step != null) {
+			this.pending = null;
+			save(this.pendingStored, step);
+		}
+	}
+
+	/**
+	 * Takes the step completed in this execution and not stored yet, to be stored with the run's
+	 * completion; a step stored before, for an earlier attempt, is stored here instead.
+	 * @return the step to insert, or {@code null}
+	 * @throws Suspension if another instance took the run over and stored the step
+	 */
+	StepRecord takePendingNewStep() {
+		if (this.pending != null && this.pendingStored != null) {
+			storePendingStep();
+		}
+		StepRecord step = this.pending;
+		this.pending = null;
+		return step;
 	}
 
 	private void save(StepRecord stored, StepRecord step) {

@@ -1,6 +1,5 @@
 package dev.durable.inngest.engine;
 
-import dev.durable.inngest.RunStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.FailureContext;
 import dev.durable.inngest.FunctionFailedEvent;
 import dev.durable.inngest.NonRetriableException;
+import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.StepFailedException;
 import dev.durable.inngest.engine.store.AttemptRecord;
@@ -25,6 +25,8 @@ import dev.durable.inngest.function.FunctionRegistry;
 import dev.durable.inngest.function.Invocation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+
+import org.springframework.dao.DuplicateKeyException;
 
 /**
  * Executes a due run: claims its lease, replays the function body over the stored steps and
@@ -155,6 +157,12 @@ public final class RunExecutor {
 			return Optional.ofNullable(ex.dueAt());
 		}
 		catch (Throwable ex) {
+			try {
+				execution.storePendingStep();
+			}
+			catch (Suspension lost) {
+				return Optional.empty();
+			}
 			return bodyFailed(run, lease, function, ex);
 		}
 		if (execution.isSuspended()) {
@@ -164,7 +172,7 @@ public final class RunExecutor {
 		}
 		String json = this.env.json().write(output);
 		Instant endedAt = this.env.clock().instant();
-		if (!this.env.runs().complete(run.id(), lease, json, endedAt)) {
+		if (!complete(run, lease, json, endedAt, execution)) {
 			logger.info("Run " + run.id() + " finished after its lease was lost; its result was not stored");
 		}
 		else {
@@ -175,6 +183,18 @@ public final class RunExecutor {
 			}
 		}
 		return Optional.empty();
+	}
+
+	private boolean complete(RunRecord run, String lease, String output, Instant endedAt, RunExecution execution) {
+		try {
+			StepRecord lastStep = execution.takePendingNewStep();
+			return (lastStep != null) ? this.env.runs().complete(run.id(), lease, output, endedAt, lastStep)
+					: this.env.runs().complete(run.id(), lease, output, endedAt);
+		}
+		catch (Suspension | DuplicateKeyException ex) {
+			// Taken over by another instance, which stored the step first.
+			return false;
+		}
 	}
 
 	private void forgetCancelRules(FunctionDefinition function, RunRecord run) {

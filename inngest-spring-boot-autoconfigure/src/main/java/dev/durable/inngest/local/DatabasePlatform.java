@@ -14,10 +14,10 @@ import org.springframework.jdbc.support.MetaDataAccessException;
 public enum DatabasePlatform {
 
 	/** H2, embedded: the default, with no set-up. */
-	H2("h2", false, false),
+	H2("h2", false, false, false),
 
 	/** PostgreSQL: for production and for several instances sharing one database. */
-	POSTGRESQL("postgresql", true, true);
+	POSTGRESQL("postgresql", true, true, true);
 
 	private final String id;
 
@@ -25,10 +25,13 @@ public enum DatabasePlatform {
 
 	private final boolean updateReturning;
 
-	DatabasePlatform(String id, boolean notifications, boolean updateReturning) {
+	private final boolean dataModifyingCte;
+
+	DatabasePlatform(String id, boolean notifications, boolean updateReturning, boolean dataModifyingCte) {
 		this.id = id;
 		this.notifications = notifications;
 		this.updateReturning = updateReturning;
+		this.dataModifyingCte = dataModifyingCte;
 	}
 
 	/**
@@ -54,6 +57,15 @@ public enum DatabasePlatform {
 	 */
 	public boolean supportsUpdateReturning() {
 		return this.updateReturning;
+	}
+
+	/**
+	 * Whether a statement can write to two tables at once ({@code WITH s AS (INSERT ...) UPDATE
+	 * ...}), so that a run's last step and its completion take one round trip and one commit.
+	 * @return {@code true} if it can
+	 */
+	public boolean supportsDataModifyingCte() {
+		return this.dataModifyingCte;
 	}
 
 	/**

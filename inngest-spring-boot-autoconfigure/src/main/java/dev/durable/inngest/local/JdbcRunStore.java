@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -23,6 +24,7 @@ import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.store.NewRun;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.StepRecord;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -47,6 +49,10 @@ public final class JdbcRunStore implements RunStore {
 	/** The claim and the read of the claimed runs with their events, in one statement. */
 	private static final String CLAIM_RETURNING = "WITH r AS (" + CLAIM + " RETURNING *) "
 			+ SELECT_RUN.replace("FROM inngest_run r", "FROM r");
+
+	/** The completion of a run; parameters output, ended_at, id and lease. */
+	private static final String COMPLETE = "UPDATE inngest_run SET status = 'COMPLETED', output = ?, ended_at = ?, "
+			+ "due_at = NULL, lease = NULL WHERE id = ? AND lease = ? AND status = 'RUNNING'";
 
 	private final JdbcClient jdbc;
 
@@ -113,11 +119,20 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public boolean complete(String runId, String lease, String output, Instant now) {
-		return this.jdbc
-			.sql("UPDATE inngest_run SET status = 'COMPLETED', output = ?, ended_at = ?, due_at = NULL, lease = NULL "
-					+ "WHERE id = ? AND lease = ? AND status = 'RUNNING'")
-			.params(output, Timestamps.of(now), runId, lease)
-			.update() == 1;
+		return this.jdbc.sql(COMPLETE).params(output, Timestamps.of(now), runId, lease).update() == 1;
+	}
+
+	@Override
+	public boolean complete(String runId, String lease, String output, Instant now, StepRecord lastStep) {
+		Object[] step = JdbcStepStore.insertParameters(lastStep);
+		if (!this.platform.supportsDataModifyingCte()) {
+			this.jdbc.sql(JdbcStepStore.INSERT).params(step).update();
+			return complete(runId, lease, output, now);
+		}
+		// One statement: the step's insert happens whether or not the run's update matches.
+		List<Object> params = new ArrayList<>(Arrays.asList(step));
+		params.addAll(Arrays.asList(output, Timestamps.of(now), runId, lease));
+		return this.jdbc.sql("WITH s AS (" + JdbcStepStore.INSERT + ") " + COMPLETE).params(params).update() == 1;
 	}
 
 	@Override

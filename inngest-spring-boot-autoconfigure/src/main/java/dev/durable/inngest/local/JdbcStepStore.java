@@ -22,6 +22,11 @@ public final class JdbcStepStore implements StepStore {
 
 	private static final String BODY = "";
 
+	/** The insert of a step, with the parameters of {@link #insertParameters(StepRecord)}. */
+	static final String INSERT = "INSERT INTO inngest_step (run_id, step_key, step_id, kind, status, attempts, "
+			+ "output, error_name, error_message, error_stack, wake_at, started_at, ended_at) "
+			+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
 	private final JdbcClient jdbc;
 
 	/**
@@ -46,16 +51,15 @@ public final class JdbcStepStore implements StepStore {
 
 	@Override
 	public void insert(StepRecord step) {
+		this.jdbc.sql(INSERT).params(insertParameters(step)).update();
+	}
+
+	static Object[] insertParameters(StepRecord step) {
 		ErrorInfo error = step.error();
-		this.jdbc
-			.sql("INSERT INTO inngest_step (run_id, step_key, step_id, kind, status, attempts, output, error_name, "
-					+ "error_message, error_stack, wake_at, started_at, ended_at) "
-					+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			.params(step.runId(), step.key(), step.stepId(), step.kind().name(), step.status().name(), step.attempts(),
-					step.output(), (error != null) ? error.name() : null, (error != null) ? error.message() : null,
-					(error != null) ? error.stack() : null, Timestamps.of(step.wakeAt()),
-					Timestamps.of(step.startedAt()), Timestamps.of(step.endedAt()))
-			.update();
+		return new Object[] { step.runId(), step.key(), step.stepId(), step.kind().name(), step.status().name(),
+				step.attempts(), step.output(), (error != null) ? error.name() : null,
+				(error != null) ? error.message() : null, (error != null) ? error.stack() : null,
+				Timestamps.of(step.wakeAt()), Timestamps.of(step.startedAt()), Timestamps.of(step.endedAt()) };
 	}
 
 	@Override

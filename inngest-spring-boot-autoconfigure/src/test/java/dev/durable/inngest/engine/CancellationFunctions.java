@@ -29,6 +29,10 @@ public class CancellationFunctions {
 
 	final CountDownLatch releaseInFlight = new CountDownLatch(1);
 
+	final CountDownLatch lastStepEntered = new CountDownLatch(1);
+
+	final CountDownLatch releaseLastStep = new CountDownLatch(1);
+
 	private final Executions executions;
 
 	public CancellationFunctions(Executions executions) {
@@ -80,6 +84,17 @@ public class CancellationFunctions {
 			return "slow result";
 		});
 		step.run("next", () -> this.executions.hit(key, "next"));
+	}
+
+	@InngestFunction(id = "in-flight-last", event = "test/in-flight-last.started")
+	@CancelOn(event = "test/in-flight-last.cancel", match = "data.id")
+	String inFlightLast(Event event, Step step) {
+		step.run("first", Integer.class, () -> this.executions.hit(RetryFunctions.key(event), "first"));
+		return step.run("last", String.class, () -> {
+			this.lastStepEntered.countDown();
+			this.releaseLastStep.await(20, TimeUnit.SECONDS);
+			return "last result";
+		});
 	}
 
 	@InngestFunction(id = "must-start-soon", event = "test/must-start-soon")

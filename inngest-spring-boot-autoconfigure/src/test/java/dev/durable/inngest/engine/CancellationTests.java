@@ -26,6 +26,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
@@ -160,6 +161,23 @@ class CancellationTests {
 		await().during(Duration.ofMillis(500)).until(() -> this.executions.count(this.key, "next") == 0);
 		assertThat(this.probe.steps(runId)).hasSize(1);
 		assertThat(this.probe.run(runId).status()).isEqualTo(RunStatus.CANCELLED);
+	}
+
+	@Test
+	void lastStepExecutingWhenTheCancelArrivesIsStoredAndTheRunStaysCancelled() throws Exception {
+		String runId = this.probe.awaitRunId(send("test/in-flight-last.started", Map.of("id", "l-" + this.key)),
+				"in-flight-last");
+		assertThat(this.functions.lastStepEntered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		send("test/in-flight-last.cancel", Map.of("id", "l-" + this.key));
+		assertCancelledAtOnce(runId, "event");
+		this.functions.releaseLastStep.countDown();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.probe.steps(runId).size() == 2);
+		assertThat(this.probe.steps(runId)).extracting(StepRecord::key, StepRecord::status, StepRecord::output)
+			.containsExactly(tuple("first", StepStatus.COMPLETED, "1"),
+					tuple("last", StepStatus.COMPLETED, "\"last result\""));
+		RunRecord run = this.probe.run(runId);
+		assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+		assertThat(run.output()).isNull();
 	}
 
 	@Test
