@@ -8,6 +8,7 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 /**
  * Places and approves orders by sending events.
@@ -33,16 +35,42 @@ public class OrderController {
 	 * An order as posted.
 	 *
 	 * @param sku the product
-	 * @param quantity how many
-	 * @param amount the total in cents
+	 * @param quantity how many, at least 1
+	 * @param amount the total in cents, at least 1
 	 * @param card the card to charge
 	 */
-	public record NewOrder(String sku, int quantity, long amount, String card) {
+	public record NewOrder(String sku, Integer quantity, Long amount, String card) {
+
+		/**
+		 * What is wrong with the order, naming the field, or {@code null} if nothing is.
+		 * @return the problem
+		 */
+		String problem() {
+			if (!StringUtils.hasText(this.sku)) {
+				return "sku is required: the product to order, e.g. \"mug\"";
+			}
+			if (this.quantity == null || this.quantity < 1) {
+				return "quantity must be at least 1, but was " + this.quantity;
+			}
+			if (this.amount == null || this.amount < 1) {
+				return "amount must be at least 1 (the total in cents), but was " + this.amount;
+			}
+			if (!StringUtils.hasText(this.card)) {
+				return "card is required: the card to charge, e.g. \"4242\"";
+			}
+			return null;
+		}
+
 	}
 
 	@PostMapping
 	@ResponseStatus(HttpStatus.ACCEPTED)
 	public Map<String, Object> place(@RequestBody NewOrder order) {
+		String problem = order.problem();
+		if (problem != null) {
+			// Refused before any event is sent: nothing starts.
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, problem);
+		}
 		String orderId = "o-" + UUID.randomUUID().toString().substring(0, 8);
 		List<String> ids = this.inngest.send(Event.of("shop/order.placed",
 				new OrderPlaced(orderId, order.sku(), order.quantity(), order.amount(), order.card())));
