@@ -415,8 +415,9 @@ final class RunExecution implements Step, RunContext {
 	 * @throws Suspension if another instance took the run over and stored the step
 	 */
 	StepRecord takePendingNewStep() {
-		if (this.pending != null && this.pendingStored != null) {
+		if (this.pendingStored != null) {
 			storePendingStep();
+			return null;
 		}
 		StepRecord step = this.pending;
 		this.pending = null;

@@ -187,9 +187,7 @@ public final class RunExecutor {
 
 	private boolean complete(RunRecord run, String lease, String output, Instant endedAt, RunExecution execution) {
 		try {
-			StepRecord lastStep = execution.takePendingNewStep();
-			return (lastStep != null) ? this.env.runs().complete(run.id(), lease, output, endedAt, lastStep)
-					: this.env.runs().complete(run.id(), lease, output, endedAt);
+			return this.env.runs().complete(run.id(), lease, output, endedAt, execution.takePendingNewStep());
 		}
 		catch (Suspension | DuplicateKeyException ex) {
 			// Taken over by another instance, which stored the step first.

@@ -118,21 +118,22 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public boolean complete(String runId, String lease, String output, Instant now) {
-		return this.jdbc.sql(COMPLETE).params(output, Timestamps.of(now), runId, lease).update() == 1;
-	}
-
-	@Override
 	public boolean complete(String runId, String lease, String output, Instant now, StepRecord lastStep) {
-		Object[] step = JdbcStepStore.insertParameters(lastStep);
-		if (!this.platform.supportsDataModifyingCte()) {
-			this.jdbc.sql(JdbcStepStore.INSERT).params(step).update();
-			return complete(runId, lease, output, now);
+		List<Object> params = new ArrayList<>();
+		String sql = COMPLETE;
+		if (lastStep != null) {
+			Object[] step = JdbcStepStore.insertParameters(lastStep);
+			if (this.platform.supportsDataModifyingCte()) {
+				// One statement: the step's insert happens whether or not the run's update matches.
+				sql = "WITH s AS (" + JdbcStepStore.INSERT + ") " + COMPLETE;
+				params.addAll(Arrays.asList(step));
+			}
+			else {
+				this.jdbc.sql(JdbcStepStore.INSERT).params(step).update();
+			}
 		}
-		// One statement: the step's insert happens whether or not the run's update matches.
-		List<Object> params = new ArrayList<>(Arrays.asList(step));
 		params.addAll(Arrays.asList(output, Timestamps.of(now), runId, lease));
-		return this.jdbc.sql("WITH s AS (" + JdbcStepStore.INSERT + ") " + COMPLETE).params(params).update() == 1;
+		return this.jdbc.sql(sql).params(params).update() == 1;
 	}
 
 	@Override

@@ -128,7 +128,6 @@ public final class LocalEngine implements SmartLifecycle {
 		this.bulkCancellations = bulkCancellations;
 		this.settings = settings;
 		this.clock = clock;
-		this.permits = new Semaphore(settings.workers());
 	}
 
 	@Override
@@ -138,6 +137,10 @@ public final class LocalEngine implements SmartLifecycle {
 		}
 		this.crons.register();
 		int size = this.settings.workers();
+		// A fresh count of free workers, before the poller reads it: the workers abandoned by an
+		// earlier stop, if any, give their permits back to the count they took them from.
+		Semaphore permits = new Semaphore(size);
+		this.permits = permits;
 		this.workers = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
 				daemon("inngest-worker-"));
 		this.poller = new ScheduledThreadPoolExecutor(1, daemon("inngest-poller-"));
@@ -146,10 +149,6 @@ public final class LocalEngine implements SmartLifecycle {
 		long renew = Math.max(1, this.settings.leaseDuration().toMillis() / 3);
 		this.poller.scheduleWithFixedDelay(this::renewLeases, renew, renew, TimeUnit.MILLISECONDS);
 		this.running = true;
-		// A fresh count of free workers: the workers abandoned by an earlier stop, if any, give
-		// their permits back to the count they took them from.
-		Semaphore permits = new Semaphore(size);
-		this.permits = permits;
 		this.dispatcher = daemon("inngest-dispatcher-").newThread(() -> dispatch(permits));
 		this.dispatcher.start();
 		logger.info("Durable function engine started with " + size + " workers");

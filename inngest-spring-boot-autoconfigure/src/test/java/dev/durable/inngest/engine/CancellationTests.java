@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.durable.inngest.BulkCancelRequest;
 import dev.durable.inngest.BulkCancellation;
@@ -26,8 +28,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -145,14 +147,24 @@ class CancellationTests {
 		await().during(Duration.ofMillis(300)).until(() -> this.probe.run(runId).status() == RunStatus.CANCELLED);
 	}
 
+	/**
+	 * Starts a run of the function, cancels it by event while its step executes, then lets the
+	 * step finish.
+	 */
+	private String cancelledInAStep(String function, CountDownLatch entered, CountDownLatch release)
+			throws InterruptedException {
+		String id = function + "-" + this.key;
+		String runId = this.probe.awaitRunId(send("test/" + function + ".started", Map.of("id", id)), function);
+		assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+		send("test/" + function + ".cancel", Map.of("id", id));
+		assertCancelledAtOnce(runId, "event");
+		release.countDown();
+		return runId;
+	}
+
 	@Test
 	void stepExecutingWhenTheCancelArrivesCompletesAndNothingAfterItRuns() throws Exception {
-		String runId = this.probe.awaitRunId(send("test/in-flight.started", Map.of("id", "f-" + this.key)),
-				"in-flight");
-		assertThat(this.functions.inFlightEntered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-		send("test/in-flight.cancel", Map.of("id", "f-" + this.key));
-		assertCancelledAtOnce(runId, "event");
-		this.functions.releaseInFlight.countDown();
+		String runId = cancelledInAStep("in-flight", this.functions.inFlightEntered, this.functions.releaseInFlight);
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.probe.steps(runId)
 			.stream()
 			.anyMatch((step) -> step.key().equals("slow") && step.status() == StepStatus.COMPLETED));
@@ -165,12 +177,8 @@ class CancellationTests {
 
 	@Test
 	void lastStepExecutingWhenTheCancelArrivesIsStoredAndTheRunStaysCancelled() throws Exception {
-		String runId = this.probe.awaitRunId(send("test/in-flight-last.started", Map.of("id", "l-" + this.key)),
-				"in-flight-last");
-		assertThat(this.functions.lastStepEntered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-		send("test/in-flight-last.cancel", Map.of("id", "l-" + this.key));
-		assertCancelledAtOnce(runId, "event");
-		this.functions.releaseLastStep.countDown();
+		String runId = cancelledInAStep("in-flight-last", this.functions.lastStepEntered,
+				this.functions.releaseLastStep);
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.probe.steps(runId).size() == 2);
 		assertThat(this.probe.steps(runId)).extracting(StepRecord::key, StepRecord::status, StepRecord::output)
 			.containsExactly(tuple("first", StepStatus.COMPLETED, "1"),

@@ -44,24 +44,14 @@ public interface RunStore {
 	List<String> findDue(Instant now, int limit);
 
 	/**
-	 * Ends a run as completed.
+	 * Ends a run as completed, storing first its last step if that step completed in this
+	 * execution and is not stored yet: in one statement where the database allows it. The step
+	 * is stored even when the lease was lost, as a step that completes is always kept.
 	 * @param runId the run id
 	 * @param lease the lease token
 	 * @param output the output as JSON, or {@code null}
 	 * @param now the current time
-	 * @return {@code false} if the lease was lost
-	 */
-	boolean complete(String runId, String lease, String output, Instant now);
-
-	/**
-	 * Stores the last step of a run, completed in this execution and not stored yet, and ends the
-	 * run as completed: in one statement where the database allows it. The step is stored even
-	 * when the lease was lost, as a step that completes is always kept.
-	 * @param runId the run id
-	 * @param lease the lease token
-	 * @param output the output as JSON, or {@code null}
-	 * @param now the current time
-	 * @param lastStep the step to store
+	 * @param lastStep the step to store, or {@code null}
 	 * @return {@code false} if the lease was lost
 	 * @throws org.springframework.dao.DuplicateKeyException if the step was stored already, by an
 	 * instance that took the run over
