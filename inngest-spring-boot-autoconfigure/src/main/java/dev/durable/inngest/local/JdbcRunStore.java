@@ -36,19 +36,22 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public final class JdbcRunStore implements RunStore {
 
-	private static final String SELECT_RUN = "SELECT r.id, r.function_id, r.status, r.attempt, r.created_at, "
+	private static final String RUN_COLUMNS = "r.id, r.function_id, r.status, r.attempt, r.created_at, "
 			+ "r.started_at, r.ended_at, r.due_at, r.output, r.error_name, r.error_message, r.error_stack, "
 			+ "r.cancelled_by, r.cancel_reason, "
 			+ "e.id AS event_id, e.name AS event_name, e.data AS event_data, e.user_data AS event_user, "
-			+ "e.ts AS event_ts, e.v AS event_v FROM inngest_run r JOIN inngest_event e ON e.id = r.event_id ";
+			+ "e.ts AS event_ts, e.v AS event_v";
+
+	private static final String WITH_EVENT = "JOIN inngest_event e ON e.id = r.event_id ";
+
+	private static final String SELECT_RUN = "SELECT " + RUN_COLUMNS + " FROM inngest_run r " + WITH_EVENT;
 
 	/** The claim of due runs among given ones; named parameters lease, until, now and ids. */
 	private static final String CLAIM = "UPDATE inngest_run SET status = 'RUNNING', lease = :lease, due_at = :until, "
 			+ "started_at = COALESCE(started_at, :now) WHERE id IN (:ids) AND due_at <= :now";
 
-	/** The claim and the read of the claimed runs with their events, in one statement. */
-	private static final String CLAIM_RETURNING = "WITH r AS (" + CLAIM + " RETURNING *) "
-			+ SELECT_RUN.replace("FROM inngest_run r", "FROM r");
+	/** How many ids the claim's statement takes in one text, where the database wants that. */
+	private static final int CLAIM_BATCH = 8;
 
 	/** The completion of a run; parameters output, ended_at, id and lease. */
 	private static final String COMPLETE = "UPDATE inngest_run SET status = 'COMPLETED', output = ?, ended_at = ?, "
@@ -62,6 +65,8 @@ public final class JdbcRunStore implements RunStore {
 
 	private final DatabasePlatform platform;
 
+	private final String claim;
+
 	/**
 	 * Creates a store.
 	 * @param template the JDBC template on the engine's data source
@@ -73,6 +78,7 @@ public final class JdbcRunStore implements RunStore {
 		this.jdbc = JdbcClient.create(template);
 		this.json = json;
 		this.platform = platform;
+		this.claim = platform.selectUpdated(RUN_COLUMNS, CLAIM, "r", WITH_EVENT);
 	}
 
 	@Override
@@ -95,18 +101,13 @@ public final class JdbcRunStore implements RunStore {
 		if (runIds.isEmpty()) {
 			return List.of();
 		}
-		Map<String, Object> params = Map.of("lease", lease, "until", Timestamps.of(leaseUntil), "now",
-				Timestamps.of(now), "ids", runIds);
-		if (this.platform.supportsUpdateReturning()) {
-			// One round trip: the claim, and the claimed runs read with their events.
-			return this.jdbc.sql(CLAIM_RETURNING).params(params).query(this::mapRun).list();
-		}
-		if (this.jdbc.sql(CLAIM).params(params).update() == 0) {
-			return List.of();
-		}
-		return this.jdbc.sql(SELECT_RUN + "WHERE r.id IN (:ids) AND r.lease = :lease")
-			.param("ids", runIds)
+		List<String> ids = this.platform.inList(runIds, CLAIM_BATCH);
+		// One statement: the claim, and the claimed runs read with their events.
+		return this.jdbc.sql(this.claim)
 			.param("lease", lease)
+			.param("until", Timestamps.of(leaseUntil))
+			.param("now", Timestamps.of(now))
+			.param("ids", ids)
 			.query(this::mapRun)
 			.list();
 	}
