@@ -14,7 +14,7 @@ results="benchmarks/target/results.jsonl"
 : > "$results"
 
 workloads=("$@")
-[ ${#workloads[@]} -eq 0 ] && workloads=(W1 W2 W3 W4 W5)
+[ ${#workloads[@]} -eq 0 ] && workloads=(W1 W2 W3 W4 W5 W6)
 for database in ${DATABASES:-h2 postgresql}; do
   for workload in "${workloads[@]}"; do
     java ${JAVA_OPTS:-} -cp "$classpath" dev.durable.benchmarks.Benchmark "$workload" "$database" "$results"

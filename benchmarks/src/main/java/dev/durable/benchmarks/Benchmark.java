@@ -1,6 +1,7 @@
 package dev.durable.benchmarks;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -30,7 +31,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Runs one workload on one database and appends its result, one JSON line, to a file:
- * {@code Benchmark <W1..W5> <h2|postgresql> <results.jsonl>}. Each workload runs in a JVM of its
+ * {@code Benchmark <W1..W6> <h2|postgresql> <results.jsonl>}. Each workload runs in a JVM of its
  * own, started by {@code benchmarks/run.sh}.
  */
 public final class Benchmark {
@@ -56,7 +57,7 @@ public final class Benchmark {
 			return;
 		}
 		if (args.length != 3) {
-			System.err.println("Usage: Benchmark <W1|W2|W3|W4|W5> <h2|postgresql> <results.jsonl>");
+			System.err.println("Usage: Benchmark <W1|W2|W3|W4|W5|W6> <h2|postgresql> <results.jsonl>");
 			System.err.println("       Benchmark report <results.jsonl> <RESULTS.md>");
 			System.exit(2);
 		}
@@ -96,9 +97,11 @@ public final class Benchmark {
 				case "W3" -> retries();
 				case "W4" -> latency();
 				case "W5" -> floor();
+				case "W6" -> engineRowsByHand();
 				default -> throw new IllegalArgumentException("Unknown workload '" + this.workload + "'");
 			};
 			figures.put("peakRssMiB", peakRssMiB());
+			figures.put("liveHeapMiB", liveHeapMiB());
 			figures.put("workers", this.context.getEnvironment().getProperty("inngest.local.workers", "8"));
 			figures.put("java", Runtime.version().feature());
 			return new Result(this.workload, this.database, figures);
@@ -121,11 +124,14 @@ public final class Benchmark {
 	private Map<String, Object> throughput() {
 		int runs = 10_000;
 		warmUp("bench/one-step", "one-step");
+		long cpu = processCpuNanos();
 		long elapsed = sendAndAwait("bench/one-step", "one-step", runs);
+		cpu = processCpuNanos() - cpu;
 		Map<String, Object> figures = new LinkedHashMap<>();
 		figures.put("runs", runs);
 		figures.put("seconds", seconds(elapsed));
 		figures.put("runsPerSecond", perSecond(runs, elapsed));
+		figures.put("cpuMicrosPerRun", micros(cpu / runs));
 		return figures;
 	}
 
@@ -198,11 +204,14 @@ public final class Benchmark {
 		jdbc().sql("CREATE TABLE bench_floor (id VARCHAR(36) PRIMARY KEY, status VARCHAR(16) NOT NULL, "
 				+ "created_at TIMESTAMP NOT NULL, ended_at TIMESTAMP)").update();
 		floorRuns(dataSource, WARM_UP);
+		long cpu = processCpuNanos();
 		long elapsed = floorRuns(dataSource, runs);
+		cpu = processCpuNanos() - cpu;
 		Map<String, Object> figures = new LinkedHashMap<>();
 		figures.put("runs", runs);
 		figures.put("seconds", seconds(elapsed));
 		figures.put("runsPerSecond", perSecond(runs, elapsed));
+		figures.put("cpuMicrosPerRun", micros(cpu / runs));
 		return figures;
 	}
 
@@ -222,6 +231,88 @@ public final class Benchmark {
 				update.setTimestamp(1, new Timestamp(System.currentTimeMillis()));
 				update.setString(2, id);
 				update.executeUpdate();
+			}
+		}
+		return System.nanoTime() - start;
+	}
+
+	/**
+	 * W6: the rows a one-step run of W1 writes in the engine's own tables, by hand with plain
+	 * JDBC on one connection and with the engine's statements: per 100 events, the events and
+	 * their runs inserted in one transaction; per run, the claim, the step and the completion,
+	 * each committed. What W1 costs beyond this is the engine's own; what this costs beyond W5
+	 * is the engine's data (more rows, wider rows, more indexes).
+	 */
+	private Map<String, Object> engineRowsByHand() throws SQLException {
+		int runs = 10_000;
+		DataSource dataSource = this.context.getBean(DataSource.class);
+		engineRows(dataSource, WARM_UP);
+		long cpu = processCpuNanos();
+		long elapsed = engineRows(dataSource, runs);
+		cpu = processCpuNanos() - cpu;
+		Map<String, Object> figures = new LinkedHashMap<>();
+		figures.put("runs", runs);
+		figures.put("seconds", seconds(elapsed));
+		figures.put("runsPerSecond", perSecond(runs, elapsed));
+		figures.put("cpuMicrosPerRun", micros(cpu / runs));
+		return figures;
+	}
+
+	private static long engineRows(DataSource dataSource, int runs) throws SQLException {
+		long start = System.nanoTime();
+		try (Connection connection = dataSource.getConnection();
+				PreparedStatement event = connection.prepareStatement("INSERT INTO inngest_event (id, name, data, "
+						+ "user_data, ts, v, received_at) VALUES (?, 'bench/by-hand', ?, NULL, ?, NULL, ?)");
+				PreparedStatement run = connection.prepareStatement("INSERT INTO inngest_run (id, function_id, "
+						+ "event_id, status, attempt, due_at, created_at) VALUES (?, 'by-hand', ?, 'QUEUED', 0, ?, ?)");
+				PreparedStatement claim = connection.prepareStatement("UPDATE inngest_run SET status = 'RUNNING', "
+						+ "lease = ?, due_at = ?, started_at = COALESCE(started_at, ?) WHERE id = ? AND due_at <= ?");
+				PreparedStatement step = connection.prepareStatement("INSERT INTO inngest_step (run_id, step_key, "
+						+ "step_id, kind, status, attempts, output, started_at, ended_at) "
+						+ "VALUES (?, ?, 'only', 'RUN', 'COMPLETED', 1, '1', ?, ?)");
+				PreparedStatement complete = connection.prepareStatement("UPDATE inngest_run SET status = "
+						+ "'COMPLETED', output = 'null', ended_at = ?, due_at = NULL, lease = NULL "
+						+ "WHERE id = ? AND lease = ? AND status = 'RUNNING'")) {
+			for (int sent = 0; sent < runs; sent += 100) {
+				List<String> ids = new ArrayList<>(100);
+				connection.setAutoCommit(false);
+				for (int i = sent; i < Math.min(runs, sent + 100); i++) {
+					String id = UUID.randomUUID().toString().replace("-", "");
+					Timestamp now = new Timestamp(System.currentTimeMillis());
+					event.setString(1, id);
+					event.setString(2, "{\"n\":" + i + "}");
+					event.setLong(3, now.getTime());
+					event.setTimestamp(4, now);
+					event.addBatch();
+					run.setString(1, id);
+					run.setString(2, id);
+					run.setTimestamp(3, now);
+					run.setTimestamp(4, now);
+					run.addBatch();
+					ids.add(id);
+				}
+				event.executeBatch();
+				run.executeBatch();
+				connection.commit();
+				connection.setAutoCommit(true);
+				for (String id : ids) {
+					Timestamp now = new Timestamp(System.currentTimeMillis());
+					claim.setString(1, "by-hand#" + id);
+					claim.setTimestamp(2, new Timestamp(now.getTime() + 30_000));
+					claim.setTimestamp(3, now);
+					claim.setString(4, id);
+					claim.setTimestamp(5, now);
+					claim.executeUpdate();
+					step.setString(1, id);
+					step.setString(2, "only");
+					step.setTimestamp(3, now);
+					step.setTimestamp(4, now);
+					step.executeUpdate();
+					complete.setTimestamp(1, now);
+					complete.setString(2, id);
+					complete.setString(3, "by-hand#" + id);
+					complete.executeUpdate();
+				}
 			}
 		}
 		return System.nanoTime() - start;
@@ -321,8 +412,27 @@ public final class Benchmark {
 		return round(nanos / 1e6);
 	}
 
+	private static double micros(long nanos) {
+		return Math.round(nanos / 1e2) / 10.0;
+	}
+
+	/** The CPU time of every thread of this JVM so far, the database's own when it is embedded. */
+	private static long processCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
+	}
+
 	private static double round(double value) {
 		return Math.round(value * 1000) / 1000.0;
+	}
+
+	/**
+	 * The heap that is still in use after a full collection, taken after the peak RSS: what the
+	 * application and the engine hold, as opposed to what the JVM has sized its heap to.
+	 */
+	private static long liveHeapMiB() {
+		System.gc();
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
 	}
 
 	private static long peakRssMiB() throws IOException {
