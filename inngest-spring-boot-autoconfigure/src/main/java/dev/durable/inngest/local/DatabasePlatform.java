@@ -72,9 +72,10 @@ public enum DatabasePlatform {
 	 * The values for an {@code IN (...)} list. H2 keeps a few parsed statements per connection,
 	 * found by their text, and parses any other text anew: there the list is padded, by repeating
 	 * its first value, to a multiple of {@code batch}, so that lists of up to that many values
-	 * make one text. PostgreSQL takes the values as they are: with one text for every list, its
-	 * driver prepared the statement on the server while the tables were still small, and the plan
-	 * kept from then was slower (for the claim, W1 fell from 3,000 to 900 runs/s).
+	 * make one text. PostgreSQL takes the values as they are: it caches plans per prepared
+	 * statement rather than per connection and text, and padded there, the claim on a new
+	 * database made W1 three times slower (900 against 3,000 runs/s), most likely by a plan kept
+	 * from when the tables were empty.
 	 * @param <T> the type of the values
 	 * @param values the values, at least one
 	 * @param batch the multiple to pad to
