@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -88,40 +89,39 @@ final class Report {
 	private static void row(List<String> rows, Map<String, Map<String, Map<String, Object>>> results, String workload,
 			String measure, String figure, String target) {
 		Map<String, Map<String, Object>> byDatabase = results.getOrDefault(workload, Map.of());
-		rows.add("| " + workload + " | " + measure + " | " + value(byDatabase.get("h2"), figure) + " | "
-				+ value(byDatabase.get("postgresql"), figure) + " | " + target + " |");
+		line(rows, workload, measure, (database) -> value(byDatabase.get(database), figure), target);
 	}
 
 	/** The slowest and the fastest of a workload's measured rounds, on each database. */
 	private static void spread(List<String> rows, Map<String, Map<String, Map<String, Object>>> results,
 			String workload) {
 		Map<String, Map<String, Object>> byDatabase = results.getOrDefault(workload, Map.of());
-		List<String> cells = new ArrayList<>();
-		for (String database : List.of("h2", "postgresql")) {
+		line(rows, workload, "runs/s, slowest to fastest round", (database) -> {
 			Map<String, Object> result = byDatabase.get(database);
-			cells.add((result != null && result.containsKey("slowestRunsPerSecond"))
-					? value(result, "slowestRunsPerSecond") + " to " + value(result, "fastestRunsPerSecond") : "–");
-		}
-		rows.add("| " + workload + " | runs/s, slowest to fastest round | " + cells.get(0) + " | " + cells.get(1)
-				+ " |  |");
+			return (result != null && result.containsKey("slowestRunsPerSecond"))
+					? value(result, "slowestRunsPerSecond") + " to " + value(result, "fastestRunsPerSecond") : "–";
+		}, "");
 	}
 
 	/** The throughput of one workload divided by another's, on each database. */
 	private static void ratio(List<String> rows, Map<String, Map<String, Map<String, Object>>> results,
 			String dividend, String divisor, String measure, String target) {
-		List<String> cells = new ArrayList<>();
-		for (String database : List.of("h2", "postgresql")) {
+		line(rows, divisor + " vs " + dividend, measure, (database) -> {
 			Map<String, Object> top = results.getOrDefault(dividend, Map.of()).get(database);
 			Map<String, Object> bottom = results.getOrDefault(divisor, Map.of()).get(database);
 			if (top == null || bottom == null) {
-				cells.add("–");
-				continue;
+				return "–";
 			}
 			double ratio = ((Number) top.get("runsPerSecond")).doubleValue()
 					/ ((Number) bottom.get("runsPerSecond")).doubleValue();
-			cells.add(String.format("%.2f×", ratio));
-		}
-		rows.add("| " + divisor + " vs " + dividend + " | " + measure + " | " + cells.get(0) + " | " + cells.get(1)
+			return String.format("%.2f×", ratio);
+		}, target);
+	}
+
+	/** One row of the table: a cell for H2 and one for PostgreSQL, each made by {@code cell}. */
+	private static void line(List<String> rows, String workload, String measure, Function<String, String> cell,
+			String target) {
+		rows.add("| " + workload + " | " + measure + " | " + cell.apply("h2") + " | " + cell.apply("postgresql")
 				+ " | " + target + " |");
 	}
 
