@@ -28,6 +28,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Runs one workload on one database and appends its result, one JSON line, to a file:
@@ -82,14 +83,16 @@ public final class Benchmark {
 
 	private Result run() throws Exception {
 		EmbeddedPostgres postgres = null;
+		Path h2Directory = null;
 		String url;
 		if ("postgresql".equals(this.database)) {
 			postgres = EmbeddedPostgres.builder().start();
 			url = postgres.getJdbcUrl("postgres", "postgres");
 		}
 		else if ("h2".equals(this.database)) {
-			Path dir = Files.createTempDirectory("inngest-bench-h2");
-			url = "jdbc:h2:file:" + dir.resolve("bench") + ";DB_CLOSE_ON_EXIT=FALSE";
+			h2Directory = Files.createTempDirectory("inngest-bench-h2");
+			url = "jdbc:h2:file:" + h2Directory.resolve("bench") + ";DB_CLOSE_ON_EXIT=FALSE"
+					+ System.getProperty("bench.h2Options", "");
 		}
 		else {
 			throw new IllegalArgumentException("Unknown database '" + this.database + "'");
@@ -125,6 +128,10 @@ public final class Benchmark {
 			}
 			if (postgres != null) {
 				postgres.close();
+			}
+			if (h2Directory != null) {
+				// The database file of one workload grows to about a gigabyte.
+				FileSystemUtils.deleteRecursively(h2Directory);
 			}
 		}
 	}
