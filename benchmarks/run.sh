@@ -8,8 +8,9 @@
 #   JAVA_OPTS=... MEMORY_OPTS=...     # JVM options of the speed and the memory pass
 #   JVMS=5 benchmarks/run.sh          # JVMs per throughput workload (W1, W5, W6) in the speed pass
 #
-# JAVA_OPTS can also set -Dbench.warmUpSeconds=N (15 unless set) and -Dbench.h2Options=";KEY=VALUE"
-# (appended to the H2 database's URL).
+# JAVA_OPTS can also set -Dbench.warmUpSeconds=N (15 unless set), -Dbench.h2Options=";KEY=VALUE"
+# (appended to the H2 database's URL) and -Dbench.h2Statistics=true (prints H2's count and time of
+# each statement to stderr).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -9,18 +9,19 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.engine.Ids;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,6 +52,9 @@ public final class Benchmark {
 
 	/** How many times W1, W5 and W6 are measured in one JVM; their median is reported. */
 	private static final int ROUNDS = 5;
+
+	/** Ids as the engine makes them: sortable by time, so that rows go in at the end of the index. */
+	private static final Ids IDS = new Ids(Clock.systemUTC());
 
 	private final String workload;
 
@@ -105,6 +109,11 @@ public final class Benchmark {
 						"inngest.local.backoff.initial=1ms", "inngest.local.backoff.max=1ms",
 						"inngest.local.backoff.jitter=0")
 				.run();
+			boolean statistics = "h2".equals(this.database) && Boolean.getBoolean("bench.h2Statistics");
+			if (statistics) {
+				jdbc().sql("SET QUERY_STATISTICS_MAX_ENTRIES 200").update();
+				jdbc().sql("SET QUERY_STATISTICS TRUE").update();
+			}
 			Map<String, Object> figures = switch (this.workload) {
 				case "W1" -> throughput();
 				case "W2" -> steps();
@@ -114,6 +123,9 @@ public final class Benchmark {
 				case "W6" -> engineRowsByHand();
 				default -> throw new IllegalArgumentException("Unknown workload '" + this.workload + "'");
 			};
+			if (statistics) {
+				printStatementStatistics();
+			}
 			figures.put("peakRssMiB", peakRssMiB());
 			figures.put("liveHeapMiB", liveHeapMiB());
 			figures.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
@@ -134,6 +146,21 @@ public final class Benchmark {
 				FileSystemUtils.deleteRecursively(h2Directory);
 			}
 		}
+	}
+
+	/**
+	 * Prints what H2 counted for each statement since the start (warm-up included): how many times
+	 * it ran, its wall time in all (which, with more threads than cores, includes time the thread
+	 * waited for a core) and the rows it returned or changed on average.
+	 */
+	private void printStatementStatistics() {
+		System.err.println("calls\ttotal ms\trows\tstatement");
+		jdbc().sql("SELECT EXECUTION_COUNT, CUMULATIVE_EXECUTION_TIME, AVERAGE_ROW_COUNT, SQL_STATEMENT "
+				+ "FROM INFORMATION_SCHEMA.QUERY_STATISTICS ORDER BY CUMULATIVE_EXECUTION_TIME DESC")
+			.query((rs, i) -> String.format("%d\t%.0f\t%.1f\t%s", rs.getLong(1), rs.getDouble(2), rs.getDouble(3),
+					rs.getString(4)))
+			.list()
+			.forEach(System.err::println);
 	}
 
 	private String user() {
@@ -247,7 +274,11 @@ public final class Benchmark {
 		return figures;
 	}
 
-	/** W5: W1's minimum durable work by hand: one insert and one update per run, each committed. */
+	/**
+	 * W5: W1's minimum durable work by hand: one insert and one update per run, each committed,
+	 * with ids made as the engine makes them (sortable by time, which H2 writes at half the cost
+	 * of random ones).
+	 */
 	private Map<String, Object> floor() throws SQLException {
 		int runs = 10_000;
 		DataSource dataSource = this.context.getBean(DataSource.class);
@@ -266,7 +297,7 @@ public final class Benchmark {
 					.prepareStatement("UPDATE bench_floor SET status = 'COMPLETED', ended_at = ? WHERE id = ?")) {
 			connection.setAutoCommit(true);
 			for (int i = 0; i < runs; i++) {
-				String id = UUID.randomUUID().toString();
+				String id = IDS.next();
 				insert.setString(1, id);
 				insert.setTimestamp(2, new Timestamp(System.currentTimeMillis()));
 				insert.executeUpdate();
@@ -282,8 +313,9 @@ public final class Benchmark {
 	 * W6: the rows a one-step run of W1 writes in the engine's own tables, by hand with plain
 	 * JDBC on one connection and with the engine's statements: per 100 events, the events and
 	 * their runs inserted in one transaction; per run, the claim, the step and the completion,
-	 * each committed. What W1 costs beyond this is the engine's own; what this costs beyond W5
-	 * is the engine's data (more rows, wider rows, more indexes).
+	 * each committed; ids made as the engine makes them. What W1 costs beyond this is the
+	 * engine's own; what this costs beyond W5 is the engine's data (more rows, wider rows, more
+	 * indexes).
 	 */
 	private Map<String, Object> engineRowsByHand() throws SQLException {
 		int runs = 10_000;
@@ -311,7 +343,7 @@ public final class Benchmark {
 				List<String> ids = new ArrayList<>(100);
 				connection.setAutoCommit(false);
 				for (int i = sent; i < Math.min(runs, sent + 100); i++) {
-					String id = UUID.randomUUID().toString().replace("-", "");
+					String id = IDS.next();
 					Timestamp now = new Timestamp(System.currentTimeMillis());
 					event.setString(1, id);
 					event.setString(2, "{\"n\":" + i + "}");
