@@ -12,6 +12,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,35 +182,49 @@ public final class Benchmark {
 	 * slower than the next for reasons of its own.
 	 */
 	private static Map<String, Object> rounds(int runs, Round round) throws SQLException {
-		List<long[]> measured = new ArrayList<>();
+		List<Clocks> measured = new ArrayList<>();
 		for (int i = 0; i < ROUNDS; i++) {
-			long cpu = processCpuNanos();
-			long elapsed = round.run();
-			measured.add(new long[] { elapsed, processCpuNanos() - cpu });
+			measured.add(round.run());
 		}
 		List<Double> inOrder = new ArrayList<>();
-		for (long[] m : measured) {
-			inOrder.add(perSecond(runs, m[0]));
+		for (Clocks m : measured) {
+			inOrder.add(perSecond(runs, m.nanos()));
 		}
-		measured.sort((a, b) -> Long.compare(a[0], b[0]));
-		long[] median = measured.get(ROUNDS / 2);
+		measured.sort(Comparator.comparingLong(Clocks::nanos));
+		Clocks median = measured.get(ROUNDS / 2);
 		Map<String, Object> figures = new LinkedHashMap<>();
 		figures.put("runs", runs);
 		figures.put("rounds", ROUNDS);
-		figures.put("seconds", seconds(median[0]));
-		figures.put("runsPerSecond", perSecond(runs, median[0]));
-		figures.put("slowestRunsPerSecond", perSecond(runs, measured.get(ROUNDS - 1)[0]));
-		figures.put("fastestRunsPerSecond", perSecond(runs, measured.get(0)[0]));
-		figures.put("cpuMicrosPerRun", micros(median[1] / runs));
+		figures.put("seconds", seconds(median.nanos()));
+		figures.put("runsPerSecond", perSecond(runs, median.nanos()));
+		figures.put("slowestRunsPerSecond", perSecond(runs, measured.get(ROUNDS - 1).nanos()));
+		figures.put("fastestRunsPerSecond", perSecond(runs, measured.get(0).nanos()));
+		figures.put("cpuMicrosPerRun", micros(median.cpuNanos() / runs));
 		figures.put("roundsRunsPerSecond", inOrder);
 		return figures;
 	}
 
-	/** One measured round: runs the workload once and returns how long it took, in nanoseconds. */
+	/** One measured round: runs the workload once and returns how long it took. */
 	@FunctionalInterface
 	private interface Round {
 
-		long run() throws SQLException;
+		Clocks run() throws SQLException;
+
+	}
+
+	/**
+	 * A reading of the wall clock and of the JVM's CPU time (every thread), or the time between
+	 * two readings, in nanoseconds.
+	 */
+	private record Clocks(long nanos, long cpuNanos) {
+
+		static Clocks read() {
+			return new Clocks(System.nanoTime(), processCpuNanos());
+		}
+
+		Clocks since(Clocks start) {
+			return new Clocks(this.nanos - start.nanos, this.cpuNanos - start.cpuNanos);
+		}
 
 	}
 
@@ -217,7 +232,7 @@ public final class Benchmark {
 	private Map<String, Object> steps() throws SQLException {
 		int runs = 1_000;
 		warmUp("bench/ten-steps", "ten-steps");
-		long elapsed = sendAndAwait("bench/ten-steps", "ten-steps", runs);
+		long elapsed = sendAndAwait("bench/ten-steps", "ten-steps", runs).nanos();
 		Map<String, Object> figures = new LinkedHashMap<>();
 		figures.put("runs", runs);
 		figures.put("seconds", seconds(elapsed));
@@ -233,7 +248,7 @@ public final class Benchmark {
 		BenchFunctions functions = this.context.getBean(BenchFunctions.class);
 		functions.attempts.clear();
 		long failuresBefore = jdbc().sql("SELECT COUNT(*) FROM inngest_attempt").query(Long.class).single();
-		long elapsed = sendAndAwait("bench/flaky", "flaky", runs);
+		long elapsed = sendAndAwait("bench/flaky", "flaky", runs).nanos();
 		long exact = functions.attempts.values().stream().filter((attempts) -> attempts.get() == 3).count();
 		long storedFailures = jdbc().sql("SELECT COUNT(*) FROM inngest_attempt").query(Long.class).single()
 				- failuresBefore;
@@ -289,8 +304,8 @@ public final class Benchmark {
 		return rounds(runs, () -> floorRuns(dataSource, runs));
 	}
 
-	private static long floorRuns(DataSource dataSource, int runs) throws SQLException {
-		long start = System.nanoTime();
+	private static Clocks floorRuns(DataSource dataSource, int runs) throws SQLException {
+		Clocks start = Clocks.read();
 		try (Connection connection = dataSource.getConnection();
 				PreparedStatement insert = connection
 					.prepareStatement("INSERT INTO bench_floor (id, status, created_at) VALUES (?, 'QUEUED', ?)");
@@ -307,7 +322,7 @@ public final class Benchmark {
 				update.executeUpdate();
 			}
 		}
-		return System.nanoTime() - start;
+		return Clocks.read().since(start);
 	}
 
 	/**
@@ -335,8 +350,8 @@ public final class Benchmark {
 		return rounds(runs, () -> engineRows(dataSource, runs));
 	}
 
-	private static long engineRows(DataSource dataSource, int runs) throws SQLException {
-		long start = System.nanoTime();
+	private static Clocks engineRows(DataSource dataSource, int runs) throws SQLException {
+		Clocks start = Clocks.read();
 		try (Connection connection = dataSource.getConnection();
 				PreparedStatement event = connection.prepareStatement("INSERT INTO inngest_event (id, name, data, "
 						+ "user_data, ts, v, received_at) VALUES (?, 'bench/by-hand', ?, NULL, ?, NULL, ?)");
@@ -392,7 +407,7 @@ public final class Benchmark {
 				}
 			}
 		}
-		return System.nanoTime() - start;
+		return Clocks.read().since(start);
 	}
 
 	/**
@@ -407,8 +422,7 @@ public final class Benchmark {
 		warmUp(() -> {
 			long[] baseline = baseline(functionId);
 			send(event, WARM_UP, data);
-			awaitFinished(functionId, WARM_UP, baseline, Duration.ofMinutes(5));
-			return 0;
+			return awaitFinished(functionId, WARM_UP, baseline, Duration.ofMinutes(5));
 		});
 	}
 
@@ -432,11 +446,15 @@ public final class Benchmark {
 		}
 	}
 
-	private long sendAndAwait(String event, String functionId, int runs) {
+	/**
+	 * Sends events for this many runs and waits for them; measures from the first send until the
+	 * wait is over, without the counts of completed runs before and after.
+	 */
+	private Clocks sendAndAwait(String event, String functionId, int runs) {
 		long[] baseline = baseline(functionId);
-		long start = System.nanoTime();
+		Clocks start = Clocks.read();
 		send(event, runs, Map.of());
-		return awaitFinished(functionId, runs, baseline, Duration.ofMinutes(5)) - start;
+		return awaitFinished(functionId, runs, baseline, Duration.ofMinutes(5)).since(start);
 	}
 
 	private void send(String event, int runs, Map<String, Object> data) {
@@ -464,9 +482,9 @@ public final class Benchmark {
 	 * wait asks the store only how many runs have a due time (the unended ones, found in an
 	 * index), so that it costs the engine next to nothing; the count of completed runs, which
 	 * reads every run of the function, is taken once, when the wait is over.
-	 * @return when the wait was over, in {@link System#nanoTime()}
+	 * @return the clocks when the wait was over
 	 */
-	private long awaitFinished(String functionId, int runs, long[] baseline, Duration atMost) {
+	private Clocks awaitFinished(String functionId, int runs, long[] baseline, Duration atMost) {
 		BenchFunctions functions = this.context.getBean(BenchFunctions.class);
 		long deadline = System.nanoTime() + atMost.toNanos();
 		JdbcClient jdbc = jdbc();
@@ -483,7 +501,7 @@ public final class Benchmark {
 				throw new IllegalStateException(ex);
 			}
 		}
-		long over = System.nanoTime();
+		Clocks over = Clocks.read();
 		long completed = completed(jdbc, functionId) - baseline[1];
 		if (completed < runs) {
 			throw new IllegalStateException(this.workload + ": " + runs + " runs of " + functionId + " ended, but only "
