@@ -9,8 +9,8 @@
 #   JVMS=5 benchmarks/run.sh          # JVMs per throughput workload (W1, W5, W6) in the speed pass
 #
 # JAVA_OPTS can also set -Dbench.warmUpSeconds=N (15 unless set), -Dbench.h2Options=";KEY=VALUE"
-# (appended to the H2 database's URL) and -Dbench.h2Statistics=true (prints H2's count and time of
-# each statement to stderr).
+# (appended to the H2 database's URL), -Dbench.h2Statistics=true (prints H2's count and time of
+# each statement to stderr) and -Dbench.w6Threads=N (W6's runs shared between N threads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -16,6 +16,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -346,8 +350,43 @@ public final class Benchmark {
 	private Map<String, Object> engineRowsByHand() throws SQLException {
 		int runs = 10_000;
 		DataSource dataSource = byHand();
-		warmUp(() -> engineRows(dataSource, WARM_UP));
-		return rounds(runs, () -> engineRows(dataSource, runs));
+		int threads = Integer.getInteger("bench.w6Threads", 1);
+		warmUp(() -> engineRows(dataSource, WARM_UP, threads));
+		Map<String, Object> figures = rounds(runs, () -> engineRows(dataSource, runs, threads));
+		figures.put("threads", threads);
+		return figures;
+	}
+
+	/**
+	 * W6's rows for this many runs, shared between this many threads, each on a connection of its
+	 * own: what the same rows cost when written at once, as the engine's threads write them.
+	 */
+	private static Clocks engineRows(DataSource dataSource, int runs, int threads) throws SQLException {
+		if (threads == 1) {
+			return engineRows(dataSource, runs);
+		}
+		Clocks start = Clocks.read();
+		ExecutorService executor = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<Clocks>> all = new ArrayList<>();
+			for (int i = 0; i < threads; i++) {
+				all.add(executor.submit(() -> engineRows(dataSource, runs / threads)));
+			}
+			for (Future<Clocks> one : all) {
+				one.get();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException("W6 failed in one of its threads", ex.getCause());
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		return Clocks.read().since(start);
 	}
 
 	private static Clocks engineRows(DataSource dataSource, int runs) throws SQLException {
