@@ -370,7 +370,8 @@ public final class Benchmark {
 		try {
 			List<Future<Clocks>> all = new ArrayList<>();
 			for (int i = 0; i < threads; i++) {
-				all.add(executor.submit(() -> engineRows(dataSource, runs / threads)));
+				int share = runs / threads + ((i < runs % threads) ? 1 : 0);
+				all.add(executor.submit(() -> engineRows(dataSource, share)));
 			}
 			for (Future<Clocks> one : all) {
 				one.get();

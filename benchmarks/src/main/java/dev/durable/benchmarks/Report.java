@@ -5,10 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -111,12 +113,14 @@ final class Report {
 			if (all.isEmpty()) {
 				return "–";
 			}
-			double slowest = Double.MAX_VALUE;
-			double fastest = 0;
-			for (Map<String, Object> result : all) {
-				slowest = Math.min(slowest, number(result, "slowestRunsPerSecond"));
-				fastest = Math.max(fastest, number(result, "fastestRunsPerSecond"));
-			}
+			double slowest = all.stream()
+				.mapToDouble((result) -> number(result, "slowestRunsPerSecond"))
+				.min()
+				.orElseThrow();
+			double fastest = all.stream()
+				.mapToDouble((result) -> number(result, "fastestRunsPerSecond"))
+				.max()
+				.orElseThrow();
 			return String.format("%,d to %,d", Math.round(slowest), Math.round(fastest));
 		}, "");
 	}
@@ -141,14 +145,10 @@ final class Report {
 			if (pairs < 2) {
 				return ratio;
 			}
-			double lowest = Double.MAX_VALUE;
-			double highest = 0;
-			for (int i = 0; i < pairs; i++) {
-				double paired = number(tops.get(i), "runsPerSecond") / number(bottoms.get(i), "runsPerSecond");
-				lowest = Math.min(lowest, paired);
-				highest = Math.max(highest, paired);
-			}
-			return ratio + String.format(" (%.2f× to %.2f×)", lowest, highest);
+			DoubleSummaryStatistics paired = IntStream.range(0, pairs)
+				.mapToDouble((i) -> number(tops.get(i), "runsPerSecond") / number(bottoms.get(i), "runsPerSecond"))
+				.summaryStatistics();
+			return ratio + String.format(" (%.2f× to %.2f×)", paired.getMin(), paired.getMax());
 		}, target);
 	}
 
