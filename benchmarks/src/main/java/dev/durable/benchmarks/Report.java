@@ -109,7 +109,10 @@ final class Report {
 			return medians.isEmpty() ? "–" : String.join(" · ", medians);
 		}, "");
 		line(rows, workload, "runs/s, slowest to fastest round of every JVM", (database) -> {
-			List<Map<String, Object>> all = results.of(workload, database);
+			List<Map<String, Object>> all = results.of(workload, database)
+				.stream()
+				.filter((result) -> result.containsKey("slowestRunsPerSecond"))
+				.toList();
 			if (all.isEmpty()) {
 				return "–";
 			}

@@ -1,0 +1,75 @@
+package dev.durable.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * Tests for {@link Report}.
+ */
+class ReportTests {
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void reportsTheMedianJvmEveryJvmAndTheRangeOfRatiosBetweenJvmsThatRanInTurn() throws IOException {
+		Path markdown = write("RESULTS.md", "# Results\n\nBefore.\n\n<!-- results -->\nold table\n<!-- /results -->\n\nAfter.\n");
+		Report.write(write("results.jsonl", """
+				{"workload":"W1","database":"h2","pass":"speed","runsPerSecond":100.0,"slowestRunsPerSecond":90.0,"fastestRunsPerSecond":120.0,"cpuMicrosPerRun":30.0}
+				{"workload":"W5","database":"h2","pass":"speed","runsPerSecond":1000.0,"slowestRunsPerSecond":900.0,"fastestRunsPerSecond":1100.0,"cpuMicrosPerRun":3.0}
+				{"workload":"W1","database":"h2","pass":"speed","runsPerSecond":300.0,"slowestRunsPerSecond":250.0,"fastestRunsPerSecond":310.0,"cpuMicrosPerRun":10.0}
+				{"workload":"W5","database":"h2","pass":"speed","runsPerSecond":600.0,"slowestRunsPerSecond":500.0,"fastestRunsPerSecond":700.0,"cpuMicrosPerRun":5.0}
+				{"workload":"W1","database":"h2","pass":"speed","runsPerSecond":200.0,"slowestRunsPerSecond":150.0,"fastestRunsPerSecond":210.0,"cpuMicrosPerRun":20.0}
+				{"workload":"W5","database":"h2","pass":"speed","runsPerSecond":800.0,"slowestRunsPerSecond":700.0,"fastestRunsPerSecond":850.0,"cpuMicrosPerRun":4.0}
+				{"workload":"W1","database":"postgresql","pass":"speed","runsPerSecond":50.0,"slowestRunsPerSecond":40.0,"fastestRunsPerSecond":60.0,"cpuMicrosPerRun":70.0}
+				{"workload":"W1","database":"h2","pass":"memory","runsPerSecond":150.0,"peakRssMiB":400,"maxHeapMiB":256}
+				"""), markdown);
+		String text = Files.readString(markdown);
+		assertThat(text).startsWith("# Results\n\nBefore.\n\n<!-- results -->").endsWith("<!-- /results -->\n\nAfter.\n");
+		assertThat(text).doesNotContain("old table");
+		List<String> rows = text.lines().toList();
+		assertThat(rows).contains(
+				"| W1 | runs/s, 10,000 one-step runs (median JVM; in each, the median of 5 rounds) | 200 | 50 "
+						+ "| ≥ 3,000 H2, ≥ 2,000 PostgreSQL |",
+				"| W1 | runs/s, each JVM's median round | 100 · 300 · 200 | 50 |  |",
+				"| W1 | runs/s, slowest to fastest round of every JVM | 90 to 310 | 40 to 60 |  |",
+				"| W1 vs W5 | floor ÷ engine (lower is better) | 4.00× (2.00× to 10.00×) | – | ≤ 3× |",
+				"| W1 | CPU µs per run, all threads (median JVM) | 20 | 70 |  |",
+				"| W1 | peak RSS, MiB, heap capped (memory pass) | 400 | – | < 512 |",
+				"| W1 | runs/s with the heap capped (memory pass) | 150 | – |  |");
+	}
+
+	@Test
+	void givesOneRatioWithoutARangeWhenEachWorkloadRanInOneJvm() throws IOException {
+		Path markdown = write("RESULTS.md", "<!-- results -->\n<!-- /results -->\n");
+		Report.write(write("results.jsonl", """
+				{"workload":"W1","database":"postgresql","pass":"speed","runsPerSecond":2000.0}
+				{"workload":"W5","database":"postgresql","pass":"speed","runsPerSecond":3000.0}
+				"""), markdown);
+		assertThat(Files.readString(markdown).lines())
+			.contains("| W1 vs W5 | floor ÷ engine (lower is better) | – | 1.50× | ≤ 3× |");
+	}
+
+	@Test
+	void refusesAFileWithoutTheResultsMarkers() throws IOException {
+		Path markdown = write("RESULTS.md", "# Results\n");
+		Path results = write("results.jsonl", "{\"workload\":\"W1\",\"database\":\"h2\",\"runsPerSecond\":1.0}\n");
+		assertThatIllegalStateException().isThrownBy(() -> Report.write(results, markdown))
+			.withMessageContaining(markdown.toString())
+			.withMessageContaining("<!-- results -->");
+		assertThat(Files.readString(markdown)).isEqualTo("# Results\n");
+	}
+
+	private Path write(String name, String content) throws IOException {
+		return Files.writeString(this.directory.resolve(name), content);
+	}
+
+}
