@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -98,6 +99,35 @@ class DashboardBrowserTests {
 		return this.wait.until(ExpectedConditions.visibilityOfElementLocated(by));
 	}
 
+	/**
+	 * Clicks what the locator finds, finding it again if the dashboard's refresh (every two
+	 * seconds) replaced it between the finding and the click.
+	 */
+	private void click(By by) {
+		this.wait.until((driver) -> {
+			try {
+				driver.findElement(by).click();
+				return true;
+			}
+			catch (StaleElementReferenceException ex) {
+				return false;
+			}
+		});
+	}
+
+	/** The text of what the locator finds once it is visible, read again if the refresh replaced it. */
+	private String text(By by) {
+		return this.wait.until((driver) -> {
+			try {
+				WebElement element = driver.findElement(by);
+				return element.isDisplayed() ? element.getText() : null;
+			}
+			catch (StaleElementReferenceException ex) {
+				return null;
+			}
+		});
+	}
+
 	private void awaitRowStatus(String runId, String status) {
 		this.wait.until(ExpectedConditions.textToBe(By.cssSelector("tr[data-run-id='" + runId + "'] .status"), status));
 	}
@@ -108,11 +138,11 @@ class DashboardBrowserTests {
 		List<String> bulk = List.of(startReminder(), startReminder());
 
 		this.browser.get("http://localhost:" + this.port + "/inngest/dashboard");
-		WebElement reminder = visible(By.cssSelector("tr[data-function='reminder']"));
-		assertThat(reminder.getText()).contains("test/reminder.created").contains("SLEEPING 3");
+		assertThat(text(By.cssSelector("tr[data-function='reminder']"))).contains("test/reminder.created")
+			.contains("SLEEPING 3");
 
 		// The runs of one function, by status
-		reminder.findElement(By.xpath(".//button[text()='Runs']")).click();
+		click(By.xpath("//tr[@data-function='reminder']//button[text()='Runs']"));
 		new Select(visible(By.id("filter-status"))).selectByVisibleText("SLEEPING");
 		this.browser.findElement(By.cssSelector("#run-filters button[type=submit]")).click();
 		awaitRowStatus(single, "SLEEPING");
@@ -121,17 +151,17 @@ class DashboardBrowserTests {
 		}
 
 		// One run: its steps as a timeline, then cancelled
-		this.browser.findElement(By.cssSelector("tr[data-run-id='" + single + "']")).click();
+		click(By.cssSelector("tr[data-run-id='" + single + "']"));
 		this.wait.until(ExpectedConditions.textToBe(By.id("detail-id"), single));
-		assertThat(visible(By.cssSelector("#timeline li[data-step='before']")).getText()).contains("COMPLETED");
-		assertThat(visible(By.cssSelector("#timeline li[data-step='nap']")).getText()).contains("SLEEPING");
+		assertThat(text(By.cssSelector("#timeline li[data-step='before']"))).contains("COMPLETED");
+		assertThat(text(By.cssSelector("#timeline li[data-step='nap']"))).contains("SLEEPING");
 		visible(By.id("cancel-run")).click();
 		this.wait.until(ExpectedConditions.textToBe(By.id("detail-status"), "CANCELLED"));
 		assertThat(this.runs.find(single).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
 
 		// Bulk cancellation from the function's row: estimate, then start
 		this.browser.findElement(By.cssSelector(".tab[data-tab='functions']")).click();
-		visible(By.cssSelector("tr[data-function='reminder'] .bulk-cancel")).click();
+		click(By.cssSelector("tr[data-function='reminder'] .bulk-cancel"));
 		visible(By.id("bulk-name")).sendKeys("stuck reminders");
 		this.browser.findElement(By.id("bulk-condition")).sendKeys("event.data.key == '" + this.key + "'");
 		assertThat(this.browser.findElement(By.id("bulk-start")).isEnabled()).isFalse();
@@ -148,22 +178,22 @@ class DashboardBrowserTests {
 			awaitRowStatus(runId, "CANCELLED");
 			assertThat(this.runs.find(runId).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
 		}
-		this.browser.findElement(By.cssSelector("tr[data-run-id='" + bulk.get(0) + "']")).click();
+		click(By.cssSelector("tr[data-run-id='" + bulk.get(0) + "']"));
 		this.wait.until(ExpectedConditions.textToBe(By.id("detail-status"), "CANCELLED"));
 		screenshot("dashboard-run.png");
 
 		// And the cancellation in the history
 		this.browser.findElement(By.cssSelector(".tab[data-tab='history']")).click();
-		WebElement row = visible(By.xpath("//tr[contains(@class,'cancellation-row')][.//strong[text()='stuck reminders']]"));
-		this.wait.until((driver) -> row.findElement(By.className("progress")).getText().equals("2 of 2"));
-		assertThat(row.getText()).contains("reminder").contains(this.key);
+		String row = "//tr[contains(@class,'cancellation-row')][.//strong[text()='stuck reminders']]";
+		this.wait.until(ExpectedConditions.textToBe(By.xpath(row + "/td[contains(@class,'progress')]"), "2 of 2"));
+		assertThat(text(By.xpath(row))).contains("reminder").contains(this.key);
 		screenshot("dashboard.png");
 	}
 
 	@Test
 	void anEstimateOfZeroRunsCannotBeStarted() {
 		this.browser.get("http://localhost:" + this.port + "/inngest/dashboard/");
-		visible(By.cssSelector("tr[data-function='reminder'] .bulk-cancel")).click();
+		click(By.cssSelector("tr[data-function='reminder'] .bulk-cancel"));
 		visible(By.id("bulk-name")).sendKeys("nothing");
 		this.browser.findElement(By.id("bulk-condition")).sendKeys("event.data.key == 'no-such-key-" + Instant.now() + "'");
 		this.browser.findElement(By.id("bulk-preview")).click();
