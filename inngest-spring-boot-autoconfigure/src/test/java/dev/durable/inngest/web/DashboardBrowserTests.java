@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
@@ -99,28 +100,30 @@ class DashboardBrowserTests {
 		return this.wait.until(ExpectedConditions.visibilityOfElementLocated(by));
 	}
 
-	/**
-	 * Clicks what the locator finds, finding it again if the dashboard's refresh (every two
-	 * seconds) replaced it between the finding and the click.
-	 */
+	/** Clicks what the locator finds. */
 	private void click(By by) {
-		this.wait.until((driver) -> {
-			try {
-				driver.findElement(by).click();
-				return true;
-			}
-			catch (StaleElementReferenceException ex) {
-				return false;
-			}
+		untilFresh((driver) -> {
+			driver.findElement(by).click();
+			return true;
 		});
 	}
 
-	/** The text of what the locator finds once it is visible, read again if the refresh replaced it. */
+	/** The text of what the locator finds, once it is visible. */
 	private String text(By by) {
+		return untilFresh((driver) -> {
+			WebElement element = driver.findElement(by);
+			return element.isDisplayed() ? element.getText() : null;
+		});
+	}
+
+	/**
+	 * Waits for {@code action} to give a value, finding its element again if the dashboard's
+	 * refresh (every two seconds) replaced it between the finding and the use.
+	 */
+	private <T> T untilFresh(Function<WebDriver, T> action) {
 		return this.wait.until((driver) -> {
 			try {
-				WebElement element = driver.findElement(by);
-				return element.isDisplayed() ? element.getText() : null;
+				return action.apply(driver);
 			}
 			catch (StaleElementReferenceException ex) {
 				return null;
