@@ -6,7 +6,7 @@
 #   benchmarks/run.sh W1 W4           # some workloads
 #   DATABASES=h2 benchmarks/run.sh    # one database
 #   JAVA_OPTS=... MEMORY_OPTS=...     # JVM options of the speed and the memory pass
-#   JVMS=5 benchmarks/run.sh          # JVMs per throughput workload (W1, W5, W6) in the speed pass
+#   JVMS=5 benchmarks/run.sh          # JVMs per throughput workload (W1, W5, W6, W7) in the speed pass
 #
 # JAVA_OPTS can also set -Dbench.warmUpSeconds=N (15 unless set), -Dbench.h2Options=";KEY=VALUE"
 # (appended to the H2 database's URL), -Dbench.h2Statistics=true (prints H2's count and time of
@@ -20,7 +20,7 @@ results="benchmarks/target/results.jsonl"
 : > "$results"
 
 workloads=("$@")
-[ ${#workloads[@]} -eq 0 ] && workloads=(W1 W2 W3 W4 W5 W6)
+[ ${#workloads[@]} -eq 0 ] && workloads=(W1 W2 W3 W4 W5 W6 W7)
 # Two passes: with the JVM's default options (JAVA_OPTS), then with its heap capped
 # (MEMORY_OPTS, -Xmx256m unless set) for the memory figures. The throughput workloads move more
 # between JVMs than between rounds in one, so the speed pass runs each of them in JVMS JVMs
@@ -30,7 +30,7 @@ for pass in speed memory; do
   for database in ${DATABASES:-h2 postgresql}; do
     for ((jvm = 1; jvm <= jvms; jvm++)); do
       for workload in "${workloads[@]}"; do
-        case "$workload" in W1|W5|W6) ;; *) [ "$jvm" -gt 1 ] && continue ;; esac
+        case "$workload" in W1|W5|W6|W7) ;; *) [ "$jvm" -gt 1 ] && continue ;; esac
         java $options -Dbench.pass=$pass -cp "$classpath" dev.durable.benchmarks.Benchmark \
           "$workload" "$database" "$results"
       done

@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -27,6 +29,13 @@ import javax.sql.DataSource;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.engine.Ids;
+import dev.durable.inngest.engine.store.EventStore;
+import dev.durable.inngest.engine.store.NewRun;
+import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.StepKind;
+import dev.durable.inngest.engine.store.StepRecord;
+import dev.durable.inngest.engine.store.StepStatus;
 import dev.durable.inngest.local.LocalEngine;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,6 +44,8 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -59,6 +70,9 @@ public final class Benchmark {
 	/** How many times W1, W5 and W6 are measured in one JVM; their median is reported. */
 	private static final int ROUNDS = 5;
 
+	/** How many runs W7 claims in one statement. */
+	private static final int W7_CLAIM = 4;
+
 	/** Ids as the engine makes them: sortable by time, so that rows go in at the end of the index. */
 	private static final Ids IDS = new Ids(Clock.systemUTC());
 
@@ -79,7 +93,7 @@ public final class Benchmark {
 			return;
 		}
 		if (args.length != 3) {
-			System.err.println("Usage: Benchmark <W1|W2|W3|W4|W5|W6> <h2|postgresql> <results.jsonl>");
+			System.err.println("Usage: Benchmark <W1|W2|W3|W4|W5|W6|W7> <h2|postgresql> <results.jsonl>");
 			System.err.println("       Benchmark report <results.jsonl> <RESULTS.md>");
 			System.exit(2);
 		}
@@ -127,6 +141,7 @@ public final class Benchmark {
 				case "W4" -> latency();
 				case "W5" -> floor();
 				case "W6" -> engineRowsByHand();
+				case "W7" -> storesByHand();
 				default -> throw new IllegalArgumentException("Unknown workload '" + this.workload + "'");
 			};
 			if (statistics) {
@@ -444,6 +459,59 @@ public final class Benchmark {
 					complete.setString(2, id);
 					complete.setString(3, "by-hand#" + id);
 					complete.executeUpdate();
+				}
+			}
+		}
+		return Clocks.read().since(start);
+	}
+
+	/**
+	 * W7: W1's runs written through the engine's own stores, with their statements, their
+	 * transactions and their JSON, but from one thread and with the engine stopped: per 100
+	 * events, the events and their runs inserted in one transaction; then the runs claimed
+	 * {@value #W7_CLAIM} at a time (W1's dispatcher claims about that many per statement), each
+	 * claimed run read back with its event, and each completed with its one step, as a worker
+	 * completes it. What W1 costs beyond this is the engine's threads and their hand-offs; what
+	 * this costs beyond W6 is the stores' code (the JDBC client, the transaction manager, JSON,
+	 * the claimed runs read back).
+	 */
+	private Map<String, Object> storesByHand() throws SQLException {
+		this.context.getBean(LocalEngine.class).stop();
+		EventStore events = this.context.getBean(EventStore.class);
+		RunStore runs = this.context.getBean(RunStore.class);
+		TransactionTemplate transactions = new TransactionTemplate(
+				this.context.getBean(PlatformTransactionManager.class));
+		Round round = () -> storeRows(events, runs, transactions, 10_000);
+		warmUp(round);
+		return rounds(10_000, round);
+	}
+
+	private static Clocks storeRows(EventStore events, RunStore runs, TransactionTemplate transactions, int count) {
+		Clocks start = Clocks.read();
+		for (int sent = 0; sent < count; sent += 100) {
+			Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+			List<Event> batch = new ArrayList<>(100);
+			List<NewRun> newRuns = new ArrayList<>(100);
+			for (int i = sent; i < Math.min(count, sent + 100); i++) {
+				Event event = Event.of("bench/stores", Map.of("n", i)).withId(IDS.next()).withTs(now.toEpochMilli());
+				batch.add(event);
+				newRuns.add(new NewRun(IDS.next(), "by-hand", event.id(), now));
+			}
+			transactions.executeWithoutResult((status) -> {
+				events.insert(batch, now);
+				runs.insert(newRuns);
+			});
+			for (int from = 0; from < newRuns.size(); from += W7_CLAIM) {
+				List<String> ids = newRuns.subList(from, Math.min(newRuns.size(), from + W7_CLAIM))
+					.stream()
+					.map(NewRun::id)
+					.toList();
+				Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+				String lease = "by-hand#" + ids.get(0);
+				for (RunRecord run : runs.claim(ids, lease, at, at.plusSeconds(30))) {
+					StepRecord step = new StepRecord(run.id(), "only", "only", StepKind.RUN, StepStatus.COMPLETED, 1,
+							"1", null, null, at, at);
+					runs.complete(run.id(), lease, "1", at, step);
 				}
 			}
 		}

@@ -58,7 +58,11 @@ final class Report {
 		spread(rows, byWorkload, "W6");
 		ratio(rows, byWorkload, "W5", "W6", "floor ÷ the engine's rows: what the data costs", "");
 		ratio(rows, byWorkload, "W6", "W1", "the engine's rows ÷ engine: what the engine adds", "");
-		for (String workload : List.of("W1", "W5", "W6")) {
+		row(rows, byWorkload, "W7", "runs/s, W1's runs through the engine's stores, one thread", "runsPerSecond", "");
+		spread(rows, byWorkload, "W7");
+		ratio(rows, byWorkload, "W6", "W7", "the engine's rows ÷ its stores: what the stores' code adds", "");
+		ratio(rows, byWorkload, "W7", "W1", "its stores ÷ engine: what the threads and hand-offs add", "");
+		for (String workload : List.of("W1", "W5", "W6", "W7")) {
 			row(rows, byWorkload, workload, "CPU µs per run, all threads (median JVM)", "cpuMicrosPerRun", "");
 		}
 		row(rows, byWorkload, "W2", "steps/s, 1,000 runs of 10 steps", "stepsPerSecond", "≥ 5,000 H2");
@@ -68,7 +72,7 @@ final class Report {
 		row(rows, byWorkload, "W4", "event to first step p50, ms", "p50Ms", "");
 		row(rows, byWorkload, "W4", "event to first step p99, ms", "p99Ms", "< 20 ms");
 		row(rows, byWorkload, "W4", "event to first step max, ms", "maxMs", "");
-		List<String> all = List.of("W1", "W2", "W3", "W4", "W5", "W6");
+		List<String> all = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7");
 		for (String workload : all) {
 			row(rows, byWorkload, workload, "peak RSS, MiB, default JVM options", "peakRssMiB", "");
 		}
