@@ -67,7 +67,7 @@ public final class Benchmark {
 	 */
 	private static final Duration WARM_UP_TIME = Duration.ofSeconds(Long.getLong("bench.warmUpSeconds", 15));
 
-	/** How many times W1, W5 and W6 are measured in one JVM; their median is reported. */
+	/** How many times W1, W5, W6 and W7 are measured in one JVM; their median is reported. */
 	private static final int ROUNDS = 5;
 
 	/** How many runs W7 claims in one statement. */
