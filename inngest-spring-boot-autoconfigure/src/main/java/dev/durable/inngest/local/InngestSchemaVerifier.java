@@ -2,6 +2,9 @@ package dev.durable.inngest.local;
 
 import javax.sql.DataSource;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -9,9 +12,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Checks at start-up that the database has the schema version this release of the engine
  * needs, so that a missing or foreign schema fails the start with an explanation instead of
- * failing runs later.
+ * failing runs later. On H2 it also says, in the log, when commits reach the database's file
+ * only after they return, so that a crash loses the last of them.
  */
 public class InngestSchemaVerifier implements InitializingBean {
+
+	private static final Log logger = LogFactory.getLog(InngestSchemaVerifier.class);
 
 	/** The schema version this release reads and writes. */
 	public static final int VERSION = 1;
@@ -33,6 +39,32 @@ public class InngestSchemaVerifier implements InitializingBean {
 	@Override
 	public void afterPropertiesSet() {
 		verify();
+		if (this.platform == DatabasePlatform.H2) {
+			int delay = h2WriteDelay();
+			if (delay > 0) {
+				logger.info("H2 writes commits to its file up to " + delay + " ms after they return (WRITE_DELAY="
+						+ delay + "): if the process dies, the events, steps and run ends committed in that time "
+						+ "are lost. Add ;WRITE_DELAY=0 to the database URL to write every commit as it returns, "
+						+ "or use PostgreSQL in production.");
+			}
+		}
+	}
+
+	/**
+	 * How long H2 may keep a commit before it writes it to its file: 500 ms unless the database
+	 * sets {@code WRITE_DELAY}, and 0 for an in-memory database, which keeps nothing across a
+	 * restart anyway.
+	 * @return the delay in milliseconds, 0 where every commit is written as it returns
+	 */
+	public int h2WriteDelay() {
+		// H2 lists the setting twice when the database URL sets it: the database's and the URL's.
+		return this.jdbc
+			.queryForList("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'",
+					String.class)
+			.stream()
+			.mapToInt((delay) -> Integer.parseInt(delay.trim()))
+			.max()
+			.orElse(0);
 	}
 
 	/**

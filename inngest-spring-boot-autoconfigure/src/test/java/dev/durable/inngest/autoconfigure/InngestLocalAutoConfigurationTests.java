@@ -1,5 +1,6 @@
 package dev.durable.inngest.autoconfigure;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import dev.durable.inngest.Event;
@@ -16,6 +17,8 @@ import dev.durable.inngest.local.JdbcRunStore;
 import dev.durable.inngest.local.LocalEngine;
 import dev.durable.inngest.testsupport.StartupFailures;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -23,6 +26,8 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -36,6 +41,7 @@ import static org.mockito.Mockito.mock;
 /**
  * The conditions of the auto-configuration.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class InngestLocalAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -76,6 +82,29 @@ class InngestLocalAutoConfigurationTests {
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getAction()).contains("inngest.local.schema.initialize=always");
 		});
+	}
+
+	@Test
+	void anH2FileDatabaseThatWritesCommitsLaterSaysWhatACrashLoses(@TempDir Path directory, CapturedOutput output) {
+		this.runner
+			.withPropertyValues("spring.datasource.url=jdbc:h2:file:" + directory.resolve("delayed"),
+					"inngest.local.schema.initialize=always")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(InngestSchemaVerifier.class).h2WriteDelay()).isEqualTo(500);
+			});
+		assertThat(output).contains("H2 writes commits to its file up to 500 ms after they return (WRITE_DELAY=500)")
+			.contains("Add ;WRITE_DELAY=0 to the database URL");
+	}
+
+	@Test
+	void anH2DatabaseThatWritesEveryCommitOrKeepsNothingSaysNothing(@TempDir Path directory, CapturedOutput output) {
+		this.runner
+			.withPropertyValues("spring.datasource.url=jdbc:h2:file:" + directory.resolve("at-once") + ";WRITE_DELAY=0",
+					"inngest.local.schema.initialize=always")
+			.run((context) -> assertThat(context.getBean(InngestSchemaVerifier.class).h2WriteDelay()).isZero());
+		this.runner.run((context) -> assertThat(context.getBean(InngestSchemaVerifier.class).h2WriteDelay()).isZero());
+		assertThat(output).doesNotContain("H2 writes commits to its file");
 	}
 
 	@Test
