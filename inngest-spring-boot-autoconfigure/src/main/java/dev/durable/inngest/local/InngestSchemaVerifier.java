@@ -6,6 +6,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -40,13 +41,25 @@ public class InngestSchemaVerifier implements InitializingBean {
 	public void afterPropertiesSet() {
 		verify();
 		if (this.platform == DatabasePlatform.H2) {
-			int delay = h2WriteDelay();
-			if (delay > 0) {
-				logger.info("H2 writes commits to its file up to " + delay + " ms after they return (WRITE_DELAY="
-						+ delay + "): if the process dies, the events, steps and run ends committed in that time "
-						+ "are lost. Add ;WRITE_DELAY=0 to the database URL to write every commit as it returns, "
-						+ "or use PostgreSQL in production.");
-			}
+			logWriteDelay();
+		}
+	}
+
+	private void logWriteDelay() {
+		int delay;
+		try {
+			delay = h2WriteDelay();
+		}
+		catch (DataAccessException | NumberFormatException ex) {
+			// Only a note for the log: a database that does not tell does not stop the start.
+			logger.debug("Could not read H2's WRITE_DELAY", ex);
+			return;
+		}
+		if (delay > 0) {
+			logger.info("H2 writes commits to its file up to " + delay + " ms after they return (WRITE_DELAY=" + delay
+					+ "): if the process dies, the events, steps and run ends committed in that time are lost. "
+					+ "Add ;WRITE_DELAY=0 to the database URL to write every commit as it returns, or use "
+					+ "PostgreSQL in production.");
 		}
 	}
 
