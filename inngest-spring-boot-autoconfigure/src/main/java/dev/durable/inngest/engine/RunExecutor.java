@@ -19,6 +19,7 @@ import dev.durable.inngest.RunView;
 import dev.durable.inngest.StepFailedException;
 import dev.durable.inngest.engine.store.AttemptRecord;
 import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.RunStore.Completion;
 import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.function.FunctionRegistry;
@@ -50,6 +51,8 @@ public final class RunExecutor {
 
 	private final String owner;
 
+	private final RunCompletions completions;
+
 	private final AtomicLong claims = new AtomicLong();
 
 	/**
@@ -71,6 +74,7 @@ public final class RunExecutor {
 		this.canceller = canceller;
 		this.executing = executing;
 		this.owner = owner;
+		this.completions = new RunCompletions(env.runs(), env.transactions());
 	}
 
 	/**
@@ -187,7 +191,8 @@ public final class RunExecutor {
 
 	private boolean complete(RunRecord run, String lease, String output, Instant endedAt, RunExecution execution) {
 		try {
-			return this.env.runs().complete(run.id(), lease, output, endedAt, execution.takePendingNewStep());
+			return this.completions
+				.complete(new Completion(run.id(), lease, output, endedAt, execution.takePendingNewStep()));
 		}
 		catch (Suspension | DuplicateKeyException ex) {
 			// Taken over by another instance, which stored the step first.

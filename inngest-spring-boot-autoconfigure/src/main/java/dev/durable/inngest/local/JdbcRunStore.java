@@ -2,6 +2,7 @@ package dev.durable.inngest.local;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -135,6 +136,31 @@ public final class JdbcRunStore implements RunStore {
 		}
 		params.addAll(Arrays.asList(output, Timestamps.of(now), runId, lease));
 		return this.jdbc.sql(sql).params(params).update() == 1;
+	}
+
+	@Override
+	public boolean[] completeAll(List<Completion> completions) {
+		List<Object[]> steps = new ArrayList<>();
+		List<Object[]> runs = new ArrayList<>(completions.size());
+		for (Completion completion : completions) {
+			if (completion.lastStep() != null) {
+				steps.add(JdbcStepStore.insertParameters(completion.lastStep()));
+			}
+			runs.add(new Object[] { completion.output(), Timestamps.of(completion.now()), completion.runId(),
+					completion.lease() });
+		}
+		if (!steps.isEmpty()) {
+			this.template.batchUpdate(JdbcStepStore.INSERT, steps);
+		}
+		int[] counts = this.template.batchUpdate(COMPLETE, runs);
+		boolean[] held = new boolean[counts.length];
+		for (int i = 0; i < counts.length; i++) {
+			if (counts[i] == Statement.SUCCESS_NO_INFO) {
+				throw new IllegalStateException("The database did not say which runs' completions were stored");
+			}
+			held[i] = counts[i] == 1;
+		}
+		return held;
 	}
 
 	@Override

@@ -59,6 +59,24 @@ public interface RunStore {
 	boolean complete(String runId, String lease, String output, Instant now, StepRecord lastStep);
 
 	/**
+	 * Ends several runs as completed, each as {@link #complete} does, in as few statements as the
+	 * database allows. Called in a transaction, so that they are committed together.
+	 * @param completions the completions
+	 * @return for each completion, in order, {@code false} if its lease was lost
+	 * @throws org.springframework.dao.DuplicateKeyException if one of the steps was stored
+	 * already, by an instance that took its run over
+	 */
+	default boolean[] completeAll(List<Completion> completions) {
+		boolean[] held = new boolean[completions.size()];
+		for (int i = 0; i < held.length; i++) {
+			Completion completion = completions.get(i);
+			held[i] = complete(completion.runId(), completion.lease(), completion.output(), completion.now(),
+					completion.lastStep());
+		}
+		return held;
+	}
+
+	/**
 	 * Ends a run as failed.
 	 * @param runId the run id
 	 * @param lease the lease token
@@ -152,6 +170,19 @@ public interface RunStore {
 	 * @param expiredLeases how many runs are held by a worker whose lease has expired
 	 */
 	record Backlog(long due, Instant oldestDueAt, long expiredLeases) {
+
+	}
+
+	/**
+	 * A run's completion, as {@link #complete} takes it.
+	 *
+	 * @param runId the run id
+	 * @param lease the lease token
+	 * @param output the output as JSON, or {@code null}
+	 * @param now the current time
+	 * @param lastStep the step to store, or {@code null}
+	 */
+	record Completion(String runId, String lease, String output, Instant now, StepRecord lastStep) {
 
 	}
 

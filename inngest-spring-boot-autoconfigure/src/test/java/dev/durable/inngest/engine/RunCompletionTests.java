@@ -1,0 +1,246 @@
+package dev.durable.inngest.engine;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.engine.store.EventStore;
+import dev.durable.inngest.engine.store.NewRun;
+import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.RunStore.Completion;
+import dev.durable.inngest.engine.store.StepKind;
+import dev.durable.inngest.engine.store.StepRecord;
+import dev.durable.inngest.engine.store.StepStatus;
+import dev.durable.inngest.engine.store.StepStore;
+import dev.durable.inngest.local.LocalEngine;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.dao.DuplicateKeyException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Runs' completions, stored together when workers complete runs at the same time, on H2 and on
+ * PostgreSQL: each worker gets its own run's result, a lost lease stores nothing of its run but
+ * its step, and a group that fails is stored again one completion at a time.
+ */
+@SpringBootTest(classes = EngineTestApplication.class)
+class RunCompletionTests {
+
+	@Autowired
+	EventStore events;
+
+	@Autowired
+	RunStore runs;
+
+	@Autowired
+	StepStore steps;
+
+	@Autowired
+	ExecutionEnvironment env;
+
+	@Autowired
+	LocalEngine engine;
+
+	private final Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+	private final ExecutorService workers = Executors.newCachedThreadPool();
+
+	@BeforeEach
+	void stopEngine() {
+		// The runs below belong to no function: the test completes them, not the engine.
+		this.engine.stop();
+	}
+
+	@AfterEach
+	void startEngine() {
+		this.workers.shutdownNow();
+		this.engine.start();
+	}
+
+	@Test
+	void completesSeveralRunsTogetherEachWithItsStepAndTellsWhichLeaseWasLost() {
+		List<String> ids = claimed(3, "lease-1");
+		List<Completion> completions = List.of(completion(ids.get(0), "lease-1", true),
+				completion(ids.get(1), "someone-else", true), completion(ids.get(2), "lease-1", false));
+
+		boolean[] held = this.env.transactions().execute((status) -> this.runs.completeAll(completions));
+
+		assertThat(held).containsExactly(true, false, true);
+		assertThat(status(ids.get(0))).isEqualTo(RunStatus.COMPLETED);
+		assertThat(this.runs.find(ids.get(0)).orElseThrow().output()).isEqualTo("\"out-" + ids.get(0) + "\"");
+		assertThat(status(ids.get(1))).isEqualTo(RunStatus.RUNNING);
+		assertThat(status(ids.get(2))).isEqualTo(RunStatus.COMPLETED);
+		// A step that completed is kept, even when its run's lease was lost.
+		assertThat(this.steps.findByRun(ids.get(0))).singleElement()
+			.satisfies((step) -> assertThat(step.output()).isEqualTo("1"));
+		assertThat(this.steps.findByRun(ids.get(1))).hasSize(1);
+		assertThat(this.steps.findByRun(ids.get(2))).isEmpty();
+	}
+
+	@Test
+	void aStepStoredAlreadyFailsTheWholeGroupAndChangesNothing() {
+		List<String> ids = claimed(2, "lease-1");
+		this.steps.insert(step(ids.get(1)));
+		List<Completion> completions = List.of(completion(ids.get(0), "lease-1", true),
+				completion(ids.get(1), "lease-1", true));
+
+		assertThatExceptionOfType(DuplicateKeyException.class)
+			.isThrownBy(() -> this.env.transactions().execute((status) -> this.runs.completeAll(completions)));
+
+		assertThat(status(ids.get(0))).isEqualTo(RunStatus.RUNNING);
+		assertThat(status(ids.get(1))).isEqualTo(RunStatus.RUNNING);
+		assertThat(this.steps.findByRun(ids.get(0))).isEmpty();
+	}
+
+	@Test
+	void completionsMadeWhileOneIsStoredAreStoredTogetherInOneGroup() throws Exception {
+		List<String> ids = claimed(6, "lease-1");
+		Recording store = new Recording(this.runs);
+		RunCompletions completions = new RunCompletions(store.proxy(), this.env.transactions());
+
+		List<Future<Boolean>> results = new ArrayList<>();
+		results.add(this.workers.submit(() -> completions.complete(completion(ids.get(0), "lease-1", true))));
+		store.firstStarted.await(10, TimeUnit.SECONDS);
+		for (int i = 1; i < ids.size(); i++) {
+			String lease = (i == 3) ? "someone-else" : "lease-1";
+			String id = ids.get(i);
+			results.add(this.workers.submit(() -> completions.complete(completion(id, lease, true))));
+		}
+		// The five wait for the first completion, stored alone, to be committed.
+		await().atMost(Duration.ofSeconds(10)).until(() -> completions.waiting() == 5);
+		store.releaseFirst.countDown();
+
+		List<Boolean> held = new ArrayList<>();
+		for (Future<Boolean> result : results) {
+			held.add(result.get(10, TimeUnit.SECONDS));
+		}
+		assertThat(held).containsExactly(true, true, true, false, true, true);
+		assertThat(store.groups).containsExactly(5);
+		for (int i = 0; i < ids.size(); i++) {
+			assertThat(status(ids.get(i))).isEqualTo((i == 3) ? RunStatus.RUNNING : RunStatus.COMPLETED);
+			assertThat(this.steps.findByRun(ids.get(i))).hasSize(1);
+		}
+	}
+
+	@Test
+	void aGroupThatFailsIsStoredAgainOneCompletionAtATimeEachWithItsOwnResult() throws Exception {
+		List<String> ids = claimed(4, "lease-1");
+		// Another instance took run 2 over and stored its step first.
+		this.steps.insert(step(ids.get(2)));
+		Recording store = new Recording(this.runs);
+		RunCompletions completions = new RunCompletions(store.proxy(), this.env.transactions());
+
+		Future<Boolean> first = this.workers.submit(() -> completions.complete(completion(ids.get(0), "lease-1", true)));
+		store.firstStarted.await(10, TimeUnit.SECONDS);
+		List<Future<Boolean>> others = new ArrayList<>();
+		for (int i = 1; i < ids.size(); i++) {
+			String id = ids.get(i);
+			others.add(this.workers.submit(() -> completions.complete(completion(id, "lease-1", true))));
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> completions.waiting() == 3);
+		store.releaseFirst.countDown();
+
+		assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(others.get(0).get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(others.get(1)).failsWithin(Duration.ofSeconds(10))
+			.withThrowableOfType(ExecutionException.class)
+			.withCauseInstanceOf(DuplicateKeyException.class);
+		assertThat(others.get(2).get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(store.groups).containsExactly(3);
+		assertThat(status(ids.get(1))).isEqualTo(RunStatus.COMPLETED);
+		assertThat(status(ids.get(2))).isEqualTo(RunStatus.RUNNING);
+		assertThat(status(ids.get(3))).isEqualTo(RunStatus.COMPLETED);
+	}
+
+	private List<String> claimed(int count, String lease) {
+		Event event = Event.of("test/completed", Map.of())
+			.withId(UUID.randomUUID().toString())
+			.withTs(this.now.toEpochMilli());
+		this.events.insert(List.of(event), this.now);
+		List<NewRun> created = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			created.add(new NewRun(UUID.randomUUID().toString().replace("-", ""), "completion-test", event.id(),
+					this.now.minusSeconds(1)));
+		}
+		this.runs.insert(created);
+		List<String> ids = new ArrayList<>(created.stream().map(NewRun::id).toList());
+		assertThat(this.runs.claim(ids, lease, this.now, this.now.plus(Duration.ofMinutes(1)))).hasSize(count);
+		return ids;
+	}
+
+	private Completion completion(String runId, String lease, boolean withStep) {
+		return new Completion(runId, lease, "\"out-" + runId + "\"", this.now, withStep ? step(runId) : null);
+	}
+
+	private StepRecord step(String runId) {
+		return new StepRecord(runId, "only", "only", StepKind.RUN, StepStatus.COMPLETED, 1, "1", null, null, this.now,
+				this.now);
+	}
+
+	private RunStatus status(String runId) {
+		return this.runs.find(runId).map(RunRecord::status).orElseThrow();
+	}
+
+	/**
+	 * The real store, whose first single completion waits until it is let go, and which records
+	 * the size of every group it stores.
+	 */
+	private static final class Recording {
+
+		private final RunStore store;
+
+		final CountDownLatch firstStarted = new CountDownLatch(1);
+
+		final CountDownLatch releaseFirst = new CountDownLatch(1);
+
+		final List<Integer> groups = new CopyOnWriteArrayList<>();
+
+		Recording(RunStore store) {
+			this.store = store;
+		}
+
+		RunStore proxy() {
+			return (RunStore) Proxy.newProxyInstance(RunStore.class.getClassLoader(), new Class<?>[] { RunStore.class },
+					(proxy, method, args) -> {
+						if (method.getName().equals("complete") && this.firstStarted.getCount() > 0) {
+							this.firstStarted.countDown();
+							this.releaseFirst.await(10, TimeUnit.SECONDS);
+						}
+						if (method.getName().equals("completeAll")) {
+							this.groups.add(((List<?>) args[0]).size());
+						}
+						try {
+							return method.invoke(this.store, args);
+						}
+						catch (InvocationTargetException ex) {
+							throw ex.getCause();
+						}
+					});
+		}
+
+	}
+
+}
