@@ -18,9 +18,9 @@ import org.springframework.transaction.support.TransactionOperations;
  * group commit): the first worker to complete a run stores its completion at once, and the
  * completions that arrive while it does wait for it to finish, and are then stored together, in
  * one transaction, by the first of them. A worker returns only once its own completion is
- * committed, so a run ends exactly as it would alone; an idle engine waits for nothing, and a
- * busy one makes one commit for many runs, which is what a commit costs most (a database that
- * writes every commit to disk).
+ * committed, so a run ends exactly as it would alone. An idle engine waits for nothing; a busy
+ * one commits many runs at once, which saves the most where each commit is written to disk
+ * before it returns.
  * <p>
  * When a group fails (a step another instance stored already, or any database error), nothing
  * of it is stored, and each of its completions is stored again alone, by its own worker, which
@@ -31,7 +31,7 @@ final class RunCompletions {
 	private static final Log logger = LogFactory.getLog(RunCompletions.class);
 
 	/** The most completions stored in one transaction. */
-	static final int MAX_GROUP = 64;
+	private static final int MAX_GROUP = 64;
 
 	private final RunStore runs;
 
