@@ -2,9 +2,12 @@
 # Runs every benchmark workload on H2 and on PostgreSQL, each in a fresh JVM, prints one JSON
 # line per result, and writes the results table into benchmarks/RESULTS.md.
 #
-#   benchmarks/run.sh                 # all workloads, both databases
+#   benchmarks/run.sh                 # all workloads, every database
 #   benchmarks/run.sh W1 W4           # some workloads
-#   DATABASES=h2 benchmarks/run.sh    # one database
+#   DATABASES=h2 benchmarks/run.sh    # one database (h2, h2-durable or postgresql)
+#
+# h2-durable is the H2 file database with every commit written to the file before it returns
+# (WRITE_DELAY=0, not H2's default); W1 and W5 run on it, in the speed pass.
 #   JAVA_OPTS=... MEMORY_OPTS=...     # JVM options of the speed and the memory pass
 #   JVMS=5 benchmarks/run.sh          # JVMs per throughput workload (W1, W5, W6, W7) in the speed pass
 #
@@ -27,10 +30,11 @@ workloads=("$@")
 # (3 unless set), taking turns, and the table reports their median JVM.
 for pass in speed memory; do
   if [ "$pass" = speed ]; then options=${JAVA_OPTS:-}; jvms=${JVMS:-3}; else options=${MEMORY_OPTS:--Xmx256m}; jvms=1; fi
-  for database in ${DATABASES:-h2 postgresql}; do
+  for database in ${DATABASES:-h2 h2-durable postgresql}; do
     for ((jvm = 1; jvm <= jvms; jvm++)); do
       for workload in "${workloads[@]}"; do
         case "$workload" in W1|W5|W6|W7) ;; *) [ "$jvm" -gt 1 ] && continue ;; esac
+        case "$database/$workload/$pass" in h2-durable/W1/speed|h2-durable/W5/speed|h2/*|postgresql/*) ;; *) continue ;; esac
         java $options -Dbench.pass=$pass -cp "$classpath" dev.durable.benchmarks.Benchmark \
           "$workload" "$database" "$results"
       done

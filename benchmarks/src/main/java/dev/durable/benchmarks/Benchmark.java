@@ -50,8 +50,9 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * Runs one workload on one database and appends its result, one JSON line, to a file:
- * {@code Benchmark <W1..W6> <h2|postgresql> <results.jsonl>}. Each workload runs in a JVM of its
- * own, started by {@code benchmarks/run.sh}.
+ * {@code Benchmark <W1..W7> <h2|h2-durable|postgresql> <results.jsonl>}. Each workload runs in a
+ * JVM of its own, started by {@code benchmarks/run.sh}. {@code h2-durable} is the H2 file
+ * database with every commit written to the file before it returns ({@code WRITE_DELAY=0}).
  */
 public final class Benchmark {
 
@@ -105,6 +106,10 @@ public final class Benchmark {
 		System.exit(0);
 	}
 
+	private boolean isH2() {
+		return "h2".equals(this.database) || "h2-durable".equals(this.database);
+	}
+
 	private Result run() throws Exception {
 		EmbeddedPostgres postgres = null;
 		Path h2Directory = null;
@@ -113,9 +118,10 @@ public final class Benchmark {
 			postgres = EmbeddedPostgres.builder().start();
 			url = postgres.getJdbcUrl("postgres", "postgres");
 		}
-		else if ("h2".equals(this.database)) {
+		else if (isH2()) {
 			h2Directory = Files.createTempDirectory("inngest-bench-h2");
 			url = "jdbc:h2:file:" + h2Directory.resolve("bench") + ";DB_CLOSE_ON_EXIT=FALSE"
+					+ ("h2-durable".equals(this.database) ? ";WRITE_DELAY=0" : "")
 					+ System.getProperty("bench.h2Options", "");
 		}
 		else {
@@ -129,7 +135,7 @@ public final class Benchmark {
 						"inngest.local.backoff.initial=1ms", "inngest.local.backoff.max=1ms",
 						"inngest.local.backoff.jitter=0")
 				.run();
-			boolean statistics = "h2".equals(this.database) && Boolean.getBoolean("bench.h2Statistics");
+			boolean statistics = isH2() && Boolean.getBoolean("bench.h2Statistics");
 			if (statistics) {
 				jdbc().sql("SET QUERY_STATISTICS_MAX_ENTRIES 200").update();
 				jdbc().sql("SET QUERY_STATISTICS TRUE").update();
