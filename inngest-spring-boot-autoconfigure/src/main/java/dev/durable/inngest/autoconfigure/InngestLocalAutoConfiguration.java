@@ -240,10 +240,14 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RunExecutor inngestRunExecutor(ExecutionEnvironment env, FunctionDiscoverer functions, EventIngestor ingestor,
-			ObjectProvider<RunOutcomes> outcomes, RunCanceller canceller, ExecutingRuns executing) {
+			ObjectProvider<RunOutcomes> outcomes, RunCanceller canceller, ExecutingRuns executing,
+			InngestSchemaVerifier schema) {
 		String owner = UUID.randomUUID().toString();
+		Boolean groupCommit = this.properties.getGroupCommit();
+		// Where commits reach the disk later anyway, they cost next to nothing: waiting costs more.
+		boolean commitTogether = (groupCommit != null) ? groupCommit : schema.commitWriteDelay() == 0;
 		return new RunExecutor(env, functions::registry, ingestor, RunOutcomes.all(outcomes.orderedStream().toList()),
-				canceller, executing, owner);
+				canceller, executing, owner, commitTogether);
 	}
 
 	@Bean

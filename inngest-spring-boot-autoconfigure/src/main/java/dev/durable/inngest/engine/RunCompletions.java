@@ -25,6 +25,9 @@ import org.springframework.transaction.support.TransactionOperations;
  * When a group fails (a step another instance stored already, or any database error), nothing
  * of it is stored, and each of its completions is stored again alone, by its own worker, which
  * gets its own result or exception.
+ * <p>
+ * Where commits cost next to nothing (H2 with a write delay), the wait costs more than it saves,
+ * and each completion can be committed alone, as it comes.
  */
 final class RunCompletions {
 
@@ -37,6 +40,8 @@ final class RunCompletions {
 
 	private final TransactionOperations transactions;
 
+	private final boolean together;
+
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final Condition stored = this.lock.newCondition();
@@ -45,9 +50,16 @@ final class RunCompletions {
 
 	private boolean storing;
 
-	RunCompletions(RunStore runs, TransactionOperations transactions) {
+	/**
+	 * Creates the completions of an executor.
+	 * @param runs the run store
+	 * @param transactions runs a group in one transaction
+	 * @param together whether completions made at the same time are committed together
+	 */
+	RunCompletions(RunStore runs, TransactionOperations transactions, boolean together) {
 		this.runs = runs;
 		this.transactions = transactions;
+		this.together = together;
 	}
 
 	/**
@@ -58,6 +70,9 @@ final class RunCompletions {
 	 * already, by an instance that took the run over
 	 */
 	boolean complete(Completion completion) {
+		if (!this.together) {
+			return storeAlone(completion);
+		}
 		Waiting own = new Waiting(completion);
 		List<Waiting> group = join(own);
 		if (group != null && group.size() == 1) {
@@ -109,6 +124,10 @@ final class RunCompletions {
 		group.addAll(taken);
 		taken.clear();
 		return group;
+	}
+
+	boolean together() {
+		return this.together;
 	}
 
 	/**

@@ -64,9 +64,12 @@ public final class RunExecutor {
 	 * @param canceller cancels runs whose timeouts passed
 	 * @param executing the runs executing here
 	 * @param owner names this instance in the leases it takes
+	 * @param commitTogether whether the completions of runs that end at the same time are
+	 * committed together, in one transaction
 	 */
 	public RunExecutor(ExecutionEnvironment env, Supplier<FunctionRegistry> registry, EventIngestor ingestor,
-			RunOutcomes outcomes, RunCanceller canceller, ExecutingRuns executing, String owner) {
+			RunOutcomes outcomes, RunCanceller canceller, ExecutingRuns executing, String owner,
+			boolean commitTogether) {
 		this.env = env;
 		this.registry = registry;
 		this.ingestor = ingestor;
@@ -74,7 +77,15 @@ public final class RunExecutor {
 		this.canceller = canceller;
 		this.executing = executing;
 		this.owner = owner;
-		this.completions = new RunCompletions(env.runs(), env.transactions());
+		this.completions = new RunCompletions(env.runs(), env.transactions(), commitTogether);
+	}
+
+	/**
+	 * Whether the completions of runs that end at the same time are committed together.
+	 * @return {@code true} if they are, {@code false} if each is committed alone
+	 */
+	public boolean commitsTogether() {
+		return this.completions.together();
 	}
 
 	/**

@@ -27,6 +27,8 @@ public class InngestSchemaVerifier implements InitializingBean {
 
 	private final DatabasePlatform platform;
 
+	private volatile int writeDelay;
+
 	/**
 	 * Creates a verifier.
 	 * @param dataSource the engine's data source
@@ -41,11 +43,11 @@ public class InngestSchemaVerifier implements InitializingBean {
 	public void afterPropertiesSet() {
 		verify();
 		if (this.platform == DatabasePlatform.H2) {
-			logWriteDelay();
+			readWriteDelay();
 		}
 	}
 
-	private void logWriteDelay() {
+	private void readWriteDelay() {
 		int delay;
 		try {
 			delay = h2WriteDelay();
@@ -55,12 +57,23 @@ public class InngestSchemaVerifier implements InitializingBean {
 			logger.debug("Could not read H2's WRITE_DELAY", ex);
 			return;
 		}
+		this.writeDelay = delay;
 		if (delay > 0) {
 			logger.info("H2 writes commits to its file up to " + delay + " ms after they return (WRITE_DELAY=" + delay
 					+ "): if the process dies, the events, steps and run ends committed in that time are lost. "
 					+ "Add ;WRITE_DELAY=0 to the database URL to write every commit as it returns, or use "
 					+ "PostgreSQL in production.");
 		}
+	}
+
+	/**
+	 * How long the database may keep a commit before it writes it to its file, as read at
+	 * start-up: H2's {@code WRITE_DELAY}; 0 on other databases, and on an H2 database that did
+	 * not tell.
+	 * @return the delay in milliseconds, 0 where every commit is written as it returns
+	 */
+	public int commitWriteDelay() {
+		return this.writeDelay;
 	}
 
 	/**

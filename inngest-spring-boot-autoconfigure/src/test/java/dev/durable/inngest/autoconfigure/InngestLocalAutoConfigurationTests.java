@@ -92,6 +92,9 @@ class InngestLocalAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(InngestSchemaVerifier.class).h2WriteDelay()).isEqualTo(500);
+				assertThat(context.getBean(InngestSchemaVerifier.class).commitWriteDelay()).isEqualTo(500);
+				// Commits cost next to nothing: each run's completion is committed alone.
+				assertThat(context.getBean(RunExecutor.class).commitsTogether()).isFalse();
 			});
 		assertThat(output).contains("H2 writes commits to its file up to 500 ms after they return (WRITE_DELAY=500)")
 			.contains("Add ;WRITE_DELAY=0 to the database URL");
@@ -102,9 +105,25 @@ class InngestLocalAutoConfigurationTests {
 		this.runner
 			.withPropertyValues("spring.datasource.url=jdbc:h2:file:" + directory.resolve("at-once") + ";WRITE_DELAY=0",
 					"inngest.local.schema.initialize=always")
-			.run((context) -> assertThat(context.getBean(InngestSchemaVerifier.class).h2WriteDelay()).isZero());
-		this.runner.run((context) -> assertThat(context.getBean(InngestSchemaVerifier.class).h2WriteDelay()).isZero());
+			.run((context) -> {
+				assertThat(context.getBean(InngestSchemaVerifier.class).h2WriteDelay()).isZero();
+				assertThat(context.getBean(RunExecutor.class).commitsTogether()).isTrue();
+			});
+		this.runner.run((context) -> {
+			assertThat(context.getBean(InngestSchemaVerifier.class).h2WriteDelay()).isZero();
+			assertThat(context.getBean(RunExecutor.class).commitsTogether()).isTrue();
+		});
 		assertThat(output).doesNotContain("H2 writes commits to its file");
+	}
+
+	@Test
+	void groupCommitIsWhatThePropertySaysWhenItIsSet(@TempDir Path directory) {
+		this.runner
+			.withPropertyValues("spring.datasource.url=jdbc:h2:file:" + directory.resolve("delayed"),
+					"inngest.local.schema.initialize=always", "inngest.local.group-commit=true")
+			.run((context) -> assertThat(context.getBean(RunExecutor.class).commitsTogether()).isTrue());
+		this.runner.withPropertyValues("inngest.local.group-commit=false")
+			.run((context) -> assertThat(context.getBean(RunExecutor.class).commitsTogether()).isFalse());
 	}
 
 	@Test

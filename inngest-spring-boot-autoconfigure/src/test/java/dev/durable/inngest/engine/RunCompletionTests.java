@@ -119,7 +119,7 @@ class RunCompletionTests {
 	void completionsMadeWhileOneIsStoredAreStoredTogetherInOneGroup() throws Exception {
 		List<String> ids = claimed(6, "lease-1");
 		Recording store = new Recording(this.runs);
-		RunCompletions completions = new RunCompletions(store.proxy(), this.env.transactions());
+		RunCompletions completions = new RunCompletions(store.proxy(), this.env.transactions(), true);
 
 		List<Future<Boolean>> results = new ArrayList<>();
 		results.add(this.workers.submit(() -> completions.complete(completion(ids.get(0), "lease-1", true))));
@@ -151,7 +151,7 @@ class RunCompletionTests {
 		// Another instance took run 2 over and stored its step first.
 		this.steps.insert(step(ids.get(2)));
 		Recording store = new Recording(this.runs);
-		RunCompletions completions = new RunCompletions(store.proxy(), this.env.transactions());
+		RunCompletions completions = new RunCompletions(store.proxy(), this.env.transactions(), true);
 
 		Future<Boolean> first = this.workers.submit(() -> completions.complete(completion(ids.get(0), "lease-1", true)));
 		store.firstStarted.await(10, TimeUnit.SECONDS);
@@ -173,6 +173,25 @@ class RunCompletionTests {
 		assertThat(status(ids.get(1))).isEqualTo(RunStatus.COMPLETED);
 		assertThat(status(ids.get(2))).isEqualTo(RunStatus.RUNNING);
 		assertThat(status(ids.get(3))).isEqualTo(RunStatus.COMPLETED);
+	}
+
+	@Test
+	void whenNotTogetherEachCompletionIsCommittedAloneWithoutWaitingForAnother() throws Exception {
+		List<String> ids = claimed(2, "lease-1");
+		Recording store = new Recording(this.runs);
+		RunCompletions completions = new RunCompletions(store.proxy(), this.env.transactions(), false);
+
+		Future<Boolean> first = this.workers.submit(() -> completions.complete(completion(ids.get(0), "lease-1", true)));
+		store.firstStarted.await(10, TimeUnit.SECONDS);
+		// Committed while the first is still being stored.
+		assertThat(completions.complete(completion(ids.get(1), "lease-1", true))).isTrue();
+		assertThat(status(ids.get(1))).isEqualTo(RunStatus.COMPLETED);
+		assertThat(first).isNotDone();
+		store.releaseFirst.countDown();
+
+		assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(status(ids.get(0))).isEqualTo(RunStatus.COMPLETED);
+		assertThat(store.groups).isEmpty();
 	}
 
 	private List<String> claimed(int count, String lease) {
