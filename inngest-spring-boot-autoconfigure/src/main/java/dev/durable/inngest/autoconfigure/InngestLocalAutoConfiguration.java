@@ -241,11 +241,13 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	RunExecutor inngestRunExecutor(ExecutionEnvironment env, FunctionDiscoverer functions, EventIngestor ingestor,
 			ObjectProvider<RunOutcomes> outcomes, RunCanceller canceller, ExecutingRuns executing,
-			InngestSchemaVerifier schema) {
+			InngestSchemaVerifier schema, DatabasePlatform platform) {
 		String owner = UUID.randomUUID().toString();
 		Boolean groupCommit = this.properties.getGroupCommit();
-		// Where commits reach the disk later anyway, they cost next to nothing: waiting costs more.
-		boolean commitTogether = (groupCommit != null) ? groupCommit : schema.commitWriteDelay() == 0;
+		// Only H2 writing every commit to its file pays for the wait: with a write delay a commit
+		// costs next to nothing, and PostgreSQL merges concurrent commits' log flushes itself.
+		boolean commitTogether = (groupCommit != null) ? groupCommit
+				: platform == DatabasePlatform.H2 && schema.commitWriteDelay() == 0;
 		return new RunExecutor(env, functions::registry, ingestor, RunOutcomes.all(outcomes.orderedStream().toList()),
 				canceller, executing, owner, commitTogether);
 	}

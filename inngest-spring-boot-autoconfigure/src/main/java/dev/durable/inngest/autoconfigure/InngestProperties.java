@@ -181,9 +181,10 @@ public class InngestProperties {
 		 * Whether the completions of runs that end at the same time are committed together, in
 		 * one transaction: a worker whose run ends while another's completion is being committed
 		 * waits for that commit, then commits its own with the others that waited. It saves
-		 * commits where each is written to disk before it returns. Unset, it is on, except on H2
-		 * with a write delay (H2's default), where a commit costs next to nothing and the wait
-		 * costs more than it saves.
+		 * commits where the database writes each one to disk alone. Unset, it is on for H2 with
+		 * WRITE_DELAY=0 (and in-memory H2), and off for H2 with a write delay (H2's default),
+		 * where a commit costs next to nothing, and for PostgreSQL, which merges the log flushes
+		 * of concurrent commits itself: there the wait costs more than it saves.
 		 */
 		private Boolean groupCommit;
 

@@ -26,8 +26,9 @@ import org.springframework.transaction.support.TransactionOperations;
  * of it is stored, and each of its completions is stored again alone, by its own worker, which
  * gets its own result or exception.
  * <p>
- * Where commits cost next to nothing (H2 with a write delay), the wait costs more than it saves,
- * and each completion can be committed alone, as it comes.
+ * Where commits cost next to nothing (H2 with a write delay), or where the database merges
+ * concurrent commits' disk writes itself (PostgreSQL), the wait costs more than it saves, and
+ * each completion can be committed alone, as it comes.
  */
 final class RunCompletions {
 

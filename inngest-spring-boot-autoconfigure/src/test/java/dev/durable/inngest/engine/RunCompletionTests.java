@@ -28,6 +28,7 @@ import dev.durable.inngest.engine.store.StepKind;
 import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.engine.store.StepStatus;
 import dev.durable.inngest.engine.store.StepStore;
+import dev.durable.inngest.local.DatabasePlatform;
 import dev.durable.inngest.local.LocalEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +65,12 @@ class RunCompletionTests {
 	@Autowired
 	LocalEngine engine;
 
+	@Autowired
+	RunExecutor executor;
+
+	@Autowired
+	DatabasePlatform platform;
+
 	private final Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
 	private final ExecutorService workers = Executors.newCachedThreadPool();
@@ -78,6 +85,12 @@ class RunCompletionTests {
 	void startEngine() {
 		this.workers.shutdownNow();
 		this.engine.start();
+	}
+
+	@Test
+	void theEngineCommitsCompletionsTogetherByDefaultOnlyOnH2ThatWritesEveryCommitAsItReturns() {
+		// The tests' H2 is in memory, with no write delay; PostgreSQL merges its log flushes itself.
+		assertThat(this.executor.commitsTogether()).isEqualTo(this.platform == DatabasePlatform.H2);
 	}
 
 	@Test
