@@ -127,6 +127,10 @@ final class RunCompletions {
 		return group;
 	}
 
+	/**
+	 * Whether completions made at the same time are committed together.
+	 * @return {@code true} if they are
+	 */
 	boolean together() {
 		return this.together;
 	}
