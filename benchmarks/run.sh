@@ -4,12 +4,14 @@
 #
 #   benchmarks/run.sh                 # all workloads, every database
 #   benchmarks/run.sh W1 W4           # some workloads
-#   DATABASES=h2 benchmarks/run.sh    # one database (h2, h2-durable or postgresql)
-#
-# h2-durable is the H2 file database with every commit written to the file before it returns
-# (WRITE_DELAY=0, not H2's default); W1 and W5 run on it, in the speed pass.
+#   DATABASES=h2 benchmarks/run.sh    # one database (h2, h2-durable, postgresql or postgresql-durable)
 #   JAVA_OPTS=... MEMORY_OPTS=...     # JVM options of the speed and the memory pass
 #   JVMS=5 benchmarks/run.sh          # JVMs per throughput workload (W1, W5, W6, W7) in the speed pass
+#
+# h2 and postgresql are the databases as the tests start them, which return from a commit before
+# it is on disk (H2's WRITE_DELAY, the embedded PostgreSQL's fsync=off and synchronous_commit=off).
+# h2-durable (WRITE_DELAY=0) and postgresql-durable (fsync and synchronous_commit on) write every
+# commit to disk before it returns; W1 and W5 run on them, in the speed pass.
 #
 # JAVA_OPTS can also set -Dbench.warmUpSeconds=N (15 unless set), -Dbench.h2Options=";KEY=VALUE"
 # (appended to the H2 database's URL), -Dbench.h2Statistics=true (prints H2's count and time of
@@ -30,11 +32,11 @@ workloads=("$@")
 # (3 unless set), taking turns, and the table reports their median JVM.
 for pass in speed memory; do
   if [ "$pass" = speed ]; then options=${JAVA_OPTS:-}; jvms=${JVMS:-3}; else options=${MEMORY_OPTS:--Xmx256m}; jvms=1; fi
-  for database in ${DATABASES:-h2 h2-durable postgresql}; do
+  for database in ${DATABASES:-h2 h2-durable postgresql postgresql-durable}; do
     for ((jvm = 1; jvm <= jvms; jvm++)); do
       for workload in "${workloads[@]}"; do
         case "$workload" in W1|W5|W6|W7) ;; *) [ "$jvm" -gt 1 ] && continue ;; esac
-        case "$database/$workload/$pass" in h2-durable/W1/speed|h2-durable/W5/speed|h2/*|postgresql/*) ;; *) continue ;; esac
+        case "$database/$workload/$pass" in *-durable/W1/speed|*-durable/W5/speed|h2/*|postgresql/*) ;; *) continue ;; esac
         java $options -Dbench.pass=$pass -cp "$classpath" dev.durable.benchmarks.Benchmark \
           "$workload" "$database" "$results"
       done

@@ -50,9 +50,12 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * Runs one workload on one database and appends its result, one JSON line, to a file:
- * {@code Benchmark <W1..W7> <h2|h2-durable|postgresql> <results.jsonl>}. Each workload runs in a
- * JVM of its own, started by {@code benchmarks/run.sh}. {@code h2-durable} is the H2 file
- * database with every commit written to the file before it returns ({@code WRITE_DELAY=0}).
+ * {@code Benchmark <W1..W7> <h2|h2-durable|postgresql|postgresql-durable> <results.jsonl>}. Each
+ * workload runs in a JVM of its own, started by {@code benchmarks/run.sh}. {@code h2-durable} is
+ * the H2 file database with every commit written to the file before it returns
+ * ({@code WRITE_DELAY=0}); {@code postgresql-durable} is PostgreSQL with every commit flushed to
+ * disk before it returns ({@code fsync} and {@code synchronous_commit} on, PostgreSQL's defaults,
+ * which the embedded PostgreSQL of the tests turns off).
  */
 public final class Benchmark {
 
@@ -94,7 +97,8 @@ public final class Benchmark {
 			return;
 		}
 		if (args.length != 3) {
-			System.err.println("Usage: Benchmark <W1|W2|W3|W4|W5|W6|W7> <h2|postgresql> <results.jsonl>");
+			System.err.println("Usage: Benchmark <W1|W2|W3|W4|W5|W6|W7> <h2|h2-durable|postgresql|postgresql-durable> "
+					+ "<results.jsonl>");
 			System.err.println("       Benchmark report <results.jsonl> <RESULTS.md>");
 			System.exit(2);
 		}
@@ -110,12 +114,20 @@ public final class Benchmark {
 		return "h2".equals(this.database) || "h2-durable".equals(this.database);
 	}
 
+	private boolean isPostgres() {
+		return "postgresql".equals(this.database) || "postgresql-durable".equals(this.database);
+	}
+
 	private Result run() throws Exception {
 		EmbeddedPostgres postgres = null;
 		Path h2Directory = null;
 		String url;
-		if ("postgresql".equals(this.database)) {
-			postgres = EmbeddedPostgres.builder().start();
+		if (isPostgres()) {
+			EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+			if ("postgresql-durable".equals(this.database)) {
+				builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on");
+			}
+			postgres = builder.start();
 			url = postgres.getJdbcUrl("postgres", "postgres");
 		}
 		else if (isH2()) {
@@ -191,7 +203,7 @@ public final class Benchmark {
 	}
 
 	private String user() {
-		return "postgresql".equals(this.database) ? "postgres" : "sa";
+		return isPostgres() ? "postgres" : "sa";
 	}
 
 	/** W1: 10,000 events, each starting a run with one trivial step. */
@@ -551,7 +563,7 @@ public final class Benchmark {
 		while (System.nanoTime() < end) {
 			batch.run();
 		}
-		if ("postgresql".equals(this.database)) {
+		if (isPostgres()) {
 			// What autovacuum does within a minute of a running database's first writes, and this
 			// database is younger than that: without statistics, the plans that PostgreSQL caches
 			// for prepared statements are those of empty tables (sequential scans), and a claim

@@ -39,14 +39,14 @@ class ReportTests {
 		assertThat(text).doesNotContain("old table");
 		List<String> rows = text.lines().toList();
 		assertThat(rows).contains(
-				"| W1 | runs/s, 10,000 one-step runs (median JVM; in each, the median of 5 rounds) | 200 | 30 | 50 "
+				"| W1 | runs/s, 10,000 one-step runs (median JVM; in each, the median of 5 rounds) | 200 | 30 | 50 | – "
 						+ "| ≥ 3,000 H2, ≥ 2,000 PostgreSQL |",
-				"| W1 | runs/s, each JVM's median round | 100 · 300 · 200 | 30 | 50 |  |",
-				"| W1 | runs/s, slowest to fastest round of every JVM | 90 to 310 | 25 to 35 | 40 to 60 |  |",
-				"| W1 vs W5 | floor ÷ engine (lower is better) | 4.00× (2.00× to 10.00×) | 1.10× | – | ≤ 3× |",
-				"| W1 | CPU µs per run, all threads (median JVM) | 20 | 400 | 70 |  |",
-				"| W1 | peak RSS, MiB, heap capped (memory pass) | 400 | – | – | < 512 |",
-				"| W1 | runs/s with the heap capped (memory pass) | 150 | – | – |  |");
+				"| W1 | runs/s, each JVM's median round | 100 · 300 · 200 | 30 | 50 | – |  |",
+				"| W1 | runs/s, slowest to fastest round of every JVM | 90 to 310 | 25 to 35 | 40 to 60 | – |  |",
+				"| W1 vs W5 | floor ÷ engine (lower is better) | 4.00× (2.00× to 10.00×) | 1.10× | – | – | ≤ 3× |",
+				"| W1 | CPU µs per run, all threads (median JVM) | 20 | 400 | 70 | – |  |",
+				"| W1 | peak RSS, MiB, heap capped (memory pass) | 400 | – | – | – | < 512 |",
+				"| W1 | runs/s with the heap capped (memory pass) | 150 | – | – | – |  |");
 	}
 
 	@Test
@@ -58,9 +58,9 @@ class ReportTests {
 				{"workload":"W7","database":"postgresql","pass":"speed","runsPerSecond":2500.0}
 				"""), markdown);
 		assertThat(Files.readString(markdown).lines()).contains(
-				"| W1 vs W5 | floor ÷ engine (lower is better) | – | – | 1.50× | ≤ 3× |",
-				"| W1 vs W7 | its stores ÷ engine: what the threads and hand-offs add | – | – | 1.25× |  |",
-				"| W7 vs W6 | the engine's rows ÷ its stores: what the stores' code adds | – | – | – |  |");
+				"| W1 vs W5 | floor ÷ engine (lower is better) | – | – | 1.50× | – | ≤ 3× |",
+				"| W1 vs W7 | its stores ÷ engine: what the threads and hand-offs add | – | – | 1.25× | – |  |",
+				"| W7 vs W6 | the engine's rows ÷ its stores: what the stores' code adds | – | – | – | – |  |");
 	}
 
 	@Test
