@@ -33,6 +33,7 @@ import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.NewRun;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.RunStore.Completion;
 import dev.durable.inngest.engine.store.StepKind;
 import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.engine.store.StepStatus;
@@ -535,7 +536,7 @@ public final class Benchmark {
 				for (RunRecord run : runs.claim(ids, lease, at, at.plusSeconds(30))) {
 					StepRecord step = new StepRecord(run.id(), "only", "only", StepKind.RUN, StepStatus.COMPLETED, 1,
 							"1", null, null, at, at);
-					runs.complete(run.id(), lease, "1", at, step);
+					runs.complete(new Completion(run.id(), lease, "1", at, step));
 				}
 			}
 		}

@@ -72,13 +72,13 @@ final class RunCompletions {
 	 */
 	boolean complete(Completion completion) {
 		if (!this.together) {
-			return storeAlone(completion);
+			return this.runs.complete(completion);
 		}
 		Waiting own = new Waiting(completion);
 		List<Waiting> group = join(own);
 		if (group != null && group.size() == 1) {
 			try {
-				return storeAlone(completion);
+				return this.runs.complete(completion);
 			}
 			finally {
 				stored(List.of(), new State[0]);
@@ -88,7 +88,7 @@ final class RunCompletions {
 			storeTogether(group);
 		}
 		if (own.state == State.ALONE) {
-			return storeAlone(completion);
+			return this.runs.complete(completion);
 		}
 		return own.state == State.HELD;
 	}
@@ -147,11 +147,6 @@ final class RunCompletions {
 		finally {
 			this.lock.unlock();
 		}
-	}
-
-	private boolean storeAlone(Completion completion) {
-		return this.runs.complete(completion.runId(), completion.lease(), completion.output(), completion.now(),
-				completion.lastStep());
 	}
 
 	private void storeTogether(List<Waiting> group) {

@@ -25,7 +25,6 @@ import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.store.NewRun;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
-import dev.durable.inngest.engine.store.StepRecord;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -120,11 +119,11 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public boolean complete(String runId, String lease, String output, Instant now, StepRecord lastStep) {
+	public boolean complete(Completion completion) {
 		List<Object> params = new ArrayList<>();
 		String sql = COMPLETE;
-		if (lastStep != null) {
-			Object[] step = JdbcStepStore.insertParameters(lastStep);
+		if (completion.lastStep() != null) {
+			Object[] step = JdbcStepStore.insertParameters(completion.lastStep());
 			if (this.platform.supportsDataModifyingCte()) {
 				// One statement: the step's insert happens whether or not the run's update matches.
 				sql = "WITH s AS (" + JdbcStepStore.INSERT + ") " + COMPLETE;
@@ -134,8 +133,14 @@ public final class JdbcRunStore implements RunStore {
 				this.jdbc.sql(JdbcStepStore.INSERT).params(step).update();
 			}
 		}
-		params.addAll(Arrays.asList(output, Timestamps.of(now), runId, lease));
+		params.addAll(Arrays.asList(completeParameters(completion)));
 		return this.jdbc.sql(sql).params(params).update() == 1;
+	}
+
+	/** The parameters of {@link #COMPLETE} for a completion. */
+	private static Object[] completeParameters(Completion completion) {
+		return new Object[] { completion.output(), Timestamps.of(completion.now()), completion.runId(),
+				completion.lease() };
 	}
 
 	@Override
@@ -146,8 +151,7 @@ public final class JdbcRunStore implements RunStore {
 			if (completion.lastStep() != null) {
 				steps.add(JdbcStepStore.insertParameters(completion.lastStep()));
 			}
-			runs.add(new Object[] { completion.output(), Timestamps.of(completion.now()), completion.runId(),
-					completion.lease() });
+			runs.add(completeParameters(completion));
 		}
 		if (!steps.isEmpty()) {
 			this.template.batchUpdate(JdbcStepStore.INSERT, steps);

@@ -11,7 +11,6 @@ import java.util.UUID;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.store.EventStore;
-import dev.durable.inngest.engine.store.NewRun;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.local.LocalEngine;
@@ -54,14 +53,7 @@ class RunClaimTests {
 	}
 
 	private List<String> queued(int count, Event event) {
-		this.events.insert(List.of(event), this.now);
-		List<NewRun> created = new ArrayList<>();
-		for (int i = 0; i < count; i++) {
-			created.add(new NewRun(UUID.randomUUID().toString().replace("-", ""), "claim-test", event.id(),
-					this.now.minusSeconds(1)));
-		}
-		this.runs.insert(created);
-		return created.stream().map(NewRun::id).toList();
+		return QueuedRuns.queue(this.events, this.runs, event, "claim-test", count, this.now);
 	}
 
 	private List<RunRecord> claim(List<String> runIds, String lease) {

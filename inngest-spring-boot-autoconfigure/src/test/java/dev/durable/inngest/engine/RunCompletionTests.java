@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.store.EventStore;
-import dev.durable.inngest.engine.store.NewRun;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.RunStore.Completion;
@@ -211,14 +210,7 @@ class RunCompletionTests {
 		Event event = Event.of("test/completed", Map.of())
 			.withId(UUID.randomUUID().toString())
 			.withTs(this.now.toEpochMilli());
-		this.events.insert(List.of(event), this.now);
-		List<NewRun> created = new ArrayList<>();
-		for (int i = 0; i < count; i++) {
-			created.add(new NewRun(UUID.randomUUID().toString().replace("-", ""), "completion-test", event.id(),
-					this.now.minusSeconds(1)));
-		}
-		this.runs.insert(created);
-		List<String> ids = new ArrayList<>(created.stream().map(NewRun::id).toList());
+		List<String> ids = QueuedRuns.queue(this.events, this.runs, event, "completion-test", count, this.now);
 		assertThat(this.runs.claim(ids, lease, this.now, this.now.plus(Duration.ofMinutes(1)))).hasSize(count);
 		return ids;
 	}

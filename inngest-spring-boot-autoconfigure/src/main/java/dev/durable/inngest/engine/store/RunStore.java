@@ -47,16 +47,12 @@ public interface RunStore {
 	 * Ends a run as completed, storing first its last step if that step completed in this
 	 * execution and is not stored yet: in one statement where the database allows it. The step
 	 * is stored even when the lease was lost, as a step that completes is always kept.
-	 * @param runId the run id
-	 * @param lease the lease token
-	 * @param output the output as JSON, or {@code null}
-	 * @param now the current time
-	 * @param lastStep the step to store, or {@code null}
+	 * @param completion the run, its lease, its output and its last step
 	 * @return {@code false} if the lease was lost
 	 * @throws org.springframework.dao.DuplicateKeyException if the step was stored already, by an
 	 * instance that took the run over
 	 */
-	boolean complete(String runId, String lease, String output, Instant now, StepRecord lastStep);
+	boolean complete(Completion completion);
 
 	/**
 	 * Ends several runs as completed, each as {@link #complete} does, in as few statements as the
@@ -69,9 +65,7 @@ public interface RunStore {
 	default boolean[] completeAll(List<Completion> completions) {
 		boolean[] held = new boolean[completions.size()];
 		for (int i = 0; i < held.length; i++) {
-			Completion completion = completions.get(i);
-			held[i] = complete(completion.runId(), completion.lease(), completion.output(), completion.now(),
-					completion.lastStep());
+			held[i] = complete(completions.get(i));
 		}
 		return held;
 	}
@@ -174,7 +168,7 @@ public interface RunStore {
 	}
 
 	/**
-	 * A run's completion, as {@link #complete} takes it.
+	 * A run's completion.
 	 *
 	 * @param runId the run id
 	 * @param lease the lease token
