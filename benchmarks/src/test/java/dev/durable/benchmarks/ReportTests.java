@@ -64,6 +64,20 @@ class ReportTests {
 	}
 
 	@Test
+	void reportsTheMedianStepRateOfW2WithItsSlowestAndFastestRound() throws IOException {
+		Path markdown = write("RESULTS.md", "<!-- results -->\n<!-- /results -->\n");
+		Report.write(write("results.jsonl", """
+				{"workload":"W2","database":"h2","pass":"speed","runsPerSecond":1600.0,"stepsPerSecond":16000.0,"slowestStepsPerSecond":12000.0,"fastestStepsPerSecond":18500.0,"cpuMicrosPerRun":450.5}
+				{"workload":"W2","database":"postgresql","pass":"speed","runsPerSecond":600.0,"stepsPerSecond":6000.0,"slowestStepsPerSecond":5500.0,"fastestStepsPerSecond":6100.0,"cpuMicrosPerRun":900.0}
+				"""), markdown);
+		assertThat(Files.readString(markdown).lines()).contains(
+				"| W2 | steps/s, 1,000 runs of 10 steps (the median of 5 rounds) | 16,000 | – | 6,000 | – | ≥ 5,000 H2 |",
+				"| W2 | steps/s, slowest to fastest round | 12,000 to 18,500 | – | 5,500 to 6,100 | – |  |",
+				"| W2 | runs/s (the median round) | 1,600 | – | 600 | – |  |",
+				"| W2 | CPU µs per run, all threads (the median round) | 450.5 | – | 900 | – |  |");
+	}
+
+	@Test
 	void refusesAFileWithoutTheResultsMarkers() throws IOException {
 		Path markdown = write("RESULTS.md", "# Results\n");
 		Path results = write("results.jsonl", "{\"workload\":\"W1\",\"database\":\"h2\",\"runsPerSecond\":1.0}\n");
