@@ -39,6 +39,8 @@ CREATE TABLE IF NOT EXISTS inngest_run (
 );
 CREATE INDEX IF NOT EXISTS inngest_run_due ON inngest_run (due_at);
 CREATE INDEX IF NOT EXISTS inngest_run_function ON inngest_run (function_id, created_at);
+-- Read for a list of runs by a rare status (failed, cancelled); for a common one PostgreSQL reads
+-- the primary key backwards instead. H2, which would read every run of the status, has none.
 CREATE INDEX IF NOT EXISTS inngest_run_status ON inngest_run (status, created_at);
 
 CREATE TABLE IF NOT EXISTS inngest_step (
