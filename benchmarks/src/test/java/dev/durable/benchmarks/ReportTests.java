@@ -51,13 +51,12 @@ class ReportTests {
 
 	@Test
 	void givesOneRatioWithoutARangeWhenEachWorkloadRanInOneJvm() throws IOException {
-		Path markdown = write("RESULTS.md", "<!-- results -->\n<!-- /results -->\n");
-		Report.write(write("results.jsonl", """
+		List<String> rows = tableOf("""
 				{"workload":"W1","database":"postgresql","pass":"speed","runsPerSecond":2000.0}
 				{"workload":"W5","database":"postgresql","pass":"speed","runsPerSecond":3000.0}
 				{"workload":"W7","database":"postgresql","pass":"speed","runsPerSecond":2500.0}
-				"""), markdown);
-		assertThat(Files.readString(markdown).lines()).contains(
+				""");
+		assertThat(rows).contains(
 				"| W1 vs W5 | floor ÷ engine (lower is better) | – | – | 1.50× | – | ≤ 3× |",
 				"| W1 vs W7 | its stores ÷ engine: what the threads and hand-offs add | – | – | 1.25× | – |  |",
 				"| W7 vs W6 | the engine's rows ÷ its stores: what the stores' code adds | – | – | – | – |  |");
@@ -65,12 +64,11 @@ class ReportTests {
 
 	@Test
 	void reportsTheMedianStepRateOfW2WithItsSlowestAndFastestRound() throws IOException {
-		Path markdown = write("RESULTS.md", "<!-- results -->\n<!-- /results -->\n");
-		Report.write(write("results.jsonl", """
+		List<String> rows = tableOf("""
 				{"workload":"W2","database":"h2","pass":"speed","runsPerSecond":1600.0,"stepsPerSecond":16000.0,"slowestStepsPerSecond":12000.0,"fastestStepsPerSecond":18500.0,"cpuMicrosPerRun":450.5}
 				{"workload":"W2","database":"postgresql","pass":"speed","runsPerSecond":600.0,"stepsPerSecond":6000.0,"slowestStepsPerSecond":5500.0,"fastestStepsPerSecond":6100.0,"cpuMicrosPerRun":900.0}
-				"""), markdown);
-		assertThat(Files.readString(markdown).lines()).contains(
+				""");
+		assertThat(rows).contains(
 				"| W2 | steps/s, 1,000 runs of 10 steps (the median of 5 rounds) | 16,000 | – | 6,000 | – | ≥ 5,000 H2 |",
 				"| W2 | steps/s, slowest to fastest round | 12,000 to 18,500 | – | 5,500 to 6,100 | – |  |",
 				"| W2 | runs/s (the median round) | 1,600 | – | 600 | – |  |",
@@ -85,6 +83,13 @@ class ReportTests {
 			.withMessageContaining(markdown.toString())
 			.withMessageContaining("<!-- results -->");
 		assertThat(Files.readString(markdown)).isEqualTo("# Results\n");
+	}
+
+	/** The lines of a RESULTS.md that had only the markers, once the report of these results is written in it. */
+	private List<String> tableOf(String results) throws IOException {
+		Path markdown = write("RESULTS.md", "<!-- results -->\n<!-- /results -->\n");
+		Report.write(write("results.jsonl", results), markdown);
+		return Files.readString(markdown).lines().toList();
 	}
 
 	private Path write(String name, String content) throws IOException {
