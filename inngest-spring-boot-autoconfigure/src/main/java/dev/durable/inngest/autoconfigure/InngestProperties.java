@@ -275,7 +275,8 @@ public class InngestProperties {
 
 		/**
 		 * How long a run claimed by a worker stays its own without renewal. The owner renews it
-		 * every third of this; a run whose instance died is resumed elsewhere once it expires.
+		 * every third of this (and a step that begins renews it if that renewal is late); a run
+		 * whose instance died is resumed elsewhere once it expires.
 		 */
 		private Duration duration = Duration.ofSeconds(30);
 

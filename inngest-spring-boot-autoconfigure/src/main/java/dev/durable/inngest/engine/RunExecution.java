@@ -73,6 +73,12 @@ final class RunExecution implements Step, RunContext {
 
 	private volatile boolean stopped;
 
+	/**
+	 * When the lease expires, read as the step before was stored as the next one began (empty if
+	 * it was no longer held), for that next step's check; {@code null} if not read.
+	 */
+	private Optional<Instant> leaseRead;
+
 	/** A step completed in this execution and not stored yet, and its record as it was read. */
 	private StepRecord pending;
 
@@ -377,6 +383,7 @@ final class RunExecution implements Step, RunContext {
 	}
 
 	private String enter(String id) {
+		this.leaseRead = null;
 		storePendingStep();
 		if (this.suspended || this.stopped) {
 			throw Suspension.suspended(runId(), null);
@@ -402,9 +409,24 @@ final class RunExecution implements Step, RunContext {
 	 */
 	void storePendingStep() {
 		StepRecord step = this.pending;
-		if (step != null) {
-			this.pending = null;
+		if (step == null) {
+			return;
+		}
+		this.pending = null;
+		if (this.pendingStored != null) {
 			save(this.pendingStored, step);
+			return;
+		}
+		try {
+			// Stored with a read of the lease, for the check before the next step.
+			this.leaseRead = this.env.runs().storeStep(step, this.lease);
+		}
+		catch (DuplicateKeyException ex) {
+			throw Suspension.leaseLost(runId());
+		}
+		this.memo.put(step.key(), step);
+		if (this.leaseRead.isEmpty()) {
+			this.stopped = true;
 		}
 	}
 
@@ -440,16 +462,26 @@ final class RunExecution implements Step, RunContext {
 	}
 
 	/**
-	 * Before a step body executes, if an earlier one executed in this execution: renews the
-	 * lease, and stops instead if the run was cancelled meanwhile, here or on another instance,
-	 * or its lease was taken over. The claim checked it for the first step.
+	 * Before a step body executes, if an earlier one executed in this execution: stops if the
+	 * run was cancelled meanwhile, here or on another instance, or its lease was taken over. The
+	 * claim checked it for the first step. The check reads the lease, mostly with the step before
+	 * as it is stored, and changes nothing: the engine renews the leases of executing runs every
+	 * third of their duration, and a step renews its run's lease itself only when that renewal is
+	 * late, with less than a third of the lease left.
 	 */
 	private void beforeNewStep() {
 		if (!this.stepExecuted) {
 			return;
 		}
-		Instant leaseUntil = now().plus(this.env.leaseDuration());
-		if (!this.env.runs().renew(Map.of(runId(), this.lease), leaseUntil).isEmpty()) {
+		Optional<Instant> heldUntil = (this.leaseRead != null) ? this.leaseRead
+				: this.env.runs().leaseExpiry(runId(), this.lease);
+		this.leaseRead = null;
+		Instant now = now();
+		boolean held = heldUntil.isPresent();
+		if (held && Duration.between(now, heldUntil.get()).compareTo(this.env.leaseDuration().dividedBy(3)) < 0) {
+			held = this.env.runs().renew(Map.of(runId(), this.lease), now.plus(this.env.leaseDuration())).isEmpty();
+		}
+		if (!held) {
 			this.stopped = true;
 			throw Suspension.suspended(runId(), null);
 		}

@@ -25,6 +25,7 @@ import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.store.NewRun;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.StepRecord;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -52,6 +53,10 @@ public final class JdbcRunStore implements RunStore {
 
 	/** How many ids the claim's statement takes in one text, where the database wants that. */
 	private static final int CLAIM_BATCH = 8;
+
+	/** When a run's lease expires, if it is still held; parameters id and lease. */
+	private static final String LEASE_EXPIRY = "SELECT due_at FROM inngest_run WHERE id = ? AND lease = ? "
+			+ "AND status = 'RUNNING'";
 
 	/** The completion of a run; parameters output, ended_at, id and lease. */
 	private static final String COMPLETE = "UPDATE inngest_run SET status = 'COMPLETED', output = ?, ended_at = ?, "
@@ -116,6 +121,29 @@ public final class JdbcRunStore implements RunStore {
 	public List<String> findDue(Instant now, int limit) {
 		return this.jdbc.sql("SELECT id FROM inngest_run WHERE due_at <= ? ORDER BY due_at FETCH FIRST "
 				+ limit + " ROWS ONLY").param(Timestamps.of(now)).query(String.class).list();
+	}
+
+	@Override
+	public Optional<Instant> storeStep(StepRecord step, String lease) {
+		Object[] insert = JdbcStepStore.insertParameters(step);
+		if (this.platform.supportsDataModifyingCte()) {
+			// One statement: the step's insert happens whether or not the run is still held.
+			List<Object> params = new ArrayList<>(Arrays.asList(insert));
+			params.add(step.runId());
+			params.add(lease);
+			return leaseExpiry("WITH s AS (" + JdbcStepStore.INSERT + ") " + LEASE_EXPIRY, params);
+		}
+		this.jdbc.sql(JdbcStepStore.INSERT).params(insert).update();
+		return leaseExpiry(step.runId(), lease);
+	}
+
+	@Override
+	public Optional<Instant> leaseExpiry(String runId, String lease) {
+		return leaseExpiry(LEASE_EXPIRY, List.of(runId, lease));
+	}
+
+	private Optional<Instant> leaseExpiry(String sql, List<Object> params) {
+		return this.jdbc.sql(sql).params(params).query((rs, row) -> Timestamps.read(rs, "due_at")).optional();
 	}
 
 	@Override

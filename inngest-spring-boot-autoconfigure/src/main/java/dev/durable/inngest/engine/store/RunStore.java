@@ -44,6 +44,28 @@ public interface RunStore {
 	List<String> findDue(Instant now, int limit);
 
 	/**
+	 * Stores a step that completed in this execution and reads whether its run is still held
+	 * under the lease, without renewing it: in one statement where the database allows it. The
+	 * step is stored even when the lease was lost, as a step that completes is always kept.
+	 * @param step the step, new to the store
+	 * @param lease the lease token
+	 * @return when the lease expires, or empty if it is no longer held (the run cancelled, or
+	 * taken over by another instance)
+	 * @throws org.springframework.dao.DuplicateKeyException if the step was stored already, by an
+	 * instance that took the run over
+	 */
+	Optional<Instant> storeStep(StepRecord step, String lease);
+
+	/**
+	 * Reads whether a run is still held under a lease, without renewing it.
+	 * @param runId the run id
+	 * @param lease the lease token
+	 * @return when the lease expires, or empty if it is no longer held (the run cancelled, or
+	 * taken over by another instance)
+	 */
+	Optional<Instant> leaseExpiry(String runId, String lease);
+
+	/**
 	 * Ends a run as completed, storing first its last step if that step completed in this
 	 * execution and is not stored yet: in one statement where the database allows it. The step
 	 * is stored even when the lease was lost, as a step that completes is always kept.
