@@ -1,6 +1,7 @@
 package dev.durable.inngest.engine;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -124,7 +125,8 @@ public final class EventIngestor {
 	}
 
 	private List<Event> ingest(List<Event> events, Function<Event, List<FunctionDefinition>> targets) {
-		Instant now = this.env.clock().instant();
+		// To the microsecond, as the databases store it: a run's id is made of its creation time.
+		Instant now = this.env.clock().instant().truncatedTo(ChronoUnit.MICROS);
 		List<Event> stamped = new ArrayList<>(events.size());
 		// Only ids the sender chose can have been sent before; fresh ones cannot.
 		List<String> givenIds = new ArrayList<>();
@@ -152,7 +154,7 @@ public final class EventIngestor {
 				.waitedFor(fresh.stream().map(Event::name).collect(Collectors.toSet()));
 			for (Event event : fresh) {
 				for (FunctionDefinition function : targets.apply(event)) {
-					NewRun run = new NewRun(this.env.ids().next(), function.id(), event.id(), now);
+					NewRun run = new NewRun(this.env.ids().next(now), function.id(), event.id(), now);
 					runs.add(run);
 					addCancelRules(run, function, event, cancelRules);
 				}

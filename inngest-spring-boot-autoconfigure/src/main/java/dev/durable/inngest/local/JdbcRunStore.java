@@ -20,6 +20,7 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.FunctionCancelledEvent;
 import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunView;
+import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.store.NewRun;
@@ -259,6 +260,24 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public List<RunRecord> list(RunQuery query) {
+		return select(listing(query));
+	}
+
+	@Override
+	public List<RunRecord> findUnended(String functionId, Instant createdAfter, Instant createdBefore, String afterId,
+			int limit) {
+		return select(unended(functionId, createdAfter, createdBefore, afterId, limit));
+	}
+
+	private List<RunRecord> select(Select select) {
+		return this.jdbc.sql(select.sql()).params(select.params()).query(this::mapRun).list();
+	}
+
+	/**
+	 * The statement of {@link #list}. A run's id begins with its creation time, so a time range
+	 * also bounds the ids, which the primary key and the function's index are read by.
+	 */
+	static Select listing(RunQuery query) {
 		StringBuilder sql = new StringBuilder(SELECT_RUN).append("WHERE 1 = 1");
 		List<Object> params = new ArrayList<>();
 		if (query.functionId() != null) {
@@ -270,32 +289,41 @@ public final class JdbcRunStore implements RunStore {
 			params.add(query.status().name());
 		}
 		if (query.createdAfter() != null) {
-			sql.append(" AND r.created_at >= ?");
+			sql.append(" AND r.id >= ? AND r.created_at >= ?");
+			params.add(Ids.lowest(query.createdAfter()));
 			params.add(Timestamps.of(query.createdAfter()));
 		}
 		if (query.createdBefore() != null) {
-			sql.append(" AND r.created_at < ?");
+			sql.append(" AND r.id < ? AND r.created_at < ?");
+			params.add(Ids.lowest(query.createdBefore().plusMillis(1)));
 			params.add(Timestamps.of(query.createdBefore()));
 		}
 		if (query.cursor() != null) {
 			sql.append(" AND r.id < ?");
 			params.add(query.cursor());
 		}
-		sql.append(" ORDER BY r.id DESC FETCH FIRST ").append(query.limit() + 1).append(" ROWS ONLY");
-		return this.jdbc.sql(sql.toString()).params(params).query(this::mapRun).list();
+		// By function, H2 reads the function's index in order only if the order names its first column.
+		sql.append((query.functionId() != null) ? " ORDER BY r.function_id DESC, r.id DESC" : " ORDER BY r.id DESC")
+			.append(" FETCH FIRST ")
+			.append(query.limit() + 1)
+			.append(" ROWS ONLY");
+		return new Select(sql.toString(), params);
 	}
 
-	@Override
-	public List<RunRecord> findUnended(String functionId, Instant createdAfter, Instant createdBefore, String afterId,
-			int limit) {
-		return this.jdbc
-			.sql(SELECT_RUN + "WHERE r.function_id = ? AND r.created_at >= ? AND r.created_at < ? AND r.id > ? "
-					+ "AND r.status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING') ORDER BY r.id FETCH FIRST " + limit
-					+ " ROWS ONLY")
-			.params(functionId, Timestamps.of(createdAfter), Timestamps.of(createdBefore),
-					(afterId != null) ? afterId : "")
-			.query(this::mapRun)
-			.list();
+	/**
+	 * The statement of {@link #findUnended}, which reads the function's index from the first id
+	 * of the time range to its last (see {@link #listing}).
+	 */
+	static Select unended(String functionId, Instant createdAfter, Instant createdBefore, String afterId, int limit) {
+		return new Select(SELECT_RUN + "WHERE r.function_id = ? AND r.id >= ? AND r.id < ? AND r.id > ? "
+				+ "AND r.created_at >= ? AND r.created_at < ? AND r.status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING') "
+				+ "ORDER BY r.function_id, r.id FETCH FIRST " + limit + " ROWS ONLY",
+				List.of(functionId, Ids.lowest(createdAfter), Ids.lowest(createdBefore.plusMillis(1)),
+						(afterId != null) ? afterId : "", Timestamps.of(createdAfter), Timestamps.of(createdBefore)));
+	}
+
+	/** A query and its parameters. */
+	record Select(String sql, List<Object> params) {
 	}
 
 	@Override

@@ -38,7 +38,9 @@ CREATE TABLE IF NOT EXISTS inngest_run (
     cancel_reason VARCHAR(1024)
 );
 CREATE INDEX IF NOT EXISTS inngest_run_due ON inngest_run (due_at);
-CREATE INDEX IF NOT EXISTS inngest_run_function ON inngest_run (function_id, created_at);
+-- A function's runs by id, newest first for lists, and by a range of ids for a bulk cancellation's
+-- time range: a run's id begins with its creation time.
+CREATE INDEX IF NOT EXISTS inngest_run_function ON inngest_run (function_id, id);
 -- Read for a list of runs by a rare status (failed, cancelled); for a common one PostgreSQL reads
 -- the primary key backwards instead. H2, which would read every run of the status, has none.
 CREATE INDEX IF NOT EXISTS inngest_run_status ON inngest_run (status, created_at);

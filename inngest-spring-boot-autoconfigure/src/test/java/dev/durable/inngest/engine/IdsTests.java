@@ -1,0 +1,53 @@
+package dev.durable.inngest.engine;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Ids sort by the time they are made of, so that a time range is also a range of ids.
+ */
+class IdsTests {
+
+	private final Instant time = Instant.parse("2026-11-28T04:50:12.345678Z");
+
+	private final Ids ids = new Ids(Clock.fixed(this.time, ZoneOffset.UTC));
+
+	@Test
+	void anIdIsAtLeastTheLowestOfItsMillisecondAndBelowTheLowestOfTheNext() {
+		for (int i = 0; i < 1000; i++) {
+			String id = this.ids.next(this.time);
+			assertThat(id).hasSize(26)
+				.isGreaterThanOrEqualTo(Ids.lowest(this.time))
+				.isLessThan(Ids.lowest(this.time.plusMillis(1)));
+		}
+	}
+
+	@Test
+	void theLowestIdIsTheSameWithinAMillisecondAndGrowsWithTime() {
+		// 1795841412345 ms since the epoch, in Crockford's base 32, then 80 bits of zero.
+		assertThat(Ids.lowest(this.time)).isEqualTo("01M8G7TK7S" + "0".repeat(16))
+			.isEqualTo(Ids.lowest(Instant.parse("2026-11-28T04:50:12.345999Z")));
+		assertThat(Ids.lowest(this.time.minusMillis(1))).isLessThan(Ids.lowest(this.time));
+		assertThat(Ids.lowest(this.time.plusSeconds(86_400L * 365 * 50))).isGreaterThan(Ids.lowest(this.time));
+	}
+
+	@Test
+	void idsOfEarlierTimesSortFirstAndIdsOfOneTimeAreUnique() {
+		List<String> made = new ArrayList<>();
+		for (int ms = 0; ms < 50; ms++) {
+			made.add(this.ids.next(this.time.plusMillis(ms)));
+		}
+		assertThat(made).isSorted();
+		assertThat(new HashSet<>(made)).hasSize(made.size());
+		assertThat(this.ids.next()).startsWith(this.ids.next(this.time).substring(0, 10));
+	}
+
+}

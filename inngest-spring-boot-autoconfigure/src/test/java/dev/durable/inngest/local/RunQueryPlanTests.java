@@ -1,0 +1,140 @@
+package dev.durable.inngest.local;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.durable.inngest.RunQuery;
+import dev.durable.inngest.engine.Ids;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How H2 reads the runs lists and a bulk cancellation's runs, from its own plans: a function's
+ * runs through the function's index in its order, bounded by the ids of a time range, rather
+ * than every run of the function and then a sort.
+ */
+class RunQueryPlanTests {
+
+	private static final Instant START = Instant.parse("2026-11-28T00:00:00Z");
+
+	private SingleConnectionDataSource dataSource;
+
+	private JdbcClient jdbc;
+
+	private final List<String> ids = new ArrayList<>();
+
+	@BeforeEach
+	void runsOfTwoFunctions() {
+		this.dataSource = new SingleConnectionDataSource("jdbc:h2:mem:plans-" + UUID.randomUUID(), "sa", "", true);
+		new ResourceDatabasePopulator(new ClassPathResource("dev/durable/inngest/local/schema-h2.sql"))
+			.execute(this.dataSource);
+		this.jdbc = JdbcClient.create(this.dataSource);
+		this.jdbc.sql("INSERT INTO inngest_event (id, name, data, ts, received_at) VALUES ('e', 'test/e', '{}', 0, ?)")
+			.param(Timestamps.of(START))
+			.update();
+		Ids made = new Ids(Clock.fixed(START, ZoneOffset.UTC));
+		List<Object[]> rows = new ArrayList<>();
+		// One run a second for 2,000 seconds: every tenth of function g, the rest of f; every
+		// hundredth still queued.
+		for (int i = 0; i < 2000; i++) {
+			Instant created = START.plusSeconds(i);
+			String id = made.next(created);
+			this.ids.add(id);
+			rows.add(new Object[] { id, (i % 10 == 0) ? "g" : "f", (i % 100 == 1) ? "QUEUED" : "COMPLETED",
+					Timestamps.of(created) });
+		}
+		new JdbcTemplate(this.dataSource).batchUpdate("INSERT INTO inngest_run (id, function_id, event_id, status, "
+				+ "attempt, created_at) VALUES (?, ?, 'e', ?, 0, ?)", rows);
+		this.jdbc.sql("ANALYZE").update();
+	}
+
+	@AfterEach
+	void close() {
+		this.dataSource.destroy();
+	}
+
+	@Test
+	void aFunctionsRunsAreListedThroughItsIndexInOrder() {
+		JdbcRunStore.Select select = JdbcRunStore.listing(new RunQuery("f", null, null, null, 3, null));
+
+		assertThat(plan(select)).endsWith("/* index sorted */");
+		assertThat(indexRead(select, "INNGEST_RUN_FUNCTION")).containsExactly("FUNCTION_ID = ?1");
+		assertThat(ids(select)).containsExactly(this.ids.get(1999), this.ids.get(1998), this.ids.get(1997),
+				this.ids.get(1996));
+	}
+
+	@Test
+	void aFunctionsRunsOfATimeRangeAreReadOnlyWithinTheRangesIds() {
+		JdbcRunStore.Select select = JdbcRunStore
+			.listing(new RunQuery("f", null, START.plusSeconds(500), START.plusSeconds(502), 10, null));
+
+		assertThat(plan(select)).endsWith("/* index sorted */");
+		assertThat(indexRead(select, "INNGEST_RUN_FUNCTION")).containsExactlyInAnyOrder("FUNCTION_ID = ?1",
+				"ID >= ?2", "ID < ?4");
+		assertThat(ids(select)).containsExactly(this.ids.get(501));
+	}
+
+	@Test
+	void everyRunOfATimeRangeIsReadWithinTheRangesIdsThroughThePrimaryKey() {
+		JdbcRunStore.Select select = JdbcRunStore
+			.listing(new RunQuery(null, null, START.plusSeconds(500), START.plusSeconds(502), 10, null));
+
+		assertThat(plan(select)).endsWith("/* index sorted */");
+		assertThat(indexRead(select, "PRIMARY_KEY_[0-9A-F]+")).containsExactlyInAnyOrder("ID >= ?1", "ID < ?3");
+		assertThat(ids(select)).containsExactly(this.ids.get(501), this.ids.get(500));
+	}
+
+	@Test
+	void aBulkCancellationReadsTheFunctionsIndexWithinTheRangesIdsInOrder() {
+		JdbcRunStore.Select select = JdbcRunStore.unended("f", START.plusSeconds(100), START.plusSeconds(1000),
+				this.ids.get(101), 5);
+
+		assertThat(plan(select)).endsWith("/* index sorted */");
+		assertThat(indexRead(select, "INNGEST_RUN_FUNCTION")).containsExactlyInAnyOrder("FUNCTION_ID = ?1",
+				"ID >= ?2", "ID < ?3", "ID > ?4");
+		assertThat(ids(select)).containsExactly(this.ids.get(201), this.ids.get(301), this.ids.get(401),
+				this.ids.get(501), this.ids.get(601));
+	}
+
+	@Test
+	void aRunCreatedAtTheStartOfARangeIsInItAndOneCreatedAtItsEndIsNot() {
+		Instant created = START.plusSeconds(701);
+
+		assertThat(ids(JdbcRunStore.unended("f", created, created.plusNanos(1000), "", 10)))
+			.containsExactly(this.ids.get(701));
+		assertThat(ids(JdbcRunStore.unended("f", created.plusNanos(1000), created.plusSeconds(1), "", 10))).isEmpty();
+		assertThat(ids(JdbcRunStore.unended("f", created.minusSeconds(1), created, "", 10))).isEmpty();
+	}
+
+	private String plan(JdbcRunStore.Select select) {
+		return this.jdbc.sql("EXPLAIN " + select.sql()).params(select.params()).query(String.class).single()
+			.replaceAll("\\s+", " ");
+	}
+
+	/** The conditions by which the plan reads the runs through an index, or none if it does not. */
+	private List<String> indexRead(JdbcRunStore.Select select, String index) {
+		Matcher read = Pattern.compile("\"INNGEST_RUN\" \"R\" /\\* PUBLIC\\." + index + ": (.*?) \\*/")
+			.matcher(plan(select));
+		return read.find() ? List.of(read.group(1).split(" AND ")) : List.of();
+	}
+
+	private List<String> ids(JdbcRunStore.Select select) {
+		return this.jdbc.sql(select.sql()).params(select.params()).query((rs, row) -> rs.getString("id")).list();
+	}
+
+}
