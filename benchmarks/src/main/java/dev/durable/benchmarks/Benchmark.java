@@ -522,7 +522,7 @@ public final class Benchmark {
 			for (int i = sent; i < Math.min(count, sent + 100); i++) {
 				Event event = Event.of("bench/stores", Map.of("n", i)).withId(IDS.next()).withTs(now.toEpochMilli());
 				batch.add(event);
-				newRuns.add(new NewRun(IDS.next(), "by-hand", event.id(), now));
+				newRuns.add(new NewRun(IDS.next(now), "by-hand", event.id(), now));
 			}
 			transactions.executeWithoutResult((status) -> {
 				events.insert(batch, now);
