@@ -51,7 +51,7 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * Runs one workload on one database and appends its result, one JSON line, to a file:
- * {@code Benchmark <W1..W7> <h2|h2-durable|postgresql|postgresql-durable> <results.jsonl>}. Each
+ * {@code Benchmark <W1..W7|P1|P2> <h2|h2-durable|postgresql|postgresql-durable> <results.jsonl>}. Each
  * workload runs in a JVM of its own, started by {@code benchmarks/run.sh}. {@code h2-durable} is
  * the H2 file database with every commit written to the file before it returns
  * ({@code WRITE_DELAY=0}); {@code postgresql-durable} is PostgreSQL with every commit flushed to
@@ -63,7 +63,7 @@ public final class Benchmark {
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	/** How many runs each batch of the warm-up makes. */
-	private static final int WARM_UP = 2_000;
+	static final int WARM_UP = 2_000;
 
 	/**
 	 * How long each workload is warmed up before it is measured, in batches of {@value #WARM_UP}
@@ -79,7 +79,7 @@ public final class Benchmark {
 	private static final int W7_CLAIM = 4;
 
 	/** Ids as the engine makes them: sortable by time, so that rows go in at the end of the index. */
-	private static final Ids IDS = new Ids(Clock.systemUTC());
+	static final Ids IDS = new Ids(Clock.systemUTC());
 
 	private final String workload;
 
@@ -98,7 +98,7 @@ public final class Benchmark {
 			return;
 		}
 		if (args.length != 3) {
-			System.err.println("Usage: Benchmark <W1|W2|W3|W4|W5|W6|W7> <h2|h2-durable|postgresql|postgresql-durable> "
+			System.err.println("Usage: Benchmark <W1|W2|W3|W4|W5|W6|W7|P1|P2> <h2|h2-durable|postgresql|postgresql-durable> "
 					+ "<results.jsonl>");
 			System.err.println("       Benchmark report <results.jsonl> <RESULTS.md>");
 			System.exit(2);
@@ -161,6 +161,8 @@ public final class Benchmark {
 				case "W5" -> floor();
 				case "W6" -> engineRowsByHand();
 				case "W7" -> storesByHand();
+				case "P1" -> new PeerEngines(this, byHand(), isPostgres()).dbScheduler();
+				case "P2" -> new PeerEngines(this, byHand(), isPostgres()).jobRunr();
 				default -> throw new IllegalArgumentException("Unknown workload '" + this.workload + "'");
 			};
 			if (statistics) {
@@ -219,7 +221,7 @@ public final class Benchmark {
 	 * with the slowest and the fastest: on a shared virtual machine one round can be a third
 	 * slower than the next for reasons of its own.
 	 */
-	private static Map<String, Object> rounds(int runs, Round round) throws SQLException {
+	static Map<String, Object> rounds(int runs, Round round) throws SQLException {
 		List<Clocks> measured = new ArrayList<>();
 		for (int i = 0; i < ROUNDS; i++) {
 			measured.add(round.run());
@@ -244,7 +246,7 @@ public final class Benchmark {
 
 	/** One measured round: runs the workload once and returns how long it took. */
 	@FunctionalInterface
-	private interface Round {
+	interface Round {
 
 		Clocks run() throws SQLException;
 
@@ -254,7 +256,7 @@ public final class Benchmark {
 	 * A reading of the wall clock and of the JVM's CPU time (every thread), or the time between
 	 * two readings, in nanoseconds.
 	 */
-	private record Clocks(long nanos, long cpuNanos) {
+	record Clocks(long nanos, long cpuNanos) {
 
 		static Clocks read() {
 			return new Clocks(System.nanoTime(), processCpuNanos());
@@ -561,7 +563,7 @@ public final class Benchmark {
 		});
 	}
 
-	private void warmUp(Round batch) throws SQLException {
+	void warmUp(Round batch) throws SQLException {
 		long end = System.nanoTime() + WARM_UP_TIME.toNanos();
 		while (System.nanoTime() < end) {
 			batch.run();
@@ -628,13 +630,7 @@ public final class Benchmark {
 				throw new IllegalStateException(this.workload + ": runs of " + functionId + " not completed in "
 						+ atMost);
 			}
-			try {
-				Thread.sleep(2);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(ex);
-			}
+			pause();
 		}
 		Clocks over = Clocks.read();
 		long completed = completed(jdbc, functionId) - baseline[1];
@@ -643,6 +639,17 @@ public final class Benchmark {
 					+ completed + " completed");
 		}
 		return over;
+	}
+
+	/** The pause between two looks at whether a round is over. */
+	static void pause() {
+		try {
+			Thread.sleep(2);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static long unended(JdbcClient jdbc) {

@@ -66,7 +66,14 @@ final class Report {
 		spread(rows, byWorkload, "W7");
 		ratio(rows, byWorkload, "W6", "W7", "the engine's rows ÷ its stores: what the stores' code adds", "");
 		ratio(rows, byWorkload, "W7", "W1", "its stores ÷ engine: what the threads and hand-offs add", "");
-		for (String workload : List.of("W1", "W5", "W6", "W7")) {
+		row(rows, byWorkload, "P1", "runs/s, W1's work as db-scheduler's one-time tasks (8 threads)", "runsPerSecond",
+				"");
+		spread(rows, byWorkload, "P1");
+		ratio(rows, byWorkload, "W1", "P1", "engine ÷ db-scheduler (higher: the engine is faster)", "");
+		row(rows, byWorkload, "P2", "runs/s, W1's work as JobRunr's enqueued jobs (8 workers)", "runsPerSecond", "");
+		spread(rows, byWorkload, "P2");
+		ratio(rows, byWorkload, "W1", "P2", "engine ÷ JobRunr (higher: the engine is faster)", "");
+		for (String workload : List.of("W1", "W5", "W6", "W7", "P1", "P2")) {
 			row(rows, byWorkload, workload, "CPU µs per run, all threads (median JVM)", "cpuMicrosPerRun", "");
 		}
 		row(rows, byWorkload, "W2", "steps/s, 1,000 runs of 10 steps (the median of 5 rounds)", "stepsPerSecond",
@@ -79,7 +86,7 @@ final class Report {
 		row(rows, byWorkload, "W4", "event to first step p50, ms", "p50Ms", "");
 		row(rows, byWorkload, "W4", "event to first step p99, ms", "p99Ms", "< 20 ms");
 		row(rows, byWorkload, "W4", "event to first step max, ms", "maxMs", "");
-		List<String> all = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7");
+		List<String> all = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "P1", "P2");
 		for (String workload : all) {
 			row(rows, byWorkload, workload, "peak RSS, MiB, default JVM options", "peakRssMiB", "");
 		}

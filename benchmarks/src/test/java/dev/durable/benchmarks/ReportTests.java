@@ -63,6 +63,25 @@ class ReportTests {
 	}
 
 	@Test
+	void comparesTheEngineWithEachPeerEngineAsTheEnginesSpeedOverThePeers() throws IOException {
+		List<String> rows = tableOf("""
+				{"workload":"W1","database":"h2","pass":"speed","runsPerSecond":9000.0}
+				{"workload":"P1","database":"h2","pass":"speed","runsPerSecond":3000.0,"slowestRunsPerSecond":2000.0,"fastestRunsPerSecond":3500.0,"cpuMicrosPerRun":200.0}
+				{"workload":"P2","database":"h2","pass":"speed","runsPerSecond":500.0}
+				{"workload":"W1","database":"postgresql","pass":"speed","runsPerSecond":4000.0}
+				{"workload":"P1","database":"postgresql","pass":"speed","runsPerSecond":5000.0}
+				{"workload":"P1","database":"h2","pass":"memory","peakRssMiB":300}
+				""");
+		assertThat(rows).contains(
+				"| P1 | runs/s, W1's work as db-scheduler's one-time tasks (8 threads) | 3,000 | – | 5,000 | – |  |",
+				"| P1 | runs/s, slowest to fastest round of every JVM | 2,000 to 3,500 | – | – | – |  |",
+				"| P1 vs W1 | engine ÷ db-scheduler (higher: the engine is faster) | 3.00× | – | 0.80× | – |  |",
+				"| P2 vs W1 | engine ÷ JobRunr (higher: the engine is faster) | 18.00× | – | – | – |  |",
+				"| P1 | CPU µs per run, all threads (median JVM) | 200 | – | – | – |  |",
+				"| P1 | peak RSS, MiB, heap capped (memory pass) | 300 | – | – | – | < 512 |");
+	}
+
+	@Test
 	void reportsTheMedianStepRateOfW2WithItsSlowestAndFastestRound() throws IOException {
 		List<String> rows = tableOf("""
 				{"workload":"W2","database":"h2","pass":"speed","runsPerSecond":1600.0,"stepsPerSecond":16000.0,"slowestStepsPerSecond":12000.0,"fastestStepsPerSecond":18500.0,"cpuMicrosPerRun":450.5}
