@@ -143,7 +143,10 @@ public final class LocalEngine implements SmartLifecycle {
 		this.permits = permits;
 		this.workers = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
 				daemon("inngest-worker-"));
-		this.poller = new ScheduledThreadPoolExecutor(1, daemon("inngest-poller-"));
+		ScheduledThreadPoolExecutor poller = new ScheduledThreadPoolExecutor(1, daemon("inngest-poller-"));
+		// Once stopped, a poll asked for meanwhile is not needed.
+		poller.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		this.poller = poller;
 		long poll = Math.max(1, this.settings.pollInterval().toMillis());
 		this.poller.scheduleWithFixedDelay(this::poll, 0, poll, TimeUnit.MILLISECONDS);
 		long renew = Math.max(1, this.settings.leaseDuration().toMillis() / 3);
@@ -162,9 +165,14 @@ public final class LocalEngine implements SmartLifecycle {
 	}
 
 	private void dispatch(Semaphore permits) {
+		// Never interrupted: an interrupt while a claim reads H2's file would close the file
+		// (the channel's ClosedByInterruptException), and H2 would lose the commits it has not
+		// written yet. Each wait ends in time to see a stop.
 		while (this.running) {
 			try {
-				permits.acquire();
+				if (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+					continue;
+				}
 			}
 			catch (InterruptedException ex) {
 				return;
@@ -308,15 +316,17 @@ public final class LocalEngine implements SmartLifecycle {
 			return;
 		}
 		this.running = false;
-		this.dispatcher.interrupt();
 		try {
-			// A hand-off under way reaches the workers before they stop taking runs.
+			// A hand-off under way reaches the workers before they stop taking runs. Neither the
+			// dispatcher nor the poller is interrupted, as an interrupt in the middle of reading
+			// H2's file closes it and loses the commits H2 has not written yet: the dispatcher
+			// sees the stop within 100 ms, and the poller finishes the poll under way.
 			this.dispatcher.join(TimeUnit.SECONDS.toMillis(5));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		this.poller.shutdownNow();
+		this.poller.shutdown();
 		this.workers.shutdown();
 		try {
 			// A poll under way finishes before the data source closes.
