@@ -182,7 +182,7 @@ public final class LocalEngine implements SmartLifecycle {
 				first = this.queue.poll(100, TimeUnit.MILLISECONDS);
 			}
 			catch (InterruptedException ex) {
-				// Stopping: nothing taken, the worker is not needed.
+				// Interrupted from outside the engine: nothing taken, the worker is not needed.
 				permits.release();
 				return;
 			}
@@ -318,9 +318,8 @@ public final class LocalEngine implements SmartLifecycle {
 		this.running = false;
 		try {
 			// A hand-off under way reaches the workers before they stop taking runs. Neither the
-			// dispatcher nor the poller is interrupted, as an interrupt in the middle of reading
-			// H2's file closes it and loses the commits H2 has not written yet: the dispatcher
-			// sees the stop within 100 ms, and the poller finishes the poll under way.
+			// dispatcher nor the poller is interrupted (see dispatch): the dispatcher sees the
+			// stop within 100 ms, and the poller finishes the poll under way.
 			this.dispatcher.join(TimeUnit.SECONDS.toMillis(5));
 		}
 		catch (InterruptedException ex) {

@@ -1,7 +1,5 @@
 package dev.durable.inngest.engine;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -65,7 +63,8 @@ class EngineStopTests {
 	@Test
 	void aClaimUnderWayFinishesUninterruptedAndItsRunIsExecuted() throws InterruptedException {
 		this.slowStore.arm("claim");
-		String eventId = this.inngest.send(Event.of("test/flaky-step", Map.of("key", UUID.randomUUID().toString()))).get(0);
+		Event event = Event.of("test/flaky-step", Map.of("key", UUID.randomUUID().toString()));
+		String eventId = this.inngest.send(event).get(0);
 		assertThat(this.slowStore.entered.await(10, TimeUnit.SECONDS)).isTrue();
 		this.engine.stop();
 		assertThat(this.slowStore.interrupted).isFalse();
@@ -117,29 +116,23 @@ class EngineStopTests {
 		}
 
 		private RunStore wrap(RunStore runs) {
-			return (RunStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { RunStore.class },
-					(proxy, called, args) -> {
-						boolean delayed = called.getName().equals(this.method)
-								&& this.thread.compareAndSet(null, Thread.currentThread());
-						if (delayed) {
-							this.entered.countDown();
-							try {
-								Thread.sleep(500);
-							}
-							catch (InterruptedException ex) {
-								this.interrupted = true;
-								Thread.currentThread().interrupt();
-							}
-						}
-						try {
-							Object result = called.invoke(runs, args);
-							this.finished |= delayed;
-							return result;
-						}
-						catch (InvocationTargetException ex) {
-							throw ex.getCause();
-						}
-					});
+			return InterceptedRunStore.of(runs, (called, args, call) -> {
+				boolean delayed = called.getName().equals(this.method)
+						&& this.thread.compareAndSet(null, Thread.currentThread());
+				if (delayed) {
+					this.entered.countDown();
+					try {
+						Thread.sleep(500);
+					}
+					catch (InterruptedException ex) {
+						this.interrupted = true;
+						Thread.currentThread().interrupt();
+					}
+				}
+				Object result = call.proceed();
+				this.finished |= delayed;
+				return result;
+			});
 		}
 
 	}

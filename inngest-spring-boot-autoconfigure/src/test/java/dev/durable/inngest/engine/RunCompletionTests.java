@@ -1,7 +1,5 @@
 package dev.durable.inngest.engine;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -247,22 +245,16 @@ class RunCompletionTests {
 		}
 
 		RunStore proxy() {
-			return (RunStore) Proxy.newProxyInstance(RunStore.class.getClassLoader(), new Class<?>[] { RunStore.class },
-					(proxy, method, args) -> {
-						if (method.getName().equals("complete") && this.firstStarted.getCount() > 0) {
-							this.firstStarted.countDown();
-							this.releaseFirst.await(10, TimeUnit.SECONDS);
-						}
-						if (method.getName().equals("completeAll")) {
-							this.groups.add(((List<?>) args[0]).size());
-						}
-						try {
-							return method.invoke(this.store, args);
-						}
-						catch (InvocationTargetException ex) {
-							throw ex.getCause();
-						}
-					});
+			return InterceptedRunStore.of(this.store, (method, args, call) -> {
+				if (method.getName().equals("complete") && this.firstStarted.getCount() > 0) {
+					this.firstStarted.countDown();
+					this.releaseFirst.await(10, TimeUnit.SECONDS);
+				}
+				if (method.getName().equals("completeAll")) {
+					this.groups.add(((List<?>) args[0]).size());
+				}
+				return call.proceed();
+			});
 		}
 
 	}
