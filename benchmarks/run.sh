@@ -15,7 +15,11 @@
 #
 # JAVA_OPTS can also set -Dbench.warmUpSeconds=N (15 unless set), -Dbench.h2Options=";KEY=VALUE"
 # (appended to the H2 database's URL), -Dbench.h2Statistics=true (prints H2's count and time of
-# each statement to stderr) and -Dbench.w6Threads=N (W6's runs shared between N threads).
+# each statement to stderr), -Dbench.w6Threads=N (W6's runs shared between N threads),
+# -Dbench.pgStatements=true (counts PostgreSQL's statements with pg_stat_statements after the
+# warm-up and prints their calls, time and rows to stderr), -Dbench.pgOptions="&key=value"
+# (appended to the PostgreSQL JDBC URL) and -Dbench.sql="STATEMENT;..." (run once the schema is
+# created, to try a change to it, such as dropping an index).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -70,6 +70,12 @@ public final class Benchmark {
 	 * runs: on two cores the JIT compiler takes many seconds to compile the database's and the
 	 * engine's hot paths, and a workload measured earlier measures the compiler at work.
 	 */
+	/** Whether to count PostgreSQL's statements (pg_stat_statements) and print them at the end. */
+	private static final boolean PG_STATEMENTS = Boolean.getBoolean("bench.pgStatements");
+
+	/** The PostgreSQL server's main process while one runs, for its CPU time. */
+	private static volatile ProcessHandle server;
+
 	private static final Duration WARM_UP_TIME = Duration.ofSeconds(Long.getLong("bench.warmUpSeconds", 15));
 
 	/** How many times W1, W5, W6 and W7 are measured in one JVM; their median is reported. */
@@ -128,8 +134,12 @@ public final class Benchmark {
 			if ("postgresql-durable".equals(this.database)) {
 				builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on");
 			}
+			if (PG_STATEMENTS) {
+				builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
+					.setServerConfig("pg_stat_statements.track_planning", "on");
+			}
 			postgres = builder.start();
-			url = postgres.getJdbcUrl("postgres", "postgres");
+			url = postgres.getJdbcUrl("postgres", "postgres") + System.getProperty("bench.pgOptions", "");
 		}
 		else if (isH2()) {
 			h2Directory = Files.createTempDirectory("inngest-bench-h2");
@@ -148,6 +158,18 @@ public final class Benchmark {
 						"inngest.local.backoff.initial=1ms", "inngest.local.backoff.max=1ms",
 						"inngest.local.backoff.jitter=0")
 				.run();
+			if (isPostgres()) {
+				long backend = jdbc().sql("SELECT pg_backend_pid()").query(Long.class).single();
+				server = ProcessHandle.of(backend).flatMap(ProcessHandle::parent).orElseThrow();
+				if (PG_STATEMENTS) {
+					jdbc().sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").update();
+				}
+			}
+			for (String sql : System.getProperty("bench.sql", "").split(";")) {
+				if (!sql.isBlank()) {
+					jdbc().sql(sql).update();
+				}
+			}
 			boolean statistics = isH2() && Boolean.getBoolean("bench.h2Statistics");
 			if (statistics) {
 				jdbc().sql("SET QUERY_STATISTICS_MAX_ENTRIES 200").update();
@@ -168,6 +190,9 @@ public final class Benchmark {
 			if (statistics) {
 				printStatementStatistics();
 			}
+			if (PG_STATEMENTS && isPostgres()) {
+				printPostgresStatements();
+			}
 			figures.put("peakRssMiB", peakRssMiB());
 			figures.put("liveHeapMiB", liveHeapMiB());
 			figures.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
@@ -181,6 +206,7 @@ public final class Benchmark {
 				this.context.close();
 			}
 			if (postgres != null) {
+				server = null;
 				postgres.close();
 			}
 			if (h2Directory != null) {
@@ -201,6 +227,21 @@ public final class Benchmark {
 				+ "FROM INFORMATION_SCHEMA.QUERY_STATISTICS ORDER BY CUMULATIVE_EXECUTION_TIME DESC")
 			.query((rs, i) -> String.format("%d\t%.0f\t%.1f\t%s", rs.getLong(1), rs.getDouble(2), rs.getDouble(3),
 					rs.getString(4)))
+			.list()
+			.forEach(System.err::println);
+	}
+
+	/**
+	 * Prints what PostgreSQL counted for each statement since the end of the warm-up: how many
+	 * times it ran, its time to plan and to execute in all, in the server, and the rows it
+	 * returned or changed.
+	 */
+	private void printPostgresStatements() {
+		System.err.println("calls\tplan ms\texec ms\trows\tstatement");
+		jdbc().sql("SELECT calls, total_plan_time, total_exec_time, rows, query FROM pg_stat_statements "
+				+ "ORDER BY total_plan_time + total_exec_time DESC LIMIT 30")
+			.query((rs, i) -> String.format("%d\t%.0f\t%.0f\t%d\t%s", rs.getLong(1), rs.getDouble(2),
+					rs.getDouble(3), rs.getLong(4), rs.getString(5).replaceAll("\\s+", " ")))
 			.list()
 			.forEach(System.err::println);
 	}
@@ -240,6 +281,9 @@ public final class Benchmark {
 		figures.put("slowestRunsPerSecond", perSecond(runs, measured.get(ROUNDS - 1).nanos()));
 		figures.put("fastestRunsPerSecond", perSecond(runs, measured.get(0).nanos()));
 		figures.put("cpuMicrosPerRun", micros(median.cpuNanos() / runs));
+		if (server != null) {
+			figures.put("serverCpuMicrosPerRun", micros(median.serverCpuNanos() / runs));
+		}
 		figures.put("roundsRunsPerSecond", inOrder);
 		return figures;
 	}
@@ -253,17 +297,18 @@ public final class Benchmark {
 	}
 
 	/**
-	 * A reading of the wall clock and of the JVM's CPU time (every thread), or the time between
-	 * two readings, in nanoseconds.
+	 * A reading of the wall clock, of the JVM's CPU time (every thread) and of the PostgreSQL
+	 * server's (every process of it; 0 on H2), or the time between two readings, in nanoseconds.
 	 */
-	record Clocks(long nanos, long cpuNanos) {
+	record Clocks(long nanos, long cpuNanos, long serverCpuNanos) {
 
 		static Clocks read() {
-			return new Clocks(System.nanoTime(), processCpuNanos());
+			return new Clocks(System.nanoTime(), processCpuNanos(), postgresCpuNanos());
 		}
 
 		Clocks since(Clocks start) {
-			return new Clocks(this.nanos - start.nanos, this.cpuNanos - start.cpuNanos);
+			return new Clocks(this.nanos - start.nanos, this.cpuNanos - start.cpuNanos,
+					this.serverCpuNanos - start.serverCpuNanos);
 		}
 
 	}
@@ -574,6 +619,9 @@ public final class Benchmark {
 			// for prepared statements are those of empty tables (sequential scans), and a claim
 			// scans every run and every event.
 			jdbc().sql("ANALYZE").update();
+			if (PG_STATEMENTS) {
+				jdbc().sql("SELECT pg_stat_statements_reset()").query().singleRow();
+			}
 		}
 		try {
 			Thread.sleep(1000);
@@ -681,6 +729,52 @@ public final class Benchmark {
 
 	private static double micros(long nanos) {
 		return Math.round(nanos / 1e2) / 10.0;
+	}
+
+	/**
+	 * The PostgreSQL server's CPU time, in nanoseconds, from Linux's {@code /proc}: the time on a
+	 * core of its main process and of every process it runs (a backend for each connection, its
+	 * writers, autovacuum's workers), and of those of its processes that have ended; 0 when the
+	 * database is H2, which runs in the JVM and is counted in its CPU time.
+	 */
+	private static long postgresCpuNanos() {
+		ProcessHandle postmaster = server;
+		if (postmaster == null) {
+			return 0;
+		}
+		long nanos = onCpuNanos(postmaster.pid()) + endedChildrenCpuNanos(postmaster.pid());
+		for (ProcessHandle child : postmaster.descendants().toList()) {
+			nanos += onCpuNanos(child.pid());
+		}
+		return nanos;
+	}
+
+	/** A live process's time on a core ({@code schedstat}, in nanoseconds). */
+	private static long onCpuNanos(long pid) {
+		try {
+			String schedstat = Files.readString(Path.of("/proc", Long.toString(pid), "schedstat"));
+			return Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+		}
+		catch (IOException | RuntimeException ex) {
+			// Ended since it was listed: endedChildrenCpuNanos counts it once its parent has seen it end.
+			return 0;
+		}
+	}
+
+	/**
+	 * The CPU time of a process's children that have ended ({@code cutime} and {@code cstime} of
+	 * its {@code stat}, in ticks of 10 ms, Linux's {@code USER_HZ} of 100).
+	 */
+	private static long endedChildrenCpuNanos(long pid) {
+		try {
+			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+			// After "pid (name) ", the fields from the third on: cutime is the 16th, cstime the 17th.
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10_000_000L;
+		}
+		catch (IOException | RuntimeException ex) {
+			return 0;
+		}
 	}
 
 	/** The CPU time of every thread of this JVM so far, the database's own when it is embedded. */

@@ -69,7 +69,7 @@ class ReportTests {
 				{"workload":"P1","database":"h2","pass":"speed","runsPerSecond":3000.0,"slowestRunsPerSecond":2000.0,"fastestRunsPerSecond":3500.0,"cpuMicrosPerRun":200.0}
 				{"workload":"P2","database":"h2","pass":"speed","runsPerSecond":500.0}
 				{"workload":"W1","database":"postgresql","pass":"speed","runsPerSecond":4000.0}
-				{"workload":"P1","database":"postgresql","pass":"speed","runsPerSecond":5000.0}
+				{"workload":"P1","database":"postgresql","pass":"speed","runsPerSecond":5000.0,"cpuMicrosPerRun":40.0,"serverCpuMicrosPerRun":95.5}
 				{"workload":"P1","database":"h2","pass":"memory","peakRssMiB":300}
 				""");
 		assertThat(rows).contains(
@@ -77,7 +77,8 @@ class ReportTests {
 				"| P1 | runs/s, slowest to fastest round of every JVM | 2,000 to 3,500 | – | – | – |  |",
 				"| P1 vs W1 | engine ÷ db-scheduler (higher: the engine is faster) | 3.00× | – | 0.80× | – |  |",
 				"| P2 vs W1 | engine ÷ JobRunr (higher: the engine is faster) | 18.00× | – | – | – |  |",
-				"| P1 | CPU µs per run, all threads (median JVM) | 200 | – | – | – |  |",
+				"| P1 | CPU µs per run, all threads (median JVM) | 200 | – | 40 | – |  |",
+				"| P1 | PostgreSQL server's CPU µs per run, all its processes (median JVM) | – | – | 95.5 | – |  |",
 				"| P1 | peak RSS, MiB, heap capped (memory pass) | 300 | – | – | – | < 512 |");
 	}
 
@@ -85,13 +86,14 @@ class ReportTests {
 	void reportsTheMedianStepRateOfW2WithItsSlowestAndFastestRound() throws IOException {
 		List<String> rows = tableOf("""
 				{"workload":"W2","database":"h2","pass":"speed","runsPerSecond":1600.0,"stepsPerSecond":16000.0,"slowestStepsPerSecond":12000.0,"fastestStepsPerSecond":18500.0,"cpuMicrosPerRun":450.5}
-				{"workload":"W2","database":"postgresql","pass":"speed","runsPerSecond":600.0,"stepsPerSecond":6000.0,"slowestStepsPerSecond":5500.0,"fastestStepsPerSecond":6100.0,"cpuMicrosPerRun":900.0}
+				{"workload":"W2","database":"postgresql","pass":"speed","runsPerSecond":600.0,"stepsPerSecond":6000.0,"slowestStepsPerSecond":5500.0,"fastestStepsPerSecond":6100.0,"cpuMicrosPerRun":900.0,"serverCpuMicrosPerRun":1500.0}
 				""");
 		assertThat(rows).contains(
 				"| W2 | steps/s, 1,000 runs of 10 steps (the median of 5 rounds) | 16,000 | – | 6,000 | – | ≥ 5,000 H2 |",
 				"| W2 | steps/s, slowest to fastest round | 12,000 to 18,500 | – | 5,500 to 6,100 | – |  |",
 				"| W2 | runs/s (the median round) | 1,600 | – | 600 | – |  |",
-				"| W2 | CPU µs per run, all threads (the median round) | 450.5 | – | 900 | – |  |");
+				"| W2 | CPU µs per run, all threads (the median round) | 450.5 | – | 900 | – |  |",
+				"| W2 | PostgreSQL server's CPU µs per run (the median round) | – | – | 1,500 | – |  |");
 	}
 
 	@Test
