@@ -1,6 +1,7 @@
 package dev.durable.benchmarks;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,17 +66,17 @@ public final class Benchmark {
 	/** How many runs each batch of the warm-up makes. */
 	static final int WARM_UP = 2_000;
 
-	/**
-	 * How long each workload is warmed up before it is measured, in batches of {@value #WARM_UP}
-	 * runs: on two cores the JIT compiler takes many seconds to compile the database's and the
-	 * engine's hot paths, and a workload measured earlier measures the compiler at work.
-	 */
 	/** Whether to count PostgreSQL's statements (pg_stat_statements) and print them at the end. */
 	private static final boolean PG_STATEMENTS = Boolean.getBoolean("bench.pgStatements");
 
 	/** The PostgreSQL server's main process while one runs, for its CPU time. */
 	private static volatile ProcessHandle server;
 
+	/**
+	 * How long each workload is warmed up before it is measured, in batches of {@value #WARM_UP}
+	 * runs: on two cores the JIT compiler takes many seconds to compile the database's and the
+	 * engine's hot paths, and a workload measured earlier measures the compiler at work.
+	 */
 	private static final Duration WARM_UP_TIME = Duration.ofSeconds(Long.getLong("bench.warmUpSeconds", 15));
 
 	/** How many times W1, W5, W6 and W7 are measured in one JVM; their median is reported. */
@@ -755,7 +756,7 @@ public final class Benchmark {
 			String schedstat = Files.readString(Path.of("/proc", Long.toString(pid), "schedstat"));
 			return Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (IOException ex) {
 			// Ended since it was listed: endedChildrenCpuNanos counts it once its parent has seen it end.
 			return 0;
 		}
@@ -766,15 +767,16 @@ public final class Benchmark {
 	 * its {@code stat}, in ticks of 10 ms, Linux's {@code USER_HZ} of 100).
 	 */
 	private static long endedChildrenCpuNanos(long pid) {
+		String stat;
 		try {
-			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-			// After "pid (name) ", the fields from the third on: cutime is the 16th, cstime the 17th.
-			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-			return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10_000_000L;
+			stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
 		}
-		catch (IOException | RuntimeException ex) {
-			return 0;
+		catch (IOException ex) {
+			throw new UncheckedIOException("The PostgreSQL server (process " + pid + ") has ended", ex);
 		}
+		// After "pid (name) ", the fields from the third on: cutime is the 16th, cstime the 17th.
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10_000_000L;
 	}
 
 	/** The CPU time of every thread of this JVM so far, the database's own when it is embedded. */

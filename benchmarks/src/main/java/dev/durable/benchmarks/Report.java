@@ -73,10 +73,11 @@ final class Report {
 		row(rows, byWorkload, "P2", "runs/s, W1's work as JobRunr's enqueued jobs (8 workers)", "runsPerSecond", "");
 		spread(rows, byWorkload, "P2");
 		ratio(rows, byWorkload, "W1", "P2", "engine ÷ JobRunr (higher: the engine is faster)", "");
-		for (String workload : List.of("W1", "W5", "W6", "W7", "P1", "P2")) {
+		List<String> inJvms = List.of("W1", "W5", "W6", "W7", "P1", "P2");
+		for (String workload : inJvms) {
 			row(rows, byWorkload, workload, "CPU µs per run, all threads (median JVM)", "cpuMicrosPerRun", "");
 		}
-		for (String workload : List.of("W1", "W5", "W6", "W7", "P1", "P2")) {
+		for (String workload : inJvms) {
 			row(rows, byWorkload, workload, "PostgreSQL server's CPU µs per run, all its processes (median JVM)",
 					"serverCpuMicrosPerRun", "");
 		}
