@@ -2,7 +2,6 @@ package dev.durable.inngest.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -187,8 +186,8 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	EventIngestor inngestEventIngestor(ExecutionEnvironment env, FunctionDiscoverer functions, RunQueue queue,
-			ObjectProvider<RunCanceller> canceller) {
-		return new EventIngestor(env, functions::registry, queue, canceller::getObject);
+			ObjectProvider<RunCanceller> canceller, ExecutingRuns executing) {
+		return new EventIngestor(env, functions::registry, queue, canceller::getObject, executing);
 	}
 
 	@Bean
@@ -242,14 +241,13 @@ public final class InngestLocalAutoConfiguration {
 	RunExecutor inngestRunExecutor(ExecutionEnvironment env, FunctionDiscoverer functions, EventIngestor ingestor,
 			ObjectProvider<RunOutcomes> outcomes, RunCanceller canceller, ExecutingRuns executing,
 			InngestSchemaVerifier schema, DatabasePlatform platform) {
-		String owner = UUID.randomUUID().toString();
 		Boolean groupCommit = this.properties.getGroupCommit();
 		// Only H2 writing every commit to its file pays for the wait: with a write delay a commit
 		// costs next to nothing, and PostgreSQL merges concurrent commits' log flushes itself.
 		boolean commitTogether = (groupCommit != null) ? groupCommit
 				: platform == DatabasePlatform.H2 && schema.commitWriteDelay() == 0;
 		return new RunExecutor(env, functions::registry, ingestor, RunOutcomes.all(outcomes.orderedStream().toList()),
-				canceller, executing, owner, commitTogether);
+				canceller, executing, commitTogether);
 	}
 
 	@Bean
@@ -267,7 +265,8 @@ public final class InngestLocalAutoConfiguration {
 		// The schema verifier is a parameter so that a missing schema fails the start first.
 		LocalEngine.Settings settings = new LocalEngine.Settings(this.properties.getWorkers(),
 				this.properties.getPollInterval(), this.properties.getLease().getDuration(),
-				this.properties.getShutdownTimeout());
+				this.properties.getShutdownTimeout(), this.properties.getEagerStart().isEnabled(),
+				this.properties.getEagerStart().getMaxWait());
 		return new LocalEngine(queue, executor, runs, crons, executing, bulkCancellations, settings, env.clock());
 	}
 

@@ -196,6 +196,8 @@ public class InngestProperties {
 
 		private final Notifications notifications = new Notifications();
 
+		private final EagerStart eagerStart = new EagerStart();
+
 		public int getWorkers() {
 			return this.workers;
 		}
@@ -242,6 +244,48 @@ public class InngestProperties {
 
 		public Notifications getNotifications() {
 			return this.notifications;
+		}
+
+		public EagerStart getEagerStart() {
+			return this.eagerStart;
+		}
+
+	}
+
+	/**
+	 * Runs started by the instance that creates them, without a claim.
+	 */
+	public static class EagerStart {
+
+		/**
+		 * Whether a run that an event sent from this instance starts is created already leased
+		 * to this instance and held for its workers, so that a worker starts it without claiming
+		 * it first: one statement fewer per run. Runs of functions with @Timeouts are always
+		 * queued and claimed.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long such a run waits for a worker of this instance, all of them busy, before it
+		 * is given back (queued for any instance to claim); at most a third of the lease's
+		 * duration. Stopping the engine gives back the runs it holds at once.
+		 */
+		private Duration maxWait = Duration.ofSeconds(2);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(Duration maxWait) {
+			this.maxWait = maxWait;
 		}
 
 	}

@@ -3,6 +3,7 @@ package dev.durable.inngest.engine;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.stream.Collectors;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InvalidEventException;
+import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.store.NewRun;
 import dev.durable.inngest.engine.store.RunRecord;
@@ -32,7 +34,11 @@ import org.springframework.util.StringUtils;
 /**
  * Takes events in: stores them, starts a run of every function they trigger and resumes the
  * runs waiting for them, all in one transaction (the caller's, if one is active). The runs it
- * makes due are handed to the {@link RunQueue} once that transaction commits.
+ * makes due are handed to the {@link RunQueue} once that transaction commits. As many of the
+ * runs it starts as this instance's workers can be expected to start soon are created already
+ * leased to this instance and held for them ({@link ExecutingRuns}), so that a worker starts
+ * each without a claim; except those of functions with timeouts, whose start and finish are
+ * measured from a worker's claim.
  */
 public final class EventIngestor {
 
@@ -53,19 +59,23 @@ public final class EventIngestor {
 
 	private final Supplier<RunCanceller> canceller;
 
+	private final ExecutingRuns executing;
+
 	/**
 	 * Creates an ingestor.
 	 * @param env the stores and services
 	 * @param registry the functions
 	 * @param queue where due runs are handed off
 	 * @param canceller cancels the runs that events cancel
+	 * @param executing holds the runs created leased to this instance
 	 */
 	public EventIngestor(ExecutionEnvironment env, Supplier<FunctionRegistry> registry, RunQueue queue,
-			Supplier<RunCanceller> canceller) {
+			Supplier<RunCanceller> canceller, ExecutingRuns executing) {
 		this.env = env;
 		this.registry = registry;
 		this.queue = queue;
 		this.canceller = canceller;
+		this.executing = executing;
 	}
 
 	/**
@@ -148,13 +158,14 @@ public final class EventIngestor {
 			}
 			this.env.events().insert(fresh, now);
 			List<NewRun> runs = new ArrayList<>();
+			NewRuns leased = new NewRuns(now);
 			List<WaitRecord> cancelRules = new ArrayList<>();
 			List<String> due = new ArrayList<>();
 			Map<String, Set<String>> waited = this.env.waits()
 				.waitedFor(fresh.stream().map(Event::name).collect(Collectors.toSet()));
 			for (Event event : fresh) {
 				for (FunctionDefinition function : targets.apply(event)) {
-					NewRun run = new NewRun(this.env.ids().next(now), function.id(), event.id(), now);
+					NewRun run = leased.create(function, event);
 					runs.add(run);
 					addCancelRules(run, function, event, cancelRules);
 				}
@@ -167,7 +178,7 @@ public final class EventIngestor {
 			// Stored after the batch's own events were matched: only later events cancel a run.
 			this.env.waits().insert(cancelRules);
 			runs.forEach((run) -> due.add(run.id()));
-			handOffAfterCommit(due);
+			handOffAfterCommit(due, leased.held);
 			return stamped;
 		});
 	}
@@ -242,22 +253,76 @@ public final class EventIngestor {
 			.matches(Expression.toMap(run.event()), Expression.toMap(event));
 	}
 
-	private void handOffAfterCommit(List<String> runIds) {
+	/**
+	 * Hands due runs to the queue once the transaction commits, and the runs created leased to
+	 * this instance to its holding before them. Only the others are signalled to the other
+	 * instances: they cannot claim a leased run.
+	 */
+	private void handOffAfterCommit(List<String> runIds, List<RunExecutor.Claim> held) {
 		if (runIds.isEmpty()) {
 			return;
 		}
-		this.env.signals().due(runIds);
+		if (held.size() < runIds.size()) {
+			Set<String> heldIds = new HashSet<>();
+			held.forEach((claim) -> heldIds.add(claim.run().id()));
+			this.env.signals().due(runIds.stream().filter((runId) -> !heldIds.contains(runId)).toList());
+		}
+		Runnable handOff = () -> {
+			this.executing.hold(held);
+			this.queue.offerNow(runIds);
+		};
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
 				public void afterCommit() {
-					EventIngestor.this.queue.offerNow(runIds);
+					handOff.run();
 				}
 			});
 		}
 		else {
-			this.queue.offerNow(runIds);
+			handOff.run();
 		}
+	}
+
+	/**
+	 * The runs an ingestion creates: leased to this instance, one lease for all, as many as it
+	 * may hold; queued otherwise, and for functions with timeouts.
+	 */
+	private final class NewRuns {
+
+		private final Instant now;
+
+		private int holdable = EventIngestor.this.executing.holdable();
+
+		private final List<RunExecutor.Claim> held = new ArrayList<>();
+
+		private String lease;
+
+		private Event stored;
+
+		NewRuns(Instant now) {
+			this.now = now;
+		}
+
+		NewRun create(FunctionDefinition function, Event event) {
+			String id = EventIngestor.this.env.ids().next(this.now);
+			if (this.holdable == 0 || function.timeouts().start() != null || function.timeouts().finish() != null) {
+				return new NewRun(id, function.id(), event.id(), this.now);
+			}
+			this.holdable--;
+			if (this.lease == null) {
+				this.lease = EventIngestor.this.executing.newLease();
+			}
+			if (this.stored == null || !this.stored.id().equals(event.id())) {
+				this.stored = EventIngestor.this.env.json().asStored(event);
+			}
+			Instant leaseUntil = this.now.plus(EventIngestor.this.env.leaseDuration());
+			RunRecord run = new RunRecord(id, function.id(), this.stored, RunStatus.RUNNING, 0, this.now, this.now,
+					null, leaseUntil, null, null, null);
+			this.held.add(new RunExecutor.Claim(run, this.lease, true));
+			return new NewRun(id, function.id(), event.id(), this.now, this.lease, leaseUntil);
+		}
+
 	}
 
 }

@@ -1,16 +1,41 @@
 package dev.durable.inngest.engine;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 /**
- * The runs executing in this instance, so that a cancellation, or a lease found lost, stops an
- * execution at its next step instead of letting it go on.
+ * The runs leased to this instance: those executing here, so that a cancellation, or a lease
+ * found lost, stops an execution at its next step instead of letting it go on; and those created
+ * here already leased, held until a worker here starts them or they are given back.
  */
 public final class ExecutingRuns {
 
 	private final Map<String, RunExecution> executions = new ConcurrentHashMap<>();
+
+	private final Map<String, RunExecutor.Claim> held = new ConcurrentHashMap<>();
+
+	private final String owner = UUID.randomUUID().toString();
+
+	private final AtomicLong leases = new AtomicLong();
+
+	/** How many runs this instance can expect to start soon, or {@code null} if it holds none. */
+	private volatile IntSupplier holdCapacity;
+
+	/**
+	 * Makes a new lease token, unique to this instance.
+	 * @return the token
+	 */
+	public String newLease() {
+		return this.owner + "#" + this.leases.incrementAndGet();
+	}
 
 	void started(RunExecution execution) {
 		this.executions.put(execution.runId(), execution);
@@ -21,11 +46,13 @@ public final class ExecutingRuns {
 	}
 
 	/**
-	 * Stops the executions of these runs before their next step, if they execute here.
+	 * Stops the executions of these runs before their next step, if they execute here, and
+	 * forgets them if they are held here, so that no worker starts them unclaimed.
 	 * @param runIds the run ids
 	 */
 	public void stop(Collection<String> runIds) {
 		for (String runId : runIds) {
+			this.held.remove(runId);
 			RunExecution execution = this.executions.get(runId);
 			if (execution != null) {
 				execution.stop();
@@ -38,9 +65,73 @@ public final class ExecutingRuns {
 	 * @return the leases
 	 */
 	public Map<String, String> leases() {
-		Map<String, String> leases = new java.util.HashMap<>();
+		Map<String, String> leases = new HashMap<>();
 		this.executions.forEach((runId, execution) -> leases.put(runId, execution.lease()));
 		return leases;
+	}
+
+	/**
+	 * Sets how many runs created here may be created leased and held for the workers here at
+	 * once: as many as they can be expected to start soon, and only while they take runs.
+	 * @param capacity how many runs may be held, less those held already; {@code null} to hold
+	 * none
+	 */
+	public void holdWithin(IntSupplier capacity) {
+		this.holdCapacity = capacity;
+	}
+
+	/**
+	 * How many more runs may be held now.
+	 * @return the count, zero if none
+	 */
+	int holdable() {
+		IntSupplier capacity = this.holdCapacity;
+		return (capacity != null) ? Math.max(0, capacity.getAsInt() - this.held.size()) : 0;
+	}
+
+	void hold(Collection<RunExecutor.Claim> claims) {
+		for (RunExecutor.Claim claim : claims) {
+			this.held.put(claim.run().id(), claim);
+		}
+	}
+
+	/**
+	 * Takes a run held here, for a worker to start it without claiming it.
+	 * @param runId the run id
+	 * @param createdAfter the oldest creation time a held run may have to be taken; an older one
+	 * stays held until it is given back
+	 * @return the claim made when the run was created, or {@code null} if it is not held here
+	 * or is too old
+	 */
+	public RunExecutor.Claim takeHeld(String runId, Instant createdAfter) {
+		RunExecutor.Claim claim = this.held.get(runId);
+		if (claim == null || !claim.run().createdAt().isAfter(createdAfter)) {
+			return null;
+		}
+		return this.held.remove(runId, claim) ? claim : null;
+	}
+
+	/**
+	 * Takes the runs held here that were created at or before a time, to give them back.
+	 * @param createdBy the latest creation time of the runs to take
+	 * @return their claims
+	 */
+	public List<RunExecutor.Claim> takeHeldCreatedBy(Instant createdBy) {
+		List<RunExecutor.Claim> taken = new ArrayList<>();
+		for (RunExecutor.Claim claim : this.held.values()) {
+			if (!claim.run().createdAt().isAfter(createdBy) && this.held.remove(claim.run().id(), claim)) {
+				taken.add(claim);
+			}
+		}
+		return taken;
+	}
+
+	/**
+	 * How many runs are held here.
+	 * @return the count
+	 */
+	public int heldCount() {
+		return this.held.size();
 	}
 
 }

@@ -68,6 +68,17 @@ public final class JsonCodec {
 	}
 
 	/**
+	 * An event as a store reads it back: its data and its user fields written as JSON and read
+	 * again, so that a run given it sees what a run given the stored event sees.
+	 * @param event the event
+	 * @return the event as stored
+	 */
+	public Event asStored(Event event) {
+		Map<String, Object> user = event.user().isEmpty() ? Map.of() : readObject(write(event.user()));
+		return new Event(event.name(), readObject(write(event.data())), user, event.id(), event.ts(), event.v());
+	}
+
+	/**
 	 * Reads an event written by {@link #write(Object)}.
 	 * @param json the JSON, may be {@code null}
 	 * @return the event, or {@code null}

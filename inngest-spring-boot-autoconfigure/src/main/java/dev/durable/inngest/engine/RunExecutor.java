@@ -3,11 +3,12 @@ package dev.durable.inngest.engine;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import dev.durable.inngest.ErrorInfo;
@@ -49,11 +50,7 @@ public final class RunExecutor {
 
 	private final ExecutingRuns executing;
 
-	private final String owner;
-
 	private final RunCompletions completions;
-
-	private final AtomicLong claims = new AtomicLong();
 
 	/**
 	 * Creates an executor.
@@ -63,20 +60,17 @@ public final class RunExecutor {
 	 * @param outcomes told of runs that failed
 	 * @param canceller cancels runs whose timeouts passed
 	 * @param executing the runs executing here
-	 * @param owner names this instance in the leases it takes
 	 * @param commitTogether whether the completions of runs that end at the same time are
 	 * committed together, in one transaction
 	 */
 	public RunExecutor(ExecutionEnvironment env, Supplier<FunctionRegistry> registry, EventIngestor ingestor,
-			RunOutcomes outcomes, RunCanceller canceller, ExecutingRuns executing, String owner,
-			boolean commitTogether) {
+			RunOutcomes outcomes, RunCanceller canceller, ExecutingRuns executing, boolean commitTogether) {
 		this.env = env;
 		this.registry = registry;
 		this.ingestor = ingestor;
 		this.outcomes = outcomes;
 		this.canceller = canceller;
 		this.executing = executing;
-		this.owner = owner;
 		this.completions = new RunCompletions(env.runs(), env.transactions(), commitTogether);
 	}
 
@@ -89,9 +83,9 @@ public final class RunExecutor {
 	}
 
 	/**
-	 * A run claimed by this instance, ready to execute.
+	 * A run claimed by this instance, or created leased to it, ready to execute.
 	 *
-	 * @param run the run, as claimed
+	 * @param run the run, as claimed or created
 	 * @param lease the lease token
 	 * @param firstExecution whether this claim started the run, so that it has no stored steps
 	 */
@@ -105,7 +99,7 @@ public final class RunExecutor {
 	 * @return the claims, to execute each with {@link #execute(Claim)}
 	 */
 	public List<Claim> claim(List<String> runIds) {
-		String lease = this.owner + "#" + this.claims.incrementAndGet();
+		String lease = this.executing.newLease();
 		// Microseconds, as the database stores them, so that a run's start reads back equal.
 		Instant now = this.env.clock().instant().truncatedTo(ChronoUnit.MICROS);
 		List<Claim> claims = new ArrayList<>(runIds.size());
@@ -118,6 +112,41 @@ public final class RunExecutor {
 			claims.add(new Claim(run, lease, firstExecution));
 		}
 		return claims;
+	}
+
+	/**
+	 * Starts a run created leased to this instance and held for its workers, in place of a
+	 * claim.
+	 * @param held the claim made when the run was created, taken with
+	 * {@link ExecutingRuns#takeHeld(String, Instant)}
+	 * @return the claim, to execute with {@link #execute(Claim)}
+	 */
+	public Claim startHeld(Claim held) {
+		this.outcomes.started(held.run());
+		return held;
+	}
+
+	/**
+	 * Gives back runs created leased to this instance that no worker here started, taken with
+	 * {@link ExecutingRuns#takeHeldCreatedBy(Instant)}: queued again for any instance, which
+	 * the other instances are told of.
+	 * @param held their claims
+	 * @return the ids of the runs given back; not those whose lease was no longer held
+	 */
+	public Set<String> giveBack(Collection<Claim> held) {
+		if (held.isEmpty()) {
+			return Set.of();
+		}
+		Map<String, String> leases = new HashMap<>();
+		held.forEach((claim) -> leases.put(claim.run().id(), claim.lease()));
+		Instant now = this.env.clock().instant().truncatedTo(ChronoUnit.MICROS);
+		return this.env.transactions().execute((status) -> {
+			Set<String> givenBack = this.env.runs().giveBack(leases, now);
+			if (!givenBack.isEmpty()) {
+				this.env.signals().due(givenBack);
+			}
+			return givenBack;
+		});
 	}
 
 	/**

@@ -93,12 +93,16 @@ public final class JdbcRunStore implements RunStore {
 			return;
 		}
 		this.template.batchUpdate("INSERT INTO inngest_run (id, function_id, event_id, status, attempt, due_at, "
-				+ "created_at) VALUES (?, ?, ?, 'QUEUED', 0, ?, ?)", runs, runs.size(), (ps, run) -> {
+				+ "created_at, started_at, lease) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)", runs, runs.size(), (ps, run) -> {
+					Object createdAt = Timestamps.of(run.createdAt());
 					ps.setString(1, run.id());
 					ps.setString(2, run.functionId());
 					ps.setString(3, run.eventId());
-					ps.setObject(4, Timestamps.of(run.createdAt()));
-					ps.setObject(5, Timestamps.of(run.createdAt()));
+					ps.setString(4, (run.leased() ? RunStatus.RUNNING : RunStatus.QUEUED).name());
+					ps.setObject(5, run.leased() ? Timestamps.of(run.leaseUntil()) : createdAt);
+					ps.setObject(6, createdAt);
+					ps.setObject(7, run.leased() ? createdAt : null);
+					ps.setString(8, run.lease());
 				});
 	}
 
@@ -223,28 +227,45 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public Set<String> renew(Map<String, String> leases, Instant leaseUntil) {
+		return byLease("UPDATE inngest_run SET due_at = ? WHERE id = ? AND lease = ? AND status = 'RUNNING'", leases,
+				leaseUntil, false);
+	}
+
+	@Override
+	public Set<String> giveBack(Map<String, String> leases, Instant now) {
+		return byLease("UPDATE inngest_run SET status = 'QUEUED', due_at = ?, started_at = NULL, lease = NULL "
+				+ "WHERE id = ? AND lease = ? AND status = 'RUNNING'", leases, now, true);
+	}
+
+	/**
+	 * Updates runs held under their leases, in one batch, with a statement whose parameters are
+	 * a time, the run id and the lease token.
+	 * @return the ids of the runs updated if {@code updated}, else of those not updated
+	 */
+	private Set<String> byLease(String sql, Map<String, String> leases, Instant at, boolean updated) {
 		if (leases.isEmpty()) {
 			return Set.of();
 		}
 		List<Map.Entry<String, String>> entries = new ArrayList<>(leases.entrySet());
-		int[][] counts = this.template.batchUpdate(
-				"UPDATE inngest_run SET due_at = ? WHERE id = ? AND lease = ? AND status = 'RUNNING'", entries,
-				entries.size(), (ps, entry) -> {
-					ps.setObject(1, Timestamps.of(leaseUntil));
-					ps.setString(2, entry.getKey());
-					ps.setString(3, entry.getValue());
-				});
-		Set<String> lost = new HashSet<>();
+		int[][] counts = this.template.batchUpdate(sql, entries, entries.size(), (ps, entry) -> {
+			ps.setObject(1, Timestamps.of(at));
+			ps.setString(2, entry.getKey());
+			ps.setString(3, entry.getValue());
+		});
+		Set<String> matching = new HashSet<>();
 		int index = 0;
 		for (int[] batch : counts) {
 			for (int count : batch) {
-				if (count == 0) {
-					lost.add(entries.get(index).getKey());
+				if (count == Statement.SUCCESS_NO_INFO) {
+					throw new IllegalStateException("The database did not say which runs' leases were held");
+				}
+				if ((count == 1) == updated) {
+					matching.add(entries.get(index).getKey());
 				}
 				index++;
 			}
 		}
-		return lost;
+		return matching;
 	}
 
 	@Override

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.durable.inngest.engine.BulkCancellations;
 import dev.durable.inngest.engine.CronScheduler;
@@ -32,10 +33,12 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * Runs the local engine's threads: a dispatcher that takes due runs from the {@link RunQueue},
- * claims as many at once as there are free workers and hands them to a fixed pool of workers, and a poller that finds due runs in the store (runs made due by
- * another instance, sleeps and retries past the in-process horizon, expired leases), fires
- * cron ticks and renews the leases of the runs executing here.
+ * Runs the local engine's threads: a dispatcher that takes due runs from the {@link RunQueue}
+ * and hands them to a fixed pool of workers, starting at once those created leased to this
+ * instance and claiming the others, as many at once as there are free workers; and a poller
+ * that finds due runs in the store (runs made due by another instance, sleeps and retries past
+ * the in-process horizon, expired leases), fires cron ticks, gives back the runs created leased
+ * here that no worker took in time, and renews the leases of the runs executing here.
  */
 public final class LocalEngine implements SmartLifecycle {
 
@@ -47,6 +50,9 @@ public final class LocalEngine implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(LocalEngine.class);
 
+	/** How often the runs ended are counted, and held runs waiting too long given back. */
+	private static final Duration TICK = Duration.ofMillis(50);
+
 	/**
 	 * How the engine's threads are sized and paced.
 	 *
@@ -54,8 +60,14 @@ public final class LocalEngine implements SmartLifecycle {
 	 * @param pollInterval how often the store is polled for due runs
 	 * @param leaseDuration how long a claimed run stays leased unless renewed
 	 * @param shutdownTimeout how long stopping waits for executing runs
+	 * @param eagerStart whether runs created here are created leased to this instance and held
+	 * for its workers, which start them without claiming them
+	 * @param eagerStartMaxWait how long a run created leased waits for a worker here before it
+	 * is given back to every instance; at most a third of the lease's duration, so that its lease
+	 * never needs renewing before a worker starts it
 	 */
-	public record Settings(int workers, Duration pollInterval, Duration leaseDuration, Duration shutdownTimeout) {
+	public record Settings(int workers, Duration pollInterval, Duration leaseDuration, Duration shutdownTimeout,
+			boolean eagerStart, Duration eagerStartMaxWait) {
 
 		/**
 		 * Checks the settings, naming the property of each wrong value.
@@ -66,10 +78,21 @@ public final class LocalEngine implements SmartLifecycle {
 			}
 			requirePositive("inngest.local.poll-interval", pollInterval);
 			requirePositive("inngest.local.lease.duration", leaseDuration);
+			requirePositive("inngest.local.eager-start.max-wait", eagerStartMaxWait);
 			if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
 				throw new IllegalArgumentException(
 						"inngest.local.shutdown-timeout must be zero or positive, but was " + shutdownTimeout);
 			}
+		}
+
+		/**
+		 * How long a run created leased is held for a worker here: the maximum wait, or a third
+		 * of the lease's duration if that is shorter.
+		 * @return the hold
+		 */
+		public Duration hold() {
+			Duration third = this.leaseDuration.dividedBy(3);
+			return (this.eagerStartMaxWait.compareTo(third) < 0) ? this.eagerStartMaxWait : third;
 		}
 
 		private static void requirePositive(String property, Duration value) {
@@ -106,6 +129,12 @@ public final class LocalEngine implements SmartLifecycle {
 	private ScheduledExecutorService poller;
 
 	private Thread dispatcher;
+
+	/** How many runs the workers are executing. */
+	private final AtomicInteger busy = new AtomicInteger();
+
+	/** The runs the workers ended, per tick of {@link #TICK} over the last hold, oldest first. */
+	private final RecentCounts ended = new RecentCounts();
 
 	/**
 	 * Creates an engine.
@@ -154,6 +183,12 @@ public final class LocalEngine implements SmartLifecycle {
 		this.running = true;
 		this.dispatcher = daemon("inngest-dispatcher-").newThread(() -> dispatch(permits));
 		this.dispatcher.start();
+		if (this.settings.eagerStart()) {
+			this.ended.reset((int) Math.max(1, this.settings.hold().toMillis() / TICK.toMillis()));
+			this.poller.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+			// Free workers start runs at once; busy ones as fast as they ended runs lately.
+			this.executing.holdWithin(() -> size - this.busy.get() + this.ended.total());
+		}
 		logger.info("Durable function engine started with " + size + " workers");
 	}
 
@@ -210,23 +245,37 @@ public final class LocalEngine implements SmartLifecycle {
 	}
 
 	private void handOver(List<String> runIds, Semaphore permits) {
-		List<RunExecutor.Claim> claims;
-		try {
-			claims = this.executor.claim(runIds);
+		// Runs created leased to this instance start as they are; the others are claimed in
+		// one statement.
+		Instant heldSince = this.clock.instant().minus(this.settings.hold());
+		List<RunExecutor.Claim> claims = new ArrayList<>(runIds.size());
+		List<String> unheld = new ArrayList<>(runIds.size());
+		for (String runId : runIds) {
+			RunExecutor.Claim held = this.executing.takeHeld(runId, heldSince);
+			if (held != null) {
+				claims.add(this.executor.startHeld(held));
+			}
+			else {
+				unheld.add(runId);
+			}
 		}
-		catch (RuntimeException ex) {
-			runIds.forEach(this.queue::done);
-			permits.release(runIds.size());
-			logger.warn("Could not claim runs " + runIds + "; polling finds them again", ex);
-			return;
+		if (!unheld.isEmpty()) {
+			try {
+				claims.addAll(this.executor.claim(unheld));
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not claim runs " + unheld + "; polling finds them again", ex);
+			}
 		}
 		Set<String> claimed = new HashSet<>();
 		for (RunExecutor.Claim claim : claims) {
 			claimed.add(claim.run().id());
 			try {
+				this.busy.incrementAndGet();
 				this.workers.execute(() -> executeOne(claim, permits));
 			}
 			catch (RuntimeException ex) {
+				this.busy.decrementAndGet();
 				this.queue.done(claim.run().id());
 				permits.release();
 				logger.error("Could not hand run " + claim.run().id() + " to a worker; it is resumed once its "
@@ -235,7 +284,8 @@ public final class LocalEngine implements SmartLifecycle {
 		}
 		for (String runId : runIds) {
 			if (!claimed.contains(runId)) {
-				// Not due, or held by another worker: a stale or duplicate hand-off.
+				// Not due, or held by another worker: a stale or duplicate hand-off; or its claim
+				// failed.
 				this.queue.done(runId);
 				permits.release();
 			}
@@ -254,6 +304,8 @@ public final class LocalEngine implements SmartLifecycle {
 			logger.warn("Run " + runId + " could not be executed; it is retried once its lease expires", ex);
 		}
 		finally {
+			this.busy.decrementAndGet();
+			this.ended.add();
 			permits.release();
 		}
 	}
@@ -269,6 +321,32 @@ public final class LocalEngine implements SmartLifecycle {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Polling for due runs failed; polling again in " + this.settings.pollInterval(), ex);
+		}
+	}
+
+	private void tick() {
+		this.ended.next();
+		giveBack(this.clock.instant().minus(this.settings.hold()));
+	}
+
+	/**
+	 * Gives back the runs created leased to this instance that no worker here started by a
+	 * time, so that any instance may claim them: this one is busy.
+	 */
+	private void giveBack(Instant createdBy) {
+		List<RunExecutor.Claim> held = this.executing.takeHeldCreatedBy(createdBy);
+		if (held.isEmpty()) {
+			return;
+		}
+		try {
+			Set<String> givenBack = this.executor.giveBack(held);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Gave back " + givenBack.size() + " runs created here that no worker here started");
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not give back " + held.size() + " runs created here that no worker here started; "
+					+ "they are resumed once their leases expire", ex);
 		}
 	}
 
@@ -316,6 +394,7 @@ public final class LocalEngine implements SmartLifecycle {
 			return;
 		}
 		this.running = false;
+		this.executing.holdWithin(null);
 		try {
 			// A hand-off under way reaches the workers before they stop taking runs. Neither the
 			// dispatcher nor the poller is interrupted (see dispatch): the dispatcher sees the
@@ -325,6 +404,9 @@ public final class LocalEngine implements SmartLifecycle {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		// No worker here starts them now: queued again at once for any instance, instead of
+		// waiting for their leases to expire.
+		giveBack(Instant.MAX);
 		this.poller.shutdown();
 		this.workers.shutdown();
 		try {
@@ -342,6 +424,14 @@ public final class LocalEngine implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * The settings that size and pace the engine's threads.
+	 * @return the settings
+	 */
+	public Settings settings() {
+		return this.settings;
+	}
+
 	@Override
 	public boolean isRunning() {
 		return this.running;
@@ -350,6 +440,45 @@ public final class LocalEngine implements SmartLifecycle {
 	@Override
 	public int getPhase() {
 		return PHASE;
+	}
+
+	/**
+	 * Counts over a sliding window of ticks: {@link #add()} counts in the current tick,
+	 * {@link #next()} starts the next one, dropping the oldest.
+	 */
+	private static final class RecentCounts {
+
+		private final AtomicInteger current = new AtomicInteger();
+
+		private int[] ticks = new int[1];
+
+		private int oldest;
+
+		private volatile int past;
+
+		void reset(int ticks) {
+			this.ticks = new int[ticks];
+			this.oldest = 0;
+			this.past = 0;
+			this.current.set(0);
+		}
+
+		void add() {
+			this.current.incrementAndGet();
+		}
+
+		/** Called from one thread at a time. */
+		void next() {
+			int count = this.current.getAndSet(0);
+			this.past += count - this.ticks[this.oldest];
+			this.ticks[this.oldest] = count;
+			this.oldest = (this.oldest + 1) % this.ticks.length;
+		}
+
+		int total() {
+			return this.past + this.current.get();
+		}
+
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.durable.inngest.autoconfigure;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import dev.durable.inngest.Event;
@@ -266,6 +267,24 @@ class InngestLocalAutoConfigurationTests {
 		});
 		this.runner.withPropertyValues("inngest.local.lease.duration=0s").run((context) -> assertThat(context
 			.getStartupFailure()).rootCause().hasMessage("inngest.local.lease.duration must be positive, but was PT0S"));
+		this.runner.withPropertyValues("inngest.local.eager-start.max-wait=-1s")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessage("inngest.local.eager-start.max-wait must be positive, but was PT-1S"));
+	}
+
+	@Test
+	void aRunCreatedLeasedIsHeldAtMostAThirdOfTheLease() {
+		this.runner.withPropertyValues("inngest.local.lease.duration=3s").run((context) -> {
+			LocalEngine.Settings settings = context.getBean(LocalEngine.class).settings();
+			assertThat(settings.eagerStart()).isTrue();
+			assertThat(settings.hold()).isEqualTo(Duration.ofSeconds(1));
+		});
+		this.runner.withPropertyValues("inngest.local.eager-start.max-wait=500ms").run((context) -> {
+			LocalEngine.Settings settings = context.getBean(LocalEngine.class).settings();
+			assertThat(settings.hold()).isEqualTo(Duration.ofMillis(500));
+		});
+		this.runner.withPropertyValues("inngest.local.eager-start.enabled=false").run((context) -> assertThat(
+				context.getBean(LocalEngine.class).settings().eagerStart()).isFalse());
 	}
 
 }

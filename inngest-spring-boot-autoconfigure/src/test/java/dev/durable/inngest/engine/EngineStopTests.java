@@ -27,9 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * interrupted. On H2, a thread interrupted in the middle of reading the database file closes
  * the file (the channel's {@code ClosedByInterruptException}), and H2 loses the commits it has
  * not written yet; so the poll or the claim under way finishes, and the claimed run is executed.
+ * Runs are not started eagerly here, so that a sent event's run is claimed.
  */
 @SpringBootTest(classes = { EngineTestApplication.class, EngineStopTests.SlowStore.class },
-		properties = "inngest.local.poll-interval=50ms")
+		properties = { "inngest.local.poll-interval=50ms", "inngest.local.eager-start.enabled=false" })
 class EngineStopTests {
 
 	@Autowired

@@ -19,7 +19,7 @@ import dev.durable.inngest.RunView;
 public interface RunStore {
 
 	/**
-	 * Creates runs, queued and due at once.
+	 * Creates runs: queued and due at once, or already leased (see {@link NewRun#lease()}).
 	 * @param runs the runs
 	 */
 	void insert(List<NewRun> runs);
@@ -129,6 +129,15 @@ public interface RunStore {
 	 * cancelled)
 	 */
 	Set<String> renew(Map<String, String> leases, Instant leaseUntil);
+
+	/**
+	 * Gives back runs created leased that no worker has started: each that is still held under
+	 * its lease is queued again, due at once and not started, for any instance to claim.
+	 * @param leases lease tokens by run id
+	 * @param now the current time
+	 * @return the ids of the runs given back; not those whose lease was no longer held
+	 */
+	Set<String> giveBack(Map<String, String> leases, Instant now);
 
 	/**
 	 * Ends a run that has not ended as cancelled, whether or not a worker holds it.
