@@ -30,9 +30,9 @@ import javax.sql.DataSource;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.engine.Ids;
+import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.NewRun;
-import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.RunStore.Completion;
 import dev.durable.inngest.engine.store.StepKind;
@@ -82,8 +82,6 @@ public final class Benchmark {
 	/** How many times W1, W5, W6 and W7 are measured in one JVM; their median is reported. */
 	private static final int ROUNDS = 5;
 
-	/** How many runs W7 claims in one statement. */
-	private static final int W7_CLAIM = 4;
 
 	/** Ids as the engine makes them: sortable by time, so that rows go in at the end of the index. */
 	static final Ids IDS = new Ids(Clock.systemUTC());
@@ -431,8 +429,9 @@ public final class Benchmark {
 	/**
 	 * W6: the rows a one-step run of W1 writes in the engine's own tables, by hand with plain
 	 * JDBC on one connection and with the engine's statements: per 100 events, the events and
-	 * their runs inserted in one transaction; per run, the claim, the step and the completion,
-	 * each committed; ids made as the engine makes them. What W1 costs beyond this is the
+	 * their runs, created leased as the engine creates the runs its events start, inserted in
+	 * one transaction; per run, the step and the completion, each committed; ids made as the
+	 * engine makes them. What W1 costs beyond this is the
 	 * engine's own; what this costs beyond W5 is the engine's data (more rows, wider rows, more
 	 * indexes).
 	 */
@@ -485,9 +484,8 @@ public final class Benchmark {
 				PreparedStatement event = connection.prepareStatement("INSERT INTO inngest_event (id, name, data, "
 						+ "user_data, ts, v, received_at) VALUES (?, 'bench/by-hand', ?, NULL, ?, NULL, ?)");
 				PreparedStatement run = connection.prepareStatement("INSERT INTO inngest_run (id, function_id, "
-						+ "event_id, status, attempt, due_at, created_at) VALUES (?, 'by-hand', ?, 'QUEUED', 0, ?, ?)");
-				PreparedStatement claim = connection.prepareStatement("UPDATE inngest_run SET status = 'RUNNING', "
-						+ "lease = ?, due_at = ?, started_at = COALESCE(started_at, ?) WHERE id = ? AND due_at <= ?");
+						+ "event_id, status, attempt, due_at, created_at, started_at, lease) "
+						+ "VALUES (?, 'by-hand', ?, 'RUNNING', 0, ?, ?, ?, ?)");
 				PreparedStatement step = connection.prepareStatement("INSERT INTO inngest_step (run_id, step_key, "
 						+ "step_id, kind, status, attempts, output, started_at, ended_at) "
 						+ "VALUES (?, ?, 'only', 'RUN', 'COMPLETED', 1, '1', ?, ?)");
@@ -507,8 +505,10 @@ public final class Benchmark {
 					event.addBatch();
 					run.setString(1, id);
 					run.setString(2, id);
-					run.setTimestamp(3, now);
+					run.setTimestamp(3, new Timestamp(now.getTime() + 30_000));
 					run.setTimestamp(4, now);
+					run.setTimestamp(5, now);
+					run.setString(6, "by-hand#" + id);
 					run.addBatch();
 					ids.add(id);
 				}
@@ -518,12 +518,6 @@ public final class Benchmark {
 				connection.setAutoCommit(true);
 				for (String id : ids) {
 					Timestamp now = new Timestamp(System.currentTimeMillis());
-					claim.setString(1, "by-hand#" + id);
-					claim.setTimestamp(2, new Timestamp(now.getTime() + 30_000));
-					claim.setTimestamp(3, now);
-					claim.setString(4, id);
-					claim.setTimestamp(5, now);
-					claim.executeUpdate();
 					step.setString(1, id);
 					step.setString(2, "only");
 					step.setTimestamp(3, now);
@@ -542,12 +536,11 @@ public final class Benchmark {
 	/**
 	 * W7: W1's runs written through the engine's own stores, with their statements, their
 	 * transactions and their JSON, but from one thread and with the engine stopped: per 100
-	 * events, the events and their runs inserted in one transaction; then the runs claimed
-	 * {@value #W7_CLAIM} at a time (W1's dispatcher claims about that many per statement), each
-	 * claimed run read back with its event, and each completed with its one step, as a worker
+	 * events, the events and their runs, created leased as the engine creates the runs its events
+	 * start, inserted in one transaction, each event's data also written and read back as JSON
+	 * for its run, as the engine does; then each run completed with its one step, as a worker
 	 * completes it. What W1 costs beyond this is the engine's threads and their hand-offs; what
-	 * this costs beyond W6 is the stores' code (the JDBC client, the transaction manager, JSON,
-	 * the claimed runs read back).
+	 * this costs beyond W6 is the stores' code (the JDBC client, the transaction manager, JSON).
 	 */
 	private Map<String, Object> storesByHand() throws SQLException {
 		int count = 10_000;
@@ -556,38 +549,38 @@ public final class Benchmark {
 		RunStore runs = this.context.getBean(RunStore.class);
 		TransactionTemplate transactions = new TransactionTemplate(
 				this.context.getBean(PlatformTransactionManager.class));
-		Round round = () -> storeRows(events, runs, transactions, count);
+		JsonCodec json = this.context.getBean(JsonCodec.class);
+		Round round = () -> storeRows(events, runs, json, transactions, count);
 		warmUp(round);
 		return rounds(count, round);
 	}
 
-	private static Clocks storeRows(EventStore events, RunStore runs, TransactionTemplate transactions, int count) {
+	private static Clocks storeRows(EventStore events, RunStore runs, JsonCodec json, TransactionTemplate transactions,
+			int count) {
 		Clocks start = Clocks.read();
 		for (int sent = 0; sent < count; sent += 100) {
 			Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+			String lease = "by-hand#" + sent;
 			List<Event> batch = new ArrayList<>(100);
 			List<NewRun> newRuns = new ArrayList<>(100);
+			List<Event> stored = new ArrayList<>(100);
 			for (int i = sent; i < Math.min(count, sent + 100); i++) {
 				Event event = Event.of("bench/stores", Map.of("n", i)).withId(IDS.next()).withTs(now.toEpochMilli());
 				batch.add(event);
-				newRuns.add(new NewRun(IDS.next(now), "by-hand", event.id(), now));
+				newRuns.add(new NewRun(IDS.next(now), "by-hand", event.id(), now, lease, now.plusSeconds(30)));
+				stored.add(json.asStored(event));
 			}
 			transactions.executeWithoutResult((status) -> {
 				events.insert(batch, now);
 				runs.insert(newRuns);
 			});
-			for (int from = 0; from < newRuns.size(); from += W7_CLAIM) {
-				List<String> ids = newRuns.subList(from, Math.min(newRuns.size(), from + W7_CLAIM))
-					.stream()
-					.map(NewRun::id)
-					.toList();
+			for (int i = 0; i < newRuns.size(); i++) {
+				String runId = newRuns.get(i).id();
 				Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
-				String lease = "by-hand#" + ids.get(0);
-				for (RunRecord run : runs.claim(ids, lease, at, at.plusSeconds(30))) {
-					StepRecord step = new StepRecord(run.id(), "only", "only", StepKind.RUN, StepStatus.COMPLETED, 1,
-							"1", null, null, at, at);
-					runs.complete(new Completion(run.id(), lease, "1", at, step));
-				}
+				String output = json.write(stored.get(i).data().get("n"));
+				StepRecord step = new StepRecord(runId, "only", "only", StepKind.RUN, StepStatus.COMPLETED, 1, output,
+						null, null, at, at);
+				runs.complete(new Completion(runId, lease, output, at, step));
 			}
 		}
 		return Clocks.read().since(start);
