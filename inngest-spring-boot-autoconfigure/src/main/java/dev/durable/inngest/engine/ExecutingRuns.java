@@ -99,7 +99,7 @@ public final class ExecutingRuns {
 	 * Takes a run held here, for a worker to start it without claiming it.
 	 * @param runId the run id
 	 * @param createdAfter the oldest creation time a held run may have to be taken; an older one
-	 * stays held until it is given back
+	 * stays held until it is given back, as its lease may expire before it is renewed
 	 * @return the claim made when the run was created, or {@code null} if it is not held here
 	 * or is too old
 	 */

@@ -29,6 +29,8 @@ public class InngestSchemaVerifier implements InitializingBean {
 
 	private volatile int writeDelay;
 
+	private volatile boolean synchronousCommit;
+
 	/**
 	 * Creates a verifier.
 	 * @param dataSource the engine's data source
@@ -44,6 +46,20 @@ public class InngestSchemaVerifier implements InitializingBean {
 		verify();
 		if (this.platform == DatabasePlatform.H2) {
 			readWriteDelay();
+		}
+		else if (this.platform == DatabasePlatform.POSTGRESQL) {
+			readSynchronousCommit();
+		}
+	}
+
+	private void readSynchronousCommit() {
+		try {
+			this.synchronousCommit = !"off".equalsIgnoreCase(this.jdbc.queryForObject("SHOW synchronous_commit",
+					String.class));
+		}
+		catch (DataAccessException ex) {
+			// Only a default for the engine: a database that does not tell does not stop the start.
+			logger.debug("Could not read PostgreSQL's synchronous_commit", ex);
 		}
 	}
 
@@ -74,6 +90,16 @@ public class InngestSchemaVerifier implements InitializingBean {
 	 */
 	public int commitWriteDelay() {
 		return this.writeDelay;
+	}
+
+	/**
+	 * Whether PostgreSQL's commits wait for their log to be flushed before they return, as read at
+	 * start-up: its {@code synchronous_commit} is not {@code off}; {@code false} on other
+	 * databases, and on a PostgreSQL database that did not tell.
+	 * @return {@code true} if they wait
+	 */
+	public boolean postgresSynchronousCommit() {
+		return this.synchronousCommit;
 	}
 
 	/**

@@ -184,9 +184,10 @@ public final class LocalEngine implements SmartLifecycle {
 		this.dispatcher = daemon("inngest-dispatcher-").newThread(() -> dispatch(permits));
 		this.dispatcher.start();
 		if (this.settings.eagerStart()) {
-			this.ended.reset((int) Math.max(1, this.settings.hold().toMillis() / TICK.toMillis()));
+			// Free workers start runs at once; busy ones as fast as they ended runs lately: as many
+			// as they ended in half the hold, so that they start those they hold within it.
+			this.ended.reset((int) Math.max(1, this.settings.hold().dividedBy(2).toMillis() / TICK.toMillis()));
 			this.poller.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
-			// Free workers start runs at once; busy ones as fast as they ended runs lately.
 			this.executing.holdWithin(() -> size - this.busy.get() + this.ended.total());
 		}
 		logger.info("Durable function engine started with " + size + " workers");
@@ -245,9 +246,9 @@ public final class LocalEngine implements SmartLifecycle {
 	}
 
 	private void handOver(List<String> runIds, Semaphore permits) {
-		// Runs created leased to this instance start as they are; the others are claimed in
-		// one statement.
-		Instant heldSince = this.clock.instant().minus(this.settings.hold());
+		// Runs created leased to this instance start as they are, if their leases have time
+		// enough left for the renewal every third; the others are claimed in one statement.
+		Instant heldSince = this.clock.instant().minus(this.settings.leaseDuration().dividedBy(2));
 		List<RunExecutor.Claim> claims = new ArrayList<>(runIds.size());
 		List<String> unheld = new ArrayList<>(runIds.size());
 		for (String runId : runIds) {
@@ -326,27 +327,32 @@ public final class LocalEngine implements SmartLifecycle {
 
 	private void tick() {
 		this.ended.next();
-		giveBack(this.clock.instant().minus(this.settings.hold()));
+		// Queued again here too, for a claim: a run taken meanwhile from the queue, found held
+		// no longer, was dropped from it.
+		this.queue.offerPolled(giveBack(this.clock.instant().minus(this.settings.hold())));
 	}
 
 	/**
 	 * Gives back the runs created leased to this instance that no worker here started by a
 	 * time, so that any instance may claim them: this one is busy.
+	 * @return the ids of the runs given back
 	 */
-	private void giveBack(Instant createdBy) {
+	private Set<String> giveBack(Instant createdBy) {
 		List<RunExecutor.Claim> held = this.executing.takeHeldCreatedBy(createdBy);
 		if (held.isEmpty()) {
-			return;
+			return Set.of();
 		}
 		try {
 			Set<String> givenBack = this.executor.giveBack(held);
 			if (logger.isDebugEnabled()) {
 				logger.debug("Gave back " + givenBack.size() + " runs created here that no worker here started");
 			}
+			return givenBack;
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not give back " + held.size() + " runs created here that no worker here started; "
 					+ "they are resumed once their leases expire", ex);
+			return Set.of();
 		}
 	}
 
