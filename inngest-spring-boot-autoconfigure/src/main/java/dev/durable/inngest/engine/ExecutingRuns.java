@@ -130,7 +130,7 @@ public final class ExecutingRuns {
 	 * How many runs are held here.
 	 * @return the count
 	 */
-	public int heldCount() {
+	int heldCount() {
 		return this.held.size();
 	}
 
