@@ -3,7 +3,6 @@ package dev.durable.inngest.engine;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -177,7 +176,7 @@ public final class EventIngestor {
 			this.env.runs().insert(runs);
 			// Stored after the batch's own events were matched: only later events cancel a run.
 			this.env.waits().insert(cancelRules);
-			runs.forEach((run) -> due.add(run.id()));
+			runs.stream().filter((run) -> !run.leased()).forEach((run) -> due.add(run.id()));
 			handOffAfterCommit(due, leased.held);
 			return stamped;
 		});
@@ -255,18 +254,18 @@ public final class EventIngestor {
 
 	/**
 	 * Hands due runs to the queue once the transaction commits, and the runs created leased to
-	 * this instance to its holding before them. Only the others are signalled to the other
-	 * instances: they cannot claim a leased run.
+	 * this instance to its holding and then to the queue. Only the due runs are signalled to the
+	 * other instances: they cannot claim a leased run.
 	 */
-	private void handOffAfterCommit(List<String> runIds, List<RunExecutor.Claim> held) {
-		if (runIds.isEmpty()) {
+	private void handOffAfterCommit(List<String> due, List<RunExecutor.Claim> held) {
+		if (due.isEmpty() && held.isEmpty()) {
 			return;
 		}
-		if (held.size() < runIds.size()) {
-			Set<String> heldIds = new HashSet<>();
-			held.forEach((claim) -> heldIds.add(claim.run().id()));
-			this.env.signals().due(runIds.stream().filter((runId) -> !heldIds.contains(runId)).toList());
+		if (!due.isEmpty()) {
+			this.env.signals().due(due);
 		}
+		List<String> runIds = new ArrayList<>(due);
+		held.forEach((claim) -> runIds.add(claim.run().id()));
 		Runnable handOff = () -> {
 			this.executing.hold(held);
 			this.queue.offerNow(runIds);

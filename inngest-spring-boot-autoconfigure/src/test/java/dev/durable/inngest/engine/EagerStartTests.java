@@ -1,5 +1,6 @@
 package dev.durable.inngest.engine;
 
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -18,7 +19,6 @@ import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.engine.store.RunRecord;
-import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.local.LocalEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -257,13 +257,11 @@ class EagerStartTests {
 		final Set<String> asked = ConcurrentHashMap.newKeySet();
 
 		@SuppressWarnings("unchecked")
-		RunStore wrap(RunStore runs) {
-			return InterceptedRunStore.of(runs, (called, args, call) -> {
-				if (called.getName().equals("claim")) {
-					this.asked.addAll((Collection<String>) args[0]);
-				}
-				return call.proceed();
-			});
+		Object intercept(Method called, Object[] args, InterceptedRunStore.Call call) throws Throwable {
+			if (called.getName().equals("claim")) {
+				this.asked.addAll((Collection<String>) args[0]);
+			}
+			return call.proceed();
 		}
 
 	}
@@ -283,14 +281,7 @@ class EagerStartTests {
 
 		@Bean
 		static BeanPostProcessor recordClaims(ClaimRecorder recorder) {
-			return new BeanPostProcessor() {
-
-				@Override
-				public Object postProcessAfterInitialization(Object bean, String beanName) {
-					return (bean instanceof RunStore runs) ? recorder.wrap(runs) : bean;
-				}
-
-			};
+			return InterceptedRunStore.inContext(recorder::intercept);
 		}
 
 	}

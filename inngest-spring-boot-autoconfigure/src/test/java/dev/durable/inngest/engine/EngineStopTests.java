@@ -1,5 +1,6 @@
 package dev.durable.inngest.engine;
 
+import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -9,7 +10,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.RunStatus;
-import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.local.LocalEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -106,34 +106,25 @@ class EngineStopTests {
 
 		@Bean
 		static BeanPostProcessor slowRunStore(SlowStore slowStore) {
-			return new BeanPostProcessor() {
-
-				@Override
-				public Object postProcessAfterInitialization(Object bean, String beanName) {
-					return (bean instanceof RunStore runs) ? slowStore.wrap(runs) : bean;
-				}
-
-			};
+			return InterceptedRunStore.inContext(slowStore::intercept);
 		}
 
-		private RunStore wrap(RunStore runs) {
-			return InterceptedRunStore.of(runs, (called, args, call) -> {
-				boolean delayed = called.getName().equals(this.method)
-						&& this.thread.compareAndSet(null, Thread.currentThread());
-				if (delayed) {
-					this.entered.countDown();
-					try {
-						Thread.sleep(500);
-					}
-					catch (InterruptedException ex) {
-						this.interrupted = true;
-						Thread.currentThread().interrupt();
-					}
+		private Object intercept(Method called, Object[] args, InterceptedRunStore.Call call) throws Throwable {
+			boolean delayed = called.getName().equals(this.method)
+					&& this.thread.compareAndSet(null, Thread.currentThread());
+			if (delayed) {
+				this.entered.countDown();
+				try {
+					Thread.sleep(500);
 				}
-				Object result = call.proceed();
-				this.finished |= delayed;
-				return result;
-			});
+				catch (InterruptedException ex) {
+					this.interrupted = true;
+					Thread.currentThread().interrupt();
+				}
+			}
+			Object result = call.proceed();
+			this.finished |= delayed;
+			return result;
 		}
 
 	}

@@ -6,6 +6,8 @@ import java.lang.reflect.Proxy;
 
 import dev.durable.inngest.engine.store.RunStore;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
+
 /**
  * A run store whose every call goes through an interceptor before it reaches the real store:
  * for tests that hold a call back or record what it is given.
@@ -33,7 +35,23 @@ final class InterceptedRunStore {
 				}));
 	}
 
-	/** Sees a call of the run store, and proceeds to the real store. */
+	/**
+	 * Wraps the run store of a test's application context, as a static {@code @Bean}.
+	 * @param interceptor called for every call, and proceeds to the real store itself
+	 * @return a post-processor that wraps every run store bean
+	 */
+	static BeanPostProcessor inContext(Interceptor interceptor) {
+		return new BeanPostProcessor() {
+
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				return (bean instanceof RunStore runs) ? of(runs, interceptor) : bean;
+			}
+
+		};
+	}
+
+		/** Sees a call of the run store, and proceeds to the real store. */
 	@FunctionalInterface
 	interface Interceptor {
 
