@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The in-process hand-off of runs that are due now or soon, so that a new run, a resumed wait or
@@ -86,6 +87,29 @@ public final class RunQueue {
 	 */
 	public String pollDue() {
 		return taken(this.queue.poll());
+	}
+
+	/**
+	 * Takes the next due run if there is one and the given function takes it; otherwise leaves
+	 * it where it was in the queue.
+	 * @param <T> what the function makes of a run it takes
+	 * @param take makes something of the run's id, or returns {@code null} to leave it
+	 * @return what the function made of the run, or {@code null} when none is due or the
+	 * function left it
+	 */
+	public <T> T pollDue(Function<String, T> take) {
+		Entry entry = this.queue.poll();
+		if (entry == null) {
+			return null;
+		}
+		T taken = take.apply(entry.runId);
+		if (taken == null) {
+			this.queue.add(entry);
+		}
+		else {
+			this.inFlight.add(entry.runId);
+		}
+		return taken;
 	}
 
 	private String taken(Entry entry) {

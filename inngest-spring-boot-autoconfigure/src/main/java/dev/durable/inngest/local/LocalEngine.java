@@ -35,7 +35,9 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 /**
  * Runs the local engine's threads: a dispatcher that takes due runs from the {@link RunQueue}
  * and hands them to a fixed pool of workers, starting at once those created leased to this
- * instance and claiming the others, as many at once as there are free workers; and a poller
+ * instance and claiming the others, as many at once as there are free workers; the workers,
+ * each of which takes the next due run itself when it ends one, so that a busy engine hands
+ * over without waking the dispatcher; and a poller
  * that finds due runs in the store (runs made due by another instance, sleeps and retries past
  * the in-process horizon, expired leases), fires cron ticks, gives back the runs created leased
  * here that no worker took in time, and renews the leases of the runs executing here.
@@ -246,34 +248,12 @@ public final class LocalEngine implements SmartLifecycle {
 	}
 
 	private void handOver(List<String> runIds, Semaphore permits) {
-		// Runs created leased to this instance start as they are, if their leases have time
-		// enough left for the renewal every third; the others are claimed in one statement.
-		Instant heldSince = this.clock.instant().minus(this.settings.leaseDuration().dividedBy(2));
-		List<RunExecutor.Claim> claims = new ArrayList<>(runIds.size());
-		List<String> unheld = new ArrayList<>(runIds.size());
-		for (String runId : runIds) {
-			RunExecutor.Claim held = this.executing.takeHeld(runId, heldSince);
-			if (held != null) {
-				claims.add(this.executor.startHeld(held));
-			}
-			else {
-				unheld.add(runId);
-			}
-		}
-		if (!unheld.isEmpty()) {
-			try {
-				claims.addAll(this.executor.claim(unheld));
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Could not claim runs " + unheld + "; polling finds them again", ex);
-			}
-		}
-		Set<String> claimed = new HashSet<>();
+		List<RunExecutor.Claim> claims = take(runIds);
+		// Not due, or held by another worker: a stale or duplicate hand-off; or its claim failed.
+		permits.release(runIds.size() - claims.size());
 		for (RunExecutor.Claim claim : claims) {
-			claimed.add(claim.run().id());
 			try {
-				this.busy.incrementAndGet();
-				this.workers.execute(() -> executeOne(claim, permits));
+				this.workers.execute(() -> work(claim, permits));
 			}
 			catch (RuntimeException ex) {
 				this.busy.decrementAndGet();
@@ -283,17 +263,83 @@ public final class LocalEngine implements SmartLifecycle {
 						+ "lease expires", ex);
 			}
 		}
+	}
+
+	/**
+	 * Takes runs from the queue for workers: runs created leased to this instance start as they
+	 * are; the others are claimed in one statement. Each run taken counts as busy; the others
+	 * are done here.
+	 * @return the runs taken
+	 */
+	private List<RunExecutor.Claim> take(List<String> runIds) {
+		List<RunExecutor.Claim> claims = new ArrayList<>(runIds.size());
+		List<String> unheld = new ArrayList<>(runIds.size());
 		for (String runId : runIds) {
-			if (!claimed.contains(runId)) {
-				// Not due, or held by another worker: a stale or duplicate hand-off; or its claim
-				// failed.
-				this.queue.done(runId);
-				permits.release();
+			RunExecutor.Claim held = startHeld(runId);
+			if (held != null) {
+				claims.add(held);
 			}
+			else {
+				unheld.add(runId);
+			}
+		}
+		if (!unheld.isEmpty()) {
+			try {
+				List<RunExecutor.Claim> claimed = this.executor.claim(unheld);
+				this.busy.addAndGet(claimed.size());
+				claims.addAll(claimed);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not claim runs " + unheld + "; polling finds them again", ex);
+			}
+		}
+		Set<String> taken = new HashSet<>();
+		for (RunExecutor.Claim claim : claims) {
+			taken.add(claim.run().id());
+		}
+		for (String runId : runIds) {
+			if (!taken.contains(runId)) {
+				this.queue.done(runId);
+			}
+		}
+		return claims;
+	}
+
+	/**
+	 * Executes a run, then, while the engine runs, each next due run created leased here, on
+	 * the same thread and with the same permit: a worker that ends a run while others wait goes
+	 * on without handing over to the dispatcher and back. Runs to be claimed are left to the
+	 * dispatcher, which claims as many at once as there are free workers.
+	 */
+	private void work(RunExecutor.Claim first, Semaphore permits) {
+		try {
+			RunExecutor.Claim claim = first;
+			while (claim != null) {
+				executeOne(claim);
+				claim = this.running ? this.queue.pollDue(this::startHeld) : null;
+			}
+		}
+		finally {
+			permits.release();
 		}
 	}
 
-	private void executeOne(RunExecutor.Claim claim, Semaphore permits) {
+	/**
+	 * Starts a run created leased to this instance, if it is still held here and its lease has
+	 * time enough left for the renewal every third; it then counts as busy.
+	 * @return its claim, or {@code null} if it is not held here
+	 */
+	private RunExecutor.Claim startHeld(String runId) {
+		Instant heldSince = this.clock.instant().minus(this.settings.leaseDuration().dividedBy(2));
+		RunExecutor.Claim held = this.executing.takeHeld(runId, heldSince);
+		if (held == null) {
+			return null;
+		}
+		this.busy.incrementAndGet();
+		return this.executor.startHeld(held);
+	}
+
+	private void executeOne(RunExecutor.Claim claim) {
 		String runId = claim.run().id();
 		try {
 			Optional<Instant> dueAgain = this.executor.execute(claim);
@@ -307,7 +353,6 @@ public final class LocalEngine implements SmartLifecycle {
 		finally {
 			this.busy.decrementAndGet();
 			this.ended.add();
-			permits.release();
 		}
 	}
 

@@ -1,0 +1,155 @@
+package dev.durable.inngest.engine;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.Step;
+import dev.durable.inngest.Timeouts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A worker that ends a run while a run created leased here is due starts that run itself, on
+ * its own thread, without waiting for the dispatcher. Here the dispatcher is held up in a claim
+ * (of a run of a function with timeouts, which is always claimed) while a worker ends a run, and
+ * the run sent meanwhile still starts and completes.
+ */
+@SpringBootTest(classes = { EngineTestApplication.class, WorkerHandOffTests.Config.class },
+		properties = { "inngest.local.workers=2", "inngest.local.eager-start.enabled=true" })
+class WorkerHandOffTests {
+
+	@Autowired
+	InngestClient inngest;
+
+	@Autowired
+	RunProbe probe;
+
+	@Autowired
+	HandOffFunctions functions;
+
+	@Autowired
+	SlowClaim slowClaim;
+
+	@AfterEach
+	void release() {
+		this.functions.release.countDown();
+		this.slowClaim.release.countDown();
+	}
+
+	@Test
+	void aWorkerThatEndsARunStartsTheNextHeldRunWhileTheDispatcherIsBusy() throws InterruptedException {
+		String blockerEvent = send("test/hand-off-block");
+		assertThat(this.functions.blocking.await(10, TimeUnit.SECONDS)).isTrue();
+		this.slowClaim.arm();
+		String claimedEvent = send("test/hand-off-claimed");
+		assertThat(this.slowClaim.entered.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.slowClaim.thread.getName()).startsWith("inngest-dispatcher-");
+		String quickEvent = send("test/hand-off-quick");
+		String quickRun = this.probe.awaitRunId(quickEvent, "hand-off-quick");
+		this.functions.release.countDown();
+		assertThat(this.probe.awaitEnded(quickRun, Duration.ofSeconds(10)).status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(this.slowClaim.release.getCount()).as("the dispatcher still in its claim").isOne();
+		this.slowClaim.release.countDown();
+		assertThat(this.probe.awaitEnded(blockerEvent, "hand-off-blocker").status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(this.probe.awaitEnded(claimedEvent, "hand-off-claimed").status()).isEqualTo(RunStatus.COMPLETED);
+	}
+
+	private String send(String name) {
+		return this.inngest.send(Event.of(name, Map.of("key", UUID.randomUUID().toString()))).get(0);
+	}
+
+	/**
+	 * A function that blocks its worker until released, one that is always claimed (it has
+	 * timeouts), and a quick one.
+	 */
+	static class HandOffFunctions {
+
+		final CountDownLatch blocking = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		@InngestFunction(id = "hand-off-blocker", event = "test/hand-off-block")
+		String block(Event event, Step step) {
+			return step.run("block", String.class, () -> {
+				this.blocking.countDown();
+				return this.release.await(20, TimeUnit.SECONDS) ? "released" : "timed out";
+			});
+		}
+
+		@InngestFunction(id = "hand-off-claimed", event = "test/hand-off-claimed")
+		@Timeouts(finish = "1m")
+		String claimed(Event event, Step step) {
+			return step.run("work", String.class, () -> "claimed");
+		}
+
+		@InngestFunction(id = "hand-off-quick", event = "test/hand-off-quick")
+		String quick(Event event, Step step) {
+			return step.run("work", String.class, () -> "quick");
+		}
+
+	}
+
+	/** Holds up the run store's next claim, once armed, until released. */
+	static class SlowClaim {
+
+		private volatile boolean armed;
+
+		final CountDownLatch entered = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		volatile Thread thread;
+
+		void arm() {
+			this.armed = true;
+		}
+
+		Object intercept(Method called, Object[] args, InterceptedRunStore.Call call) throws Throwable {
+			if (this.armed && called.getName().equals("claim")) {
+				this.armed = false;
+				this.thread = Thread.currentThread();
+				this.entered.countDown();
+				this.release.await(20, TimeUnit.SECONDS);
+			}
+			return call.proceed();
+		}
+
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Config {
+
+		@Bean
+		HandOffFunctions handOffFunctions() {
+			return new HandOffFunctions();
+		}
+
+		@Bean
+		static SlowClaim slowClaim() {
+			return new SlowClaim();
+		}
+
+		@Bean
+		static BeanPostProcessor slowClaims(SlowClaim slowClaim) {
+			return InterceptedRunStore.inContext(slowClaim::intercept);
+		}
+
+	}
+
+}
