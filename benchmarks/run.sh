@@ -18,8 +18,11 @@
 # each statement to stderr), -Dbench.w6Threads=N (W6's runs shared between N threads),
 # -Dbench.pgStatements=true (counts PostgreSQL's statements with pg_stat_statements after the
 # warm-up and prints their calls, time and rows to stderr), -Dbench.pgOptions="&key=value"
-# (appended to the PostgreSQL JDBC URL) and -Dbench.sql="STATEMENT;..." (run once the schema is
-# created, to try a change to it, such as dropping an index).
+# (appended to the PostgreSQL JDBC URL), -Dbench.sql="STATEMENT;..." (run once the schema is
+# created, to try a change to it, such as dropping an index) and -Dbench.profile=FILE (a profile
+# of the throughput workloads' measured rounds by async-profiler, on Linux and macOS: a flame graph
+# if FILE ends in .html, JFR in .jfr, collapsed stacks otherwise; -Dbench.profileEvent=wall, alloc
+# or lock samples those instead of CPU time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

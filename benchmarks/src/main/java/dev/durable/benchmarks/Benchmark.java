@@ -40,6 +40,7 @@ import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.engine.store.StepStatus;
 import dev.durable.inngest.local.LocalEngine;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import one.profiler.AsyncProfiler;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.WebApplicationType;
@@ -68,6 +69,16 @@ public final class Benchmark {
 
 	/** Whether to count PostgreSQL's statements (pg_stat_statements) and print them at the end. */
 	private static final boolean PG_STATEMENTS = Boolean.getBoolean("bench.pgStatements");
+
+	/**
+	 * Where async-profiler writes its profile of the measured rounds, or {@code null} for no
+	 * profile: a flame graph if the name ends in {@code .html}, JFR in {@code .jfr}, collapsed
+	 * stacks otherwise.
+	 */
+	private static final String PROFILE = System.getProperty("bench.profile");
+
+	/** What the profile samples: {@code cpu} (every millisecond of CPU), {@code wall}, {@code alloc} or {@code lock}. */
+	private static final String PROFILE_EVENT = System.getProperty("bench.profileEvent", "cpu");
 
 	/** The PostgreSQL server's main process while one runs, for its CPU time. */
 	private static volatile ProcessHandle server;
@@ -263,8 +274,12 @@ public final class Benchmark {
 	 */
 	static Map<String, Object> rounds(int runs, Round round) throws SQLException {
 		List<Clocks> measured = new ArrayList<>();
+		AsyncProfiler profiler = (PROFILE != null) ? profile("start,event=" + PROFILE_EVENT + ",interval=1ms") : null;
 		for (int i = 0; i < ROUNDS; i++) {
 			measured.add(round.run());
+		}
+		if (profiler != null) {
+			profile("stop,file=" + PROFILE + (PROFILE.endsWith(".html") || PROFILE.endsWith(".jfr") ? "" : ",collapsed"));
 		}
 		List<Double> inOrder = new ArrayList<>();
 		for (Clocks m : measured) {
@@ -285,6 +300,17 @@ public final class Benchmark {
 		}
 		figures.put("roundsRunsPerSecond", inOrder);
 		return figures;
+	}
+
+	private static AsyncProfiler profile(String command) {
+		AsyncProfiler profiler = AsyncProfiler.getInstance();
+		try {
+			profiler.execute(command);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("async-profiler could not " + command, ex);
+		}
+		return profiler;
 	}
 
 	/** One measured round: runs the workload once and returns how long it took. */
