@@ -77,7 +77,10 @@ public final class Benchmark {
 	 */
 	private static final String PROFILE = System.getProperty("bench.profile");
 
-	/** What the profile samples: {@code cpu} (every millisecond of CPU), {@code wall}, {@code alloc} or {@code lock}. */
+	/**
+	 * What the profile samples: {@code cpu} (a millisecond of CPU time), {@code wall} (a
+	 * millisecond of every thread's wall time), {@code alloc} or {@code lock}.
+	 */
 	private static final String PROFILE_EVENT = System.getProperty("bench.profileEvent", "cpu");
 
 	/** The PostgreSQL server's main process while one runs, for its CPU time. */
@@ -274,7 +277,9 @@ public final class Benchmark {
 	 */
 	static Map<String, Object> rounds(int runs, Round round) throws SQLException {
 		List<Clocks> measured = new ArrayList<>();
-		AsyncProfiler profiler = (PROFILE != null) ? profile("start,event=" + PROFILE_EVENT + ",interval=1ms") : null;
+		// Time is sampled every millisecond; allocations and locks at async-profiler's defaults.
+		String interval = (PROFILE_EVENT.equals("cpu") || PROFILE_EVENT.equals("wall")) ? ",interval=1ms" : "";
+		AsyncProfiler profiler = (PROFILE != null) ? profile("start,event=" + PROFILE_EVENT + interval) : null;
 		for (int i = 0; i < ROUNDS; i++) {
 			measured.add(round.run());
 		}

@@ -36,8 +36,8 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * Runs the local engine's threads: a dispatcher that takes due runs from the {@link RunQueue}
  * and hands them to a fixed pool of workers, starting at once those created leased to this
  * instance and claiming the others, as many at once as there are free workers; the workers,
- * each of which takes the next due run itself when it ends one, so that a busy engine hands
- * over without waking the dispatcher; and a poller
+ * each of which, when it ends a run, starts the next due run created leased here itself, so that
+ * a busy engine goes from run to run without waking the dispatcher; and a poller
  * that finds due runs in the store (runs made due by another instance, sleeps and retries past
  * the in-process horizon, expired leases), fires cron ticks, gives back the runs created leased
  * here that no worker took in time, and renews the leases of the runs executing here.
