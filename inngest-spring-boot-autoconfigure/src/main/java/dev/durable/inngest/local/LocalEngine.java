@@ -312,11 +312,13 @@ public final class LocalEngine implements SmartLifecycle {
 	 * dispatcher, which claims as many at once as there are free workers.
 	 */
 	private void work(RunExecutor.Claim first, Semaphore permits) {
+		// Without runs created leased, none is held here: no look at the queue after each run.
+		boolean goOn = this.settings.eagerStart();
 		try {
 			RunExecutor.Claim claim = first;
 			while (claim != null) {
 				executeOne(claim);
-				claim = this.running ? this.queue.pollDue(this::startHeld) : null;
+				claim = (goOn && this.running) ? this.queue.pollDue(this::startHeld) : null;
 			}
 		}
 		finally {

@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A worker that ends a run while a run created leased here is due starts that run itself, on
  * its own thread, without waiting for the dispatcher. Here the dispatcher is held up in a claim
  * (of a run of a function with timeouts, which is always claimed) while a worker ends a run, and
- * the run sent meanwhile still starts and completes.
+ * the run sent meanwhile still starts and completes. The blocking and the quick function are
+ * those of {@link EagerStartTests}.
  */
 @SpringBootTest(classes = { EngineTestApplication.class, WorkerHandOffTests.Config.class },
 		properties = { "inngest.local.workers=2", "inngest.local.eager-start.enabled=true" })
@@ -41,7 +42,7 @@ class WorkerHandOffTests {
 	RunProbe probe;
 
 	@Autowired
-	HandOffFunctions functions;
+	EagerStartTests.EagerFunctions functions;
 
 	@Autowired
 	SlowClaim slowClaim;
@@ -54,19 +55,19 @@ class WorkerHandOffTests {
 
 	@Test
 	void aWorkerThatEndsARunStartsTheNextHeldRunWhileTheDispatcherIsBusy() throws InterruptedException {
-		String blockerEvent = send("test/hand-off-block");
+		String blockerEvent = send("test/eager-block");
 		assertThat(this.functions.blocking.await(10, TimeUnit.SECONDS)).isTrue();
 		this.slowClaim.arm();
 		String claimedEvent = send("test/hand-off-claimed");
 		assertThat(this.slowClaim.entered.await(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(this.slowClaim.thread.getName()).startsWith("inngest-dispatcher-");
-		String quickEvent = send("test/hand-off-quick");
-		String quickRun = this.probe.awaitRunId(quickEvent, "hand-off-quick");
+		String quickEvent = send("test/eager-quick");
+		String quickRun = this.probe.awaitRunId(quickEvent, "eager-quick");
 		this.functions.release.countDown();
 		assertThat(this.probe.awaitEnded(quickRun, Duration.ofSeconds(10)).status()).isEqualTo(RunStatus.COMPLETED);
 		assertThat(this.slowClaim.release.getCount()).as("the dispatcher still in its claim").isOne();
 		this.slowClaim.release.countDown();
-		assertThat(this.probe.awaitEnded(blockerEvent, "hand-off-blocker").status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(this.probe.awaitEnded(blockerEvent, "eager-blocker").status()).isEqualTo(RunStatus.COMPLETED);
 		assertThat(this.probe.awaitEnded(claimedEvent, "hand-off-claimed").status()).isEqualTo(RunStatus.COMPLETED);
 	}
 
@@ -74,33 +75,13 @@ class WorkerHandOffTests {
 		return this.inngest.send(Event.of(name, Map.of("key", UUID.randomUUID().toString()))).get(0);
 	}
 
-	/**
-	 * A function that blocks its worker until released, one that is always claimed (it has
-	 * timeouts), and a quick one.
-	 */
-	static class HandOffFunctions {
-
-		final CountDownLatch blocking = new CountDownLatch(1);
-
-		final CountDownLatch release = new CountDownLatch(1);
-
-		@InngestFunction(id = "hand-off-blocker", event = "test/hand-off-block")
-		String block(Event event, Step step) {
-			return step.run("block", String.class, () -> {
-				this.blocking.countDown();
-				return this.release.await(20, TimeUnit.SECONDS) ? "released" : "timed out";
-			});
-		}
+	/** A function that is always claimed: it has timeouts. */
+	static class ClaimedFunction {
 
 		@InngestFunction(id = "hand-off-claimed", event = "test/hand-off-claimed")
 		@Timeouts(finish = "1m")
 		String claimed(Event event, Step step) {
 			return step.run("work", String.class, () -> "claimed");
-		}
-
-		@InngestFunction(id = "hand-off-quick", event = "test/hand-off-quick")
-		String quick(Event event, Step step) {
-			return step.run("work", String.class, () -> "quick");
 		}
 
 	}
@@ -136,8 +117,13 @@ class WorkerHandOffTests {
 	static class Config {
 
 		@Bean
-		HandOffFunctions handOffFunctions() {
-			return new HandOffFunctions();
+		EagerStartTests.EagerFunctions eagerFunctions(Executions executions) {
+			return new EagerStartTests.EagerFunctions(executions);
+		}
+
+		@Bean
+		ClaimedFunction claimedFunction() {
+			return new ClaimedFunction();
 		}
 
 		@Bean
