@@ -75,8 +75,12 @@ class InstanceKillTests {
 		LocalEngine survivorEngine = this.survivor.getBean(LocalEngine.class);
 		survivorEngine.stop();
 		this.survivor.getBean(InngestClient.class).send(events);
+		// Killed while it executes runs: between two batches of runs it can be idle, waiting for
+		// its next poll, with none in flight.
 		await().atMost(Duration.ofSeconds(60))
-			.until(() -> this.probe.count("SELECT COUNT(*) FROM test_step_log WHERE instance = 'victim'") >= 60);
+			.until(() -> this.probe.count("SELECT COUNT(*) FROM test_step_log WHERE instance = 'victim'") >= 60
+					&& this.probe.count("SELECT COUNT(*) FROM inngest_run r WHERE r.status = 'RUNNING' AND EXISTS "
+							+ "(SELECT 1 FROM test_step_log v WHERE v.run_id = r.id AND v.instance = 'victim')") > 0);
 
 		this.victim.destroyForcibly(); // SIGKILL: no shutdown hook, no lease released
 		this.victim.waitFor();
