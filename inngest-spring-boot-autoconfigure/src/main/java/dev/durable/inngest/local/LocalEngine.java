@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.durable.inngest.engine.BulkCancellations;
@@ -139,6 +140,12 @@ public final class LocalEngine implements SmartLifecycle {
 	private final RecentCounts ended = new RecentCounts();
 
 	/**
+	 * Whether runs may be due that no worker was free to take when they were signalled or
+	 * polled for: the dispatcher polls for them once a worker is free and none is queued.
+	 */
+	private final AtomicBoolean missed = new AtomicBoolean();
+
+	/**
 	 * Creates an engine.
 	 * @param queue the in-process hand-off of due runs
 	 * @param executor executes runs
@@ -226,6 +233,10 @@ public final class LocalEngine implements SmartLifecycle {
 			}
 			if (first == null) {
 				permits.release();
+				// A worker is free and none is queued: runs signalled while all were busy now.
+				if (this.missed.compareAndSet(true, false)) {
+					pollNow();
+				}
 				continue;
 			}
 			// As many due runs as there are free workers, claimed in one statement. Taking them
@@ -361,8 +372,13 @@ public final class LocalEngine implements SmartLifecycle {
 	private void poll() {
 		try {
 			if (this.permits.availablePermits() > 0) {
+				// Whatever was missed before is due now, and found by this poll.
+				this.missed.set(false);
 				List<String> due = this.runs.findDue(this.clock.instant(), this.settings.workers() * 4);
 				this.queue.offerPolled(due);
+			}
+			else {
+				this.missed.set(true);
 			}
 			this.crons.fireDue();
 			this.bulkCancellations.process();
@@ -404,13 +420,20 @@ public final class LocalEngine implements SmartLifecycle {
 	}
 
 	/**
-	 * Offers runs made due by another instance, if a worker is free to take them; if none is,
-	 * a later poll finds them.
+	 * Offers runs made due by another instance, if a worker is free to take them. If none is,
+	 * they are left to the other instances, and this one polls for due runs as soon as one of
+	 * its workers is free and no run is queued for it, rather than at the next poll interval.
 	 * @param runIds the run ids
 	 */
 	public void offer(Collection<String> runIds) {
-		if (this.running && this.permits.availablePermits() > 0) {
+		if (!this.running) {
+			return;
+		}
+		if (this.permits.availablePermits() > 0) {
 			this.queue.offerPolled(runIds);
+		}
+		else {
+			this.missed.set(true);
 		}
 	}
 

@@ -9,6 +9,7 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.local.LocalEngine;
 import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,6 +100,28 @@ class MultiInstanceTests {
 		this.probe.awaitRuns("three-steps", "COMPLETED", 1, Duration.ofSeconds(10));
 		assertThat(this.probe.jdbc().sql("SELECT DISTINCT instance FROM test_step_log WHERE step = 'one'")
 			.query(String.class).list()).containsExactly("b");
+	}
+
+	@Test
+	void aBusyInstanceTakesARunSignalledWhileItWasBusyOnceAWorkerIsFree() {
+		// Instance a has one worker, kept busy at a gate, and polls only once, at start; b sends
+		// with its engine stopped, so that only a can execute the run, and only when told of it.
+		ConfigurableApplicationContext a = start("a", "inngest.local.workers=1", "inngest.local.poll-interval=10m");
+		a.getBean(InngestClient.class).send(Event.of("cluster/gated", Map.of("gate", "missed")));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.probe.count("SELECT COUNT(*) FROM test_step_log WHERE step = 'at-gate'") == 1);
+		ConfigurableApplicationContext b = start("b", "inngest.local.poll-interval=10m");
+		b.getBean(LocalEngine.class).stop();
+		b.getBean(InngestClient.class).send(Event.of("cluster/job", Map.of("n", 1)));
+		pause(Duration.ofMillis(500)); // the notification has reached a, whose only worker is busy
+		assertThat(this.probe.count("SELECT COUNT(*) FROM inngest_run WHERE function_id = 'three-steps' "
+				+ "AND status = 'QUEUED'")).isOne();
+
+		ClusterFunctions.gate("missed").countDown();
+
+		this.probe.awaitRuns("three-steps", "COMPLETED", 1, Duration.ofSeconds(10));
+		assertThat(this.probe.jdbc().sql("SELECT DISTINCT instance FROM test_step_log WHERE step = 'one'")
+			.query(String.class).list()).containsExactly("a");
 	}
 
 	@Test
