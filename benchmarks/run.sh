@@ -22,7 +22,8 @@
 # created, to try a change to it, such as dropping an index) and -Dbench.profile=FILE (a profile
 # of the throughput workloads' measured rounds by async-profiler, on Linux and macOS: a flame graph
 # if FILE ends in .html, JFR in .jfr, collapsed stacks otherwise; -Dbench.profileEvent=wall, alloc
-# or lock samples those instead of CPU time).
+# or lock samples those instead of CPU time), and -Dbench.eventPadding=N (each event the engine's
+# workloads send carries a field of N characters besides its number, for events of a realistic size).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

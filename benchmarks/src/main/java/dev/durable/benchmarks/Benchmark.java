@@ -83,6 +83,13 @@ public final class Benchmark {
 	 */
 	private static final String PROFILE_EVENT = System.getProperty("bench.profileEvent", "cpu");
 
+	/**
+	 * What the events the engine's workloads send carry besides their number: a {@code pad}
+	 * field of {@code bench.eventPadding} characters (none unless set), for events of a realistic
+	 * size.
+	 */
+	private static final String PADDING = "x".repeat(Integer.getInteger("bench.eventPadding", 0));
+
 	/** The PostgreSQL server's main process while one runs, for its CPU time. */
 	private static volatile ProcessHandle server;
 
@@ -674,6 +681,9 @@ public final class Benchmark {
 			for (int i = sent; i < Math.min(runs, sent + 100); i++) {
 				Map<String, Object> fields = new LinkedHashMap<>(data);
 				fields.put("n", i);
+				if (!PADDING.isEmpty()) {
+					fields.put("pad", PADDING);
+				}
 				batch.add(Event.of(event, fields));
 			}
 			client.send(batch);

@@ -5,6 +5,11 @@
 -- inngest.local.schema.initialize=never. Every statement only creates what is missing, so the
 -- file can be applied again safely. The version row at the end tells the engine which version
 -- of the schema the database has; a later release ships the statements that migrate it.
+--
+-- When it creates the schema, the engine also raises H2's MAX_LENGTH_INPLACE_LOB, a setting of
+-- the whole database, to 65536 if it is lower, so that JSON of up to 64 KiB is kept in its row
+-- rather than stored apart: to do the same by hand, run SET MAX_LENGTH_INPLACE_LOB 65536 once as
+-- an administrator of the database.
 CREATE TABLE IF NOT EXISTS inngest_event (
     id          VARCHAR(64)              NOT NULL PRIMARY KEY,
     name        VARCHAR(255)             NOT NULL,

@@ -118,6 +118,52 @@ class InngestLocalAutoConfigurationTests {
 	}
 
 	@Test
+	void initializingTheSchemaOnH2KeepsLargeObjectsOfUpTo64KiBInTheirRows(@TempDir Path directory) {
+		this.runner.run((context) -> assertThat(inplaceLobLengths(context)).containsExactly("65536"));
+		this.runner
+			.withPropertyValues("spring.datasource.url=jdbc:h2:file:" + directory.resolve("raised"),
+					"inngest.local.schema.initialize=always")
+			.run((context) -> assertThat(inplaceLobLengths(context)).containsExactly("65536"));
+	}
+
+	@Test
+	void aLongerInplaceLengthSetOnH2IsKept(@TempDir Path directory) {
+		String url = "jdbc:h2:file:" + directory.resolve("longer");
+		new JdbcTemplate(new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", ""))
+			.execute("SET MAX_LENGTH_INPLACE_LOB 1048576");
+		this.runner
+			.withPropertyValues("spring.datasource.url=" + url, "spring.datasource.username=sa",
+					"inngest.local.schema.initialize=always")
+			.run((context) -> assertThat(inplaceLobLengths(context)).containsExactly("1048576"));
+	}
+
+	@Test
+	void anH2UserWhoIsNotAnAdministratorStartsAndIsToldHowToKeepLargeObjectsInRows(@TempDir Path directory,
+			CapturedOutput output) {
+		String url = "jdbc:h2:file:" + directory.resolve("not-admin");
+		JdbcTemplate admin = new JdbcTemplate(new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", ""));
+		admin.execute("CREATE USER app PASSWORD 'secret'");
+		admin.execute("GRANT ALTER ANY SCHEMA TO app");
+		this.runner
+			.withPropertyValues("spring.datasource.url=" + url, "spring.datasource.username=app",
+					"spring.datasource.password=secret", "inngest.local.schema.initialize=always")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(inplaceLobLengths(context)).isEmpty();
+			});
+		assertThat(output)
+			.contains("Could not raise H2's MAX_LENGTH_INPLACE_LOB to 65536 (Admin rights are required for this operation): ")
+			.contains("Run SET MAX_LENGTH_INPLACE_LOB 65536 once as an administrator of the database.");
+	}
+
+	private static List<String> inplaceLobLengths(org.springframework.context.ApplicationContext context) {
+		return JdbcClient.create(context.getBean(javax.sql.DataSource.class))
+			.sql("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'MAX_LENGTH_INPLACE_LOB'")
+			.query(String.class)
+			.list();
+	}
+
+	@Test
 	void groupCommitIsWhatThePropertySaysWhenItIsSet(@TempDir Path directory) {
 		this.runner
 			.withPropertyValues("spring.datasource.url=jdbc:h2:file:" + directory.resolve("delayed"),
