@@ -146,6 +146,12 @@ public final class LocalEngine implements SmartLifecycle {
 	private final AtomicBoolean missed = new AtomicBoolean();
 
 	/**
+	 * Whether the dispatcher holds a free worker's permit while it waits for a run to hand it:
+	 * that worker is free too.
+	 */
+	private volatile boolean waitingForRun;
+
+	/**
 	 * Creates an engine.
 	 * @param queue the in-process hand-off of due runs
 	 * @param executor executes runs
@@ -223,6 +229,7 @@ public final class LocalEngine implements SmartLifecycle {
 				return;
 			}
 			String first;
+			this.waitingForRun = true;
 			try {
 				first = this.queue.poll(100, TimeUnit.MILLISECONDS);
 			}
@@ -230,6 +237,9 @@ public final class LocalEngine implements SmartLifecycle {
 				// Interrupted from outside the engine: nothing taken, the worker is not needed.
 				permits.release();
 				return;
+			}
+			finally {
+				this.waitingForRun = false;
 			}
 			if (first == null) {
 				permits.release();
@@ -371,7 +381,7 @@ public final class LocalEngine implements SmartLifecycle {
 
 	private void poll() {
 		try {
-			if (this.permits.availablePermits() > 0) {
+			if (workerFree()) {
 				// Whatever was missed before is due now, and found by this poll.
 				this.missed.set(false);
 				List<String> due = this.runs.findDue(this.clock.instant(), this.settings.workers() * 4);
@@ -420,6 +430,15 @@ public final class LocalEngine implements SmartLifecycle {
 	}
 
 	/**
+	 * Whether a worker is free: a permit no one holds, or the one the dispatcher holds while it
+	 * waits for a run to hand over (with one worker, the dispatcher holds its only permit nearly
+	 * all the time the worker is free).
+	 */
+	private boolean workerFree() {
+		return this.permits.availablePermits() > 0 || this.waitingForRun;
+	}
+
+	/**
 	 * Offers runs made due by another instance, if a worker is free to take them. If none is,
 	 * they are left to the other instances, and this one polls for due runs as soon as one of
 	 * its workers is free and no run is queued for it, rather than at the next poll interval.
@@ -429,7 +448,7 @@ public final class LocalEngine implements SmartLifecycle {
 		if (!this.running) {
 			return;
 		}
-		if (this.permits.availablePermits() > 0) {
+		if (workerFree()) {
 			this.queue.offerPolled(runIds);
 		}
 		else {

@@ -125,6 +125,21 @@ class MultiInstanceTests {
 	}
 
 	@Test
+	void anIdleInstanceWithOneWorkerFindsARunMadeDueElsewhereByPolling() {
+		// Not told of runs by notifications: a finds the run only by polling, every 200 ms.
+		start("a", "inngest.local.workers=1", "inngest.local.poll-interval=200ms",
+				"inngest.local.notifications.enabled=false");
+		ConfigurableApplicationContext b = start("b", "inngest.local.poll-interval=10m");
+		b.getBean(LocalEngine.class).stop();
+
+		b.getBean(InngestClient.class).send(Event.of("cluster/job", Map.of("n", 1)));
+
+		this.probe.awaitRuns("three-steps", "COMPLETED", 1, Duration.ofSeconds(10));
+		assertThat(this.probe.jdbc().sql("SELECT DISTINCT instance FROM test_step_log WHERE step = 'one'")
+			.query(String.class).list()).containsExactly("a");
+	}
+
+	@Test
 	void aCancelOnOneInstanceStopsTheRunExecutingOnAnotherBeforeItsNextStep() {
 		// Leases are renewed every 20 s: only the notification can stop the run sooner.
 		start("a", "inngest.local.lease.duration=60s");
