@@ -286,11 +286,13 @@ public final class Benchmark {
 		List<Clocks> measured = new ArrayList<>();
 		// Time is sampled every millisecond; allocations and locks at async-profiler's defaults.
 		String interval = (PROFILE_EVENT.equals("cpu") || PROFILE_EVENT.equals("wall")) ? ",interval=1ms" : "";
-		AsyncProfiler profiler = (PROFILE != null) ? profile("start,event=" + PROFILE_EVENT + interval) : null;
+		if (PROFILE != null) {
+			profile("start,event=" + PROFILE_EVENT + interval);
+		}
 		for (int i = 0; i < ROUNDS; i++) {
 			measured.add(round.run());
 		}
-		if (profiler != null) {
+		if (PROFILE != null) {
 			profile("stop,file=" + PROFILE + (PROFILE.endsWith(".html") || PROFILE.endsWith(".jfr") ? "" : ",collapsed"));
 		}
 		List<Double> inOrder = new ArrayList<>();
@@ -314,15 +316,13 @@ public final class Benchmark {
 		return figures;
 	}
 
-	private static AsyncProfiler profile(String command) {
-		AsyncProfiler profiler = AsyncProfiler.getInstance();
+	private static void profile(String command) {
 		try {
-			profiler.execute(command);
+			AsyncProfiler.getInstance().execute(command);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("async-profiler could not " + command, ex);
 		}
-		return profiler;
 	}
 
 	/** One measured round: runs the workload once and returns how long it took. */

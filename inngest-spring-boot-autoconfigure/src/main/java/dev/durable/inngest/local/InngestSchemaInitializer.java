@@ -90,14 +90,7 @@ public class InngestSchemaInitializer extends DataSourceScriptDatabaseInitialize
 	private void keepLargeObjectsInRows() {
 		JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
 		try {
-			// H2 lists the setting only once it is set, and twice when the database URL sets it.
-			int length = jdbc
-				.queryForList("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
-						+ "WHERE SETTING_NAME = 'MAX_LENGTH_INPLACE_LOB'", String.class)
-				.stream()
-				.mapToInt((value) -> Integer.parseInt(value.trim()))
-				.max()
-				.orElse(H2_DEFAULT_INPLACE_LOB_LENGTH);
+			int length = H2Settings.read(jdbc, "MAX_LENGTH_INPLACE_LOB").orElse(H2_DEFAULT_INPLACE_LOB_LENGTH);
 			if (length < H2_INPLACE_LOB_LENGTH) {
 				jdbc.execute("SET MAX_LENGTH_INPLACE_LOB " + H2_INPLACE_LOB_LENGTH);
 			}

@@ -109,14 +109,7 @@ public class InngestSchemaVerifier implements InitializingBean {
 	 * @return the delay in milliseconds, 0 where every commit is written as it returns
 	 */
 	public int h2WriteDelay() {
-		// H2 lists the setting twice when the database URL sets it: the database's and the URL's.
-		return this.jdbc
-			.queryForList("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'",
-					String.class)
-			.stream()
-			.mapToInt((delay) -> Integer.parseInt(delay.trim()))
-			.max()
-			.orElse(0);
+		return H2Settings.read(this.jdbc, "WRITE_DELAY").orElse(0);
 	}
 
 	/**

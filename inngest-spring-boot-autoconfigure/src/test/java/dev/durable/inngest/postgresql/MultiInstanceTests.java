@@ -52,6 +52,25 @@ class MultiInstanceTests {
 		return context;
 	}
 
+	/**
+	 * Starts instance a with one worker, polling only once, at start, and keeps that worker busy
+	 * at a gate.
+	 */
+	private ConfigurableApplicationContext startWithItsOneWorkerAt(String gate) {
+		ConfigurableApplicationContext a = start("a", "inngest.local.workers=1", "inngest.local.poll-interval=10m");
+		a.getBean(InngestClient.class).send(Event.of("cluster/gated", Map.of("gate", gate)));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.probe.count("SELECT COUNT(*) FROM test_step_log WHERE step = 'at-gate'") == 1);
+		return a;
+	}
+
+	private List<String> instancesThatRanStepOne() {
+		return this.probe.jdbc()
+			.sql("SELECT DISTINCT instance FROM test_step_log WHERE step = 'one'")
+			.query(String.class)
+			.list();
+	}
+
 	private static void pause(Duration duration) {
 		try {
 			Thread.sleep(duration.toMillis());
@@ -86,11 +105,8 @@ class MultiInstanceTests {
 
 	@Test
 	void aRunMadeDueOnABusyInstanceStartsAtOnceOnAnotherThatIsNotified() {
-		// Instance a has one worker, kept busy at a gate; b polls only once, at start.
-		ConfigurableApplicationContext a = start("a", "inngest.local.workers=1", "inngest.local.poll-interval=10m");
-		a.getBean(InngestClient.class).send(Event.of("cluster/gated", Map.of("gate", "busy")));
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.probe.count("SELECT COUNT(*) FROM test_step_log WHERE step = 'at-gate'") == 1);
+		// b polls only once, at start.
+		ConfigurableApplicationContext a = startWithItsOneWorkerAt("busy");
 		start("b", "inngest.local.poll-interval=10m");
 		pause(Duration.ofMillis(500)); // b's one poll, just after its start, is over
 
@@ -98,18 +114,14 @@ class MultiInstanceTests {
 		a.getBean(InngestClient.class).send(Event.of("cluster/job", Map.of("n", 1)));
 
 		this.probe.awaitRuns("three-steps", "COMPLETED", 1, Duration.ofSeconds(10));
-		assertThat(this.probe.jdbc().sql("SELECT DISTINCT instance FROM test_step_log WHERE step = 'one'")
-			.query(String.class).list()).containsExactly("b");
+		assertThat(instancesThatRanStepOne()).containsExactly("b");
 	}
 
 	@Test
 	void aBusyInstanceTakesARunSignalledWhileItWasBusyOnceAWorkerIsFree() {
-		// Instance a has one worker, kept busy at a gate, and polls only once, at start; b sends
-		// with its engine stopped, so that only a can execute the run, and only when told of it.
-		ConfigurableApplicationContext a = start("a", "inngest.local.workers=1", "inngest.local.poll-interval=10m");
-		a.getBean(InngestClient.class).send(Event.of("cluster/gated", Map.of("gate", "missed")));
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.probe.count("SELECT COUNT(*) FROM test_step_log WHERE step = 'at-gate'") == 1);
+		// b sends with its engine stopped, so that only a can execute the run, and only when told
+		// of it.
+		startWithItsOneWorkerAt("missed");
 		ConfigurableApplicationContext b = start("b", "inngest.local.poll-interval=10m");
 		b.getBean(LocalEngine.class).stop();
 		b.getBean(InngestClient.class).send(Event.of("cluster/job", Map.of("n", 1)));
@@ -120,8 +132,7 @@ class MultiInstanceTests {
 		ClusterFunctions.gate("missed").countDown();
 
 		this.probe.awaitRuns("three-steps", "COMPLETED", 1, Duration.ofSeconds(10));
-		assertThat(this.probe.jdbc().sql("SELECT DISTINCT instance FROM test_step_log WHERE step = 'one'")
-			.query(String.class).list()).containsExactly("a");
+		assertThat(instancesThatRanStepOne()).containsExactly("a");
 	}
 
 	@Test
@@ -135,8 +146,7 @@ class MultiInstanceTests {
 		b.getBean(InngestClient.class).send(Event.of("cluster/job", Map.of("n", 1)));
 
 		this.probe.awaitRuns("three-steps", "COMPLETED", 1, Duration.ofSeconds(10));
-		assertThat(this.probe.jdbc().sql("SELECT DISTINCT instance FROM test_step_log WHERE step = 'one'")
-			.query(String.class).list()).containsExactly("a");
+		assertThat(instancesThatRanStepOne()).containsExactly("a");
 	}
 
 	@Test
