@@ -13,6 +13,8 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -699,7 +701,7 @@ public final class Benchmark {
 	/**
 	 * Waits until this many more runs of the function than the baseline have finished their body
 	 * and no run is left unended in the store, then checks that as many more have completed. The
-	 * wait asks the store only how many runs have a due time (the unended ones, found in an
+	 * wait asks the store only whether any run has a due time (the unended ones, found in an
 	 * index), so that it costs the engine next to nothing; the count of completed runs, which
 	 * reads every run of the function, is taken once, when the wait is over.
 	 * @return the clocks when the wait was over
@@ -708,7 +710,7 @@ public final class Benchmark {
 		BenchFunctions functions = this.context.getBean(BenchFunctions.class);
 		long deadline = System.nanoTime() + atMost.toNanos();
 		JdbcClient jdbc = jdbc();
-		while (functions.finished(functionId).get() - baseline[0] < runs || unended(jdbc) > 0) {
+		while (functions.finished(functionId).get() - baseline[0] < runs || anyUnended(jdbc)) {
 			if (System.nanoTime() > deadline) {
 				throw new IllegalStateException(this.workload + ": runs of " + functionId + " not completed in "
 						+ atMost);
@@ -735,8 +737,18 @@ public final class Benchmark {
 		}
 	}
 
-	private static long unended(JdbcClient jdbc) {
-		return jdbc.sql("SELECT COUNT(*) FROM inngest_run WHERE due_at IS NOT NULL").query(Long.class).single();
+	/**
+	 * Whether any run is left unended: any with a due time, found as a range of the due-time index
+	 * from the epoch on. H2 reads {@code due_at IS NOT NULL} through every entry of that index,
+	 * the ended runs' too, hundreds of thousands after the warm-up, where it goes to the range at
+	 * once (18 ms against 0.05 ms with 500,000 runs, 500 of them unended).
+	 */
+	private static boolean anyUnended(JdbcClient jdbc) {
+		return jdbc.sql("SELECT 1 FROM inngest_run WHERE due_at >= ? FETCH FIRST 1 ROWS ONLY")
+			.param(OffsetDateTime.ofInstant(Instant.EPOCH, ZoneOffset.UTC))
+			.query(Integer.class)
+			.optional()
+			.isPresent();
 	}
 
 	private static long completed(JdbcClient jdbc, String functionId) {
