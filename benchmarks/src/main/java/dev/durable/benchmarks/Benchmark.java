@@ -13,8 +13,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -745,7 +743,7 @@ public final class Benchmark {
 	 */
 	private static boolean anyUnended(JdbcClient jdbc) {
 		return jdbc.sql("SELECT 1 FROM inngest_run WHERE due_at >= ? FETCH FIRST 1 ROWS ONLY")
-			.param(OffsetDateTime.ofInstant(Instant.EPOCH, ZoneOffset.UTC))
+			.param(new Timestamp(0))
 			.query(Integer.class)
 			.optional()
 			.isPresent();
