@@ -261,8 +261,9 @@ public class InngestProperties {
 		 * Whether a run that an event sent from this instance starts is created already leased
 		 * to this instance and held for its workers, so that a worker starts it without claiming
 		 * it first: one statement fewer per run. Only as many are held as the workers can be
-		 * expected to start soon (one per free worker, and as many as they ended within the
-		 * maximum wait); the others are queued for any instance. Runs of functions with
+		 * expected to start soon (one per free worker, and as many as they ended in half the
+		 * maximum wait of their latest work, time in which they were idle left out); the
+		 * others are queued for any instance. Runs of functions with
 		 * @Timeouts are always queued and claimed. Unset, it is on, except on PostgreSQL whose
 		 * commits wait for their log to be flushed (synchronous_commit on, PostgreSQL's default),
 		 * where it measured slower than a claim.

@@ -136,7 +136,11 @@ public final class LocalEngine implements SmartLifecycle {
 	/** How many runs the workers are executing. */
 	private final AtomicInteger busy = new AtomicInteger();
 
-	/** The runs the workers ended, per tick of {@link #TICK} over the last hold, oldest first. */
+	/**
+	 * The runs the workers ended, per tick of {@link #TICK} over the last half hold in which they
+	 * worked, oldest first: a tick in which no worker was busy and none ended a run is left out,
+	 * so that runs sent after an idle are held as fast as the workers ended runs before it.
+	 */
 	private final RecentCounts ended = new RecentCounts();
 
 	/**
@@ -200,7 +204,8 @@ public final class LocalEngine implements SmartLifecycle {
 		this.dispatcher.start();
 		if (this.settings.eagerStart()) {
 			// Free workers start runs at once; busy ones as fast as they ended runs lately: as many
-			// as they ended in half the hold, so that they start those they hold within it.
+			// as they ended in half the hold while they worked, so that they start those they hold
+			// within it. Idle time tells nothing of how fast they are.
 			this.ended.reset((int) Math.max(1, this.settings.hold().dividedBy(2).toMillis() / TICK.toMillis()));
 			this.poller.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
 			this.executing.holdWithin(() -> size - this.busy.get() + this.ended.total());
@@ -399,7 +404,7 @@ public final class LocalEngine implements SmartLifecycle {
 	}
 
 	private void tick() {
-		this.ended.next();
+		this.ended.next(this.busy.get() == 0);
 		// Queued again here too, for a claim: a run taken meanwhile from the queue, found held
 		// no longer, was dropped from it.
 		this.queue.offerPolled(giveBack(this.clock.instant().minus(this.settings.hold())));
@@ -539,7 +544,8 @@ public final class LocalEngine implements SmartLifecycle {
 
 	/**
 	 * Counts over a sliding window of ticks: {@link #add()} counts in the current tick,
-	 * {@link #next()} starts the next one, dropping the oldest.
+	 * {@link #next(boolean)} starts the next one, dropping the oldest, unless nothing happened in
+	 * the current one.
 	 */
 	private static final class RecentCounts {
 
@@ -562,8 +568,15 @@ public final class LocalEngine implements SmartLifecycle {
 			this.current.incrementAndGet();
 		}
 
-		/** Called from one thread at a time. */
-		void next() {
+		/**
+		 * Ends the current tick. Called from one thread at a time.
+		 * @param idle whether nothing was under way at its end: if nothing was counted in it
+		 * either, it is left out and the window stays as it was
+		 */
+		void next(boolean idle) {
+			if (idle && this.current.get() == 0) {
+				return;
+			}
 			int count = this.current.getAndSet(0);
 			this.past += count - this.ticks[this.oldest];
 			this.ticks[this.oldest] = count;

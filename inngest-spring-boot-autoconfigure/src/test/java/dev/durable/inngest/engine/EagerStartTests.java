@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
@@ -118,6 +119,21 @@ class EagerStartTests {
 	}
 
 	@Test
+	void runsSentAfterAnIdleAreHeldAsFastAsTheWorkerEndedRunsBeforeIt() throws InterruptedException {
+		List<String> before = this.inngest.send(quickEvents("-before", 20));
+		for (String eventId : before) {
+			this.probe.awaitEnded(eventId, "eager-quick");
+		}
+		// Three times half the maximum wait: every run the worker ended is older than that.
+		Thread.sleep(1500);
+		List<String> after = this.inngest.send(quickEvents("", 10));
+		List<String> runIds = after.stream().map((eventId) -> this.probe.awaitEnded(eventId, "eager-quick").id()).toList();
+
+		assertThat(runIds).hasSize(10).noneMatch(this.claims.asked::contains);
+		assertThat(this.executions.count(this.key, "work")).isEqualTo(10);
+	}
+
+	@Test
 	void aRunOfAFunctionWithTimeoutsIsClaimed() {
 		String eventId = this.inngest.send(Event.of("test/must-start-soon", Map.of("key", this.key))).get(0);
 		RunRecord run = this.probe.awaitEnded(eventId, "must-start-soon");
@@ -199,6 +215,12 @@ class EagerStartTests {
 		assertThat(held.status()).isEqualTo(RunStatus.RUNNING);
 		assertThat(held.startedAt()).isEqualTo(held.createdAt());
 		return runId;
+	}
+
+	private List<Event> quickEvents(String keySuffix, int count) {
+		return IntStream.range(0, count)
+			.mapToObj((i) -> Event.of("test/eager-quick", Map.of("key", this.key + keySuffix, "n", i)))
+			.toList();
 	}
 
 	private void blockTheWorker() throws InterruptedException {
