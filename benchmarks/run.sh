@@ -13,7 +13,10 @@
 # h2-durable (WRITE_DELAY=0) and postgresql-durable (fsync and synchronous_commit on) write every
 # commit to disk before it returns; W1 and W5 run on them, in the speed pass.
 #
-# JAVA_OPTS can also set -Dbench.warmUpSeconds=N (15 unless set), -Dbench.h2Options=";KEY=VALUE"
+# Each workload is warmed up for at least -Dbench.warmUpSeconds (15 unless set), then until the JIT
+# compiler has compiled for less than 2% of the last 5 s, for at most -Dbench.warmUpLimitSeconds
+# (60 unless set), in batches of -Dbench.warmUpRuns runs (2,000 unless set).
+# JAVA_OPTS can also set those, -Dbench.h2Options=";KEY=VALUE"
 # (appended to the H2 database's URL), -Dbench.h2Statistics=true (prints H2's count and time of
 # each statement to stderr), -Dbench.w6Threads=N (W6's runs shared between N threads),
 # -Dbench.pgStatements=true (counts PostgreSQL's statements with pg_stat_statements after the

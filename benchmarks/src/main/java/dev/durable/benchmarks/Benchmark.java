@@ -65,7 +65,7 @@ public final class Benchmark {
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	/** How many runs each batch of the warm-up makes. */
-	static final int WARM_UP = 2_000;
+	static final int WARM_UP = Integer.getInteger("bench.warmUpRuns", 2_000);
 
 	/** Whether to count PostgreSQL's statements (pg_stat_statements) and print them at the end. */
 	private static final boolean PG_STATEMENTS = Boolean.getBoolean("bench.pgStatements");
@@ -94,11 +94,29 @@ public final class Benchmark {
 	private static volatile ProcessHandle server;
 
 	/**
-	 * How long each workload is warmed up before it is measured, in batches of {@value #WARM_UP}
-	 * runs: on two cores the JIT compiler takes many seconds to compile the database's and the
-	 * engine's hot paths, and a workload measured earlier measures the compiler at work.
+	 * How long each workload is warmed up at least before it is measured, in batches of
+	 * {@value #WARM_UP} runs: on two cores the JIT compiler takes many seconds to compile the
+	 * database's and the engine's hot paths, and a workload measured earlier measures the compiler
+	 * at work.
 	 */
 	private static final Duration WARM_UP_TIME = Duration.ofSeconds(Long.getLong("bench.warmUpSeconds", 15));
+
+	/**
+	 * How long each workload is warmed up at most: after {@link #WARM_UP_TIME}, the warm-up goes
+	 * on until the JIT compiler has settled ({@link #JIT_SETTLED}) or this much time has passed.
+	 */
+	private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(Long.getLong("bench.warmUpLimitSeconds", 60));
+
+	/**
+	 * The JIT compiler is taken as settled once it compiled for less than this share of the wall
+	 * time of the last {@link #JIT_WINDOW}.
+	 */
+	private static final double JIT_SETTLED = 0.02;
+
+	private static final Duration JIT_WINDOW = Duration.ofSeconds(5);
+
+	/** How long the workload of this JVM was warmed up, in seconds; 0 before it was. */
+	private static volatile double warmedUpSeconds;
 
 	/** How many times W1, W5, W6 and W7 are measured in one JVM; their median is reported. */
 	private static final int ROUNDS = 5;
@@ -213,6 +231,7 @@ public final class Benchmark {
 			if (PG_STATEMENTS && isPostgres()) {
 				printPostgresStatements();
 			}
+			figures.put("warmUpSeconds", warmedUpSeconds);
 			figures.put("peakRssMiB", peakRssMiB());
 			figures.put("liveHeapMiB", liveHeapMiB());
 			figures.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
@@ -289,9 +308,11 @@ public final class Benchmark {
 		if (PROFILE != null) {
 			profile("start,event=" + PROFILE_EVENT + interval);
 		}
+		long compiledBefore = compilationMillis();
 		for (int i = 0; i < ROUNDS; i++) {
 			measured.add(round.run());
 		}
+		long compiledMeanwhile = compilationMillis() - compiledBefore;
 		if (PROFILE != null) {
 			profile("stop,file=" + PROFILE + (PROFILE.endsWith(".html") || PROFILE.endsWith(".jfr") ? "" : ",collapsed"));
 		}
@@ -313,6 +334,7 @@ public final class Benchmark {
 			figures.put("serverCpuMicrosPerRun", micros(median.serverCpuNanos() / runs));
 		}
 		figures.put("roundsRunsPerSecond", inOrder);
+		figures.put("jitMillisInRounds", compiledMeanwhile);
 		return figures;
 	}
 
@@ -641,10 +663,18 @@ public final class Benchmark {
 	}
 
 	void warmUp(Round batch) throws SQLException {
-		long end = System.nanoTime() + WARM_UP_TIME.toNanos();
-		while (System.nanoTime() < end) {
+		long start = System.nanoTime();
+		List<long[]> compiled = new ArrayList<>();
+		while (true) {
 			batch.run();
+			long now = System.nanoTime();
+			compiled.add(new long[] { now, compilationMillis() });
+			if (now - start >= WARM_UP_LIMIT.toNanos()
+					|| (now - start >= WARM_UP_TIME.toNanos() && jitSettled(compiled, now))) {
+				break;
+			}
 		}
+		warmedUpSeconds = Math.round((System.nanoTime() - start) / 1e8) / 10.0;
 		if (isPostgres()) {
 			// What autovacuum does within a minute of a running database's first writes, and this
 			// database is younger than that: without statistics, the plans that PostgreSQL caches
@@ -661,6 +691,29 @@ public final class Benchmark {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * Whether the JIT compiler compiled for less than {@link #JIT_SETTLED} of the wall time since
+	 * the last reading at least {@link #JIT_WINDOW} old.
+	 * @param readings the time and the JIT compiler's total time, in milliseconds, after each batch
+	 * @param now the time of the latest reading
+	 */
+	private static boolean jitSettled(List<long[]> readings, long now) {
+		long[] latest = readings.get(readings.size() - 1);
+		for (int i = readings.size() - 2; i >= 0; i--) {
+			long[] earlier = readings.get(i);
+			long wallNanos = now - earlier[0];
+			if (wallNanos >= JIT_WINDOW.toNanos()) {
+				return (latest[1] - earlier[1]) * 1_000_000d < JIT_SETTLED * wallNanos;
+			}
+		}
+		return false;
+	}
+
+	/** How long the JIT compiler has compiled since the JVM started, in milliseconds. */
+	static long compilationMillis() {
+		return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
 	}
 
 	/**

@@ -81,6 +81,13 @@ final class Report {
 			row(rows, byWorkload, workload, "PostgreSQL server's CPU µs per run, all its processes (median JVM)",
 					"serverCpuMicrosPerRun", "");
 		}
+		for (String workload : inJvms) {
+			row(rows, byWorkload, workload, "warm-up, s, until the JIT compiler settled (median JVM)", "warmUpSeconds", "");
+		}
+		for (String workload : inJvms) {
+			row(rows, byWorkload, workload, "JIT compiler's ms within the 5 measured rounds (median JVM)",
+					"jitMillisInRounds", "");
+		}
 		row(rows, byWorkload, "W2", "steps/s, 1,000 runs of 10 steps (the median of 5 rounds)", "stepsPerSecond",
 				"≥ 5,000 H2");
 		range(rows, byWorkload, "W2", "steps/s, slowest to fastest round", "StepsPerSecond");
