@@ -64,7 +64,7 @@ public final class Benchmark {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	/** How many runs each batch of the warm-up makes. */
+	/** How many runs each batch of the warm-up makes ({@code bench.warmUpRuns}, 2,000 unless set). */
 	static final int WARM_UP = Integer.getInteger("bench.warmUpRuns", 2_000);
 
 	/** Whether to count PostgreSQL's statements (pg_stat_statements) and print them at the end. */
@@ -95,7 +95,7 @@ public final class Benchmark {
 
 	/**
 	 * How long each workload is warmed up at least before it is measured, in batches of
-	 * {@value #WARM_UP} runs: on two cores the JIT compiler takes many seconds to compile the
+	 * {@link #WARM_UP} runs: on two cores the JIT compiler takes many seconds to compile the
 	 * database's and the engine's hot paths, and a workload measured earlier measures the compiler
 	 * at work.
 	 */

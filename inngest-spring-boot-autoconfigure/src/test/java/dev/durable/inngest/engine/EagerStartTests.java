@@ -120,7 +120,9 @@ class EagerStartTests {
 
 	@Test
 	void runsSentAfterAnIdleAreHeldAsFastAsTheWorkerEndedRunsBeforeIt() throws InterruptedException {
-		List<String> before = this.inngest.send(quickEvents("-before", 20));
+		// Four times the runs sent after the idle: ended evenly over as long as twice the maximum
+		// wait, the last half of the wait in which the worker worked still counts ten of them.
+		List<String> before = this.inngest.send(quickEvents("-before", 40));
 		for (String eventId : before) {
 			this.probe.awaitEnded(eventId, "eager-quick");
 		}
