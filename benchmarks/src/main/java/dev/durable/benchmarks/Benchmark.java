@@ -115,17 +115,16 @@ public final class Benchmark {
 
 	private static final Duration JIT_WINDOW = Duration.ofSeconds(5);
 
-	/** How long the workload of this JVM was warmed up, in seconds; 0 before it was. */
-	private static volatile double warmedUpSeconds;
-
 	/** How many times W1, W5, W6 and W7 are measured in one JVM; their median is reported. */
 	private static final int ROUNDS = 5;
-
 
 	/** Ids as the engine makes them: sortable by time, so that rows go in at the end of the index. */
 	static final Ids IDS = new Ids(Clock.systemUTC());
 
 	private final String workload;
+
+	/** How long the workload was warmed up, in seconds; 0 before it was. */
+	private double warmedUpSeconds;
 
 	private final String database;
 
@@ -231,7 +230,7 @@ public final class Benchmark {
 			if (PG_STATEMENTS && isPostgres()) {
 				printPostgresStatements();
 			}
-			figures.put("warmUpSeconds", warmedUpSeconds);
+			figures.put("warmUpSeconds", this.warmedUpSeconds);
 			figures.put("peakRssMiB", peakRssMiB());
 			figures.put("liveHeapMiB", liveHeapMiB());
 			figures.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
@@ -674,7 +673,7 @@ public final class Benchmark {
 				break;
 			}
 		}
-		warmedUpSeconds = Math.round((System.nanoTime() - start) / 1e8) / 10.0;
+		this.warmedUpSeconds = Math.round((System.nanoTime() - start) / 1e8) / 10.0;
 		if (isPostgres()) {
 			// What autovacuum does within a minute of a running database's first writes, and this
 			// database is younger than that: without statistics, the plans that PostgreSQL caches
