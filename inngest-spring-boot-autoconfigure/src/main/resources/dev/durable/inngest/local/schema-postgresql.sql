@@ -17,7 +17,9 @@ CREATE TABLE IF NOT EXISTS inngest_event (
     v           VARCHAR(64),
     received_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
-CREATE INDEX IF NOT EXISTS inngest_event_name ON inngest_event (name, received_at);
+-- Events are read by id only. No other index: every event sent would write to it. Databases made
+-- before this had one on (name, received_at) that no query read; it is dropped.
+DROP INDEX IF EXISTS inngest_event_name;
 
 CREATE TABLE IF NOT EXISTS inngest_run (
     id            VARCHAR(32)              NOT NULL PRIMARY KEY,

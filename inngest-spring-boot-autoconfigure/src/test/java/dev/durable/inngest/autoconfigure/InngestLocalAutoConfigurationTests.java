@@ -185,6 +185,26 @@ class InngestLocalAutoConfigurationTests {
 	}
 
 	@Test
+	void initializingTheSchemaDropsTheIndexOnEventNamesThatEarlierDatabasesHave() {
+		String url = "jdbc:h2:mem:event-name-index;DB_CLOSE_DELAY=-1";
+		applySchemaByHand(url);
+		JdbcClient byHand = JdbcClient.create(new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", ""));
+		byHand.sql("CREATE INDEX inngest_event_name ON inngest_event (name, received_at)").update();
+		assertThat(eventIndexes(byHand)).contains("INNGEST_EVENT_NAME");
+		this.runner.withPropertyValues("spring.datasource.url=" + url, "inngest.local.schema.initialize=always")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(eventIndexes(byHand)).singleElement().asString().startsWith("PRIMARY_KEY");
+			});
+	}
+
+	private static List<String> eventIndexes(JdbcClient jdbc) {
+		return jdbc.sql("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME = 'INNGEST_EVENT'")
+			.query(String.class)
+			.list();
+	}
+
+	@Test
 	void aSchemaWrittenByALaterReleaseFailsTheStart() {
 		String url = "jdbc:h2:mem:later-release;DB_CLOSE_DELAY=-1";
 		applySchemaByHand(url);
