@@ -49,6 +49,9 @@ public final class JdbcRunStore implements RunStore {
 	private static final String SELECT_RUN = "SELECT " + RUN_COLUMNS + " FROM inngest_run r " + WITH_EVENT;
 
 	/** The claim of due runs among given ones; named parameters lease, until, now and ids. */
+	/** Earlier than any due time the engine stores, all of which come from its clock. */
+	static final Instant EARLIEST_DUE = Instant.EPOCH;
+
 	private static final String CLAIM = "UPDATE inngest_run SET status = 'RUNNING', lease = :lease, due_at = :until, "
 			+ "started_at = COALESCE(started_at, :now) WHERE id IN (:ids) AND due_at <= :now";
 
@@ -124,8 +127,19 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public List<String> findDue(Instant now, int limit) {
-		return this.jdbc.sql("SELECT id FROM inngest_run WHERE due_at <= ? ORDER BY due_at FETCH FIRST "
-				+ limit + " ROWS ONLY").param(Timestamps.of(now)).query(String.class).list();
+		Select due = due(now, limit);
+		return this.jdbc.sql(due.sql()).params(due.params()).query(String.class).list();
+	}
+
+	/**
+	 * The runs due by {@code now}, soonest first: a range of the due-time index bounded below as
+	 * well. H2 keeps the ended runs' null due times at the start of that index and would read
+	 * through every one of them for {@code due_at <= ?} alone; every due time is from the
+	 * engine's clock, so none is before {@link #EARLIEST_DUE}.
+	 */
+	static Select due(Instant now, int limit) {
+		return new Select("SELECT id FROM inngest_run WHERE due_at >= ? AND due_at <= ? ORDER BY due_at FETCH FIRST "
+				+ limit + " ROWS ONLY", List.of(Timestamps.of(EARLIEST_DUE), Timestamps.of(now)));
 	}
 
 	@Override
@@ -360,14 +374,20 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public Backlog backlog(Instant now) {
-		return this.jdbc
-			.sql("SELECT SUM(CASE WHEN status <> 'RUNNING' THEN 1 ELSE 0 END) AS due, "
-					+ "MIN(CASE WHEN status <> 'RUNNING' THEN due_at END) AS oldest, "
-					+ "SUM(CASE WHEN status = 'RUNNING' THEN 1 ELSE 0 END) AS expired "
-					+ "FROM inngest_run WHERE due_at <= ?")
-			.param(Timestamps.of(now))
+		Select counted = dueCounted(now);
+		return this.jdbc.sql(counted.sql())
+			.params(counted.params())
 			.query((rs, row) -> new Backlog(rs.getLong("due"), Timestamps.read(rs, "oldest"), rs.getLong("expired")))
 			.single();
+	}
+
+	/** The due runs counted, through the same range of the due-time index as {@link #due}. */
+	static Select dueCounted(Instant now) {
+		return new Select("SELECT SUM(CASE WHEN status <> 'RUNNING' THEN 1 ELSE 0 END) AS due, "
+				+ "MIN(CASE WHEN status <> 'RUNNING' THEN due_at END) AS oldest, "
+				+ "SUM(CASE WHEN status = 'RUNNING' THEN 1 ELSE 0 END) AS expired "
+				+ "FROM inngest_run WHERE due_at >= ? AND due_at <= ?",
+				List.of(Timestamps.of(EARLIEST_DUE), Timestamps.of(now)));
 	}
 
 	@Override

@@ -24,9 +24,10 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How H2 reads the runs lists and a bulk cancellation's runs, from its own plans: a function's
- * runs through the function's index in its order, bounded by the ids of a time range, rather
- * than every run of the function and then a sort.
+ * How H2 reads the runs lists, a bulk cancellation's runs and the due runs, from its own plans:
+ * a function's runs through the function's index in its order, bounded by the ids of a time
+ * range, rather than every run of the function and then a sort; the due runs through the range
+ * of due times they are in, rather than through the ended runs' entries too.
  */
 class RunQueryPlanTests {
 
@@ -50,16 +51,17 @@ class RunQueryPlanTests {
 		Ids made = new Ids(Clock.fixed(START, ZoneOffset.UTC));
 		List<Object[]> rows = new ArrayList<>();
 		// One run a second for 2,000 seconds: every tenth of function g, the rest of f; every
-		// hundredth still queued.
+		// hundredth still queued, due when it was created; the others ended, with no due time.
 		for (int i = 0; i < 2000; i++) {
 			Instant created = START.plusSeconds(i);
 			String id = made.next(created);
 			this.ids.add(id);
-			rows.add(new Object[] { id, (i % 10 == 0) ? "g" : "f", (i % 100 == 1) ? "QUEUED" : "COMPLETED",
-					Timestamps.of(created) });
+			boolean queued = i % 100 == 1;
+			rows.add(new Object[] { id, (i % 10 == 0) ? "g" : "f", queued ? "QUEUED" : "COMPLETED",
+					queued ? Timestamps.of(created) : null, Timestamps.of(created) });
 		}
 		new JdbcTemplate(this.dataSource).batchUpdate("INSERT INTO inngest_run (id, function_id, event_id, status, "
-				+ "attempt, created_at) VALUES (?, ?, 'e', ?, 0, ?)", rows);
+				+ "attempt, due_at, created_at) VALUES (?, ?, 'e', ?, 0, ?, ?)", rows);
 		this.jdbc.sql("ANALYZE").update();
 	}
 
@@ -119,6 +121,38 @@ class RunQueryPlanTests {
 			.containsExactly(this.ids.get(701));
 		assertThat(ids(JdbcRunStore.unended("f", created.plusNanos(1000), created.plusSeconds(1), "", 10))).isEmpty();
 		assertThat(ids(JdbcRunStore.unended("f", created.minusSeconds(1), created, "", 10))).isEmpty();
+	}
+
+	@Test
+	void theDueRunsAreReadThroughTheirRangeOfTheDueTimeIndexNotTheEndedRunsEntries() {
+		JdbcRunStore.Select select = JdbcRunStore.due(START.plusSeconds(1500), 8);
+
+		assertThat(plan(select)).contains("PUBLIC.INNGEST_RUN_DUE: DUE_AT >= ?1 AND DUE_AT <= ?2")
+			.endsWith("/* index sorted */");
+		assertThat(rowsRead(select)).isEqualTo(8);
+		assertThat(this.jdbc.sql(select.sql()).params(select.params()).query(String.class).list()).containsExactly(
+				this.ids.get(1), this.ids.get(101), this.ids.get(201), this.ids.get(301), this.ids.get(401),
+				this.ids.get(501), this.ids.get(601), this.ids.get(701));
+	}
+
+	@Test
+	void theBacklogCountsTheDueRunsThroughTheirRangeOfTheDueTimeIndex() {
+		JdbcRunStore.Select select = JdbcRunStore.dueCounted(START.plusSeconds(1500));
+
+		assertThat(plan(select)).contains("PUBLIC.INNGEST_RUN_DUE: DUE_AT >= ?1 AND DUE_AT <= ?2");
+		// The 15 due runs, and the entry after them that ends the range.
+		assertThat(rowsRead(select)).isEqualTo(16);
+		assertThat(this.jdbc.sql(select.sql()).params(select.params()).query((rs, row) -> rs.getLong("due")).single())
+			.isEqualTo(15);
+	}
+
+	/** How many index entries H2 read to run the statement, from its analysed plan. */
+	private long rowsRead(JdbcRunStore.Select select) {
+		String analysed = this.jdbc.sql("EXPLAIN ANALYZE " + select.sql()).params(select.params())
+			.query(String.class).single();
+		Matcher scanned = Pattern.compile("scanCount: (\\d+)").matcher(analysed);
+		assertThat(scanned.find()).as(analysed).isTrue();
+		return Long.parseLong(scanned.group(1));
 	}
 
 	private String plan(JdbcRunStore.Select select) {
