@@ -2,9 +2,10 @@
 --
 -- The engine creates it at start-up as inngest.local.schema.initialize says (embedded databases
 -- only, by default). To manage it by hand, apply this file once and set
--- inngest.local.schema.initialize=never. Every statement only creates what is missing, so the
--- file can be applied again safely. The version row at the end tells the engine which version
--- of the schema the database has; a later release ships the statements that migrate it.
+-- inngest.local.schema.initialize=never. Every statement only creates what is missing, or drops
+-- what an earlier build created and the engine no longer uses, so the file can be applied again
+-- safely. The version row at the end tells the engine which version of the schema the database
+-- has; a later release ships the statements that migrate it.
 --
 -- When it creates the schema, the engine also raises H2's MAX_LENGTH_INPLACE_LOB, a setting of
 -- the whole database, to 65536 if it is lower, so that JSON of up to 64 KiB is kept in its row

@@ -2,9 +2,10 @@
 --
 -- The engine creates it at start-up as inngest.local.schema.initialize says (embedded databases
 -- only, by default). To manage it by hand, apply this file once and set
--- inngest.local.schema.initialize=never. Every statement only creates what is missing, so the
--- file can be applied again safely. The version row at the end tells the engine which version
--- of the schema the database has; a later release ships the statements that migrate it.
+-- inngest.local.schema.initialize=never. Every statement only creates what is missing, or drops
+-- what an earlier build created and the engine no longer uses, so the file can be applied again
+-- safely. The version row at the end tells the engine which version of the schema the database
+-- has; a later release ships the statements that migrate it.
 
 -- Instances starting together on an empty database create the schema one at a time.
 SELECT pg_advisory_lock(2082400001);
