@@ -48,10 +48,10 @@ public final class JdbcRunStore implements RunStore {
 
 	private static final String SELECT_RUN = "SELECT " + RUN_COLUMNS + " FROM inngest_run r " + WITH_EVENT;
 
-	/** The claim of due runs among given ones; named parameters lease, until, now and ids. */
 	/** Earlier than any due time the engine stores, all of which come from its clock. */
 	static final Instant EARLIEST_DUE = Instant.EPOCH;
 
+	/** The claim of due runs among given ones; named parameters lease, until, now and ids. */
 	private static final String CLAIM = "UPDATE inngest_run SET status = 'RUNNING', lease = :lease, due_at = :until, "
 			+ "started_at = COALESCE(started_at, :now) WHERE id IN (:ids) AND due_at <= :now";
 
