@@ -29,10 +29,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its own thread, without waiting for the dispatcher. Here the dispatcher is held up in a claim
  * (of a run of a function with timeouts, which is always claimed) while a worker ends a run, and
  * the run sent meanwhile still starts and completes. The blocking and the quick function are
- * those of {@link EagerStartTests}.
+ * those of {@link EagerStartTests}. The maximum wait is long enough that the run sent meanwhile
+ * is never given back for a claim, which the held-up dispatcher could not make, on a machine
+ * slow enough to take longer than the default 2 s between that send and the worker's end.
  */
 @SpringBootTest(classes = { EngineTestApplication.class, WorkerHandOffTests.Config.class },
-		properties = { "inngest.local.workers=2", "inngest.local.eager-start.enabled=true" })
+		properties = { "inngest.local.workers=2", "inngest.local.eager-start.enabled=true",
+				"inngest.local.eager-start.max-wait=1m" })
 class WorkerHandOffTests {
 
 	@Autowired
