@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -48,8 +49,15 @@ public final class JdbcRunStore implements RunStore {
 
 	private static final String SELECT_RUN = "SELECT " + RUN_COLUMNS + " FROM inngest_run r " + WITH_EVENT;
 
+	/**
+	 * The runs due by a time, as a range of the due-time index bounded below as well: H2 keeps the
+	 * ended runs' null due times at the start of that index and would read through every one of
+	 * them for {@code due_at <= ?} alone. Its parameters are {@link #dueBy}'s.
+	 */
+	private static final String DUE_BY = "due_at >= ? AND due_at <= ?";
+
 	/** Earlier than any due time the engine stores, all of which come from its clock. */
-	static final Instant EARLIEST_DUE = Instant.EPOCH;
+	private static final OffsetDateTime EARLIEST_DUE = Timestamps.of(Instant.EPOCH);
 
 	/** The claim of due runs among given ones; named parameters lease, until, now and ids. */
 	private static final String CLAIM = "UPDATE inngest_run SET status = 'RUNNING', lease = :lease, due_at = :until, "
@@ -131,15 +139,15 @@ public final class JdbcRunStore implements RunStore {
 		return this.jdbc.sql(due.sql()).params(due.params()).query(String.class).list();
 	}
 
-	/**
-	 * The runs due by {@code now}, soonest first: a range of the due-time index bounded below as
-	 * well. H2 keeps the ended runs' null due times at the start of that index and would read
-	 * through every one of them for {@code due_at <= ?} alone; every due time is from the
-	 * engine's clock, so none is before {@link #EARLIEST_DUE}.
-	 */
+	/** The runs due by {@code now}, soonest first. */
 	static Select due(Instant now, int limit) {
-		return new Select("SELECT id FROM inngest_run WHERE due_at >= ? AND due_at <= ? ORDER BY due_at FETCH FIRST "
-				+ limit + " ROWS ONLY", List.of(Timestamps.of(EARLIEST_DUE), Timestamps.of(now)));
+		return new Select("SELECT id FROM inngest_run WHERE " + DUE_BY + " ORDER BY due_at FETCH FIRST " + limit
+				+ " ROWS ONLY", dueBy(now));
+	}
+
+	/** The parameters of {@link #DUE_BY}. */
+	private static List<Object> dueBy(Instant now) {
+		return List.of(EARLIEST_DUE, Timestamps.of(now));
 	}
 
 	@Override
@@ -381,13 +389,12 @@ public final class JdbcRunStore implements RunStore {
 			.single();
 	}
 
-	/** The due runs counted, through the same range of the due-time index as {@link #due}. */
+	/** The runs due by {@code now}, counted. */
 	static Select dueCounted(Instant now) {
 		return new Select("SELECT SUM(CASE WHEN status <> 'RUNNING' THEN 1 ELSE 0 END) AS due, "
 				+ "MIN(CASE WHEN status <> 'RUNNING' THEN due_at END) AS oldest, "
 				+ "SUM(CASE WHEN status = 'RUNNING' THEN 1 ELSE 0 END) AS expired "
-				+ "FROM inngest_run WHERE due_at >= ? AND due_at <= ?",
-				List.of(Timestamps.of(EARLIEST_DUE), Timestamps.of(now)));
+				+ "FROM inngest_run WHERE " + DUE_BY, dueBy(now));
 	}
 
 	@Override

@@ -130,9 +130,8 @@ class RunQueryPlanTests {
 		assertThat(plan(select)).contains("PUBLIC.INNGEST_RUN_DUE: DUE_AT >= ?1 AND DUE_AT <= ?2")
 			.endsWith("/* index sorted */");
 		assertThat(rowsRead(select)).isEqualTo(8);
-		assertThat(this.jdbc.sql(select.sql()).params(select.params()).query(String.class).list()).containsExactly(
-				this.ids.get(1), this.ids.get(101), this.ids.get(201), this.ids.get(301), this.ids.get(401),
-				this.ids.get(501), this.ids.get(601), this.ids.get(701));
+		assertThat(ids(select)).containsExactly(this.ids.get(1), this.ids.get(101), this.ids.get(201),
+				this.ids.get(301), this.ids.get(401), this.ids.get(501), this.ids.get(601), this.ids.get(701));
 	}
 
 	@Test
