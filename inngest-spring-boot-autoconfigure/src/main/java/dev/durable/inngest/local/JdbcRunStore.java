@@ -70,9 +70,15 @@ public final class JdbcRunStore implements RunStore {
 	private static final String LEASE_EXPIRY = "SELECT due_at FROM inngest_run WHERE id = ? AND lease = ? "
 			+ "AND status = 'RUNNING'";
 
-	/** The completion of a run; parameters output, ended_at, id and lease. */
+	/**
+	 * The completion of a run, with the step it completed with, if any, kept in its row, unless a
+	 * row of {@code inngest_step} has that step already; the parameters of
+	 * {@link #completeParameters}.
+	 */
 	private static final String COMPLETE = "UPDATE inngest_run SET status = 'COMPLETED', output = ?, ended_at = ?, "
-			+ "due_at = NULL, lease = NULL WHERE id = ? AND lease = ? AND status = 'RUNNING'";
+			+ "due_at = NULL, lease = NULL, last_step_key = ?, last_step_id = ?, last_step_output = ?, "
+			+ "last_step_started_at = ?, last_step_ended_at = ? WHERE id = ? AND lease = ? AND status = 'RUNNING' "
+			+ "AND NOT EXISTS (SELECT 1 FROM inngest_step WHERE run_id = ? AND step_key = ?)";
 
 	private final JdbcClient jdbc;
 
@@ -175,41 +181,39 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public boolean complete(Completion completion) {
-		List<Object> params = new ArrayList<>();
-		String sql = COMPLETE;
-		if (completion.lastStep() != null) {
-			Object[] step = JdbcStepStore.insertParameters(completion.lastStep());
-			if (this.platform.supportsDataModifyingCte()) {
-				// One statement: the step's insert happens whether or not the run's update matches.
-				sql = "WITH s AS (" + JdbcStepStore.INSERT + ") " + COMPLETE;
-				params.addAll(Arrays.asList(step));
-			}
-			else {
-				this.jdbc.sql(JdbcStepStore.INSERT).params(step).update();
-			}
+		if (this.jdbc.sql(COMPLETE).params(completeParameters(completion)).update() == 1) {
+			return true;
 		}
-		params.addAll(Arrays.asList(completeParameters(completion)));
-		return this.jdbc.sql(sql).params(params).update() == 1;
+		keepLastStep(completion);
+		return false;
 	}
 
 	/** The parameters of {@link #COMPLETE} for a completion. */
 	private static Object[] completeParameters(Completion completion) {
-		return new Object[] { completion.output(), Timestamps.of(completion.now()), completion.runId(),
-				completion.lease() };
+		StepRecord step = completion.lastStep();
+		Object[] last = (step != null) ? new Object[] { step.key(), step.stepId(), step.output(),
+				Timestamps.of(step.startedAt()), Timestamps.of(step.endedAt()) } : new Object[5];
+		return new Object[] { completion.output(), Timestamps.of(completion.now()), last[0], last[1], last[2], last[3],
+				last[4], completion.runId(), completion.lease(), completion.runId(), last[0] };
+	}
+
+	/**
+	 * Stores, in a row of its own, the last step of a completion that was not stored: a step that
+	 * completes is always kept, even when the run's lease was lost.
+	 * @throws org.springframework.dao.DuplicateKeyException if the step was stored already, by an
+	 * instance that took the run over
+	 */
+	private void keepLastStep(Completion completion) {
+		if (completion.lastStep() != null) {
+			this.jdbc.sql(JdbcStepStore.INSERT).params(JdbcStepStore.insertParameters(completion.lastStep())).update();
+		}
 	}
 
 	@Override
 	public boolean[] completeAll(List<Completion> completions) {
-		List<Object[]> steps = new ArrayList<>();
 		List<Object[]> runs = new ArrayList<>(completions.size());
 		for (Completion completion : completions) {
-			if (completion.lastStep() != null) {
-				steps.add(JdbcStepStore.insertParameters(completion.lastStep()));
-			}
 			runs.add(completeParameters(completion));
-		}
-		if (!steps.isEmpty()) {
-			this.template.batchUpdate(JdbcStepStore.INSERT, steps);
 		}
 		int[] counts = this.template.batchUpdate(COMPLETE, runs);
 		boolean[] held = new boolean[counts.length];
@@ -218,6 +222,9 @@ public final class JdbcRunStore implements RunStore {
 				throw new IllegalStateException("The database did not say which runs' completions were stored");
 			}
 			held[i] = counts[i] == 1;
+			if (!held[i]) {
+				keepLastStep(completions.get(i));
+			}
 		}
 		return held;
 	}

@@ -16,7 +16,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Stores steps in {@code inngest_step} and failed attempts in {@code inngest_attempt}. The body's
- * attempts are stored with an empty step key.
+ * attempts are stored with an empty step key. The step a run completed with is kept in the run's
+ * row instead, where the run's completion stored it (see {@code JdbcRunStore}).
  */
 public final class JdbcStepStore implements StepStore {
 
@@ -26,6 +27,20 @@ public final class JdbcStepStore implements StepStore {
 	static final String INSERT = "INSERT INTO inngest_step (run_id, step_key, step_id, kind, status, attempts, "
 			+ "output, error_name, error_message, error_stack, wake_at, started_at, ended_at) "
 			+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+	/**
+	 * A run's steps in the order they started: its rows of {@code inngest_step}, and the step kept
+	 * in the run's row, which the run completed with. A row of its own for that step could only be
+	 * stored after the run's completion, by an instance that had lost the run: the run's is the one
+	 * it ended with. Parameters: the run id, twice.
+	 */
+	private static final String BY_RUN = "SELECT s.run_id, s.step_key, s.step_id, s.kind, s.status, s.attempts, "
+			+ "s.output, s.error_name, s.error_message, s.error_stack, s.wake_at, s.started_at, s.ended_at "
+			+ "FROM inngest_step s WHERE s.run_id = ? AND NOT EXISTS (SELECT 1 FROM inngest_run r "
+			+ "WHERE r.id = s.run_id AND r.last_step_key = s.step_key) "
+			+ "UNION ALL SELECT id, last_step_key, last_step_id, 'RUN', 'COMPLETED', 1, last_step_output, NULL, NULL, "
+			+ "NULL, NULL, last_step_started_at, last_step_ended_at FROM inngest_run "
+			+ "WHERE id = ? AND last_step_key IS NOT NULL ORDER BY started_at";
 
 	private final JdbcClient jdbc;
 
@@ -39,8 +54,8 @@ public final class JdbcStepStore implements StepStore {
 
 	@Override
 	public List<StepRecord> findByRun(String runId) {
-		return this.jdbc.sql("SELECT * FROM inngest_step WHERE run_id = ? ORDER BY started_at")
-			.param(runId)
+		return this.jdbc.sql(BY_RUN)
+			.params(runId, runId)
 			.query((rs, row) -> new StepRecord(rs.getString("run_id"), rs.getString("step_key"),
 					rs.getString("step_id"), StepKind.valueOf(rs.getString("kind")),
 					StepStatus.valueOf(rs.getString("status")), rs.getInt("attempts"), rs.getString("output"),

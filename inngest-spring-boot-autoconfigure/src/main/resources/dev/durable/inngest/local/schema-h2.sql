@@ -1,11 +1,11 @@
--- The durable function engine's schema for H2, version 1.
+-- The durable function engine's schema for H2, version 2.
 --
 -- The engine creates it at start-up as inngest.local.schema.initialize says (embedded databases
 -- only, by default). To manage it by hand, apply this file once and set
 -- inngest.local.schema.initialize=never. Every statement only creates what is missing, or drops
 -- what an earlier build created and the engine no longer uses, so the file can be applied again
--- safely. The version row at the end tells the engine which version of the schema the database
--- has; a later release ships the statements that migrate it.
+-- safely, and it migrates a database of an earlier version. The version rows at the end tell the
+-- engine which version of the schema the database has.
 --
 -- When it creates the schema, the engine also raises H2's MAX_LENGTH_INPLACE_LOB, a setting of
 -- the whole database, to 65536 if it is lower, so that JSON of up to 64 KiB is kept in its row
@@ -40,8 +40,21 @@ CREATE TABLE IF NOT EXISTS inngest_run (
     error_message CLOB,
     error_stack   CLOB,
     cancelled_by  VARCHAR(32),
-    cancel_reason VARCHAR(1024)
+    cancel_reason VARCHAR(1024),
+    last_step_key        VARCHAR(512),
+    last_step_id         VARCHAR(512),
+    last_step_output     CLOB,
+    last_step_started_at TIMESTAMP WITH TIME ZONE,
+    last_step_ended_at   TIMESTAMP WITH TIME ZONE
 );
+-- The step a run completed with, when no row of inngest_step has it: a step that completes right
+-- before its run does is stored with the run's completion, in the run's row, rather than in a row
+-- of its own (kind RUN, status COMPLETED, one attempt). Version 2 added these columns.
+ALTER TABLE inngest_run ADD COLUMN IF NOT EXISTS last_step_key VARCHAR(512);
+ALTER TABLE inngest_run ADD COLUMN IF NOT EXISTS last_step_id VARCHAR(512);
+ALTER TABLE inngest_run ADD COLUMN IF NOT EXISTS last_step_output CLOB;
+ALTER TABLE inngest_run ADD COLUMN IF NOT EXISTS last_step_started_at TIMESTAMP WITH TIME ZONE;
+ALTER TABLE inngest_run ADD COLUMN IF NOT EXISTS last_step_ended_at TIMESTAMP WITH TIME ZONE;
 CREATE INDEX IF NOT EXISTS inngest_run_due ON inngest_run (due_at);
 -- A function's runs by id, newest first for lists, and by a range of ids for a bulk cancellation's
 -- time range: a run's id begins with its creation time.
@@ -123,3 +136,6 @@ CREATE TABLE IF NOT EXISTS inngest_schema_version (
 INSERT INTO inngest_schema_version (version, description, installed_at)
     SELECT 1, 'Events, runs, steps, attempts, waits, bulk cancellations and cron ticks', CURRENT_TIMESTAMP
     WHERE NOT EXISTS (SELECT 1 FROM inngest_schema_version WHERE version = 1);
+INSERT INTO inngest_schema_version (version, description, installed_at)
+    SELECT 2, 'A run''s last step kept in its row', CURRENT_TIMESTAMP
+    WHERE NOT EXISTS (SELECT 1 FROM inngest_schema_version WHERE version = 2);

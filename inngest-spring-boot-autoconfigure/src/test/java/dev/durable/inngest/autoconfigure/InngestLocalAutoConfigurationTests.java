@@ -45,6 +45,10 @@ import static org.mockito.Mockito.mock;
 @ExtendWith(OutputCaptureExtension.class)
 class InngestLocalAutoConfigurationTests {
 
+	/** The columns of a run's last step, which version 2 of the schema added. */
+	private static final List<String> LAST_STEP_COLUMNS = List.of("last_step_key", "last_step_id",
+			"last_step_output", "last_step_started_at", "last_step_ended_at");
+
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
 				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class));
@@ -210,13 +214,45 @@ class InngestLocalAutoConfigurationTests {
 		applySchemaByHand(url);
 		JdbcClient.create(new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", ""))
 			.sql("INSERT INTO inngest_schema_version (version, description, installed_at) "
-					+ "VALUES (2, 'later', CURRENT_TIMESTAMP)")
+					+ "VALUES (?, 'later', CURRENT_TIMESTAMP)")
+			.param(InngestSchemaVerifier.VERSION + 1)
 			.update();
 		this.runner.withPropertyValues("spring.datasource.url=" + url).run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(StartupFailures.cause(context.getStartupFailure(), InngestSchemaException.class))
-				.hasMessageContaining("version 2").hasMessageContaining("this release uses version 1");
+				.hasMessageContaining("version " + (InngestSchemaVerifier.VERSION + 1))
+				.hasMessageContaining("this release uses version " + InngestSchemaVerifier.VERSION);
 		});
+	}
+
+	@Test
+	void aDatabaseOfSchemaVersion1FailsTheStartUntilTheSchemaIsAppliedWhichMigratesIt() {
+		String url = "jdbc:h2:mem:version-1;DB_CLOSE_DELAY=-1";
+		applySchemaByHand(url);
+		JdbcClient byHand = JdbcClient.create(new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", ""));
+		// Version 1: no column for a run's last step, and no row for version 2.
+		for (String column : LAST_STEP_COLUMNS) {
+			byHand.sql("ALTER TABLE inngest_run DROP COLUMN " + column).update();
+		}
+		byHand.sql("DELETE FROM inngest_schema_version WHERE version = 2").update();
+		this.runner.withPropertyValues("spring.datasource.url=" + url, "inngest.local.schema.initialize=never")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				InngestSchemaException cause = StartupFailures.cause(context.getStartupFailure(),
+						InngestSchemaException.class);
+				assertThat(cause).hasMessageContaining("has version 1").hasMessageContaining("needs version 2");
+				assertThat(StartupFailures.analyze(context.getStartupFailure()).getAction())
+					.contains("schema-h2.sql (it migrates earlier versions)");
+			});
+		this.runner.withPropertyValues("spring.datasource.url=" + url, "inngest.local.schema.initialize=always")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(InngestSchemaVerifier.class).verify()).isEqualTo(2);
+				assertThat(byHand.sql("SELECT LOWER(COLUMN_NAME) FROM INFORMATION_SCHEMA.COLUMNS "
+						+ "WHERE TABLE_NAME = 'INNGEST_RUN' AND COLUMN_NAME LIKE 'LAST_STEP%'")
+					.query(String.class)
+					.list()).containsExactlyInAnyOrderElementsOf(LAST_STEP_COLUMNS);
+			});
 	}
 
 	@Test

@@ -15,6 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import javax.sql.DataSource;
+
 import dev.durable.inngest.Event;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.store.EventStore;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -41,8 +44,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Runs' completions, stored together when workers complete runs at the same time, on H2 and on
- * PostgreSQL: each worker gets its own run's result, a lost lease stores nothing of its run but
- * its step, and a group that fails is stored again one completion at a time.
+ * PostgreSQL: each worker gets its own run's result, the last step is kept in the run's row, a
+ * lost lease stores nothing of its run but its step, in a row of its own, and a group that fails
+ * is stored again one completion at a time.
  */
 @SpringBootTest(classes = EngineTestApplication.class)
 class RunCompletionTests {
@@ -67,6 +71,9 @@ class RunCompletionTests {
 
 	@Autowired
 	DatabasePlatform platform;
+
+	@Autowired
+	DataSource dataSource;
 
 	private final Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
@@ -108,6 +115,28 @@ class RunCompletionTests {
 			.satisfies((step) -> assertThat(step.output()).isEqualTo("1"));
 		assertThat(this.steps.findByRun(ids.get(1))).hasSize(1);
 		assertThat(this.steps.findByRun(ids.get(2))).isEmpty();
+	}
+
+	@Test
+	void aRunsLastStepIsKeptInTheRunsRowAndReadAfterTheStepsStoredBefore() {
+		String id = claimed(1, "lease-1").get(0);
+		StepRecord first = new StepRecord(id, "first", "first", StepKind.RUN, StepStatus.COMPLETED, 1, "0", null, null,
+				this.now.minusMillis(2), this.now.minusMillis(1));
+		this.steps.insert(first);
+
+		assertThat(this.runs.complete(completion(id, "lease-1", true))).isTrue();
+
+		JdbcClient jdbc = JdbcClient.create(this.dataSource);
+		assertThat(jdbc.sql("SELECT step_key FROM inngest_step WHERE run_id = ?").param(id).query(String.class).list())
+			.containsExactly("first");
+		assertThat(jdbc.sql("SELECT last_step_key FROM inngest_run WHERE id = ?").param(id).query(String.class).single())
+			.isEqualTo("only");
+		assertThat(this.steps.findByRun(id)).containsExactly(first, step(id));
+		// A row of its own for that step could only come later, from an instance that had lost the
+		// run: the step the run ended with is the one read.
+		this.steps.insert(new StepRecord(id, "only", "only", StepKind.RUN, StepStatus.COMPLETED, 1, "2", null, null,
+				this.now, this.now));
+		assertThat(this.steps.findByRun(id)).containsExactly(first, step(id));
 	}
 
 	@Test

@@ -41,6 +41,18 @@ final class ClusterProbe implements AutoCloseable {
 		return this.jdbc.sql(sql).params(params).query(Long.class).single();
 	}
 
+	/**
+	 * The completed steps of every run, as {@code run_id/step_key}: the rows of
+	 * {@code inngest_step}, and the steps kept in their runs' rows, which the runs completed with.
+	 */
+	List<String> completedSteps() {
+		return this.jdbc
+			.sql("SELECT run_id || '/' || step_key FROM inngest_step WHERE status = 'COMPLETED' "
+					+ "UNION ALL SELECT id || '/' || last_step_key FROM inngest_run WHERE last_step_key IS NOT NULL")
+			.query(String.class)
+			.list();
+	}
+
 	long runs(String functionId, String status) {
 		return count("SELECT COUNT(*) FROM inngest_run WHERE function_id = ? AND status = ?", functionId, status);
 	}

@@ -66,9 +66,10 @@ public interface RunStore {
 	Optional<Instant> leaseExpiry(String runId, String lease);
 
 	/**
-	 * Ends a run as completed, storing first its last step if that step completed in this
-	 * execution and is not stored yet: in one statement where the database allows it. The step
-	 * is stored even when the lease was lost, as a step that completes is always kept.
+	 * Ends a run as completed, with its last step if that step completed in this execution and is
+	 * not stored yet: one statement, which keeps the step in the run's row. If the run was not
+	 * ended (its lease was lost, or another instance that took it over stored that step first),
+	 * the step is stored in a row of its own, as a step that completes is always kept.
 	 * @param completion the run, its lease, its output and its last step
 	 * @return {@code false} if the lease was lost
 	 * @throws org.springframework.dao.DuplicateKeyException if the step was stored already, by an
@@ -205,7 +206,7 @@ public interface RunStore {
 	 * @param lease the lease token
 	 * @param output the output as JSON, or {@code null}
 	 * @param now the current time
-	 * @param lastStep the step to store, or {@code null}
+	 * @param lastStep the step to store with the run: new, run once and completed; or {@code null}
 	 */
 	record Completion(String runId, String lease, String output, Instant now, StepRecord lastStep) {
 
