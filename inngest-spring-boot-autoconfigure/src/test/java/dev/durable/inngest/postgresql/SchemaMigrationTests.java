@@ -1,0 +1,80 @@
+package dev.durable.inngest.postgresql;
+
+import java.util.List;
+
+import dev.durable.inngest.engine.store.StepRecord;
+import dev.durable.inngest.local.DatabasePlatform;
+import dev.durable.inngest.local.InngestSchemaException;
+import dev.durable.inngest.local.InngestSchemaInitializer;
+import dev.durable.inngest.local.InngestSchemaVerifier;
+import dev.durable.inngest.local.JdbcStepStore;
+import dev.durable.inngest.testsupport.TestDatabases;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The PostgreSQL schema script applied to a database of schema version 1, with a run in it, as a
+ * DBA applies it by hand: it adds what version 2 has, and the run's steps stored before read as
+ * they were.
+ */
+class SchemaMigrationTests {
+
+	private static final List<String> LAST_STEP_COLUMNS = List.of("last_step_key", "last_step_id",
+			"last_step_output", "last_step_started_at", "last_step_ended_at");
+
+	@Test
+	void applyingTheScriptToADatabaseOfVersion1MigratesItAndKeepsItsSteps() {
+		SingleConnectionDataSource dataSource = new SingleConnectionDataSource(
+				TestDatabases.newPostgresDatabase(TestDatabases.sharedServer()), true);
+		try {
+			JdbcClient jdbc = JdbcClient.create(dataSource);
+			applyScript(dataSource);
+			// Version 1: no column for a run's last step, and no row for version 2.
+			for (String column : LAST_STEP_COLUMNS) {
+				jdbc.sql("ALTER TABLE inngest_run DROP COLUMN " + column).update();
+			}
+			jdbc.sql("DELETE FROM inngest_schema_version WHERE version = 2").update();
+			jdbc.sql("INSERT INTO inngest_event (id, name, data, ts, received_at) "
+					+ "VALUES ('e1', 'test/old', '{}', 0, CURRENT_TIMESTAMP)").update();
+			jdbc.sql("INSERT INTO inngest_run (id, function_id, event_id, status, attempt, created_at, started_at, "
+					+ "ended_at, output) VALUES ('r1', 'old', 'e1', 'COMPLETED', 0, CURRENT_TIMESTAMP, "
+					+ "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '\"done\"')").update();
+			jdbc.sql("INSERT INTO inngest_step (run_id, step_key, step_id, kind, status, attempts, output, "
+					+ "started_at, ended_at) VALUES ('r1', 'only', 'only', 'RUN', 'COMPLETED', 1, '1', "
+					+ "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").update();
+			assertThatExceptionOfType(InngestSchemaException.class)
+				.isThrownBy(() -> new InngestSchemaVerifier(dataSource, DatabasePlatform.POSTGRESQL).verify())
+				.withMessageContaining("has version 1");
+
+			applyScript(dataSource);
+
+			assertThat(new InngestSchemaVerifier(dataSource, DatabasePlatform.POSTGRESQL).verify())
+				.isEqualTo(InngestSchemaVerifier.VERSION);
+			assertThat(jdbc.sql("SELECT column_name FROM information_schema.columns "
+					+ "WHERE table_name = 'inngest_run' AND column_name LIKE 'last_step%'")
+				.query(String.class)
+				.list()).containsExactlyInAnyOrderElementsOf(LAST_STEP_COLUMNS);
+			assertThat(new JdbcStepStore(new JdbcTemplate(dataSource)).findByRun("r1")).singleElement()
+				.extracting(StepRecord::key, StepRecord::output)
+				.containsExactly("only", "1");
+		}
+		finally {
+			dataSource.destroy();
+		}
+	}
+
+	private static void applyScript(SingleConnectionDataSource dataSource) {
+		new ResourceDatabasePopulator(new ClassPathResource(
+				InngestSchemaInitializer.schemaLocation(DatabasePlatform.POSTGRESQL).replace("classpath:", "")))
+			.execute(dataSource);
+	}
+
+}
