@@ -16,6 +16,7 @@ import dev.durable.inngest.local.InngestSchemaInitializer;
 import dev.durable.inngest.local.InngestSchemaVerifier;
 import dev.durable.inngest.local.JdbcRunStore;
 import dev.durable.inngest.local.LocalEngine;
+import dev.durable.inngest.testsupport.SchemaVersion1;
 import dev.durable.inngest.testsupport.StartupFailures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,10 +45,6 @@ import static org.mockito.Mockito.mock;
  */
 @ExtendWith(OutputCaptureExtension.class)
 class InngestLocalAutoConfigurationTests {
-
-	/** The columns of a run's last step, which version 2 of the schema added. */
-	private static final List<String> LAST_STEP_COLUMNS = List.of("last_step_key", "last_step_id",
-			"last_step_output", "last_step_started_at", "last_step_ended_at");
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
@@ -230,11 +227,7 @@ class InngestLocalAutoConfigurationTests {
 		String url = "jdbc:h2:mem:version-1;DB_CLOSE_DELAY=-1";
 		applySchemaByHand(url);
 		JdbcClient byHand = JdbcClient.create(new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", ""));
-		// Version 1: no column for a run's last step, and no row for version 2.
-		for (String column : LAST_STEP_COLUMNS) {
-			byHand.sql("ALTER TABLE inngest_run DROP COLUMN " + column).update();
-		}
-		byHand.sql("DELETE FROM inngest_schema_version WHERE version = 2").update();
+		SchemaVersion1.restore(byHand);
 		this.runner.withPropertyValues("spring.datasource.url=" + url, "inngest.local.schema.initialize=never")
 			.run((context) -> {
 				assertThat(context).hasFailed();
@@ -251,7 +244,7 @@ class InngestLocalAutoConfigurationTests {
 				assertThat(byHand.sql("SELECT LOWER(COLUMN_NAME) FROM INFORMATION_SCHEMA.COLUMNS "
 						+ "WHERE TABLE_NAME = 'INNGEST_RUN' AND COLUMN_NAME LIKE 'LAST_STEP%'")
 					.query(String.class)
-					.list()).containsExactlyInAnyOrderElementsOf(LAST_STEP_COLUMNS);
+					.list()).containsExactlyInAnyOrderElementsOf(SchemaVersion1.LAST_STEP_COLUMNS);
 			});
 	}
 

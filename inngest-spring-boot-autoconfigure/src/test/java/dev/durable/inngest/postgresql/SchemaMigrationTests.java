@@ -1,13 +1,12 @@
 package dev.durable.inngest.postgresql;
 
-import java.util.List;
-
 import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.local.DatabasePlatform;
 import dev.durable.inngest.local.InngestSchemaException;
 import dev.durable.inngest.local.InngestSchemaInitializer;
 import dev.durable.inngest.local.InngestSchemaVerifier;
 import dev.durable.inngest.local.JdbcStepStore;
+import dev.durable.inngest.testsupport.SchemaVersion1;
 import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.Test;
 
@@ -27,9 +26,6 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class SchemaMigrationTests {
 
-	private static final List<String> LAST_STEP_COLUMNS = List.of("last_step_key", "last_step_id",
-			"last_step_output", "last_step_started_at", "last_step_ended_at");
-
 	@Test
 	void applyingTheScriptToADatabaseOfVersion1MigratesItAndKeepsItsSteps() {
 		SingleConnectionDataSource dataSource = new SingleConnectionDataSource(
@@ -37,11 +33,7 @@ class SchemaMigrationTests {
 		try {
 			JdbcClient jdbc = JdbcClient.create(dataSource);
 			applyScript(dataSource);
-			// Version 1: no column for a run's last step, and no row for version 2.
-			for (String column : LAST_STEP_COLUMNS) {
-				jdbc.sql("ALTER TABLE inngest_run DROP COLUMN " + column).update();
-			}
-			jdbc.sql("DELETE FROM inngest_schema_version WHERE version = 2").update();
+			SchemaVersion1.restore(jdbc);
 			jdbc.sql("INSERT INTO inngest_event (id, name, data, ts, received_at) "
 					+ "VALUES ('e1', 'test/old', '{}', 0, CURRENT_TIMESTAMP)").update();
 			jdbc.sql("INSERT INTO inngest_run (id, function_id, event_id, status, attempt, created_at, started_at, "
@@ -61,7 +53,7 @@ class SchemaMigrationTests {
 			assertThat(jdbc.sql("SELECT column_name FROM information_schema.columns "
 					+ "WHERE table_name = 'inngest_run' AND column_name LIKE 'last_step%'")
 				.query(String.class)
-				.list()).containsExactlyInAnyOrderElementsOf(LAST_STEP_COLUMNS);
+				.list()).containsExactlyInAnyOrderElementsOf(SchemaVersion1.LAST_STEP_COLUMNS);
 			assertThat(new JdbcStepStore(new JdbcTemplate(dataSource)).findByRun("r1")).singleElement()
 				.extracting(StepRecord::key, StepRecord::output)
 				.containsExactly("only", "1");

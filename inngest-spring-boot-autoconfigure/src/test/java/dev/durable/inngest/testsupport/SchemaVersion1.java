@@ -1,0 +1,32 @@
+package dev.durable.inngest.testsupport;
+
+import java.util.List;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Schema version 1 of the engine's tables, made from the current schema, for the tests of its
+ * migration: what a database written by an earlier release has.
+ */
+public final class SchemaVersion1 {
+
+	/** The columns of a run's last step, which version 2 added to {@code inngest_run}. */
+	public static final List<String> LAST_STEP_COLUMNS = List.of("last_step_key", "last_step_id",
+			"last_step_output", "last_step_started_at", "last_step_ended_at");
+
+	private SchemaVersion1() {
+	}
+
+	/**
+	 * Takes a database of the current schema back to version 1: without the columns of a run's
+	 * last step, and without the row of version 2.
+	 * @param jdbc the database
+	 */
+	public static void restore(JdbcClient jdbc) {
+		for (String column : LAST_STEP_COLUMNS) {
+			jdbc.sql("ALTER TABLE inngest_run DROP COLUMN " + column).update();
+		}
+		jdbc.sql("DELETE FROM inngest_schema_version WHERE version = 2").update();
+	}
+
+}
