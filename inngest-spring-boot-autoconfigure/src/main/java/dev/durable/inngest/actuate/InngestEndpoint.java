@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import dev.durable.inngest.BulkCancelRequest;
@@ -21,6 +22,9 @@ import dev.durable.inngest.function.FunctionRegistry;
 import dev.durable.inngest.function.TimeStrings;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -41,10 +45,13 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * {@code preview=true}, how many runs it would cancel; otherwise, start the bulk cancellation;</li>
  * <li>{@code DELETE /actuator/inngest/cancellations/{id}}: stop a bulk cancellation.</li>
  * </ul>
- * The read operations are safe to expose; the write operations follow Actuator's exposure and
- * security configuration like any other.
+ * The endpoint is read-only unless {@code management.endpoint.inngest.access=unrestricted}: its
+ * write operations change state, so they are off until enabled, and whoever can reach them should
+ * be authenticated first. The values runs carry (event data and user, run and step outputs, error
+ * stacks) are shown according to {@code management.endpoint.inngest.show-values}, hidden by
+ * default, as Spring Boot hides the values of its {@code env} endpoint.
  */
-@Endpoint(id = "inngest")
+@Endpoint(id = "inngest", defaultAccess = Access.READ_ONLY)
 public class InngestEndpoint {
 
 	private static final String RUNS = "runs";
@@ -59,19 +66,28 @@ public class InngestEndpoint {
 
 	private final InngestRuns runs;
 
+	private final Show showValues;
+
+	private final Set<String> roles;
+
 	/**
 	 * Creates the endpoint.
 	 * @param registry the functions
 	 * @param runStore the run store, for counts
 	 * @param stepStore the step store, for a run's steps and attempts
 	 * @param runs finds and cancels runs
+	 * @param showValues when the values runs carry are shown
+	 * @param roles the roles that see them with {@link Show#WHEN_AUTHORIZED}; any
+	 * authenticated user if empty
 	 */
 	public InngestEndpoint(Supplier<FunctionRegistry> registry, RunStore runStore, StepStore stepStore,
-			InngestRuns runs) {
+			InngestRuns runs, Show showValues, Set<String> roles) {
 		this.registry = registry;
 		this.runStore = runStore;
 		this.stepStore = stepStore;
 		this.runs = runs;
+		this.showValues = showValues;
+		this.roles = roles;
 	}
 
 	/**
@@ -97,15 +113,17 @@ public class InngestEndpoint {
 	 * @param to only runs created before this time (RFC 3339)
 	 * @param limit the page size, 1 to 100 (20 by default)
 	 * @param cursor the next cursor of the page before
+	 * @param securityContext who asks, for whether values are shown
 	 * @return the page, or {@code null} (404) for an unknown section
 	 */
 	@ReadOperation
 	public @Nullable Object list(@Selector String section, @Nullable String function, @Nullable RunStatus status,
-			@Nullable String from, @Nullable String to, @Nullable Integer limit, @Nullable String cursor) {
+			@Nullable String from, @Nullable String to, @Nullable Integer limit, @Nullable String cursor,
+			SecurityContext securityContext) {
 		int size = (limit != null) ? limit : 20;
 		return switch (section) {
-			case RUNS -> this.runs
-				.list(new RunQuery(function, status, instant("from", from), instant("to", to), size, cursor));
+			case RUNS -> shown(securityContext, this.runs
+				.list(new RunQuery(function, status, instant("from", from), instant("to", to), size, cursor)));
 			case CANCELLATIONS -> this.runs.cancellations(size, cursor);
 			default -> null;
 		};
@@ -115,13 +133,15 @@ public class InngestEndpoint {
 	 * One run with its steps and failed attempts, or one bulk cancellation.
 	 * @param section {@code runs} or {@code cancellations}
 	 * @param id the run or cancellation id
+	 * @param securityContext who asks, for whether values are shown
 	 * @return the run or the cancellation, or {@code null} (404) if there is none
 	 */
 	@ReadOperation
-	public @Nullable Object detail(@Selector String section, @Selector String id) {
+	public @Nullable Object detail(@Selector String section, @Selector String id, SecurityContext securityContext) {
 		return switch (section) {
 			case RUNS -> this.runs.find(id)
-				.map((run) -> new RunDetail(run, this.stepStore.findByRun(id), this.stepStore.attempts(id)))
+				.map((run) -> shown(securityContext,
+						new RunDetail(run, this.stepStore.findByRun(id), this.stepStore.attempts(id))))
 				.orElse(null);
 			case CANCELLATIONS -> this.runs.findCancellation(id).orElse(null);
 			default -> null;
@@ -171,6 +191,10 @@ public class InngestEndpoint {
 			return Map.of("functionId", functionId, "matching", this.runs.countMatching(request));
 		}
 		return this.runs.cancelAll(request);
+	}
+
+	private Object shown(SecurityContext securityContext, Object runs) {
+		return this.showValues.isShown(securityContext, this.roles) ? runs : RunValues.masked(runs);
 	}
 
 	private static Instant instant(String name, @Nullable String value) {

@@ -3,6 +3,7 @@ package dev.durable.inngest.autoconfigure;
 import java.time.Clock;
 
 import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.actuate.EndpointExposureWarning;
 import dev.durable.inngest.actuate.InngestEndpoint;
 import dev.durable.inngest.actuate.InngestHealthIndicator;
 import dev.durable.inngest.engine.store.RunStore;
@@ -10,16 +11,24 @@ import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.function.FunctionDiscoverer;
 import dev.durable.inngest.local.LocalEngine;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
+import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The {@code inngest} Actuator endpoint and health indicator of the local engine.
@@ -28,16 +37,44 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnBean({ LocalEngine.class, InngestRuns.class })
 public final class InngestActuatorAutoConfiguration {
 
+	/**
+	 * The access that the {@code inngest} endpoint has, as Actuator's properties set it.
+	 * @param resolver Actuator's access resolver
+	 * @return the access
+	 */
+	static Access inngestEndpointAccess(EndpointAccessResolver resolver) {
+		return resolver.accessFor(EndpointId.of("inngest"), Access.READ_ONLY);
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(Endpoint.class)
 	@ConditionalOnAvailableEndpoint(InngestEndpoint.class)
+	@EnableConfigurationProperties(InngestEndpointProperties.class)
 	static class EndpointConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
 		InngestEndpoint inngestEndpoint(FunctionDiscoverer functions, RunStore runStore, StepStore stepStore,
-				InngestRuns runs) {
-			return new InngestEndpoint(functions::registry, runStore, stepStore, runs);
+				InngestRuns runs, InngestEndpointProperties properties) {
+			return new InngestEndpoint(functions::registry, runStore, stepStore, runs, properties.getShowValues(),
+					properties.getRoles());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Endpoint.class)
+	@ConditionalOnWebApplication
+	@ConditionalOnAvailableEndpoint(endpoint = InngestEndpoint.class, exposure = EndpointExposure.WEB)
+	@EnableConfigurationProperties(InngestEndpointProperties.class)
+	static class WebExposureConfiguration {
+
+		@Bean
+		EndpointExposureWarning inngestEndpointExposureWarning(ListableBeanFactory beans,
+				EndpointAccessResolver accessResolver, InngestEndpointProperties properties, Environment environment) {
+			String path = environment.getProperty("management.endpoints.web.base-path", "/actuator") + "/inngest";
+			return new EndpointExposureWarning(beans, path, inngestEndpointAccess(accessResolver),
+					properties.getShowValues());
 		}
 
 	}

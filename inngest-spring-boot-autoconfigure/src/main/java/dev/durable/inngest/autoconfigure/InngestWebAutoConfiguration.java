@@ -8,12 +8,21 @@ import dev.durable.inngest.web.Dashboard;
 import dev.durable.inngest.web.EventsApi;
 import dev.durable.inngest.web.RunsApi;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
@@ -45,13 +54,39 @@ public final class InngestWebAutoConfiguration {
 		return new EventsApi(client, properties.getEventKey()).routes(properties.getApi().getBasePath());
 	}
 
-	@Bean
+	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty(name = "inngest.dashboard.enabled", havingValue = "true")
-	@ConditionalOnBean(name = "inngestEndpoint")
-	RouterFunction<ServerResponse> inngestDashboard(InngestProperties properties, Environment environment) {
-		return new Dashboard(properties.getDashboard().getPath(),
-				environment.getProperty("management.endpoints.web.base-path", "/actuator"))
-			.routes();
+	static class DashboardConfiguration {
+
+		private static final Log logger = LogFactory.getLog(DashboardConfiguration.class);
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(Endpoint.class)
+		@ConditionalOnBean(name = "inngestEndpoint")
+		static class ServedDashboardConfiguration {
+
+			@Bean
+			RouterFunction<ServerResponse> inngestDashboard(InngestProperties properties, Environment environment,
+					EndpointAccessResolver accessResolver) {
+				boolean actions = InngestActuatorAutoConfiguration
+					.inngestEndpointAccess(accessResolver) == Access.UNRESTRICTED;
+				return new Dashboard(properties.getDashboard().getPath(),
+						environment.getProperty("management.endpoints.web.base-path", "/actuator"), actions)
+					.routes();
+			}
+
+		}
+
+		// The dashboard reads everything through the endpoint, so without it there is no page to serve.
+		@Bean
+		@ConditionalOnMissingBean(name = "inngestEndpoint")
+		SmartInitializingSingleton inngestDashboardUnavailableWarning(InngestProperties properties) {
+			return () -> logger.warn("inngest.dashboard.enabled is true but the dashboard is not served at "
+					+ properties.getDashboard().getPath() + ": it needs the inngest Actuator endpoint, which is "
+					+ "not available. Add spring-boot-starter-actuator and expose the endpoint over HTTP "
+					+ "(management.endpoints.web.exposure.include=health,inngest).");
+		}
+
 	}
 
 }

@@ -14,7 +14,9 @@ import org.springframework.web.servlet.function.ServerResponse;
 /**
  * Serves the runs dashboard: a static page, with no build step, that reads and drives the
  * {@code inngest} Actuator endpoint from the browser. It shows nothing by itself, so whatever
- * protects the Actuator endpoints protects what it shows; protect its path the same way.
+ * protects the Actuator endpoints protects what it shows; protect its path the same way. It
+ * offers no action that the endpoint would refuse: with the endpoint read-only (the default), it
+ * says so in place of its cancel buttons.
  */
 public final class Dashboard {
 
@@ -22,16 +24,25 @@ public final class Dashboard {
 
 	private final String path;
 
+	/** Why the dashboard offers no actions, when the endpoint is read-only. */
+	static final String READ_ONLY = "Read-only: the inngest endpoint's write operations are off. To cancel runs "
+			+ "from here, protect the endpoint and set management.endpoint.inngest.access=unrestricted.";
+
 	private final String endpointPath;
+
+	private final boolean actionsEnabled;
 
 	/**
 	 * Creates the dashboard.
 	 * @param path where it is served, such as {@code /inngest/dashboard}
 	 * @param actuatorBasePath the Actuator's web base path, such as {@code /actuator}
+	 * @param actionsEnabled whether the endpoint's write operations (cancel, bulk cancel, stop)
+	 * are on
 	 */
-	public Dashboard(String path, String actuatorBasePath) {
+	public Dashboard(String path, String actuatorBasePath, boolean actionsEnabled) {
 		this.path = ApiResponses.normalize(path);
 		this.endpointPath = ApiResponses.normalize(actuatorBasePath) + "/inngest";
+		this.actionsEnabled = actionsEnabled;
 	}
 
 	/**
@@ -51,9 +62,13 @@ public final class Dashboard {
 			.GET(this.path + "/config.json", (request) -> ServerResponse.ok()
 				.contentType(MediaType.APPLICATION_JSON)
 				.body(Map.of("endpoint", request.servletRequest().getContextPath() + this.endpointPath,
-						"refreshMillis", 2000)))
+						"refreshMillis", 2000, "actions", actions())))
 			.resources(this.path + "/**", new ClassPathResource(LOCATION))
 			.build();
+	}
+
+	private Map<String, Object> actions() {
+		return this.actionsEnabled ? Map.of("enabled", true) : Map.of("enabled", false, "reason", READ_ONLY);
 	}
 
 }

@@ -9,6 +9,8 @@
   let openRunId = null;
   let bulkFunction = null;
   let refreshTimer = null;
+  // Whether the endpoint takes write operations; when it does not, no action is offered.
+  let actions = false;
 
   const $ = (id) => document.getElementById(id);
 
@@ -95,8 +97,8 @@
           el('td', { text: counts }),
           el('td', {},
             el('button', { type: 'button', text: 'Runs', onclick: () => { $('filter-function').value = fn.id; show('runs'); } }),
-            ' ',
-            el('button', { type: 'button', class: 'danger bulk-cancel', text: 'Bulk cancel', onclick: () => openBulk(fn.id) }))));
+            actions ? ' ' : '',
+            actions ? el('button', { type: 'button', class: 'danger bulk-cancel', text: 'Bulk cancel', onclick: () => openBulk(fn.id) }) : '')));
       });
       select.value = chosen;
       problem(null);
@@ -154,7 +156,7 @@
         + (run.startedAt ? ' · started ' + time(run.startedAt) : '')
         + (run.endedAt ? ' · ended ' + time(run.endedAt) : '')
         + (run.cancellation ? ' · cancelled by ' + run.cancellation.by + ': ' + run.cancellation.reason : '');
-      $('cancel-run').hidden = FINAL.includes(run.status);
+      $('cancel-run').hidden = !actions || FINAL.includes(run.status);
       timeline(detail.steps);
       $('detail-error').hidden = !run.error;
       $('detail-stack').textContent = run.error
@@ -282,7 +284,7 @@
           el('td', {}, status(c.state)),
           el('td', { class: 'progress', text: c.cancelled + ' of ' + c.matched }),
           el('td', { text: time(c.createdAt) }),
-          el('td', {}, c.state === 'RUNNING'
+          el('td', {}, actions && c.state === 'RUNNING'
             ? el('button', { type: 'button', class: 'danger', text: 'Stop', onclick: () => stopCancellation(c.id) }) : '')));
       });
       if (!cancellations.length) rows.append(el('tr', {}, el('td', { colspan: '8', text: 'No bulk cancellations yet.' })));
@@ -313,6 +315,9 @@
   async function start() {
     const config = await (await fetch('config.json')).json();
     endpoint = config.endpoint;
+    actions = Boolean(config.actions && config.actions.enabled);
+    $('read-only').hidden = actions;
+    $('read-only').textContent = actions ? '' : config.actions.reason;
     document.querySelectorAll('.tab').forEach((button) => button.addEventListener('click', () => show(button.dataset.tab)));
     $('run-filters').addEventListener('submit', (event) => { event.preventDefault(); loadRuns(true); });
     $('more-runs').addEventListener('click', () => loadRuns(false));

@@ -23,11 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The {@code inngest} Actuator endpoint and the health indicator over real HTTP.
+ * The {@code inngest} Actuator endpoint and the health indicator over real HTTP, with the
+ * endpoint's write operations on and its values shown.
  */
 @SpringBootTest(classes = EngineTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=inngest,health",
-				"management.endpoint.health.show-details=always" })
+				"management.endpoint.health.show-details=always", "management.endpoint.inngest.access=unrestricted",
+				"management.endpoint.inngest.show-values=always" })
 class InngestEndpointHttpTests {
 
 	@LocalServerPort
@@ -86,6 +88,7 @@ class InngestEndpointHttpTests {
 		JsonNode detail = ok(this.http.call("GET", "/actuator/inngest/runs/" + runId, null, null));
 		assertThat(detail.at("/run/id").asString()).isEqualTo(runId);
 		assertThat(detail.at("/run/event/name").asString()).isEqualTo("test/reminder.created");
+		assertThat(detail.at("/run/event/data/key").asString()).isEqualTo(this.key);
 		assertThat(detail.get("steps").valueStream().map((s) -> s.get("key").asString() + ":" + s.get("status").asString()))
 			.contains("before:COMPLETED", "nap:SLEEPING");
 		assertThat(this.http.call("GET", "/actuator/inngest/runs/01NOSUCHRUN", null, null).status()).isEqualTo(404);

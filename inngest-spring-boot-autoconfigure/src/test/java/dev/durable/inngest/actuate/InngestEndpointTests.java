@@ -18,6 +18,7 @@ import dev.durable.inngest.engine.RunProbe;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.test.context.SpringBootTest;
 
@@ -28,7 +29,8 @@ import static org.awaitility.Awaitility.await;
  * The Actuator endpoint and health indicator over real runs on H2.
  */
 @SpringBootTest(classes = EngineTestApplication.class,
-		properties = "management.endpoints.web.exposure.include=inngest,health")
+		properties = { "management.endpoints.web.exposure.include=inngest,health",
+				"management.endpoint.inngest.show-values=always" })
 class InngestEndpointTests {
 
 	@Autowired
@@ -75,16 +77,17 @@ class InngestEndpointTests {
 	@Test
 	void runsAreListedByFunctionAndOneRunShowsItsStepsAndAttempts() {
 		String runId = this.probe.awaitEnded(send("test/flaky-step", Map.of("fail", 1)), "flaky-step").id();
-		RunPage page = (RunPage) this.endpoint.list("runs", "flaky-step", RunStatus.COMPLETED, null, null, 5, null);
+		RunPage page = (RunPage) this.endpoint.list("runs", "flaky-step", RunStatus.COMPLETED, null, null, 5, null,
+				SecurityContext.NONE);
 		assertThat(page.runs()).isNotEmpty().allMatch((run) -> run.functionId().equals("flaky-step"));
 		assertThat(page.runs().get(0).id()).isEqualTo(runId);
-		RunDetail detail = (RunDetail) this.endpoint.detail("runs", runId);
+		RunDetail detail = (RunDetail) this.endpoint.detail("runs", runId, SecurityContext.NONE);
 		assertThat(detail.run().output()).isEqualTo("done after 2");
 		assertThat(detail.steps()).extracting((step) -> step.key()).containsExactly("before", "flaky", "after");
 		assertThat(detail.attempts()).singleElement()
 			.satisfies((attempt) -> assertThat(attempt.error().message()).isEqualTo("flaky failure 1"));
-		assertThat(this.endpoint.detail("runs", "no-such-run")).isNull();
-		assertThat(this.endpoint.list("nothing", null, null, null, null, null, null)).isNull();
+		assertThat(this.endpoint.detail("runs", "no-such-run", SecurityContext.NONE)).isNull();
+		assertThat(this.endpoint.list("nothing", null, null, null, null, null, null, SecurityContext.NONE)).isNull();
 	}
 
 	@Test
@@ -106,7 +109,7 @@ class InngestEndpointTests {
 				from.toString(), to, condition, "from the endpoint", null);
 		this.probe.awaitStatus(second, RunStatus.CANCELLED);
 		await().atMost(Duration.ofSeconds(5)).until(() -> ((BulkCancellation) this.endpoint
-			.detail("cancellations", bulk.id())).state() == BulkCancellation.State.COMPLETED);
+			.detail("cancellations", bulk.id(), SecurityContext.NONE)).state() == BulkCancellation.State.COMPLETED);
 		assertThat(this.endpoint.cancel("runs", "no-such-run")).isNull();
 	}
 

@@ -15,18 +15,16 @@ import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.EngineTestApplication;
 import dev.durable.inngest.engine.RunProbe;
+import dev.durable.inngest.testsupport.HeadlessChromium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -36,20 +34,16 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The runs dashboard end to end, in a real headless Chromium: list runs, open one, cancel it,
- * bulk-cancel a set and find it in the history. Leaves a screenshot in
+ * The runs dashboard end to end, in a real headless Chromium, with the endpoint's write operations
+ * on: list runs, open one, cancel it, bulk-cancel a set and find it in the history. Leaves a screenshot in
  * {@code target/dashboard.png}.
  */
 @SpringBootTest(classes = EngineTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "management.endpoints.web.exposure.include=inngest,health", "inngest.dashboard.enabled=true" })
+		properties = { "management.endpoints.web.exposure.include=inngest,health", "inngest.dashboard.enabled=true",
+				"management.endpoint.inngest.access=unrestricted", "management.endpoint.inngest.show-values=always" })
 class DashboardBrowserTests {
-
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
 	@LocalServerPort
 	int port;
@@ -71,17 +65,7 @@ class DashboardBrowserTests {
 
 	@BeforeEach
 	void openBrowser() {
-		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-				"Debian's chromium and chromium-driver are not installed");
-		ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-			.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-					"--disable-background-networking", "--disable-component-update", "--disable-sync",
-					"--no-first-run", "--disable-quic", "--window-size=1400,1000");
-		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-			.usingAnyFreePort()
-			.build();
-		this.browser = new ChromeDriver(service, options);
-		this.browser.manage().window().setSize(new Dimension(1400, 1000));
+		this.browser = HeadlessChromium.start();
 		this.wait = new WebDriverWait(this.browser, Duration.ofSeconds(15));
 	}
 
@@ -158,6 +142,8 @@ class DashboardBrowserTests {
 		this.wait.until(ExpectedConditions.textToBe(By.id("detail-id"), single));
 		assertThat(text(By.cssSelector("#timeline li[data-step='before']"))).contains("COMPLETED");
 		assertThat(text(By.cssSelector("#timeline li[data-step='nap']"))).contains("SLEEPING");
+		assertThat(text(By.id("detail-event"))).contains(this.key);
+		assertThat(this.browser.findElement(By.id("read-only")).isDisplayed()).isFalse();
 		visible(By.id("cancel-run")).click();
 		this.wait.until(ExpectedConditions.textToBe(By.id("detail-status"), "CANCELLED"));
 		assertThat(this.runs.find(single).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
