@@ -100,10 +100,9 @@ public final class FunctionConfigs {
 	}
 
 	private static Cancel cancel(CancelRule rule) {
-		String match = (rule.match() != null) ? "event." + rule.match() + " == async." + rule.match() : null;
-		String condition = (rule.condition() != null) ? rule.condition().source() : null;
-		String expression = (match != null && condition != null) ? match + " && (" + condition + ")"
-				: (match != null) ? match : condition;
+		// A rule has a match or a condition, never both (the definition refuses that).
+		String expression = (rule.match() != null) ? "event." + rule.match() + " == async." + rule.match()
+				: (rule.condition() != null) ? rule.condition().source() : null;
 		return new Cancel(rule.event(), format(rule.timeout()), expression);
 	}
 

@@ -1,0 +1,77 @@
+package dev.durable.inngest.remote;
+
+import java.util.List;
+
+import dev.durable.inngest.FailureContext;
+import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.OnFailure;
+import dev.durable.inngest.Retries;
+import dev.durable.inngest.remote.FunctionConfigs.FunctionConfig;
+import dev.durable.inngest.remote.FunctionConfigs.Trigger;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sync configuration of functions where the official SDK's reference test does not reach.
+ */
+class FunctionConfigsTests {
+
+	private static FunctionConfig config(List<FunctionConfig> configs, String id) {
+		return configs.stream().filter((config) -> config.id().equals(id)).findFirst().orElseThrow();
+	}
+
+	@Test
+	void theRuntimeUrlKeepsTheServeUrlsOwnQueryAndEncodesTheFunctionId() {
+		List<FunctionConfig> configs = FunctionConfigs.of("shop", "https://shop.example/api/inngest?region=eu",
+				FunctionConfigsReferenceTests.registry(new Functions()));
+		assertThat(config(configs, "shop-charge").steps().get("step").runtime().url())
+			.isEqualTo("https://shop.example/api/inngest?region=eu&fnId=shop-charge&stepId=step");
+	}
+
+	@Test
+	void aFunctionWithEventsAndCronsHasATriggerForEachAndTheConditionOnlyOnEvents() {
+		List<FunctionConfig> configs = FunctionConfigs.of("shop", "http://localhost:8080/api/inngest",
+				FunctionConfigsReferenceTests.registry(new Functions()));
+		assertThat(config(configs, "shop-charge").triggers()).containsExactly(
+				new Trigger("shop/order.placed", "event.data.total > 0", null),
+				new Trigger("shop/order.retried", "event.data.total > 0", null), new Trigger(null, null, "@daily"));
+	}
+
+	@Test
+	void aFailureHandlerIsAFunctionOfItsOwnTriggeredByTheFailuresOfItsFunction() {
+		List<FunctionConfig> configs = FunctionConfigs.of("shop", "http://localhost:8080/api/inngest",
+				FunctionConfigsReferenceTests.registry(new Functions()));
+		FunctionConfig handler = config(configs, "shop-charge-failure");
+		assertThat(handler.name()).isEqualTo("Charge (failure)");
+		assertThat(handler.triggers()).containsExactly(
+				new Trigger("inngest/function.failed", "event.data.function_id == 'shop-charge'", null));
+		assertThat(handler.steps().get("step").retries().attempts()).isEqualTo(2);
+	}
+
+	@Test
+	void absentPartsAreLeftOutRatherThanSentAsNull() {
+		List<FunctionConfig> configs = FunctionConfigs.of("shop", "http://localhost:8080/api/inngest",
+				FunctionConfigsReferenceTests.registry(new Functions()));
+		String json = JsonMapper.shared().writeValueAsString(config(configs, "shop-charge-failure"));
+		assertThat(json).doesNotContain("null").doesNotContain("\"cancel\"").doesNotContain("\"timeouts\"")
+			.doesNotContain("\"cron\"");
+	}
+
+	static class Functions {
+
+		@InngestFunction(id = "charge", name = "Charge", event = { "shop/order.placed", "shop/order.retried" },
+				cron = "@daily", condition = "event.data.total > 0")
+		String charge() {
+			return "charged";
+		}
+
+		@OnFailure(function = "charge")
+		@Retries(2)
+		void refund(FailureContext failure) {
+		}
+
+	}
+
+}
