@@ -20,6 +20,7 @@ import dev.durable.inngest.Retries;
 import dev.durable.inngest.Timeouts;
 import dev.durable.inngest.function.FunctionDiscoverer;
 import dev.durable.inngest.function.FunctionRegistry;
+import dev.durable.inngest.remote.SyncClient.RegisterRequest;
 import dev.durable.inngest.testsupport.JsReference;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -29,19 +30,23 @@ import tools.jackson.databind.node.ObjectNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The function configuration an application syncs, against what the official JavaScript SDK
- * syncs for the same functions: both serve them, both are asked to sync, and the register
- * requests they send to a stand-in for the platform must describe every function alike.
+ * The configuration an application syncs, against what the official JavaScript SDK syncs for the
+ * same functions: both serve them, the official SDK is asked to sync, and what it sends to a
+ * stand-in for the platform must match what this SDK would send, function by function.
  */
 class FunctionConfigsReferenceTests {
 
 	private static final JsonMapper JSON = JsonMapper.shared();
 
+	private static final String KEY = "signkey-test-8f3a1c5e9b2d4f6071a3c5e7092b4d6f";
+
 	@Test
 	void everyFunctionIsSyncedAsTheOfficialSdkSyncsIt() throws Exception {
 		CompletableFuture<String> registered = new CompletableFuture<>();
+		CompletableFuture<String> authorization = new CompletableFuture<>();
 		HttpServer platform = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		platform.createContext("/fn/register", (exchange) -> {
+			authorization.complete(exchange.getRequestHeaders().getFirst("Authorization"));
 			registered.complete(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
 			byte[] answer = "{\"ok\":true,\"modified\":true}".getBytes(StandardCharsets.UTF_8);
 			exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -51,8 +56,7 @@ class FunctionConfigsReferenceTests {
 		});
 		platform.start();
 		try (JsReference js = JsReference.start("shop-app.mjs",
-				Map.of("API", "http://127.0.0.1:" + platform.getAddress().getPort(), "SIGNING_KEY",
-						"signkey-test-8f3a1c5e9b2d4f6071a3c5e7092b4d6f"))) {
+				Map.of("API", "http://127.0.0.1:" + platform.getAddress().getPort(), "SIGNING_KEY", KEY))) {
 			HttpResponse<String> sync = HttpClient.newHttpClient()
 				.send(HttpRequest.newBuilder(URI.create(js.url("/api/inngest")))
 					.PUT(HttpRequest.BodyPublishers.noBody())
@@ -62,8 +66,15 @@ class FunctionConfigsReferenceTests {
 
 			Map<String, JsonNode> expected = byId(official.get("functions"));
 			expected.values().forEach(FunctionConfigsReferenceTests::defaultRetries);
-			Map<String, JsonNode> actual = byId(JSON.valueToTree(FunctionConfigs.of("shop", js.url("/api/inngest"),
-					registry(new ShopFunctions()))));
+			FunctionRegistry functions = registry(new ShopFunctions());
+			JsonNode ours = JSON.valueToTree(RegisterRequest.of(js.url("/api/inngest"), "shop",
+					FunctionConfigs.of("shop", js.url("/api/inngest"), functions)));
+			for (String field : new String[] { "url", "deployType", "appName", "v" }) {
+				assertThat(ours.get(field)).as(field).isEqualTo(official.get(field));
+			}
+			assertThat(authorization.get()).isEqualTo("Bearer " + SigningKey.of(KEY).bearerToken());
+
+			Map<String, JsonNode> actual = byId(ours.get("functions"));
 			assertThat(expected).hasSize(4);
 			assertThat(actual.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
 			expected.forEach((id, function) -> assertThat(actual.get(id)).as(id).isEqualTo(function));
