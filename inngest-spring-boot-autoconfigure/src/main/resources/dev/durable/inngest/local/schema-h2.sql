@@ -1,4 +1,4 @@
--- The durable function engine's schema for H2, version 2.
+-- The durable function engine's schema for H2, version 3.
 --
 -- The engine creates it at start-up as inngest.local.schema.initialize says (embedded databases
 -- only, by default). To manage it by hand, apply this file once and set
@@ -20,9 +20,13 @@ CREATE TABLE IF NOT EXISTS inngest_event (
     v           VARCHAR(64),
     received_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
--- Events are read by id only. No other index: every event sent would write to it. Databases made
--- before this had one on (name, received_at) that no query read; it is dropped.
+-- Events are read by id, and by the time they were received only by the retention
+-- (inngest.local.retention), which deletes those older than its period that no run needs: from
+-- this index, a batch at a time, instead of reading the whole table at every sweep. Version 3
+-- added it. Databases made by earlier builds may have one on (name, received_at), which no query
+-- read; it is dropped.
 DROP INDEX IF EXISTS inngest_event_name;
+CREATE INDEX IF NOT EXISTS inngest_event_received ON inngest_event (received_at, id);
 
 CREATE TABLE IF NOT EXISTS inngest_run (
     id            VARCHAR(32)              NOT NULL PRIMARY KEY,
@@ -139,3 +143,6 @@ INSERT INTO inngest_schema_version (version, description, installed_at)
 INSERT INTO inngest_schema_version (version, description, installed_at)
     SELECT 2, 'A run''s last step kept in its row', CURRENT_TIMESTAMP
     WHERE NOT EXISTS (SELECT 1 FROM inngest_schema_version WHERE version = 2);
+INSERT INTO inngest_schema_version (version, description, installed_at)
+    SELECT 3, 'Events by the time they were received, for the retention', CURRENT_TIMESTAMP
+    WHERE NOT EXISTS (SELECT 1 FROM inngest_schema_version WHERE version = 3);

@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The PostgreSQL schema script applied to a database of schema version 1, with a run in it, as a
- * DBA applies it by hand: it adds what version 2 has, and the run's steps stored before read as
- * they were.
+ * DBA applies it by hand: it adds what versions 2 and 3 have, and the run's steps stored before
+ * read as they were.
  */
 class SchemaMigrationTests {
 
@@ -54,6 +54,9 @@ class SchemaMigrationTests {
 					+ "WHERE table_name = 'inngest_run' AND column_name LIKE 'last_step%'")
 				.query(String.class)
 				.list()).containsExactlyInAnyOrderElementsOf(SchemaVersion1.LAST_STEP_COLUMNS);
+			assertThat(jdbc.sql("SELECT indexname FROM pg_indexes WHERE tablename = 'inngest_event'")
+				.query(String.class)
+				.list()).contains(SchemaVersion1.EVENT_RECEIVED_INDEX);
 			assertThat(new JdbcStepStore(new JdbcTemplate(dataSource)).findByRun("r1")).singleElement()
 				.extracting(StepRecord::key, StepRecord::output)
 				.containsExactly("only", "1");

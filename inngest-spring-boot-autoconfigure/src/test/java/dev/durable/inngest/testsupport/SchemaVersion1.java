@@ -14,19 +14,24 @@ public final class SchemaVersion1 {
 	public static final List<String> LAST_STEP_COLUMNS = List.of("last_step_key", "last_step_id",
 			"last_step_output", "last_step_started_at", "last_step_ended_at");
 
+	/** The index of events by the time they were received, which version 3 added. */
+	public static final String EVENT_RECEIVED_INDEX = "inngest_event_received";
+
 	private SchemaVersion1() {
 	}
 
 	/**
 	 * Takes a database of the current schema back to version 1: without the columns of a run's
-	 * last step, and without the row of version 2.
+	 * last step, without the index of events by the time they were received, and without the
+	 * rows of the later versions.
 	 * @param jdbc the database
 	 */
 	public static void restore(JdbcClient jdbc) {
 		for (String column : LAST_STEP_COLUMNS) {
 			jdbc.sql("ALTER TABLE inngest_run DROP COLUMN " + column).update();
 		}
-		jdbc.sql("DELETE FROM inngest_schema_version WHERE version = 2").update();
+		jdbc.sql("DROP INDEX " + EVENT_RECEIVED_INDEX).update();
+		jdbc.sql("DELETE FROM inngest_schema_version WHERE version > 1").update();
 	}
 
 }
