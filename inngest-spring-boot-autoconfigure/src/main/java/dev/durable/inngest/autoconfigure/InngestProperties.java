@@ -198,6 +198,8 @@ public class InngestProperties {
 
 		private final EagerStart eagerStart = new EagerStart();
 
+		private final Retention retention = new Retention();
+
 		public int getWorkers() {
 			return this.workers;
 		}
@@ -248,6 +250,79 @@ public class InngestProperties {
 
 		public EagerStart getEagerStart() {
 			return this.eagerStart;
+		}
+
+		public Retention getRetention() {
+			return this.retention;
+		}
+
+	}
+
+	/**
+	 * How long ended runs and events are kept before they are deleted.
+	 */
+	public static class Retention {
+
+		/**
+		 * Whether ended runs, with their steps, and the events no run needs are deleted once
+		 * they are older than the period. Off, nothing is ever deleted.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long runs are kept after they ended (completed, failed or cancelled), with their
+		 * steps, and events after they were received, unless a run kept still needs them; bulk
+		 * cancellations likewise after they ended. Seven days by default, as long as Inngest
+		 * keeps run history on its paid plans: a week to look into a failure before its record
+		 * is gone. At least 24 hours, Inngest's deduplication window of event ids: an event
+		 * sent again with the id of one received within it is recognised only while the first
+		 * is kept.
+		 */
+		private Duration period = Duration.ofDays(7);
+
+		/**
+		 * How long from the end of one sweep to the start of the next. The first starts a minute
+		 * after the application (or after one interval, if shorter).
+		 */
+		private Duration interval = Duration.ofHours(1);
+
+		/**
+		 * The most runs, events or bulk cancellations one batch reads, and so deletes, each
+		 * batch in a transaction of its own; a run's steps, failed attempts and waits are
+		 * deleted with it.
+		 */
+		private int batchSize = 1000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getPeriod() {
+			return this.period;
+		}
+
+		public void setPeriod(Duration period) {
+			this.period = period;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
 		}
 
 	}

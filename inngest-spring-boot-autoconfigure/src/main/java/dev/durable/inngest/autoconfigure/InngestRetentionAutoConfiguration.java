@@ -1,0 +1,48 @@
+package dev.durable.inngest.autoconfigure;
+
+import javax.sql.DataSource;
+
+import dev.durable.inngest.engine.ExecutionEnvironment;
+import dev.durable.inngest.engine.RetentionSweeper;
+import dev.durable.inngest.engine.store.RetentionStore;
+import dev.durable.inngest.local.JdbcRetentionStore;
+import dev.durable.inngest.local.LocalEngine;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The retention of the local engine: ended runs and the events no run needs are deleted once
+ * older than {@code inngest.local.retention.period}, unless
+ * {@code inngest.local.retention.enabled} is {@code false}.
+ */
+@AutoConfiguration(after = { InngestLocalAutoConfiguration.class, InngestMetricsAutoConfiguration.class })
+@ConditionalOnBean(LocalEngine.class)
+@ConditionalOnBooleanProperty(name = "inngest.local.retention.enabled", matchIfMissing = true)
+public final class InngestRetentionAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	@DependsOnDatabaseInitialization
+	RetentionStore inngestRetentionStore(DataSource dataSource) {
+		return new JdbcRetentionStore(new JdbcTemplate(dataSource));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RetentionSweeper inngestRetentionSweeper(RetentionStore store, ExecutionEnvironment env,
+			InngestProperties properties, ObjectProvider<RetentionSweeper.Listener> listeners) {
+		InngestProperties.Retention retention = properties.getLocal().getRetention();
+		RetentionSweeper.Settings settings = new RetentionSweeper.Settings(retention.getPeriod(),
+				retention.getInterval(), retention.getBatchSize());
+		return new RetentionSweeper(store, env.transactions(), env.clock(), settings,
+				listeners.orderedStream().toList());
+	}
+
+}

@@ -1,0 +1,147 @@
+package dev.durable.inngest.local;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.durable.inngest.engine.Ids;
+import dev.durable.inngest.engine.store.DeletedRows;
+import dev.durable.inngest.engine.store.RetentionStore;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Deletes ended runs, the events no run needs and ended bulk cancellations from the engine's
+ * tables. Each batch reads at most its limit of rows through an index (runs and cancellations by
+ * their ids, events by {@code inngest_event_received}), locks those it deletes with
+ * {@code FOR UPDATE SKIP LOCKED}, so that another instance deleting at once takes the others, and
+ * deletes by key. The rows of runs it locks are rows of ended runs, which the engine no longer
+ * writes: it never waits for the engine, nor the engine for it.
+ */
+public final class JdbcRetentionStore implements RetentionStore {
+
+	private static final String ENDED = "status IN ('COMPLETED', 'FAILED', 'CANCELLED') AND ended_at < :before";
+
+	private final JdbcClient jdbc;
+
+	/**
+	 * Creates a store.
+	 * @param template the JDBC template on the engine's data source
+	 */
+	public JdbcRetentionStore(JdbcTemplate template) {
+		this.jdbc = JdbcClient.create(template);
+	}
+
+	@Override
+	public Batch<String> deleteEndedRuns(Instant endedBefore, String after, int limit) {
+		// A run that ended before the time was created before it, and a run's id begins with its
+		// creation time: the runs created since are not read.
+		List<String> read = this.jdbc
+			.sql("SELECT id FROM inngest_run WHERE id > :after AND id < :bound ORDER BY id FETCH FIRST " + limit
+					+ " ROWS ONLY")
+			.param("after", (after != null) ? after : "")
+			.param("bound", Ids.lowest(endedBefore.plusMillis(1)))
+			.query(String.class)
+			.list();
+		String next = (read.size() < limit) ? null : read.get(read.size() - 1);
+		if (read.isEmpty()) {
+			return new Batch<>(DeletedRows.NONE, next);
+		}
+		List<String> ids = lock("inngest_run", ENDED, read, endedBefore);
+		if (ids.isEmpty()) {
+			return new Batch<>(DeletedRows.NONE, next);
+		}
+		long steps = deleteByRun("inngest_step", ids);
+		long attempts = deleteByRun("inngest_attempt", ids);
+		long waits = deleteByRun("inngest_wait", ids);
+		long runs = this.jdbc.sql("DELETE FROM inngest_run WHERE id IN (:ids)").param("ids", ids).update();
+		return new Batch<>(new DeletedRows(runs, steps, attempts, waits, 0, 0), next);
+	}
+
+	@Override
+	public Batch<EventPosition> deleteUnneededEvents(Instant receivedBefore, EventPosition after, int limit) {
+		Instant from = (after != null) ? after.receivedAt() : Instant.EPOCH;
+		// The lower bound on its own as well, so that the read starts there in the index.
+		List<EventPosition> read = this.jdbc
+			.sql("SELECT id, received_at FROM inngest_event WHERE received_at >= :from AND received_at < :before "
+					+ "AND (received_at > :from OR id > :afterId) ORDER BY received_at, id FETCH FIRST " + limit
+					+ " ROWS ONLY")
+			.param("from", Timestamps.of(from))
+			.param("before", Timestamps.of(receivedBefore))
+			.param("afterId", (after != null) ? after.id() : "")
+			.query((rs, row) -> new EventPosition(Timestamps.read(rs, "received_at"), rs.getString("id")))
+			.list();
+		EventPosition next = (read.size() < limit) ? null : read.get(read.size() - 1);
+		if (read.isEmpty()) {
+			return new Batch<>(DeletedRows.NONE, next);
+		}
+		List<String> unneeded = new ArrayList<>();
+		Set<String> needed = triggersOfStoredRuns(read);
+		read.stream().map(EventPosition::id).filter((id) -> !needed.contains(id)).forEach(unneeded::add);
+		if (unneeded.isEmpty()) {
+			return new Batch<>(DeletedRows.NONE, next);
+		}
+		List<String> ids = lock("inngest_event", "received_at < :before", unneeded, receivedBefore);
+		long events = ids.isEmpty() ? 0
+				: this.jdbc.sql("DELETE FROM inngest_event WHERE id IN (:ids)").param("ids", ids).update();
+		return new Batch<>(new DeletedRows(0, 0, 0, 0, events, 0), next);
+	}
+
+	/**
+	 * The events among these that trigger a stored run. A run is created with its trigger
+	 * event, in the same transaction and at the time the event was received, and its id begins
+	 * with that time: only the runs created in the events' range of times are read.
+	 */
+	private Set<String> triggersOfStoredRuns(List<EventPosition> events) {
+		Instant first = events.get(0).receivedAt();
+		Instant last = events.get(events.size() - 1).receivedAt();
+		return new HashSet<>(this.jdbc
+			.sql("SELECT DISTINCT event_id FROM inngest_run WHERE id >= :from AND id < :to AND event_id IN (:ids)")
+			.param("from", Ids.lowest(first))
+			.param("to", Ids.lowest(last.plusMillis(1)))
+			.param("ids", events.stream().map(EventPosition::id).toList())
+			.query(String.class)
+			.list());
+	}
+
+	@Override
+	public Batch<String> deleteEndedCancellations(Instant endedBefore, String after, int limit) {
+		List<String> read = this.jdbc
+			.sql("SELECT id FROM inngest_cancellation WHERE id > :after ORDER BY id FETCH FIRST " + limit
+					+ " ROWS ONLY")
+			.param("after", (after != null) ? after : "")
+			.query(String.class)
+			.list();
+		String next = (read.size() < limit) ? null : read.get(read.size() - 1);
+		if (read.isEmpty()) {
+			return new Batch<>(DeletedRows.NONE, next);
+		}
+		List<String> ids = lock("inngest_cancellation", "state <> 'RUNNING' AND updated_at < :before", read,
+				endedBefore);
+		long cancellations = ids.isEmpty() ? 0
+				: this.jdbc.sql("DELETE FROM inngest_cancellation WHERE id IN (:ids)").param("ids", ids).update();
+		return new Batch<>(new DeletedRows(0, 0, 0, 0, 0, cancellations), next);
+	}
+
+	/**
+	 * Locks those of the given rows that meet a condition, leaving those that another
+	 * transaction holds to it.
+	 * @return the ids of the rows locked
+	 */
+	private List<String> lock(String table, String condition, List<String> ids, Instant before) {
+		return this.jdbc
+			.sql("SELECT id FROM " + table + " WHERE id IN (:ids) AND " + condition + " FOR UPDATE SKIP LOCKED")
+			.param("ids", ids)
+			.param("before", Timestamps.of(before))
+			.query(String.class)
+			.list();
+	}
+
+	private long deleteByRun(String table, List<String> runIds) {
+		return this.jdbc.sql("DELETE FROM " + table + " WHERE run_id IN (:ids)").param("ids", runIds).update();
+	}
+
+}
