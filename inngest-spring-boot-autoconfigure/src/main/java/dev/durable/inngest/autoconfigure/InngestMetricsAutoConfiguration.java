@@ -1,5 +1,6 @@
 package dev.durable.inngest.autoconfigure;
 
+import dev.durable.inngest.actuate.RetentionMetrics;
 import dev.durable.inngest.actuate.RunMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -10,7 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Micrometer metrics of the runs, when a {@link MeterRegistry} is available.
+ * Micrometer metrics of the runs and of the retention, when a {@link MeterRegistry} is available.
  */
 @AutoConfiguration(before = InngestLocalAutoConfiguration.class,
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
@@ -22,6 +23,12 @@ public final class InngestMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	RunMetrics inngestRunMetrics(MeterRegistry registry) {
 		return new RunMetrics(registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RetentionMetrics inngestRetentionMetrics(MeterRegistry registry) {
+		return new RetentionMetrics(registry);
 	}
 
 }

@@ -4,7 +4,9 @@ import java.util.List;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
 
 /**
  * Reads why an application failed to start.
@@ -37,8 +39,22 @@ public final class StartupFailures {
 	 */
 	public static FailureAnalysis analyze(Throwable failure) {
 		// Only the analyzers that need no constructor arguments, ours among them.
+		return analyze(failure, null);
+	}
+
+	/**
+	 * What the registered failure analyzers say about a failure, as Spring Boot reports it,
+	 * including those that read the environment, such as Spring Boot's analyzer of invalid
+	 * property values.
+	 * @param failure the failure
+	 * @param environment the environment of the application that failed
+	 * @return the first analysis, or {@code null} if no analyzer explains it
+	 */
+	public static FailureAnalysis analyze(Throwable failure, Environment environment) {
+		ArgumentResolver arguments = (environment != null) ? ArgumentResolver.of(Environment.class, environment)
+				: null;
 		List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation()
-			.load(FailureAnalyzer.class, null, SpringFactoriesLoader.FailureHandler.handleMessage((message, ex) -> {
+			.load(FailureAnalyzer.class, arguments, SpringFactoriesLoader.FailureHandler.handleMessage((message, ex) -> {
 			}));
 		return analyzers.stream().map((a) -> a.analyze(failure)).filter((a) -> a != null).findFirst().orElse(null);
 	}
