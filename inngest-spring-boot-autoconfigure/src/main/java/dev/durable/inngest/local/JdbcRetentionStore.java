@@ -25,6 +25,33 @@ public final class JdbcRetentionStore implements RetentionStore {
 
 	private static final String ENDED = "status IN ('COMPLETED', 'FAILED', 'CANCELLED') AND ended_at < :before";
 
+	/**
+	 * A batch of runs by id, after one and before a bound; named parameters after and bound, and
+	 * the limit to format in.
+	 */
+	static final String RUNS = "SELECT id FROM inngest_run WHERE id > :after AND id < :bound ORDER BY id "
+			+ "FETCH FIRST %d ROWS ONLY";
+
+	/**
+	 * A batch of events by the time they were received, after one and before a time; named
+	 * parameters from and afterId (the event read last), and before, and the limit to format in.
+	 * The lower bound is there on its own as well, so that the read starts there in the index.
+	 */
+	static final String EVENTS = "SELECT id, received_at FROM inngest_event WHERE received_at >= :from "
+			+ "AND received_at < :before AND (received_at > :from OR id > :afterId) ORDER BY received_at, id "
+			+ "FETCH FIRST %d ROWS ONLY";
+
+	/**
+	 * Which of some events trigger a run created in a range of ids; named parameters from, to and
+	 * ids.
+	 */
+	static final String TRIGGERS = "SELECT DISTINCT event_id FROM inngest_run WHERE id >= :from AND id < :to "
+			+ "AND event_id IN (:ids)";
+
+	/** A batch of bulk cancellations by id; named parameter after, and the limit to format in. */
+	static final String CANCELLATIONS = "SELECT id FROM inngest_cancellation WHERE id > :after ORDER BY id "
+			+ "FETCH FIRST %d ROWS ONLY";
+
 	private final JdbcClient jdbc;
 
 	/**
@@ -40,8 +67,7 @@ public final class JdbcRetentionStore implements RetentionStore {
 		// A run that ended before the time was created before it, and a run's id begins with its
 		// creation time: the runs created since are not read.
 		List<String> read = this.jdbc
-			.sql("SELECT id FROM inngest_run WHERE id > :after AND id < :bound ORDER BY id FETCH FIRST " + limit
-					+ " ROWS ONLY")
+			.sql(RUNS.formatted(limit))
 			.param("after", (after != null) ? after : "")
 			.param("bound", Ids.lowest(endedBefore.plusMillis(1)))
 			.query(String.class)
@@ -64,11 +90,8 @@ public final class JdbcRetentionStore implements RetentionStore {
 	@Override
 	public Batch<EventPosition> deleteUnneededEvents(Instant receivedBefore, EventPosition after, int limit) {
 		Instant from = (after != null) ? after.receivedAt() : Instant.EPOCH;
-		// The lower bound on its own as well, so that the read starts there in the index.
 		List<EventPosition> read = this.jdbc
-			.sql("SELECT id, received_at FROM inngest_event WHERE received_at >= :from AND received_at < :before "
-					+ "AND (received_at > :from OR id > :afterId) ORDER BY received_at, id FETCH FIRST " + limit
-					+ " ROWS ONLY")
+			.sql(EVENTS.formatted(limit))
 			.param("from", Timestamps.of(from))
 			.param("before", Timestamps.of(receivedBefore))
 			.param("afterId", (after != null) ? after.id() : "")
@@ -99,7 +122,7 @@ public final class JdbcRetentionStore implements RetentionStore {
 		Instant first = events.get(0).receivedAt();
 		Instant last = events.get(events.size() - 1).receivedAt();
 		return new HashSet<>(this.jdbc
-			.sql("SELECT DISTINCT event_id FROM inngest_run WHERE id >= :from AND id < :to AND event_id IN (:ids)")
+			.sql(TRIGGERS)
 			.param("from", Ids.lowest(first))
 			.param("to", Ids.lowest(last.plusMillis(1)))
 			.param("ids", events.stream().map(EventPosition::id).toList())
@@ -110,8 +133,7 @@ public final class JdbcRetentionStore implements RetentionStore {
 	@Override
 	public Batch<String> deleteEndedCancellations(Instant endedBefore, String after, int limit) {
 		List<String> read = this.jdbc
-			.sql("SELECT id FROM inngest_cancellation WHERE id > :after ORDER BY id FETCH FIRST " + limit
-					+ " ROWS ONLY")
+			.sql(CANCELLATIONS.formatted(limit))
 			.param("after", (after != null) ? after : "")
 			.query(String.class)
 			.list();
