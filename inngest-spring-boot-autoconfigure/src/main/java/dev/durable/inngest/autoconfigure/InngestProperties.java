@@ -273,10 +273,10 @@ public class InngestProperties {
 		 * How long runs are kept after they ended (completed, failed or cancelled), with their
 		 * steps, and events after they were received, unless a run kept still needs them; bulk
 		 * cancellations likewise after they ended. Seven days by default, as long as Inngest
-		 * keeps run history on its paid plans: a week to look into a failure before its record
-		 * is gone. At least 24 hours, Inngest's deduplication window of event ids: an event
-		 * sent again with the id of one received within it is recognised only while the first
-		 * is kept.
+		 * keeps the history of runs on its first paid plan (Pro; 24 hours on the free plan):
+		 * a week to look into a failure before its record is gone. At least 24 hours, Inngest's
+		 * deduplication window of event ids: an event sent again with the id of one received
+		 * within it is recognised only while the first is kept.
 		 */
 		private Duration period = Duration.ofDays(7);
 
