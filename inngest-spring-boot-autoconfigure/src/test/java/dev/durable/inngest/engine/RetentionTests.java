@@ -1,5 +1,7 @@
 package dev.durable.inngest.engine;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,6 +9,8 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -16,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import dev.durable.inngest.Event;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.actuate.RetentionMetrics;
 import dev.durable.inngest.engine.store.DeletedRows;
@@ -57,6 +62,9 @@ class RetentionTests {
 
 	@Autowired
 	DataSource dataSource;
+
+	@Autowired
+	EventIngestor ingestor;
 
 	private final Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
@@ -165,6 +173,46 @@ class RetentionTests {
 		assertThat(deleted.events()).isOne();
 		assertThat(this.rows.eventExists(old)).isFalse();
 		assertThat(this.rows.eventExists(recent)).isTrue();
+	}
+
+	@Test
+	void anEventIdSentAgainIsStillRecognisedWithinThePeriodAndNewOnceItsEventIsDeleted() {
+		String kept = this.rows.event(DatedRows.PREFIX + "kept-" + UUID.randomUUID(), this.withinThePeriod);
+		String deleted = this.rows.event(DatedRows.PREFIX + "deleted-" + UUID.randomUUID(), this.beforeThePeriod);
+
+		sweeper(100).sweep();
+		this.ingestor.send(List.of(new Event("test/retention.again", Map.of(), Map.of(), kept, 0, null),
+				new Event("test/retention.again", Map.of(), Map.of(), deleted, 0, null)));
+
+		// The duplicate is not stored; the event whose first was deleted is stored as new.
+		assertThat(this.rows.receivedAt(kept)).isEqualTo(this.withinThePeriod);
+		assertThat(this.rows.receivedAt(deleted)).isAfter(this.withinThePeriod);
+	}
+
+	@Test
+	void aSweepDoesNotWaitForRunsThatTheEngineHolds() throws Exception {
+		String held = this.rows.run(this.beforeThePeriod, RunStatus.RUNNING);
+		String ended = this.rows.run(this.beforeThePeriod, RunStatus.COMPLETED, this.beforeThePeriod);
+		ExecutorService thread = Executors.newSingleThreadExecutor();
+		try (Connection engine = this.dataSource.getConnection()) {
+			// As a worker's update holds the row of its run until it commits.
+			engine.setAutoCommit(false);
+			try (PreparedStatement update = engine
+				.prepareStatement("UPDATE inngest_run SET attempt = attempt + 1 WHERE id = ?")) {
+				update.setString(1, held);
+				assertThat(update.executeUpdate()).isOne();
+			}
+
+			DeletedRows deleted = thread.submit(() -> sweeper(100).sweep()).get(60, TimeUnit.SECONDS);
+
+			assertThat(deleted.runs()).isOne();
+			assertThat(this.rows.runExists(ended)).isFalse();
+			engine.rollback();
+		}
+		finally {
+			thread.shutdownNow();
+		}
+		assertThat(this.rows.runExists(held)).isTrue();
 	}
 
 	@Test

@@ -40,7 +40,11 @@ public final class DatedRows {
 
 	/** An event received at a time, which no run has as its trigger. */
 	public String event(Instant receivedAt) {
-		String id = PREFIX + UUID.randomUUID();
+		return event(PREFIX + UUID.randomUUID(), receivedAt);
+	}
+
+	/** An event with a given id, received at a time, which no run has as its trigger. */
+	public String event(String id, Instant receivedAt) {
 		this.jdbc.sql("INSERT INTO inngest_event (id, name, data, ts, received_at) VALUES (?, 'test/retention', '{}', ?, ?)")
 			.params(id, receivedAt.toEpochMilli(), at(receivedAt))
 			.update();
@@ -116,6 +120,15 @@ public final class DatedRows {
 
 	public boolean eventExists(String eventId) {
 		return count("inngest_event", "id", eventId) == 1;
+	}
+
+	/** When an event was received, as stored. */
+	public Instant receivedAt(String eventId) {
+		return this.jdbc.sql("SELECT received_at FROM inngest_event WHERE id = ?")
+			.param(eventId)
+			.query(OffsetDateTime.class)
+			.single()
+			.toInstant();
 	}
 
 	/** The event a run has as its trigger. */
