@@ -2,33 +2,66 @@ package dev.durable.inngest.testsupport;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Debian's Chromium, headless, driven by its chromedriver; the test is skipped where they are not
- * installed. Started with no network of its own beyond the page under test.
+ * Debian's Chromium, headless, driven by its chromedriver: a browser for each test, quit after
+ * it, and the test skipped where they are not installed. Started with no network of its own
+ * beyond the page under test. Register it with {@code @RegisterExtension}.
  */
-public final class HeadlessChromium {
+public final class HeadlessChromium implements BeforeEachCallback, AfterEachCallback {
 
 	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
 	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
-	private HeadlessChromium() {
+	private WebDriver browser;
+
+	private WebDriverWait wait;
+
+	@Override
+	public void beforeEach(ExtensionContext context) {
+		this.browser = start();
+		this.wait = new WebDriverWait(this.browser, Duration.ofSeconds(15));
+	}
+
+	@Override
+	public void afterEach(ExtensionContext context) {
+		if (this.browser != null) {
+			this.browser.quit();
+		}
 	}
 
 	/**
-	 * Starts a browser; quit it after the test.
+	 * The test's browser.
 	 * @return the browser
 	 */
-	public static WebDriver start() {
+	public WebDriver browser() {
+		return this.browser;
+	}
+
+	/**
+	 * Waits of up to 15 seconds in the test's browser.
+	 * @return the wait
+	 */
+	public WebDriverWait waiting() {
+		return this.wait;
+	}
+
+	private static WebDriver start() {
 		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
 				"Debian's chromium and chromium-driver are not installed");
 		ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())

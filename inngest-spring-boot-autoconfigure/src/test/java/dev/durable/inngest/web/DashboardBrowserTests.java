@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -16,9 +15,8 @@ import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.EngineTestApplication;
 import dev.durable.inngest.engine.RunProbe;
 import dev.durable.inngest.testsupport.HeadlessChromium;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -27,7 +25,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -57,31 +54,17 @@ class DashboardBrowserTests {
 	@Autowired
 	RunProbe probe;
 
-	private WebDriver browser;
-
-	private WebDriverWait wait;
+	@RegisterExtension
+	final HeadlessChromium chromium = new HeadlessChromium();
 
 	private final String key = UUID.randomUUID().toString();
-
-	@BeforeEach
-	void openBrowser() {
-		this.browser = HeadlessChromium.start();
-		this.wait = new WebDriverWait(this.browser, Duration.ofSeconds(15));
-	}
-
-	@AfterEach
-	void closeBrowser() {
-		if (this.browser != null) {
-			this.browser.quit();
-		}
-	}
 
 	private String startReminder() {
 		return this.probe.startSleepingReminder(this.inngest, this.key);
 	}
 
 	private WebElement visible(By by) {
-		return this.wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+		return this.chromium.waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
 	}
 
 	/** Clicks what the locator finds. */
@@ -105,7 +88,7 @@ class DashboardBrowserTests {
 	 * refresh (every two seconds) replaced it between the finding and the use.
 	 */
 	private <T> T untilFresh(Function<WebDriver, T> action) {
-		return this.wait.until((driver) -> {
+		return this.chromium.waiting().until((driver) -> {
 			try {
 				return action.apply(driver);
 			}
@@ -116,7 +99,7 @@ class DashboardBrowserTests {
 	}
 
 	private void awaitRowStatus(String runId, String status) {
-		this.wait.until(ExpectedConditions.textToBe(By.cssSelector("tr[data-run-id='" + runId + "'] .status"), status));
+		this.chromium.waiting().until(ExpectedConditions.textToBe(By.cssSelector("tr[data-run-id='" + runId + "'] .status"), status));
 	}
 
 	@Test
@@ -124,14 +107,14 @@ class DashboardBrowserTests {
 		String single = startReminder();
 		List<String> bulk = List.of(startReminder(), startReminder());
 
-		this.browser.get("http://localhost:" + this.port + "/inngest/dashboard");
+		this.chromium.browser().get("http://localhost:" + this.port + "/inngest/dashboard");
 		assertThat(text(By.cssSelector("tr[data-function='reminder']"))).contains("test/reminder.created")
 			.contains("SLEEPING 3");
 
 		// The runs of one function, by status
 		click(By.xpath("//tr[@data-function='reminder']//button[text()='Runs']"));
 		new Select(visible(By.id("filter-status"))).selectByVisibleText("SLEEPING");
-		this.browser.findElement(By.cssSelector("#run-filters button[type=submit]")).click();
+		this.chromium.browser().findElement(By.cssSelector("#run-filters button[type=submit]")).click();
 		awaitRowStatus(single, "SLEEPING");
 		for (String runId : bulk) {
 			awaitRowStatus(runId, "SLEEPING");
@@ -139,60 +122,60 @@ class DashboardBrowserTests {
 
 		// One run: its steps as a timeline, then cancelled
 		click(By.cssSelector("tr[data-run-id='" + single + "']"));
-		this.wait.until(ExpectedConditions.textToBe(By.id("detail-id"), single));
+		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("detail-id"), single));
 		assertThat(text(By.cssSelector("#timeline li[data-step='before']"))).contains("COMPLETED");
 		assertThat(text(By.cssSelector("#timeline li[data-step='nap']"))).contains("SLEEPING");
 		assertThat(text(By.id("detail-event"))).contains(this.key);
-		assertThat(this.browser.findElement(By.id("read-only")).isDisplayed()).isFalse();
+		assertThat(this.chromium.browser().findElement(By.id("read-only")).isDisplayed()).isFalse();
 		visible(By.id("cancel-run")).click();
-		this.wait.until(ExpectedConditions.textToBe(By.id("detail-status"), "CANCELLED"));
+		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("detail-status"), "CANCELLED"));
 		assertThat(this.runs.find(single).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
 
 		// Bulk cancellation from the function's row: estimate, then start
-		this.browser.findElement(By.cssSelector(".tab[data-tab='functions']")).click();
+		this.chromium.browser().findElement(By.cssSelector(".tab[data-tab='functions']")).click();
 		click(By.cssSelector("tr[data-function='reminder'] .bulk-cancel"));
 		visible(By.id("bulk-name")).sendKeys("stuck reminders");
-		this.browser.findElement(By.id("bulk-condition")).sendKeys("event.data.key == '" + this.key + "'");
-		assertThat(this.browser.findElement(By.id("bulk-start")).isEnabled()).isFalse();
-		this.browser.findElement(By.id("bulk-preview")).click();
-		this.wait.until(ExpectedConditions.textToBe(By.id("bulk-estimate"), "2 runs will be cancelled."));
-		WebElement start = this.browser.findElement(By.id("bulk-start"));
+		this.chromium.browser().findElement(By.id("bulk-condition")).sendKeys("event.data.key == '" + this.key + "'");
+		assertThat(this.chromium.browser().findElement(By.id("bulk-start")).isEnabled()).isFalse();
+		this.chromium.browser().findElement(By.id("bulk-preview")).click();
+		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("bulk-estimate"), "2 runs will be cancelled."));
+		WebElement start = this.chromium.browser().findElement(By.id("bulk-start"));
 		assertThat(start.isEnabled()).isTrue();
 		start.click();
 
 		// The runs turn cancelled in the list
 		new Select(visible(By.id("filter-status"))).selectByVisibleText("All");
-		this.browser.findElement(By.cssSelector("#run-filters button[type=submit]")).click();
+		this.chromium.browser().findElement(By.cssSelector("#run-filters button[type=submit]")).click();
 		for (String runId : bulk) {
 			awaitRowStatus(runId, "CANCELLED");
 			assertThat(this.runs.find(runId).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
 		}
 		click(By.cssSelector("tr[data-run-id='" + bulk.get(0) + "']"));
-		this.wait.until(ExpectedConditions.textToBe(By.id("detail-status"), "CANCELLED"));
+		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("detail-status"), "CANCELLED"));
 		screenshot("dashboard-run.png");
 
 		// And the cancellation in the history
-		this.browser.findElement(By.cssSelector(".tab[data-tab='history']")).click();
+		this.chromium.browser().findElement(By.cssSelector(".tab[data-tab='history']")).click();
 		String row = "//tr[contains(@class,'cancellation-row')][.//strong[text()='stuck reminders']]";
-		this.wait.until(ExpectedConditions.textToBe(By.xpath(row + "/td[contains(@class,'progress')]"), "2 of 2"));
+		this.chromium.waiting().until(ExpectedConditions.textToBe(By.xpath(row + "/td[contains(@class,'progress')]"), "2 of 2"));
 		assertThat(text(By.xpath(row))).contains("reminder").contains(this.key);
 		screenshot("dashboard.png");
 	}
 
 	@Test
 	void anEstimateOfZeroRunsCannotBeStarted() {
-		this.browser.get("http://localhost:" + this.port + "/inngest/dashboard/");
+		this.chromium.browser().get("http://localhost:" + this.port + "/inngest/dashboard/");
 		click(By.cssSelector("tr[data-function='reminder'] .bulk-cancel"));
 		visible(By.id("bulk-name")).sendKeys("nothing");
-		this.browser.findElement(By.id("bulk-condition")).sendKeys("event.data.key == 'no-such-key-" + Instant.now() + "'");
-		this.browser.findElement(By.id("bulk-preview")).click();
-		this.wait.until(ExpectedConditions.textToBe(By.id("bulk-estimate"), "No run matches: nothing to cancel."));
-		assertThat(this.browser.findElement(By.id("bulk-start")).isEnabled()).isFalse();
+		this.chromium.browser().findElement(By.id("bulk-condition")).sendKeys("event.data.key == 'no-such-key-" + Instant.now() + "'");
+		this.chromium.browser().findElement(By.id("bulk-preview")).click();
+		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("bulk-estimate"), "No run matches: nothing to cancel."));
+		assertThat(this.chromium.browser().findElement(By.id("bulk-start")).isEnabled()).isFalse();
 	}
 
 	private void screenshot(String name) throws IOException {
-		((ChromeDriver) this.browser).executeScript("window.scrollTo(0, 0)");
-		Path file = ((ChromeDriver) this.browser).getScreenshotAs(OutputType.FILE).toPath();
+		((ChromeDriver) this.chromium.browser()).executeScript("window.scrollTo(0, 0)");
+		Path file = ((ChromeDriver) this.chromium.browser()).getScreenshotAs(OutputType.FILE).toPath();
 		Files.copy(file, Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
 	}
 

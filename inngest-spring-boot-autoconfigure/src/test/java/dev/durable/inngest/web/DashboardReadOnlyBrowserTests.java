@@ -1,19 +1,16 @@
 package dev.durable.inngest.web;
 
-import java.time.Duration;
 import java.util.UUID;
 
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.engine.EngineTestApplication;
 import dev.durable.inngest.engine.RunProbe;
 import dev.durable.inngest.testsupport.HeadlessChromium;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -38,43 +35,32 @@ class DashboardReadOnlyBrowserTests {
 	@Autowired
 	RunProbe probe;
 
-	private WebDriver browser;
-
-	private WebDriverWait wait;
+	@RegisterExtension
+	final HeadlessChromium chromium = new HeadlessChromium();
 
 	private final String key = UUID.randomUUID().toString();
-
-	@BeforeEach
-	void openBrowser() {
-		this.browser = HeadlessChromium.start();
-		this.wait = new WebDriverWait(this.browser, Duration.ofSeconds(15));
-	}
-
-	@AfterEach
-	void closeBrowser() {
-		if (this.browser != null) {
-			this.browser.quit();
-		}
-	}
 
 	@Test
 	void aReadOnlyDashboardSaysWhyAndOffersNoActionNorValues() {
 		String runId = this.probe.startSleepingReminder(this.inngest, this.key);
-		this.browser.get("http://localhost:" + this.port + "/inngest/dashboard/");
+		this.chromium.browser().get("http://localhost:" + this.port + "/inngest/dashboard/");
 
-		this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("read-only")));
-		assertThat(this.browser.findElement(By.id("read-only")).getText())
+		this.chromium.waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("read-only")));
+		assertThat(this.chromium.browser().findElement(By.id("read-only")).getText())
 			.contains("management.endpoint.inngest.access=unrestricted");
-		this.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("tr[data-function='reminder']"),
+		this.chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("tr[data-function='reminder']"),
 				"test/reminder.created"));
-		assertThat(this.browser.findElements(By.cssSelector(".bulk-cancel"))).isEmpty();
+		assertThat(this.chromium.browser().findElements(By.cssSelector(".bulk-cancel"))).isEmpty();
 
-		this.browser.findElement(By.cssSelector(".tab[data-tab='runs']")).click();
-		this.wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("tr[data-run-id='" + runId + "']")))
-			.click();
-		this.wait.until(ExpectedConditions.textToBe(By.id("detail-status"), "SLEEPING"));
-		assertThat(this.browser.findElement(By.id("cancel-run")).isDisplayed()).isFalse();
-		String event = this.browser.findElement(By.id("detail-event")).getText();
+		this.chromium.browser().findElement(By.cssSelector(".tab[data-tab='runs']")).click();
+		// The list is redrawn every two seconds, so the row is found again if it was replaced.
+		this.chromium.waiting().ignoring(StaleElementReferenceException.class).until((driver) -> {
+			driver.findElement(By.cssSelector("tr[data-run-id='" + runId + "']")).click();
+			return true;
+		});
+		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("detail-status"), "SLEEPING"));
+		assertThat(this.chromium.browser().findElement(By.id("cancel-run")).isDisplayed()).isFalse();
+		String event = this.chromium.browser().findElement(By.id("detail-event")).getText();
 		assertThat(event).contains("test/reminder.created").contains("******").doesNotContain(this.key);
 	}
 
