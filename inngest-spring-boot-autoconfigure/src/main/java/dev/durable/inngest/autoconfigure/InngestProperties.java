@@ -467,7 +467,7 @@ public class InngestProperties {
 		private double multiplier = 2.0;
 
 		/**
-		 * The longest delay, with an initial delay set.
+		 * The longest delay, jitter included, with an initial delay set.
 		 */
 		private Duration max = Duration.ofHours(2);
 

@@ -14,7 +14,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * How long to wait before the next attempt of a failed step or body. By default Inngest's
  * schedule: 15s, 30s, 1m, 2m, 5m, 10m, 20m, 40m, 1h, 2h, then 2h, each plus a random jitter of
  * up to 30s. With an initial delay configured, an exponential back-off instead: the initial
- * delay times the multiplier per attempt, capped at the maximum, plus the jitter.
+ * delay times the multiplier per attempt, plus the jitter, never more than the maximum in all.
  */
 public final class RetryBackoff {
 
@@ -33,6 +33,9 @@ public final class RetryBackoff {
 
 	private final Duration jitter;
 
+	/** The longest wait, jitter included, or {@code null} for Inngest's schedule. */
+	private final Duration max;
+
 	/**
 	 * Inngest's schedule with a jitter.
 	 * @param jitter the most random delay added to each wait
@@ -40,13 +43,14 @@ public final class RetryBackoff {
 	public RetryBackoff(Duration jitter) {
 		this.exponential = null;
 		this.jitter = jitter;
+		this.max = null;
 	}
 
 	/**
 	 * An exponential back-off.
 	 * @param initial the first delay
 	 * @param multiplier the factor between two delays
-	 * @param max the longest delay
+	 * @param max the longest wait, the jitter included
 	 * @param jitter the most random delay added to each wait
 	 */
 	public RetryBackoff(Duration initial, double multiplier, Duration max, Duration jitter) {
@@ -54,6 +58,7 @@ public final class RetryBackoff {
 		this.exponential.setMaxInterval(max.toMillis());
 		this.exponential.setMaxElapsedTime(Long.MAX_VALUE);
 		this.jitter = jitter;
+		this.max = max;
 	}
 
 	/**
@@ -89,7 +94,10 @@ public final class RetryBackoff {
 		}
 		long jitterMillis = this.jitter.toMillis();
 		long extra = (jitterMillis > 0) ? ThreadLocalRandom.current().nextLong(jitterMillis + 1) : 0;
-		return now.plus(baseDelay(failedAttempt)).plusMillis(extra);
+		Duration delay = baseDelay(failedAttempt).plusMillis(extra);
+		// A configured maximum bounds the whole wait: whoever caps the back-off at 50 ms does not
+		// expect Inngest's 30 s of jitter on top of it.
+		return now.plus((this.max != null && delay.compareTo(this.max) > 0) ? this.max : delay);
 	}
 
 }
