@@ -31,7 +31,8 @@ public class PaymentProvider {
 		int call = this.calls.computeIfAbsent(order.orderId(), (id) -> new AtomicInteger()).incrementAndGet();
 		if (DECLINED_CARD.equals(order.card())) {
 			logger.info("[" + order.orderId() + "] card declined");
-			throw new NonRetriableException("Card " + order.card() + " was declined");
+			// Errors are logged and kept with the run, so they name the card by its last digits only.
+			throw new NonRetriableException("Card ending " + lastDigits(order.card()) + " was declined");
 		}
 		if (call <= 2) {
 			logger.info("[" + order.orderId() + "] payment provider unavailable (call " + call + ")");
@@ -40,6 +41,11 @@ public class PaymentProvider {
 		this.charged.add(order.orderId());
 		logger.info("[" + order.orderId() + "] charged " + order.amount() + " cents");
 		return "ch-" + order.orderId();
+	}
+
+	private static String lastDigits(String card) {
+		String digits = card.replaceAll("\\D", "");
+		return (digits.length() > 4) ? digits.substring(digits.length() - 4) : digits;
 	}
 
 	public void refund(String chargeId) {

@@ -63,7 +63,8 @@ class FailureTrackerTests {
 		await().atMost(Duration.ofSeconds(20)).until(() -> !received.isEmpty());
 		String body = received.get(0);
 		assertThat(body).contains("\"title\":\"Function order-service-process-order failed\"")
-			.contains("was declined")
+			.contains("Card ending 0002 was declined")
+			.doesNotContain(PaymentProvider.DECLINED_CARD)
 			.contains("run_id:")
 			.contains("function_id:order-service-process-order");
 		await().during(Duration.ofMillis(500)).until(() -> received.size() == 1);
