@@ -7,9 +7,14 @@ import java.util.UUID;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 
+import tools.jackson.databind.exc.MismatchedInputException;
+
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -75,6 +80,31 @@ public class OrderController {
 		List<String> ids = this.inngest.send(Event.of("shop/order.placed",
 				new OrderPlaced(orderId, order.sku(), order.quantity(), order.amount(), order.card())));
 		return Map.of("orderId", orderId, "eventId", ids.get(0));
+	}
+
+	/**
+	 * A body that does not bind, such as a quantity that is not a whole number, refused naming
+	 * the field rather than as "Failed to read request".
+	 * @param ex why the body could not be read
+	 * @return the problem
+	 */
+	@ExceptionHandler(HttpMessageNotReadableException.class)
+	ProblemDetail unreadable(HttpMessageNotReadableException ex) {
+		String detail = "The body is not a valid order: send JSON such as {\"sku\":\"mug\",\"quantity\":1,"
+				+ "\"amount\":2400,\"card\":\"4242\"}";
+		if (ex.getMostSpecificCause() instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+			String field = mismatch.getPath().get(mismatch.getPath().size() - 1).getPropertyName();
+			detail = field + " has the wrong type: " + expected(field);
+		}
+		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+	}
+
+	private static String expected(String field) {
+		return switch (String.valueOf(field)) {
+			case "quantity" -> "a whole number of at least 1";
+			case "amount" -> "a whole number of cents of at least 1";
+			default -> "a string";
+		};
 	}
 
 	@DeleteMapping("/{orderId}")

@@ -71,4 +71,18 @@ class OrderControllerTests {
 		assertThat(response.body()).contains("quantity must be at least 1, but was 0");
 	}
 
+	@Test
+	void aQuantityThatIsNotAWholeNumberIsRefusedNamingTheFieldAndNothingIsSent() throws Exception {
+		long before = placedEvents();
+		for (String quantity : new String[] { "\"x\"", "1.7" }) {
+			HttpResponse<String> response = post(
+					"{\"sku\":\"mug\",\"quantity\":" + quantity + ",\"amount\":100,\"card\":\"4242\"}");
+			assertThat(response.statusCode()).as(quantity).isEqualTo(400);
+			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+			assertThat(response.body()).as(quantity)
+				.contains("quantity has the wrong type: a whole number of at least 1");
+		}
+		assertThat(placedEvents()).isEqualTo(before);
+	}
+
 }
