@@ -17,6 +17,7 @@ import dev.durable.inngest.engine.ExpressionCache;
 import dev.durable.inngest.engine.RunEndEvents;
 import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.JsonCodec;
+import dev.durable.inngest.engine.OutputWriter;
 import dev.durable.inngest.engine.RetryBackoff;
 import dev.durable.inngest.engine.RunCanceller;
 import dev.durable.inngest.engine.RunExecutor;
@@ -247,7 +248,7 @@ public final class InngestLocalAutoConfiguration {
 		boolean commitTogether = (groupCommit != null) ? groupCommit
 				: platform == DatabasePlatform.H2 && schema.commitWriteDelay() == 0;
 		return new RunExecutor(env, functions::registry, ingestor, RunOutcomes.all(outcomes.orderedStream().toList()),
-				canceller, executing, commitTogether);
+				canceller, executing, commitTogether, new OutputWriter(env.json(), this.properties.getMaxOutputSize()));
 	}
 
 	@Bean

@@ -6,6 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of durable functions, under {@code inngest}.
@@ -188,6 +189,13 @@ public class InngestProperties {
 		 */
 		private Boolean groupCommit;
 
+		/**
+		 * The most JSON (in bytes, as UTF-8) that a step's result, or a function's return value,
+		 * may take: Inngest's limit for a step's output. A larger one fails its step at once,
+		 * without retries (StepFailedException is thrown into the function), or its run.
+		 */
+		private DataSize maxOutputSize = DataSize.ofMegabytes(4);
+
 		private final Lease lease = new Lease();
 
 		private final Schema schema = new Schema();
@@ -230,6 +238,14 @@ public class InngestProperties {
 
 		public void setGroupCommit(Boolean groupCommit) {
 			this.groupCommit = groupCommit;
+		}
+
+		public DataSize getMaxOutputSize() {
+			return this.maxOutputSize;
+		}
+
+		public void setMaxOutputSize(DataSize maxOutputSize) {
+			this.maxOutputSize = maxOutputSize;
 		}
 
 		public Lease getLease() {

@@ -44,6 +44,8 @@ final class RunExecution implements Step, RunContext {
 
 	private final ExecutionEnvironment env;
 
+	private final OutputWriter outputs;
+
 	private final EventIngestor ingestor;
 
 	private final RunRecord run;
@@ -84,9 +86,11 @@ final class RunExecution implements Step, RunContext {
 
 	private StepRecord pendingStored;
 
-	RunExecution(ExecutionEnvironment env, EventIngestor ingestor, RunCanceller canceller, RunOutcomes outcomes,
-			RunRecord run, FunctionDefinition function, String lease, Map<String, StepRecord> memo, Instant finishBy) {
+	RunExecution(ExecutionEnvironment env, OutputWriter outputs, EventIngestor ingestor, RunCanceller canceller,
+			RunOutcomes outcomes, RunRecord run, FunctionDefinition function, String lease, Map<String, StepRecord> memo,
+			Instant finishBy) {
 		this.env = env;
+		this.outputs = outputs;
 		this.ingestor = ingestor;
 		this.canceller = canceller;
 		this.outcomes = outcomes;
@@ -186,7 +190,13 @@ final class RunExecution implements Step, RunContext {
 			this.currentStep = null;
 			this.attempt = this.run.attempt();
 		}
-		String output = this.env.json().write(value);
+		String output;
+		try {
+			output = this.outputs.stepOutput(id, value);
+		}
+		catch (NonRetriableException ex) {
+			throw stepFailed(id, key, stored, stepAttempt, startedAt, ex, Duration.ofNanos(System.nanoTime() - bodyStart));
+		}
 		// Stored when the next step begins or the run ends, with the run's completion if it was
 		// the last step: until then, only the body's own code between steps runs.
 		this.pendingStored = stored;

@@ -52,6 +52,8 @@ public final class RunExecutor {
 
 	private final RunCompletions completions;
 
+	private final OutputWriter outputs;
+
 	/**
 	 * Creates an executor.
 	 * @param env the stores and services
@@ -62,9 +64,11 @@ public final class RunExecutor {
 	 * @param executing the runs executing here
 	 * @param commitTogether whether the completions of runs that end at the same time are
 	 * committed together, in one transaction
+	 * @param outputs writes steps' results and functions' return values, within their limit
 	 */
 	public RunExecutor(ExecutionEnvironment env, Supplier<FunctionRegistry> registry, EventIngestor ingestor,
-			RunOutcomes outcomes, RunCanceller canceller, ExecutingRuns executing, boolean commitTogether) {
+			RunOutcomes outcomes, RunCanceller canceller, ExecutingRuns executing, boolean commitTogether,
+			OutputWriter outputs) {
 		this.env = env;
 		this.registry = registry;
 		this.ingestor = ingestor;
@@ -72,6 +76,7 @@ public final class RunExecutor {
 		this.canceller = canceller;
 		this.executing = executing;
 		this.completions = new RunCompletions(env.runs(), env.transactions(), commitTogether);
+		this.outputs = outputs;
 	}
 
 	/**
@@ -178,8 +183,8 @@ public final class RunExecutor {
 				memo.put(step.key(), step);
 			}
 		}
-		RunExecution execution = new RunExecution(this.env, this.ingestor, this.canceller, this.outcomes, run,
-				function, lease, memo, Timeouts.finishBy(run, function));
+		RunExecution execution = new RunExecution(this.env, this.outputs, this.ingestor, this.canceller,
+				this.outcomes, run, function, lease, memo, Timeouts.finishBy(run, function));
 		this.executing.started(execution);
 		try {
 			return execute(run, lease, function, execution);
@@ -201,20 +206,20 @@ public final class RunExecutor {
 			return Optional.ofNullable(ex.dueAt());
 		}
 		catch (Throwable ex) {
-			try {
-				execution.storePendingStep();
-			}
-			catch (Suspension lost) {
-				return Optional.empty();
-			}
-			return bodyFailed(run, lease, function, ex);
+			return bodyFailed(run, lease, function, ex, execution);
 		}
 		if (execution.isSuspended()) {
 			logger.warn("Run " + run.id() + " of function '" + function.id() + "' returned after it was suspended: "
 					+ "does it catch Throwable around its steps?");
 			return Optional.empty();
 		}
-		String json = this.env.json().write(output);
+		String json;
+		try {
+			json = this.outputs.runOutput(function.id(), output);
+		}
+		catch (NonRetriableException ex) {
+			return bodyFailed(run, lease, function, ex, execution);
+		}
 		Instant endedAt = this.env.clock().instant();
 		if (!complete(run, lease, json, endedAt, execution)) {
 			logger.info("Run " + run.id() + " finished after its lease was lost; its result was not stored");
@@ -246,7 +251,14 @@ public final class RunExecutor {
 		}
 	}
 
-	private Optional<Instant> bodyFailed(RunRecord run, String lease, FunctionDefinition function, Throwable ex) {
+	private Optional<Instant> bodyFailed(RunRecord run, String lease, FunctionDefinition function, Throwable ex,
+			RunExecution execution) {
+		try {
+			execution.storePendingStep();
+		}
+		catch (Suspension lost) {
+			return Optional.empty();
+		}
 		ErrorInfo error = Errors.of(ex);
 		Instant now = this.env.clock().instant();
 		boolean fatal = ex instanceof NonRetriableException || ex instanceof StepFailedException

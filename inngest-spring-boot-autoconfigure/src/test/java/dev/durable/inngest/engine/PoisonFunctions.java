@@ -1,0 +1,102 @@
+package dev.durable.inngest.engine;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.Step;
+
+/**
+ * Functions that return what cannot be stored, each chosen by the {@code kind} of its event's
+ * data; and a healthy function to run beside them.
+ */
+public class PoisonFunctions {
+
+	private final Executions executions;
+
+	public PoisonFunctions(Executions executions) {
+		this.executions = executions;
+	}
+
+	static String kind(Event event) {
+		return (String) event.data().get("kind");
+	}
+
+	@InngestFunction(id = "healthy", event = "test/healthy")
+	String healthy(Event event, Step step) {
+		return step.run("work", String.class, () -> "healthy");
+	}
+
+	@InngestFunction(id = "large-step-output", event = "test/large-step-output")
+	int largeStepOutput(Event event, Step step) {
+		int size = ((Number) event.data().get("size")).intValue();
+		return step.run("load", String.class, () -> {
+			this.executions.hit(RetryFunctions.key(event), "load");
+			return "é".repeat(size);
+		}).length();
+	}
+
+	@InngestFunction(id = "large-run-output", event = "test/large-run-output")
+	String largeRunOutput(Event event) {
+		this.executions.hit(RetryFunctions.key(event), "body");
+		return "x".repeat(((Number) event.data().get("size")).intValue());
+	}
+
+	@InngestFunction(id = "unwritable-step-output", event = "test/unwritable-step-output")
+	String unwritableStepOutput(Event event, Step step) {
+		step.run("load", Object.class, () -> {
+			this.executions.hit(RetryFunctions.key(event), "load");
+			return Unwritable.of(kind(event));
+		});
+		return "not reached";
+	}
+
+	@InngestFunction(id = "unwritable-run-output", event = "test/unwritable-run-output")
+	Object unwritableRunOutput(Event event) {
+		this.executions.hit(RetryFunctions.key(event), "body");
+		return Unwritable.of(kind(event));
+	}
+
+	/**
+	 * Values Jackson cannot write.
+	 */
+	static final class Unwritable {
+
+		private Unwritable() {
+		}
+
+		static Object of(String kind) {
+			return switch (kind) {
+				case "cycle" -> Node.cycle();
+				case "throwing-getter" -> new Invoice();
+				default -> throw new IllegalArgumentException(kind);
+			};
+		}
+
+	}
+
+	public static final class Node {
+
+		private Node next;
+
+		static Node cycle() {
+			Node first = new Node();
+			Node second = new Node();
+			first.next = second;
+			second.next = first;
+			return first;
+		}
+
+		public Node getNext() {
+			return this.next;
+		}
+
+	}
+
+	public static final class Invoice {
+
+		public long getTotal() {
+			throw new IllegalStateException("total not loaded");
+		}
+
+	}
+
+}
