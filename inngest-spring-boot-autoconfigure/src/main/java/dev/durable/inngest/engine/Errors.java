@@ -4,11 +4,23 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 import dev.durable.inngest.ErrorInfo;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Turns exceptions into the {@link ErrorInfo} stored with attempts and runs.
+ * <p>
+ * Whatever a step's body or a function's body throws fails that attempt, {@link Error}s
+ * included: an {@link AssertionError}, a {@link StackOverflowError} (unwound by the time it is
+ * caught), a {@link LinkageError} of a missing class, an {@link OutOfMemoryError} of one
+ * allocation too large. Left to escape, such an error would end the worker's thread with the
+ * run's lease held, and the run would be claimed again, once the lease expired, on the same
+ * attempt: it would never use up its retries. A {@link VirtualMachineError} other than a stack
+ * overflow may mean the whole JVM is short of memory, so it is logged as an error besides.
  */
 final class Errors {
+
+	private static final Log logger = LogFactory.getLog(Errors.class);
 
 	private static final int MAX_STACK = 16 * 1024;
 
@@ -23,6 +35,19 @@ final class Errors {
 			text = text.substring(0, MAX_STACK) + "\n\t... (truncated)";
 		}
 		return new ErrorInfo(ex.getClass().getSimpleName(), ex.getMessage(), text);
+	}
+
+	/**
+	 * Logs an error thrown by a function's code that may leave the JVM unwell, before it fails
+	 * the attempt like any other.
+	 * @param ex what the function's code threw
+	 * @param where the step or function, and run, it was thrown in
+	 */
+	static void logIfFatal(Throwable ex, String where) {
+		if (ex instanceof VirtualMachineError && !(ex instanceof StackOverflowError)) {
+			logger.error(where + " threw " + ex + "; the attempt fails and is retried like any other, "
+					+ "but the JVM may be short of memory", ex);
+		}
 	}
 
 }

@@ -184,6 +184,7 @@ final class RunExecution implements Step, RunContext {
 			throw ex;
 		}
 		catch (Throwable ex) {
+			Errors.logIfFatal(ex, "Step '" + id + "' of run " + runId());
 			throw stepFailed(id, key, stored, stepAttempt, startedAt, ex, Duration.ofNanos(System.nanoTime() - bodyStart));
 		}
 		finally {

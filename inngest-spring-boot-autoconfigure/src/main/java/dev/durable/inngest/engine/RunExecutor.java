@@ -206,6 +206,7 @@ public final class RunExecutor {
 			return Optional.ofNullable(ex.dueAt());
 		}
 		catch (Throwable ex) {
+			Errors.logIfFatal(ex, "Function '" + function.id() + "' in run " + run.id());
 			return bodyFailed(run, lease, function, ex, execution);
 		}
 		if (execution.isSuspended()) {

@@ -374,7 +374,9 @@ public final class LocalEngine implements SmartLifecycle {
 			this.queue.done(runId);
 			dueAgain.ifPresent((at) -> this.queue.offerAt(runId, at));
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
+			// An error too (of the engine's own code: the function's are stored as failed
+			// attempts), so that the worker's thread goes on to the next run.
 			this.queue.done(runId);
 			logger.warn("Run " + runId + " could not be executed; it is retried once its lease expires", ex);
 		}

@@ -1,14 +1,22 @@
 package dev.durable.inngest.engine;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import dev.durable.inngest.Event;
+import dev.durable.inngest.FailureContext;
 import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.OnFailure;
+import dev.durable.inngest.Retries;
 import dev.durable.inngest.Step;
 
 /**
- * Functions that return what cannot be stored, each chosen by the {@code kind} of its event's
- * data; and a healthy function to run beside them.
+ * Functions that return what cannot be stored, or throw errors, each chosen by the {@code kind}
+ * of its event's data; and a healthy function to run beside them.
  */
 public class PoisonFunctions {
+
+	final List<FailureContext> handled = new CopyOnWriteArrayList<>();
 
 	private final Executions executions;
 
@@ -53,6 +61,41 @@ public class PoisonFunctions {
 	Object unwritableRunOutput(Event event) {
 		this.executions.hit(RetryFunctions.key(event), "body");
 		return Unwritable.of(kind(event));
+	}
+
+	@InngestFunction(id = "error-in-step", event = "test/error-in-step")
+	@Retries(1)
+	void errorInStep(Event event, Step step) {
+		step.run("throws", () -> {
+			this.executions.hit(RetryFunctions.key(event), "throws");
+			throw error(kind(event));
+		});
+	}
+
+	@OnFailure(function = "error-in-step")
+	void errorInStepFailed(FailureContext failure) {
+		this.handled.add(failure);
+	}
+
+	@InngestFunction(id = "error-in-body", event = "test/error-in-body")
+	@Retries(1)
+	void errorInBody(Event event) {
+		this.executions.hit(RetryFunctions.key(event), "body");
+		throw error(kind(event));
+	}
+
+	static Error error(String kind) {
+		return switch (kind) {
+			case "stack-overflow" -> overflow(0);
+			case "assertion" -> new AssertionError("invariant broken");
+			case "no-class-def" -> new NoClassDefFoundError("com/example/Missing");
+			case "out-of-memory" -> new OutOfMemoryError("Requested array size exceeds VM limit");
+			default -> throw new IllegalArgumentException(kind);
+		};
+	}
+
+	private static Error overflow(int depth) {
+		return (depth < Integer.MAX_VALUE) ? overflow(depth + 1) : new AssertionError("no overflow");
 	}
 
 	/**

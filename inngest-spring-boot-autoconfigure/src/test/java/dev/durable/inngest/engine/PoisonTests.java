@@ -1,5 +1,6 @@
 package dev.durable.inngest.engine;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -7,21 +8,24 @@ import java.util.UUID;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.engine.store.AttemptRecord;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.StepStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * What a function's code may do that the engine cannot store: return a value too large or
- * impossible to write as JSON. Each fails its own run with an error that names the problem,
- * while a healthy run sent beside it completes.
+ * What a function's code may do that the engine cannot store or did not expect: return a value
+ * too large or impossible to write as JSON, or throw an {@link Error}. Each fails its own run
+ * with an error that names the problem, while a healthy run sent beside it completes.
  */
 @SpringBootTest(classes = { EngineTestApplication.class, PoisonFunctions.class },
 		properties = "inngest.local.max-output-size=1KB")
@@ -103,6 +107,41 @@ class PoisonTests {
 		assertThat(run.error().message()).startsWith("Function 'unwritable-run-output' returned a value of type "
 				+ "dev.durable.inngest.engine.PoisonFunctions$");
 		assertThat(this.executions.count(this.key, "body")).isEqualTo(1);
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "stack-overflow, StackOverflowError", "assertion, AssertionError",
+			"no-class-def, NoClassDefFoundError", "out-of-memory, OutOfMemoryError" })
+	void errorThrownInAStepFailsTheAttemptAndIsRetriedLikeAnException(String kind, String name) {
+		RunRecord run = runBesideAHealthyOne("test/error-in-step", "error-in-step", Map.of("kind", kind));
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).startsWith("Step 'throws' failed: " + name);
+		assertThat(this.executions.count(this.key, "throws")).isEqualTo(2);
+		assertThat(this.probe.attempts(run.id())).filteredOn((attempt) -> "throws".equals(attempt.stepKey()))
+			.extracting((attempt) -> attempt.error().name())
+			.containsExactly(name, name);
+	}
+
+	@Test
+	void errorThrownInAStepRunsTheFailureHandlerAfterTheLastAttempt() {
+		RunRecord run = runBesideAHealthyOne("test/error-in-step", "error-in-step", Map.of("kind", "assertion"));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.functions.handled.stream().anyMatch((failure) -> failure.runId().equals(run.id())));
+		assertThat(this.functions.handled).filteredOn((failure) -> failure.runId().equals(run.id()))
+			.singleElement()
+			.satisfies((failure) -> assertThat(failure.error().message())
+				.isEqualTo("Step 'throws' failed: AssertionError: invariant broken"));
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "stack-overflow, StackOverflowError", "assertion, AssertionError",
+			"no-class-def, NoClassDefFoundError", "out-of-memory, OutOfMemoryError" })
+	void errorThrownInTheBodyFailsTheAttemptAndIsRetriedLikeAnException(String kind, String name) {
+		RunRecord run = runBesideAHealthyOne("test/error-in-body", "error-in-body", Map.of("kind", kind));
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().name()).isEqualTo(name);
+		assertThat(this.executions.count(this.key, "body")).isEqualTo(2);
+		assertThat(this.probe.attempts(run.id())).extracting(AttemptRecord::stepKey).containsExactly(null, null);
 	}
 
 }
