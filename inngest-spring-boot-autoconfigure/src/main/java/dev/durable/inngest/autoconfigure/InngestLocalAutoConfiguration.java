@@ -271,7 +271,8 @@ public final class InngestLocalAutoConfiguration {
 				: platform != DatabasePlatform.POSTGRESQL || !schema.postgresSynchronousCommit();
 		LocalEngine.Settings settings = new LocalEngine.Settings(this.properties.getWorkers(),
 				this.properties.getPollInterval(), this.properties.getLease().getDuration(),
-				this.properties.getShutdownTimeout(), startEagerly, this.properties.getEagerStart().getMaxWait());
+				this.properties.getShutdownTimeout(), startEagerly, this.properties.getEagerStart().getMaxWait(),
+				this.properties.getStepTimeout());
 		return new LocalEngine(queue, executor, runs, crons, executing, bulkCancellations, settings, env.clock());
 	}
 

@@ -196,6 +196,14 @@ public class InngestProperties {
 		 */
 		private DataSize maxOutputSize = DataSize.ofMegabytes(4);
 
+		/**
+		 * How long a step's body, or a function's body between two steps, may run before its
+		 * thread is interrupted: Inngest's longest step. The attempt then fails, once the code
+		 * throws, and is retried like any failure; code that ignores the interrupt keeps its
+		 * worker until it returns. Zero for no limit.
+		 */
+		private Duration stepTimeout = Duration.ofHours(2);
+
 		private final Lease lease = new Lease();
 
 		private final Schema schema = new Schema();
@@ -246,6 +254,14 @@ public class InngestProperties {
 
 		public void setMaxOutputSize(DataSize maxOutputSize) {
 			this.maxOutputSize = maxOutputSize;
+		}
+
+		public Duration getStepTimeout() {
+			return this.stepTimeout;
+		}
+
+		public void setStepTimeout(Duration stepTimeout) {
+			this.stepTimeout = stepTimeout;
 		}
 
 		public Lease getLease() {

@@ -1,5 +1,6 @@
 package dev.durable.inngest.engine;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,12 +12,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 /**
  * The runs leased to this instance: those executing here, so that a cancellation, or a lease
  * found lost, stops an execution at its next step instead of letting it go on; and those created
  * here already leased, held until a worker here starts them or they are given back.
  */
 public final class ExecutingRuns {
+
+	private static final Log logger = LogFactory.getLog(ExecutingRuns.class);
 
 	private final Map<String, RunExecution> executions = new ConcurrentHashMap<>();
 
@@ -56,6 +62,25 @@ public final class ExecutingRuns {
 			RunExecution execution = this.executions.get(runId);
 			if (execution != null) {
 				execution.stop();
+			}
+		}
+	}
+
+	/**
+	 * Interrupts the function code that has run longer than the step time-out: a step's body, or
+	 * a function's body outside its steps. An attempt so interrupted fails for its time-out once
+	 * the code throws; code that ignores the interrupt keeps its worker until it returns.
+	 * @param timeout the step time-out
+	 */
+	public void interruptOverran(Duration timeout) {
+		long now = System.nanoTime();
+		for (RunExecution execution : this.executions.values()) {
+			String interrupted = execution.interruptIfOverran(now, timeout);
+			if (interrupted != null) {
+				logger.warn(interrupted + " has run for longer than the step time-out of "
+						+ StepTimeoutException.format(timeout) + " (" + StepTimeoutException.PROPERTY + "); its "
+						+ "thread was interrupted. The attempt fails once it throws; if it ignores the interrupt, it "
+						+ "keeps its worker until it returns");
 			}
 		}
 	}

@@ -65,6 +65,12 @@ final class RunExecution implements Step, RunContext {
 
 	private final Instant finishBy;
 
+	/** Times the function's own code on the worker's thread, which creates this execution. */
+	private final StepTimer timer = new StepTimer(Thread.currentThread());
+
+	/** The step time-out the function's body overran outside its steps, or {@code null}. */
+	private Duration functionOverran;
+
 	private final Map<String, Integer> occurrences = new HashMap<>();
 
 	private int attempt;
@@ -137,6 +143,50 @@ final class RunExecution implements Step, RunContext {
 		return this.suspended;
 	}
 
+	/**
+	 * The function's body begins, or goes on after a step.
+	 */
+	void functionCodeBegins() {
+		this.timer.start(null);
+	}
+
+	/**
+	 * The function's body stops, to end or to enter a step: the worker's thread is interrupted
+	 * no more, and the engine may use the database.
+	 * @return the step time-out the body overran outside its steps in this execution, if it
+	 * did, else {@code null}
+	 */
+	Duration functionCodeEnds() {
+		Duration overran = this.timer.stop();
+		if (overran != null && this.functionOverran == null) {
+			this.functionOverran = overran;
+		}
+		return this.functionOverran;
+	}
+
+	/**
+	 * Interrupts the function's own code if it has run longer than the step time-out.
+	 * @param now the time, from {@link System#nanoTime()}
+	 * @param timeout the step time-out
+	 * @return what was interrupted, for the log, or {@code null}
+	 */
+	String interruptIfOverran(long now, Duration timeout) {
+		if (!this.timer.interruptIfOverran(now, timeout)) {
+			return null;
+		}
+		String stepId = this.timer.overranStep();
+		return ((stepId != null) ? "Step '" + stepId + "'" : "Function '" + this.function.id() + "', outside its steps,")
+				+ " in run " + runId();
+	}
+
+	/** Enters a step from the function's body: fails the attempt if the body overran. */
+	private void stepBegins() {
+		Duration overran = functionCodeEnds();
+		if (overran != null) {
+			throw StepTimeoutException.ofFunction(this.function.id(), overran, null);
+		}
+	}
+
 	@Override
 	public void run(String id, StepBody body) {
 		execute(id, Void.class, () -> {
@@ -156,6 +206,16 @@ final class RunExecution implements Step, RunContext {
 	}
 
 	private <T> T execute(String id, Type type, Callable<T> body) {
+		stepBegins();
+		try {
+			return executeStep(id, type, body);
+		}
+		finally {
+			functionCodeBegins();
+		}
+	}
+
+	private <T> T executeStep(String id, Type type, Callable<T> body) {
 		String key = enter(id);
 		StepRecord stored = this.memo.get(key);
 		if (stored != null) {
@@ -173,23 +233,30 @@ final class RunExecution implements Step, RunContext {
 		beforeNewStep();
 		int stepAttempt = (stored != null) ? stored.attempts() : 0;
 		Instant startedAt = (stored != null) ? stored.startedAt() : now();
-		Object value;
+		Object value = null;
+		Throwable thrown = null;
 		this.currentStep = id;
 		this.attempt = stepAttempt;
 		long bodyStart = System.nanoTime();
+		this.timer.start(id);
 		try {
 			value = body.call();
 		}
-		catch (Suspension ex) {
-			throw ex;
-		}
 		catch (Throwable ex) {
-			Errors.logIfFatal(ex, "Step '" + id + "' of run " + runId());
-			throw stepFailed(id, key, stored, stepAttempt, startedAt, ex, Duration.ofNanos(System.nanoTime() - bodyStart));
+			thrown = ex;
 		}
-		finally {
-			this.currentStep = null;
-			this.attempt = this.run.attempt();
+		Duration overran = this.timer.stop();
+		this.currentStep = null;
+		this.attempt = this.run.attempt();
+		if (thrown instanceof Suspension suspension) {
+			throw suspension;
+		}
+		if (thrown != null) {
+			// Whatever a body throws once interrupted for its time-out, it threw for the time-out.
+			Throwable failure = (overran != null) ? StepTimeoutException.ofStep(id, overran, thrown) : thrown;
+			Errors.logIfFatal(failure, "Step '" + id + "' of run " + runId());
+			throw stepFailed(id, key, stored, stepAttempt, startedAt, failure,
+					Duration.ofNanos(System.nanoTime() - bodyStart));
 		}
 		String output;
 		try {
@@ -262,6 +329,16 @@ final class RunExecution implements Step, RunContext {
 	}
 
 	private void sleepUntil(String id, Supplier<Instant> wakeAt) {
+		stepBegins();
+		try {
+			sleepStep(id, wakeAt);
+		}
+		finally {
+			functionCodeBegins();
+		}
+	}
+
+	private void sleepStep(String id, Supplier<Instant> wakeAt) {
 		String key = enter(id);
 		StepRecord stored = this.memo.get(key);
 		if (stored != null && stored.status() == StepStatus.COMPLETED) {
@@ -297,6 +374,16 @@ final class RunExecution implements Step, RunContext {
 
 	@Override
 	public Optional<Event> waitForEvent(String id, WaitForEvent wait) {
+		stepBegins();
+		try {
+			return waitStep(id, wait);
+		}
+		finally {
+			functionCodeBegins();
+		}
+	}
+
+	private Optional<Event> waitStep(String id, WaitForEvent wait) {
 		String key = enter(id);
 		StepRecord stored = this.memo.get(key);
 		if (stored != null && stored.status() == StepStatus.COMPLETED) {
@@ -374,6 +461,16 @@ final class RunExecution implements Step, RunContext {
 
 	@Override
 	public List<String> sendEvent(String id, Event... events) {
+		stepBegins();
+		try {
+			return sendStep(id, events);
+		}
+		finally {
+			functionCodeBegins();
+		}
+	}
+
+	private List<String> sendStep(String id, Event... events) {
 		String key = enter(id);
 		StepRecord stored = this.memo.get(key);
 		if (stored != null && stored.status() == StepStatus.COMPLETED) {

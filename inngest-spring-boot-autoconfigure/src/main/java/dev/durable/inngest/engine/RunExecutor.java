@@ -1,5 +1,6 @@
 package dev.durable.inngest.engine;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -196,18 +197,27 @@ public final class RunExecutor {
 
 	private Optional<Instant> execute(RunRecord run, String lease, FunctionDefinition function,
 			RunExecution execution) {
-		Object output;
+		Object output = null;
+		Throwable thrown = null;
+		execution.functionCodeBegins();
 		try {
 			FailureContext failure = function.isFailureHandler() ? FunctionFailedEvent.of(run.event()) : null;
 			output = function.invoker()
 				.invoke(new Invocation(run.event(), execution, execution, failure, this.env.json().mapper()));
 		}
-		catch (Suspension ex) {
-			return Optional.ofNullable(ex.dueAt());
-		}
 		catch (Throwable ex) {
-			Errors.logIfFatal(ex, "Function '" + function.id() + "' in run " + run.id());
-			return bodyFailed(run, lease, function, ex, execution);
+			thrown = ex;
+		}
+		Duration overran = execution.functionCodeEnds();
+		if (thrown instanceof Suspension suspension) {
+			return Optional.ofNullable(suspension.dueAt());
+		}
+		if (thrown != null) {
+			// Whatever the body throws once interrupted for its time-out, it threw for the time-out.
+			Throwable failure = (overran != null && !(thrown instanceof StepTimeoutException))
+					? StepTimeoutException.ofFunction(function.id(), overran, thrown) : thrown;
+			Errors.logIfFatal(failure, "Function '" + function.id() + "' in run " + run.id());
+			return bodyFailed(run, lease, function, failure, execution);
 		}
 		if (execution.isSuspended()) {
 			logger.warn("Run " + run.id() + " of function '" + function.id() + "' returned after it was suspended: "

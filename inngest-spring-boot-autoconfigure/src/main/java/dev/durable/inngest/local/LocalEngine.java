@@ -68,9 +68,11 @@ public final class LocalEngine implements SmartLifecycle {
 	 * @param eagerStartMaxWait how long a run created leased waits for a worker here before it
 	 * is given back to every instance; at most a third of the lease's duration, so that its lease
 	 * never needs renewing before a worker starts it
+	 * @param stepTimeout how long a step's body, or a function's body between two steps, may run
+	 * before its thread is interrupted; {@code null} or zero for no limit
 	 */
 	public record Settings(int workers, Duration pollInterval, Duration leaseDuration, Duration shutdownTimeout,
-			boolean eagerStart, Duration eagerStartMaxWait) {
+			boolean eagerStart, Duration eagerStartMaxWait, Duration stepTimeout) {
 
 		/**
 		 * Checks the settings, naming the property of each wrong value.
@@ -86,6 +88,18 @@ public final class LocalEngine implements SmartLifecycle {
 				throw new IllegalArgumentException(
 						"inngest.local.shutdown-timeout must be zero or positive, but was " + shutdownTimeout);
 			}
+			if (stepTimeout != null && stepTimeout.isNegative()) {
+				throw new IllegalArgumentException(
+						"inngest.local.step-timeout must be zero (no limit) or positive, but was " + stepTimeout);
+			}
+		}
+
+		/**
+		 * Whether function code that runs too long is interrupted.
+		 * @return {@code true} if a step time-out is set
+		 */
+		public boolean limitsSteps() {
+			return this.stepTimeout != null && !this.stepTimeout.isZero();
 		}
 
 		/**
@@ -199,6 +213,11 @@ public final class LocalEngine implements SmartLifecycle {
 		this.poller.scheduleWithFixedDelay(this::poll, 0, poll, TimeUnit.MILLISECONDS);
 		long renew = Math.max(1, this.settings.leaseDuration().toMillis() / 3);
 		this.poller.scheduleWithFixedDelay(this::renewLeases, renew, renew, TimeUnit.MILLISECONDS);
+		if (this.settings.limitsSteps()) {
+			// A tenth of the time-out late at most, and never more than a second.
+			long check = Math.min(1000, Math.max(10, this.settings.stepTimeout().toMillis() / 10));
+			this.poller.scheduleWithFixedDelay(this::interruptOverran, check, check, TimeUnit.MILLISECONDS);
+		}
 		this.running = true;
 		this.dispatcher = daemon("inngest-dispatcher-").newThread(() -> dispatch(permits));
 		this.dispatcher.start();
@@ -487,6 +506,15 @@ public final class LocalEngine implements SmartLifecycle {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Renewing the leases of executing runs failed", ex);
+		}
+	}
+
+	private void interruptOverran() {
+		try {
+			this.executing.interruptOverran(this.settings.stepTimeout());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Looking for steps past the step time-out failed", ex);
 		}
 	}
 

@@ -1,7 +1,11 @@
 package dev.durable.inngest.engine;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.FailureContext;
@@ -11,12 +15,14 @@ import dev.durable.inngest.Retries;
 import dev.durable.inngest.Step;
 
 /**
- * Functions that return what cannot be stored, or throw errors, each chosen by the {@code kind}
- * of its event's data; and a healthy function to run beside them.
+ * Functions that return what cannot be stored, throw errors or run too long (what they do
+ * chosen by their event's data), and a healthy function to run beside them.
  */
 public class PoisonFunctions {
 
 	final List<FailureContext> handled = new CopyOnWriteArrayList<>();
+
+	private final Map<String, CountDownLatch> releases = new ConcurrentHashMap<>();
 
 	private final Executions executions;
 
@@ -82,6 +88,73 @@ public class PoisonFunctions {
 	void errorInBody(Event event) {
 		this.executions.hit(RetryFunctions.key(event), "body");
 		throw error(kind(event));
+	}
+
+	@InngestFunction(id = "slow-step", event = "test/slow-step")
+	@Retries(1)
+	String slowStep(Event event, Step step) {
+		String key = RetryFunctions.key(event);
+		return step.run("slow", String.class, () -> {
+			if (this.executions.hit(key, "slow") <= RetryFunctions.fail(event)) {
+				Thread.sleep(60_000);
+			}
+			return "fast";
+		});
+	}
+
+	@InngestFunction(id = "slow-body", event = "test/slow-body")
+	@Retries(1)
+	void slowBody(Event event) throws InterruptedException {
+		this.executions.hit(RetryFunctions.key(event), "body");
+		Thread.sleep(60_000);
+	}
+
+	@InngestFunction(id = "slow-between-steps", event = "test/slow-between-steps")
+	@Retries(0)
+	void slowBetweenSteps(Event event, Step step) {
+		String key = RetryFunctions.key(event);
+		step.run("before", () -> this.executions.hit(key, "before"));
+		sleepUninterruptibly(Duration.ofMillis(1500));
+		step.run("after", () -> this.executions.hit(key, "after"));
+	}
+
+	@InngestFunction(id = "stubborn-step", event = "test/stubborn-step")
+	String stubbornStep(Event event, Step step) {
+		String key = RetryFunctions.key(event);
+		return step.run("stubborn", String.class, () -> {
+			CountDownLatch release = release(key);
+			this.executions.hit(key, "stubborn");
+			while (true) {
+				try {
+					release.await();
+					return "finished anyway";
+				}
+				catch (InterruptedException ex) {
+					this.executions.hit(key, "interrupted");
+				}
+			}
+		});
+	}
+
+	CountDownLatch release(String key) {
+		return this.releases.computeIfAbsent(key, (k) -> new CountDownLatch(1));
+	}
+
+	/** Sleeps through interrupts, and keeps the thread interrupted if it was, as Guava's does. */
+	private static void sleepUninterruptibly(Duration duration) {
+		long end = System.nanoTime() + duration.toNanos();
+		boolean interrupted = false;
+		while (System.nanoTime() < end) {
+			try {
+				Thread.sleep(Math.max(1, (end - System.nanoTime()) / 1_000_000));
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	static Error error(String kind) {

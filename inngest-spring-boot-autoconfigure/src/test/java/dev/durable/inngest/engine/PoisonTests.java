@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  * with an error that names the problem, while a healthy run sent beside it completes.
  */
 @SpringBootTest(classes = { EngineTestApplication.class, PoisonFunctions.class },
-		properties = "inngest.local.max-output-size=1KB")
+		properties = { "inngest.local.max-output-size=1KB", "inngest.local.step-timeout=1s" })
 class PoisonTests {
 
 	@Autowired
