@@ -86,6 +86,14 @@ public final class ExecutingRuns {
 	}
 
 	/**
+	 * Interrupts the function code that runs here, when the engine stops: not the engine's own
+	 * work around it, which may be in the database.
+	 */
+	public void interruptFunctionCode() {
+		this.executions.values().forEach(RunExecution::interruptFunctionCode);
+	}
+
+	/**
 	 * The leases held by the executions here, by run id, for renewal.
 	 * @return the leases
 	 */

@@ -179,6 +179,13 @@ final class RunExecution implements Step, RunContext {
 				+ " in run " + runId();
 	}
 
+	/**
+	 * Interrupts the function's own code, if it runs: not the engine's work around it.
+	 */
+	void interruptFunctionCode() {
+		this.timer.interrupt();
+	}
+
 	/** Enters a step from the function's body: fails the attempt if the body overran. */
 	private void stepBegins() {
 		Duration overran = functionCodeEnds();

@@ -80,6 +80,15 @@ final class StepTimer {
 	}
 
 	/**
+	 * Interrupts the worker's thread if the function's own code runs on it.
+	 */
+	synchronized void interrupt() {
+		if (this.running) {
+			this.thread.interrupt();
+		}
+	}
+
+	/**
 	 * The step whose body was interrupted last.
 	 * @return its id, or {@code null} if it was the function's body
 	 */

@@ -545,13 +545,21 @@ public final class LocalEngine implements SmartLifecycle {
 			if (!this.workers.awaitTermination(this.settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
 				logger.warn("Runs still executing after " + this.settings.shutdownTimeout()
 						+ " are abandoned; another instance resumes them once their leases expire");
-				this.workers.shutdownNow();
+				abandonWorkers();
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			this.workers.shutdownNow();
+			abandonWorkers();
 		}
+	}
+
+	/**
+	 * Interrupts the function code the workers run, not the workers themselves: a worker
+	 * interrupted while it reads H2's file would close the file (see dispatch).
+	 */
+	private void abandonWorkers() {
+		this.executing.interruptFunctionCode();
 	}
 
 	/**

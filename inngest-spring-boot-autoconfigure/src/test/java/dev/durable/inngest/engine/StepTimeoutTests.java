@@ -1,6 +1,7 @@
 package dev.durable.inngest.engine;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -45,7 +46,7 @@ class StepTimeoutTests {
 	private final String key = UUID.randomUUID().toString();
 
 	private String send(String name, Map<String, Object> data) {
-		Map<String, Object> all = new java.util.HashMap<>(data);
+		Map<String, Object> all = new HashMap<>(data);
 		all.put("key", this.key);
 		return this.inngest.send(Event.of(name, all)).get(0);
 	}
@@ -113,7 +114,7 @@ class StepTimeoutTests {
 	}
 
 	@Test
-	void stoppingTheEngineDoesNotWaitForAStepThatIgnoresTheInterrupt() {
+	void stoppingTheEngineInterruptsAStepStillRunningAndDoesNotWaitForItIfItIgnoresTheInterrupt() {
 		String runId = this.probe.awaitRunId(send("test/stubborn-step", Map.of()), "stubborn-step");
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.executions.count(this.key, "stubborn") == 1);
 		try {
@@ -121,6 +122,8 @@ class StepTimeoutTests {
 			this.engine.stop();
 			// The shutdown time-out of the tests is two seconds.
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+			// Once: the step time-out is not checked while the engine stops.
+			assertThat(this.executions.count(this.key, "interrupted")).isEqualTo(1);
 		}
 		finally {
 			this.functions.release(this.key).countDown();
