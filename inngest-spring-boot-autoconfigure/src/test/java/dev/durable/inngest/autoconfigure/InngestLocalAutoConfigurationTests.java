@@ -373,6 +373,24 @@ class InngestLocalAutoConfigurationTests {
 	}
 
 	@Test
+	void invalidLimitsStopTheStartNamingTheProperty() {
+		this.runner.withPropertyValues("inngest.local.max-output-size=0B")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessage("inngest.local.max-output-size must be positive, but was 0B"));
+		this.runner.withPropertyValues("inngest.local.step-timeout=-1s")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessage("inngest.local.step-timeout must be zero (no limit) or positive, but was PT-1S"));
+	}
+
+	@Test
+	void stepsAreTimedOutAfterTwoHoursUnlessTheStepTimeOutIsZero() {
+		this.runner.run((context) -> assertThat(context.getBean(LocalEngine.class).settings().stepTimeout())
+			.isEqualTo(Duration.ofHours(2)));
+		this.runner.withPropertyValues("inngest.local.step-timeout=0")
+			.run((context) -> assertThat(context.getBean(LocalEngine.class).settings().limitsSteps()).isFalse());
+	}
+
+	@Test
 	void aRunCreatedLeasedIsHeldAtMostAThirdOfTheLease() {
 		this.runner.withPropertyValues("inngest.local.lease.duration=3s").run((context) -> {
 			LocalEngine.Settings settings = context.getBean(LocalEngine.class).settings();
