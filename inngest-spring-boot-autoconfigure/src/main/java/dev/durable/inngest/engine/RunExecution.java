@@ -577,17 +577,25 @@ final class RunExecution implements Step, RunContext {
 	}
 
 	/**
-	 * Before a step body executes, if an earlier one executed in this execution: stops if the
-	 * run was cancelled meanwhile, here or on another instance, or its lease was taken over. The
-	 * claim checked it for the first step. The check reads the lease, mostly with the step before
+	 * Before a step body executes: stops if the run was cancelled here meanwhile, and, if an
+	 * earlier step executed in this execution, if it was cancelled on another instance or its
+	 * lease was taken over. The claim checked the lease for the first step. The check reads it, mostly with the step before
 	 * as it is stored, and changes nothing: the engine renews the leases of executing runs every
 	 * third of their duration, and a step renews its run's lease itself only when that renewal is
 	 * late, with less than a third of the lease left.
 	 */
 	private void beforeNewStep() {
-		if (!this.stepExecuted) {
-			return;
+		if (this.stepExecuted) {
+			checkLease();
 		}
+		// Read again last: a cancellation here that committed after the lease was read stops
+		// this execution once committed, and no step begins after the cancellation returned.
+		if (this.stopped) {
+			throw Suspension.suspended(runId(), null);
+		}
+	}
+
+	private void checkLease() {
 		Optional<Instant> heldUntil = (this.leaseRead != null) ? this.leaseRead
 				: this.env.runs().leaseExpiry(runId(), this.lease);
 		this.leaseRead = null;
