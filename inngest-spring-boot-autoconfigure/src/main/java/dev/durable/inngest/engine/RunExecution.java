@@ -270,7 +270,8 @@ final class RunExecution implements Step, RunContext {
 			output = this.outputs.stepOutput(id, value);
 		}
 		catch (NonRetriableException ex) {
-			throw stepFailed(id, key, stored, stepAttempt, startedAt, ex, Duration.ofNanos(System.nanoTime() - bodyStart));
+			throw stepFailed(id, key, stored, stepAttempt, startedAt, ex,
+					Duration.ofNanos(System.nanoTime() - bodyStart));
 		}
 		// Stored when the next step begins or the run ends, with the run's completion if it was
 		// the last step: until then, only the body's own code between steps runs.
@@ -579,10 +580,10 @@ final class RunExecution implements Step, RunContext {
 	/**
 	 * Before a step body executes: stops if the run was cancelled here meanwhile, and, if an
 	 * earlier step executed in this execution, if it was cancelled on another instance or its
-	 * lease was taken over. The claim checked the lease for the first step. The check reads it, mostly with the step before
-	 * as it is stored, and changes nothing: the engine renews the leases of executing runs every
-	 * third of their duration, and a step renews its run's lease itself only when that renewal is
-	 * late, with less than a third of the lease left.
+	 * lease was taken over. The claim checked the lease for the first step. The check reads it,
+	 * mostly with the step before as it is stored, and changes nothing: the engine renews the
+	 * leases of executing runs every third of their duration, and a step renews its run's lease
+	 * itself only when that renewal is late, with less than a third of the lease left.
 	 */
 	private void beforeNewStep() {
 		if (this.stepExecuted) {
