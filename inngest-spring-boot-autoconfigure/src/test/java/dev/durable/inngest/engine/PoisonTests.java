@@ -25,7 +25,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * What a function's code may do that the engine cannot store or did not expect: return a value
  * too large or impossible to write as JSON, or throw an {@link Error}. Each fails its own run
- * with an error that names the problem, while a healthy run sent beside it completes.
+ * with an error that names the problem, while a healthy run sent beside it completes. The
+ * application, with its step time-out of one second, is the one of {@link StepTimeoutTests}.
  */
 @SpringBootTest(classes = { EngineTestApplication.class, PoisonFunctions.class },
 		properties = { "inngest.local.max-output-size=1KB", "inngest.local.step-timeout=1s" })
