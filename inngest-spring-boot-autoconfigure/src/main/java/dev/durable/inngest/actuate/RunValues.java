@@ -1,6 +1,5 @@
 package dev.durable.inngest.actuate;
 
-import dev.durable.inngest.RunPage;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -23,12 +22,13 @@ final class RunValues {
 
 	/**
 	 * A copy of a page of runs or of a run's detail with the values hidden.
-	 * @param runs a {@link RunPage} or an {@link InngestEndpoint.RunDetail}
+	 * @param runs a page ({@code runs} and {@code nextCursor}) or a detail ({@code run},
+	 * {@code steps} and {@code attempts}), as the endpoint answers them
 	 * @return the copy, as a JSON tree
 	 */
 	static JsonNode masked(Object runs) {
 		JsonNode tree = JSON.valueToTree(runs);
-		if (runs instanceof RunPage) {
+		if (tree.has("runs")) {
 			tree.path("runs").forEach(RunValues::maskRun);
 		}
 		else {
