@@ -453,7 +453,8 @@ public class InngestProperties {
 
 		/**
 		 * When to create the engine's tables: on embedded databases only, always, or never (a
-		 * DBA applies schema-<platform>.sql by hand).
+		 * DBA applies schema-<platform>.sql by hand). Every H2 database counts as embedded,
+		 * whether in memory or in a file.
 		 */
 		private DatabaseInitializationMode initialize = DatabaseInitializationMode.EMBEDDED;
 

@@ -17,8 +17,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Creates the engine's tables from {@code schema-<platform>.sql} (H2 or PostgreSQL) when the
  * application starts: on embedded databases by default, always, or never, as
- * {@code inngest.local.schema.initialize} says. The scripts only create what is missing. On H2
- * it also raises {@code MAX_LENGTH_INPLACE_LOB} to {@value #H2_INPLACE_LOB_LENGTH} if it is
+ * {@code inngest.local.schema.initialize} says. Every H2 database counts as embedded, whether in
+ * memory or in a file. The scripts only create what is missing. On H2 it also raises {@code MAX_LENGTH_INPLACE_LOB} to {@value #H2_INPLACE_LOB_LENGTH} if it is
  * lower, so that the JSON of events, steps and runs is kept in their rows.
  */
 public class InngestSchemaInitializer extends DataSourceScriptDatabaseInitializer {
@@ -70,6 +70,17 @@ public class InngestSchemaInitializer extends DataSourceScriptDatabaseInitialize
 		settings.setMode(mode);
 		settings.setContinueOnError(false);
 		return settings;
+	}
+
+	/**
+	 * Whether the database is embedded, for {@code embedded} initialization: every H2 database,
+	 * and whatever Spring Boot counts as embedded. Spring Boot counts only an in-memory H2
+	 * database; but a file H2 database is as much the application's own, and is where the engine
+	 * keeps its runs across restarts, so its tables are created there too.
+	 */
+	@Override
+	protected boolean isEmbeddedDatabase() {
+		return this.platform == DatabasePlatform.H2 || super.isEmbeddedDatabase();
 	}
 
 	@Override

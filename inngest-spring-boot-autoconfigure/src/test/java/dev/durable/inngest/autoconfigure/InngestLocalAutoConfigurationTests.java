@@ -73,6 +73,16 @@ class InngestLocalAutoConfigurationTests {
 	}
 
 	@Test
+	void schemaIsCreatedOnAnH2FileDatabaseByDefault(@TempDir Path directory) {
+		this.runner.withPropertyValues("spring.datasource.url=jdbc:h2:file:" + directory.resolve("app"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				JdbcClient jdbc = JdbcClient.create(context.getBean(javax.sql.DataSource.class));
+				assertThat(jdbc.sql("SELECT COUNT(*) FROM inngest_run").query(Integer.class).single()).isZero();
+			});
+	}
+
+	@Test
 	void withoutTheSchemaAndInitializationNeverTheStartFailsWithAnExplanation() {
 		this.runner.withPropertyValues("inngest.local.schema.initialize=never").run((context) -> {
 			assertThat(context).hasFailed();
