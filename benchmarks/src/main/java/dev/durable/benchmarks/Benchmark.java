@@ -199,7 +199,10 @@ public final class Benchmark {
 						"inngest.local.schema.initialize=always", "spring.main.banner-mode=off",
 						"logging.level.root=WARN", "spring.jpa.open-in-view=false",
 						"inngest.local.backoff.initial=1ms", "inngest.local.backoff.max=1ms",
-						"inngest.local.backoff.jitter=0")
+						"inngest.local.backoff.jitter=0",
+						// H2's own default, which the engine's durable default replaces; the URL of
+						// h2-durable sets WRITE_DELAY=0, which wins over it.
+						"inngest.local.h2.write-delay=500ms")
 				.run();
 			if (isPostgres()) {
 				long backend = jdbc().sql("SELECT pg_backend_pid()").query(Long.class).single();

@@ -31,6 +31,7 @@ import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.engine.store.WaitStore;
 import dev.durable.inngest.function.FunctionDiscoverer;
 import dev.durable.inngest.engine.RunSignals;
+import dev.durable.inngest.local.DatabaseDurability;
 import dev.durable.inngest.local.DatabasePlatform;
 import dev.durable.inngest.local.InngestSchemaInitializer;
 import dev.durable.inngest.local.InngestSchemaVerifier;
@@ -106,6 +107,12 @@ public final class InngestLocalAutoConfiguration {
 	@DependsOnDatabaseInitialization
 	InngestSchemaVerifier inngestSchemaVerifier(DataSource dataSource, DatabasePlatform platform) {
 		return new InngestSchemaVerifier(dataSource, platform);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DatabaseDurability inngestDatabaseDurability(DataSource dataSource, DatabasePlatform platform) {
+		return new DatabaseDurability(dataSource, platform, this.properties.getH2().getWriteDelay());
 	}
 
 	@Bean
@@ -241,12 +248,12 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	RunExecutor inngestRunExecutor(ExecutionEnvironment env, FunctionDiscoverer functions, EventIngestor ingestor,
 			ObjectProvider<RunOutcomes> outcomes, RunCanceller canceller, ExecutingRuns executing,
-			InngestSchemaVerifier schema, DatabasePlatform platform) {
+			DatabaseDurability durability, DatabasePlatform platform) {
 		Boolean groupCommit = this.properties.getGroupCommit();
 		// Only H2 writing every commit to its file pays for the wait: with a write delay a commit
 		// costs next to nothing, and PostgreSQL merges concurrent commits' log flushes itself.
 		boolean commitTogether = (groupCommit != null) ? groupCommit
-				: platform == DatabasePlatform.H2 && schema.commitWriteDelay() == 0;
+				: platform == DatabasePlatform.H2 && durability.commitWriteDelay() == 0;
 		return new RunExecutor(env, functions::registry, ingestor, RunOutcomes.all(outcomes.orderedStream().toList()),
 				canceller, executing, commitTogether, new OutputWriter(env.json(), this.properties.getMaxOutputSize()));
 	}

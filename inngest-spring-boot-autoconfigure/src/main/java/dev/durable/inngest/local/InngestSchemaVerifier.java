@@ -13,8 +13,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Checks at start-up that the database has the schema version this release of the engine
  * needs, so that a missing or foreign schema fails the start with an explanation instead of
- * failing runs later. On H2 it also says, in the log, when commits reach the database's file
- * only after they return, so that a crash loses the last of them.
+ * failing runs later. On PostgreSQL it also reads whether commits wait for their log to be
+ * flushed.
  */
 public class InngestSchemaVerifier implements InitializingBean {
 
@@ -26,8 +26,6 @@ public class InngestSchemaVerifier implements InitializingBean {
 	private final JdbcTemplate jdbc;
 
 	private final DatabasePlatform platform;
-
-	private volatile int writeDelay;
 
 	private volatile boolean synchronousCommit;
 
@@ -44,10 +42,7 @@ public class InngestSchemaVerifier implements InitializingBean {
 	@Override
 	public void afterPropertiesSet() {
 		verify();
-		if (this.platform == DatabasePlatform.H2) {
-			readWriteDelay();
-		}
-		else if (this.platform == DatabasePlatform.POSTGRESQL) {
+		if (this.platform == DatabasePlatform.POSTGRESQL) {
 			readSynchronousCommit();
 		}
 	}
@@ -63,35 +58,6 @@ public class InngestSchemaVerifier implements InitializingBean {
 		}
 	}
 
-	private void readWriteDelay() {
-		int delay;
-		try {
-			delay = h2WriteDelay();
-		}
-		catch (DataAccessException | NumberFormatException ex) {
-			// Only a note for the log: a database that does not tell does not stop the start.
-			logger.debug("Could not read H2's WRITE_DELAY", ex);
-			return;
-		}
-		this.writeDelay = delay;
-		if (delay > 0) {
-			logger.info("H2 writes commits to its file up to " + delay + " ms after they return (WRITE_DELAY=" + delay
-					+ "): if the process dies, the events, steps and run ends committed in that time are lost. "
-					+ "Add ;WRITE_DELAY=0 to the database URL to write every commit as it returns, or use "
-					+ "PostgreSQL in production.");
-		}
-	}
-
-	/**
-	 * How long the database may keep a commit before it writes it to its file, as read at
-	 * start-up: H2's {@code WRITE_DELAY}; 0 on other databases, and on an H2 database that did
-	 * not tell.
-	 * @return the delay in milliseconds, 0 where every commit is written as it returns
-	 */
-	public int commitWriteDelay() {
-		return this.writeDelay;
-	}
-
 	/**
 	 * Whether PostgreSQL's commits wait for their log to be flushed before they return, as read at
 	 * start-up: its {@code synchronous_commit} is not {@code off}; {@code false} on other
@@ -100,16 +66,6 @@ public class InngestSchemaVerifier implements InitializingBean {
 	 */
 	public boolean postgresSynchronousCommit() {
 		return this.synchronousCommit;
-	}
-
-	/**
-	 * How long H2 may keep a commit before it writes it to its file: 500 ms unless the database
-	 * sets {@code WRITE_DELAY}, and 0 for an in-memory database, which keeps nothing across a
-	 * restart anyway.
-	 * @return the delay in milliseconds, 0 where every commit is written as it returns
-	 */
-	public int h2WriteDelay() {
-		return H2Settings.read(this.jdbc, "WRITE_DELAY").orElse(0);
 	}
 
 	/**

@@ -12,6 +12,7 @@ import dev.durable.inngest.engine.RetryBackoff;
 import dev.durable.inngest.engine.RunExecutor;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.function.FunctionDiscoverer;
+import dev.durable.inngest.local.DatabaseDurability;
 import dev.durable.inngest.local.InngestSchemaException;
 import dev.durable.inngest.local.InngestSchemaInitializer;
 import dev.durable.inngest.local.InngestSchemaVerifier;
@@ -98,35 +99,81 @@ class InngestLocalAutoConfigurationTests {
 	}
 
 	@Test
-	void anH2FileDatabaseThatWritesCommitsLaterSaysWhatACrashLoses(@TempDir Path directory, CapturedOutput output) {
-		this.runner
-			.withPropertyValues("spring.datasource.url=jdbc:h2:file:" + directory.resolve("delayed"),
-					"inngest.local.schema.initialize=always")
+	void anH2FileDatabaseWritesEveryCommitToItsFileByDefault(@TempDir Path directory, CapturedOutput output) {
+		this.runner.withPropertyValues("spring.datasource.url=jdbc:h2:file:" + directory.resolve("durable"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context.getBean(InngestSchemaVerifier.class).h2WriteDelay()).isEqualTo(500);
-				assertThat(context.getBean(InngestSchemaVerifier.class).commitWriteDelay()).isEqualTo(500);
+				assertThat(context.getBean(DatabaseDurability.class).commitWriteDelay()).isZero();
+				assertThat(writeDelays(context)).containsOnly("0");
+				// Each commit is written alone: the completions of runs that end together share one.
+				assertThat(context.getBean(RunExecutor.class).commitsTogether()).isTrue();
+			});
+		assertThat(output).doesNotContain("H2 writes commits to its file").doesNotContain("is in memory");
+	}
+
+	@Test
+	void anH2FileDatabaseWritesCommitsLaterOnlyWhenAWriteDelayIsSetAndSaysWhatACrashLoses(@TempDir Path directory,
+			CapturedOutput output) {
+		this.runner
+			.withPropertyValues("spring.datasource.url=jdbc:h2:file:" + directory.resolve("delayed"),
+					"inngest.local.h2.write-delay=500ms")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(DatabaseDurability.class).commitWriteDelay()).isEqualTo(500);
 				// Commits cost next to nothing: each run's completion is committed alone.
 				assertThat(context.getBean(RunExecutor.class).commitsTogether()).isFalse();
 			});
 		assertThat(output).contains("H2 writes commits to its file up to 500 ms after they return (WRITE_DELAY=500)")
-			.contains("Add ;WRITE_DELAY=0 to the database URL");
+			.contains("Set inngest.local.h2.write-delay=0");
 	}
 
 	@Test
-	void anH2DatabaseThatWritesEveryCommitOrKeepsNothingSaysNothing(@TempDir Path directory, CapturedOutput output) {
+	void aWriteDelayInTheUrlWinsOverTheEnginesAsH2AppliesItWithEveryConnection(@TempDir Path directory) {
 		this.runner
-			.withPropertyValues("spring.datasource.url=jdbc:h2:file:" + directory.resolve("at-once") + ";WRITE_DELAY=0",
-					"inngest.local.schema.initialize=always")
+			.withPropertyValues(
+					"spring.datasource.url=jdbc:h2:file:" + directory.resolve("url-delay") + ";WRITE_DELAY=300")
 			.run((context) -> {
-				assertThat(context.getBean(InngestSchemaVerifier.class).h2WriteDelay()).isZero();
-				assertThat(context.getBean(RunExecutor.class).commitsTogether()).isTrue();
+				assertThat(context.getBean(DatabaseDurability.class).commitWriteDelay()).isEqualTo(300);
+				assertThat(writeDelays(context)).containsOnly("300");
 			});
-		this.runner.run((context) -> {
-			assertThat(context.getBean(InngestSchemaVerifier.class).h2WriteDelay()).isZero();
-			assertThat(context.getBean(RunExecutor.class).commitsTogether()).isTrue();
-		});
-		assertThat(output).doesNotContain("H2 writes commits to its file");
+	}
+
+	@Test
+	void anInMemoryDatabaseIsWarnedOfOnceAsLosingItsRunsOnRestart(CapturedOutput output) {
+		this.runner.withPropertyValues("spring.datasource.url=jdbc:h2:mem:forgetful;DB_CLOSE_DELAY=-1",
+				"spring.datasource.username=sa", "spring.datasource.password=secret")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(DatabaseDurability.class).inMemory()).isTrue();
+			});
+		String warning = "The durable function engine's database is in memory (jdbc:h2:mem:forgetful)";
+		assertThat(output.getOut().split(java.util.regex.Pattern.quote(warning), -1)).hasSize(2);
+		assertThat(output).contains("sleeping or waiting runs never resume").doesNotContain("secret");
+	}
+
+	@Test
+	void anH2UserWhoIsNotAnAdministratorStartsAndIsToldTheWriteDelayCouldNotBeSet(@TempDir Path directory,
+			CapturedOutput output) {
+		String url = "jdbc:h2:file:" + directory.resolve("not-admin-delay");
+		JdbcTemplate admin = new JdbcTemplate(new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", ""));
+		admin.execute("CREATE USER app PASSWORD 'secret'");
+		admin.execute("GRANT ALTER ANY SCHEMA TO app");
+		this.runner
+			.withPropertyValues("spring.datasource.url=" + url, "spring.datasource.username=app",
+					"spring.datasource.password=secret")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(DatabaseDurability.class).commitWriteDelay()).isEqualTo(500);
+			});
+		assertThat(output).contains("Could not set H2's WRITE_DELAY to 0 (Admin rights are required for this operation)")
+			.contains("H2 writes commits to its file up to 500 ms after they return");
+	}
+
+	private static List<String> writeDelays(org.springframework.context.ApplicationContext context) {
+		return JdbcClient.create(context.getBean(javax.sql.DataSource.class))
+			.sql("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")
+			.query(String.class)
+			.list();
 	}
 
 	@Test
@@ -179,7 +226,7 @@ class InngestLocalAutoConfigurationTests {
 	void groupCommitIsWhatThePropertySaysWhenItIsSet(@TempDir Path directory) {
 		this.runner
 			.withPropertyValues("spring.datasource.url=jdbc:h2:file:" + directory.resolve("delayed"),
-					"inngest.local.schema.initialize=always", "inngest.local.group-commit=true")
+					"inngest.local.h2.write-delay=500ms", "inngest.local.group-commit=true")
 			.run((context) -> assertThat(context.getBean(RunExecutor.class).commitsTogether()).isTrue());
 		this.runner.withPropertyValues("inngest.local.group-commit=false")
 			.run((context) -> assertThat(context.getBean(RunExecutor.class).commitsTogether()).isFalse());
