@@ -33,6 +33,7 @@ import dev.durable.inngest.function.FunctionDiscoverer;
 import dev.durable.inngest.engine.RunSignals;
 import dev.durable.inngest.local.DatabaseDurability;
 import dev.durable.inngest.local.DatabasePlatform;
+import dev.durable.inngest.local.H2CloseOnExitPostProcessor;
 import dev.durable.inngest.local.InngestSchemaInitializer;
 import dev.durable.inngest.local.InngestSchemaVerifier;
 import dev.durable.inngest.local.PostgresNotificationListener;
@@ -87,6 +88,15 @@ public final class InngestLocalAutoConfiguration {
 
 	InngestLocalAutoConfiguration(InngestProperties properties) {
 		this.properties = properties.getLocal();
+	}
+
+	/**
+	 * Leaves closing an H2 database to the context, which stops the engine first.
+	 * @return the post-processor
+	 */
+	@Bean
+	static H2CloseOnExitPostProcessor inngestH2CloseOnExitPostProcessor() {
+		return new H2CloseOnExitPostProcessor();
 	}
 
 	@Bean

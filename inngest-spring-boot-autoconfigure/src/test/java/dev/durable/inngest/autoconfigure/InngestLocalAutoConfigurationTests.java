@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.engine.EventIngestor;
@@ -96,6 +97,20 @@ class InngestLocalAutoConfigurationTests {
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getAction()).contains("inngest.local.schema.initialize=always");
 		});
+	}
+
+	@Test
+	void anH2FileDatabaseIsClosedByTheContextRatherThanByH2OnExit(@TempDir Path directory) {
+		this.runner.withPropertyValues("spring.datasource.url=jdbc:h2:file:" + directory.resolve("closed-by-context"))
+			.run((context) -> assertThat(context.getBean(HikariDataSource.class).getJdbcUrl())
+				.isEqualTo("jdbc:h2:file:" + directory.resolve("closed-by-context") + ";DB_CLOSE_ON_EXIT=FALSE"));
+	}
+
+	@Test
+	void anH2UrlThatSaysWhenToCloseOnExitIsLeftAsItIs(@TempDir Path directory) {
+		String url = "jdbc:h2:file:" + directory.resolve("own-choice") + ";DB_CLOSE_ON_EXIT=TRUE";
+		this.runner.withPropertyValues("spring.datasource.url=" + url)
+			.run((context) -> assertThat(context.getBean(HikariDataSource.class).getJdbcUrl()).isEqualTo(url));
 	}
 
 	@Test
