@@ -97,11 +97,16 @@ public class InngestEndpoint {
 	@ReadOperation
 	public FunctionsDescriptor functions() {
 		Map<String, Map<RunStatus, Long>> counts = this.runStore.countByFunction();
-		return new FunctionsDescriptor(this.registry.get()
-			.all()
+		FunctionRegistry registry = this.registry.get();
+		List<UndeclaredFunctionDescriptor> undeclared = counts.entrySet()
+			.stream()
+			.filter((entry) -> registry.find(entry.getKey()).isEmpty())
+			.map((entry) -> new UndeclaredFunctionDescriptor(entry.getKey(), entry.getValue()))
+			.toList();
+		return new FunctionsDescriptor(registry.all()
 			.stream()
 			.map((function) -> FunctionDescriptor.of(function, counts.getOrDefault(function.id(), Map.of())))
-			.toList());
+			.toList(), undeclared);
 	}
 
 	/**
@@ -214,8 +219,23 @@ public class InngestEndpoint {
 	 * The functions.
 	 *
 	 * @param functions each function
+	 * @param undeclaredFunctions the functions that have runs but that this application does not
+	 * declare
 	 */
-	public record FunctionsDescriptor(List<FunctionDescriptor> functions) {
+	public record FunctionsDescriptor(List<FunctionDescriptor> functions,
+			List<UndeclaredFunctionDescriptor> undeclaredFunctions) {
+
+	}
+
+	/**
+	 * A function that has runs in the database but that this application does not declare, as
+	 * after a deployment that removed or renamed it. Its runs that have not ended wait for an
+	 * instance that declares it.
+	 *
+	 * @param id the function id
+	 * @param runs run counts by state
+	 */
+	public record UndeclaredFunctionDescriptor(String id, Map<RunStatus, Long> runs) {
 
 	}
 

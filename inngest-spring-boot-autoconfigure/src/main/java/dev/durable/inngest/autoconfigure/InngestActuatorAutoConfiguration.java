@@ -6,6 +6,7 @@ import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.actuate.EndpointExposureWarning;
 import dev.durable.inngest.actuate.InngestEndpoint;
 import dev.durable.inngest.actuate.InngestHealthIndicator;
+import dev.durable.inngest.engine.UndeclaredFunctionRuns;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.function.FunctionDiscoverer;
@@ -86,8 +87,9 @@ public final class InngestActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "inngestHealthIndicator")
-		InngestHealthIndicator inngestHealthIndicator(LocalEngine engine, RunStore runs) {
-			return new InngestHealthIndicator(engine, runs, Clock.systemUTC());
+		InngestHealthIndicator inngestHealthIndicator(LocalEngine engine, RunStore runs,
+				UndeclaredFunctionRuns undeclared) {
+			return new InngestHealthIndicator(engine, runs, undeclared::counts, Clock.systemUTC());
 		}
 
 	}

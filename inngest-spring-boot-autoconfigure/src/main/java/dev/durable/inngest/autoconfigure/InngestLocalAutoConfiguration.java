@@ -23,6 +23,7 @@ import dev.durable.inngest.engine.RunCanceller;
 import dev.durable.inngest.engine.RunExecutor;
 import dev.durable.inngest.engine.RunOutcomes;
 import dev.durable.inngest.engine.RunQueue;
+import dev.durable.inngest.engine.UndeclaredFunctionRuns;
 import dev.durable.inngest.engine.store.CancellationStore;
 import dev.durable.inngest.engine.store.CronStore;
 import dev.durable.inngest.engine.store.EventStore;
@@ -291,6 +292,12 @@ public final class InngestLocalAutoConfiguration {
 				this.properties.getShutdownTimeout(), startEagerly, this.properties.getEagerStart().getMaxWait(),
 				this.properties.getStepTimeout());
 		return new LocalEngine(queue, executor, runs, crons, executing, bulkCancellations, settings, env.clock());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	UndeclaredFunctionRuns inngestUndeclaredFunctionRuns(RunStore runs, FunctionDiscoverer functions) {
+		return new UndeclaredFunctionRuns(runs, functions::registry, Clock.systemUTC());
 	}
 
 	@Bean

@@ -89,6 +89,14 @@ public final class RunExecutor {
 	}
 
 	/**
+	 * The ids of the functions this application declares, whose runs it executes.
+	 * @return the function ids
+	 */
+	public List<String> functionIds() {
+		return this.registry.get().all().stream().map(FunctionDefinition::id).toList();
+	}
+
+	/**
 	 * A run claimed by this instance, or created leased to it, ready to execute.
 	 *
 	 * @param run the run, as claimed or created
@@ -167,10 +175,13 @@ public final class RunExecutor {
 	private Optional<Instant> execute(RunRecord run, String lease, boolean firstExecution) {
 		FunctionDefinition function = this.registry.get().find(run.functionId()).orElse(null);
 		if (function == null) {
-			Instant later = this.env.clock().instant().plusSeconds(60);
-			logger.warn("Run " + run.id() + " is of function '" + run.functionId() + "', which this application "
-					+ "does not declare; it stays queued for an instance that does");
-			this.env.runs().suspend(run.id(), lease, RunStatus.QUEUED, later, run.attempt());
+			// Offered by another instance that declares the function: given back due, for it or
+			// another that does. This instance does not poll for such runs (UndeclaredFunctionRuns).
+			if (logger.isDebugEnabled()) {
+				logger.debug("Run " + run.id() + " is of function '" + run.functionId() + "', which this "
+						+ "application does not declare; it stays queued for an instance that does");
+			}
+			this.env.runs().suspend(run.id(), lease, RunStatus.QUEUED, this.env.clock().instant(), run.attempt());
 			return Optional.empty();
 		}
 		RunView.Cancellation timedOut = Timeouts.check(run, function, this.env.clock().instant());

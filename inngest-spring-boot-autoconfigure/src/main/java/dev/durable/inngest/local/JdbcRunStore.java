@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -140,15 +141,21 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public List<String> findDue(Instant now, int limit) {
-		Select due = due(now, limit);
+	public List<String> findDue(Instant now, int limit, Collection<String> functionIds) {
+		if (functionIds.isEmpty()) {
+			return List.of();
+		}
+		Select due = due(this.platform, now, limit, functionIds);
 		return this.jdbc.sql(due.sql()).params(due.params()).query(String.class).list();
 	}
 
-	/** The runs due by {@code now}, soonest first. */
-	static Select due(Instant now, int limit) {
-		return new Select("SELECT id FROM inngest_run WHERE " + DUE_BY + " ORDER BY due_at FETCH FIRST " + limit
-				+ " ROWS ONLY", dueBy(now));
+	/** The runs of some functions due by {@code now}, soonest first. */
+	static Select due(DatabasePlatform platform, Instant now, int limit, Collection<String> functionIds) {
+		List<Object> params = new ArrayList<>(dueBy(now));
+		params.addAll(functionIds);
+		String functions = String.join(", ", Collections.nCopies(functionIds.size(), "?"));
+		return new Select("SELECT id FROM " + platform.runsByDueTime() + " WHERE " + DUE_BY + " AND function_id IN ("
+				+ functions + ") ORDER BY due_at FETCH FIRST " + limit + " ROWS ONLY", params);
 	}
 
 	/** The parameters of {@link #DUE_BY}. */
@@ -383,6 +390,18 @@ public final class JdbcRunStore implements RunStore {
 			.query((rs) -> {
 				counts.computeIfAbsent(rs.getString("function_id"), (id) -> new EnumMap<>(RunStatus.class))
 					.put(RunStatus.valueOf(rs.getString("status")), rs.getLong("runs"));
+			});
+		return counts;
+	}
+
+	@Override
+	public Map<String, Long> countUnendedByFunction() {
+		// A run that has not ended has a due time: when it is due, or when its lease expires.
+		Map<String, Long> counts = new TreeMap<>();
+		this.jdbc.sql("SELECT function_id, COUNT(*) AS runs FROM inngest_run WHERE due_at >= ? GROUP BY function_id")
+			.param(EARLIEST_DUE)
+			.query((rs) -> {
+				counts.put(rs.getString("function_id"), rs.getLong("runs"));
 			});
 		return counts;
 	}

@@ -410,7 +410,9 @@ public final class LocalEngine implements SmartLifecycle {
 			if (workerFree()) {
 				// Whatever was missed before is due now, and found by this poll.
 				this.missed.set(false);
-				List<String> due = this.runs.findDue(this.clock.instant(), this.settings.workers() * 4);
+				// Only runs this application can execute: others wait, due, for an instance that can.
+				List<String> due = this.runs.findDue(this.clock.instant(), this.settings.workers() * 4,
+						this.executor.functionIds());
 				this.queue.offerPolled(due);
 			}
 			else {

@@ -125,7 +125,8 @@ class RunQueryPlanTests {
 
 	@Test
 	void theDueRunsAreReadThroughTheirRangeOfTheDueTimeIndexNotTheEndedRunsEntries() {
-		JdbcRunStore.Select select = JdbcRunStore.due(START.plusSeconds(1500), 8);
+		JdbcRunStore.Select select = JdbcRunStore.due(DatabasePlatform.H2, START.plusSeconds(1500), 8,
+				List.of("f"));
 
 		assertThat(plan(select)).contains("PUBLIC.INNGEST_RUN_DUE: DUE_AT >= ?1 AND DUE_AT <= ?2")
 			.endsWith("/* index sorted */");

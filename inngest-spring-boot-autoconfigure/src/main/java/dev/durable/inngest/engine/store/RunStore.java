@@ -36,12 +36,14 @@ public interface RunStore {
 	List<RunRecord> claim(Collection<String> runIds, String lease, Instant now, Instant leaseUntil);
 
 	/**
-	 * The ids of runs due now, the longest due first.
+	 * The ids of runs of some functions due now, the longest due first. Runs of other functions
+	 * are left where they are, due, for an instance that declares them.
 	 * @param now the current time
 	 * @param limit the most ids to return
+	 * @param functionIds the functions whose runs to find, those this instance declares
 	 * @return the run ids
 	 */
-	List<String> findDue(Instant now, int limit);
+	List<String> findDue(Instant now, int limit, Collection<String> functionIds);
 
 	/**
 	 * Stores a step that completed in this execution and reads whether its run is still held
@@ -180,6 +182,12 @@ public interface RunStore {
 	 * @return counts by function id and state
 	 */
 	Map<String, Map<RunStatus, Long>> countByFunction();
+
+	/**
+	 * How many runs of each function have not ended (queued, running, sleeping or waiting).
+	 * @return counts by function id, of functions with such runs only
+	 */
+	Map<String, Long> countUnendedByFunction();
 
 	/**
 	 * The work that is due and not taken.
