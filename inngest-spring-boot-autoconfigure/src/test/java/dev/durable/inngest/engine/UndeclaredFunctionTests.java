@@ -12,8 +12,11 @@ import dev.durable.inngest.actuate.InngestEndpoint;
 import dev.durable.inngest.actuate.InngestHealthIndicator;
 import dev.durable.inngest.local.LocalEngine;
 import dev.durable.inngest.testsupport.TestDatabases;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -35,20 +38,34 @@ import static org.awaitility.Awaitility.await;
  * the function (an older or newer one), and shown where operators look.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@TestInstance(Lifecycle.PER_CLASS)
 class UndeclaredFunctionTests {
 
 	private String url;
 
 	private String runId;
 
-	/** An earlier deployment, whose function 'retired' has a run queued when it stops. */
-	@BeforeEach
-	void leaveARunOfTheRetiredFunctionQueued() {
+	/** The later deployment, without the function, started once for the tests that only look. */
+	private ConfigurableApplicationContext later;
+
+	@BeforeAll
+	void deployWithoutTheFunctionOverARunOfIt() {
 		this.url = TestDatabases.newUrl("undeclared");
-		try (ConfigurableApplicationContext earlier = start(WithRetired.class)) {
+		this.runId = leaveARunOfTheRetiredFunctionQueued(this.url);
+		this.later = start(this.url, WithoutRetired.class);
+	}
+
+	@AfterAll
+	void stopTheLaterDeployment() {
+		this.later.close();
+	}
+
+	/** An earlier deployment, whose function 'retired' has a run queued when it stops. */
+	private static String leaveARunOfTheRetiredFunctionQueued(String url) {
+		try (ConfigurableApplicationContext earlier = start(url, WithRetired.class)) {
 			earlier.getBean(LocalEngine.class).stop();
 			String eventId = earlier.getBean(InngestClient.class).send(Event.of("test/retired", Map.of())).get(0);
-			this.runId = jdbc(earlier).sql("SELECT id FROM inngest_run WHERE event_id = ?")
+			return jdbc(earlier).sql("SELECT id FROM inngest_run WHERE event_id = ?")
 				.param(eventId)
 				.query(String.class)
 				.single();
@@ -57,66 +74,61 @@ class UndeclaredFunctionTests {
 
 	@Test
 	void anInstanceThatDoesNotDeclareTheFunctionLeavesItsRunQueuedAndDue() {
-		try (ConfigurableApplicationContext later = start(WithoutRetired.class)) {
-			JdbcClient jdbc = jdbc(later);
-			// Several polls later, still queued and due as it was: not claimed, not pushed back.
-			await().during(Duration.ofMillis(600))
-				.atMost(Duration.ofSeconds(5))
-				.until(() -> jdbc.sql("SELECT status FROM inngest_run WHERE id = ? AND due_at <= CURRENT_TIMESTAMP")
-					.param(this.runId)
-					.query(String.class)
-					.optional()
-					.orElse("NOT DUE")
-					.equals("QUEUED"));
-		}
+		JdbcClient jdbc = jdbc(this.later);
+		// Several polls later, still queued and due as it was: not claimed, not pushed back.
+		await().during(Duration.ofMillis(600))
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> jdbc.sql("SELECT status FROM inngest_run WHERE id = ? AND due_at <= CURRENT_TIMESTAMP")
+				.param(this.runId)
+				.query(String.class)
+				.optional()
+				.orElse("NOT DUE")
+				.equals("QUEUED"));
 	}
 
 	@Test
 	void theStartWarnsNamingTheFunctionAndHowManyRunsItHas(CapturedOutput output) {
-		try (ConfigurableApplicationContext later = start(WithoutRetired.class)) {
-			assertThat(output).contains("Runs of functions that this application does not declare have not ended: "
-					+ "'retired' (1)");
-		}
+		assertThat(output).contains("Runs of functions that this application does not declare have not ended: "
+				+ "'retired' (1)");
 	}
 
 	@Test
 	void theHealthCountsTheRunInTheBacklogAndNamesItsFunction() {
-		try (ConfigurableApplicationContext later = start(WithoutRetired.class)) {
-			Map<String, Object> details = later.getBean(InngestHealthIndicator.class).health(true).getDetails();
-			assertThat(details).containsEntry("backlog", 1L)
-				.containsEntry("undeclaredFunctions", Map.of("retired", 1L));
-		}
+		Map<String, Object> details = this.later.getBean(InngestHealthIndicator.class).health(true).getDetails();
+		assertThat(details).containsEntry("backlog", 1L).containsEntry("undeclaredFunctions", Map.of("retired", 1L));
 	}
 
 	@Test
 	void theEndpointListsTheFunctionWithItsRunCounts() {
-		try (ConfigurableApplicationContext later = start(WithoutRetired.class)) {
-			InngestEndpoint.FunctionsDescriptor functions = later.getBean(InngestEndpoint.class).functions();
-			assertThat(functions.functions()).extracting(InngestEndpoint.FunctionDescriptor::id)
-				.containsExactly("current");
-			assertThat(functions.undeclaredFunctions()).containsExactly(
-					new InngestEndpoint.UndeclaredFunctionDescriptor("retired", Map.of(RunStatus.QUEUED, 1L)));
-		}
+		InngestEndpoint.FunctionsDescriptor functions = this.later.getBean(InngestEndpoint.class).functions();
+		assertThat(functions.functions()).extracting(InngestEndpoint.FunctionDescriptor::id).containsExactly("current");
+		assertThat(functions.undeclaredFunctions()).containsExactly(
+				new InngestEndpoint.UndeclaredFunctionDescriptor("retired", Map.of(RunStatus.QUEUED, 1L)));
 	}
 
 	@Test
-	void anInstanceThatDeclaresTheFunctionAgainRunsIt() {
-		try (ConfigurableApplicationContext later = start(WithoutRetired.class)) {
-			try (ConfigurableApplicationContext rolledBack = start(WithRetired.class)) {
-				JdbcClient jdbc = jdbc(rolledBack);
-				await().atMost(Duration.ofSeconds(10))
-					.until(() -> jdbc.sql("SELECT status FROM inngest_run WHERE id = ?")
-						.param(this.runId)
-						.query(String.class)
-						.single()
-						.equals("COMPLETED"));
-			}
+	void anInstanceThatDeclaresTheFunctionRunsItBesideOneThatDoesNot() {
+		// A database of its own, so that the run the other tests look at stays queued.
+		String url = TestDatabases.newUrl("undeclared-rolled-back");
+		String runId = leaveARunOfTheRetiredFunctionQueued(url);
+		try (ConfigurableApplicationContext without = start(url, WithoutRetired.class);
+				ConfigurableApplicationContext with = start(url, WithRetired.class)) {
+			JdbcClient jdbc = jdbc(with);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> jdbc.sql("SELECT status FROM inngest_run WHERE id = ?")
+					.param(runId)
+					.query(String.class)
+					.single()
+					.equals("COMPLETED"));
 		}
 	}
 
-	private ConfigurableApplicationContext start(Class<?> application) {
+	private static ConfigurableApplicationContext start(String url, Class<?> application) {
+		// No JPA: the engine uses JDBC, and Hibernate would only slow each start.
 		return new SpringApplicationBuilder(application).web(WebApplicationType.NONE)
-			.properties("spring.datasource.url=" + this.url, "spring.jpa.open-in-view=false",
+			.properties("spring.datasource.url=" + url,
+					"spring.autoconfigure.exclude=org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
+							+ "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration",
 					"management.endpoints.web.exposure.include=inngest,health", "inngest.local.poll-interval=100ms")
 			.run();
 	}
