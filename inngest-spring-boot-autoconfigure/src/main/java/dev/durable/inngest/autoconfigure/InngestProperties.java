@@ -173,8 +173,9 @@ public class InngestProperties {
 		private Duration pollInterval = Duration.ofSeconds(1);
 
 		/**
-		 * How long stopping the application waits for executing runs before abandoning them to
-		 * be resumed, once their leases expire, by another instance or the next start.
+		 * How long stopping the application waits for executing runs before giving them back:
+		 * queued again, due at once, to be resumed from their stored steps by the next start or
+		 * another instance (the step each was in runs again there).
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 

@@ -94,6 +94,14 @@ public final class ExecutingRuns {
 	}
 
 	/**
+	 * The executions under way here.
+	 * @return a copy of them
+	 */
+	List<RunExecution> executions() {
+		return new ArrayList<>(this.executions.values());
+	}
+
+	/**
 	 * The leases held by the executions here, by run id, for renewal.
 	 * @return the leases
 	 */

@@ -112,6 +112,11 @@ final class RunExecution implements Step, RunContext {
 		return this.lease;
 	}
 
+	/** The function body's attempt this execution began with, as stored with the run. */
+	int bodyAttempt() {
+		return this.run.attempt();
+	}
+
 	/**
 	 * Stops this execution before its next step: the run was cancelled, or its lease lost.
 	 */

@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -156,6 +157,35 @@ public final class RunExecutor {
 		Instant now = this.env.clock().instant().truncatedTo(ChronoUnit.MICROS);
 		return this.env.transactions().execute((status) -> {
 			Set<String> givenBack = this.env.runs().giveBack(leases, now);
+			if (!givenBack.isEmpty()) {
+				this.env.signals().due(givenBack);
+			}
+			return givenBack;
+		});
+	}
+
+	/**
+	 * Gives back the runs still executing here, which a stop abandons: each is stopped before its
+	 * next step and, if still held under its lease, queued again, due at once, so that the next
+	 * start, or another instance, resumes it from its stored steps without waiting for its lease
+	 * to expire. The step it is in may still finish here, and run again there.
+	 * @return the ids of the runs given back
+	 */
+	public Set<String> giveBackExecuting() {
+		List<RunExecution> executions = this.executing.executions();
+		if (executions.isEmpty()) {
+			return Set.of();
+		}
+		Instant now = this.env.clock().instant().truncatedTo(ChronoUnit.MICROS);
+		return this.env.transactions().execute((status) -> {
+			Set<String> givenBack = new HashSet<>();
+			for (RunExecution execution : executions) {
+				execution.stop();
+				if (this.env.runs().suspend(execution.runId(), execution.lease(), RunStatus.QUEUED, now,
+						execution.bodyAttempt())) {
+					givenBack.add(execution.runId());
+				}
+			}
 			if (!givenBack.isEmpty()) {
 				this.env.signals().due(givenBack);
 			}

@@ -545,23 +545,35 @@ public final class LocalEngine implements SmartLifecycle {
 			// A poll under way finishes before the data source closes.
 			this.poller.awaitTermination(5, TimeUnit.SECONDS);
 			if (!this.workers.awaitTermination(this.settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-				logger.warn("Runs still executing after " + this.settings.shutdownTimeout()
-						+ " are abandoned; another instance resumes them once their leases expire");
-				abandonWorkers();
+				// Given back first, then interrupted: only the function code, never a worker that
+				// may be reading H2's file.
+				abandonExecuting();
+				this.executing.interruptFunctionCode();
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			abandonWorkers();
+			this.executing.interruptFunctionCode();
 		}
 	}
 
 	/**
-	 * Interrupts the function code the workers run, not the workers themselves: a worker
-	 * interrupted while it reads H2's file would close the file (see dispatch).
+	 * Gives back the runs still executing after the shutdown timeout, before their threads are
+	 * interrupted (an interrupt in the middle of reading H2's file closes it): queued again at
+	 * once, they are resumed by the next start or another instance without waiting for their
+	 * leases to expire.
 	 */
-	private void abandonWorkers() {
-		this.executing.interruptFunctionCode();
+	private void abandonExecuting() {
+		try {
+			Set<String> givenBack = this.executor.giveBackExecuting();
+			logger.warn("Runs still executing after " + this.settings.shutdownTimeout() + " are abandoned: "
+					+ givenBack.size() + " given back, to be resumed from their stored steps by the next start or "
+					+ "another instance; the step each was in runs again there");
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Runs still executing after " + this.settings.shutdownTimeout() + " are abandoned; "
+					+ "another instance resumes them once their leases expire", ex);
+		}
 	}
 
 	/**
