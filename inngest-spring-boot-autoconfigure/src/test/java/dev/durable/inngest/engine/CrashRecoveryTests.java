@@ -15,6 +15,7 @@ import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -28,7 +29,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A process that dies mid-run: its run is resumed by the next instance on the same database once
- * its lease expires, and the steps it finished are not executed again.
+ * its lease expires, and the steps it finished are not executed again. The process dies as its
+ * context closes: from then on its run store writes nothing, so that the stop cannot give the run
+ * back, as a killed process does not.
  */
 class CrashRecoveryTests {
 
@@ -38,9 +41,13 @@ class CrashRecoveryTests {
 
 	static final CountDownLatch releaseAbandoned = new CountDownLatch(1);
 
+	/** Whether the first instance's process is dead: its run store writes nothing. */
+	static volatile boolean dead;
+
 	@AfterEach
 	void releaseAbandonedThread() {
 		releaseAbandoned.countDown();
+		dead = false;
 	}
 
 	private static ConfigurableApplicationContext start(String url) {
@@ -57,7 +64,9 @@ class CrashRecoveryTests {
 		try (ConfigurableApplicationContext first = start(url)) {
 			eventId = first.getBean(InngestClient.class).send(Event.of("test/crash", Map.of("key", "k"))).get(0);
 			await().atMost(Duration.ofSeconds(10)).until(() -> inSlowStep.getCount() == 0);
+			dead = true;
 		}
+		dead = false;
 		// Left by the dead instance: the run leased, its first step stored, the slow one not.
 		SingleConnectionDataSource dataSource = new SingleConnectionDataSource(url, url.startsWith("jdbc:h2:") ? "sa" : null,
 				"", true);
@@ -90,6 +99,16 @@ class CrashRecoveryTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class CrashApp {
+
+		@Bean
+		static BeanPostProcessor deadProcessWritesNothing() {
+			return InterceptedRunStore.inContext((method, args, call) -> {
+				if (dead) {
+					throw new IllegalStateException("The process is dead");
+				}
+				return call.proceed();
+			});
+		}
 
 		@Bean
 		CrashFunctions crashFunctions() {
