@@ -196,7 +196,7 @@ public final class EventIngestor {
 	private void addCancelRules(NewRun run, FunctionDefinition function, Event event, List<WaitRecord> rules) {
 		for (int i = 0; i < function.cancelOn().size(); i++) {
 			CancelRule rule = function.cancelOn().get(i);
-			String matchValue = (rule.match() != null) ? this.env.json().valueAt(event, rule.match()) : null;
+			String matchValue = (rule.match() != null) ? this.env.json().matchValue(event, rule.match()) : null;
 			Instant expiresAt = (rule.timeout() != null) ? run.createdAt().plus(rule.timeout()) : NEVER;
 			rules.add(new WaitRecord(run.id(), CANCEL_RULE_KEY + i, WaitRecord.Kind.CANCEL, rule.event(), rule.match(),
 					matchValue, (rule.condition() != null) ? rule.condition().source() : null, expiresAt));
@@ -210,7 +210,7 @@ public final class EventIngestor {
 				candidates.addAll(this.env.waits().findUnmatched(event.name(), now));
 				continue;
 			}
-			String value = this.env.json().valueAt(event, path);
+			String value = this.env.json().matchValue(event, path);
 			if (value != null) {
 				candidates.addAll(this.env.waits().findByMatch(event.name(), path, value, now));
 			}

@@ -1,6 +1,10 @@
 package dev.durable.inngest.engine;
 
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 
 import dev.durable.inngest.Event;
@@ -15,6 +19,15 @@ public final class JsonCodec {
 
 	private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
 	};
+
+	/** The longest match value stored as it is, the width of its column. */
+	static final int MATCH_VALUE_LENGTH = 1024;
+
+	/**
+	 * The most bytes of a match value stored as it is, well within what a PostgreSQL index
+	 * entry holds.
+	 */
+	static final int MATCH_VALUE_BYTES = 2048;
 
 	private final JsonMapper mapper;
 
@@ -88,12 +101,37 @@ public final class JsonCodec {
 	}
 
 	/**
+	 * The value of a dotted field of an event as a {@code waitForEvent} or {@code @CancelOn}
+	 * match stores and looks it up: its JSON, or, for JSON longer than {@value #MATCH_VALUE_LENGTH}
+	 * characters or {@value #MATCH_VALUE_BYTES} bytes, {@code sha256:} and the SHA-256 of the
+	 * JSON in hex. The column and its index hold the short form, and since both sides of a match
+	 * take their value here, equal values still match.
+	 * @param event the event
+	 * @param path the dotted field, under {@code data} or {@code user}
+	 * @return the value to match, or {@code null} when the field is absent or null
+	 */
+	public String matchValue(Event event, String path) {
+		String json = valueAt(event, path);
+		if (json == null || (json.length() <= MATCH_VALUE_LENGTH
+				&& json.getBytes(StandardCharsets.UTF_8).length <= MATCH_VALUE_BYTES)) {
+			return json;
+		}
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
+			return "sha256:" + HexFormat.of().formatHex(digest);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is not available", ex);
+		}
+	}
+
+	/**
 	 * The value of a dotted field of an event, such as {@code data.order.id}, as JSON.
 	 * @param event the event
 	 * @param path the dotted field, under {@code data} or {@code user}
 	 * @return the value as JSON, or {@code null} when the field is absent or null
 	 */
-	public String valueAt(Event event, String path) {
+	String valueAt(Event event, String path) {
 		String[] parts = path.split("\\.");
 		Object current = switch (parts[0]) {
 			case "data" -> event.data();

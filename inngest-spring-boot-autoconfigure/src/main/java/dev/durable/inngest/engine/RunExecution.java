@@ -415,7 +415,7 @@ final class RunExecution implements Step, RunContext {
 		}
 		checkWait(id, wait);
 		Instant expiresAt = now.plus(wait.timeout());
-		String matchValue = (wait.match() != null) ? this.env.json().valueAt(this.run.event(), wait.match()) : null;
+		String matchValue = (wait.match() != null) ? this.env.json().matchValue(this.run.event(), wait.match()) : null;
 		StepRecord waiting = new StepRecord(runId(), key, id, StepKind.WAIT, StepStatus.WAITING, 1, null, null,
 				expiresAt, now, null);
 		WaitRecord record = new WaitRecord(runId(), key, WaitRecord.Kind.WAIT, wait.eventName(), wait.match(), matchValue,

@@ -92,6 +92,18 @@ class CancellationTests {
 	}
 
 	@Test
+	void cancelOnMatchOnAValueLongerThanItsColumnCancelsOnlyTheRunWithThatValue() {
+		String longId = "r-" + this.key + "-" + "x".repeat(2000);
+		String first = sleepingRun("test/reminder.created", "reminder", Map.of("reminderId", longId));
+		String second = sleepingRun("test/reminder.created", "reminder", Map.of("reminderId", longId + "y"));
+		assertThat(this.probe.count("inngest_wait WHERE run_id = '" + first + "' AND match_value LIKE 'sha256:%'"))
+			.isEqualTo(1);
+		send("test/reminder.deleted", Map.of("reminderId", longId));
+		assertCancelledAtOnce(first, "event");
+		assertThat(this.probe.run(second).status()).isEqualTo(RunStatus.SLEEPING);
+	}
+
+	@Test
 	void cancelOnConditionCancelsWhenItHoldsOverTriggerAndCancellingEvent() {
 		String runId = sleepingRun("test/job.started", "job", Map.of("jobId", "j-" + this.key));
 		send("test/job.aborted", Map.of("jobId", "j-" + this.key, "force", false));

@@ -84,6 +84,18 @@ class StepsTests {
 	}
 
 	@Test
+	void waitForEventMatchesAValueLongerThanItsColumn() {
+		String orderId = "long-" + this.key + "-" + "é".repeat(1500);
+		String runId = this.probe.awaitRunId(send("test/order.created", Map.of("orderId", orderId)),
+				"approval-by-match");
+		this.probe.awaitStatus(runId, RunStatus.WAITING);
+		send("test/order.approved", Map.of("orderId", orderId + "x", "by", "mallory"));
+		send("test/order.approved", Map.of("orderId", orderId, "by", "alice"));
+		RunRecord run = this.probe.awaitEnded(runId, Duration.ofSeconds(10));
+		assertThat(run.output()).isEqualTo("\"approved by alice\"");
+	}
+
+	@Test
 	void eventSentBeforeTheWaitBeganDoesNotResumeIt() {
 		send("test/order.approved", Map.of("orderId", "early-" + this.key, "by", "too-early"));
 		String runId = this.probe.awaitRunId(send("test/order.created", Map.of("orderId", "early-" + this.key)),
