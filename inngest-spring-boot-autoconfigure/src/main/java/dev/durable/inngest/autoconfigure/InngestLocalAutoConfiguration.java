@@ -87,8 +87,11 @@ public final class InngestLocalAutoConfiguration {
 
 	private final InngestProperties.Local properties;
 
+	private final InngestProperties.Limits limits;
+
 	InngestLocalAutoConfiguration(InngestProperties properties) {
 		this.properties = properties.getLocal();
+		this.limits = properties.getLimits();
 	}
 
 	/**
@@ -206,7 +209,8 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	EventIngestor inngestEventIngestor(ExecutionEnvironment env, FunctionDiscoverer functions, RunQueue queue,
 			ObjectProvider<RunCanceller> canceller, ExecutingRuns executing) {
-		return new EventIngestor(env, functions::registry, queue, canceller::getObject, executing);
+		return new EventIngestor(env, functions::registry, queue, canceller::getObject, executing,
+				this.limits.toInputLimits());
 	}
 
 	@Bean

@@ -2,9 +2,12 @@ package dev.durable.inngest.autoconfigure;
 
 import java.time.Duration;
 
+import dev.durable.inngest.engine.InputLimits;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.core.env.Environment;
+import org.springframework.util.unit.DataSize;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
@@ -46,6 +49,8 @@ public class InngestProperties {
 	private final Api api = new Api();
 
 	private final Dashboard dashboard = new Dashboard();
+
+	private final Limits limits = new Limits();
 
 	public String getAppId() {
 		return this.appId;
@@ -101,6 +106,10 @@ public class InngestProperties {
 		return this.local;
 	}
 
+	public Limits getLimits() {
+		return this.limits;
+	}
+
 	/**
 	 * The HTTP API for runs, cancellations and events, shaped like Inngest's REST and event
 	 * APIs.
@@ -152,6 +161,124 @@ public class InngestProperties {
 
 		public void setPath(String path) {
 			this.path = path;
+		}
+
+	}
+
+	/**
+	 * The most the application takes in from callers: events sent over HTTP or with
+	 * InngestClient, bulk cancellations and requests to the HTTP API and the inngest Actuator
+	 * endpoint. What is over a limit is refused, naming the limit, and changes nothing.
+	 */
+	public static class Limits {
+
+		/**
+		 * The largest request body that the HTTP API and the inngest Actuator endpoint read. A
+		 * larger one is refused with 413 by its Content-Length before it is read, or, sent in
+		 * chunks, as soon as more has arrived.
+		 */
+		private DataSize requestSize = DataSize.ofMegabytes(3);
+
+		/**
+		 * The largest event, as JSON: its name, data, user, id, ts and v. Inngest's default.
+		 * Over HTTP a larger event is refused with 413, with InngestClient with an
+		 * InvalidEventException.
+		 */
+		private DataSize eventSize = DataSize.ofKilobytes(512);
+
+		/**
+		 * The most events one request to the events API may carry.
+		 */
+		private int eventsPerRequest = 5000;
+
+		/**
+		 * The longest event name, in characters; at most 255, the width of its column.
+		 */
+		private int eventNameLength = InputLimits.NAME_COLUMN;
+
+		/**
+		 * The longest event id given by a sender, in characters; at most 64, the width of its
+		 * column.
+		 */
+		private int eventIdLength = InputLimits.ID_COLUMN;
+
+		/**
+		 * The longest CEL condition of a bulk cancellation, in characters.
+		 */
+		private int expressionLength = 4096;
+
+		/**
+		 * The most evaluation steps a bulk cancellation's CEL condition may take on one run:
+		 * every sub-expression evaluated, in every iteration of all, exists, map and filter,
+		 * is a step. A request whose condition takes more is refused, and its evaluation is
+		 * stopped there.
+		 */
+		private long expressionCost = 10_000;
+
+		public DataSize getRequestSize() {
+			return this.requestSize;
+		}
+
+		public void setRequestSize(DataSize requestSize) {
+			this.requestSize = requestSize;
+		}
+
+		public DataSize getEventSize() {
+			return this.eventSize;
+		}
+
+		public void setEventSize(DataSize eventSize) {
+			this.eventSize = eventSize;
+		}
+
+		public int getEventsPerRequest() {
+			return this.eventsPerRequest;
+		}
+
+		public void setEventsPerRequest(int eventsPerRequest) {
+			this.eventsPerRequest = eventsPerRequest;
+		}
+
+		public int getEventNameLength() {
+			return this.eventNameLength;
+		}
+
+		public void setEventNameLength(int eventNameLength) {
+			this.eventNameLength = eventNameLength;
+		}
+
+		public int getEventIdLength() {
+			return this.eventIdLength;
+		}
+
+		public void setEventIdLength(int eventIdLength) {
+			this.eventIdLength = eventIdLength;
+		}
+
+		public int getExpressionLength() {
+			return this.expressionLength;
+		}
+
+		public void setExpressionLength(int expressionLength) {
+			this.expressionLength = expressionLength;
+		}
+
+		public long getExpressionCost() {
+			return this.expressionCost;
+		}
+
+		public void setExpressionCost(long expressionCost) {
+			this.expressionCost = expressionCost;
+		}
+
+		/**
+		 * The limits the engine applies.
+		 * @return the limits
+		 * @throws IllegalArgumentException if a limit is not positive, or longer than its column
+		 */
+		public InputLimits toInputLimits() {
+			return new InputLimits(this.eventSize.toBytes(), this.eventNameLength, this.eventIdLength,
+					this.expressionLength, this.expressionCost);
 		}
 
 	}

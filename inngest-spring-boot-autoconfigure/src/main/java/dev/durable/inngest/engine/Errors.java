@@ -8,7 +8,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Turns exceptions into the {@link ErrorInfo} stored with attempts and runs.
+ * Turns exceptions into the {@link ErrorInfo} stored with attempts and runs, and shortens the
+ * values that error messages quote.
  * <p>
  * Whatever a step's body or a function's body throws fails that attempt, {@link Error}s
  * included: an {@link AssertionError}, a {@link StackOverflowError} (unwound by the time it is
@@ -23,6 +24,8 @@ final class Errors {
 	private static final Log logger = LogFactory.getLog(Errors.class);
 
 	private static final int MAX_STACK = 16 * 1024;
+
+	private static final int MAX_QUOTED = 100;
 
 	private Errors() {
 	}
@@ -48,6 +51,19 @@ final class Errors {
 			logger.error(where + " threw " + ex + "; the attempt fails and is retried like any other, "
 					+ "but the JVM may be short of memory", ex);
 		}
+	}
+
+	/**
+	 * A value as an error message quotes it: whole if short, else its start and its length, so
+	 * that a huge value sent in does not come back in the answer or fill the log.
+	 * @param value the value
+	 * @return the value to quote
+	 */
+	static String abbreviate(String value) {
+		if (value == null || value.length() <= MAX_QUOTED) {
+			return value;
+		}
+		return value.substring(0, MAX_QUOTED) + "... (" + value.length() + " characters)";
 	}
 
 }

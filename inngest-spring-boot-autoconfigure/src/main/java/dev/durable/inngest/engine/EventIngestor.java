@@ -44,7 +44,11 @@ public final class EventIngestor {
 	/** The prefix of the names of system events, which the application cannot send. */
 	public static final String RESERVED_PREFIX = "inngest/";
 
-	private static final int MAX_NAME_LENGTH = 255;
+	/** The earliest time an event sent with its own {@code ts} may carry, as Inngest's event API. */
+	private static final long EARLIEST_TS = Instant.parse("1980-01-01T00:00:00Z").toEpochMilli();
+
+	/** The latest time an event sent with its own {@code ts} may carry, as Inngest's event API. */
+	private static final long LATEST_TS = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
 
 	private static final String CANCEL_RULE_KEY = "cancel-on:";
 
@@ -60,8 +64,10 @@ public final class EventIngestor {
 
 	private final ExecutingRuns executing;
 
+	private final InputLimits limits;
+
 	/**
-	 * Creates an ingestor.
+	 * Creates an ingestor with the default limits.
 	 * @param env the stores and services
 	 * @param registry the functions
 	 * @param queue where due runs are handed off
@@ -70,11 +76,26 @@ public final class EventIngestor {
 	 */
 	public EventIngestor(ExecutionEnvironment env, Supplier<FunctionRegistry> registry, RunQueue queue,
 			Supplier<RunCanceller> canceller, ExecutingRuns executing) {
+		this(env, registry, queue, canceller, executing, InputLimits.DEFAULTS);
+	}
+
+	/**
+	 * Creates an ingestor.
+	 * @param env the stores and services
+	 * @param registry the functions
+	 * @param queue where due runs are handed off
+	 * @param canceller cancels the runs that events cancel
+	 * @param executing holds the runs created leased to this instance
+	 * @param limits the largest events it takes in
+	 */
+	public EventIngestor(ExecutionEnvironment env, Supplier<FunctionRegistry> registry, RunQueue queue,
+			Supplier<RunCanceller> canceller, ExecutingRuns executing, InputLimits limits) {
 		this.env = env;
 		this.registry = registry;
 		this.queue = queue;
 		this.canceller = canceller;
 		this.executing = executing;
+		this.limits = limits;
 	}
 
 	/**
@@ -123,13 +144,39 @@ public final class EventIngestor {
 			throw new InvalidEventException("Event " + index + " has no name; every event needs one, such as "
 					+ "\"shop/order.placed\"");
 		}
-		if (event.name().length() > MAX_NAME_LENGTH) {
-			throw new InvalidEventException("Event " + index + " has a name of " + event.name().length()
-					+ " characters; the longest allowed is " + MAX_NAME_LENGTH);
-		}
+		longest(index, "name", event.name(), this.limits.eventNameLength(), "inngest.limits.event-name-length");
 		if (event.name().startsWith(RESERVED_PREFIX)) {
-			throw new InvalidEventException("Event " + index + " is named '" + event.name() + "', but names starting "
-					+ "with '" + RESERVED_PREFIX + "' are reserved for system events");
+			throw new InvalidEventException("Event " + index + " is named '" + Errors.abbreviate(event.name())
+					+ "', but names starting with '" + RESERVED_PREFIX + "' are reserved for system events");
+		}
+		if (event.id() != null) {
+			if (event.id().isBlank()) {
+				throw new InvalidEventException("Event " + index + " has a blank id; leave the id out to have one "
+						+ "made, or give one with text in it");
+			}
+			longest(index, "id", event.id(), this.limits.eventIdLength(), "inngest.limits.event-id-length");
+		}
+		if (event.v() != null) {
+			longest(index, "v", event.v(), InputLimits.VERSION_COLUMN, null);
+		}
+		if (event.ts() != 0 && (event.ts() < EARLIEST_TS || event.ts() >= LATEST_TS)) {
+			throw new InvalidEventException("Event " + index + ": ts is " + event.ts() + ", but it must be "
+					+ "milliseconds since the epoch between 1980 and 2100 (" + EARLIEST_TS + " to " + (LATEST_TS - 1)
+					+ "), or 0 for the time it is received");
+		}
+		long size = this.env.json().size(event, this.limits.eventSize());
+		if (size > this.limits.eventSize()) {
+			throw new InvalidEventException("Event " + index + " takes more than " + this.limits.eventSize()
+					+ " bytes as JSON; the largest allowed is " + this.limits.eventSize()
+					+ " bytes (inngest.limits.event-size)");
+		}
+	}
+
+	private static void longest(int index, String field, String value, int limit, String property) {
+		if (value.length() > limit) {
+			throw new InvalidEventException("Event " + index + ": " + field + " has " + value.length()
+					+ " characters; the longest allowed is " + limit
+					+ ((property != null) ? " (" + property + ")" : ""));
 		}
 	}
 

@@ -1,5 +1,7 @@
 package dev.durable.inngest.engine;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -54,6 +56,26 @@ public final class JsonCodec {
 	 */
 	public String write(Object value) {
 		return (value != null) ? this.mapper.writeValueAsString(value) : null;
+	}
+
+	/**
+	 * How many bytes a value takes as JSON, counted as it is written and no further than just
+	 * past a limit, so that measuring a huge value costs no more than the limit.
+	 * @param value the value
+	 * @param limit the size of interest
+	 * @return the size in bytes, or {@code limit + 1} if it is larger than the limit
+	 */
+	public long size(Object value, long limit) {
+		ByteCounter counter = new ByteCounter(limit);
+		try {
+			this.mapper.writeValue(counter, value);
+		}
+		catch (RuntimeException ex) {
+			if (!counter.overLimit()) {
+				throw ex;
+			}
+		}
+		return Math.min(counter.count, limit + 1);
 	}
 
 	/**
@@ -142,6 +164,42 @@ public final class JsonCodec {
 			current = (current instanceof Map<?, ?> map) ? map.get(parts[i]) : null;
 		}
 		return write(current);
+	}
+
+	/**
+	 * Counts the bytes written to it and fails once they pass the limit.
+	 */
+	private static final class ByteCounter extends OutputStream {
+
+		private final long limit;
+
+		private long count;
+
+		ByteCounter(long limit) {
+			this.limit = limit;
+		}
+
+		boolean overLimit() {
+			return this.count > this.limit;
+		}
+
+		@Override
+		public void write(int b) throws IOException {
+			add(1);
+		}
+
+		@Override
+		public void write(byte[] bytes, int offset, int length) throws IOException {
+			add(length);
+		}
+
+		private void add(int length) throws IOException {
+			this.count += length;
+			if (this.count > this.limit) {
+				throw new IOException("More than " + this.limit + " bytes");
+			}
+		}
+
 	}
 
 }

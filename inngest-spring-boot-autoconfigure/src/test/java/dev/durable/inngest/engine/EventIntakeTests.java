@@ -1,5 +1,6 @@
 package dev.durable.inngest.engine;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
@@ -42,6 +43,93 @@ class EventIntakeTests {
 			.isThrownBy(() -> this.inngest.send(Event.of("inngest/function.failed", Map.of())))
 			.withMessageContaining("names starting with 'inngest/' are reserved for system events");
 		assertThat(this.probe.count("inngest_event")).isEqualTo(before);
+	}
+
+	@Test
+	void eventWithABlankIdIsRefusedAndNothingIsStored() {
+		int before = this.probe.count("inngest_event");
+		for (String id : new String[] { "", "   " }) {
+			assertThatExceptionOfType(InvalidEventException.class)
+				.isThrownBy(() -> this.inngest.send(Event.of("test/nobody-listens", Map.of()).withId(id)))
+				.withMessageStartingWith("Event 0 has a blank id");
+		}
+		assertThat(this.probe.count("inngest_event")).isEqualTo(before);
+	}
+
+	@Test
+	void eventIdLongerThanItsColumnIsRefusedWithTheOtherEventsSentWithIt() {
+		int before = this.probe.count("inngest_event");
+		Event fine = Event.of("test/nobody-listens", Map.of()).withId("fine-" + UUID.randomUUID());
+		Event tooLong = Event.of("test/nobody-listens", Map.of()).withId("x".repeat(65));
+		assertThatExceptionOfType(InvalidEventException.class).isThrownBy(() -> this.inngest.send(fine, tooLong))
+			.withMessage("Event 1: id has 65 characters; the longest allowed is 64 (inngest.limits.event-id-length)");
+		assertThat(this.probe.count("inngest_event")).isEqualTo(before);
+	}
+
+	@Test
+	void eventIdAndVersionOfTheirColumnsWidthAreStored() {
+		String id = UUID.randomUUID().toString();
+		id = (id + id).substring(0, 64);
+		String version = "v".repeat(64);
+		assertThat(this.inngest.send(Event.of("test/nobody-listens", Map.of()).withId(id).withVersion(version)))
+			.containsExactly(id);
+		assertThat(this.probe.count("inngest_event WHERE id = '" + id + "' AND v = '" + version + "'")).isEqualTo(1);
+	}
+
+	@Test
+	void versionLongerThanItsColumnIsRefused() {
+		int before = this.probe.count("inngest_event");
+		assertThatExceptionOfType(InvalidEventException.class)
+			.isThrownBy(() -> this.inngest.send(Event.of("test/nobody-listens", Map.of()).withVersion("v".repeat(65))))
+			.withMessage("Event 0: v has 65 characters; the longest allowed is 64");
+		assertThat(this.probe.count("inngest_event")).isEqualTo(before);
+	}
+
+	@Test
+	void eventNameLongerThanItsColumnIsRefused() {
+		assertThatExceptionOfType(InvalidEventException.class)
+			.isThrownBy(() -> this.inngest.send(Event.of("test/" + "n".repeat(251))))
+			.withMessage("Event 0: name has 256 characters; the longest allowed is 255 "
+					+ "(inngest.limits.event-name-length)");
+	}
+
+	@Test
+	void timestampOutsideTheYears1980To2100IsRefused() {
+		int before = this.probe.count("inngest_event");
+		for (long ts : new long[] { -1, 1000, Instant.parse("1979-12-31T23:59:59.999Z").toEpochMilli(),
+				Instant.parse("2100-01-01T00:00:00Z").toEpochMilli(), Long.MAX_VALUE }) {
+			assertThatExceptionOfType(InvalidEventException.class)
+				.isThrownBy(() -> this.inngest.send(Event.of("test/nobody-listens", Map.of()).withTs(ts)))
+				.as("ts %d", ts)
+				.withMessageStartingWith("Event 0: ts is " + ts + ", but it must be milliseconds since the epoch "
+						+ "between 1980 and 2100");
+		}
+		assertThat(this.probe.count("inngest_event")).isEqualTo(before);
+	}
+
+	@Test
+	void timestampGivenByTheSenderIsKept() {
+		long ts = Instant.parse("1980-01-01T00:00:00Z").toEpochMilli();
+		String id = this.inngest.send(Event.of("test/nobody-listens", Map.of()).withTs(ts)).get(0);
+		assertThat(this.probe.count("inngest_event WHERE id = '" + id + "' AND ts = " + ts)).isEqualTo(1);
+	}
+
+	@Test
+	void eventLargerThanTheEventSizeIsRefusedNamingTheLimit() {
+		int before = this.probe.count("inngest_event");
+		Event small = Event.of("test/nobody-listens", Map.of("a", 1));
+		Event large = Event.of("test/nobody-listens", Map.of("blob", "x".repeat(512 * 1024)));
+		assertThatExceptionOfType(InvalidEventException.class).isThrownBy(() -> this.inngest.send(small, large))
+			.withMessage("Event 1 takes more than 524288 bytes as JSON; the largest allowed is 524288 bytes "
+					+ "(inngest.limits.event-size)");
+		assertThat(this.probe.count("inngest_event")).isEqualTo(before);
+	}
+
+	@Test
+	void eventJustUnderTheEventSizeIsStored() {
+		String blob = "x".repeat(500 * 1024);
+		String id = this.inngest.send(Event.of("test/nobody-listens", Map.of("blob", blob))).get(0);
+		assertThat(this.probe.count("inngest_event WHERE id = '" + id + "'")).isEqualTo(1);
 	}
 
 	@Test
