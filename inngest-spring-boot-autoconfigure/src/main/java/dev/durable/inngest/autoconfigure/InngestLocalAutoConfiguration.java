@@ -237,7 +237,7 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	BulkCancellations inngestBulkCancellations(ExecutionEnvironment env, CancellationStore store,
 			FunctionDiscoverer functions, RunCanceller canceller) {
-		return new BulkCancellations(env, store, functions::registry, canceller);
+		return new BulkCancellations(env, store, functions::registry, canceller, this.limits.toInputLimits());
 	}
 
 	@Bean

@@ -39,10 +39,18 @@ public final class BulkCancellations {
 
 	private final Supplier<FunctionRegistry> registry;
 
+	/** The earliest time of a range: run ids begin with their creation time since the epoch. */
+	private static final Instant EARLIEST = Instant.EPOCH;
+
+	/** The latest time of a range, the last that both databases store. */
+	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
 	private final RunCanceller canceller;
 
+	private final InputLimits limits;
+
 	/**
-	 * Creates the bulk cancellations.
+	 * Creates the bulk cancellations with the default limits.
 	 * @param env the stores and services
 	 * @param store stores the cancellations
 	 * @param registry the functions
@@ -50,10 +58,24 @@ public final class BulkCancellations {
 	 */
 	public BulkCancellations(ExecutionEnvironment env, CancellationStore store, Supplier<FunctionRegistry> registry,
 			RunCanceller canceller) {
+		this(env, store, registry, canceller, InputLimits.DEFAULTS);
+	}
+
+	/**
+	 * Creates the bulk cancellations.
+	 * @param env the stores and services
+	 * @param store stores the cancellations
+	 * @param registry the functions
+	 * @param canceller cancels each run
+	 * @param limits the longest condition and the most it may cost to evaluate on one run
+	 */
+	public BulkCancellations(ExecutionEnvironment env, CancellationStore store, Supplier<FunctionRegistry> registry,
+			RunCanceller canceller, InputLimits limits) {
 		this.env = env;
 		this.store = store;
 		this.registry = registry;
 		this.canceller = canceller;
+		this.limits = limits;
 	}
 
 	/**
@@ -71,7 +93,7 @@ public final class BulkCancellations {
 			batch = this.env.runs()
 				.findUnended(request.functionId(), request.startedAfter(), request.startedBefore(), afterId, BATCH);
 			for (RunRecord run : batch) {
-				if (matches(condition, run)) {
+				if (matchesWithinCost(condition, run)) {
 					count++;
 				}
 				afterId = run.id();
@@ -147,7 +169,7 @@ public final class BulkCancellations {
 		RunView.Cancellation reason = new RunView.Cancellation("bulk-cancellation",
 				"Cancelled by bulk cancellation '" + cancellation.name() + "' (" + cancellation.id() + ")");
 		for (RunRecord run : batch) {
-			if (matches(condition, run) && this.canceller.cancel(run, reason)) {
+			if (matchesInBackground(cancellation, condition, run) && this.canceller.cancel(run, reason)) {
 				cancelled++;
 			}
 			lastRunId = run.id();
@@ -165,12 +187,19 @@ public final class BulkCancellations {
 			throw new IllegalArgumentException("function_id is required");
 		}
 		if (this.registry.get().find(request.functionId()).isEmpty()) {
-			throw new IllegalArgumentException("No function '" + request.functionId() + "' is declared; known "
-					+ "functions are " + this.registry.get().all().stream().map((f) -> f.id()).toList());
+			throw new IllegalArgumentException("No function '" + Errors.abbreviate(request.functionId())
+					+ "' is declared; known functions are "
+					+ this.registry.get().all().stream().map((f) -> f.id()).toList());
+		}
+		if (request.name() != null && request.name().length() > InputLimits.CANCELLATION_NAME_COLUMN) {
+			throw new IllegalArgumentException("name has " + request.name().length()
+					+ " characters; the longest allowed is " + InputLimits.CANCELLATION_NAME_COLUMN);
 		}
 		if (request.startedAfter() == null || request.startedBefore() == null) {
 			throw new IllegalArgumentException("started_after and started_before are required");
 		}
+		inRange("started_after", request.startedAfter());
+		inRange("started_before", request.startedBefore());
 		if (!request.startedAfter().isBefore(request.startedBefore())) {
 			throw new IllegalArgumentException("started_after (" + request.startedAfter()
 					+ ") must be before started_before (" + request.startedBefore() + ")");
@@ -178,6 +207,11 @@ public final class BulkCancellations {
 		String source = blankToNull(request.condition());
 		if (source == null) {
 			return null;
+		}
+		if (source.length() > this.limits.expressionLength()) {
+			throw new IllegalArgumentException("if: the condition has " + source.length()
+					+ " characters; the longest allowed is " + this.limits.expressionLength()
+					+ " (inngest.limits.expression-length)");
 		}
 		try {
 			return this.env.expressions().get(source);
@@ -187,8 +221,37 @@ public final class BulkCancellations {
 		}
 	}
 
-	private static boolean matches(Expression condition, RunRecord run) {
-		return condition == null || condition.matches(Expression.toMap(run.event()), Map.of());
+	private static void inRange(String field, Instant time) {
+		if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
+			throw new IllegalArgumentException(field + " (" + time + ") is out of range; it must be between "
+					+ EARLIEST + " and " + LATEST);
+		}
+	}
+
+	private boolean matchesWithinCost(Expression condition, RunRecord run) {
+		try {
+			return condition == null
+					|| condition.matches(Expression.toMap(run.event()), Map.of(), this.limits.expressionCost());
+		}
+		catch (Expression.CostExceededException ex) {
+			throw new IllegalArgumentException("if: " + ex.getMessage() + " on run " + run.id() + "; the most "
+					+ "allowed on one run is " + this.limits.expressionCost() + " (inngest.limits.expression-cost)", ex);
+		}
+	}
+
+	/**
+	 * Whether a run matches in the background, where a condition too costly on a run that came
+	 * after the request was checked leaves that run alone.
+	 */
+	private boolean matchesInBackground(BulkCancellation cancellation, Expression condition, RunRecord run) {
+		try {
+			return matchesWithinCost(condition, run);
+		}
+		catch (IllegalArgumentException ex) {
+			logger.warn("Bulk cancellation " + cancellation.id() + " leaves run " + run.id() + " alone: "
+					+ ex.getMessage());
+			return false;
+		}
 	}
 
 	private static String blankToNull(String value) {

@@ -12,10 +12,12 @@ import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationResult;
+import dev.cel.common.ast.CelExpr;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.values.NullValue;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelEvaluationListener;
 import dev.cel.runtime.CelRuntime;
 import dev.durable.inngest.Event;
 
@@ -149,6 +151,34 @@ public final class Expression {
 	}
 
 	/**
+	 * Evaluates this expression within a budget of evaluation steps, such as a condition sent
+	 * in with a request, which must not keep a thread busy for long whatever the data: every
+	 * sub-expression evaluated, once per iteration inside {@code all}, {@code exists},
+	 * {@code map} and {@code filter}, is a step. Evaluation errors make it false, as in
+	 * {@link #matches(Map, Map)}.
+	 * @param event the event, as in {@link #matches(Map, Map)}
+	 * @param async the later event, or {@code null}
+	 * @param maxSteps the most steps it may take
+	 * @return {@code true} if and only if the expression evaluates to boolean {@code true}
+	 * @throws CostExceededException if it takes more steps than allowed; evaluation stops then
+	 */
+	public boolean matches(Map<String, Object> event, Map<String, Object> async, long maxSteps) {
+		StepBudget budget = new StepBudget(maxSteps);
+		try {
+			Map<String, Object> variables = Map.of("event", toCel((event != null) ? event : Map.of()), "async",
+					toCel((async != null) ? async : Map.of()));
+			return Boolean.TRUE.equals(this.program.trace(variables, budget));
+		}
+		catch (CelEvaluationException | RuntimeException ex) {
+			if (budget.exceeded) {
+				throw new CostExceededException("The CEL expression '" + abbreviated(this.source) + "' took more than "
+						+ maxSteps + " evaluation steps and was stopped");
+			}
+			return false;
+		}
+	}
+
+	/**
 	 * The CEL source of this expression.
 	 * @return the source
 	 */
@@ -176,6 +206,10 @@ public final class Expression {
 	@Override
 	public String toString() {
 		return this.source;
+	}
+
+	private static String abbreviated(String source) {
+		return (source.length() <= 100) ? source : source.substring(0, 100) + "...";
 	}
 
 	private static void putIfNotNull(Map<String, Object> map, String key, Object value) {
@@ -230,6 +264,42 @@ public final class Expression {
 			return converted;
 		}
 		return value;
+	}
+
+	/**
+	 * Thrown when an expression evaluated within a budget takes more steps than allowed.
+	 */
+	public static final class CostExceededException extends RuntimeException {
+
+		CostExceededException(String message) {
+			super(message);
+		}
+
+	}
+
+	/**
+	 * Counts the sub-expressions evaluated, and stops the evaluation once they pass the budget.
+	 */
+	private static final class StepBudget implements CelEvaluationListener {
+
+		private final long maxSteps;
+
+		private long steps;
+
+		private boolean exceeded;
+
+		StepBudget(long maxSteps) {
+			this.maxSteps = maxSteps;
+		}
+
+		@Override
+		public void callback(CelExpr expr, Object result) {
+			if (++this.steps > this.maxSteps) {
+				this.exceeded = true;
+				throw new IllegalStateException("Evaluation budget of " + this.maxSteps + " steps exceeded");
+			}
+		}
+
 	}
 
 }

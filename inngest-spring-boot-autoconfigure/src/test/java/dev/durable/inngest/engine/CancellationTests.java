@@ -3,11 +3,13 @@ package dev.durable.inngest.engine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import dev.durable.inngest.BulkCancelRequest;
 import dev.durable.inngest.BulkCancellation;
@@ -330,6 +332,58 @@ class CancellationTests {
 			.isThrownBy(() -> this.runs.cancelAll(new BulkCancelRequest(null, "nope", now.minusSeconds(60), now, null)))
 			.withMessageContaining("No function 'nope' is declared");
 		assertThat(this.probe.count("inngest_cancellation")).isEqualTo(before);
+	}
+
+	@Test
+	void bulkCancellationWithANameLongerThanItsColumnIsRefused() {
+		int before = this.probe.count("inngest_cancellation");
+		Instant now = Instant.now();
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> this.runs
+				.cancelAll(new BulkCancelRequest("n".repeat(256), "reminder", now.minusSeconds(60), now, null)))
+			.withMessage("name has 256 characters; the longest allowed is 255");
+		assertThat(this.probe.count("inngest_cancellation")).isEqualTo(before);
+	}
+
+	@Test
+	void bulkCancellationWithATimeOutOfRangeIsRefused() {
+		Instant now = Instant.now();
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> this.runs.countMatching(
+					new BulkCancelRequest(null, "reminder", Instant.parse("-999999999-01-01T00:00:00Z"), now, null)))
+			.withMessageContaining("started_after (-999999999-01-01T00:00:00Z) is out of range; it must be between "
+					+ "1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z");
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> this.runs.countMatching(new BulkCancelRequest(null, "reminder", now,
+					Instant.parse("+1000000-01-01T00:00:00Z"), null)))
+			.withMessageContaining("started_before (+1000000-01-01T00:00:00Z) is out of range");
+	}
+
+	@Test
+	void bulkCancellationWithAConditionLongerThanTheLimitIsRefused() {
+		Instant now = Instant.now();
+		String condition = "event.data.x == '" + "x".repeat(4096) + "'";
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> this.runs.countMatching(
+					new BulkCancelRequest(null, "reminder", now.minusSeconds(60), now, condition)))
+			.withMessage("if: the condition has " + condition.length() + " characters; the longest allowed is 4096 "
+					+ "(inngest.limits.expression-length)");
+	}
+
+	@Test
+	void bulkCancellationWhoseConditionCostsTooMuchOnARunIsStoppedAndRefused() {
+		Instant from = Instant.now();
+		List<Integer> items = IntStream.range(0, 1000).boxed().toList();
+		String runId = sleepingRun("test/reminder.created", "reminder",
+				Map.of("reminderId", "cost-" + this.key, "items", items));
+		int before = this.probe.count("inngest_cancellation");
+		String costly = "event.data.key == '" + this.key + "' && event.data.items.all(i, event.data.items.all(j, i >= 0))";
+		BulkCancelRequest request = new BulkCancelRequest(null, "reminder", from, Instant.now(), costly);
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> this.runs.cancelAll(request))
+			.withMessageContaining("took more than 10000 evaluation steps and was stopped on run " + runId)
+			.withMessageContaining("(inngest.limits.expression-cost)");
+		assertThat(this.probe.count("inngest_cancellation")).isEqualTo(before);
+		assertThat(this.probe.run(runId).status()).isEqualTo(RunStatus.SLEEPING);
 	}
 
 	@Test

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 import dev.durable.inngest.Event;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
@@ -25,6 +27,24 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class ExpressionTest {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	@Test
+	void evaluationWithinABudgetStopsOnceItTakesMoreSteps() {
+		Map<String, Object> event = Map.of("data", Map.of("items", IntStream.range(0, 1000).boxed().toList()));
+		Expression nested = Expression.compile("event.data.items.all(i, event.data.items.all(j, i >= 0))");
+		assertThatExceptionOfType(Expression.CostExceededException.class)
+			.isThrownBy(() -> nested.matches(event, null, 10_000))
+			.withMessage("The CEL expression 'event.data.items.all(i, event.data.items.all(j, i >= 0))' took more "
+					+ "than 10000 evaluation steps and was stopped");
+	}
+
+	@Test
+	void evaluationWithinABudgetGivesTheResultWhenItFits() {
+		Map<String, Object> event = Map.of("data", Map.of("items", List.of(1, 2, 3)));
+		assertThat(Expression.compile("event.data.items.all(i, i > 0)").matches(event, null, 100)).isTrue();
+		assertThat(Expression.compile("event.data.items.exists(i, i > 5)").matches(event, null, 100)).isFalse();
+		assertThat(Expression.compile("event.data.missing == 1").matches(event, null, 100)).isFalse();
+	}
 
 	@Test
 	void integerFieldComparesWithAnIntegerLiteral() {
