@@ -1,12 +1,17 @@
 package dev.durable.inngest.autoconfigure;
 
 import java.time.Clock;
+import java.util.List;
 
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.web.Dashboard;
 import dev.durable.inngest.web.EventsApi;
+import dev.durable.inngest.web.RequestSizeFilter;
 import dev.durable.inngest.web.RunsApi;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -21,8 +26,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
@@ -41,17 +48,40 @@ public final class InngestWebAutoConfiguration {
 	@ConditionalOnProperty("inngest.signing-key")
 	@ConditionalOnBean(InngestRuns.class)
 	RouterFunction<ServerResponse> inngestRunsApi(InngestRuns runs, InngestProperties properties,
-			Environment environment) {
+			Environment environment, ObjectProvider<JsonMapper> mapper) {
 		return new RunsApi(runs, properties.determineAppId(environment), properties.getSigningKey(),
-				properties.getSigningKeyFallback(), Clock.systemUTC())
+				properties.getSigningKeyFallback(), Clock.systemUTC(), mapper(mapper))
 			.routes(properties.getApi().getBasePath());
 	}
 
 	@Bean
 	@ConditionalOnProperty("inngest.event-key")
 	@ConditionalOnBean(InngestClient.class)
-	RouterFunction<ServerResponse> inngestEventsApi(InngestClient client, InngestProperties properties) {
-		return new EventsApi(client, properties.getEventKey()).routes(properties.getApi().getBasePath());
+	RouterFunction<ServerResponse> inngestEventsApi(InngestClient client, InngestProperties properties,
+			ObjectProvider<JsonMapper> mapper) {
+		InngestProperties.Limits limits = properties.getLimits();
+		return new EventsApi(client, properties.getEventKey(), mapper(mapper), limits.getEventSize().toBytes(),
+				limits.getEventsPerRequest())
+			.routes(properties.getApi().getBasePath());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "inngestRequestSizeFilter")
+	FilterRegistrationBean<RequestSizeFilter> inngestRequestSizeFilter(InngestProperties properties,
+			Environment environment) {
+		String base = properties.getApi().getBasePath().trim().replaceAll("/+$", "");
+		base = (base.isEmpty() || base.startsWith("/")) ? base : "/" + base;
+		String actuator = environment.getProperty("management.endpoints.web.base-path", "/actuator")
+			.replaceAll("/+$", "");
+		RequestSizeFilter filter = new RequestSizeFilter(properties.getLimits().getRequestSize().toBytes(),
+				List.of(base + "/e/", base + "/v1/", actuator + "/inngest"), base + "/e/");
+		FilterRegistrationBean<RequestSizeFilter> registration = new FilterRegistrationBean<>(filter);
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+		return registration;
+	}
+
+	private static JsonMapper mapper(ObjectProvider<JsonMapper> mapper) {
+		return mapper.getIfUnique(() -> JsonMapper.builder().build());
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -4,17 +4,21 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
-
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.HandlerFunction;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * The shapes of the HTTP API's answers, and reading its request bodies.
+ * The shapes of the HTTP API's answers.
  */
 final class ApiResponses {
+
+	private static final int MAX_QUOTED = 100;
 
 	private ApiResponses() {
 	}
@@ -42,13 +46,27 @@ final class ApiResponses {
 		return (instant != null) ? instant.toString() : null;
 	}
 
+	/**
+	 * A value as a refusal quotes it: whole if short, else its start and its length, so that a
+	 * huge value sent in does not come back in the answer.
+	 * @param value the value
+	 * @return the value to quote
+	 */
+	static String abbreviate(Object value) {
+		String text = String.valueOf(value);
+		return (text.length() <= MAX_QUOTED) ? text
+				: text.substring(0, MAX_QUOTED) + "... (" + text.length() + " characters)";
+	}
+
 	static ServerResponse error(HttpStatus status, String message) {
 		return ServerResponse.status(status).body(Map.of("error", String.valueOf(message), "status", status.value()));
 	}
 
 	static ServerResponse error(Throwable ex) {
 		if (ex instanceof ApiException api) {
-			return error(api.status(), api.getMessage());
+			return ServerResponse.status(api.status())
+				.headers((headers) -> api.headers().forEach(headers::set))
+				.body(Map.of("error", String.valueOf(api.getMessage()), "status", api.status().value()));
 		}
 		if (ex instanceof IllegalArgumentException) {
 			return error(HttpStatus.BAD_REQUEST, ex.getMessage());
@@ -56,22 +74,25 @@ final class ApiResponses {
 		throw (ex instanceof RuntimeException runtime) ? runtime : new IllegalStateException(ex);
 	}
 
-	static Object json(ServerRequest request) throws Exception {
-		try {
-			return request.body(Object.class);
+	/**
+	 * Answers a request whose method a route does not take: {@code 405} with the methods it
+	 * takes in {@code Allow}.
+	 * @param allowed the methods the route takes
+	 * @return the handler
+	 */
+	static HandlerFunction<ServerResponse> methodNotAllowed(HttpMethod... allowed) {
+		Set<String> methods = new TreeSet<>();
+		for (HttpMethod method : allowed) {
+			methods.add(method.name());
+			if (method == HttpMethod.GET) {
+				methods.add(HttpMethod.HEAD.name());
+			}
 		}
-		catch (HttpMessageNotReadableException ex) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, "The body is not valid JSON");
-		}
-	}
-
-	@SuppressWarnings("unchecked")
-	static Map<String, Object> jsonObject(ServerRequest request) throws Exception {
-		Object body = json(request);
-		if (!(body instanceof Map)) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, "The body must be a JSON object");
-		}
-		return (Map<String, Object>) body;
+		String allow = String.join(", ", methods);
+		return (request) -> {
+			throw new ApiException(HttpStatus.METHOD_NOT_ALLOWED, request.method().name() + " is not allowed on "
+					+ abbreviate(request.path()) + "; it takes " + allow).withHeader(HttpHeaders.ALLOW, allow);
+		};
 	}
 
 }

@@ -6,7 +6,9 @@ import java.util.Map;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.web.servlet.function.RequestPredicates;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
@@ -63,7 +65,10 @@ public final class Dashboard {
 				.contentType(MediaType.APPLICATION_JSON)
 				.body(Map.of("endpoint", request.servletRequest().getContextPath() + this.endpointPath,
 						"refreshMillis", 2000, "actions", actions())))
+			.route(RequestPredicates.path(this.path).or(RequestPredicates.path(this.path + "/"))
+				.or(RequestPredicates.path(this.path + "/config.json")), ApiResponses.methodNotAllowed(HttpMethod.GET))
 			.resources(this.path + "/**", new ClassPathResource(LOCATION))
+			.onError(ApiException.class, (ex, request) -> ApiResponses.error(ex))
 			.build();
 	}
 

@@ -1,5 +1,6 @@
 package dev.durable.inngest.web;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -10,7 +11,11 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InvalidEventException;
 
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.servlet.function.RequestPredicates;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerRequest;
@@ -21,7 +26,8 @@ import org.springframework.web.servlet.function.ServerResponse;
  * one event object or an array of them, each {@code {"name", "data"?, "user"?, "id"?, "ts"?,
  * "v"?}}. The answer is {@code {"ids": [...], "status": 200}}, the ids in input order; an
  * invalid event refuses the whole request with {@code {"ids": [], "status": 400, "error"}} and
- * nothing is stored.
+ * nothing is stored; an event larger than the event size with {@code 413}, a request with more
+ * events than allowed with {@code 400}.
  */
 public final class EventsApi {
 
@@ -29,14 +35,29 @@ public final class EventsApi {
 
 	private final byte[] eventKey;
 
+	private final RequestBodies bodies;
+
+	private final JsonMapper mapper;
+
+	private final long eventSize;
+
+	private final int eventsPerRequest;
+
 	/**
 	 * Creates the API.
 	 * @param client takes the events in
 	 * @param eventKey the key that the path must carry
+	 * @param mapper reads the request bodies
+	 * @param eventSize the most bytes an event may take as JSON
+	 * @param eventsPerRequest the most events one request may carry
 	 */
-	public EventsApi(InngestClient client, String eventKey) {
+	public EventsApi(InngestClient client, String eventKey, JsonMapper mapper, long eventSize, int eventsPerRequest) {
 		this.client = client;
 		this.eventKey = eventKey.trim().getBytes(StandardCharsets.UTF_8);
+		this.bodies = new RequestBodies(mapper);
+		this.mapper = mapper;
+		this.eventSize = eventSize;
+		this.eventsPerRequest = eventsPerRequest;
 	}
 
 	/**
@@ -45,9 +66,11 @@ public final class EventsApi {
 	 * @return the route
 	 */
 	public RouterFunction<ServerResponse> routes(String basePath) {
+		String path = ApiResponses.normalize(basePath) + "/e/{eventKey}";
 		return RouterFunctions.route()
-			.POST(ApiResponses.normalize(basePath) + "/e/{eventKey}", this::send)
-			.onError(ApiException.class, (ex, request) -> refused(((ApiException) ex).status(), ex.getMessage()))
+			.POST(path, this::send)
+			.route(RequestPredicates.path(path), ApiResponses.methodNotAllowed(HttpMethod.POST))
+			.onError(ApiException.class, (ex, request) -> refused((ApiException) ex))
 			.build();
 	}
 
@@ -56,8 +79,12 @@ public final class EventsApi {
 		if (!MessageDigest.isEqual(this.eventKey, key)) {
 			throw new ApiException(HttpStatus.UNAUTHORIZED, "Unknown event key");
 		}
-		Object body = ApiResponses.json(request);
+		Object body = this.bodies.json(request);
 		List<?> items = (body instanceof List<?> list) ? list : List.of((body != null) ? body : "null");
+		if (items.size() > this.eventsPerRequest) {
+			throw new ApiException(HttpStatus.BAD_REQUEST, "The request carries " + items.size() + " events; the "
+					+ "most allowed is " + this.eventsPerRequest + " (inngest.limits.events-per-request)");
+		}
 		List<Event> events = new ArrayList<>(items.size());
 		for (int i = 0; i < items.size(); i++) {
 			events.add(event(i, items.get(i)));
@@ -75,9 +102,14 @@ public final class EventsApi {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static Event event(int index, Object item) {
+	private Event event(int index, Object item) {
 		if (!(item instanceof Map<?, ?> map)) {
 			throw new ApiException(HttpStatus.BAD_REQUEST, "Event " + index + " is not a JSON object");
+		}
+		if (size(item) > this.eventSize) {
+			throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "Event " + index + " takes more than "
+					+ this.eventSize + " bytes as JSON; the largest allowed is " + this.eventSize
+					+ " bytes (inngest.limits.event-size)");
 		}
 		Map<String, Object> fields = (Map<String, Object>) map;
 		Object name = fields.get("name");
@@ -88,21 +120,33 @@ public final class EventsApi {
 		Map<String, Object> data = object(index, fields, "data");
 		Map<String, Object> user = object(index, fields, "user");
 		Object id = fields.get("id");
-		Object ts = fields.get("ts");
 		Object version = fields.get("v");
 		if (id != null && !(id instanceof String)) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, "Event " + index + ": id must be a string, but was " + id);
-		}
-		if (ts != null && !(ts instanceof Number)) {
 			throw new ApiException(HttpStatus.BAD_REQUEST,
-					"Event " + index + ": ts must be milliseconds since the epoch, but was " + ts);
+					"Event " + index + ": id must be a string, but was " + ApiResponses.abbreviate(id));
 		}
 		if (version != null && !(version instanceof String)) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, "Event " + index + ": v must be a string, but was "
-					+ version);
+			throw new ApiException(HttpStatus.BAD_REQUEST,
+					"Event " + index + ": v must be a string, but was " + ApiResponses.abbreviate(version));
 		}
-		return new Event((String) name, data, user, (String) id, (ts != null) ? ((Number) ts).longValue() : 0,
-				(String) version);
+		return new Event((String) name, data, user, (String) id, ts(index, fields.get("ts")), (String) version);
+	}
+
+	/**
+	 * The timestamp: whole milliseconds since the epoch, checked against Inngest's range by the
+	 * engine; {@code 0} or none for the time the event is received.
+	 */
+	private static long ts(int index, Object ts) {
+		if (ts == null) {
+			return 0;
+		}
+		boolean whole = ts instanceof Integer || ts instanceof Long || ts instanceof Short
+				|| (ts instanceof BigInteger big && big.bitLength() < 64);
+		if (!whole) {
+			throw new ApiException(HttpStatus.BAD_REQUEST, "Event " + index + ": ts must be whole milliseconds since "
+					+ "the epoch between 1980 and 2100, but was " + ApiResponses.abbreviate(ts));
+		}
+		return ((Number) ts).longValue();
 	}
 
 	@SuppressWarnings("unchecked")
@@ -112,14 +156,25 @@ public final class EventsApi {
 			return Map.of();
 		}
 		if (!(value instanceof Map)) {
-			throw new ApiException(HttpStatus.BAD_REQUEST,
-					"Event " + index + ": " + field + " must be a JSON object, but was " + value);
+			throw new ApiException(HttpStatus.BAD_REQUEST, "Event " + index + ": " + field
+					+ " must be a JSON object, but was " + ApiResponses.abbreviate(value));
 		}
 		return (Map<String, Object>) value;
 	}
 
-	private static ServerResponse refused(HttpStatus status, String message) {
-		return ServerResponse.status(status).body(Map.of("ids", List.of(), "status", status.value(), "error", message));
+	private long size(Object item) {
+		try {
+			return this.mapper.writeValueAsBytes(item).length;
+		}
+		catch (RuntimeException ex) {
+			throw new ApiException(HttpStatus.BAD_REQUEST, "An event could not be read as JSON");
+		}
+	}
+
+	private static ServerResponse refused(ApiException ex) {
+		return ServerResponse.status(ex.status())
+			.headers((headers) -> ex.headers().forEach(headers::set))
+			.body(Map.of("ids", List.of(), "status", ex.status().value(), "error", String.valueOf(ex.getMessage())));
 	}
 
 }

@@ -16,7 +16,11 @@ import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.NoMatchingRunsException;
 import dev.durable.inngest.RunView;
 
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.servlet.function.RequestPredicates;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerRequest;
@@ -47,6 +51,8 @@ public final class RunsApi {
 
 	private final Clock clock;
 
+	private final RequestBodies bodies;
+
 	/**
 	 * Creates the API.
 	 * @param runs the runs
@@ -54,12 +60,15 @@ public final class RunsApi {
 	 * @param signingKey the signing key
 	 * @param signingKeyFallback a second key accepted as well, or {@code null}
 	 * @param clock the clock
+	 * @param mapper reads the request bodies
 	 */
-	public RunsApi(InngestRuns runs, String appId, String signingKey, String signingKeyFallback, Clock clock) {
+	public RunsApi(InngestRuns runs, String appId, String signingKey, String signingKeyFallback, Clock clock,
+			JsonMapper mapper) {
 		this.runs = runs;
 		this.appId = appId;
 		this.keys = new SigningKeys(signingKey, signingKeyFallback);
 		this.clock = clock;
+		this.bodies = new RequestBodies(mapper);
 	}
 
 	/**
@@ -74,6 +83,15 @@ public final class RunsApi {
 				.POST("/cancellations", this::startCancellation)
 				.GET("/cancellations", this::listCancellations)
 				.DELETE("/cancellations/{id}", this::stopCancellation)
+				.route(RequestPredicates.path("/runs/{runId}"),
+						ApiResponses.methodNotAllowed(HttpMethod.GET, HttpMethod.DELETE))
+				.route(RequestPredicates.path("/cancellations"),
+						ApiResponses.methodNotAllowed(HttpMethod.GET, HttpMethod.POST))
+				.route(RequestPredicates.path("/cancellations/{id}"), ApiResponses.methodNotAllowed(HttpMethod.DELETE))
+				.route(RequestPredicates.all(), (request) -> {
+					throw new ApiException(HttpStatus.NOT_FOUND, "No such route: " + ApiResponses.abbreviate(request.path())
+							+ "; the routes are v1/runs/{runId} and v1/cancellations[/{id}]");
+				})
 				.filter((request, next) -> {
 					if (!this.keys.authorizes(request.headers().firstHeader("Authorization"))) {
 						return ApiResponses.error(HttpStatus.UNAUTHORIZED,
@@ -111,21 +129,22 @@ public final class RunsApi {
 	}
 
 	private static ApiException notFound(String runId) {
-		return new ApiException(HttpStatus.NOT_FOUND, "No run with id '" + runId + "'");
+		return new ApiException(HttpStatus.NOT_FOUND, "No run with id '" + ApiResponses.abbreviate(runId) + "'");
 	}
 
 	private ServerResponse startCancellation(ServerRequest request) throws Exception {
-		Map<String, Object> body = ApiResponses.jsonObject(request);
+		Map<String, Object> body = this.bodies.jsonObject(request);
 		for (String field : body.keySet()) {
 			if (!CANCELLATION_FIELDS.contains(field)) {
-				throw new ApiException(HttpStatus.BAD_REQUEST, "Unknown field '" + field + "'; the fields are "
+				throw new ApiException(HttpStatus.BAD_REQUEST, "Unknown field '" + ApiResponses.abbreviate(field)
+						+ "'; the fields are "
 						+ "app_id, function_id, started_after, started_before, if and name");
 			}
 		}
 		String appId = text(body, "app_id", true);
 		if (!this.appId.equals(appId)) {
 			throw new ApiException(HttpStatus.BAD_REQUEST,
-					"app_id is '" + appId + "', but this application is '" + this.appId + "'");
+					"app_id is '" + ApiResponses.abbreviate(appId) + "', but this application is '" + this.appId + "'");
 		}
 		Instant now = this.clock.instant();
 		Instant startedBefore = time(body, "started_before", true);
@@ -154,7 +173,8 @@ public final class RunsApi {
 			limit = 0;
 		}
 		if (limit < 1 || limit > 100) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, "limit is '" + limitParam + "'; it must be 1 to 100");
+			throw new ApiException(HttpStatus.BAD_REQUEST,
+					"limit is '" + ApiResponses.abbreviate(limitParam) + "'; it must be 1 to 100");
 		}
 		List<BulkCancellation> page = this.runs.cancellations(limit, request.param("cursor").orElse(null));
 		String cursor = (page.size() == limit) ? page.get(page.size() - 1).id() : null;
@@ -170,7 +190,8 @@ public final class RunsApi {
 			return ApiResponses.data(cancellation(this.runs.stopCancellation(id)), this.clock);
 		}
 		catch (NoSuchElementException ex) {
-			throw new ApiException(HttpStatus.NOT_FOUND, "No bulk cancellation with id '" + id + "'");
+			throw new ApiException(HttpStatus.NOT_FOUND,
+					"No bulk cancellation with id '" + ApiResponses.abbreviate(id) + "'");
 		}
 	}
 
@@ -183,7 +204,8 @@ public final class RunsApi {
 			return null;
 		}
 		if (!(value instanceof String text)) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, field + " must be a string, but was " + value);
+			throw new ApiException(HttpStatus.BAD_REQUEST,
+					field + " must be a string, but was " + ApiResponses.abbreviate(value));
 		}
 		return text;
 	}
@@ -198,7 +220,8 @@ public final class RunsApi {
 		}
 		catch (DateTimeParseException ex) {
 			throw new ApiException(HttpStatus.BAD_REQUEST,
-					field + " is '" + value + "', which is not an RFC 3339 time such as 2026-11-24T10:00:00Z");
+					field + " is '" + ApiResponses.abbreviate(value)
+							+ "', which is not an RFC 3339 time such as 2026-11-24T10:00:00Z");
 		}
 	}
 

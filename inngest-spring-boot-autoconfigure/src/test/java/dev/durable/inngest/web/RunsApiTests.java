@@ -1,5 +1,6 @@
 package dev.durable.inngest.web;
 
+import java.net.http.HttpRequest.BodyPublishers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -191,6 +192,64 @@ class RunsApiTests {
 		assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
 		assertThat(answer.json().get("error").asString()).contains(message);
 		assertThat(get("/inngest/v1/cancellations?limit=100").json().get("data").size()).isEqualTo(before);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+			year -999999999       | {"app_id":"engine-tests","function_id":"reminder","started_after":"-999999999-01-01T00:00:00Z","started_before":"2026-01-01T00:00:00Z"} | started_after (-999999999-01-01T00:00:00Z) is out of range
+			name over its column  | {"app_id":"engine-tests","function_id":"reminder","started_before":"2026-01-01T00:00:00Z","name":"%s"} | name has 256 characters; the longest allowed is 255
+			deep nesting          | %s | The body goes past a limit of the JSON reader: Document nesting depth
+			empty body            | `` | The body is empty
+			""")
+	void aBulkCancellationBeyondWhatIsStoredIsRefusedAndRecordsNothing(String problem, String body, String message) {
+		int before = this.probe.count("inngest_cancellation");
+		String sent = problem.equals("deep nesting") ? "[".repeat(2000) + "]".repeat(2000) : body.formatted("n".repeat(256));
+		Answer answer = post("/inngest/v1/cancellations", sent);
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+		assertThat(answer.json().get("error").asString()).contains(message);
+		assertThat(this.probe.count("inngest_cancellation")).isEqualTo(before);
+	}
+
+	@Test
+	void aBulkCancellationThatIsNotJsonIsUnsupportedAndRecordsNothing() {
+		int before = this.probe.count("inngest_cancellation");
+		Answer answer = this.http.send("POST", "/inngest/v1/cancellations",
+				List.of("Authorization", KEY, "Content-Type", "text/plain"), BodyPublishers.ofString("""
+						{"app_id":"engine-tests","function_id":"reminder","started_before":"2026-01-01T00:00:00Z"}"""));
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(415);
+		assertThat(answer.json().get("error").asString()).contains("Content-Type is text/plain");
+		assertThat(answer.json().get("status").asInt()).isEqualTo(415);
+		assertThat(this.probe.count("inngest_cancellation")).isEqualTo(before);
+	}
+
+	@Test
+	void otherMethodsOnTheRoutesAreNotAllowed() {
+		String runId = startReminder();
+		for (String[] call : new String[][] { { "POST", "/inngest/v1/runs/" + runId, "DELETE, GET, HEAD" },
+				{ "PUT", "/inngest/v1/cancellations", "GET, HEAD, POST" },
+				{ "GET", "/inngest/v1/cancellations/01NOSUCH", "DELETE" } }) {
+			Answer answer = this.http.send(call[0], call[1], List.of("Authorization", KEY), BodyPublishers.noBody());
+			assertThat(answer.status()).as(answer.toString()).isEqualTo(405);
+			assertThat(answer.header("Allow")).isEqualTo(call[2]);
+			assertThat(answer.json().get("error").asString()).isEqualTo(call[0] + " is not allowed on " + call[1]
+					+ "; it takes " + call[2]);
+		}
+		assertThat(this.runs.find(runId).orElseThrow().status()).isEqualTo(RunStatus.SLEEPING);
+	}
+
+	@Test
+	void anUnknownRouteUnderTheApiIsNotFound() {
+		Answer answer = get("/inngest/v1/nothing/here");
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(404);
+		assertThat(answer.json().get("error").asString()).contains("No such route: /inngest/v1/nothing/here");
+	}
+
+	@Test
+	void aRefusalQuotesAHugeValueOnlyInPart() {
+		String huge = "z".repeat(3000);
+		Answer answer = get("/inngest/v1/runs/" + huge);
+		assertThat(answer.status()).isEqualTo(404);
+		assertThat(answer.body()).doesNotContain(huge).contains("(3000 characters)");
 	}
 
 	@Test
