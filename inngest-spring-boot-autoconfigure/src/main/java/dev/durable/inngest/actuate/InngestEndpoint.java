@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 
 import dev.durable.inngest.BulkCancelRequest;
 import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.NoMatchingRunsException;
 import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunView;
@@ -25,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -49,7 +51,11 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * write operations change state, so they are off until enabled, and whoever can reach them should
  * be authenticated first. The values runs carry (event data and user, run and step outputs, error
  * stacks) are shown according to {@code management.endpoint.inngest.show-values}, hidden by
- * default, as Spring Boot hides the values of its {@code env} endpoint.
+ * default, as Spring Boot hides the values of its {@code env} endpoint. Input an operation cannot
+ * use is refused with an {@link InvalidEndpointRequestException} naming the problem; over HTTP,
+ * {@link InngestEndpointWebExtension} answers it with {@code 400} and that message. A page of
+ * runs carries each run's event data and output only when they are small ({@link RunsPage}); one
+ * run's detail carries all of it.
  */
 @Endpoint(id = "inngest", defaultAccess = Access.READ_ONLY)
 public class InngestEndpoint {
@@ -57,6 +63,10 @@ public class InngestEndpoint {
 	private static final String RUNS = "runs";
 
 	private static final String CANCELLATIONS = "cancellations";
+
+	private static final Instant EARLIEST = Instant.EPOCH;
+
+	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
 	private final Supplier<FunctionRegistry> registry;
 
@@ -119,19 +129,29 @@ public class InngestEndpoint {
 	 * @param limit the page size, 1 to 100 (20 by default)
 	 * @param cursor the next cursor of the page before
 	 * @param securityContext who asks, for whether values are shown
-	 * @return the page, or {@code null} (404) for an unknown section
+	 * @return the page ({@link RunsPage} for runs), or {@code null} (404) for an unknown section
+	 * @throws InvalidEndpointRequestException for input it cannot use, such as a limit out of
+	 * range or a time that is not RFC 3339
 	 */
 	@ReadOperation
 	public @Nullable Object list(@Selector String section, @Nullable String function, @Nullable RunStatus status,
 			@Nullable String from, @Nullable String to, @Nullable Integer limit, @Nullable String cursor,
 			SecurityContext securityContext) {
 		int size = (limit != null) ? limit : 20;
-		return switch (section) {
-			case RUNS -> shown(securityContext, this.runs
-				.list(new RunQuery(function, status, instant("from", from), instant("to", to), size, cursor)));
-			case CANCELLATIONS -> this.runs.cancellations(size, cursor);
-			default -> null;
-		};
+		if (size < 1 || size > RunQuery.MAX_LIMIT) {
+			throw invalid("limit is " + size + "; it must be 1 to " + RunQuery.MAX_LIMIT);
+		}
+		try {
+			return switch (section) {
+				case RUNS -> shown(securityContext, RunsPage.of(this.runs
+					.list(new RunQuery(function, status, instant("from", from), instant("to", to), size, cursor))));
+				case CANCELLATIONS -> this.runs.cancellations(size, cursor);
+				default -> null;
+			};
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid(ex.getMessage());
+		}
 	}
 
 	/**
@@ -183,6 +203,9 @@ public class InngestEndpoint {
 	 * @param name an optional name
 	 * @param preview {@code true} to only count the matching runs
 	 * @return the count, or the started cancellation
+	 * @throws InvalidEndpointRequestException for input it cannot use, such as an unknown
+	 * function or CEL that does not compile
+	 * @throws NoMatchingRunsException if it matches no run that has not ended
 	 */
 	@WriteOperation
 	public @Nullable Object bulkCancel(@Selector String section, String functionId, String startedAfter,
@@ -192,10 +215,18 @@ public class InngestEndpoint {
 		}
 		BulkCancelRequest request = new BulkCancelRequest(name, functionId, instant("startedAfter", startedAfter),
 				instant("startedBefore", startedBefore), condition);
-		if (Boolean.TRUE.equals(preview)) {
-			return Map.of("functionId", functionId, "matching", this.runs.countMatching(request));
+		try {
+			if (Boolean.TRUE.equals(preview)) {
+				return Map.of("functionId", functionId, "matching", this.runs.countMatching(request));
+			}
+			return this.runs.cancelAll(request);
 		}
-		return this.runs.cancelAll(request);
+		catch (NoMatchingRunsException ex) {
+			throw ex;
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid(ex.getMessage());
+		}
 	}
 
 	private Object shown(SecurityContext securityContext, Object runs) {
@@ -206,13 +237,32 @@ public class InngestEndpoint {
 		if (value == null || value.isBlank()) {
 			return null;
 		}
+		Instant instant;
 		try {
-			return Instant.parse(value);
+			instant = Instant.parse(value.trim());
 		}
 		catch (DateTimeParseException ex) {
-			throw new IllegalArgumentException(name + " = '" + value + "' is not an RFC 3339 time such as "
+			throw invalid(name + " = '" + abbreviate(value) + "' is not an RFC 3339 time such as "
 					+ "2026-11-24T10:00:00Z");
 		}
+		if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+			throw invalid(name + " = '" + value.trim() + "' is out of range; it must be between " + EARLIEST + " and "
+					+ LATEST);
+		}
+		return instant;
+	}
+
+	private static InvalidEndpointRequestException invalid(String message) {
+		return new InvalidEndpointRequestException(message, message);
+	}
+
+	/**
+	 * A value as a refusal quotes it: whole if short, else its start and its length.
+	 * @param value the value
+	 * @return the value to quote
+	 */
+	static String abbreviate(String value) {
+		return (value.length() <= 100) ? value : value.substring(0, 100) + "... (" + value.length() + " characters)";
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.time.Clock;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.actuate.EndpointExposureWarning;
 import dev.durable.inngest.actuate.InngestEndpoint;
+import dev.durable.inngest.actuate.InngestEndpointWebExtension;
 import dev.durable.inngest.actuate.InngestHealthIndicator;
 import dev.durable.inngest.engine.UndeclaredFunctionRuns;
 import dev.durable.inngest.engine.store.RunStore;
@@ -76,6 +77,14 @@ public final class InngestActuatorAutoConfiguration {
 			String path = environment.getProperty("management.endpoints.web.base-path", "/actuator") + "/inngest";
 			return new EndpointExposureWarning(beans, path, inngestEndpointAccess(accessResolver),
 					properties.getShowValues());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(InngestEndpoint.class)
+		@ConditionalOnAvailableEndpoint(endpoint = InngestEndpoint.class, exposure = EndpointExposure.WEB)
+		InngestEndpointWebExtension inngestEndpointWebExtension(InngestEndpoint endpoint) {
+			return new InngestEndpointWebExtension(endpoint);
 		}
 
 	}

@@ -2,8 +2,10 @@ package dev.durable.inngest.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
+import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.RunStatus;
@@ -13,6 +15,8 @@ import dev.durable.inngest.testsupport.HttpApiClient;
 import dev.durable.inngest.testsupport.HttpApiClient.Answer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,7 +33,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = EngineTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=inngest,health",
 				"management.endpoint.health.show-details=always", "management.endpoint.inngest.access=unrestricted",
-				"management.endpoint.inngest.show-values=always" })
+				"management.endpoint.inngest.show-values=always", "inngest.limits.request-size=32KB" })
 class InngestEndpointHttpTests {
 
 	@LocalServerPort
@@ -125,6 +129,89 @@ class InngestEndpointHttpTests {
 				== RunStatus.CANCELLED && this.runs.find(second).orElseThrow().status() == RunStatus.CANCELLED);
 		JsonNode history = ok(this.http.call("GET", "/actuator/inngest/cancellations?limit=100", null, null));
 		assertThat(history.valueStream().map((c) -> c.get("id").asString())).contains(id);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+			unknown status     | status=BAD                      | status is 'BAD'; it must be one of [QUEUED, RUNNING,
+			limit zero         | limit=0                         | limit is 0; it must be 1 to 100
+			limit too large    | limit=101                       | limit is 101; it must be 1 to 100
+			limit not a number | limit=many                      | limit is 'many'; it must be a number from 1 to 100
+			bad time           | from=yesterday                  | from = 'yesterday' is not an RFC 3339 time
+			time out of range  | to=-999999999-01-01T00:00:00Z   | to = '-999999999-01-01T00:00:00Z' is out of range
+			""")
+	void aRunsListWithInputItCannotUseIsABadRequestNamingTheProblem(String problem, String query, String message) {
+		Answer answer = this.http.call("GET", "/actuator/inngest/runs?" + query, null, null);
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+		assertThat(answer.json().get("error").asString()).contains(message);
+		assertThat(answer.json().get("status").asInt()).isEqualTo(400);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+			CEL typo          | "functionId": "reminder", "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z", "condition": "event.data.x =="       | if: Invalid CEL expression
+			unknown function  | "functionId": "nope", "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z"                                              | No function 'nope' is declared
+			bad time          | "functionId": "reminder", "startedAfter": "monday", "startedBefore": "2026-01-02T00:00:00Z"                                                       | startedAfter = 'monday' is not an RFC 3339 time
+			empty range       | "functionId": "reminder", "startedAfter": "2026-01-02T00:00:00Z", "startedBefore": "2026-01-01T00:00:00Z"                                        | must be before started_before
+			no function       | "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z"                                                                   | functionId is required
+			no startedBefore  | "functionId": "reminder", "startedAfter": "2026-01-01T00:00:00Z"                                                                                  | startedBefore is required
+			long name         | "functionId": "reminder", "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z", "name": "%s"                          | name has 256 characters; the longest allowed is 255
+			""")
+	void aBulkCancellationWithInputItCannotUseIsABadRequestAndRecordsNothing(String problem, String fields,
+			String message) {
+		int before = this.probe.count("inngest_cancellation");
+		for (String preview : new String[] { "", ", \"preview\": true" }) {
+			Answer answer = this.http.call("POST", "/actuator/inngest/cancellations", null,
+					"{" + fields.formatted("n".repeat(256)) + preview + "}");
+			assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+			assertThat(answer.json().get("error").asString()).contains(message);
+		}
+		assertThat(this.probe.count("inngest_cancellation")).isEqualTo(before);
+	}
+
+	@Test
+	void aBulkCancellationThatMatchesNoRunIsUnprocessable() {
+		int before = this.probe.count("inngest_cancellation");
+		Answer answer = this.http.call("POST", "/actuator/inngest/cancellations", null, """
+				{"functionId": "reminder", "startedAfter": "2001-01-01T00:00:00Z", "startedBefore": "2001-01-02T00:00:00Z"}""");
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(422);
+		assertThat(answer.json().get("error").asString()).contains("No run of function 'reminder'");
+		assertThat(this.probe.count("inngest_cancellation")).isEqualTo(before);
+	}
+
+	@Test
+	void aBodyLargerThanTheRequestSizeIsTooLarge() {
+		int before = this.probe.count("inngest_cancellation");
+		Answer answer = this.http.call("POST", "/actuator/inngest/cancellations", null,
+				"{\"functionId\": \"reminder\", \"name\": \"" + "x".repeat(40 * 1024) + "\"}");
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(413);
+		assertThat(answer.json().get("error").asString()).contains("the largest allowed is 32768 bytes");
+		assertThat(this.probe.count("inngest_cancellation")).isEqualTo(before);
+	}
+
+	@Test
+	void aPageOfRunsLeavesOutLargeValuesThatTheRunsDetailKeeps() {
+		String blob = "b".repeat(10_000);
+		String runId = this.probe.awaitRunId(this.inngest.send(Event.of("test/reminder.created",
+				Map.of("key", this.key, "reminderId", UUID.randomUUID().toString(), "blob", blob))).get(0), "reminder");
+		JsonNode page = ok(this.http.call("GET", "/actuator/inngest/runs?function=reminder&limit=100", null, null));
+		JsonNode listed = page.get("runs").valueStream().filter((r) -> r.get("id").asString().equals(runId))
+			.findFirst().orElseThrow();
+		assertThat(listed.get("truncated").valueStream().map(JsonNode::asString)).containsExactly("event.data");
+		assertThat(listed.at("/event/data").isEmpty()).isTrue();
+		assertThat(listed.at("/event/name").asString()).isEqualTo("test/reminder.created");
+		JsonNode detail = ok(this.http.call("GET", "/actuator/inngest/runs/" + runId, null, null));
+		assertThat(detail.at("/run/event/data/blob").asString()).isEqualTo(blob);
+	}
+
+	@Test
+	void aPageOfSmallRunsKeepsEverything() {
+		String runId = startReminder();
+		JsonNode page = ok(this.http.call("GET", "/actuator/inngest/runs?function=reminder&limit=100", null, null));
+		JsonNode listed = page.get("runs").valueStream().filter((r) -> r.get("id").asString().equals(runId))
+			.findFirst().orElseThrow();
+		assertThat(listed.get("truncated").isEmpty()).isTrue();
+		assertThat(listed.at("/event/data/key").asString()).isEqualTo(this.key);
 	}
 
 	@Test

@@ -1,0 +1,143 @@
+package dev.durable.inngest.actuate;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.durable.inngest.NoMatchingRunsException;
+import dev.durable.inngest.RunStatus;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
+
+/**
+ * The {@code inngest} endpoint over HTTP: its operations that take input answer input they
+ * cannot use with {@code 400} and {@code {"error": "...", "status": 400}} naming the problem (an
+ * unknown state, a limit out of range, a time that is not RFC 3339, CEL that does not compile,
+ * an unknown function), and a bulk cancellation that matches no run with {@code 422}. Actuator
+ * itself would answer {@code 400} with no reason, or {@code 500}.
+ */
+@EndpointWebExtension(endpoint = InngestEndpoint.class)
+public class InngestEndpointWebExtension {
+
+	private static final int UNPROCESSABLE_CONTENT = 422;
+
+	private final InngestEndpoint endpoint;
+
+	/**
+	 * Creates the extension.
+	 * @param endpoint the endpoint
+	 */
+	public InngestEndpointWebExtension(InngestEndpoint endpoint) {
+		this.endpoint = endpoint;
+	}
+
+	/**
+	 * Runs or bulk cancellations, a page at a time, as {@link InngestEndpoint#list}.
+	 * @param section {@code runs} or {@code cancellations}
+	 * @param function only runs of this function
+	 * @param status only runs in this state
+	 * @param from only runs created at or after this time (RFC 3339)
+	 * @param to only runs created before this time (RFC 3339)
+	 * @param limit the page size, 1 to 100 (20 by default)
+	 * @param cursor the next cursor of the page before
+	 * @param securityContext who asks, for whether values are shown
+	 * @return the page; 404 for an unknown section, 400 for input it cannot use
+	 */
+	@ReadOperation
+	public WebEndpointResponse<Object> list(@Selector String section, @Nullable String function,
+			@Nullable String status, @Nullable String from, @Nullable String to, @Nullable String limit,
+			@Nullable String cursor, SecurityContext securityContext) {
+		try {
+			return ok(this.endpoint.list(section, function, status(status), from, to, limit(limit), cursor,
+					securityContext));
+		}
+		catch (InvalidEndpointRequestException | IllegalArgumentException ex) {
+			return refused(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage());
+		}
+	}
+
+	/**
+	 * Previews or starts a bulk cancellation, as {@link InngestEndpoint#bulkCancel}.
+	 * @param section {@code cancellations}
+	 * @param functionId the function whose runs are cancelled
+	 * @param startedAfter runs created at or after this time (RFC 3339)
+	 * @param startedBefore runs created before this time (RFC 3339)
+	 * @param condition an optional CEL condition over the trigger {@code event}
+	 * @param name an optional name
+	 * @param preview {@code true} to only count the matching runs
+	 * @return the count, or the started cancellation; 400 for input it cannot use, 422 when no
+	 * run matches
+	 */
+	@WriteOperation
+	public WebEndpointResponse<Object> bulkCancel(@Selector String section, @Nullable String functionId,
+			@Nullable String startedAfter, @Nullable String startedBefore, @Nullable String condition,
+			@Nullable String name, @Nullable Boolean preview) {
+		try {
+			required("functionId", functionId);
+			required("startedAfter", startedAfter);
+			required("startedBefore", startedBefore);
+			return ok(this.endpoint.bulkCancel(section, functionId, startedAfter, startedBefore, condition, name,
+					preview));
+		}
+		catch (NoMatchingRunsException ex) {
+			return refused(UNPROCESSABLE_CONTENT, ex.getMessage());
+		}
+		catch (InvalidEndpointRequestException | IllegalArgumentException ex) {
+			return refused(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage());
+		}
+	}
+
+	private static WebEndpointResponse<Object> ok(@Nullable Object body) {
+		return (body != null) ? new WebEndpointResponse<>(body)
+				: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+	}
+
+	private static WebEndpointResponse<Object> refused(int status, String message) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("error", String.valueOf(message));
+		body.put("status", status);
+		return new WebEndpointResponse<>(body, status);
+	}
+
+	private static void required(String name, @Nullable String value) {
+		if (value == null || value.isBlank()) {
+			throw new InvalidEndpointRequestException(name + " is required", name + " is required");
+		}
+	}
+
+	private static @Nullable RunStatus status(@Nullable String status) {
+		if (status == null || status.isBlank()) {
+			return null;
+		}
+		try {
+			return RunStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
+		}
+		catch (IllegalArgumentException ex) {
+			String message = "status is '" + InngestEndpoint.abbreviate(status) + "'; it must be one of "
+					+ Arrays.toString(RunStatus.values());
+			throw new InvalidEndpointRequestException(message, message);
+		}
+	}
+
+	private static @Nullable Integer limit(@Nullable String limit) {
+		if (limit == null || limit.isBlank()) {
+			return null;
+		}
+		try {
+			return Integer.valueOf(limit.trim());
+		}
+		catch (NumberFormatException ex) {
+			String message = "limit is '" + InngestEndpoint.abbreviate(limit) + "'; it must be a number from 1 to 100";
+			throw new InvalidEndpointRequestException(message, message);
+		}
+	}
+
+}
