@@ -1,13 +1,13 @@
 package dev.durable.inngest.autoconfigure;
 
 import java.time.Clock;
-import java.util.List;
+import java.util.stream.Stream;
 
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.web.Dashboard;
 import dev.durable.inngest.web.EventsApi;
-import dev.durable.inngest.web.RequestSizeFilter;
+import dev.durable.inngest.web.RequestLimitsFilter;
 import dev.durable.inngest.web.RunsApi;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -66,16 +66,20 @@ public final class InngestWebAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(name = "inngestRequestSizeFilter")
-	FilterRegistrationBean<RequestSizeFilter> inngestRequestSizeFilter(InngestProperties properties,
+	@ConditionalOnMissingBean(name = "inngestRequestLimitsFilter")
+	FilterRegistrationBean<RequestLimitsFilter> inngestRequestLimitsFilter(InngestProperties properties,
 			Environment environment) {
 		String base = properties.getApi().getBasePath().trim().replaceAll("/+$", "");
 		base = (base.isEmpty() || base.startsWith("/")) ? base : "/" + base;
+		String dashboard = properties.getDashboard().getPath().trim().replaceAll("/+$", "");
 		String actuator = environment.getProperty("management.endpoints.web.base-path", "/actuator")
 			.replaceAll("/+$", "");
-		RequestSizeFilter filter = new RequestSizeFilter(properties.getLimits().getRequestSize().toBytes(),
-				List.of(base + "/e/", base + "/v1/", actuator + "/inngest"), base + "/e/");
-		FilterRegistrationBean<RequestSizeFilter> registration = new FilterRegistrationBean<>(filter);
+		RequestLimitsFilter filter = new RequestLimitsFilter(properties.getLimits().getRequestSize().toBytes(),
+				Stream.of(base + "/e/", base + "/v1/", actuator + "/inngest", dashboard)
+					.filter((path) -> !path.isEmpty())
+					.toList(),
+				base + "/e/");
+		FilterRegistrationBean<RequestLimitsFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 		return registration;
 	}

@@ -17,7 +17,7 @@ import org.springframework.web.servlet.function.ServerRequest;
  * Reads the JSON bodies of the HTTP API, refusing with a message that says what is wrong: a
  * body that is not JSON ({@code 415}), that does not parse, or that goes past one of Jackson's
  * limits, such as its nesting depth ({@code 400}). The size of a body is limited before it is
- * read, by {@link RequestSizeFilter}.
+ * read, by {@link RequestLimitsFilter}.
  */
 final class RequestBodies {
 

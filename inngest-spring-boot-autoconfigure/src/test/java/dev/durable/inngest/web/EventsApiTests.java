@@ -142,7 +142,7 @@ class EventsApiTests {
 		for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "application/xml")) {
 			Answer answer = this.http.send("POST", EVENTS, List.of("Content-Type", type),
 					BodyPublishers.ofString(event("")));
-			assertRefused(answer, 415, "but the body must be JSON: send Content-Type: application/json");
+			assertRefused(answer, 415, "must be JSON: send Content-Type: application/json");
 		}
 		assertNothingStored();
 	}

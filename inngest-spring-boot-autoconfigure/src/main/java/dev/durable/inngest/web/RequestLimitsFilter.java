@@ -15,16 +15,20 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses request bodies larger than a limit on the starter's routes before anything reads
- * them: by their {@code Content-Length}, or, for bodies sent in chunks, by reading at most the
- * limit and one byte more. A refused request gets {@code 413} with
- * {@code {"error": "...", "status": 413}} (and {@code "ids": []} on the events API).
+ * Refuses, on the starter's routes and before anything reads them, request bodies larger than a
+ * limit, by their {@code Content-Length} or, for bodies sent in chunks, by reading at most the
+ * limit and one byte more ({@code 413}), and a {@code Content-Type} that is not one media type,
+ * such as {@code *}{@code /*}, on which Spring MVC's functional routing fails with a 500, or
+ * that is not JSON on a request with a body, which Spring's form filter may fail to decode
+ * ({@code 415}). A refused request gets {@code {"error": "...", "status": N}} (and {@code "ids": []} on
+ * the events API).
  */
-public final class RequestSizeFilter extends OncePerRequestFilter {
+public final class RequestLimitsFilter extends OncePerRequestFilter {
 
 	private final long limit;
 
@@ -35,11 +39,12 @@ public final class RequestSizeFilter extends OncePerRequestFilter {
 	/**
 	 * Creates the filter.
 	 * @param limit the most bytes a body may have
-	 * @param pathPrefixes the paths it guards, such as {@code /inngest/} and {@code /actuator/inngest}
+	 * @param pathPrefixes the paths it guards, such as {@code /inngest/v1/} and
+	 * {@code /actuator/inngest}
 	 * @param eventsPrefix the path of the events API, such as {@code /inngest/e/}, whose refusals
 	 * carry {@code "ids": []}
 	 */
-	public RequestSizeFilter(long limit, List<String> pathPrefixes, String eventsPrefix) {
+	public RequestLimitsFilter(long limit, List<String> pathPrefixes, String eventsPrefix) {
 		this.limit = limit;
 		this.pathPrefixes = List.copyOf(pathPrefixes);
 		this.eventsPrefix = eventsPrefix;
@@ -55,6 +60,14 @@ public final class RequestSizeFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		long length = request.getContentLengthLong();
+		boolean hasBody = length > 0 || (length < 0 && request.getHeader("Transfer-Encoding") != null);
+		String contentType = request.getHeader("Content-Type");
+		if (contentType != null && (!isOneMediaType(contentType) || (hasBody && !isJson(contentType)))) {
+			refuse(request, response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type is "
+					+ abbreviate(contentType) + ", but a body sent here must be JSON: send Content-Type: "
+					+ "application/json");
+			return;
+		}
 		if (length > this.limit) {
 			refuse(request, response, "The body has " + length + " bytes");
 			return;
@@ -71,9 +84,41 @@ public final class RequestSizeFilter extends OncePerRequestFilter {
 		chain.doFilter(request, response);
 	}
 
+	private static boolean isOneMediaType(String contentType) {
+		if (contentType.isBlank()) {
+			return true;
+		}
+		try {
+			MediaType type = MediaType.parseMediaType(contentType);
+			return !type.isWildcardType() && !type.isWildcardSubtype();
+		}
+		catch (InvalidMediaTypeException ex) {
+			return false;
+		}
+	}
+
+	private static boolean isJson(String contentType) {
+		if (contentType.isBlank()) {
+			return true;
+		}
+		MediaType type = MediaType.parseMediaType(contentType);
+		return "application".equals(type.getType())
+				&& ("json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json"));
+	}
+
+	private static String abbreviate(String value) {
+		String printable = value.replaceAll("[^\\x20-\\x7E]", "?").replace("\\", "\\\\").replace("\"", "\\\"");
+		return (printable.length() <= 100) ? printable : printable.substring(0, 100) + "...";
+	}
+
 	private void refuse(HttpServletRequest request, HttpServletResponse response, String what) throws IOException {
-		int status = HttpStatus.CONTENT_TOO_LARGE.value();
-		String message = what + "; the largest allowed is " + this.limit + " bytes (inngest.limits.request-size)";
+		refuse(request, response, HttpStatus.CONTENT_TOO_LARGE,
+				what + "; the largest allowed is " + this.limit + " bytes (inngest.limits.request-size)");
+	}
+
+	private void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus refusal, String message)
+			throws IOException {
+		int status = refusal.value();
 		String path = request.getRequestURI().substring(request.getContextPath().length());
 		String ids = (this.eventsPrefix != null && path.startsWith(this.eventsPrefix)) ? "\"ids\":[]," : "";
 		response.setStatus(status);
