@@ -9,7 +9,6 @@ import dev.durable.inngest.BulkCancellation;
 import dev.durable.inngest.CancelResult;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
-import dev.durable.inngest.RunPage;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.actuate.InngestEndpoint.FunctionDescriptor;
 import dev.durable.inngest.actuate.InngestEndpoint.RunDetail;
@@ -77,7 +76,7 @@ class InngestEndpointTests {
 	@Test
 	void runsAreListedByFunctionAndOneRunShowsItsStepsAndAttempts() {
 		String runId = this.probe.awaitEnded(send("test/flaky-step", Map.of("fail", 1)), "flaky-step").id();
-		RunPage page = (RunPage) this.endpoint.list("runs", "flaky-step", RunStatus.COMPLETED, null, null, 5, null,
+		RunsPage page = (RunsPage) this.endpoint.list("runs", "flaky-step", RunStatus.COMPLETED, null, null, 5, null,
 				SecurityContext.NONE);
 		assertThat(page.runs()).isNotEmpty().allMatch((run) -> run.functionId().equals("flaky-step"));
 		assertThat(page.runs().get(0).id()).isEqualTo(runId);
