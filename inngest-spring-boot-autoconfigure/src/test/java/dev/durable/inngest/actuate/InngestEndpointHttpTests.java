@@ -1,7 +1,9 @@
 package dev.durable.inngest.actuate;
 
+import java.net.http.HttpRequest.BodyPublishers;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -212,6 +214,20 @@ class InngestEndpointHttpTests {
 			.findFirst().orElseThrow();
 		assertThat(listed.get("truncated").isEmpty()).isTrue();
 		assertThat(listed.at("/event/data/key").asString()).isEqualTo(this.key);
+	}
+
+	@Test
+	void otherMethodsOnTheEndpointsPathsAreNotAllowed() {
+		String runId = startReminder();
+		for (String[] call : new String[][] { { "PUT", "/actuator/inngest", "GET" },
+				{ "PATCH", "/actuator/inngest/runs", "GET,POST" },
+				{ "POST", "/actuator/inngest/runs/" + runId, "DELETE,GET" } }) {
+			Answer answer = this.http.send(call[0], call[1], List.of(), BodyPublishers.noBody());
+			assertThat(answer.status()).as(answer.toString()).isEqualTo(405);
+			assertThat(answer.header("Allow").replace(" ", "").split(","))
+				.containsExactlyInAnyOrder(call[2].split(","));
+		}
+		assertThat(this.runs.find(runId).orElseThrow().status()).isEqualTo(RunStatus.SLEEPING);
 	}
 
 	@Test
