@@ -68,7 +68,7 @@ public final class InngestWebAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "inngestRequestLimitsFilter")
 	FilterRegistrationBean<RequestLimitsFilter> inngestRequestLimitsFilter(InngestProperties properties,
-			Environment environment) {
+			Environment environment, ObjectProvider<JsonMapper> mapper) {
 		String base = properties.getApi().getBasePath().trim().replaceAll("/+$", "");
 		base = (base.isEmpty() || base.startsWith("/")) ? base : "/" + base;
 		String dashboard = properties.getDashboard().getPath().trim().replaceAll("/+$", "");
@@ -78,7 +78,7 @@ public final class InngestWebAutoConfiguration {
 				Stream.of(base + "/e/", base + "/v1/", actuator + "/inngest", dashboard)
 					.filter((path) -> !path.isEmpty())
 					.toList(),
-				base + "/e/");
+				base + "/e/", actuator + "/inngest", mapper(mapper));
 		FilterRegistrationBean<RequestLimitsFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 		return registration;

@@ -46,14 +46,21 @@ final class RequestBodies {
 		try {
 			return this.mapper.readValue(body, Object.class);
 		}
-		catch (StreamConstraintsException ex) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, "The body goes past a limit of the JSON reader: "
-					+ ApiResponses.abbreviate(firstSentence(ex.getOriginalMessage())));
-		}
 		catch (JacksonException ex) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, "The body is not valid JSON: "
-					+ ApiResponses.abbreviate(firstSentence(ex.getOriginalMessage())));
+			throw new ApiException(HttpStatus.BAD_REQUEST, problem(ex));
 		}
+	}
+
+	/**
+	 * What is wrong with a body that Jackson could not read, such as JSON nested deeper than it
+	 * reads, or JSON that does not parse.
+	 * @param ex what Jackson threw
+	 * @return the problem, with what Jackson says cut short
+	 */
+	static String problem(JacksonException ex) {
+		String detail = ApiResponses.abbreviate(firstSentence(ex.getOriginalMessage()));
+		return (ex instanceof StreamConstraintsException) ? "The body goes past a limit of the JSON reader: " + detail
+				: "The body is not valid JSON: " + detail;
 	}
 
 	/**

@@ -3,8 +3,9 @@ package dev.durable.inngest.web;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -13,6 +14,8 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
@@ -25,7 +28,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * limit and one byte more ({@code 413}), and a {@code Content-Type} that is not one media type,
  * such as {@code *}{@code /*}, on which Spring MVC's functional routing fails with a 500, or
  * that is not JSON on a request with a body, which Spring's form filter may fail to decode
- * ({@code 415}). A refused request gets {@code {"error": "...", "status": N}} (and {@code "ids": []} on
+ * ({@code 415}); and, on the {@code inngest} endpoint, a body that is not a JSON object
+ * ({@code 400} with the reason). A refused request gets {@code {"error": "...", "status": N}} (and {@code "ids": []} on
  * the events API).
  */
 public final class RequestLimitsFilter extends OncePerRequestFilter {
@@ -36,6 +40,10 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 
 	private final String eventsPrefix;
 
+	private final String actuatorPrefix;
+
+	private final JsonMapper mapper;
+
 	/**
 	 * Creates the filter.
 	 * @param limit the most bytes a body may have
@@ -43,16 +51,23 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 	 * {@code /actuator/inngest}
 	 * @param eventsPrefix the path of the events API, such as {@code /inngest/e/}, whose refusals
 	 * carry {@code "ids": []}
+	 * @param actuatorPrefix the path of the {@code inngest} endpoint, such as
+	 * {@code /actuator/inngest}, whose bodies it reads and refuses with {@code 400} and the reason
+	 * when they are not a JSON object, which Actuator would refuse with no reason
+	 * @param mapper reads those bodies and writes the refusals
 	 */
-	public RequestLimitsFilter(long limit, List<String> pathPrefixes, String eventsPrefix) {
+	public RequestLimitsFilter(long limit, List<String> pathPrefixes, String eventsPrefix, String actuatorPrefix,
+			JsonMapper mapper) {
 		this.limit = limit;
 		this.pathPrefixes = List.copyOf(pathPrefixes);
 		this.eventsPrefix = eventsPrefix;
+		this.actuatorPrefix = actuatorPrefix;
+		this.mapper = mapper;
 	}
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		String path = request.getRequestURI().substring(request.getContextPath().length());
+		String path = path(request);
 		return this.pathPrefixes.stream().noneMatch(path::startsWith);
 	}
 
@@ -72,16 +87,39 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 			refuse(request, response, "The body has " + length + " bytes");
 			return;
 		}
-		if (length < 0 && request.getHeader("Transfer-Encoding") != null) {
+		boolean chunked = length < 0 && request.getHeader("Transfer-Encoding") != null;
+		boolean toActuator = hasBody && this.actuatorPrefix != null && path(request).startsWith(this.actuatorPrefix);
+		if (chunked || toActuator) {
 			byte[] body = request.getInputStream().readNBytes((int) Math.min(this.limit + 1, Integer.MAX_VALUE - 8));
 			if (body.length > this.limit) {
 				refuse(request, response, "The body has more than " + this.limit + " bytes");
+				return;
+			}
+			String problem = toActuator ? notAJsonObject(body) : null;
+			if (problem != null) {
+				refuse(request, response, HttpStatus.BAD_REQUEST, problem);
 				return;
 			}
 			chain.doFilter(new ReadBody(request, body), response);
 			return;
 		}
 		chain.doFilter(request, response);
+	}
+
+	private String notAJsonObject(byte[] body) {
+		if (body.length == 0) {
+			return null;
+		}
+		try {
+			return this.mapper.readTree(body).isObject() ? null : "The body must be a JSON object";
+		}
+		catch (JacksonException ex) {
+			return RequestBodies.problem(ex);
+		}
+	}
+
+	private static String path(HttpServletRequest request) {
+		return request.getRequestURI().substring(request.getContextPath().length());
 	}
 
 	private static boolean isOneMediaType(String contentType) {
@@ -107,7 +145,7 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 	}
 
 	private static String abbreviate(String value) {
-		String printable = value.replaceAll("[^\\x20-\\x7E]", "?").replace("\\", "\\\\").replace("\"", "\\\"");
+		String printable = value.replaceAll("[^\\x20-\\x7E]", "?");
 		return (printable.length() <= 100) ? printable : printable.substring(0, 100) + "...";
 	}
 
@@ -118,16 +156,17 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 
 	private void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus refusal, String message)
 			throws IOException {
-		int status = refusal.value();
-		String path = request.getRequestURI().substring(request.getContextPath().length());
-		String ids = (this.eventsPrefix != null && path.startsWith(this.eventsPrefix)) ? "\"ids\":[]," : "";
-		response.setStatus(status);
+		Map<String, Object> body = new LinkedHashMap<>();
+		if (this.eventsPrefix != null && path(request).startsWith(this.eventsPrefix)) {
+			body.put("ids", List.of());
+		}
+		body.put("error", message);
+		body.put("status", refusal.value());
+		response.setStatus(refusal.value());
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-		// The body is left unread: closing the connection spares reading what is refused.
+		// The body may be left unread: closing the connection spares reading what is refused.
 		response.setHeader("Connection", "close");
-		response.getOutputStream()
-			.write(("{" + ids + "\"error\":\"" + message + "\",\"status\":" + status + "}")
-				.getBytes(StandardCharsets.UTF_8));
+		response.getOutputStream().write(this.mapper.writeValueAsBytes(body));
 	}
 
 	/**

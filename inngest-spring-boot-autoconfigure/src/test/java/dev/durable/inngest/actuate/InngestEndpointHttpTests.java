@@ -171,6 +171,22 @@ class InngestEndpointHttpTests {
 		assertThat(this.probe.count("inngest_cancellation")).isEqualTo(before);
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+			truncated JSON  | {"functionId": "rem             | The body is not valid JSON
+			an array        | ["reminder"]                     | The body must be a JSON object
+			deep nesting    | %s                               | The body goes past a limit of the JSON reader: Document nesting depth
+			""")
+	void aBodyThatIsNotAJsonObjectIsABadRequestSayingWhy(String problem, String body, String message) {
+		int before = this.probe.count("inngest_cancellation");
+		Answer answer = this.http.call("POST", "/actuator/inngest/cancellations", null,
+				body.formatted("{\"a\": [".repeat(600) + "]}".repeat(600)));
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+		assertThat(answer.json().get("error").asString()).contains(message);
+		assertThat(answer.json().get("status").asInt()).isEqualTo(400);
+		assertThat(this.probe.count("inngest_cancellation")).isEqualTo(before);
+	}
+
 	@Test
 	void aBulkCancellationThatMatchesNoRunIsUnprocessable() {
 		int before = this.probe.count("inngest_cancellation");
