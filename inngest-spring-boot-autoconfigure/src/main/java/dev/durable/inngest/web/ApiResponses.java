@@ -76,11 +76,13 @@ final class ApiResponses {
 
 	/**
 	 * Answers a request whose method a route does not take: {@code 405} with the methods it
-	 * takes in {@code Allow}.
+	 * takes in {@code Allow}. The answer names the route by its pattern, not by the path, which
+	 * may hold a key.
+	 * @param route the route's pattern, such as {@code /inngest/v1/runs/{runId}}
 	 * @param allowed the methods the route takes
 	 * @return the handler
 	 */
-	static HandlerFunction<ServerResponse> methodNotAllowed(HttpMethod... allowed) {
+	static HandlerFunction<ServerResponse> methodNotAllowed(String route, HttpMethod... allowed) {
 		Set<String> methods = new TreeSet<>();
 		for (HttpMethod method : allowed) {
 			methods.add(method.name());
@@ -90,8 +92,9 @@ final class ApiResponses {
 		}
 		String allow = String.join(", ", methods);
 		return (request) -> {
-			throw new ApiException(HttpStatus.METHOD_NOT_ALLOWED, request.method().name() + " is not allowed on "
-					+ abbreviate(request.path()) + "; it takes " + allow).withHeader(HttpHeaders.ALLOW, allow);
+			throw new ApiException(HttpStatus.METHOD_NOT_ALLOWED,
+					request.method().name() + " is not allowed on " + route + "; it takes " + allow)
+				.withHeader(HttpHeaders.ALLOW, allow);
 		};
 	}
 

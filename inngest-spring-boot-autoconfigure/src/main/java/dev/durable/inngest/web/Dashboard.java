@@ -66,7 +66,8 @@ public final class Dashboard {
 				.body(Map.of("endpoint", request.servletRequest().getContextPath() + this.endpointPath,
 						"refreshMillis", 2000, "actions", actions())))
 			.route(RequestPredicates.path(this.path).or(RequestPredicates.path(this.path + "/"))
-				.or(RequestPredicates.path(this.path + "/config.json")), ApiResponses.methodNotAllowed(HttpMethod.GET))
+				.or(RequestPredicates.path(this.path + "/config.json")),
+					ApiResponses.methodNotAllowed("the dashboard at " + this.path, HttpMethod.GET))
 			.resources(this.path + "/**", new ClassPathResource(LOCATION))
 			.onError(ApiException.class, (ex, request) -> ApiResponses.error(ex))
 			.build();

@@ -69,7 +69,7 @@ public final class EventsApi {
 		String path = ApiResponses.normalize(basePath) + "/e/{eventKey}";
 		return RouterFunctions.route()
 			.POST(path, this::send)
-			.route(RequestPredicates.path(path), ApiResponses.methodNotAllowed(HttpMethod.POST))
+			.route(RequestPredicates.path(path), ApiResponses.methodNotAllowed(path, HttpMethod.POST))
 			.onError(ApiException.class, (ex, request) -> refused((ApiException) ex))
 			.build();
 	}

@@ -77,17 +77,19 @@ public final class RunsApi {
 	 * @return the routes
 	 */
 	public RouterFunction<ServerResponse> routes(String basePath) {
+		String base = ApiResponses.normalize(basePath) + "/v1";
 		return RouterFunctions.route()
-			.path(ApiResponses.normalize(basePath) + "/v1", (builder) -> builder.GET("/runs/{runId}", this::getRun)
+			.path(base, (builder) -> builder.GET("/runs/{runId}", this::getRun)
 				.DELETE("/runs/{runId}", this::cancelRun)
 				.POST("/cancellations", this::startCancellation)
 				.GET("/cancellations", this::listCancellations)
 				.DELETE("/cancellations/{id}", this::stopCancellation)
 				.route(RequestPredicates.path("/runs/{runId}"),
-						ApiResponses.methodNotAllowed(HttpMethod.GET, HttpMethod.DELETE))
+						ApiResponses.methodNotAllowed(base + "/runs/{runId}", HttpMethod.GET, HttpMethod.DELETE))
 				.route(RequestPredicates.path("/cancellations"),
-						ApiResponses.methodNotAllowed(HttpMethod.GET, HttpMethod.POST))
-				.route(RequestPredicates.path("/cancellations/{id}"), ApiResponses.methodNotAllowed(HttpMethod.DELETE))
+						ApiResponses.methodNotAllowed(base + "/cancellations", HttpMethod.GET, HttpMethod.POST))
+				.route(RequestPredicates.path("/cancellations/{id}"),
+						ApiResponses.methodNotAllowed(base + "/cancellations/{id}", HttpMethod.DELETE))
 				.route(RequestPredicates.all(), (request) -> {
 					throw new ApiException(HttpStatus.NOT_FOUND, "No such route: " + ApiResponses.abbreviate(request.path())
 							+ "; the routes are v1/runs/{runId} and v1/cancellations[/{id}]");

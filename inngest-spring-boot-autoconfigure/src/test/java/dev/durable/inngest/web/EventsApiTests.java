@@ -171,8 +171,9 @@ class EventsApiTests {
 	void otherMethodsAreNotAllowed() {
 		for (String method : List.of("GET", "PUT", "DELETE", "PATCH")) {
 			Answer answer = this.http.send(method, EVENTS, List.of(), BodyPublishers.noBody());
-			assertRefused(answer, 405, method + " is not allowed on " + EVENTS + "; it takes POST");
+			assertRefused(answer, 405, method + " is not allowed on /inngest/e/{eventKey}; it takes POST");
 			assertThat(answer.header("Allow")).isEqualTo("POST");
+			assertThat(answer.body()).doesNotContain("evt-key-example");
 		}
 	}
 

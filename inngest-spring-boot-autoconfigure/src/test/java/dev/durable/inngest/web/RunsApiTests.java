@@ -225,14 +225,15 @@ class RunsApiTests {
 	@Test
 	void otherMethodsOnTheRoutesAreNotAllowed() {
 		String runId = startReminder();
-		for (String[] call : new String[][] { { "POST", "/inngest/v1/runs/" + runId, "DELETE, GET, HEAD" },
-				{ "PUT", "/inngest/v1/cancellations", "GET, HEAD, POST" },
-				{ "GET", "/inngest/v1/cancellations/01NOSUCH", "DELETE" } }) {
+		for (String[] call : new String[][] {
+				{ "POST", "/inngest/v1/runs/" + runId, "/inngest/v1/runs/{runId}", "DELETE, GET, HEAD" },
+				{ "PUT", "/inngest/v1/cancellations", "/inngest/v1/cancellations", "GET, HEAD, POST" },
+				{ "GET", "/inngest/v1/cancellations/01NOSUCH", "/inngest/v1/cancellations/{id}", "DELETE" } }) {
 			Answer answer = this.http.send(call[0], call[1], List.of("Authorization", KEY), BodyPublishers.noBody());
 			assertThat(answer.status()).as(answer.toString()).isEqualTo(405);
-			assertThat(answer.header("Allow")).isEqualTo(call[2]);
-			assertThat(answer.json().get("error").asString()).isEqualTo(call[0] + " is not allowed on " + call[1]
-					+ "; it takes " + call[2]);
+			assertThat(answer.header("Allow")).isEqualTo(call[3]);
+			assertThat(answer.json().get("error").asString()).isEqualTo(call[0] + " is not allowed on " + call[2]
+					+ "; it takes " + call[3]);
 		}
 		assertThat(this.runs.find(runId).orElseThrow().status()).isEqualTo(RunStatus.SLEEPING);
 	}
