@@ -194,13 +194,13 @@ public class InngestProperties {
 		/**
 		 * The longest event name, in characters; at most 255, the width of its column.
 		 */
-		private int eventNameLength = InputLimits.NAME_COLUMN;
+		private int eventNameLength = 255;
 
 		/**
 		 * The longest event id given by a sender, in characters; at most 64, the width of its
 		 * column.
 		 */
-		private int eventIdLength = InputLimits.ID_COLUMN;
+		private int eventIdLength = 64;
 
 		/**
 		 * The longest CEL condition of a bulk cancellation, in characters.

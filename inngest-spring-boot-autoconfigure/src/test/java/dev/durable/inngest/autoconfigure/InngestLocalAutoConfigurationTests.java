@@ -463,6 +463,20 @@ class InngestLocalAutoConfigurationTests {
 	}
 
 	@Test
+	void limitsBeyondTheColumnsOrBelowOneStopTheStartNamingTheProperty() {
+		this.runner.withPropertyValues("inngest.limits.event-id-length=65")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessage("inngest.limits.event-id-length is 65, but the event id column holds at most 64 characters"));
+		this.runner.withPropertyValues("inngest.limits.event-name-length=256")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessage("inngest.limits.event-name-length is 256, but the event name column holds at most 255 "
+						+ "characters"));
+		this.runner.withPropertyValues("inngest.limits.expression-cost=0")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessage("inngest.limits.expression-cost is 0; it must be at least 1"));
+	}
+
+	@Test
 	void aRunCreatedLeasedIsHeldAtMostAThirdOfTheLease() {
 		this.runner.withPropertyValues("inngest.local.lease.duration=3s").run((context) -> {
 			LocalEngine.Settings settings = context.getBean(LocalEngine.class).settings();
