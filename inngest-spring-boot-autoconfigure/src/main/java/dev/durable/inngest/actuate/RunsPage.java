@@ -95,7 +95,7 @@ public record RunsPage(List<ListedRun> runs, @Nullable String nextCursor) {
 		}
 
 		private static boolean tooLarge(@Nullable Object value) {
-			return value != null && JSON.size(value, MAX_VALUE_SIZE) > MAX_VALUE_SIZE;
+			return value != null && JSON.exceeds(value, MAX_VALUE_SIZE);
 		}
 
 	}

@@ -164,8 +164,7 @@ public final class EventIngestor {
 					+ "milliseconds since the epoch between 1980 and 2100 (" + EARLIEST_TS + " to " + (LATEST_TS - 1)
 					+ "), or 0 for the time it is received");
 		}
-		long size = this.env.json().size(event, this.limits.eventSize());
-		if (size > this.limits.eventSize()) {
+		if (this.env.json().exceeds(event, this.limits.eventSize())) {
 			throw new InvalidEventException("Event " + index + " takes more than " + this.limits.eventSize()
 					+ " bytes as JSON; the largest allowed is " + this.limits.eventSize()
 					+ " bytes (inngest.limits.event-size)");

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 import dev.durable.inngest.Event;
@@ -30,6 +31,9 @@ public final class JsonCodec {
 	 * entry holds.
 	 */
 	static final int MATCH_VALUE_BYTES = 2048;
+
+	/** The most bytes an event's JSON takes besides its values: the field names and punctuation. */
+	private static final int EVENT_FIELDS = 96;
 
 	private final JsonMapper mapper;
 
@@ -59,13 +63,19 @@ public final class JsonCodec {
 	}
 
 	/**
-	 * How many bytes a value takes as JSON, counted as it is written and no further than just
-	 * past a limit, so that measuring a huge value costs no more than the limit.
-	 * @param value the value
-	 * @param limit the size of interest
-	 * @return the size in bytes, or {@code limit + 1} if it is larger than the limit
+	 * Whether a value takes more than a limit of bytes as JSON. A value made of maps, lists,
+	 * strings, numbers and booleans whose longest JSON, every character escaped, is within the
+	 * limit is not written at all; another is written and counted no further than just past the
+	 * limit, so that measuring a huge value costs no more than the limit.
+	 * @param value the value, such as an event
+	 * @param limit the most bytes
+	 * @return {@code true} if its JSON is longer than the limit
 	 */
-	public long size(Object value, long limit) {
+	public boolean exceeds(Object value, long limit) {
+		long bound = (value instanceof Event event) ? bound(event) : bound(value, limit);
+		if (bound >= 0 && bound <= limit) {
+			return false;
+		}
 		ByteCounter counter = new ByteCounter(limit);
 		try {
 			this.mapper.writeValue(counter, value);
@@ -75,7 +85,73 @@ public final class JsonCodec {
 				throw ex;
 			}
 		}
-		return Math.min(counter.count, limit + 1);
+		return counter.overLimit();
+	}
+
+	private static long bound(Event event) {
+		long budget = Long.MAX_VALUE / 4;
+		long[] parts = { bound(event.name(), budget), bound(event.data(), budget), bound(event.user(), budget),
+				bound(event.id(), budget), bound(event.v(), budget) };
+		long total = EVENT_FIELDS;
+		for (long part : parts) {
+			if (part < 0) {
+				return -1;
+			}
+			total += part;
+		}
+		return total;
+	}
+
+	/**
+	 * The most bytes a value can take as JSON, or {@code -1} if that is not known without
+	 * writing it (a type other than maps, lists, strings, whole numbers, doubles and booleans)
+	 * or if it is more than the budget.
+	 */
+	private static long bound(Object value, long budget) {
+		if (value == null || value instanceof Boolean) {
+			return 5;
+		}
+		if (value instanceof String text) {
+			// At most six bytes a character (an escape: a backslash, u and four hex digits), and the quotes.
+			return 2 + 6L * text.length();
+		}
+		if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+			return 20;
+		}
+		if (value instanceof Double || value instanceof Float) {
+			return 26;
+		}
+		long total = 2;
+		if (value instanceof Map<?, ?> map) {
+			for (Map.Entry<?, ?> entry : map.entrySet()) {
+				if (!(entry.getKey() instanceof String key)) {
+					return -1;
+				}
+				long part = bound(entry.getValue(), budget - total);
+				if (part < 0) {
+					return -1;
+				}
+				total += bound(key, budget) + 2 + part;
+				if (total > budget) {
+					return -1;
+				}
+			}
+			return total;
+		}
+		if (value instanceof List<?> list) {
+			for (Object element : list) {
+				long part = bound(element, budget - total);
+				if (part < 0) {
+					return -1;
+				}
+				total += part + 1;
+				if (total > budget) {
+					return -1;
+				}
+			}
+			return total;
+		}
+		return -1;
 	}
 
 	/**
