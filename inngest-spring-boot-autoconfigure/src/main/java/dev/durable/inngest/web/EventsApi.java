@@ -1,6 +1,6 @@
 package dev.durable.inngest.web;
 
-import java.math.BigInteger;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -140,13 +140,20 @@ public final class EventsApi {
 		if (ts == null) {
 			return 0;
 		}
-		boolean whole = ts instanceof Integer || ts instanceof Long || ts instanceof Short
-				|| (ts instanceof BigInteger big && big.bitLength() < 64);
-		if (!whole) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, "Event " + index + ": ts must be whole milliseconds since "
-					+ "the epoch between 1980 and 2100, but was " + ApiResponses.abbreviate(ts));
+		if (ts instanceof Integer || ts instanceof Long || ts instanceof Short || ts instanceof Byte) {
+			return ((Number) ts).longValue();
 		}
-		return ((Number) ts).longValue();
+		if (ts instanceof Number number) {
+			try {
+				// 1.7356896E12 is whole; 1735689600000.5 and numbers beyond a long are not.
+				return new BigDecimal(number.toString()).longValueExact();
+			}
+			catch (ArithmeticException | NumberFormatException ex) {
+				// Refused below.
+			}
+		}
+		throw new ApiException(HttpStatus.BAD_REQUEST, "Event " + index + ": ts must be whole milliseconds since "
+				+ "the epoch between 1980 and 2100, but was " + ApiResponses.abbreviate(ts));
 	}
 
 	@SuppressWarnings("unchecked")

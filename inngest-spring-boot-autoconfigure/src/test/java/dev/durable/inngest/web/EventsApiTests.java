@@ -95,6 +95,14 @@ class EventsApiTests {
 	}
 
 	@Test
+	void aWholeTimestampWrittenAsADecimalIsKept() {
+		Answer answer = post(event(", \"id\": \"" + this.marker + "\", \"ts\": 1.7356896E12"));
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+		assertThat(this.probe.count("inngest_event WHERE id = '" + this.marker + "' AND ts = 1735689600000"))
+			.isEqualTo(1);
+	}
+
+	@Test
 	void anEventLargerThanTheEventSizeIsTooLarge() {
 		String large = event(", \"user\": {\"blob\": \"" + "x".repeat(16 * 1024) + "\"}");
 		assertRefused(post("[" + event("") + ", " + large + "]"), 413,
