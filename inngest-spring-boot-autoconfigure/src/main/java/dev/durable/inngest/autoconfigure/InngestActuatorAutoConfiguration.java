@@ -62,6 +62,15 @@ public final class InngestActuatorAutoConfiguration {
 					properties.getRoles());
 		}
 
+		// Beside the endpoint's bean, which its condition must find first.
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(InngestEndpoint.class)
+		@ConditionalOnAvailableEndpoint(endpoint = InngestEndpoint.class, exposure = EndpointExposure.WEB)
+		InngestEndpointWebExtension inngestEndpointWebExtension(InngestEndpoint endpoint) {
+			return new InngestEndpointWebExtension(endpoint);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -77,14 +86,6 @@ public final class InngestActuatorAutoConfiguration {
 			String path = environment.getProperty("management.endpoints.web.base-path", "/actuator") + "/inngest";
 			return new EndpointExposureWarning(beans, path, inngestEndpointAccess(accessResolver),
 					properties.getShowValues());
-		}
-
-		@Bean
-		@ConditionalOnMissingBean
-		@ConditionalOnBean(InngestEndpoint.class)
-		@ConditionalOnAvailableEndpoint(endpoint = InngestEndpoint.class, exposure = EndpointExposure.WEB)
-		InngestEndpointWebExtension inngestEndpointWebExtension(InngestEndpoint endpoint) {
-			return new InngestEndpointWebExtension(endpoint);
 		}
 
 	}

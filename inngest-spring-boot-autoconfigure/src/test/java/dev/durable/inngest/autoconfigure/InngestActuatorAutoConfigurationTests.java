@@ -2,6 +2,7 @@ package dev.durable.inngest.autoconfigure;
 
 import dev.durable.inngest.actuate.EndpointExposureWarning;
 import dev.durable.inngest.actuate.InngestEndpoint;
+import dev.durable.inngest.actuate.InngestEndpointWebExtension;
 import dev.durable.inngest.actuate.InngestHealthIndicator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,6 +41,7 @@ class InngestActuatorAutoConfigurationTests {
 	void theEndpointAndHealthIndicatorAreConfiguredWhenExposed() {
 		this.runner.withPropertyValues("management.endpoints.web.exposure.include=inngest").run((context) -> {
 			assertThat(context).hasSingleBean(InngestEndpoint.class);
+			assertThat(context).hasSingleBean(InngestEndpointWebExtension.class);
 			assertThat(context).hasSingleBean(InngestHealthIndicator.class);
 		});
 	}
