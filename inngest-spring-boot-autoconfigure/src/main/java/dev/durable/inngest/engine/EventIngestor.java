@@ -172,6 +172,11 @@ public final class EventIngestor {
 	}
 
 	private static void longest(int index, String field, String value, int limit, String property) {
+		if (value.indexOf('\0') >= 0) {
+			// The column is text, and PostgreSQL cannot store a NUL character in text.
+			throw new InvalidEventException("Event " + index + ": " + field + " holds a NUL character (\\u0000), "
+					+ "which an event's " + field + " may not hold");
+		}
 		if (value.length() > limit) {
 			throw new InvalidEventException("Event " + index + ": " + field + " has " + value.length()
 					+ " characters; the longest allowed is " + limit

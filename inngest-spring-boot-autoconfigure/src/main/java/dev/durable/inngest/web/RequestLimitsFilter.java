@@ -3,6 +3,8 @@ package dev.durable.inngest.web;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +76,12 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		if (hasNulCharacter(request.getQueryString())) {
+			// No value here may hold one, and PostgreSQL refuses it in any text it compares.
+			refuse(request, response, HttpStatus.BAD_REQUEST,
+					"The query string has a NUL character (%00), which no parameter here may hold");
+			return;
+		}
 		long length = request.getContentLengthLong();
 		boolean hasBody = length > 0 || (length < 0 && request.getHeader("Transfer-Encoding") != null);
 		String contentType = request.getHeader("Content-Type");
@@ -147,6 +155,20 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 	private static String abbreviate(String value) {
 		String printable = value.replaceAll("[^\\x20-\\x7E]", "?");
 		return (printable.length() <= 100) ? printable : printable.substring(0, 100) + "...";
+	}
+
+	private static boolean hasNulCharacter(String query) {
+		if (query == null) {
+			return false;
+		}
+		try {
+			return query.indexOf('\0') >= 0
+					|| URLDecoder.decode(query, StandardCharsets.UTF_8).indexOf('\0') >= 0;
+		}
+		catch (IllegalArgumentException ex) {
+			// A malformed escape is Spring MVC's to refuse; only a NUL is this filter's.
+			return query.toLowerCase(java.util.Locale.ROOT).contains("%00");
+		}
 	}
 
 	private void refuse(HttpServletRequest request, HttpServletResponse response, String what) throws IOException {

@@ -57,6 +57,19 @@ class EventIntakeTests {
 	}
 
 	@Test
+	void eventNameOrIdWithANulCharacterIsRefusedWithTheOtherEventsSentWithIt() {
+		int before = this.probe.count("inngest_event");
+		Event fine = Event.of("test/nobody-listens", Map.of()).withId("fine-" + UUID.randomUUID());
+		assertThatExceptionOfType(InvalidEventException.class)
+			.isThrownBy(() -> this.inngest.send(fine, Event.of("test/nul\u0000name", Map.of())))
+			.withMessageStartingWith("Event 1: name holds a NUL character");
+		assertThatExceptionOfType(InvalidEventException.class)
+			.isThrownBy(() -> this.inngest.send(fine, Event.of("test/nobody-listens", Map.of()).withId("a\u0000b")))
+			.withMessageStartingWith("Event 1: id holds a NUL character");
+		assertThat(this.probe.count("inngest_event")).isEqualTo(before);
+	}
+
+	@Test
 	void eventIdLongerThanItsColumnIsRefusedWithTheOtherEventsSentWithIt() {
 		int before = this.probe.count("inngest_event");
 		Event fine = Event.of("test/nobody-listens", Map.of()).withId("fine-" + UUID.randomUUID());

@@ -265,6 +265,15 @@ class RunsApiTests {
 	}
 
 	@Test
+	void aQueryWithANulCharacterIsABadRequest() {
+		for (String path : new String[] { "/inngest/v1/cancellations?cursor=%00", "/inngest/v1/cancellations?x=a%00b" }) {
+			Answer answer = get(path);
+			assertThat(answer.status()).as(path).isEqualTo(400);
+			assertThat(answer.json().get("error").asString()).contains("NUL character");
+		}
+	}
+
+	@Test
 	void theCancellationListIsPagedWithinItsLimits() {
 		for (String limit : List.of("0", "101", "many")) {
 			Answer answer = get("/inngest/v1/cancellations?limit=" + limit);
