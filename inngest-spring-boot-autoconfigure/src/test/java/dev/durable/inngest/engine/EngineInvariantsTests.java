@@ -42,7 +42,7 @@ import static org.awaitility.Awaitility.await;
  * <li>a run that is not cancelled ends as its script says: failed if a step fails on every
  * attempt its budget allows, else completed;</li>
  * <li>a run ends exactly once;</li>
- * <li>a cancelled run starts no step after the cancellation;</li>
+ * <li>a cancelled run starts no step after the one it may be entering as it is cancelled;</li>
  * <li>a failed or cancelled run emits exactly one system event and one Spring event, a completed
  * run neither.</li>
  * </ul>
@@ -236,8 +236,11 @@ class EngineInvariantsTests {
 		softly.assertThat(this.functions.ends.getOrDefault(run.id(), List.of())).as(about + ": ends told")
 			.containsExactly(run.status().name());
 		if (cancelled) {
-			softly.assertThat(starts).as(about + ": steps started after the cancellation")
-				.allMatch((start) -> !start.at().isAfter(outcome.cancelledAt));
+			// The step a worker was entering as the cancel committed may begin its body just after
+			// the cancel returns; the execution stops before any step after it.
+			softly.assertThat(starts.stream().filter((start) -> start.at().isAfter(outcome.cancelledAt)))
+				.as(about + ": steps started after the cancellation")
+				.hasSizeLessThanOrEqualTo(1);
 		}
 		int ends = (run.status() == RunStatus.COMPLETED) ? 0 : 1;
 		String systemEvent = (run.status() == RunStatus.CANCELLED) ? FunctionCancelledEvent.NAME
