@@ -24,6 +24,8 @@ import dev.durable.inngest.function.TimeStrings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
+import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -98,6 +100,15 @@ public class InngestEndpoint {
 		this.runs = runs;
 		this.showValues = showValues;
 		this.roles = roles;
+	}
+
+	/**
+	 * The access this endpoint has, as Actuator's properties set it.
+	 * @param resolver Actuator's access resolver
+	 * @return the access, read-only unless configured otherwise
+	 */
+	public static Access access(EndpointAccessResolver resolver) {
+		return resolver.accessFor(EndpointId.of("inngest"), Access.READ_ONLY);
 	}
 
 	/**

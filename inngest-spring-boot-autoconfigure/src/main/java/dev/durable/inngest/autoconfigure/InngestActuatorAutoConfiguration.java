@@ -16,9 +16,7 @@ import dev.durable.inngest.local.LocalEngine;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
-import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
-import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -38,15 +36,6 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration(after = InngestLocalAutoConfiguration.class)
 @ConditionalOnBean({ LocalEngine.class, InngestRuns.class })
 public final class InngestActuatorAutoConfiguration {
-
-	/**
-	 * The access that the {@code inngest} endpoint has, as Actuator's properties set it.
-	 * @param resolver Actuator's access resolver
-	 * @return the access
-	 */
-	static Access inngestEndpointAccess(EndpointAccessResolver resolver) {
-		return resolver.accessFor(EndpointId.of("inngest"), Access.READ_ONLY);
-	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(Endpoint.class)
@@ -84,7 +73,7 @@ public final class InngestActuatorAutoConfiguration {
 		EndpointExposureWarning inngestEndpointExposureWarning(ListableBeanFactory beans,
 				EndpointAccessResolver accessResolver, InngestEndpointProperties properties, Environment environment) {
 			String path = environment.getProperty("management.endpoints.web.base-path", "/actuator") + "/inngest";
-			return new EndpointExposureWarning(beans, path, inngestEndpointAccess(accessResolver),
+			return new EndpointExposureWarning(beans, path, InngestEndpoint.access(accessResolver),
 					properties.getShowValues());
 		}
 

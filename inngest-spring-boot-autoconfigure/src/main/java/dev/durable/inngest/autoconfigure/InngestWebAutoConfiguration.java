@@ -5,6 +5,7 @@ import java.util.stream.Stream;
 
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.actuate.InngestEndpoint;
 import dev.durable.inngest.web.Dashboard;
 import dev.durable.inngest.web.EventsApi;
 import dev.durable.inngest.web.RequestLimitsFilter;
@@ -102,8 +103,7 @@ public final class InngestWebAutoConfiguration {
 			@Bean
 			RouterFunction<ServerResponse> inngestDashboard(InngestProperties properties, Environment environment,
 					EndpointAccessResolver accessResolver) {
-				boolean actions = InngestActuatorAutoConfiguration
-					.inngestEndpointAccess(accessResolver) == Access.UNRESTRICTED;
+				boolean actions = InngestEndpoint.access(accessResolver) == Access.UNRESTRICTED;
 				return new Dashboard(properties.getDashboard().getPath(),
 						environment.getProperty("management.endpoints.web.base-path", "/actuator"), actions)
 					.routes();
