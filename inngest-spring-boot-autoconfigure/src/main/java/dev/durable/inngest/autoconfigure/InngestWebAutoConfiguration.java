@@ -1,7 +1,6 @@
 package dev.durable.inngest.autoconfigure;
 
 import java.time.Clock;
-import java.util.stream.Stream;
 
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
@@ -70,16 +69,9 @@ public final class InngestWebAutoConfiguration {
 	@ConditionalOnMissingBean(name = "inngestRequestLimitsFilter")
 	FilterRegistrationBean<RequestLimitsFilter> inngestRequestLimitsFilter(InngestProperties properties,
 			Environment environment, ObjectProvider<JsonMapper> mapper) {
-		String base = properties.getApi().getBasePath().trim().replaceAll("/+$", "");
-		base = (base.isEmpty() || base.startsWith("/")) ? base : "/" + base;
-		String dashboard = properties.getDashboard().getPath().trim().replaceAll("/+$", "");
-		String actuator = environment.getProperty("management.endpoints.web.base-path", "/actuator")
-			.replaceAll("/+$", "");
-		RequestLimitsFilter filter = new RequestLimitsFilter(properties.getLimits().getRequestSize().toBytes(),
-				Stream.of(base + "/e/", base + "/v1/", actuator + "/inngest", dashboard)
-					.filter((path) -> !path.isEmpty())
-					.toList(),
-				base + "/e/", actuator + "/inngest", mapper(mapper));
+		RequestLimitsFilter filter = RequestLimitsFilter.ofStarterPaths(properties.getLimits().getRequestSize().toBytes(),
+				properties.getApi().getBasePath(), properties.getDashboard().getPath(),
+				environment.getProperty("management.endpoints.web.base-path", "/actuator"), mapper(mapper));
 		FilterRegistrationBean<RequestLimitsFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 		return registration;

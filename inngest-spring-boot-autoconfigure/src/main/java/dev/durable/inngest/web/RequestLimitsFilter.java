@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -65,6 +66,27 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 		this.eventsPrefix = eventsPrefix;
 		this.actuatorPrefix = actuatorPrefix;
 		this.mapper = mapper;
+	}
+
+	/**
+	 * The filter of the starter's paths: the events API and the runs API under their base path,
+	 * the dashboard, and the {@code inngest} endpoint under Actuator's base path, each path
+	 * normalized as the routes normalize it.
+	 * @param limit the most bytes a body may have
+	 * @param apiBasePath the HTTP API's base path, such as {@code /inngest}
+	 * @param dashboardPath the dashboard's path, such as {@code /inngest/dashboard}
+	 * @param actuatorBasePath Actuator's web base path, such as {@code /actuator}
+	 * @param mapper reads bodies and writes the refusals
+	 * @return the filter
+	 */
+	public static RequestLimitsFilter ofStarterPaths(long limit, String apiBasePath, String dashboardPath,
+			String actuatorBasePath, JsonMapper mapper) {
+		String base = ApiResponses.normalize(apiBasePath);
+		String endpoint = ApiResponses.normalize(actuatorBasePath) + "/inngest";
+		List<String> prefixes = Stream.of(base + "/e/", base + "/v1/", endpoint, ApiResponses.normalize(dashboardPath))
+			.filter((path) -> !path.isEmpty())
+			.toList();
+		return new RequestLimitsFilter(limit, prefixes, base + "/e/", endpoint, mapper);
 	}
 
 	@Override
