@@ -14,6 +14,7 @@ import dev.durable.inngest.NoMatchingRunsException;
 import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunView;
+import dev.durable.inngest.engine.Errors;
 import dev.durable.inngest.engine.store.AttemptRecord;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepRecord;
@@ -253,7 +254,7 @@ public class InngestEndpoint {
 			instant = Instant.parse(value.trim());
 		}
 		catch (DateTimeParseException ex) {
-			throw invalid(name + " = '" + abbreviate(value) + "' is not an RFC 3339 time such as "
+			throw invalid(name + " = '" + Errors.abbreviate(value) + "' is not an RFC 3339 time such as "
 					+ "2026-11-24T10:00:00Z");
 		}
 		if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
@@ -265,15 +266,6 @@ public class InngestEndpoint {
 
 	private static InvalidEndpointRequestException invalid(String message) {
 		return new InvalidEndpointRequestException(message, message);
-	}
-
-	/**
-	 * A value as a refusal quotes it: whole if short, else its start and its length.
-	 * @param value the value
-	 * @return the value to quote
-	 */
-	static String abbreviate(String value) {
-		return (value.length() <= 100) ? value : value.substring(0, 100) + "... (" + value.length() + " characters)";
 	}
 
 	/**

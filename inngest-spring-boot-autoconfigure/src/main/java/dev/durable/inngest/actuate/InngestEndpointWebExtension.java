@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.durable.inngest.NoMatchingRunsException;
 import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.engine.Errors;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -121,7 +122,7 @@ public class InngestEndpointWebExtension {
 			return RunStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
 		}
 		catch (IllegalArgumentException ex) {
-			String message = "status is '" + InngestEndpoint.abbreviate(status) + "'; it must be one of "
+			String message = "status is '" + Errors.abbreviate(status) + "'; it must be one of "
 					+ Arrays.toString(RunStatus.values());
 			throw new InvalidEndpointRequestException(message, message);
 		}
@@ -135,7 +136,7 @@ public class InngestEndpointWebExtension {
 			return Integer.valueOf(limit.trim());
 		}
 		catch (NumberFormatException ex) {
-			String message = "limit is '" + InngestEndpoint.abbreviate(limit) + "'; it must be a number from 1 to 100";
+			String message = "limit is '" + Errors.abbreviate(limit) + "'; it must be a number from 1 to 100";
 			throw new InvalidEndpointRequestException(message, message);
 		}
 	}

@@ -19,7 +19,7 @@ import org.apache.commons.logging.LogFactory;
  * attempt: it would never use up its retries. A {@link VirtualMachineError} other than a stack
  * overflow may mean the whole JVM is short of memory, so it is logged as an error besides.
  */
-final class Errors {
+public final class Errors {
 
 	private static final Log logger = LogFactory.getLog(Errors.class);
 
@@ -59,7 +59,7 @@ final class Errors {
 	 * @param value the value
 	 * @return the value to quote
 	 */
-	static String abbreviate(String value) {
+	public static String abbreviate(String value) {
 		if (value == null || value.length() <= MAX_QUOTED) {
 			return value;
 		}

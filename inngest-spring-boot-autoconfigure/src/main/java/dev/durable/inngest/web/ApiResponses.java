@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.durable.inngest.engine.Errors;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -17,8 +19,6 @@ import org.springframework.web.servlet.function.ServerResponse;
  * The shapes of the HTTP API's answers.
  */
 final class ApiResponses {
-
-	private static final int MAX_QUOTED = 100;
 
 	private ApiResponses() {
 	}
@@ -53,9 +53,7 @@ final class ApiResponses {
 	 * @return the value to quote
 	 */
 	static String abbreviate(Object value) {
-		String text = String.valueOf(value);
-		return (text.length() <= MAX_QUOTED) ? text
-				: text.substring(0, MAX_QUOTED) + "... (" + text.length() + " characters)";
+		return Errors.abbreviate(String.valueOf(value));
 	}
 
 	static ServerResponse error(HttpStatus status, String message) {
