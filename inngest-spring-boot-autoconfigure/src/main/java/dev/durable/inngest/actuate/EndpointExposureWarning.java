@@ -74,9 +74,9 @@ public final class EndpointExposureWarning implements SmartInitializingSingleton
 		}
 		return "The inngest Actuator endpoint is exposed over HTTP at " + this.path
 				+ " and this application has no Spring Security filter chain: anyone who can reach the port can "
-				+ String.join("; ", exposed) + ". Add Spring Security and require a role for it (see the README's "
-				+ "Security section), or serve Actuator on a management port that only operators can reach "
-				+ "(management.server.port).";
+				+ String.join("; ", exposed) + ". Add Spring Security and require a role for it (see the "
+				+ "documentation's docs/security.md), or serve Actuator on a management port that only operators "
+				+ "can reach (management.server.port).";
 	}
 
 }
