@@ -4,8 +4,6 @@ import dev.durable.inngest.RunStatus;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +27,6 @@ import dev.durable.inngest.function.FunctionDefinition;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.util.StringUtils;
 
 /**
  * One execution of a run's function body: the {@link Step} and {@link RunContext} it is given.
@@ -37,10 +34,7 @@ import org.springframework.util.StringUtils;
  * stored. A step that must wait (a sleep, an event, a retry) stores the run's suspension in the
  * same transaction as its own state and unwinds the body with a {@link Suspension}.
  */
-final class RunExecution implements Step, RunContext {
-
-	private static final Type LIST_OF_IDS = new ParameterizedTypeReference<List<String>>() {
-	}.getType();
+final class RunExecution implements Step, RunContext, StepReplay.Driver {
 
 	private final ExecutionEnvironment env;
 
@@ -71,11 +65,8 @@ final class RunExecution implements Step, RunContext {
 	/** The step time-out the function's body overran outside its steps, or {@code null}. */
 	private Duration functionOverran;
 
-	private final Map<String, Integer> occurrences = new HashMap<>();
-
-	private int attempt;
-
-	private String currentStep;
+	/** The step semantics the body sees, which begin new steps here. */
+	private final StepReplay steps;
 
 	private boolean suspended;
 
@@ -105,7 +96,7 @@ final class RunExecution implements Step, RunContext {
 		this.lease = lease;
 		this.memo = memo;
 		this.finishBy = finishBy;
-		this.attempt = run.attempt();
+		this.steps = new StepReplay(run.id(), function.id(), function.maxAttempts(), run.attempt(), env.json(), this);
 	}
 
 	String lease() {
@@ -126,22 +117,22 @@ final class RunExecution implements Step, RunContext {
 
 	@Override
 	public String runId() {
-		return this.run.id();
+		return this.steps.runId();
 	}
 
 	@Override
 	public String functionId() {
-		return this.function.id();
+		return this.steps.functionId();
 	}
 
 	@Override
 	public int attempt() {
-		return this.attempt;
+		return this.steps.attempt();
 	}
 
 	@Override
 	public int maxAttempts() {
-		return this.function.maxAttempts();
+		return this.steps.maxAttempts();
 	}
 
 	boolean isSuspended() {
@@ -192,7 +183,8 @@ final class RunExecution implements Step, RunContext {
 	}
 
 	/** Enters a step from the function's body: fails the attempt if the body overran. */
-	private void stepBegins() {
+	@Override
+	public void stepBegins() {
 		Duration overran = functionCodeEnds();
 		if (overran != null) {
 			throw StepTimeoutException.ofFunction(this.function.id(), overran, null);
@@ -201,54 +193,52 @@ final class RunExecution implements Step, RunContext {
 
 	@Override
 	public void run(String id, StepBody body) {
-		execute(id, Void.class, () -> {
-			body.run();
-			return null;
-		});
+		this.steps.run(id, body);
 	}
 
 	@Override
 	public <T> T run(String id, Class<T> type, Callable<T> body) {
-		return execute(id, type, body);
+		return this.steps.run(id, type, body);
 	}
 
 	@Override
 	public <T> T run(String id, ParameterizedTypeReference<T> type, Callable<T> body) {
-		return execute(id, type.getType(), body);
+		return this.steps.run(id, type, body);
 	}
 
-	private <T> T execute(String id, Type type, Callable<T> body) {
-		stepBegins();
-		try {
-			return executeStep(id, type, body);
-		}
-		finally {
-			functionCodeBegins();
-		}
+	@Override
+	public void stepEnds() {
+		functionCodeBegins();
 	}
 
-	private <T> T executeStep(String id, Type type, Callable<T> body) {
-		String key = enter(id);
+	@Override
+	public StepReplay.Memo memo(StepReplay.StepCall step, StepKind kind) {
+		StepRecord stored = this.memo.get(step.key());
+		if (stored == null) {
+			return null;
+		}
+		return switch (stored.status()) {
+			case COMPLETED -> new StepReplay.Completed(stored.output());
+			// Only run steps fail for good here; another kind of step stored as failed was reused.
+			case FAILED -> (kind == StepKind.RUN) ? new StepReplay.Failed(stored.error()) : null;
+			default -> null;
+		};
+	}
+
+	@Override
+	public <T> T newRun(StepReplay.StepCall step, Type type, Callable<T> body) {
+		String id = step.id();
+		String key = step.key();
 		StepRecord stored = this.memo.get(key);
-		if (stored != null) {
-			switch (stored.status()) {
-				case COMPLETED:
-					return this.env.json().read(stored.output(), type);
-				case FAILED:
-					throw new StepFailedException(id, stored.error());
-				case RETRYING:
-					break;
-				default:
-					throw reused(id, stored);
-			}
+		if (stored != null && stored.status() != StepStatus.RETRYING) {
+			throw reused(id, stored);
 		}
 		beforeNewStep();
 		int stepAttempt = (stored != null) ? stored.attempts() : 0;
 		Instant startedAt = (stored != null) ? stored.startedAt() : now();
 		Object value = null;
 		Throwable thrown = null;
-		this.currentStep = id;
-		this.attempt = stepAttempt;
+		this.steps.setAttempt(stepAttempt);
 		long bodyStart = System.nanoTime();
 		this.timer.start(id);
 		try {
@@ -258,8 +248,7 @@ final class RunExecution implements Step, RunContext {
 			thrown = ex;
 		}
 		Duration overran = this.timer.stop();
-		this.currentStep = null;
-		this.attempt = this.run.attempt();
+		this.steps.setAttempt(this.run.attempt());
 		if (thrown instanceof Suspension suspension) {
 			throw suspension;
 		}
@@ -323,40 +312,25 @@ final class RunExecution implements Step, RunContext {
 
 	@Override
 	public void sleep(String id, Duration duration) {
-		if (duration == null || duration.isNegative()) {
-			throw new IllegalArgumentException("Step '" + id + "': the sleep duration must be zero or positive, "
-					+ "but was " + duration);
-		}
-		sleepUntil(id, () -> now().plus(checkedSleep(id, duration)));
+		this.steps.sleep(id, duration);
 	}
 
 	@Override
 	public void sleepUntil(String id, Instant until) {
-		if (until == null) {
-			throw new IllegalArgumentException("Step '" + id + "': the instant to sleep until must not be null");
-		}
-		sleepUntil(id, () -> {
-			checkedSleep(id, Duration.between(now(), until));
+		this.steps.sleepUntil(id, until);
+	}
+
+	@Override
+	public void newSleep(StepReplay.StepCall step, Duration duration, Instant until) {
+		String id = step.id();
+		sleepStep(step.key(), id, (duration != null) ? () -> now().plus(StepReplay.checkedSleep(id, duration)) : () -> {
+			StepReplay.checkedSleep(id, Duration.between(now(), until));
 			return until;
 		});
 	}
 
-	private void sleepUntil(String id, Supplier<Instant> wakeAt) {
-		stepBegins();
-		try {
-			sleepStep(id, wakeAt);
-		}
-		finally {
-			functionCodeBegins();
-		}
-	}
-
-	private void sleepStep(String id, Supplier<Instant> wakeAt) {
-		String key = enter(id);
+	private void sleepStep(String key, String id, Supplier<Instant> wakeAt) {
 		StepRecord stored = this.memo.get(key);
-		if (stored != null && stored.status() == StepStatus.COMPLETED) {
-			return;
-		}
 		if (stored != null && stored.status() != StepStatus.SLEEPING) {
 			throw reused(id, stored);
 		}
@@ -377,31 +351,16 @@ final class RunExecution implements Step, RunContext {
 		throw suspend(RunStatus.SLEEPING, wake, () -> save(null, sleeping));
 	}
 
-	private Duration checkedSleep(String id, Duration duration) {
-		if (duration.compareTo(MAX_SLEEP) > 0) {
-			throw new IllegalArgumentException("Step '" + id + "': a sleep of " + duration + " is longer than the "
-					+ "longest allowed, " + MAX_SLEEP.toDays() + " days");
-		}
-		return duration;
+	@Override
+	public Optional<Event> waitForEvent(String id, WaitForEvent wait) {
+		return this.steps.waitForEvent(id, wait);
 	}
 
 	@Override
-	public Optional<Event> waitForEvent(String id, WaitForEvent wait) {
-		stepBegins();
-		try {
-			return waitStep(id, wait);
-		}
-		finally {
-			functionCodeBegins();
-		}
-	}
-
-	private Optional<Event> waitStep(String id, WaitForEvent wait) {
-		String key = enter(id);
+	public Optional<Event> newWait(StepReplay.StepCall step, WaitForEvent wait) {
+		String id = step.id();
+		String key = step.key();
 		StepRecord stored = this.memo.get(key);
-		if (stored != null && stored.status() == StepStatus.COMPLETED) {
-			return Optional.ofNullable(this.env.json().readEvent(stored.output()));
-		}
 		if (stored != null && stored.status() != StepStatus.WAITING) {
 			throw reused(id, stored);
 		}
@@ -413,7 +372,7 @@ final class RunExecution implements Step, RunContext {
 			}
 			return timedOut(stored, now);
 		}
-		checkWait(id, wait);
+		StepReplay.checkWait(id, wait, (condition) -> this.env.expressions().get(condition));
 		Instant expiresAt = now.plus(wait.timeout());
 		String matchValue = (wait.match() != null) ? this.env.json().matchValue(this.run.event(), wait.match()) : null;
 		StepRecord waiting = new StepRecord(runId(), key, id, StepKind.WAIT, StepStatus.WAITING, 1, null, null,
@@ -445,50 +404,16 @@ final class RunExecution implements Step, RunContext {
 		return Optional.ofNullable(this.env.json().readEvent(resolved.output()));
 	}
 
-	private void checkWait(String id, WaitForEvent wait) {
-		String problem = null;
-		if (wait == null || !StringUtils.hasText(wait.eventName())) {
-			problem = "name the event to wait for";
-		}
-		else if (wait.timeout() == null || wait.timeout().isNegative() || wait.timeout().isZero()) {
-			problem = "a positive timeout is required, such as .timeout(Duration.ofHours(1))";
-		}
-		else if (wait.timeout().compareTo(MAX_SLEEP) > 0) {
-			problem = "the timeout " + wait.timeout() + " is longer than " + MAX_SLEEP.toDays() + " days";
-		}
-		else if (wait.match() != null && !wait.match().matches("(data|user)(\\.[A-Za-z_$][A-Za-z0-9_$-]*)+")) {
-			problem = "match \"" + wait.match() + "\" is not a dotted field under data or user, such as \"data.id\"";
-		}
-		else if (wait.condition() != null) {
-			try {
-				this.env.expressions().get(wait.condition());
-			}
-			catch (IllegalArgumentException ex) {
-				problem = ex.getMessage();
-			}
-		}
-		if (problem != null) {
-			throw new IllegalArgumentException("Step '" + id + "': invalid waitForEvent: " + problem);
-		}
+	@Override
+	public List<String> sendEvent(String id, Event... events) {
+		return this.steps.sendEvent(id, events);
 	}
 
 	@Override
-	public List<String> sendEvent(String id, Event... events) {
-		stepBegins();
-		try {
-			return sendStep(id, events);
-		}
-		finally {
-			functionCodeBegins();
-		}
-	}
-
-	private List<String> sendStep(String id, Event... events) {
-		String key = enter(id);
+	public List<String> newSend(StepReplay.StepCall step, List<Event> events) {
+		String id = step.id();
+		String key = step.key();
 		StepRecord stored = this.memo.get(key);
-		if (stored != null && stored.status() == StepStatus.COMPLETED) {
-			return this.env.json().read(stored.output(), LIST_OF_IDS);
-		}
 		if (stored != null) {
 			throw reused(id, stored);
 		}
@@ -496,14 +421,15 @@ final class RunExecution implements Step, RunContext {
 		Instant startedAt = now();
 		this.stepExecuted = true;
 		return this.env.transactions().execute((status) -> {
-			List<String> ids = this.ingestor.send(Arrays.asList(events));
+			List<String> ids = this.ingestor.send(events);
 			save(null, new StepRecord(runId(), key, id, StepKind.SEND, StepStatus.COMPLETED, 1,
 					this.env.json().write(ids), null, null, startedAt, now()));
 			return ids;
 		});
 	}
 
-	private String enter(String id) {
+	@Override
+	public void entering() {
 		this.leaseRead = null;
 		storePendingStep();
 		if (this.suspended || this.stopped) {
@@ -513,15 +439,6 @@ final class RunExecution implements Step, RunContext {
 			this.canceller.cancel(this.run, Timeouts.finishExceeded(this.function));
 			throw Suspension.suspended(runId(), null);
 		}
-		if (!StringUtils.hasText(id)) {
-			throw new IllegalArgumentException("A step id must not be empty");
-		}
-		if (this.currentStep != null) {
-			throw new IllegalStateException("Step '" + id + "' is called inside step '" + this.currentStep
-					+ "'; steps cannot be nested");
-		}
-		int occurrence = this.occurrences.merge(id, 1, Integer::sum) - 1;
-		return (occurrence == 0) ? id : id + ":" + occurrence;
 	}
 
 	/**

@@ -1,0 +1,382 @@
+package dev.durable.inngest.engine;
+
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+
+import dev.durable.inngest.ErrorInfo;
+import dev.durable.inngest.Event;
+import dev.durable.inngest.RunContext;
+import dev.durable.inngest.Step;
+import dev.durable.inngest.StepFailedException;
+import dev.durable.inngest.WaitForEvent;
+import dev.durable.inngest.engine.store.StepKind;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.util.StringUtils;
+
+/**
+ * The step semantics a function's body sees, whoever drives it: the {@link Step} and
+ * {@link RunContext} of one execution of a run's body. Each step is named by its key, its id for
+ * its first occurrence in the execution and {@code id:N} for its N-th repeat; a step whose key
+ * has a result is replayed from it (a value read into the declared type, or a
+ * {@link StepFailedException} for a step that failed for good), and any other step is handed to
+ * the {@link Driver}: the local engine executes and stores it, a serve endpoint reports it to
+ * the platform.
+ */
+public final class StepReplay implements Step, RunContext {
+
+	private static final Type LIST_OF_IDS = new ParameterizedTypeReference<List<String>>() {
+	}.getType();
+
+	private final String runId;
+
+	private final String functionId;
+
+	private final int maxAttempts;
+
+	private final JsonCodec json;
+
+	private final Driver driver;
+
+	private final Map<String, Integer> occurrences = new HashMap<>();
+
+	private int attempt;
+
+	private String currentStep;
+
+	/**
+	 * Creates the steps of one execution.
+	 * @param runId the run's id
+	 * @param functionId the function's id
+	 * @param maxAttempts the attempts a step or the body gets
+	 * @param attempt the attempt the execution begins with
+	 * @param json reads replayed values into their declared types
+	 * @param driver what begins the steps that have no result yet
+	 */
+	public StepReplay(String runId, String functionId, int maxAttempts, int attempt, JsonCodec json, Driver driver) {
+		this.runId = runId;
+		this.functionId = functionId;
+		this.maxAttempts = maxAttempts;
+		this.attempt = attempt;
+		this.json = json;
+		this.driver = driver;
+	}
+
+	@Override
+	public String runId() {
+		return this.runId;
+	}
+
+	@Override
+	public String functionId() {
+		return this.functionId;
+	}
+
+	@Override
+	public int attempt() {
+		return this.attempt;
+	}
+
+	/**
+	 * Sets the attempt the body's code sees, such as a step's own while its body executes.
+	 * @param attempt the 0-based attempt
+	 */
+	public void setAttempt(int attempt) {
+		this.attempt = attempt;
+	}
+
+	@Override
+	public int maxAttempts() {
+		return this.maxAttempts;
+	}
+
+	@Override
+	public void run(String id, StepBody body) {
+		execute(id, Void.class, () -> {
+			body.run();
+			return null;
+		});
+	}
+
+	@Override
+	public <T> T run(String id, Class<T> type, Callable<T> body) {
+		return execute(id, type, body);
+	}
+
+	@Override
+	public <T> T run(String id, ParameterizedTypeReference<T> type, Callable<T> body) {
+		return execute(id, type.getType(), body);
+	}
+
+	private <T> T execute(String id, Type type, Callable<T> body) {
+		this.driver.stepBegins();
+		try {
+			StepCall step = enter(id);
+			Memo memo = this.driver.memo(step, StepKind.RUN);
+			if (memo != null) {
+				return replayed(step, memo, type);
+			}
+			return this.driver.newRun(step, type, () -> {
+				this.currentStep = id;
+				try {
+					return body.call();
+				}
+				finally {
+					this.currentStep = null;
+				}
+			});
+		}
+		finally {
+			this.driver.stepEnds();
+		}
+	}
+
+	@Override
+	public void sleep(String id, Duration duration) {
+		if (duration == null || duration.isNegative()) {
+			throw new IllegalArgumentException("Step '" + id + "': the sleep duration must be zero or positive, "
+					+ "but was " + duration);
+		}
+		sleep(id, duration, null);
+	}
+
+	@Override
+	public void sleepUntil(String id, Instant until) {
+		if (until == null) {
+			throw new IllegalArgumentException("Step '" + id + "': the instant to sleep until must not be null");
+		}
+		sleep(id, null, until);
+	}
+
+	private void sleep(String id, Duration duration, Instant until) {
+		this.driver.stepBegins();
+		try {
+			StepCall step = enter(id);
+			Memo memo = this.driver.memo(step, StepKind.SLEEP);
+			if (memo != null) {
+				replayed(step, memo, Void.class);
+				return;
+			}
+			this.driver.newSleep(step, duration, until);
+		}
+		finally {
+			this.driver.stepEnds();
+		}
+	}
+
+	/**
+	 * Checks a sleep against the longest one allowed.
+	 * @param id the step id
+	 * @param duration how long the step sleeps
+	 * @return the duration
+	 * @throws IllegalArgumentException if it is too long
+	 */
+	public static Duration checkedSleep(String id, Duration duration) {
+		if (duration.compareTo(MAX_SLEEP) > 0) {
+			throw new IllegalArgumentException("Step '" + id + "': a sleep of " + duration + " is longer than the "
+					+ "longest allowed, " + MAX_SLEEP.toDays() + " days");
+		}
+		return duration;
+	}
+
+	@Override
+	public Optional<Event> waitForEvent(String id, WaitForEvent wait) {
+		this.driver.stepBegins();
+		try {
+			StepCall step = enter(id);
+			Memo memo = this.driver.memo(step, StepKind.WAIT);
+			if (memo != null) {
+				return Optional.ofNullable(replayed(step, memo, Event.class));
+			}
+			return this.driver.newWait(step, wait);
+		}
+		finally {
+			this.driver.stepEnds();
+		}
+	}
+
+	/**
+	 * Checks the arguments of a wait for an event.
+	 * @param id the step id
+	 * @param wait the wait
+	 * @param compile compiles the wait's condition, throwing {@link IllegalArgumentException}
+	 * for one that is not valid
+	 * @throws IllegalArgumentException if the wait is not valid
+	 */
+	public static void checkWait(String id, WaitForEvent wait, Consumer<String> compile) {
+		String problem = null;
+		if (wait == null || !StringUtils.hasText(wait.eventName())) {
+			problem = "name the event to wait for";
+		}
+		else if (wait.timeout() == null || wait.timeout().isNegative() || wait.timeout().isZero()) {
+			problem = "a positive timeout is required, such as .timeout(Duration.ofHours(1))";
+		}
+		else if (wait.timeout().compareTo(MAX_SLEEP) > 0) {
+			problem = "the timeout " + wait.timeout() + " is longer than " + MAX_SLEEP.toDays() + " days";
+		}
+		else if (wait.match() != null && !wait.match().matches("(data|user)(\\.[A-Za-z_$][A-Za-z0-9_$-]*)+")) {
+			problem = "match \"" + wait.match() + "\" is not a dotted field under data or user, such as \"data.id\"";
+		}
+		else if (wait.condition() != null) {
+			try {
+				compile.accept(wait.condition());
+			}
+			catch (IllegalArgumentException ex) {
+				problem = ex.getMessage();
+			}
+		}
+		if (problem != null) {
+			throw new IllegalArgumentException("Step '" + id + "': invalid waitForEvent: " + problem);
+		}
+	}
+
+	@Override
+	public List<String> sendEvent(String id, Event... events) {
+		this.driver.stepBegins();
+		try {
+			StepCall step = enter(id);
+			Memo memo = this.driver.memo(step, StepKind.SEND);
+			if (memo != null) {
+				return replayed(step, memo, LIST_OF_IDS);
+			}
+			return this.driver.newSend(step, Arrays.asList(events));
+		}
+		finally {
+			this.driver.stepEnds();
+		}
+	}
+
+	private StepCall enter(String id) {
+		this.driver.entering();
+		if (!StringUtils.hasText(id)) {
+			throw new IllegalArgumentException("A step id must not be empty");
+		}
+		if (this.currentStep != null) {
+			throw new IllegalStateException("Step '" + id + "' is called inside step '" + this.currentStep
+					+ "'; steps cannot be nested");
+		}
+		int occurrence = this.occurrences.merge(id, 1, Integer::sum) - 1;
+		return new StepCall(id, (occurrence == 0) ? id : id + ":" + occurrence, occurrence);
+	}
+
+	private <T> T replayed(StepCall step, Memo memo, Type type) {
+		if (memo instanceof Failed failed) {
+			throw new StepFailedException(step.id(), failed.error());
+		}
+		return this.json.read(((Completed) memo).json(), type);
+	}
+
+	/**
+	 * A step as the body called it.
+	 *
+	 * @param id the step's id
+	 * @param key the step's key: its id, or {@code id:N} for its N-th repeat in the execution
+	 * @param index 0 for the first occurrence of the id, N for its N-th repeat
+	 */
+	public record StepCall(String id, String key, int index) {
+
+	}
+
+	/**
+	 * The result of a step that has one.
+	 */
+	public sealed interface Memo permits Completed, Failed {
+
+	}
+
+	/**
+	 * A step that completed.
+	 *
+	 * @param json its value as JSON, {@code null} for none: a run step's return value, a wait's
+	 * event ({@code null} when it timed out), the ids of the events a send step sent
+	 */
+	public record Completed(String json) implements Memo {
+
+	}
+
+	/**
+	 * A step that failed for good: replayed as a {@link StepFailedException}.
+	 *
+	 * @param error its last error
+	 */
+	public record Failed(ErrorInfo error) implements Memo {
+
+	}
+
+	/**
+	 * What looks steps up and begins the ones that have no result yet. A driver that stops the
+	 * body at a step throws a {@link Throwable} the body is not expected to catch.
+	 */
+	public interface Driver {
+
+		/**
+		 * Before a step is entered, outside of the step.
+		 */
+		default void stepBegins() {
+		}
+
+		/**
+		 * A step is entered, before its key is known.
+		 */
+		default void entering() {
+		}
+
+		/**
+		 * After a step returned or threw.
+		 */
+		default void stepEnds() {
+		}
+
+		/**
+		 * The result of a step, if it has one.
+		 * @param step the step
+		 * @param kind the kind of step the body called
+		 * @return the result, or {@code null} for a step that has none yet
+		 */
+		Memo memo(StepCall step, StepKind kind);
+
+		/**
+		 * Begins a run step.
+		 * @param <T> the step's value type
+		 * @param step the step
+		 * @param type the type its value is read as
+		 * @param body the step's body
+		 * @return the step's value, if the body goes on at once
+		 */
+		<T> T newRun(StepCall step, Type type, Callable<T> body);
+
+		/**
+		 * Begins a sleep.
+		 * @param step the step
+		 * @param duration how long to sleep, or {@code null} with an instant to sleep until
+		 * @param until the instant to sleep until, or {@code null} with a duration
+		 */
+		void newSleep(StepCall step, Duration duration, Instant until);
+
+		/**
+		 * Begins a wait for an event.
+		 * @param step the step
+		 * @param wait the event to wait for
+		 * @return the event, or empty if the wait timed out, if the body goes on at once
+		 */
+		Optional<Event> newWait(StepCall step, WaitForEvent wait);
+
+		/**
+		 * Sends events.
+		 * @param step the step
+		 * @param events the events
+		 * @return the events' ids, if the body goes on at once
+		 */
+		List<String> newSend(StepCall step, List<Event> events);
+
+	}
+
+}
