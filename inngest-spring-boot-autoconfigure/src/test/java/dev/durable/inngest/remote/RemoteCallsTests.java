@@ -1,0 +1,362 @@
+package dev.durable.inngest.remote;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.durable.inngest.Event;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Call requests answered by {@link RemoteCalls}: the op of each kind of step, errors, replay of
+ * the state that grows call after call, and targeted execution.
+ */
+class RemoteCallsTests {
+
+	private static final JsonMapper JSON = JsonMapper.shared();
+
+	private final StepsFunctions functions = new StepsFunctions();
+
+	private final List<Event> sent = new CopyOnWriteArrayList<>();
+
+	private final RemoteCalls calls = calls(new RunPayloads() {
+
+		@Override
+		public JsonNode events(String runId) {
+			throw new IllegalStateException("not fetched in this test");
+		}
+
+		@Override
+		public JsonNode steps(String runId) {
+			throw new IllegalStateException("not fetched in this test");
+		}
+
+	});
+
+	private RemoteCalls calls(RunPayloads payloads) {
+		return new RemoteCalls("steps", FunctionConfigsReferenceTests.registry(this.functions), JSON, (events) -> {
+			this.sent.addAll(events);
+			return List.of("01EVT");
+		}, payloads, Clock.fixed(Instant.parse("2026-12-05T10:00:00Z"), ZoneOffset.UTC));
+	}
+
+	@Test
+	void newRunStepIsExecutedAtOnceInDiscovery() {
+		Answer answer = call("two-steps", "step", Map.of());
+		assertThat(answer.status()).isEqualTo(206);
+		assertThat(answer.headers()).doesNotContainKey(RemoteCalls.NO_RETRY);
+		assertThat(answer.op()).isEqualTo(json("""
+				{"id":"%s","op":"StepRun","name":"first","opts":{},"displayName":"first",
+				"userland":{"id":"first"},"data":{"n":4,"label":"one"}}""".formatted(StepIds.hash("first"))));
+	}
+
+	@Test
+	void stateGrowsCallAfterCallUntilTheFunctionReturns() {
+		Map<String, Object> steps = new LinkedHashMap<>();
+		Answer first = call("two-steps", "step", steps);
+		steps.put(first.op().get("id").asString(), Map.of("data", first.op().get("data")));
+		Answer second = call("two-steps", "step", steps);
+		assertThat(second.op().get("name").asString()).isEqualTo("second");
+		assertThat(second.op().get("id").asString()).isEqualTo(StepIds.hash("second"));
+		// The memoized record is read back into its declared type before the second step uses it.
+		assertThat(second.op().get("data").asInt()).isEqualTo(5);
+		steps.put(second.op().get("id").asString(), Map.of("data", second.op().get("data")));
+		Answer done = call("two-steps", "step", steps);
+		assertThat(done.status()).isEqualTo(200);
+		assertThat(done.json()).isEqualTo(json("{\"first\":{\"n\":4,\"label\":\"one\"},\"second\":5}"));
+	}
+
+	@Test
+	void repeatedStepIdsInALoopAreNumbered() {
+		Map<String, Object> steps = new LinkedHashMap<>();
+		String[] keys = { "item", "item:1", "item:2" };
+		for (int i = 0; i < keys.length; i++) {
+			Answer answer = call("loop", "step", steps);
+			JsonNode op = answer.op();
+			assertThat(op.get("id").asString()).isEqualTo(StepIds.hash(keys[i]));
+			assertThat(op.get("name").asString()).isEqualTo("item");
+			assertThat(op.at("/userland/index").isMissingNode()).isEqualTo(i == 0);
+			if (i > 0) {
+				assertThat(op.at("/userland/index").asInt()).isEqualTo(i);
+			}
+			steps.put(op.get("id").asString(), Map.of("data", op.get("data")));
+		}
+		assertThat(call("loop", "step", steps).json().asInt()).isEqualTo(30);
+	}
+
+	@Test
+	void memoizedDataIsReadIntoTheDeclaredGenericType() {
+		Answer answer = call("typed", "step", Map.of(StepIds.hash("orders"),
+				Map.of("data", List.of(Map.of("n", 1, "label", "a"), Map.of("n", 2, "label", "b")))));
+		assertThat(answer.status()).isEqualTo(200);
+		assertThat(answer.json().asString()).isEqualTo("b2");
+	}
+
+	@Test
+	void failingStepIsReportedForRetryUntilItsLastAttempt() {
+		Answer retry = call("flaky", "step", Map.of(), 0, 3);
+		assertThat(retry.status()).isEqualTo(206);
+		assertThat(retry.headers()).containsEntry(RemoteCalls.NO_RETRY, "false");
+		assertThat(retry.op().get("op").asString()).isEqualTo("StepError");
+		assertThat(retry.op().at("/error/name").asString()).isEqualTo("Error");
+		assertThat(retry.op().at("/error/message").asString()).isEqualTo("gateway timeout");
+		assertThat(retry.op().at("/error/stack").asString()).startsWith("java.lang.RuntimeException: gateway timeout");
+		assertThat(retry.op().get("data").isNull()).isTrue();
+
+		Answer last = call("flaky", "step", Map.of(), 2, 3);
+		assertThat(last.headers()).containsEntry(RemoteCalls.NO_RETRY, "true");
+		assertThat(last.op().get("op").asString()).isEqualTo("StepFailed");
+		assertThat(last.op().get("data")).isEqualTo(last.op().get("error"));
+	}
+
+	@Test
+	void nonRetriableExceptionInAStepFailsItAtOnce() {
+		Answer answer = call("step-for-good", "step", Map.of(), 0, 5);
+		assertThat(answer.headers()).containsEntry(RemoteCalls.NO_RETRY, "true");
+		assertThat(answer.op().get("op").asString()).isEqualTo("StepFailed");
+		assertThat(answer.op().at("/error/name").asString()).isEqualTo("NonRetriableError");
+		assertThat(answer.op().at("/error/message").asString()).isEqualTo("invalid card");
+	}
+
+	@Test
+	void stepThatFailedForGoodFailsTheRunWhenUncaught() {
+		Answer answer = call("flaky", "step", Map.of(StepIds.hash("charge"),
+				Map.of("error", Map.of("name", "Error", "message", "gateway timeout", "stack", "at charge"))));
+		assertThat(answer.status()).isEqualTo(400);
+		assertThat(answer.headers()).containsEntry(RemoteCalls.NO_RETRY, "true");
+		assertThat(answer.json())
+			.isEqualTo(json("{\"name\":\"Error\",\"message\":\"gateway timeout\",\"stack\":\"at charge\"}"));
+	}
+
+	@Test
+	void stepThatFailedForGoodCanBeCaughtAndCompensated() {
+		Answer answer = call("compensate", "step", Map.of(StepIds.hash("charge"),
+				Map.of("error", Map.of("name", "Error", "message", "declined"))));
+		assertThat(answer.op().get("name").asString()).isEqualTo("refund");
+		assertThat(answer.op().get("data").asString()).isEqualTo("refunded after declined");
+	}
+
+	@Test
+	void sleepIsReportedWithItsDurationAndReplayedAsDone() {
+		Answer answer = call("sleeper", "step", Map.of());
+		assertThat(answer.op()).isEqualTo(json("""
+				{"id":"%s","op":"Sleep","name":"1h30m","opts":{},"displayName":"nap","userland":{"id":"nap"},
+				"data":null}""".formatted(StepIds.hash("nap"))));
+		Map<String, Object> slept = new LinkedHashMap<>();
+		slept.put(StepIds.hash("nap"), null);
+		assertThat(call("sleeper", "step", slept).json().asString()).isEqualTo("woke");
+		assertThat(call("until", "step", Map.of()).op().get("name").asString()).isEqualTo("2027-01-02T03:04:05.000Z");
+	}
+
+	@Test
+	void waitForEventIsReportedWithItsExpressionAndReplayedWithTheEvent() {
+		Answer first = call("waiter", "step", Map.of());
+		assertThat(first.op()).isEqualTo(json("""
+				{"id":"%s","op":"WaitForEvent","name":"shop/paid","opts":{"timeout":"2d",
+				"if":"event.data.id == async.data.id"},"displayName":"wait-pay","userland":{"id":"wait-pay"},
+				"data":null}""".formatted(StepIds.hash("wait-pay"))));
+		Map<String, Object> steps = new LinkedHashMap<>();
+		steps.put(StepIds.hash("wait-pay"),
+				Map.of("name", "shop/paid", "data", Map.of("id", "A1", "amount", 5), "user", Map.of(), "ts", 1));
+		Answer second = call("waiter", "step", steps);
+		assertThat(second.op().get("opts")).isEqualTo(json("{\"timeout\":\"1h\",\"if\":\"async.data.ok == true\"}"));
+		steps.put(StepIds.hash("wait-ship"), null);
+		assertThat(call("waiter", "step", steps).json())
+			.isEqualTo(json("{\"paid\":{\"id\":\"A1\",\"amount\":5},\"shipped\":false}"));
+	}
+
+	@Test
+	void functionErrorsAreMappedToStatusAndRetryHeaders() {
+		Answer retriable = call("fails", "step", Map.of());
+		assertThat(retriable.status()).isEqualTo(500);
+		assertThat(retriable.headers()).containsExactlyEntriesOf(Map.of(RemoteCalls.NO_RETRY, "false"));
+		assertThat(retriable.json().get("name").asString()).isEqualTo("Error");
+		assertThat(retriable.json().get("message").asString()).isEqualTo("broken func");
+
+		Answer lastAttempt = call("fails", "step", Map.of(), 2, 3);
+		assertThat(lastAttempt.status()).isEqualTo(400);
+		assertThat(lastAttempt.headers()).containsEntry(RemoteCalls.NO_RETRY, "true");
+
+		Answer permanent = call("fails-for-good", "step", Map.of());
+		assertThat(permanent.status()).isEqualTo(400);
+		assertThat(permanent.headers()).containsEntry(RemoteCalls.NO_RETRY, "true");
+		assertThat(permanent.json().get("name").asString()).isEqualTo("NonRetriableError");
+
+		Answer later = call("later", "step", Map.of());
+		assertThat(later.status()).isEqualTo(500);
+		assertThat(later.headers()).containsEntry(RemoteCalls.NO_RETRY, "false").containsEntry("Retry-After", "30");
+		assertThat(later.json().get("name").asString()).isEqualTo("RetryAfterError");
+	}
+
+	@Test
+	void newRunStepIsOnlyPlannedWhenImmediateExecutionIsDisabled() {
+		Answer answer = call("two-steps", "step", Map.of(), 0, 5, true);
+		assertThat(answer.op()).isEqualTo(json("""
+				{"id":"%s","op":"StepPlanned","name":"first","opts":{},"displayName":"first",
+				"userland":{"id":"first"},"data":null}""".formatted(StepIds.hash("first"))));
+	}
+
+	@Test
+	void targetedRequestExecutesOnlyItsStep() {
+		Map<String, Object> steps = Map.of(StepIds.hash("first"), Map.of("data", Map.of("n", 4, "label", "one")));
+		Answer answer = call("two-steps", StepIds.hash("second"), steps, 0, 5, true);
+		assertThat(answer.op().get("op").asString()).isEqualTo("StepRun");
+		assertThat(answer.op().get("data").asInt()).isEqualTo(5);
+
+		Answer unreachable = call("two-steps", StepIds.hash("second"), Map.of(), 0, 5, true);
+		assertThat(unreachable.status()).isEqualTo(500);
+		assertThat(unreachable.headers()).containsEntry(RemoteCalls.NO_RETRY, "false");
+		assertThat(unreachable.json().get("requestedStep").asString()).isEqualTo(StepIds.hash("second"));
+		assertThat(unreachable.json().at("/foundSteps/0/id").asString()).isEqualTo(StepIds.hash("first"));
+	}
+
+	@Test
+	void sendEventIsExecutedAsAStepAndReplayedAsItsIds() {
+		Answer answer = call("sender", "step", Map.of());
+		assertThat(answer.op()).isEqualTo(json("""
+				{"id":"%s","op":"StepRun","name":"sendEvent","opts":{"type":"step.sendEvent"},"displayName":"notify",
+				"userland":{"id":"notify"},"data":{"ids":["01EVT"]}}""".formatted(StepIds.hash("notify"))));
+		assertThat(this.sent).extracting(Event::name).containsExactly("shop/notified");
+		Answer done = call("sender", "step", Map.of(StepIds.hash("notify"), Map.of("data", Map.of("ids", List.of("E1")))));
+		assertThat(done.json()).isEqualTo(json("[\"E1\"]"));
+	}
+
+	@Test
+	void functionIsFoundByCompositeOrBareIdAndNamedWhenNotFound() {
+		assertThat(this.calls.call(request("two-steps", "step", body(0, 3, Map.of(), false))).status()).isEqualTo(206);
+		CallResponse missing = this.calls.call(request("steps-nope", "step", body(0, 3, Map.of(), false)));
+		assertThat(missing.status()).isEqualTo(500);
+		assertThat(json(missing.body()).get("message").asString()).contains("\"steps-nope\"");
+	}
+
+	@Test
+	void runContextComesFromTheRequest() {
+		call("context", "step", Map.of(), 2, 6);
+		assertThat(this.functions.context).isEqualTo("01RUN context 2/6");
+		ObjectNode body = (ObjectNode) json(body(1, 6, Map.of(), false));
+		((ObjectNode) body.get("ctx")).remove("max_attempts");
+		body.put("unknown", "ignored");
+		((ObjectNode) body.get("ctx")).put("fn_id", "0b6c3f3e-uuid");
+		this.calls.call(new CallRequest("steps-context", "step", JSON.writeValueAsBytes(body)));
+		assertThat(this.functions.context).isEqualTo("01RUN context 1/6");
+	}
+
+	@Test
+	void stepIsReportedEvenIfTheBodyCatchesWhatStopsIt() {
+		Answer answer = call("swallows", "step", Map.of());
+		assertThat(answer.status()).isEqualTo(206);
+		assertThat(answer.op().get("name").asString()).isEqualTo("first");
+	}
+
+	@Test
+	void largePayloadsAreFetchedFromTheApiWithTheFallbackKey() throws Exception {
+		SigningKey primary = SigningKey.of("signkey-test-00aa");
+		SigningKey fallback = SigningKey.of("signkey-test-11bb");
+		List<String> authorizations = new CopyOnWriteArrayList<>();
+		HttpServer api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		api.createContext("/v0/runs/01RUN/", (exchange) -> {
+			String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+			authorizations.add(exchange.getRequestURI().getPath() + " " + authorization);
+			String path = exchange.getRequestURI().getPath();
+			String answer = path.endsWith("/batch")
+					? "[{\"name\":\"t/go\",\"data\":{\"n\":41,\"id\":\"A1\"},\"user\":{}}]"
+					: "{\"" + StepIds.hash("first") + "\":{\"data\":{\"n\":41,\"label\":\"big\"}}}";
+			int status = authorization.equals("Bearer " + fallback.bearerToken()) ? 200 : 401;
+			byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+			exchange.sendResponseHeaders(status, bytes.length);
+			exchange.getResponseBody().write(bytes);
+			exchange.close();
+		});
+		api.start();
+		try {
+			URI origin = URI.create("http://127.0.0.1:" + api.getAddress().getPort());
+			RemoteCalls calls = calls(new HttpRunPayloads(HttpClient.newHttpClient(), origin, primary, fallback, JSON));
+			ObjectNode body = (ObjectNode) json(body(0, 3, Map.of(), false));
+			body.putArray("events");
+			body.put("use_api", true);
+			CallResponse response = calls.call(new CallRequest("steps-two-steps", "step", JSON.writeValueAsBytes(body)));
+			JsonNode op = json(response.body()).get(0);
+			assertThat(op.get("name").asString()).isEqualTo("second");
+			assertThat(op.get("data").asInt()).isEqualTo(42);
+			assertThat(authorizations).contains("/v0/runs/01RUN/batch Bearer " + primary.bearerToken(),
+					"/v0/runs/01RUN/batch Bearer " + fallback.bearerToken(),
+					"/v0/runs/01RUN/actions Bearer " + fallback.bearerToken());
+
+			RemoteCalls rejected = calls(new HttpRunPayloads(HttpClient.newHttpClient(), origin, primary, null, JSON));
+			CallResponse failed = rejected.call(new CallRequest("steps-two-steps", "step", JSON.writeValueAsBytes(body)));
+			assertThat(failed.status()).isEqualTo(500);
+			assertThat(failed.headers()).containsEntry(RemoteCalls.NO_RETRY, "false");
+			assertThat(json(failed.body()).get("message").asString()).contains("401");
+		}
+		finally {
+			api.stop(0);
+		}
+	}
+
+	private Answer call(String function, String stepId, Map<String, Object> steps) {
+		return call(function, stepId, steps, 0, 3);
+	}
+
+	private Answer call(String function, String stepId, Map<String, Object> steps, int attempt, int maxAttempts) {
+		return call(function, stepId, steps, attempt, maxAttempts, false);
+	}
+
+	private Answer call(String function, String stepId, Map<String, Object> steps, int attempt, int maxAttempts,
+			boolean planOnly) {
+		CallResponse response = this.calls
+			.call(request("steps-" + function, stepId, body(attempt, maxAttempts, steps, planOnly)));
+		return new Answer(response.status(), response.headers(), json(response.body()));
+	}
+
+	private static CallRequest request(String function, String stepId, String body) {
+		return new CallRequest(function, stepId, body.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** A call request's body, as the platform sends it. */
+	static String body(int attempt, int maxAttempts, Map<String, Object> steps, boolean planOnly) {
+		Map<String, Object> event = Map.of("name", "t/go", "data", Map.of("n", 4, "id", "A1"), "user", Map.of());
+		Map<String, Object> ctx = new LinkedHashMap<>();
+		ctx.put("run_id", "01RUN");
+		ctx.put("attempt", attempt);
+		ctx.put("max_attempts", maxAttempts);
+		ctx.put("stack", Map.of("stack", List.copyOf(steps.keySet()), "current", steps.size()));
+		ctx.put("disable_immediate_execution", planOnly);
+		ctx.put("use_api", false);
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("event", event);
+		body.put("events", List.of(event));
+		body.put("steps", steps);
+		body.put("ctx", ctx);
+		body.put("version", -1);
+		return new String(CanonicalJson.canonicalize(JSON.writeValueAsBytes(body)), StandardCharsets.UTF_8);
+	}
+
+	private static JsonNode json(String json) {
+		return JSON.readTree(json);
+	}
+
+	record Answer(int status, Map<String, String> headers, JsonNode json) {
+
+		JsonNode op() {
+			assertThat(this.status).as(this.json.toString()).isEqualTo(206);
+			assertThat(this.json.size()).isEqualTo(1);
+			return this.json.get(0);
+		}
+
+	}
+
+}
