@@ -3,9 +3,11 @@ package dev.durable.inngest.remote;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +102,7 @@ public final class HttpRunPayloads implements RunPayloads {
 	}
 
 	private static String encode(String segment) {
-		return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+		return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
 	}
 
 }

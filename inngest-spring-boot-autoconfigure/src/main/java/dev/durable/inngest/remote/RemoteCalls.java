@@ -3,6 +3,7 @@ package dev.durable.inngest.remote;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -158,7 +159,7 @@ public final class RemoteCalls implements CallHandler {
 	}
 
 	private CallResponse error(int status, String noRetry, ObjectNode error, Map<String, String> headers) {
-		Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+		Map<String, String> all = new LinkedHashMap<>(headers);
 		all.put(NO_RETRY, noRetry);
 		return new CallResponse(status, Map.copyOf(all), this.mapper.writeValueAsString(error));
 	}

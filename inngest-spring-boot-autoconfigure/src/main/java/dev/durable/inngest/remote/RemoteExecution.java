@@ -108,17 +108,19 @@ final class RemoteExecution implements StepReplay.Driver {
 
 	@Override
 	public <T> T newRun(StepCall step, Type type, Callable<T> body) {
-		runStep(step, step.id(), null, body);
-		throw new IllegalStateException("unreachable");
+		throw runStep(step, step.id(), null, body);
 	}
 
 	@Override
 	public List<String> newSend(StepCall step, List<Event> events) {
-		runStep(step, SEND_EVENT_NAME, "step.sendEvent", () -> Map.of("ids", this.sender.send(events)));
-		throw new IllegalStateException("unreachable");
+		throw runStep(step, SEND_EVENT_NAME, "step.sendEvent", () -> Map.of("ids", this.sender.send(events)));
 	}
 
-	private void runStep(StepCall step, String name, @Nullable String opType, Callable<?> body) {
+	/**
+	 * Executes a run step if the request lets it, and stops the body with the op that reports it.
+	 * @return the interrupt to throw
+	 */
+	private StepInterrupt runStep(StepCall step, String name, @Nullable String opType, Callable<?> body) {
 		String hash = StepIds.hash(step.key());
 		ObjectNode opts = this.mapper.createObjectNode();
 		if (opType != null) {
@@ -126,27 +128,28 @@ final class RemoteExecution implements StepReplay.Driver {
 		}
 		if (this.target != null) {
 			if (!this.target.equals(hash)) {
-				throw stop(notFound(step, name));
+				return stop(notFound(step, name));
 			}
 		}
 		else if (this.planOnly) {
 			ObjectNode op = op(step, "StepPlanned", name, opts);
 			op.putNull("data");
-			throw stop(ops(op, Map.of()));
+			return stop(ops(op, Map.of()));
 		}
-		Object value;
+		JsonNode data;
 		try {
-			value = body.call();
+			// A value that cannot be written as JSON fails its step as if the body had thrown.
+			data = this.mapper.valueToTree(body.call());
 		}
 		catch (StepInterrupt ex) {
 			throw ex;
 		}
 		catch (Throwable ex) {
-			throw stop(stepError(step, name, opts, ex));
+			return stop(stepError(step, name, opts, ex));
 		}
 		ObjectNode op = op(step, "StepRun", name, opts);
-		op.set("data", this.mapper.valueToTree(value));
-		throw stop(ops(op, Map.of()));
+		op.set("data", data);
+		return stop(ops(op, Map.of()));
 	}
 
 	private CallResponse stepError(StepCall step, String name, ObjectNode opts, Throwable ex) {

@@ -244,6 +244,21 @@ class RemoteCallsTests {
 	}
 
 	@Test
+	void failureHandlerIsCalledWithTheFailedRunFromThePlatformsEvent() {
+		Map<String, Object> failed = Map.of("name", "inngest/function.failed", "data", Map.of("function_id",
+				"steps-fails", "run_id", "01FAILED", "error", Map.of("name", "Error", "message", "broken func"),
+				"event", Map.of("name", "t/go", "data", Map.of("id", "A1"), "user", Map.of(), "ts", 1)),
+				"user", Map.of(), "ts", 2);
+		ObjectNode body = (ObjectNode) json(body(0, 2, Map.of(), false));
+		body.set("event", JSON.valueToTree(failed));
+		body.set("events", JSON.createArrayNode().add(JSON.valueToTree(failed)));
+		CallResponse response = this.calls.call(new CallRequest("steps-fails-failure", "step",
+				CanonicalJson.canonicalize(JSON.writeValueAsBytes(body))));
+		assertThat(response.status()).as(response.body()).isEqualTo(200);
+		assertThat(json(response.body()).asString()).isEqualTo("steps-fails 01FAILED broken func A1");
+	}
+
+	@Test
 	void runContextComesFromTheRequest() {
 		call("context", "step", Map.of(), 2, 6);
 		assertThat(this.functions.context).isEqualTo("01RUN context 2/6");

@@ -7,8 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.durable.inngest.Event;
+import dev.durable.inngest.FailureContext;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.NonRetriableException;
+import dev.durable.inngest.OnFailure;
 import dev.durable.inngest.Retries;
 import dev.durable.inngest.RetryAfterException;
 import dev.durable.inngest.RunContext;
@@ -153,6 +155,12 @@ class StepsFunctions {
 	String until(Step step) {
 		step.sleepUntil("alarm", java.time.Instant.parse("2027-01-02T03:04:05Z"));
 		return "rang";
+	}
+
+	@OnFailure(function = "fails")
+	String onFailure(FailureContext failure) {
+		return failure.functionId() + " " + failure.runId() + " " + failure.error().message() + " "
+				+ failure.originalEvent().data().get("id");
 	}
 
 	record Order(int n, String label) {
