@@ -66,6 +66,14 @@ const functions = [
   }),
   inngest.createFunction({ id: "nothing", triggers: [{ event: "t/go" }] }, async () => {
   }),
+  inngest.createFunction({ id: "step-later", triggers: [{ event: "t/go" }] }, async ({ step }) => {
+    await step.run("throttled", () => { throw new RetryAfterError("slow down", "45s"); });
+    return "unreachable";
+  }),
+  inngest.createFunction({ id: "until", triggers: [{ event: "t/go" }] }, async ({ step }) => {
+    await step.sleepUntil("alarm", new Date("2027-01-02T03:04:05Z"));
+    return "rang";
+  }),
 ];
 
 http.createServer(serve({ client: inngest, functions }))

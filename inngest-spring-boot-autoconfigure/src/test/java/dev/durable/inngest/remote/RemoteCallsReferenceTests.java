@@ -150,6 +150,14 @@ class RemoteCallsReferenceTests {
 		scenarios.add(new Scenario("sender", "step", 0, 5,
 				Map.of(StepIds.hash("notify"), data(Map.of("ids", List.of("E9")))), false));
 		scenarios.add(new Scenario("nothing", "step", 0, 5, Map.of(), false));
+		scenarios.add(new Scenario("step-later", "step", 0, 5, Map.of(), false));
+		scenarios.add(new Scenario("step-later", "step", 4, 5, Map.of(), false));
+		scenarios.add(new Scenario("until", "step", 0, 5, Map.of(), false));
+		scenarios.add(new Scenario("sender", "step", 0, 5, Map.of(), true));
+		scenarios.add(new Scenario("waiter", "step", 0, 5, Map.of(), true));
+		scenarios.add(new Scenario("compensate", "step", 0, 1, Map.of(StepIds.hash("charge"),
+				Map.of("error", Map.of("name", "Error", "message", "declined")), StepIds.hash("refund"),
+				data("refunded after declined")), false));
 		return scenarios;
 	}
 

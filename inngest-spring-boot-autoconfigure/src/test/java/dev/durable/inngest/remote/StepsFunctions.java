@@ -1,6 +1,7 @@
 package dev.durable.inngest.remote;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +124,20 @@ class StepsFunctions {
 	void nothing() {
 	}
 
+	@InngestFunction(id = "step-later", event = "t/go")
+	String stepLater(Step step) {
+		step.run("throttled", () -> {
+			throw new RetryAfterException("slow down", Duration.ofSeconds(45));
+		});
+		return "unreachable";
+	}
+
+	@InngestFunction(id = "until", event = "t/go")
+	String until(Step step) {
+		step.sleepUntil("alarm", Instant.parse("2027-01-02T03:04:05Z"));
+		return "rang";
+	}
+
 	// Below: not in the JavaScript application.
 
 	@InngestFunction(id = "typed", event = "t/go")
@@ -149,12 +164,6 @@ class StepsFunctions {
 			// Wrong, but the op still answers the call.
 		}
 		return "swallowed";
-	}
-
-	@InngestFunction(id = "until", event = "t/go")
-	String until(Step step) {
-		step.sleepUntil("alarm", java.time.Instant.parse("2027-01-02T03:04:05Z"));
-		return "rang";
 	}
 
 	@OnFailure(function = "fails")
