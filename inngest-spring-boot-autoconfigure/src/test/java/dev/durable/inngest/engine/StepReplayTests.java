@@ -1,0 +1,162 @@
+package dev.durable.inngest.engine;
+
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import dev.durable.inngest.ErrorInfo;
+import dev.durable.inngest.Event;
+import dev.durable.inngest.StepFailedException;
+import dev.durable.inngest.WaitForEvent;
+import dev.durable.inngest.engine.StepReplay.StepCall;
+import dev.durable.inngest.engine.store.StepKind;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * The step semantics both drivers share, with a driver that executes new run steps at once and
+ * records what it was asked.
+ */
+class StepReplayTests {
+
+	private final RecordingDriver driver = new RecordingDriver();
+
+	private final StepReplay steps = new StepReplay("run-1", "fn", 3, 0, new JsonCodec(JsonMapper.shared()),
+			this.driver);
+
+	@Test
+	void repeatedIdsGetNumberedKeysPerId() {
+		for (int i = 0; i < 3; i++) {
+			this.steps.run("item", Integer.class, () -> 1);
+			this.steps.run("other", Integer.class, () -> 2);
+		}
+		assertThat(this.driver.keys).containsExactly("item", "other", "item:1", "other:1", "item:2", "other:2");
+	}
+
+	@Test
+	void completedStepIsReadIntoTheDeclaredTypeWithoutExecuting() {
+		this.driver.memo.put("order", new StepReplay.Completed("{\"id\":\"A1\",\"total\":42}"));
+		Order order = this.steps.run("order", Order.class, () -> {
+			throw new AssertionError("not executed again");
+		});
+		assertThat(order).isEqualTo(new Order("A1", 42));
+		assertThat(this.driver.executed).isEmpty();
+	}
+
+	@Test
+	void stepThatFailedForGoodIsThrownAsStepFailedException() {
+		ErrorInfo error = new ErrorInfo("IllegalStateException", "declined", "stack");
+		this.driver.memo.put("charge:1", new StepReplay.Failed(error));
+		this.steps.run("charge", () -> {
+		});
+		assertThatExceptionOfType(StepFailedException.class).isThrownBy(() -> this.steps.run("charge", () -> {
+		})).satisfies((ex) -> {
+			assertThat(ex.stepId()).isEqualTo("charge");
+			assertThat(ex.error()).isEqualTo(error);
+		});
+	}
+
+	@Test
+	void waitReplaysItsEventOrItsTimeOut() {
+		this.driver.memo.put("paid", new StepReplay.Completed("{\"name\":\"shop/paid\",\"data\":{\"id\":1},\"ts\":5}"));
+		this.driver.memo.put("shipped", new StepReplay.Completed(null));
+		WaitForEvent wait = WaitForEvent.event("x").timeout(Duration.ofHours(1));
+		assertThat(this.steps.waitForEvent("paid", wait)).hasValueSatisfying((event) -> {
+			assertThat(event.name()).isEqualTo("shop/paid");
+			assertThat(event.data()).containsEntry("id", 1);
+		});
+		assertThat(this.steps.waitForEvent("shipped", wait)).isEmpty();
+	}
+
+	@Test
+	void stepsCannotBeNested() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> this.steps.run("outer", () -> this.steps.run("inner", () -> {
+			})))
+			.withMessageContaining("steps cannot be nested");
+	}
+
+	@Test
+	void invalidArgumentsAreRejectedBeforeTheDriverIsAsked() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.steps.run("", () -> {
+		}));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.steps.sleep("nap", Duration.ofSeconds(-1)));
+		assertThatIllegalArgumentException().isThrownBy(
+				() -> StepReplay.checkWait("w", WaitForEvent.event("x").match("id").timeout(Duration.ofHours(1)),
+						(condition) -> {
+						}))
+			.withMessageContaining("not a dotted field");
+		assertThat(this.driver.executed).isEmpty();
+	}
+
+	@Test
+	void runContextSeesTheAttemptTheDriverSets() {
+		assertThat(this.steps.runId()).isEqualTo("run-1");
+		assertThat(this.steps.functionId()).isEqualTo("fn");
+		assertThat(this.steps.maxAttempts()).isEqualTo(3);
+		this.steps.setAttempt(2);
+		assertThat(this.steps.attempt()).isEqualTo(2);
+	}
+
+	record Order(String id, int total) {
+	}
+
+	private static final class RecordingDriver implements StepReplay.Driver {
+
+		final Map<String, StepReplay.Memo> memo = new HashMap<>();
+
+		final List<String> keys = new ArrayList<>();
+
+		final List<String> executed = new ArrayList<>();
+
+		@Override
+		public StepReplay.Memo memo(StepCall step, StepKind kind) {
+			this.keys.add(step.key());
+			return this.memo.get(step.key());
+		}
+
+		@Override
+		public <T> T newRun(StepCall step, Type type, Callable<T> body) {
+			this.executed.add(step.key());
+			try {
+				return body.call();
+			}
+			catch (RuntimeException | Error ex) {
+				throw ex;
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		@Override
+		public void newSleep(StepCall step, Duration duration, Instant until) {
+			this.executed.add(step.key());
+		}
+
+		@Override
+		public Optional<Event> newWait(StepCall step, WaitForEvent wait) {
+			this.executed.add(step.key());
+			return Optional.empty();
+		}
+
+		@Override
+		public List<String> newSend(StepCall step, List<Event> events) {
+			this.executed.add(step.key());
+			return List.of();
+		}
+
+	}
+
+}
