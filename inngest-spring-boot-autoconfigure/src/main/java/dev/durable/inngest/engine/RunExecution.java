@@ -32,7 +32,9 @@ import org.springframework.dao.DuplicateKeyException;
  * One execution of a run's function body: the {@link Step} and {@link RunContext} it is given.
  * Steps found among the stored ones are replayed; the first step that is not executes and is
  * stored. A step that must wait (a sleep, an event, a retry) stores the run's suspension in the
- * same transaction as its own state and unwinds the body with a {@link Suspension}.
+ * same transaction as its own state and unwinds the body with a {@link Suspension}. The step
+ * semantics themselves are {@link StepReplay}'s, shared with remote mode; this is their local
+ * driver, over the store.
  */
 final class RunExecution implements Step, RunContext, StepReplay.Driver {
 
