@@ -275,6 +275,8 @@ class RemoteCallsTests {
 		Answer answer = call("swallows", "step", Map.of());
 		assertThat(answer.status()).isEqualTo(206);
 		assertThat(answer.op().get("name").asString()).isEqualTo("first");
+		Answer wrapped = call("wraps", "step", Map.of());
+		assertThat(wrapped.op().get("op").asString()).isEqualTo("StepRun");
 	}
 
 	@Test

@@ -132,6 +132,19 @@ class StepsFunctions {
 		return "unreachable";
 	}
 
+	@InngestFunction(id = "wraps", event = "t/go")
+	String wraps(Step step) {
+		try {
+			step.run("first", () -> {
+			});
+		}
+		catch (Throwable ex) {
+			// As a proxy or a careless handler may wrap whatever it catches.
+			throw new IllegalStateException("wrapped", ex);
+		}
+		return "unreachable";
+	}
+
 	@InngestFunction(id = "until", event = "t/go")
 	String until(Step step) {
 		step.sleepUntil("alarm", Instant.parse("2027-01-02T03:04:05Z"));
