@@ -55,6 +55,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
@@ -73,7 +74,8 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * The local engine: runs durable functions on the application's own database.
+ * The local engine: runs durable functions on the application's own database. It backs off in
+ * remote mode ({@code inngest.mode=remote}), where the platform runs them.
  */
 @AutoConfiguration(after = { InngestAutoConfiguration.class, DataSourceAutoConfiguration.class,
 		DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
@@ -81,6 +83,7 @@ import org.springframework.util.StringUtils;
 		afterName = "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration")
 @ConditionalOnClass(JdbcTemplate.class)
 @ConditionalOnBean({ DataSource.class, FunctionDiscoverer.class })
+@ConditionalOnProperty(name = "inngest.mode", havingValue = "local", matchIfMissing = true)
 public final class InngestLocalAutoConfiguration {
 
 	private static final String PG_CONNECTION = "org.postgresql.PGConnection";

@@ -7,7 +7,6 @@ import dev.durable.inngest.engine.InputLimits;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.core.env.Environment;
-import org.springframework.util.unit.DataSize;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
@@ -18,28 +17,97 @@ import org.springframework.util.unit.DataSize;
 public class InngestProperties {
 
 	/**
+	 * Where functions run: "local", on the application's own database, or "remote", driven
+	 * by the Inngest platform (Inngest Cloud or the Inngest dev server) through the serve
+	 * endpoint.
+	 */
+	private Mode mode = Mode.LOCAL;
+
+	/**
 	 * The application's id, which prefixes function ids in system events. Defaults to
 	 * spring.application.name.
 	 */
 	private String appId;
 
 	/**
-	 * The signing key that authorizes calls to the HTTP API for runs and cancellations, sent
-	 * as "Authorization: Bearer <key>" (plain or in Inngest's hashed form). With no signing
-	 * key, that API is off.
+	 * The signing key, "signkey-<env>-<hex>" (INNGEST_SIGNING_KEY). In remote mode it
+	 * verifies the platform's requests and authorizes syncs, and is required unless
+	 * inngest.dev is set. In local mode it authorizes calls to the HTTP API for runs and
+	 * cancellations, sent as "Authorization: Bearer <key>" (plain or in Inngest's hashed
+	 * form); with no signing key, that API is off.
 	 */
 	private String signingKey;
 
 	/**
-	 * A second signing key accepted as well, while keys are rotated.
+	 * A second signing key accepted as well, while keys are rotated
+	 * (INNGEST_SIGNING_KEY_FALLBACK).
 	 */
 	private String signingKeyFallback;
 
 	/**
-	 * The key that authorizes sending events over HTTP, to POST {base-path}/e/{event-key}.
-	 * With no event key, events cannot be sent over HTTP.
+	 * The event key (INNGEST_EVENT_KEY). In remote mode it authorizes sending events to
+	 * Inngest's event API. In local mode it authorizes sending events over HTTP, to POST
+	 * {base-path}/e/{event-key}; with no event key, events cannot be sent over HTTP.
 	 */
 	private String eventKey;
+
+	/**
+	 * Remote mode against the Inngest dev server (INNGEST_DEV): "true" or "1" for the dev
+	 * server at http://localhost:8288, or the dev server's URL. Requests are then not
+	 * required to be signed. Unset, "false" or "0" for Inngest Cloud.
+	 */
+	private String dev;
+
+	/**
+	 * The origin of both Inngest's API and its event API, such as
+	 * https://inngest.example.com for a self-hosted server (INNGEST_BASE_URL). Defaults to
+	 * Inngest Cloud's, or the dev server's in dev mode.
+	 */
+	private String baseUrl;
+
+	/**
+	 * The origin of Inngest's API, which syncs go to (INNGEST_API_BASE_URL). Defaults to
+	 * inngest.base-url, else https://api.inngest.com, or the dev server's URL in dev mode.
+	 */
+	private String apiBaseUrl;
+
+	/**
+	 * The origin of Inngest's event API (INNGEST_EVENT_API_BASE_URL). Defaults to
+	 * inngest.base-url, else https://inn.gs, or the dev server's URL in dev mode.
+	 */
+	private String eventApiBaseUrl;
+
+	/**
+	 * The path of the serve endpoint, where the platform calls the application in remote
+	 * mode (INNGEST_SERVE_PATH).
+	 */
+	private String servePath = "/api/inngest";
+
+	/**
+	 * The public origin of the application, such as https://orders.example.com, from which
+	 * the URL synced to the platform is built (INNGEST_SERVE_ORIGIN). Needed for the sync at
+	 * start-up with Inngest Cloud, and behind a proxy. Without it a sync started by a PUT
+	 * uses the origin that request was sent to, and in dev mode the sync at start-up uses
+	 * http://localhost and the server's port.
+	 */
+	private String serveOrigin;
+
+	/**
+	 * The Inngest environment, such as a branch environment's name, sent as X-Inngest-Env
+	 * (INNGEST_ENV).
+	 */
+	private String env;
+
+	/**
+	 * Whether a signed PUT asking for an in-band sync gets the configuration in its answer
+	 * (INNGEST_ALLOW_IN_BAND_SYNC). If false, every sync is posted to the platform.
+	 */
+	private boolean allowInBandSync = true;
+
+	/**
+	 * The sync of the functions to the platform in remote mode.
+	 */
+	private final Sync sync = new Sync();
 
 	/**
 	 * The local engine, on the application's database.
@@ -51,6 +119,82 @@ public class InngestProperties {
 	private final Dashboard dashboard = new Dashboard();
 
 	private final Limits limits = new Limits();
+
+	public Mode getMode() {
+		return this.mode;
+	}
+
+	public void setMode(Mode mode) {
+		this.mode = mode;
+	}
+
+	public String getDev() {
+		return this.dev;
+	}
+
+	public void setDev(String dev) {
+		this.dev = dev;
+	}
+
+	public String getBaseUrl() {
+		return this.baseUrl;
+	}
+
+	public void setBaseUrl(String baseUrl) {
+		this.baseUrl = baseUrl;
+	}
+
+	public String getApiBaseUrl() {
+		return this.apiBaseUrl;
+	}
+
+	public void setApiBaseUrl(String apiBaseUrl) {
+		this.apiBaseUrl = apiBaseUrl;
+	}
+
+	public String getEventApiBaseUrl() {
+		return this.eventApiBaseUrl;
+	}
+
+	public void setEventApiBaseUrl(String eventApiBaseUrl) {
+		this.eventApiBaseUrl = eventApiBaseUrl;
+	}
+
+	public String getServePath() {
+		return this.servePath;
+	}
+
+	public void setServePath(String servePath) {
+		this.servePath = servePath;
+	}
+
+	public String getServeOrigin() {
+		return this.serveOrigin;
+	}
+
+	public void setServeOrigin(String serveOrigin) {
+		this.serveOrigin = serveOrigin;
+	}
+
+	public String getEnv() {
+		return this.env;
+	}
+
+	public void setEnv(String env) {
+		this.env = env;
+	}
+
+	public boolean isAllowInBandSync() {
+		return this.allowInBandSync;
+	}
+
+	public void setAllowInBandSync(boolean allowInBandSync) {
+		this.allowInBandSync = allowInBandSync;
+	}
+
+	public Sync getSync() {
+		return this.sync;
+	}
 
 	public String getAppId() {
 		return this.appId;
@@ -108,6 +252,71 @@ public class InngestProperties {
 
 	public Limits getLimits() {
 		return this.limits;
+	}
+
+	/**
+	 * Where functions run.
+	 */
+	public enum Mode {
+
+		/**
+		 * On the application's own database, by the local engine.
+		 */
+		LOCAL,
+
+		/**
+		 * Driven by the Inngest platform through the serve endpoint.
+		 */
+		REMOTE
+
+	}
+
+	/**
+	 * The sync of the functions to the platform in remote mode.
+	 */
+	public static class Sync {
+
+		/**
+		 * Whether to sync when the application has started, in the background, retrying
+		 * while the platform cannot be reached. With Inngest Cloud it needs
+		 * inngest.serve-origin.
+		 */
+		private boolean onStartup = true;
+
+		/**
+		 * How long to wait before the first retry of a sync at start-up that failed.
+		 */
+		private Duration initialInterval = Duration.ofSeconds(1);
+
+		/**
+		 * The longest wait between retries of a sync at start-up.
+		 */
+		private Duration maxInterval = Duration.ofMinutes(5);
+
+		public boolean isOnStartup() {
+			return this.onStartup;
+		}
+
+		public void setOnStartup(boolean onStartup) {
+			this.onStartup = onStartup;
+		}
+
+		public Duration getInitialInterval() {
+			return this.initialInterval;
+		}
+
+		public void setInitialInterval(Duration initialInterval) {
+			this.initialInterval = initialInterval;
+		}
+
+		public Duration getMaxInterval() {
+			return this.maxInterval;
+		}
+
+		public void setMaxInterval(Duration maxInterval) {
+			this.maxInterval = maxInterval;
+		}
+
 	}
 
 	/**
@@ -214,6 +423,20 @@ public class InngestProperties {
 		 * stopped there.
 		 */
 		private long expressionCost = 10_000;
+
+		/**
+		 * The largest request body the serve endpoint reads in remote mode; the platform sends
+		 * at most 4 MiB. A larger one is refused with 413.
+		 */
+		private DataSize serveRequestSize = DataSize.ofMegabytes(5);
+
+		public DataSize getServeRequestSize() {
+			return this.serveRequestSize;
+		}
+
+		public void setServeRequestSize(DataSize serveRequestSize) {
+			this.serveRequestSize = serveRequestSize;
+		}
 
 		public DataSize getRequestSize() {
 			return this.requestSize;

@@ -37,15 +37,19 @@ import org.springframework.web.servlet.function.ServerResponse;
 /**
  * The HTTP API for runs, bulk cancellations and events, and the runs dashboard, in a Spring MVC
  * application. The runs API is on only with {@code inngest.signing-key}, the events API only
- * with {@code inngest.event-key}, the dashboard only with {@code inngest.dashboard.enabled}.
+ * with {@code inngest.event-key}, the dashboard only with {@code inngest.dashboard.enabled}; the
+ * runs and events APIs only in local mode.
  */
-@AutoConfiguration(after = { InngestLocalAutoConfiguration.class, InngestActuatorAutoConfiguration.class })
+@AutoConfiguration(after = { InngestLocalAutoConfiguration.class, InngestActuatorAutoConfiguration.class,
+		InngestRemoteAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(RouterFunction.class)
 public final class InngestWebAutoConfiguration {
 
+	// In remote mode the keys are the platform's, and runs and events are the platform's APIs.
 	@Bean
 	@ConditionalOnProperty("inngest.signing-key")
+	@ConditionalOnProperty(name = "inngest.mode", havingValue = "local", matchIfMissing = true)
 	@ConditionalOnBean(InngestRuns.class)
 	RouterFunction<ServerResponse> inngestRunsApi(InngestRuns runs, InngestProperties properties,
 			Environment environment, ObjectProvider<JsonMapper> mapper) {
@@ -56,6 +60,7 @@ public final class InngestWebAutoConfiguration {
 
 	@Bean
 	@ConditionalOnProperty("inngest.event-key")
+	@ConditionalOnProperty(name = "inngest.mode", havingValue = "local", matchIfMissing = true)
 	@ConditionalOnBean(InngestClient.class)
 	RouterFunction<ServerResponse> inngestEventsApi(InngestClient client, InngestProperties properties,
 			ObjectProvider<JsonMapper> mapper) {
