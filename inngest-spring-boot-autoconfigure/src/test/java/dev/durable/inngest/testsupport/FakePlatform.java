@@ -1,0 +1,141 @@
+package dev.durable.inngest.testsupport;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A stand-in for the Inngest platform's API on a local port: a real HTTP server that records the
+ * syncs posted to {@code /fn/register} and answers them as scripted, {@code 200
+ * {"ok":true,"modified":true}} once the script is used up.
+ */
+public final class FakePlatform implements AutoCloseable {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final HttpServer server;
+
+	private final List<Register> registers = new CopyOnWriteArrayList<>();
+
+	private final Deque<Reply> script = new ArrayDeque<>();
+
+	private FakePlatform(HttpServer server) {
+		this.server = server;
+	}
+
+	/**
+	 * Starts a fake platform on a random local port.
+	 * @return the platform
+	 */
+	public static FakePlatform start() {
+		try {
+			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+			FakePlatform platform = new FakePlatform(server);
+			server.createContext("/fn/register", platform::register);
+			server.start();
+			return platform;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * The platform's origin.
+	 * @return {@code http://127.0.0.1:<port>}
+	 */
+	public String origin() {
+		return "http://127.0.0.1:" + this.server.getAddress().getPort();
+	}
+
+	/**
+	 * Scripts the answers to the next syncs.
+	 * @param replies the answers, in order
+	 * @return this platform
+	 */
+	public synchronized FakePlatform thenAnswer(Reply... replies) {
+		this.script.addAll(List.of(replies));
+		return this;
+	}
+
+	/**
+	 * The syncs received so far.
+	 * @return the syncs, in order
+	 */
+	public List<Register> registers() {
+		return List.copyOf(this.registers);
+	}
+
+	private void register(HttpExchange exchange) throws IOException {
+		byte[] body = exchange.getRequestBody().readAllBytes();
+		Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.get(0)));
+		this.registers.add(new Register(exchange.getRequestMethod(), exchange.getRequestURI().getRawQuery(), headers,
+				JSON.readTree(body)));
+		Reply reply;
+		synchronized (this) {
+			reply = this.script.isEmpty() ? Reply.ok() : this.script.poll();
+		}
+		byte[] answer = reply.body().getBytes(StandardCharsets.UTF_8);
+		exchange.getResponseHeaders().set("Content-Type", "application/json");
+		exchange.sendResponseHeaders(reply.status(), (answer.length > 0) ? answer.length : -1);
+		try (OutputStream out = exchange.getResponseBody()) {
+			out.write(answer);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.server.stop(0);
+	}
+
+	/**
+	 * A sync received.
+	 *
+	 * @param method the HTTP method
+	 * @param query the raw query string, or {@code null}
+	 * @param headers the headers, by name in any case
+	 * @param payload the register payload
+	 */
+	public record Register(String method, String query, Map<String, String> headers, JsonNode payload) {
+
+	}
+
+	/**
+	 * An answer to a sync.
+	 *
+	 * @param status the status
+	 * @param body the body
+	 */
+	public record Reply(int status, String body) {
+
+		/**
+		 * The platform took the sync.
+		 * @return {@code 200 {"ok":true,"modified":true}}
+		 */
+		public static Reply ok() {
+			return new Reply(200, "{\"ok\":true,\"modified\":true}");
+		}
+
+		/**
+		 * The platform is in trouble.
+		 * @return {@code 503} with a text body
+		 */
+		public static Reply unavailable() {
+			return new Reply(503, "upstream connect error");
+		}
+
+	}
+
+}
