@@ -1,0 +1,268 @@
+package dev.durable.inngest.autoconfigure;
+
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.local.InngestSchemaInitializer;
+import dev.durable.inngest.local.LocalEngine;
+import dev.durable.inngest.remote.AppSync;
+import dev.durable.inngest.remote.CallHandler;
+import dev.durable.inngest.remote.InvalidRemoteConfigurationException;
+import dev.durable.inngest.remote.RemoteSettings;
+import dev.durable.inngest.remote.StartupSync;
+import dev.durable.inngest.testsupport.StartupFailures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.mock.env.MockEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The conditions and the configuration of remote mode.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class InngestRemoteAutoConfigurationTests {
+
+	private static final String KEY = "signkey-prod-8f3a1c5e9b2d4f6071a3c5e7092b4d6f";
+
+	private static final String RAW_KEY = "8f3a1c5e9b2d4f6071a3c5e7092b4d6f";
+
+	private final ApplicationContextRunner withDatabase = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
+				InngestRemoteAutoConfiguration.class, InngestActuatorAutoConfiguration.class,
+				InngestRetentionAutoConfiguration.class, DataSourceAutoConfiguration.class,
+				DataSourceTransactionManagerAutoConfiguration.class));
+
+	private final ApplicationContextRunner withoutDatabase = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
+				InngestRemoteAutoConfiguration.class, InngestActuatorAutoConfiguration.class,
+				InngestRetentionAutoConfiguration.class));
+
+	@Test
+	void localModeIsTheDefault() {
+		this.withDatabase.run((context) -> {
+			assertThat(context).hasSingleBean(LocalEngine.class);
+			assertThat(context).doesNotHaveBean(RemoteSettings.class);
+			assertThat(context).doesNotHaveBean(AppSync.class);
+		});
+	}
+
+	@Test
+	void remoteModeBacksTheLocalEngineOffEvenWithADataSource() {
+		this.withDatabase.withPropertyValues("inngest.mode=remote", "inngest.signing-key=" + KEY).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(DataSource.class);
+			assertThat(context).doesNotHaveBean(LocalEngine.class);
+			assertThat(context).doesNotHaveBean(RunStore.class);
+			assertThat(context).doesNotHaveBean(InngestSchemaInitializer.class);
+			assertThat(context).hasSingleBean(RemoteSettings.class);
+			assertThat(context).hasSingleBean(CallHandler.class);
+			assertThat(context).hasSingleBean(StartupSync.class);
+		});
+	}
+
+	@Test
+	void remoteModeStartsWithNoDataSource() {
+		this.withoutDatabase.withPropertyValues("inngest.mode=REMOTE", "inngest.dev=true").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(DataSource.class);
+			assertThat(context).doesNotHaveBean(LocalEngine.class);
+			assertThat(context).hasSingleBean(AppSync.class);
+			assertThat(context.getBean(RemoteSettings.class).dev()).isTrue();
+		});
+	}
+
+	@Test
+	void withoutADataSourceLocalModeConfiguresNoEngine() {
+		this.withoutDatabase.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(LocalEngine.class);
+			assertThat(context).doesNotHaveBean(RemoteSettings.class);
+		});
+	}
+
+	@Test
+	void theSendingAndRunsApisSayTheyAreNotThereYet() {
+		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.dev=1").run((context) -> {
+			InngestClient client = context.getBean(InngestClient.class);
+			assertThatExceptionOfType(UnsupportedOperationException.class)
+				.isThrownBy(() -> client.send(Event.of("test/x", Map.of())))
+				.withMessageContaining("remote mode");
+			assertThatExceptionOfType(UnsupportedOperationException.class)
+				.isThrownBy(() -> context.getBean(InngestRuns.class).find("01RUN"))
+				.withMessageContaining("remote mode");
+		});
+	}
+
+	@Test
+	void theStartupSyncCanBeTurnedOff() {
+		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.dev=true", "inngest.sync.on-startup=false")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(StartupSync.class);
+				assertThat(context).hasSingleBean(AppSync.class);
+			});
+	}
+
+	@Test
+	void cloudModeWithoutASigningKeyStopsTheStartNamingThePropertyAndTheFix() {
+		this.withoutDatabase.withPropertyValues("inngest.mode=remote").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(StartupFailures.cause(context.getStartupFailure(), InvalidRemoteConfigurationException.class))
+				.isNotNull();
+			FailureAnalysis analysis = StartupFailures.analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("inngest.signing-key");
+			assertThat(analysis.getAction()).contains("INNGEST_SIGNING_KEY").contains("inngest.dev=true");
+		});
+	}
+
+	@Test
+	void aValueThatIsNotASigningKeyStopsTheStartWithoutBeingEchoed(CapturedOutput output) {
+		String typo = "signkey-prod-8f3a1c5e9b2d4f6071a3c5e7092b4d6fz";
+		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.signing-key=" + typo).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = StartupFailures.analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("inngest.signing-key").contains("not an Inngest signing key");
+			assertThat(analysis.getAction()).contains("signkey-<env>-<hex>");
+			assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain(RAW_KEY);
+		});
+		assertThat(output).doesNotContain(RAW_KEY);
+	}
+
+	@Test
+	void anInvalidFallbackKeyNamesItsProperty() {
+		this.withoutDatabase
+			.withPropertyValues("inngest.mode=remote", "inngest.signing-key=" + KEY,
+					"inngest.signing-key-fallback=not a key")
+			.run((context) -> assertThat(StartupFailures.analyze(context.getStartupFailure()).getDescription())
+				.contains("inngest.signing-key-fallback"));
+	}
+
+	@Test
+	void anInvalidModeStopsTheStartNamingTheValuesItTakes() {
+		this.withoutDatabase.withPropertyValues("inngest.mode=remtoe").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = StartupFailures.analyze(context.getStartupFailure(),
+					new MockEnvironment().withProperty("inngest.mode", "remtoe"));
+			assertThat(analysis.getDescription()).contains("inngest.mode").contains("remtoe");
+			assertThat(analysis.getAction()).containsIgnoringCase("local").containsIgnoringCase("remote");
+		});
+	}
+
+	@Test
+	void anInvalidDevValueOrOriginNamesItsProperty() {
+		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.dev=yes")
+			.run((context) -> assertThat(StartupFailures.analyze(context.getStartupFailure()).getDescription())
+				.contains("inngest.dev"));
+		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.dev=true", "inngest.base-url=inngest")
+			.run((context) -> assertThat(StartupFailures.analyze(context.getStartupFailure()).getDescription())
+				.contains("inngest.base-url"));
+		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.dev=true", "inngest.serve-path=api")
+			.run((context) -> assertThat(StartupFailures.analyze(context.getStartupFailure()).getDescription())
+				.contains("inngest.serve-path"));
+	}
+
+	@Test
+	void devModeWithASigningKeyWarnsWithoutShowingTheKey(CapturedOutput output) {
+		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.dev=true", "inngest.signing-key=" + KEY)
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).contains("inngest.dev is set").contains("inngest.signing-key is set");
+		assertThat(output).doesNotContain(RAW_KEY);
+	}
+
+	@Test
+	void cloudModeWithAKeyDoesNotWarn(CapturedOutput output) {
+		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.signing-key=" + KEY)
+			.run((context) -> assertThat(context.getBean(RemoteSettings.class).toString()).doesNotContain(RAW_KEY));
+		assertThat(output).doesNotContain("inngest.dev is set").doesNotContain(RAW_KEY);
+	}
+
+	@Test
+	void cloudModeTalksToInngestCloud() {
+		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.signing-key=" + KEY).run((context) -> {
+			RemoteSettings settings = context.getBean(RemoteSettings.class);
+			assertThat(settings.dev()).isFalse();
+			assertThat(settings.apiOrigin()).isEqualTo("https://api.inngest.com");
+			assertThat(settings.eventApiOrigin()).isEqualTo("https://inn.gs");
+			assertThat(settings.servePath()).isEqualTo("/api/inngest");
+		});
+	}
+
+	@Test
+	void devModeTalksToTheDevServer() {
+		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.dev=true").run((context) -> {
+			RemoteSettings settings = context.getBean(RemoteSettings.class);
+			assertThat(settings.apiOrigin()).isEqualTo("http://localhost:8288");
+			assertThat(settings.eventApiOrigin()).isEqualTo("http://localhost:8288");
+		});
+		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.dev=http://127.0.0.1:9999/")
+			.run((context) -> {
+				RemoteSettings settings = context.getBean(RemoteSettings.class);
+				assertThat(settings.dev()).isTrue();
+				assertThat(settings.apiOrigin()).isEqualTo("http://127.0.0.1:9999");
+				assertThat(settings.eventApiOrigin()).isEqualTo("http://127.0.0.1:9999");
+			});
+	}
+
+	@Test
+	void eachOriginOverridesTheBaseUrl() {
+		this.withoutDatabase
+			.withPropertyValues("inngest.mode=remote", "inngest.signing-key=" + KEY,
+					"inngest.base-url=https://inngest.example.com", "inngest.api-base-url=https://api.example.com",
+					"inngest.serve-origin=https://orders.example.com/", "inngest.serve-path=/inngest/serve/")
+			.run((context) -> {
+				RemoteSettings settings = context.getBean(RemoteSettings.class);
+				assertThat(settings.apiOrigin()).isEqualTo("https://api.example.com");
+				assertThat(settings.eventApiOrigin()).isEqualTo("https://inngest.example.com");
+				assertThat(settings.configuredAppUrl()).isEqualTo("https://orders.example.com/inngest/serve");
+			});
+	}
+
+	@Test
+	void theSdksEnvironmentVariablesConfigureRemoteMode() {
+		Map<String, Object> variables = Map.of("INNGEST_MODE", "remote", "INNGEST_SIGNING_KEY", KEY,
+				"INNGEST_SIGNING_KEY_FALLBACK", "signkey-prod-0123456789abcdef0123456789abcdef", "INNGEST_EVENT_KEY",
+				"evt", "INNGEST_ENV", "feature-x", "INNGEST_API_BASE_URL", "https://api.example.com",
+				"INNGEST_EVENT_API_BASE_URL", "https://events.example.com", "INNGEST_SERVE_ORIGIN",
+				"https://orders.example.com", "INNGEST_SERVE_PATH", "/serve");
+		this.withoutDatabase
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment", variables)))
+			.run((context) -> {
+				RemoteSettings settings = context.getBean(RemoteSettings.class);
+				assertThat(settings.signingKey()).isNotNull();
+				assertThat(settings.fallbackKey()).isNotNull();
+				assertThat(settings.eventKey()).isEqualTo("evt");
+				assertThat(settings.env()).isEqualTo("feature-x");
+				assertThat(settings.apiOrigin()).isEqualTo("https://api.example.com");
+				assertThat(settings.eventApiOrigin()).isEqualTo("https://events.example.com");
+				assertThat(settings.configuredAppUrl()).isEqualTo("https://orders.example.com/serve");
+			});
+		this.withoutDatabase
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment",
+						Map.of("INNGEST_MODE", "remote", "INNGEST_DEV", "1", "INNGEST_BASE_URL", "http://inngest:8288"))))
+			.run((context) -> {
+				RemoteSettings settings = context.getBean(RemoteSettings.class);
+				assertThat(settings.dev()).isTrue();
+				assertThat(settings.apiOrigin()).isEqualTo("http://inngest:8288");
+			});
+	}
+
+}
