@@ -41,6 +41,7 @@ public final class FakePlatform implements AutoCloseable {
 	public static FakePlatform start() {
 		try {
 			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+			server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
 			FakePlatform platform = new FakePlatform(server);
 			server.createContext("/fn/register", platform::register);
 			server.start();
@@ -87,6 +88,14 @@ public final class FakePlatform implements AutoCloseable {
 		synchronized (this) {
 			reply = this.script.isEmpty() ? Reply.ok() : this.script.poll();
 		}
+		if (!reply.delay().isZero()) {
+			try {
+				Thread.sleep(reply.delay().toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
 		byte[] answer = reply.body().getBytes(StandardCharsets.UTF_8);
 		exchange.getResponseHeaders().set("Content-Type", "application/json");
 		exchange.sendResponseHeaders(reply.status(), (answer.length > 0) ? answer.length : -1);
@@ -98,6 +107,7 @@ public final class FakePlatform implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.stop(0);
+		((java.util.concurrent.ExecutorService) this.server.getExecutor()).shutdownNow();
 	}
 
 	/**
@@ -118,7 +128,25 @@ public final class FakePlatform implements AutoCloseable {
 	 * @param status the status
 	 * @param body the body
 	 */
-	public record Reply(int status, String body) {
+	public record Reply(int status, String body, java.time.Duration delay) {
+
+		/**
+		 * An answer given at once.
+		 * @param status the status
+		 * @param body the body
+		 */
+		public Reply(int status, String body) {
+			this(status, body, java.time.Duration.ZERO);
+		}
+
+		/**
+		 * The platform takes the sync, but only after a while.
+		 * @param delay how long it takes
+		 * @return the answer
+		 */
+		public static Reply slow(java.time.Duration delay) {
+			return new Reply(200, "{\"ok\":true,\"modified\":false}", delay);
+		}
 
 		/**
 		 * The platform took the sync.
