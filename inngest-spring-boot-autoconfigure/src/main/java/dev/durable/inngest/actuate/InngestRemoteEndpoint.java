@@ -1,6 +1,7 @@
 package dev.durable.inngest.actuate;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -73,7 +74,7 @@ public class InngestRemoteEndpoint {
 		details.put("apiOrigin", settings.apiOrigin());
 		details.put("eventApiOrigin", settings.eventApiOrigin());
 		details.put("servePath", settings.servePath());
-		details.put("sync", state.status().name().toLowerCase(java.util.Locale.ROOT));
+		details.put("sync", state.status().name().toLowerCase(Locale.ROOT));
 		details.put("appUrl", (state.appUrl() != null) ? state.appUrl() : "none");
 		details.put("lastSyncedAt", (state.lastSyncedAt() != null) ? state.lastSyncedAt().toString() : "never");
 		details.put("lastAttemptAt", (state.lastAttemptAt() != null) ? state.lastAttemptAt().toString() : "never");

@@ -3,6 +3,7 @@ package dev.durable.inngest.autoconfigure;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
@@ -26,6 +27,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnNotWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
@@ -123,7 +125,7 @@ public final class InngestRemoteAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CallHandler inngestCallHandler() {
-		return (request) -> new CallResponse(500, java.util.Map.of("X-Inngest-No-Retry", "false"),
+		return (request) -> new CallResponse(500, Map.of("X-Inngest-No-Retry", "false"),
 				"{\"error\":\"Executing functions is not supported in remote mode yet\",\"status\":500}");
 	}
 
@@ -152,6 +154,20 @@ public final class InngestRemoteAutoConfiguration {
 			return new ServeEndpoint(settings, functions::registry, callHandler, sync, Clock.systemUTC(),
 					properties.getLimits().getServeRequestSize().toBytes())
 				.routes();
+		}
+
+	}
+
+	// Without Spring MVC nothing serves the platform, which would fail every call without a word here.
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnNotWebApplication
+	static class NoServeEndpointConfiguration {
+
+		@Bean
+		SmartInitializingSingleton inngestNoServeEndpointWarning(RemoteSettings settings) {
+			return () -> logger.warn("inngest.mode is remote but the application is not a Spring MVC web "
+					+ "application, so nothing serves " + settings.servePath() + " and the platform cannot call "
+					+ "the functions. Add spring-boot-starter-webmvc.");
 		}
 
 	}

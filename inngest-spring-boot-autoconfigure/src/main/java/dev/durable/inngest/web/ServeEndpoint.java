@@ -2,13 +2,18 @@ package dev.durable.inngest.web;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import dev.durable.inngest.function.FunctionDefinition;
@@ -390,16 +395,16 @@ public final class ServeEndpoint {
 			return false;
 		}
 		try {
-			java.net.URI uri = new java.net.URI(url);
+			URI uri = new URI(url);
 			return uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()));
 		}
-		catch (java.net.URISyntaxException ex) {
+		catch (URISyntaxException ex) {
 			return false;
 		}
 	}
 
 	private static Map<String, Object> sorted(Map<String, Object> map) {
-		return new java.util.TreeMap<>(map);
+		return new TreeMap<>(map);
 	}
 
 	private static byte[] json(Object value) {
@@ -409,9 +414,9 @@ public final class ServeEndpoint {
 	private static String sha256(String text) {
 		try {
 			return HexFormat.of()
-				.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
 		}
-		catch (java.security.NoSuchAlgorithmException ex) {
+		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("SHA-256 is not available", ex);
 		}
 	}

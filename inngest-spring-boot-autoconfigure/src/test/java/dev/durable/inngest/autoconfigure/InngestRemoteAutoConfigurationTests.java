@@ -185,6 +185,13 @@ class InngestRemoteAutoConfigurationTests {
 	}
 
 	@Test
+	void remoteModeWithoutSpringMvcWarnsThatNothingServesThePlatform(CapturedOutput output) {
+		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.dev=true")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).contains("nothing serves /api/inngest");
+	}
+
+	@Test
 	void cloudModeWithAKeyDoesNotWarn(CapturedOutput output) {
 		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.signing-key=" + KEY)
 			.run((context) -> assertThat(context.getBean(RemoteSettings.class).toString()).doesNotContain(RAW_KEY));
