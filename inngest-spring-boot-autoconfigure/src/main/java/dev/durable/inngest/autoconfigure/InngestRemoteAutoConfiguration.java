@@ -172,29 +172,40 @@ public final class InngestRemoteAutoConfiguration {
 
 	}
 
+	// The Actuator conditions sit one class further in, so that nothing reads them without Actuator.
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(Endpoint.class)
-	@ConditionalOnAvailableEndpoint(InngestRemoteEndpoint.class)
-	static class EndpointConfiguration {
+	static class ActuatorConfiguration {
 
-		@Bean
-		@ConditionalOnMissingBean
-		InngestRemoteEndpoint inngestRemoteEndpoint(RemoteSettings settings, FunctionDiscoverer functions,
-				AppSync sync) {
-			return new InngestRemoteEndpoint(settings, functions::registry, sync);
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnAvailableEndpoint(InngestRemoteEndpoint.class)
+		static class EndpointConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			InngestRemoteEndpoint inngestRemoteEndpoint(RemoteSettings settings, FunctionDiscoverer functions,
+					AppSync sync) {
+				return new InngestRemoteEndpoint(settings, functions::registry, sync);
+			}
+
 		}
 
 	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(HealthIndicator.class)
-	@ConditionalOnEnabledHealthIndicator("inngest")
 	static class HealthConfiguration {
 
-		@Bean
-		@ConditionalOnMissingBean(name = "inngestHealthIndicator")
-		InngestRemoteHealthIndicator inngestHealthIndicator(RemoteSettings settings, AppSync sync) {
-			return new InngestRemoteHealthIndicator(settings, sync);
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnEnabledHealthIndicator("inngest")
+		static class HealthIndicatorConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean(name = "inngestHealthIndicator")
+			InngestRemoteHealthIndicator inngestHealthIndicator(RemoteSettings settings, AppSync sync) {
+				return new InngestRemoteHealthIndicator(settings, sync);
+			}
+
 		}
 
 	}

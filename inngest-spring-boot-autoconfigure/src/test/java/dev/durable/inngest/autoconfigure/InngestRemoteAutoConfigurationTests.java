@@ -7,6 +7,8 @@ import javax.sql.DataSource;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.actuate.InngestRemoteEndpoint;
+import dev.durable.inngest.actuate.InngestRemoteHealthIndicator;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.local.InngestSchemaInitializer;
 import dev.durable.inngest.local.LocalEngine;
@@ -23,7 +25,10 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -93,6 +98,36 @@ class InngestRemoteAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(LocalEngine.class);
 			assertThat(context).doesNotHaveBean(RemoteSettings.class);
+		});
+	}
+
+	@Test
+	void remoteModeStartsWithoutActuatorOnTheClassPath() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestRemoteAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate",
+					"org.springframework.boot.health"))
+			.withPropertyValues("inngest.mode=remote", "inngest.dev=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(AppSync.class);
+			});
+	}
+
+	@Test
+	void theHealthIndicatorAndEndpointShowTheSync() {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class,
+					InngestLocalAutoConfiguration.class, InngestRemoteAutoConfiguration.class,
+					InngestWebAutoConfiguration.class, EndpointAutoConfiguration.class))
+			.withPropertyValues("inngest.mode=remote", "inngest.dev=true",
+					"management.endpoints.web.exposure.include=inngest")
+			.run((context) -> {
+			assertThat(context).hasSingleBean(InngestRemoteHealthIndicator.class);
+			assertThat(context).getBean("inngestServeEndpoint").isNotNull();
+			assertThat(context).hasSingleBean(InngestRemoteEndpoint.class);
+			assertThat(context.getBean(InngestRemoteEndpoint.class).remote()).containsEntry("sync", "not_synced")
+				.containsEntry("lastSyncedAt", "never");
 		});
 	}
 
