@@ -127,6 +127,28 @@ class ServeEndpointTests {
 		assertThat(exchange.status()).isEqualTo(200);
 		assertThat(exchange.json().get("authentication_succeeded").asBoolean()).isFalse();
 		assertThat(exchange.json().has("app_id")).isFalse();
+		assertThat(exchange.header("X-Inngest-Signature")).isNull();
+	}
+
+	@Test
+	void aCallHandlerThatThrowsIsAnsweredWithARetriableErrorThatHidesTheMessage() {
+		Exchange exchange = signedWith(KEY).send("POST", url("?fnId=orders-greet&stepId=step"),
+				bytes(CALL_BODY.replace("test/greet", "test/boom")), Map.of());
+		assertThat(exchange.status()).isEqualTo(500);
+		assertSdkHeaders(exchange);
+		assertThat(exchange.header("X-Inngest-No-Retry")).isEqualTo("false");
+		assertThat(exchange.json().get("error").asString()).contains("IllegalStateException")
+			.doesNotContain("on purpose");
+	}
+
+	@Test
+	void anInBandPutWithoutAUrlIs400() {
+		int before = platform.registers().size();
+		Exchange exchange = signedWith(KEY).send("PUT", url(""), bytes("{\"nope\":1}"),
+				Map.of("X-Inngest-Sync-Kind", "in_band"));
+		assertThat(exchange.status()).isEqualTo(400);
+		assertThat(exchange.json().get("error").asString()).contains("url");
+		assertThat(platform.registers()).hasSize(before);
 	}
 
 	@Test

@@ -15,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
  * A call handler for tests of the serve endpoint: it records every call request and plays one
  * scripted function, as the protocol's executor sees it: step {@code first step} (which fails on
  * its first attempt when the event's data has {@code "flaky": true}), then a sleep {@code nap} of
- * an hour, then it returns {@code {"first": <the step's output>, "done": true}}.
+ * an hour, then it returns {@code {"first": <the step's output>, "done": true}}. An event named
+ * {@code test/boom} makes it throw.
  */
 public class RecordingCallHandler implements CallHandler {
 
@@ -42,6 +43,9 @@ public class RecordingCallHandler implements CallHandler {
 	public CallResponse call(CallRequest request) {
 		this.requests.add(request);
 		JsonNode body = JSON.readTree(request.body());
+		if ("test/boom".equals(body.path("event").path("name").asString())) {
+			throw new IllegalStateException("the handler broke on purpose");
+		}
 		JsonNode steps = body.path("steps");
 		String first = StepIds.hash("first step");
 		String nap = StepIds.hash("nap");
