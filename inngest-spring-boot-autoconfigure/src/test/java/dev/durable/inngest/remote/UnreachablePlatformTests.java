@@ -41,7 +41,7 @@ class UnreachablePlatformTests {
 		this.runner.withPropertyValues("inngest.api-base-url=http://127.0.0.1:" + closedPort).run((context) -> {
 			assertThat(context).hasNotFailed();
 			AppSync sync = context.getBean(AppSync.class);
-			await().atMost(Duration.ofSeconds(10)).until(() -> sync.state().failures() >= 3);
+			await().atMost(Duration.ofSeconds(10)).until(() -> sync.state().failures() >= 8);
 			SyncState state = sync.state();
 			assertThat(state.status()).isEqualTo(SyncState.Status.FAILED);
 			assertThat(state.lastError()).contains("could not be reached");
@@ -56,14 +56,13 @@ class UnreachablePlatformTests {
 
 	@Test
 	void aSlowPlatformDoesNotDelayTheStart() {
-		try (FakePlatform slow = FakePlatform.start().thenAnswer(Reply.slow(Duration.ofSeconds(3)))) {
-			long started = System.nanoTime();
+		try (FakePlatform slow = FakePlatform.start().thenAnswer(Reply.slow(Duration.ofSeconds(15)))) {
 			this.runner.withPropertyValues("inngest.api-base-url=" + slow.origin()).run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+				// Started, with the sync's request at the platform and its answer still to come.
+				await().atMost(Duration.ofSeconds(10)).until(() -> slow.registers().size() == 1);
 				AppSync sync = context.getBean(AppSync.class);
 				assertThat(sync.state().status()).isEqualTo(SyncState.Status.NOT_SYNCED);
-				await().atMost(Duration.ofSeconds(10)).until(() -> sync.state().lastSyncedAt() != null);
 				assertThat(slow.registers().get(0).payload().get("url").asString())
 					.isEqualTo("https://orders.example.com/api/inngest");
 				assertThat(slow.registers().get(0).headers().get("Authorization")).startsWith("Bearer signkey-prod-");
