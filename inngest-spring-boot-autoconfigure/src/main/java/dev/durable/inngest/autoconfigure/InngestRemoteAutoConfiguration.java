@@ -14,9 +14,9 @@ import dev.durable.inngest.remote.AppSync;
 import dev.durable.inngest.remote.CallHandler;
 import dev.durable.inngest.remote.CallResponse;
 import dev.durable.inngest.remote.RemoteSettings;
+import dev.durable.inngest.remote.ServeEndpoint;
 import dev.durable.inngest.remote.StartupSync;
 import dev.durable.inngest.remote.SyncClient;
-import dev.durable.inngest.web.ServeEndpoint;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

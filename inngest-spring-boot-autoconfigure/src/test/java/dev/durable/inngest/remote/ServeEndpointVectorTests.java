@@ -1,4 +1,4 @@
-package dev.durable.inngest.web;
+package dev.durable.inngest.remote;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -7,8 +7,6 @@ import java.time.ZoneOffset;
 import java.util.Map;
 
 import dev.durable.inngest.function.FunctionDiscoverer;
-import dev.durable.inngest.remote.AppSync;
-import dev.durable.inngest.remote.RemoteSettings;
 import dev.durable.inngest.remote.app.RecordingCallHandler;
 import dev.durable.inngest.remote.app.RemoteTestApplication;
 import dev.durable.inngest.testsupport.FakeInngestExecutor;

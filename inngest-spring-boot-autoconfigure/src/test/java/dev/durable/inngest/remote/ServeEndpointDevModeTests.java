@@ -1,4 +1,4 @@
-package dev.durable.inngest.web;
+package dev.durable.inngest.remote;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

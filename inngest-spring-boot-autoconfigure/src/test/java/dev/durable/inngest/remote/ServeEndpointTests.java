@@ -1,4 +1,4 @@
-package dev.durable.inngest.web;
+package dev.durable.inngest.remote;
 
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -7,8 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import dev.durable.inngest.remote.CallRequest;
-import dev.durable.inngest.remote.SigningKey;
 import dev.durable.inngest.remote.app.RecordingCallHandler;
 import dev.durable.inngest.remote.app.RemoteTestApplication;
 import dev.durable.inngest.testsupport.FakeInngestExecutor;

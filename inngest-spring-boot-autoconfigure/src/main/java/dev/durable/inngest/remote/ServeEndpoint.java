@@ -1,32 +1,20 @@
-package dev.durable.inngest.web;
+package dev.durable.inngest.remote;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 
+import dev.durable.inngest.engine.Errors;
 import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.function.FunctionRegistry;
-import dev.durable.inngest.remote.AppSync;
-import dev.durable.inngest.remote.CallHandler;
-import dev.durable.inngest.remote.CallRequest;
-import dev.durable.inngest.remote.CallResponse;
-import dev.durable.inngest.remote.FunctionConfigs;
-import dev.durable.inngest.remote.RemoteSettings;
-import dev.durable.inngest.remote.RequestVerifier;
-import dev.durable.inngest.remote.Sdk;
-import dev.durable.inngest.remote.SigningKey;
 import dev.durable.inngest.remote.SyncClient.RegisterRequest;
 import dev.durable.inngest.remote.SyncClient.SyncResult;
 import org.apache.commons.logging.Log;
@@ -70,9 +58,6 @@ public final class ServeEndpoint {
 
 	private static final Log logger = LogFactory.getLog(ServeEndpoint.class);
 
-	/** The version of the introspection answer's shape. */
-	static final String SCHEMA_VERSION = "2024-05-24";
-
 	private static final String ALLOW = "GET, POST, PUT";
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -91,6 +76,8 @@ public final class ServeEndpoint {
 
 	private final @Nullable RequestVerifier verifier;
 
+	private final Introspection introspection;
+
 	/**
 	 * Creates the endpoint.
 	 * @param settings the remote mode's settings
@@ -108,6 +95,7 @@ public final class ServeEndpoint {
 		this.sync = sync;
 		this.clock = clock;
 		this.maxBodySize = maxBodySize;
+		this.introspection = new Introspection(settings, registry);
 		this.verifier = (settings.signingKey() != null)
 				? new RequestVerifier(settings.signingKey(), settings.fallbackKey(), clock) : null;
 	}
@@ -142,51 +130,9 @@ public final class ServeEndpoint {
 		String signature = signature(request);
 		Optional<SigningKey> key = verify(signature, new byte[0]);
 		Boolean authenticated = (signature == null || this.settings.dev()) ? null : key.isPresent();
-		Map<String, Object> body = (Boolean.TRUE.equals(authenticated)) ? inspection(true) : inspection(null);
-		body.put("authentication_succeeded", authenticated);
-		return respond(new Answer(HttpStatus.OK.value(), Map.of(), json(sorted(body))), key.orElse(null));
-	}
-
-	private Map<String, Object> inspection(@Nullable Boolean detailed) {
-		FunctionRegistry functions = this.registry.get();
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("authentication_succeeded", detailed);
-		body.put("extra", Map.of());
-		body.put("function_count", functions.all().size());
-		body.put("has_event_key", this.settings.eventKey() != null);
-		body.put("has_signing_key", this.settings.signingKey() != null);
-		body.put("has_signing_key_fallback", this.settings.fallbackKey() != null);
-		body.put("mode", this.settings.modeName());
-		body.put("schema_version", SCHEMA_VERSION);
-		if (detailed != null) {
-			body.put("api_origin", this.settings.apiOrigin());
-			body.put("app_id", this.settings.appId());
-			body.put("capabilities", capabilities());
-			body.put("env", this.settings.env());
-			body.put("event_api_origin", this.settings.eventApiOrigin());
-			body.put("event_key_hash", (this.settings.eventKey() != null) ? sha256(this.settings.eventKey()) : null);
-			body.put("framework", Sdk.FRAMEWORK);
-			body.put("sdk_language", Sdk.LANGUAGE);
-			body.put("sdk_version", Sdk.VERSION);
-			body.put("serve_origin", this.settings.serveOrigin());
-			boolean defaultPath = RemoteSettings.DEFAULT_SERVE_PATH.equals(this.settings.servePath());
-			body.put("serve_path", defaultPath ? null : this.settings.servePath());
-			// A hash that tells which key is configured; never the bearer token, which authorizes calls.
-			body.put("signing_key_hash",
-					(this.settings.signingKey() != null) ? this.settings.signingKey().fingerprint() : null);
-			body.put("signing_key_fallback_hash",
-					(this.settings.fallbackKey() != null) ? this.settings.fallbackKey().fingerprint() : null);
-		}
-		return body;
-	}
-
-	private Map<String, String> capabilities() {
-		Map<String, String> capabilities = new LinkedHashMap<>();
-		if (this.settings.allowInBandSync()) {
-			capabilities.put("in_band_sync", "v1");
-		}
-		capabilities.put("trust_probe", "v1");
-		return capabilities;
+		Map<String, Object> body = Boolean.TRUE.equals(authenticated) ? this.introspection.detailed(true)
+				: this.introspection.counts(authenticated);
+		return respond(new Answer(HttpStatus.OK.value(), Map.of(), json(body)), key.orElse(null));
 	}
 
 	private ServerResponse sync(ServerRequest request, byte[] body) {
@@ -234,20 +180,7 @@ public final class ServeEndpoint {
 		// The platform calls the URL it was given, without the deployId that only addresses the sync.
 		String appUrl = UriComponentsBuilder.fromUriString(url).replaceQueryParam("deployId").build().toUriString();
 		RegisterRequest register = this.sync.request(appUrl);
-		Map<String, Object> answer = new LinkedHashMap<>();
-		answer.put("app_id", this.settings.appId());
-		answer.put("capabilities", capabilities());
-		answer.put("env", this.settings.env());
-		answer.put("framework", Sdk.FRAMEWORK);
-		answer.put("functions", register.functions());
-		Map<String, Object> inspection = inspection(true);
-		inspection.put("authentication_succeeded", key.isPresent() ? Boolean.TRUE : null);
-		answer.put("inspection", sorted(inspection));
-		answer.put("platform", null);
-		answer.put("sdk_author", "dev.durable");
-		answer.put("sdk_language", Sdk.LANGUAGE);
-		answer.put("sdk_version", Sdk.VERSION);
-		answer.put("url", appUrl);
+		Map<String, Object> answer = this.introspection.inBandSync(register, key.isPresent());
 		this.sync.syncedInBand(register);
 		return respond(new Answer(HttpStatus.OK.value(), Map.of("X-Inngest-Sync-Kind", "in_band"), json(answer)),
 				key.orElse(null));
@@ -272,7 +205,7 @@ public final class ServeEndpoint {
 		if (find(functionId).isEmpty()) {
 			// Retried by the platform: an instance of the application that declares it may answer next.
 			return respond(refusal(HttpStatus.INTERNAL_SERVER_ERROR, "No function with the id '"
-					+ ApiResponses.abbreviate(functionId) + "' is served by the application '"
+					+ Errors.abbreviate(functionId) + "' is served by the application '"
 					+ this.settings.appId() + "'", false), signWith);
 		}
 		if (body.length == 0) {
@@ -293,7 +226,7 @@ public final class ServeEndpoint {
 
 	private ServerResponse probe(ServerRequest request, String probe, byte[] body) {
 		if (!"trust".equals(probe)) {
-			return respond(refusal(HttpStatus.BAD_REQUEST, "Unknown probe '" + ApiResponses.abbreviate(probe)
+			return respond(refusal(HttpStatus.BAD_REQUEST, "Unknown probe '" + Errors.abbreviate(probe)
 					+ "'; the serve endpoint knows the probe 'trust'", true), null);
 		}
 		Optional<SigningKey> key = verify(signature(request), body);
@@ -403,22 +336,8 @@ public final class ServeEndpoint {
 		}
 	}
 
-	private static Map<String, Object> sorted(Map<String, Object> map) {
-		return new TreeMap<>(map);
-	}
-
 	private static byte[] json(Object value) {
 		return JSON.writeValueAsBytes(value);
-	}
-
-	private static String sha256(String text) {
-		try {
-			return HexFormat.of()
-				.formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is not available", ex);
-		}
 	}
 
 	/**
