@@ -1,4 +1,5 @@
 /**
- * Auto-configuration of durable functions and the local engine, and their properties.
+ * Auto-configuration of durable functions, of the local engine and of remote mode, and their
+ * properties.
  */
 package dev.durable.inngest.autoconfigure;
