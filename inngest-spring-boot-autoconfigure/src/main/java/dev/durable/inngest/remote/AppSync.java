@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import dev.durable.inngest.function.FunctionRegistry;
@@ -30,6 +31,8 @@ public final class AppSync {
 	private final Supplier<FunctionRegistry> registry;
 
 	private final Clock clock;
+
+	private final ReentrantLock syncing = new ReentrantLock();
 
 	private volatile SyncState state = SyncState.NEVER;
 
@@ -75,18 +78,26 @@ public final class AppSync {
 	 * with status {@code 0}
 	 */
 	public SyncResult sync(String appUrl, @Nullable String deployId, @Nullable String serverKind) {
-		RegisterRequest request = request(appUrl);
-		Instant at = this.clock.instant();
-		SyncResult result;
+		// One sync at a time: a burst of PUTs does not become a burst of calls to the platform, and
+		// the state recorded is the last sync's, not the one that happened to answer last.
+		this.syncing.lock();
 		try {
-			result = this.client.sync(request, deployId, serverKind);
+			RegisterRequest request = request(appUrl);
+			Instant at = this.clock.instant();
+			SyncResult result;
+			try {
+				result = this.client.sync(request, deployId, serverKind);
+			}
+			catch (RuntimeException ex) {
+				// Connection refused, a timeout, a name that does not resolve: the platform is unreachable.
+				result = new SyncResult(0, false, "the platform could not be reached: " + reason(ex));
+			}
+			record(result, appUrl, hash(request), at);
+			return result;
 		}
-		catch (RuntimeException ex) {
-			// Connection refused, a timeout, a name that does not resolve: the platform is unreachable.
-			result = new SyncResult(0, false, "the platform could not be reached: " + reason(ex));
+		finally {
+			this.syncing.unlock();
 		}
-		record(result, appUrl, hash(request), at);
-		return result;
 	}
 
 	/**
