@@ -111,6 +111,51 @@ class FakeInngestExecutorTests {
 	}
 
 	@Test
+	void aWaitIsAnsweredWithTheEventTheTestChooses() {
+		FakeInngestExecutor executor = executor().answeringWaits((op) -> {
+			assertThat(op.at("/opts/event").asString()).isEqualTo("test/approved");
+			return JsonMapper.shared().valueToTree(Map.of("name", "test/approved", "data", Map.of("by", "ana")));
+		});
+		executor.syncInBand();
+		Run run = executor.run("greet", Map.of("name", "test/greet", "data", Map.of("wait", true)));
+		assertThat(run.outcome()).isEqualTo(Outcome.COMPLETED);
+		assertThat(run.result().toString()).isEqualTo("{\"approvedBy\":\"ana\"}");
+		assertThat(run.ops()).extracting((op) -> op.get("op").asString())
+			.containsExactly("StepRun", "Sleep", "WaitForEvent");
+	}
+
+	@Test
+	void aWaitThatTimesOutIsMemoizedAsNull() {
+		FakeInngestExecutor executor = executor();
+		executor.syncInBand();
+		Run run = executor.run("greet", Map.of("name", "test/greet", "data", Map.of("wait", true)));
+		assertThat(run.outcome()).isEqualTo(Outcome.COMPLETED);
+		assertThat(run.steps().get(StepIds.hash("approval")).isNull()).isTrue();
+		assertThat(run.result().toString()).isEqualTo("{\"approvedBy\":null}");
+	}
+
+	@Test
+	void aNonRetriableFailureEndsTheRunAtOnce() {
+		FakeInngestExecutor executor = executor();
+		executor.syncInBand();
+		Run run = executor.run("greet", Map.of("name", "test/fatal"));
+		assertThat(run.outcome()).isEqualTo(Outcome.FAILED);
+		assertThat(run.exchanges()).hasSize(1);
+		assertThat(run.result().get("name").asString()).isEqualTo("NonRetriableException");
+	}
+
+	@Test
+	void aFailingRequestIsRetriedUntilTheAttemptsRunOut() {
+		FakeInngestExecutor executor = executor();
+		executor.syncInBand();
+		Run run = executor.run("greet", Map.of("name", "test/boom"));
+		assertThat(run.outcome()).isEqualTo(Outcome.FAILED);
+		// Retries(2): three attempts of the request, each answered 500 with X-Inngest-No-Retry: false.
+		assertThat(run.exchanges()).hasSize(3).allSatisfy((exchange) -> assertThat(exchange.status()).isEqualTo(500));
+		assertThat(run.retries()).isEqualTo(2);
+	}
+
+	@Test
 	void theFunctionsSyncedOutOfBandDriveRunsToo() {
 		FakeInngestExecutor executor = executor();
 		int before = platform.registers().size();

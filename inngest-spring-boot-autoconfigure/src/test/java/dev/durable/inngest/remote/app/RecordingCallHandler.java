@@ -15,8 +15,10 @@ import tools.jackson.databind.json.JsonMapper;
  * A call handler for tests of the serve endpoint: it records every call request and plays one
  * scripted function, as the protocol's executor sees it: step {@code first step} (which fails on
  * its first attempt when the event's data has {@code "flaky": true}), then a sleep {@code nap} of
- * an hour, then it returns {@code {"first": <the step's output>, "done": true}}. An event named
- * {@code test/boom} makes it throw.
+ * an hour, then it returns {@code {"first": <the step's output>, "done": true}}; or, when the
+ * event's data has {@code "wait": true}, it waits for {@code test/approved} and returns
+ * {@code {"approvedBy": <the approval's data.by>}}. An event named {@code test/boom} makes it
+ * throw, one named {@code test/fatal} fail for good.
  */
 public class RecordingCallHandler implements CallHandler {
 
@@ -43,8 +45,13 @@ public class RecordingCallHandler implements CallHandler {
 	public CallResponse call(CallRequest request) {
 		this.requests.add(request);
 		JsonNode body = JSON.readTree(request.body());
-		if ("test/boom".equals(body.path("event").path("name").asString())) {
+		String eventName = body.path("event").path("name").asString();
+		if ("test/boom".equals(eventName)) {
 			throw new IllegalStateException("the handler broke on purpose");
+		}
+		if ("test/fatal".equals(eventName)) {
+			return new CallResponse(400, Map.of("X-Inngest-No-Retry", "true"),
+					"{\"name\":\"NonRetriableException\",\"message\":\"no way\"}");
 		}
 		JsonNode steps = body.path("steps");
 		String first = StepIds.hash("first step");
@@ -61,6 +68,17 @@ public class RecordingCallHandler implements CallHandler {
 		if (!steps.has(nap)) {
 			return ops(Map.of(), "[{\"id\":\"" + nap + "\",\"op\":\"Sleep\",\"name\":\"nap\",\"displayName\":\"nap\","
 					+ "\"opts\":{\"duration\":\"1h\"}}]");
+		}
+		String approval = StepIds.hash("approval");
+		if (body.path("event").path("data").path("wait").asBoolean(false)) {
+			if (!steps.has(approval)) {
+				return ops(Map.of(), "[{\"id\":\"" + approval + "\",\"op\":\"WaitForEvent\",\"name\":\"approval\","
+						+ "\"displayName\":\"approval\",\"opts\":{\"event\":\"test/approved\",\"timeout\":\"1d\"}}]");
+			}
+			// A wait that timed out is memoized as null.
+			JsonNode by = steps.get(approval).path("data").path("by");
+			return new CallResponse(200, Map.of(), "{\"approvedBy\":" + (by.isMissingNode() ? "null" : by.toString())
+					+ "}");
 		}
 		return new CallResponse(200, Map.of(),
 				"{\"done\":true,\"first\":" + steps.get(first).get("data").toString() + "}");
