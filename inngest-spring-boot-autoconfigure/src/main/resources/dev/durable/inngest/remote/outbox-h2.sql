@@ -1,0 +1,17 @@
+-- The event outbox's table for H2.
+--
+-- Events sent to the Inngest platform inside a transaction are written here in that transaction,
+-- and sent, then deleted, once it has committed. A row left behind by a process that stopped
+-- before sending it is sent later by any instance. The starter creates the table at start-up as
+-- inngest.outbox.schema-initialize says; to manage it by hand, apply this file once and set
+-- inngest.outbox.schema-initialize=never. It only creates what is missing, so it can be applied
+-- again safely.
+CREATE TABLE IF NOT EXISTS inngest_outbox (
+    id           VARCHAR(32)              NOT NULL PRIMARY KEY,
+    events       CLOB                     NOT NULL,
+    created_at   TIMESTAMP WITH TIME ZONE NOT NULL,
+    available_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    attempts     INT                      NOT NULL,
+    last_error   VARCHAR(1000)
+);
+CREATE INDEX IF NOT EXISTS inngest_outbox_available ON inngest_outbox (available_at);
