@@ -30,6 +30,20 @@ public final class FunctionInvoker {
 	}
 
 	/**
+	 * An invoker of a method that the starter defines itself rather than reads from an
+	 * annotation, such as a function triggered by a system event.
+	 * @param beanName the name of the bean the method belongs to
+	 * @param bean the bean
+	 * @param method the method
+	 * @param arguments how each argument is resolved from an invocation
+	 * @return the invoker
+	 */
+	public static FunctionInvoker of(String beanName, Object bean, Method method,
+			List<Function<Invocation, Object>> arguments) {
+		return new FunctionInvoker(beanName, bean, method, arguments);
+	}
+
+	/**
 	 * Calls the method.
 	 * @param invocation what the arguments are resolved from
 	 * @return what the method returned, or {@code null} for {@code void}
