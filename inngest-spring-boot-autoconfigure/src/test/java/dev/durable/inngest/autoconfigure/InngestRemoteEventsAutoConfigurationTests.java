@@ -1,0 +1,158 @@
+package dev.durable.inngest.autoconfigure;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.remote.EventApi;
+import dev.durable.inngest.remote.EventOutbox;
+import dev.durable.inngest.remote.EventOutboxForwarder;
+import dev.durable.inngest.remote.RemoteInngestClient;
+import dev.durable.inngest.remote.RemoteInngestRuns;
+import dev.durable.inngest.remote.SystemEventFunctions;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The conditions of the remote events auto-configuration, and one send through it.
+ */
+class InngestRemoteEventsAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class,
+				InngestRemoteEventsAutoConfiguration.class));
+
+	private final ApplicationContextRunner withDatabase = this.runner
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+				DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class))
+		.withPropertyValues("spring.datasource.url=jdbc:h2:mem:remote-events-${random.uuid}");
+
+	@Test
+	void outsideRemoteModeNothingIsConfigured() {
+		this.runner.run((context) -> {
+			assertThat(context).doesNotHaveBean(EventApi.class);
+			assertThat(context).doesNotHaveBean(RemoteInngestClient.class);
+			assertThat(context).doesNotHaveBean(SystemEventFunctions.class);
+		});
+		this.runner.withPropertyValues("inngest.mode=local")
+			.run((context) -> assertThat(context).doesNotHaveBean(EventApi.class));
+	}
+
+	@Test
+	void inRemoteModeTheClientRunsAndSystemFunctionsAreConfigured() {
+		this.runner.withPropertyValues("inngest.mode=remote", "inngest.event-key=evt-key").run((context) -> {
+			assertThat(context).getBean(InngestClient.class).isInstanceOf(RemoteInngestClient.class);
+			assertThat(context).getBean(InngestRuns.class).isInstanceOf(RemoteInngestRuns.class);
+			assertThat(context).hasSingleBean(SystemEventFunctions.class);
+			assertThat(context).doesNotHaveBean(EventOutbox.class);
+		});
+	}
+
+	@Test
+	void withADataSourceTheOutboxIsConfiguredAndItsTableCreated() {
+		this.withDatabase.withPropertyValues("inngest.mode=remote").run((context) -> {
+			assertThat(context).hasSingleBean(EventOutbox.class);
+			assertThat(context).hasSingleBean(EventOutboxForwarder.class);
+			assertThat(new JdbcTemplate(context.getBean(javax.sql.DataSource.class))
+				.queryForObject("SELECT COUNT(*) FROM inngest_outbox", Integer.class)).isZero();
+		});
+	}
+
+	@Test
+	void theOutboxCanBeTurnedOff() {
+		this.withDatabase.withPropertyValues("inngest.mode=remote", "inngest.outbox.enabled=false")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RemoteInngestClient.class);
+				assertThat(context).doesNotHaveBean(EventOutbox.class);
+			});
+	}
+
+	@Test
+	void withoutJdbcTheOutboxBacksOff() {
+		this.runner.withClassLoader(new FilteredClassLoader(JdbcTemplate.class))
+			.withPropertyValues("inngest.mode=remote")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RemoteInngestClient.class);
+				assertThat(context).doesNotHaveBean(EventOutbox.class);
+			});
+	}
+
+	@Test
+	void withoutRestClientRemoteEventsBackOff() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.web.client"))
+			.withPropertyValues("inngest.mode=remote")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(EventApi.class));
+	}
+
+	@Test
+	void theUsersOwnBeansWin() {
+		this.runner.withPropertyValues("inngest.mode=remote")
+			.withUserConfiguration(OwnClient.class)
+			.run((context) -> {
+				assertThat(context).getBean(InngestClient.class).isSameAs(OwnClient.CLIENT);
+				assertThat(context).doesNotHaveBean(RemoteInngestClient.class);
+			});
+	}
+
+	@Test
+	void eventsSentInACommittedTransactionReachTheEventApi() throws IOException {
+		List<String> paths = new CopyOnWriteArrayList<>();
+		HttpServer platform = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		platform.createContext("/", (exchange) -> {
+			paths.add(exchange.getRequestURI().getPath());
+			exchange.getRequestBody().readAllBytes();
+			byte[] body = "{\"ids\":[\"01J\"],\"status\":200}".getBytes(StandardCharsets.UTF_8);
+			exchange.sendResponseHeaders(200, body.length);
+			exchange.getResponseBody().write(body);
+			exchange.close();
+		});
+		platform.start();
+		try {
+			this.withDatabase
+				.withPropertyValues("inngest.mode=remote", "inngest.event-key=evt-key",
+						"inngest.base-url=http://127.0.0.1:" + platform.getAddress().getPort())
+				.run((context) -> {
+					InngestClient client = context.getBean(InngestClient.class);
+					context.getBean(TransactionTemplate.class)
+						.executeWithoutResult((status) -> client.send(Event.of("shop/order.placed")));
+					await().untilAsserted(() -> assertThat(paths).containsExactly("/e/evt-key"));
+					await().untilAsserted(() -> assertThat(context.getBean(EventOutbox.class).size()).isZero());
+				});
+		}
+		finally {
+			platform.stop(0);
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnClient {
+
+		static final InngestClient CLIENT = (events) -> List.of();
+
+		@Bean
+		InngestClient ownClient() {
+			return CLIENT;
+		}
+
+	}
+
+}
