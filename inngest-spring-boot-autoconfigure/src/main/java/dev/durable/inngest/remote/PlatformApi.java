@@ -2,11 +2,13 @@ package dev.durable.inngest.remote;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -62,7 +64,7 @@ final class PlatformApi {
 		RestClient.RequestBodySpec request = this.restClient.method(method).uri(uri).headers((headers) -> {
 			headers.set("X-Inngest-SDK", Sdk.ID);
 			headers.set(HttpHeaders.USER_AGENT, Sdk.ID);
-			headers.setAccept(java.util.List.of(MediaType.APPLICATION_JSON));
+			headers.setAccept(List.of(MediaType.APPLICATION_JSON));
 			if (key != null) {
 				headers.setBearerAuth(key.bearerToken());
 			}
@@ -106,7 +108,7 @@ final class PlatformApi {
 
 		/** The answer's {@code data}, as the REST API wraps it. */
 		JsonNode data() {
-			return (this.json != null) ? this.json.path("data") : tools.jackson.databind.node.MissingNode.getInstance();
+			return (this.json != null) ? this.json.path("data") : MissingNode.getInstance();
 		}
 
 		/** The error the REST API gave, or the start of the body. */

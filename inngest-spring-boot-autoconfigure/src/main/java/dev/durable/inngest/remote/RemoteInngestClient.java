@@ -82,6 +82,9 @@ public final class RemoteInngestClient implements InngestClient {
 	@Override
 	public List<String> send(Event... events) {
 		this.api.checkConfigured();
+		if (events.length == 0) {
+			return List.of();
+		}
 		List<Map<String, Object>> batch = prepare(Arrays.asList(events));
 		List<String> eventIds = batch.stream().map((event) -> (String) event.get("id")).toList();
 		byte[] body = JSON.writeValueAsBytes(batch);

@@ -114,6 +114,23 @@ class EventOutboxTests {
 	}
 
 	@Test
+	void aNewBatchIsLeftToTheInstanceThatWroteItForTheLease() {
+		String id = this.transactions.execute((status) -> this.outbox.add("[]"));
+		assertThat(this.outbox.available(10)).isEmpty();
+		await().untilAsserted(() -> assertThat(this.outbox.available(10)).containsExactly(id));
+	}
+
+	@Test
+	void anAvailableBatchIsClaimedByOneInstanceOnly() {
+		String id = this.transactions.execute((status) -> this.outbox.add("[]"));
+		new JdbcTemplate(this.dataSource).update("UPDATE inngest_outbox SET available_at = CURRENT_TIMESTAMP");
+		EventOutbox other = new EventOutbox(this.dataSource, Clock.systemUTC(), LEASE);
+		assertThat(this.outbox.claim(id)).isPresent();
+		assertThat(other.claim(id)).isEmpty();
+		assertThat(other.available(10)).isEmpty();
+	}
+
+	@Test
 	void aBatchWrittenByHandIsSent() {
 		new JdbcTemplate(this.dataSource).update("INSERT INTO inngest_outbox (id, events, created_at, available_at, "
 				+ "attempts) VALUES ('crashed', '[{\"name\":\"a/b\",\"data\":{},\"id\":\"e-1\",\"ts\":1735689600000}]', "

@@ -197,6 +197,12 @@ class RemoteInngestClientTests {
 	}
 
 	@Test
+	void sendingNoEventsSendsNothing() {
+		assertThat(client().send()).isEmpty();
+		assertThat(this.platform.received()).isEmpty();
+	}
+
+	@Test
 	void anEventWithoutANameIsRefused() {
 		assertThatExceptionOfType(InvalidEventException.class).isThrownBy(() -> client().send(Event.of(" ")))
 			.withMessageContaining("Event 0 has no name");
