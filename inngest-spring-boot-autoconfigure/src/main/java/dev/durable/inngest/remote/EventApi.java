@@ -244,6 +244,19 @@ public final class EventApi {
 		/** Four retries, from 200 ms up to 5 s apart. */
 		public static final Retry DEFAULTS = new Retry(4, Duration.ofMillis(200), Duration.ofSeconds(5));
 
+		/**
+		 * Checks the settings.
+		 */
+		public Retry {
+			if (maxRetries < 0) {
+				throw new IllegalArgumentException("inngest.send.max-retries is " + maxRetries + "; it must be at least 0");
+			}
+			if (initialDelay.isNegative() || maxDelay.compareTo(initialDelay) < 0) {
+				throw new IllegalArgumentException("inngest.send.initial-delay (" + initialDelay + ") must not be "
+						+ "negative nor longer than inngest.send.max-delay (" + maxDelay + ")");
+			}
+		}
+
 		BackOff backOff() {
 			ExponentialBackOff backOff = new ExponentialBackOff(this.initialDelay.toMillis(), 2);
 			backOff.setMaxInterval(this.maxDelay.toMillis());

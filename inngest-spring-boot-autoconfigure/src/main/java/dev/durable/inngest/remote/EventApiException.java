@@ -14,7 +14,7 @@ public class EventApiException extends RuntimeException {
 
 	private final boolean retryable;
 
-	private final transient @Nullable Duration retryAfter;
+	private final @Nullable Duration retryAfter;
 
 	/**
 	 * Creates an exception.
