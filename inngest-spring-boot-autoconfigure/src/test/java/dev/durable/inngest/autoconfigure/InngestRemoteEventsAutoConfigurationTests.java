@@ -27,6 +27,8 @@ import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfigu
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.orm.jpa.JpaTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -141,6 +143,26 @@ class InngestRemoteEventsAutoConfigurationTests {
 		finally {
 			platform.stop(0);
 		}
+	}
+
+	@Test
+	void theOutboxJoinsAJpaTransaction() {
+		this.withDatabase
+			.withConfiguration(AutoConfigurations
+				.of(org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration.class))
+			.withPropertyValues("inngest.mode=remote", "inngest.event-key=evt-key",
+					"inngest.event-api-origin=http://127.0.0.1:1")
+			.run((context) -> {
+				assertThat(context.getBean(PlatformTransactionManager.class)).isInstanceOf(JpaTransactionManager.class);
+				InngestClient client = context.getBean(InngestClient.class);
+				EventOutbox outbox = context.getBean(EventOutbox.class);
+				context.getBean(TransactionTemplate.class).executeWithoutResult((status) -> {
+					client.send(Event.of("shop/order.placed"));
+					assertThat(outbox.size()).isOne();
+					status.setRollbackOnly();
+				});
+				assertThat(outbox.size()).isZero();
+			});
 	}
 
 	@Configuration(proxyBeanMethods = false)
