@@ -640,7 +640,7 @@ public final class Benchmark {
 			}
 			transactions.executeWithoutResult((status) -> {
 				events.insert(batch, now);
-				runs.insert(newRuns);
+				runs.create(newRuns);
 			});
 			for (int i = 0; i < newRuns.size(); i++) {
 				String runId = newRuns.get(i).id();

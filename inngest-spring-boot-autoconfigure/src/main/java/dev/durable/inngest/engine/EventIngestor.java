@@ -224,7 +224,7 @@ public final class EventIngestor {
 					due.addAll(resumeWaits(event, paths, now));
 				}
 			}
-			this.env.runs().insert(runs);
+			this.env.runs().create(runs);
 			// Stored after the batch's own events were matched: only later events cancel a run.
 			this.env.waits().insert(cancelRules);
 			runs.stream().filter((run) -> !run.leased()).forEach((run) -> due.add(run.id()));

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
@@ -24,6 +25,7 @@ import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.JsonCodec;
+import dev.durable.inngest.engine.RunLifecycle;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.store.NewRun;
 import dev.durable.inngest.engine.store.RunRecord;
@@ -63,6 +65,15 @@ public final class JdbcRunStore implements RunStore {
 	/** The claim of due runs among given ones; named parameters lease, until, now and ids. */
 	private static final String CLAIM = "UPDATE inngest_run SET status = 'RUNNING', lease = :lease, due_at = :until, "
 			+ "started_at = COALESCE(started_at, :now) WHERE id IN (:ids) AND due_at <= :now";
+
+	/**
+	 * The states of runs that have not ended, as an SQL list: those a cancellation leaves (the
+	 * guard of {@link RunLifecycle.Transition#CANCEL}).
+	 */
+	private static final String NOT_ENDED = RunLifecycle.Transition.CANCEL.from()
+		.stream()
+		.map((status) -> "'" + status.name() + "'")
+		.collect(Collectors.joining(", ", "(", ")"));
 
 	/** How many ids the claim's statement takes in one text, where the database wants that. */
 	private static final int CLAIM_BATCH = 8;
@@ -106,7 +117,7 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public void insert(List<NewRun> runs) {
+	public void create(List<NewRun> runs) {
 		if (runs.isEmpty()) {
 			return;
 		}
@@ -247,6 +258,7 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public boolean suspend(String runId, String lease, RunStatus status, Instant dueAt, int attempt) {
+		RunLifecycle.Transition.SUSPEND.requireTarget(status);
 		return this.jdbc
 			.sql("UPDATE inngest_run SET status = ?, due_at = ?, attempt = ?, lease = NULL "
 					+ "WHERE id = ? AND lease = ? AND status = 'RUNNING'")
@@ -308,8 +320,7 @@ public final class JdbcRunStore implements RunStore {
 	public boolean cancel(String runId, RunView.Cancellation cancellation, Instant now) {
 		return this.jdbc
 			.sql("UPDATE inngest_run SET status = 'CANCELLED', ended_at = ?, due_at = NULL, cancelled_by = ?, "
-					+ "cancel_reason = ?, error_name = ?, error_message = ? "
-					+ "WHERE id = ? AND status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING')")
+					+ "cancel_reason = ?, error_name = ?, error_message = ? WHERE id = ? AND status IN " + NOT_ENDED)
 			.params(Timestamps.of(now), cancellation.by(), cancellation.reason(), FunctionCancelledEvent.ERROR.name(),
 					FunctionCancelledEvent.ERROR.message(), runId)
 			.update() == 1;
@@ -373,7 +384,7 @@ public final class JdbcRunStore implements RunStore {
 	 */
 	static Select unended(String functionId, Instant createdAfter, Instant createdBefore, String afterId, int limit) {
 		return new Select(SELECT_RUN + "WHERE r.function_id = ? AND r.id >= ? AND r.id < ? AND r.id > ? "
-				+ "AND r.created_at >= ? AND r.created_at < ? AND r.status IN ('QUEUED', 'RUNNING', 'SLEEPING', 'WAITING') "
+				+ "AND r.created_at >= ? AND r.created_at < ? AND r.status IN " + NOT_ENDED + " "
 				+ "ORDER BY r.function_id, r.id FETCH FIRST " + limit + " ROWS ONLY",
 				List.of(functionId, Ids.lowest(createdAfter), Ids.lowest(createdBefore.plusMillis(1)),
 						(afterId != null) ? afterId : "", Timestamps.of(createdAfter), Timestamps.of(createdBefore)));

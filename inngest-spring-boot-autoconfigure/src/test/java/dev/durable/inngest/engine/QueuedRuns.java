@@ -31,7 +31,7 @@ final class QueuedRuns {
 			created.add(new NewRun(UUID.randomUUID().toString().replace("-", ""), functionId, event.id(),
 					now.minusSeconds(1)));
 		}
-		runs.insert(created);
+		runs.create(created);
 		return new ArrayList<>(created.stream().map(NewRun::id).toList());
 	}
 

@@ -13,20 +13,27 @@ import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunView;
 
 /**
- * Stores runs and hands out the due ones. Every change a worker makes is conditional on the
+ * Stores runs and hands out the due ones. Each method that changes a run's state stores the {@link
+ * dev.durable.inngest.engine.RunLifecycle.Transition transition} of its name, under that
+ * transition's guard, in one conditional write: every change a worker makes is conditional on the
  * lease it holds, so that a worker that lost its lease changes nothing.
  */
 public interface RunStore {
 
 	/**
-	 * Creates runs: queued and due at once, or already leased (see {@link NewRun#lease()}).
+	 * Creates runs: {@link dev.durable.inngest.engine.RunLifecycle.Transition#CREATE CREATE},
+	 * queued and due at once, or {@link
+	 * dev.durable.inngest.engine.RunLifecycle.Transition#CREATE_LEASED CREATE_LEASED} (see {@link
+	 * NewRun#lease()}).
 	 * @param runs the runs
 	 */
-	void insert(List<NewRun> runs);
+	void create(List<NewRun> runs);
 
 	/**
 	 * Takes the lease of those of the given runs that are due, in as few statements as the
-	 * database allows.
+	 * database allows: {@link dev.durable.inngest.engine.RunLifecycle.Transition#CLAIM CLAIM}, or
+	 * {@link dev.durable.inngest.engine.RunLifecycle.Transition#TAKE_OVER TAKE_OVER} of a run
+	 * whose lease expired.
 	 * @param runIds the run ids
 	 * @param lease the lease token
 	 * @param now the current time
@@ -68,10 +75,11 @@ public interface RunStore {
 	Optional<Instant> leaseExpiry(String runId, String lease);
 
 	/**
-	 * Ends a run as completed, with its last step if that step completed in this execution and is
-	 * not stored yet: one statement, which keeps the step in the run's row. If the run was not
-	 * ended (its lease was lost, or another instance that took it over stored that step first),
-	 * the step is stored in a row of its own, as a step that completes is always kept.
+	 * Ends a run as completed ({@link dev.durable.inngest.engine.RunLifecycle.Transition#COMPLETE
+	 * COMPLETE}), with its last step if that step completed in this execution and is not stored
+	 * yet: one statement, which keeps the step in the run's row. If the run was not ended (its
+	 * lease was lost, or another instance that took it over stored that step first), the step is
+	 * stored in a row of its own, as a step that completes is always kept.
 	 * @param completion the run, its lease, its output and its last step
 	 * @return {@code false} if the lease was lost
 	 * @throws org.springframework.dao.DuplicateKeyException if the step was stored already, by an
@@ -80,8 +88,10 @@ public interface RunStore {
 	boolean complete(Completion completion);
 
 	/**
-	 * Ends several runs as completed, each as {@link #complete} does, in as few statements as the
-	 * database allows. Called in a transaction, so that they are committed together.
+	 * Ends several runs as completed ({@link
+	 * dev.durable.inngest.engine.RunLifecycle.Transition#COMPLETE COMPLETE}), each as {@link
+	 * #complete} does, in as few statements as the database allows. Called in a transaction, so
+	 * that they are committed together.
 	 * @param completions the completions
 	 * @return for each completion, in order, {@code false} if its lease was lost
 	 * @throws org.springframework.dao.DuplicateKeyException if one of the steps was stored
@@ -96,7 +106,7 @@ public interface RunStore {
 	}
 
 	/**
-	 * Ends a run as failed.
+	 * Ends a run as failed: {@link dev.durable.inngest.engine.RunLifecycle.Transition#FAIL FAIL}.
 	 * @param runId the run id
 	 * @param lease the lease token
 	 * @param error the error
@@ -106,18 +116,22 @@ public interface RunStore {
 	boolean fail(String runId, String lease, ErrorInfo error, Instant now);
 
 	/**
-	 * Releases a run's lease, suspending it until it is due again.
+	 * Releases a run's lease, suspending it until it is due again:
+	 * {@link dev.durable.inngest.engine.RunLifecycle.Transition#SUSPEND SUSPEND}.
 	 * @param runId the run id
 	 * @param lease the lease token
 	 * @param status the new state: queued, sleeping or waiting
 	 * @param dueAt when it is due again
 	 * @param attempt the body's attempt from now on
 	 * @return {@code false} if the lease was lost
+	 * @throws IllegalArgumentException if the state is not one a suspension reaches
+	 * ({@link dev.durable.inngest.engine.RunLifecycle.Transition#requireTarget requireTarget})
 	 */
 	boolean suspend(String runId, String lease, RunStatus status, Instant dueAt, int attempt);
 
 	/**
-	 * Makes a waiting run due at once, after its awaited event arrived.
+	 * Makes a waiting run due at once, after its awaited event arrived:
+	 * {@link dev.durable.inngest.engine.RunLifecycle.Transition#WAKE WAKE}.
 	 * @param runId the run id
 	 * @param now the current time
 	 * @return {@code false} if the run was not waiting
@@ -125,7 +139,8 @@ public interface RunStore {
 	boolean wake(String runId, Instant now);
 
 	/**
-	 * Extends leases that are still held.
+	 * Extends leases that are still held:
+	 * {@link dev.durable.inngest.engine.RunLifecycle.Transition#RENEW RENEW}.
 	 * @param leases lease tokens by run id
 	 * @param leaseUntil the new expiry
 	 * @return the ids of the runs whose lease is no longer held (taken over, or the run
@@ -134,8 +149,9 @@ public interface RunStore {
 	Set<String> renew(Map<String, String> leases, Instant leaseUntil);
 
 	/**
-	 * Gives back runs created leased that no worker has started: each that is still held under
-	 * its lease is queued again, due at once and not started, for any instance to claim.
+	 * Gives back runs created leased that no worker has started ({@link
+	 * dev.durable.inngest.engine.RunLifecycle.Transition#GIVE_BACK GIVE_BACK}): each is queued
+	 * again, due at once and not started, for any instance to claim.
 	 * @param leases lease tokens by run id
 	 * @param now the current time
 	 * @return the ids of the runs given back; not those whose lease was no longer held
@@ -143,7 +159,8 @@ public interface RunStore {
 	Set<String> giveBack(Map<String, String> leases, Instant now);
 
 	/**
-	 * Ends a run that has not ended as cancelled, whether or not a worker holds it.
+	 * Ends a run as cancelled, whether or not a worker holds it:
+	 * {@link dev.durable.inngest.engine.RunLifecycle.Transition#CANCEL CANCEL}.
 	 * @param runId the run id
 	 * @param cancellation who cancels it and why
 	 * @param now the current time
