@@ -438,7 +438,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 			throw Suspension.suspended(runId(), null);
 		}
 		if (this.finishBy != null && !now().isBefore(this.finishBy)) {
-			this.canceller.cancel(this.run, Timeouts.finishExceeded(this.function));
+			this.canceller.cancel(this.run, RunTimeouts.finishExceeded(this.function));
 			throw Suspension.suspended(runId(), null);
 		}
 	}

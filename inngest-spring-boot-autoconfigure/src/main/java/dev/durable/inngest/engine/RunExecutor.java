@@ -214,7 +214,7 @@ public final class RunExecutor {
 			this.env.runs().suspend(run.id(), lease, RunStatus.QUEUED, this.env.clock().instant(), run.attempt());
 			return Optional.empty();
 		}
-		RunView.Cancellation timedOut = Timeouts.check(run, function, this.env.clock().instant());
+		RunView.Cancellation timedOut = RunTimeouts.check(run, function, this.env.clock().instant());
 		if (timedOut != null) {
 			this.canceller.cancel(run, timedOut);
 			return Optional.empty();
@@ -226,7 +226,7 @@ public final class RunExecutor {
 			}
 		}
 		RunExecution execution = new RunExecution(this.env, this.outputs, this.ingestor, this.canceller,
-				this.outcomes, run, function, lease, memo, Timeouts.finishBy(run, function));
+				this.outcomes, run, function, lease, memo, RunTimeouts.finishBy(run, function));
 		this.executing.started(execution);
 		try {
 			return execute(run, lease, function, execution);

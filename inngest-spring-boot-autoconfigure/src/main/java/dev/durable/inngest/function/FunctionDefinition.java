@@ -21,7 +21,7 @@ import java.util.List;
  * otherwise {@code null}
  */
 public record FunctionDefinition(String id, String name, List<String> events, List<CronSchedule> crons,
-		Expression condition, int retries, List<CancelRule> cancelOn, Timeouts timeouts, FunctionInvoker invoker,
+		Expression condition, int retries, List<CancelRule> cancelOn, FunctionTimeouts timeouts, FunctionInvoker invoker,
 		String failureHandlerId, String handles) {
 
 	/** What a failure handler's id adds to the id of the function it handles. */

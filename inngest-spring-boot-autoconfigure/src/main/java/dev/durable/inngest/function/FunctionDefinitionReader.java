@@ -70,7 +70,7 @@ final class FunctionDefinitionReader {
 		Expression condition = compile("@InngestFunction(condition)", annotation.condition());
 		int retries = readRetries(Retries.DEFAULT);
 		List<CancelRule> cancelOn = readCancelRules();
-		Timeouts timeouts = readTimeouts();
+		FunctionTimeouts timeouts = readTimeouts();
 		List<Function<Invocation, Object>> arguments = readArguments(false);
 		failIfProblems();
 		String name = StringUtils.hasText(annotation.name()) ? annotation.name() : id;
@@ -87,7 +87,7 @@ final class FunctionDefinitionReader {
 		List<Function<Invocation, Object>> arguments = readArguments(true);
 		failIfProblems();
 		return new FunctionDefinition(handled.id() + FunctionDefinition.FAILURE_HANDLER_SUFFIX,
-				handled.name() + " (failure handler)", List.of(), List.of(), null, retries, List.of(), Timeouts.NONE,
+				handled.name() + " (failure handler)", List.of(), List.of(), null, retries, List.of(), FunctionTimeouts.NONE,
 				new FunctionInvoker(this.beanName, this.bean, this.invocable, arguments), null, handled.id());
 	}
 
@@ -161,13 +161,13 @@ final class FunctionDefinitionReader {
 		return List.copyOf(rules);
 	}
 
-	private Timeouts readTimeouts() {
+	private FunctionTimeouts readTimeouts() {
 		dev.durable.inngest.Timeouts annotation = AnnotatedElementUtils.findMergedAnnotation(this.method,
 				dev.durable.inngest.Timeouts.class);
 		if (annotation == null) {
-			return Timeouts.NONE;
+			return FunctionTimeouts.NONE;
 		}
-		return new Timeouts(duration("@Timeouts(start)", annotation.start()),
+		return new FunctionTimeouts(duration("@Timeouts(start)", annotation.start()),
 				duration("@Timeouts(finish)", annotation.finish()));
 	}
 

@@ -13,9 +13,9 @@ import dev.durable.inngest.function.TimeStrings;
  * when a worker claims the run, and the finish deadline, checked at the claim and before every
  * step, and never slept past.
  */
-final class Timeouts {
+final class RunTimeouts {
 
-	private Timeouts() {
+	private RunTimeouts() {
 	}
 
 	/**

@@ -8,9 +8,9 @@ import java.time.Duration;
  * @param start the longest a run may stay queued before it starts, or {@code null}
  * @param finish the longest a run may take from start to end, or {@code null}
  */
-public record Timeouts(Duration start, Duration finish) {
+public record FunctionTimeouts(Duration start, Duration finish) {
 
 	/** No timeouts. */
-	public static final Timeouts NONE = new Timeouts(null, null);
+	public static final FunctionTimeouts NONE = new FunctionTimeouts(null, null);
 
 }
