@@ -10,6 +10,8 @@ import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.actuate.BacklogMetrics;
 import dev.durable.inngest.engine.BulkCancellations;
 import dev.durable.inngest.engine.CronScheduler;
+import dev.durable.inngest.engine.EngineInngestClient;
+import dev.durable.inngest.engine.EngineInngestRuns;
 import dev.durable.inngest.engine.EventIngestor;
 import dev.durable.inngest.engine.ExecutingRuns;
 import dev.durable.inngest.engine.ExecutionEnvironment;
@@ -46,8 +48,6 @@ import dev.durable.inngest.local.JdbcRunStore;
 import dev.durable.inngest.local.JdbcStepStore;
 import dev.durable.inngest.local.JdbcWaitStore;
 import dev.durable.inngest.local.LocalEngine;
-import dev.durable.inngest.local.LocalInngestClient;
-import dev.durable.inngest.local.LocalInngestRuns;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -247,7 +247,7 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	InngestRuns inngestRuns(RunStore runs, CancellationStore cancellations, RunCanceller canceller,
 			BulkCancellations bulk, JsonCodec json) {
-		return new LocalInngestRuns(runs, cancellations, canceller, bulk, json);
+		return new EngineInngestRuns(runs, cancellations, canceller, bulk, json);
 	}
 
 	@Bean
@@ -311,7 +311,7 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	InngestClient inngestClient(EventIngestor ingestor, InngestSchemaVerifier schema) {
 		// The schema verifier is a parameter so that a missing schema fails the start first.
-		return new LocalInngestClient(ingestor);
+		return new EngineInngestClient(ingestor);
 	}
 
 	@Bean

@@ -1,17 +1,16 @@
-package dev.durable.inngest.local;
+package dev.durable.inngest.engine;
 
 import java.util.Arrays;
 import java.util.List;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
-import dev.durable.inngest.engine.EventIngestor;
 
 /**
- * Sends events to the local engine. Inside a transaction, the events are stored with it and
+ * Sends events to the engine. Inside a transaction, the events are stored with it and
  * their runs start once it commits.
  */
-public final class LocalInngestClient implements InngestClient {
+public final class EngineInngestClient implements InngestClient {
 
 	private final EventIngestor ingestor;
 
@@ -19,7 +18,7 @@ public final class LocalInngestClient implements InngestClient {
 	 * Creates a client.
 	 * @param ingestor takes the events in
 	 */
-	public LocalInngestClient(EventIngestor ingestor) {
+	public EngineInngestClient(EventIngestor ingestor) {
 		this.ingestor = ingestor;
 	}
 

@@ -1,4 +1,4 @@
-package dev.durable.inngest.local;
+package dev.durable.inngest.engine;
 
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -11,17 +11,14 @@ import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.RunPage;
 import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunView;
-import dev.durable.inngest.engine.BulkCancellations;
-import dev.durable.inngest.engine.JsonCodec;
-import dev.durable.inngest.engine.RunCanceller;
 import dev.durable.inngest.engine.store.CancellationStore;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
 
 /**
- * Finds and cancels the runs of the local engine.
+ * Finds and cancels the runs of the engine.
  */
-public final class LocalInngestRuns implements InngestRuns {
+public final class EngineInngestRuns implements InngestRuns {
 
 	private static final RunView.Cancellation BY_API = new RunView.Cancellation("api", "Cancelled through the API");
 
@@ -43,7 +40,7 @@ public final class LocalInngestRuns implements InngestRuns {
 	 * @param bulk starts and stops bulk cancellations
 	 * @param json reads outputs
 	 */
-	public LocalInngestRuns(RunStore runs, CancellationStore cancellations, RunCanceller canceller,
+	public EngineInngestRuns(RunStore runs, CancellationStore cancellations, RunCanceller canceller,
 			BulkCancellations bulk, JsonCodec json) {
 		this.runs = runs;
 		this.cancellations = cancellations;
