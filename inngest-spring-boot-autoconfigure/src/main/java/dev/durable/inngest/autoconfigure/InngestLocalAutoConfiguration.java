@@ -14,17 +14,17 @@ import dev.durable.inngest.engine.EngineInngestClient;
 import dev.durable.inngest.engine.EngineInngestRuns;
 import dev.durable.inngest.engine.EventIngestor;
 import dev.durable.inngest.engine.ExecutingRuns;
-import dev.durable.inngest.engine.ExecutionEnvironment;
 import dev.durable.inngest.engine.ExpressionCache;
-import dev.durable.inngest.engine.RunEndEvents;
 import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.OutputWriter;
 import dev.durable.inngest.engine.RetryBackoff;
 import dev.durable.inngest.engine.RunCanceller;
+import dev.durable.inngest.engine.RunEndEvents;
 import dev.durable.inngest.engine.RunExecutor;
 import dev.durable.inngest.engine.RunOutcomes;
 import dev.durable.inngest.engine.RunQueue;
+import dev.durable.inngest.engine.RunSignals;
 import dev.durable.inngest.engine.UndeclaredFunctionRuns;
 import dev.durable.inngest.engine.store.CancellationStore;
 import dev.durable.inngest.engine.store.CronStore;
@@ -33,14 +33,11 @@ import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.engine.store.WaitStore;
 import dev.durable.inngest.function.FunctionDiscoverer;
-import dev.durable.inngest.engine.RunSignals;
 import dev.durable.inngest.local.DatabaseDurability;
 import dev.durable.inngest.local.DatabasePlatform;
 import dev.durable.inngest.local.H2CloseOnExitPostProcessor;
 import dev.durable.inngest.local.InngestSchemaInitializer;
 import dev.durable.inngest.local.InngestSchemaVerifier;
-import dev.durable.inngest.local.PostgresNotificationListener;
-import dev.durable.inngest.local.PostgresRunSignals;
 import dev.durable.inngest.local.JdbcCancellationStore;
 import dev.durable.inngest.local.JdbcCronStore;
 import dev.durable.inngest.local.JdbcEventStore;
@@ -48,6 +45,8 @@ import dev.durable.inngest.local.JdbcRunStore;
 import dev.durable.inngest.local.JdbcStepStore;
 import dev.durable.inngest.local.JdbcWaitStore;
 import dev.durable.inngest.local.LocalEngine;
+import dev.durable.inngest.local.PostgresNotificationListener;
+import dev.durable.inngest.local.PostgresRunSignals;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -87,6 +86,9 @@ import org.springframework.util.StringUtils;
 public final class InngestLocalAutoConfiguration {
 
 	private static final String PG_CONNECTION = "org.postgresql.PGConnection";
+
+	/** The engine's time: UTC, as the database stores it. */
+	static final Clock CLOCK = Clock.systemUTC();
 
 	private final InngestProperties.Local properties;
 
@@ -199,21 +201,25 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ExecutionEnvironment inngestExecutionEnvironment(EventStore events, RunStore runs, StepStore steps,
-			WaitStore waits, ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource,
-			JsonCodec json, RetryBackoff backoff, RunSignals signals) {
-		PlatformTransactionManager manager = transactionManager(transactionManager, dataSource);
-		Clock clock = Clock.systemUTC();
-		return new ExecutionEnvironment(events, runs, steps, waits, new TransactionTemplate(manager), clock, json,
-				backoff, new Ids(clock), new ExpressionCache(), this.properties.getLease().getDuration(), signals);
+	Ids inngestIds() {
+		return new Ids(CLOCK);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	EventIngestor inngestEventIngestor(ExecutionEnvironment env, FunctionDiscoverer functions, RunQueue queue,
+	ExpressionCache inngestExpressionCache() {
+		return new ExpressionCache();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EventIngestor inngestEventIngestor(EventStore events, RunStore runs, StepStore steps, WaitStore waits,
+			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource, JsonCodec json,
+			Ids ids, ExpressionCache expressions, RunSignals signals, FunctionDiscoverer functions, RunQueue queue,
 			ObjectProvider<RunCanceller> canceller, ExecutingRuns executing) {
-		return new EventIngestor(env, functions::registry, queue, canceller::getObject, executing,
-				this.limits.toInputLimits());
+		return new EventIngestor(events, runs, steps, waits, transactions(transactionManager, dataSource), CLOCK, json,
+				ids, expressions, this.properties.getLease().getDuration(), signals, functions::registry, queue,
+				canceller::getObject, executing, this.limits.toInputLimits());
 	}
 
 	@Bean
@@ -224,9 +230,11 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RunCanceller inngestRunCanceller(ExecutionEnvironment env, ObjectProvider<RunOutcomes> outcomes,
-			ExecutingRuns executing) {
-		return new RunCanceller(env, RunOutcomes.all(outcomes.orderedStream().toList()), executing);
+	RunCanceller inngestRunCanceller(RunStore runs, StepStore steps, WaitStore waits,
+			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource, RunSignals signals,
+			ObjectProvider<RunOutcomes> outcomes, ExecutingRuns executing) {
+		return new RunCanceller(runs, steps, waits, transactions(transactionManager, dataSource), CLOCK, signals,
+				RunOutcomes.all(outcomes.orderedStream().toList()), executing);
 	}
 
 	@Bean
@@ -238,9 +246,10 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	BulkCancellations inngestBulkCancellations(ExecutionEnvironment env, CancellationStore store,
-			FunctionDiscoverer functions, RunCanceller canceller) {
-		return new BulkCancellations(env, store, functions::registry, canceller, this.limits.toInputLimits());
+	BulkCancellations inngestBulkCancellations(RunStore runs, Ids ids, ExpressionCache expressions,
+			CancellationStore store, FunctionDiscoverer functions, RunCanceller canceller) {
+		return new BulkCancellations(runs, CLOCK, ids, expressions, store, functions::registry, canceller,
+				this.limits.toInputLimits());
 	}
 
 	@Bean
@@ -254,7 +263,7 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	RunEndEvents inngestRunEndEvents(InngestProperties properties, Environment environment,
 			EventIngestor ingestor, FunctionDiscoverer functions, ApplicationEventPublisher publisher,
-			ExecutionEnvironment env, ObjectProvider<PlatformTransactionManager> transactionManager,
+			ObjectProvider<PlatformTransactionManager> transactionManager,
 			DataSource dataSource) {
 		String appId = properties.determineAppId(environment);
 		TransactionTemplate newTransaction = new TransactionTemplate(transactionManager(transactionManager, dataSource));
@@ -264,30 +273,35 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RunExecutor inngestRunExecutor(ExecutionEnvironment env, FunctionDiscoverer functions, EventIngestor ingestor,
-			ObjectProvider<RunOutcomes> outcomes, RunCanceller canceller, ExecutingRuns executing,
-			DatabaseDurability durability, DatabasePlatform platform) {
+	RunExecutor inngestRunExecutor(RunStore runs, StepStore steps, WaitStore waits,
+			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource, JsonCodec json,
+			RetryBackoff backoff, ExpressionCache expressions, RunSignals signals, FunctionDiscoverer functions,
+			EventIngestor ingestor, ObjectProvider<RunOutcomes> outcomes, RunCanceller canceller,
+			ExecutingRuns executing, DatabaseDurability durability, DatabasePlatform platform) {
 		Boolean groupCommit = this.properties.getGroupCommit();
 		// Only H2 writing every commit to its file pays for the wait: with a write delay a commit
 		// costs next to nothing, and PostgreSQL merges concurrent commits' log flushes itself.
 		boolean commitTogether = (groupCommit != null) ? groupCommit
 				: platform == DatabasePlatform.H2 && durability.commitWriteDelay() == 0;
-		return new RunExecutor(env, functions::registry, ingestor, RunOutcomes.all(outcomes.orderedStream().toList()),
-				canceller, executing, commitTogether, new OutputWriter(env.json(), this.properties.getMaxOutputSize()));
+		return new RunExecutor(runs, steps, waits, transactions(transactionManager, dataSource), CLOCK, json, backoff,
+				expressions, this.properties.getLease().getDuration(), signals, functions::registry, ingestor,
+				RunOutcomes.all(outcomes.orderedStream().toList()), canceller, executing, commitTogether,
+				new OutputWriter(json, this.properties.getMaxOutputSize()));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	CronScheduler inngestCronScheduler(CronStore store, FunctionDiscoverer functions, EventIngestor ingestor,
-			ExecutionEnvironment env) {
-		return new CronScheduler(store, functions::registry, ingestor, env.clock(), env.transactions());
+			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource) {
+		return new CronScheduler(store, functions::registry, ingestor, CLOCK,
+				transactions(transactionManager, dataSource));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	LocalEngine inngestLocalEngine(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons,
-			ExecutingRuns executing, BulkCancellations bulkCancellations, ExecutionEnvironment env,
-			InngestSchemaVerifier schema, DatabasePlatform platform) {
+			ExecutingRuns executing, BulkCancellations bulkCancellations, InngestSchemaVerifier schema,
+			DatabasePlatform platform) {
 		// The schema verifier is a parameter so that a missing schema fails the start first.
 		Boolean eagerStart = this.properties.getEagerStart().getEnabled();
 		// With every commit waiting for its log flush, PostgreSQL completed runs created leased
@@ -298,7 +312,7 @@ public final class InngestLocalAutoConfiguration {
 				this.properties.getPollInterval(), this.properties.getLease().getDuration(),
 				this.properties.getShutdownTimeout(), startEagerly, this.properties.getEagerStart().getMaxWait(),
 				this.properties.getStepTimeout());
-		return new LocalEngine(queue, executor, runs, crons, executing, bulkCancellations, settings, env.clock());
+		return new LocalEngine(queue, executor, runs, crons, executing, bulkCancellations, settings, CLOCK);
 	}
 
 	@Bean
@@ -336,6 +350,12 @@ public final class InngestLocalAutoConfiguration {
 			return new BacklogMetrics(runs, Clock.systemUTC(), Duration.ofSeconds(1));
 		}
 
+	}
+
+	/** Runs the engine's work in one transaction: the application's, or one on its data source. */
+	static TransactionTemplate transactions(ObjectProvider<PlatformTransactionManager> transactionManager,
+			DataSource dataSource) {
+		return new TransactionTemplate(transactionManager(transactionManager, dataSource));
 	}
 
 	private static PlatformTransactionManager transactionManager(

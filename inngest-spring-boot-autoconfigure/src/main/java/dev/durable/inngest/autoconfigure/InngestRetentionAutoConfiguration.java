@@ -2,7 +2,6 @@ package dev.durable.inngest.autoconfigure;
 
 import javax.sql.DataSource;
 
-import dev.durable.inngest.engine.ExecutionEnvironment;
 import dev.durable.inngest.engine.RetentionSweeper;
 import dev.durable.inngest.engine.store.RetentionStore;
 import dev.durable.inngest.local.JdbcRetentionStore;
@@ -16,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The retention of the local engine: ended runs and the events no run needs are deleted once
@@ -36,12 +36,14 @@ public final class InngestRetentionAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RetentionSweeper inngestRetentionSweeper(RetentionStore store, ExecutionEnvironment env,
+	RetentionSweeper inngestRetentionSweeper(RetentionStore store,
+			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource,
 			InngestProperties properties, ObjectProvider<RetentionSweeper.Listener> listeners) {
 		InngestProperties.Retention retention = properties.getLocal().getRetention();
 		RetentionSweeper.Settings settings = new RetentionSweeper.Settings(retention.getPeriod(),
 				retention.getInterval(), retention.getBatchSize());
-		return new RetentionSweeper(store, env.transactions(), env.clock(), settings,
+		return new RetentionSweeper(store, InngestLocalAutoConfiguration.transactions(transactionManager, dataSource),
+				InngestLocalAutoConfiguration.CLOCK, settings,
 				listeners.orderedStream().toList());
 	}
 

@@ -1,5 +1,6 @@
 package dev.durable.inngest.engine;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import dev.durable.inngest.NoMatchingRunsException;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.store.CancellationStore;
 import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.function.Expression;
 import dev.durable.inngest.function.FunctionRegistry;
 import org.apache.commons.logging.Log;
@@ -33,7 +35,13 @@ public final class BulkCancellations {
 
 	private static final int ROUNDS = 10;
 
-	private final ExecutionEnvironment env;
+	private final RunStore runs;
+
+	private final Clock clock;
+
+	private final Ids ids;
+
+	private final ExpressionCache expressions;
 
 	private final CancellationStore store;
 
@@ -50,28 +58,22 @@ public final class BulkCancellations {
 	private final InputLimits limits;
 
 	/**
-	 * Creates the bulk cancellations with the default limits.
-	 * @param env the stores and services
-	 * @param store stores the cancellations
-	 * @param registry the functions
-	 * @param canceller cancels each run
-	 */
-	public BulkCancellations(ExecutionEnvironment env, CancellationStore store, Supplier<FunctionRegistry> registry,
-			RunCanceller canceller) {
-		this(env, store, registry, canceller, InputLimits.DEFAULTS);
-	}
-
-	/**
 	 * Creates the bulk cancellations.
-	 * @param env the stores and services
+	 * @param runs the run store
+	 * @param clock the clock
+	 * @param ids makes ids
+	 * @param expressions compiles CEL conditions given at run time
 	 * @param store stores the cancellations
 	 * @param registry the functions
 	 * @param canceller cancels each run
 	 * @param limits the longest condition and the most it may cost to evaluate on one run
 	 */
-	public BulkCancellations(ExecutionEnvironment env, CancellationStore store, Supplier<FunctionRegistry> registry,
-			RunCanceller canceller, InputLimits limits) {
-		this.env = env;
+	public BulkCancellations(RunStore runs, Clock clock, Ids ids, ExpressionCache expressions, CancellationStore store,
+			Supplier<FunctionRegistry> registry, RunCanceller canceller, InputLimits limits) {
+		this.runs = runs;
+		this.clock = clock;
+		this.ids = ids;
+		this.expressions = expressions;
 		this.store = store;
 		this.registry = registry;
 		this.canceller = canceller;
@@ -90,7 +92,7 @@ public final class BulkCancellations {
 		String afterId = null;
 		List<RunRecord> batch;
 		do {
-			batch = this.env.runs()
+			batch = this.runs
 				.findUnended(request.functionId(), request.startedAfter(), request.startedBefore(), afterId, BATCH);
 			for (RunRecord run : batch) {
 				if (matchesWithinCost(condition, run)) {
@@ -118,10 +120,10 @@ public final class BulkCancellations {
 					+ ((request.condition() != null) ? " for which '" + request.condition() + "' holds" : "")
 					+ " is still to end; nothing to cancel");
 		}
-		Instant now = this.env.clock().instant();
+		Instant now = this.clock.instant();
 		String name = StringUtils.hasText(request.name()) ? request.name()
 				: "Cancel " + request.functionId() + " runs";
-		BulkCancellation cancellation = new BulkCancellation(this.env.ids().next(), name, request.functionId(),
+		BulkCancellation cancellation = new BulkCancellation(this.ids.next(), name, request.functionId(),
 				request.startedAfter(), request.startedBefore(), blankToNull(request.condition()),
 				BulkCancellation.State.RUNNING, matched, 0, now, now);
 		this.store.insert(cancellation);
@@ -135,7 +137,7 @@ public final class BulkCancellations {
 	 * @throws NoSuchElementException if there is no such cancellation
 	 */
 	public BulkCancellation stop(String id) {
-		this.store.stop(id, this.env.clock().instant());
+		this.store.stop(id, this.clock.instant());
 		return this.store.find(id).orElseThrow(() -> new NoSuchElementException("No bulk cancellation " + id));
 	}
 
@@ -159,9 +161,9 @@ public final class BulkCancellations {
 	}
 
 	private int processBatch(BulkCancellation cancellation) {
-		Expression condition = (cancellation.condition() != null) ? this.env.expressions().get(cancellation.condition())
+		Expression condition = (cancellation.condition() != null) ? this.expressions.get(cancellation.condition())
 				: null;
-		List<RunRecord> batch = this.env.runs()
+		List<RunRecord> batch = this.runs
 			.findUnended(cancellation.functionId(), cancellation.startedAfter(), cancellation.startedBefore(),
 					this.store.lastRunId(cancellation.id()), BATCH);
 		int cancelled = 0;
@@ -175,7 +177,7 @@ public final class BulkCancellations {
 			lastRunId = run.id();
 		}
 		boolean completed = batch.size() < BATCH;
-		this.store.progress(cancellation.id(), cancelled, lastRunId, completed, this.env.clock().instant());
+		this.store.progress(cancellation.id(), cancelled, lastRunId, completed, this.clock.instant());
 		if (completed && logger.isInfoEnabled()) {
 			logger.info("Bulk cancellation '" + cancellation.name() + "' (" + cancellation.id() + ") completed");
 		}
@@ -214,7 +216,7 @@ public final class BulkCancellations {
 					+ " (inngest.limits.expression-length)");
 		}
 		try {
-			return this.env.expressions().get(source);
+			return this.expressions.get(source);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException("if: " + ex.getMessage(), ex);

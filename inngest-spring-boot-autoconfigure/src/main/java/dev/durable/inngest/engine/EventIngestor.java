@@ -1,5 +1,7 @@
 package dev.durable.inngest.engine;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -15,10 +17,13 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.InvalidEventException;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunView;
+import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.NewRun;
 import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.engine.store.StepStatus;
+import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.engine.store.WaitRecord;
 import dev.durable.inngest.engine.store.WaitStore;
 import dev.durable.inngest.function.CancelRule;
@@ -26,6 +31,7 @@ import dev.durable.inngest.function.Expression;
 import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.function.FunctionRegistry;
 
+import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.StringUtils;
@@ -54,7 +60,27 @@ public final class EventIngestor {
 
 	private static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
 
-	private final ExecutionEnvironment env;
+	private final EventStore events;
+
+	private final RunStore runs;
+
+	private final StepStore steps;
+
+	private final WaitStore waits;
+
+	private final TransactionOperations transactions;
+
+	private final Clock clock;
+
+	private final JsonCodec json;
+
+	private final Ids ids;
+
+	private final ExpressionCache expressions;
+
+	private final Duration leaseDuration;
+
+	private final RunSignals signals;
 
 	private final Supplier<FunctionRegistry> registry;
 
@@ -67,30 +93,39 @@ public final class EventIngestor {
 	private final InputLimits limits;
 
 	/**
-	 * Creates an ingestor with the default limits.
-	 * @param env the stores and services
-	 * @param registry the functions
-	 * @param queue where due runs are handed off
-	 * @param canceller cancels the runs that events cancel
-	 * @param executing holds the runs created leased to this instance
-	 */
-	public EventIngestor(ExecutionEnvironment env, Supplier<FunctionRegistry> registry, RunQueue queue,
-			Supplier<RunCanceller> canceller, ExecutingRuns executing) {
-		this(env, registry, queue, canceller, executing, InputLimits.DEFAULTS);
-	}
-
-	/**
 	 * Creates an ingestor.
-	 * @param env the stores and services
+	 * @param events the event store
+	 * @param runs the run store
+	 * @param steps the step store
+	 * @param waits the wait store
+	 * @param transactions runs work in one transaction
+	 * @param clock the clock
+	 * @param json the JSON codec
+	 * @param ids makes ids
+	 * @param expressions compiles CEL conditions given at run time
+	 * @param leaseDuration how long a claimed run stays leased unless renewed
+	 * @param signals tells the other instances of runs made due or cancelled
 	 * @param registry the functions
 	 * @param queue where due runs are handed off
 	 * @param canceller cancels the runs that events cancel
 	 * @param executing holds the runs created leased to this instance
 	 * @param limits the largest events it takes in
 	 */
-	public EventIngestor(ExecutionEnvironment env, Supplier<FunctionRegistry> registry, RunQueue queue,
+	public EventIngestor(EventStore events, RunStore runs, StepStore steps, WaitStore waits,
+			TransactionOperations transactions, Clock clock, JsonCodec json, Ids ids, ExpressionCache expressions,
+			Duration leaseDuration, RunSignals signals, Supplier<FunctionRegistry> registry, RunQueue queue,
 			Supplier<RunCanceller> canceller, ExecutingRuns executing, InputLimits limits) {
-		this.env = env;
+		this.events = events;
+		this.runs = runs;
+		this.steps = steps;
+		this.waits = waits;
+		this.transactions = transactions;
+		this.clock = clock;
+		this.json = json;
+		this.ids = ids;
+		this.expressions = expressions;
+		this.leaseDuration = leaseDuration;
+		this.signals = signals;
 		this.registry = registry;
 		this.queue = queue;
 		this.canceller = canceller;
@@ -164,7 +199,7 @@ public final class EventIngestor {
 					+ "milliseconds since the epoch between 1980 and 2100 (" + EARLIEST_TS + " to " + (LATEST_TS - 1)
 					+ "), or 0 for the time it is received");
 		}
-		if (this.env.json().exceeds(event, this.limits.eventSize())) {
+		if (this.json.exceeds(event, this.limits.eventSize())) {
 			throw new InvalidEventException("Event " + index + " takes more than " + this.limits.eventSize()
 					+ " bytes as JSON; the largest allowed is " + this.limits.eventSize()
 					+ " bytes (inngest.limits.event-size)");
@@ -186,7 +221,7 @@ public final class EventIngestor {
 
 	private List<Event> ingest(List<Event> events, Function<Event, List<FunctionDefinition>> targets) {
 		// To the microsecond, as the databases store it: a run's id is made of its creation time.
-		Instant now = this.env.clock().instant().truncatedTo(ChronoUnit.MICROS);
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		List<Event> stamped = new ArrayList<>(events.size());
 		// Only ids the sender chose can have been sent before; fresh ones cannot.
 		List<String> givenIds = new ArrayList<>();
@@ -194,11 +229,11 @@ public final class EventIngestor {
 			if (event.id() != null) {
 				givenIds.add(event.id());
 			}
-			Event withId = (event.id() != null) ? event : event.withId(this.env.ids().next());
+			Event withId = (event.id() != null) ? event : event.withId(this.ids.next());
 			stamped.add((withId.ts() != 0) ? withId : withId.withTs(now.toEpochMilli()));
 		}
-		return this.env.transactions().execute((status) -> {
-			Set<String> known = this.env.events().existing(givenIds);
+		return this.transactions.execute((status) -> {
+			Set<String> known = this.events.existing(givenIds);
 			List<Event> fresh = new ArrayList<>();
 			Set<String> seen = new LinkedHashSet<>(known);
 			for (Event event : stamped) {
@@ -206,12 +241,12 @@ public final class EventIngestor {
 					fresh.add(event);
 				}
 			}
-			this.env.events().insert(fresh, now);
+			this.events.insert(fresh, now);
 			List<NewRun> runs = new ArrayList<>();
 			NewRuns leased = new NewRuns(now);
 			List<WaitRecord> cancelRules = new ArrayList<>();
 			List<String> due = new ArrayList<>();
-			Map<String, Set<String>> waited = this.env.waits()
+			Map<String, Set<String>> waited = this.waits
 				.waitedFor(fresh.stream().map(Event::name).collect(Collectors.toSet()));
 			for (Event event : fresh) {
 				for (FunctionDefinition function : targets.apply(event)) {
@@ -224,9 +259,9 @@ public final class EventIngestor {
 					due.addAll(resumeWaits(event, paths, now));
 				}
 			}
-			this.env.runs().create(runs);
+			this.runs.create(runs);
 			// Stored after the batch's own events were matched: only later events cancel a run.
-			this.env.waits().insert(cancelRules);
+			this.waits.insert(cancelRules);
 			runs.stream().filter((run) -> !run.leased()).forEach((run) -> due.add(run.id()));
 			handOffAfterCommit(due, leased.held);
 			return stamped;
@@ -247,7 +282,7 @@ public final class EventIngestor {
 	private void addCancelRules(NewRun run, FunctionDefinition function, Event event, List<WaitRecord> rules) {
 		for (int i = 0; i < function.cancelOn().size(); i++) {
 			CancelRule rule = function.cancelOn().get(i);
-			String matchValue = (rule.match() != null) ? this.env.json().matchValue(event, rule.match()) : null;
+			String matchValue = (rule.match() != null) ? this.json.matchValue(event, rule.match()) : null;
 			Instant expiresAt = (rule.timeout() != null) ? run.createdAt().plus(rule.timeout()) : NEVER;
 			rules.add(new WaitRecord(run.id(), CANCEL_RULE_KEY + i, WaitRecord.Kind.CANCEL, rule.event(), rule.match(),
 					matchValue, (rule.condition() != null) ? rule.condition().source() : null, expiresAt));
@@ -258,19 +293,19 @@ public final class EventIngestor {
 		List<WaitRecord> candidates = new ArrayList<>();
 		for (String path : paths) {
 			if (WaitStore.UNMATCHED.equals(path)) {
-				candidates.addAll(this.env.waits().findUnmatched(event.name(), now));
+				candidates.addAll(this.waits.findUnmatched(event.name(), now));
 				continue;
 			}
-			String value = this.env.json().matchValue(event, path);
+			String value = this.json.matchValue(event, path);
 			if (value != null) {
-				candidates.addAll(this.env.waits().findByMatch(event.name(), path, value, now));
+				candidates.addAll(this.waits.findByMatch(event.name(), path, value, now));
 			}
 		}
 		List<String> resumed = new ArrayList<>();
 		String eventJson = null;
 		for (WaitRecord wait : candidates) {
 			RunRecord run = (wait.condition() != null || wait.kind() == WaitRecord.Kind.CANCEL)
-					? this.env.runs().find(wait.runId()).orElse(null) : null;
+					? this.runs.find(wait.runId()).orElse(null) : null;
 			if (wait.condition() != null && (run == null || !conditionHolds(wait, run, event))) {
 				continue;
 			}
@@ -281,16 +316,16 @@ public final class EventIngestor {
 				}
 				continue;
 			}
-			if (!this.env.waits().delete(wait.runId(), wait.stepKey())) {
+			if (!this.waits.delete(wait.runId(), wait.stepKey())) {
 				continue;
 			}
 			if (eventJson == null) {
-				eventJson = this.env.json().write(event);
+				eventJson = this.json.write(event);
 			}
 			StepRecord resolved = new StepRecord(wait.runId(), wait.stepKey(), null, null, StepStatus.COMPLETED, 1,
 					eventJson, null, null, null, now);
-			this.env.steps().update(resolved);
-			if (this.env.runs().wake(wait.runId(), now)) {
+			this.steps.update(resolved);
+			if (this.runs.wake(wait.runId(), now)) {
 				resumed.add(wait.runId());
 			}
 		}
@@ -298,7 +333,7 @@ public final class EventIngestor {
 	}
 
 	private boolean conditionHolds(WaitRecord wait, RunRecord run, Event event) {
-		return this.env.expressions()
+		return this.expressions
 			.get(wait.condition())
 			.matches(Expression.toMap(run.event()), Expression.toMap(event));
 	}
@@ -313,7 +348,7 @@ public final class EventIngestor {
 			return;
 		}
 		if (!due.isEmpty()) {
-			this.env.signals().due(due);
+			this.signals.due(due);
 		}
 		List<String> runIds = new ArrayList<>(due);
 		held.forEach((claim) -> runIds.add(claim.run().id()));
@@ -355,7 +390,7 @@ public final class EventIngestor {
 		}
 
 		NewRun create(FunctionDefinition function, Event event) {
-			String id = EventIngestor.this.env.ids().next(this.now);
+			String id = EventIngestor.this.ids.next(this.now);
 			if (this.holdable == 0 || function.timeouts().start() != null || function.timeouts().finish() != null) {
 				return new NewRun(id, function.id(), event.id(), this.now);
 			}
@@ -364,9 +399,9 @@ public final class EventIngestor {
 				this.lease = EventIngestor.this.executing.newLease();
 			}
 			if (this.stored == null || !this.stored.id().equals(event.id())) {
-				this.stored = EventIngestor.this.env.json().asStored(event);
+				this.stored = EventIngestor.this.json.asStored(event);
 			}
-			Instant leaseUntil = this.now.plus(EventIngestor.this.env.leaseDuration());
+			Instant leaseUntil = this.now.plus(EventIngestor.this.leaseDuration);
 			RunRecord run = new RunRecord(id, function.id(), this.stored, RunStatus.RUNNING, 0, this.now, this.now,
 					null, leaseUntil, null, null, null);
 			this.held.add(new RunExecutor.Claim(run, this.lease, true));

@@ -1,11 +1,16 @@
 package dev.durable.inngest.engine;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.StepStore;
+import dev.durable.inngest.engine.store.WaitStore;
 
+import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -18,7 +23,17 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 public final class RunCanceller {
 
-	private final ExecutionEnvironment env;
+	private final RunStore runs;
+
+	private final StepStore steps;
+
+	private final WaitStore waits;
+
+	private final TransactionOperations transactions;
+
+	private final Clock clock;
+
+	private final RunSignals signals;
 
 	private final RunOutcomes outcomes;
 
@@ -26,12 +41,23 @@ public final class RunCanceller {
 
 	/**
 	 * Creates a canceller.
-	 * @param env the stores and services
+	 * @param runs the run store
+	 * @param steps the step store
+	 * @param waits the wait store
+	 * @param transactions runs work in one transaction
+	 * @param clock the clock
+	 * @param signals tells the other instances of runs made due or cancelled
 	 * @param outcomes told of each cancelled run
 	 * @param executing the executions to stop in this instance
 	 */
-	public RunCanceller(ExecutionEnvironment env, RunOutcomes outcomes, ExecutingRuns executing) {
-		this.env = env;
+	public RunCanceller(RunStore runs, StepStore steps, WaitStore waits, TransactionOperations transactions,
+			Clock clock, RunSignals signals, RunOutcomes outcomes, ExecutingRuns executing) {
+		this.runs = runs;
+		this.steps = steps;
+		this.waits = waits;
+		this.transactions = transactions;
+		this.clock = clock;
+		this.signals = signals;
 		this.outcomes = outcomes;
 		this.executing = executing;
 	}
@@ -43,15 +69,15 @@ public final class RunCanceller {
 	 * @return {@code true} if this call cancelled it; {@code false} if it had ended
 	 */
 	public boolean cancel(RunRecord run, RunView.Cancellation cancellation) {
-		return Boolean.TRUE.equals(this.env.transactions().execute((status) -> {
-			Instant now = this.env.clock().instant();
-			if (!this.env.runs().cancel(run.id(), cancellation, now)) {
+		return Boolean.TRUE.equals(this.transactions.execute((status) -> {
+			Instant now = this.clock.instant();
+			if (!this.runs.cancel(run.id(), cancellation, now)) {
 				return false;
 			}
-			this.env.steps().cancelPending(run.id(), now);
-			this.env.waits().deleteByRun(run.id());
+			this.steps.cancelPending(run.id(), now);
+			this.waits.deleteByRun(run.id());
 			this.outcomes.cancelled(run);
-			this.env.signals().cancelled(List.of(run.id()));
+			this.signals.cancelled(List.of(run.id()));
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
 				public void afterCommit() {

@@ -38,7 +38,7 @@ import org.springframework.dao.DuplicateKeyException;
  */
 final class RunExecution implements Step, RunContext, StepReplay.Driver {
 
-	private final ExecutionEnvironment env;
+	private final StepServices env;
 
 	private final OutputWriter outputs;
 
@@ -85,7 +85,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 
 	private StepRecord pendingStored;
 
-	RunExecution(ExecutionEnvironment env, OutputWriter outputs, EventIngestor ingestor, RunCanceller canceller,
+	RunExecution(StepServices env, OutputWriter outputs, EventIngestor ingestor, RunCanceller canceller,
 			RunOutcomes outcomes, RunRecord run, FunctionDefinition function, String lease, Map<String, StepRecord> memo,
 			Instant finishBy) {
 		this.env = env;

@@ -1,5 +1,6 @@
 package dev.durable.inngest.engine;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,8 +23,11 @@ import dev.durable.inngest.RunView;
 import dev.durable.inngest.StepFailedException;
 import dev.durable.inngest.engine.store.AttemptRecord;
 import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.RunStore.Completion;
 import dev.durable.inngest.engine.store.StepRecord;
+import dev.durable.inngest.engine.store.StepStore;
+import dev.durable.inngest.engine.store.WaitStore;
 import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.function.FunctionRegistry;
 import dev.durable.inngest.function.Invocation;
@@ -31,6 +35,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Executes a due run: claims its lease, replays the function body over the stored steps and
@@ -40,7 +45,25 @@ public final class RunExecutor {
 
 	private static final Log logger = LogFactory.getLog(RunExecutor.class);
 
-	private final ExecutionEnvironment env;
+	private final RunStore runs;
+
+	private final StepStore steps;
+
+	private final WaitStore waits;
+
+	private final TransactionOperations transactions;
+
+	private final Clock clock;
+
+	private final JsonCodec json;
+
+	private final RetryBackoff backoff;
+
+	private final ExpressionCache expressions;
+
+	private final Duration leaseDuration;
+
+	private final RunSignals signals;
 
 	private final Supplier<FunctionRegistry> registry;
 
@@ -56,9 +79,21 @@ public final class RunExecutor {
 
 	private final OutputWriter outputs;
 
+	/** What the executions this executor creates use in their steps. */
+	private final StepServices stepServices;
+
 	/**
 	 * Creates an executor.
-	 * @param env the stores and services
+	 * @param runs the run store
+	 * @param steps the step store
+	 * @param waits the wait store
+	 * @param transactions runs work in one transaction
+	 * @param clock the clock
+	 * @param json the JSON codec
+	 * @param backoff the retry back-off
+	 * @param expressions compiles CEL conditions given at run time
+	 * @param leaseDuration how long a claimed run stays leased unless renewed
+	 * @param signals tells the other instances of runs made due or cancelled
 	 * @param registry the functions
 	 * @param ingestor takes in the events that steps send
 	 * @param outcomes told of runs that failed
@@ -68,16 +103,28 @@ public final class RunExecutor {
 	 * committed together, in one transaction
 	 * @param outputs writes steps' results and functions' return values, within their limit
 	 */
-	public RunExecutor(ExecutionEnvironment env, Supplier<FunctionRegistry> registry, EventIngestor ingestor,
-			RunOutcomes outcomes, RunCanceller canceller, ExecutingRuns executing, boolean commitTogether,
-			OutputWriter outputs) {
-		this.env = env;
+	public RunExecutor(RunStore runs, StepStore steps, WaitStore waits, TransactionOperations transactions,
+			Clock clock, JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, Duration leaseDuration,
+			RunSignals signals, Supplier<FunctionRegistry> registry, EventIngestor ingestor, RunOutcomes outcomes,
+			RunCanceller canceller, ExecutingRuns executing, boolean commitTogether, OutputWriter outputs) {
+		this.runs = runs;
+		this.steps = steps;
+		this.waits = waits;
+		this.transactions = transactions;
+		this.clock = clock;
+		this.json = json;
+		this.backoff = backoff;
+		this.expressions = expressions;
+		this.leaseDuration = leaseDuration;
+		this.signals = signals;
 		this.registry = registry;
 		this.ingestor = ingestor;
 		this.outcomes = outcomes;
 		this.canceller = canceller;
 		this.executing = executing;
-		this.completions = new RunCompletions(env.runs(), env.transactions(), commitTogether);
+		this.completions = new RunCompletions(runs, transactions, commitTogether);
+		this.stepServices = new StepServices(runs, steps, waits, transactions, clock, json, backoff, expressions,
+				leaseDuration);
 		this.outputs = outputs;
 	}
 
@@ -116,9 +163,9 @@ public final class RunExecutor {
 	public List<Claim> claim(List<String> runIds) {
 		String lease = this.executing.newLease();
 		// Microseconds, as the database stores them, so that a run's start reads back equal.
-		Instant now = this.env.clock().instant().truncatedTo(ChronoUnit.MICROS);
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		List<Claim> claims = new ArrayList<>(runIds.size());
-		for (RunRecord run : this.env.runs().claim(runIds, lease, now, now.plus(this.env.leaseDuration()))) {
+		for (RunRecord run : this.runs.claim(runIds, lease, now, now.plus(this.leaseDuration))) {
 			// Started by this claim: it has executed no step yet, so there are none to read.
 			boolean firstExecution = now.equals(run.startedAt());
 			if (firstExecution) {
@@ -154,11 +201,11 @@ public final class RunExecutor {
 		}
 		Map<String, String> leases = new HashMap<>();
 		held.forEach((claim) -> leases.put(claim.run().id(), claim.lease()));
-		Instant now = this.env.clock().instant().truncatedTo(ChronoUnit.MICROS);
-		return this.env.transactions().execute((status) -> {
-			Set<String> givenBack = this.env.runs().giveBack(leases, now);
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+		return this.transactions.execute((status) -> {
+			Set<String> givenBack = this.runs.giveBack(leases, now);
 			if (!givenBack.isEmpty()) {
-				this.env.signals().due(givenBack);
+				this.signals.due(givenBack);
 			}
 			return givenBack;
 		});
@@ -176,18 +223,18 @@ public final class RunExecutor {
 		if (executions.isEmpty()) {
 			return Set.of();
 		}
-		Instant now = this.env.clock().instant().truncatedTo(ChronoUnit.MICROS);
-		return this.env.transactions().execute((status) -> {
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+		return this.transactions.execute((status) -> {
 			Set<String> givenBack = new HashSet<>();
 			for (RunExecution execution : executions) {
 				execution.stop();
-				if (this.env.runs().suspend(execution.runId(), execution.lease(), RunStatus.QUEUED, now,
+				if (this.runs.suspend(execution.runId(), execution.lease(), RunStatus.QUEUED, now,
 						execution.bodyAttempt())) {
 					givenBack.add(execution.runId());
 				}
 			}
 			if (!givenBack.isEmpty()) {
-				this.env.signals().due(givenBack);
+				this.signals.due(givenBack);
 			}
 			return givenBack;
 		});
@@ -211,21 +258,21 @@ public final class RunExecutor {
 				logger.debug("Run " + run.id() + " is of function '" + run.functionId() + "', which this "
 						+ "application does not declare; it stays queued for an instance that does");
 			}
-			this.env.runs().suspend(run.id(), lease, RunStatus.QUEUED, this.env.clock().instant(), run.attempt());
+			this.runs.suspend(run.id(), lease, RunStatus.QUEUED, this.clock.instant(), run.attempt());
 			return Optional.empty();
 		}
-		RunView.Cancellation timedOut = RunTimeouts.check(run, function, this.env.clock().instant());
+		RunView.Cancellation timedOut = RunTimeouts.check(run, function, this.clock.instant());
 		if (timedOut != null) {
 			this.canceller.cancel(run, timedOut);
 			return Optional.empty();
 		}
 		Map<String, StepRecord> memo = new HashMap<>();
 		if (!firstExecution) {
-			for (StepRecord step : this.env.steps().findByRun(run.id())) {
+			for (StepRecord step : this.steps.findByRun(run.id())) {
 				memo.put(step.key(), step);
 			}
 		}
-		RunExecution execution = new RunExecution(this.env, this.outputs, this.ingestor, this.canceller,
+		RunExecution execution = new RunExecution(this.stepServices, this.outputs, this.ingestor, this.canceller,
 				this.outcomes, run, function, lease, memo, RunTimeouts.finishBy(run, function));
 		this.executing.started(execution);
 		try {
@@ -244,7 +291,7 @@ public final class RunExecutor {
 		try {
 			FailureContext failure = function.isFailureHandler() ? FunctionFailedEvent.of(run.event()) : null;
 			output = function.invoker()
-				.invoke(new Invocation(run.event(), execution, execution, failure, this.env.json().mapper()));
+				.invoke(new Invocation(run.event(), execution, execution, failure, this.json.mapper()));
 		}
 		catch (Throwable ex) {
 			thrown = ex;
@@ -272,7 +319,7 @@ public final class RunExecutor {
 		catch (NonRetriableException ex) {
 			return bodyFailed(run, lease, function, ex, execution);
 		}
-		Instant endedAt = this.env.clock().instant();
+		Instant endedAt = this.clock.instant();
 		if (!complete(run, lease, json, endedAt, execution)) {
 			logger.info("Run " + run.id() + " finished after its lease was lost; its result was not stored");
 		}
@@ -299,7 +346,7 @@ public final class RunExecutor {
 
 	private void forgetCancelRules(FunctionDefinition function, RunRecord run) {
 		if (!function.cancelOn().isEmpty()) {
-			this.env.waits().deleteByRun(run.id());
+			this.waits.deleteByRun(run.id());
 		}
 	}
 
@@ -312,14 +359,14 @@ public final class RunExecutor {
 			return Optional.empty();
 		}
 		ErrorInfo error = Errors.of(ex);
-		Instant now = this.env.clock().instant();
+		Instant now = this.clock.instant();
 		boolean fatal = ex instanceof NonRetriableException || ex instanceof StepFailedException
 				|| run.attempt() >= function.retries();
-		Instant retryAt = fatal ? null : this.env.backoff().nextAttemptAt(run.attempt(), ex, now);
-		boolean stored = Boolean.TRUE.equals(this.env.transactions().execute((status) -> {
-			this.env.steps().recordAttempt(new AttemptRecord(run.id(), null, run.attempt(), error, now));
-			boolean held = fatal ? this.env.runs().fail(run.id(), lease, error, now)
-					: this.env.runs().suspend(run.id(), lease, RunStatus.QUEUED, retryAt, run.attempt() + 1);
+		Instant retryAt = fatal ? null : this.backoff.nextAttemptAt(run.attempt(), ex, now);
+		boolean stored = Boolean.TRUE.equals(this.transactions.execute((status) -> {
+			this.steps.recordAttempt(new AttemptRecord(run.id(), null, run.attempt(), error, now));
+			boolean held = fatal ? this.runs.fail(run.id(), lease, error, now)
+					: this.runs.suspend(run.id(), lease, RunStatus.QUEUED, retryAt, run.attempt() + 1);
 			if (!held) {
 				status.setRollbackOnly();
 				return false;

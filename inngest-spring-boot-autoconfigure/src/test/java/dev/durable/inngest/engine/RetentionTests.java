@@ -35,6 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,7 +54,10 @@ class RetentionTests {
 	RetentionStore store;
 
 	@Autowired
-	ExecutionEnvironment env;
+	PlatformTransactionManager transactionManager;
+
+	@Autowired
+	Ids ids;
 
 	@Autowired
 	LocalEngine engine;
@@ -81,7 +86,7 @@ class RetentionTests {
 		// The runs below belong to no function, and only this test's sweeps delete them.
 		this.engine.stop();
 		this.scheduledSweeper.stop();
-		this.rows = new DatedRows(JdbcClient.create(this.dataSource), this.env.ids());
+		this.rows = new DatedRows(JdbcClient.create(this.dataSource), this.ids);
 		this.rows.deleteAll();
 	}
 
@@ -305,7 +310,7 @@ class RetentionTests {
 	}
 
 	private RetentionSweeper sweeper(int batchSize, RetentionSweeper.Listener... listeners) {
-		return new RetentionSweeper(this.store, this.env.transactions(), Clock.fixed(this.now, ZoneOffset.UTC),
+		return new RetentionSweeper(this.store, new TransactionTemplate(this.transactionManager), Clock.fixed(this.now, ZoneOffset.UTC),
 				new RetentionSweeper.Settings(PERIOD, Duration.ofHours(1), batchSize), List.of(listeners));
 	}
 

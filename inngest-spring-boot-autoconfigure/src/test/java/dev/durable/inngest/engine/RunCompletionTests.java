@@ -37,6 +37,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -61,7 +63,7 @@ class RunCompletionTests {
 	StepStore steps;
 
 	@Autowired
-	ExecutionEnvironment env;
+	PlatformTransactionManager transactionManager;
 
 	@Autowired
 	LocalEngine engine;
@@ -103,7 +105,7 @@ class RunCompletionTests {
 		List<Completion> completions = List.of(completion(ids.get(0), "lease-1", true),
 				completion(ids.get(1), "someone-else", true), completion(ids.get(2), "lease-1", false));
 
-		boolean[] held = this.env.transactions().execute((status) -> this.runs.completeAll(completions));
+		boolean[] held = new TransactionTemplate(this.transactionManager).execute((status) -> this.runs.completeAll(completions));
 
 		assertThat(held).containsExactly(true, false, true);
 		assertThat(status(ids.get(0))).isEqualTo(RunStatus.COMPLETED);
@@ -147,7 +149,7 @@ class RunCompletionTests {
 				completion(ids.get(1), "lease-1", true));
 
 		assertThatExceptionOfType(DuplicateKeyException.class)
-			.isThrownBy(() -> this.env.transactions().execute((status) -> this.runs.completeAll(completions)));
+			.isThrownBy(() -> new TransactionTemplate(this.transactionManager).execute((status) -> this.runs.completeAll(completions)));
 
 		assertThat(status(ids.get(0))).isEqualTo(RunStatus.RUNNING);
 		assertThat(status(ids.get(1))).isEqualTo(RunStatus.RUNNING);
@@ -158,7 +160,7 @@ class RunCompletionTests {
 	void completionsMadeWhileOneIsStoredAreStoredTogetherInOneGroup() throws Exception {
 		List<String> ids = claimed(6, "lease-1");
 		Recording store = new Recording(this.runs);
-		RunCompletions completions = new RunCompletions(store.proxy(), this.env.transactions(), true);
+		RunCompletions completions = new RunCompletions(store.proxy(), new TransactionTemplate(this.transactionManager), true);
 
 		List<Future<Boolean>> results = new ArrayList<>();
 		results.add(this.workers.submit(() -> completions.complete(completion(ids.get(0), "lease-1", true))));
@@ -190,7 +192,7 @@ class RunCompletionTests {
 		// Another instance took run 2 over and stored its step first.
 		this.steps.insert(step(ids.get(2)));
 		Recording store = new Recording(this.runs);
-		RunCompletions completions = new RunCompletions(store.proxy(), this.env.transactions(), true);
+		RunCompletions completions = new RunCompletions(store.proxy(), new TransactionTemplate(this.transactionManager), true);
 
 		Future<Boolean> first = this.workers.submit(() -> completions.complete(completion(ids.get(0), "lease-1", true)));
 		store.firstStarted.await(10, TimeUnit.SECONDS);
@@ -218,7 +220,7 @@ class RunCompletionTests {
 	void whenNotTogetherEachCompletionIsCommittedAloneWithoutWaitingForAnother() throws Exception {
 		List<String> ids = claimed(2, "lease-1");
 		Recording store = new Recording(this.runs);
-		RunCompletions completions = new RunCompletions(store.proxy(), this.env.transactions(), false);
+		RunCompletions completions = new RunCompletions(store.proxy(), new TransactionTemplate(this.transactionManager), false);
 
 		Future<Boolean> first = this.workers.submit(() -> completions.complete(completion(ids.get(0), "lease-1", true)));
 		store.firstStarted.await(10, TimeUnit.SECONDS);

@@ -3,7 +3,6 @@ package dev.durable.inngest.engine;
 import java.time.Clock;
 import java.time.Duration;
 
-import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.engine.store.WaitStore;
@@ -11,9 +10,9 @@ import dev.durable.inngest.engine.store.WaitStore;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * What executing runs needs: the stores, transactions, time, JSON and the retry back-off.
+ * What the steps of a {@link RunExecution} use, gathered once by the {@link RunExecutor} that
+ * creates the executions from its own dependencies; not a bean.
  *
- * @param events the event store
  * @param runs the run store
  * @param steps the step store
  * @param waits the wait store
@@ -21,13 +20,10 @@ import org.springframework.transaction.support.TransactionOperations;
  * @param clock the clock
  * @param json the JSON codec
  * @param backoff the retry back-off
- * @param ids makes ids
  * @param expressions compiles CEL conditions given at run time
  * @param leaseDuration how long a claimed run stays leased unless renewed
- * @param signals tells the other instances of runs made due or cancelled
  */
-public record ExecutionEnvironment(EventStore events, RunStore runs, StepStore steps, WaitStore waits,
-		TransactionOperations transactions, Clock clock, JsonCodec json, RetryBackoff backoff, Ids ids,
-		ExpressionCache expressions, Duration leaseDuration, RunSignals signals) {
+record StepServices(RunStore runs, StepStore steps, WaitStore waits, TransactionOperations transactions, Clock clock,
+		JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, Duration leaseDuration) {
 
 }
