@@ -31,6 +31,7 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.JsonCodec;
+import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.NewRun;
 import dev.durable.inngest.engine.store.RunStore;
@@ -38,7 +39,6 @@ import dev.durable.inngest.engine.store.RunStore.Completion;
 import dev.durable.inngest.engine.store.StepKind;
 import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.engine.store.StepStatus;
-import dev.durable.inngest.local.LocalEngine;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import one.profiler.AsyncProfiler;
 import tools.jackson.databind.json.JsonMapper;
@@ -493,7 +493,7 @@ public final class Benchmark {
 	 * they are measured.
 	 */
 	private void stopEngine() {
-		this.context.getBean(LocalEngine.class).stop();
+		this.context.getBean(RunScheduler.class).stop();
 	}
 
 	/**

@@ -1,7 +1,7 @@
 package dev.durable.benchmarks;
 
 import dev.durable.inngest.InngestClient;
-import dev.durable.inngest.local.LocalEngine;
+import dev.durable.inngest.engine.RunScheduler;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.WebApplicationType;
@@ -28,7 +28,7 @@ class BenchmarkApplicationTests {
 					"spring.main.banner-mode=off")
 			.run()) {
 			assertThat(context.getBean(InngestClient.class)).isNotNull();
-			assertThat(context.getBean(LocalEngine.class).isRunning()).isTrue();
+			assertThat(context.getBean(RunScheduler.class).isRunning()).isTrue();
 		}
 	}
 

@@ -7,11 +7,11 @@ import dev.durable.inngest.actuate.EndpointExposureWarning;
 import dev.durable.inngest.actuate.InngestEndpoint;
 import dev.durable.inngest.actuate.InngestEndpointWebExtension;
 import dev.durable.inngest.actuate.InngestHealthIndicator;
+import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.engine.UndeclaredFunctionRuns;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.function.FunctionDiscoverer;
-import dev.durable.inngest.local.LocalEngine;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -34,7 +34,7 @@ import org.springframework.core.env.Environment;
  * The {@code inngest} Actuator endpoint and health indicator of the local engine.
  */
 @AutoConfiguration(after = InngestLocalAutoConfiguration.class)
-@ConditionalOnBean({ LocalEngine.class, InngestRuns.class })
+@ConditionalOnBean({ RunScheduler.class, InngestRuns.class })
 public final class InngestActuatorAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -86,7 +86,7 @@ public final class InngestActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "inngestHealthIndicator")
-		InngestHealthIndicator inngestHealthIndicator(LocalEngine engine, RunStore runs,
+		InngestHealthIndicator inngestHealthIndicator(RunScheduler engine, RunStore runs,
 				UndeclaredFunctionRuns undeclared) {
 			return new InngestHealthIndicator(engine, runs, undeclared::counts, Clock.systemUTC());
 		}

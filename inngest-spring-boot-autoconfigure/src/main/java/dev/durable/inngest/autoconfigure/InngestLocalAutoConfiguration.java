@@ -24,6 +24,7 @@ import dev.durable.inngest.engine.RunEndEvents;
 import dev.durable.inngest.engine.RunExecutor;
 import dev.durable.inngest.engine.RunOutcomes;
 import dev.durable.inngest.engine.RunQueue;
+import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.engine.RunSignals;
 import dev.durable.inngest.engine.UndeclaredFunctionRuns;
 import dev.durable.inngest.engine.store.CancellationStore;
@@ -44,7 +45,6 @@ import dev.durable.inngest.local.JdbcEventStore;
 import dev.durable.inngest.local.JdbcRunStore;
 import dev.durable.inngest.local.JdbcStepStore;
 import dev.durable.inngest.local.JdbcWaitStore;
-import dev.durable.inngest.local.LocalEngine;
 import dev.durable.inngest.local.PostgresNotificationListener;
 import dev.durable.inngest.local.PostgresRunSignals;
 import tools.jackson.databind.json.JsonMapper;
@@ -299,7 +299,7 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LocalEngine inngestLocalEngine(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons,
+	RunScheduler inngestRunScheduler(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons,
 			ExecutingRuns executing, BulkCancellations bulkCancellations, InngestSchemaVerifier schema,
 			DatabasePlatform platform) {
 		// The schema verifier is a parameter so that a missing schema fails the start first.
@@ -308,11 +308,11 @@ public final class InngestLocalAutoConfiguration {
 		// more slowly than claimed ones (benchmarks/RESULTS.md).
 		boolean startEagerly = (eagerStart != null) ? eagerStart
 				: platform != DatabasePlatform.POSTGRESQL || !schema.postgresSynchronousCommit();
-		LocalEngine.Settings settings = new LocalEngine.Settings(this.properties.getWorkers(),
+		RunScheduler.Settings settings = new RunScheduler.Settings(this.properties.getWorkers(),
 				this.properties.getPollInterval(), this.properties.getLease().getDuration(),
 				this.properties.getShutdownTimeout(), startEagerly, this.properties.getEagerStart().getMaxWait(),
 				this.properties.getStepTimeout());
-		return new LocalEngine(queue, executor, runs, crons, executing, bulkCancellations, settings, CLOCK);
+		return new RunScheduler(queue, executor, runs, crons, executing, bulkCancellations, settings, CLOCK);
 	}
 
 	@Bean
@@ -332,7 +332,7 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnClass(name = PG_CONNECTION)
 	PostgresNotificationListener inngestNotificationListener(RunSignals signals, DataSource dataSource,
-			LocalEngine engine, ExecutingRuns executing) {
+			RunScheduler engine, ExecutingRuns executing) {
 		return new PostgresNotificationListener(dataSource, engine, executing,
 				this.properties.getPollInterval(), signals instanceof PostgresRunSignals);
 	}

@@ -3,9 +3,9 @@ package dev.durable.inngest.autoconfigure;
 import javax.sql.DataSource;
 
 import dev.durable.inngest.engine.RetentionSweeper;
+import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.engine.store.RetentionStore;
 import dev.durable.inngest.local.JdbcRetentionStore;
-import dev.durable.inngest.local.LocalEngine;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -23,7 +23,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  * {@code inngest.local.retention.enabled} is {@code false}.
  */
 @AutoConfiguration(after = { InngestLocalAutoConfiguration.class, InngestMetricsAutoConfiguration.class })
-@ConditionalOnBean(LocalEngine.class)
+@ConditionalOnBean(RunScheduler.class)
 @ConditionalOnBooleanProperty(name = "inngest.local.retention.enabled", matchIfMissing = true)
 public final class InngestRetentionAutoConfiguration {
 

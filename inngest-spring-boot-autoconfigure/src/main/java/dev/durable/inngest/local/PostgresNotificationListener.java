@@ -10,6 +10,7 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import dev.durable.inngest.engine.ExecutingRuns;
+import dev.durable.inngest.engine.RunScheduler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.postgresql.PGConnection;
@@ -32,7 +33,7 @@ public final class PostgresNotificationListener implements SmartLifecycle {
 
 	private final DataSource dataSource;
 
-	private final LocalEngine engine;
+	private final RunScheduler engine;
 
 	private final ExecutingRuns executing;
 
@@ -52,7 +53,7 @@ public final class PostgresNotificationListener implements SmartLifecycle {
 	 * @param reconnectDelay how long to wait before connecting again after a failure
 	 * @param enabled whether to listen at all: only on PostgreSQL, with notifications enabled
 	 */
-	public PostgresNotificationListener(DataSource dataSource, LocalEngine engine, ExecutingRuns executing,
+	public PostgresNotificationListener(DataSource dataSource, RunScheduler engine, ExecutingRuns executing,
 			Duration reconnectDelay, boolean enabled) {
 		this.dataSource = dataSource;
 		this.engine = engine;
@@ -155,7 +156,7 @@ public final class PostgresNotificationListener implements SmartLifecycle {
 	@Override
 	public int getPhase() {
 		// Starts after the engine, stops before it.
-		return LocalEngine.PHASE + 1;
+		return RunScheduler.PHASE + 1;
 	}
 
 }

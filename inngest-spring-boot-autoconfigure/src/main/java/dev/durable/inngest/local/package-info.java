@@ -1,5 +1,6 @@
 /**
- * The local engine: the JDBC implementation of the store on the application's database (H2 or
- * PostgreSQL), its schema, and the worker pool that polls, claims and executes runs.
+ * The JDBC implementation of the engine's store on the application's database (H2 or
+ * PostgreSQL), its schema, and the database's own services: durability settings and
+ * PostgreSQL's notifications.
  */
 package dev.durable.inngest.local;

@@ -12,7 +12,7 @@ import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.EngineTestApplication;
 import dev.durable.inngest.engine.RunProbe;
-import dev.durable.inngest.local.LocalEngine;
+import dev.durable.inngest.engine.RunScheduler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class MetricsTests {
 	RunProbe probe;
 
 	@Autowired
-	LocalEngine engine;
+	RunScheduler engine;
 
 	private final String key = UUID.randomUUID().toString();
 

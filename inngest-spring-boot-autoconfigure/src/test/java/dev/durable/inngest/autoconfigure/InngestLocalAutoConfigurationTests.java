@@ -11,6 +11,7 @@ import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.engine.EventIngestor;
 import dev.durable.inngest.engine.RetryBackoff;
 import dev.durable.inngest.engine.RunExecutor;
+import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.function.FunctionDiscoverer;
 import dev.durable.inngest.local.DatabaseDurability;
@@ -18,7 +19,6 @@ import dev.durable.inngest.local.InngestSchemaException;
 import dev.durable.inngest.local.InngestSchemaInitializer;
 import dev.durable.inngest.local.InngestSchemaVerifier;
 import dev.durable.inngest.local.JdbcRunStore;
-import dev.durable.inngest.local.LocalEngine;
 import dev.durable.inngest.testsupport.SchemaVersion1;
 import dev.durable.inngest.testsupport.StartupFailures;
 import org.junit.jupiter.api.Test;
@@ -33,8 +33,8 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
@@ -58,7 +58,7 @@ class InngestLocalAutoConfigurationTests {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(FunctionDiscoverer.class);
 			assertThat(context).hasSingleBean(InngestClient.class);
-			assertThat(context).hasSingleBean(LocalEngine.class);
+			assertThat(context).hasSingleBean(RunScheduler.class);
 			assertThat(context).hasSingleBean(EventIngestor.class);
 			assertThat(context).hasSingleBean(RunExecutor.class);
 			assertThat(context).hasSingleBean(InngestSchemaInitializer.class);
@@ -417,7 +417,7 @@ class InngestLocalAutoConfigurationTests {
 			.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class))
 			.run((context) -> {
 				assertThat(context).hasSingleBean(FunctionDiscoverer.class);
-				assertThat(context).doesNotHaveBean(LocalEngine.class);
+				assertThat(context).doesNotHaveBean(RunScheduler.class);
 				assertThat(context).doesNotHaveBean(InngestClient.class);
 			});
 	}
@@ -425,7 +425,7 @@ class InngestLocalAutoConfigurationTests {
 	@Test
 	void localEngineBacksOffWithoutSpringJdbc() {
 		this.runner.withClassLoader(new FilteredClassLoader(JdbcTemplate.class)).run((context) -> {
-			assertThat(context).doesNotHaveBean(LocalEngine.class);
+			assertThat(context).doesNotHaveBean(RunScheduler.class);
 			assertThat(context).doesNotHaveBean(InngestClient.class);
 		});
 	}
@@ -456,10 +456,10 @@ class InngestLocalAutoConfigurationTests {
 
 	@Test
 	void stepsAreTimedOutAfterTwoHoursUnlessTheStepTimeOutIsZero() {
-		this.runner.run((context) -> assertThat(context.getBean(LocalEngine.class).settings().stepTimeout())
+		this.runner.run((context) -> assertThat(context.getBean(RunScheduler.class).settings().stepTimeout())
 			.isEqualTo(Duration.ofHours(2)));
 		this.runner.withPropertyValues("inngest.local.step-timeout=0")
-			.run((context) -> assertThat(context.getBean(LocalEngine.class).settings().limitsSteps()).isFalse());
+			.run((context) -> assertThat(context.getBean(RunScheduler.class).settings().limitsSteps()).isFalse());
 	}
 
 	@Test
@@ -479,16 +479,16 @@ class InngestLocalAutoConfigurationTests {
 	@Test
 	void aRunCreatedLeasedIsHeldAtMostAThirdOfTheLease() {
 		this.runner.withPropertyValues("inngest.local.lease.duration=3s").run((context) -> {
-			LocalEngine.Settings settings = context.getBean(LocalEngine.class).settings();
+			RunScheduler.Settings settings = context.getBean(RunScheduler.class).settings();
 			assertThat(settings.eagerStart()).isTrue();
 			assertThat(settings.hold()).isEqualTo(Duration.ofSeconds(1));
 		});
 		this.runner.withPropertyValues("inngest.local.eager-start.max-wait=500ms").run((context) -> {
-			LocalEngine.Settings settings = context.getBean(LocalEngine.class).settings();
+			RunScheduler.Settings settings = context.getBean(RunScheduler.class).settings();
 			assertThat(settings.hold()).isEqualTo(Duration.ofMillis(500));
 		});
 		this.runner.withPropertyValues("inngest.local.eager-start.enabled=false").run((context) -> assertThat(
-				context.getBean(LocalEngine.class).settings().eagerStart()).isFalse());
+				context.getBean(RunScheduler.class).settings().eagerStart()).isFalse());
 	}
 
 }

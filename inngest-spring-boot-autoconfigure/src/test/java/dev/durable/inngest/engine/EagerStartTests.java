@@ -20,7 +20,6 @@ import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.engine.store.RunRecord;
-import dev.durable.inngest.local.LocalEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +54,7 @@ class EagerStartTests {
 	InngestRuns inngestRuns;
 
 	@Autowired
-	LocalEngine engine;
+	RunScheduler engine;
 
 	@Autowired
 	ExecutingRuns executing;

@@ -8,7 +8,6 @@ import java.util.UUID;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.RunStatus;
-import dev.durable.inngest.local.LocalEngine;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EngineLifecycleTests {
 
 	@Autowired
-	LocalEngine engine;
+	RunScheduler engine;
 
 	@Autowired
 	ConfigurableApplicationContext context;

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.RunStatus;
-import dev.durable.inngest.local.LocalEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EngineStopTests {
 
 	@Autowired
-	LocalEngine engine;
+	RunScheduler engine;
 
 	@Autowired
 	SlowStore slowStore;

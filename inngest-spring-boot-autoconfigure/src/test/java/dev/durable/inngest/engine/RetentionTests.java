@@ -25,7 +25,6 @@ import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.actuate.RetentionMetrics;
 import dev.durable.inngest.engine.store.DeletedRows;
 import dev.durable.inngest.engine.store.RetentionStore;
-import dev.durable.inngest.local.LocalEngine;
 import dev.durable.inngest.testsupport.DatedRows;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +59,7 @@ class RetentionTests {
 	Ids ids;
 
 	@Autowired
-	LocalEngine engine;
+	RunScheduler engine;
 
 	@Autowired
 	RetentionSweeper scheduledSweeper;

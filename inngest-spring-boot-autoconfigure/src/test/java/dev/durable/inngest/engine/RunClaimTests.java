@@ -13,7 +13,6 @@ import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
-import dev.durable.inngest.local.LocalEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +36,7 @@ class RunClaimTests {
 	RunStore runs;
 
 	@Autowired
-	LocalEngine engine;
+	RunScheduler engine;
 
 	private final Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 

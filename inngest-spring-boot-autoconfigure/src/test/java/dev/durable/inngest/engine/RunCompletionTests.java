@@ -28,7 +28,6 @@ import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.engine.store.StepStatus;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.local.DatabasePlatform;
-import dev.durable.inngest.local.LocalEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +65,7 @@ class RunCompletionTests {
 	PlatformTransactionManager transactionManager;
 
 	@Autowired
-	LocalEngine engine;
+	RunScheduler engine;
 
 	@Autowired
 	RunExecutor executor;

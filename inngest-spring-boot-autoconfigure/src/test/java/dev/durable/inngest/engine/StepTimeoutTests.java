@@ -10,7 +10,6 @@ import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.store.AttemptRecord;
 import dev.durable.inngest.engine.store.RunRecord;
-import dev.durable.inngest.local.LocalEngine;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,7 +40,7 @@ class StepTimeoutTests {
 	RunProbe probe;
 
 	@Autowired
-	LocalEngine engine;
+	RunScheduler engine;
 
 	private final String key = UUID.randomUUID().toString();
 

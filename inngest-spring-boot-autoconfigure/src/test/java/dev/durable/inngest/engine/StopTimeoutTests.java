@@ -9,7 +9,6 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.Step;
-import dev.durable.inngest.local.LocalEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StopTimeoutTests {
 
 	@Autowired
-	LocalEngine engine;
+	RunScheduler engine;
 
 	@Autowired
 	InngestClient inngest;

@@ -10,7 +10,6 @@ import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.actuate.InngestEndpoint;
 import dev.durable.inngest.actuate.InngestHealthIndicator;
-import dev.durable.inngest.local.LocalEngine;
 import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +62,7 @@ class UndeclaredFunctionTests {
 	/** An earlier deployment, whose function 'retired' has a run queued when it stops. */
 	private static String leaveARunOfTheRetiredFunctionQueued(String url) {
 		try (ConfigurableApplicationContext earlier = start(url, WithRetired.class)) {
-			earlier.getBean(LocalEngine.class).stop();
+			earlier.getBean(RunScheduler.class).stop();
 			String eventId = earlier.getBean(InngestClient.class).send(Event.of("test/retired", Map.of())).get(0);
 			return jdbc(earlier).sql("SELECT id FROM inngest_run WHERE event_id = ?")
 				.param(eventId)

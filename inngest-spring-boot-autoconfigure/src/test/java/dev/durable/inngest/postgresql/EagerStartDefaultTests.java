@@ -1,6 +1,6 @@
 package dev.durable.inngest.postgresql;
 
-import dev.durable.inngest.local.LocalEngine;
+import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +33,7 @@ class EagerStartDefaultTests {
 
 	private boolean startsEagerly(String... properties) {
 		try (ConfigurableApplicationContext context = ClusterApp.start(this.url, "a", properties)) {
-			return context.getBean(LocalEngine.class).settings().eagerStart();
+			return context.getBean(RunScheduler.class).settings().eagerStart();
 		}
 	}
 

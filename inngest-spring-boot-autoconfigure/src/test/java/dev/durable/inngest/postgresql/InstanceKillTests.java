@@ -13,7 +13,7 @@ import java.util.Set;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
-import dev.durable.inngest.local.LocalEngine;
+import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,7 +72,7 @@ class InstanceKillTests {
 			events.add(Event.of("cluster/job", Map.of("n", i, "pauseMillis", 40)));
 		}
 		// The victim alone works until it dies, so that it certainly dies with runs in flight.
-		LocalEngine survivorEngine = this.survivor.getBean(LocalEngine.class);
+		RunScheduler survivorEngine = this.survivor.getBean(RunScheduler.class);
 		survivorEngine.stop();
 		this.survivor.getBean(InngestClient.class).send(events);
 		// Killed while it executes runs: between two batches of runs it can be idle, waiting for

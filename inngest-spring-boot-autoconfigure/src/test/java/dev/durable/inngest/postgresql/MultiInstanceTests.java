@@ -9,7 +9,7 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.RunStatus;
-import dev.durable.inngest.local.LocalEngine;
+import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,7 +122,7 @@ class MultiInstanceTests {
 		// of it.
 		startWithItsOneWorkerAt("missed");
 		ConfigurableApplicationContext b = start("b", "inngest.local.poll-interval=10m");
-		b.getBean(LocalEngine.class).stop();
+		b.getBean(RunScheduler.class).stop();
 		b.getBean(InngestClient.class).send(Event.of("cluster/job", Map.of("n", 1)));
 		pause(Duration.ofMillis(500)); // the notification has reached a, whose only worker is busy
 		assertThat(this.probe.count("SELECT COUNT(*) FROM inngest_run WHERE function_id = 'three-steps' "
@@ -140,7 +140,7 @@ class MultiInstanceTests {
 		start("a", "inngest.local.workers=1", "inngest.local.poll-interval=200ms",
 				"inngest.local.notifications.enabled=false");
 		ConfigurableApplicationContext b = start("b", "inngest.local.poll-interval=10m");
-		b.getBean(LocalEngine.class).stop();
+		b.getBean(RunScheduler.class).stop();
 
 		b.getBean(InngestClient.class).send(Event.of("cluster/job", Map.of("n", 1)));
 
