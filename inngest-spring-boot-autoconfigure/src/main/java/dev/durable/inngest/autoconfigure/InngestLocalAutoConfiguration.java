@@ -13,10 +13,10 @@ import dev.durable.inngest.engine.CronScheduler;
 import dev.durable.inngest.engine.EngineInngestClient;
 import dev.durable.inngest.engine.EngineInngestRuns;
 import dev.durable.inngest.engine.EventIngestor;
-import dev.durable.inngest.engine.ExecutingRuns;
 import dev.durable.inngest.engine.ExpressionCache;
 import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.JsonCodec;
+import dev.durable.inngest.engine.LeasedRuns;
 import dev.durable.inngest.engine.OutputWriter;
 import dev.durable.inngest.engine.RetryBackoff;
 import dev.durable.inngest.engine.RunCanceller;
@@ -216,7 +216,7 @@ public final class InngestLocalAutoConfiguration {
 	EventIngestor inngestEventIngestor(EventStore events, RunStore runs, StepStore steps, WaitStore waits,
 			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource, JsonCodec json,
 			Ids ids, ExpressionCache expressions, RunSignals signals, FunctionDiscoverer functions, RunQueue queue,
-			ObjectProvider<RunCanceller> canceller, ExecutingRuns executing) {
+			ObjectProvider<RunCanceller> canceller, LeasedRuns executing) {
 		return new EventIngestor(events, runs, steps, waits, transactions(transactionManager, dataSource), CLOCK, json,
 				ids, expressions, this.properties.getLease().getDuration(), signals, functions::registry, queue,
 				canceller::getObject, executing, this.limits.toInputLimits());
@@ -224,15 +224,15 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ExecutingRuns inngestExecutingRuns() {
-		return new ExecutingRuns();
+	LeasedRuns inngestLeasedRuns() {
+		return new LeasedRuns();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	RunCanceller inngestRunCanceller(RunStore runs, StepStore steps, WaitStore waits,
 			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource, RunSignals signals,
-			ObjectProvider<RunOutcomes> outcomes, ExecutingRuns executing) {
+			ObjectProvider<RunOutcomes> outcomes, LeasedRuns executing) {
 		return new RunCanceller(runs, steps, waits, transactions(transactionManager, dataSource), CLOCK, signals,
 				RunOutcomes.all(outcomes.orderedStream().toList()), executing);
 	}
@@ -277,7 +277,7 @@ public final class InngestLocalAutoConfiguration {
 			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource, JsonCodec json,
 			RetryBackoff backoff, ExpressionCache expressions, RunSignals signals, FunctionDiscoverer functions,
 			EventIngestor ingestor, ObjectProvider<RunOutcomes> outcomes, RunCanceller canceller,
-			ExecutingRuns executing, DatabaseDurability durability, DatabasePlatform platform) {
+			LeasedRuns executing, DatabaseDurability durability, DatabasePlatform platform) {
 		Boolean groupCommit = this.properties.getGroupCommit();
 		// Only H2 writing every commit to its file pays for the wait: with a write delay a commit
 		// costs next to nothing, and PostgreSQL merges concurrent commits' log flushes itself.
@@ -300,7 +300,7 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RunScheduler inngestRunScheduler(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons,
-			ExecutingRuns executing, BulkCancellations bulkCancellations, InngestSchemaVerifier schema,
+			LeasedRuns executing, BulkCancellations bulkCancellations, InngestSchemaVerifier schema,
 			DatabasePlatform platform) {
 		// The schema verifier is a parameter so that a missing schema fails the start first.
 		Boolean eagerStart = this.properties.getEagerStart().getEnabled();
@@ -332,7 +332,7 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnClass(name = PG_CONNECTION)
 	PostgresNotificationListener inngestNotificationListener(RunSignals signals, DataSource dataSource,
-			RunScheduler engine, ExecutingRuns executing) {
+			RunScheduler engine, LeasedRuns executing) {
 		return new PostgresNotificationListener(dataSource, engine, executing,
 				this.properties.getPollInterval(), signals instanceof PostgresRunSignals);
 	}

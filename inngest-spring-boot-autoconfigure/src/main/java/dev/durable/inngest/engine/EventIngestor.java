@@ -41,7 +41,7 @@ import org.springframework.util.StringUtils;
  * runs waiting for them, all in one transaction (the caller's, if one is active). The runs it
  * makes due are handed to the {@link RunQueue} once that transaction commits. As many of the
  * runs it starts as this instance's workers can be expected to start soon are created already
- * leased to this instance and held for them ({@link ExecutingRuns}), so that a worker starts
+ * leased to this instance and held for them ({@link LeasedRuns}), so that a worker starts
  * each without a claim; except those of functions with timeouts, whose start and finish are
  * measured from a worker's claim.
  */
@@ -88,7 +88,7 @@ public final class EventIngestor {
 
 	private final Supplier<RunCanceller> canceller;
 
-	private final ExecutingRuns executing;
+	private final LeasedRuns executing;
 
 	private final InputLimits limits;
 
@@ -114,7 +114,7 @@ public final class EventIngestor {
 	public EventIngestor(EventStore events, RunStore runs, StepStore steps, WaitStore waits,
 			TransactionOperations transactions, Clock clock, JsonCodec json, Ids ids, ExpressionCache expressions,
 			Duration leaseDuration, RunSignals signals, Supplier<FunctionRegistry> registry, RunQueue queue,
-			Supplier<RunCanceller> canceller, ExecutingRuns executing, InputLimits limits) {
+			Supplier<RunCanceller> canceller, LeasedRuns executing, InputLimits limits) {
 		this.events = events;
 		this.runs = runs;
 		this.steps = steps;

@@ -21,7 +21,7 @@ final class HeldRunHandOff {
 	/** How often the runs ended are counted, and held runs waiting too long given back. */
 	static final Duration TICK = Duration.ofMillis(50);
 
-	private final ExecutingRuns executing;
+	private final LeasedRuns executing;
 
 	private final RunExecutor executor;
 
@@ -37,7 +37,7 @@ final class HeldRunHandOff {
 	 * Creates the hand-off.
 	 * @param hold how long a run created leased is held for a worker here before it is given back
 	 */
-	HeldRunHandOff(ExecutingRuns executing, RunExecutor executor, RunQueue queue, WorkerPool workers, Clock clock,
+	HeldRunHandOff(LeasedRuns executing, RunExecutor executor, RunQueue queue, WorkerPool workers, Clock clock,
 			Duration hold) {
 		this.executing = executing;
 		this.executor = executor;

@@ -18,13 +18,13 @@ final class LeaseRenewer {
 
 	private final RunStore runs;
 
-	private final ExecutingRuns executing;
+	private final LeasedRuns executing;
 
 	private final Clock clock;
 
 	private final Duration leaseDuration;
 
-	LeaseRenewer(RunStore runs, ExecutingRuns executing, Clock clock, Duration leaseDuration) {
+	LeaseRenewer(RunStore runs, LeasedRuns executing, Clock clock, Duration leaseDuration) {
 		this.runs = runs;
 		this.executing = executing;
 		this.clock = clock;

@@ -37,7 +37,7 @@ public final class RunCanceller {
 
 	private final RunOutcomes outcomes;
 
-	private final ExecutingRuns executing;
+	private final LeasedRuns executing;
 
 	/**
 	 * Creates a canceller.
@@ -51,7 +51,7 @@ public final class RunCanceller {
 	 * @param executing the executions to stop in this instance
 	 */
 	public RunCanceller(RunStore runs, StepStore steps, WaitStore waits, TransactionOperations transactions,
-			Clock clock, RunSignals signals, RunOutcomes outcomes, ExecutingRuns executing) {
+			Clock clock, RunSignals signals, RunOutcomes outcomes, LeasedRuns executing) {
 		this.runs = runs;
 		this.steps = steps;
 		this.waits = waits;

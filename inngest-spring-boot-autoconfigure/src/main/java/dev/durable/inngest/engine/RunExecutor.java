@@ -38,8 +38,10 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * Executes a due run: claims its lease, replays the function body over the stored steps and
- * stores where the run ends up: completed, failed, or suspended until it is due again.
+ * Executes due runs, one service for all the workers: claims a run's lease, replays the function
+ * body over the stored steps and stores where the run ends up: completed, failed, or suspended
+ * until it is due again. Each execution of one run's body is a {@link RunExecution}; the runs
+ * leased to this instance, executing or held, are kept by {@link LeasedRuns}.
  */
 public final class RunExecutor {
 
@@ -73,7 +75,7 @@ public final class RunExecutor {
 
 	private final RunCanceller canceller;
 
-	private final ExecutingRuns executing;
+	private final LeasedRuns executing;
 
 	private final RunCompletions completions;
 
@@ -106,7 +108,7 @@ public final class RunExecutor {
 	public RunExecutor(RunStore runs, StepStore steps, WaitStore waits, TransactionOperations transactions,
 			Clock clock, JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, Duration leaseDuration,
 			RunSignals signals, Supplier<FunctionRegistry> registry, EventIngestor ingestor, RunOutcomes outcomes,
-			RunCanceller canceller, ExecutingRuns executing, boolean commitTogether, OutputWriter outputs) {
+			RunCanceller canceller, LeasedRuns executing, boolean commitTogether, OutputWriter outputs) {
 		this.runs = runs;
 		this.steps = steps;
 		this.waits = waits;
@@ -180,7 +182,7 @@ public final class RunExecutor {
 	 * Starts a run created leased to this instance and held for its workers, in place of a
 	 * claim.
 	 * @param held the claim made when the run was created, taken with
-	 * {@link ExecutingRuns#takeHeld(String, Instant)}
+	 * {@link LeasedRuns#takeHeld(String, Instant)}
 	 * @return the claim, to execute with {@link #execute(Claim)}
 	 */
 	public Claim startHeld(Claim held) {
@@ -190,7 +192,7 @@ public final class RunExecutor {
 
 	/**
 	 * Gives back runs created leased to this instance that no worker here started, taken with
-	 * {@link ExecutingRuns#takeHeldCreatedBy(Instant)}: queued again for any instance, which
+	 * {@link LeasedRuns#takeHeldCreatedBy(Instant)}: queued again for any instance, which
 	 * the other instances are told of.
 	 * @param held their claims
 	 * @return the ids of the runs given back; not those whose lease was no longer held

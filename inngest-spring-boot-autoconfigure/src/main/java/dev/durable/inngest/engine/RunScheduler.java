@@ -101,7 +101,7 @@ public final class RunScheduler implements SmartLifecycle {
 
 	private final RunExecutor executor;
 
-	private final ExecutingRuns executing;
+	private final LeasedRuns executing;
 
 	private final Settings settings;
 
@@ -129,7 +129,7 @@ public final class RunScheduler implements SmartLifecycle {
 	 * @param clock the clock
 	 */
 	public RunScheduler(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons,
-			ExecutingRuns executing, BulkCancellations bulkCancellations, Settings settings, Clock clock) {
+			LeasedRuns executing, BulkCancellations bulkCancellations, Settings settings, Clock clock) {
 		this.crons = crons;
 		this.executor = executor;
 		this.executing = executing;

@@ -35,7 +35,7 @@ final class WorkerPool {
 
 	private final RunExecutor executor;
 
-	private final ExecutingRuns executing;
+	private final LeasedRuns executing;
 
 	private final Clock clock;
 
@@ -75,7 +75,7 @@ final class WorkerPool {
 	 */
 	private volatile boolean waitingForRun;
 
-	WorkerPool(RunQueue queue, RunExecutor executor, ExecutingRuns executing, Clock clock, int size,
+	WorkerPool(RunQueue queue, RunExecutor executor, LeasedRuns executing, Clock clock, int size,
 			Duration leaseDuration, boolean eagerStart, Runnable pollNow) {
 		this.queue = queue;
 		this.executor = executor;

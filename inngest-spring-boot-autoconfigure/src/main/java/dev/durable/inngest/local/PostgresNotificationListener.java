@@ -9,7 +9,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import dev.durable.inngest.engine.ExecutingRuns;
+import dev.durable.inngest.engine.LeasedRuns;
 import dev.durable.inngest.engine.RunScheduler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -35,7 +35,7 @@ public final class PostgresNotificationListener implements SmartLifecycle {
 
 	private final RunScheduler engine;
 
-	private final ExecutingRuns executing;
+	private final LeasedRuns executing;
 
 	private final Duration reconnectDelay;
 
@@ -53,7 +53,7 @@ public final class PostgresNotificationListener implements SmartLifecycle {
 	 * @param reconnectDelay how long to wait before connecting again after a failure
 	 * @param enabled whether to listen at all: only on PostgreSQL, with notifications enabled
 	 */
-	public PostgresNotificationListener(DataSource dataSource, RunScheduler engine, ExecutingRuns executing,
+	public PostgresNotificationListener(DataSource dataSource, RunScheduler engine, LeasedRuns executing,
 			Duration reconnectDelay, boolean enabled) {
 		this.dataSource = dataSource;
 		this.engine = engine;

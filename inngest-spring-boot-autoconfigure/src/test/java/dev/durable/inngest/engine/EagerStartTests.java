@@ -57,7 +57,7 @@ class EagerStartTests {
 	RunScheduler engine;
 
 	@Autowired
-	ExecutingRuns executing;
+	LeasedRuns executing;
 
 	@Autowired
 	RunProbe probe;

@@ -20,9 +20,9 @@ import org.apache.commons.logging.LogFactory;
  * found lost, stops an execution at its next step instead of letting it go on; and those created
  * here already leased, held until a worker here starts them or they are given back.
  */
-public final class ExecutingRuns {
+public final class LeasedRuns {
 
-	private static final Log logger = LogFactory.getLog(ExecutingRuns.class);
+	private static final Log logger = LogFactory.getLog(LeasedRuns.class);
 
 	private final Map<String, RunExecution> executions = new ConcurrentHashMap<>();
 

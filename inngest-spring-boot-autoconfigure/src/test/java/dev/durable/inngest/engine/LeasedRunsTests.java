@@ -14,11 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The runs held for this instance's workers: how many may be held, taken once, forgotten when
  * stopped, and given back by age.
  */
-class ExecutingRunsTests {
+class LeasedRunsTests {
 
 	private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-	private final ExecutingRuns executing = new ExecutingRuns();
+	private final LeasedRuns executing = new LeasedRuns();
 
 	private RunExecutor.Claim held(String runId, Instant createdAt) {
 		RunRecord run = new RunRecord(runId, "f", Event.of("e").withId("event-" + runId), RunStatus.RUNNING, 0,
@@ -76,7 +76,7 @@ class ExecutingRunsTests {
 	@Test
 	void leaseTokensAreUnique() {
 		assertThat(this.executing.newLease()).isNotEqualTo(this.executing.newLease());
-		assertThat(this.executing.newLease()).isNotEqualTo(new ExecutingRuns().newLease());
+		assertThat(this.executing.newLease()).isNotEqualTo(new LeasedRuns().newLease());
 	}
 
 }
