@@ -13,6 +13,7 @@ import dev.durable.inngest.engine.CronScheduler;
 import dev.durable.inngest.engine.EngineInngestClient;
 import dev.durable.inngest.engine.EngineInngestRuns;
 import dev.durable.inngest.engine.EventIngestor;
+import dev.durable.inngest.engine.EventIntake;
 import dev.durable.inngest.engine.ExpressionCache;
 import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.JsonCodec;
@@ -213,13 +214,19 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EventIngestor inngestEventIngestor(EventStore events, RunStore runs, StepStore steps, WaitStore waits,
+	EventIntake inngestEventIntake(EventStore events, RunStore runs, StepStore steps, WaitStore waits,
 			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource, JsonCodec json,
 			Ids ids, ExpressionCache expressions, RunSignals signals, FunctionDiscoverer functions, RunQueue queue,
-			ObjectProvider<RunCanceller> canceller, LeasedRuns executing) {
-		return new EventIngestor(events, runs, steps, waits, transactions(transactionManager, dataSource), CLOCK, json,
+			LeasedRuns executing) {
+		return new EventIntake(events, runs, steps, waits, transactions(transactionManager, dataSource), CLOCK, json,
 				ids, expressions, this.properties.getLease().getDuration(), signals, functions::registry, queue,
-				canceller::getObject, executing, this.limits.toInputLimits());
+				executing, this.limits.toInputLimits());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EventIngestor inngestEventIngestor(EventIntake intake, RunCanceller canceller) {
+		return new EventIngestor(intake, canceller);
 	}
 
 	@Bean
@@ -232,9 +239,9 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	RunCanceller inngestRunCanceller(RunStore runs, StepStore steps, WaitStore waits,
 			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource, RunSignals signals,
-			ObjectProvider<RunOutcomes> outcomes, LeasedRuns executing) {
+			RunEndEvents endEvents, ObjectProvider<RunOutcomes> outcomes, LeasedRuns executing) {
 		return new RunCanceller(runs, steps, waits, transactions(transactionManager, dataSource), CLOCK, signals,
-				RunOutcomes.all(outcomes.orderedStream().toList()), executing);
+				endEvents, RunOutcomes.all(outcomes.orderedStream().toList()), executing);
 	}
 
 	@Bean
@@ -262,13 +269,13 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RunEndEvents inngestRunEndEvents(InngestProperties properties, Environment environment,
-			EventIngestor ingestor, FunctionDiscoverer functions, ApplicationEventPublisher publisher,
+			EventIntake intake, FunctionDiscoverer functions, ApplicationEventPublisher publisher,
 			ObjectProvider<PlatformTransactionManager> transactionManager,
 			DataSource dataSource) {
 		String appId = properties.determineAppId(environment);
 		TransactionTemplate newTransaction = new TransactionTemplate(transactionManager(transactionManager, dataSource));
 		newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		return new RunEndEvents(appId, ingestor, functions::registry, publisher, newTransaction);
+		return new RunEndEvents(appId, intake, functions::registry, publisher, newTransaction);
 	}
 
 	@Bean
@@ -276,8 +283,8 @@ public final class InngestLocalAutoConfiguration {
 	RunExecutor inngestRunExecutor(RunStore runs, StepStore steps, WaitStore waits,
 			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource, JsonCodec json,
 			RetryBackoff backoff, ExpressionCache expressions, RunSignals signals, FunctionDiscoverer functions,
-			EventIngestor ingestor, ObjectProvider<RunOutcomes> outcomes, RunCanceller canceller,
-			LeasedRuns executing, DatabaseDurability durability, DatabasePlatform platform) {
+			EventIngestor ingestor, RunEndEvents endEvents, ObjectProvider<RunOutcomes> outcomes,
+			RunCanceller canceller, LeasedRuns executing, DatabaseDurability durability, DatabasePlatform platform) {
 		Boolean groupCommit = this.properties.getGroupCommit();
 		// Only H2 writing every commit to its file pays for the wait: with a write delay a commit
 		// costs next to nothing, and PostgreSQL merges concurrent commits' log flushes itself.
@@ -285,7 +292,7 @@ public final class InngestLocalAutoConfiguration {
 				: platform == DatabasePlatform.H2 && durability.commitWriteDelay() == 0;
 		return new RunExecutor(runs, steps, waits, transactions(transactionManager, dataSource), CLOCK, json, backoff,
 				expressions, this.properties.getLease().getDuration(), signals, functions::registry, ingestor,
-				RunOutcomes.all(outcomes.orderedStream().toList()), canceller, executing, commitTogether,
+				endEvents, RunOutcomes.all(outcomes.orderedStream().toList()), canceller, executing, commitTogether,
 				new OutputWriter(json, this.properties.getMaxOutputSize()));
 	}
 

@@ -35,6 +35,8 @@ public final class RunCanceller {
 
 	private final RunSignals signals;
 
+	private final RunEndEvents endEvents;
+
 	private final RunOutcomes outcomes;
 
 	private final LeasedRuns executing;
@@ -47,17 +49,20 @@ public final class RunCanceller {
 	 * @param transactions runs work in one transaction
 	 * @param clock the clock
 	 * @param signals tells the other instances of runs made due or cancelled
+	 * @param endEvents emits the events of each cancelled run
 	 * @param outcomes told of each cancelled run
 	 * @param executing the executions to stop in this instance
 	 */
 	public RunCanceller(RunStore runs, StepStore steps, WaitStore waits, TransactionOperations transactions,
-			Clock clock, RunSignals signals, RunOutcomes outcomes, LeasedRuns executing) {
+			Clock clock, RunSignals signals, RunEndEvents endEvents, RunOutcomes outcomes,
+			LeasedRuns executing) {
 		this.runs = runs;
 		this.steps = steps;
 		this.waits = waits;
 		this.transactions = transactions;
 		this.clock = clock;
 		this.signals = signals;
+		this.endEvents = endEvents;
 		this.outcomes = outcomes;
 		this.executing = executing;
 	}
@@ -76,6 +81,8 @@ public final class RunCanceller {
 			}
 			this.steps.cancelPending(run.id(), now);
 			this.waits.deleteByRun(run.id());
+			// Its system event may cancel further runs, by their @CancelOn rules.
+			this.endEvents.cancelled(run, this::cancel);
 			this.outcomes.cancelled(run);
 			this.signals.cancelled(List.of(run.id()));
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

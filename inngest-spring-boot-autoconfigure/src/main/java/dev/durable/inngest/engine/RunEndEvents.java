@@ -34,13 +34,13 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * {@code inngest/function.cancelled} system event is stored (starting the functions it
  * triggers, such as a cleanup); after the commit, a {@link FunctionCancelledEvent} is published.
  */
-public final class RunEndEvents implements RunOutcomes {
+public final class RunEndEvents {
 
 	private static final Log logger = LogFactory.getLog(RunEndEvents.class);
 
 	private final String appId;
 
-	private final EventIngestor ingestor;
+	private final EventIntake intake;
 
 	private final Supplier<FunctionRegistry> registry;
 
@@ -51,15 +51,15 @@ public final class RunEndEvents implements RunOutcomes {
 	/**
 	 * Creates the end-of-run events.
 	 * @param appId the application's id, which prefixes function ids in system events
-	 * @param ingestor stores the system event and starts its runs
+	 * @param intake stores the system event and starts its runs
 	 * @param registry the functions
 	 * @param publisher publishes the Spring event
 	 * @param newTransaction runs work in a new transaction
 	 */
-	public RunEndEvents(String appId, EventIngestor ingestor, Supplier<FunctionRegistry> registry,
+	public RunEndEvents(String appId, EventIntake intake, Supplier<FunctionRegistry> registry,
 			ApplicationEventPublisher publisher, TransactionOperations newTransaction) {
 		this.appId = appId;
-		this.ingestor = ingestor;
+		this.intake = intake;
 		this.registry = registry;
 		this.publisher = publisher;
 		this.newTransaction = newTransaction;
@@ -74,8 +74,14 @@ public final class RunEndEvents implements RunOutcomes {
 		return this.appId + "-" + functionId;
 	}
 
-	@Override
-	public void failed(RunRecord run, FunctionDefinition function, ErrorInfo error) {
+	/**
+	 * Emits the events of a run that failed, in the transaction that stores its failure.
+	 * @param run the run
+	 * @param function its function
+	 * @param error why it failed
+	 * @param cancels cancels the runs that the system event cancels
+	 */
+	public void failed(RunRecord run, FunctionDefinition function, ErrorInfo error, EventIntake.Cancels cancels) {
 		if (function.isFailureHandler()) {
 			return;
 		}
@@ -85,14 +91,20 @@ public final class RunEndEvents implements RunOutcomes {
 			this.registry.get().find(function.failureHandlerId()).ifPresent(handler::add);
 		}
 		Event stored = FunctionFailedEvent.NAME.equals(run.event().name())
-				? this.ingestor.startRuns(systemEvent, handler) : this.ingestor.sendSystem(systemEvent, handler);
+				? this.intake.startRuns(systemEvent, handler, cancels)
+				: this.intake.sendSystem(systemEvent, handler, cancels);
 		publishAfterCommit(FunctionFailedEvent.of(stored), run.id());
 	}
 
-	@Override
-	public void cancelled(RunRecord run) {
+	/**
+	 * Emits the events of a run that was cancelled, in the transaction that stores its
+	 * cancellation.
+	 * @param run the run
+	 * @param cancels cancels the runs that the system event cancels
+	 */
+	public void cancelled(RunRecord run, EventIntake.Cancels cancels) {
 		Event systemEvent = FunctionCancelledEvent.systemEvent(run.event(), fullId(run.functionId()), run.id());
-		Event stored = this.ingestor.sendSystem(systemEvent, List.of());
+		Event stored = this.intake.sendSystem(systemEvent, List.of(), cancels);
 		publishAfterCommit(FunctionCancelledEvent.of(stored), run.id());
 	}
 

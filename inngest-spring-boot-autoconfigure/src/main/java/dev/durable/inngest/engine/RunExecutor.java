@@ -71,6 +71,8 @@ public final class RunExecutor {
 
 	private final EventIngestor ingestor;
 
+	private final RunEndEvents endEvents;
+
 	private final RunOutcomes outcomes;
 
 	private final RunCanceller canceller;
@@ -98,6 +100,7 @@ public final class RunExecutor {
 	 * @param signals tells the other instances of runs made due or cancelled
 	 * @param registry the functions
 	 * @param ingestor takes in the events that steps send
+	 * @param endEvents emits the events of runs that failed
 	 * @param outcomes told of runs that failed
 	 * @param canceller cancels runs whose timeouts passed
 	 * @param executing the runs executing here
@@ -107,8 +110,9 @@ public final class RunExecutor {
 	 */
 	public RunExecutor(RunStore runs, StepStore steps, WaitStore waits, TransactionOperations transactions,
 			Clock clock, JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, Duration leaseDuration,
-			RunSignals signals, Supplier<FunctionRegistry> registry, EventIngestor ingestor, RunOutcomes outcomes,
-			RunCanceller canceller, LeasedRuns executing, boolean commitTogether, OutputWriter outputs) {
+			RunSignals signals, Supplier<FunctionRegistry> registry, EventIngestor ingestor, RunEndEvents endEvents,
+			RunOutcomes outcomes, RunCanceller canceller, LeasedRuns executing, boolean commitTogether,
+			OutputWriter outputs) {
 		this.runs = runs;
 		this.steps = steps;
 		this.waits = waits;
@@ -121,6 +125,7 @@ public final class RunExecutor {
 		this.signals = signals;
 		this.registry = registry;
 		this.ingestor = ingestor;
+		this.endEvents = endEvents;
 		this.outcomes = outcomes;
 		this.canceller = canceller;
 		this.executing = executing;
@@ -375,6 +380,7 @@ public final class RunExecutor {
 			}
 			if (fatal) {
 				forgetCancelRules(function, run);
+				this.endEvents.failed(run, function, error, this.canceller::cancel);
 				this.outcomes.failed(run, function, error);
 			}
 			return true;

@@ -1,0 +1,433 @@
+package dev.durable.inngest.engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InvalidEventException;
+import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.RunView;
+import dev.durable.inngest.engine.store.EventStore;
+import dev.durable.inngest.engine.store.NewRun;
+import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.StepRecord;
+import dev.durable.inngest.engine.store.StepStatus;
+import dev.durable.inngest.engine.store.StepStore;
+import dev.durable.inngest.engine.store.WaitRecord;
+import dev.durable.inngest.engine.store.WaitStore;
+import dev.durable.inngest.function.CancelRule;
+import dev.durable.inngest.function.Expression;
+import dev.durable.inngest.function.FunctionDefinition;
+import dev.durable.inngest.function.FunctionRegistry;
+
+import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.util.StringUtils;
+
+/**
+ * Takes events in, for the {@link EventIngestor} and the {@link RunEndEvents}: stores them,
+ * starts a run of every function they trigger and resumes the runs waiting for them, all in one
+ * transaction (the caller's, if one is active). The runs it makes due are handed to the {@link RunQueue} once that transaction commits. As many of the
+ * runs it starts as this instance's workers can be expected to start soon are created already
+ * leased to this instance and held for them ({@link LeasedRuns}), so that a worker starts
+ * each without a claim; except those of functions with timeouts, whose start and finish are
+ * measured from a worker's claim.
+ * <p>
+ * The runs that an event cancels (by a {@link dev.durable.inngest.CancelOn} rule) are cancelled
+ * through the {@link Cancels} the caller passes, in the same transaction: the cancellation of a
+ * run takes in a system event itself, so the intake holds no canceller of its own.
+ */
+public final class EventIntake {
+
+	/** The prefix of the names of system events, which the application cannot send. */
+	public static final String RESERVED_PREFIX = "inngest/";
+
+	/** The earliest time an event sent with its own {@code ts} may carry, as Inngest's event API. */
+	private static final long EARLIEST_TS = Instant.parse("1980-01-01T00:00:00Z").toEpochMilli();
+
+	/** The latest time an event sent with its own {@code ts} may carry, as Inngest's event API. */
+	private static final long LATEST_TS = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
+
+	private static final String CANCEL_RULE_KEY = "cancel-on:";
+
+	private static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
+
+	private final EventStore events;
+
+	private final RunStore runs;
+
+	private final StepStore steps;
+
+	private final WaitStore waits;
+
+	private final TransactionOperations transactions;
+
+	private final Clock clock;
+
+	private final JsonCodec json;
+
+	private final Ids ids;
+
+	private final ExpressionCache expressions;
+
+	private final Duration leaseDuration;
+
+	private final RunSignals signals;
+
+	private final Supplier<FunctionRegistry> registry;
+
+	private final RunQueue queue;
+
+	private final LeasedRuns executing;
+
+	private final InputLimits limits;
+
+	/**
+	 * Creates the intake.
+	 * @param events the event store
+	 * @param runs the run store
+	 * @param steps the step store
+	 * @param waits the wait store
+	 * @param transactions runs work in one transaction
+	 * @param clock the clock
+	 * @param json the JSON codec
+	 * @param ids makes ids
+	 * @param expressions compiles CEL conditions given at run time
+	 * @param leaseDuration how long a claimed run stays leased unless renewed
+	 * @param signals tells the other instances of runs made due or cancelled
+	 * @param registry the functions
+	 * @param queue where due runs are handed off
+	 * @param executing holds the runs created leased to this instance
+	 * @param limits the largest events it takes in
+	 */
+	public EventIntake(EventStore events, RunStore runs, StepStore steps, WaitStore waits,
+			TransactionOperations transactions, Clock clock, JsonCodec json, Ids ids, ExpressionCache expressions,
+			Duration leaseDuration, RunSignals signals, Supplier<FunctionRegistry> registry, RunQueue queue,
+			LeasedRuns executing, InputLimits limits) {
+		this.events = events;
+		this.runs = runs;
+		this.steps = steps;
+		this.waits = waits;
+		this.transactions = transactions;
+		this.clock = clock;
+		this.json = json;
+		this.ids = ids;
+		this.expressions = expressions;
+		this.leaseDuration = leaseDuration;
+		this.signals = signals;
+		this.registry = registry;
+		this.queue = queue;
+		this.executing = executing;
+		this.limits = limits;
+	}
+
+	/**
+	 * Takes in events sent by the application, all or none.
+	 * @param events the events
+	 * @param cancels cancels the runs the events cancel
+	 * @return their ids, in order
+	 * @throws InvalidEventException when an event is invalid; nothing is stored then
+	 */
+	public List<String> send(List<Event> events, Cancels cancels) {
+		for (int i = 0; i < events.size(); i++) {
+			validate(i, events.get(i));
+		}
+		return ingest(events, this::triggered, cancels).stream().map(Event::id).toList();
+	}
+
+	/**
+	 * Takes in a system event, such as {@code inngest/function.failed}, starting the functions
+	 * it triggers and, besides them, the given ones.
+	 * @param event the event
+	 * @param alsoStart functions to start whatever their triggers, such as a failure handler
+	 * @param cancels cancels the runs the event cancels
+	 * @return the stored event
+	 */
+	public Event sendSystem(Event event, List<FunctionDefinition> alsoStart, Cancels cancels) {
+		return ingest(List.of(event), (stored) -> {
+			List<FunctionDefinition> targets = new ArrayList<>(triggered(stored));
+			targets.addAll(alsoStart);
+			return targets;
+		}, cancels).get(0);
+	}
+
+	/**
+	 * Takes in an event that starts runs of the given functions only, such as a cron tick.
+	 * @param event the event
+	 * @param functions the functions to start
+	 * @param cancels cancels the runs the event cancels
+	 * @return the stored event
+	 */
+	public Event startRuns(Event event, List<FunctionDefinition> functions, Cancels cancels) {
+		return ingest(List.of(event), (stored) -> functions, cancels).get(0);
+	}
+
+	private void validate(int index, Event event) {
+		if (event == null) {
+			throw new InvalidEventException("Event " + index + " is null");
+		}
+		if (!StringUtils.hasText(event.name())) {
+			throw new InvalidEventException("Event " + index + " has no name; every event needs one, such as "
+					+ "\"shop/order.placed\"");
+		}
+		longest(index, "name", event.name(), this.limits.eventNameLength(), "inngest.limits.event-name-length");
+		if (event.name().startsWith(RESERVED_PREFIX)) {
+			throw new InvalidEventException("Event " + index + " is named '" + Errors.abbreviate(event.name())
+					+ "', but names starting with '" + RESERVED_PREFIX + "' are reserved for system events");
+		}
+		if (event.id() != null) {
+			if (event.id().isBlank()) {
+				throw new InvalidEventException("Event " + index + " has a blank id; leave the id out to have one "
+						+ "made, or give one with text in it");
+			}
+			longest(index, "id", event.id(), this.limits.eventIdLength(), "inngest.limits.event-id-length");
+		}
+		if (event.v() != null) {
+			longest(index, "v", event.v(), InputLimits.VERSION_COLUMN, null);
+		}
+		if (event.ts() != 0 && (event.ts() < EARLIEST_TS || event.ts() >= LATEST_TS)) {
+			throw new InvalidEventException("Event " + index + ": ts is " + event.ts() + ", but it must be "
+					+ "milliseconds since the epoch between 1980 and 2100 (" + EARLIEST_TS + " to " + (LATEST_TS - 1)
+					+ "), or 0 for the time it is received");
+		}
+		if (this.json.exceeds(event, this.limits.eventSize())) {
+			throw new InvalidEventException("Event " + index + " takes more than " + this.limits.eventSize()
+					+ " bytes as JSON; the largest allowed is " + this.limits.eventSize()
+					+ " bytes (inngest.limits.event-size)");
+		}
+	}
+
+	private static void longest(int index, String field, String value, int limit, String property) {
+		if (value.indexOf('\0') >= 0) {
+			// The column is text, and PostgreSQL cannot store a NUL character in text.
+			throw new InvalidEventException("Event " + index + ": " + field + " holds a NUL character (\\u0000), "
+					+ "which an event's " + field + " may not hold");
+		}
+		if (value.length() > limit) {
+			throw new InvalidEventException("Event " + index + ": " + field + " has " + value.length()
+					+ " characters; the longest allowed is " + limit
+					+ ((property != null) ? " (" + property + ")" : ""));
+		}
+	}
+
+	private List<Event> ingest(List<Event> events, Function<Event, List<FunctionDefinition>> targets,
+			Cancels cancels) {
+		// To the microsecond, as the databases store it: a run's id is made of its creation time.
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+		List<Event> stamped = new ArrayList<>(events.size());
+		// Only ids the sender chose can have been sent before; fresh ones cannot.
+		List<String> givenIds = new ArrayList<>();
+		for (Event event : events) {
+			if (event.id() != null) {
+				givenIds.add(event.id());
+			}
+			Event withId = (event.id() != null) ? event : event.withId(this.ids.next());
+			stamped.add((withId.ts() != 0) ? withId : withId.withTs(now.toEpochMilli()));
+		}
+		return this.transactions.execute((status) -> {
+			Set<String> known = this.events.existing(givenIds);
+			List<Event> fresh = new ArrayList<>();
+			Set<String> seen = new LinkedHashSet<>(known);
+			for (Event event : stamped) {
+				if (seen.add(event.id())) {
+					fresh.add(event);
+				}
+			}
+			this.events.insert(fresh, now);
+			List<NewRun> runs = new ArrayList<>();
+			NewRuns leased = new NewRuns(now);
+			List<WaitRecord> cancelRules = new ArrayList<>();
+			List<String> due = new ArrayList<>();
+			Map<String, Set<String>> waited = this.waits
+				.waitedFor(fresh.stream().map(Event::name).collect(Collectors.toSet()));
+			for (Event event : fresh) {
+				for (FunctionDefinition function : targets.apply(event)) {
+					NewRun run = leased.create(function, event);
+					runs.add(run);
+					addCancelRules(run, function, event, cancelRules);
+				}
+				Set<String> paths = waited.get(event.name());
+				if (paths != null) {
+					due.addAll(resumeWaits(event, paths, now, cancels));
+				}
+			}
+			this.runs.create(runs);
+			// Stored after the batch's own events were matched: only later events cancel a run.
+			this.waits.insert(cancelRules);
+			runs.stream().filter((run) -> !run.leased()).forEach((run) -> due.add(run.id()));
+			handOffAfterCommit(due, leased.held);
+			return stamped;
+		});
+	}
+
+	private List<FunctionDefinition> triggered(Event event) {
+		List<FunctionDefinition> candidates = this.registry.get().triggeredBy(event.name());
+		if (candidates.isEmpty()) {
+			return candidates;
+		}
+		Map<String, Object> view = Expression.toMap(event);
+		return candidates.stream()
+			.filter((function) -> function.condition() == null || function.condition().matches(view, null))
+			.toList();
+	}
+
+	private void addCancelRules(NewRun run, FunctionDefinition function, Event event, List<WaitRecord> rules) {
+		for (int i = 0; i < function.cancelOn().size(); i++) {
+			CancelRule rule = function.cancelOn().get(i);
+			String matchValue = (rule.match() != null) ? this.json.matchValue(event, rule.match()) : null;
+			Instant expiresAt = (rule.timeout() != null) ? run.createdAt().plus(rule.timeout()) : NEVER;
+			rules.add(new WaitRecord(run.id(), CANCEL_RULE_KEY + i, WaitRecord.Kind.CANCEL, rule.event(), rule.match(),
+					matchValue, (rule.condition() != null) ? rule.condition().source() : null, expiresAt));
+		}
+	}
+
+	private List<String> resumeWaits(Event event, Set<String> paths, Instant now, Cancels cancels) {
+		List<WaitRecord> candidates = new ArrayList<>();
+		for (String path : paths) {
+			if (WaitStore.UNMATCHED.equals(path)) {
+				candidates.addAll(this.waits.findUnmatched(event.name(), now));
+				continue;
+			}
+			String value = this.json.matchValue(event, path);
+			if (value != null) {
+				candidates.addAll(this.waits.findByMatch(event.name(), path, value, now));
+			}
+		}
+		List<String> resumed = new ArrayList<>();
+		String eventJson = null;
+		for (WaitRecord wait : candidates) {
+			RunRecord run = (wait.condition() != null || wait.kind() == WaitRecord.Kind.CANCEL)
+					? this.runs.find(wait.runId()).orElse(null) : null;
+			if (wait.condition() != null && (run == null || !conditionHolds(wait, run, event))) {
+				continue;
+			}
+			if (wait.kind() == WaitRecord.Kind.CANCEL) {
+				if (run != null) {
+					cancels.cancel(run, new RunView.Cancellation("event", "Cancelled by event '"
+							+ event.name() + "' (" + event.id() + ") matching a @CancelOn rule"));
+				}
+				continue;
+			}
+			if (!this.waits.delete(wait.runId(), wait.stepKey())) {
+				continue;
+			}
+			if (eventJson == null) {
+				eventJson = this.json.write(event);
+			}
+			StepRecord resolved = new StepRecord(wait.runId(), wait.stepKey(), null, null, StepStatus.COMPLETED, 1,
+					eventJson, null, null, null, now);
+			this.steps.update(resolved);
+			if (this.runs.wake(wait.runId(), now)) {
+				resumed.add(wait.runId());
+			}
+		}
+		return resumed;
+	}
+
+	private boolean conditionHolds(WaitRecord wait, RunRecord run, Event event) {
+		return this.expressions
+			.get(wait.condition())
+			.matches(Expression.toMap(run.event()), Expression.toMap(event));
+	}
+
+	/**
+	 * Hands due runs to the queue once the transaction commits, and the runs created leased to
+	 * this instance to its holding and then to the queue. Only the due runs are signalled to the
+	 * other instances: they cannot claim a leased run.
+	 */
+	private void handOffAfterCommit(List<String> due, List<RunExecutor.Claim> held) {
+		if (due.isEmpty() && held.isEmpty()) {
+			return;
+		}
+		if (!due.isEmpty()) {
+			this.signals.due(due);
+		}
+		List<String> runIds = new ArrayList<>(due);
+		held.forEach((claim) -> runIds.add(claim.run().id()));
+		Runnable handOff = () -> {
+			this.executing.hold(held);
+			this.queue.offerNow(runIds);
+		};
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					handOff.run();
+				}
+			});
+		}
+		else {
+			handOff.run();
+		}
+	}
+
+	/**
+	 * Cancels a run that an event cancels.
+	 */
+	@FunctionalInterface
+	public interface Cancels {
+
+		/**
+		 * Cancels a run that has not ended, in the caller's transaction.
+		 * @param run the run as last read
+		 * @param cancellation who cancels it and why
+		 * @return {@code true} if this call cancelled it; {@code false} if it had ended
+		 */
+		boolean cancel(RunRecord run, RunView.Cancellation cancellation);
+
+	}
+
+	/**
+	 * The runs an ingestion creates: leased to this instance, one lease for all, as many as it
+	 * may hold; queued otherwise, and for functions with timeouts.
+	 */
+	private final class NewRuns {
+
+		private final Instant now;
+
+		private int holdable = EventIntake.this.executing.holdable();
+
+		private final List<RunExecutor.Claim> held = new ArrayList<>();
+
+		private String lease;
+
+		private Event stored;
+
+		NewRuns(Instant now) {
+			this.now = now;
+		}
+
+		NewRun create(FunctionDefinition function, Event event) {
+			String id = EventIntake.this.ids.next(this.now);
+			if (this.holdable == 0 || function.timeouts().start() != null || function.timeouts().finish() != null) {
+				return new NewRun(id, function.id(), event.id(), this.now);
+			}
+			this.holdable--;
+			if (this.lease == null) {
+				this.lease = EventIntake.this.executing.newLease();
+			}
+			if (this.stored == null || !this.stored.id().equals(event.id())) {
+				this.stored = EventIntake.this.json.asStored(event);
+			}
+			Instant leaseUntil = this.now.plus(EventIntake.this.leaseDuration);
+			RunRecord run = new RunRecord(id, function.id(), this.stored, RunStatus.RUNNING, 0, this.now, this.now,
+					null, leaseUntil, null, null, null);
+			this.held.add(new RunExecutor.Claim(run, this.lease, true));
+			return new NewRun(id, function.id(), event.id(), this.now, this.lease, leaseUntil);
+		}
+
+	}
+
+}
