@@ -16,7 +16,7 @@ import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.function.FunctionInvoker;
 import dev.durable.inngest.function.FunctionRegistry;
 import dev.durable.inngest.function.Invocation;
-import dev.durable.inngest.function.Timeouts;
+import dev.durable.inngest.function.FunctionTimeouts;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -114,7 +114,7 @@ public final class SystemEventFunctions {
 		}
 		List<Function<Invocation, Object>> arguments = List.of(Invocation::event);
 		return new FunctionDefinition(id, name, List.of(event), List.of(), Expression.compile(expression(functionIds)),
-				Retries.DEFAULT, List.of(), Timeouts.NONE, FunctionInvoker.of(BEAN_NAME, this, method, arguments), null,
+				Retries.DEFAULT, List.of(), FunctionTimeouts.NONE, FunctionInvoker.of(BEAN_NAME, this, method, arguments), null,
 				null);
 	}
 

@@ -11,7 +11,7 @@ import dev.durable.inngest.actuate.InngestRemoteEndpoint;
 import dev.durable.inngest.actuate.InngestRemoteHealthIndicator;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.local.InngestSchemaInitializer;
-import dev.durable.inngest.local.LocalEngine;
+import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.remote.AppSync;
 import dev.durable.inngest.remote.CallHandler;
 import dev.durable.inngest.remote.InvalidRemoteConfigurationException;
@@ -61,7 +61,7 @@ class InngestRemoteAutoConfigurationTests {
 	@Test
 	void localModeIsTheDefault() {
 		this.withDatabase.run((context) -> {
-			assertThat(context).hasSingleBean(LocalEngine.class);
+			assertThat(context).hasSingleBean(RunScheduler.class);
 			assertThat(context).doesNotHaveBean(RemoteSettings.class);
 			assertThat(context).doesNotHaveBean(AppSync.class);
 		});
@@ -72,7 +72,7 @@ class InngestRemoteAutoConfigurationTests {
 		this.withDatabase.withPropertyValues("inngest.mode=remote", "inngest.signing-key=" + KEY).run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).hasSingleBean(DataSource.class);
-			assertThat(context).doesNotHaveBean(LocalEngine.class);
+			assertThat(context).doesNotHaveBean(RunScheduler.class);
 			assertThat(context).doesNotHaveBean(RunStore.class);
 			assertThat(context).doesNotHaveBean(InngestSchemaInitializer.class);
 			assertThat(context).hasSingleBean(RemoteSettings.class);
@@ -86,7 +86,7 @@ class InngestRemoteAutoConfigurationTests {
 		this.withoutDatabase.withPropertyValues("inngest.mode=REMOTE", "inngest.dev=true").run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(DataSource.class);
-			assertThat(context).doesNotHaveBean(LocalEngine.class);
+			assertThat(context).doesNotHaveBean(RunScheduler.class);
 			assertThat(context).hasSingleBean(AppSync.class);
 			assertThat(context.getBean(RemoteSettings.class).dev()).isTrue();
 		});
@@ -96,7 +96,7 @@ class InngestRemoteAutoConfigurationTests {
 	void withoutADataSourceLocalModeConfiguresNoEngine() {
 		this.withoutDatabase.run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context).doesNotHaveBean(LocalEngine.class);
+			assertThat(context).doesNotHaveBean(RunScheduler.class);
 			assertThat(context).doesNotHaveBean(RemoteSettings.class);
 		});
 	}
