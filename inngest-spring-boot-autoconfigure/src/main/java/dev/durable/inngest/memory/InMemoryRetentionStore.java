@@ -1,0 +1,118 @@
+package dev.durable.inngest.memory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.durable.inngest.BulkCancellation;
+import dev.durable.inngest.engine.Ids;
+import dev.durable.inngest.engine.store.DeletedRows;
+import dev.durable.inngest.engine.store.RetentionStore;
+import dev.durable.inngest.memory.InMemoryInngestStore.AttemptKey;
+import dev.durable.inngest.memory.InMemoryInngestStore.CancellationRow;
+import dev.durable.inngest.memory.InMemoryInngestStore.RowKey;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The retention's deletions from an {@link InMemoryInngestStore}, a batch at a time as the JDBC
+ * store reads them. The store's lock makes each call atomic, so deleters never meet.
+ */
+final class InMemoryRetentionStore implements RetentionStore {
+
+	private final InMemoryInngestStore store;
+
+	InMemoryRetentionStore(InMemoryInngestStore store) {
+		this.store = store;
+	}
+
+	@Override
+	public Batch<String> deleteEndedRuns(Instant endedBefore, @Nullable String after, int limit) {
+		// A run that ended before the time was created before it, and its id begins with that time.
+		String from = (after != null) ? after : "";
+		String bound = Ids.lowest(endedBefore.plusMillis(1));
+		return this.store.locked(() -> {
+			List<String> read = new ArrayList<>();
+			if (from.compareTo(bound) < 0) {
+				for (String id : this.store.runs.rows().subMap(from, false, bound, false).keySet()) {
+					if (read.size() >= limit) {
+						break;
+					}
+					read.add(id);
+				}
+			}
+			String next = (read.size() < limit) ? null : read.get(read.size() - 1);
+			long runs = 0;
+			long steps = 0;
+			long attempts = 0;
+			long waits = 0;
+			for (String id : read) {
+				RunRow run = this.store.runs.get(id);
+				if (run != null && run.ended() && run.endedAt != null && run.endedAt.isBefore(endedBefore)) {
+					steps += deleteAll(this.store.steps, RowKey.first(id), RowKey.after(id));
+					attempts += deleteAll(this.store.attempts, new AttemptKey(id, "", Integer.MIN_VALUE),
+							new AttemptKey(id + '\0', "", Integer.MIN_VALUE));
+					waits += InMemoryWaitStore.deleteByRun(this.store, id);
+					this.store.runs.remove(id);
+					runs++;
+				}
+			}
+			return new Batch<>(new DeletedRows(runs, steps, attempts, waits, 0, 0), next);
+		});
+	}
+
+	private static <K> int deleteAll(Table<K, ?> table, K from, K to) {
+		List<K> keys = new ArrayList<>(table.rows().subMap(from, true, to, false).keySet());
+		keys.forEach(table::remove);
+		return keys.size();
+	}
+
+	@Override
+	public Batch<EventPosition> deleteUnneededEvents(Instant receivedBefore, @Nullable EventPosition after,
+			int limit) {
+		return this.store.locked(() -> {
+			List<EventPosition> read = new ArrayList<>();
+			Iterable<EventPosition> positions = (after != null) ? this.store.eventsReceived.tailSet(after, false)
+					: this.store.eventsReceived;
+			for (EventPosition position : positions) {
+				if (read.size() >= limit || !position.receivedAt().isBefore(receivedBefore)) {
+					break;
+				}
+				read.add(position);
+			}
+			EventPosition next = (read.size() < limit) ? null : read.get(read.size() - 1);
+			long events = 0;
+			for (EventPosition position : read) {
+				if (!this.store.triggers.containsKey(position.id())) {
+					this.store.events.remove(position.id());
+					events++;
+				}
+			}
+			return new Batch<>(new DeletedRows(0, 0, 0, 0, events, 0), next);
+		});
+	}
+
+	@Override
+	public Batch<String> deleteEndedCancellations(Instant endedBefore, @Nullable String after, int limit) {
+		return this.store.locked(() -> {
+			List<String> read = new ArrayList<>();
+			for (String id : this.store.cancellations.rows().tailMap((after != null) ? after : "", false).keySet()) {
+				if (read.size() >= limit) {
+					break;
+				}
+				read.add(id);
+			}
+			String next = (read.size() < limit) ? null : read.get(read.size() - 1);
+			long cancellations = 0;
+			for (String id : read) {
+				CancellationRow row = this.store.cancellations.get(id);
+				if (row != null && row.cancellation().state() != BulkCancellation.State.RUNNING
+						&& row.cancellation().updatedAt().isBefore(endedBefore)) {
+					this.store.cancellations.remove(id);
+					cancellations++;
+				}
+			}
+			return new Batch<>(new DeletedRows(0, 0, 0, 0, 0, cancellations), next);
+		});
+	}
+
+}
