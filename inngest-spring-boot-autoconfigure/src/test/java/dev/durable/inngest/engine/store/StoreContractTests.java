@@ -1,0 +1,1055 @@
+package dev.durable.inngest.engine.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.durable.inngest.BulkCancellation;
+import dev.durable.inngest.ErrorInfo;
+import dev.durable.inngest.Event;
+import dev.durable.inngest.FunctionCancelledEvent;
+import dev.durable.inngest.RunQuery;
+import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.RunView;
+import dev.durable.inngest.engine.Ids;
+import dev.durable.inngest.engine.store.CronStore.CronTick;
+import dev.durable.inngest.engine.store.RetentionStore.Batch;
+import dev.durable.inngest.engine.store.RetentionStore.EventPosition;
+import dev.durable.inngest.engine.store.RunStore.Backlog;
+import dev.durable.inngest.engine.store.RunStore.Completion;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.transaction.support.TransactionOperations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * What every store of the engine must do, written from the storage SPI's documentation: each
+ * transition of a run and each condition it is guarded by, the other stores' operations, and
+ * what one store writes that another reads. A subclass gives the stores, empty, for each test.
+ */
+public abstract class StoreContractTests {
+
+	/** A time with no more than the microseconds a database column keeps. */
+	protected static final Instant T0 = Instant.parse("2026-03-02T10:00:00.123456Z");
+
+	private static final Duration LEASE = Duration.ofSeconds(30);
+
+	private final Ids ids = new Ids(Clock.systemUTC());
+
+	private Stores stores;
+
+	private RunStore runs;
+
+	private StepStore steps;
+
+	private WaitStore waits;
+
+	private EventStore events;
+
+	/**
+	 * The stores under test, sharing one state, and the transactions the engine runs its work in.
+	 *
+	 * @param runs the run store
+	 * @param steps the step store
+	 * @param waits the wait store
+	 * @param events the event store
+	 * @param cancellations the cancellation store
+	 * @param crons the cron store
+	 * @param retention the retention store
+	 * @param transactions the transactions
+	 * @param close releases what the stores hold once the test is done
+	 */
+	public record Stores(RunStore runs, StepStore steps, WaitStore waits, EventStore events,
+			CancellationStore cancellations, CronStore crons, RetentionStore retention,
+			TransactionOperations transactions, Runnable close) {
+
+	}
+
+	/**
+	 * New stores, empty.
+	 * @return the stores
+	 */
+	protected abstract Stores createStores();
+
+	@BeforeEach
+	void createEmptyStores() {
+		this.stores = createStores();
+		this.runs = this.stores.runs();
+		this.steps = this.stores.steps();
+		this.waits = this.stores.waits();
+		this.events = this.stores.events();
+	}
+
+	@AfterEach
+	void closeStores() {
+		this.stores.close().run();
+	}
+
+	// Runs: creation
+
+	@Test
+	void queuedRunIsCreatedDueAtOnceWithItsEvent() {
+		Event event = event("order/created");
+		String id = queued("fn", event, T0);
+		RunRecord run = this.runs.find(id).orElseThrow();
+		assertThat(run.id()).isEqualTo(id);
+		assertThat(run.functionId()).isEqualTo("fn");
+		assertThat(run.status()).isEqualTo(RunStatus.QUEUED);
+		assertThat(run.attempt()).isZero();
+		assertThat(run.createdAt()).isEqualTo(T0);
+		assertThat(run.startedAt()).isNull();
+		assertThat(run.endedAt()).isNull();
+		assertThat(run.dueAt()).isEqualTo(T0);
+		assertThat(run.output()).isNull();
+		assertThat(run.error()).isNull();
+		assertThat(run.cancellation()).isNull();
+		assertThat(run.event().id()).isEqualTo(event.id());
+		assertThat(run.event().name()).isEqualTo("order/created");
+		assertThat(run.event().data()).isEqualTo(event.data());
+		assertThat(this.runs.findDue(T0, 10, List.of("fn"))).containsExactly(id);
+	}
+
+	@Test
+	void leasedRunIsCreatedRunningUnderItsLeaseAndStarted() {
+		String id = leased("fn", storedEvent(), T0, "lease-1");
+		RunRecord run = this.runs.find(id).orElseThrow();
+		assertThat(run.status()).isEqualTo(RunStatus.RUNNING);
+		assertThat(run.startedAt()).isEqualTo(T0);
+		assertThat(run.dueAt()).isEqualTo(T0.plus(LEASE));
+		assertThat(this.runs.leaseExpiry(id, "lease-1")).contains(T0.plus(LEASE));
+		assertThat(this.runs.leaseExpiry(id, "lease-2")).isEmpty();
+		// Held: not due until its lease expires, and then due for another instance.
+		assertThat(this.runs.findDue(T0.plusSeconds(1), 10, List.of("fn"))).isEmpty();
+		assertThat(this.runs.claim(List.of(id), "lease-2", T0.plusSeconds(1), T0.plusSeconds(31))).isEmpty();
+		assertThat(this.runs.findDue(T0.plus(LEASE), 10, List.of("fn"))).containsExactly(id);
+	}
+
+	@Test
+	void runIdIsAKey() {
+		Event event = storedEvent();
+		String id = queued("fn", event, T0);
+		assertThatExceptionOfType(DuplicateKeyException.class)
+			.isThrownBy(() -> this.runs.insert(List.of(new NewRun(id, "other", event.id(), T0.plusSeconds(1)))));
+		assertThat(this.runs.find(id).orElseThrow().functionId()).isEqualTo("fn");
+	}
+
+	@Test
+	void findOfAnUnknownRunIsEmpty() {
+		assertThat(this.runs.find(this.ids.next(T0))).isEmpty();
+	}
+
+	// Runs: claims and due runs
+
+	@Test
+	void claimTakesOnlyDueRunsThatNoWorkerHolds() {
+		Event event = storedEvent();
+		String id = queued("fn", event, T0);
+		assertThat(this.runs.claim(List.of(id), "lease-1", T0.minusSeconds(1), T0.plusSeconds(29))).isEmpty();
+
+		Instant now = T0.plusSeconds(2);
+		List<RunRecord> claimed = this.runs.claim(List.of(id), "lease-1", now, now.plus(LEASE));
+		assertThat(claimed).singleElement().satisfies((run) -> {
+			assertThat(run.id()).isEqualTo(id);
+			assertThat(run.status()).isEqualTo(RunStatus.RUNNING);
+			assertThat(run.startedAt()).isEqualTo(now);
+			assertThat(run.dueAt()).isEqualTo(now.plus(LEASE));
+			assertThat(run.event().id()).isEqualTo(event.id());
+		});
+		assertThat(this.runs.leaseExpiry(id, "lease-1")).contains(now.plus(LEASE));
+
+		// Held and not expired: no one else takes it.
+		assertThat(this.runs.claim(List.of(id), "lease-2", now.plusSeconds(1), now.plusSeconds(31))).isEmpty();
+		assertThat(this.runs.findDue(now.plusSeconds(1), 10, List.of("fn"))).isEmpty();
+	}
+
+	@Test
+	void claimTakesOverARunWhoseLeaseExpiredKeepingWhenItStarted() {
+		String id = queued("fn", storedEvent(), T0);
+		this.runs.claim(List.of(id), "lease-1", T0, T0.plus(LEASE));
+		Instant later = T0.plus(LEASE);
+		assertThat(this.runs.claim(List.of(id), "lease-2", later, later.plus(LEASE))).singleElement()
+			.satisfies((run) -> assertThat(run.startedAt()).isEqualTo(T0));
+		assertThat(this.runs.leaseExpiry(id, "lease-1")).isEmpty();
+		assertThat(this.runs.leaseExpiry(id, "lease-2")).contains(later.plus(LEASE));
+	}
+
+	@Test
+	void claimPassesUnknownRepeatedAndEndedRuns() {
+		Event event = storedEvent();
+		String first = queued("fn", event, T0);
+		String second = queued("fn", event, T0);
+		String ended = queued("fn", event, T0);
+		this.runs.cancel(ended, new RunView.Cancellation("api", null), T0);
+		assertThat(this.runs.claim(List.of(), "lease", T0, T0.plus(LEASE))).isEmpty();
+		List<RunRecord> claimed = this.runs.claim(List.of(first, second, first, ended, this.ids.next(T0)), "lease",
+				T0.plusSeconds(1), T0.plus(LEASE));
+		assertThat(claimed).extracting(RunRecord::id).containsExactlyInAnyOrder(first, second);
+	}
+
+	@Test
+	void findDueGivesTheLongestDueFirstOfTheGivenFunctionsOnly() {
+		Event event = storedEvent();
+		String third = queued("a", event, T0.plusSeconds(3));
+		String first = queued("a", event, T0.plusSeconds(1));
+		String other = queued("b", event, T0);
+		String second = queued("a", event, T0.plusSeconds(2));
+		String later = queued("a", event, T0.plusSeconds(60));
+		Instant now = T0.plusSeconds(10);
+		assertThat(this.runs.findDue(now, 10, List.of("a"))).containsExactly(first, second, third);
+		assertThat(this.runs.findDue(now, 2, List.of("a"))).containsExactly(first, second);
+		assertThat(this.runs.findDue(now, 10, List.of("a", "b"))).containsExactly(other, first, second, third);
+		assertThat(this.runs.findDue(now, 10, List.of())).isEmpty();
+		assertThat(this.runs.findDue(now, 10, List.of("c"))).isEmpty();
+		assertThat(this.runs.findDue(T0.plusSeconds(60), 10, List.of("a"))).contains(later);
+	}
+
+	@Test
+	void findDueGivesSuspendedRunsWhenTheirTimeComesAndNeverEndedOnes() {
+		Event event = storedEvent();
+		String sleeping = claimed("fn", event, T0, "lease");
+		this.runs.suspend(sleeping, "lease", RunStatus.SLEEPING, T0.plusSeconds(100), 0);
+		String failed = claimed("fn", event, T0, "lease");
+		this.runs.fail(failed, "lease", new ErrorInfo("Error", "boom", null), T0);
+		assertThat(this.runs.findDue(T0.plusSeconds(99), 10, List.of("fn"))).isEmpty();
+		assertThat(this.runs.findDue(T0.plusSeconds(100), 10, List.of("fn"))).containsExactly(sleeping);
+		assertThat(this.runs.findDue(T0.plusSeconds(1000), 10, List.of("fn"))).containsExactly(sleeping);
+	}
+
+	// Runs: steps and completions under the lease
+
+	@Test
+	void storeStepStoresTheStepAndReadsTheLeaseWithoutRenewingIt() {
+		String id = claimed("fn", storedEvent(), T0, "lease");
+		StepRecord step = completedStep(id, "charge", T0.plusSeconds(1));
+		assertThat(this.runs.storeStep(step, "lease")).contains(T0.plus(LEASE));
+		assertThat(this.steps.findByRun(id)).containsExactly(step);
+		assertThat(this.runs.leaseExpiry(id, "lease")).contains(T0.plus(LEASE));
+	}
+
+	@Test
+	void storeStepKeepsTheStepWhenTheLeaseWasLost() {
+		String id = claimed("fn", storedEvent(), T0, "lease-1");
+		this.runs.claim(List.of(id), "lease-2", T0.plus(LEASE), T0.plus(LEASE).plus(LEASE));
+		StepRecord step = completedStep(id, "charge", T0.plus(LEASE));
+		assertThat(this.runs.storeStep(step, "lease-1")).isEmpty();
+		assertThat(this.steps.findByRun(id)).containsExactly(step);
+		String cancelled = claimed("fn", storedEvent(), T0, "lease");
+		this.runs.cancel(cancelled, new RunView.Cancellation("api", "no"), T0.plusSeconds(1));
+		assertThat(this.runs.storeStep(completedStep(cancelled, "charge", T0.plusSeconds(2)), "lease")).isEmpty();
+		assertThat(this.steps.findByRun(cancelled)).hasSize(1);
+	}
+
+	@Test
+	void storeStepOfAStepStoredAlreadyThrowsDuplicateKey() {
+		String id = claimed("fn", storedEvent(), T0, "lease-1");
+		this.runs.claim(List.of(id), "lease-2", T0.plus(LEASE), T0.plus(LEASE).plus(LEASE));
+		StepRecord taken = completedStep(id, "charge", T0.plus(LEASE));
+		this.runs.storeStep(taken, "lease-2");
+		StepRecord late = completedStep(id, "charge", T0.plusSeconds(1));
+		assertThatExceptionOfType(DuplicateKeyException.class).isThrownBy(() -> this.runs.storeStep(late, "lease-1"));
+		assertThat(this.steps.findByRun(id)).containsExactly(taken);
+	}
+
+	@Test
+	void completeEndsTheRunWithItsOutputAndKeepsItsLastStepReadableAsAStep() {
+		String id = claimed("fn", storedEvent(), T0, "lease");
+		StepRecord first = completedStep(id, "first", T0.plusSeconds(1));
+		this.runs.storeStep(first, "lease");
+		StepRecord last = completedStep(id, "last", T0.plusSeconds(2));
+		Instant end = T0.plusSeconds(3);
+		assertThat(this.runs.complete(new Completion(id, "lease", "{\"ok\":true}", end, last))).isTrue();
+		RunRecord run = this.runs.find(id).orElseThrow();
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("{\"ok\":true}");
+		assertThat(run.endedAt()).isEqualTo(end);
+		assertThat(run.dueAt()).isNull();
+		assertThat(run.startedAt()).isEqualTo(T0);
+		assertThat(this.runs.leaseExpiry(id, "lease")).isEmpty();
+		assertThat(this.steps.findByRun(id)).containsExactly(first, last);
+		// Ended: the lease is gone.
+		assertThat(this.runs.complete(new Completion(id, "lease", "null", end, null))).isFalse();
+		assertThat(this.runs.fail(id, "lease", new ErrorInfo("Error", "late", null), end)).isFalse();
+	}
+
+	@Test
+	void completeWithoutALastStepEndsTheRun() {
+		String id = claimed("fn", storedEvent(), T0, "lease");
+		assertThat(this.runs.complete(new Completion(id, "lease", null, T0.plusSeconds(1), null))).isTrue();
+		RunRecord run = this.runs.find(id).orElseThrow();
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isNull();
+		assertThat(this.steps.findByRun(id)).isEmpty();
+	}
+
+	@Test
+	void completeUnderALostLeaseEndsNothingButKeepsTheLastStep() {
+		String id = claimed("fn", storedEvent(), T0, "lease-1");
+		this.runs.claim(List.of(id), "lease-2", T0.plus(LEASE), T0.plus(LEASE).plus(LEASE));
+		StepRecord last = completedStep(id, "last", T0.plusSeconds(2));
+		assertThat(this.runs.complete(new Completion(id, "lease-1", "1", T0.plusSeconds(3), last))).isFalse();
+		RunRecord run = this.runs.find(id).orElseThrow();
+		assertThat(run.status()).isEqualTo(RunStatus.RUNNING);
+		assertThat(run.output()).isNull();
+		assertThat(this.runs.leaseExpiry(id, "lease-2")).isPresent();
+		assertThat(this.steps.findByRun(id)).containsExactly(last);
+	}
+
+	@Test
+	void completeWithALastStepAnotherInstanceStoredThrowsDuplicateKeyAndEndsNothing() {
+		String id = claimed("fn", storedEvent(), T0, "lease-1");
+		this.runs.claim(List.of(id), "lease-2", T0.plus(LEASE), T0.plus(LEASE).plus(LEASE));
+		StepRecord theirs = completedStep(id, "last", T0.plus(LEASE));
+		this.runs.storeStep(theirs, "lease-2");
+		StepRecord ours = completedStep(id, "last", T0.plusSeconds(2));
+		assertThatExceptionOfType(DuplicateKeyException.class)
+			.isThrownBy(() -> this.runs.complete(new Completion(id, "lease-1", "1", T0.plusSeconds(3), ours)));
+		assertThat(this.runs.find(id).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+		assertThat(this.steps.findByRun(id)).containsExactly(theirs);
+	}
+
+	@Test
+	void completeUnderTheLeaseOfALastStepStoredAlreadyEndsNothing() {
+		// Held under its lease, but the step is in a row of its own: the completion does not end the run.
+		String id = claimed("fn", storedEvent(), T0, "lease");
+		StepRecord stored = completedStep(id, "last", T0.plusSeconds(1));
+		this.steps.insert(stored);
+		assertThatExceptionOfType(DuplicateKeyException.class).isThrownBy(() -> this.runs
+			.complete(new Completion(id, "lease", "1", T0.plusSeconds(3), completedStep(id, "last", T0))));
+		assertThat(this.runs.find(id).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+	}
+
+	@Test
+	void completeAllSaysForEachCompletionInOrderWhetherItsLeaseWasHeld() {
+		Event event = storedEvent();
+		String first = claimed("fn", event, T0, "lease");
+		String lost = claimed("fn", event, T0, "lease");
+		this.runs.claim(List.of(lost), "other", T0.plus(LEASE), T0.plus(LEASE).plus(LEASE));
+		String third = claimed("fn", event, T0, "lease");
+		StepRecord lostStep = completedStep(lost, "s", T0.plusSeconds(1));
+		StepRecord thirdStep = completedStep(third, "s", T0.plusSeconds(1));
+		boolean[] held = this.stores.transactions()
+			.execute((status) -> this.runs.completeAll(List.of(new Completion(first, "lease", "1", T0.plusSeconds(2), null),
+					new Completion(lost, "lease", "2", T0.plusSeconds(2), lostStep),
+					new Completion(third, "lease", "3", T0.plusSeconds(2), thirdStep))));
+		assertThat(held).containsExactly(true, false, true);
+		assertThat(this.runs.find(first).orElseThrow().status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(this.runs.find(lost).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+		assertThat(this.runs.find(third).orElseThrow().output()).isEqualTo("3");
+		assertThat(this.steps.findByRun(lost)).containsExactly(lostStep);
+		assertThat(this.steps.findByRun(third)).containsExactly(thirdStep);
+	}
+
+	@Test
+	void completeAllInATransactionThatThrowsDuplicateKeyCommitsNone() {
+		Event event = storedEvent();
+		String first = claimed("fn", event, T0, "lease");
+		String taken = claimed("fn", event, T0, "lease");
+		this.runs.claim(List.of(taken), "other", T0.plus(LEASE), T0.plus(LEASE).plus(LEASE));
+		StepRecord theirs = completedStep(taken, "s", T0.plus(LEASE));
+		this.runs.storeStep(theirs, "other");
+		assertThatExceptionOfType(DuplicateKeyException.class).isThrownBy(() -> this.stores.transactions()
+			.execute((status) -> this.runs.completeAll(List.of(new Completion(first, "lease", "1", T0.plusSeconds(2),
+					completedStep(first, "s", T0.plusSeconds(1))),
+					new Completion(taken, "lease", "2", T0.plusSeconds(2), completedStep(taken, "s", T0))))));
+		assertThat(this.runs.find(first).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+		assertThat(this.runs.leaseExpiry(first, "lease")).isPresent();
+		assertThat(this.steps.findByRun(first)).isEmpty();
+		assertThat(this.steps.findByRun(taken)).containsExactly(theirs);
+	}
+
+	// Runs: other transitions
+
+	@Test
+	void failEndsARunHeldUnderTheLease() {
+		String id = claimed("fn", storedEvent(), T0, "lease");
+		ErrorInfo error = new ErrorInfo("IllegalStateException", "boom", "at here");
+		assertThat(this.runs.fail(id, "other", error, T0.plusSeconds(1))).isFalse();
+		assertThat(this.runs.find(id).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+		assertThat(this.runs.fail(id, "lease", error, T0.plusSeconds(1))).isTrue();
+		RunRecord run = this.runs.find(id).orElseThrow();
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error()).isEqualTo(error);
+		assertThat(run.endedAt()).isEqualTo(T0.plusSeconds(1));
+		assertThat(run.dueAt()).isNull();
+		assertThat(this.runs.leaseExpiry(id, "lease")).isEmpty();
+		assertThat(this.runs.fail(id, "lease", error, T0.plusSeconds(2))).isFalse();
+	}
+
+	@Test
+	void suspendReleasesTheLeaseUntilTheRunIsDueAgain() {
+		String id = claimed("fn", storedEvent(), T0, "lease");
+		Instant wake = T0.plusSeconds(60);
+		assertThat(this.runs.suspend(id, "other", RunStatus.SLEEPING, wake, 1)).isFalse();
+		assertThat(this.runs.suspend(id, "lease", RunStatus.SLEEPING, wake, 2)).isTrue();
+		RunRecord run = this.runs.find(id).orElseThrow();
+		assertThat(run.status()).isEqualTo(RunStatus.SLEEPING);
+		assertThat(run.dueAt()).isEqualTo(wake);
+		assertThat(run.attempt()).isEqualTo(2);
+		assertThat(run.startedAt()).isEqualTo(T0);
+		assertThat(this.runs.leaseExpiry(id, "lease")).isEmpty();
+		assertThat(this.runs.suspend(id, "lease", RunStatus.QUEUED, T0, 3)).isFalse();
+		assertThat(this.runs.claim(List.of(id), "lease-2", wake.minusSeconds(1), wake.plus(LEASE))).isEmpty();
+		assertThat(this.runs.claim(List.of(id), "lease-2", wake, wake.plus(LEASE))).singleElement()
+			.satisfies((claimed) -> {
+				assertThat(claimed.attempt()).isEqualTo(2);
+				assertThat(claimed.startedAt()).isEqualTo(T0);
+			});
+	}
+
+	@Test
+	void wakeMakesOnlyAWaitingRunDueAtOnce() {
+		Event event = storedEvent();
+		String waiting = claimed("fn", event, T0, "lease");
+		this.runs.suspend(waiting, "lease", RunStatus.WAITING, T0.plusSeconds(3600), 0);
+		String sleeping = claimed("fn", event, T0, "lease");
+		this.runs.suspend(sleeping, "lease", RunStatus.SLEEPING, T0.plusSeconds(3600), 0);
+		String queued = queued("fn", event, T0.plusSeconds(5));
+		String running = claimed("fn", event, T0, "lease");
+		Instant now = T0.plusSeconds(10);
+		assertThat(this.runs.wake(waiting, now)).isTrue();
+		RunRecord woken = this.runs.find(waiting).orElseThrow();
+		assertThat(woken.status()).isEqualTo(RunStatus.QUEUED);
+		assertThat(woken.dueAt()).isEqualTo(now);
+		assertThat(this.runs.wake(waiting, now)).isFalse();
+		assertThat(this.runs.wake(sleeping, now)).isFalse();
+		assertThat(this.runs.wake(queued, now)).isFalse();
+		assertThat(this.runs.wake(running, now)).isFalse();
+		assertThat(this.runs.wake(this.ids.next(T0), now)).isFalse();
+		assertThat(this.runs.find(queued).orElseThrow().dueAt()).isEqualTo(T0.plusSeconds(5));
+		assertThat(this.runs.findDue(now, 10, List.of("fn"))).containsExactly(queued, waiting);
+	}
+
+	@Test
+	void renewExtendsLeasesStillHeldAndNamesTheLostOnes() {
+		Event event = storedEvent();
+		String held = claimed("fn", event, T0, "a");
+		String taken = claimed("fn", event, T0, "b");
+		this.runs.claim(List.of(taken), "b2", T0.plus(LEASE), T0.plus(LEASE).plus(LEASE));
+		String cancelled = claimed("fn", event, T0, "c");
+		this.runs.cancel(cancelled, new RunView.Cancellation("api", null), T0.plusSeconds(1));
+		String suspended = claimed("fn", event, T0, "d");
+		this.runs.suspend(suspended, "d", RunStatus.QUEUED, T0, 1);
+		String unknown = this.ids.next(T0);
+		Instant until = T0.plusSeconds(90);
+		Map<String, String> leases = Map.of(held, "a", taken, "b", cancelled, "c", suspended, "d", unknown, "e");
+		assertThat(this.runs.renew(leases, until)).containsExactlyInAnyOrder(taken, cancelled, suspended, unknown);
+		assertThat(this.runs.leaseExpiry(held, "a")).contains(until);
+		assertThat(this.runs.find(held).orElseThrow().dueAt()).isEqualTo(until);
+		assertThat(this.runs.renew(Map.of(), until)).isEmpty();
+	}
+
+	@Test
+	void giveBackQueuesRunsStillHeldAsNeverStarted() {
+		Event event = storedEvent();
+		String held = leased("fn", event, T0, "a");
+		String taken = leased("fn", event, T0, "b");
+		this.runs.claim(List.of(taken), "b2", T0.plus(LEASE), T0.plus(LEASE).plus(LEASE));
+		Instant now = T0.plusSeconds(1);
+		assertThat(this.runs.giveBack(Map.of(held, "a", taken, "b"), now)).containsExactly(held);
+		RunRecord run = this.runs.find(held).orElseThrow();
+		assertThat(run.status()).isEqualTo(RunStatus.QUEUED);
+		assertThat(run.dueAt()).isEqualTo(now);
+		assertThat(run.startedAt()).isNull();
+		assertThat(this.runs.leaseExpiry(held, "a")).isEmpty();
+		assertThat(this.runs.findDue(now, 10, List.of("fn"))).containsExactly(held);
+		assertThat(this.runs.find(taken).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+		assertThat(this.runs.giveBack(Map.of(), now)).isEmpty();
+	}
+
+	@Test
+	void cancelEndsAnyRunThatHasNotEndedWhetherOrNotAWorkerHoldsIt() {
+		Event event = storedEvent();
+		String queued = queued("fn", event, T0);
+		String running = claimed("fn", event, T0, "lease");
+		String sleeping = claimed("fn", event, T0, "lease");
+		this.runs.suspend(sleeping, "lease", RunStatus.SLEEPING, T0.plusSeconds(60), 0);
+		String waiting = claimed("fn", event, T0, "lease");
+		this.runs.suspend(waiting, "lease", RunStatus.WAITING, T0.plusSeconds(60), 0);
+		RunView.Cancellation cancellation = new RunView.Cancellation("api", "not needed");
+		Instant now = T0.plusSeconds(5);
+		for (String id : List.of(queued, running, sleeping, waiting)) {
+			assertThat(this.runs.cancel(id, cancellation, now)).as(id).isTrue();
+			RunRecord run = this.runs.find(id).orElseThrow();
+			assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+			assertThat(run.cancellation()).isEqualTo(cancellation);
+			assertThat(run.endedAt()).isEqualTo(now);
+			assertThat(run.dueAt()).isNull();
+			assertThat(run.error().name()).isEqualTo(FunctionCancelledEvent.ERROR.name());
+			assertThat(run.error().message()).isEqualTo(FunctionCancelledEvent.ERROR.message());
+			assertThat(this.runs.cancel(id, cancellation, now)).isFalse();
+		}
+		// The worker that held the run changes nothing any more.
+		assertThat(this.runs.leaseExpiry(running, "lease")).isEmpty();
+		assertThat(this.runs.complete(new Completion(running, "lease", "1", now, null))).isFalse();
+		assertThat(this.runs.fail(running, "lease", new ErrorInfo("E", "m", null), now)).isFalse();
+		assertThat(this.runs.suspend(running, "lease", RunStatus.QUEUED, now, 1)).isFalse();
+		assertThat(this.runs.find(running).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+		assertThat(this.runs.findDue(T0.plusSeconds(3600), 10, List.of("fn"))).isEmpty();
+
+		String completed = claimed("fn", event, T0, "lease");
+		this.runs.complete(new Completion(completed, "lease", "1", now, null));
+		assertThat(this.runs.cancel(completed, cancellation, now)).isFalse();
+		assertThat(this.runs.find(completed).orElseThrow().status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(this.runs.cancel(this.ids.next(T0), cancellation, now)).isFalse();
+	}
+
+	// Runs: lists and counts
+
+	@Test
+	void listPagesRunsNewestFirstWithOneMoreThanTheLimitWhenThereIsANextPage() {
+		Event event = storedEvent();
+		List<String> created = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			created.add(queued("fn", event, T0.plusSeconds(i)));
+		}
+		List<String> newestFirst = new ArrayList<>(created);
+		Collections.reverse(newestFirst);
+		List<RunRecord> first = this.runs.list(new RunQuery(null, null, null, null, 2, null));
+		assertThat(first).extracting(RunRecord::id).containsExactlyElementsOf(newestFirst.subList(0, 3));
+		List<RunRecord> second = this.runs.list(new RunQuery(null, null, null, null, 2, first.get(1).id()));
+		assertThat(second).extracting(RunRecord::id).containsExactlyElementsOf(newestFirst.subList(2, 5));
+		List<RunRecord> last = this.runs.list(new RunQuery(null, null, null, null, 2, second.get(1).id()));
+		assertThat(last).extracting(RunRecord::id).containsExactly(newestFirst.get(4));
+		assertThat(last.get(0).event().id()).isEqualTo(event.id());
+	}
+
+	@Test
+	void listFiltersByFunctionStateAndCreationTime() {
+		Event event = storedEvent();
+		String a0 = queued("a", event, T0);
+		String b1 = queued("b", event, T0.plusSeconds(1));
+		String a2 = claimed("a", event, T0.plusSeconds(2), "lease");
+		String a3 = queued("a", event, T0.plusSeconds(3));
+		assertThat(ids(new RunQuery("a", null, null, null, 10, null))).containsExactly(a3, a2, a0);
+		assertThat(ids(new RunQuery(null, RunStatus.QUEUED, null, null, 10, null))).containsExactly(a3, b1, a0);
+		assertThat(ids(new RunQuery("a", RunStatus.RUNNING, null, null, 10, null))).containsExactly(a2);
+		// At or after the start, before the end.
+		assertThat(ids(new RunQuery(null, null, T0.plusSeconds(1), T0.plusSeconds(3), 10, null))).containsExactly(a2,
+				b1);
+		assertThat(ids(new RunQuery("a", null, T0.plusSeconds(1), null, 10, a3))).containsExactly(a2);
+		assertThat(ids(new RunQuery("c", null, null, null, 10, null))).isEmpty();
+	}
+
+	@Test
+	void findUnendedGivesAFunctionsRunsCreatedInARangeByIdAfterAGivenOne() {
+		Event event = storedEvent();
+		String before = queued("fn", event, T0.minusSeconds(1));
+		String r0 = queued("fn", event, T0);
+		String ended = claimed("fn", event, T0.plusSeconds(1), "lease");
+		this.runs.fail(ended, "lease", new ErrorInfo("E", "m", null), T0.plusSeconds(1));
+		String r2 = claimed("fn", event, T0.plusSeconds(2), "lease");
+		String other = queued("other", event, T0.plusSeconds(2));
+		String r3 = claimed("fn", event, T0.plusSeconds(3), "lease");
+		this.runs.suspend(r3, "lease", RunStatus.WAITING, T0.plusSeconds(100), 0);
+		String atEnd = queued("fn", event, T0.plusSeconds(4));
+		Instant end = T0.plusSeconds(4);
+		assertThat(unended("fn", T0, end, null, 10)).containsExactly(r0, r2, r3);
+		assertThat(unended("fn", T0, end, null, 2)).containsExactly(r0, r2);
+		assertThat(unended("fn", T0, end, r2, 10)).containsExactly(r3);
+		assertThat(unended("fn", T0, end, r3, 10)).isEmpty();
+		assertThat(unended("other", T0, end, null, 10)).containsExactly(other);
+		assertThat(unended("fn", T0.minusSeconds(1), end.plusSeconds(1), null, 10)).containsExactly(before, r0, r2,
+				r3, atEnd);
+	}
+
+	@Test
+	void countsRunsByFunctionAndState() {
+		Event event = storedEvent();
+		queued("a", event, T0);
+		queued("a", event, T0);
+		claimed("a", event, T0, "lease");
+		String failed = claimed("b", event, T0, "lease");
+		this.runs.fail(failed, "lease", new ErrorInfo("E", "m", null), T0);
+		String sleeping = claimed("b", event, T0, "lease");
+		this.runs.suspend(sleeping, "lease", RunStatus.SLEEPING, T0.plusSeconds(10), 0);
+		Map<RunStatus, Long> a = new EnumMap<>(RunStatus.class);
+		a.put(RunStatus.QUEUED, 2L);
+		a.put(RunStatus.RUNNING, 1L);
+		Map<RunStatus, Long> b = new EnumMap<>(RunStatus.class);
+		b.put(RunStatus.FAILED, 1L);
+		b.put(RunStatus.SLEEPING, 1L);
+		assertThat(this.runs.countByFunction()).isEqualTo(Map.of("a", a, "b", b));
+		assertThat(this.runs.countUnendedByFunction()).isEqualTo(Map.of("a", 3L, "b", 1L));
+	}
+
+	@Test
+	void countsOfAnEmptyStoreAreEmpty() {
+		assertThat(this.runs.countByFunction()).isEmpty();
+		assertThat(this.runs.countUnendedByFunction()).isEmpty();
+		assertThat(this.runs.backlog(T0)).isEqualTo(new Backlog(0, null, 0));
+	}
+
+	@Test
+	void backlogCountsDueRunsNoWorkerHoldsAndExpiredLeases() {
+		Event event = storedEvent();
+		queued("fn", event, T0.plusSeconds(2));
+		queued("other", event, T0.plusSeconds(1));
+		queued("fn", event, T0.plusSeconds(100));
+		String waiting = claimed("fn", event, T0, "lease");
+		this.runs.suspend(waiting, "lease", RunStatus.WAITING, T0.plusSeconds(3600), 0);
+		this.runs.wake(waiting, T0.plusSeconds(3));
+		claimed("fn", event, T0, "held");
+		claimed("fn", event, T0.minus(LEASE), "expired");
+		String ended = claimed("fn", event, T0, "lease");
+		this.runs.complete(new Completion(ended, "lease", null, T0, null));
+		assertThat(this.runs.backlog(T0.plusSeconds(10))).isEqualTo(new Backlog(3, T0.plusSeconds(1), 1));
+	}
+
+	// Steps and attempts
+
+	@Test
+	void stepsAreReadInTheOrderTheyStartedAndKeyedByRunAndKey() {
+		String id = claimed("fn", storedEvent(), T0, "lease");
+		StepRecord second = new StepRecord(id, "wait", "wait", StepKind.WAIT, StepStatus.WAITING, 0, null, null,
+				T0.plusSeconds(60), T0.plusSeconds(2), null);
+		StepRecord first = completedStep(id, "one", T0.plusSeconds(1));
+		this.steps.insert(second);
+		this.steps.insert(first);
+		assertThat(this.steps.findByRun(id)).containsExactly(first, second);
+		assertThat(this.steps.findByRun(this.ids.next(T0))).isEmpty();
+		assertThatExceptionOfType(DuplicateKeyException.class).isThrownBy(() -> this.steps.insert(first));
+		// The same key in another run is another step.
+		String other = claimed("fn", storedEvent(), T0, "lease");
+		this.steps.insert(completedStep(other, "one", T0.plusSeconds(1)));
+		assertThat(this.steps.findByRun(other)).hasSize(1);
+	}
+
+	@Test
+	void updateChangesOnlyAStepThatHasNotCompleted() {
+		String id = claimed("fn", storedEvent(), T0, "lease");
+		ErrorInfo error = new ErrorInfo("E", "m", "s");
+		StepRecord retrying = new StepRecord(id, "charge", "charge", StepKind.RUN, StepStatus.RETRYING, 1, null, error,
+				T0.plusSeconds(10), T0, null);
+		this.steps.insert(retrying);
+		// No wake time given: the stored one is kept.
+		StepRecord completed = new StepRecord(id, "charge", "charge", StepKind.RUN, StepStatus.COMPLETED, 2, "42",
+				null, null, T0, T0.plusSeconds(11));
+		assertThat(this.steps.update(completed)).isTrue();
+		assertThat(this.steps.findByRun(id)).singleElement().satisfies((step) -> {
+			assertThat(step.status()).isEqualTo(StepStatus.COMPLETED);
+			assertThat(step.attempts()).isEqualTo(2);
+			assertThat(step.output()).isEqualTo("42");
+			assertThat(step.error()).isNull();
+			assertThat(step.wakeAt()).isEqualTo(T0.plusSeconds(10));
+			assertThat(step.endedAt()).isEqualTo(T0.plusSeconds(11));
+		});
+		assertThat(this.steps.update(new StepRecord(id, "charge", "charge", StepKind.RUN, StepStatus.FAILED, 3, null,
+				error, null, T0, T0.plusSeconds(12))))
+			.isFalse();
+		assertThat(this.steps.findByRun(id).get(0).status()).isEqualTo(StepStatus.COMPLETED);
+		assertThat(this.steps.update(completedStep(id, "unknown", T0))).isFalse();
+	}
+
+	@Test
+	void cancelPendingEndsTheStepsWaitingToResumeOnly() {
+		String id = claimed("fn", storedEvent(), T0, "lease");
+		this.steps.insert(completedStep(id, "done", T0));
+		this.steps.insert(new StepRecord(id, "nap", "nap", StepKind.SLEEP, StepStatus.SLEEPING, 0, null, null,
+				T0.plusSeconds(60), T0.plusSeconds(1), null));
+		this.steps.insert(new StepRecord(id, "wait", "wait", StepKind.WAIT, StepStatus.WAITING, 0, null, null,
+				T0.plusSeconds(60), T0.plusSeconds(2), null));
+		this.steps.insert(new StepRecord(id, "retry", "retry", StepKind.RUN, StepStatus.RETRYING, 1, null,
+				new ErrorInfo("E", "m", null), T0.plusSeconds(60), T0.plusSeconds(3), null));
+		this.steps.insert(new StepRecord(id, "failed", "failed", StepKind.RUN, StepStatus.FAILED, 3, null,
+				new ErrorInfo("E", "m", null), null, T0.plusSeconds(4), T0.plusSeconds(4)));
+		String other = claimed("fn", storedEvent(), T0, "lease");
+		this.steps.insert(new StepRecord(other, "nap", "nap", StepKind.SLEEP, StepStatus.SLEEPING, 0, null, null,
+				T0.plusSeconds(60), T0.plusSeconds(1), null));
+		Instant now = T0.plusSeconds(5);
+		assertThat(this.steps.cancelPending(id, now)).isEqualTo(3);
+		Map<String, StepStatus> statuses = new LinkedHashMap<>();
+		this.steps.findByRun(id).forEach((step) -> statuses.put(step.key(), step.status()));
+		assertThat(statuses).containsExactly(Map.entry("done", StepStatus.COMPLETED),
+				Map.entry("nap", StepStatus.CANCELLED), Map.entry("wait", StepStatus.CANCELLED),
+				Map.entry("retry", StepStatus.CANCELLED), Map.entry("failed", StepStatus.FAILED));
+		assertThat(this.steps.findByRun(id)).filteredOn((step) -> step.status() == StepStatus.CANCELLED)
+			.allSatisfy((step) -> assertThat(step.endedAt()).isEqualTo(now));
+		assertThat(this.steps.findByRun(other).get(0).status()).isEqualTo(StepStatus.SLEEPING);
+		assertThat(this.steps.cancelPending(id, now)).isZero();
+	}
+
+	@Test
+	void failedAttemptsAreReadOldestFirstWithTheBodysWithoutAStepKey() {
+		String id = claimed("fn", storedEvent(), T0, "lease");
+		ErrorInfo error = new ErrorInfo("E", "m", "stack");
+		AttemptRecord body = new AttemptRecord(id, null, 0, error, T0.plusSeconds(2));
+		AttemptRecord step0 = new AttemptRecord(id, "charge", 0, error, T0.plusSeconds(1));
+		AttemptRecord step1 = new AttemptRecord(id, "charge", 1, new ErrorInfo("F", "n", null), T0.plusSeconds(3));
+		this.steps.recordAttempt(body);
+		this.steps.recordAttempt(step1);
+		this.steps.recordAttempt(step0);
+		assertThat(this.steps.attempts(id)).containsExactly(step0, body, step1);
+		assertThat(this.steps.attempts(this.ids.next(T0))).isEmpty();
+		assertThatExceptionOfType(DuplicateKeyException.class).isThrownBy(() -> this.steps.recordAttempt(step0));
+	}
+
+	// Waits
+
+	@Test
+	void waitsAreFoundByEventNameAndMatchedValueUntilTheyExpire() {
+		String run = claimed("fn", storedEvent(), T0, "lease");
+		String other = claimed("fn", storedEvent(), T0, "lease");
+		WaitRecord byOrder = new WaitRecord(run, "paid", WaitRecord.Kind.WAIT, "order/paid", "data.order", "42",
+				null, T0.plusSeconds(60));
+		WaitRecord byCondition = new WaitRecord(run, "cancel", WaitRecord.Kind.CANCEL, "order/paid", null, null,
+				"event.data.amount > 10", T0.plusSeconds(60));
+		WaitRecord otherOrder = new WaitRecord(other, "paid", WaitRecord.Kind.WAIT, "order/paid", "data.order", "43",
+				null, T0.plusSeconds(10));
+		WaitRecord byUser = new WaitRecord(other, "login", WaitRecord.Kind.WAIT, "user/login", "user.id", "\"u\"",
+				null, T0.plusSeconds(60));
+		this.waits.insert(List.of(byOrder, byCondition, otherOrder, byUser));
+
+		assertThat(this.waits.waitedFor(List.of("order/paid", "user/login", "nobody/waits")))
+			.isEqualTo(Map.of("order/paid", Set.of("data.order", WaitStore.UNMATCHED), "user/login", Set.of("user.id")));
+		assertThat(this.waits.waitedFor(List.of())).isEmpty();
+		assertThat(this.waits.findByMatch("order/paid", "data.order", "42", T0)).containsExactly(byOrder);
+		assertThat(this.waits.findByMatch("order/paid", "data.order", "44", T0)).isEmpty();
+		assertThat(this.waits.findByMatch("user/login", "data.order", "42", T0)).isEmpty();
+		assertThat(this.waits.findUnmatched("order/paid", T0)).containsExactly(byCondition);
+		assertThat(this.waits.findUnmatched("user/login", T0)).isEmpty();
+		// Expired at its time: not found, though still stored until removed.
+		assertThat(this.waits.findByMatch("order/paid", "data.order", "43", T0.plusSeconds(9))).containsExactly(otherOrder);
+		assertThat(this.waits.findByMatch("order/paid", "data.order", "43", T0.plusSeconds(10))).isEmpty();
+		assertThat(this.waits.waitedFor(List.of("order/paid")).get("order/paid")).contains("data.order");
+	}
+
+	@Test
+	void aWaitIsRemovedOnceAndARunsWaitsWithIt() {
+		String run = claimed("fn", storedEvent(), T0, "lease");
+		String other = claimed("fn", storedEvent(), T0, "lease");
+		WaitRecord first = new WaitRecord(run, "a", WaitRecord.Kind.WAIT, "e", null, null, null, T0.plusSeconds(60));
+		WaitRecord second = new WaitRecord(run, "b", WaitRecord.Kind.CANCEL, "e", null, null, null,
+				T0.plusSeconds(60));
+		WaitRecord others = new WaitRecord(other, "a", WaitRecord.Kind.WAIT, "e", null, null, null,
+				T0.plusSeconds(60));
+		this.waits.insert(List.of(first, second, others));
+		assertThatExceptionOfType(DuplicateKeyException.class).isThrownBy(() -> this.waits.insert(List.of(first)));
+		assertThat(this.waits.delete(run, "a")).isTrue();
+		assertThat(this.waits.delete(run, "a")).isFalse();
+		assertThat(this.waits.findUnmatched("e", T0)).containsExactlyInAnyOrder(second, others);
+		this.waits.deleteByRun(run);
+		assertThat(this.waits.findUnmatched("e", T0)).containsExactly(others);
+		assertThat(this.waits.delete(run, "b")).isFalse();
+		this.waits.insert(List.of());
+	}
+
+	// Events
+
+	@Test
+	void eventsAreStoredOnceAndReadBackAsWritten() {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("order", 42);
+		data.put("items", List.of(Map.of("sku", "a", "qty", 2)));
+		Event event = new Event("order/created", data, Map.of("id", "u-1"), this.ids.next(T0), T0.toEpochMilli(),
+				"2026-01");
+		Event bare = new Event("ping", null, null, this.ids.next(T0), T0.toEpochMilli(), null);
+		this.events.insert(List.of(event, bare), T0);
+		assertThat(this.events.find(event.id())).contains(event);
+		assertThat(this.events.find(bare.id())).hasValueSatisfying((read) -> {
+			assertThat(read.data()).isEmpty();
+			assertThat(read.user()).isEmpty();
+			assertThat(read.v()).isNull();
+		});
+		assertThat(this.events.find("no-such-event")).isEmpty();
+		assertThat(this.events.existing(List.of(event.id(), "no-such-event", bare.id())))
+			.containsExactlyInAnyOrder(event.id(), bare.id());
+		assertThat(this.events.existing(List.of())).isEmpty();
+		assertThatExceptionOfType(DuplicateKeyException.class)
+			.isThrownBy(() -> this.events.insert(List.of(event), T0.plusSeconds(1)));
+		this.events.insert(List.of(), T0);
+	}
+
+	// Bulk cancellations
+
+	@Test
+	void bulkCancellationsAreListedNewestFirstAndFoundRunning() {
+		BulkCancellation first = cancellation(T0);
+		BulkCancellation second = cancellation(T0.plusSeconds(1));
+		BulkCancellation third = cancellation(T0.plusSeconds(2));
+		CancellationStore store = this.stores.cancellations();
+		store.insert(second);
+		store.insert(first);
+		store.insert(third);
+		assertThatExceptionOfType(DuplicateKeyException.class).isThrownBy(() -> store.insert(first));
+		assertThat(store.find(second.id())).contains(second);
+		assertThat(store.find("no-such-id")).isEmpty();
+		assertThat(store.list(2, null)).containsExactly(third, second);
+		assertThat(store.list(2, second.id())).containsExactly(first);
+		assertThat(store.findRunning()).containsExactly(first, second, third);
+		assertThat(store.stop(second.id(), T0.plusSeconds(5))).isTrue();
+		assertThat(store.stop(second.id(), T0.plusSeconds(6))).isFalse();
+		assertThat(store.find(second.id()).orElseThrow().state()).isEqualTo(BulkCancellation.State.STOPPED);
+		assertThat(store.find(second.id()).orElseThrow().updatedAt()).isEqualTo(T0.plusSeconds(5));
+		assertThat(store.findRunning()).containsExactly(first, third);
+		assertThat(store.stop("no-such-id", T0)).isFalse();
+	}
+
+	@Test
+	void bulkCancellationProgressAddsUpWhileItRuns() {
+		CancellationStore store = this.stores.cancellations();
+		BulkCancellation cancellation = cancellation(T0);
+		store.insert(cancellation);
+		assertThat(store.lastRunId(cancellation.id())).isNull();
+		assertThat(store.progress(cancellation.id(), 3, "run-3", false, T0.plusSeconds(1))).isTrue();
+		assertThat(store.progress(cancellation.id(), 0, null, false, T0.plusSeconds(2))).isTrue();
+		assertThat(store.lastRunId(cancellation.id())).isEqualTo("run-3");
+		assertThat(store.progress(cancellation.id(), 2, "run-5", true, T0.plusSeconds(3))).isTrue();
+		BulkCancellation done = store.find(cancellation.id()).orElseThrow();
+		assertThat(done.state()).isEqualTo(BulkCancellation.State.COMPLETED);
+		assertThat(done.cancelled()).isEqualTo(5);
+		assertThat(done.matched()).isEqualTo(cancellation.matched());
+		assertThat(done.updatedAt()).isEqualTo(T0.plusSeconds(3));
+		assertThat(store.lastRunId(cancellation.id())).isEqualTo("run-5");
+		assertThat(store.progress(cancellation.id(), 1, "run-6", false, T0.plusSeconds(4))).isFalse();
+		assertThat(store.stop(cancellation.id(), T0.plusSeconds(4))).isFalse();
+		assertThat(store.find(cancellation.id()).orElseThrow().cancelled()).isEqualTo(5);
+		assertThat(store.lastRunId("no-such-id")).isNull();
+	}
+
+	// Cron triggers
+
+	@Test
+	void cronTicksAreStoredOnceAndAdvancedByOneCallerOnly() {
+		CronStore crons = this.stores.crons();
+		CronTick tick = new CronTick("fn", "* * * * *", T0);
+		crons.insertIfAbsent(tick);
+		crons.insertIfAbsent(new CronTick("fn", "* * * * *", T0.plusSeconds(60)));
+		crons.insertIfAbsent(new CronTick("fn", "0 * * * *", T0.plusSeconds(3600)));
+		assertThat(crons.findDue(T0.minusSeconds(1))).isEmpty();
+		assertThat(crons.findDue(T0)).containsExactly(tick);
+		assertThat(crons.advance(tick, T0.plusSeconds(60))).isTrue();
+		assertThat(crons.advance(tick, T0.plusSeconds(60))).isFalse();
+		assertThat(crons.findDue(T0.plusSeconds(59))).isEmpty();
+		assertThat(crons.findDue(T0.plusSeconds(3600))).containsExactlyInAnyOrder(
+				new CronTick("fn", "* * * * *", T0.plusSeconds(60)), new CronTick("fn", "0 * * * *", T0.plusSeconds(3600)));
+	}
+
+	// Retention
+
+	@Test
+	void retentionDeletesRunsThatEndedBeforeTheTimeWithEverythingOfTheirs() {
+		Event event = storedEvent();
+		String old = claimed("fn", event, T0, "lease");
+		this.runs.storeStep(completedStep(old, "one", T0), "lease");
+		this.steps.recordAttempt(new AttemptRecord(old, "one", 0, new ErrorInfo("E", "m", null), T0));
+		this.waits.insert(List.of(new WaitRecord(old, "cancel", WaitRecord.Kind.CANCEL, "e", null, null, null,
+				T0.plusSeconds(3600))));
+		this.runs.complete(new Completion(old, "lease", "1", T0.plusSeconds(1), completedStep(old, "two", T0)));
+		String recent = claimed("fn", event, T0, "lease");
+		this.runs.complete(new Completion(recent, "lease", "1", T0.plusSeconds(20), null));
+		String unended = queued("fn", event, T0);
+		Instant before = T0.plusSeconds(10);
+		Batch<String> batch = this.stores.retention().deleteEndedRuns(before, null, 10);
+		assertThat(batch.deleted()).isEqualTo(new DeletedRows(1, 1, 1, 1, 0, 0));
+		assertThat(batch.next()).isNull();
+		assertThat(this.runs.find(old)).isEmpty();
+		assertThat(this.steps.findByRun(old)).isEmpty();
+		assertThat(this.steps.attempts(old)).isEmpty();
+		assertThat(this.waits.findUnmatched("e", T0)).isEmpty();
+		assertThat(this.runs.find(recent)).isPresent();
+		assertThat(this.runs.find(unended)).isPresent();
+		assertThat(this.stores.retention().deleteEndedRuns(before, null, 10).deleted()).isEqualTo(DeletedRows.NONE);
+	}
+
+	@Test
+	void retentionReadsRunsABatchAtATimeByIdEachDeletedOnce() {
+		Event event = storedEvent();
+		List<String> ended = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			String id = claimed("fn", event, T0.plusMillis(i), "lease");
+			this.runs.fail(id, "lease", new ErrorInfo("E", "m", null), T0.plusSeconds(1));
+			ended.add(id);
+		}
+		String kept = queued("fn", event, T0.plusMillis(2));
+		List<String> sorted = new ArrayList<>(ended);
+		sorted.add(kept);
+		sorted.sort(null);
+		Instant before = T0.plusSeconds(10);
+		RetentionStore retention = this.stores.retention();
+		Batch<String> first = retention.deleteEndedRuns(before, null, 4);
+		assertThat(first.next()).isEqualTo(sorted.get(3));
+		Batch<String> second = retention.deleteEndedRuns(before, first.next(), 4);
+		assertThat(second.next()).isNull();
+		assertThat(first.deleted().runs() + second.deleted().runs()).isEqualTo(5);
+		assertThat(this.runs.countByFunction()).isEqualTo(Map.of("fn", Map.of(RunStatus.QUEUED, 1L)));
+	}
+
+	@Test
+	void retentionDeletesEventsReceivedBeforeTheTimeThatNoStoredRunNeeds() {
+		Event unneeded = event("a");
+		Event trigger = event("b");
+		Event recent = event("c");
+		this.events.insert(List.of(unneeded), T0);
+		this.events.insert(List.of(trigger), T0.plusSeconds(1));
+		this.runs.insert(List.of(new NewRun(this.ids.next(T0.plusSeconds(1)), "fn", trigger.id(), T0.plusSeconds(1))));
+		this.events.insert(List.of(recent), T0.plusSeconds(20));
+		Batch<EventPosition> batch = this.stores.retention().deleteUnneededEvents(T0.plusSeconds(10), null, 10);
+		assertThat(batch.deleted()).isEqualTo(new DeletedRows(0, 0, 0, 0, 1, 0));
+		assertThat(batch.next()).isNull();
+		assertThat(this.events.existing(List.of(unneeded.id(), trigger.id(), recent.id())))
+			.containsExactlyInAnyOrder(trigger.id(), recent.id());
+	}
+
+	@Test
+	void retentionReadsEventsABatchAtATimeByTheTimeTheyWereReceived() {
+		List<Event> received = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			Event event = event("e");
+			this.events.insert(List.of(event), T0.plusSeconds(i));
+			received.add(event);
+		}
+		RetentionStore retention = this.stores.retention();
+		Batch<EventPosition> first = retention.deleteUnneededEvents(T0.plusSeconds(10), null, 2);
+		assertThat(first.next()).isEqualTo(new EventPosition(T0.plusSeconds(1), received.get(1).id()));
+		assertThat(first.deleted().events()).isEqualTo(2);
+		Batch<EventPosition> second = retention.deleteUnneededEvents(T0.plusSeconds(10), first.next(), 2);
+		assertThat(second.next()).isNull();
+		assertThat(second.deleted().events()).isEqualTo(1);
+		assertThat(this.events.existing(received.stream().map(Event::id).toList())).isEmpty();
+	}
+
+	@Test
+	void retentionDeletesBulkCancellationsThatEndedBeforeTheTime() {
+		CancellationStore store = this.stores.cancellations();
+		BulkCancellation completed = cancellation(T0);
+		BulkCancellation stopped = cancellation(T0.plusMillis(1));
+		BulkCancellation running = cancellation(T0.plusMillis(2));
+		BulkCancellation recent = cancellation(T0.plusMillis(3));
+		List.of(completed, stopped, running, recent).forEach(store::insert);
+		store.progress(completed.id(), 1, "r", true, T0.plusSeconds(1));
+		store.stop(stopped.id(), T0.plusSeconds(1));
+		store.stop(recent.id(), T0.plusSeconds(20));
+		RetentionStore retention = this.stores.retention();
+		Batch<String> first = retention.deleteEndedCancellations(T0.plusSeconds(10), null, 2);
+		assertThat(first.next()).isEqualTo(stopped.id());
+		Batch<String> second = retention.deleteEndedCancellations(T0.plusSeconds(10), first.next(), 2);
+		assertThat(second.next()).isEqualTo(recent.id());
+		assertThat(retention.deleteEndedCancellations(T0.plusSeconds(10), second.next(), 2).next()).isNull();
+		assertThat(first.deleted().cancellations() + second.deleted().cancellations()).isEqualTo(2);
+		assertThat(store.list(10, null)).extracting(BulkCancellation::id).containsExactly(recent.id(), running.id());
+	}
+
+	// Transactions
+
+	@Test
+	void aTransactionThatRollsBackLeavesNoChangeInAnyStore() {
+		Event event = storedEvent();
+		String run = claimed("fn", event, T0, "lease");
+		StepRecord sleep = new StepRecord(run, "nap", "nap", StepKind.SLEEP, StepStatus.SLEEPING, 0, null, null,
+				T0.plusSeconds(60), T0, null);
+		Event next = event("next");
+		assertThatIllegalStateException().isThrownBy(() -> this.stores.transactions().executeWithoutResult((status) -> {
+			this.steps.insert(sleep);
+			this.runs.suspend(run, "lease", RunStatus.SLEEPING, T0.plusSeconds(60), 1);
+			this.events.insert(List.of(next), T0);
+			this.runs.insert(List.of(new NewRun(this.ids.next(T0), "fn", next.id(), T0)));
+			this.waits.insert(List.of(new WaitRecord(run, "w", WaitRecord.Kind.WAIT, "e", null, null, null,
+					T0.plusSeconds(60))));
+			this.stores.cancellations().insert(cancellation(T0));
+			this.stores.crons().insertIfAbsent(new CronTick("fn", "* * * * *", T0));
+			throw new IllegalStateException("rolled back");
+		}));
+		RunRecord unchanged = this.runs.find(run).orElseThrow();
+		assertThat(unchanged.status()).isEqualTo(RunStatus.RUNNING);
+		assertThat(unchanged.attempt()).isZero();
+		assertThat(this.runs.leaseExpiry(run, "lease")).isPresent();
+		assertThat(this.steps.findByRun(run)).isEmpty();
+		assertThat(this.events.existing(List.of(next.id()))).isEmpty();
+		assertThat(this.runs.countByFunction()).isEqualTo(Map.of("fn", Map.of(RunStatus.RUNNING, 1L)));
+		assertThat(this.waits.findUnmatched("e", T0)).isEmpty();
+		assertThat(this.stores.cancellations().list(10, null)).isEmpty();
+		assertThat(this.stores.crons().findDue(T0)).isEmpty();
+		assertThat(this.runs.findDue(T0.plusSeconds(3600), 10, List.of("fn"))).containsExactly(run);
+	}
+
+	@Test
+	void aTransactionMarkedRollbackOnlyLeavesNoChange() {
+		String run = claimed("fn", storedEvent(), T0, "lease");
+		Boolean failed = this.stores.transactions().execute((status) -> {
+			boolean held = this.runs.fail(run, "lease", new ErrorInfo("E", "m", null), T0);
+			this.steps.recordAttempt(new AttemptRecord(run, null, 0, new ErrorInfo("E", "m", null), T0));
+			status.setRollbackOnly();
+			return held;
+		});
+		assertThat(failed).isTrue();
+		assertThat(this.runs.find(run).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+		assertThat(this.steps.attempts(run)).isEmpty();
+	}
+
+	@Test
+	void aTransactionThatCommitsKeepsEveryChange() {
+		String run = claimed("fn", storedEvent(), T0, "lease");
+		this.stores.transactions().executeWithoutResult((status) -> {
+			this.steps.recordAttempt(new AttemptRecord(run, null, 0, new ErrorInfo("E", "m", null), T0));
+			this.runs.suspend(run, "lease", RunStatus.QUEUED, T0.plusSeconds(1), 1);
+		});
+		assertThat(this.runs.find(run).orElseThrow().attempt()).isEqualTo(1);
+		assertThat(this.steps.attempts(run)).hasSize(1);
+	}
+
+	// Helpers
+
+	private List<String> ids(RunQuery query) {
+		return this.runs.list(query).stream().map(RunRecord::id).toList();
+	}
+
+	private List<String> unended(String functionId, Instant after, Instant before, String afterId, int limit) {
+		return this.runs.findUnended(functionId, after, before, afterId, limit).stream().map(RunRecord::id).toList();
+	}
+
+	private Event event(String name) {
+		return new Event(name, Map.of("key", name), null, this.ids.next(T0), T0.toEpochMilli(), null);
+	}
+
+	private Event storedEvent() {
+		Event event = event("test/event");
+		this.events.insert(List.of(event), T0);
+		return event;
+	}
+
+	private String queued(String functionId, Event event, Instant createdAt) {
+		if (this.events.existing(List.of(event.id())).isEmpty()) {
+			this.events.insert(List.of(event), createdAt);
+		}
+		String id = this.ids.next(createdAt);
+		this.runs.insert(List.of(new NewRun(id, functionId, event.id(), createdAt)));
+		return id;
+	}
+
+	private String leased(String functionId, Event event, Instant createdAt, String lease) {
+		String id = this.ids.next(createdAt);
+		this.runs.insert(List.of(new NewRun(id, functionId, event.id(), createdAt, lease, createdAt.plus(LEASE))));
+		return id;
+	}
+
+	/** A run created at a time and claimed then. */
+	private String claimed(String functionId, Event event, Instant createdAt, String lease) {
+		String id = queued(functionId, event, createdAt);
+		assertThat(this.runs.claim(List.of(id), lease, createdAt, createdAt.plus(LEASE))).hasSize(1);
+		return id;
+	}
+
+	private static StepRecord completedStep(String runId, String key, Instant at) {
+		return new StepRecord(runId, key, key, StepKind.RUN, StepStatus.COMPLETED, 1, "\"" + key + "\"", null, null,
+				at, at);
+	}
+
+	private BulkCancellation cancellation(Instant createdAt) {
+		return new BulkCancellation(this.ids.next(createdAt), "cleanup", "fn", T0.minusSeconds(3600), T0, null,
+				BulkCancellation.State.RUNNING, 7, 0, createdAt, createdAt);
+	}
+
+}
