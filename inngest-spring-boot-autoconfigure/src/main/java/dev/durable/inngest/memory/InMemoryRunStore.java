@@ -21,6 +21,7 @@ import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.Ids;
+import dev.durable.inngest.engine.RunLifecycle;
 import dev.durable.inngest.engine.store.NewRun;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
@@ -47,7 +48,7 @@ final class InMemoryRunStore implements RunStore {
 	}
 
 	@Override
-	public void insert(List<NewRun> runs) {
+	public void create(List<NewRun> runs) {
 		this.store.locked(() -> {
 			Set<String> ids = new HashSet<>();
 			for (NewRun run : runs) {
@@ -167,6 +168,7 @@ final class InMemoryRunStore implements RunStore {
 
 	@Override
 	public boolean suspend(String runId, String lease, RunStatus status, Instant dueAt, int attempt) {
+		RunLifecycle.Transition.SUSPEND.requireTarget(status);
 		return change(runId, lease, (suspended) -> {
 			suspended.status = status;
 			suspended.dueAt = stored(dueAt);

@@ -142,7 +142,7 @@ public abstract class StoreContractTests {
 		Event event = storedEvent();
 		String id = queued("fn", event, T0);
 		assertThatExceptionOfType(DuplicateKeyException.class)
-			.isThrownBy(() -> this.runs.insert(List.of(new NewRun(id, "other", event.id(), T0.plusSeconds(1)))));
+			.isThrownBy(() -> this.runs.create(List.of(new NewRun(id, "other", event.id(), T0.plusSeconds(1)))));
 		assertThat(this.runs.find(id).orElseThrow().functionId()).isEqualTo("fn");
 	}
 
@@ -894,7 +894,7 @@ public abstract class StoreContractTests {
 		Event recent = event("c");
 		this.events.insert(List.of(unneeded), T0);
 		this.events.insert(List.of(trigger), T0.plusSeconds(1));
-		this.runs.insert(List.of(new NewRun(this.ids.next(T0.plusSeconds(1)), "fn", trigger.id(), T0.plusSeconds(1))));
+		this.runs.create(List.of(new NewRun(this.ids.next(T0.plusSeconds(1)), "fn", trigger.id(), T0.plusSeconds(1))));
 		this.events.insert(List.of(recent), T0.plusSeconds(20));
 		Batch<EventPosition> batch = this.stores.retention().deleteUnneededEvents(T0.plusSeconds(10), null, 10);
 		assertThat(batch.deleted()).isEqualTo(new DeletedRows(0, 0, 0, 0, 1, 0));
@@ -955,7 +955,7 @@ public abstract class StoreContractTests {
 			this.steps.insert(sleep);
 			this.runs.suspend(run, "lease", RunStatus.SLEEPING, T0.plusSeconds(60), 1);
 			this.events.insert(List.of(next), T0);
-			this.runs.insert(List.of(new NewRun(this.ids.next(T0), "fn", next.id(), T0)));
+			this.runs.create(List.of(new NewRun(this.ids.next(T0), "fn", next.id(), T0)));
 			this.waits.insert(List.of(new WaitRecord(run, "w", WaitRecord.Kind.WAIT, "e", null, null, null,
 					T0.plusSeconds(60))));
 			this.stores.cancellations().insert(cancellation(T0));
@@ -1025,13 +1025,13 @@ public abstract class StoreContractTests {
 			this.events.insert(List.of(event), createdAt);
 		}
 		String id = this.ids.next(createdAt);
-		this.runs.insert(List.of(new NewRun(id, functionId, event.id(), createdAt)));
+		this.runs.create(List.of(new NewRun(id, functionId, event.id(), createdAt)));
 		return id;
 	}
 
 	private String leased(String functionId, Event event, Instant createdAt, String lease) {
 		String id = this.ids.next(createdAt);
-		this.runs.insert(List.of(new NewRun(id, functionId, event.id(), createdAt, lease, createdAt.plus(LEASE))));
+		this.runs.create(List.of(new NewRun(id, functionId, event.id(), createdAt, lease, createdAt.plus(LEASE))));
 		return id;
 	}
 
