@@ -3,7 +3,6 @@ package dev.durable.inngest.autoconfigure;
 import java.time.Clock;
 import java.time.Duration;
 
-import javax.sql.DataSource;
 
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
@@ -34,20 +33,12 @@ import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.engine.store.WaitStore;
+import dev.durable.inngest.autoconfigure.InngestLocalStoreConfiguration.EngineTransactions;
 import dev.durable.inngest.function.FunctionDiscoverer;
 import dev.durable.inngest.local.DatabaseDurability;
 import dev.durable.inngest.local.DatabasePlatform;
 import dev.durable.inngest.local.H2CloseOnExitPostProcessor;
-import dev.durable.inngest.local.InngestSchemaInitializer;
 import dev.durable.inngest.local.InngestSchemaVerifier;
-import dev.durable.inngest.local.JdbcCancellationStore;
-import dev.durable.inngest.local.JdbcCronStore;
-import dev.durable.inngest.local.JdbcEventStore;
-import dev.durable.inngest.local.JdbcRunStore;
-import dev.durable.inngest.local.JdbcStepStore;
-import dev.durable.inngest.local.JdbcWaitStore;
-import dev.durable.inngest.local.PostgresNotificationListener;
-import dev.durable.inngest.local.PostgresRunSignals;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -59,34 +50,32 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
-import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.util.ClassUtils;
-import org.springframework.util.StringUtils;
 
 /**
- * The local engine: runs durable functions on the application's own database. It backs off in
- * remote mode ({@code inngest.mode=remote}), where the platform runs them.
+ * The local engine: runs durable functions on the application's own database, or in memory
+ * when {@code inngest.local.store} is {@code memory} (see {@link InngestLocalStoreConfiguration}).
+ * It backs off in remote mode ({@code inngest.mode=remote}), where the platform runs them.
  */
 @AutoConfiguration(after = { InngestAutoConfiguration.class, DataSourceAutoConfiguration.class,
 		DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
 		JacksonAutoConfiguration.class },
 		afterName = "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration")
 @ConditionalOnClass(JdbcTemplate.class)
-@ConditionalOnBean({ DataSource.class, FunctionDiscoverer.class })
+@ConditionalOnBean(FunctionDiscoverer.class)
 @ConditionalOnProperty(name = "inngest.mode", havingValue = "local", matchIfMissing = true)
+@Conditional(InngestLocalStoreConfiguration.OnStoreCondition.class)
+@Import({ InngestLocalStoreConfiguration.Jdbc.class, InngestLocalStoreConfiguration.Memory.class })
 public final class InngestLocalAutoConfiguration {
-
-	private static final String PG_CONNECTION = "org.postgresql.PGConnection";
 
 	/** The engine's time: UTC, as the database stores it. */
 	static final Clock CLOCK = Clock.systemUTC();
@@ -107,77 +96,6 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	static H2CloseOnExitPostProcessor inngestH2CloseOnExitPostProcessor() {
 		return new H2CloseOnExitPostProcessor();
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	DatabasePlatform inngestDatabasePlatform(DataSource dataSource) {
-		String platform = this.properties.getSchema().getPlatform();
-		return StringUtils.hasText(platform) ? DatabasePlatform.of(platform) : DatabasePlatform.of(dataSource);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	InngestSchemaInitializer inngestSchemaInitializer(DataSource dataSource, DatabasePlatform platform) {
-		return new InngestSchemaInitializer(dataSource, this.properties.getSchema().getInitialize(), platform);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	@DependsOnDatabaseInitialization
-	InngestSchemaVerifier inngestSchemaVerifier(DataSource dataSource, DatabasePlatform platform) {
-		return new InngestSchemaVerifier(dataSource, platform);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	DatabaseDurability inngestDatabaseDurability(DataSource dataSource, DatabasePlatform platform) {
-		return new DatabaseDurability(dataSource, platform, this.properties.getH2().getWriteDelay());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	RunSignals inngestRunSignals(DataSource dataSource, DatabasePlatform platform) {
-		if (platform.supportsNotifications() && this.properties.getNotifications().isEnabled()
-				&& ClassUtils.isPresent(PG_CONNECTION, getClass().getClassLoader())) {
-			return new PostgresRunSignals(new JdbcTemplate(dataSource));
-		}
-		return RunSignals.NONE;
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	@DependsOnDatabaseInitialization
-	EventStore inngestEventStore(DataSource dataSource, JsonCodec json) {
-		return new JdbcEventStore(new JdbcTemplate(dataSource), json);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	@DependsOnDatabaseInitialization
-	RunStore inngestRunStore(DataSource dataSource, JsonCodec json, DatabasePlatform platform) {
-		return new JdbcRunStore(new JdbcTemplate(dataSource), json, platform);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	@DependsOnDatabaseInitialization
-	StepStore inngestStepStore(DataSource dataSource) {
-		return new JdbcStepStore(new JdbcTemplate(dataSource));
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	@DependsOnDatabaseInitialization
-	WaitStore inngestWaitStore(DataSource dataSource) {
-		return new JdbcWaitStore(new JdbcTemplate(dataSource));
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	@DependsOnDatabaseInitialization
-	CronStore inngestCronStore(DataSource dataSource) {
-		return new JdbcCronStore(new JdbcTemplate(dataSource));
 	}
 
 	@Bean
@@ -215,10 +133,9 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	EventIntake inngestEventIntake(EventStore events, RunStore runs, StepStore steps, WaitStore waits,
-			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource, JsonCodec json,
-			Ids ids, ExpressionCache expressions, RunSignals signals, FunctionDiscoverer functions, RunQueue queue,
+			EngineTransactions transactions, JsonCodec json, Ids ids, ExpressionCache expressions, RunSignals signals, FunctionDiscoverer functions, RunQueue queue,
 			LeasedRuns executing) {
-		return new EventIntake(events, runs, steps, waits, transactions(transactionManager, dataSource), CLOCK, json,
+		return new EventIntake(events, runs, steps, waits, transactions(transactions), CLOCK, json,
 				ids, expressions, this.properties.getLease().getDuration(), signals, functions::registry, queue,
 				executing, this.limits.toInputLimits());
 	}
@@ -238,17 +155,10 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RunCanceller inngestRunCanceller(RunStore runs, StepStore steps, WaitStore waits,
-			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource, RunSignals signals,
+			EngineTransactions transactions, RunSignals signals,
 			RunEndEvents endEvents, ObjectProvider<RunOutcomes> outcomes, LeasedRuns executing) {
-		return new RunCanceller(runs, steps, waits, transactions(transactionManager, dataSource), CLOCK, signals,
+		return new RunCanceller(runs, steps, waits, transactions(transactions), CLOCK, signals,
 				endEvents, RunOutcomes.all(outcomes.orderedStream().toList()), executing);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	@DependsOnDatabaseInitialization
-	CancellationStore inngestCancellationStore(DataSource dataSource) {
-		return new JdbcCancellationStore(new JdbcTemplate(dataSource));
 	}
 
 	@Bean
@@ -270,10 +180,9 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	RunEndEvents inngestRunEndEvents(InngestProperties properties, Environment environment,
 			EventIntake intake, FunctionDiscoverer functions, ApplicationEventPublisher publisher,
-			ObjectProvider<PlatformTransactionManager> transactionManager,
-			DataSource dataSource) {
+			EngineTransactions transactions) {
 		String appId = properties.determineAppId(environment);
-		TransactionTemplate newTransaction = new TransactionTemplate(transactionManager(transactionManager, dataSource));
+		TransactionTemplate newTransaction = transactions(transactions);
 		newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		return new RunEndEvents(appId, intake, functions::registry, publisher, newTransaction);
 	}
@@ -281,16 +190,17 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RunExecutor inngestRunExecutor(RunStore runs, StepStore steps, WaitStore waits,
-			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource, JsonCodec json,
-			RetryBackoff backoff, ExpressionCache expressions, RunSignals signals, FunctionDiscoverer functions,
+			EngineTransactions transactions, JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, RunSignals signals, FunctionDiscoverer functions,
 			EventIngestor ingestor, RunEndEvents endEvents, ObjectProvider<RunOutcomes> outcomes,
-			RunCanceller canceller, LeasedRuns executing, DatabaseDurability durability, DatabasePlatform platform) {
+			RunCanceller canceller, LeasedRuns executing, ObjectProvider<DatabaseDurability> durability,
+			ObjectProvider<DatabasePlatform> platform) {
 		Boolean groupCommit = this.properties.getGroupCommit();
 		// Only H2 writing every commit to its file pays for the wait: with a write delay a commit
-		// costs next to nothing, and PostgreSQL merges concurrent commits' log flushes itself.
+		// costs next to nothing, and PostgreSQL merges concurrent commits' log flushes itself. A
+		// store in memory, with neither, writes nothing to disk.
 		boolean commitTogether = (groupCommit != null) ? groupCommit
-				: platform == DatabasePlatform.H2 && durability.commitWriteDelay() == 0;
-		return new RunExecutor(runs, steps, waits, transactions(transactionManager, dataSource), CLOCK, json, backoff,
+				: platform.getIfAvailable() == DatabasePlatform.H2 && durability.getObject().commitWriteDelay() == 0;
+		return new RunExecutor(runs, steps, waits, transactions(transactions), CLOCK, json, backoff,
 				expressions, this.properties.getLease().getDuration(), signals, functions::registry, ingestor,
 				endEvents, RunOutcomes.all(outcomes.orderedStream().toList()), canceller, executing, commitTogether,
 				new OutputWriter(json, this.properties.getMaxOutputSize()));
@@ -299,22 +209,23 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CronScheduler inngestCronScheduler(CronStore store, FunctionDiscoverer functions, EventIngestor ingestor,
-			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource) {
+			EngineTransactions transactions) {
 		return new CronScheduler(store, functions::registry, ingestor, CLOCK,
-				transactions(transactionManager, dataSource));
+				transactions(transactions));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	RunScheduler inngestRunScheduler(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons,
-			LeasedRuns executing, BulkCancellations bulkCancellations, InngestSchemaVerifier schema,
-			DatabasePlatform platform) {
-		// The schema verifier is a parameter so that a missing schema fails the start first.
+			LeasedRuns executing, BulkCancellations bulkCancellations, ObjectProvider<InngestSchemaVerifier> schema,
+			ObjectProvider<DatabasePlatform> platform) {
+		// The schema verifier is asked for first so that a missing schema fails the start first.
+		InngestSchemaVerifier verifier = schema.getIfAvailable();
 		Boolean eagerStart = this.properties.getEagerStart().getEnabled();
 		// With every commit waiting for its log flush, PostgreSQL completed runs created leased
 		// more slowly than claimed ones (benchmarks/RESULTS.md).
 		boolean startEagerly = (eagerStart != null) ? eagerStart
-				: platform != DatabasePlatform.POSTGRESQL || !schema.postgresSynchronousCommit();
+				: platform.getIfAvailable() != DatabasePlatform.POSTGRESQL || !verifier.postgresSynchronousCommit();
 		RunScheduler.Settings settings = new RunScheduler.Settings(this.properties.getWorkers(),
 				this.properties.getPollInterval(), this.properties.getLease().getDuration(),
 				this.properties.getShutdownTimeout(), startEagerly, this.properties.getEagerStart().getMaxWait(),
@@ -330,18 +241,11 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	InngestClient inngestClient(EventIngestor ingestor, InngestSchemaVerifier schema) {
-		// The schema verifier is a parameter so that a missing schema fails the start first.
+	InngestClient inngestClient(EventIngestor ingestor, ObjectProvider<InngestSchemaVerifier> schema) {
+		// The schema verifier is asked for so that a missing schema fails the start first.
+		schema.ifAvailable((verifier) -> {
+		});
 		return new EngineInngestClient(ingestor);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	@ConditionalOnClass(name = PG_CONNECTION)
-	PostgresNotificationListener inngestNotificationListener(RunSignals signals, DataSource dataSource,
-			RunScheduler engine, LeasedRuns executing) {
-		return new PostgresNotificationListener(dataSource, engine, executing,
-				this.properties.getPollInterval(), signals instanceof PostgresRunSignals);
 	}
 
 	/**
@@ -359,15 +263,9 @@ public final class InngestLocalAutoConfiguration {
 
 	}
 
-	/** Runs the engine's work in one transaction: the application's, or one on its data source. */
-	static TransactionTemplate transactions(ObjectProvider<PlatformTransactionManager> transactionManager,
-			DataSource dataSource) {
-		return new TransactionTemplate(transactionManager(transactionManager, dataSource));
-	}
-
-	private static PlatformTransactionManager transactionManager(
-			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource) {
-		return transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource));
+	/** Runs the engine's work in one transaction: the application's, or one of the store's. */
+	private static TransactionTemplate transactions(EngineTransactions transactions) {
+		return new TransactionTemplate(transactions.manager());
 	}
 
 }

@@ -512,6 +512,15 @@ public class InngestProperties {
 	public static class Local {
 
 		/**
+		 * Where the engine keeps its events, runs and steps: jdbc, in the application's
+		 * database (a DataSource is needed), or memory, in the JVM's memory, for tests and
+		 * applications whose runs need not survive a restart. In memory, runs are lost when the
+		 * application stops, instances do not share their runs, and the schema, H2 and PostgreSQL
+		 * settings and notifications do not apply.
+		 */
+		private Store store = Store.JDBC;
+
+		/**
 		 * How many runs execute at once in this instance.
 		 */
 		private int workers = 8;
@@ -568,6 +577,14 @@ public class InngestProperties {
 		private final Retention retention = new Retention();
 
 		private final H2 h2 = new H2();
+
+		public Store getStore() {
+			return this.store;
+		}
+
+		public void setStore(Store store) {
+			this.store = store;
+		}
 
 		public int getWorkers() {
 			return this.workers;
@@ -644,6 +661,19 @@ public class InngestProperties {
 		public H2 getH2() {
 			return this.h2;
 		}
+
+	}
+
+	/**
+	 * Where the local engine keeps its events, runs and steps.
+	 */
+	public enum Store {
+
+		/** In the application's database, through its {@code DataSource}. */
+		JDBC,
+
+		/** In the JVM's memory: nothing survives the process, and no instance shares it. */
+		MEMORY
 
 	}
 

@@ -2,6 +2,7 @@ package dev.durable.inngest.autoconfigure;
 
 import javax.sql.DataSource;
 
+import dev.durable.inngest.autoconfigure.InngestLocalStoreConfiguration.EngineTransactions;
 import dev.durable.inngest.engine.RetentionSweeper;
 import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.engine.store.RetentionStore;
@@ -15,7 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The retention of the local engine: ended runs and the events no run needs are deleted once
@@ -36,13 +37,12 @@ public final class InngestRetentionAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RetentionSweeper inngestRetentionSweeper(RetentionStore store,
-			ObjectProvider<PlatformTransactionManager> transactionManager, DataSource dataSource,
+	RetentionSweeper inngestRetentionSweeper(RetentionStore store, EngineTransactions transactions,
 			InngestProperties properties, ObjectProvider<RetentionSweeper.Listener> listeners) {
 		InngestProperties.Retention retention = properties.getLocal().getRetention();
 		RetentionSweeper.Settings settings = new RetentionSweeper.Settings(retention.getPeriod(),
 				retention.getInterval(), retention.getBatchSize());
-		return new RetentionSweeper(store, InngestLocalAutoConfiguration.transactions(transactionManager, dataSource),
+		return new RetentionSweeper(store, new TransactionTemplate(transactions.manager()),
 				InngestLocalAutoConfiguration.CLOCK, settings,
 				listeners.orderedStream().toList());
 	}

@@ -8,19 +8,29 @@ import java.util.Locale;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.RunQuery;
+import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.EventIngestor;
 import dev.durable.inngest.engine.RetryBackoff;
 import dev.durable.inngest.engine.RunExecutor;
 import dev.durable.inngest.engine.RunScheduler;
+import dev.durable.inngest.engine.RunSignals;
+import dev.durable.inngest.engine.store.RetentionStore;
+import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.function.FunctionDiscoverer;
 import dev.durable.inngest.local.DatabaseDurability;
+import dev.durable.inngest.local.DatabasePlatform;
 import dev.durable.inngest.local.InngestSchemaException;
 import dev.durable.inngest.local.InngestSchemaInitializer;
 import dev.durable.inngest.local.InngestSchemaVerifier;
 import dev.durable.inngest.local.JdbcRunStore;
+import dev.durable.inngest.memory.InMemoryInngestStore;
 import dev.durable.inngest.testsupport.SchemaVersion1;
 import dev.durable.inngest.testsupport.StartupFailures;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +43,9 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
@@ -420,6 +431,70 @@ class InngestLocalAutoConfigurationTests {
 				assertThat(context).doesNotHaveBean(RunScheduler.class);
 				assertThat(context).doesNotHaveBean(InngestClient.class);
 			});
+	}
+
+	@Test
+	void theInMemoryStoreNeedsNoDataSourceAndRunsFunctions() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
+					InngestRetentionAutoConfiguration.class))
+			.withPropertyValues("inngest.local.store=memory")
+			.withUserConfiguration(GreetingFunction.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(javax.sql.DataSource.class);
+				assertThat(context).hasSingleBean(RunScheduler.class);
+				assertThat(context).doesNotHaveBean(DatabasePlatform.class);
+				assertThat(context).doesNotHaveBean(InngestSchemaVerifier.class);
+				InMemoryInngestStore store = context.getBean(InMemoryInngestStore.class);
+				assertThat(context.getBean(RunStore.class)).isSameAs(store.runs());
+				assertThat(context.getBean(StepStore.class)).isSameAs(store.steps());
+				assertThat(context.getBean(RetentionStore.class)).isSameAs(store.retention());
+				assertThat(context.getBean(RunSignals.class)).isSameAs(RunSignals.NONE);
+				String eventId = context.getBean(InngestClient.class).send(Event.of("test/greet")).get(0);
+				Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+					List<RunRecord> runs = store.runs().list(RunQuery.all(10));
+					assertThat(runs).singleElement().satisfies((run) -> {
+						assertThat(run.event().id()).isEqualTo(eventId);
+						assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+						assertThat(run.output()).isEqualTo("\"hello\"");
+					});
+				});
+			});
+	}
+
+	@Test
+	void theInMemoryStoreIsChosenOverADataSourceWhoseSchemaIsLeftAlone() {
+		this.runner.withPropertyValues("inngest.local.store=memory").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(RunScheduler.class);
+			assertThat(context).doesNotHaveBean(InngestSchemaInitializer.class);
+			assertThat(context).doesNotHaveBean(DatabaseDurability.class);
+			assertThat(context.getBean(RunStore.class))
+				.isSameAs(context.getBean(InMemoryInngestStore.class).runs());
+			JdbcClient jdbc = JdbcClient.create(context.getBean(javax.sql.DataSource.class));
+			assertThat(jdbc.sql("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'INNGEST_RUN'")
+				.query(Integer.class)
+				.single()).isZero();
+		});
+	}
+
+	@Test
+	void theJdbcStoreWithoutADataSourceLeavesTheEngineOff() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class))
+			.withPropertyValues("inngest.local.store=jdbc")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RunScheduler.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class GreetingFunction {
+
+		@InngestFunction(id = "greet", event = "test/greet")
+		String greet(Event event) {
+			return "hello";
+		}
+
 	}
 
 	@Test

@@ -1,0 +1,274 @@
+package dev.durable.inngest.autoconfigure;
+
+import javax.sql.DataSource;
+
+import dev.durable.inngest.engine.JsonCodec;
+import dev.durable.inngest.engine.LeasedRuns;
+import dev.durable.inngest.engine.RunScheduler;
+import dev.durable.inngest.engine.RunSignals;
+import dev.durable.inngest.engine.store.CancellationStore;
+import dev.durable.inngest.engine.store.CronStore;
+import dev.durable.inngest.engine.store.EventStore;
+import dev.durable.inngest.engine.store.RetentionStore;
+import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.StepStore;
+import dev.durable.inngest.engine.store.WaitStore;
+import dev.durable.inngest.local.DatabaseDurability;
+import dev.durable.inngest.local.DatabasePlatform;
+import dev.durable.inngest.local.InngestSchemaInitializer;
+import dev.durable.inngest.local.InngestSchemaVerifier;
+import dev.durable.inngest.local.JdbcCancellationStore;
+import dev.durable.inngest.local.JdbcCronStore;
+import dev.durable.inngest.local.JdbcEventStore;
+import dev.durable.inngest.local.JdbcRunStore;
+import dev.durable.inngest.local.JdbcStepStore;
+import dev.durable.inngest.local.JdbcWaitStore;
+import dev.durable.inngest.local.PostgresNotificationListener;
+import dev.durable.inngest.local.PostgresRunSignals;
+import dev.durable.inngest.memory.InMemoryInngestStore;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * Where the local engine keeps its state, as {@code inngest.local.store} says: the stores, the
+ * transaction manager the engine runs its work with ({@link EngineTransactions}), and how the
+ * other instances are told of runs ({@link RunSignals}). The rest of the engine's wiring
+ * consumes the store interfaces only.
+ */
+final class InngestLocalStoreConfiguration {
+
+	static final String PROPERTY = "inngest.local.store";
+
+	private static final String PG_CONNECTION = "org.postgresql.PGConnection";
+
+	private InngestLocalStoreConfiguration() {
+	}
+
+	/**
+	 * The transaction manager of the engine's own work, apart from the application's: the one of
+	 * the application's data source for the JDBC store, the store's own in memory.
+	 *
+	 * @param manager the transaction manager
+	 */
+	record EngineTransactions(PlatformTransactionManager manager) {
+
+	}
+
+	/**
+	 * Whether the local engine has a store: a data source for the JDBC store, or the in-memory
+	 * store chosen.
+	 */
+	static final class OnStoreCondition extends AnyNestedCondition {
+
+		OnStoreCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnBean(DataSource.class)
+		static final class DataSourceAvailable {
+
+		}
+
+		@ConditionalOnProperty(name = PROPERTY, havingValue = "memory")
+		static final class InMemory {
+
+		}
+
+	}
+
+	/**
+	 * The JDBC store, on the application's data source, with its schema.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = PROPERTY, havingValue = "jdbc", matchIfMissing = true)
+	@ConditionalOnBean(DataSource.class)
+	static class Jdbc {
+
+		private final InngestProperties.Local properties;
+
+		Jdbc(InngestProperties properties) {
+			this.properties = properties.getLocal();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		DatabasePlatform inngestDatabasePlatform(DataSource dataSource) {
+			String platform = this.properties.getSchema().getPlatform();
+			return StringUtils.hasText(platform) ? DatabasePlatform.of(platform) : DatabasePlatform.of(dataSource);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		InngestSchemaInitializer inngestSchemaInitializer(DataSource dataSource, DatabasePlatform platform) {
+			return new InngestSchemaInitializer(dataSource, this.properties.getSchema().getInitialize(), platform);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@DependsOnDatabaseInitialization
+		InngestSchemaVerifier inngestSchemaVerifier(DataSource dataSource, DatabasePlatform platform) {
+			return new InngestSchemaVerifier(dataSource, platform);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		DatabaseDurability inngestDatabaseDurability(DataSource dataSource, DatabasePlatform platform) {
+			return new DatabaseDurability(dataSource, platform, this.properties.getH2().getWriteDelay());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RunSignals inngestRunSignals(DataSource dataSource, DatabasePlatform platform) {
+			if (platform.supportsNotifications() && this.properties.getNotifications().isEnabled()
+					&& ClassUtils.isPresent(PG_CONNECTION, getClass().getClassLoader())) {
+				return new PostgresRunSignals(new JdbcTemplate(dataSource));
+			}
+			return RunSignals.NONE;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		EngineTransactions inngestEngineTransactions(ObjectProvider<PlatformTransactionManager> transactionManager,
+				DataSource dataSource) {
+			return new EngineTransactions(
+					transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource)));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@DependsOnDatabaseInitialization
+		EventStore inngestEventStore(DataSource dataSource, JsonCodec json) {
+			return new JdbcEventStore(new JdbcTemplate(dataSource), json);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@DependsOnDatabaseInitialization
+		RunStore inngestRunStore(DataSource dataSource, JsonCodec json, DatabasePlatform platform) {
+			return new JdbcRunStore(new JdbcTemplate(dataSource), json, platform);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@DependsOnDatabaseInitialization
+		StepStore inngestStepStore(DataSource dataSource) {
+			return new JdbcStepStore(new JdbcTemplate(dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@DependsOnDatabaseInitialization
+		WaitStore inngestWaitStore(DataSource dataSource) {
+			return new JdbcWaitStore(new JdbcTemplate(dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@DependsOnDatabaseInitialization
+		CronStore inngestCronStore(DataSource dataSource) {
+			return new JdbcCronStore(new JdbcTemplate(dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@DependsOnDatabaseInitialization
+		CancellationStore inngestCancellationStore(DataSource dataSource) {
+			return new JdbcCancellationStore(new JdbcTemplate(dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnClass(name = PG_CONNECTION)
+		PostgresNotificationListener inngestNotificationListener(RunSignals signals, DataSource dataSource,
+				RunScheduler engine, LeasedRuns executing) {
+			return new PostgresNotificationListener(dataSource, engine, executing, this.properties.getPollInterval(),
+					signals instanceof PostgresRunSignals);
+		}
+
+	}
+
+	/**
+	 * The in-memory store: no data source, schema or notifications. The retention's store is
+	 * made here too, as the retention's auto-configuration makes only a JDBC one.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = PROPERTY, havingValue = "memory")
+	static class Memory {
+
+		@Bean
+		@ConditionalOnMissingBean
+		InMemoryInngestStore inngestInMemoryStore(JsonCodec json) {
+			return new InMemoryInngestStore(json);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RunSignals inngestRunSignals() {
+			// One instance per store: there is no one else to tell.
+			return RunSignals.NONE;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		EngineTransactions inngestEngineTransactions(InMemoryInngestStore store) {
+			return new EngineTransactions(store.transactionManager());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		EventStore inngestEventStore(InMemoryInngestStore store) {
+			return store.events();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RunStore inngestRunStore(InMemoryInngestStore store) {
+			return store.runs();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		StepStore inngestStepStore(InMemoryInngestStore store) {
+			return store.steps();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		WaitStore inngestWaitStore(InMemoryInngestStore store) {
+			return store.waits();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		CronStore inngestCronStore(InMemoryInngestStore store) {
+			return store.crons();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		CancellationStore inngestCancellationStore(InMemoryInngestStore store) {
+			return store.cancellations();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RetentionStore inngestRetentionStore(InMemoryInngestStore store) {
+			return store.retention();
+		}
+
+	}
+
+}
