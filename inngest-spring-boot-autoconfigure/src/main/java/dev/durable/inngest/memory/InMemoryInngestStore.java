@@ -229,24 +229,6 @@ public final class InMemoryInngestStore {
 		return new TransactionTemplate(this.transactionManager);
 	}
 
-	/**
-	 * The ids of the stored runs triggered by an event, for tests that look runs up by their
-	 * events, as they would query a database's tables.
-	 * @param eventId the event id
-	 * @return the run ids, by id
-	 */
-	public List<String> runIdsByEvent(String eventId) {
-		return locked(() -> {
-			List<String> ids = new ArrayList<>();
-			for (RunRow run : this.runs.rows().values()) {
-				if (run.eventId.equals(eventId)) {
-					ids.add(run.id);
-				}
-			}
-			return ids;
-		});
-	}
-
 	JsonCodec json() {
 		return this.json;
 	}
