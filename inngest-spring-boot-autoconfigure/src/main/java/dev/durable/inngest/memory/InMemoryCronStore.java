@@ -25,7 +25,8 @@ final class InMemoryCronStore implements CronStore {
 		this.store.locked(() -> {
 			RowKey key = new RowKey(tick.functionId(), tick.expression());
 			if (!this.store.crons.contains(key)) {
-				this.store.crons.put(key, new CronTick(tick.functionId(), tick.expression(), stored(tick.nextFireAt())));
+				this.store.crons.put(key,
+						new CronTick(tick.functionId(), tick.expression(), stored(tick.nextFireAt())));
 			}
 		});
 	}

@@ -78,7 +78,8 @@ final class InMemoryWaitStore implements WaitStore {
 		return this.store.locked(() -> {
 			List<WaitRecord> found = new ArrayList<>();
 			for (WaitRecord wait : this.store.waits.rows().values()) {
-				if (Objects.equals(eventName, wait.eventName()) && wait.expiresAt().isAfter(now) && matches.test(wait)) {
+				if (Objects.equals(eventName, wait.eventName()) && wait.expiresAt().isAfter(now)
+						&& matches.test(wait)) {
 					found.add(wait);
 				}
 			}

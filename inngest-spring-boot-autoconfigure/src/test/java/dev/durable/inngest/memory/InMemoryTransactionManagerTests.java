@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -104,11 +105,12 @@ class InMemoryTransactionManagerTests {
 	void anotherThreadSeesATransactionsChangesOnlyOnceItCommits() throws Exception {
 		CountDownLatch inserted = new CountDownLatch(1);
 		CountDownLatch commit = new CountDownLatch(1);
-		CompletableFuture<Void> transaction = CompletableFuture.runAsync(() -> this.required.executeWithoutResult((status) -> {
-			insert("pending");
-			inserted.countDown();
-			await(commit);
-		}));
+		CompletableFuture<Void> transaction = CompletableFuture
+			.runAsync(() -> this.required.executeWithoutResult((status) -> {
+				insert("pending");
+				inserted.countDown();
+				await(commit);
+			}));
 		assertThat(inserted.await(10, TimeUnit.SECONDS)).isTrue();
 		CompletableFuture<List<String>> read = CompletableFuture.supplyAsync(() -> existing("pending"));
 		assertThatExceptionOfType(TimeoutException.class).isThrownBy(() -> read.get(200, TimeUnit.MILLISECONDS));
@@ -121,10 +123,11 @@ class InMemoryTransactionManagerTests {
 	void aTransactionWithATimeoutGivesUpWaitingForTheStore() throws Exception {
 		CountDownLatch begun = new CountDownLatch(1);
 		CountDownLatch end = new CountDownLatch(1);
-		CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> this.required.executeWithoutResult((status) -> {
-			begun.countDown();
-			await(end);
-		}));
+		CompletableFuture<Void> holder = CompletableFuture
+			.runAsync(() -> this.required.executeWithoutResult((status) -> {
+				begun.countDown();
+				await(end);
+			}));
 		assertThat(begun.await(10, TimeUnit.SECONDS)).isTrue();
 		TransactionTemplate impatient = new TransactionTemplate(this.store.transactionManager());
 		impatient.setTimeout(1);
@@ -153,23 +156,24 @@ class InMemoryTransactionManagerTests {
 
 	@Test
 	void aTransactionInTheApplicationsTransactionIsKeptAndLockedUntilThatCommits() throws Exception {
-		List<String> afterCommit = new java.util.concurrent.CopyOnWriteArrayList<>();
+		List<String> afterCommit = new CopyOnWriteArrayList<>();
 		CountDownLatch joined = new CountDownLatch(1);
 		CountDownLatch commit = new CountDownLatch(1);
-		CompletableFuture<Void> application = CompletableFuture.runAsync(() -> application().executeWithoutResult((outer) -> {
-			this.required.executeWithoutResult((status) -> {
-				insert("joined");
-				TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-					@Override
-					public void afterCommit() {
-						afterCommit.add("handed off");
-					}
+		CompletableFuture<Void> application = CompletableFuture
+			.runAsync(() -> application().executeWithoutResult((outer) -> {
+				this.required.executeWithoutResult((status) -> {
+					insert("joined");
+					TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+						@Override
+						public void afterCommit() {
+							afterCommit.add("handed off");
+						}
+					});
 				});
-			});
-			assertThat(afterCommit).isEmpty();
-			joined.countDown();
-			await(commit);
-		}));
+				assertThat(afterCommit).isEmpty();
+				joined.countDown();
+				await(commit);
+			}));
 		assertThat(joined.await(10, TimeUnit.SECONDS)).isTrue();
 		CompletableFuture<List<String>> read = CompletableFuture.supplyAsync(() -> existing("joined"));
 		assertThatExceptionOfType(TimeoutException.class).isThrownBy(() -> read.get(200, TimeUnit.MILLISECONDS));

@@ -340,10 +340,10 @@ public abstract class StoreContractTests {
 		String third = claimed("fn", event, T0, "lease");
 		StepRecord lostStep = completedStep(lost, "s", T0.plusSeconds(1));
 		StepRecord thirdStep = completedStep(third, "s", T0.plusSeconds(1));
-		boolean[] held = this.stores.transactions()
-			.execute((status) -> this.runs.completeAll(List.of(new Completion(first, "lease", "1", T0.plusSeconds(2), null),
-					new Completion(lost, "lease", "2", T0.plusSeconds(2), lostStep),
-					new Completion(third, "lease", "3", T0.plusSeconds(2), thirdStep))));
+		List<Completion> completions = List.of(new Completion(first, "lease", "1", T0.plusSeconds(2), null),
+				new Completion(lost, "lease", "2", T0.plusSeconds(2), lostStep),
+				new Completion(third, "lease", "3", T0.plusSeconds(2), thirdStep));
+		boolean[] held = this.stores.transactions().execute((status) -> this.runs.completeAll(completions));
 		assertThat(held).containsExactly(true, false, true);
 		assertThat(this.runs.find(first).orElseThrow().status()).isEqualTo(RunStatus.COMPLETED);
 		assertThat(this.runs.find(lost).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
@@ -713,7 +713,8 @@ public abstract class StoreContractTests {
 		this.waits.insert(List.of(byOrder, byCondition, otherOrder, byUser));
 
 		assertThat(this.waits.waitedFor(List.of("order/paid", "user/login", "nobody/waits")))
-			.isEqualTo(Map.of("order/paid", Set.of("data.order", WaitStore.UNMATCHED), "user/login", Set.of("user.id")));
+			.isEqualTo(Map.of("order/paid", Set.of("data.order", WaitStore.UNMATCHED), "user/login",
+					Set.of("user.id")));
 		assertThat(this.waits.waitedFor(List.of())).isEmpty();
 		assertThat(this.waits.findByMatch("order/paid", "data.order", "42", T0)).containsExactly(byOrder);
 		assertThat(this.waits.findByMatch("order/paid", "data.order", "44", T0)).isEmpty();
@@ -721,7 +722,8 @@ public abstract class StoreContractTests {
 		assertThat(this.waits.findUnmatched("order/paid", T0)).containsExactly(byCondition);
 		assertThat(this.waits.findUnmatched("user/login", T0)).isEmpty();
 		// Expired at its time: not found, though still stored until removed.
-		assertThat(this.waits.findByMatch("order/paid", "data.order", "43", T0.plusSeconds(9))).containsExactly(otherOrder);
+		assertThat(this.waits.findByMatch("order/paid", "data.order", "43", T0.plusSeconds(9)))
+			.containsExactly(otherOrder);
 		assertThat(this.waits.findByMatch("order/paid", "data.order", "43", T0.plusSeconds(10))).isEmpty();
 		assertThat(this.waits.waitedFor(List.of("order/paid")).get("order/paid")).contains("data.order");
 	}
@@ -834,7 +836,8 @@ public abstract class StoreContractTests {
 		assertThat(crons.advance(tick, T0.plusSeconds(60))).isFalse();
 		assertThat(crons.findDue(T0.plusSeconds(59))).isEmpty();
 		assertThat(crons.findDue(T0.plusSeconds(3600))).containsExactlyInAnyOrder(
-				new CronTick("fn", "* * * * *", T0.plusSeconds(60)), new CronTick("fn", "0 * * * *", T0.plusSeconds(3600)));
+				new CronTick("fn", "* * * * *", T0.plusSeconds(60)),
+				new CronTick("fn", "0 * * * *", T0.plusSeconds(3600)));
 	}
 
 	// Retention
