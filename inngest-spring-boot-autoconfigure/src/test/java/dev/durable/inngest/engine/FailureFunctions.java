@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.durable.inngest.Event;
+import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.FailureContext;
 import dev.durable.inngest.FunctionFailedEvent;
 import dev.durable.inngest.InngestFunction;
@@ -13,7 +14,6 @@ import dev.durable.inngest.RunContext;
 import dev.durable.inngest.Step;
 
 import org.springframework.context.event.EventListener;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
@@ -36,11 +36,11 @@ public class FailureFunctions {
 
 	private final Executions executions;
 
-	private final JdbcClient jdbc;
+	private final RunStore runs;
 
-	public FailureFunctions(Executions executions, JdbcClient jdbc) {
+	public FailureFunctions(Executions executions, RunStore runs) {
 		this.executions = executions;
-		this.jdbc = jdbc;
+		this.runs = runs;
 	}
 
 	@InngestFunction(id = "charge-order", event = "test/charge")
@@ -83,10 +83,7 @@ public class FailureFunctions {
 	@EventListener
 	void onFailed(FunctionFailedEvent failed) {
 		this.springEvents.add(failed);
-		this.statusSeenByListener.add(this.jdbc.sql("SELECT status FROM inngest_run WHERE id = ?")
-			.param(failed.runId())
-			.query(String.class)
-			.single());
+		this.statusSeenByListener.add(this.runs.find(failed.runId()).orElseThrow().status().name());
 		if (Boolean.TRUE.equals(failed.originalEvent().data().get("listenerThrows"))) {
 			throw new IllegalStateException("a listener that breaks");
 		}

@@ -15,13 +15,16 @@ import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.engine.store.StepStore;
+import dev.durable.inngest.memory.InMemoryInngestStore;
+import dev.durable.inngest.memory.InMemoryRows;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.awaitility.Awaitility.await;
 
 /**
- * Finds and waits for the runs that tests start, reading the engine's real tables.
+ * Finds and waits for the runs that tests start, reading the engine's real tables, or the
+ * in-memory store's rows when the engine runs on it.
  */
 public class RunProbe {
 
@@ -31,13 +34,30 @@ public class RunProbe {
 
 	private final StepStore steps;
 
+	private final InMemoryInngestStore memory;
+
 	public RunProbe(JdbcClient jdbc, RunStore runs, StepStore steps) {
+		this(jdbc, runs, steps, null);
+	}
+
+	/**
+	 * Creates a probe.
+	 * @param jdbc reads the tables of the JDBC store
+	 * @param runs the run store
+	 * @param steps the step store
+	 * @param memory the in-memory store, read instead of the tables when the engine runs on it
+	 */
+	public RunProbe(JdbcClient jdbc, RunStore runs, StepStore steps, InMemoryInngestStore memory) {
 		this.jdbc = jdbc;
 		this.runs = runs;
 		this.steps = steps;
+		this.memory = memory;
 	}
 
 	public List<String> runIds(String eventId, String functionId) {
+		if (this.memory != null) {
+			return InMemoryRows.runIds(this.memory, eventId, functionId);
+		}
 		return this.jdbc.sql("SELECT id FROM inngest_run WHERE event_id = ? AND function_id = ? ORDER BY id")
 			.params(eventId, functionId)
 			.query(String.class)
@@ -91,6 +111,9 @@ public class RunProbe {
 	}
 
 	public List<String> eventIds(String name, String dataContains) {
+		if (this.memory != null) {
+			return InMemoryRows.eventIds(this.memory, name, dataContains);
+		}
 		return this.jdbc.sql("SELECT id FROM inngest_event WHERE name = ? AND data LIKE ?")
 			.params(name, "%" + dataContains + "%")
 			.query(String.class)
@@ -98,6 +121,9 @@ public class RunProbe {
 	}
 
 	public int count(String table) {
+		if (this.memory != null) {
+			return InMemoryRows.count(this.memory, table);
+		}
 		return this.jdbc.sql("SELECT COUNT(*) FROM " + table).query(Integer.class).single();
 	}
 

@@ -14,7 +14,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 /**
  * The databases the engine's tests run on: an in-memory H2 database by default, or, when the
  * system property {@value #PROPERTY} is {@code postgresql}, a fresh database on a PostgreSQL
- * server that the test JVM starts once from the binaries on the class path.
+ * server that the test JVM starts once from the binaries on the class path, or, when it is
+ * {@code memory}, the engine's in-memory store instead of a database.
  */
 public final class TestDatabases {
 
@@ -34,6 +35,14 @@ public final class TestDatabases {
 	 */
 	public static boolean postgresql() {
 		return "postgresql".equalsIgnoreCase(System.getProperty(PROPERTY));
+	}
+
+	/**
+	 * Whether the engine's tests run on the in-memory store.
+	 * @return {@code true} in memory
+	 */
+	public static boolean memory() {
+		return "memory".equalsIgnoreCase(System.getProperty(PROPERTY));
 	}
 
 	/**
