@@ -45,7 +45,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * rolls back, so that transactions are serializable: one runs at a time, and no call outside
  * them sees their changes before they commit. A rollback undoes every change the transaction
  * made. The lock is held while the transaction's callback runs, so a transaction should not wait
- * for another thread that uses the store.
+ * for another thread that uses the store. Inside a transaction of the application's own
+ * transaction manager, the store's transactions take part in it, as the engine's work does on a
+ * database (see {@link #transactionManager()}).
  * <p>
  * What a database gives and this store does not: nothing survives the process, several
  * instances of an application cannot share it (each has a store of its own), and times are kept
@@ -214,7 +216,9 @@ public final class InMemoryInngestStore {
 	 * The transaction manager of this store: a transaction holds the store's lock until it ends,
 	 * and its rollback undoes its changes. It joins a transaction the thread has already begun,
 	 * suspends it for {@code REQUIRES_NEW}, and supports transaction synchronizations; it does not
-	 * support nested transactions (savepoints).
+	 * support nested transactions (savepoints). In a transaction of another manager, a
+	 * transaction that does not require a new one takes part in it: the thread keeps the store
+	 * locked until that transaction ends, which keeps or undoes the store's changes.
 	 * @return the transaction manager
 	 */
 	public PlatformTransactionManager transactionManager() {
