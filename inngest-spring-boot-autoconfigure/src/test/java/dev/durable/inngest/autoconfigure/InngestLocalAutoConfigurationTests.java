@@ -487,6 +487,14 @@ class InngestLocalAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RunScheduler.class));
 	}
 
+	@Test
+	void aStoreTheEngineDoesNotHaveStopsTheStartNamingTheProperty() {
+		this.runner.withPropertyValues("inngest.local.store=disk").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("inngest.local.store");
+		});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class GreetingFunction {
 
