@@ -51,7 +51,7 @@ class InMemoryStoreConcurrencyTests {
 		for (int i = 0; i < 500; i++) {
 			runs.add(new NewRun(this.ids.next(NOW), "fn", event.id(), NOW));
 		}
-		this.store.runs().insert(runs);
+		this.store.runs().create(runs);
 		List<String> runIds = runs.stream().map(NewRun::id).toList();
 		Map<String, String> claimedBy = new ConcurrentHashMap<>();
 		CountDownLatch start = new CountDownLatch(1);
