@@ -110,6 +110,18 @@ public class InngestProperties {
 	private final Sync sync = new Sync();
 
 	/**
+	 * How sending events to the platform's event API retries what may pass in remote mode:
+	 * the event API unreachable, a server error or 429.
+	 */
+	private final Send send = new Send();
+
+	/**
+	 * The outbox that events sent in a transaction are written to in remote mode, on the
+	 * application's DataSource.
+	 */
+	private final Outbox outbox = new Outbox();
+
+	/**
 	 * The local engine, on the application's database.
 	 */
 	private final Local local = new Local();
@@ -194,6 +206,14 @@ public class InngestProperties {
 
 	public Sync getSync() {
 		return this.sync;
+	}
+
+	public Send getSend() {
+		return this.send;
+	}
+
+	public Outbox getOutbox() {
+		return this.outbox;
 	}
 
 	public String getAppId() {
@@ -315,6 +335,143 @@ public class InngestProperties {
 
 		public void setMaxInterval(Duration maxInterval) {
 			this.maxInterval = maxInterval;
+		}
+
+	}
+
+	/**
+	 * Retries of a send.
+	 */
+	public static class Send {
+
+		/**
+		 * The retries after the first try, each after a wait that doubles.
+		 */
+		private int maxRetries = 4;
+
+		/**
+		 * The wait before the first retry.
+		 */
+		private Duration initialDelay = Duration.ofMillis(200);
+
+		/**
+		 * The longest wait between two tries; a Retry-After asking for longer ends the
+		 * retries.
+		 */
+		private Duration maxDelay = Duration.ofSeconds(5);
+
+		public int getMaxRetries() {
+			return this.maxRetries;
+		}
+
+		public void setMaxRetries(int maxRetries) {
+			this.maxRetries = maxRetries;
+		}
+
+		public Duration getInitialDelay() {
+			return this.initialDelay;
+		}
+
+		public void setInitialDelay(Duration initialDelay) {
+			this.initialDelay = initialDelay;
+		}
+
+		public Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(Duration maxDelay) {
+			this.maxDelay = maxDelay;
+		}
+
+	}
+
+	/**
+	 * The event outbox.
+	 */
+	public static class Outbox {
+
+		/**
+		 * Whether events sent in a transaction are written to the outbox table
+		 * (inngest_outbox) when there is a DataSource. Without it they are held in memory
+		 * until the transaction commits, and lost if the process stops before they are sent.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How often the outbox is searched for events left unsent.
+		 */
+		private Duration pollInterval = Duration.ofSeconds(5);
+
+		/**
+		 * How long a batch of events is left to the instance that wrote or claimed it before
+		 * another instance may send it.
+		 */
+		private Duration lease = Duration.ofSeconds(30);
+
+		/**
+		 * The wait before a batch whose send failed is tried again, doubled with each
+		 * further failure.
+		 */
+		private Duration retryDelay = Duration.ofSeconds(1);
+
+		/**
+		 * The longest wait before a batch whose send failed is tried again.
+		 */
+		private Duration maxRetryDelay = Duration.ofMinutes(5);
+
+		/**
+		 * When to create the outbox table: always (the default; the script only creates
+		 * what is missing), embedded (H2 and other embedded databases only) or never.
+		 */
+		private DatabaseInitializationMode schemaInitialize = DatabaseInitializationMode.ALWAYS;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public Duration getLease() {
+			return this.lease;
+		}
+
+		public void setLease(Duration lease) {
+			this.lease = lease;
+		}
+
+		public Duration getRetryDelay() {
+			return this.retryDelay;
+		}
+
+		public void setRetryDelay(Duration retryDelay) {
+			this.retryDelay = retryDelay;
+		}
+
+		public Duration getMaxRetryDelay() {
+			return this.maxRetryDelay;
+		}
+
+		public void setMaxRetryDelay(Duration maxRetryDelay) {
+			this.maxRetryDelay = maxRetryDelay;
+		}
+
+		public DatabaseInitializationMode getSchemaInitialize() {
+			return this.schemaInitialize;
+		}
+
+		public void setSchemaInitialize(DatabaseInitializationMode schemaInitialize) {
+			this.schemaInitialize = schemaInitialize;
 		}
 
 	}

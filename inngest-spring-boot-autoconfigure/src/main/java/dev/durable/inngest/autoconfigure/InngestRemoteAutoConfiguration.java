@@ -1,41 +1,68 @@
 package dev.durable.inngest.autoconfigure;
 
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 
+import javax.sql.DataSource;
+
+import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.actuate.InngestRemoteEndpoint;
 import dev.durable.inngest.actuate.InngestRemoteHealthIndicator;
 import dev.durable.inngest.function.FunctionDiscoverer;
 import dev.durable.inngest.remote.AppSync;
 import dev.durable.inngest.remote.CallHandler;
-import dev.durable.inngest.remote.CallResponse;
+import dev.durable.inngest.remote.EventApi;
+import dev.durable.inngest.remote.EventOutbox;
+import dev.durable.inngest.remote.EventOutboxForwarder;
+import dev.durable.inngest.remote.EventOutboxSchemaInitializer;
+import dev.durable.inngest.remote.HttpRunPayloads;
+import dev.durable.inngest.remote.RemoteCalls;
+import dev.durable.inngest.remote.RemoteInngestClient;
+import dev.durable.inngest.remote.RemoteInngestRuns;
 import dev.durable.inngest.remote.RemoteSettings;
 import dev.durable.inngest.remote.ServeEndpoint;
+import dev.durable.inngest.remote.ServedFunctions;
 import dev.durable.inngest.remote.StartupSync;
 import dev.durable.inngest.remote.SyncClient;
+import dev.durable.inngest.remote.SystemEventFunctions;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnNotWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
@@ -43,12 +70,23 @@ import org.springframework.web.servlet.function.ServerResponse;
 /**
  * Remote mode, {@code inngest.mode=remote}: the application's functions are served to the
  * Inngest platform (Inngest Cloud, or the dev server with {@code inngest.dev}) through the serve
- * endpoint at {@code inngest.serve-path}, and synced to it at start-up. No local engine and no
- * database: {@link InngestLocalAutoConfiguration} backs off in this mode.
+ * endpoint at {@code inngest.serve-path}, and synced to it at start-up; call requests are
+ * executed with the local engine's step semantics. Events are sent to the platform's event API,
+ * through an outbox on the application's {@link DataSource} when there is one; runs are found and
+ * cancelled through its REST API; and functions triggered by the platform's
+ * {@code inngest/function.failed} and {@code inngest/function.cancelled} publish
+ * {@link dev.durable.inngest.FunctionFailedEvent} and
+ * {@link dev.durable.inngest.FunctionCancelledEvent}. No local engine:
+ * {@link InngestLocalAutoConfiguration} backs off in this mode.
  */
-@AutoConfiguration(after = InngestAutoConfiguration.class, before = InngestWebAutoConfiguration.class)
+@AutoConfiguration(
+		after = { InngestAutoConfiguration.class, JacksonAutoConfiguration.class, DataSourceAutoConfiguration.class,
+				DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class },
+		afterName = "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+		before = InngestWebAutoConfiguration.class)
 @ConditionalOnProperty(name = "inngest.mode", havingValue = "remote")
-@ConditionalOnClass(RestClient.class)
+@ConditionalOnClass({ InngestFunction.class, RestClient.class })
+@EnableConfigurationProperties(InngestProperties.class)
 public final class InngestRemoteAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(InngestRemoteAutoConfiguration.class);
@@ -82,16 +120,35 @@ public final class InngestRemoteAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	AppSync inngestAppSync(RemoteSettings settings, FunctionDiscoverer functions,
+	SystemEventFunctions inngestSystemEventFunctions(RemoteSettings settings, ApplicationEventPublisher publisher,
+			ObjectProvider<PlatformTransactionManager> transactionManager) {
+		PlatformTransactionManager manager = transactionManager.getIfUnique();
+		TransactionOperations transaction = TransactionOperations.withoutTransaction();
+		if (manager != null) {
+			TransactionTemplate template = new TransactionTemplate(manager);
+			template.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+			transaction = template;
+		}
+		return new SystemEventFunctions(settings.appId(), publisher, transaction);
+	}
+
+	// The functions synced, introspected and called: the application's and the system functions.
+	@Bean
+	@ConditionalOnMissingBean
+	ServedFunctions inngestServedFunctions(FunctionDiscoverer functions,
+			ObjectProvider<SystemEventFunctions> systemFunctions) {
+		return new ServedFunctions(functions::registry, systemFunctions.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AppSync inngestAppSync(RemoteSettings settings, ServedFunctions functions,
 			ObjectProvider<RestClient.Builder> builder) {
-		HttpClient httpClient = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
-		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
-		requestFactory.setReadTimeout(READ_TIMEOUT);
-		RestClient restClient = builder.getIfAvailable(RestClient::builder).clone().requestFactory(requestFactory)
+		RestClient restClient = builder.getIfAvailable(RestClient::builder).clone().requestFactory(requestFactory())
 			.build();
 		SyncClient client = new SyncClient(restClient, settings.apiOrigin(), settings.signingKey(),
 				settings.fallbackKey(), settings.env());
-		return new AppSync(client, settings.appId(), functions::registry, Clock.systemUTC());
+		return new AppSync(client, settings.appId(), functions, Clock.systemUTC());
 	}
 
 	@Bean
@@ -120,27 +177,83 @@ public final class InngestRemoteAutoConfiguration {
 				+ settings.servePath();
 	}
 
-	// Executing call requests (steps, ops) is another part of remote mode; until it is there, the
-	// endpoint answers call requests with a retriable error that says so.
 	@Bean
 	@ConditionalOnMissingBean
-	CallHandler inngestCallHandler() {
-		return (request) -> new CallResponse(500, Map.of("X-Inngest-No-Retry", "false"),
-				"{\"error\":\"Executing functions is not supported in remote mode yet\",\"status\":500}");
-	}
-
-	// Sending events to Inngest's event API and reading runs from its REST API are other parts of
-	// remote mode; their beans replace these, which only let an application that injects them start.
-	@Bean
-	@ConditionalOnMissingBean
-	InngestClient inngestClient() {
-		return NotYetInRemoteMode.of(InngestClient.class, "Sending events");
+	EventApi inngestEventApi(RemoteSettings settings, InngestProperties properties) {
+		InngestProperties.Send send = properties.getSend();
+		return new EventApi(RestClient.builder().requestFactory(requestFactory()).build(), settings.eventApiOrigin(),
+				settings.eventKey(), settings.dev(), settings.env(),
+				new EventApi.Retry(send.getMaxRetries(), send.getInitialDelay(), send.getMaxDelay()));
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
-	InngestRuns inngestRuns() {
-		return NotYetInRemoteMode.of(InngestRuns.class, "Reading and cancelling runs");
+	@ConditionalOnMissingBean(InngestClient.class)
+	RemoteInngestClient inngestClient(EventApi eventApi, InngestProperties properties,
+			ObjectProvider<EventOutbox> outbox, ObjectProvider<EventOutboxForwarder> forwarder) {
+		return new RemoteInngestClient(eventApi, properties.getLimits().getEventSize().toBytes(), Clock.systemUTC(),
+				outbox.getIfAvailable(), forwarder.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(InngestRuns.class)
+	RemoteInngestRuns inngestRuns(RemoteSettings settings) {
+		return new RemoteInngestRuns(RestClient.builder().requestFactory(requestFactory()).build(),
+				settings.apiOrigin(), settings.signingKey(), settings.fallbackKey(), settings.env(), settings.appId(),
+				Clock.systemUTC());
+	}
+
+	// A sendEvent step posts its events as the application's client does, checked and with ids.
+	@Bean
+	@ConditionalOnMissingBean(CallHandler.class)
+	RemoteCalls inngestCallHandler(RemoteSettings settings, ServedFunctions functions, InngestClient client,
+			ObjectProvider<JsonMapper> mapper) {
+		JsonMapper json = mapper.getIfUnique(() -> JsonMapper.builder().build());
+		HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+		HttpRunPayloads payloads = new HttpRunPayloads(http, URI.create(settings.apiOrigin()), settings.signingKey(),
+				settings.fallbackKey(), json);
+		return new RemoteCalls(settings.appId(), functions, json, (events) -> client.send(events.toArray(Event[]::new)),
+				payloads, Clock.systemUTC());
+	}
+
+	private static JdkClientHttpRequestFactory requestFactory() {
+		HttpClient httpClient = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
+		requestFactory.setReadTimeout(READ_TIMEOUT);
+		return requestFactory;
+	}
+
+	/**
+	 * The outbox, on the application's DataSource.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JdbcTemplate.class)
+	@ConditionalOnSingleCandidate(DataSource.class)
+	@ConditionalOnBooleanProperty(name = "inngest.outbox.enabled", matchIfMissing = true)
+	static class OutboxConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		EventOutboxSchemaInitializer inngestEventOutboxSchemaInitializer(DataSource dataSource,
+				InngestProperties properties) {
+			return new EventOutboxSchemaInitializer(dataSource, properties.getOutbox().getSchemaInitialize());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		EventOutbox inngestEventOutbox(DataSource dataSource, InngestProperties properties,
+				EventOutboxSchemaInitializer schema) {
+			return new EventOutbox(dataSource, Clock.systemUTC(), properties.getOutbox().getLease());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		EventOutboxForwarder inngestEventOutboxForwarder(EventOutbox outbox, EventApi eventApi,
+				InngestProperties properties) {
+			InngestProperties.Outbox config = properties.getOutbox();
+			return new EventOutboxForwarder(outbox, eventApi, config.getPollInterval(), config.getRetryDelay(),
+					config.getMaxRetryDelay());
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -149,9 +262,9 @@ public final class InngestRemoteAutoConfiguration {
 	static class ServeConfiguration {
 
 		@Bean
-		RouterFunction<ServerResponse> inngestServeEndpoint(RemoteSettings settings, FunctionDiscoverer functions,
+		RouterFunction<ServerResponse> inngestServeEndpoint(RemoteSettings settings, ServedFunctions functions,
 				CallHandler callHandler, AppSync sync, InngestProperties properties) {
-			return new ServeEndpoint(settings, functions::registry, callHandler, sync, Clock.systemUTC(),
+			return new ServeEndpoint(settings, functions, callHandler, sync, Clock.systemUTC(),
 					properties.getLimits().getServeRequestSize().toBytes())
 				.routes();
 		}
@@ -183,9 +296,9 @@ public final class InngestRemoteAutoConfiguration {
 
 			@Bean
 			@ConditionalOnMissingBean
-			InngestRemoteEndpoint inngestRemoteEndpoint(RemoteSettings settings, FunctionDiscoverer functions,
+			InngestRemoteEndpoint inngestRemoteEndpoint(RemoteSettings settings, ServedFunctions functions,
 					AppSync sync) {
-				return new InngestRemoteEndpoint(settings, functions::registry, sync);
+				return new InngestRemoteEndpoint(settings, functions, sync);
 			}
 
 		}

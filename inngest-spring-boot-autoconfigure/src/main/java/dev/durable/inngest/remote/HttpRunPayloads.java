@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -19,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@link RunPayloads} over HTTP with the JDK's client: each fetch is authorized with the signing
  * key's bearer token and, when the platform rejects it (401 or 403) while keys rotate, with the
- * fallback key's.
+ * fallback key's. Without a signing key, as against a dev server started without one, each fetch
+ * is sent without authorization.
  */
 public final class HttpRunPayloads implements RunPayloads {
 
@@ -37,16 +39,18 @@ public final class HttpRunPayloads implements RunPayloads {
 	 * Creates a client of the platform's API.
 	 * @param client the HTTP client
 	 * @param api the API's origin, such as {@code https://api.inngest.com}
-	 * @param signingKey the signing key
+	 * @param signingKey the signing key, or {@code null} for a dev server started without one
 	 * @param fallbackKey the key tried when the signing key is rejected, or {@code null}
 	 * @param mapper reads the answers
 	 */
-	public HttpRunPayloads(HttpClient client, URI api, SigningKey signingKey, @Nullable SigningKey fallbackKey,
+	public HttpRunPayloads(HttpClient client, URI api, @Nullable SigningKey signingKey, @Nullable SigningKey fallbackKey,
 			JsonMapper mapper) {
 		this.client = client;
 		this.api = api;
-		this.keys.add(signingKey);
-		if (fallbackKey != null) {
+		if (signingKey != null) {
+			this.keys.add(signingKey);
+		}
+		if (signingKey != null && fallbackKey != null) {
 			this.keys.add(fallbackKey);
 		}
 		this.mapper = mapper;
@@ -74,13 +78,16 @@ public final class HttpRunPayloads implements RunPayloads {
 		String base = this.api.toString().replaceAll("/+$", "");
 		URI uri = URI.create(base + "/v0/runs/" + encode(runId) + "/" + what);
 		HttpResponse<String> response = null;
-		for (SigningKey key : this.keys) {
-			HttpRequest request = HttpRequest.newBuilder(uri)
+		List<@Nullable SigningKey> keys = this.keys.isEmpty() ? Collections.singletonList(null) : this.keys;
+		for (@Nullable SigningKey key : keys) {
+			HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
 				.timeout(TIMEOUT)
-				.header("Authorization", "Bearer " + key.bearerToken())
 				.header("X-Inngest-SDK", Sdk.ID)
-				.GET()
-				.build();
+				.GET();
+			if (key != null) {
+				builder.header("Authorization", "Bearer " + key.bearerToken());
+			}
+			HttpRequest request = builder.build();
 			try {
 				response = this.client.send(request, HttpResponse.BodyHandlers.ofString());
 			}

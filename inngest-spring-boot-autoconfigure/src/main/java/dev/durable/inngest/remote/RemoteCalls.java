@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.FailureContext;
@@ -43,7 +44,7 @@ public final class RemoteCalls implements CallHandler {
 
 	private final String appId;
 
-	private final FunctionRegistry functions;
+	private final Supplier<FunctionRegistry> functions;
 
 	private final JsonMapper mapper;
 
@@ -65,6 +66,21 @@ public final class RemoteCalls implements CallHandler {
 	 * @param clock the clock for sleeps until an instant and {@code Retry-After}
 	 */
 	public RemoteCalls(String appId, FunctionRegistry functions, JsonMapper mapper, EventSender sender,
+			RunPayloads payloads, Clock clock) {
+		this(appId, () -> functions, mapper, sender, payloads, clock);
+	}
+
+	/**
+	 * Creates the handler of an application's call requests, whose functions are read when a
+	 * call needs them: in an application, they are complete only once its beans are created.
+	 * @param appId the application's id, which prefixes its functions' ids on the wire
+	 * @param functions the functions
+	 * @param mapper reads events and step values and writes outputs
+	 * @param sender sends the events of {@code sendEvent} steps
+	 * @param payloads fetches the events and steps a request left out as too large
+	 * @param clock the clock for sleeps until an instant and {@code Retry-After}
+	 */
+	public RemoteCalls(String appId, Supplier<FunctionRegistry> functions, JsonMapper mapper, EventSender sender,
 			RunPayloads payloads, Clock clock) {
 		this.appId = appId;
 		this.functions = functions;
@@ -124,12 +140,12 @@ public final class RemoteCalls implements CallHandler {
 	private Optional<FunctionDefinition> find(String id) {
 		String prefix = FunctionConfigs.compositeId(this.appId, "");
 		if (id.startsWith(prefix)) {
-			Optional<FunctionDefinition> function = this.functions.find(id.substring(prefix.length()));
+			Optional<FunctionDefinition> function = this.functions.get().find(id.substring(prefix.length()));
 			if (function.isPresent()) {
 				return function;
 			}
 		}
-		return this.functions.find(id);
+		return this.functions.get().find(id);
 	}
 
 	/** The interrupt that stopped the body, even if the body wrapped it in another exception. */

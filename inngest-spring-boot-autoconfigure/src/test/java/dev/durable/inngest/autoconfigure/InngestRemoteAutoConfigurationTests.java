@@ -6,17 +6,25 @@ import javax.sql.DataSource;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.actuate.InngestRemoteEndpoint;
 import dev.durable.inngest.actuate.InngestRemoteHealthIndicator;
 import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.local.InngestSchemaInitializer;
 import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.remote.AppSync;
 import dev.durable.inngest.remote.CallHandler;
+import dev.durable.inngest.remote.CallResponse;
 import dev.durable.inngest.remote.InvalidRemoteConfigurationException;
+import dev.durable.inngest.remote.RemoteCalls;
+import dev.durable.inngest.remote.RemoteInngestClient;
+import dev.durable.inngest.remote.RemoteInngestRuns;
 import dev.durable.inngest.remote.RemoteSettings;
+import dev.durable.inngest.remote.ServedFunctions;
 import dev.durable.inngest.remote.StartupSync;
+import dev.durable.inngest.remote.SystemEventFunctions;
 import dev.durable.inngest.testsupport.StartupFailures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,11 +39,12 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The conditions and the configuration of remote mode.
@@ -132,16 +141,31 @@ class InngestRemoteAutoConfigurationTests {
 	}
 
 	@Test
-	void theSendingAndRunsApisSayTheyAreNotThereYet() {
+	void callsAreExecutedAndEventsAndRunsGoToThePlatform() {
 		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.dev=1").run((context) -> {
-			InngestClient client = context.getBean(InngestClient.class);
-			assertThatExceptionOfType(UnsupportedOperationException.class)
-				.isThrownBy(() -> client.send(Event.of("test/x", Map.of())))
-				.withMessageContaining("remote mode");
-			assertThatExceptionOfType(UnsupportedOperationException.class)
-				.isThrownBy(() -> context.getBean(InngestRuns.class).find("01RUN"))
-				.withMessageContaining("remote mode");
+			assertThat(context).getBean(CallHandler.class).isInstanceOf(RemoteCalls.class);
+			assertThat(context).getBean(InngestClient.class).isInstanceOf(RemoteInngestClient.class);
+			assertThat(context).getBean(InngestRuns.class).isInstanceOf(RemoteInngestRuns.class);
 		});
+	}
+
+	@Test
+	void theSystemFunctionsAreServedWithTheApplicationsOwn() {
+		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.dev=1", "inngest.app-id=shop")
+			.withUserConfiguration(OneFunction.class)
+			.run((context) -> assertThat(context.getBean(ServedFunctions.class).get().all())
+				.extracting(FunctionDefinition::id)
+				.containsExactlyInAnyOrder("charge", SystemEventFunctions.FAILED_ID, SystemEventFunctions.CANCELLED_ID));
+	}
+
+	@Test
+	void theUsersOwnCallHandlerWins() {
+		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.dev=1")
+			.withBean(CallHandler.class, () -> (request) -> new CallResponse(200, Map.of(), "null"))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(CallHandler.class);
+				assertThat(context).doesNotHaveBean(RemoteCalls.class);
+			});
 	}
 
 	@Test
@@ -305,6 +329,24 @@ class InngestRemoteAutoConfigurationTests {
 				assertThat(settings.dev()).isTrue();
 				assertThat(settings.apiOrigin()).isEqualTo("http://inngest:8288");
 			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OneFunction {
+
+		@Bean
+		Charge charge() {
+			return new Charge();
+		}
+
+	}
+
+	static class Charge {
+
+		@InngestFunction(id = "charge", event = "shop/order.placed")
+		void charge(Event event) {
+		}
+
 	}
 
 }

@@ -35,13 +35,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The conditions of the remote events auto-configuration, and one send through it.
+ * The conditions of sending events, the outbox and runs in remote mode, and one send through them.
  */
 class InngestRemoteEventsAutoConfigurationTests {
 
+	private static final String SIGNING_KEY = "signkey-prod-8f3a1c5e9b2d4f6071a3c5e7092b4d6f";
+
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class,
-				InngestRemoteEventsAutoConfiguration.class));
+				InngestRemoteAutoConfiguration.class));
 
 	private final ApplicationContextRunner withDatabase = this.runner
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
@@ -61,17 +63,18 @@ class InngestRemoteEventsAutoConfigurationTests {
 
 	@Test
 	void inRemoteModeTheClientRunsAndSystemFunctionsAreConfigured() {
-		this.runner.withPropertyValues("inngest.mode=remote", "inngest.event-key=evt-key").run((context) -> {
-			assertThat(context).getBean(InngestClient.class).isInstanceOf(RemoteInngestClient.class);
-			assertThat(context).getBean(InngestRuns.class).isInstanceOf(RemoteInngestRuns.class);
-			assertThat(context).hasSingleBean(SystemEventFunctions.class);
-			assertThat(context).doesNotHaveBean(EventOutbox.class);
-		});
+		this.runner.withPropertyValues("inngest.mode=remote", "inngest.dev=true", "inngest.event-key=evt-key")
+			.run((context) -> {
+				assertThat(context).getBean(InngestClient.class).isInstanceOf(RemoteInngestClient.class);
+				assertThat(context).getBean(InngestRuns.class).isInstanceOf(RemoteInngestRuns.class);
+				assertThat(context).hasSingleBean(SystemEventFunctions.class);
+				assertThat(context).doesNotHaveBean(EventOutbox.class);
+			});
 	}
 
 	@Test
 	void withADataSourceTheOutboxIsConfiguredAndItsTableCreated() {
-		this.withDatabase.withPropertyValues("inngest.mode=remote").run((context) -> {
+		this.withDatabase.withPropertyValues("inngest.mode=remote", "inngest.dev=true").run((context) -> {
 			assertThat(context).hasSingleBean(EventOutbox.class);
 			assertThat(context).hasSingleBean(EventOutboxForwarder.class);
 			assertThat(new JdbcTemplate(context.getBean(javax.sql.DataSource.class))
@@ -81,7 +84,7 @@ class InngestRemoteEventsAutoConfigurationTests {
 
 	@Test
 	void theOutboxCanBeTurnedOff() {
-		this.withDatabase.withPropertyValues("inngest.mode=remote", "inngest.outbox.enabled=false")
+		this.withDatabase.withPropertyValues("inngest.mode=remote", "inngest.dev=true", "inngest.outbox.enabled=false")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(RemoteInngestClient.class);
 				assertThat(context).doesNotHaveBean(EventOutbox.class);
@@ -91,7 +94,7 @@ class InngestRemoteEventsAutoConfigurationTests {
 	@Test
 	void withoutJdbcTheOutboxBacksOff() {
 		this.runner.withClassLoader(new FilteredClassLoader(JdbcTemplate.class))
-			.withPropertyValues("inngest.mode=remote")
+			.withPropertyValues("inngest.mode=remote", "inngest.dev=true")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(RemoteInngestClient.class);
 				assertThat(context).doesNotHaveBean(EventOutbox.class);
@@ -101,13 +104,13 @@ class InngestRemoteEventsAutoConfigurationTests {
 	@Test
 	void withoutRestClientRemoteEventsBackOff() {
 		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.web.client"))
-			.withPropertyValues("inngest.mode=remote")
+			.withPropertyValues("inngest.mode=remote", "inngest.dev=true")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(EventApi.class));
 	}
 
 	@Test
 	void theUsersOwnBeansWin() {
-		this.runner.withPropertyValues("inngest.mode=remote")
+		this.runner.withPropertyValues("inngest.mode=remote", "inngest.dev=true")
 			.withUserConfiguration(OwnClient.class)
 			.run((context) -> {
 				assertThat(context).getBean(InngestClient.class).isSameAs(OwnClient.CLIENT);
@@ -130,7 +133,8 @@ class InngestRemoteEventsAutoConfigurationTests {
 		platform.start();
 		try {
 			this.withDatabase
-				.withPropertyValues("inngest.mode=remote", "inngest.event-key=evt-key",
+				.withPropertyValues("inngest.mode=remote", "inngest.signing-key=" + SIGNING_KEY,
+						"inngest.event-key=evt-key",
 						"inngest.base-url=http://127.0.0.1:" + platform.getAddress().getPort())
 				.run((context) -> {
 					InngestClient client = context.getBean(InngestClient.class);
@@ -150,8 +154,8 @@ class InngestRemoteEventsAutoConfigurationTests {
 		this.withDatabase
 			.withConfiguration(AutoConfigurations
 				.of(org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration.class))
-			.withPropertyValues("inngest.mode=remote", "inngest.event-key=evt-key",
-					"inngest.event-api-origin=http://127.0.0.1:1")
+			.withPropertyValues("inngest.mode=remote", "inngest.dev=true", "inngest.event-key=evt-key",
+					"inngest.event-api-base-url=http://127.0.0.1:1")
 			.run((context) -> {
 				assertThat(context.getBean(PlatformTransactionManager.class)).isInstanceOf(JpaTransactionManager.class);
 				InngestClient client = context.getBean(InngestClient.class);
