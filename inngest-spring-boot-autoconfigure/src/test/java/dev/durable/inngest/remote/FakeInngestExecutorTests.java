@@ -162,7 +162,8 @@ class FakeInngestExecutorTests {
 		Exchange put = executor.send("PUT", "http://localhost:" + this.port + "/api/inngest", new byte[0], Map.of());
 		assertThat(put.status()).isEqualTo(200);
 		executor.useRegistered(platform.registers().get(before).payload());
-		assertThat(executor.functions()).containsOnlyKeys("orders-greet", "orders-greet-failure", "orders-nightly");
+		assertThat(executor.functions()).containsOnlyKeys("orders-greet", "orders-greet-failure", "orders-nightly",
+				"orders-" + SystemEventFunctions.FAILED_ID, "orders-" + SystemEventFunctions.CANCELLED_ID);
 		Run run = executor.run("greet-failure", Map.of("name", "inngest/function.failed"));
 		assertThat(run.outcome()).isEqualTo(Outcome.COMPLETED);
 		assertThat(this.handler.requests()).extracting(CallRequest::functionId).containsOnly("orders-greet-failure");

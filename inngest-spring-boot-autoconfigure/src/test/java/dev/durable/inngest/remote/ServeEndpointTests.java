@@ -112,7 +112,8 @@ class ServeEndpointTests {
 				"function_count", "has_event_key", "has_signing_key", "has_signing_key_fallback", "mode",
 				"schema_version");
 		assertThat(body.get("authentication_succeeded").isNull()).isTrue();
-		assertThat(body.get("function_count").asInt()).isEqualTo(3);
+		// The application's three and the two that publish the Spring events of runs' ends.
+		assertThat(body.get("function_count").asInt()).isEqualTo(5);
 		assertThat(body.get("has_event_key").asBoolean()).isTrue();
 		assertThat(body.get("has_signing_key_fallback").asBoolean()).isTrue();
 		assertThat(body.get("mode").asString()).isEqualTo("cloud");
@@ -303,7 +304,8 @@ class ServeEndpointTests {
 		assertThat(payload.get("appName").asString()).isEqualTo("orders");
 		assertThat(payload.toString()).doesNotContain("dep-42");
 		assertThat(payload.get("functions").valueStream().map((f) -> f.get("id").asString()))
-			.containsExactlyInAnyOrder("orders-greet", "orders-greet-failure", "orders-nightly");
+			.containsExactlyInAnyOrder("orders-greet", "orders-greet-failure", "orders-nightly",
+					"orders-" + SystemEventFunctions.FAILED_ID, "orders-" + SystemEventFunctions.CANCELLED_ID);
 	}
 
 	@Test

@@ -58,7 +58,7 @@ class StartupSyncTests {
 		assertThat(synced.headers().get("Authorization")).isNull();
 		assertThat(synced.headers().get("X-Inngest-Sync-Kind")).isEqualTo("out_of_band");
 		assertThat(synced.payload().get("url").asString()).isEqualTo("http://localhost:" + this.port + "/api/inngest");
-		assertThat(synced.payload().get("functions")).hasSize(3);
+		assertThat(synced.payload().get("functions")).hasSize(5);
 
 		HttpApiClient http = new HttpApiClient(this.port);
 		await().atMost(Duration.ofSeconds(5))
@@ -67,7 +67,8 @@ class StartupSyncTests {
 		assertThat(endpoint.get("mode").asString()).isEqualTo("remote");
 		assertThat(endpoint.get("platform").asString()).isEqualTo("dev");
 		assertThat(endpoint.get("functions").valueStream().map(JsonNode::asString)).containsExactlyInAnyOrder(
-				"orders-greet", "orders-greet-failure", "orders-nightly");
+				"orders-greet", "orders-greet-failure", "orders-nightly", "orders-" + SystemEventFunctions.FAILED_ID,
+				"orders-" + SystemEventFunctions.CANCELLED_ID);
 		assertThat(endpoint.get("lastSyncedAt").asString()).isNotEqualTo("never");
 		assertThat(endpoint.get("configHash").asString()).hasSize(64)
 			.isEqualTo(endpoint.get("currentConfigHash").asString());

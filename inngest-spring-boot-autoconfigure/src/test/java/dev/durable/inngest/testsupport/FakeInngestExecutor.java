@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
+import dev.durable.inngest.function.Expression;
 import dev.durable.inngest.remote.CanonicalJson;
 import dev.durable.inngest.remote.SigningKey;
 import tools.jackson.databind.JsonNode;
@@ -141,6 +142,76 @@ public final class FakeInngestExecutor {
 			}
 		}
 		return state.end(Outcome.GAVE_UP, null);
+	}
+
+	/**
+	 * Emits {@code inngest/function.failed} for a run that failed for good, as the platform does,
+	 * and runs the functions it triggers: the run's failure handler and any other function
+	 * synced for it.
+	 * @param failed the run
+	 * @return the runs it triggered, by composite function id
+	 */
+	public Map<String, Run> emitFailed(Run failed) {
+		if (failed.outcome() != Outcome.FAILED) {
+			throw new IllegalArgumentException("Run " + failed.runId() + " did not fail but " + failed.outcome());
+		}
+		Map<String, Object> error = new LinkedHashMap<>();
+		error.put("name", failed.result().path("name").asString("Error"));
+		error.put("message", failed.result().path("message").asString(""));
+		error.put("stack", failed.result().path("stack").asString(""));
+		return emit("inngest/function.failed", systemData(failed.functionId(), failed.runId(), error,
+				failed.event()));
+	}
+
+	/**
+	 * Emits {@code inngest/function.cancelled} for a run the platform cancelled, and runs the
+	 * functions it triggers.
+	 * @param functionId the composite id of the cancelled run's function
+	 * @param runId the cancelled run's id
+	 * @param event the cancelled run's triggering event
+	 * @return the runs it triggered, by composite function id
+	 */
+	public Map<String, Run> emitCancelled(String functionId, String runId, Map<String, Object> event) {
+		return emit("inngest/function.cancelled", systemData(functionId, runId,
+				Map.of("name", "Error", "message", "function cancelled"), JSON.valueToTree(event)));
+	}
+
+	private static Map<String, Object> systemData(String functionId, String runId, Map<String, Object> error,
+			JsonNode event) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("function_id", functionId);
+		data.put("run_id", runId);
+		data.put("error", error);
+		data.put("event", event);
+		return data;
+	}
+
+	/**
+	 * Runs every synced function that an event triggers: one of its triggers names the event
+	 * and its expression, if any, lets the event through.
+	 * @param name the event's name
+	 * @param data the event's data
+	 * @return the runs, by composite function id
+	 */
+	public Map<String, Run> emit(String name, Map<String, Object> data) {
+		Map<String, Object> event = new LinkedHashMap<>();
+		event.put("name", name);
+		event.put("data", JSON.convertValue(data, Map.class));
+		event.put("id", UUID.randomUUID().toString());
+		event.put("ts", this.clock.millis());
+		event.put("user", Map.of());
+		Map<String, Run> runs = new LinkedHashMap<>();
+		this.functions.forEach((id, config) -> {
+			for (JsonNode trigger : config.path("triggers")) {
+				JsonNode expression = trigger.path("expression");
+				if (name.equals(trigger.path("event").asString(null)) && (!expression.isString()
+						|| Expression.compile(expression.asString()).matches(event, null))) {
+					runs.put(id, run(id, event));
+					break;
+				}
+			}
+		});
+		return runs;
 	}
 
 	private JsonNode function(String functionId) {
@@ -325,9 +396,12 @@ public final class FakeInngestExecutor {
 	 * @param sleeps the durations of the sleeps, in order
 	 * @param retries how many requests were retried
 	 * @param exchanges every request and answer
+	 * @param functionId the function's composite id
+	 * @param runId the run's id
+	 * @param event the triggering event
 	 */
 	public record Run(Outcome outcome, JsonNode result, List<JsonNode> ops, JsonNode steps, List<String> sleeps,
-			int retries, List<Exchange> exchanges) {
+			int retries, List<Exchange> exchanges, String functionId, String runId, JsonNode event) {
 
 	}
 
@@ -417,7 +491,7 @@ public final class FakeInngestExecutor {
 
 		Run end(Outcome outcome, JsonNode result) {
 			return new Run(outcome, result, List.copyOf(this.ops), this.steps.deepCopy(), List.copyOf(this.sleeps),
-				this.retries, List.copyOf(this.exchanges));
+				this.retries, List.copyOf(this.exchanges), this.functionId, this.runId, this.event.deepCopy());
 		}
 
 	}
