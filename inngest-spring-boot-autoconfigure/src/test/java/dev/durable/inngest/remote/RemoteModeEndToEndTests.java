@@ -119,7 +119,7 @@ class RemoteModeEndToEndTests {
 		assertThat(this.shop.reserved).hasValue(1);
 		assertThat(this.shop.charged).hasValue(1);
 		assertThat(run.exchanges()).allSatisfy((exchange) -> {
-			assertThat(exchange.header("X-Inngest-SDK")).startsWith("inngest-spring-boot:v");
+			assertThat(exchange.header("X-Inngest-SDK")).matches("inngest-spring-boot:v\\d+\\.\\d+\\.\\d+.*");
 			assertThat(exchange.header("X-Inngest-Signature")).isNotNull();
 		});
 	}
