@@ -150,6 +150,34 @@ class InngestRemoteEventsAutoConfigurationTests {
 	}
 
 	@Test
+	void runsAreReadFromTheApiBaseUrlWithTheSigningKey() throws IOException {
+		List<String> requests = new CopyOnWriteArrayList<>();
+		HttpServer platform = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		platform.createContext("/", (exchange) -> {
+			requests.add(exchange.getRequestURI().getPath() + " "
+					+ exchange.getRequestHeaders().getFirst("Authorization").startsWith("Bearer signkey-prod-"));
+			byte[] body = "{\"error\":\"run not found\"}".getBytes(StandardCharsets.UTF_8);
+			exchange.sendResponseHeaders(404, body.length);
+			exchange.getResponseBody().write(body);
+			exchange.close();
+		});
+		platform.start();
+		try {
+			this.runner
+				.withPropertyValues("inngest.mode=remote", "inngest.signing-key=" + SIGNING_KEY,
+						"inngest.base-url=http://127.0.0.1:1",
+						"inngest.api-base-url=http://127.0.0.1:" + platform.getAddress().getPort())
+				.run((context) -> {
+					assertThat(context.getBean(InngestRuns.class).find("01RUN")).isEmpty();
+					assertThat(requests).containsExactly("/v1/runs/01RUN true");
+				});
+		}
+		finally {
+			platform.stop(0);
+		}
+	}
+
+	@Test
 	void theOutboxJoinsAJpaTransaction() {
 		this.withDatabase
 			.withConfiguration(AutoConfigurations
