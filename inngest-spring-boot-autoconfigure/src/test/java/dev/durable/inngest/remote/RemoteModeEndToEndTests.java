@@ -125,6 +125,22 @@ class RemoteModeEndToEndTests {
 	}
 
 	@Test
+	void aRunWhoseStateIsTooLargeForTheRequestIsFetchedFromTheApi() {
+		int before = platform.payloadRequests().size();
+		Run run = executor().overApi(platform)
+			.run("checkout", Map.of("name", "shop/checkout", "data", Map.of("items", 2)));
+		assertThat(run.outcome()).isEqualTo(Outcome.COMPLETED);
+		assertThat(run.result().get("charged").asInt()).isEqualTo(20);
+		assertThat(this.shop.reserved).hasValue(1);
+		List<String> fetched = platform.payloadRequests().subList(before, platform.payloadRequests().size());
+		// Each of the three calls fetched both, authorized with the signing key's hashed token.
+		assertThat(fetched).hasSize(6)
+			.allSatisfy((request) -> assertThat(request).startsWith("/v0/runs/" + run.runId() + "/")
+				.contains("Bearer signkey-prod-")
+				.doesNotContain(SIGNING_KEY));
+	}
+
+	@Test
 	void aStepThatFailsIsRetriedAndThenSucceeds() {
 		Run run = executor().run("flaky", Map.of("name", "shop/flaky"));
 		assertThat(run.outcome()).isEqualTo(Outcome.COMPLETED);

@@ -55,6 +55,8 @@ public final class FakeInngestExecutor {
 
 	private Function<JsonNode, JsonNode> waits = (op) -> null;
 
+	private FakePlatform api;
+
 	/**
 	 * Creates an executor for an application.
 	 * @param appUrl the serve endpoint's URL, such as {@code http://localhost:8080/api/inngest}
@@ -75,6 +77,18 @@ public final class FakeInngestExecutor {
 	 */
 	public FakeInngestExecutor answeringWaits(Function<JsonNode, JsonNode> waits) {
 		this.waits = waits;
+		return this;
+	}
+
+	/**
+	 * Leaves a run's events and steps out of every call request ({@code use_api: true}), as the
+	 * platform does when they are too large, and hands them to a fake platform's API instead,
+	 * for the application to fetch.
+	 * @param api the platform whose API serves them
+	 * @return this executor
+	 */
+	public FakeInngestExecutor overApi(FakePlatform api) {
+		this.api = api;
 		return this;
 	}
 
@@ -242,13 +256,22 @@ public final class FakeInngestExecutor {
 		ArrayNode hashes = stack.putArray("stack");
 		state.stack.forEach(hashes::add);
 		ctx.put("step_id", state.target);
-		ctx.put("use_api", false);
+		boolean useApi = this.api != null;
+		ctx.put("use_api", useApi);
 		ObjectNode body = NODES.objectNode();
 		body.set("ctx", ctx);
-		body.set("event", state.event);
-		body.putArray("events").add(state.event);
-		body.set("steps", state.steps.deepCopy());
-		body.put("use_api", false);
+		if (useApi) {
+			this.api.holdRun(state.runId, NODES.arrayNode().add(state.event), state.steps.deepCopy());
+			body.putObject("event");
+			body.putArray("events");
+			body.putObject("steps");
+		}
+		else {
+			body.set("event", state.event);
+			body.putArray("events").add(state.event);
+			body.set("steps", state.steps.deepCopy());
+		}
+		body.put("use_api", useApi);
 		body.put("version", state.version);
 		String target = UriComponentsBuilder.fromUriString(url).replaceQueryParam("stepId", state.target).build()
 			.toUriString();

@@ -18,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A stand-in for the Inngest platform's API on a local port: a real HTTP server that records the
  * syncs posted to {@code /fn/register} and answers them as scripted, {@code 200
- * {"ok":true,"modified":true}} once the script is used up.
+ * {"ok":true,"modified":true}} once the script is used up, and serves the events and steps of the
+ * runs it holds, as the API does for call requests too large to carry them.
  */
 public final class FakePlatform implements AutoCloseable {
 
@@ -29,6 +30,10 @@ public final class FakePlatform implements AutoCloseable {
 	private final List<Register> registers = new CopyOnWriteArrayList<>();
 
 	private final Deque<Reply> script = new ArrayDeque<>();
+
+	private final Map<String, JsonNode[]> runs = new java.util.concurrent.ConcurrentHashMap<>();
+
+	private final List<String> payloadRequests = new CopyOnWriteArrayList<>();
 
 	private FakePlatform(HttpServer server) {
 		this.server = server;
@@ -44,6 +49,7 @@ public final class FakePlatform implements AutoCloseable {
 			server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
 			FakePlatform platform = new FakePlatform(server);
 			server.createContext("/fn/register", platform::register);
+			server.createContext("/v0/runs/", platform::payloads);
 			server.start();
 			return platform;
 		}
@@ -76,6 +82,41 @@ public final class FakePlatform implements AutoCloseable {
 	 */
 	public List<Register> registers() {
 		return List.copyOf(this.registers);
+	}
+
+	/**
+	 * Holds a run's events and memoized steps, which {@code GET /v0/runs/{runId}/batch} and
+	 * {@code /actions} answer, as for a call request too large to carry them.
+	 * @param runId the run's id
+	 * @param events the events, a JSON array
+	 * @param steps the steps, a JSON object
+	 */
+	public void holdRun(String runId, JsonNode events, JsonNode steps) {
+		this.runs.put(runId, new JsonNode[] { events, steps });
+	}
+
+	/**
+	 * The requests for runs' events and steps received so far.
+	 * @return each as its path and its {@code Authorization} header, in order
+	 */
+	public List<String> payloadRequests() {
+		return List.copyOf(this.payloadRequests);
+	}
+
+	private void payloads(HttpExchange exchange) throws IOException {
+		String path = exchange.getRequestURI().getPath();
+		this.payloadRequests.add(path + " " + exchange.getRequestHeaders().getFirst("Authorization"));
+		String[] segments = path.split("/");
+		JsonNode[] run = (segments.length == 5) ? this.runs.get(segments[3]) : null;
+		JsonNode answer = (run == null) ? null : "batch".equals(segments[4]) ? run[0]
+				: "actions".equals(segments[4]) ? run[1] : null;
+		byte[] body = (answer != null) ? JSON.writeValueAsBytes(answer)
+				: "{\"error\":\"not found\"}".getBytes(StandardCharsets.UTF_8);
+		exchange.getResponseHeaders().set("Content-Type", "application/json");
+		exchange.sendResponseHeaders((answer != null) ? 200 : 404, body.length);
+		try (OutputStream out = exchange.getResponseBody()) {
+			out.write(body);
+		}
 	}
 
 	private void register(HttpExchange exchange) throws IOException {
