@@ -324,6 +324,37 @@ class RemoteCallsTests {
 		}
 	}
 
+	@Test
+	void withoutASigningKeyLargePayloadsAreFetchedWithoutAuthorization() throws Exception {
+		List<String> authorizations = new CopyOnWriteArrayList<>();
+		HttpServer api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		api.createContext("/v0/runs/01RUN/", (exchange) -> {
+			authorizations.add(exchange.getRequestURI().getPath() + " "
+					+ exchange.getRequestHeaders().getFirst("Authorization"));
+			String answer = exchange.getRequestURI().getPath().endsWith("/batch")
+					? "[{\"name\":\"t/go\",\"data\":{\"n\":1,\"id\":\"A1\"},\"user\":{}}]" : "{}";
+			byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+			exchange.sendResponseHeaders(200, bytes.length);
+			exchange.getResponseBody().write(bytes);
+			exchange.close();
+		});
+		api.start();
+		try {
+			// As against a dev server started without keys.
+			URI origin = URI.create("http://127.0.0.1:" + api.getAddress().getPort());
+			RemoteCalls calls = calls(new HttpRunPayloads(HttpClient.newHttpClient(), origin, null, null, JSON));
+			ObjectNode body = (ObjectNode) json(body(0, 3, Map.of(), false));
+			body.putArray("events");
+			body.put("use_api", true);
+			CallResponse response = calls.call(new CallRequest("steps-two-steps", "step", JSON.writeValueAsBytes(body)));
+			assertThat(json(response.body()).get(0).get("name").asString()).isEqualTo("first");
+			assertThat(authorizations).containsExactly("/v0/runs/01RUN/batch null", "/v0/runs/01RUN/actions null");
+		}
+		finally {
+			api.stop(0);
+		}
+	}
+
 	private Answer call(String function, String stepId, Map<String, Object> steps) {
 		return call(function, stepId, steps, 0, 3);
 	}
