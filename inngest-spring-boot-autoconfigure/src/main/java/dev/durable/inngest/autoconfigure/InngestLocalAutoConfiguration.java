@@ -9,6 +9,7 @@ import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.actuate.BacklogMetrics;
 import dev.durable.inngest.engine.BulkCancellations;
 import dev.durable.inngest.engine.CronScheduler;
+import dev.durable.inngest.engine.DueRuns;
 import dev.durable.inngest.engine.EngineInngestClient;
 import dev.durable.inngest.engine.EngineInngestRuns;
 import dev.durable.inngest.engine.EventIngestor;
@@ -26,6 +27,7 @@ import dev.durable.inngest.engine.RunOutcomes;
 import dev.durable.inngest.engine.RunQueue;
 import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.engine.RunSignals;
+import dev.durable.inngest.engine.StepInterceptor;
 import dev.durable.inngest.engine.UndeclaredFunctionRuns;
 import dev.durable.inngest.engine.store.CancellationStore;
 import dev.durable.inngest.engine.store.CronStore;
@@ -42,6 +44,7 @@ import dev.durable.inngest.local.InngestSchemaVerifier;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -77,16 +80,30 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Import({ InngestLocalStoreConfiguration.Jdbc.class, InngestLocalStoreConfiguration.Memory.class })
 public final class InngestLocalAutoConfiguration {
 
-	/** The engine's time: UTC, as the database stores it. */
-	static final Clock CLOCK = Clock.systemUTC();
+	/** The name of the engine's clock, which a test may replace to move time itself. */
+	public static final String CLOCK_BEAN_NAME = "inngestClock";
 
 	private final InngestProperties.Local properties;
 
 	private final InngestProperties.Limits limits;
 
-	InngestLocalAutoConfiguration(InngestProperties properties) {
+	/** The engine's time, read by every part of it that schedules or stamps. */
+	private final Clock clock;
+
+	InngestLocalAutoConfiguration(InngestProperties properties, @Qualifier(CLOCK_BEAN_NAME) Clock clock) {
 		this.properties = properties.getLocal();
 		this.limits = properties.getLimits();
+		this.clock = clock;
+	}
+
+	/**
+	 * The engine's time: UTC, as the database stores it.
+	 * @return the clock
+	 */
+	@Bean(CLOCK_BEAN_NAME)
+	@ConditionalOnMissingBean(name = CLOCK_BEAN_NAME)
+	static Clock inngestClock() {
+		return Clock.systemUTC();
 	}
 
 	/**
@@ -115,13 +132,13 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RunQueue inngestRunQueue() {
-		return new RunQueue(Clock.systemUTC());
+		return new RunQueue(this.clock);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	Ids inngestIds() {
-		return new Ids(CLOCK);
+		return new Ids(this.clock);
 	}
 
 	@Bean
@@ -135,7 +152,7 @@ public final class InngestLocalAutoConfiguration {
 	EventIntake inngestEventIntake(EventStore events, RunStore runs, StepStore steps, WaitStore waits,
 			EngineTransactions transactions, JsonCodec json, Ids ids, ExpressionCache expressions, RunSignals signals, FunctionDiscoverer functions, RunQueue queue,
 			LeasedRuns executing) {
-		return new EventIntake(events, runs, steps, waits, transactions(transactions), CLOCK, json,
+		return new EventIntake(events, runs, steps, waits, transactions(transactions), this.clock, json,
 				ids, expressions, this.properties.getLease().getDuration(), signals, functions::registry, queue,
 				executing, this.limits.toInputLimits());
 	}
@@ -157,7 +174,7 @@ public final class InngestLocalAutoConfiguration {
 	RunCanceller inngestRunCanceller(RunStore runs, StepStore steps, WaitStore waits,
 			EngineTransactions transactions, RunSignals signals,
 			RunEndEvents endEvents, ObjectProvider<RunOutcomes> outcomes, LeasedRuns executing) {
-		return new RunCanceller(runs, steps, waits, transactions(transactions), CLOCK, signals,
+		return new RunCanceller(runs, steps, waits, transactions(transactions), this.clock, signals,
 				endEvents, RunOutcomes.all(outcomes.orderedStream().toList()), executing);
 	}
 
@@ -165,7 +182,7 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	BulkCancellations inngestBulkCancellations(RunStore runs, Ids ids, ExpressionCache expressions,
 			CancellationStore store, FunctionDiscoverer functions, RunCanceller canceller) {
-		return new BulkCancellations(runs, CLOCK, ids, expressions, store, functions::registry, canceller,
+		return new BulkCancellations(runs, this.clock, ids, expressions, store, functions::registry, canceller,
 				this.limits.toInputLimits());
 	}
 
@@ -193,24 +210,24 @@ public final class InngestLocalAutoConfiguration {
 			EngineTransactions transactions, JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, RunSignals signals, FunctionDiscoverer functions,
 			EventIngestor ingestor, RunEndEvents endEvents, ObjectProvider<RunOutcomes> outcomes,
 			RunCanceller canceller, LeasedRuns executing, ObjectProvider<DatabaseDurability> durability,
-			ObjectProvider<DatabasePlatform> platform) {
+			ObjectProvider<DatabasePlatform> platform, ObjectProvider<StepInterceptor> interceptor) {
 		Boolean groupCommit = this.properties.getGroupCommit();
 		// Only H2 writing every commit to its file pays for the wait: with a write delay a commit
 		// costs next to nothing, and PostgreSQL merges concurrent commits' log flushes itself. A
 		// store in memory, with neither, writes nothing to disk.
 		boolean commitTogether = (groupCommit != null) ? groupCommit
 				: platform.getIfAvailable() == DatabasePlatform.H2 && durability.getObject().commitWriteDelay() == 0;
-		return new RunExecutor(runs, steps, waits, transactions(transactions), CLOCK, json, backoff,
+		return new RunExecutor(runs, steps, waits, transactions(transactions), this.clock, json, backoff,
 				expressions, this.properties.getLease().getDuration(), signals, functions::registry, ingestor,
 				endEvents, RunOutcomes.all(outcomes.orderedStream().toList()), canceller, executing, commitTogether,
-				new OutputWriter(json, this.properties.getMaxOutputSize()));
+				new OutputWriter(json, this.properties.getMaxOutputSize()), interceptor.getIfUnique());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	CronScheduler inngestCronScheduler(CronStore store, FunctionDiscoverer functions, EventIngestor ingestor,
 			EngineTransactions transactions) {
-		return new CronScheduler(store, functions::registry, ingestor, CLOCK,
+		return new CronScheduler(store, functions::registry, ingestor, this.clock,
 				transactions(transactions));
 	}
 
@@ -230,13 +247,23 @@ public final class InngestLocalAutoConfiguration {
 				this.properties.getPollInterval(), this.properties.getLease().getDuration(),
 				this.properties.getShutdownTimeout(), startEagerly, this.properties.getEagerStart().getMaxWait(),
 				this.properties.getStepTimeout());
-		return new RunScheduler(queue, executor, runs, crons, executing, bulkCancellations, settings, CLOCK);
+		RunScheduler scheduler = new RunScheduler(queue, executor, runs, crons, executing, bulkCancellations, settings,
+				this.clock);
+		scheduler.setAutoStartup(this.properties.isAutoStartup());
+		return scheduler;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DueRuns inngestDueRuns(RunStore runs, RunExecutor executor, CronScheduler crons,
+			BulkCancellations bulkCancellations) {
+		return new DueRuns(runs, executor, crons, bulkCancellations, this.clock);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	UndeclaredFunctionRuns inngestUndeclaredFunctionRuns(RunStore runs, FunctionDiscoverer functions) {
-		return new UndeclaredFunctionRuns(runs, functions::registry, Clock.systemUTC());
+		return new UndeclaredFunctionRuns(runs, functions::registry, this.clock);
 	}
 
 	@Bean
@@ -257,8 +284,8 @@ public final class InngestLocalAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		BacklogMetrics inngestBacklogMetrics(RunStore runs) {
-			return new BacklogMetrics(runs, Clock.systemUTC(), Duration.ofSeconds(1));
+		BacklogMetrics inngestBacklogMetrics(RunStore runs, @Qualifier(CLOCK_BEAN_NAME) Clock clock) {
+			return new BacklogMetrics(runs, clock, Duration.ofSeconds(1));
 		}
 
 	}

@@ -721,6 +721,13 @@ public class InngestProperties {
 		 */
 		private Duration stepTimeout = Duration.ofHours(2);
 
+		/**
+		 * Whether the engine's threads (workers, poller, lease renewal) start with the
+		 * application. When false, nothing executes runs until the engine is started, or until a
+		 * caller drives it, as tests do on their own thread.
+		 */
+		private boolean autoStartup = true;
+
 		private final Lease lease = new Lease();
 
 		private final Schema schema = new Schema();
@@ -789,6 +796,14 @@ public class InngestProperties {
 
 		public void setStepTimeout(Duration stepTimeout) {
 			this.stepTimeout = stepTimeout;
+		}
+
+		public boolean isAutoStartup() {
+			return this.autoStartup;
+		}
+
+		public void setAutoStartup(boolean autoStartup) {
+			this.autoStartup = autoStartup;
 		}
 
 		public Lease getLease() {

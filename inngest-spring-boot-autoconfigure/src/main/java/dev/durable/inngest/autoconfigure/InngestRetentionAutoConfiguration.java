@@ -1,5 +1,7 @@
 package dev.durable.inngest.autoconfigure;
 
+import java.time.Clock;
+
 import javax.sql.DataSource;
 
 import dev.durable.inngest.autoconfigure.InngestLocalStoreConfiguration.EngineTransactions;
@@ -9,6 +11,7 @@ import dev.durable.inngest.engine.store.RetentionStore;
 import dev.durable.inngest.local.JdbcRetentionStore;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -38,12 +41,13 @@ public final class InngestRetentionAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RetentionSweeper inngestRetentionSweeper(RetentionStore store, EngineTransactions transactions,
-			InngestProperties properties, ObjectProvider<RetentionSweeper.Listener> listeners) {
+			InngestProperties properties, ObjectProvider<RetentionSweeper.Listener> listeners,
+			@Qualifier(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
 		InngestProperties.Retention retention = properties.getLocal().getRetention();
 		RetentionSweeper.Settings settings = new RetentionSweeper.Settings(retention.getPeriod(),
 				retention.getInterval(), retention.getBatchSize());
 		return new RetentionSweeper(store, new TransactionTemplate(transactions.manager()),
-				InngestLocalAutoConfiguration.CLOCK, settings,
+				clock, settings,
 				listeners.orderedStream().toList());
 	}
 

@@ -244,7 +244,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 		long bodyStart = System.nanoTime();
 		this.timer.start(id);
 		try {
-			value = body.call();
+			value = (this.env.interceptor() != null) ? intercepted(step, stepAttempt, body) : body.call();
 		}
 		catch (Throwable ex) {
 			thrown = ex;
@@ -279,6 +279,12 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 		this.outcomes.stepAttempted(this.run, this.function, id, Duration.ofNanos(System.nanoTime() - bodyStart),
 				RunOutcomes.StepOutcome.COMPLETED);
 		return this.env.json().read(output, type);
+	}
+
+	private Object intercepted(StepReplay.StepCall step, int stepAttempt, Callable<?> body) throws Exception {
+		return this.env.interceptor()
+			.intercept(new StepInterceptor.StepInvocation(runId(), this.function.id(), step.id(), step.key(),
+					stepAttempt), body);
 	}
 
 	/**

@@ -113,6 +113,39 @@ public final class RunExecutor {
 			RunSignals signals, Supplier<FunctionRegistry> registry, EventIngestor ingestor, RunEndEvents endEvents,
 			RunOutcomes outcomes, RunCanceller canceller, LeasedRuns executing, boolean commitTogether,
 			OutputWriter outputs) {
+		this(runs, steps, waits, transactions, clock, json, backoff, expressions, leaseDuration, signals, registry,
+				ingestor, endEvents, outcomes, canceller, executing, commitTogether, outputs, null);
+	}
+
+	/**
+	 * Creates an executor whose run steps' bodies go through an interceptor.
+	 * @param runs the run store
+	 * @param steps the step store
+	 * @param waits the wait store
+	 * @param transactions runs work in one transaction
+	 * @param clock the clock
+	 * @param json the JSON codec
+	 * @param backoff the retry back-off
+	 * @param expressions compiles CEL conditions given at run time
+	 * @param leaseDuration how long a claimed run stays leased unless renewed
+	 * @param signals tells the other instances of runs made due or cancelled
+	 * @param registry the functions
+	 * @param ingestor takes in the events that steps send
+	 * @param endEvents emits the events of runs that failed
+	 * @param outcomes told of runs that failed
+	 * @param canceller cancels runs whose timeouts passed
+	 * @param executing the runs executing here
+	 * @param commitTogether whether the completions of runs that end at the same time are
+	 * committed together, in one transaction
+	 * @param outputs writes steps' results and functions' return values, within their limit
+	 * @param interceptor consulted before each run step's body executes, or {@code null} for
+	 * none
+	 */
+	public RunExecutor(RunStore runs, StepStore steps, WaitStore waits, TransactionOperations transactions,
+			Clock clock, JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, Duration leaseDuration,
+			RunSignals signals, Supplier<FunctionRegistry> registry, EventIngestor ingestor, RunEndEvents endEvents,
+			RunOutcomes outcomes, RunCanceller canceller, LeasedRuns executing, boolean commitTogether,
+			OutputWriter outputs, StepInterceptor interceptor) {
 		this.runs = runs;
 		this.steps = steps;
 		this.waits = waits;
@@ -131,7 +164,7 @@ public final class RunExecutor {
 		this.executing = executing;
 		this.completions = new RunCompletions(runs, transactions, commitTogether);
 		this.stepServices = new StepServices(runs, steps, waits, transactions, clock, json, backoff, expressions,
-				leaseDuration);
+				leaseDuration, interceptor);
 		this.outputs = outputs;
 	}
 

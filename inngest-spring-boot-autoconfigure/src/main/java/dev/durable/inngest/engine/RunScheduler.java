@@ -115,6 +115,8 @@ public final class RunScheduler implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private boolean autoStartup = true;
+
 	private ScheduledExecutorService poller;
 
 	/**
@@ -285,6 +287,21 @@ public final class RunScheduler implements SmartLifecycle {
 	 */
 	public Settings settings() {
 		return this.settings;
+	}
+
+	/**
+	 * Sets whether the engine's threads start with the application context; when not, nothing
+	 * executes runs until {@link #start()} is called, or until a caller drives them with
+	 * {@link DueRuns}.
+	 * @param autoStartup whether to start with the context
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
 	}
 
 	@Override

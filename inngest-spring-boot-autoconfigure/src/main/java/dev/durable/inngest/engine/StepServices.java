@@ -22,8 +22,10 @@ import org.springframework.transaction.support.TransactionOperations;
  * @param backoff the retry back-off
  * @param expressions compiles CEL conditions given at run time
  * @param leaseDuration how long a claimed run stays leased unless renewed
+ * @param interceptor consulted before each run step's body executes, or {@code null}
  */
 record StepServices(RunStore runs, StepStore steps, WaitStore waits, TransactionOperations transactions, Clock clock,
-		JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, Duration leaseDuration) {
+		JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, Duration leaseDuration,
+		StepInterceptor interceptor) {
 
 }
