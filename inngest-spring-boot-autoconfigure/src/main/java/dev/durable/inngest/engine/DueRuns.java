@@ -1,8 +1,13 @@
 package dev.durable.inngest.engine;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
+import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
 
 /**
@@ -71,6 +76,22 @@ public final class DueRuns {
 			this.executor.execute(claim);
 		}
 		return claims.size();
+	}
+
+	/**
+	 * When the next run this application executes falls due, if one does by the given instant:
+	 * where a caller moving the clock stops next.
+	 * @param by the latest instant of interest
+	 * @return the earliest due instant, or empty if no run is due by then
+	 */
+	public Optional<Instant> nextDueBy(Instant by) {
+		return this.runs.findDue(by, ROUND_LIMIT, this.executor.functionIds())
+			.stream()
+			.map(this.runs::find)
+			.flatMap(Optional::stream)
+			.map(RunRecord::dueAt)
+			.filter(Objects::nonNull)
+			.min(Comparator.naturalOrder());
 	}
 
 }

@@ -237,6 +237,30 @@ public final class InMemoryInngestStore {
 		return this.json;
 	}
 
+	/**
+	 * Forgets every event, run, step, attempt, wait, cancellation and cron tick stored: for
+	 * tests that share one store, as those of one cached application context do, and start
+	 * each from empty.
+	 */
+	public void clear() {
+		locked(() -> {
+			clear(this.events);
+			clear(this.runs);
+			clear(this.steps);
+			clear(this.attempts);
+			clear(this.waits);
+			clear(this.cancellations);
+			clear(this.crons);
+		});
+	}
+
+	private static <K> void clear(Table<K, ?> table) {
+		// Row by row, so that the indexes derived from the rows follow.
+		for (K key : List.copyOf(table.rows().keySet())) {
+			table.remove(key);
+		}
+	}
+
 	/** Runs a call of a store under the lock, in the transaction of the thread, if any. */
 	<T> T locked(Supplier<T> call) {
 		this.lock.lock();

@@ -1,0 +1,70 @@
+package dev.durable.inngest.test;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.annotation.AliasFor;
+import org.springframework.test.context.TestExecutionListeners;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * Tests an application's durable functions: starts it as {@link SpringBootTest @SpringBootTest}
+ * does, without a web server, with the engine's store in memory and none of its threads, and
+ * gives an {@link InngestTestEnvironment} to inject. Time stands still at
+ * {@link InngestTestClock#START} until the test moves it, and runs execute on the test's own
+ * thread, when it sends an event or moves time, so that a test of a day-long sleep takes
+ * milliseconds and gives the same result every time. Each test starts from an empty store, the
+ * clock at its start, and no step mocked.
+ * <pre class="code">
+ * &#64;InngestTest
+ * class OrderWorkflowTests {
+ *
+ * 	&#64;Autowired
+ * 	InngestTestEnvironment inngest;
+ *
+ * 	&#64;Test
+ * 	void shipsAfterTheCoolOff() {
+ * 		String runId = inngest.send(Event.of("shop/order.placed", order)).runId();
+ * 		inngest.advance(Duration.ofHours(24));
+ * 		assertThat(inngest.run(runId)).isCompleted().step("ship").hasAttempts(1);
+ * 	}
+ *
+ * }
+ * </pre>
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@Import(InngestTestConfiguration.class)
+@TestPropertySource(properties = { "inngest.mode=local", "inngest.local.store=memory",
+		"inngest.local.auto-startup=false", "inngest.local.eager-start.enabled=false",
+		"inngest.local.retention.enabled=false" })
+@TestExecutionListeners(listeners = InngestTestExecutionListener.class,
+		mergeMode = TestExecutionListeners.MergeMode.MERGE_WITH_DEFAULTS)
+public @interface InngestTest {
+
+	/**
+	 * Properties added to the test's environment, in {@code key=value} form, after those that
+	 * keep the engine in memory and on the test's thread.
+	 * @return the properties
+	 */
+	@AliasFor(annotation = SpringBootTest.class, attribute = "properties")
+	String[] properties() default {};
+
+	/**
+	 * The configuration classes of the application, if not found from the test's package as
+	 * {@link SpringBootTest#classes()} finds them.
+	 * @return the classes
+	 */
+	@AliasFor(annotation = SpringBootTest.class, attribute = "classes")
+	Class<?>[] classes() default {};
+
+}

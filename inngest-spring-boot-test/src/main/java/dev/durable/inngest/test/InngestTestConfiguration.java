@@ -1,0 +1,45 @@
+package dev.durable.inngest.test;
+
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
+import dev.durable.inngest.engine.DueRuns;
+import dev.durable.inngest.engine.JsonCodec;
+import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.StepStore;
+import dev.durable.inngest.memory.InMemoryInngestStore;
+
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * What {@link InngestTest @InngestTest} adds to the application: the test clock in place of the
+ * engine's, the mocks consulted before each step, the capture of the engine's Spring events and
+ * the {@link InngestTestEnvironment} over them.
+ */
+@TestConfiguration(proxyBeanMethods = false)
+class InngestTestConfiguration {
+
+	@Bean(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME)
+	InngestTestClock inngestClock() {
+		return new InngestTestClock();
+	}
+
+	@Bean
+	MockedSteps inngestMockedSteps() {
+		return new MockedSteps();
+	}
+
+	@Bean
+	CapturedEvents inngestCapturedEvents() {
+		return new CapturedEvents();
+	}
+
+	@Bean
+	InngestTestEnvironment inngestTestEnvironment(InngestTestClock clock, DueRuns dueRuns, InngestClient client,
+			InngestRuns runs, RunStore runStore, StepStore steps, JsonCodec json, MockedSteps mocks,
+			CapturedEvents events, InMemoryInngestStore store) {
+		return new InngestTestEnvironment(clock, dueRuns, client, runs, runStore, steps, json, mocks, events, store);
+	}
+
+}

@@ -1,0 +1,278 @@
+package dev.durable.inngest.test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.durable.inngest.ErrorInfo;
+import dev.durable.inngest.Event;
+import dev.durable.inngest.FunctionCancelledEvent;
+import dev.durable.inngest.FunctionFailedEvent;
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.RunQuery;
+import dev.durable.inngest.RunView;
+import dev.durable.inngest.engine.DueRuns;
+import dev.durable.inngest.engine.JsonCodec;
+import dev.durable.inngest.engine.store.AttemptRecord;
+import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.StepRecord;
+import dev.durable.inngest.engine.store.StepStore;
+import dev.durable.inngest.memory.InMemoryInngestStore;
+
+/**
+ * Drives the engine of an {@link InngestTest @InngestTest} from the test's thread: sends
+ * events, moves the clock, stands in for steps, and reads runs and the events published of
+ * them. Nothing executes between two calls: each call returns once every run it made due has
+ * executed to its end or its next suspension (a sleep, a wait, a retry later than now).
+ * <pre class="code">
+ * inngest.mockStep("charge").failOnAttempts(1, 2);
+ * String runId = inngest.send(Event.of("shop/order.placed", order)).runId();
+ * inngest.advance(Duration.ofMinutes(5));
+ * assertThat(inngest.awaitEnd(runId)).isCompleted().step("charge").hasAttempts(3);
+ * </pre>
+ */
+public final class InngestTestEnvironment {
+
+	/** How many rounds of execution one call may take before it gives up on the engine going idle. */
+	private static final int MAX_ROUNDS = 10_000;
+
+	/**
+	 * How far the clock moves after each round of execution: the engine tells a run's first
+	 * execution from the next ones by their instants, so no two rounds share one.
+	 */
+	private static final Duration ROUND_TIME = Duration.ofMillis(1);
+
+	private final InngestTestClock clock;
+
+	private final DueRuns dueRuns;
+
+	private final InngestClient client;
+
+	private final InngestRuns inngestRuns;
+
+	private final RunStore runs;
+
+	private final StepStore steps;
+
+	private final JsonCodec json;
+
+	private final MockedSteps mocks;
+
+	private final CapturedEvents events;
+
+	private final InMemoryInngestStore store;
+
+	InngestTestEnvironment(InngestTestClock clock, DueRuns dueRuns, InngestClient client, InngestRuns inngestRuns,
+			RunStore runs, StepStore steps, JsonCodec json, MockedSteps mocks, CapturedEvents events,
+			InMemoryInngestStore store) {
+		this.clock = clock;
+		this.dueRuns = dueRuns;
+		this.client = client;
+		this.inngestRuns = inngestRuns;
+		this.runs = runs;
+		this.steps = steps;
+		this.json = json;
+		this.mocks = mocks;
+		this.events = events;
+		this.store = store;
+	}
+
+	/**
+	 * The engine's time, which stands still until {@link #advance(Duration)} moves it (and
+	 * moves a millisecond with each round of execution).
+	 * @return the instant
+	 */
+	public Instant now() {
+		return this.clock.instant();
+	}
+
+	/**
+	 * Sends events, as {@link InngestClient#send(Event...)} does, and executes the runs they
+	 * start, and whatever those make due, until nothing is due.
+	 * @param events the events
+	 * @return the events' ids and the runs they started
+	 */
+	public SentEvents send(Event... events) {
+		List<String> eventIds = this.client.send(events);
+		runUntilIdle();
+		Set<String> sent = new HashSet<>(eventIds);
+		List<TestRun> started = allRuns().stream()
+			.filter((run) -> sent.contains(run.event().id()))
+			.sorted(Comparator.comparing(RunRecord::id))
+			.map((run) -> run(run.id()))
+			.toList();
+		return new SentEvents(eventIds, started);
+	}
+
+	/**
+	 * Moves the clock forward and executes every run made due on the way, in the order they
+	 * fall due: a run due in an hour executes at that hour, and a retry it schedules in a
+	 * minute executes a minute later, if that is still within the duration.
+	 * @param duration how far to move the clock
+	 */
+	public void advance(Duration duration) {
+		Instant target = this.clock.instant().plus(duration);
+		runUntilIdle();
+		Optional<Instant> next = this.dueRuns.nextDueBy(target);
+		while (next.isPresent()) {
+			this.clock.advanceTo(next.get());
+			if (runUntilIdle() == 0) {
+				// Due but not claimed, as a run under a lease not expired yet.
+				break;
+			}
+			next = this.dueRuns.nextDueBy(target);
+		}
+		this.clock.advanceTo(target);
+		runUntilIdle();
+	}
+
+	/**
+	 * Executes the runs that are due now, and those they make due now, until none is.
+	 * @return how many executions there were
+	 */
+	public int runUntilIdle() {
+		int executed = 0;
+		for (int round = 0; round < MAX_ROUNDS; round++) {
+			int executedNow = this.dueRuns.executeRound();
+			if (executedNow == 0) {
+				return executed;
+			}
+			executed += executedNow;
+			this.clock.advance(ROUND_TIME);
+		}
+		throw new IllegalStateException("Runs were still due after " + MAX_ROUNDS + " rounds of execution: does a "
+				+ "function retry at once without end, or send events that start it again?");
+	}
+
+	/**
+	 * A run as it stands now, with its steps.
+	 * @param runId the run's id
+	 * @return the run
+	 * @throws AssertionError if there is no such run
+	 */
+	public TestRun run(String runId) {
+		RunView view = this.inngestRuns.find(runId)
+			.orElseThrow(() -> new AssertionError("There is no run " + runId));
+		Map<String, List<ErrorInfo>> failures = this.steps.attempts(runId)
+			.stream()
+			.filter((attempt) -> attempt.stepKey() != null)
+			.sorted(Comparator.comparingInt(AttemptRecord::attempt))
+			.collect(Collectors.groupingBy(AttemptRecord::stepKey,
+					Collectors.mapping(AttemptRecord::error, Collectors.toList())));
+		List<TestStep> runSteps = this.steps.findByRun(runId)
+			.stream()
+			.sorted(Comparator.comparing(StepRecord::startedAt, Comparator.nullsLast(Comparator.naturalOrder())))
+			.map((step) -> new TestStep(step.stepId(), step.key(), step.kind(), step.status(), step.attempts(),
+					(step.output() != null) ? this.json.read(step.output(), Object.class) : null, step.error(),
+					failures.getOrDefault(step.key(), List.of()), step.wakeAt(), step.endedAt()))
+			.toList();
+		return new TestRun(view.id(), view.functionId(), view.status(), view.event(), view.attempt(),
+				view.startedAt(), view.endedAt(), view.output(), view.error(), view.cancellation(), runSteps);
+	}
+
+	/**
+	 * Executes what is due now, then returns the run, which must have ended: a run that sleeps,
+	 * waits or retries later needs the clock moved first.
+	 * @param runId the run's id
+	 * @return the run
+	 * @throws AssertionError if the run has not ended
+	 */
+	public TestRun awaitEnd(String runId) {
+		runUntilIdle();
+		TestRun run = run(runId);
+		if (!run.hasEnded()) {
+			Instant dueAt = this.runs.find(runId).map(RunRecord::dueAt).orElse(null);
+			throw new AssertionError("Run " + runId + " of '" + run.functionId() + "' is " + run.status()
+					+ " at " + now() + ((dueAt != null) ? ", due at " + dueAt : "")
+					+ "; move the clock with advance(...) or send the event it waits for");
+		}
+		return run;
+	}
+
+	/**
+	 * The runs of a function, oldest first.
+	 * @param functionId the function's id
+	 * @return the runs
+	 */
+	public List<TestRun> runsOf(String functionId) {
+		return allRuns().stream()
+			.filter((run) -> run.functionId().equals(functionId))
+			.sorted(Comparator.comparing(RunRecord::id))
+			.map((run) -> run(run.id()))
+			.toList();
+	}
+
+	/**
+	 * Mocks a step of every function by its id, without touching the function's bean: its
+	 * attempts do what the returned mock is told to, in place of the step's body.
+	 * @param stepId the step's id
+	 * @return the mock, to tell what to do
+	 */
+	public StepMock mockStep(String stepId) {
+		return this.mocks.mock(null, stepId);
+	}
+
+	/**
+	 * Mocks a step of one function by its id; it wins over a mock of the step of every function.
+	 * @param functionId the function's id
+	 * @param stepId the step's id
+	 * @return the mock, to tell what to do
+	 */
+	public StepMock mockStep(String functionId, String stepId) {
+		return this.mocks.mock(functionId, stepId);
+	}
+
+	/**
+	 * The {@link FunctionFailedEvent}s published since the test began, oldest first.
+	 * @return the events
+	 */
+	public List<FunctionFailedEvent> failedEvents() {
+		return this.events.ofType(FunctionFailedEvent.class);
+	}
+
+	/**
+	 * The {@link FunctionCancelledEvent}s published since the test began, oldest first.
+	 * @return the events
+	 */
+	public List<FunctionCancelledEvent> cancelledEvents() {
+		return this.events.ofType(FunctionCancelledEvent.class);
+	}
+
+	/**
+	 * Starts afresh, as before each test: the store empty, the clock at its start, no step
+	 * mocked and no event captured.
+	 */
+	public void reset() {
+		this.store.clear();
+		this.clock.reset();
+		this.mocks.clear();
+		this.events.clear();
+		this.dueRuns.registerCrons();
+	}
+
+	private List<RunRecord> allRuns() {
+		List<RunRecord> all = new ArrayList<>();
+		String cursor = null;
+		while (true) {
+			List<RunRecord> page = this.runs.list(new RunQuery(null, null, null, null, RunQuery.MAX_LIMIT, cursor));
+			// A page holds one more run than its limit when there are more.
+			boolean more = page.size() > RunQuery.MAX_LIMIT;
+			List<RunRecord> kept = more ? page.subList(0, RunQuery.MAX_LIMIT) : page;
+			all.addAll(kept);
+			if (!more) {
+				return all;
+			}
+			cursor = kept.get(kept.size() - 1).id();
+		}
+	}
+
+}

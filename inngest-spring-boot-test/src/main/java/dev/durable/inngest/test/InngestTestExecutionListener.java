@@ -1,0 +1,27 @@
+package dev.durable.inngest.test;
+
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.Ordered;
+import org.springframework.test.context.TestContext;
+import org.springframework.test.context.TestExecutionListener;
+
+/**
+ * Starts each test of an {@link InngestTest @InngestTest} afresh, though its application context
+ * is shared with others: see {@link InngestTestEnvironment#reset()}. It resets before the test
+ * rather than after, so that what a test leaves stays there for its own clean-up to read.
+ */
+final class InngestTestExecutionListener implements TestExecutionListener, Ordered {
+
+	@Override
+	public int getOrder() {
+		// After the dependency injection, before the test's own @BeforeEach methods.
+		return 5000;
+	}
+
+	@Override
+	public void beforeTestMethod(TestContext testContext) {
+		ApplicationContext context = testContext.getApplicationContext();
+		context.getBeanProvider(InngestTestEnvironment.class).ifAvailable(InngestTestEnvironment::reset);
+	}
+
+}

@@ -1,0 +1,43 @@
+package dev.durable.inngest.test;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.durable.inngest.engine.StepInterceptor;
+
+/**
+ * The steps a test mocked, consulted by the engine before each run step's body executes: a
+ * step with no mock runs its body.
+ */
+final class MockedSteps implements StepInterceptor {
+
+	/** Stands for any function in a mock's key. */
+	private static final String ANY_FUNCTION = "";
+
+	private final Map<String, StepMock> mocks = new ConcurrentHashMap<>();
+
+	StepMock mock(String functionId, String stepId) {
+		StepMock mock = new StepMock(stepId);
+		this.mocks.put(key((functionId != null) ? functionId : ANY_FUNCTION, stepId), mock);
+		return mock;
+	}
+
+	void clear() {
+		this.mocks.clear();
+	}
+
+	@Override
+	public Object intercept(StepInvocation step, Callable<?> body) throws Exception {
+		StepMock mock = this.mocks.get(key(step.functionId(), step.stepId()));
+		if (mock == null) {
+			mock = this.mocks.get(key(ANY_FUNCTION, step.stepId()));
+		}
+		return (mock != null) ? mock.attempt(step.attempt() + 1, body) : body.call();
+	}
+
+	private static String key(String functionId, String stepId) {
+		return functionId + "\u0000" + stepId;
+	}
+
+}

@@ -1,0 +1,115 @@
+package dev.durable.inngest.test;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * What a mocked step does in place of its body, from
+ * {@link InngestTestEnvironment#mockStep(String)}: return a value, fail on some attempts, or
+ * both. An attempt that neither fails nor has a value to return runs the step's real body, so
+ * {@code mockStep("charge").failOnAttempts(1, 2)} fails the first two attempts and lets the third
+ * charge for real. Attempts count from 1, as {@code hasAttempts} does. Only steps that execute
+ * reach a mock: a step replayed from its stored result does not.
+ */
+public final class StepMock {
+
+	private static final Object REAL = new Object();
+
+	private final String stepId;
+
+	private final Set<Integer> failingAttempts = new HashSet<>();
+
+	private volatile Object value = REAL;
+
+	private volatile boolean failsAlways;
+
+	private volatile Supplier<? extends Exception> failure;
+
+	private final AtomicInteger calls = new AtomicInteger();
+
+	StepMock(String stepId) {
+		this.stepId = stepId;
+		this.failure = () -> new IllegalStateException("Step '" + stepId + "' failed, as its mock was told to");
+	}
+
+	/**
+	 * Returns a value on every attempt that does not fail, without running the step's body. The
+	 * value is stored and read back as the body's would be: it must be one that the step's type
+	 * can be read from as JSON.
+	 * @param value the step's value, {@code null} for none
+	 * @return this mock
+	 */
+	public StepMock returns(Object value) {
+		this.value = value;
+		return this;
+	}
+
+	/**
+	 * Fails the given attempts, counted from 1, with the exception set by
+	 * {@link #failWith(Supplier)}; the step retries as it would after a failure of its body.
+	 * @param attempts the attempts that fail
+	 * @return this mock
+	 */
+	public StepMock failOnAttempts(int... attempts) {
+		synchronized (this.failingAttempts) {
+			for (int attempt : attempts) {
+				if (attempt < 1) {
+					throw new IllegalArgumentException("Attempts count from 1, but was " + attempt);
+				}
+				this.failingAttempts.add(attempt);
+			}
+		}
+		return this;
+	}
+
+	/**
+	 * Fails every attempt.
+	 * @param failure makes the exception each failing attempt throws, such as a
+	 * {@code NonRetriableException} to fail the step for good at once
+	 * @return this mock
+	 */
+	public StepMock alwaysFails(Supplier<? extends Exception> failure) {
+		this.failure = failure;
+		this.failsAlways = true;
+		return this;
+	}
+
+	/**
+	 * Sets the exception the failing attempts throw; by default an
+	 * {@link IllegalStateException} that names the step.
+	 * @param failure makes the exception
+	 * @return this mock
+	 */
+	public StepMock failWith(Supplier<? extends Exception> failure) {
+		this.failure = failure;
+		return this;
+	}
+
+	/**
+	 * How many attempts of the step reached this mock.
+	 * @return the count
+	 */
+	public int calls() {
+		return this.calls.get();
+	}
+
+	String stepId() {
+		return this.stepId;
+	}
+
+	Object attempt(int attempt, Callable<?> body) throws Exception {
+		this.calls.incrementAndGet();
+		boolean fails;
+		synchronized (this.failingAttempts) {
+			fails = this.failsAlways || this.failingAttempts.contains(attempt);
+		}
+		if (fails) {
+			throw this.failure.get();
+		}
+		return (this.value != REAL) ? this.value : body.call();
+	}
+
+}

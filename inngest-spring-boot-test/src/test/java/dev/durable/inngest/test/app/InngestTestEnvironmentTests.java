@@ -1,0 +1,153 @@
+package dev.durable.inngest.test.app;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.FunctionCancelledEvent;
+import dev.durable.inngest.FunctionFailedEvent;
+import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.test.InngestTest;
+import dev.durable.inngest.test.InngestTestClock;
+import dev.durable.inngest.test.InngestTestEnvironment;
+import dev.durable.inngest.test.TestRun;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static dev.durable.inngest.test.InngestAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The test environment over the functions of {@link Functions}: time that moves only when told,
+ * runs executed on the test's thread, mocked steps and captured events.
+ */
+@InngestTest
+class InngestTestEnvironmentTests {
+
+	@Autowired
+	InngestTestEnvironment inngest;
+
+	@Autowired
+	Functions functions;
+
+	@BeforeEach
+	void resetCounters() {
+		this.functions.flakyCalls.set(0);
+		this.functions.charges.set(0);
+	}
+
+	@Test
+	void eachTestStartsAtTheFixedInstant() {
+		assertThat(this.inngest.now()).isEqualTo(InngestTestClock.START);
+	}
+
+	@Test
+	void sleepOfADayWakesWhenTheClockMovesADay() {
+		String runId = this.inngest.send(Event.of("app/remind", Map.of("user", "ada"))).runId();
+		assertThat(this.inngest.run(runId)).hasStatus(RunStatus.SLEEPING).doesNotHaveStep("send-reminder");
+		this.inngest.advance(Duration.ofHours(23));
+		assertThat(this.inngest.run(runId)).hasStatus(RunStatus.SLEEPING);
+		this.inngest.advance(Duration.ofHours(1));
+		assertThat(this.inngest.awaitEnd(runId)).isCompleted()
+			.hasOutput(Map.of("sent", "reminded ada"))
+			.step("send-reminder")
+			.hasOutput("reminded ada");
+	}
+
+	@Test
+	void awaitEndOfASleepingRunSaysToMoveTheClock() {
+		String runId = this.inngest.send(Event.of("app/remind", Map.of("user", "ada"))).runId();
+		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> this.inngest.awaitEnd(runId))
+			.withMessageContaining("SLEEPING")
+			.withMessageContaining("advance(");
+	}
+
+	@Test
+	void waitForEventIsAnsweredByTheMatchingEvent() {
+		String runId = this.inngest.send(Event.of("app/request", Map.of("id", "r-1"))).runId();
+		assertThat(this.inngest.run(runId)).hasStatus(RunStatus.WAITING);
+		this.inngest.send(Event.of("app/approved", Map.of("id", "r-2", "by", "someone else")));
+		assertThat(this.inngest.run(runId)).hasStatus(RunStatus.WAITING);
+		this.inngest.send(Event.of("app/approved", Map.of("id", "r-1", "by", "grace")));
+		assertThat(this.inngest.awaitEnd(runId)).isCompleted().hasOutput("approved by grace");
+	}
+
+	@Test
+	void waitForEventTimesOutWhenTheClockPassesItsTimeout() {
+		String runId = this.inngest.send(Event.of("app/request", Map.of("id", "r-1"))).runId();
+		this.inngest.advance(Duration.ofMinutes(59));
+		assertThat(this.inngest.run(runId)).hasStatus(RunStatus.WAITING);
+		this.inngest.advance(Duration.ofMinutes(1));
+		assertThat(this.inngest.awaitEnd(runId)).isCompleted().hasOutput("timed out");
+	}
+
+	@Test
+	void retryBackOffElapsesOnlyWhenTheClockMoves() {
+		String runId = this.inngest.send(Event.of("app/flaky", Map.of())).runId();
+		assertThat(this.functions.flakyCalls).hasValue(1);
+		assertThat(this.inngest.run(runId)).hasStatus(RunStatus.QUEUED).step("call-service").hasAttempts(1);
+		this.inngest.runUntilIdle();
+		assertThat(this.functions.flakyCalls).hasValue(1);
+		this.inngest.advance(Duration.ofMinutes(10));
+		assertThat(this.inngest.awaitEnd(runId)).isCompleted()
+			.hasOutput(3)
+			.step("call-service")
+			.hasAttempts(3)
+			.hasFailedAttempts(2);
+	}
+
+	@Test
+	void mockedStepFailsOnTheAttemptsGivenThenRunsItsRealBody() {
+		this.inngest.mockStep("charge").failOnAttempts(1, 2);
+		String runId = this.inngest.send(Event.of("app/pay", Map.of())).runId();
+		this.inngest.advance(Duration.ofMinutes(10));
+		assertThat(this.inngest.awaitEnd(runId)).isCompleted().hasOutput("ch-1").step("charge").hasAttempts(3);
+		assertThat(this.functions.charges).hasValue(1);
+	}
+
+	@Test
+	void mockedStepReturnsItsValueWithoutRunningTheBody() {
+		this.inngest.mockStep("pay", "charge").returns("ch-mocked");
+		String runId = this.inngest.send(Event.of("app/pay", Map.of())).runId();
+		assertThat(this.inngest.awaitEnd(runId)).isCompleted().hasOutput("ch-mocked");
+		assertThat(this.functions.charges).hasValue(0);
+	}
+
+	@Test
+	void mocksDoNotOutliveTheirTest() {
+		String runId = this.inngest.send(Event.of("app/pay", Map.of())).runId();
+		assertThat(this.inngest.awaitEnd(runId)).isCompleted().hasOutput("ch-1");
+	}
+
+	@Test
+	void cancelEventStopsTheRunMidWayAndIsPublished() {
+		String runId = this.inngest.send(Event.of("app/job.started", Map.of("id", "j-1"))).runId();
+		this.inngest.advance(Duration.ofMinutes(30));
+		this.inngest.send(Event.of("app/job.cancelled", Map.of("id", "j-1")));
+		this.inngest.advance(Duration.ofHours(2));
+		TestRun run = this.inngest.awaitEnd(runId);
+		assertThat(run).wasCancelledBy("event").hasStep("begin").doesNotHaveStep("finish");
+		assertThat(this.inngest.cancelledEvents()).singleElement()
+			.extracting(FunctionCancelledEvent::runId)
+			.isEqualTo(runId);
+	}
+
+	@Test
+	void runThatFailsForGoodIsPublished() {
+		String runId = this.inngest.send(Event.of("app/doomed", Map.of())).runId("doomed");
+		assertThat(this.inngest.awaitEnd(runId)).isFailed()
+			.hasErrorMessageContaining("nothing works")
+			.step("give-up")
+			.isFailed()
+			.hasAttempts(1);
+		assertThat(this.inngest.failedEvents()).singleElement().satisfies((failed) -> {
+			assertThat(failed.runId()).isEqualTo(runId);
+			assertThat(failed.error().message()).contains("nothing works");
+		});
+		assertThat(this.inngest.cancelledEvents()).isEmpty();
+	}
+
+}
