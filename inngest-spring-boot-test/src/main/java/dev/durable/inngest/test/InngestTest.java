@@ -15,7 +15,7 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * Tests an application's durable functions: starts it as {@link SpringBootTest @SpringBootTest}
- * does, without a web server, with the engine's store in memory and none of its threads, and
+ * does, without starting a web server (a mock one, if the application is a web application), with the engine's store in memory and none of its threads, and
  * gives an {@link InngestTestEnvironment} to inject. Time stands still at
  * {@link InngestTestClock#START} until the test moves it, and runs execute on the test's own
  * thread, when it sends an event or moves time, so that a test of a day-long sleep takes
@@ -42,7 +42,8 @@ import org.springframework.test.context.TestPropertySource;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+// A mock web environment, never a server: security and MVC configurations of the application still load.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.MOCK)
 @Import(InngestTestConfiguration.class)
 @TestPropertySource(properties = { "inngest.mode=local", "inngest.local.store=memory",
 		"inngest.local.auto-startup=false", "inngest.local.eager-start.enabled=false",

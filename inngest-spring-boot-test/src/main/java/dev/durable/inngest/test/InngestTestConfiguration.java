@@ -9,6 +9,7 @@ import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.memory.InMemoryInngestStore;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
@@ -38,8 +39,10 @@ class InngestTestConfiguration {
 	@Bean
 	InngestTestEnvironment inngestTestEnvironment(InngestTestClock clock, DueRuns dueRuns, InngestClient client,
 			InngestRuns runs, RunStore runStore, StepStore steps, JsonCodec json, MockedSteps mocks,
-			CapturedEvents events, InMemoryInngestStore store) {
-		return new InngestTestEnvironment(clock, dueRuns, client, runs, runStore, steps, json, mocks, events, store);
+			CapturedEvents events, ObjectProvider<InMemoryInngestStore> store) {
+		// Without the store in memory (a test that chose jdbc), each test starts with the runs before it.
+		return new InngestTestEnvironment(clock, dueRuns, client, runs, runStore, steps, json, mocks, events,
+				store.getIfAvailable());
 	}
 
 }

@@ -69,6 +69,7 @@ public final class InngestTestEnvironment {
 
 	private final CapturedEvents events;
 
+	/** The store, to empty before each test; {@code null} for a store that is not in memory. */
 	private final InMemoryInngestStore store;
 
 	InngestTestEnvironment(InngestTestClock clock, DueRuns dueRuns, InngestClient client, InngestRuns inngestRuns,
@@ -252,7 +253,9 @@ public final class InngestTestEnvironment {
 	 * mocked and no event captured.
 	 */
 	public void reset() {
-		this.store.clear();
+		if (this.store != null) {
+			this.store.clear();
+		}
 		this.clock.reset();
 		this.mocks.clear();
 		this.events.clear();
