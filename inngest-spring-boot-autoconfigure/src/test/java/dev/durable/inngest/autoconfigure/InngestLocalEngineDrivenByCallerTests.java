@@ -1,0 +1,95 @@
+package dev.durable.inngest.autoconfigure;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.Step;
+import dev.durable.inngest.engine.DueRuns;
+import dev.durable.inngest.engine.RunScheduler;
+import dev.durable.inngest.engine.StepInterceptor;
+import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.RunStore;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The engine driven by its caller rather than its threads, as tests drive it: its clock a bean
+ * to replace, its scheduler left stopped, and a step interceptor consulted before step bodies.
+ */
+class InngestLocalEngineDrivenByCallerTests {
+
+	private static final Instant FIXED = Instant.parse("2030-06-01T12:00:00Z");
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class))
+		.withPropertyValues("inngest.local.store=memory", "inngest.local.auto-startup=false")
+		.withUserConfiguration(ChargeFunction.class);
+
+	@Test
+	void withoutAutoStartupNoRunExecutesUntilTheCallerDrivesIt() {
+		this.runner.run((context) -> {
+			assertThat(context.getBean(RunScheduler.class).isRunning()).isFalse();
+			String eventId = context.getBean(InngestClient.class).send(Event.of("test/charge")).get(0);
+			RunRecord queued = onlyRun(context.getBean(RunStore.class));
+			assertThat(queued.event().id()).isEqualTo(eventId);
+			assertThat(queued.status()).isEqualTo(RunStatus.QUEUED);
+			assertThat(context.getBean(DueRuns.class).executeRound()).isOne();
+			RunRecord completed = onlyRun(context.getBean(RunStore.class));
+			assertThat(completed.status()).isEqualTo(RunStatus.COMPLETED);
+			assertThat(completed.output()).isEqualTo("\"charged\"");
+			assertThat(context.getBean(DueRuns.class).executeRound()).isZero();
+		});
+	}
+
+	@Test
+	void aClockNamedInngestClockIsTheEnginesTime() {
+		this.runner
+			.withBean(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME, Clock.class,
+					() -> Clock.fixed(FIXED, ZoneOffset.UTC))
+			.run((context) -> {
+				context.getBean(InngestClient.class).send(Event.of("test/charge"));
+				context.getBean(DueRuns.class).executeRound();
+				RunRecord run = onlyRun(context.getBean(RunStore.class));
+				assertThat(run.createdAt()).isEqualTo(FIXED);
+				assertThat(run.endedAt()).isEqualTo(FIXED);
+			});
+	}
+
+	@Test
+	void aStepInterceptorIsConsultedInPlaceOfTheStepsBody() {
+		StepInterceptor interceptor = (step, body) -> step.stepId().equals("charge")
+				? "intercepted " + step.functionId() + " attempt " + step.attempt() : body.call();
+		this.runner.withBean(StepInterceptor.class, () -> interceptor).run((context) -> {
+			context.getBean(InngestClient.class).send(Event.of("test/charge"));
+			context.getBean(DueRuns.class).executeRound();
+			assertThat(onlyRun(context.getBean(RunStore.class)).output())
+				.isEqualTo("\"intercepted charge attempt 0\"");
+		});
+	}
+
+	private static RunRecord onlyRun(RunStore runs) {
+		List<RunRecord> all = runs.list(dev.durable.inngest.RunQuery.all(10));
+		assertThat(all).hasSize(1);
+		return all.get(0);
+	}
+
+	static class ChargeFunction {
+
+		@InngestFunction(id = "charge", event = "test/charge")
+		String charge(Step step) {
+			return step.run("charge", String.class, () -> "charged");
+		}
+
+	}
+
+}
