@@ -1,6 +1,7 @@
 package dev.durable.inngest.test.app;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,6 +11,7 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.Retries;
 import dev.durable.inngest.Step;
+import dev.durable.inngest.Timeouts;
 import dev.durable.inngest.WaitForEvent;
 
 import org.springframework.stereotype.Component;
@@ -67,6 +69,14 @@ public class Functions {
 		step.run("finish", () -> {
 		});
 		return "done";
+	}
+
+	@InngestFunction(id = "bounded", event = "app/bounded")
+	@Timeouts(finish = "30m")
+	public String bounded(Step step) {
+		step.sleepUntil("until-tomorrow", step.run("tomorrow", Instant.class,
+				() -> Instant.parse("2030-01-02T00:00:00Z")));
+		return "finished";
 	}
 
 	@InngestFunction(id = "doomed", event = "app/doomed")

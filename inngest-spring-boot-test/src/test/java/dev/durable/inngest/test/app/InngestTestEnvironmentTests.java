@@ -7,6 +7,7 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.FunctionCancelledEvent;
 import dev.durable.inngest.FunctionFailedEvent;
 import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.engine.store.StepStatus;
 import dev.durable.inngest.test.InngestTest;
 import dev.durable.inngest.test.InngestTestClock;
 import dev.durable.inngest.test.InngestTestEnvironment;
@@ -130,6 +131,20 @@ class InngestTestEnvironmentTests {
 		this.inngest.advance(Duration.ofHours(2));
 		TestRun run = this.inngest.awaitEnd(runId);
 		assertThat(run).wasCancelledBy("event").hasStep("begin").doesNotHaveStep("finish");
+		assertThat(this.inngest.cancelledEvents()).singleElement()
+			.extracting(FunctionCancelledEvent::runId)
+			.isEqualTo(runId);
+	}
+
+	@Test
+	void finishTimeoutCancelsTheRunWhenTheClockPassesIt() {
+		String runId = this.inngest.send(Event.of("app/bounded", Map.of())).runId();
+		this.inngest.advance(Duration.ofMinutes(29));
+		assertThat(this.inngest.run(runId)).hasStatus(RunStatus.SLEEPING);
+		this.inngest.advance(Duration.ofMinutes(1));
+		assertThat(this.inngest.awaitEnd(runId)).wasCancelledBy("timeout")
+			.step("until-tomorrow")
+			.hasStatus(StepStatus.CANCELLED);
 		assertThat(this.inngest.cancelledEvents()).singleElement()
 			.extracting(FunctionCancelledEvent::runId)
 			.isEqualTo(runId);
