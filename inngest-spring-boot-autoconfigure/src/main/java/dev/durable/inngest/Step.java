@@ -32,7 +32,8 @@ public interface Step {
 
 	/**
 	 * Runs a step that returns nothing. A step that throws is retried on its own counter; once
-	 * its retries are exhausted, this method throws {@link StepFailedException}.
+	 * its retries are exhausted, this method throws {@link StepFailedException}. A step has the
+	 * function's {@link Retries} unless given its own {@link StepOptions}.
 	 * @param id the step id
 	 * @param body the step's work
 	 * @throws StepFailedException when the step has failed for good
@@ -60,6 +61,54 @@ public interface Step {
 	 * @throws StepFailedException when the step has failed for good
 	 */
 	<T> T run(String id, ParameterizedTypeReference<T> type, Callable<T> body);
+
+	/**
+	 * Runs a step that returns nothing, with its own options, such as its own retries.
+	 * <pre class="code">
+	 * step.run("charge", StepOptions.retries(10), () -&gt; payments.charge(order));
+	 * </pre>
+	 * Both engines implement the overloads that take options; this default, for other
+	 * implementations of the interface, throws {@link UnsupportedOperationException} rather than
+	 * ignore the options.
+	 * @param id the step id
+	 * @param options the step's options
+	 * @param body the step's work
+	 * @throws StepFailedException when the step has failed for good
+	 * @throws IllegalArgumentException if the options are not valid
+	 */
+	default void run(String id, StepOptions options, StepBody body) {
+		throw new UnsupportedOperationException(getClass().getName() + " does not support step options");
+	}
+
+	/**
+	 * Runs a step with its own options, such as its own retries, and returns its result.
+	 * @param <T> the result type
+	 * @param id the step id
+	 * @param options the step's options
+	 * @param type the result type
+	 * @param body the step's work
+	 * @return the step's result
+	 * @throws StepFailedException when the step has failed for good
+	 * @throws IllegalArgumentException if the options are not valid
+	 */
+	default <T> T run(String id, StepOptions options, Class<T> type, Callable<T> body) {
+		throw new UnsupportedOperationException(getClass().getName() + " does not support step options");
+	}
+
+	/**
+	 * Runs a step with its own options, such as its own retries, and a generic result.
+	 * @param <T> the result type
+	 * @param id the step id
+	 * @param options the step's options
+	 * @param type the result type
+	 * @param body the step's work
+	 * @return the step's result
+	 * @throws StepFailedException when the step has failed for good
+	 * @throws IllegalArgumentException if the options are not valid
+	 */
+	default <T> T run(String id, StepOptions options, ParameterizedTypeReference<T> type, Callable<T> body) {
+		throw new UnsupportedOperationException(getClass().getName() + " does not support step options");
+	}
 
 	/**
 	 * Suspends the run for a duration. No thread is held while it sleeps.

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.durable.inngest.RetryAfterException;
+import dev.durable.inngest.StepOptions;
 
 import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -59,6 +60,16 @@ public final class RetryBackoff {
 		this.exponential.setMaxElapsedTime(Long.MAX_VALUE);
 		this.jitter = jitter;
 		this.max = max;
+	}
+
+	/**
+	 * A step's own back-off, from its options: the initial delay, doubled per attempt up to the
+	 * maximum, without jitter, since whoever sets a step's waits expects those waits.
+	 * @param options the step's options, with a back-off
+	 * @return the back-off
+	 */
+	public static RetryBackoff ofStep(StepOptions options) {
+		return new RetryBackoff(options.backoffInitial(), 2, options.backoffMax(), Duration.ZERO);
 	}
 
 	/**

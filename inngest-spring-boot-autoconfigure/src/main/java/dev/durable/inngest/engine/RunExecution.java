@@ -16,6 +16,7 @@ import dev.durable.inngest.NonRetriableException;
 import dev.durable.inngest.RunContext;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.StepFailedException;
+import dev.durable.inngest.StepOptions;
 import dev.durable.inngest.WaitForEvent;
 import dev.durable.inngest.engine.store.AttemptRecord;
 import dev.durable.inngest.engine.store.RunRecord;
@@ -209,6 +210,21 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 	}
 
 	@Override
+	public void run(String id, StepOptions options, StepBody body) {
+		this.steps.run(id, options, body);
+	}
+
+	@Override
+	public <T> T run(String id, StepOptions options, Class<T> type, Callable<T> body) {
+		return this.steps.run(id, options, type, body);
+	}
+
+	@Override
+	public <T> T run(String id, StepOptions options, ParameterizedTypeReference<T> type, Callable<T> body) {
+		return this.steps.run(id, options, type, body);
+	}
+
+	@Override
 	public void stepEnds() {
 		functionCodeBegins();
 	}
@@ -228,7 +244,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 	}
 
 	@Override
-	public <T> T newRun(StepReplay.StepCall step, Type type, Callable<T> body) {
+	public <T> T newRun(StepReplay.StepCall step, StepOptions options, Type type, Callable<T> body) {
 		String id = step.id();
 		String key = step.key();
 		StepRecord stored = this.memo.get(key);
@@ -258,7 +274,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 			// Whatever a body throws once interrupted for its time-out, it threw for the time-out.
 			Throwable failure = (overran != null) ? StepTimeoutException.ofStep(id, overran, thrown) : thrown;
 			Errors.logIfFatal(failure, "Step '" + id + "' of run " + runId());
-			throw stepFailed(id, key, stored, stepAttempt, startedAt, failure,
+			throw stepFailed(id, key, options, stored, stepAttempt, startedAt, failure,
 					Duration.ofNanos(System.nanoTime() - bodyStart));
 		}
 		String output;
@@ -266,7 +282,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 			output = this.outputs.stepOutput(id, value);
 		}
 		catch (NonRetriableException ex) {
-			throw stepFailed(id, key, stored, stepAttempt, startedAt, ex,
+			throw stepFailed(id, key, options, stored, stepAttempt, startedAt, ex,
 					Duration.ofNanos(System.nanoTime() - bodyStart));
 		}
 		// Stored when the next step begins or the run ends, with the run's completion if it was
@@ -289,14 +305,16 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 
 	/**
 	 * Stores a failed attempt: returns the exception for the body when the step has failed for
-	 * good, or suspends the run until its next attempt.
+	 * good, or suspends the run until its next attempt. The step's own options, if it has them,
+	 * set its retries and back-off.
 	 */
-	private StepFailedException stepFailed(String id, String key, StepRecord stored, int stepAttempt, Instant startedAt,
-			Throwable ex, Duration duration) {
+	private StepFailedException stepFailed(String id, String key, StepOptions options, StepRecord stored,
+			int stepAttempt, Instant startedAt, Throwable ex, Duration duration) {
 		ErrorInfo error = Errors.of(ex);
 		Instant now = now();
 		AttemptRecord failedAttempt = new AttemptRecord(runId(), key, stepAttempt, error, now);
-		boolean exhausted = ex instanceof NonRetriableException || stepAttempt >= this.function.retries();
+		boolean exhausted = ex instanceof NonRetriableException
+				|| stepAttempt >= StepReplay.retries(options, this.function.retries());
 		if (exhausted) {
 			StepRecord failed = new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.FAILED, stepAttempt + 1,
 					null, error, null, startedAt, now);
@@ -307,7 +325,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 			this.outcomes.stepAttempted(this.run, this.function, id, duration, RunOutcomes.StepOutcome.FAILED);
 			return new StepFailedException(id, error);
 		}
-		Instant retryAt = this.env.backoff().nextAttemptAt(stepAttempt, ex, now);
+		Instant retryAt = backoff(options).nextAttemptAt(stepAttempt, ex, now);
 		StepRecord retrying = new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.RETRYING, stepAttempt + 1,
 				null, error, retryAt, startedAt, null);
 		Suspension suspension = suspend(RunStatus.QUEUED, retryAt, () -> {
@@ -316,6 +334,11 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 		});
 		this.outcomes.stepAttempted(this.run, this.function, id, duration, RunOutcomes.StepOutcome.RETRYING);
 		throw suspension;
+	}
+
+	/** The step's own back-off, if its options set one, else the engine's. */
+	private RetryBackoff backoff(StepOptions options) {
+		return (options.backoffInitial() != null) ? RetryBackoff.ofStep(options) : this.env.backoff();
 	}
 
 	@Override

@@ -13,8 +13,10 @@ import java.util.function.Consumer;
 
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
+import dev.durable.inngest.Retries;
 import dev.durable.inngest.RunContext;
 import dev.durable.inngest.Step;
+import dev.durable.inngest.StepOptions;
 import dev.durable.inngest.StepFailedException;
 import dev.durable.inngest.WaitForEvent;
 import dev.durable.inngest.engine.store.StepKind;
@@ -51,6 +53,9 @@ public final class StepReplay implements Step, RunContext {
 	private int attempt;
 
 	private String currentStep;
+
+	/** The attempts the step executing now gets, while one does. */
+	private int stepMaxAttempts;
 
 	/**
 	 * Creates the steps of one execution.
@@ -93,39 +98,61 @@ public final class StepReplay implements Step, RunContext {
 		this.attempt = attempt;
 	}
 
+	/**
+	 * The most attempts of what is executing now: inside a step, that step's, which its own
+	 * options may set; outside steps, the function body's.
+	 */
 	@Override
 	public int maxAttempts() {
-		return this.maxAttempts;
+		return (this.currentStep != null) ? this.stepMaxAttempts : this.maxAttempts;
 	}
 
 	@Override
 	public void run(String id, StepBody body) {
-		execute(id, Void.class, () -> {
+		run(id, StepOptions.defaults(), body);
+	}
+
+	@Override
+	public <T> T run(String id, Class<T> type, Callable<T> body) {
+		return execute(id, StepOptions.defaults(), type, body);
+	}
+
+	@Override
+	public <T> T run(String id, ParameterizedTypeReference<T> type, Callable<T> body) {
+		return execute(id, StepOptions.defaults(), type.getType(), body);
+	}
+
+	@Override
+	public void run(String id, StepOptions options, StepBody body) {
+		execute(id, options, Void.class, () -> {
 			body.run();
 			return null;
 		});
 	}
 
 	@Override
-	public <T> T run(String id, Class<T> type, Callable<T> body) {
-		return execute(id, type, body);
+	public <T> T run(String id, StepOptions options, Class<T> type, Callable<T> body) {
+		return execute(id, options, type, body);
 	}
 
 	@Override
-	public <T> T run(String id, ParameterizedTypeReference<T> type, Callable<T> body) {
-		return execute(id, type.getType(), body);
+	public <T> T run(String id, StepOptions options, ParameterizedTypeReference<T> type, Callable<T> body) {
+		return execute(id, options, type.getType(), body);
 	}
 
-	private <T> T execute(String id, Type type, Callable<T> body) {
+	private <T> T execute(String id, StepOptions options, Type type, Callable<T> body) {
 		this.driver.stepBegins();
 		try {
 			StepCall step = enter(id);
+			checkOptions(id, options);
 			Memo memo = this.driver.memo(step, StepKind.RUN);
 			if (memo != null) {
 				return replayed(step, memo, type);
 			}
-			return this.driver.newRun(step, type, () -> {
+			int stepMaxAttempts = this.driver.maxAttempts(options, this.maxAttempts);
+			return this.driver.newRun(step, options, type, () -> {
 				this.currentStep = id;
+				this.stepMaxAttempts = stepMaxAttempts;
 				try {
 					return body.call();
 				}
@@ -137,6 +164,43 @@ public final class StepReplay implements Step, RunContext {
 		finally {
 			this.driver.stepEnds();
 		}
+	}
+
+	/**
+	 * Checks a step's options.
+	 * @param id the step id
+	 * @param options the options
+	 * @throws IllegalArgumentException if they are not valid
+	 */
+	public static void checkOptions(String id, StepOptions options) {
+		String problem = null;
+		if (options == null) {
+			problem = "the options must not be null, use StepOptions.defaults()";
+		}
+		else if (options.retries() != null && (options.retries() < 0 || options.retries() > Retries.MAX)) {
+			problem = "retries must be from 0 to " + Retries.MAX + ", but was " + options.retries();
+		}
+		else if (options.backoffInitial() != null
+				&& (options.backoffInitial().isNegative() || options.backoffInitial().isZero())) {
+			problem = "the initial back-off must be positive, but was " + options.backoffInitial();
+		}
+		else if (options.backoffInitial() != null && options.backoffMax().compareTo(options.backoffInitial()) < 0) {
+			problem = "the longest back-off " + options.backoffMax() + " is shorter than the initial one "
+					+ options.backoffInitial();
+		}
+		if (problem != null) {
+			throw new IllegalArgumentException("Step '" + id + "': invalid options: " + problem);
+		}
+	}
+
+	/**
+	 * The retries a step has: its own, or the function's.
+	 * @param options the step's options
+	 * @param functionRetries the function's retries
+	 * @return the step's retries
+	 */
+	public static int retries(StepOptions options, int functionRetries) {
+		return (options.retries() != null) ? options.retries() : functionRetries;
 	}
 
 	@Override
@@ -344,14 +408,25 @@ public final class StepReplay implements Step, RunContext {
 		Memo memo(StepCall step, StepKind kind);
 
 		/**
+		 * The most attempts a run step with these options gets, as its body sees it.
+		 * @param options the step's options
+		 * @param functionMaxAttempts the function's most attempts
+		 * @return the step's most attempts
+		 */
+		default int maxAttempts(StepOptions options, int functionMaxAttempts) {
+			return retries(options, functionMaxAttempts - 1) + 1;
+		}
+
+		/**
 		 * Begins a run step.
 		 * @param <T> the step's value type
 		 * @param step the step
+		 * @param options the step's options, checked
 		 * @param type the type its value is read as
 		 * @param body the step's body
 		 * @return the step's value, if the body goes on at once
 		 */
-		<T> T newRun(StepCall step, Type type, Callable<T> body);
+		<T> T newRun(StepCall step, StepOptions options, Type type, Callable<T> body);
 
 		/**
 		 * Begins a sleep.

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import dev.durable.inngest.Event;
@@ -55,6 +57,9 @@ public final class RemoteCalls implements CallHandler {
 	private final RunPayloads payloads;
 
 	private final Clock clock;
+
+	/** The steps warned of a retry budget the platform cannot honour, to warn once. */
+	private final Set<String> warnedSteps = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Creates the handler of an application's call requests.
@@ -116,7 +121,8 @@ public final class RemoteCalls implements CallHandler {
 		}
 		String target = (request.stepId() == null || DISCOVERY.equals(request.stepId())) ? null : request.stepId();
 		RemoteExecution execution = new RemoteExecution(this.mapper, call.steps(), target,
-				call.disableImmediateExecution(), call.lastAttempt(), this.sender, this.clock);
+				call.disableImmediateExecution(), call.lastAttempt(), call.attempt(), call.maxAttempts(), function.id(),
+				this.warnedSteps, this.sender, this.clock);
 		StepReplay steps = new StepReplay(call.runId(), function.id(), call.maxAttempts(), call.attempt(), this.json,
 				execution);
 		Object output;
@@ -198,7 +204,13 @@ public final class RemoteCalls implements CallHandler {
 	 * one, as the official SDK sends it.
 	 */
 	static String retryAfter(RetryAfterException ex, Instant now) {
-		Duration delay = Duration.between(now, ex.retryAt(now));
+		return seconds(Duration.between(now, ex.retryAt(now)));
+	}
+
+	/**
+	 * A delay as a {@code Retry-After} value: whole seconds, rounded up, at least one.
+	 */
+	static String seconds(Duration delay) {
 		long seconds = delay.toSeconds() + ((delay.toNanosPart() > 0) ? 1 : 0);
 		return Long.toString(Math.max(1, seconds));
 	}

@@ -9,17 +9,22 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.NonRetriableException;
 import dev.durable.inngest.RetryAfterException;
+import dev.durable.inngest.StepOptions;
 import dev.durable.inngest.WaitForEvent;
 import dev.durable.inngest.engine.StepReplay;
 import dev.durable.inngest.engine.StepReplay.StepCall;
 import dev.durable.inngest.engine.store.StepKind;
+import dev.durable.inngest.engine.RetryBackoff;
 import dev.durable.inngest.function.Expression;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,6 +36,12 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code steps} is replayed from it, and the first step that is not stops the body with the op
  * that answers the request, executed first if it is a run step the request lets run. The ops
  * have the fields and values the official JavaScript SDK gives them.
+ * <p>
+ * A run step's own options are honoured as far as the platform lets an SDK: it counts the
+ * step's attempts against the function's registered retries ({@code ctx.attempt} of
+ * {@code ctx.max_attempts}), so a step with fewer retries fails for good early, answered with
+ * {@code StepFailed}, while more retries than the function's cannot be had. A step's own
+ * back-off is asked for with {@code Retry-After}, in whole seconds.
  */
 final class RemoteExecution implements StepReplay.Driver {
 
@@ -39,6 +50,8 @@ final class RemoteExecution implements StepReplay.Driver {
 
 	private static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
 		.withZone(ZoneOffset.UTC);
+
+	private static final Log logger = LogFactory.getLog(RemoteExecution.class);
 
 	private final JsonMapper mapper;
 
@@ -50,6 +63,15 @@ final class RemoteExecution implements StepReplay.Driver {
 
 	private final boolean lastAttempt;
 
+	private final int attempt;
+
+	private final int maxAttempts;
+
+	private final String functionId;
+
+	/** The steps already warned of a budget the platform cannot honour, shared by calls. */
+	private final Set<String> warned;
+
 	private final EventSender sender;
 
 	private final Clock clock;
@@ -57,13 +79,31 @@ final class RemoteExecution implements StepReplay.Driver {
 	/** The op that stopped the body, to answer with even if the body caught it. */
 	private @Nullable StepInterrupt interrupt;
 
+	/**
+	 * Creates the driver of one call request's steps.
+	 * @param mapper reads and writes the wire's JSON
+	 * @param steps the memoized steps, by hash
+	 * @param target the hash of the only step to execute, or {@code null}
+	 * @param planOnly whether new run steps are reported, not executed
+	 * @param lastAttempt whether the platform makes no attempt after this one
+	 * @param attempt the platform's 0-based attempt of this request
+	 * @param maxAttempts the platform's most attempts, the function's retries plus one
+	 * @param functionId the function's id, for the log
+	 * @param warned the steps already warned of, shared by the calls of an application
+	 * @param sender sends the events of {@code sendEvent} steps
+	 * @param clock the clock
+	 */
 	RemoteExecution(JsonMapper mapper, JsonNode steps, @Nullable String target, boolean planOnly, boolean lastAttempt,
-			EventSender sender, Clock clock) {
+			int attempt, int maxAttempts, String functionId, Set<String> warned, EventSender sender, Clock clock) {
 		this.mapper = mapper;
 		this.steps = steps;
 		this.target = target;
 		this.planOnly = planOnly;
 		this.lastAttempt = lastAttempt;
+		this.attempt = attempt;
+		this.maxAttempts = maxAttempts;
+		this.functionId = functionId;
+		this.warned = warned;
 		this.sender = sender;
 		this.clock = clock;
 	}
@@ -106,21 +146,37 @@ final class RemoteExecution implements StepReplay.Driver {
 		};
 	}
 
+	/**
+	 * The platform's most attempts, or fewer if the step's own retries are fewer.
+	 */
 	@Override
-	public <T> T newRun(StepCall step, Type type, Callable<T> body) {
-		throw runStep(step, step.id(), null, body);
+	public int maxAttempts(StepOptions options, int functionMaxAttempts) {
+		return Math.min(StepReplay.retries(options, functionMaxAttempts - 1) + 1, functionMaxAttempts);
+	}
+
+	@Override
+	public <T> T newRun(StepCall step, StepOptions options, Type type, Callable<T> body) {
+		Integer retries = options.retries();
+		if (retries != null && retries > this.maxAttempts - 1 && this.warned.add(this.functionId + "/" + step.id())) {
+			logger.warn("Step '" + step.id() + "' of function '" + this.functionId + "' asks for " + retries
+					+ " retries, but the platform retries a step as often as its function, " + (this.maxAttempts - 1)
+					+ " times; raise the function's @Retries for more");
+		}
+		throw runStep(step, step.id(), null, options, body);
 	}
 
 	@Override
 	public List<String> newSend(StepCall step, List<Event> events) {
-		throw runStep(step, SEND_EVENT_NAME, "step.sendEvent", () -> Map.of("ids", this.sender.send(events)));
+		throw runStep(step, SEND_EVENT_NAME, "step.sendEvent", StepOptions.defaults(),
+				() -> Map.of("ids", this.sender.send(events)));
 	}
 
 	/**
 	 * Executes a run step if the request lets it, and stops the body with the op that reports it.
 	 * @return the interrupt to throw
 	 */
-	private StepInterrupt runStep(StepCall step, String name, @Nullable String opType, Callable<?> body) {
+	private StepInterrupt runStep(StepCall step, String name, @Nullable String opType, StepOptions options,
+			Callable<?> body) {
 		String hash = StepIds.hash(step.key());
 		ObjectNode opts = this.mapper.createObjectNode();
 		if (opType != null) {
@@ -145,15 +201,17 @@ final class RemoteExecution implements StepReplay.Driver {
 			throw ex;
 		}
 		catch (Throwable ex) {
-			return stop(stepError(step, name, opts, ex));
+			return stop(stepError(step, name, opts, options, ex));
 		}
 		ObjectNode op = op(step, "StepRun", name, opts);
 		op.set("data", data);
 		return stop(ops(op, Map.of()));
 	}
 
-	private CallResponse stepError(StepCall step, String name, ObjectNode opts, Throwable ex) {
-		boolean last = this.lastAttempt || ex instanceof NonRetriableException;
+	private CallResponse stepError(StepCall step, String name, ObjectNode opts, StepOptions options, Throwable ex) {
+		// A step with fewer retries than the function's fails for good before the platform would.
+		boolean last = this.lastAttempt || ex instanceof NonRetriableException
+				|| (options.retries() != null && this.attempt >= options.retries());
 		ObjectNode error = WireErrors.of(this.mapper, ex);
 		ObjectNode op = op(step, last ? "StepFailed" : "StepError", name, opts);
 		op.set("error", error);
@@ -165,6 +223,10 @@ final class RemoteExecution implements StepReplay.Driver {
 		if (ex instanceof RetryAfterException retry) {
 			return ops(op, Map.of(RemoteCalls.NO_RETRY, "false", "Retry-After",
 					RemoteCalls.retryAfter(retry, this.clock.instant())));
+		}
+		if (options.backoffInitial() != null) {
+			Duration delay = RetryBackoff.ofStep(options).baseDelay(this.attempt);
+			return ops(op, Map.of(RemoteCalls.NO_RETRY, "false", "Retry-After", RemoteCalls.seconds(delay)));
 		}
 		return ops(op, Map.of(RemoteCalls.NO_RETRY, "false"));
 	}

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.StepFailedException;
+import dev.durable.inngest.StepOptions;
 import dev.durable.inngest.WaitForEvent;
 import dev.durable.inngest.engine.StepReplay.StepCall;
 import dev.durable.inngest.engine.store.StepKind;
@@ -127,7 +128,7 @@ class StepReplayTests {
 		}
 
 		@Override
-		public <T> T newRun(StepCall step, Type type, Callable<T> body) {
+		public <T> T newRun(StepCall step, StepOptions options, Type type, Callable<T> body) {
 			this.executed.add(step.key());
 			try {
 				return body.call();
