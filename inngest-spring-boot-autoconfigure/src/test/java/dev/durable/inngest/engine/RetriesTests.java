@@ -172,4 +172,60 @@ class RetriesTests {
 		assertThat(Duration.between(times.get(2), times.get(3))).isGreaterThanOrEqualTo(Duration.ofMillis(80));
 	}
 
+	@Test
+	void stepWithFewerRetriesThanItsFunctionFailsForGoodAfterItsOwnLastAttempt() {
+		RunRecord run = run("test/step-fewer-retries", "step-fewer-retries", Map.of());
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("\"caught charge: declined\"");
+		assertThat(this.executions.count(this.key, "charge")).isEqualTo(2);
+		assertThat(this.executions.recorded(this.key, "attempt")).containsExactly(0, 1);
+		assertThat(this.executions.recorded(this.key, "max-attempts")).containsOnly(2);
+		// Outside the step, the body still sees the function's own budget.
+		assertThat(this.executions.recorded(this.key, "body-max-attempts")).containsOnly(5);
+		assertThat(this.probe.attempts(run.id())).extracting(AttemptRecord::attempt).containsExactly(0, 1);
+		StepRecord charge = this.probe.steps(run.id()).stream().filter((s) -> s.key().equals("charge")).findFirst()
+			.orElseThrow();
+		assertThat(charge.status()).isEqualTo(StepStatus.FAILED);
+		assertThat(charge.attempts()).isEqualTo(2);
+	}
+
+	@Test
+	void stepWithMoreRetriesThanItsFunctionGetsThemWhileTheOthersKeepTheFunctions() {
+		RunRecord run = run("test/step-more-retries", "step-more-retries", Map.of("fail", 4));
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(this.executions.count(this.key, "poll")).isEqualTo(5);
+		assertThat(this.executions.recorded(this.key, "max-attempts")).containsOnly(6);
+		assertThat(this.executions.count(this.key, "other")).isEqualTo(1);
+		assertThat(run.error().message()).contains("Step 'other' failed");
+	}
+
+	@Test
+	void stepWithMoreRetriesStillFailsForGoodAfterItsOwnLastAttempt() {
+		RunRecord run = run("test/step-more-retries", "step-more-retries", Map.of("fail", 100));
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(this.executions.count(this.key, "poll")).isEqualTo(6);
+		assertThat(run.error().message()).contains("Step 'poll' failed: IllegalStateException: not ready 6");
+		assertThat(this.executions.count(this.key, "other")).isZero();
+	}
+
+	@Test
+	void stepWithItsOwnBackoffWaitsItsOwnDelays() {
+		run("test/step-own-backoff", "step-own-backoff", Map.of());
+		List<Instant> times = this.executions.times(this.key, "slow");
+		assertThat(times).hasSize(3);
+		// The engine's test back-off would wait 20ms then 40ms.
+		assertThat(Duration.between(times.get(0), times.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+		assertThat(Duration.between(times.get(1), times.get(2))).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+	}
+
+	@Test
+	void stepWithInvalidOptionsFailsTheRunWithAMessageNamingTheStep() {
+		RunRecord run = run("test/step-invalid-options", "step-invalid-options", Map.of());
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().name()).isEqualTo("IllegalArgumentException");
+		assertThat(run.error().message())
+			.isEqualTo("Step 'charge': invalid options: retries must be from 0 to 20, but was 21");
+		assertThat(this.executions.count(this.key, "charge")).isZero();
+	}
+
 }

@@ -11,6 +11,7 @@ import dev.durable.inngest.Retries;
 import dev.durable.inngest.RunContext;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.StepFailedException;
+import dev.durable.inngest.StepOptions;
 
 /**
  * Functions for the retry scenarios. Each run is told apart by the {@code key} of its event's
@@ -150,6 +151,59 @@ public class RetryFunctions {
 			this.executions.hit(key(event), "fails");
 			throw new IllegalStateException("always");
 		});
+	}
+
+	@InngestFunction(id = "step-fewer-retries", event = "test/step-fewer-retries")
+	String stepFewerRetries(Event event, Step step, RunContext run) {
+		String key = key(event);
+		this.executions.record(key, "body-max-attempts", run.maxAttempts());
+		try {
+			step.run("charge", StepOptions.retries(1), () -> {
+				this.executions.hit(key, "charge");
+				this.executions.record(key, "attempt", run.attempt());
+				this.executions.record(key, "max-attempts", run.maxAttempts());
+				throw new IllegalStateException("declined");
+			});
+			return "not reached";
+		}
+		catch (StepFailedException ex) {
+			this.executions.record(key, "body-max-attempts", run.maxAttempts());
+			return "caught " + ex.stepId() + ": " + ex.errorMessage();
+		}
+	}
+
+	@InngestFunction(id = "step-more-retries", event = "test/step-more-retries")
+	@Retries(0)
+	String stepMoreRetries(Event event, Step step, RunContext run) {
+		String key = key(event);
+		String result = step.run("poll", StepOptions.retries(5), String.class, () -> {
+			int n = this.executions.hit(key, "poll");
+			this.executions.record(key, "max-attempts", run.maxAttempts());
+			if (n <= fail(event)) {
+				throw new IllegalStateException("not ready " + n);
+			}
+			return "ready after " + n;
+		});
+		step.run("other", () -> {
+			this.executions.hit(key, "other");
+			throw new IllegalStateException("the function's own budget");
+		});
+		return result;
+	}
+
+	@InngestFunction(id = "step-own-backoff", event = "test/step-own-backoff")
+	@Retries(2)
+	void stepOwnBackoff(Event event, Step step) {
+		step.run("slow", StepOptions.defaults().backoff(Duration.ofMillis(150), Duration.ofMillis(250)), () -> {
+			this.executions.hit(key(event), "slow");
+			throw new IllegalStateException("always");
+		});
+	}
+
+	@InngestFunction(id = "step-invalid-options", event = "test/step-invalid-options")
+	@Retries(0)
+	void stepInvalidOptions(Event event, Step step) {
+		step.run("charge", StepOptions.retries(21), () -> this.executions.hit(key(event), "charge"));
 	}
 
 }

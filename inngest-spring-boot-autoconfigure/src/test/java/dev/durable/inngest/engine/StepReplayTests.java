@@ -110,6 +110,49 @@ class StepReplayTests {
 		assertThat(this.steps.attempt()).isEqualTo(2);
 	}
 
+	@Test
+	void stepOptionsReachTheDriverAndSetTheMostAttemptsTheStepSees() {
+		List<Integer> seen = new ArrayList<>();
+		this.steps.run("charge", StepOptions.retries(7), () -> seen.add(this.steps.maxAttempts()));
+		this.steps.run("plain", () -> seen.add(this.steps.maxAttempts()));
+		assertThat(seen).containsExactly(8, 3);
+		assertThat(this.steps.maxAttempts()).isEqualTo(3);
+		assertThat(this.driver.options).containsExactly(StepOptions.retries(7), StepOptions.defaults());
+	}
+
+	@Test
+	void retriesOutOfRangeAreRejectedNamingTheStep() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.steps.run("charge", StepOptions.retries(21), () -> {
+			}))
+			.withMessage("Step 'charge': invalid options: retries must be from 0 to 20, but was 21");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.steps.run("refund", StepOptions.retries(-1), () -> {
+			}))
+			.withMessage("Step 'refund': invalid options: retries must be from 0 to 20, but was -1");
+		assertThat(this.driver.executed).isEmpty();
+	}
+
+	@Test
+	void invalidBackoffIsRejectedNamingTheStep() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.steps.run("poll", StepOptions.defaults().backoff(Duration.ZERO, Duration.ofSeconds(1)),
+					Integer.class, () -> 1))
+			.withMessage("Step 'poll': invalid options: the initial back-off must be positive, but was PT0S");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.steps.run("poll",
+					StepOptions.retries(3).backoff(Duration.ofSeconds(10), Duration.ofSeconds(1)), Integer.class, () -> 1))
+			.withMessage("Step 'poll': invalid options: the longest back-off PT1S is shorter than the initial one PT10S");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.steps.run("poll", null, Integer.class, () -> 1))
+			.withMessageStartingWith("Step 'poll': invalid options: the options must not be null");
+	}
+
+	@Test
+	void boundaryRetriesAreAccepted() {
+		assertThat(this.steps.run("none", StepOptions.retries(0), Integer.class, () -> 1)).isEqualTo(1);
+		assertThat(this.steps.run("most", StepOptions.retries(20), Integer.class, () -> 2)).isEqualTo(2);
+	}
+
 	record Order(String id, int total) {
 	}
 
@@ -121,6 +164,8 @@ class StepReplayTests {
 
 		final List<String> executed = new ArrayList<>();
 
+		final List<StepOptions> options = new ArrayList<>();
+
 		@Override
 		public StepReplay.Memo memo(StepCall step, StepKind kind) {
 			this.keys.add(step.key());
@@ -130,6 +175,7 @@ class StepReplayTests {
 		@Override
 		public <T> T newRun(StepCall step, StepOptions options, Type type, Callable<T> body) {
 			this.executed.add(step.key());
+			this.options.add(options);
 			try {
 				return body.call();
 			}
