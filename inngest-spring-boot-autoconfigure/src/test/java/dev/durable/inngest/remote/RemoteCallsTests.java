@@ -15,9 +15,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import com.sun.net.httpserver.HttpServer;
 import dev.durable.inngest.Event;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Call requests answered by {@link RemoteCalls}: the op of each kind of step, errors, replay of
  * the state that grows call after call, and targeted execution.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RemoteCallsTests {
 
 	private static final JsonMapper JSON = JsonMapper.shared();
@@ -121,6 +126,54 @@ class RemoteCallsTests {
 		assertThat(last.headers()).containsEntry(RemoteCalls.NO_RETRY, "true");
 		assertThat(last.op().get("op").asString()).isEqualTo("StepFailed");
 		assertThat(last.op().get("data")).isEqualTo(last.op().get("error"));
+	}
+
+	@Test
+	void stepWithFewerRetriesThanItsFunctionFailsForGoodBeforeThePlatformWould() {
+		Answer retry = call("fewer-retries", "step", Map.of(), 0, 5);
+		assertThat(retry.headers()).containsEntry(RemoteCalls.NO_RETRY, "false");
+		assertThat(retry.op().get("op").asString()).isEqualTo("StepError");
+		assertThat(this.functions.context).isEqualTo("charge 0/2");
+
+		Answer last = call("fewer-retries", "step", Map.of(), 1, 5);
+		assertThat(last.headers()).containsEntry(RemoteCalls.NO_RETRY, "true");
+		assertThat(last.op().get("op").asString()).isEqualTo("StepFailed");
+		assertThat(last.op().at("/error/message").asString()).isEqualTo("declined");
+		assertThat(last.op().get("data")).isEqualTo(last.op().get("error"));
+		assertThat(this.functions.context).isEqualTo("charge 1/2");
+	}
+
+	@Test
+	void stepWithMoreRetriesThanItsFunctionGetsThePlatformsAndIsWarnedOfOnce(CapturedOutput output) {
+		Answer retry = call("more-retries", "step", Map.of(), 0, 2);
+		assertThat(retry.op().get("op").asString()).isEqualTo("StepError");
+		assertThat(this.functions.context).isEqualTo("poll 0/2");
+		Answer last = call("more-retries", "step", Map.of(), 1, 2);
+		assertThat(last.headers()).containsEntry(RemoteCalls.NO_RETRY, "true");
+		assertThat(last.op().get("op").asString()).isEqualTo("StepFailed");
+		String warning = "Step 'poll' of function 'more-retries' asks for 10 retries, but the platform retries a "
+				+ "step as often as its function, 1 times";
+		assertThat(output.getOut().split(java.util.regex.Pattern.quote(warning), -1)).hasSize(2);
+	}
+
+	@Test
+	void stepsOwnBackoffIsAskedForWithRetryAfter() {
+		Answer first = call("own-backoff", "step", Map.of(), 0, 6);
+		assertThat(first.op().get("op").asString()).isEqualTo("StepError");
+		assertThat(first.headers()).containsEntry(RemoteCalls.NO_RETRY, "false").containsEntry("Retry-After", "10");
+		assertThat(call("own-backoff", "step", Map.of(), 1, 6).headers()).containsEntry("Retry-After", "20");
+		assertThat(call("own-backoff", "step", Map.of(), 3, 6).headers()).containsEntry("Retry-After", "25");
+		Answer last = call("own-backoff", "step", Map.of(), 5, 6);
+		assertThat(last.op().get("op").asString()).isEqualTo("StepFailed");
+		assertThat(last.headers()).doesNotContainKey("Retry-After");
+	}
+
+	@Test
+	void retryAfterExceptionWinsOverTheStepsOwnBackoff() {
+		CallResponse response = this.calls.call(request("steps-own-backoff", "step",
+				body(0, 6, Map.of(), false).replace("\"n\":4", "\"later\":true,\"n\":4")));
+		assertThat(response.status()).as(response.body()).isEqualTo(206);
+		assertThat(response.headers()).containsEntry("Retry-After", "3");
 	}
 
 	@Test

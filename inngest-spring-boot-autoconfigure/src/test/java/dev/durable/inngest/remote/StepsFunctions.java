@@ -17,6 +17,7 @@ import dev.durable.inngest.RetryAfterException;
 import dev.durable.inngest.RunContext;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.StepFailedException;
+import dev.durable.inngest.StepOptions;
 import dev.durable.inngest.WaitForEvent;
 
 import org.springframework.core.ParameterizedTypeReference;
@@ -177,6 +178,34 @@ class StepsFunctions {
 			// Wrong, but the op still answers the call.
 		}
 		return "swallowed";
+	}
+
+	@InngestFunction(id = "fewer-retries", event = "t/go")
+	void fewerRetries(RunContext run, Step step) {
+		step.run("charge", StepOptions.retries(1), () -> {
+			this.context = "charge " + run.attempt() + "/" + run.maxAttempts();
+			throw new RuntimeException("declined");
+		});
+	}
+
+	@InngestFunction(id = "more-retries", event = "t/go")
+	@Retries(1)
+	void moreRetries(RunContext run, Step step) {
+		step.run("poll", StepOptions.retries(10), () -> {
+			this.context = "poll " + run.attempt() + "/" + run.maxAttempts();
+			throw new RuntimeException("not ready");
+		});
+	}
+
+	@InngestFunction(id = "own-backoff", event = "t/go")
+	@Retries(5)
+	void ownBackoff(Event event, Step step) {
+		step.run("slow", StepOptions.defaults().backoff(Duration.ofSeconds(10), Duration.ofSeconds(25)), () -> {
+			if (event.data().containsKey("later")) {
+				throw new RetryAfterException("rate limited", Duration.ofSeconds(3));
+			}
+			throw new RuntimeException("busy");
+		});
 	}
 
 	@OnFailure(function = "fails")
