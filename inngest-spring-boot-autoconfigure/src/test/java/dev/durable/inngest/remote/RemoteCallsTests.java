@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.durable.inngest.Event;
+import dev.durable.inngest.testsupport.FakeInngestExecutor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
@@ -174,6 +175,44 @@ class RemoteCallsTests {
 				body(0, 6, Map.of(), false).replace("\"n\":4", "\"later\":true,\"n\":4")));
 		assertThat(response.status()).as(response.body()).isEqualTo(206);
 		assertThat(response.headers()).containsEntry("Retry-After", "3");
+	}
+
+	@Test
+	void platformStopsRetryingAStepWhenItsOwnBudgetIsSpent() throws Exception {
+		HttpServer app = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		app.createContext("/api/inngest", (exchange) -> {
+			Map<String, String> query = new LinkedHashMap<>();
+			for (String pair : exchange.getRequestURI().getQuery().split("&")) {
+				String[] parts = pair.split("=", 2);
+				query.put(parts[0], parts[1]);
+			}
+			CallResponse response = this.calls.call(new CallRequest(query.get("fnId"), query.get("stepId"),
+					exchange.getRequestBody().readAllBytes()));
+			response.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+			exchange.getResponseHeaders().add("X-Inngest-SDK", "test:v0.0.0");
+			byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
+			exchange.sendResponseHeaders(response.status(), bytes.length);
+			exchange.getResponseBody().write(bytes);
+			exchange.close();
+		});
+		app.start();
+		try {
+			String url = "http://127.0.0.1:" + app.getAddress().getPort() + "/api/inngest";
+			// Registered with the function's default retries, four.
+			JsonNode registered = JSON.valueToTree(Map.of("functions", List.of(Map.of("id", "steps-fewer-retries",
+					"steps", Map.of("step", Map.of("runtime", Map.of("url", url + "?fnId=steps-fewer-retries&stepId=step")))))));
+			FakeInngestExecutor executor = new FakeInngestExecutor(url, null, Clock.systemUTC())
+				.useRegistered(registered);
+			FakeInngestExecutor.Run run = executor.run("steps-fewer-retries", Map.of("name", "t/go"));
+			assertThat(run.outcome()).isEqualTo(FakeInngestExecutor.Outcome.FAILED);
+			assertThat(run.ops()).extracting((op) -> op.get("op").asString()).containsExactly("StepError", "StepFailed");
+			assertThat(run.retries()).isEqualTo(1);
+			assertThat(run.result().get("message").asString()).isEqualTo("declined");
+			assertThat(this.functions.context).isEqualTo("charge 1/2");
+		}
+		finally {
+			app.stop(0);
+		}
 	}
 
 	@Test
