@@ -159,8 +159,8 @@ final class RemoteExecution implements StepReplay.Driver {
 		Integer retries = options.retries();
 		if (retries != null && retries > this.maxAttempts - 1 && this.warned.add(this.functionId + "/" + step.id())) {
 			logger.warn("Step '" + step.id() + "' of function '" + this.functionId + "' asks for " + retries
-					+ " retries, but the platform retries a step as often as its function, " + (this.maxAttempts - 1)
-					+ " times; raise the function's @Retries for more");
+					+ " retries, but the platform gives a step no more retries than its function's "
+					+ (this.maxAttempts - 1) + "; raise the function's @Retries for more");
 		}
 		throw runStep(step, step.id(), null, options, body);
 	}

@@ -152,8 +152,8 @@ class RemoteCallsTests {
 		Answer last = call("more-retries", "step", Map.of(), 1, 2);
 		assertThat(last.headers()).containsEntry(RemoteCalls.NO_RETRY, "true");
 		assertThat(last.op().get("op").asString()).isEqualTo("StepFailed");
-		String warning = "Step 'poll' of function 'more-retries' asks for 10 retries, but the platform retries a "
-				+ "step as often as its function, 1 times";
+		String warning = "Step 'poll' of function 'more-retries' asks for 10 retries, but the platform gives a "
+				+ "step no more retries than its function's 1";
 		assertThat(output.getOut().split(java.util.regex.Pattern.quote(warning), -1)).hasSize(2);
 	}
 
