@@ -171,7 +171,7 @@ public final class BulkCancellations {
 		RunView.Cancellation reason = new RunView.Cancellation("bulk-cancellation",
 				"Cancelled by bulk cancellation '" + cancellation.name() + "' (" + cancellation.id() + ")");
 		for (RunRecord run : batch) {
-			if (matchesInBackground(cancellation, condition, run) && this.canceller.cancel(run, reason)) {
+			if (matchesInBackground(cancellation, condition, run) && this.canceller.cancel(run, reason, cancellation.id())) {
 				cancelled++;
 			}
 			lastRunId = run.id();

@@ -316,7 +316,7 @@ public final class EventIntake {
 			if (wait.kind() == WaitRecord.Kind.CANCEL) {
 				if (run != null) {
 					cancels.cancel(run, new RunView.Cancellation("event", "Cancelled by event '"
-							+ event.name() + "' (" + event.id() + ") matching a @CancelOn rule"));
+							+ event.name() + "' (" + event.id() + ") matching a @CancelOn rule"), event.id());
 				}
 				continue;
 			}
@@ -383,9 +383,10 @@ public final class EventIntake {
 		 * Cancels a run that has not ended, in the caller's transaction.
 		 * @param run the run as last read
 		 * @param cancellation who cancels it and why
+		 * @param causeId the id of the event that cancels it, or {@code null}
 		 * @return {@code true} if this call cancelled it; {@code false} if it had ended
 		 */
-		boolean cancel(RunRecord run, RunView.Cancellation cancellation);
+		boolean cancel(RunRecord run, RunView.Cancellation cancellation, String causeId);
 
 	}
 

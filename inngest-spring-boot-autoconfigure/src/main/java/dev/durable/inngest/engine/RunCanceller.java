@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
+import dev.durable.inngest.FunctionCancelledEvent;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
@@ -74,6 +75,17 @@ public final class RunCanceller {
 	 * @return {@code true} if this call cancelled it; {@code false} if it had ended
 	 */
 	public boolean cancel(RunRecord run, RunView.Cancellation cancellation) {
+		return cancel(run, cancellation, null);
+	}
+
+	/**
+	 * Cancels a run that has not ended, in the caller's transaction if there is one.
+	 * @param run the run as last read
+	 * @param cancellation who cancels it and why
+	 * @param causeId the id of the event or bulk cancellation that cancels it, or {@code null}
+	 * @return {@code true} if this call cancelled it; {@code false} if it had ended
+	 */
+	public boolean cancel(RunRecord run, RunView.Cancellation cancellation, String causeId) {
 		return Boolean.TRUE.equals(this.transactions.execute((status) -> {
 			Instant now = this.clock.instant();
 			if (!this.runs.cancel(run.id(), cancellation, now)) {
@@ -82,7 +94,7 @@ public final class RunCanceller {
 			this.steps.cancelPending(run.id(), now);
 			this.waits.deleteByRun(run.id());
 			// Its system event may cancel further runs, by their @CancelOn rules.
-			this.endEvents.cancelled(run, this::cancel);
+			this.endEvents.cancelled(run, FunctionCancelledEvent.Cause.of(cancellation, causeId), this::cancel);
 			this.outcomes.cancelled(run);
 			this.signals.cancelled(List.of(run.id()));
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

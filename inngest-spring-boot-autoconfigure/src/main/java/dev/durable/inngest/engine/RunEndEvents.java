@@ -31,8 +31,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * failure listener that fails cannot feed itself.
  * <p>
  * For a cancelled run, in the transaction that stores the cancellation, the
- * {@code inngest/function.cancelled} system event is stored (starting the functions it
- * triggers, such as a cleanup); after the commit, a {@link FunctionCancelledEvent} is published.
+ * {@code inngest/function.cancelled} system event is stored, saying what cancelled the run
+ * (starting the functions it triggers, such as a cleanup) together with a run of the function's
+ * {@link dev.durable.inngest.OnCancel} handler; after the commit, a
+ * {@link FunctionCancelledEvent} is published. A cancellation handler's own failure is a
+ * failure like any function's; it has no cancellation handler of its own.
  */
 public final class RunEndEvents {
 
@@ -100,11 +103,19 @@ public final class RunEndEvents {
 	 * Emits the events of a run that was cancelled, in the transaction that stores its
 	 * cancellation.
 	 * @param run the run
+	 * @param cause what cancelled it
 	 * @param cancels cancels the runs that the system event cancels
 	 */
-	public void cancelled(RunRecord run, EventIntake.Cancels cancels) {
-		Event systemEvent = FunctionCancelledEvent.systemEvent(run.event(), fullId(run.functionId()), run.id());
-		Event stored = this.intake.sendSystem(systemEvent, List.of(), cancels);
+	public void cancelled(RunRecord run, FunctionCancelledEvent.Cause cause, EventIntake.Cancels cancels) {
+		Event systemEvent = FunctionCancelledEvent.systemEvent(run.event(), fullId(run.functionId()), run.id(),
+				cause);
+		List<FunctionDefinition> handler = new ArrayList<>();
+		this.registry.get()
+			.find(run.functionId())
+			.map(FunctionDefinition::cancellationHandlerId)
+			.flatMap(this.registry.get()::find)
+			.ifPresent(handler::add);
+		Event stored = this.intake.sendSystem(systemEvent, handler, cancels);
 		publishAfterCommit(FunctionCancelledEvent.of(stored), run.id());
 	}
 

@@ -16,7 +16,6 @@ import java.util.function.Supplier;
 
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.FailureContext;
-import dev.durable.inngest.FunctionFailedEvent;
 import dev.durable.inngest.NonRetriableException;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunView;
@@ -329,7 +328,7 @@ public final class RunExecutor {
 		Throwable thrown = null;
 		execution.functionCodeBegins();
 		try {
-			FailureContext failure = function.isFailureHandler() ? FunctionFailedEvent.of(run.event()) : null;
+			FailureContext failure = function.handledRun(run.event());
 			output = function.invoker()
 				.invoke(new Invocation(run.event(), execution, execution, failure, this.json.mapper()));
 		}

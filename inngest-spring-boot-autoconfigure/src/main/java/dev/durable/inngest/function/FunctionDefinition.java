@@ -2,6 +2,11 @@ package dev.durable.inngest.function;
 
 import java.util.List;
 
+import dev.durable.inngest.Event;
+import dev.durable.inngest.FailureContext;
+import dev.durable.inngest.FunctionCancelledEvent;
+import dev.durable.inngest.FunctionFailedEvent;
+
 /**
  * A durable function as read once from its {@link dev.durable.inngest.InngestFunction} method:
  * immutable, validated, with its expressions compiled.
@@ -17,17 +22,26 @@ import java.util.List;
  * @param invoker calls the method
  * @param failureHandlerId the id of the function that handles this one's failures, or
  * {@code null}
- * @param handles for a failure handler, the id of the function whose failures it handles;
- * otherwise {@code null}
+ * @param cancellationHandlerId the id of the function that handles this one's cancellations, or
+ * {@code null}
+ * @param handles for a failure or cancellation handler, the id of the function whose failures or
+ * cancellations it handles; otherwise {@code null}
+ * @param handled for a handler, what of that function it handles; otherwise {@code null}
  */
 public record FunctionDefinition(String id, String name, List<String> events, List<CronSchedule> crons,
 		Expression condition, int retries, List<CancelRule> cancelOn, FunctionTimeouts timeouts, FunctionInvoker invoker,
-		String failureHandlerId, String handles) {
+		String failureHandlerId, String cancellationHandlerId, String handles, Handled handled) {
 
 	/** What a failure handler's id adds to the id of the function it handles. */
 	public static final String FAILURE_HANDLER_SUFFIX = "-failure";
 
-	/** The retries of a failure handler not annotated with {@link dev.durable.inngest.Retries}. */
+	/** What a cancellation handler's id adds to the id of the function it handles. */
+	public static final String CANCELLATION_HANDLER_SUFFIX = "-cancel";
+
+	/**
+	 * The retries of a failure or cancellation handler not annotated with
+	 * {@link dev.durable.inngest.Retries}.
+	 */
 	public static final int FAILURE_HANDLER_RETRIES = 1;
 
 	/**
@@ -43,7 +57,31 @@ public record FunctionDefinition(String id, String name, List<String> events, Li
 	 * @return {@code true} for a failure handler
 	 */
 	public boolean isFailureHandler() {
-		return this.handles != null;
+		return this.handled == Handled.FAILURES;
+	}
+
+	/**
+	 * Whether this is the cancellation handler of another function.
+	 * @return {@code true} for a cancellation handler
+	 */
+	public boolean isCancellationHandler() {
+		return this.handled == Handled.CANCELLATIONS;
+	}
+
+	/**
+	 * What a handler receives about the run it handles, read from the system event that started
+	 * it.
+	 * @param event the event that started a run of this function
+	 * @return the failed or cancelled event, or {@code null} if this is not a handler
+	 */
+	public FailureContext handledRun(Event event) {
+		if (this.handled == null) {
+			return null;
+		}
+		return switch (this.handled) {
+			case FAILURES -> FunctionFailedEvent.of(event);
+			case CANCELLATIONS -> FunctionCancelledEvent.of(event);
+		};
 	}
 
 	/**
@@ -53,7 +91,32 @@ public record FunctionDefinition(String id, String name, List<String> events, Li
 	 */
 	public FunctionDefinition withFailureHandler(String handlerId) {
 		return new FunctionDefinition(this.id, this.name, this.events, this.crons, this.condition, this.retries,
-				this.cancelOn, this.timeouts, this.invoker, handlerId, this.handles);
+				this.cancelOn, this.timeouts, this.invoker, handlerId, this.cancellationHandlerId, this.handles,
+				this.handled);
+	}
+
+	/**
+	 * This definition with a cancellation handler.
+	 * @param handlerId the id of the handler's function
+	 * @return a copy with the handler
+	 */
+	public FunctionDefinition withCancellationHandler(String handlerId) {
+		return new FunctionDefinition(this.id, this.name, this.events, this.crons, this.condition, this.retries,
+				this.cancelOn, this.timeouts, this.invoker, this.failureHandlerId, handlerId, this.handles,
+				this.handled);
+	}
+
+	/**
+	 * What a handler handles of the function it belongs to.
+	 */
+	public enum Handled {
+
+		/** Its runs that failed: an {@link dev.durable.inngest.OnFailure} handler. */
+		FAILURES,
+
+		/** Its runs that were cancelled: an {@link dev.durable.inngest.OnCancel} handler. */
+		CANCELLATIONS
+
 	}
 
 	@Override

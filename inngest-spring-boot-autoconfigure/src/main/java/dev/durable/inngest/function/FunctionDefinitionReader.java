@@ -12,6 +12,7 @@ import dev.durable.inngest.CancelOn;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.EventData;
 import dev.durable.inngest.FailureContext;
+import dev.durable.inngest.FunctionCancelledEvent;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.NonRetriableException;
 import dev.durable.inngest.Retries;
@@ -25,8 +26,8 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * Reads an annotated method into a {@link FunctionDefinition} or a failure handler's
- * {@link FunctionInvoker}, collecting every problem it finds before failing.
+ * Reads an annotated method into a {@link FunctionDefinition}, a function's or a failure or
+ * cancellation handler's, collecting every problem it finds before failing.
  */
 final class FunctionDefinitionReader {
 
@@ -71,11 +72,11 @@ final class FunctionDefinitionReader {
 		int retries = readRetries(Retries.DEFAULT);
 		List<CancelRule> cancelOn = readCancelRules();
 		FunctionTimeouts timeouts = readTimeouts();
-		List<Function<Invocation, Object>> arguments = readArguments(false);
+		List<Function<Invocation, Object>> arguments = readArguments(null);
 		failIfProblems();
 		String name = StringUtils.hasText(annotation.name()) ? annotation.name() : id;
 		return new FunctionDefinition(id, name, events, crons, condition, retries, cancelOn, timeouts,
-				new FunctionInvoker(this.beanName, this.bean, this.invocable, arguments), null, null);
+				new FunctionInvoker(this.beanName, this.bean, this.invocable, arguments), null, null, null, null);
 	}
 
 	/**
@@ -83,12 +84,29 @@ final class FunctionDefinitionReader {
 	 * its own, with no trigger: the engine starts it when the function it handles fails.
 	 */
 	FunctionDefinition readFailureHandler(FunctionDefinition handled) {
+		return readHandler(handled, FunctionDefinition.Handled.FAILURES, FunctionDefinition.FAILURE_HANDLER_SUFFIX,
+				" (failure handler)");
+	}
+
+	/**
+	 * Reads an {@link dev.durable.inngest.OnCancel} method into the definition of a function of
+	 * its own, with no trigger: the engine starts it when a run of the function it handles is
+	 * cancelled.
+	 */
+	FunctionDefinition readCancellationHandler(FunctionDefinition handled) {
+		return readHandler(handled, FunctionDefinition.Handled.CANCELLATIONS,
+				FunctionDefinition.CANCELLATION_HANDLER_SUFFIX, " (cancellation handler)");
+	}
+
+	private FunctionDefinition readHandler(FunctionDefinition function, FunctionDefinition.Handled handled,
+			String idSuffix, String nameSuffix) {
 		int retries = readRetries(FunctionDefinition.FAILURE_HANDLER_RETRIES);
-		List<Function<Invocation, Object>> arguments = readArguments(true);
+		List<Function<Invocation, Object>> arguments = readArguments(handled);
 		failIfProblems();
-		return new FunctionDefinition(handled.id() + FunctionDefinition.FAILURE_HANDLER_SUFFIX,
-				handled.name() + " (failure handler)", List.of(), List.of(), null, retries, List.of(), FunctionTimeouts.NONE,
-				new FunctionInvoker(this.beanName, this.bean, this.invocable, arguments), null, handled.id());
+		return new FunctionDefinition(function.id() + idSuffix, function.name() + nameSuffix, List.of(), List.of(),
+				null, retries, List.of(), FunctionTimeouts.NONE,
+				new FunctionInvoker(this.beanName, this.bean, this.invocable, arguments), null, null, function.id(),
+				handled);
 	}
 
 	String location() {
@@ -206,7 +224,7 @@ final class FunctionDefinitionReader {
 		}
 	}
 
-	private List<Function<Invocation, Object>> readArguments(boolean failureHandler) {
+	private List<Function<Invocation, Object>> readArguments(FunctionDefinition.Handled handled) {
 		List<Function<Invocation, Object>> arguments = new ArrayList<>();
 		boolean eventData = false;
 		Parameter[] parameters = this.method.getParameters();
@@ -234,17 +252,31 @@ final class FunctionDefinitionReader {
 			else if (type == RunContext.class) {
 				arguments.add(Invocation::run);
 			}
-			else if (type == FailureContext.class && failureHandler) {
+			else if (type == FailureContext.class && handled == FunctionDefinition.Handled.FAILURES) {
+				arguments.add(Invocation::failure);
+			}
+			else if (type == FunctionCancelledEvent.class && handled == FunctionDefinition.Handled.CANCELLATIONS) {
+				// A cancellation handler's invocation carries the cancelled event where a failure
+				// handler's carries the failure: both are read from the system event that started it.
 				arguments.add(Invocation::failure);
 			}
 			else {
-				problem("parameter " + describe(parameters[i]) + " cannot be resolved: a "
-						+ (failureHandler ? "failure handler may take FailureContext, " : "function may take ")
-						+ "Event, List<Event>, Step, RunContext and one @EventData parameter");
+				problem("parameter " + describe(parameters[i]) + " cannot be resolved: " + accepted(handled));
 				arguments.add((invocation) -> null);
 			}
 		}
 		return arguments;
+	}
+
+	private static String accepted(FunctionDefinition.Handled handled) {
+		String common = "Event, List<Event>, Step, RunContext and one @EventData parameter";
+		if (handled == null) {
+			return "a function may take " + common;
+		}
+		return switch (handled) {
+			case FAILURES -> "a failure handler may take FailureContext, " + common;
+			case CANCELLATIONS -> "a cancellation handler may take FunctionCancelledEvent, " + common;
+		};
 	}
 
 	private Function<Invocation, Object> eventData(MethodParameter parameter, String description) {

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.OnCancel;
 import dev.durable.inngest.OnFailure;
 
 import org.springframework.aop.support.AopUtils;
@@ -20,10 +21,11 @@ import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * Finds {@link InngestFunction} and {@link OnFailure} methods on every bean, the way Spring
- * finds {@code @Scheduled} methods: on the target class behind proxies, invoked through the
- * proxy. Each method is read and validated once; once all singletons exist, failure handlers
- * are linked to their functions and the {@link FunctionRegistry} is built.
+ * Finds {@link InngestFunction}, {@link OnFailure} and {@link OnCancel} methods on every bean,
+ * the way Spring finds {@code @Scheduled} methods: on the target class behind proxies, invoked
+ * through the proxy. Each method is read and validated once; once all singletons exist, failure
+ * and cancellation handlers are linked to their functions and the {@link FunctionRegistry} is
+ * built.
  */
 public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitializingSingleton {
 
@@ -41,7 +43,8 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		Class<?> targetClass = AopUtils.getTargetClass(bean);
 		if (this.classesWithoutFunctions.contains(targetClass)
-				|| !AnnotationUtils.isCandidateClass(targetClass, List.of(InngestFunction.class, OnFailure.class))) {
+				|| !AnnotationUtils.isCandidateClass(targetClass,
+						List.of(InngestFunction.class, OnFailure.class, OnCancel.class))) {
 			return bean;
 		}
 		Map<Method, InngestFunction> functionMethods = MethodIntrospector.selectMethods(targetClass,
@@ -50,7 +53,10 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 		Map<Method, OnFailure> handlerMethods = MethodIntrospector.selectMethods(targetClass,
 				(MethodIntrospector.MetadataLookup<OnFailure>) (method) -> AnnotatedElementUtils
 					.findMergedAnnotation(method, OnFailure.class));
-		if (functionMethods.isEmpty() && handlerMethods.isEmpty()) {
+		Map<Method, OnCancel> cancellationMethods = MethodIntrospector.selectMethods(targetClass,
+				(MethodIntrospector.MetadataLookup<OnCancel>) (method) -> AnnotatedElementUtils
+					.findMergedAnnotation(method, OnCancel.class));
+		if (functionMethods.isEmpty() && handlerMethods.isEmpty() && cancellationMethods.isEmpty()) {
 			this.classesWithoutFunctions.add(targetClass);
 			return bean;
 		}
@@ -61,8 +67,11 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 			register(definition, reader.location());
 			beanFunctions.add(definition.id());
 		});
-		handlerMethods.forEach((method, annotation) -> this.handlers
-			.add(new PendingHandler(annotation.function(), List.copyOf(beanFunctions), reader(bean, beanName, method))));
+		handlerMethods.forEach((method, annotation) -> this.handlers.add(new PendingHandler(HandlerKind.FAILURE,
+				annotation.function(), List.copyOf(beanFunctions), reader(bean, beanName, method))));
+		cancellationMethods.forEach((method, annotation) -> this.handlers.add(new PendingHandler(
+				HandlerKind.CANCELLATION, annotation.function(), List.copyOf(beanFunctions),
+				reader(bean, beanName, method))));
 		return bean;
 	}
 
@@ -85,24 +94,26 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 		Map<String, FunctionDefinition> linked = new LinkedHashMap<>(this.functions);
 		for (PendingHandler handler : this.handlers) {
 			String location = handler.reader().location();
+			HandlerKind kind = handler.kind();
 			String functionId = handler.resolveFunctionId();
 			FunctionDefinition function = linked.get(functionId);
-			if (function == null || function.isFailureHandler()) {
-				throw new InvalidFunctionException(location, List.of("@OnFailure(function = \"" + functionId
+			if (function == null || function.handles() != null) {
+				throw new InvalidFunctionException(location, List.of(kind.annotation + "(function = \"" + functionId
 						+ "\") names no function; known functions are " + this.functions.keySet()));
 			}
-			if (function.failureHandlerId() != null) {
-				throw new InvalidFunctionException(location, List.of("function '" + functionId
-						+ "' already has a failure handler, " + linked.get(function.failureHandlerId()).invoker()));
+			String existing = kind.handlerId(function);
+			if (existing != null) {
+				throw new InvalidFunctionException(location, List.of("function '" + functionId + "' already has a "
+						+ kind.description + ", " + linked.get(existing).invoker()));
 			}
-			FunctionDefinition definition = handler.reader().readFailureHandler(function);
+			FunctionDefinition definition = kind.read(handler.reader(), function);
 			if (linked.containsKey(definition.id())) {
-				throw new InvalidFunctionException(location, List.of("the failure handler of '" + functionId
+				throw new InvalidFunctionException(location, List.of("the " + kind.description + " of '" + functionId
 						+ "' is registered as function '" + definition.id() + "', an id already used by "
 						+ this.locations.get(definition.id()) + "; rename that function"));
 			}
 			linked.put(definition.id(), definition);
-			linked.put(functionId, function.withFailureHandler(definition.id()));
+			linked.put(functionId, kind.link(function, definition.id()));
 		}
 		this.registry = new FunctionRegistry(linked.values());
 	}
@@ -120,7 +131,38 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 		return registry;
 	}
 
-	private record PendingHandler(String function, List<String> beanFunctions, FunctionDefinitionReader reader) {
+	private enum HandlerKind {
+
+		FAILURE("@OnFailure", "failure handler"),
+
+		CANCELLATION("@OnCancel", "cancellation handler");
+
+		private final String annotation;
+
+		private final String description;
+
+		HandlerKind(String annotation, String description) {
+			this.annotation = annotation;
+			this.description = description;
+		}
+
+		String handlerId(FunctionDefinition function) {
+			return (this == FAILURE) ? function.failureHandlerId() : function.cancellationHandlerId();
+		}
+
+		FunctionDefinition read(FunctionDefinitionReader reader, FunctionDefinition function) {
+			return (this == FAILURE) ? reader.readFailureHandler(function) : reader.readCancellationHandler(function);
+		}
+
+		FunctionDefinition link(FunctionDefinition function, String handlerId) {
+			return (this == FAILURE) ? function.withFailureHandler(handlerId)
+					: function.withCancellationHandler(handlerId);
+		}
+
+	}
+
+	private record PendingHandler(HandlerKind kind, String function, List<String> beanFunctions,
+			FunctionDefinitionReader reader) {
 
 		String resolveFunctionId() {
 			if (StringUtils.hasText(this.function)) {
@@ -129,9 +171,10 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 			if (this.beanFunctions.size() == 1) {
 				return this.beanFunctions.get(0);
 			}
-			throw new InvalidFunctionException(this.reader.location(), List.of("@OnFailure names no function and its bean "
-					+ "declares " + this.beanFunctions.size() + " functions " + this.beanFunctions
-					+ "; set @OnFailure(function = \"...\")"));
+			String annotation = this.kind.annotation;
+			throw new InvalidFunctionException(this.reader.location(), List.of(annotation + " names no function and its "
+					+ "bean declares " + this.beanFunctions.size() + " functions " + this.beanFunctions + "; set "
+					+ annotation + "(function = \"...\")"));
 		}
 
 	}

@@ -12,7 +12,6 @@ import java.util.function.Supplier;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.FailureContext;
-import dev.durable.inngest.FunctionFailedEvent;
 import dev.durable.inngest.NonRetriableException;
 import dev.durable.inngest.RetryAfterException;
 import dev.durable.inngest.StepFailedException;
@@ -128,7 +127,7 @@ public final class RemoteCalls implements CallHandler {
 		Object output;
 		try {
 			Event event = this.mapper.treeToValue(event(call.event()), Event.class);
-			FailureContext failure = function.isFailureHandler() ? FunctionFailedEvent.of(event) : null;
+			FailureContext failure = function.handledRun(event);
 			output = function.invoker().invoke(new Invocation(event, steps, steps, failure, this.mapper));
 		}
 		catch (Throwable ex) {
