@@ -24,6 +24,14 @@ const functions = [
     timeouts: { start: "10m", finish: "2h" },
     onFailure: async () => "handled",
   }, async () => "ok"),
+  // What an @OnCancel handler of process-order is: the SDK has no such option, so it is the
+  // function one would write by hand for it.
+  inngest.createFunction({
+    id: "process-order-cancel",
+    name: "Process order (cancellation handler)",
+    triggers: [{ event: "inngest/function.cancelled", if: "event.data.function_id == 'shop-process-order'" }],
+    retries: 1,
+  }, async () => "cleaned"),
   inngest.createFunction({ id: "nightly", triggers: [{ cron: "TZ=Europe/Paris 0 3 * * *" }] }, async () => "n"),
   inngest.createFunction({ id: "two-events", triggers: [{ event: "a/one" }, { event: "a/two" }] }, async () => "t"),
 ];

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.durable.inngest.FunctionCancelledEvent;
 import dev.durable.inngest.FunctionFailedEvent;
 import dev.durable.inngest.function.CancelRule;
 import dev.durable.inngest.function.CronSchedule;
@@ -58,6 +59,13 @@ public final class FunctionConfigs {
 					null));
 			name = functions.find(function.handles()).map(FunctionDefinition::name).orElse(function.handles())
 					+ FAILURE_NAME_SUFFIX;
+		}
+		else if (function.isCancellationHandler()) {
+			// The official SDK has no cancellation handler; this is the function it would take to
+			// write one by hand, triggered by the cancelled event of the handled function.
+			String handled = compositeId(appId, function.handles());
+			triggers.add(new Trigger(FunctionCancelledEvent.NAME, "event.data.function_id == '" + handled + "'",
+					null));
 		}
 		else {
 			String expression = (function.condition() != null) ? function.condition().source() : null;

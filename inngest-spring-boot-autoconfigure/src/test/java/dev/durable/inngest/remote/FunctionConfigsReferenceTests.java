@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 import com.sun.net.httpserver.HttpServer;
 import dev.durable.inngest.CancelOn;
 import dev.durable.inngest.FailureContext;
+import dev.durable.inngest.FunctionCancelledEvent;
 import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.OnCancel;
 import dev.durable.inngest.OnFailure;
 import dev.durable.inngest.Retries;
 import dev.durable.inngest.Timeouts;
@@ -75,7 +77,7 @@ class FunctionConfigsReferenceTests {
 			assertThat(authorization.get()).isEqualTo("Bearer " + SigningKey.of(KEY).bearerToken());
 
 			Map<String, JsonNode> actual = byId(ours.get("functions"));
-			assertThat(expected).hasSize(4);
+			assertThat(expected).hasSize(5);
 			assertThat(actual.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
 			expected.forEach((id, function) -> assertThat(actual.get(id)).as(id).isEqualTo(function));
 		}
@@ -121,6 +123,11 @@ class FunctionConfigsReferenceTests {
 		@OnFailure(function = "process-order")
 		String handle(FailureContext failure) {
 			return "handled";
+		}
+
+		@OnCancel(function = "process-order")
+		String cleanUp(FunctionCancelledEvent cancelled) {
+			return "cleaned";
 		}
 
 		@InngestFunction(id = "nightly", cron = "TZ=Europe/Paris 0 3 * * *")

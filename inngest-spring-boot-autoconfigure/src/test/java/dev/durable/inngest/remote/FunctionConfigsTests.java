@@ -3,7 +3,9 @@ package dev.durable.inngest.remote;
 import java.util.List;
 
 import dev.durable.inngest.FailureContext;
+import dev.durable.inngest.FunctionCancelledEvent;
 import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.OnCancel;
 import dev.durable.inngest.OnFailure;
 import dev.durable.inngest.Retries;
 import dev.durable.inngest.remote.FunctionConfigs.FunctionConfig;
@@ -51,6 +53,18 @@ class FunctionConfigsTests {
 	}
 
 	@Test
+	void aCancellationHandlerIsAFunctionOfItsOwnTriggeredByTheCancellationsOfItsFunction() {
+		List<FunctionConfig> configs = FunctionConfigs.of("shop", "http://localhost:8080/api/inngest",
+				FunctionConfigsReferenceTests.registry(new Functions()));
+		FunctionConfig handler = config(configs, "shop-charge-cancel");
+		assertThat(handler.name()).isEqualTo("Charge (cancellation handler)");
+		assertThat(handler.triggers()).containsExactly(
+				new Trigger("inngest/function.cancelled", "event.data.function_id == 'shop-charge'", null));
+		assertThat(handler.steps().get("step").retries().attempts()).isEqualTo(1);
+		assertThat(handler.cancel()).isNull();
+	}
+
+	@Test
 	void absentPartsAreLeftOutRatherThanSentAsNull() {
 		List<FunctionConfig> configs = FunctionConfigs.of("shop", "http://localhost:8080/api/inngest",
 				FunctionConfigsReferenceTests.registry(new Functions()));
@@ -70,6 +84,10 @@ class FunctionConfigsTests {
 		@OnFailure(function = "charge")
 		@Retries(2)
 		void refund(FailureContext failure) {
+		}
+
+		@OnCancel(function = "charge")
+		void release(FunctionCancelledEvent cancelled) {
 		}
 
 	}

@@ -14,6 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.durable.inngest.Event;
+import dev.durable.inngest.FunctionCancelledEvent;
+import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.OnCancel;
 import dev.durable.inngest.testsupport.FakeInngestExecutor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -351,6 +354,25 @@ class RemoteCallsTests {
 	}
 
 	@Test
+	void cancellationHandlerIsCalledWithTheCancelledRunFromThePlatformsEvent() {
+		RemoteCalls calls = new RemoteCalls("steps", FunctionConfigsReferenceTests.registry(new CleanUpFunctions()),
+				JSON, (events) -> List.of(), null, Clock.systemUTC());
+		Map<String, Object> cancelled = Map.of("name", "inngest/function.cancelled", "data", Map.of("function_id",
+				"steps-reserve", "run_id", "01CANCELLED", "error",
+				Map.of("name", "Error", "message", "function cancelled"), "event",
+				Map.of("name", "t/reserve", "data", Map.of("id", "R1"), "user", Map.of(), "ts", 1)), "user", Map.of(),
+				"ts", 2);
+		ObjectNode body = (ObjectNode) json(body(0, 2, Map.of(), false));
+		body.set("event", JSON.valueToTree(cancelled));
+		body.set("events", JSON.createArrayNode().add(JSON.valueToTree(cancelled)));
+		CallResponse response = calls.call(new CallRequest("steps-reserve-cancel", "step",
+				CanonicalJson.canonicalize(JSON.writeValueAsBytes(body))));
+		assertThat(response.status()).as(response.body()).isEqualTo(200);
+		// The platform's event does not say what cancelled the run.
+		assertThat(json(response.body()).asString()).isEqualTo("steps-reserve 01CANCELLED R1 null");
+	}
+
+	@Test
 	void runContextComesFromTheRequest() {
 		call("context", "step", Map.of(), 2, 6);
 		assertThat(this.functions.context).isEqualTo("01RUN context 2/6");
@@ -495,6 +517,21 @@ class RemoteCallsTests {
 			assertThat(this.status).as(this.json.toString()).isEqualTo(206);
 			assertThat(this.json.size()).isEqualTo(1);
 			return this.json.get(0);
+		}
+
+	}
+
+	static class CleanUpFunctions {
+
+		@InngestFunction(id = "reserve", event = "t/reserve")
+		String reserve() {
+			return "reserved";
+		}
+
+		@OnCancel
+		String release(FunctionCancelledEvent cancelled) {
+			return cancelled.functionId() + " " + cancelled.runId() + " " + cancelled.originalEvent().data().get("id")
+					+ " " + cancelled.cause();
 		}
 
 	}
