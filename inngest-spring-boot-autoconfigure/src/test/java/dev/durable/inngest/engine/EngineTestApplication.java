@@ -19,7 +19,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ RetryFunctions.class, StepFunctions.class, FailureFunctions.class, CancellationFunctions.class })
+@Import({ RetryFunctions.class, StepFunctions.class, FailureFunctions.class, CancellationFunctions.class,
+		CancellationHandlerFunctions.class })
 public class EngineTestApplication {
 
 	@Bean
