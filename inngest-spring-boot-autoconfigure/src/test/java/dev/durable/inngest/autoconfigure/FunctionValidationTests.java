@@ -5,7 +5,9 @@ import java.util.List;
 import dev.durable.inngest.CancelOn;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.EventData;
+import dev.durable.inngest.FailureContext;
 import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.OnCancel;
 import dev.durable.inngest.OnFailure;
 import dev.durable.inngest.Retries;
 import dev.durable.inngest.Step;
@@ -116,6 +118,44 @@ class FunctionValidationTests {
 	@Test
 	void failureHandlerWithoutFunctionOnBeanWithTwoFunctionsIsRefused() {
 		assertThat(failureFor(AmbiguousHandler.class)).contains("@OnFailure names no function and its bean declares 2");
+	}
+
+	@Test
+	void cancellationHandlerNamingNoFunctionIsRefused() {
+		assertThat(failureFor(OrphanCancellationHandler.class))
+			.contains("OrphanCancellationHandler.cancelled (bean 'functions')")
+			.contains("@OnCancel(function = \"missing\") names no function; known functions are [fn]");
+	}
+
+	@Test
+	void cancellationHandlerWithoutFunctionOnBeanWithTwoFunctionsIsRefused() {
+		assertThat(failureFor(AmbiguousCancellationHandler.class))
+			.contains("@OnCancel names no function and its bean declares 2")
+			.contains("set @OnCancel(function = \"...\")");
+	}
+
+	@Test
+	void secondCancellationHandlerOfAFunctionIsRefused() {
+		assertThat(failureFor(TwoCancellationHandlers.class)).contains("function 'fn' already has a cancellation handler");
+	}
+
+	@Test
+	void cancellationHandlerTakingAFailureContextIsRefused() {
+		assertThat(failureFor(CancellationHandlerWithFailureContext.class))
+			.contains("CancellationHandlerWithFailureContext.cancelled (bean 'functions')")
+			.contains("parameter 'FailureContext failure' cannot be resolved: a cancellation handler may take "
+					+ "FunctionCancelledEvent");
+	}
+
+	@Test
+	void cancellationHandlerWithRetriesOutOfRangeIsRefused() {
+		assertThat(failureFor(CancellationHandlerWithTooManyRetries.class)).contains("@Retries(21) is out of range");
+	}
+
+	@Test
+	void cancellationHandlerWhoseIdIsTakenIsRefused() {
+		assertThat(failureFor(CancellationHandlerIdTaken.class))
+			.contains("the cancellation handler of 'fn' is registered as function 'fn-cancel', an id already used by");
 	}
 
 	@Test
@@ -256,6 +296,91 @@ class FunctionValidationTests {
 
 		@OnFailure
 		void failed(Step step) {
+		}
+
+	}
+
+	static class OrphanCancellationHandler {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		void fn(Event event) {
+		}
+
+		@OnCancel(function = "missing")
+		void cancelled(Step step) {
+		}
+
+	}
+
+	static class AmbiguousCancellationHandler {
+
+		@InngestFunction(id = "one", event = "e/x")
+		void one(Event event) {
+		}
+
+		@InngestFunction(id = "two", event = "e/y")
+		void two(Event event) {
+		}
+
+		@OnCancel
+		void cancelled(Step step) {
+		}
+
+	}
+
+	static class TwoCancellationHandlers {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		void fn(Event event) {
+		}
+
+		@OnCancel
+		void first(Step step) {
+		}
+
+		@OnCancel(function = "fn")
+		void second(Step step) {
+		}
+
+	}
+
+	static class CancellationHandlerWithFailureContext {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		void fn(Event event) {
+		}
+
+		@OnCancel
+		void cancelled(FailureContext failure) {
+		}
+
+	}
+
+	static class CancellationHandlerWithTooManyRetries {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		void fn(Event event) {
+		}
+
+		@OnCancel
+		@Retries(21)
+		void cancelled(Step step) {
+		}
+
+	}
+
+	static class CancellationHandlerIdTaken {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		void fn(Event event) {
+		}
+
+		@InngestFunction(id = "fn-cancel", event = "e/y")
+		void other(Event event) {
+		}
+
+		@OnCancel(function = "fn")
+		void cancelled(Step step) {
 		}
 
 	}

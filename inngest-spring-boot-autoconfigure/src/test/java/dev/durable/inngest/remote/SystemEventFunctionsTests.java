@@ -64,7 +64,9 @@ class SystemEventFunctionsTests {
 	void theFailedEventsOfTheApplicationsFunctionsTriggerTheFailedFunction() {
 		FunctionConfig config = configs().get("shop-" + SystemEventFunctions.FAILED_ID);
 		assertThat(config.triggers()).containsExactly(new Trigger(FunctionFailedEvent.NAME,
-				"event.data.function_id in ['shop-nightly', 'shop-process-order', 'shop-two-events']", null));
+				"event.data.function_id in ['shop-nightly', 'shop-process-order', 'shop-process-order-cancel', "
+						+ "'shop-two-events']",
+				null));
 		assertThat(config.steps().get("step").runtime().url())
 			.isEqualTo(URL + "?fnId=shop-" + SystemEventFunctions.FAILED_ID + "&stepId=step");
 	}
@@ -73,16 +75,16 @@ class SystemEventFunctionsTests {
 	void theCancelledEventsOfEveryFunctionTriggerTheCancelledFunction() {
 		FunctionConfig config = configs().get("shop-" + SystemEventFunctions.CANCELLED_ID);
 		assertThat(config.triggers()).containsExactly(new Trigger(FunctionCancelledEvent.NAME,
-				"event.data.function_id in ['shop-nightly', 'shop-process-order', 'shop-process-order-failure', "
-						+ "'shop-two-events']",
+				"event.data.function_id in ['shop-nightly', 'shop-process-order', 'shop-process-order-cancel', "
+						+ "'shop-process-order-failure', 'shop-two-events']",
 				null));
 	}
 
 	@Test
 	void theApplicationsOwnFunctionsAreSyncedAsBefore() {
-		assertThat(configs()).containsKeys("shop-process-order", "shop-process-order-failure", "shop-nightly",
-				"shop-two-events")
-			.hasSize(6);
+		assertThat(configs()).containsKeys("shop-process-order", "shop-process-order-failure",
+				"shop-process-order-cancel", "shop-nightly", "shop-two-events")
+			.hasSize(7);
 	}
 
 	@Test
