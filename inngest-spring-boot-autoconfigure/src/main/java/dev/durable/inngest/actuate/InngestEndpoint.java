@@ -304,12 +304,14 @@ public class InngestEndpoint {
 	 * @param cancelOn the cancellation rules
 	 * @param timeouts the timeouts, as time strings
 	 * @param failureHandler the id of its failure handler function
-	 * @param handles for a failure handler, the function it handles
+	 * @param cancellationHandler the id of its cancellation handler function
+	 * @param handles for a failure or cancellation handler, the function it handles
 	 * @param runs run counts by state
 	 */
 	public record FunctionDescriptor(String id, String name, List<String> events, List<String> crons,
 			@Nullable String condition, int retries, List<Map<String, Object>> cancelOn, Map<String, String> timeouts,
-			@Nullable String failureHandler, @Nullable String handles, Map<RunStatus, Long> runs) {
+			@Nullable String failureHandler, @Nullable String cancellationHandler, @Nullable String handles,
+			Map<RunStatus, Long> runs) {
 
 		static FunctionDescriptor of(FunctionDefinition function, Map<RunStatus, Long> runs) {
 			List<Map<String, Object>> cancelOn = function.cancelOn().stream().map((rule) -> {
@@ -330,7 +332,7 @@ public class InngestEndpoint {
 			return new FunctionDescriptor(function.id(), function.name(), function.events(),
 					function.crons().stream().map(Object::toString).toList(),
 					(function.condition() != null) ? function.condition().source() : null, function.retries(), cancelOn,
-					timeouts, function.failureHandlerId(), function.handles(), runs);
+					timeouts, function.failureHandlerId(), function.cancellationHandlerId(), function.handles(), runs);
 		}
 
 	}

@@ -68,6 +68,13 @@ class InngestEndpointTests {
 		FunctionDescriptor charge = this.endpoint.functions().functions().stream()
 			.filter((f) -> f.id().equals("charge-order")).findFirst().orElseThrow();
 		assertThat(charge.failureHandler()).isEqualTo("charge-order-failure");
+		assertThat(charge.cancellationHandler()).isNull();
+		FunctionDescriptor booking = this.endpoint.functions().functions().stream()
+			.filter((f) -> f.id().equals("booking")).findFirst().orElseThrow();
+		assertThat(booking.cancellationHandler()).isEqualTo("booking-cancel");
+		FunctionDescriptor bookingHandler = this.endpoint.functions().functions().stream()
+			.filter((f) -> f.id().equals("booking-cancel")).findFirst().orElseThrow();
+		assertThat(bookingHandler.handles()).isEqualTo("booking");
 		FunctionDescriptor flaky = this.endpoint.functions().functions().stream()
 			.filter((f) -> f.id().equals("flaky-step")).findFirst().orElseThrow();
 		assertThat(flaky.runs().get(RunStatus.COMPLETED)).isPositive();
