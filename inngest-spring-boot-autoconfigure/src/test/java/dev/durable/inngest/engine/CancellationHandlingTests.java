@@ -104,6 +104,18 @@ class CancellationHandlingTests {
 	}
 
 	@Test
+	void handlerRunIsCommittedWithTheCancellation() {
+		String runId = sleepingBooking(Map.of("bookingId", "tx-" + this.key));
+		assertThat(this.runs.cancel(runId).cancelled()).isTrue();
+		// No waiting: the handler's run was created in the transaction that cancelled the run.
+		assertThat(this.probe.run(runId).status()).isEqualTo(RunStatus.CANCELLED);
+		assertThat(handlerRuns(runId, "booking-cancel")).hasSize(1);
+		assertThat(this.runs.cancel(runId).cancelled()).isFalse();
+		await().atMost(AT_MOST).until(() -> handledFor(runId).size() == 1);
+		assertThat(handlerRuns(runId, "booking-cancel")).hasSize(1);
+	}
+
+	@Test
 	void cancelOnEventGivesTheCancellingEventAsTheCause() {
 		String runId = sleepingBooking(Map.of("bookingId", "ev-" + this.key));
 		String cancellingEventId = send("test/booking.withdrawn", Map.of("bookingId", "ev-" + this.key));
