@@ -39,18 +39,36 @@ public interface InngestRuns {
 	CancelResult cancel(String runId);
 
 	/**
-	 * How many runs a bulk cancellation would cancel now.
+	 * How many runs a bulk cancellation would cancel now, counted for no longer than
+	 * {@code inngest.limits.bulk-count-timeout} (and over no more runs than
+	 * {@code inngest.limits.bulk-count-scanned}, when set). A count that stops early, or whose
+	 * thread is interrupted, answers with what it counted so far and says it is a lower bound.
 	 * @param request the cancellation
-	 * @return the number of matching runs that have not ended
+	 * @return the number of matching runs that have not ended, and whether it is exact
 	 * @throws IllegalArgumentException if the request is invalid
 	 */
-	long countMatching(BulkCancelRequest request);
+	MatchCount previewCancelAll(BulkCancelRequest request);
 
 	/**
-	 * Starts a bulk cancellation, processed in the background.
+	 * How many runs a bulk cancellation would cancel now, as {@link #previewCancelAll}: a lower
+	 * bound when the count ran out of time.
+	 * @param request the cancellation
+	 * @return the number of matching runs that have not ended, at least
+	 * @throws IllegalArgumentException if the request is invalid
+	 */
+	default long countMatching(BulkCancelRequest request) {
+		return previewCancelAll(request).matching();
+	}
+
+	/**
+	 * Starts a bulk cancellation, processed in the background. It is recorded after a count
+	 * bounded as {@link #previewCancelAll}'s, not after counting every run: when that count
+	 * stops early, {@link BulkCancellation#matched()} is a lower bound, raised as it cancels
+	 * more.
 	 * @param request the cancellation
 	 * @return the recorded cancellation
-	 * @throws IllegalArgumentException if the request is invalid or matches no run
+	 * @throws IllegalArgumentException if the request is invalid or, counted to the end,
+	 * matches no run
 	 */
 	BulkCancellation cancelAll(BulkCancelRequest request);
 

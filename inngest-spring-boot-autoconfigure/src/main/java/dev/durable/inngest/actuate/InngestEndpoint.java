@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 
 import dev.durable.inngest.BulkCancelRequest;
 import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.MatchCount;
 import dev.durable.inngest.NoMatchingRunsException;
 import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunStatus;
@@ -214,7 +215,8 @@ public class InngestEndpoint {
 	 * @param condition an optional CEL condition over the trigger {@code event}
 	 * @param name an optional name
 	 * @param preview {@code true} to only count the matching runs
-	 * @return the count, or the started cancellation
+	 * @return the count, with {@code complete} false when it ran out of time and is a lower
+	 * bound, or the started cancellation
 	 * @throws InvalidEndpointRequestException for input it cannot use, such as an unknown
 	 * function or CEL that does not compile
 	 * @throws NoMatchingRunsException if it matches no run that has not ended
@@ -229,7 +231,8 @@ public class InngestEndpoint {
 				instant("startedBefore", startedBefore), condition);
 		try {
 			if (Boolean.TRUE.equals(preview)) {
-				return Map.of("functionId", functionId, "matching", this.runs.countMatching(request));
+				MatchCount count = this.runs.previewCancelAll(request);
+				return Map.of("functionId", functionId, "matching", count.matching(), "complete", count.complete());
 			}
 			return this.runs.cancelAll(request);
 		}

@@ -183,7 +183,7 @@ public final class InngestLocalAutoConfiguration {
 	BulkCancellations inngestBulkCancellations(RunStore runs, Ids ids, ExpressionCache expressions,
 			CancellationStore store, FunctionDiscoverer functions, RunCanceller canceller) {
 		return new BulkCancellations(runs, this.clock, ids, expressions, store, functions::registry, canceller,
-				this.limits.toInputLimits());
+				this.limits.toInputLimits(), this.limits.toCountBudget());
 	}
 
 	@Bean

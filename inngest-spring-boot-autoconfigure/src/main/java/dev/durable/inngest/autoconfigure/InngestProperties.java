@@ -2,6 +2,7 @@ package dev.durable.inngest.autoconfigure;
 
 import java.time.Duration;
 
+import dev.durable.inngest.engine.BulkCancellations;
 import dev.durable.inngest.engine.InputLimits;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -582,6 +583,18 @@ public class InngestProperties {
 		private long expressionCost = 10_000;
 
 		/**
+		 * The longest a count of the runs a bulk cancellation matches may take, for its preview
+		 * or before it starts. A count that runs out of time answers with what it counted so
+		 * far, as a lower bound, and a cancellation then starts without the rest counted.
+		 */
+		private Duration bulkCountTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * The most runs such a count may look at; unset, only its time limits it.
+		 */
+		private Long bulkCountScanned;
+
+		/**
 		 * The largest request body the serve endpoint reads in remote mode; the platform sends
 		 * at most 4 MiB. A larger one is refused with 413.
 		 */
@@ -641,6 +654,32 @@ public class InngestProperties {
 
 		public void setExpressionLength(int expressionLength) {
 			this.expressionLength = expressionLength;
+		}
+
+		public Duration getBulkCountTimeout() {
+			return this.bulkCountTimeout;
+		}
+
+		public void setBulkCountTimeout(Duration bulkCountTimeout) {
+			this.bulkCountTimeout = bulkCountTimeout;
+		}
+
+		public Long getBulkCountScanned() {
+			return this.bulkCountScanned;
+		}
+
+		public void setBulkCountScanned(Long bulkCountScanned) {
+			this.bulkCountScanned = bulkCountScanned;
+		}
+
+		/**
+		 * The budget of a count of the runs a bulk cancellation matches.
+		 * @return the budget
+		 * @throws IllegalArgumentException if the timeout is not positive or the most runs is
+		 * less than one
+		 */
+		public BulkCancellations.CountBudget toCountBudget() {
+			return new BulkCancellations.CountBudget(this.bulkCountTimeout, this.bulkCountScanned);
 		}
 
 		public long getExpressionCost() {

@@ -1,6 +1,7 @@
 package dev.durable.inngest.engine;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.function.Supplier;
 
 import dev.durable.inngest.BulkCancelRequest;
 import dev.durable.inngest.BulkCancellation;
+import dev.durable.inngest.MatchCount;
 import dev.durable.inngest.NoMatchingRunsException;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.store.CancellationStore;
@@ -57,6 +59,8 @@ public final class BulkCancellations {
 
 	private final InputLimits limits;
 
+	private final CountBudget budget;
+
 	/**
 	 * Creates the bulk cancellations.
 	 * @param runs the run store
@@ -67,9 +71,10 @@ public final class BulkCancellations {
 	 * @param registry the functions
 	 * @param canceller cancels each run
 	 * @param limits the longest condition and the most it may cost to evaluate on one run
+	 * @param budget the most a count of the matching runs may take
 	 */
 	public BulkCancellations(RunStore runs, Clock clock, Ids ids, ExpressionCache expressions, CancellationStore store,
-			Supplier<FunctionRegistry> registry, RunCanceller canceller, InputLimits limits) {
+			Supplier<FunctionRegistry> registry, RunCanceller canceller, InputLimits limits, CountBudget budget) {
 		this.runs = runs;
 		this.clock = clock;
 		this.ids = ids;
@@ -78,43 +83,64 @@ public final class BulkCancellations {
 		this.registry = registry;
 		this.canceller = canceller;
 		this.limits = limits;
+		this.budget = budget;
 	}
 
 	/**
-	 * How many runs that have not ended a request matches now.
+	 * How many runs that have not ended a request matches now, counted within the budget: a
+	 * count that runs out of time or runs to look at, or whose thread is interrupted, stops
+	 * there and says its number is a lower bound.
 	 * @param request the request
-	 * @return the number of runs
+	 * @return the number of runs, and whether it is exact
 	 * @throws IllegalArgumentException if the request is invalid
 	 */
-	public long countMatching(BulkCancelRequest request) {
+	public MatchCount countMatching(BulkCancelRequest request) {
 		Expression condition = validate(request);
+		long started = System.nanoTime();
 		long count = 0;
+		long scanned = 0;
 		String afterId = null;
 		List<RunRecord> batch;
 		do {
+			if (outOfBudget(started, scanned)) {
+				return new MatchCount(count, false);
+			}
 			batch = this.runs
 				.findUnended(request.functionId(), request.startedAfter(), request.startedBefore(), afterId, BATCH);
 			for (RunRecord run : batch) {
+				// Checked before each run, as a costly condition on a large batch takes a while.
+				if (outOfBudget(started, scanned)) {
+					return new MatchCount(count, false);
+				}
 				if (matchesWithinCost(condition, run)) {
 					count++;
 				}
+				scanned++;
 				afterId = run.id();
 			}
 		}
 		while (batch.size() == BATCH);
-		return count;
+		return new MatchCount(count, true);
+	}
+
+	private boolean outOfBudget(long started, long scanned) {
+		return Thread.currentThread().isInterrupted() || System.nanoTime() - started >= this.budget.timeoutNanos()
+				|| (this.budget.maxScanned() != null && scanned >= this.budget.maxScanned());
 	}
 
 	/**
-	 * Records a cancellation, to be processed in the background.
+	 * Records a cancellation, to be processed in the background. The runs are counted within
+	 * the budget first, so a cancellation of many runs starts without waiting for all of them
+	 * to be counted: its {@code matched} is then a lower bound, raised as it cancels more.
 	 * @param request the request
 	 * @return the recorded cancellation
 	 * @throws IllegalArgumentException if the request is invalid
-	 * @throws NoMatchingRunsException if it matches no run that has not ended
+	 * @throws NoMatchingRunsException if, counted to the end, it matches no run that has not
+	 * ended
 	 */
 	public BulkCancellation start(BulkCancelRequest request) {
-		long matched = countMatching(request);
-		if (matched == 0) {
+		MatchCount matched = countMatching(request);
+		if (matched.matching() == 0 && matched.complete()) {
 			throw new NoMatchingRunsException("No run of function '" + request.functionId() + "' created between "
 					+ request.startedAfter() + " and " + request.startedBefore()
 					+ ((request.condition() != null) ? " for which '" + request.condition() + "' holds" : "")
@@ -125,7 +151,7 @@ public final class BulkCancellations {
 				: "Cancel " + request.functionId() + " runs";
 		BulkCancellation cancellation = new BulkCancellation(this.ids.next(), name, request.functionId(),
 				request.startedAfter(), request.startedBefore(), blankToNull(request.condition()),
-				BulkCancellation.State.RUNNING, matched, 0, now, now);
+				BulkCancellation.State.RUNNING, matched.matching(), 0, now, now);
 		this.store.insert(cancellation);
 		return cancellation;
 	}
@@ -258,6 +284,43 @@ public final class BulkCancellations {
 
 	private static String blankToNull(String value) {
 		return StringUtils.hasText(value) ? value : null;
+	}
+
+	/**
+	 * The most a count of the runs a request matches may take, before it answers with what it
+	 * counted so far.
+	 *
+	 * @param timeout the longest a count may take
+	 * @param maxScanned the most runs it may look at, or {@code null} for no limit but the time
+	 */
+	public record CountBudget(Duration timeout, Long maxScanned) {
+
+		/** A few seconds and no limit on the runs. */
+		public static final CountBudget DEFAULTS = new CountBudget(Duration.ofSeconds(5), null);
+
+		/**
+		 * Checks the budget.
+		 */
+		public CountBudget {
+			if (timeout.isNegative() || timeout.isZero()) {
+				throw new IllegalArgumentException(
+						"inngest.limits.bulk-count-timeout is " + timeout + "; it must be positive");
+			}
+			if (maxScanned != null && maxScanned < 1) {
+				throw new IllegalArgumentException(
+						"inngest.limits.bulk-count-scanned is " + maxScanned + "; it must be at least 1");
+			}
+		}
+
+		long timeoutNanos() {
+			try {
+				return this.timeout.toNanos();
+			}
+			catch (ArithmeticException ex) {
+				return Long.MAX_VALUE;
+			}
+		}
+
 	}
 
 }

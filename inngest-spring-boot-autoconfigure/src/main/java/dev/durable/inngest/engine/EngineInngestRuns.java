@@ -8,6 +8,7 @@ import dev.durable.inngest.BulkCancelRequest;
 import dev.durable.inngest.BulkCancellation;
 import dev.durable.inngest.CancelResult;
 import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.MatchCount;
 import dev.durable.inngest.RunPage;
 import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunView;
@@ -73,7 +74,7 @@ public final class EngineInngestRuns implements InngestRuns {
 	}
 
 	@Override
-	public long countMatching(BulkCancelRequest request) {
+	public MatchCount previewCancelAll(BulkCancelRequest request) {
 		return this.bulk.countMatching(request);
 	}
 

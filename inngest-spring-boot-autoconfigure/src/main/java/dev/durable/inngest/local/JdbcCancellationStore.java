@@ -75,9 +75,9 @@ public final class JdbcCancellationStore implements CancellationStore {
 	@Override
 	public boolean progress(String id, long cancelled, String lastRunId, boolean completed, Instant now) {
 		return this.jdbc
-			.sql("UPDATE inngest_cancellation SET cancelled = cancelled + ?, last_run_id = COALESCE(?, last_run_id), "
-					+ "state = ?, updated_at = ? WHERE id = ? AND state = 'RUNNING'")
-			.params(cancelled, lastRunId, completed ? "COMPLETED" : "RUNNING", Timestamps.of(now), id)
+			.sql("UPDATE inngest_cancellation SET cancelled = cancelled + ?, matched = GREATEST(matched, cancelled + ?), "
+					+ "last_run_id = COALESCE(?, last_run_id), state = ?, updated_at = ? WHERE id = ? AND state = 'RUNNING'")
+			.params(cancelled, cancelled, lastRunId, completed ? "COMPLETED" : "RUNNING", Timestamps.of(now), id)
 			.update() == 1;
 	}
 

@@ -94,7 +94,8 @@ final class InMemoryCancellationStore implements CancellationStore {
 			this.store.cancellations.put(id,
 					new CancellationRow(new BulkCancellation(c.id(), c.name(), c.functionId(), c.startedAfter(),
 							c.startedBefore(), c.condition(),
-							completed ? BulkCancellation.State.COMPLETED : BulkCancellation.State.RUNNING, c.matched(),
+							completed ? BulkCancellation.State.COMPLETED : BulkCancellation.State.RUNNING,
+							Math.max(c.matched(), c.cancelled() + cancelled),
 							c.cancelled() + cancelled, c.createdAt(), InMemoryInngestStore.stored(now)),
 							(lastRunId != null) ? lastRunId : row.lastRunId()));
 			return true;

@@ -19,6 +19,7 @@ import dev.durable.inngest.CancelResult;
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.MatchCount;
 import dev.durable.inngest.RunPage;
 import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunStatus;
@@ -40,7 +41,7 @@ import org.springframework.web.client.RestClient;
  * The REST API offers less than the local engine: it lists no runs but those an event started
  * ({@link #runsOf(String)}), does not count the runs a bulk cancellation would cancel, reads no
  * bulk cancellation by id, and reports neither a run's attempt nor who cancelled it, nor a bulk
- * cancellation's name or progress. {@link #list(RunQuery)}, {@link #countMatching} and
+ * cancellation's name or progress. {@link #list(RunQuery)}, {@link #previewCancelAll} and
  * {@link #findCancellation(String)} throw {@link UnsupportedOperationException} saying what to
  * use instead; the other values are left {@code null} or {@code 0}.
  */
@@ -132,7 +133,7 @@ public final class RemoteInngestRuns implements InngestRuns {
 	 * @throws UnsupportedOperationException always
 	 */
 	@Override
-	public long countMatching(BulkCancelRequest request) {
+	public MatchCount previewCancelAll(BulkCancelRequest request) {
 		throw new UnsupportedOperationException("The Inngest REST API does not count the runs a bulk cancellation "
 				+ "would cancel: call cancelAll(request) directly, or look the runs up in the Inngest dashboard");
 	}

@@ -242,10 +242,16 @@
     try {
       const estimate = await api('/cancellations', bulkRequest(true));
       const count = estimate.matching;
-      $('bulk-estimate').textContent = count === 0
-        ? 'No run matches: nothing to cancel.'
-        : count + ' run' + (count === 1 ? '' : 's') + ' will be cancelled.';
-      $('bulk-start').disabled = count === 0;
+      // A count that ran out of time is a lower bound; the cancellation may still start.
+      if (estimate.complete === false) {
+        $('bulk-estimate').textContent = 'At least ' + count + ' run' + (count === 1 ? '' : 's')
+          + ' will be cancelled (counting stopped early).';
+      } else {
+        $('bulk-estimate').textContent = count === 0
+          ? 'No run matches: nothing to cancel.'
+          : count + ' run' + (count === 1 ? '' : 's') + ' will be cancelled.';
+      }
+      $('bulk-start').disabled = count === 0 && estimate.complete !== false;
     } catch (error) {
       $('bulk-problem').textContent = error.message;
       $('bulk-problem').hidden = false;

@@ -121,6 +121,7 @@ class InngestEndpointHttpTests {
 		JsonNode preview = ok(this.http.call("POST", "/actuator/inngest/cancellations", null,
 				"{" + filter + ", \"preview\": true}"));
 		assertThat(preview.get("matching").asLong()).isEqualTo(2);
+		assertThat(preview.get("complete").asBoolean()).isTrue();
 		assertThat(this.runs.find(first).orElseThrow().status()).isEqualTo(RunStatus.SLEEPING);
 
 		JsonNode started = ok(this.http.call("POST", "/actuator/inngest/cancellations", null,

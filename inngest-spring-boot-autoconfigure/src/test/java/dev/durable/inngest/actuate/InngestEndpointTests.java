@@ -110,7 +110,7 @@ class InngestEndpointTests {
 		String to = Instant.now().toString();
 		String condition = "event.data.key == '" + this.key + "'";
 		assertThat(this.endpoint.bulkCancel("cancellations", "reminder", from.toString(), to, condition, null, true))
-			.isEqualTo(Map.of("functionId", "reminder", "matching", 1L));
+			.isEqualTo(Map.of("functionId", "reminder", "matching", 1L, "complete", true));
 		BulkCancellation bulk = (BulkCancellation) this.endpoint.bulkCancel("cancellations", "reminder",
 				from.toString(), to, condition, "from the endpoint", null);
 		this.probe.awaitStatus(second, RunStatus.CANCELLED);
