@@ -9,6 +9,7 @@ import dev.durable.inngest.web.Dashboard;
 import dev.durable.inngest.web.EventsApi;
 import dev.durable.inngest.web.RequestLimitsFilter;
 import dev.durable.inngest.web.RunsApi;
+import dev.durable.inngest.web.WildcardContentTypeFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -79,6 +80,17 @@ public final class InngestWebAutoConfiguration {
 				environment.getProperty("management.endpoints.web.base-path", "/actuator"), mapper(mapper));
 		FilterRegistrationBean<RequestLimitsFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+		return registration;
+	}
+
+	// Spring MVC reads the request headers for the functional routes on every path, and throws on
+	// a wildcard Content-Type, so without this the starter would fail such requests everywhere.
+	@Bean
+	@ConditionalOnMissingBean(name = "inngestWildcardContentTypeFilter")
+	FilterRegistrationBean<WildcardContentTypeFilter> inngestWildcardContentTypeFilter() {
+		FilterRegistrationBean<WildcardContentTypeFilter> registration = new FilterRegistrationBean<>(
+				new WildcardContentTypeFilter());
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 90);
 		return registration;
 	}
 

@@ -1,0 +1,85 @@
+package dev.durable.inngest.web;
+
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Hides a {@code Content-Type} with a wildcard, such as {@code *}{@code /*}, which Spring MVC
+ * parses but cannot hold in its request headers: reading them throws, and with the starter's
+ * functional routes in the application Spring MVC reads them for every request, on any path,
+ * before it finds the handler, so such a request would fail with 500 even where nothing reads
+ * its body. Hidden, the request is handled as one without a content type, as Spring MVC already
+ * handles a {@code Content-Type} it cannot parse.
+ */
+public final class WildcardContentTypeFilter extends OncePerRequestFilter {
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		chain.doFilter(hasWildcard(request.getContentType()) ? new WithoutContentType(request) : request, response);
+	}
+
+	@Override
+	protected boolean shouldNotFilterErrorDispatch() {
+		return false;
+	}
+
+	static boolean hasWildcard(@Nullable String contentType) {
+		if (contentType == null || contentType.isBlank()) {
+			return false;
+		}
+		try {
+			MediaType type = MediaType.parseMediaType(contentType);
+			return type.isWildcardType() || type.isWildcardSubtype();
+		}
+		catch (InvalidMediaTypeException ex) {
+			return false;
+		}
+	}
+
+	private static final class WithoutContentType extends HttpServletRequestWrapper {
+
+		WithoutContentType(HttpServletRequest request) {
+			super(request);
+		}
+
+		@Override
+		public @Nullable String getContentType() {
+			return null;
+		}
+
+		@Override
+		public @Nullable String getHeader(String name) {
+			return HttpHeaders.CONTENT_TYPE.equalsIgnoreCase(name) ? null : super.getHeader(name);
+		}
+
+		@Override
+		public Enumeration<String> getHeaders(String name) {
+			return HttpHeaders.CONTENT_TYPE.equalsIgnoreCase(name) ? Collections.emptyEnumeration()
+					: super.getHeaders(name);
+		}
+
+		@Override
+		public Enumeration<String> getHeaderNames() {
+			return Collections.enumeration(Collections.list(super.getHeaderNames())
+				.stream()
+				.filter((name) -> !HttpHeaders.CONTENT_TYPE.equalsIgnoreCase(name))
+				.toList());
+		}
+
+	}
+
+}
