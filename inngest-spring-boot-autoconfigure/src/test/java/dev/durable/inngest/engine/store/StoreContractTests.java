@@ -821,6 +821,19 @@ public abstract class StoreContractTests {
 		assertThat(store.lastRunId("no-such-id")).isNull();
 	}
 
+	@Test
+	void bulkCancellationProgressRaisesWhatItMatchedToWhatItCancelled() {
+		CancellationStore store = this.stores.cancellations();
+		BulkCancellation cancellation = cancellation(T0);
+		store.insert(cancellation);
+		store.progress(cancellation.id(), 5, "run-5", false, T0.plusSeconds(1));
+		assertThat(store.find(cancellation.id()).orElseThrow().matched()).isEqualTo(cancellation.matched());
+		store.progress(cancellation.id(), 4, "run-9", false, T0.plusSeconds(2));
+		BulkCancellation raised = store.find(cancellation.id()).orElseThrow();
+		assertThat(raised.cancelled()).isEqualTo(9);
+		assertThat(raised.matched()).isEqualTo(9);
+	}
+
 	// Cron triggers
 
 	@Test
