@@ -53,27 +53,33 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * Runs one workload on one database and appends its result, one JSON line, to a file:
- * {@code Benchmark <W1..W7|P1|P2> <h2|h2-durable|postgresql|postgresql-durable> <results.jsonl>}. Each
- * workload runs in a JVM of its own, started by {@code benchmarks/run.sh}. {@code h2-durable} is
- * the H2 file database with every commit written to the file before it returns
- * ({@code WRITE_DELAY=0}); {@code postgresql-durable} is PostgreSQL with every commit flushed to
- * disk before it returns ({@code fsync} and {@code synchronous_commit} on, PostgreSQL's defaults,
- * which the embedded PostgreSQL of the tests turns off).
+ * {@code Benchmark <W1..W7|P1|P2> <h2|h2-durable|postgresql|postgresql-durable> <results.jsonl>}.
+ * Each workload runs in a JVM of its own, started by {@code benchmarks/run.sh}.
+ * {@code h2-durable} is the H2 file database with every commit written to the file before
+ * it returns ({@code WRITE_DELAY=0}); {@code postgresql-durable} is PostgreSQL with every
+ * commit flushed to disk before it returns ({@code fsync} and {@code synchronous_commit}
+ * on, PostgreSQL's defaults, which the embedded PostgreSQL of the tests turns off).
  */
 public final class Benchmark {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	/** How many runs each batch of the warm-up makes ({@code bench.warmUpRuns}, 2,000 unless set). */
+	/**
+	 * How many runs each batch of the warm-up makes ({@code bench.warmUpRuns}, 2,000
+	 * unless set).
+	 */
 	static final int WARM_UP = Integer.getInteger("bench.warmUpRuns", 2_000);
 
-	/** Whether to count PostgreSQL's statements (pg_stat_statements) and print them at the end. */
+	/**
+	 * Whether to count PostgreSQL's statements (pg_stat_statements) and print them at the
+	 * end.
+	 */
 	private static final boolean PG_STATEMENTS = Boolean.getBoolean("bench.pgStatements");
 
 	/**
-	 * Where async-profiler writes its profile of the measured rounds, or {@code null} for no
-	 * profile: a flame graph if the name ends in {@code .html}, JFR in {@code .jfr}, collapsed
-	 * stacks otherwise.
+	 * Where async-profiler writes its profile of the measured rounds, or {@code null} for
+	 * no profile: a flame graph if the name ends in {@code .html}, JFR in {@code .jfr},
+	 * collapsed stacks otherwise.
 	 */
 	private static final String PROFILE = System.getProperty("bench.profile");
 
@@ -84,15 +90,15 @@ public final class Benchmark {
 	private static final String PROFILE_EVENT = System.getProperty("bench.profileEvent", "cpu");
 
 	/**
-	 * The command that resumes the profile of the measured rounds while they run, or {@code null}
-	 * outside them.
+	 * The command that resumes the profile of the measured rounds while they run, or
+	 * {@code null} outside them.
 	 */
 	private static volatile String profiling;
 
 	/**
-	 * What the events the engine's workloads send carry besides their number: a {@code pad}
-	 * field of {@code bench.eventPadding} characters (none unless set), for events of a realistic
-	 * size.
+	 * What the events the engine's workloads send carry besides their number: a
+	 * {@code pad} field of {@code bench.eventPadding} characters (none unless set), for
+	 * events of a realistic size.
 	 */
 	private static final String PADDING = "x".repeat(Integer.getInteger("bench.eventPadding", 0));
 
@@ -101,30 +107,36 @@ public final class Benchmark {
 
 	/**
 	 * How long each workload is warmed up at least before it is measured, in batches of
-	 * {@link #WARM_UP} runs: on two cores the JIT compiler takes many seconds to compile the
-	 * database's and the engine's hot paths, and a workload measured earlier measures the compiler
-	 * at work.
+	 * {@link #WARM_UP} runs: on two cores the JIT compiler takes many seconds to compile
+	 * the database's and the engine's hot paths, and a workload measured earlier measures
+	 * the compiler at work.
 	 */
 	private static final Duration WARM_UP_TIME = Duration.ofSeconds(Long.getLong("bench.warmUpSeconds", 15));
 
 	/**
-	 * How long each workload is warmed up at most: after {@link #WARM_UP_TIME}, the warm-up goes
-	 * on until the JIT compiler has settled ({@link #JIT_SETTLED}) or this much time has passed.
+	 * How long each workload is warmed up at most: after {@link #WARM_UP_TIME}, the
+	 * warm-up goes on until the JIT compiler has settled ({@link #JIT_SETTLED}) or this
+	 * much time has passed.
 	 */
 	private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(Long.getLong("bench.warmUpLimitSeconds", 60));
 
 	/**
-	 * The JIT compiler is taken as settled once it compiled for less than this share of the wall
-	 * time of the last {@link #JIT_WINDOW}.
+	 * The JIT compiler is taken as settled once it compiled for less than this share of
+	 * the wall time of the last {@link #JIT_WINDOW}.
 	 */
 	private static final double JIT_SETTLED = 0.02;
 
 	private static final Duration JIT_WINDOW = Duration.ofSeconds(5);
 
-	/** How many times W1, W5, W6 and W7 are measured in one JVM; their median is reported. */
+	/**
+	 * How many times W1, W5, W6 and W7 are measured in one JVM; their median is reported.
+	 */
 	private static final int ROUNDS = 5;
 
-	/** Ids as the engine makes them: sortable by time, so that rows go in at the end of the index. */
+	/**
+	 * Ids as the engine makes them: sortable by time, so that rows go in at the end of
+	 * the index.
+	 */
 	static final Ids IDS = new Ids(Clock.systemUTC());
 
 	private final String workload;
@@ -147,8 +159,9 @@ public final class Benchmark {
 			return;
 		}
 		if (args.length != 3) {
-			System.err.println("Usage: Benchmark <W1|W2|W3|W4|W5|W6|W7|P1|P2> <h2|h2-durable|postgresql|postgresql-durable> "
-					+ "<results.jsonl>");
+			System.err
+				.println("Usage: Benchmark <W1|W2|W3|W4|W5|W6|W7|P1|P2> <h2|h2-durable|postgresql|postgresql-durable> "
+						+ "<results.jsonl>");
 			System.err.println("       Benchmark report <results.jsonl> <RESULTS.md>");
 			System.exit(2);
 		}
@@ -197,10 +210,10 @@ public final class Benchmark {
 			this.context = new SpringApplicationBuilder(BenchmarkApplication.class).web(WebApplicationType.NONE)
 				.properties("spring.datasource.url=" + url, "spring.datasource.username=" + user(),
 						"inngest.local.schema.initialize=always", "spring.main.banner-mode=off",
-						"logging.level.root=WARN", "spring.jpa.open-in-view=false",
-						"inngest.local.backoff.initial=1ms", "inngest.local.backoff.max=1ms",
-						"inngest.local.backoff.jitter=0",
-						// H2's own default, which the engine's durable default replaces; the URL of
+						"logging.level.root=WARN", "spring.jpa.open-in-view=false", "inngest.local.backoff.initial=1ms",
+						"inngest.local.backoff.max=1ms", "inngest.local.backoff.jitter=0",
+						// H2's own default, which the engine's durable default replaces;
+						// the URL of
 						// h2-durable sets WRITE_DELAY=0, which wins over it.
 						"inngest.local.h2.write-delay=500ms")
 				.run();
@@ -264,14 +277,16 @@ public final class Benchmark {
 	}
 
 	/**
-	 * Prints what H2 counted for each statement since the start (warm-up included): how many times
-	 * it ran, its wall time in all (which, with more threads than cores, includes time the thread
-	 * waited for a core) and the rows it returned or changed on average.
+	 * Prints what H2 counted for each statement since the start (warm-up included): how
+	 * many times it ran, its wall time in all (which, with more threads than cores,
+	 * includes time the thread waited for a core) and the rows it returned or changed on
+	 * average.
 	 */
 	private void printStatementStatistics() {
 		System.err.println("calls\ttotal ms\trows\tstatement");
-		jdbc().sql("SELECT EXECUTION_COUNT, CUMULATIVE_EXECUTION_TIME, AVERAGE_ROW_COUNT, SQL_STATEMENT "
-				+ "FROM INFORMATION_SCHEMA.QUERY_STATISTICS ORDER BY CUMULATIVE_EXECUTION_TIME DESC")
+		jdbc()
+			.sql("SELECT EXECUTION_COUNT, CUMULATIVE_EXECUTION_TIME, AVERAGE_ROW_COUNT, SQL_STATEMENT "
+					+ "FROM INFORMATION_SCHEMA.QUERY_STATISTICS ORDER BY CUMULATIVE_EXECUTION_TIME DESC")
 			.query((rs, i) -> String.format("%d\t%.0f\t%.1f\t%s", rs.getLong(1), rs.getDouble(2), rs.getDouble(3),
 					rs.getString(4)))
 			.list()
@@ -279,16 +294,17 @@ public final class Benchmark {
 	}
 
 	/**
-	 * Prints what PostgreSQL counted for each statement since the end of the warm-up: how many
-	 * times it ran, its time to plan and to execute in all, in the server, and the rows it
-	 * returned or changed.
+	 * Prints what PostgreSQL counted for each statement since the end of the warm-up: how
+	 * many times it ran, its time to plan and to execute in all, in the server, and the
+	 * rows it returned or changed.
 	 */
 	private void printPostgresStatements() {
 		System.err.println("calls\tplan ms\texec ms\trows\tstatement");
-		jdbc().sql("SELECT calls, total_plan_time, total_exec_time, rows, query FROM pg_stat_statements "
-				+ "ORDER BY total_plan_time + total_exec_time DESC LIMIT 30")
-			.query((rs, i) -> String.format("%d\t%.0f\t%.0f\t%d\t%s", rs.getLong(1), rs.getDouble(2),
-					rs.getDouble(3), rs.getLong(4), rs.getString(5).replaceAll("\\s+", " ")))
+		jdbc()
+			.sql("SELECT calls, total_plan_time, total_exec_time, rows, query FROM pg_stat_statements "
+					+ "ORDER BY total_plan_time + total_exec_time DESC LIMIT 30")
+			.query((rs, i) -> String.format("%d\t%.0f\t%.0f\t%d\t%s", rs.getLong(1), rs.getDouble(2), rs.getDouble(3),
+					rs.getLong(4), rs.getString(5).replaceAll("\\s+", " ")))
 			.list()
 			.forEach(System.err::println);
 	}
@@ -305,13 +321,14 @@ public final class Benchmark {
 	}
 
 	/**
-	 * Measures {@value #ROUNDS} rounds of a throughput workload and reports the median round,
-	 * with the slowest and the fastest: on a shared virtual machine one round can be a third
-	 * slower than the next for reasons of its own.
+	 * Measures {@value #ROUNDS} rounds of a throughput workload and reports the median
+	 * round, with the slowest and the fastest: on a shared virtual machine one round can
+	 * be a third slower than the next for reasons of its own.
 	 */
 	static Map<String, Object> rounds(int runs, Round round) throws SQLException {
 		List<Clocks> measured = new ArrayList<>();
-		// Time is sampled every millisecond; allocations and locks at async-profiler's defaults.
+		// Time is sampled every millisecond; allocations and locks at async-profiler's
+		// defaults.
 		String interval = (PROFILE_EVENT.equals("cpu") || PROFILE_EVENT.equals("wall")) ? ",interval=1ms" : "";
 		if (PROFILE != null) {
 			profile("start,event=" + PROFILE_EVENT + interval);
@@ -324,7 +341,8 @@ public final class Benchmark {
 		long compiledMeanwhile = compilationMillis() - compiledBefore;
 		if (PROFILE != null) {
 			profiling = null;
-			profile("stop,file=" + PROFILE + (PROFILE.endsWith(".html") || PROFILE.endsWith(".jfr") ? "" : ",collapsed"));
+			profile("stop,file=" + PROFILE
+					+ (PROFILE.endsWith(".html") || PROFILE.endsWith(".jfr") ? "" : ",collapsed"));
 		}
 		List<Double> inOrder = new ArrayList<>();
 		for (Clocks m : measured) {
@@ -366,8 +384,9 @@ public final class Benchmark {
 	}
 
 	/**
-	 * A reading of the wall clock, of the JVM's CPU time (every thread) and of the PostgreSQL
-	 * server's (every process of it; 0 on H2), or the time between two readings, in nanoseconds.
+	 * A reading of the wall clock, of the JVM's CPU time (every thread) and of the
+	 * PostgreSQL server's (every process of it; 0 on H2), or the time between two
+	 * readings, in nanoseconds.
 	 */
 	record Clocks(long nanos, long cpuNanos, long serverCpuNanos) {
 
@@ -383,8 +402,8 @@ public final class Benchmark {
 	}
 
 	/**
-	 * W2: 1,000 runs of ten trivial steps, in {@value #ROUNDS} rounds (one round takes well under a
-	 * second, too short to measure alone).
+	 * W2: 1,000 runs of ten trivial steps, in {@value #ROUNDS} rounds (one round takes
+	 * well under a second, too short to measure alone).
 	 */
 	private Map<String, Object> steps() throws SQLException {
 		int runs = 1_000;
@@ -447,15 +466,17 @@ public final class Benchmark {
 	}
 
 	/**
-	 * W5: W1's minimum durable work by hand: one insert and one update per run, each committed,
-	 * with ids made as the engine makes them (sortable by time, which H2 writes at half the cost
-	 * of random ones).
+	 * W5: W1's minimum durable work by hand: one insert and one update per run, each
+	 * committed, with ids made as the engine makes them (sortable by time, which H2
+	 * writes at half the cost of random ones).
 	 */
 	private Map<String, Object> floor() throws SQLException {
 		int runs = 10_000;
 		DataSource dataSource = byHand();
-		jdbc().sql("CREATE TABLE bench_floor (id VARCHAR(36) PRIMARY KEY, status VARCHAR(16) NOT NULL, "
-				+ "created_at TIMESTAMP NOT NULL, ended_at TIMESTAMP)").update();
+		jdbc()
+			.sql("CREATE TABLE bench_floor (id VARCHAR(36) PRIMARY KEY, status VARCHAR(16) NOT NULL, "
+					+ "created_at TIMESTAMP NOT NULL, ended_at TIMESTAMP)")
+			.update();
 		warmUp(() -> floorRuns(dataSource, WARM_UP));
 		return rounds(runs, () -> floorRuns(dataSource, runs));
 	}
@@ -488,22 +509,22 @@ public final class Benchmark {
 	}
 
 	/**
-	 * Stops the engine before work done by hand: otherwise its dispatcher finds the queued runs
-	 * that W6 and W7 write, of a function the application does not declare, and reads them while
-	 * they are measured.
+	 * Stops the engine before work done by hand: otherwise its dispatcher finds the
+	 * queued runs that W6 and W7 write, of a function the application does not declare,
+	 * and reads them while they are measured.
 	 */
 	private void stopEngine() {
 		this.context.getBean(RunScheduler.class).stop();
 	}
 
 	/**
-	 * W6: the rows a one-step run of W1 writes in the engine's own tables, by hand with plain
-	 * JDBC on one connection and with the engine's statements: per 100 events, the events and
-	 * their runs, created leased as the engine creates the runs its events start, inserted in
-	 * one transaction; per run, the completion, with the step kept in the run's row, committed;
-	 * ids made as the engine makes them. What W1 costs beyond this is the
-	 * engine's own; what this costs beyond W5 is the engine's data (more rows, wider rows, more
-	 * indexes).
+	 * W6: the rows a one-step run of W1 writes in the engine's own tables, by hand with
+	 * plain JDBC on one connection and with the engine's statements: per 100 events, the
+	 * events and their runs, created leased as the engine creates the runs its events
+	 * start, inserted in one transaction; per run, the completion, with the step kept in
+	 * the run's row, committed; ids made as the engine makes them. What W1 costs beyond
+	 * this is the engine's own; what this costs beyond W5 is the engine's data (more
+	 * rows, wider rows, more indexes).
 	 */
 	private Map<String, Object> engineRowsByHand() throws SQLException {
 		int runs = 10_000;
@@ -516,8 +537,9 @@ public final class Benchmark {
 	}
 
 	/**
-	 * W6's rows for this many runs, shared between this many threads, each on a connection of its
-	 * own: what the same rows cost when written at once, as the engine's threads write them.
+	 * W6's rows for this many runs, shared between this many threads, each on a
+	 * connection of its own: what the same rows cost when written at once, as the
+	 * engine's threads write them.
 	 */
 	private static Clocks engineRows(DataSource dataSource, int runs, int threads) throws SQLException {
 		if (threads == 1) {
@@ -603,12 +625,13 @@ public final class Benchmark {
 
 	/**
 	 * W7: W1's runs written through the engine's own stores, with their statements, their
-	 * transactions and their JSON, but from one thread and with the engine stopped: per 100
-	 * events, the events and their runs, created leased as the engine creates the runs its events
-	 * start, inserted in one transaction, each event's data also written and read back as JSON
-	 * for its run, as the engine does; then each run completed with its one step, as a worker
-	 * completes it. What W1 costs beyond this is the engine's threads and their hand-offs; what
-	 * this costs beyond W6 is the stores' code (the JDBC client, the transaction manager, JSON).
+	 * transactions and their JSON, but from one thread and with the engine stopped: per
+	 * 100 events, the events and their runs, created leased as the engine creates the
+	 * runs its events start, inserted in one transaction, each event's data also written
+	 * and read back as JSON for its run, as the engine does; then each run completed with
+	 * its one step, as a worker completes it. What W1 costs beyond this is the engine's
+	 * threads and their hand-offs; what this costs beyond W6 is the stores' code (the
+	 * JDBC client, the transaction manager, JSON).
 	 */
 	private Map<String, Object> storesByHand() throws SQLException {
 		int count = 10_000;
@@ -655,8 +678,9 @@ public final class Benchmark {
 	}
 
 	/**
-	 * Runs the workload's function for {@link #WARM_UP_TIME} first, so that the measurement sees
-	 * compiled code rather than the JIT compiler at work; then lets the engine idle for a second.
+	 * Runs the workload's function for {@link #WARM_UP_TIME} first, so that the
+	 * measurement sees compiled code rather than the JIT compiler at work; then lets the
+	 * engine idle for a second.
 	 */
 	private void warmUp(String event, String functionId) throws SQLException {
 		warmUp(event, functionId, Map.of());
@@ -684,9 +708,12 @@ public final class Benchmark {
 		}
 		this.warmedUpSeconds = Math.round((System.nanoTime() - start) / 1e8) / 10.0;
 		if (isPostgres()) {
-			// What autovacuum does within a minute of a running database's first writes, and this
-			// database is younger than that: without statistics, the plans that PostgreSQL caches
-			// for prepared statements are those of empty tables (sequential scans), and a claim
+			// What autovacuum does within a minute of a running database's first writes,
+			// and this
+			// database is younger than that: without statistics, the plans that
+			// PostgreSQL caches
+			// for prepared statements are those of empty tables (sequential scans), and a
+			// claim
 			// scans every run and every event.
 			jdbc().sql("ANALYZE").update();
 			if (PG_STATEMENTS) {
@@ -702,9 +729,10 @@ public final class Benchmark {
 	}
 
 	/**
-	 * Whether the JIT compiler compiled for less than {@link #JIT_SETTLED} of the wall time since
-	 * the last reading at least {@link #JIT_WINDOW} old.
-	 * @param readings the time and the JIT compiler's total time, in milliseconds, after each batch
+	 * Whether the JIT compiler compiled for less than {@link #JIT_SETTLED} of the wall
+	 * time since the last reading at least {@link #JIT_WINDOW} old.
+	 * @param readings the time and the JIT compiler's total time, in milliseconds, after
+	 * each batch
 	 * @param now the time of the latest reading
 	 */
 	private static boolean jitSettled(List<long[]> readings, long now) {
@@ -725,8 +753,8 @@ public final class Benchmark {
 	}
 
 	/**
-	 * Sends events for this many runs and waits for them; measures from the first send until the
-	 * wait is over, without the counts of completed runs before and after.
+	 * Sends events for this many runs and waits for them; measures from the first send
+	 * until the wait is over, without the counts of completed runs before and after.
 	 */
 	private Clocks sendAndAwait(String event, String functionId, int runs) {
 		long[] baseline = baseline(functionId);
@@ -751,18 +779,22 @@ public final class Benchmark {
 		}
 	}
 
-	/** Runs of the function finished so far: in the function's body, and completed in the store. */
+	/**
+	 * Runs of the function finished so far: in the function's body, and completed in the
+	 * store.
+	 */
 	private long[] baseline(String functionId) {
 		return new long[] { this.context.getBean(BenchFunctions.class).finished(functionId).get(),
 				completed(jdbc(), functionId) };
 	}
 
 	/**
-	 * Waits until this many more runs of the function than the baseline have finished their body
-	 * and no run is left unended in the store, then checks that as many more have completed. The
-	 * wait asks the store only whether any run has a due time (the unended ones, found in an
-	 * index), so that it costs the engine next to nothing; the count of completed runs, which
-	 * reads every run of the function, is taken once, when the wait is over.
+	 * Waits until this many more runs of the function than the baseline have finished
+	 * their body and no run is left unended in the store, then checks that as many more
+	 * have completed. The wait asks the store only whether any run has a due time (the
+	 * unended ones, found in an index), so that it costs the engine next to nothing; the
+	 * count of completed runs, which reads every run of the function, is taken once, when
+	 * the wait is over.
 	 * @return the clocks when the wait was over
 	 */
 	private Clocks awaitFinished(String functionId, int runs, long[] baseline, Duration atMost) {
@@ -771,8 +803,8 @@ public final class Benchmark {
 		JdbcClient jdbc = jdbc();
 		while (functions.finished(functionId).get() - baseline[0] < runs || anyUnended(jdbc)) {
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException(this.workload + ": runs of " + functionId + " not completed in "
-						+ atMost);
+				throw new IllegalStateException(
+						this.workload + ": runs of " + functionId + " not completed in " + atMost);
 			}
 			pause();
 		}
@@ -797,10 +829,11 @@ public final class Benchmark {
 	}
 
 	/**
-	 * Whether any run is left unended: any with a due time, found as a range of the due-time index
-	 * from the epoch on. H2 reads {@code due_at IS NOT NULL} through every entry of that index,
-	 * the ended runs' too, hundreds of thousands after the warm-up, where it goes to the range at
-	 * once (18 ms against 0.05 ms with 500,000 runs, 500 of them unended).
+	 * Whether any run is left unended: any with a due time, found as a range of the
+	 * due-time index from the epoch on. H2 reads {@code due_at IS NOT NULL} through every
+	 * entry of that index, the ended runs' too, hundreds of thousands after the warm-up,
+	 * where it goes to the range at once (18 ms against 0.05 ms with 500,000 runs, 500 of
+	 * them unended).
 	 */
 	private static boolean anyUnended(JdbcClient jdbc) {
 		return jdbc.sql("SELECT 1 FROM inngest_run WHERE due_at >= ? FETCH FIRST 1 ROWS ONLY")
@@ -811,8 +844,8 @@ public final class Benchmark {
 	}
 
 	/**
-	 * The function's completed runs. The count reads every run of the function, outside the
-	 * measured time, and is left out of the profile of the measured rounds too.
+	 * The function's completed runs. The count reads every run of the function, outside
+	 * the measured time, and is left out of the profile of the measured rounds too.
 	 */
 	private static long completed(JdbcClient jdbc, String functionId) {
 		String resume = profiling;
@@ -853,10 +886,11 @@ public final class Benchmark {
 	}
 
 	/**
-	 * The PostgreSQL server's CPU time, in nanoseconds, from Linux's {@code /proc}: the time on a
-	 * core of its main process and of every process it runs (a backend for each connection, its
-	 * writers, autovacuum's workers), and of those of its processes that have ended; 0 when the
-	 * database is H2, which runs in the JVM and is counted in its CPU time.
+	 * The PostgreSQL server's CPU time, in nanoseconds, from Linux's {@code /proc}: the
+	 * time on a core of its main process and of every process it runs (a backend for each
+	 * connection, its writers, autovacuum's workers), and of those of its processes that
+	 * have ended; 0 when the database is H2, which runs in the JVM and is counted in its
+	 * CPU time.
 	 */
 	private static long postgresCpuNanos() {
 		ProcessHandle postmaster = server;
@@ -877,14 +911,16 @@ public final class Benchmark {
 			return Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
 		}
 		catch (IOException ex) {
-			// Ended since it was listed: endedChildrenCpuNanos counts it once its parent has seen it end.
+			// Ended since it was listed: endedChildrenCpuNanos counts it once its parent
+			// has seen it end.
 			return 0;
 		}
 	}
 
 	/**
-	 * The CPU time of a process's children that have ended ({@code cutime} and {@code cstime} of
-	 * its {@code stat}, in ticks of 10 ms, Linux's {@code USER_HZ} of 100).
+	 * The CPU time of a process's children that have ended ({@code cutime} and
+	 * {@code cstime} of its {@code stat}, in ticks of 10 ms, Linux's {@code USER_HZ} of
+	 * 100).
 	 */
 	private static long endedChildrenCpuNanos(long pid) {
 		String stat;
@@ -894,12 +930,16 @@ public final class Benchmark {
 		catch (IOException ex) {
 			throw new UncheckedIOException("The PostgreSQL server (process " + pid + ") has ended", ex);
 		}
-		// After "pid (name) ", the fields from the third on: cutime is the 16th, cstime the 17th.
+		// After "pid (name) ", the fields from the third on: cutime is the 16th, cstime
+		// the 17th.
 		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 		return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10_000_000L;
 	}
 
-	/** The CPU time of every thread of this JVM so far, the database's own when it is embedded. */
+	/**
+	 * The CPU time of every thread of this JVM so far, the database's own when it is
+	 * embedded.
+	 */
 	private static long processCpuNanos() {
 		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
 			.getProcessCpuTime();
@@ -910,8 +950,9 @@ public final class Benchmark {
 	}
 
 	/**
-	 * The heap that is still in use after a full collection, taken after the peak RSS: what the
-	 * application and the engine hold, as opposed to what the JVM has sized its heap to.
+	 * The heap that is still in use after a full collection, taken after the peak RSS:
+	 * what the application and the engine hold, as opposed to what the JVM has sized its
+	 * heap to.
 	 */
 	private static long liveHeapMiB() {
 		System.gc();

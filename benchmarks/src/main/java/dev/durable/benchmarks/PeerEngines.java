@@ -26,13 +26,14 @@ import org.jobrunr.storage.sql.common.SqlStorageProviderFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * W1's work on two established Java job engines, on the same database, connection pool and
- * machine, each with the same eight workers as the engine: P1 on db-scheduler, P2 on JobRunr.
- * Each round schedules 10,000 jobs with a trivial body, due at once, in batches of 100 from one
- * thread (W1 sends its events so), and ends when every job has run and none is left to run in
- * the store. The engine is stopped meanwhile. What each stores differs: a one-step run of the
- * engine keeps its event, its run and its step; db-scheduler deletes a one-time task's row once
- * it has run; JobRunr keeps a succeeded job, with its states, for 36 hours.
+ * W1's work on two established Java job engines, on the same database, connection pool
+ * and machine, each with the same eight workers as the engine: P1 on db-scheduler, P2 on
+ * JobRunr. Each round schedules 10,000 jobs with a trivial body, due at once, in batches
+ * of 100 from one thread (W1 sends its events so), and ends when every job has run and
+ * none is left to run in the store. The engine is stopped meanwhile. What each stores
+ * differs: a one-step run of the engine keeps its event, its run and its step;
+ * db-scheduler deletes a one-time task's row once it has run; JobRunr keeps a succeeded
+ * job, with its states, for 36 hours.
  */
 final class PeerEngines {
 
@@ -56,11 +57,12 @@ final class PeerEngines {
 
 	/**
 	 * P1: db-scheduler's one-time tasks, in its table as its documentation creates it for
-	 * PostgreSQL (three indexes), with H2's types on H2. Polled every second, as the engine
-	 * polls; immediate execution on, so that a task due at once is looked for when it is
-	 * scheduled; on PostgreSQL, the lock-and-fetch strategy ({@code SELECT ... FOR UPDATE SKIP
-	 * LOCKED}) that db-scheduler advises for throughput there, on H2 its default strategy (H2 has
-	 * no lock-and-fetch in db-scheduler).
+	 * PostgreSQL (three indexes), with H2's types on H2. Polled every second, as the
+	 * engine polls; immediate execution on, so that a task due at once is looked for when
+	 * it is scheduled; on PostgreSQL, the lock-and-fetch strategy
+	 * ({@code SELECT ... FOR UPDATE SKIP
+	 * LOCKED}) that db-scheduler advises for throughput there, on H2 its default strategy
+	 * (H2 has no lock-and-fetch in db-scheduler).
 	 */
 	Map<String, Object> dbScheduler() throws SQLException {
 		JdbcClient jdbc = JdbcClient.create(this.dataSource);
@@ -70,7 +72,8 @@ final class PeerEngines {
 				+ ", execution_time TIMESTAMP WITH TIME ZONE NOT NULL, picked BOOLEAN NOT NULL, picked_by " + text
 				+ ", last_success TIMESTAMP WITH TIME ZONE, last_failure TIMESTAMP WITH TIME ZONE, "
 				+ "consecutive_failures INT, last_heartbeat TIMESTAMP WITH TIME ZONE, version BIGINT NOT NULL, "
-				+ "priority SMALLINT, PRIMARY KEY (task_name, task_instance))").update();
+				+ "priority SMALLINT, PRIMARY KEY (task_name, task_instance))")
+			.update();
 		jdbc.sql("CREATE INDEX execution_time_idx ON scheduled_tasks (execution_time)").update();
 		jdbc.sql("CREATE INDEX last_heartbeat_idx ON scheduled_tasks (last_heartbeat)").update();
 		jdbc.sql("CREATE INDEX priority_execution_time_idx ON scheduled_tasks (priority DESC, execution_time ASC)")
@@ -103,10 +106,10 @@ final class PeerEngines {
 	}
 
 	/**
-	 * P2: JobRunr's enqueued jobs, in the tables JobRunr creates, with its background job server
-	 * polling every 5 seconds (the shortest interval JobRunr allows, 15 by default). A batch is
-	 * enqueued with one call ({@code JobScheduler.enqueue(Stream, ...)}), which saves its jobs
-	 * together.
+	 * P2: JobRunr's enqueued jobs, in the tables JobRunr creates, with its background job
+	 * server polling every 5 seconds (the shortest interval JobRunr allows, 15 by
+	 * default). A batch is enqueued with one call
+	 * ({@code JobScheduler.enqueue(Stream, ...)}), which saves its jobs together.
 	 */
 	Map<String, Object> jobRunr() throws SQLException {
 		JobScheduler scheduler = JobRunr.configure()
@@ -138,11 +141,12 @@ final class PeerEngines {
 	}
 
 	/**
-	 * Warms up and measures a peer engine as W1 is: batches of 2,000 jobs for the warm-up time,
-	 * then five rounds of {@value #JOBS}.
+	 * Warms up and measures a peer engine as W1 is: batches of 2,000 jobs for the warm-up
+	 * time, then five rounds of {@value #JOBS}.
 	 * @param schedule schedules this many jobs
 	 * @param left how many jobs are left to run in the store
-	 * @param succeeded how many jobs the store keeps as done, or {@code null} where it keeps none
+	 * @param succeeded how many jobs the store keeps as done, or {@code null} where it
+	 * keeps none
 	 */
 	private Map<String, Object> measure(Schedule schedule, LongSupplier left, LongSupplier succeeded)
 			throws SQLException {
@@ -151,8 +155,9 @@ final class PeerEngines {
 	}
 
 	/**
-	 * One round: schedules the jobs, then waits until every body has run and the store has none
-	 * left to run; checks that the store keeps as many more as done, where it keeps them.
+	 * One round: schedules the jobs, then waits until every body has run and the store
+	 * has none left to run; checks that the store keeps as many more as done, where it
+	 * keeps them.
 	 */
 	private static Round round(int jobs, Schedule schedule, LongSupplier left, LongSupplier succeeded) {
 		return () -> {

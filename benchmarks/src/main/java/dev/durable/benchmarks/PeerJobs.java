@@ -3,8 +3,9 @@ package dev.durable.benchmarks;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The trivial body of the established job engines' jobs in P1 and P2: counts that it ran. Public
- * and static, as JobRunr stores a job as the method it calls and calls it by reflection.
+ * The trivial body of the established job engines' jobs in P1 and P2: counts that it ran.
+ * Public and static, as JobRunr stores a job as the method it calls and calls it by
+ * reflection.
  */
 public final class PeerJobs {
 

@@ -25,11 +25,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * R1, remote mode's server time for one call request: a signed request carrying a run's event and
- * its 100 memoized steps, whose signature is checked ({@link RequestVerifier}) and which is
- * answered with the next step's op ({@link RemoteCalls}: the body replays the 100 steps, reading
- * each value into its record type, and executes the 101st). No HTTP and no database: what the
- * application spends on a call besides its transport. Prints one JSON line.
+ * R1, remote mode's server time for one call request: a signed request carrying a run's
+ * event and its 100 memoized steps, whose signature is checked ({@link RequestVerifier})
+ * and which is answered with the next step's op ({@link RemoteCalls}: the body replays
+ * the 100 steps, reading each value into its record type, and executes the 101st). No
+ * HTTP and no database: what the application spends on a call besides its transport.
+ * Prints one JSON line.
  * <p>
  * {@code java -cp ... dev.durable.benchmarks.RemoteCallBenchmark [warm-up seconds] [measured calls]}
  */
@@ -110,11 +111,11 @@ public final class RemoteCallBenchmark {
 		Map<String, Object> steps = new LinkedHashMap<>();
 		for (int i = 0; i < MEMOIZED; i++) {
 			steps.put(StepIds.hash((i == 0) ? "item" : "item:" + i),
-					Map.of("data", Map.of("n", i, "sku", "SKU-" + (100_000 + i), "label", "Item number " + i
-							+ " of the order, with a label of a realistic length")));
+					Map.of("data", Map.of("n", i, "sku", "SKU-" + (100_000 + i), "label",
+							"Item number " + i + " of the order, with a label of a realistic length")));
 		}
-		Map<String, Object> event = Map.of("name", "bench/hundred-steps", "data", Map.of("orderId", "A-1001"),
-				"user", Map.of(), "id", "01JBENCH0000000000000000", "ts", 1_735_689_600_000L);
+		Map<String, Object> event = Map.of("name", "bench/hundred-steps", "data", Map.of("orderId", "A-1001"), "user",
+				Map.of(), "id", "01JBENCH0000000000000000", "ts", 1_735_689_600_000L);
 		Map<String, Object> ctx = new LinkedHashMap<>();
 		ctx.put("run_id", "01JBENCHRUN0000000000000000");
 		ctx.put("attempt", 0);

@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns the JSON lines of a benchmark run into the results table of {@code RESULTS.md},
- * replacing what is between its {@code <!-- results -->} and {@code <!-- /results -->} markers.
+ * replacing what is between its {@code <!-- results -->} and {@code <!-- /results -->}
+ * markers.
  */
 final class Report {
 
@@ -33,7 +34,8 @@ final class Report {
 
 	static void write(Path jsonLines, Path markdown) throws IOException {
 		JsonMapper json = JsonMapper.builder().build();
-		// By workload, then by database, in the order they ran: the speed pass, and the memory pass
+		// By workload, then by database, in the order they ran: the speed pass, and the
+		// memory pass
 		// with the heap capped.
 		Results byWorkload = new Results();
 		Results capped = new Results();
@@ -82,7 +84,8 @@ final class Report {
 					"serverCpuMicrosPerRun", "");
 		}
 		for (String workload : inJvms) {
-			row(rows, byWorkload, workload, "warm-up, s, until the JIT compiler settled (median JVM)", "warmUpSeconds", "");
+			row(rows, byWorkload, workload, "warm-up, s, until the JIT compiler settled (median JVM)", "warmUpSeconds",
+					"");
 		}
 		for (String workload : inJvms) {
 			row(rows, byWorkload, workload, "JIT compiler's ms within the 5 measured rounds (median JVM)",
@@ -129,8 +132,8 @@ final class Report {
 	}
 
 	/**
-	 * Each JVM's median round, in the order the JVMs ran, and the slowest and the fastest round
-	 * of them all, on each database.
+	 * Each JVM's median round, in the order the JVMs ran, and the slowest and the fastest
+	 * round of them all, on each database.
 	 */
 	private static void spread(List<String> rows, Results results, String workload) {
 		line(rows, workload, "runs/s, each JVM's median round", (database) -> {
@@ -144,8 +147,9 @@ final class Report {
 	}
 
 	/**
-	 * The slowest and the fastest round of every JVM of a workload, on each database, of a
-	 * figure that the results give as {@code slowest<Figure>} and {@code fastest<Figure>}.
+	 * The slowest and the fastest round of every JVM of a workload, on each database, of
+	 * a figure that the results give as {@code slowest<Figure>} and
+	 * {@code fastest<Figure>}.
 	 */
 	private static void range(List<String> rows, Results results, String workload, String measure, String figure) {
 		line(rows, workload, measure, (database) -> {
@@ -156,16 +160,22 @@ final class Report {
 			if (all.isEmpty()) {
 				return "–";
 			}
-			double slowest = all.stream().mapToDouble((result) -> number(result, "slowest" + figure)).min().orElseThrow();
-			double fastest = all.stream().mapToDouble((result) -> number(result, "fastest" + figure)).max().orElseThrow();
+			double slowest = all.stream()
+				.mapToDouble((result) -> number(result, "slowest" + figure))
+				.min()
+				.orElseThrow();
+			double fastest = all.stream()
+				.mapToDouble((result) -> number(result, "fastest" + figure))
+				.max()
+				.orElseThrow();
 			return String.format("%,d to %,d", Math.round(slowest), Math.round(fastest));
 		}, "");
 	}
 
 	/**
-	 * The throughput of one workload divided by another's, on each database: of their median
-	 * JVMs, and between brackets the lowest and the highest of the JVMs that ran in turn (the
-	 * first JVM of one with the first of the other, and so on).
+	 * The throughput of one workload divided by another's, on each database: of their
+	 * median JVMs, and between brackets the lowest and the highest of the JVMs that ran
+	 * in turn (the first JVM of one with the first of the other, and so on).
 	 */
 	private static void ratio(List<String> rows, Results results, String dividend, String divisor, String measure,
 			String target) {
@@ -190,8 +200,9 @@ final class Report {
 	}
 
 	/**
-	 * One row of the table: a cell for each database, H2 and PostgreSQL as the tests start them,
-	 * each also with every commit on disk before it returns, made by {@code cell}.
+	 * One row of the table: a cell for each database, H2 and PostgreSQL as the tests
+	 * start them, each also with every commit on disk before it returns, made by
+	 * {@code cell}.
 	 */
 	private static void line(List<String> rows, String workload, String measure, Function<String, String> cell,
 			String target) {
@@ -224,8 +235,8 @@ final class Report {
 		}
 
 		/**
-		 * The result of the JVM with the median throughput, or the only result of a workload run
-		 * in one JVM; {@code null} if there is none.
+		 * The result of the JVM with the median throughput, or the only result of a
+		 * workload run in one JVM; {@code null} if there is none.
 		 */
 		Map<String, Object> median(String workload, String database) {
 			List<Map<String, Object>> all = new ArrayList<>(of(workload, database));

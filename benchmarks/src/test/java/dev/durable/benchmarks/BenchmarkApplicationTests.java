@@ -12,8 +12,8 @@ import org.springframework.util.ClassUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The benchmark's application, which has the starter and no Actuator on its class path, as many
- * applications do: the starter must start there.
+ * The benchmark's application, which has the starter and no Actuator on its class path,
+ * as many applications do: the starter must start there.
  */
 class BenchmarkApplicationTests {
 

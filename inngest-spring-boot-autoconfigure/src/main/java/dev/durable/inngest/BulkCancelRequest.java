@@ -10,8 +10,8 @@ import java.time.Instant;
  * @param functionId the function whose runs are cancelled
  * @param startedAfter only runs created at or after this time
  * @param startedBefore only runs created before this time
- * @param condition an optional CEL expression over {@code event}, the run's trigger, that must be
- * true for a run to be cancelled (Inngest's {@code if}), or {@code null}
+ * @param condition an optional CEL expression over {@code event}, the run's trigger, that
+ * must be true for a run to be cancelled (Inngest's {@code if}), or {@code null}
  */
 public record BulkCancelRequest(String name, String functionId, Instant startedAfter, Instant startedBefore,
 		String condition) {

@@ -13,8 +13,9 @@ import java.time.Instant;
  * @param startedBefore only runs created before this time
  * @param condition the CEL condition over the trigger {@code event}, or {@code null}
  * @param state how far it has got
- * @param matched how many runs it found to cancel when it was created, raised to what it has
- * cancelled when that is more: when the count before it started ran out of time, a lower bound
+ * @param matched how many runs it found to cancel when it was created, raised to what it
+ * has cancelled when that is more: when the count before it started ran out of time, a
+ * lower bound
  * @param cancelled how many runs it has cancelled so far
  * @param createdAt when it was created
  * @param updatedAt when its progress last changed

@@ -12,16 +12,16 @@ import tools.jackson.databind.json.JsonMapper;
  * <pre class="code">
  * client.send(Event.of("shop/order.placed", Map.of("orderId", "o-1", "amount", 4200)));
  * client.send(Event.of("shop/order.placed", new OrderPlaced("o-1", 4200)).withId("order-o-1"));
- * </pre>
- * An id given by the sender is an idempotency key: a second event with the same id is
- * accepted but starts no run.
+ * </pre> An id given by the sender is an idempotency key: a second event with the same id
+ * is accepted but starts no run.
  *
  * @param name the event name, such as {@code "shop/order.placed"}; names starting with
  * {@code inngest/} are reserved for system events
  * @param data the event's data, a JSON object (never {@code null})
  * @param user optional data about the user that caused the event (never {@code null})
  * @param id the event id, or {@code null} before it is sent
- * @param ts the time the event happened in epoch milliseconds, or {@code 0} before it is sent
+ * @param ts the time the event happened in epoch milliseconds, or {@code 0} before it is
+ * sent
  * @param v an optional version of the event's schema, or {@code null}
  */
 public record Event(String name, Map<String, Object> data, Map<String, Object> user, String id, long ts, String v) {

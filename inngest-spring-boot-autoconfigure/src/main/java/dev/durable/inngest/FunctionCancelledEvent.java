@@ -4,28 +4,27 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Published as a Spring application event once per cancelled run, whatever cancelled it, after
- * the cancellation was committed. It carries the same data as the
- * {@code inngest/function.cancelled} system event, whose error is
- * {@code {"name": "Error", "message": "function cancelled"}}.
- * <pre class="code">
+ * Published as a Spring application event once per cancelled run, whatever cancelled it,
+ * after the cancellation was committed. It carries the same data as the
+ * {@code inngest/function.cancelled} system event, whose error is {@code {"name":
+ * "Error", "message": "function cancelled"}}. <pre class="code">
  * &#064;EventListener
  * void onCancel(FunctionCancelledEvent cancelled) {
  *     log.info("{} cancelled in run {}", cancelled.functionId(), cancelled.runId());
  * }
- * </pre>
- * It is also what an {@link OnCancel} handler receives about the run it cleans up after.
+ * </pre> It is also what an {@link OnCancel} handler receives about the run it cleans up
+ * after.
  *
  * @param event the {@code inngest/function.cancelled} system event
  * @param originalEvent the event that triggered the cancelled run
  * @param error {@code Error: function cancelled}
  * @param functionId the full id of the function: the app id, a dash and the function id
  * @param runId the id of the cancelled run
- * @param cause what cancelled the run, or {@code null} when the system event does not say, as
- * when the Inngest platform sends it in remote mode
+ * @param cause what cancelled the run, or {@code null} when the system event does not
+ * say, as when the Inngest platform sends it in remote mode
  */
-public record FunctionCancelledEvent(Event event, Event originalEvent, ErrorInfo error, String functionId,
-		String runId, Cause cause) implements FailureContext {
+public record FunctionCancelledEvent(Event event, Event originalEvent, ErrorInfo error, String functionId, String runId,
+		Cause cause) implements FailureContext {
 
 	/** The name of the system event emitted once per cancelled run. */
 	public static final String NAME = "inngest/function.cancelled";
@@ -47,8 +46,9 @@ public record FunctionCancelledEvent(Event event, Event originalEvent, ErrorInfo
 	}
 
 	/**
-	 * Builds the {@code inngest/function.cancelled} system event of a cancelled run, saying what
-	 * cancelled it in a {@code cancellation} field next to Inngest's own fields.
+	 * Builds the {@code inngest/function.cancelled} system event of a cancelled run,
+	 * saying what cancelled it in a {@code cancellation} field next to Inngest's own
+	 * fields.
 	 * @param originalEvent the event that triggered the run
 	 * @param functionId the full id of the function
 	 * @param runId the run id
@@ -71,19 +71,19 @@ public record FunctionCancelledEvent(Event event, Event originalEvent, ErrorInfo
 	 */
 	public static FunctionCancelledEvent of(Event event) {
 		SystemEventData data = SystemEventData.of(event);
-		return new FunctionCancelledEvent(event, data.originalEvent(), data.error(), data.functionId(),
-				data.runId(), Cause.of(event.data().get(CAUSE_FIELD)));
+		return new FunctionCancelledEvent(event, data.originalEvent(), data.error(), data.functionId(), data.runId(),
+				Cause.of(event.data().get(CAUSE_FIELD)));
 	}
 
 	/**
-	 * What cancelled a run, as {@link RunView.Cancellation} says it, with the id of the event or
-	 * bulk cancellation that did.
+	 * What cancelled a run, as {@link RunView.Cancellation} says it, with the id of the
+	 * event or bulk cancellation that did.
 	 *
 	 * @param by what cancelled it: {@code event} (a {@link CancelOn} rule), {@code api}
 	 * ({@link InngestRuns#cancel(String)} or the HTTP API), {@code bulk-cancellation} or
 	 * {@code timeout}
-	 * @param id the id of the cancelling event or bulk cancellation, or {@code null} for the API
-	 * and timeouts
+	 * @param id the id of the cancelling event or bulk cancellation, or {@code null} for
+	 * the API and timeouts
 	 * @param reason a sentence on why, as on the run
 	 */
 	public record Cause(String by, String id, String reason) {
@@ -91,7 +91,9 @@ public record FunctionCancelledEvent(Event event, Event originalEvent, ErrorInfo
 		/** {@link #by()} for a run cancelled by a {@link CancelOn} event. */
 		public static final String EVENT = "event";
 
-		/** {@link #by()} for a run cancelled through {@link InngestRuns} or the HTTP API. */
+		/**
+		 * {@link #by()} for a run cancelled through {@link InngestRuns} or the HTTP API.
+		 */
 		public static final String API = "api";
 
 		/** {@link #by()} for a run cancelled by a bulk cancellation. */

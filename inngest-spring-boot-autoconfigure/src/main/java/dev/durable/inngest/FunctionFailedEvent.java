@@ -1,16 +1,15 @@
 package dev.durable.inngest;
 
 /**
- * Published as a Spring application event once per run that failed for good, after the failure
- * was committed. It carries the same data as the {@code inngest/function.failed} system event.
- * <pre class="code">
+ * Published as a Spring application event once per run that failed for good, after the
+ * failure was committed. It carries the same data as the {@code inngest/function.failed}
+ * system event. <pre class="code">
  * &#064;EventListener
  * void onFailure(FunctionFailedEvent failed) {
  *     alerts.send(failed.functionId() + " failed: " + failed.error().message());
  * }
- * </pre>
- * A listener that throws is logged and changes nothing: the run stays failed and its failure
- * handler still runs.
+ * </pre> A listener that throws is logged and changes nothing: the run stays failed and
+ * its failure handler still runs.
  *
  * @param event the {@code inngest/function.failed} system event
  * @param originalEvent the event that triggered the failed run

@@ -14,8 +14,8 @@ public interface InngestClient {
 	 * Sends events, all or none: when one is invalid none is stored.
 	 * @param events the events
 	 * @return the events' ids, in order
-	 * @throws InvalidEventException when an event has no name, a reserved name or data that
-	 * is not a JSON object
+	 * @throws InvalidEventException when an event has no name, a reserved name or data
+	 * that is not a JSON object
 	 */
 	List<String> send(Event... events);
 

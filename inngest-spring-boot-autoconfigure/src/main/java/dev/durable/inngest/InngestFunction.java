@@ -12,9 +12,8 @@ import java.lang.annotation.Target;
  * <p>
  * The method's parameters are resolved by type: {@link Event} (the trigger),
  * {@code List<Event>} (all triggering events), {@link Step}, {@link RunContext}, and one
- * parameter annotated with {@link EventData} bound from the event's {@code data}. The return
- * value, if any, is stored as the run's output.
- * <pre class="code">
+ * parameter annotated with {@link EventData} bound from the event's {@code data}. The
+ * return value, if any, is stored as the run's output. <pre class="code">
  * &#064;Component
  * class Orders {
  *     &#064;InngestFunction(id = "process-order", event = "shop/order.placed")
@@ -24,9 +23,9 @@ import java.lang.annotation.Target;
  *         return step.run("charge", Receipt.class, () -&gt; payments.charge(order));
  *     }
  * }
- * </pre>
- * Every attribute is validated when the application starts: an invalid id, trigger,
- * expression or time string stops the start with a message naming the bean and the method.
+ * </pre> Every attribute is validated when the application starts: an invalid id,
+ * trigger, expression or time string stops the start with a message naming the bean and
+ * the method.
  *
  * @see Retries
  * @see CancelOn
@@ -58,9 +57,10 @@ public @interface InngestFunction {
 	String[] event() default {};
 
 	/**
-	 * Cron schedules that trigger a run: five fields ({@code "0 9 * * MON-FRI"}), optionally
-	 * preceded by a time zone ({@code "TZ=Europe/Paris 0 9 * * *"}), or a macro such as
-	 * {@code "@daily"}. Each scheduled run receives an {@code inngest/scheduled.timer} event.
+	 * Cron schedules that trigger a run: five fields ({@code "0 9 * * MON-FRI"}),
+	 * optionally preceded by a time zone ({@code "TZ=Europe/Paris 0 9 * * *"}), or a
+	 * macro such as {@code "@daily"}. Each scheduled run receives an
+	 * {@code inngest/scheduled.timer} event.
 	 * @return the cron expressions
 	 */
 	String[] cron() default {};

@@ -1,7 +1,8 @@
 package dev.durable.inngest;
 
 /**
- * Thrown when a bulk cancellation matches no run that is still to end: nothing is recorded.
+ * Thrown when a bulk cancellation matches no run that is still to end: nothing is
+ * recorded.
  */
 public class NoMatchingRunsException extends IllegalArgumentException {
 

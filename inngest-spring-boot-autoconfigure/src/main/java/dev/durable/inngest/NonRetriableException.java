@@ -1,9 +1,9 @@
 package dev.durable.inngest;
 
 /**
- * Thrown by a step or the function body to fail at once, with no further attempts whatever
- * retries are left. Thrown in a step, the step fails and {@link StepFailedException} is thrown
- * into the body; thrown in the body, the run fails.
+ * Thrown by a step or the function body to fail at once, with no further attempts
+ * whatever retries are left. Thrown in a step, the step fails and
+ * {@link StepFailedException} is thrown into the body; thrown in the body, the run fails.
  * <pre class="code">
  * if (account == null) {
  *     throw new NonRetriableException("Account " + id + " does not exist");

@@ -7,10 +7,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks the method that handles the failure of a function's run, after the run has exhausted
- * its retries. The handler runs as a durable run of its own: it may take a
- * {@link FailureContext} and a {@link Step}.
- * <pre class="code">
+ * Marks the method that handles the failure of a function's run, after the run has
+ * exhausted its retries. The handler runs as a durable run of its own: it may take a
+ * {@link FailureContext} and a {@link Step}. <pre class="code">
  * &#064;OnFailure(function = "process-order")
  * void orderFailed(FailureContext failure, Step step) {
  *     step.run("notify", () -&gt; alerts.send(failure.error().message()));
@@ -23,8 +22,8 @@ import java.lang.annotation.Target;
 public @interface OnFailure {
 
 	/**
-	 * The id of the function whose failures this method handles; may be left empty when the
-	 * bean declares exactly one function.
+	 * The id of the function whose failures this method handles; may be left empty when
+	 * the bean declares exactly one function.
 	 * @return the function id
 	 */
 	String function() default "";

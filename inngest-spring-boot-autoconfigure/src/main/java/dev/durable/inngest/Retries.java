@@ -8,9 +8,8 @@ import java.lang.annotation.Target;
 
 /**
  * The number of retries after the first attempt, for the function body and for each step
- * separately. Without this annotation a function has {@value #DEFAULT} retries, so up to five
- * attempts of every step.
- * <pre class="code">
+ * separately. Without this annotation a function has {@value #DEFAULT} retries, so up to
+ * five attempts of every step. <pre class="code">
  * &#064;InngestFunction(id = "sync-invoices", event = "billing/invoice.created")
  * &#064;Retries(10)
  * void sync(Event event, Step step) { ... }

@@ -5,10 +5,10 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Thrown by a step or the function body to have the next attempt start no earlier than a given
- * time, for example when a remote API answers "429 Too Many Requests". It uses one attempt of
- * the budget like any failure. The delay is kept between 1 second and 24 hours.
- * <pre class="code">
+ * Thrown by a step or the function body to have the next attempt start no earlier than a
+ * given time, for example when a remote API answers "429 Too Many Requests". It uses one
+ * attempt of the budget like any failure. The delay is kept between 1 second and 24
+ * hours. <pre class="code">
  * throw new RetryAfterException("Rate limited", Duration.ofSeconds(response.retryAfterSeconds()));
  * </pre>
  */

@@ -33,10 +33,10 @@ public interface RunContext {
 	int attempt();
 
 	/**
-	 * The most attempts of what is executing now: the retries plus one. Inside a step given its
-	 * own {@link StepOptions#retries(int) retries}, the step's; otherwise the function's
-	 * {@link Retries}. In remote mode a step cannot have more attempts than its function, so a
-	 * step asking for more sees the function's here.
+	 * The most attempts of what is executing now: the retries plus one. Inside a step
+	 * given its own {@link StepOptions#retries(int) retries}, the step's; otherwise the
+	 * function's {@link Retries}. In remote mode a step cannot have more attempts than
+	 * its function, so a step asking for more sees the function's here.
 	 * @return the maximum number of attempts
 	 */
 	int maxAttempts();

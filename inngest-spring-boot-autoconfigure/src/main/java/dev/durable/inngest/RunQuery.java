@@ -3,16 +3,16 @@ package dev.durable.inngest;
 import java.time.Instant;
 
 /**
- * Which runs {@link InngestRuns#list(RunQuery)} returns: all filters are optional, the newest runs
- * come first, a page at a time.
+ * Which runs {@link InngestRuns#list(RunQuery)} returns: all filters are optional, the
+ * newest runs come first, a page at a time.
  *
  * @param functionId only runs of this function, or {@code null}
  * @param status only runs in this state, or {@code null}
  * @param createdAfter only runs created at or after this time, or {@code null}
  * @param createdBefore only runs created before this time, or {@code null}
  * @param limit the most runs in one page, from 1 to 100
- * @param cursor where the page starts: the {@link RunPage#nextCursor()} of the page before, or
- * {@code null} for the first page
+ * @param cursor where the page starts: the {@link RunPage#nextCursor()} of the page
+ * before, or {@code null} for the first page
  */
 public record RunQuery(String functionId, RunStatus status, Instant createdAfter, Instant createdBefore, int limit,
 		String cursor) {

@@ -1,9 +1,10 @@
 package dev.durable.inngest;
 
 /**
- * The states of a run. A run is created {@link #QUEUED}, is {@link #RUNNING} while a worker
- * holds its lease, may be suspended as {@link #SLEEPING}, {@link #WAITING} or {@link #QUEUED}
- * for a retry, and ends {@link #COMPLETED}, {@link #FAILED} or {@link #CANCELLED}.
+ * The states of a run. A run is created {@link #QUEUED}, is {@link #RUNNING} while a
+ * worker holds its lease, may be suspended as {@link #SLEEPING}, {@link #WAITING} or
+ * {@link #QUEUED} for a retry, and ends {@link #COMPLETED}, {@link #FAILED} or
+ * {@link #CANCELLED}.
  */
 public enum RunStatus {
 

@@ -9,13 +9,13 @@ import java.util.concurrent.Callable;
 import org.springframework.core.ParameterizedTypeReference;
 
 /**
- * The durable steps of a run. Each call is identified by its id; once a step has finished, its
- * result is stored and returned as it was when the function is replayed after a retry, a sleep,
- * a wait or a crash, so a finished step never runs again.
+ * The durable steps of a run. Each call is identified by its id; once a step has
+ * finished, its result is stored and returned as it was when the function is replayed
+ * after a retry, a sleep, a wait or a crash, so a finished step never runs again.
  * <p>
- * Code outside steps runs again on every replay: keep side effects inside steps. An id used
- * more than once in one run (in a loop, say) is told apart by its occurrence, so loops need no
- * ids of their own, though readable ones help in the dashboard.
+ * Code outside steps runs again on every replay: keep side effects inside steps. An id
+ * used more than once in one run (in a loop, say) is told apart by its occurrence, so
+ * loops need no ids of their own, though readable ones help in the dashboard.
  * <pre class="code">
  * String receipt = step.run("charge", String.class, () -&gt; payments.charge(order));
  * step.sleep("cool-down", Duration.ofMinutes(10));
@@ -31,9 +31,9 @@ public interface Step {
 	Duration MAX_SLEEP = Duration.ofDays(365);
 
 	/**
-	 * Runs a step that returns nothing. A step that throws is retried on its own counter; once
-	 * its retries are exhausted, this method throws {@link StepFailedException}. A step has the
-	 * function's {@link Retries} unless given its own {@link StepOptions}.
+	 * Runs a step that returns nothing. A step that throws is retried on its own counter;
+	 * once its retries are exhausted, this method throws {@link StepFailedException}. A
+	 * step has the function's {@link Retries} unless given its own {@link StepOptions}.
 	 * @param id the step id
 	 * @param body the step's work
 	 * @throws StepFailedException when the step has failed for good
@@ -66,10 +66,9 @@ public interface Step {
 	 * Runs a step that returns nothing, with its own options, such as its own retries.
 	 * <pre class="code">
 	 * step.run("charge", StepOptions.retries(10), () -&gt; payments.charge(order));
-	 * </pre>
-	 * Both engines implement the overloads that take options; this default, for other
-	 * implementations of the interface, throws {@link UnsupportedOperationException} rather than
-	 * ignore the options.
+	 * </pre> Both engines implement the overloads that take options; this default, for
+	 * other implementations of the interface, throws
+	 * {@link UnsupportedOperationException} rather than ignore the options.
 	 * @param id the step id
 	 * @param options the step's options
 	 * @param body the step's work

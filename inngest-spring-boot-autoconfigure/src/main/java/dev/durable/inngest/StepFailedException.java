@@ -1,9 +1,9 @@
 package dev.durable.inngest;
 
 /**
- * Thrown into the function body by a step that has failed for good: it exhausted its retries
- * or threw {@link NonRetriableException}. The body may catch it to roll back earlier steps with
- * further steps; uncaught, the run fails without retrying the body.
+ * Thrown into the function body by a step that has failed for good: it exhausted its
+ * retries or threw {@link NonRetriableException}. The body may catch it to roll back
+ * earlier steps with further steps; uncaught, the run fails without retrying the body.
  * <pre class="code">
  * try {
  *     step.run("charge", () -&gt; payments.charge(order));

@@ -4,20 +4,19 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A run step's own options, given to {@link Step#run(String, StepOptions, Class,
- * java.util.concurrent.Callable)} and its overloads: the step's own retry budget instead of
- * the function's {@link Retries}, and, optionally, its own back-off between attempts.
- * <pre class="code">
+ * A run step's own options, given to
+ * {@link Step#run(String, StepOptions, Class, java.util.concurrent.Callable)} and its
+ * overloads: the step's own retry budget instead of the function's {@link Retries}, and,
+ * optionally, its own back-off between attempts. <pre class="code">
  * String receipt = step.run("charge", StepOptions.retries(10), String.class, () -&gt; payments.charge(order));
  * step.run("poll", StepOptions.retries(20).backoff(Duration.ofSeconds(1), Duration.ofMinutes(1)),
  *         () -&gt; status.check(order));
  * step.run("notify", StepOptions.defaults().backoff(Duration.ofSeconds(5), Duration.ofSeconds(30)),
  *         () -&gt; mail.send(order));
- * </pre>
- * In remote mode the platform counts a step's attempts against the function's retries, as
- * registered: a step budget below the function's is honoured, one above it is cut to the
- * function's. Options are checked when the step is called; invalid ones fail the call with an
- * {@link IllegalArgumentException} naming the step.
+ * </pre> In remote mode the platform counts a step's attempts against the function's
+ * retries, as registered: a step budget below the function's is honoured, one above it is
+ * cut to the function's. Options are checked when the step is called; invalid ones fail
+ * the call with an {@link IllegalArgumentException} naming the step.
  */
 public final class StepOptions {
 
@@ -53,8 +52,8 @@ public final class StepOptions {
 	}
 
 	/**
-	 * A copy with the step's own back-off: the first retry waits {@code initial}, each next one
-	 * twice as long as the one before, never longer than {@code max}. A
+	 * A copy with the step's own back-off: the first retry waits {@code initial}, each
+	 * next one twice as long as the one before, never longer than {@code max}. A
 	 * {@link RetryAfterException} still sets its own time.
 	 * @param initial the wait before the first retry, positive
 	 * @param max the longest wait, at least {@code initial}

@@ -5,8 +5,7 @@ import java.util.Map;
 
 /**
  * The data of the system events {@code inngest/function.failed} and
- * {@code inngest/function.cancelled}, as Inngest shapes it:
- * <pre class="code">
+ * {@code inngest/function.cancelled}, as Inngest shapes it: <pre class="code">
  * {"error": {"name": "...", "message": "...", "stack": "..."},
  *  "event": {"name": "app/order.placed", "data": {...}, "id": "...", "ts": 1700000000000},
  *  "function_id": "my-app-charge-order",

@@ -7,8 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Cancels a run that waits too long to start or runs too long in all. Values are time strings
- * such as {@code "30s"}, {@code "5m"}, {@code "1h30m"} or {@code "7d"}.
+ * Cancels a run that waits too long to start or runs too long in all. Values are time
+ * strings such as {@code "30s"}, {@code "5m"}, {@code "1h30m"} or {@code "7d"}.
  * <pre class="code">
  * &#064;InngestFunction(id = "render-report", event = "reports/requested")
  * &#064;Timeouts(start = "1m", finish = "2h")
@@ -21,14 +21,15 @@ import java.lang.annotation.Target;
 public @interface Timeouts {
 
 	/**
-	 * The longest a run may stay queued before its first attempt starts; empty for no limit.
+	 * The longest a run may stay queued before its first attempt starts; empty for no
+	 * limit.
 	 * @return the start timeout
 	 */
 	String start() default "";
 
 	/**
-	 * The longest a run may take from its start to its end, sleeps and waits included; empty
-	 * for no limit.
+	 * The longest a run may take from its start to its end, sleeps and waits included;
+	 * empty for no limit.
 	 * @return the finish timeout
 	 */
 	String finish() default "";

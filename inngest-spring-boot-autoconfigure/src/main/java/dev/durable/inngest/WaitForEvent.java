@@ -4,19 +4,18 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What {@link Step#waitForEvent(String, WaitForEvent)} waits for: an event name, a timeout and
- * optionally a field to match or a CEL condition.
- * <pre class="code">
+ * What {@link Step#waitForEvent(String, WaitForEvent)} waits for: an event name, a
+ * timeout and optionally a field to match or a CEL condition. <pre class="code">
  * WaitForEvent.event("shop/order.approved").match("data.orderId").timeout(Duration.ofDays(1))
  * WaitForEvent.event("shop/order.approved").condition("async.data.total &gt;= event.data.total")
  *         .timeout(Duration.ofHours(2))
  * </pre>
  *
  * @param eventName the name of the awaited event
- * @param match a dotted field, such as {@code data.orderId}, that must be equal in the run's
- * trigger and the awaited event, or {@code null}
- * @param condition a CEL expression over {@code event} (the trigger) and {@code async} (the
- * awaited event), or {@code null}
+ * @param match a dotted field, such as {@code data.orderId}, that must be equal in the
+ * run's trigger and the awaited event, or {@code null}
+ * @param condition a CEL expression over {@code event} (the trigger) and {@code async}
+ * (the awaited event), or {@code null}
  * @param timeout how long to wait, required
  */
 public record WaitForEvent(String eventName, String match, String condition, Duration timeout) {

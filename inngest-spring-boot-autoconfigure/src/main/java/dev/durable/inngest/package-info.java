@@ -1,5 +1,5 @@
 /**
- * The user-facing API of durable functions: annotations, events, steps, the client and the
- * exceptions that steer retries. Implementations live in sub-packages.
+ * The user-facing API of durable functions: annotations, events, steps, the client and
+ * the exceptions that steer retries. Implementations live in sub-packages.
  */
 package dev.durable.inngest;

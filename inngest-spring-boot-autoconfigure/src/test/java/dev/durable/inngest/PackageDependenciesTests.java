@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The packages of the starter depend on each other one way, as their imports say: no package
- * reaches itself again, and the engine knows nothing of the JDBC store, the web or Actuator.
+ * The packages of the starter depend on each other one way, as their imports say: no
+ * package reaches itself again, and the engine knows nothing of the JDBC store, the web
+ * or Actuator.
  */
 class PackageDependenciesTests {
 

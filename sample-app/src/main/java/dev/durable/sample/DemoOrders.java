@@ -18,10 +18,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Places three demo orders at start-up so that a newcomer sees runs in the log: one that
- * recovers from the payment outage, one whose card is declined and is rolled back, and a large
- * one that waits for approval, which a demo manager (itself a durable function) gives after a
- * durable sleep. Each order's event has a fixed id, which makes it idempotent: on a database that
- * has them from an earlier start, sending them again starts no run, and nothing ships twice.
+ * recovers from the payment outage, one whose card is declined and is rolled back, and a
+ * large one that waits for approval, which a demo manager (itself a durable function)
+ * gives after a durable sleep. Each order's event has a fixed id, which makes it
+ * idempotent: on a database that has them from an earlier start, sending them again
+ * starts no run, and nothing ships twice.
  */
 @Component
 @ConditionalOnBooleanProperty("shop.demo-orders")
@@ -45,15 +46,14 @@ public class DemoOrders implements ApplicationRunner {
 	}
 
 	/**
-	 * The event of a demo order, with the order's id in its own: a second one is accepted but
-	 * starts no run.
+	 * The event of a demo order, with the order's id in its own: a second one is accepted
+	 * but starts no run.
 	 */
 	static Event order(OrderPlaced order) {
 		return Event.of("shop/order.placed", order).withId("demo-order-" + order.orderId());
 	}
 
-	@InngestFunction(id = "demo-manager", name = "Demo manager approves large demo orders",
-			event = "shop/order.placed",
+	@InngestFunction(id = "demo-manager", name = "Demo manager approves large demo orders", event = "shop/order.placed",
 			condition = "event.data.orderId.startsWith('o-demo-') && event.data.amount > 100000")
 	public void approveLater(@EventData OrderPlaced order, Step step) {
 		step.sleep("think-it-over", Duration.ofSeconds(8));

@@ -8,8 +8,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Reacts to failed runs the Spring way: the engine publishes a {@link FunctionFailedEvent} once
- * per failed run, after the failure is committed.
+ * Reacts to failed runs the Spring way: the engine publishes a
+ * {@link FunctionFailedEvent} once per failed run, after the failure is committed.
  */
 @Component
 public class FailureLog {

@@ -83,8 +83,8 @@ public class OrderController {
 	}
 
 	/**
-	 * A body that does not bind, such as a quantity that is not a whole number, refused naming
-	 * the field rather than as "Failed to read request".
+	 * A body that does not bind, such as a quantity that is not a whole number, refused
+	 * naming the field rather than as "Failed to read request".
 	 * @param ex why the body could not be read
 	 * @return the problem
 	 */

@@ -21,10 +21,10 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The order workflow: reserve stock, charge the card, wait for a manager's approval when the
- * order is large, wait a cool-off period, ship, and announce the shipment. Each step is durable:
- * when the payment provider is down the charge is retried without reserving the stock again;
- * when the card is declined the reservation is rolled back.
+ * The order workflow: reserve stock, charge the card, wait for a manager's approval when
+ * the order is large, wait a cool-off period, ship, and announce the shipment. Each step
+ * is durable: when the payment provider is down the charge is retried without reserving
+ * the stock again; when the card is declined the reservation is rolled back.
  */
 @Component
 public class OrderWorkflow {
@@ -61,11 +61,14 @@ public class OrderWorkflow {
 			throw ex;
 		}
 		if (order.amount() > this.shop.approvalThreshold()) {
-			// Code outside steps runs again on every replay, so the log lines are steps too.
+			// Code outside steps runs again on every replay, so the log lines are steps
+			// too.
 			step.run("log-approval-request",
 					() -> logger.info("[" + order.orderId() + "] waiting for a manager's approval"));
 			Optional<Event> approval = step.waitForEvent("manager-approval",
-					WaitForEvent.event("shop/order.approved").match("data.orderId").timeout(this.shop.approvalTimeout()));
+					WaitForEvent.event("shop/order.approved")
+						.match("data.orderId")
+						.timeout(this.shop.approvalTimeout()));
 			if (approval.isEmpty()) {
 				step.run("refund", () -> this.payments.refund(charge));
 				step.run("release-stock-unapproved", () -> this.inventory.release(order));
@@ -87,13 +90,14 @@ public class OrderWorkflow {
 	@OnFailure(function = "process-order")
 	public void orderFailed(FailureContext failure, Step step) {
 		Object orderId = failure.originalEvent().data().get("orderId");
-		step.run("notify-support", () -> logger.warn("[" + orderId + "] order workflow failed (run "
-				+ failure.runId() + "): " + failure.error().message() + "; support has been notified"));
+		step.run("notify-support", () -> logger.warn("[" + orderId + "] order workflow failed (run " + failure.runId()
+				+ "): " + failure.error().message() + "; support has been notified"));
 	}
 
 	/**
-	 * Cleans up after a cancelled order: runs once per cancelled run of {@code process-order},
-	 * whatever cancelled it, with the original order at {@code event.data.event}.
+	 * Cleans up after a cancelled order: runs once per cancelled run of
+	 * {@code process-order}, whatever cancelled it, with the original order at
+	 * {@code event.data.event}.
 	 */
 	@InngestFunction(id = "clean-up-cancelled-order", name = "Clean up a cancelled order",
 			event = FunctionCancelledEvent.NAME, condition = "event.data.function_id == 'order-service-process-order'")
@@ -105,8 +109,8 @@ public class OrderWorkflow {
 
 	@InngestFunction(id = "email-shipment", name = "Email the shipment", event = "shop/order.shipped")
 	public void emailShipment(Event shipped, Step step) {
-		step.run("send-email", () -> logger.info("[" + shipped.data().get("orderId") + "] emailed tracking number "
-				+ shipped.data().get("tracking")));
+		step.run("send-email", () -> logger
+			.info("[" + shipped.data().get("orderId") + "] emailed tracking number " + shipped.data().get("tracking")));
 	}
 
 }

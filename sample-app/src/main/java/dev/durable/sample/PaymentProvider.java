@@ -12,8 +12,8 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * A payment provider that is down for the first two calls of each order (the run retries and
- * recovers) and declines one test card for good (the run rolls back).
+ * A payment provider that is down for the first two calls of each order (the run retries
+ * and recovers) and declines one test card for good (the run rolls back).
  */
 @Component
 public class PaymentProvider {
@@ -31,7 +31,8 @@ public class PaymentProvider {
 		int call = this.calls.computeIfAbsent(order.orderId(), (id) -> new AtomicInteger()).incrementAndGet();
 		if (DECLINED_CARD.equals(order.card())) {
 			logger.info("[" + order.orderId() + "] card declined");
-			// Errors are logged and kept with the run, so they name the card by its last digits only.
+			// Errors are logged and kept with the run, so they name the card by its last
+			// digits only.
 			throw new NonRetriableException("Card ending " + lastDigits(order.card()) + " was declined");
 		}
 		if (call <= 2) {

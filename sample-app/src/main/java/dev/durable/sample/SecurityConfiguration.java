@@ -11,8 +11,9 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 
 /**
- * Who may do what: operators (role {@code OPS}, the user {@code spring.security.user.*}) read and
- * cancel runs through Actuator and the dashboard; health and the order API are open.
+ * Who may do what: operators (role {@code OPS}, the user {@code spring.security.user.*})
+ * read and cancel runs through Actuator and the dashboard; health and the order API are
+ * open.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -24,8 +25,10 @@ class SecurityConfiguration {
 				PathPatternRequestMatcher.withDefaults().matcher("/inngest/dashboard/**")))
 			.authorizeHttpRequests((requests) -> requests.anyRequest().hasRole("OPS"))
 			.httpBasic(Customizer.withDefaults())
-			// Actuator's write operations take JSON only, which no other site can send without a
-			// CORS preflight that this application never allows, so no CSRF token is needed.
+			// Actuator's write operations take JSON only, which no other site can send
+			// without a
+			// CORS preflight that this application never allows, so no CSRF token is
+			// needed.
 			.csrf((csrf) -> csrf.disable());
 		return http.build();
 	}
@@ -33,7 +36,8 @@ class SecurityConfiguration {
 	@Bean
 	@Order(2)
 	SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
-		// The order API and the Inngest-shaped HTTP APIs are JSON APIs for other services; the
+		// The order API and the Inngest-shaped HTTP APIs are JSON APIs for other
+		// services; the
 		// latter check their own event and signing keys.
 		http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll()).csrf((csrf) -> csrf.disable());
 		return http.build();

@@ -7,9 +7,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * The order service's settings.
  *
- * @param approvalThreshold orders above this amount (in cents) wait for a manager's approval
+ * @param approvalThreshold orders above this amount (in cents) wait for a manager's
+ * approval
  * @param approvalTimeout how long an order waits for approval before it is cancelled
- * @param coolOff how long a paid order waits before it ships, so a customer can still change it
+ * @param coolOff how long a paid order waits before it ships, so a customer can still
+ * change it
  * @param demoOrders whether to place a few demo orders at start-up
  * @param failureTracker where failed runs are forwarded
  */

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The failure tracker posts each failed run to a real HTTP server, and retries while it is down.
+ * The failure tracker posts each failed run to a real HTTP server, and retries while it
+ * is down.
  */
 @SpringBootTest(properties = { "shop.demo-orders=false", "inngest.local.backoff.initial=200ms",
 		"inngest.local.backoff.max=400ms" })
@@ -90,7 +91,8 @@ class FailureTrackerTests {
 	}
 
 	private static int freePort() {
-		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+				java.net.InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}
 		catch (IOException ex) {

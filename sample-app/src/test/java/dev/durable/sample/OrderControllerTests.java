@@ -17,8 +17,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Orders placed over real HTTP: a good one starts a run, a bad one is refused with what is wrong
- * and sends nothing.
+ * Orders placed over real HTTP: a good one starts a run, a bad one is refused with what
+ * is wrong and sends nothing.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "shop.demo-orders=false")
 class OrderControllerTests {

@@ -16,9 +16,9 @@ import static dev.durable.inngest.test.InngestAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The order workflow's saga, retries and approval wait, on the engine in memory with a clock that
- * moves only when the test moves it: the cool-off, the back-off and the hour-long approval wait
- * take no real time.
+ * The order workflow's saga, retries and approval wait, on the engine in memory with a
+ * clock that moves only when the test moves it: the cool-off, the back-off and the
+ * hour-long approval wait take no real time.
  */
 @InngestTest(properties = "shop.demo-orders=false")
 class OrderWorkflowFunctionTests {

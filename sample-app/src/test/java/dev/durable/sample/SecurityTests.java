@@ -21,12 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample as it ships, over real HTTP: the operator reads and cancels runs through Actuator
- * and the dashboard, nobody else does; health and the order API stay open.
+ * The sample as it ships, over real HTTP: the operator reads and cancels runs through
+ * Actuator and the dashboard, nobody else does; health and the order API stay open.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "shop.demo-orders=false", "spring.security.user.password=ops-secret",
-				"shop.cool-off=1h" })
+		properties = { "shop.demo-orders=false", "spring.security.user.password=ops-secret", "shop.cool-off=1h" })
 class SecurityTests {
 
 	private static final String OPERATOR = "Basic "
@@ -43,8 +42,8 @@ class SecurityTests {
 	private HttpResponse<String> call(String method, String path, String authorization, String json)
 			throws IOException, InterruptedException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
-			.method(method, (json != null) ? HttpRequest.BodyPublishers.ofString(json)
-					: HttpRequest.BodyPublishers.noBody())
+			.method(method,
+					(json != null) ? HttpRequest.BodyPublishers.ofString(json) : HttpRequest.BodyPublishers.noBody())
 			.header("Content-Type", "application/json");
 		if (authorization != null) {
 			request.header("Authorization", authorization);
@@ -57,14 +56,14 @@ class SecurityTests {
 				"{\"sku\":\"mug\",\"quantity\":1,\"amount\":2400,\"card\":\"4242\"}");
 		assertThat(placed.statusCode()).as(placed.body()).isEqualTo(202);
 		String orderId = placed.body().replaceAll(".*\"orderId\":\"([^\"]+)\".*", "$1");
-		return await().until(() -> this.runs.list(new dev.durable.inngest.RunQuery("process-order", null, null, null,
-				100, null))
-			.runs()
-			.stream()
-			.filter((run) -> orderId.equals(run.event().data().get("orderId")))
-			.map(dev.durable.inngest.RunView::id)
-			.findFirst()
-			.orElse(null), (id) -> id != null);
+		return await()
+			.until(() -> this.runs.list(new dev.durable.inngest.RunQuery("process-order", null, null, null, 100, null))
+				.runs()
+				.stream()
+				.filter((run) -> orderId.equals(run.event().data().get("orderId")))
+				.map(dev.durable.inngest.RunView::id)
+				.findFirst()
+				.orElse(null), (id) -> id != null);
 	}
 
 	@Test

@@ -12,9 +12,10 @@ import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * Gauges of the work waiting in the store: {@code inngest.queue.backlog}, the runs that are due
- * and not yet claimed, and {@code inngest.queue.lag}, how long the oldest of them has been due.
- * Read from the store at most once per {@code refresh}, however often the registry asks.
+ * Gauges of the work waiting in the store: {@code inngest.queue.backlog}, the runs that
+ * are due and not yet claimed, and {@code inngest.queue.lag}, how long the oldest of them
+ * has been due. Read from the store at most once per {@code refresh}, however often the
+ * registry asks.
  */
 public final class BacklogMetrics implements MeterBinder {
 

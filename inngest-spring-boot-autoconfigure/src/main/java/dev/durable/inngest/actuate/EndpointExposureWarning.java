@@ -12,9 +12,9 @@ import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.Show;
 
 /**
- * Warns once at start-up when the {@code inngest} endpoint is exposed over HTTP in an application
- * with no Spring Security filter chain: whoever reaches the port then reads every run, and with
- * write access can cancel them.
+ * Warns once at start-up when the {@code inngest} endpoint is exposed over HTTP in an
+ * application with no Spring Security filter chain: whoever reaches the port then reads
+ * every run, and with write access can cancel them.
  */
 public final class EndpointExposureWarning implements SmartInitializingSingleton {
 
@@ -63,7 +63,8 @@ public final class EndpointExposureWarning implements SmartInitializingSingleton
 		}
 		List<String> exposed = new ArrayList<>();
 		exposed.add("read every run's function, state, timing and errors");
-		// Without Spring Security nobody is authenticated, so only ALWAYS shows the values.
+		// Without Spring Security nobody is authenticated, so only ALWAYS shows the
+		// values.
 		if (this.showValues == Show.ALWAYS) {
 			exposed.add("read the values runs carry (event data, outputs, stacks), as "
 					+ "management.endpoint.inngest.show-values=always allows");

@@ -40,26 +40,30 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 /**
  * The {@code inngest} Actuator endpoint:
  * <ul>
- * <li>{@code GET /actuator/inngest}: the functions, their configuration and run counts by state;</li>
- * <li>{@code GET /actuator/inngest/runs?function=&status=&from=&to=&limit=&cursor=}: runs, newest
- * first, a page at a time;</li>
- * <li>{@code GET /actuator/inngest/runs/{id}}: one run with its steps and failed attempts;</li>
+ * <li>{@code GET /actuator/inngest}: the functions, their configuration and run counts by
+ * state;</li>
+ * <li>{@code GET /actuator/inngest/runs?function=&status=&from=&to=&limit=&cursor=}:
+ * runs, newest first, a page at a time;</li>
+ * <li>{@code GET /actuator/inngest/runs/{id}}: one run with its steps and failed
+ * attempts;</li>
  * <li>{@code GET /actuator/inngest/cancellations}: bulk cancellations, newest first;</li>
  * <li>{@code DELETE /actuator/inngest/runs/{id}}: cancel a run;</li>
- * <li>{@code POST /actuator/inngest/cancellations} with {@code functionId}, {@code startedAfter},
- * {@code startedBefore}, optional {@code condition}, {@code name} and {@code preview}: with
- * {@code preview=true}, how many runs it would cancel; otherwise, start the bulk cancellation;</li>
+ * <li>{@code POST /actuator/inngest/cancellations} with {@code functionId},
+ * {@code startedAfter}, {@code startedBefore}, optional {@code condition}, {@code name}
+ * and {@code preview}: with {@code preview=true}, how many runs it would cancel;
+ * otherwise, start the bulk cancellation;</li>
  * <li>{@code DELETE /actuator/inngest/cancellations/{id}}: stop a bulk cancellation.</li>
  * </ul>
- * The endpoint is read-only unless {@code management.endpoint.inngest.access=unrestricted}: its
- * write operations change state, so they are off until enabled, and whoever can reach them should
- * be authenticated first. The values runs carry (event data and user, run and step outputs, error
- * stacks) are shown according to {@code management.endpoint.inngest.show-values}, hidden by
- * default, as Spring Boot hides the values of its {@code env} endpoint. Input an operation cannot
- * use is refused with an {@link InvalidEndpointRequestException} naming the problem; over HTTP,
- * {@link InngestEndpointWebExtension} answers it with {@code 400} and that message. A page of
- * runs carries each run's event data and output only when they are small ({@link RunsPage}); one
- * run's detail carries all of it.
+ * The endpoint is read-only unless
+ * {@code management.endpoint.inngest.access=unrestricted}: its write operations change
+ * state, so they are off until enabled, and whoever can reach them should be
+ * authenticated first. The values runs carry (event data and user, run and step outputs,
+ * error stacks) are shown according to {@code management.endpoint.inngest.show-values},
+ * hidden by default, as Spring Boot hides the values of its {@code env} endpoint. Input
+ * an operation cannot use is refused with an {@link InvalidEndpointRequestException}
+ * naming the problem; over HTTP, {@link InngestEndpointWebExtension} answers it with
+ * {@code 400} and that message. A page of runs carries each run's event data and output
+ * only when they are small ({@link RunsPage}); one run's detail carries all of it.
  */
 @Endpoint(id = "inngest", defaultAccess = Access.READ_ONLY)
 public class InngestEndpoint {
@@ -142,9 +146,10 @@ public class InngestEndpoint {
 	 * @param limit the page size, 1 to 100 (20 by default)
 	 * @param cursor the next cursor of the page before
 	 * @param securityContext who asks, for whether values are shown
-	 * @return the page ({@link RunsPage} for runs), or {@code null} (404) for an unknown section
-	 * @throws InvalidEndpointRequestException for input it cannot use, such as a limit out of
-	 * range or a time that is not RFC 3339
+	 * @return the page ({@link RunsPage} for runs), or {@code null} (404) for an unknown
+	 * section
+	 * @throws InvalidEndpointRequestException for input it cannot use, such as a limit
+	 * out of range or a time that is not RFC 3339
 	 */
 	@ReadOperation
 	public @Nullable Object list(@Selector String section, @Nullable String function, @Nullable RunStatus status,
@@ -190,7 +195,8 @@ public class InngestEndpoint {
 	 * Cancels a run, or stops a bulk cancellation.
 	 * @param section {@code runs} or {@code cancellations}
 	 * @param id the run or cancellation id
-	 * @return what was done, or {@code null} (404) if there is no such run or cancellation
+	 * @return what was done, or {@code null} (404) if there is no such run or
+	 * cancellation
 	 */
 	@DeleteOperation
 	public @Nullable Object cancel(@Selector String section, @Selector String id) {
@@ -215,8 +221,8 @@ public class InngestEndpoint {
 	 * @param condition an optional CEL condition over the trigger {@code event}
 	 * @param name an optional name
 	 * @param preview {@code true} to only count the matching runs
-	 * @return the count, with {@code complete} false when it ran out of time and is a lower
-	 * bound, or the started cancellation
+	 * @return the count, with {@code complete} false when it ran out of time and is a
+	 * lower bound, or the started cancellation
 	 * @throws InvalidEndpointRequestException for input it cannot use, such as an unknown
 	 * function or CEL that does not compile
 	 * @throws NoMatchingRunsException if it matches no run that has not ended
@@ -275,8 +281,8 @@ public class InngestEndpoint {
 	 * The functions.
 	 *
 	 * @param functions each function
-	 * @param undeclaredFunctions the functions that have runs but that this application does not
-	 * declare
+	 * @param undeclaredFunctions the functions that have runs but that this application
+	 * does not declare
 	 */
 	public record FunctionsDescriptor(List<FunctionDescriptor> functions,
 			List<UndeclaredFunctionDescriptor> undeclaredFunctions) {
@@ -284,9 +290,9 @@ public class InngestEndpoint {
 	}
 
 	/**
-	 * A function that has runs in the database but that this application does not declare, as
-	 * after a deployment that removed or renamed it. Its runs that have not ended wait for an
-	 * instance that declares it.
+	 * A function that has runs in the database but that this application does not
+	 * declare, as after a deployment that removed or renamed it. Its runs that have not
+	 * ended wait for an instance that declares it.
 	 *
 	 * @param id the function id
 	 * @param runs run counts by state

@@ -19,11 +19,12 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 
 /**
- * The {@code inngest} endpoint over HTTP: its operations that take input answer input they
- * cannot use with {@code 400} and {@code {"error": "...", "status": 400}} naming the problem (an
- * unknown state, a limit out of range, a time that is not RFC 3339, CEL that does not compile,
- * an unknown function), and a bulk cancellation that matches no run with {@code 422}. Actuator
- * itself would answer {@code 400} with no reason, or {@code 500}.
+ * The {@code inngest} endpoint over HTTP: its operations that take input answer input
+ * they cannot use with {@code 400} and {@code {"error": "...", "status": 400}} naming the
+ * problem (an unknown state, a limit out of range, a time that is not RFC 3339, CEL that
+ * does not compile, an unknown function), and a bulk cancellation that matches no run
+ * with {@code 422}. Actuator itself would answer {@code 400} with no reason, or
+ * {@code 500}.
  */
 @EndpointWebExtension(endpoint = InngestEndpoint.class)
 public class InngestEndpointWebExtension {
@@ -74,8 +75,8 @@ public class InngestEndpointWebExtension {
 	 * @param condition an optional CEL condition over the trigger {@code event}
 	 * @param name an optional name
 	 * @param preview {@code true} to only count the matching runs
-	 * @return the count, or the started cancellation; 400 for input it cannot use, 422 when no
-	 * run matches
+	 * @return the count, or the started cancellation; 400 for input it cannot use, 422
+	 * when no run matches
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> bulkCancel(@Selector String section, @Nullable String functionId,

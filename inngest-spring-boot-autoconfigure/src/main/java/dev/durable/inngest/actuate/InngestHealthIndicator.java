@@ -14,11 +14,12 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The engine's health: {@code UP} while the engine runs and its database answers, with the
- * backlog (runs due and not taken), how long the oldest of them has waited, how many runs
- * are held under an expired lease (their worker died; another takes them over), and the runs that
- * have not ended of functions this application does not declare, by function (they wait for an
- * instance that declares them, and count in the backlog once due).
+ * The engine's health: {@code UP} while the engine runs and its database answers, with
+ * the backlog (runs due and not taken), how long the oldest of them has waited, how many
+ * runs are held under an expired lease (their worker died; another takes them over), and
+ * the runs that have not ended of functions this application does not declare, by
+ * function (they wait for an instance that declares them, and count in the backlog once
+ * due).
  */
 public class InngestHealthIndicator extends AbstractHealthIndicator {
 
@@ -34,8 +35,8 @@ public class InngestHealthIndicator extends AbstractHealthIndicator {
 	 * Creates the indicator.
 	 * @param engine the engine
 	 * @param runs the run store
-	 * @param undeclared the runs that have not ended of functions this application does not
-	 * declare, counted by function id
+	 * @param undeclared the runs that have not ended of functions this application does
+	 * not declare, counted by function id
 	 * @param clock the clock
 	 */
 	public InngestHealthIndicator(SmartLifecycle engine, RunStore runs, Supplier<Map<String, Long>> undeclared,
@@ -55,8 +56,9 @@ public class InngestHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("engine", this.engine.isRunning() ? "running" : "stopped")
 			.withDetail("backlog", backlog.due())
 			.withDetail("oldestDueAt", (backlog.oldestDueAt() != null) ? backlog.oldestDueAt().toString() : "none")
-			.withDetail("lag", (backlog.oldestDueAt() != null)
-					? Duration.between(backlog.oldestDueAt(), now).toString() : Duration.ZERO.toString())
+			.withDetail("lag",
+					(backlog.oldestDueAt() != null) ? Duration.between(backlog.oldestDueAt(), now).toString()
+							: Duration.ZERO.toString())
 			.withDetail("expiredLeases", backlog.expiredLeases())
 			.withDetail("undeclaredFunctions", this.undeclared.get());
 	}

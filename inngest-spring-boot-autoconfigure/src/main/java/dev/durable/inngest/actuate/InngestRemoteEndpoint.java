@@ -18,11 +18,11 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
  * The {@code inngest} Actuator endpoint in remote mode, where runs live on the platform:
- * {@code GET /actuator/inngest} shows the functions as the platform knows them (their composite
- * ids), where the application is served and reaches the platform, and the sync: its state, when
- * the functions were last synced, the hash of the configuration synced and the hash of the
- * configuration the application would sync now, which differ when the platform has not been told
- * of a change.
+ * {@code GET /actuator/inngest} shows the functions as the platform knows them (their
+ * composite ids), where the application is served and reaches the platform, and the sync:
+ * its state, when the functions were last synced, the hash of the configuration synced
+ * and the hash of the configuration the application would sync now, which differ when the
+ * platform has not been told of a change.
  */
 @Endpoint(id = "inngest", defaultAccess = Access.READ_ONLY)
 public class InngestRemoteEndpoint {
@@ -54,12 +54,13 @@ public class InngestRemoteEndpoint {
 		SyncState state = this.sync.state();
 		Map<String, Object> description = new LinkedHashMap<>();
 		description.put("mode", "remote");
-		description.put("functions", this.registry.get()
-			.all()
-			.stream()
-			.map(FunctionDefinition::id)
-			.map((id) -> FunctionConfigs.compositeId(this.settings.appId(), id))
-			.toList());
+		description.put("functions",
+				this.registry.get()
+					.all()
+					.stream()
+					.map(FunctionDefinition::id)
+					.map((id) -> FunctionConfigs.compositeId(this.settings.appId(), id))
+					.toList());
 		description.putAll(details(this.settings, state));
 		if (state.appUrl() != null) {
 			description.put("currentConfigHash", AppSync.hash(this.sync.request(state.appUrl())));

@@ -9,11 +9,11 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * The health of remote mode: {@code UP} once the functions are synced to the platform, and still
- * when a later sync failed (the platform keeps calling what it knows); {@code UNKNOWN} until a
- * sync succeeds, so that a platform that is down does not take the application out of service.
- * The details show the sync's state, when the functions were last synced, the hash of the
- * configuration synced, and why the last sync failed.
+ * The health of remote mode: {@code UP} once the functions are synced to the platform,
+ * and still when a later sync failed (the platform keeps calling what it knows);
+ * {@code UNKNOWN} until a sync succeeds, so that a platform that is down does not take
+ * the application out of service. The details show the sync's state, when the functions
+ * were last synced, the hash of the configuration synced, and why the last sync failed.
  */
 public class InngestRemoteHealthIndicator extends AbstractHealthIndicator {
 

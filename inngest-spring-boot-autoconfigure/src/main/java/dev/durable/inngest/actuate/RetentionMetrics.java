@@ -6,10 +6,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The Micrometer counter {@code inngest.retention.deleted} of the rows the retention deleted,
- * tagged by {@code kind}: {@code runs}, {@code steps}, {@code attempts}, {@code waits},
- * {@code events} and {@code cancellations}. Each is registered at once, at zero, and counts a
- * batch's rows once the batch is committed.
+ * The Micrometer counter {@code inngest.retention.deleted} of the rows the retention
+ * deleted, tagged by {@code kind}: {@code runs}, {@code steps}, {@code attempts},
+ * {@code waits}, {@code events} and {@code cancellations}. Each is registered at once, at
+ * zero, and counts a batch's rows once the batch is committed.
  */
 public final class RetentionMetrics implements RetentionSweeper.Listener {
 

@@ -16,20 +16,21 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Micrometer meters of runs and steps, tagged by {@code function}, each recorded once what it
- * counts is stored:
+ * Micrometer meters of runs and steps, tagged by {@code function}, each recorded once
+ * what it counts is stored:
  * <ul>
- * <li>{@code inngest.runs.started}, {@code inngest.runs.completed}, {@code inngest.runs.failed},
- * {@code inngest.runs.cancelled}: counters of runs;</li>
- * <li>{@code inngest.runs.duration}: a timer from a run's creation to its end, also tagged
- * {@code status} ({@code completed}, {@code failed}, {@code cancelled});</li>
+ * <li>{@code inngest.runs.started}, {@code inngest.runs.completed},
+ * {@code inngest.runs.failed}, {@code inngest.runs.cancelled}: counters of runs;</li>
+ * <li>{@code inngest.runs.duration}: a timer from a run's creation to its end, also
+ * tagged {@code status} ({@code completed}, {@code failed}, {@code cancelled});</li>
  * <li>{@code inngest.steps.attempts}: a counter of step bodies executed, also tagged
  * {@code outcome} ({@code completed}, {@code retrying}, {@code failed});</li>
- * <li>{@code inngest.steps.retries}: a counter of step attempts that failed and are retried;</li>
+ * <li>{@code inngest.steps.retries}: a counter of step attempts that failed and are
+ * retried;</li>
  * <li>{@code inngest.steps.duration}: a timer of step bodies.</li>
  * </ul>
- * Shipped by any Micrometer registry, such as {@code micrometer-registry-datadog}, failures show
- * up with no code.
+ * Shipped by any Micrometer registry, such as {@code micrometer-registry-datadog},
+ * failures show up with no code.
  */
 public final class RunMetrics implements RunOutcomes {
 

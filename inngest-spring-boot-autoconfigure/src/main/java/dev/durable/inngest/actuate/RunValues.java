@@ -5,10 +5,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Hides the values that runs carry: the trigger event's {@code data} and {@code user}, the run's
- * {@code output}, each step's {@code output} and every error's {@code stack}. What is left (ids,
- * names, states, times, attempts, error names and messages) is what an operator needs to see
- * which runs fail and where, without reading the application's data.
+ * Hides the values that runs carry: the trigger event's {@code data} and {@code user},
+ * the run's {@code output}, each step's {@code output} and every error's {@code stack}.
+ * What is left (ids, names, states, times, attempts, error names and messages) is what an
+ * operator needs to see which runs fail and where, without reading the application's
+ * data.
  */
 final class RunValues {
 

@@ -14,10 +14,11 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A page of runs as the {@code inngest} endpoint lists them: each run as {@link RunView} has it,
- * except that its event's {@code data} and {@code user}, its output and its error's message and
- * stack are left out when they take more than {@value #MAX_VALUE_SIZE} bytes as JSON, and named
- * in {@code truncated}. A page stays small whatever the runs carry; the run's detail has it all.
+ * A page of runs as the {@code inngest} endpoint lists them: each run as {@link RunView}
+ * has it, except that its event's {@code data} and {@code user}, its output and its
+ * error's message and stack are left out when they take more than
+ * {@value #MAX_VALUE_SIZE} bytes as JSON, and named in {@code truncated}. A page stays
+ * small whatever the runs carry; the run's detail has it all.
  *
  * @param runs the runs, newest first
  * @param nextCursor the cursor of the next page, or {@code null} on the last page
@@ -50,9 +51,9 @@ public record RunsPage(List<ListedRun> runs, @Nullable String nextCursor) {
 	 * @param truncated the values left out: {@code event.data}, {@code event.user},
 	 * {@code output}, {@code error.message}, {@code error.stack}
 	 */
-	public record ListedRun(String id, String functionId, RunStatus status, Event event, int attempt,
-			Instant createdAt, @Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable Object output,
-			@Nullable ErrorInfo error, RunView.@Nullable Cancellation cancellation, List<String> truncated) {
+	public record ListedRun(String id, String functionId, RunStatus status, Event event, int attempt, Instant createdAt,
+			@Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable Object output, @Nullable ErrorInfo error,
+			RunView.@Nullable Cancellation cancellation, List<String> truncated) {
 
 		static ListedRun of(RunView run) {
 			List<String> truncated = new ArrayList<>();

@@ -3,7 +3,6 @@ package dev.durable.inngest.autoconfigure;
 import java.time.Clock;
 import java.time.Duration;
 
-
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.actuate.BacklogMetrics;
@@ -65,13 +64,15 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The local engine: runs durable functions on the application's own database, or in memory
- * when {@code inngest.local.store} is {@code memory} (see {@link InngestLocalStoreConfiguration}).
- * It backs off in remote mode ({@code inngest.mode=remote}), where the platform runs them.
+ * The local engine: runs durable functions on the application's own database, or in
+ * memory when {@code inngest.local.store} is {@code memory} (see
+ * {@link InngestLocalStoreConfiguration}). It backs off in remote mode
+ * ({@code inngest.mode=remote}), where the platform runs them.
  */
-@AutoConfiguration(after = { InngestAutoConfiguration.class, DataSourceAutoConfiguration.class,
-		DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
-		JacksonAutoConfiguration.class },
+@AutoConfiguration(
+		after = { InngestAutoConfiguration.class, DataSourceAutoConfiguration.class,
+				DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
+				JacksonAutoConfiguration.class },
 		afterName = "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration")
 @ConditionalOnClass(JdbcTemplate.class)
 @ConditionalOnBean(FunctionDiscoverer.class)
@@ -125,8 +126,9 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	RetryBackoff inngestRetryBackoff() {
 		InngestProperties.Backoff backoff = this.properties.getBackoff();
-		return (backoff.getInitial() != null) ? new RetryBackoff(backoff.getInitial(), backoff.getMultiplier(),
-				backoff.getMax(), backoff.getJitter()) : new RetryBackoff(backoff.getJitter());
+		return (backoff.getInitial() != null)
+				? new RetryBackoff(backoff.getInitial(), backoff.getMultiplier(), backoff.getMax(), backoff.getJitter())
+				: new RetryBackoff(backoff.getJitter());
 	}
 
 	@Bean
@@ -150,11 +152,11 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	EventIntake inngestEventIntake(EventStore events, RunStore runs, StepStore steps, WaitStore waits,
-			EngineTransactions transactions, JsonCodec json, Ids ids, ExpressionCache expressions, RunSignals signals, FunctionDiscoverer functions, RunQueue queue,
-			LeasedRuns executing) {
-		return new EventIntake(events, runs, steps, waits, transactions(transactions), this.clock, json,
-				ids, expressions, this.properties.getLease().getDuration(), signals, functions::registry, queue,
-				executing, this.limits.toInputLimits());
+			EngineTransactions transactions, JsonCodec json, Ids ids, ExpressionCache expressions, RunSignals signals,
+			FunctionDiscoverer functions, RunQueue queue, LeasedRuns executing) {
+		return new EventIntake(events, runs, steps, waits, transactions(transactions), this.clock, json, ids,
+				expressions, this.properties.getLease().getDuration(), signals, functions::registry, queue, executing,
+				this.limits.toInputLimits());
 	}
 
 	@Bean
@@ -171,11 +173,10 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RunCanceller inngestRunCanceller(RunStore runs, StepStore steps, WaitStore waits,
-			EngineTransactions transactions, RunSignals signals,
-			RunEndEvents endEvents, ObjectProvider<RunOutcomes> outcomes, LeasedRuns executing) {
-		return new RunCanceller(runs, steps, waits, transactions(transactions), this.clock, signals,
-				endEvents, RunOutcomes.all(outcomes.orderedStream().toList()), executing);
+	RunCanceller inngestRunCanceller(RunStore runs, StepStore steps, WaitStore waits, EngineTransactions transactions,
+			RunSignals signals, RunEndEvents endEvents, ObjectProvider<RunOutcomes> outcomes, LeasedRuns executing) {
+		return new RunCanceller(runs, steps, waits, transactions(transactions), this.clock, signals, endEvents,
+				RunOutcomes.all(outcomes.orderedStream().toList()), executing);
 	}
 
 	@Bean
@@ -195,9 +196,8 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RunEndEvents inngestRunEndEvents(InngestProperties properties, Environment environment,
-			EventIntake intake, FunctionDiscoverer functions, ApplicationEventPublisher publisher,
-			EngineTransactions transactions) {
+	RunEndEvents inngestRunEndEvents(InngestProperties properties, Environment environment, EventIntake intake,
+			FunctionDiscoverer functions, ApplicationEventPublisher publisher, EngineTransactions transactions) {
 		String appId = properties.determineAppId(environment);
 		TransactionTemplate newTransaction = transactions(transactions);
 		newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -206,20 +206,23 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RunExecutor inngestRunExecutor(RunStore runs, StepStore steps, WaitStore waits,
-			EngineTransactions transactions, JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, RunSignals signals, FunctionDiscoverer functions,
-			EventIngestor ingestor, RunEndEvents endEvents, ObjectProvider<RunOutcomes> outcomes,
-			RunCanceller canceller, LeasedRuns executing, ObjectProvider<DatabaseDurability> durability,
-			ObjectProvider<DatabasePlatform> platform, ObjectProvider<StepInterceptor> interceptor) {
+	RunExecutor inngestRunExecutor(RunStore runs, StepStore steps, WaitStore waits, EngineTransactions transactions,
+			JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, RunSignals signals,
+			FunctionDiscoverer functions, EventIngestor ingestor, RunEndEvents endEvents,
+			ObjectProvider<RunOutcomes> outcomes, RunCanceller canceller, LeasedRuns executing,
+			ObjectProvider<DatabaseDurability> durability, ObjectProvider<DatabasePlatform> platform,
+			ObjectProvider<StepInterceptor> interceptor) {
 		Boolean groupCommit = this.properties.getGroupCommit();
-		// Only H2 writing every commit to its file pays for the wait: with a write delay a commit
-		// costs next to nothing, and PostgreSQL merges concurrent commits' log flushes itself. A
+		// Only H2 writing every commit to its file pays for the wait: with a write delay
+		// a commit
+		// costs next to nothing, and PostgreSQL merges concurrent commits' log flushes
+		// itself. A
 		// store in memory, with neither, writes nothing to disk.
 		boolean commitTogether = (groupCommit != null) ? groupCommit
 				: platform.getIfAvailable() == DatabasePlatform.H2 && durability.getObject().commitWriteDelay() == 0;
-		return new RunExecutor(runs, steps, waits, transactions(transactions), this.clock, json, backoff,
-				expressions, this.properties.getLease().getDuration(), signals, functions::registry, ingestor,
-				endEvents, RunOutcomes.all(outcomes.orderedStream().toList()), canceller, executing, commitTogether,
+		return new RunExecutor(runs, steps, waits, transactions(transactions), this.clock, json, backoff, expressions,
+				this.properties.getLease().getDuration(), signals, functions::registry, ingestor, endEvents,
+				RunOutcomes.all(outcomes.orderedStream().toList()), canceller, executing, commitTogether,
 				new OutputWriter(json, this.properties.getMaxOutputSize()), interceptor.getIfUnique());
 	}
 
@@ -227,8 +230,7 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	CronScheduler inngestCronScheduler(CronStore store, FunctionDiscoverer functions, EventIngestor ingestor,
 			EngineTransactions transactions) {
-		return new CronScheduler(store, functions::registry, ingestor, this.clock,
-				transactions(transactions));
+		return new CronScheduler(store, functions::registry, ingestor, this.clock, transactions(transactions));
 	}
 
 	@Bean
@@ -236,10 +238,12 @@ public final class InngestLocalAutoConfiguration {
 	RunScheduler inngestRunScheduler(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons,
 			LeasedRuns executing, BulkCancellations bulkCancellations, ObjectProvider<InngestSchemaVerifier> schema,
 			ObjectProvider<DatabasePlatform> platform) {
-		// The schema verifier is asked for first so that a missing schema fails the start first.
+		// The schema verifier is asked for first so that a missing schema fails the start
+		// first.
 		InngestSchemaVerifier verifier = schema.getIfAvailable();
 		Boolean eagerStart = this.properties.getEagerStart().getEnabled();
-		// With every commit waiting for its log flush, PostgreSQL completed runs created leased
+		// With every commit waiting for its log flush, PostgreSQL completed runs created
+		// leased
 		// more slowly than claimed ones (benchmarks/RESULTS.md).
 		boolean startEagerly = (eagerStart != null) ? eagerStart
 				: platform.getIfAvailable() != DatabasePlatform.POSTGRESQL || !verifier.postgresSynchronousCommit();
@@ -269,7 +273,8 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	InngestClient inngestClient(EventIngestor ingestor, ObjectProvider<InngestSchemaVerifier> schema) {
-		// The schema verifier is asked for so that a missing schema fails the start first.
+		// The schema verifier is asked for so that a missing schema fails the start
+		// first.
 		schema.ifAvailable((verifier) -> {
 		});
 		return new EngineInngestClient(ingestor);
@@ -290,7 +295,10 @@ public final class InngestLocalAutoConfiguration {
 
 	}
 
-	/** Runs the engine's work in one transaction: the application's, or one of the store's. */
+	/**
+	 * Runs the engine's work in one transaction: the application's, or one of the
+	 * store's.
+	 */
 	private static TransactionTemplate transactions(EngineTransactions transactions) {
 		return new TransactionTemplate(transactions.manager());
 	}

@@ -43,10 +43,11 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * Where the local engine keeps its state, as {@code inngest.local.store} says: the stores, the
- * transaction manager the engine runs its work with ({@link EngineTransactions}), and how the
- * other instances are told of runs ({@link RunSignals}). The rest of the engine's wiring
- * consumes the store interfaces only.
+ * Where the local engine keeps its state, as {@code inngest.local.store} says: the
+ * stores, the transaction manager the engine runs its work with
+ * ({@link EngineTransactions}), and how the other instances are told of runs
+ * ({@link RunSignals}). The rest of the engine's wiring consumes the store interfaces
+ * only.
  */
 final class InngestLocalStoreConfiguration {
 
@@ -58,8 +59,8 @@ final class InngestLocalStoreConfiguration {
 	}
 
 	/**
-	 * The transaction manager of the engine's own work, apart from the application's: the one of
-	 * the application's data source for the JDBC store, the store's own in memory.
+	 * The transaction manager of the engine's own work, apart from the application's: the
+	 * one of the application's data source for the JDBC store, the store's own in memory.
 	 *
 	 * @param manager the transaction manager
 	 */
@@ -68,8 +69,8 @@ final class InngestLocalStoreConfiguration {
 	}
 
 	/**
-	 * Whether the local engine has a store: a data source for the JDBC store, or the in-memory
-	 * store chosen.
+	 * Whether the local engine has a store: a data source for the JDBC store, or the
+	 * in-memory store chosen.
 	 */
 	static final class OnStoreCondition extends AnyNestedCondition {
 
@@ -201,8 +202,8 @@ final class InngestLocalStoreConfiguration {
 	}
 
 	/**
-	 * The in-memory store: no data source, schema or notifications. The retention's store is
-	 * made here too, as the retention's auto-configuration makes only a JDBC one.
+	 * The in-memory store: no data source, schema or notifications. The retention's store
+	 * is made here too, as the retention's auto-configuration makes only a JDBC one.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty(name = PROPERTY, havingValue = "memory")

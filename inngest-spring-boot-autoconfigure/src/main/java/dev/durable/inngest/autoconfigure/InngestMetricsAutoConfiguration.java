@@ -11,7 +11,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Micrometer metrics of the runs and of the retention, when a {@link MeterRegistry} is available.
+ * Micrometer metrics of the runs and of the retention, when a {@link MeterRegistry} is
+ * available.
  */
 @AutoConfiguration(before = InngestLocalAutoConfiguration.class,
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")

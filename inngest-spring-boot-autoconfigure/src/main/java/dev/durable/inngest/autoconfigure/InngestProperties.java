@@ -18,9 +18,9 @@ import org.springframework.util.unit.DataSize;
 public class InngestProperties {
 
 	/**
-	 * Where functions run: "local", on the application's own database, or "remote", driven
-	 * by the Inngest platform (Inngest Cloud or the Inngest dev server) through the serve
-	 * endpoint.
+	 * Where functions run: "local", on the application's own database, or "remote",
+	 * driven by the Inngest platform (Inngest Cloud or the Inngest dev server) through
+	 * the serve endpoint.
 	 */
 	private Mode mode = Mode.LOCAL;
 
@@ -61,14 +61,15 @@ public class InngestProperties {
 
 	/**
 	 * The origin of both Inngest's API and its event API, such as
-	 * https://inngest.example.com for a self-hosted server (INNGEST_BASE_URL). Defaults to
-	 * Inngest Cloud's, or the dev server's in dev mode.
+	 * https://inngest.example.com for a self-hosted server (INNGEST_BASE_URL). Defaults
+	 * to Inngest Cloud's, or the dev server's in dev mode.
 	 */
 	private String baseUrl;
 
 	/**
 	 * The origin of Inngest's API, which syncs go to (INNGEST_API_BASE_URL). Defaults to
-	 * inngest.base-url, else https://api.inngest.com, or the dev server's URL in dev mode.
+	 * inngest.base-url, else https://api.inngest.com, or the dev server's URL in dev
+	 * mode.
 	 */
 	private String apiBaseUrl;
 
@@ -85,11 +86,11 @@ public class InngestProperties {
 	private String servePath = "/api/inngest";
 
 	/**
-	 * The public origin of the application, such as https://orders.example.com, from which
-	 * the URL synced to the platform is built (INNGEST_SERVE_ORIGIN). Needed for the sync at
-	 * start-up with Inngest Cloud, and behind a proxy. Without it a sync started by a PUT
-	 * uses the origin that request was sent to, and in dev mode the sync at start-up uses
-	 * http://localhost and the server's port.
+	 * The public origin of the application, such as https://orders.example.com, from
+	 * which the URL synced to the platform is built (INNGEST_SERVE_ORIGIN). Needed for
+	 * the sync at start-up with Inngest Cloud, and behind a proxy. Without it a sync
+	 * started by a PUT uses the origin that request was sent to, and in dev mode the sync
+	 * at start-up uses http://localhost and the server's port.
 	 */
 	private String serveOrigin;
 
@@ -100,8 +101,9 @@ public class InngestProperties {
 	private String env;
 
 	/**
-	 * Whether a signed PUT asking for an in-band sync gets the configuration in its answer
-	 * (INNGEST_ALLOW_IN_BAND_SYNC). If false, every sync is posted to the platform.
+	 * Whether a signed PUT asking for an in-band sync gets the configuration in its
+	 * answer (INNGEST_ALLOW_IN_BAND_SYNC). If false, every sync is posted to the
+	 * platform.
 	 */
 	private boolean allowInBandSync = true;
 
@@ -111,8 +113,8 @@ public class InngestProperties {
 	private final Sync sync = new Sync();
 
 	/**
-	 * How sending events to the platform's event API retries what may pass in remote mode:
-	 * the event API unreachable, a server error or 429.
+	 * How sending events to the platform's event API retries what may pass in remote
+	 * mode: the event API unreachable, a server error or 429.
 	 */
 	private final Send send = new Send();
 
@@ -226,7 +228,8 @@ public class InngestProperties {
 	}
 
 	/**
-	 * The application's id: {@code inngest.app-id}, or else {@code spring.application.name}.
+	 * The application's id: {@code inngest.app-id}, or else
+	 * {@code spring.application.name}.
 	 * @param environment the environment
 	 * @return the id
 	 */
@@ -395,7 +398,8 @@ public class InngestProperties {
 		/**
 		 * Whether events sent in a transaction are written to the outbox table
 		 * (inngest_outbox) when there is a DataSource. Without it they are held in memory
-		 * until the transaction commits, and lost if the process stops before they are sent.
+		 * until the transaction commits, and lost if the process stops before they are
+		 * sent.
 		 */
 		private boolean enabled = true;
 
@@ -405,8 +409,8 @@ public class InngestProperties {
 		private Duration pollInterval = Duration.ofSeconds(5);
 
 		/**
-		 * How long a batch of events is left to the instance that wrote or claimed it before
-		 * another instance may send it.
+		 * How long a batch of events is left to the instance that wrote or claimed it
+		 * before another instance may send it.
 		 */
 		private Duration lease = Duration.ofSeconds(30);
 
@@ -478,13 +482,14 @@ public class InngestProperties {
 	}
 
 	/**
-	 * The HTTP API for runs, cancellations and events, shaped like Inngest's REST and event
-	 * APIs.
+	 * The HTTP API for runs, cancellations and events, shaped like Inngest's REST and
+	 * event APIs.
 	 */
 	public static class Api {
 
 		/**
-		 * The path the API is served under, such as /inngest for /inngest/v1/runs/{runId}.
+		 * The path the API is served under, such as /inngest for
+		 * /inngest/v1/runs/{runId}.
 		 */
 		private String basePath = "/inngest";
 
@@ -504,8 +509,8 @@ public class InngestProperties {
 	public static class Dashboard {
 
 		/**
-		 * Whether to serve the dashboard. It needs the inngest Actuator endpoint exposed over
-		 * HTTP on the application's port.
+		 * Whether to serve the dashboard. It needs the inngest Actuator endpoint exposed
+		 * over HTTP on the application's port.
 		 */
 		private boolean enabled;
 
@@ -534,22 +539,23 @@ public class InngestProperties {
 
 	/**
 	 * The most the application takes in from callers: events sent over HTTP or with
-	 * InngestClient, bulk cancellations and requests to the HTTP API and the inngest Actuator
-	 * endpoint. What is over a limit is refused, naming the limit, and changes nothing.
+	 * InngestClient, bulk cancellations and requests to the HTTP API and the inngest
+	 * Actuator endpoint. What is over a limit is refused, naming the limit, and changes
+	 * nothing.
 	 */
 	public static class Limits {
 
 		/**
-		 * The largest request body that the HTTP API and the inngest Actuator endpoint read. A
-		 * larger one is refused with 413 by its Content-Length before it is read, or, sent in
-		 * chunks, as soon as more has arrived.
+		 * The largest request body that the HTTP API and the inngest Actuator endpoint
+		 * read. A larger one is refused with 413 by its Content-Length before it is read,
+		 * or, sent in chunks, as soon as more has arrived.
 		 */
 		private DataSize requestSize = DataSize.ofMegabytes(3);
 
 		/**
-		 * The largest event, as JSON: its name, data, user, id, ts and v. Inngest's default.
-		 * Over HTTP a larger event is refused with 413, with InngestClient with an
-		 * InvalidEventException.
+		 * The largest event, as JSON: its name, data, user, id, ts and v. Inngest's
+		 * default. Over HTTP a larger event is refused with 413, with InngestClient with
+		 * an InvalidEventException.
 		 */
 		private DataSize eventSize = DataSize.ofKilobytes(512);
 
@@ -564,8 +570,8 @@ public class InngestProperties {
 		private int eventNameLength = 255;
 
 		/**
-		 * The longest event id given by a sender, in characters; at most 64, the width of its
-		 * column.
+		 * The longest event id given by a sender, in characters; at most 64, the width of
+		 * its column.
 		 */
 		private int eventIdLength = 64;
 
@@ -575,17 +581,18 @@ public class InngestProperties {
 		private int expressionLength = 4096;
 
 		/**
-		 * The most evaluation steps a bulk cancellation's CEL condition may take on one run:
-		 * every sub-expression evaluated, in every iteration of all, exists, map and filter,
-		 * is a step. A request whose condition takes more is refused, and its evaluation is
-		 * stopped there.
+		 * The most evaluation steps a bulk cancellation's CEL condition may take on one
+		 * run: every sub-expression evaluated, in every iteration of all, exists, map and
+		 * filter, is a step. A request whose condition takes more is refused, and its
+		 * evaluation is stopped there.
 		 */
 		private long expressionCost = 10_000;
 
 		/**
-		 * The longest a count of the runs a bulk cancellation matches may take, for its preview
-		 * or before it starts. A count that runs out of time answers with what it counted so
-		 * far, as a lower bound, and a cancellation then starts without the rest counted.
+		 * The longest a count of the runs a bulk cancellation matches may take, for its
+		 * preview or before it starts. A count that runs out of time answers with what it
+		 * counted so far, as a lower bound, and a cancellation then starts without the
+		 * rest counted.
 		 */
 		private Duration bulkCountTimeout = Duration.ofSeconds(5);
 
@@ -595,8 +602,8 @@ public class InngestProperties {
 		private Long bulkCountScanned;
 
 		/**
-		 * The largest request body the serve endpoint reads in remote mode; the platform sends
-		 * at most 4 MiB. A larger one is refused with 413.
+		 * The largest request body the serve endpoint reads in remote mode; the platform
+		 * sends at most 4 MiB. A larger one is refused with 413.
 		 */
 		private DataSize serveRequestSize = DataSize.ofMegabytes(5);
 
@@ -675,8 +682,8 @@ public class InngestProperties {
 		/**
 		 * The budget of a count of the runs a bulk cancellation matches.
 		 * @return the budget
-		 * @throws IllegalArgumentException if the timeout is not positive or the most runs is
-		 * less than one
+		 * @throws IllegalArgumentException if the timeout is not positive or the most
+		 * runs is less than one
 		 */
 		public BulkCancellations.CountBudget toCountBudget() {
 			return new BulkCancellations.CountBudget(this.bulkCountTimeout, this.bulkCountScanned);
@@ -693,7 +700,8 @@ public class InngestProperties {
 		/**
 		 * The limits the engine applies.
 		 * @return the limits
-		 * @throws IllegalArgumentException if a limit is not positive, or longer than its column
+		 * @throws IllegalArgumentException if a limit is not positive, or longer than its
+		 * column
 		 */
 		public InputLimits toInputLimits() {
 			return new InputLimits(this.eventSize.toBytes(), this.eventNameLength, this.eventIdLength,
@@ -709,10 +717,10 @@ public class InngestProperties {
 
 		/**
 		 * Where the engine keeps its events, runs and steps: jdbc, in the application's
-		 * database (a DataSource is needed), or memory, in the JVM's memory, for tests and
-		 * applications whose runs need not survive a restart. In memory, runs are lost when the
-		 * application stops, instances do not share their runs, and the schema, H2 and PostgreSQL
-		 * settings and notifications do not apply.
+		 * database (a DataSource is needed), or memory, in the JVM's memory, for tests
+		 * and applications whose runs need not survive a restart. In memory, runs are
+		 * lost when the application stops, instances do not share their runs, and the
+		 * schema, H2 and PostgreSQL settings and notifications do not apply.
 		 */
 		private Store store = Store.JDBC;
 
@@ -722,48 +730,52 @@ public class InngestProperties {
 		private int workers = 8;
 
 		/**
-		 * How often the database is polled for due runs that were not handed over in-process:
-		 * runs made due by another instance, long sleeps and retries, runs whose lease expired.
+		 * How often the database is polled for due runs that were not handed over
+		 * in-process: runs made due by another instance, long sleeps and retries, runs
+		 * whose lease expired.
 		 */
 		private Duration pollInterval = Duration.ofSeconds(1);
 
 		/**
-		 * How long stopping the application waits for executing runs before giving them back:
-		 * queued again, due at once, to be resumed from their stored steps by the next start or
-		 * another instance (the step each was in runs again there).
+		 * How long stopping the application waits for executing runs before giving them
+		 * back: queued again, due at once, to be resumed from their stored steps by the
+		 * next start or another instance (the step each was in runs again there).
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
 		/**
-		 * Whether the completions of runs that end at the same time are committed together, in
-		 * one transaction: a worker whose run ends while another's completion is being committed
-		 * waits for that commit, then commits its own with the others that waited. It saves
-		 * commits where the database writes each one to disk alone. Unset, it is on for H2 with
-		 * no write delay (the default, and in-memory H2), and off for H2 with a write delay
-		 * (inngest.local.h2.write-delay), where a commit costs next to nothing, and for PostgreSQL, which merges the log flushes
-		 * of concurrent commits itself: there the wait costs more than it saves.
+		 * Whether the completions of runs that end at the same time are committed
+		 * together, in one transaction: a worker whose run ends while another's
+		 * completion is being committed waits for that commit, then commits its own with
+		 * the others that waited. It saves commits where the database writes each one to
+		 * disk alone. Unset, it is on for H2 with no write delay (the default, and
+		 * in-memory H2), and off for H2 with a write delay
+		 * (inngest.local.h2.write-delay), where a commit costs next to nothing, and for
+		 * PostgreSQL, which merges the log flushes of concurrent commits itself: there
+		 * the wait costs more than it saves.
 		 */
 		private Boolean groupCommit;
 
 		/**
-		 * The most JSON (in bytes, as UTF-8) that a step's result, or a function's return value,
-		 * may take: Inngest's limit for a step's output. A larger one fails its step at once,
-		 * without retries (StepFailedException is thrown into the function), or its run.
+		 * The most JSON (in bytes, as UTF-8) that a step's result, or a function's return
+		 * value, may take: Inngest's limit for a step's output. A larger one fails its
+		 * step at once, without retries (StepFailedException is thrown into the
+		 * function), or its run.
 		 */
 		private DataSize maxOutputSize = DataSize.ofMegabytes(4);
 
 		/**
-		 * How long a step's body, or a function's body between two steps, may run before its
-		 * thread is interrupted: Inngest's longest step. The attempt then fails, once the code
-		 * throws, and is retried like any failure; code that ignores the interrupt keeps its
-		 * worker until it returns. Zero for no limit.
+		 * How long a step's body, or a function's body between two steps, may run before
+		 * its thread is interrupted: Inngest's longest step. The attempt then fails, once
+		 * the code throws, and is retried like any failure; code that ignores the
+		 * interrupt keeps its worker until it returns. Zero for no limit.
 		 */
 		private Duration stepTimeout = Duration.ofHours(2);
 
 		/**
 		 * Whether the engine's threads (workers, poller, lease renewal) start with the
-		 * application. When false, nothing executes runs until the engine is started, or until a
-		 * caller drives it, as tests do on their own thread.
+		 * application. When false, nothing executes runs until the engine is started, or
+		 * until a caller drives it, as tests do on their own thread.
 		 */
 		private boolean autoStartup = true;
 
@@ -883,7 +895,9 @@ public class InngestProperties {
 		/** In the application's database, through its {@code DataSource}. */
 		JDBC,
 
-		/** In the JVM's memory: nothing survives the process, and no instance shares it. */
+		/**
+		 * In the JVM's memory: nothing survives the process, and no instance shares it.
+		 */
 		MEMORY
 
 	}
@@ -894,32 +908,33 @@ public class InngestProperties {
 	public static class Retention {
 
 		/**
-		 * Whether ended runs, with their steps, and the events no run needs are deleted once
-		 * they are older than the period. Off, nothing is ever deleted.
+		 * Whether ended runs, with their steps, and the events no run needs are deleted
+		 * once they are older than the period. Off, nothing is ever deleted.
 		 */
 		private boolean enabled = true;
 
 		/**
-		 * How long runs are kept after they ended (completed, failed or cancelled), with their
-		 * steps, and events after they were received, unless a run kept still needs them; bulk
-		 * cancellations likewise after they ended. Seven days by default, as long as Inngest
-		 * keeps the history of runs on its first paid plan (Pro; 24 hours on the free plan):
-		 * a week to look into a failure before its record is gone. At least 24 hours, Inngest's
-		 * deduplication window of event ids: an event sent again with the id of one received
-		 * within it is recognised only while the first is kept.
+		 * How long runs are kept after they ended (completed, failed or cancelled), with
+		 * their steps, and events after they were received, unless a run kept still needs
+		 * them; bulk cancellations likewise after they ended. Seven days by default, as
+		 * long as Inngest keeps the history of runs on its first paid plan (Pro; 24 hours
+		 * on the free plan): a week to look into a failure before its record is gone. At
+		 * least 24 hours, Inngest's deduplication window of event ids: an event sent
+		 * again with the id of one received within it is recognised only while the first
+		 * is kept.
 		 */
 		private Duration period = Duration.ofDays(7);
 
 		/**
-		 * How long from the end of one sweep to the start of the next. The first starts a minute
-		 * after the application (or after one interval, if shorter).
+		 * How long from the end of one sweep to the start of the next. The first starts a
+		 * minute after the application (or after one interval, if shorter).
 		 */
 		private Duration interval = Duration.ofHours(1);
 
 		/**
-		 * The most runs, events or bulk cancellations one batch reads, and so deletes, each
-		 * batch in a transaction of its own; a run's steps, failed attempts and waits are
-		 * deleted with it.
+		 * The most runs, events or bulk cancellations one batch reads, and so deletes,
+		 * each batch in a transaction of its own; a run's steps, failed attempts and
+		 * waits are deleted with it.
 		 */
 		private int batchSize = 1000;
 
@@ -964,15 +979,16 @@ public class InngestProperties {
 
 		/**
 		 * How long H2 may keep a commit before it writes it to the database's file (its
-		 * WRITE_DELAY), set by the engine at start-up on a file database. 0, the default, writes
-		 * every commit before it returns, so that an event or a run the engine has acknowledged,
-		 * and every step it stored, survives the process being killed. Set 500ms (H2's own
-		 * default) to let H2 write commits in the background instead: one-step runs measured
-		 * about 9 times as fast on H2 that way, but a process that dies loses the commits of
-		 * its last 500 ms: events that were accepted are gone with their runs, steps that were
-		 * stored run again, and runs that ended run again. Setting it takes an administrator
-		 * of the database (H2's first user is one). A WRITE_DELAY in the database URL wins over
-		 * this, as H2 applies it with every connection it opens.
+		 * WRITE_DELAY), set by the engine at start-up on a file database. 0, the default,
+		 * writes every commit before it returns, so that an event or a run the engine has
+		 * acknowledged, and every step it stored, survives the process being killed. Set
+		 * 500ms (H2's own default) to let H2 write commits in the background instead:
+		 * one-step runs measured about 9 times as fast on H2 that way, but a process that
+		 * dies loses the commits of its last 500 ms: events that were accepted are gone
+		 * with their runs, steps that were stored run again, and runs that ended run
+		 * again. Setting it takes an administrator of the database (H2's first user is
+		 * one). A WRITE_DELAY in the database URL wins over this, as H2 applies it with
+		 * every connection it opens.
 		 */
 		private Duration writeDelay = Duration.ZERO;
 
@@ -992,22 +1008,23 @@ public class InngestProperties {
 	public static class EagerStart {
 
 		/**
-		 * Whether a run that an event sent from this instance starts is created already leased
-		 * to this instance and held for its workers, so that a worker starts it without claiming
-		 * it first: one statement fewer per run. Only as many are held as the workers can be
-		 * expected to start soon (one per free worker, and as many as they ended in half the
-		 * maximum wait of their latest work, time in which they were idle left out); the
-		 * others are queued for any instance. Runs of functions with
-		 * @Timeouts are always queued and claimed. Unset, it is on, except on PostgreSQL whose
-		 * commits wait for their log to be flushed (synchronous_commit on, PostgreSQL's default),
-		 * where it measured slower than a claim.
+		 * Whether a run that an event sent from this instance starts is created already
+		 * leased to this instance and held for its workers, so that a worker starts it
+		 * without claiming it first: one statement fewer per run. Only as many are held
+		 * as the workers can be expected to start soon (one per free worker, and as many
+		 * as they ended in half the maximum wait of their latest work, time in which they
+		 * were idle left out); the others are queued for any instance. Runs of functions
+		 * with
+		 * @Timeouts are always queued and claimed. Unset, it is on, except on PostgreSQL
+		 * whose commits wait for their log to be flushed (synchronous_commit on,
+		 * PostgreSQL's default), where it measured slower than a claim.
 		 */
 		private Boolean enabled;
 
 		/**
-		 * How long such a run waits for a worker of this instance, all of them busy, before it
-		 * is given back (queued for any instance to claim); at most a third of the lease's
-		 * duration. Stopping the engine gives back the runs it holds at once.
+		 * How long such a run waits for a worker of this instance, all of them busy,
+		 * before it is given back (queued for any instance to claim); at most a third of
+		 * the lease's duration. Stopping the engine gives back the runs it holds at once.
 		 */
 		private Duration maxWait = Duration.ofSeconds(2);
 
@@ -1035,9 +1052,10 @@ public class InngestProperties {
 	public static class Notifications {
 
 		/**
-		 * Whether instances tell each other of runs made due or cancelled with PostgreSQL's
-		 * LISTEN/NOTIFY, so that another instance starts them at once rather than at its next
-		 * poll. Each instance holds one connection of the pool to listen on. Ignored on H2.
+		 * Whether instances tell each other of runs made due or cancelled with
+		 * PostgreSQL's LISTEN/NOTIFY, so that another instance starts them at once rather
+		 * than at its next poll. Each instance holds one connection of the pool to listen
+		 * on. Ignored on H2.
 		 */
 		private boolean enabled = true;
 
@@ -1057,9 +1075,9 @@ public class InngestProperties {
 	public static class Lease {
 
 		/**
-		 * How long a run claimed by a worker stays its own without renewal. The owner renews it
-		 * every third of this (and a step that begins renews it if that renewal is late); a run
-		 * whose instance died is resumed elsewhere once it expires.
+		 * How long a run claimed by a worker stays its own without renewal. The owner
+		 * renews it every third of this (and a step that begins renews it if that renewal
+		 * is late); a run whose instance died is resumed elsewhere once it expires.
 		 */
 		private Duration duration = Duration.ofSeconds(30);
 
@@ -1079,15 +1097,15 @@ public class InngestProperties {
 	public static class Schema {
 
 		/**
-		 * When to create the engine's tables: on embedded databases only, always, or never (a
-		 * DBA applies schema-<platform>.sql by hand). Every H2 database counts as embedded,
-		 * whether in memory or in a file.
+		 * When to create the engine's tables: on embedded databases only, always, or
+		 * never (a DBA applies schema-<platform>.sql by hand). Every H2 database counts
+		 * as embedded, whether in memory or in a file.
 		 */
 		private DatabaseInitializationMode initialize = DatabaseInitializationMode.EMBEDDED;
 
 		/**
-		 * The platform of the schema script, such as h2 or postgresql. Detected from the data
-		 * source when not set.
+		 * The platform of the schema script, such as h2 or postgresql. Detected from the
+		 * data source when not set.
 		 */
 		private String platform;
 
@@ -1110,14 +1128,14 @@ public class InngestProperties {
 	}
 
 	/**
-	 * The delay between the attempts of a failed step or function body. With no initial delay
-	 * set, Inngest's schedule: 15s, 30s, 1m, 2m, 5m, 10m, 20m, 40m, 1h, then 2h.
+	 * The delay between the attempts of a failed step or function body. With no initial
+	 * delay set, Inngest's schedule: 15s, 30s, 1m, 2m, 5m, 10m, 20m, 40m, 1h, then 2h.
 	 */
 	public static class Backoff {
 
 		/**
-		 * The delay after the first failed attempt. When set, delays grow exponentially from
-		 * it instead of following Inngest's schedule.
+		 * The delay after the first failed attempt. When set, delays grow exponentially
+		 * from it instead of following Inngest's schedule.
 		 */
 		private Duration initial;
 
@@ -1132,7 +1150,8 @@ public class InngestProperties {
 		private Duration max = Duration.ofHours(2);
 
 		/**
-		 * The most random delay added to each delay, so that failures do not retry in step.
+		 * The most random delay added to each delay, so that failures do not retry in
+		 * step.
 		 */
 		private Duration jitter = Duration.ofSeconds(30);
 

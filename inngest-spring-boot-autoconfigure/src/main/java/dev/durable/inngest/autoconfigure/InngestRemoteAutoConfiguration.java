@@ -69,12 +69,13 @@ import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * Remote mode, {@code inngest.mode=remote}: the application's functions are served to the
- * Inngest platform (Inngest Cloud, or the dev server with {@code inngest.dev}) through the serve
- * endpoint at {@code inngest.serve-path}, and synced to it at start-up; call requests are
- * executed with the local engine's step semantics. Events are sent to the platform's event API,
- * through an outbox on the application's {@link DataSource} when there is one; runs are found and
- * cancelled through its REST API; and functions triggered by the platform's
- * {@code inngest/function.failed} and {@code inngest/function.cancelled} publish
+ * Inngest platform (Inngest Cloud, or the dev server with {@code inngest.dev}) through
+ * the serve endpoint at {@code inngest.serve-path}, and synced to it at start-up; call
+ * requests are executed with the local engine's step semantics. Events are sent to the
+ * platform's event API, through an outbox on the application's {@link DataSource} when
+ * there is one; runs are found and cancelled through its REST API; and functions
+ * triggered by the platform's {@code inngest/function.failed} and
+ * {@code inngest/function.cancelled} publish
  * {@link dev.durable.inngest.FunctionFailedEvent} and
  * {@link dev.durable.inngest.FunctionCancelledEvent}. No local engine:
  * {@link InngestLocalAutoConfiguration} backs off in this mode.
@@ -106,7 +107,8 @@ public final class InngestRemoteAutoConfiguration {
 				properties.isAllowInBandSync());
 	}
 
-	// In dev mode nothing is verified, which a key in the configuration suggests was not meant.
+	// In dev mode nothing is verified, which a key in the configuration suggests was not
+	// meant.
 	@Bean
 	SmartInitializingSingleton inngestRemoteModeWarning(RemoteSettings settings) {
 		return () -> {
@@ -132,7 +134,8 @@ public final class InngestRemoteAutoConfiguration {
 		return new SystemEventFunctions(settings.appId(), publisher, transaction);
 	}
 
-	// The functions synced, introspected and called: the application's and the system functions.
+	// The functions synced, introspected and called: the application's and the system
+	// functions.
 	@Bean
 	@ConditionalOnMissingBean
 	ServedFunctions inngestServedFunctions(FunctionDiscoverer functions,
@@ -144,7 +147,9 @@ public final class InngestRemoteAutoConfiguration {
 	@ConditionalOnMissingBean
 	AppSync inngestAppSync(RemoteSettings settings, ServedFunctions functions,
 			ObjectProvider<RestClient.Builder> builder) {
-		RestClient restClient = builder.getIfAvailable(RestClient::builder).clone().requestFactory(requestFactory())
+		RestClient restClient = builder.getIfAvailable(RestClient::builder)
+			.clone()
+			.requestFactory(requestFactory())
 			.build();
 		SyncClient client = new SyncClient(restClient, settings.apiOrigin(), settings.signingKey(),
 				settings.fallbackKey(), settings.env());
@@ -162,8 +167,9 @@ public final class InngestRemoteAutoConfiguration {
 	}
 
 	/**
-	 * The URL synced at start-up: the configured origin's, else, in dev mode, the local server's,
-	 * which the dev server on the same machine reaches; Inngest Cloud could not.
+	 * The URL synced at start-up: the configured origin's, else, in dev mode, the local
+	 * server's, which the dev server on the same machine reaches; Inngest Cloud could
+	 * not.
 	 */
 	private static String startupUrl(RemoteSettings settings, Environment environment) {
 		if (settings.configuredAppUrl() != null) {
@@ -202,7 +208,8 @@ public final class InngestRemoteAutoConfiguration {
 				Clock.systemUTC());
 	}
 
-	// A sendEvent step posts its events as the application's client does, checked and with ids.
+	// A sendEvent step posts its events as the application's client does, checked and
+	// with ids.
 	@Bean
 	@ConditionalOnMissingBean(CallHandler.class)
 	RemoteCalls inngestCallHandler(RemoteSettings settings, ServedFunctions functions, InngestClient client,
@@ -271,7 +278,8 @@ public final class InngestRemoteAutoConfiguration {
 
 	}
 
-	// Without Spring MVC nothing serves the platform, which would fail every call without a word here.
+	// Without Spring MVC nothing serves the platform, which would fail every call without
+	// a word here.
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnNotWebApplication
 	static class NoServeEndpointConfiguration {
@@ -285,7 +293,8 @@ public final class InngestRemoteAutoConfiguration {
 
 	}
 
-	// The Actuator conditions sit one class further in, so that nothing reads them without Actuator.
+	// The Actuator conditions sit one class further in, so that nothing reads them
+	// without Actuator.
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(Endpoint.class)
 	static class ActuatorConfiguration {

@@ -22,8 +22,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The retention of the local engine: ended runs and the events no run needs are deleted once
- * older than {@code inngest.local.retention.period}, unless
+ * The retention of the local engine: ended runs and the events no run needs are deleted
+ * once older than {@code inngest.local.retention.period}, unless
  * {@code inngest.local.retention.enabled} is {@code false}.
  */
 @AutoConfiguration(after = { InngestLocalAutoConfiguration.class, InngestMetricsAutoConfiguration.class })
@@ -46,8 +46,7 @@ public final class InngestRetentionAutoConfiguration {
 		InngestProperties.Retention retention = properties.getLocal().getRetention();
 		RetentionSweeper.Settings settings = new RetentionSweeper.Settings(retention.getPeriod(),
 				retention.getInterval(), retention.getBatchSize());
-		return new RetentionSweeper(store, new TransactionTemplate(transactions.manager()),
-				clock, settings,
+		return new RetentionSweeper(store, new TransactionTemplate(transactions.manager()), clock, settings,
 				listeners.orderedStream().toList());
 	}
 

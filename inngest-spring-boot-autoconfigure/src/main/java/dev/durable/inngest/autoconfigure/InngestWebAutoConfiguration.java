@@ -36,10 +36,10 @@ import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * The HTTP API for runs, bulk cancellations and events, and the runs dashboard, in a Spring MVC
- * application. The runs API is on only with {@code inngest.signing-key}, the events API only
- * with {@code inngest.event-key}, the dashboard only with {@code inngest.dashboard.enabled}; the
- * runs and events APIs only in local mode.
+ * The HTTP API for runs, bulk cancellations and events, and the runs dashboard, in a
+ * Spring MVC application. The runs API is on only with {@code inngest.signing-key}, the
+ * events API only with {@code inngest.event-key}, the dashboard only with
+ * {@code inngest.dashboard.enabled}; the runs and events APIs only in local mode.
  */
 @AutoConfiguration(after = { InngestLocalAutoConfiguration.class, InngestActuatorAutoConfiguration.class,
 		InngestRemoteAutoConfiguration.class })
@@ -47,7 +47,8 @@ import org.springframework.web.servlet.function.ServerResponse;
 @ConditionalOnClass(RouterFunction.class)
 public final class InngestWebAutoConfiguration {
 
-	// In remote mode the keys are the platform's, and runs and events are the platform's APIs.
+	// In remote mode the keys are the platform's, and runs and events are the platform's
+	// APIs.
 	@Bean
 	@ConditionalOnProperty("inngest.signing-key")
 	@ConditionalOnProperty(name = "inngest.mode", havingValue = "local", matchIfMissing = true)
@@ -75,16 +76,19 @@ public final class InngestWebAutoConfiguration {
 	@ConditionalOnMissingBean(name = "inngestRequestLimitsFilter")
 	FilterRegistrationBean<RequestLimitsFilter> inngestRequestLimitsFilter(InngestProperties properties,
 			Environment environment, ObjectProvider<JsonMapper> mapper) {
-		RequestLimitsFilter filter = RequestLimitsFilter.ofStarterPaths(properties.getLimits().getRequestSize().toBytes(),
-				properties.getApi().getBasePath(), properties.getDashboard().getPath(),
+		RequestLimitsFilter filter = RequestLimitsFilter.ofStarterPaths(
+				properties.getLimits().getRequestSize().toBytes(), properties.getApi().getBasePath(),
+				properties.getDashboard().getPath(),
 				environment.getProperty("management.endpoints.web.base-path", "/actuator"), mapper(mapper));
 		FilterRegistrationBean<RequestLimitsFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 		return registration;
 	}
 
-	// Spring MVC reads the request headers for the functional routes on every path, and throws on
-	// a wildcard Content-Type, so without this the starter would fail such requests everywhere.
+	// Spring MVC reads the request headers for the functional routes on every path, and
+	// throws on
+	// a wildcard Content-Type, so without this the starter would fail such requests
+	// everywhere.
 	@Bean
 	@ConditionalOnMissingBean(name = "inngestWildcardContentTypeFilter")
 	FilterRegistrationBean<WildcardContentTypeFilter> inngestWildcardContentTypeFilter() {
@@ -120,7 +124,8 @@ public final class InngestWebAutoConfiguration {
 
 		}
 
-		// The dashboard reads everything through the endpoint, so without it there is no page to serve.
+		// The dashboard reads everything through the endpoint, so without it there is no
+		// page to serve.
 		@Bean
 		@ConditionalOnMissingBean(name = "inngestEndpoint")
 		SmartInitializingSingleton inngestDashboardUnavailableWarning(InngestProperties properties) {

@@ -1,5 +1,5 @@
 /**
- * Auto-configuration of durable functions, of the local engine and of remote mode, and their
- * properties.
+ * Auto-configuration of durable functions, of the local engine and of remote mode, and
+ * their properties.
  */
 package dev.durable.inngest.autoconfigure;

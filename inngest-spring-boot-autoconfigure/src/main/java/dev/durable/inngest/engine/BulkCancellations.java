@@ -24,10 +24,11 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.util.StringUtils;
 
 /**
- * Bulk cancellations: recorded, named operations that cancel the runs of one function created
- * in a time range (and, optionally, whose trigger matches a CEL condition), a batch at a time in
- * the background, with their progress stored. A stopped cancellation cancels no more runs; the
- * ones it cancelled stay cancelled. New runs go on starting meanwhile.
+ * Bulk cancellations: recorded, named operations that cancel the runs of one function
+ * created in a time range (and, optionally, whose trigger matches a CEL condition), a
+ * batch at a time in the background, with their progress stored. A stopped cancellation
+ * cancels no more runs; the ones it cancelled stay cancelled. New runs go on starting
+ * meanwhile.
  */
 public final class BulkCancellations {
 
@@ -49,7 +50,10 @@ public final class BulkCancellations {
 
 	private final Supplier<FunctionRegistry> registry;
 
-	/** The earliest time of a range: run ids begin with their creation time since the epoch. */
+	/**
+	 * The earliest time of a range: run ids begin with their creation time since the
+	 * epoch.
+	 */
 	private static final Instant EARLIEST = Instant.EPOCH;
 
 	/** The latest time of a range, the last that both databases store. */
@@ -87,9 +91,9 @@ public final class BulkCancellations {
 	}
 
 	/**
-	 * How many runs that have not ended a request matches now, counted within the budget: a
-	 * count that runs out of time or runs to look at, or whose thread is interrupted, stops
-	 * there and says its number is a lower bound.
+	 * How many runs that have not ended a request matches now, counted within the budget:
+	 * a count that runs out of time or runs to look at, or whose thread is interrupted,
+	 * stops there and says its number is a lower bound.
 	 * @param request the request
 	 * @return the number of runs, and whether it is exact
 	 * @throws IllegalArgumentException if the request is invalid
@@ -105,10 +109,11 @@ public final class BulkCancellations {
 			if (outOfBudget(started, scanned)) {
 				return new MatchCount(count, false);
 			}
-			batch = this.runs
-				.findUnended(request.functionId(), request.startedAfter(), request.startedBefore(), afterId, BATCH);
+			batch = this.runs.findUnended(request.functionId(), request.startedAfter(), request.startedBefore(),
+					afterId, BATCH);
 			for (RunRecord run : batch) {
-				// Checked before each run, as a costly condition on a large batch takes a while.
+				// Checked before each run, as a costly condition on a large batch takes a
+				// while.
 				if (outOfBudget(started, scanned)) {
 					return new MatchCount(count, false);
 				}
@@ -129,14 +134,15 @@ public final class BulkCancellations {
 	}
 
 	/**
-	 * Records a cancellation, to be processed in the background. The runs are counted within
-	 * the budget first, so a cancellation of many runs starts without waiting for all of them
-	 * to be counted: its {@code matched} is then a lower bound, raised as it cancels more.
+	 * Records a cancellation, to be processed in the background. The runs are counted
+	 * within the budget first, so a cancellation of many runs starts without waiting for
+	 * all of them to be counted: its {@code matched} is then a lower bound, raised as it
+	 * cancels more.
 	 * @param request the request
 	 * @return the recorded cancellation
 	 * @throws IllegalArgumentException if the request is invalid
-	 * @throws NoMatchingRunsException if, counted to the end, it matches no run that has not
-	 * ended
+	 * @throws NoMatchingRunsException if, counted to the end, it matches no run that has
+	 * not ended
 	 */
 	public BulkCancellation start(BulkCancelRequest request) {
 		MatchCount matched = countMatching(request);
@@ -147,8 +153,7 @@ public final class BulkCancellations {
 					+ " is still to end; nothing to cancel");
 		}
 		Instant now = this.clock.instant();
-		String name = StringUtils.hasText(request.name()) ? request.name()
-				: "Cancel " + request.functionId() + " runs";
+		String name = StringUtils.hasText(request.name()) ? request.name() : "Cancel " + request.functionId() + " runs";
 		BulkCancellation cancellation = new BulkCancellation(this.ids.next(), name, request.functionId(),
 				request.startedAfter(), request.startedBefore(), blankToNull(request.condition()),
 				BulkCancellation.State.RUNNING, matched.matching(), 0, now, now);
@@ -168,8 +173,8 @@ public final class BulkCancellations {
 	}
 
 	/**
-	 * Processes a few batches of every running cancellation; the state is read again before
-	 * each batch, so a stopped cancellation stops within a batch.
+	 * Processes a few batches of every running cancellation; the state is read again
+	 * before each batch, so a stopped cancellation stops within a batch.
 	 * @return how many runs were cancelled
 	 */
 	public int process() {
@@ -189,15 +194,15 @@ public final class BulkCancellations {
 	private int processBatch(BulkCancellation cancellation) {
 		Expression condition = (cancellation.condition() != null) ? this.expressions.get(cancellation.condition())
 				: null;
-		List<RunRecord> batch = this.runs
-			.findUnended(cancellation.functionId(), cancellation.startedAfter(), cancellation.startedBefore(),
-					this.store.lastRunId(cancellation.id()), BATCH);
+		List<RunRecord> batch = this.runs.findUnended(cancellation.functionId(), cancellation.startedAfter(),
+				cancellation.startedBefore(), this.store.lastRunId(cancellation.id()), BATCH);
 		int cancelled = 0;
 		String lastRunId = null;
 		RunView.Cancellation reason = new RunView.Cancellation("bulk-cancellation",
 				"Cancelled by bulk cancellation '" + cancellation.name() + "' (" + cancellation.id() + ")");
 		for (RunRecord run : batch) {
-			if (matchesInBackground(cancellation, condition, run) && this.canceller.cancel(run, reason, cancellation.id())) {
+			if (matchesInBackground(cancellation, condition, run)
+					&& this.canceller.cancel(run, reason, cancellation.id())) {
 				cancelled++;
 			}
 			lastRunId = run.id();
@@ -215,9 +220,9 @@ public final class BulkCancellations {
 			throw new IllegalArgumentException("function_id is required");
 		}
 		if (this.registry.get().find(request.functionId()).isEmpty()) {
-			throw new IllegalArgumentException("No function '" + Errors.abbreviate(request.functionId())
-					+ "' is declared; known functions are "
-					+ this.registry.get().all().stream().map((f) -> f.id()).toList());
+			throw new IllegalArgumentException(
+					"No function '" + Errors.abbreviate(request.functionId()) + "' is declared; known functions are "
+							+ this.registry.get().all().stream().map((f) -> f.id()).toList());
 		}
 		if (request.name() != null && request.name().length() > InputLimits.CANCELLATION_NAME_COLUMN) {
 			throw new IllegalArgumentException("name has " + request.name().length()
@@ -237,9 +242,9 @@ public final class BulkCancellations {
 			return null;
 		}
 		if (source.length() > this.limits.expressionLength()) {
-			throw new IllegalArgumentException("if: the condition has " + source.length()
-					+ " characters; the longest allowed is " + this.limits.expressionLength()
-					+ " (inngest.limits.expression-length)");
+			throw new IllegalArgumentException(
+					"if: the condition has " + source.length() + " characters; the longest allowed is "
+							+ this.limits.expressionLength() + " (inngest.limits.expression-length)");
 		}
 		try {
 			return this.expressions.get(source);
@@ -251,8 +256,8 @@ public final class BulkCancellations {
 
 	private static void inRange(String field, Instant time) {
 		if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
-			throw new IllegalArgumentException(field + " (" + time + ") is out of range; it must be between "
-					+ EARLIEST + " and " + LATEST);
+			throw new IllegalArgumentException(
+					field + " (" + time + ") is out of range; it must be between " + EARLIEST + " and " + LATEST);
 		}
 	}
 
@@ -263,13 +268,14 @@ public final class BulkCancellations {
 		}
 		catch (Expression.CostExceededException ex) {
 			throw new IllegalArgumentException("if: " + ex.getMessage() + " on run " + run.id() + "; the most "
-					+ "allowed on one run is " + this.limits.expressionCost() + " (inngest.limits.expression-cost)", ex);
+					+ "allowed on one run is " + this.limits.expressionCost() + " (inngest.limits.expression-cost)",
+					ex);
 		}
 	}
 
 	/**
-	 * Whether a run matches in the background, where a condition too costly on a run that came
-	 * after the request was checked leaves that run alone.
+	 * Whether a run matches in the background, where a condition too costly on a run that
+	 * came after the request was checked leaves that run alone.
 	 */
 	private boolean matchesInBackground(BulkCancellation cancellation, Expression condition, RunRecord run) {
 		try {
@@ -287,11 +293,12 @@ public final class BulkCancellations {
 	}
 
 	/**
-	 * The most a count of the runs a request matches may take, before it answers with what it
-	 * counted so far.
+	 * The most a count of the runs a request matches may take, before it answers with
+	 * what it counted so far.
 	 *
 	 * @param timeout the longest a count may take
-	 * @param maxScanned the most runs it may look at, or {@code null} for no limit but the time
+	 * @param maxScanned the most runs it may look at, or {@code null} for no limit but
+	 * the time
 	 */
 	public record CountBudget(Duration timeout, Long maxScanned) {
 

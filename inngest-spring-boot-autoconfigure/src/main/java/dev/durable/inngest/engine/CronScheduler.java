@@ -17,9 +17,9 @@ import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Fires cron triggers: each tick starts one run of its function with an
- * {@code inngest/scheduled.timer} event. The next fire time of each trigger is stored, and a
- * tick fires on the instance that moves it on, so several instances fire it once. Ticks missed
- * while no instance ran fire once, not once per missed tick.
+ * {@code inngest/scheduled.timer} event. The next fire time of each trigger is stored,
+ * and a tick fires on the instance that moves it on, so several instances fire it once.
+ * Ticks missed while no instance ran fire once, not once per missed tick.
  */
 public final class CronScheduler {
 
@@ -90,7 +90,8 @@ public final class CronScheduler {
 				if (!this.store.advance(tick, next)) {
 					return false;
 				}
-				this.ingestor.startRuns(Event.of(SCHEDULED_EVENT, Map.of("cron", tick.expression())), List.of(function));
+				this.ingestor.startRuns(Event.of(SCHEDULED_EVENT, Map.of("cron", tick.expression())),
+						List.of(function));
 				return true;
 			}));
 			if (fire) {

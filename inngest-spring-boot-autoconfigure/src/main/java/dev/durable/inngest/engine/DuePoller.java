@@ -10,10 +10,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Polls the store, at each poll interval on the {@link RunScheduler}'s poller: for the due runs
- * the in-process queue does not know of (made due by another instance, sleeps and retries past
- * its horizon, expired leases), while a worker is free to take them; and for the cron ticks and
- * the batches of bulk cancellations that are due.
+ * Polls the store, at each poll interval on the {@link RunScheduler}'s poller: for the
+ * due runs the in-process queue does not know of (made due by another instance, sleeps
+ * and retries past its horizon, expired leases), while a worker is free to take them; and
+ * for the cron ticks and the batches of bulk cancellations that are due.
  */
 final class DuePoller {
 
@@ -57,7 +57,8 @@ final class DuePoller {
 			if (this.workers.workerFree()) {
 				// Whatever was missed before is due now, and found by this poll.
 				this.workers.clearMissed();
-				// Only runs this application can execute: others wait, due, for an instance that can.
+				// Only runs this application can execute: others wait, due, for an
+				// instance that can.
 				List<String> due = this.runs.findDue(this.clock.instant(), this.workers.size() * 4,
 						this.executor.functionIds());
 				this.queue.offerPolled(due);
@@ -74,8 +75,8 @@ final class DuePoller {
 	}
 
 	/**
-	 * Offers runs made due by another instance, if a worker is free to take them; else notes
-	 * that runs were missed, for the dispatcher to poll for once a worker is free.
+	 * Offers runs made due by another instance, if a worker is free to take them; else
+	 * notes that runs were missed, for the dispatcher to poll for once a worker is free.
 	 */
 	void offer(Collection<String> runIds) {
 		if (this.workers.workerFree()) {

@@ -11,11 +11,11 @@ import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
 
 /**
- * Executes the runs due now on the caller's thread, in place of the {@link RunScheduler}'s
- * threads: for callers that drive the engine themselves and must know when its work is done,
- * such as tests that move the engine's clock. Use it with the scheduler not started
- * ({@code inngest.local.auto-startup=false}); beside running workers, a run may be executed by
- * either.
+ * Executes the runs due now on the caller's thread, in place of the
+ * {@link RunScheduler}'s threads: for callers that drive the engine themselves and must
+ * know when its work is done, such as tests that move the engine's clock. Use it with the
+ * scheduler not started ({@code inngest.local.auto-startup=false}); beside running
+ * workers, a run may be executed by either.
  */
 public final class DueRuns {
 
@@ -57,11 +57,11 @@ public final class DueRuns {
 	}
 
 	/**
-	 * One round of the engine's work at the clock's current time, on the caller's thread: fires
-	 * the cron ticks that are due and the bulk cancellations' next batches, then claims every
-	 * run that is due and executes each in turn, to its end or its next suspension. Runs made
-	 * due by this round (a resumed wait, an immediate retry, a run started by an event a step
-	 * sent) are left to the next.
+	 * One round of the engine's work at the clock's current time, on the caller's thread:
+	 * fires the cron ticks that are due and the bulk cancellations' next batches, then
+	 * claims every run that is due and executes each in turn, to its end or its next
+	 * suspension. Runs made due by this round (a resumed wait, an immediate retry, a run
+	 * started by an event a step sent) are left to the next.
 	 * @return how many runs were executed
 	 */
 	public int executeRound() {
@@ -79,8 +79,8 @@ public final class DueRuns {
 	}
 
 	/**
-	 * When the next run this application executes falls due, if one does by the given instant:
-	 * where a caller moving the clock stops next.
+	 * When the next run this application executes falls due, if one does by the given
+	 * instant: where a caller moving the clock stops next.
 	 * @param by the latest instant of interest
 	 * @return the earliest due instant, or empty if no run is due by then
 	 */

@@ -86,8 +86,8 @@ public final class EngineInngestRuns implements InngestRuns {
 	@Override
 	public List<BulkCancellation> cancellations(int limit, String cursor) {
 		if (limit < 1 || limit > RunQuery.MAX_LIMIT) {
-			throw new IllegalArgumentException("limit must be between 1 and " + RunQuery.MAX_LIMIT + ", but was "
-					+ limit);
+			throw new IllegalArgumentException(
+					"limit must be between 1 and " + RunQuery.MAX_LIMIT + ", but was " + limit);
 		}
 		return this.cancellations.list(limit, cursor);
 	}

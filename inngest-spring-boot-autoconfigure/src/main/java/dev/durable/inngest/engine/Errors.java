@@ -8,16 +8,17 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Turns exceptions into the {@link ErrorInfo} stored with attempts and runs, and shortens the
- * values that error messages quote.
+ * Turns exceptions into the {@link ErrorInfo} stored with attempts and runs, and shortens
+ * the values that error messages quote.
  * <p>
  * Whatever a step's body or a function's body throws fails that attempt, {@link Error}s
- * included: an {@link AssertionError}, a {@link StackOverflowError} (unwound by the time it is
- * caught), a {@link LinkageError} of a missing class, an {@link OutOfMemoryError} of one
- * allocation too large. Left to escape, such an error would end the worker's thread with the
- * run's lease held, and the run would be claimed again, once the lease expired, on the same
- * attempt: it would never use up its retries. A {@link VirtualMachineError} other than a stack
- * overflow may mean the whole JVM is short of memory, so it is logged as an error besides.
+ * included: an {@link AssertionError}, a {@link StackOverflowError} (unwound by the time
+ * it is caught), a {@link LinkageError} of a missing class, an {@link OutOfMemoryError}
+ * of one allocation too large. Left to escape, such an error would end the worker's
+ * thread with the run's lease held, and the run would be claimed again, once the lease
+ * expired, on the same attempt: it would never use up its retries. A
+ * {@link VirtualMachineError} other than a stack overflow may mean the whole JVM is short
+ * of memory, so it is logged as an error besides.
  */
 public final class Errors {
 
@@ -41,8 +42,8 @@ public final class Errors {
 	}
 
 	/**
-	 * Logs an error thrown by a function's code that may leave the JVM unwell, before it fails
-	 * the attempt like any other.
+	 * Logs an error thrown by a function's code that may leave the JVM unwell, before it
+	 * fails the attempt like any other.
 	 * @param ex what the function's code threw
 	 * @param where the step or function, and run, it was thrown in
 	 */
@@ -54,8 +55,9 @@ public final class Errors {
 	}
 
 	/**
-	 * A value as an error message quotes it: whole if short, else its start and its length, so
-	 * that a huge value sent in does not come back in the answer or fill the log.
+	 * A value as an error message quotes it: whole if short, else its start and its
+	 * length, so that a huge value sent in does not come back in the answer or fill the
+	 * log.
 	 * @param value the value
 	 * @return the value to quote
 	 */

@@ -8,7 +8,8 @@ import dev.durable.inngest.function.FunctionDefinition;
 
 /**
  * Takes in the events of the application, of its steps and of its cron schedules: the
- * {@link EventIntake}, with the runs that an event cancels cancelled by the {@link RunCanceller}.
+ * {@link EventIntake}, with the runs that an event cancels cancelled by the
+ * {@link RunCanceller}.
  */
 public final class EventIngestor {
 
@@ -37,7 +38,8 @@ public final class EventIngestor {
 	}
 
 	/**
-	 * Takes in an event that starts runs of the given functions only, such as a cron tick.
+	 * Takes in an event that starts runs of the given functions only, such as a cron
+	 * tick.
 	 * @param event the event
 	 * @param functions the functions to start
 	 * @return the stored event

@@ -37,27 +37,35 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.util.StringUtils;
 
 /**
- * Takes events in, for the {@link EventIngestor} and the {@link RunEndEvents}: stores them,
- * starts a run of every function they trigger and resumes the runs waiting for them, all in one
- * transaction (the caller's, if one is active). The runs it makes due are handed to the {@link RunQueue} once that transaction commits. As many of the
- * runs it starts as this instance's workers can be expected to start soon are created already
+ * Takes events in, for the {@link EventIngestor} and the {@link RunEndEvents}: stores
+ * them, starts a run of every function they trigger and resumes the runs waiting for
+ * them, all in one transaction (the caller's, if one is active). The runs it makes due
+ * are handed to the {@link RunQueue} once that transaction commits. As many of the runs
+ * it starts as this instance's workers can be expected to start soon are created already
  * leased to this instance and held for them ({@link LeasedRuns}), so that a worker starts
- * each without a claim; except those of functions with timeouts, whose start and finish are
- * measured from a worker's claim.
+ * each without a claim; except those of functions with timeouts, whose start and finish
+ * are measured from a worker's claim.
  * <p>
- * The runs that an event cancels (by a {@link dev.durable.inngest.CancelOn} rule) are cancelled
- * through the {@link Cancels} the caller passes, in the same transaction: the cancellation of a
- * run takes in a system event itself, so the intake holds no canceller of its own.
+ * The runs that an event cancels (by a {@link dev.durable.inngest.CancelOn} rule) are
+ * cancelled through the {@link Cancels} the caller passes, in the same transaction: the
+ * cancellation of a run takes in a system event itself, so the intake holds no canceller
+ * of its own.
  */
 public final class EventIntake {
 
 	/** The prefix of the names of system events, which the application cannot send. */
 	public static final String RESERVED_PREFIX = "inngest/";
 
-	/** The earliest time an event sent with its own {@code ts} may carry, as Inngest's event API. */
+	/**
+	 * The earliest time an event sent with its own {@code ts} may carry, as Inngest's
+	 * event API.
+	 */
 	private static final long EARLIEST_TS = Instant.parse("1980-01-01T00:00:00Z").toEpochMilli();
 
-	/** The latest time an event sent with its own {@code ts} may carry, as Inngest's event API. */
+	/**
+	 * The latest time an event sent with its own {@code ts} may carry, as Inngest's event
+	 * API.
+	 */
 	private static final long LATEST_TS = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
 
 	private static final String CANCEL_RULE_KEY = "cancel-on:";
@@ -148,10 +156,11 @@ public final class EventIntake {
 	}
 
 	/**
-	 * Takes in a system event, such as {@code inngest/function.failed}, starting the functions
-	 * it triggers and, besides them, the given ones.
+	 * Takes in a system event, such as {@code inngest/function.failed}, starting the
+	 * functions it triggers and, besides them, the given ones.
 	 * @param event the event
-	 * @param alsoStart functions to start whatever their triggers, such as a failure handler
+	 * @param alsoStart functions to start whatever their triggers, such as a failure
+	 * handler
 	 * @param cancels cancels the runs the event cancels
 	 * @return the stored event
 	 */
@@ -164,7 +173,8 @@ public final class EventIntake {
 	}
 
 	/**
-	 * Takes in an event that starts runs of the given functions only, such as a cron tick.
+	 * Takes in an event that starts runs of the given functions only, such as a cron
+	 * tick.
 	 * @param event the event
 	 * @param functions the functions to start
 	 * @param cancels cancels the runs the event cancels
@@ -179,8 +189,8 @@ public final class EventIntake {
 			throw new InvalidEventException("Event " + index + " is null");
 		}
 		if (!StringUtils.hasText(event.name())) {
-			throw new InvalidEventException("Event " + index + " has no name; every event needs one, such as "
-					+ "\"shop/order.placed\"");
+			throw new InvalidEventException(
+					"Event " + index + " has no name; every event needs one, such as " + "\"shop/order.placed\"");
 		}
 		longest(index, "name", event.name(), this.limits.eventNameLength(), "inngest.limits.event-name-length");
 		if (event.name().startsWith(RESERVED_PREFIX)) {
@@ -216,15 +226,15 @@ public final class EventIntake {
 					+ "which an event's " + field + " may not hold");
 		}
 		if (value.length() > limit) {
-			throw new InvalidEventException("Event " + index + ": " + field + " has " + value.length()
-					+ " characters; the longest allowed is " + limit
-					+ ((property != null) ? " (" + property + ")" : ""));
+			throw new InvalidEventException(
+					"Event " + index + ": " + field + " has " + value.length() + " characters; the longest allowed is "
+							+ limit + ((property != null) ? " (" + property + ")" : ""));
 		}
 	}
 
-	private List<Event> ingest(List<Event> events, Function<Event, List<FunctionDefinition>> targets,
-			Cancels cancels) {
-		// To the microsecond, as the databases store it: a run's id is made of its creation time.
+	private List<Event> ingest(List<Event> events, Function<Event, List<FunctionDefinition>> targets, Cancels cancels) {
+		// To the microsecond, as the databases store it: a run's id is made of its
+		// creation time.
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		List<Event> stamped = new ArrayList<>(events.size());
 		// Only ids the sender chose can have been sent before; fresh ones cannot.
@@ -264,7 +274,8 @@ public final class EventIntake {
 				}
 			}
 			this.runs.create(runs);
-			// Stored after the batch's own events were matched: only later events cancel a run.
+			// Stored after the batch's own events were matched: only later events cancel
+			// a run.
 			this.waits.insert(cancelRules);
 			runs.stream().filter((run) -> !run.leased()).forEach((run) -> due.add(run.id()));
 			handOffAfterCommit(due, leased.held);
@@ -315,8 +326,9 @@ public final class EventIntake {
 			}
 			if (wait.kind() == WaitRecord.Kind.CANCEL) {
 				if (run != null) {
-					cancels.cancel(run, new RunView.Cancellation("event", "Cancelled by event '"
-							+ event.name() + "' (" + event.id() + ") matching a @CancelOn rule"), event.id());
+					cancels.cancel(run, new RunView.Cancellation("event",
+							"Cancelled by event '" + event.name() + "' (" + event.id() + ") matching a @CancelOn rule"),
+							event.id());
 				}
 				continue;
 			}
@@ -337,15 +349,13 @@ public final class EventIntake {
 	}
 
 	private boolean conditionHolds(WaitRecord wait, RunRecord run, Event event) {
-		return this.expressions
-			.get(wait.condition())
-			.matches(Expression.toMap(run.event()), Expression.toMap(event));
+		return this.expressions.get(wait.condition()).matches(Expression.toMap(run.event()), Expression.toMap(event));
 	}
 
 	/**
-	 * Hands due runs to the queue once the transaction commits, and the runs created leased to
-	 * this instance to its holding and then to the queue. Only the due runs are signalled to the
-	 * other instances: they cannot claim a leased run.
+	 * Hands due runs to the queue once the transaction commits, and the runs created
+	 * leased to this instance to its holding and then to the queue. Only the due runs are
+	 * signalled to the other instances: they cannot claim a leased run.
 	 */
 	private void handOffAfterCommit(List<String> due, List<RunExecutor.Claim> held) {
 		if (due.isEmpty() && held.isEmpty()) {
@@ -391,8 +401,8 @@ public final class EventIntake {
 	}
 
 	/**
-	 * The runs an ingestion creates: leased to this instance, one lease for all, as many as it
-	 * may hold; queued otherwise, and for functions with timeouts.
+	 * The runs an ingestion creates: leased to this instance, one lease for all, as many
+	 * as it may hold; queued otherwise, and for functions with timeouts.
 	 */
 	private final class NewRuns {
 

@@ -6,8 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.durable.inngest.function.Expression;
 
 /**
- * Compiles the CEL conditions that functions pass to {@code waitForEvent} at run time once per
- * distinct source, so that replays and incoming events evaluate a cached program.
+ * Compiles the CEL conditions that functions pass to {@code waitForEvent} at run time
+ * once per distinct source, so that replays and incoming events evaluate a cached
+ * program.
  */
 public final class ExpressionCache {
 

@@ -10,15 +10,17 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Decides how many of the runs created here are created leased to this instance and held for
- * its workers, and gives back those that no worker here started in time, so that any instance
- * may claim them; on the {@link RunScheduler}'s poller, every {@link #TICK}.
+ * Decides how many of the runs created here are created leased to this instance and held
+ * for its workers, and gives back those that no worker here started in time, so that any
+ * instance may claim them; on the {@link RunScheduler}'s poller, every {@link #TICK}.
  */
 final class HeldRunHandOff {
 
 	private static final Log logger = LogFactory.getLog(HeldRunHandOff.class);
 
-	/** How often the runs ended are counted, and held runs waiting too long given back. */
+	/**
+	 * How often the runs ended are counted, and held runs waiting too long given back.
+	 */
 	static final Duration TICK = Duration.ofMillis(50);
 
 	private final LeasedRuns executing;
@@ -35,7 +37,8 @@ final class HeldRunHandOff {
 
 	/**
 	 * Creates the hand-off.
-	 * @param hold how long a run created leased is held for a worker here before it is given back
+	 * @param hold how long a run created leased is held for a worker here before it is
+	 * given back
 	 */
 	HeldRunHandOff(LeasedRuns executing, RunExecutor executor, RunQueue queue, WorkerPool workers, Clock clock,
 			Duration hold) {
@@ -49,8 +52,10 @@ final class HeldRunHandOff {
 
 	/** Starts holding runs for the workers here. */
 	void start() {
-		// Free workers start runs at once; busy ones as fast as they ended runs lately: as many
-		// as they ended in half the hold while they worked, so that they start those they hold
+		// Free workers start runs at once; busy ones as fast as they ended runs lately:
+		// as many
+		// as they ended in half the hold while they worked, so that they start those they
+		// hold
 		// within it. Idle time tells nothing of how fast they are.
 		RecentCounts ended = this.workers.ended();
 		ended.reset((int) Math.max(1, this.hold.dividedBy(2).toMillis() / TICK.toMillis()));
@@ -65,14 +70,15 @@ final class HeldRunHandOff {
 
 	void tick() {
 		this.workers.ended().next(this.workers.busy() == 0);
-		// Queued again here too, for a claim: a run taken meanwhile from the queue, found held
+		// Queued again here too, for a claim: a run taken meanwhile from the queue, found
+		// held
 		// no longer, was dropped from it.
 		this.queue.offerPolled(giveBack(this.clock.instant().minus(this.hold)));
 	}
 
 	/**
-	 * Gives back the runs created leased to this instance that no worker here started by a
-	 * time, so that any instance may claim them: this one is busy, or stopping.
+	 * Gives back the runs created leased to this instance that no worker here started by
+	 * a time, so that any instance may claim them: this one is busy, or stopping.
 	 * @param createdBy the latest creation time of the runs to give back
 	 * @return the ids of the runs given back
 	 */

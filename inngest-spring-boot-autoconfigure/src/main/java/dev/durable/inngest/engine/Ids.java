@@ -34,8 +34,8 @@ public final class Ids {
 	}
 
 	/**
-	 * A new id of a given time's millisecond: an id made for a record with that time, so that
-	 * a range of the time bounds a range of the ids ({@link #lowest}).
+	 * A new id of a given time's millisecond: an id made for a record with that time, so
+	 * that a range of the time bounds a range of the ids ({@link #lowest}).
 	 * @param time the time, stamped to the millisecond
 	 * @return the id
 	 */
@@ -44,8 +44,8 @@ public final class Ids {
 	}
 
 	/**
-	 * The lowest id of a time's millisecond: every id made of that time or later is at least
-	 * this, and every id made of an earlier time is less.
+	 * The lowest id of a time's millisecond: every id made of that time or later is at
+	 * least this, and every id made of an earlier time is less.
 	 * @param time the time
 	 * @return the lowest id of its millisecond
 	 */

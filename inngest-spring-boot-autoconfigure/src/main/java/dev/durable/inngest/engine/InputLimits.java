@@ -1,9 +1,10 @@
 package dev.durable.inngest.engine;
 
 /**
- * The most the engine takes in from its callers: the size of an event and the lengths of its
- * name and id, and the length and the evaluation cost of a CEL condition given with a bulk
- * cancellation. Lengths are in characters; the name and id cannot be longer than their columns.
+ * The most the engine takes in from its callers: the size of an event and the lengths of
+ * its name and id, and the length and the evaluation cost of a CEL condition given with a
+ * bulk cancellation. Lengths are in characters; the name and id cannot be longer than
+ * their columns.
  *
  * @param eventSize the most bytes an event takes as JSON (name, data, user, id, ts and v)
  * @param eventNameLength the longest event name, at most {@value #NAME_COLUMN}
@@ -26,7 +27,9 @@ public record InputLimits(long eventSize, int eventNameLength, int eventIdLength
 	/** The width of a bulk cancellation's name column. */
 	public static final int CANCELLATION_NAME_COLUMN = 255;
 
-	/** The defaults: Inngest's 512 KiB an event, the columns' widths, 4,096 and 10,000. */
+	/**
+	 * The defaults: Inngest's 512 KiB an event, the columns' widths, 4,096 and 10,000.
+	 */
 	public static final InputLimits DEFAULTS = new InputLimits(512 * 1024, NAME_COLUMN, ID_COLUMN, 4096, 10_000);
 
 	/**

@@ -27,12 +27,15 @@ public final class JsonCodec {
 	static final int MATCH_VALUE_LENGTH = 1024;
 
 	/**
-	 * The most bytes of a match value stored as it is, well within what a PostgreSQL index
-	 * entry holds.
+	 * The most bytes of a match value stored as it is, well within what a PostgreSQL
+	 * index entry holds.
 	 */
 	static final int MATCH_VALUE_BYTES = 2048;
 
-	/** The most bytes an event's JSON takes besides its values: the field names and punctuation. */
+	/**
+	 * The most bytes an event's JSON takes besides its values: the field names and
+	 * punctuation.
+	 */
 	private static final int EVENT_FIELDS = 96;
 
 	private final JsonMapper mapper;
@@ -63,10 +66,11 @@ public final class JsonCodec {
 	}
 
 	/**
-	 * Whether a value takes more than a limit of bytes as JSON. A value made of maps, lists,
-	 * strings, numbers and booleans whose longest JSON, every character escaped, is within the
-	 * limit is not written at all; another is written and counted no further than just past the
-	 * limit, so that measuring a huge value costs no more than the limit.
+	 * Whether a value takes more than a limit of bytes as JSON. A value made of maps,
+	 * lists, strings, numbers and booleans whose longest JSON, every character escaped,
+	 * is within the limit is not written at all; another is written and counted no
+	 * further than just past the limit, so that measuring a huge value costs no more than
+	 * the limit.
 	 * @param value the value, such as an event
 	 * @param limit the most bytes
 	 * @return {@code true} if its JSON is longer than the limit
@@ -104,15 +108,16 @@ public final class JsonCodec {
 
 	/**
 	 * The most bytes a value can take as JSON, or {@code -1} if that is not known without
-	 * writing it (a type other than maps, lists, strings, whole numbers, doubles and booleans)
-	 * or if it is more than the budget.
+	 * writing it (a type other than maps, lists, strings, whole numbers, doubles and
+	 * booleans) or if it is more than the budget.
 	 */
 	private static long bound(Object value, long budget) {
 		if (value == null || value instanceof Boolean) {
 			return 5;
 		}
 		if (value instanceof String text) {
-			// At most six bytes a character (an escape: a backslash, u and four hex digits), and the quotes.
+			// At most six bytes a character (an escape: a backslash, u and four hex
+			// digits), and the quotes.
 			return 2 + 6L * text.length();
 		}
 		if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
@@ -179,8 +184,8 @@ public final class JsonCodec {
 	}
 
 	/**
-	 * An event as a store reads it back: its data and its user fields written as JSON and read
-	 * again, so that a run given it sees what a run given the stored event sees.
+	 * An event as a store reads it back: its data and its user fields written as JSON and
+	 * read again, so that a run given it sees what a run given the stored event sees.
 	 * @param event the event
 	 * @return the event as stored
 	 */
@@ -199,11 +204,12 @@ public final class JsonCodec {
 	}
 
 	/**
-	 * The value of a dotted field of an event as a {@code waitForEvent} or {@code @CancelOn}
-	 * match stores and looks it up: its JSON, or, for JSON longer than {@value #MATCH_VALUE_LENGTH}
-	 * characters or {@value #MATCH_VALUE_BYTES} bytes, {@code sha256:} and the SHA-256 of the
-	 * JSON in hex. The column and its index hold the short form, and since both sides of a match
-	 * take their value here, equal values still match.
+	 * The value of a dotted field of an event as a {@code waitForEvent} or
+	 * {@code @CancelOn} match stores and looks it up: its JSON, or, for JSON longer than
+	 * {@value #MATCH_VALUE_LENGTH} characters or {@value #MATCH_VALUE_BYTES} bytes,
+	 * {@code sha256:} and the SHA-256 of the JSON in hex. The column and its index hold
+	 * the short form, and since both sides of a match take their value here, equal values
+	 * still match.
 	 * @param event the event
 	 * @param path the dotted field, under {@code data} or {@code user}
 	 * @return the value to match, or {@code null} when the field is absent or null

@@ -10,7 +10,8 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Renews the leases of the runs executing here, every third of a lease's duration on the
- * {@link RunScheduler}'s poller, and stops those whose lease was lost before their next step.
+ * {@link RunScheduler}'s poller, and stops those whose lease was lost before their next
+ * step.
  */
 final class LeaseRenewer {
 
@@ -39,7 +40,8 @@ final class LeaseRenewer {
 	void renew() {
 		try {
 			Set<String> lost = this.runs.renew(this.executing.leases(), this.clock.instant().plus(this.leaseDuration));
-			// Taken over by another instance, or cancelled there: stop before the next step.
+			// Taken over by another instance, or cancelled there: stop before the next
+			// step.
 			this.executing.stop(lost);
 		}
 		catch (RuntimeException ex) {

@@ -16,9 +16,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The runs leased to this instance: those executing here, so that a cancellation, or a lease
- * found lost, stops an execution at its next step instead of letting it go on; and those created
- * here already leased, held until a worker here starts them or they are given back.
+ * The runs leased to this instance: those executing here, so that a cancellation, or a
+ * lease found lost, stops an execution at its next step instead of letting it go on; and
+ * those created here already leased, held until a worker here starts them or they are
+ * given back.
  */
 public final class LeasedRuns {
 
@@ -32,7 +33,10 @@ public final class LeasedRuns {
 
 	private final AtomicLong leases = new AtomicLong();
 
-	/** How many runs this instance can expect to start soon, or {@code null} if it holds none. */
+	/**
+	 * How many runs this instance can expect to start soon, or {@code null} if it holds
+	 * none.
+	 */
 	private volatile IntSupplier holdCapacity;
 
 	/**
@@ -52,8 +56,8 @@ public final class LeasedRuns {
 	}
 
 	/**
-	 * Stops the executions of these runs before their next step, if they execute here, and
-	 * forgets them if they are held here, so that no worker starts them unclaimed.
+	 * Stops the executions of these runs before their next step, if they execute here,
+	 * and forgets them if they are held here, so that no worker starts them unclaimed.
 	 * @param runIds the run ids
 	 */
 	public void stop(Collection<String> runIds) {
@@ -67,9 +71,10 @@ public final class LeasedRuns {
 	}
 
 	/**
-	 * Interrupts the function code that has run longer than the step time-out: a step's body, or
-	 * a function's body outside its steps. An attempt so interrupted fails for its time-out once
-	 * the code throws; code that ignores the interrupt keeps its worker until it returns.
+	 * Interrupts the function code that has run longer than the step time-out: a step's
+	 * body, or a function's body outside its steps. An attempt so interrupted fails for
+	 * its time-out once the code throws; code that ignores the interrupt keeps its worker
+	 * until it returns.
 	 * @param timeout the step time-out
 	 */
 	public void interruptOverran(Duration timeout) {
@@ -86,8 +91,8 @@ public final class LeasedRuns {
 	}
 
 	/**
-	 * Interrupts the function code that runs here, when the engine stops: not the engine's own
-	 * work around it, which may be in the database.
+	 * Interrupts the function code that runs here, when the engine stops: not the
+	 * engine's own work around it, which may be in the database.
 	 */
 	public void interruptFunctionCode() {
 		this.executions.values().forEach(RunExecution::interruptFunctionCode);
@@ -112,10 +117,11 @@ public final class LeasedRuns {
 	}
 
 	/**
-	 * Sets how many runs created here may be created leased and held for the workers here at
-	 * once: as many as they can be expected to start soon, and only while they take runs.
-	 * @param capacity how many runs may be held, less those held already; {@code null} to hold
-	 * none
+	 * Sets how many runs created here may be created leased and held for the workers here
+	 * at once: as many as they can be expected to start soon, and only while they take
+	 * runs.
+	 * @param capacity how many runs may be held, less those held already; {@code null} to
+	 * hold none
 	 */
 	public void holdWithin(IntSupplier capacity) {
 		this.holdCapacity = capacity;
@@ -139,10 +145,11 @@ public final class LeasedRuns {
 	/**
 	 * Takes a run held here, for a worker to start it without claiming it.
 	 * @param runId the run id
-	 * @param createdAfter the oldest creation time a held run may have to be taken; an older one
-	 * stays held until it is given back, as its lease may expire before it is renewed
-	 * @return the claim made when the run was created, or {@code null} if it is not held here
-	 * or is too old
+	 * @param createdAfter the oldest creation time a held run may have to be taken; an
+	 * older one stays held until it is given back, as its lease may expire before it is
+	 * renewed
+	 * @return the claim made when the run was created, or {@code null} if it is not held
+	 * here or is too old
 	 */
 	public RunExecutor.Claim takeHeld(String runId, Instant createdAfter) {
 		RunExecutor.Claim claim = this.held.get(runId);

@@ -5,10 +5,10 @@ import dev.durable.inngest.NonRetriableException;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Writes what a step or a function returned as the JSON the engine stores, and refuses what it
- * cannot store: a value Jackson cannot write, or JSON longer than the limit. Either is thrown as
- * a {@link NonRetriableException}, so that the step, or the run, fails at once: the same value,
- * written again, would fail again.
+ * Writes what a step or a function returned as the JSON the engine stores, and refuses
+ * what it cannot store: a value Jackson cannot write, or JSON longer than the limit.
+ * Either is thrown as a {@link NonRetriableException}, so that the step, or the run,
+ * fails at once: the same value, written again, would fail again.
  */
 public final class OutputWriter {
 
@@ -22,8 +22,8 @@ public final class OutputWriter {
 	/**
 	 * Creates a writer.
 	 * @param json writes the JSON
-	 * @param max the most bytes of JSON (in UTF-8) a step's result, or a function's return
-	 * value, may take
+	 * @param max the most bytes of JSON (in UTF-8) a step's result, or a function's
+	 * return value, may take
 	 */
 	public OutputWriter(JsonCodec json, DataSize max) {
 		if (max == null || max.toBytes() <= 0) {
@@ -38,7 +38,8 @@ public final class OutputWriter {
 	 * @param stepId the step's id
 	 * @param value the value, may be {@code null}
 	 * @return the JSON, or {@code null} for {@code null}
-	 * @throws NonRetriableException if the value cannot be written, or its JSON is too long
+	 * @throws NonRetriableException if the value cannot be written, or its JSON is too
+	 * long
 	 */
 	String stepOutput(String stepId, Object value) {
 		return write(value, "Step '", stepId);
@@ -49,7 +50,8 @@ public final class OutputWriter {
 	 * @param functionId the function's id
 	 * @param value the value, may be {@code null}
 	 * @return the JSON, or {@code null} for {@code null}
-	 * @throws NonRetriableException if the value cannot be written, or its JSON is too long
+	 * @throws NonRetriableException if the value cannot be written, or its JSON is too
+	 * long
 	 */
 	String runOutput(String functionId, Object value) {
 		return write(value, "Function '", functionId);
@@ -61,23 +63,24 @@ public final class OutputWriter {
 			written = this.json.write(value);
 		}
 		catch (RuntimeException | StackOverflowError ex) {
-			// A cycle Jackson does not detect ends in a StackOverflowError, which has unwound by now.
+			// A cycle Jackson does not detect ends in a StackOverflowError, which has
+			// unwound by now.
 			throw new NonRetriableException(kind + id + "' returned a value of type " + value.getClass().getName()
 					+ " that cannot be written as JSON: " + ex + ". Return a value Jackson can write and read "
 					+ "back, such as a record of plain fields, a List or a Map", ex);
 		}
 		if (written != null && tooLong(written)) {
 			throw new NonRetriableException(kind + id + "' returned " + utf8Length(written) + " bytes of JSON (a "
-					+ value.getClass().getName() + "), more than the limit of " + this.maxBytes + " bytes ("
-					+ PROPERTY + "). Store large data elsewhere and return a reference to it");
+					+ value.getClass().getName() + "), more than the limit of " + this.maxBytes + " bytes (" + PROPERTY
+					+ "). Store large data elsewhere and return a reference to it");
 		}
 		return written;
 	}
 
 	/**
-	 * Whether JSON takes more bytes in UTF-8 than the limit. A character takes at most three
-	 * bytes (a surrogate pair, two characters, four), so most JSON is told short enough from
-	 * its length alone, without counting.
+	 * Whether JSON takes more bytes in UTF-8 than the limit. A character takes at most
+	 * three bytes (a surrogate pair, two characters, four), so most JSON is told short
+	 * enough from its length alone, without counting.
 	 */
 	private boolean tooLong(String written) {
 		long chars = written.length();

@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts over a sliding window of ticks: {@link #add()} counts in the current tick,
- * {@link #next(boolean)} starts the next one, dropping the oldest, unless nothing happened in
- * the current one.
+ * {@link #next(boolean)} starts the next one, dropping the oldest, unless nothing
+ * happened in the current one.
  */
 final class RecentCounts {
 

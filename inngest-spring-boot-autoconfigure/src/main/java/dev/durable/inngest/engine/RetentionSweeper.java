@@ -19,12 +19,12 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * Deletes, at every interval, what has been kept for the retention period and is no longer
- * needed: runs that ended before it, with their steps, failed attempts and waits; then the
- * events received before it that no stored run has as its trigger; then the bulk cancellations
- * that ended before it. Each batch is a transaction of its own, so that none holds rows for
- * long; a stop ends the sweep after the batch under way. Several instances may sweep at once:
- * the store deletes each row once.
+ * Deletes, at every interval, what has been kept for the retention period and is no
+ * longer needed: runs that ended before it, with their steps, failed attempts and waits;
+ * then the events received before it that no stored run has as its trigger; then the bulk
+ * cancellations that ended before it. Each batch is a transaction of its own, so that
+ * none holds rows for long; a stop ends the sweep after the batch under way. Several
+ * instances may sweep at once: the store deletes each row once.
  */
 public final class RetentionSweeper implements SmartLifecycle {
 
@@ -58,8 +58,8 @@ public final class RetentionSweeper implements SmartLifecycle {
 	 * @param settings the period, the interval and the batch size
 	 * @param listeners told of what each batch deleted
 	 */
-	public RetentionSweeper(RetentionStore store, TransactionOperations transactions, Clock clock,
-			Settings settings, List<Listener> listeners) {
+	public RetentionSweeper(RetentionStore store, TransactionOperations transactions, Clock clock, Settings settings,
+			List<Listener> listeners) {
 		this.store = store;
 		this.transactions = transactions;
 		this.clock = clock;
@@ -144,8 +144,10 @@ public final class RetentionSweeper implements SmartLifecycle {
 		this.stopping = true;
 		this.timer.shutdown();
 		try {
-			// Not interrupted, as an interrupt while H2 reads its file closes the file: the batch
-			// under way finishes before the data source closes, and the sweep ends after it.
+			// Not interrupted, as an interrupt while H2 reads its file closes the file:
+			// the batch
+			// under way finishes before the data source closes, and the sweep ends after
+			// it.
 			this.timer.awaitTermination(10, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
@@ -179,17 +181,18 @@ public final class RetentionSweeper implements SmartLifecycle {
 	/**
 	 * How long ended runs and events are kept, and how they are deleted.
 	 *
-	 * @param period how long runs are kept after they end, and events after they were received
-	 * when no run needs them; at least {@link #MINIMUM_PERIOD}
+	 * @param period how long runs are kept after they end, and events after they were
+	 * received when no run needs them; at least {@link #MINIMUM_PERIOD}
 	 * @param interval how long from the end of one sweep to the start of the next
-	 * @param batchSize the most rows of a kind a batch reads, and so deletes, in one transaction
+	 * @param batchSize the most rows of a kind a batch reads, and so deletes, in one
+	 * transaction
 	 */
 	public record Settings(Duration period, Duration interval, int batchSize) {
 
 		/**
-		 * The shortest period: Inngest's deduplication window of event ids. An event sent again
-		 * with the id of one received within it starts no run, which only holds while the event
-		 * received first is kept.
+		 * The shortest period: Inngest's deduplication window of event ids. An event sent
+		 * again with the id of one received within it starts no run, which only holds
+		 * while the event received first is kept.
 		 */
 		public static final Duration MINIMUM_PERIOD = Duration.ofHours(24);
 

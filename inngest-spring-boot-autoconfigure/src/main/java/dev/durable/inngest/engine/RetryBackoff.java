@@ -13,9 +13,10 @@ import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * How long to wait before the next attempt of a failed step or body. By default Inngest's
- * schedule: 15s, 30s, 1m, 2m, 5m, 10m, 20m, 40m, 1h, 2h, then 2h, each plus a random jitter of
- * up to 30s. With an initial delay configured, an exponential back-off instead: the initial
- * delay times the multiplier per attempt, plus the jitter, never more than the maximum in all.
+ * schedule: 15s, 30s, 1m, 2m, 5m, 10m, 20m, 40m, 1h, 2h, then 2h, each plus a random
+ * jitter of up to 30s. With an initial delay configured, an exponential back-off instead:
+ * the initial delay times the multiplier per attempt, plus the jitter, never more than
+ * the maximum in all.
  */
 public final class RetryBackoff {
 
@@ -63,8 +64,9 @@ public final class RetryBackoff {
 	}
 
 	/**
-	 * A step's own back-off, from its options: the initial delay, doubled per attempt up to the
-	 * maximum, without jitter, since whoever sets a step's waits expects those waits.
+	 * A step's own back-off, from its options: the initial delay, doubled per attempt up
+	 * to the maximum, without jitter, since whoever sets a step's waits expects those
+	 * waits.
 	 * @param options the step's options, with a back-off
 	 * @return the back-off
 	 */
@@ -106,7 +108,8 @@ public final class RetryBackoff {
 		long jitterMillis = this.jitter.toMillis();
 		long extra = (jitterMillis > 0) ? ThreadLocalRandom.current().nextLong(jitterMillis + 1) : 0;
 		Duration delay = baseDelay(failedAttempt).plusMillis(extra);
-		// A configured maximum bounds the whole wait: whoever caps the back-off at 50 ms does not
+		// A configured maximum bounds the whole wait: whoever caps the back-off at 50 ms
+		// does not
 		// expect Inngest's 30 s of jitter on top of it.
 		return now.plus((this.max != null && delay.compareTo(this.max) > 0) ? this.max : delay);
 	}

@@ -16,10 +16,10 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Cancels runs, however the cancellation came: a queued, sleeping or waiting run ends at once,
- * and its sleep, wait or step waiting for a retry is marked cancelled; a run executing a step
- * ends as cancelled at once too, while its step completes and is stored, and its execution stops
- * before the next step. Each run is cancelled once, by whichever
+ * Cancels runs, however the cancellation came: a queued, sleeping or waiting run ends at
+ * once, and its sleep, wait or step waiting for a retry is marked cancelled; a run
+ * executing a step ends as cancelled at once too, while its step completes and is stored,
+ * and its execution stops before the next step. Each run is cancelled once, by whichever
  * cancellation commits first, and only that one emits the cancelled events.
  */
 public final class RunCanceller {
@@ -55,8 +55,7 @@ public final class RunCanceller {
 	 * @param executing the executions to stop in this instance
 	 */
 	public RunCanceller(RunStore runs, StepStore steps, WaitStore waits, TransactionOperations transactions,
-			Clock clock, RunSignals signals, RunEndEvents endEvents, RunOutcomes outcomes,
-			LeasedRuns executing) {
+			Clock clock, RunSignals signals, RunEndEvents endEvents, RunOutcomes outcomes, LeasedRuns executing) {
 		this.runs = runs;
 		this.steps = steps;
 		this.waits = waits;
@@ -82,7 +81,8 @@ public final class RunCanceller {
 	 * Cancels a run that has not ended, in the caller's transaction if there is one.
 	 * @param run the run as last read
 	 * @param cancellation who cancels it and why
-	 * @param causeId the id of the event or bulk cancellation that cancels it, or {@code null}
+	 * @param causeId the id of the event or bulk cancellation that cancels it, or
+	 * {@code null}
 	 * @return {@code true} if this call cancelled it; {@code false} if it had ended
 	 */
 	public boolean cancel(RunRecord run, RunView.Cancellation cancellation, String causeId) {

@@ -14,21 +14,21 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * Stores runs' completions, committing together those that workers make at the same time (a
- * group commit): the first worker to complete a run stores its completion at once, and the
- * completions that arrive while it does wait for it to finish, and are then stored together, in
- * one transaction, by the first of them. A worker returns only once its own completion is
- * committed, so a run ends exactly as it would alone. An idle engine waits for nothing; a busy
- * one commits many runs at once, which saves the most where each commit is written to disk
- * before it returns.
+ * Stores runs' completions, committing together those that workers make at the same time
+ * (a group commit): the first worker to complete a run stores its completion at once, and
+ * the completions that arrive while it does wait for it to finish, and are then stored
+ * together, in one transaction, by the first of them. A worker returns only once its own
+ * completion is committed, so a run ends exactly as it would alone. An idle engine waits
+ * for nothing; a busy one commits many runs at once, which saves the most where each
+ * commit is written to disk before it returns.
  * <p>
- * When a group fails (a step another instance stored already, or any database error), nothing
- * of it is stored, and each of its completions is stored again alone, by its own worker, which
- * gets its own result or exception.
+ * When a group fails (a step another instance stored already, or any database error),
+ * nothing of it is stored, and each of its completions is stored again alone, by its own
+ * worker, which gets its own result or exception.
  * <p>
- * Where commits cost next to nothing (H2 with a write delay), or where the database merges
- * concurrent commits' disk writes itself (PostgreSQL), the wait costs more than it saves, and
- * each completion can be committed alone, as it comes.
+ * Where commits cost next to nothing (H2 with a write delay), or where the database
+ * merges concurrent commits' disk writes itself (PostgreSQL), the wait costs more than it
+ * saves, and each completion can be committed alone, as it comes.
  */
 final class RunCompletions {
 
@@ -67,8 +67,8 @@ final class RunCompletions {
 	 * Stores a run's completion, with those that other workers make meanwhile.
 	 * @param completion the completion
 	 * @return {@code false} if the run's lease was lost
-	 * @throws org.springframework.dao.DuplicateKeyException if the run's last step was stored
-	 * already, by an instance that took the run over
+	 * @throws org.springframework.dao.DuplicateKeyException if the run's last step was
+	 * stored already, by an instance that took the run over
 	 */
 	boolean complete(Completion completion) {
 		if (!this.together) {
@@ -95,8 +95,8 @@ final class RunCompletions {
 
 	/**
 	 * Waits until the completion is stored or it is this worker's turn to store a group.
-	 * @return the group to store, the given completion among them, or {@code null} when another
-	 * worker stored it
+	 * @return the group to store, the given completion among them, or {@code null} when
+	 * another worker stored it
 	 */
 	private List<Waiting> join(Waiting own) {
 		this.lock.lock();
@@ -116,7 +116,10 @@ final class RunCompletions {
 		}
 	}
 
-	/** The given completion and as many of those that wait as one group takes, the oldest first. */
+	/**
+	 * The given completion and as many of those that wait as one group takes, the oldest
+	 * first.
+	 */
 	private List<Waiting> takeGroup(Waiting own) {
 		this.waiting.remove(own);
 		List<Waiting> taken = this.waiting.subList(0, Math.min(this.waiting.size(), MAX_GROUP - 1));
@@ -174,7 +177,9 @@ final class RunCompletions {
 		}
 	}
 
-	/** Ends a turn: tells the group how it was stored and lets the next group be stored. */
+	/**
+	 * Ends a turn: tells the group how it was stored and lets the next group be stored.
+	 */
 	private void stored(List<Waiting> group, State[] states) {
 		this.lock.lock();
 		try {

@@ -20,20 +20,20 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The events at the end of a failed or cancelled run, emitted once per run. For a failed run, in
- * the transaction that stores the failure, the
- * {@code inngest/function.failed} system event is stored (starting the functions it triggers)
- * together with a run of the function's {@link dev.durable.inngest.OnFailure} handler; after the
- * commit, a {@link FunctionFailedEvent} is published to the application's listeners.
+ * The events at the end of a failed or cancelled run, emitted once per run. For a failed
+ * run, in the transaction that stores the failure, the {@code inngest/function.failed}
+ * system event is stored (starting the functions it triggers) together with a run of the
+ * function's {@link dev.durable.inngest.OnFailure} handler; after the commit, a
+ * {@link FunctionFailedEvent} is published to the application's listeners.
  * <p>
  * A failing failure handler triggers nothing, and a run that was itself triggered by
  * {@code inngest/function.failed} emits no further system event when it fails, so that a
  * failure listener that fails cannot feed itself.
  * <p>
  * For a cancelled run, in the transaction that stores the cancellation, the
- * {@code inngest/function.cancelled} system event is stored, saying what cancelled the run
- * (starting the functions it triggers, such as a cleanup) together with a run of the function's
- * {@link dev.durable.inngest.OnCancel} handler; after the commit, a
+ * {@code inngest/function.cancelled} system event is stored, saying what cancelled the
+ * run (starting the functions it triggers, such as a cleanup) together with a run of the
+ * function's {@link dev.durable.inngest.OnCancel} handler; after the commit, a
  * {@link FunctionCancelledEvent} is published. A cancellation handler's own failure is a
  * failure like any function's; it has no cancellation handler of its own.
  */
@@ -107,8 +107,7 @@ public final class RunEndEvents {
 	 * @param cancels cancels the runs that the system event cancels
 	 */
 	public void cancelled(RunRecord run, FunctionCancelledEvent.Cause cause, EventIntake.Cancels cancels) {
-		Event systemEvent = FunctionCancelledEvent.systemEvent(run.event(), fullId(run.functionId()), run.id(),
-				cause);
+		Event systemEvent = FunctionCancelledEvent.systemEvent(run.event(), fullId(run.functionId()), run.id(), cause);
 		List<FunctionDefinition> handler = new ArrayList<>();
 		this.registry.get()
 			.find(run.functionId())

@@ -30,12 +30,12 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.dao.DuplicateKeyException;
 
 /**
- * One execution of a run's function body: the {@link Step} and {@link RunContext} it is given.
- * Steps found among the stored ones are replayed; the first step that is not executes and is
- * stored. A step that must wait (a sleep, an event, a retry) stores the run's suspension in the
- * same transaction as its own state and unwinds the body with a {@link Suspension}. The step
- * semantics themselves are {@link StepReplay}'s, shared with remote mode; this is their local
- * driver, over the store.
+ * One execution of a run's function body: the {@link Step} and {@link RunContext} it is
+ * given. Steps found among the stored ones are replayed; the first step that is not
+ * executes and is stored. A step that must wait (a sleep, an event, a retry) stores the
+ * run's suspension in the same transaction as its own state and unwinds the body with a
+ * {@link Suspension}. The step semantics themselves are {@link StepReplay}'s, shared with
+ * remote mode; this is their local driver, over the store.
  */
 final class RunExecution implements Step, RunContext, StepReplay.Driver {
 
@@ -51,7 +51,10 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 
 	private final String lease;
 
-	/** Whether a step body executed in this execution, so the lease is checked before the next. */
+	/**
+	 * Whether a step body executed in this execution, so the lease is checked before the
+	 * next.
+	 */
 	private boolean stepExecuted;
 
 	private final Map<String, StepRecord> memo;
@@ -62,10 +65,14 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 
 	private final Instant finishBy;
 
-	/** Times the function's own code on the worker's thread, which creates this execution. */
+	/**
+	 * Times the function's own code on the worker's thread, which creates this execution.
+	 */
 	private final StepTimer timer = new StepTimer(Thread.currentThread());
 
-	/** The step time-out the function's body overran outside its steps, or {@code null}. */
+	/**
+	 * The step time-out the function's body overran outside its steps, or {@code null}.
+	 */
 	private Duration functionOverran;
 
 	/** The step semantics the body sees, which begin new steps here. */
@@ -76,19 +83,23 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 	private volatile boolean stopped;
 
 	/**
-	 * When the lease expires, read as the step before was stored as the next one began (empty if
-	 * it was no longer held), for that next step's check; {@code null} if not read.
+	 * When the lease expires, read as the step before was stored as the next one began
+	 * (empty if it was no longer held), for that next step's check; {@code null} if not
+	 * read.
 	 */
 	private Optional<Instant> leaseRead;
 
-	/** A step completed in this execution and not stored yet, and its record as it was read. */
+	/**
+	 * A step completed in this execution and not stored yet, and its record as it was
+	 * read.
+	 */
 	private StepRecord pending;
 
 	private StepRecord pendingStored;
 
 	RunExecution(StepServices env, OutputWriter outputs, EventIngestor ingestor, RunCanceller canceller,
-			RunOutcomes outcomes, RunRecord run, FunctionDefinition function, String lease, Map<String, StepRecord> memo,
-			Instant finishBy) {
+			RunOutcomes outcomes, RunRecord run, FunctionDefinition function, String lease,
+			Map<String, StepRecord> memo, Instant finishBy) {
 		this.env = env;
 		this.outputs = outputs;
 		this.ingestor = ingestor;
@@ -112,7 +123,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 	}
 
 	/**
-	 * Stops this execution before its next step: the run was cancelled, or its lease lost.
+	 * Stops this execution before its next step: the run was cancelled, or its lease
+	 * lost.
 	 */
 	void stop() {
 		this.stopped = true;
@@ -150,10 +162,10 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 	}
 
 	/**
-	 * The function's body stops, to end or to enter a step: the worker's thread is interrupted
-	 * no more, and the engine may use the database.
-	 * @return the step time-out the body overran outside its steps in this execution, if it
-	 * did, else {@code null}
+	 * The function's body stops, to end or to enter a step: the worker's thread is
+	 * interrupted no more, and the engine may use the database.
+	 * @return the step time-out the body overran outside its steps in this execution, if
+	 * it did, else {@code null}
 	 */
 	Duration functionCodeEnds() {
 		Duration overran = this.timer.stop();
@@ -174,8 +186,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 			return null;
 		}
 		String stepId = this.timer.overranStep();
-		return ((stepId != null) ? "Step '" + stepId + "'" : "Function '" + this.function.id() + "', outside its steps,")
-				+ " in run " + runId();
+		return ((stepId != null) ? "Step '" + stepId + "'"
+				: "Function '" + this.function.id() + "', outside its steps,") + " in run " + runId();
 	}
 
 	/**
@@ -237,7 +249,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 		}
 		return switch (stored.status()) {
 			case COMPLETED -> new StepReplay.Completed(stored.output());
-			// Only run steps fail for good here; another kind of step stored as failed was reused.
+			// Only run steps fail for good here; another kind of step stored as failed
+			// was reused.
 			case FAILED -> (kind == StepKind.RUN) ? new StepReplay.Failed(stored.error()) : null;
 			default -> null;
 		};
@@ -271,7 +284,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 			throw suspension;
 		}
 		if (thrown != null) {
-			// Whatever a body throws once interrupted for its time-out, it threw for the time-out.
+			// Whatever a body throws once interrupted for its time-out, it threw for the
+			// time-out.
 			Throwable failure = (overran != null) ? StepTimeoutException.ofStep(id, overran, thrown) : thrown;
 			Errors.logIfFatal(failure, "Step '" + id + "' of run " + runId());
 			throw stepFailed(id, key, options, stored, stepAttempt, startedAt, failure,
@@ -285,7 +299,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 			throw stepFailed(id, key, options, stored, stepAttempt, startedAt, ex,
 					Duration.ofNanos(System.nanoTime() - bodyStart));
 		}
-		// Stored when the next step begins or the run ends, with the run's completion if it was
+		// Stored when the next step begins or the run ends, with the run's completion if
+		// it was
 		// the last step: until then, only the body's own code between steps runs.
 		this.pendingStored = stored;
 		this.pending = new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.COMPLETED, stepAttempt + 1, output,
@@ -299,14 +314,15 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 
 	private Object intercepted(StepReplay.StepCall step, int stepAttempt, Callable<?> body) throws Exception {
 		return this.env.interceptor()
-			.intercept(new StepInterceptor.StepInvocation(runId(), this.function.id(), step.id(), step.key(),
-					stepAttempt), body);
+			.intercept(
+					new StepInterceptor.StepInvocation(runId(), this.function.id(), step.id(), step.key(), stepAttempt),
+					body);
 	}
 
 	/**
-	 * Stores a failed attempt: returns the exception for the body when the step has failed for
-	 * good, or suspends the run until its next attempt. The step's own options, if it has them,
-	 * set its retries and back-off.
+	 * Stores a failed attempt: returns the exception for the body when the step has
+	 * failed for good, or suspends the run until its next attempt. The step's own
+	 * options, if it has them, set its retries and back-off.
 	 */
 	private StepFailedException stepFailed(String id, String key, StepOptions options, StepRecord stored,
 			int stepAttempt, Instant startedAt, Throwable ex, Duration duration) {
@@ -316,8 +332,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 		boolean exhausted = ex instanceof NonRetriableException
 				|| stepAttempt >= StepReplay.retries(options, this.function.retries());
 		if (exhausted) {
-			StepRecord failed = new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.FAILED, stepAttempt + 1,
-					null, error, null, startedAt, now);
+			StepRecord failed = new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.FAILED, stepAttempt + 1, null,
+					error, null, startedAt, now);
 			this.env.transactions().executeWithoutResult((status) -> {
 				this.env.steps().recordAttempt(failedAttempt);
 				save(stored, failed);
@@ -326,8 +342,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 			return new StepFailedException(id, error);
 		}
 		Instant retryAt = backoff(options).nextAttemptAt(stepAttempt, ex, now);
-		StepRecord retrying = new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.RETRYING, stepAttempt + 1,
-				null, error, retryAt, startedAt, null);
+		StepRecord retrying = new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.RETRYING, stepAttempt + 1, null,
+				error, retryAt, startedAt, null);
 		Suspension suspension = suspend(RunStatus.QUEUED, retryAt, () -> {
 			this.env.steps().recordAttempt(failedAttempt);
 			save(stored, retrying);
@@ -377,8 +393,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 			throw suspend(RunStatus.SLEEPING, wake, () -> {
 			});
 		}
-		StepRecord sleeping = new StepRecord(runId(), key, id, StepKind.SLEEP, StepStatus.SLEEPING, 1, null, null,
-				wake, now, null);
+		StepRecord sleeping = new StepRecord(runId(), key, id, StepKind.SLEEP, StepStatus.SLEEPING, 1, null, null, wake,
+				now, null);
 		throw suspend(RunStatus.SLEEPING, wake, () -> save(null, sleeping));
 	}
 
@@ -408,8 +424,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 		String matchValue = (wait.match() != null) ? this.env.json().matchValue(this.run.event(), wait.match()) : null;
 		StepRecord waiting = new StepRecord(runId(), key, id, StepKind.WAIT, StepStatus.WAITING, 1, null, null,
 				expiresAt, now, null);
-		WaitRecord record = new WaitRecord(runId(), key, WaitRecord.Kind.WAIT, wait.eventName(), wait.match(), matchValue,
-				wait.condition(), expiresAt);
+		WaitRecord record = new WaitRecord(runId(), key, WaitRecord.Kind.WAIT, wait.eventName(), wait.match(),
+				matchValue, wait.condition(), expiresAt);
 		throw suspend(RunStatus.WAITING, expiresAt, () -> {
 			save(null, waiting);
 			this.env.waits().insert(List.of(record));
@@ -500,8 +516,9 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 	}
 
 	/**
-	 * Takes the step completed in this execution and not stored yet, to be stored with the run's
-	 * completion; a step stored before, for an earlier attempt, is stored here instead.
+	 * Takes the step completed in this execution and not stored yet, to be stored with
+	 * the run's completion; a step stored before, for an earlier attempt, is stored here
+	 * instead.
 	 * @return the step to insert, or {@code null}
 	 * @throws Suspension if another instance took the run over and stored the step
 	 */
@@ -531,19 +548,22 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 	}
 
 	/**
-	 * Before a step body executes: stops if the run was cancelled here meanwhile, and, if an
-	 * earlier step executed in this execution, if it was cancelled on another instance or its
-	 * lease was taken over. The claim checked the lease for the first step. The check reads it,
-	 * mostly with the step before as it is stored, and changes nothing: the engine renews the
-	 * leases of executing runs every third of their duration, and a step renews its run's lease
-	 * itself only when that renewal is late, with less than a third of the lease left.
+	 * Before a step body executes: stops if the run was cancelled here meanwhile, and, if
+	 * an earlier step executed in this execution, if it was cancelled on another instance
+	 * or its lease was taken over. The claim checked the lease for the first step. The
+	 * check reads it, mostly with the step before as it is stored, and changes nothing:
+	 * the engine renews the leases of executing runs every third of their duration, and a
+	 * step renews its run's lease itself only when that renewal is late, with less than a
+	 * third of the lease left.
 	 */
 	private void beforeNewStep() {
 		if (this.stepExecuted) {
 			checkLease();
 		}
-		// Read again last: a cancellation here that committed after the lease was read stops
-		// this execution once committed, and no step begins after the cancellation returned.
+		// Read again last: a cancellation here that committed after the lease was read
+		// stops
+		// this execution once committed, and no step begins after the cancellation
+		// returned.
 		if (this.stopped) {
 			throw Suspension.suspended(runId(), null);
 		}
@@ -565,7 +585,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 	}
 
 	private Suspension suspend(RunStatus status, Instant wakeAt, Runnable stepWrites) {
-		// A run with a finish timeout is due again by its deadline at the latest, to be cancelled then.
+		// A run with a finish timeout is due again by its deadline at the latest, to be
+		// cancelled then.
 		Instant dueAt = (this.finishBy != null && this.finishBy.isBefore(wakeAt)) ? this.finishBy : wakeAt;
 		this.env.transactions().executeWithoutResult((tx) -> {
 			stepWrites.run();
@@ -578,9 +599,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 	}
 
 	private IllegalStateException reused(String id, StepRecord stored) {
-		return new IllegalStateException("Step '" + id + "' of run " + runId() + " was stored as a "
-				+ stored.kind() + " step (" + stored.status() + "); step ids must name the same kind of step on "
-				+ "every replay");
+		return new IllegalStateException("Step '" + id + "' of run " + runId() + " was stored as a " + stored.kind()
+				+ " step (" + stored.status() + "); step ids must name the same kind of step on " + "every replay");
 	}
 
 	private Instant now() {

@@ -37,10 +37,11 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * Executes due runs, one service for all the workers: claims a run's lease, replays the function
- * body over the stored steps and stores where the run ends up: completed, failed, or suspended
- * until it is due again. Each execution of one run's body is a {@link RunExecution}; the runs
- * leased to this instance, executing or held, are kept by {@link LeasedRuns}.
+ * Executes due runs, one service for all the workers: claims a run's lease, replays the
+ * function body over the stored steps and stores where the run ends up: completed,
+ * failed, or suspended until it is due again. Each execution of one run's body is a
+ * {@link RunExecution}; the runs leased to this instance, executing or held, are kept by
+ * {@link LeasedRuns}.
  */
 public final class RunExecutor {
 
@@ -105,10 +106,11 @@ public final class RunExecutor {
 	 * @param executing the runs executing here
 	 * @param commitTogether whether the completions of runs that end at the same time are
 	 * committed together, in one transaction
-	 * @param outputs writes steps' results and functions' return values, within their limit
+	 * @param outputs writes steps' results and functions' return values, within their
+	 * limit
 	 */
-	public RunExecutor(RunStore runs, StepStore steps, WaitStore waits, TransactionOperations transactions,
-			Clock clock, JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, Duration leaseDuration,
+	public RunExecutor(RunStore runs, StepStore steps, WaitStore waits, TransactionOperations transactions, Clock clock,
+			JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, Duration leaseDuration,
 			RunSignals signals, Supplier<FunctionRegistry> registry, EventIngestor ingestor, RunEndEvents endEvents,
 			RunOutcomes outcomes, RunCanceller canceller, LeasedRuns executing, boolean commitTogether,
 			OutputWriter outputs) {
@@ -136,12 +138,13 @@ public final class RunExecutor {
 	 * @param executing the runs executing here
 	 * @param commitTogether whether the completions of runs that end at the same time are
 	 * committed together, in one transaction
-	 * @param outputs writes steps' results and functions' return values, within their limit
-	 * @param interceptor consulted before each run step's body executes, or {@code null} for
-	 * none
+	 * @param outputs writes steps' results and functions' return values, within their
+	 * limit
+	 * @param interceptor consulted before each run step's body executes, or {@code null}
+	 * for none
 	 */
-	public RunExecutor(RunStore runs, StepStore steps, WaitStore waits, TransactionOperations transactions,
-			Clock clock, JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, Duration leaseDuration,
+	public RunExecutor(RunStore runs, StepStore steps, WaitStore waits, TransactionOperations transactions, Clock clock,
+			JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, Duration leaseDuration,
 			RunSignals signals, Supplier<FunctionRegistry> registry, EventIngestor ingestor, RunEndEvents endEvents,
 			RunOutcomes outcomes, RunCanceller canceller, LeasedRuns executing, boolean commitTogether,
 			OutputWriter outputs, StepInterceptor interceptor) {
@@ -188,7 +191,8 @@ public final class RunExecutor {
 	 *
 	 * @param run the run, as claimed or created
 	 * @param lease the lease token
-	 * @param firstExecution whether this claim started the run, so that it has no stored steps
+	 * @param firstExecution whether this claim started the run, so that it has no stored
+	 * steps
 	 */
 	public record Claim(RunRecord run, String lease, boolean firstExecution) {
 
@@ -201,11 +205,13 @@ public final class RunExecutor {
 	 */
 	public List<Claim> claim(List<String> runIds) {
 		String lease = this.executing.newLease();
-		// Microseconds, as the database stores them, so that a run's start reads back equal.
+		// Microseconds, as the database stores them, so that a run's start reads back
+		// equal.
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		List<Claim> claims = new ArrayList<>(runIds.size());
 		for (RunRecord run : this.runs.claim(runIds, lease, now, now.plus(this.leaseDuration))) {
-			// Started by this claim: it has executed no step yet, so there are none to read.
+			// Started by this claim: it has executed no step yet, so there are none to
+			// read.
 			boolean firstExecution = now.equals(run.startedAt());
 			if (firstExecution) {
 				this.outcomes.started(run);
@@ -216,8 +222,8 @@ public final class RunExecutor {
 	}
 
 	/**
-	 * Starts a run created leased to this instance and held for its workers, in place of a
-	 * claim.
+	 * Starts a run created leased to this instance and held for its workers, in place of
+	 * a claim.
 	 * @param held the claim made when the run was created, taken with
 	 * {@link LeasedRuns#takeHeld(String, Instant)}
 	 * @return the claim, to execute with {@link #execute(Claim)}
@@ -228,9 +234,9 @@ public final class RunExecutor {
 	}
 
 	/**
-	 * Gives back runs created leased to this instance that no worker here started, taken with
-	 * {@link LeasedRuns#takeHeldCreatedBy(Instant)}: queued again for any instance, which
-	 * the other instances are told of.
+	 * Gives back runs created leased to this instance that no worker here started, taken
+	 * with {@link LeasedRuns#takeHeldCreatedBy(Instant)}: queued again for any instance,
+	 * which the other instances are told of.
 	 * @param held their claims
 	 * @return the ids of the runs given back; not those whose lease was no longer held
 	 */
@@ -251,10 +257,11 @@ public final class RunExecutor {
 	}
 
 	/**
-	 * Gives back the runs still executing here, which a stop abandons: each is stopped before its
-	 * next step and, if still held under its lease, queued again, due at once, so that the next
-	 * start, or another instance, resumes it from its stored steps without waiting for its lease
-	 * to expire. The step it is in may still finish here, and run again there.
+	 * Gives back the runs still executing here, which a stop abandons: each is stopped
+	 * before its next step and, if still held under its lease, queued again, due at once,
+	 * so that the next start, or another instance, resumes it from its stored steps
+	 * without waiting for its lease to expire. The step it is in may still finish here,
+	 * and run again there.
 	 * @return the ids of the runs given back
 	 */
 	public Set<String> giveBackExecuting() {
@@ -291,8 +298,10 @@ public final class RunExecutor {
 	private Optional<Instant> execute(RunRecord run, String lease, boolean firstExecution) {
 		FunctionDefinition function = this.registry.get().find(run.functionId()).orElse(null);
 		if (function == null) {
-			// Offered by another instance that declares the function: given back due, for it or
-			// another that does. This instance does not poll for such runs (UndeclaredFunctionRuns).
+			// Offered by another instance that declares the function: given back due, for
+			// it or
+			// another that does. This instance does not poll for such runs
+			// (UndeclaredFunctionRuns).
 			if (logger.isDebugEnabled()) {
 				logger.debug("Run " + run.id() + " is of function '" + run.functionId() + "', which this "
 						+ "application does not declare; it stays queued for an instance that does");
@@ -340,7 +349,8 @@ public final class RunExecutor {
 			return Optional.ofNullable(suspension.dueAt());
 		}
 		if (thrown != null) {
-			// Whatever the body throws once interrupted for its time-out, it threw for the time-out.
+			// Whatever the body throws once interrupted for its time-out, it threw for
+			// the time-out.
 			Throwable failure = (overran != null && !(thrown instanceof StepTimeoutException))
 					? StepTimeoutException.ofFunction(function.id(), overran, thrown) : thrown;
 			Errors.logIfFatal(failure, "Function '" + function.id() + "' in run " + run.id());

@@ -18,20 +18,19 @@ import static dev.durable.inngest.RunStatus.SLEEPING;
 import static dev.durable.inngest.RunStatus.WAITING;
 
 /**
- * The whole life of a run, and of its steps, as two tables: every change of state, the states it
- * leaves, the state it reaches, the guard under which the store makes it, and the store methods
- * that make it. A store method that changes a state makes exactly the transitions that name it,
- * under their guard, in one conditional write; when the guard does not hold it changes nothing
- * and says so, which is how a worker that lost its lease, or a run that has ended, is noticed.
- * <pre>
+ * The whole life of a run, and of its steps, as two tables: every change of state, the
+ * states it leaves, the state it reaches, the guard under which the store makes it, and
+ * the store methods that make it. A store method that changes a state makes exactly the
+ * transitions that name it, under their guard, in one conditional write; when the guard
+ * does not hold it changes nothing and says so, which is how a worker that lost its
+ * lease, or a run that has ended, is noticed. <pre>
  * (new) ── create ──────────▶ QUEUED ── claim ──▶ RUNNING ── complete ──▶ COMPLETED
  * (new) ── create leased ─────────────────────▶ RUNNING ── fail ──────▶ FAILED
  * RUNNING ── suspend ──▶ QUEUED | SLEEPING | WAITING ── claim, when due ──▶ RUNNING
  * RUNNING ── give back ──▶ QUEUED          WAITING ── wake ──▶ QUEUED
  * RUNNING ── renew, take over ──▶ RUNNING
  * QUEUED | RUNNING | SLEEPING | WAITING ── cancel ──▶ CANCELLED
- * </pre>
- * {@link RunStatus#isFinal()} names the states without exits.
+ * </pre> {@link RunStatus#isFinal()} names the states without exits.
  */
 public final class RunLifecycle {
 
@@ -39,7 +38,8 @@ public final class RunLifecycle {
 	}
 
 	/**
-	 * The condition under which a transition is stored; checked by the store in the same write.
+	 * The condition under which a transition is stored; checked by the store in the same
+	 * write.
 	 */
 	public enum Guard {
 
@@ -52,7 +52,9 @@ public final class RunLifecycle {
 		/** A worker held the run, but its lease expired without being renewed. */
 		LEASE_EXPIRED("lease expired: it is running, but its lease's due time has passed"),
 
-		/** The caller holds the run's lease: it is running under the caller's lease token. */
+		/**
+		 * The caller holds the run's lease: it is running under the caller's lease token.
+		 */
 		LEASE_HELD("lease held: it is running under the caller's lease token"),
 
 		/** The run waits for an event. */
@@ -88,25 +90,37 @@ public final class RunLifecycle {
 		/** A run starts queued, due at once, for any instance to claim. */
 		CREATE(EnumSet.noneOf(RunStatus.class), EnumSet.of(QUEUED), Guard.NONE, "create"),
 
-		/** A run starts already leased to the instance that created it, which starts it unclaimed. */
+		/**
+		 * A run starts already leased to the instance that created it, which starts it
+		 * unclaimed.
+		 */
 		CREATE_LEASED(EnumSet.noneOf(RunStatus.class), EnumSet.of(RUNNING), Guard.NONE, "create"),
 
-		/** A worker takes the lease of a due run: new, retried, or at the end of its sleep or wait. */
+		/**
+		 * A worker takes the lease of a due run: new, retried, or at the end of its sleep
+		 * or wait.
+		 */
 		CLAIM(EnumSet.of(QUEUED, SLEEPING, WAITING), EnumSet.of(RUNNING), Guard.DUE, "claim"),
 
-		/** A worker takes over a run whose worker let its lease expire: crashed, or cut off. */
+		/**
+		 * A worker takes over a run whose worker let its lease expire: crashed, or cut
+		 * off.
+		 */
 		TAKE_OVER(EnumSet.of(RUNNING), EnumSet.of(RUNNING), Guard.LEASE_EXPIRED, "claim"),
 
 		/** The worker extends its lease. */
 		RENEW(EnumSet.of(RUNNING), EnumSet.of(RUNNING), Guard.LEASE_HELD, "renew"),
 
 		/**
-		 * The worker releases the run until it is due again: queued for a retry (or for another
-		 * instance), sleeping in a sleep step, or waiting for an event.
+		 * The worker releases the run until it is due again: queued for a retry (or for
+		 * another instance), sleeping in a sleep step, or waiting for an event.
 		 */
 		SUSPEND(EnumSet.of(RUNNING), EnumSet.of(QUEUED, SLEEPING, WAITING), Guard.LEASE_HELD, "suspend"),
 
-		/** A run created leased that no worker started is queued again, as if never started. */
+		/**
+		 * A run created leased that no worker started is queued again, as if never
+		 * started.
+		 */
 		GIVE_BACK(EnumSet.of(RUNNING), EnumSet.of(QUEUED), Guard.LEASE_HELD, "giveBack"),
 
 		/** The awaited event arrived: the waiting run is due at once. */
@@ -169,7 +183,8 @@ public final class RunLifecycle {
 		}
 
 		/**
-		 * Checks that this transition may reach a state, as the store does before it writes one.
+		 * Checks that this transition may reach a state, as the store does before it
+		 * writes one.
 		 * @param status the state asked for
 		 * @return the state
 		 * @throws IllegalArgumentException if this transition never reaches that state
@@ -185,23 +200,25 @@ public final class RunLifecycle {
 	}
 
 	/**
-	 * A change of a step's state. A step is stored the first time it is reached, in the state it
-	 * reached then, and changed only until it completes.
+	 * A change of a step's state. A step is stored the first time it is reached, in the
+	 * state it reached then, and changed only until it completes.
 	 */
 	public enum StepTransition {
 
 		/**
-		 * A step reached for the first time is stored: completed, failed for good, failed and
-		 * waiting for a retry, or a sleep or a wait that has begun. Stored by
+		 * A step reached for the first time is stored: completed, failed for good, failed
+		 * and waiting for a retry, or a sleep or a wait that has begun. Stored by
 		 * {@link StepStore#insert}, or with the run by {@link RunStore#storeStep} and
 		 * {@link RunStore#complete} for a step that completed.
 		 */
-		RECORD(EnumSet.noneOf(StepStatus.class), EnumSet.of(StepStatus.COMPLETED, StepStatus.FAILED,
-				StepStatus.RETRYING, StepStatus.SLEEPING, StepStatus.WAITING), Guard.NONE),
+		RECORD(EnumSet.noneOf(StepStatus.class),
+				EnumSet.of(StepStatus.COMPLETED, StepStatus.FAILED, StepStatus.RETRYING, StepStatus.SLEEPING,
+						StepStatus.WAITING),
+				Guard.NONE),
 
 		/**
-		 * A pending step moves on: a retry that completes, fails again or fails for good, a sleep
-		 * that ends, a wait that its event or its time-out resolves. Stored by
+		 * A pending step moves on: a retry that completes, fails again or fails for good,
+		 * a sleep that ends, a wait that its event or its time-out resolves. Stored by
 		 * {@link StepStore#update}.
 		 */
 		RESOLVE(EnumSet.of(StepStatus.RETRYING, StepStatus.SLEEPING, StepStatus.WAITING),

@@ -9,11 +9,11 @@ import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.function.FunctionDefinition;
 
 /**
- * Told what happens to runs. A failure or a cancellation is told inside the transaction that
- * stores it, so that what it records (a system event, a failure handler's run) is stored with it
- * or not at all; work that must follow the commit (a Spring event, a metric) registers a
- * transaction synchronization. A start, a step attempt and a completion are told once they are
- * stored.
+ * Told what happens to runs. A failure or a cancellation is told inside the transaction
+ * that stores it, so that what it records (a system event, a failure handler's run) is
+ * stored with it or not at all; work that must follow the commit (a Spring event, a
+ * metric) registers a transaction synchronization. A start, a step attempt and a
+ * completion are told once they are stored.
  */
 public interface RunOutcomes {
 

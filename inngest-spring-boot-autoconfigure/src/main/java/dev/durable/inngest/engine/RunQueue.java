@@ -11,10 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The in-process hand-off of runs that are due now or soon, so that a new run, a resumed wait or
- * a short sleep starts at once instead of at the next poll. The store stays the truth: a run
- * taken from here is claimed in the store before it executes, so a stale or duplicate entry
- * costs one failed claim.
+ * The in-process hand-off of runs that are due now or soon, so that a new run, a resumed
+ * wait or a short sleep starts at once instead of at the next poll. The store stays the
+ * truth: a run taken from here is claimed in the store before it executes, so a stale or
+ * duplicate entry costs one failed claim.
  */
 public final class RunQueue {
 
@@ -54,7 +54,8 @@ public final class RunQueue {
 	}
 
 	/**
-	 * Offers runs found due by polling the store, skipping those queued or executing here.
+	 * Offers runs found due by polling the store, skipping those queued or executing
+	 * here.
 	 * @param runIds the run ids
 	 * @return how many were new
 	 */
@@ -90,8 +91,8 @@ public final class RunQueue {
 	}
 
 	/**
-	 * Takes the next due run if there is one and the given function takes it; otherwise leaves
-	 * it where it was in the queue.
+	 * Takes the next due run if there is one and the given function takes it; otherwise
+	 * leaves it where it was in the queue.
 	 * @param <T> what the function makes of a run it takes
 	 * @param take makes something of the run's id, or returns {@code null} to leave it
 	 * @return what the function made of the run, or {@code null} when none is due or the

@@ -18,16 +18,17 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * Runs the engine's threads, and starts and stops its parts in order: the {@link WorkerPool}
- * (a dispatcher and the workers it feeds), and, on one poller thread, the {@link DuePoller}
- * (due runs, cron ticks, bulk cancellations), the {@link LeaseRenewer}, the watch on steps past
- * their time-out and, with eager start, the {@link HeldRunHandOff} of runs created leased here.
+ * Runs the engine's threads, and starts and stops its parts in order: the
+ * {@link WorkerPool} (a dispatcher and the workers it feeds), and, on one poller thread,
+ * the {@link DuePoller} (due runs, cron ticks, bulk cancellations), the
+ * {@link LeaseRenewer}, the watch on steps past their time-out and, with eager start, the
+ * {@link HeldRunHandOff} of runs created leased here.
  */
 public final class RunScheduler implements SmartLifecycle {
 
 	/**
-	 * The engine's lifecycle phase: it starts before the web server takes requests and stops
-	 * after the web server has stopped taking them.
+	 * The engine's lifecycle phase: it starts before the web server takes requests and
+	 * stops after the web server has stopped taking them.
 	 */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
 
@@ -40,13 +41,13 @@ public final class RunScheduler implements SmartLifecycle {
 	 * @param pollInterval how often the store is polled for due runs
 	 * @param leaseDuration how long a claimed run stays leased unless renewed
 	 * @param shutdownTimeout how long stopping waits for executing runs
-	 * @param eagerStart whether runs created here are created leased to this instance and held
-	 * for its workers, which start them without claiming them
-	 * @param eagerStartMaxWait how long a run created leased waits for a worker here before it
-	 * is given back to every instance; at most a third of the lease's duration, so that its lease
-	 * never needs renewing before a worker starts it
-	 * @param stepTimeout how long a step's body, or a function's body between two steps, may run
-	 * before its thread is interrupted; {@code null} or zero for no limit
+	 * @param eagerStart whether runs created here are created leased to this instance and
+	 * held for its workers, which start them without claiming them
+	 * @param eagerStartMaxWait how long a run created leased waits for a worker here
+	 * before it is given back to every instance; at most a third of the lease's duration,
+	 * so that its lease never needs renewing before a worker starts it
+	 * @param stepTimeout how long a step's body, or a function's body between two steps,
+	 * may run before its thread is interrupted; {@code null} or zero for no limit
 	 */
 	public record Settings(int workers, Duration pollInterval, Duration leaseDuration, Duration shutdownTimeout,
 			boolean eagerStart, Duration eagerStartMaxWait, Duration stepTimeout) {
@@ -80,8 +81,8 @@ public final class RunScheduler implements SmartLifecycle {
 		}
 
 		/**
-		 * How long a run created leased is held for a worker here: the maximum wait, or a third
-		 * of the lease's duration if that is shorter.
+		 * How long a run created leased is held for a worker here: the maximum wait, or a
+		 * third of the lease's duration if that is shorter.
 		 * @return the hold
 		 */
 		public Duration hold() {
@@ -130,8 +131,8 @@ public final class RunScheduler implements SmartLifecycle {
 	 * @param settings sizes and paces the threads
 	 * @param clock the clock
 	 */
-	public RunScheduler(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons,
-			LeasedRuns executing, BulkCancellations bulkCancellations, Settings settings, Clock clock) {
+	public RunScheduler(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons, LeasedRuns executing,
+			BulkCancellations bulkCancellations, Settings settings, Clock clock) {
 		this.crons = crons;
 		this.executor = executor;
 		this.executing = executing;
@@ -189,9 +190,10 @@ public final class RunScheduler implements SmartLifecycle {
 	}
 
 	/**
-	 * Offers runs made due by another instance, if a worker is free to take them. If none is,
-	 * they are left to the other instances, and this one polls for due runs as soon as one of
-	 * its workers is free and no run is queued for it, rather than at the next poll interval.
+	 * Offers runs made due by another instance, if a worker is free to take them. If none
+	 * is, they are left to the other instances, and this one polls for due runs as soon
+	 * as one of its workers is free and no run is queued for it, rather than at the next
+	 * poll interval.
 	 * @param runIds the run ids
 	 */
 	public void offer(Collection<String> runIds) {
@@ -233,15 +235,18 @@ public final class RunScheduler implements SmartLifecycle {
 		this.running = false;
 		this.handOff.stop();
 		try {
-			// A hand-off under way reaches the workers before they stop taking runs. Neither the
-			// dispatcher nor the poller is interrupted (see WorkerPool): the poller finishes the
+			// A hand-off under way reaches the workers before they stop taking runs.
+			// Neither the
+			// dispatcher nor the poller is interrupted (see WorkerPool): the poller
+			// finishes the
 			// poll under way.
 			this.workers.stopTaking();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		// No worker here starts them now: queued again at once for any instance, instead of
+		// No worker here starts them now: queued again at once for any instance, instead
+		// of
 		// waiting for their leases to expire.
 		this.handOff.giveBack(Instant.MAX);
 		this.poller.shutdown();
@@ -250,7 +255,8 @@ public final class RunScheduler implements SmartLifecycle {
 			// A poll under way finishes before the data source closes.
 			this.poller.awaitTermination(5, TimeUnit.SECONDS);
 			if (!this.workers.awaitTermination(this.settings.shutdownTimeout())) {
-				// Given back first, then interrupted: only the function code, never a worker that
+				// Given back first, then interrupted: only the function code, never a
+				// worker that
 				// may be reading H2's file.
 				abandonExecuting();
 				this.executing.interruptFunctionCode();
@@ -263,10 +269,10 @@ public final class RunScheduler implements SmartLifecycle {
 	}
 
 	/**
-	 * Gives back the runs still executing after the shutdown timeout, before their threads are
-	 * interrupted (an interrupt in the middle of reading H2's file closes it): queued again at
-	 * once, they are resumed by the next start or another instance without waiting for their
-	 * leases to expire.
+	 * Gives back the runs still executing after the shutdown timeout, before their
+	 * threads are interrupted (an interrupt in the middle of reading H2's file closes
+	 * it): queued again at once, they are resumed by the next start or another instance
+	 * without waiting for their leases to expire.
 	 */
 	private void abandonExecuting() {
 		try {
@@ -290,9 +296,9 @@ public final class RunScheduler implements SmartLifecycle {
 	}
 
 	/**
-	 * Sets whether the engine's threads start with the application context; when not, nothing
-	 * executes runs until {@link #start()} is called, or until a caller drives them with
-	 * {@link DueRuns}.
+	 * Sets whether the engine's threads start with the application context; when not,
+	 * nothing executes runs until {@link #start()} is called, or until a caller drives
+	 * them with {@link DueRuns}.
 	 * @param autoStartup whether to start with the context
 	 */
 	public void setAutoStartup(boolean autoStartup) {

@@ -3,10 +3,11 @@ package dev.durable.inngest.engine;
 import java.util.Collection;
 
 /**
- * Tells the other instances that share the database about runs made due or cancelled here, so
- * that they act at once instead of at their next poll. It is called inside the transaction
- * that changed the runs, and a signal must reach the other instances only if that transaction
- * commits. Signals only speed things up: polling finds every due run and lost lease anyway.
+ * Tells the other instances that share the database about runs made due or cancelled
+ * here, so that they act at once instead of at their next poll. It is called inside the
+ * transaction that changed the runs, and a signal must reach the other instances only if
+ * that transaction commits. Signals only speed things up: polling finds every due run and
+ * lost lease anyway.
  */
 public interface RunSignals {
 
@@ -30,7 +31,8 @@ public interface RunSignals {
 	void due(Collection<String> runIds);
 
 	/**
-	 * Runs that were cancelled, so that an instance executing one stops before its next step.
+	 * Runs that were cancelled, so that an instance executing one stops before its next
+	 * step.
 	 * @param runIds the run ids
 	 */
 	void cancelled(Collection<String> runIds);

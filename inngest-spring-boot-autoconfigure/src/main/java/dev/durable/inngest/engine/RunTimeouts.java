@@ -9,9 +9,9 @@ import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.function.TimeStrings;
 
 /**
- * A function's {@link dev.durable.inngest.Timeouts} applied to a run: the start timeout, checked
- * when a worker claims the run, and the finish deadline, checked at the claim and before every
- * step, and never slept past.
+ * A function's {@link dev.durable.inngest.Timeouts} applied to a run: the start timeout,
+ * checked when a worker claims the run, and the finish deadline, checked at the claim and
+ * before every step, and never slept past.
  */
 final class RunTimeouts {
 
@@ -19,13 +19,14 @@ final class RunTimeouts {
 	}
 
 	/**
-	 * Why the run must be cancelled before it executes, or {@code null} if it may execute.
+	 * Why the run must be cancelled before it executes, or {@code null} if it may
+	 * execute.
 	 */
 	static RunView.Cancellation check(RunRecord run, FunctionDefinition function, Instant now) {
 		Duration start = function.timeouts().start();
 		if (start != null && Duration.between(run.createdAt(), run.startedAt()).compareTo(start) > 0) {
-			return new RunView.Cancellation("timeout", "Not started within " + TimeStrings.format(start)
-					+ " of its event (@Timeouts start)");
+			return new RunView.Cancellation("timeout",
+					"Not started within " + TimeStrings.format(start) + " of its event (@Timeouts start)");
 		}
 		Instant finishBy = finishBy(run, function);
 		return (finishBy != null && !now.isBefore(finishBy)) ? finishExceeded(function) : null;

@@ -3,10 +3,11 @@ package dev.durable.inngest.engine;
 import java.util.concurrent.Callable;
 
 /**
- * Consulted by the local engine each time a run step's body is about to execute, in place of
- * calling it: it may call the body, return a value of its own, or throw to fail the attempt as
- * the body would. Replayed steps are not consulted, and neither is anything with no such bean.
- * Tests use one to stand in for a step's side effect without touching the function's bean.
+ * Consulted by the local engine each time a run step's body is about to execute, in place
+ * of calling it: it may call the body, return a value of its own, or throw to fail the
+ * attempt as the body would. Replayed steps are not consulted, and neither is anything
+ * with no such bean. Tests use one to stand in for a step's side effect without touching
+ * the function's bean.
  *
  * <pre class="code">
  * &#64;Bean
@@ -33,7 +34,8 @@ public interface StepInterceptor {
 	 * @param runId the run's id
 	 * @param functionId the function's id
 	 * @param stepId the step's id, as the body named it
-	 * @param key the step's key: its id, or {@code id:N} for its N-th repeat in the execution
+	 * @param key the step's key: its id, or {@code id:N} for its N-th repeat in the
+	 * execution
 	 * @param attempt the step's attempt, from 0
 	 */
 	record StepInvocation(String runId, String functionId, String stepId, String key, int attempt) {

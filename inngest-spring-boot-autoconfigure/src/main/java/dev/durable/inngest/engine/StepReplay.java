@@ -26,12 +26,12 @@ import org.springframework.util.StringUtils;
 
 /**
  * The step semantics a function's body sees, whoever drives it: the {@link Step} and
- * {@link RunContext} of one execution of a run's body. Each step is named by its key, its id for
- * its first occurrence in the execution and {@code id:N} for its N-th repeat; a step whose key
- * has a result is replayed from it (a value read into the declared type, or a
- * {@link StepFailedException} for a step that failed for good), and any other step is handed to
- * the {@link Driver}: the local engine executes and stores it, a serve endpoint reports it to
- * the platform.
+ * {@link RunContext} of one execution of a run's body. Each step is named by its key, its
+ * id for its first occurrence in the execution and {@code id:N} for its N-th repeat; a
+ * step whose key has a result is replayed from it (a value read into the declared type,
+ * or a {@link StepFailedException} for a step that failed for good), and any other step
+ * is handed to the {@link Driver}: the local engine executes and stores it, a serve
+ * endpoint reports it to the platform.
  */
 public final class StepReplay implements Step, RunContext {
 
@@ -91,7 +91,8 @@ public final class StepReplay implements Step, RunContext {
 	}
 
 	/**
-	 * Sets the attempt the body's code sees, such as a step's own while its body executes.
+	 * Sets the attempt the body's code sees, such as a step's own while its body
+	 * executes.
 	 * @param attempt the 0-based attempt
 	 */
 	public void setAttempt(int attempt) {
@@ -99,8 +100,8 @@ public final class StepReplay implements Step, RunContext {
 	}
 
 	/**
-	 * The most attempts of what is executing now: inside a step, that step's, which its own
-	 * options may set; outside steps, the function body's.
+	 * The most attempts of what is executing now: inside a step, that step's, which its
+	 * own options may set; outside steps, the function body's.
 	 */
 	@Override
 	public int maxAttempts() {
@@ -206,8 +207,8 @@ public final class StepReplay implements Step, RunContext {
 	@Override
 	public void sleep(String id, Duration duration) {
 		if (duration == null || duration.isNegative()) {
-			throw new IllegalArgumentException("Step '" + id + "': the sleep duration must be zero or positive, "
-					+ "but was " + duration);
+			throw new IllegalArgumentException(
+					"Step '" + id + "': the sleep duration must be zero or positive, " + "but was " + duration);
 		}
 		sleep(id, duration, null);
 	}
@@ -271,8 +272,8 @@ public final class StepReplay implements Step, RunContext {
 	 * Checks the arguments of a wait for an event.
 	 * @param id the step id
 	 * @param wait the wait
-	 * @param compile compiles the wait's condition, throwing {@link IllegalArgumentException}
-	 * for one that is not valid
+	 * @param compile compiles the wait's condition, throwing
+	 * {@link IllegalArgumentException} for one that is not valid
 	 * @throws IllegalArgumentException if the wait is not valid
 	 */
 	public static void checkWait(String id, WaitForEvent wait, Consumer<String> compile) {
@@ -324,8 +325,8 @@ public final class StepReplay implements Step, RunContext {
 			throw new IllegalArgumentException("A step id must not be empty");
 		}
 		if (this.currentStep != null) {
-			throw new IllegalStateException("Step '" + id + "' is called inside step '" + this.currentStep
-					+ "'; steps cannot be nested");
+			throw new IllegalStateException(
+					"Step '" + id + "' is called inside step '" + this.currentStep + "'; steps cannot be nested");
 		}
 		int occurrence = this.occurrences.merge(id, 1, Integer::sum) - 1;
 		return new StepCall(id, (occurrence == 0) ? id : id + ":" + occurrence, occurrence);
@@ -342,7 +343,8 @@ public final class StepReplay implements Step, RunContext {
 	 * A step as the body called it.
 	 *
 	 * @param id the step's id
-	 * @param key the step's key: its id, or {@code id:N} for its N-th repeat in the execution
+	 * @param key the step's key: its id, or {@code id:N} for its N-th repeat in the
+	 * execution
 	 * @param index 0 for the first occurrence of the id, N for its N-th repeat
 	 */
 	public record StepCall(String id, String key, int index) {
@@ -359,8 +361,9 @@ public final class StepReplay implements Step, RunContext {
 	/**
 	 * A step that completed.
 	 *
-	 * @param json its value as JSON, {@code null} for none: a run step's return value, a wait's
-	 * event ({@code null} when it timed out), the ids of the events a send step sent
+	 * @param json its value as JSON, {@code null} for none: a run step's return value, a
+	 * wait's event ({@code null} when it timed out), the ids of the events a send step
+	 * sent
 	 */
 	public record Completed(String json) implements Memo {
 
@@ -376,8 +379,9 @@ public final class StepReplay implements Step, RunContext {
 	}
 
 	/**
-	 * What looks steps up and begins the ones that have no result yet. A driver that stops the
-	 * body at a step throws a {@link Throwable} the body is not expected to catch.
+	 * What looks steps up and begins the ones that have no result yet. A driver that
+	 * stops the body at a step throws a {@link Throwable} the body is not expected to
+	 * catch.
 	 */
 	public interface Driver {
 
@@ -431,7 +435,8 @@ public final class StepReplay implements Step, RunContext {
 		/**
 		 * Begins a sleep.
 		 * @param step the step
-		 * @param duration how long to sleep, or {@code null} with an instant to sleep until
+		 * @param duration how long to sleep, or {@code null} with an instant to sleep
+		 * until
 		 * @param until the instant to sleep until, or {@code null} with a duration
 		 */
 		void newSleep(StepCall step, Duration duration, Instant until);

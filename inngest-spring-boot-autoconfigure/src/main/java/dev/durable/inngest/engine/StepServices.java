@@ -10,8 +10,8 @@ import dev.durable.inngest.engine.store.WaitStore;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * What the steps of a {@link RunExecution} use, gathered once by the {@link RunExecutor} that
- * creates the executions from its own dependencies; not a bean.
+ * What the steps of a {@link RunExecution} use, gathered once by the {@link RunExecutor}
+ * that creates the executions from its own dependencies; not a bean.
  *
  * @param runs the run store
  * @param steps the step store

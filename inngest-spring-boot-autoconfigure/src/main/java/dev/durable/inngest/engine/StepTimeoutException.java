@@ -3,8 +3,8 @@ package dev.durable.inngest.engine;
 import java.time.Duration;
 
 /**
- * Fails an attempt whose step body, or whose function body between steps, ran past the step
- * time-out and was interrupted. It is retried like any failure.
+ * Fails an attempt whose step body, or whose function body between steps, ran past the
+ * step time-out and was interrupted. It is retried like any failure.
  */
 final class StepTimeoutException extends RuntimeException {
 

@@ -3,11 +3,11 @@ package dev.durable.inngest.engine;
 import java.time.Duration;
 
 /**
- * Times the function's own code on a worker's thread, a step's body or the function's body
- * between its steps, so that code running past the step time-out can be interrupted. Only that
- * code is ever interrupted, never the engine's work in the database around it: on H2, a thread
- * interrupted while it reads the database file closes the file, and H2 loses the commits it has
- * not written yet.
+ * Times the function's own code on a worker's thread, a step's body or the function's
+ * body between its steps, so that code running past the step time-out can be interrupted.
+ * Only that code is ever interrupted, never the engine's work in the database around it:
+ * on H2, a thread interrupted while it reads the database file closes the file, and H2
+ * loses the commits it has not written yet.
  */
 final class StepTimer {
 
@@ -47,8 +47,9 @@ final class StepTimer {
 	}
 
 	/**
-	 * The function's own code ended, on the worker's thread: from now on the thread is not
-	 * interrupted, and an interrupt it was given is cleared, before the engine uses the database.
+	 * The function's own code ended, on the worker's thread: from now on the thread is
+	 * not interrupted, and an interrupt it was given is cleared, before the engine uses
+	 * the database.
 	 * @return the time-out the code was interrupted for, or {@code null} if it was not
 	 */
 	Duration stop() {
@@ -63,8 +64,8 @@ final class StepTimer {
 	}
 
 	/**
-	 * Interrupts the worker's thread if the function's own code has run on it for longer than a
-	 * time-out, once for each time it begins.
+	 * Interrupts the worker's thread if the function's own code has run on it for longer
+	 * than a time-out, once for each time it begins.
 	 * @param now the time, from {@link System#nanoTime()}
 	 * @param timeout the time-out
 	 * @return whether it was interrupted now

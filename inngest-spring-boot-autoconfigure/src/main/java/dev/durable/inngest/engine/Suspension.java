@@ -3,9 +3,10 @@ package dev.durable.inngest.engine;
 import java.time.Instant;
 
 /**
- * Unwinds a function body when its run has been suspended (a sleep, a wait, a step retry) or
- * its lease lost. It is an {@link Error} so that a body catching {@code Exception} around its
- * steps does not swallow it; the run's state is already stored when it is thrown.
+ * Unwinds a function body when its run has been suspended (a sleep, a wait, a step retry)
+ * or its lease lost. It is an {@link Error} so that a body catching {@code Exception}
+ * around its steps does not swallow it; the run's state is already stored when it is
+ * thrown.
  */
 final class Suspension extends Error {
 

@@ -16,13 +16,13 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
- * The runs that have not ended of functions that this application does not declare, as after a
- * deployment that removed or renamed a function. They are neither failed nor cancelled: with
- * several instances, an older or a newer one may declare the function and run them, and this
- * instance leaves them due for it (its polls look only for runs of its own functions), so they
- * count in the backlog. Their functions start no new runs here, as Inngest's removed functions
- * do not. Said in the log at start-up, with the function ids and counts, and shown by the health
- * indicator.
+ * The runs that have not ended of functions that this application does not declare, as
+ * after a deployment that removed or renamed a function. They are neither failed nor
+ * cancelled: with several instances, an older or a newer one may declare the function and
+ * run them, and this instance leaves them due for it (its polls look only for runs of its
+ * own functions), so they count in the backlog. Their functions start no new runs here,
+ * as Inngest's removed functions do not. Said in the log at start-up, with the function
+ * ids and counts, and shown by the health indicator.
  */
 public final class UndeclaredFunctionRuns implements SmartInitializingSingleton {
 
@@ -52,8 +52,8 @@ public final class UndeclaredFunctionRuns implements SmartInitializingSingleton 
 	}
 
 	/**
-	 * How many runs that have not ended each function that this application does not declare
-	 * has, read from the store at most every few seconds.
+	 * How many runs that have not ended each function that this application does not
+	 * declare has, read from the store at most every few seconds.
 	 * @return counts by function id; empty if there are none
 	 */
 	public Map<String, Long> counts() {

@@ -21,11 +21,12 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * A fixed pool of workers and the dispatcher that feeds them, owned by the {@link RunScheduler}.
- * The dispatcher takes due runs from the {@link RunQueue}, as many at once as there are free
- * workers: it starts those created leased to this instance as they are and claims the others in
- * one statement. A worker that ends a run starts the next due run created leased here itself,
- * so that a busy engine goes from run to run without waking the dispatcher.
+ * A fixed pool of workers and the dispatcher that feeds them, owned by the
+ * {@link RunScheduler}. The dispatcher takes due runs from the {@link RunQueue}, as many
+ * at once as there are free workers: it starts those created leased to this instance as
+ * they are and claims the others in one statement. A worker that ends a run starts the
+ * next due run created leased here itself, so that a busy engine goes from run to run
+ * without waking the dispatcher.
  */
 final class WorkerPool {
 
@@ -70,8 +71,8 @@ final class WorkerPool {
 	private final AtomicBoolean missed = new AtomicBoolean();
 
 	/**
-	 * Whether the dispatcher holds a free worker's permit while it waits for a run to hand it:
-	 * that worker is free too.
+	 * Whether the dispatcher holds a free worker's permit while it waits for a run to
+	 * hand it: that worker is free too.
 	 */
 	private volatile boolean waitingForRun;
 
@@ -89,7 +90,8 @@ final class WorkerPool {
 
 	/** Starts the workers and the dispatcher. */
 	void start() {
-		// A fresh count of free workers, before the poller reads it: the workers abandoned by an
+		// A fresh count of free workers, before the poller reads it: the workers
+		// abandoned by an
 		// earlier stop, if any, give their permits back to the count they took them from.
 		Semaphore permits = new Semaphore(this.size);
 		this.permits = permits;
@@ -101,8 +103,8 @@ final class WorkerPool {
 	}
 
 	/**
-	 * Stops taking runs: the dispatcher ends once a hand-off under way has reached the workers,
-	 * and a worker ends with the run it executes.
+	 * Stops taking runs: the dispatcher ends once a hand-off under way has reached the
+	 * workers, and a worker ends with the run it executes.
 	 * @throws InterruptedException if interrupted while the dispatcher ends
 	 */
 	void stopTaking() throws InterruptedException {
@@ -140,9 +142,9 @@ final class WorkerPool {
 	}
 
 	/**
-	 * Whether a worker is free: a permit no one holds, or the one the dispatcher holds while it
-	 * waits for a run to hand over (with one worker, the dispatcher holds its only permit nearly
-	 * all the time the worker is free).
+	 * Whether a worker is free: a permit no one holds, or the one the dispatcher holds
+	 * while it waits for a run to hand over (with one worker, the dispatcher holds its
+	 * only permit nearly all the time the worker is free).
 	 */
 	boolean workerFree() {
 		return this.permits.availablePermits() > 0 || this.waitingForRun;
@@ -158,8 +160,10 @@ final class WorkerPool {
 	}
 
 	private void dispatch(Semaphore permits) {
-		// Never interrupted: an interrupt while a claim reads H2's file would close the file
-		// (the channel's ClosedByInterruptException), and H2 would lose the commits it has not
+		// Never interrupted: an interrupt while a claim reads H2's file would close the
+		// file
+		// (the channel's ClosedByInterruptException), and H2 would lose the commits it
+		// has not
 		// written yet. Each wait ends in time to see a stop.
 		while (this.running) {
 			try {
@@ -176,7 +180,8 @@ final class WorkerPool {
 				first = this.queue.poll(100, TimeUnit.MILLISECONDS);
 			}
 			catch (InterruptedException ex) {
-				// Interrupted from outside the engine: nothing taken, the worker is not needed.
+				// Interrupted from outside the engine: nothing taken, the worker is not
+				// needed.
 				permits.release();
 				return;
 			}
@@ -185,14 +190,17 @@ final class WorkerPool {
 			}
 			if (first == null) {
 				permits.release();
-				// A worker is free and none is queued: runs signalled while all were busy now.
+				// A worker is free and none is queued: runs signalled while all were busy
+				// now.
 				if (this.missed.compareAndSet(true, false)) {
 					this.pollNow.run();
 				}
 				continue;
 			}
-			// As many due runs as there are free workers, claimed in one statement. Taking them
-			// cannot be interrupted, so a stop never loses a taken run or a worker's permit.
+			// As many due runs as there are free workers, claimed in one statement.
+			// Taking them
+			// cannot be interrupted, so a stop never loses a taken run or a worker's
+			// permit.
 			Set<String> runIds = new LinkedHashSet<>();
 			runIds.add(first);
 			while (permits.tryAcquire()) {
@@ -212,7 +220,8 @@ final class WorkerPool {
 
 	private void handOver(List<String> runIds, Semaphore permits) {
 		List<RunExecutor.Claim> claims = take(runIds);
-		// Not due, or held by another worker: a stale or duplicate hand-off; or its claim failed.
+		// Not due, or held by another worker: a stale or duplicate hand-off; or its claim
+		// failed.
 		permits.release(runIds.size() - claims.size());
 		for (RunExecutor.Claim claim : claims) {
 			try {
@@ -229,9 +238,9 @@ final class WorkerPool {
 	}
 
 	/**
-	 * Takes runs from the queue for workers: runs created leased to this instance start as they
-	 * are; the others are claimed in one statement. Each run taken counts as busy; the others
-	 * are done here.
+	 * Takes runs from the queue for workers: runs created leased to this instance start
+	 * as they are; the others are claimed in one statement. Each run taken counts as
+	 * busy; the others are done here.
 	 * @return the runs taken
 	 */
 	private List<RunExecutor.Claim> take(List<String> runIds) {
@@ -269,13 +278,14 @@ final class WorkerPool {
 	}
 
 	/**
-	 * Executes a run, then, while the engine runs, each next due run created leased here, on
-	 * the same thread and with the same permit: a worker that ends a run while others wait goes
-	 * on without handing over to the dispatcher and back. Runs to be claimed are left to the
-	 * dispatcher, which claims as many at once as there are free workers.
+	 * Executes a run, then, while the engine runs, each next due run created leased here,
+	 * on the same thread and with the same permit: a worker that ends a run while others
+	 * wait goes on without handing over to the dispatcher and back. Runs to be claimed
+	 * are left to the dispatcher, which claims as many at once as there are free workers.
 	 */
 	private void work(RunExecutor.Claim first, Semaphore permits) {
-		// Without runs created leased, none is held here: no look at the queue after each run.
+		// Without runs created leased, none is held here: no look at the queue after each
+		// run.
 		boolean goOn = this.eagerStart;
 		try {
 			RunExecutor.Claim claim = first;
@@ -290,8 +300,8 @@ final class WorkerPool {
 	}
 
 	/**
-	 * Starts a run created leased to this instance, if it is still held here and its lease has
-	 * time enough left for the renewal every third; it then counts as busy.
+	 * Starts a run created leased to this instance, if it is still held here and its
+	 * lease has time enough left for the renewal every third; it then counts as busy.
 	 * @return its claim, or {@code null} if it is not held here
 	 */
 	private RunExecutor.Claim startHeld(String runId) {

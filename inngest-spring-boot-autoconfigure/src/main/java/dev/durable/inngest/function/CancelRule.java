@@ -8,8 +8,10 @@ import java.time.Duration;
  * @param event the cancelling event's name
  * @param match the dotted field that must be equal in trigger and cancelling event, or
  * {@code null}
- * @param condition the compiled condition over {@code event} and {@code async}, or {@code null}
- * @param timeout how long after the run's creation the rule holds, or {@code null} for always
+ * @param condition the compiled condition over {@code event} and {@code async}, or
+ * {@code null}
+ * @param timeout how long after the run's creation the rule holds, or {@code null} for
+ * always
  */
 public record CancelRule(String event, String match, Expression condition, Duration timeout) {
 

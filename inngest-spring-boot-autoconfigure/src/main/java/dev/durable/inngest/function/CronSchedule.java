@@ -15,16 +15,16 @@ import org.springframework.scheduling.support.CronExpression;
  * <p>
  * An expression has the five standard fields {@code minute hour day-of-month month
  * day-of-week}, such as {@code 0 12 * * 5}, or is one of the macros {@code @yearly},
- * {@code @annually}, {@code @monthly}, {@code @weekly}, {@code @daily}, {@code @midnight} and
- * {@code @hourly}. Either can be prefixed by a time zone, as in
+ * {@code @annually}, {@code @monthly}, {@code @weekly}, {@code @daily}, {@code @midnight}
+ * and {@code @hourly}. Either can be prefixed by a time zone, as in
  * {@code TZ=Europe/Paris 0 12 * * 5}; without one the schedule runs in UTC. There is no
  * seconds field.
  * <p>
- * Fields are read by Spring's {@link CronExpression}, with its syntax: ranges, lists, steps,
- * month and day names ({@code JAN}, {@code FRI}), {@code L}, {@code W} and {@code #}, and
- * {@code 0} or {@code 7} for Sunday. Like Spring, and unlike Vixie cron, a schedule that
- * restricts both the day of the month and the day of the week fires only on days that match
- * both.
+ * Fields are read by Spring's {@link CronExpression}, with its syntax: ranges, lists,
+ * steps, month and day names ({@code JAN}, {@code FRI}), {@code L}, {@code W} and
+ * {@code #}, and {@code 0} or {@code 7} for Sunday. Like Spring, and unlike Vixie cron, a
+ * schedule that restricts both the day of the month and the day of the week fires only on
+ * days that match both.
  * <p>
  * Instances are immutable and thread-safe.
  */
@@ -50,8 +50,7 @@ public final class CronSchedule {
 	}
 
 	/**
-	 * Parses an Inngest cron expression.
-	 * <pre class="code">
+	 * Parses an Inngest cron expression. <pre class="code">
 	 * CronSchedule.parse("*&#47;15 * * * *");
 	 * CronSchedule.parse("TZ=Europe/Paris 0 12 * * 5");
 	 * CronSchedule.parse("@daily");
@@ -59,9 +58,9 @@ public final class CronSchedule {
 	 * @param expression five cron fields or a macro, optionally prefixed by
 	 * {@code TZ=<zone-id> }
 	 * @return the schedule
-	 * @throws IllegalArgumentException if the expression is {@code null} or blank, names an
-	 * unknown time zone or macro, does not have exactly five fields, or has an invalid field;
-	 * the message names the expression and the reason
+	 * @throws IllegalArgumentException if the expression is {@code null} or blank, names
+	 * an unknown time zone or macro, does not have exactly five fields, or has an invalid
+	 * field; the message names the expression and the reason
 	 */
 	public static CronSchedule parse(String expression) {
 		if (expression == null) {
@@ -91,8 +90,8 @@ public final class CronSchedule {
 	 * The next time this schedule fires strictly after an instant, computed in the
 	 * schedule's time zone.
 	 * @param after the instant to start from
-	 * @return the next fire time, later than {@code after}, or {@code null} if the schedule
-	 * never fires again (such as {@code 0 0 30 2 *})
+	 * @return the next fire time, later than {@code after}, or {@code null} if the
+	 * schedule never fires again (such as {@code 0 0 30 2 *})
 	 * @throws IllegalArgumentException if {@code after} is {@code null}
 	 */
 	public Instant next(Instant after) {
@@ -108,8 +107,7 @@ public final class CronSchedule {
 	 */
 	@Override
 	public boolean equals(Object other) {
-		return this == other
-				|| (other instanceof CronSchedule schedule && this.expression.equals(schedule.expression));
+		return this == other || (other instanceof CronSchedule schedule && this.expression.equals(schedule.expression));
 	}
 
 	@Override
@@ -134,10 +132,8 @@ public final class CronSchedule {
 			return ZoneId.of(zoneId);
 		}
 		catch (DateTimeException ex) {
-			throw new IllegalArgumentException(
-					"Invalid cron expression '" + expression + "': unknown time zone '" + zoneId
-							+ "', expected a zone id such as Europe/Paris, America/New_York or UTC",
-					ex);
+			throw new IllegalArgumentException("Invalid cron expression '" + expression + "': unknown time zone '"
+					+ zoneId + "', expected a zone id such as Europe/Paris, America/New_York or UTC", ex);
 		}
 	}
 

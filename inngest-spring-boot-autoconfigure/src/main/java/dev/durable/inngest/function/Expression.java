@@ -22,33 +22,32 @@ import dev.cel.runtime.CelRuntime;
 import dev.durable.inngest.Event;
 
 /**
- * A boolean <a href="https://cel.dev">CEL</a> expression over events, compiled once, such as
- * the {@code condition} of a function or of a cancellation, or the {@code if} of a
+ * A boolean <a href="https://cel.dev">CEL</a> expression over events, compiled once, such
+ * as the {@code condition} of a function or of a cancellation, or the {@code if} of a
  * {@code waitForEvent}.
  * <p>
  * Two variables of dynamic type are declared: {@code event}, the event being tested, and
  * {@code async}, the event that arrived later when two events are compared (an empty map
  * otherwise). The standard macros {@code has}, {@code all}, {@code exists},
- * {@code exists_one}, {@code map} and {@code filter} are available:
- * <pre class="code">
+ * {@code exists_one}, {@code map} and {@code filter} are available: <pre class="code">
  * event.data.amount &gt; 100 &amp;&amp; has(event.data.coupon)
  * 'vip' in event.data.tags
  * event.data.items.exists(i, i.sku == 'gift-card')
  * event.data.userId == async.data.userId
- * </pre>
- * The expression must be of type {@code bool} (or dynamic): {@code event.data.amount + 1} is
- * refused when compiled.
+ * </pre> The expression must be of type {@code bool} (or dynamic):
+ * {@code event.data.amount + 1} is refused when compiled.
  * <p>
  * Events are JSON, so before evaluation their values are converted to CEL values: whole
- * numbers ({@link Integer}, {@link Long}, {@link Short}, {@link Byte} and {@link BigInteger}
- * within the range of a {@code long}) become CEL {@code int}s, other numbers ({@link Double},
- * {@link Float}, {@link BigDecimal} and larger {@link BigInteger}s) become CEL
- * {@code double}s, {@code null} becomes CEL {@code null}, and maps and lists are converted
- * recursively. Heterogeneous numeric comparisons are enabled, so {@code int}s, {@code uint}s
- * and {@code double}s compare by value: {@code event.data.amount > 100.5} holds for an
- * {@code amount} of {@code 150} and {@code event.data.price > 100} for a {@code price} of
- * {@code 100.7}. Arithmetic is not heterogeneous: {@code event.data.amount + 0.5} is an error
- * when {@code amount} is a whole number.
+ * numbers ({@link Integer}, {@link Long}, {@link Short}, {@link Byte} and
+ * {@link BigInteger} within the range of a {@code long}) become CEL {@code int}s, other
+ * numbers ({@link Double}, {@link Float}, {@link BigDecimal} and larger
+ * {@link BigInteger}s) become CEL {@code double}s, {@code null} becomes CEL {@code null},
+ * and maps and lists are converted recursively. Heterogeneous numeric comparisons are
+ * enabled, so {@code int}s, {@code uint}s and {@code double}s compare by value:
+ * {@code event.data.amount > 100.5} holds for an {@code amount} of {@code 150} and
+ * {@code event.data.price > 100} for a {@code price} of {@code 100.7}. Arithmetic is not
+ * heterogeneous: {@code event.data.amount + 0.5} is an error when {@code amount} is a
+ * whole number.
  * <p>
  * Instances are immutable and thread-safe: the compiled program is evaluated concurrently
  * without synchronization.
@@ -84,9 +83,9 @@ public final class Expression {
 	 * Compiles an expression.
 	 * @param source the CEL source, such as {@code event.data.amount > 100}
 	 * @return the compiled expression
-	 * @throws IllegalArgumentException if the source is {@code null} or blank, does not parse,
-	 * refers to anything but {@code event} and {@code async}, or is not boolean; the message
-	 * quotes the source and CEL's errors
+	 * @throws IllegalArgumentException if the source is {@code null} or blank, does not
+	 * parse, refers to anything but {@code event} and {@code async}, or is not boolean;
+	 * the message quotes the source and CEL's errors
 	 */
 	public static Expression compile(String source) {
 		if (source == null) {
@@ -108,9 +107,10 @@ public final class Expression {
 	}
 
 	/**
-	 * The CEL view of an event, the value of the {@code event} (or {@code async}) variable:
-	 * {@code name}, {@code data}, {@code user}, {@code id}, {@code ts} (epoch milliseconds, a
-	 * {@link Long}) and {@code v}, leaving out those that are {@code null}.
+	 * The CEL view of an event, the value of the {@code event} (or {@code async})
+	 * variable: {@code name}, {@code data}, {@code user}, {@code id}, {@code ts} (epoch
+	 * milliseconds, a {@link Long}) and {@code v}, leaving out those that are
+	 * {@code null}.
 	 * @param event the event
 	 * @return an unmodifiable map
 	 * @throws IllegalArgumentException if the event is {@code null}
@@ -137,7 +137,8 @@ public final class Expression {
 	 * {@code null} is an empty map
 	 * @param async the later event when two events are compared, or {@code null} to bind
 	 * {@code async} to an empty map
-	 * @return {@code true} if and only if the expression evaluates to boolean {@code true}
+	 * @return {@code true} if and only if the expression evaluates to boolean
+	 * {@code true}
 	 */
 	public boolean matches(Map<String, Object> event, Map<String, Object> async) {
 		try {
@@ -151,16 +152,18 @@ public final class Expression {
 	}
 
 	/**
-	 * Evaluates this expression within a budget of evaluation steps, such as a condition sent
-	 * in with a request, which must not keep a thread busy for long whatever the data: every
-	 * sub-expression evaluated, once per iteration inside {@code all}, {@code exists},
-	 * {@code map} and {@code filter}, is a step. Evaluation errors make it false, as in
-	 * {@link #matches(Map, Map)}.
+	 * Evaluates this expression within a budget of evaluation steps, such as a condition
+	 * sent in with a request, which must not keep a thread busy for long whatever the
+	 * data: every sub-expression evaluated, once per iteration inside {@code all},
+	 * {@code exists}, {@code map} and {@code filter}, is a step. Evaluation errors make
+	 * it false, as in {@link #matches(Map, Map)}.
 	 * @param event the event, as in {@link #matches(Map, Map)}
 	 * @param async the later event, or {@code null}
 	 * @param maxSteps the most steps it may take
-	 * @return {@code true} if and only if the expression evaluates to boolean {@code true}
-	 * @throws CostExceededException if it takes more steps than allowed; evaluation stops then
+	 * @return {@code true} if and only if the expression evaluates to boolean
+	 * {@code true}
+	 * @throws CostExceededException if it takes more steps than allowed; evaluation stops
+	 * then
 	 */
 	public boolean matches(Map<String, Object> event, Map<String, Object> async, long maxSteps) {
 		StepBudget budget = new StepBudget(maxSteps);
@@ -219,15 +222,14 @@ public final class Expression {
 	}
 
 	/**
-	 * Converts a JSON-like value to the value CEL expects. Values of other types are passed
-	 * unchanged, which CEL may refuse when they are used.
+	 * Converts a JSON-like value to the value CEL expects. Values of other types are
+	 * passed unchanged, which CEL may refuse when they are used.
 	 */
 	private static Object toCel(Object value) {
 		if (value == null) {
 			return NullValue.NULL_VALUE;
 		}
-		if (value instanceof String || value instanceof Boolean || value instanceof Long
-				|| value instanceof Double) {
+		if (value instanceof String || value instanceof Boolean || value instanceof Long || value instanceof Double) {
 			return value;
 		}
 		if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
@@ -278,7 +280,8 @@ public final class Expression {
 	}
 
 	/**
-	 * Counts the sub-expressions evaluated, and stops the evaluation once they pass the budget.
+	 * Counts the sub-expressions evaluated, and stops the evaluation once they pass the
+	 * budget.
 	 */
 	private static final class StepBudget implements CelEvaluationListener {
 

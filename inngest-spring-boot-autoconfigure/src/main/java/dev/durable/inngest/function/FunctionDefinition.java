@@ -8,8 +8,8 @@ import dev.durable.inngest.FunctionCancelledEvent;
 import dev.durable.inngest.FunctionFailedEvent;
 
 /**
- * A durable function as read once from its {@link dev.durable.inngest.InngestFunction} method:
- * immutable, validated, with its expressions compiled.
+ * A durable function as read once from its {@link dev.durable.inngest.InngestFunction}
+ * method: immutable, validated, with its expressions compiled.
  *
  * @param id the function id
  * @param name the display name
@@ -22,15 +22,16 @@ import dev.durable.inngest.FunctionFailedEvent;
  * @param invoker calls the method
  * @param failureHandlerId the id of the function that handles this one's failures, or
  * {@code null}
- * @param cancellationHandlerId the id of the function that handles this one's cancellations, or
- * {@code null}
- * @param handles for a failure or cancellation handler, the id of the function whose failures or
- * cancellations it handles; otherwise {@code null}
+ * @param cancellationHandlerId the id of the function that handles this one's
+ * cancellations, or {@code null}
+ * @param handles for a failure or cancellation handler, the id of the function whose
+ * failures or cancellations it handles; otherwise {@code null}
  * @param handled for a handler, what of that function it handles; otherwise {@code null}
  */
 public record FunctionDefinition(String id, String name, List<String> events, List<CronSchedule> crons,
-		Expression condition, int retries, List<CancelRule> cancelOn, FunctionTimeouts timeouts, FunctionInvoker invoker,
-		String failureHandlerId, String cancellationHandlerId, String handles, Handled handled) {
+		Expression condition, int retries, List<CancelRule> cancelOn, FunctionTimeouts timeouts,
+		FunctionInvoker invoker, String failureHandlerId, String cancellationHandlerId, String handles,
+		Handled handled) {
 
 	/** What a failure handler's id adds to the id of the function it handles. */
 	public static final String FAILURE_HANDLER_SUFFIX = "-failure";
@@ -69,8 +70,8 @@ public record FunctionDefinition(String id, String name, List<String> events, Li
 	}
 
 	/**
-	 * What a handler receives about the run it handles, read from the system event that started
-	 * it.
+	 * What a handler receives about the run it handles, read from the system event that
+	 * started it.
 	 * @param event the event that started a run of this function
 	 * @return the failed or cancelled event, or {@code null} if this is not a handler
 	 */
@@ -114,7 +115,9 @@ public record FunctionDefinition(String id, String name, List<String> events, Li
 		/** Its runs that failed: an {@link dev.durable.inngest.OnFailure} handler. */
 		FAILURES,
 
-		/** Its runs that were cancelled: an {@link dev.durable.inngest.OnCancel} handler. */
+		/**
+		 * Its runs that were cancelled: an {@link dev.durable.inngest.OnCancel} handler.
+		 */
 		CANCELLATIONS
 
 	}

@@ -26,8 +26,8 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * Reads an annotated method into a {@link FunctionDefinition}, a function's or a failure or
- * cancellation handler's, collecting every problem it finds before failing.
+ * Reads an annotated method into a {@link FunctionDefinition}, a function's or a failure
+ * or cancellation handler's, collecting every problem it finds before failing.
  */
 final class FunctionDefinitionReader {
 
@@ -80,8 +80,9 @@ final class FunctionDefinitionReader {
 	}
 
 	/**
-	 * Reads an {@link dev.durable.inngest.OnFailure} method into the definition of a function of
-	 * its own, with no trigger: the engine starts it when the function it handles fails.
+	 * Reads an {@link dev.durable.inngest.OnFailure} method into the definition of a
+	 * function of its own, with no trigger: the engine starts it when the function it
+	 * handles fails.
 	 */
 	FunctionDefinition readFailureHandler(FunctionDefinition handled) {
 		return readHandler(handled, FunctionDefinition.Handled.FAILURES, FunctionDefinition.FAILURE_HANDLER_SUFFIX,
@@ -89,9 +90,9 @@ final class FunctionDefinitionReader {
 	}
 
 	/**
-	 * Reads an {@link dev.durable.inngest.OnCancel} method into the definition of a function of
-	 * its own, with no trigger: the engine starts it when a run of the function it handles is
-	 * cancelled.
+	 * Reads an {@link dev.durable.inngest.OnCancel} method into the definition of a
+	 * function of its own, with no trigger: the engine starts it when a run of the
+	 * function it handles is cancelled.
 	 */
 	FunctionDefinition readCancellationHandler(FunctionDefinition handled) {
 		return readHandler(handled, FunctionDefinition.Handled.CANCELLATIONS,
@@ -146,8 +147,7 @@ final class FunctionDefinitionReader {
 			return defaultRetries;
 		}
 		if (retries.value() < 0 || retries.value() > Retries.MAX) {
-			problem("@Retries(" + retries.value() + ") is out of range: retries must be between 0 and "
-					+ Retries.MAX);
+			problem("@Retries(" + retries.value() + ") is out of range: retries must be between 0 and " + Retries.MAX);
 		}
 		return retries.value();
 	}
@@ -256,8 +256,10 @@ final class FunctionDefinitionReader {
 				arguments.add(Invocation::failure);
 			}
 			else if (type == FunctionCancelledEvent.class && handled == FunctionDefinition.Handled.CANCELLATIONS) {
-				// A cancellation handler's invocation carries the cancelled event where a failure
-				// handler's carries the failure: both are read from the system event that started it.
+				// A cancellation handler's invocation carries the cancelled event where a
+				// failure
+				// handler's carries the failure: both are read from the system event that
+				// started it.
 				arguments.add(Invocation::failure);
 			}
 			else {
@@ -288,10 +290,12 @@ final class FunctionDefinitionReader {
 							invocation.mapper().getTypeFactory().constructType(target.getType()));
 			}
 			catch (JacksonException ex) {
-				// The same data fails the same way on every attempt: retrying cannot help.
-				throw new NonRetriableException("The data of event '" + invocation.event().name()
-						+ "' cannot be bound to parameter " + description + " of " + location() + ": "
-						+ ex.getOriginalMessage(), ex);
+				// The same data fails the same way on every attempt: retrying cannot
+				// help.
+				throw new NonRetriableException(
+						"The data of event '" + invocation.event().name() + "' cannot be bound to parameter "
+								+ description + " of " + location() + ": " + ex.getOriginalMessage(),
+						ex);
 			}
 		};
 	}

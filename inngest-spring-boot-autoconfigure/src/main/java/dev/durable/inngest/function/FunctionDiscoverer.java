@@ -21,11 +21,11 @@ import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * Finds {@link InngestFunction}, {@link OnFailure} and {@link OnCancel} methods on every bean,
- * the way Spring finds {@code @Scheduled} methods: on the target class behind proxies, invoked
- * through the proxy. Each method is read and validated once; once all singletons exist, failure
- * and cancellation handlers are linked to their functions and the {@link FunctionRegistry} is
- * built.
+ * Finds {@link InngestFunction}, {@link OnFailure} and {@link OnCancel} methods on every
+ * bean, the way Spring finds {@code @Scheduled} methods: on the target class behind
+ * proxies, invoked through the proxy. Each method is read and validated once; once all
+ * singletons exist, failure and cancellation handlers are linked to their functions and
+ * the {@link FunctionRegistry} is built.
  */
 public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitializingSingleton {
 
@@ -42,9 +42,8 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		Class<?> targetClass = AopUtils.getTargetClass(bean);
-		if (this.classesWithoutFunctions.contains(targetClass)
-				|| !AnnotationUtils.isCandidateClass(targetClass,
-						List.of(InngestFunction.class, OnFailure.class, OnCancel.class))) {
+		if (this.classesWithoutFunctions.contains(targetClass) || !AnnotationUtils.isCandidateClass(targetClass,
+				List.of(InngestFunction.class, OnFailure.class, OnCancel.class))) {
 			return bean;
 		}
 		Map<Method, InngestFunction> functionMethods = MethodIntrospector.selectMethods(targetClass,
@@ -69,9 +68,9 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 		});
 		handlerMethods.forEach((method, annotation) -> this.handlers.add(new PendingHandler(HandlerKind.FAILURE,
 				annotation.function(), List.copyOf(beanFunctions), reader(bean, beanName, method))));
-		cancellationMethods.forEach((method, annotation) -> this.handlers.add(new PendingHandler(
-				HandlerKind.CANCELLATION, annotation.function(), List.copyOf(beanFunctions),
-				reader(bean, beanName, method))));
+		cancellationMethods
+			.forEach((method, annotation) -> this.handlers.add(new PendingHandler(HandlerKind.CANCELLATION,
+					annotation.function(), List.copyOf(beanFunctions), reader(bean, beanName, method))));
 		return bean;
 	}
 
@@ -108,9 +107,10 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 			}
 			FunctionDefinition definition = kind.read(handler.reader(), function);
 			if (linked.containsKey(definition.id())) {
-				throw new InvalidFunctionException(location, List.of("the " + kind.description + " of '" + functionId
-						+ "' is registered as function '" + definition.id() + "', an id already used by "
-						+ this.locations.get(definition.id()) + "; rename that function"));
+				throw new InvalidFunctionException(location,
+						List.of("the " + kind.description + " of '" + functionId + "' is registered as function '"
+								+ definition.id() + "', an id already used by " + this.locations.get(definition.id())
+								+ "; rename that function"));
 			}
 			linked.put(definition.id(), definition);
 			linked.put(functionId, kind.link(function, definition.id()));
@@ -172,9 +172,9 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 				return this.beanFunctions.get(0);
 			}
 			String annotation = this.kind.annotation;
-			throw new InvalidFunctionException(this.reader.location(), List.of(annotation + " names no function and its "
-					+ "bean declares " + this.beanFunctions.size() + " functions " + this.beanFunctions + "; set "
-					+ annotation + "(function = \"...\")"));
+			throw new InvalidFunctionException(this.reader.location(),
+					List.of(annotation + " names no function and its " + "bean declares " + this.beanFunctions.size()
+							+ " functions " + this.beanFunctions + "; set " + annotation + "(function = \"...\")"));
 		}
 
 	}

@@ -8,8 +8,8 @@ import java.util.function.Function;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Calls one annotated method of a bean, through the bean's proxy so that the user's aspects
- * still apply, with its arguments resolved from an {@link Invocation}.
+ * Calls one annotated method of a bean, through the bean's proxy so that the user's
+ * aspects still apply, with its arguments resolved from an {@link Invocation}.
  */
 public final class FunctionInvoker {
 

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Thrown at start-up when an {@link dev.durable.inngest.InngestFunction} or
- * {@link dev.durable.inngest.OnFailure} method is declared wrongly. Its message names the bean,
- * the method and every problem found.
+ * {@link dev.durable.inngest.OnFailure} method is declared wrongly. Its message names the
+ * bean, the method and every problem found.
  */
 public class InvalidFunctionException extends RuntimeException {
 

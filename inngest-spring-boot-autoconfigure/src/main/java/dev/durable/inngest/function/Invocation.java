@@ -14,8 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
  * @param event the trigger event
  * @param step the run's steps
  * @param run the run's context
- * @param failure the failure, for a failure handler, the {@link dev.durable.inngest.FunctionCancelledEvent}
- * for a cancellation handler, or {@code null}
+ * @param failure the failure, for a failure handler, the
+ * {@link dev.durable.inngest.FunctionCancelledEvent} for a cancellation handler, or
+ * {@code null}
  * @param mapper the mapper that binds {@link dev.durable.inngest.EventData} parameters
  */
 public record Invocation(Event event, Step step, RunContext run, FailureContext failure, JsonMapper mapper) {

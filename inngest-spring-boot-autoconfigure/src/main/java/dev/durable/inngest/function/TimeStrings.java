@@ -6,8 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads and writes Inngest time strings, the compact durations used by timeouts, sleeps and
- * waits: one or more groups of a number and a unit, such as {@code 30s}, {@code 5m},
+ * Reads and writes Inngest time strings, the compact durations used by timeouts, sleeps
+ * and waits: one or more groups of a number and a unit, such as {@code 30s}, {@code 5m},
  * {@code 1h30m}, {@code 7d}, {@code 1w}, {@code 1d12h} or {@code 500ms}.
  * <p>
  * The units are {@code w} (weeks of 7 days), {@code d} (days of 24 hours), {@code h},
@@ -24,8 +24,8 @@ public final class TimeStrings {
 			+ "such as 30s, 5m, 1h30m or 7d";
 
 	/**
-	 * One group: digits and a unit. {@code ms} comes before {@code m} and {@code s} so that
-	 * it is matched whole.
+	 * One group: digits and a unit. {@code ms} comes before {@code m} and {@code s} so
+	 * that it is matched whole.
 	 */
 	private static final Pattern GROUP = Pattern.compile("([0-9]+)(ms|w|d|h|m|s)");
 
@@ -42,16 +42,16 @@ public final class TimeStrings {
 	}
 
 	/**
-	 * Parses a time string.
-	 * <pre class="code">
+	 * Parses a time string. <pre class="code">
 	 * TimeStrings.parse("1h30m"); // PT1H30M
 	 * TimeStrings.parse("7d");    // PT168H
 	 * TimeStrings.parse("500ms"); // PT0.5S
 	 * </pre>
 	 * @param value the time string, such as {@code 30s} or {@code 1h30m}
 	 * @return the duration, always greater than zero
-	 * @throws IllegalArgumentException if the value is {@code null}, blank, not a time string,
-	 * has its units out of order or repeated, is zero or is too large for a {@link Duration}
+	 * @throws IllegalArgumentException if the value is {@code null}, blank, not a time
+	 * string, has its units out of order or repeated, is zero or is too large for a
+	 * {@link Duration}
 	 */
 	public static Duration parse(String value) {
 		if (value == null) {
@@ -87,14 +87,14 @@ public final class TimeStrings {
 	/**
 	 * Writes a duration as a time string, the inverse of {@link #parse(String)}. A whole
 	 * number of weeks is written in weeks ({@code 1w}, {@code 2w}); any other duration is
-	 * broken down into days, hours, minutes, seconds and milliseconds, leaving out the units
-	 * that are zero, so that {@code PT1H30M} is {@code 1h30m}, 8 days are {@code 8d} (never
-	 * {@code 1w1d}) and half a second is {@code 500ms}.
+	 * broken down into days, hours, minutes, seconds and milliseconds, leaving out the
+	 * units that are zero, so that {@code PT1H30M} is {@code 1h30m}, 8 days are
+	 * {@code 8d} (never {@code 1w1d}) and half a second is {@code 500ms}.
 	 * @param duration the duration, greater than zero and a whole number of milliseconds
 	 * @return the time string, such that {@code parse(format(duration))} equals
 	 * {@code duration}
-	 * @throws IllegalArgumentException if the duration is {@code null}, zero, negative or has
-	 * a fraction of a millisecond
+	 * @throws IllegalArgumentException if the duration is {@code null}, zero, negative or
+	 * has a fraction of a millisecond
 	 */
 	public static String format(Duration duration) {
 		if (duration == null) {

@@ -1,5 +1,5 @@
 /**
- * Reading {@code @InngestFunction} methods once into immutable definitions, with their validation,
- * time strings, cron schedules and compiled CEL expressions.
+ * Reading {@code @InngestFunction} methods once into immutable definitions, with their
+ * validation, time strings, cron schedules and compiled CEL expressions.
  */
 package dev.durable.inngest.function;

@@ -18,12 +18,12 @@ import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
 
 /**
- * What the engine's database keeps of a commit across a crash and a restart. On H2 it sets, at
- * start-up, how long the database may keep a commit before it writes it to its file (its
- * {@code WRITE_DELAY}; 0 unless configured, so that a run or an event the engine has acknowledged
- * is on disk), unless the database's URL sets it, and says in the log what a crash or a restart
- * loses: everything on an in-memory database, the commits of the last moments with a write
- * delay.
+ * What the engine's database keeps of a commit across a crash and a restart. On H2 it
+ * sets, at start-up, how long the database may keep a commit before it writes it to its
+ * file (its {@code WRITE_DELAY}; 0 unless configured, so that a run or an event the
+ * engine has acknowledged is on disk), unless the database's URL sets it, and says in the
+ * log what a crash or a restart loses: everything on an in-memory database, the commits
+ * of the last moments with a write delay.
  */
 public class DatabaseDurability implements InitializingBean {
 
@@ -49,8 +49,8 @@ public class DatabaseDurability implements InitializingBean {
 	 * Creates the durability settings of a database.
 	 * @param dataSource the engine's data source
 	 * @param platform its database
-	 * @param h2WriteDelay the write delay to set on H2 (its {@code WRITE_DELAY}); zero for every
-	 * commit written to the database's file before it returns
+	 * @param h2WriteDelay the write delay to set on H2 (its {@code WRITE_DELAY}); zero
+	 * for every commit written to the database's file before it returns
 	 */
 	public DatabaseDurability(DataSource dataSource, DatabasePlatform platform, Duration h2WriteDelay) {
 		if (h2WriteDelay == null || h2WriteDelay.isNegative()) {
@@ -78,7 +78,8 @@ public class DatabaseDurability implements InitializingBean {
 			return;
 		}
 		String configured = H2Urls.configuredUrl(this.dataSource);
-		// H2 applies a WRITE_DELAY in the URL with every connection it opens, so that one wins.
+		// H2 applies a WRITE_DELAY in the URL with every connection it opens, so that one
+		// wins.
 		if (configured == null || !H2Urls.sets(configured, "WRITE_DELAY")) {
 			setWriteDelay();
 		}
@@ -103,7 +104,8 @@ public class DatabaseDurability implements InitializingBean {
 			delay = H2Settings.read(this.jdbc, "WRITE_DELAY").orElse(0);
 		}
 		catch (DataAccessException | NumberFormatException ex) {
-			// Only a note for the log: a database that does not tell does not stop the start.
+			// Only a note for the log: a database that does not tell does not stop the
+			// start.
 			logger.debug("Could not read H2's WRITE_DELAY", ex);
 			return;
 		}
@@ -118,8 +120,8 @@ public class DatabaseDurability implements InitializingBean {
 
 	/**
 	 * How long the database may keep a commit before it writes it to its file, as read at
-	 * start-up: H2's {@code WRITE_DELAY} in effect; 0 on other databases, on an in-memory H2
-	 * database, which has no file, and on an H2 database that did not tell.
+	 * start-up: H2's {@code WRITE_DELAY} in effect; 0 on other databases, on an in-memory
+	 * H2 database, which has no file, and on an H2 database that did not tell.
 	 * @return the delay in milliseconds, 0 where every commit is written as it returns
 	 */
 	public int commitWriteDelay() {
@@ -127,8 +129,8 @@ public class DatabaseDurability implements InitializingBean {
 	}
 
 	/**
-	 * Whether the database keeps nothing across a restart of the application: an in-memory H2
-	 * database.
+	 * Whether the database keeps nothing across a restart of the application: an
+	 * in-memory H2 database.
 	 * @return {@code true} if runs are lost when the application stops
 	 */
 	public boolean inMemory() {

@@ -11,8 +11,9 @@ import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
 
 /**
- * The databases the local engine runs on. What differs between them is kept here and in the
- * schema scripts named after {@link #id()}: the engine's queries are otherwise the same on both.
+ * The databases the local engine runs on. What differs between them is kept here and in
+ * the schema scripts named after {@link #id()}: the engine's queries are otherwise the
+ * same on both.
  */
 public enum DatabasePlatform {
 
@@ -43,7 +44,8 @@ public enum DatabasePlatform {
 	}
 
 	/**
-	 * Whether the database can tell the other instances of runs made due ({@code LISTEN/NOTIFY}).
+	 * Whether the database can tell the other instances of runs made due
+	 * ({@code LISTEN/NOTIFY}).
 	 * @return {@code true} if it can
 	 */
 	public boolean supportsNotifications() {
@@ -51,31 +53,33 @@ public enum DatabasePlatform {
 	}
 
 	/**
-	 * A query over the rows that an update changed, as they are after it, so that an update and
-	 * the read of what it changed take one statement: {@code WITH r AS (UPDATE ... RETURNING *)}
-	 * on PostgreSQL, {@code FINAL TABLE (UPDATE ...)} on H2.
+	 * A query over the rows that an update changed, as they are after it, so that an
+	 * update and the read of what it changed take one statement:
+	 * {@code WITH r AS (UPDATE ... RETURNING *)} on PostgreSQL,
+	 * {@code FINAL TABLE (UPDATE ...)} on H2.
 	 * @param columns what the query selects
 	 * @param update the update
 	 * @param alias the name of the changed rows in the query
-	 * @param rest what follows the changed rows in the query's {@code FROM}, such as joins
+	 * @param rest what follows the changed rows in the query's {@code FROM}, such as
+	 * joins
 	 * @return the statement
 	 */
 	public String selectUpdated(String columns, String update, String alias, String rest) {
 		return switch (this) {
 			case H2 -> "SELECT " + columns + " FROM FINAL TABLE (" + update + ") " + alias + " " + rest;
-			case POSTGRESQL -> "WITH " + alias + " AS (" + update + " RETURNING *) SELECT " + columns + " FROM "
-					+ alias + " " + rest;
+			case POSTGRESQL ->
+				"WITH " + alias + " AS (" + update + " RETURNING *) SELECT " + columns + " FROM " + alias + " " + rest;
 		};
 	}
 
 	/**
-	 * The values for an {@code IN (...)} list. H2 keeps a few parsed statements per connection,
-	 * found by their text, and parses any other text anew: there the list is padded, by repeating
-	 * its first value, to a multiple of {@code batch}, so that lists of up to that many values
-	 * make one text. PostgreSQL takes the values as they are: it caches plans per prepared
-	 * statement rather than per connection and text, and padded there, the claim on a new
-	 * database made W1 three times slower (900 against 3,000 runs/s), most likely by a plan kept
-	 * from when the tables were empty.
+	 * The values for an {@code IN (...)} list. H2 keeps a few parsed statements per
+	 * connection, found by their text, and parses any other text anew: there the list is
+	 * padded, by repeating its first value, to a multiple of {@code batch}, so that lists
+	 * of up to that many values make one text. PostgreSQL takes the values as they are:
+	 * it caches plans per prepared statement rather than per connection and text, and
+	 * padded there, the claim on a new database made W1 three times slower (900 against
+	 * 3,000 runs/s), most likely by a plan kept from when the tables were empty.
 	 * @param <T> the type of the values
 	 * @param values the values, at least one
 	 * @param batch the multiple to pad to
@@ -93,9 +97,9 @@ public enum DatabasePlatform {
 	}
 
 	/**
-	 * The runs table, read through its index of due times: where due runs of some functions are
-	 * looked for, which H2 would otherwise read through the index of function ids, all their runs
-	 * ended or not. PostgreSQL chooses from its statistics.
+	 * The runs table, read through its index of due times: where due runs of some
+	 * functions are looked for, which H2 would otherwise read through the index of
+	 * function ids, all their runs ended or not. PostgreSQL chooses from its statistics.
 	 * @return what follows {@code FROM}
 	 */
 	public String runsByDueTime() {
@@ -103,8 +107,10 @@ public enum DatabasePlatform {
 	}
 
 	/**
-	 * Whether a statement can write to two tables at once ({@code WITH s AS (INSERT ...) UPDATE
-	 * ...}), so that a run's last step and its completion take one round trip and one commit.
+	 * Whether a statement can write to two tables at once
+	 * ({@code WITH s AS (INSERT ...) UPDATE
+	 * ...}), so that a run's last step and its completion take one round trip and one
+	 * commit.
 	 * @return {@code true} if it can
 	 */
 	public boolean supportsDataModifyingCte() {
@@ -124,8 +130,8 @@ public enum DatabasePlatform {
 				return platform;
 			}
 		}
-		throw new IllegalArgumentException("inngest.local.schema.platform is '" + id
-				+ "', but the local engine runs on 'h2' or 'postgresql'");
+		throw new IllegalArgumentException(
+				"inngest.local.schema.platform is '" + id + "', but the local engine runs on 'h2' or 'postgresql'");
 	}
 
 	/**

@@ -11,13 +11,14 @@ import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 
 /**
- * Leaves the closing of an H2 database opened in the application's process to the application
- * context: adds {@code ;DB_CLOSE_ON_EXIT=FALSE} to the URL of each data source bean that opens
- * one (its {@code jdbcUrl} or {@code url} property, before the pool starts), unless the URL says
- * otherwise. H2 otherwise closes the database from a JVM shutdown hook of its own, which runs at
- * the same time as Spring's: on {@code SIGTERM} it closed the database while the engine was still
- * stopping, and the runs in flight failed with "Database is already closed" and waited for their
- * leases to expire after the restart. The context closes the pool once every lifecycle bean has
+ * Leaves the closing of an H2 database opened in the application's process to the
+ * application context: adds {@code ;DB_CLOSE_ON_EXIT=FALSE} to the URL of each data
+ * source bean that opens one (its {@code jdbcUrl} or {@code url} property, before the
+ * pool starts), unless the URL says otherwise. H2 otherwise closes the database from a
+ * JVM shutdown hook of its own, which runs at the same time as Spring's: on
+ * {@code SIGTERM} it closed the database while the engine was still stopping, and the
+ * runs in flight failed with "Database is already closed" and waited for their leases to
+ * expire after the restart. The context closes the pool once every lifecycle bean has
  * stopped, which closes the database. Spring Boot's own in-memory URL already says so.
  */
 public final class H2CloseOnExitPostProcessor implements BeanPostProcessor {
@@ -57,9 +58,9 @@ public final class H2CloseOnExitPostProcessor implements BeanPostProcessor {
 	}
 
 	/**
-	 * Whether H2 would close the database of a URL from its own shutdown hook: an H2 database
-	 * in this process (in a file or in memory, not on a server) whose URL does not set
-	 * {@code DB_CLOSE_ON_EXIT}.
+	 * Whether H2 would close the database of a URL from its own shutdown hook: an H2
+	 * database in this process (in a file or in memory, not on a server) whose URL does
+	 * not set {@code DB_CLOSE_ON_EXIT}.
 	 * @param url the JDBC URL
 	 * @return {@code true} if it would
 	 */

@@ -14,16 +14,19 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
  */
 final class H2Urls {
 
-	/** The properties in which data sources keep their URL: HikariCP's, and most others'. */
+	/**
+	 * The properties in which data sources keep their URL: HikariCP's, and most others'.
+	 */
 	static final List<String> URL_PROPERTIES = List.of("jdbcUrl", "url");
 
 	private H2Urls() {
 	}
 
 	/**
-	 * The URL a data source was configured with, read from its {@code jdbcUrl} or {@code url}
-	 * property, through the delegates of Spring's data source proxies. Unlike the URL in the
-	 * connection's metadata, it keeps the settings that follow the database's name.
+	 * The URL a data source was configured with, read from its {@code jdbcUrl} or
+	 * {@code url} property, through the delegates of Spring's data source proxies. Unlike
+	 * the URL in the connection's metadata, it keeps the settings that follow the
+	 * database's name.
 	 * @param dataSource the data source
 	 * @return the URL, or {@code null} if the data source does not show it
 	 */
@@ -42,8 +45,8 @@ final class H2Urls {
 	}
 
 	/**
-	 * Whether a URL is of an H2 database opened in this process, in a file or in memory, rather
-	 * than on a server.
+	 * Whether a URL is of an H2 database opened in this process, in a file or in memory,
+	 * rather than on a server.
 	 * @param url the JDBC URL
 	 * @return {@code true} if it is
 	 */
@@ -57,8 +60,8 @@ final class H2Urls {
 	}
 
 	/**
-	 * Whether a URL sets one of H2's settings, which H2 then applies with every connection it
-	 * opens.
+	 * Whether a URL sets one of H2's settings, which H2 then applies with every
+	 * connection it opens.
 	 * @param url the JDBC URL
 	 * @param setting the setting, such as {@code WRITE_DELAY}
 	 * @return {@code true} if it sets it

@@ -1,9 +1,9 @@
 package dev.durable.inngest.local;
 
 /**
- * Thrown at start-up when the engine cannot use the application's database: it is not H2 or
- * PostgreSQL, or it does not have the schema version the engine needs (its tables are missing,
- * or they belong to another release).
+ * Thrown at start-up when the engine cannot use the application's database: it is not H2
+ * or PostgreSQL, or it does not have the schema version the engine needs (its tables are
+ * missing, or they belong to another release).
  */
 public class InngestSchemaException extends IllegalStateException {
 

@@ -49,8 +49,7 @@ public final class JdbcCancellationStore implements CancellationStore {
 	@Override
 	public List<BulkCancellation> list(int limit, String beforeId) {
 		return this.jdbc
-			.sql("SELECT * FROM inngest_cancellation WHERE id < ? ORDER BY id DESC FETCH FIRST " + limit
-					+ " ROWS ONLY")
+			.sql("SELECT * FROM inngest_cancellation WHERE id < ? ORDER BY id DESC FETCH FIRST " + limit + " ROWS ONLY")
 			.param((beforeId != null) ? beforeId : "~")
 			.query(this::map)
 			.list();

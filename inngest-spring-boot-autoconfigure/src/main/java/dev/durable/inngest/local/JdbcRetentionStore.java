@@ -14,41 +14,46 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Deletes ended runs, the events no run needs and ended bulk cancellations from the engine's
- * tables. Each batch reads at most its limit of rows through an index (runs and cancellations by
- * their ids, events by {@code inngest_event_received}), locks those it deletes with
- * {@code FOR UPDATE SKIP LOCKED}, so that another instance deleting at once takes the others, and
- * deletes by key. The rows of runs it locks are rows of ended runs, which the engine no longer
- * writes: it never waits for the engine, nor the engine for it.
+ * Deletes ended runs, the events no run needs and ended bulk cancellations from the
+ * engine's tables. Each batch reads at most its limit of rows through an index (runs and
+ * cancellations by their ids, events by {@code inngest_event_received}), locks those it
+ * deletes with {@code FOR UPDATE SKIP LOCKED}, so that another instance deleting at once
+ * takes the others, and deletes by key. The rows of runs it locks are rows of ended runs,
+ * which the engine no longer writes: it never waits for the engine, nor the engine for
+ * it.
  */
 public final class JdbcRetentionStore implements RetentionStore {
 
 	private static final String ENDED = "status IN ('COMPLETED', 'FAILED', 'CANCELLED') AND ended_at < :before";
 
 	/**
-	 * A batch of runs by id, after one and before a bound; named parameters after and bound, and
-	 * the limit to format in.
+	 * A batch of runs by id, after one and before a bound; named parameters after and
+	 * bound, and the limit to format in.
 	 */
 	static final String RUNS = "SELECT id FROM inngest_run WHERE id > :after AND id < :bound ORDER BY id "
 			+ "FETCH FIRST %d ROWS ONLY";
 
 	/**
-	 * A batch of events by the time they were received, after one and before a time; named
-	 * parameters from and afterId (the event read last), and before, and the limit to format in.
-	 * The lower bound is there on its own as well, so that the read starts there in the index.
+	 * A batch of events by the time they were received, after one and before a time;
+	 * named parameters from and afterId (the event read last), and before, and the limit
+	 * to format in. The lower bound is there on its own as well, so that the read starts
+	 * there in the index.
 	 */
 	static final String EVENTS = "SELECT id, received_at FROM inngest_event WHERE received_at >= :from "
 			+ "AND received_at < :before AND (received_at > :from OR id > :afterId) ORDER BY received_at, id "
 			+ "FETCH FIRST %d ROWS ONLY";
 
 	/**
-	 * Which of some events trigger a run created in a range of ids; named parameters from, to and
-	 * ids.
+	 * Which of some events trigger a run created in a range of ids; named parameters
+	 * from, to and ids.
 	 */
 	static final String TRIGGERS = "SELECT DISTINCT event_id FROM inngest_run WHERE id >= :from AND id < :to "
 			+ "AND event_id IN (:ids)";
 
-	/** A batch of bulk cancellations by id; named parameter after, and the limit to format in. */
+	/**
+	 * A batch of bulk cancellations by id; named parameter after, and the limit to format
+	 * in.
+	 */
 	static final String CANCELLATIONS = "SELECT id FROM inngest_cancellation WHERE id > :after ORDER BY id "
 			+ "FETCH FIRST %d ROWS ONLY";
 
@@ -64,10 +69,10 @@ public final class JdbcRetentionStore implements RetentionStore {
 
 	@Override
 	public Batch<String> deleteEndedRuns(Instant endedBefore, String after, int limit) {
-		// A run that ended before the time was created before it, and a run's id begins with its
+		// A run that ended before the time was created before it, and a run's id begins
+		// with its
 		// creation time: the runs created since are not read.
-		List<String> read = this.jdbc
-			.sql(RUNS.formatted(limit))
+		List<String> read = this.jdbc.sql(RUNS.formatted(limit))
 			.param("after", (after != null) ? after : "")
 			.param("bound", Ids.lowest(endedBefore.plusMillis(1)))
 			.query(String.class)
@@ -90,8 +95,7 @@ public final class JdbcRetentionStore implements RetentionStore {
 	@Override
 	public Batch<EventPosition> deleteUnneededEvents(Instant receivedBefore, EventPosition after, int limit) {
 		Instant from = (after != null) ? after.receivedAt() : Instant.EPOCH;
-		List<EventPosition> read = this.jdbc
-			.sql(EVENTS.formatted(limit))
+		List<EventPosition> read = this.jdbc.sql(EVENTS.formatted(limit))
 			.param("from", Timestamps.of(from))
 			.param("before", Timestamps.of(receivedBefore))
 			.param("afterId", (after != null) ? after.id() : "")
@@ -115,14 +119,14 @@ public final class JdbcRetentionStore implements RetentionStore {
 
 	/**
 	 * The events among these that trigger a stored run. A run is created with its trigger
-	 * event, in the same transaction and at the time the event was received, and its id begins
-	 * with that time: only the runs created in the events' range of times are read.
+	 * event, in the same transaction and at the time the event was received, and its id
+	 * begins with that time: only the runs created in the events' range of times are
+	 * read.
 	 */
 	private Set<String> triggersOfStoredRuns(List<EventPosition> events) {
 		Instant first = events.get(0).receivedAt();
 		Instant last = events.get(events.size() - 1).receivedAt();
-		return new HashSet<>(this.jdbc
-			.sql(TRIGGERS)
+		return new HashSet<>(this.jdbc.sql(TRIGGERS)
 			.param("from", Ids.lowest(first))
 			.param("to", Ids.lowest(last.plusMillis(1)))
 			.param("ids", events.stream().map(EventPosition::id).toList())
@@ -132,8 +136,7 @@ public final class JdbcRetentionStore implements RetentionStore {
 
 	@Override
 	public Batch<String> deleteEndedCancellations(Instant endedBefore, String after, int limit) {
-		List<String> read = this.jdbc
-			.sql(CANCELLATIONS.formatted(limit))
+		List<String> read = this.jdbc.sql(CANCELLATIONS.formatted(limit))
 			.param("after", (after != null) ? after : "")
 			.query(String.class)
 			.list();

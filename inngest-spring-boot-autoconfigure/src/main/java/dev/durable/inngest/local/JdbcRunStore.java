@@ -36,9 +36,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Stores runs in {@code inngest_run}. The column {@code due_at} says when a worker should next
- * look at a run: when it is queued, when its sleep or wait ends, or, while it runs, when its
- * lease expires; it is null once the run has ended. A claim is one conditional update on it.
+ * Stores runs in {@code inngest_run}. The column {@code due_at} says when a worker should
+ * next look at a run: when it is queued, when its sleep or wait ends, or, while it runs,
+ * when its lease expires; it is null once the run has ended. A claim is one conditional
+ * update on it.
  */
 public final class JdbcRunStore implements RunStore {
 
@@ -53,29 +54,35 @@ public final class JdbcRunStore implements RunStore {
 	private static final String SELECT_RUN = "SELECT " + RUN_COLUMNS + " FROM inngest_run r " + WITH_EVENT;
 
 	/**
-	 * The runs due by a time, as a range of the due-time index bounded below as well: H2 keeps the
-	 * ended runs' null due times at the start of that index and would read through every one of
-	 * them for {@code due_at <= ?} alone. Its parameters are {@link #dueBy}'s.
+	 * The runs due by a time, as a range of the due-time index bounded below as well: H2
+	 * keeps the ended runs' null due times at the start of that index and would read
+	 * through every one of them for {@code due_at <= ?} alone. Its parameters are
+	 * {@link #dueBy}'s.
 	 */
 	private static final String DUE_BY = "due_at >= ? AND due_at <= ?";
 
 	/** Earlier than any due time the engine stores, all of which come from its clock. */
 	private static final OffsetDateTime EARLIEST_DUE = Timestamps.of(Instant.EPOCH);
 
-	/** The claim of due runs among given ones; named parameters lease, until, now and ids. */
+	/**
+	 * The claim of due runs among given ones; named parameters lease, until, now and ids.
+	 */
 	private static final String CLAIM = "UPDATE inngest_run SET status = 'RUNNING', lease = :lease, due_at = :until, "
 			+ "started_at = COALESCE(started_at, :now) WHERE id IN (:ids) AND due_at <= :now";
 
 	/**
-	 * The states of runs that have not ended, as an SQL list: those a cancellation leaves (the
-	 * guard of {@link RunLifecycle.Transition#CANCEL}).
+	 * The states of runs that have not ended, as an SQL list: those a cancellation leaves
+	 * (the guard of {@link RunLifecycle.Transition#CANCEL}).
 	 */
 	private static final String NOT_ENDED = RunLifecycle.Transition.CANCEL.from()
 		.stream()
 		.map((status) -> "'" + status.name() + "'")
 		.collect(Collectors.joining(", ", "(", ")"));
 
-	/** How many ids the claim's statement takes in one text, where the database wants that. */
+	/**
+	 * How many ids the claim's statement takes in one text, where the database wants
+	 * that.
+	 */
 	private static final int CLAIM_BATCH = 8;
 
 	/** When a run's lease expires, if it is still held; parameters id and lease. */
@@ -83,8 +90,8 @@ public final class JdbcRunStore implements RunStore {
 			+ "AND status = 'RUNNING'";
 
 	/**
-	 * The completion of a run, with the step it completed with, if any, kept in its row, unless a
-	 * row of {@code inngest_step} has that step already; the parameters of
+	 * The completion of a run, with the step it completed with, if any, kept in its row,
+	 * unless a row of {@code inngest_step} has that step already; the parameters of
 	 * {@link #completeParameters}.
 	 */
 	private static final String COMPLETE = "UPDATE inngest_run SET status = 'COMPLETED', output = ?, ended_at = ?, "
@@ -121,8 +128,10 @@ public final class JdbcRunStore implements RunStore {
 		if (runs.isEmpty()) {
 			return;
 		}
-		this.template.batchUpdate("INSERT INTO inngest_run (id, function_id, event_id, status, attempt, due_at, "
-				+ "created_at, started_at, lease) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)", runs, runs.size(), (ps, run) -> {
+		this.template.batchUpdate(
+				"INSERT INTO inngest_run (id, function_id, event_id, status, attempt, due_at, "
+						+ "created_at, started_at, lease) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)",
+				runs, runs.size(), (ps, run) -> {
 					Object createdAt = Timestamps.of(run.createdAt());
 					ps.setString(1, run.id());
 					ps.setString(2, run.functionId());
@@ -178,7 +187,8 @@ public final class JdbcRunStore implements RunStore {
 	public Optional<Instant> storeStep(StepRecord step, String lease) {
 		Object[] insert = JdbcStepStore.insertParameters(step);
 		if (this.platform.supportsDataModifyingCte()) {
-			// One statement: the step's insert happens whether or not the run is still held.
+			// One statement: the step's insert happens whether or not the run is still
+			// held.
 			List<Object> params = new ArrayList<>(Arrays.asList(insert));
 			params.add(step.runId());
 			params.add(lease);
@@ -216,10 +226,10 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	/**
-	 * Stores, in a row of its own, the last step of a completion that was not stored: a step that
-	 * completes is always kept, even when the run's lease was lost.
-	 * @throws org.springframework.dao.DuplicateKeyException if the step was stored already, by an
-	 * instance that took the run over
+	 * Stores, in a row of its own, the last step of a completion that was not stored: a
+	 * step that completes is always kept, even when the run's lease was lost.
+	 * @throws org.springframework.dao.DuplicateKeyException if the step was stored
+	 * already, by an instance that took the run over
 	 */
 	private void keepLastStep(Completion completion) {
 		if (completion.lastStep() != null) {
@@ -286,8 +296,8 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	/**
-	 * Updates runs held under their leases, in one batch, with a statement whose parameters are
-	 * a time, the run id and the lease token.
+	 * Updates runs held under their leases, in one batch, with a statement whose
+	 * parameters are a time, the run id and the lease token.
 	 * @return the ids of the runs updated if {@code updated}, else of those not updated
 	 */
 	private Set<String> byLease(String sql, Map<String, String> leases, Instant at, boolean updated) {
@@ -342,8 +352,9 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	/**
-	 * The statement of {@link #list}. A run's id begins with its creation time, so a time range
-	 * also bounds the ids, which the primary key and the function's index are read by.
+	 * The statement of {@link #list}. A run's id begins with its creation time, so a time
+	 * range also bounds the ids, which the primary key and the function's index are read
+	 * by.
 	 */
 	static Select listing(RunQuery query) {
 		StringBuilder sql = new StringBuilder(SELECT_RUN).append("WHERE 1 = 1");
@@ -370,7 +381,8 @@ public final class JdbcRunStore implements RunStore {
 			sql.append(" AND r.id < ?");
 			params.add(query.cursor());
 		}
-		// By function, H2 reads the function's index in order only if the order names its first column.
+		// By function, H2 reads the function's index in order only if the order names its
+		// first column.
 		sql.append((query.functionId() != null) ? " ORDER BY r.function_id DESC, r.id DESC" : " ORDER BY r.id DESC")
 			.append(" FETCH FIRST ")
 			.append(query.limit() + 1)
@@ -379,13 +391,14 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	/**
-	 * The statement of {@link #findUnended}, which reads the function's index from the first id
-	 * of the time range to its last (see {@link #listing}).
+	 * The statement of {@link #findUnended}, which reads the function's index from the
+	 * first id of the time range to its last (see {@link #listing}).
 	 */
 	static Select unended(String functionId, Instant createdAfter, Instant createdBefore, String afterId, int limit) {
-		return new Select(SELECT_RUN + "WHERE r.function_id = ? AND r.id >= ? AND r.id < ? AND r.id > ? "
-				+ "AND r.created_at >= ? AND r.created_at < ? AND r.status IN " + NOT_ENDED + " "
-				+ "ORDER BY r.function_id, r.id FETCH FIRST " + limit + " ROWS ONLY",
+		return new Select(
+				SELECT_RUN + "WHERE r.function_id = ? AND r.id >= ? AND r.id < ? AND r.id > ? "
+						+ "AND r.created_at >= ? AND r.created_at < ? AND r.status IN " + NOT_ENDED + " "
+						+ "ORDER BY r.function_id, r.id FETCH FIRST " + limit + " ROWS ONLY",
 				List.of(functionId, Ids.lowest(createdAfter), Ids.lowest(createdBefore.plusMillis(1)),
 						(afterId != null) ? afterId : "", Timestamps.of(createdAfter), Timestamps.of(createdBefore)));
 	}
@@ -407,7 +420,8 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public Map<String, Long> countUnendedByFunction() {
-		// A run that has not ended has a due time: when it is due, or when its lease expires.
+		// A run that has not ended has a due time: when it is due, or when its lease
+		// expires.
 		Map<String, Long> counts = new TreeMap<>();
 		this.jdbc.sql("SELECT function_id, COUNT(*) AS runs FROM inngest_run WHERE due_at >= ? GROUP BY function_id")
 			.param(EARLIEST_DUE)
@@ -430,8 +444,8 @@ public final class JdbcRunStore implements RunStore {
 	static Select dueCounted(Instant now) {
 		return new Select("SELECT SUM(CASE WHEN status <> 'RUNNING' THEN 1 ELSE 0 END) AS due, "
 				+ "MIN(CASE WHEN status <> 'RUNNING' THEN due_at END) AS oldest, "
-				+ "SUM(CASE WHEN status = 'RUNNING' THEN 1 ELSE 0 END) AS expired "
-				+ "FROM inngest_run WHERE " + DUE_BY, dueBy(now));
+				+ "SUM(CASE WHEN status = 'RUNNING' THEN 1 ELSE 0 END) AS expired " + "FROM inngest_run WHERE "
+				+ DUE_BY, dueBy(now));
 	}
 
 	@Override

@@ -15,24 +15,27 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Stores steps in {@code inngest_step} and failed attempts in {@code inngest_attempt}. The body's
- * attempts are stored with an empty step key. The step a run completed with is kept in the run's
- * row instead, where the run's completion stored it (see {@code JdbcRunStore}).
+ * Stores steps in {@code inngest_step} and failed attempts in {@code inngest_attempt}.
+ * The body's attempts are stored with an empty step key. The step a run completed with is
+ * kept in the run's row instead, where the run's completion stored it (see
+ * {@code JdbcRunStore}).
  */
 public final class JdbcStepStore implements StepStore {
 
 	private static final String BODY = "";
 
-	/** The insert of a step, with the parameters of {@link #insertParameters(StepRecord)}. */
+	/**
+	 * The insert of a step, with the parameters of {@link #insertParameters(StepRecord)}.
+	 */
 	static final String INSERT = "INSERT INTO inngest_step (run_id, step_key, step_id, kind, status, attempts, "
 			+ "output, error_name, error_message, error_stack, wake_at, started_at, ended_at) "
 			+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 	/**
-	 * A run's steps in the order they started: its rows of {@code inngest_step}, and the step kept
-	 * in the run's row, which the run completed with. A row of its own for that step could only be
-	 * stored after the run's completion, by an instance that had lost the run: the run's is the one
-	 * it ended with. Parameters: the run id, twice.
+	 * A run's steps in the order they started: its rows of {@code inngest_step}, and the
+	 * step kept in the run's row, which the run completed with. A row of its own for that
+	 * step could only be stored after the run's completion, by an instance that had lost
+	 * the run: the run's is the one it ended with. Parameters: the run id, twice.
 	 */
 	private static final String BY_RUN = "SELECT s.run_id, s.step_key, s.step_id, s.kind, s.status, s.attempts, "
 			+ "s.output, s.error_name, s.error_message, s.error_stack, s.wake_at, s.started_at, s.ended_at "

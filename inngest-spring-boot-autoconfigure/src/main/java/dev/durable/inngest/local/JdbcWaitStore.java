@@ -21,8 +21,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class JdbcWaitStore implements WaitStore {
 
 	private static final RowMapper<WaitRecord> WAIT = (rs, row) -> new WaitRecord(rs.getString("run_id"),
-			rs.getString("step_key"), WaitRecord.Kind.valueOf(rs.getString("kind")), rs.getString("event_name"), rs.getString("match_path"),
-			rs.getString("match_value"), rs.getString("wait_condition"), Timestamps.read(rs, "expires_at"));
+			rs.getString("step_key"), WaitRecord.Kind.valueOf(rs.getString("kind")), rs.getString("event_name"),
+			rs.getString("match_path"), rs.getString("match_value"), rs.getString("wait_condition"),
+			Timestamps.read(rs, "expires_at"));
 
 	private final JdbcTemplate template;
 
@@ -42,9 +43,10 @@ public final class JdbcWaitStore implements WaitStore {
 		if (waits.isEmpty()) {
 			return;
 		}
-		this.template.batchUpdate("INSERT INTO inngest_wait (run_id, step_key, kind, event_name, match_path, "
-				+ "match_value, wait_condition, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", waits, waits.size(),
-				(ps, wait) -> {
+		this.template.batchUpdate(
+				"INSERT INTO inngest_wait (run_id, step_key, kind, event_name, match_path, "
+						+ "match_value, wait_condition, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+				waits, waits.size(), (ps, wait) -> {
 					ps.setString(1, wait.runId());
 					ps.setString(2, wait.stepKey());
 					ps.setString(3, wait.kind().name());

@@ -19,11 +19,11 @@ import org.postgresql.PGNotification;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Listens on PostgreSQL's {@value PostgresRunSignals#CHANNEL} channel, on a connection of its
- * own, for runs that other instances made due or cancelled: a due run is offered to this
- * instance's workers if one is free, and an execution of a cancelled run stops before its next
- * step. When the connection breaks (the database restarted, say) it connects again and polls
- * the store once, since notifications sent meanwhile are lost.
+ * Listens on PostgreSQL's {@value PostgresRunSignals#CHANNEL} channel, on a connection of
+ * its own, for runs that other instances made due or cancelled: a due run is offered to
+ * this instance's workers if one is free, and an execution of a cancelled run stops
+ * before its next step. When the connection breaks (the database restarted, say) it
+ * connects again and polls the store once, since notifications sent meanwhile are lost.
  */
 public final class PostgresNotificationListener implements SmartLifecycle {
 
@@ -47,11 +47,13 @@ public final class PostgresNotificationListener implements SmartLifecycle {
 
 	/**
 	 * Creates a listener.
-	 * @param dataSource the engine's data source; the listener holds one of its connections
+	 * @param dataSource the engine's data source; the listener holds one of its
+	 * connections
 	 * @param engine the engine to hand due runs to
 	 * @param executing the executions to stop
 	 * @param reconnectDelay how long to wait before connecting again after a failure
-	 * @param enabled whether to listen at all: only on PostgreSQL, with notifications enabled
+	 * @param enabled whether to listen at all: only on PostgreSQL, with notifications
+	 * enabled
 	 */
 	public PostgresNotificationListener(DataSource dataSource, RunScheduler engine, LeasedRuns executing,
 			Duration reconnectDelay, boolean enabled) {
@@ -83,7 +85,8 @@ public final class PostgresNotificationListener implements SmartLifecycle {
 				}
 				if (failed) {
 					logger.info("Listening for runs from other instances again");
-					// Notifications sent while disconnected are lost: look for due runs now.
+					// Notifications sent while disconnected are lost: look for due runs
+					// now.
 					this.engine.pollNow();
 					failed = false;
 				}

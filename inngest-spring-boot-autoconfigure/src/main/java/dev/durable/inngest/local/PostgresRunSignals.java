@@ -11,8 +11,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Signals runs made due or cancelled with PostgreSQL's {@code NOTIFY} on the channel
  * {@value #CHANNEL}. A notification is sent in the transaction that changed the runs and
- * PostgreSQL delivers it only when that transaction commits. Its payload is {@code due} or
- * {@code cancelled}, a space, and the run ids separated by spaces.
+ * PostgreSQL delivers it only when that transaction commits. Its payload is {@code due}
+ * or {@code cancelled}, a space, and the run ids separated by spaces.
  */
 public final class PostgresRunSignals implements RunSignals {
 
@@ -26,8 +26,8 @@ public final class PostgresRunSignals implements RunSignals {
 
 	/**
 	 * Creates signals.
-	 * @param jdbc the JDBC template on the engine's data source, so that the notification is
-	 * sent on the transaction's connection
+	 * @param jdbc the JDBC template on the engine's data source, so that the notification
+	 * is sent on the transaction's connection
 	 */
 	public PostgresRunSignals(JdbcTemplate jdbc) {
 		this.jdbc = jdbc;

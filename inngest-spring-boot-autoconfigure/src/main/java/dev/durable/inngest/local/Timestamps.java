@@ -9,8 +9,8 @@ import java.time.ZoneOffset;
 import dev.durable.inngest.ErrorInfo;
 
 /**
- * Converts between {@link Instant} and {@code TIMESTAMP WITH TIME ZONE} columns, and reads the
- * error columns the tables share.
+ * Converts between {@link Instant} and {@code TIMESTAMP WITH TIME ZONE} columns, and
+ * reads the error columns the tables share.
  */
 final class Timestamps {
 
@@ -28,8 +28,7 @@ final class Timestamps {
 
 	static ErrorInfo readError(ResultSet rs) throws SQLException {
 		String name = rs.getString("error_name");
-		return (name != null) ? new ErrorInfo(name, rs.getString("error_message"), rs.getString("error_stack"))
-				: null;
+		return (name != null) ? new ErrorInfo(name, rs.getString("error_message"), rs.getString("error_stack")) : null;
 	}
 
 }

@@ -92,11 +92,12 @@ final class InMemoryCancellationStore implements CancellationStore {
 			}
 			BulkCancellation c = row.cancellation();
 			this.store.cancellations.put(id,
-					new CancellationRow(new BulkCancellation(c.id(), c.name(), c.functionId(), c.startedAfter(),
-							c.startedBefore(), c.condition(),
-							completed ? BulkCancellation.State.COMPLETED : BulkCancellation.State.RUNNING,
-							Math.max(c.matched(), c.cancelled() + cancelled),
-							c.cancelled() + cancelled, c.createdAt(), InMemoryInngestStore.stored(now)),
+					new CancellationRow(
+							new BulkCancellation(c.id(), c.name(), c.functionId(), c.startedAfter(), c.startedBefore(),
+									c.condition(),
+									completed ? BulkCancellation.State.COMPLETED : BulkCancellation.State.RUNNING,
+									Math.max(c.matched(), c.cancelled() + cancelled), c.cancelled() + cancelled,
+									c.createdAt(), InMemoryInngestStore.stored(now)),
 							(lastRunId != null) ? lastRunId : row.lastRunId()));
 			return true;
 		});

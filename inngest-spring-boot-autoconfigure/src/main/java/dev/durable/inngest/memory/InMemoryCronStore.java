@@ -49,7 +49,8 @@ final class InMemoryCronStore implements CronStore {
 		return this.store.locked(() -> {
 			RowKey key = new RowKey(tick.functionId(), tick.expression());
 			CronTick current = this.store.crons.get(key);
-			// Only the caller that read the tick as it still is moves it, and so fires it.
+			// Only the caller that read the tick as it still is moves it, and so fires
+			// it.
 			if (current == null || !current.nextFireAt().equals(stored(tick.nextFireAt()))) {
 				return false;
 			}

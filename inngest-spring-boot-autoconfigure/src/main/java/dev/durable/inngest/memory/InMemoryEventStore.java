@@ -15,8 +15,8 @@ import dev.durable.inngest.memory.InMemoryInngestStore.StoredEvent;
 import static dev.durable.inngest.memory.InMemoryInngestStore.stored;
 
 /**
- * The events of an {@link InMemoryInngestStore}, kept as JSON and read back from it, so that
- * what a caller does with an event it stored or read changes nothing stored.
+ * The events of an {@link InMemoryInngestStore}, kept as JSON and read back from it, so
+ * that what a caller does with an event it stored or read changes nothing stored.
  */
 final class InMemoryEventStore implements EventStore {
 
@@ -43,7 +43,8 @@ final class InMemoryEventStore implements EventStore {
 	public void insert(List<Event> events, Instant receivedAt) {
 		JsonCodec json = this.store.json();
 		Instant received = stored(receivedAt);
-		// Written before the lock is taken: JSON of any size is no reason to hold up the others.
+		// Written before the lock is taken: JSON of any size is no reason to hold up the
+		// others.
 		List<StoredEvent> rows = events.stream()
 			.map((event) -> new StoredEvent(event.id(), event.name(), json.write(event.data()),
 					event.user().isEmpty() ? null : json.write(event.user()), event.ts(), event.v(), received))

@@ -34,25 +34,27 @@ import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Every store of the local engine in the JVM's memory, with the transactions that make a unit
- * of work atomic: for tests, and for applications whose runs need not outlive the process. It
- * honours the conditions the JDBC store does (leases, due times, runs that have not ended,
- * duplicate keys) and keeps what one store writes readable through the others, as the tables
- * of a database do.
+ * Every store of the local engine in the JVM's memory, with the transactions that make a
+ * unit of work atomic: for tests, and for applications whose runs need not outlive the
+ * process. It honours the conditions the JDBC store does (leases, due times, runs that
+ * have not ended, duplicate keys) and keeps what one store writes readable through the
+ * others, as the tables of a database do.
  * <p>
  * Everything is guarded by one lock. Each call of a store takes it for that call, and a
- * transaction of {@link #transactionManager()} takes it from its start until it commits or
- * rolls back, so that transactions are serializable: one runs at a time, and no call outside
- * them sees their changes before they commit. A rollback undoes every change the transaction
- * made. The lock is held while the transaction's callback runs, so a transaction should not wait
- * for another thread that uses the store. Inside a transaction of the application's own
- * transaction manager, the store's transactions take part in it, as the engine's work does on a
- * database (see {@link #transactionManager()}).
+ * transaction of {@link #transactionManager()} takes it from its start until it commits
+ * or rolls back, so that transactions are serializable: one runs at a time, and no call
+ * outside them sees their changes before they commit. A rollback undoes every change the
+ * transaction made. The lock is held while the transaction's callback runs, so a
+ * transaction should not wait for another thread that uses the store. Inside a
+ * transaction of the application's own transaction manager, the store's transactions take
+ * part in it, as the engine's work does on a database (see
+ * {@link #transactionManager()}).
  * <p>
  * What a database gives and this store does not: nothing survives the process, several
- * instances of an application cannot share it (each has a store of its own), and times are kept
- * to the microsecond, as the database columns keep them. Events are kept as JSON and read back
- * from it, so that a run sees its event as it sees one read from a database.
+ * instances of an application cannot share it (each has a store of its own), and times
+ * are kept to the microsecond, as the database columns keep them. Events are kept as JSON
+ * and read back from it, so that a run sees its event as it sees one read from a
+ * database.
  */
 public final class InMemoryInngestStore {
 
@@ -77,7 +79,10 @@ public final class InMemoryInngestStore {
 	/** How many stored runs each event triggers. */
 	final Map<String, Integer> triggers = new HashMap<>();
 
-	/** Steps in rows of their own, as {@code JdbcStepStore} keeps them: not a run's last step. */
+	/**
+	 * Steps in rows of their own, as {@code JdbcStepStore} keeps them: not a run's last
+	 * step.
+	 */
 	final Table<RowKey, StepRecord> steps;
 
 	final Table<AttemptKey, AttemptRecord> attempts;
@@ -213,12 +218,13 @@ public final class InMemoryInngestStore {
 	}
 
 	/**
-	 * The transaction manager of this store: a transaction holds the store's lock until it ends,
-	 * and its rollback undoes its changes. It joins a transaction the thread has already begun,
-	 * suspends it for {@code REQUIRES_NEW}, and supports transaction synchronizations; it does not
-	 * support nested transactions (savepoints). In a transaction of another manager, a
-	 * transaction that does not require a new one takes part in it: the thread keeps the store
-	 * locked until that transaction ends, which keeps or undoes the store's changes.
+	 * The transaction manager of this store: a transaction holds the store's lock until
+	 * it ends, and its rollback undoes its changes. It joins a transaction the thread has
+	 * already begun, suspends it for {@code REQUIRES_NEW}, and supports transaction
+	 * synchronizations; it does not support nested transactions (savepoints). In a
+	 * transaction of another manager, a transaction that does not require a new one takes
+	 * part in it: the thread keeps the store locked until that transaction ends, which
+	 * keeps or undoes the store's changes.
 	 * @return the transaction manager
 	 */
 	public PlatformTransactionManager transactionManager() {
@@ -238,9 +244,9 @@ public final class InMemoryInngestStore {
 	}
 
 	/**
-	 * Forgets every event, run, step, attempt, wait, cancellation and cron tick stored: for
-	 * tests that share one store, as those of one cached application context do, and start
-	 * each from empty.
+	 * Forgets every event, run, step, attempt, wait, cancellation and cron tick stored:
+	 * for tests that share one store, as those of one cached application context do, and
+	 * start each from empty.
 	 */
 	public void clear() {
 		locked(() -> {
@@ -261,7 +267,9 @@ public final class InMemoryInngestStore {
 		}
 	}
 
-	/** Runs a call of a store under the lock, in the transaction of the thread, if any. */
+	/**
+	 * Runs a call of a store under the lock, in the transaction of the thread, if any.
+	 */
 	<T> T locked(Supplier<T> call) {
 		this.lock.lock();
 		try {
@@ -345,7 +353,10 @@ public final class InMemoryInngestStore {
 
 	}
 
-	/** The key of a row that belongs to another: a step or a wait of a run, a cron trigger. */
+	/**
+	 * The key of a row that belongs to another: a step or a wait of a run, a cron
+	 * trigger.
+	 */
 	record RowKey(String owner, String key) {
 
 		static final Comparator<RowKey> ORDER = Comparator.comparing(RowKey::owner).thenComparing(RowKey::key);
@@ -355,7 +366,10 @@ public final class InMemoryInngestStore {
 			return new RowKey(owner, "");
 		}
 
-		/** The first key after an owner's rows: no string lies between a string and itself with a NUL. */
+		/**
+		 * The first key after an owner's rows: no string lies between a string and itself
+		 * with a NUL.
+		 */
 		static RowKey after(String owner) {
 			return new RowKey(owner + '\0', "");
 		}

@@ -14,8 +14,9 @@ import dev.durable.inngest.memory.InMemoryInngestStore.RowKey;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The retention's deletions from an {@link InMemoryInngestStore}, a batch at a time as the JDBC
- * store reads them. The store's lock makes each call atomic, so deleters never meet.
+ * The retention's deletions from an {@link InMemoryInngestStore}, a batch at a time as
+ * the JDBC store reads them. The store's lock makes each call atomic, so deleters never
+ * meet.
  */
 final class InMemoryRetentionStore implements RetentionStore {
 
@@ -27,7 +28,8 @@ final class InMemoryRetentionStore implements RetentionStore {
 
 	@Override
 	public Batch<String> deleteEndedRuns(Instant endedBefore, @Nullable String after, int limit) {
-		// A run that ended before the time was created before it, and its id begins with that time.
+		// A run that ended before the time was created before it, and its id begins with
+		// that time.
 		String from = (after != null) ? after : "";
 		String bound = Ids.lowest(endedBefore.plusMillis(1));
 		return this.store.locked(() -> {
@@ -67,8 +69,7 @@ final class InMemoryRetentionStore implements RetentionStore {
 	}
 
 	@Override
-	public Batch<EventPosition> deleteUnneededEvents(Instant receivedBefore, @Nullable EventPosition after,
-			int limit) {
+	public Batch<EventPosition> deleteUnneededEvents(Instant receivedBefore, @Nullable EventPosition after, int limit) {
 		return this.store.locked(() -> {
 			List<EventPosition> read = new ArrayList<>();
 			Iterable<EventPosition> positions = (after != null) ? this.store.eventsReceived.tailSet(after, false)

@@ -35,9 +35,9 @@ import org.jspecify.annotations.Nullable;
 import static dev.durable.inngest.memory.InMemoryInngestStore.stored;
 
 /**
- * The runs of an {@link InMemoryInngestStore}. A run's due time says, as in the JDBC store, when
- * a worker should next look at it: when it is queued, when its sleep or wait ends, or, while it
- * runs, when its lease expires; a run that has ended has none.
+ * The runs of an {@link InMemoryInngestStore}. A run's due time says, as in the JDBC
+ * store, when a worker should next look at it: when it is queued, when its sleep or wait
+ * ends, or, while it runs, when its lease expires; a run that has ended has none.
  */
 final class InMemoryRunStore implements RunStore {
 
@@ -128,8 +128,7 @@ final class InMemoryRunStore implements RunStore {
 		return this.store.locked(() -> {
 			StepRecord step = completion.lastStep();
 			RunRow run = this.store.runs.get(completion.runId());
-			boolean stepStored = step != null
-					&& this.store.steps.contains(new RowKey(completion.runId(), step.key()));
+			boolean stepStored = step != null && this.store.steps.contains(new RowKey(completion.runId(), step.key()));
 			if (run != null && run.heldUnder(completion.lease()) && !stepStored) {
 				RunRow completed = run.copy();
 				completed.status = RunStatus.COMPLETED;
@@ -149,7 +148,9 @@ final class InMemoryRunStore implements RunStore {
 		});
 	}
 
-	/** The step as the run's row keeps it: what a step that ran once and completed needs. */
+	/**
+	 * The step as the run's row keeps it: what a step that ran once and completed needs.
+	 */
 	private static StepRecord asKeptWithRun(StepRecord step) {
 		return new StepRecord(step.runId(), step.key(), step.stepId(), StepKind.RUN, StepStatus.COMPLETED, 1,
 				step.output(), null, null, stored(step.startedAt()), stored(step.endedAt()));
@@ -244,7 +245,8 @@ final class InMemoryRunStore implements RunStore {
 			if (run == null || run.ended()) {
 				return false;
 			}
-			// Whether or not a worker holds it: that worker's next change finds it not running.
+			// Whether or not a worker holds it: that worker's next change finds it not
+			// running.
 			RunRow cancelled = run.copy();
 			cancelled.status = RunStatus.CANCELLED;
 			cancelled.endedAt = stored(now);
@@ -374,7 +376,10 @@ final class InMemoryRunStore implements RunStore {
 		});
 	}
 
-	/** The run with its trigger event; none if the event is not stored, as a join finds none. */
+	/**
+	 * The run with its trigger event; none if the event is not stored, as a join finds
+	 * none.
+	 */
 	private Optional<RunRecord> record(RunRow run) {
 		StoredEvent stored = this.store.events.get(run.eventId);
 		if (stored == null) {

@@ -15,8 +15,9 @@ import dev.durable.inngest.memory.InMemoryInngestStore.RowKey;
 import static dev.durable.inngest.memory.InMemoryInngestStore.stored;
 
 /**
- * The steps and failed attempts of an {@link InMemoryInngestStore}. A run's steps are those
- * stored on their own and the one the run completed with, which its completion kept with it.
+ * The steps and failed attempts of an {@link InMemoryInngestStore}. A run's steps are
+ * those stored on their own and the one the run completed with, which its completion kept
+ * with it.
  */
 final class InMemoryStepStore implements StepStore {
 
@@ -43,8 +44,10 @@ final class InMemoryStepStore implements StepStore {
 			for (StepRecord step : this.store.steps.rows()
 				.subMap(RowKey.first(runId), true, RowKey.after(runId), false)
 				.values()) {
-				// A row of its own for the run's last step was stored after the run ended, by an
-				// instance that had lost the run: the step the run ended with is the one kept.
+				// A row of its own for the run's last step was stored after the run
+				// ended, by an
+				// instance that had lost the run: the step the run ended with is the one
+				// kept.
 				if (last == null || !last.key().equals(step.key())) {
 					steps.add(step);
 				}
@@ -68,9 +71,10 @@ final class InMemoryStepStore implements StepStore {
 		if (store.steps.contains(key)) {
 			throw InMemoryInngestStore.duplicate("steps", key);
 		}
-		store.steps.put(key, new StepRecord(step.runId(), step.key(), step.stepId(), step.kind(), step.status(),
-				step.attempts(), step.output(), step.error(), stored(step.wakeAt()), stored(step.startedAt()),
-				stored(step.endedAt())));
+		store.steps.put(key,
+				new StepRecord(step.runId(), step.key(), step.stepId(), step.kind(), step.status(), step.attempts(),
+						step.output(), step.error(), stored(step.wakeAt()), stored(step.startedAt()),
+						stored(step.endedAt())));
 	}
 
 	@Override
@@ -120,9 +124,9 @@ final class InMemoryStepStore implements StepStore {
 			if (this.store.attempts.contains(key)) {
 				throw InMemoryInngestStore.duplicate("attempts", key);
 			}
-			this.store.attempts.put(key, new AttemptRecord(attempt.runId(),
-					BODY.equals(key.stepKey()) ? null : key.stepKey(), attempt.attempt(),
-					attempt.error(), stored(attempt.failedAt())));
+			this.store.attempts.put(key,
+					new AttemptRecord(attempt.runId(), BODY.equals(key.stepKey()) ? null : key.stepKey(),
+							attempt.attempt(), attempt.error(), stored(attempt.failedAt())));
 		});
 	}
 
@@ -130,8 +134,8 @@ final class InMemoryStepStore implements StepStore {
 	public List<AttemptRecord> attempts(String runId) {
 		return this.store.locked(() -> {
 			List<AttemptRecord> attempts = new ArrayList<>(this.store.attempts.rows()
-				.subMap(new AttemptKey(runId, "", Integer.MIN_VALUE), true, new AttemptKey(runId + '\0', "",
-						Integer.MIN_VALUE), false)
+				.subMap(new AttemptKey(runId, "", Integer.MIN_VALUE), true,
+						new AttemptKey(runId + '\0', "", Integer.MIN_VALUE), false)
 				.values());
 			attempts.sort(FAILED);
 			return attempts;

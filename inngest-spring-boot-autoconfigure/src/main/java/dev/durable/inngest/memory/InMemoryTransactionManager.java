@@ -15,21 +15,23 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The transactions of an {@link InMemoryInngestStore}. A transaction takes the store's lock when
- * it begins and releases it when it commits or rolls back, so that transactions run one at a
- * time and each store call outside them waits for them: serializable, whatever isolation level
- * is asked. Every change made in the transaction is logged, and a rollback undoes the changes in
- * reverse order. A transaction that {@code REQUIRES_NEW} suspends the thread's transaction,
- * whose lock the thread keeps; nested transactions (savepoints) are not supported.
+ * The transactions of an {@link InMemoryInngestStore}. A transaction takes the store's
+ * lock when it begins and releases it when it commits or rolls back, so that transactions
+ * run one at a time and each store call outside them waits for them: serializable,
+ * whatever isolation level is asked. Every change made in the transaction is logged, and
+ * a rollback undoes the changes in reverse order. A transaction that {@code REQUIRES_NEW}
+ * suspends the thread's transaction, whose lock the thread keeps; nested transactions
+ * (savepoints) are not supported.
  * <p>
  * On a thread in a transaction of another transaction manager (the application's
- * {@code @Transactional}), a transaction of the store takes part in that transaction, unless it
- * {@code REQUIRES_NEW}, as the engine's work takes part in the application's transaction on a
- * database: its changes, and the store's changes of that thread outside transactions, are kept
- * if that transaction commits and undone if it rolls back; its synchronizations run with that
- * transaction's; and the thread keeps the store locked until then, as a database keeps the rows a
- * transaction wrote locked. A failure of the work taking part undoes all of the store's changes
- * in that transaction, even if the other manager commits.
+ * {@code @Transactional}), a transaction of the store takes part in that transaction,
+ * unless it {@code REQUIRES_NEW}, as the engine's work takes part in the application's
+ * transaction on a database: its changes, and the store's changes of that thread outside
+ * transactions, are kept if that transaction commits and undone if it rolls back; its
+ * synchronizations run with that transaction's; and the thread keeps the store locked
+ * until then, as a database keeps the rows a transaction wrote locked. A failure of the
+ * work taking part undoes all of the store's changes in that transaction, even if the
+ * other manager commits.
  */
 final class InMemoryTransactionManager extends AbstractPlatformTransactionManager {
 
@@ -71,7 +73,8 @@ final class InMemoryTransactionManager extends AbstractPlatformTransactionManage
 	private void lock(int timeout) {
 		try {
 			if (timeout == TransactionDefinition.TIMEOUT_DEFAULT) {
-				// Not interruptibly: a worker whose step was interrupted still stores its outcome.
+				// Not interruptibly: a worker whose step was interrupted still stores its
+				// outcome.
 				this.store.lock().lock();
 			}
 			else if (!this.store.lock().tryLock(timeout, TimeUnit.SECONDS)) {
@@ -143,9 +146,9 @@ final class InMemoryTransactionManager extends AbstractPlatformTransactionManage
 	}
 
 	/**
-	 * The store's part in the thread's transaction of another manager, found or begun: the
-	 * thread locks the store, and the end of that transaction keeps or undoes the changes and
-	 * releases the store.
+	 * The store's part in the thread's transaction of another manager, found or begun:
+	 * the thread locks the store, and the end of that transaction keeps or undoes the
+	 * changes and releases the store.
 	 */
 	private OtherTransaction otherTransaction() {
 		OtherTransaction other = (OtherTransaction) TransactionSynchronizationManager.getResource(this);
@@ -175,7 +178,8 @@ final class InMemoryTransactionManager extends AbstractPlatformTransactionManage
 			throw ex;
 		}
 		TransactionSynchronizationManager.bindResource(this, begun);
-		// The store's changes outside its transactions belong to the other one, as on a database.
+		// The store's changes outside its transactions belong to the other one, as on a
+		// database.
 		this.store.bindUndoLog(begun.undo);
 		return begun;
 	}
@@ -231,24 +235,34 @@ final class InMemoryTransactionManager extends AbstractPlatformTransactionManage
 
 	}
 
-	/** The store's changes in a transaction of another manager; the thread holds the lock. */
+	/**
+	 * The store's changes in a transaction of another manager; the thread holds the lock.
+	 */
 	private static final class OtherTransaction {
 
 		final UndoLog undo = new UndoLog();
 
 	}
 
-	/** What a new transaction suspended: the thread's transaction, or the undo log it was in. */
+	/**
+	 * What a new transaction suspended: the thread's transaction, or the undo log it was
+	 * in.
+	 */
 	private record Suspended(@Nullable Transaction transaction, @Nullable UndoLog undo) {
 
 	}
 
-	/** What {@link #doGetTransaction()} returns: the thread's transaction, if it has begun one. */
+	/**
+	 * What {@link #doGetTransaction()} returns: the thread's transaction, if it has begun
+	 * one.
+	 */
 	private static final class TransactionObject implements SmartTransactionObject {
 
 		@Nullable Transaction transaction;
 
-		/** The thread's transaction of another manager, which a transaction takes part in. */
+		/**
+		 * The thread's transaction of another manager, which a transaction takes part in.
+		 */
 		@Nullable OtherTransaction other;
 
 		TransactionObject(@Nullable Transaction transaction) {

@@ -18,8 +18,9 @@ import dev.durable.inngest.memory.InMemoryInngestStore.RowKey;
 import static dev.durable.inngest.memory.InMemoryInngestStore.stored;
 
 /**
- * The waits of an {@link InMemoryInngestStore}, by run and step key. Lookups by event name read
- * every wait: the store is meant for the numbers of waits a test or a small application has.
+ * The waits of an {@link InMemoryInngestStore}, by run and step key. Lookups by event
+ * name read every wait: the store is meant for the numbers of waits a test or a small
+ * application has.
  */
 final class InMemoryWaitStore implements WaitStore {
 

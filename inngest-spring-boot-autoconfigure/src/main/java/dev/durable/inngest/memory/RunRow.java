@@ -41,7 +41,9 @@ final class RunRow {
 
 	RunView.@Nullable Cancellation cancellation;
 
-	/** The step the run completed with, kept with the run rather than in a row of its own. */
+	/**
+	 * The step the run completed with, kept with the run rather than in a row of its own.
+	 */
 	@Nullable StepRecord lastStep;
 
 	RunRow(String id, String functionId, String eventId, RunStatus status, Instant createdAt) {
@@ -66,7 +68,10 @@ final class RunRow {
 		return copy;
 	}
 
-	/** Whether the run is held by a worker under a lease, whether or not the lease expired. */
+	/**
+	 * Whether the run is held by a worker under a lease, whether or not the lease
+	 * expired.
+	 */
 	boolean heldUnder(String lease) {
 		return this.status == RunStatus.RUNNING && lease.equals(this.lease);
 	}

@@ -9,9 +9,10 @@ import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The rows of one kind, by key: every change is recorded in the undo log of the transaction of
- * the calling thread, if it has one, so that a rollback restores the rows as they were. The
- * values are never changed in place: a changed row is a new value put in its key's place.
+ * The rows of one kind, by key: every change is recorded in the undo log of the
+ * transaction of the calling thread, if it has one, so that a rollback restores the rows
+ * as they were. The values are never changed in place: a changed row is a new value put
+ * in its key's place.
  *
  * @param <K> the type of the keys
  * @param <V> the type of the rows
@@ -31,13 +32,13 @@ final class Table<K, V> {
 
 	/**
 	 * Creates a table.
-	 * @param store the store, whose lock guards the table and whose transactions log its changes
+	 * @param store the store, whose lock guards the table and whose transactions log its
+	 * changes
 	 * @param order the order of the keys, or {@code null} for their natural order
-	 * @param indexes told of every change, the row before and the row after, so that indexes
-	 * derived from the rows follow them, undone changes included
+	 * @param indexes told of every change, the row before and the row after, so that
+	 * indexes derived from the rows follow them, undone changes included
 	 */
-	Table(InMemoryInngestStore store, @Nullable Comparator<K> order,
-			BiConsumer<@Nullable V, @Nullable V> indexes) {
+	Table(InMemoryInngestStore store, @Nullable Comparator<K> order, BiConsumer<@Nullable V, @Nullable V> indexes) {
 		this.store = store;
 		this.rows = new TreeMap<>(order);
 		this.indexes = indexes;

@@ -14,11 +14,11 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Syncs the application's functions to the platform out of band and remembers how the last sync
- * went, for the health indicator and the {@code inngest} endpoint: whether the functions are
- * synced, when they last were, and a hash of the configuration synced, which changes with
- * anything the platform is told (a function, a trigger, a retry count, the URL), so that a drift
- * between what runs and what the platform knows shows.
+ * Syncs the application's functions to the platform out of band and remembers how the
+ * last sync went, for the health indicator and the {@code inngest} endpoint: whether the
+ * functions are synced, when they last were, and a hash of the configuration synced,
+ * which changes with anything the platform is told (a function, a trigger, a retry count,
+ * the URL), so that a drift between what runs and what the platform knows shows.
  */
 public final class AppSync {
 
@@ -72,14 +72,17 @@ public final class AppSync {
 	/**
 	 * Syncs the functions now.
 	 * @param appUrl the serve endpoint's URL, where the platform is to call them
-	 * @param deployId the {@code deployId} of the PUT that asked for the sync, or {@code null}
+	 * @param deployId the {@code deployId} of the PUT that asked for the sync, or
+	 * {@code null}
 	 * @param serverKind the {@code X-Inngest-Server-Kind} of that PUT, or {@code null}
-	 * @return what the platform answered; a platform that could not be reached is an answer
-	 * with status {@code 0}
+	 * @return what the platform answered; a platform that could not be reached is an
+	 * answer with status {@code 0}
 	 */
 	public SyncResult sync(String appUrl, @Nullable String deployId, @Nullable String serverKind) {
-		// One sync at a time: a burst of PUTs does not become a burst of calls to the platform, and
-		// the state recorded is the last sync's, not the one that happened to answer last.
+		// One sync at a time: a burst of PUTs does not become a burst of calls to the
+		// platform, and
+		// the state recorded is the last sync's, not the one that happened to answer
+		// last.
 		this.syncing.lock();
 		try {
 			RegisterRequest request = request(appUrl);
@@ -89,7 +92,8 @@ public final class AppSync {
 				result = this.client.sync(request, deployId, serverKind);
 			}
 			catch (RuntimeException ex) {
-				// Connection refused, a timeout, a name that does not resolve: the platform is unreachable.
+				// Connection refused, a timeout, a name that does not resolve: the
+				// platform is unreachable.
 				result = new SyncResult(0, false, "the platform could not be reached: " + reason(ex));
 			}
 			record(result, appUrl, hash(request), at);
@@ -101,7 +105,8 @@ public final class AppSync {
 	}
 
 	/**
-	 * Records a sync that happened in the PUT's answer (in band), which the platform took.
+	 * Records a sync that happened in the PUT's answer (in band), which the platform
+	 * took.
 	 * @param request what was synced
 	 */
 	public void syncedInBand(RegisterRequest request) {
@@ -115,7 +120,8 @@ public final class AppSync {
 		}
 		else {
 			this.state = new SyncState(
-					(previous.lastSyncedAt() != null) ? SyncState.Status.SYNCED_BEFORE_FAILURE : SyncState.Status.FAILED,
+					(previous.lastSyncedAt() != null) ? SyncState.Status.SYNCED_BEFORE_FAILURE
+							: SyncState.Status.FAILED,
 					at, previous.lastSyncedAt(), previous.appUrl(), previous.configHash(), result.error(),
 					previous.failures() + 1);
 		}

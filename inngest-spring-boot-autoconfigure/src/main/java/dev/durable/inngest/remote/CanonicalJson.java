@@ -12,9 +12,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * JSON in the JSON Canonicalization Scheme (RFC 8785), the form Inngest's request signatures
- * cover: object members sorted by their UTF-16 code units, no insignificant white space, strings
- * escaped minimally, numbers as ECMAScript prints them.
+ * JSON in the JSON Canonicalization Scheme (RFC 8785), the form Inngest's request
+ * signatures cover: object members sorted by their UTF-16 code units, no insignificant
+ * white space, strings escaped minimally, numbers as ECMAScript prints them.
  */
 public final class CanonicalJson {
 
@@ -50,7 +50,8 @@ public final class CanonicalJson {
 	private static void write(JsonNode node, StringBuilder out) {
 		if (node.isObject()) {
 			List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.properties());
-			// String.compareTo orders by UTF-16 code units, as RFC 8785 section 3.2.3 asks.
+			// String.compareTo orders by UTF-16 code units, as RFC 8785 section 3.2.3
+			// asks.
 			members.sort(Map.Entry.comparingByKey());
 			out.append('{');
 			for (int i = 0; i < members.size(); i++) {
@@ -111,7 +112,8 @@ public final class CanonicalJson {
 	}
 
 	/**
-	 * A number as ECMAScript's {@code Number.prototype.toString} prints the double nearest to it.
+	 * A number as ECMAScript's {@code Number.prototype.toString} prints the double
+	 * nearest to it.
 	 * @param value the number
 	 * @return its text
 	 */
@@ -126,7 +128,8 @@ public final class CanonicalJson {
 		if (Double.isInfinite(d)) {
 			throw new IllegalArgumentException("The number " + value + " is out of the range of a double");
 		}
-		// The shortest decimal that reads back as the same double: its digits and where the point goes.
+		// The shortest decimal that reads back as the same double: its digits and where
+		// the point goes.
 		BigDecimal shortest = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
 		String digits = shortest.unscaledValue().toString();
 		int k = digits.length();

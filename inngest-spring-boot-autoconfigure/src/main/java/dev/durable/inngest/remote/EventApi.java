@@ -32,11 +32,12 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * The platform's Event API: posts a batch of events to {@code {origin}/e/{eventKey}} and returns
- * the ids it answers. A try that fails for a reason that may pass (the API could not be reached,
- * answered a server error, or {@code 429}) is retried with exponential back-off, waiting at least
- * what a {@code Retry-After} asks; a refusal is not. Retrying is safe because every event sent
- * carries an id, which the platform deduplicates for a day.
+ * The platform's Event API: posts a batch of events to {@code {origin}/e/{eventKey}} and
+ * returns the ids it answers. A try that fails for a reason that may pass (the API could
+ * not be reached, answered a server error, or {@code 429}) is retried with exponential
+ * back-off, waiting at least what a {@code Retry-After} asks; a refusal is not. Retrying
+ * is safe because every event sent carries an id, which the platform deduplicates for a
+ * day.
  */
 public final class EventApi {
 
@@ -66,8 +67,8 @@ public final class EventApi {
 	 * @param env the branch environment, or {@code null}
 	 * @param retry how often and how long to retry
 	 */
-	public EventApi(RestClient restClient, String origin, @Nullable String eventKey, boolean dev,
-			@Nullable String env, Retry retry) {
+	public EventApi(RestClient restClient, String origin, @Nullable String eventKey, boolean dev, @Nullable String env,
+			Retry retry) {
 		this.restClient = restClient;
 		this.origin = origin;
 		this.eventKey = StringUtils.hasText(eventKey) ? eventKey : (dev ? NO_EVENT_KEY : null);
@@ -97,8 +98,8 @@ public final class EventApi {
 	 * Sends a batch of events, retrying what may pass.
 	 * @param events the events as a JSON array
 	 * @return the ids the Event API answered, in order
-	 * @throws EventApiException if the Event API refused the events, or still failed after the
-	 * retries
+	 * @throws EventApiException if the Event API refused the events, or still failed
+	 * after the retries
 	 */
 	public List<String> send(byte[] events) {
 		checkConfigured();
@@ -123,8 +124,8 @@ public final class EventApi {
 			if (last instanceof EventApiException failure) {
 				throw failure;
 			}
-			throw new EventApiException("Sending events to the Event API at " + this.origin + " failed: " + last,
-					0, false, null, last);
+			throw new EventApiException("Sending events to the Event API at " + this.origin + " failed: " + last, 0,
+					false, null, last);
 		}
 	}
 
@@ -151,10 +152,11 @@ public final class EventApi {
 			});
 		}
 		catch (ResourceAccessException ex) {
-			// Its message quotes the URL, which holds the event key: only the cause is kept.
+			// Its message quotes the URL, which holds the event key: only the cause is
+			// kept.
 			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
-			throw new EventApiException("Could not reach the Event API at " + this.origin + ": " + cause, 0, true,
-					null, (cause != ex) ? cause : null);
+			throw new EventApiException("Could not reach the Event API at " + this.origin + ": " + cause, 0, true, null,
+					(cause != ex) ? cause : null);
 		}
 	}
 
@@ -177,8 +179,8 @@ public final class EventApi {
 					+ "shown here", status, false, null, null);
 		}
 		if (status == 413) {
-			throw new EventApiException(where + " refused the events as too large (413): " + error, status, false,
-					null, null);
+			throw new EventApiException(where + " refused the events as too large (413): " + error, status, false, null,
+					null);
 		}
 		boolean retryable = status == 429 || status == 408 || status >= 500;
 		String what = retryable ? " failed to take the events (" : " refused the events (";
@@ -236,8 +238,8 @@ public final class EventApi {
 	 *
 	 * @param maxRetries the retries after the first try
 	 * @param initialDelay the wait before the first retry, doubled before each next one
-	 * @param maxDelay the longest wait between two tries; a {@code Retry-After} asking for longer
-	 * ends the retries
+	 * @param maxDelay the longest wait between two tries; a {@code Retry-After} asking
+	 * for longer ends the retries
 	 */
 	public record Retry(int maxRetries, Duration initialDelay, Duration maxDelay) {
 
@@ -249,7 +251,8 @@ public final class EventApi {
 		 */
 		public Retry {
 			if (maxRetries < 0) {
-				throw new IllegalArgumentException("inngest.send.max-retries is " + maxRetries + "; it must be at least 0");
+				throw new IllegalArgumentException(
+						"inngest.send.max-retries is " + maxRetries + "; it must be at least 0");
 			}
 			if (initialDelay.isNegative() || maxDelay.compareTo(initialDelay) < 0) {
 				throw new IllegalArgumentException("inngest.send.initial-delay (" + initialDelay + ") must not be "
@@ -268,7 +271,8 @@ public final class EventApi {
 
 	/**
 	 * The retry's exponential back-off, but waiting at least what the last answer's
-	 * {@code Retry-After} asked, and giving up if it asked for longer than the longest wait.
+	 * {@code Retry-After} asked, and giving up if it asked for longer than the longest
+	 * wait.
 	 */
 	private record RetryAfterBackOff(Retry retry, AtomicReference<@Nullable Duration> retryAfter) implements BackOff {
 

@@ -5,8 +5,8 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown when the Event API did not take events: it refused them, answered with an error, or
- * could not be reached. The message says why without showing the event key.
+ * Thrown when the Event API did not take events: it refused them, answered with an error,
+ * or could not be reached. The message says why without showing the event key.
  */
 public class EventApiException extends RuntimeException {
 
@@ -19,9 +19,11 @@ public class EventApiException extends RuntimeException {
 	/**
 	 * Creates an exception.
 	 * @param message what went wrong
-	 * @param status the HTTP status the Event API answered, or {@code 0} if it did not answer
+	 * @param status the HTTP status the Event API answered, or {@code 0} if it did not
+	 * answer
 	 * @param retryable whether sending the same events again may succeed
-	 * @param retryAfter how long the Event API asked to wait before another try, or {@code null}
+	 * @param retryAfter how long the Event API asked to wait before another try, or
+	 * {@code null}
 	 * @param cause the cause, or {@code null}
 	 */
 	public EventApiException(String message, int status, boolean retryable, @Nullable Duration retryAfter,
@@ -41,8 +43,8 @@ public class EventApiException extends RuntimeException {
 	}
 
 	/**
-	 * Whether sending the same events again may succeed: the Event API could not be reached,
-	 * answered a server error, or asked to slow down.
+	 * Whether sending the same events again may succeed: the Event API could not be
+	 * reached, answered a server error, or asked to slow down.
 	 * @return {@code true} if another try may succeed
 	 */
 	public boolean isRetryable() {

@@ -8,11 +8,12 @@ import dev.durable.inngest.InvalidEventException;
 import org.springframework.util.StringUtils;
 
 /**
- * The checks an event passes before it is sent to the Event API, the platform's own rules: a
- * name of at most {@value #MAX_NAME_LENGTH} characters outside the reserved {@code inngest/}
- * names, no blank id, a time within the years 1980 to 2100, and at most so many bytes as JSON.
- * They are checked here so that a batch the platform would refuse is refused before anything is
- * written or sent, with a message naming the event and the field.
+ * The checks an event passes before it is sent to the Event API, the platform's own
+ * rules: a name of at most {@value #MAX_NAME_LENGTH} characters outside the reserved
+ * {@code inngest/} names, no blank id, a time within the years 1980 to 2100, and at most
+ * so many bytes as JSON. They are checked here so that a batch the platform would refuse
+ * is refused before anything is written or sent, with a message naming the event and the
+ * field.
  */
 final class EventChecks {
 
@@ -44,8 +45,8 @@ final class EventChecks {
 	 */
 	void checkFields(int index, Event event) {
 		if (!StringUtils.hasText(event.name())) {
-			throw new InvalidEventException("Event " + index + " has no name; every event needs one, such as "
-					+ "\"shop/order.placed\"");
+			throw new InvalidEventException(
+					"Event " + index + " has no name; every event needs one, such as " + "\"shop/order.placed\"");
 		}
 		if (event.name().length() > MAX_NAME_LENGTH) {
 			throw new InvalidEventException("Event " + index + ": name has " + event.name().length()

@@ -16,13 +16,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
 /**
- * The event outbox, table {@code inngest_outbox}: batches of events written in the transaction
- * that sends them, so that they are sent if and only if it commits, and deleted once the Event
- * API has taken them. A batch becomes available to be sent at a time: a new one only after a
- * lease, because the instance that wrote it sends it itself once its transaction commits; one
- * that failed, after a back-off. An instance claims an available batch by moving that time on
- * by the lease in one conditional update, so that two instances rarely send the same batch; if
- * they do, the events' ids keep the platform from taking them twice.
+ * The event outbox, table {@code inngest_outbox}: batches of events written in the
+ * transaction that sends them, so that they are sent if and only if it commits, and
+ * deleted once the Event API has taken them. A batch becomes available to be sent at a
+ * time: a new one only after a lease, because the instance that wrote it sends it itself
+ * once its transaction commits; one that failed, after a back-off. An instance claims an
+ * available batch by moving that time on by the lease in one conditional update, so that
+ * two instances rarely send the same batch; if they do, the events' ids keep the platform
+ * from taking them twice.
  */
 public final class EventOutbox {
 
@@ -53,8 +54,8 @@ public final class EventOutbox {
 	}
 
 	/**
-	 * Writes a batch, in the current transaction if there is one, left to this instance for the
-	 * lease.
+	 * Writes a batch, in the current transaction if there is one, left to this instance
+	 * for the lease.
 	 * @param events the events as a JSON array
 	 * @return the batch's id
 	 */
@@ -115,8 +116,9 @@ public final class EventOutbox {
 	 */
 	public void retryLater(String id, Duration delay, String error) {
 		String shortened = (error.length() <= MAX_ERROR_LENGTH) ? error : error.substring(0, MAX_ERROR_LENGTH);
-		this.jdbc.update("UPDATE inngest_outbox SET attempts = attempts + 1, available_at = ?, last_error = ? "
-				+ "WHERE id = ?", at(this.clock.instant().plus(delay)), shortened, id);
+		this.jdbc.update(
+				"UPDATE inngest_outbox SET attempts = attempts + 1, available_at = ?, last_error = ? " + "WHERE id = ?",
+				at(this.clock.instant().plus(delay)), shortened, id);
 	}
 
 	/**

@@ -17,13 +17,13 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * Sends the batches of the {@link EventOutbox} to the Event API on a thread of its own: a new
- * batch as soon as the transaction that wrote it has committed, and, every poll interval, the
- * batches that are available (left by an instance that stopped before it sent them, or whose
- * send failed). A batch the Event API has taken is deleted; one it has not is tried again after
- * a back-off that doubles with each failed try, up to a maximum, or after what the API's
- * {@code Retry-After} asked. A batch is never given up: a refused event key, say, is fixed by
- * configuration, after which the batch goes out.
+ * Sends the batches of the {@link EventOutbox} to the Event API on a thread of its own: a
+ * new batch as soon as the transaction that wrote it has committed, and, every poll
+ * interval, the batches that are available (left by an instance that stopped before it
+ * sent them, or whose send failed). A batch the Event API has taken is deleted; one it
+ * has not is tried again after a back-off that doubles with each failed try, up to a
+ * maximum, or after what the API's {@code Retry-After} asked. A batch is never given up:
+ * a refused event key, say, is fixed by configuration, after which the batch goes out.
  */
 public final class EventOutboxForwarder implements SmartLifecycle {
 
@@ -48,8 +48,8 @@ public final class EventOutboxForwarder implements SmartLifecycle {
 	 * @param outbox the outbox
 	 * @param api the Event API
 	 * @param pollInterval how often it looks for available batches
-	 * @param initialDelay the wait before a batch whose send failed is tried again, doubled
-	 * with each further failure
+	 * @param initialDelay the wait before a batch whose send failed is tried again,
+	 * doubled with each further failure
 	 * @param maxDelay the longest wait before such a batch is tried again
 	 */
 	public EventOutboxForwarder(EventOutbox outbox, EventApi api, Duration pollInterval, Duration initialDelay,
@@ -69,8 +69,7 @@ public final class EventOutboxForwarder implements SmartLifecycle {
 		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
 				new CustomizableThreadFactory("inngest-outbox-"));
 		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-		executor.scheduleWithFixedDelay(this::forwardAvailable, 0, this.pollInterval.toMillis(),
-				TimeUnit.MILLISECONDS);
+		executor.scheduleWithFixedDelay(this::forwardAvailable, 0, this.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
 		this.executor = executor;
 	}
 
@@ -99,8 +98,8 @@ public final class EventOutboxForwarder implements SmartLifecycle {
 	}
 
 	/**
-	 * Sends a batch whose transaction has just committed, on the forwarder's thread. If the
-	 * forwarder is stopped, the batch waits in the outbox for the next start.
+	 * Sends a batch whose transaction has just committed, on the forwarder's thread. If
+	 * the forwarder is stopped, the batch waits in the outbox for the next start.
 	 * @param id the batch's id
 	 */
 	public void forwardNow(String id) {
@@ -173,7 +172,8 @@ public final class EventOutboxForwarder implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		// Stopped after the web server's graceful shutdown, so that requests finishing then still
+		// Stopped after the web server's graceful shutdown, so that requests finishing
+		// then still
 		// have their events sent at once.
 		return SmartLifecycle.DEFAULT_PHASE - 4096;
 	}

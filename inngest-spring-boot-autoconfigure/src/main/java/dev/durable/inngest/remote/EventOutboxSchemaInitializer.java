@@ -10,9 +10,9 @@ import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.sql.init.DatabaseInitializationSettings;
 
 /**
- * Creates the event outbox's table from {@code outbox-<platform>.sql} (H2 or PostgreSQL) when
- * the application starts, as {@code inngest.outbox.schema-initialize} says. The scripts only
- * create what is missing.
+ * Creates the event outbox's table from {@code outbox-<platform>.sql} (H2 or PostgreSQL)
+ * when the application starts, as {@code inngest.outbox.schema-initialize} says. The
+ * scripts only create what is missing.
  */
 public class EventOutboxSchemaInitializer extends DataSourceScriptDatabaseInitializer {
 

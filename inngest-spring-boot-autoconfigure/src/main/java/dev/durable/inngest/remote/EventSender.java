@@ -5,9 +5,9 @@ import java.util.List;
 import dev.durable.inngest.Event;
 
 /**
- * Sends events to the platform's Event API, as a {@code sendEvent} step does in remote mode: the
- * application posts them itself, within the call request, and reports their ids as the step's
- * result.
+ * Sends events to the platform's Event API, as a {@code sendEvent} step does in remote
+ * mode: the application posts them itself, within the call request, and reports their ids
+ * as the step's result.
  */
 @FunctionalInterface
 public interface EventSender {

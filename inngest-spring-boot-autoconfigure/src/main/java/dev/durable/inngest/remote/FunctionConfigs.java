@@ -18,16 +18,20 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * The configuration of an application's functions as it is synced to the Inngest platform, read
- * from their definitions: each function under its composite id {@code <app-id>-<function-id>},
- * its triggers (an event with the function's condition as its {@code expression}, or a cron),
- * its retries, its {@code cancel} rules (a {@code match} turned into the equality it stands for),
- * its timeouts, and its failure handler as a function of its own triggered by
- * {@code inngest/function.failed} for that function, as Inngest's own SDKs register one.
+ * The configuration of an application's functions as it is synced to the Inngest
+ * platform, read from their definitions: each function under its composite id
+ * {@code <app-id>-<function-id>}, its triggers (an event with the function's condition as
+ * its {@code expression}, or a cron), its retries, its {@code cancel} rules (a
+ * {@code match} turned into the equality it stands for), its timeouts, and its failure
+ * handler as a function of its own triggered by {@code inngest/function.failed} for that
+ * function, as Inngest's own SDKs register one.
  */
 public final class FunctionConfigs {
 
-	/** Failure handlers are named as the official SDKs name them, after the function they handle. */
+	/**
+	 * Failure handlers are named as the official SDKs name them, after the function they
+	 * handle.
+	 */
 	static final String FAILURE_NAME_SUFFIX = " (failure)";
 
 	private FunctionConfigs() {
@@ -38,7 +42,8 @@ public final class FunctionConfigs {
 	 * @param appId the application's id, which prefixes every function id
 	 * @param appUrl the URL at which the platform calls the application's serve endpoint
 	 * @param functions the functions
-	 * @return one configuration per function, failure handlers included, in the registry's order
+	 * @return one configuration per function, failure handlers included, in the
+	 * registry's order
 	 */
 	public static List<FunctionConfig> of(String appId, String appUrl, FunctionRegistry functions) {
 		List<FunctionConfig> configs = new ArrayList<>();
@@ -55,23 +60,25 @@ public final class FunctionConfigs {
 		String name = function.name();
 		if (function.isFailureHandler()) {
 			String handled = compositeId(appId, function.handles());
-			triggers.add(new Trigger(FunctionFailedEvent.NAME, "event.data.function_id == '" + handled + "'",
-					null));
+			triggers.add(new Trigger(FunctionFailedEvent.NAME, "event.data.function_id == '" + handled + "'", null));
 			name = functions.find(function.handles()).map(FunctionDefinition::name).orElse(function.handles())
 					+ FAILURE_NAME_SUFFIX;
 		}
 		else if (function.isCancellationHandler()) {
-			// The official SDK has no cancellation handler; this is the function it would take to
-			// write one by hand, triggered by the cancelled event of the handled function.
+			// The official SDK has no cancellation handler; this is the function it would
+			// take to
+			// write one by hand, triggered by the cancelled event of the handled
+			// function.
 			String handled = compositeId(appId, function.handles());
-			triggers.add(new Trigger(FunctionCancelledEvent.NAME, "event.data.function_id == '" + handled + "'",
-					null));
+			triggers.add(new Trigger(FunctionCancelledEvent.NAME, "event.data.function_id == '" + handled + "'", null));
 		}
 		else {
 			String expression = (function.condition() != null) ? function.condition().source() : null;
 			function.events().forEach((event) -> triggers.add(new Trigger(event, expression, null)));
-			function.crons().stream().map(CronSchedule::expression).forEach(
-					(cron) -> triggers.add(new Trigger(null, null, cron)));
+			function.crons()
+				.stream()
+				.map(CronSchedule::expression)
+				.forEach((cron) -> triggers.add(new Trigger(null, null, cron)));
 		}
 		String url = UriComponentsBuilder.fromUriString(appUrl)
 			.queryParam("fnId", id)
@@ -162,7 +169,8 @@ public final class FunctionConfigs {
 	 * Where the platform calls a function.
 	 *
 	 * @param type always {@code http}
-	 * @param url the serve endpoint's URL with the function's {@code fnId} and {@code stepId=step}
+	 * @param url the serve endpoint's URL with the function's {@code fnId} and
+	 * {@code stepId=step}
 	 */
 	public record Runtime(String type, String url) {
 
@@ -192,7 +200,8 @@ public final class FunctionConfigs {
 	 * A cancellation rule.
 	 *
 	 * @param event the cancelling event's name
-	 * @param timeout how long the rule holds, or {@code null} for as long as the run lasts
+	 * @param timeout how long the rule holds, or {@code null} for as long as the run
+	 * lasts
 	 * @param ifExpression the CEL condition over {@code event} and {@code async}, or
 	 * {@code null}
 	 */

@@ -18,10 +18,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@link RunPayloads} over HTTP with the JDK's client: each fetch is authorized with the signing
- * key's bearer token and, when the platform rejects it (401 or 403) while keys rotate, with the
- * fallback key's. Without a signing key, as against a dev server started without one, each fetch
- * is sent without authorization.
+ * {@link RunPayloads} over HTTP with the JDK's client: each fetch is authorized with the
+ * signing key's bearer token and, when the platform rejects it (401 or 403) while keys
+ * rotate, with the fallback key's. Without a signing key, as against a dev server started
+ * without one, each fetch is sent without authorization.
  */
 public final class HttpRunPayloads implements RunPayloads {
 
@@ -39,12 +39,13 @@ public final class HttpRunPayloads implements RunPayloads {
 	 * Creates a client of the platform's API.
 	 * @param client the HTTP client
 	 * @param api the API's origin, such as {@code https://api.inngest.com}
-	 * @param signingKey the signing key, or {@code null} for a dev server started without one
+	 * @param signingKey the signing key, or {@code null} for a dev server started without
+	 * one
 	 * @param fallbackKey the key tried when the signing key is rejected, or {@code null}
 	 * @param mapper reads the answers
 	 */
-	public HttpRunPayloads(HttpClient client, URI api, @Nullable SigningKey signingKey, @Nullable SigningKey fallbackKey,
-			JsonMapper mapper) {
+	public HttpRunPayloads(HttpClient client, URI api, @Nullable SigningKey signingKey,
+			@Nullable SigningKey fallbackKey, JsonMapper mapper) {
 		this.client = client;
 		this.api = api;
 		if (signingKey != null) {
@@ -79,7 +80,8 @@ public final class HttpRunPayloads implements RunPayloads {
 		URI uri = URI.create(base + "/v0/runs/" + encode(runId) + "/" + what);
 		HttpResponse<String> response = null;
 		List<@Nullable SigningKey> keys = this.keys.isEmpty() ? Collections.singletonList(null) : this.keys;
-		for (@Nullable SigningKey key : keys) {
+		for (@Nullable
+		SigningKey key : keys) {
 			HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
 				.timeout(TIMEOUT)
 				.header("X-Inngest-SDK", Sdk.ID)

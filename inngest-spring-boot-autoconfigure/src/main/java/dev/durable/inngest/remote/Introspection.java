@@ -12,9 +12,10 @@ import dev.durable.inngest.remote.SyncClient.RegisterRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the serve endpoint tells about the application: the counts and flags anyone may see, the
- * details only the platform may (the origins, the SDK, hashes of the keys, never a key), and the
- * answer to an in-band sync, which carries both the configuration and those details.
+ * What the serve endpoint tells about the application: the counts and flags anyone may
+ * see, the details only the platform may (the origins, the SDK, hashes of the keys, never
+ * a key), and the answer to an in-band sync, which carries both the configuration and
+ * those details.
  */
 final class Introspection {
 
@@ -35,8 +36,8 @@ final class Introspection {
 
 	/**
 	 * The answer to a request not signed with the key, or to any in dev mode.
-	 * @param authenticated {@code null} if unsigned or in dev mode, {@code false} if wrongly
-	 * signed
+	 * @param authenticated {@code null} if unsigned or in dev mode, {@code false} if
+	 * wrongly signed
 	 * @return the answer, its keys sorted
 	 */
 	Map<String, Object> counts(@Nullable Boolean authenticated) {
@@ -54,8 +55,8 @@ final class Introspection {
 
 	/**
 	 * The answer to a request signed with the key.
-	 * @param authenticated whether the request was signed ({@code false} only for an unsigned
-	 * in-band sync in dev mode, where it shows as {@code null})
+	 * @param authenticated whether the request was signed ({@code false} only for an
+	 * unsigned in-band sync in dev mode, where it shows as {@code null})
 	 * @return the answer, its keys sorted
 	 */
 	Map<String, Object> detailed(boolean authenticated) {
@@ -72,9 +73,10 @@ final class Introspection {
 		body.put("serve_origin", this.settings.serveOrigin());
 		boolean defaultPath = RemoteSettings.DEFAULT_SERVE_PATH.equals(this.settings.servePath());
 		body.put("serve_path", defaultPath ? null : this.settings.servePath());
-		// A hash that tells which key is configured; never the bearer token, which authorizes calls.
-		body.put("signing_key_hash", (this.settings.signingKey() != null) ? this.settings.signingKey().fingerprint()
-				: null);
+		// A hash that tells which key is configured; never the bearer token, which
+		// authorizes calls.
+		body.put("signing_key_hash",
+				(this.settings.signingKey() != null) ? this.settings.signingKey().fingerprint() : null);
 		body.put("signing_key_fallback_hash",
 				(this.settings.fallbackKey() != null) ? this.settings.fallbackKey().fingerprint() : null);
 		return body;

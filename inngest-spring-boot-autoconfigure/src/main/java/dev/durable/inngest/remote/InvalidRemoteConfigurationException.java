@@ -1,9 +1,9 @@
 package dev.durable.inngest.remote;
 
 /**
- * Thrown when remote mode is configured so that the application cannot serve the platform: a
- * property is missing or holds a value it cannot use. It names the property and the fix, and
- * never quotes a key.
+ * Thrown when remote mode is configured so that the application cannot serve the
+ * platform: a property is missing or holds a value it cannot use. It names the property
+ * and the fix, and never quotes a key.
  */
 public class InvalidRemoteConfigurationException extends RuntimeException {
 

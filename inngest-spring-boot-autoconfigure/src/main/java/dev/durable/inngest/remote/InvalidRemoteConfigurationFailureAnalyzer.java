@@ -4,15 +4,16 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains a start that failed because remote mode is not configured so that the application
- * can serve the platform.
+ * Explains a start that failed because remote mode is not configured so that the
+ * application can serve the platform.
  */
 class InvalidRemoteConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<InvalidRemoteConfigurationException> {
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidRemoteConfigurationException cause) {
-		return new FailureAnalysis("Inngest remote mode cannot start: " + cause.getProperty() + " "
-				+ cause.getMessage(), cause.getAction(), cause);
+		return new FailureAnalysis(
+				"Inngest remote mode cannot start: " + cause.getProperty() + " " + cause.getMessage(),
+				cause.getAction(), cause);
 	}
 
 }

@@ -18,9 +18,10 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * The platform's REST API: one request, authorized with the signing key's bearer token, and with
- * the fallback key's when the platform refuses the first (while keys rotate), in the branch
- * environment if one is set. Answers come back as they are, for the caller to read.
+ * The platform's REST API: one request, authorized with the signing key's bearer token,
+ * and with the fallback key's when the platform refuses the first (while keys rotate), in
+ * the branch environment if one is set. Answers come back as they are, for the caller to
+ * read.
  */
 final class PlatformApi {
 
@@ -38,8 +39,8 @@ final class PlatformApi {
 
 	private final @Nullable String env;
 
-	PlatformApi(RestClient restClient, String origin, @Nullable SigningKey signingKey,
-			@Nullable SigningKey fallbackKey, @Nullable String env) {
+	PlatformApi(RestClient restClient, String origin, @Nullable SigningKey signingKey, @Nullable SigningKey fallbackKey,
+			@Nullable String env) {
 		this.restClient = restClient;
 		this.origin = origin;
 		this.signingKey = signingKey;
@@ -119,7 +120,10 @@ final class PlatformApi {
 			return (this.text.length() <= QUOTED) ? this.text : this.text.substring(0, QUOTED) + "…";
 		}
 
-		/** An exception for an answer that was not expected, saying what the platform answered. */
+		/**
+		 * An exception for an answer that was not expected, saying what the platform
+		 * answered.
+		 */
 		RuntimeException failure() {
 			String request = this.method + " " + this.path;
 			if (this.status == 401 || this.status == 403) {

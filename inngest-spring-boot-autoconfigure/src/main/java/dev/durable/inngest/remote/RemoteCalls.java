@@ -28,11 +28,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Executes call requests: runs the called function's body once, with the same step semantics as
- * the local engine, over the memoized state the request carries, and answers with the run's
- * output, the op of the first step that has none, or the error, as the official JavaScript SDK
- * answers them. The platform keeps the run's state and decides on retries; the application
- * executes code.
+ * Executes call requests: runs the called function's body once, with the same step
+ * semantics as the local engine, over the memoized state the request carries, and answers
+ * with the run's output, the op of the first step that has none, or the error, as the
+ * official JavaScript SDK answers them. The platform keeps the run's state and decides on
+ * retries; the application executes code.
  */
 public final class RemoteCalls implements CallHandler {
 
@@ -75,8 +75,9 @@ public final class RemoteCalls implements CallHandler {
 	}
 
 	/**
-	 * Creates the handler of an application's call requests, whose functions are read when a
-	 * call needs them: in an application, they are complete only once its beans are created.
+	 * Creates the handler of an application's call requests, whose functions are read
+	 * when a call needs them: in an application, they are complete only once its beans
+	 * are created.
 	 * @param appId the application's id, which prefixes its functions' ids on the wire
 	 * @param functions the functions
 	 * @param mapper reads events and step values and writes outputs
@@ -99,7 +100,8 @@ public final class RemoteCalls implements CallHandler {
 	public CallResponse call(CallRequest request) {
 		Optional<FunctionDefinition> found = find(request.functionId());
 		if (found.isEmpty()) {
-			// As the official SDK answers: retried by the platform, which heals a deploy race.
+			// As the official SDK answers: retried by the platform, which heals a deploy
+			// race.
 			ObjectNode error = this.mapper.createObjectNode();
 			error.put("name", "Error");
 			error.put("message", "Function \"" + request.functionId()
@@ -153,7 +155,10 @@ public final class RemoteCalls implements CallHandler {
 		return this.functions.get().find(id);
 	}
 
-	/** The interrupt that stopped the body, even if the body wrapped it in another exception. */
+	/**
+	 * The interrupt that stopped the body, even if the body wrapped it in another
+	 * exception.
+	 */
 	private static @Nullable StepInterrupt interrupt(Throwable thrown, RemoteExecution execution) {
 		for (Throwable ex = thrown; ex != null; ex = (ex.getCause() != ex) ? ex.getCause() : null) {
 			if (ex instanceof StepInterrupt interrupt) {
@@ -168,7 +173,8 @@ public final class RemoteCalls implements CallHandler {
 			// A step that failed for good and that the body did not handle fails the run.
 			return error(400, "true", WireErrors.of(this.mapper, failed.error()), Map.of());
 		}
-		// The official SDK, unlike the spec, answers the last attempt's error as final itself.
+		// The official SDK, unlike the spec, answers the last attempt's error as final
+		// itself.
 		if (ex instanceof NonRetriableException || lastAttempt) {
 			return error(400, "true", WireErrors.of(this.mapper, ex), Map.of());
 		}
@@ -186,8 +192,8 @@ public final class RemoteCalls implements CallHandler {
 	}
 
 	/**
-	 * An event as the platform sends it, with the fields an {@link Event} needs: an event sent
-	 * without a time has none until the platform stores it.
+	 * An event as the platform sends it, with the fields an {@link Event} needs: an event
+	 * sent without a time has none until the platform stores it.
 	 */
 	static JsonNode event(JsonNode event) {
 		if (event instanceof ObjectNode object && !object.hasNonNull("ts")) {
@@ -199,8 +205,8 @@ public final class RemoteCalls implements CallHandler {
 	}
 
 	/**
-	 * The {@code Retry-After} of a {@link RetryAfterException}: whole seconds from now, at least
-	 * one, as the official SDK sends it.
+	 * The {@code Retry-After} of a {@link RetryAfterException}: whole seconds from now,
+	 * at least one, as the official SDK sends it.
 	 */
 	static String retryAfter(RetryAfterException ex, Instant now) {
 		return seconds(Duration.between(now, ex.retryAt(now)));
@@ -217,8 +223,8 @@ public final class RemoteCalls implements CallHandler {
 	/**
 	 * What a call request's body says, as far as a sequential SDK needs it.
 	 */
-	record Call(JsonNode event, JsonNode steps, String runId, int attempt, int maxAttempts,
-			boolean lastAttempt, boolean disableImmediateExecution, boolean useApi) {
+	record Call(JsonNode event, JsonNode steps, String runId, int attempt, int maxAttempts, boolean lastAttempt,
+			boolean disableImmediateExecution, boolean useApi) {
 
 		static Call read(JsonMapper mapper, byte[] body, FunctionDefinition function) {
 			JsonNode root = mapper.readTree(body);

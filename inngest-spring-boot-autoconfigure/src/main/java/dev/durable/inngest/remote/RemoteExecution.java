@@ -33,19 +33,22 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Drives a function's steps from a call request: a step whose hash is among the request's
- * {@code steps} is replayed from it, and the first step that is not stops the body with the op
- * that answers the request, executed first if it is a run step the request lets run. The ops
- * have the fields and values the official JavaScript SDK gives them.
+ * {@code steps} is replayed from it, and the first step that is not stops the body with
+ * the op that answers the request, executed first if it is a run step the request lets
+ * run. The ops have the fields and values the official JavaScript SDK gives them.
  * <p>
  * A run step's own options are honoured as far as the platform lets an SDK: it counts the
  * step's attempts against the function's registered retries ({@code ctx.attempt} of
- * {@code ctx.max_attempts}), so a step with fewer retries fails for good early, answered with
- * {@code StepFailed}, while more retries than the function's cannot be had. A step's own
- * back-off is asked for with {@code Retry-After}, in whole seconds.
+ * {@code ctx.max_attempts}), so a step with fewer retries fails for good early, answered
+ * with {@code StepFailed}, while more retries than the function's cannot be had. A step's
+ * own back-off is asked for with {@code Retry-After}, in whole seconds.
  */
 final class RemoteExecution implements StepReplay.Driver {
 
-	/** The op name of a {@code sendEvent} step, which the official SDKs report as a run step. */
+	/**
+	 * The op name of a {@code sendEvent} step, which the official SDKs report as a run
+	 * step.
+	 */
 	static final String SEND_EVENT_NAME = "sendEvent";
 
 	private static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
@@ -69,7 +72,9 @@ final class RemoteExecution implements StepReplay.Driver {
 
 	private final String functionId;
 
-	/** The steps already warned of a budget the platform cannot honour, shared by calls. */
+	/**
+	 * The steps already warned of a budget the platform cannot honour, shared by calls.
+	 */
 	private final Set<String> warned;
 
 	private final EventSender sender;
@@ -131,8 +136,8 @@ final class RemoteExecution implements StepReplay.Driver {
 			case RUN, SEND -> {
 				JsonNode error = memo.get("error");
 				if (error != null && !error.isNull()) {
-					yield new StepReplay.Failed(new ErrorInfo(text(error, "name"), text(error, "message"),
-							text(error, "stack")));
+					yield new StepReplay.Failed(
+							new ErrorInfo(text(error, "name"), text(error, "message"), text(error, "stack")));
 				}
 				JsonNode data = memo.get("data");
 				if (kind == StepKind.SEND && data != null) {
@@ -172,7 +177,8 @@ final class RemoteExecution implements StepReplay.Driver {
 	}
 
 	/**
-	 * Executes a run step if the request lets it, and stops the body with the op that reports it.
+	 * Executes a run step if the request lets it, and stops the body with the op that
+	 * reports it.
 	 * @return the interrupt to throw
 	 */
 	private StepInterrupt runStep(StepCall step, String name, @Nullable String opType, StepOptions options,
@@ -194,7 +200,8 @@ final class RemoteExecution implements StepReplay.Driver {
 		}
 		JsonNode data;
 		try {
-			// A value that cannot be written as JSON fails its step as if the body had thrown.
+			// A value that cannot be written as JSON fails its step as if the body had
+			// thrown.
 			data = this.mapper.valueToTree(body.call());
 		}
 		catch (StepInterrupt ex) {
@@ -209,7 +216,8 @@ final class RemoteExecution implements StepReplay.Driver {
 	}
 
 	private CallResponse stepError(StepCall step, String name, ObjectNode opts, StepOptions options, Throwable ex) {
-		// A step with fewer retries than the function's fails for good before the platform would.
+		// A step with fewer retries than the function's fails for good before the
+		// platform would.
 		boolean last = this.lastAttempt || ex instanceof NonRetriableException
 				|| (options.retries() != null && this.attempt >= options.retries());
 		ObjectNode error = WireErrors.of(this.mapper, ex);
@@ -244,7 +252,8 @@ final class RemoteExecution implements StepReplay.Driver {
 		if (this.target != null) {
 			throw stop(notFound(step, name));
 		}
-		// The official SDK sends the duration as the op's name and leaves opts empty; the platform
+		// The official SDK sends the duration as the op's name and leaves opts empty; the
+		// platform
 		// reads opts.duration first, then the name.
 		ObjectNode op = op(step, "Sleep", name, this.mapper.createObjectNode());
 		op.putNull("data");
@@ -269,8 +278,8 @@ final class RemoteExecution implements StepReplay.Driver {
 	}
 
 	/**
-	 * The expression a wait's event must meet: a match is the equality of the field on both
-	 * events, as the official SDKs turn it, and a condition besides must hold too.
+	 * The expression a wait's event must meet: a match is the equality of the field on
+	 * both events, as the official SDKs turn it, and a condition besides must hold too.
 	 */
 	static @Nullable String condition(WaitForEvent wait) {
 		String match = (wait.match() != null) ? "event." + wait.match() + " == async." + wait.match() : null;
@@ -302,9 +311,10 @@ final class RemoteExecution implements StepReplay.Driver {
 	}
 
 	/**
-	 * The answer when a targeted request meets another new step before its target: in sequential
-	 * code the target cannot be reached. The official SDK answers a retriable 500 naming the
-	 * steps it found (the spec's {@code StepNotFound} op is not what it sends), and so does this.
+	 * The answer when a targeted request meets another new step before its target: in
+	 * sequential code the target cannot be reached. The official SDK answers a retriable
+	 * 500 naming the steps it found (the spec's {@code StepNotFound} op is not what it
+	 * sends), and so does this.
 	 */
 	private CallResponse notFound(StepCall step, String name) {
 		String hash = StepIds.hash(step.key());
@@ -335,8 +345,9 @@ final class RemoteExecution implements StepReplay.Driver {
 	}
 
 	/**
-	 * A duration as the official SDK writes it: whole weeks, days, hours, minutes and seconds,
-	 * largest first, such as {@code 1h30m}; a part of a second rounds up to one second.
+	 * A duration as the official SDK writes it: whole weeks, days, hours, minutes and
+	 * seconds, largest first, such as {@code 1h30m}; a part of a second rounds up to one
+	 * second.
 	 * @param duration the duration
 	 * @return the time string
 	 */

@@ -21,16 +21,17 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Sends events to the Inngest platform's Event API. Every event is given an id if it has none,
- * and a time, before anything is sent, so that a send that is retried cannot start runs twice:
- * the platform takes an event id once a day.
+ * Sends events to the Inngest platform's Event API. Every event is given an id if it has
+ * none, and a time, before anything is sent, so that a send that is retried cannot start
+ * runs twice: the platform takes an event id once a day.
  * <p>
- * Outside a transaction, the events are sent at once, with retries, and the ids the Event API
- * answers are returned. Inside one, nothing is sent until it commits, and nothing if it rolls
- * back; the events' own ids are returned. With an {@link EventOutbox}, the events are written to
- * it in the transaction and sent once it commits, or by the outbox's forwarder if the process
- * stops first: a committed transaction's events are always sent. Without an outbox, they are
- * held in memory and sent once it commits, and lost if the process stops in between.
+ * Outside a transaction, the events are sent at once, with retries, and the ids the Event
+ * API answers are returned. Inside one, nothing is sent until it commits, and nothing if
+ * it rolls back; the events' own ids are returned. With an {@link EventOutbox}, the
+ * events are written to it in the transaction and sent once it commits, or by the
+ * outbox's forwarder if the process stops first: a committed transaction's events are
+ * always sent. Without an outbox, they are held in memory and sent once it commits, and
+ * lost if the process stops in between.
  */
 public final class RemoteInngestClient implements InngestClient {
 
@@ -51,7 +52,8 @@ public final class RemoteInngestClient implements InngestClient {
 	private final @Nullable EventOutboxForwarder forwarder;
 
 	/**
-	 * Creates a client that holds events sent in a transaction in memory until it commits.
+	 * Creates a client that holds events sent in a transaction in memory until it
+	 * commits.
 	 * @param api the Event API
 	 * @param maxEventSize the most bytes one event may take as JSON
 	 * @param clock the clock that dates the events
@@ -65,8 +67,8 @@ public final class RemoteInngestClient implements InngestClient {
 	 * @param api the Event API
 	 * @param maxEventSize the most bytes one event may take as JSON
 	 * @param clock the clock that dates the events
-	 * @param outbox the outbox, or {@code null} to hold events in memory until their transaction
-	 * commits
+	 * @param outbox the outbox, or {@code null} to hold events in memory until their
+	 * transaction commits
 	 * @param forwarder sends the outbox's batches, or {@code null} without an outbox
 	 */
 	public RemoteInngestClient(EventApi api, long maxEventSize, Clock clock, @Nullable EventOutbox outbox,
@@ -107,8 +109,8 @@ public final class RemoteInngestClient implements InngestClient {
 	}
 
 	/**
-	 * Checks the events, gives each an id and a time if it has none, and turns them into what
-	 * the Event API takes.
+	 * Checks the events, gives each an id and a time if it has none, and turns them into
+	 * what the Event API takes.
 	 */
 	private List<Map<String, Object>> prepare(List<@Nullable Event> events) {
 		long now = this.clock.millis();
@@ -147,9 +149,12 @@ public final class RemoteInngestClient implements InngestClient {
 			this.api.send(body);
 		}
 		catch (RuntimeException ex) {
-			// The transaction has committed: the caller cannot undo it, so the loss is logged.
-			logger.error("The events " + eventIds + ", sent in a transaction that committed, could not be sent to "
-					+ "the Event API and are lost; configure a DataSource to keep such events in the outbox", ex);
+			// The transaction has committed: the caller cannot undo it, so the loss is
+			// logged.
+			logger.error(
+					"The events " + eventIds + ", sent in a transaction that committed, could not be sent to "
+							+ "the Event API and are lost; configure a DataSource to keep such events in the outbox",
+					ex);
 		}
 	}
 

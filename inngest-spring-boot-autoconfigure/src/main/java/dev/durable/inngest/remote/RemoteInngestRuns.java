@@ -35,15 +35,16 @@ import org.springframework.web.client.RestClient;
 
 /**
  * Finds and cancels runs on the Inngest platform through its REST API ({@code /v1/runs},
- * {@code /v1/cancellations}), authorized with the signing key (and the fallback key while keys
- * rotate).
+ * {@code /v1/cancellations}), authorized with the signing key (and the fallback key while
+ * keys rotate).
  * <p>
- * The REST API offers less than the local engine: it lists no runs but those an event started
- * ({@link #runsOf(String)}), does not count the runs a bulk cancellation would cancel, reads no
- * bulk cancellation by id, and reports neither a run's attempt nor who cancelled it, nor a bulk
- * cancellation's name or progress. {@link #list(RunQuery)}, {@link #previewCancelAll} and
- * {@link #findCancellation(String)} throw {@link UnsupportedOperationException} saying what to
- * use instead; the other values are left {@code null} or {@code 0}.
+ * The REST API offers less than the local engine: it lists no runs but those an event
+ * started ({@link #runsOf(String)}), does not count the runs a bulk cancellation would
+ * cancel, reads no bulk cancellation by id, and reports neither a run's attempt nor who
+ * cancelled it, nor a bulk cancellation's name or progress. {@link #list(RunQuery)},
+ * {@link #previewCancelAll} and {@link #findCancellation(String)} throw
+ * {@link UnsupportedOperationException} saying what to use instead; the other values are
+ * left {@code null} or {@code 0}.
  */
 public final class RemoteInngestRuns implements InngestRuns {
 
@@ -59,7 +60,8 @@ public final class RemoteInngestRuns implements InngestRuns {
 	 * Creates the runs of an application on the platform.
 	 * @param restClient the client it calls the REST API with
 	 * @param apiOrigin the platform's API origin, such as {@code https://api.inngest.com}
-	 * @param signingKey the signing key, or {@code null} for a dev server started without one
+	 * @param signingKey the signing key, or {@code null} for a dev server started without
+	 * one
 	 * @param fallbackKey the key tried after the signing key is refused, or {@code null}
 	 * @param env the branch environment, or {@code null}
 	 * @param appId the application's id, which prefixes its function ids on the platform
@@ -173,7 +175,8 @@ public final class RemoteInngestRuns implements InngestRuns {
 	@Override
 	public List<BulkCancellation> cancellations(int limit, @Nullable String cursor) {
 		if (limit < 1 || limit > RunQuery.MAX_LIMIT) {
-			throw new IllegalArgumentException("limit must be between 1 and " + RunQuery.MAX_LIMIT + ", but was " + limit);
+			throw new IllegalArgumentException(
+					"limit must be between 1 and " + RunQuery.MAX_LIMIT + ", but was " + limit);
 		}
 		var uri = this.api.uri("/v1/cancellations").queryParam("limit", limit);
 		if (StringUtils.hasText(cursor)) {
@@ -189,13 +192,14 @@ public final class RemoteInngestRuns implements InngestRuns {
 	}
 
 	/**
-	 * Not offered by the platform's REST API, which reads bulk cancellations only as a list.
+	 * Not offered by the platform's REST API, which reads bulk cancellations only as a
+	 * list.
 	 * @throws UnsupportedOperationException always
 	 */
 	@Override
 	public Optional<BulkCancellation> findCancellation(String id) {
-		throw new UnsupportedOperationException("The Inngest REST API reads no bulk cancellation by id: use "
-				+ "cancellations(limit, cursor)");
+		throw new UnsupportedOperationException(
+				"The Inngest REST API reads no bulk cancellation by id: use " + "cancellations(limit, cursor)");
 	}
 
 	@Override
@@ -219,7 +223,8 @@ public final class RemoteInngestRuns implements InngestRuns {
 	}
 
 	private static boolean isNotFound(Answer answer) {
-		// The platform answers a malformed run id with 400, and some unknown ones with 500.
+		// The platform answers a malformed run id with 400, and some unknown ones with
+		// 500.
 		return answer.status() == 404 || answer.status() == 400
 				|| (answer.status() == 500 && answer.error().toLowerCase(Locale.ROOT).contains("not found"));
 	}
@@ -235,11 +240,13 @@ public final class RemoteInngestRuns implements InngestRuns {
 		Instant startedAt = instant(data, "run_started_at");
 		String eventId = data.hasNonNull("event_id") ? data.get("event_id").asString() : null;
 		return new RunView(data.path("run_id").asString(), functionId(data.path("function_id").asString(null)), status,
-				new Event(null, null, null, eventId, 0, null), 0, startedAt, startedAt, instant(data, "ended_at"), output,
-				error, null);
+				new Event(null, null, null, eventId, 0, null), 0, startedAt, startedAt, instant(data, "ended_at"),
+				output, error, null);
 	}
 
-	/** The function id the application knows: without the app id's prefix, if it has one. */
+	/**
+	 * The function id the application knows: without the app id's prefix, if it has one.
+	 */
 	private @Nullable String functionId(@Nullable String id) {
 		String prefix = this.appId + "-";
 		return (id != null && id.startsWith(prefix)) ? id.substring(prefix.length()) : id;

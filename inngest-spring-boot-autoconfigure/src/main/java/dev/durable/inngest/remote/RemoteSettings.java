@@ -10,17 +10,19 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.StringUtils;
 
 /**
- * How an application in remote mode reaches the platform and is reached by it, resolved from its
- * configuration as Inngest's own SDKs resolve theirs: cloud mode unless {@code inngest.dev} is set,
- * each origin from its own property, else {@code inngest.base-url}, else the dev server's URL,
- * else the mode's default.
+ * How an application in remote mode reaches the platform and is reached by it, resolved
+ * from its configuration as Inngest's own SDKs resolve theirs: cloud mode unless
+ * {@code inngest.dev} is set, each origin from its own property, else
+ * {@code inngest.base-url}, else the dev server's URL, else the mode's default.
  *
  * @param appId the application's id
- * @param dev whether the platform is the Inngest dev server, which does not sign its requests
+ * @param dev whether the platform is the Inngest dev server, which does not sign its
+ * requests
  * @param apiOrigin the origin of the platform's API, where syncs go
  * @param eventApiOrigin the origin of the platform's event API
  * @param servePath the path of the serve endpoint
- * @param serveOrigin the public origin of the application, or {@code null} if not configured
+ * @param serveOrigin the public origin of the application, or {@code null} if not
+ * configured
  * @param signingKey the signing key, or {@code null} (only in dev mode)
  * @param fallbackKey the fallback signing key, or {@code null}
  * @param eventKey the event key, or {@code null}
@@ -55,8 +57,8 @@ public record RemoteSettings(String appId, boolean dev, String apiOrigin, String
 
 	/**
 	 * The URL synced to the platform when the serve origin is configured.
-	 * @return the serve origin followed by the serve path, or {@code null} if no serve origin
-	 * is configured
+	 * @return the serve origin followed by the serve path, or {@code null} if no serve
+	 * origin is configured
 	 */
 	public @Nullable String configuredAppUrl() {
 		return (this.serveOrigin != null) ? this.serveOrigin + this.servePath : null;
@@ -65,8 +67,8 @@ public record RemoteSettings(String appId, boolean dev, String apiOrigin, String
 	/**
 	 * Resolves the settings from the configured values, each of which may be blank.
 	 * @param appId the application's id
-	 * @param dev {@code inngest.dev}: {@code true}, {@code 1}, a URL, or blank, {@code false} or
-	 * {@code 0}
+	 * @param dev {@code inngest.dev}: {@code true}, {@code 1}, a URL, or blank,
+	 * {@code false} or {@code 0}
 	 * @param baseUrl {@code inngest.base-url}
 	 * @param apiBaseUrl {@code inngest.api-base-url}
 	 * @param eventApiBaseUrl {@code inngest.event-api-base-url}
@@ -92,23 +94,24 @@ public record RemoteSettings(String appId, boolean dev, String apiOrigin, String
 			case "true", "1" -> devMode = true;
 			default -> {
 				devMode = true;
-				devUrl = origin("inngest.dev", dev, "Set inngest.dev to true, false, or the dev server's URL, such as "
-						+ DEV_SERVER_ORIGIN + ".");
+				devUrl = origin("inngest.dev", dev,
+						"Set inngest.dev to true, false, or the dev server's URL, such as " + DEV_SERVER_ORIGIN + ".");
 			}
 		}
 		String base = hasText(baseUrl) ? origin("inngest.base-url", baseUrl, originAction("inngest.base-url")) : null;
-		String api = hasText(apiBaseUrl) ? origin("inngest.api-base-url", apiBaseUrl,
-				originAction("inngest.api-base-url")) : firstOf(base, devUrl, devMode ? DEV_SERVER_ORIGIN : CLOUD_API_ORIGIN);
-		String events = hasText(eventApiBaseUrl) ? origin("inngest.event-api-base-url", eventApiBaseUrl,
-				originAction("inngest.event-api-base-url"))
+		String api = hasText(apiBaseUrl)
+				? origin("inngest.api-base-url", apiBaseUrl, originAction("inngest.api-base-url"))
+				: firstOf(base, devUrl, devMode ? DEV_SERVER_ORIGIN : CLOUD_API_ORIGIN);
+		String events = hasText(eventApiBaseUrl)
+				? origin("inngest.event-api-base-url", eventApiBaseUrl, originAction("inngest.event-api-base-url"))
 				: firstOf(base, devUrl, devMode ? DEV_SERVER_ORIGIN : CLOUD_EVENT_API_ORIGIN);
 		String origin = hasText(serveOrigin) ? origin("inngest.serve-origin", serveOrigin,
 				"Set inngest.serve-origin to the application's public origin, such as https://orders.example.com.")
 				: null;
 		SigningKey key = signingKey("inngest.signing-key", signingKey);
 		if (key == null && !devMode) {
-			throw new InvalidRemoteConfigurationException("inngest.signing-key", "is not set, and Inngest Cloud "
-					+ "signs every request with it",
+			throw new InvalidRemoteConfigurationException("inngest.signing-key",
+					"is not set, and Inngest Cloud " + "signs every request with it",
 					"Set inngest.signing-key (or the INNGEST_SIGNING_KEY environment variable) to the signing key "
 							+ "of the Inngest environment the application is served to, or set inngest.dev=true "
 							+ "to serve the Inngest dev server instead.");

@@ -10,11 +10,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies the {@code X-Inngest-Signature} of a request from the Inngest platform: a
- * {@code t=<unix seconds>&s=<hex HMAC>} header, fresh within five minutes either way, whose MAC is
- * the signing key's (or, while keys rotate, the fallback key's) over the body followed by
- * {@code t}. The platform signs the canonical form of the body (RFC 8785), which its call
- * requests already are; a body that is not, such as a sync request's, is checked in that form
- * too.
+ * {@code t=<unix seconds>&s=<hex HMAC>} header, fresh within five minutes either way,
+ * whose MAC is the signing key's (or, while keys rotate, the fallback key's) over the
+ * body followed by {@code t}. The platform signs the canonical form of the body (RFC
+ * 8785), which its call requests already are; a body that is not, such as a sync
+ * request's, is checked in that form too.
  */
 public final class RequestVerifier {
 
@@ -43,8 +43,8 @@ public final class RequestVerifier {
 	 * The key that signed a request, if one did.
 	 * @param header the {@code X-Inngest-Signature} header, or {@code null}
 	 * @param body the request's body as received (empty for a GET)
-	 * @return the key whose signature it carries, to sign the response with; empty if the header
-	 * is missing, malformed or stale, or no key's MAC matches
+	 * @return the key whose signature it carries, to sign the response with; empty if the
+	 * header is missing, malformed or stale, or no key's MAC matches
 	 */
 	public Optional<SigningKey> verify(@Nullable String header, byte[] body) {
 		Signature signature = Signature.parse(header);

@@ -3,8 +3,8 @@ package dev.durable.inngest.remote;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Fetches a run's events and memoized steps from the platform's API, for a call request that left
- * them out because they were too large ({@code use_api: true}).
+ * Fetches a run's events and memoized steps from the platform's API, for a call request
+ * that left them out because they were too large ({@code use_api: true}).
  */
 public interface RunPayloads {
 

@@ -6,8 +6,8 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /**
- * How this SDK names itself to the Inngest platform: in the {@code X-Inngest-SDK} header of every
- * request and answer, and in the {@code sdk} of what it syncs.
+ * How this SDK names itself to the Inngest platform: in the {@code X-Inngest-SDK} header
+ * of every request and answer, and in the {@code sdk} of what it syncs.
  */
 public final class Sdk {
 

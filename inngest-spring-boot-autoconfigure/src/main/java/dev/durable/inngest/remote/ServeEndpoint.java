@@ -40,19 +40,20 @@ import org.springframework.web.util.UriComponentsBuilder;
  * The serve endpoint of remote mode, one path where the Inngest platform reaches the
  * application, as Inngest's SDK protocol has it:
  * <ul>
- * <li>{@code GET}: introspection, with the details of the application only when the request is
- * signed with the signing key (in cloud mode);</li>
- * <li>{@code PUT}: a sync, posted to the platform (out of band), or, when the signed request asks
- * with {@code X-Inngest-Sync-Kind: in_band}, answered with the configuration;</li>
- * <li>{@code POST ?fnId=...&stepId=...}: a call request, its signature verified over the raw
- * body (in cloud mode), answered by the {@link CallHandler};</li>
+ * <li>{@code GET}: introspection, with the details of the application only when the
+ * request is signed with the signing key (in cloud mode);</li>
+ * <li>{@code PUT}: a sync, posted to the platform (out of band), or, when the signed
+ * request asks with {@code X-Inngest-Sync-Kind: in_band}, answered with the
+ * configuration;</li>
+ * <li>{@code POST ?fnId=...&stepId=...}: a call request, its signature verified over the
+ * raw body (in cloud mode), answered by the {@link CallHandler};</li>
  * <li>{@code POST ?probe=trust}: proves the application holds the signing key.</li>
  * </ul>
- * Every answer is JSON and carries {@code X-Inngest-SDK}, {@code X-Inngest-Req-Version} and
- * {@code X-Inngest-Framework}; an answer to a request signed with a key is signed with that key.
- * A refused request changes nothing and is answered with {@code {"error": "...", "status": N}}
- * and {@code X-Inngest-No-Retry}. The bodies read are limited in size; a larger one is refused
- * with {@code 413} before it is read.
+ * Every answer is JSON and carries {@code X-Inngest-SDK}, {@code X-Inngest-Req-Version}
+ * and {@code X-Inngest-Framework}; an answer to a request signed with a key is signed
+ * with that key. A refused request changes nothing and is answered with {@code {"error":
+ * "...", "status": N}} and {@code X-Inngest-No-Retry}. The bodies read are limited in
+ * size; a larger one is refused with {@code 413} before it is read.
  */
 public final class ServeEndpoint {
 
@@ -121,12 +122,14 @@ public final class ServeEndpoint {
 			byte[] body = body(request);
 			return (body != null) ? post(request, body) : tooLarge();
 		}
-		return respond(refusal(HttpStatus.METHOD_NOT_ALLOWED, method.name() + " is not allowed on the serve "
-				+ "endpoint; it takes " + ALLOW, true).withHeader(HttpHeaders.ALLOW, ALLOW), null);
+		return respond(refusal(HttpStatus.METHOD_NOT_ALLOWED,
+				method.name() + " is not allowed on the serve " + "endpoint; it takes " + ALLOW, true)
+			.withHeader(HttpHeaders.ALLOW, ALLOW), null);
 	}
 
 	private ServerResponse introspect(ServerRequest request) {
-		// GET has no side effects: whatever the signature, it answers, with details only when signed.
+		// GET has no side effects: whatever the signature, it answers, with details only
+		// when signed.
 		String signature = signature(request);
 		Optional<SigningKey> key = verify(signature, new byte[0]);
 		Boolean authenticated = (signature == null || this.settings.dev()) ? null : key.isPresent();
@@ -174,10 +177,13 @@ public final class ServeEndpoint {
 			// Answered below as a body without a URL.
 		}
 		if (!isHttpUrl(url)) {
-			return respond(refusal(HttpStatus.BAD_REQUEST,
-					"An in-band sync needs a body {\"url\": \"<the serve endpoint's URL>\"}", true), key.orElse(null));
+			return respond(
+					refusal(HttpStatus.BAD_REQUEST,
+							"An in-band sync needs a body {\"url\": \"<the serve endpoint's URL>\"}", true),
+					key.orElse(null));
 		}
-		// The platform calls the URL it was given, without the deployId that only addresses the sync.
+		// The platform calls the URL it was given, without the deployId that only
+		// addresses the sync.
 		String appUrl = UriComponentsBuilder.fromUriString(url).replaceQueryParam("deployId").build().toUriString();
 		RegisterRequest register = this.sync.request(appUrl);
 		Map<String, Object> answer = this.introspection.inBandSync(register, key.isPresent());
@@ -203,10 +209,14 @@ public final class ServeEndpoint {
 					signWith);
 		}
 		if (find(functionId).isEmpty()) {
-			// Retried by the platform: an instance of the application that declares it may answer next.
-			return respond(refusal(HttpStatus.INTERNAL_SERVER_ERROR, "No function with the id '"
-					+ Errors.abbreviate(functionId) + "' is served by the application '"
-					+ this.settings.appId() + "'", false), signWith);
+			// Retried by the platform: an instance of the application that declares it
+			// may answer next.
+			return respond(
+					refusal(HttpStatus.INTERNAL_SERVER_ERROR,
+							"No function with the id '" + Errors.abbreviate(functionId)
+									+ "' is served by the application '" + this.settings.appId() + "'",
+							false),
+					signWith);
 		}
 		if (body.length == 0) {
 			return respond(refusal(HttpStatus.BAD_REQUEST, "A call request needs a JSON body", true), signWith);
@@ -217,17 +227,21 @@ public final class ServeEndpoint {
 		}
 		catch (RuntimeException ex) {
 			logger.error("The call request for " + functionId + " failed", ex);
-			return respond(refusal(HttpStatus.INTERNAL_SERVER_ERROR,
-					"The call request failed in the application: " + ex.getClass().getSimpleName(), false), signWith);
+			return respond(
+					refusal(HttpStatus.INTERNAL_SERVER_ERROR,
+							"The call request failed in the application: " + ex.getClass().getSimpleName(), false),
+					signWith);
 		}
-		return respond(new Answer(response.status(), response.headers(),
-				response.body().getBytes(StandardCharsets.UTF_8)), signWith);
+		return respond(
+				new Answer(response.status(), response.headers(), response.body().getBytes(StandardCharsets.UTF_8)),
+				signWith);
 	}
 
 	private ServerResponse probe(ServerRequest request, String probe, byte[] body) {
 		if (!"trust".equals(probe)) {
-			return respond(refusal(HttpStatus.BAD_REQUEST, "Unknown probe '" + Errors.abbreviate(probe)
-					+ "'; the serve endpoint knows the probe 'trust'", true), null);
+			return respond(refusal(HttpStatus.BAD_REQUEST,
+					"Unknown probe '" + Errors.abbreviate(probe) + "'; the serve endpoint knows the probe 'trust'",
+					true), null);
 		}
 		Optional<SigningKey> key = verify(signature(request), body);
 		if (key.isEmpty() && !this.settings.dev()) {
@@ -285,8 +299,10 @@ public final class ServeEndpoint {
 	}
 
 	private ServerResponse tooLarge() {
-		Answer answer = refusal(HttpStatus.CONTENT_TOO_LARGE, "The body has more than " + this.maxBodySize
-				+ " bytes, the most the serve endpoint reads (inngest.limits.serve-request-size)", true)
+		Answer answer = refusal(HttpStatus.CONTENT_TOO_LARGE,
+				"The body has more than " + this.maxBodySize
+						+ " bytes, the most the serve endpoint reads (inngest.limits.serve-request-size)",
+				true)
 			.withHeader("Connection", "close");
 		return respond(answer, null);
 	}
@@ -316,7 +332,8 @@ public final class ServeEndpoint {
 				headers.set("X-Inngest-Env", this.settings.env());
 			}
 			if (signWith != null) {
-				// Over the exact bytes sent, which the platform checks without canonicalizing.
+				// Over the exact bytes sent, which the platform checks without
+				// canonicalizing.
 				headers.set("X-Inngest-Signature",
 						signWith.signatureHeader(answer.body(), this.clock.instant().getEpochSecond()));
 			}

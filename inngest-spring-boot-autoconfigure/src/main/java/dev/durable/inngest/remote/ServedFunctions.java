@@ -7,10 +7,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The functions an application serves in remote mode: its own and the
- * {@link SystemEventFunctions} that publish the Spring events of their ends. The same ones are
- * synced, introspected and called. Built once, on first use, since the application's functions
- * are complete only once its beans are created and the system functions' conditions are compiled
- * as they are built.
+ * {@link SystemEventFunctions} that publish the Spring events of their ends. The same
+ * ones are synced, introspected and called. Built once, on first use, since the
+ * application's functions are complete only once its beans are created and the system
+ * functions' conditions are compiled as they are built.
  */
 public final class ServedFunctions implements Supplier<FunctionRegistry> {
 
@@ -23,8 +23,8 @@ public final class ServedFunctions implements Supplier<FunctionRegistry> {
 	/**
 	 * Creates the served functions.
 	 * @param application the application's functions
-	 * @param system the functions that publish the Spring events of runs' ends, or {@code null}
-	 * to serve the application's functions alone
+	 * @param system the functions that publish the Spring events of runs' ends, or
+	 * {@code null} to serve the application's functions alone
 	 */
 	public ServedFunctions(Supplier<FunctionRegistry> application, @Nullable SystemEventFunctions system) {
 		this.application = application;

@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An Inngest signing key, {@code signkey-<env>-<hex>}: it signs and verifies the HMACs of
- * requests and responses, and gives the bearer token that authorizes calls to the platform. Its
- * {@link #toString()} never shows the key.
+ * requests and responses, and gives the bearer token that authorizes calls to the
+ * platform. Its {@link #toString()} never shows the key.
  */
 public final class SigningKey {
 
@@ -47,8 +47,9 @@ public final class SigningKey {
 	}
 
 	/**
-	 * The token for {@code Authorization: Bearer ...} on calls to the platform: the prefix, then
-	 * the SHA-256 of the hex-decoded rest of the key. A key whose rest is not hex is sent as it is.
+	 * The token for {@code Authorization: Bearer ...} on calls to the platform: the
+	 * prefix, then the SHA-256 of the hex-decoded rest of the key. A key whose rest is
+	 * not hex is sent as it is.
 	 * @return the token
 	 */
 	public String bearerToken() {
@@ -59,8 +60,8 @@ public final class SigningKey {
 	}
 
 	/**
-	 * The HMAC that signs a body at a time: HMAC-SHA256 keyed with the key's text after its
-	 * prefix (not hex-decoded), over the body followed by the time's decimal digits.
+	 * The HMAC that signs a body at a time: HMAC-SHA256 keyed with the key's text after
+	 * its prefix (not hex-decoded), over the body followed by the time's decimal digits.
 	 * @param body the body's bytes
 	 * @param unixSeconds the time, in seconds since the epoch
 	 * @return the MAC, in lower-case hex
@@ -100,7 +101,8 @@ public final class SigningKey {
 			return false;
 		}
 		byte[] expected = sign(body, unixSeconds).getBytes(StandardCharsets.US_ASCII);
-		return MessageDigest.isEqual(expected, mac.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+		return MessageDigest.isEqual(expected,
+				mac.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
 	}
 
 	/**

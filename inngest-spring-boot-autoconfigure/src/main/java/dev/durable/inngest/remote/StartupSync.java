@@ -21,9 +21,9 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * Syncs the functions once the application has started, in a background thread so that a
  * platform that is down neither delays nor fails the start: a sync that fails because the
  * platform cannot be reached or answers with a server error is retried with exponential
- * back-off until it succeeds, a PUT has synced meanwhile, or the application stops. A sync the
- * platform refuses (a bad key, an invalid configuration) is not retried: it is logged and shown
- * by the health indicator.
+ * back-off until it succeeds, a PUT has synced meanwhile, or the application stops. A
+ * sync the platform refuses (a bad key, an invalid configuration) is not retried: it is
+ * logged and shown by the health indicator.
  */
 public final class StartupSync implements SmartLifecycle {
 
@@ -48,8 +48,8 @@ public final class StartupSync implements SmartLifecycle {
 	/**
 	 * Creates the lifecycle.
 	 * @param sync syncs
-	 * @param appUrl the URL to sync, known once the web server has started; {@code null} if it
-	 * cannot be known, and then nothing is synced until the platform sends a PUT
+	 * @param appUrl the URL to sync, known once the web server has started; {@code null}
+	 * if it cannot be known, and then nothing is synced until the platform sends a PUT
 	 * @param apiOrigin the platform's API origin, for the log
 	 * @param initialInterval the wait before the first retry
 	 * @param maxInterval the longest wait between retries
@@ -92,7 +92,8 @@ public final class StartupSync implements SmartLifecycle {
 			new RetryTemplate(policy).execute(() -> attempt(url, startedAt));
 		}
 		catch (RetryException ex) {
-			// Stopped while waiting to retry, or refused for good: either way there is nothing left to do.
+			// Stopped while waiting to retry, or refused for good: either way there is
+			// nothing left to do.
 		}
 	}
 

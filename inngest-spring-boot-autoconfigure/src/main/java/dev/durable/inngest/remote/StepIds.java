@@ -6,9 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The ids of steps on the wire: the lower-case hex SHA-1 of the step's key, as every Inngest SDK
- * hashes it. A step id reached again in the same run has the key {@code id:N} for its N-th repeat,
- * which the engine gives it; the hash covers that key.
+ * The ids of steps on the wire: the lower-case hex SHA-1 of the step's key, as every
+ * Inngest SDK hashes it. A step id reached again in the same run has the key {@code id:N}
+ * for its N-th repeat, which the engine gives it; the hash covers that key.
  */
 public final class StepIds {
 

@@ -17,9 +17,9 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * Syncs an application's functions out of band: posts their configuration to the platform's
- * {@code /fn/register}, authorized with the signing key's bearer token, and with the fallback
- * key's when the platform refuses the first (while keys rotate).
+ * Syncs an application's functions out of band: posts their configuration to the
+ * platform's {@code /fn/register}, authorized with the signing key's bearer token, and
+ * with the fallback key's when the platform refuses the first (while keys rotate).
  */
 public final class SyncClient {
 
@@ -39,7 +39,8 @@ public final class SyncClient {
 	 * Creates a client.
 	 * @param restClient the client it posts with
 	 * @param apiOrigin the platform's API origin, such as {@code https://api.inngest.com}
-	 * @param signingKey the signing key, or {@code null} for a dev server started without one
+	 * @param signingKey the signing key, or {@code null} for a dev server started without
+	 * one
 	 * @param fallbackKey the key tried after the signing key is refused, or {@code null}
 	 * @param env the branch environment, or {@code null}
 	 */
@@ -56,8 +57,8 @@ public final class SyncClient {
 	 * Syncs the functions.
 	 * @param request what to sync
 	 * @param deployId the {@code deployId} the platform's PUT carried, or {@code null}
-	 * @param expectedServerKind the {@code X-Inngest-Server-Kind} the platform's PUT carried, or
-	 * {@code null}
+	 * @param expectedServerKind the {@code X-Inngest-Server-Kind} the platform's PUT
+	 * carried, or {@code null}
 	 * @return what the platform answered
 	 */
 	public SyncResult sync(RegisterRequest request, @Nullable String deployId, @Nullable String expectedServerKind) {
@@ -108,8 +109,8 @@ public final class SyncClient {
 	 * @param framework the framework
 	 * @param functions the functions
 	 */
-	public record RegisterRequest(String url, String deployType, String appName, String sdk, String v,
-			String framework, List<FunctionConfig> functions) {
+	public record RegisterRequest(String url, String deployType, String appName, String sdk, String v, String framework,
+			List<FunctionConfig> functions) {
 
 		/**
 		 * What an application syncs.

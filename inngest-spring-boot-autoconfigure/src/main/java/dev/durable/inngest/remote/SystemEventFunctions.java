@@ -25,18 +25,20 @@ import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * The functions that publish {@link FunctionFailedEvent} and {@link FunctionCancelledEvent} to
- * the application's listeners in remote mode, where runs end on the platform: one triggered by
- * {@code inngest/function.failed}, one by {@code inngest/function.cancelled}, each with an
- * {@code expression} that lets through only the events of this application's functions, so
- * that they are synced and called like the application's own.
+ * The functions that publish {@link FunctionFailedEvent} and
+ * {@link FunctionCancelledEvent} to the application's listeners in remote mode, where
+ * runs end on the platform: one triggered by {@code inngest/function.failed}, one by
+ * {@code inngest/function.cancelled}, each with an {@code expression} that lets through
+ * only the events of this application's functions, so that they are synced and called
+ * like the application's own.
  * <p>
- * As in local mode, a failure handler's failure publishes nothing, the cancellation of any run
- * is published, and a listener that throws is logged and changes nothing. The expression names
- * the functions one by one ({@code event.data.function_id in [...]}) rather than by the app id's
- * prefix, which would also take in the functions of an application whose id starts with this
- * one's and a dash. A listener may be called again for the same run if the platform calls the
- * function again, such as when its answer was lost: the events' {@code runId} tells.
+ * As in local mode, a failure handler's failure publishes nothing, the cancellation of
+ * any run is published, and a listener that throws is logged and changes nothing. The
+ * expression names the functions one by one ({@code event.data.function_id in [...]})
+ * rather than by the app id's prefix, which would also take in the functions of an
+ * application whose id starts with this one's and a dash. A listener may be called again
+ * for the same run if the platform calls the function again, such as when its answer was
+ * lost: the events' {@code runId} tells.
  */
 public final class SystemEventFunctions {
 
@@ -58,9 +60,11 @@ public final class SystemEventFunctions {
 
 	/**
 	 * Creates the functions.
-	 * @param appId the application's id, which prefixes its functions' ids on the platform
+	 * @param appId the application's id, which prefixes its functions' ids on the
+	 * platform
 	 * @param publisher publishes the Spring events
-	 * @param transaction runs the listeners, in a transaction of their own if it opens one
+	 * @param transaction runs the listeners, in a transaction of their own if it opens
+	 * one
 	 */
 	public SystemEventFunctions(String appId, ApplicationEventPublisher publisher, TransactionOperations transaction) {
 		this.appId = appId;
@@ -80,8 +84,8 @@ public final class SystemEventFunctions {
 	}
 
 	/**
-	 * The definitions of these functions for an application's functions: none for a kind of
-	 * end that no function of the application can have.
+	 * The definitions of these functions for an application's functions: none for a kind
+	 * of end that no function of the application can have.
 	 * @param functions the application's functions
 	 * @return the definitions
 	 */
@@ -93,7 +97,8 @@ public final class SystemEventFunctions {
 			.map(FunctionDefinition::id)
 			.sorted()
 			.toList();
-		// Sorted, so that the synced configuration does not change with the order functions are found.
+		// Sorted, so that the synced configuration does not change with the order
+		// functions are found.
 		List<String> cancellable = functions.all().stream().map(FunctionDefinition::id).sorted().toList();
 		if (!failing.isEmpty()) {
 			definitions.add(definition(FAILED_ID, "Publish FunctionFailedEvent", FunctionFailedEvent.NAME, failing,
@@ -114,8 +119,8 @@ public final class SystemEventFunctions {
 		}
 		List<Function<Invocation, Object>> arguments = List.of(Invocation::event);
 		return new FunctionDefinition(id, name, List.of(event), List.of(), Expression.compile(expression(functionIds)),
-				Retries.DEFAULT, List.of(), FunctionTimeouts.NONE, FunctionInvoker.of(BEAN_NAME, this, method, arguments), null,
-				null, null, null);
+				Retries.DEFAULT, List.of(), FunctionTimeouts.NONE,
+				FunctionInvoker.of(BEAN_NAME, this, method, arguments), null, null, null, null);
 	}
 
 	/**
@@ -146,8 +151,8 @@ public final class SystemEventFunctions {
 	}
 
 	/**
-	 * The body of the function triggered by {@code inngest/function.cancelled}: publishes a
-	 * {@link FunctionCancelledEvent}.
+	 * The body of the function triggered by {@code inngest/function.cancelled}: publishes
+	 * a {@link FunctionCancelledEvent}.
 	 * @param event the system event
 	 */
 	public void publishCancelled(Event event) {
@@ -157,7 +162,9 @@ public final class SystemEventFunctions {
 		}
 	}
 
-	/** Whether a composite id is of this application's function, and not of one of these. */
+	/**
+	 * Whether a composite id is of this application's function, and not of one of these.
+	 */
 	private boolean isOwn(String functionId) {
 		Set<String> own = Set.of(FunctionConfigs.compositeId(this.appId, FAILED_ID),
 				FunctionConfigs.compositeId(this.appId, CANCELLED_ID));

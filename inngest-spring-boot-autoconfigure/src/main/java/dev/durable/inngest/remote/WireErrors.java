@@ -10,10 +10,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Errors as the protocol serializes them: {@code name}, {@code message}, {@code stack} and the
- * {@code cause}. The name is the exception's short type name, except that the library's own
- * exceptions take the names the platform and the other SDKs know them by, and a plain
- * {@link Exception} or {@link RuntimeException} is a generic {@code Error}, as in the other SDKs.
+ * Errors as the protocol serializes them: {@code name}, {@code message}, {@code stack}
+ * and the {@code cause}. The name is the exception's short type name, except that the
+ * library's own exceptions take the names the platform and the other SDKs know them by,
+ * and a plain {@link Exception} or {@link RuntimeException} is a generic {@code Error},
+ * as in the other SDKs.
  */
 final class WireErrors {
 

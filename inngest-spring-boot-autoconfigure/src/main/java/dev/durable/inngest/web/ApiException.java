@@ -5,8 +5,8 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 
 /**
- * A request the HTTP API refuses, with the status and the message to answer, and a header to
- * answer with, such as {@code Allow}.
+ * A request the HTTP API refuses, with the status and the message to answer, and a header
+ * to answer with, such as {@code Allow}.
  */
 final class ApiException extends RuntimeException {
 

@@ -47,8 +47,8 @@ final class ApiResponses {
 	}
 
 	/**
-	 * A value as a refusal quotes it: whole if short, else its start and its length, so that a
-	 * huge value sent in does not come back in the answer.
+	 * A value as a refusal quotes it: whole if short, else its start and its length, so
+	 * that a huge value sent in does not come back in the answer.
 	 * @param value the value
 	 * @return the value to quote
 	 */
@@ -73,9 +73,9 @@ final class ApiResponses {
 	}
 
 	/**
-	 * Answers a request whose method a route does not take: {@code 405} with the methods it
-	 * takes in {@code Allow}. The answer names the route by its pattern, not by the path, which
-	 * may hold a key.
+	 * Answers a request whose method a route does not take: {@code 405} with the methods
+	 * it takes in {@code Allow}. The answer names the route by its pattern, not by the
+	 * path, which may hold a key.
 	 * @param route the route's pattern, such as {@code /inngest/v1/runs/{runId}}
 	 * @param allowed the methods the route takes
 	 * @return the handler

@@ -15,10 +15,10 @@ import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * Serves the runs dashboard: a static page, with no build step, that reads and drives the
- * {@code inngest} Actuator endpoint from the browser. It shows nothing by itself, so whatever
- * protects the Actuator endpoints protects what it shows; protect its path the same way. It
- * offers no action that the endpoint would refuse: with the endpoint read-only (the default), it
- * says so in place of its cancel buttons.
+ * {@code inngest} Actuator endpoint from the browser. It shows nothing by itself, so
+ * whatever protects the Actuator endpoints protects what it shows; protect its path the
+ * same way. It offers no action that the endpoint would refuse: with the endpoint
+ * read-only (the default), it says so in place of its cancel buttons.
  */
 public final class Dashboard {
 
@@ -38,8 +38,8 @@ public final class Dashboard {
 	 * Creates the dashboard.
 	 * @param path where it is served, such as {@code /inngest/dashboard}
 	 * @param actuatorBasePath the Actuator's web base path, such as {@code /actuator}
-	 * @param actionsEnabled whether the endpoint's write operations (cancel, bulk cancel, stop)
-	 * are on
+	 * @param actionsEnabled whether the endpoint's write operations (cancel, bulk cancel,
+	 * stop) are on
 	 */
 	public Dashboard(String path, String actuatorBasePath, boolean actionsEnabled) {
 		this.path = ApiResponses.normalize(path);
@@ -54,18 +54,22 @@ public final class Dashboard {
 	public RouterFunction<ServerResponse> routes() {
 		Resource index = new ClassPathResource(LOCATION + "index.html");
 		return RouterFunctions.route()
-			.GET(this.path, (request) -> ServerResponse
-				.permanentRedirect(URI.create(request.servletRequest().getContextPath() + this.path + "/"))
-				.build())
-			.GET(this.path + "/", (request) -> ServerResponse.ok()
-				.contentType(MediaType.TEXT_HTML)
-				.cacheControl(CacheControl.noCache())
-				.body(index))
-			.GET(this.path + "/config.json", (request) -> ServerResponse.ok()
-				.contentType(MediaType.APPLICATION_JSON)
-				.body(Map.of("endpoint", request.servletRequest().getContextPath() + this.endpointPath,
-						"refreshMillis", 2000, "actions", actions())))
-			.route(RequestPredicates.path(this.path).or(RequestPredicates.path(this.path + "/"))
+			.GET(this.path,
+					(request) -> ServerResponse
+						.permanentRedirect(URI.create(request.servletRequest().getContextPath() + this.path + "/"))
+						.build())
+			.GET(this.path + "/",
+					(request) -> ServerResponse.ok()
+						.contentType(MediaType.TEXT_HTML)
+						.cacheControl(CacheControl.noCache())
+						.body(index))
+			.GET(this.path + "/config.json",
+					(request) -> ServerResponse.ok()
+						.contentType(MediaType.APPLICATION_JSON)
+						.body(Map.of("endpoint", request.servletRequest().getContextPath() + this.endpointPath,
+								"refreshMillis", 2000, "actions", actions())))
+			.route(RequestPredicates.path(this.path)
+				.or(RequestPredicates.path(this.path + "/"))
 				.or(RequestPredicates.path(this.path + "/config.json")),
 					ApiResponses.methodNotAllowed("the dashboard at " + this.path, HttpMethod.GET))
 			.resources(this.path + "/**", new ClassPathResource(LOCATION))

@@ -22,12 +22,12 @@ import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * Events in over HTTP, shaped like Inngest's event API: {@code POST {base}/e/{eventKey}} with
- * one event object or an array of them, each {@code {"name", "data"?, "user"?, "id"?, "ts"?,
- * "v"?}}. The answer is {@code {"ids": [...], "status": 200}}, the ids in input order; an
- * invalid event refuses the whole request with {@code {"ids": [], "status": 400, "error"}} and
- * nothing is stored; an event larger than the event size with {@code 413}, a request with more
- * events than allowed with {@code 400}.
+ * Events in over HTTP, shaped like Inngest's event API: {@code POST {base}/e/{eventKey}}
+ * with one event object or an array of them, each {@code {"name", "data"?, "user"?,
+ * "id"?, "ts"?, "v"?}}. The answer is {@code {"ids": [...], "status": 200}}, the ids in
+ * input order; an invalid event refuses the whole request with {@code {"ids": [],
+ * "status": 400, "error"}} and nothing is stored; an event larger than the event size
+ * with {@code 413}, a request with more events than allowed with {@code 400}.
  */
 public final class EventsApi {
 
@@ -107,15 +107,15 @@ public final class EventsApi {
 			throw new ApiException(HttpStatus.BAD_REQUEST, "Event " + index + " is not a JSON object");
 		}
 		if (size(item) > this.eventSize) {
-			throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "Event " + index + " takes more than "
-					+ this.eventSize + " bytes as JSON; the largest allowed is " + this.eventSize
-					+ " bytes (inngest.limits.event-size)");
+			throw new ApiException(HttpStatus.CONTENT_TOO_LARGE,
+					"Event " + index + " takes more than " + this.eventSize + " bytes as JSON; the largest allowed is "
+							+ this.eventSize + " bytes (inngest.limits.event-size)");
 		}
 		Map<String, Object> fields = (Map<String, Object>) map;
 		Object name = fields.get("name");
 		if (!(name instanceof String)) {
-			throw new ApiException(HttpStatus.BAD_REQUEST, "Event " + index + " has no name; every event needs "
-					+ "one, such as \"shop/order.placed\"");
+			throw new ApiException(HttpStatus.BAD_REQUEST,
+					"Event " + index + " has no name; every event needs " + "one, such as \"shop/order.placed\"");
 		}
 		Map<String, Object> data = object(index, fields, "data");
 		Map<String, Object> user = object(index, fields, "user");
@@ -133,8 +133,8 @@ public final class EventsApi {
 	}
 
 	/**
-	 * The timestamp: whole milliseconds since the epoch, checked against Inngest's range by the
-	 * engine; {@code 0} or none for the time the event is received.
+	 * The timestamp: whole milliseconds since the epoch, checked against Inngest's range
+	 * by the engine; {@code 0} or none for the time the event is received.
 	 */
 	private static long ts(int index, Object ts) {
 		if (ts == null) {
@@ -145,7 +145,8 @@ public final class EventsApi {
 		}
 		if (ts instanceof Number number) {
 			try {
-				// 1.7356896E12 is whole; 1735689600000.5 and numbers beyond a long are not.
+				// 1.7356896E12 is whole; 1735689600000.5 and numbers beyond a long are
+				// not.
 				return new BigDecimal(number.toString()).longValueExact();
 			}
 			catch (ArithmeticException | NumberFormatException ex) {

@@ -14,10 +14,10 @@ import org.springframework.util.StreamUtils;
 import org.springframework.web.servlet.function.ServerRequest;
 
 /**
- * Reads the JSON bodies of the HTTP API, refusing with a message that says what is wrong: a
- * body that is not JSON ({@code 415}), that does not parse, or that goes past one of Jackson's
- * limits, such as its nesting depth ({@code 400}). The size of a body is limited before it is
- * read, by {@link RequestLimitsFilter}.
+ * Reads the JSON bodies of the HTTP API, refusing with a message that says what is wrong:
+ * a body that is not JSON ({@code 415}), that does not parse, or that goes past one of
+ * Jackson's limits, such as its nesting depth ({@code 400}). The size of a body is
+ * limited before it is read, by {@link RequestLimitsFilter}.
  */
 final class RequestBodies {
 
@@ -52,8 +52,8 @@ final class RequestBodies {
 	}
 
 	/**
-	 * What is wrong with a body that Jackson could not read, such as JSON nested deeper than it
-	 * reads, or JSON that does not parse.
+	 * What is wrong with a body that Jackson could not read, such as JSON nested deeper
+	 * than it reads, or JSON that does not parse.
 	 * @param ex what Jackson threw
 	 * @return the problem, with what Jackson says cut short
 	 */
@@ -94,9 +94,9 @@ final class RequestBodies {
 		boolean json = "application".equals(type.getType())
 				&& ("json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json"));
 		if (!json) {
-			throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type is "
-					+ ApiResponses.abbreviate(type.toString()) + ", but the body must be JSON: send Content-Type: "
-					+ "application/json");
+			throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+					"Content-Type is " + ApiResponses.abbreviate(type.toString())
+							+ ", but the body must be JSON: send Content-Type: " + "application/json");
 		}
 	}
 

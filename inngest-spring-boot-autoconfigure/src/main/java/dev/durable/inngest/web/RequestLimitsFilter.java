@@ -26,14 +26,14 @@ import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses, on the starter's routes and before anything reads them, request bodies larger than a
- * limit, by their {@code Content-Length} or, for bodies sent in chunks, by reading at most the
- * limit and one byte more ({@code 413}), and a {@code Content-Type} that is not one media type,
- * such as {@code *}{@code /*}, on which Spring MVC's functional routing fails with a 500, or
- * that is not JSON on a request with a body, which Spring's form filter may fail to decode
- * ({@code 415}); and, on the {@code inngest} endpoint, a body that is not a JSON object
- * ({@code 400} with the reason). A refused request gets {@code {"error": "...", "status": N}} (and {@code "ids": []} on
- * the events API).
+ * Refuses, on the starter's routes and before anything reads them, request bodies larger
+ * than a limit, by their {@code Content-Length} or, for bodies sent in chunks, by reading
+ * at most the limit and one byte more ({@code 413}), and a {@code Content-Type} that is
+ * not one media type, such as {@code *}{@code /*}, on which Spring MVC's functional
+ * routing fails with a 500, or that is not JSON on a request with a body, which Spring's
+ * form filter may fail to decode ({@code 415}); and, on the {@code inngest} endpoint, a
+ * body that is not a JSON object ({@code 400} with the reason). A refused request gets
+ * {@code {"error": "...", "status": N}} (and {@code "ids": []} on the events API).
  */
 public final class RequestLimitsFilter extends OncePerRequestFilter {
 
@@ -52,11 +52,12 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 	 * @param limit the most bytes a body may have
 	 * @param pathPrefixes the paths it guards, such as {@code /inngest/v1/} and
 	 * {@code /actuator/inngest}
-	 * @param eventsPrefix the path of the events API, such as {@code /inngest/e/}, whose refusals
-	 * carry {@code "ids": []}
+	 * @param eventsPrefix the path of the events API, such as {@code /inngest/e/}, whose
+	 * refusals carry {@code "ids": []}
 	 * @param actuatorPrefix the path of the {@code inngest} endpoint, such as
-	 * {@code /actuator/inngest}, whose bodies it reads and refuses with {@code 400} and the reason
-	 * when they are not a JSON object, which Actuator would refuse with no reason
+	 * {@code /actuator/inngest}, whose bodies it reads and refuses with {@code 400} and
+	 * the reason when they are not a JSON object, which Actuator would refuse with no
+	 * reason
 	 * @param mapper reads those bodies and writes the refusals
 	 */
 	public RequestLimitsFilter(long limit, List<String> pathPrefixes, String eventsPrefix, String actuatorPrefix,
@@ -69,9 +70,9 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 	}
 
 	/**
-	 * The filter of the starter's paths: the events API and the runs API under their base path,
-	 * the dashboard, and the {@code inngest} endpoint under Actuator's base path, each path
-	 * normalized as the routes normalize it.
+	 * The filter of the starter's paths: the events API and the runs API under their base
+	 * path, the dashboard, and the {@code inngest} endpoint under Actuator's base path,
+	 * each path normalized as the routes normalize it.
 	 * @param limit the most bytes a body may have
 	 * @param apiBasePath the HTTP API's base path, such as {@code /inngest}
 	 * @param dashboardPath the dashboard's path, such as {@code /inngest/dashboard}
@@ -99,7 +100,8 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (hasNulCharacter(request.getQueryString())) {
-			// No value here may hold one, and PostgreSQL refuses it in any text it compares.
+			// No value here may hold one, and PostgreSQL refuses it in any text it
+			// compares.
 			refuse(request, response, HttpStatus.BAD_REQUEST,
 					"The query string has a NUL character (%00), which no parameter here may hold");
 			return;
@@ -108,9 +110,8 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 		boolean hasBody = length > 0 || (length < 0 && request.getHeader("Transfer-Encoding") != null);
 		String contentType = request.getHeader("Content-Type");
 		if (contentType != null && (!isOneMediaType(contentType) || (hasBody && !isJson(contentType)))) {
-			refuse(request, response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type is "
-					+ abbreviate(contentType) + ", but a body sent here must be JSON: send Content-Type: "
-					+ "application/json");
+			refuse(request, response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type is " + abbreviate(contentType)
+					+ ", but a body sent here must be JSON: send Content-Type: " + "application/json");
 			return;
 		}
 		if (length > this.limit) {
@@ -184,8 +185,7 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 			return false;
 		}
 		try {
-			return query.indexOf('\0') >= 0
-					|| URLDecoder.decode(query, StandardCharsets.UTF_8).indexOf('\0') >= 0;
+			return query.indexOf('\0') >= 0 || URLDecoder.decode(query, StandardCharsets.UTF_8).indexOf('\0') >= 0;
 		}
 		catch (IllegalArgumentException ex) {
 			// A malformed escape is Spring MVC's to refuse; only a NUL is this filter's.
@@ -208,7 +208,8 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 		body.put("status", refusal.value());
 		response.setStatus(refusal.value());
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-		// The body may be left unread: closing the connection spares reading what is refused.
+		// The body may be left unread: closing the connection spares reading what is
+		// refused.
 		response.setHeader("Connection", "close");
 		response.getOutputStream().write(this.mapper.writeValueAsBytes(body));
 	}

@@ -56,7 +56,8 @@ public final class RunsApi {
 	/**
 	 * Creates the API.
 	 * @param runs the runs
-	 * @param appId the application's id, which a bulk cancellation's {@code app_id} must name
+	 * @param appId the application's id, which a bulk cancellation's {@code app_id} must
+	 * name
 	 * @param signingKey the signing key
 	 * @param signingKeyFallback a second key accepted as well, or {@code null}
 	 * @param clock the clock
@@ -91,8 +92,9 @@ public final class RunsApi {
 				.route(RequestPredicates.path("/cancellations/{id}"),
 						ApiResponses.methodNotAllowed(base + "/cancellations/{id}", HttpMethod.DELETE))
 				.route(RequestPredicates.all(), (request) -> {
-					throw new ApiException(HttpStatus.NOT_FOUND, "No such route: " + ApiResponses.abbreviate(request.path())
-							+ "; the routes are v1/runs/{runId} and v1/cancellations[/{id}]");
+					throw new ApiException(HttpStatus.NOT_FOUND,
+							"No such route: " + ApiResponses.abbreviate(request.path())
+									+ "; the routes are v1/runs/{runId} and v1/cancellations[/{id}]");
 				})
 				.filter((request, next) -> {
 					if (!this.keys.authorizes(request.headers().firstHeader("Authorization"))) {
@@ -139,8 +141,7 @@ public final class RunsApi {
 		for (String field : body.keySet()) {
 			if (!CANCELLATION_FIELDS.contains(field)) {
 				throw new ApiException(HttpStatus.BAD_REQUEST, "Unknown field '" + ApiResponses.abbreviate(field)
-						+ "'; the fields are "
-						+ "app_id, function_id, started_after, started_before, if and name");
+						+ "'; the fields are " + "app_id, function_id, started_after, started_before, if and name");
 			}
 		}
 		String appId = text(body, "app_id", true);
@@ -221,9 +222,8 @@ public final class RunsApi {
 			return Instant.parse(value);
 		}
 		catch (DateTimeParseException ex) {
-			throw new ApiException(HttpStatus.BAD_REQUEST,
-					field + " is '" + ApiResponses.abbreviate(value)
-							+ "', which is not an RFC 3339 time such as 2026-11-24T10:00:00Z");
+			throw new ApiException(HttpStatus.BAD_REQUEST, field + " is '" + ApiResponses.abbreviate(value)
+					+ "', which is not an RFC 3339 time such as 2026-11-24T10:00:00Z");
 		}
 	}
 

@@ -10,9 +10,9 @@ import dev.durable.inngest.remote.SigningKey;
 import org.springframework.util.StringUtils;
 
 /**
- * The bearer tokens that authorize calls to the HTTP API: each configured signing key, plain or
- * in Inngest's hashed form ({@link SigningKey#bearerToken()}). Tokens are compared in constant
- * time.
+ * The bearer tokens that authorize calls to the HTTP API: each configured signing key,
+ * plain or in Inngest's hashed form ({@link SigningKey#bearerToken()}). Tokens are
+ * compared in constant time.
  */
 final class SigningKeys {
 

@@ -17,12 +17,12 @@ import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Hides a {@code Content-Type} with a wildcard, such as {@code *}{@code /*}, which Spring MVC
- * parses but cannot hold in its request headers: reading them throws, and with the starter's
- * functional routes in the application Spring MVC reads them for every request, on any path,
- * before it finds the handler, so such a request would fail with 500 even where nothing reads
- * its body. Hidden, the request is handled as one without a content type, as Spring MVC already
- * handles a {@code Content-Type} it cannot parse.
+ * Hides a {@code Content-Type} with a wildcard, such as {@code *}{@code /*}, which Spring
+ * MVC parses but cannot hold in its request headers: reading them throws, and with the
+ * starter's functional routes in the application Spring MVC reads them for every request,
+ * on any path, before it finds the handler, so such a request would fail with 500 even
+ * where nothing reads its body. Hidden, the request is handled as one without a content
+ * type, as Spring MVC already handles a {@code Content-Type} it cannot parse.
  */
 public final class WildcardContentTypeFilter extends OncePerRequestFilter {
 

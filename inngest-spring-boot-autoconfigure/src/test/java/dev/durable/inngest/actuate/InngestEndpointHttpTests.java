@@ -72,8 +72,10 @@ class InngestEndpointHttpTests {
 	void functionsAreListedWithTheirConfigurationAndCounts() {
 		startReminder();
 		JsonNode functions = ok(this.http.call("GET", "/actuator/inngest", null, null)).get("functions");
-		JsonNode reminder = functions.valueStream().filter((f) -> f.get("id").asString().equals("reminder"))
-			.findFirst().orElseThrow();
+		JsonNode reminder = functions.valueStream()
+			.filter((f) -> f.get("id").asString().equals("reminder"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(reminder.get("events").get(0).asString()).isEqualTo("test/reminder.created");
 		assertThat(reminder.get("retries").asInt()).isEqualTo(4);
 		assertThat(reminder.get("cancelOn").get(0).get("event").asString()).isEqualTo("test/reminder.deleted");
@@ -87,15 +89,18 @@ class InngestEndpointHttpTests {
 				null, null));
 		assertThat(page.get("runs").valueStream().map((r) -> r.get("id").asString())).contains(runId);
 		assertThat(page.get("runs").valueStream().map((r) -> r.get("status").asString())).containsOnly("SLEEPING");
-		JsonNode none = ok(this.http.call("GET", "/actuator/inngest/runs?function=reminder&status=FAILED&from="
-				+ Instant.now().minusSeconds(60), null, null));
+		JsonNode none = ok(this.http.call("GET",
+				"/actuator/inngest/runs?function=reminder&status=FAILED&from=" + Instant.now().minusSeconds(60), null,
+				null));
 		assertThat(none.get("runs").valueStream().map((r) -> r.get("id").asString())).doesNotContain(runId);
 
 		JsonNode detail = ok(this.http.call("GET", "/actuator/inngest/runs/" + runId, null, null));
 		assertThat(detail.at("/run/id").asString()).isEqualTo(runId);
 		assertThat(detail.at("/run/event/name").asString()).isEqualTo("test/reminder.created");
 		assertThat(detail.at("/run/event/data/key").asString()).isEqualTo(this.key);
-		assertThat(detail.get("steps").valueStream().map((s) -> s.get("key").asString() + ":" + s.get("status").asString()))
+		assertThat(detail.get("steps")
+			.valueStream()
+			.map((s) -> s.get("key").asString() + ":" + s.get("status").asString()))
 			.contains("before:COMPLETED", "nap:SLEEPING");
 		assertThat(this.http.call("GET", "/actuator/inngest/runs/01NOSUCHRUN", null, null).status()).isEqualTo(404);
 	}
@@ -117,9 +122,9 @@ class InngestEndpointHttpTests {
 		String first = startReminder();
 		String second = startReminder();
 		String filter = "\"functionId\": \"reminder\", \"startedAfter\": \"%s\", \"startedBefore\": \"%s\", "
-				.formatted(from, Instant.now()) + "\"condition\": \"event.data.key == '" + this.key + "'\"";
-		JsonNode preview = ok(this.http.call("POST", "/actuator/inngest/cancellations", null,
-				"{" + filter + ", \"preview\": true}"));
+			.formatted(from, Instant.now()) + "\"condition\": \"event.data.key == '" + this.key + "'\"";
+		JsonNode preview = ok(
+				this.http.call("POST", "/actuator/inngest/cancellations", null, "{" + filter + ", \"preview\": true}"));
 		assertThat(preview.get("matching").asLong()).isEqualTo(2);
 		assertThat(preview.get("complete").asBoolean()).isTrue();
 		assertThat(this.runs.find(first).orElseThrow().status()).isEqualTo(RunStatus.SLEEPING);
@@ -128,8 +133,9 @@ class InngestEndpointHttpTests {
 				"{" + filter + ", \"name\": \"from actuator\"}"));
 		String id = started.get("id").asString();
 		assertThat(started.get("name").asString()).isEqualTo("from actuator");
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.runs.find(first).orElseThrow().status()
-				== RunStatus.CANCELLED && this.runs.find(second).orElseThrow().status() == RunStatus.CANCELLED);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.runs.find(first).orElseThrow().status() == RunStatus.CANCELLED
+					&& this.runs.find(second).orElseThrow().status() == RunStatus.CANCELLED);
 		JsonNode history = ok(this.http.call("GET", "/actuator/inngest/cancellations?limit=100", null, null));
 		assertThat(history.valueStream().map((c) -> c.get("id").asString())).contains(id);
 	}
@@ -151,15 +157,16 @@ class InngestEndpointHttpTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-			CEL typo          | "functionId": "reminder", "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z", "condition": "event.data.x =="       | if: Invalid CEL expression
-			unknown function  | "functionId": "nope", "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z"                                              | No function 'nope' is declared
-			bad time          | "functionId": "reminder", "startedAfter": "monday", "startedBefore": "2026-01-02T00:00:00Z"                                                       | startedAfter = 'monday' is not an RFC 3339 time
-			empty range       | "functionId": "reminder", "startedAfter": "2026-01-02T00:00:00Z", "startedBefore": "2026-01-01T00:00:00Z"                                        | must be before started_before
-			no function       | "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z"                                                                   | functionId is required
-			no startedBefore  | "functionId": "reminder", "startedAfter": "2026-01-01T00:00:00Z"                                                                                  | startedBefore is required
-			long name         | "functionId": "reminder", "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z", "name": "%s"                          | name has 256 characters; the longest allowed is 255
-			""")
+	@CsvSource(delimiter = '|', quoteCharacter = '`',
+			textBlock = """
+					CEL typo          | "functionId": "reminder", "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z", "condition": "event.data.x =="       | if: Invalid CEL expression
+					unknown function  | "functionId": "nope", "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z"                                              | No function 'nope' is declared
+					bad time          | "functionId": "reminder", "startedAfter": "monday", "startedBefore": "2026-01-02T00:00:00Z"                                                       | startedAfter = 'monday' is not an RFC 3339 time
+					empty range       | "functionId": "reminder", "startedAfter": "2026-01-02T00:00:00Z", "startedBefore": "2026-01-01T00:00:00Z"                                        | must be before started_before
+					no function       | "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z"                                                                   | functionId is required
+					no startedBefore  | "functionId": "reminder", "startedAfter": "2026-01-01T00:00:00Z"                                                                                  | startedBefore is required
+					long name         | "functionId": "reminder", "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z", "name": "%s"                          | name has 256 characters; the longest allowed is 255
+					""")
 	void aBulkCancellationWithInputItCannotUseIsABadRequestAndRecordsNothing(String problem, String fields,
 			String message) {
 		int before = this.probe.count("inngest_cancellation");
@@ -173,11 +180,12 @@ class InngestEndpointHttpTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-			truncated JSON  | {"functionId": "rem             | The body is not valid JSON
-			an array        | ["reminder"]                     | The body must be a JSON object
-			deep nesting    | %s                               | The body goes past a limit of the JSON reader: Document nesting depth
-			""")
+	@CsvSource(delimiter = '|', quoteCharacter = '`',
+			textBlock = """
+					truncated JSON  | {"functionId": "rem             | The body is not valid JSON
+					an array        | ["reminder"]                     | The body must be a JSON object
+					deep nesting    | %s                               | The body goes past a limit of the JSON reader: Document nesting depth
+					""")
 	void aBodyThatIsNotAJsonObjectIsABadRequestSayingWhy(String problem, String body, String message) {
 		int before = this.probe.count("inngest_cancellation");
 		Answer answer = this.http.call("POST", "/actuator/inngest/cancellations", null,
@@ -191,8 +199,9 @@ class InngestEndpointHttpTests {
 	@Test
 	void aBulkCancellationThatMatchesNoRunIsUnprocessable() {
 		int before = this.probe.count("inngest_cancellation");
-		Answer answer = this.http.call("POST", "/actuator/inngest/cancellations", null, """
-				{"functionId": "reminder", "startedAfter": "2001-01-01T00:00:00Z", "startedBefore": "2001-01-02T00:00:00Z"}""");
+		Answer answer = this.http.call("POST", "/actuator/inngest/cancellations", null,
+				"""
+						{"functionId": "reminder", "startedAfter": "2001-01-01T00:00:00Z", "startedBefore": "2001-01-02T00:00:00Z"}""");
 		assertThat(answer.status()).as(answer.toString()).isEqualTo(422);
 		assertThat(answer.json().get("error").asString()).contains("No run of function 'reminder'");
 		assertThat(this.probe.count("inngest_cancellation")).isEqualTo(before);
@@ -211,11 +220,17 @@ class InngestEndpointHttpTests {
 	@Test
 	void aPageOfRunsLeavesOutLargeValuesThatTheRunsDetailKeeps() {
 		String blob = "b".repeat(10_000);
-		String runId = this.probe.awaitRunId(this.inngest.send(Event.of("test/reminder.created",
-				Map.of("key", this.key, "reminderId", UUID.randomUUID().toString(), "blob", blob))).get(0), "reminder");
+		String runId = this.probe.awaitRunId(
+				this.inngest.send(Event.of("test/reminder.created",
+						Map.of("key", this.key, "reminderId", UUID.randomUUID().toString(), "blob", blob)))
+					.get(0),
+				"reminder");
 		JsonNode page = ok(this.http.call("GET", "/actuator/inngest/runs?function=reminder&limit=100", null, null));
-		JsonNode listed = page.get("runs").valueStream().filter((r) -> r.get("id").asString().equals(runId))
-			.findFirst().orElseThrow();
+		JsonNode listed = page.get("runs")
+			.valueStream()
+			.filter((r) -> r.get("id").asString().equals(runId))
+			.findFirst()
+			.orElseThrow();
 		assertThat(listed.get("truncated").valueStream().map(JsonNode::asString)).containsExactly("event.data");
 		assertThat(listed.at("/event/data").isEmpty()).isTrue();
 		assertThat(listed.at("/event/name").asString()).isEqualTo("test/reminder.created");
@@ -227,8 +242,11 @@ class InngestEndpointHttpTests {
 	void aPageOfSmallRunsKeepsEverything() {
 		String runId = startReminder();
 		JsonNode page = ok(this.http.call("GET", "/actuator/inngest/runs?function=reminder&limit=100", null, null));
-		JsonNode listed = page.get("runs").valueStream().filter((r) -> r.get("id").asString().equals(runId))
-			.findFirst().orElseThrow();
+		JsonNode listed = page.get("runs")
+			.valueStream()
+			.filter((r) -> r.get("id").asString().equals(runId))
+			.findFirst()
+			.orElseThrow();
 		assertThat(listed.get("truncated").isEmpty()).isTrue();
 		assertThat(listed.at("/event/data/key").asString()).isEqualTo(this.key);
 	}

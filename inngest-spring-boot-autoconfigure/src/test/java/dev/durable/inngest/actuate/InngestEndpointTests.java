@@ -27,9 +27,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The Actuator endpoint and health indicator over real runs on H2.
  */
-@SpringBootTest(classes = EngineTestApplication.class,
-		properties = { "management.endpoints.web.exposure.include=inngest,health",
-				"management.endpoint.inngest.show-values=always" })
+@SpringBootTest(classes = EngineTestApplication.class, properties = {
+		"management.endpoints.web.exposure.include=inngest,health", "management.endpoint.inngest.show-values=always" })
 class InngestEndpointTests {
 
 	@Autowired
@@ -55,28 +54,52 @@ class InngestEndpointTests {
 	@Test
 	void functionsAreListedWithTheirConfigurationAndRunCounts() {
 		this.probe.awaitEnded(send("test/flaky-step", Map.of()), "flaky-step");
-		FunctionDescriptor reminder = this.endpoint.functions().functions().stream()
-			.filter((f) -> f.id().equals("reminder")).findFirst().orElseThrow();
+		FunctionDescriptor reminder = this.endpoint.functions()
+			.functions()
+			.stream()
+			.filter((f) -> f.id().equals("reminder"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(reminder.events()).containsExactly("test/reminder.created");
 		assertThat(reminder.retries()).isEqualTo(4);
 		assertThat(reminder.cancelOn()).singleElement()
 			.satisfies((rule) -> assertThat(rule).containsEntry("event", "test/reminder.deleted")
 				.containsEntry("match", "data.reminderId"));
-		FunctionDescriptor finish = this.endpoint.functions().functions().stream()
-			.filter((f) -> f.id().equals("must-finish-soon")).findFirst().orElseThrow();
+		FunctionDescriptor finish = this.endpoint.functions()
+			.functions()
+			.stream()
+			.filter((f) -> f.id().equals("must-finish-soon"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(finish.timeouts()).containsEntry("finish", "1s");
-		FunctionDescriptor charge = this.endpoint.functions().functions().stream()
-			.filter((f) -> f.id().equals("charge-order")).findFirst().orElseThrow();
+		FunctionDescriptor charge = this.endpoint.functions()
+			.functions()
+			.stream()
+			.filter((f) -> f.id().equals("charge-order"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(charge.failureHandler()).isEqualTo("charge-order-failure");
 		assertThat(charge.cancellationHandler()).isNull();
-		FunctionDescriptor booking = this.endpoint.functions().functions().stream()
-			.filter((f) -> f.id().equals("booking")).findFirst().orElseThrow();
+		FunctionDescriptor booking = this.endpoint.functions()
+			.functions()
+			.stream()
+			.filter((f) -> f.id().equals("booking"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(booking.cancellationHandler()).isEqualTo("booking-cancel");
-		FunctionDescriptor bookingHandler = this.endpoint.functions().functions().stream()
-			.filter((f) -> f.id().equals("booking-cancel")).findFirst().orElseThrow();
+		FunctionDescriptor bookingHandler = this.endpoint.functions()
+			.functions()
+			.stream()
+			.filter((f) -> f.id().equals("booking-cancel"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(bookingHandler.handles()).isEqualTo("booking");
-		FunctionDescriptor flaky = this.endpoint.functions().functions().stream()
-			.filter((f) -> f.id().equals("flaky-step")).findFirst().orElseThrow();
+		FunctionDescriptor flaky = this.endpoint.functions()
+			.functions()
+			.stream()
+			.filter((f) -> f.id().equals("flaky-step"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(flaky.runs().get(RunStatus.COMPLETED)).isPositive();
 	}
 
@@ -114,8 +137,9 @@ class InngestEndpointTests {
 		BulkCancellation bulk = (BulkCancellation) this.endpoint.bulkCancel("cancellations", "reminder",
 				from.toString(), to, condition, "from the endpoint", null);
 		this.probe.awaitStatus(second, RunStatus.CANCELLED);
-		await().atMost(Duration.ofSeconds(5)).until(() -> ((BulkCancellation) this.endpoint
-			.detail("cancellations", bulk.id(), SecurityContext.NONE)).state() == BulkCancellation.State.COMPLETED);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> ((BulkCancellation) this.endpoint.detail("cancellations", bulk.id(), SecurityContext.NONE))
+				.state() == BulkCancellation.State.COMPLETED);
 		assertThat(this.endpoint.cancel("runs", "no-such-run")).isNull();
 	}
 

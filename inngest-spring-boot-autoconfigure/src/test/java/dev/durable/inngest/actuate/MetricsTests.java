@@ -82,7 +82,9 @@ class MetricsTests {
 		assertThat(count(RunMetrics.STEPS_DURATION, "function", function) - stepTimings).isEqualTo(5);
 		assertThat(count(RunMetrics.RUNS_DURATION, "function", function, "status", "completed") - runTimings)
 			.isEqualTo(1);
-		assertThat(this.meters.find(RunMetrics.RUNS_DURATION).tags("function", function).timer()
+		assertThat(this.meters.find(RunMetrics.RUNS_DURATION)
+			.tags("function", function)
+			.timer()
 			.totalTime(TimeUnit.MILLISECONDS)).isPositive();
 	}
 
@@ -108,16 +110,17 @@ class MetricsTests {
 		try {
 			events = List.of(send("test/flaky-step", Map.of()), send("test/flaky-step", Map.of()),
 					send("test/flaky-step", Map.of()));
-			await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200))
+			await().atMost(Duration.ofSeconds(5))
+				.pollInterval(Duration.ofMillis(200))
 				.until(() -> this.meters.get(BacklogMetrics.QUEUE_BACKLOG).gauge().value() >= 3);
-			assertThat(this.meters.get(BacklogMetrics.QUEUE_LAG).timeGauge().value(TimeUnit.MILLISECONDS))
-				.isPositive();
+			assertThat(this.meters.get(BacklogMetrics.QUEUE_LAG).timeGauge().value(TimeUnit.MILLISECONDS)).isPositive();
 		}
 		finally {
 			this.engine.start();
 		}
 		events.forEach((event) -> this.probe.awaitEnded(event, "flaky-step"));
-		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200))
+		await().atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(200))
 			.until(() -> this.meters.get(BacklogMetrics.QUEUE_BACKLOG).gauge().value() == 0);
 		assertThat(this.meters.get(BacklogMetrics.QUEUE_LAG).timeGauge().value(TimeUnit.MILLISECONDS)).isZero();
 	}

@@ -70,8 +70,8 @@ class RunValuesTests {
 
 	@Test
 	void absentValuesStayAbsent() {
-		RunView queued = new RunView("01RUN", "charge", RunStatus.QUEUED, new Event("shop/order.placed", Map.of(),
-				null, "e-1", 1L, null), 0, NOW, null, null, null, null, null);
+		RunView queued = new RunView("01RUN", "charge", RunStatus.QUEUED,
+				new Event("shop/order.placed", Map.of(), null, "e-1", 1L, null), 0, NOW, null, null, null, null, null);
 		JsonNode masked = RunValues.masked(new RunPage(List.of(queued), null));
 		assertThat(masked.at("/runs/0/output").isNull()).isTrue();
 		assertThat(masked.at("/runs/0/error").isNull()).isTrue();

@@ -9,8 +9,8 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The configuration metadata that IDEs read: every property described, and value hints where a
- * property takes one of a few values.
+ * The configuration metadata that IDEs read: every property described, and value hints
+ * where a property takes one of a few values.
  */
 class ConfigurationMetadataTests {
 
@@ -33,7 +33,8 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void theSchemasPlatformHasItsValuesHinted() throws Exception {
-		JsonNode hint = metadata().get("hints").valueStream()
+		JsonNode hint = metadata().get("hints")
+			.valueStream()
 			.filter((h) -> h.get("name").asString().equals("inngest.local.schema.platform"))
 			.findFirst()
 			.orElseThrow();

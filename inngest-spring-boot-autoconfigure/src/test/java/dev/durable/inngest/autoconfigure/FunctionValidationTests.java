@@ -136,7 +136,8 @@ class FunctionValidationTests {
 
 	@Test
 	void secondCancellationHandlerOfAFunctionIsRefused() {
-		assertThat(failureFor(TwoCancellationHandlers.class)).contains("function 'fn' already has a cancellation handler");
+		assertThat(failureFor(TwoCancellationHandlers.class))
+			.contains("function 'fn' already has a cancellation handler");
 	}
 
 	@Test
@@ -160,7 +161,8 @@ class FunctionValidationTests {
 
 	@Test
 	void everyProblemOfAMethodIsReportedAtOnce() {
-		assertThat(failureFor(ManyProblems.class)).contains("@Retries(99)").contains("is not kebab-case")
+		assertThat(failureFor(ManyProblems.class)).contains("@Retries(99)")
+			.contains("is not kebab-case")
 			.contains("@Timeouts(start) = \"x\"");
 	}
 

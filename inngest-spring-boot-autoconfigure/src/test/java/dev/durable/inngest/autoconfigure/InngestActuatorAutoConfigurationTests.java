@@ -21,7 +21,8 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The conditions of the Actuator auto-configuration, and the warnings it gives at start-up.
+ * The conditions of the Actuator auto-configuration, and the warnings it gives at
+ * start-up.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class InngestActuatorAutoConfigurationTests {
@@ -29,7 +30,8 @@ class InngestActuatorAutoConfigurationTests {
 	private static final String WARNING = "The inngest Actuator endpoint is exposed over HTTP at /actuator/inngest "
 			+ "and this application has no Spring Security filter chain";
 
-	// The application's conversion service, as SpringApplication sets it, reads "unrestricted" as an Access.
+	// The application's conversion service, as SpringApplication sets it, reads
+	// "unrestricted" as an Access.
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withInitializer((context) -> context.getEnvironment().setConversionService(new ApplicationConversionService()))
 		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
@@ -130,8 +132,8 @@ class InngestActuatorAutoConfigurationTests {
 
 		@Bean
 		InngestEndpoint userInngestEndpoint() {
-			return new InngestEndpoint(() -> null, null, null, null, org.springframework.boot.actuate.endpoint.Show.NEVER,
-					java.util.Set.of());
+			return new InngestEndpoint(() -> null, null, null, null,
+					org.springframework.boot.actuate.endpoint.Show.NEVER, java.util.Set.of());
 		}
 
 	}

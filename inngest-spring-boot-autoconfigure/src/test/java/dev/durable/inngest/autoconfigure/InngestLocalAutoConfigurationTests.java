@@ -131,7 +131,8 @@ class InngestLocalAutoConfigurationTests {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(DatabaseDurability.class).commitWriteDelay()).isZero();
 				assertThat(writeDelays(context)).containsOnly("0");
-				// Each commit is written alone: the completions of runs that end together share one.
+				// Each commit is written alone: the completions of runs that end together
+				// share one.
 				assertThat(context.getBean(RunExecutor.class).commitsTogether()).isTrue();
 			});
 		assertThat(output).doesNotContain("H2 writes commits to its file").doesNotContain("is in memory");
@@ -166,8 +167,9 @@ class InngestLocalAutoConfigurationTests {
 
 	@Test
 	void anInMemoryDatabaseIsWarnedOfOnceAsLosingItsRunsOnRestart(CapturedOutput output) {
-		this.runner.withPropertyValues("spring.datasource.url=jdbc:h2:mem:forgetful;DB_CLOSE_DELAY=-1",
-				"spring.datasource.username=sa", "spring.datasource.password=secret")
+		this.runner
+			.withPropertyValues("spring.datasource.url=jdbc:h2:mem:forgetful;DB_CLOSE_DELAY=-1",
+					"spring.datasource.username=sa", "spring.datasource.password=secret")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(DatabaseDurability.class).inMemory()).isTrue();
@@ -191,7 +193,8 @@ class InngestLocalAutoConfigurationTests {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(DatabaseDurability.class).commitWriteDelay()).isEqualTo(500);
 			});
-		assertThat(output).contains("Could not set H2's WRITE_DELAY to 0 (Admin rights are required for this operation)")
+		assertThat(output)
+			.contains("Could not set H2's WRITE_DELAY to 0 (Admin rights are required for this operation)")
 			.contains("H2 writes commits to its file up to 500 ms after they return");
 	}
 
@@ -236,8 +239,8 @@ class InngestLocalAutoConfigurationTests {
 				assertThat(context).hasNotFailed();
 				assertThat(inplaceLobLengths(context)).isEmpty();
 			});
-		assertThat(output)
-			.contains("Could not raise H2's MAX_LENGTH_INPLACE_LOB to 65536 (Admin rights are required for this operation): ")
+		assertThat(output).contains(
+				"Could not raise H2's MAX_LENGTH_INPLACE_LOB to 65536 (Admin rights are required for this operation): ")
 			.contains("Run SET MAX_LENGTH_INPLACE_LOB 65536 once as an administrator of the database.");
 	}
 
@@ -265,7 +268,8 @@ class InngestLocalAutoConfigurationTests {
 		this.runner.withPropertyValues("inngest.local.schema.initialize=never", "spring.datasource.url=" + url)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context.getBean(InngestSchemaVerifier.class).verify()).isEqualTo(InngestSchemaVerifier.VERSION);
+				assertThat(context.getBean(InngestSchemaVerifier.class).verify())
+					.isEqualTo(InngestSchemaVerifier.VERSION);
 			});
 	}
 
@@ -327,9 +331,11 @@ class InngestLocalAutoConfigurationTests {
 		this.runner.withPropertyValues("spring.datasource.url=" + url, "inngest.local.schema.initialize=always")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context.getBean(InngestSchemaVerifier.class).verify()).isEqualTo(InngestSchemaVerifier.VERSION);
-				assertThat(byHand.sql("SELECT LOWER(COLUMN_NAME) FROM INFORMATION_SCHEMA.COLUMNS "
-						+ "WHERE TABLE_NAME = 'INNGEST_RUN' AND COLUMN_NAME LIKE 'LAST_STEP%'")
+				assertThat(context.getBean(InngestSchemaVerifier.class).verify())
+					.isEqualTo(InngestSchemaVerifier.VERSION);
+				assertThat(byHand
+					.sql("SELECT LOWER(COLUMN_NAME) FROM INFORMATION_SCHEMA.COLUMNS "
+							+ "WHERE TABLE_NAME = 'INNGEST_RUN' AND COLUMN_NAME LIKE 'LAST_STEP%'")
 					.query(String.class)
 					.list()).containsExactlyInAnyOrderElementsOf(SchemaVersion1.LAST_STEP_COLUMNS);
 				assertThat(eventIndexes(byHand)).contains(SchemaVersion1.EVENT_RECEIVED_INDEX.toUpperCase(Locale.ROOT));
@@ -349,20 +355,18 @@ class InngestLocalAutoConfigurationTests {
 	void aDatabaseTheEngineDoesNotRunOnFailsTheStartWithAnExplanation() {
 		// An H2 database that names itself MySQL, as a MySQL database would.
 		this.runner.withBean("dataSource", javax.sql.DataSource.class, () -> new DelegatingDataSource(
-					new SimpleDriverDataSource(new org.h2.Driver(), "jdbc:h2:mem:other-product", "sa", "")) {
-				@Override
-				public java.sql.Connection getConnection() throws java.sql.SQLException {
-					return productNamed("MySQL", super.getConnection());
-				}
-			})
-			.run((context) -> {
-				assertThat(context).hasFailed();
-				InngestSchemaException cause = StartupFailures.cause(context.getStartupFailure(),
-						InngestSchemaException.class);
-				assertThat(cause).hasMessageContaining("the application's database is MySQL");
-				assertThat(StartupFailures.analyze(context.getStartupFailure()).getAction())
-					.contains("H2 or PostgreSQL");
-			});
+				new SimpleDriverDataSource(new org.h2.Driver(), "jdbc:h2:mem:other-product", "sa", "")) {
+			@Override
+			public java.sql.Connection getConnection() throws java.sql.SQLException {
+				return productNamed("MySQL", super.getConnection());
+			}
+		}).run((context) -> {
+			assertThat(context).hasFailed();
+			InngestSchemaException cause = StartupFailures.cause(context.getStartupFailure(),
+					InngestSchemaException.class);
+			assertThat(cause).hasMessageContaining("the application's database is MySQL");
+			assertThat(StartupFailures.analyze(context.getStartupFailure()).getAction()).contains("H2 or PostgreSQL");
+		});
 	}
 
 	private static java.sql.Connection productNamed(String product, java.sql.Connection connection) {
@@ -375,7 +379,8 @@ class InngestLocalAutoConfigurationTests {
 						return java.lang.reflect.Proxy.newProxyInstance(
 								InngestLocalAutoConfigurationTests.class.getClassLoader(),
 								new Class<?>[] { java.sql.DatabaseMetaData.class },
-								(p, m, a) -> m.getName().equals("getDatabaseProductName") ? product : m.invoke(metaData, a));
+								(p, m, a) -> m.getName().equals("getDatabaseProductName") ? product
+										: m.invoke(metaData, a));
 					}
 					return result;
 				});
@@ -386,7 +391,6 @@ class InngestLocalAutoConfigurationTests {
 				new ClassPathResource("dev/durable/inngest/local/schema-h2.sql"));
 		populator.execute(new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", ""));
 	}
-
 
 	@Test
 	void userDefinedClientReplacesTheLocalOne() {
@@ -425,7 +429,8 @@ class InngestLocalAutoConfigurationTests {
 	@Test
 	void localEngineBacksOffWithoutADataSource() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class))
 			.run((context) -> {
 				assertThat(context).hasSingleBean(FunctionDiscoverer.class);
 				assertThat(context).doesNotHaveBean(RunScheduler.class);
@@ -436,8 +441,8 @@ class InngestLocalAutoConfigurationTests {
 	@Test
 	void theInMemoryStoreNeedsNoDataSourceAndRunsFunctions() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
-					InngestRetentionAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class,
+					InngestLocalAutoConfiguration.class, InngestRetentionAutoConfiguration.class))
 			.withPropertyValues("inngest.local.store=memory")
 			.withUserConfiguration(GreetingFunction.class)
 			.run((context) -> {
@@ -470,8 +475,7 @@ class InngestLocalAutoConfigurationTests {
 			assertThat(context).hasSingleBean(RunScheduler.class);
 			assertThat(context).doesNotHaveBean(InngestSchemaInitializer.class);
 			assertThat(context).doesNotHaveBean(DatabaseDurability.class);
-			assertThat(context.getBean(RunStore.class))
-				.isSameAs(context.getBean(InMemoryInngestStore.class).runs());
+			assertThat(context.getBean(RunStore.class)).isSameAs(context.getBean(InMemoryInngestStore.class).runs());
 			JdbcClient jdbc = JdbcClient.create(context.getBean(javax.sql.DataSource.class));
 			assertThat(jdbc.sql("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'INNGEST_RUN'")
 				.query(Integer.class)
@@ -482,7 +486,8 @@ class InngestLocalAutoConfigurationTests {
 	@Test
 	void theJdbcStoreWithoutADataSourceLeavesTheEngineOff() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class))
 			.withPropertyValues("inngest.local.store=jdbc")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RunScheduler.class));
 	}
@@ -520,8 +525,9 @@ class InngestLocalAutoConfigurationTests {
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessage("inngest.local.workers must be at least 1, but was 0");
 		});
-		this.runner.withPropertyValues("inngest.local.lease.duration=0s").run((context) -> assertThat(context
-			.getStartupFailure()).rootCause().hasMessage("inngest.local.lease.duration must be positive, but was PT0S"));
+		this.runner.withPropertyValues("inngest.local.lease.duration=0s")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessage("inngest.local.lease.duration must be positive, but was PT0S"));
 		this.runner.withPropertyValues("inngest.local.eager-start.max-wait=-1s")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessage("inngest.local.eager-start.max-wait must be positive, but was PT-1S"));
@@ -549,7 +555,8 @@ class InngestLocalAutoConfigurationTests {
 	void limitsBeyondTheColumnsOrBelowOneStopTheStartNamingTheProperty() {
 		this.runner.withPropertyValues("inngest.limits.event-id-length=65")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
-				.hasMessage("inngest.limits.event-id-length is 65, but the event id column holds at most 64 characters"));
+				.hasMessage(
+						"inngest.limits.event-id-length is 65, but the event id column holds at most 64 characters"));
 		this.runner.withPropertyValues("inngest.limits.event-name-length=256")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessage("inngest.limits.event-name-length is 256, but the event name column holds at most 255 "
@@ -570,8 +577,8 @@ class InngestLocalAutoConfigurationTests {
 			RunScheduler.Settings settings = context.getBean(RunScheduler.class).settings();
 			assertThat(settings.hold()).isEqualTo(Duration.ofMillis(500));
 		});
-		this.runner.withPropertyValues("inngest.local.eager-start.enabled=false").run((context) -> assertThat(
-				context.getBean(RunScheduler.class).settings().eagerStart()).isFalse());
+		this.runner.withPropertyValues("inngest.local.eager-start.enabled=false")
+			.run((context) -> assertThat(context.getBean(RunScheduler.class).settings().eagerStart()).isFalse());
 	}
 
 }

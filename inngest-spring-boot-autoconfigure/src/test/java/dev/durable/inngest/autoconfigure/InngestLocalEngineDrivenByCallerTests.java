@@ -23,8 +23,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The engine driven by its caller rather than its threads, as tests drive it: its clock a bean
- * to replace, its scheduler left stopped, and a step interceptor consulted before step bodies.
+ * The engine driven by its caller rather than its threads, as tests drive it: its clock a
+ * bean to replace, its scheduler left stopped, and a step interceptor consulted before
+ * step bodies.
  */
 class InngestLocalEngineDrivenByCallerTests {
 
@@ -72,8 +73,7 @@ class InngestLocalEngineDrivenByCallerTests {
 		this.runner.withBean(StepInterceptor.class, () -> interceptor).run((context) -> {
 			context.getBean(InngestClient.class).send(Event.of("test/charge"));
 			context.getBean(DueRuns.class).executeRound();
-			assertThat(onlyRun(context.getBean(RunStore.class)).output())
-				.isEqualTo("\"intercepted charge attempt 0\"");
+			assertThat(onlyRun(context.getBean(RunStore.class)).output()).isEqualTo("\"intercepted charge attempt 0\"");
 		});
 	}
 

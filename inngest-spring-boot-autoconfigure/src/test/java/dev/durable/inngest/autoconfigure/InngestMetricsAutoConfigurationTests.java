@@ -20,10 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class InngestMetricsAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
-				InngestMetricsAutoConfiguration.class, DataSourceAutoConfiguration.class,
-				DataSourceTransactionManagerAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
+		.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class, InngestMetricsAutoConfiguration.class,
+				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class));
 
 	@Test
 	void withAMeterRegistryTheRunsAndTheBacklogAreMeasured() {

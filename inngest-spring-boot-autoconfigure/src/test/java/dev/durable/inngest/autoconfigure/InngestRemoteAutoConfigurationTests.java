@@ -113,9 +113,10 @@ class InngestRemoteAutoConfigurationTests {
 	@Test
 	void remoteModeStartsWithoutActuatorOnTheClassPath() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestRemoteAutoConfiguration.class))
-			.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate",
-					"org.springframework.boot.health"))
+			.withConfiguration(
+					AutoConfigurations.of(InngestAutoConfiguration.class, InngestRemoteAutoConfiguration.class))
+			.withClassLoader(
+					new FilteredClassLoader("org.springframework.boot.actuate", "org.springframework.boot.health"))
 			.withPropertyValues("inngest.mode=remote", "inngest.dev=true")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -132,12 +133,12 @@ class InngestRemoteAutoConfigurationTests {
 			.withPropertyValues("inngest.mode=remote", "inngest.dev=true",
 					"management.endpoints.web.exposure.include=inngest")
 			.run((context) -> {
-			assertThat(context).hasSingleBean(InngestRemoteHealthIndicator.class);
-			assertThat(context).getBean("inngestServeEndpoint").isNotNull();
-			assertThat(context).hasSingleBean(InngestRemoteEndpoint.class);
-			assertThat(context.getBean(InngestRemoteEndpoint.class).remote()).containsEntry("sync", "not_synced")
-				.containsEntry("lastSyncedAt", "never");
-		});
+				assertThat(context).hasSingleBean(InngestRemoteHealthIndicator.class);
+				assertThat(context).getBean("inngestServeEndpoint").isNotNull();
+				assertThat(context).hasSingleBean(InngestRemoteEndpoint.class);
+				assertThat(context.getBean(InngestRemoteEndpoint.class).remote()).containsEntry("sync", "not_synced")
+					.containsEntry("lastSyncedAt", "never");
+			});
 	}
 
 	@Test
@@ -155,7 +156,8 @@ class InngestRemoteAutoConfigurationTests {
 			.withUserConfiguration(OneFunction.class)
 			.run((context) -> assertThat(context.getBean(ServedFunctions.class).get().all())
 				.extracting(FunctionDefinition::id)
-				.containsExactlyInAnyOrder("charge", SystemEventFunctions.FAILED_ID, SystemEventFunctions.CANCELLED_ID));
+				.containsExactlyInAnyOrder("charge", SystemEventFunctions.FAILED_ID,
+						SystemEventFunctions.CANCELLED_ID));
 	}
 
 	@Test
@@ -170,7 +172,8 @@ class InngestRemoteAutoConfigurationTests {
 
 	@Test
 	void theStartupSyncCanBeTurnedOff() {
-		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.dev=true", "inngest.sync.on-startup=false")
+		this.withoutDatabase
+			.withPropertyValues("inngest.mode=remote", "inngest.dev=true", "inngest.sync.on-startup=false")
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean(StartupSync.class);
 				assertThat(context).hasSingleBean(AppSync.class);
@@ -195,7 +198,8 @@ class InngestRemoteAutoConfigurationTests {
 		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.signing-key=" + typo).run((context) -> {
 			assertThat(context).hasFailed();
 			FailureAnalysis analysis = StartupFailures.analyze(context.getStartupFailure());
-			assertThat(analysis.getDescription()).contains("inngest.signing-key").contains("not an Inngest signing key");
+			assertThat(analysis.getDescription()).contains("inngest.signing-key")
+				.contains("not an Inngest signing key");
 			assertThat(analysis.getAction()).contains("signkey-<env>-<hex>");
 			assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain(RAW_KEY);
 		});
@@ -320,10 +324,11 @@ class InngestRemoteAutoConfigurationTests {
 				assertThat(settings.configuredAppUrl()).isEqualTo("https://orders.example.com/serve");
 			});
 		this.withoutDatabase
-			.withInitializer((context) -> context.getEnvironment()
-				.getPropertySources()
-				.addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment",
-						Map.of("INNGEST_MODE", "remote", "INNGEST_DEV", "1", "INNGEST_BASE_URL", "http://inngest:8288"))))
+			.withInitializer(
+					(context) -> context.getEnvironment()
+						.getPropertySources()
+						.addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment", Map.of("INNGEST_MODE",
+								"remote", "INNGEST_DEV", "1", "INNGEST_BASE_URL", "http://inngest:8288"))))
 			.run((context) -> {
 				RemoteSettings settings = context.getBean(RemoteSettings.class);
 				assertThat(settings.dev()).isTrue();

@@ -35,15 +35,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The conditions of sending events, the outbox and runs in remote mode, and one send through them.
+ * The conditions of sending events, the outbox and runs in remote mode, and one send
+ * through them.
  */
 class InngestRemoteEventsAutoConfigurationTests {
 
 	private static final String SIGNING_KEY = "signkey-prod-8f3a1c5e9b2d4f6071a3c5e7092b4d6f";
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class,
-				InngestRemoteAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestRemoteAutoConfiguration.class));
 
 	private final ApplicationContextRunner withDatabase = this.runner
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
@@ -132,10 +132,8 @@ class InngestRemoteEventsAutoConfigurationTests {
 		});
 		platform.start();
 		try {
-			this.withDatabase
-				.withPropertyValues("inngest.mode=remote", "inngest.signing-key=" + SIGNING_KEY,
-						"inngest.event-key=evt-key",
-						"inngest.base-url=http://127.0.0.1:" + platform.getAddress().getPort())
+			this.withDatabase.withPropertyValues("inngest.mode=remote", "inngest.signing-key=" + SIGNING_KEY,
+					"inngest.event-key=evt-key", "inngest.base-url=http://127.0.0.1:" + platform.getAddress().getPort())
 				.run((context) -> {
 					InngestClient client = context.getBean(InngestClient.class);
 					context.getBean(TransactionTemplate.class)

@@ -81,8 +81,9 @@ class InngestRetentionAutoConfigurationTests {
 
 	@Test
 	void disabledThereIsNoSweeperAndNothingIsDeleted() {
-		this.runner.withPropertyValues("inngest.local.retention.enabled=false", "inngest.local.retention.period=1d",
-				"inngest.local.retention.interval=100ms")
+		this.runner
+			.withPropertyValues("inngest.local.retention.enabled=false", "inngest.local.retention.period=1d",
+					"inngest.local.retention.interval=100ms")
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean(RetentionSweeper.class);
 				assertThat(context).doesNotHaveBean(RetentionStore.class);
@@ -95,8 +96,9 @@ class InngestRetentionAutoConfigurationTests {
 
 	@Test
 	void aSweeperOfTheApplicationReplacesTheAutoConfiguredOne() {
-		RetentionSweeper own = new RetentionSweeper(mock(RetentionStore.class), TransactionOperations.withoutTransaction(),
-				Clock.systemUTC(), new RetentionSweeper.Settings(Duration.ofDays(2), Duration.ofHours(2), 10), List.of());
+		RetentionSweeper own = new RetentionSweeper(mock(RetentionStore.class),
+				TransactionOperations.withoutTransaction(), Clock.systemUTC(),
+				new RetentionSweeper.Settings(Duration.ofDays(2), Duration.ofHours(2), 10), List.of());
 		this.runner.withBean(RetentionSweeper.class, () -> own)
 			.run((context) -> assertThat(context.getBean(RetentionSweeper.class)).isSameAs(own));
 	}
@@ -128,8 +130,9 @@ class InngestRetentionAutoConfigurationTests {
 	void aBatchSizeBelowOneFailsTheStartNamingTheProperty() {
 		this.runner.withPropertyValues("inngest.local.retention.batch-size=0").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(StartupFailures.cause(context.getStartupFailure(),
-					InvalidConfigurationPropertyValueException.class).getName())
+			assertThat(
+					StartupFailures.cause(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class)
+						.getName())
 				.isEqualTo("inngest.local.retention.batch-size");
 		});
 	}
@@ -152,7 +155,8 @@ class InngestRetentionAutoConfigurationTests {
 
 	@Test
 	void closingTheApplicationStopsTheSweepersThread() {
-		// Other applications of the same JVM, such as cached test contexts, have sweepers of their own.
+		// Other applications of the same JVM, such as cached test contexts, have sweepers
+		// of their own.
 		Set<Thread> others = retentionThreads();
 		this.runner.withPropertyValues("inngest.local.retention.interval=100ms").run((context) -> {
 			Set<Thread> ours = new HashSet<>(retentionThreads());

@@ -15,7 +15,8 @@ import org.springframework.web.servlet.function.RouterFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The conditions of the web auto-configuration: each HTTP surface is there only when configured.
+ * The conditions of the web auto-configuration: each HTTP surface is there only when
+ * configured.
  */
 class InngestWebAutoConfigurationTests {
 
@@ -53,7 +54,8 @@ class InngestWebAutoConfigurationTests {
 	void theDashboardNeedsToBeEnabledAndTheEndpointExposed() {
 		this.runner.withPropertyValues("management.endpoints.web.exposure.include=inngest")
 			.run((context) -> assertThat(context).doesNotHaveBean("inngestDashboard"));
-		this.runner.withPropertyValues("management.endpoints.web.exposure.include=inngest", "inngest.dashboard.enabled=true")
+		this.runner
+			.withPropertyValues("management.endpoints.web.exposure.include=inngest", "inngest.dashboard.enabled=true")
 			.run((context) -> assertThat(context).hasBean("inngestDashboard"));
 	}
 

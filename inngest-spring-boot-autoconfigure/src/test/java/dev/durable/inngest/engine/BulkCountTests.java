@@ -29,14 +29,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Counting the runs a bulk cancellation matches within its budget, on the real engine and its
- * store: a count that runs out answers with a lower bound, and a cancellation starts without
- * every run counted.
+ * Counting the runs a bulk cancellation matches within its budget, on the real engine and
+ * its store: a count that runs out answers with a lower bound, and a cancellation starts
+ * without every run counted.
  */
 @SpringBootTest(classes = EngineTestApplication.class)
 class BulkCountTests {
 
-	/** More runs than one batch of the count, so a count that stops early has some left. */
+	/**
+	 * More runs than one batch of the count, so a count that stops early has some left.
+	 */
 	private static final int RUNS = 250;
 
 	/** Of every few runs, one matches the condition. */
@@ -120,19 +122,19 @@ class BulkCountTests {
 		MatchCount count = within(Duration.ofMinutes(5), 120L).countMatching(this.request);
 		assertThat(count.complete()).isFalse();
 		assertThat(count.matching()).isBetween(0L, (long) MATCHING);
-		assertThat(within(Duration.ofMinutes(5), 120L).countMatching(everyRun()))
-			.isEqualTo(new MatchCount(120, false));
+		assertThat(within(Duration.ofMinutes(5), 120L).countMatching(everyRun())).isEqualTo(new MatchCount(120, false));
 	}
 
 	/** The same runs, every one of them matching. */
 	private BulkCancelRequest everyRun() {
-		return new BulkCancelRequest("reminders", "reminder", this.request.startedAfter(),
-				this.request.startedBefore(), "event.data.key == '" + this.key + "'");
+		return new BulkCancelRequest("reminders", "reminder", this.request.startedAfter(), this.request.startedBefore(),
+				"event.data.key == '" + this.key + "'");
 	}
 
 	@Test
 	void aCountThatMayLookAtEveryRunIsExact() {
-		// Runs of other tests may come before these in the range; the count looks at none of them.
+		// Runs of other tests may come before these in the range; the count looks at none
+		// of them.
 		assertThat(within(Duration.ofMinutes(5), (long) RUNS).countMatching(this.request))
 			.isEqualTo(new MatchCount(MATCHING, true));
 	}
@@ -156,13 +158,13 @@ class BulkCountTests {
 		BulkCancellation started = within(Duration.ofMinutes(5), 60L).start(everyRun());
 		assertThat(started.matched()).isEqualTo(60);
 		await().atMost(Duration.ofSeconds(30))
-			.until(() -> this.inngestRuns.findCancellation(started.id()).orElseThrow().state()
-					== BulkCancellation.State.COMPLETED);
+			.until(() -> this.inngestRuns.findCancellation(started.id())
+				.orElseThrow()
+				.state() == BulkCancellation.State.COMPLETED);
 		BulkCancellation completed = this.inngestRuns.findCancellation(started.id()).orElseThrow();
 		assertThat(completed.cancelled()).isEqualTo(RUNS);
 		assertThat(completed.matched()).isEqualTo(RUNS);
-		assertThat(within(Duration.ofMinutes(5), null).countMatching(everyRun()))
-			.isEqualTo(new MatchCount(0, true));
+		assertThat(within(Duration.ofMinutes(5), null).countMatching(everyRun())).isEqualTo(new MatchCount(0, true));
 	}
 
 	@Test
@@ -170,8 +172,9 @@ class BulkCountTests {
 		BulkCancellation started = within(Duration.ofNanos(1), null).start(this.request);
 		assertThat(started.matched()).isZero();
 		await().atMost(Duration.ofSeconds(30))
-			.until(() -> this.inngestRuns.findCancellation(started.id()).orElseThrow().state()
-					== BulkCancellation.State.COMPLETED);
+			.until(() -> this.inngestRuns.findCancellation(started.id())
+				.orElseThrow()
+				.state() == BulkCancellation.State.COMPLETED);
 		assertThat(this.inngestRuns.findCancellation(started.id()).orElseThrow().matched()).isEqualTo(MATCHING);
 	}
 

@@ -67,8 +67,9 @@ public class CancellationFunctions {
 	@InngestFunction(id = "approval-wait", event = "test/approval.requested")
 	@CancelOn(event = "test/approval.withdrawn", match = "data.id")
 	String approvalWait(Event event, Step step) {
-		return step.waitForEvent("approval",
-				WaitForEvent.event("test/approval.given").match("data.id").timeout(Duration.ofSeconds(30)))
+		return step
+			.waitForEvent("approval",
+					WaitForEvent.event("test/approval.given").match("data.id").timeout(Duration.ofSeconds(30)))
 			.map((e) -> "approved")
 			.orElse("timed out");
 	}

@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Cancellation handlers: a run of its own per cancelled run, with what cancelled it, on the real
- * engine and H2 (or as the test support chooses, PostgreSQL or memory).
+ * Cancellation handlers: a run of its own per cancelled run, with what cancelled it, on
+ * the real engine and H2 (or as the test support chooses, PostgreSQL or memory).
  */
 @SpringBootTest(classes = EngineTestApplication.class)
 class CancellationHandlingTests {
@@ -107,7 +107,8 @@ class CancellationHandlingTests {
 	void handlerRunIsCommittedWithTheCancellation() {
 		String runId = sleepingBooking(Map.of("bookingId", "tx-" + this.key));
 		assertThat(this.runs.cancel(runId).cancelled()).isTrue();
-		// No waiting: the handler's run was created in the transaction that cancelled the run.
+		// No waiting: the handler's run was created in the transaction that cancelled the
+		// run.
 		assertThat(this.probe.run(runId).status()).isEqualTo(RunStatus.CANCELLED);
 		assertThat(handlerRuns(runId, "booking-cancel")).hasSize(1);
 		assertThat(this.runs.cancel(runId).cancelled()).isFalse();
@@ -165,8 +166,7 @@ class CancellationHandlingTests {
 
 	@Test
 	void failedRunStartsNoHandler() {
-		RunRecord run = this.probe.awaitEnded(send("test/booking.requested", Map.of("unavailable", true)),
-				"booking");
+		RunRecord run = this.probe.awaitEnded(send("test/booking.requested", Map.of("unavailable", true)), "booking");
 		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
 		await().during(Duration.ofMillis(500)).until(() -> handledFor(run.id()).isEmpty());
 		assertThat(this.probe.eventIds(FunctionCancelledEvent.NAME, run.id())).isEmpty();

@@ -162,8 +162,8 @@ class CancellationTests {
 	}
 
 	/**
-	 * Starts a run of the function, cancels it by event while its step executes, then lets the
-	 * step finish.
+	 * Starts a run of the function, cancels it by event while its step executes, then
+	 * lets the step finish.
 	 */
 	private String cancelledInAStep(String function, CountDownLatch entered, CountDownLatch release)
 			throws InterruptedException {
@@ -179,9 +179,10 @@ class CancellationTests {
 	@Test
 	void stepExecutingWhenTheCancelArrivesCompletesAndNothingAfterItRuns() throws Exception {
 		String runId = cancelledInAStep("in-flight", this.functions.inFlightEntered, this.functions.releaseInFlight);
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.probe.steps(runId)
-			.stream()
-			.anyMatch((step) -> step.key().equals("slow") && step.status() == StepStatus.COMPLETED));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.probe.steps(runId)
+				.stream()
+				.anyMatch((step) -> step.key().equals("slow") && step.status() == StepStatus.COMPLETED));
 		StepRecord slow = this.probe.steps(runId).get(0);
 		assertThat(slow.output()).isEqualTo("\"slow result\"");
 		await().during(Duration.ofMillis(500)).until(() -> this.executions.count(this.key, "next") == 0);
@@ -250,7 +251,8 @@ class CancellationTests {
 		assertCancelledAtOnce(runId, "api");
 		assertPendingStepCancelled(runId, "rate-limited");
 		// Its next attempt, due 3 s after the first, never comes.
-		await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5))
+		await().during(Duration.ofSeconds(4))
+			.atMost(Duration.ofSeconds(5))
 			.until(() -> this.executions.count(this.key, "rate-limited") == 1);
 	}
 
@@ -283,9 +285,10 @@ class CancellationTests {
 		BulkCancellation cancellation = this.runs.cancelAll(request);
 		assertThat(cancellation.matched()).isEqualTo(1);
 		assertCancelledAtOnce(gold, "bulk-cancellation");
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.runs.findCancellation(cancellation.id())
-			.orElseThrow()
-			.state() == BulkCancellation.State.COMPLETED);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.runs.findCancellation(cancellation.id())
+				.orElseThrow()
+				.state() == BulkCancellation.State.COMPLETED);
 		assertThat(this.runs.findCancellation(cancellation.id()).orElseThrow().cancelled()).isEqualTo(1);
 		assertThat(this.probe.run(free).status()).isEqualTo(RunStatus.SLEEPING);
 		assertThat(this.probe.run(before).status()).isEqualTo(RunStatus.SLEEPING);
@@ -322,7 +325,8 @@ class CancellationTests {
 		int before = this.probe.count("inngest_cancellation");
 		Instant now = Instant.now();
 		assertThatExceptionOfType(IllegalArgumentException.class)
-			.isThrownBy(() -> this.runs.cancelAll(new BulkCancelRequest(null, "reminder", now, now.minusSeconds(5), null)))
+			.isThrownBy(
+					() -> this.runs.cancelAll(new BulkCancelRequest(null, "reminder", now, now.minusSeconds(5), null)))
 			.withMessageContaining("must be before started_before");
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> this.runs
@@ -354,8 +358,8 @@ class CancellationTests {
 			.withMessageContaining("started_after (-999999999-01-01T00:00:00Z) is out of range; it must be between "
 					+ "1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z");
 		assertThatExceptionOfType(IllegalArgumentException.class)
-			.isThrownBy(() -> this.runs.countMatching(new BulkCancelRequest(null, "reminder", now,
-					Instant.parse("+1000000-01-01T00:00:00Z"), null)))
+			.isThrownBy(() -> this.runs.countMatching(
+					new BulkCancelRequest(null, "reminder", now, Instant.parse("+1000000-01-01T00:00:00Z"), null)))
 			.withMessageContaining("started_before (+1000000-01-01T00:00:00Z) is out of range");
 	}
 
@@ -364,8 +368,8 @@ class CancellationTests {
 		Instant now = Instant.now();
 		String condition = "event.data.x == '" + "x".repeat(4096) + "'";
 		assertThatExceptionOfType(IllegalArgumentException.class)
-			.isThrownBy(() -> this.runs.countMatching(
-					new BulkCancelRequest(null, "reminder", now.minusSeconds(60), now, condition)))
+			.isThrownBy(() -> this.runs
+				.countMatching(new BulkCancelRequest(null, "reminder", now.minusSeconds(60), now, condition)))
 			.withMessage("if: the condition has " + condition.length() + " characters; the longest allowed is 4096 "
 					+ "(inngest.limits.expression-length)");
 	}
@@ -377,7 +381,8 @@ class CancellationTests {
 		String runId = sleepingRun("test/reminder.created", "reminder",
 				Map.of("reminderId", "cost-" + this.key, "items", items));
 		int before = this.probe.count("inngest_cancellation");
-		String costly = "event.data.key == '" + this.key + "' && event.data.items.all(i, event.data.items.all(j, i >= 0))";
+		String costly = "event.data.key == '" + this.key
+				+ "' && event.data.items.all(i, event.data.items.all(j, i >= 0))";
 		BulkCancelRequest request = new BulkCancelRequest(null, "reminder", from, Instant.now(), costly);
 		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> this.runs.cancelAll(request))
 			.withMessageContaining("took more than 10000 evaluation steps and was stopped on run " + runId)

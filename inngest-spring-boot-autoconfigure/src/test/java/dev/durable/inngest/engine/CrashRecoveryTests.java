@@ -28,10 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A process that dies mid-run: its run is resumed by the next instance on the same database once
- * its lease expires, and the steps it finished are not executed again. The process dies as its
- * context closes: from then on its run store writes nothing, so that the stop cannot give the run
- * back, as a killed process does not.
+ * A process that dies mid-run: its run is resumed by the next instance on the same
+ * database once its lease expires, and the steps it finished are not executed again. The
+ * process dies as its context closes: from then on its run store writes nothing, so that
+ * the stop cannot give the run back, as a killed process does not.
  */
 class CrashRecoveryTests {
 
@@ -51,9 +51,10 @@ class CrashRecoveryTests {
 	}
 
 	private static ConfigurableApplicationContext start(String url) {
-		return new SpringApplicationBuilder(CrashApp.class).properties("spring.datasource.url=" + url,
-				"inngest.local.lease.duration=2s", "inngest.local.shutdown-timeout=100ms",
-				"inngest.local.poll-interval=100ms", "spring.jpa.open-in-view=false")
+		return new SpringApplicationBuilder(CrashApp.class)
+			.properties("spring.datasource.url=" + url, "inngest.local.lease.duration=2s",
+					"inngest.local.shutdown-timeout=100ms", "inngest.local.poll-interval=100ms",
+					"spring.jpa.open-in-view=false")
 			.run();
 	}
 
@@ -67,24 +68,32 @@ class CrashRecoveryTests {
 			dead = true;
 		}
 		dead = false;
-		// Left by the dead instance: the run leased, its first step stored, the slow one not.
-		SingleConnectionDataSource dataSource = new SingleConnectionDataSource(url, url.startsWith("jdbc:h2:") ? "sa" : null,
-				"", true);
+		// Left by the dead instance: the run leased, its first step stored, the slow one
+		// not.
+		SingleConnectionDataSource dataSource = new SingleConnectionDataSource(url,
+				url.startsWith("jdbc:h2:") ? "sa" : null, "", true);
 		try {
 			JdbcClient left = JdbcClient.create(dataSource);
-			assertThat(left.sql("SELECT status FROM inngest_run WHERE event_id = ?").param(eventId).query(String.class)
+			assertThat(left.sql("SELECT status FROM inngest_run WHERE event_id = ?")
+				.param(eventId)
+				.query(String.class)
 				.single()).isEqualTo("RUNNING");
-			assertThat(left.sql("SELECT s.step_key FROM inngest_step s JOIN inngest_run r ON r.id = s.run_id "
-					+ "WHERE r.event_id = ? AND s.status = 'COMPLETED'").param(eventId).query(String.class).list())
-				.containsExactly("first");
+			assertThat(left
+				.sql("SELECT s.step_key FROM inngest_step s JOIN inngest_run r ON r.id = s.run_id "
+						+ "WHERE r.event_id = ? AND s.status = 'COMPLETED'")
+				.param(eventId)
+				.query(String.class)
+				.list()).containsExactly("first");
 		}
 		finally {
 			dataSource.destroy();
 		}
 		try (ConfigurableApplicationContext second = start(url)) {
 			JdbcClient jdbc = second.getBean(JdbcClient.class);
-			String runId = jdbc.sql("SELECT id FROM inngest_run WHERE event_id = ?").param(eventId)
-				.query(String.class).single();
+			String runId = jdbc.sql("SELECT id FROM inngest_run WHERE event_id = ?")
+				.param(eventId)
+				.query(String.class)
+				.single();
 			RunProbe probe = new RunProbe(jdbc, second.getBean(dev.durable.inngest.engine.store.RunStore.class),
 					second.getBean(dev.durable.inngest.engine.store.StepStore.class));
 			RunRecord run = probe.awaitEnded(runId, Duration.ofSeconds(20));

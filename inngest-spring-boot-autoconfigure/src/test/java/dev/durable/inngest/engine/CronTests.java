@@ -38,8 +38,10 @@ class CronTests {
 
 	@Test
 	void dueTickStartsOneRunWithTheScheduledEventAndMovesToTheNextTick() {
-		// The tick fired below and the checks after it must fall between two real ticks of
-		// "* * * * *": past the one at the start of this minute, which the engine fires within a
+		// The tick fired below and the checks after it must fall between two real ticks
+		// of
+		// "* * * * *": past the one at the start of this minute, which the engine fires
+		// within a
 		// poll of it, and well before the next.
 		await().atMost(Duration.ofSeconds(40)).until(() -> {
 			long second = secondOfMinute(Instant.now());
@@ -47,10 +49,10 @@ class CronTests {
 		});
 		int before = this.executions.recorded("cron", "event").size();
 		Instant past = Instant.now().minusSeconds(5);
-		// In the future, the tick is left alone by the engine until this moves it into the past.
+		// In the future, the tick is left alone by the engine until this moves it into
+		// the past.
 		assertThat(this.crons.advance(everyMinute(), past)).isTrue();
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.executions.recorded("cron", "event").size() > before);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.executions.recorded("cron", "event").size() > before);
 		Event event = (Event) this.executions.recorded("cron", "event").get(before);
 		assertThat(event.name()).isEqualTo("inngest/scheduled.timer");
 		assertThat(event.data()).containsEntry("cron", "* * * * *");

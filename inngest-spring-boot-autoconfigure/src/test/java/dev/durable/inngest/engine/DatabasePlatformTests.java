@@ -11,7 +11,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The engine's tests run on the database they are meant to: H2, or PostgreSQL when chosen.
+ * The engine's tests run on the database they are meant to: H2, or PostgreSQL when
+ * chosen.
  */
 @SpringBootTest(classes = EngineTestApplication.class)
 class DatabasePlatformTests {

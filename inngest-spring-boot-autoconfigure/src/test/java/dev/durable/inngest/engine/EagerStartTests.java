@@ -36,15 +36,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Runs started by the instance whose events create them: created leased to it and started by a
- * worker without a claim, as many as its workers can be expected to start soon; given back to
- * every instance when no worker here takes them in time or the engine stops; never started once
- * cancelled; not held when the send rolls back; and claimed as before for functions with
- * timeouts. One worker, so that a blocked run keeps the others waiting.
+ * Runs started by the instance whose events create them: created leased to it and started
+ * by a worker without a claim, as many as its workers can be expected to start soon;
+ * given back to every instance when no worker here takes them in time or the engine
+ * stops; never started once cancelled; not held when the send rolls back; and claimed as
+ * before for functions with timeouts. One worker, so that a blocked run keeps the others
+ * waiting.
  */
-@SpringBootTest(classes = { EngineTestApplication.class, EagerStartTests.Config.class },
-		properties = { "inngest.local.workers=1", "inngest.local.poll-interval=50ms",
-				"inngest.local.eager-start.max-wait=1s" })
+@SpringBootTest(classes = { EngineTestApplication.class, EagerStartTests.Config.class }, properties = {
+		"inngest.local.workers=1", "inngest.local.poll-interval=50ms", "inngest.local.eager-start.max-wait=1s" })
 class EagerStartTests {
 
 	@Autowired
@@ -98,14 +98,16 @@ class EagerStartTests {
 		assertThat(this.claims.asked).doesNotContain(run.id());
 		assertThat(run.startedAt()).isEqualTo(run.createdAt());
 		assertThat(this.executions.count(this.key, "work")).isEqualTo(1);
-		// As a retry, which reads the stored event, would see it: JSON, not the sender's object.
+		// As a retry, which reads the stored event, would see it: JSON, not the sender's
+		// object.
 		assertThat(this.executions.recorded(this.key, "item")).containsExactly(Map.of("name", "book", "count", 2));
 	}
 
 	@Test
 	void aRunSentWhileEveryWorkerIsStuckIsQueuedForAnyInstance() throws InterruptedException {
 		blockTheWorker();
-		// Longer than the maximum wait: no run ended within it, so none is expected to start soon.
+		// Longer than the maximum wait: no run ended within it, so none is expected to
+		// start soon.
 		Thread.sleep(1500);
 		String eventId = this.inngest.send(Event.of("test/eager-quick", Map.of("key", this.key))).get(0);
 		String runId = this.probe.awaitRunId(eventId, "eager-quick");
@@ -119,16 +121,21 @@ class EagerStartTests {
 
 	@Test
 	void runsSentAfterAnIdleAreHeldAsFastAsTheWorkerEndedRunsBeforeIt() throws InterruptedException {
-		// Four times the runs sent after the idle: ended evenly over as long as twice the maximum
-		// wait, the last half of the wait in which the worker worked still counts ten of them.
+		// Four times the runs sent after the idle: ended evenly over as long as twice the
+		// maximum
+		// wait, the last half of the wait in which the worker worked still counts ten of
+		// them.
 		List<String> before = this.inngest.send(quickEvents("-before", 40));
 		for (String eventId : before) {
 			this.probe.awaitEnded(eventId, "eager-quick");
 		}
-		// Three times half the maximum wait: every run the worker ended is older than that.
+		// Three times half the maximum wait: every run the worker ended is older than
+		// that.
 		Thread.sleep(1500);
 		List<String> after = this.inngest.send(quickEvents("", 10));
-		List<String> runIds = after.stream().map((eventId) -> this.probe.awaitEnded(eventId, "eager-quick").id()).toList();
+		List<String> runIds = after.stream()
+			.map((eventId) -> this.probe.awaitEnded(eventId, "eager-quick").id())
+			.toList();
 
 		assertThat(runIds).hasSize(10).noneMatch(this.claims.asked::contains);
 		assertThat(this.executions.count(this.key, "work")).isEqualTo(10);
@@ -182,7 +189,8 @@ class EagerStartTests {
 		assertThat(this.executing.heldCount()).isZero();
 		this.functions.release.countDown();
 
-		// Taken from the queue once the worker is free, no longer held: the claim finds it ended.
+		// Taken from the queue once the worker is free, no longer held: the claim finds
+		// it ended.
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.claims.asked.contains(runId));
 		assertThat(this.probe.run(runId).status()).isEqualTo(RunStatus.CANCELLED);
 		assertThat(this.executions.count(this.key, "work")).isZero();
@@ -203,8 +211,8 @@ class EagerStartTests {
 	}
 
 	/**
-	 * Ends a run, then blocks the one worker, then sends an event whose run is held: created
-	 * leased, not started, as the worker ended a run within the maximum wait.
+	 * Ends a run, then blocks the one worker, then sends an event whose run is held:
+	 * created leased, not started, as the worker ended a run within the maximum wait.
 	 */
 	private String heldBehindABlockedWorker() throws InterruptedException {
 		String warmUp = this.inngest.send(Event.of("test/eager-quick", Map.of("key", this.key + "-before"))).get(0);

@@ -33,18 +33,20 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The engine's invariants over generated functions (steps that fail on given attempts, take
- * some time, or sleep) and generated interleavings of their events and of cancellations. The
- * seed is printed; set the system property {@code inngest.invariants.seed} to replay one.
+ * The engine's invariants over generated functions (steps that fail on given attempts,
+ * take some time, or sleep) and generated interleavings of their events and of
+ * cancellations. The seed is printed; set the system property
+ * {@code inngest.invariants.seed} to replay one.
  * <ul>
  * <li>a step recorded as completed never executes again;</li>
  * <li>a step executes at most retries + 1 times;</li>
- * <li>a run that is not cancelled ends as its script says: failed if a step fails on every
- * attempt its budget allows, else completed;</li>
+ * <li>a run that is not cancelled ends as its script says: failed if a step fails on
+ * every attempt its budget allows, else completed;</li>
  * <li>a run ends exactly once;</li>
- * <li>a cancelled run starts no step after the one it may be entering as it is cancelled;</li>
- * <li>a failed or cancelled run emits exactly one system event and one Spring event, a completed
- * run neither.</li>
+ * <li>a cancelled run starts no step after the one it may be entering as it is
+ * cancelled;</li>
+ * <li>a failed or cancelled run emits exactly one system event and one Spring event, a
+ * completed run neither.</li>
  * </ul>
  */
 @SpringBootTest(classes = { EngineTestApplication.class, ScriptedFunctions.class })
@@ -71,7 +73,10 @@ class EngineInvariantsTests {
 		this.timeline.shutdownNow();
 	}
 
-	/** A generated run: its function's retries, its steps, and when it is sent and cancelled. */
+	/**
+	 * A generated run: its function's retries, its steps, and when it is sent and
+	 * cancelled.
+	 */
 	record Script(String key, int retries, List<Map<String, Object>> steps, long sendAt, Long cancelAfter) {
 
 		@SuppressWarnings("unchecked")
@@ -115,13 +120,15 @@ class EngineInvariantsTests {
 			outcomes.put(script, outcome);
 			this.timeline.schedule(() -> send(script, outcome), script.sendAt(), TimeUnit.MILLISECONDS);
 		}
-		await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100)).until(() -> outcomes.entrySet()
-			.stream()
-			.allMatch((entry) -> ended(entry.getKey(), entry.getValue())));
+		await().atMost(Duration.ofSeconds(40))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> outcomes.entrySet().stream().allMatch((entry) -> ended(entry.getKey(), entry.getValue())));
 		// The events of failures and cancellations are published after their commit.
-		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> outcomes.entrySet()
-			.stream()
-			.allMatch((entry) -> entry.getValue().runId == null || eventsSettled(entry.getValue().runId)));
+		await().atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> outcomes.entrySet()
+				.stream()
+				.allMatch((entry) -> entry.getValue().runId == null || eventsSettled(entry.getValue().runId)));
 		SoftAssertions softly = new SoftAssertions();
 		outcomes.forEach((script, outcome) -> check(softly, seed, script, outcome));
 		System.out.println("EngineInvariantsTests seed " + seed + ": " + endsOf(outcomes));
@@ -219,24 +226,30 @@ class EngineInvariantsTests {
 		Map<String, List<StepStart>> byStep = new HashMap<>();
 		starts.forEach((start) -> byStep.computeIfAbsent(start.stepId(), (k) -> new ArrayList<>()).add(start));
 		byStep.forEach((stepId, stepStarts) -> {
-			softly.assertThat(stepStarts).as(about + ": attempts of " + stepId)
+			softly.assertThat(stepStarts)
+				.as(about + ": attempts of " + stepId)
 				.hasSizeLessThanOrEqualTo(script.retries() + 1);
-			softly.assertThat(stepStarts).as(about + ": attempt numbers of " + stepId)
+			softly.assertThat(stepStarts)
+				.as(about + ": attempt numbers of " + stepId)
 				.extracting(StepStart::attempt)
 				.isEqualTo(attempts(stepStarts.size() - 1));
 			List<Integer> failures = failuresOf(script, stepId);
 			for (int i = 0; i < stepStarts.size() - 1; i++) {
-				softly.assertThat(failures).as(about + ": " + stepId + " executed again after it completed")
+				softly.assertThat(failures)
+					.as(about + ": " + stepId + " executed again after it completed")
 					.contains(stepStarts.get(i).attempt());
 			}
 		});
 		boolean cancelled = outcome.cancel != null && outcome.cancel.cancelled();
-		softly.assertThat(run.status()).as(about + ": end")
+		softly.assertThat(run.status())
+			.as(about + ": end")
 			.isEqualTo(cancelled ? RunStatus.CANCELLED : script.expectedEnd());
-		softly.assertThat(this.functions.ends.getOrDefault(run.id(), List.of())).as(about + ": ends told")
+		softly.assertThat(this.functions.ends.getOrDefault(run.id(), List.of()))
+			.as(about + ": ends told")
 			.containsExactly(run.status().name());
 		if (cancelled) {
-			// The step a worker was entering as the cancel committed may begin its body just after
+			// The step a worker was entering as the cancel committed may begin its body
+			// just after
 			// the cancel returns; the execution stops before any step after it.
 			softly.assertThat(starts.stream().filter((start) -> start.at().isAfter(outcome.cancelledAt)))
 				.as(about + ": steps started after the cancellation")
@@ -246,7 +259,8 @@ class EngineInvariantsTests {
 		String systemEvent = (run.status() == RunStatus.CANCELLED) ? FunctionCancelledEvent.NAME
 				: FunctionFailedEvent.NAME;
 		softly.assertThat(this.probe.eventIds(systemEvent, run.id())).as(about + ": system events").hasSize(ends);
-		softly.assertThat(this.functions.springEvents.getOrDefault(run.id(), List.of())).as(about + ": Spring events")
+		softly.assertThat(this.functions.springEvents.getOrDefault(run.id(), List.of()))
+			.as(about + ": Spring events")
 			.hasSize(ends);
 	}
 

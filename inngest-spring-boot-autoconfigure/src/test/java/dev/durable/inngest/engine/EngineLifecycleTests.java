@@ -17,8 +17,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The engine stopped and started again, as a context that is paused and restarted does: it
- * keeps every worker and runs what arrived while it was stopped.
+ * The engine stopped and started again, as a context that is paused and restarted does:
+ * it keeps every worker and runs what arrived while it was stopped.
  */
 @SpringBootTest(classes = EngineTestApplication.class, properties = "inngest.local.workers=2")
 class EngineLifecycleTests {

@@ -22,11 +22,12 @@ import org.springframework.context.annotation.Bean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Stopping the engine while its poller or its dispatcher is in the store: neither thread is
- * interrupted. On H2, a thread interrupted in the middle of reading the database file closes
- * the file (the channel's {@code ClosedByInterruptException}), and H2 loses the commits it has
- * not written yet; so the poll or the claim under way finishes, and the claimed run is executed.
- * Runs are not started eagerly here, so that a sent event's run is claimed.
+ * Stopping the engine while its poller or its dispatcher is in the store: neither thread
+ * is interrupted. On H2, a thread interrupted in the middle of reading the database file
+ * closes the file (the channel's {@code ClosedByInterruptException}), and H2 loses the
+ * commits it has not written yet; so the poll or the claim under way finishes, and the
+ * claimed run is executed. Runs are not started eagerly here, so that a sent event's run
+ * is claimed.
  */
 @SpringBootTest(classes = { EngineTestApplication.class, EngineStopTests.SlowStore.class },
 		properties = { "inngest.local.poll-interval=50ms", "inngest.local.eager-start.enabled=false" })
@@ -70,13 +71,14 @@ class EngineStopTests {
 		assertThat(this.slowStore.interrupted).isFalse();
 		assertThat(this.slowStore.finished).isTrue();
 		assertThat(this.slowStore.thread.get().getName()).startsWith("inngest-dispatcher-");
-		// Handed to a worker before the workers stopped taking runs, and executed while stopping.
+		// Handed to a worker before the workers stopped taking runs, and executed while
+		// stopping.
 		assertThat(this.probe.awaitEnded(eventId, "flaky-step").status()).isEqualTo(RunStatus.COMPLETED);
 	}
 
 	/**
-	 * Makes the run store's next call of one method wait half a second before it goes on, and
-	 * records whether the waiting thread was interrupted.
+	 * Makes the run store's next call of one method wait half a second before it goes on,
+	 * and records whether the waiting thread was interrupted.
 	 */
 	@TestConfiguration(proxyBeanMethods = false)
 	static class SlowStore {

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class EventIntakeTests {
 
 	/**
-	 * The events these tests send: the engines of other test classes, sharing the database, may
-	 * store system events meanwhile.
+	 * The events these tests send: the engines of other test classes, sharing the
+	 * database, may store system events meanwhile.
 	 */
 	private static final String TEST_EVENTS = "inngest_event WHERE name LIKE 'test/%'";
 

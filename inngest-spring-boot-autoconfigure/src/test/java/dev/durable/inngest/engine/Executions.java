@@ -7,7 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Records what test functions executed: each step body and body attempt, per run key, with when.
+ * Records what test functions executed: each step body and body attempt, per run key,
+ * with when.
  */
 public class Executions {
 

@@ -17,8 +17,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
- * A function with a failure handler, functions triggered by {@code inngest/function.failed}, and
- * Spring listeners of {@link FunctionFailedEvent}.
+ * A function with a failure handler, functions triggered by
+ * {@code inngest/function.failed}, and Spring listeners of {@link FunctionFailedEvent}.
  */
 public class FailureFunctions {
 

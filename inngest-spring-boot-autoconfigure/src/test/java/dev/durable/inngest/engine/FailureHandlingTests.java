@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Failure handlers, the {@code inngest/function.failed} system event, the Spring event and the
- * failure counter, on the real engine and H2.
+ * Failure handlers, the {@code inngest/function.failed} system event, the Spring event
+ * and the failure counter, on the real engine and H2.
  */
 @SpringBootTest(classes = EngineTestApplication.class)
 class FailureHandlingTests {
@@ -81,7 +81,8 @@ class FailureHandlingTests {
 	@Test
 	void failureHandlerIsARunOfItsOwnFunction() {
 		RunRecord run = charge(Map.of("decline", true));
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.executions.recorded(this.key, "handler-run").size() == 1);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.executions.recorded(this.key, "handler-run").size() == 1);
 		String handlerRunId = (String) this.executions.recorded(this.key, "handler-run").get(0);
 		RunRecord handlerRun = this.probe.awaitEnded(handlerRunId, Duration.ofSeconds(10));
 		assertThat(handlerRun.functionId()).isEqualTo("charge-order-failure");
@@ -121,8 +122,8 @@ class FailureHandlingTests {
 
 	private String failedEventId(String runId) {
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.probe.count("inngest_event WHERE name = 'inngest/function.failed' AND data LIKE '%"
-					+ runId + "%'") == 1);
+			.until(() -> this.probe
+				.count("inngest_event WHERE name = 'inngest/function.failed' AND data LIKE '%" + runId + "%'") == 1);
 		return this.probe.eventIds("inngest/function.failed", runId).get(0);
 	}
 

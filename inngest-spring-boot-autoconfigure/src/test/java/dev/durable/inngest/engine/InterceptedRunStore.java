@@ -9,8 +9,8 @@ import dev.durable.inngest.engine.store.RunStore;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 
 /**
- * A run store whose every call goes through an interceptor before it reaches the real store:
- * for tests that hold a call back or record what it is given.
+ * A run store whose every call goes through an interceptor before it reaches the real
+ * store: for tests that hold a call back or record what it is given.
  */
 final class InterceptedRunStore {
 
@@ -51,7 +51,7 @@ final class InterceptedRunStore {
 		};
 	}
 
-		/** Sees a call of the run store, and proceeds to the real store. */
+	/** Sees a call of the run store, and proceeds to the real store. */
 	@FunctionalInterface
 	interface Interceptor {
 

@@ -24,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * An application that uses JPA gets its events stored in its JPA transactions: the engine's JDBC
- * joins the transaction that {@link JpaTransactionManager} holds on the same data source.
+ * An application that uses JPA gets its events stored in its JPA transactions: the
+ * engine's JDBC joins the transaction that {@link JpaTransactionManager} holds on the
+ * same data source.
  */
 @SpringBootTest(classes = JpaShopApplication.class, properties = "spring.jpa.hibernate.ddl-auto=create-drop")
 class JpaTransactionTests {

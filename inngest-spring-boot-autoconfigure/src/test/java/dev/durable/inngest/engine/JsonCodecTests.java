@@ -43,7 +43,9 @@ class JsonCodecTests {
 
 	@Test
 	void anEventIsMeasuredWithAllItsFields() {
-		Event event = Event.of("shop/order.placed", Map.of("orderId", "o-1")).withId("order-o-1").withTs(1735689600000L);
+		Event event = Event.of("shop/order.placed", Map.of("orderId", "o-1"))
+			.withId("order-o-1")
+			.withTs(1735689600000L);
 		int bytes = this.json.mapper().writeValueAsBytes(event).length;
 		assertThat(this.json.exceeds(event, bytes)).isFalse();
 		assertThat(this.json.exceeds(event, bytes - 1)).isTrue();
@@ -54,7 +56,8 @@ class JsonCodecTests {
 		Event shortValue = Event.of("x", Map.of("id", "abc"));
 		Event longValue = Event.of("x", Map.of("id", "y".repeat(2000)));
 		assertThat(this.json.matchValue(shortValue, "data.id")).isEqualTo("\"abc\"");
-		assertThat(this.json.matchValue(longValue, "data.id")).startsWith("sha256:").hasSize(71)
+		assertThat(this.json.matchValue(longValue, "data.id")).startsWith("sha256:")
+			.hasSize(71)
 			.isEqualTo(this.json.matchValue(Event.of("z", Map.of("id", "y".repeat(2000))), "data.id"));
 		assertThat(this.json.matchValue(shortValue, "data.missing")).isNull();
 	}

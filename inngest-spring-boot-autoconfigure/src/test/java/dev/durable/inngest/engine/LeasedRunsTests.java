@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The runs held for this instance's workers: how many may be held, taken once, forgotten when
- * stopped, and given back by age.
+ * The runs held for this instance's workers: how many may be held, taken once, forgotten
+ * when stopped, and given back by age.
  */
 class LeasedRunsTests {
 
@@ -65,8 +65,7 @@ class LeasedRunsTests {
 	void takesForGivingBackTheRunsCreatedByATime() {
 		this.executing.hold(List.of(held("old", T0), held("new", T0.plusSeconds(1))));
 
-		assertThat(this.executing.takeHeldCreatedBy(T0)).extracting((claim) -> claim.run().id())
-			.containsExactly("old");
+		assertThat(this.executing.takeHeldCreatedBy(T0)).extracting((claim) -> claim.run().id()).containsExactly("old");
 		assertThat(this.executing.takeHeldCreatedBy(T0)).isEmpty();
 		assertThat(this.executing.takeHeldCreatedBy(Instant.MAX)).extracting((claim) -> claim.run().id())
 			.containsExactly("new");

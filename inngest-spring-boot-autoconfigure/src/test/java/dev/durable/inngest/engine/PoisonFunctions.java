@@ -140,7 +140,10 @@ public class PoisonFunctions {
 		return this.releases.computeIfAbsent(key, (k) -> new CountDownLatch(1));
 	}
 
-	/** Sleeps through interrupts, and keeps the thread interrupted if it was, as Guava's does. */
+	/**
+	 * Sleeps through interrupts, and keeps the thread interrupted if it was, as Guava's
+	 * does.
+	 */
 	private static void sleepUninterruptibly(Duration duration) {
 		long end = System.nanoTime() + duration.toNanos();
 		boolean interrupted = false;

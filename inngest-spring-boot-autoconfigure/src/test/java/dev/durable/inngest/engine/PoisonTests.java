@@ -23,10 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What a function's code may do that the engine cannot store or did not expect: return a value
- * too large or impossible to write as JSON, or throw an {@link Error}. Each fails its own run
- * with an error that names the problem, while a healthy run sent beside it completes. The
- * application, with its step time-out of one second, is the one of {@link StepTimeoutTests}.
+ * What a function's code may do that the engine cannot store or did not expect: return a
+ * value too large or impossible to write as JSON, or throw an {@link Error}. Each fails
+ * its own run with an error that names the problem, while a healthy run sent beside it
+ * completes. The application, with its step time-out of one second, is the one of
+ * {@link StepTimeoutTests}.
  */
 @SpringBootTest(classes = { EngineTestApplication.class, PoisonFunctions.class },
 		properties = { "inngest.local.max-output-size=1KB", "inngest.local.step-timeout=1s" })
@@ -94,8 +95,9 @@ class PoisonTests {
 				Map.of("kind", kind));
 		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
 		assertThat(run.error().name()).isEqualTo("StepFailedException");
-		assertThat(run.error().message()).contains("Step 'load' returned a value of type "
-				+ "dev.durable.inngest.engine.PoisonFunctions$").contains("that cannot be written as JSON");
+		assertThat(run.error().message())
+			.contains("Step 'load' returned a value of type " + "dev.durable.inngest.engine.PoisonFunctions$")
+			.contains("that cannot be written as JSON");
 		assertThat(this.executions.count(this.key, "load")).isEqualTo(1);
 	}
 

@@ -11,8 +11,8 @@ import dev.durable.inngest.engine.store.NewRun;
 import dev.durable.inngest.engine.store.RunStore;
 
 /**
- * Runs queued straight in the stores, of a function no application declares, for tests that
- * claim or complete them by hand with the engine stopped.
+ * Runs queued straight in the stores, of a function no application declares, for tests
+ * that claim or complete them by hand with the engine stopped.
  */
 final class QueuedRuns {
 

@@ -40,9 +40,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The retention, on H2 and on PostgreSQL, over rows dated as each test needs: what ended, or was
- * received, before the period and is no longer needed is deleted, with every row of an ended
- * run; what has not ended, what ended within the period and the events of the runs kept stay.
+ * The retention, on H2 and on PostgreSQL, over rows dated as each test needs: what ended,
+ * or was received, before the period and is no longer needed is deleted, with every row
+ * of an ended run; what has not ended, what ended within the period and the events of the
+ * runs kept stay.
  */
 @SpringBootTest(classes = EngineTestApplication.class)
 class RetentionTests {
@@ -188,7 +189,8 @@ class RetentionTests {
 		this.ingestor.send(List.of(new Event("test/retention.again", Map.of(), Map.of(), kept, 0, null),
 				new Event("test/retention.again", Map.of(), Map.of(), deleted, 0, null)));
 
-		// The duplicate is not stored; the event whose first was deleted is stored as new.
+		// The duplicate is not stored; the event whose first was deleted is stored as
+		// new.
 		assertThat(this.rows.receivedAt(kept)).isEqualTo(this.withinThePeriod);
 		assertThat(this.rows.receivedAt(deleted)).isAfter(this.withinThePeriod);
 	}
@@ -256,8 +258,7 @@ class RetentionTests {
 	void twoSweepersAtOnceDeleteEveryRowOnceWithoutFailing() throws Exception {
 		int count = 200;
 		for (int i = 0; i < count; i++) {
-			String runId = this.rows.run(this.beforeThePeriod.plusMillis(i), RunStatus.COMPLETED,
-					this.beforeThePeriod);
+			String runId = this.rows.run(this.beforeThePeriod.plusMillis(i), RunStatus.COMPLETED, this.beforeThePeriod);
 			this.rows.step(runId, "first", this.beforeThePeriod);
 		}
 		CountDownLatch start = new CountDownLatch(1);
@@ -309,7 +310,8 @@ class RetentionTests {
 	}
 
 	private RetentionSweeper sweeper(int batchSize, RetentionSweeper.Listener... listeners) {
-		return new RetentionSweeper(this.store, new TransactionTemplate(this.transactionManager), Clock.fixed(this.now, ZoneOffset.UTC),
+		return new RetentionSweeper(this.store, new TransactionTemplate(this.transactionManager),
+				Clock.fixed(this.now, ZoneOffset.UTC),
 				new RetentionSweeper.Settings(PERIOD, Duration.ofHours(1), batchSize), List.of(listeners));
 	}
 

@@ -63,7 +63,10 @@ class RetriesTests {
 		assertThat(attempts.get(0).error().name()).isEqualTo("IllegalStateException");
 		assertThat(attempts.get(0).error().message()).isEqualTo("flaky failure 1");
 		assertThat(attempts.get(0).error().stack()).contains("RetryFunctions");
-		StepRecord flaky = this.probe.steps(run.id()).stream().filter((s) -> s.key().equals("flaky")).findFirst()
+		StepRecord flaky = this.probe.steps(run.id())
+			.stream()
+			.filter((s) -> s.key().equals("flaky"))
+			.findFirst()
 			.orElseThrow();
 		assertThat(flaky.status()).isEqualTo(StepStatus.COMPLETED);
 		assertThat(flaky.attempts()).isEqualTo(3);
@@ -183,7 +186,10 @@ class RetriesTests {
 		// Outside the step, the body still sees the function's own budget.
 		assertThat(this.executions.recorded(this.key, "body-max-attempts")).containsOnly(5);
 		assertThat(this.probe.attempts(run.id())).extracting(AttemptRecord::attempt).containsExactly(0, 1);
-		StepRecord charge = this.probe.steps(run.id()).stream().filter((s) -> s.key().equals("charge")).findFirst()
+		StepRecord charge = this.probe.steps(run.id())
+			.stream()
+			.filter((s) -> s.key().equals("charge"))
+			.findFirst()
 			.orElseThrow();
 		assertThat(charge.status()).isEqualTo(StepStatus.FAILED);
 		assertThat(charge.attempts()).isEqualTo(2);

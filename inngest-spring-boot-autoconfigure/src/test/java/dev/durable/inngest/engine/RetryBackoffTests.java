@@ -43,7 +43,8 @@ class RetryBackoffTests {
 
 	@RepeatedTest(20)
 	void theJitterNeverTakesAWaitPastTheMaximum() {
-		RetryBackoff backoff = new RetryBackoff(Duration.ofMillis(10), 2, Duration.ofMillis(50), Duration.ofSeconds(30));
+		RetryBackoff backoff = new RetryBackoff(Duration.ofMillis(10), 2, Duration.ofMillis(50),
+				Duration.ofSeconds(30));
 		assertThat(backoff.nextAttemptAt(0, FAILURE, NOW)).isBetween(NOW.plusMillis(10), NOW.plusMillis(50));
 		assertThat(backoff.nextAttemptAt(5, FAILURE, NOW)).isEqualTo(NOW.plusMillis(50));
 	}

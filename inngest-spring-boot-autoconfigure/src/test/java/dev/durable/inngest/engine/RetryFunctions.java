@@ -14,8 +14,8 @@ import dev.durable.inngest.StepFailedException;
 import dev.durable.inngest.StepOptions;
 
 /**
- * Functions for the retry scenarios. Each run is told apart by the {@code key} of its event's
- * data, and how often a step fails by {@code fail}.
+ * Functions for the retry scenarios. Each run is told apart by the {@code key} of its
+ * event's data, and how often a step fails by {@code fail}.
  */
 public class RetryFunctions {
 

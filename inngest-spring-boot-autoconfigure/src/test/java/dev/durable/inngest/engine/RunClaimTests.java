@@ -23,8 +23,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The store's claim of due runs, which takes the runs and reads them with their events in one
- * statement, on H2 and on PostgreSQL.
+ * The store's claim of due runs, which takes the runs and reads them with their events in
+ * one statement, on H2 and on PostgreSQL.
  */
 @SpringBootTest(classes = EngineTestApplication.class)
 class RunClaimTests {
@@ -69,7 +69,8 @@ class RunClaimTests {
 		List<RunRecord> first = claim(ids.subList(0, 3), "lease-1");
 		assertThat(first).extracting(RunRecord::id).containsExactlyInAnyOrderElementsOf(ids.subList(0, 3));
 
-		// More ids than one batch, one asked twice and one that does not exist: each due run once.
+		// More ids than one batch, one asked twice and one that does not exist: each due
+		// run once.
 		List<String> asked = new ArrayList<>(ids);
 		asked.add(ids.get(5));
 		asked.add("no-such-run");

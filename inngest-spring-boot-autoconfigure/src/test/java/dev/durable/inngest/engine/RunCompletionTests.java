@@ -44,10 +44,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Runs' completions, stored together when workers complete runs at the same time, on H2 and on
- * PostgreSQL: each worker gets its own run's result, the last step is kept in the run's row, a
- * lost lease stores nothing of its run but its step, in a row of its own, and a group that fails
- * is stored again one completion at a time.
+ * Runs' completions, stored together when workers complete runs at the same time, on H2
+ * and on PostgreSQL: each worker gets its own run's result, the last step is kept in the
+ * run's row, a lost lease stores nothing of its run but its step, in a row of its own,
+ * and a group that fails is stored again one completion at a time.
  */
 @SpringBootTest(classes = EngineTestApplication.class)
 class RunCompletionTests {
@@ -94,7 +94,8 @@ class RunCompletionTests {
 
 	@Test
 	void theEngineCommitsCompletionsTogetherByDefaultOnlyOnH2ThatWritesEveryCommitAsItReturns() {
-		// The tests' H2 is in memory, with no write delay; PostgreSQL merges its log flushes itself.
+		// The tests' H2 is in memory, with no write delay; PostgreSQL merges its log
+		// flushes itself.
 		assertThat(this.executor.commitsTogether()).isEqualTo(this.platform == DatabasePlatform.H2);
 	}
 
@@ -104,7 +105,8 @@ class RunCompletionTests {
 		List<Completion> completions = List.of(completion(ids.get(0), "lease-1", true),
 				completion(ids.get(1), "someone-else", true), completion(ids.get(2), "lease-1", false));
 
-		boolean[] held = new TransactionTemplate(this.transactionManager).execute((status) -> this.runs.completeAll(completions));
+		boolean[] held = new TransactionTemplate(this.transactionManager)
+			.execute((status) -> this.runs.completeAll(completions));
 
 		assertThat(held).containsExactly(true, false, true);
 		assertThat(status(ids.get(0))).isEqualTo(RunStatus.COMPLETED);
@@ -130,10 +132,12 @@ class RunCompletionTests {
 		JdbcClient jdbc = JdbcClient.create(this.dataSource);
 		assertThat(jdbc.sql("SELECT step_key FROM inngest_step WHERE run_id = ?").param(id).query(String.class).list())
 			.containsExactly("first");
-		assertThat(jdbc.sql("SELECT last_step_key FROM inngest_run WHERE id = ?").param(id).query(String.class).single())
+		assertThat(
+				jdbc.sql("SELECT last_step_key FROM inngest_run WHERE id = ?").param(id).query(String.class).single())
 			.isEqualTo("only");
 		assertThat(this.steps.findByRun(id)).containsExactly(first, step(id));
-		// A row of its own for that step could only come later, from an instance that had lost the
+		// A row of its own for that step could only come later, from an instance that had
+		// lost the
 		// run: the step the run ended with is the one read.
 		this.steps.insert(new StepRecord(id, "only", "only", StepKind.RUN, StepStatus.COMPLETED, 1, "2", null, null,
 				this.now, this.now));
@@ -148,7 +152,8 @@ class RunCompletionTests {
 				completion(ids.get(1), "lease-1", true));
 
 		assertThatExceptionOfType(DuplicateKeyException.class)
-			.isThrownBy(() -> new TransactionTemplate(this.transactionManager).execute((status) -> this.runs.completeAll(completions)));
+			.isThrownBy(() -> new TransactionTemplate(this.transactionManager)
+				.execute((status) -> this.runs.completeAll(completions)));
 
 		assertThat(status(ids.get(0))).isEqualTo(RunStatus.RUNNING);
 		assertThat(status(ids.get(1))).isEqualTo(RunStatus.RUNNING);
@@ -159,7 +164,8 @@ class RunCompletionTests {
 	void completionsMadeWhileOneIsStoredAreStoredTogetherInOneGroup() throws Exception {
 		List<String> ids = claimed(6, "lease-1");
 		Recording store = new Recording(this.runs);
-		RunCompletions completions = new RunCompletions(store.proxy(), new TransactionTemplate(this.transactionManager), true);
+		RunCompletions completions = new RunCompletions(store.proxy(), new TransactionTemplate(this.transactionManager),
+				true);
 
 		List<Future<Boolean>> results = new ArrayList<>();
 		results.add(this.workers.submit(() -> completions.complete(completion(ids.get(0), "lease-1", true))));
@@ -191,9 +197,11 @@ class RunCompletionTests {
 		// Another instance took run 2 over and stored its step first.
 		this.steps.insert(step(ids.get(2)));
 		Recording store = new Recording(this.runs);
-		RunCompletions completions = new RunCompletions(store.proxy(), new TransactionTemplate(this.transactionManager), true);
+		RunCompletions completions = new RunCompletions(store.proxy(), new TransactionTemplate(this.transactionManager),
+				true);
 
-		Future<Boolean> first = this.workers.submit(() -> completions.complete(completion(ids.get(0), "lease-1", true)));
+		Future<Boolean> first = this.workers
+			.submit(() -> completions.complete(completion(ids.get(0), "lease-1", true)));
 		store.firstStarted.await(10, TimeUnit.SECONDS);
 		List<Future<Boolean>> others = new ArrayList<>();
 		for (int i = 1; i < ids.size(); i++) {
@@ -219,9 +227,11 @@ class RunCompletionTests {
 	void whenNotTogetherEachCompletionIsCommittedAloneWithoutWaitingForAnother() throws Exception {
 		List<String> ids = claimed(2, "lease-1");
 		Recording store = new Recording(this.runs);
-		RunCompletions completions = new RunCompletions(store.proxy(), new TransactionTemplate(this.transactionManager), false);
+		RunCompletions completions = new RunCompletions(store.proxy(), new TransactionTemplate(this.transactionManager),
+				false);
 
-		Future<Boolean> first = this.workers.submit(() -> completions.complete(completion(ids.get(0), "lease-1", true)));
+		Future<Boolean> first = this.workers
+			.submit(() -> completions.complete(completion(ids.get(0), "lease-1", true)));
 		store.firstStarted.await(10, TimeUnit.SECONDS);
 		// Committed while the first is still being stored.
 		assertThat(completions.complete(completion(ids.get(1), "lease-1", true))).isTrue();
@@ -257,8 +267,8 @@ class RunCompletionTests {
 	}
 
 	/**
-	 * The real store, whose first single completion waits until it is let go, and which records
-	 * the size of every group it stores.
+	 * The real store, whose first single completion waits until it is let go, and which
+	 * records the size of every group it stores.
 	 */
 	private static final class Recording {
 

@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * The table of a run's and a step's transitions is whole: every state is reached, the final
- * states have no exit, and the store has a method for every transition and a transition for
- * every method that changes a state.
+ * The table of a run's and a step's transitions is whole: every state is reached, the
+ * final states have no exit, and the store has a method for every transition and a
+ * transition for every method that changes a state.
  */
 class RunLifecycleTests {
 
@@ -82,7 +82,9 @@ class RunLifecycleTests {
 
 	@Test
 	void everyTransitionIsStoredByARunStoreMethod() {
-		Set<String> methods = Arrays.stream(RunStore.class.getMethods()).map(Method::getName).collect(Collectors.toSet());
+		Set<String> methods = Arrays.stream(RunStore.class.getMethods())
+			.map(Method::getName)
+			.collect(Collectors.toSet());
 		for (Transition transition : Transition.values()) {
 			assertThat(transition.storedBy()).as("the store methods of %s", transition).isNotEmpty();
 			assertThat(methods).as("the store methods of %s", transition).containsAll(transition.storedBy());

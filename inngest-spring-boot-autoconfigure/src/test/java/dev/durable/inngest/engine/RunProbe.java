@@ -45,7 +45,8 @@ public class RunProbe {
 	 * @param jdbc reads the tables of the JDBC store
 	 * @param runs the run store
 	 * @param steps the step store
-	 * @param memory the in-memory store, read instead of the tables when the engine runs on it
+	 * @param memory the in-memory store, read instead of the tables when the engine runs
+	 * on it
 	 */
 	public RunProbe(JdbcClient jdbc, RunStore runs, StepStore steps, InMemoryInngestStore memory) {
 		this.jdbc = jdbc;
@@ -128,8 +129,8 @@ public class RunProbe {
 	}
 
 	/**
-	 * Starts a run of the {@code reminder} function, which sleeps 30 s between two steps, and
-	 * waits until it sleeps.
+	 * Starts a run of the {@code reminder} function, which sleeps 30 s between two steps,
+	 * and waits until it sleeps.
 	 * @param inngest sends its event
 	 * @param key marks the event's data, for conditions
 	 * @return the run id

@@ -23,9 +23,9 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Functions that follow a script carried by their event: steps that fail on given attempts,
- * take some time, or sleep. It records each step body it starts, each run's end as the engine
- * tells it, and each Spring event of a failed or cancelled run.
+ * Functions that follow a script carried by their event: steps that fail on given
+ * attempts, take some time, or sleep. It records each step body it starts, each run's end
+ * as the engine tells it, and each Spring event of a failed or cancelled run.
  */
 public class ScriptedFunctions implements RunOutcomes {
 

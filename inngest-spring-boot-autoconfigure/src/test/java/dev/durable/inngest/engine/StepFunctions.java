@@ -54,9 +54,10 @@ public class StepFunctions {
 
 	@InngestFunction(id = "approval-by-condition", event = "test/big-order.created")
 	String approvalByCondition(Event event, Step step) {
-		Optional<Event> approval = step.waitForEvent("approval", WaitForEvent.event("test/big-order.approved")
-			.condition("async.data.orderId == event.data.orderId && async.data.limit >= event.data.amount")
-			.timeout(Duration.ofSeconds(30)));
+		Optional<Event> approval = step.waitForEvent("approval",
+				WaitForEvent.event("test/big-order.approved")
+					.condition("async.data.orderId == event.data.orderId && async.data.limit >= event.data.amount")
+					.timeout(Duration.ofSeconds(30)));
 		return approval.map((e) -> "approved with limit " + e.data().get("limit")).orElse("timed out");
 	}
 

@@ -38,11 +38,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What a step checks of its run's lease before it begins, on H2 and on PostgreSQL: it reads the
- * lease as the step before is stored and renews it only when the engine's renewal is late, and a
- * run cancelled or taken over by another instance (changed in the database alone, as another
- * instance changes it) stops before its next step. The lease is three minutes, so that the
- * engine's own renewal, every minute, does not happen during a test.
+ * What a step checks of its run's lease before it begins, on H2 and on PostgreSQL: it
+ * reads the lease as the step before is stored and renews it only when the engine's
+ * renewal is late, and a run cancelled or taken over by another instance (changed in the
+ * database alone, as another instance changes it) stops before its next step. The lease
+ * is three minutes, so that the engine's own renewal, every minute, does not happen
+ * during a test.
  */
 @SpringBootTest(classes = { EngineTestApplication.class, StepLeaseTests.GatedSteps.class },
 		properties = "inngest.local.lease.duration=3m")
@@ -91,7 +92,8 @@ class StepLeaseTests {
 	void aStepRenewsTheLeaseItselfWhenTheEnginesRenewalIsLate() throws Exception {
 		Gates gates = this.functions.gates(this.key);
 		String runId = start();
-		// As if the engine had not renewed it for a while: less than a third of the lease is left.
+		// As if the engine had not renewed it for a while: less than a third of the lease
+		// is left.
 		Instant released = Instant.now();
 		setLeaseExpiry(runId, released.plusSeconds(5));
 
@@ -126,11 +128,15 @@ class StepLeaseTests {
 	void storingAStepReadsTheLeaseAndKeepsTheStepWhenTheLeaseIsLost() {
 		// Due in an hour, so that the engine leaves them alone.
 		Instant later = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MICROS);
-		Event event = Event.of("test/lease", Map.of()).withId(UUID.randomUUID().toString()).withTs(later.toEpochMilli());
+		Event event = Event.of("test/lease", Map.of())
+			.withId(UUID.randomUUID().toString())
+			.withTs(later.toEpochMilli());
 		List<String> ids = QueuedRuns.queue(this.events, this.runs, event, "lease-test", 3, later);
 		Instant until = later.plus(LEASE);
 		assertThat(this.runs.claim(ids, "lease-1", later, until)).hasSize(3);
-		this.jdbc.sql("UPDATE inngest_run SET status = 'CANCELLED', due_at = NULL WHERE id = ?").param(ids.get(2)).update();
+		this.jdbc.sql("UPDATE inngest_run SET status = 'CANCELLED', due_at = NULL WHERE id = ?")
+			.param(ids.get(2))
+			.update();
 
 		assertThat(this.runs.storeStep(step(ids.get(0)), "lease-1")).contains(until);
 		assertThat(this.runs.storeStep(step(ids.get(1)), "someone-else")).isEmpty();

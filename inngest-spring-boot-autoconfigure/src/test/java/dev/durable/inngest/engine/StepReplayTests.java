@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * The step semantics both drivers share, with a driver that executes new run steps at once and
- * records what it was asked.
+ * The step semantics both drivers share, with a driver that executes new run steps at
+ * once and records what it was asked.
  */
 class StepReplayTests {
 
@@ -82,10 +82,8 @@ class StepReplayTests {
 
 	@Test
 	void stepsCannotBeNested() {
-		assertThatIllegalStateException()
-			.isThrownBy(() -> this.steps.run("outer", () -> this.steps.run("inner", () -> {
-			})))
-			.withMessageContaining("steps cannot be nested");
+		assertThatIllegalStateException().isThrownBy(() -> this.steps.run("outer", () -> this.steps.run("inner", () -> {
+		}))).withMessageContaining("steps cannot be nested");
 	}
 
 	@Test
@@ -93,10 +91,9 @@ class StepReplayTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.steps.run("", () -> {
 		}));
 		assertThatIllegalArgumentException().isThrownBy(() -> this.steps.sleep("nap", Duration.ofSeconds(-1)));
-		assertThatIllegalArgumentException().isThrownBy(
-				() -> StepReplay.checkWait("w", WaitForEvent.event("x").match("id").timeout(Duration.ofHours(1)),
-						(condition) -> {
-						}))
+		assertThatIllegalArgumentException().isThrownBy(() -> StepReplay.checkWait("w",
+				WaitForEvent.event("x").match("id").timeout(Duration.ofHours(1)), (condition) -> {
+				}))
 			.withMessageContaining("not a dotted field");
 		assertThat(this.driver.executed).isEmpty();
 	}
@@ -122,27 +119,23 @@ class StepReplayTests {
 
 	@Test
 	void retriesOutOfRangeAreRejectedNamingTheStep() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> this.steps.run("charge", StepOptions.retries(21), () -> {
-			}))
-			.withMessage("Step 'charge': invalid options: retries must be from 0 to 20, but was 21");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> this.steps.run("refund", StepOptions.retries(-1), () -> {
-			}))
-			.withMessage("Step 'refund': invalid options: retries must be from 0 to 20, but was -1");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.steps.run("charge", StepOptions.retries(21), () -> {
+		})).withMessage("Step 'charge': invalid options: retries must be from 0 to 20, but was 21");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.steps.run("refund", StepOptions.retries(-1), () -> {
+		})).withMessage("Step 'refund': invalid options: retries must be from 0 to 20, but was -1");
 		assertThat(this.driver.executed).isEmpty();
 	}
 
 	@Test
 	void invalidBackoffIsRejectedNamingTheStep() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> this.steps.run("poll", StepOptions.defaults().backoff(Duration.ZERO, Duration.ofSeconds(1)),
-					Integer.class, () -> 1))
-			.withMessage("Step 'poll': invalid options: the initial back-off must be positive, but was PT0S");
-		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.steps.run("poll",
-					StepOptions.retries(3).backoff(Duration.ofSeconds(10), Duration.ofSeconds(1)), Integer.class, () -> 1))
-			.withMessage("Step 'poll': invalid options: the longest back-off PT1S is shorter than the initial one PT10S");
+					StepOptions.defaults().backoff(Duration.ZERO, Duration.ofSeconds(1)), Integer.class, () -> 1))
+			.withMessage("Step 'poll': invalid options: the initial back-off must be positive, but was PT0S");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.steps.run("poll",
+				StepOptions.retries(3).backoff(Duration.ofSeconds(10), Duration.ofSeconds(1)), Integer.class, () -> 1))
+			.withMessage(
+					"Step 'poll': invalid options: the longest back-off PT1S is shorter than the initial one PT10S");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.steps.run("poll", null, Integer.class, () -> 1))
 			.withMessageStartingWith("Step 'poll': invalid options: the options must not be null");
 	}

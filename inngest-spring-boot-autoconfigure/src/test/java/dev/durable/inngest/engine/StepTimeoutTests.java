@@ -19,9 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Function code that runs past the step time-out (one second here): its thread is interrupted,
- * and the attempt fails as timed out and is retried, while a healthy run sent beside it
- * completes. Code that ignores the interrupt keeps its worker until it returns.
+ * Function code that runs past the step time-out (one second here): its thread is
+ * interrupted, and the attempt fails as timed out and is retried, while a healthy run
+ * sent beside it completes. Code that ignores the interrupt keeps its worker until it
+ * returns.
  */
 @SpringBootTest(classes = { EngineTestApplication.class, PoisonFunctions.class },
 		properties = { "inngest.local.max-output-size=1KB", "inngest.local.step-timeout=1s" })
@@ -121,10 +122,12 @@ class StepTimeoutTests {
 			this.engine.stop();
 			// The shutdown time-out of the tests is two seconds.
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-			// The step notes its interrupt in its own thread, which may be after stop() returns; once
+			// The step notes its interrupt in its own thread, which may be after stop()
+			// returns; once
 			// only, as the step time-out is not checked while the engine stops.
 			await().atMost(Duration.ofSeconds(5)).until(() -> this.executions.count(this.key, "interrupted") == 1);
-			await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+			await().during(Duration.ofMillis(500))
+				.atMost(Duration.ofSeconds(2))
 				.until(() -> this.executions.count(this.key, "interrupted") == 1);
 		}
 		finally {

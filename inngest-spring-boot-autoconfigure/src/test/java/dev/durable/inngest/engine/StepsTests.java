@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Durable sleeps, waits for events, sent events and memoized results, on the real engine and H2.
+ * Durable sleeps, waits for events, sent events and memoized results, on the real engine
+ * and H2.
  */
 @SpringBootTest(classes = EngineTestApplication.class)
 class StepsTests {
@@ -58,7 +59,11 @@ class StepsTests {
 		assertThat(before).hasSize(1);
 		assertThat(after).hasSize(1);
 		assertThat(Duration.between(before.get(0), after.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
-		StepRecord nap = this.probe.steps(runId).stream().filter((s) -> s.key().equals("nap")).findFirst().orElseThrow();
+		StepRecord nap = this.probe.steps(runId)
+			.stream()
+			.filter((s) -> s.key().equals("nap"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(nap.kind()).isEqualTo(StepKind.SLEEP);
 		assertThat(nap.status()).isEqualTo(StepStatus.COMPLETED);
 	}

@@ -21,9 +21,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Stopping the engine while a run is in a step that outlasts the shutdown timeout: the run is
- * given back, queued and due at once, for the next start or another instance to resume, instead
- * of waiting for its lease to expire.
+ * Stopping the engine while a run is in a step that outlasts the shutdown timeout: the
+ * run is given back, queued and due at once, for the next start or another instance to
+ * resume, instead of waiting for its lease to expire.
  */
 @SpringBootTest(classes = { EngineTestApplication.class, StopTimeoutTests.Blocking.class },
 		properties = { "inngest.local.shutdown-timeout=200ms", "inngest.local.lease.duration=60s" })

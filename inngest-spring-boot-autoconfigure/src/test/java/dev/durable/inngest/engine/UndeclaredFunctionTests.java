@@ -33,8 +33,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A run of a function that the application no longer declares, as after a deployment that
- * removed it: it is neither failed nor cancelled, but left queued for an instance that declares
- * the function (an older or newer one), and shown where operators look.
+ * removed it: it is neither failed nor cancelled, but left queued for an instance that
+ * declares the function (an older or newer one), and shown where operators look.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @TestInstance(Lifecycle.PER_CLASS)
@@ -44,7 +44,10 @@ class UndeclaredFunctionTests {
 
 	private String runId;
 
-	/** The later deployment, without the function, started once for the tests that only look. */
+	/**
+	 * The later deployment, without the function, started once for the tests that only
+	 * look.
+	 */
 	private ConfigurableApplicationContext later;
 
 	@BeforeAll
@@ -74,7 +77,8 @@ class UndeclaredFunctionTests {
 	@Test
 	void anInstanceThatDoesNotDeclareTheFunctionLeavesItsRunQueuedAndDue() {
 		JdbcClient jdbc = jdbc(this.later);
-		// Several polls later, still queued and due as it was: not claimed, not pushed back.
+		// Several polls later, still queued and due as it was: not claimed, not pushed
+		// back.
 		await().during(Duration.ofMillis(600))
 			.atMost(Duration.ofSeconds(5))
 			.until(() -> jdbc.sql("SELECT status FROM inngest_run WHERE id = ? AND due_at <= CURRENT_TIMESTAMP")
@@ -87,8 +91,8 @@ class UndeclaredFunctionTests {
 
 	@Test
 	void theStartWarnsNamingTheFunctionAndHowManyRunsItHas(CapturedOutput output) {
-		assertThat(output).contains("Runs of functions that this application does not declare have not ended: "
-				+ "'retired' (1)");
+		assertThat(output)
+			.contains("Runs of functions that this application does not declare have not ended: " + "'retired' (1)");
 	}
 
 	@Test
@@ -101,8 +105,8 @@ class UndeclaredFunctionTests {
 	void theEndpointListsTheFunctionWithItsRunCounts() {
 		InngestEndpoint.FunctionsDescriptor functions = this.later.getBean(InngestEndpoint.class).functions();
 		assertThat(functions.functions()).extracting(InngestEndpoint.FunctionDescriptor::id).containsExactly("current");
-		assertThat(functions.undeclaredFunctions()).containsExactly(
-				new InngestEndpoint.UndeclaredFunctionDescriptor("retired", Map.of(RunStatus.QUEUED, 1L)));
+		assertThat(functions.undeclaredFunctions())
+			.containsExactly(new InngestEndpoint.UndeclaredFunctionDescriptor("retired", Map.of(RunStatus.QUEUED, 1L)));
 	}
 
 	@Test

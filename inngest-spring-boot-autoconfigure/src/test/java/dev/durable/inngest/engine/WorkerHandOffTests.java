@@ -25,17 +25,17 @@ import org.springframework.context.annotation.Bean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A worker that ends a run while a run created leased here is due starts that run itself, on
- * its own thread, without waiting for the dispatcher. Here the dispatcher is held up in a claim
- * (of a run of a function with timeouts, which is always claimed) while a worker ends a run, and
- * the run sent meanwhile still starts and completes. The blocking and the quick function are
- * those of {@link EagerStartTests}. The maximum wait is long enough that the run sent meanwhile
- * is never given back for a claim, which the held-up dispatcher could not make, on a machine
- * slow enough to take longer than the default 2 s between that send and the worker's end.
+ * A worker that ends a run while a run created leased here is due starts that run itself,
+ * on its own thread, without waiting for the dispatcher. Here the dispatcher is held up
+ * in a claim (of a run of a function with timeouts, which is always claimed) while a
+ * worker ends a run, and the run sent meanwhile still starts and completes. The blocking
+ * and the quick function are those of {@link EagerStartTests}. The maximum wait is long
+ * enough that the run sent meanwhile is never given back for a claim, which the held-up
+ * dispatcher could not make, on a machine slow enough to take longer than the default 2 s
+ * between that send and the worker's end.
  */
-@SpringBootTest(classes = { EngineTestApplication.class, WorkerHandOffTests.Config.class },
-		properties = { "inngest.local.workers=2", "inngest.local.eager-start.enabled=true",
-				"inngest.local.eager-start.max-wait=1m" })
+@SpringBootTest(classes = { EngineTestApplication.class, WorkerHandOffTests.Config.class }, properties = {
+		"inngest.local.workers=2", "inngest.local.eager-start.enabled=true", "inngest.local.eager-start.max-wait=1m" })
 class WorkerHandOffTests {
 
 	@Autowired

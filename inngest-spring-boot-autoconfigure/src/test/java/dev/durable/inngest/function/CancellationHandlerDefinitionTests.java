@@ -59,9 +59,10 @@ class CancellationHandlerDefinitionTests {
 		FunctionDefinition handler = registry(orders).find("process-order-cancel").orElseThrow();
 		Event original = new Event("shop/order.placed", Map.of("orderId", "o-1"), Map.of(), "01ORIGINAL", 1, null);
 		Event cancelled = Event.of(FunctionCancelledEvent.NAME,
-				FunctionCancelledEvent.systemEvent(original, "shop-process-order", "01RUN",
-						FunctionCancelledEvent.Cause.of(new RunView.Cancellation("event", "Cancelled by event"),
-								"01CANCELLING"))
+				FunctionCancelledEvent
+					.systemEvent(original, "shop-process-order", "01RUN",
+							FunctionCancelledEvent.Cause.of(new RunView.Cancellation("event", "Cancelled by event"),
+									"01CANCELLING"))
 					.data());
 		Object result = handler.invoker()
 			.invoke(new Invocation(cancelled, null, null, handler.handledRun(cancelled), JsonMapper.shared()));

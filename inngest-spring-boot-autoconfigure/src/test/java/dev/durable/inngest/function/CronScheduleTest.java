@@ -128,8 +128,8 @@ class CronScheduleTest {
 	@Test
 	void unknownTimeZoneIsRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse("TZ=Mars/Olympus 0 12 * * 5"))
-			.withMessageStartingWith("Invalid cron expression 'TZ=Mars/Olympus 0 12 * * 5': unknown time zone "
-					+ "'Mars/Olympus'");
+			.withMessageStartingWith(
+					"Invalid cron expression 'TZ=Mars/Olympus 0 12 * * 5': unknown time zone " + "'Mars/Olympus'");
 	}
 
 	@Test

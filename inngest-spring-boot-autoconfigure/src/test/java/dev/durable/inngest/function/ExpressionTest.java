@@ -80,8 +80,7 @@ class ExpressionTest {
 	@Test
 	void arithmeticMixingIntegersAndDoublesIsAnErrorAndSoFalse() {
 		assertThat(matches("event.data.amount + 0.5 > 100.0", json("{\"data\": {\"amount\": 150}}"))).isFalse();
-		assertThat(matches("double(event.data.amount) + 0.5 > 100.0", json("{\"data\": {\"amount\": 150}}")))
-			.isTrue();
+		assertThat(matches("double(event.data.amount) + 0.5 > 100.0", json("{\"data\": {\"amount\": 150}}"))).isTrue();
 	}
 
 	@Test

@@ -10,8 +10,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
 /**
- * An application that keeps its own data with JPA (Hibernate, Spring Data JPA's starter) on the
- * database the engine uses.
+ * An application that keeps its own data with JPA (Hibernate, Spring Data JPA's starter)
+ * on the database the engine uses.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration

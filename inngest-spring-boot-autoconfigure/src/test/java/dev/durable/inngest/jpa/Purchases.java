@@ -24,10 +24,12 @@ public class Purchases {
 	}
 
 	/**
-	 * Saves the order and sends {@code shop/purchase.placed} with the id {@code purchase-<id>}.
+	 * Saves the order and sends {@code shop/purchase.placed} with the id
+	 * {@code purchase-<id>}.
 	 * @param id the order's id
 	 * @param amount its amount
-	 * @param failAfterSending whether to throw once both are done, rolling the transaction back
+	 * @param failAfterSending whether to throw once both are done, rolling the
+	 * transaction back
 	 */
 	@Transactional
 	public void place(String id, long amount, boolean failAfterSending) {

@@ -21,12 +21,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * An application on a file H2 database with nothing but its URL set, run in a process of its own
- * by {@link FileH2ProcessTests}: {@code FileH2App <url> <stop|halt> [property=value...]}. With
- * {@code stop} it sends one event whose run spends a second and a half in a step that writes to
- * the database, prints {@code In step slow} from it, and waits to be stopped; with {@code halt} it sends {@value #HALT_EVENTS} events in one
- * call, prints {@code Sent} once the call returns, and halts the process at once, as
- * {@code kill -9} would: no shutdown hook runs, nothing is closed or flushed.
+ * An application on a file H2 database with nothing but its URL set, run in a process of
+ * its own by {@link FileH2ProcessTests}:
+ * {@code FileH2App <url> <stop|halt> [property=value...]}. With {@code stop} it sends one
+ * event whose run spends a second and a half in a step that writes to the database,
+ * prints {@code In step slow} from it, and waits to be stopped; with {@code halt} it
+ * sends {@value #HALT_EVENTS} events in one call, prints {@code Sent} once the call
+ * returns, and halts the process at once, as {@code kill -9} would: no shutdown hook
+ * runs, nothing is closed or flushed.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -80,8 +82,8 @@ public class FileH2App {
 		}
 
 		/**
-		 * A step that works with the application's database for a second and a half, as a step
-		 * that ships an order writes to the application's own tables.
+		 * A step that works with the application's database for a second and a half, as a
+		 * step that ships an order writes to the application's own tables.
 		 */
 		@InngestFunction(id = "slow-step", event = "test/slow-step")
 		String slowStep(Step step) {

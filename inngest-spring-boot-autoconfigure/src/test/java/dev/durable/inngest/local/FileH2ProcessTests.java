@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An application on a file H2 database, configured with nothing but its URL, in a process of its
- * own ({@link FileH2App}): what its runs become when the process is stopped or killed.
+ * An application on a file H2 database, configured with nothing but its URL, in a process
+ * of its own ({@link FileH2App}): what its runs become when the process is stopped or
+ * killed.
  */
 class FileH2ProcessTests {
 
@@ -45,7 +46,8 @@ class FileH2ProcessTests {
 		assertThat(this.process.waitFor(20, TimeUnit.SECONDS)).as("stopped, see " + log).isTrue();
 		String output = Files.readString(log);
 		assertThat(output).contains("In step after").doesNotContain("already closed").doesNotContain("ERROR");
-		// After the restart: completed before the database closed, no lease left to expire.
+		// After the restart: completed before the database closed, no lease left to
+		// expire.
 		try (Database database = new Database(url)) {
 			assertThat(database.jdbc.sql("SELECT status FROM inngest_run").query(String.class).list())
 				.containsExactly("COMPLETED");
@@ -71,14 +73,19 @@ class FileH2ProcessTests {
 
 	private Path start(String url, String mode, String... properties) throws IOException {
 		Path log = this.directory.resolve(mode + ".log");
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), FileH2App.class.getName(), url, mode));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+						"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+						FileH2App.class.getName(), url, mode));
 		command.addAll(List.of(properties));
 		this.process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		return log;
 	}
 
-	/** The database opened again after the process ended, as the next start opens it (with no user set, as the process did). */
+	/**
+	 * The database opened again after the process ended, as the next start opens it (with
+	 * no user set, as the process did).
+	 */
 	private static final class Database implements AutoCloseable {
 
 		private final SingleConnectionDataSource dataSource;

@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * How H2 reads the retention's batches, from its own analysed plans: a batch of runs, of
- * events and of their runs reads through an index as many entries as the batch has, from where
- * the batch before ended, however many rows come before and after it.
+ * events and of their runs reads through an index as many entries as the batch has, from
+ * where the batch before ended, however many rows come before and after it.
  */
 class RetentionQueryPlanTests {
 
@@ -58,12 +58,12 @@ class RetentionQueryPlanTests {
 			runs.add(new Object[] { runId, eventId(i), Timestamps.of(at) });
 		}
 		JdbcTemplate template = new JdbcTemplate(this.dataSource);
-		template.batchUpdate("INSERT INTO inngest_event (id, name, data, ts, received_at) VALUES (?, 'test/e', '{}', 0, ?)",
-				events);
-		template.batchUpdate("INSERT INTO inngest_run (id, function_id, event_id, status, attempt, created_at, ended_at) "
-				+ "VALUES (?, 'f', ?, 'COMPLETED', 0, ?, ?)", runs.stream()
-					.map((row) -> new Object[] { row[0], row[1], row[2], row[2] })
-					.toList());
+		template.batchUpdate(
+				"INSERT INTO inngest_event (id, name, data, ts, received_at) VALUES (?, 'test/e', '{}', 0, ?)", events);
+		template.batchUpdate(
+				"INSERT INTO inngest_run (id, function_id, event_id, status, attempt, created_at, ended_at) "
+						+ "VALUES (?, 'f', ?, 'COMPLETED', 0, ?, ?)",
+				runs.stream().map((row) -> new Object[] { row[0], row[1], row[2], row[2] }).toList());
 		this.jdbc.sql("ANALYZE").update();
 	}
 
@@ -78,7 +78,8 @@ class RetentionQueryPlanTests {
 		Map<String, Object> params = Map.of("after", this.runIds.get(500), "bound",
 				Ids.lowest(START.plusSeconds(1500)));
 
-		assertThat(plan(sql, params)).contains("PUBLIC.PRIMARY_KEY_").contains(": ID > ?1 AND ID < ?2")
+		assertThat(plan(sql, params)).contains("PUBLIC.PRIMARY_KEY_")
+			.contains(": ID > ?1 AND ID < ?2")
 			.endsWith("/* index sorted */");
 		assertThat(rowsRead(sql, params)).isLessThanOrEqualTo(BATCH + 1);
 		assertThat(this.jdbc.sql(sql).params(params).query(String.class).list())
@@ -94,9 +95,9 @@ class RetentionQueryPlanTests {
 		assertThat(plan(sql, params)).contains("PUBLIC.INNGEST_EVENT_RECEIVED: RECEIVED_AT >= ?1 AND RECEIVED_AT < ?2")
 			.endsWith("/* index sorted */");
 		assertThat(rowsRead(sql, params)).isLessThanOrEqualTo(BATCH + 1);
-		assertThat(this.jdbc.sql(sql).params(params).query((rs, row) -> rs.getString("id")).list())
-			.containsExactly(eventId(501), eventId(502), eventId(503), eventId(504), eventId(505), eventId(506),
-					eventId(507), eventId(508), eventId(509), eventId(510));
+		assertThat(this.jdbc.sql(sql).params(params).query((rs, row) -> rs.getString("id")).list()).containsExactly(
+				eventId(501), eventId(502), eventId(503), eventId(504), eventId(505), eventId(506), eventId(507),
+				eventId(508), eventId(509), eventId(510));
 	}
 
 	@Test

@@ -24,10 +24,11 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How H2 reads the runs lists, a bulk cancellation's runs and the due runs, from its own plans:
- * a function's runs through the function's index in its order, bounded by the ids of a time
- * range, rather than every run of the function and then a sort; the due runs through the range
- * of due times they are in, rather than through the ended runs' entries too.
+ * How H2 reads the runs lists, a bulk cancellation's runs and the due runs, from its own
+ * plans: a function's runs through the function's index in its order, bounded by the ids
+ * of a time range, rather than every run of the function and then a sort; the due runs
+ * through the range of due times they are in, rather than through the ended runs' entries
+ * too.
  */
 class RunQueryPlanTests {
 
@@ -50,8 +51,10 @@ class RunQueryPlanTests {
 			.update();
 		Ids made = new Ids(Clock.fixed(START, ZoneOffset.UTC));
 		List<Object[]> rows = new ArrayList<>();
-		// One run a second for 2,000 seconds: every tenth of function g, the rest of f; every
-		// hundredth still queued, due when it was created; the others ended, with no due time.
+		// One run a second for 2,000 seconds: every tenth of function g, the rest of f;
+		// every
+		// hundredth still queued, due when it was created; the others ended, with no due
+		// time.
 		for (int i = 0; i < 2000; i++) {
 			Instant created = START.plusSeconds(i);
 			String id = made.next(created);
@@ -86,8 +89,8 @@ class RunQueryPlanTests {
 			.listing(new RunQuery("f", null, START.plusSeconds(500), START.plusSeconds(502), 10, null));
 
 		assertThat(plan(select)).endsWith("/* index sorted */");
-		assertThat(indexRead(select, "INNGEST_RUN_FUNCTION")).containsExactlyInAnyOrder("FUNCTION_ID = ?1",
-				"ID >= ?2", "ID < ?4");
+		assertThat(indexRead(select, "INNGEST_RUN_FUNCTION")).containsExactlyInAnyOrder("FUNCTION_ID = ?1", "ID >= ?2",
+				"ID < ?4");
 		assertThat(ids(select)).containsExactly(this.ids.get(501));
 	}
 
@@ -107,8 +110,8 @@ class RunQueryPlanTests {
 				this.ids.get(101), 5);
 
 		assertThat(plan(select)).endsWith("/* index sorted */");
-		assertThat(indexRead(select, "INNGEST_RUN_FUNCTION")).containsExactlyInAnyOrder("FUNCTION_ID = ?1",
-				"ID >= ?2", "ID < ?3", "ID > ?4");
+		assertThat(indexRead(select, "INNGEST_RUN_FUNCTION")).containsExactlyInAnyOrder("FUNCTION_ID = ?1", "ID >= ?2",
+				"ID < ?3", "ID > ?4");
 		assertThat(ids(select)).containsExactly(this.ids.get(201), this.ids.get(301), this.ids.get(401),
 				this.ids.get(501), this.ids.get(601));
 	}
@@ -125,8 +128,7 @@ class RunQueryPlanTests {
 
 	@Test
 	void theDueRunsAreReadThroughTheirRangeOfTheDueTimeIndexNotTheEndedRunsEntries() {
-		JdbcRunStore.Select select = JdbcRunStore.due(DatabasePlatform.H2, START.plusSeconds(1500), 8,
-				List.of("f"));
+		JdbcRunStore.Select select = JdbcRunStore.due(DatabasePlatform.H2, START.plusSeconds(1500), 8, List.of("f"));
 
 		assertThat(plan(select)).contains("PUBLIC.INNGEST_RUN_DUE: DUE_AT >= ?1 AND DUE_AT <= ?2")
 			.endsWith("/* index sorted */");
@@ -148,19 +150,27 @@ class RunQueryPlanTests {
 
 	/** How many index entries H2 read to run the statement, from its analysed plan. */
 	private long rowsRead(JdbcRunStore.Select select) {
-		String analysed = this.jdbc.sql("EXPLAIN ANALYZE " + select.sql()).params(select.params())
-			.query(String.class).single();
+		String analysed = this.jdbc.sql("EXPLAIN ANALYZE " + select.sql())
+			.params(select.params())
+			.query(String.class)
+			.single();
 		Matcher scanned = Pattern.compile("scanCount: (\\d+)").matcher(analysed);
 		assertThat(scanned.find()).as(analysed).isTrue();
 		return Long.parseLong(scanned.group(1));
 	}
 
 	private String plan(JdbcRunStore.Select select) {
-		return this.jdbc.sql("EXPLAIN " + select.sql()).params(select.params()).query(String.class).single()
+		return this.jdbc.sql("EXPLAIN " + select.sql())
+			.params(select.params())
+			.query(String.class)
+			.single()
 			.replaceAll("\\s+", " ");
 	}
 
-	/** The conditions by which the plan reads the runs through an index, or none if it does not. */
+	/**
+	 * The conditions by which the plan reads the runs through an index, or none if it
+	 * does not.
+	 */
 	private List<String> indexRead(JdbcRunStore.Select select, String index) {
 		Matcher read = Pattern.compile("\"INNGEST_RUN\" \"R\" /\\* PUBLIC\\." + index + ": (.*?) \\*/")
 			.matcher(plan(select));

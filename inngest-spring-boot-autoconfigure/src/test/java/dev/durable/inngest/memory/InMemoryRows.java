@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Reads the rows of an in-memory store as the engine's tests read the tables of a database:
- * the runs of an event, the events of a name, and how many rows a table has.
+ * Reads the rows of an in-memory store as the engine's tests read the tables of a
+ * database: the runs of an event, the events of a name, and how many rows a table has.
  */
 public final class InMemoryRows {
 
@@ -57,10 +57,10 @@ public final class InMemoryRows {
 	}
 
 	/**
-	 * How many rows of a table meet a condition, as {@code SELECT COUNT(*) FROM} the given text
-	 * counts them on a database: a table, and conditions joined by {@code AND}, each a column
-	 * equal to a value or {@code LIKE} a pattern. A test that asks more is aborted, as it cannot
-	 * run in memory.
+	 * How many rows of a table meet a condition, as {@code SELECT COUNT(*) FROM} the
+	 * given text counts them on a database: a table, and conditions joined by
+	 * {@code AND}, each a column equal to a value or {@code LIKE} a pattern. A test that
+	 * asks more is aborted, as it cannot run in memory.
 	 * @param store the store
 	 * @param query the table and its conditions
 	 * @return the count
@@ -108,11 +108,18 @@ public final class InMemoryRows {
 		};
 	}
 
-	/** The rows of a table, each as its columns by name; {@code null} for an unknown table. */
+	/**
+	 * The rows of a table, each as its columns by name; {@code null} for an unknown
+	 * table.
+	 */
 	private static List<Function<String, Object>> rows(InMemoryInngestStore store, String table) {
 		return switch (table) {
-			case "inngest_run" -> store.runs.rows().values().stream().map((run) -> columns(Map.of("id", run.id,
-					"function_id", run.functionId, "event_id", run.eventId, "status", run.status.name()))).toList();
+			case "inngest_run" -> store.runs.rows()
+				.values()
+				.stream()
+				.map((run) -> columns(Map.of("id", run.id, "function_id", run.functionId, "event_id", run.eventId,
+						"status", run.status.name())))
+				.toList();
 			case "inngest_event" -> store.events.rows().values().stream().map((event) -> {
 				Map<String, Object> columns = new HashMap<>();
 				columns.put("id", event.id());
@@ -123,11 +130,18 @@ public final class InMemoryRows {
 				columns.put("v", event.v());
 				return columns(columns);
 			}).toList();
-			case "inngest_step" -> store.steps.rows().values().stream().map((step) -> columns(Map.of("run_id",
-					step.runId(), "step_key", step.key(), "kind", step.kind().name(), "status", step.status().name())))
+			case "inngest_step" -> store.steps.rows()
+				.values()
+				.stream()
+				.map((step) -> columns(Map.of("run_id", step.runId(), "step_key", step.key(), "kind",
+						step.kind().name(), "status", step.status().name())))
 				.toList();
-			case "inngest_attempt" -> store.attempts.rows().keySet().stream().map((key) -> columns(Map.of("run_id",
-					key.runId(), "step_key", key.stepKey(), "attempt", key.attempt()))).toList();
+			case "inngest_attempt" -> store.attempts.rows()
+				.keySet()
+				.stream()
+				.map((key) -> columns(
+						Map.of("run_id", key.runId(), "step_key", key.stepKey(), "attempt", key.attempt())))
+				.toList();
 			case "inngest_wait" -> store.waits.rows().values().stream().map((wait) -> {
 				Map<String, Object> columns = new HashMap<>();
 				columns.put("run_id", wait.runId());
@@ -138,11 +152,17 @@ public final class InMemoryRows {
 				columns.put("match_value", wait.matchValue());
 				return columns(columns);
 			}).toList();
-			case "inngest_cancellation" -> store.cancellations.rows().values().stream().map((row) -> columns(Map.of(
-					"id", row.cancellation().id(), "function_id", row.cancellation().functionId(), "state",
-					row.cancellation().state().name()))).toList();
-			case "inngest_cron" -> store.crons.rows().values().stream().map((tick) -> columns(Map.of("function_id",
-					tick.functionId(), "expression", tick.expression()))).toList();
+			case "inngest_cancellation" -> store.cancellations.rows()
+				.values()
+				.stream()
+				.map((row) -> columns(Map.of("id", row.cancellation().id(), "function_id",
+						row.cancellation().functionId(), "state", row.cancellation().state().name())))
+				.toList();
+			case "inngest_cron" -> store.crons.rows()
+				.values()
+				.stream()
+				.map((tick) -> columns(Map.of("function_id", tick.functionId(), "expression", tick.expression())))
+				.toList();
 			default -> null;
 		};
 	}

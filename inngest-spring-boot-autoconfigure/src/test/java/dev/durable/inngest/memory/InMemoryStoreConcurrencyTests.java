@@ -61,7 +61,8 @@ class InMemoryStoreConcurrencyTests {
 			claims.add(this.workers.submit(() -> {
 				start.await();
 				int completed = 0;
-				// Until no run is due: a claimed run is not due while its lease runs, a completed one never.
+				// Until no run is due: a claimed run is not due while its lease runs, a
+				// completed one never.
 				List<String> due = this.store.runs().findDue(NOW.plusSeconds(1), 20, List.of("fn"));
 				for (; !due.isEmpty(); due = this.store.runs().findDue(NOW.plusSeconds(1), 20, List.of("fn"))) {
 					for (RunRecord run : this.store.runs()

@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * The in-memory store's transactions: propagation, synchronizations and isolation, as the engine
- * uses them.
+ * The in-memory store's transactions: propagation, synchronizations and isolation, as the
+ * engine uses them.
  */
 class InMemoryTransactionManagerTests {
 
@@ -69,11 +69,10 @@ class InMemoryTransactionManagerTests {
 		assertThatIllegalStateException().isThrownBy(() -> this.required.executeWithoutResult((status) -> {
 			insert("outer");
 			this.requiresNew.executeWithoutResult((inner) -> insert("committed"));
-			assertThatIllegalStateException()
-				.isThrownBy(() -> this.requiresNew.executeWithoutResult((inner) -> {
-					insert("rolled-back");
-					throw new IllegalStateException("inner");
-				}));
+			assertThatIllegalStateException().isThrownBy(() -> this.requiresNew.executeWithoutResult((inner) -> {
+				insert("rolled-back");
+				throw new IllegalStateException("inner");
+			}));
 			throw new IllegalStateException("outer");
 		}));
 		assertThat(existing("outer", "committed", "rolled-back")).containsExactly("committed");

@@ -15,8 +15,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 
 /**
- * One instance of an application with the {@link ClusterFunctions}, in this JVM or, through
- * {@link #main}, in a process of its own.
+ * One instance of an application with the {@link ClusterFunctions}, in this JVM or,
+ * through {@link #main}, in a process of its own.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -37,17 +37,19 @@ public class ClusterApp {
 			int equals = property.indexOf('=');
 			values.put(property.substring(0, equals), property.substring(equals + 1));
 		});
-		String[] args = values.entrySet().stream().map((entry) -> "--" + entry.getKey() + "=" + entry.getValue())
+		String[] args = values.entrySet()
+			.stream()
+			.map((entry) -> "--" + entry.getKey() + "=" + entry.getValue())
 			.toArray(String[]::new);
 		return new SpringApplicationBuilder(ClusterApp.class).web(WebApplicationType.NONE).run(args);
 	}
 
 	private static List<String> defaults(String url, String instance) {
-		return List.of("spring.datasource.url=" + url, "test.instance=" + instance,
-				"spring.application.name=cluster", "inngest.local.schema.initialize=always",
-				"inngest.local.poll-interval=200ms", "inngest.local.shutdown-timeout=1s",
-				"spring.datasource.hikari.maximum-pool-size=12", "spring.datasource.hikari.connection-timeout=2000",
-				"spring.jpa.open-in-view=false", "spring.main.banner-mode=off");
+		return List.of("spring.datasource.url=" + url, "test.instance=" + instance, "spring.application.name=cluster",
+				"inngest.local.schema.initialize=always", "inngest.local.poll-interval=200ms",
+				"inngest.local.shutdown-timeout=1s", "spring.datasource.hikari.maximum-pool-size=12",
+				"spring.datasource.hikari.connection-timeout=2000", "spring.jpa.open-in-view=false",
+				"spring.main.banner-mode=off");
 	}
 
 	/**

@@ -16,8 +16,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Functions whose step bodies log each execution to {@code test_step_log}, with the instance
- * and process that executed it, so that tests with several instances can count them.
+ * Functions whose step bodies log each execution to {@code test_step_log}, with the
+ * instance and process that executed it, so that tests with several instances can count
+ * them.
  */
 public class ClusterFunctions {
 

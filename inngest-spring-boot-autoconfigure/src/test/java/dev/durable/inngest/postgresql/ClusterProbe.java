@@ -43,7 +43,8 @@ final class ClusterProbe implements AutoCloseable {
 
 	/**
 	 * The completed steps of every run, as {@code run_id/step_key}: the rows of
-	 * {@code inngest_step}, and the steps kept in their runs' rows, which the runs completed with.
+	 * {@code inngest_step}, and the steps kept in their runs' rows, which the runs
+	 * completed with.
 	 */
 	List<String> completedSteps() {
 		return this.jdbc
@@ -61,7 +62,10 @@ final class ClusterProbe implements AutoCloseable {
 		await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> runs(functionId, status) == expected);
 	}
 
-	/** Executions of each step body, as {@code run_id/step} to their count, of those run more than once. */
+	/**
+	 * Executions of each step body, as {@code run_id/step} to their count, of those run
+	 * more than once.
+	 */
 	Map<String, Long> stepsExecutedMoreThanOnce() {
 		List<Map<String, Object>> rows = this.jdbc
 			.sql("SELECT run_id, step, COUNT(*) AS executions FROM test_step_log GROUP BY run_id, step "

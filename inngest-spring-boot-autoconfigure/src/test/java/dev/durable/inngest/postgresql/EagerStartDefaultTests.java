@@ -11,8 +11,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Whether runs are started where they are sent, unless set: on PostgreSQL only where commits do
- * not wait for their log to be flushed.
+ * Whether runs are started where they are sent, unless set: on PostgreSQL only where
+ * commits do not wait for their log to be flushed.
  */
 class EagerStartDefaultTests {
 

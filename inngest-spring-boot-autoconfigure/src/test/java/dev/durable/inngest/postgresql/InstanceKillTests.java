@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An instance in a process of its own is killed with {@code kill -9} in the middle of its runs:
- * another instance finishes them once their leases expire, executing again only the steps that
- * were in flight when the process died and none whose result was stored.
+ * An instance in a process of its own is killed with {@code kill -9} in the middle of its
+ * runs: another instance finishes them once their leases expire, executing again only the
+ * steps that were in flight when the process died and none whose result was stored.
  */
 class InstanceKillTests {
 
@@ -71,11 +71,13 @@ class InstanceKillTests {
 		for (int i = 0; i < RUNS; i++) {
 			events.add(Event.of("cluster/job", Map.of("n", i, "pauseMillis", 40)));
 		}
-		// The victim alone works until it dies, so that it certainly dies with runs in flight.
+		// The victim alone works until it dies, so that it certainly dies with runs in
+		// flight.
 		RunScheduler survivorEngine = this.survivor.getBean(RunScheduler.class);
 		survivorEngine.stop();
 		this.survivor.getBean(InngestClient.class).send(events);
-		// Killed while it executes runs: between two batches of runs it can be idle, waiting for
+		// Killed while it executes runs: between two batches of runs it can be idle,
+		// waiting for
 		// its next poll, with none in flight.
 		await().atMost(Duration.ofSeconds(60))
 			.until(() -> this.probe.count("SELECT COUNT(*) FROM test_step_log WHERE instance = 'victim'") >= 60
@@ -93,9 +95,11 @@ class InstanceKillTests {
 		assertThat(this.probe.count("SELECT COUNT(*) FROM inngest_run WHERE output = '\"done\"'")).isEqualTo(RUNS);
 		// Runs the victim had started were finished by the survivor.
 		assertThat(this.probe.count("SELECT COUNT(DISTINCT v.run_id) FROM test_step_log v JOIN test_step_log s "
-				+ "ON s.run_id = v.run_id WHERE v.instance = 'victim' AND s.instance = 'survivor'")).isPositive();
+				+ "ON s.run_id = v.run_id WHERE v.instance = 'victim' AND s.instance = 'survivor'"))
+			.isPositive();
 		Map<String, Long> repeated = this.probe.stepsExecutedMoreThanOnce();
-		// Only steps in flight in the victim when it died ran again: never one whose result was stored.
+		// Only steps in flight in the victim when it died ran again: never one whose
+		// result was stored.
 		assertThat(repeated.keySet()).doesNotContainAnyElementsOf(storedAtKill);
 		assertThat(repeated.size()).isLessThanOrEqualTo(VICTIM_WORKERS);
 		assertThat(repeated.values()).allMatch((executions) -> executions == 2);
@@ -111,9 +115,9 @@ class InstanceKillTests {
 
 	private Process startProcess(String instance, String... properties) throws IOException {
 		Path log = Files.createTempFile("inngest-" + instance, ".log");
-		List<String> command = new ArrayList<>(List.of(
-				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
-				System.getProperty("java.class.path"), ClusterApp.class.getName(), this.url, instance));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+						System.getProperty("java.class.path"), ClusterApp.class.getName(), this.url, instance));
 		command.addAll(List.of(properties));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		await().atMost(Duration.ofSeconds(60)).until(() -> started(log, instance) || !process.isAlive());

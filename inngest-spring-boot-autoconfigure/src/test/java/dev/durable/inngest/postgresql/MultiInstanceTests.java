@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Several instances of an application on one PostgreSQL database: each run executes on one
- * instance at a time, every step body once, and instances wake each other with notifications.
+ * Several instances of an application on one PostgreSQL database: each run executes on
+ * one instance at a time, every step body once, and instances wake each other with
+ * notifications.
  */
 class MultiInstanceTests {
 
@@ -53,8 +54,8 @@ class MultiInstanceTests {
 	}
 
 	/**
-	 * Starts instance a with one worker, polling only once, at start, and keeps that worker busy
-	 * at a gate.
+	 * Starts instance a with one worker, polling only once, at start, and keeps that
+	 * worker busy at a gate.
 	 */
 	private ConfigurableApplicationContext startWithItsOneWorkerAt(String gate) {
 		ConfigurableApplicationContext a = start("a", "inngest.local.workers=1", "inngest.local.poll-interval=10m");
@@ -85,7 +86,8 @@ class MultiInstanceTests {
 		List<InngestClient> clients = List.of(start("a").getBean(InngestClient.class),
 				start("b").getBean(InngestClient.class), start("c").getBean(InngestClient.class));
 		int runs = 2000;
-		// Batches of 500: each one's notification is split to fit PostgreSQL's payload limit.
+		// Batches of 500: each one's notification is split to fit PostgreSQL's payload
+		// limit.
 		for (int batch = 0; batch < runs / 500; batch++) {
 			List<Event> events = new ArrayList<>();
 			for (int i = 0; i < 500; i++) {
@@ -109,7 +111,6 @@ class MultiInstanceTests {
 		start("b", "inngest.local.poll-interval=10m");
 		pause(Duration.ofMillis(500)); // b's one poll, just after its start, is over
 
-
 		a.getBean(InngestClient.class).send(Event.of("cluster/job", Map.of("n", 1)));
 
 		this.probe.awaitRuns("three-steps", "COMPLETED", 1, Duration.ofSeconds(10));
@@ -118,15 +119,18 @@ class MultiInstanceTests {
 
 	@Test
 	void aBusyInstanceTakesARunSignalledWhileItWasBusyOnceAWorkerIsFree() {
-		// b sends with its engine stopped, so that only a can execute the run, and only when told
+		// b sends with its engine stopped, so that only a can execute the run, and only
+		// when told
 		// of it.
 		startWithItsOneWorkerAt("missed");
 		ConfigurableApplicationContext b = start("b", "inngest.local.poll-interval=10m");
 		b.getBean(RunScheduler.class).stop();
 		b.getBean(InngestClient.class).send(Event.of("cluster/job", Map.of("n", 1)));
-		pause(Duration.ofMillis(500)); // the notification has reached a, whose only worker is busy
-		assertThat(this.probe.count("SELECT COUNT(*) FROM inngest_run WHERE function_id = 'three-steps' "
-				+ "AND status = 'QUEUED'")).isOne();
+		pause(Duration.ofMillis(500)); // the notification has reached a, whose only
+										// worker is busy
+		assertThat(this.probe
+			.count("SELECT COUNT(*) FROM inngest_run WHERE function_id = 'three-steps' " + "AND status = 'QUEUED'"))
+			.isOne();
 
 		ClusterFunctions.gate("missed").countDown();
 
@@ -136,7 +140,8 @@ class MultiInstanceTests {
 
 	@Test
 	void anIdleInstanceWithOneWorkerFindsARunMadeDueElsewhereByPolling() {
-		// Not told of runs by notifications: a finds the run only by polling, every 200 ms.
+		// Not told of runs by notifications: a finds the run only by polling, every 200
+		// ms.
 		start("a", "inngest.local.workers=1", "inngest.local.poll-interval=200ms",
 				"inngest.local.notifications.enabled=false");
 		ConfigurableApplicationContext b = start("b", "inngest.local.poll-interval=10m");
@@ -157,19 +162,24 @@ class MultiInstanceTests {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.probe.count("SELECT COUNT(*) FROM test_step_log WHERE step = 'at-gate'") == 1);
 		Map<String, Object> executing = this.probe.jdbc()
-			.sql("SELECT run_id, instance FROM test_step_log WHERE step = 'at-gate'").query().singleRow();
+			.sql("SELECT run_id, instance FROM test_step_log WHERE step = 'at-gate'")
+			.query()
+			.singleRow();
 		String runId = (String) executing.get("run_id");
 		ConfigurableApplicationContext other = this.instances.get("a".equals(executing.get("instance")) ? 1 : 0);
 
 		other.getBean(InngestRuns.class).cancel(runId);
 		ClusterFunctions.gate("cancel").countDown();
 
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.probe
-			.count("SELECT COUNT(*) FROM inngest_step WHERE run_id = ? AND step_key = 'at-gate' AND status = 'COMPLETED'",
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.probe.count(
+					"SELECT COUNT(*) FROM inngest_step WHERE run_id = ? AND step_key = 'at-gate' AND status = 'COMPLETED'",
 					runId) == 1);
 		assertThat(other.getBean(InngestRuns.class).find(runId).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
-		// The next step would start within milliseconds of the gate step if nothing stopped it.
-		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+		// The next step would start within milliseconds of the gate step if nothing
+		// stopped it.
+		await().during(Duration.ofSeconds(1))
+			.atMost(Duration.ofSeconds(2))
 			.until(() -> this.probe.count("SELECT COUNT(*) FROM test_step_log WHERE step = 'after-gate'") == 0);
 	}
 

@@ -6,8 +6,8 @@ import dev.durable.inngest.testsupport.JdbcTestStores;
 import dev.durable.inngest.testsupport.TestDatabases;
 
 /**
- * The store contract on the JDBC store, on PostgreSQL: a new database for each test on the
- * server the tests share.
+ * The store contract on the JDBC store, on PostgreSQL: a new database for each test on
+ * the server the tests share.
  */
 class PostgresStoreContractTests extends StoreContractTests {
 

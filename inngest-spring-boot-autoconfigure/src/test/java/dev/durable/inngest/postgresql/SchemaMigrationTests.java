@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The PostgreSQL schema script applied to a database of schema version 1, with a run in it, as a
- * DBA applies it by hand: it adds what versions 2 and 3 have, and the run's steps stored before
- * read as they were.
+ * The PostgreSQL schema script applied to a database of schema version 1, with a run in
+ * it, as a DBA applies it by hand: it adds what versions 2 and 3 have, and the run's
+ * steps stored before read as they were.
  */
 class SchemaMigrationTests {
 
@@ -35,13 +35,16 @@ class SchemaMigrationTests {
 			applyScript(dataSource);
 			SchemaVersion1.restore(jdbc);
 			jdbc.sql("INSERT INTO inngest_event (id, name, data, ts, received_at) "
-					+ "VALUES ('e1', 'test/old', '{}', 0, CURRENT_TIMESTAMP)").update();
+					+ "VALUES ('e1', 'test/old', '{}', 0, CURRENT_TIMESTAMP)")
+				.update();
 			jdbc.sql("INSERT INTO inngest_run (id, function_id, event_id, status, attempt, created_at, started_at, "
 					+ "ended_at, output) VALUES ('r1', 'old', 'e1', 'COMPLETED', 0, CURRENT_TIMESTAMP, "
-					+ "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '\"done\"')").update();
+					+ "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '\"done\"')")
+				.update();
 			jdbc.sql("INSERT INTO inngest_step (run_id, step_key, step_id, kind, status, attempts, output, "
 					+ "started_at, ended_at) VALUES ('r1', 'only', 'only', 'RUN', 'COMPLETED', 1, '1', "
-					+ "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").update();
+					+ "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+				.update();
 			assertThatExceptionOfType(InngestSchemaException.class)
 				.isThrownBy(() -> new InngestSchemaVerifier(dataSource, DatabasePlatform.POSTGRESQL).verify())
 				.withMessageContaining("has version 1");
@@ -50,8 +53,9 @@ class SchemaMigrationTests {
 
 			assertThat(new InngestSchemaVerifier(dataSource, DatabasePlatform.POSTGRESQL).verify())
 				.isEqualTo(InngestSchemaVerifier.VERSION);
-			assertThat(jdbc.sql("SELECT column_name FROM information_schema.columns "
-					+ "WHERE table_name = 'inngest_run' AND column_name LIKE 'last_step%'")
+			assertThat(jdbc
+				.sql("SELECT column_name FROM information_schema.columns "
+						+ "WHERE table_name = 'inngest_run' AND column_name LIKE 'last_step%'")
 				.query(String.class)
 				.list()).containsExactlyInAnyOrderElementsOf(SchemaVersion1.LAST_STEP_COLUMNS);
 			assertThat(jdbc.sql("SELECT indexname FROM pg_indexes WHERE tablename = 'inngest_event'")

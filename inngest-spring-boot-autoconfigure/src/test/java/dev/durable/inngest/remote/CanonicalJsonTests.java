@@ -25,14 +25,17 @@ class CanonicalJsonTests {
 
 	@Test
 	void membersAreSortedByUtf16CodeUnits() {
-		// From RFC 8785 section 3.2.3: "\r" < "1" < "\u0080" < "\u00f6" < "\u20ac" < "\ud83d\ude00" < "\ufb33".
-		assertThat(canonical("{\"\\ufb33\":1,\"\\ud83d\\ude00\":2,\"\\u20ac\":3,\"\\u00f6\":4,\"\\u0080\":5,\"1\":6,\"\\r\":7}"))
+		// From RFC 8785 section 3.2.3: "\r" < "1" < "\u0080" < "\u00f6" < "\u20ac" <
+		// "\ud83d\ude00" < "\ufb33".
+		assertThat(canonical(
+				"{\"\\ufb33\":1,\"\\ud83d\\ude00\":2,\"\\u20ac\":3,\"\\u00f6\":4,\"\\u0080\":5,\"1\":6,\"\\r\":7}"))
 			.isEqualTo("{\"\\r\":7,\"1\":6,\"\u0080\":5,\"\u00f6\":4,\"\u20ac\":3,\"\ud83d\ude00\":2,\"\ufb33\":1}");
 	}
 
 	@Test
 	void stringsAreEscapedMinimallyAsTheSignerDoes() {
-		// Go's encoder writes & < > as \\u0026 \\u003c \\u003e; the canonical form does not.
+		// Go's encoder writes & < > as \\u0026 \\u003c \\u003e; the canonical form does
+		// not.
 		assertThat(canonical("{\"url\":\"https://a.example/api?x=1\\u0026y=\\u003c2\\u003e\"}"))
 			.isEqualTo("{\"url\":\"https://a.example/api?x=1&y=<2>\"}");
 		assertThat(canonical("[\"\\u0001\\n\\\"\\\\\\/\u00e9\"]")).isEqualTo("[\"\\u0001\\n\\\"\\\\/\u00e9\"]");

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How long a {@code Retry-After} asks to wait, in each of the forms the platform may send.
+ * How long a {@code Retry-After} asks to wait, in each of the forms the platform may
+ * send.
  */
 class EventApiRetryAfterTests {
 

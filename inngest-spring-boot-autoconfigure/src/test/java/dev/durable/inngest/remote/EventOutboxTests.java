@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Events sent in a transaction go through the outbox on a real database (H2, or PostgreSQL in
- * the PostgreSQL run): sent once if it commits, never if it rolls back, and sent by the
- * forwarder if the process stopped between the commit and the send.
+ * Events sent in a transaction go through the outbox on a real database (H2, or
+ * PostgreSQL in the PostgreSQL run): sent once if it commits, never if it rolls back, and
+ * sent by the forwarder if the process stopped between the commit and the send.
  */
 class EventOutboxTests {
 
@@ -124,7 +124,8 @@ class EventOutboxTests {
 	void anAvailableBatchIsClaimedByOneInstanceOnly() {
 		String id = this.transactions.execute((status) -> this.outbox.add("[]"));
 		new JdbcTemplate(this.dataSource).update("UPDATE inngest_outbox SET available_at = CURRENT_TIMESTAMP");
-		// A lease long enough that a slow machine cannot see it end between the claim and the checks.
+		// A lease long enough that a slow machine cannot see it end between the claim and
+		// the checks.
 		EventOutbox one = new EventOutbox(this.dataSource, Clock.systemUTC(), Duration.ofMinutes(1));
 		EventOutbox other = new EventOutbox(this.dataSource, Clock.systemUTC(), Duration.ofMinutes(1));
 		assertThat(one.claim(id)).isPresent();

@@ -16,9 +16,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A stand-in for the platform's Event API on a real port: it records every request, answers
- * from a script (the last answer repeats), and, like the platform, takes an event id once,
- * counting how often each id was taken.
+ * A stand-in for the platform's Event API on a real port: it records every request,
+ * answers from a script (the last answer repeats), and, like the platform, takes an event
+ * id once, counting how often each id was taken.
  */
 final class FakeEventApi implements AutoCloseable {
 

@@ -26,10 +26,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The fake executor drives the serve endpoint through whole runs as the platform would: synced
- * in band or out of band, then signed call requests whose state grows step by step. With the
- * recording call handler it exercises the endpoint; with the real call handler, the same fake
- * drives real functions.
+ * The fake executor drives the serve endpoint through whole runs as the platform would:
+ * synced in band or out of band, then signed call requests whose state grows step by
+ * step. With the recording call handler it exercises the endpoint; with the real call
+ * handler, the same fake drives real functions.
  */
 @SpringBootTest(classes = RemoteTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "inngest.mode=remote", "inngest.app-id=orders",
@@ -91,8 +91,8 @@ class FakeInngestExecutorTests {
 		assertThat(sent).extracting((body) -> body.at("/ctx/stack/current").asInt()).containsExactly(0, 1, 2);
 		assertThat(sent).extracting((body) -> body.get("version").asInt()).containsExactly(-1, 2, 2);
 		assertThat(sent.get(0).at("/event/data/who").asString()).isEqualTo("ada");
-		assertThat(this.handler.requests()).allSatisfy((request) -> assertThat(request.functionId())
-			.isEqualTo("orders-greet"));
+		assertThat(this.handler.requests())
+			.allSatisfy((request) -> assertThat(request.functionId()).isEqualTo("orders-greet"));
 	}
 
 	@Test
@@ -150,7 +150,8 @@ class FakeInngestExecutorTests {
 		executor.syncInBand();
 		Run run = executor.run("greet", Map.of("name", "test/boom"));
 		assertThat(run.outcome()).isEqualTo(Outcome.FAILED);
-		// Retries(2): three attempts of the request, each answered 500 with X-Inngest-No-Retry: false.
+		// Retries(2): three attempts of the request, each answered 500 with
+		// X-Inngest-No-Retry: false.
 		assertThat(run.exchanges()).hasSize(3).allSatisfy((exchange) -> assertThat(exchange.status()).isEqualTo(500));
 		assertThat(run.retries()).isEqualTo(2);
 	}

@@ -32,9 +32,10 @@ import tools.jackson.databind.node.ObjectNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The configuration an application syncs, against what the official JavaScript SDK syncs for the
- * same functions: both serve them, the official SDK is asked to sync, and what it sends to a
- * stand-in for the platform must match what this SDK would send, function by function.
+ * The configuration an application syncs, against what the official JavaScript SDK syncs
+ * for the same functions: both serve them, the official SDK is asked to sync, and what it
+ * sends to a stand-in for the platform must match what this SDK would send, function by
+ * function.
  */
 class FunctionConfigsReferenceTests {
 
@@ -99,7 +100,8 @@ class FunctionConfigsReferenceTests {
 		return byId;
 	}
 
-	// The official SDK leaves out the retries it was not given; the platform then gives 4.
+	// The official SDK leaves out the retries it was not given; the platform then gives
+	// 4.
 	private static void defaultRetries(JsonNode function) {
 		ObjectNode step = (ObjectNode) function.at("/steps/step");
 		if (!step.has("retries")) {

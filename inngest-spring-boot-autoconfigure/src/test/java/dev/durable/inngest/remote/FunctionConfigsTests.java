@@ -16,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sync configuration of functions where the official SDK's reference test does not reach.
+ * The sync configuration of functions where the official SDK's reference test does not
+ * reach.
  */
 class FunctionConfigsTests {
 
@@ -47,8 +48,8 @@ class FunctionConfigsTests {
 				FunctionConfigsReferenceTests.registry(new Functions()));
 		FunctionConfig handler = config(configs, "shop-charge-failure");
 		assertThat(handler.name()).isEqualTo("Charge (failure)");
-		assertThat(handler.triggers()).containsExactly(
-				new Trigger("inngest/function.failed", "event.data.function_id == 'shop-charge'", null));
+		assertThat(handler.triggers())
+			.containsExactly(new Trigger("inngest/function.failed", "event.data.function_id == 'shop-charge'", null));
 		assertThat(handler.steps().get("step").retries().attempts()).isEqualTo(2);
 	}
 
@@ -69,7 +70,9 @@ class FunctionConfigsTests {
 		List<FunctionConfig> configs = FunctionConfigs.of("shop", "http://localhost:8080/api/inngest",
 				FunctionConfigsReferenceTests.registry(new Functions()));
 		String json = JsonMapper.shared().writeValueAsString(config(configs, "shop-charge-failure"));
-		assertThat(json).doesNotContain("null").doesNotContain("\"cancel\"").doesNotContain("\"timeouts\"")
+		assertThat(json).doesNotContain("null")
+			.doesNotContain("\"cancel\"")
+			.doesNotContain("\"timeouts\"")
 			.doesNotContain("\"cron\"");
 	}
 

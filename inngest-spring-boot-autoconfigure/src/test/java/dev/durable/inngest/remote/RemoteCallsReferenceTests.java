@@ -26,13 +26,14 @@ import tools.jackson.databind.node.ObjectNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Call requests answered by {@link RemoteCalls} against the official JavaScript SDK's answers to
- * the same signed requests, for the same functions ({@link StepsFunctions} and
- * {@code src/test/js/steps-app.mjs}), call after call of each run: status, the retry headers,
- * and the body (ops with their ids, names, display names, data and opts, or the error), with
- * only what must differ left out: stack traces (they name each language's own frames), the
- * official SDK's {@code timing} of each op and its {@code __serialized} marker on errors (both
- * for its own tracing and deserialization; the platform does not need them).
+ * Call requests answered by {@link RemoteCalls} against the official JavaScript SDK's
+ * answers to the same signed requests, for the same functions ({@link StepsFunctions} and
+ * {@code src/test/js/steps-app.mjs}), call after call of each run: status, the retry
+ * headers, and the body (ops with their ids, names, display names, data and opts, or the
+ * error), with only what must differ left out: stack traces (they name each language's
+ * own frames), the official SDK's {@code timing} of each op and its {@code __serialized}
+ * marker on errors (both for its own tracing and deserialization; the platform does not
+ * need them).
  */
 class RemoteCallsReferenceTests {
 
@@ -56,8 +57,8 @@ class RemoteCallsReferenceTests {
 		});
 		eventApi.start();
 		List<Event> sent = new CopyOnWriteArrayList<>();
-		RemoteCalls calls = new RemoteCalls("steps", FunctionConfigsReferenceTests.registry(new StepsFunctions()),
-				JSON, (events) -> {
+		RemoteCalls calls = new RemoteCalls("steps", FunctionConfigsReferenceTests.registry(new StepsFunctions()), JSON,
+				(events) -> {
 					sent.addAll(events);
 					return List.of("01EVT");
 				}, new HttpRunPayloads(HTTP, URI.create("http://127.0.0.1:9"), SigningKey.of(KEY), null, JSON),
@@ -97,8 +98,8 @@ class RemoteCallsReferenceTests {
 		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 		String signature = SigningKey.of(KEY).signatureHeader(bytes, Instant.now().getEpochSecond());
 		HttpRequest request = HttpRequest
-			.newBuilder(URI.create(js.url("/api/inngest?fnId=steps-" + scenario.function() + "&stepId="
-					+ scenario.stepId())))
+			.newBuilder(URI
+				.create(js.url("/api/inngest?fnId=steps-" + scenario.function() + "&stepId=" + scenario.stepId())))
 			.header("Content-Type", "application/json")
 			.header("X-Inngest-Signature", signature)
 			.POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
@@ -115,15 +116,17 @@ class RemoteCallsReferenceTests {
 		scenarios.add(new Scenario("two-steps", "step", 0, 5, Map.of(), true));
 		scenarios.add(new Scenario("two-steps", StepIds.hash("second"), 0, 5, first, true));
 		scenarios.add(new Scenario("two-steps", StepIds.hash("second"), 0, 5, Map.of(), true));
-		Map<String, Object> charge = Map.of(StepIds.hash("charge"),
-				Map.of("error", Map.of("name", "Error", "message", "gateway timeout", "stack", "Error: gateway timeout")));
+		Map<String, Object> charge = Map.of(StepIds.hash("charge"), Map.of("error",
+				Map.of("name", "Error", "message", "gateway timeout", "stack", "Error: gateway timeout")));
 		scenarios.add(new Scenario("flaky", "step", 0, 3, Map.of(), false));
 		scenarios.add(new Scenario("flaky", "step", 1, 3, Map.of(), false));
 		scenarios.add(new Scenario("flaky", "step", 2, 3, Map.of(), false));
 		scenarios.add(new Scenario("flaky", "step", 0, 3, charge, false));
 		scenarios.add(new Scenario("compensate", "step", 0, 1, Map.of(), false));
-		scenarios.add(new Scenario("compensate", "step", 0, 1, Map.of(StepIds.hash("charge"),
-				Map.of("error", Map.of("name", "Error", "message", "declined", "stack", "Error: declined"))), false));
+		scenarios.add(new Scenario("compensate", "step", 0, 1,
+				Map.of(StepIds.hash("charge"),
+						Map.of("error", Map.of("name", "Error", "message", "declined", "stack", "Error: declined"))),
+				false));
 		scenarios.add(new Scenario("sleeper", "step", 0, 5, Map.of(), false));
 		scenarios.add(new Scenario("sleeper", "step", 0, 5, with(Map.of(), StepIds.hash("nap"), null), false));
 		Map<String, Object> paid = Map.of(StepIds.hash("wait-pay"), Map.of("name", "shop/paid", "data",
@@ -155,9 +158,10 @@ class RemoteCallsReferenceTests {
 		scenarios.add(new Scenario("until", "step", 0, 5, Map.of(), false));
 		scenarios.add(new Scenario("sender", "step", 0, 5, Map.of(), true));
 		scenarios.add(new Scenario("waiter", "step", 0, 5, Map.of(), true));
-		scenarios.add(new Scenario("compensate", "step", 0, 1, Map.of(StepIds.hash("charge"),
-				Map.of("error", Map.of("name", "Error", "message", "declined")), StepIds.hash("refund"),
-				data("refunded after declined")), false));
+		scenarios.add(new Scenario("compensate", "step", 0, 1,
+				Map.of(StepIds.hash("charge"), Map.of("error", Map.of("name", "Error", "message", "declined")),
+						StepIds.hash("refund"), data("refunded after declined")),
+				false));
 		return scenarios;
 	}
 

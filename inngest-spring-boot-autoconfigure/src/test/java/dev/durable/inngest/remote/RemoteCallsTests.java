@@ -30,8 +30,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Call requests answered by {@link RemoteCalls}: the op of each kind of step, errors, replay of
- * the state that grows call after call, and targeted execution.
+ * Call requests answered by {@link RemoteCalls}: the op of each kind of step, errors,
+ * replay of the state that grows call after call, and targeted execution.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RemoteCallsTests {
@@ -81,7 +81,8 @@ class RemoteCallsTests {
 		Answer second = call("two-steps", "step", steps);
 		assertThat(second.op().get("name").asString()).isEqualTo("second");
 		assertThat(second.op().get("id").asString()).isEqualTo(StepIds.hash("second"));
-		// The memoized record is read back into its declared type before the second step uses it.
+		// The memoized record is read back into its declared type before the second step
+		// uses it.
 		assertThat(second.op().get("data").asInt()).isEqualTo(5);
 		steps.put(second.op().get("id").asString(), Map.of("data", second.op().get("data")));
 		Answer done = call("two-steps", "step", steps);
@@ -189,8 +190,8 @@ class RemoteCallsTests {
 				String[] parts = pair.split("=", 2);
 				query.put(parts[0], parts[1]);
 			}
-			CallResponse response = this.calls.call(new CallRequest(query.get("fnId"), query.get("stepId"),
-					exchange.getRequestBody().readAllBytes()));
+			CallResponse response = this.calls.call(
+					new CallRequest(query.get("fnId"), query.get("stepId"), exchange.getRequestBody().readAllBytes()));
 			response.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
 			exchange.getResponseHeaders().add("X-Inngest-SDK", "test:v0.0.0");
 			byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
@@ -203,12 +204,14 @@ class RemoteCallsTests {
 			String url = "http://127.0.0.1:" + app.getAddress().getPort() + "/api/inngest";
 			// Registered with the function's default retries, four.
 			JsonNode registered = JSON.valueToTree(Map.of("functions", List.of(Map.of("id", "steps-fewer-retries",
-					"steps", Map.of("step", Map.of("runtime", Map.of("url", url + "?fnId=steps-fewer-retries&stepId=step")))))));
+					"steps",
+					Map.of("step", Map.of("runtime", Map.of("url", url + "?fnId=steps-fewer-retries&stepId=step")))))));
 			FakeInngestExecutor executor = new FakeInngestExecutor(url, null, Clock.systemUTC())
 				.useRegistered(registered);
 			FakeInngestExecutor.Run run = executor.run("steps-fewer-retries", Map.of("name", "t/go"));
 			assertThat(run.outcome()).isEqualTo(FakeInngestExecutor.Outcome.FAILED);
-			assertThat(run.ops()).extracting((op) -> op.get("op").asString()).containsExactly("StepError", "StepFailed");
+			assertThat(run.ops()).extracting((op) -> op.get("op").asString())
+				.containsExactly("StepError", "StepFailed");
 			assertThat(run.retries()).isEqualTo(1);
 			assertThat(run.result().get("message").asString()).isEqualTo("declined");
 			assertThat(this.functions.context).isEqualTo("charge 1/2");
@@ -239,8 +242,8 @@ class RemoteCallsTests {
 
 	@Test
 	void stepThatFailedForGoodCanBeCaughtAndCompensated() {
-		Answer answer = call("compensate", "step", Map.of(StepIds.hash("charge"),
-				Map.of("error", Map.of("name", "Error", "message", "declined"))));
+		Answer answer = call("compensate", "step",
+				Map.of(StepIds.hash("charge"), Map.of("error", Map.of("name", "Error", "message", "declined"))));
 		assertThat(answer.op().get("name").asString()).isEqualTo("refund");
 		assertThat(answer.op().get("data").asString()).isEqualTo("refunded after declined");
 	}
@@ -326,7 +329,8 @@ class RemoteCallsTests {
 				{"id":"%s","op":"StepRun","name":"sendEvent","opts":{"type":"step.sendEvent"},"displayName":"notify",
 				"userland":{"id":"notify"},"data":{"ids":["01EVT"]}}""".formatted(StepIds.hash("notify"))));
 		assertThat(this.sent).extracting(Event::name).containsExactly("shop/notified");
-		Answer done = call("sender", "step", Map.of(StepIds.hash("notify"), Map.of("data", Map.of("ids", List.of("E1")))));
+		Answer done = call("sender", "step",
+				Map.of(StepIds.hash("notify"), Map.of("data", Map.of("ids", List.of("E1")))));
 		assertThat(done.json()).isEqualTo(json("[\"E1\"]"));
 	}
 
@@ -340,9 +344,10 @@ class RemoteCallsTests {
 
 	@Test
 	void failureHandlerIsCalledWithTheFailedRunFromThePlatformsEvent() {
-		Map<String, Object> failed = Map.of("name", "inngest/function.failed", "data", Map.of("function_id",
-				"steps-fails", "run_id", "01FAILED", "error", Map.of("name", "Error", "message", "broken func"),
-				"event", Map.of("name", "t/go", "data", Map.of("id", "A1"), "user", Map.of(), "ts", 1)),
+		Map<String, Object> failed = Map.of("name", "inngest/function.failed", "data",
+				Map.of("function_id", "steps-fails", "run_id", "01FAILED", "error",
+						Map.of("name", "Error", "message", "broken func"), "event",
+						Map.of("name", "t/go", "data", Map.of("id", "A1"), "user", Map.of(), "ts", 1)),
 				"user", Map.of(), "ts", 2);
 		ObjectNode body = (ObjectNode) json(body(0, 2, Map.of(), false));
 		body.set("event", JSON.valueToTree(failed));
@@ -357,11 +362,11 @@ class RemoteCallsTests {
 	void cancellationHandlerIsCalledWithTheCancelledRunFromThePlatformsEvent() {
 		RemoteCalls calls = new RemoteCalls("steps", FunctionConfigsReferenceTests.registry(new CleanUpFunctions()),
 				JSON, (events) -> List.of(), null, Clock.systemUTC());
-		Map<String, Object> cancelled = Map.of("name", "inngest/function.cancelled", "data", Map.of("function_id",
-				"steps-reserve", "run_id", "01CANCELLED", "error",
-				Map.of("name", "Error", "message", "function cancelled"), "event",
-				Map.of("name", "t/reserve", "data", Map.of("id", "R1"), "user", Map.of(), "ts", 1)), "user", Map.of(),
-				"ts", 2);
+		Map<String, Object> cancelled = Map.of("name", "inngest/function.cancelled", "data",
+				Map.of("function_id", "steps-reserve", "run_id", "01CANCELLED", "error",
+						Map.of("name", "Error", "message", "function cancelled"), "event",
+						Map.of("name", "t/reserve", "data", Map.of("id", "R1"), "user", Map.of(), "ts", 1)),
+				"user", Map.of(), "ts", 2);
 		ObjectNode body = (ObjectNode) json(body(0, 2, Map.of(), false));
 		body.set("event", JSON.valueToTree(cancelled));
 		body.set("events", JSON.createArrayNode().add(JSON.valueToTree(cancelled)));
@@ -419,7 +424,8 @@ class RemoteCallsTests {
 			ObjectNode body = (ObjectNode) json(body(0, 3, Map.of(), false));
 			body.putArray("events");
 			body.put("use_api", true);
-			CallResponse response = calls.call(new CallRequest("steps-two-steps", "step", JSON.writeValueAsBytes(body)));
+			CallResponse response = calls
+				.call(new CallRequest("steps-two-steps", "step", JSON.writeValueAsBytes(body)));
 			JsonNode op = json(response.body()).get(0);
 			assertThat(op.get("name").asString()).isEqualTo("second");
 			assertThat(op.get("data").asInt()).isEqualTo(42);
@@ -428,7 +434,8 @@ class RemoteCallsTests {
 					"/v0/runs/01RUN/actions Bearer " + fallback.bearerToken());
 
 			RemoteCalls rejected = calls(new HttpRunPayloads(HttpClient.newHttpClient(), origin, primary, null, JSON));
-			CallResponse failed = rejected.call(new CallRequest("steps-two-steps", "step", JSON.writeValueAsBytes(body)));
+			CallResponse failed = rejected
+				.call(new CallRequest("steps-two-steps", "step", JSON.writeValueAsBytes(body)));
 			assertThat(failed.status()).isEqualTo(500);
 			assertThat(failed.headers()).containsEntry(RemoteCalls.NO_RETRY, "false");
 			assertThat(json(failed.body()).get("message").asString()).contains("401");
@@ -443,8 +450,8 @@ class RemoteCallsTests {
 		List<String> authorizations = new CopyOnWriteArrayList<>();
 		HttpServer api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		api.createContext("/v0/runs/01RUN/", (exchange) -> {
-			authorizations.add(exchange.getRequestURI().getPath() + " "
-					+ exchange.getRequestHeaders().getFirst("Authorization"));
+			authorizations
+				.add(exchange.getRequestURI().getPath() + " " + exchange.getRequestHeaders().getFirst("Authorization"));
 			String answer = exchange.getRequestURI().getPath().endsWith("/batch")
 					? "[{\"name\":\"t/go\",\"data\":{\"n\":1,\"id\":\"A1\"},\"user\":{}}]" : "{}";
 			byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
@@ -460,7 +467,8 @@ class RemoteCallsTests {
 			ObjectNode body = (ObjectNode) json(body(0, 3, Map.of(), false));
 			body.putArray("events");
 			body.put("use_api", true);
-			CallResponse response = calls.call(new CallRequest("steps-two-steps", "step", JSON.writeValueAsBytes(body)));
+			CallResponse response = calls
+				.call(new CallRequest("steps-two-steps", "step", JSON.writeValueAsBytes(body)));
 			assertThat(json(response.body()).get(0).get("name").asString()).isEqualTo("first");
 			assertThat(authorizations).containsExactly("/v0/runs/01RUN/batch null", "/v0/runs/01RUN/actions null");
 		}

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Sending events outside a transaction, against a stand-in for the Event API on a real port.
+ * Sending events outside a transaction, against a stand-in for the Event API on a real
+ * port.
  */
 class RemoteInngestClientTests {
 
@@ -108,8 +109,8 @@ class RemoteInngestClientTests {
 		assertThat(ids).hasSize(1);
 		List<Received> requests = this.platform.received();
 		assertThat(requests).hasSize(3);
-		assertThat(requests).extracting(Received::eventIds).allSatisfy((eventIds) -> assertThat(eventIds)
-			.isEqualTo(requests.get(0).eventIds()));
+		assertThat(requests).extracting(Received::eventIds)
+			.allSatisfy((eventIds) -> assertThat(eventIds).isEqualTo(requests.get(0).eventIds()));
 		assertThat(this.platform.taken()).containsOnly(Map.entry(requests.get(0).eventIds().get(0), 1));
 	}
 
@@ -155,7 +156,8 @@ class RemoteInngestClientTests {
 
 	@Test
 	void aBadRequestQuotesTheEventApisErrorAndIsNotRetried() {
-		this.platform.answer(Answer.status(400, "{\"ids\":[],\"status\":400,\"error\":\"event data must be an object\"}"));
+		this.platform
+			.answer(Answer.status(400, "{\"ids\":[],\"status\":400,\"error\":\"event data must be an object\"}"));
 		assertThatExceptionOfType(EventApiException.class).isThrownBy(() -> client().send(Event.of("a/b")))
 			.withMessageContaining("refused the events (400): event data must be an object");
 		assertThat(this.platform.received()).hasSize(1);
@@ -182,8 +184,9 @@ class RemoteInngestClientTests {
 
 	@Test
 	void withoutAKeyOutsideDevModeNothingIsSent() {
-		assertThatIllegalStateException().isThrownBy(() -> client(this.platform.origin(), null, false, null)
-			.send(Event.of("a/b"))).withMessageContaining("inngest.event-key");
+		assertThatIllegalStateException()
+			.isThrownBy(() -> client(this.platform.origin(), null, false, null).send(Event.of("a/b")))
+			.withMessageContaining("inngest.event-key");
 		assertThat(this.platform.received()).isEmpty();
 	}
 

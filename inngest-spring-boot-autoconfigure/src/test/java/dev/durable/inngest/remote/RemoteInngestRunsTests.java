@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Runs and cancellations through the platform's REST API, against a stand-in for it on a real
- * port that answers by method and path.
+ * Runs and cancellations through the platform's REST API, against a stand-in for it on a
+ * real port that answers by method and path.
  */
 class RemoteInngestRunsTests {
 
@@ -103,9 +103,9 @@ class RemoteInngestRunsTests {
 	}
 
 	private static String run(String status, String output) {
-		return "{\"data\":{\"run_id\":\"" + RUN_ID + "\",\"run_started_at\":\"2026-11-24T10:00:00Z\","
-				+ "\"ended_at\":" + ("Running".equals(status) ? "null" : "\"2026-11-24T10:00:05.250Z\"")
-				+ ",\"status\":\"" + status + "\",\"output\":" + output + ",\"function_id\":\"shop-charge-order\","
+		return "{\"data\":{\"run_id\":\"" + RUN_ID + "\",\"run_started_at\":\"2026-11-24T10:00:00Z\"," + "\"ended_at\":"
+				+ ("Running".equals(status) ? "null" : "\"2026-11-24T10:00:05.250Z\"") + ",\"status\":\"" + status
+				+ "\",\"output\":" + output + ",\"function_id\":\"shop-charge-order\","
 				+ "\"function_version\":3,\"environment_id\":\"env-1\",\"event_id\":\"01JEVENT\",\"batch_id\":null,"
 				+ "\"original_run_id\":null,\"cron\":null},\"metadata\":{\"fetchedAt\":\"2026-11-24T12:00:00Z\","
 				+ "\"cachedUntil\":null}}";
@@ -187,13 +187,14 @@ class RemoteInngestRunsTests {
 
 	@Test
 	void aBulkCancellationIsPostedAsTheRestApiTakesIt() {
-		reply("POST /v1/cancellations", 200, "{\"data\":{\"id\":\"01JCANCEL\",\"environment_id\":\"env-1\","
-				+ "\"function_internal_id\":\"f-uuid\",\"function_id\":\"charge-order\","
-				+ "\"started_before\":\"2026-11-24T11:00:00Z\",\"started_after\":\"2026-11-24T10:00:00Z\","
-				+ "\"if\":\"event.data.amount > 1000\"}}");
-		BulkCancellation cancellation = runs().cancelAll(new BulkCancelRequest("bad deploy", "charge-order",
-				Instant.parse("2026-11-24T10:00:00Z"), Instant.parse("2026-11-24T11:00:00Z"),
-				"event.data.amount > 1000"));
+		reply("POST /v1/cancellations", 200,
+				"{\"data\":{\"id\":\"01JCANCEL\",\"environment_id\":\"env-1\","
+						+ "\"function_internal_id\":\"f-uuid\",\"function_id\":\"charge-order\","
+						+ "\"started_before\":\"2026-11-24T11:00:00Z\",\"started_after\":\"2026-11-24T10:00:00Z\","
+						+ "\"if\":\"event.data.amount > 1000\"}}");
+		BulkCancellation cancellation = runs()
+			.cancelAll(new BulkCancelRequest("bad deploy", "charge-order", Instant.parse("2026-11-24T10:00:00Z"),
+					Instant.parse("2026-11-24T11:00:00Z"), "event.data.amount > 1000"));
 		JsonNode body = this.requests.getFirst().body();
 		assertThat(body.get("app_id").asString()).isEqualTo("shop");
 		assertThat(body.get("function_id").asString()).isEqualTo("charge-order");
@@ -210,9 +211,8 @@ class RemoteInngestRunsTests {
 
 	@Test
 	void aBulkCancellationOfRunsStartingInTheFutureIsRefusedBeforeItIsSent() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> runs().cancelAll(new BulkCancelRequest(null, "charge-order", null, NOW.plusSeconds(60),
-					null)))
+		assertThatIllegalArgumentException().isThrownBy(
+				() -> runs().cancelAll(new BulkCancelRequest(null, "charge-order", null, NOW.plusSeconds(60), null)))
 			.withMessageContaining("in the future");
 		assertThat(this.requests).isEmpty();
 	}
@@ -245,8 +245,8 @@ class RemoteInngestRunsTests {
 
 	@Test
 	void theRunsOfAnEventAreRead() {
-		reply("GET /v1/events/01JEVENT/runs", 200, "{\"data\":[" + run("Running", "null").replaceAll(
-				"^\\{\"data\":|,\"metadata\".*$", "") + "]}");
+		reply("GET /v1/events/01JEVENT/runs", 200,
+				"{\"data\":[" + run("Running", "null").replaceAll("^\\{\"data\":|,\"metadata\".*$", "") + "]}");
 		assertThat(runs().runsOf("01JEVENT")).extracting(RunView::id).containsExactly(RUN_ID);
 	}
 

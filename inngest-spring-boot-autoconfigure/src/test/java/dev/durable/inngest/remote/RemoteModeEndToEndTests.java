@@ -45,10 +45,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Remote mode as the platform sees it: an application with real annotated functions, the call
- * handler, the event client and the system functions all configured by the auto-configuration,
- * synced and driven over real HTTP by a fake executor that signs its requests, with a fake API
- * and a fake Event API on their own ports.
+ * Remote mode as the platform sees it: an application with real annotated functions, the
+ * call handler, the event client and the system functions all configured by the
+ * auto-configuration, synced and driven over real HTTP by a fake executor that signs its
+ * requests, with a fake API and a fake Event API on their own ports.
  */
 @SpringBootTest(classes = RemoteModeEndToEndTests.ShopApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -133,7 +133,8 @@ class RemoteModeEndToEndTests {
 		assertThat(run.result().get("charged").asInt()).isEqualTo(20);
 		assertThat(this.shop.reserved).hasValue(1);
 		List<String> fetched = platform.payloadRequests().subList(before, platform.payloadRequests().size());
-		// Each of the three calls fetched both, authorized with the signing key's hashed token.
+		// Each of the three calls fetched both, authorized with the signing key's hashed
+		// token.
 		assertThat(fetched).hasSize(6)
 			.allSatisfy((request) -> assertThat(request).startsWith("/v0/runs/" + run.runId() + "/")
 				.contains("Bearer signkey-prod-")
@@ -205,7 +206,8 @@ class RemoteModeEndToEndTests {
 		assertThat(run.exchanges()).extracting(Exchange::status).containsExactly(500, 400);
 		Map<String, Run> handlers = executor.emitFailed(run);
 		assertThat(handlers).containsOnlyKeys("shop-doomed-failure", "shop-" + SystemEventFunctions.FAILED_ID);
-		assertThat(handlers.values()).allSatisfy((handler) -> assertThat(handler.outcome()).isEqualTo(Outcome.COMPLETED));
+		assertThat(handlers.values())
+			.allSatisfy((handler) -> assertThat(handler.outcome()).isEqualTo(Outcome.COMPLETED));
 		assertThat(this.shop.failures).singleElement().satisfies((failure) -> {
 			assertThat(failure.functionId()).isEqualTo("shop-doomed");
 			assertThat(failure.runId()).isEqualTo(run.runId());
@@ -219,13 +221,13 @@ class RemoteModeEndToEndTests {
 		FakeInngestExecutor executor = executor();
 		Run run = executor.run("reject", Map.of("name", "shop/reject", "data", Map.of("orderId", "o-4")));
 		executor.emitFailed(run);
-		assertThat(this.listener.received).singleElement().isInstanceOfSatisfying(FunctionFailedEvent.class,
-				(failed) -> {
-					assertThat(failed.functionId()).isEqualTo("shop-reject");
-					assertThat(failed.runId()).isEqualTo(run.runId());
-					assertThat(failed.error().message()).isEqualTo("no such order");
-					assertThat(failed.originalEvent().data()).containsEntry("orderId", "o-4");
-				});
+		assertThat(this.listener.received).singleElement()
+			.isInstanceOfSatisfying(FunctionFailedEvent.class, (failed) -> {
+				assertThat(failed.functionId()).isEqualTo("shop-reject");
+				assertThat(failed.runId()).isEqualTo(run.runId());
+				assertThat(failed.error().message()).isEqualTo("no such order");
+				assertThat(failed.originalEvent().data()).containsEntry("orderId", "o-4");
+			});
 	}
 
 	@Test
@@ -233,12 +235,12 @@ class RemoteModeEndToEndTests {
 		Map<String, Run> runs = executor().emitCancelled("shop-nap", "01CANCELLED",
 				Map.of("name", "shop/nap", "data", Map.of("orderId", "o-5"), "id", "e-5", "ts", 1));
 		assertThat(runs).containsOnlyKeys("shop-" + SystemEventFunctions.CANCELLED_ID);
-		assertThat(this.listener.received).singleElement().isInstanceOfSatisfying(FunctionCancelledEvent.class,
-				(cancelled) -> {
-					assertThat(cancelled.functionId()).isEqualTo("shop-nap");
-					assertThat(cancelled.runId()).isEqualTo("01CANCELLED");
-					assertThat(cancelled.originalEvent().data()).containsEntry("orderId", "o-5");
-				});
+		assertThat(this.listener.received).singleElement()
+			.isInstanceOfSatisfying(FunctionCancelledEvent.class, (cancelled) -> {
+				assertThat(cancelled.functionId()).isEqualTo("shop-nap");
+				assertThat(cancelled.runId()).isEqualTo("01CANCELLED");
+				assertThat(cancelled.originalEvent().data()).containsEntry("orderId", "o-5");
+			});
 	}
 
 	@Test

@@ -70,8 +70,8 @@ class RequestVerifierTests {
 	@Test
 	void aBodySentInAnotherFormVerifiesByItsCanonicalForm() {
 		String pretty = SigningKeyTests.VECTOR_A_BODY.replace(",", ", ").replace(":", ": ");
-		assertThat(at(1735689600L, SigningKeyTests.VECTOR_A, null).verify(HEADER,
-				pretty.getBytes(StandardCharsets.UTF_8)))
+		assertThat(
+				at(1735689600L, SigningKeyTests.VECTOR_A, null).verify(HEADER, pretty.getBytes(StandardCharsets.UTF_8)))
 			.isPresent();
 	}
 

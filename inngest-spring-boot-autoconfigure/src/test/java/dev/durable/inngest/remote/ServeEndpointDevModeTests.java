@@ -18,8 +18,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The serve endpoint in dev mode, as the Inngest dev server reaches it: nothing is signed, and
- * nothing is required to be, under a servlet context path and a serve path of its own.
+ * The serve endpoint in dev mode, as the Inngest dev server reaches it: nothing is
+ * signed, and nothing is required to be, under a servlet context path and a serve path of
+ * its own.
  */
 @SpringBootTest(classes = RemoteTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "inngest.mode=remote", "inngest.dev=http://127.0.0.1:1", "inngest.app-id=orders",
@@ -66,8 +67,8 @@ class ServeEndpointDevModeTests {
 
 	@Test
 	void theDefaultPathIsNotServed() {
-		Exchange exchange = devServer().send("GET", "http://localhost:" + this.port + "/shop/api/inngest",
-				new byte[0], Map.of());
+		Exchange exchange = devServer().send("GET", "http://localhost:" + this.port + "/shop/api/inngest", new byte[0],
+				Map.of());
 		assertThat(exchange.status()).isEqualTo(404);
 	}
 

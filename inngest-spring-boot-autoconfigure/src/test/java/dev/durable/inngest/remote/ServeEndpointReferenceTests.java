@@ -32,12 +32,13 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One run of {@code two-steps}, and one step error of {@code flaky}, answered over HTTP by the
- * application's serve endpoint against the official JavaScript SDK's answers to the same signed
- * requests: status, headers and body. Where {@link RemoteCallsReferenceTests} compares the call
- * handler alone, this compares what the platform receives, so that the endpoint's headers and
- * signature are covered too. What must differ is left out as there: stack traces, the official
- * SDK's {@code timing}, and the SDK's name and version.
+ * One run of {@code two-steps}, and one step error of {@code flaky}, answered over HTTP
+ * by the application's serve endpoint against the official JavaScript SDK's answers to
+ * the same signed requests: status, headers and body. Where
+ * {@link RemoteCallsReferenceTests} compares the call handler alone, this compares what
+ * the platform receives, so that the endpoint's headers and signature are covered too.
+ * What must differ is left out as there: stack traces, the official SDK's {@code timing},
+ * and the SDK's name and version.
  */
 @SpringBootTest(classes = ServeEndpointReferenceTests.StepsApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -125,7 +126,9 @@ class ServeEndpointReferenceTests {
 			.orElse(null);
 	}
 
-	/** Whether the answer is signed, and if so, whether the signature holds for its body. */
+	/**
+	 * Whether the answer is signed, and if so, whether the signature holds for its body.
+	 */
 	private static Optional<Boolean> signed(HttpResponse<String> response) {
 		return response.headers().firstValue("X-Inngest-Signature").map((header) -> {
 			String timestamp = header.replaceAll("^t=(\\d+)&.*$", "$1");

@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = RemoteTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "inngest.mode=remote", "inngest.app-id=orders",
 				"inngest.signing-key=" + RemoteTestApplication.SIGNING_KEY,
-				"inngest.signing-key-fallback=" + RemoteTestApplication.FALLBACK_KEY, "inngest.event-key=evt-key-example",
-				"inngest.sync.on-startup=false",
+				"inngest.signing-key-fallback=" + RemoteTestApplication.FALLBACK_KEY,
+				"inngest.event-key=evt-key-example", "inngest.sync.on-startup=false",
 				"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration" })
 class ServeEndpointTests {
 
@@ -112,7 +112,8 @@ class ServeEndpointTests {
 				"function_count", "has_event_key", "has_signing_key", "has_signing_key_fallback", "mode",
 				"schema_version");
 		assertThat(body.get("authentication_succeeded").isNull()).isTrue();
-		// The application's three and the two that publish the Spring events of runs' ends.
+		// The application's three and the two that publish the Spring events of runs'
+		// ends.
 		assertThat(body.get("function_count").asInt()).isEqualTo(5);
 		assertThat(body.get("has_event_key").asBoolean()).isTrue();
 		assertThat(body.get("has_signing_key_fallback").asBoolean()).isTrue();
@@ -165,7 +166,8 @@ class ServeEndpointTests {
 		assertThat(body.get("capabilities").get("trust_probe").asString()).isEqualTo("v1");
 		assertThat(body.get("sdk_language").asString()).isEqualTo("java");
 		assertThat(body.get("serve_path").isNull()).isTrue();
-		assertThat(exchange.text()).doesNotContain(KEY.bearerToken()).doesNotContain("8f3a1c5e9b2d4f6071a3c5e7092b4d6f");
+		assertThat(exchange.text()).doesNotContain(KEY.bearerToken())
+			.doesNotContain("8f3a1c5e9b2d4f6071a3c5e7092b4d6f");
 		assertSignedBy(FALLBACK, exchange);
 	}
 
@@ -303,9 +305,9 @@ class ServeEndpointTests {
 		assertThat(payload.get("url").asString()).isEqualTo(url(""));
 		assertThat(payload.get("appName").asString()).isEqualTo("orders");
 		assertThat(payload.toString()).doesNotContain("dep-42");
-		assertThat(payload.get("functions").valueStream().map((f) -> f.get("id").asString()))
-			.containsExactlyInAnyOrder("orders-greet", "orders-greet-failure", "orders-nightly",
-					"orders-" + SystemEventFunctions.FAILED_ID, "orders-" + SystemEventFunctions.CANCELLED_ID);
+		assertThat(payload.get("functions").valueStream().map((f) -> f.get("id").asString())).containsExactlyInAnyOrder(
+				"orders-greet", "orders-greet-failure", "orders-nightly", "orders-" + SystemEventFunctions.FAILED_ID,
+				"orders-" + SystemEventFunctions.CANCELLED_ID);
 	}
 
 	@Test

@@ -25,9 +25,9 @@ import org.springframework.web.servlet.function.ServerResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The serve endpoint against the protocol's signature test vector A, over HTTP: an endpoint whose
- * clock stands at the vector's time takes the vector's signed call request and GET, and signs its
- * answer to the trust probe exactly as the vector says.
+ * The serve endpoint against the protocol's signature test vector A, over HTTP: an
+ * endpoint whose clock stands at the vector's time takes the vector's signed call request
+ * and GET, and signs its answer to the trust probe exactly as the vector says.
  */
 @SpringBootTest(classes = RemoteTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "inngest.mode=remote", "inngest.app-id=orders",
@@ -63,8 +63,8 @@ class ServeEndpointVectorTests {
 		Exchange exchange = send("POST", "?fnId=orders-greet&stepId=step", BODY,
 				"t=1735689600&s=be94d423ca22f6aad886357f9e8e78a047bcd0d478bce5c694334bf2a28f1c9e");
 		assertThat(exchange.status()).isEqualTo(206);
-		assertThat(this.handler.requests()).anySatisfy((request) -> assertThat(new String(request.body(),
-				StandardCharsets.UTF_8)).isEqualTo(BODY));
+		assertThat(this.handler.requests())
+			.anySatisfy((request) -> assertThat(new String(request.body(), StandardCharsets.UTF_8)).isEqualTo(BODY));
 	}
 
 	@Test

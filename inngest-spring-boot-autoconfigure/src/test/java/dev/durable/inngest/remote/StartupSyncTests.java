@@ -21,9 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sync at start-up against a platform that is down at first: the application starts all the
- * same, retries in the background, and once the platform answers, the health indicator and the
- * {@code inngest} endpoint show the functions synced, when, and the hash of what was synced.
+ * The sync at start-up against a platform that is down at first: the application starts
+ * all the same, retries in the background, and once the platform answers, the health
+ * indicator and the {@code inngest} endpoint show the functions synced, when, and the
+ * hash of what was synced.
  */
 @SpringBootTest(classes = RemoteTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "inngest.mode=remote", "inngest.app-id=orders", "inngest.sync.initial-interval=100ms",
@@ -62,7 +63,8 @@ class StartupSyncTests {
 
 		HttpApiClient http = new HttpApiClient(this.port);
 		await().atMost(Duration.ofSeconds(5))
-			.until(() -> "synced".equals(http.call("GET", "/actuator/inngest", null, null).json().path("sync").asString()));
+			.until(() -> "synced"
+				.equals(http.call("GET", "/actuator/inngest", null, null).json().path("sync").asString()));
 		JsonNode endpoint = http.call("GET", "/actuator/inngest", null, null).json();
 		assertThat(endpoint.get("mode").asString()).isEqualTo("remote");
 		assertThat(endpoint.get("platform").asString()).isEqualTo("dev");

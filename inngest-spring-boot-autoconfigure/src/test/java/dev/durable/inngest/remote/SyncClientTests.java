@@ -100,8 +100,8 @@ class SyncClientTests {
 		this.answers.add(new Answer(200, "{\"ok\":true,\"modified\":false}"));
 		assertThat(client(KEY, null, null).sync(request(), "d-01J&x", null).modified()).isFalse();
 		client(KEY, null, null).sync(request(), "undefined", null);
-		assertThat(this.received).extracting(Received::uri).containsExactly("/fn/register?deployId=d-01J%26x",
-				"/fn/register");
+		assertThat(this.received).extracting(Received::uri)
+			.containsExactly("/fn/register?deployId=d-01J%26x", "/fn/register");
 		assertThat(this.received.getFirst().headers().containsKey("X-Inngest-Env")).isFalse();
 	}
 
@@ -128,7 +128,8 @@ class SyncClientTests {
 	void anAnswerThatIsNotJsonIsQuotedShort() {
 		this.answers.add(new Answer(502, "<html>" + "x".repeat(1000) + "</html>"));
 		SyncResult result = client(KEY, null, null).sync(request(), null, null);
-		assertThat(result.error()).startsWith("the platform answered 502: <html>xxx").endsWith("…")
+		assertThat(result.error()).startsWith("the platform answered 502: <html>xxx")
+			.endsWith("…")
 			.hasSizeLessThan(SyncResult.QUOTED + 40);
 	}
 

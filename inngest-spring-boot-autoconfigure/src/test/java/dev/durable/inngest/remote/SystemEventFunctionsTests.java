@@ -27,9 +27,9 @@ import org.springframework.transaction.support.TransactionOperations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The functions that publish {@link FunctionFailedEvent} and {@link FunctionCancelledEvent} in
- * remote mode: synced with the right triggers, and publishing to the application's listeners
- * when the platform calls them.
+ * The functions that publish {@link FunctionFailedEvent} and
+ * {@link FunctionCancelledEvent} in remote mode: synced with the right triggers, and
+ * publishing to the application's listeners when the platform calls them.
  */
 class SystemEventFunctionsTests {
 
@@ -82,8 +82,9 @@ class SystemEventFunctionsTests {
 
 	@Test
 	void theApplicationsOwnFunctionsAreSyncedAsBefore() {
-		assertThat(configs()).containsKeys("shop-process-order", "shop-process-order-failure",
-				"shop-process-order-cancel", "shop-nightly", "shop-two-events")
+		assertThat(configs())
+			.containsKeys("shop-process-order", "shop-process-order-failure", "shop-process-order-cancel",
+					"shop-nightly", "shop-two-events")
 			.hasSize(7);
 	}
 
@@ -104,8 +105,9 @@ class SystemEventFunctionsTests {
 				TransactionOperations.withoutTransaction());
 		String expression = quoted.expression(List.of("charge"));
 		assertThat(expression).isEqualTo("event.data.function_id in ['o\\'brien-charge']");
-		assertThat(Expression.compile(expression)
-			.matches(Map.of("data", Map.of("function_id", "o'brien-charge")), null)).isTrue();
+		assertThat(
+				Expression.compile(expression).matches(Map.of("data", Map.of("function_id", "o'brien-charge")), null))
+			.isTrue();
 	}
 
 	@Test
@@ -119,22 +121,25 @@ class SystemEventFunctionsTests {
 		Event event = failedEvent("shop-process-order");
 		failed.invoker().invoke(new Invocation(event, null, null, null, JsonMapper.shared()));
 		Listeners listeners = this.context.getBean(Listeners.class);
-		assertThat(listeners.received).singleElement().isInstanceOfSatisfying(FunctionFailedEvent.class, (published) -> {
-			assertThat(published.event()).isEqualTo(event);
-			assertThat(published.functionId()).isEqualTo("shop-process-order");
-			assertThat(published.runId()).isEqualTo("01JRUN");
-			assertThat(published.error()).isEqualTo(new ErrorInfo("IllegalStateException", "card declined", "at x"));
-			assertThat(published.originalEvent().name()).isEqualTo("shop/order.placed");
-			assertThat(published.originalEvent().data()).isEqualTo(Map.of("orderId", "o-1"));
-			assertThat(published.originalEvent().id()).isEqualTo("order-o-1");
-		});
+		assertThat(listeners.received).singleElement()
+			.isInstanceOfSatisfying(FunctionFailedEvent.class, (published) -> {
+				assertThat(published.event()).isEqualTo(event);
+				assertThat(published.functionId()).isEqualTo("shop-process-order");
+				assertThat(published.runId()).isEqualTo("01JRUN");
+				assertThat(published.error())
+					.isEqualTo(new ErrorInfo("IllegalStateException", "card declined", "at x"));
+				assertThat(published.originalEvent().name()).isEqualTo("shop/order.placed");
+				assertThat(published.originalEvent().data()).isEqualTo(Map.of("orderId", "o-1"));
+				assertThat(published.originalEvent().id()).isEqualTo("order-o-1");
+			});
 	}
 
 	@Test
 	void callingTheCancelledFunctionPublishesAFunctionCancelledEvent() throws Throwable {
 		FunctionDefinition cancelled = this.functions.definitions(this.shop).get(1);
-		Event event = Event.of(FunctionCancelledEvent.NAME,
-				systemData("shop-process-order", FunctionCancelledEvent.ERROR)).withId("01JRUN");
+		Event event = Event
+			.of(FunctionCancelledEvent.NAME, systemData("shop-process-order", FunctionCancelledEvent.ERROR))
+			.withId("01JRUN");
 		cancelled.invoker().invoke(new Invocation(event, null, null, null, JsonMapper.shared()));
 		Listeners listeners = this.context.getBean(Listeners.class);
 		assertThat(listeners.received).singleElement()
@@ -160,8 +165,9 @@ class SystemEventFunctionsTests {
 	}
 
 	private static Event failedEvent(String functionId) {
-		return Event.of(FunctionFailedEvent.NAME,
-				systemData(functionId, new ErrorInfo("IllegalStateException", "card declined", "at x")))
+		return Event
+			.of(FunctionFailedEvent.NAME,
+					systemData(functionId, new ErrorInfo("IllegalStateException", "card declined", "at x")))
 			.withId("01JRUN")
 			.withTs(1735689600000L);
 	}
@@ -174,9 +180,9 @@ class SystemEventFunctionsTests {
 		if (error.stack() != null) {
 			errorData.put("stack", error.stack());
 		}
-		return Map.of("function_id", functionId, "run_id", "01JRUN", "error", errorData,
-				"event", Map.of("name", "shop/order.placed", "data", Map.of("orderId", "o-1"), "id", "order-o-1", "ts",
-						1735689500000L),
+		return Map.of(
+				"function_id", functionId, "run_id", "01JRUN", "error", errorData, "event", Map.of("name",
+						"shop/order.placed", "data", Map.of("orderId", "o-1"), "id", "order-o-1", "ts", 1735689500000L),
 				"_inngest", Map.of("status", "Failed"));
 	}
 

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A platform that cannot be reached, or is slow to answer, neither delays nor fails the start;
- * the sync keeps being retried, and the health shows why it has not succeeded.
+ * A platform that cannot be reached, or is slow to answer, neither delays nor fails the
+ * start; the sync keeps being retried, and the health shows why it has not succeeded.
  */
 class UnreachablePlatformTests {
 
@@ -59,7 +59,8 @@ class UnreachablePlatformTests {
 		try (FakePlatform slow = FakePlatform.start().thenAnswer(Reply.slow(Duration.ofSeconds(15)))) {
 			this.runner.withPropertyValues("inngest.api-base-url=" + slow.origin()).run((context) -> {
 				assertThat(context).hasNotFailed();
-				// Started, with the sync's request at the platform and its answer still to come.
+				// Started, with the sync's request at the platform and its answer still
+				// to come.
 				await().atMost(Duration.ofSeconds(10)).until(() -> slow.registers().size() == 1);
 				AppSync sync = context.getBean(AppSync.class);
 				assertThat(sync.state().status()).isEqualTo(SyncState.Status.NOT_SYNCED);
@@ -77,7 +78,8 @@ class UnreachablePlatformTests {
 				AppSync sync = context.getBean(AppSync.class);
 				await().atMost(Duration.ofSeconds(10)).until(() -> sync.state().failures() >= 1);
 				Thread.sleep(500);
-				// The signing key was refused, then the fallback key would be tried; there is none.
+				// The signing key was refused, then the fallback key would be tried;
+				// there is none.
 				assertThat(refusing.registers()).hasSize(1);
 				assertThat(sync.state().lastError()).contains("401").contains("bad key");
 			});

@@ -11,10 +11,10 @@ import dev.durable.inngest.engine.Ids;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Writes the engine's rows directly, dated as a test needs, as the engine would have written
- * them then: a run is created when its trigger event is received, with an id made of that time.
- * Every row it writes belongs to function {@value #FUNCTION}, or has an id starting with
- * {@value #PREFIX}, so that {@link #deleteAll()} removes them.
+ * Writes the engine's rows directly, dated as a test needs, as the engine would have
+ * written them then: a run is created when its trigger event is received, with an id made
+ * of that time. Every row it writes belongs to function {@value #FUNCTION}, or has an id
+ * starting with {@value #PREFIX}, so that {@link #deleteAll()} removes them.
  */
 public final class DatedRows {
 
@@ -45,7 +45,8 @@ public final class DatedRows {
 
 	/** An event with a given id, received at a time, which no run has as its trigger. */
 	public String event(String id, Instant receivedAt) {
-		this.jdbc.sql("INSERT INTO inngest_event (id, name, data, ts, received_at) VALUES (?, 'test/retention', '{}', ?, ?)")
+		this.jdbc
+			.sql("INSERT INTO inngest_event (id, name, data, ts, received_at) VALUES (?, 'test/retention', '{}', ?, ?)")
 			.params(id, receivedAt.toEpochMilli(), at(receivedAt))
 			.update();
 		return id;
@@ -56,7 +57,10 @@ public final class DatedRows {
 		return run(createdAt, status, null);
 	}
 
-	/** A run created at a time with its event, ended at another unless that is {@code null}. */
+	/**
+	 * A run created at a time with its event, ended at another unless that is
+	 * {@code null}.
+	 */
 	public String run(Instant createdAt, RunStatus status, Instant endedAt) {
 		return run(event(createdAt), createdAt, status, endedAt);
 	}
@@ -64,8 +68,9 @@ public final class DatedRows {
 	/** A run of an event stored already, created when the event was received. */
 	public String run(String eventId, Instant createdAt, RunStatus status, Instant endedAt) {
 		String id = this.ids.next(createdAt);
-		this.jdbc.sql("INSERT INTO inngest_run (id, function_id, event_id, status, attempt, due_at, created_at, "
-				+ "started_at, ended_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)")
+		this.jdbc
+			.sql("INSERT INTO inngest_run (id, function_id, event_id, status, attempt, due_at, created_at, "
+					+ "started_at, ended_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)")
 			.params(id, FUNCTION, eventId, status.name(), (endedAt != null) ? null : at(createdAt), at(createdAt),
 					at(createdAt), at(endedAt))
 			.update();
@@ -74,24 +79,27 @@ public final class DatedRows {
 
 	/** A step of a run, in a row of its own. */
 	public void step(String runId, String key, Instant at) {
-		this.jdbc.sql("INSERT INTO inngest_step (run_id, step_key, step_id, kind, status, attempts, output, "
-				+ "started_at, ended_at) VALUES (?, ?, ?, 'RUN', 'COMPLETED', 1, '1', ?, ?)")
+		this.jdbc
+			.sql("INSERT INTO inngest_step (run_id, step_key, step_id, kind, status, attempts, output, "
+					+ "started_at, ended_at) VALUES (?, ?, ?, 'RUN', 'COMPLETED', 1, '1', ?, ?)")
 			.params(runId, key, key, at(at), at(at))
 			.update();
 	}
 
 	/** A failed attempt of a run's step. */
 	public void attempt(String runId, String key, Instant at) {
-		this.jdbc.sql("INSERT INTO inngest_attempt (run_id, step_key, attempt, error_name, failed_at) "
-				+ "VALUES (?, ?, 0, 'Error', ?)")
+		this.jdbc
+			.sql("INSERT INTO inngest_attempt (run_id, step_key, attempt, error_name, failed_at) "
+					+ "VALUES (?, ?, 0, 'Error', ?)")
 			.params(runId, key, at(at))
 			.update();
 	}
 
 	/** A run's wait for an event. */
 	public void waitFor(String runId, String key, Instant expiresAt) {
-		this.jdbc.sql("INSERT INTO inngest_wait (run_id, step_key, kind, event_name, expires_at) "
-				+ "VALUES (?, ?, 'WAIT', 'test/retention.awaited', ?)")
+		this.jdbc
+			.sql("INSERT INTO inngest_wait (run_id, step_key, kind, event_name, expires_at) "
+					+ "VALUES (?, ?, 'WAIT', 'test/retention.awaited', ?)")
 			.params(runId, key, at(expiresAt))
 			.update();
 	}

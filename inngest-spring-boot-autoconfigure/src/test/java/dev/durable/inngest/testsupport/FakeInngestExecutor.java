@@ -26,13 +26,14 @@ import tools.jackson.databind.node.ObjectNode;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * Drives an application's serve endpoint over real HTTP as the Inngest platform's executor does:
- * syncs it (in band, from the PUT's answer, or from a register payload posted out of band), then
- * runs a function by sending signed call requests whose {@code steps} grow with each step's
- * outcome (§7–§9 of the SDK protocol). It memoizes run steps, retries step errors and failed
- * requests within the function's attempts, skips sleeps (recording them), answers waits with an
- * event or a time-out chosen by the test, and records every exchange, so that a test can check
- * both what a run did and what went over the wire.
+ * Drives an application's serve endpoint over real HTTP as the Inngest platform's
+ * executor does: syncs it (in band, from the PUT's answer, or from a register payload
+ * posted out of band), then runs a function by sending signed call requests whose
+ * {@code steps} grow with each step's outcome (§7–§9 of the SDK protocol). It memoizes
+ * run steps, retries step errors and failed requests within the function's attempts,
+ * skips sleeps (recording them), answers waits with an event or a time-out chosen by the
+ * test, and records every exchange, so that a test can check both what a run did and what
+ * went over the wire.
  */
 public final class FakeInngestExecutor {
 
@@ -40,7 +41,10 @@ public final class FakeInngestExecutor {
 
 	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-	/** How many requests one run may take before the fake gives up, against a runaway loop. */
+	/**
+	 * How many requests one run may take before the fake gives up, against a runaway
+	 * loop.
+	 */
 	private static final int MAX_REQUESTS = 500;
 
 	private final HttpClient http = HttpClient.newHttpClient();
@@ -59,9 +63,10 @@ public final class FakeInngestExecutor {
 
 	/**
 	 * Creates an executor for an application.
-	 * @param appUrl the serve endpoint's URL, such as {@code http://localhost:8080/api/inngest}
-	 * @param signingKey the key it signs requests with, or {@code null} to send them unsigned, as
-	 * the dev server does
+	 * @param appUrl the serve endpoint's URL, such as
+	 * {@code http://localhost:8080/api/inngest}
+	 * @param signingKey the key it signs requests with, or {@code null} to send them
+	 * unsigned, as the dev server does
 	 * @param clock the time of the signatures
 	 */
 	public FakeInngestExecutor(String appUrl, SigningKey signingKey, Clock clock) {
@@ -71,7 +76,8 @@ public final class FakeInngestExecutor {
 	}
 
 	/**
-	 * Says how waits for events end: the event that arrived, or {@code null} for a time-out.
+	 * Says how waits for events end: the event that arrived, or {@code null} for a
+	 * time-out.
 	 * @param waits from the {@code WaitForEvent} op to the event, or {@code null}
 	 * @return this executor
 	 */
@@ -81,9 +87,9 @@ public final class FakeInngestExecutor {
 	}
 
 	/**
-	 * Leaves a run's events and steps out of every call request ({@code use_api: true}), as the
-	 * platform does when they are too large, and hands them to a fake platform's API instead,
-	 * for the application to fetch.
+	 * Leaves a run's events and steps out of every call request ({@code use_api: true}),
+	 * as the platform does when they are too large, and hands them to a fake platform's
+	 * API instead, for the application to fetch.
 	 * @param api the platform whose API serves them
 	 * @return this executor
 	 */
@@ -106,7 +112,8 @@ public final class FakeInngestExecutor {
 	}
 
 	/**
-	 * Takes the functions of a register payload posted out of band, as the platform would.
+	 * Takes the functions of a register payload posted out of band, as the platform
+	 * would.
 	 * @param payload the payload posted to {@code /fn/register}
 	 * @return this executor
 	 */
@@ -145,8 +152,9 @@ public final class FakeInngestExecutor {
 		trigger.putIfAbsent("ts", NODES.numberNode(this.clock.millis()));
 		trigger.putIfAbsent("data", NODES.objectNode());
 		trigger.putIfAbsent("user", NODES.objectNode());
-		RunState state = new RunState(id, "01FAKE" + UUID.randomUUID().toString().replace("-", "").substring(0, 20)
-			.toUpperCase(java.util.Locale.ROOT), trigger, maxAttempts);
+		RunState state = new RunState(id, "01FAKE"
+				+ UUID.randomUUID().toString().replace("-", "").substring(0, 20).toUpperCase(java.util.Locale.ROOT),
+				trigger, maxAttempts);
 		for (int i = 0; i < MAX_REQUESTS; i++) {
 			Exchange exchange = call(url, state);
 			state.exchanges.add(exchange);
@@ -159,9 +167,9 @@ public final class FakeInngestExecutor {
 	}
 
 	/**
-	 * Emits {@code inngest/function.failed} for a run that failed for good, as the platform does,
-	 * and runs the functions it triggers: the run's failure handler and any other function
-	 * synced for it.
+	 * Emits {@code inngest/function.failed} for a run that failed for good, as the
+	 * platform does, and runs the functions it triggers: the run's failure handler and
+	 * any other function synced for it.
 	 * @param failed the run
 	 * @return the runs it triggered, by composite function id
 	 */
@@ -173,13 +181,12 @@ public final class FakeInngestExecutor {
 		error.put("name", failed.result().path("name").asString("Error"));
 		error.put("message", failed.result().path("message").asString(""));
 		error.put("stack", failed.result().path("stack").asString(""));
-		return emit("inngest/function.failed", systemData(failed.functionId(), failed.runId(), error,
-				failed.event()));
+		return emit("inngest/function.failed", systemData(failed.functionId(), failed.runId(), error, failed.event()));
 	}
 
 	/**
-	 * Emits {@code inngest/function.cancelled} for a run the platform cancelled, and runs the
-	 * functions it triggers.
+	 * Emits {@code inngest/function.cancelled} for a run the platform cancelled, and runs
+	 * the functions it triggers.
 	 * @param functionId the composite id of the cancelled run's function
 	 * @param runId the cancelled run's id
 	 * @param event the cancelled run's triggering event
@@ -201,8 +208,8 @@ public final class FakeInngestExecutor {
 	}
 
 	/**
-	 * Runs every synced function that an event triggers: one of its triggers names the event
-	 * and its expression, if any, lets the event through.
+	 * Runs every synced function that an event triggers: one of its triggers names the
+	 * event and its expression, if any, lets the event through.
 	 * @param name the event's name
 	 * @param data the event's data
 	 * @return the runs, by composite function id
@@ -218,8 +225,8 @@ public final class FakeInngestExecutor {
 		this.functions.forEach((id, config) -> {
 			for (JsonNode trigger : config.path("triggers")) {
 				JsonNode expression = trigger.path("expression");
-				if (name.equals(trigger.path("event").asString(null)) && (!expression.isString()
-						|| Expression.compile(expression.asString()).matches(event, null))) {
+				if (name.equals(trigger.path("event").asString(null))
+						&& (!expression.isString() || Expression.compile(expression.asString()).matches(event, null))) {
 					runs.put(id, run(id, event));
 					break;
 				}
@@ -273,7 +280,9 @@ public final class FakeInngestExecutor {
 		}
 		body.put("use_api", useApi);
 		body.put("version", state.version);
-		String target = UriComponentsBuilder.fromUriString(url).replaceQueryParam("stepId", state.target).build()
+		String target = UriComponentsBuilder.fromUriString(url)
+			.replaceQueryParam("stepId", state.target)
+			.build()
 			.toUriString();
 		// Sent canonical, as the platform sends call requests.
 		return send("POST", target, CanonicalJson.canonicalize(JSON.writeValueAsBytes(body)), Map.of());
@@ -292,7 +301,8 @@ public final class FakeInngestExecutor {
 				return state.end(Outcome.GAVE_UP, ops);
 			}
 			if (ops.isArray() && ops.size() > 1) {
-				// Parallel steps: plan them all, then run each in its own targeted request.
+				// Parallel steps: plan them all, then run each in its own targeted
+				// request.
 				state.disableImmediateExecution = true;
 				ops.forEach((planned) -> state.planned.add(planned.get("id").asString()));
 				state.target = state.planned.remove(0);
@@ -514,7 +524,7 @@ public final class FakeInngestExecutor {
 
 		Run end(Outcome outcome, JsonNode result) {
 			return new Run(outcome, result, List.copyOf(this.ops), this.steps.deepCopy(), List.copyOf(this.sleeps),
-				this.retries, List.copyOf(this.exchanges), this.functionId, this.runId, this.event.deepCopy());
+					this.retries, List.copyOf(this.exchanges), this.functionId, this.runId, this.event.deepCopy());
 		}
 
 	}

@@ -16,10 +16,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A stand-in for the Inngest platform's API on a local port: a real HTTP server that records the
- * syncs posted to {@code /fn/register} and answers them as scripted, {@code 200
- * {"ok":true,"modified":true}} once the script is used up, and serves the events and steps of the
- * runs it holds, as the API does for call requests too large to carry them.
+ * A stand-in for the Inngest platform's API on a local port: a real HTTP server that
+ * records the syncs posted to {@code /fn/register} and answers them as scripted,
+ * {@code 200 {"ok":true,"modified":true}} once the script is used up, and serves the
+ * events and steps of the runs it holds, as the API does for call requests too large to
+ * carry them.
  */
 public final class FakePlatform implements AutoCloseable {
 
@@ -85,8 +86,8 @@ public final class FakePlatform implements AutoCloseable {
 	}
 
 	/**
-	 * Holds a run's events and memoized steps, which {@code GET /v0/runs/{runId}/batch} and
-	 * {@code /actions} answer, as for a call request too large to carry them.
+	 * Holds a run's events and memoized steps, which {@code GET /v0/runs/{runId}/batch}
+	 * and {@code /actions} answer, as for a call request too large to carry them.
 	 * @param runId the run's id
 	 * @param events the events, a JSON array
 	 * @param steps the steps, a JSON object
@@ -108,8 +109,8 @@ public final class FakePlatform implements AutoCloseable {
 		this.payloadRequests.add(path + " " + exchange.getRequestHeaders().getFirst("Authorization"));
 		String[] segments = path.split("/");
 		JsonNode[] run = (segments.length == 5) ? this.runs.get(segments[3]) : null;
-		JsonNode answer = (run == null) ? null : "batch".equals(segments[4]) ? run[0]
-				: "actions".equals(segments[4]) ? run[1] : null;
+		JsonNode answer = (run == null) ? null
+				: "batch".equals(segments[4]) ? run[0] : "actions".equals(segments[4]) ? run[1] : null;
 		byte[] body = (answer != null) ? JSON.writeValueAsBytes(answer)
 				: "{\"error\":\"not found\"}".getBytes(StandardCharsets.UTF_8);
 		exchange.getResponseHeaders().set("Content-Type", "application/json");

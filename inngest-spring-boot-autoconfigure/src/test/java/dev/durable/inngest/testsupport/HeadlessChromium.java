@@ -18,9 +18,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Debian's Chromium, headless, driven by its chromedriver: a browser for each test, quit after
- * it, and the test skipped where they are not installed. Started with no network of its own
- * beyond the page under test. Register it with {@code @RegisterExtension}.
+ * Debian's Chromium, headless, driven by its chromedriver: a browser for each test, quit
+ * after it, and the test skipped where they are not installed. Started with no network of
+ * its own beyond the page under test. Register it with {@code @RegisterExtension}.
  */
 public final class HeadlessChromium implements BeforeEachCallback, AfterEachCallback {
 
@@ -66,8 +66,8 @@ public final class HeadlessChromium implements BeforeEachCallback, AfterEachCall
 				"Debian's chromium and chromium-driver are not installed");
 		ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
 			.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-					"--disable-background-networking", "--disable-component-update", "--disable-sync",
-					"--no-first-run", "--disable-quic", "--window-size=1400,1000");
+					"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+					"--disable-quic", "--window-size=1400,1000");
 		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
 			.usingAnyFreePort()
 			.build();

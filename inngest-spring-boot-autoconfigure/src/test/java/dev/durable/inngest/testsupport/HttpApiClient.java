@@ -40,8 +40,8 @@ public final class HttpApiClient {
 	 */
 	public Answer call(String method, String path, String authorization, String body) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.origin + path))
-			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
-					: HttpRequest.BodyPublishers.noBody());
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
 		if (body != null) {
 			request.header("Content-Type", "application/json");
 		}
@@ -64,8 +64,8 @@ public final class HttpApiClient {
 
 	/**
 	 * Sends any request: any method, headers and body, such as a body sent in chunks
-	 * ({@link HttpRequest.BodyPublishers#ofInputStream}). The answer's JSON is {@code null} when
-	 * its body is not JSON.
+	 * ({@link HttpRequest.BodyPublishers#ofInputStream}). The answer's JSON is
+	 * {@code null} when its body is not JSON.
 	 * @param method the HTTP method
 	 * @param path the path and query
 	 * @param headers the headers, as name and value pairs
@@ -99,6 +99,7 @@ public final class HttpApiClient {
 
 	/**
 	 * An answer.
+	 *
 	 * @param status the HTTP status
 	 * @param json the body as JSON, or {@code null} if empty
 	 * @param body the body

@@ -20,8 +20,8 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The JDBC stores on a new, empty database with the engine's schema, on one connection, for the
- * store contract tests.
+ * The JDBC stores on a new, empty database with the engine's schema, on one connection,
+ * for the store contract tests.
  */
 public final class JdbcTestStores {
 

@@ -17,10 +17,10 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The official Inngest JavaScript SDK, at the version pinned in {@code src/test/js}, installed
- * from the npm registry into {@code target/js-reference} on first use, serving a script of
- * {@code src/test/js} on a free port of the loopback address. Tests are skipped where Node.js and
- * npm are not installed.
+ * The official Inngest JavaScript SDK, at the version pinned in {@code src/test/js},
+ * installed from the npm registry into {@code target/js-reference} on first use, serving
+ * a script of {@code src/test/js} on a free port of the loopback address. Tests are
+ * skipped where Node.js and npm are not installed.
  */
 public final class JsReference implements AutoCloseable {
 
@@ -86,7 +86,8 @@ public final class JsReference implements AutoCloseable {
 			.start();
 		if (!npm.waitFor(Duration.ofMinutes(5).toSeconds(), TimeUnit.SECONDS) || npm.exitValue() != 0) {
 			npm.destroyForcibly();
-			throw new IllegalStateException("npm ci of the JavaScript reference failed; see " + INSTALL.resolve("npm-ci.log"));
+			throw new IllegalStateException(
+					"npm ci of the JavaScript reference failed; see " + INSTALL.resolve("npm-ci.log"));
 		}
 	}
 

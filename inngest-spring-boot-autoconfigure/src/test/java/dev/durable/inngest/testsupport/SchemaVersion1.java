@@ -5,14 +5,14 @@ import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Schema version 1 of the engine's tables, made from the current schema, for the tests of its
- * migration: what a database written by an earlier release has.
+ * Schema version 1 of the engine's tables, made from the current schema, for the tests of
+ * its migration: what a database written by an earlier release has.
  */
 public final class SchemaVersion1 {
 
 	/** The columns of a run's last step, which version 2 added to {@code inngest_run}. */
-	public static final List<String> LAST_STEP_COLUMNS = List.of("last_step_key", "last_step_id",
-			"last_step_output", "last_step_started_at", "last_step_ended_at");
+	public static final List<String> LAST_STEP_COLUMNS = List.of("last_step_key", "last_step_id", "last_step_output",
+			"last_step_started_at", "last_step_ended_at");
 
 	/** The index of events by the time they were received, which version 3 added. */
 	public static final String EVENT_RECEIVED_INDEX = "inngest_event_received";
@@ -21,9 +21,9 @@ public final class SchemaVersion1 {
 	}
 
 	/**
-	 * Takes a database of the current schema back to version 1: without the columns of a run's
-	 * last step, without the index of events by the time they were received, and without the
-	 * rows of the later versions.
+	 * Takes a database of the current schema back to version 1: without the columns of a
+	 * run's last step, without the index of events by the time they were received, and
+	 * without the rows of the later versions.
 	 * @param jdbc the database
 	 */
 	public static void restore(JdbcClient jdbc) {

@@ -33,7 +33,8 @@ public final class StartupFailures {
 	}
 
 	/**
-	 * What the registered failure analyzers say about a failure, as Spring Boot reports it.
+	 * What the registered failure analyzers say about a failure, as Spring Boot reports
+	 * it.
 	 * @param failure the failure
 	 * @return the first analysis, or {@code null} if no analyzer explains it
 	 */
@@ -43,19 +44,19 @@ public final class StartupFailures {
 	}
 
 	/**
-	 * What the registered failure analyzers say about a failure, as Spring Boot reports it,
-	 * including those that read the environment, such as Spring Boot's analyzer of invalid
-	 * property values.
+	 * What the registered failure analyzers say about a failure, as Spring Boot reports
+	 * it, including those that read the environment, such as Spring Boot's analyzer of
+	 * invalid property values.
 	 * @param failure the failure
 	 * @param environment the environment of the application that failed
 	 * @return the first analysis, or {@code null} if no analyzer explains it
 	 */
 	public static FailureAnalysis analyze(Throwable failure, Environment environment) {
-		ArgumentResolver arguments = (environment != null) ? ArgumentResolver.of(Environment.class, environment)
-				: null;
+		ArgumentResolver arguments = (environment != null) ? ArgumentResolver.of(Environment.class, environment) : null;
 		List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation()
-			.load(FailureAnalyzer.class, arguments, SpringFactoriesLoader.FailureHandler.handleMessage((message, ex) -> {
-			}));
+			.load(FailureAnalyzer.class, arguments,
+					SpringFactoriesLoader.FailureHandler.handleMessage((message, ex) -> {
+					}));
 		return analyzers.stream().map((a) -> a.analyze(failure)).filter((a) -> a != null).findFirst().orElse(null);
 	}
 

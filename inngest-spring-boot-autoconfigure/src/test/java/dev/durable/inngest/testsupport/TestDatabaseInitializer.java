@@ -9,9 +9,9 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Points every test application that does not choose its own database at a new PostgreSQL
- * database when the tests run on PostgreSQL, and every one that does not choose its own store at
- * the in-memory store when the tests run in memory (see {@link TestDatabases}); on H2 it does
- * nothing.
+ * database when the tests run on PostgreSQL, and every one that does not choose its own
+ * store at the in-memory store when the tests run in memory (see {@link TestDatabases});
+ * on H2 it does nothing.
  */
 public class TestDatabaseInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -34,7 +34,8 @@ public class TestDatabaseInitializer implements ApplicationContextInitializer<Co
 		}
 		if (url.startsWith("jdbc:postgresql:")) {
 			environment.getPropertySources()
-				.addLast(new MapPropertySource("inngestTestSchema", Map.of("inngest.local.schema.initialize", "always")));
+				.addLast(new MapPropertySource("inngestTestSchema",
+						Map.of("inngest.local.schema.initialize", "always")));
 		}
 	}
 

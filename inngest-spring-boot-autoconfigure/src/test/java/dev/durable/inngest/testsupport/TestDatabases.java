@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * The databases the engine's tests run on: an in-memory H2 database by default, or, when the
- * system property {@value #PROPERTY} is {@code postgresql}, a fresh database on a PostgreSQL
- * server that the test JVM starts once from the binaries on the class path, or, when it is
- * {@code memory}, the engine's in-memory store instead of a database.
+ * The databases the engine's tests run on: an in-memory H2 database by default, or, when
+ * the system property {@value #PROPERTY} is {@code postgresql}, a fresh database on a
+ * PostgreSQL server that the test JVM starts once from the binaries on the class path,
+ * or, when it is {@code memory}, the engine's in-memory store instead of a database.
  */
 public final class TestDatabases {
 
@@ -72,8 +72,8 @@ public final class TestDatabases {
 
 	/**
 	 * Starts a PostgreSQL server of its own.
-	 * @param dataDirectory where it keeps its data, kept across restarts; {@code null} for a
-	 * temporary directory
+	 * @param dataDirectory where it keeps its data, kept across restarts; {@code null}
+	 * for a temporary directory
 	 * @param port its port; {@code 0} for any free port
 	 * @return the server
 	 */

@@ -33,9 +33,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The runs dashboard end to end, in a real headless Chromium, with the endpoint's write operations
- * on: list runs, open one, cancel it, bulk-cancel a set and find it in the history. Leaves a screenshot in
- * {@code target/dashboard.png}.
+ * The runs dashboard end to end, in a real headless Chromium, with the endpoint's write
+ * operations on: list runs, open one, cancel it, bulk-cancel a set and find it in the
+ * history. Leaves a screenshot in {@code target/dashboard.png}.
  */
 @SpringBootTest(classes = EngineTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=inngest,health", "inngest.dashboard.enabled=true",
@@ -84,8 +84,9 @@ class DashboardBrowserTests {
 	}
 
 	/**
-	 * Waits for {@code action} to give a value, finding its element again if the dashboard's
-	 * refresh (every two seconds) replaced it between the finding and the use.
+	 * Waits for {@code action} to give a value, finding its element again if the
+	 * dashboard's refresh (every two seconds) replaced it between the finding and the
+	 * use.
 	 */
 	private <T> T untilFresh(Function<WebDriver, T> action) {
 		return this.chromium.waiting().until((driver) -> {
@@ -99,7 +100,8 @@ class DashboardBrowserTests {
 	}
 
 	private void awaitRowStatus(String runId, String status) {
-		this.chromium.waiting().until(ExpectedConditions.textToBe(By.cssSelector("tr[data-run-id='" + runId + "'] .status"), status));
+		this.chromium.waiting()
+			.until(ExpectedConditions.textToBe(By.cssSelector("tr[data-run-id='" + runId + "'] .status"), status));
 	}
 
 	@Test
@@ -157,7 +159,8 @@ class DashboardBrowserTests {
 		// And the cancellation in the history
 		this.chromium.browser().findElement(By.cssSelector(".tab[data-tab='history']")).click();
 		String row = "//tr[contains(@class,'cancellation-row')][.//strong[text()='stuck reminders']]";
-		this.chromium.waiting().until(ExpectedConditions.textToBe(By.xpath(row + "/td[contains(@class,'progress')]"), "2 of 2"));
+		this.chromium.waiting()
+			.until(ExpectedConditions.textToBe(By.xpath(row + "/td[contains(@class,'progress')]"), "2 of 2"));
 		assertThat(text(By.xpath(row))).contains("reminder").contains(this.key);
 		screenshot("dashboard.png");
 	}
@@ -167,9 +170,12 @@ class DashboardBrowserTests {
 		this.chromium.browser().get("http://localhost:" + this.port + "/inngest/dashboard/");
 		click(By.cssSelector("tr[data-function='reminder'] .bulk-cancel"));
 		visible(By.id("bulk-name")).sendKeys("nothing");
-		this.chromium.browser().findElement(By.id("bulk-condition")).sendKeys("event.data.key == 'no-such-key-" + Instant.now() + "'");
+		this.chromium.browser()
+			.findElement(By.id("bulk-condition"))
+			.sendKeys("event.data.key == 'no-such-key-" + Instant.now() + "'");
 		this.chromium.browser().findElement(By.id("bulk-preview")).click();
-		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("bulk-estimate"), "No run matches: nothing to cancel."));
+		this.chromium.waiting()
+			.until(ExpectedConditions.textToBe(By.id("bulk-estimate"), "No run matches: nothing to cancel."));
 		assertThat(this.chromium.browser().findElement(By.id("bulk-start")).isEnabled()).isFalse();
 	}
 

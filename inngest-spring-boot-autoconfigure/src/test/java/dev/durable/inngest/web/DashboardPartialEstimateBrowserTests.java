@@ -18,8 +18,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The dashboard's estimate of a bulk cancellation whose count stopped early, in a real headless
- * Chromium: shown as a lower bound, and the cancellation may still be started.
+ * The dashboard's estimate of a bulk cancellation whose count stopped early, in a real
+ * headless Chromium: shown as a lower bound, and the cancellation may still be started.
  */
 @SpringBootTest(classes = EngineTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=inngest,health", "inngest.dashboard.enabled=true",
@@ -47,7 +47,8 @@ class DashboardPartialEstimateBrowserTests {
 		this.chromium.waiting()
 			.until(ExpectedConditions.elementToBeClickable(By.cssSelector("tr[data-function='reminder'] .bulk-cancel")))
 			.click();
-		this.chromium.waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("bulk-name")))
+		this.chromium.waiting()
+			.until(ExpectedConditions.visibilityOfElementLocated(By.id("bulk-name")))
 			.sendKeys("every reminder");
 		this.chromium.browser().findElement(By.id("bulk-preview")).click();
 		this.chromium.waiting()

@@ -19,8 +19,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The runs dashboard with the endpoint as it is by default, in a real headless Chromium: it says
- * that it is read-only and why, offers no action, and shows no value that runs carry.
+ * The runs dashboard with the endpoint as it is by default, in a real headless Chromium:
+ * it says that it is read-only and why, offers no action, and shows no value that runs
+ * carry.
  */
 @SpringBootTest(classes = EngineTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=inngest,health", "inngest.dashboard.enabled=true" })
@@ -48,12 +49,14 @@ class DashboardReadOnlyBrowserTests {
 		this.chromium.waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("read-only")));
 		assertThat(this.chromium.browser().findElement(By.id("read-only")).getText())
 			.contains("management.endpoint.inngest.access=unrestricted");
-		this.chromium.waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("tr[data-function='reminder']"),
-				"test/reminder.created"));
+		this.chromium.waiting()
+			.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("tr[data-function='reminder']"),
+					"test/reminder.created"));
 		assertThat(this.chromium.browser().findElements(By.cssSelector(".bulk-cancel"))).isEmpty();
 
 		this.chromium.browser().findElement(By.cssSelector(".tab[data-tab='runs']")).click();
-		// The list is redrawn every two seconds, so the row is found again if it was replaced.
+		// The list is redrawn every two seconds, so the row is found again if it was
+		// replaced.
 		this.chromium.waiting().ignoring(StaleElementReferenceException.class).until((driver) -> {
 			driver.findElement(By.cssSelector("tr[data-run-id='" + runId + "']")).click();
 			return true;

@@ -22,8 +22,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the events API refuses, and that a refused request stores nothing, over real HTTP with
- * small limits.
+ * What the events API refuses, and that a refused request stores nothing, over real HTTP
+ * with small limits.
  */
 @SpringBootTest(classes = EngineTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "inngest.signing-key=signkey-test-12345678", "inngest.event-key=evt-key-example",
@@ -50,7 +50,8 @@ class EventsApiTests {
 	}
 
 	private Answer post(String body) {
-		return this.http.send("POST", EVENTS, List.of("Content-Type", "application/json"), BodyPublishers.ofString(body));
+		return this.http.send("POST", EVENTS, List.of("Content-Type", "application/json"),
+				BodyPublishers.ofString(body));
 	}
 
 	private Answer assertRefused(Answer answer, int status, String message) {
@@ -71,23 +72,25 @@ class EventsApiTests {
 
 	@Test
 	void anEventWithinTheLimitsIsStored() {
-		Answer answer = post("[" + event(", \"id\": \"" + this.marker + "\", \"ts\": 1735689600000, \"v\": \"1\"") + "]");
+		Answer answer = post(
+				"[" + event(", \"id\": \"" + this.marker + "\", \"ts\": 1735689600000, \"v\": \"1\"") + "]");
 		assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
 		assertThat(this.probe.eventIds("test/nobody-listens", this.marker)).containsExactly(this.marker);
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-			blank id              | , "id": ""                           | Event 1 has a blank id
-			id over its column    | , "id": "%s"                          | Event 1: id has 65 characters; the longest allowed is 64 (inngest.limits.event-id-length)
-			v over its column     | , "v": "%s"                           | Event 1: v has 65 characters; the longest allowed is 64
-			negative ts           | , "ts": -1                            | Event 1: ts is -1, but it must be milliseconds since the epoch between 1980 and 2100
-			ts before 1980        | , "ts": 1000                          | Event 1: ts is 1000
-			fractional ts         | , "ts": 1735689600000.5               | Event 1: ts must be whole milliseconds since the epoch
-			ts beyond a long      | , "ts": 99999999999999999999999999    | Event 1: ts must be whole milliseconds since the epoch
-			ts as text            | , "ts": "yesterday"                   | Event 1: ts must be whole milliseconds since the epoch
-			id as a number        | , "id": 12                            | Event 1: id must be a string, but was 12
-			""")
+	@CsvSource(delimiter = '|', quoteCharacter = '`',
+			textBlock = """
+					blank id              | , "id": ""                           | Event 1 has a blank id
+					id over its column    | , "id": "%s"                          | Event 1: id has 65 characters; the longest allowed is 64 (inngest.limits.event-id-length)
+					v over its column     | , "v": "%s"                           | Event 1: v has 65 characters; the longest allowed is 64
+					negative ts           | , "ts": -1                            | Event 1: ts is -1, but it must be milliseconds since the epoch between 1980 and 2100
+					ts before 1980        | , "ts": 1000                          | Event 1: ts is 1000
+					fractional ts         | , "ts": 1735689600000.5               | Event 1: ts must be whole milliseconds since the epoch
+					ts beyond a long      | , "ts": 99999999999999999999999999    | Event 1: ts must be whole milliseconds since the epoch
+					ts as text            | , "ts": "yesterday"                   | Event 1: ts must be whole milliseconds since the epoch
+					id as a number        | , "id": 12                            | Event 1: id must be a string, but was 12
+					""")
 	void anInvalidEventIsRefusedWithTheOthersSentWithIt(String problem, String fields, String message) {
 		String second = event(fields.formatted("x".repeat(65)));
 		assertRefused(post("[" + event("") + ", " + second + "]"), 400, message);
@@ -170,8 +173,8 @@ class EventsApiTests {
 	@Test
 	void aRefusalQuotesAHugeValueOnlyInPart() {
 		String huge = "y".repeat(5000);
-		Answer answer = assertRefused(post(event(", \"v\": [\"" + huge + "\"]")),
-				400, "Event 0: v must be a string, but was");
+		Answer answer = assertRefused(post(event(", \"v\": [\"" + huge + "\"]")), 400,
+				"Event 0: v must be a string, but was");
 		assertThat(answer.body()).doesNotContain(huge).contains("characters)");
 	}
 

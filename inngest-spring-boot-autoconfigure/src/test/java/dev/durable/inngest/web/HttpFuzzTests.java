@@ -31,11 +31,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Thousands of generated malformed and edge-case requests to every HTTP surface of the starter
- * (the events API, the runs and cancellations API, the {@code inngest} Actuator endpoint with
- * write access, the dashboard): none gets a 5xx, none that is refused changes what is stored,
- * and valid requests still work afterwards. The requests follow a seed, printed, which
- * {@code -Dinngest.fuzz.seed=} replays.
+ * Thousands of generated malformed and edge-case requests to every HTTP surface of the
+ * starter (the events API, the runs and cancellations API, the {@code inngest} Actuator
+ * endpoint with write access, the dashboard): none gets a 5xx, none that is refused
+ * changes what is stored, and valid requests still work afterwards. The requests follow a
+ * seed, printed, which {@code -Dinngest.fuzz.seed=} replays.
  */
 @SpringBootTest(classes = EngineTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "inngest.signing-key=signkey-test-12345678", "inngest.event-key=evt-key-example",
@@ -52,17 +52,18 @@ class HttpFuzzTests {
 
 	private static final String[] METHODS = { "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS" };
 
-	private static final String[] CONTENT_TYPES = { "text/plain", "application/x-www-form-urlencoded", "application/json; charset=utf-16",
-			"application/vnd.api+json", "application/*", "*/*", "???", "multipart/form-data; boundary=x", "" };
+	private static final String[] CONTENT_TYPES = { "text/plain", "application/x-www-form-urlencoded",
+			"application/json; charset=utf-16", "application/vnd.api+json", "application/*", "*/*", "???",
+			"multipart/form-data; boundary=x", "" };
 
 	private static final String[] FIELDS = { "name", "data", "user", "id", "ts", "v", "app_id", "function_id",
 			"started_after", "started_before", "if", "functionId", "startedAfter", "startedBefore", "condition",
 			"preview", "" };
 
 	private static final String[] STRINGS = { "", " ", "reminder", "nope", "engine-tests", "fuzz/x", "inngest/x",
-			"2001-01-01T00:00:00Z", "2001-01-02T00:00:00Z", "-999999999-01-01T00:00:00Z",
-			"+999999999-12-31T23:59:59Z", "yesterday", "event.data.x ==", "event.data.items.all(i, true)",
-			"\u0000", "\uD83D\uDE00", "\uD800", "é", "null", "RUNNING", "01NOSUCHRUN0000000000000000" };
+			"2001-01-01T00:00:00Z", "2001-01-02T00:00:00Z", "-999999999-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z",
+			"yesterday", "event.data.x ==", "event.data.items.all(i, true)", "\u0000", "\uD83D\uDE00", "\uD800", "é",
+			"null", "RUNNING", "01NOSUCHRUN0000000000000000" };
 
 	private static final String PUNCTUATION = "\"\\/{}[]:, .%&?#=+'";
 
@@ -106,8 +107,8 @@ class HttpFuzzTests {
 			}
 			State after = state();
 			if (answer.status() >= 400 && !after.equals(state)) {
-				failures.add(request + " was refused with " + answer.status() + " but changed " + state + " to "
-						+ after);
+				failures
+					.add(request + " was refused with " + answer.status() + " but changed " + state + " to " + after);
 			}
 			state = after;
 		}
@@ -132,8 +133,7 @@ class HttpFuzzTests {
 				"{\"functionId\": \"reminder\", \"startedAfter\": \"2001-01-01T00:00:00Z\", \"startedBefore\": \""
 						+ Instant.now().plusSeconds(1) + "\", \"preview\": true}");
 		assertThat(preview.status()).as(preview.toString()).isEqualTo(200);
-		assertThat(http.send("GET", "/inngest/dashboard/", List.of(), BodyPublishers.noBody()).status())
-			.isEqualTo(200);
+		assertThat(http.send("GET", "/inngest/dashboard/", List.of(), BodyPublishers.noBody()).status()).isEqualTo(200);
 		this.inngest.send(Event.of("test/nobody-listens", Map.of("after", "fuzz")));
 	}
 
@@ -192,7 +192,9 @@ class HttpFuzzTests {
 				case 2 -> String.valueOf(random.nextInt(200) - 50);
 				default -> text(random, 1 + random.nextInt(30));
 			};
-			query.append((query.length() > 0) ? "&" : "").append(names[random.nextInt(names.length)]).append('=')
+			query.append((query.length() > 0) ? "&" : "")
+				.append(names[random.nextInt(names.length)])
+				.append('=')
 				.append(URLEncoder.encode(value, StandardCharsets.UTF_8));
 		}
 		return query.toString();
@@ -200,7 +202,8 @@ class HttpFuzzTests {
 
 	private String segment(Random random) {
 		return switch (random.nextInt(4)) {
-			case 0 -> URLEncoder.encode(text(random, 1 + random.nextInt(40)), StandardCharsets.UTF_8).replace("+", "%20");
+			case 0 ->
+				URLEncoder.encode(text(random, 1 + random.nextInt(40)), StandardCharsets.UTF_8).replace("+", "%20");
 			case 1 -> "x".repeat(1 + random.nextInt(3000));
 			case 2 -> "01NOSUCH" + random.nextInt(1000);
 			default -> UUID.randomUUID().toString();
@@ -226,7 +229,8 @@ class HttpFuzzTests {
 	private String event(Random random) {
 		StringBuilder event = new StringBuilder("{\"name\": ");
 		event.append(random.nextInt(5) == 0 ? json(random, 1) : quoted("fuzz/" + text(random, random.nextInt(300))));
-		event.append(", \"data\": ").append(random.nextInt(4) == 0 ? json(random, 2) : "{\"k\": " + json(random, 2) + "}");
+		event.append(", \"data\": ")
+			.append(random.nextInt(4) == 0 ? json(random, 2) : "{\"k\": " + json(random, 2) + "}");
 		for (String field : new String[] { "user", "id", "ts", "v" }) {
 			if (random.nextBoolean()) {
 				event.append(", \"").append(field).append("\": ").append(value(random));
@@ -329,8 +333,8 @@ class HttpFuzzTests {
 
 	}
 
-	private record Request(String method, String path, List<String> headers,
-			Supplier<HttpRequest.BodyPublisher> body, int length, boolean chunked) {
+	private record Request(String method, String path, List<String> headers, Supplier<HttpRequest.BodyPublisher> body,
+			int length, boolean chunked) {
 
 		@Override
 		public String toString() {

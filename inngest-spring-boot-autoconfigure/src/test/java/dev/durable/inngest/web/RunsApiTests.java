@@ -105,7 +105,8 @@ class RunsApiTests {
 		String runId = startReminder();
 		assertThat(this.http.call("GET", "/inngest/v1/runs/" + runId, "Bearer signkey-test-abcd", null).status())
 			.isEqualTo(200);
-		// signkey-test- followed by SHA-256 of the bytes 0x12345678, as Inngest's SDKs send it.
+		// signkey-test- followed by SHA-256 of the bytes 0x12345678, as Inngest's SDKs
+		// send it.
 		String hashed = "Bearer signkey-test-b2ed992186a5cb19f6668aade821f502c1d00970dfd0e35128d51bac4649916c";
 		assertThat(this.http.call("GET", "/inngest/v1/runs/" + runId, hashed, null).status()).isEqualTo(200);
 	}
@@ -162,9 +163,11 @@ class RunsApiTests {
 		Answer list = get("/inngest/v1/cancellations?limit=100");
 		assertThat(list.status()).isEqualTo(200);
 		assertThat(list.json().get("data").valueStream().map((c) -> c.get("id").asString()).toList()).contains(id);
-		await().atMost(Duration.ofSeconds(10)).until(() -> get("/inngest/v1/cancellations?limit=100").json()
-			.get("data").valueStream().anyMatch((c) -> c.get("id").asString().equals(id)
-					&& c.get("cancelled").asLong() == 2));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> get("/inngest/v1/cancellations?limit=100").json()
+				.get("data")
+				.valueStream()
+				.anyMatch((c) -> c.get("id").asString().equals(id) && c.get("cancelled").asLong() == 2));
 
 		Answer stopped = delete("/inngest/v1/cancellations/" + id);
 		assertThat(stopped.status()).as(stopped.toString()).isEqualTo(200);
@@ -173,19 +176,20 @@ class RunsApiTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-			not JSON                  | {"app_id":                                                                                   | not valid JSON
-			not an object             | ["reminder"]                                                                                 | must be a JSON object
-			unknown field             | {"app_id":"engine-tests","function_id":"reminder","started_before":"2026-01-01T00:00:00Z","startedAfter":"x"} | Unknown field 'startedAfter'
-			no function               | {"app_id":"engine-tests","started_before":"2026-01-01T00:00:00Z"}                             | function_id is required
-			no started_before         | {"app_id":"engine-tests","function_id":"reminder"}                                            | started_before is required
-			bad time                  | {"app_id":"engine-tests","function_id":"reminder","started_before":"yesterday"}               | 'yesterday', which is not an RFC 3339 time
-			future                    | {"app_id":"engine-tests","function_id":"reminder","started_before":"2999-01-01T00:00:00Z"}    | is in the future
-			reversed range            | {"app_id":"engine-tests","function_id":"reminder","started_after":"2026-01-02T00:00:00Z","started_before":"2026-01-01T00:00:00Z"} | must be before started_before
-			invalid CEL               | {"app_id":"engine-tests","function_id":"reminder","started_before":"2026-01-01T00:00:00Z","if":"event.data.x =="} | if: 
-			unknown function          | {"app_id":"engine-tests","function_id":"nope","started_before":"2026-01-01T00:00:00Z"}        | No function 'nope'
-			wrong app                 | {"app_id":"other-app","function_id":"reminder","started_before":"2026-01-01T00:00:00Z"}       | this application is 'engine-tests'
-			""")
+	@CsvSource(delimiter = '|', quoteCharacter = '`',
+			textBlock = """
+					not JSON                  | {"app_id":                                                                                   | not valid JSON
+					not an object             | ["reminder"]                                                                                 | must be a JSON object
+					unknown field             | {"app_id":"engine-tests","function_id":"reminder","started_before":"2026-01-01T00:00:00Z","startedAfter":"x"} | Unknown field 'startedAfter'
+					no function               | {"app_id":"engine-tests","started_before":"2026-01-01T00:00:00Z"}                             | function_id is required
+					no started_before         | {"app_id":"engine-tests","function_id":"reminder"}                                            | started_before is required
+					bad time                  | {"app_id":"engine-tests","function_id":"reminder","started_before":"yesterday"}               | 'yesterday', which is not an RFC 3339 time
+					future                    | {"app_id":"engine-tests","function_id":"reminder","started_before":"2999-01-01T00:00:00Z"}    | is in the future
+					reversed range            | {"app_id":"engine-tests","function_id":"reminder","started_after":"2026-01-02T00:00:00Z","started_before":"2026-01-01T00:00:00Z"} | must be before started_before
+					invalid CEL               | {"app_id":"engine-tests","function_id":"reminder","started_before":"2026-01-01T00:00:00Z","if":"event.data.x =="} | if:
+					unknown function          | {"app_id":"engine-tests","function_id":"nope","started_before":"2026-01-01T00:00:00Z"}        | No function 'nope'
+					wrong app                 | {"app_id":"other-app","function_id":"reminder","started_before":"2026-01-01T00:00:00Z"}       | this application is 'engine-tests'
+					""")
 	void aBadBulkCancellationIsRefusedAndRecordsNothing(String problem, String body, String message) {
 		int before = get("/inngest/v1/cancellations?limit=100").json().get("data").size();
 		Answer answer = post("/inngest/v1/cancellations", body);
@@ -195,15 +199,17 @@ class RunsApiTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-			year -999999999       | {"app_id":"engine-tests","function_id":"reminder","started_after":"-999999999-01-01T00:00:00Z","started_before":"2026-01-01T00:00:00Z"} | started_after (-999999999-01-01T00:00:00Z) is out of range
-			name over its column  | {"app_id":"engine-tests","function_id":"reminder","started_before":"2026-01-01T00:00:00Z","name":"%s"} | name has 256 characters; the longest allowed is 255
-			deep nesting          | %s | The body goes past a limit of the JSON reader: Document nesting depth
-			empty body            | `` | The body is empty
-			""")
+	@CsvSource(delimiter = '|', quoteCharacter = '`',
+			textBlock = """
+					year -999999999       | {"app_id":"engine-tests","function_id":"reminder","started_after":"-999999999-01-01T00:00:00Z","started_before":"2026-01-01T00:00:00Z"} | started_after (-999999999-01-01T00:00:00Z) is out of range
+					name over its column  | {"app_id":"engine-tests","function_id":"reminder","started_before":"2026-01-01T00:00:00Z","name":"%s"} | name has 256 characters; the longest allowed is 255
+					deep nesting          | %s | The body goes past a limit of the JSON reader: Document nesting depth
+					empty body            | `` | The body is empty
+					""")
 	void aBulkCancellationBeyondWhatIsStoredIsRefusedAndRecordsNothing(String problem, String body, String message) {
 		int before = this.probe.count("inngest_cancellation");
-		String sent = problem.equals("deep nesting") ? "[".repeat(2000) + "]".repeat(2000) : body.formatted("n".repeat(256));
+		String sent = problem.equals("deep nesting") ? "[".repeat(2000) + "]".repeat(2000)
+				: body.formatted("n".repeat(256));
 		Answer answer = post("/inngest/v1/cancellations", sent);
 		assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
 		assertThat(answer.json().get("error").asString()).contains(message);
@@ -232,8 +238,8 @@ class RunsApiTests {
 			Answer answer = this.http.send(call[0], call[1], List.of("Authorization", KEY), BodyPublishers.noBody());
 			assertThat(answer.status()).as(answer.toString()).isEqualTo(405);
 			assertThat(answer.header("Allow")).isEqualTo(call[3]);
-			assertThat(answer.json().get("error").asString()).isEqualTo(call[0] + " is not allowed on " + call[2]
-					+ "; it takes " + call[3]);
+			assertThat(answer.json().get("error").asString())
+				.isEqualTo(call[0] + " is not allowed on " + call[2] + "; it takes " + call[3]);
 		}
 		assertThat(this.runs.find(runId).orElseThrow().status()).isEqualTo(RunStatus.SLEEPING);
 	}
@@ -266,7 +272,8 @@ class RunsApiTests {
 
 	@Test
 	void aQueryWithANulCharacterIsABadRequest() {
-		for (String path : new String[] { "/inngest/v1/cancellations?cursor=%00", "/inngest/v1/cancellations?x=a%00b" }) {
+		for (String path : new String[] { "/inngest/v1/cancellations?cursor=%00",
+				"/inngest/v1/cancellations?x=a%00b" }) {
 			Answer answer = get(path);
 			assertThat(answer.status()).as(path).isEqualTo(400);
 			assertThat(answer.json().get("error").asString()).contains("NUL character");

@@ -22,8 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A POST with {@code Content-Type: *}{@code /*} to an application's own controllers, outside the
- * starter's paths, in a plain application with and without the starter.
+ * A POST with {@code Content-Type: *}{@code /*} to an application's own controllers,
+ * outside the starter's paths, in a plain application with and without the starter.
  */
 class WildcardContentTypeTests {
 
@@ -36,10 +36,11 @@ class WildcardContentTypeTests {
 			STARTER + "InngestRemoteEventsAutoConfiguration");
 
 	/**
-	 * Spring MVC alone answers 500 where a controller reads the body: it parses the wildcard but
-	 * cannot hold it in the request's headers. With the starter's functional routes it would read
-	 * the headers for every request, so the starter hides such a Content-Type: no request fails,
-	 * and one whose body is not read is answered as without the starter.
+	 * Spring MVC alone answers 500 where a controller reads the body: it parses the
+	 * wildcard but cannot hold it in the request's headers. With the starter's functional
+	 * routes it would read the headers for every request, so the starter hides such a
+	 * Content-Type: no request fails, and one whose body is not read is answered as
+	 * without the starter.
 	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "/text", "/json", "/nobody" })

@@ -1,8 +1,7 @@
 package dev.durable.inngest.test;
 
 /**
- * Entry points of the assertions on runs, beside AssertJ's own:
- * <pre class="code">
+ * Entry points of the assertions on runs, beside AssertJ's own: <pre class="code">
  * assertThat(inngest.awaitEnd(runId)).isCompleted()
  * 	.hasOutput(Map.of("status", "shipped"))
  * 	.step("charge").hasAttempts(3);

@@ -14,14 +14,14 @@ import org.springframework.test.context.TestExecutionListeners;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * Tests an application's durable functions: starts it as {@link SpringBootTest @SpringBootTest}
- * does, without starting a web server (a mock one, if the application is a web application), with the engine's store in memory and none of its threads, and
- * gives an {@link InngestTestEnvironment} to inject. Time stands still at
- * {@link InngestTestClock#START} until the test moves it, and runs execute on the test's own
- * thread, when it sends an event or moves time, so that a test of a day-long sleep takes
- * milliseconds and gives the same result every time. Each test starts from an empty store, the
- * clock at its start, and no step mocked.
- * <pre class="code">
+ * Tests an application's durable functions: starts it as
+ * {@link SpringBootTest @SpringBootTest} does, without starting a web server (a mock one,
+ * if the application is a web application), with the engine's store in memory and none of
+ * its threads, and gives an {@link InngestTestEnvironment} to inject. Time stands still
+ * at {@link InngestTestClock#START} until the test moves it, and runs execute on the
+ * test's own thread, when it sends an event or moves time, so that a test of a day-long
+ * sleep takes milliseconds and gives the same result every time. Each test starts from an
+ * empty store, the clock at its start, and no step mocked. <pre class="code">
  * &#64;InngestTest
  * class OrderWorkflowTests {
  *
@@ -42,27 +42,28 @@ import org.springframework.test.context.TestPropertySource;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
-// A mock web environment, never a server: security and MVC configurations of the application still load.
+// A mock web environment, never a server: security and MVC configurations of the
+// application still load.
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.MOCK)
 @Import(InngestTestConfiguration.class)
-@TestPropertySource(properties = { "inngest.mode=local", "inngest.local.store=memory",
-		"inngest.local.auto-startup=false", "inngest.local.eager-start.enabled=false",
-		"inngest.local.retention.enabled=false" })
+@TestPropertySource(
+		properties = { "inngest.mode=local", "inngest.local.store=memory", "inngest.local.auto-startup=false",
+				"inngest.local.eager-start.enabled=false", "inngest.local.retention.enabled=false" })
 @TestExecutionListeners(listeners = InngestTestExecutionListener.class,
 		mergeMode = TestExecutionListeners.MergeMode.MERGE_WITH_DEFAULTS)
 public @interface InngestTest {
 
 	/**
-	 * Properties added to the test's environment, in {@code key=value} form, after those that
-	 * keep the engine in memory and on the test's thread.
+	 * Properties added to the test's environment, in {@code key=value} form, after those
+	 * that keep the engine in memory and on the test's thread.
 	 * @return the properties
 	 */
 	@AliasFor(annotation = SpringBootTest.class, attribute = "properties")
 	String[] properties() default {};
 
 	/**
-	 * The configuration classes of the application, if not found from the test's package as
-	 * {@link SpringBootTest#classes()} finds them.
+	 * The configuration classes of the application, if not found from the test's package
+	 * as {@link SpringBootTest#classes()} finds them.
 	 * @return the classes
 	 */
 	@AliasFor(annotation = SpringBootTest.class, attribute = "classes")

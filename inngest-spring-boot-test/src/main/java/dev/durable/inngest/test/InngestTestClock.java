@@ -7,9 +7,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * The engine's clock in a test: it stands still until moved, so that what is due, and when,
- * depends on the test alone. {@link InngestTestEnvironment} moves it; a test reads it through
- * {@link InngestTestEnvironment#now()}.
+ * The engine's clock in a test: it stands still until moved, so that what is due, and
+ * when, depends on the test alone. {@link InngestTestEnvironment} moves it; a test reads
+ * it through {@link InngestTestEnvironment#now()}.
  */
 public final class InngestTestClock extends Clock {
 

@@ -14,9 +14,9 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
 /**
- * What {@link InngestTest @InngestTest} adds to the application: the test clock in place of the
- * engine's, the mocks consulted before each step, the capture of the engine's Spring events and
- * the {@link InngestTestEnvironment} over them.
+ * What {@link InngestTest @InngestTest} adds to the application: the test clock in place
+ * of the engine's, the mocks consulted before each step, the capture of the engine's
+ * Spring events and the {@link InngestTestEnvironment} over them.
  */
 @TestConfiguration(proxyBeanMethods = false)
 class InngestTestConfiguration {
@@ -40,7 +40,8 @@ class InngestTestConfiguration {
 	InngestTestEnvironment inngestTestEnvironment(InngestTestClock clock, DueRuns dueRuns, InngestClient client,
 			InngestRuns runs, RunStore runStore, StepStore steps, JsonCodec json, MockedSteps mocks,
 			CapturedEvents events, ObjectProvider<InMemoryInngestStore> store) {
-		// Without the store in memory (a test that chose jdbc), each test starts with the runs before it.
+		// Without the store in memory (a test that chose jdbc), each test starts with the
+		// runs before it.
 		return new InngestTestEnvironment(clock, dueRuns, client, runs, runStore, steps, json, mocks, events,
 				store.getIfAvailable());
 	}

@@ -30,10 +30,10 @@ import dev.durable.inngest.memory.InMemoryInngestStore;
 
 /**
  * Drives the engine of an {@link InngestTest @InngestTest} from the test's thread: sends
- * events, moves the clock, stands in for steps, and reads runs and the events published of
- * them. Nothing executes between two calls: each call returns once every run it made due has
- * executed to its end or its next suspension (a sleep, a wait, a retry later than now).
- * <pre class="code">
+ * events, moves the clock, stands in for steps, and reads runs and the events published
+ * of them. Nothing executes between two calls: each call returns once every run it made
+ * due has executed to its end or its next suspension (a sleep, a wait, a retry later than
+ * now). <pre class="code">
  * inngest.mockStep("charge").failOnAttempts(1, 2);
  * String runId = inngest.send(Event.of("shop/order.placed", order)).runId();
  * inngest.advance(Duration.ofMinutes(5));
@@ -42,12 +42,15 @@ import dev.durable.inngest.memory.InMemoryInngestStore;
  */
 public final class InngestTestEnvironment {
 
-	/** How many rounds of execution one call may take before it gives up on the engine going idle. */
+	/**
+	 * How many rounds of execution one call may take before it gives up on the engine
+	 * going idle.
+	 */
 	private static final int MAX_ROUNDS = 10_000;
 
 	/**
-	 * How far the clock moves after each round of execution: the engine tells a run's first
-	 * execution from the next ones by their instants, so no two rounds share one.
+	 * How far the clock moves after each round of execution: the engine tells a run's
+	 * first execution from the next ones by their instants, so no two rounds share one.
 	 */
 	private static final Duration ROUND_TIME = Duration.ofMillis(1);
 
@@ -69,7 +72,10 @@ public final class InngestTestEnvironment {
 
 	private final CapturedEvents events;
 
-	/** The store, to empty before each test; {@code null} for a store that is not in memory. */
+	/**
+	 * The store, to empty before each test; {@code null} for a store that is not in
+	 * memory.
+	 */
 	private final InMemoryInngestStore store;
 
 	InngestTestEnvironment(InngestTestClock clock, DueRuns dueRuns, InngestClient client, InngestRuns inngestRuns,
@@ -88,8 +94,8 @@ public final class InngestTestEnvironment {
 	}
 
 	/**
-	 * The engine's time, which stands still until {@link #advance(Duration)} moves it (and
-	 * moves a millisecond with each round of execution).
+	 * The engine's time, which stands still until {@link #advance(Duration)} moves it
+	 * (and moves a millisecond with each round of execution).
 	 * @return the instant
 	 */
 	public Instant now() {
@@ -97,8 +103,8 @@ public final class InngestTestEnvironment {
 	}
 
 	/**
-	 * Sends events, as {@link InngestClient#send(Event...)} does, and executes the runs they
-	 * start, and whatever those make due, until nothing is due.
+	 * Sends events, as {@link InngestClient#send(Event...)} does, and executes the runs
+	 * they start, and whatever those make due, until nothing is due.
 	 * @param events the events
 	 * @return the events' ids and the runs they started
 	 */
@@ -115,9 +121,9 @@ public final class InngestTestEnvironment {
 	}
 
 	/**
-	 * Moves the clock forward and executes every run made due on the way, in the order they
-	 * fall due: a run due in an hour executes at that hour, and a retry it schedules in a
-	 * minute executes a minute later, if that is still within the duration.
+	 * Moves the clock forward and executes every run made due on the way, in the order
+	 * they fall due: a run due in an hour executes at that hour, and a retry it schedules
+	 * in a minute executes a minute later, if that is still within the duration.
 	 * @param duration how far to move the clock
 	 */
 	public void advance(Duration duration) {
@@ -161,8 +167,7 @@ public final class InngestTestEnvironment {
 	 * @throws AssertionError if there is no such run
 	 */
 	public TestRun run(String runId) {
-		RunView view = this.inngestRuns.find(runId)
-			.orElseThrow(() -> new AssertionError("There is no run " + runId));
+		RunView view = this.inngestRuns.find(runId).orElseThrow(() -> new AssertionError("There is no run " + runId));
 		Map<String, List<ErrorInfo>> failures = this.steps.attempts(runId)
 			.stream()
 			.filter((attempt) -> attempt.stepKey() != null)
@@ -176,13 +181,13 @@ public final class InngestTestEnvironment {
 					(step.output() != null) ? this.json.read(step.output(), Object.class) : null, step.error(),
 					failures.getOrDefault(step.key(), List.of()), step.wakeAt(), step.endedAt()))
 			.toList();
-		return new TestRun(view.id(), view.functionId(), view.status(), view.event(), view.attempt(),
-				view.startedAt(), view.endedAt(), view.output(), view.error(), view.cancellation(), runSteps);
+		return new TestRun(view.id(), view.functionId(), view.status(), view.event(), view.attempt(), view.startedAt(),
+				view.endedAt(), view.output(), view.error(), view.cancellation(), runSteps);
 	}
 
 	/**
-	 * Executes what is due now, then returns the run, which must have ended: a run that sleeps,
-	 * waits or retries later needs the clock moved first.
+	 * Executes what is due now, then returns the run, which must have ended: a run that
+	 * sleeps, waits or retries later needs the clock moved first.
 	 * @param runId the run's id
 	 * @return the run
 	 * @throws AssertionError if the run has not ended
@@ -192,8 +197,8 @@ public final class InngestTestEnvironment {
 		TestRun run = run(runId);
 		if (!run.hasEnded()) {
 			Instant dueAt = this.runs.find(runId).map(RunRecord::dueAt).orElse(null);
-			throw new AssertionError("Run " + runId + " of '" + run.functionId() + "' is " + run.status()
-					+ " at " + now() + ((dueAt != null) ? ", due at " + dueAt : "")
+			throw new AssertionError("Run " + runId + " of '" + run.functionId() + "' is " + run.status() + " at "
+					+ now() + ((dueAt != null) ? ", due at " + dueAt : "")
 					+ "; move the clock with advance(...) or send the event it waits for");
 		}
 		return run;
@@ -223,7 +228,8 @@ public final class InngestTestEnvironment {
 	}
 
 	/**
-	 * Mocks a step of one function by its id; it wins over a mock of the step of every function.
+	 * Mocks a step of one function by its id; it wins over a mock of the step of every
+	 * function.
 	 * @param functionId the function's id
 	 * @param stepId the step's id
 	 * @return the mock, to tell what to do
@@ -249,8 +255,8 @@ public final class InngestTestEnvironment {
 	}
 
 	/**
-	 * Starts afresh, as before each test: the store empty, the clock at its start, no step
-	 * mocked and no event captured.
+	 * Starts afresh, as before each test: the store empty, the clock at its start, no
+	 * step mocked and no event captured.
 	 */
 	public void reset() {
 		if (this.store != null) {

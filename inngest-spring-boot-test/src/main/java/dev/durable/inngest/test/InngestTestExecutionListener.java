@@ -6,9 +6,10 @@ import org.springframework.test.context.TestContext;
 import org.springframework.test.context.TestExecutionListener;
 
 /**
- * Starts each test of an {@link InngestTest @InngestTest} afresh, though its application context
- * is shared with others: see {@link InngestTestEnvironment#reset()}. It resets before the test
- * rather than after, so that what a test leaves stays there for its own clean-up to read.
+ * Starts each test of an {@link InngestTest @InngestTest} afresh, though its application
+ * context is shared with others: see {@link InngestTestEnvironment#reset()}. It resets
+ * before the test rather than after, so that what a test leaves stays there for its own
+ * clean-up to read.
  */
 final class InngestTestExecutionListener implements TestExecutionListener, Ordered {
 

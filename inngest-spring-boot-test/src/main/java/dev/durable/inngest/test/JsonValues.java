@@ -6,8 +6,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Compares values as JSON, as the engine stores them: a {@code Map.of("n", 1)} expected equals
- * a map read back with a long, and the order of an object's fields does not count.
+ * Compares values as JSON, as the engine stores them: a {@code Map.of("n", 1)} expected
+ * equals a map read back with a long, and the order of an object's fields does not count.
  */
 final class JsonValues {
 

@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.durable.inngest.engine.StepInterceptor;
 
 /**
- * The steps a test mocked, consulted by the engine before each run step's body executes: a
- * step with no mock runs its body.
+ * The steps a test mocked, consulted by the engine before each run step's body executes:
+ * a step with no mock runs its body.
  */
 final class MockedSteps implements StepInterceptor {
 

@@ -6,8 +6,8 @@ import java.util.List;
  * Events a test sent, and the runs they started.
  *
  * @param eventIds the ids of the events, in the order sent
- * @param runs the runs the events started, as they stood once the engine had nothing left to
- * do, oldest first
+ * @param runs the runs the events started, as they stood once the engine had nothing left
+ * to do, oldest first
  */
 public record SentEvents(List<String> eventIds, List<TestRun> runs) {
 
@@ -18,8 +18,8 @@ public record SentEvents(List<String> eventIds, List<TestRun> runs) {
 	 */
 	public String runId() {
 		if (this.runs.size() != 1) {
-			throw new AssertionError("Expected the events to start one run, but they started " + this.runs.size()
-					+ ": " + this.runs.stream().map((run) -> run.functionId() + " " + run.id()).toList());
+			throw new AssertionError("Expected the events to start one run, but they started " + this.runs.size() + ": "
+					+ this.runs.stream().map((run) -> run.functionId() + " " + run.id()).toList());
 		}
 		return this.runs.get(0).id();
 	}

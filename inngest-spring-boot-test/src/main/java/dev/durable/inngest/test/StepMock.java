@@ -8,11 +8,11 @@ import java.util.function.Supplier;
 
 /**
  * What a mocked step does in place of its body, from
- * {@link InngestTestEnvironment#mockStep(String)}: return a value, fail on some attempts, or
- * both. An attempt that neither fails nor has a value to return runs the step's real body, so
- * {@code mockStep("charge").failOnAttempts(1, 2)} fails the first two attempts and lets the third
- * charge for real. Attempts count from 1, as {@code hasAttempts} does. Only steps that execute
- * reach a mock: a step replayed from its stored result does not.
+ * {@link InngestTestEnvironment#mockStep(String)}: return a value, fail on some attempts,
+ * or both. An attempt that neither fails nor has a value to return runs the step's real
+ * body, so {@code mockStep("charge").failOnAttempts(1, 2)} fails the first two attempts
+ * and lets the third charge for real. Attempts count from 1, as {@code hasAttempts} does.
+ * Only steps that execute reach a mock: a step replayed from its stored result does not.
  */
 public final class StepMock {
 
@@ -36,9 +36,9 @@ public final class StepMock {
 	}
 
 	/**
-	 * Returns a value on every attempt that does not fail, without running the step's body. The
-	 * value is stored and read back as the body's would be: it must be one that the step's type
-	 * can be read from as JSON.
+	 * Returns a value on every attempt that does not fail, without running the step's
+	 * body. The value is stored and read back as the body's would be: it must be one that
+	 * the step's type can be read from as JSON.
 	 * @param value the step's value, {@code null} for none
 	 * @return this mock
 	 */
@@ -49,7 +49,8 @@ public final class StepMock {
 
 	/**
 	 * Fails the given attempts, counted from 1, with the exception set by
-	 * {@link #failWith(Supplier)}; the step retries as it would after a failure of its body.
+	 * {@link #failWith(Supplier)}; the step retries as it would after a failure of its
+	 * body.
 	 * @param attempts the attempts that fail
 	 * @return this mock
 	 */

@@ -53,8 +53,8 @@ public final class TestRunAssert extends AbstractAssert<TestRunAssert, TestRun> 
 	}
 
 	/**
-	 * Verifies the run's output, compared as JSON: {@code Map.of("total", 3)} equals an output
-	 * read back as a map with a long.
+	 * Verifies the run's output, compared as JSON: {@code Map.of("total", 3)} equals an
+	 * output read back as a map with a long.
 	 * @param expected the output expected
 	 * @return this
 	 */

@@ -36,7 +36,8 @@ public final class TestStepAssert extends AbstractAssert<TestStepAssert, TestSte
 		isNotNull();
 		if (this.actual.status() != status) {
 			failWithMessage("Expected step '%s' to be %s but it was %s%s", this.actual.key(), status,
-					this.actual.status(), (this.actual.error() != null) ? " (" + this.actual.error().message() + ")" : "");
+					this.actual.status(),
+					(this.actual.error() != null) ? " (" + this.actual.error().message() + ")" : "");
 		}
 		return this;
 	}

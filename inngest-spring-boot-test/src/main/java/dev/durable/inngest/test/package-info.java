@@ -1,7 +1,8 @@
 /**
- * Testing durable functions: {@link dev.durable.inngest.test.InngestTest @InngestTest} starts the
- * application with the engine in memory and driven from the test's thread, and
- * {@link dev.durable.inngest.test.InngestTestEnvironment} sends events, moves time, stands in for
- * steps and reads runs back for the assertions of {@link dev.durable.inngest.test.InngestAssertions}.
+ * Testing durable functions: {@link dev.durable.inngest.test.InngestTest @InngestTest}
+ * starts the application with the engine in memory and driven from the test's thread, and
+ * {@link dev.durable.inngest.test.InngestTestEnvironment} sends events, moves time,
+ * stands in for steps and reads runs back for the assertions of
+ * {@link dev.durable.inngest.test.InngestAssertions}.
  */
 package dev.durable.inngest.test;

@@ -46,8 +46,9 @@ public interface CancellationStore {
 	String lastRunId(String id);
 
 	/**
-	 * Records progress of a running cancellation, raising its {@code matched} to at least what
-	 * it has cancelled, as it was counted only in part when the count ran out of time.
+	 * Records progress of a running cancellation, raising its {@code matched} to at least
+	 * what it has cancelled, as it was counted only in part when the count ran out of
+	 * time.
 	 * @param id the cancellation id
 	 * @param cancelled how many more runs it cancelled
 	 * @param lastRunId the id of the last run it handled

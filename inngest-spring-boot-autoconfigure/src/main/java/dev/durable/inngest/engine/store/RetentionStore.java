@@ -3,28 +3,30 @@ package dev.durable.inngest.engine.store;
 import java.time.Instant;
 
 /**
- * Deletes what the engine no longer needs, a batch at a time: ended runs with every row that
- * belongs to them, events that no run needs, and bulk cancellations that ended. Each call
- * deletes one batch in the caller's transaction and says where the next starts, so that the
- * caller keeps each transaction short. Deletes are by key and conditional, and rows another
- * deleter holds are left to it, so that several instances may delete at once: each row is
- * deleted, and counted, once.
+ * Deletes what the engine no longer needs, a batch at a time: ended runs with every row
+ * that belongs to them, events that no run needs, and bulk cancellations that ended. Each
+ * call deletes one batch in the caller's transaction and says where the next starts, so
+ * that the caller keeps each transaction short. Deletes are by key and conditional, and
+ * rows another deleter holds are left to it, so that several instances may delete at
+ * once: each row is deleted, and counted, once.
  */
 public interface RetentionStore {
 
 	/**
-	 * Deletes, among the next runs by id, those that ended before a time, with their steps,
-	 * failed attempts and waits. Runs that have not ended, or ended since, are kept and passed.
+	 * Deletes, among the next runs by id, those that ended before a time, with their
+	 * steps, failed attempts and waits. Runs that have not ended, or ended since, are
+	 * kept and passed.
 	 * @param endedBefore only runs that ended before this time
-	 * @param after the batch starts after this run id, or at the first run if {@code null}
+	 * @param after the batch starts after this run id, or at the first run if
+	 * {@code null}
 	 * @param limit the most runs a batch reads
 	 * @return the rows deleted, and the run id the next batch starts after
 	 */
 	Batch<String> deleteEndedRuns(Instant endedBefore, String after, int limit);
 
 	/**
-	 * Deletes, among the next events by the time they were received, those received before a
-	 * time that are the trigger of no stored run.
+	 * Deletes, among the next events by the time they were received, those received
+	 * before a time that are the trigger of no stored run.
 	 * @param receivedBefore only events received before this time
 	 * @param after the batch starts after this event, or at the first if {@code null}
 	 * @param limit the most events a batch reads
@@ -33,10 +35,11 @@ public interface RetentionStore {
 	Batch<EventPosition> deleteUnneededEvents(Instant receivedBefore, EventPosition after, int limit);
 
 	/**
-	 * Deletes, among the next bulk cancellations by id, those that ended (completed or stopped)
-	 * before a time.
+	 * Deletes, among the next bulk cancellations by id, those that ended (completed or
+	 * stopped) before a time.
 	 * @param endedBefore only cancellations that ended before this time
-	 * @param after the batch starts after this cancellation id, or at the first if {@code null}
+	 * @param after the batch starts after this cancellation id, or at the first if
+	 * {@code null}
 	 * @param limit the most cancellations a batch reads
 	 * @return the rows deleted, and the cancellation id the next batch starts after
 	 */
@@ -47,8 +50,8 @@ public interface RetentionStore {
 	 *
 	 * @param <P> the type of a position in the rows read
 	 * @param deleted the rows deleted
-	 * @param next the last row the batch read, after which the next batch starts; or {@code null}
-	 * if the batch read the last row there is
+	 * @param next the last row the batch read, after which the next batch starts; or
+	 * {@code null} if the batch read the last row there is
 	 */
 	record Batch<P>(DeletedRows deleted, P next) {
 

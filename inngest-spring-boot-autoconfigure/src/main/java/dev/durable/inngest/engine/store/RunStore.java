@@ -13,27 +13,29 @@ import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunView;
 
 /**
- * Stores runs and hands out the due ones. Each method that changes a run's state stores the {@link
- * dev.durable.inngest.engine.RunLifecycle.Transition transition} of its name, under that
- * transition's guard, in one conditional write: every change a worker makes is conditional on the
- * lease it holds, so that a worker that lost its lease changes nothing.
+ * Stores runs and hands out the due ones. Each method that changes a run's state stores
+ * the {@link dev.durable.inngest.engine.RunLifecycle.Transition transition} of its name,
+ * under that transition's guard, in one conditional write: every change a worker makes is
+ * conditional on the lease it holds, so that a worker that lost its lease changes
+ * nothing.
  */
 public interface RunStore {
 
 	/**
-	 * Creates runs: {@link dev.durable.inngest.engine.RunLifecycle.Transition#CREATE CREATE},
-	 * queued and due at once, or {@link
-	 * dev.durable.inngest.engine.RunLifecycle.Transition#CREATE_LEASED CREATE_LEASED} (see {@link
-	 * NewRun#lease()}).
+	 * Creates runs: {@link dev.durable.inngest.engine.RunLifecycle.Transition#CREATE
+	 * CREATE}, queued and due at once, or
+	 * {@link dev.durable.inngest.engine.RunLifecycle.Transition#CREATE_LEASED
+	 * CREATE_LEASED} (see {@link NewRun#lease()}).
 	 * @param runs the runs
 	 */
 	void create(List<NewRun> runs);
 
 	/**
-	 * Takes the lease of those of the given runs that are due, in as few statements as the
-	 * database allows: {@link dev.durable.inngest.engine.RunLifecycle.Transition#CLAIM CLAIM}, or
-	 * {@link dev.durable.inngest.engine.RunLifecycle.Transition#TAKE_OVER TAKE_OVER} of a run
-	 * whose lease expired.
+	 * Takes the lease of those of the given runs that are due, in as few statements as
+	 * the database allows:
+	 * {@link dev.durable.inngest.engine.RunLifecycle.Transition#CLAIM CLAIM}, or
+	 * {@link dev.durable.inngest.engine.RunLifecycle.Transition#TAKE_OVER TAKE_OVER} of a
+	 * run whose lease expired.
 	 * @param runIds the run ids
 	 * @param lease the lease token
 	 * @param now the current time
@@ -43,8 +45,8 @@ public interface RunStore {
 	List<RunRecord> claim(Collection<String> runIds, String lease, Instant now, Instant leaseUntil);
 
 	/**
-	 * The ids of runs of some functions due now, the longest due first. Runs of other functions
-	 * are left where they are, due, for an instance that declares them.
+	 * The ids of runs of some functions due now, the longest due first. Runs of other
+	 * functions are left where they are, due, for an instance that declares them.
 	 * @param now the current time
 	 * @param limit the most ids to return
 	 * @param functionIds the functions whose runs to find, those this instance declares
@@ -53,15 +55,16 @@ public interface RunStore {
 	List<String> findDue(Instant now, int limit, Collection<String> functionIds);
 
 	/**
-	 * Stores a step that completed in this execution and reads whether its run is still held
-	 * under the lease, without renewing it: in one statement where the database allows it. The
-	 * step is stored even when the lease was lost, as a step that completes is always kept.
+	 * Stores a step that completed in this execution and reads whether its run is still
+	 * held under the lease, without renewing it: in one statement where the database
+	 * allows it. The step is stored even when the lease was lost, as a step that
+	 * completes is always kept.
 	 * @param step the step, new to the store
 	 * @param lease the lease token
-	 * @return when the lease expires, or empty if it is no longer held (the run cancelled, or
-	 * taken over by another instance)
-	 * @throws org.springframework.dao.DuplicateKeyException if the step was stored already, by an
-	 * instance that took the run over
+	 * @return when the lease expires, or empty if it is no longer held (the run
+	 * cancelled, or taken over by another instance)
+	 * @throws org.springframework.dao.DuplicateKeyException if the step was stored
+	 * already, by an instance that took the run over
 	 */
 	Optional<Instant> storeStep(StepRecord step, String lease);
 
@@ -69,33 +72,34 @@ public interface RunStore {
 	 * Reads whether a run is still held under a lease, without renewing it.
 	 * @param runId the run id
 	 * @param lease the lease token
-	 * @return when the lease expires, or empty if it is no longer held (the run cancelled, or
-	 * taken over by another instance)
+	 * @return when the lease expires, or empty if it is no longer held (the run
+	 * cancelled, or taken over by another instance)
 	 */
 	Optional<Instant> leaseExpiry(String runId, String lease);
 
 	/**
-	 * Ends a run as completed ({@link dev.durable.inngest.engine.RunLifecycle.Transition#COMPLETE
-	 * COMPLETE}), with its last step if that step completed in this execution and is not stored
-	 * yet: one statement, which keeps the step in the run's row. If the run was not ended (its
-	 * lease was lost, or another instance that took it over stored that step first), the step is
-	 * stored in a row of its own, as a step that completes is always kept.
+	 * Ends a run as completed
+	 * ({@link dev.durable.inngest.engine.RunLifecycle.Transition#COMPLETE COMPLETE}),
+	 * with its last step if that step completed in this execution and is not stored yet:
+	 * one statement, which keeps the step in the run's row. If the run was not ended (its
+	 * lease was lost, or another instance that took it over stored that step first), the
+	 * step is stored in a row of its own, as a step that completes is always kept.
 	 * @param completion the run, its lease, its output and its last step
 	 * @return {@code false} if the lease was lost
-	 * @throws org.springframework.dao.DuplicateKeyException if the step was stored already, by an
-	 * instance that took the run over
+	 * @throws org.springframework.dao.DuplicateKeyException if the step was stored
+	 * already, by an instance that took the run over
 	 */
 	boolean complete(Completion completion);
 
 	/**
-	 * Ends several runs as completed ({@link
-	 * dev.durable.inngest.engine.RunLifecycle.Transition#COMPLETE COMPLETE}), each as {@link
-	 * #complete} does, in as few statements as the database allows. Called in a transaction, so
-	 * that they are committed together.
+	 * Ends several runs as completed
+	 * ({@link dev.durable.inngest.engine.RunLifecycle.Transition#COMPLETE COMPLETE}),
+	 * each as {@link #complete} does, in as few statements as the database allows. Called
+	 * in a transaction, so that they are committed together.
 	 * @param completions the completions
 	 * @return for each completion, in order, {@code false} if its lease was lost
-	 * @throws org.springframework.dao.DuplicateKeyException if one of the steps was stored
-	 * already, by an instance that took its run over
+	 * @throws org.springframework.dao.DuplicateKeyException if one of the steps was
+	 * stored already, by an instance that took its run over
 	 */
 	default boolean[] completeAll(List<Completion> completions) {
 		boolean[] held = new boolean[completions.size()];
@@ -106,7 +110,8 @@ public interface RunStore {
 	}
 
 	/**
-	 * Ends a run as failed: {@link dev.durable.inngest.engine.RunLifecycle.Transition#FAIL FAIL}.
+	 * Ends a run as failed:
+	 * {@link dev.durable.inngest.engine.RunLifecycle.Transition#FAIL FAIL}.
 	 * @param runId the run id
 	 * @param lease the lease token
 	 * @param error the error
@@ -125,7 +130,8 @@ public interface RunStore {
 	 * @param attempt the body's attempt from now on
 	 * @return {@code false} if the lease was lost
 	 * @throws IllegalArgumentException if the state is not one a suspension reaches
-	 * ({@link dev.durable.inngest.engine.RunLifecycle.Transition#requireTarget requireTarget})
+	 * ({@link dev.durable.inngest.engine.RunLifecycle.Transition#requireTarget
+	 * requireTarget})
 	 */
 	boolean suspend(String runId, String lease, RunStatus status, Instant dueAt, int attempt);
 
@@ -149,9 +155,9 @@ public interface RunStore {
 	Set<String> renew(Map<String, String> leases, Instant leaseUntil);
 
 	/**
-	 * Gives back runs created leased that no worker has started ({@link
-	 * dev.durable.inngest.engine.RunLifecycle.Transition#GIVE_BACK GIVE_BACK}): each is queued
-	 * again, due at once and not started, for any instance to claim.
+	 * Gives back runs created leased that no worker has started
+	 * ({@link dev.durable.inngest.engine.RunLifecycle.Transition#GIVE_BACK GIVE_BACK}):
+	 * each is queued again, due at once and not started, for any instance to claim.
 	 * @param leases lease tokens by run id
 	 * @param now the current time
 	 * @return the ids of the runs given back; not those whose lease was no longer held
@@ -201,7 +207,8 @@ public interface RunStore {
 	Map<String, Map<RunStatus, Long>> countByFunction();
 
 	/**
-	 * How many runs of each function have not ended (queued, running, sleeping or waiting).
+	 * How many runs of each function have not ended (queued, running, sleeping or
+	 * waiting).
 	 * @return counts by function id, of functions with such runs only
 	 */
 	Map<String, Long> countUnendedByFunction();
@@ -231,7 +238,8 @@ public interface RunStore {
 	 * @param lease the lease token
 	 * @param output the output as JSON, or {@code null}
 	 * @param now the current time
-	 * @param lastStep the step to store with the run: new, run once and completed; or {@code null}
+	 * @param lastStep the step to store with the run: new, run once and completed; or
+	 * {@code null}
 	 */
 	record Completion(String runId, String lease, String output, Instant now, StepRecord lastStep) {
 

@@ -20,7 +20,8 @@ public enum StepStatus {
 	/** A wait for an event that has not ended. */
 	WAITING,
 	/**
-	 * A sleep, a wait or a retry that the cancellation of its run ended: it never resumes.
+	 * A sleep, a wait or a retry that the cancellation of its run ended: it never
+	 * resumes.
 	 */
 	CANCELLED
 

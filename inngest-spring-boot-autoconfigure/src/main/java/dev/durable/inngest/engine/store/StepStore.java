@@ -17,15 +17,15 @@ public interface StepStore {
 	List<StepRecord> findByRun(String runId);
 
 	/**
-	 * Stores a step reached for the first time: {@link
-	 * dev.durable.inngest.engine.RunLifecycle.StepTransition#RECORD RECORD}.
+	 * Stores a step reached for the first time:
+	 * {@link dev.durable.inngest.engine.RunLifecycle.StepTransition#RECORD RECORD}.
 	 * @param step the step
 	 */
 	void insert(StepRecord step);
 
 	/**
-	 * Updates a step that has not completed: {@link
-	 * dev.durable.inngest.engine.RunLifecycle.StepTransition#RESOLVE RESOLVE}.
+	 * Updates a step that has not completed:
+	 * {@link dev.durable.inngest.engine.RunLifecycle.StepTransition#RESOLVE RESOLVE}.
 	 * @param step the step's new state
 	 * @return {@code false} if the step had completed already
 	 */
@@ -33,7 +33,8 @@ public interface StepStore {
 
 	/**
 	 * Ends the steps of a cancelled run that were waiting to resume:
-	 * {@link dev.durable.inngest.engine.RunLifecycle.StepTransition#CANCEL_PENDING CANCEL_PENDING}.
+	 * {@link dev.durable.inngest.engine.RunLifecycle.StepTransition#CANCEL_PENDING
+	 * CANCEL_PENDING}.
 	 * @param runId the run id
 	 * @param now when the run was cancelled
 	 * @return how many steps were ended

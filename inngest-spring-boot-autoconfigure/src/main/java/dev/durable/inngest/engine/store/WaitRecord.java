@@ -3,8 +3,8 @@ package dev.durable.inngest.engine.store;
 import java.time.Instant;
 
 /**
- * A run waiting for an event. The trigger's value of the matched field is stored so that an
- * incoming event finds the runs it resumes with one indexed lookup.
+ * A run waiting for an event. The trigger's value of the matched field is stored so that
+ * an incoming event finds the runs it resumes with one indexed lookup.
  *
  * @param runId the waiting run
  * @param stepKey the key of the waiting step, or of the cancellation rule
@@ -26,7 +26,9 @@ public record WaitRecord(String runId, String stepKey, Kind kind, String eventNa
 		/** A {@code waitForEvent} step, resumed by the event. */
 		WAIT,
 
-		/** A {@link dev.durable.inngest.CancelOn} rule, cancelling the run on the event. */
+		/**
+		 * A {@link dev.durable.inngest.CancelOn} rule, cancelling the run on the event.
+		 */
 		CANCEL
 
 	}

@@ -18,9 +18,9 @@ public interface WaitStore {
 	void insert(List<WaitRecord> waits);
 
 	/**
-	 * Which of these event names are waited for, and how: for each name that has waits, the
-	 * distinct dotted fields they match on, with {@link #UNMATCHED} for waits that match by
-	 * condition or not at all. One query for a whole batch of events.
+	 * Which of these event names are waited for, and how: for each name that has waits,
+	 * the distinct dotted fields they match on, with {@link #UNMATCHED} for waits that
+	 * match by condition or not at all. One query for a whole batch of events.
 	 * @param eventNames the event names
 	 * @return the match fields by event name; names nobody waits for are absent
 	 */
@@ -30,7 +30,8 @@ public interface WaitStore {
 	String UNMATCHED = "";
 
 	/**
-	 * The waits for an event name whose matched field has a value, and that have not expired.
+	 * The waits for an event name whose matched field has a value, and that have not
+	 * expired.
 	 * @param eventName the event name
 	 * @param matchPath the dotted field
 	 * @param matchValue the value as JSON

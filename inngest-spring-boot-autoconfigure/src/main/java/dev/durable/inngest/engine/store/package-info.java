@@ -1,5 +1,5 @@
 /**
- * The storage SPI of the engine: a few narrow interfaces for events, runs, steps, waits, cron
- * schedules and the retention's deletions, and the records they exchange.
+ * The storage SPI of the engine: a few narrow interfaces for events, runs, steps, waits,
+ * cron schedules and the retention's deletions, and the records they exchange.
  */
 package dev.durable.inngest.engine.store;

@@ -36,9 +36,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * What every store of the engine must do, written from the storage SPI's documentation: each
- * transition of a run and each condition it is guarded by, the other stores' operations, and
- * what one store writes that another reads. A subclass gives the stores, empty, for each test.
+ * What every store of the engine must do, written from the storage SPI's documentation:
+ * each transition of a run and each condition it is guarded by, the other stores'
+ * operations, and what one store writes that another reads. A subclass gives the stores,
+ * empty, for each test.
  */
 public abstract class StoreContractTests {
 
@@ -60,7 +61,8 @@ public abstract class StoreContractTests {
 	private EventStore events;
 
 	/**
-	 * The stores under test, sharing one state, and the transactions the engine runs its work in.
+	 * The stores under test, sharing one state, and the transactions the engine runs its
+	 * work in.
 	 *
 	 * @param runs the run store
 	 * @param steps the step store
@@ -322,7 +324,8 @@ public abstract class StoreContractTests {
 
 	@Test
 	void completeUnderTheLeaseOfALastStepStoredAlreadyEndsNothing() {
-		// Held under its lease, but the step is in a row of its own: the completion does not end the run.
+		// Held under its lease, but the step is in a row of its own: the completion does
+		// not end the run.
 		String id = claimed("fn", storedEvent(), T0, "lease");
 		StepRecord stored = completedStep(id, "last", T0.plusSeconds(1));
 		this.steps.insert(stored);
@@ -361,8 +364,9 @@ public abstract class StoreContractTests {
 		StepRecord theirs = completedStep(taken, "s", T0.plus(LEASE));
 		this.runs.storeStep(theirs, "other");
 		assertThatExceptionOfType(DuplicateKeyException.class).isThrownBy(() -> this.stores.transactions()
-			.execute((status) -> this.runs.completeAll(List.of(new Completion(first, "lease", "1", T0.plusSeconds(2),
-					completedStep(first, "s", T0.plusSeconds(1))),
+			.execute((status) -> this.runs.completeAll(List.of(
+					new Completion(first, "lease", "1", T0.plusSeconds(2),
+							completedStep(first, "s", T0.plusSeconds(1))),
 					new Completion(taken, "lease", "2", T0.plusSeconds(2), completedStep(taken, "s", T0))))));
 		assertThat(this.runs.find(first).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
 		assertThat(this.runs.leaseExpiry(first, "lease")).isPresent();
@@ -561,8 +565,8 @@ public abstract class StoreContractTests {
 		assertThat(unended("fn", T0, end, r2, 10)).containsExactly(r3);
 		assertThat(unended("fn", T0, end, r3, 10)).isEmpty();
 		assertThat(unended("other", T0, end, null, 10)).containsExactly(other);
-		assertThat(unended("fn", T0.minusSeconds(1), end.plusSeconds(1), null, 10)).containsExactly(before, r0, r2,
-				r3, atEnd);
+		assertThat(unended("fn", T0.minusSeconds(1), end.plusSeconds(1), null, 10)).containsExactly(before, r0, r2, r3,
+				atEnd);
 	}
 
 	@Test
@@ -635,8 +639,8 @@ public abstract class StoreContractTests {
 				T0.plusSeconds(10), T0, null);
 		this.steps.insert(retrying);
 		// No wake time given: the stored one is kept.
-		StepRecord completed = new StepRecord(id, "charge", "charge", StepKind.RUN, StepStatus.COMPLETED, 2, "42",
-				null, null, T0, T0.plusSeconds(11));
+		StepRecord completed = new StepRecord(id, "charge", "charge", StepKind.RUN, StepStatus.COMPLETED, 2, "42", null,
+				null, T0, T0.plusSeconds(11));
 		assertThat(this.steps.update(completed)).isTrue();
 		assertThat(this.steps.findByRun(id)).singleElement().satisfies((step) -> {
 			assertThat(step.status()).isEqualTo(StepStatus.COMPLETED);
@@ -702,19 +706,18 @@ public abstract class StoreContractTests {
 	void waitsAreFoundByEventNameAndMatchedValueUntilTheyExpire() {
 		String run = claimed("fn", storedEvent(), T0, "lease");
 		String other = claimed("fn", storedEvent(), T0, "lease");
-		WaitRecord byOrder = new WaitRecord(run, "paid", WaitRecord.Kind.WAIT, "order/paid", "data.order", "42",
-				null, T0.plusSeconds(60));
+		WaitRecord byOrder = new WaitRecord(run, "paid", WaitRecord.Kind.WAIT, "order/paid", "data.order", "42", null,
+				T0.plusSeconds(60));
 		WaitRecord byCondition = new WaitRecord(run, "cancel", WaitRecord.Kind.CANCEL, "order/paid", null, null,
 				"event.data.amount > 10", T0.plusSeconds(60));
 		WaitRecord otherOrder = new WaitRecord(other, "paid", WaitRecord.Kind.WAIT, "order/paid", "data.order", "43",
 				null, T0.plusSeconds(10));
-		WaitRecord byUser = new WaitRecord(other, "login", WaitRecord.Kind.WAIT, "user/login", "user.id", "\"u\"",
-				null, T0.plusSeconds(60));
+		WaitRecord byUser = new WaitRecord(other, "login", WaitRecord.Kind.WAIT, "user/login", "user.id", "\"u\"", null,
+				T0.plusSeconds(60));
 		this.waits.insert(List.of(byOrder, byCondition, otherOrder, byUser));
 
-		assertThat(this.waits.waitedFor(List.of("order/paid", "user/login", "nobody/waits")))
-			.isEqualTo(Map.of("order/paid", Set.of("data.order", WaitStore.UNMATCHED), "user/login",
-					Set.of("user.id")));
+		assertThat(this.waits.waitedFor(List.of("order/paid", "user/login", "nobody/waits"))).isEqualTo(
+				Map.of("order/paid", Set.of("data.order", WaitStore.UNMATCHED), "user/login", Set.of("user.id")));
 		assertThat(this.waits.waitedFor(List.of())).isEmpty();
 		assertThat(this.waits.findByMatch("order/paid", "data.order", "42", T0)).containsExactly(byOrder);
 		assertThat(this.waits.findByMatch("order/paid", "data.order", "44", T0)).isEmpty();
@@ -733,10 +736,8 @@ public abstract class StoreContractTests {
 		String run = claimed("fn", storedEvent(), T0, "lease");
 		String other = claimed("fn", storedEvent(), T0, "lease");
 		WaitRecord first = new WaitRecord(run, "a", WaitRecord.Kind.WAIT, "e", null, null, null, T0.plusSeconds(60));
-		WaitRecord second = new WaitRecord(run, "b", WaitRecord.Kind.CANCEL, "e", null, null, null,
-				T0.plusSeconds(60));
-		WaitRecord others = new WaitRecord(other, "a", WaitRecord.Kind.WAIT, "e", null, null, null,
-				T0.plusSeconds(60));
+		WaitRecord second = new WaitRecord(run, "b", WaitRecord.Kind.CANCEL, "e", null, null, null, T0.plusSeconds(60));
+		WaitRecord others = new WaitRecord(other, "a", WaitRecord.Kind.WAIT, "e", null, null, null, T0.plusSeconds(60));
 		this.waits.insert(List.of(first, second, others));
 		assertThatExceptionOfType(DuplicateKeyException.class).isThrownBy(() -> this.waits.insert(List.of(first)));
 		assertThat(this.waits.delete(run, "a")).isTrue();
@@ -861,8 +862,8 @@ public abstract class StoreContractTests {
 		String old = claimed("fn", event, T0, "lease");
 		this.runs.storeStep(completedStep(old, "one", T0), "lease");
 		this.steps.recordAttempt(new AttemptRecord(old, "one", 0, new ErrorInfo("E", "m", null), T0));
-		this.waits.insert(List.of(new WaitRecord(old, "cancel", WaitRecord.Kind.CANCEL, "e", null, null, null,
-				T0.plusSeconds(3600))));
+		this.waits.insert(List
+			.of(new WaitRecord(old, "cancel", WaitRecord.Kind.CANCEL, "e", null, null, null, T0.plusSeconds(3600))));
 		this.runs.complete(new Completion(old, "lease", "1", T0.plusSeconds(1), completedStep(old, "two", T0)));
 		String recent = claimed("fn", event, T0, "lease");
 		this.runs.complete(new Completion(recent, "lease", "1", T0.plusSeconds(20), null));
@@ -972,8 +973,8 @@ public abstract class StoreContractTests {
 			this.runs.suspend(run, "lease", RunStatus.SLEEPING, T0.plusSeconds(60), 1);
 			this.events.insert(List.of(next), T0);
 			this.runs.create(List.of(new NewRun(this.ids.next(T0), "fn", next.id(), T0)));
-			this.waits.insert(List.of(new WaitRecord(run, "w", WaitRecord.Kind.WAIT, "e", null, null, null,
-					T0.plusSeconds(60))));
+			this.waits.insert(
+					List.of(new WaitRecord(run, "w", WaitRecord.Kind.WAIT, "e", null, null, null, T0.plusSeconds(60))));
 			this.stores.cancellations().insert(cancellation(T0));
 			this.stores.crons().insertIfAbsent(new CronTick("fn", "* * * * *", T0));
 			throw new IllegalStateException("rolled back");
@@ -1059,8 +1060,8 @@ public abstract class StoreContractTests {
 	}
 
 	private static StepRecord completedStep(String runId, String key, Instant at) {
-		return new StepRecord(runId, key, key, StepKind.RUN, StepStatus.COMPLETED, 1, "\"" + key + "\"", null, null,
-				at, at);
+		return new StepRecord(runId, key, key, StepKind.RUN, StepStatus.COMPLETED, 1, "\"" + key + "\"", null, null, at,
+				at);
 	}
 
 	private BulkCancellation cancellation(Instant createdAt) {

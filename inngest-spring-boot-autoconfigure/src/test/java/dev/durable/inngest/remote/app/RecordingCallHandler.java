@@ -12,13 +12,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A call handler for tests of the serve endpoint: it records every call request and plays one
- * scripted function, as the protocol's executor sees it: step {@code first step} (which fails on
- * its first attempt when the event's data has {@code "flaky": true}), then a sleep {@code nap} of
- * an hour, then it returns {@code {"first": <the step's output>, "done": true}}; or, when the
- * event's data has {@code "wait": true}, it waits for {@code test/approved} and returns
- * {@code {"approvedBy": <the approval's data.by>}}. An event named {@code test/boom} makes it
- * throw, one named {@code test/fatal} fail for good.
+ * A call handler for tests of the serve endpoint: it records every call request and plays
+ * one scripted function, as the protocol's executor sees it: step {@code first step}
+ * (which fails on its first attempt when the event's data has {@code "flaky": true}),
+ * then a sleep {@code nap} of an hour, then it returns {@code {"first": <the step's
+ * output>, "done": true}}; or, when the event's data has {@code "wait": true}, it waits
+ * for {@code test/approved} and returns {@code {"approvedBy": <the approval's data.by>}}.
+ * An event named {@code test/boom} makes it throw, one named {@code test/fatal} fail for
+ * good.
  */
 public class RecordingCallHandler implements CallHandler {
 
@@ -57,10 +58,12 @@ public class RecordingCallHandler implements CallHandler {
 		String first = StepIds.hash("first step");
 		String nap = StepIds.hash("nap");
 		if (!steps.has(first)) {
-			if (body.path("event").path("data").path("flaky").asBoolean(false) && body.path("ctx").path("attempt").asInt() == 0) {
-				return ops(Map.of("X-Inngest-No-Retry", "false"), "[{\"id\":\"" + first + "\",\"op\":\"StepError\","
-						+ "\"name\":\"first step\",\"displayName\":\"first step\",\"data\":null,"
-						+ "\"error\":{\"name\":\"Error\",\"message\":\"flaky\"}}]");
+			if (body.path("event").path("data").path("flaky").asBoolean(false)
+					&& body.path("ctx").path("attempt").asInt() == 0) {
+				return ops(Map.of("X-Inngest-No-Retry", "false"),
+						"[{\"id\":\"" + first + "\",\"op\":\"StepError\","
+								+ "\"name\":\"first step\",\"displayName\":\"first step\",\"data\":null,"
+								+ "\"error\":{\"name\":\"Error\",\"message\":\"flaky\"}}]");
 			}
 			return ops(Map.of(), "[{\"id\":\"" + first + "\",\"op\":\"StepRun\",\"name\":\"first step\","
 					+ "\"displayName\":\"first step\",\"data\":\"one\"}]");
@@ -77,8 +80,8 @@ public class RecordingCallHandler implements CallHandler {
 			}
 			// A wait that timed out is memoized as null.
 			JsonNode by = steps.get(approval).path("data").path("by");
-			return new CallResponse(200, Map.of(), "{\"approvedBy\":" + (by.isMissingNode() ? "null" : by.toString())
-					+ "}");
+			return new CallResponse(200, Map.of(),
+					"{\"approvedBy\":" + (by.isMissingNode() ? "null" : by.toString()) + "}");
 		}
 		return new CallResponse(200, Map.of(),
 				"{\"done\":true,\"first\":" + steps.get(first).get("data").toString() + "}");

@@ -12,8 +12,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
 /**
- * An application in remote mode with two functions, one with a failure handler, and a call
- * handler that records the call requests it is given and plays a scripted function.
+ * An application in remote mode with two functions, one with a failure handler, and a
+ * call handler that records the call requests it is given and plays a scripted function.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -36,7 +36,8 @@ public class RemoteTestApplication {
 	}
 
 	/**
-	 * The functions, whose bodies the call handler plays; here they only declare the configuration.
+	 * The functions, whose bodies the call handler plays; here they only declare the
+	 * configuration.
 	 */
 	public static class Functions {
 

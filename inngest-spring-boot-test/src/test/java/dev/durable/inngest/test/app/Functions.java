@@ -74,8 +74,8 @@ public class Functions {
 	@InngestFunction(id = "bounded", event = "app/bounded")
 	@Timeouts(finish = "30m")
 	public String bounded(Step step) {
-		step.sleepUntil("until-tomorrow", step.run("tomorrow", Instant.class,
-				() -> Instant.parse("2030-01-02T00:00:00Z")));
+		step.sleepUntil("until-tomorrow",
+				step.run("tomorrow", Instant.class, () -> Instant.parse("2030-01-02T00:00:00Z")));
 		return "finished";
 	}
 

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The test environment over the functions of {@link Functions}: time that moves only when told,
- * runs executed on the test's thread, mocked steps and captured events.
+ * The test environment over the functions of {@link Functions}: time that moves only when
+ * told, runs executed on the test's thread, mocked steps and captured events.
  */
 @InngestTest
 class InngestTestEnvironmentTests {
