@@ -92,7 +92,9 @@ class SyncClientTests {
 		assertThat(sync.body().get("appName").asString()).isEqualTo("shop");
 		assertThat(sync.body().get("sdk").asString()).isEqualTo(Sdk.ID);
 		assertThat(sync.body().get("deployType").asString()).isEqualTo("ping");
-		assertThat(sync.body().get("functions")).hasSize(4);
+		assertThat(sync.body().get("functions")).extracting((function) -> function.get("id").asString())
+			.containsExactlyInAnyOrder("shop-two-events", "shop-process-order", "shop-process-order-failure",
+					"shop-process-order-cancel", "shop-nightly");
 	}
 
 	@Test
