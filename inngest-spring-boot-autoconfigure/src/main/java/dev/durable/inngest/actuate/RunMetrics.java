@@ -1,5 +1,6 @@
 package dev.durable.inngest.actuate;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -60,12 +61,24 @@ public final class RunMetrics implements RunOutcomes {
 
 	private final MeterRegistry registry;
 
+	private final Clock clock;
+
 	/**
-	 * Creates the metrics.
+	 * Creates the metrics, timing runs by the system's clock.
 	 * @param registry where the meters are registered
 	 */
 	public RunMetrics(MeterRegistry registry) {
+		this(registry, Clock.systemUTC());
+	}
+
+	/**
+	 * Creates the metrics.
+	 * @param registry where the meters are registered
+	 * @param clock the engine's clock, which stamped the runs' creation
+	 */
+	public RunMetrics(MeterRegistry registry, Clock clock) {
 		this.registry = registry;
+		this.clock = clock;
 	}
 
 	@Override
@@ -104,7 +117,7 @@ public final class RunMetrics implements RunOutcomes {
 		Timer duration = duration(run, "failed");
 		afterCommit(() -> {
 			failed.increment();
-			duration.record(Duration.between(run.createdAt(), Instant.now()));
+			duration.record(Duration.between(run.createdAt(), this.clock.instant()));
 		});
 	}
 
@@ -114,7 +127,7 @@ public final class RunMetrics implements RunOutcomes {
 		Timer duration = duration(run, "cancelled");
 		afterCommit(() -> {
 			cancelled.increment();
-			duration.record(Duration.between(run.createdAt(), Instant.now()));
+			duration.record(Duration.between(run.createdAt(), this.clock.instant()));
 		});
 	}
 

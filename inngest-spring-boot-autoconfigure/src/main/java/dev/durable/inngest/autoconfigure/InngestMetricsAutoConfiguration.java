@@ -1,9 +1,13 @@
 package dev.durable.inngest.autoconfigure;
 
+import java.time.Clock;
+
 import dev.durable.inngest.actuate.RetentionMetrics;
 import dev.durable.inngest.actuate.RunMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -22,8 +26,11 @@ public final class InngestMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RunMetrics inngestRunMetrics(MeterRegistry registry) {
-		return new RunMetrics(registry);
+	RunMetrics inngestRunMetrics(MeterRegistry registry,
+			@Qualifier(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME) ObjectProvider<Clock> clock) {
+		// The engine's clock stamps the runs' creation: their durations are measured by
+		// it.
+		return new RunMetrics(registry, clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	@Bean
