@@ -43,7 +43,8 @@ import org.springframework.context.annotation.Bean;
  * A crash parks the worker's thread for good in a step's body, so that the engine writes
  * nothing more of that execution and the run stays leased, as when the process is killed;
  * only once the clock passes the lease is the run taken over by a later round and
- * executed again from its stored steps.
+ * executed again from its stored steps. It runs on each store the test support chooses,
+ * so a crashed run is taken over from a real database as well as from memory.
  * <ul>
  * <li>a step recorded as completed never executes again; only the step a crash
  * interrupted does;</li>
@@ -60,12 +61,11 @@ import org.springframework.context.annotation.Bean;
 @SpringBootTest(
 		classes = { EngineTestApplication.class, ClockedScriptedFunctions.class,
 				EngineInvariantsOverTimeTests.ClockConfiguration.class },
-		properties = { "inngest.local.store=memory", "inngest.local.auto-startup=false",
-				"inngest.local.eager-start.enabled=false", "inngest.local.retention.enabled=false",
-				"inngest.local.lease.duration=30s" })
+		properties = { "inngest.local.auto-startup=false", "inngest.local.eager-start.enabled=false",
+				"inngest.local.retention.enabled=false", "inngest.local.lease.duration=30s" })
 class EngineInvariantsOverTimeTests {
 
-	private static final int SCENARIOS = 300;
+	private static final int SCENARIOS = 200;
 
 	private static final Duration LEASE = Duration.ofSeconds(30);
 
@@ -101,6 +101,8 @@ class EngineInvariantsOverTimeTests {
 	RunProbe probe;
 
 	private int crashes;
+
+	private int rounds;
 
 	/** A generated run: its function's retries and its steps. */
 	record Script(String key, int retries, List<Map<String, Object>> steps) {
@@ -144,6 +146,7 @@ class EngineInvariantsOverTimeTests {
 		System.out.println("EngineInvariantsOverTimeTests seed: " + seed);
 		Random random = new Random(seed);
 		Map<RunStatus, Integer> ends = new EnumMap<>(RunStatus.class);
+		long began = System.nanoTime();
 		for (int scenario = 0; scenario < SCENARIOS; scenario++) {
 			String about = "seed " + seed + ", scenario " + scenario;
 			Map<Script, Outcome> outcomes = play(about, random);
@@ -155,7 +158,8 @@ class EngineInvariantsOverTimeTests {
 			softly.assertAll();
 		}
 		System.out.println(
-				"EngineInvariantsOverTimeTests seed " + seed + ": " + ends + ", " + this.crashes + " crashed workers");
+				"EngineInvariantsOverTimeTests seed " + seed + ": " + ends + ", " + this.crashes + " crashed workers, "
+						+ this.rounds + " rounds in " + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms");
 	}
 
 	/**
@@ -274,6 +278,7 @@ class EngineInvariantsOverTimeTests {
 	 * @return how many runs the round executed, or -1 if its worker crashed
 	 */
 	private int round() throws Exception {
+		this.rounds++;
 		CompletableFuture<Integer> round = new CompletableFuture<>();
 		this.functions.round = round;
 		Thread worker = new Thread(() -> {
