@@ -1,5 +1,6 @@
 package dev.durable.inngest.engine;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,9 +21,12 @@ import dev.durable.inngest.Retries;
 import dev.durable.inngest.RunContext;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.WaitForEvent;
+import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.function.FunctionDefinition;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.event.EventListener;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -30,9 +34,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Functions that follow a script carried by their event, for an engine whose clock and
  * rounds the test drives: steps that fail on given attempts or crash their worker on one,
- * sleeps, and waits for an answer event with a time-out. It records each step body it
- * starts, in the order of one sequence shared with the test's actions, each run's end as
- * the engine tells it, and each Spring event of a failed or cancelled run.
+ * sleeps, and waits for an answer event with a time-out; the worker may crash too in the
+ * function's code just before a step. It records each step body it starts, in the order
+ * of one sequence shared with the test's actions, each run's end as the engine tells it,
+ * and each Spring event of a failed or cancelled run.
  * <p>
  * A crash leaves the worker's thread parked for good inside the step's body, deaf to
  * interrupts: the engine writes nothing more for that execution, as with a killed
@@ -62,7 +67,36 @@ public class ClockedScriptedFunctions implements RunOutcomes {
 	/** Told of a crash, by the round the test is driving. */
 	volatile CompletableFuture<Integer> round = new CompletableFuture<>();
 
-	record StepStart(String stepId, int attempt, long sequence, boolean crashed) {
+	private final Clock clock;
+
+	/**
+	 * A step body started, or, with {@link Crash#LOST}, the completion of the one before
+	 * lost to a crash.
+	 */
+	record StepStart(String stepId, int attempt, long sequence, Instant at, @Nullable Crash crash) {
+
+		boolean crashed() {
+			return this.crash != null;
+		}
+
+	}
+
+	/** How a crash cut a step short. */
+	enum Crash {
+
+		/** The worker died in the step's body. */
+		IN_BODY,
+
+		/**
+		 * The worker died in the function's code after the step's body completed and
+		 * before the next step began, which would have stored the step's completion.
+		 */
+		LOST
+
+	}
+
+	ClockedScriptedFunctions(@Qualifier(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
+		this.clock = clock;
 	}
 
 	@InngestFunction(id = "clocked-0", event = "test/clocked-0")
@@ -86,10 +120,22 @@ public class ClockedScriptedFunctions implements RunOutcomes {
 	@SuppressWarnings("unchecked")
 	private void follow(Event event, Step step, RunContext run) {
 		String key = (String) event.data().get("key");
+		// The step whose body completed in this execution just before, if any: its
+		// completion is stored only as the next step begins.
+		StepStart[] completedHere = new StepStart[1];
 		for (Map<String, Object> spec : (List<Map<String, Object>>) event.data().get("steps")) {
 			String id = (String) spec.get("id");
 			long seconds = ((Number) spec.get("seconds")).longValue();
 			String kind = (String) spec.get("kind");
+			if (Boolean.TRUE.equals(spec.get("crashBefore")) && this.crashed.add(key + "/before/" + id)) {
+				StepStart lost = completedHere[0];
+				if (lost != null) {
+					start(key, new StepStart(lost.stepId(), lost.attempt(), this.sequence.incrementAndGet(),
+							this.clock.instant(), Crash.LOST));
+				}
+				die();
+			}
+			completedHere[0] = null;
 			if ("sleep".equals(kind)) {
 				step.sleep(id, Duration.ofSeconds(seconds));
 				continue;
@@ -104,16 +150,22 @@ public class ClockedScriptedFunctions implements RunOutcomes {
 			step.run(id, () -> {
 				int attempt = run.attempt();
 				boolean crash = crashOn != null && crashOn.intValue() == attempt && this.crashed.add(key + "/" + id);
-				this.starts.computeIfAbsent(key, (k) -> new CopyOnWriteArrayList<>())
-					.add(new StepStart(id, attempt, this.sequence.incrementAndGet(), crash));
+				StepStart start = new StepStart(id, attempt, this.sequence.incrementAndGet(), this.clock.instant(),
+						crash ? Crash.IN_BODY : null);
+				start(key, start);
 				if (crash) {
 					die();
 				}
 				if (failures.contains(attempt)) {
 					throw new IllegalStateException("planned failure of " + id + " on attempt " + attempt);
 				}
+				completedHere[0] = start;
 			});
 		}
+	}
+
+	private void start(String key, StepStart start) {
+		this.starts.computeIfAbsent(key, (k) -> new CopyOnWriteArrayList<>()).add(start);
 	}
 
 	/**

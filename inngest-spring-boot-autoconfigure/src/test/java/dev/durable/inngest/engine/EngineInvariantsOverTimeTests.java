@@ -23,6 +23,7 @@ import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
+import dev.durable.inngest.engine.ClockedScriptedFunctions.Crash;
 import dev.durable.inngest.engine.ClockedScriptedFunctions.StepStart;
 import dev.durable.inngest.engine.store.RunRecord;
 import org.assertj.core.api.SoftAssertions;
@@ -40,14 +41,16 @@ import org.springframework.context.annotation.Bean;
  * with the engine driven round by round on the test's threads. The seed is printed; set
  * the system property {@code inngest.invariants.seed} to replay one.
  * <p>
- * A crash parks the worker's thread for good in a step's body, so that the engine writes
- * nothing more of that execution and the run stays leased, as when the process is killed;
- * only once the clock passes the lease is the run taken over by a later round and
- * executed again from its stored steps. It runs on each store the test support chooses,
- * so a crashed run is taken over from a real database as well as from memory.
+ * A crash parks the worker's thread for good in a step's body, or in the function's code
+ * before a step, so that the engine writes nothing more of that execution and the run
+ * stays leased, as when the process is killed; only once the clock passes the lease is
+ * the run taken over by a later round and executed again from its stored steps. It runs
+ * on each store the test support chooses, so a crashed run is taken over from a real
+ * database as well as from memory.
  * <ul>
- * <li>a step recorded as completed never executes again; only the step a crash
- * interrupted does;</li>
+ * <li>a step stored as completed never executes again; only the step a crash interrupted
+ * does, or the one whose completion was still to be stored as the next step began, once
+ * the crashed worker's lease has expired;</li>
  * <li>a step executes at most retries + 1 times, crashes aside, on attempts numbered in
  * turn;</li>
  * <li>a run that is not cancelled ends as its script says: failed if a step fails on
@@ -239,6 +242,9 @@ class EngineInvariantsOverTimeTests {
 					step.put("crashOn", random.nextInt(retries + 1));
 				}
 			}
+			if (random.nextInt(10) == 0) {
+				step.put("crashBefore", true);
+			}
 			steps.add(step);
 		}
 		return new Script("k-" + Long.toHexString(random.nextLong()), retries, steps);
@@ -306,7 +312,15 @@ class EngineInvariantsOverTimeTests {
 		starts.forEach((start) -> byStep.computeIfAbsent(start.stepId(), (k) -> new ArrayList<>()).add(start));
 		boolean cancelled = outcome.cancel != null && outcome.cancel.cancelled();
 		byStep.forEach((stepId, stepStarts) -> {
-			List<StepStart> attempts = stepStarts.stream().filter((start) -> !start.crashed()).toList();
+			// An attempt whose completion a crash lost before it was stored counts as
+			// cut short, like one a crash interrupted.
+			List<StepStart> attempts = new ArrayList<>();
+			for (int i = 0; i < stepStarts.size(); i++) {
+				boolean lost = i + 1 < stepStarts.size() && stepStarts.get(i + 1).crash() == Crash.LOST;
+				if (!stepStarts.get(i).crashed() && !lost) {
+					attempts.add(stepStarts.get(i));
+				}
+			}
 			softly.assertThat(attempts)
 				.as(of + ": attempts of " + stepId)
 				.hasSizeLessThanOrEqualTo(script.retries() + 1);
@@ -317,13 +331,18 @@ class EngineInvariantsOverTimeTests {
 			List<Integer> failures = script.failuresOf(stepId);
 			for (int i = 0; i < stepStarts.size() - 1; i++) {
 				StepStart start = stepStarts.get(i);
-				softly.assertThat(start.crashed() || failures.contains(start.attempt()))
-					.as(of + ": " + stepId + " executed again after it completed, on attempt " + start.attempt())
+				boolean lost = stepStarts.get(i + 1).crash() == Crash.LOST;
+				softly.assertThat(start.crashed() || lost || failures.contains(start.attempt()))
+					.as(of + ": " + stepId + " executed again after it was stored as completed, on attempt "
+							+ start.attempt())
 					.isTrue();
 				if (start.crashed()) {
 					softly.assertThat(stepStarts.get(i + 1).attempt())
 						.as(of + ": attempt of " + stepId + " taken over after a crash")
 						.isEqualTo(start.attempt());
+					softly.assertThat(stepStarts.get(i + 1).at())
+						.as(of + ": " + stepId + " taken over before the crashed worker's lease expired")
+						.isAfterOrEqualTo(start.at().plus(LEASE));
 				}
 			}
 			if (stepStarts.get(stepStarts.size() - 1).crashed()) {
