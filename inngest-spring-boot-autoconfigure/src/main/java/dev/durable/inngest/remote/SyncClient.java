@@ -64,10 +64,13 @@ public final class SyncClient {
 	public SyncResult sync(RegisterRequest request, @Nullable String deployId, @Nullable String expectedServerKind) {
 		byte[] body = JSON.writeValueAsBytes(request);
 		UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(this.apiOrigin).path("/fn/register");
-		if (StringUtils.hasText(deployId) && !"undefined".equals(deployId)) {
-			uri.queryParam("deployId", deployId);
+		boolean deploy = StringUtils.hasText(deployId) && !"undefined".equals(deployId);
+		if (deploy) {
+			// As a variable, so that the value is encoded whole: it comes from the PUT's
+			// query, unchecked, and may hold braces, percent signs and the like.
+			uri.queryParam("deployId", "{deployId}");
 		}
-		URI url = uri.encode().build().toUri();
+		URI url = (deploy) ? uri.encode().buildAndExpand(deployId).toUri() : uri.encode().build().toUri();
 		SyncResult result = post(url, body, this.signingKey, expectedServerKind);
 		if ((result.status() == 401 || result.status() == 403) && this.fallbackKey != null) {
 			result = post(url, body, this.fallbackKey, expectedServerKind);
