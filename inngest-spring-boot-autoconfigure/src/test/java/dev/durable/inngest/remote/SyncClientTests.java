@@ -98,6 +98,15 @@ class SyncClientTests {
 	}
 
 	@Test
+	void aDeployIdWithBracesAndPercentSignsIsEncodedWhole() {
+		this.answers.add(new Answer(200, "{\"ok\":true,\"modified\":false}"));
+		SyncResult result = client(KEY, null, null).sync(request(), "}{f%}{y=C", null);
+		assertThat(result.succeeded()).isTrue();
+		assertThat(this.received).extracting(Received::uri)
+			.containsExactly("/fn/register?deployId=%7D%7Bf%25%7D%7By%3DC");
+	}
+
+	@Test
 	void theDeployIdOfThePlatformsRequestIsPassedOnButNeverTheWordUndefined() {
 		this.answers.add(new Answer(200, "{\"ok\":true,\"modified\":false}"));
 		assertThat(client(KEY, null, null).sync(request(), "d-01J&x", null).modified()).isFalse();
