@@ -133,9 +133,10 @@ class BulkCountTests {
 
 	@Test
 	void aCountThatMayLookAtEveryRunIsExact() {
-		// Runs of other tests may come before these in the range; the count looks at none
-		// of them.
-		assertThat(within(Duration.ofMinutes(5), (long) RUNS).countMatching(this.request))
+		// A limit the count does not reach. Engines of other test classes share the
+		// PostgreSQL database and may have runs of the same function in the range, which
+		// the count looks at too.
+		assertThat(within(Duration.ofMinutes(5), 2L * RUNS).countMatching(this.request))
 			.isEqualTo(new MatchCount(MATCHING, true));
 	}
 
