@@ -15,6 +15,7 @@ import dev.durable.inngest.FailureContext;
 import dev.durable.inngest.NonRetriableException;
 import dev.durable.inngest.RetryAfterException;
 import dev.durable.inngest.StepFailedException;
+import dev.durable.inngest.engine.Errors;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.StepReplay;
 import dev.durable.inngest.function.FunctionDefinition;
@@ -23,6 +24,7 @@ import dev.durable.inngest.function.Invocation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -112,6 +114,13 @@ public final class RemoteCalls implements CallHandler {
 		Call call;
 		try {
 			call = Call.read(this.mapper, request.body(), function);
+		}
+		catch (JacksonException ex) {
+			// A body that is not JSON, or past the reader's limits (nesting, length), is
+			// the request's fault: refused before any function code runs.
+			return unreadable(ex);
+		}
+		try {
 			if (call.useApi()) {
 				JsonNode events = this.payloads.events(call.runId());
 				call = call.withPayloads(events, this.payloads.steps(call.runId()));
@@ -183,6 +192,14 @@ public final class RemoteCalls implements CallHandler {
 					Map.of("Retry-After", retryAfter(retry, this.clock.instant())));
 		}
 		return error(500, "false", WireErrors.of(this.mapper, ex), Map.of());
+	}
+
+	private CallResponse unreadable(JacksonException ex) {
+		ObjectNode refusal = this.mapper.createObjectNode();
+		refusal.put("error", "The call request's body is not JSON the application can read: "
+				+ Errors.abbreviate(ex.getOriginalMessage()));
+		refusal.put("status", 400);
+		return new CallResponse(400, Map.of(NO_RETRY, "true"), this.mapper.writeValueAsString(refusal));
 	}
 
 	private CallResponse error(int status, String noRetry, ObjectNode error, Map<String, String> headers) {

@@ -21,7 +21,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -222,30 +221,9 @@ public final class ServeEndpoint {
 		if (body.length == 0) {
 			return respond(refusal(HttpStatus.BAD_REQUEST, "A call request needs a JSON body", true), signWith);
 		}
-		try (JsonParser parser = JSON.createParser(body)) {
-			// Read once as tokens, so that a body the JSON reader refuses never reaches
-			// the
-			// application's code.
-			while (parser.nextToken() != null) {
-			}
-		}
-		catch (JacksonException ex) {
-			return respond(
-					refusal(HttpStatus.BAD_REQUEST, "The call request's body is not JSON the application can read: "
-							+ Errors.abbreviate(ex.getOriginalMessage()), true),
-					signWith);
-		}
 		CallResponse response;
 		try {
 			response = this.callHandler.call(new CallRequest(functionId, request.param("stepId").orElse(null), body));
-		}
-		catch (JacksonException ex) {
-			// A body past the JSON reader's limits (nesting, length) is the request's
-			// fault.
-			return respond(
-					refusal(HttpStatus.BAD_REQUEST, "The call request's body is not JSON the application can read: "
-							+ Errors.abbreviate(ex.getOriginalMessage()), true),
-					signWith);
 		}
 		catch (RuntimeException ex) {
 			logger.error("The call request for " + functionId + " failed", ex);

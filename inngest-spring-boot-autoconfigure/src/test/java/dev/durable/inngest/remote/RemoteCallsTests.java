@@ -335,6 +335,15 @@ class RemoteCallsTests {
 	}
 
 	@Test
+	void bodyTheJsonReaderRefusesIsRefusedForGoodBeforeTheFunctionRuns() {
+		String nested = "{\"a\":".repeat(600) + "1" + "}".repeat(600);
+		CallResponse response = this.calls.call(request("steps-fails", "step", nested));
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.headers()).containsEntry(RemoteCalls.NO_RETRY, "true");
+		assertThat(json(response.body()).get("error").asString()).startsWith("The call request's body is not JSON");
+	}
+
+	@Test
 	void functionIsFoundByCompositeOrBareIdAndNamedWhenNotFound() {
 		assertThat(this.calls.call(request("two-steps", "step", body(0, 3, Map.of(), false))).status()).isEqualTo(206);
 		CallResponse missing = this.calls.call(request("steps-nope", "step", body(0, 3, Map.of(), false)));

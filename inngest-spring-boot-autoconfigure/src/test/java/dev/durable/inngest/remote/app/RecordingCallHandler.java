@@ -8,17 +8,19 @@ import dev.durable.inngest.remote.CallHandler;
 import dev.durable.inngest.remote.CallRequest;
 import dev.durable.inngest.remote.CallResponse;
 import dev.durable.inngest.remote.StepIds;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A call handler for tests of the serve endpoint: it records every call request and plays
- * one scripted function, as the protocol's executor sees it: step {@code first step}
- * (which fails on its first attempt when the event's data has {@code "flaky": true}),
- * then a sleep {@code nap} of an hour, then it returns {@code {"first": <the step's
- * output>, "done": true}}; or, when the event's data has {@code "wait": true}, it waits
- * for {@code test/approved} and returns {@code {"approvedBy": <the approval's data.by>}}.
- * An event named {@code test/boom} makes it throw, one named {@code test/fatal} fail for
+ * A call handler for tests of the serve endpoint: it records every call request it can
+ * read (and refuses one it cannot, as the application's handler does) and plays one
+ * scripted function, as the protocol's executor sees it: step {@code first step} (which
+ * fails on its first attempt when the event's data has {@code "flaky": true}), then a
+ * sleep {@code nap} of an hour, then it returns {@code {"first": <the step's output>,
+ * "done": true}}; or, when the event's data has {@code "wait": true}, it waits for
+ * {@code test/approved} and returns {@code {"approvedBy": <the approval's data.by>}}. An
+ * event named {@code test/boom} makes it throw, one named {@code test/fatal} fail for
  * good.
  */
 public class RecordingCallHandler implements CallHandler {
@@ -44,8 +46,16 @@ public class RecordingCallHandler implements CallHandler {
 
 	@Override
 	public CallResponse call(CallRequest request) {
+		JsonNode body;
+		try {
+			body = JSON.readTree(request.body());
+		}
+		catch (JacksonException ex) {
+			// Refused as the application's handler refuses it, before any function code.
+			return new CallResponse(400, Map.of("X-Inngest-No-Retry", "true"),
+					"{\"error\":\"The call request's body is not JSON\",\"status\":400}");
+		}
 		this.requests.add(request);
-		JsonNode body = JSON.readTree(request.body());
 		String eventName = body.path("event").path("name").asString();
 		if ("test/boom".equals(eventName)) {
 			throw new IllegalStateException("the handler broke on purpose");
