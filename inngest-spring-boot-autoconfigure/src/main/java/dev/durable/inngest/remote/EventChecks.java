@@ -4,6 +4,8 @@ import java.time.Instant;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InvalidEventException;
+import dev.durable.inngest.engine.Errors;
+import dev.durable.inngest.engine.EventIntake;
 
 import org.springframework.util.StringUtils;
 
@@ -20,13 +22,9 @@ final class EventChecks {
 	/** The longest event name the platform takes. */
 	static final int MAX_NAME_LENGTH = 512;
 
-	private static final String RESERVED_PREFIX = "inngest/";
-
 	private static final long EARLIEST_TS = Instant.parse("1980-01-01T00:00:00Z").toEpochMilli();
 
 	private static final long LATEST_TS = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
-
-	private static final int MAX_QUOTED = 100;
 
 	private final long maxEventSize;
 
@@ -52,9 +50,10 @@ final class EventChecks {
 			throw new InvalidEventException("Event " + index + ": name has " + event.name().length()
 					+ " characters; the longest the Event API takes is " + MAX_NAME_LENGTH);
 		}
-		if (event.name().startsWith(RESERVED_PREFIX)) {
-			throw new InvalidEventException("Event " + index + " is named '" + quote(event.name())
-					+ "', but names starting with '" + RESERVED_PREFIX + "' are reserved for system events");
+		if (event.name().startsWith(EventIntake.RESERVED_PREFIX)) {
+			throw new InvalidEventException(
+					"Event " + index + " is named '" + Errors.abbreviate(event.name()) + "', but names starting with '"
+							+ EventIntake.RESERVED_PREFIX + "' are reserved for system events");
 		}
 		if (event.id() != null && event.id().isBlank()) {
 			throw new InvalidEventException("Event " + index + " has a blank id; leave the id out to have one "
@@ -77,11 +76,6 @@ final class EventChecks {
 			throw new InvalidEventException("Event " + index + " takes " + size + " bytes as JSON; the largest "
 					+ "allowed is " + this.maxEventSize + " bytes (inngest.limits.event-size)");
 		}
-	}
-
-	private static String quote(String value) {
-		return (value.length() <= MAX_QUOTED) ? value
-				: value.substring(0, MAX_QUOTED) + "… (" + value.length() + " characters)";
 	}
 
 }
