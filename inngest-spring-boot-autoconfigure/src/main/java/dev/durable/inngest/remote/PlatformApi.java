@@ -3,6 +3,7 @@ package dev.durable.inngest.remote;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -27,7 +28,8 @@ final class PlatformApi {
 
 	private static final JsonMapper JSON = JsonMapper.shared();
 
-	private static final int QUOTED = 300;
+	/** The most of an answer that is not JSON that an error quotes. */
+	static final int QUOTED = 300;
 
 	private final RestClient restClient;
 
@@ -53,19 +55,32 @@ final class PlatformApi {
 	}
 
 	Answer exchange(HttpMethod method, URI uri, @Nullable Object body) {
+		return exchange(method, uri, body, (headers) -> headers.setAccept(List.of(MediaType.APPLICATION_JSON)));
+	}
+
+	/**
+	 * Sends a request with headers of its own besides those every request carries.
+	 * @param method the method
+	 * @param uri the URI
+	 * @param body the body, written as JSON, or {@code null}
+	 * @param moreHeaders adds the request's own headers
+	 * @return what the platform answered
+	 */
+	Answer exchange(HttpMethod method, URI uri, @Nullable Object body, Consumer<HttpHeaders> moreHeaders) {
 		byte[] bytes = (body != null) ? JSON.writeValueAsBytes(body) : null;
-		Answer answer = exchange(method, uri, bytes, this.signingKey);
+		Answer answer = exchange(method, uri, bytes, moreHeaders, this.signingKey);
 		if ((answer.status() == 401 || answer.status() == 403) && this.fallbackKey != null) {
-			answer = exchange(method, uri, bytes, this.fallbackKey);
+			answer = exchange(method, uri, bytes, moreHeaders, this.fallbackKey);
 		}
 		return answer;
 	}
 
-	private Answer exchange(HttpMethod method, URI uri, byte @Nullable [] body, @Nullable SigningKey key) {
+	private Answer exchange(HttpMethod method, URI uri, byte @Nullable [] body, Consumer<HttpHeaders> moreHeaders,
+			@Nullable SigningKey key) {
 		RestClient.RequestBodySpec request = this.restClient.method(method).uri(uri).headers((headers) -> {
 			headers.set("X-Inngest-SDK", Sdk.ID);
 			headers.set(HttpHeaders.USER_AGENT, Sdk.ID);
-			headers.setAccept(List.of(MediaType.APPLICATION_JSON));
+			moreHeaders.accept(headers);
 			if (key != null) {
 				headers.setBearerAuth(key.bearerToken());
 			}

@@ -1,17 +1,14 @@
 package dev.durable.inngest.remote;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.durable.inngest.remote.FunctionConfigs.FunctionConfig;
+import dev.durable.inngest.remote.PlatformApi.Answer;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
+import org.springframework.http.HttpMethod;
 import org.springframework.util.StringUtils;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -23,17 +20,7 @@ import org.springframework.web.util.UriComponentsBuilder;
  */
 public final class SyncClient {
 
-	private static final JsonMapper JSON = JsonMapper.shared();
-
-	private final RestClient restClient;
-
-	private final String apiOrigin;
-
-	private final @Nullable SigningKey signingKey;
-
-	private final @Nullable SigningKey fallbackKey;
-
-	private final @Nullable String env;
+	private final PlatformApi api;
 
 	/**
 	 * Creates a client.
@@ -46,11 +33,7 @@ public final class SyncClient {
 	 */
 	public SyncClient(RestClient restClient, String apiOrigin, @Nullable SigningKey signingKey,
 			@Nullable SigningKey fallbackKey, @Nullable String env) {
-		this.restClient = restClient;
-		this.apiOrigin = apiOrigin;
-		this.signingKey = signingKey;
-		this.fallbackKey = fallbackKey;
-		this.env = env;
+		this.api = new PlatformApi(restClient, apiOrigin, signingKey, fallbackKey, env);
 	}
 
 	/**
@@ -62,8 +45,7 @@ public final class SyncClient {
 	 * @return what the platform answered
 	 */
 	public SyncResult sync(RegisterRequest request, @Nullable String deployId, @Nullable String expectedServerKind) {
-		byte[] body = JSON.writeValueAsBytes(request);
-		UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(this.apiOrigin).path("/fn/register");
+		UriComponentsBuilder uri = this.api.uri("/fn/register");
 		boolean deploy = StringUtils.hasText(deployId) && !"undefined".equals(deployId);
 		if (deploy) {
 			// As a variable, so that the value is encoded whole: it comes from the PUT's
@@ -71,34 +53,15 @@ public final class SyncClient {
 			uri.queryParam("deployId", "{deployId}");
 		}
 		URI url = (deploy) ? uri.encode().buildAndExpand(deployId).toUri() : uri.encode().build().toUri();
-		SyncResult result = post(url, body, this.signingKey, expectedServerKind);
-		if ((result.status() == 401 || result.status() == 403) && this.fallbackKey != null) {
-			result = post(url, body, this.fallbackKey, expectedServerKind);
-		}
-		return result;
-	}
-
-	private SyncResult post(URI url, byte[] body, @Nullable SigningKey key, @Nullable String expectedServerKind) {
-		return this.restClient.post().uri(url).contentType(MediaType.APPLICATION_JSON).headers((headers) -> {
-			headers.set("X-Inngest-SDK", Sdk.ID);
-			headers.set(HttpHeaders.USER_AGENT, Sdk.ID);
+		Answer answer = this.api.exchange(HttpMethod.POST, url, request, (headers) -> {
 			headers.set("X-Inngest-Req-Version", Sdk.REQUEST_VERSION);
 			headers.set("X-Inngest-Sync-Kind", "out_of_band");
 			headers.set("X-Inngest-Framework", Sdk.FRAMEWORK);
-			if (key != null) {
-				headers.setBearerAuth(key.bearerToken());
-			}
 			if (StringUtils.hasText(expectedServerKind)) {
 				headers.set("X-Inngest-Expected-Server-Kind", expectedServerKind);
 			}
-			if (StringUtils.hasText(this.env)) {
-				headers.set("X-Inngest-Env", this.env);
-			}
-		}).body(body).exchange((req, res) -> {
-			int status = res.getStatusCode().value();
-			byte[] answer = res.getBody().readAllBytes();
-			return SyncResult.of(status, answer);
 		});
+		return SyncResult.of(answer);
 	}
 
 	/**
@@ -138,7 +101,7 @@ public final class SyncClient {
 	public record SyncResult(int status, boolean modified, @Nullable String error) {
 
 		/** The most of an unexpected answer that an error quotes. */
-		static final int QUOTED = 300;
+		static final int QUOTED = PlatformApi.QUOTED;
 
 		/**
 		 * Whether the platform took the sync.
@@ -148,27 +111,13 @@ public final class SyncClient {
 			return this.error == null;
 		}
 
-		static SyncResult of(int status, byte[] body) {
-			JsonNode json = parse(body);
-			if (status >= 200 && status < 300) {
-				return new SyncResult(status, json != null && json.path("modified").asBoolean(false), null);
+		static SyncResult of(Answer answer) {
+			if (answer.ok()) {
+				JsonNode json = answer.json();
+				return new SyncResult(answer.status(), json != null && json.path("modified").asBoolean(false), null);
 			}
-			String error = (json != null && json.hasNonNull("error")) ? json.get("error").asString()
-					: quote(new String(body, StandardCharsets.UTF_8));
-			return new SyncResult(status, false, "the platform answered " + status + ": " + error);
-		}
-
-		private static @Nullable JsonNode parse(byte[] body) {
-			try {
-				return (body.length > 0) ? JSON.readTree(body) : null;
-			}
-			catch (JacksonException ex) {
-				return null;
-			}
-		}
-
-		private static String quote(String text) {
-			return (text.length() <= QUOTED) ? text : text.substring(0, QUOTED) + "…";
+			return new SyncResult(answer.status(), false,
+					"the platform answered " + answer.status() + ": " + answer.error());
 		}
 
 	}
