@@ -18,6 +18,7 @@ import dev.durable.inngest.FunctionCancelledEvent;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.OnCancel;
 import dev.durable.inngest.testsupport.FakeInngestExecutor;
+import dev.durable.inngest.testsupport.FakePlatform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
@@ -408,27 +409,14 @@ class RemoteCallsTests {
 	}
 
 	@Test
-	void largePayloadsAreFetchedFromTheApiWithTheFallbackKey() throws Exception {
+	void largePayloadsAreFetchedFromTheApiWithTheFallbackKey() {
 		SigningKey primary = SigningKey.of("signkey-test-00aa");
 		SigningKey fallback = SigningKey.of("signkey-test-11bb");
-		List<String> authorizations = new CopyOnWriteArrayList<>();
-		HttpServer api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		api.createContext("/v0/runs/01RUN/", (exchange) -> {
-			String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-			authorizations.add(exchange.getRequestURI().getPath() + " " + authorization);
-			String path = exchange.getRequestURI().getPath();
-			String answer = path.endsWith("/batch")
-					? "[{\"name\":\"t/go\",\"data\":{\"n\":41,\"id\":\"A1\"},\"user\":{}}]"
-					: "{\"" + StepIds.hash("first") + "\":{\"data\":{\"n\":41,\"label\":\"big\"}}}";
-			int status = authorization.equals("Bearer " + fallback.bearerToken()) ? 200 : 401;
-			byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-			exchange.sendResponseHeaders(status, bytes.length);
-			exchange.getResponseBody().write(bytes);
-			exchange.close();
-		});
-		api.start();
-		try {
-			URI origin = URI.create("http://127.0.0.1:" + api.getAddress().getPort());
+		try (FakePlatform api = FakePlatform.start()
+			.acceptPayloadRequestsOnlyWith("Bearer " + fallback.bearerToken())) {
+			api.holdRun("01RUN", JSON.readTree("[{\"name\":\"t/go\",\"data\":{\"n\":41,\"id\":\"A1\"},\"user\":{}}]"),
+					JSON.readTree("{\"" + StepIds.hash("first") + "\":{\"data\":{\"n\":41,\"label\":\"big\"}}}"));
+			URI origin = URI.create(api.origin());
 			RemoteCalls calls = calls(new HttpRunPayloads(HttpClient.newHttpClient(), origin, primary, fallback, JSON));
 			ObjectNode body = (ObjectNode) json(body(0, 3, Map.of(), false));
 			body.putArray("events");
@@ -438,7 +426,7 @@ class RemoteCallsTests {
 			JsonNode op = json(response.body()).get(0);
 			assertThat(op.get("name").asString()).isEqualTo("second");
 			assertThat(op.get("data").asInt()).isEqualTo(42);
-			assertThat(authorizations).contains("/v0/runs/01RUN/batch Bearer " + primary.bearerToken(),
+			assertThat(api.payloadRequests()).contains("/v0/runs/01RUN/batch Bearer " + primary.bearerToken(),
 					"/v0/runs/01RUN/batch Bearer " + fallback.bearerToken(),
 					"/v0/runs/01RUN/actions Bearer " + fallback.bearerToken());
 
@@ -449,29 +437,15 @@ class RemoteCallsTests {
 			assertThat(failed.headers()).containsEntry(RemoteCalls.NO_RETRY, "false");
 			assertThat(json(failed.body()).get("message").asString()).contains("401");
 		}
-		finally {
-			api.stop(0);
-		}
 	}
 
 	@Test
-	void withoutASigningKeyLargePayloadsAreFetchedWithoutAuthorization() throws Exception {
-		List<String> authorizations = new CopyOnWriteArrayList<>();
-		HttpServer api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		api.createContext("/v0/runs/01RUN/", (exchange) -> {
-			authorizations
-				.add(exchange.getRequestURI().getPath() + " " + exchange.getRequestHeaders().getFirst("Authorization"));
-			String answer = exchange.getRequestURI().getPath().endsWith("/batch")
-					? "[{\"name\":\"t/go\",\"data\":{\"n\":1,\"id\":\"A1\"},\"user\":{}}]" : "{}";
-			byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-			exchange.sendResponseHeaders(200, bytes.length);
-			exchange.getResponseBody().write(bytes);
-			exchange.close();
-		});
-		api.start();
-		try {
+	void withoutASigningKeyLargePayloadsAreFetchedWithoutAuthorization() {
+		try (FakePlatform api = FakePlatform.start()) {
+			api.holdRun("01RUN", JSON.readTree("[{\"name\":\"t/go\",\"data\":{\"n\":1,\"id\":\"A1\"},\"user\":{}}]"),
+					JSON.readTree("{}"));
 			// As against a dev server started without keys.
-			URI origin = URI.create("http://127.0.0.1:" + api.getAddress().getPort());
+			URI origin = URI.create(api.origin());
 			RemoteCalls calls = calls(new HttpRunPayloads(HttpClient.newHttpClient(), origin, null, null, JSON));
 			ObjectNode body = (ObjectNode) json(body(0, 3, Map.of(), false));
 			body.putArray("events");
@@ -479,10 +453,8 @@ class RemoteCallsTests {
 			CallResponse response = calls
 				.call(new CallRequest("steps-two-steps", "step", JSON.writeValueAsBytes(body)));
 			assertThat(json(response.body()).get(0).get("name").asString()).isEqualTo("first");
-			assertThat(authorizations).containsExactly("/v0/runs/01RUN/batch null", "/v0/runs/01RUN/actions null");
-		}
-		finally {
-			api.stop(0);
+			assertThat(api.payloadRequests()).containsExactly("/v0/runs/01RUN/batch null",
+					"/v0/runs/01RUN/actions null");
 		}
 	}
 

@@ -36,6 +36,8 @@ public final class FakePlatform implements AutoCloseable {
 
 	private final List<String> payloadRequests = new CopyOnWriteArrayList<>();
 
+	private volatile String payloadAuthorization;
+
 	private FakePlatform(HttpServer server) {
 		this.server = server;
 	}
@@ -97,6 +99,17 @@ public final class FakePlatform implements AutoCloseable {
 	}
 
 	/**
+	 * Answers requests for runs' events and steps with {@code 401} unless they carry this
+	 * {@code Authorization} header, as the API does for a key it does not know.
+	 * @param authorization the header the API accepts
+	 * @return this platform
+	 */
+	public FakePlatform acceptPayloadRequestsOnlyWith(String authorization) {
+		this.payloadAuthorization = authorization;
+		return this;
+	}
+
+	/**
 	 * The requests for runs' events and steps received so far.
 	 * @return each as its path and its {@code Authorization} header, in order
 	 */
@@ -106,7 +119,18 @@ public final class FakePlatform implements AutoCloseable {
 
 	private void payloads(HttpExchange exchange) throws IOException {
 		String path = exchange.getRequestURI().getPath();
-		this.payloadRequests.add(path + " " + exchange.getRequestHeaders().getFirst("Authorization"));
+		String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+		this.payloadRequests.add(path + " " + authorization);
+		String required = this.payloadAuthorization;
+		if (required != null && !required.equals(authorization)) {
+			byte[] body = "{\"error\":\"unauthorized\"}".getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().set("Content-Type", "application/json");
+			exchange.sendResponseHeaders(401, body.length);
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(body);
+			}
+			return;
+		}
 		String[] segments = path.split("/");
 		JsonNode[] run = (segments.length == 5) ? this.runs.get(segments[3]) : null;
 		JsonNode answer = (run == null) ? null
