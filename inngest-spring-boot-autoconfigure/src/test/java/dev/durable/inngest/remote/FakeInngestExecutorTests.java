@@ -11,17 +11,13 @@ import dev.durable.inngest.testsupport.FakeInngestExecutor.Exchange;
 import dev.durable.inngest.testsupport.FakeInngestExecutor.Outcome;
 import dev.durable.inngest.testsupport.FakeInngestExecutor.Run;
 import dev.durable.inngest.testsupport.FakePlatform;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,13 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * step. With the recording call handler it exercises the endpoint; with the real call
  * handler, the same fake drives real functions.
  */
-@SpringBootTest(classes = RemoteTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "inngest.mode=remote", "inngest.app-id=orders",
-				"inngest.signing-key=" + RemoteTestApplication.SIGNING_KEY, "inngest.sync.on-startup=false",
-				"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration" })
+@ServeEndpointTest
 class FakeInngestExecutorTests {
-
-	static final FakePlatform platform = FakePlatform.start();
 
 	static final SigningKey KEY = SigningKey.of(RemoteTestApplication.SIGNING_KEY);
 
@@ -47,15 +38,8 @@ class FakeInngestExecutorTests {
 	@Autowired
 	RecordingCallHandler handler;
 
-	@DynamicPropertySource
-	static void platform(DynamicPropertyRegistry registry) {
-		registry.add("inngest.api-base-url", platform::origin);
-	}
-
-	@AfterAll
-	static void stopPlatform() {
-		platform.close();
-	}
+	@Autowired
+	FakePlatform platform;
 
 	@BeforeEach
 	void forget() {
@@ -159,10 +143,10 @@ class FakeInngestExecutorTests {
 	@Test
 	void theFunctionsSyncedOutOfBandDriveRunsToo() {
 		FakeInngestExecutor executor = executor();
-		int before = platform.registers().size();
+		int before = this.platform.registers().size();
 		Exchange put = executor.send("PUT", "http://localhost:" + this.port + "/api/inngest", new byte[0], Map.of());
 		assertThat(put.status()).isEqualTo(200);
-		executor.useRegistered(platform.registers().get(before).payload());
+		executor.useRegistered(this.platform.registers().get(before).payload());
 		assertThat(executor.functions()).containsOnlyKeys("orders-greet", "orders-greet-failure", "orders-nightly",
 				"orders-" + SystemEventFunctions.FAILED_ID, "orders-" + SystemEventFunctions.CANCELLED_ID);
 		Run run = executor.run("greet-failure", Map.of("name", "inngest/function.failed"));

@@ -15,31 +15,20 @@ import dev.durable.inngest.testsupport.FakePlatform;
 import dev.durable.inngest.testsupport.FakePlatform.Register;
 import dev.durable.inngest.testsupport.FakePlatform.Reply;
 import dev.durable.inngest.testsupport.HttpApiClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The serve endpoint over real HTTP, in cloud mode, as the platform and others reach it.
  */
-@SpringBootTest(classes = RemoteTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "inngest.mode=remote", "inngest.app-id=orders",
-				"inngest.signing-key=" + RemoteTestApplication.SIGNING_KEY,
-				"inngest.signing-key-fallback=" + RemoteTestApplication.FALLBACK_KEY,
-				"inngest.event-key=evt-key-example", "inngest.sync.on-startup=false",
-				"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration" })
+@ServeEndpointTest
 class ServeEndpointTests {
-
-	static final FakePlatform platform = FakePlatform.start();
 
 	static final SigningKey KEY = SigningKey.of(RemoteTestApplication.SIGNING_KEY);
 
@@ -56,15 +45,8 @@ class ServeEndpointTests {
 	@Autowired
 	RecordingCallHandler handler;
 
-	@DynamicPropertySource
-	static void platform(DynamicPropertyRegistry registry) {
-		registry.add("inngest.api-base-url", platform::origin);
-	}
-
-	@AfterAll
-	static void stopPlatform() {
-		platform.close();
-	}
+	@Autowired
+	FakePlatform platform;
 
 	@BeforeEach
 	void forget() {
@@ -143,12 +125,12 @@ class ServeEndpointTests {
 
 	@Test
 	void anInBandPutWithoutAUrlIs400() {
-		int before = platform.registers().size();
+		int before = this.platform.registers().size();
 		Exchange exchange = signedWith(KEY).send("PUT", url(""), bytes("{\"nope\":1}"),
 				Map.of("X-Inngest-Sync-Kind", "in_band"));
 		assertThat(exchange.status()).isEqualTo(400);
 		assertThat(exchange.json().get("error").asString()).contains("url");
-		assertThat(platform.registers()).hasSize(before);
+		assertThat(this.platform.registers()).hasSize(before);
 	}
 
 	@Test
@@ -159,7 +141,7 @@ class ServeEndpointTests {
 		JsonNode body = exchange.json();
 		assertThat(body.get("authentication_succeeded").asBoolean()).isTrue();
 		assertThat(body.get("app_id").asString()).isEqualTo("orders");
-		assertThat(body.get("api_origin").asString()).isEqualTo(platform.origin());
+		assertThat(body.get("api_origin").asString()).isEqualTo(this.platform.origin());
 		assertThat(body.get("event_api_origin").asString()).isEqualTo("https://inn.gs");
 		assertThat(body.get("event_key_hash").asString())
 			.isEqualTo("51614129677943910500b120334413915d6e3bf933780a38ff24294986eea90b");
@@ -288,14 +270,14 @@ class ServeEndpointTests {
 
 	@Test
 	void aPutSyncsOutOfBandCopyingTheDeployId() {
-		int before = platform.registers().size();
+		int before = this.platform.registers().size();
 		Exchange exchange = unsigned().send("PUT", url("?deployId=dep-42"), new byte[0], Map.of());
 		assertThat(exchange.status()).isEqualTo(200);
 		assertSdkHeaders(exchange);
 		assertThat(exchange.header("X-Inngest-Sync-Kind")).isEqualTo("out_of_band");
 		assertThat(exchange.json().get("message").asString()).isEqualTo("Successfully synced.");
 		assertThat(exchange.json().get("modified").asBoolean()).isTrue();
-		List<Register> registers = platform.registers();
+		List<Register> registers = this.platform.registers();
 		assertThat(registers).hasSize(before + 1);
 		Register register = registers.get(before);
 		assertThat(register.query()).isEqualTo("deployId=dep-42");
@@ -312,7 +294,7 @@ class ServeEndpointTests {
 
 	@Test
 	void aPutThePlatformRefusesIsAnswered500WithItsError() {
-		platform.thenAnswer(new Reply(400, "{\"error\":\"function orders-greet: invalid trigger\"}"));
+		this.platform.thenAnswer(new Reply(400, "{\"error\":\"function orders-greet: invalid trigger\"}"));
 		Exchange exchange = unsigned().send("PUT", url(""), new byte[0], Map.of());
 		assertThat(exchange.status()).isEqualTo(500);
 		assertSdkHeaders(exchange);
@@ -322,7 +304,7 @@ class ServeEndpointTests {
 
 	@Test
 	void aSignedInBandPutIsAnsweredWithTheConfigurationSigned() {
-		int before = platform.registers().size();
+		int before = this.platform.registers().size();
 		FakeInngestExecutor executor = signedWith(KEY);
 		Exchange exchange = executor.syncInBand();
 		assertThat(exchange.status()).isEqualTo(200);
@@ -336,16 +318,16 @@ class ServeEndpointTests {
 		assertThat(executor.functions()).containsKeys("orders-greet", "orders-greet-failure", "orders-nightly");
 		assertThat(executor.functions().get("orders-greet").at("/steps/step/runtime/url").asString())
 			.isEqualTo(url("?fnId=orders-greet&stepId=step"));
-		assertThat(platform.registers()).hasSize(before);
+		assertThat(this.platform.registers()).hasSize(before);
 	}
 
 	@Test
 	void anUnsignedInBandPutIsRefused() {
-		int before = platform.registers().size();
+		int before = this.platform.registers().size();
 		Exchange exchange = unsigned().send("PUT", url(""), bytes("{\"url\":\"" + url("") + "\"}"),
 				Map.of("X-Inngest-Sync-Kind", "in_band"));
 		assertThat(exchange.status()).isEqualTo(401);
-		assertThat(platform.registers()).hasSize(before);
+		assertThat(this.platform.registers()).hasSize(before);
 	}
 
 }
