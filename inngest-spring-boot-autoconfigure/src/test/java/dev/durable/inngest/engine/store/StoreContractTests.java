@@ -244,7 +244,7 @@ public abstract class StoreContractTests {
 	@Test
 	void storeStepKeepsTheStepWhenTheLeaseWasLost() {
 		String id = claimed("fn", storedEvent(), T0, "lease-1");
-		this.runs.claim(List.of(id), "lease-2", T0.plus(LEASE), T0.plus(LEASE).plus(LEASE));
+		takenOver(id, "lease-2");
 		StepRecord step = completedStep(id, "charge", T0.plus(LEASE));
 		assertThat(this.runs.storeStep(step, "lease-1")).isEmpty();
 		assertThat(this.steps.findByRun(id)).containsExactly(step);
@@ -257,7 +257,7 @@ public abstract class StoreContractTests {
 	@Test
 	void storeStepOfAStepStoredAlreadyThrowsDuplicateKey() {
 		String id = claimed("fn", storedEvent(), T0, "lease-1");
-		this.runs.claim(List.of(id), "lease-2", T0.plus(LEASE), T0.plus(LEASE).plus(LEASE));
+		takenOver(id, "lease-2");
 		StepRecord taken = completedStep(id, "charge", T0.plus(LEASE));
 		this.runs.storeStep(taken, "lease-2");
 		StepRecord late = completedStep(id, "charge", T0.plusSeconds(1));
@@ -299,7 +299,7 @@ public abstract class StoreContractTests {
 	@Test
 	void completeUnderALostLeaseEndsNothingButKeepsTheLastStep() {
 		String id = claimed("fn", storedEvent(), T0, "lease-1");
-		this.runs.claim(List.of(id), "lease-2", T0.plus(LEASE), T0.plus(LEASE).plus(LEASE));
+		takenOver(id, "lease-2");
 		StepRecord last = completedStep(id, "last", T0.plusSeconds(2));
 		assertThat(this.runs.complete(new Completion(id, "lease-1", "1", T0.plusSeconds(3), last))).isFalse();
 		RunRecord run = this.runs.find(id).orElseThrow();
@@ -312,7 +312,7 @@ public abstract class StoreContractTests {
 	@Test
 	void completeWithALastStepAnotherInstanceStoredThrowsDuplicateKeyAndEndsNothing() {
 		String id = claimed("fn", storedEvent(), T0, "lease-1");
-		this.runs.claim(List.of(id), "lease-2", T0.plus(LEASE), T0.plus(LEASE).plus(LEASE));
+		takenOver(id, "lease-2");
 		StepRecord theirs = completedStep(id, "last", T0.plus(LEASE));
 		this.runs.storeStep(theirs, "lease-2");
 		StepRecord ours = completedStep(id, "last", T0.plusSeconds(2));
@@ -339,7 +339,7 @@ public abstract class StoreContractTests {
 		Event event = storedEvent();
 		String first = claimed("fn", event, T0, "lease");
 		String lost = claimed("fn", event, T0, "lease");
-		this.runs.claim(List.of(lost), "other", T0.plus(LEASE), T0.plus(LEASE).plus(LEASE));
+		takenOver(lost, "other");
 		String third = claimed("fn", event, T0, "lease");
 		StepRecord lostStep = completedStep(lost, "s", T0.plusSeconds(1));
 		StepRecord thirdStep = completedStep(third, "s", T0.plusSeconds(1));
@@ -360,7 +360,7 @@ public abstract class StoreContractTests {
 		Event event = storedEvent();
 		String first = claimed("fn", event, T0, "lease");
 		String taken = claimed("fn", event, T0, "lease");
-		this.runs.claim(List.of(taken), "other", T0.plus(LEASE), T0.plus(LEASE).plus(LEASE));
+		takenOver(taken, "other");
 		StepRecord theirs = completedStep(taken, "s", T0.plus(LEASE));
 		this.runs.storeStep(theirs, "other");
 		assertThatExceptionOfType(DuplicateKeyException.class).isThrownBy(() -> this.stores.transactions()
@@ -441,7 +441,7 @@ public abstract class StoreContractTests {
 		Event event = storedEvent();
 		String held = claimed("fn", event, T0, "a");
 		String taken = claimed("fn", event, T0, "b");
-		this.runs.claim(List.of(taken), "b2", T0.plus(LEASE), T0.plus(LEASE).plus(LEASE));
+		takenOver(taken, "b2");
 		String cancelled = claimed("fn", event, T0, "c");
 		this.runs.cancel(cancelled, new RunView.Cancellation("api", null), T0.plusSeconds(1));
 		String suspended = claimed("fn", event, T0, "d");
@@ -460,7 +460,7 @@ public abstract class StoreContractTests {
 		Event event = storedEvent();
 		String held = leased("fn", event, T0, "a");
 		String taken = leased("fn", event, T0, "b");
-		this.runs.claim(List.of(taken), "b2", T0.plus(LEASE), T0.plus(LEASE).plus(LEASE));
+		takenOver(taken, "b2");
 		Instant now = T0.plusSeconds(1);
 		assertThat(this.runs.giveBack(Map.of(held, "a", taken, "b"), now)).containsExactly(held);
 		RunRecord run = this.runs.find(held).orElseThrow();
@@ -1057,6 +1057,13 @@ public abstract class StoreContractTests {
 		String id = queued(functionId, event, createdAt);
 		assertThat(this.runs.claim(List.of(id), lease, createdAt, createdAt.plus(LEASE))).hasSize(1);
 		return id;
+	}
+
+	/**
+	 * Another instance claims the run once the lease taken at {@code T0} has expired.
+	 */
+	private void takenOver(String runId, String lease) {
+		this.runs.claim(List.of(runId), lease, T0.plus(LEASE), T0.plus(LEASE).plus(LEASE));
 	}
 
 	private static StepRecord completedStep(String runId, String key, Instant at) {
