@@ -12,24 +12,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
-import dev.durable.inngest.FunctionCancelledEvent;
-import dev.durable.inngest.FunctionFailedEvent;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.Retries;
 import dev.durable.inngest.RunContext;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.WaitForEvent;
 import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
-import dev.durable.inngest.engine.store.RunRecord;
-import dev.durable.inngest.function.FunctionDefinition;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.context.event.EventListener;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Functions that follow a script carried by their event, for an engine whose clock and
@@ -44,7 +36,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * process, and the run stays leased until its lease expires and a later round takes it
  * over.
  */
-public class ClockedScriptedFunctions implements RunOutcomes {
+public class ClockedScriptedFunctions extends RunEndsRecorder {
 
 	/** The event that answers a run's waits, matched on {@code data.key}. */
 	static final String ANSWER = "test/clocked-answer";
@@ -54,12 +46,6 @@ public class ClockedScriptedFunctions implements RunOutcomes {
 
 	/** The step bodies started, by run key. */
 	final Map<String, List<StepStart>> starts = new ConcurrentHashMap<>();
-
-	/** The ends the engine told of, by run id. */
-	final Map<String, List<String>> ends = new ConcurrentHashMap<>();
-
-	/** The Spring events of failed and cancelled runs, by run id. */
-	final Map<String, List<String>> springEvents = new ConcurrentHashMap<>();
 
 	/** The steps that have crashed their worker once, as run key and step id. */
 	private final Set<String> crashed = ConcurrentHashMap.newKeySet();
@@ -184,46 +170,6 @@ public class ClockedScriptedFunctions implements RunOutcomes {
 				// nothing.
 			}
 		}
-	}
-
-	@Override
-	public void completed(RunRecord run, Instant endedAt) {
-		told(run.id(), "COMPLETED");
-	}
-
-	@Override
-	public void failed(RunRecord run, FunctionDefinition function, ErrorInfo error) {
-		told(run.id(), "FAILED");
-	}
-
-	@Override
-	public void cancelled(RunRecord run) {
-		told(run.id(), "CANCELLED");
-	}
-
-	private void told(String runId, String end) {
-		// Failures and cancellations are told inside their transaction: counted once it
-		// commits.
-		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-			this.ends.computeIfAbsent(runId, (k) -> new CopyOnWriteArrayList<>()).add(end);
-			return;
-		}
-		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-			@Override
-			public void afterCommit() {
-				ClockedScriptedFunctions.this.ends.computeIfAbsent(runId, (k) -> new CopyOnWriteArrayList<>()).add(end);
-			}
-		});
-	}
-
-	@EventListener
-	void onFailed(FunctionFailedEvent failed) {
-		this.springEvents.computeIfAbsent(failed.runId(), (k) -> new CopyOnWriteArrayList<>()).add("failed");
-	}
-
-	@EventListener
-	void onCancelled(FunctionCancelledEvent cancelled) {
-		this.springEvents.computeIfAbsent(cancelled.runId(), (k) -> new CopyOnWriteArrayList<>()).add("cancelled");
 	}
 
 }
