@@ -61,8 +61,6 @@ public final class RunExecutor {
 
 	private final RetryBackoff backoff;
 
-	private final ExpressionCache expressions;
-
 	private final Duration leaseDuration;
 
 	private final RunSignals signals;
@@ -108,38 +106,6 @@ public final class RunExecutor {
 	 * committed together, in one transaction
 	 * @param outputs writes steps' results and functions' return values, within their
 	 * limit
-	 */
-	public RunExecutor(RunStore runs, StepStore steps, WaitStore waits, TransactionOperations transactions, Clock clock,
-			JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, Duration leaseDuration,
-			RunSignals signals, Supplier<FunctionRegistry> registry, EventIngestor ingestor, RunEndEvents endEvents,
-			RunOutcomes outcomes, RunCanceller canceller, LeasedRuns executing, boolean commitTogether,
-			OutputWriter outputs) {
-		this(runs, steps, waits, transactions, clock, json, backoff, expressions, leaseDuration, signals, registry,
-				ingestor, endEvents, outcomes, canceller, executing, commitTogether, outputs, null);
-	}
-
-	/**
-	 * Creates an executor whose run steps' bodies go through an interceptor.
-	 * @param runs the run store
-	 * @param steps the step store
-	 * @param waits the wait store
-	 * @param transactions runs work in one transaction
-	 * @param clock the clock
-	 * @param json the JSON codec
-	 * @param backoff the retry back-off
-	 * @param expressions compiles CEL conditions given at run time
-	 * @param leaseDuration how long a claimed run stays leased unless renewed
-	 * @param signals tells the other instances of runs made due or cancelled
-	 * @param registry the functions
-	 * @param ingestor takes in the events that steps send
-	 * @param endEvents emits the events of runs that failed
-	 * @param outcomes told of runs that failed
-	 * @param canceller cancels runs whose timeouts passed
-	 * @param executing the runs executing here
-	 * @param commitTogether whether the completions of runs that end at the same time are
-	 * committed together, in one transaction
-	 * @param outputs writes steps' results and functions' return values, within their
-	 * limit
 	 * @param interceptor consulted before each run step's body executes, or {@code null}
 	 * for none
 	 */
@@ -155,7 +121,6 @@ public final class RunExecutor {
 		this.clock = clock;
 		this.json = json;
 		this.backoff = backoff;
-		this.expressions = expressions;
 		this.leaseDuration = leaseDuration;
 		this.signals = signals;
 		this.registry = registry;
