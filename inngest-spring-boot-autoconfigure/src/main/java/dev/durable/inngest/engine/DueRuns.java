@@ -2,7 +2,6 @@ package dev.durable.inngest.engine;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -85,13 +84,15 @@ public final class DueRuns {
 	 * @return the earliest due instant, or empty if no run is due by then
 	 */
 	public Optional<Instant> nextDueBy(Instant by) {
+		// The store finds the longest due first: the first run still due is the earliest,
+		// so the others are not read.
 		return this.runs.findDue(by, ROUND_LIMIT, this.executor.functionIds())
 			.stream()
 			.map(this.runs::find)
 			.flatMap(Optional::stream)
 			.map(RunRecord::dueAt)
 			.filter(Objects::nonNull)
-			.min(Comparator.naturalOrder());
+			.findFirst();
 	}
 
 }
