@@ -383,6 +383,16 @@ public final class InMemoryInngestStore {
 			.thenComparing(AttemptKey::stepKey)
 			.thenComparingInt(AttemptKey::attempt);
 
+		/** The first key of a run's attempts. */
+		static AttemptKey first(String runId) {
+			return new AttemptKey(runId, "", Integer.MIN_VALUE);
+		}
+
+		/** The first key after a run's attempts (see {@link RowKey#after}). */
+		static AttemptKey after(String runId) {
+			return first(runId + '\0');
+		}
+
 	}
 
 	/** An event as stored: its data and user fields as JSON. */

@@ -50,9 +50,8 @@ final class InMemoryRetentionStore implements RetentionStore {
 			for (String id : read) {
 				RunRow run = this.store.runs.get(id);
 				if (run != null && run.ended() && run.endedAt != null && run.endedAt.isBefore(endedBefore)) {
-					steps += deleteAll(this.store.steps, RowKey.first(id), RowKey.after(id));
-					attempts += deleteAll(this.store.attempts, new AttemptKey(id, "", Integer.MIN_VALUE),
-							new AttemptKey(id + '\0', "", Integer.MIN_VALUE));
+					steps += this.store.steps.removeRange(RowKey.first(id), RowKey.after(id));
+					attempts += this.store.attempts.removeRange(AttemptKey.first(id), AttemptKey.after(id));
 					waits += InMemoryWaitStore.deleteByRun(this.store, id);
 					this.store.runs.remove(id);
 					runs++;
@@ -60,12 +59,6 @@ final class InMemoryRetentionStore implements RetentionStore {
 			}
 			return new Batch<>(new DeletedRows(runs, steps, attempts, waits, 0, 0), next);
 		});
-	}
-
-	private static <K> int deleteAll(Table<K, ?> table, K from, K to) {
-		List<K> keys = new ArrayList<>(table.rows().subMap(from, true, to, false).keySet());
-		keys.forEach(table::remove);
-		return keys.size();
 	}
 
 	@Override

@@ -308,7 +308,7 @@ final class InMemoryRunStore implements RunStore {
 			if (lowest.compareTo(to) >= 0) {
 				return found;
 			}
-			for (RunRow run : this.store.runs.rows().subMap(lowest, true, to, false).values()) {
+			for (RunRow run : this.store.runs.range(lowest, to).values()) {
 				if (found.size() >= limit) {
 					break;
 				}

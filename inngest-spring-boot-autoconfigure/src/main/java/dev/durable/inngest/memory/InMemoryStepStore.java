@@ -41,9 +41,7 @@ final class InMemoryStepStore implements StepStore {
 			RunRow run = this.store.runs.get(runId);
 			StepRecord last = (run != null) ? run.lastStep : null;
 			List<StepRecord> steps = new ArrayList<>();
-			for (StepRecord step : this.store.steps.rows()
-				.subMap(RowKey.first(runId), true, RowKey.after(runId), false)
-				.values()) {
+			for (StepRecord step : this.store.steps.range(RowKey.first(runId), RowKey.after(runId)).values()) {
 				// A row of its own for the run's last step was stored after the run
 				// ended, by an
 				// instance that had lost the run: the step the run ended with is the one
@@ -98,9 +96,7 @@ final class InMemoryStepStore implements StepStore {
 	public int cancelPending(String runId, Instant now) {
 		return this.store.locked(() -> {
 			List<StepRecord> pending = new ArrayList<>();
-			for (StepRecord step : this.store.steps.rows()
-				.subMap(RowKey.first(runId), true, RowKey.after(runId), false)
-				.values()) {
+			for (StepRecord step : this.store.steps.range(RowKey.first(runId), RowKey.after(runId)).values()) {
 				StepStatus status = step.status();
 				if (status == StepStatus.SLEEPING || status == StepStatus.WAITING || status == StepStatus.RETRYING) {
 					pending.add(step);
@@ -133,10 +129,8 @@ final class InMemoryStepStore implements StepStore {
 	@Override
 	public List<AttemptRecord> attempts(String runId) {
 		return this.store.locked(() -> {
-			List<AttemptRecord> attempts = new ArrayList<>(this.store.attempts.rows()
-				.subMap(new AttemptKey(runId, "", Integer.MIN_VALUE), true,
-						new AttemptKey(runId + '\0', "", Integer.MIN_VALUE), false)
-				.values());
+			List<AttemptRecord> attempts = new ArrayList<>(
+					this.store.attempts.range(AttemptKey.first(runId), AttemptKey.after(runId)).values());
 			attempts.sort(FAILED);
 			return attempts;
 		});

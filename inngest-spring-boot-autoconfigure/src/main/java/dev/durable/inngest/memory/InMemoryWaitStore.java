@@ -95,10 +95,7 @@ final class InMemoryWaitStore implements WaitStore {
 
 	/** Removes the waits of a run; the store's lock is held. */
 	static int deleteByRun(InMemoryInngestStore store, String runId) {
-		List<RowKey> keys = new ArrayList<>(
-				store.waits.rows().subMap(RowKey.first(runId), true, RowKey.after(runId), false).keySet());
-		keys.forEach(store.waits::remove);
-		return keys.size();
+		return store.waits.removeRange(RowKey.first(runId), RowKey.after(runId));
 	}
 
 	@Override

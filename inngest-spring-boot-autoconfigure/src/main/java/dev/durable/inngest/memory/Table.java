@@ -1,6 +1,8 @@
 package dev.durable.inngest.memory;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Comparator;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -58,6 +60,28 @@ final class Table<K, V> {
 	 */
 	NavigableMap<K, V> rows() {
 		return Collections.unmodifiableNavigableMap(this.rows);
+	}
+
+	/**
+	 * The rows from one key, included, to another, excluded, to read only.
+	 * @param from the first key
+	 * @param to the key after the last
+	 * @return the rows
+	 */
+	NavigableMap<K, V> range(K from, K to) {
+		return rows().subMap(from, true, to, false);
+	}
+
+	/**
+	 * Removes the rows from one key, included, to another, excluded.
+	 * @param from the first key
+	 * @param to the key after the last
+	 * @return how many rows were removed
+	 */
+	int removeRange(K from, K to) {
+		List<K> keys = new ArrayList<>(this.rows.subMap(from, true, to, false).keySet());
+		keys.forEach(this::remove);
+		return keys.size();
 	}
 
 	void put(K key, V value) {
