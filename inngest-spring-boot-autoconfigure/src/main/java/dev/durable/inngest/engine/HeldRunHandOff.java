@@ -53,10 +53,8 @@ final class HeldRunHandOff {
 	/** Starts holding runs for the workers here. */
 	void start() {
 		// Free workers start runs at once; busy ones as fast as they ended runs lately:
-		// as many
-		// as they ended in half the hold while they worked, so that they start those they
-		// hold
-		// within it. Idle time tells nothing of how fast they are.
+		// as many as they ended in half the hold while they worked, so that they start
+		// those they hold within it. Idle time tells nothing of how fast they are.
 		RecentCounts ended = this.workers.ended();
 		ended.reset((int) Math.max(1, this.hold.dividedBy(2).toMillis() / TICK.toMillis()));
 		int size = this.workers.size();
@@ -71,8 +69,7 @@ final class HeldRunHandOff {
 	void tick() {
 		this.workers.ended().next(this.workers.busy() == 0);
 		// Queued again here too, for a claim: a run taken meanwhile from the queue, found
-		// held
-		// no longer, was dropped from it.
+		// held no longer, was dropped from it.
 		this.queue.offerPolled(giveBack(this.clock.instant().minus(this.hold)));
 	}
 

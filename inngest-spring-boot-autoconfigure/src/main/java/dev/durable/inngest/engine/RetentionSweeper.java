@@ -145,9 +145,8 @@ public final class RetentionSweeper implements SmartLifecycle {
 		this.timer.shutdown();
 		try {
 			// Not interrupted, as an interrupt while H2 reads its file closes the file:
-			// the batch
-			// under way finishes before the data source closes, and the sweep ends after
-			// it.
+			// the batch under way finishes before the data source closes, and the sweep
+			// ends after it.
 			this.timer.awaitTermination(10, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {

@@ -109,8 +109,7 @@ public final class RetryBackoff {
 		long extra = (jitterMillis > 0) ? ThreadLocalRandom.current().nextLong(jitterMillis + 1) : 0;
 		Duration delay = baseDelay(failedAttempt).plusMillis(extra);
 		// A configured maximum bounds the whole wait: whoever caps the back-off at 50 ms
-		// does not
-		// expect Inngest's 30 s of jitter on top of it.
+		// does not expect Inngest's 30 s of jitter on top of it.
 		return now.plus((this.max != null && delay.compareTo(this.max) > 0) ? this.max : delay);
 	}
 

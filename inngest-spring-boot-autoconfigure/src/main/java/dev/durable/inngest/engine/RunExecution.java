@@ -300,8 +300,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 					Duration.ofNanos(System.nanoTime() - bodyStart));
 		}
 		// Stored when the next step begins or the run ends, with the run's completion if
-		// it was
-		// the last step: until then, only the body's own code between steps runs.
+		// it was the last step: until then, only the body's own code between steps runs.
 		this.pendingStored = stored;
 		this.pending = new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.COMPLETED, stepAttempt + 1, output,
 				null, null, startedAt, now());
@@ -561,8 +560,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 			checkLease();
 		}
 		// Read again last: a cancellation here that committed after the lease was read
-		// stops
-		// this execution once committed, and no step begins after the cancellation
+		// stops this execution once committed, and no step begins after the cancellation
 		// returned.
 		if (this.stopped) {
 			throw Suspension.suspended(runId(), null);

@@ -264,8 +264,7 @@ public final class RunExecutor {
 		FunctionDefinition function = this.registry.get().find(run.functionId()).orElse(null);
 		if (function == null) {
 			// Offered by another instance that declares the function: given back due, for
-			// it or
-			// another that does. This instance does not poll for such runs
+			// it or another that does. This instance does not poll for such runs
 			// (UndeclaredFunctionRuns).
 			if (logger.isDebugEnabled()) {
 				logger.debug("Run " + run.id() + " is of function '" + run.functionId() + "', which this "

@@ -236,18 +236,15 @@ public final class RunScheduler implements SmartLifecycle {
 		this.handOff.stop();
 		try {
 			// A hand-off under way reaches the workers before they stop taking runs.
-			// Neither the
-			// dispatcher nor the poller is interrupted (see WorkerPool): the poller
-			// finishes the
-			// poll under way.
+			// Neither the dispatcher nor the poller is interrupted (see WorkerPool): the
+			// poller finishes the poll under way.
 			this.workers.stopTaking();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 		// No worker here starts them now: queued again at once for any instance, instead
-		// of
-		// waiting for their leases to expire.
+		// of waiting for their leases to expire.
 		this.handOff.giveBack(Instant.MAX);
 		this.poller.shutdown();
 		this.workers.shutdown();
@@ -256,8 +253,7 @@ public final class RunScheduler implements SmartLifecycle {
 			this.poller.awaitTermination(5, TimeUnit.SECONDS);
 			if (!this.workers.awaitTermination(this.settings.shutdownTimeout())) {
 				// Given back first, then interrupted: only the function code, never a
-				// worker that
-				// may be reading H2's file.
+				// worker that may be reading H2's file.
 				abandonExecuting();
 				this.executing.interruptFunctionCode();
 			}

@@ -91,8 +91,8 @@ final class WorkerPool {
 	/** Starts the workers and the dispatcher. */
 	void start() {
 		// A fresh count of free workers, before the poller reads it: the workers
-		// abandoned by an
-		// earlier stop, if any, give their permits back to the count they took them from.
+		// abandoned by an earlier stop, if any, give their permits back to the count they
+		// took them from.
 		Semaphore permits = new Semaphore(this.size);
 		this.permits = permits;
 		this.workers = new ThreadPoolExecutor(this.size, this.size, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -161,10 +161,8 @@ final class WorkerPool {
 
 	private void dispatch(Semaphore permits) {
 		// Never interrupted: an interrupt while a claim reads H2's file would close the
-		// file
-		// (the channel's ClosedByInterruptException), and H2 would lose the commits it
-		// has not
-		// written yet. Each wait ends in time to see a stop.
+		// file (the channel's ClosedByInterruptException), and H2 would lose the commits
+		// it has not written yet. Each wait ends in time to see a stop.
 		while (this.running) {
 			try {
 				if (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
@@ -198,9 +196,8 @@ final class WorkerPool {
 				continue;
 			}
 			// As many due runs as there are free workers, claimed in one statement.
-			// Taking them
-			// cannot be interrupted, so a stop never loses a taken run or a worker's
-			// permit.
+			// Taking them cannot be interrupted, so a stop never loses a taken run or a
+			// worker's permit.
 			Set<String> runIds = new LinkedHashSet<>();
 			runIds.add(first);
 			while (permits.tryAcquire()) {

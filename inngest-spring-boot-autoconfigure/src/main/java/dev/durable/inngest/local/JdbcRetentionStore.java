@@ -70,8 +70,7 @@ public final class JdbcRetentionStore implements RetentionStore {
 	@Override
 	public Batch<String> deleteEndedRuns(Instant endedBefore, String after, int limit) {
 		// A run that ended before the time was created before it, and a run's id begins
-		// with its
-		// creation time: the runs created since are not read.
+		// with its creation time: the runs created since are not read.
 		List<String> read = this.jdbc.sql(RUNS.formatted(limit))
 			.param("after", (after != null) ? after : "")
 			.param("bound", Ids.lowest(endedBefore.plusMillis(1)))

@@ -43,9 +43,8 @@ final class InMemoryStepStore implements StepStore {
 			List<StepRecord> steps = new ArrayList<>();
 			for (StepRecord step : this.store.steps.range(RowKey.first(runId), RowKey.after(runId)).values()) {
 				// A row of its own for the run's last step was stored after the run
-				// ended, by an
-				// instance that had lost the run: the step the run ended with is the one
-				// kept.
+				// ended, by an instance that had lost the run: the step the run ended
+				// with is the one kept.
 				if (last == null || !last.key().equals(step.key())) {
 					steps.add(step);
 				}
