@@ -76,7 +76,7 @@ public final class JdbcRetentionStore implements RetentionStore {
 			.param("bound", Ids.lowest(endedBefore.plusMillis(1)))
 			.query(String.class)
 			.list();
-		String next = (read.size() < limit) ? null : read.get(read.size() - 1);
+		String next = Batch.next(read, limit);
 		if (read.isEmpty()) {
 			return new Batch<>(DeletedRows.NONE, next);
 		}
@@ -100,7 +100,7 @@ public final class JdbcRetentionStore implements RetentionStore {
 			.param("afterId", (after != null) ? after.id() : "")
 			.query((rs, row) -> new EventPosition(Timestamps.read(rs, "received_at"), rs.getString("id")))
 			.list();
-		EventPosition next = (read.size() < limit) ? null : read.get(read.size() - 1);
+		EventPosition next = Batch.next(read, limit);
 		if (read.isEmpty()) {
 			return new Batch<>(DeletedRows.NONE, next);
 		}
@@ -139,7 +139,7 @@ public final class JdbcRetentionStore implements RetentionStore {
 			.param("after", (after != null) ? after : "")
 			.query(String.class)
 			.list();
-		String next = (read.size() < limit) ? null : read.get(read.size() - 1);
+		String next = Batch.next(read, limit);
 		if (read.isEmpty()) {
 			return new Batch<>(DeletedRows.NONE, next);
 		}

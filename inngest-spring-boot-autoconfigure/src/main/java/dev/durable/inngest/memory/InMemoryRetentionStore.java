@@ -42,7 +42,7 @@ final class InMemoryRetentionStore implements RetentionStore {
 					read.add(id);
 				}
 			}
-			String next = (read.size() < limit) ? null : read.get(read.size() - 1);
+			String next = Batch.next(read, limit);
 			long runs = 0;
 			long steps = 0;
 			long attempts = 0;
@@ -73,7 +73,7 @@ final class InMemoryRetentionStore implements RetentionStore {
 				}
 				read.add(position);
 			}
-			EventPosition next = (read.size() < limit) ? null : read.get(read.size() - 1);
+			EventPosition next = Batch.next(read, limit);
 			long events = 0;
 			for (EventPosition position : read) {
 				if (!this.store.triggers.containsKey(position.id())) {
@@ -95,7 +95,7 @@ final class InMemoryRetentionStore implements RetentionStore {
 				}
 				read.add(id);
 			}
-			String next = (read.size() < limit) ? null : read.get(read.size() - 1);
+			String next = Batch.next(read, limit);
 			long cancellations = 0;
 			for (String id : read) {
 				CancellationRow row = this.store.cancellations.get(id);

@@ -1,6 +1,7 @@
 package dev.durable.inngest.engine.store;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Deletes what the engine no longer needs, a batch at a time: ended runs with every row
@@ -54,6 +55,18 @@ public interface RetentionStore {
 	 * {@code null} if the batch read the last row there is
 	 */
 	record Batch<P>(DeletedRows deleted, P next) {
+
+		/**
+		 * Where the batch after one that read some rows starts.
+		 * @param <P> the type of a position in the rows read
+		 * @param read the positions of the rows read, in order
+		 * @param limit the most rows a batch reads
+		 * @return the last row read, or {@code null} if fewer than the limit were read,
+		 * none being left
+		 */
+		public static <P> P next(List<P> read, int limit) {
+			return (read.size() < limit) ? null : read.get(read.size() - 1);
+		}
 
 	}
 
