@@ -17,6 +17,7 @@ import dev.durable.inngest.FunctionCancelledEvent;
 import dev.durable.inngest.FunctionFailedEvent;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.RunPage;
 import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.DueRuns;
@@ -114,8 +115,8 @@ public final class InngestTestEnvironment {
 		Set<String> sent = new HashSet<>(eventIds);
 		List<TestRun> started = allRuns().stream()
 			.filter((run) -> sent.contains(run.event().id()))
-			.sorted(Comparator.comparing(RunRecord::id))
-			.map((run) -> run(run.id()))
+			.sorted(Comparator.comparing(RunView::id))
+			.map(this::run)
 			.toList();
 		return new SentEvents(eventIds, started);
 	}
@@ -167,7 +168,11 @@ public final class InngestTestEnvironment {
 	 * @throws AssertionError if there is no such run
 	 */
 	public TestRun run(String runId) {
-		RunView view = this.inngestRuns.find(runId).orElseThrow(() -> new AssertionError("There is no run " + runId));
+		return run(this.inngestRuns.find(runId).orElseThrow(() -> new AssertionError("There is no run " + runId)));
+	}
+
+	private TestRun run(RunView view) {
+		String runId = view.id();
 		Map<String, List<ErrorInfo>> failures = this.steps.attempts(runId)
 			.stream()
 			.filter((attempt) -> attempt.stepKey() != null)
@@ -212,8 +217,8 @@ public final class InngestTestEnvironment {
 	public List<TestRun> runsOf(String functionId) {
 		return allRuns().stream()
 			.filter((run) -> run.functionId().equals(functionId))
-			.sorted(Comparator.comparing(RunRecord::id))
-			.map((run) -> run(run.id()))
+			.sorted(Comparator.comparing(RunView::id))
+			.map(this::run)
 			.toList();
 	}
 
@@ -268,20 +273,16 @@ public final class InngestTestEnvironment {
 		this.dueRuns.registerCrons();
 	}
 
-	private List<RunRecord> allRuns() {
-		List<RunRecord> all = new ArrayList<>();
+	private List<RunView> allRuns() {
+		List<RunView> all = new ArrayList<>();
 		String cursor = null;
-		while (true) {
-			List<RunRecord> page = this.runs.list(new RunQuery(null, null, null, null, RunQuery.MAX_LIMIT, cursor));
-			// A page holds one more run than its limit when there are more.
-			boolean more = page.size() > RunQuery.MAX_LIMIT;
-			List<RunRecord> kept = more ? page.subList(0, RunQuery.MAX_LIMIT) : page;
-			all.addAll(kept);
-			if (!more) {
-				return all;
-			}
-			cursor = kept.get(kept.size() - 1).id();
+		do {
+			RunPage page = this.inngestRuns.list(new RunQuery(null, null, null, null, RunQuery.MAX_LIMIT, cursor));
+			all.addAll(page.runs());
+			cursor = page.nextCursor();
 		}
+		while (cursor != null);
+		return all;
 	}
 
 }
