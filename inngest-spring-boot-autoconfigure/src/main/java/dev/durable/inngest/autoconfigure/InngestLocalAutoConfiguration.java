@@ -154,8 +154,8 @@ public final class InngestLocalAutoConfiguration {
 	EventIntake inngestEventIntake(EventStore events, RunStore runs, StepStore steps, WaitStore waits,
 			EngineTransactions transactions, JsonCodec json, Ids ids, ExpressionCache expressions, RunSignals signals,
 			FunctionDiscoverer functions, RunQueue queue, LeasedRuns executing) {
-		return new EventIntake(events, runs, steps, waits, transactions(transactions), this.clock, json, ids,
-				expressions, this.properties.getLease().getDuration(), signals, functions::registry, queue, executing,
+		return new EventIntake(events, runs, steps, waits, transactions.template(), this.clock, json, ids, expressions,
+				this.properties.getLease().getDuration(), signals, functions::registry, queue, executing,
 				this.limits.toInputLimits());
 	}
 
@@ -175,7 +175,7 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	RunCanceller inngestRunCanceller(RunStore runs, StepStore steps, WaitStore waits, EngineTransactions transactions,
 			RunSignals signals, RunEndEvents endEvents, ObjectProvider<RunOutcomes> outcomes, LeasedRuns executing) {
-		return new RunCanceller(runs, steps, waits, transactions(transactions), this.clock, signals, endEvents,
+		return new RunCanceller(runs, steps, waits, transactions.template(), this.clock, signals, endEvents,
 				RunOutcomes.all(outcomes.orderedStream().toList()), executing);
 	}
 
@@ -199,7 +199,7 @@ public final class InngestLocalAutoConfiguration {
 	RunEndEvents inngestRunEndEvents(InngestProperties properties, Environment environment, EventIntake intake,
 			FunctionDiscoverer functions, ApplicationEventPublisher publisher, EngineTransactions transactions) {
 		String appId = properties.determineAppId(environment);
-		TransactionTemplate newTransaction = transactions(transactions);
+		TransactionTemplate newTransaction = transactions.template();
 		newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		return new RunEndEvents(appId, intake, functions::registry, publisher, newTransaction);
 	}
@@ -220,7 +220,7 @@ public final class InngestLocalAutoConfiguration {
 		// store in memory, with neither, writes nothing to disk.
 		boolean commitTogether = (groupCommit != null) ? groupCommit
 				: platform.getIfAvailable() == DatabasePlatform.H2 && durability.getObject().commitWriteDelay() == 0;
-		return new RunExecutor(runs, steps, waits, transactions(transactions), this.clock, json, backoff, expressions,
+		return new RunExecutor(runs, steps, waits, transactions.template(), this.clock, json, backoff, expressions,
 				this.properties.getLease().getDuration(), signals, functions::registry, ingestor, endEvents,
 				RunOutcomes.all(outcomes.orderedStream().toList()), canceller, executing, commitTogether,
 				new OutputWriter(json, this.properties.getMaxOutputSize()), interceptor.getIfUnique());
@@ -230,7 +230,7 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	CronScheduler inngestCronScheduler(CronStore store, FunctionDiscoverer functions, EventIngestor ingestor,
 			EngineTransactions transactions) {
-		return new CronScheduler(store, functions::registry, ingestor, this.clock, transactions(transactions));
+		return new CronScheduler(store, functions::registry, ingestor, this.clock, transactions.template());
 	}
 
 	@Bean
@@ -293,14 +293,6 @@ public final class InngestLocalAutoConfiguration {
 			return new BacklogMetrics(runs, clock, Duration.ofSeconds(1));
 		}
 
-	}
-
-	/**
-	 * Runs the engine's work in one transaction: the application's, or one of the
-	 * store's.
-	 */
-	private static TransactionTemplate transactions(EngineTransactions transactions) {
-		return new TransactionTemplate(transactions.manager());
 	}
 
 }

@@ -39,6 +39,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
@@ -65,6 +66,15 @@ final class InngestLocalStoreConfiguration {
 	 * @param manager the transaction manager
 	 */
 	record EngineTransactions(PlatformTransactionManager manager) {
+
+		/**
+		 * Runs the engine's work in one transaction: a new template each time, as some
+		 * users set their own propagation on it.
+		 * @return the template
+		 */
+		TransactionTemplate template() {
+			return new TransactionTemplate(this.manager);
+		}
 
 	}
 

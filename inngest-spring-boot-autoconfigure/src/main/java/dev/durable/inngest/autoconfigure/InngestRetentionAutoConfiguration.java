@@ -19,7 +19,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The retention of the local engine: ended runs and the events no run needs are deleted
@@ -46,7 +45,7 @@ public final class InngestRetentionAutoConfiguration {
 		InngestProperties.Retention retention = properties.getLocal().getRetention();
 		RetentionSweeper.Settings settings = new RetentionSweeper.Settings(retention.getPeriod(),
 				retention.getInterval(), retention.getBatchSize());
-		return new RetentionSweeper(store, new TransactionTemplate(transactions.manager()), clock, settings,
+		return new RetentionSweeper(store, transactions.template(), clock, settings,
 				listeners.orderedStream().toList());
 	}
 
