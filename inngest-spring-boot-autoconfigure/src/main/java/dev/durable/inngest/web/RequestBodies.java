@@ -91,13 +91,22 @@ final class RequestBodies {
 			throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type '" + ApiResponses.abbreviate(header)
 					+ "' is not a media type; send Content-Type: application/json");
 		}
-		boolean json = "application".equals(type.getType())
-				&& ("json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json"));
-		if (!json) {
+		if (!isJson(type)) {
 			throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
 					"Content-Type is " + ApiResponses.abbreviate(type.toString())
 							+ ", but the body must be JSON: send Content-Type: " + "application/json");
 		}
+	}
+
+	/**
+	 * Whether a media type is JSON: {@code application/json} or a
+	 * {@code application/*+json} one.
+	 * @param type the media type
+	 * @return {@code true} for JSON
+	 */
+	static boolean isJson(MediaType type) {
+		return "application".equals(type.getType())
+				&& ("json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json"));
 	}
 
 	private static String firstSentence(String message) {

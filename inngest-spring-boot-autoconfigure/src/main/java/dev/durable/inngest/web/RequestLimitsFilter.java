@@ -170,9 +170,7 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 		if (contentType.isBlank()) {
 			return true;
 		}
-		MediaType type = MediaType.parseMediaType(contentType);
-		return "application".equals(type.getType())
-				&& ("json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json"));
+		return RequestBodies.isJson(MediaType.parseMediaType(contentType));
 	}
 
 	private static String abbreviate(String value) {
