@@ -214,10 +214,8 @@ public final class InngestLocalAutoConfiguration {
 			ObjectProvider<StepInterceptor> interceptor) {
 		Boolean groupCommit = this.properties.getGroupCommit();
 		// Only H2 writing every commit to its file pays for the wait: with a write delay
-		// a commit
-		// costs next to nothing, and PostgreSQL merges concurrent commits' log flushes
-		// itself. A
-		// store in memory, with neither, writes nothing to disk.
+		// a commit costs next to nothing, and PostgreSQL merges concurrent commits' log
+		// flushes itself. A store in memory, with neither, writes nothing to disk.
 		boolean commitTogether = (groupCommit != null) ? groupCommit
 				: platform.getIfAvailable() == DatabasePlatform.H2 && durability.getObject().commitWriteDelay() == 0;
 		return new RunExecutor(runs, steps, waits, transactions.template(), this.clock, json, backoff, expressions,
@@ -243,8 +241,7 @@ public final class InngestLocalAutoConfiguration {
 		InngestSchemaVerifier verifier = schema.getIfAvailable();
 		Boolean eagerStart = this.properties.getEagerStart().getEnabled();
 		// With every commit waiting for its log flush, PostgreSQL completed runs created
-		// leased
-		// more slowly than claimed ones (benchmarks/RESULTS.md).
+		// leased more slowly than claimed ones (benchmarks/RESULTS.md).
 		boolean startEagerly = (eagerStart != null) ? eagerStart
 				: platform.getIfAvailable() != DatabasePlatform.POSTGRESQL || !verifier.postgresSynchronousCommit();
 		RunScheduler.Settings settings = new RunScheduler.Settings(this.properties.getWorkers(),

@@ -86,9 +86,8 @@ public final class InngestWebAutoConfiguration {
 	}
 
 	// Spring MVC reads the request headers for the functional routes on every path, and
-	// throws on
-	// a wildcard Content-Type, so without this the starter would fail such requests
-	// everywhere.
+	// throws on a wildcard Content-Type, so without this the starter would fail such
+	// requests everywhere.
 	@Bean
 	@ConditionalOnMissingBean(name = "inngestWildcardContentTypeFilter")
 	FilterRegistrationBean<WildcardContentTypeFilter> inngestWildcardContentTypeFilter() {

@@ -256,10 +256,9 @@ final class FunctionDefinitionReader {
 				arguments.add(Invocation::failure);
 			}
 			else if (type == FunctionCancelledEvent.class && handled == FunctionDefinition.Handled.CANCELLATIONS) {
-				// A cancellation handler's invocation carries the cancelled event where a
-				// failure
-				// handler's carries the failure: both are read from the system event that
-				// started it.
+				// A cancellation handler's invocation carries the cancelled event where
+				// a failure handler's carries the failure: both are read from the system
+				// event that started it.
 				arguments.add(Invocation::failure);
 			}
 			else {
