@@ -242,14 +242,14 @@
     try {
       const estimate = await api('/cancellations', bulkRequest(true));
       const count = estimate.matching;
+      const runs = count + ' run' + (count === 1 ? '' : 's');
       // A count that ran out of time is a lower bound; the cancellation may still start.
       if (estimate.complete === false) {
-        $('bulk-estimate').textContent = 'At least ' + count + ' run' + (count === 1 ? '' : 's')
-          + ' will be cancelled (counting stopped early).';
+        $('bulk-estimate').textContent = 'At least ' + runs + ' will be cancelled (counting stopped early).';
       } else {
         $('bulk-estimate').textContent = count === 0
           ? 'No run matches: nothing to cancel.'
-          : count + ' run' + (count === 1 ? '' : 's') + ' will be cancelled.';
+          : runs + ' will be cancelled.';
       }
       $('bulk-start').disabled = count === 0 && estimate.complete !== false;
     } catch (error) {
