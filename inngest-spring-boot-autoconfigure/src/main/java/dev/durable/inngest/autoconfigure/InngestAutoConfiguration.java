@@ -3,16 +3,19 @@ package dev.durable.inngest.autoconfigure;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.function.FunctionDiscoverer;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 import org.springframework.beans.factory.config.BeanDefinition;
 
 /**
- * Finds the {@link InngestFunction} methods of the application's beans.
+ * Finds the {@link InngestFunction} methods of the application's beans, and in local mode
+ * fails the start when no engine would run them.
  */
 @AutoConfiguration
 @ConditionalOnClass(InngestFunction.class)
@@ -24,6 +27,12 @@ public final class InngestAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static FunctionDiscoverer inngestFunctionDiscoverer() {
 		return new FunctionDiscoverer();
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "inngest.mode", havingValue = "local", matchIfMissing = true)
+	static LocalEngineCheck inngestLocalEngineCheck(ListableBeanFactory beans, FunctionDiscoverer discoverer) {
+		return new LocalEngineCheck(beans, discoverer);
 	}
 
 }

@@ -493,6 +493,37 @@ class InngestLocalAutoConfigurationTests {
 	}
 
 	@Test
+	void functionsWithoutADataSourceStopTheStartNamingThemAndTheWaysOut() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class))
+			.withUserConfiguration(GreetingFunction.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				NoEngineException cause = StartupFailures.cause(context.getStartupFailure(), NoEngineException.class);
+				assertThat(cause.getFunctions()).singleElement()
+					.asString()
+					.startsWith("'greet', ")
+					.contains("GreetingFunction.greet");
+				FailureAnalysis analysis = StartupFailures.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("no DataSource").contains("'greet'");
+				assertThat(analysis.getAction()).contains("spring.datasource.url")
+					.contains("inngest.local.store=memory")
+					.contains("inngest.mode=remote");
+			});
+	}
+
+	@Test
+	void functionsInRemoteModeNeedNoDataSource() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class,
+					InngestLocalAutoConfiguration.class, InngestRemoteAutoConfiguration.class))
+			.withPropertyValues("inngest.mode=remote", "inngest.dev=true")
+			.withUserConfiguration(GreetingFunction.class)
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RunScheduler.class));
+	}
+
+	@Test
 	void aStoreTheEngineDoesNotHaveStopsTheStartNamingTheProperty() {
 		this.runner.withPropertyValues("inngest.local.store=disk").run((context) -> {
 			assertThat(context).hasFailed();
