@@ -1,10 +1,12 @@
 package dev.durable.inngest.autoconfigure;
 
 import java.time.Clock;
+import java.util.Set;
 
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.actuate.InngestEndpoint;
+import dev.durable.inngest.remote.RemoteSettings;
 import dev.durable.inngest.web.Dashboard;
 import dev.durable.inngest.web.EventsApi;
 import dev.durable.inngest.web.RequestLimitsFilter;
@@ -87,12 +89,14 @@ public final class InngestWebAutoConfiguration {
 
 	// Spring MVC reads the request headers for the functional routes on every path, and
 	// throws on a wildcard Content-Type, so without this the starter would fail such
-	// requests everywhere.
+	// requests everywhere. The serve endpoint reads its JSON itself.
 	@Bean
 	@ConditionalOnMissingBean(name = "inngestWildcardContentTypeFilter")
-	FilterRegistrationBean<WildcardContentTypeFilter> inngestWildcardContentTypeFilter() {
+	FilterRegistrationBean<WildcardContentTypeFilter> inngestWildcardContentTypeFilter(
+			ObjectProvider<RemoteSettings> remote) {
+		RemoteSettings settings = remote.getIfAvailable();
 		FilterRegistrationBean<WildcardContentTypeFilter> registration = new FilterRegistrationBean<>(
-				new WildcardContentTypeFilter());
+				new WildcardContentTypeFilter((settings != null) ? Set.of(settings.servePath()) : Set.of()));
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 90);
 		return registration;
 	}

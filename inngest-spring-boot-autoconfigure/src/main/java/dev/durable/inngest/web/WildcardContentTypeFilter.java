@@ -3,6 +3,7 @@ package dev.durable.inngest.web;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.Set;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -23,13 +24,48 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * on any path, before it finds the handler, so such a request would fail with 500 even
  * where nothing reads its body. Hidden, the request is handled as one without a content
  * type, as Spring MVC already handles a {@code Content-Type} it cannot parse.
+ * <p>
+ * On the paths of endpoints that read their body as JSON themselves, such as remote
+ * mode's serve endpoint, a form's {@code Content-Type} is hidden too: Spring's form
+ * filter would otherwise decode the body of a {@code PUT}, {@code PATCH} or
+ * {@code DELETE} before the endpoint, and fail with a 500 on one it cannot decode, where
+ * the endpoint answers a body that is not JSON with its own error.
  */
 public final class WildcardContentTypeFilter extends OncePerRequestFilter {
+
+	private final Set<String> jsonPaths;
+
+	/**
+	 * Creates a filter that hides wildcard content types only.
+	 */
+	public WildcardContentTypeFilter() {
+		this(Set.of());
+	}
+
+	/**
+	 * Creates a filter that also hides a form's content type on some paths.
+	 * @param jsonPaths the paths, within the application, of endpoints that read their
+	 * body as JSON themselves
+	 */
+	public WildcardContentTypeFilter(Set<String> jsonPaths) {
+		this.jsonPaths = Set.copyOf(jsonPaths);
+	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		chain.doFilter(hasWildcard(request.getContentType()) ? new WithoutContentType(request) : request, response);
+		String contentType = request.getContentType();
+		boolean hide = hasWildcard(contentType) || (isForm(contentType) && this.jsonPaths.contains(path(request)));
+		chain.doFilter(hide ? new WithoutContentType(request) : request, response);
+	}
+
+	private static boolean isForm(@Nullable String contentType) {
+		return contentType != null && contentType.regionMatches(true, 0, MediaType.APPLICATION_FORM_URLENCODED_VALUE, 0,
+				MediaType.APPLICATION_FORM_URLENCODED_VALUE.length());
+	}
+
+	private static String path(HttpServletRequest request) {
+		return request.getRequestURI().substring(request.getContextPath().length());
 	}
 
 	@Override

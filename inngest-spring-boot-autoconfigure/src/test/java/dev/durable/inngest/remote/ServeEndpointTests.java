@@ -254,6 +254,19 @@ class ServeEndpointTests {
 	}
 
 	@Test
+	void aFormBodyIsLeftToTheEndpointRatherThanDecodedBeforeIt() {
+		HttpApiClient http = new HttpApiClient(this.port);
+		List<String> form = List.of("Content-Type", "application/x-www-form-urlencoded");
+		for (String method : List.of("DELETE", "PATCH", "PUT")) {
+			HttpApiClient.Answer answer = http.send(method, "/api/inngest", form,
+					HttpRequest.BodyPublishers.ofString("%E0%A4%A=x"));
+			assertThat(answer.status()).as(method).isEqualTo("PUT".equals(method) ? 200 : 405);
+			assertThat(answer.header("X-Inngest-SDK")).as(method).startsWith("inngest-spring-boot:v");
+			assertThat(answer.header("Content-Type")).as(method).startsWith("application/json");
+		}
+	}
+
+	@Test
 	void aBodyLargerThanTheLimitIsRefusedWith413() {
 		byte[] huge = new byte[5 * 1024 * 1024 + 1];
 		java.util.Arrays.fill(huge, (byte) ' ');
