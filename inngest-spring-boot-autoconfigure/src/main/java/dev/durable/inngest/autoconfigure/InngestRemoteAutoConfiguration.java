@@ -1,6 +1,5 @@
 package dev.durable.inngest.autoconfigure;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -215,9 +214,8 @@ public final class InngestRemoteAutoConfiguration {
 	RemoteCalls inngestCallHandler(RemoteSettings settings, ServedFunctions functions, InngestClient client,
 			ObjectProvider<JsonMapper> mapper) {
 		JsonMapper json = mapper.getIfUnique(() -> JsonMapper.builder().build());
-		HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
-		HttpRunPayloads payloads = new HttpRunPayloads(http, URI.create(settings.apiOrigin()), settings.signingKey(),
-				settings.fallbackKey(), json);
+		HttpRunPayloads payloads = new HttpRunPayloads(RestClient.builder().requestFactory(requestFactory()).build(),
+				settings.apiOrigin(), settings.signingKey(), settings.fallbackKey(), settings.env());
 		return new RemoteCalls(settings.appId(), functions, json, (events) -> client.send(events.toArray(Event[]::new)),
 				payloads, Clock.systemUTC());
 	}

@@ -1,60 +1,36 @@
 package dev.durable.inngest.remote;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.web.client.RestClient;
 
 /**
- * {@link RunPayloads} over HTTP with the JDK's client: each fetch is authorized with the
+ * {@link RunPayloads} from the platform's REST API: each fetch is authorized with the
  * signing key's bearer token and, when the platform rejects it (401 or 403) while keys
- * rotate, with the fallback key's. Without a signing key, as against a dev server started
- * without one, each fetch is sent without authorization.
+ * rotate, with the fallback key's, in the branch environment if one is set. Without a
+ * signing key, as against a dev server started without one, each fetch is sent without
+ * authorization.
  */
 public final class HttpRunPayloads implements RunPayloads {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-	private final HttpClient client;
-
-	private final URI api;
-
-	private final List<SigningKey> keys = new ArrayList<>();
-
-	private final JsonMapper mapper;
+	private final PlatformApi api;
 
 	/**
 	 * Creates a client of the platform's API.
-	 * @param client the HTTP client
-	 * @param api the API's origin, such as {@code https://api.inngest.com}
+	 * @param restClient the client the requests are sent with
+	 * @param apiOrigin the API's origin, such as {@code https://api.inngest.com}
 	 * @param signingKey the signing key, or {@code null} for a dev server started without
 	 * one
 	 * @param fallbackKey the key tried when the signing key is rejected, or {@code null}
-	 * @param mapper reads the answers
+	 * @param env the branch environment, or {@code null}
 	 */
-	public HttpRunPayloads(HttpClient client, URI api, @Nullable SigningKey signingKey,
-			@Nullable SigningKey fallbackKey, JsonMapper mapper) {
-		this.client = client;
-		this.api = api;
-		if (signingKey != null) {
-			this.keys.add(signingKey);
-		}
-		if (signingKey != null && fallbackKey != null) {
-			this.keys.add(fallbackKey);
-		}
-		this.mapper = mapper;
+	public HttpRunPayloads(RestClient restClient, String apiOrigin, @Nullable SigningKey signingKey,
+			@Nullable SigningKey fallbackKey, @Nullable String env) {
+		this.api = new PlatformApi(restClient, apiOrigin, signingKey, (signingKey != null) ? fallbackKey : null, env);
 	}
 
 	@Override
@@ -76,42 +52,16 @@ public final class HttpRunPayloads implements RunPayloads {
 	}
 
 	private JsonNode get(String runId, String what) {
-		String base = this.api.toString().replaceAll("/+$", "");
-		URI uri = URI.create(base + "/v0/runs/" + encode(runId) + "/" + what);
-		HttpResponse<String> response = null;
-		List<@Nullable SigningKey> keys = this.keys.isEmpty() ? Collections.singletonList(null) : this.keys;
-		for (@Nullable
-		SigningKey key : keys) {
-			HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-				.timeout(TIMEOUT)
-				.header("X-Inngest-SDK", Sdk.ID)
-				.GET();
-			if (key != null) {
-				builder.header("Authorization", "Bearer " + key.bearerToken());
-			}
-			HttpRequest request = builder.build();
-			try {
-				response = this.client.send(request, HttpResponse.BodyHandlers.ofString());
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Could not fetch " + uri, ex);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException("Interrupted while fetching " + uri, ex);
-			}
-			if (response.statusCode() != 401 && response.statusCode() != 403) {
-				break;
-			}
+		URI uri = this.api.uri("/v0/runs/{runId}/" + what).buildAndExpand(runId).encode().toUri();
+		PlatformApi.Answer answer = this.api.exchange(HttpMethod.GET, uri, null);
+		if (answer.status() != 200) {
+			throw answer.failure();
 		}
-		if (response.statusCode() != 200) {
-			throw new IllegalStateException("GET " + uri + " answered " + response.statusCode());
+		JsonNode json = answer.json();
+		if (json == null) {
+			throw new IllegalStateException("GET " + uri.getPath() + " answered a body that is not JSON");
 		}
-		return this.mapper.readTree(response.body());
-	}
-
-	private static String encode(String segment) {
-		return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+		return json;
 	}
 
 }

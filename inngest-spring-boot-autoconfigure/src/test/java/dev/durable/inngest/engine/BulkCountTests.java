@@ -77,7 +77,8 @@ class BulkCountTests {
 
 	@BeforeEach
 	void sleepingRuns() {
-		// To the microsecond, as the stores keep the runs' times: a run created within the
+		// To the microsecond, as the stores keep the runs' times: a run created within
+		// the
 		// same microsecond would otherwise be stored as created before it.
 		Instant from = Instant.now().truncatedTo(ChronoUnit.MICROS);
 		List<NewRun> created = new ArrayList<>();

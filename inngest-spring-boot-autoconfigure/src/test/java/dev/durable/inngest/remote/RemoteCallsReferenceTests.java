@@ -23,6 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.web.client.RestClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -61,7 +63,7 @@ class RemoteCallsReferenceTests {
 				(events) -> {
 					sent.addAll(events);
 					return List.of("01EVT");
-				}, new HttpRunPayloads(HTTP, URI.create("http://127.0.0.1:9"), SigningKey.of(KEY), null, JSON),
+				}, new HttpRunPayloads(RestClient.create(), "http://127.0.0.1:9", SigningKey.of(KEY), null, null),
 				Clock.systemUTC());
 		try (JsReference js = JsReference.start("steps-app.mjs",
 				Map.of("SIGNING_KEY", KEY, "EVENT_API", "http://127.0.0.1:" + eventApi.getAddress().getPort()))) {

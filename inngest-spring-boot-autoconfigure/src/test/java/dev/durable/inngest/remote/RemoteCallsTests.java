@@ -1,8 +1,6 @@
 package dev.durable.inngest.remote;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,6 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -409,15 +408,15 @@ class RemoteCallsTests {
 	}
 
 	@Test
-	void largePayloadsAreFetchedFromTheApiWithTheFallbackKey() {
+	void largePayloadsAreFetchedFromTheBranchEnvironmentsApiWithTheFallbackKey() {
 		SigningKey primary = SigningKey.of("signkey-test-00aa");
 		SigningKey fallback = SigningKey.of("signkey-test-11bb");
 		try (FakePlatform api = FakePlatform.start()
 			.acceptPayloadRequestsOnlyWith("Bearer " + fallback.bearerToken())) {
 			api.holdRun("01RUN", JSON.readTree("[{\"name\":\"t/go\",\"data\":{\"n\":41,\"id\":\"A1\"},\"user\":{}}]"),
 					JSON.readTree("{\"" + StepIds.hash("first") + "\":{\"data\":{\"n\":41,\"label\":\"big\"}}}"));
-			URI origin = URI.create(api.origin());
-			RemoteCalls calls = calls(new HttpRunPayloads(HttpClient.newHttpClient(), origin, primary, fallback, JSON));
+			String origin = api.origin();
+			RemoteCalls calls = calls(new HttpRunPayloads(RestClient.create(), origin, primary, fallback, "feature-x"));
 			ObjectNode body = (ObjectNode) json(body(0, 3, Map.of(), false));
 			body.putArray("events");
 			body.put("use_api", true);
@@ -426,11 +425,12 @@ class RemoteCallsTests {
 			JsonNode op = json(response.body()).get(0);
 			assertThat(op.get("name").asString()).isEqualTo("second");
 			assertThat(op.get("data").asInt()).isEqualTo(42);
-			assertThat(api.payloadRequests()).contains("/v0/runs/01RUN/batch Bearer " + primary.bearerToken(),
-					"/v0/runs/01RUN/batch Bearer " + fallback.bearerToken(),
-					"/v0/runs/01RUN/actions Bearer " + fallback.bearerToken());
+			assertThat(api.payloadRequests()).contains(
+					"/v0/runs/01RUN/batch Bearer " + primary.bearerToken() + " env=feature-x",
+					"/v0/runs/01RUN/batch Bearer " + fallback.bearerToken() + " env=feature-x",
+					"/v0/runs/01RUN/actions Bearer " + fallback.bearerToken() + " env=feature-x");
 
-			RemoteCalls rejected = calls(new HttpRunPayloads(HttpClient.newHttpClient(), origin, primary, null, JSON));
+			RemoteCalls rejected = calls(new HttpRunPayloads(RestClient.create(), origin, primary, null, null));
 			CallResponse failed = rejected
 				.call(new CallRequest("steps-two-steps", "step", JSON.writeValueAsBytes(body)));
 			assertThat(failed.status()).isEqualTo(500);
@@ -445,8 +445,8 @@ class RemoteCallsTests {
 			api.holdRun("01RUN", JSON.readTree("[{\"name\":\"t/go\",\"data\":{\"n\":1,\"id\":\"A1\"},\"user\":{}}]"),
 					JSON.readTree("{}"));
 			// As against a dev server started without keys.
-			URI origin = URI.create(api.origin());
-			RemoteCalls calls = calls(new HttpRunPayloads(HttpClient.newHttpClient(), origin, null, null, JSON));
+			String origin = api.origin();
+			RemoteCalls calls = calls(new HttpRunPayloads(RestClient.create(), origin, null, null, null));
 			ObjectNode body = (ObjectNode) json(body(0, 3, Map.of(), false));
 			body.putArray("events");
 			body.put("use_api", true);

@@ -111,7 +111,8 @@ public final class FakePlatform implements AutoCloseable {
 
 	/**
 	 * The requests for runs' events and steps received so far.
-	 * @return each as its path and its {@code Authorization} header, in order
+	 * @return each as its path and its {@code Authorization} header, and its
+	 * {@code X-Inngest-Env} header when it has one, in order
 	 */
 	public List<String> payloadRequests() {
 		return List.copyOf(this.payloadRequests);
@@ -120,7 +121,8 @@ public final class FakePlatform implements AutoCloseable {
 	private void payloads(HttpExchange exchange) throws IOException {
 		String path = exchange.getRequestURI().getPath();
 		String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-		this.payloadRequests.add(path + " " + authorization);
+		String env = exchange.getRequestHeaders().getFirst("X-Inngest-Env");
+		this.payloadRequests.add(path + " " + authorization + ((env != null) ? " env=" + env : ""));
 		String required = this.payloadAuthorization;
 		if (required != null && !required.equals(authorization)) {
 			byte[] body = "{\"error\":\"unauthorized\"}".getBytes(StandardCharsets.UTF_8);
