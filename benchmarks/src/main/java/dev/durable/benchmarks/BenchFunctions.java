@@ -31,6 +31,7 @@ public class BenchFunctions {
 	@InngestFunction(id = "one-step", event = "bench/one-step")
 	int oneStep(Step step) {
 		int value = step.run("only", Integer.class, () -> 1);
+		SendPerCall.ran();
 		finished("one-step").incrementAndGet();
 		return value;
 	}

@@ -53,7 +53,7 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * Runs one workload on one database and appends its result, one JSON line, to a file:
- * {@code Benchmark <W1..W7|P1|P2> <h2|h2-durable|postgresql|postgresql-durable> <results.jsonl>}.
+ * {@code Benchmark <W1..W8|P1..P4> <h2|h2-durable|postgresql|postgresql-durable> <results.jsonl>}.
  * Each workload runs in a JVM of its own, started by {@code benchmarks/run.sh}.
  * {@code h2-durable} is the H2 file database with every commit written to the file before
  * it returns ({@code WRITE_DELAY=0}); {@code postgresql-durable} is PostgreSQL with every
@@ -159,9 +159,9 @@ public final class Benchmark {
 			return;
 		}
 		if (args.length != 3) {
-			System.err
-				.println("Usage: Benchmark <W1|W2|W3|W4|W5|W6|W7|P1|P2> <h2|h2-durable|postgresql|postgresql-durable> "
-						+ "<results.jsonl>");
+			System.err.println(
+					"Usage: Benchmark <W1|W2|W3|W4|W5|W6|W7|P1|P2|W8-N|P3-N|P4-N> <h2|h2-durable|postgresql|postgresql-durable> "
+							+ "<results.jsonl>");
 			System.err.println("       Benchmark report <results.jsonl> <RESULTS.md>");
 			System.exit(2);
 		}
@@ -234,7 +234,7 @@ public final class Benchmark {
 				jdbc().sql("SET QUERY_STATISTICS_MAX_ENTRIES 200").update();
 				jdbc().sql("SET QUERY_STATISTICS TRUE").update();
 			}
-			Map<String, Object> figures = switch (this.workload) {
+			Map<String, Object> figures = switch (this.workload.replaceFirst("-\\d+$", "")) {
 				case "W1" -> throughput();
 				case "W2" -> steps();
 				case "W3" -> retries();
@@ -244,6 +244,9 @@ public final class Benchmark {
 				case "W7" -> storesByHand();
 				case "P1" -> new PeerEngines(this, byHand(), isPostgres()).dbScheduler();
 				case "P2" -> new PeerEngines(this, byHand(), isPostgres()).jobRunr();
+				case "W8" -> sendPerEvent(senders());
+				case "P3" -> new PeerEngines(this, byHand(), isPostgres()).dbSchedulerPerCall(senders());
+				case "P4" -> new PeerEngines(this, byHand(), isPostgres()).jobRunrPerCall(senders());
 				default -> throw new IllegalArgumentException("Unknown workload '" + this.workload + "'");
 			};
 			if (statistics) {
@@ -768,15 +771,40 @@ public final class Benchmark {
 		for (int sent = 0; sent < runs; sent += 100) {
 			List<Event> batch = new ArrayList<>(100);
 			for (int i = sent; i < Math.min(runs, sent + 100); i++) {
-				Map<String, Object> fields = new LinkedHashMap<>(data);
-				fields.put("n", i);
-				if (!PADDING.isEmpty()) {
-					fields.put("pad", PADDING);
-				}
-				batch.add(Event.of(event, fields));
+				batch.add(event(event, i, data));
 			}
 			client.send(batch);
 		}
+	}
+
+	private static Event event(String name, int n, Map<String, Object> data) {
+		Map<String, Object> fields = new LinkedHashMap<>(data);
+		fields.put("n", n);
+		if (!PADDING.isEmpty()) {
+			fields.put("pad", PADDING);
+		}
+		return Event.of(name, fields);
+	}
+
+	/**
+	 * The threads that send at once in W8, P3 and P4: the workload's suffix, as in
+	 * {@code W8-16}; 1 without one.
+	 */
+	private int senders() {
+		int dash = this.workload.lastIndexOf('-');
+		return (dash < 0) ? 1 : Integer.parseInt(this.workload.substring(dash + 1));
+	}
+
+	/**
+	 * W8: W1's runs, each event sent with a {@code send} of its own, from one thread or
+	 * several ({@link SendPerCall}).
+	 */
+	private Map<String, Object> sendPerEvent(int threads) throws SQLException {
+		InngestClient client = this.context.getBean(InngestClient.class);
+		return SendPerCall.measure(this, threads, (n) -> client.send(event("bench/one-step", n, Map.of())), (count) -> {
+			long[] baseline = baseline("one-step");
+			return () -> awaitFinished("one-step", count, baseline, Duration.ofMinutes(5));
+		});
 	}
 
 	/**

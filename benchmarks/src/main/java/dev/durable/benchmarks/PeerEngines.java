@@ -65,6 +65,19 @@ final class PeerEngines {
 	 * (H2 has no lock-and-fetch in db-scheduler).
 	 */
 	Map<String, Object> dbScheduler() throws SQLException {
+		return dbScheduler(0);
+	}
+
+	/**
+	 * P3: P1's tasks, each scheduled with a call of its own ({@link SendPerCall}).
+	 * @param threads how many threads schedule at once
+	 */
+	Map<String, Object> dbSchedulerPerCall(int threads) throws SQLException {
+		return dbScheduler(threads);
+	}
+
+	/** P1, or P3 from {@code perCall} threads when that is more than 0. */
+	private Map<String, Object> dbScheduler(int perCall) throws SQLException {
 		JdbcClient jdbc = JdbcClient.create(this.dataSource);
 		String text = this.postgres ? "TEXT" : "VARCHAR(100)";
 		jdbc.sql("CREATE TABLE scheduled_tasks (task_name " + text + " NOT NULL, task_instance " + text
@@ -90,6 +103,11 @@ final class PeerEngines {
 		scheduler.start();
 		try {
 			LongSupplier left = () -> jdbc.sql("SELECT COUNT(*) FROM scheduled_tasks").query(Long.class).single();
+			if (perCall > 0) {
+				return SendPerCall.measure(this.benchmark, perCall,
+						(n) -> scheduler.schedule(task.instance(Benchmark.IDS.next()), Instant.now()),
+						completion(left, null));
+			}
 			return measure((jobs) -> {
 				for (int sent = 0; sent < jobs; sent += 100) {
 					List<TaskInstance<?>> batch = new ArrayList<>(100);
@@ -112,6 +130,19 @@ final class PeerEngines {
 	 * ({@code JobScheduler.enqueue(Stream, ...)}), which saves its jobs together.
 	 */
 	Map<String, Object> jobRunr() throws SQLException {
+		return jobRunr(0);
+	}
+
+	/**
+	 * P4: P2's jobs, each enqueued with a call of its own ({@link SendPerCall}).
+	 * @param threads how many threads enqueue at once
+	 */
+	Map<String, Object> jobRunrPerCall(int threads) throws SQLException {
+		return jobRunr(threads);
+	}
+
+	/** P2, or P4 from {@code perCall} threads when that is more than 0. */
+	private Map<String, Object> jobRunr(int perCall) throws SQLException {
 		JobScheduler scheduler = JobRunr.configure()
 			.useStorageProvider(SqlStorageProviderFactory.using(this.dataSource))
 			.useBackgroundJobServer(BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration()
@@ -128,6 +159,10 @@ final class PeerEngines {
 			LongSupplier succeeded = () -> jdbc.sql("SELECT COUNT(*) FROM jobrunr_jobs WHERE state = 'SUCCEEDED'")
 				.query(Long.class)
 				.single();
+			if (perCall > 0) {
+				return SendPerCall.measure(this.benchmark, perCall, (n) -> scheduler.enqueue(() -> PeerJobs.run(n)),
+						completion(left, succeeded));
+			}
 			return measure((jobs) -> {
 				for (int sent = 0; sent < jobs; sent += 100) {
 					scheduler.enqueue(IntStream.range(sent, Math.min(jobs, sent + 100)).boxed(),
@@ -160,25 +195,39 @@ final class PeerEngines {
 	 * keeps them.
 	 */
 	private static Round round(int jobs, Schedule schedule, LongSupplier left, LongSupplier succeeded) {
+		SendPerCall.Completion completion = completion(left, succeeded);
 		return () -> {
-			long doneBefore = PeerJobs.done();
-			long succeededBefore = (succeeded != null) ? succeeded.getAsLong() : 0;
+			Runnable awaitAll = completion.after(jobs);
 			Clocks start = Clocks.read();
 			schedule.jobs(jobs);
-			long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-			while (PeerJobs.done() - doneBefore < jobs || left.getAsLong() > 0) {
-				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException(
-							(PeerJobs.done() - doneBefore) + " of " + jobs + " jobs ran in 5 minutes");
+			awaitAll.run();
+			return Clocks.read().since(start);
+		};
+	}
+
+	/**
+	 * Waits until every body has run and the store has none left to run; checks that the
+	 * store keeps as many more as done, where it keeps them.
+	 */
+	private static SendPerCall.Completion completion(LongSupplier left, LongSupplier succeeded) {
+		return (jobs) -> {
+			long doneBefore = PeerJobs.done();
+			long succeededBefore = (succeeded != null) ? succeeded.getAsLong() : 0;
+			return () -> {
+				long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+				while (PeerJobs.done() - doneBefore < jobs || left.getAsLong() > 0) {
+					if (System.nanoTime() > deadline) {
+						throw new IllegalStateException(
+								(PeerJobs.done() - doneBefore) + " of " + jobs + " jobs ran in 5 minutes");
+					}
+					Benchmark.pause();
 				}
-				Benchmark.pause();
-			}
-			Clocks over = Clocks.read().since(start);
-			long stored = (succeeded != null) ? succeeded.getAsLong() - succeededBefore : jobs;
-			if (stored != jobs) {
-				throw new IllegalStateException(jobs + " jobs ran, but " + stored + " more are stored as succeeded");
-			}
-			return over;
+				long stored = (succeeded != null) ? succeeded.getAsLong() - succeededBefore : jobs;
+				if (stored != jobs) {
+					throw new IllegalStateException(
+							jobs + " jobs ran, but " + stored + " more are stored as succeeded");
+				}
+			};
 		};
 	}
 

@@ -75,6 +75,9 @@ final class Report {
 		row(rows, byWorkload, "P2", "runs/s, W1's work as JobRunr's enqueued jobs (8 workers)", "runsPerSecond", "");
 		spread(rows, byWorkload, "P2");
 		ratio(rows, byWorkload, "W1", "P2", "engine ÷ JobRunr (higher: the engine is faster)", "");
+		for (int threads : List.of(1, 16)) {
+			sendPerCall(rows, byWorkload, threads);
+		}
 		List<String> inJvms = List.of("W1", "W5", "W6", "W7", "P1", "P2");
 		for (String workload : inJvms) {
 			row(rows, byWorkload, workload, "CPU µs per run, all threads (median JVM)", "cpuMicrosPerRun", "");
@@ -103,7 +106,8 @@ final class Report {
 		row(rows, byWorkload, "W4", "event to first step p50, ms", "p50Ms", "");
 		row(rows, byWorkload, "W4", "event to first step p99, ms", "p99Ms", "< 20 ms");
 		row(rows, byWorkload, "W4", "event to first step max, ms", "maxMs", "");
-		List<String> all = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "P1", "P2");
+		List<String> all = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "P1", "P2", "W8-1", "W8-16", "P3-1",
+				"P3-16", "P4-1", "P4-16");
 		for (String workload : all) {
 			row(rows, byWorkload, workload, "peak RSS, MiB, default JVM options", "peakRssMiB", "");
 		}
@@ -124,6 +128,46 @@ final class Report {
 		}
 		Files.writeString(markdown, text.substring(0, start + START.length()) + System.lineSeparator() + table
 				+ System.lineSeparator() + text.substring(end));
+	}
+
+	/**
+	 * W8 and its peers from one number of threads: warm and cold throughput, the latency
+	 * of one call, and the time from the JVM's start to its first run.
+	 */
+	private static void sendPerCall(List<String> rows, Results results, int threads) {
+		String from = (threads == 1) ? "1 thread" : threads + " threads";
+		String engine = "W8-" + threads;
+		String dbScheduler = "P3-" + threads;
+		String jobRunr = "P4-" + threads;
+		Map<String, String> names = Map.of(engine, "the engine's sends", dbScheduler, "db-scheduler's schedules",
+				jobRunr, "JobRunr's enqueues");
+		for (String workload : List.of(engine, dbScheduler, jobRunr)) {
+			String what = names.get(workload) + ", one per call from " + from;
+			row(rows, results, workload,
+					"runs/s, " + what + ", warm (median JVM; in each, the median of 5 rounds of 10,000)",
+					"runsPerSecond", "");
+			row(rows, results, workload, "runs/s, " + what + ", cold: the JVM's first 10,000 (median JVM)",
+					"coldRunsPerSecond", "");
+			row(rows, results, workload, "µs per call p50 · p99, warm", "sendP50Micros", "sendP99Micros",
+					(threads == 1 && workload.equals(engine)) ? "p99 < 1,000 PostgreSQL" : "");
+			row(rows, results, workload, "µs per call p50 · p99, cold", "coldSendP50Micros", "coldSendP99Micros", "");
+			row(rows, results, workload, "ms from the JVM's start to the first run executed",
+					"firstRunMillisFromJvmStart", "");
+		}
+		String target = (threads == 1) ? "" : "≥ 2×";
+		ratio(rows, results, engine, dbScheduler, "runsPerSecond", "engine ÷ db-scheduler, warm", target);
+		ratio(rows, results, engine, dbScheduler, "coldRunsPerSecond", "engine ÷ db-scheduler, cold",
+				(threads == 1) ? "≥ 1.5×" : "");
+		ratio(rows, results, engine, jobRunr, "runsPerSecond", "engine ÷ JobRunr, warm", "");
+		ratio(rows, results, engine, jobRunr, "coldRunsPerSecond", "engine ÷ JobRunr, cold", "");
+	}
+
+	private static void row(List<String> rows, Results results, String workload, String measure, String first,
+			String second, String target) {
+		line(rows, workload, measure, (database) -> {
+			Map<String, Object> result = results.median(workload, database);
+			return (result == null) ? "–" : value(result, first) + " · " + value(result, second);
+		}, target);
 	}
 
 	private static void row(List<String> rows, Results results, String workload, String measure, String figure,
@@ -179,13 +223,18 @@ final class Report {
 	 */
 	private static void ratio(List<String> rows, Results results, String dividend, String divisor, String measure,
 			String target) {
+		ratio(rows, results, dividend, divisor, "runsPerSecond", measure, target);
+	}
+
+	private static void ratio(List<String> rows, Results results, String dividend, String divisor, String figure,
+			String measure, String target) {
 		line(rows, divisor + " vs " + dividend, measure, (database) -> {
 			Map<String, Object> top = results.median(dividend, database);
 			Map<String, Object> bottom = results.median(divisor, database);
 			if (top == null || bottom == null) {
 				return "–";
 			}
-			String ratio = String.format("%.2f×", number(top, "runsPerSecond") / number(bottom, "runsPerSecond"));
+			String ratio = String.format("%.2f×", number(top, figure) / number(bottom, figure));
 			List<Map<String, Object>> tops = results.of(dividend, database);
 			List<Map<String, Object>> bottoms = results.of(divisor, database);
 			int pairs = Math.min(tops.size(), bottoms.size());
@@ -193,7 +242,7 @@ final class Report {
 				return ratio;
 			}
 			DoubleSummaryStatistics paired = IntStream.range(0, pairs)
-				.mapToDouble((i) -> number(tops.get(i), "runsPerSecond") / number(bottoms.get(i), "runsPerSecond"))
+				.mapToDouble((i) -> number(tops.get(i), figure) / number(bottoms.get(i), figure))
 				.summaryStatistics();
 			return ratio + String.format(" (%.2f× to %.2f×)", paired.getMin(), paired.getMax());
 		}, target);
