@@ -2,19 +2,33 @@ package dev.durable.inngest.local;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import dev.durable.inngest.engine.RunSignals;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Signals runs made due or cancelled with PostgreSQL's {@code NOTIFY} on the channel
- * {@value #CHANNEL}. A notification is sent in the transaction that changed the runs and
- * PostgreSQL delivers it only when that transaction commits. Its payload is {@code due}
- * or {@code cancelled}, a space, and the run ids separated by spaces.
+ * {@value #CHANNEL}. Its payload is {@code due} or {@code cancelled}, a space, and the
+ * run ids separated by spaces.
+ * <p>
+ * A signal given in a transaction is sent once that transaction has committed, and never
+ * if it rolls back; it is sent by a thread of its own, with the signals of other
+ * transactions that committed meanwhile, so that a send or a cancellation does not wait
+ * for one more round trip to the database. Signals only speed things up: an instance that
+ * misses one, as when this one stops before sending it, finds the runs at its next poll.
  */
-public final class PostgresRunSignals implements RunSignals {
+public final class PostgresRunSignals implements RunSignals, AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(PostgresRunSignals.class);
 
 	/** The channel the instances listen on. */
 	public static final String CHANNEL = "inngest_runs";
@@ -24,31 +38,108 @@ public final class PostgresRunSignals implements RunSignals {
 
 	private final JdbcTemplate jdbc;
 
+	private final Object lock = new Object();
+
+	private final Set<String> due = new LinkedHashSet<>();
+
+	private final Set<String> cancelled = new LinkedHashSet<>();
+
+	private boolean closed;
+
+	private final Thread sender;
+
 	/**
-	 * Creates signals.
-	 * @param jdbc the JDBC template on the engine's data source, so that the notification
-	 * is sent on the transaction's connection
+	 * Creates signals and starts the thread that sends them.
+	 * @param jdbc the JDBC template on the engine's data source
 	 */
 	public PostgresRunSignals(JdbcTemplate jdbc) {
 		this.jdbc = jdbc;
+		this.sender = new Thread(this::sendUntilClosed, "inngest-run-signals");
+		this.sender.setDaemon(true);
+		this.sender.start();
 	}
 
 	@Override
 	public void due(Collection<String> runIds) {
-		notify("due", runIds);
+		afterCommit(this.due, runIds);
 	}
 
 	@Override
 	public void cancelled(Collection<String> runIds) {
-		notify("cancelled", runIds);
+		afterCommit(this.cancelled, runIds);
 	}
 
-	private void notify(String kind, Collection<String> runIds) {
-		List<String> ids = new ArrayList<>(runIds);
+	private void afterCommit(Set<String> pending, Collection<String> runIds) {
+		List<String> ids = List.copyOf(runIds);
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					add(pending, ids);
+				}
+			});
+		}
+		else {
+			add(pending, ids);
+		}
+	}
+
+	private void add(Set<String> pending, List<String> ids) {
+		synchronized (this.lock) {
+			pending.addAll(ids);
+			this.lock.notifyAll();
+		}
+	}
+
+	private void sendUntilClosed() {
+		while (true) {
+			List<String> due;
+			List<String> cancelled;
+			synchronized (this.lock) {
+				while (this.due.isEmpty() && this.cancelled.isEmpty() && !this.closed) {
+					try {
+						this.lock.wait();
+					}
+					catch (InterruptedException ex) {
+						return;
+					}
+				}
+				if (this.due.isEmpty() && this.cancelled.isEmpty()) {
+					return;
+				}
+				due = new ArrayList<>(this.due);
+				cancelled = new ArrayList<>(this.cancelled);
+				this.due.clear();
+				this.cancelled.clear();
+			}
+			try {
+				notify("cancelled", cancelled);
+				notify("due", due);
+			}
+			catch (RuntimeException ex) {
+				// The other instances find the runs at their next poll.
+				logger.debug("Could not signal runs to the other instances", ex);
+			}
+		}
+	}
+
+	private void notify(String kind, List<String> ids) {
 		for (int from = 0; from < ids.size(); from += IDS_PER_NOTIFICATION) {
 			List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_NOTIFICATION));
 			this.jdbc.queryForList("SELECT pg_notify(?, ?)", CHANNEL, kind + " " + String.join(" ", chunk));
 		}
+	}
+
+	/**
+	 * Sends the signals given so far, waiting a little for them, and stops the thread.
+	 */
+	@Override
+	public void close() throws InterruptedException {
+		synchronized (this.lock) {
+			this.closed = true;
+			this.lock.notifyAll();
+		}
+		this.sender.join(TimeUnit.SECONDS.toMillis(5));
 	}
 
 }

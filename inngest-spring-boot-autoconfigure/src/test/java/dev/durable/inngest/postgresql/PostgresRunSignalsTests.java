@@ -1,0 +1,135 @@
+package dev.durable.inngest.postgresql;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.durable.inngest.local.PostgresRunSignals;
+import dev.durable.inngest.testsupport.TestDatabases;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The signals to the other instances, on a real PostgreSQL: sent once the transaction
+ * that gave them commits, never when it rolls back, and at once outside a transaction.
+ */
+class PostgresRunSignalsTests {
+
+	private DriverManagerDataSource dataSource;
+
+	private PostgresRunSignals signals;
+
+	private Connection listener;
+
+	private TransactionTemplate transactions;
+
+	@BeforeEach
+	void listen() throws Exception {
+		String url = TestDatabases.newPostgresDatabase(TestDatabases.sharedServer());
+		this.dataSource = new DriverManagerDataSource(url, "postgres", "");
+		this.signals = new PostgresRunSignals(new JdbcTemplate(this.dataSource));
+		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
+		this.listener = DriverManager.getConnection(url, "postgres", "");
+		try (Statement statement = this.listener.createStatement()) {
+			statement.execute("LISTEN " + PostgresRunSignals.CHANNEL);
+		}
+	}
+
+	@AfterEach
+	void close() throws Exception {
+		this.signals.close();
+		this.listener.close();
+	}
+
+	@Test
+	void aSignalInATransactionIsSentOnceItCommits() throws Exception {
+		this.transactions.executeWithoutResult((status) -> {
+			this.signals.due(List.of("01A", "01B"));
+			this.signals.cancelled(List.of("01C"));
+			assertThat(received(300)).as("while the transaction is open").isEmpty();
+		});
+		assertThat(received(5000, 2)).containsExactlyInAnyOrder("due 01A 01B", "cancelled 01C");
+	}
+
+	@Test
+	void aSignalInATransactionThatRollsBackIsNeverSent() throws Exception {
+		this.transactions.executeWithoutResult((status) -> {
+			this.signals.due(List.of("01A"));
+			status.setRollbackOnly();
+		});
+		this.signals.due(List.of("01B"));
+		// The later signal arrives alone: the rolled-back one was never queued.
+		assertThat(received(5000, 1)).containsExactly("due 01B");
+		assertThat(received(300)).isEmpty();
+	}
+
+	@Test
+	void signalsGivenTogetherShareNotificationsOfAtMostTwoHundredRuns() throws Exception {
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 450; i++) {
+			ids.add(String.format("01R%03d", i));
+		}
+		this.signals.due(ids);
+		List<String> payloads = received(5000, 3);
+		assertThat(payloads).hasSize(3);
+		List<String> delivered = payloads.stream()
+			.flatMap((payload) -> List.of(payload.substring("due ".length()).split(" ")).stream())
+			.toList();
+		assertThat(delivered).containsExactlyElementsOf(ids);
+	}
+
+	@Test
+	void closingSendsWhatWasGiven() throws Exception {
+		this.signals.due(List.of("01A"));
+		this.signals.close();
+		assertThat(received(5000, 1)).containsExactly("due 01A");
+	}
+
+	private List<String> received(long millis) {
+		return received(millis, Integer.MAX_VALUE);
+	}
+
+	/** The payloads received within a time, or until this many have been. */
+	private List<String> received(long millis, int count) {
+		try {
+			return receive(millis, count);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private List<String> receive(long millis, int count) throws SQLException {
+		List<String> payloads = new ArrayList<>();
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+		PGConnection connection = this.listener.unwrap(PGConnection.class);
+		while (payloads.size() < count) {
+			long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+			if (left <= 0) {
+				break;
+			}
+			PGNotification[] notifications = connection.getNotifications((int) left);
+			if (notifications != null) {
+				for (PGNotification notification : notifications) {
+					payloads.add(notification.getParameter());
+				}
+			}
+		}
+		return payloads;
+	}
+
+}
