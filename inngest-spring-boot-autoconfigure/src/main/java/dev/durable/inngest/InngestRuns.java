@@ -10,7 +10,11 @@ import java.util.Optional;
  * runs.cancelAll(new BulkCancelRequest("bad deploy", "process-order",
  *         Instant.parse("2026-11-24T10:00:00Z"), Instant.parse("2026-11-24T11:00:00Z"),
  *         "event.data.amount &gt; 1000"));
- * </pre>
+ * </pre> Ended runs can be run again: one at a time ({@link #rerun}) or those of a
+ * function that failed in a time range ({@link #replayAll}), each as a new run with the
+ * same trigger event, linked to the run it replays ({@link RunView#rerunOf()}). The
+ * methods on reruns and replays are not supported by every implementation: they throw
+ * {@link UnsupportedOperationException} where they are not.
  */
 public interface InngestRuns {
 
@@ -95,5 +99,78 @@ public interface InngestRuns {
 	 * @throws java.util.NoSuchElementException if there is no such cancellation
 	 */
 	BulkCancellation stopCancellation(String id);
+
+	/**
+	 * Runs an ended run again from the start: a new run of the same function with the
+	 * same trigger event, which records the run it replays in {@link RunView#rerunOf()};
+	 * the ended run lists it in {@link RunView#reruns()}.
+	 * @param runId the id of the ended run
+	 * @return the new run, queued
+	 * @throws java.util.NoSuchElementException if there is no such run
+	 * @throws IllegalStateException if the run has not ended, or its function is not
+	 * declared by this application
+	 * @throws UnsupportedOperationException if this implementation cannot rerun runs
+	 */
+	default RunView rerun(String runId) {
+		throw new UnsupportedOperationException("Rerunning runs is not supported by " + getClass().getName());
+	}
+
+	/**
+	 * How many runs a bulk replay would replay now, counted within the same bounds as
+	 * {@link #previewCancelAll}.
+	 * @param request the replay
+	 * @return the number of matching ended runs, and whether it is exact
+	 * @throws IllegalArgumentException if the request is invalid
+	 * @throws UnsupportedOperationException if this implementation cannot replay runs
+	 */
+	default MatchCount previewReplayAll(BulkReplayRequest request) {
+		throw new UnsupportedOperationException("Replaying runs is not supported by " + getClass().getName());
+	}
+
+	/**
+	 * Starts a bulk replay, processed in the background: each matching ended run is run
+	 * again as {@link #rerun} does. It is recorded after a bounded count, as a bulk
+	 * cancellation is.
+	 * @param request the replay
+	 * @return the recorded replay
+	 * @throws IllegalArgumentException if the request is invalid or, counted to the end,
+	 * matches no run ({@link NoMatchingRunsException})
+	 * @throws UnsupportedOperationException if this implementation cannot replay runs
+	 */
+	default BulkReplay replayAll(BulkReplayRequest request) {
+		throw new UnsupportedOperationException("Replaying runs is not supported by " + getClass().getName());
+	}
+
+	/**
+	 * The bulk replays, newest first.
+	 * @param limit the most to return, from 1 to 100
+	 * @param cursor the id of the last replay of the page before, or {@code null}
+	 * @return the replays
+	 * @throws UnsupportedOperationException if this implementation cannot replay runs
+	 */
+	default List<BulkReplay> replays(int limit, String cursor) {
+		throw new UnsupportedOperationException("Replaying runs is not supported by " + getClass().getName());
+	}
+
+	/**
+	 * A bulk replay by id.
+	 * @param id the id
+	 * @return the replay, if it exists
+	 * @throws UnsupportedOperationException if this implementation cannot replay runs
+	 */
+	default Optional<BulkReplay> findReplay(String id) {
+		throw new UnsupportedOperationException("Replaying runs is not supported by " + getClass().getName());
+	}
+
+	/**
+	 * Stops a bulk replay; the runs it started go on.
+	 * @param id the id
+	 * @return the replay, stopped
+	 * @throws java.util.NoSuchElementException if there is no such replay
+	 * @throws UnsupportedOperationException if this implementation cannot replay runs
+	 */
+	default BulkReplay stopReplay(String id) {
+		throw new UnsupportedOperationException("Replaying runs is not supported by " + getClass().getName());
+	}
 
 }

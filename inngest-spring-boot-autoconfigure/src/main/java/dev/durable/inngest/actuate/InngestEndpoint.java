@@ -2,13 +2,16 @@ package dev.durable.inngest.actuate;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.function.Supplier;
 
 import dev.durable.inngest.BulkCancelRequest;
+import dev.durable.inngest.BulkReplayRequest;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.MatchCount;
 import dev.durable.inngest.NoMatchingRunsException;
@@ -71,6 +74,10 @@ public class InngestEndpoint {
 	private static final String RUNS = "runs";
 
 	private static final String CANCELLATIONS = "cancellations";
+
+	private static final String REPLAYS = "replays";
+
+	private static final String RERUN = "rerun";
 
 	private static final Instant EARLIEST = Instant.EPOCH;
 
@@ -164,6 +171,7 @@ public class InngestEndpoint {
 				case RUNS -> shown(securityContext, RunsPage.of(this.runs
 					.list(new RunQuery(function, status, instant("from", from), instant("to", to), size, cursor))));
 				case CANCELLATIONS -> this.runs.cancellations(size, cursor);
+				case REPLAYS -> this.runs.replays(size, cursor);
 				default -> null;
 			};
 		}
@@ -187,6 +195,7 @@ public class InngestEndpoint {
 						new RunDetail(run, this.stepStore.findByRun(id), this.stepStore.attempts(id))))
 				.orElse(null);
 			case CANCELLATIONS -> this.runs.findCancellation(id).orElse(null);
+			case REPLAYS -> this.runs.findReplay(id).orElse(null);
 			default -> null;
 		};
 	}
@@ -204,12 +213,39 @@ public class InngestEndpoint {
 			return switch (section) {
 				case RUNS -> this.runs.cancel(id);
 				case CANCELLATIONS -> this.runs.stopCancellation(id);
+				case REPLAYS -> this.runs.stopReplay(id);
 				default -> null;
 			};
 		}
 		catch (NoSuchElementException ex) {
 			return null;
 		}
+	}
+
+	/**
+	 * Previews or starts a bulk cancellation or a bulk replay.
+	 * @param section {@code cancellations} or {@code replays}
+	 * @param functionId the function whose runs are cancelled or replayed
+	 * @param startedAfter runs created at or after this time (RFC 3339)
+	 * @param startedBefore runs created before this time (RFC 3339)
+	 * @param condition an optional CEL condition over the trigger {@code event}
+	 * @param name an optional name
+	 * @param preview {@code true} to only count the matching runs
+	 * @param statuses for a replay, the states of the runs to replay, separated by
+	 * commas: {@code FAILED}, {@code CANCELLED} or both ({@code FAILED} by default)
+	 * @return the count, with {@code complete} false when it ran out of time and is a
+	 * lower bound, or the started cancellation or replay
+	 * @throws InvalidEndpointRequestException for input it cannot use, such as an unknown
+	 * function or CEL that does not compile
+	 * @throws NoMatchingRunsException if it matches no run
+	 */
+	@WriteOperation
+	public @Nullable Object bulk(@Selector String section, String functionId, String startedAfter, String startedBefore,
+			@Nullable String condition, @Nullable String name, @Nullable Boolean preview, @Nullable String statuses) {
+		if (REPLAYS.equals(section)) {
+			return bulkReplay(functionId, startedAfter, startedBefore, condition, name, preview, statuses);
+		}
+		return bulkCancel(section, functionId, startedAfter, startedBefore, condition, name, preview);
 	}
 
 	/**
@@ -227,9 +263,8 @@ public class InngestEndpoint {
 	 * function or CEL that does not compile
 	 * @throws NoMatchingRunsException if it matches no run that has not ended
 	 */
-	@WriteOperation
-	public @Nullable Object bulkCancel(@Selector String section, String functionId, String startedAfter,
-			String startedBefore, @Nullable String condition, @Nullable String name, @Nullable Boolean preview) {
+	public @Nullable Object bulkCancel(String section, String functionId, String startedAfter, String startedBefore,
+			@Nullable String condition, @Nullable String name, @Nullable Boolean preview) {
 		if (!CANCELLATIONS.equals(section)) {
 			return null;
 		}
@@ -246,6 +281,70 @@ public class InngestEndpoint {
 			throw ex;
 		}
 		catch (IllegalArgumentException ex) {
+			throw invalid(ex.getMessage());
+		}
+	}
+
+	private Object bulkReplay(String functionId, String startedAfter, String startedBefore, @Nullable String condition,
+			@Nullable String name, @Nullable Boolean preview, @Nullable String statuses) {
+		BulkReplayRequest request = new BulkReplayRequest(name, functionId, instant("startedAfter", startedAfter),
+				instant("startedBefore", startedBefore), condition, statuses(statuses));
+		try {
+			if (Boolean.TRUE.equals(preview)) {
+				MatchCount count = this.runs.previewReplayAll(request);
+				return Map.of("functionId", functionId, "matching", count.matching(), "complete", count.complete());
+			}
+			return this.runs.replayAll(request);
+		}
+		catch (NoMatchingRunsException ex) {
+			throw ex;
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid(ex.getMessage());
+		}
+	}
+
+	private static Set<RunStatus> statuses(@Nullable String statuses) {
+		Set<RunStatus> set = EnumSet.noneOf(RunStatus.class);
+		if (statuses == null || statuses.isBlank()) {
+			return set;
+		}
+		for (String status : statuses.split(",")) {
+			try {
+				set.add(RunStatus.valueOf(status.trim().toUpperCase(Locale.ROOT)));
+			}
+			catch (IllegalArgumentException ex) {
+				throw invalid("statuses holds '" + Errors.abbreviate(status.trim())
+						+ "'; a bulk replay replays FAILED or CANCELLED runs");
+			}
+		}
+		return set;
+	}
+
+	/**
+	 * Runs an ended run again: {@code POST /actuator/inngest/runs/{id}/rerun}.
+	 * @param section {@code runs}
+	 * @param id the run id
+	 * @param action {@code rerun}
+	 * @param securityContext who asks, for whether values are shown
+	 * @return the new run, as {@code run} with no steps yet, or {@code null} (404) if
+	 * there is no such run
+	 * @throws InvalidEndpointRequestException if the run has not ended or its function is
+	 * not declared
+	 */
+	@WriteOperation
+	public @Nullable Object runAction(@Selector String section, @Selector String id, @Selector String action,
+			SecurityContext securityContext) {
+		if (!RUNS.equals(section) || !RERUN.equals(action)) {
+			return null;
+		}
+		try {
+			return shown(securityContext, new RunDetail(this.runs.rerun(id), List.of(), List.of()));
+		}
+		catch (NoSuchElementException ex) {
+			return null;
+		}
+		catch (IllegalStateException ex) {
 			throw invalid(ex.getMessage());
 		}
 	}

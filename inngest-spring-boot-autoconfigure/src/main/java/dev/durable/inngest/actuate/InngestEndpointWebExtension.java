@@ -67,27 +67,28 @@ public class InngestEndpointWebExtension {
 	}
 
 	/**
-	 * Previews or starts a bulk cancellation, as {@link InngestEndpoint#bulkCancel}.
-	 * @param section {@code cancellations}
-	 * @param functionId the function whose runs are cancelled
+	 * Previews or starts a bulk cancellation or replay, as {@link InngestEndpoint#bulk}.
+	 * @param section {@code cancellations} or {@code replays}
+	 * @param functionId the function whose runs are cancelled or replayed
 	 * @param startedAfter runs created at or after this time (RFC 3339)
 	 * @param startedBefore runs created before this time (RFC 3339)
 	 * @param condition an optional CEL condition over the trigger {@code event}
 	 * @param name an optional name
 	 * @param preview {@code true} to only count the matching runs
-	 * @return the count, or the started cancellation; 400 for input it cannot use, 422
-	 * when no run matches
+	 * @param statuses for a replay, the states of the runs to replay, separated by commas
+	 * @return the count, or the started cancellation or replay; 400 for input it cannot
+	 * use, 422 when no run matches
 	 */
 	@WriteOperation
-	public WebEndpointResponse<Object> bulkCancel(@Selector String section, @Nullable String functionId,
+	public WebEndpointResponse<Object> bulk(@Selector String section, @Nullable String functionId,
 			@Nullable String startedAfter, @Nullable String startedBefore, @Nullable String condition,
-			@Nullable String name, @Nullable Boolean preview) {
+			@Nullable String name, @Nullable Boolean preview, @Nullable String statuses) {
 		try {
 			required("functionId", functionId);
 			required("startedAfter", startedAfter);
 			required("startedBefore", startedBefore);
-			return ok(this.endpoint.bulkCancel(section, functionId, startedAfter, startedBefore, condition, name,
-					preview));
+			return ok(this.endpoint.bulk(section, functionId, startedAfter, startedBefore, condition, name, preview,
+					statuses));
 		}
 		catch (NoMatchingRunsException ex) {
 			return refused(UNPROCESSABLE_CONTENT, ex.getMessage());

@@ -7,6 +7,7 @@ import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.actuate.BacklogMetrics;
 import dev.durable.inngest.engine.BulkCancellations;
+import dev.durable.inngest.engine.BulkReplayPoller;
 import dev.durable.inngest.engine.CronScheduler;
 import dev.durable.inngest.engine.DueRuns;
 import dev.durable.inngest.engine.EngineInngestClient;
@@ -24,11 +25,13 @@ import dev.durable.inngest.engine.RunEndEvents;
 import dev.durable.inngest.engine.RunExecutor;
 import dev.durable.inngest.engine.RunOutcomes;
 import dev.durable.inngest.engine.RunQueue;
+import dev.durable.inngest.engine.RunReplays;
 import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.engine.RunSignals;
 import dev.durable.inngest.engine.StepInterceptor;
 import dev.durable.inngest.engine.UndeclaredFunctionRuns;
 import dev.durable.inngest.engine.store.CancellationStore;
+import dev.durable.inngest.engine.store.ReplayStore;
 import dev.durable.inngest.engine.store.CronStore;
 import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RunStore;
@@ -189,9 +192,25 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	RunReplays inngestRunReplays(RunStore runs, ReplayStore store, EventIntake intake, EngineTransactions transactions,
+			Ids ids, ExpressionCache expressions, FunctionDiscoverer functions, BulkCancellations bulk) {
+		return new RunReplays(runs, store, intake, transactions.template(), this.clock, ids, expressions,
+				functions::registry, bulk, this.limits.toCountBudget());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	BulkReplayPoller inngestBulkReplayPoller(RunReplays replays) {
+		BulkReplayPoller poller = new BulkReplayPoller(replays, this.properties.getPollInterval());
+		poller.setAutoStartup(this.properties.isAutoStartup());
+		return poller;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	InngestRuns inngestRuns(RunStore runs, CancellationStore cancellations, RunCanceller canceller,
-			BulkCancellations bulk, JsonCodec json) {
-		return new EngineInngestRuns(runs, cancellations, canceller, bulk, json);
+			BulkCancellations bulk, JsonCodec json, ReplayStore replayStore, RunReplays replays) {
+		return new EngineInngestRuns(runs, cancellations, canceller, bulk, json, replayStore, replays);
 	}
 
 	@Bean

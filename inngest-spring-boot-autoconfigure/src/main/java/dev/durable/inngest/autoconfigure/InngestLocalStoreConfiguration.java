@@ -7,6 +7,7 @@ import dev.durable.inngest.engine.LeasedRuns;
 import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.engine.RunSignals;
 import dev.durable.inngest.engine.store.CancellationStore;
+import dev.durable.inngest.engine.store.ReplayStore;
 import dev.durable.inngest.engine.store.CronStore;
 import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RetentionStore;
@@ -18,6 +19,7 @@ import dev.durable.inngest.local.DatabasePlatform;
 import dev.durable.inngest.local.InngestSchemaInitializer;
 import dev.durable.inngest.local.InngestSchemaVerifier;
 import dev.durable.inngest.local.JdbcCancellationStore;
+import dev.durable.inngest.local.JdbcReplayStore;
 import dev.durable.inngest.local.JdbcCronStore;
 import dev.durable.inngest.local.JdbcEventStore;
 import dev.durable.inngest.local.JdbcRunStore;
@@ -202,6 +204,13 @@ final class InngestLocalStoreConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		@DependsOnDatabaseInitialization
+		ReplayStore inngestReplayStore(DataSource dataSource) {
+			return new JdbcReplayStore(new JdbcTemplate(dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
 		@ConditionalOnClass(name = PG_CONNECTION)
 		PostgresNotificationListener inngestNotificationListener(RunSignals signals, DataSource dataSource,
 				RunScheduler engine, LeasedRuns executing) {
@@ -272,6 +281,12 @@ final class InngestLocalStoreConfiguration {
 		@ConditionalOnMissingBean
 		CancellationStore inngestCancellationStore(InMemoryInngestStore store) {
 			return store.cancellations();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ReplayStore inngestReplayStore(InMemoryInngestStore store) {
+			return store.replays();
 		}
 
 		@Bean

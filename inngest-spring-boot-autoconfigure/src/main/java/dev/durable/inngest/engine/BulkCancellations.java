@@ -215,7 +215,7 @@ public final class BulkCancellations {
 		return cancelled;
 	}
 
-	private Expression validate(BulkCancelRequest request) {
+	Expression validate(BulkCancelRequest request) {
 		if (!StringUtils.hasText(request.functionId())) {
 			throw new IllegalArgumentException("function_id is required");
 		}
@@ -261,7 +261,7 @@ public final class BulkCancellations {
 		}
 	}
 
-	private boolean matchesWithinCost(Expression condition, RunRecord run) {
+	boolean matchesWithinCost(Expression condition, RunRecord run) {
 		try {
 			return condition == null
 					|| condition.matches(Expression.toMap(run.event()), Map.of(), this.limits.expressionCost());

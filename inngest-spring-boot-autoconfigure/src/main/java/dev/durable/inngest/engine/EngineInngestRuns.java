@@ -1,11 +1,14 @@
 package dev.durable.inngest.engine;
 
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 
 import dev.durable.inngest.BulkCancelRequest;
 import dev.durable.inngest.BulkCancellation;
+import dev.durable.inngest.BulkReplay;
+import dev.durable.inngest.BulkReplayRequest;
 import dev.durable.inngest.CancelResult;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.MatchCount;
@@ -13,11 +16,12 @@ import dev.durable.inngest.RunPage;
 import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.store.CancellationStore;
+import dev.durable.inngest.engine.store.ReplayStore;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
 
 /**
- * Finds and cancels the runs of the engine.
+ * Finds, cancels and runs again the runs of the engine.
  */
 public final class EngineInngestRuns implements InngestRuns {
 
@@ -33,6 +37,10 @@ public final class EngineInngestRuns implements InngestRuns {
 
 	private final JsonCodec json;
 
+	private final ReplayStore replayStore;
+
+	private final RunReplays replays;
+
 	/**
 	 * Creates the runs.
 	 * @param runs the run store
@@ -40,19 +48,23 @@ public final class EngineInngestRuns implements InngestRuns {
 	 * @param canceller cancels single runs
 	 * @param bulk starts and stops bulk cancellations
 	 * @param json reads outputs
+	 * @param replayStore the links of reruns and the bulk replays
+	 * @param replays runs ended runs again
 	 */
 	public EngineInngestRuns(RunStore runs, CancellationStore cancellations, RunCanceller canceller,
-			BulkCancellations bulk, JsonCodec json) {
+			BulkCancellations bulk, JsonCodec json, ReplayStore replayStore, RunReplays replays) {
 		this.runs = runs;
 		this.cancellations = cancellations;
 		this.canceller = canceller;
 		this.bulk = bulk;
 		this.json = json;
+		this.replayStore = replayStore;
+		this.replays = replays;
 	}
 
 	@Override
 	public Optional<RunView> find(String runId) {
-		return this.runs.find(runId).map(this::view);
+		return this.runs.find(runId).map((run) -> view(run, this.replayStore.links(List.of(runId))));
 	}
 
 	@Override
@@ -60,7 +72,47 @@ public final class EngineInngestRuns implements InngestRuns {
 		List<RunRecord> records = this.runs.list(query);
 		boolean more = records.size() > query.limit();
 		List<RunRecord> page = more ? records.subList(0, query.limit()) : records;
-		return new RunPage(page.stream().map(this::view).toList(), more ? page.get(page.size() - 1).id() : null);
+		Map<String, ReplayStore.Links> links = this.replayStore.links(page.stream().map(RunRecord::id).toList());
+		return new RunPage(page.stream().map((run) -> view(run, links)).toList(),
+				more ? page.get(page.size() - 1).id() : null);
+	}
+
+	@Override
+	public RunView rerun(String runId) {
+		String newRunId = this.replays.rerun(runId);
+		return find(newRunId).orElseThrow();
+	}
+
+	@Override
+	public MatchCount previewReplayAll(BulkReplayRequest request) {
+		return this.replays.countMatching(request);
+	}
+
+	@Override
+	public BulkReplay replayAll(BulkReplayRequest request) {
+		return this.replays.start(request);
+	}
+
+	@Override
+	public List<BulkReplay> replays(int limit, String cursor) {
+		if (limit < 1 || limit > RunQuery.MAX_LIMIT) {
+			throw new IllegalArgumentException(
+					"limit must be between 1 and " + RunQuery.MAX_LIMIT + ", but was " + limit);
+		}
+		return this.replayStore.list(limit, cursor);
+	}
+
+	@Override
+	public Optional<BulkReplay> findReplay(String id) {
+		return this.replayStore.find(id);
+	}
+
+	@Override
+	public BulkReplay stopReplay(String id) {
+		if (this.replayStore.find(id).isEmpty()) {
+			throw new NoSuchElementException("No bulk replay " + id);
+		}
+		return this.replays.stop(id);
 	}
 
 	@Override
@@ -105,10 +157,11 @@ public final class EngineInngestRuns implements InngestRuns {
 		return this.bulk.stop(id);
 	}
 
-	private RunView view(RunRecord run) {
+	private RunView view(RunRecord run, Map<String, ReplayStore.Links> links) {
+		ReplayStore.Links link = links.get(run.id());
 		return new RunView(run.id(), run.functionId(), run.status(), run.event(), run.attempt(), run.createdAt(),
 				run.startedAt(), run.endedAt(), this.json.read(run.output(), Object.class), run.error(),
-				run.cancellation());
+				run.cancellation(), (link != null) ? link.rerunOf() : null, (link != null) ? link.reruns() : List.of());
 	}
 
 }

@@ -184,6 +184,27 @@ public final class EventIntake {
 		return ingest(List.of(event), (stored) -> functions, cancels).get(0);
 	}
 
+	/**
+	 * Starts a run of a function for an event stored before, such as the trigger of a run
+	 * that is run again: queued, with the function's {@code @CancelOn} rules, and handed
+	 * to the queue once the transaction (the caller's, if one is active) commits.
+	 * @param function the function
+	 * @param stored the event, as stored
+	 * @return the new run's id
+	 */
+	public String startAgain(FunctionDefinition function, Event stored) {
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+		return this.transactions.execute((status) -> {
+			NewRun run = new NewRun(this.ids.next(now), function.id(), stored.id(), now);
+			this.runs.create(List.of(run));
+			List<WaitRecord> cancelRules = new ArrayList<>();
+			addCancelRules(run, function, stored, cancelRules);
+			this.waits.insert(cancelRules);
+			handOffAfterCommit(List.of(run.id()), List.of());
+			return run.id();
+		});
+	}
+
 	private void validate(int index, Event event) {
 		if (event == null) {
 			throw new InvalidEventException("Event " + index + " is null");

@@ -87,6 +87,9 @@ public final class JdbcRetentionStore implements RetentionStore {
 		long steps = deleteByRun("inngest_step", ids);
 		long attempts = deleteByRun("inngest_attempt", ids);
 		long waits = deleteByRun("inngest_wait", ids);
+		// A rerun's link goes with it; the link of a run that was rerun stays with its
+		// rerun, which still names it.
+		deleteByRun("inngest_rerun", ids);
 		long runs = this.jdbc.sql("DELETE FROM inngest_run WHERE id IN (:ids)").param("ids", ids).update();
 		return new Batch<>(new DeletedRows(runs, steps, attempts, waits, 0, 0), next);
 	}

@@ -13,11 +13,13 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import dev.durable.inngest.BulkCancellation;
+import dev.durable.inngest.BulkReplay;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.store.AttemptRecord;
 import dev.durable.inngest.engine.store.CancellationStore;
 import dev.durable.inngest.engine.store.CronStore;
 import dev.durable.inngest.engine.store.EventStore;
+import dev.durable.inngest.engine.store.ReplayStore;
 import dev.durable.inngest.engine.store.RetentionStore;
 import dev.durable.inngest.engine.store.RetentionStore.EventPosition;
 import dev.durable.inngest.engine.store.RunStore;
@@ -91,6 +93,11 @@ public final class InMemoryInngestStore {
 
 	final Table<String, CancellationRow> cancellations;
 
+	/** The links of reruns, by the rerun's id. */
+	final Table<String, RerunRow> reruns;
+
+	final Table<String, ReplayRow> replays;
+
 	final Table<RowKey, CronStore.CronTick> crons;
 
 	private final InMemoryRunStore runStore;
@@ -104,6 +111,8 @@ public final class InMemoryInngestStore {
 	private final InMemoryCancellationStore cancellationStore;
 
 	private final InMemoryCronStore cronStore;
+
+	private final InMemoryReplayStore replayStore;
 
 	private final InMemoryRetentionStore retentionStore;
 
@@ -136,12 +145,15 @@ public final class InMemoryInngestStore {
 		this.waits = new Table<>(this, RowKey.ORDER);
 		this.cancellations = new Table<>(this, null);
 		this.crons = new Table<>(this, RowKey.ORDER);
+		this.reruns = new Table<>(this, null);
+		this.replays = new Table<>(this, null);
 		this.runStore = new InMemoryRunStore(this);
 		this.stepStore = new InMemoryStepStore(this);
 		this.waitStore = new InMemoryWaitStore(this);
 		this.eventStore = new InMemoryEventStore(this);
 		this.cancellationStore = new InMemoryCancellationStore(this);
 		this.cronStore = new InMemoryCronStore(this);
+		this.replayStore = new InMemoryReplayStore(this);
 		this.retentionStore = new InMemoryRetentionStore(this);
 		this.transactionManager = new InMemoryTransactionManager(this);
 	}
@@ -199,6 +211,14 @@ public final class InMemoryInngestStore {
 	 */
 	public CancellationStore cancellations() {
 		return this.cancellationStore;
+	}
+
+	/**
+	 * The store of reruns and bulk replays.
+	 * @return the replay store
+	 */
+	public ReplayStore replays() {
+		return this.replayStore;
 	}
 
 	/**
@@ -402,6 +422,16 @@ public final class InMemoryInngestStore {
 		EventPosition position() {
 			return new EventPosition(this.receivedAt, this.id);
 		}
+
+	}
+
+	/** A rerun's link to the run it runs again. */
+	record RerunRow(String runId, String rerunOf, @Nullable String replayId, Instant createdAt) {
+
+	}
+
+	/** A bulk replay and the last run it handled. */
+	record ReplayRow(BulkReplay replay, @Nullable String lastRunId) {
 
 	}
 

@@ -53,6 +53,7 @@ final class InMemoryRetentionStore implements RetentionStore {
 					steps += this.store.steps.removeRange(RowKey.first(id), RowKey.after(id));
 					attempts += this.store.attempts.removeRange(AttemptKey.first(id), AttemptKey.after(id));
 					waits += InMemoryWaitStore.deleteByRun(this.store, id);
+					this.store.reruns.remove(id);
 					this.store.runs.remove(id);
 					runs++;
 				}

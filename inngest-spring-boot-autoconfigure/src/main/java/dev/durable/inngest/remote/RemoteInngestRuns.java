@@ -15,6 +15,8 @@ import java.util.Optional;
 
 import dev.durable.inngest.BulkCancelRequest;
 import dev.durable.inngest.BulkCancellation;
+import dev.durable.inngest.BulkReplay;
+import dev.durable.inngest.BulkReplayRequest;
 import dev.durable.inngest.CancelResult;
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
@@ -44,7 +46,10 @@ import org.springframework.web.client.RestClient;
  * cancelled it, nor a bulk cancellation's name or progress. {@link #list(RunQuery)},
  * {@link #previewCancelAll} and {@link #findCancellation(String)} throw
  * {@link UnsupportedOperationException} saying what to use instead; the other values are
- * left {@code null} or {@code 0}.
+ * left {@code null} or {@code 0}. The REST API has no call to rerun a run or replay runs
+ * in bulk either: {@link #rerun}, {@link #replayAll} and the other replay methods throw
+ * {@link UnsupportedOperationException} pointing at the Inngest dashboard, where runs are
+ * rerun and replayed.
  */
 public final class RemoteInngestRuns implements InngestRuns {
 
@@ -200,6 +205,41 @@ public final class RemoteInngestRuns implements InngestRuns {
 	public Optional<BulkCancellation> findCancellation(String id) {
 		throw new UnsupportedOperationException(
 				"The Inngest REST API reads no bulk cancellation by id: use " + "cancellations(limit, cursor)");
+	}
+
+	@Override
+	public RunView rerun(String runId) {
+		throw replayUnsupported("rerun run " + runId);
+	}
+
+	@Override
+	public MatchCount previewReplayAll(BulkReplayRequest request) {
+		throw replayUnsupported("count the runs a bulk replay would replay");
+	}
+
+	@Override
+	public BulkReplay replayAll(BulkReplayRequest request) {
+		throw replayUnsupported("replay runs in bulk");
+	}
+
+	@Override
+	public List<BulkReplay> replays(int limit, String cursor) {
+		throw replayUnsupported("list bulk replays");
+	}
+
+	@Override
+	public Optional<BulkReplay> findReplay(String id) {
+		throw replayUnsupported("read a bulk replay");
+	}
+
+	@Override
+	public BulkReplay stopReplay(String id) {
+		throw replayUnsupported("stop a bulk replay");
+	}
+
+	private static UnsupportedOperationException replayUnsupported(String what) {
+		return new UnsupportedOperationException("In remote mode, runs are run by the Inngest platform, whose REST "
+				+ "API offers no call to " + what + "; rerun and replay runs from the Inngest dashboard instead");
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package dev.durable.inngest.web;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +12,13 @@ import java.util.Set;
 
 import dev.durable.inngest.BulkCancelRequest;
 import dev.durable.inngest.BulkCancellation;
+import dev.durable.inngest.BulkReplay;
+import dev.durable.inngest.BulkReplayRequest;
 import dev.durable.inngest.CancelResult;
 import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.MatchCount;
 import dev.durable.inngest.NoMatchingRunsException;
+import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunView;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -27,13 +32,20 @@ import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * Runs and bulk cancellations over HTTP, shaped like Inngest's REST API:
+ * Runs, bulk cancellations and replays over HTTP, shaped like Inngest's REST API:
  * <ul>
  * <li>{@code GET {base}/v1/runs/{runId}}: one run;</li>
  * <li>{@code DELETE {base}/v1/runs/{runId}}: cancels it (409 if it has ended);</li>
  * <li>{@code POST {base}/v1/cancellations}: starts a bulk cancellation;</li>
  * <li>{@code GET {base}/v1/cancellations?limit=&cursor=}: lists them, newest first;</li>
- * <li>{@code DELETE {base}/v1/cancellations/{id}}: stops one.</li>
+ * <li>{@code DELETE {base}/v1/cancellations/{id}}: stops one;</li>
+ * <li>{@code POST {base}/v1/runs/{runId}/rerun}: runs an ended run again (409 if it has
+ * not ended);</li>
+ * <li>{@code POST {base}/v1/replays}: starts a bulk replay, or with {@code "preview":
+ * true} counts the runs it would replay;</li>
+ * <li>{@code GET {base}/v1/replays?limit=&cursor=}: lists them, newest first;</li>
+ * <li>{@code GET {base}/v1/replays/{id}}: one bulk replay;</li>
+ * <li>{@code DELETE {base}/v1/replays/{id}}: stops one.</li>
  * </ul>
  * Every call needs {@code Authorization: Bearer <signing key>}. Answers are
  * {@code {"data": …, "metadata": …}}; refusals are {@code {"error": "…", "status": N}}.
@@ -42,6 +54,9 @@ public final class RunsApi {
 
 	private static final Set<String> CANCELLATION_FIELDS = Set.of("app_id", "function_id", "started_after",
 			"started_before", "if", "name");
+
+	private static final Set<String> REPLAY_FIELDS = Set.of("app_id", "function_id", "started_after", "started_before",
+			"if", "name", "statuses", "preview");
 
 	private final InngestRuns runs;
 
@@ -85,6 +100,17 @@ public final class RunsApi {
 				.POST("/cancellations", this::startCancellation)
 				.GET("/cancellations", this::listCancellations)
 				.DELETE("/cancellations/{id}", this::stopCancellation)
+				.POST("/runs/{runId}/rerun", this::rerun)
+				.POST("/replays", this::startReplay)
+				.GET("/replays", this::listReplays)
+				.GET("/replays/{id}", this::getReplay)
+				.DELETE("/replays/{id}", this::stopReplay)
+				.route(RequestPredicates.path("/runs/{runId}/rerun"),
+						ApiResponses.methodNotAllowed(base + "/runs/{runId}/rerun", HttpMethod.POST))
+				.route(RequestPredicates.path("/replays"),
+						ApiResponses.methodNotAllowed(base + "/replays", HttpMethod.GET, HttpMethod.POST))
+				.route(RequestPredicates.path("/replays/{id}"),
+						ApiResponses.methodNotAllowed(base + "/replays/{id}", HttpMethod.GET, HttpMethod.DELETE))
 				.route(RequestPredicates.path("/runs/{runId}"),
 						ApiResponses.methodNotAllowed(base + "/runs/{runId}", HttpMethod.GET, HttpMethod.DELETE))
 				.route(RequestPredicates.path("/cancellations"),
@@ -94,7 +120,8 @@ public final class RunsApi {
 				.route(RequestPredicates.all(), (request) -> {
 					throw new ApiException(HttpStatus.NOT_FOUND,
 							"No such route: " + ApiResponses.abbreviate(request.path())
-									+ "; the routes are v1/runs/{runId} and v1/cancellations[/{id}]");
+									+ "; the routes are v1/runs/{runId}[/rerun], v1/cancellations[/{id}] "
+									+ "and v1/replays[/{id}]");
 				})
 				.filter((request, next) -> {
 					if (!this.keys.authorizes(request.headers().firstHeader("Authorization"))) {
@@ -198,6 +225,167 @@ public final class RunsApi {
 		}
 	}
 
+	private ServerResponse rerun(ServerRequest request) {
+		String runId = request.pathVariable("runId");
+		try {
+			return ApiResponses.data(run(this.runs.rerun(runId)), this.clock);
+		}
+		catch (NoSuchElementException ex) {
+			throw notFound(runId);
+		}
+		catch (IllegalStateException ex) {
+			throw new ApiException(HttpStatus.CONFLICT, ex.getMessage());
+		}
+		catch (UnsupportedOperationException ex) {
+			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
+		}
+	}
+
+	private ServerResponse startReplay(ServerRequest request) throws Exception {
+		Map<String, Object> body = this.bodies.jsonObject(request);
+		for (String field : body.keySet()) {
+			if (!REPLAY_FIELDS.contains(field)) {
+				throw new ApiException(HttpStatus.BAD_REQUEST,
+						"Unknown field '" + ApiResponses.abbreviate(field) + "'; the fields are "
+								+ "app_id, function_id, started_after, started_before, if, name, statuses and preview");
+			}
+		}
+		String appId = text(body, "app_id", true);
+		if (!this.appId.equals(appId)) {
+			throw new ApiException(HttpStatus.BAD_REQUEST,
+					"app_id is '" + ApiResponses.abbreviate(appId) + "', but this application is '" + this.appId + "'");
+		}
+		Instant startedAfter = time(body, "started_after", false);
+		BulkReplayRequest replay = new BulkReplayRequest(text(body, "name", false), text(body, "function_id", true),
+				(startedAfter != null) ? startedAfter : Instant.EPOCH, time(body, "started_before", true),
+				text(body, "if", false), statuses(body.get("statuses")));
+		Object preview = body.get("preview");
+		if (preview != null && !(preview instanceof Boolean)) {
+			throw new ApiException(HttpStatus.BAD_REQUEST,
+					"preview must be true or false, but was " + ApiResponses.abbreviate(preview));
+		}
+		try {
+			if (Boolean.TRUE.equals(preview)) {
+				MatchCount count = this.runs.previewReplayAll(replay);
+				Map<String, Object> data = new LinkedHashMap<>();
+				data.put("function_id", replay.functionId());
+				data.put("matching", count.matching());
+				data.put("complete", count.complete());
+				return ApiResponses.data(data, this.clock);
+			}
+			return ApiResponses.data(replay(this.runs.replayAll(replay)), this.clock);
+		}
+		catch (NoMatchingRunsException ex) {
+			throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
+		}
+		catch (UnsupportedOperationException ex) {
+			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
+		}
+	}
+
+	private static Set<RunStatus> statuses(Object value) {
+		if (value == null) {
+			return Set.of(RunStatus.FAILED);
+		}
+		if (!(value instanceof List<?> list) || list.isEmpty()) {
+			throw new ApiException(HttpStatus.BAD_REQUEST, "statuses must be a list of \"Failed\" and \"Cancelled\", "
+					+ "but was " + ApiResponses.abbreviate(value));
+		}
+		Set<RunStatus> statuses = EnumSet.noneOf(RunStatus.class);
+		for (Object item : list) {
+			if ("Failed".equals(item)) {
+				statuses.add(RunStatus.FAILED);
+			}
+			else if ("Cancelled".equals(item)) {
+				statuses.add(RunStatus.CANCELLED);
+			}
+			else {
+				throw new ApiException(HttpStatus.BAD_REQUEST, "statuses holds " + ApiResponses.abbreviate(item)
+						+ "; a bulk replay replays \"Failed\" or \"Cancelled\" runs");
+			}
+		}
+		return statuses;
+	}
+
+	private ServerResponse listReplays(ServerRequest request) {
+		int limit = limit(request);
+		List<BulkReplay> page;
+		try {
+			page = this.runs.replays(limit, request.param("cursor").orElse(null));
+		}
+		catch (UnsupportedOperationException ex) {
+			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
+		}
+		String cursor = (page.size() == limit) ? page.get(page.size() - 1).id() : null;
+		Map<String, Object> metadata = ApiResponses.metadata(this.clock);
+		metadata.put("cursor", cursor);
+		return ServerResponse.ok()
+			.body(Map.of("data", page.stream().map(RunsApi::replay).toList(), "metadata", metadata));
+	}
+
+	private ServerResponse getReplay(ServerRequest request) {
+		String id = request.pathVariable("id");
+		try {
+			return ApiResponses.data(replay(this.runs.findReplay(id).orElseThrow()), this.clock);
+		}
+		catch (NoSuchElementException ex) {
+			throw replayNotFound(id);
+		}
+		catch (UnsupportedOperationException ex) {
+			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
+		}
+	}
+
+	private ServerResponse stopReplay(ServerRequest request) {
+		String id = request.pathVariable("id");
+		try {
+			return ApiResponses.data(replay(this.runs.stopReplay(id)), this.clock);
+		}
+		catch (NoSuchElementException ex) {
+			throw replayNotFound(id);
+		}
+		catch (UnsupportedOperationException ex) {
+			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
+		}
+	}
+
+	private static ApiException replayNotFound(String id) {
+		return new ApiException(HttpStatus.NOT_FOUND, "No bulk replay with id '" + ApiResponses.abbreviate(id) + "'");
+	}
+
+	private static int limit(ServerRequest request) {
+		String limitParam = request.param("limit").orElse("20");
+		int limit;
+		try {
+			limit = Integer.parseInt(limitParam);
+		}
+		catch (NumberFormatException ex) {
+			limit = 0;
+		}
+		if (limit < 1 || limit > 100) {
+			throw new ApiException(HttpStatus.BAD_REQUEST,
+					"limit is '" + ApiResponses.abbreviate(limitParam) + "'; it must be 1 to 100");
+		}
+		return limit;
+	}
+
+	private static Map<String, Object> replay(BulkReplay replay) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("id", replay.id());
+		data.put("name", replay.name());
+		data.put("function_id", replay.functionId());
+		data.put("started_after", ApiResponses.time(replay.startedAfter()));
+		data.put("started_before", ApiResponses.time(replay.startedBefore()));
+		data.put("if", replay.condition());
+		data.put("statuses", replay.statuses().stream().sorted().map(RunsApi::status).toList());
+		data.put("state", replay.state().name());
+		data.put("matched", replay.matched());
+		data.put("replayed", replay.replayed());
+		data.put("created_at", ApiResponses.time(replay.createdAt()));
+		data.put("updated_at", ApiResponses.time(replay.updatedAt()));
+		return data;
+	}
+
 	private static String text(Map<String, Object> body, String field, boolean required) {
 		Object value = body.get(field);
 		if (value == null || (value instanceof String text && text.isBlank())) {
@@ -239,10 +427,12 @@ public final class RunsApi {
 		data.put("error", (run.error() != null)
 				? Map.of("name", run.error().name(), "message", String.valueOf(run.error().message())) : null);
 		data.put("cancelled_by", (run.cancellation() != null) ? run.cancellation().by() : null);
+		data.put("rerun_of", run.rerunOf());
+		data.put("reruns", run.reruns());
 		return data;
 	}
 
-	private static String status(dev.durable.inngest.RunStatus status) {
+	private static String status(RunStatus status) {
 		return switch (status) {
 			case COMPLETED -> "Completed";
 			case FAILED -> "Failed";

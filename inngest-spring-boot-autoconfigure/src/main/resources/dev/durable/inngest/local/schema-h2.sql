@@ -1,4 +1,4 @@
--- The durable function engine's schema for H2, version 3.
+-- The durable function engine's schema for H2, version 4.
 --
 -- The engine creates it at start-up as inngest.local.schema.initialize says (embedded databases
 -- only, by default). To manage it by hand, apply this file once and set
@@ -125,6 +125,34 @@ CREATE TABLE IF NOT EXISTS inngest_cancellation (
     updated_at     TIMESTAMP WITH TIME ZONE NOT NULL
 );
 
+-- Runs that run an ended run again (reruns and bulk replays), each with the run it replays, read
+-- both ways: a run's row is deleted with the run by the retention. Version 4 added it.
+CREATE TABLE IF NOT EXISTS inngest_rerun (
+    run_id     VARCHAR(32)              NOT NULL PRIMARY KEY,
+    rerun_of   VARCHAR(32)              NOT NULL,
+    replay_id  VARCHAR(32),
+    created_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX IF NOT EXISTS inngest_rerun_of ON inngest_rerun (rerun_of, run_id);
+
+-- Bulk replays, as bulk cancellations: statuses lists the states of the runs replayed, such as
+-- FAILED,CANCELLED. Version 4 added it.
+CREATE TABLE IF NOT EXISTS inngest_replay (
+    id             VARCHAR(32)              NOT NULL PRIMARY KEY,
+    name           VARCHAR(255),
+    function_id    VARCHAR(128)             NOT NULL,
+    started_after  TIMESTAMP WITH TIME ZONE NOT NULL,
+    started_before TIMESTAMP WITH TIME ZONE NOT NULL,
+    run_condition  CLOB,
+    statuses       VARCHAR(64)              NOT NULL,
+    state          VARCHAR(16)              NOT NULL,
+    matched        BIGINT                   NOT NULL,
+    replayed       BIGINT                   NOT NULL,
+    last_run_id    VARCHAR(32),
+    created_at     TIMESTAMP WITH TIME ZONE NOT NULL,
+    updated_at     TIMESTAMP WITH TIME ZONE NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS inngest_cron (
     function_id  VARCHAR(128)             NOT NULL,
     expression   VARCHAR(255)             NOT NULL,
@@ -146,3 +174,6 @@ INSERT INTO inngest_schema_version (version, description, installed_at)
 INSERT INTO inngest_schema_version (version, description, installed_at)
     SELECT 3, 'Events by the time they were received, for the retention', CURRENT_TIMESTAMP
     WHERE NOT EXISTS (SELECT 1 FROM inngest_schema_version WHERE version = 3);
+INSERT INTO inngest_schema_version (version, description, installed_at)
+    SELECT 4, 'Reruns and bulk replays', CURRENT_TIMESTAMP
+    WHERE NOT EXISTS (SELECT 1 FROM inngest_schema_version WHERE version = 4);

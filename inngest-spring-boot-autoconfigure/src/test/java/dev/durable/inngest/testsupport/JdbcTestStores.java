@@ -5,6 +5,7 @@ import dev.durable.inngest.engine.store.StoreContractTests.Stores;
 import dev.durable.inngest.local.DatabasePlatform;
 import dev.durable.inngest.local.InngestSchemaInitializer;
 import dev.durable.inngest.local.JdbcCancellationStore;
+import dev.durable.inngest.local.JdbcReplayStore;
 import dev.durable.inngest.local.JdbcCronStore;
 import dev.durable.inngest.local.JdbcEventStore;
 import dev.durable.inngest.local.JdbcRetentionStore;
@@ -47,7 +48,7 @@ public final class JdbcTestStores {
 						template.execute("SHUTDOWN");
 					}
 					dataSource.destroy();
-				});
+				}, new JdbcReplayStore(template));
 	}
 
 }

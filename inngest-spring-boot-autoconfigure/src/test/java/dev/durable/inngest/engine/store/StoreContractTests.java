@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.durable.inngest.BulkCancellation;
+import dev.durable.inngest.BulkReplay;
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.FunctionCancelledEvent;
@@ -73,10 +74,11 @@ public abstract class StoreContractTests {
 	 * @param retention the retention store
 	 * @param transactions the transactions
 	 * @param close releases what the stores hold once the test is done
+	 * @param replays the store of reruns and bulk replays
 	 */
 	public record Stores(RunStore runs, StepStore steps, WaitStore waits, EventStore events,
 			CancellationStore cancellations, CronStore crons, RetentionStore retention,
-			TransactionOperations transactions, Runnable close) {
+			TransactionOperations transactions, Runnable close, ReplayStore replays) {
 
 	}
 
@@ -835,6 +837,117 @@ public abstract class StoreContractTests {
 		assertThat(raised.matched()).isEqualTo(9);
 	}
 
+	// Reruns and bulk replays
+
+	@Test
+	void rerunLinksAreReadBothWays() {
+		Event event = storedEvent();
+		String original = claimed("fn", event, T0, "lease");
+		this.runs.fail(original, "lease", new ErrorInfo("Error", "boom", null), T0.plusSeconds(1));
+		String first = queued("fn", event, T0.plusSeconds(2));
+		String second = queued("fn", event, T0.plusSeconds(3));
+		String other = queued("fn", event, T0.plusSeconds(4));
+		ReplayStore store = this.stores.replays();
+		store.link(second, original, "replay-1", T0.plusSeconds(3));
+		store.link(first, original, null, T0.plusSeconds(2));
+		assertThatExceptionOfType(DuplicateKeyException.class)
+			.isThrownBy(() -> store.link(first, original, null, T0.plusSeconds(2)));
+		Map<String, ReplayStore.Links> links = store.links(List.of(original, first, other));
+		assertThat(links).containsOnlyKeys(original, first);
+		assertThat(links.get(original)).isEqualTo(new ReplayStore.Links(null, List.of(first, second)));
+		assertThat(links.get(first)).isEqualTo(new ReplayStore.Links(original, List.of()));
+		assertThat(store.links(List.of())).isEmpty();
+	}
+
+	@Test
+	void endedRunsAreFoundByFunctionTimeRangeAndStateInIdOrder() {
+		Event event = storedEvent();
+		String failed = claimed("fn", event, T0, "lease");
+		this.runs.fail(failed, "lease", new ErrorInfo("Error", "boom", null), T0.plusSeconds(1));
+		String cancelled = queued("fn", event, T0.plusSeconds(1));
+		this.runs.cancel(cancelled, new RunView.Cancellation("api", null), T0.plusSeconds(2));
+		String completed = claimed("fn", event, T0.plusSeconds(2), "lease");
+		this.runs.complete(new Completion(completed, "lease", "1", T0.plusSeconds(3), null));
+		String unended = queued("fn", event, T0.plusSeconds(3));
+		String otherFunction = claimed("other", event, T0.plusSeconds(3), "lease");
+		this.runs.fail(otherFunction, "lease", new ErrorInfo("Error", "boom", null), T0.plusSeconds(4));
+		String late = claimed("fn", event, T0.plusSeconds(10), "lease");
+		this.runs.fail(late, "lease", new ErrorInfo("Error", "boom", null), T0.plusSeconds(11));
+		ReplayStore store = this.stores.replays();
+		Instant after = T0.minusSeconds(1);
+		Instant before = T0.plusSeconds(10);
+		assertThat(store.findEnded("fn", after, before, Set.of(RunStatus.FAILED), null, 10)).containsExactly(failed);
+		assertThat(store.findEnded("fn", after, before, Set.of(RunStatus.FAILED, RunStatus.CANCELLED), null, 10))
+			.containsExactly(failed, cancelled);
+		assertThat(store.findEnded("fn", after, before, Set.of(RunStatus.FAILED, RunStatus.CANCELLED), null, 1))
+			.containsExactly(failed);
+		assertThat(store.findEnded("fn", after, before, Set.of(RunStatus.FAILED, RunStatus.CANCELLED), failed, 10))
+			.containsExactly(cancelled);
+		assertThat(store.findEnded("fn", after, T0.plusSeconds(11), Set.of(RunStatus.FAILED), null, 10))
+			.containsExactly(failed, late);
+		assertThat(store.findEnded("fn", T0.plusMillis(1), before, Set.of(RunStatus.FAILED), null, 10)).isEmpty();
+		assertThat(store.findEnded("fn", after, before,
+				Set.of(RunStatus.FAILED, RunStatus.CANCELLED, RunStatus.COMPLETED), null, 10))
+			.containsExactly(failed, cancelled, completed)
+			.doesNotContain(unended);
+	}
+
+	@Test
+	void bulkReplaysAreStoredListedAndStopped() {
+		BulkReplay first = replay(T0);
+		BulkReplay second = replay(T0.plusSeconds(1));
+		BulkReplay third = replay(T0.plusSeconds(2));
+		ReplayStore store = this.stores.replays();
+		store.insert(second);
+		store.insert(first);
+		store.insert(third);
+		assertThatExceptionOfType(DuplicateKeyException.class).isThrownBy(() -> store.insert(first));
+		assertThat(store.find(second.id())).contains(second);
+		assertThat(store.find("no-such-id")).isEmpty();
+		assertThat(store.list(2, null)).containsExactly(third, second);
+		assertThat(store.list(2, second.id())).containsExactly(first);
+		assertThat(store.findRunning()).containsExactly(first, second, third);
+		assertThat(store.stop(second.id(), T0.plusSeconds(5))).isTrue();
+		assertThat(store.stop(second.id(), T0.plusSeconds(6))).isFalse();
+		BulkReplay stopped = store.find(second.id()).orElseThrow();
+		assertThat(stopped.state()).isEqualTo(BulkReplay.State.STOPPED);
+		assertThat(stopped.updatedAt()).isEqualTo(T0.plusSeconds(5));
+		assertThat(store.findRunning()).containsExactly(first, third);
+	}
+
+	@Test
+	void bulkReplayProgressIsRecordedOnceForEachBatch() {
+		ReplayStore store = this.stores.replays();
+		BulkReplay replay = replay(T0);
+		store.insert(replay);
+		assertThat(store.lastRunId(replay.id())).isNull();
+		assertThat(store.progress(replay.id(), null, 3, "run-3", false, T0.plusSeconds(1))).isTrue();
+		// A second instance that read the same last run before the first recorded its
+		// batch records nothing.
+		assertThat(store.progress(replay.id(), null, 3, "run-3", false, T0.plusSeconds(1))).isFalse();
+		assertThat(store.lastRunId(replay.id())).isEqualTo("run-3");
+		assertThat(store.progress(replay.id(), "run-3", 6, "run-9", true, T0.plusSeconds(2))).isTrue();
+		BulkReplay done = store.find(replay.id()).orElseThrow();
+		assertThat(done.state()).isEqualTo(BulkReplay.State.COMPLETED);
+		assertThat(done.replayed()).isEqualTo(9);
+		assertThat(done.matched()).isEqualTo(9);
+		assertThat(done.updatedAt()).isEqualTo(T0.plusSeconds(2));
+		assertThat(store.progress(replay.id(), "run-9", 1, "run-10", false, T0.plusSeconds(3))).isFalse();
+		assertThat(store.stop(replay.id(), T0.plusSeconds(3))).isFalse();
+	}
+
+	@Test
+	void retentionDeletesTheLinkOfARerunWithIt() {
+		Event event = storedEvent();
+		String original = claimed("fn", event, T0, "lease");
+		this.runs.fail(original, "lease", new ErrorInfo("Error", "boom", null), T0.plusSeconds(1));
+		String rerun = claimed("fn", event, T0.plusSeconds(1), "lease");
+		this.stores.replays().link(rerun, original, null, T0.plusSeconds(1));
+		this.runs.complete(new Completion(rerun, "lease", "1", T0.plusSeconds(2), null));
+		this.stores.retention().deleteEndedRuns(T0.plusSeconds(10), null, 10);
+		assertThat(this.stores.replays().links(List.of(original, rerun))).isEmpty();
+	}
+
 	// Cron triggers
 
 	@Test
@@ -1069,6 +1182,11 @@ public abstract class StoreContractTests {
 	private static StepRecord completedStep(String runId, String key, Instant at) {
 		return new StepRecord(runId, key, key, StepKind.RUN, StepStatus.COMPLETED, 1, "\"" + key + "\"", null, null, at,
 				at);
+	}
+
+	private BulkReplay replay(Instant createdAt) {
+		return new BulkReplay(this.ids.next(createdAt), "again", "fn", T0.minusSeconds(3600), T0, "event.data.x == 1",
+				Set.of(RunStatus.FAILED, RunStatus.CANCELLED), BulkReplay.State.RUNNING, 7, 0, createdAt, createdAt);
 	}
 
 	private BulkCancellation cancellation(Instant createdAt) {
