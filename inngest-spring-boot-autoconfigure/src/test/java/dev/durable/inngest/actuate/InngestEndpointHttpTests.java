@@ -275,4 +275,38 @@ class InngestEndpointHttpTests {
 		assertThat(inngest.at("/details/expiredLeases").asLong()).isZero();
 	}
 
+	@Test
+	void aRunIsRerunAndFailedRunsReplayedThroughTheEndpoint() {
+		Instant from = Instant.now().minusSeconds(1);
+		Event event = Event.of("test/charge", Map.of("key", this.key, "decline", true));
+		String failed = this.probe.awaitEnded(this.inngest.send(event).get(0), "charge-order").id();
+		JsonNode rerun = ok(this.http.call("POST", "/actuator/inngest/runs/" + failed + "/rerun", null, "{}"));
+		assertThat(rerun.at("/run/rerunOf").asString()).isEqualTo(failed);
+		JsonNode original = ok(this.http.call("GET", "/actuator/inngest/runs/" + failed, null, null));
+		assertThat(original.at("/run/reruns/0").asString()).isEqualTo(rerun.at("/run/id").asString());
+		assertThat(this.http.call("POST", "/actuator/inngest/runs/" + startReminder() + "/rerun", null, "{}").status())
+			.isEqualTo(400);
+		this.probe.awaitEnded(rerun.at("/run/id").asString(), Duration.ofSeconds(10));
+
+		String filter = "\"functionId\": \"charge-order\", \"startedAfter\": \"" + from + "\", \"startedBefore\": \""
+				+ Instant.now().plusSeconds(1) + "\", \"condition\": \"event.data.key == '" + this.key + "'\"";
+		JsonNode preview = ok(
+				this.http.call("POST", "/actuator/inngest/replays", null, "{" + filter + ", \"preview\": true}"));
+		// The original and its rerun both failed.
+		assertThat(preview.get("matching").asLong()).isEqualTo(2);
+		JsonNode started = ok(this.http.call("POST", "/actuator/inngest/replays", null,
+				"{" + filter + ", \"statuses\": \"FAILED\"}"));
+		String id = started.get("id").asString();
+		assertThat(started.get("matched").asLong()).isEqualTo(2);
+		JsonNode history = ok(this.http.call("GET", "/actuator/inngest/replays?limit=100", null, null));
+		assertThat(history.valueStream().map((r) -> r.get("id").asString())).contains(id);
+		assertThat(
+				ok(this.http.call("GET", "/actuator/inngest/replays/" + id, null, null)).get("functionId").asString())
+			.isEqualTo("charge-order");
+		assertThat(ok(this.http.call("DELETE", "/actuator/inngest/replays/" + id, null, null)).get("state").asString())
+			.isIn("STOPPED", "COMPLETED");
+		assertThat(this.http.call("POST", "/actuator/inngest/replays", null, "{" + filter + ", \"statuses\": \"DONE\"}")
+			.status()).isEqualTo(400);
+	}
+
 }

@@ -4,6 +4,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.durable.inngest.Event;
@@ -318,6 +319,67 @@ class RunsApiTests {
 		assertThat(reserved.json().get("error").asString()).contains("reserved");
 		Answer wrongKey = this.http.call("POST", "/inngest/e/not-the-key", null, "{\"name\": \"test/x\"}");
 		assertThat(wrongKey.status()).isEqualTo(401);
+	}
+
+	private String failedCharge() {
+		Event event = Event.of("test/charge", Map.of("key", this.key, "decline", true));
+		String runId = this.probe.awaitEnded(this.inngest.send(event).get(0), "charge-order").id();
+		assertThat(this.runs.find(runId).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
+		return runId;
+	}
+
+	@Test
+	void anEndedRunIsRerunAndTheRunsNameEachOther() {
+		String failed = failedCharge();
+		Answer rerun = post("/inngest/v1/runs/" + failed + "/rerun", null);
+		assertThat(rerun.status()).as(rerun.toString()).isEqualTo(200);
+		String newRunId = rerun.json().at("/data/run_id").asString();
+		assertThat(newRunId).isNotEqualTo(failed);
+		assertThat(rerun.json().at("/data/rerun_of").asString()).isEqualTo(failed);
+		assertThat(rerun.json().at("/data/event_id").asString())
+			.isEqualTo(this.runs.find(failed).orElseThrow().event().id());
+		Answer original = get("/inngest/v1/runs/" + failed);
+		assertThat(original.json().at("/data/reruns/0").asString()).isEqualTo(newRunId);
+		Answer running = post("/inngest/v1/runs/" + startReminder() + "/rerun", null);
+		assertThat(running.status()).isEqualTo(409);
+		assertThat(running.json().get("error").asString()).contains("only a run that has ended");
+		assertThat(post("/inngest/v1/runs/01NOSUCHRUN0000000000000000/rerun", null).status()).isEqualTo(404);
+		assertThat(get("/inngest/v1/runs/" + failed + "/rerun").status()).isEqualTo(405);
+	}
+
+	@Test
+	void aBulkReplayIsCountedStartedListedReadAndStopped() {
+		Instant from = Instant.now().minusSeconds(1);
+		String first = failedCharge();
+		String second = failedCharge();
+		String filter = "\"app_id\": \"engine-tests\", \"function_id\": \"charge-order\", \"started_after\": \"" + from
+				+ "\", \"started_before\": \"" + Instant.now().plusSeconds(1) + "\", \"if\": \"event.data.key == '"
+				+ this.key + "'\"";
+		Answer preview = post("/inngest/v1/replays", "{" + filter + ", \"preview\": true}");
+		assertThat(preview.status()).as(preview.toString()).isEqualTo(200);
+		assertThat(preview.json().at("/data/matching").asLong()).isEqualTo(2);
+		assertThat(preview.json().at("/data/complete").asBoolean()).isTrue();
+		Answer started = post("/inngest/v1/replays", "{" + filter + ", \"name\": \"again\"}");
+		assertThat(started.status()).as(started.toString()).isEqualTo(200);
+		String id = started.json().at("/data/id").asString();
+		assertThat(started.json().at("/data/matched").asLong()).isEqualTo(2);
+		assertThat(started.json().at("/data/statuses/0").asString()).isEqualTo("Failed");
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> get("/inngest/v1/replays/" + id).json().at("/data/state").asString().equals("COMPLETED"));
+		assertThat(get("/inngest/v1/replays/" + id).json().at("/data/replayed").asLong()).isEqualTo(2);
+		assertThat(this.runs.find(first).orElseThrow().reruns()).hasSize(1);
+		assertThat(this.runs.find(second).orElseThrow().reruns()).hasSize(1);
+		Answer list = get("/inngest/v1/replays?limit=100");
+		assertThat(list.json().get("data").valueStream().map((r) -> r.get("id").asString())).contains(id);
+		Answer stop = delete("/inngest/v1/replays/" + id);
+		assertThat(stop.status()).isEqualTo(200);
+		assertThat(stop.json().at("/data/state").asString()).isEqualTo("COMPLETED");
+		assertThat(get("/inngest/v1/replays/no-such").status()).isEqualTo(404);
+		Answer wrongStatus = post("/inngest/v1/replays", "{" + filter + ", \"statuses\": [\"Completed\"]}");
+		assertThat(wrongStatus.status()).isEqualTo(400);
+		assertThat(wrongStatus.json().get("error").asString()).contains("Failed");
+		assertThat(this.http.call("POST", "/inngest/v1/replays", "Bearer wrong", "{" + filter + "}").status())
+			.isEqualTo(401);
 	}
 
 }
