@@ -173,4 +173,16 @@ public interface InngestRuns {
 		throw new UnsupportedOperationException("Replaying runs is not supported by " + getClass().getName());
 	}
 
+	/**
+	 * A run on a time axis: while it was queued, its steps with their failed attempts,
+	 * sleeps and waits, how it ended and the handler runs that followed.
+	 * @param runId the run id
+	 * @return the timeline, if the run exists
+	 * @throws UnsupportedOperationException if this implementation cannot read the steps
+	 * of a run
+	 */
+	default Optional<RunTimeline> timeline(String runId) {
+		throw new UnsupportedOperationException("Run timelines are not supported by " + getClass().getName());
+	}
+
 }

@@ -79,6 +79,8 @@ public class InngestEndpoint {
 
 	private static final String RERUN = "rerun";
 
+	private static final String TIMELINE = "timeline";
+
 	private static final Instant EARLIEST = Instant.EPOCH;
 
 	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
@@ -198,6 +200,23 @@ public class InngestEndpoint {
 			case REPLAYS -> this.runs.findReplay(id).orElse(null);
 			default -> null;
 		};
+	}
+
+	/**
+	 * A run on a time axis: {@code GET /actuator/inngest/runs/{id}/timeline}.
+	 * @param section {@code runs}
+	 * @param id the run id
+	 * @param view {@code timeline}
+	 * @param securityContext who asks, for whether values are shown
+	 * @return the timeline, or {@code null} (404) if there is no such run
+	 */
+	@ReadOperation
+	public @Nullable Object runView(@Selector String section, @Selector String id, @Selector String view,
+			SecurityContext securityContext) {
+		if (!RUNS.equals(section) || !TIMELINE.equals(view)) {
+			return null;
+		}
+		return this.runs.timeline(id).map((timeline) -> shown(securityContext, timeline)).orElse(null);
 	}
 
 	/**

@@ -23,8 +23,9 @@ final class RunValues {
 
 	/**
 	 * A copy of a page of runs or of a run's detail with the values hidden.
-	 * @param runs a page ({@code runs} and {@code nextCursor}) or a detail ({@code run},
-	 * {@code steps} and {@code attempts}), as the endpoint answers them
+	 * @param runs a page ({@code runs} and {@code nextCursor}), a detail ({@code run},
+	 * {@code steps} and {@code attempts}) or a timeline ({@code run} and {@code spans}),
+	 * as the endpoint answers them
 	 * @return the copy, as a JSON tree
 	 */
 	static JsonNode masked(Object runs) {
@@ -39,6 +40,7 @@ final class RunValues {
 				mask(step.path("error"), "stack");
 			});
 			tree.path("attempts").forEach((attempt) -> mask(attempt.path("error"), "stack"));
+			tree.path("spans").forEach((span) -> mask(span.path("error"), "stack"));
 		}
 		return tree;
 	}

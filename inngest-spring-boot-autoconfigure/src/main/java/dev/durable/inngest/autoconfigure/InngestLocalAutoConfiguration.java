@@ -209,8 +209,10 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	InngestRuns inngestRuns(RunStore runs, CancellationStore cancellations, RunCanceller canceller,
-			BulkCancellations bulk, JsonCodec json, ReplayStore replayStore, RunReplays replays) {
-		return new EngineInngestRuns(runs, cancellations, canceller, bulk, json, replayStore, replays);
+			BulkCancellations bulk, JsonCodec json, ReplayStore replayStore, RunReplays replays, StepStore steps,
+			FunctionDiscoverer functions) {
+		return new EngineInngestRuns(runs, cancellations, canceller, bulk, json, replayStore, replays, steps,
+				functions::registry);
 	}
 
 	@Bean

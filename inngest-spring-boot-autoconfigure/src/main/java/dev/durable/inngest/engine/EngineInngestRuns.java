@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.durable.inngest.BulkCancelRequest;
 import dev.durable.inngest.BulkCancellation;
@@ -14,11 +15,14 @@ import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.MatchCount;
 import dev.durable.inngest.RunPage;
 import dev.durable.inngest.RunQuery;
+import dev.durable.inngest.RunTimeline;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.store.CancellationStore;
 import dev.durable.inngest.engine.store.ReplayStore;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.StepStore;
+import dev.durable.inngest.function.FunctionRegistry;
 
 /**
  * Finds, cancels and runs again the runs of the engine.
@@ -41,6 +45,8 @@ public final class EngineInngestRuns implements InngestRuns {
 
 	private final RunReplays replays;
 
+	private final RunTimelines timelines;
+
 	/**
 	 * Creates the runs.
 	 * @param runs the run store
@@ -50,9 +56,12 @@ public final class EngineInngestRuns implements InngestRuns {
 	 * @param json reads outputs
 	 * @param replayStore the links of reruns and the bulk replays
 	 * @param replays runs ended runs again
+	 * @param steps the step store, for timelines
+	 * @param registry the functions, for the handlers of a run on its timeline
 	 */
 	public EngineInngestRuns(RunStore runs, CancellationStore cancellations, RunCanceller canceller,
-			BulkCancellations bulk, JsonCodec json, ReplayStore replayStore, RunReplays replays) {
+			BulkCancellations bulk, JsonCodec json, ReplayStore replayStore, RunReplays replays, StepStore steps,
+			Supplier<FunctionRegistry> registry) {
 		this.runs = runs;
 		this.cancellations = cancellations;
 		this.canceller = canceller;
@@ -60,6 +69,12 @@ public final class EngineInngestRuns implements InngestRuns {
 		this.json = json;
 		this.replayStore = replayStore;
 		this.replays = replays;
+		this.timelines = new RunTimelines(steps, json, registry);
+	}
+
+	@Override
+	public Optional<RunTimeline> timeline(String runId) {
+		return find(runId).map((run) -> this.timelines.of(run, this::list));
 	}
 
 	@Override

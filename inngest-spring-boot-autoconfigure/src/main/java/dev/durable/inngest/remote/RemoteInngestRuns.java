@@ -25,6 +25,7 @@ import dev.durable.inngest.MatchCount;
 import dev.durable.inngest.RunPage;
 import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.RunTimeline;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.remote.PlatformApi.Answer;
 import org.jspecify.annotations.Nullable;
@@ -235,6 +236,12 @@ public final class RemoteInngestRuns implements InngestRuns {
 	@Override
 	public BulkReplay stopReplay(String id) {
 		throw replayUnsupported("stop a bulk replay");
+	}
+
+	@Override
+	public Optional<RunTimeline> timeline(String runId) {
+		throw new UnsupportedOperationException("In remote mode, a run's steps are kept by the Inngest platform, "
+				+ "whose REST API does not list them; see the run's timeline in the Inngest dashboard instead");
 	}
 
 	private static UnsupportedOperationException replayUnsupported(String what) {

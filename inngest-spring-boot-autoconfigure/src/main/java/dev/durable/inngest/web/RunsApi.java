@@ -19,6 +19,7 @@ import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.MatchCount;
 import dev.durable.inngest.NoMatchingRunsException;
 import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.RunTimeline;
 import dev.durable.inngest.RunView;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -39,6 +40,7 @@ import org.springframework.web.servlet.function.ServerResponse;
  * <li>{@code POST {base}/v1/cancellations}: starts a bulk cancellation;</li>
  * <li>{@code GET {base}/v1/cancellations?limit=&cursor=}: lists them, newest first;</li>
  * <li>{@code DELETE {base}/v1/cancellations/{id}}: stops one;</li>
+ * <li>{@code GET {base}/v1/runs/{runId}/timeline}: the run on a time axis;</li>
  * <li>{@code POST {base}/v1/runs/{runId}/rerun}: runs an ended run again (409 if it has
  * not ended);</li>
  * <li>{@code POST {base}/v1/replays}: starts a bulk replay, or with {@code "preview":
@@ -101,12 +103,15 @@ public final class RunsApi {
 				.GET("/cancellations", this::listCancellations)
 				.DELETE("/cancellations/{id}", this::stopCancellation)
 				.POST("/runs/{runId}/rerun", this::rerun)
+				.GET("/runs/{runId}/timeline", this::timeline)
 				.POST("/replays", this::startReplay)
 				.GET("/replays", this::listReplays)
 				.GET("/replays/{id}", this::getReplay)
 				.DELETE("/replays/{id}", this::stopReplay)
 				.route(RequestPredicates.path("/runs/{runId}/rerun"),
 						ApiResponses.methodNotAllowed(base + "/runs/{runId}/rerun", HttpMethod.POST))
+				.route(RequestPredicates.path("/runs/{runId}/timeline"),
+						ApiResponses.methodNotAllowed(base + "/runs/{runId}/timeline", HttpMethod.GET))
 				.route(RequestPredicates.path("/replays"),
 						ApiResponses.methodNotAllowed(base + "/replays", HttpMethod.GET, HttpMethod.POST))
 				.route(RequestPredicates.path("/replays/{id}"),
@@ -120,7 +125,7 @@ public final class RunsApi {
 				.route(RequestPredicates.all(), (request) -> {
 					throw new ApiException(HttpStatus.NOT_FOUND,
 							"No such route: " + ApiResponses.abbreviate(request.path())
-									+ "; the routes are v1/runs/{runId}[/rerun], v1/cancellations[/{id}] "
+									+ "; the routes are v1/runs/{runId}[/rerun|/timeline], v1/cancellations[/{id}] "
 									+ "and v1/replays[/{id}]");
 				})
 				.filter((request, next) -> {
@@ -239,6 +244,37 @@ public final class RunsApi {
 		catch (UnsupportedOperationException ex) {
 			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
 		}
+	}
+
+	private ServerResponse timeline(ServerRequest request) {
+		String runId = request.pathVariable("runId");
+		RunTimeline timeline;
+		try {
+			timeline = this.runs.timeline(runId).orElseThrow(() -> notFound(runId));
+		}
+		catch (UnsupportedOperationException ex) {
+			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
+		}
+		Map<String, Object> data = run(timeline.run());
+		data.put("event", timeline.run().event());
+		data.put("spans", timeline.spans().stream().map(RunsApi::span).toList());
+		return ApiResponses.data(data, this.clock);
+	}
+
+	private static Map<String, Object> span(RunTimeline.Span span) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("type", span.type());
+		data.put("label", span.label());
+		data.put("step_key", span.stepKey());
+		data.put("status", span.status());
+		data.put("start", ApiResponses.time(span.start()));
+		data.put("end", ApiResponses.time(span.end()));
+		data.put("attempt", span.attempt());
+		data.put("error", (span.error() != null)
+				? Map.of("name", span.error().name(), "message", String.valueOf(span.error().message())) : null);
+		data.put("note", span.note());
+		data.put("run_id", span.runId());
+		return data;
 	}
 
 	private ServerResponse startReplay(ServerRequest request) throws Exception {

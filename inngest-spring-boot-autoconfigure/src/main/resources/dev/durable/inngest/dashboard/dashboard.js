@@ -8,6 +8,8 @@
   let runsCursor = null;
   let openRunId = null;
   let bulkFunction = null;
+  // What the bulk dialog starts: 'cancel' or 'replay'.
+  let bulkMode = 'cancel';
   let refreshTimer = null;
   // Whether the endpoint takes write operations; when it does not, no action is offered.
   let actions = false;
@@ -75,6 +77,7 @@
     if (tab === 'functions') loadFunctions();
     if (tab === 'runs') loadRuns(true);
     if (tab === 'history') loadHistory();
+    if (tab === 'replays') loadReplays();
   }
 
   async function loadFunctions() {
@@ -98,7 +101,9 @@
           el('td', {},
             el('button', { type: 'button', text: 'Runs', onclick: () => { $('filter-function').value = fn.id; show('runs'); } }),
             actions ? ' ' : '',
-            actions ? el('button', { type: 'button', class: 'danger bulk-cancel', text: 'Bulk cancel', onclick: () => openBulk(fn.id) }) : '')));
+            actions ? el('button', { type: 'button', class: 'danger bulk-cancel', text: 'Bulk cancel', onclick: () => openBulk(fn.id, 'cancel') }) : '',
+            actions ? ' ' : '',
+            actions ? el('button', { type: 'button', class: 'bulk-replay', text: 'Bulk replay', onclick: () => openBulk(fn.id, 'replay') }) : '')));
       });
       select.value = chosen;
       problem(null);
@@ -157,6 +162,8 @@
         + (run.endedAt ? ' · ended ' + time(run.endedAt) : '')
         + (run.cancellation ? ' · cancelled by ' + run.cancellation.by + ': ' + run.cancellation.reason : '');
       $('cancel-run').hidden = !actions || FINAL.includes(run.status);
+      $('rerun-run').hidden = !actions || !FINAL.includes(run.status);
+      links(run);
       timeline(detail.steps);
       $('detail-error').hidden = !run.error;
       $('detail-stack').textContent = run.error
@@ -168,8 +175,140 @@
           + ': ' + attempt.error.name + ': ' + attempt.error.message })));
       if (!detail.attempts.length) attempts.append(el('li', { text: 'none' }));
       $('detail-event').textContent = JSON.stringify(run.event, null, 2);
+      $('detail-output').textContent = run.output === null || run.output === undefined
+        ? '(none)' : JSON.stringify(run.output, null, 2);
+      const spans = await api('/runs/' + encodeURIComponent(runId) + '/timeline');
+      drawTimeline(spans);
     } catch (error) {
       problem('Could not read run ' + runId + ': ' + error.message);
+    }
+  }
+
+  function runLink(runId) {
+    return el('a', { href: '#', class: 'run-link', 'data-run-id': runId, text: runId,
+      onclick: (event) => { event.preventDefault(); openRun(runId); } });
+  }
+
+  function links(run) {
+    const box = $('detail-links');
+    box.replaceChildren();
+    if (run.rerunOf) box.append('Rerun of ', runLink(run.rerunOf), ' ');
+    if (run.reruns && run.reruns.length) {
+      box.append('Reruns: ');
+      run.reruns.forEach((id) => box.append(runLink(id)));
+    }
+  }
+
+  const SVG = 'http://www.w3.org/2000/svg';
+
+  function svg(tag, attributes, ...children) {
+    const element = document.createElementNS(SVG, tag);
+    Object.entries(attributes || {}).forEach(([name, value]) => {
+      if (name === 'text') element.textContent = value;
+      else if (value !== null && value !== undefined) element.setAttribute(name, value);
+    });
+    children.forEach((child) => element.append(child));
+    return element;
+  }
+
+  function duration(ms) {
+    if (ms < 1000) return Math.round(ms) + ' ms';
+    if (ms < 60000) return (ms / 1000).toFixed(ms < 10000 ? 2 : 1) + ' s';
+    if (ms < 3600000) return (ms / 60000).toFixed(1) + ' min';
+    return (ms / 3600000).toFixed(1) + ' h';
+  }
+
+  // One row for the queue, one for each step (its failed attempts marked on it), one for the
+  // function body's failed attempts, and one for each handler run that followed. Rows are a
+  // fixed height, so a run of hundreds of steps scrolls within its box.
+  function drawTimeline(timeline) {
+    const box = $('run-timeline');
+    box.replaceChildren();
+    const spans = timeline.spans || [];
+    const rows = [];
+    const rowOf = {};
+    const ends = [];
+    const attempts = [];
+    spans.forEach((span) => {
+      if (span.type === 'attempt') {
+        attempts.push(span);
+      } else if (['completed', 'failed', 'cancelled'].includes(span.type)) {
+        ends.push(span);
+      } else {
+        const key = span.stepKey ? 'step:' + span.stepKey : span.type + ':' + (span.runId || '');
+        rowOf[key] = rows.length;
+        rows.push(span);
+      }
+    });
+    attempts.forEach((attempt) => {
+      const key = attempt.stepKey ? 'step:' + attempt.stepKey : 'body';
+      if (rowOf[key] === undefined) {
+        rowOf[key] = rows.length;
+        rows.push({ type: 'body', label: 'function body', start: attempt.start, end: attempt.start });
+      }
+    });
+    const times = spans.flatMap((span) => [Date.parse(span.start), span.end ? Date.parse(span.end) : Date.now()]);
+    const t0 = Math.min(...times);
+    const t1 = Math.max(...times, t0 + 1);
+    const labelWidth = 200;
+    const width = Math.max(640, box.clientWidth || 900);
+    const plot = width - labelWidth - 20;
+    const rowHeight = 18;
+    const top = 24;
+    const height = top + rows.length * rowHeight + 8;
+    const x = (time) => labelWidth + (Date.parse(time) - t0) / (t1 - t0) * plot;
+    const root = svg('svg', { width, height, viewBox: '0 0 ' + width + ' ' + height, 'data-rows': rows.length,
+      role: 'img', 'aria-label': 'Timeline of run ' + timeline.run.id });
+    const axis = svg('g', { class: 'axis' });
+    for (let i = 0; i <= 5; i++) {
+      const at = labelWidth + plot * i / 5;
+      axis.append(svg('line', { x1: at, x2: at, y1: 14, y2: height }),
+        svg('text', { x: at, y: 11, 'text-anchor': i === 0 ? 'start' : (i === 5 ? 'end' : 'middle'), text: '+' + duration((t1 - t0) * i / 5) }));
+    }
+    root.append(axis);
+    rows.forEach((span, index) => {
+      const y = top + index * rowHeight;
+      const label = span.label + (span.type === 'failure-handler' ? ' (failure handler)'
+        : span.type === 'cancellation-handler' ? ' (cancellation handler)' : '');
+      root.append(svg('text', { class: 'label', x: 4, y: y + 12, text: label.length > 30 ? label.slice(0, 29) + '…' : label },
+        svg('title', { text: label })));
+      if (span.type === 'body') return;
+      const from = x(span.start);
+      const to = span.end ? x(span.end) : labelWidth + plot;
+      const detail = [label, span.status || '', span.end
+        ? duration(Date.parse(span.end) - Date.parse(span.start)) : 'not ended', span.note || '',
+      span.error ? span.error.name + ': ' + span.error.message : ''].filter(Boolean).join(' · ');
+      root.append(svg('rect', { class: 'span span-' + span.type + ' ' + (span.status || ''), 'data-type': span.type,
+        'data-step': span.stepKey || null, x: from, y: y + 3, width: Math.max(2, to - from), height: rowHeight - 6, rx: 2 },
+      svg('title', { text: detail })));
+    });
+    attempts.forEach((attempt) => {
+      const row = rowOf[attempt.stepKey ? 'step:' + attempt.stepKey : 'body'];
+      const cx = x(attempt.start);
+      const cy = top + row * rowHeight + rowHeight / 2;
+      root.append(svg('path', { class: 'attempt', 'data-type': 'attempt', 'data-step': attempt.stepKey || null,
+        d: 'M' + cx + ' ' + (cy - 5) + 'L' + (cx + 5) + ' ' + cy + 'L' + cx + ' ' + (cy + 5) + 'L' + (cx - 5) + ' ' + cy + 'Z' },
+      svg('title', { text: (attempt.label) + ' attempt ' + (attempt.attempt + 1) + ' failed: '
+        + (attempt.error ? attempt.error.name + ': ' + attempt.error.message : '') })));
+    });
+    ends.forEach((end) => {
+      const at = x(end.start);
+      root.append(svg('line', { class: 'end end-' + end.type, 'data-type': end.type, x1: at, x2: at, y1: 14, y2: height,
+        'stroke-width': 2, 'stroke-dasharray': '4 2' },
+      svg('title', { text: 'Run ' + end.type + (end.note ? ': ' + end.note : '')
+        + (end.error ? ': ' + end.error.name + ': ' + end.error.message : '') })));
+    });
+    box.append(root);
+  }
+
+  async function rerunOpenRun() {
+    if (!openRunId) return;
+    try {
+      const answer = await api('/runs/' + encodeURIComponent(openRunId) + '/rerun', { method: 'POST', body: '{}' });
+      await loadRuns(true);
+      await openRun(answer.run.id);
+    } catch (error) {
+      problem('Could not rerun run ' + openRunId + ': ' + error.message);
     }
   }
 
@@ -207,8 +346,14 @@
     }
   }
 
-  function openBulk(functionId) {
+  function openBulk(functionId, mode) {
     bulkFunction = functionId;
+    bulkMode = mode;
+    $('bulk-title').textContent = mode === 'replay' ? 'Bulk replay' : 'Bulk cancel';
+    $('bulk-start').textContent = mode === 'replay' ? 'Start replay' : 'Start cancellation';
+    $('bulk-statuses').hidden = mode !== 'replay';
+    $('bulk-failed').checked = true;
+    $('bulk-cancelled').checked = false;
     $('bulk-function').textContent = functionId;
     const now = new Date();
     $('bulk-from').value = localInput(new Date(now.getTime() - 3600 * 1000));
@@ -234,22 +379,27 @@
       condition: $('bulk-condition').value || null,
     };
     if (preview) request.preview = true;
+    if (bulkMode === 'replay') {
+      request.statuses = [$('bulk-failed').checked ? 'FAILED' : null, $('bulk-cancelled').checked ? 'CANCELLED' : null]
+        .filter(Boolean).join(',');
+    }
     return { method: 'POST', body: JSON.stringify(request) };
   }
 
   async function previewBulk() {
     resetEstimate();
     try {
-      const estimate = await api('/cancellations', bulkRequest(true));
+      const estimate = await api(bulkPath(), bulkRequest(true));
       const count = estimate.matching;
       const runs = count + ' run' + (count === 1 ? '' : 's');
       // A count that ran out of time is a lower bound; the cancellation may still start.
+      const verb = bulkMode === 'replay' ? 'replayed' : 'cancelled';
       if (estimate.complete === false) {
-        $('bulk-estimate').textContent = 'At least ' + runs + ' will be cancelled (counting stopped early).';
+        $('bulk-estimate').textContent = 'At least ' + runs + ' will be ' + verb + ' (counting stopped early).';
       } else {
         $('bulk-estimate').textContent = count === 0
-          ? 'No run matches: nothing to cancel.'
-          : runs + ' will be cancelled.';
+          ? 'No run matches: nothing to ' + (bulkMode === 'replay' ? 'replay.' : 'cancel.')
+          : runs + ' will be ' + verb + '.';
       }
       $('bulk-start').disabled = count === 0 && estimate.complete !== false;
     } catch (error) {
@@ -258,15 +408,23 @@
     }
   }
 
+  function bulkPath() {
+    return bulkMode === 'replay' ? '/replays' : '/cancellations';
+  }
+
   async function startBulk() {
     if (!$('bulk-name').value) {
-      $('bulk-problem').textContent = 'Name the cancellation.';
+      $('bulk-problem').textContent = bulkMode === 'replay' ? 'Name the replay.' : 'Name the cancellation.';
       $('bulk-problem').hidden = false;
       return;
     }
     try {
-      await api('/cancellations', bulkRequest(false));
+      await api(bulkPath(), bulkRequest(false));
       $('bulk-dialog').close();
+      if (bulkMode === 'replay') {
+        show('replays');
+        return;
+      }
       $('filter-function').value = bulkFunction;
       $('filter-status').value = '';
       show('runs');
@@ -309,12 +467,48 @@
     }
   }
 
+  async function loadReplays() {
+    try {
+      const replays = await api('/replays?limit=100');
+      const rows = $('replay-rows');
+      rows.replaceChildren();
+      replays.forEach((r) => {
+        rows.append(el('tr', { class: 'replay-row', 'data-replay-id': r.id },
+          el('td', {}, el('strong', { text: r.name || '(unnamed)' }), el('div', { text: r.id })),
+          el('td', { text: r.functionId }),
+          el('td', { text: time(r.startedAfter) + ' – ' + time(r.startedBefore) }),
+          el('td', { text: r.statuses.join(', ') }),
+          el('td', { text: r.condition || '' }),
+          el('td', {}, status(r.state)),
+          el('td', { class: 'progress', text: r.replayed + ' of ' + r.matched }),
+          el('td', { text: time(r.createdAt) }),
+          el('td', {}, actions && r.state === 'RUNNING'
+            ? el('button', { type: 'button', class: 'danger', text: 'Stop', onclick: () => stopReplay(r.id) }) : '')));
+      });
+      if (!replays.length) rows.append(el('tr', {}, el('td', { colspan: '9', text: 'No bulk replays yet.' })));
+      problem(null);
+    } catch (error) {
+      problem('Could not list bulk replays: ' + error.message);
+    }
+  }
+
+  async function stopReplay(id) {
+    try {
+      await api('/replays/' + encodeURIComponent(id), { method: 'DELETE' });
+      await loadReplays();
+    } catch (error) {
+      problem('Could not stop replay ' + id + ': ' + error.message);
+    }
+  }
+
   function refresh() {
     if (!$('runs').hidden) {
       loadRuns(true);
       if (openRunId) openRun(openRunId);
     } else if (!$('history').hidden) {
       loadHistory();
+    } else if (!$('replays').hidden) {
+      loadReplays();
     }
   }
 
@@ -328,10 +522,12 @@
     $('run-filters').addEventListener('submit', (event) => { event.preventDefault(); loadRuns(true); });
     $('more-runs').addEventListener('click', () => loadRuns(false));
     $('cancel-run').addEventListener('click', cancelOpenRun);
+    $('rerun-run').addEventListener('click', rerunOpenRun);
     $('bulk-preview').addEventListener('click', previewBulk);
     $('bulk-start').addEventListener('click', startBulk);
     $('bulk-close').addEventListener('click', () => $('bulk-dialog').close());
-    ['bulk-from', 'bulk-to', 'bulk-condition'].forEach((id) => $(id).addEventListener('input', resetEstimate));
+    ['bulk-from', 'bulk-to', 'bulk-condition', 'bulk-failed', 'bulk-cancelled']
+      .forEach((id) => $(id).addEventListener('input', resetEstimate));
     show('functions');
     refreshTimer = setInterval(refresh, config.refreshMillis || 2000);
   }

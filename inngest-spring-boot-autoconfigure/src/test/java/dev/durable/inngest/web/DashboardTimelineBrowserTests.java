@@ -1,0 +1,197 @@
+package dev.durable.inngest.web;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.engine.EngineTestApplication;
+import dev.durable.inngest.engine.Executions;
+import dev.durable.inngest.engine.RunProbe;
+import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.testsupport.HeadlessChromium;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A run's timeline, its rerun and a bulk replay in the dashboard, in a real headless
+ * Chromium. Leaves a screenshot of the timeline in {@code target/run-timeline.png}.
+ */
+@SpringBootTest(classes = { EngineTestApplication.class, TimelineFunctions.class },
+		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "management.endpoints.web.exposure.include=inngest,health", "inngest.dashboard.enabled=true",
+				"management.endpoint.inngest.access=unrestricted", "management.endpoint.inngest.show-values=always" })
+class DashboardTimelineBrowserTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	InngestClient inngest;
+
+	@Autowired
+	InngestRuns runs;
+
+	@Autowired
+	RunProbe probe;
+
+	@Autowired
+	Executions executions;
+
+	@RegisterExtension
+	final HeadlessChromium chromium = new HeadlessChromium();
+
+	private final String key = UUID.randomUUID().toString();
+
+	private RunRecord ship(boolean fail) {
+		String eventId = this.inngest.send(Event.of("test/ship", Map.of("key", this.key, "fail", fail))).get(0);
+		return this.probe.awaitEnded(eventId, "ship-order");
+	}
+
+	private <T> T untilFresh(Function<WebDriver, T> action) {
+		return this.chromium.waiting().until((driver) -> {
+			try {
+				return action.apply(driver);
+			}
+			catch (StaleElementReferenceException ex) {
+				return null;
+			}
+		});
+	}
+
+	private void click(By by) {
+		untilFresh((driver) -> {
+			driver.findElement(by).click();
+			return true;
+		});
+	}
+
+	private WebElement visible(By by) {
+		return this.chromium.waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
+	}
+
+	private int count(String css) {
+		return untilFresh((driver) -> driver.findElements(By.cssSelector(css)).size());
+	}
+
+	private void openRun(String functionId, String runId) {
+		this.chromium.browser().get("http://localhost:" + this.port + "/inngest/dashboard");
+		visible(By.cssSelector("tr[data-function='" + functionId + "']"));
+		click(By.cssSelector(".tab[data-tab='runs']"));
+		new Select(visible(By.id("filter-function"))).selectByValue(functionId);
+		click(By.cssSelector("#run-filters button[type=submit]"));
+		click(By.cssSelector("tr[data-run-id='" + runId + "']"));
+		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("detail-id"), runId));
+		visible(By.cssSelector("#run-timeline svg"));
+	}
+
+	@Test
+	void theTimelineShowsRetriesTheSleepTheFailureAndItsHandlerAndTheRunIsRerun() throws IOException {
+		RunRecord failed = ship(true);
+		assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.executions.count(this.key, "notify") == 1);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.runs.timeline(failed.id())
+				.orElseThrow()
+				.spans()
+				.stream()
+				.anyMatch((span) -> span.type().equals("failure-handler") && "COMPLETED".equals(span.status())));
+
+		openRun("ship-order", failed.id());
+		this.chromium.waiting().until((driver) -> count("#run-timeline rect[data-type='failure-handler']") == 1);
+		assertThat(count("#run-timeline rect[data-type='queued']")).isOne();
+		assertThat(count("#run-timeline rect[data-type='step'][data-step='reserve']")).isOne();
+		assertThat(count("#run-timeline path.attempt[data-step='reserve']")).isEqualTo(2);
+		assertThat(count("#run-timeline rect[data-type='sleep'][data-step='cool-off']")).isOne();
+		assertThat(count("#run-timeline rect[data-type='step'][data-step='label']")).isOne();
+		assertThat(count("#run-timeline line[data-type='failed']")).isOne();
+		String tooltips = untilFresh((driver) -> driver.findElement(By.id("run-timeline")).getAttribute("innerHTML"));
+		assertThat(tooltips).contains("warehouse busy").contains("no carrier for this address");
+		assertThat(visible(By.id("detail-output")).getText()).isEqualTo("(none)");
+		screenshot(this.chromium.browser().findElement(By.id("run-detail")), "run-timeline.png");
+
+		visible(By.id("rerun-run")).click();
+		String rerunId = this.chromium.waiting().until((driver) -> {
+			String shown = driver.findElement(By.id("detail-id")).getText();
+			return shown.equals(failed.id()) ? null : shown;
+		});
+		assertThat(visible(By.id("detail-links")).getText()).contains("Rerun of " + failed.id());
+		assertThat(this.runs.find(rerunId).orElseThrow().rerunOf()).isEqualTo(failed.id());
+		assertThat(this.runs.find(failed.id()).orElseThrow().reruns()).containsExactly(rerunId);
+	}
+
+	@Test
+	void aRunOfHundredsOfStepsKeepsOneRowEachInABoxThatScrolls() {
+		String eventId = this.inngest.send(Event.of("test/many", Map.of("key", this.key, "count", 300))).get(0);
+		RunRecord run = this.probe.awaitEnded(eventId, "many-steps");
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		openRun("many-steps", run.id());
+		assertThat(count("#run-timeline rect[data-type='step']")).isEqualTo(300);
+		assertThat(visible(By.cssSelector("#run-timeline svg")).getAttribute("data-rows")).isEqualTo("301");
+		WebElement box = this.chromium.browser().findElement(By.id("run-timeline"));
+		assertThat(box.getSize().getHeight()).isLessThanOrEqualTo(520);
+		assertThat(visible(By.id("detail-output")).getText()).isEqualTo(String.valueOf(300 * 299 / 2));
+	}
+
+	@Test
+	void aBulkReplayRerunsExactlyTheFailedRunsOfItsRangeAndReportsItsCount() {
+		List<String> failed = new ArrayList<>();
+		List<String> completed = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			RunRecord run = ship(i % 2 == 0);
+			(run.status() == RunStatus.FAILED ? failed : completed).add(run.id());
+		}
+		assertThat(failed).hasSize(3);
+
+		this.chromium.browser().get("http://localhost:" + this.port + "/inngest/dashboard");
+		click(By.cssSelector("tr[data-function='ship-order'] .bulk-replay"));
+		assertThat(visible(By.id("bulk-title")).getText()).isEqualTo("Bulk replay");
+		visible(By.id("bulk-name")).sendKeys("replay failed shipments");
+		this.chromium.browser().findElement(By.id("bulk-condition")).sendKeys("event.data.key == '" + this.key + "'");
+		this.chromium.browser().findElement(By.id("bulk-preview")).click();
+		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("bulk-estimate"), "3 runs will be replayed."));
+		this.chromium.browser().findElement(By.id("bulk-start")).click();
+
+		String row = "//tr[contains(@class,'replay-row')][.//strong[text()='replay failed shipments']]";
+		this.chromium.waiting()
+			.until(ExpectedConditions.textToBe(By.xpath(row + "/td[contains(@class,'progress')]"), "3 of 3"));
+		this.chromium.waiting()
+			.until(ExpectedConditions.textToBe(By.xpath(row + "//span[contains(@class,'status')]"), "COMPLETED"));
+		for (String runId : failed) {
+			assertThat(this.runs.find(runId).orElseThrow().reruns()).hasSize(1);
+		}
+		for (String runId : completed) {
+			assertThat(this.runs.find(runId).orElseThrow().reruns()).isEmpty();
+		}
+	}
+
+	private void screenshot(WebElement element, String name) throws IOException {
+		Path file = element.getScreenshotAs(OutputType.FILE).toPath();
+		Files.copy(file, Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
+	}
+
+}
