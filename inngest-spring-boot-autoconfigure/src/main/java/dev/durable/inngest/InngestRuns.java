@@ -1,5 +1,6 @@
 package dev.durable.inngest;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -183,6 +184,24 @@ public interface InngestRuns {
 	 */
 	default Optional<RunTimeline> timeline(String runId) {
 		throw new UnsupportedOperationException("Run timelines are not supported by " + getClass().getName());
+	}
+
+	/**
+	 * What the runs of one function, or of all of them, did in a time window, for charts:
+	 * the runs started, completed, failed and cancelled and the failed attempts in each
+	 * bucket (a minute for a window of up to two hours, a quarter of an hour up to two
+	 * days, two hours beyond), and the end-to-end and queue latency percentiles over the
+	 * window. A run that ended in the window is counted if it was created no earlier than
+	 * one window's length before it.
+	 * @param functionId the function, or {@code null} for all
+	 * @param from the start of the window, rounded down to a bucket
+	 * @param to the end of the window
+	 * @return the stats
+	 * @throws IllegalArgumentException if the window is empty or longer than 31 days
+	 * @throws UnsupportedOperationException if this implementation cannot count runs
+	 */
+	default RunStats stats(String functionId, Instant from, Instant to) {
+		throw new UnsupportedOperationException("Run stats are not supported by " + getClass().getName());
 	}
 
 }

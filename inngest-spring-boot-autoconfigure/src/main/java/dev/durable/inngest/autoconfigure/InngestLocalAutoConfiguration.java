@@ -32,6 +32,7 @@ import dev.durable.inngest.engine.StepInterceptor;
 import dev.durable.inngest.engine.UndeclaredFunctionRuns;
 import dev.durable.inngest.engine.store.CancellationStore;
 import dev.durable.inngest.engine.store.ReplayStore;
+import dev.durable.inngest.engine.store.RunStatsStore;
 import dev.durable.inngest.engine.store.CronStore;
 import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RunStore;
@@ -210,9 +211,9 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	InngestRuns inngestRuns(RunStore runs, CancellationStore cancellations, RunCanceller canceller,
 			BulkCancellations bulk, JsonCodec json, ReplayStore replayStore, RunReplays replays, StepStore steps,
-			FunctionDiscoverer functions) {
+			FunctionDiscoverer functions, RunStatsStore stats) {
 		return new EngineInngestRuns(runs, cancellations, canceller, bulk, json, replayStore, replays, steps,
-				functions::registry);
+				functions::registry, stats);
 	}
 
 	@Bean

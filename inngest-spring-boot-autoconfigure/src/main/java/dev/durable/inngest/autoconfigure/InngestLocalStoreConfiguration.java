@@ -8,6 +8,7 @@ import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.engine.RunSignals;
 import dev.durable.inngest.engine.store.CancellationStore;
 import dev.durable.inngest.engine.store.ReplayStore;
+import dev.durable.inngest.engine.store.RunStatsStore;
 import dev.durable.inngest.engine.store.CronStore;
 import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RetentionStore;
@@ -20,6 +21,7 @@ import dev.durable.inngest.local.InngestSchemaInitializer;
 import dev.durable.inngest.local.InngestSchemaVerifier;
 import dev.durable.inngest.local.JdbcCancellationStore;
 import dev.durable.inngest.local.JdbcReplayStore;
+import dev.durable.inngest.local.JdbcRunStatsStore;
 import dev.durable.inngest.local.JdbcCronStore;
 import dev.durable.inngest.local.JdbcEventStore;
 import dev.durable.inngest.local.JdbcRunStore;
@@ -211,6 +213,13 @@ final class InngestLocalStoreConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		@DependsOnDatabaseInitialization
+		RunStatsStore inngestRunStatsStore(DataSource dataSource) {
+			return new JdbcRunStatsStore(new JdbcTemplate(dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
 		@ConditionalOnClass(name = PG_CONNECTION)
 		PostgresNotificationListener inngestNotificationListener(RunSignals signals, DataSource dataSource,
 				RunScheduler engine, LeasedRuns executing) {
@@ -287,6 +296,12 @@ final class InngestLocalStoreConfiguration {
 		@ConditionalOnMissingBean
 		ReplayStore inngestReplayStore(InMemoryInngestStore store) {
 			return store.replays();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RunStatsStore inngestRunStatsStore(InMemoryInngestStore store) {
+			return store.stats();
 		}
 
 		@Bean

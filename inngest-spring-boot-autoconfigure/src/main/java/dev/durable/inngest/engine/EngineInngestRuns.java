@@ -1,5 +1,7 @@
 package dev.durable.inngest.engine;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -15,11 +17,13 @@ import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.MatchCount;
 import dev.durable.inngest.RunPage;
 import dev.durable.inngest.RunQuery;
+import dev.durable.inngest.RunStats;
 import dev.durable.inngest.RunTimeline;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.store.CancellationStore;
 import dev.durable.inngest.engine.store.ReplayStore;
 import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.RunStatsStore;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.function.FunctionRegistry;
@@ -28,6 +32,9 @@ import dev.durable.inngest.function.FunctionRegistry;
  * Finds, cancels and runs again the runs of the engine.
  */
 public final class EngineInngestRuns implements InngestRuns {
+
+	/** The longest window of {@link #stats}, so that a count stays bounded. */
+	private static final Duration MAX_WINDOW = Duration.ofDays(31);
 
 	private static final RunView.Cancellation BY_API = new RunView.Cancellation("api", "Cancelled through the API");
 
@@ -47,6 +54,8 @@ public final class EngineInngestRuns implements InngestRuns {
 
 	private final RunTimelines timelines;
 
+	private final RunStatsStore stats;
+
 	/**
 	 * Creates the runs.
 	 * @param runs the run store
@@ -58,10 +67,11 @@ public final class EngineInngestRuns implements InngestRuns {
 	 * @param replays runs ended runs again
 	 * @param steps the step store, for timelines
 	 * @param registry the functions, for the handlers of a run on its timeline
+	 * @param stats counts what runs did, for charts
 	 */
 	public EngineInngestRuns(RunStore runs, CancellationStore cancellations, RunCanceller canceller,
 			BulkCancellations bulk, JsonCodec json, ReplayStore replayStore, RunReplays replays, StepStore steps,
-			Supplier<FunctionRegistry> registry) {
+			Supplier<FunctionRegistry> registry, RunStatsStore stats) {
 		this.runs = runs;
 		this.cancellations = cancellations;
 		this.canceller = canceller;
@@ -70,6 +80,24 @@ public final class EngineInngestRuns implements InngestRuns {
 		this.replayStore = replayStore;
 		this.replays = replays;
 		this.timelines = new RunTimelines(steps, json, registry);
+		this.stats = stats;
+	}
+
+	@Override
+	public RunStats stats(String functionId, Instant from, Instant to) {
+		if (from == null || to == null || !from.isBefore(to)) {
+			throw new IllegalArgumentException("from (" + from + ") must be before to (" + to + ")");
+		}
+		Duration window = Duration.between(from, to);
+		if (window.compareTo(MAX_WINDOW) > 0) {
+			throw new IllegalArgumentException(
+					"The window from " + from + " to " + to + " is longer than the longest allowed, " + MAX_WINDOW);
+		}
+		Duration bucket = (window.compareTo(Duration.ofHours(2)) <= 0) ? Duration.ofMinutes(1)
+				: (window.compareTo(Duration.ofDays(2)) <= 0) ? Duration.ofMinutes(15) : Duration.ofHours(2);
+		Instant start = Instant
+			.ofEpochSecond(Math.floorDiv(from.getEpochSecond(), bucket.toSeconds()) * bucket.toSeconds());
+		return this.stats.stats(functionId, start, to, bucket, window);
 	}
 
 	@Override

@@ -22,6 +22,7 @@ import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.ReplayStore;
 import dev.durable.inngest.engine.store.RetentionStore;
 import dev.durable.inngest.engine.store.RetentionStore.EventPosition;
+import dev.durable.inngest.engine.store.RunStatsStore;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.engine.store.StepStore;
@@ -114,6 +115,8 @@ public final class InMemoryInngestStore {
 
 	private final InMemoryReplayStore replayStore;
 
+	private final InMemoryRunStatsStore statsStore;
+
 	private final InMemoryRetentionStore retentionStore;
 
 	private final InMemoryTransactionManager transactionManager;
@@ -154,6 +157,7 @@ public final class InMemoryInngestStore {
 		this.cancellationStore = new InMemoryCancellationStore(this);
 		this.cronStore = new InMemoryCronStore(this);
 		this.replayStore = new InMemoryReplayStore(this);
+		this.statsStore = new InMemoryRunStatsStore(this);
 		this.retentionStore = new InMemoryRetentionStore(this);
 		this.transactionManager = new InMemoryTransactionManager(this);
 	}
@@ -219,6 +223,14 @@ public final class InMemoryInngestStore {
 	 */
 	public ReplayStore replays() {
 		return this.replayStore;
+	}
+
+	/**
+	 * The counts of what runs did, for charts.
+	 * @return the stats store
+	 */
+	public RunStatsStore stats() {
+		return this.statsStore;
 	}
 
 	/**

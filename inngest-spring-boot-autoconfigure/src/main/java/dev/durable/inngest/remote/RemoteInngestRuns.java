@@ -24,6 +24,7 @@ import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.MatchCount;
 import dev.durable.inngest.RunPage;
 import dev.durable.inngest.RunQuery;
+import dev.durable.inngest.RunStats;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunTimeline;
 import dev.durable.inngest.RunView;
@@ -242,6 +243,12 @@ public final class RemoteInngestRuns implements InngestRuns {
 	public Optional<RunTimeline> timeline(String runId) {
 		throw new UnsupportedOperationException("In remote mode, a run's steps are kept by the Inngest platform, "
 				+ "whose REST API does not list them; see the run's timeline in the Inngest dashboard instead");
+	}
+
+	@Override
+	public RunStats stats(String functionId, Instant from, Instant to) {
+		throw new UnsupportedOperationException("In remote mode, runs are kept by the Inngest platform, whose REST "
+				+ "API does not count them; see the function's metrics in the Inngest dashboard instead");
 	}
 
 	private static UnsupportedOperationException replayUnsupported(String what) {

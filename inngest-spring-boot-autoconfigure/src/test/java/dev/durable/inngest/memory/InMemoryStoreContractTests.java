@@ -12,7 +12,7 @@ class InMemoryStoreContractTests extends StoreContractTests {
 		InMemoryInngestStore store = new InMemoryInngestStore();
 		return new Stores(store.runs(), store.steps(), store.waits(), store.events(), store.cancellations(),
 				store.crons(), store.retention(), store.transactions(), () -> {
-				}, store.replays());
+				}, store.replays(), store.stats());
 	}
 
 }

@@ -6,6 +6,7 @@ import dev.durable.inngest.local.DatabasePlatform;
 import dev.durable.inngest.local.InngestSchemaInitializer;
 import dev.durable.inngest.local.JdbcCancellationStore;
 import dev.durable.inngest.local.JdbcReplayStore;
+import dev.durable.inngest.local.JdbcRunStatsStore;
 import dev.durable.inngest.local.JdbcCronStore;
 import dev.durable.inngest.local.JdbcEventStore;
 import dev.durable.inngest.local.JdbcRetentionStore;
@@ -48,7 +49,7 @@ public final class JdbcTestStores {
 						template.execute("SHUTDOWN");
 					}
 					dataSource.destroy();
-				}, new JdbcReplayStore(template));
+				}, new JdbcReplayStore(template), new JdbcRunStatsStore(template));
 	}
 
 }

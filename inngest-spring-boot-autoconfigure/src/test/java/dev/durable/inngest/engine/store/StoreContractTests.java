@@ -17,6 +17,7 @@ import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.FunctionCancelledEvent;
 import dev.durable.inngest.RunQuery;
+import dev.durable.inngest.RunStats;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.Ids;
@@ -35,6 +36,7 @@ import org.springframework.transaction.support.TransactionOperations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * What every store of the engine must do, written from the storage SPI's documentation:
@@ -75,10 +77,11 @@ public abstract class StoreContractTests {
 	 * @param transactions the transactions
 	 * @param close releases what the stores hold once the test is done
 	 * @param replays the store of reruns and bulk replays
+	 * @param stats the counts of what runs did
 	 */
 	public record Stores(RunStore runs, StepStore steps, WaitStore waits, EventStore events,
 			CancellationStore cancellations, CronStore crons, RetentionStore retention,
-			TransactionOperations transactions, Runnable close, ReplayStore replays) {
+			TransactionOperations transactions, Runnable close, ReplayStore replays, RunStatsStore stats) {
 
 	}
 
@@ -946,6 +949,50 @@ public abstract class StoreContractTests {
 		this.runs.complete(new Completion(rerun, "lease", "1", T0.plusSeconds(2), null));
 		this.stores.retention().deleteEndedRuns(T0.plusSeconds(10), null, 10);
 		assertThat(this.stores.replays().links(List.of(original, rerun))).isEmpty();
+	}
+
+	// Stats
+
+	@Test
+	void statsCountRunsByTheBucketTheyStartedAndEndedInWithLatencyPercentiles() {
+		Event event = storedEvent();
+		Instant from = Instant.parse("2026-03-02T10:00:00Z");
+		String completed = claimed("fn", event, T0, "lease");
+		this.runs.complete(new Completion(completed, "lease", "1", T0.plusSeconds(70), null));
+		String failed = queued("fn", event, T0.plusSeconds(10));
+		assertThat(this.runs.claim(List.of(failed), "lease", T0.plusSeconds(15), T0.plusSeconds(45))).hasSize(1);
+		this.steps
+			.recordAttempt(new AttemptRecord(failed, "charge", 0, new ErrorInfo("E", "m", null), T0.plusSeconds(100)));
+		this.runs.fail(failed, "lease", new ErrorInfo("Error", "boom", null), T0.plusSeconds(130));
+		String cancelled = queued("fn", event, T0.plusSeconds(20));
+		this.runs.cancel(cancelled, new RunView.Cancellation("api", null), T0.plusSeconds(200));
+		String other = claimed("other", event, T0.plusSeconds(30), "lease");
+		this.runs.complete(new Completion(other, "lease", "1", T0.plusSeconds(40), null));
+		String earlier = claimed("fn", event, T0.minusSeconds(120), "lease");
+		this.runs.complete(new Completion(earlier, "lease", "1", T0.plusSeconds(30), null));
+		queued("fn", event, T0.plusSeconds(400));
+
+		RunStats stats = this.stores.stats()
+			.stats("fn", from, from.plusSeconds(300), Duration.ofMinutes(1), Duration.ofMinutes(5));
+		assertThat(stats.buckets()).containsExactly(new RunStats.Bucket(from, 3, 1, 0, 0, 0),
+				new RunStats.Bucket(from.plusSeconds(60), 0, 1, 0, 0, 1),
+				new RunStats.Bucket(from.plusSeconds(120), 0, 0, 1, 0, 0),
+				new RunStats.Bucket(from.plusSeconds(180), 0, 0, 0, 1, 0),
+				new RunStats.Bucket(from.plusSeconds(240), 0, 0, 0, 0, 0));
+		assertThat(stats.endToEnd().count()).isEqualTo(4);
+		assertThat(stats.endToEnd().p50()).isCloseTo(135_000.0, within(0.01));
+		assertThat(stats.endToEnd().p90()).isCloseTo(171_000.0, within(0.01));
+		assertThat(stats.queue().count()).isEqualTo(2);
+		assertThat(stats.queue().p50()).isCloseTo(2_500.0, within(0.01));
+
+		RunStats all = this.stores.stats()
+			.stats(null, from, from.plusSeconds(120), Duration.ofMinutes(1), Duration.ofMinutes(5));
+		assertThat(all.buckets()).containsExactly(new RunStats.Bucket(from, 4, 2, 0, 0, 0),
+				new RunStats.Bucket(from.plusSeconds(60), 0, 1, 0, 0, 1));
+		RunStats none = this.stores.stats()
+			.stats("fn", from.plusSeconds(3600), from.plusSeconds(3660), Duration.ofMinutes(1), Duration.ofMinutes(1));
+		assertThat(none.buckets()).containsExactly(new RunStats.Bucket(from.plusSeconds(3600), 0, 0, 0, 0, 0));
+		assertThat(none.endToEnd()).isEqualTo(RunStats.Latency.NONE);
 	}
 
 	// Cron triggers

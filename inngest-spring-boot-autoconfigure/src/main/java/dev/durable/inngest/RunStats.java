@@ -1,0 +1,61 @@
+package dev.durable.inngest;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the runs of one function, or of the whole application, did over a time window
+ * ({@link InngestRuns#stats}), by time bucket, with latency percentiles over the window.
+ *
+ * @param functionId the function, or {@code null} for every function
+ * @param from the start of the window
+ * @param to the end of the window
+ * @param bucket the length of each bucket
+ * @param buckets the buckets, oldest first, one for each bucket of the window
+ * @param endToEnd how long the runs that ended in the window took from their creation to
+ * their end
+ * @param queue how long the runs that started in the window waited from their creation to
+ * their first attempt
+ */
+public record RunStats(String functionId, Instant from, Instant to, Duration bucket, List<Bucket> buckets,
+		Latency endToEnd, Latency queue) {
+
+	/**
+	 * Copies the buckets.
+	 */
+	public RunStats {
+		buckets = List.copyOf(buckets);
+	}
+
+	/**
+	 * What happened in one bucket.
+	 *
+	 * @param start when the bucket starts
+	 * @param started the runs created in it
+	 * @param completed the runs that completed in it
+	 * @param failed the runs that failed in it
+	 * @param cancelled the runs that were cancelled in it
+	 * @param failedAttempts the attempts of steps and function bodies that failed in it
+	 */
+	public record Bucket(Instant start, long started, long completed, long failed, long cancelled,
+			long failedAttempts) {
+
+	}
+
+	/**
+	 * Latency percentiles, in milliseconds.
+	 *
+	 * @param count how many runs they are taken over
+	 * @param p50 the median, or {@code null} with no runs
+	 * @param p90 the 90th percentile, or {@code null} with no runs
+	 * @param p99 the 99th percentile, or {@code null} with no runs
+	 */
+	public record Latency(long count, Double p50, Double p90, Double p99) {
+
+		/** No runs. */
+		public static final Latency NONE = new Latency(0, null, null, null);
+
+	}
+
+}
