@@ -77,6 +77,8 @@ public class InngestEndpoint {
 
 	private static final String REPLAYS = "replays";
 
+	private static final String STATS = "stats";
+
 	private static final String RERUN = "rerun";
 
 	private static final String TIMELINE = "timeline";
@@ -146,8 +148,11 @@ public class InngestEndpoint {
 	}
 
 	/**
-	 * Runs or bulk cancellations, a page at a time.
-	 * @param section {@code runs} or {@code cancellations}
+	 * Runs, bulk cancellations or bulk replays, a page at a time; or the stats of a
+	 * window of time for charts ({@code stats}, with {@code function}, {@code from} and
+	 * {@code to}; the last hour by default).
+	 * @param section {@code runs}, {@code cancellations}, {@code replays} or
+	 * {@code stats}
 	 * @param function only runs of this function
 	 * @param status only runs in this state
 	 * @param from only runs created at or after this time (RFC 3339)
@@ -174,6 +179,7 @@ public class InngestEndpoint {
 					.list(new RunQuery(function, status, instant("from", from), instant("to", to), size, cursor))));
 				case CANCELLATIONS -> this.runs.cancellations(size, cursor);
 				case REPLAYS -> this.runs.replays(size, cursor);
+				case STATS -> stats(function, from, to);
 				default -> null;
 			};
 		}
@@ -366,6 +372,16 @@ public class InngestEndpoint {
 		catch (IllegalStateException ex) {
 			throw invalid(ex.getMessage());
 		}
+	}
+
+	/**
+	 * The stats of a window: the last hour when neither end is given, or the hour before
+	 * {@code to}, or from {@code from} to now.
+	 */
+	private Object stats(@Nullable String function, @Nullable String from, @Nullable String to) {
+		Instant end = (to != null && !to.isBlank()) ? instant("to", to) : Instant.now();
+		Instant start = (from != null && !from.isBlank()) ? instant("from", from) : end.minusSeconds(3600);
+		return this.runs.stats((function != null && !function.isBlank()) ? function : null, start, end);
 	}
 
 	private Object shown(SecurityContext securityContext, Object runs) {

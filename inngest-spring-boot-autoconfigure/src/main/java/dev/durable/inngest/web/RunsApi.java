@@ -1,6 +1,7 @@
 package dev.durable.inngest.web;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
@@ -18,6 +19,7 @@ import dev.durable.inngest.CancelResult;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.MatchCount;
 import dev.durable.inngest.NoMatchingRunsException;
+import dev.durable.inngest.RunStats;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunTimeline;
 import dev.durable.inngest.RunView;
@@ -41,6 +43,9 @@ import org.springframework.web.servlet.function.ServerResponse;
  * <li>{@code GET {base}/v1/cancellations?limit=&cursor=}: lists them, newest first;</li>
  * <li>{@code DELETE {base}/v1/cancellations/{id}}: stops one;</li>
  * <li>{@code GET {base}/v1/runs/{runId}/timeline}: the run on a time axis;</li>
+ * <li>{@code GET {base}/v1/stats?function_id=&window=hour|day|week}: the runs started,
+ * ended and failed attempts by time bucket, and latency percentiles, over the last hour,
+ * day or week;</li>
  * <li>{@code POST {base}/v1/runs/{runId}/rerun}: runs an ended run again (409 if it has
  * not ended);</li>
  * <li>{@code POST {base}/v1/replays}: starts a bulk replay, or with {@code "preview":
@@ -104,6 +109,7 @@ public final class RunsApi {
 				.DELETE("/cancellations/{id}", this::stopCancellation)
 				.POST("/runs/{runId}/rerun", this::rerun)
 				.GET("/runs/{runId}/timeline", this::timeline)
+				.GET("/stats", this::stats)
 				.POST("/replays", this::startReplay)
 				.GET("/replays", this::listReplays)
 				.GET("/replays/{id}", this::getReplay)
@@ -125,8 +131,8 @@ public final class RunsApi {
 				.route(RequestPredicates.all(), (request) -> {
 					throw new ApiException(HttpStatus.NOT_FOUND,
 							"No such route: " + ApiResponses.abbreviate(request.path())
-									+ "; the routes are v1/runs/{runId}[/rerun|/timeline], v1/cancellations[/{id}] "
-									+ "and v1/replays[/{id}]");
+									+ "; the routes are v1/runs/{runId}[/rerun|/timeline], v1/cancellations[/{id}], "
+									+ "v1/replays[/{id}] and v1/stats");
 				})
 				.filter((request, next) -> {
 					if (!this.keys.authorizes(request.headers().firstHeader("Authorization"))) {
@@ -259,6 +265,53 @@ public final class RunsApi {
 		data.put("event", timeline.run().event());
 		data.put("spans", timeline.spans().stream().map(RunsApi::span).toList());
 		return ApiResponses.data(data, this.clock);
+	}
+
+	private ServerResponse stats(ServerRequest request) {
+		String window = request.param("window").orElse("hour");
+		Duration length = switch (window) {
+			case "hour" -> Duration.ofHours(1);
+			case "day" -> Duration.ofDays(1);
+			case "week" -> Duration.ofDays(7);
+			default -> throw new ApiException(HttpStatus.BAD_REQUEST,
+					"window is '" + ApiResponses.abbreviate(window) + "'; it must be hour, day or week");
+		};
+		Instant now = this.clock.instant();
+		RunStats stats;
+		try {
+			stats = this.runs.stats(request.param("function_id").filter((id) -> !id.isBlank()).orElse(null),
+					now.minus(length), now);
+		}
+		catch (UnsupportedOperationException ex) {
+			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
+		}
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("function_id", stats.functionId());
+		data.put("from", ApiResponses.time(stats.from()));
+		data.put("to", ApiResponses.time(stats.to()));
+		data.put("bucket_seconds", stats.bucket().toSeconds());
+		data.put("buckets", stats.buckets().stream().map((bucket) -> {
+			Map<String, Object> row = new LinkedHashMap<>();
+			row.put("start", ApiResponses.time(bucket.start()));
+			row.put("started", bucket.started());
+			row.put("completed", bucket.completed());
+			row.put("failed", bucket.failed());
+			row.put("cancelled", bucket.cancelled());
+			row.put("failed_attempts", bucket.failedAttempts());
+			return row;
+		}).toList());
+		data.put("end_to_end_ms", latency(stats.endToEnd()));
+		data.put("queue_ms", latency(stats.queue()));
+		return ApiResponses.data(data, this.clock);
+	}
+
+	private static Map<String, Object> latency(RunStats.Latency latency) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("count", latency.count());
+		data.put("p50", latency.p50());
+		data.put("p90", latency.p90());
+		data.put("p99", latency.p99());
+		return data;
 	}
 
 	private static Map<String, Object> span(RunTimeline.Span span) {

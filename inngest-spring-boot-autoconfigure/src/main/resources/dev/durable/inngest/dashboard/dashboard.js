@@ -78,6 +78,7 @@
     if (tab === 'runs') loadRuns(true);
     if (tab === 'history') loadHistory();
     if (tab === 'replays') loadReplays();
+    if (tab === 'charts') loadCharts();
   }
 
   async function loadFunctions() {
@@ -88,8 +89,12 @@
       const select = $('filter-function');
       const chosen = select.value;
       select.replaceChildren(el('option', { value: '', text: 'All' }));
+      const charted = $('chart-function');
+      const chartChosen = charted.value;
+      charted.replaceChildren(el('option', { value: '', text: 'All' }));
       data.functions.forEach((fn) => {
         select.append(el('option', { value: fn.id, text: fn.id }));
+        charted.append(el('option', { value: fn.id, text: fn.id }));
         const triggers = fn.events.concat(fn.crons.map((cron) => 'cron ' + cron)).join(', ')
           + (fn.condition ? ' if ' + fn.condition : '');
         const counts = Object.entries(fn.runs).map(([state, count]) => state + ' ' + count).join(' · ') || 'none';
@@ -100,12 +105,15 @@
           el('td', { text: counts }),
           el('td', {},
             el('button', { type: 'button', text: 'Runs', onclick: () => { $('filter-function').value = fn.id; show('runs'); } }),
+            ' ',
+            el('button', { type: 'button', class: 'charts', text: 'Charts', onclick: () => { $('chart-function').value = fn.id; show('charts'); } }),
             actions ? ' ' : '',
             actions ? el('button', { type: 'button', class: 'danger bulk-cancel', text: 'Bulk cancel', onclick: () => openBulk(fn.id, 'cancel') }) : '',
             actions ? ' ' : '',
             actions ? el('button', { type: 'button', class: 'bulk-replay', text: 'Bulk replay', onclick: () => openBulk(fn.id, 'replay') }) : '')));
       });
       select.value = chosen;
+      charted.value = chartChosen;
       problem(null);
     } catch (error) {
       problem('Cannot read the inngest Actuator endpoint at ' + endpoint + ' (' + error.message
@@ -299,6 +307,140 @@
         + (end.error ? ': ' + end.error.name + ': ' + end.error.message : '') })));
     });
     box.append(root);
+  }
+
+  const SERIES = ['started', 'completed', 'failed', 'cancelled'];
+
+  function niceMax(value) {
+    if (value <= 5) return 5;
+    const power = Math.pow(10, Math.floor(Math.log10(value)));
+    return [1, 2, 5, 10].map((step) => step * power).find((top) => top >= value);
+  }
+
+  function clock(time, bucketSeconds) {
+    const date = new Date(time);
+    return bucketSeconds >= 3600 ? date.toLocaleDateString() + ' ' + date.getHours() + 'h'
+      : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  }
+
+  // A frame with a y axis from 0 to max and a time axis of the buckets; returns the
+  // chart and the functions that place a bucket and a value.
+  function frame(stats, max, width, height) {
+    const left = 44;
+    const right = 12;
+    const top = 10;
+    const bottom = 22;
+    const root = svg('svg', { width, height, viewBox: '0 0 ' + width + ' ' + height });
+    const n = stats.buckets.length;
+    const x = (i) => left + (n <= 1 ? 0 : i / (n - 1) * (width - left - right));
+    const y = (v) => height - bottom - v / max * (height - top - bottom);
+    const grid = svg('g', { class: 'grid' });
+    for (let i = 0; i <= 4; i++) {
+      const value = max * i / 4;
+      grid.append(svg('line', { x1: left, x2: width - right, y1: y(value), y2: y(value) }),
+        svg('text', { x: left - 6, y: y(value) + 4, 'text-anchor': 'end', text: String(Math.round(value * 10) / 10) }));
+    }
+    const labels = Math.min(6, n);
+    for (let i = 0; i < labels; i++) {
+      const index = labels <= 1 ? 0 : Math.round(i * (n - 1) / (labels - 1));
+      grid.append(svg('text', { x: x(index), y: height - 6, 'text-anchor': i === 0 ? 'start' : (i === labels - 1 ? 'end' : 'middle'),
+        text: clock(stats.buckets[index].start, stats.bucket) }));
+    }
+    root.append(grid);
+    return { root, x, y };
+  }
+
+  function seconds(duration) {
+    // An ISO-8601 duration such as PT1M or PT15M or PT2H, as Jackson writes a Duration.
+    if (typeof duration === 'number') return duration;
+    const match = /PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?/.exec(duration || '');
+    return match ? (Number(match[1] || 0) * 3600 + Number(match[2] || 0) * 60 + Number(match[3] || 0)) : 60;
+  }
+
+  function drawRuns(stats) {
+    const box = $('chart-runs');
+    box.replaceChildren();
+    const width = Math.max(640, box.clientWidth || 900);
+    const max = niceMax(Math.max(1, ...stats.buckets.flatMap((b) => SERIES.map((name) => b[name]))));
+    const { root, x, y } = frame(stats, max, width, 220);
+    SERIES.forEach((name) => {
+      const points = stats.buckets.map((b, i) => x(i) + ',' + y(b[name])).join(' ');
+      const total = stats.buckets.reduce((sum, b) => sum + b[name], 0);
+      root.append(svg('polyline', { class: 'series ' + name, 'data-series': name, 'data-total': total, points },
+        svg('title', { text: name + ': ' + total + ' in the window' })));
+    });
+    const legend = svg('g', { class: 'legend' });
+    SERIES.forEach((name, i) => {
+      const total = stats.buckets.reduce((sum, b) => sum + b[name], 0);
+      legend.append(svg('rect', { class: name, x: 60 + i * 130, y: 2, width: 10, height: 10 }),
+        svg('text', { x: 74 + i * 130, y: 11, text: name + ' ' + total }));
+    });
+    root.append(legend);
+    box.append(root);
+  }
+
+  function drawFailures(stats) {
+    const box = $('chart-failures');
+    box.replaceChildren();
+    const width = Math.max(640, box.clientWidth || 900);
+    const max = niceMax(Math.max(1, ...stats.buckets.map((b) => b.failedAttempts)));
+    const { root, x, y } = frame(stats, max, width, 160);
+    const step = stats.buckets.length > 1 ? x(1) - x(0) : 20;
+    const barWidth = Math.max(1, step * 0.7);
+    let total = 0;
+    stats.buckets.forEach((b, i) => {
+      total += b.failedAttempts;
+      if (b.failedAttempts > 0) {
+        root.append(svg('rect', { class: 'bar', x: x(i) - barWidth / 2, y: y(b.failedAttempts), width: barWidth,
+          height: y(0) - y(b.failedAttempts) }, svg('title', { text: b.failedAttempts + ' at ' + time(b.start) })));
+      }
+    });
+    root.setAttribute('data-total', total);
+    box.append(root);
+  }
+
+  function drawLatency(stats) {
+    const box = $('chart-latency');
+    box.replaceChildren();
+    const width = Math.max(640, box.clientWidth || 900);
+    const rows = [];
+    [['end to end', stats.endToEnd], ['queue', stats.queue]].forEach(([name, latency]) => {
+      ['p50', 'p90', 'p99'].forEach((p) => rows.push({ name: name + ' ' + p, value: latency[p], count: latency.count }));
+    });
+    const max = Math.max(1, ...rows.map((row) => row.value || 0));
+    const root = svg('svg', { width, height: rows.length * 22 + 8 });
+    rows.forEach((row, i) => {
+      const y = 4 + i * 22;
+      root.append(svg('text', { x: 4, y: y + 13, text: row.name }));
+      if (row.value === null || row.value === undefined) {
+        root.append(svg('text', { x: 130, y: y + 13, text: 'no runs' }));
+        return;
+      }
+      const length = Math.max(2, row.value / max * (width - 260));
+      root.append(svg('rect', { class: 'latency-bar', 'data-latency': row.name, x: 130, y: y + 3, width: length, height: 14 }),
+        svg('text', { x: 136 + length, y: y + 13, text: duration(row.value) + ' (' + row.count + ' runs)' }));
+    });
+    box.append(root);
+  }
+
+  async function loadCharts() {
+    const windowSeconds = Number($('chart-window').value);
+    const to = new Date();
+    const from = new Date(to.getTime() - windowSeconds * 1000);
+    const params = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
+    if ($('chart-function').value) params.set('function', $('chart-function').value);
+    try {
+      const stats = await api('/stats?' + params);
+      stats.bucket = seconds(stats.bucket);
+      const name = stats.bucket === 60 ? 'minute' : stats.bucket === 900 ? 'quarter hour' : (stats.bucket / 3600) + ' hours';
+      document.querySelectorAll('.bucket-name').forEach((span) => { span.textContent = name; });
+      drawRuns(stats);
+      drawFailures(stats);
+      drawLatency(stats);
+      problem(null);
+    } catch (error) {
+      problem('Could not read the stats: ' + error.message);
+    }
   }
 
   async function rerunOpenRun() {
@@ -509,6 +651,8 @@
       loadHistory();
     } else if (!$('replays').hidden) {
       loadReplays();
+    } else if (!$('charts').hidden) {
+      loadCharts();
     }
   }
 
@@ -521,6 +665,7 @@
     document.querySelectorAll('.tab').forEach((button) => button.addEventListener('click', () => show(button.dataset.tab)));
     $('run-filters').addEventListener('submit', (event) => { event.preventDefault(); loadRuns(true); });
     $('more-runs').addEventListener('click', () => loadRuns(false));
+    $('chart-filters').addEventListener('submit', (event) => { event.preventDefault(); loadCharts(); });
     $('cancel-run').addEventListener('click', cancelOpenRun);
     $('rerun-run').addEventListener('click', rerunOpenRun);
     $('bulk-preview').addEventListener('click', previewBulk);

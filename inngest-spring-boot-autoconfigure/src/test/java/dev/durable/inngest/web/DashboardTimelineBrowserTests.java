@@ -189,6 +189,35 @@ class DashboardTimelineBrowserTests {
 		}
 	}
 
+	@Test
+	void theChartsOfAFunctionCountTheRunsItStartedCompletedAndFailed() throws IOException {
+		int failedAttempts = 0;
+		for (int i = 0; i < 5; i++) {
+			String eventId = this.inngest.send(Event.of("test/tally", Map.of("key", this.key, "fail", i < 2))).get(0);
+			RunRecord run = this.probe.awaitEnded(eventId, "tally");
+			assertThat(run.status()).isEqualTo((i < 2) ? RunStatus.FAILED : RunStatus.COMPLETED);
+			failedAttempts += this.probe.attempts(run.id()).size();
+		}
+		this.chromium.browser().get("http://localhost:" + this.port + "/inngest/dashboard");
+		visible(By.cssSelector("tr[data-function='tally']"));
+		click(By.cssSelector("tr[data-function='tally'] button.charts"));
+		String series = "#chart-runs polyline[data-series='%s']";
+		this.chromium.waiting()
+			.until(ExpectedConditions.attributeToBe(By.cssSelector(series.formatted("started")), "data-total", "5"));
+		assertThat(total(series.formatted("completed"))).isEqualTo("3");
+		assertThat(total(series.formatted("failed"))).isEqualTo("2");
+		assertThat(total(series.formatted("cancelled"))).isEqualTo("0");
+		assertThat(total("#chart-failures svg")).isEqualTo(String.valueOf(failedAttempts));
+		assertThat(count("#chart-latency rect[data-latency='end to end p50']")).isOne();
+		String legend = untilFresh((driver) -> driver.findElement(By.cssSelector("#chart-runs svg")).getText());
+		assertThat(legend).contains("started 5");
+		screenshot(this.chromium.browser().findElement(By.id("charts")), "run-charts.png");
+	}
+
+	private String total(String css) {
+		return untilFresh((driver) -> driver.findElement(By.cssSelector(css)).getAttribute("data-total"));
+	}
+
 	private void screenshot(WebElement element, String name) throws IOException {
 		Path file = element.getScreenshotAs(OutputType.FILE).toPath();
 		Files.copy(file, Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);

@@ -45,6 +45,16 @@ public class TimelineFunctions {
 		step.run("notify", () -> this.executions.hit((String) failure.originalEvent().data().get("key"), "notify"));
 	}
 
+	@InngestFunction(id = "tally", event = "test/tally")
+	String tally(Event event, Step step) {
+		return step.run("count", String.class, () -> {
+			if (Boolean.TRUE.equals(event.data().get("fail"))) {
+				throw new NonRetriableException("cannot count this");
+			}
+			return "counted";
+		});
+	}
+
 	@InngestFunction(id = "many-steps", event = "test/many")
 	int many(Event event, Step step) {
 		int count = ((Number) event.data().get("count")).intValue();
