@@ -148,6 +148,43 @@ class RunQueryPlanTests {
 			.isEqualTo(15);
 	}
 
+	@Test
+	void theRunsStartedInAWindowAreCountedFromTheRangesIdsOfTheFunctionsIndex() {
+		Instant from = START.plusSeconds(600);
+		Instant to = START.plusSeconds(720);
+		JdbcRunStore.Select select = new JdbcRunStore.Select(JdbcRunStatsStore.started(60, true),
+				List.of(Ids.lowest(from), Ids.lowest(to.plusMillis(1)), "f", Timestamps.of(from), Timestamps.of(to)));
+
+		assertThat(statsIndexRead(select, "INNGEST_RUN_FUNCTION")).containsExactlyInAnyOrder("FUNCTION_ID = ?3",
+				"ID >= ?1", "ID < ?2");
+		// The runs of the window, not the thousands stored.
+		assertThat(rowsRead(select)).isLessThan(130);
+		assertThat(this.jdbc.sql(select.sql()).params(select.params()).query((rs, row) -> rs.getLong(2)).list())
+			.containsExactly(54L, 54L);
+	}
+
+	@Test
+	void theRunsEndedInAWindowAreCountedFromTheRangesIdsOfThePrimaryKey() {
+		Instant from = START.plusSeconds(1200);
+		Instant to = START.plusSeconds(1260);
+		this.jdbc.sql("UPDATE inngest_run SET ended_at = created_at WHERE status = 'COMPLETED'").update();
+		JdbcRunStore.Select select = new JdbcRunStore.Select(JdbcRunStatsStore.ended(60, false),
+				List.of(Ids.lowest(from.minusSeconds(60)), Ids.lowest(to.plusMillis(1)), Timestamps.of(from),
+						Timestamps.of(to)));
+
+		assertThat(statsIndexRead(select, "PRIMARY_KEY_[0-9A-F]+")).containsExactlyInAnyOrder("ID >= ?1", "ID < ?2");
+		assertThat(rowsRead(select)).isLessThan(130);
+		assertThat(this.jdbc.sql(select.sql()).params(select.params()).query((rs, row) -> rs.getLong(3)).list())
+			.containsExactly(59L);
+	}
+
+	/** The conditions by which the plan of a stats statement reads the runs' index. */
+	private List<String> statsIndexRead(JdbcRunStore.Select select, String index) {
+		Matcher read = Pattern.compile("\"INNGEST_RUN\" /\\* PUBLIC\\." + index + ": (.*?) \\*/").matcher(plan(select));
+		assertThat(read.find()).as(plan(select)).isTrue();
+		return List.of(read.group(1).split(" AND "));
+	}
+
 	/** How many index entries H2 read to run the statement, from its analysed plan. */
 	private long rowsRead(JdbcRunStore.Select select) {
 		String analysed = this.jdbc.sql("EXPLAIN ANALYZE " + select.sql())
