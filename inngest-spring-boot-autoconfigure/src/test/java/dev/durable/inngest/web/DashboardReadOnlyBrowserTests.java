@@ -3,6 +3,7 @@ package dev.durable.inngest.web;
 import java.util.UUID;
 
 import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.engine.EngineTestApplication;
 import dev.durable.inngest.engine.RunProbe;
 import dev.durable.inngest.testsupport.HeadlessChromium;
@@ -36,6 +37,9 @@ class DashboardReadOnlyBrowserTests {
 	@Autowired
 	RunProbe probe;
 
+	@Autowired
+	InngestRuns runs;
+
 	@RegisterExtension
 	final HeadlessChromium chromium = new HeadlessChromium();
 
@@ -53,6 +57,7 @@ class DashboardReadOnlyBrowserTests {
 			.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("tr[data-function='reminder']"),
 					"test/reminder.created"));
 		assertThat(this.chromium.browser().findElements(By.cssSelector(".bulk-cancel"))).isEmpty();
+		assertThat(this.chromium.browser().findElements(By.cssSelector(".bulk-replay"))).isEmpty();
 
 		this.chromium.browser().findElement(By.cssSelector(".tab[data-tab='runs']")).click();
 		// The list is redrawn every two seconds, so the row is found again if it was
@@ -65,6 +70,11 @@ class DashboardReadOnlyBrowserTests {
 		assertThat(this.chromium.browser().findElement(By.id("cancel-run")).isDisplayed()).isFalse();
 		String event = this.chromium.browser().findElement(By.id("detail-event")).getText();
 		assertThat(event).contains("test/reminder.created").contains("******").doesNotContain(this.key);
+
+		// An ended run is not offered for a rerun either.
+		this.runs.cancel(runId);
+		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("detail-status"), "CANCELLED"));
+		assertThat(this.chromium.browser().findElement(By.id("rerun-run")).isDisplayed()).isFalse();
 	}
 
 }
