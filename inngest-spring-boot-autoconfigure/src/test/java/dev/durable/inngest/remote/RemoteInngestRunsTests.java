@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
 import dev.durable.inngest.BulkCancelRequest;
+import dev.durable.inngest.BulkReplayRequest;
 import dev.durable.inngest.BulkCancellation;
 import dev.durable.inngest.CancelResult;
 import dev.durable.inngest.RunQuery;
@@ -260,6 +261,16 @@ class RemoteInngestRunsTests {
 			.withMessageContaining("cancelAll");
 		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> runs.findCancellation("x"))
 			.withMessageContaining("cancellations(limit, cursor)");
+		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> runs.rerun("01RUN"))
+			.withMessageContaining("Inngest dashboard");
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> runs.replayAll(new BulkReplayRequest(null, "f", NOW.minusSeconds(60), NOW, null)))
+			.withMessageContaining("replay runs in bulk");
+		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> runs.timeline("01RUN"))
+			.withMessageContaining("timeline");
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> runs.stats(null, NOW.minusSeconds(60), NOW))
+			.withMessageContaining("metrics");
 		assertThat(this.requests).isEmpty();
 	}
 
