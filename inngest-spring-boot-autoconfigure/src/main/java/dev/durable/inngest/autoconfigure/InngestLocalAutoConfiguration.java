@@ -279,8 +279,8 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DueRuns inngestDueRuns(RunStore runs, RunExecutor executor, CronScheduler crons,
-			BulkCancellations bulkCancellations) {
-		return new DueRuns(runs, executor, crons, bulkCancellations, this.clock);
+			BulkCancellations bulkCancellations, RunReplays replays) {
+		return new DueRuns(runs, executor, crons, bulkCancellations, replays, this.clock);
 	}
 
 	@Bean

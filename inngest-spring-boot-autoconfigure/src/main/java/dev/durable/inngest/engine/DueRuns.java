@@ -31,6 +31,8 @@ public final class DueRuns {
 
 	private final Clock clock;
 
+	private final RunReplays replays;
+
 	/**
 	 * Creates the driver of due runs.
 	 * @param runs the run store, asked for due runs
@@ -41,10 +43,25 @@ public final class DueRuns {
 	 */
 	public DueRuns(RunStore runs, RunExecutor executor, CronScheduler crons, BulkCancellations bulkCancellations,
 			Clock clock) {
+		this(runs, executor, crons, bulkCancellations, null, clock);
+	}
+
+	/**
+	 * Creates the driver of due runs, which also processes the bulk replays under way.
+	 * @param runs the run store, asked for due runs
+	 * @param executor claims and executes them
+	 * @param crons fires the cron ticks that are due
+	 * @param bulkCancellations processes the bulk cancellations under way
+	 * @param replays processes the bulk replays under way, or {@code null}
+	 * @param clock the engine's clock, which says what is due
+	 */
+	public DueRuns(RunStore runs, RunExecutor executor, CronScheduler crons, BulkCancellations bulkCancellations,
+			RunReplays replays, Clock clock) {
 		this.runs = runs;
 		this.executor = executor;
 		this.crons = crons;
 		this.bulkCancellations = bulkCancellations;
+		this.replays = replays;
 		this.clock = clock;
 	}
 
@@ -57,15 +74,18 @@ public final class DueRuns {
 
 	/**
 	 * One round of the engine's work at the clock's current time, on the caller's thread:
-	 * fires the cron ticks that are due and the bulk cancellations' next batches, then
-	 * claims every run that is due and executes each in turn, to its end or its next
-	 * suspension. Runs made due by this round (a resumed wait, an immediate retry, a run
-	 * started by an event a step sent) are left to the next.
+	 * fires the cron ticks that are due and the bulk cancellations' and replays' next
+	 * batches, then claims every run that is due and executes each in turn, to its end or
+	 * its next suspension. Runs made due by this round (a resumed wait, an immediate
+	 * retry, a run started by an event a step sent) are left to the next.
 	 * @return how many runs were executed
 	 */
 	public int executeRound() {
 		this.crons.fireDue();
 		this.bulkCancellations.process();
+		if (this.replays != null) {
+			this.replays.process();
+		}
 		List<String> due = this.runs.findDue(this.clock.instant(), ROUND_LIMIT, this.executor.functionIds());
 		if (due.isEmpty()) {
 			return 0;

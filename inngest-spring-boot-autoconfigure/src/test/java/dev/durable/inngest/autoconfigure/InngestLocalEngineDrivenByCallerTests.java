@@ -5,11 +5,16 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 
+import dev.durable.inngest.BulkReplay;
+import dev.durable.inngest.BulkReplayRequest;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.NonRetriableException;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.Step;
+import dev.durable.inngest.engine.BulkReplayPoller;
 import dev.durable.inngest.engine.DueRuns;
 import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.engine.StepInterceptor;
@@ -24,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The engine driven by its caller rather than its threads, as tests drive it: its clock a
- * bean to replace, its scheduler left stopped, and a step interceptor consulted before
- * step bodies.
+ * bean to replace, its scheduler and replay poller left stopped, and a step interceptor
+ * consulted before step bodies.
  */
 class InngestLocalEngineDrivenByCallerTests {
 
@@ -49,6 +54,29 @@ class InngestLocalEngineDrivenByCallerTests {
 			assertThat(completed.status()).isEqualTo(RunStatus.COMPLETED);
 			assertThat(completed.output()).isEqualTo("\"charged\"");
 			assertThat(context.getBean(DueRuns.class).executeRound()).isZero();
+		});
+	}
+
+	@Test
+	void aRoundOfTheCallerProcessesTheBulkReplaysUnderWay() {
+		this.runner.run((context) -> {
+			assertThat(context.getBean(BulkReplayPoller.class).isRunning()).isFalse();
+			context.getBean(InngestClient.class).send(Event.of("test/decline"));
+			DueRuns dueRuns = context.getBean(DueRuns.class);
+			dueRuns.executeRound();
+			RunRecord failed = onlyRun(context.getBean(RunStore.class));
+			assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+			InngestRuns runs = context.getBean(InngestRuns.class);
+			BulkReplay replay = runs.replayAll(new BulkReplayRequest(null, "decline", failed.createdAt(),
+					failed.createdAt().plusSeconds(1), null));
+			assertThat(replay.matched()).isOne();
+			assertThat(runs.findReplay(replay.id()).orElseThrow().replayed()).isZero();
+			assertThat(dueRuns.executeRound()).isOne();
+			BulkReplay done = runs.findReplay(replay.id()).orElseThrow();
+			assertThat(done.state()).isEqualTo(BulkReplay.State.COMPLETED);
+			assertThat(done.replayed()).isOne();
+			String rerun = runs.find(failed.id()).orElseThrow().reruns().get(0);
+			assertThat(runs.find(rerun).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
 		});
 	}
 
@@ -84,6 +112,11 @@ class InngestLocalEngineDrivenByCallerTests {
 	}
 
 	static class ChargeFunction {
+
+		@InngestFunction(id = "decline", event = "test/decline")
+		String decline() {
+			throw new NonRetriableException("declined");
+		}
 
 		@InngestFunction(id = "charge", event = "test/charge")
 		String charge(Step step) {
