@@ -382,4 +382,60 @@ class RunsApiTests {
 			.isEqualTo(401);
 	}
 
+	@Test
+	void aRunsTimelineShowsItsStepsSleepAndCancellation() {
+		String runId = startReminder();
+		Answer sleeping = get("/inngest/v1/runs/" + runId + "/timeline");
+		assertThat(sleeping.status()).as(sleeping.toString()).isEqualTo(200);
+		assertThat(sleeping.json().at("/data/event/data/key").asString()).isEqualTo(this.key);
+		assertThat(sleeping.json().at("/data/spans/0/type").asString()).isEqualTo("queued");
+		assertThat(
+				sleeping.json()
+					.at("/data/spans")
+					.valueStream()
+					.map((span) -> span.get("type").asString() + ":" + span.get("label").asString() + ":"
+							+ span.get("status").asString(null)))
+			.contains("step:before:COMPLETED", "sleep:nap:SLEEPING");
+		assertThat(sleeping.json()
+			.at("/data/spans")
+			.valueStream()
+			.filter((span) -> span.get("type").asString().equals("sleep"))
+			.findFirst()
+			.orElseThrow()
+			.get("note")
+			.asString()).startsWith("Sleeping until");
+		delete("/inngest/v1/runs/" + runId);
+		Answer cancelled = get("/inngest/v1/runs/" + runId + "/timeline");
+		assertThat(cancelled.json()
+			.at("/data/spans")
+			.valueStream()
+			.filter((span) -> span.get("type").asString().equals("cancelled"))
+			.findFirst()
+			.orElseThrow()
+			.get("note")
+			.asString()).startsWith("By api");
+		assertThat(get("/inngest/v1/runs/01NOSUCHRUN0000000000000000/timeline").status()).isEqualTo(404);
+	}
+
+	@Test
+	void theStatsOfTheLastHourCountTheRunsStarted() {
+		startReminder();
+		Answer hour = get("/inngest/v1/stats?function_id=reminder&window=hour");
+		assertThat(hour.status()).as(hour.toString()).isEqualTo(200);
+		assertThat(hour.json().at("/data/bucket_seconds").asLong()).isEqualTo(60);
+		assertThat(hour.json().at("/data/buckets").size()).isBetween(60, 61);
+		long started = hour.json()
+			.at("/data/buckets")
+			.valueStream()
+			.mapToLong((bucket) -> bucket.get("started").asLong())
+			.sum();
+		assertThat(started).isPositive();
+		Answer week = get("/inngest/v1/stats?window=week");
+		assertThat(week.json().at("/data/bucket_seconds").asLong()).isEqualTo(7200);
+		assertThat(week.json().at("/data/function_id").isNull()).isTrue();
+		Answer wrong = get("/inngest/v1/stats?window=year");
+		assertThat(wrong.status()).isEqualTo(400);
+		assertThat(wrong.json().get("error").asString()).contains("hour, day or week");
+	}
+
 }
