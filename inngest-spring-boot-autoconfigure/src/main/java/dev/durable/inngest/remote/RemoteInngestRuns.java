@@ -225,7 +225,7 @@ public final class RemoteInngestRuns implements InngestRuns {
 	}
 
 	@Override
-	public List<BulkReplay> replays(int limit, String cursor) {
+	public List<BulkReplay> replays(int limit, @Nullable String cursor) {
 		throw replayUnsupported("list bulk replays");
 	}
 
@@ -246,7 +246,7 @@ public final class RemoteInngestRuns implements InngestRuns {
 	}
 
 	@Override
-	public RunStats stats(String functionId, Instant from, Instant to) {
+	public RunStats stats(@Nullable String functionId, Instant from, Instant to) {
 		throw new UnsupportedOperationException("In remote mode, runs are kept by the Inngest platform, whose REST "
 				+ "API does not count them; see the function's metrics in the Inngest dashboard instead");
 	}
