@@ -61,6 +61,12 @@ class SchemaMigrationTests {
 			assertThat(jdbc.sql("SELECT indexname FROM pg_indexes WHERE tablename = 'inngest_event'")
 				.query(String.class)
 				.list()).contains(SchemaVersion1.EVENT_RECEIVED_INDEX);
+			assertThat(jdbc.sql("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'inngest_re%'")
+				.query(String.class)
+				.list()).contains("inngest_rerun", "inngest_replay");
+			assertThat(jdbc.sql("SELECT indexname FROM pg_indexes WHERE tablename = 'inngest_rerun'")
+				.query(String.class)
+				.list()).contains("inngest_rerun_of");
 			assertThat(new JdbcStepStore(new JdbcTemplate(dataSource)).findByRun("r1")).singleElement()
 				.extracting(StepRecord::key, StepRecord::output)
 				.containsExactly("only", "1");
