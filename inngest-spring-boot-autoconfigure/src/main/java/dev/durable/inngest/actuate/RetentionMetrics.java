@@ -8,8 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * The Micrometer counter {@code inngest.retention.deleted} of the rows the retention
  * deleted, tagged by {@code kind}: {@code runs}, {@code steps}, {@code attempts},
- * {@code waits}, {@code events} and {@code cancellations}. Each is registered at once, at
- * zero, and counts a batch's rows once the batch is committed.
+ * {@code waits}, {@code events}, {@code cancellations} and {@code replays}. Each is
+ * registered at once, at zero, and counts a batch's rows once the batch is committed.
  */
 public final class RetentionMetrics implements RetentionSweeper.Listener {
 
@@ -28,6 +28,8 @@ public final class RetentionMetrics implements RetentionSweeper.Listener {
 
 	private final Counter cancellations;
 
+	private final Counter replays;
+
 	/**
 	 * Creates the counters.
 	 * @param registry where they are registered
@@ -39,6 +41,7 @@ public final class RetentionMetrics implements RetentionSweeper.Listener {
 		this.waits = counter(registry, "waits");
 		this.events = counter(registry, "events");
 		this.cancellations = counter(registry, "cancellations");
+		this.replays = counter(registry, "replays");
 	}
 
 	@Override
@@ -49,6 +52,7 @@ public final class RetentionMetrics implements RetentionSweeper.Listener {
 		this.waits.increment(rows.waits());
 		this.events.increment(rows.events());
 		this.cancellations.increment(rows.cancellations());
+		this.replays.increment(rows.replays());
 	}
 
 	private static Counter counter(MeterRegistry registry, String kind) {

@@ -76,11 +76,12 @@ public final class RetentionSweeper implements SmartLifecycle {
 		DeletedRows deleted = inBatches(before, this.store::deleteEndedRuns);
 		deleted = deleted.plus(inBatches(before, this.store::deleteUnneededEvents));
 		deleted = deleted.plus(inBatches(before, this.store::deleteEndedCancellations));
+		deleted = deleted.plus(inBatches(before, this.store::deleteEndedReplays));
 		if (logger.isDebugEnabled()) {
 			logger.debug("Retention deleted what ended or was received before " + before + ": " + deleted.runs()
 					+ " runs, " + deleted.steps() + " steps, " + deleted.attempts() + " failed attempts, "
 					+ deleted.waits() + " waits, " + deleted.events() + " events, " + deleted.cancellations()
-					+ " bulk cancellations");
+					+ " bulk cancellations, " + deleted.replays() + " bulk replays");
 		}
 		return deleted;
 	}

@@ -14,13 +14,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Deletes ended runs, the events no run needs and ended bulk cancellations from the
- * engine's tables. Each batch reads at most its limit of rows through an index (runs and
- * cancellations by their ids, events by {@code inngest_event_received}), locks those it
- * deletes with {@code FOR UPDATE SKIP LOCKED}, so that another instance deleting at once
- * takes the others, and deletes by key. The rows of runs it locks are rows of ended runs,
- * which the engine no longer writes: it never waits for the engine, nor the engine for
- * it.
+ * Deletes ended runs, the events no run needs and ended bulk cancellations and replays
+ * from the engine's tables. Each batch reads at most its limit of rows through an index
+ * (runs and cancellations by their ids, events by {@code inngest_event_received}), locks
+ * those it deletes with {@code FOR UPDATE SKIP LOCKED}, so that another instance deleting
+ * at once takes the others, and deletes by key. The rows of runs it locks are rows of
+ * ended runs, which the engine no longer writes: it never waits for the engine, nor the
+ * engine for it.
  */
 public final class JdbcRetentionStore implements RetentionStore {
 
@@ -51,11 +51,10 @@ public final class JdbcRetentionStore implements RetentionStore {
 			+ "AND event_id IN (:ids)";
 
 	/**
-	 * A batch of bulk cancellations by id; named parameter after, and the limit to format
-	 * in.
+	 * A batch of bulk cancellations or replays by id; the table and the limit to format
+	 * in, named parameter after.
 	 */
-	static final String CANCELLATIONS = "SELECT id FROM inngest_cancellation WHERE id > :after ORDER BY id "
-			+ "FETCH FIRST %d ROWS ONLY";
+	static final String BULK_OPERATIONS = "SELECT id FROM %s WHERE id > :after ORDER BY id FETCH FIRST %d ROWS ONLY";
 
 	private final JdbcClient jdbc;
 
@@ -138,7 +137,23 @@ public final class JdbcRetentionStore implements RetentionStore {
 
 	@Override
 	public Batch<String> deleteEndedCancellations(Instant endedBefore, String after, int limit) {
-		List<String> read = this.jdbc.sql(CANCELLATIONS.formatted(limit))
+		Batch<String> batch = deleteEnded("inngest_cancellation", endedBefore, after, limit);
+		return new Batch<>(new DeletedRows(0, 0, 0, 0, 0, batch.deleted().total()), batch.next());
+	}
+
+	@Override
+	public Batch<String> deleteEndedReplays(Instant endedBefore, String after, int limit) {
+		Batch<String> batch = deleteEnded("inngest_replay", endedBefore, after, limit);
+		return new Batch<>(new DeletedRows(0, 0, 0, 0, 0, 0, batch.deleted().total()), batch.next());
+	}
+
+	/**
+	 * Deletes the bulk operations of a table, cancellations or replays, that ended before
+	 * a time, among the next batch by id.
+	 * @return how many were deleted, as a total, and where the next batch starts
+	 */
+	private Batch<String> deleteEnded(String table, Instant endedBefore, String after, int limit) {
+		List<String> read = this.jdbc.sql(BULK_OPERATIONS.formatted(table, limit))
 			.param("after", (after != null) ? after : "")
 			.query(String.class)
 			.list();
@@ -146,11 +161,10 @@ public final class JdbcRetentionStore implements RetentionStore {
 		if (read.isEmpty()) {
 			return new Batch<>(DeletedRows.NONE, next);
 		}
-		List<String> ids = lock("inngest_cancellation", "state <> 'RUNNING' AND updated_at < :before", read,
-				endedBefore);
-		long cancellations = ids.isEmpty() ? 0
-				: this.jdbc.sql("DELETE FROM inngest_cancellation WHERE id IN (:ids)").param("ids", ids).update();
-		return new Batch<>(new DeletedRows(0, 0, 0, 0, 0, cancellations), next);
+		List<String> ids = lock(table, "state <> 'RUNNING' AND updated_at < :before", read, endedBefore);
+		long deleted = ids.isEmpty() ? 0
+				: this.jdbc.sql("DELETE FROM " + table + " WHERE id IN (:ids)").param("ids", ids).update();
+		return new Batch<>(new DeletedRows(0, 0, 0, 0, 0, deleted), next);
 	}
 
 	/**

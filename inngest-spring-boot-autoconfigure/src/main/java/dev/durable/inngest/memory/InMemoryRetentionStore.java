@@ -3,13 +3,14 @@ package dev.durable.inngest.memory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 import dev.durable.inngest.BulkCancellation;
+import dev.durable.inngest.BulkReplay;
 import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.store.DeletedRows;
 import dev.durable.inngest.engine.store.RetentionStore;
 import dev.durable.inngest.memory.InMemoryInngestStore.AttemptKey;
-import dev.durable.inngest.memory.InMemoryInngestStore.CancellationRow;
 import dev.durable.inngest.memory.InMemoryInngestStore.RowKey;
 import org.jspecify.annotations.Nullable;
 
@@ -88,25 +89,45 @@ final class InMemoryRetentionStore implements RetentionStore {
 
 	@Override
 	public Batch<String> deleteEndedCancellations(Instant endedBefore, @Nullable String after, int limit) {
+		Batch<String> batch = deleteEnded(this.store.cancellations,
+				(row) -> row.cancellation().state() != BulkCancellation.State.RUNNING
+						&& row.cancellation().updatedAt().isBefore(endedBefore),
+				after, limit);
+		return new Batch<>(new DeletedRows(0, 0, 0, 0, 0, batch.deleted().total()), batch.next());
+	}
+
+	@Override
+	public Batch<String> deleteEndedReplays(Instant endedBefore, @Nullable String after, int limit) {
+		Batch<String> batch = deleteEnded(this.store.replays, (row) -> row.replay().state() != BulkReplay.State.RUNNING
+				&& row.replay().updatedAt().isBefore(endedBefore), after, limit);
+		return new Batch<>(new DeletedRows(0, 0, 0, 0, 0, 0, batch.deleted().total()), batch.next());
+	}
+
+	/**
+	 * Deletes the bulk operations of a table, cancellations or replays, that ended, among
+	 * the next batch by id.
+	 * @return how many were deleted, as a total, and where the next batch starts
+	 */
+	private <R> Batch<String> deleteEnded(Table<String, R> table, Predicate<R> ended, @Nullable String after,
+			int limit) {
 		return this.store.locked(() -> {
 			List<String> read = new ArrayList<>();
-			for (String id : this.store.cancellations.rows().tailMap((after != null) ? after : "", false).keySet()) {
+			for (String id : table.rows().tailMap((after != null) ? after : "", false).keySet()) {
 				if (read.size() >= limit) {
 					break;
 				}
 				read.add(id);
 			}
 			String next = Batch.next(read, limit);
-			long cancellations = 0;
+			long deleted = 0;
 			for (String id : read) {
-				CancellationRow row = this.store.cancellations.get(id);
-				if (row != null && row.cancellation().state() != BulkCancellation.State.RUNNING
-						&& row.cancellation().updatedAt().isBefore(endedBefore)) {
-					this.store.cancellations.remove(id);
-					cancellations++;
+				R row = table.get(id);
+				if (row != null && ended.test(row)) {
+					table.remove(id);
+					deleted++;
 				}
 			}
-			return new Batch<>(new DeletedRows(0, 0, 0, 0, 0, cancellations), next);
+			return new Batch<>(new DeletedRows(0, 0, 0, 0, 0, deleted), next);
 		});
 	}
 

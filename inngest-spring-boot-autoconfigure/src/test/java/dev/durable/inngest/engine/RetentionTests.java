@@ -222,6 +222,22 @@ class RetentionTests {
 	}
 
 	@Test
+	void bulkReplaysThatEndedBeforeThePeriodAreDeletedAndTheOthersKept() {
+		String completed = this.rows.replay(this.beforeThePeriod, "COMPLETED", this.beforeThePeriod);
+		String stopped = this.rows.replay(this.beforeThePeriod, "STOPPED", this.beforeThePeriod);
+		String endedWithinThePeriod = this.rows.replay(this.beforeThePeriod, "COMPLETED", this.withinThePeriod);
+		String running = this.rows.replay(this.beforeThePeriod, "RUNNING", this.beforeThePeriod);
+
+		DeletedRows deleted = sweeper(100).sweep();
+
+		assertThat(deleted.replays()).isEqualTo(2);
+		assertThat(this.rows.count("inngest_replay", "id", completed)).isZero();
+		assertThat(this.rows.count("inngest_replay", "id", stopped)).isZero();
+		assertThat(this.rows.count("inngest_replay", "id", endedWithinThePeriod)).isOne();
+		assertThat(this.rows.count("inngest_replay", "id", running)).isOne();
+	}
+
+	@Test
 	void bulkCancellationsThatEndedBeforeThePeriodAreDeletedAndTheOthersKept() {
 		String completed = this.rows.cancellation(this.beforeThePeriod, "COMPLETED", this.beforeThePeriod);
 		String stopped = this.rows.cancellation(this.beforeThePeriod, "STOPPED", this.beforeThePeriod);

@@ -114,6 +114,20 @@ public final class DatedRows {
 		return id;
 	}
 
+	/**
+	 * A bulk replay of failed runs in a state, made and last changed at given times.
+	 * @return its id
+	 */
+	public String replay(Instant createdAt, String state, Instant updatedAt) {
+		String id = this.ids.next(createdAt);
+		this.jdbc.sql("INSERT INTO inngest_replay (id, name, function_id, started_after, started_before, statuses, "
+				+ "state, matched, replayed, created_at, updated_at) VALUES (?, 'retention', ?, ?, ?, 'FAILED', ?, 0, 0, "
+				+ "?, ?)")
+			.params(id, FUNCTION, at(createdAt), at(createdAt), state, at(createdAt), at(updatedAt))
+			.update();
+		return id;
+	}
+
 	/** How many rows of a table have a value in a column. */
 	public int count(String table, String column, String value) {
 		return this.jdbc.sql("SELECT COUNT(*) FROM " + table + " WHERE " + column + " = ?")

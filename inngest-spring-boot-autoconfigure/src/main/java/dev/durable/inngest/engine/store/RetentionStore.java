@@ -5,11 +5,11 @@ import java.util.List;
 
 /**
  * Deletes what the engine no longer needs, a batch at a time: ended runs with every row
- * that belongs to them, events that no run needs, and bulk cancellations that ended. Each
- * call deletes one batch in the caller's transaction and says where the next starts, so
- * that the caller keeps each transaction short. Deletes are by key and conditional, and
- * rows another deleter holds are left to it, so that several instances may delete at
- * once: each row is deleted, and counted, once.
+ * that belongs to them, events that no run needs, and bulk cancellations and replays that
+ * ended. Each call deletes one batch in the caller's transaction and says where the next
+ * starts, so that the caller keeps each transaction short. Deletes are by key and
+ * conditional, and rows another deleter holds are left to it, so that several instances
+ * may delete at once: each row is deleted, and counted, once.
  */
 public interface RetentionStore {
 
@@ -45,6 +45,17 @@ public interface RetentionStore {
 	 * @return the rows deleted, and the cancellation id the next batch starts after
 	 */
 	Batch<String> deleteEndedCancellations(Instant endedBefore, String after, int limit);
+
+	/**
+	 * Deletes, among the next bulk replays by id, those that ended (completed or stopped)
+	 * before a time. The runs they started, and their links to the runs they replayed, go
+	 * with those runs.
+	 * @param endedBefore only replays that ended before this time
+	 * @param after the batch starts after this replay id, or at the first if {@code null}
+	 * @param limit the most replays a batch reads
+	 * @return the rows deleted, and the replay id the next batch starts after
+	 */
+	Batch<String> deleteEndedReplays(Instant endedBefore, String after, int limit);
 
 	/**
 	 * What a batch deleted, and where the next one starts.

@@ -1119,6 +1119,28 @@ public abstract class StoreContractTests {
 		assertThat(store.list(10, null)).extracting(BulkCancellation::id).containsExactly(recent.id(), running.id());
 	}
 
+	@Test
+	void retentionDeletesBulkReplaysThatEndedBeforeTheTime() {
+		ReplayStore store = this.stores.replays();
+		BulkReplay completed = replay(T0);
+		BulkReplay stopped = replay(T0.plusMillis(1));
+		BulkReplay running = replay(T0.plusMillis(2));
+		BulkReplay recent = replay(T0.plusMillis(3));
+		List.of(completed, stopped, running, recent).forEach(store::insert);
+		store.progress(completed.id(), null, 1, "r", true, T0.plusSeconds(1));
+		store.stop(stopped.id(), T0.plusSeconds(1));
+		store.stop(recent.id(), T0.plusSeconds(20));
+		RetentionStore retention = this.stores.retention();
+		Batch<String> first = retention.deleteEndedReplays(T0.plusSeconds(10), null, 2);
+		assertThat(first.next()).isEqualTo(stopped.id());
+		Batch<String> second = retention.deleteEndedReplays(T0.plusSeconds(10), first.next(), 2);
+		assertThat(second.next()).isEqualTo(recent.id());
+		assertThat(retention.deleteEndedReplays(T0.plusSeconds(10), second.next(), 2).next()).isNull();
+		assertThat(first.deleted()).isEqualTo(new DeletedRows(0, 0, 0, 0, 0, 0, 2));
+		assertThat(second.deleted()).isEqualTo(DeletedRows.NONE);
+		assertThat(store.list(10, null)).extracting(BulkReplay::id).containsExactly(recent.id(), running.id());
+	}
+
 	// Transactions
 
 	@Test
