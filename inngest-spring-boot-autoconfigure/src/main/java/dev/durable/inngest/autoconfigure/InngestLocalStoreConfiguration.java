@@ -9,6 +9,7 @@ import dev.durable.inngest.engine.RunSignals;
 import dev.durable.inngest.engine.store.CancellationStore;
 import dev.durable.inngest.engine.store.ReplayStore;
 import dev.durable.inngest.engine.store.RunStatsStore;
+import dev.durable.inngest.engine.store.AppStore;
 import dev.durable.inngest.engine.store.CronStore;
 import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RetentionStore;
@@ -22,6 +23,7 @@ import dev.durable.inngest.local.InngestSchemaVerifier;
 import dev.durable.inngest.local.JdbcCancellationStore;
 import dev.durable.inngest.local.JdbcReplayStore;
 import dev.durable.inngest.local.JdbcRunStatsStore;
+import dev.durable.inngest.local.JdbcAppStore;
 import dev.durable.inngest.local.JdbcCronStore;
 import dev.durable.inngest.local.JdbcEventStore;
 import dev.durable.inngest.local.JdbcRunStore;
@@ -29,6 +31,7 @@ import dev.durable.inngest.local.JdbcStepStore;
 import dev.durable.inngest.local.JdbcWaitStore;
 import dev.durable.inngest.local.PostgresNotificationListener;
 import dev.durable.inngest.local.PostgresRunSignals;
+import dev.durable.inngest.memory.InMemoryAppStore;
 import dev.durable.inngest.memory.InMemoryInngestStore;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -200,6 +203,13 @@ final class InngestLocalStoreConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@DependsOnDatabaseInitialization
+		AppStore inngestAppStore(DataSource dataSource) {
+			return new JdbcAppStore(new JdbcTemplate(dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@DependsOnDatabaseInitialization
 		CancellationStore inngestCancellationStore(DataSource dataSource) {
 			return new JdbcCancellationStore(new JdbcTemplate(dataSource));
 		}
@@ -284,6 +294,12 @@ final class InngestLocalStoreConfiguration {
 		@ConditionalOnMissingBean
 		CronStore inngestCronStore(InMemoryInngestStore store) {
 			return store.crons();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		AppStore inngestAppStore() {
+			return new InMemoryAppStore();
 		}
 
 		@Bean

@@ -1,4 +1,4 @@
--- The durable function engine's schema for H2, version 4.
+-- The durable function engine's schema for H2, version 5.
 --
 -- The engine creates it at start-up as inngest.local.schema.initialize says (embedded databases
 -- only, by default). To manage it by hand, apply this file once and set
@@ -160,6 +160,16 @@ CREATE TABLE IF NOT EXISTS inngest_cron (
     PRIMARY KEY (function_id, expression)
 );
 
+-- The apps an Inngest SDK synced when the engine is their executor (inngest.executor.enabled): each
+-- app's URL and its functions as it registered them, a JSON array. Version 5 added it.
+CREATE TABLE IF NOT EXISTS inngest_app (
+    app_id    VARCHAR(128)             NOT NULL PRIMARY KEY,
+    url       VARCHAR(2048)            NOT NULL,
+    functions CLOB                     NOT NULL,
+    checksum  VARCHAR(64)              NOT NULL,
+    synced_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS inngest_schema_version (
     version      INT                      NOT NULL PRIMARY KEY,
     description  VARCHAR(255)             NOT NULL,
@@ -177,3 +187,6 @@ INSERT INTO inngest_schema_version (version, description, installed_at)
 INSERT INTO inngest_schema_version (version, description, installed_at)
     SELECT 4, 'Reruns and bulk replays', CURRENT_TIMESTAMP
     WHERE NOT EXISTS (SELECT 1 FROM inngest_schema_version WHERE version = 4);
+INSERT INTO inngest_schema_version (version, description, installed_at)
+    SELECT 5, 'Apps synced to the executor', CURRENT_TIMESTAMP
+    WHERE NOT EXISTS (SELECT 1 FROM inngest_schema_version WHERE version = 5);
