@@ -32,6 +32,9 @@ public final class Errors {
 	}
 
 	static ErrorInfo of(Throwable ex) {
+		if (ex instanceof ReportedError reported) {
+			return reported.errorInfo();
+		}
 		StringWriter stack = new StringWriter();
 		ex.printStackTrace(new PrintWriter(stack));
 		String text = stack.toString();

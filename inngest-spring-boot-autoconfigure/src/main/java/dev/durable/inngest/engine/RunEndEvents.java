@@ -78,6 +78,16 @@ public final class RunEndEvents {
 	}
 
 	/**
+	 * The full id of a function in system events: its own id for a function that another
+	 * app serves, else the app id, a dash and the function id.
+	 * @param function the function
+	 * @return the full id
+	 */
+	public String fullId(FunctionDefinition function) {
+		return function.isServed() ? function.id() : fullId(function.id());
+	}
+
+	/**
 	 * Emits the events of a run that failed, in the transaction that stores its failure.
 	 * @param run the run
 	 * @param function its function
@@ -88,7 +98,7 @@ public final class RunEndEvents {
 		if (function.isFailureHandler()) {
 			return;
 		}
-		Event systemEvent = FunctionFailedEvent.systemEvent(run.event(), error, fullId(function.id()), run.id());
+		Event systemEvent = FunctionFailedEvent.systemEvent(run.event(), error, fullId(function), run.id());
 		List<FunctionDefinition> handler = new ArrayList<>();
 		if (function.failureHandlerId() != null) {
 			this.registry.get().find(function.failureHandlerId()).ifPresent(handler::add);
@@ -107,7 +117,11 @@ public final class RunEndEvents {
 	 * @param cancels cancels the runs that the system event cancels
 	 */
 	public void cancelled(RunRecord run, FunctionCancelledEvent.Cause cause, EventIntake.Cancels cancels) {
-		Event systemEvent = FunctionCancelledEvent.systemEvent(run.event(), fullId(run.functionId()), run.id(), cause);
+		String fullId = this.registry.get()
+			.find(run.functionId())
+			.map(this::fullId)
+			.orElseGet(() -> fullId(run.functionId()));
+		Event systemEvent = FunctionCancelledEvent.systemEvent(run.event(), fullId, run.id(), cause);
 		List<FunctionDefinition> handler = new ArrayList<>();
 		this.registry.get()
 			.find(run.functionId())

@@ -4,6 +4,7 @@ import dev.durable.inngest.RunStatus;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +38,7 @@ import org.springframework.dao.DuplicateKeyException;
  * {@link Suspension}. The step semantics themselves are {@link StepReplay}'s, shared with
  * remote mode; this is their local driver, over the store.
  */
-final class RunExecution implements Step, RunContext, StepReplay.Driver {
+final class RunExecution implements Step, RunContext, StepReplay.Driver, RecordedSteps {
 
 	private final StepServices env;
 
@@ -111,6 +112,11 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver {
 		this.memo = memo;
 		this.finishBy = finishBy;
 		this.steps = new StepReplay(run.id(), function.id(), function.maxAttempts(), run.attempt(), env.json(), this);
+	}
+
+	@Override
+	public Collection<StepRecord> recordedSteps() {
+		return List.copyOf(this.memo.values());
 	}
 
 	String lease() {

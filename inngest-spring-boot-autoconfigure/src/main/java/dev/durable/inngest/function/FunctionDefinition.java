@@ -27,11 +27,14 @@ import dev.durable.inngest.FunctionFailedEvent;
  * @param handles for a failure or cancellation handler, the id of the function whose
  * failures or cancellations it handles; otherwise {@code null}
  * @param handled for a handler, what of that function it handles; otherwise {@code null}
+ * @param app for a function served by another app that this engine executes, that app's
+ * id, and the function's id is then already the full id that Inngest gives it;
+ * {@code null} for the application's own functions
  */
 public record FunctionDefinition(String id, String name, List<String> events, List<CronSchedule> crons,
 		Expression condition, int retries, List<CancelRule> cancelOn, FunctionTimeouts timeouts,
-		FunctionInvoker invoker, String failureHandlerId, String cancellationHandlerId, String handles,
-		Handled handled) {
+		FunctionInvoker invoker, String failureHandlerId, String cancellationHandlerId, String handles, Handled handled,
+		String app) {
 
 	/** What a failure handler's id adds to the id of the function it handles. */
 	public static final String FAILURE_HANDLER_SUFFIX = "-failure";
@@ -51,6 +54,14 @@ public record FunctionDefinition(String id, String name, List<String> events, Li
 	 */
 	public int maxAttempts() {
 		return this.retries + 1;
+	}
+
+	/**
+	 * Whether another app serves this function, which the engine calls over HTTP.
+	 * @return {@code true} for a served function
+	 */
+	public boolean isServed() {
+		return this.app != null;
 	}
 
 	/**
@@ -93,7 +104,7 @@ public record FunctionDefinition(String id, String name, List<String> events, Li
 	public FunctionDefinition withFailureHandler(String handlerId) {
 		return new FunctionDefinition(this.id, this.name, this.events, this.crons, this.condition, this.retries,
 				this.cancelOn, this.timeouts, this.invoker, handlerId, this.cancellationHandlerId, this.handles,
-				this.handled);
+				this.handled, this.app);
 	}
 
 	/**
@@ -104,7 +115,7 @@ public record FunctionDefinition(String id, String name, List<String> events, Li
 	public FunctionDefinition withCancellationHandler(String handlerId) {
 		return new FunctionDefinition(this.id, this.name, this.events, this.crons, this.condition, this.retries,
 				this.cancelOn, this.timeouts, this.invoker, this.failureHandlerId, handlerId, this.handles,
-				this.handled);
+				this.handled, this.app);
 	}
 
 	/**

@@ -76,7 +76,7 @@ final class FunctionDefinitionReader {
 		failIfProblems();
 		String name = StringUtils.hasText(annotation.name()) ? annotation.name() : id;
 		return new FunctionDefinition(id, name, events, crons, condition, retries, cancelOn, timeouts,
-				new FunctionInvoker(this.beanName, this.bean, this.invocable, arguments), null, null, null, null);
+				new FunctionInvoker(this.beanName, this.bean, this.invocable, arguments), null, null, null, null, null);
 	}
 
 	/**
@@ -107,7 +107,7 @@ final class FunctionDefinitionReader {
 		return new FunctionDefinition(function.id() + idSuffix, function.name() + nameSuffix, List.of(), List.of(),
 				null, retries, List.of(), FunctionTimeouts.NONE,
 				new FunctionInvoker(this.beanName, this.bean, this.invocable, arguments), null, null, function.id(),
-				handled);
+				handled, null);
 	}
 
 	String location() {

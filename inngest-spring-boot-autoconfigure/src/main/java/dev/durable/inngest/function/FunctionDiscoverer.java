@@ -2,6 +2,7 @@ package dev.durable.inngest.function;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,13 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 
 	private final List<PendingHandler> handlers = new ArrayList<>();
 
+	/** The functions of the application's beans, once read. */
+	private FunctionRegistry declared;
+
+	/** The functions other apps serve, which the engine executes for them. */
+	private List<FunctionDefinition> served = List.of();
+
+	/** The functions of the application's beans, and those other apps serve. */
 	private volatile FunctionRegistry registry;
 
 	@Override
@@ -115,7 +123,45 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 			linked.put(definition.id(), definition);
 			linked.put(functionId, kind.link(function, definition.id()));
 		}
-		this.registry = new FunctionRegistry(linked.values());
+		this.declared = new FunctionRegistry(linked.values());
+		this.registry = merged();
+	}
+
+	/**
+	 * Replaces the functions that other apps serve, which the engine executes besides the
+	 * application's own: the registry the engine reads from then on holds both.
+	 * @param functions the served functions, with ids that no function of the application
+	 * uses
+	 * @throws IllegalArgumentException if one has the id of one of the application's own
+	 * functions, or two the same id
+	 */
+	public synchronized void serve(Collection<FunctionDefinition> functions) {
+		List<FunctionDefinition> previous = this.served;
+		this.served = List.copyOf(functions);
+		try {
+			if (this.declared != null) {
+				this.registry = merged();
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			this.served = previous;
+			throw ex;
+		}
+	}
+
+	private FunctionRegistry merged() {
+		if (this.served.isEmpty()) {
+			return this.declared;
+		}
+		List<FunctionDefinition> all = new ArrayList<>(this.declared.all());
+		for (FunctionDefinition function : this.served) {
+			if (this.declared.find(function.id()).isPresent()) {
+				throw new IllegalArgumentException("Function id '" + function.id() + "' is used by the application's "
+						+ "own function " + this.locations.get(function.id()));
+			}
+			all.add(function);
+		}
+		return new FunctionRegistry(all);
 	}
 
 	/**

@@ -120,7 +120,7 @@ public final class SystemEventFunctions {
 		List<Function<Invocation, Object>> arguments = List.of(Invocation::event);
 		return new FunctionDefinition(id, name, List.of(event), List.of(), Expression.compile(expression(functionIds)),
 				Retries.DEFAULT, List.of(), FunctionTimeouts.NONE,
-				FunctionInvoker.of(BEAN_NAME, this, method, arguments), null, null, null, null);
+				FunctionInvoker.of(BEAN_NAME, this, method, arguments), null, null, null, null, null);
 	}
 
 	/**
