@@ -131,6 +131,12 @@ public class InngestProperties {
 
 	private final Api api = new Api();
 
+	/**
+	 * The local engine as the executor of functions that other apps serve with an Inngest
+	 * SDK.
+	 */
+	private final Executor executor = new Executor();
+
 	private final Dashboard dashboard = new Dashboard();
 
 	private final Limits limits = new Limits();
@@ -264,6 +270,10 @@ public class InngestProperties {
 
 	public Api getApi() {
 		return this.api;
+	}
+
+	public Executor getExecutor() {
+		return this.executor;
 	}
 
 	public Dashboard getDashboard() {
@@ -499,6 +509,73 @@ public class InngestProperties {
 
 		public void setBasePath(String basePath) {
 			this.basePath = basePath;
+		}
+
+	}
+
+	/**
+	 * The local engine as an Inngest executor: apps that serve functions with an Inngest
+	 * SDK sync to this application (their baseUrl pointing at it) and their functions run
+	 * on the engine, beside the application's own.
+	 */
+	public static class Executor {
+
+		/**
+		 * Whether apps may sync to this application at /fn/register and have their
+		 * functions run here. Needs a web application in local mode and
+		 * inngest.executor.signing-key.
+		 */
+		private boolean enabled;
+
+		/**
+		 * The signing key the apps are configured with (signkey-<env>-<hex>): it
+		 * authenticates their syncs and signs the calls to them. Required when the
+		 * executor is enabled.
+		 */
+		private String signingKey;
+
+		/**
+		 * How long a call to an app may take, the step it executes included, before the
+		 * attempt fails.
+		 */
+		private Duration callTimeout = Duration.ofHours(2);
+
+		/**
+		 * How often each instance reads the synced apps from the database, to see syncs
+		 * received by other instances.
+		 */
+		private Duration refreshInterval = Duration.ofSeconds(10);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getSigningKey() {
+			return this.signingKey;
+		}
+
+		public void setSigningKey(String signingKey) {
+			this.signingKey = signingKey;
+		}
+
+		public Duration getCallTimeout() {
+			return this.callTimeout;
+		}
+
+		public void setCallTimeout(Duration callTimeout) {
+			this.callTimeout = callTimeout;
+		}
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
 		}
 
 	}

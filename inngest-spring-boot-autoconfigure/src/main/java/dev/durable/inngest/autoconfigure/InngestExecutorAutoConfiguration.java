@@ -1,0 +1,80 @@
+package dev.durable.inngest.autoconfigure;
+
+import java.time.Clock;
+import java.util.regex.Pattern;
+
+import dev.durable.inngest.engine.RunExecutor;
+import dev.durable.inngest.engine.store.AppStore;
+import dev.durable.inngest.executor.AppRefresher;
+import dev.durable.inngest.executor.InvalidExecutorConfigurationException;
+import dev.durable.inngest.executor.RegisterEndpoint;
+import dev.durable.inngest.executor.ServedApps;
+import dev.durable.inngest.function.FunctionDiscoverer;
+import dev.durable.inngest.remote.SigningKey;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * The local engine as an Inngest executor ({@code inngest.executor.enabled}): apps that
+ * serve functions with an Inngest SDK sync to {@code /fn/register} and their functions
+ * run on the engine. Off by default: a sync adds code that the engine calls.
+ */
+@AutoConfiguration(after = InngestLocalAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(RouterFunction.class)
+@ConditionalOnProperty(name = "inngest.executor.enabled", havingValue = "true")
+@ConditionalOnBean(RunExecutor.class)
+public final class InngestExecutorAutoConfiguration {
+
+	/**
+	 * A key as Inngest makes them: its prefix, then the hex of at least 16 bytes, which
+	 * the SDKs hash hex-decoded.
+	 */
+	private static final Pattern SIGNING_KEY = Pattern.compile("signkey-\\w+-(?:[0-9a-fA-F]{2}){16,}");
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServedApps inngestServedApps(InngestProperties properties, AppStore store, FunctionDiscoverer functions,
+			ObjectProvider<JsonMapper> mapper, @Qualifier(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
+		InngestProperties.Executor executor = properties.getExecutor();
+		return ServedApps.create(store, functions, signingKey(executor.getSigningKey()), executor.getCallTimeout(),
+				mapper.getIfUnique(() -> JsonMapper.builder().build()), clock);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AppRefresher inngestAppRefresher(ServedApps apps, InngestProperties properties) {
+		return new AppRefresher(apps, properties.getExecutor().getRefreshInterval());
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> inngestRegisterApi(ServedApps apps, InngestProperties properties) {
+		String key = properties.getExecutor().getSigningKey();
+		return new RegisterEndpoint(apps, signingKey(key), key, properties.getLimits().getRequestSize().toBytes())
+			.routes();
+	}
+
+	private static SigningKey signingKey(String key) {
+		if (key == null || key.isBlank()) {
+			throw new InvalidExecutorConfigurationException("is not set");
+		}
+		if (!SIGNING_KEY.matcher(key.trim()).matches()) {
+			throw new InvalidExecutorConfigurationException(
+					"is not a signing key of the form signkey-<env>-<hex>, with an even number of at least 32 hex "
+							+ "digits (" + key.trim().length() + " characters given)");
+		}
+		return SigningKey.of(key);
+	}
+
+}

@@ -1,0 +1,16 @@
+package dev.durable.inngest.executor;
+
+/**
+ * The executor is enabled without a usable signing key.
+ */
+public class InvalidExecutorConfigurationException extends RuntimeException {
+
+	/**
+	 * Creates an exception.
+	 * @param problem what is wrong, without the key's value
+	 */
+	public InvalidExecutorConfigurationException(String problem) {
+		super(problem);
+	}
+
+}

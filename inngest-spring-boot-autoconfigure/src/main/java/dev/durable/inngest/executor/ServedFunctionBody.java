@@ -1,0 +1,354 @@
+package dev.durable.inngest.executor;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.durable.inngest.ErrorInfo;
+import dev.durable.inngest.Event;
+import dev.durable.inngest.NonRetriableException;
+import dev.durable.inngest.Step;
+import dev.durable.inngest.StepFailedException;
+import dev.durable.inngest.WaitForEvent;
+import dev.durable.inngest.engine.Errors;
+import dev.durable.inngest.engine.RecordedSteps;
+import dev.durable.inngest.engine.store.StepKind;
+import dev.durable.inngest.engine.store.StepRecord;
+import dev.durable.inngest.engine.store.StepStatus;
+import dev.durable.inngest.function.Invocation;
+import dev.durable.inngest.function.TimeStrings;
+import dev.durable.inngest.executor.FunctionCalls.Answer;
+import dev.durable.inngest.executor.FunctionCalls.ServedCallException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The body of a function that another app serves: one execution of it is a loop of call
+ * requests to the app, each carrying the run's steps as the engine has stored them,
+ * memoized by the SDK's hashed step ids, and each answer acted on through the engine's
+ * own {@link Step}. A step the app executed is recorded as a run step with the value the
+ * app returned, a step error is retried as a Java step's would be, and a sleep or a wait
+ * suspends the run exactly as a Java function's does, so that leases, crash recovery,
+ * cancellation, time-outs and metrics apply unchanged.
+ */
+public final class ServedFunctionBody {
+
+	/** The step id of a call that discovers the next step rather than executes one. */
+	static final String DISCOVERY = "step";
+
+	/** The most calls one execution makes, against an app that never ends the run. */
+	static final int MAX_CALLS = 1000;
+
+	private final ServedFunction function;
+
+	private final FunctionCalls calls;
+
+	private final JsonMapper mapper;
+
+	private final Clock clock;
+
+	ServedFunctionBody(ServedFunction function, FunctionCalls calls, JsonMapper mapper, Clock clock) {
+		this.function = function;
+		this.calls = calls;
+		this.mapper = mapper;
+		this.clock = clock;
+	}
+
+	/**
+	 * Executes the run until it ends or is suspended.
+	 * @param invocation the run's execution
+	 * @return the function's return value
+	 */
+	public Object call(Invocation invocation) {
+		Step step = invocation.step();
+		if (!(step instanceof RecordedSteps recorded)) {
+			throw new IllegalStateException("A served function runs on the local engine only");
+		}
+		resumeSuspendedSteps(step, recorded);
+		Set<String> reported = new HashSet<>();
+		String target = DISCOVERY;
+		int attempt = invocation.run().attempt();
+		StepRecord retrying = recorded.recordedSteps()
+			.stream()
+			.filter((record) -> record.status() == StepStatus.RETRYING)
+			.findFirst()
+			.orElse(null);
+		if (retrying != null) {
+			target = retrying.key();
+			attempt = retrying.attempts();
+		}
+		for (int call = 0; call < MAX_CALLS; call++) {
+			JsonNode body = requestBody(invocation, recorded.recordedSteps(), target, attempt);
+			Answer answer = this.calls.call(this.function.url(), target, body);
+			if (answer.status() != 200 && answer.status() != 206) {
+				throw failed(answer);
+			}
+			if (answer.sdk() == null) {
+				throw new ServedCallException("The answer of " + this.function.url() + " (HTTP " + answer.status()
+						+ ") has no X-Inngest-SDK header: it does not come from an Inngest SDK", null);
+			}
+			JsonNode json = json(answer);
+			if (answer.status() == 200) {
+				return json;
+			}
+			List<JsonNode> ops = new ArrayList<>();
+			if (json.isArray()) {
+				json.forEach(ops::add);
+			}
+			else if (json.isObject()) {
+				ops.add(json);
+			}
+			else {
+				throw new ServedCallException("The answer of " + this.function.url()
+						+ " (HTTP 206) is neither an op nor an array of ops: " + Errors.abbreviate(json.toString()),
+						null);
+			}
+			String planned = null;
+			for (JsonNode op : ops) {
+				String name = op.path("op").asString("");
+				if (name.equals("RunComplete")) {
+					return op.get("data");
+				}
+				String id = op.path("id").asString("");
+				if (id.isEmpty()) {
+					throw new ServedCallException(
+							"An op of " + this.function.url() + " has no id: " + Errors.abbreviate(op.toString()),
+							null);
+				}
+				if (name.equals("StepPlanned")) {
+					planned = (planned != null) ? planned : id;
+					continue;
+				}
+				if (!reported.add(id) || isEnded(recorded, id)) {
+					throw new ServedCallException("The app reported step " + id + " (" + op.path("name").asString("")
+							+ ") again, although it has a result; its step ids must be stable", null);
+				}
+				execute(step, name, id, op, answer);
+			}
+			target = (planned != null) ? planned : DISCOVERY;
+			attempt = (planned != null) ? 0 : invocation.run().attempt();
+		}
+		throw new ServedCallException("Function '" + this.function.id() + "' took more than " + MAX_CALLS
+				+ " calls in one execution without ending or waiting", null);
+	}
+
+	private void execute(Step step, String name, String id, JsonNode op, Answer answer) {
+		switch (name) {
+			case "StepRun" -> step.run(id, JsonNode.class, () -> op.get("data"));
+			case "StepError", "StepFailed" -> {
+				ErrorInfo error = error(op.get("error"), "Step " + op.path("name").asString(id) + " failed");
+				boolean noRetry = name.equals("StepFailed") || "true".equalsIgnoreCase(answer.noRetry());
+				RuntimeException failure = ReportedFailures.of(error, noRetry,
+						ReportedFailures.retryAt(answer.retryAfter(), this.clock.instant()));
+				try {
+					step.run(id, JsonNode.class, () -> {
+						throw failure;
+					});
+				}
+				catch (StepFailedException ex) {
+					// Failed for good: the next call memoizes its error, which the app
+					// throws into the function's code.
+				}
+			}
+			case "Sleep" -> sleep(step, id, op);
+			case "WaitForEvent" -> {
+				JsonNode opts = op.path("opts");
+				String event = opts.path("event").asString(null);
+				String timeout = opts.path("timeout").asString(null);
+				WaitForEvent wait = WaitForEvent.event((event != null) ? event : op.path("name").asString(""))
+					.timeout(duration(timeout, "WaitForEvent " + id + " timeout"));
+				String condition = opts.path("if").asString(null);
+				step.waitForEvent(id, (condition != null) ? wait.condition(condition) : wait);
+			}
+			case "StepNotFound" -> throw new ServedCallException(
+					"The app did not reach step " + id + " that it was asked to execute", null);
+			default -> throw new NonRetriableException(
+					"The app asked for op " + name + " (step " + id + "), which this executor does not support");
+		}
+	}
+
+	private void sleep(Step step, String id, JsonNode op) {
+		String value = op.path("opts").path("duration").asString(null);
+		if (value == null) {
+			value = op.path("name").asString(null);
+		}
+		if (value != null) {
+			try {
+				step.sleepUntil(id, OffsetDateTime.parse(value).toInstant());
+				return;
+			}
+			catch (DateTimeParseException ex) {
+				// Not an instant: a duration.
+			}
+		}
+		step.sleep(id, duration(value, "Sleep " + id));
+	}
+
+	private static Duration duration(String value, String what) {
+		try {
+			return TimeStrings.parse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new NonRetriableException(what + ": " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Resolves the run's sleeps and waits that were pending when it was suspended: a
+	 * sleep whose time came completes, a wait whose time-out passed ends empty, and one
+	 * still pending suspends the run again, before the app is called with them.
+	 */
+	private void resumeSuspendedSteps(Step step, RecordedSteps recorded) {
+		List<StepRecord> pending = recorded.recordedSteps()
+			.stream()
+			.filter((record) -> record.status() == StepStatus.SLEEPING || record.status() == StepStatus.WAITING)
+			.sorted(Comparator.comparing(StepRecord::startedAt, Comparator.nullsLast(Comparator.naturalOrder())))
+			.toList();
+		for (StepRecord record : pending) {
+			if (record.kind() == StepKind.SLEEP) {
+				step.sleep(record.key(), Duration.ZERO);
+			}
+			else {
+				// Stored already: the engine reads the wait from its record, not from
+				// this.
+				step.waitForEvent(record.key(), WaitForEvent.event("pending").timeout(Duration.ofSeconds(1)));
+			}
+		}
+	}
+
+	private static boolean isEnded(RecordedSteps recorded, String id) {
+		return recorded.recordedSteps()
+			.stream()
+			.anyMatch((record) -> record.key().equals(id)
+					&& (record.status() == StepStatus.COMPLETED || record.status() == StepStatus.FAILED));
+	}
+
+	private JsonNode requestBody(Invocation invocation, Collection<StepRecord> recorded, String target, int attempt) {
+		List<StepRecord> ended = recorded.stream()
+			.filter((record) -> record.status() == StepStatus.COMPLETED || record.status() == StepStatus.FAILED)
+			.sorted(Comparator.comparing(StepRecord::endedAt, Comparator.nullsLast(Comparator.naturalOrder()))
+				.thenComparing(StepRecord::startedAt, Comparator.nullsLast(Comparator.naturalOrder())))
+			.toList();
+		ObjectNode body = this.mapper.createObjectNode();
+		JsonNode event = event(invocation.event());
+		body.set("event", event);
+		body.putArray("events").add(event);
+		ObjectNode steps = body.putObject("steps");
+		ObjectNode ctx = body.putObject("ctx");
+		ArrayNode stack = ctx.putObject("stack").putArray("stack");
+		for (StepRecord record : ended) {
+			steps.set(record.key(), memo(record));
+			stack.add(record.key());
+		}
+		((ObjectNode) ctx.get("stack")).put("current", stack.size());
+		ctx.put("run_id", invocation.run().runId());
+		ctx.put("fn_id", UUID.nameUUIDFromBytes(this.function.id().getBytes(StandardCharsets.UTF_8)).toString());
+		ctx.put("step_id", target);
+		ctx.put("attempt", attempt);
+		ctx.put("max_attempts", this.function.retries() + 1);
+		ctx.put("disable_immediate_execution", false);
+		ctx.put("use_api", false);
+		ctx.put("env", "");
+		body.put("use_api", false);
+		body.put("version", ended.isEmpty() ? -1 : 2);
+		return body;
+	}
+
+	private JsonNode memo(StepRecord record) {
+		if (record.status() == StepStatus.FAILED) {
+			ObjectNode memo = this.mapper.createObjectNode();
+			ObjectNode error = memo.putObject("error");
+			ErrorInfo info = record.error();
+			error.put("name", (info != null && info.name() != null) ? info.name() : "Error");
+			error.put("message", (info != null && info.message() != null) ? info.message() : "");
+			if (info != null && info.stack() != null) {
+				error.put("stack", info.stack());
+			}
+			return memo;
+		}
+		JsonNode output = (record.output() != null) ? this.mapper.readTree(record.output()) : null;
+		return switch (record.kind()) {
+			case SLEEP -> this.mapper.nullNode();
+			case WAIT -> (output != null) ? output : this.mapper.nullNode();
+			default -> {
+				ObjectNode memo = this.mapper.createObjectNode();
+				memo.set("data", (output != null) ? output : this.mapper.nullNode());
+				yield memo;
+			}
+		};
+	}
+
+	private JsonNode event(Event event) {
+		ObjectNode node = this.mapper.createObjectNode();
+		node.put("name", event.name());
+		node.set("data", this.mapper.valueToTree(event.data()));
+		node.set("user", this.mapper.valueToTree(event.user()));
+		if (event.id() != null) {
+			node.put("id", event.id());
+		}
+		node.put("ts", event.ts());
+		if (event.v() != null) {
+			node.put("v", event.v());
+		}
+		return node;
+	}
+
+	private JsonNode json(Answer answer) {
+		if (answer.body().length == 0) {
+			return this.mapper.nullNode();
+		}
+		try {
+			return this.mapper.readTree(answer.body());
+		}
+		catch (JacksonException ex) {
+			throw new ServedCallException("The answer of " + this.function.url() + " (HTTP " + answer.status()
+					+ ") is not JSON: " + Errors.abbreviate(new String(answer.body(), StandardCharsets.UTF_8)), ex);
+		}
+	}
+
+	private RuntimeException failed(Answer answer) {
+		JsonNode body;
+		try {
+			body = (answer.body().length > 0) ? this.mapper.readTree(answer.body()) : null;
+		}
+		catch (JacksonException ex) {
+			body = null;
+		}
+		String text = new String(answer.body(), StandardCharsets.UTF_8);
+		ErrorInfo error = error(body, "HTTP " + answer.status() + " from " + this.function.url()
+				+ (text.isBlank() ? "" : ": " + Errors.abbreviate(text)));
+		return ReportedFailures.of(error, "true".equalsIgnoreCase(answer.noRetry()),
+				ReportedFailures.retryAt(answer.retryAfter(), this.clock.instant()));
+	}
+
+	/**
+	 * An error as an SDK serializes it: {@code name}, {@code message}, {@code stack}.
+	 */
+	private static ErrorInfo error(JsonNode node, String otherwise) {
+		if (node == null || !node.isObject() || !node.has("message")) {
+			return new ErrorInfo("Error", otherwise, null);
+		}
+		String name = node.path("name").asString("");
+		return new ErrorInfo(name.isEmpty() ? "Error" : name, node.path("message").asString(""),
+				node.path("stack").asString(null));
+	}
+
+	@Override
+	public String toString() {
+		return "function '" + this.function.id() + "' served at " + this.function.url();
+	}
+
+}

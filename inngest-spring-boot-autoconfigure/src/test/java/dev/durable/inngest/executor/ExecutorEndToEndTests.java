@@ -1,0 +1,360 @@
+package dev.durable.inngest.executor;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.RunQuery;
+import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.RunView;
+import dev.durable.inngest.Step;
+import dev.durable.inngest.function.FunctionDiscoverer;
+import dev.durable.inngest.testsupport.HttpApiClient;
+import dev.durable.inngest.testsupport.HttpApiClient.Answer;
+import dev.durable.inngest.testsupport.JsReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An app on the official Inngest JavaScript SDK, its {@code baseUrl} pointing at a Spring
+ * application with the executor enabled: it syncs to the application, and its functions
+ * run on the engine beside the application's own Java functions, with their steps
+ * memoized in the engine's store.
+ */
+@SpringBootTest(classes = ExecutorEndToEndTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "inngest.executor.enabled=true", "inngest.executor.signing-key=" + ExecutorEndToEndTests.KEY,
+				"inngest.signing-key=" + ExecutorEndToEndTests.KEY,
+				"inngest.event-key=" + ExecutorEndToEndTests.EVENT_KEY, "spring.application.name=javaapp" })
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExecutorEndToEndTests {
+
+	static final String KEY = "signkey-test-8f3a1c5e9b2d4f6071a3c5e7092b4d6f";
+
+	static final String EVENT_KEY = "executor-test-event-key";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	InngestClient inngest;
+
+	@Autowired
+	InngestRuns runs;
+
+	@Autowired
+	JavaFunctions java;
+
+	@Autowired
+	FunctionDiscoverer functions;
+
+	@Autowired
+	ServedApps apps;
+
+	private JsReference js;
+
+	@BeforeAll
+	void startAndSync() throws Exception {
+		this.js = JsReference.start("executor-app.mjs", Map.of("SIGNING_KEY", KEY, "EVENT_KEY", EVENT_KEY, "BASE_URL",
+				"http://127.0.0.1:" + this.port + "/inngest/"));
+		HttpResponse<String> sync = put(this.js.url("/api/inngest"));
+		assertThat(sync.statusCode()).as(sync.body()).isEqualTo(200);
+	}
+
+	@AfterAll
+	void stop() throws Exception {
+		if (this.js != null) {
+			this.js.close();
+		}
+	}
+
+	@Test
+	void aSyncRegistersTheAppsFunctionsBesideTheJavaOnes() throws Exception {
+		assertThat(this.functions.registry().find("jsapp-steps")).hasValueSatisfying((function) -> {
+			assertThat(function.isServed()).isTrue();
+			assertThat(function.events()).containsExactly("js/steps");
+		});
+		assertThat(this.functions.registry().find("jsapp-flaky").orElseThrow().retries()).isEqualTo(2);
+		assertThat(this.functions.registry().find("jsapp-with-handler-failure").orElseThrow().events())
+			.containsExactly("inngest/function.failed");
+		assertThat(this.functions.registry().find("java-hello")).isPresent();
+		HttpResponse<String> again = put(this.js.url("/api/inngest"));
+		assertThat(again.statusCode()).isEqualTo(200);
+		assertThat(JSON.readTree(again.body()).get("modified").asBoolean()).isFalse();
+	}
+
+	@Test
+	void finishedStepsAreMemoizedAndNotRunAgain() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/steps", Map.of("key", key, "n", 4)));
+		RunView run = ended("jsapp-steps", key);
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(JSON.valueToTree(run.output()).toString()).isEqualTo("{\"first\":{\"n\":4},\"second\":5}");
+		assertThat(count("first:" + key)).isEqualTo(1);
+		assertThat(count("second:" + key)).isEqualTo(1);
+	}
+
+	@Test
+	void aFailingStepIsRetriedWithTheFunctionsRetries() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/flaky", Map.of("key", key)));
+		RunView run = ended("jsapp-flaky", key);
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("charged");
+		assertThat(count("charge:" + key)).isEqualTo(3);
+	}
+
+	@Test
+	void aStepThatFailsForGoodIsThrownIntoTheBodyWhichRollsBack() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/compensate", Map.of("key", key)));
+		RunView run = ended("jsapp-compensate", key);
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("refunded after declined");
+		assertThat(count("declined:" + key)).isEqualTo(2);
+	}
+
+	@Test
+	void aNonRetriableErrorFailsTheRunAtOnce() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/non-retriable", Map.of("key", key)));
+		RunView run = ended("jsapp-non-retriable", key);
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().name()).isEqualTo("NonRetriableError");
+		assertThat(run.error().message()).isEqualTo("no such order");
+		assertThat(count("non-retriable:" + key)).isEqualTo(1);
+	}
+
+	@Test
+	void aRetryAfterErrorDelaysTheRetry() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/retry-after", Map.of("key", key)));
+		RunView run = ended("jsapp-retry-after", key);
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("through");
+		JsonNode times = counters().path("times").path("throttled:" + key);
+		assertThat(times.size()).isEqualTo(2);
+		assertThat(times.get(1).asLong() - times.get(0).asLong()).isGreaterThanOrEqualTo(1900);
+	}
+
+	@Test
+	void aFailedRunStartsItsFailureHandlerWithTheFailedEvent() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/with-handler", Map.of("key", key)));
+		RunView failed = ended("jsapp-with-handler", key);
+		assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(failed.error().message()).isEqualTo("boom");
+		RunView handler = await().atMost(WAIT)
+			.until(() -> find("jsapp-with-handler-failure",
+					(view) -> key.equals(nested(view.event().data(), "event", "data", "key"))
+							&& view.status().isFinal()),
+					(view) -> view != null);
+		assertThat(handler.event().name()).isEqualTo("inngest/function.failed");
+		assertThat(handler.status()).as(String.valueOf(handler.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(JSON.valueToTree(handler.output()).toString())
+			.isEqualTo("{\"handled\":\"boom\",\"functionId\":\"jsapp-with-handler\"}");
+		assertThat(count("on-failure:" + key)).isEqualTo(1);
+	}
+
+	@Test
+	void anEventMatchingACancelRuleCancelsTheRun() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/cancellable", Map.of("key", key)));
+		awaitStatus("jsapp-cancellable", key, RunStatus.SLEEPING);
+		this.inngest.send(Event.of("js/cancel", Map.of("key", "another")));
+		this.inngest.send(Event.of("js/cancel", Map.of("key", key)));
+		assertThat(ended("jsapp-cancellable", key).status()).isEqualTo(RunStatus.CANCELLED);
+	}
+
+	@Test
+	void anEventMatchingACancelRulesConditionCancelsTheRun() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/cancellable", Map.of("key", key)));
+		awaitStatus("jsapp-cancellable", key, RunStatus.SLEEPING);
+		this.inngest.send(Event.of("js/stop", Map.of("key", key, "reason", "pause")));
+		Thread.sleep(300);
+		assertThat(run("jsapp-cancellable", key).status()).isEqualTo(RunStatus.SLEEPING);
+		this.inngest.send(Event.of("js/stop", Map.of("key", key, "reason", "stop")));
+		assertThat(ended("jsapp-cancellable", key).status()).isEqualTo(RunStatus.CANCELLED);
+	}
+
+	@Test
+	void aRunIsCancelledThroughTheRestApi() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/cancellable", Map.of("key", key)));
+		RunView sleeping = awaitStatus("jsapp-cancellable", key, RunStatus.SLEEPING);
+		Answer answer = new HttpApiClient(this.port).call("DELETE", "/inngest/v1/runs/" + sleeping.id(),
+				"Bearer " + KEY, null);
+		assertThat(answer.status()).as(answer.toString()).isBetween(200, 204);
+		assertThat(ended("jsapp-cancellable", key).status()).isEqualTo(RunStatus.CANCELLED);
+	}
+
+	@Test
+	void aWaitEndsWithTheMatchingEventOrItsTimeout() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/waiter", Map.of("key", key)));
+		awaitStatus("jsapp-waiter", key, RunStatus.WAITING);
+		this.inngest.send(Event.of("js/paid", Map.of("key", "another", "amount", 1)));
+		this.inngest.send(Event.of("js/paid", Map.of("key", key, "amount", 42)));
+		RunView run = ended("jsapp-waiter", key);
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(JSON.valueToTree(run.output()).toString()).isEqualTo("{\"paid\":42,\"late\":\"timed out\"}");
+	}
+
+	@Test
+	void aServedFunctionTriggersAJavaFunctionAndBack() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/sender", Map.of("key", key)));
+		assertThat(ended("jsapp-sender", key).output()).isEqualTo(1);
+		await().atMost(WAIT).until(() -> this.java.hellos.contains(key));
+		this.inngest.send(Event.of("java/relay", Map.of("key", key)));
+		RunView fromJava = ended("jsapp-from-java", key);
+		assertThat(JSON.valueToTree(fromJava.output()).toString()).isEqualTo("{\"got\":\"" + key + "\"}");
+	}
+
+	@Test
+	void aSyncWithAWrongKeyIsRefusedAndChangesNothing() {
+		Map<String, ?> before = this.apps.apps();
+		String body = "{\"appName\":\"jsapp\",\"url\":\"http://127.0.0.1:1/api/inngest\",\"functions\":[]}";
+		Answer answer = new HttpApiClient(this.port).call("POST", "/fn/register",
+				"Bearer signkey-test-0000000000000000000000000000000000000000000000000000000000000000", body);
+		assertThat(answer.status()).isEqualTo(401);
+		assertThat(answer.json().get("error").asString()).startsWith("Unauthorized");
+		assertThat(this.apps.apps()).isEqualTo(before);
+		assertThat(this.functions.registry().find("jsapp-steps")).isPresent();
+	}
+
+	@Test
+	void anInvalidSyncIsRefusedNamingTheField() {
+		String body = "{\"appName\":\"other\",\"url\":\"http://127.0.0.1:1/api\",\"functions\":[{\"id\":\"other-f\","
+				+ "\"triggers\":[{\"event\":\"a\"}],\"steps\":{\"step\":{\"runtime\":{\"url\":\"ftp://x\"}}}}]}";
+		Answer answer = new HttpApiClient(this.port).call("POST", "/fn/register", "Bearer " + KEY, body);
+		assertThat(answer.status()).isEqualTo(400);
+		assertThat(answer.json().get("error").asString()).startsWith("functions[0].steps.step.runtime.url:");
+		String taken = "{\"appName\":\"other\",\"url\":\"http://127.0.0.1:1/api\",\"functions\":[{\"id\":\"jsapp-steps\","
+				+ "\"triggers\":[{\"event\":\"a\"}],\"steps\":{\"step\":{\"runtime\":{\"url\":\"http://127.0.0.1:1/api\"}}}}]}";
+		Answer clash = new HttpApiClient(this.port).call("POST", "/fn/register", "Bearer " + KEY, taken);
+		assertThat(clash.status()).isEqualTo(400);
+		assertThat(clash.json().get("error").asString()).contains("app 'jsapp'");
+		assertThat(this.apps.apps()).doesNotContainKey("other");
+	}
+
+	private static String key() {
+		return UUID.randomUUID().toString();
+	}
+
+	private RunView ended(String functionId, String key) {
+		return await().atMost(WAIT).until(() -> {
+			RunView run = run(functionId, key);
+			return (run != null && run.status().isFinal()) ? run : null;
+		}, (run) -> run != null);
+	}
+
+	private RunView awaitStatus(String functionId, String key, RunStatus status) {
+		return await().atMost(WAIT).until(() -> {
+			RunView run = run(functionId, key);
+			return (run != null && run.status() == status) ? run : null;
+		}, (run) -> run != null);
+	}
+
+	private RunView run(String functionId, String key) {
+		return find(functionId, (view) -> key.equals(view.event().data().get("key")));
+	}
+
+	private RunView find(String functionId, java.util.function.Predicate<RunView> filter) {
+		return this.runs.list(new RunQuery(functionId, null, null, null, RunQuery.MAX_LIMIT, null))
+			.runs()
+			.stream()
+			.filter(filter)
+			.findFirst()
+			.orElse(null);
+	}
+
+	private static Object nested(Map<String, Object> map, String... path) {
+		Object value = map;
+		for (String name : path) {
+			if (!(value instanceof Map<?, ?> current)) {
+				return null;
+			}
+			value = current.get(name);
+		}
+		return value;
+	}
+
+	private int count(String name) throws Exception {
+		return counters().path("counts").path(name).asInt(0);
+	}
+
+	private JsonNode counters() throws Exception {
+		HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(this.js.url("/counters"))).build(),
+				HttpResponse.BodyHandlers.ofString());
+		return JSON.readTree(response.body());
+	}
+
+	private static HttpResponse<String> put(String url) throws Exception {
+		return HTTP.send(HttpRequest.newBuilder(URI.create(url)).PUT(HttpRequest.BodyPublishers.noBody()).build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class App {
+
+		@Bean
+		JavaFunctions javaFunctions() {
+			return new JavaFunctions();
+		}
+
+	}
+
+	/**
+	 * The application's own functions, which the served ones trigger and are triggered
+	 * by.
+	 */
+	static class JavaFunctions {
+
+		final Set<String> hellos = ConcurrentHashMap.newKeySet();
+
+		@InngestFunction(id = "java-hello", event = "java/hello")
+		void hello(Event event) {
+			this.hellos.add((String) event.data().get("key"));
+		}
+
+		@InngestFunction(id = "java-relay", event = "java/relay")
+		List<String> relay(Event event, Step step) {
+			return step.sendEvent("to-js", Event.of("js/from-java", Map.of("key", event.data().get("key"))));
+		}
+
+	}
+
+}

@@ -1,0 +1,112 @@
+// An app on the official SDK whose executor is the Spring application under test
+// (ExecutorEndToEndTests): its baseUrl is $BASE_URL, so it syncs to $BASE_URL's /fn/register
+// and sends events to its Event API. Listens on 127.0.0.1:$PORT; GET /counters answers how
+// often each step's code ran, and when, so that a test can tell memoized steps from re-run ones.
+import http from "node:http";
+import { Inngest, NonRetriableError, RetryAfterError } from "inngest";
+import { serve } from "inngest/node";
+
+const inngest = new Inngest({
+  id: "jsapp",
+  signingKey: process.env.SIGNING_KEY,
+  eventKey: process.env.EVENT_KEY,
+  isDev: false,
+  baseUrl: process.env.BASE_URL,
+});
+
+const counts = {};
+const times = {};
+const count = (name) => {
+  counts[name] = (counts[name] ?? 0) + 1;
+  (times[name] ??= []).push(Date.now());
+  return counts[name];
+};
+
+const functions = [
+  inngest.createFunction({ id: "steps", triggers: [{ event: "js/steps" }] }, async ({ event, step }) => {
+    const key = event.data.key;
+    const first = await step.run("first", () => { count("first:" + key); return { n: event.data.n }; });
+    await step.sleep("pause", "1s");
+    const second = await step.run("second", () => { count("second:" + key); return first.n + 1; });
+    return { first, second };
+  }),
+  inngest.createFunction({ id: "flaky", retries: 2, triggers: [{ event: "js/flaky" }] },
+    async ({ event, step }) => {
+      const key = event.data.key;
+      return await step.run("charge", () => {
+        if (count("charge:" + key) < 3) {
+          throw new Error("gateway timeout");
+        }
+        return "charged";
+      });
+    }),
+  inngest.createFunction({ id: "compensate", retries: 1, triggers: [{ event: "js/compensate" }] },
+    async ({ event, step }) => {
+      const key = event.data.key;
+      try {
+        await step.run("charge", () => { count("declined:" + key); throw new Error("declined"); });
+        return "charged";
+      } catch (err) {
+        return await step.run("refund", () => "refunded after " + err.message);
+      }
+    }),
+  inngest.createFunction({ id: "non-retriable", retries: 3, triggers: [{ event: "js/non-retriable" }] },
+    async ({ event }) => {
+      count("non-retriable:" + event.data.key);
+      throw new NonRetriableError("no such order");
+    }),
+  inngest.createFunction({ id: "retry-after", triggers: [{ event: "js/retry-after" }] }, async ({ event, step }) => {
+    const key = event.data.key;
+    return await step.run("throttled", () => {
+      if (count("throttled:" + key) === 1) {
+        throw new RetryAfterError("slow down", "2s");
+      }
+      return "through";
+    });
+  }),
+  inngest.createFunction({
+    id: "with-handler",
+    retries: 0,
+    triggers: [{ event: "js/with-handler" }],
+    onFailure: async ({ event, error }) => {
+      count("on-failure:" + event.data.event.data.key);
+      return { handled: error.message, functionId: event.data.function_id };
+    },
+  }, async () => {
+    throw new Error("boom");
+  }),
+  inngest.createFunction({
+    id: "cancellable",
+    triggers: [{ event: "js/cancellable" }],
+    cancelOn: [
+      { event: "js/cancel", match: "data.key" },
+      { event: "js/stop", if: "async.data.reason == 'stop' && async.data.key == event.data.key" },
+    ],
+  }, async ({ step }) => {
+    await step.sleep("nap", "1h");
+    return "woke";
+  }),
+  inngest.createFunction({ id: "waiter", triggers: [{ event: "js/waiter" }] }, async ({ step }) => {
+    const paid = await step.waitForEvent("wait-pay", { event: "js/paid", timeout: "1h", match: "data.key" });
+    const late = await step.waitForEvent("wait-late", { event: "js/late", timeout: "1s" });
+    return { paid: paid ? paid.data.amount : null, late: late === null ? "timed out" : "arrived" };
+  }),
+  inngest.createFunction({ id: "sender", triggers: [{ event: "js/sender" }] }, async ({ event, step }) => {
+    const sent = await step.sendEvent("to-java", { name: "java/hello", data: { key: event.data.key } });
+    return sent.ids.length;
+  }),
+  inngest.createFunction({ id: "from-java", triggers: [{ event: "js/from-java" }] }, async ({ event }) => {
+    return { got: event.data.key };
+  }),
+];
+
+const handler = serve({ client: inngest, functions });
+
+http.createServer((req, res) => {
+  if (req.method === "GET" && req.url === "/counters") {
+    res.writeHead(200, { "Content-Type": "application/json" });
+    res.end(JSON.stringify({ counts, times }));
+    return;
+  }
+  handler(req, res);
+}).listen(Number(process.env.PORT), "127.0.0.1", () => console.log("listening"));
