@@ -1,0 +1,302 @@
+package dev.durable.inngest.executor;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.RunQuery;
+import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.RunView;
+import dev.durable.inngest.remote.RequestVerifier;
+import dev.durable.inngest.remote.SigningKey;
+import dev.durable.inngest.remote.StepIds;
+import dev.durable.inngest.testsupport.HttpApiClient;
+import dev.durable.inngest.testsupport.HttpApiClient.Answer;
+import dev.durable.inngest.testsupport.JsReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the executor does with each kind of answer of an app, over real HTTP, from an app
+ * scripted by the test: the calls it makes, signed, with the steps memoized, and how the
+ * run ends when the answer is an error, not from an SDK, malformed, too large, late or
+ * missing.
+ */
+@SpringBootTest(classes = ServedFunctionAnswersTests.App.class,
+		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "inngest.executor.enabled=true",
+				"inngest.executor.signing-key=" + ServedFunctionAnswersTests.KEY, "inngest.executor.call-timeout=2s" })
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ServedFunctionAnswersTests {
+
+	static final String KEY = "signkey-test-0123456789abcdef0123456789abcdef";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	InngestClient inngest;
+
+	@Autowired
+	InngestRuns runs;
+
+	private HttpServer app;
+
+	/** The requests each function got, in order. */
+	private final Map<String, Deque<Request>> requests = new ConcurrentHashMap<>();
+
+	/** How each function answers its n-th request. */
+	private final Map<String, Function<Integer, Reply>> scripts = new ConcurrentHashMap<>();
+
+	@BeforeAll
+	void startApp() throws Exception {
+		this.app = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		this.app.setExecutor(Executors.newCachedThreadPool());
+		this.app.createContext("/api", this::handle);
+		this.app.start();
+		String hash = StepIds.hash("double");
+		script("no-sdk", (n) -> new Reply(200, false, Map.of(), "\"done\""));
+		script("not-json", (n) -> new Reply(206, true, Map.of(), "[{not json"));
+		script("oversize", (n) -> new Reply(200, true, Map.of(), "\"" + "x".repeat(9 * 1024 * 1024) + "\""));
+		script("no-retry", (n) -> new Reply(500, true, Map.of("X-Inngest-No-Retry", "true"),
+				"{\"name\":\"Error\",\"message\":\"gone\"}"));
+		script("retried",
+				(n) -> (n == 0)
+						? new Reply(500, true, Map.of("X-Inngest-No-Retry", "false"),
+								"{\"name\":\"Error\",\"message\":\"flaky\"}")
+						: new Reply(200, true, Map.of(), "\"ok\""));
+		script("planned", (n) -> switch (n) {
+			case 0 -> new Reply(206, true, Map.of(),
+					"[{\"op\":\"StepPlanned\",\"id\":\"" + hash + "\",\"name\":\"double\"}]");
+			case 1 -> new Reply(206, true, Map.of(),
+					"[{\"op\":\"StepRun\",\"id\":\"" + hash + "\",\"name\":\"double\",\"data\":{\"n\":10}}]");
+			default ->
+				new Reply(206, true, Map.of(), "[{\"op\":\"RunComplete\",\"id\":\"complete\",\"data\":\"twice\"}]");
+		});
+		script("slow", (n) -> {
+			try {
+				Thread.sleep(5000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return new Reply(200, true, Map.of(), "\"late\"");
+		});
+		script("finish-timeout", (n) -> new Reply(206, true, Map.of(),
+				"[{\"op\":\"Sleep\",\"id\":\"" + StepIds.hash("nap") + "\",\"name\":\"10s\",\"opts\":{}}]"));
+		script("unknown-op", (n) -> new Reply(206, true, Map.of(),
+				"[{\"op\":\"InvokeFunction\",\"id\":\"" + StepIds.hash("call") + "\",\"opts\":{}}]"));
+		ArrayNode functions = JSON.createArrayNode();
+		String base = "http://127.0.0.1:" + this.app.getAddress().getPort() + "/api";
+		for (String id : this.scripts.keySet()) {
+			ObjectNode function = functions.addObject();
+			function.put("id", "fake-" + id);
+			function.putArray("triggers").addObject().put("event", "fake/" + id);
+			ObjectNode step = function.putObject("steps").putObject("step");
+			step.putObject("runtime").put("type", "http").put("url", base + "?fnId=fake-" + id + "&stepId=step");
+			step.putObject("retries").put("attempts", id.equals("retried") || id.equals("no-retry") ? 2 : 0);
+			if (id.equals("finish-timeout")) {
+				function.putObject("timeouts").put("finish", "1s");
+			}
+		}
+		functions.addObject()
+			.put("id", "fake-unreachable")
+			.set("triggers", JSON.createArrayNode().add(JSON.createObjectNode().put("event", "fake/unreachable")));
+		((ObjectNode) functions.get(functions.size() - 1)).putObject("steps")
+			.putObject("step")
+			.putObject("runtime")
+			.put("url", "http://127.0.0.1:" + JsReference.freePort() + "/api?fnId=fake-unreachable&stepId=step");
+		((ObjectNode) functions.get(functions.size() - 1).get("steps").get("step")).putObject("retries")
+			.put("attempts", 0);
+		ObjectNode register = JSON.createObjectNode().put("appName", "fake").put("url", base);
+		register.set("functions", functions);
+		Answer answer = new HttpApiClient(this.port).call("POST", "/fn/register",
+				"Bearer " + SigningKey.of(KEY).bearerToken(), register.toString());
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+	}
+
+	@AfterAll
+	void stopApp() {
+		this.app.stop(0);
+	}
+
+	@Test
+	void anAnswerWithoutTheSdkHeaderFailsTheAttempt() {
+		RunView run = run("no-sdk");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).contains("X-Inngest-SDK");
+	}
+
+	@Test
+	void anAnswerThatIsNotJsonFailsTheAttempt() {
+		RunView run = run("not-json");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).contains("is not JSON");
+	}
+
+	@Test
+	void anAnswerTooLargeFailsTheAttempt() {
+		RunView run = run("oversize");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).contains("longer than " + FunctionCalls.MAX_ANSWER_BYTES + " bytes");
+	}
+
+	@Test
+	void anErrorNotToRetryFailsTheRunAtOnce() {
+		RunView run = run("no-retry");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).isEqualTo("gone");
+		assertThat(this.requests.get("fake-no-retry")).hasSize(1);
+	}
+
+	@Test
+	void anErrorIsRetriedWithTheNextAttempt() {
+		RunView run = run("retried");
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("ok");
+		List<Request> calls = new ArrayList<>(this.requests.get("fake-retried"));
+		assertThat(calls).hasSize(2);
+		assertThat(calls.get(0).body().path("ctx").path("attempt").asInt()).isZero();
+		assertThat(calls.get(1).body().path("ctx").path("attempt").asInt()).isOne();
+		assertThat(calls.get(1).body().path("ctx").path("max_attempts").asInt()).isEqualTo(3);
+	}
+
+	@Test
+	void aPlannedStepIsExecutedByATargetedCallAndThenMemoized() {
+		RunView run = run("planned");
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("twice");
+		List<Request> calls = new ArrayList<>(this.requests.get("fake-planned"));
+		String hash = StepIds.hash("double");
+		assertThat(calls).extracting(Request::query)
+			.containsExactly("fnId=fake-planned&stepId=step", "fnId=fake-planned&stepId=" + hash,
+					"fnId=fake-planned&stepId=step");
+		assertThat(calls.get(0).body().path("steps").isEmpty()).isTrue();
+		assertThat(calls.get(2).body().path("steps").path(hash).toString()).isEqualTo("{\"data\":{\"n\":10}}");
+		assertThat(calls.get(2).body().path("ctx").path("stack").toString())
+			.isEqualTo("{\"current\":1,\"stack\":[\"" + hash + "\"]}");
+		assertThat(calls.get(2).body().path("ctx").path("run_id").asString()).isEqualTo(run.id());
+		assertThat(calls.get(2).body().path("event").path("name").asString()).isEqualTo("fake/planned");
+		RequestVerifier verifier = new RequestVerifier(SigningKey.of(KEY), null, Clock.systemUTC());
+		for (Request call : calls) {
+			assertThat(verifier.verify(call.signature(), call.bytes())).isPresent();
+		}
+	}
+
+	@Test
+	void aCallThatTakesTooLongFailsTheAttempt() {
+		RunView run = run("slow");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).contains("timed out");
+	}
+
+	@Test
+	void anAppThatDoesNotAnswerFailsTheAttempt() {
+		RunView run = run("unreachable");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).contains("failed");
+	}
+
+	@Test
+	void aRunThatOutlivesItsFinishTimeoutIsCancelled() {
+		RunView run = run("finish-timeout");
+		assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+	}
+
+	@Test
+	void anOpThisExecutorDoesNotSupportFailsTheRun() {
+		RunView run = run("unknown-op");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).contains("InvokeFunction");
+	}
+
+	private RunView run(String id) {
+		String key = UUID.randomUUID().toString();
+		this.inngest.send(Event.of("fake/" + id, Map.of("key", key)));
+		return await().atMost(WAIT)
+			.until(() -> this.runs.list(new RunQuery("fake-" + id, null, null, null, RunQuery.MAX_LIMIT, null))
+				.runs()
+				.stream()
+				.filter((view) -> key.equals(view.event().data().get("key")) && view.status().isFinal())
+				.findFirst()
+				.orElse(null), (view) -> view != null);
+	}
+
+	private void script(String id, Function<Integer, Reply> script) {
+		this.scripts.put(id, script);
+	}
+
+	private void handle(HttpExchange exchange) throws IOException {
+		byte[] bytes = exchange.getRequestBody().readAllBytes();
+		String query = exchange.getRequestURI().getRawQuery();
+		String functionId = query.replaceAll("^fnId=([^&]*).*$", "$1");
+		Deque<Request> calls = this.requests.computeIfAbsent(functionId, (key) -> new ConcurrentLinkedDeque<>());
+		calls.add(new Request(query, JSON.readTree(bytes), bytes,
+				exchange.getRequestHeaders().getFirst("X-Inngest-Signature")));
+		Reply reply = this.scripts.get(functionId.substring("fake-".length())).apply(calls.size() - 1);
+		byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+		exchange.getResponseHeaders().add("Content-Type", "application/json");
+		if (reply.sdk()) {
+			exchange.getResponseHeaders().add("X-Inngest-SDK", "fake:v1.0.0");
+		}
+		reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+		try {
+			exchange.sendResponseHeaders(reply.status(), body.length);
+			exchange.getResponseBody().write(body);
+		}
+		catch (IOException ex) {
+			// The executor gave up on a late answer.
+		}
+		exchange.close();
+	}
+
+	record Request(String query, JsonNode body, byte[] bytes, String signature) {
+
+	}
+
+	record Reply(int status, boolean sdk, Map<String, String> headers, String body) {
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class App {
+
+	}
+
+}
