@@ -1,0 +1,82 @@
+package dev.durable.inngest.autoconfigure;
+
+import dev.durable.inngest.executor.AppRefresher;
+import dev.durable.inngest.executor.InvalidExecutorConfigurationException;
+import dev.durable.inngest.executor.ServedApps;
+import dev.durable.inngest.testsupport.StartupFailures;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The conditions of the executor's auto-configuration, and the start that its missing or
+ * malformed signing key fails.
+ */
+class InngestExecutorAutoConfigurationTests {
+
+	private static final String KEY = "signkey-prod-8f3a1c5e9b2d4f6071a3c5e7092b4d6f";
+
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
+				InngestExecutorAutoConfiguration.class, DataSourceAutoConfiguration.class,
+				DataSourceTransactionManagerAutoConfiguration.class));
+
+	@Test
+	void theExecutorIsOffByDefault() {
+		this.runner.withPropertyValues("inngest.executor.signing-key=" + KEY).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(ServedApps.class);
+			assertThat(context).doesNotHaveBean("inngestRegisterApi");
+		});
+	}
+
+	@Test
+	void theExecutorIsOnWhenEnabledWithASigningKey() {
+		this.runner.withPropertyValues("inngest.executor.enabled=true", "inngest.executor.signing-key=" + KEY)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ServedApps.class);
+				assertThat(context).hasSingleBean(AppRefresher.class);
+				assertThat(context).hasBean("inngestRegisterApi");
+			});
+	}
+
+	@Test
+	void theExecutorIsOffInRemoteMode() {
+		this.runner
+			.withPropertyValues("inngest.mode=remote", "inngest.executor.enabled=true",
+					"inngest.executor.signing-key=" + KEY)
+			.run((context) -> assertThat(context).doesNotHaveBean(ServedApps.class));
+	}
+
+	@Test
+	void anEnabledExecutorWithoutASigningKeyFailsTheStart() {
+		this.runner.withPropertyValues("inngest.executor.enabled=true").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = StartupFailures.analyze(context.getStartupFailure());
+			assertThat(StartupFailures.cause(context.getStartupFailure(), InvalidExecutorConfigurationException.class))
+				.isNotNull();
+			assertThat(analysis.getDescription()).contains("inngest.executor.signing-key is not set");
+			assertThat(analysis.getAction()).contains("inngest.executor.enabled=false");
+		});
+	}
+
+	@Test
+	void aMalformedSigningKeyFailsTheStartWithoutShowingIt() {
+		String secret = "signkey-prod-not-hex-but-secret-value";
+		this.runner.withPropertyValues("inngest.executor.enabled=true", "inngest.executor.signing-key=" + secret)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = StartupFailures.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("is not a signing key of the form");
+				assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain("secret");
+				assertThat(context.getStartupFailure().toString()).doesNotContain("secret");
+			});
+	}
+
+}
