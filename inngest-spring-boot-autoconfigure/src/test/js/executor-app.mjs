@@ -95,6 +95,15 @@ const functions = [
     const sent = await step.sendEvent("to-java", { name: "java/hello", data: { key: event.data.key } });
     return sent.ids.length;
   }),
+  inngest.createFunction({ id: "parallel", triggers: [{ event: "js/parallel" }] }, async ({ event, step }) => {
+    const key = event.data.key;
+    const [a, b] = await Promise.all([
+      step.run("a", () => { count("a:" + key); return 1; }),
+      step.run("b", () => { count("b:" + key); return 2; }),
+    ]);
+    const c = await step.run("c", () => { count("c:" + key); return a + b; });
+    return { a, b, c };
+  }),
   inngest.createFunction({ id: "from-java", triggers: [{ event: "js/from-java" }] }, async ({ event }) => {
     return { got: event.data.key };
   }),

@@ -125,6 +125,16 @@ class ExecutorEndToEndTests {
 	}
 
 	@Test
+	void parallelStepsEachRunOnce() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/parallel", Map.of("key", key)));
+		RunView run = ended("jsapp-parallel", key);
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(JSON.valueToTree(run.output()).toString()).isEqualTo("{\"a\":1,\"b\":2,\"c\":3}");
+		assertThat(List.of(count("a:" + key), count("b:" + key), count("c:" + key))).containsExactly(1, 1, 1);
+	}
+
+	@Test
 	void aFailingStepIsRetriedWithTheFunctionsRetries() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/flaky", Map.of("key", key)));

@@ -1,0 +1,98 @@
+package dev.durable.inngest.executor;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.function.Expression;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Reading a function's configuration as an SDK registers it.
+ */
+class ServedFunctionTests {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final String STEPS = "\"steps\":{\"step\":{\"id\":\"step\",\"runtime\":{\"type\":\"http\","
+			+ "\"url\":\"http://localhost:3000/api/inngest?fnId=app-f&stepId=step\"}%s}}";
+
+	private static ServedFunction read(String fields, String retries) {
+		JsonNode config = JSON.readTree("{\"id\":\"app-f\"," + fields + "," + STEPS.formatted(retries) + "}");
+		return ServedFunction.read(config, "functions[0]");
+	}
+
+	@Test
+	void aFunctionWithoutRetriesGetsInngestsDefault() {
+		ServedFunction function = read("\"triggers\":[{\"event\":\"a\"}]", "");
+		assertThat(function.retries()).isEqualTo(4);
+		assertThat(function.name()).isEqualTo("app-f");
+		assertThat(function.url().getQuery()).isEqualTo("fnId=app-f&stepId=step");
+	}
+
+	@Test
+	void retriesAboveTheMostAllowedAreClamped() {
+		assertThat(read("\"triggers\":[{\"event\":\"a\"}]", ",\"retries\":{\"attempts\":50}").retries()).isEqualTo(20);
+		assertThat(read("\"triggers\":[{\"event\":\"a\"}]", ",\"retries\":{\"attempts\":0}").retries()).isZero();
+	}
+
+	@Test
+	void eachTriggersExpressionAppliesToItsOwnEvent() {
+		ServedFunction function = read("\"triggers\":[{\"event\":\"a\",\"expression\":\"event.data.n > 1\"},"
+				+ "{\"event\":\"b\"},{\"cron\":\"TZ=Europe/Paris 0 12 * * 5\"}]", "");
+		assertThat(function.events()).containsExactly("a", "b");
+		assertThat(function.crons()).hasSize(1);
+		Expression condition = function.condition();
+		assertThat(condition.matches(Expression.toMap(Event.of("a", Map.of("n", 2))), null)).isTrue();
+		assertThat(condition.matches(Expression.toMap(Event.of("a", Map.of("n", 1))), null)).isFalse();
+		assertThat(condition.matches(Expression.toMap(Event.of("b", Map.of("n", 1))), null)).isTrue();
+	}
+
+	@Test
+	void cancelRulesAndTimeoutsAreRead() {
+		ServedFunction function = read("\"triggers\":[{\"event\":\"a\"}],\"cancel\":[{\"event\":\"stop\","
+				+ "\"if\":\"event.data.id == async.data.id\",\"timeout\":\"1h\"}],"
+				+ "\"timeouts\":{\"start\":\"10s\",\"finish\":\"2m\"}", "");
+		assertThat(function.cancelOn()).singleElement().satisfies((rule) -> {
+			assertThat(rule.event()).isEqualTo("stop");
+			assertThat(rule.timeout()).isEqualTo(Duration.ofHours(1));
+			assertThat(rule.condition()).isNotNull();
+		});
+		assertThat(function.timeouts().start()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(function.timeouts().finish()).isEqualTo(Duration.ofMinutes(2));
+	}
+
+	@Test
+	void flowControlThisExecutorDoesNotApplyIsRefused() {
+		assertThatExceptionOfType(InvalidRegistrationException.class)
+			.isThrownBy(() -> read("\"triggers\":[{\"event\":\"a\"}],\"concurrency\":[{\"limit\":1}]", ""))
+			.withMessageStartingWith("functions[0].concurrency: is not supported");
+	}
+
+	@Test
+	void invalidFieldsAreNamed() {
+		assertThatExceptionOfType(InvalidRegistrationException.class).isThrownBy(() -> read("\"triggers\":[]", ""))
+			.withMessageStartingWith("functions[0].triggers:");
+		assertThatExceptionOfType(InvalidRegistrationException.class)
+			.isThrownBy(() -> read("\"triggers\":[{\"event\":\"a\",\"cron\":\"* * * * *\"}]", ""))
+			.withMessageStartingWith("functions[0].triggers[0]:");
+		assertThatExceptionOfType(InvalidRegistrationException.class)
+			.isThrownBy(() -> read("\"triggers\":[{\"cron\":\"every day\"}]", ""))
+			.withMessageStartingWith("functions[0].triggers[0].cron:");
+		assertThatExceptionOfType(InvalidRegistrationException.class)
+			.isThrownBy(() -> read("\"triggers\":[{\"event\":\"a\",\"expression\":\"event.data.n >\"}]", ""))
+			.withMessageStartingWith("functions[0].triggers[0].expression:");
+		assertThatExceptionOfType(InvalidRegistrationException.class)
+			.isThrownBy(() -> read("\"triggers\":[{\"event\":\"a\"}],\"timeouts\":{\"finish\":\"soon\"}", ""))
+			.withMessageStartingWith("functions[0].timeouts.finish:");
+		assertThatExceptionOfType(InvalidRegistrationException.class)
+			.isThrownBy(() -> read("\"triggers\":[{\"event\":\"a\"}]", ",\"retries\":{\"attempts\":-1}"))
+			.withMessageStartingWith("functions[0].steps.step.retries.attempts:");
+	}
+
+}
