@@ -9,8 +9,10 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -79,6 +81,9 @@ public final class ServedFunctionBody {
 		}
 		resumeSuspendedSteps(step, recorded);
 		Set<String> reported = new HashSet<>();
+		// An ended step's memo never changes: read once for all the calls of this
+		// execution.
+		Map<String, JsonNode> memos = new HashMap<>();
 		String target = DISCOVERY;
 		int attempt = invocation.run().attempt();
 		StepRecord retrying = recorded.recordedSteps()
@@ -91,7 +96,7 @@ public final class ServedFunctionBody {
 			attempt = retrying.attempts();
 		}
 		for (int call = 0; call < MAX_CALLS; call++) {
-			JsonNode body = requestBody(invocation, recorded.recordedSteps(), target, attempt);
+			JsonNode body = requestBody(invocation, recorded.recordedSteps(), memos, target, attempt);
 			Answer answer = this.calls.call(this.function.url(), target, body);
 			if (answer.status() != 200 && answer.status() != 206) {
 				throw failed(answer);
@@ -236,7 +241,8 @@ public final class ServedFunctionBody {
 					&& (record.status() == StepStatus.COMPLETED || record.status() == StepStatus.FAILED));
 	}
 
-	private JsonNode requestBody(Invocation invocation, Collection<StepRecord> recorded, String target, int attempt) {
+	private JsonNode requestBody(Invocation invocation, Collection<StepRecord> recorded, Map<String, JsonNode> memos,
+			String target, int attempt) {
 		List<StepRecord> ended = recorded.stream()
 			.filter((record) -> record.status() == StepStatus.COMPLETED || record.status() == StepStatus.FAILED)
 			.sorted(Comparator.comparing(StepRecord::endedAt, Comparator.nullsLast(Comparator.naturalOrder()))
@@ -250,7 +256,7 @@ public final class ServedFunctionBody {
 		ObjectNode ctx = body.putObject("ctx");
 		ArrayNode stack = ctx.putObject("stack").putArray("stack");
 		for (StepRecord record : ended) {
-			steps.set(record.key(), memo(record));
+			steps.set(record.key(), memos.computeIfAbsent(record.key(), (key) -> memo(record)));
 			stack.add(record.key());
 		}
 		((ObjectNode) ctx.get("stack")).put("current", stack.size());
