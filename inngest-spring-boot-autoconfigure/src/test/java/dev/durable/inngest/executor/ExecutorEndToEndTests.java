@@ -19,10 +19,13 @@ import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.Step;
+import dev.durable.inngest.actuate.RunMetrics;
 import dev.durable.inngest.function.FunctionDiscoverer;
 import dev.durable.inngest.testsupport.HttpApiClient;
 import dev.durable.inngest.testsupport.HttpApiClient.Answer;
 import dev.durable.inngest.testsupport.JsReference;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,6 +83,9 @@ class ExecutorEndToEndTests {
 
 	@Autowired
 	ServedApps apps;
+
+	@Autowired
+	MeterRegistry meters;
 
 	private JsReference js;
 
@@ -265,6 +271,43 @@ class ExecutorEndToEndTests {
 	}
 
 	@Test
+	void aFunctionAnAppNoLongerRegistersStartsNoRuns() throws Exception {
+		HttpApiClient http = new HttpApiClient(this.port);
+		String url = "http://127.0.0.1:" + JsReference.freePort() + "/api";
+		String twoFunctions = "{\"appName\":\"short-lived\",\"url\":\"" + url + "\",\"functions\":["
+				+ function("short-lived-kept", url) + "," + function("short-lived-removed", url) + "]}";
+		Answer first = http.call("POST", "/fn/register", "Bearer " + KEY, twoFunctions);
+		assertThat(first.status()).as(first.toString()).isEqualTo(200);
+		assertThat(first.json().get("modified").asBoolean()).isTrue();
+		assertThat(this.functions.registry().find("short-lived-removed")).isPresent();
+		String oneFunction = "{\"appName\":\"short-lived\",\"url\":\"" + url + "\",\"functions\":["
+				+ function("short-lived-kept", url) + "]}";
+		assertThat(http.call("POST", "/fn/register", "Bearer " + KEY, oneFunction).status()).isEqualTo(200);
+		assertThat(this.functions.registry().find("short-lived-kept")).isPresent();
+		assertThat(this.functions.registry().find("short-lived-removed")).isEmpty();
+		this.inngest.send(Event.of("short-lived/short-lived-removed", Map.of("key", key())));
+		assertThat(this.runs.list(new RunQuery("short-lived-removed", null, null, null, 10, null)).runs()).isEmpty();
+	}
+
+	private static String function(String id, String url) {
+		return "{\"id\":\"" + id + "\",\"triggers\":[{\"event\":\"short-lived/" + id + "\"}],"
+				+ "\"steps\":{\"step\":{\"runtime\":{\"url\":\"" + url + "?fnId=" + id + "&stepId=step\"}}}}";
+	}
+
+	@Test
+	void servedFunctionsCountInTheMetrics() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/steps", Map.of("key", key, "n", 1)));
+		ended("jsapp-steps", key);
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(
+					this.meters.find(RunMetrics.RUNS_COMPLETED).tag("function", "jsapp-steps").counter())
+				.isNotNull()
+				.satisfies((counter) -> assertThat(counter.count()).isPositive()));
+		assertThat(this.meters.find(RunMetrics.STEPS_ATTEMPTS).tag("function", "jsapp-steps").counters()).isNotEmpty();
+	}
+
+	@Test
 	void anInvalidSyncIsRefusedNamingTheField() {
 		String body = "{\"appName\":\"other\",\"url\":\"http://127.0.0.1:1/api\",\"functions\":[{\"id\":\"other-f\","
 				+ "\"triggers\":[{\"event\":\"a\"}],\"steps\":{\"step\":{\"runtime\":{\"url\":\"ftp://x\"}}}}]}";
@@ -343,6 +386,11 @@ class ExecutorEndToEndTests {
 		@Bean
 		JavaFunctions javaFunctions() {
 			return new JavaFunctions();
+		}
+
+		@Bean
+		SimpleMeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
 		}
 
 	}
