@@ -121,6 +121,18 @@ public final class ServedFunctionBody {
 						+ " (HTTP 206) is neither an op nor an array of ops: " + Errors.abbreviate(json.toString()),
 						null);
 			}
+			if (ops.isEmpty()) {
+				// Nothing to do on a branch of parallel steps: discover what is left. On
+				// a
+				// discovery call the app would answer the same again.
+				if (target.equals(DISCOVERY)) {
+					throw new ServedCallException(
+							"The app answered a discovery call with no op: it neither ended nor reported a step", null);
+				}
+				target = DISCOVERY;
+				attempt = invocation.run().attempt();
+				continue;
+			}
 			String planned = null;
 			for (JsonNode op : ops) {
 				String name = op.path("op").asString("");

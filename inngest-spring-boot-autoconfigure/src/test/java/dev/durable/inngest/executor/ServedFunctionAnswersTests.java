@@ -119,6 +119,7 @@ class ServedFunctionAnswersTests {
 		});
 		script("finish-timeout", (n) -> new Reply(206, true, Map.of(),
 				"[{\"op\":\"Sleep\",\"id\":\"" + StepIds.hash("nap") + "\",\"name\":\"10s\",\"opts\":{}}]"));
+		script("no-op", (n) -> new Reply(206, true, Map.of(), "[]"));
 		script("unknown-op", (n) -> new Reply(206, true, Map.of(),
 				"[{\"op\":\"InvokeFunction\",\"id\":\"" + StepIds.hash("call") + "\",\"opts\":{}}]"));
 		ArrayNode functions = JSON.createArrayNode();
@@ -236,6 +237,14 @@ class ServedFunctionAnswersTests {
 	void aRunThatOutlivesItsFinishTimeoutIsCancelled() {
 		RunView run = run("finish-timeout");
 		assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+	}
+
+	@Test
+	void aDiscoveryAnsweredWithNoOpFailsTheAttempt() {
+		RunView run = run("no-op");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).contains("no op");
+		assertThat(this.requests.get("fake-no-op")).hasSize(1);
 	}
 
 	@Test
