@@ -119,6 +119,11 @@ class ServedFunctionAnswersTests {
 		});
 		script("finish-timeout", (n) -> new Reply(206, true, Map.of(),
 				"[{\"op\":\"Sleep\",\"id\":\"" + StepIds.hash("nap") + "\",\"name\":\"10s\",\"opts\":{}}]"));
+		script("retry-after",
+				(n) -> (n == 0)
+						? new Reply(500, true, Map.of("X-Inngest-No-Retry", "false", "Retry-After", "2"),
+								"{\"name\":\"RetryAfterError\",\"message\":\"rate limited\"}")
+						: new Reply(200, true, Map.of(), "\"later\""));
 		script("no-op", (n) -> new Reply(206, true, Map.of(), "[]"));
 		script("unknown-op", (n) -> new Reply(206, true, Map.of(),
 				"[{\"op\":\"InvokeFunction\",\"id\":\"" + StepIds.hash("call") + "\",\"opts\":{}}]"));
@@ -130,7 +135,8 @@ class ServedFunctionAnswersTests {
 			function.putArray("triggers").addObject().put("event", "fake/" + id);
 			ObjectNode step = function.putObject("steps").putObject("step");
 			step.putObject("runtime").put("type", "http").put("url", base + "?fnId=fake-" + id + "&stepId=step");
-			step.putObject("retries").put("attempts", id.equals("retried") || id.equals("no-retry") ? 2 : 0);
+			step.putObject("retries")
+				.put("attempts", id.equals("retried") || id.equals("no-retry") || id.equals("retry-after") ? 2 : 0);
 			if (id.equals("finish-timeout")) {
 				function.putObject("timeouts").put("finish", "1s");
 			}
@@ -240,6 +246,15 @@ class ServedFunctionAnswersTests {
 	}
 
 	@Test
+	void anErrorWithRetryAfterIsRetriedNoSooner() {
+		RunView run = run("retry-after");
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		List<Request> calls = new ArrayList<>(this.requests.get("fake-retry-after"));
+		assertThat(calls).hasSize(2);
+		assertThat(calls.get(1).receivedAtMillis() - calls.get(0).receivedAtMillis()).isGreaterThanOrEqualTo(1900);
+	}
+
+	@Test
 	void aDiscoveryAnsweredWithNoOpFailsTheAttempt() {
 		RunView run = run("no-op");
 		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
@@ -276,7 +291,7 @@ class ServedFunctionAnswersTests {
 		String functionId = query.replaceAll("^fnId=([^&]*).*$", "$1");
 		Deque<Request> calls = this.requests.computeIfAbsent(functionId, (key) -> new ConcurrentLinkedDeque<>());
 		calls.add(new Request(query, JSON.readTree(bytes), bytes,
-				exchange.getRequestHeaders().getFirst("X-Inngest-Signature")));
+				exchange.getRequestHeaders().getFirst("X-Inngest-Signature"), System.currentTimeMillis()));
 		Reply reply = this.scripts.get(functionId.substring("fake-".length())).apply(calls.size() - 1);
 		byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
 		exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -294,7 +309,7 @@ class ServedFunctionAnswersTests {
 		exchange.close();
 	}
 
-	record Request(String query, JsonNode body, byte[] bytes, String signature) {
+	record Request(String query, JsonNode body, byte[] bytes, String signature, long receivedAtMillis) {
 
 	}
 
