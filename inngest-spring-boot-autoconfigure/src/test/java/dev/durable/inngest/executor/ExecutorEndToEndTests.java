@@ -225,6 +225,20 @@ class ExecutorEndToEndTests {
 	}
 
 	@Test
+	void theSystemEventsOfServedRunsCarryTheirFunctionsFullId() throws Exception {
+		String failedKey = key();
+		this.inngest.send(Event.of("js/non-retriable", Map.of("key", failedKey)));
+		String cancelledKey = key();
+		this.inngest.send(Event.of("js/cancellable", Map.of("key", cancelledKey)));
+		awaitStatus("jsapp-cancellable", cancelledKey, RunStatus.SLEEPING);
+		this.inngest.send(Event.of("js/cancel", Map.of("key", cancelledKey)));
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(this.java.ended)
+				.containsEntry(failedKey, "inngest/function.failed jsapp-non-retriable")
+				.containsEntry(cancelledKey, "inngest/function.cancelled jsapp-cancellable"));
+	}
+
+	@Test
 	void aRunIsCancelledThroughTheRestApi() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/cancellable", Map.of("key", key)));
@@ -402,6 +416,21 @@ class ExecutorEndToEndTests {
 	static class JavaFunctions {
 
 		final Set<String> hellos = ConcurrentHashMap.newKeySet();
+
+		/**
+		 * The function id of each run ended that the system events told of, by the run's
+		 * key.
+		 */
+		final Map<String, String> ended = new ConcurrentHashMap<>();
+
+		@InngestFunction(id = "java-watch", event = { "inngest/function.failed", "inngest/function.cancelled" })
+		void watch(Event event) {
+			Object original = event.data().get("event");
+			if (original instanceof Map<?, ?> trigger && trigger.get("data") instanceof Map<?, ?> data
+					&& data.get("key") instanceof String key) {
+				this.ended.put(key, event.name() + " " + event.data().get("function_id"));
+			}
+		}
 
 		@InngestFunction(id = "java-hello", event = "java/hello")
 		void hello(Event event) {
