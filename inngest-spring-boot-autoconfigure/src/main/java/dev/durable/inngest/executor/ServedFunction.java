@@ -59,7 +59,8 @@ record ServedFunction(String id, String name, URI url, List<String> events, Expr
 		}
 		for (String option : UNSUPPORTED) {
 			JsonNode value = config.get(option);
-			if (value != null && !value.isNull()) {
+			// Some SDKs send an option they leave unset as null or empty.
+			if (value != null && !value.isNull() && !(value.isContainer() && value.isEmpty())) {
 				throw new InvalidRegistrationException(field + "." + option,
 						"is not supported by this executor; remove it from the function to run it here");
 			}
@@ -203,8 +204,15 @@ record ServedFunction(String id, String name, URI url, List<String> events, Expr
 			}
 			return null;
 		}
-		if (!value.isString() || value.asString().isBlank()) {
-			throw new InvalidRegistrationException(field + "." + name, "must be a non-empty string");
+		if (!value.isString()) {
+			throw new InvalidRegistrationException(field + "." + name, "must be a string");
+		}
+		if (value.asString().isBlank()) {
+			// An optional field left blank is as good as absent.
+			if (required) {
+				throw new InvalidRegistrationException(field + "." + name, "must not be blank");
+			}
+			return null;
 		}
 		return value.asString();
 	}

@@ -75,6 +75,14 @@ class ServedFunctionTests {
 	}
 
 	@Test
+	void optionsLeftUnsetAsEmptyOrBlankAreIgnored() {
+		ServedFunction function = read("\"triggers\":[{\"event\":\"a\",\"expression\":\"\"}],\"concurrency\":[],"
+				+ "\"throttle\":null,\"priority\":{},\"cancel\":[]", "");
+		assertThat(function.condition()).isNull();
+		assertThat(function.cancelOn()).isEmpty();
+	}
+
+	@Test
 	void invalidFieldsAreNamed() {
 		assertThatExceptionOfType(InvalidRegistrationException.class).isThrownBy(() -> read("\"triggers\":[]", ""))
 			.withMessageStartingWith("functions[0].triggers:");
