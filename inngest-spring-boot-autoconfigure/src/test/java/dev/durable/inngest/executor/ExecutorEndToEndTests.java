@@ -21,6 +21,7 @@ import dev.durable.inngest.RunView;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.actuate.RunMetrics;
 import dev.durable.inngest.function.FunctionDiscoverer;
+import dev.durable.inngest.remote.StepIds;
 import dev.durable.inngest.testsupport.HttpApiClient;
 import dev.durable.inngest.testsupport.HttpApiClient.Answer;
 import dev.durable.inngest.testsupport.JsReference;
@@ -52,7 +53,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = ExecutorEndToEndTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "inngest.executor.enabled=true", "inngest.executor.signing-key=" + ExecutorEndToEndTests.KEY,
 				"inngest.signing-key=" + ExecutorEndToEndTests.KEY,
-				"inngest.event-key=" + ExecutorEndToEndTests.EVENT_KEY, "spring.application.name=javaapp" })
+				"inngest.event-key=" + ExecutorEndToEndTests.EVENT_KEY, "spring.application.name=javaapp",
+				"management.endpoints.web.exposure.include=inngest" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExecutorEndToEndTests {
 
@@ -138,6 +140,22 @@ class ExecutorEndToEndTests {
 		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
 		assertThat(JSON.valueToTree(run.output()).toString()).isEqualTo("{\"a\":1,\"b\":2,\"c\":3}");
 		assertThat(List.of(count("a:" + key), count("b:" + key), count("c:" + key))).containsExactly(1, 1, 1);
+	}
+
+	@Test
+	void theActuatorEndpointShowsServedFunctionsAndTheirRunsSteps() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/steps", Map.of("key", key, "n", 2)));
+		RunView run = ended("jsapp-steps", key);
+		HttpApiClient http = new HttpApiClient(this.port);
+		Answer functions = http.call("GET", "/actuator/inngest", null, null);
+		assertThat(functions.status()).isEqualTo(200);
+		assertThat(functions.json().get("functions").valueStream().map((function) -> function.get("id").asString()))
+			.contains("jsapp-steps", "jsapp-with-handler-failure", "java-hello");
+		Answer detail = http.call("GET", "/actuator/inngest/runs/" + run.id(), null, null);
+		assertThat(detail.status()).as(detail.toString()).isEqualTo(200);
+		assertThat(detail.json().get("steps").valueStream().map((step) -> step.get("key").asString()))
+			.containsExactly(StepIds.hash("first"), StepIds.hash("pause"), StepIds.hash("second"));
 	}
 
 	@Test
