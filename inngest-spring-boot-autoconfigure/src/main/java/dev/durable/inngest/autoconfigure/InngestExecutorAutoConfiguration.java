@@ -11,9 +11,12 @@ import dev.durable.inngest.executor.RegisterEndpoint;
 import dev.durable.inngest.executor.ServedApps;
 import dev.durable.inngest.function.FunctionDiscoverer;
 import dev.durable.inngest.remote.SigningKey;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -22,6 +25,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.StringUtils;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
 
@@ -36,6 +40,8 @@ import org.springframework.web.servlet.function.ServerResponse;
 @ConditionalOnProperty(name = "inngest.executor.enabled", havingValue = "true")
 @ConditionalOnBean(RunExecutor.class)
 public final class InngestExecutorAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(InngestExecutorAutoConfiguration.class);
 
 	/**
 	 * A key as Inngest makes them: its prefix, then the hex of at least 16 bytes, which
@@ -56,6 +62,18 @@ public final class InngestExecutorAutoConfiguration {
 	@ConditionalOnMissingBean
 	AppRefresher inngestAppRefresher(ServedApps apps, InngestProperties properties) {
 		return new AppRefresher(apps, properties.getExecutor().getRefreshInterval());
+	}
+
+	// The apps send their events, step.sendEvent's included, to the Event API, which the
+	// event key turns on: without it their sends fail, and their runs with them.
+	@Bean
+	SmartInitializingSingleton inngestExecutorEventKeyWarning(InngestProperties properties) {
+		return () -> {
+			if (!StringUtils.hasText(properties.getEventKey())) {
+				logger.warn("inngest.executor.enabled is true but inngest.event-key is not set: the Event API is off, "
+						+ "so the apps synced to this application cannot send events");
+			}
+		};
 	}
 
 	@Bean

@@ -5,12 +5,15 @@ import dev.durable.inngest.executor.InvalidExecutorConfigurationException;
 import dev.durable.inngest.executor.ServedApps;
 import dev.durable.inngest.testsupport.StartupFailures;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The conditions of the executor's auto-configuration, and the start that its missing or
  * malformed signing key fails.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class InngestExecutorAutoConfigurationTests {
 
 	private static final String KEY = "signkey-prod-8f3a1c5e9b2d4f6071a3c5e7092b4d6f";
@@ -44,6 +48,20 @@ class InngestExecutorAutoConfigurationTests {
 				assertThat(context).hasSingleBean(AppRefresher.class);
 				assertThat(context).hasBean("inngestRegisterApi");
 			});
+	}
+
+	@Test
+	void anEnabledExecutorWithoutAnEventKeyWarns(CapturedOutput output) {
+		this.runner.withPropertyValues("inngest.executor.enabled=true", "inngest.executor.signing-key=" + KEY)
+			.run((context) -> assertThat(output).contains("inngest.event-key is not set"));
+	}
+
+	@Test
+	void anEnabledExecutorWithAnEventKeyDoesNotWarn(CapturedOutput output) {
+		this.runner
+			.withPropertyValues("inngest.executor.enabled=true", "inngest.executor.signing-key=" + KEY,
+					"inngest.event-key=key")
+			.run((context) -> assertThat(output).doesNotContain("inngest.event-key is not set"));
 	}
 
 	@Test
