@@ -67,6 +67,9 @@ class SchemaMigrationTests {
 			assertThat(jdbc.sql("SELECT indexname FROM pg_indexes WHERE tablename = 'inngest_rerun'")
 				.query(String.class)
 				.list()).contains("inngest_rerun_of");
+			assertThat(jdbc.sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'inngest_app'")
+				.query(Integer.class)
+				.single()).isOne();
 			assertThat(new JdbcStepStore(new JdbcTemplate(dataSource)).findByRun("r1")).singleElement()
 				.extracting(StepRecord::key, StepRecord::output)
 				.containsExactly("only", "1");
