@@ -1,11 +1,13 @@
 package dev.durable.inngest.autoconfigure;
 
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.Set;
 
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.actuate.InngestEndpoint;
+import dev.durable.inngest.executor.RegisterEndpoint;
 import dev.durable.inngest.remote.RemoteSettings;
 import dev.durable.inngest.web.Dashboard;
 import dev.durable.inngest.web.EventsApi;
@@ -89,14 +91,19 @@ public final class InngestWebAutoConfiguration {
 
 	// Spring MVC reads the request headers for the functional routes on every path, and
 	// throws on a wildcard Content-Type, so without this the starter would fail such
-	// requests everywhere. The serve endpoint reads its JSON itself.
+	// requests everywhere. The serve endpoint and the executor's register API read their
+	// JSON themselves.
 	@Bean
 	@ConditionalOnMissingBean(name = "inngestWildcardContentTypeFilter")
 	FilterRegistrationBean<WildcardContentTypeFilter> inngestWildcardContentTypeFilter(
-			ObjectProvider<RemoteSettings> remote) {
-		RemoteSettings settings = remote.getIfAvailable();
+			ObjectProvider<RemoteSettings> remote, InngestProperties properties) {
+		Set<String> jsonPaths = new HashSet<>();
+		remote.ifAvailable((settings) -> jsonPaths.add(settings.servePath()));
+		if (properties.getExecutor().isEnabled()) {
+			jsonPaths.add(RegisterEndpoint.PATH);
+		}
 		FilterRegistrationBean<WildcardContentTypeFilter> registration = new FilterRegistrationBean<>(
-				new WildcardContentTypeFilter((settings != null) ? Set.of(settings.servePath()) : Set.of()));
+				new WildcardContentTypeFilter(jsonPaths));
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 90);
 		return registration;
 	}
