@@ -32,16 +32,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Thousands of generated malformed and edge-case requests to every HTTP surface of the
- * starter (the events API, the runs and cancellations API, the {@code inngest} Actuator
- * endpoint with write access, the dashboard): none gets a 5xx, none that is refused
- * changes what is stored, and valid requests still work afterwards. The requests follow a
- * seed, printed, which {@code -Dinngest.fuzz.seed=} replays.
+ * starter (the events API, the runs, cancellations, replays and stats API, the
+ * {@code inngest} Actuator endpoint with write access, the dashboard, the executor's
+ * register API): none gets a 5xx, none that is refused changes what is stored, and valid
+ * requests still work afterwards. The requests follow a seed, printed, which
+ * {@code -Dinngest.fuzz.seed=} replays.
  */
 @SpringBootTest(classes = EngineTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "inngest.signing-key=signkey-test-12345678", "inngest.event-key=evt-key-example",
 				"management.endpoints.web.exposure.include=inngest", "management.endpoint.inngest.access=unrestricted",
 				"inngest.dashboard.enabled=true", "inngest.limits.request-size=64KB", "inngest.limits.event-size=16KB",
-				"inngest.limits.events-per-request=10" })
+				"inngest.limits.events-per-request=10", "inngest.executor.enabled=true",
+				"inngest.executor.signing-key=" + HttpFuzzTests.EXECUTOR_KEY })
 class HttpFuzzTests {
 
 	private static final int REQUESTS = 3000;
@@ -49,6 +51,8 @@ class HttpFuzzTests {
 	private static final Duration TIME = Duration.ofSeconds(20);
 
 	private static final String KEY = "Bearer signkey-test-12345678";
+
+	static final String EXECUTOR_KEY = "signkey-test-0123456789abcdef0123456789abcdef";
 
 	private static final String[] METHODS = { "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS" };
 
@@ -58,12 +62,12 @@ class HttpFuzzTests {
 
 	private static final String[] FIELDS = { "name", "data", "user", "id", "ts", "v", "app_id", "function_id",
 			"started_after", "started_before", "if", "functionId", "startedAfter", "startedBefore", "condition",
-			"preview", "" };
+			"preview", "statuses", "url", "appName", "functions", "framework", "deployType", "" };
 
 	private static final String[] STRINGS = { "", " ", "reminder", "nope", "engine-tests", "fuzz/x", "inngest/x",
 			"2001-01-01T00:00:00Z", "2001-01-02T00:00:00Z", "-999999999-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z",
 			"yesterday", "event.data.x ==", "event.data.items.all(i, true)", "\u0000", "\uD83D\uDE00", "\uD800", "é",
-			"null", "RUNNING", "01NOSUCHRUN0000000000000000" };
+			"null", "RUNNING", "01NOSUCHRUN0000000000000000", "hour", "week", "FAILED", "http://127.0.0.1:9/api" };
 
 	private static final String PUNCTUATION = "\"\\/{}[]:, .%&?#=+'";
 
@@ -139,7 +143,8 @@ class HttpFuzzTests {
 
 	private State state() {
 		return new State(this.probe.count("inngest_event WHERE name LIKE 'fuzz/%'"),
-				this.probe.count("inngest_cancellation"));
+				this.probe.count("inngest_cancellation"), this.probe.count("inngest_replay"),
+				this.probe.count("inngest_rerun"), this.probe.count("inngest_app"));
 	}
 
 	private Request request(Random random) {
@@ -148,7 +153,11 @@ class HttpFuzzTests {
 		List<String> headers = new ArrayList<>();
 		if (random.nextInt(10) < 8) {
 			headers.add("Authorization");
-			headers.add((random.nextInt(10) < 9) ? KEY : "Bearer " + UUID.randomUUID());
+			headers.add(switch (random.nextInt(10)) {
+				case 0 -> "Bearer " + UUID.randomUUID();
+				case 1, 2 -> "Bearer " + EXECUTOR_KEY;
+				default -> KEY;
+			});
 		}
 		String contentType = (random.nextInt(10) < 7) ? "application/json"
 				: CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)];
@@ -166,7 +175,16 @@ class HttpFuzzTests {
 
 	private String path(Random random) {
 		String id = segment(random);
-		return switch (random.nextInt(16)) {
+		return switch (random.nextInt(24)) {
+			case 16 -> "/inngest/v1/runs/" + id + "/" + (random.nextBoolean() ? "rerun" : "timeline");
+			case 17 -> "/inngest/v1/replays" + (random.nextBoolean() ? "" : "?" + query(random));
+			case 18 -> "/inngest/v1/replays/" + id;
+			case 19 -> "/inngest/v1/stats?" + query(random);
+			case 20 -> "/actuator/inngest/" + (random.nextBoolean() ? "replays" : "stats")
+					+ (random.nextBoolean() ? "" : "?" + query(random));
+			case 21 -> "/actuator/inngest/" + (random.nextBoolean() ? "replays/" + id
+					: "runs/" + id + "/" + (random.nextBoolean() ? "rerun" : "timeline"));
+			case 22, 23 -> "/fn/register";
 			case 0, 1, 2 -> "/inngest/e/evt-key-example";
 			case 3 -> "/inngest/e/" + id;
 			case 4 -> "/inngest/v1/runs/" + id;
@@ -184,7 +202,7 @@ class HttpFuzzTests {
 
 	private String query(Random random) {
 		StringBuilder query = new StringBuilder();
-		String[] names = { "function", "status", "from", "to", "limit", "cursor", "x" };
+		String[] names = { "function", "function_id", "status", "from", "to", "limit", "cursor", "window", "x" };
 		for (int i = random.nextInt(4); i >= 0; i--) {
 			String value = switch (random.nextInt(5)) {
 				case 0 -> String.valueOf(random.nextLong());
@@ -222,7 +240,8 @@ class HttpFuzzTests {
 			case 7 -> cancellation(random);
 			case 8 -> json(random, 3);
 			case 9 -> text(random, random.nextInt(200));
-			default -> path.contains("/e/") ? event(random) : cancellation(random);
+			default -> path.contains("/e/") ? event(random)
+					: path.equals("/fn/register") ? register(random) : cancellation(random);
 		};
 	}
 
@@ -237,6 +256,25 @@ class HttpFuzzTests {
 			}
 		}
 		return event.append('}').toString();
+	}
+
+	/**
+	 * A register request as an SDK sends it, with one of its values replaced now and then
+	 * by a generated one.
+	 */
+	private String register(Random random) {
+		String[] values = { quoted("http://127.0.0.1:9/api/inngest"), quoted("fuzz-app"), quoted("fuzz-app-fn"),
+				quoted("fuzz/go"), quoted("http://127.0.0.1:9/api/inngest?fnId=fuzz-app-fn&stepId=step"),
+				"{\"attempts\": 3}" };
+		int replaced = random.nextInt(values.length + 2);
+		if (replaced < values.length) {
+			values[replaced] = value(random);
+		}
+		return "{\"url\": " + values[0] + ", \"v\": \"0.1\", \"deployType\": \"ping\", \"sdk\": \"js:v4.24.0\", "
+				+ "\"framework\": \"nodejs\", \"appName\": " + values[1] + ", \"functions\": [{\"id\": " + values[2]
+				+ ", \"name\": \"fuzz\", \"triggers\": [{\"event\": " + values[3] + "}], \"steps\": {\"step\": "
+				+ "{\"id\": \"step\", \"name\": \"step\", \"runtime\": {\"type\": \"http\", \"url\": " + values[4]
+				+ "}, \"retries\": " + values[5] + "}}}]}";
 	}
 
 	private String cancellation(Random random) {
@@ -329,7 +367,7 @@ class HttpFuzzTests {
 		return (text.length() <= 500) ? text : text.substring(0, 500) + "...";
 	}
 
-	private record State(int fuzzEvents, int cancellations) {
+	private record State(int fuzzEvents, int cancellations, int replays, int reruns, int apps) {
 
 	}
 
