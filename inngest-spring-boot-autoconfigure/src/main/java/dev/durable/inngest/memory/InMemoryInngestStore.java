@@ -10,10 +10,12 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import dev.durable.inngest.BulkCancellation;
 import dev.durable.inngest.BulkReplay;
+import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.store.AttemptRecord;
 import dev.durable.inngest.engine.store.CancellationStore;
@@ -310,6 +312,44 @@ public final class InMemoryInngestStore {
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/**
+	 * The runs of a function created in a time range, by id from after a run, that a
+	 * filter keeps, at most a limit; read through the range of run ids the time range
+	 * spans, as the database reads its primary key.
+	 * @param functionId the function
+	 * @param createdAfter runs created at or after this time
+	 * @param createdBefore runs created before this time
+	 * @param afterId the run the range starts after, or {@code null} for its start
+	 * @param limit the most runs returned
+	 * @param keep which runs are returned
+	 * @return the runs, by id
+	 */
+	List<RunRow> runsCreatedBetween(String functionId, Instant createdAfter, Instant createdBefore,
+			@Nullable String afterId, int limit, Predicate<RunRow> keep) {
+		String lowest = Ids.lowest(createdAfter);
+		if (afterId != null && afterId.compareTo(lowest) >= 0) {
+			lowest = afterId + '\0';
+		}
+		String to = Ids.lowest(createdBefore.plusMillis(1));
+		String from = lowest;
+		return locked(() -> {
+			List<RunRow> found = new ArrayList<>();
+			if (from.compareTo(to) >= 0) {
+				return found;
+			}
+			for (RunRow run : this.runs.range(from, to).values()) {
+				if (found.size() >= limit) {
+					break;
+				}
+				if (run.functionId.equals(functionId) && !run.createdAt.isBefore(createdAfter)
+						&& run.createdAt.isBefore(createdBefore) && keep.test(run)) {
+					found.add(run);
+				}
+			}
+			return found;
+		});
 	}
 
 	void locked(Runnable call) {

@@ -12,7 +12,6 @@ import java.util.Set;
 
 import dev.durable.inngest.BulkReplay;
 import dev.durable.inngest.RunStatus;
-import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.store.ReplayStore;
 import dev.durable.inngest.memory.InMemoryInngestStore.ReplayRow;
 import dev.durable.inngest.memory.InMemoryInngestStore.RerunRow;
@@ -75,28 +74,12 @@ final class InMemoryReplayStore implements ReplayStore {
 	@Override
 	public List<String> findEnded(String functionId, Instant createdAfter, Instant createdBefore,
 			Set<RunStatus> statuses, @Nullable String afterId, int limit) {
-		String from = Ids.lowest(createdAfter);
-		if (afterId != null && afterId.compareTo(from) >= 0) {
-			from = afterId + '\0';
-		}
-		String to = Ids.lowest(createdBefore.plusMillis(1));
-		String lowest = from;
-		return this.store.locked(() -> {
-			List<String> found = new ArrayList<>();
-			if (lowest.compareTo(to) >= 0) {
-				return found;
-			}
-			for (RunRow run : this.store.runs.range(lowest, to).values()) {
-				if (found.size() >= limit) {
-					break;
-				}
-				if (run.functionId.equals(functionId) && statuses.contains(run.status)
-						&& !run.createdAt.isBefore(createdAfter) && run.createdAt.isBefore(createdBefore)) {
-					found.add(run.id);
-				}
-			}
-			return found;
-		});
+		return this.store
+			.runsCreatedBetween(functionId, createdAfter, createdBefore, afterId, limit,
+					(run) -> statuses.contains(run.status))
+			.stream()
+			.map((run) -> run.id)
+			.toList();
 	}
 
 	@Override

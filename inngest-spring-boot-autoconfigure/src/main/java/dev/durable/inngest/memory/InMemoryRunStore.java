@@ -297,28 +297,12 @@ final class InMemoryRunStore implements RunStore {
 	@Override
 	public List<RunRecord> findUnended(String functionId, Instant createdAfter, Instant createdBefore,
 			@Nullable String afterId, int limit) {
-		String from = Ids.lowest(createdAfter);
-		if (afterId != null && afterId.compareTo(from) >= 0) {
-			from = afterId + '\0';
-		}
-		String to = Ids.lowest(createdBefore.plusMillis(1));
-		String lowest = from;
-		return this.store.locked(() -> {
-			List<RunRecord> found = new ArrayList<>();
-			if (lowest.compareTo(to) >= 0) {
-				return found;
-			}
-			for (RunRow run : this.store.runs.range(lowest, to).values()) {
-				if (found.size() >= limit) {
-					break;
-				}
-				if (run.functionId.equals(functionId) && !run.ended() && !run.createdAt.isBefore(createdAfter)
-						&& run.createdAt.isBefore(createdBefore)) {
-					record(run).ifPresent(found::add);
-				}
-			}
-			return found;
-		});
+		return this.store.locked(() -> this.store
+			.runsCreatedBetween(functionId, createdAfter, createdBefore, afterId, limit,
+					(run) -> !run.ended() && this.store.events.get(run.eventId) != null)
+			.stream()
+			.flatMap((run) -> record(run).stream())
+			.toList());
 	}
 
 	@Override

@@ -205,18 +205,7 @@ public final class RunsApi {
 	}
 
 	private ServerResponse listCancellations(ServerRequest request) {
-		String limitParam = request.param("limit").orElse("20");
-		int limit;
-		try {
-			limit = Integer.parseInt(limitParam);
-		}
-		catch (NumberFormatException ex) {
-			limit = 0;
-		}
-		if (limit < 1 || limit > 100) {
-			throw new ApiException(HttpStatus.BAD_REQUEST,
-					"limit is '" + ApiResponses.abbreviate(limitParam) + "'; it must be 1 to 100");
-		}
+		int limit = limit(request);
 		List<BulkCancellation> page = this.runs.cancellations(limit, request.param("cursor").orElse(null));
 		String cursor = (page.size() == limit) ? page.get(page.size() - 1).id() : null;
 		Map<String, Object> metadata = ApiResponses.metadata(this.clock);
