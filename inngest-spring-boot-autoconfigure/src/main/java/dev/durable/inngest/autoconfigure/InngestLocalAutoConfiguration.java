@@ -7,7 +7,6 @@ import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.actuate.BacklogMetrics;
 import dev.durable.inngest.engine.BulkCancellations;
-import dev.durable.inngest.engine.BulkReplayPoller;
 import dev.durable.inngest.engine.CronScheduler;
 import dev.durable.inngest.engine.DueRuns;
 import dev.durable.inngest.engine.EngineInngestClient;
@@ -201,14 +200,6 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	BulkReplayPoller inngestBulkReplayPoller(RunReplays replays) {
-		BulkReplayPoller poller = new BulkReplayPoller(replays, this.properties.getPollInterval());
-		poller.setAutoStartup(this.properties.isAutoStartup());
-		return poller;
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
 	InngestRuns inngestRuns(RunStore runs, CancellationStore cancellations, RunCanceller canceller,
 			BulkCancellations bulk, JsonCodec json, ReplayStore replayStore, RunReplays replays, StepStore steps,
 			FunctionDiscoverer functions, RunStatsStore stats) {
@@ -256,8 +247,8 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RunScheduler inngestRunScheduler(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons,
-			LeasedRuns executing, BulkCancellations bulkCancellations, ObjectProvider<InngestSchemaVerifier> schema,
-			ObjectProvider<DatabasePlatform> platform) {
+			LeasedRuns executing, BulkCancellations bulkCancellations, RunReplays replays,
+			ObjectProvider<InngestSchemaVerifier> schema, ObjectProvider<DatabasePlatform> platform) {
 		// The schema verifier is asked for first so that a missing schema fails the start
 		// first.
 		InngestSchemaVerifier verifier = schema.getIfAvailable();
@@ -270,8 +261,8 @@ public final class InngestLocalAutoConfiguration {
 				this.properties.getPollInterval(), this.properties.getLease().getDuration(),
 				this.properties.getShutdownTimeout(), startEagerly, this.properties.getEagerStart().getMaxWait(),
 				this.properties.getStepTimeout());
-		RunScheduler scheduler = new RunScheduler(queue, executor, runs, crons, executing, bulkCancellations, settings,
-				this.clock);
+		RunScheduler scheduler = new RunScheduler(queue, executor, runs, crons, executing, bulkCancellations, replays,
+				settings, this.clock);
 		scheduler.setAutoStartup(this.properties.isAutoStartup());
 		return scheduler;
 	}

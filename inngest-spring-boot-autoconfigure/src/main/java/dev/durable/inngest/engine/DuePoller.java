@@ -31,18 +31,21 @@ final class DuePoller {
 
 	private final BulkCancellations bulkCancellations;
 
+	private final RunReplays replays;
+
 	private final Clock clock;
 
 	private final Duration pollInterval;
 
 	DuePoller(RunStore runs, RunExecutor executor, RunQueue queue, WorkerPool workers, CronScheduler crons,
-			BulkCancellations bulkCancellations, Clock clock, Duration pollInterval) {
+			BulkCancellations bulkCancellations, RunReplays replays, Clock clock, Duration pollInterval) {
 		this.runs = runs;
 		this.executor = executor;
 		this.queue = queue;
 		this.workers = workers;
 		this.crons = crons;
 		this.bulkCancellations = bulkCancellations;
+		this.replays = replays;
 		this.clock = clock;
 		this.pollInterval = pollInterval;
 	}
@@ -68,6 +71,7 @@ final class DuePoller {
 			}
 			this.crons.fireDue();
 			this.bulkCancellations.process();
+			this.replays.process();
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Polling for due runs failed; polling again in " + this.pollInterval, ex);

@@ -39,20 +39,7 @@ public final class DueRuns {
 	 * @param executor claims and executes them
 	 * @param crons fires the cron ticks that are due
 	 * @param bulkCancellations processes the bulk cancellations under way
-	 * @param clock the engine's clock, which says what is due
-	 */
-	public DueRuns(RunStore runs, RunExecutor executor, CronScheduler crons, BulkCancellations bulkCancellations,
-			Clock clock) {
-		this(runs, executor, crons, bulkCancellations, null, clock);
-	}
-
-	/**
-	 * Creates the driver of due runs, which also processes the bulk replays under way.
-	 * @param runs the run store, asked for due runs
-	 * @param executor claims and executes them
-	 * @param crons fires the cron ticks that are due
-	 * @param bulkCancellations processes the bulk cancellations under way
-	 * @param replays processes the bulk replays under way, or {@code null}
+	 * @param replays processes the bulk replays under way
 	 * @param clock the engine's clock, which says what is due
 	 */
 	public DueRuns(RunStore runs, RunExecutor executor, CronScheduler crons, BulkCancellations bulkCancellations,
@@ -83,9 +70,7 @@ public final class DueRuns {
 	public int executeRound() {
 		this.crons.fireDue();
 		this.bulkCancellations.process();
-		if (this.replays != null) {
-			this.replays.process();
-		}
+		this.replays.process();
 		List<String> due = this.runs.findDue(this.clock.instant(), ROUND_LIMIT, this.executor.functionIds());
 		if (due.isEmpty()) {
 			return 0;

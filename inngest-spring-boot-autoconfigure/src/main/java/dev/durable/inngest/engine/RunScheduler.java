@@ -128,18 +128,19 @@ public final class RunScheduler implements SmartLifecycle {
 	 * @param crons fires cron ticks
 	 * @param executing the runs executing here, whose leases are renewed
 	 * @param bulkCancellations processed a few batches at each poll
+	 * @param replays the bulk replays, processed a few batches at each poll
 	 * @param settings sizes and paces the threads
 	 * @param clock the clock
 	 */
 	public RunScheduler(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons, LeasedRuns executing,
-			BulkCancellations bulkCancellations, Settings settings, Clock clock) {
+			BulkCancellations bulkCancellations, RunReplays replays, Settings settings, Clock clock) {
 		this.crons = crons;
 		this.executor = executor;
 		this.executing = executing;
 		this.settings = settings;
 		this.workers = new WorkerPool(queue, executor, executing, clock, settings.workers(), settings.leaseDuration(),
 				settings.eagerStart(), this::pollNow);
-		this.duePoller = new DuePoller(runs, executor, queue, this.workers, crons, bulkCancellations, clock,
+		this.duePoller = new DuePoller(runs, executor, queue, this.workers, crons, bulkCancellations, replays, clock,
 				settings.pollInterval());
 		this.leaseRenewer = new LeaseRenewer(runs, executing, clock, settings.leaseDuration());
 		this.handOff = new HeldRunHandOff(executing, executor, queue, this.workers, clock, settings.hold());

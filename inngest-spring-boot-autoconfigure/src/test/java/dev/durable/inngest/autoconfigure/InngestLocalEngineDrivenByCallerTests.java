@@ -14,7 +14,6 @@ import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.NonRetriableException;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.Step;
-import dev.durable.inngest.engine.BulkReplayPoller;
 import dev.durable.inngest.engine.DueRuns;
 import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.engine.StepInterceptor;
@@ -60,7 +59,7 @@ class InngestLocalEngineDrivenByCallerTests {
 	@Test
 	void aRoundOfTheCallerProcessesTheBulkReplaysUnderWay() {
 		this.runner.run((context) -> {
-			assertThat(context.getBean(BulkReplayPoller.class).isRunning()).isFalse();
+			assertThat(context.getBean(RunScheduler.class).isRunning()).isFalse();
 			context.getBean(InngestClient.class).send(Event.of("test/decline"));
 			DueRuns dueRuns = context.getBean(DueRuns.class);
 			dueRuns.executeRound();
