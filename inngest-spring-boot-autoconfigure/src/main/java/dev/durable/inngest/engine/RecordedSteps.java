@@ -18,4 +18,15 @@ public interface RecordedSteps {
 	 */
 	Collection<StepRecord> recordedSteps();
 
+	/**
+	 * Stores the steps completed in this execution and not stored yet, before code runs
+	 * that may execute the run's next step where the engine cannot see it, such as a call
+	 * to the app that serves the function: the engine otherwise stores a completed step
+	 * only as the next one begins, and a crash meanwhile would have the app execute it
+	 * again. Like the start of a step, it suspends the execution (by throwing, as a step
+	 * does) when the run can no longer go on here: another instance took it over, it was
+	 * cancelled, or its finish time-out passed.
+	 */
+	void storeCompletedSteps();
+
 }

@@ -119,6 +119,11 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		return List.copyOf(this.memo.values());
 	}
 
+	@Override
+	public void storeCompletedSteps() {
+		entering();
+	}
+
 	String lease() {
 		return this.lease;
 	}

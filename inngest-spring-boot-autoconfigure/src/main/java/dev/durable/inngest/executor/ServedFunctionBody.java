@@ -96,6 +96,9 @@ public final class ServedFunctionBody {
 			attempt = retrying.attempts();
 		}
 		for (int call = 0; call < MAX_CALLS; call++) {
+			// The app may execute a step in this call: what it executed before must be
+			// stored first.
+			recorded.storeCompletedSteps();
 			JsonNode body = requestBody(invocation, recorded.recordedSteps(), memos, target, attempt);
 			Answer answer = this.calls.call(this.function.url(), target, body);
 			if (answer.status() != 200 && answer.status() != 206) {

@@ -12,7 +12,7 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  * A run store whose every call goes through an interceptor before it reaches the real
  * store: for tests that hold a call back or record what it is given.
  */
-final class InterceptedRunStore {
+public final class InterceptedRunStore {
 
 	private InterceptedRunStore() {
 	}
@@ -23,7 +23,7 @@ final class InterceptedRunStore {
 	 * @param interceptor called for every call, and proceeds to the real store itself
 	 * @return the store, intercepted
 	 */
-	static RunStore of(RunStore store, Interceptor interceptor) {
+	public static RunStore of(RunStore store, Interceptor interceptor) {
 		return (RunStore) Proxy.newProxyInstance(RunStore.class.getClassLoader(), new Class<?>[] { RunStore.class },
 				(proxy, method, args) -> interceptor.intercept(method, args, () -> {
 					try {
@@ -40,7 +40,7 @@ final class InterceptedRunStore {
 	 * @param interceptor called for every call, and proceeds to the real store itself
 	 * @return a post-processor that wraps every run store bean
 	 */
-	static BeanPostProcessor inContext(Interceptor interceptor) {
+	public static BeanPostProcessor inContext(Interceptor interceptor) {
 		return new BeanPostProcessor() {
 
 			@Override
@@ -53,7 +53,7 @@ final class InterceptedRunStore {
 
 	/** Sees a call of the run store, and proceeds to the real store. */
 	@FunctionalInterface
-	interface Interceptor {
+	public interface Interceptor {
 
 		Object intercept(Method method, Object[] args, Call proceed) throws Throwable;
 
@@ -61,7 +61,7 @@ final class InterceptedRunStore {
 
 	/** The call on the real store, throwing what it throws. */
 	@FunctionalInterface
-	interface Call {
+	public interface Call {
 
 		Object proceed() throws Throwable;
 
