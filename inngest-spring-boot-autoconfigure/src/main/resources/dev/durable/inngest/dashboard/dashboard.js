@@ -160,6 +160,9 @@
     openRunId = runId;
     try {
       const detail = await api('/runs/' + encodeURIComponent(runId));
+      // A slower answer for the run shown before, such as the refresh's, must not replace
+      // the run opened since.
+      if (openRunId !== runId) return;
       const run = detail.run;
       $('run-detail').hidden = false;
       $('detail-id').textContent = run.id;
@@ -186,6 +189,7 @@
       $('detail-output').textContent = run.output === null || run.output === undefined
         ? '(none)' : JSON.stringify(run.output, null, 2);
       const spans = await api('/runs/' + encodeURIComponent(runId) + '/timeline');
+      if (openRunId !== runId) return;
       drawTimeline(spans);
     } catch (error) {
       problem('Could not read run ' + runId + ': ' + error.message);
