@@ -487,8 +487,12 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 
 	@Override
 	public void entering() {
-		this.leaseRead = null;
-		storePendingStep();
+		// With nothing pending, a lease read is left only by storeCompletedSteps, made as
+		// it stored the step before: this step's check uses it rather than read again.
+		if (this.pending != null) {
+			this.leaseRead = null;
+			storePendingStep();
+		}
 		if (this.suspended || this.stopped) {
 			throw Suspension.suspended(runId(), null);
 		}
