@@ -1,0 +1,232 @@
+package dev.durable.inngest.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Commits together the writes that threads make at the same time (a group commit): the
+ * first thread to write stores its own at once, and the writes that arrive while it does
+ * wait for it to finish, and are then stored together, in one transaction, by the first
+ * of them. A thread returns only once its own write is committed, so each write ends
+ * exactly as it would alone. An idle engine waits for nothing; a busy one commits many
+ * writes at once, which saves the most where each commit costs a round trip or a write to
+ * disk.
+ * <p>
+ * When a group fails (a row another instance stored already, or any database error),
+ * nothing of it is stored, and each of its writes is stored again alone, by its own
+ * thread, which gets its own result or exception.
+ *
+ * @param <T> a write
+ * @param <R> a write's result
+ */
+final class GroupCommit<T, R> {
+
+	private static final Log logger = LogFactory.getLog(GroupCommit.class);
+
+	private final Function<T, R> alone;
+
+	private final Function<List<T>, List<R>> together;
+
+	private final ToIntFunction<T> weight;
+
+	private final int maxWeight;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Condition stored = this.lock.newCondition();
+
+	private final List<Waiting<T, R>> waiting = new ArrayList<>();
+
+	private boolean storing;
+
+	/**
+	 * Creates a group commit.
+	 * @param alone stores one write in a transaction of its own
+	 * @param together stores several writes in one transaction, all or none, returning
+	 * their results in order
+	 * @param weight how much of a group a write takes, such as its number of rows
+	 * @param maxWeight the most a group takes, unless one write takes more on its own
+	 */
+	GroupCommit(Function<T, R> alone, Function<List<T>, List<R>> together, ToIntFunction<T> weight, int maxWeight) {
+		this.alone = alone;
+		this.together = together;
+		this.weight = weight;
+		this.maxWeight = maxWeight;
+	}
+
+	/**
+	 * Stores a write, with those that other threads make meanwhile.
+	 * @param write the write
+	 * @return its result
+	 */
+	R commit(T write) {
+		Waiting<T, R> own = new Waiting<>(write);
+		List<Waiting<T, R>> group = join(own);
+		if (group != null && group.size() == 1) {
+			try {
+				return this.alone.apply(write);
+			}
+			finally {
+				stored(List.of(), List.of());
+			}
+		}
+		if (group != null) {
+			storeTogether(group);
+		}
+		if (own.state == State.ALONE) {
+			return this.alone.apply(write);
+		}
+		return own.result;
+	}
+
+	/**
+	 * How many writes wait to be stored.
+	 * @return the count
+	 */
+	int waiting() {
+		this.lock.lock();
+		try {
+			return this.waiting.size();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Waits until the write is stored or it is this thread's turn to store a group.
+	 * @return the group to store, the given write first, or {@code null} when another
+	 * thread stored it
+	 */
+	private List<Waiting<T, R>> join(Waiting<T, R> own) {
+		this.lock.lock();
+		try {
+			this.waiting.add(own);
+			while (own.state == State.WAITING) {
+				if (!this.storing) {
+					this.storing = true;
+					return takeGroup(own);
+				}
+				this.stored.awaitUninterruptibly();
+			}
+			return null;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * The given write and as many of those that wait as one group takes, the oldest
+	 * first.
+	 */
+	private List<Waiting<T, R>> takeGroup(Waiting<T, R> own) {
+		this.waiting.remove(own);
+		List<Waiting<T, R>> group = new ArrayList<>();
+		group.add(own);
+		int total = this.weight.applyAsInt(own.write);
+		int taken = 0;
+		while (taken < this.waiting.size()) {
+			int next = this.weight.applyAsInt(this.waiting.get(taken).write);
+			if (total + next > this.maxWeight) {
+				break;
+			}
+			total += next;
+			group.add(this.waiting.get(taken));
+			taken++;
+		}
+		this.waiting.subList(0, taken).clear();
+		return group;
+	}
+
+	private void storeTogether(List<Waiting<T, R>> group) {
+		List<R> results = null;
+		try {
+			List<T> writes = new ArrayList<>(group.size());
+			for (Waiting<T, R> one : group) {
+				writes.add(one.write);
+			}
+			results = this.together.apply(writes);
+		}
+		catch (RuntimeException ex) {
+			if (logger.isDebugEnabled()) {
+				logger.debug(group.size() + " writes were not stored together; storing each alone", ex);
+			}
+		}
+		finally {
+			stored(group, results);
+		}
+	}
+
+	/**
+	 * Ends a turn: gives the group its results, or has each write stored alone when there
+	 * are none, and lets the next group be stored.
+	 */
+	private void stored(List<Waiting<T, R>> group, List<R> results) {
+		this.lock.lock();
+		try {
+			for (int i = 0; i < group.size(); i++) {
+				Waiting<T, R> one = group.get(i);
+				if (results != null) {
+					one.result = results.get(i);
+					one.state = State.STORED;
+				}
+				else {
+					one.state = State.ALONE;
+				}
+			}
+			this.storing = false;
+			this.stored.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Results of a group, as an array of flags, in a list.
+	 * @param flags the flags
+	 * @return them, boxed
+	 */
+	static List<Boolean> asList(boolean[] flags) {
+		Boolean[] boxed = new Boolean[flags.length];
+		Arrays.setAll(boxed, (i) -> flags[i]);
+		return Arrays.asList(boxed);
+	}
+
+	private enum State {
+
+		/** Not stored yet. */
+		WAITING,
+
+		/** Stored with its group. */
+		STORED,
+
+		/** To be stored alone, by its own thread. */
+		ALONE
+
+	}
+
+	private static final class Waiting<T, R> {
+
+		private final T write;
+
+		private State state = State.WAITING;
+
+		private R result;
+
+		Waiting(T write) {
+			this.write = write;
+		}
+
+	}
+
+}
