@@ -164,8 +164,16 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EventIngestor inngestEventIngestor(EventIntake intake, RunCanceller canceller) {
-		return new EventIngestor(intake, canceller);
+	EventIngestor inngestEventIngestor(EventIntake intake, RunCanceller canceller,
+			ObjectProvider<DatabaseDurability> durability, ObjectProvider<DatabasePlatform> platform) {
+		Boolean groupCommit = this.properties.getSendGroupCommit();
+		// Grouping saves a commit and the round trips of each send on either database;
+		// H2 with a write delay commits at next to no cost, and a store in memory has
+		// neither to save.
+		DatabaseDurability database = durability.getIfAvailable();
+		boolean together = (groupCommit != null) ? groupCommit : database != null
+				&& (platform.getIfAvailable() != DatabasePlatform.H2 || database.commitWriteDelay() == 0);
+		return new EventIngestor(intake, canceller, together);
 	}
 
 	@Bean

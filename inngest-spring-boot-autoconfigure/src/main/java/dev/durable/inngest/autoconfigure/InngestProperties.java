@@ -834,6 +834,18 @@ public class InngestProperties {
 		private Boolean groupCommit;
 
 		/**
+		 * Whether the events that threads send at the same time, outside a transaction,
+		 * are committed together, in one transaction: a send made while another's events
+		 * are being committed waits for that commit, then commits its events with the
+		 * others that waited, and returns once they are committed. It saves commits and
+		 * round trips when many request threads send at once. Events sent inside the
+		 * caller's transaction are stored in it, never grouped. Unset, it is on for the
+		 * JDBC store unless H2 has a write delay (inngest.local.h2.write-delay), and off
+		 * for the in-memory store.
+		 */
+		private Boolean sendGroupCommit;
+
+		/**
 		 * The most JSON (in bytes, as UTF-8) that a step's result, or a function's return
 		 * value, may take: Inngest's limit for a step's output. A larger one fails its
 		 * step at once, without retries (StepFailedException is thrown into the
@@ -908,6 +920,14 @@ public class InngestProperties {
 
 		public void setGroupCommit(Boolean groupCommit) {
 			this.groupCommit = groupCommit;
+		}
+
+		public Boolean getSendGroupCommit() {
+			return this.sendGroupCommit;
+		}
+
+		public void setSendGroupCommit(Boolean sendGroupCommit) {
+			this.sendGroupCommit = sendGroupCommit;
 		}
 
 		public DataSize getMaxOutputSize() {

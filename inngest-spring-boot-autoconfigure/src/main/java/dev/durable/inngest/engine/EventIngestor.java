@@ -1,30 +1,57 @@
 package dev.durable.inngest.engine;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InvalidEventException;
 import dev.durable.inngest.function.FunctionDefinition;
 
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
 /**
  * Takes in the events of the application, of its steps and of its cron schedules: the
  * {@link EventIntake}, with the runs that an event cancels cancelled by the
  * {@link RunCanceller}.
+ * <p>
+ * Sent outside a transaction, the events of threads that send at the same time can be
+ * committed together ({@link GroupCommit}): each {@code send} still returns only once its
+ * own events are committed, and a group that fails is stored again one send at a time.
+ * Sent inside the caller's transaction, events are stored in it, and commit or roll back
+ * with it.
  */
 public final class EventIngestor {
+
+	/** The most events stored in one transaction by sends grouped together. */
+	private static final int MAX_GROUPED_EVENTS = 1000;
 
 	private final EventIntake intake;
 
 	private final RunCanceller canceller;
 
+	private final GroupCommit<List<Event>, List<String>> sends;
+
 	/**
-	 * Creates an ingestor.
+	 * Creates an ingestor that commits each send alone.
 	 * @param intake stores the events and starts and resumes their runs
 	 * @param canceller cancels the runs that events cancel
 	 */
 	public EventIngestor(EventIntake intake, RunCanceller canceller) {
+		this(intake, canceller, false);
+	}
+
+	/**
+	 * Creates an ingestor.
+	 * @param intake stores the events and starts and resumes their runs
+	 * @param canceller cancels the runs that events cancel
+	 * @param together whether the events that threads send at the same time, outside a
+	 * transaction, are committed together
+	 */
+	public EventIngestor(EventIntake intake, RunCanceller canceller, boolean together) {
 		this.intake = intake;
 		this.canceller = canceller;
+		this.sends = together ? new GroupCommit<>(this::sendValid, this::sendTogether, List::size, MAX_GROUPED_EVENTS)
+				: null;
 	}
 
 	/**
@@ -34,7 +61,28 @@ public final class EventIngestor {
 	 * @throws InvalidEventException when an event is invalid; nothing is stored then
 	 */
 	public List<String> send(List<Event> events) {
-		return this.intake.send(events, this.canceller::cancel);
+		if (this.sends == null || events.isEmpty() || TransactionSynchronizationManager.isActualTransactionActive()) {
+			return this.intake.send(events, this.canceller::cancel);
+		}
+		this.intake.validate(events);
+		return this.sends.commit(events);
+	}
+
+	/**
+	 * Whether the events that threads send at the same time, outside a transaction, are
+	 * committed together.
+	 * @return {@code true} if they are
+	 */
+	public boolean sendsTogether() {
+		return this.sends != null;
+	}
+
+	/**
+	 * How many sends wait for their events to be committed with others.
+	 * @return the count
+	 */
+	public int sendsWaiting() {
+		return (this.sends != null) ? this.sends.waiting() : 0;
 	}
 
 	/**
@@ -46,6 +94,26 @@ public final class EventIngestor {
 	 */
 	public Event startRuns(Event event, List<FunctionDefinition> functions) {
 		return this.intake.startRuns(event, functions, this.canceller::cancel);
+	}
+
+	private List<String> sendValid(List<Event> events) {
+		return this.intake.sendValid(events, this.canceller::cancel);
+	}
+
+	/**
+	 * Stores the events of several sends in one transaction, returning each send's ids.
+	 */
+	private List<List<String>> sendTogether(List<List<Event>> sends) {
+		List<Event> all = new ArrayList<>();
+		sends.forEach(all::addAll);
+		List<String> ids = sendValid(all);
+		List<List<String>> each = new ArrayList<>(sends.size());
+		int from = 0;
+		for (List<Event> send : sends) {
+			each.add(ids.subList(from, from + send.size()));
+			from += send.size();
+		}
+		return each;
 	}
 
 }

@@ -149,9 +149,29 @@ public final class EventIntake {
 	 * @throws InvalidEventException when an event is invalid; nothing is stored then
 	 */
 	public List<String> send(List<Event> events, Cancels cancels) {
+		validate(events);
+		return sendValid(events, cancels);
+	}
+
+	/**
+	 * Checks events that the application sends.
+	 * @param events the events
+	 * @throws InvalidEventException when an event is invalid
+	 */
+	public void validate(List<Event> events) {
 		for (int i = 0; i < events.size(); i++) {
 			validate(i, events.get(i));
 		}
+	}
+
+	/**
+	 * Takes in events sent by the application and checked already
+	 * ({@link #validate(List)}), all or none.
+	 * @param events the events
+	 * @param cancels cancels the runs the events cancel
+	 * @return their ids, in order
+	 */
+	public List<String> sendValid(List<Event> events, Cancels cancels) {
 		return ingest(events, this::triggered, cancels).stream().map(Event::id).toList();
 	}
 
