@@ -64,7 +64,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The local engine: runs durable functions on the application's own database, or in
@@ -220,7 +220,8 @@ public final class InngestLocalAutoConfiguration {
 	RunEndEvents inngestRunEndEvents(InngestProperties properties, Environment environment, EventIntake intake,
 			FunctionDiscoverer functions, ApplicationEventPublisher publisher, EngineTransactions transactions) {
 		String appId = properties.determineAppId(environment);
-		TransactionOperations newTransaction = transactions.template(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		TransactionTemplate newTransaction = transactions.template();
+		newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		return new RunEndEvents(appId, intake, functions::registry, publisher, newTransaction);
 	}
 

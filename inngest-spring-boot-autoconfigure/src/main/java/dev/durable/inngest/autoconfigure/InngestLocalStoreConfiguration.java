@@ -46,10 +46,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionCallback;
-import org.springframework.transaction.support.TransactionOperations;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
@@ -71,76 +67,20 @@ final class InngestLocalStoreConfiguration {
 	}
 
 	/**
-	 * The transaction managers of the engine's own work, apart from the application's:
-	 * the one of the application's data source for the JDBC store, the store's own in
-	 * memory.
-	 * <p>
-	 * Where the application's transaction manager does more than its data source's (JPA's
-	 * opens an entity manager for every transaction), the engine's work that has no
-	 * transaction of the caller to join runs in a transaction of the data source alone
-	 * ({@code own}); inside one, it joins the caller's through the application's manager.
+	 * The transaction manager of the engine's own work, apart from the application's: the
+	 * one of the application's data source for the JDBC store, the store's own in memory.
 	 *
-	 * @param manager the application's transaction manager
-	 * @param own the data source's own transaction manager, or {@code null} when
-	 * {@code manager} is one already
+	 * @param manager the transaction manager
 	 */
-	record EngineTransactions(PlatformTransactionManager manager, PlatformTransactionManager own) {
+	record EngineTransactions(PlatformTransactionManager manager) {
 
 		/**
-		 * The transactions of a store whose transaction manager is its own.
-		 * @param manager the transaction manager
+		 * Runs the engine's work in one transaction: a new template each time, as some
+		 * users set their own propagation on it.
+		 * @return the template
 		 */
-		EngineTransactions(PlatformTransactionManager manager) {
-			this(manager, null);
-		}
-
-		/**
-		 * The transactions of the application's data source.
-		 * @param manager the application's transaction manager, or {@code null} if it has
-		 * none or several
-		 * @param dataSource its data source
-		 * @return the transactions
-		 */
-		static EngineTransactions of(PlatformTransactionManager manager, DataSource dataSource) {
-			if (manager == null) {
-				return new EngineTransactions(new DataSourceTransactionManager(dataSource));
-			}
-			boolean plain = manager instanceof DataSourceTransactionManager;
-			return new EngineTransactions(manager, plain ? null : new DataSourceTransactionManager(dataSource));
-		}
-
-		/**
-		 * Runs the engine's work in one transaction: the caller's, if one is active, or a
-		 * new one.
-		 * @return the transaction operations
-		 */
-		TransactionOperations template() {
-			return template(TransactionDefinition.PROPAGATION_REQUIRED);
-		}
-
-		/**
-		 * Runs the engine's work in one transaction of the given propagation.
-		 * @param propagation the propagation, such as
-		 * {@link TransactionDefinition#PROPAGATION_REQUIRES_NEW}
-		 * @return the transaction operations
-		 */
-		TransactionOperations template(int propagation) {
-			TransactionTemplate joining = new TransactionTemplate(this.manager);
-			joining.setPropagationBehavior(propagation);
-			if (this.own == null) {
-				return joining;
-			}
-			TransactionTemplate alone = new TransactionTemplate(this.own);
-			alone.setPropagationBehavior(propagation);
-			return new TransactionOperations() {
-
-				@Override
-				public <T> T execute(TransactionCallback<T> action) {
-					return (TransactionSynchronizationManager.isActualTransactionActive() ? joining : alone)
-						.execute(action);
-				}
-
-			};
+		TransactionTemplate template() {
+			return new TransactionTemplate(this.manager);
 		}
 
 	}
@@ -221,7 +161,8 @@ final class InngestLocalStoreConfiguration {
 		@ConditionalOnMissingBean
 		EngineTransactions inngestEngineTransactions(ObjectProvider<PlatformTransactionManager> transactionManager,
 				DataSource dataSource) {
-			return EngineTransactions.of(transactionManager.getIfUnique(), dataSource);
+			return new EngineTransactions(
+					transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource)));
 		}
 
 		@Bean

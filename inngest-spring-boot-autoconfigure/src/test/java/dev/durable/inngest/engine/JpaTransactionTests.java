@@ -1,22 +1,16 @@
 package dev.durable.inngest.engine;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import dev.durable.inngest.Event;
-import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.jpa.JpaShopApplication;
 import dev.durable.inngest.jpa.Purchases;
-import jakarta.persistence.EntityManagerFactory;
-import org.hibernate.SessionFactory;
-import org.hibernate.stat.Statistics;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * engine's JDBC joins the transaction that {@link JpaTransactionManager} holds on the
  * same data source.
  */
-@SpringBootTest(classes = JpaShopApplication.class, properties = { "spring.jpa.hibernate.ddl-auto=create-drop",
-		"spring.jpa.properties.hibernate.generate_statistics=true" })
+@SpringBootTest(classes = JpaShopApplication.class, properties = "spring.jpa.hibernate.ddl-auto=create-drop")
 class JpaTransactionTests {
 
 	@Autowired
@@ -46,12 +39,6 @@ class JpaTransactionTests {
 
 	@Autowired
 	DataSource dataSource;
-
-	@Autowired
-	EntityManagerFactory entityManagerFactory;
-
-	@Autowired
-	InngestClient inngest;
 
 	@Autowired
 	RunStore runs;
@@ -94,23 +81,6 @@ class JpaTransactionTests {
 		assertThat(count("purchase_order", orderId)).isZero();
 		assertThat(count("inngest_event", "purchase-" + orderId)).isZero();
 		assertThat(this.probe.runIds("purchase-" + orderId, "confirm-purchase")).isEmpty();
-	}
-
-	@Test
-	void theEnginesWorkOutsideATransactionOpensNoEntityManager() {
-		Statistics statistics = this.entityManagerFactory.unwrap(SessionFactory.class).getStatistics();
-		String eventId = "outside-" + UUID.randomUUID();
-		long opened = statistics.getSessionOpenCount();
-
-		this.inngest.send(Event.of("shop/purchase.placed", Map.of()).withId(eventId));
-		RunRecord run = this.probe.awaitEnded(this.probe.awaitRunId(eventId, "confirm-purchase"),
-				Duration.ofSeconds(20));
-
-		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
-		// Sent, claimed, stepped and completed in the data source's own transactions: JPA
-		// would open a session for each of them.
-		assertThat(statistics.getSessionOpenCount()).isEqualTo(opened);
-		assertThat(count("inngest_event", eventId)).isOne();
 	}
 
 	private int count(String table, String id) {
