@@ -360,6 +360,25 @@ public class InngestEndpoint {
 	@WriteOperation
 	public @Nullable Object runAction(@Selector String section, @Selector String id, @Selector String action,
 			SecurityContext securityContext) {
+		try {
+			return rerun(section, id, action, securityContext);
+		}
+		catch (IllegalStateException ex) {
+			throw invalid(ex.getMessage());
+		}
+	}
+
+	/**
+	 * Runs an ended run again, as {@link #runAction}.
+	 * @param section {@code runs}
+	 * @param id the run id
+	 * @param action {@code rerun}
+	 * @param securityContext who asks, for whether values are shown
+	 * @return the new run, or {@code null} if there is no such run
+	 * @throws IllegalStateException if the run has not ended or its function is not
+	 * declared
+	 */
+	@Nullable Object rerun(String section, String id, String action, SecurityContext securityContext) {
 		if (!RUNS.equals(section) || !RERUN.equals(action)) {
 			return null;
 		}
@@ -368,9 +387,6 @@ public class InngestEndpoint {
 		}
 		catch (NoSuchElementException ex) {
 			return null;
-		}
-		catch (IllegalStateException ex) {
-			throw invalid(ex.getMessage());
 		}
 	}
 

@@ -22,12 +22,14 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * The {@code inngest} endpoint over HTTP: its operations that take input answer input
  * they cannot use with {@code 400} and {@code {"error": "...", "status": 400}} naming the
  * problem (an unknown state, a limit out of range, a time that is not RFC 3339, CEL that
- * does not compile, an unknown function), and a bulk cancellation that matches no run
- * with {@code 422}. Actuator itself would answer {@code 400} with no reason, or
- * {@code 500}.
+ * does not compile, an unknown function), a bulk cancellation that matches no run with
+ * {@code 422}, and a rerun of a run that has not ended with {@code 409}. Actuator itself
+ * would answer {@code 400} with no reason, or {@code 500}.
  */
 @EndpointWebExtension(endpoint = InngestEndpoint.class)
 public class InngestEndpointWebExtension {
+
+	private static final int CONFLICT = 409;
 
 	private static final int UNPROCESSABLE_CONTENT = 422;
 
@@ -95,6 +97,26 @@ public class InngestEndpointWebExtension {
 		}
 		catch (InvalidEndpointRequestException | IllegalArgumentException ex) {
 			return refused(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage());
+		}
+	}
+
+	/**
+	 * Runs an ended run again, as {@link InngestEndpoint#runAction}.
+	 * @param section {@code runs}
+	 * @param id the run id
+	 * @param action {@code rerun}
+	 * @param securityContext who asks, for whether values are shown
+	 * @return the new run; 404 if there is no such run, 409 if it has not ended or its
+	 * function is not declared, as the HTTP API answers
+	 */
+	@WriteOperation
+	public WebEndpointResponse<Object> runAction(@Selector String section, @Selector String id, @Selector String action,
+			SecurityContext securityContext) {
+		try {
+			return ok(this.endpoint.rerun(section, id, action, securityContext));
+		}
+		catch (IllegalStateException ex) {
+			return refused(CONFLICT, ex.getMessage());
 		}
 	}
 

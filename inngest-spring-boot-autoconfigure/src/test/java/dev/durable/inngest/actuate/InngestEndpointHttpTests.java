@@ -284,8 +284,11 @@ class InngestEndpointHttpTests {
 		assertThat(rerun.at("/run/rerunOf").asString()).isEqualTo(failed);
 		JsonNode original = ok(this.http.call("GET", "/actuator/inngest/runs/" + failed, null, null));
 		assertThat(original.at("/run/reruns/0").asString()).isEqualTo(rerun.at("/run/id").asString());
-		assertThat(this.http.call("POST", "/actuator/inngest/runs/" + startReminder() + "/rerun", null, "{}").status())
-			.isEqualTo(400);
+		Answer notEnded = this.http.call("POST", "/actuator/inngest/runs/" + startReminder() + "/rerun", null, "{}");
+		assertThat(notEnded.status()).isEqualTo(409);
+		assertThat(notEnded.body()).contains("only a run that has ended can be run again");
+		assertThat(this.http.call("POST", "/actuator/inngest/runs/no-such-run/rerun", null, "{}").status())
+			.isEqualTo(404);
 		this.probe.awaitEnded(rerun.at("/run/id").asString(), Duration.ofSeconds(10));
 
 		String filter = "\"functionId\": \"charge-order\", \"startedAfter\": \"" + from + "\", \"startedBefore\": \""
