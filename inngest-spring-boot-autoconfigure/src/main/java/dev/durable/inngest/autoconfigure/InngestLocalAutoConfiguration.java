@@ -165,15 +165,27 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	EventIngestor inngestEventIngestor(EventIntake intake, RunCanceller canceller,
-			ObjectProvider<DatabaseDurability> durability, ObjectProvider<DatabasePlatform> platform) {
+			ObjectProvider<DatabaseDurability> durability, ObjectProvider<DatabasePlatform> platform,
+			ObjectProvider<InngestSchemaVerifier> schema) {
 		Boolean groupCommit = this.properties.getSendGroupCommit();
-		// Grouping saves a commit and the round trips of each send on either database;
-		// H2 with a write delay commits at next to no cost, and a store in memory has
-		// neither to save.
-		DatabaseDurability database = durability.getIfAvailable();
-		boolean together = (groupCommit != null) ? groupCommit : database != null
-				&& (platform.getIfAvailable() != DatabasePlatform.H2 || database.commitWriteDelay() == 0);
+		boolean together = (groupCommit != null) ? groupCommit : commitsWaitForDisk(durability, platform, schema);
 		return new EventIngestor(intake, canceller, together);
+	}
+
+	/**
+	 * Whether each commit waits for the database's disk before it returns (H2 with no
+	 * write delay, PostgreSQL with {@code synchronous_commit} on): there, committing
+	 * concurrent writes together saves more than their wait for one another costs. Where
+	 * a commit costs next to nothing, or in memory, the wait would cost more.
+	 */
+	private static boolean commitsWaitForDisk(ObjectProvider<DatabaseDurability> durability,
+			ObjectProvider<DatabasePlatform> platform, ObjectProvider<InngestSchemaVerifier> schema) {
+		DatabasePlatform database = platform.getIfAvailable();
+		if (database == DatabasePlatform.H2) {
+			return durability.getObject().commitWriteDelay() == 0;
+		}
+		InngestSchemaVerifier verifier = schema.getIfAvailable();
+		return database == DatabasePlatform.POSTGRESQL && verifier != null && verifier.postgresSynchronousCommit();
 	}
 
 	@Bean
@@ -232,13 +244,9 @@ public final class InngestLocalAutoConfiguration {
 			FunctionDiscoverer functions, EventIngestor ingestor, RunEndEvents endEvents,
 			ObjectProvider<RunOutcomes> outcomes, RunCanceller canceller, LeasedRuns executing,
 			ObjectProvider<DatabaseDurability> durability, ObjectProvider<DatabasePlatform> platform,
-			ObjectProvider<StepInterceptor> interceptor) {
+			ObjectProvider<StepInterceptor> interceptor, ObjectProvider<InngestSchemaVerifier> schema) {
 		Boolean groupCommit = this.properties.getGroupCommit();
-		// Only H2 writing every commit to its file pays for the wait: with a write delay
-		// a commit costs next to nothing, and PostgreSQL merges concurrent commits' log
-		// flushes itself. A store in memory, with neither, writes nothing to disk.
-		boolean commitTogether = (groupCommit != null) ? groupCommit
-				: platform.getIfAvailable() == DatabasePlatform.H2 && durability.getObject().commitWriteDelay() == 0;
+		boolean commitTogether = (groupCommit != null) ? groupCommit : commitsWaitForDisk(durability, platform, schema);
 		return new RunExecutor(runs, steps, waits, transactions.template(), this.clock, json, backoff, expressions,
 				this.properties.getLease().getDuration(), signals, functions::registry, ingestor, endEvents,
 				RunOutcomes.all(outcomes.orderedStream().toList()), canceller, executing, commitTogether,

@@ -825,11 +825,11 @@ public class InngestProperties {
 		 * together, in one transaction: a worker whose run ends while another's
 		 * completion is being committed waits for that commit, then commits its own with
 		 * the others that waited. It saves commits where the database writes each one to
-		 * disk alone. Unset, it is on for H2 with no write delay (the default, and
-		 * in-memory H2), and off for H2 with a write delay
-		 * (inngest.local.h2.write-delay), where a commit costs next to nothing, and for
-		 * PostgreSQL, which merges the log flushes of concurrent commits itself: there
-		 * the wait costs more than it saves.
+		 * disk before it returns. Unset, it is on where it does: H2 with no write delay
+		 * (the default, and in-memory H2) and PostgreSQL with synchronous_commit on (its
+		 * default); off for H2 with a write delay (inngest.local.h2.write-delay) and
+		 * PostgreSQL with synchronous_commit off, where a commit costs next to nothing
+		 * and the wait would cost more than it saves.
 		 */
 		private Boolean groupCommit;
 
@@ -839,9 +839,9 @@ public class InngestProperties {
 		 * are being committed waits for that commit, then commits its events with the
 		 * others that waited, and returns once they are committed. It saves commits and
 		 * round trips when many request threads send at once. Events sent inside the
-		 * caller's transaction are stored in it, never grouped. Unset, it is on for the
-		 * JDBC store unless H2 has a write delay (inngest.local.h2.write-delay), and off
-		 * for the in-memory store.
+		 * caller's transaction are stored in it, never grouped. Unset, it is on where
+		 * each commit is written to disk before it returns, as inngest.local.group-commit
+		 * is.
 		 */
 		private Boolean sendGroupCommit;
 

@@ -12,9 +12,9 @@ import org.springframework.transaction.support.TransactionOperations;
  * already, or any database error), each of its completions is stored again alone, by its
  * own worker, which gets its own result or exception.
  * <p>
- * Where commits cost next to nothing (H2 with a write delay), or where the database
- * merges concurrent commits' disk writes itself (PostgreSQL), the wait costs more than it
- * saves, and each completion can be committed alone, as it comes.
+ * Where commits cost next to nothing (H2 with a write delay, PostgreSQL with
+ * {@code synchronous_commit} off), the wait costs more than it saves, and each completion
+ * can be committed alone, as it comes.
  */
 final class RunCompletions {
 

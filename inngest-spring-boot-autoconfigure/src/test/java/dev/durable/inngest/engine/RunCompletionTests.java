@@ -71,6 +71,9 @@ class RunCompletionTests {
 	RunExecutor executor;
 
 	@Autowired
+	EventIngestor ingestor;
+
+	@Autowired
 	DatabasePlatform platform;
 
 	@Autowired
@@ -93,10 +96,11 @@ class RunCompletionTests {
 	}
 
 	@Test
-	void theEngineCommitsCompletionsTogetherByDefaultOnlyOnH2ThatWritesEveryCommitAsItReturns() {
-		// The tests' H2 is in memory, with no write delay; PostgreSQL merges its log
-		// flushes itself.
+	void theEngineCommitsCompletionsAndSendsTogetherByDefaultOnlyWhereEveryCommitWaitsForTheDisk() {
+		// The tests' H2 is in memory, with no write delay; their PostgreSQL has
+		// synchronous_commit off (SynchronousCommitDefaultsTests has it on).
 		assertThat(this.executor.commitsTogether()).isEqualTo(this.platform == DatabasePlatform.H2);
+		assertThat(this.ingestor.sendsTogether()).isEqualTo(this.platform == DatabasePlatform.H2);
 	}
 
 	@Test
