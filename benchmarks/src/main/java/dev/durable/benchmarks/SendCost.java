@@ -1,0 +1,74 @@
+package dev.durable.benchmarks;
+
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.Map;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * What one {@code send} costs against the cheapest durable write: the engine's
+ * {@code send} of one event and a one-row insert in autocommit into a plain table, in
+ * turns, on a new H2 file database that writes every commit to disk
+ * ({@code WRITE_DELAY=0}), from one thread, with the engine's workers executing the runs
+ * sent ({@code true}) or stopped ({@code false}). Prints the p50 and p99 of each, per
+ * round of 5,000.
+ * <p>
+ * {@code SendCost <true|false> [rounds]}
+ */
+public final class SendCost {
+
+	private static final int CALLS = 5_000;
+
+	private SendCost() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		boolean workers = Boolean.parseBoolean(args[0]);
+		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 3;
+		String url = "jdbc:h2:file:" + Files.createTempDirectory("inngest-send-cost").resolve("bench")
+				+ ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchmarkApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.datasource.url=" + url, "spring.datasource.username=sa",
+					"inngest.local.schema.initialize=always", "spring.main.banner-mode=off", "logging.level.root=WARN",
+					"inngest.local.auto-startup=" + workers)
+			.run()) {
+			InngestClient client = context.getBean(InngestClient.class);
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			jdbc.execute("CREATE TABLE plain_job (id VARCHAR(64) PRIMARY KEY, data VARCHAR(200), due_at TIMESTAMP)");
+			for (int round = 0; round < rounds; round++) {
+				long[] sends = new long[CALLS];
+				long[] inserts = new long[CALLS];
+				for (int i = 0; i < CALLS; i++) {
+					long start = System.nanoTime();
+					client.send(Event.of("bench/one-step", Map.of("n", i)));
+					sends[i] = System.nanoTime() - start;
+					start = System.nanoTime();
+					jdbc.update("INSERT INTO plain_job VALUES (?, ?, CURRENT_TIMESTAMP)", round + "-" + i,
+							"{\"n\":" + i + "}");
+					inserts[i] = System.nanoTime() - start;
+				}
+				System.out.printf(
+						"{\"workers\":%s,\"round\":%d,\"sendP50Micros\":%d,\"sendP99Micros\":%d,"
+								+ "\"insertP50Micros\":%d,\"insertP99Micros\":%d}%n",
+						workers, round, percentile(sends, 0.50), percentile(sends, 0.99), percentile(inserts, 0.50),
+						percentile(inserts, 0.99));
+			}
+		}
+		System.exit(0);
+	}
+
+	private static long percentile(long[] nanos, double percentile) {
+		long[] sorted = nanos.clone();
+		Arrays.sort(sorted);
+		return sorted[(int) Math.ceil(sorted.length * percentile) - 1] / 1000;
+	}
+
+}
