@@ -4,13 +4,13 @@ import dev.durable.inngest.RunStatus;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.testsupport.DyingThreads;
 import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -134,24 +134,11 @@ class CrashRecoveryTests {
 			step.run("slow", () -> {
 				if (executions.hit("k", "slow") == 1) {
 					inSlowStep.countDown();
-					awaitUninterruptibly(releaseAbandoned);
+					DyingThreads.holdUntil(releaseAbandoned);
 				}
 			});
 			step.run("last", () -> executions.hit("k", "last"));
 			return "survived";
-		}
-
-		private static void awaitUninterruptibly(CountDownLatch latch) {
-			while (true) {
-				try {
-					if (latch.await(30, TimeUnit.SECONDS)) {
-						return;
-					}
-				}
-				catch (InterruptedException ex) {
-					// A dying process does not get to finish politely either.
-				}
-			}
 		}
 
 	}

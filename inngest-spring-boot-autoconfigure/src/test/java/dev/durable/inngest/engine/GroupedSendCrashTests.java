@@ -17,6 +17,7 @@ import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
+import dev.durable.inngest.testsupport.DyingThreads;
 import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -157,7 +158,7 @@ class GroupedSendCrashTests {
 						@Override
 						public void afterCommit() {
 							dead = true;
-							awaitUninterruptibly(releaseAbandoned);
+							DyingThreads.holdUntil(releaseAbandoned);
 						}
 					});
 				}
@@ -184,19 +185,6 @@ class GroupedSendCrashTests {
 			executions.hit(RetryFunctions.key(event), "first");
 		}
 
-	}
-
-	private static void awaitUninterruptibly(CountDownLatch latch) {
-		while (true) {
-			try {
-				if (latch.await(30, TimeUnit.SECONDS)) {
-					return;
-				}
-			}
-			catch (InterruptedException ex) {
-				// A dying process does not get to finish politely either.
-			}
-		}
 	}
 
 }

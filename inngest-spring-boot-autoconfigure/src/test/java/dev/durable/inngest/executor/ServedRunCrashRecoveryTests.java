@@ -22,6 +22,7 @@ import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.remote.SigningKey;
 import dev.durable.inngest.remote.StepIds;
+import dev.durable.inngest.testsupport.DyingThreads;
 import dev.durable.inngest.testsupport.HttpApiClient;
 import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
@@ -149,7 +150,7 @@ class ServedRunCrashRecoveryTests {
 		}
 		else if (this.calls.size() == 2) {
 			this.inSlowStep.countDown();
-			awaitUninterruptibly(this.releaseAbandoned);
+			DyingThreads.holdUntil(this.releaseAbandoned);
 			status = 200;
 			body = "\"abandoned\"";
 		}
@@ -168,18 +169,6 @@ class ServedRunCrashRecoveryTests {
 			// The instance that called is gone.
 		}
 		exchange.close();
-	}
-
-	private static void awaitUninterruptibly(CountDownLatch latch) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-		while (latch.getCount() > 0 && System.nanoTime() < deadline) {
-			try {
-				latch.await(1, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				// Held as long as the test runs.
-			}
-		}
 	}
 
 	@SpringBootConfiguration
