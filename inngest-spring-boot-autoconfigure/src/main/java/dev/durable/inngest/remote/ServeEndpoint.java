@@ -114,6 +114,11 @@ public final class ServeEndpoint {
 		if (HttpMethod.GET.equals(method)) {
 			return introspect(request);
 		}
+		if ((HttpMethod.PUT.equals(method) || HttpMethod.POST.equals(method)) && !queryReadable(request)) {
+			return respond(refusal(HttpStatus.BAD_REQUEST,
+					"The query string cannot be read as parameters: '" + Errors.abbreviate(query(request)) + "'", true),
+					null);
+		}
 		if (HttpMethod.PUT.equals(method)) {
 			byte[] body = body(request);
 			return (body != null) ? sync(request, body) : tooLarge();
@@ -125,6 +130,27 @@ public final class ServeEndpoint {
 		return respond(refusal(HttpStatus.METHOD_NOT_ALLOWED,
 				method.name() + " is not allowed on the serve " + "endpoint; it takes " + ALLOW, true)
 			.withHeader(HttpHeaders.ALLOW, ALLOW), null);
+	}
+
+	/**
+	 * Whether the servlet container can read the query's parameters: Tomcat refuses a
+	 * query such as {@code ?=x} when they are first read, which would otherwise end the
+	 * request in the container's error page, without the SDK's headers.
+	 */
+	private static boolean queryReadable(ServerRequest request) {
+		try {
+			// Tomcat throws from a parameter's lookup, not from the map of them all.
+			request.param("fnId");
+			return true;
+		}
+		catch (IllegalStateException ex) {
+			return false;
+		}
+	}
+
+	private static String query(ServerRequest request) {
+		String query = request.uri().getRawQuery();
+		return (query != null) ? query : "";
 	}
 
 	private ServerResponse introspect(ServerRequest request) {

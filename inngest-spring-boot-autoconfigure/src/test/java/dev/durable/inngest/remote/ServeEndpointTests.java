@@ -267,6 +267,23 @@ class ServeEndpointTests {
 	}
 
 	@Test
+	void aQueryTheServletContainerCannotReadIsRefusedWithTheHeaders() {
+		HttpApiClient http = new HttpApiClient(this.port);
+		int registers = this.platform.registers().size();
+		for (String method : List.of("POST", "PUT")) {
+			HttpApiClient.Answer answer = http.send(method, "/api/inngest?fnId=orders-greet&=x",
+					List.of("Content-Type", "application/json"), HttpRequest.BodyPublishers.ofString("{}"));
+			assertThat(answer.status()).as(method).isEqualTo(400);
+			assertThat(answer.header("X-Inngest-SDK")).as(method).startsWith("inngest-spring-boot:v");
+			assertThat(answer.header("X-Inngest-No-Retry")).as(method).isEqualTo("true");
+			assertThat(answer.json().path("error").asString()).as(method)
+				.isEqualTo("The query string cannot be read as parameters: 'fnId=orders-greet&=x'");
+		}
+		assertThat(this.handler.requests()).isEmpty();
+		assertThat(this.platform.registers()).hasSize(registers);
+	}
+
+	@Test
 	void aBodyLargerThanTheLimitIsRefusedWith413() {
 		byte[] huge = new byte[5 * 1024 * 1024 + 1];
 		java.util.Arrays.fill(huge, (byte) ' ');
