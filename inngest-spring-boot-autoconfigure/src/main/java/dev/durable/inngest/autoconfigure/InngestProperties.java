@@ -529,8 +529,8 @@ public class InngestProperties {
 
 		/**
 		 * The signing key the apps are configured with (signkey-<env>-<hex>): it
-		 * authenticates their syncs and signs the calls to them. Required when the
-		 * executor is enabled.
+		 * authenticates their syncs, signs the calls to them and verifies their answers.
+		 * Required when the executor is enabled.
 		 */
 		private String signingKey;
 

@@ -7,10 +7,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 
+import dev.durable.inngest.engine.Errors;
 import dev.durable.inngest.remote.CanonicalJson;
+import dev.durable.inngest.remote.RequestVerifier;
 import dev.durable.inngest.remote.SigningKey;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,7 +23,9 @@ import org.springframework.web.util.UriComponentsBuilder;
 /**
  * Sends signed call requests to the apps that serve functions, as Inngest's executor does
  * (§7 of the SDK protocol): the body in canonical JSON, signed with the executor's
- * signing key, and reads their answers within a size limit.
+ * signing key, and reads their answers within a size limit. An answer counts only if it
+ * is signed with that key over its exact bytes, as an SDK that verified the call signs
+ * every answer: one that is not did not come from the app.
  */
 final class FunctionCalls {
 
@@ -31,6 +36,8 @@ final class FunctionCalls {
 
 	private final SigningKey signingKey;
 
+	private final RequestVerifier verifier;
+
 	private final JsonMapper mapper;
 
 	private final Duration timeout;
@@ -40,6 +47,7 @@ final class FunctionCalls {
 	FunctionCalls(HttpClient http, SigningKey signingKey, JsonMapper mapper, Duration timeout, Clock clock) {
 		this.http = http;
 		this.signingKey = signingKey;
+		this.verifier = new RequestVerifier(signingKey, null, clock);
 		this.mapper = mapper;
 		this.timeout = timeout;
 		this.clock = clock;
@@ -47,14 +55,16 @@ final class FunctionCalls {
 
 	/**
 	 * Calls a function.
+	 * @param appId the id of the app that serves it, for errors
 	 * @param url the function's URL, as registered
 	 * @param stepId {@code step} to discover the next step, or the hashed id of the step
 	 * to execute
 	 * @param body the call request's body
 	 * @return the answer
-	 * @throws ServedCallException if the app could not be called or its answer read
+	 * @throws ServedCallException if the app could not be called, its answer read, or its
+	 * answer is not signed with the signing key
 	 */
-	Answer call(URI url, String stepId, JsonNode body) {
+	Answer call(String appId, URI url, String stepId, JsonNode body) {
 		URI target = UriComponentsBuilder.fromUri(url).replaceQueryParam("stepId", stepId).build(true).toUri();
 		byte[] bytes = CanonicalJson.canonicalize(this.mapper.writeValueAsBytes(body));
 		HttpRequest request = HttpRequest.newBuilder(target)
@@ -89,8 +99,31 @@ final class FunctionCalls {
 			throw new ServedCallException("The answer of " + url + " (HTTP " + response.statusCode()
 					+ ") is longer than " + MAX_ANSWER_BYTES + " bytes, the most an SDK may answer", null);
 		}
+		String problem = signatureProblem(header(response, "X-Inngest-Signature"), answer);
+		if (problem != null) {
+			String text = new String(answer, StandardCharsets.UTF_8);
+			throw new ServedCallException("The answer of app '" + appId + "' (HTTP " + response.statusCode() + " from "
+					+ url + ") is refused: " + problem + ((response.statusCode() >= 300 && !text.isBlank())
+							? "; it said: " + Errors.abbreviate(text) : ""),
+					null);
+		}
 		return new Answer(response.statusCode(), header(response, "X-Inngest-SDK"),
 				header(response, "X-Inngest-No-Retry"), header(response, "Retry-After"), answer);
+	}
+
+	/**
+	 * Why an answer's signature does not count, or {@code null} if it does.
+	 */
+	private String signatureProblem(String header, byte[] answer) {
+		return switch (this.verifier.verifyResponse(header, answer)) {
+			case VERIFIED -> null;
+			case MISSING -> "it has no X-Inngest-Signature, which an SDK that holds the signing key puts on every "
+					+ "answer (is the app in dev mode, or configured with another key?)";
+			case MALFORMED -> "its X-Inngest-Signature is not t=<unix seconds>&s=<hex HMAC>";
+			case STALE -> "its X-Inngest-Signature was made more than " + RequestVerifier.WINDOW.toMinutes()
+					+ " minutes from now (are the clocks of the app and of this application apart?)";
+			case MISMATCH -> "its X-Inngest-Signature does not match its bytes with inngest.executor.signing-key";
+		};
 	}
 
 	private static String header(HttpResponse<?> response, String name) {

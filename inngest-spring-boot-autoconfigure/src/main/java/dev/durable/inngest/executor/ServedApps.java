@@ -215,7 +215,8 @@ public final class ServedApps {
 		List<FunctionDefinition> definitions = new ArrayList<>();
 		for (AppRecord app : apps.values()) {
 			for (ServedFunction function : read(app)) {
-				ServedFunctionBody body = new ServedFunctionBody(function, this.calls, this.mapper, this.clock);
+				ServedFunctionBody body = new ServedFunctionBody(app.id(), function, this.calls, this.mapper,
+						this.clock);
 				definitions.add(new FunctionDefinition(function.id(), function.name(), function.events(),
 						function.crons(), function.condition(), function.retries(), function.cancelOn(),
 						function.timeouts(), FunctionInvoker.of("app '" + app.id() + "'", body, CALL, ARGUMENTS), null,

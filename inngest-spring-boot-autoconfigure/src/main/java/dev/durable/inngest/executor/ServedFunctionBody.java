@@ -54,6 +54,8 @@ public final class ServedFunctionBody {
 	/** The most calls one execution makes, against an app that never ends the run. */
 	static final int MAX_CALLS = 1000;
 
+	private final String appId;
+
 	private final ServedFunction function;
 
 	private final FunctionCalls calls;
@@ -62,7 +64,8 @@ public final class ServedFunctionBody {
 
 	private final Clock clock;
 
-	ServedFunctionBody(ServedFunction function, FunctionCalls calls, JsonMapper mapper, Clock clock) {
+	ServedFunctionBody(String appId, ServedFunction function, FunctionCalls calls, JsonMapper mapper, Clock clock) {
+		this.appId = appId;
 		this.function = function;
 		this.calls = calls;
 		this.mapper = mapper;
@@ -100,7 +103,7 @@ public final class ServedFunctionBody {
 			// stored first.
 			recorded.storeCompletedSteps();
 			JsonNode body = requestBody(invocation, recorded.recordedSteps(), memos, target, attempt);
-			Answer answer = this.calls.call(this.function.url(), target, body);
+			Answer answer = this.calls.call(this.appId, this.function.url(), target, body);
 			if (answer.status() != 200 && answer.status() != 206) {
 				throw failed(answer);
 			}

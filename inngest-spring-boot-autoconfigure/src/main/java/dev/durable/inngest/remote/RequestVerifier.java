@@ -9,12 +9,13 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Verifies the {@code X-Inngest-Signature} of a request from the Inngest platform: a
- * {@code t=<unix seconds>&s=<hex HMAC>} header, fresh within five minutes either way,
- * whose MAC is the signing key's (or, while keys rotate, the fallback key's) over the
- * body followed by {@code t}. The platform signs the canonical form of the body (RFC
- * 8785), which its call requests already are; a body that is not, such as a sync
- * request's, is checked in that form too.
+ * Verifies the {@code X-Inngest-Signature} of a request from the Inngest platform, or of
+ * an SDK's response to a signed request: a {@code t=<unix seconds>&s=<hex HMAC>} header,
+ * fresh within five minutes either way, whose MAC is the signing key's (or, while keys
+ * rotate, the fallback key's) over the body followed by {@code t}. The platform signs the
+ * canonical form of a request's body (RFC 8785), which its call requests already are; a
+ * body that is not, such as a sync request's, is checked in that form too. A response is
+ * signed over its exact bytes.
  */
 public final class RequestVerifier {
 
@@ -72,6 +73,34 @@ public final class RequestVerifier {
 		return Optional.empty();
 	}
 
+	/**
+	 * Checks the signature of a response to a request signed with one of the keys, as an
+	 * SDK signs its answers (§4.3 of the SDK protocol): over the exact bytes received,
+	 * not their canonical form, within the same window as a request's.
+	 * @param header the response's {@code X-Inngest-Signature} header, or {@code null}
+	 * @param body the response's body as received
+	 * @return how the check came out
+	 */
+	public Verdict verifyResponse(@Nullable String header, byte[] body) {
+		if (header == null || header.isBlank()) {
+			return Verdict.MISSING;
+		}
+		Signature signature = Signature.parse(header);
+		if (signature == null) {
+			return Verdict.MALFORMED;
+		}
+		long now = this.clock.instant().getEpochSecond();
+		if (Math.abs(now - signature.unixSeconds()) > WINDOW.toSeconds()) {
+			return Verdict.STALE;
+		}
+		for (SigningKey key : this.keys) {
+			if (key.verifies(body, signature.unixSeconds(), signature.mac())) {
+				return Verdict.VERIFIED;
+			}
+		}
+		return Verdict.MISMATCH;
+	}
+
 	private static byte @Nullable [] canonicalOrNull(byte[] body) {
 		try {
 			return CanonicalJson.canonicalize(body);
@@ -79,6 +108,28 @@ public final class RequestVerifier {
 		catch (IllegalArgumentException ex) {
 			return null;
 		}
+	}
+
+	/**
+	 * How the check of a signature came out.
+	 */
+	public enum Verdict {
+
+		/** A key's MAC over the body, made within the window. */
+		VERIFIED,
+
+		/** No {@code X-Inngest-Signature} header. */
+		MISSING,
+
+		/** A header that is not {@code t=<unix seconds>&s=<hex MAC>}. */
+		MALFORMED,
+
+		/** A time further from now than the window, either way. */
+		STALE,
+
+		/** No key's MAC over the body at that time. */
+		MISMATCH
+
 	}
 
 	/**

@@ -22,6 +22,7 @@ import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.RunTimeline;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.remote.RequestVerifier;
 import dev.durable.inngest.remote.SigningKey;
@@ -61,6 +62,8 @@ import static org.awaitility.Awaitility.await;
 class ServedFunctionAnswersTests {
 
 	static final String KEY = "signkey-test-0123456789abcdef0123456789abcdef";
+
+	private static final SigningKey OTHER_KEY = SigningKey.of("signkey-test-fedcba9876543210fedcba9876543210");
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -125,6 +128,14 @@ class ServedFunctionAnswersTests {
 								"{\"name\":\"RetryAfterError\",\"message\":\"rate limited\"}")
 						: new Reply(200, true, Map.of(), "\"later\""));
 		script("no-op", (n) -> new Reply(206, true, Map.of(), "[]"));
+		script("unsigned",
+				(n) -> (n == 0)
+						? new Reply(500, true, Map.of("X-Inngest-No-Retry", "true"),
+								"{\"name\":\"Error\",\"message\":\"forged\"}", Signing.NONE)
+						: new Reply(200, true, Map.of(), "\"signed\""));
+		script("bad-signature", (n) -> new Reply(200, true, Map.of(), "\"forged\"", Signing.OTHER_KEY));
+		script("stale-signature", (n) -> new Reply(200, true, Map.of(), "\"replayed\"", Signing.STALE));
+		script("altered", (n) -> new Reply(200, true, Map.of(), "\"altered\"", Signing.OTHER_BYTES));
 		script("unknown-op", (n) -> new Reply(206, true, Map.of(),
 				"[{\"op\":\"InvokeFunction\",\"id\":\"" + StepIds.hash("call") + "\",\"opts\":{}}]"));
 		ArrayNode functions = JSON.createArrayNode();
@@ -136,7 +147,8 @@ class ServedFunctionAnswersTests {
 			ObjectNode step = function.putObject("steps").putObject("step");
 			step.putObject("runtime").put("type", "http").put("url", base + "?fnId=fake-" + id + "&stepId=step");
 			step.putObject("retries")
-				.put("attempts", id.equals("retried") || id.equals("no-retry") || id.equals("retry-after") ? 2 : 0);
+				.put("attempts", id.equals("retried") || id.equals("no-retry") || id.equals("retry-after") ? 2
+						: id.equals("unsigned") ? 1 : 0);
 			if (id.equals("finish-timeout")) {
 				function.putObject("timeouts").put("finish", "1s");
 			}
@@ -226,6 +238,44 @@ class ServedFunctionAnswersTests {
 	}
 
 	@Test
+	void anUnsignedAnswerIsRefusedAndTheAttemptRetried() {
+		RunView run = run("unsigned");
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("signed");
+		assertThat(this.requests.get("fake-unsigned")).hasSize(2);
+		RunTimeline timeline = this.runs.timeline(run.id()).orElseThrow();
+		assertThat(timeline.spans()).filteredOn((span) -> span.type().equals("attempt"))
+			.singleElement()
+			.satisfies((span) -> assertThat(span.error().message()).contains("app 'fake'")
+				.contains("HTTP 500")
+				.contains("no X-Inngest-Signature")
+				.contains("forged"));
+	}
+
+	@Test
+	void anAnswerSignedWithAnotherKeyFailsTheAttempt() {
+		RunView run = run("bad-signature");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).contains("app 'fake'")
+			.contains("X-Inngest-Signature does not match")
+			.contains("inngest.executor.signing-key");
+	}
+
+	@Test
+	void anAnswerSignedOverOtherBytesFailsTheAttempt() {
+		RunView run = run("altered");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).contains("app 'fake'").contains("X-Inngest-Signature does not match");
+	}
+
+	@Test
+	void anAnswerWithAStaleSignatureFailsTheAttempt() {
+		RunView run = run("stale-signature");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).contains("app 'fake'").contains("more than 5 minutes from now");
+	}
+
+	@Test
 	void aCallThatTakesTooLongFailsTheAttempt() {
 		RunView run = run("slow");
 		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
@@ -298,6 +348,18 @@ class ServedFunctionAnswersTests {
 		if (reply.sdk()) {
 			exchange.getResponseHeaders().add("X-Inngest-SDK", "fake:v1.0.0");
 		}
+		long now = System.currentTimeMillis() / 1000;
+		String signature = switch (reply.signing()) {
+			case KEY -> SigningKey.of(KEY).signatureHeader(body, now);
+			case NONE -> null;
+			case OTHER_KEY -> OTHER_KEY.signatureHeader(body, now);
+			case STALE -> SigningKey.of(KEY).signatureHeader(body, now - 301);
+			case OTHER_BYTES ->
+				SigningKey.of(KEY).signatureHeader("\"original\"".getBytes(StandardCharsets.UTF_8), now);
+		};
+		if (signature != null) {
+			exchange.getResponseHeaders().add("X-Inngest-Signature", signature);
+		}
 		reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
 		try {
 			exchange.sendResponseHeaders(reply.status(), body.length);
@@ -313,7 +375,35 @@ class ServedFunctionAnswersTests {
 
 	}
 
-	record Reply(int status, boolean sdk, Map<String, String> headers, String body) {
+	/**
+	 * An answer as the app sends it, signed as an SDK that holds the key signs it unless
+	 * the test says otherwise.
+	 */
+	record Reply(int status, boolean sdk, Map<String, String> headers, String body, Signing signing) {
+
+		Reply(int status, boolean sdk, Map<String, String> headers, String body) {
+			this(status, sdk, headers, body, Signing.KEY);
+		}
+
+	}
+
+	/** How an answer is signed. */
+	enum Signing {
+
+		/** With the executor's key, now. */
+		KEY,
+
+		/** Not at all. */
+		NONE,
+
+		/** With another key. */
+		OTHER_KEY,
+
+		/** With the executor's key, over five minutes ago. */
+		STALE,
+
+		/** With the executor's key, over other bytes than the ones sent. */
+		OTHER_BYTES
 
 	}
 

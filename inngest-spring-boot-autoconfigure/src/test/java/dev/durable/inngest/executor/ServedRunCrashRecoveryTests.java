@@ -161,6 +161,8 @@ class ServedRunCrashRecoveryTests {
 		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 		exchange.getResponseHeaders().add("Content-Type", "application/json");
 		exchange.getResponseHeaders().add("X-Inngest-SDK", "fake:v1.0.0");
+		exchange.getResponseHeaders()
+			.add("X-Inngest-Signature", SigningKey.of(KEY).signatureHeader(bytes, System.currentTimeMillis() / 1000));
 		try {
 			exchange.sendResponseHeaders(status, bytes.length);
 			exchange.getResponseBody().write(bytes);

@@ -88,4 +88,35 @@ class RequestVerifierTests {
 			.containsSame(key);
 	}
 
+	@Test
+	void aResponseSignedOverItsBytesVerifies() {
+		byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+		String header = "t=1735689605&s=8afe29cf0f47ef59c86ea2218c3693618ff9c8baa22b993dd796c6d7f80e31d7";
+		assertThat(at(1735689605L, SigningKeyTests.VECTOR_A, null).verifyResponse(header, body))
+			.isEqualTo(RequestVerifier.Verdict.VERIFIED);
+		assertThat(at(1735689605L, OTHER, SigningKeyTests.VECTOR_A).verifyResponse(header, body))
+			.isEqualTo(RequestVerifier.Verdict.VERIFIED);
+	}
+
+	@Test
+	void aResponseIsCheckedOverItsExactBytesNotItsCanonicalForm() {
+		String pretty = SigningKeyTests.VECTOR_A_BODY.replace(",", ", ");
+		assertThat(at(1735689600L, SigningKeyTests.VECTOR_A, null).verifyResponse(HEADER,
+				pretty.getBytes(StandardCharsets.UTF_8)))
+			.isEqualTo(RequestVerifier.Verdict.MISMATCH);
+	}
+
+	@Test
+	void aResponseSignatureSaysWhyItDoesNotVerify() {
+		RequestVerifier verifier = at(1735689600L, SigningKeyTests.VECTOR_A, null);
+		assertThat(verifier.verifyResponse(null, BODY)).isEqualTo(RequestVerifier.Verdict.MISSING);
+		assertThat(verifier.verifyResponse("", BODY)).isEqualTo(RequestVerifier.Verdict.MISSING);
+		assertThat(verifier.verifyResponse("t=1735689600", BODY)).isEqualTo(RequestVerifier.Verdict.MALFORMED);
+		assertThat(at(1735689600L + 301, SigningKeyTests.VECTOR_A, null).verifyResponse(HEADER, BODY))
+			.isEqualTo(RequestVerifier.Verdict.STALE);
+		assertThat(at(1735689600L, OTHER, null).verifyResponse(HEADER, BODY))
+			.isEqualTo(RequestVerifier.Verdict.MISMATCH);
+		assertThat(verifier.verifyResponse(HEADER, BODY)).isEqualTo(RequestVerifier.Verdict.VERIFIED);
+	}
+
 }
