@@ -29,4 +29,14 @@ public interface RecordedSteps {
 	 */
 	void storeCompletedSteps();
 
+	/**
+	 * Names the step of a key, for the timeline, the Actuator endpoint, the dashboard and
+	 * the metrics, when the body calls it by a key that is no name to show, such as the
+	 * hashed id an SDK memoizes a step by. The key still identifies the step; a step
+	 * stored before keeps the name it was stored with.
+	 * @param key the key the body calls the step by
+	 * @param name the step's name
+	 */
+	void nameStep(String key, String name);
+
 }

@@ -5,6 +5,7 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +60,9 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	private boolean stepExecuted;
 
 	private final Map<String, StepRecord> memo;
+
+	/** The names given to steps whose keys are not their names, by key. */
+	private final Map<String, String> names = new HashMap<>();
 
 	private final RunCanceller canceller;
 
@@ -122,6 +126,18 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	@Override
 	public void storeCompletedSteps() {
 		entering();
+	}
+
+	@Override
+	public void nameStep(String key, String name) {
+		this.names.put(key, name);
+	}
+
+	/**
+	 * The name a new step is stored and shown by: the one given for its key, or its id.
+	 */
+	private String name(StepReplay.StepCall step) {
+		return this.names.getOrDefault(step.key(), step.id());
 	}
 
 	String lease() {
@@ -269,7 +285,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 
 	@Override
 	public <T> T newRun(StepReplay.StepCall step, StepOptions options, Type type, Callable<T> body) {
-		String id = step.id();
+		String id = name(step);
 		String key = step.key();
 		StepRecord stored = this.memo.get(key);
 		if (stored != null && stored.status() != StepStatus.RETRYING) {
@@ -324,9 +340,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 
 	private Object intercepted(StepReplay.StepCall step, int stepAttempt, Callable<?> body) throws Exception {
 		return this.env.interceptor()
-			.intercept(
-					new StepInterceptor.StepInvocation(runId(), this.function.id(), step.id(), step.key(), stepAttempt),
-					body);
+			.intercept(new StepInterceptor.StepInvocation(runId(), this.function.id(), name(step), step.key(),
+					stepAttempt), body);
 	}
 
 	/**
@@ -379,7 +394,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 
 	@Override
 	public void newSleep(StepReplay.StepCall step, Duration duration, Instant until) {
-		String id = step.id();
+		String id = name(step);
 		sleepStep(step.key(), id, (duration != null) ? () -> now().plus(StepReplay.checkedSleep(id, duration)) : () -> {
 			StepReplay.checkedSleep(id, Duration.between(now(), until));
 			return until;
@@ -415,7 +430,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 
 	@Override
 	public Optional<Event> newWait(StepReplay.StepCall step, WaitForEvent wait) {
-		String id = step.id();
+		String id = name(step);
 		String key = step.key();
 		StepRecord stored = this.memo.get(key);
 		if (stored != null && stored.status() != StepStatus.WAITING) {
@@ -468,7 +483,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 
 	@Override
 	public List<String> newSend(StepReplay.StepCall step, List<Event> events) {
-		String id = step.id();
+		String id = name(step);
 		String key = step.key();
 		StepRecord stored = this.memo.get(key);
 		if (stored != null) {

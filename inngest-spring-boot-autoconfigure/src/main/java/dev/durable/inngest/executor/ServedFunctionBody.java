@@ -54,6 +54,9 @@ public final class ServedFunctionBody {
 	/** The most calls one execution makes, against an app that never ends the run. */
 	static final int MAX_CALLS = 1000;
 
+	/** The longest step name stored; a longer one is cut. */
+	static final int MAX_STEP_NAME = 256;
+
 	private final String appId;
 
 	private final ServedFunction function;
@@ -159,6 +162,7 @@ public final class ServedFunctionBody {
 					throw new ServedCallException("The app reported step " + id + " (" + op.path("name").asString("")
 							+ ") again, although it has a result; its step ids must be stable", null);
 				}
+				recorded.nameStep(id, stepName(name, id, op));
 				execute(step, name, id, op, answer);
 			}
 			target = (planned != null) ? planned : DISCOVERY;
@@ -166,6 +170,26 @@ public final class ServedFunctionBody {
 		}
 		throw new ServedCallException("Function '" + this.function.id() + "' took more than " + MAX_CALLS
 				+ " calls in one execution without ending or waiting", null);
+	}
+
+	/**
+	 * The name the developer gave a step, to store and show it by: the op's
+	 * {@code displayName}, else the step's unhashed id, else its {@code name}, which a
+	 * sleep or a wait may use for its duration or event instead.
+	 */
+	private static String stepName(String op, String id, JsonNode node) {
+		String name = node.path("displayName").asString("");
+		if (name.isBlank()) {
+			name = node.path("userland").path("id").asString("");
+		}
+		if (name.isBlank() && !op.equals("Sleep") && !op.equals("WaitForEvent")) {
+			name = node.path("name").asString("");
+		}
+		if (name.isBlank()) {
+			return id;
+		}
+		// Within the width of the column it is stored in, which an SDK does not bound.
+		return (name.length() > MAX_STEP_NAME) ? name.substring(0, MAX_STEP_NAME) : name;
 	}
 
 	private void execute(Step step, String name, String id, JsonNode op, Answer answer) {

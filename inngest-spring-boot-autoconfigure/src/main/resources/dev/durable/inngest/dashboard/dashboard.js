@@ -473,9 +473,12 @@
       const bar = el('div', { class: 'bar ' + step.status, title: (to - from) + ' ms' });
       bar.style.marginLeft = ((from - start) / (end - start) * 100) + '%';
       bar.style.width = Math.max(0.5, (to - from) / (end - start) * 100) + '%';
-      list.append(el('li', { class: 'step', 'data-step': step.key },
-        el('span', { text: step.key + ' (' + step.kind.toLowerCase() + ', ' + step.attempts + ' attempt'
-          + (step.attempts === 1 ? '' : 's') + ')' }),
+      // A step is shown by its key, which tells repeats apart, unless its key is not made
+      // from its name, as the hashed id an app's SDK memoizes a step by.
+      const named = step.stepId && step.key !== step.stepId && !step.key.startsWith(step.stepId + ':');
+      list.append(el('li', { class: 'step', 'data-step': step.key, title: named ? step.key : null },
+        el('span', { text: (named ? step.stepId : step.key) + ' (' + step.kind.toLowerCase() + ', ' + step.attempts
+          + ' attempt' + (step.attempts === 1 ? '' : 's') + ')' }),
         status(step.status),
         el('div', {}, bar)));
     });

@@ -17,6 +17,7 @@ import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.RunTimeline;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.actuate.RunMetrics;
@@ -42,6 +43,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -156,6 +158,22 @@ class ExecutorEndToEndTests {
 		assertThat(detail.status()).as(detail.toString()).isEqualTo(200);
 		assertThat(detail.json().get("steps").valueStream().map((step) -> step.get("key").asString()))
 			.containsExactly(StepIds.hash("first"), StepIds.hash("pause"), StepIds.hash("second"));
+		assertThat(detail.json().get("steps").valueStream().map((step) -> step.get("stepId").asString()))
+			.containsExactly("first", "pause", "second");
+	}
+
+	@Test
+	void theTimelineShowsStepsByTheirNames() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/waiter", Map.of("key", key)));
+		awaitStatus("jsapp-waiter", key, RunStatus.WAITING);
+		this.inngest.send(Event.of("js/paid", Map.of("key", key, "amount", 7)));
+		RunView run = ended("jsapp-waiter", key);
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(this.runs.timeline(run.id()).orElseThrow().spans()).filteredOn((span) -> span.type().equals("wait"))
+			.extracting(RunTimeline.Span::label, RunTimeline.Span::stepKey)
+			.containsExactly(tuple("wait-pay", StepIds.hash("wait-pay")),
+					tuple("wait-late", StepIds.hash("wait-late")));
 	}
 
 	@Test

@@ -111,6 +111,12 @@ class ServedFunctionAnswersTests {
 			default ->
 				new Reply(206, true, Map.of(), "[{\"op\":\"RunComplete\",\"id\":\"complete\",\"data\":\"twice\"}]");
 		});
+		script("named",
+				(n) -> (n == 0)
+						? new Reply(206, true, Map.of(),
+								"[{\"op\":\"StepRun\",\"id\":\"" + hash
+										+ "\",\"name\":\"double\",\"displayName\":\"Double it\",\"data\":{\"n\":10}}]")
+						: new Reply(200, true, Map.of(), "\"named\""));
 		script("slow", (n) -> {
 			try {
 				Thread.sleep(5000);
@@ -235,6 +241,19 @@ class ServedFunctionAnswersTests {
 		for (Request call : calls) {
 			assertThat(verifier.verify(call.signature(), call.bytes())).isPresent();
 		}
+	}
+
+	@Test
+	void aStepIsShownByItsNameAndMemoizedByItsHashedId() {
+		RunView run = run("named");
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunTimeline timeline = this.runs.timeline(run.id()).orElseThrow();
+		assertThat(timeline.spans()).filteredOn((span) -> span.type().equals("step"))
+			.singleElement()
+			.satisfies((span) -> {
+				assertThat(span.label()).isEqualTo("Double it");
+				assertThat(span.stepKey()).isEqualTo(StepIds.hash("double"));
+			});
 	}
 
 	@Test
