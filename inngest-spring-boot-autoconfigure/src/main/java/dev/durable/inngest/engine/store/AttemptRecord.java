@@ -3,6 +3,7 @@ package dev.durable.inngest.engine.store;
 import java.time.Instant;
 
 import dev.durable.inngest.ErrorInfo;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A failed attempt of a step or of the function body.
@@ -13,6 +14,6 @@ import dev.durable.inngest.ErrorInfo;
  * @param error the error
  * @param failedAt when it failed
  */
-public record AttemptRecord(String runId, String stepKey, int attempt, ErrorInfo error, Instant failedAt) {
+public record AttemptRecord(String runId, @Nullable String stepKey, int attempt, ErrorInfo error, Instant failedAt) {
 
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.durable.inngest.BulkCancellation;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stores bulk cancellations and their progress.
@@ -30,7 +31,7 @@ public interface CancellationStore {
 	 * @param beforeId only cancellations with a smaller id, or {@code null}
 	 * @return the cancellations
 	 */
-	List<BulkCancellation> list(int limit, String beforeId);
+	List<BulkCancellation> list(int limit, @Nullable String beforeId);
 
 	/**
 	 * The cancellations still running.
@@ -43,7 +44,7 @@ public interface CancellationStore {
 	 * @param id the cancellation id
 	 * @return the run id, or {@code null} before the first
 	 */
-	String lastRunId(String id);
+	@Nullable String lastRunId(String id);
 
 	/**
 	 * Records progress of a running cancellation, raising its {@code matched} to at least
@@ -56,7 +57,7 @@ public interface CancellationStore {
 	 * @param now the current time
 	 * @return {@code false} if it was no longer running
 	 */
-	boolean progress(String id, long cancelled, String lastRunId, boolean completed, Instant now);
+	boolean progress(String id, long cancelled, @Nullable String lastRunId, boolean completed, Instant now);
 
 	/**
 	 * Stops a running cancellation.

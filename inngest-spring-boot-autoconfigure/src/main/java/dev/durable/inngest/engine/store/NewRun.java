@@ -2,6 +2,8 @@ package dev.durable.inngest.engine.store;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A run to create: queued and due at once, or already leased to the instance that creates
  * it, so that one of its workers starts it without claiming it first.
@@ -16,8 +18,8 @@ import java.time.Instant;
  * @param leaseUntil when the lease of a run created leased expires unless renewed; or
  * {@code null} for a queued run
  */
-public record NewRun(String id, String functionId, String eventId, Instant createdAt, String lease,
-		Instant leaseUntil) {
+public record NewRun(String id, String functionId, String eventId, Instant createdAt, @Nullable String lease,
+		@Nullable Instant leaseUntil) {
 
 	/**
 	 * Creates a run that is queued and due at once.

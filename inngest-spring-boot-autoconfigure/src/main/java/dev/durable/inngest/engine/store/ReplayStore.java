@@ -9,6 +9,7 @@ import java.util.Set;
 
 import dev.durable.inngest.BulkReplay;
 import dev.durable.inngest.RunStatus;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stores the links between runs and the runs that run them again, and bulk replays with
@@ -23,7 +24,7 @@ public interface ReplayStore {
 	 * @param replayId the bulk replay that started it, or {@code null}
 	 * @param now the current time
 	 */
-	void link(String runId, String rerunOf, String replayId, Instant now);
+	void link(String runId, String rerunOf, @Nullable String replayId, Instant now);
 
 	/**
 	 * The links of some runs, in both directions.
@@ -44,7 +45,7 @@ public interface ReplayStore {
 	 * @return the run ids, in order
 	 */
 	List<String> findEnded(String functionId, Instant createdAfter, Instant createdBefore, Set<RunStatus> statuses,
-			String afterId, int limit);
+			@Nullable String afterId, int limit);
 
 	/**
 	 * Stores a new bulk replay.
@@ -65,7 +66,7 @@ public interface ReplayStore {
 	 * @param beforeId only replays with a smaller id, or {@code null}
 	 * @return the replays
 	 */
-	List<BulkReplay> list(int limit, String beforeId);
+	List<BulkReplay> list(int limit, @Nullable String beforeId);
 
 	/**
 	 * The bulk replays still running.
@@ -78,7 +79,7 @@ public interface ReplayStore {
 	 * @param id the replay id
 	 * @return the run id, or {@code null} before the first
 	 */
-	String lastRunId(String id);
+	@Nullable String lastRunId(String id);
 
 	/**
 	 * Records progress of a running replay, raising its {@code matched} to at least what
@@ -92,8 +93,8 @@ public interface ReplayStore {
 	 * @param now the current time
 	 * @return {@code false} if it was no longer running, or another batch was recorded
 	 */
-	boolean progress(String id, String previousLastRunId, long replayed, String lastRunId, boolean completed,
-			Instant now);
+	boolean progress(String id, @Nullable String previousLastRunId, long replayed, @Nullable String lastRunId,
+			boolean completed, Instant now);
 
 	/**
 	 * Stops a running replay.
@@ -109,7 +110,7 @@ public interface ReplayStore {
 	 * @param rerunOf the id of the run it runs again, or {@code null}
 	 * @param reruns the ids of the runs that run it again, oldest first
 	 */
-	record Links(String rerunOf, List<String> reruns) {
+	record Links(@Nullable String rerunOf, List<String> reruns) {
 
 	}
 

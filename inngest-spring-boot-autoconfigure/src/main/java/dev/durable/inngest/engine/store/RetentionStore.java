@@ -3,6 +3,8 @@ package dev.durable.inngest.engine.store;
 import java.time.Instant;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Deletes what the engine no longer needs, a batch at a time: ended runs with every row
  * that belongs to them, events that no run needs, and bulk cancellations and replays that
@@ -23,7 +25,7 @@ public interface RetentionStore {
 	 * @param limit the most runs a batch reads
 	 * @return the rows deleted, and the run id the next batch starts after
 	 */
-	Batch<String> deleteEndedRuns(Instant endedBefore, String after, int limit);
+	Batch<String> deleteEndedRuns(Instant endedBefore, @Nullable String after, int limit);
 
 	/**
 	 * Deletes, among the next events by the time they were received, those received
@@ -33,7 +35,7 @@ public interface RetentionStore {
 	 * @param limit the most events a batch reads
 	 * @return the rows deleted, and the event the next batch starts after
 	 */
-	Batch<EventPosition> deleteUnneededEvents(Instant receivedBefore, EventPosition after, int limit);
+	Batch<EventPosition> deleteUnneededEvents(Instant receivedBefore, @Nullable EventPosition after, int limit);
 
 	/**
 	 * Deletes, among the next bulk cancellations by id, those that ended (completed or
@@ -44,7 +46,7 @@ public interface RetentionStore {
 	 * @param limit the most cancellations a batch reads
 	 * @return the rows deleted, and the cancellation id the next batch starts after
 	 */
-	Batch<String> deleteEndedCancellations(Instant endedBefore, String after, int limit);
+	Batch<String> deleteEndedCancellations(Instant endedBefore, @Nullable String after, int limit);
 
 	/**
 	 * Deletes, among the next bulk replays by id, those that ended (completed or stopped)
@@ -55,7 +57,7 @@ public interface RetentionStore {
 	 * @param limit the most replays a batch reads
 	 * @return the rows deleted, and the replay id the next batch starts after
 	 */
-	Batch<String> deleteEndedReplays(Instant endedBefore, String after, int limit);
+	Batch<String> deleteEndedReplays(Instant endedBefore, @Nullable String after, int limit);
 
 	/**
 	 * What a batch deleted, and where the next one starts.
@@ -65,7 +67,7 @@ public interface RetentionStore {
 	 * @param next the last row the batch read, after which the next batch starts; or
 	 * {@code null} if the batch read the last row there is
 	 */
-	record Batch<P>(DeletedRows deleted, P next) {
+	record Batch<P>(DeletedRows deleted, @Nullable P next) {
 
 		/**
 		 * Where the batch after one that read some rows starts.
@@ -75,7 +77,7 @@ public interface RetentionStore {
 		 * @return the last row read, or {@code null} if fewer than the limit were read,
 		 * none being left
 		 */
-		public static <P> P next(List<P> read, int limit) {
+		public static <P> @Nullable P next(List<P> read, int limit) {
 			return (read.size() < limit) ? null : read.get(read.size() - 1);
 		}
 

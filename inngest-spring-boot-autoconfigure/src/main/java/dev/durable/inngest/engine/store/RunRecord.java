@@ -6,6 +6,7 @@ import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunView;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A run as stored.
@@ -24,7 +25,7 @@ import dev.durable.inngest.RunView;
  * @param cancellation who cancelled it and why, or {@code null}
  */
 public record RunRecord(String id, String functionId, Event event, RunStatus status, int attempt, Instant createdAt,
-		Instant startedAt, Instant endedAt, Instant dueAt, String output, ErrorInfo error,
-		RunView.Cancellation cancellation) {
+		@Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable Instant dueAt, @Nullable String output,
+		@Nullable ErrorInfo error, RunView.@Nullable Cancellation cancellation) {
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import dev.durable.inngest.RunStats;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts what runs did over a time window, for charts. Runs are read by the range of
@@ -23,6 +24,6 @@ public interface RunStatsStore {
 	 * created and still be counted
 	 * @return the stats, with a bucket for each bucket of the window
 	 */
-	RunStats stats(String functionId, Instant from, Instant to, Duration bucket, Duration lookback);
+	RunStats stats(@Nullable String functionId, Instant from, Instant to, Duration bucket, Duration lookback);
 
 }

@@ -11,6 +11,7 @@ import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunView;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stores runs and hands out the due ones. Each method that changes a run's state stores
@@ -190,8 +191,8 @@ public interface RunStore {
 	 * @param limit the most runs to return
 	 * @return the runs, by id
 	 */
-	List<RunRecord> findUnended(String functionId, Instant createdAfter, Instant createdBefore, String afterId,
-			int limit);
+	List<RunRecord> findUnended(String functionId, Instant createdAfter, Instant createdBefore,
+			@Nullable String afterId, int limit);
 
 	/**
 	 * A run by id.
@@ -227,7 +228,7 @@ public interface RunStore {
 	 * @param oldestDueAt when the longest-waiting of them became due, or {@code null}
 	 * @param expiredLeases how many runs are held by a worker whose lease has expired
 	 */
-	record Backlog(long due, Instant oldestDueAt, long expiredLeases) {
+	record Backlog(long due, @Nullable Instant oldestDueAt, long expiredLeases) {
 
 	}
 
@@ -241,7 +242,7 @@ public interface RunStore {
 	 * @param lastStep the step to store with the run: new, run once and completed; or
 	 * {@code null}
 	 */
-	record Completion(String runId, String lease, String output, Instant now, StepRecord lastStep) {
+	record Completion(String runId, String lease, @Nullable String output, Instant now, @Nullable StepRecord lastStep) {
 
 	}
 

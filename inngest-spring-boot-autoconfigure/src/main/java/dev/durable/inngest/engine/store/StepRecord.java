@@ -3,6 +3,7 @@ package dev.durable.inngest.engine.store;
 import java.time.Instant;
 
 import dev.durable.inngest.ErrorInfo;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A step of a run as stored.
@@ -20,7 +21,8 @@ import dev.durable.inngest.ErrorInfo;
  * @param endedAt when it ended, or {@code null}
  */
 public record StepRecord(String runId, String key, String stepId, StepKind kind, StepStatus status, int attempts,
-		String output, ErrorInfo error, Instant wakeAt, Instant startedAt, Instant endedAt) {
+		@Nullable String output, @Nullable ErrorInfo error, @Nullable Instant wakeAt, Instant startedAt,
+		@Nullable Instant endedAt) {
 
 	/**
 	 * This step, completed.
@@ -29,7 +31,7 @@ public record StepRecord(String runId, String key, String stepId, StepKind kind,
 	 * @param now the time it completed
 	 * @return a completed copy
 	 */
-	public StepRecord completed(String output, int attempts, Instant now) {
+	public StepRecord completed(@Nullable String output, int attempts, Instant now) {
 		return new StepRecord(this.runId, this.key, this.stepId, this.kind, StepStatus.COMPLETED, attempts, output,
 				this.error, this.wakeAt, this.startedAt, now);
 	}

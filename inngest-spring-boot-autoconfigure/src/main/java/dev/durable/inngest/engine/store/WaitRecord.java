@@ -2,6 +2,8 @@ package dev.durable.inngest.engine.store;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A run waiting for an event. The trigger's value of the matched field is stored so that
  * an incoming event finds the runs it resumes with one indexed lookup.
@@ -15,8 +17,8 @@ import java.time.Instant;
  * @param condition a CEL condition over {@code event} and {@code async}, or {@code null}
  * @param expiresAt when the wait times out
  */
-public record WaitRecord(String runId, String stepKey, Kind kind, String eventName, String matchPath, String matchValue,
-		String condition, Instant expiresAt) {
+public record WaitRecord(String runId, String stepKey, Kind kind, String eventName, @Nullable String matchPath,
+		@Nullable String matchValue, @Nullable String condition, Instant expiresAt) {
 
 	/**
 	 * What waits for the event.
