@@ -28,6 +28,7 @@ import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.memory.InMemoryInngestStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Drives the engine of an {@link InngestTest @InngestTest} from the test's thread: sends
@@ -77,11 +78,11 @@ public final class InngestTestEnvironment {
 	 * The store, to empty before each test; {@code null} for a store that is not in
 	 * memory.
 	 */
-	private final InMemoryInngestStore store;
+	private final @Nullable InMemoryInngestStore store;
 
 	InngestTestEnvironment(InngestTestClock clock, DueRuns dueRuns, InngestClient client, InngestRuns inngestRuns,
 			RunStore runs, StepStore steps, JsonCodec json, MockedSteps mocks, CapturedEvents events,
-			InMemoryInngestStore store) {
+			@Nullable InMemoryInngestStore store) {
 		this.clock = clock;
 		this.dueRuns = dueRuns;
 		this.client = client;

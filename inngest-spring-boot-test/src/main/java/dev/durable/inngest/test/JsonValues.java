@@ -2,6 +2,7 @@ package dev.durable.inngest.test;
 
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -16,15 +17,15 @@ final class JsonValues {
 	private JsonValues() {
 	}
 
-	static boolean equal(Object actual, Object expected) {
+	static boolean equal(@Nullable Object actual, @Nullable Object expected) {
 		return Objects.equals(tree(actual), tree(expected));
 	}
 
-	static String describe(Object value) {
+	static String describe(@Nullable Object value) {
 		return MAPPER.writeValueAsString(value);
 	}
 
-	private static JsonNode tree(Object value) {
+	private static JsonNode tree(@Nullable Object value) {
 		return MAPPER.readTree(MAPPER.writeValueAsString(value));
 	}
 

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.durable.inngest.engine.StepInterceptor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The steps a test mocked, consulted by the engine before each run step's body executes:
@@ -17,7 +18,7 @@ final class MockedSteps implements StepInterceptor {
 
 	private final Map<String, StepMock> mocks = new ConcurrentHashMap<>();
 
-	StepMock mock(String functionId, String stepId) {
+	StepMock mock(@Nullable String functionId, String stepId) {
 		StepMock mock = new StepMock(stepId);
 		this.mocks.put(key((functionId != null) ? functionId : ANY_FUNCTION, stepId), mock);
 		return mock;
@@ -28,7 +29,7 @@ final class MockedSteps implements StepInterceptor {
 	}
 
 	@Override
-	public Object intercept(StepInvocation step, Callable<?> body) throws Exception {
+	public @Nullable Object intercept(StepInvocation step, Callable<?> body) throws Exception {
 		StepMock mock = this.mocks.get(key(step.functionId(), step.stepId()));
 		if (mock == null) {
 			mock = this.mocks.get(key(ANY_FUNCTION, step.stepId()));

@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a mocked step does in place of its body, from
  * {@link InngestTestEnvironment#mockStep(String)}: return a value, fail on some attempts,
@@ -22,7 +24,7 @@ public final class StepMock {
 
 	private final Set<Integer> failingAttempts = new HashSet<>();
 
-	private volatile Object value = REAL;
+	private volatile @Nullable Object value = REAL;
 
 	private volatile boolean failsAlways;
 
@@ -42,7 +44,7 @@ public final class StepMock {
 	 * @param value the step's value, {@code null} for none
 	 * @return this mock
 	 */
-	public StepMock returns(Object value) {
+	public StepMock returns(@Nullable Object value) {
 		this.value = value;
 		return this;
 	}
@@ -101,7 +103,7 @@ public final class StepMock {
 		return this.stepId;
 	}
 
-	Object attempt(int attempt, Callable<?> body) throws Exception {
+	@Nullable Object attempt(int attempt, Callable<?> body) throws Exception {
 		this.calls.incrementAndGet();
 		boolean fails;
 		synchronized (this.failingAttempts) {

@@ -8,6 +8,7 @@ import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunView;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A run as it stood when read, with its steps: what a test asserts on, with
@@ -25,8 +26,9 @@ import dev.durable.inngest.RunView;
  * @param cancellation who cancelled it and why, or {@code null}
  * @param steps its steps, in the order they began
  */
-public record TestRun(String id, String functionId, RunStatus status, Event event, int attempt, Instant startedAt,
-		Instant endedAt, Object output, ErrorInfo error, RunView.Cancellation cancellation, List<TestStep> steps) {
+public record TestRun(String id, String functionId, RunStatus status, Event event, int attempt,
+		@Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable Object output, @Nullable ErrorInfo error,
+		RunView.@Nullable Cancellation cancellation, List<TestStep> steps) {
 
 	/**
 	 * A step of the run, by its key: its id for its first occurrence.

@@ -4,6 +4,7 @@ import java.util.function.Consumer;
 
 import dev.durable.inngest.RunStatus;
 import org.assertj.core.api.AbstractAssert;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Assertions on a {@link TestRun}, from {@link InngestAssertions#assertThat(TestRun)}.
@@ -58,7 +59,7 @@ public final class TestRunAssert extends AbstractAssert<TestRunAssert, TestRun> 
 	 * @param expected the output expected
 	 * @return this
 	 */
-	public TestRunAssert hasOutput(Object expected) {
+	public TestRunAssert hasOutput(@Nullable Object expected) {
 		isNotNull();
 		if (!JsonValues.equal(this.actual.output(), expected)) {
 			failWithMessage("Expected run %s to have output %s but it had %s", this.actual.id(),
@@ -72,7 +73,7 @@ public final class TestRunAssert extends AbstractAssert<TestRunAssert, TestRun> 
 	 * @param requirements checks the output, as read from JSON
 	 * @return this
 	 */
-	public TestRunAssert hasOutputSatisfying(Consumer<Object> requirements) {
+	public TestRunAssert hasOutputSatisfying(Consumer<@Nullable Object> requirements) {
 		isNotNull();
 		requirements.accept(this.actual.output());
 		return this;

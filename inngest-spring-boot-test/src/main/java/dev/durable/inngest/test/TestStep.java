@@ -6,6 +6,7 @@ import java.util.List;
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.engine.store.StepKind;
 import dev.durable.inngest.engine.store.StepStatus;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A step of a run, as stored.
@@ -22,7 +23,7 @@ import dev.durable.inngest.engine.store.StepStatus;
  * @param wakeAt when a sleep wakes or a wait times out, or {@code null}
  * @param endedAt when it ended, or {@code null}
  */
-public record TestStep(String id, String key, StepKind kind, StepStatus status, int attempts, Object output,
-		ErrorInfo error, List<ErrorInfo> failures, Instant wakeAt, Instant endedAt) {
+public record TestStep(String id, String key, StepKind kind, StepStatus status, int attempts, @Nullable Object output,
+		@Nullable ErrorInfo error, List<ErrorInfo> failures, @Nullable Instant wakeAt, @Nullable Instant endedAt) {
 
 }

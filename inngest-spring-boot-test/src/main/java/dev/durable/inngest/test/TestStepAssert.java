@@ -2,6 +2,7 @@ package dev.durable.inngest.test;
 
 import dev.durable.inngest.engine.store.StepStatus;
 import org.assertj.core.api.AbstractAssert;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Assertions on a {@link TestStep}, from {@link TestRunAssert#step(String)} or
@@ -63,7 +64,7 @@ public final class TestStepAssert extends AbstractAssert<TestStepAssert, TestSte
 	 * @param expected the result expected
 	 * @return this
 	 */
-	public TestStepAssert hasOutput(Object expected) {
+	public TestStepAssert hasOutput(@Nullable Object expected) {
 		isNotNull();
 		if (!JsonValues.equal(this.actual.output(), expected)) {
 			failWithMessage("Expected step '%s' to have output %s but it had %s", this.actual.key(),

@@ -5,4 +5,7 @@
  * stands in for steps and reads runs back for the assertions of
  * {@link dev.durable.inngest.test.InngestAssertions}.
  */
+@NullMarked
 package dev.durable.inngest.test;
+
+import org.jspecify.annotations.NullMarked;
