@@ -9,6 +9,7 @@ import dev.durable.inngest.engine.RunScheduler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -23,7 +24,7 @@ public final class AppRefresher implements SmartLifecycle {
 
 	private final Duration interval;
 
-	private ScheduledExecutorService scheduler;
+	private @Nullable ScheduledExecutorService scheduler;
 
 	/**
 	 * Creates a refresher.

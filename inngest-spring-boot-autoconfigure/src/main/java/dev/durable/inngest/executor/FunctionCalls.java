@@ -15,6 +15,7 @@ import dev.durable.inngest.engine.Errors;
 import dev.durable.inngest.remote.CanonicalJson;
 import dev.durable.inngest.remote.RequestVerifier;
 import dev.durable.inngest.remote.SigningKey;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -114,7 +115,7 @@ final class FunctionCalls {
 	/**
 	 * Why an answer's signature does not count, or {@code null} if it does.
 	 */
-	private String signatureProblem(String header, byte[] answer) {
+	private @Nullable String signatureProblem(@Nullable String header, byte[] answer) {
 		return switch (this.verifier.verifyResponse(header, answer)) {
 			case VERIFIED -> null;
 			case MISSING -> "it has no X-Inngest-Signature, which an SDK that holds the signing key puts on every "
@@ -126,7 +127,7 @@ final class FunctionCalls {
 		};
 	}
 
-	private static String header(HttpResponse<?> response, String name) {
+	private static @Nullable String header(HttpResponse<?> response, String name) {
 		return response.headers().firstValue(name).orElse(null);
 	}
 
@@ -139,7 +140,8 @@ final class FunctionCalls {
 	 * @param retryAfter the {@code Retry-After} header, or {@code null}
 	 * @param body the body
 	 */
-	record Answer(int status, String sdk, String noRetry, String retryAfter, byte[] body) {
+	record Answer(int status, @Nullable String sdk, @Nullable String noRetry, @Nullable String retryAfter,
+			byte[] body) {
 
 	}
 
@@ -149,7 +151,7 @@ final class FunctionCalls {
 	 */
 	static final class ServedCallException extends RuntimeException {
 
-		ServedCallException(String message, Throwable cause) {
+		ServedCallException(String message, @Nullable Throwable cause) {
 			super(message, cause);
 		}
 

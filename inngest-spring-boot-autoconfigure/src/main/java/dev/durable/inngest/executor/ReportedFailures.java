@@ -7,6 +7,7 @@ import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.NonRetriableException;
 import dev.durable.inngest.RetryAfterException;
 import dev.durable.inngest.engine.ReportedError;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The errors a served function reports, as exceptions the engine handles like a Java
@@ -26,7 +27,7 @@ final class ReportedFailures {
 	 * {@code null}
 	 * @return the exception
 	 */
-	static RuntimeException of(ErrorInfo error, boolean noRetry, Instant retryAt) {
+	static RuntimeException of(ErrorInfo error, boolean noRetry, @Nullable Instant retryAt) {
 		if (noRetry) {
 			return new NonRetriable(error);
 		}
@@ -97,7 +98,7 @@ final class ReportedFailures {
 	 * @param now the time
 	 * @return when to retry, or {@code null} if there is no valid header
 	 */
-	static Instant retryAt(String value, Instant now) {
+	static @Nullable Instant retryAt(@Nullable String value, Instant now) {
 		if (value == null || value.isBlank()) {
 			return null;
 		}

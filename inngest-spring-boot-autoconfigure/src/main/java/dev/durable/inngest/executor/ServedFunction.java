@@ -12,6 +12,7 @@ import dev.durable.inngest.function.CronSchedule;
 import dev.durable.inngest.function.Expression;
 import dev.durable.inngest.function.FunctionTimeouts;
 import dev.durable.inngest.function.TimeStrings;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,7 +28,7 @@ import tools.jackson.databind.JsonNode;
  * @param cancelOn the cancellation rules
  * @param timeouts the start and finish time-outs
  */
-record ServedFunction(String id, String name, URI url, List<String> events, Expression condition,
+record ServedFunction(String id, String name, URI url, List<String> events, @Nullable Expression condition,
 		List<CronSchedule> crons, int retries, List<CancelRule> cancelOn, FunctionTimeouts timeouts) {
 
 	/** The retries Inngest gives a function that names none. */
@@ -131,7 +132,7 @@ record ServedFunction(String id, String name, URI url, List<String> events, Expr
 				timeouts(config.get("timeouts"), field + ".timeouts"));
 	}
 
-	private static List<CancelRule> cancelRules(JsonNode cancel, String field) {
+	private static List<CancelRule> cancelRules(@Nullable JsonNode cancel, String field) {
 		if (cancel == null || cancel.isNull()) {
 			return List.of();
 		}
@@ -153,7 +154,7 @@ record ServedFunction(String id, String name, URI url, List<String> events, Expr
 		return List.copyOf(rules);
 	}
 
-	private static FunctionTimeouts timeouts(JsonNode timeouts, String field) {
+	private static FunctionTimeouts timeouts(@Nullable JsonNode timeouts, String field) {
 		if (timeouts == null || timeouts.isNull()) {
 			return FunctionTimeouts.NONE;
 		}
@@ -163,7 +164,7 @@ record ServedFunction(String id, String name, URI url, List<String> events, Expr
 		return new FunctionTimeouts(duration(timeouts, "start", field), duration(timeouts, "finish", field));
 	}
 
-	private static Duration duration(JsonNode node, String name, String field) {
+	private static @Nullable Duration duration(JsonNode node, String name, String field) {
 		String value = text(node, name, field, false);
 		if (value == null) {
 			return null;
@@ -176,7 +177,7 @@ record ServedFunction(String id, String name, URI url, List<String> events, Expr
 		}
 	}
 
-	private static Expression compile(String expression, String field) {
+	private static @Nullable Expression compile(@Nullable String expression, String field) {
 		if (expression == null) {
 			return null;
 		}
@@ -196,7 +197,7 @@ record ServedFunction(String id, String name, URI url, List<String> events, Expr
 	 * @param required whether the field must be there
 	 * @return its value, or {@code null} if absent and not required
 	 */
-	static String text(JsonNode node, String name, String field, boolean required) {
+	static @Nullable String text(@Nullable JsonNode node, String name, String field, boolean required) {
 		JsonNode value = (node != null) ? node.get(name) : null;
 		if (value == null || value.isNull()) {
 			if (required) {

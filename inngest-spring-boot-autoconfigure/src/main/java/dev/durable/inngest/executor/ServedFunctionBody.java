@@ -31,6 +31,7 @@ import dev.durable.inngest.function.Invocation;
 import dev.durable.inngest.function.TimeStrings;
 import dev.durable.inngest.executor.FunctionCalls.Answer;
 import dev.durable.inngest.executor.FunctionCalls.ServedCallException;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -385,7 +386,7 @@ public final class ServedFunctionBody {
 	/**
 	 * An error as an SDK serializes it: {@code name}, {@code message}, {@code stack}.
 	 */
-	private static ErrorInfo error(JsonNode node, String otherwise) {
+	private static ErrorInfo error(@Nullable JsonNode node, String otherwise) {
 		if (node == null || !node.isObject() || !node.has("message")) {
 			return new ErrorInfo("Error", otherwise, null);
 		}

@@ -4,4 +4,7 @@
  * body that runs such a function on the engine by calling the app over HTTP, one call per
  * step, with the run's stored steps memoized.
  */
+@NullMarked
 package dev.durable.inngest.executor;
+
+import org.jspecify.annotations.NullMarked;
