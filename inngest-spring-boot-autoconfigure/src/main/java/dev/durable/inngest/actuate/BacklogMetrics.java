@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Gauges of the work waiting in the store: {@code inngest.queue.backlog}, the runs that
@@ -31,7 +32,7 @@ public final class BacklogMetrics implements MeterBinder {
 
 	private final Duration refresh;
 
-	private volatile Reading last;
+	private volatile @Nullable Reading last;
 
 	/**
 	 * Creates the gauges.

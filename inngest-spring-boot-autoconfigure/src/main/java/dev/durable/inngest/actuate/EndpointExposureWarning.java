@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.actuate.endpoint.Access;
@@ -57,7 +58,7 @@ public final class EndpointExposureWarning implements SmartInitializingSingleton
 	 * The warning, if there is one to give.
 	 * @return the warning, or {@code null} if the endpoint is protected
 	 */
-	String message() {
+	@Nullable String message() {
 		if (this.beans.containsBean(SECURITY_FILTER_CHAIN) || this.access == Access.NONE) {
 			return null;
 		}

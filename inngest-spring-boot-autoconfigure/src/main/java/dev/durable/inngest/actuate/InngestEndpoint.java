@@ -404,7 +404,7 @@ public class InngestEndpoint {
 		return this.showValues.isShown(securityContext, this.roles) ? runs : RunValues.masked(runs);
 	}
 
-	private static Instant instant(String name, @Nullable String value) {
+	private static @Nullable Instant instant(String name, @Nullable String value) {
 		if (value == null || value.isBlank()) {
 			return null;
 		}
@@ -468,13 +468,13 @@ public class InngestEndpoint {
 	 * @param runs run counts by state
 	 */
 	public record FunctionDescriptor(String id, String name, List<String> events, List<String> crons,
-			@Nullable String condition, int retries, List<Map<String, Object>> cancelOn, Map<String, String> timeouts,
-			@Nullable String failureHandler, @Nullable String cancellationHandler, @Nullable String handles,
-			Map<RunStatus, Long> runs) {
+			@Nullable String condition, int retries, List<Map<String, @Nullable Object>> cancelOn,
+			Map<String, String> timeouts, @Nullable String failureHandler, @Nullable String cancellationHandler,
+			@Nullable String handles, Map<RunStatus, Long> runs) {
 
 		static FunctionDescriptor of(FunctionDefinition function, Map<RunStatus, Long> runs) {
-			List<Map<String, Object>> cancelOn = function.cancelOn().stream().map((rule) -> {
-				Map<String, Object> descriptor = new java.util.LinkedHashMap<>();
+			List<Map<String, @Nullable Object>> cancelOn = function.cancelOn().stream().map((rule) -> {
+				Map<String, @Nullable Object> descriptor = new java.util.LinkedHashMap<>();
 				descriptor.put("event", rule.event());
 				descriptor.put("match", rule.match());
 				descriptor.put("condition", (rule.condition() != null) ? rule.condition().source() : null);
