@@ -9,6 +9,7 @@ import java.util.TreeSet;
 
 import dev.durable.inngest.engine.Errors;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -23,7 +24,7 @@ final class ApiResponses {
 	private ApiResponses() {
 	}
 
-	static String normalize(String basePath) {
+	static String normalize(@Nullable String basePath) {
 		String path = (basePath == null) ? "" : basePath.trim();
 		while (path.endsWith("/")) {
 			path = path.substring(0, path.length() - 1);
@@ -35,14 +36,14 @@ final class ApiResponses {
 		return ServerResponse.ok().body(Map.of("data", data, "metadata", metadata(clock)));
 	}
 
-	static Map<String, Object> metadata(Clock clock) {
-		Map<String, Object> metadata = new LinkedHashMap<>();
+	static Map<String, @Nullable Object> metadata(Clock clock) {
+		Map<String, @Nullable Object> metadata = new LinkedHashMap<>();
 		metadata.put("fetchedAt", clock.instant().toString());
 		metadata.put("cachedUntil", null);
 		return metadata;
 	}
 
-	static String time(Instant instant) {
+	static @Nullable String time(@Nullable Instant instant) {
 		return (instant != null) ? instant.toString() : null;
 	}
 
@@ -52,11 +53,11 @@ final class ApiResponses {
 	 * @param value the value
 	 * @return the value to quote
 	 */
-	static String abbreviate(Object value) {
+	static String abbreviate(@Nullable Object value) {
 		return Errors.abbreviate(String.valueOf(value));
 	}
 
-	static ServerResponse error(HttpStatus status, String message) {
+	static ServerResponse error(HttpStatus status, @Nullable String message) {
 		return ServerResponse.status(status).body(Map.of("error", String.valueOf(message), "status", status.value()));
 	}
 

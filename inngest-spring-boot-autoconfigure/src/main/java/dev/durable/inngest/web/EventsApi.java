@@ -11,6 +11,7 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InvalidEventException;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpMethod;
@@ -136,7 +137,7 @@ public final class EventsApi {
 	 * The timestamp: whole milliseconds since the epoch, checked against Inngest's range
 	 * by the engine; {@code 0} or none for the time the event is received.
 	 */
-	private static long ts(int index, Object ts) {
+	private static long ts(int index, @Nullable Object ts) {
 		if (ts == null) {
 			return 0;
 		}

@@ -3,6 +3,7 @@ package dev.durable.inngest.web;
 import java.io.IOException;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,7 +38,7 @@ final class RequestBodies {
 	 * @return the value
 	 * @throws ApiException if the body is not JSON
 	 */
-	Object json(ServerRequest request) throws IOException {
+	@Nullable Object json(ServerRequest request) throws IOException {
 		checkMediaType(request);
 		byte[] body = StreamUtils.copyToByteArray(request.servletRequest().getInputStream());
 		if (body.length == 0) {
@@ -70,12 +71,12 @@ final class RequestBodies {
 	 * @throws ApiException if the body is not a JSON object
 	 */
 	@SuppressWarnings("unchecked")
-	Map<String, Object> jsonObject(ServerRequest request) throws IOException {
+	Map<String, @Nullable Object> jsonObject(ServerRequest request) throws IOException {
 		Object body = json(request);
 		if (!(body instanceof Map)) {
 			throw new ApiException(HttpStatus.BAD_REQUEST, "The body must be a JSON object");
 		}
-		return (Map<String, Object>) body;
+		return (Map<String, @Nullable Object>) body;
 	}
 
 	private static void checkMediaType(ServerRequest request) {
@@ -109,7 +110,7 @@ final class RequestBodies {
 				&& ("json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json"));
 	}
 
-	private static String firstSentence(String message) {
+	private static String firstSentence(@Nullable String message) {
 		if (message == null) {
 			return "unreadable";
 		}

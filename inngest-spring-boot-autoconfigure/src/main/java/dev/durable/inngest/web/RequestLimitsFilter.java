@@ -17,6 +17,7 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -137,7 +138,7 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 		chain.doFilter(request, response);
 	}
 
-	private String notAJsonObject(byte[] body) {
+	private @Nullable String notAJsonObject(byte[] body) {
 		if (body.length == 0) {
 			return null;
 		}
@@ -178,7 +179,7 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 		return (printable.length() <= 100) ? printable : printable.substring(0, 100) + "...";
 	}
 
-	private static boolean hasNulCharacter(String query) {
+	private static boolean hasNulCharacter(@Nullable String query) {
 		if (query == null) {
 			return false;
 		}

@@ -24,6 +24,7 @@ import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunTimeline;
 import dev.durable.inngest.RunView;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpMethod;
@@ -85,7 +86,7 @@ public final class RunsApi {
 	 * @param clock the clock
 	 * @param mapper reads the request bodies
 	 */
-	public RunsApi(InngestRuns runs, String appId, String signingKey, String signingKeyFallback, Clock clock,
+	public RunsApi(InngestRuns runs, String appId, String signingKey, @Nullable String signingKeyFallback, Clock clock,
 			JsonMapper mapper) {
 		this.runs = runs;
 		this.appId = appId;
@@ -175,7 +176,7 @@ public final class RunsApi {
 	}
 
 	private ServerResponse startCancellation(ServerRequest request) throws Exception {
-		Map<String, Object> body = this.bodies.jsonObject(request);
+		Map<String, @Nullable Object> body = this.bodies.jsonObject(request);
 		for (String field : body.keySet()) {
 			if (!CANCELLATION_FIELDS.contains(field)) {
 				throw new ApiException(HttpStatus.BAD_REQUEST, "Unknown field '" + ApiResponses.abbreviate(field)
@@ -208,7 +209,7 @@ public final class RunsApi {
 		int limit = limit(request);
 		List<BulkCancellation> page = this.runs.cancellations(limit, request.param("cursor").orElse(null));
 		String cursor = (page.size() == limit) ? page.get(page.size() - 1).id() : null;
-		Map<String, Object> metadata = ApiResponses.metadata(this.clock);
+		Map<String, @Nullable Object> metadata = ApiResponses.metadata(this.clock);
 		metadata.put("cursor", cursor);
 		return ServerResponse.ok()
 			.body(Map.of("data", page.stream().map(RunsApi::cancellation).toList(), "metadata", metadata));
@@ -250,7 +251,7 @@ public final class RunsApi {
 		catch (UnsupportedOperationException ex) {
 			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
 		}
-		Map<String, Object> data = run(timeline.run());
+		Map<String, @Nullable Object> data = run(timeline.run());
 		data.put("event", timeline.run().event());
 		data.put("spans", timeline.spans().stream().map(RunsApi::span).toList());
 		return ApiResponses.data(data, this.clock);
@@ -274,13 +275,13 @@ public final class RunsApi {
 		catch (UnsupportedOperationException ex) {
 			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
 		}
-		Map<String, Object> data = new LinkedHashMap<>();
+		Map<String, @Nullable Object> data = new LinkedHashMap<>();
 		data.put("function_id", stats.functionId());
 		data.put("from", ApiResponses.time(stats.from()));
 		data.put("to", ApiResponses.time(stats.to()));
 		data.put("bucket_seconds", stats.bucket().toSeconds());
 		data.put("buckets", stats.buckets().stream().map((bucket) -> {
-			Map<String, Object> row = new LinkedHashMap<>();
+			Map<String, @Nullable Object> row = new LinkedHashMap<>();
 			row.put("start", ApiResponses.time(bucket.start()));
 			row.put("started", bucket.started());
 			row.put("completed", bucket.completed());
@@ -294,8 +295,8 @@ public final class RunsApi {
 		return ApiResponses.data(data, this.clock);
 	}
 
-	private static Map<String, Object> latency(RunStats.Latency latency) {
-		Map<String, Object> data = new LinkedHashMap<>();
+	private static Map<String, @Nullable Object> latency(RunStats.Latency latency) {
+		Map<String, @Nullable Object> data = new LinkedHashMap<>();
 		data.put("count", latency.count());
 		data.put("p50", latency.p50());
 		data.put("p90", latency.p90());
@@ -303,8 +304,8 @@ public final class RunsApi {
 		return data;
 	}
 
-	private static Map<String, Object> span(RunTimeline.Span span) {
-		Map<String, Object> data = new LinkedHashMap<>();
+	private static Map<String, @Nullable Object> span(RunTimeline.Span span) {
+		Map<String, @Nullable Object> data = new LinkedHashMap<>();
 		data.put("type", span.type());
 		data.put("label", span.label());
 		data.put("step_key", span.stepKey());
@@ -320,7 +321,7 @@ public final class RunsApi {
 	}
 
 	private ServerResponse startReplay(ServerRequest request) throws Exception {
-		Map<String, Object> body = this.bodies.jsonObject(request);
+		Map<String, @Nullable Object> body = this.bodies.jsonObject(request);
 		for (String field : body.keySet()) {
 			if (!REPLAY_FIELDS.contains(field)) {
 				throw new ApiException(HttpStatus.BAD_REQUEST,
@@ -345,7 +346,7 @@ public final class RunsApi {
 		try {
 			if (Boolean.TRUE.equals(preview)) {
 				MatchCount count = this.runs.previewReplayAll(replay);
-				Map<String, Object> data = new LinkedHashMap<>();
+				Map<String, @Nullable Object> data = new LinkedHashMap<>();
 				data.put("function_id", replay.functionId());
 				data.put("matching", count.matching());
 				data.put("complete", count.complete());
@@ -361,7 +362,7 @@ public final class RunsApi {
 		}
 	}
 
-	private static Set<RunStatus> statuses(Object value) {
+	private static Set<RunStatus> statuses(@Nullable Object value) {
 		if (value == null) {
 			return Set.of(RunStatus.FAILED);
 		}
@@ -395,7 +396,7 @@ public final class RunsApi {
 			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
 		}
 		String cursor = (page.size() == limit) ? page.get(page.size() - 1).id() : null;
-		Map<String, Object> metadata = ApiResponses.metadata(this.clock);
+		Map<String, @Nullable Object> metadata = ApiResponses.metadata(this.clock);
 		metadata.put("cursor", cursor);
 		return ServerResponse.ok()
 			.body(Map.of("data", page.stream().map(RunsApi::replay).toList(), "metadata", metadata));
@@ -447,8 +448,8 @@ public final class RunsApi {
 		return limit;
 	}
 
-	private static Map<String, Object> replay(BulkReplay replay) {
-		Map<String, Object> data = new LinkedHashMap<>();
+	private static Map<String, @Nullable Object> replay(BulkReplay replay) {
+		Map<String, @Nullable Object> data = new LinkedHashMap<>();
 		data.put("id", replay.id());
 		data.put("name", replay.name());
 		data.put("function_id", replay.functionId());
@@ -464,7 +465,7 @@ public final class RunsApi {
 		return data;
 	}
 
-	private static String text(Map<String, Object> body, String field, boolean required) {
+	private static @Nullable String text(Map<String, @Nullable Object> body, String field, boolean required) {
 		Object value = body.get(field);
 		if (value == null || (value instanceof String text && text.isBlank())) {
 			if (required) {
@@ -479,7 +480,7 @@ public final class RunsApi {
 		return text;
 	}
 
-	private static Instant time(Map<String, Object> body, String field, boolean required) {
+	private static @Nullable Instant time(Map<String, @Nullable Object> body, String field, boolean required) {
 		String value = text(body, field, required);
 		if (value == null) {
 			return null;
@@ -493,8 +494,8 @@ public final class RunsApi {
 		}
 	}
 
-	private static Map<String, Object> run(RunView run) {
-		Map<String, Object> data = new LinkedHashMap<>();
+	private static Map<String, @Nullable Object> run(RunView run) {
+		Map<String, @Nullable Object> data = new LinkedHashMap<>();
 		data.put("run_id", run.id());
 		data.put("function_id", run.functionId());
 		data.put("status", status(run.status()));
@@ -519,8 +520,8 @@ public final class RunsApi {
 		};
 	}
 
-	private static Map<String, Object> cancellation(BulkCancellation cancellation) {
-		Map<String, Object> data = new LinkedHashMap<>();
+	private static Map<String, @Nullable Object> cancellation(BulkCancellation cancellation) {
+		Map<String, @Nullable Object> data = new LinkedHashMap<>();
 		data.put("id", cancellation.id());
 		data.put("name", cancellation.name());
 		data.put("environment_id", null);

@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.durable.inngest.remote.SigningKey;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.StringUtils;
 
 /**
@@ -22,7 +23,7 @@ final class SigningKeys {
 	 * Accepts the given keys.
 	 * @param keys the signing key and its fallback; blank ones are ignored
 	 */
-	SigningKeys(String... keys) {
+	SigningKeys(@Nullable String... keys) {
 		for (String key : keys) {
 			if (StringUtils.hasText(key)) {
 				this.accepted.add(key.trim().getBytes(StandardCharsets.UTF_8));
@@ -36,7 +37,7 @@ final class SigningKeys {
 	 * @param authorization the header, or {@code null}
 	 * @return {@code true} if it is {@code Bearer} and an accepted key
 	 */
-	boolean authorizes(String authorization) {
+	boolean authorizes(@Nullable String authorization) {
 		if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
 			return false;
 		}
