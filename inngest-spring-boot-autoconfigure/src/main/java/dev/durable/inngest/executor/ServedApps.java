@@ -27,6 +27,7 @@ import dev.durable.inngest.remote.CanonicalJson;
 import dev.durable.inngest.remote.SigningKey;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -53,7 +54,7 @@ public final class ServedApps {
 		}
 	}
 
-	private static final List<Function<Invocation, Object>> ARGUMENTS = List.of((invocation) -> invocation);
+	private static final List<Function<Invocation, @Nullable Object>> ARGUMENTS = List.of((invocation) -> invocation);
 
 	private final AppStore store;
 

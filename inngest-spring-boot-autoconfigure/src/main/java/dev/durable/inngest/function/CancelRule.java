@@ -2,6 +2,8 @@ package dev.durable.inngest.function;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One {@link dev.durable.inngest.CancelOn} rule of a function, validated.
  *
@@ -13,6 +15,7 @@ import java.time.Duration;
  * @param timeout how long after the run's creation the rule holds, or {@code null} for
  * always
  */
-public record CancelRule(String event, String match, Expression condition, Duration timeout) {
+public record CancelRule(String event, @Nullable String match, @Nullable Expression condition,
+		@Nullable Duration timeout) {
 
 }

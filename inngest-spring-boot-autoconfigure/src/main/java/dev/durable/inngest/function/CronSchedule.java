@@ -8,6 +8,7 @@ import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.support.CronExpression;
 
 /**
@@ -94,7 +95,7 @@ public final class CronSchedule {
 	 * schedule never fires again (such as {@code 0 0 30 2 *})
 	 * @throws IllegalArgumentException if {@code after} is {@code null}
 	 */
-	public Instant next(Instant after) {
+	public @Nullable Instant next(Instant after) {
 		if (after == null) {
 			throw new IllegalArgumentException("The instant to compute the next fire time after must not be null");
 		}
@@ -106,7 +107,7 @@ public final class CronSchedule {
 	 * Two schedules are equal when their {@link #expression() expressions} are.
 	 */
 	@Override
-	public boolean equals(Object other) {
+	public boolean equals(@Nullable Object other) {
 		return this == other || (other instanceof CronSchedule schedule && this.expression.equals(schedule.expression));
 	}
 

@@ -20,6 +20,7 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelEvaluationListener;
 import dev.cel.runtime.CelRuntime;
 import dev.durable.inngest.Event;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A boolean <a href="https://cel.dev">CEL</a> expression over events, compiled once, such
@@ -140,7 +141,7 @@ public final class Expression {
 	 * @return {@code true} if and only if the expression evaluates to boolean
 	 * {@code true}
 	 */
-	public boolean matches(Map<String, Object> event, Map<String, Object> async) {
+	public boolean matches(@Nullable Map<String, Object> event, @Nullable Map<String, Object> async) {
 		try {
 			Map<String, Object> variables = Map.of("event", toCel((event != null) ? event : Map.of()), "async",
 					toCel((async != null) ? async : Map.of()));
@@ -165,7 +166,7 @@ public final class Expression {
 	 * @throws CostExceededException if it takes more steps than allowed; evaluation stops
 	 * then
 	 */
-	public boolean matches(Map<String, Object> event, Map<String, Object> async, long maxSteps) {
+	public boolean matches(@Nullable Map<String, Object> event, @Nullable Map<String, Object> async, long maxSteps) {
 		StepBudget budget = new StepBudget(maxSteps);
 		try {
 			Map<String, Object> variables = Map.of("event", toCel((event != null) ? event : Map.of()), "async",
@@ -193,7 +194,7 @@ public final class Expression {
 	 * Two expressions are equal when their {@link #source() sources} are.
 	 */
 	@Override
-	public boolean equals(Object other) {
+	public boolean equals(@Nullable Object other) {
 		return this == other || (other instanceof Expression expression && this.source.equals(expression.source));
 	}
 
@@ -215,7 +216,7 @@ public final class Expression {
 		return (source.length() <= 100) ? source : source.substring(0, 100) + "...";
 	}
 
-	private static void putIfNotNull(Map<String, Object> map, String key, Object value) {
+	private static void putIfNotNull(Map<String, Object> map, String key, @Nullable Object value) {
 		if (value != null) {
 			map.put(key, value);
 		}
@@ -225,7 +226,7 @@ public final class Expression {
 	 * Converts a JSON-like value to the value CEL expects. Values of other types are
 	 * passed unchanged, which CEL may refuse when they are used.
 	 */
-	private static Object toCel(Object value) {
+	private static Object toCel(@Nullable Object value) {
 		if (value == null) {
 			return NullValue.NULL_VALUE;
 		}

@@ -6,6 +6,7 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.FailureContext;
 import dev.durable.inngest.FunctionCancelledEvent;
 import dev.durable.inngest.FunctionFailedEvent;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A durable function as read once from its {@link dev.durable.inngest.InngestFunction}
@@ -32,9 +33,9 @@ import dev.durable.inngest.FunctionFailedEvent;
  * {@code null} for the application's own functions
  */
 public record FunctionDefinition(String id, String name, List<String> events, List<CronSchedule> crons,
-		Expression condition, int retries, List<CancelRule> cancelOn, FunctionTimeouts timeouts,
-		FunctionInvoker invoker, String failureHandlerId, String cancellationHandlerId, String handles, Handled handled,
-		String app) {
+		@Nullable Expression condition, int retries, List<CancelRule> cancelOn, FunctionTimeouts timeouts,
+		FunctionInvoker invoker, @Nullable String failureHandlerId, @Nullable String cancellationHandlerId,
+		@Nullable String handles, @Nullable Handled handled, @Nullable String app) {
 
 	/** What a failure handler's id adds to the id of the function it handles. */
 	public static final String FAILURE_HANDLER_SUFFIX = "-failure";
@@ -86,7 +87,7 @@ public record FunctionDefinition(String id, String name, List<String> events, Li
 	 * @param event the event that started a run of this function
 	 * @return the failed or cancelled event, or {@code null} if this is not a handler
 	 */
-	public FailureContext handledRun(Event event) {
+	public @Nullable FailureContext handledRun(Event event) {
 		if (this.handled == null) {
 			return null;
 		}

@@ -18,6 +18,7 @@ import dev.durable.inngest.NonRetriableException;
 import dev.durable.inngest.Retries;
 import dev.durable.inngest.RunContext;
 import dev.durable.inngest.Step;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 
 import org.springframework.core.MethodParameter;
@@ -72,7 +73,7 @@ final class FunctionDefinitionReader {
 		int retries = readRetries(Retries.DEFAULT);
 		List<CancelRule> cancelOn = readCancelRules();
 		FunctionTimeouts timeouts = readTimeouts();
-		List<Function<Invocation, Object>> arguments = readArguments(null);
+		List<Function<Invocation, @Nullable Object>> arguments = readArguments(null);
 		failIfProblems();
 		String name = StringUtils.hasText(annotation.name()) ? annotation.name() : id;
 		return new FunctionDefinition(id, name, events, crons, condition, retries, cancelOn, timeouts,
@@ -102,7 +103,7 @@ final class FunctionDefinitionReader {
 	private FunctionDefinition readHandler(FunctionDefinition function, FunctionDefinition.Handled handled,
 			String idSuffix, String nameSuffix) {
 		int retries = readRetries(FunctionDefinition.FAILURE_HANDLER_RETRIES);
-		List<Function<Invocation, Object>> arguments = readArguments(handled);
+		List<Function<Invocation, @Nullable Object>> arguments = readArguments(handled);
 		failIfProblems();
 		return new FunctionDefinition(function.id() + idSuffix, function.name() + nameSuffix, List.of(), List.of(),
 				null, retries, List.of(), FunctionTimeouts.NONE,
@@ -189,7 +190,7 @@ final class FunctionDefinitionReader {
 				duration("@Timeouts(finish)", annotation.finish()));
 	}
 
-	private String readField(String where, String field) {
+	private @Nullable String readField(String where, String field) {
 		if (!FIELD.matcher(field).matches()) {
 			problem(where + " = \"" + field + "\" is not a field of the event: use a dotted path under data or "
 					+ "user, such as \"data.orderId\"");
@@ -198,7 +199,7 @@ final class FunctionDefinitionReader {
 		return field;
 	}
 
-	private Expression compile(String where, String source) {
+	private @Nullable Expression compile(String where, String source) {
 		if (!StringUtils.hasText(source)) {
 			return null;
 		}
@@ -211,7 +212,7 @@ final class FunctionDefinitionReader {
 		}
 	}
 
-	private Duration duration(String where, String value) {
+	private @Nullable Duration duration(String where, String value) {
 		if (!StringUtils.hasText(value)) {
 			return null;
 		}
@@ -224,8 +225,8 @@ final class FunctionDefinitionReader {
 		}
 	}
 
-	private List<Function<Invocation, Object>> readArguments(FunctionDefinition.Handled handled) {
-		List<Function<Invocation, Object>> arguments = new ArrayList<>();
+	private List<Function<Invocation, @Nullable Object>> readArguments(FunctionDefinition.@Nullable Handled handled) {
+		List<Function<Invocation, @Nullable Object>> arguments = new ArrayList<>();
 		boolean eventData = false;
 		Parameter[] parameters = this.method.getParameters();
 		for (int i = 0; i < parameters.length; i++) {
@@ -269,7 +270,7 @@ final class FunctionDefinitionReader {
 		return arguments;
 	}
 
-	private static String accepted(FunctionDefinition.Handled handled) {
+	private static String accepted(FunctionDefinition.@Nullable Handled handled) {
 		String common = "Event, List<Event>, Step, RunContext and one @EventData parameter";
 		if (handled == null) {
 			return "a function may take " + common;
@@ -280,7 +281,7 @@ final class FunctionDefinitionReader {
 		};
 	}
 
-	private Function<Invocation, Object> eventData(MethodParameter parameter, String description) {
+	private Function<Invocation, @Nullable Object> eventData(MethodParameter parameter, String description) {
 		ResolvableType target = ResolvableType.forMethodParameter(parameter);
 		return (invocation) -> {
 			try {

@@ -13,6 +13,7 @@ import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.OnCancel;
 import dev.durable.inngest.OnFailure;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -39,13 +40,13 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 	private final List<PendingHandler> handlers = new ArrayList<>();
 
 	/** The functions of the application's beans, once read. */
-	private FunctionRegistry declared;
+	private @Nullable FunctionRegistry declared;
 
 	/** The functions other apps serve, which the engine executes for them. */
 	private List<FunctionDefinition> served = List.of();
 
 	/** The functions of the application's beans, and those other apps serve. */
-	private volatile FunctionRegistry registry;
+	private volatile @Nullable FunctionRegistry registry;
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
@@ -192,7 +193,7 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 			this.description = description;
 		}
 
-		String handlerId(FunctionDefinition function) {
+		@Nullable String handlerId(FunctionDefinition function) {
 			return (this == FAILURE) ? function.failureHandlerId() : function.cancellationHandlerId();
 		}
 

@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.util.List;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.ReflectionUtils;
 
 /**
@@ -19,9 +20,10 @@ public final class FunctionInvoker {
 
 	private final Method method;
 
-	private final List<Function<Invocation, Object>> arguments;
+	private final List<Function<Invocation, @Nullable Object>> arguments;
 
-	FunctionInvoker(String beanName, Object bean, Method method, List<Function<Invocation, Object>> arguments) {
+	FunctionInvoker(String beanName, Object bean, Method method,
+			List<Function<Invocation, @Nullable Object>> arguments) {
 		this.beanName = beanName;
 		this.bean = bean;
 		this.method = method;
@@ -39,7 +41,7 @@ public final class FunctionInvoker {
 	 * @return the invoker
 	 */
 	public static FunctionInvoker of(String beanName, Object bean, Method method,
-			List<Function<Invocation, Object>> arguments) {
+			List<Function<Invocation, @Nullable Object>> arguments) {
 		return new FunctionInvoker(beanName, bean, method, arguments);
 	}
 
@@ -49,8 +51,8 @@ public final class FunctionInvoker {
 	 * @return what the method returned, or {@code null} for {@code void}
 	 * @throws Throwable what the method threw, unwrapped
 	 */
-	public Object invoke(Invocation invocation) throws Throwable {
-		Object[] args = new Object[this.arguments.size()];
+	public @Nullable Object invoke(Invocation invocation) throws Throwable {
+		@Nullable Object[] args = new Object[this.arguments.size()];
 		for (int i = 0; i < args.length; i++) {
 			args[i] = this.arguments.get(i).apply(invocation);
 		}

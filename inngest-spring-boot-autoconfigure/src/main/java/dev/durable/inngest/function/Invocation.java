@@ -6,6 +6,7 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.FailureContext;
 import dev.durable.inngest.RunContext;
 import dev.durable.inngest.Step;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -19,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code null}
  * @param mapper the mapper that binds {@link dev.durable.inngest.EventData} parameters
  */
-public record Invocation(Event event, Step step, RunContext run, FailureContext failure, JsonMapper mapper) {
+public record Invocation(Event event, Step step, RunContext run, @Nullable FailureContext failure, JsonMapper mapper) {
 
 	/**
 	 * All events that triggered the run.

@@ -20,6 +20,7 @@ import dev.durable.inngest.function.FunctionTimeouts;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.util.ReflectionUtils;
@@ -117,7 +118,7 @@ public final class SystemEventFunctions {
 		if (method == null) {
 			throw new IllegalStateException("No method " + methodName + "(Event)");
 		}
-		List<Function<Invocation, Object>> arguments = List.of(Invocation::event);
+		List<Function<Invocation, @Nullable Object>> arguments = List.of(Invocation::event);
 		return new FunctionDefinition(id, name, List.of(event), List.of(), Expression.compile(expression(functionIds)),
 				Retries.DEFAULT, List.of(), FunctionTimeouts.NONE,
 				FunctionInvoker.of(BEAN_NAME, this, method, arguments), null, null, null, null, null);
