@@ -2,6 +2,8 @@ package dev.durable.inngest;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Cancels the runs of one function that started in a time range, as Inngest's
  * {@code POST /v1/cancellations} does.
@@ -13,7 +15,7 @@ import java.time.Instant;
  * @param condition an optional CEL expression over {@code event}, the run's trigger, that
  * must be true for a run to be cancelled (Inngest's {@code if}), or {@code null}
  */
-public record BulkCancelRequest(String name, String functionId, Instant startedAfter, Instant startedBefore,
-		String condition) {
+public record BulkCancelRequest(@Nullable String name, String functionId, Instant startedAfter, Instant startedBefore,
+		@Nullable String condition) {
 
 }

@@ -3,6 +3,8 @@ package dev.durable.inngest;
 import java.time.Instant;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A bulk replay: a named, recorded operation that runs the matching ended runs again in
  * the background, each as a new run linked to the one it replays, with its progress.
@@ -24,8 +26,8 @@ import java.util.Set;
  * @param updatedAt when its progress last changed
  */
 public record BulkReplay(String id, String name, String functionId, Instant startedAfter, Instant startedBefore,
-		String condition, Set<RunStatus> statuses, State state, long matched, long replayed, Instant createdAt,
-		Instant updatedAt) {
+		@Nullable String condition, Set<RunStatus> statuses, State state, long matched, long replayed,
+		Instant createdAt, Instant updatedAt) {
 
 	/**
 	 * How far a bulk replay has got.

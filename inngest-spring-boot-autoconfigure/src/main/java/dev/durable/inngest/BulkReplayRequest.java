@@ -3,6 +3,8 @@ package dev.durable.inngest;
 import java.time.Instant;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Replays the ended runs of one function that started in a time range: each matching run
  * is run again from the start, as a new run with the same trigger event, linked to it.
@@ -16,8 +18,8 @@ import java.util.Set;
  * @param statuses the states of the runs to replay: {@link RunStatus#FAILED},
  * {@link RunStatus#CANCELLED} or both; {@code FAILED} when empty or {@code null}
  */
-public record BulkReplayRequest(String name, String functionId, Instant startedAfter, Instant startedBefore,
-		String condition, Set<RunStatus> statuses) {
+public record BulkReplayRequest(@Nullable String name, String functionId, Instant startedAfter, Instant startedBefore,
+		@Nullable String condition, @Nullable Set<RunStatus> statuses) {
 
 	/**
 	 * Replays the failed runs only.
@@ -27,8 +29,8 @@ public record BulkReplayRequest(String name, String functionId, Instant startedA
 	 * @param startedBefore only runs created before this time
 	 * @param condition an optional CEL condition over {@code event}, or {@code null}
 	 */
-	public BulkReplayRequest(String name, String functionId, Instant startedAfter, Instant startedBefore,
-			String condition) {
+	public BulkReplayRequest(@Nullable String name, String functionId, Instant startedAfter, Instant startedBefore,
+			@Nullable String condition) {
 		this(name, functionId, startedAfter, startedBefore, condition, Set.of(RunStatus.FAILED));
 	}
 

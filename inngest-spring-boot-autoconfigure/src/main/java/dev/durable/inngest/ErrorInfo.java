@@ -1,5 +1,7 @@
 package dev.durable.inngest;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An error as stored with a run and carried by the system events.
  *
@@ -7,6 +9,6 @@ package dev.durable.inngest;
  * @param message the error's message, or {@code null}
  * @param stack the stack trace as text, or {@code null}
  */
-public record ErrorInfo(String name, String message, String stack) {
+public record ErrorInfo(String name, @Nullable String message, @Nullable String stack) {
 
 }

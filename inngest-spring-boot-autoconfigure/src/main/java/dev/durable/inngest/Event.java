@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  * sent
  * @param v an optional version of the event's schema, or {@code null}
  */
-public record Event(String name, Map<String, Object> data, Map<String, Object> user, String id, long ts, String v) {
+public record Event(String name, Map<String, Object> data, Map<String, Object> user, @Nullable String id, long ts,
+		@Nullable String v) {
 
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
@@ -54,7 +56,7 @@ public record Event(String name, Map<String, Object> data, Map<String, Object> u
 	 * @param data the data, a JSON object
 	 * @return the event
 	 */
-	public static Event of(String name, Map<String, ?> data) {
+	public static Event of(String name, @Nullable Map<String, ?> data) {
 		return new Event(name, (data != null) ? new LinkedHashMap<>(data) : null, null, null, 0, null);
 	}
 
@@ -65,7 +67,7 @@ public record Event(String name, Map<String, Object> data, Map<String, Object> u
 	 * @return the event
 	 * @throws IllegalArgumentException if the data is not written as a JSON object
 	 */
-	public static Event of(String name, Object data) {
+	public static Event of(String name, @Nullable Object data) {
 		if (data == null || data instanceof Map<?, ?>) {
 			@SuppressWarnings("unchecked")
 			Map<String, ?> map = (Map<String, ?>) data;
@@ -103,7 +105,7 @@ public record Event(String name, Map<String, Object> data, Map<String, Object> u
 	 * @param user the user data
 	 * @return a copy with the user data
 	 */
-	public Event withUser(Map<String, ?> user) {
+	public Event withUser(@Nullable Map<String, ?> user) {
 		return new Event(this.name, this.data, (user != null) ? new LinkedHashMap<>(user) : null, this.id, this.ts,
 				this.v);
 	}

@@ -3,6 +3,8 @@ package dev.durable.inngest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Published as a Spring application event once per cancelled run, whatever cancelled it,
  * after the cancellation was committed. It carries the same data as the
@@ -24,7 +26,7 @@ import java.util.Map;
  * say, as when the Inngest platform sends it in remote mode
  */
 public record FunctionCancelledEvent(Event event, Event originalEvent, ErrorInfo error, String functionId, String runId,
-		Cause cause) implements FailureContext {
+		@Nullable Cause cause) implements FailureContext {
 
 	/** The name of the system event emitted once per cancelled run. */
 	public static final String NAME = "inngest/function.cancelled";
@@ -55,7 +57,7 @@ public record FunctionCancelledEvent(Event event, Event originalEvent, ErrorInfo
 	 * @param cause what cancelled the run, or {@code null}
 	 * @return the system event, not sent yet
 	 */
-	public static Event systemEvent(Event originalEvent, String functionId, String runId, Cause cause) {
+	public static Event systemEvent(Event originalEvent, String functionId, String runId, @Nullable Cause cause) {
 		Map<String, Object> data = new LinkedHashMap<>(
 				new SystemEventData(originalEvent, ERROR, functionId, runId).toData());
 		if (cause != null) {
@@ -84,9 +86,10 @@ public record FunctionCancelledEvent(Event event, Event originalEvent, ErrorInfo
 	 * {@code timeout}
 	 * @param id the id of the cancelling event or bulk cancellation, or {@code null} for
 	 * the API and timeouts
-	 * @param reason a sentence on why, as on the run
+	 * @param reason a sentence on why, as on the run, or {@code null} when the system
+	 * event does not say
 	 */
-	public record Cause(String by, String id, String reason) {
+	public record Cause(String by, @Nullable String id, @Nullable String reason) {
 
 		/** {@link #by()} for a run cancelled by a {@link CancelOn} event. */
 		public static final String EVENT = "event";
@@ -108,7 +111,7 @@ public record FunctionCancelledEvent(Event event, Event originalEvent, ErrorInfo
 		 * @param id the id of the cancelling event or bulk cancellation, or {@code null}
 		 * @return the cause
 		 */
-		public static Cause of(RunView.Cancellation cancellation, String id) {
+		public static Cause of(RunView.Cancellation cancellation, @Nullable String id) {
 			return new Cause(cancellation.by(), id, cancellation.reason());
 		}
 
@@ -122,7 +125,7 @@ public record FunctionCancelledEvent(Event event, Event originalEvent, ErrorInfo
 			return data;
 		}
 
-		static Cause of(Object data) {
+		static @Nullable Cause of(@Nullable Object data) {
 			if (!(data instanceof Map<?, ?> map) || !(map.get("by") instanceof String by)) {
 				return null;
 			}

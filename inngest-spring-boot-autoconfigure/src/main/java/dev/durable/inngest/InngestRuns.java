@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Finds and cancels runs. Also offered over HTTP, shaped like Inngest's REST API, and
  * through the {@code inngest} Actuator endpoint. <pre class="code">
@@ -84,7 +86,7 @@ public interface InngestRuns {
 	 * @param cursor the id of the last cancellation of the page before, or {@code null}
 	 * @return the cancellations
 	 */
-	List<BulkCancellation> cancellations(int limit, String cursor);
+	List<BulkCancellation> cancellations(int limit, @Nullable String cursor);
 
 	/**
 	 * A bulk cancellation by id.
@@ -149,7 +151,7 @@ public interface InngestRuns {
 	 * @return the replays
 	 * @throws UnsupportedOperationException if this implementation cannot replay runs
 	 */
-	default List<BulkReplay> replays(int limit, String cursor) {
+	default List<BulkReplay> replays(int limit, @Nullable String cursor) {
 		throw new UnsupportedOperationException("Replaying runs is not supported by " + getClass().getName());
 	}
 
@@ -200,7 +202,7 @@ public interface InngestRuns {
 	 * @throws IllegalArgumentException if the window is empty or longer than 31 days
 	 * @throws UnsupportedOperationException if this implementation cannot count runs
 	 */
-	default RunStats stats(String functionId, Instant from, Instant to) {
+	default RunStats stats(@Nullable String functionId, Instant from, Instant to) {
 		throw new UnsupportedOperationException("Run stats are not supported by " + getClass().getName());
 	}
 

@@ -1,5 +1,7 @@
 package dev.durable.inngest;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown by a step or the function body to fail at once, with no further attempts
  * whatever retries are left. Thrown in a step, the step fails and
@@ -25,7 +27,7 @@ public class NonRetriableException extends RuntimeException {
 	 * @param message why retrying would not help
 	 * @param cause the cause
 	 */
-	public NonRetriableException(String message, Throwable cause) {
+	public NonRetriableException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

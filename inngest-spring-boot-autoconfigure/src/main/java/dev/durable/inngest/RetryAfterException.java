@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown by a step or the function body to have the next attempt start no earlier than a
  * given time, for example when a remote API answers "429 Too Many Requests". It uses one
@@ -14,9 +16,9 @@ import java.util.Objects;
  */
 public class RetryAfterException extends RuntimeException {
 
-	private final Duration delay;
+	private final @Nullable Duration delay;
 
-	private final Instant retryAt;
+	private final @Nullable Instant retryAt;
 
 	/**
 	 * Retry after a delay.
@@ -33,7 +35,7 @@ public class RetryAfterException extends RuntimeException {
 	 * @param delay how long to wait before the next attempt
 	 * @param cause the cause
 	 */
-	public RetryAfterException(String message, Duration delay, Throwable cause) {
+	public RetryAfterException(String message, Duration delay, @Nullable Throwable cause) {
 		super(message, cause);
 		this.delay = Objects.requireNonNull(delay, "delay must not be null");
 		this.retryAt = null;

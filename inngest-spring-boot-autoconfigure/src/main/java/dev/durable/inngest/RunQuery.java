@@ -2,6 +2,8 @@ package dev.durable.inngest;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Which runs {@link InngestRuns#list(RunQuery)} returns: all filters are optional, the
  * newest runs come first, a page at a time.
@@ -14,8 +16,8 @@ import java.time.Instant;
  * @param cursor where the page starts: the {@link RunPage#nextCursor()} of the page
  * before, or {@code null} for the first page
  */
-public record RunQuery(String functionId, RunStatus status, Instant createdAfter, Instant createdBefore, int limit,
-		String cursor) {
+public record RunQuery(@Nullable String functionId, @Nullable RunStatus status, @Nullable Instant createdAfter,
+		@Nullable Instant createdBefore, int limit, @Nullable String cursor) {
 
 	/** The most runs a page may hold. */
 	public static final int MAX_LIMIT = 100;

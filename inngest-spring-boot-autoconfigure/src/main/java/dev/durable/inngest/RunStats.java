@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the runs of one function, or of the whole application, did over a time window
  * ({@link InngestRuns#stats}), by time bucket, with latency percentiles over the window.
@@ -18,7 +20,7 @@ import java.util.List;
  * @param queue how long the runs that started in the window waited from their creation to
  * their first attempt
  */
-public record RunStats(String functionId, Instant from, Instant to, Duration bucket, List<Bucket> buckets,
+public record RunStats(@Nullable String functionId, Instant from, Instant to, Duration bucket, List<Bucket> buckets,
 		Latency endToEnd, Latency queue) {
 
 	/**
@@ -51,7 +53,7 @@ public record RunStats(String functionId, Instant from, Instant to, Duration buc
 	 * @param p90 the 90th percentile, or {@code null} with no runs
 	 * @param p99 the 99th percentile, or {@code null} with no runs
 	 */
-	public record Latency(long count, Double p50, Double p90, Double p99) {
+	public record Latency(long count, @Nullable Double p50, @Nullable Double p90, @Nullable Double p99) {
 
 		/** No runs. */
 		public static final Latency NONE = new Latency(0, null, null, null);

@@ -3,6 +3,8 @@ package dev.durable.inngest;
 import java.time.Instant;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One run on a time axis ({@link InngestRuns#timeline}): while it was queued, each step
  * with its failed attempts, its sleeps and waits and what ended them, how the run ended,
@@ -40,8 +42,9 @@ public record RunTimeline(RunView run, List<Span> spans) {
 	 * {@code null}
 	 * @param runId for a handler, its run id; otherwise {@code null}
 	 */
-	public record Span(String type, String label, String stepKey, String status, Instant start, Instant end,
-			Integer attempt, ErrorInfo error, String note, String runId) {
+	public record Span(String type, String label, @Nullable String stepKey, @Nullable String status, Instant start,
+			@Nullable Instant end, @Nullable Integer attempt, @Nullable ErrorInfo error, @Nullable String note,
+			@Nullable String runId) {
 
 	}
 

@@ -3,6 +3,8 @@ package dev.durable.inngest;
 import java.time.Instant;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A run as {@link InngestRuns} shows it.
  *
@@ -22,8 +24,8 @@ import java.util.List;
  * @param reruns the ids of the runs that run this one again, oldest first
  */
 public record RunView(String id, String functionId, RunStatus status, Event event, int attempt, Instant createdAt,
-		Instant startedAt, Instant endedAt, Object output, ErrorInfo error, Cancellation cancellation, String rerunOf,
-		List<String> reruns) {
+		@Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable Object output, @Nullable ErrorInfo error,
+		@Nullable Cancellation cancellation, @Nullable String rerunOf, List<String> reruns) {
 
 	/**
 	 * Creates a view of a run that is no rerun and has none.
@@ -40,7 +42,8 @@ public record RunView(String id, String functionId, RunStatus status, Event even
 	 * @param cancellation who cancelled it and why, or {@code null}
 	 */
 	public RunView(String id, String functionId, RunStatus status, Event event, int attempt, Instant createdAt,
-			Instant startedAt, Instant endedAt, Object output, ErrorInfo error, Cancellation cancellation) {
+			@Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable Object output, @Nullable ErrorInfo error,
+			@Nullable Cancellation cancellation) {
 		this(id, functionId, status, event, attempt, createdAt, startedAt, endedAt, output, error, cancellation, null,
 				List.of());
 	}

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
 
 /**
@@ -49,7 +50,7 @@ public interface Step {
 	 * @return the step's result
 	 * @throws StepFailedException when the step has failed for good
 	 */
-	<T> T run(String id, Class<T> type, Callable<T> body);
+	<T> @Nullable T run(String id, Class<T> type, Callable<@Nullable T> body);
 
 	/**
 	 * Runs a step with a generic result, such as {@code List<Item>}.
@@ -60,7 +61,7 @@ public interface Step {
 	 * @return the step's result
 	 * @throws StepFailedException when the step has failed for good
 	 */
-	<T> T run(String id, ParameterizedTypeReference<T> type, Callable<T> body);
+	<T> @Nullable T run(String id, ParameterizedTypeReference<T> type, Callable<@Nullable T> body);
 
 	/**
 	 * Runs a step that returns nothing, with its own options, such as its own retries.
@@ -90,7 +91,7 @@ public interface Step {
 	 * @throws StepFailedException when the step has failed for good
 	 * @throws IllegalArgumentException if the options are not valid
 	 */
-	default <T> T run(String id, StepOptions options, Class<T> type, Callable<T> body) {
+	default <T> @Nullable T run(String id, StepOptions options, Class<T> type, Callable<@Nullable T> body) {
 		throw new UnsupportedOperationException(getClass().getName() + " does not support step options");
 	}
 
@@ -105,7 +106,8 @@ public interface Step {
 	 * @throws StepFailedException when the step has failed for good
 	 * @throws IllegalArgumentException if the options are not valid
 	 */
-	default <T> T run(String id, StepOptions options, ParameterizedTypeReference<T> type, Callable<T> body) {
+	default <T> @Nullable T run(String id, StepOptions options, ParameterizedTypeReference<T> type,
+			Callable<@Nullable T> body) {
 		throw new UnsupportedOperationException(getClass().getName() + " does not support step options");
 	}
 

@@ -1,5 +1,7 @@
 package dev.durable.inngest;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown into the function body by a step that has failed for good: it exhausted its
  * retries or threw {@link NonRetriableException}. The body may catch it to roll back
@@ -52,7 +54,7 @@ public class StepFailedException extends RuntimeException {
 	 * The message of the step's last error.
 	 * @return the error message, or {@code null}
 	 */
-	public String errorMessage() {
+	public @Nullable String errorMessage() {
 		return this.error.message();
 	}
 

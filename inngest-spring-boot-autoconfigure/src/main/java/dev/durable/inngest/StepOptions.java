@@ -3,6 +3,8 @@ package dev.durable.inngest;
 import java.time.Duration;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A run step's own options, given to
  * {@link Step#run(String, StepOptions, Class, java.util.concurrent.Callable)} and its
@@ -22,13 +24,13 @@ public final class StepOptions {
 
 	private static final StepOptions DEFAULTS = new StepOptions(null, null, null);
 
-	private final Integer retries;
+	private final @Nullable Integer retries;
 
-	private final Duration backoffInitial;
+	private final @Nullable Duration backoffInitial;
 
-	private final Duration backoffMax;
+	private final @Nullable Duration backoffMax;
 
-	private StepOptions(Integer retries, Duration backoffInitial, Duration backoffMax) {
+	private StepOptions(@Nullable Integer retries, @Nullable Duration backoffInitial, @Nullable Duration backoffMax) {
 		this.retries = retries;
 		this.backoffInitial = backoffInitial;
 		this.backoffMax = backoffMax;
@@ -78,7 +80,7 @@ public final class StepOptions {
 	 * The step's own retries.
 	 * @return the retries, or {@code null} for the function's
 	 */
-	public Integer retries() {
+	public @Nullable Integer retries() {
 		return this.retries;
 	}
 
@@ -86,7 +88,7 @@ public final class StepOptions {
 	 * The wait before the step's first retry.
 	 * @return the initial wait, or {@code null} for the engine's back-off
 	 */
-	public Duration backoffInitial() {
+	public @Nullable Duration backoffInitial() {
 		return this.backoffInitial;
 	}
 
@@ -94,12 +96,12 @@ public final class StepOptions {
 	 * The longest wait between two attempts of the step.
 	 * @return the longest wait, or {@code null} for the engine's back-off
 	 */
-	public Duration backoffMax() {
+	public @Nullable Duration backoffMax() {
 		return this.backoffMax;
 	}
 
 	@Override
-	public boolean equals(Object other) {
+	public boolean equals(@Nullable Object other) {
 		return (this == other) || (other instanceof StepOptions that && Objects.equals(this.retries, that.retries)
 				&& Objects.equals(this.backoffInitial, that.backoffInitial)
 				&& Objects.equals(this.backoffMax, that.backoffMax));

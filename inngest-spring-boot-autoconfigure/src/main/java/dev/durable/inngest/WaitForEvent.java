@@ -3,6 +3,8 @@ package dev.durable.inngest;
 import java.time.Duration;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What {@link Step#waitForEvent(String, WaitForEvent)} waits for: an event name, a
  * timeout and optionally a field to match or a CEL condition. <pre class="code">
@@ -16,9 +18,11 @@ import java.util.Objects;
  * run's trigger and the awaited event, or {@code null}
  * @param condition a CEL expression over {@code event} (the trigger) and {@code async}
  * (the awaited event), or {@code null}
- * @param timeout how long to wait, required
+ * @param timeout how long to wait: required, though {@code null} until
+ * {@link #timeout(Duration)} sets it
  */
-public record WaitForEvent(String eventName, String match, String condition, Duration timeout) {
+public record WaitForEvent(String eventName, @Nullable String match, @Nullable String condition,
+		@Nullable Duration timeout) {
 
 	/**
 	 * Starts describing a wait for an event.
