@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataAccessException;
@@ -137,7 +138,7 @@ public class DatabaseDurability implements InitializingBean {
 		return this.inMemory;
 	}
 
-	private String url() {
+	private @Nullable String url() {
 		try {
 			return JdbcUtils.extractDatabaseMetaData(this.dataSource, DatabaseMetaData::getURL);
 		}

@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.BeanWrapper;
 import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
@@ -30,7 +31,7 @@ final class H2Urls {
 	 * @param dataSource the data source
 	 * @return the URL, or {@code null} if the data source does not show it
 	 */
-	static String configuredUrl(DataSource dataSource) {
+	static @Nullable String configuredUrl(DataSource dataSource) {
 		DataSource target = dataSource;
 		while (target instanceof DelegatingDataSource delegating && delegating.getTargetDataSource() != null) {
 			target = delegating.getTargetDataSource();

@@ -9,6 +9,7 @@ import java.util.Optional;
 import dev.durable.inngest.BulkCancellation;
 import dev.durable.inngest.engine.store.CancellationStore;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -47,7 +48,7 @@ public final class JdbcCancellationStore implements CancellationStore {
 	}
 
 	@Override
-	public List<BulkCancellation> list(int limit, String beforeId) {
+	public List<BulkCancellation> list(int limit, @Nullable String beforeId) {
 		return this.jdbc
 			.sql("SELECT * FROM inngest_cancellation WHERE id < ? ORDER BY id DESC FETCH FIRST " + limit + " ROWS ONLY")
 			.param((beforeId != null) ? beforeId : "~")
@@ -63,7 +64,7 @@ public final class JdbcCancellationStore implements CancellationStore {
 	}
 
 	@Override
-	public String lastRunId(String id) {
+	public @Nullable String lastRunId(String id) {
 		return this.jdbc.sql("SELECT last_run_id FROM inngest_cancellation WHERE id = ?")
 			.param(id)
 			.query(String.class)
@@ -72,7 +73,7 @@ public final class JdbcCancellationStore implements CancellationStore {
 	}
 
 	@Override
-	public boolean progress(String id, long cancelled, String lastRunId, boolean completed, Instant now) {
+	public boolean progress(String id, long cancelled, @Nullable String lastRunId, boolean completed, Instant now) {
 		return this.jdbc
 			.sql("UPDATE inngest_cancellation SET cancelled = cancelled + ?, matched = GREATEST(matched, cancelled + ?), "
 					+ "last_run_id = COALESCE(?, last_run_id), state = ?, updated_at = ? WHERE id = ? AND state = 'RUNNING'")

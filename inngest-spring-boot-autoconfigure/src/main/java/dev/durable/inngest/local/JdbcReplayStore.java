@@ -19,6 +19,7 @@ import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.store.ReplayStore;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -39,7 +40,7 @@ public final class JdbcReplayStore implements ReplayStore {
 	}
 
 	@Override
-	public void link(String runId, String rerunOf, String replayId, Instant now) {
+	public void link(String runId, String rerunOf, @Nullable String replayId, Instant now) {
 		this.jdbc.sql("INSERT INTO inngest_rerun (run_id, rerun_of, replay_id, created_at) VALUES (?, ?, ?, ?)")
 			.params(runId, rerunOf, replayId, Timestamps.of(now))
 			.update();
@@ -51,7 +52,7 @@ public final class JdbcReplayStore implements ReplayStore {
 		if (runIds.isEmpty()) {
 			return links;
 		}
-		Map<String, String> rerunOf = new LinkedHashMap<>();
+		Map<String, @Nullable String> rerunOf = new LinkedHashMap<>();
 		this.jdbc.sql("SELECT run_id, rerun_of FROM inngest_rerun WHERE run_id IN (:ids)")
 			.param("ids", runIds)
 			.query((rs) -> {
@@ -77,7 +78,7 @@ public final class JdbcReplayStore implements ReplayStore {
 	 */
 	@Override
 	public List<String> findEnded(String functionId, Instant createdAfter, Instant createdBefore,
-			Set<RunStatus> statuses, String afterId, int limit) {
+			Set<RunStatus> statuses, @Nullable String afterId, int limit) {
 		String states = statuses.stream().map((status) -> "'" + status.name() + "'").collect(Collectors.joining(", "));
 		return this.jdbc
 			.sql("SELECT id FROM inngest_run WHERE function_id = ? AND id >= ? AND id < ? AND id > ? "
@@ -108,7 +109,7 @@ public final class JdbcReplayStore implements ReplayStore {
 	}
 
 	@Override
-	public List<BulkReplay> list(int limit, String beforeId) {
+	public List<BulkReplay> list(int limit, @Nullable String beforeId) {
 		return this.jdbc
 			.sql("SELECT * FROM inngest_replay WHERE id < ? ORDER BY id DESC FETCH FIRST " + limit + " ROWS ONLY")
 			.param((beforeId != null) ? beforeId : "~")
@@ -124,7 +125,7 @@ public final class JdbcReplayStore implements ReplayStore {
 	}
 
 	@Override
-	public String lastRunId(String id) {
+	public @Nullable String lastRunId(String id) {
 		return this.jdbc.sql("SELECT last_run_id FROM inngest_replay WHERE id = ?")
 			.param(id)
 			.query(String.class)
@@ -133,8 +134,8 @@ public final class JdbcReplayStore implements ReplayStore {
 	}
 
 	@Override
-	public boolean progress(String id, String previousLastRunId, long replayed, String lastRunId, boolean completed,
-			Instant now) {
+	public boolean progress(String id, @Nullable String previousLastRunId, long replayed, @Nullable String lastRunId,
+			boolean completed, Instant now) {
 		return this.jdbc
 			.sql("UPDATE inngest_replay SET replayed = replayed + ?, matched = GREATEST(matched, replayed + ?), "
 					+ "last_run_id = COALESCE(?, last_run_id), state = ?, updated_at = ? "

@@ -10,6 +10,7 @@ import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.store.DeletedRows;
 import dev.durable.inngest.engine.store.RetentionStore;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -67,7 +68,7 @@ public final class JdbcRetentionStore implements RetentionStore {
 	}
 
 	@Override
-	public Batch<String> deleteEndedRuns(Instant endedBefore, String after, int limit) {
+	public Batch<String> deleteEndedRuns(Instant endedBefore, @Nullable String after, int limit) {
 		// A run that ended before the time was created before it, and a run's id begins
 		// with its creation time: the runs created since are not read.
 		List<String> read = this.jdbc.sql(RUNS.formatted(limit))
@@ -94,7 +95,7 @@ public final class JdbcRetentionStore implements RetentionStore {
 	}
 
 	@Override
-	public Batch<EventPosition> deleteUnneededEvents(Instant receivedBefore, EventPosition after, int limit) {
+	public Batch<EventPosition> deleteUnneededEvents(Instant receivedBefore, @Nullable EventPosition after, int limit) {
 		Instant from = (after != null) ? after.receivedAt() : Instant.EPOCH;
 		List<EventPosition> read = this.jdbc.sql(EVENTS.formatted(limit))
 			.param("from", Timestamps.of(from))
@@ -136,13 +137,13 @@ public final class JdbcRetentionStore implements RetentionStore {
 	}
 
 	@Override
-	public Batch<String> deleteEndedCancellations(Instant endedBefore, String after, int limit) {
+	public Batch<String> deleteEndedCancellations(Instant endedBefore, @Nullable String after, int limit) {
 		Batch<String> batch = deleteEnded("inngest_cancellation", endedBefore, after, limit);
 		return new Batch<>(new DeletedRows(0, 0, 0, 0, 0, batch.deleted().total()), batch.next());
 	}
 
 	@Override
-	public Batch<String> deleteEndedReplays(Instant endedBefore, String after, int limit) {
+	public Batch<String> deleteEndedReplays(Instant endedBefore, @Nullable String after, int limit) {
 		Batch<String> batch = deleteEnded("inngest_replay", endedBefore, after, limit);
 		return new Batch<>(new DeletedRows(0, 0, 0, 0, 0, 0, batch.deleted().total()), batch.next());
 	}
@@ -152,7 +153,7 @@ public final class JdbcRetentionStore implements RetentionStore {
 	 * a time, among the next batch by id.
 	 * @return how many were deleted, as a total, and where the next batch starts
 	 */
-	private Batch<String> deleteEnded(String table, Instant endedBefore, String after, int limit) {
+	private Batch<String> deleteEnded(String table, Instant endedBefore, @Nullable String after, int limit) {
 		List<String> read = this.jdbc.sql(BULK_OPERATIONS.formatted(table, limit))
 			.param("after", (after != null) ? after : "")
 			.query(String.class)

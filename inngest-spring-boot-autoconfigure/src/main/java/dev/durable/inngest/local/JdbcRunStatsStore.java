@@ -9,6 +9,7 @@ import dev.durable.inngest.RunStats;
 import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.store.RunStatsStore;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -32,7 +33,7 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 	}
 
 	@Override
-	public RunStats stats(String functionId, Instant from, Instant to, Duration bucket, Duration lookback) {
+	public RunStats stats(@Nullable String functionId, Instant from, Instant to, Duration bucket, Duration lookback) {
 		long seconds = bucket.toSeconds();
 		int count = (int) Math.ceil((double) Duration.between(from, to).toSeconds() / seconds);
 		long first = Math.floorDiv(from.getEpochSecond(), seconds);
@@ -117,7 +118,7 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 	}
 
 	/** A range of run ids, and the function, if one. */
-	private record Range(String from, String to, String functionId) {
+	private record Range(String from, String to, @Nullable String functionId) {
 
 		Object[] params(Instant start, Instant end) {
 			List<Object> params = new ArrayList<>(List.of(this.from, this.to));

@@ -32,6 +32,7 @@ import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepRecord;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -185,7 +186,7 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public Optional<Instant> storeStep(StepRecord step, String lease) {
-		Object[] insert = JdbcStepStore.insertParameters(step);
+		@Nullable Object[] insert = JdbcStepStore.insertParameters(step);
 		if (this.platform.supportsDataModifyingCte()) {
 			// One statement: the step's insert happens whether or not the run is still
 			// held.
@@ -217,9 +218,9 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	/** The parameters of {@link #COMPLETE} for a completion. */
-	private static Object[] completeParameters(Completion completion) {
+	private static @Nullable Object[] completeParameters(Completion completion) {
 		StepRecord step = completion.lastStep();
-		Object[] last = (step != null) ? new Object[] { step.key(), step.stepId(), step.output(),
+		@Nullable Object[] last = (step != null) ? new Object[] { step.key(), step.stepId(), step.output(),
 				Timestamps.of(step.startedAt()), Timestamps.of(step.endedAt()) } : new Object[5];
 		return new Object[] { completion.output(), Timestamps.of(completion.now()), last[0], last[1], last[2], last[3],
 				last[4], completion.runId(), completion.lease(), completion.runId(), last[0] };
@@ -239,7 +240,7 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public boolean[] completeAll(List<Completion> completions) {
-		List<Object[]> runs = new ArrayList<>(completions.size());
+		List<@Nullable Object[]> runs = new ArrayList<>(completions.size());
 		for (Completion completion : completions) {
 			runs.add(completeParameters(completion));
 		}
@@ -342,8 +343,8 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public List<RunRecord> findUnended(String functionId, Instant createdAfter, Instant createdBefore, String afterId,
-			int limit) {
+	public List<RunRecord> findUnended(String functionId, Instant createdAfter, Instant createdBefore,
+			@Nullable String afterId, int limit) {
 		return select(unended(functionId, createdAfter, createdBefore, afterId, limit));
 	}
 
@@ -394,7 +395,8 @@ public final class JdbcRunStore implements RunStore {
 	 * The statement of {@link #findUnended}, which reads the function's index from the
 	 * first id of the time range to its last (see {@link #listing}).
 	 */
-	static Select unended(String functionId, Instant createdAfter, Instant createdBefore, String afterId, int limit) {
+	static Select unended(String functionId, Instant createdAfter, Instant createdBefore, @Nullable String afterId,
+			int limit) {
 		return new Select(
 				SELECT_RUN + "WHERE r.function_id = ? AND r.id >= ? AND r.id < ? AND r.id > ? "
 						+ "AND r.created_at >= ? AND r.created_at < ? AND r.status IN " + NOT_ENDED + " "
@@ -463,7 +465,7 @@ public final class JdbcRunStore implements RunStore {
 				rs.getString("output"), Timestamps.readError(rs), cancellation(rs));
 	}
 
-	private static RunView.Cancellation cancellation(ResultSet rs) throws SQLException {
+	private static RunView.@Nullable Cancellation cancellation(ResultSet rs) throws SQLException {
 		String by = rs.getString("cancelled_by");
 		return (by != null) ? new RunView.Cancellation(by, rs.getString("cancel_reason")) : null;
 	}

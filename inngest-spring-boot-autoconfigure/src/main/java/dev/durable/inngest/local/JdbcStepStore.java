@@ -11,6 +11,7 @@ import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.engine.store.StepStatus;
 import dev.durable.inngest.engine.store.StepStore;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -72,7 +73,7 @@ public final class JdbcStepStore implements StepStore {
 		this.jdbc.sql(INSERT).params(insertParameters(step)).update();
 	}
 
-	static Object[] insertParameters(StepRecord step) {
+	static @Nullable Object[] insertParameters(StepRecord step) {
 		ErrorInfo error = step.error();
 		return new Object[] { step.runId(), step.key(), step.stepId(), step.kind().name(), step.status().name(),
 				step.attempts(), step.output(), (error != null) ? error.name() : null,

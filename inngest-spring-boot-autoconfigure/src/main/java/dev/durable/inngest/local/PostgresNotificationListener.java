@@ -13,6 +13,7 @@ import dev.durable.inngest.engine.LeasedRuns;
 import dev.durable.inngest.engine.RunScheduler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -43,7 +44,7 @@ public final class PostgresNotificationListener implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	private Thread thread;
+	private @Nullable Thread thread;
 
 	/**
 	 * Creates a listener.

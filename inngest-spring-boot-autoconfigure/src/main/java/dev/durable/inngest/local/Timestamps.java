@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 import dev.durable.inngest.ErrorInfo;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Converts between {@link Instant} and {@code TIMESTAMP WITH TIME ZONE} columns, and
@@ -17,16 +18,16 @@ final class Timestamps {
 	private Timestamps() {
 	}
 
-	static OffsetDateTime of(Instant instant) {
+	static @Nullable OffsetDateTime of(@Nullable Instant instant) {
 		return (instant != null) ? instant.atOffset(ZoneOffset.UTC) : null;
 	}
 
-	static Instant read(ResultSet rs, String column) throws SQLException {
+	static @Nullable Instant read(ResultSet rs, String column) throws SQLException {
 		OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
 		return (value != null) ? value.toInstant() : null;
 	}
 
-	static ErrorInfo readError(ResultSet rs) throws SQLException {
+	static @Nullable ErrorInfo readError(ResultSet rs) throws SQLException {
 		String name = rs.getString("error_name");
 		return (name != null) ? new ErrorInfo(name, rs.getString("error_message"), rs.getString("error_stack")) : null;
 	}

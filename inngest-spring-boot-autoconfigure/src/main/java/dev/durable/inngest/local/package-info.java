@@ -3,4 +3,7 @@
  * PostgreSQL), its schema, and the database's own services: durability settings and
  * PostgreSQL's notifications.
  */
+@NullMarked
 package dev.durable.inngest.local;
+
+import org.jspecify.annotations.NullMarked;
