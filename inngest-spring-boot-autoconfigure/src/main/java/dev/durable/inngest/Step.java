@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.ParameterizedTypeReference;
 
 /**

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 import dev.durable.inngest.engine.RunScheduler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
 import org.jspecify.annotations.Nullable;
+
 import org.springframework.context.SmartLifecycle;
 
 /**

@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.OnCancel;
 import dev.durable.inngest.OnFailure;
-
 import org.jspecify.annotations.Nullable;
+
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;

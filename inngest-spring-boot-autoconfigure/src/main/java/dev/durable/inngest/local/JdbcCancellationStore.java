@@ -8,8 +8,8 @@ import java.util.Optional;
 
 import dev.durable.inngest.BulkCancellation;
 import dev.durable.inngest.engine.store.CancellationStore;
-
 import org.jspecify.annotations.Nullable;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 

@@ -18,8 +18,8 @@ import dev.durable.inngest.BulkReplay;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.store.ReplayStore;
-
 import org.jspecify.annotations.Nullable;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 

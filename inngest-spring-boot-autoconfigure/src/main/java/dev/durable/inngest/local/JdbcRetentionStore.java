@@ -9,8 +9,8 @@ import java.util.Set;
 import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.store.DeletedRows;
 import dev.durable.inngest.engine.store.RetentionStore;
-
 import org.jspecify.annotations.Nullable;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 

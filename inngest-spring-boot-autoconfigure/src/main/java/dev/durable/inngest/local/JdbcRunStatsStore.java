@@ -8,8 +8,8 @@ import java.util.List;
 import dev.durable.inngest.RunStats;
 import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.store.RunStatsStore;
-
 import org.jspecify.annotations.Nullable;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;

@@ -19,8 +19,8 @@ import dev.durable.inngest.function.Invocation;
 import dev.durable.inngest.function.FunctionTimeouts;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
 import org.jspecify.annotations.Nullable;
+
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.util.ReflectionUtils;

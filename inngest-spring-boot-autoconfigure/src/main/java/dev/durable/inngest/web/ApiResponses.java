@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.durable.inngest.engine.Errors;
-
 import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;

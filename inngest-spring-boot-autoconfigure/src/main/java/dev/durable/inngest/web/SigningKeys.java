@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.durable.inngest.remote.SigningKey;
-
 import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.StringUtils;
 
 /**
