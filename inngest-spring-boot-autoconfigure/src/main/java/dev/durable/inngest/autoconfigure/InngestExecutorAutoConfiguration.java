@@ -13,6 +13,7 @@ import dev.durable.inngest.function.FunctionDiscoverer;
 import dev.durable.inngest.remote.SigningKey;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -83,7 +84,7 @@ public final class InngestExecutorAutoConfiguration {
 			.routes();
 	}
 
-	private static SigningKey signingKey(String key) {
+	private static SigningKey signingKey(@Nullable String key) {
 		if (key == null || key.isBlank()) {
 			throw new InvalidExecutorConfigurationException("is not set");
 		}

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.durable.inngest.engine.BulkCancellations;
 import dev.durable.inngest.engine.InputLimits;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
@@ -28,7 +29,7 @@ public class InngestProperties {
 	 * The application's id, which prefixes function ids in system events. Defaults to
 	 * spring.application.name.
 	 */
-	private String appId;
+	private @Nullable String appId;
 
 	/**
 	 * The signing key, "signkey-<env>-<hex>" (INNGEST_SIGNING_KEY). In remote mode it
@@ -37,47 +38,47 @@ public class InngestProperties {
 	 * cancellations, sent as "Authorization: Bearer <key>" (plain or in Inngest's hashed
 	 * form); with no signing key, that API is off.
 	 */
-	private String signingKey;
+	private @Nullable String signingKey;
 
 	/**
 	 * A second signing key accepted as well, while keys are rotated
 	 * (INNGEST_SIGNING_KEY_FALLBACK).
 	 */
-	private String signingKeyFallback;
+	private @Nullable String signingKeyFallback;
 
 	/**
 	 * The event key (INNGEST_EVENT_KEY). In remote mode it authorizes sending events to
 	 * Inngest's event API. In local mode it authorizes sending events over HTTP, to POST
 	 * {base-path}/e/{event-key}; with no event key, events cannot be sent over HTTP.
 	 */
-	private String eventKey;
+	private @Nullable String eventKey;
 
 	/**
 	 * Remote mode against the Inngest dev server (INNGEST_DEV): "true" or "1" for the dev
 	 * server at http://localhost:8288, or the dev server's URL. Requests are then not
 	 * required to be signed. Unset, "false" or "0" for Inngest Cloud.
 	 */
-	private String dev;
+	private @Nullable String dev;
 
 	/**
 	 * The origin of both Inngest's API and its event API, such as
 	 * https://inngest.example.com for a self-hosted server (INNGEST_BASE_URL). Defaults
 	 * to Inngest Cloud's, or the dev server's in dev mode.
 	 */
-	private String baseUrl;
+	private @Nullable String baseUrl;
 
 	/**
 	 * The origin of Inngest's API, which syncs go to (INNGEST_API_BASE_URL). Defaults to
 	 * inngest.base-url, else https://api.inngest.com, or the dev server's URL in dev
 	 * mode.
 	 */
-	private String apiBaseUrl;
+	private @Nullable String apiBaseUrl;
 
 	/**
 	 * The origin of Inngest's event API (INNGEST_EVENT_API_BASE_URL). Defaults to
 	 * inngest.base-url, else https://inn.gs, or the dev server's URL in dev mode.
 	 */
-	private String eventApiBaseUrl;
+	private @Nullable String eventApiBaseUrl;
 
 	/**
 	 * The path of the serve endpoint, where the platform calls the application in remote
@@ -92,13 +93,13 @@ public class InngestProperties {
 	 * started by a PUT uses the origin that request was sent to, and in dev mode the sync
 	 * at start-up uses http://localhost and the server's port.
 	 */
-	private String serveOrigin;
+	private @Nullable String serveOrigin;
 
 	/**
 	 * The Inngest environment, such as a branch environment's name, sent as X-Inngest-Env
 	 * (INNGEST_ENV).
 	 */
-	private String env;
+	private @Nullable String env;
 
 	/**
 	 * Whether a signed PUT asking for an in-band sync gets the configuration in its
@@ -149,35 +150,35 @@ public class InngestProperties {
 		this.mode = mode;
 	}
 
-	public String getDev() {
+	public @Nullable String getDev() {
 		return this.dev;
 	}
 
-	public void setDev(String dev) {
+	public void setDev(@Nullable String dev) {
 		this.dev = dev;
 	}
 
-	public String getBaseUrl() {
+	public @Nullable String getBaseUrl() {
 		return this.baseUrl;
 	}
 
-	public void setBaseUrl(String baseUrl) {
+	public void setBaseUrl(@Nullable String baseUrl) {
 		this.baseUrl = baseUrl;
 	}
 
-	public String getApiBaseUrl() {
+	public @Nullable String getApiBaseUrl() {
 		return this.apiBaseUrl;
 	}
 
-	public void setApiBaseUrl(String apiBaseUrl) {
+	public void setApiBaseUrl(@Nullable String apiBaseUrl) {
 		this.apiBaseUrl = apiBaseUrl;
 	}
 
-	public String getEventApiBaseUrl() {
+	public @Nullable String getEventApiBaseUrl() {
 		return this.eventApiBaseUrl;
 	}
 
-	public void setEventApiBaseUrl(String eventApiBaseUrl) {
+	public void setEventApiBaseUrl(@Nullable String eventApiBaseUrl) {
 		this.eventApiBaseUrl = eventApiBaseUrl;
 	}
 
@@ -189,19 +190,19 @@ public class InngestProperties {
 		this.servePath = servePath;
 	}
 
-	public String getServeOrigin() {
+	public @Nullable String getServeOrigin() {
 		return this.serveOrigin;
 	}
 
-	public void setServeOrigin(String serveOrigin) {
+	public void setServeOrigin(@Nullable String serveOrigin) {
 		this.serveOrigin = serveOrigin;
 	}
 
-	public String getEnv() {
+	public @Nullable String getEnv() {
 		return this.env;
 	}
 
-	public void setEnv(String env) {
+	public void setEnv(@Nullable String env) {
 		this.env = env;
 	}
 
@@ -225,11 +226,11 @@ public class InngestProperties {
 		return this.outbox;
 	}
 
-	public String getAppId() {
+	public @Nullable String getAppId() {
 		return this.appId;
 	}
 
-	public void setAppId(String appId) {
+	public void setAppId(@Nullable String appId) {
 		this.appId = appId;
 	}
 
@@ -244,27 +245,27 @@ public class InngestProperties {
 				: environment.getProperty("spring.application.name", "application");
 	}
 
-	public String getSigningKey() {
+	public @Nullable String getSigningKey() {
 		return this.signingKey;
 	}
 
-	public void setSigningKey(String signingKey) {
+	public void setSigningKey(@Nullable String signingKey) {
 		this.signingKey = signingKey;
 	}
 
-	public String getSigningKeyFallback() {
+	public @Nullable String getSigningKeyFallback() {
 		return this.signingKeyFallback;
 	}
 
-	public void setSigningKeyFallback(String signingKeyFallback) {
+	public void setSigningKeyFallback(@Nullable String signingKeyFallback) {
 		this.signingKeyFallback = signingKeyFallback;
 	}
 
-	public String getEventKey() {
+	public @Nullable String getEventKey() {
 		return this.eventKey;
 	}
 
-	public void setEventKey(String eventKey) {
+	public void setEventKey(@Nullable String eventKey) {
 		this.eventKey = eventKey;
 	}
 
@@ -532,7 +533,7 @@ public class InngestProperties {
 		 * authenticates their syncs, signs the calls to them and verifies their answers.
 		 * Required when the executor is enabled.
 		 */
-		private String signingKey;
+		private @Nullable String signingKey;
 
 		/**
 		 * How long a call to an app may take, the step it executes included, before the
@@ -554,11 +555,11 @@ public class InngestProperties {
 			this.enabled = enabled;
 		}
 
-		public String getSigningKey() {
+		public @Nullable String getSigningKey() {
 			return this.signingKey;
 		}
 
-		public void setSigningKey(String signingKey) {
+		public void setSigningKey(@Nullable String signingKey) {
 			this.signingKey = signingKey;
 		}
 
@@ -676,7 +677,7 @@ public class InngestProperties {
 		/**
 		 * The most runs such a count may look at; unset, only its time limits it.
 		 */
-		private Long bulkCountScanned;
+		private @Nullable Long bulkCountScanned;
 
 		/**
 		 * The largest request body the serve endpoint reads in remote mode; the platform
@@ -748,11 +749,11 @@ public class InngestProperties {
 			this.bulkCountTimeout = bulkCountTimeout;
 		}
 
-		public Long getBulkCountScanned() {
+		public @Nullable Long getBulkCountScanned() {
 			return this.bulkCountScanned;
 		}
 
-		public void setBulkCountScanned(Long bulkCountScanned) {
+		public void setBulkCountScanned(@Nullable Long bulkCountScanned) {
 			this.bulkCountScanned = bulkCountScanned;
 		}
 
@@ -831,7 +832,7 @@ public class InngestProperties {
 		 * PostgreSQL with synchronous_commit off, where a commit costs next to nothing
 		 * and the wait would cost more than it saves.
 		 */
-		private Boolean groupCommit;
+		private @Nullable Boolean groupCommit;
 
 		/**
 		 * Whether the events that threads send at the same time, outside a transaction,
@@ -843,7 +844,7 @@ public class InngestProperties {
 		 * each commit is written to disk before it returns, as inngest.local.group-commit
 		 * is.
 		 */
-		private Boolean sendGroupCommit;
+		private @Nullable Boolean sendGroupCommit;
 
 		/**
 		 * The most JSON (in bytes, as UTF-8) that a step's result, or a function's return
@@ -914,19 +915,19 @@ public class InngestProperties {
 			this.shutdownTimeout = shutdownTimeout;
 		}
 
-		public Boolean getGroupCommit() {
+		public @Nullable Boolean getGroupCommit() {
 			return this.groupCommit;
 		}
 
-		public void setGroupCommit(Boolean groupCommit) {
+		public void setGroupCommit(@Nullable Boolean groupCommit) {
 			this.groupCommit = groupCommit;
 		}
 
-		public Boolean getSendGroupCommit() {
+		public @Nullable Boolean getSendGroupCommit() {
 			return this.sendGroupCommit;
 		}
 
-		public void setSendGroupCommit(Boolean sendGroupCommit) {
+		public void setSendGroupCommit(@Nullable Boolean sendGroupCommit) {
 			this.sendGroupCommit = sendGroupCommit;
 		}
 
@@ -1116,7 +1117,7 @@ public class InngestProperties {
 		 * whose commits wait for their log to be flushed (synchronous_commit on,
 		 * PostgreSQL's default), where it measured slower than a claim.
 		 */
-		private Boolean enabled;
+		private @Nullable Boolean enabled;
 
 		/**
 		 * How long such a run waits for a worker of this instance, all of them busy,
@@ -1125,11 +1126,11 @@ public class InngestProperties {
 		 */
 		private Duration maxWait = Duration.ofSeconds(2);
 
-		public Boolean getEnabled() {
+		public @Nullable Boolean getEnabled() {
 			return this.enabled;
 		}
 
-		public void setEnabled(Boolean enabled) {
+		public void setEnabled(@Nullable Boolean enabled) {
 			this.enabled = enabled;
 		}
 
@@ -1204,7 +1205,7 @@ public class InngestProperties {
 		 * The platform of the schema script, such as h2 or postgresql. Detected from the
 		 * data source when not set.
 		 */
-		private String platform;
+		private @Nullable String platform;
 
 		public DatabaseInitializationMode getInitialize() {
 			return this.initialize;
@@ -1214,11 +1215,11 @@ public class InngestProperties {
 			this.initialize = initialize;
 		}
 
-		public String getPlatform() {
+		public @Nullable String getPlatform() {
 			return this.platform;
 		}
 
-		public void setPlatform(String platform) {
+		public void setPlatform(@Nullable String platform) {
 			this.platform = platform;
 		}
 
@@ -1234,7 +1235,7 @@ public class InngestProperties {
 		 * The delay after the first failed attempt. When set, delays grow exponentially
 		 * from it instead of following Inngest's schedule.
 		 */
-		private Duration initial;
+		private @Nullable Duration initial;
 
 		/**
 		 * The factor between two delays, with an initial delay set.
@@ -1252,11 +1253,11 @@ public class InngestProperties {
 		 */
 		private Duration jitter = Duration.ofSeconds(30);
 
-		public Duration getInitial() {
+		public @Nullable Duration getInitial() {
 			return this.initial;
 		}
 
-		public void setInitial(Duration initial) {
+		public void setInitial(@Nullable Duration initial) {
 			this.initial = initial;
 		}
 

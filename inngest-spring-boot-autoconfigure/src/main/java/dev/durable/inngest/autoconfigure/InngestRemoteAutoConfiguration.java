@@ -31,6 +31,7 @@ import dev.durable.inngest.remote.SyncClient;
 import dev.durable.inngest.remote.SystemEventFunctions;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -170,7 +171,7 @@ public final class InngestRemoteAutoConfiguration {
 	 * server's, which the dev server on the same machine reaches; Inngest Cloud could
 	 * not.
 	 */
-	private static String startupUrl(RemoteSettings settings, Environment environment) {
+	private static @Nullable String startupUrl(RemoteSettings settings, Environment environment) {
 		if (settings.configuredAppUrl() != null) {
 			return settings.configuredAppUrl();
 		}
