@@ -20,6 +20,7 @@ import dev.durable.inngest.function.Expression;
 import dev.durable.inngest.function.FunctionRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.StringUtils;
 
@@ -215,7 +216,7 @@ public final class BulkCancellations {
 		return cancelled;
 	}
 
-	Expression validate(BulkCancelRequest request) {
+	@Nullable Expression validate(BulkCancelRequest request) {
 		if (!StringUtils.hasText(request.functionId())) {
 			throw new IllegalArgumentException("function_id is required");
 		}
@@ -288,7 +289,7 @@ public final class BulkCancellations {
 		}
 	}
 
-	private static String blankToNull(String value) {
+	private static @Nullable String blankToNull(@Nullable String value) {
 		return StringUtils.hasText(value) ? value : null;
 	}
 
@@ -300,7 +301,7 @@ public final class BulkCancellations {
 	 * @param maxScanned the most runs it may look at, or {@code null} for no limit but
 	 * the time
 	 */
-	public record CountBudget(Duration timeout, Long maxScanned) {
+	public record CountBudget(Duration timeout, @Nullable Long maxScanned) {
 
 		/** A few seconds and no limit on the runs. */
 		public static final CountBudget DEFAULTS = new CountBudget(Duration.ofSeconds(5), null);

@@ -27,6 +27,7 @@ import dev.durable.inngest.engine.store.RunStatsStore;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.function.FunctionRegistry;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds, cancels and runs again the runs of the engine.
@@ -84,7 +85,7 @@ public final class EngineInngestRuns implements InngestRuns {
 	}
 
 	@Override
-	public RunStats stats(String functionId, Instant from, Instant to) {
+	public RunStats stats(@Nullable String functionId, Instant from, Instant to) {
 		if (from == null || to == null || !from.isBefore(to)) {
 			throw new IllegalArgumentException("from (" + from + ") must be before to (" + to + ")");
 		}
@@ -137,7 +138,7 @@ public final class EngineInngestRuns implements InngestRuns {
 	}
 
 	@Override
-	public List<BulkReplay> replays(int limit, String cursor) {
+	public List<BulkReplay> replays(int limit, @Nullable String cursor) {
 		if (limit < 1 || limit > RunQuery.MAX_LIMIT) {
 			throw new IllegalArgumentException(
 					"limit must be between 1 and " + RunQuery.MAX_LIMIT + ", but was " + limit);
@@ -179,7 +180,7 @@ public final class EngineInngestRuns implements InngestRuns {
 	}
 
 	@Override
-	public List<BulkCancellation> cancellations(int limit, String cursor) {
+	public List<BulkCancellation> cancellations(int limit, @Nullable String cursor) {
 		if (limit < 1 || limit > RunQuery.MAX_LIMIT) {
 			throw new IllegalArgumentException(
 					"limit must be between 1 and " + RunQuery.MAX_LIMIT + ", but was " + limit);

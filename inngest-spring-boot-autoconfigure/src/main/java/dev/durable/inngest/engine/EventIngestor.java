@@ -6,6 +6,7 @@ import java.util.List;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InvalidEventException;
 import dev.durable.inngest.function.FunctionDefinition;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -29,7 +30,7 @@ public final class EventIngestor {
 
 	private final RunCanceller canceller;
 
-	private final GroupCommit<List<Event>, List<String>> sends;
+	private final @Nullable GroupCommit<List<Event>, List<String>> sends;
 
 	/**
 	 * Creates an ingestor that commits each send alone.

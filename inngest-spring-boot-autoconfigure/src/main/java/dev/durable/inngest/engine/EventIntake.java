@@ -30,6 +30,7 @@ import dev.durable.inngest.function.CancelRule;
 import dev.durable.inngest.function.Expression;
 import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.function.FunctionRegistry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -260,7 +261,7 @@ public final class EventIntake {
 		}
 	}
 
-	private static void longest(int index, String field, String value, int limit, String property) {
+	private static void longest(int index, String field, String value, int limit, @Nullable String property) {
 		if (value.indexOf('\0') >= 0) {
 			// The column is text, and PostgreSQL cannot store a NUL character in text.
 			throw new InvalidEventException("Event " + index + ": " + field + " holds a NUL character (\\u0000), "
@@ -437,7 +438,7 @@ public final class EventIntake {
 		 * @param causeId the id of the event that cancels it, or {@code null}
 		 * @return {@code true} if this call cancelled it; {@code false} if it had ended
 		 */
-		boolean cancel(RunRecord run, RunView.Cancellation cancellation, String causeId);
+		boolean cancel(RunRecord run, RunView.Cancellation cancellation, @Nullable String causeId);
 
 	}
 
@@ -453,9 +454,9 @@ public final class EventIntake {
 
 		private final List<RunExecutor.Claim> held = new ArrayList<>();
 
-		private String lease;
+		private @Nullable String lease;
 
-		private Event stored;
+		private @Nullable Event stored;
 
 		NewRuns(Instant now) {
 			this.now = now;

@@ -10,6 +10,7 @@ import java.util.function.ToIntFunction;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Commits together the writes that threads make at the same time (a group commit): the
@@ -106,7 +107,7 @@ final class GroupCommit<T, R> {
 	 * @return the group to store, the given write first, or {@code null} when another
 	 * thread stored it
 	 */
-	private List<Waiting<T, R>> join(Waiting<T, R> own) {
+	private @Nullable List<Waiting<T, R>> join(Waiting<T, R> own) {
 		this.lock.lock();
 		try {
 			this.waiting.add(own);
@@ -221,7 +222,7 @@ final class GroupCommit<T, R> {
 
 		private State state = State.WAITING;
 
-		private R result;
+		private @Nullable R result;
 
 		Waiting(T write) {
 			this.write = write;

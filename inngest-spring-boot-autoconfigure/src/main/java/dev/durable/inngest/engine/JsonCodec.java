@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.durable.inngest.Event;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
@@ -61,7 +62,7 @@ public final class JsonCodec {
 	 * @param value the value, may be {@code null}
 	 * @return the JSON, or {@code null} for {@code null}
 	 */
-	public String write(Object value) {
+	public @Nullable String write(@Nullable Object value) {
 		return (value != null) ? this.mapper.writeValueAsString(value) : null;
 	}
 
@@ -166,7 +167,7 @@ public final class JsonCodec {
 	 * @param type the type
 	 * @return the value, or {@code null} for {@code null} JSON
 	 */
-	public <T> T read(String json, Type type) {
+	public <T> @Nullable T read(@Nullable String json, Type type) {
 		if (json == null) {
 			return null;
 		}
@@ -179,7 +180,7 @@ public final class JsonCodec {
 	 * @param json the JSON, may be {@code null}
 	 * @return the object, empty for {@code null}
 	 */
-	public Map<String, Object> readObject(String json) {
+	public Map<String, Object> readObject(@Nullable String json) {
 		return (json != null) ? this.mapper.readValue(json, OBJECT) : Map.of();
 	}
 
@@ -199,7 +200,7 @@ public final class JsonCodec {
 	 * @param json the JSON, may be {@code null}
 	 * @return the event, or {@code null}
 	 */
-	public Event readEvent(String json) {
+	public @Nullable Event readEvent(@Nullable String json) {
 		return read(json, Event.class);
 	}
 
@@ -214,7 +215,7 @@ public final class JsonCodec {
 	 * @param path the dotted field, under {@code data} or {@code user}
 	 * @return the value to match, or {@code null} when the field is absent or null
 	 */
-	public String matchValue(Event event, String path) {
+	public @Nullable String matchValue(Event event, String path) {
 		String json = valueAt(event, path);
 		if (json == null || (json.length() <= MATCH_VALUE_LENGTH
 				&& json.getBytes(StandardCharsets.UTF_8).length <= MATCH_VALUE_BYTES)) {
@@ -235,7 +236,7 @@ public final class JsonCodec {
 	 * @param path the dotted field, under {@code data} or {@code user}
 	 * @return the value as JSON, or {@code null} when the field is absent or null
 	 */
-	String valueAt(Event event, String path) {
+	@Nullable String valueAt(Event event, String path) {
 		String[] parts = path.split("\\.");
 		Object current = switch (parts[0]) {
 			case "data" -> event.data();

@@ -14,6 +14,7 @@ import java.util.function.IntSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The runs leased to this instance: those executing here, so that a cancellation, or a
@@ -37,7 +38,7 @@ public final class LeasedRuns {
 	 * How many runs this instance can expect to start soon, or {@code null} if it holds
 	 * none.
 	 */
-	private volatile IntSupplier holdCapacity;
+	private volatile @Nullable IntSupplier holdCapacity;
 
 	/**
 	 * Makes a new lease token, unique to this instance.
@@ -123,7 +124,7 @@ public final class LeasedRuns {
 	 * @param capacity how many runs may be held, less those held already; {@code null} to
 	 * hold none
 	 */
-	public void holdWithin(IntSupplier capacity) {
+	public void holdWithin(@Nullable IntSupplier capacity) {
 		this.holdCapacity = capacity;
 	}
 
@@ -151,7 +152,7 @@ public final class LeasedRuns {
 	 * @return the claim made when the run was created, or {@code null} if it is not held
 	 * here or is too old
 	 */
-	public RunExecutor.Claim takeHeld(String runId, Instant createdAfter) {
+	public RunExecutor.@Nullable Claim takeHeld(String runId, Instant createdAfter) {
 		RunExecutor.Claim claim = this.held.get(runId);
 		if (claim == null || !claim.run().createdAt().isAfter(createdAfter)) {
 			return null;

@@ -1,6 +1,7 @@
 package dev.durable.inngest.engine;
 
 import dev.durable.inngest.NonRetriableException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.unit.DataSize;
 
@@ -41,7 +42,7 @@ public final class OutputWriter {
 	 * @throws NonRetriableException if the value cannot be written, or its JSON is too
 	 * long
 	 */
-	String stepOutput(String stepId, Object value) {
+	@Nullable String stepOutput(String stepId, @Nullable Object value) {
 		return write(value, "Step '", stepId);
 	}
 
@@ -53,11 +54,11 @@ public final class OutputWriter {
 	 * @throws NonRetriableException if the value cannot be written, or its JSON is too
 	 * long
 	 */
-	String runOutput(String functionId, Object value) {
+	@Nullable String runOutput(String functionId, @Nullable Object value) {
 		return write(value, "Function '", functionId);
 	}
 
-	private String write(Object value, String kind, String id) {
+	private @Nullable String write(@Nullable Object value, String kind, String id) {
 		String written;
 		try {
 			written = this.json.write(value);

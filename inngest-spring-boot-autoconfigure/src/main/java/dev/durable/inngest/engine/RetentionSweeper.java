@@ -12,6 +12,7 @@ import dev.durable.inngest.engine.store.RetentionStore;
 import dev.durable.inngest.engine.store.RetentionStore.Batch;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.SmartLifecycle;
@@ -48,7 +49,7 @@ public final class RetentionSweeper implements SmartLifecycle {
 	/** Whether a stop asked the sweep under way to end after its batch. */
 	private volatile boolean stopping;
 
-	private ScheduledThreadPoolExecutor timer;
+	private @Nullable ScheduledThreadPoolExecutor timer;
 
 	/**
 	 * Creates a sweeper.

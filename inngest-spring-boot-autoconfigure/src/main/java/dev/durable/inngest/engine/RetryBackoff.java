@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import dev.durable.inngest.RetryAfterException;
 import dev.durable.inngest.StepOptions;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -31,12 +32,12 @@ public final class RetryBackoff {
 	/** The longest delay a {@link RetryAfterException} can ask for. */
 	public static final Duration MAX_RETRY_AFTER = Duration.ofHours(24);
 
-	private final ExponentialBackOff exponential;
+	private final @Nullable ExponentialBackOff exponential;
 
 	private final Duration jitter;
 
 	/** The longest wait, jitter included, or {@code null} for Inngest's schedule. */
-	private final Duration max;
+	private final @Nullable Duration max;
 
 	/**
 	 * Inngest's schedule with a jitter.

@@ -10,6 +10,7 @@ import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.engine.store.WaitStore;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -85,7 +86,7 @@ public final class RunCanceller {
 	 * {@code null}
 	 * @return {@code true} if this call cancelled it; {@code false} if it had ended
 	 */
-	public boolean cancel(RunRecord run, RunView.Cancellation cancellation, String causeId) {
+	public boolean cancel(RunRecord run, RunView.Cancellation cancellation, @Nullable String causeId) {
 		return Boolean.TRUE.equals(this.transactions.execute((status) -> {
 			Instant now = this.clock.instant();
 			if (!this.runs.cancel(run.id(), cancellation, now)) {

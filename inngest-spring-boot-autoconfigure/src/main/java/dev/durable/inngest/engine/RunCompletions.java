@@ -2,6 +2,7 @@ package dev.durable.inngest.engine;
 
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.RunStore.Completion;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -23,7 +24,7 @@ final class RunCompletions {
 
 	private final RunStore runs;
 
-	private final GroupCommit<Completion, Boolean> group;
+	private final @Nullable GroupCommit<Completion, Boolean> group;
 
 	/**
 	 * Creates the completions of an executor.

@@ -27,6 +27,7 @@ import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.engine.store.StepStatus;
 import dev.durable.inngest.engine.store.WaitRecord;
 import dev.durable.inngest.function.FunctionDefinition;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.dao.DuplicateKeyException;
@@ -68,7 +69,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 
 	private final RunOutcomes outcomes;
 
-	private final Instant finishBy;
+	private final @Nullable Instant finishBy;
 
 	/**
 	 * Times the function's own code on the worker's thread, which creates this execution.
@@ -78,7 +79,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	/**
 	 * The step time-out the function's body overran outside its steps, or {@code null}.
 	 */
-	private Duration functionOverran;
+	private @Nullable Duration functionOverran;
 
 	/** The step semantics the body sees, which begin new steps here. */
 	private final StepReplay steps;
@@ -92,19 +93,19 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	 * (empty if it was no longer held), for that next step's check; {@code null} if not
 	 * read.
 	 */
-	private Optional<Instant> leaseRead;
+	private @Nullable Optional<Instant> leaseRead;
 
 	/**
 	 * A step completed in this execution and not stored yet, and its record as it was
 	 * read.
 	 */
-	private StepRecord pending;
+	private @Nullable StepRecord pending;
 
-	private StepRecord pendingStored;
+	private @Nullable StepRecord pendingStored;
 
 	RunExecution(StepServices env, OutputWriter outputs, EventIngestor ingestor, RunCanceller canceller,
 			RunOutcomes outcomes, RunRecord run, FunctionDefinition function, String lease,
-			Map<String, StepRecord> memo, Instant finishBy) {
+			Map<String, StepRecord> memo, @Nullable Instant finishBy) {
 		this.env = env;
 		this.outputs = outputs;
 		this.ingestor = ingestor;
@@ -194,7 +195,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	 * @return the step time-out the body overran outside its steps in this execution, if
 	 * it did, else {@code null}
 	 */
-	Duration functionCodeEnds() {
+	@Nullable Duration functionCodeEnds() {
 		Duration overran = this.timer.stop();
 		if (overran != null && this.functionOverran == null) {
 			this.functionOverran = overran;
@@ -208,7 +209,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	 * @param timeout the step time-out
 	 * @return what was interrupted, for the log, or {@code null}
 	 */
-	String interruptIfOverran(long now, Duration timeout) {
+	@Nullable String interruptIfOverran(long now, Duration timeout) {
 		if (!this.timer.interruptIfOverran(now, timeout)) {
 			return null;
 		}
@@ -239,12 +240,12 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	}
 
 	@Override
-	public <T> T run(String id, Class<T> type, Callable<T> body) {
+	public <T> @Nullable T run(String id, Class<T> type, Callable<@Nullable T> body) {
 		return this.steps.run(id, type, body);
 	}
 
 	@Override
-	public <T> T run(String id, ParameterizedTypeReference<T> type, Callable<T> body) {
+	public <T> @Nullable T run(String id, ParameterizedTypeReference<T> type, Callable<@Nullable T> body) {
 		return this.steps.run(id, type, body);
 	}
 
@@ -254,12 +255,13 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	}
 
 	@Override
-	public <T> T run(String id, StepOptions options, Class<T> type, Callable<T> body) {
+	public <T> @Nullable T run(String id, StepOptions options, Class<T> type, Callable<@Nullable T> body) {
 		return this.steps.run(id, options, type, body);
 	}
 
 	@Override
-	public <T> T run(String id, StepOptions options, ParameterizedTypeReference<T> type, Callable<T> body) {
+	public <T> @Nullable T run(String id, StepOptions options, ParameterizedTypeReference<T> type,
+			Callable<@Nullable T> body) {
 		return this.steps.run(id, options, type, body);
 	}
 
@@ -269,7 +271,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	}
 
 	@Override
-	public StepReplay.Memo memo(StepReplay.StepCall step, StepKind kind) {
+	public StepReplay.@Nullable Memo memo(StepReplay.StepCall step, StepKind kind) {
 		StepRecord stored = this.memo.get(step.key());
 		if (stored == null) {
 			return null;
@@ -284,7 +286,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	}
 
 	@Override
-	public <T> T newRun(StepReplay.StepCall step, StepOptions options, Type type, Callable<T> body) {
+	public <T> @Nullable T newRun(StepReplay.StepCall step, StepOptions options, Type type,
+			Callable<@Nullable T> body) {
 		String id = name(step);
 		String key = step.key();
 		StepRecord stored = this.memo.get(key);
@@ -338,7 +341,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		return this.env.json().read(output, type);
 	}
 
-	private Object intercepted(StepReplay.StepCall step, int stepAttempt, Callable<?> body) throws Exception {
+	private @Nullable Object intercepted(StepReplay.StepCall step, int stepAttempt, Callable<?> body) throws Exception {
 		return this.env.interceptor()
 			.intercept(new StepInterceptor.StepInvocation(runId(), this.function.id(), name(step), step.key(),
 					stepAttempt), body);
@@ -393,7 +396,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	}
 
 	@Override
-	public void newSleep(StepReplay.StepCall step, Duration duration, Instant until) {
+	public void newSleep(StepReplay.StepCall step, @Nullable Duration duration, @Nullable Instant until) {
 		String id = name(step);
 		sleepStep(step.key(), id, (duration != null) ? () -> now().plus(StepReplay.checkedSleep(id, duration)) : () -> {
 			StepReplay.checkedSleep(id, Duration.between(now(), until));
@@ -551,7 +554,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	 * @return the step to insert, or {@code null}
 	 * @throws Suspension if another instance took the run over and stored the step
 	 */
-	StepRecord takePendingNewStep() {
+	@Nullable StepRecord takePendingNewStep() {
 		if (this.pendingStored != null) {
 			storePendingStep();
 			return null;
@@ -561,7 +564,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		return step;
 	}
 
-	private void save(StepRecord stored, StepRecord step) {
+	private void save(@Nullable StepRecord stored, StepRecord step) {
 		try {
 			if (stored == null) {
 				this.env.steps().insert(step);

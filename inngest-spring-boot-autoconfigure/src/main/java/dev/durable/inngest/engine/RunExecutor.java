@@ -32,6 +32,7 @@ import dev.durable.inngest.function.FunctionRegistry;
 import dev.durable.inngest.function.Invocation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.support.TransactionOperations;
@@ -113,7 +114,7 @@ public final class RunExecutor {
 			JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, Duration leaseDuration,
 			RunSignals signals, Supplier<FunctionRegistry> registry, EventIngestor ingestor, RunEndEvents endEvents,
 			RunOutcomes outcomes, RunCanceller canceller, LeasedRuns executing, boolean commitTogether,
-			OutputWriter outputs, StepInterceptor interceptor) {
+			OutputWriter outputs, @Nullable StepInterceptor interceptor) {
 		this.runs = runs;
 		this.steps = steps;
 		this.waits = waits;

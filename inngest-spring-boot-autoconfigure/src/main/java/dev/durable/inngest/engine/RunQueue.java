@@ -10,6 +10,8 @@ import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The in-process hand-off of runs that are due now or soon, so that a new run, a resumed
  * wait or a short sleep starts at once instead of at the next poll. The store stays the
@@ -78,7 +80,7 @@ public final class RunQueue {
 	 * @return the run id, or {@code null} when none became due in time
 	 * @throws InterruptedException when interrupted while waiting
 	 */
-	public String poll(long timeout, TimeUnit unit) throws InterruptedException {
+	public @Nullable String poll(long timeout, TimeUnit unit) throws InterruptedException {
 		return taken(this.queue.poll(timeout, unit));
 	}
 
@@ -86,7 +88,7 @@ public final class RunQueue {
 	 * Takes the next due run if there is one, without waiting.
 	 * @return the run id, or {@code null} when none is due
 	 */
-	public String pollDue() {
+	public @Nullable String pollDue() {
 		return taken(this.queue.poll());
 	}
 
@@ -98,7 +100,7 @@ public final class RunQueue {
 	 * @return what the function made of the run, or {@code null} when none is due or the
 	 * function left it
 	 */
-	public <T> T pollDue(Function<String, T> take) {
+	public <T> @Nullable T pollDue(Function<String, @Nullable T> take) {
 		Entry entry = this.queue.poll();
 		if (entry == null) {
 			return null;
@@ -113,7 +115,7 @@ public final class RunQueue {
 		return taken;
 	}
 
-	private String taken(Entry entry) {
+	private @Nullable String taken(@Nullable Entry entry) {
 		if (entry == null) {
 			return null;
 		}

@@ -23,6 +23,7 @@ import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.function.FunctionRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.util.StringUtils;
@@ -115,7 +116,7 @@ public final class RunReplays {
 		return Objects.requireNonNull(this.transactions.execute((status) -> startAgain(run, function, null)));
 	}
 
-	private String startAgain(RunRecord run, FunctionDefinition function, String replayId) {
+	private String startAgain(RunRecord run, FunctionDefinition function, @Nullable String replayId) {
 		String newRunId = this.intake.startAgain(function, run.event());
 		this.store.link(newRunId, run.id(), replayId, this.clock.instant());
 		return newRunId;
@@ -279,7 +280,7 @@ public final class RunReplays {
 		}
 	}
 
-	private Expression validate(BulkReplayRequest request) {
+	private @Nullable Expression validate(BulkReplayRequest request) {
 		for (RunStatus status : request.statuses()) {
 			if (!REPLAYABLE.contains(status)) {
 				throw new IllegalArgumentException(

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import dev.durable.inngest.engine.store.RunStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
@@ -50,7 +51,7 @@ public final class RunScheduler implements SmartLifecycle {
 	 * may run before its thread is interrupted; {@code null} or zero for no limit
 	 */
 	public record Settings(int workers, Duration pollInterval, Duration leaseDuration, Duration shutdownTimeout,
-			boolean eagerStart, Duration eagerStartMaxWait, Duration stepTimeout) {
+			boolean eagerStart, Duration eagerStartMaxWait, @Nullable Duration stepTimeout) {
 
 		/**
 		 * Checks the settings, naming the property of each wrong value.
@@ -118,7 +119,7 @@ public final class RunScheduler implements SmartLifecycle {
 
 	private boolean autoStartup = true;
 
-	private ScheduledExecutorService poller;
+	private @Nullable ScheduledExecutorService poller;
 
 	/**
 	 * Creates the scheduler and its parts.

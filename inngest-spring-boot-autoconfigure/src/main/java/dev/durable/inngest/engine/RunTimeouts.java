@@ -7,6 +7,7 @@ import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.function.TimeStrings;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A function's {@link dev.durable.inngest.Timeouts} applied to a run: the start timeout,
@@ -22,7 +23,7 @@ final class RunTimeouts {
 	 * Why the run must be cancelled before it executes, or {@code null} if it may
 	 * execute.
 	 */
-	static RunView.Cancellation check(RunRecord run, FunctionDefinition function, Instant now) {
+	static RunView.@Nullable Cancellation check(RunRecord run, FunctionDefinition function, Instant now) {
 		Duration start = function.timeouts().start();
 		if (start != null && Duration.between(run.createdAt(), run.startedAt()).compareTo(start) > 0) {
 			return new RunView.Cancellation("timeout",
@@ -35,7 +36,7 @@ final class RunTimeouts {
 	/**
 	 * When the run must have finished by, or {@code null} without a finish timeout.
 	 */
-	static Instant finishBy(RunRecord run, FunctionDefinition function) {
+	static @Nullable Instant finishBy(RunRecord run, FunctionDefinition function) {
 		Duration finish = function.timeouts().finish();
 		return (finish != null && run.startedAt() != null) ? run.startedAt().plus(finish) : null;
 	}

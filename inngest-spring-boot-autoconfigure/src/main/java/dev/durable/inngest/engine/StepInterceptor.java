@@ -2,6 +2,8 @@ package dev.durable.inngest.engine;
 
 import java.util.concurrent.Callable;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Consulted by the local engine each time a run step's body is about to execute, in place
  * of calling it: it may call the body, return a value of its own, or throw to fail the
@@ -26,7 +28,7 @@ public interface StepInterceptor {
 	 * @return the step's value, stored as the body's would be
 	 * @throws Exception to fail the attempt, retried as the body's failure would be
 	 */
-	Object intercept(StepInvocation step, Callable<?> body) throws Exception;
+	@Nullable Object intercept(StepInvocation step, Callable<?> body) throws Exception;
 
 	/**
 	 * One attempt of a run step about to execute.

@@ -20,6 +20,7 @@ import dev.durable.inngest.StepOptions;
 import dev.durable.inngest.StepFailedException;
 import dev.durable.inngest.WaitForEvent;
 import dev.durable.inngest.engine.store.StepKind;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.util.StringUtils;
@@ -52,7 +53,7 @@ public final class StepReplay implements Step, RunContext {
 
 	private int attempt;
 
-	private String currentStep;
+	private @Nullable String currentStep;
 
 	/** The attempts the step executing now gets, while one does. */
 	private int stepMaxAttempts;
@@ -114,12 +115,12 @@ public final class StepReplay implements Step, RunContext {
 	}
 
 	@Override
-	public <T> T run(String id, Class<T> type, Callable<T> body) {
+	public <T> @Nullable T run(String id, Class<T> type, Callable<@Nullable T> body) {
 		return execute(id, StepOptions.defaults(), type, body);
 	}
 
 	@Override
-	public <T> T run(String id, ParameterizedTypeReference<T> type, Callable<T> body) {
+	public <T> @Nullable T run(String id, ParameterizedTypeReference<T> type, Callable<@Nullable T> body) {
 		return execute(id, StepOptions.defaults(), type.getType(), body);
 	}
 
@@ -132,16 +133,17 @@ public final class StepReplay implements Step, RunContext {
 	}
 
 	@Override
-	public <T> T run(String id, StepOptions options, Class<T> type, Callable<T> body) {
+	public <T> @Nullable T run(String id, StepOptions options, Class<T> type, Callable<@Nullable T> body) {
 		return execute(id, options, type, body);
 	}
 
 	@Override
-	public <T> T run(String id, StepOptions options, ParameterizedTypeReference<T> type, Callable<T> body) {
+	public <T> @Nullable T run(String id, StepOptions options, ParameterizedTypeReference<T> type,
+			Callable<@Nullable T> body) {
 		return execute(id, options, type.getType(), body);
 	}
 
-	private <T> T execute(String id, StepOptions options, Type type, Callable<T> body) {
+	private <T> @Nullable T execute(String id, StepOptions options, Type type, Callable<@Nullable T> body) {
 		this.driver.stepBegins();
 		try {
 			StepCall step = enter(id);
@@ -221,7 +223,7 @@ public final class StepReplay implements Step, RunContext {
 		sleep(id, null, until);
 	}
 
-	private void sleep(String id, Duration duration, Instant until) {
+	private void sleep(String id, @Nullable Duration duration, @Nullable Instant until) {
 		this.driver.stepBegins();
 		try {
 			StepCall step = enter(id);
@@ -332,7 +334,7 @@ public final class StepReplay implements Step, RunContext {
 		return new StepCall(id, (occurrence == 0) ? id : id + ":" + occurrence, occurrence);
 	}
 
-	private <T> T replayed(StepCall step, Memo memo, Type type) {
+	private <T> @Nullable T replayed(StepCall step, Memo memo, Type type) {
 		if (memo instanceof Failed failed) {
 			throw new StepFailedException(step.id(), failed.error());
 		}
@@ -365,7 +367,7 @@ public final class StepReplay implements Step, RunContext {
 	 * wait's event ({@code null} when it timed out), the ids of the events a send step
 	 * sent
 	 */
-	public record Completed(String json) implements Memo {
+	public record Completed(@Nullable String json) implements Memo {
 
 	}
 
@@ -409,7 +411,7 @@ public final class StepReplay implements Step, RunContext {
 		 * @param kind the kind of step the body called
 		 * @return the result, or {@code null} for a step that has none yet
 		 */
-		Memo memo(StepCall step, StepKind kind);
+		@Nullable Memo memo(StepCall step, StepKind kind);
 
 		/**
 		 * The most attempts a run step with these options gets, as its body sees it.
@@ -430,7 +432,7 @@ public final class StepReplay implements Step, RunContext {
 		 * @param body the step's body
 		 * @return the step's value, if the body goes on at once
 		 */
-		<T> T newRun(StepCall step, StepOptions options, Type type, Callable<T> body);
+		<T> @Nullable T newRun(StepCall step, StepOptions options, Type type, Callable<@Nullable T> body);
 
 		/**
 		 * Begins a sleep.
@@ -439,7 +441,7 @@ public final class StepReplay implements Step, RunContext {
 		 * until
 		 * @param until the instant to sleep until, or {@code null} with a duration
 		 */
-		void newSleep(StepCall step, Duration duration, Instant until);
+		void newSleep(StepCall step, @Nullable Duration duration, @Nullable Instant until);
 
 		/**
 		 * Begins a wait for an event.

@@ -6,6 +6,7 @@ import java.time.Duration;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.engine.store.WaitStore;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -26,6 +27,6 @@ import org.springframework.transaction.support.TransactionOperations;
  */
 record StepServices(RunStore runs, StepStore steps, WaitStore waits, TransactionOperations transactions, Clock clock,
 		JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, Duration leaseDuration,
-		StepInterceptor interceptor) {
+		@Nullable StepInterceptor interceptor) {
 
 }

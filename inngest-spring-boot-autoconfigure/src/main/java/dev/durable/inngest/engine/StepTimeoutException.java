@@ -2,6 +2,8 @@ package dev.durable.inngest.engine;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Fails an attempt whose step body, or whose function body between steps, ran past the
  * step time-out and was interrupted. It is retried like any failure.
@@ -10,16 +12,16 @@ final class StepTimeoutException extends RuntimeException {
 
 	static final String PROPERTY = "inngest.local.step-timeout";
 
-	private StepTimeoutException(String message, Throwable cause) {
+	private StepTimeoutException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 
-	static StepTimeoutException ofStep(String stepId, Duration timeout, Throwable cause) {
+	static StepTimeoutException ofStep(String stepId, Duration timeout, @Nullable Throwable cause) {
 		return new StepTimeoutException("Step '" + stepId + "' did not return within the step time-out of "
 				+ format(timeout) + " (" + PROPERTY + ") and was interrupted", cause);
 	}
 
-	static StepTimeoutException ofFunction(String functionId, Duration timeout, Throwable cause) {
+	static StepTimeoutException ofFunction(String functionId, Duration timeout, @Nullable Throwable cause) {
 		return new StepTimeoutException("Function '" + functionId + "' ran outside its steps for longer than the "
 				+ "step time-out of " + format(timeout) + " (" + PROPERTY + ") and was interrupted", cause);
 	}

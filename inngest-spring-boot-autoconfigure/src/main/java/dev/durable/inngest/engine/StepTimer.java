@@ -2,6 +2,8 @@ package dev.durable.inngest.engine;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Times the function's own code on a worker's thread, a step's body or the function's
  * body between its steps, so that code running past the step time-out can be interrupted.
@@ -20,12 +22,12 @@ final class StepTimer {
 	private long since;
 
 	/** The step whose body runs, {@code null} for the function's body. */
-	private String stepId;
+	private @Nullable String stepId;
 
 	/** The time-out the code running was interrupted for, or {@code null}. */
-	private Duration overran;
+	private @Nullable Duration overran;
 
-	private String overranStep;
+	private @Nullable String overranStep;
 
 	/**
 	 * Creates a timer of the code that runs on a thread.
@@ -39,7 +41,7 @@ final class StepTimer {
 	 * The function's own code begins, on the worker's thread.
 	 * @param stepId the step whose body begins, or {@code null} for the function's body
 	 */
-	synchronized void start(String stepId) {
+	synchronized void start(@Nullable String stepId) {
 		this.running = true;
 		this.since = System.nanoTime();
 		this.stepId = stepId;
@@ -52,7 +54,7 @@ final class StepTimer {
 	 * the database.
 	 * @return the time-out the code was interrupted for, or {@code null} if it was not
 	 */
-	Duration stop() {
+	@Nullable Duration stop() {
 		Duration interruptedFor;
 		synchronized (this) {
 			this.running = false;
@@ -93,7 +95,7 @@ final class StepTimer {
 	 * The step whose body was interrupted last.
 	 * @return its id, or {@code null} if it was the function's body
 	 */
-	synchronized String overranStep() {
+	synchronized @Nullable String overranStep() {
 		return this.overranStep;
 	}
 

@@ -2,6 +2,8 @@ package dev.durable.inngest.engine;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Unwinds a function body when its run has been suspended (a sleep, a wait, a step retry)
  * or its lease lost. It is an {@link Error} so that a body catching {@code Exception}
@@ -10,14 +12,14 @@ import java.time.Instant;
  */
 final class Suspension extends Error {
 
-	private final Instant dueAt;
+	private final @Nullable Instant dueAt;
 
-	private Suspension(String reason, Instant dueAt) {
+	private Suspension(String reason, @Nullable Instant dueAt) {
 		super(reason, null, false, false);
 		this.dueAt = dueAt;
 	}
 
-	static Suspension suspended(String runId, Instant dueAt) {
+	static Suspension suspended(String runId, @Nullable Instant dueAt) {
 		return new Suspension("Run " + runId + " is suspended until " + dueAt, dueAt);
 	}
 
@@ -28,7 +30,7 @@ final class Suspension extends Error {
 	/**
 	 * When the run is due again, or {@code null} when its lease was lost.
 	 */
-	Instant dueAt() {
+	@Nullable Instant dueAt() {
 		return this.dueAt;
 	}
 

@@ -12,6 +12,7 @@ import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.function.FunctionRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
@@ -37,7 +38,7 @@ public final class UndeclaredFunctionRuns implements SmartInitializingSingleton 
 
 	private final Clock clock;
 
-	private volatile Counted last;
+	private volatile @Nullable Counted last;
 
 	/**
 	 * Creates the counts.

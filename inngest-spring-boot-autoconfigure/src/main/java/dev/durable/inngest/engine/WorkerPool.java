@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A fixed pool of workers and the dispatcher that feeds them, owned by the
@@ -50,13 +51,13 @@ final class WorkerPool {
 	private final Runnable pollNow;
 
 	/** The free workers: one permit each, made anew at each start. */
-	private volatile Semaphore permits;
+	private volatile @Nullable Semaphore permits;
 
 	private volatile boolean running;
 
-	private ExecutorService workers;
+	private @Nullable ExecutorService workers;
 
-	private Thread dispatcher;
+	private @Nullable Thread dispatcher;
 
 	/** How many runs the workers are executing. */
 	private final AtomicInteger busy = new AtomicInteger();
@@ -301,7 +302,7 @@ final class WorkerPool {
 	 * lease has time enough left for the renewal every third; it then counts as busy.
 	 * @return its claim, or {@code null} if it is not held here
 	 */
-	private RunExecutor.Claim startHeld(String runId) {
+	private RunExecutor.@Nullable Claim startHeld(String runId) {
 		Instant heldSince = this.clock.instant().minus(this.leaseDuration.dividedBy(2));
 		RunExecutor.Claim held = this.executing.takeHeld(runId, heldSince);
 		if (held == null) {

@@ -5,4 +5,7 @@
  * scheduler whose threads claim and execute due runs
  * ({@link dev.durable.inngest.engine.RunScheduler}).
  */
+@NullMarked
 package dev.durable.inngest.engine;
+
+import org.jspecify.annotations.NullMarked;
