@@ -160,7 +160,7 @@ final class RemoteExecution implements StepReplay.Driver {
 	}
 
 	@Override
-	public <T> T newRun(StepCall step, StepOptions options, Type type, Callable<T> body) {
+	public <T> @Nullable T newRun(StepCall step, StepOptions options, Type type, Callable<@Nullable T> body) {
 		Integer retries = options.retries();
 		if (retries != null && retries > this.maxAttempts - 1 && this.warned.add(this.functionId + "/" + step.id())) {
 			logger.warn("Step '" + step.id() + "' of function '" + this.functionId + "' asks for " + retries
