@@ -272,7 +272,8 @@ public final class InngestLocalAutoConfiguration {
 		// With every commit waiting for its log flush, PostgreSQL completed runs created
 		// leased more slowly than claimed ones (benchmarks/RESULTS.md).
 		boolean startEagerly = (eagerStart != null) ? eagerStart
-				: platform.getIfAvailable() != DatabasePlatform.POSTGRESQL || !verifier.postgresSynchronousCommit();
+				: platform.getIfAvailable() != DatabasePlatform.POSTGRESQL || verifier == null
+						|| !verifier.postgresSynchronousCommit();
 		RunScheduler.Settings settings = new RunScheduler.Settings(this.properties.getWorkers(),
 				this.properties.getPollInterval(), this.properties.getLease().getDuration(),
 				this.properties.getShutdownTimeout(), startEagerly, this.properties.getEagerStart().getMaxWait(),
