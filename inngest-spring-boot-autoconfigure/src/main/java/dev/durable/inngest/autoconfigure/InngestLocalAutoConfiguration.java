@@ -27,6 +27,7 @@ import dev.durable.inngest.engine.RunQueue;
 import dev.durable.inngest.engine.RunReplays;
 import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.engine.RunSignals;
+import dev.durable.inngest.engine.SharedCommits;
 import dev.durable.inngest.engine.StepInterceptor;
 import dev.durable.inngest.engine.UndeclaredFunctionRuns;
 import dev.durable.inngest.engine.store.CancellationStore;
@@ -164,12 +165,18 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EventIngestor inngestEventIngestor(EventIntake intake, RunCanceller canceller,
+	EventIngestor inngestEventIngestor(EventIntake intake, RunCanceller canceller, SharedCommits commits,
 			ObjectProvider<DatabaseDurability> durability, ObjectProvider<DatabasePlatform> platform,
 			ObjectProvider<InngestSchemaVerifier> schema) {
 		Boolean groupCommit = this.properties.getSendGroupCommit();
 		boolean together = (groupCommit != null) ? groupCommit : commitsWaitForDisk(durability, platform, schema);
-		return new EventIngestor(intake, canceller, together);
+		return new EventIngestor(intake, canceller, together ? commits : null);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SharedCommits inngestSharedCommits(EngineTransactions transactions) {
+		return new SharedCommits(transactions.template());
 	}
 
 	/**
@@ -244,13 +251,15 @@ public final class InngestLocalAutoConfiguration {
 			FunctionDiscoverer functions, EventIngestor ingestor, RunEndEvents endEvents,
 			ObjectProvider<RunOutcomes> outcomes, RunCanceller canceller, LeasedRuns executing,
 			ObjectProvider<DatabaseDurability> durability, ObjectProvider<DatabasePlatform> platform,
-			ObjectProvider<StepInterceptor> interceptor, ObjectProvider<InngestSchemaVerifier> schema) {
+			ObjectProvider<StepInterceptor> interceptor, ObjectProvider<InngestSchemaVerifier> schema,
+			SharedCommits commits) {
 		Boolean groupCommit = this.properties.getGroupCommit();
 		boolean commitTogether = (groupCommit != null) ? groupCommit : commitsWaitForDisk(durability, platform, schema);
 		return new RunExecutor(runs, steps, waits, transactions.template(), this.clock, json, backoff, expressions,
 				this.properties.getLease().getDuration(), signals, functions::registry, ingestor, endEvents,
-				RunOutcomes.all(outcomes.orderedStream().toList()), canceller, executing, commitTogether,
-				new OutputWriter(json, this.properties.getMaxOutputSize()), interceptor.getIfUnique());
+				RunOutcomes.all(outcomes.orderedStream().toList()), canceller, executing,
+				commitTogether ? commits : null, new OutputWriter(json, this.properties.getMaxOutputSize()),
+				interceptor.getIfUnique());
 	}
 
 	@Bean

@@ -16,21 +16,37 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * {@link RunCanceller}.
  * <p>
  * Sent outside a transaction, the events of threads that send at the same time can be
- * committed together ({@link GroupCommit}): each {@code send} still returns only once its
- * own events are committed, and a group that fails is stored again one send at a time.
- * Sent inside the caller's transaction, events are stored in it, and commit or roll back
- * with it.
+ * committed together, and with the runs' completions made meanwhile
+ * ({@link SharedCommits}): each {@code send} still returns only once its own events are
+ * committed, and a group that fails is stored again one send at a time. Sent inside the
+ * caller's transaction, events are stored in it, and commit or roll back with it.
  */
 public final class EventIngestor {
-
-	/** The most events stored in one transaction by sends grouped together. */
-	private static final int MAX_GROUPED_EVENTS = 1000;
 
 	private final EventIntake intake;
 
 	private final RunCanceller canceller;
 
-	private final @Nullable GroupCommit<List<Event>, List<String>> sends;
+	private final @Nullable SharedCommits commits;
+
+	private final SharedCommits.Kind<List<Event>, List<String>> sends = new SharedCommits.Kind<>() {
+
+		@Override
+		public List<String> alone(List<Event> events) {
+			return sendValid(events);
+		}
+
+		@Override
+		public List<List<String>> together(List<List<Event>> sends) {
+			return sendTogether(sends);
+		}
+
+		@Override
+		public int weight(List<Event> events) {
+			return events.size();
+		}
+
+	};
 
 	/**
 	 * Creates an ingestor that commits each send alone.
@@ -38,21 +54,21 @@ public final class EventIngestor {
 	 * @param canceller cancels the runs that events cancel
 	 */
 	public EventIngestor(EventIntake intake, RunCanceller canceller) {
-		this(intake, canceller, false);
+		this(intake, canceller, null);
 	}
 
 	/**
 	 * Creates an ingestor.
 	 * @param intake stores the events and starts and resumes their runs
 	 * @param canceller cancels the runs that events cancel
-	 * @param together whether the events that threads send at the same time, outside a
-	 * transaction, are committed together
+	 * @param commits commits the events that threads send at the same time, outside a
+	 * transaction, together, with the engine's other writes; or {@code null} to commit
+	 * each send alone
 	 */
-	public EventIngestor(EventIntake intake, RunCanceller canceller, boolean together) {
+	public EventIngestor(EventIntake intake, RunCanceller canceller, @Nullable SharedCommits commits) {
 		this.intake = intake;
 		this.canceller = canceller;
-		this.sends = together ? new GroupCommit<>(this::sendValid, this::sendTogether, List::size, MAX_GROUPED_EVENTS)
-				: null;
+		this.commits = commits;
 	}
 
 	/**
@@ -62,11 +78,11 @@ public final class EventIngestor {
 	 * @throws InvalidEventException when an event is invalid; nothing is stored then
 	 */
 	public List<String> send(List<Event> events) {
-		if (this.sends == null || events.isEmpty() || TransactionSynchronizationManager.isActualTransactionActive()) {
+		if (this.commits == null || events.isEmpty() || TransactionSynchronizationManager.isActualTransactionActive()) {
 			return this.intake.send(events, this.canceller::cancel);
 		}
 		this.intake.validate(events);
-		return this.sends.commit(events);
+		return this.commits.commit(this.sends, events);
 	}
 
 	/**
@@ -75,7 +91,7 @@ public final class EventIngestor {
 	 * @return {@code true} if they are
 	 */
 	public boolean sendsTogether() {
-		return this.sends != null;
+		return this.commits != null;
 	}
 
 	/**
@@ -83,7 +99,7 @@ public final class EventIngestor {
 	 * @return the count
 	 */
 	public int sendsWaiting() {
-		return (this.sends != null) ? this.sends.waiting() : 0;
+		return (this.commits != null) ? this.commits.waiting(this.sends) : 0;
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 
 import org.apache.commons.logging.Log;
@@ -93,9 +94,18 @@ final class GroupCommit<T, R> {
 	 * @return the count
 	 */
 	int waiting() {
+		return waiting((write) -> true);
+	}
+
+	/**
+	 * How many writes of those given wait to be stored.
+	 * @param which the writes to count
+	 * @return the count
+	 */
+	int waiting(Predicate<T> which) {
 		this.lock.lock();
 		try {
-			return this.waiting.size();
+			return (int) this.waiting.stream().filter((one) -> which.test(one.write)).count();
 		}
 		finally {
 			this.lock.unlock();

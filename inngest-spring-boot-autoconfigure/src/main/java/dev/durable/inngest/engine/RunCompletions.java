@@ -1,5 +1,7 @@
 package dev.durable.inngest.engine;
 
+import java.util.List;
+
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.RunStore.Completion;
 import org.jspecify.annotations.Nullable;
@@ -7,11 +9,12 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * Stores runs' completions, committing together those that workers make at the same time
- * ({@link GroupCommit}): a worker returns only once its own completion is committed, so a
- * run ends exactly as it would alone. When a group fails (a step another instance stored
- * already, or any database error), each of its completions is stored again alone, by its
- * own worker, which gets its own result or exception.
+ * Stores runs' completions, committing together those that workers make at the same time,
+ * with the events sent meanwhile ({@link SharedCommits}): a worker returns only once its
+ * own completion is committed, so a run ends exactly as it would alone. When a group
+ * fails (a step another instance stored already, or any database error), each of its
+ * completions is stored again alone, by its own worker, which gets its own result or
+ * exception.
  * <p>
  * Where commits cost next to nothing (H2 with a write delay, PostgreSQL with
  * {@code synchronous_commit} off), the wait costs more than it saves, and each completion
@@ -19,12 +22,14 @@ import org.springframework.transaction.support.TransactionOperations;
  */
 final class RunCompletions {
 
-	/** The most completions stored in one transaction. */
-	private static final int MAX_GROUP = 64;
+	/** How much of a group a completion takes: at most 64 in one transaction. */
+	private static final int WEIGHT = 16;
 
 	private final RunStore runs;
 
-	private final @Nullable GroupCommit<Completion, Boolean> group;
+	private final @Nullable SharedCommits commits;
+
+	private final SharedCommits.Kind<Completion, Boolean> kind;
 
 	/**
 	 * Creates the completions of an executor.
@@ -33,10 +38,36 @@ final class RunCompletions {
 	 * @param together whether completions made at the same time are committed together
 	 */
 	RunCompletions(RunStore runs, TransactionOperations transactions, boolean together) {
+		this(runs, together ? new SharedCommits(transactions) : null);
+	}
+
+	/**
+	 * Creates the completions of an executor.
+	 * @param runs the run store
+	 * @param commits commits completions made at the same time together, with the
+	 * engine's other writes, or {@code null} to commit each alone
+	 */
+	RunCompletions(RunStore runs, @Nullable SharedCommits commits) {
 		this.runs = runs;
-		this.group = together ? new GroupCommit<>(runs::complete,
-				(completions) -> GroupCommit.asList(transactions.execute((status) -> runs.completeAll(completions))),
-				(completion) -> 1, MAX_GROUP) : null;
+		this.commits = commits;
+		this.kind = new SharedCommits.Kind<>() {
+
+			@Override
+			public Boolean alone(Completion completion) {
+				return runs.complete(completion);
+			}
+
+			@Override
+			public List<Boolean> together(List<Completion> completions) {
+				return GroupCommit.asList(runs.completeAll(completions));
+			}
+
+			@Override
+			public int weight(Completion completion) {
+				return WEIGHT;
+			}
+
+		};
 	}
 
 	/**
@@ -47,7 +78,7 @@ final class RunCompletions {
 	 * stored already, by an instance that took the run over
 	 */
 	boolean complete(Completion completion) {
-		return (this.group != null) ? this.group.commit(completion) : this.runs.complete(completion);
+		return (this.commits != null) ? this.commits.commit(this.kind, completion) : this.runs.complete(completion);
 	}
 
 	/**
@@ -55,15 +86,15 @@ final class RunCompletions {
 	 * @return {@code true} if they are
 	 */
 	boolean together() {
-		return this.group != null;
+		return this.commits != null;
 	}
 
 	/**
-	 * How many completions wait to be stored.
+	 * How many writes wait to be stored with the completions.
 	 * @return the count
 	 */
 	int waiting() {
-		return (this.group != null) ? this.group.waiting() : 0;
+		return (this.commits != null) ? this.commits.waiting() : 0;
 	}
 
 }

@@ -103,8 +103,9 @@ public final class RunExecutor {
 	 * @param outcomes told of runs that failed
 	 * @param canceller cancels runs whose timeouts passed
 	 * @param executing the runs executing here
-	 * @param commitTogether whether the completions of runs that end at the same time are
-	 * committed together, in one transaction
+	 * @param commits commits the completions of runs that end at the same time together,
+	 * in one transaction with the engine's other writes, or {@code null} to commit each
+	 * alone
 	 * @param outputs writes steps' results and functions' return values, within their
 	 * limit
 	 * @param interceptor consulted before each run step's body executes, or {@code null}
@@ -113,7 +114,7 @@ public final class RunExecutor {
 	public RunExecutor(RunStore runs, StepStore steps, WaitStore waits, TransactionOperations transactions, Clock clock,
 			JsonCodec json, RetryBackoff backoff, ExpressionCache expressions, Duration leaseDuration,
 			RunSignals signals, Supplier<FunctionRegistry> registry, EventIngestor ingestor, RunEndEvents endEvents,
-			RunOutcomes outcomes, RunCanceller canceller, LeasedRuns executing, boolean commitTogether,
+			RunOutcomes outcomes, RunCanceller canceller, LeasedRuns executing, @Nullable SharedCommits commits,
 			OutputWriter outputs, @Nullable StepInterceptor interceptor) {
 		this.runs = runs;
 		this.steps = steps;
@@ -130,7 +131,7 @@ public final class RunExecutor {
 		this.outcomes = outcomes;
 		this.canceller = canceller;
 		this.executing = executing;
-		this.completions = new RunCompletions(runs, transactions, commitTogether);
+		this.completions = new RunCompletions(runs, commits);
 		this.stepServices = new StepServices(runs, steps, waits, transactions, clock, json, backoff, expressions,
 				leaseDuration, interceptor);
 		this.outputs = outputs;
