@@ -142,6 +142,21 @@ public final class RunsApi {
 					}
 					return next.handle(request);
 				})
+				.filter((request, next) -> {
+					try {
+						// Tomcat refuses a query such as ?=x when a parameter is first
+						// read, which would end the request in the container's error
+						// page.
+						request.param("limit");
+					}
+					catch (IllegalStateException ex) {
+						String query = request.uri().getRawQuery();
+						return ApiResponses.error(HttpStatus.BAD_REQUEST,
+								"The query string cannot be read as parameters: '"
+										+ ApiResponses.abbreviate((query != null) ? query : "") + "'");
+					}
+					return next.handle(request);
+				})
 				.onError(Exception.class, (ex, request) -> ApiResponses.error(ex)))
 			.build();
 	}

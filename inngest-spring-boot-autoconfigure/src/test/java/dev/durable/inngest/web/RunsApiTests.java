@@ -75,6 +75,17 @@ class RunsApiTests {
 	}
 
 	@Test
+	void aQueryTheServletContainerCannotReadIsRefusedWithAnErrorThatSaysSo() {
+		for (String path : new String[] { "/inngest/v1/cancellations?=x&limit=2", "/inngest/v1/stats?=x",
+				"/inngest/v1/replays?limit=2&=" }) {
+			Answer answer = get(path);
+			assertThat(answer.status()).as(path).isEqualTo(400);
+			assertThat(answer.json().get("error").asString()).as(path)
+				.startsWith("The query string cannot be read as parameters: '");
+		}
+	}
+
+	@Test
 	void aRunIsReadWithItsStatus() {
 		String runId = startReminder();
 		Answer answer = get("/inngest/v1/runs/" + runId);
