@@ -114,10 +114,10 @@ public final class ServeEndpoint {
 		if (HttpMethod.GET.equals(method)) {
 			return introspect(request);
 		}
-		if ((HttpMethod.PUT.equals(method) || HttpMethod.POST.equals(method)) && !queryReadable(request)) {
-			return respond(refusal(HttpStatus.BAD_REQUEST,
-					"The query string cannot be read as parameters: '" + Errors.abbreviate(query(request)) + "'", true),
-					null);
+		String unreadable = (HttpMethod.PUT.equals(method) || HttpMethod.POST.equals(method))
+				? QueryStrings.unreadable(request) : null;
+		if (unreadable != null) {
+			return respond(refusal(HttpStatus.BAD_REQUEST, unreadable, true), null);
 		}
 		if (HttpMethod.PUT.equals(method)) {
 			byte[] body = body(request);
@@ -130,27 +130,6 @@ public final class ServeEndpoint {
 		return respond(refusal(HttpStatus.METHOD_NOT_ALLOWED,
 				method.name() + " is not allowed on the serve " + "endpoint; it takes " + ALLOW, true)
 			.withHeader(HttpHeaders.ALLOW, ALLOW), null);
-	}
-
-	/**
-	 * Whether the servlet container can read the query's parameters: Tomcat refuses a
-	 * query such as {@code ?=x} when they are first read, which would otherwise end the
-	 * request in the container's error page, without the SDK's headers.
-	 */
-	private static boolean queryReadable(ServerRequest request) {
-		try {
-			// Tomcat throws from a parameter's lookup, not from the map of them all.
-			request.param("fnId");
-			return true;
-		}
-		catch (IllegalStateException ex) {
-			return false;
-		}
-	}
-
-	private static String query(ServerRequest request) {
-		String query = request.uri().getRawQuery();
-		return (query != null) ? query : "";
 	}
 
 	private ServerResponse introspect(ServerRequest request) {

@@ -23,6 +23,7 @@ import dev.durable.inngest.RunStats;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunTimeline;
 import dev.durable.inngest.RunView;
+import dev.durable.inngest.remote.QueryStrings;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -143,19 +144,9 @@ public final class RunsApi {
 					return next.handle(request);
 				})
 				.filter((request, next) -> {
-					try {
-						// Tomcat refuses a query such as ?=x when a parameter is first
-						// read, which would end the request in the container's error
-						// page.
-						request.param("limit");
-					}
-					catch (IllegalStateException ex) {
-						String query = request.uri().getRawQuery();
-						return ApiResponses.error(HttpStatus.BAD_REQUEST,
-								"The query string cannot be read as parameters: '"
-										+ ApiResponses.abbreviate((query != null) ? query : "") + "'");
-					}
-					return next.handle(request);
+					String unreadable = QueryStrings.unreadable(request);
+					return (unreadable != null) ? ApiResponses.error(HttpStatus.BAD_REQUEST, unreadable)
+							: next.handle(request);
 				})
 				.onError(Exception.class, (ex, request) -> ApiResponses.error(ex)))
 			.build();
