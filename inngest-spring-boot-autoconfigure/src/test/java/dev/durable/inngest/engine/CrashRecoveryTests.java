@@ -111,12 +111,7 @@ class CrashRecoveryTests {
 
 		@Bean
 		static BeanPostProcessor deadProcessWritesNothing() {
-			return InterceptedRunStore.inContext((method, args, call) -> {
-				if (dead) {
-					throw new IllegalStateException("The process is dead");
-				}
-				return call.proceed();
-			});
+			return InterceptedRunStore.deadWhile(() -> dead);
 		}
 
 		@Bean

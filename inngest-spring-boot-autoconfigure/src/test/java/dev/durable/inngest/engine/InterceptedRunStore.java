@@ -3,6 +3,7 @@ package dev.durable.inngest.engine;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.function.BooleanSupplier;
 
 import dev.durable.inngest.engine.store.RunStore;
 
@@ -49,6 +50,22 @@ public final class InterceptedRunStore {
 			}
 
 		};
+	}
+
+	/**
+	 * Wraps the run store of a test's application context so that, while its process is
+	 * dead, it writes nothing and reads nothing: a killed process does not give its runs
+	 * back as it stops.
+	 * @param dead whether the process is dead
+	 * @return a post-processor that wraps every run store bean
+	 */
+	public static BeanPostProcessor deadWhile(BooleanSupplier dead) {
+		return inContext((method, args, call) -> {
+			if (dead.getAsBoolean()) {
+				throw new IllegalStateException("The process is dead");
+			}
+			return call.proceed();
+		});
 	}
 
 	/** Sees a call of the run store, and proceeds to the real store. */

@@ -179,12 +179,7 @@ class ServedRunCrashRecoveryTests {
 
 		@Bean
 		static BeanPostProcessor deadProcessWritesNothing() {
-			return InterceptedRunStore.inContext((method, args, call) -> {
-				if (dead) {
-					throw new IllegalStateException("The process is dead");
-				}
-				return call.proceed();
-			});
+			return InterceptedRunStore.deadWhile(() -> dead);
 		}
 
 	}
