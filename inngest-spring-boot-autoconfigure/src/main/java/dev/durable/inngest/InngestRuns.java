@@ -192,9 +192,8 @@ public interface InngestRuns {
 	 * What the runs of one function, or of all of them, did in a time window, for charts:
 	 * the runs started, completed, failed and cancelled and the failed attempts in each
 	 * bucket (a minute for a window of up to two hours, a quarter of an hour up to two
-	 * days, two hours beyond), and the end-to-end and queue latency percentiles over the
-	 * window. A run that ended in the window is counted if it was created no earlier than
-	 * one window's length before it.
+	 * days, two hours beyond), and the end-to-end and queue latency percentiles of the
+	 * runs that ended in the window, however long before it they were created.
 	 * @param functionId the function, or {@code null} for all
 	 * @param from the start of the window, rounded down to a bucket
 	 * @param to the end of the window

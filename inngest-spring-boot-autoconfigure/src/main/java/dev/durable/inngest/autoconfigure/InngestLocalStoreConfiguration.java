@@ -1,11 +1,15 @@
 package dev.durable.inngest.autoconfigure;
 
+import java.time.Clock;
+import java.time.Duration;
+
 import javax.sql.DataSource;
 
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.LeasedRuns;
 import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.engine.RunSignals;
+import dev.durable.inngest.engine.StatsRollup;
 import dev.durable.inngest.engine.store.CancellationStore;
 import dev.durable.inngest.engine.store.ReplayStore;
 import dev.durable.inngest.engine.store.RunStatsStore;
@@ -35,6 +39,7 @@ import dev.durable.inngest.memory.InMemoryAppStore;
 import dev.durable.inngest.memory.InMemoryInngestStore;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -60,6 +65,9 @@ import org.springframework.util.StringUtils;
 final class InngestLocalStoreConfiguration {
 
 	static final String PROPERTY = "inngest.local.store";
+
+	/** How often the minutes that are over are rolled up for the charts. */
+	private static final Duration ROLL_UP_INTERVAL = Duration.ofSeconds(30);
 
 	private static final String PG_CONNECTION = "org.postgresql.PGConnection";
 
@@ -226,6 +234,15 @@ final class InngestLocalStoreConfiguration {
 		@DependsOnDatabaseInitialization
 		RunStatsStore inngestRunStatsStore(DataSource dataSource) {
 			return new JdbcRunStatsStore(new JdbcTemplate(dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		StatsRollup inngestStatsRollup(RunStatsStore stats, EngineTransactions transactions,
+				@Qualifier(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
+			InngestProperties.Retention retention = this.properties.getRetention();
+			return new StatsRollup(stats, transactions.template(), clock, ROLL_UP_INTERVAL,
+					retention.isEnabled() ? retention.getPeriod() : null);
 		}
 
 		@Bean

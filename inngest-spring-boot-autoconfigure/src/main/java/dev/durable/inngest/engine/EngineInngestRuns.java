@@ -98,7 +98,7 @@ public final class EngineInngestRuns implements InngestRuns {
 				: (window.compareTo(Duration.ofDays(2)) <= 0) ? Duration.ofMinutes(15) : Duration.ofHours(2);
 		Instant start = Instant
 			.ofEpochSecond(Math.floorDiv(from.getEpochSecond(), bucket.toSeconds()) * bucket.toSeconds());
-		return this.stats.stats(functionId, start, to, bucket, window);
+		return this.stats.stats(functionId, start, to, bucket);
 	}
 
 	@Override

@@ -3,10 +3,14 @@ package dev.durable.inngest.local;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 import dev.durable.inngest.RunStats;
 import dev.durable.inngest.engine.Ids;
+import dev.durable.inngest.engine.store.LatencyHistogram;
 import dev.durable.inngest.engine.store.RunStatsStore;
 import org.jspecify.annotations.Nullable;
 
@@ -15,12 +19,48 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Counts what runs did from {@code inngest_run} and {@code inngest_attempt}, grouped by
- * bucket in the database. Every statement reads the runs by a range of ids (the primary
- * key, or the function's index), as the lists of runs do, so that its cost follows the
- * runs of the window, not the runs stored.
+ * Counts what runs did from {@code inngest_run} and {@code inngest_attempt}, and keeps
+ * those counts per minute and function in {@code inngest_stats_minute} once a minute is
+ * rolled up, so that a week's chart reads some ten thousand rows whatever the number of
+ * runs. The minutes after the last one rolled up ({@code inngest_stats_rollup}) are
+ * counted from the runs: those created in them by the range of their ids, those that
+ * ended in them by the index on their end time.
  */
 public final class JdbcRunStatsStore implements RunStatsStore {
+
+	/** The function of the rows that count every function. */
+	static final String ALL = "";
+
+	private static final long MINUTE = 60;
+
+	static final String ROLLED_TO = "SELECT rolled_to FROM inngest_stats_rollup WHERE id = 1";
+
+	static final String ROLLED_UP = "SELECT epoch_minute, started, completed, failed, cancelled, failed_attempts, "
+			+ "end_to_end, queue FROM inngest_stats_minute WHERE function_id = ? AND epoch_minute >= ? AND epoch_minute < ?";
+
+	static String started(boolean function) {
+		String minute = "FLOOR(EXTRACT(EPOCH FROM created_at) / 60)";
+		return "SELECT function_id, " + minute + ", COUNT(*) FROM inngest_run WHERE id >= ? AND id < ? "
+				+ "AND created_at >= ? AND created_at < ?" + (function ? " AND function_id = ?" : "")
+				+ " GROUP BY function_id, " + minute;
+	}
+
+	static String ended(boolean function) {
+		return "SELECT function_id, status, created_at, started_at, ended_at FROM inngest_run "
+				+ "WHERE ended_at >= ? AND ended_at < ?" + (function ? " AND function_id = ?" : "");
+	}
+
+	static String failedAttempts(boolean function) {
+		String minute = "FLOOR(EXTRACT(EPOCH FROM a.failed_at) / 60)";
+		return "SELECT r.function_id, " + minute + ", COUNT(*) FROM inngest_attempt a "
+				+ "JOIN inngest_run r ON r.id = a.run_id WHERE a.failed_at >= ? AND a.failed_at < ?"
+				+ (function ? " AND r.function_id = ?" : "") + " GROUP BY r.function_id, " + minute;
+	}
+
+	private static final String INSERT = "INSERT INTO inngest_stats_minute (function_id, epoch_minute, started, "
+			+ "completed, failed, cancelled, failed_attempts, end_to_end, queue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+	private final JdbcTemplate template;
 
 	private final JdbcClient jdbc;
 
@@ -29,105 +69,264 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 	 * @param jdbc the JDBC template on the engine's data source
 	 */
 	public JdbcRunStatsStore(JdbcTemplate jdbc) {
+		this.template = jdbc;
 		this.jdbc = JdbcClient.create(jdbc);
 	}
 
 	@Override
-	public RunStats stats(@Nullable String functionId, Instant from, Instant to, Duration bucket, Duration lookback) {
+	public RunStats stats(@Nullable String functionId, Instant from, Instant to, Duration bucket) {
 		long seconds = bucket.toSeconds();
 		int count = (int) Math.ceil((double) Duration.between(from, to).toSeconds() / seconds);
 		long first = Math.floorDiv(from.getEpochSecond(), seconds);
-		long[][] values = new long[count][5];
-		Range created = new Range(Ids.lowest(from), Ids.lowest(to.plusMillis(1)), functionId);
-		Range ended = new Range(Ids.lowest(from.minus(lookback)), created.to(), functionId);
-		this.jdbc.sql(started(seconds, functionId != null))
-			.params(created.params(from, to))
-			.query((RowCallbackHandler) (rs) -> add(values, rs.getLong(1) - first, 0, rs.getLong(2)));
-		this.jdbc.sql(ended(seconds, functionId != null)).params(ended.params(from, to)).query((rs) -> {
-			int column = switch (rs.getString(2)) {
-				case "COMPLETED" -> 1;
-				case "FAILED" -> 2;
-				default -> 3;
-			};
-			add(values, rs.getLong(1) - first, column, rs.getLong(3));
-		});
-		this.jdbc.sql(attempts(seconds, functionId != null))
-			.params(ended.params(from, to))
-			.query((RowCallbackHandler) (rs) -> add(values, rs.getLong(1) - first, 4, rs.getLong(2)));
+		Minutes window = new Minutes(first * seconds, seconds, count);
+		// The whole minutes of the window rolled up are read from their counts, the rest
+		// from the runs.
+		long fromMinute = Math.floorDiv(from.getEpochSecond(), MINUTE);
+		long rolledTo = Math.max(fromMinute, Math.min(rolledTo(), Math.floorDiv(to.getEpochSecond(), MINUTE)));
+		if (fromMinute < rolledTo) {
+			this.jdbc.sql(ROLLED_UP)
+				.params((functionId != null) ? functionId : ALL, fromMinute, rolledTo)
+				.query((RowCallbackHandler) (rs) -> {
+					Counts counts = window.at(rs.getLong(1));
+					if (counts != null) {
+						counts.add(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6));
+						window.endToEnd.addEncoded(rs.getString(7));
+						window.queue.addEncoded(rs.getString(8));
+					}
+				});
+		}
+		Instant rawFrom = Instant.ofEpochSecond(rolledTo * MINUTE);
+		if (rawFrom.isBefore(to)) {
+			String counting = (functionId != null) ? functionId : ALL;
+			count(rawFrom, to, functionId).forEach((key, counts) -> {
+				if (key.functionId().equals(counting)) {
+					Counts into = window.at(key.minute());
+					if (into != null) {
+						into.add(counts);
+					}
+					window.endToEnd.add(counts.endToEnd);
+					window.queue.add(counts.queue);
+				}
+			});
+		}
 		List<RunStats.Bucket> buckets = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {
-			buckets.add(new RunStats.Bucket(Instant.ofEpochSecond((first + i) * seconds), values[i][0], values[i][1],
-					values[i][2], values[i][3], values[i][4]));
+			Counts counts = window.buckets[i];
+			buckets.add(new RunStats.Bucket(Instant.ofEpochSecond((first + i) * seconds), counts.started,
+					counts.completed, counts.failed, counts.cancelled, counts.failedAttempts));
 		}
-		return new RunStats(functionId, from, to, bucket, buckets,
-				latency(latencies("ended_at", "created_at", "ended_at", functionId != null), ended.params(from, to)),
-				latency(latencies("started_at", "created_at", "started_at", functionId != null),
-						ended.params(from, to)));
+		return new RunStats(functionId, from, to, bucket, buckets, window.endToEnd.latency(), window.queue.latency());
 	}
 
-	private static void add(long[][] values, long index, int column, long count) {
-		if (index >= 0 && index < values.length) {
-			values[(int) index][column] += count;
-		}
-	}
-
-	private RunStats.Latency latency(String sql, Object[] params) {
-		return this.jdbc.sql(sql).params(params).query((rs, row) -> {
-			long count = rs.getLong(1);
-			return (count == 0) ? RunStats.Latency.NONE
-					: new RunStats.Latency(count, rs.getDouble(2), rs.getDouble(3), rs.getDouble(4));
-		}).single();
-	}
-
-	private static String bucketOf(String column, long seconds) {
-		return "FLOOR(EXTRACT(EPOCH FROM " + column + ") / " + seconds + ")";
-	}
-
-	private static String runs(String alias, boolean function) {
-		return alias + "id >= ? AND " + alias + "id < ?" + (function ? " AND " + alias + "function_id = ?" : "");
-	}
-
-	static String started(long seconds, boolean function) {
-		String bucket = bucketOf("created_at", seconds);
-		return "SELECT " + bucket + ", COUNT(*) FROM inngest_run WHERE " + runs("", function)
-				+ " AND created_at >= ? AND created_at < ? GROUP BY " + bucket;
-	}
-
-	static String ended(long seconds, boolean function) {
-		String bucket = bucketOf("ended_at", seconds);
-		return "SELECT " + bucket + ", status, COUNT(*) FROM inngest_run WHERE " + runs("", function)
-				+ " AND ended_at >= ? AND ended_at < ? GROUP BY " + bucket + ", status";
-	}
-
-	static String attempts(long seconds, boolean function) {
-		String bucket = bucketOf("a.failed_at", seconds);
-		String where = function
-				? "a.run_id >= ? AND a.run_id < ? AND EXISTS (SELECT 1 FROM inngest_run r WHERE r.id = a.run_id "
-						+ "AND r.function_id = ?)"
-				: "a.run_id >= ? AND a.run_id < ?";
-		return "SELECT " + bucket + ", COUNT(*) FROM inngest_attempt a WHERE " + where
-				+ " AND a.failed_at >= ? AND a.failed_at < ? GROUP BY " + bucket;
-	}
-
-	static String latencies(String end, String start, String window, boolean function) {
-		String millis = "(EXTRACT(EPOCH FROM " + end + ") - EXTRACT(EPOCH FROM " + start + ")) * 1000";
-		return "SELECT COUNT(*), PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY d), "
-				+ "PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY d), PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY d) "
-				+ "FROM (SELECT " + millis + " AS d FROM inngest_run WHERE " + runs("", function) + " AND " + window
-				+ " >= ? AND " + window + " < ?) t";
-	}
-
-	/** A range of run ids, and the function, if one. */
-	private record Range(String from, String to, @Nullable String functionId) {
-
-		Object[] params(Instant start, Instant end) {
-			List<Object> params = new ArrayList<>(List.of(this.from, this.to));
-			if (this.functionId != null) {
-				params.add(this.functionId);
+	@Override
+	public Instant rollUp(Instant until, int minutes) {
+		long end = Math.floorDiv(until.getEpochSecond(), MINUTE);
+		// Locks the row, so that instances rolling up at once take turns, the later one
+		// starting where the earlier one ended.
+		Long rolledTo = this.jdbc.sql(ROLLED_TO + " FOR UPDATE").query(Long.class).optional().orElse(null);
+		long start = (rolledTo != null) ? rolledTo : firstMinute(end);
+		// Minutes in which nothing happened are passed over at once.
+		start = Math.max(start, Math.min(end, nextActivity(start)));
+		if (start >= end) {
+			if (rolledTo == null || rolledTo < end) {
+				markRolledTo(Math.max(start, end));
 			}
-			params.add(Timestamps.of(start));
-			params.add(Timestamps.of(end));
-			return params.toArray();
+			return until;
+		}
+		long stop = Math.min(end, start + minutes);
+		Map<Key, Counts> counted = count(Instant.ofEpochSecond(start * MINUTE), Instant.ofEpochSecond(stop * MINUTE),
+				null);
+		List<Object[]> rows = new ArrayList<>(counted.size());
+		counted.forEach((key,
+				counts) -> rows.add(new Object[] { key.functionId(), key.minute(), counts.started, counts.completed,
+						counts.failed, counts.cancelled, counts.failedAttempts, counts.endToEnd.encode(),
+						counts.queue.encode() }));
+		this.template.batchUpdate(INSERT, rows);
+		markRolledTo(stop);
+		return Instant.ofEpochSecond(stop * MINUTE);
+	}
+
+	@Override
+	public long deleteRollUpsBefore(Instant before) {
+		return this.jdbc.sql("DELETE FROM inngest_stats_minute WHERE epoch_minute < ?")
+			.param(Math.floorDiv(before.getEpochSecond(), MINUTE))
+			.update();
+	}
+
+	private void markRolledTo(long minute) {
+		if (this.jdbc.sql("UPDATE inngest_stats_rollup SET rolled_to = ? WHERE id = 1").param(minute).update() != 1) {
+			throw new IllegalStateException("The table inngest_stats_rollup has no row of id 1, which the engine's "
+					+ "schema script inserts: apply the script again");
+		}
+	}
+
+	/** The minute the first run stored was created in, or the given one if none is. */
+	private long firstMinute(long otherwise) {
+		return this.jdbc.sql("SELECT created_at FROM inngest_run ORDER BY id FETCH FIRST 1 ROWS ONLY")
+			.query((rs, row) -> Math.floorDiv(Timestamps.read(rs, "created_at").getEpochSecond(), MINUTE))
+			.optional()
+			.map((minute) -> Math.min(minute, otherwise))
+			.orElse(otherwise);
+	}
+
+	/**
+	 * The first minute from a minute on in which a run was created or ended or an attempt
+	 * failed, from the first entry of each index there; {@link Long#MAX_VALUE} if none.
+	 */
+	private long nextActivity(long minute) {
+		Instant from = Instant.ofEpochSecond(minute * MINUTE);
+		long next = Long.MAX_VALUE;
+		for (Instant time : new Instant[] {
+				this.jdbc.sql("SELECT created_at FROM inngest_run WHERE id >= ? ORDER BY id FETCH FIRST 1 ROWS ONLY")
+					.param(Ids.lowest(from))
+					.query((rs, row) -> Timestamps.read(rs, "created_at"))
+					.optional()
+					.orElse(null),
+				this.jdbc.sql("SELECT MIN(ended_at) AS at FROM inngest_run WHERE ended_at >= ?")
+					.param(Timestamps.of(from))
+					.query((rs, row) -> Timestamps.read(rs, "at"))
+					.optional()
+					.orElse(null),
+				this.jdbc.sql("SELECT MIN(failed_at) AS at FROM inngest_attempt WHERE failed_at >= ?")
+					.param(Timestamps.of(from))
+					.query((rs, row) -> Timestamps.read(rs, "at"))
+					.optional()
+					.orElse(null) }) {
+			if (time != null) {
+				next = Math.min(next, Math.floorDiv(time.getEpochSecond(), MINUTE));
+			}
+		}
+		return next;
+	}
+
+	private long rolledTo() {
+		return this.jdbc.sql(ROLLED_TO).query(Long.class).optional().orElse(Long.MIN_VALUE);
+	}
+
+	/**
+	 * Counts what runs did in a time range, from the runs, by minute, for each function
+	 * and for all ({@link #ALL}): of one function only, if one is given.
+	 */
+	private Map<Key, Counts> count(Instant from, Instant to, @Nullable String functionId) {
+		Map<Key, Counts> counted = new HashMap<>();
+		boolean function = functionId != null;
+		this.jdbc.sql(started(function))
+			.params(params(functionId, Ids.lowest(from), Ids.lowest(to.plusMillis(1)), Timestamps.of(from),
+					Timestamps.of(to)))
+			.query((RowCallbackHandler) (rs) -> {
+				long started = rs.getLong(3);
+				add(counted, rs.getString(1), rs.getLong(2), (counts) -> counts.started += started);
+			});
+		this.jdbc.sql(ended(function))
+			.params(params(functionId, Timestamps.of(from), Timestamps.of(to)))
+			.query((RowCallbackHandler) (rs) -> {
+				Instant created = Timestamps.read(rs, "created_at");
+				Instant started = Timestamps.read(rs, "started_at");
+				Instant ended = Timestamps.read(rs, "ended_at");
+				String status = rs.getString("status");
+				add(counted, rs.getString("function_id"), Math.floorDiv(ended.getEpochSecond(), MINUTE),
+						(counts) -> counts.ended(status, created, started, ended));
+			});
+		this.jdbc.sql(failedAttempts(function))
+			.params(params(functionId, Timestamps.of(from), Timestamps.of(to)))
+			.query((RowCallbackHandler) (rs) -> {
+				long failed = rs.getLong(3);
+				add(counted, rs.getString(1), rs.getLong(2), (counts) -> counts.failedAttempts += failed);
+			});
+		return counted;
+	}
+
+	private static Object[] params(@Nullable String functionId, Object... params) {
+		List<Object> all = new ArrayList<>(List.of(params));
+		if (functionId != null) {
+			all.add(functionId);
+		}
+		return all.toArray();
+	}
+
+	private static void add(Map<Key, Counts> counted, String function, long minute, Consumer<Counts> update) {
+		update.accept(counted.computeIfAbsent(new Key(function, minute), (key) -> new Counts()));
+		update.accept(counted.computeIfAbsent(new Key(ALL, minute), (key) -> new Counts()));
+	}
+
+	/** A function, or {@link #ALL}, and a minute since the epoch. */
+	private record Key(String functionId, long minute) {
+
+	}
+
+	/** The buckets of a window, and its latencies. */
+	private static final class Minutes {
+
+		private final long start;
+
+		private final long seconds;
+
+		private final Counts[] buckets;
+
+		private final LatencyHistogram endToEnd = new LatencyHistogram();
+
+		private final LatencyHistogram queue = new LatencyHistogram();
+
+		Minutes(long start, long seconds, int count) {
+			this.start = start;
+			this.seconds = seconds;
+			this.buckets = new Counts[count];
+			for (int i = 0; i < count; i++) {
+				this.buckets[i] = new Counts();
+			}
+		}
+
+		/** The bucket of a minute, or {@code null} if it is outside the window. */
+		@Nullable Counts at(long minute) {
+			long index = Math.floorDiv(minute * MINUTE - this.start, this.seconds);
+			return (index >= 0 && index < this.buckets.length) ? this.buckets[(int) index] : null;
+		}
+
+	}
+
+	/** What runs did in a minute, or in a bucket. */
+	private static final class Counts {
+
+		private long started;
+
+		private long completed;
+
+		private long failed;
+
+		private long cancelled;
+
+		private long failedAttempts;
+
+		private final LatencyHistogram endToEnd = new LatencyHistogram();
+
+		private final LatencyHistogram queue = new LatencyHistogram();
+
+		void ended(String status, Instant created, @Nullable Instant started, Instant ended) {
+			switch (status) {
+				case "COMPLETED" -> this.completed++;
+				case "FAILED" -> this.failed++;
+				default -> this.cancelled++;
+			}
+			this.endToEnd.add(millis(created, ended));
+			if (started != null) {
+				this.queue.add(millis(created, started));
+			}
+		}
+
+		void add(long started, long completed, long failed, long cancelled, long failedAttempts) {
+			this.started += started;
+			this.completed += completed;
+			this.failed += failed;
+			this.cancelled += cancelled;
+			this.failedAttempts += failedAttempts;
+		}
+
+		void add(Counts other) {
+			add(other.started, other.completed, other.failed, other.cancelled, other.failedAttempts);
+		}
+
+		private static double millis(Instant from, Instant to) {
+			return Duration.between(from, to).toNanos() / 1_000_000.0;
 		}
 
 	}

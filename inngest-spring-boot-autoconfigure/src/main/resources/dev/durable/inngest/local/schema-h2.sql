@@ -1,4 +1,4 @@
--- The durable function engine's schema for H2, version 5.
+-- The durable function engine's schema for H2, version 6.
 --
 -- The engine creates it at start-up as inngest.local.schema.initialize says (embedded databases
 -- only, by default). To manage it by hand, apply this file once and set
@@ -170,6 +170,35 @@ CREATE TABLE IF NOT EXISTS inngest_app (
     synced_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
 
+-- Counts per minute (epoch_minute, minutes since the epoch) of what runs did, for charts over long
+-- windows: for each function, and for all of them (function_id empty). The engine rolls a minute up
+-- once it is over, reading the runs that ended in it by inngest_run_ended and the failed attempts by
+-- inngest_attempt_failed. inngest_stats_rollup holds the minute it has rolled up to, or nothing
+-- before the first roll-up. end_to_end and queue are latency histograms, index:count pairs. The
+-- retention deletes them with the runs. Version 6 added them.
+CREATE TABLE IF NOT EXISTS inngest_stats_minute (
+    function_id     VARCHAR(128) NOT NULL,
+    epoch_minute    BIGINT       NOT NULL,
+    started         BIGINT       NOT NULL,
+    completed       BIGINT       NOT NULL,
+    failed          BIGINT       NOT NULL,
+    cancelled       BIGINT       NOT NULL,
+    failed_attempts BIGINT       NOT NULL,
+    end_to_end      CLOB,
+    queue           CLOB,
+    PRIMARY KEY (function_id, epoch_minute)
+);
+CREATE INDEX IF NOT EXISTS inngest_stats_minute_minute ON inngest_stats_minute (epoch_minute);
+CREATE TABLE IF NOT EXISTS inngest_stats_rollup (
+    id        INT    NOT NULL PRIMARY KEY,
+    rolled_to BIGINT
+);
+INSERT INTO inngest_stats_rollup (id, rolled_to) SELECT 1, NULL
+    WHERE NOT EXISTS (SELECT 1 FROM inngest_stats_rollup WHERE id = 1);
+-- Creating a run adds it to the index with no end time; its end moves it.
+CREATE INDEX IF NOT EXISTS inngest_run_ended ON inngest_run (ended_at);
+CREATE INDEX IF NOT EXISTS inngest_attempt_failed ON inngest_attempt (failed_at);
+
 CREATE TABLE IF NOT EXISTS inngest_schema_version (
     version      INT                      NOT NULL PRIMARY KEY,
     description  VARCHAR(255)             NOT NULL,
@@ -190,3 +219,6 @@ INSERT INTO inngest_schema_version (version, description, installed_at)
 INSERT INTO inngest_schema_version (version, description, installed_at)
     SELECT 5, 'Apps synced to the executor', CURRENT_TIMESTAMP
     WHERE NOT EXISTS (SELECT 1 FROM inngest_schema_version WHERE version = 5);
+INSERT INTO inngest_schema_version (version, description, installed_at)
+    SELECT 6, 'Counts per minute for charts', CURRENT_TIMESTAMP
+    WHERE NOT EXISTS (SELECT 1 FROM inngest_schema_version WHERE version = 6);

@@ -152,30 +152,32 @@ class RunQueryPlanTests {
 	void theRunsStartedInAWindowAreCountedFromTheRangesIdsOfTheFunctionsIndex() {
 		Instant from = START.plusSeconds(600);
 		Instant to = START.plusSeconds(720);
-		JdbcRunStore.Select select = new JdbcRunStore.Select(JdbcRunStatsStore.started(60, true),
-				List.of(Ids.lowest(from), Ids.lowest(to.plusMillis(1)), "f", Timestamps.of(from), Timestamps.of(to)));
+		JdbcRunStore.Select select = new JdbcRunStore.Select(JdbcRunStatsStore.started(true),
+				List.of(Ids.lowest(from), Ids.lowest(to.plusMillis(1)), Timestamps.of(from), Timestamps.of(to), "f"));
 
-		assertThat(statsIndexRead(select, "INNGEST_RUN_FUNCTION")).containsExactlyInAnyOrder("FUNCTION_ID = ?3",
+		assertThat(statsIndexRead(select, "INNGEST_RUN_FUNCTION")).containsExactlyInAnyOrder("FUNCTION_ID = ?5",
 				"ID >= ?1", "ID < ?2");
 		// The runs of the window, not the thousands stored.
 		assertThat(rowsRead(select)).isLessThan(130);
-		assertThat(this.jdbc.sql(select.sql()).params(select.params()).query((rs, row) -> rs.getLong(2)).list())
+		assertThat(this.jdbc.sql(select.sql()).params(select.params()).query((rs, row) -> rs.getLong(3)).list())
 			.containsExactly(54L, 54L);
 	}
 
 	@Test
-	void theRunsEndedInAWindowAreCountedFromTheRangesIdsOfThePrimaryKey() {
+	void theRunsEndedInAWindowAreReadFromTheRangeOfTheEndTimeIndex() {
 		Instant from = START.plusSeconds(1200);
 		Instant to = START.plusSeconds(1260);
 		this.jdbc.sql("UPDATE inngest_run SET ended_at = created_at WHERE status = 'COMPLETED'").update();
-		JdbcRunStore.Select select = new JdbcRunStore.Select(JdbcRunStatsStore.ended(60, false),
-				List.of(Ids.lowest(from.minusSeconds(60)), Ids.lowest(to.plusMillis(1)), Timestamps.of(from),
-						Timestamps.of(to)));
+		JdbcRunStore.Select select = new JdbcRunStore.Select(JdbcRunStatsStore.ended(false),
+				List.of(Timestamps.of(from), Timestamps.of(to)));
 
-		assertThat(statsIndexRead(select, "PRIMARY_KEY_[0-9A-F]+")).containsExactlyInAnyOrder("ID >= ?1", "ID < ?2");
+		assertThat(statsIndexRead(select, "INNGEST_RUN_ENDED")).containsExactlyInAnyOrder("ENDED_AT >= ?1",
+				"ENDED_AT < ?2");
+		// The runs that ended in the window, whenever they were created.
 		assertThat(rowsRead(select)).isLessThan(130);
-		assertThat(this.jdbc.sql(select.sql()).params(select.params()).query((rs, row) -> rs.getLong(3)).list())
-			.containsExactly(59L);
+		assertThat(this.jdbc.sql(select.sql()).params(select.params()).query((rs, row) -> rs.getString(2)).list())
+			.hasSize(59)
+			.containsOnly("COMPLETED");
 	}
 
 	/** The conditions by which the plan of a stats statement reads the runs' index. */

@@ -70,6 +70,13 @@ class SchemaMigrationTests {
 			assertThat(jdbc.sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'inngest_app'")
 				.query(Integer.class)
 				.single()).isOne();
+			assertThat(jdbc.sql("SELECT rolled_to FROM inngest_stats_rollup WHERE id = 1").query(Long.class).list())
+				.containsExactly((Long) null);
+			assertThat(
+					jdbc.sql("SELECT indexname FROM pg_indexes WHERE tablename IN ('inngest_run', 'inngest_attempt')")
+						.query(String.class)
+						.list())
+				.contains("inngest_run_ended", "inngest_attempt_failed");
 			assertThat(new JdbcStepStore(new JdbcTemplate(dataSource)).findByRun("r1")).singleElement()
 				.extracting(StepRecord::key, StepRecord::output)
 				.containsExactly("only", "1");
