@@ -41,9 +41,13 @@ public record RunStats(@Nullable String functionId, Instant from, Instant to, Du
 	 * @param failed the runs that failed in it
 	 * @param cancelled the runs that were cancelled in it
 	 * @param failedAttempts the attempts of steps and function bodies that failed in it
+	 * @param endToEnd how long the runs that ended in it took from their creation to
+	 * their end
+	 * @param queue how long the runs that ended in it waited from their creation to their
+	 * first attempt
 	 */
-	public record Bucket(Instant start, long started, long completed, long failed, long cancelled,
-			long failedAttempts) {
+	public record Bucket(Instant start, long started, long completed, long failed, long cancelled, long failedAttempts,
+			Latency endToEnd, Latency queue) {
 
 	}
 

@@ -90,32 +90,35 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 					Counts counts = window.at(rs.getLong(1));
 					if (counts != null) {
 						counts.add(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6));
-						window.endToEnd.addEncoded(rs.getString(7));
-						window.queue.addEncoded(rs.getString(8));
+						counts.endToEnd.addEncoded(rs.getString(7));
+						counts.queue.addEncoded(rs.getString(8));
 					}
 				});
 		}
 		Instant rawFrom = Instant.ofEpochSecond(rolledTo * MINUTE);
 		if (rawFrom.isBefore(to)) {
-			String counting = (functionId != null) ? functionId : ALL;
-			count(rawFrom, to, functionId).forEach((key, counts) -> {
-				if (key.functionId().equals(counting)) {
-					Counts into = window.at(key.minute());
-					if (into != null) {
-						into.add(counts);
-					}
-					window.endToEnd.add(counts.endToEnd);
-					window.queue.add(counts.queue);
+			// Straight into the window's buckets: the statements read the runs of the
+			// function
+			// asked for only.
+			count(rawFrom, to, functionId, (function, minute, update) -> {
+				Counts into = window.at(minute);
+				if (into != null) {
+					update.accept(into);
 				}
 			});
 		}
 		List<RunStats.Bucket> buckets = new ArrayList<>(count);
+		LatencyHistogram endToEnd = new LatencyHistogram();
+		LatencyHistogram queue = new LatencyHistogram();
 		for (int i = 0; i < count; i++) {
 			Counts counts = window.buckets[i];
 			buckets.add(new RunStats.Bucket(Instant.ofEpochSecond((first + i) * seconds), counts.started,
-					counts.completed, counts.failed, counts.cancelled, counts.failedAttempts));
+					counts.completed, counts.failed, counts.cancelled, counts.failedAttempts, counts.endToEnd.latency(),
+					counts.queue.latency()));
+			endToEnd.add(counts.endToEnd);
+			queue.add(counts.queue);
 		}
-		return new RunStats(functionId, from, to, bucket, buckets, window.endToEnd.latency(), window.queue.latency());
+		return new RunStats(functionId, from, to, bucket, buckets, endToEnd.latency(), queue.latency());
 	}
 
 	@Override
@@ -134,8 +137,12 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 			return until;
 		}
 		long stop = Math.min(end, start + minutes);
-		Map<Key, Counts> counted = count(Instant.ofEpochSecond(start * MINUTE), Instant.ofEpochSecond(stop * MINUTE),
-				null);
+		Map<Key, Counts> counted = new HashMap<>();
+		count(Instant.ofEpochSecond(start * MINUTE), Instant.ofEpochSecond(stop * MINUTE), null,
+				(function, minute, update) -> {
+					update.accept(counted.computeIfAbsent(new Key(function, minute), (key) -> new Counts()));
+					update.accept(counted.computeIfAbsent(new Key(ALL, minute), (key) -> new Counts()));
+				});
 		List<Object[]> rows = new ArrayList<>(counted.size());
 		counted.forEach((key,
 				counts) -> rows.add(new Object[] { key.functionId(), key.minute(), counts.started, counts.completed,
@@ -204,18 +211,17 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 	}
 
 	/**
-	 * Counts what runs did in a time range, from the runs, by minute, for each function
-	 * and for all ({@link #ALL}): of one function only, if one is given.
+	 * Counts what runs did in a time range from the runs, telling the tally the function
+	 * and the minute of each count: of one function only, if one is given.
 	 */
-	private Map<Key, Counts> count(Instant from, Instant to, @Nullable String functionId) {
-		Map<Key, Counts> counted = new HashMap<>();
+	private void count(Instant from, Instant to, @Nullable String functionId, Tally tally) {
 		boolean function = functionId != null;
 		this.jdbc.sql(started(function))
 			.params(params(functionId, Ids.lowest(from), Ids.lowest(to.plusMillis(1)), Timestamps.of(from),
 					Timestamps.of(to)))
 			.query((RowCallbackHandler) (rs) -> {
 				long started = rs.getLong(3);
-				add(counted, rs.getString(1), rs.getLong(2), (counts) -> counts.started += started);
+				tally.update(rs.getString(1), rs.getLong(2), (counts) -> counts.started += started);
 			});
 		this.jdbc.sql(ended(function))
 			.params(params(functionId, Timestamps.of(from), Timestamps.of(to)))
@@ -224,16 +230,15 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 				Instant started = Timestamps.read(rs, "started_at");
 				Instant ended = Timestamps.read(rs, "ended_at");
 				String status = rs.getString("status");
-				add(counted, rs.getString("function_id"), Math.floorDiv(ended.getEpochSecond(), MINUTE),
+				tally.update(rs.getString("function_id"), Math.floorDiv(ended.getEpochSecond(), MINUTE),
 						(counts) -> counts.ended(status, created, started, ended));
 			});
 		this.jdbc.sql(failedAttempts(function))
 			.params(params(functionId, Timestamps.of(from), Timestamps.of(to)))
 			.query((RowCallbackHandler) (rs) -> {
 				long failed = rs.getLong(3);
-				add(counted, rs.getString(1), rs.getLong(2), (counts) -> counts.failedAttempts += failed);
+				tally.update(rs.getString(1), rs.getLong(2), (counts) -> counts.failedAttempts += failed);
 			});
-		return counted;
 	}
 
 	private static Object[] params(@Nullable String functionId, Object... params) {
@@ -244,9 +249,12 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 		return all.toArray();
 	}
 
-	private static void add(Map<Key, Counts> counted, String function, long minute, Consumer<Counts> update) {
-		update.accept(counted.computeIfAbsent(new Key(function, minute), (key) -> new Counts()));
-		update.accept(counted.computeIfAbsent(new Key(ALL, minute), (key) -> new Counts()));
+	/** Where the counts of a function's minute go. */
+	@FunctionalInterface
+	private interface Tally {
+
+		void update(String function, long minute, Consumer<Counts> update);
+
 	}
 
 	/** A function, or {@link #ALL}, and a minute since the epoch. */
@@ -254,7 +262,7 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 
 	}
 
-	/** The buckets of a window, and its latencies. */
+	/** The buckets of a window. */
 	private static final class Minutes {
 
 		private final long start;
@@ -262,10 +270,6 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 		private final long seconds;
 
 		private final Counts[] buckets;
-
-		private final LatencyHistogram endToEnd = new LatencyHistogram();
-
-		private final LatencyHistogram queue = new LatencyHistogram();
 
 		Minutes(long start, long seconds, int count) {
 			this.start = start;
@@ -323,6 +327,8 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 
 		void add(Counts other) {
 			add(other.started, other.completed, other.failed, other.cancelled, other.failedAttempts);
+			this.endToEnd.add(other.endToEnd);
+			this.queue.add(other.queue);
 		}
 
 		private static double millis(Instant from, Instant to) {

@@ -32,6 +32,8 @@ final class InMemoryRunStatsStore implements RunStatsStore {
 		long[][] values = new long[count][5];
 		List<Double> endToEnd = new ArrayList<>();
 		List<Double> queue = new ArrayList<>();
+		List<List<Double>> bucketEndToEnd = lists(count);
+		List<List<Double>> bucketQueue = lists(count);
 		this.store.locked(() -> {
 			// Every run, as one that ended in the window may have been created long
 			// before;
@@ -45,10 +47,15 @@ final class InMemoryRunStatsStore implements RunStatsStore {
 				}
 				if (run.endedAt != null && within(run.endedAt, from, to)) {
 					int column = (run.status == RunStatus.COMPLETED) ? 1 : (run.status == RunStatus.FAILED) ? 2 : 3;
-					add(values, index(run.endedAt, seconds, first), column);
-					endToEnd.add(millis(run.createdAt, run.endedAt));
+					long index = index(run.endedAt, seconds, first);
+					add(values, index, column);
+					double took = millis(run.createdAt, run.endedAt);
+					endToEnd.add(took);
+					add(bucketEndToEnd, index, took);
 					if (run.startedAt != null) {
-						queue.add(millis(run.createdAt, run.startedAt));
+						double waited = millis(run.createdAt, run.startedAt);
+						queue.add(waited);
+						add(bucketQueue, index, waited);
 					}
 				}
 			}
@@ -61,9 +68,24 @@ final class InMemoryRunStatsStore implements RunStatsStore {
 		List<RunStats.Bucket> buckets = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {
 			buckets.add(new RunStats.Bucket(Instant.ofEpochSecond((first + i) * seconds), values[i][0], values[i][1],
-					values[i][2], values[i][3], values[i][4]));
+					values[i][2], values[i][3], values[i][4], latency(bucketEndToEnd.get(i)),
+					latency(bucketQueue.get(i))));
 		}
 		return new RunStats(functionId, from, to, bucket, buckets, latency(endToEnd), latency(queue));
+	}
+
+	private static List<List<Double>> lists(int count) {
+		List<List<Double>> lists = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			lists.add(new ArrayList<>());
+		}
+		return lists;
+	}
+
+	private static void add(List<List<Double>> lists, long index, double value) {
+		if (index >= 0 && index < lists.size()) {
+			lists.get((int) index).add(value);
+		}
 	}
 
 	private boolean functionOf(AttemptRecord attempt, String functionId) {

@@ -294,6 +294,8 @@ public final class RunsApi {
 			row.put("failed", bucket.failed());
 			row.put("cancelled", bucket.cancelled());
 			row.put("failed_attempts", bucket.failedAttempts());
+			row.put("end_to_end_ms", latency(bucket.endToEnd()));
+			row.put("queue_ms", latency(bucket.queue()));
 			return row;
 		}).toList());
 		data.put("end_to_end_ms", latency(stats.endToEnd()));

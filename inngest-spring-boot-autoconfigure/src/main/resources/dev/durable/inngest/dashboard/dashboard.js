@@ -403,6 +403,48 @@
     box.append(root);
   }
 
+  // The end-to-end p50 and p99 of the runs that ended in each bucket, as lines broken where
+  // no run ended, so that a slow minute stands out from the window's percentiles.
+  function drawLatencyOverTime(stats) {
+    const box = $('chart-latency-over-time');
+    box.replaceChildren();
+    const width = Math.max(640, box.clientWidth || 900);
+    const values = stats.buckets.flatMap((b) => [b.endToEnd.p50, b.endToEnd.p99]).filter((v) => v !== null && v !== undefined);
+    const max = niceMax(Math.max(1, ...values));
+    const { root, x, y } = frame(stats, max, width, 180);
+    ['p50', 'p99'].forEach((p) => {
+      let segment = [];
+      let points = 0;
+      const lines = [];
+      stats.buckets.forEach((b, i) => {
+        const value = b.endToEnd[p];
+        if (value === null || value === undefined) {
+          if (segment.length) lines.push(segment);
+          segment = [];
+          return;
+        }
+        points++;
+        segment.push(x(i) + ',' + y(value));
+      });
+      if (segment.length) lines.push(segment);
+      const group = svg('g', { class: 'latency-line ' + p, 'data-percentile': p, 'data-points': points });
+      lines.forEach((line) => {
+        // A bucket alone in its segment is drawn as a dot.
+        group.append(line.length > 1 ? svg('polyline', { class: 'series', points: line.join(' ') })
+          : svg('circle', { cx: line[0].split(',')[0], cy: line[0].split(',')[1], r: 3 }));
+      });
+      group.append(svg('title', { text: 'end to end ' + p + ' in ms, by ' + (stats.bucket / 60) + ' min' }));
+      root.append(group);
+    });
+    const legend = svg('g', { class: 'legend' });
+    ['p50', 'p99'].forEach((p, i) => {
+      legend.append(svg('rect', { class: 'latency-' + p, x: 60 + i * 90, y: 2, width: 10, height: 10 }),
+        svg('text', { x: 74 + i * 90, y: 11, text: p + ' (ms)' }));
+    });
+    root.append(legend);
+    box.append(root);
+  }
+
   function drawLatency(stats) {
     const box = $('chart-latency');
     box.replaceChildren();
@@ -440,6 +482,7 @@
       document.querySelectorAll('.bucket-name').forEach((span) => { span.textContent = name; });
       drawRuns(stats);
       drawFailures(stats);
+      drawLatencyOverTime(stats);
       drawLatency(stats);
       problem(null);
     } catch (error) {

@@ -209,6 +209,13 @@ class DashboardTimelineBrowserTests {
 		assertThat(total(series.formatted("cancelled"))).isEqualTo("0");
 		assertThat(total("#chart-failures svg")).isEqualTo(String.valueOf(failedAttempts));
 		assertThat(count("#chart-latency rect[data-latency='end to end p50']")).isOne();
+		// The buckets in which the five runs ended, one point each, and no other.
+		for (String percentile : new String[] { "p50", "p99" }) {
+			String line = "#chart-latency-over-time g[data-percentile='%s']".formatted(percentile);
+			assertThat(Integer
+				.parseInt(untilFresh((driver) -> driver.findElement(By.cssSelector(line)).getAttribute("data-points"))))
+				.isBetween(1, 5);
+		}
 		String legend = untilFresh((driver) -> driver.findElement(By.cssSelector("#chart-runs svg")).getText());
 		assertThat(legend).contains("started 5");
 		screenshot(this.chromium.browser().findElement(By.id("charts")), "run-charts.png");

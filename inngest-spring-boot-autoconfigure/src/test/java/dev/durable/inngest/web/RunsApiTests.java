@@ -441,6 +441,9 @@ class RunsApiTests {
 			.mapToLong((bucket) -> bucket.get("started").asLong())
 			.sum();
 		assertThat(started).isPositive();
+		assertThat(hour.json().at("/data/buckets/0/end_to_end_ms").propertyNames()).containsExactly("count", "p50",
+				"p90", "p99");
+		assertThat(hour.json().at("/data/buckets/0/queue_ms/count").isNumber()).isTrue();
 		Answer week = get("/inngest/v1/stats?window=week");
 		assertThat(week.json().at("/data/bucket_seconds").asLong()).isEqualTo(7200);
 		assertThat(week.json().at("/data/function_id").isNull()).isTrue();

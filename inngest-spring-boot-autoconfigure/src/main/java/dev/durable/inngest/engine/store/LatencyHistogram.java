@@ -19,7 +19,10 @@ public final class LatencyHistogram {
 
 	private static final int SIZE = 1 + PER_DOUBLING * 48;
 
-	private final long[] counts = new long[SIZE];
+	/**
+	 * The counts of the buckets up to the highest one counted, so that most stay small.
+	 */
+	private long[] counts = new long[0];
 
 	private long total;
 
@@ -28,8 +31,15 @@ public final class LatencyHistogram {
 	 * @param millis the latency, in milliseconds
 	 */
 	public void add(double millis) {
-		this.counts[index(millis)]++;
-		this.total++;
+		add(index(millis), 1);
+	}
+
+	private void add(int index, long count) {
+		if (index >= this.counts.length) {
+			this.counts = Arrays.copyOf(this.counts, index + 1);
+		}
+		this.counts[index] += count;
+		this.total += count;
 	}
 
 	/**
@@ -37,10 +47,11 @@ public final class LatencyHistogram {
 	 * @param other the other histogram
 	 */
 	public void add(LatencyHistogram other) {
-		for (int i = 0; i < SIZE; i++) {
-			this.counts[i] += other.counts[i];
+		for (int i = other.counts.length - 1; i >= 0; i--) {
+			if (other.counts[i] > 0) {
+				add(i, other.counts[i]);
+			}
 		}
-		this.total += other.total;
 	}
 
 	/**
@@ -66,8 +77,7 @@ public final class LatencyHistogram {
 			if (index < 0 || index >= SIZE || count < 0) {
 				throw notAHistogram(encoded);
 			}
-			this.counts[index] += count;
-			this.total += count;
+			add(index, count);
 		}
 	}
 
@@ -82,7 +92,7 @@ public final class LatencyHistogram {
 	 */
 	public String encode() {
 		StringBuilder out = new StringBuilder();
-		for (int i = 0; i < SIZE; i++) {
+		for (int i = 0; i < this.counts.length; i++) {
 			if (this.counts[i] > 0) {
 				if (!out.isEmpty()) {
 					out.append(',');
@@ -129,7 +139,7 @@ public final class LatencyHistogram {
 	/** The latency of the one at a rank, counting from zero. */
 	private double valueAt(long rank) {
 		long seen = 0;
-		for (int i = 0; i < SIZE; i++) {
+		for (int i = 0; i < this.counts.length; i++) {
 			seen += this.counts[i];
 			if (seen > rank) {
 				return value(i);
@@ -152,12 +162,12 @@ public final class LatencyHistogram {
 
 	@Override
 	public boolean equals(@Nullable Object obj) {
-		return obj instanceof LatencyHistogram other && Arrays.equals(this.counts, other.counts);
+		return obj instanceof LatencyHistogram other && encode().equals(other.encode());
 	}
 
 	@Override
 	public int hashCode() {
-		return Arrays.hashCode(this.counts);
+		return encode().hashCode();
 	}
 
 	@Override

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import dev.durable.inngest.BulkCancellation;
 import dev.durable.inngest.BulkReplay;
@@ -26,6 +27,7 @@ import dev.durable.inngest.engine.store.RetentionStore.Batch;
 import dev.durable.inngest.engine.store.RetentionStore.EventPosition;
 import dev.durable.inngest.engine.store.RunStore.Backlog;
 import dev.durable.inngest.engine.store.RunStore.Completion;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,7 @@ import org.springframework.transaction.support.TransactionOperations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
@@ -959,11 +962,17 @@ public abstract class StoreContractTests {
 		Instant from = storeRunsForStats();
 
 		RunStats stats = this.stores.stats().stats("fn", from, from.plusSeconds(300), Duration.ofMinutes(1));
-		assertThat(stats.buckets()).containsExactly(new RunStats.Bucket(from, 3, 1, 0, 0, 0),
-				new RunStats.Bucket(from.plusSeconds(60), 0, 1, 0, 0, 1),
-				new RunStats.Bucket(from.plusSeconds(120), 0, 0, 1, 0, 0),
-				new RunStats.Bucket(from.plusSeconds(180), 0, 0, 0, 1, 0),
-				new RunStats.Bucket(from.plusSeconds(240), 0, 0, 0, 0, 0));
+		assertThat(stats.buckets()).extracting(BUCKET_COUNTS)
+			.containsExactly(tuple(from, 3L, 1L, 0L, 0L, 0L), tuple(from.plusSeconds(60), 0L, 1L, 0L, 0L, 1L),
+					tuple(from.plusSeconds(120), 0L, 0L, 1L, 0L, 0L), tuple(from.plusSeconds(180), 0L, 0L, 0L, 1L, 0L),
+					tuple(from.plusSeconds(240), 0L, 0L, 0L, 0L, 0L));
+		// Each bucket has the latencies of the runs that ended in it.
+		assertThat(stats.buckets().get(0).endToEnd().count()).isOne();
+		assertThat(stats.buckets().get(0).endToEnd().p50()).isCloseTo(150_000.0, withinPercentage(3));
+		assertThat(stats.buckets().get(1).endToEnd().p50()).isCloseTo(70_000.0, withinPercentage(3));
+		assertThat(stats.buckets().get(2).queue().p50()).isCloseTo(5_000.0, withinPercentage(3));
+		assertThat(stats.buckets().get(3).queue()).isEqualTo(RunStats.Latency.NONE);
+		assertThat(stats.buckets().get(4).endToEnd()).isEqualTo(RunStats.Latency.NONE);
 		// Of the runs that ended in the window: from their creation to their end, and to
 		// their first attempt (the cancelled run had none). Stores that keep histograms
 		// give percentiles within a few percent.
@@ -975,11 +984,12 @@ public abstract class StoreContractTests {
 		assertThat(stats.queue().p90()).isCloseTo(4_000.0, withinPercentage(3));
 
 		RunStats all = this.stores.stats().stats(null, from, from.plusSeconds(120), Duration.ofMinutes(1));
-		assertThat(all.buckets()).containsExactly(new RunStats.Bucket(from, 4, 2, 0, 0, 0),
-				new RunStats.Bucket(from.plusSeconds(60), 0, 1, 0, 0, 1));
+		assertThat(all.buckets()).extracting(BUCKET_COUNTS)
+			.containsExactly(tuple(from, 4L, 2L, 0L, 0L, 0L), tuple(from.plusSeconds(60), 0L, 1L, 0L, 0L, 1L));
 		RunStats none = this.stores.stats()
 			.stats("fn", from.plusSeconds(3600), from.plusSeconds(3660), Duration.ofMinutes(1));
-		assertThat(none.buckets()).containsExactly(new RunStats.Bucket(from.plusSeconds(3600), 0, 0, 0, 0, 0));
+		assertThat(none.buckets()).extracting(BUCKET_COUNTS)
+			.containsExactly(tuple(from.plusSeconds(3600), 0L, 0L, 0L, 0L, 0L));
 		assertThat(none.endToEnd()).isEqualTo(RunStats.Latency.NONE);
 	}
 
@@ -1023,6 +1033,9 @@ public abstract class StoreContractTests {
 				stats.stats(null, from.minusSeconds(300), from.plusSeconds(300), Duration.ofMinutes(1)),
 				stats.stats("other", from, from.plusSeconds(120), Duration.ofMinutes(1)));
 	}
+
+	private static final Function<RunStats.Bucket, Tuple> BUCKET_COUNTS = (bucket) -> tuple(bucket.start(),
+			bucket.started(), bucket.completed(), bucket.failed(), bucket.cancelled(), bucket.failedAttempts());
 
 	private static void assertSameStats(List<RunStats> actual, List<RunStats> expected) {
 		assertThat(actual).hasSameSizeAs(expected);
