@@ -39,4 +39,14 @@ public interface RecordedSteps {
 	 */
 	void nameStep(String key, String name);
 
+	/**
+	 * The attempt of the function body since the run's last step ended: how many times
+	 * the body failed outside its steps after that step, or since the run began if no
+	 * step has ended. Inngest counts a body's attempts this way, per step, so that an
+	 * SDK's call to discover the next step starts again at attempt 0 once a step ended,
+	 * while the engine's own body attempt counts the failures of the whole run.
+	 * @return the 0-based attempt
+	 */
+	int bodyAttemptSinceLastStep();
+
 }

@@ -5,9 +5,11 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -132,6 +134,30 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	@Override
 	public void nameStep(String key, String name) {
 		this.names.put(key, name);
+	}
+
+	@Override
+	public int bodyAttemptSinceLastStep() {
+		if (this.run.attempt() == 0) {
+			return 0;
+		}
+		Instant lastEnded = this.memo.values()
+			.stream()
+			.filter((step) -> step.status() == StepStatus.COMPLETED || step.status() == StepStatus.FAILED)
+			.map(StepRecord::endedAt)
+			.filter(Objects::nonNull)
+			.max(Comparator.naturalOrder())
+			.orElse(null);
+		if (lastEnded == null) {
+			return this.run.attempt();
+		}
+		// A failure of the body ends its execution, so the failures that followed the
+		// last ended step are those stored at or after its end.
+		return (int) this.env.steps()
+			.attempts(runId())
+			.stream()
+			.filter((attempt) -> attempt.stepKey() == null && !attempt.failedAt().isBefore(lastEnded))
+			.count();
 	}
 
 	/**

@@ -92,7 +92,10 @@ public final class ServedFunctionBody {
 		// execution.
 		Map<String, JsonNode> memos = new HashMap<>();
 		String target = DISCOVERY;
-		int attempt = invocation.run().attempt();
+		// Counted per step, as Inngest counts the attempts of a call: a discovery call
+		// after a step ended starts again at 0, whatever failed before that step.
+		int discoveryAttempt = recorded.bodyAttemptSinceLastStep();
+		int attempt = discoveryAttempt;
 		StepRecord retrying = recorded.recordedSteps()
 			.stream()
 			.filter((record) -> record.status() == StepStatus.RETRYING)
@@ -140,7 +143,7 @@ public final class ServedFunctionBody {
 							"The app answered a discovery call with no op: it neither ended nor reported a step", null);
 				}
 				target = DISCOVERY;
-				attempt = invocation.run().attempt();
+				attempt = discoveryAttempt;
 				continue;
 			}
 			String planned = null;
@@ -165,9 +168,12 @@ public final class ServedFunctionBody {
 				}
 				recorded.nameStep(id, stepName(name, id, op));
 				execute(step, name, id, op, answer);
+				// A step ended: discovering the next one is a first attempt again.
+				discoveryAttempt = 0;
 			}
+			// A planned step is new: its first call is its first attempt.
 			target = (planned != null) ? planned : DISCOVERY;
-			attempt = (planned != null) ? 0 : invocation.run().attempt();
+			attempt = (planned != null) ? 0 : discoveryAttempt;
 		}
 		throw new ServedCallException("Function '" + this.function.id() + "' took more than " + MAX_CALLS
 				+ " calls in one execution without ending or waiting", null);

@@ -134,6 +134,18 @@ class ServedFunctionAnswersTests {
 								"{\"name\":\"RetryAfterError\",\"message\":\"rate limited\"}")
 						: new Reply(200, true, Map.of(), "\"later\""));
 		script("no-op", (n) -> new Reply(206, true, Map.of(), "[]"));
+		script("attempts", (n) -> switch (n) {
+			case 0, 2 -> new Reply(500, true, Map.of("X-Inngest-No-Retry", "false"),
+					"{\"name\":\"Error\",\"message\":\"flaky\"}");
+			case 1 -> new Reply(206, true, Map.of(),
+					"[{\"op\":\"StepRun\",\"id\":\"" + StepIds.hash("first") + "\",\"name\":\"first\",\"data\":1}]");
+			case 3 -> new Reply(206, true, Map.of("X-Inngest-No-Retry", "false"),
+					"[{\"op\":\"StepError\",\"id\":\"" + StepIds.hash("second")
+							+ "\",\"name\":\"second\",\"error\":{\"name\":\"Error\",\"message\":\"not yet\"}}]");
+			case 4 -> new Reply(206, true, Map.of(),
+					"[{\"op\":\"StepRun\",\"id\":\"" + StepIds.hash("second") + "\",\"name\":\"second\",\"data\":2}]");
+			default -> new Reply(200, true, Map.of(), "\"counted\"");
+		});
 		script("unsigned",
 				(n) -> (n == 0)
 						? new Reply(500, true, Map.of("X-Inngest-No-Retry", "true"),
@@ -153,8 +165,8 @@ class ServedFunctionAnswersTests {
 			ObjectNode step = function.putObject("steps").putObject("step");
 			step.putObject("runtime").put("type", "http").put("url", base + "?fnId=fake-" + id + "&stepId=step");
 			step.putObject("retries")
-				.put("attempts", id.equals("retried") || id.equals("no-retry") || id.equals("retry-after") ? 2
-						: id.equals("unsigned") ? 1 : 0);
+				.put("attempts", id.equals("retried") || id.equals("no-retry") || id.equals("retry-after")
+						|| id.equals("attempts") ? 2 : id.equals("unsigned") ? 1 : 0);
 			if (id.equals("finish-timeout")) {
 				function.putObject("timeouts").put("finish", "1s");
 			}
@@ -219,6 +231,25 @@ class ServedFunctionAnswersTests {
 		assertThat(calls.get(0).body().path("ctx").path("attempt").asInt()).isZero();
 		assertThat(calls.get(1).body().path("ctx").path("attempt").asInt()).isOne();
 		assertThat(calls.get(1).body().path("ctx").path("max_attempts").asInt()).isEqualTo(3);
+	}
+
+	@Test
+	void theAttemptOfACallIsCountedPerStep() {
+		RunView run = run("attempts");
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("counted");
+		List<Request> calls = new ArrayList<>(this.requests.get("fake-attempts"));
+		String second = StepIds.hash("second");
+		assertThat(calls).extracting(Request::query)
+			.containsExactly("fnId=fake-attempts&stepId=step", "fnId=fake-attempts&stepId=step",
+					"fnId=fake-attempts&stepId=step", "fnId=fake-attempts&stepId=step",
+					"fnId=fake-attempts&stepId=" + second, "fnId=fake-attempts&stepId=step");
+		// The body fails before the first step and is retried; once that step completed,
+		// discovery starts again at 0; the body fails again and is retried; the second
+		// step fails once and is retried on its own; after it, discovery is at 0 again.
+		assertThat(calls).extracting((call) -> call.body().path("ctx").path("attempt").asInt())
+			.containsExactly(0, 1, 0, 1, 1, 0);
+		assertThat(calls).extracting((call) -> call.body().path("ctx").path("max_attempts").asInt()).containsOnly(3);
 	}
 
 	@Test
