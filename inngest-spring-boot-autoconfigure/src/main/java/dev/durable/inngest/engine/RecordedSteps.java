@@ -1,5 +1,6 @@
 package dev.durable.inngest.engine;
 
+import java.time.Duration;
 import java.util.Collection;
 
 import dev.durable.inngest.engine.store.StepRecord;
@@ -38,6 +39,15 @@ public interface RecordedSteps {
 	 * @param name the step's name
 	 */
 	void nameStep(String key, String name);
+
+	/**
+	 * Says how long the next attempt of the step of a key took where the engine cannot
+	 * see it, such as in the call to the app that executed it, so that the step's
+	 * duration in the metrics covers that time as well as the engine's own.
+	 * @param key the key the body calls the step by
+	 * @param duration how long the step took elsewhere
+	 */
+	void timeStep(String key, Duration duration);
 
 	/**
 	 * The attempt of the function body since the run's last step ended: how many times

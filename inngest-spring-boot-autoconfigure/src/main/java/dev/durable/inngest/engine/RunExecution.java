@@ -67,6 +67,9 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	/** The names given to steps whose keys are not their names, by key. */
 	private final Map<String, String> names = new HashMap<>();
 
+	/** What the next attempt of a step took outside this execution, by key. */
+	private final Map<String, Duration> elsewhere = new HashMap<>();
+
 	private final RunCanceller canceller;
 
 	private final RunOutcomes outcomes;
@@ -134,6 +137,11 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	@Override
 	public void nameStep(String key, String name) {
 		this.names.put(key, name);
+	}
+
+	@Override
+	public void timeStep(String key, Duration duration) {
+		this.elsewhere.put(key, duration);
 	}
 
 	@Override
@@ -336,6 +344,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		}
 		Duration overran = this.timer.stop();
 		this.steps.setAttempt(this.run.attempt());
+		Duration tookElsewhere = Objects.requireNonNullElse(this.elsewhere.remove(key), Duration.ZERO);
 		if (thrown instanceof Suspension suspension) {
 			throw suspension;
 		}
@@ -345,7 +354,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 			Throwable failure = (overran != null) ? StepTimeoutException.ofStep(id, overran, thrown) : thrown;
 			Errors.logIfFatal(failure, "Step '" + id + "' of run " + runId());
 			throw stepFailed(id, key, options, stored, stepAttempt, startedAt, failure,
-					Duration.ofNanos(System.nanoTime() - bodyStart));
+					Duration.ofNanos(System.nanoTime() - bodyStart).plus(tookElsewhere));
 		}
 		String output;
 		try {
@@ -353,7 +362,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		}
 		catch (NonRetriableException ex) {
 			throw stepFailed(id, key, options, stored, stepAttempt, startedAt, ex,
-					Duration.ofNanos(System.nanoTime() - bodyStart));
+					Duration.ofNanos(System.nanoTime() - bodyStart).plus(tookElsewhere));
 		}
 		// Stored when the next step begins or the run ends, with the run's completion if
 		// it was the last step: until then, only the body's own code between steps runs.
@@ -362,8 +371,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 				null, null, startedAt, now());
 		this.memo.put(key, this.pending);
 		this.stepExecuted = true;
-		this.outcomes.stepAttempted(this.run, this.function, id, Duration.ofNanos(System.nanoTime() - bodyStart),
-				RunOutcomes.StepOutcome.COMPLETED);
+		this.outcomes.stepAttempted(this.run, this.function, id,
+				Duration.ofNanos(System.nanoTime() - bodyStart).plus(tookElsewhere), RunOutcomes.StepOutcome.COMPLETED);
 		return this.env.json().read(output, type);
 	}
 

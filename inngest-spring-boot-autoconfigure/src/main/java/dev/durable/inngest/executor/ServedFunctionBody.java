@@ -55,6 +55,9 @@ public final class ServedFunctionBody {
 	/** The most calls one execution makes, against an app that never ends the run. */
 	static final int MAX_CALLS = 1000;
 
+	/** The ops that report a step whose code the app executed in the call. */
+	private static final Set<String> EXECUTED = Set.of("StepRun", "StepError", "StepFailed");
+
 	/** The longest step name stored; a longer one is cut. */
 	static final int MAX_STEP_NAME = 256;
 
@@ -110,7 +113,9 @@ public final class ServedFunctionBody {
 			// stored first.
 			recorded.storeCompletedSteps();
 			JsonNode body = requestBody(invocation, recorded.recordedSteps(), memos, target, attempt);
+			long callStart = System.nanoTime();
 			Answer answer = this.calls.call(this.appId, this.function.url(), target, body);
+			Duration callTook = Duration.ofNanos(System.nanoTime() - callStart);
 			if (answer.status() != 200 && answer.status() != 206) {
 				throw failed(answer);
 			}
@@ -167,6 +172,11 @@ public final class ServedFunctionBody {
 							+ ") again, although it has a result; its step ids must be stable", null);
 				}
 				recorded.nameStep(id, stepName(name, id, op));
+				if (EXECUTED.contains(name)) {
+					// The app executed the step's code in this call: its duration is the
+					// call's.
+					recorded.timeStep(id, callTook);
+				}
 				execute(step, name, id, op, answer);
 				// A step ended: discovering the next one is a first attempt again.
 				discoveryAttempt = 0;

@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -24,12 +26,16 @@ import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunTimeline;
 import dev.durable.inngest.RunView;
+import dev.durable.inngest.actuate.RunMetrics;
 import dev.durable.inngest.remote.RequestVerifier;
 import dev.durable.inngest.remote.SigningKey;
 import dev.durable.inngest.remote.StepIds;
 import dev.durable.inngest.testsupport.HttpApiClient;
 import dev.durable.inngest.testsupport.HttpApiClient.Answer;
 import dev.durable.inngest.testsupport.JsReference;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +50,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -69,6 +76,15 @@ class ServedFunctionAnswersTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
+	/**
+	 * How long the app takes to execute a step of function {@code slow-step}, at least.
+	 */
+	private static final Duration STEP_TIME = Duration.ofMillis(300);
+
+	/** The functions registered with two retries; the others have none, or one. */
+	private static final Set<String> RETRIED_TWICE = Set.of("retried", "no-retry", "retry-after", "attempts",
+			"slow-step");
+
 	@LocalServerPort
 	int port;
 
@@ -77,6 +93,9 @@ class ServedFunctionAnswersTests {
 
 	@Autowired
 	InngestRuns runs;
+
+	@Autowired
+	MeterRegistry meters;
 
 	private HttpServer app;
 
@@ -118,12 +137,7 @@ class ServedFunctionAnswersTests {
 										+ "\",\"name\":\"double\",\"displayName\":\"Double it\",\"data\":{\"n\":10}}]")
 						: new Reply(200, true, Map.of(), "\"named\""));
 		script("slow", (n) -> {
-			try {
-				Thread.sleep(5000);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+			pause(Duration.ofSeconds(5));
 			return new Reply(200, true, Map.of(), "\"late\"");
 		});
 		script("finish-timeout", (n) -> new Reply(206, true, Map.of(),
@@ -134,6 +148,20 @@ class ServedFunctionAnswersTests {
 								"{\"name\":\"RetryAfterError\",\"message\":\"rate limited\"}")
 						: new Reply(200, true, Map.of(), "\"later\""));
 		script("no-op", (n) -> new Reply(206, true, Map.of(), "[]"));
+		String slow = StepIds.hash("slow");
+		script("slow-step", (n) -> switch (n) {
+			case 0 -> {
+				pause(STEP_TIME);
+				yield new Reply(206, true, Map.of("X-Inngest-No-Retry", "false"), "[{\"op\":\"StepError\",\"id\":\""
+						+ slow + "\",\"name\":\"slow\",\"error\":{\"name\":\"Error\",\"message\":\"not yet\"}}]");
+			}
+			case 1 -> {
+				pause(STEP_TIME);
+				yield new Reply(206, true, Map.of(),
+						"[{\"op\":\"StepRun\",\"id\":\"" + slow + "\",\"name\":\"slow\",\"data\":1}]");
+			}
+			default -> new Reply(200, true, Map.of(), "\"slowly\"");
+		});
 		script("attempts", (n) -> switch (n) {
 			case 0, 2 -> new Reply(500, true, Map.of("X-Inngest-No-Retry", "false"),
 					"{\"name\":\"Error\",\"message\":\"flaky\"}");
@@ -164,9 +192,7 @@ class ServedFunctionAnswersTests {
 			function.putArray("triggers").addObject().put("event", "fake/" + id);
 			ObjectNode step = function.putObject("steps").putObject("step");
 			step.putObject("runtime").put("type", "http").put("url", base + "?fnId=fake-" + id + "&stepId=step");
-			step.putObject("retries")
-				.put("attempts", id.equals("retried") || id.equals("no-retry") || id.equals("retry-after")
-						|| id.equals("attempts") ? 2 : id.equals("unsigned") ? 1 : 0);
+			step.putObject("retries").put("attempts", RETRIED_TWICE.contains(id) ? 2 : id.equals("unsigned") ? 1 : 0);
 			if (id.equals("finish-timeout")) {
 				function.putObject("timeouts").put("finish", "1s");
 			}
@@ -250,6 +276,19 @@ class ServedFunctionAnswersTests {
 		assertThat(calls).extracting((call) -> call.body().path("ctx").path("attempt").asInt())
 			.containsExactly(0, 1, 0, 1, 1, 0);
 		assertThat(calls).extracting((call) -> call.body().path("ctx").path("max_attempts").asInt()).containsOnly(3);
+	}
+
+	@Test
+	void aStepsDurationInTheMetricsCoversTheCallThatExecutedIt() {
+		RunView run = run("slow-step");
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(this.requests.get("fake-slow-step")).hasSize(3);
+		Timer steps = this.meters.get(RunMetrics.STEPS_DURATION).tag("function", "fake-slow-step").timer();
+		// A failed attempt and the one that completed, each executed in a call that took
+		// at least that long.
+		assertThat(steps.count()).isEqualTo(2);
+		assertThat(steps.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(2 * STEP_TIME.toMillis());
+		assertThat(steps.max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(STEP_TIME.toMillis());
 	}
 
 	@Test
@@ -381,6 +420,15 @@ class ServedFunctionAnswersTests {
 				.orElse(null), (view) -> view != null);
 	}
 
+	private static void pause(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	private void script(String id, Function<Integer, Reply> script) {
 		this.scripts.put(id, script);
 	}
@@ -460,6 +508,11 @@ class ServedFunctionAnswersTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class App {
+
+		@Bean
+		SimpleMeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
+		}
 
 	}
 
