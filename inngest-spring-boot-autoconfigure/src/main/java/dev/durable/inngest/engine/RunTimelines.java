@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -56,13 +57,18 @@ final class RunTimelines {
 		else {
 			spans.add(new Span("queued", "queued", null, null, run.createdAt(), null, null, null, null, null));
 		}
+		// A failed attempt is labelled as its step is, by its name, which is not its key
+		// for a step memoized by an SDK's hashed id.
+		Map<String, String> names = new HashMap<>();
 		for (StepRecord step : this.steps.findByRun(run.id())) {
 			spans.add(step(step));
+			names.put(step.key(), step.stepId());
 		}
 		for (AttemptRecord attempt : this.steps.attempts(run.id())) {
-			spans.add(new Span("attempt", (attempt.stepKey() != null) ? attempt.stepKey() : "function body",
-					attempt.stepKey(), null, attempt.failedAt(), attempt.failedAt(), attempt.attempt(), attempt.error(),
-					null, null));
+			String label = (attempt.stepKey() != null) ? names.getOrDefault(attempt.stepKey(), attempt.stepKey())
+					: "function body";
+			spans.add(new Span("attempt", label, attempt.stepKey(), null, attempt.failedAt(), attempt.failedAt(),
+					attempt.attempt(), attempt.error(), null, null));
 		}
 		if (run.endedAt() != null) {
 			switch (run.status()) {

@@ -181,8 +181,11 @@
         ? run.error.name + ': ' + run.error.message + '\n' + (run.error.stack || '') : '';
       const attempts = $('detail-attempts');
       attempts.replaceChildren();
+      // A step's attempts are named as the step is in the list above.
+      const stepNames = Object.fromEntries(detail.steps.map((step) => [step.key, stepLabel(step)]));
       detail.attempts.forEach((attempt) => attempts.append(el('li', {
-        text: (attempt.stepKey || 'function body') + ' attempt ' + (attempt.attempt + 1) + ' at ' + time(attempt.failedAt)
+        text: (attempt.stepKey ? stepNames[attempt.stepKey] || attempt.stepKey : 'function body')
+          + ' attempt ' + (attempt.attempt + 1) + ' at ' + time(attempt.failedAt)
           + ': ' + attempt.error.name + ': ' + attempt.error.message })));
       if (!detail.attempts.length) attempts.append(el('li', { text: 'none' }));
       $('detail-event').textContent = JSON.stringify(run.event, null, 2);
@@ -501,6 +504,16 @@
     }
   }
 
+  // A step is shown by its key, which tells repeats apart, unless its key is not made
+  // from its name, as the hashed id an app's SDK memoizes a step by.
+  function isNamed(step) {
+    return Boolean(step.stepId) && step.key !== step.stepId && !step.key.startsWith(step.stepId + ':');
+  }
+
+  function stepLabel(step) {
+    return isNamed(step) ? step.stepId : step.key;
+  }
+
   function timeline(steps) {
     const list = $('timeline');
     list.replaceChildren();
@@ -516,11 +529,8 @@
       const bar = el('div', { class: 'bar ' + step.status, title: (to - from) + ' ms' });
       bar.style.marginLeft = ((from - start) / (end - start) * 100) + '%';
       bar.style.width = Math.max(0.5, (to - from) / (end - start) * 100) + '%';
-      // A step is shown by its key, which tells repeats apart, unless its key is not made
-      // from its name, as the hashed id an app's SDK memoizes a step by.
-      const named = step.stepId && step.key !== step.stepId && !step.key.startsWith(step.stepId + ':');
-      list.append(el('li', { class: 'step', 'data-step': step.key, title: named ? step.key : null },
-        el('span', { text: (named ? step.stepId : step.key) + ' (' + step.kind.toLowerCase() + ', ' + step.attempts
+      list.append(el('li', { class: 'step', 'data-step': step.key, title: isNamed(step) ? step.key : null },
+        el('span', { text: stepLabel(step) + ' (' + step.kind.toLowerCase() + ', ' + step.attempts
           + ' attempt' + (step.attempts === 1 ? '' : 's') + ')' }),
         status(step.status),
         el('div', {}, bar)));

@@ -83,7 +83,7 @@ class ServedFunctionAnswersTests {
 
 	/** The functions registered with two retries; the others have none, or one. */
 	private static final Set<String> RETRIED_TWICE = Set.of("retried", "no-retry", "retry-after", "attempts",
-			"slow-step");
+			"slow-step", "failing-step");
 
 	@LocalServerPort
 	int port;
@@ -161,6 +161,15 @@ class ServedFunctionAnswersTests {
 						"[{\"op\":\"StepRun\",\"id\":\"" + slow + "\",\"name\":\"slow\",\"data\":1}]");
 			}
 			default -> new Reply(200, true, Map.of(), "\"slowly\"");
+		});
+		String flaky = StepIds.hash("flaky");
+		script("failing-step", (n) -> switch (n) {
+			case 0 -> new Reply(206, true, Map.of("X-Inngest-No-Retry", "false"),
+					"[{\"op\":\"StepError\",\"id\":\"" + flaky + "\",\"name\":\"flaky\",\"displayName\":\"Flaky step\","
+							+ "\"error\":{\"name\":\"Error\",\"message\":\"not yet\"}}]");
+			case 1 -> new Reply(206, true, Map.of(), "[{\"op\":\"StepRun\",\"id\":\"" + flaky
+					+ "\",\"name\":\"flaky\",\"displayName\":\"Flaky step\",\"data\":1}]");
+			default -> new Reply(200, true, Map.of(), "\"steady\"");
 		});
 		script("attempts", (n) -> switch (n) {
 			case 0, 2 -> new Reply(500, true, Map.of("X-Inngest-No-Retry", "false"),
@@ -323,6 +332,19 @@ class ServedFunctionAnswersTests {
 			.satisfies((span) -> {
 				assertThat(span.label()).isEqualTo("Double it");
 				assertThat(span.stepKey()).isEqualTo(StepIds.hash("double"));
+			});
+	}
+
+	@Test
+	void aStepsFailedAttemptIsLabelledByTheStepsName() {
+		RunView run = run("failing-step");
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunTimeline timeline = this.runs.timeline(run.id()).orElseThrow();
+		assertThat(timeline.spans()).filteredOn((span) -> span.type().equals("attempt"))
+			.singleElement()
+			.satisfies((span) -> {
+				assertThat(span.label()).isEqualTo("Flaky step");
+				assertThat(span.stepKey()).isEqualTo(StepIds.hash("flaky"));
 			});
 	}
 
