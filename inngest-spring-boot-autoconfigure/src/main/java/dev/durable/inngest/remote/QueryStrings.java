@@ -1,6 +1,7 @@
 package dev.durable.inngest.remote;
 
 import dev.durable.inngest.engine.Errors;
+import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.servlet.function.ServerRequest;
@@ -28,10 +29,31 @@ public final class QueryStrings {
 			return null;
 		}
 		catch (IllegalStateException ex) {
-			String query = request.uri().getRawQuery();
-			return "The query string cannot be read as parameters: '" + Errors.abbreviate((query != null) ? query : "")
-					+ "'";
+			return problem(request.uri().getRawQuery());
 		}
+	}
+
+	/**
+	 * Why a servlet request's query string cannot be read as parameters, asked before
+	 * anything else reads them.
+	 * @param request the request
+	 * @return the problem, to answer with a 400, or {@code null} if it can be read
+	 */
+	public static @Nullable String unreadable(HttpServletRequest request) {
+		try {
+			// Tomcat throws only from the first read of the parameters, so this must come
+			// before anything else reads them.
+			request.getParameter("");
+			return null;
+		}
+		catch (IllegalStateException ex) {
+			return problem(request.getQueryString());
+		}
+	}
+
+	private static String problem(@Nullable String query) {
+		return "The query string cannot be read as parameters: '" + Errors.abbreviate((query != null) ? query : "")
+				+ "'";
 	}
 
 }

@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -125,6 +126,19 @@ class InngestActuatorAutoConfigurationTests {
 				assertThat(context).hasBean("inngestDashboard");
 				assertThat(output).doesNotContain("inngest.dashboard.enabled is true but");
 			});
+	}
+
+	@Test
+	void theFilterOfUnreadableQueriesIsConfiguredWhereActuatorServesTheEndpointOverHttp() {
+		WebApplicationContextRunner management = new WebApplicationContextRunner()
+			.withUserConfiguration(InngestEndpointManagementContextConfiguration.class);
+		management.withPropertyValues("management.endpoints.web.exposure.include=inngest")
+			.run((context) -> assertThat(context).hasBean("inngestUnreadableQueryFilter"));
+		management.withPropertyValues("management.endpoints.jmx.exposure.include=inngest")
+			.run((context) -> assertThat(context).doesNotHaveBean("inngestUnreadableQueryFilter"));
+		new ApplicationContextRunner().withUserConfiguration(InngestEndpointManagementContextConfiguration.class)
+			.withPropertyValues("management.endpoints.web.exposure.include=inngest")
+			.run((context) -> assertThat(context).doesNotHaveBean("inngestUnreadableQueryFilter"));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,0 +1,50 @@
+package dev.durable.inngest.autoconfigure;
+
+import dev.durable.inngest.actuate.InngestEndpoint;
+import dev.durable.inngest.actuate.UnreadableQueryFilter;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
+import org.springframework.boot.actuate.endpoint.EndpointId;
+import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletPath;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.servlet.DispatcherServlet;
+
+/**
+ * What the {@code inngest} Actuator endpoint needs in the context that serves Actuator:
+ * the application's own, or the one on {@code management.server.port} when that differs,
+ * where the application's filters do not apply. The endpoint has the same id in local and
+ * remote mode, so this serves both.
+ */
+@ManagementContextConfiguration(value = ManagementContextType.ANY, proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(DispatcherServlet.class)
+@ConditionalOnAvailableEndpoint(endpoint = InngestEndpoint.class, exposure = EndpointExposure.WEB)
+public final class InngestEndpointManagementContextConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "inngestUnreadableQueryFilter")
+	FilterRegistrationBean<UnreadableQueryFilter> inngestUnreadableQueryFilter(
+			ObjectProvider<PathMappedEndpoints> endpoints, ObjectProvider<DispatcherServletPath> servletPath) {
+		// Read at the first request, once Actuator has mapped its endpoints.
+		UnreadableQueryFilter filter = new UnreadableQueryFilter(() -> {
+			PathMappedEndpoints mapped = endpoints.getIfAvailable();
+			String path = (mapped != null) ? mapped.getPath(EndpointId.of("inngest")) : null;
+			DispatcherServletPath servlet = servletPath.getIfAvailable();
+			return (path != null && servlet != null) ? servlet.getRelativePath(path) : path;
+		});
+		// Last in the chain, after whatever security guards the endpoint. Tomcat refuses
+		// only the first read of the parameters, so a request an earlier filter has read
+		// goes on with those it could read.
+		return new FilterRegistrationBean<>(filter);
+	}
+
+}

@@ -1,0 +1,48 @@
+package dev.durable.inngest.actuate;
+
+import java.util.UUID;
+
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.engine.EngineTestApplication;
+import dev.durable.inngest.engine.RunProbe;
+import dev.durable.inngest.testsupport.HttpApiClient;
+import dev.durable.inngest.testsupport.HttpApiClient.Answer;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@code inngest} Actuator endpoint over real HTTP on a management port of its own,
+ * where Actuator serves it from a context of its own.
+ */
+@SpringBootTest(classes = EngineTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "management.server.port=0", "management.endpoints.web.exposure.include=inngest,health" })
+class InngestEndpointManagementPortHttpTests {
+
+	@LocalManagementPort
+	int managementPort;
+
+	@Autowired
+	InngestClient inngest;
+
+	@Autowired
+	RunProbe probe;
+
+	@Test
+	void anUnreadableQueryIsRefusedWithAnErrorNamingItAndAReadableOneAnswered() {
+		HttpApiClient http = new HttpApiClient(this.managementPort);
+		String runId = this.probe.startSleepingReminder(this.inngest, UUID.randomUUID().toString());
+		Answer refused = http.call("GET", "/actuator/inngest/runs/" + runId + "?limit=2&=", null, null);
+		assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+		assertThat(refused.json().get("error").asString())
+			.isEqualTo("The query string cannot be read as parameters: 'limit=2&='");
+		Answer page = http.call("GET", "/actuator/inngest/runs?function=reminder&limit=100", null, null);
+		assertThat(page.status()).as(page.toString()).isEqualTo(200);
+		assertThat(page.json().get("runs").valueStream().map((run) -> run.get("id").asString())).contains(runId);
+	}
+
+}
