@@ -21,8 +21,7 @@ import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.NewRun;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
-import dev.durable.inngest.engine.store.StepRecord;
-import dev.durable.inngest.engine.store.StepStatus;
+import dev.durable.inngest.engine.store.StepResolution;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.engine.store.WaitRecord;
 import dev.durable.inngest.engine.store.WaitStore;
@@ -380,9 +379,7 @@ public final class EventIntake {
 			if (eventJson == null) {
 				eventJson = this.json.write(event);
 			}
-			StepRecord resolved = new StepRecord(wait.runId(), wait.stepKey(), null, null, StepStatus.COMPLETED, 1,
-					eventJson, null, null, null, now);
-			this.steps.update(resolved);
+			this.steps.update(StepResolution.eventReceived(wait.runId(), wait.stepKey(), eventJson, now));
 			if (this.runs.wake(wait.runId(), now)) {
 				resumed.add(wait.runId());
 			}

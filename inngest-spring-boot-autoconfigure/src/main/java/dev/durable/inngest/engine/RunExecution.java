@@ -604,7 +604,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 			if (stored == null) {
 				this.env.steps().insert(step);
 			}
-			else if (!this.env.steps().update(step)) {
+			else if (!this.env.steps().update(step.resolution())) {
 				throw Suspension.leaseLost(runId());
 			}
 		}

@@ -8,6 +8,7 @@ import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.engine.store.AttemptRecord;
 import dev.durable.inngest.engine.store.StepKind;
 import dev.durable.inngest.engine.store.StepRecord;
+import dev.durable.inngest.engine.store.StepResolution;
 import dev.durable.inngest.engine.store.StepStatus;
 import dev.durable.inngest.engine.store.StepStore;
 import org.jspecify.annotations.Nullable;
@@ -82,7 +83,7 @@ public final class JdbcStepStore implements StepStore {
 	}
 
 	@Override
-	public boolean update(StepRecord step) {
+	public boolean update(StepResolution step) {
 		ErrorInfo error = step.error();
 		return this.jdbc
 			.sql("UPDATE inngest_step SET status = ?, attempts = ?, output = ?, error_name = ?, error_message = ?, "

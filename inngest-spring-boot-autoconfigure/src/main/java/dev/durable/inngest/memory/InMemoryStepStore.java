@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.durable.inngest.engine.store.AttemptRecord;
 import dev.durable.inngest.engine.store.StepRecord;
+import dev.durable.inngest.engine.store.StepResolution;
 import dev.durable.inngest.engine.store.StepStatus;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.memory.InMemoryInngestStore.AttemptKey;
@@ -75,7 +76,7 @@ final class InMemoryStepStore implements StepStore {
 	}
 
 	@Override
-	public boolean update(StepRecord step) {
+	public boolean update(StepResolution step) {
 		return this.store.locked(() -> {
 			RowKey key = new RowKey(step.runId(), step.key());
 			StepRecord current = this.store.steps.get(key);

@@ -36,4 +36,13 @@ public record StepRecord(String runId, String key, String stepId, StepKind kind,
 				this.error, this.wakeAt, this.startedAt, now);
 	}
 
+	/**
+	 * This step's state, to store over the one of a step that has not completed.
+	 * @return the resolution
+	 */
+	public StepResolution resolution() {
+		return new StepResolution(this.runId, this.key, this.status, this.attempts, this.output, this.error,
+				this.wakeAt, this.endedAt);
+	}
+
 }

@@ -27,9 +27,9 @@ public interface StepStore {
 	 * Updates a step that has not completed:
 	 * {@link dev.durable.inngest.engine.RunLifecycle.StepTransition#RESOLVE RESOLVE}.
 	 * @param step the step's new state
-	 * @return {@code false} if the step had completed already
+	 * @return {@code false} if the step had completed already, or there is no such step
 	 */
-	boolean update(StepRecord step);
+	boolean update(StepResolution step);
 
 	/**
 	 * Ends the steps of a cancelled run that were waiting to resume:

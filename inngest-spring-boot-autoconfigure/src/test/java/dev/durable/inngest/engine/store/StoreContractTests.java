@@ -650,7 +650,7 @@ public abstract class StoreContractTests {
 		// No wake time given: the stored one is kept.
 		StepRecord completed = new StepRecord(id, "charge", "charge", StepKind.RUN, StepStatus.COMPLETED, 2, "42", null,
 				null, T0, T0.plusSeconds(11));
-		assertThat(this.steps.update(completed)).isTrue();
+		assertThat(this.steps.update(completed.resolution())).isTrue();
 		assertThat(this.steps.findByRun(id)).singleElement().satisfies((step) -> {
 			assertThat(step.status()).isEqualTo(StepStatus.COMPLETED);
 			assertThat(step.attempts()).isEqualTo(2);
@@ -660,10 +660,23 @@ public abstract class StoreContractTests {
 			assertThat(step.endedAt()).isEqualTo(T0.plusSeconds(11));
 		});
 		assertThat(this.steps.update(new StepRecord(id, "charge", "charge", StepKind.RUN, StepStatus.FAILED, 3, null,
-				error, null, T0, T0.plusSeconds(12))))
-			.isFalse();
+				error, null, T0, T0.plusSeconds(12))
+			.resolution())).isFalse();
 		assertThat(this.steps.findByRun(id).get(0).status()).isEqualTo(StepStatus.COMPLETED);
-		assertThat(this.steps.update(completedStep(id, "unknown", T0))).isFalse();
+		assertThat(this.steps.update(completedStep(id, "unknown", T0).resolution())).isFalse();
+	}
+
+	@Test
+	void aWaitResumedByItsEventKeepsItsIdKindStartAndTimeOut() {
+		String id = claimed("fn", storedEvent(), T0, "lease");
+		this.steps.insert(new StepRecord(id, "approval:1", "approval", StepKind.WAIT, StepStatus.WAITING, 0, null, null,
+				T0.plusSeconds(60), T0.plusSeconds(1), null));
+		String event = "{\"name\":\"test/approved\"}";
+		assertThat(this.steps.update(StepResolution.eventReceived(id, "approval:1", event, T0.plusSeconds(5))))
+			.isTrue();
+		assertThat(this.steps.findByRun(id)).singleElement()
+			.isEqualTo(new StepRecord(id, "approval:1", "approval", StepKind.WAIT, StepStatus.COMPLETED, 1, event, null,
+					T0.plusSeconds(60), T0.plusSeconds(1), T0.plusSeconds(5)));
 	}
 
 	@Test
