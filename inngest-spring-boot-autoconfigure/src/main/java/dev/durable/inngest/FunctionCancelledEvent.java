@@ -70,6 +70,9 @@ public record FunctionCancelledEvent(Event event, Event originalEvent, ErrorInfo
 	 * Reads the data of an {@code inngest/function.cancelled} event.
 	 * @param event the system event
 	 * @return its data
+	 * @throws NonRetriableException naming the field, if the event lacks
+	 * {@code function_id}, {@code run_id} or the original event's name, which every
+	 * system event carries: a run that reads such an event fails at once
 	 */
 	public static FunctionCancelledEvent of(Event event) {
 		SystemEventData data = SystemEventData.of(event);

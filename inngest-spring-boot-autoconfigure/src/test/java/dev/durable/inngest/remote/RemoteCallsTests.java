@@ -368,6 +368,24 @@ class RemoteCallsTests {
 	}
 
 	@Test
+	void failureHandlerFailsWithoutRetriesNamingTheFieldThePlatformsEventLacks() {
+		Map<String, Object> failed = Map.of("name", "inngest/function.failed", "id", "01SYSTEM", "data",
+				Map.of("run_id", "01FAILED", "error", Map.of("name", "Error", "message", "broken func"), "event",
+						Map.of("name", "t/go", "data", Map.of("id", "A1"), "user", Map.of(), "ts", 1)),
+				"user", Map.of(), "ts", 2);
+		ObjectNode body = (ObjectNode) json(body(0, 2, Map.of(), false));
+		body.set("event", JSON.valueToTree(failed));
+		body.set("events", JSON.createArrayNode().add(JSON.valueToTree(failed)));
+		CallResponse response = this.calls.call(new CallRequest("steps-fails-failure", "step",
+				CanonicalJson.canonicalize(JSON.writeValueAsBytes(body))));
+		assertThat(response.status()).as(response.body()).isEqualTo(400);
+		assertThat(response.headers()).containsEntry(RemoteCalls.NO_RETRY, "true");
+		assertThat(json(response.body()).get("message").asString())
+			.isEqualTo("The inngest/function.failed event '01SYSTEM' has no function_id in its data, which every "
+					+ "inngest/function.failed system event carries; it cannot be read as one");
+	}
+
+	@Test
 	void cancellationHandlerIsCalledWithTheCancelledRunFromThePlatformsEvent() {
 		RemoteCalls calls = new RemoteCalls("steps", FunctionConfigsReferenceTests.registry(new CleanUpFunctions()),
 				JSON, (events) -> List.of(), null, Clock.systemUTC());
