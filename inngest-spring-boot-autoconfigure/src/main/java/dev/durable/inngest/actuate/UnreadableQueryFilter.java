@@ -41,8 +41,11 @@ public final class UnreadableQueryFilter extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
+		if (request.getQueryString() == null) {
+			return true;
+		}
 		String path = this.endpointPath.get();
-		if (path == null || request.getQueryString() == null) {
+		if (path == null) {
 			return true;
 		}
 		String requested = request.getRequestURI().substring(request.getContextPath().length());

@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.webmvc.autoconfigure.DispatcherServletPath;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.servlet.DispatcherServlet;
 
 /**
@@ -34,13 +35,14 @@ public final class InngestEndpointManagementContextConfiguration {
 	@ConditionalOnMissingBean(name = "inngestUnreadableQueryFilter")
 	FilterRegistrationBean<UnreadableQueryFilter> inngestUnreadableQueryFilter(
 			ObjectProvider<PathMappedEndpoints> endpoints, ObjectProvider<DispatcherServletPath> servletPath) {
-		// Read at the first request, once Actuator has mapped its endpoints.
-		UnreadableQueryFilter filter = new UnreadableQueryFilter(() -> {
+		// Read at the first request with a query, once Actuator has mapped its endpoints,
+		// and kept.
+		UnreadableQueryFilter filter = new UnreadableQueryFilter(SingletonSupplier.of(() -> {
 			PathMappedEndpoints mapped = endpoints.getIfAvailable();
 			String path = (mapped != null) ? mapped.getPath(EndpointId.of("inngest")) : null;
 			DispatcherServletPath servlet = servletPath.getIfAvailable();
 			return (path != null && servlet != null) ? servlet.getRelativePath(path) : path;
-		});
+		}));
 		// Last in the chain, after whatever security guards the endpoint. Tomcat refuses
 		// only the first read of the parameters, so a request an earlier filter has read
 		// goes on with those it could read.
