@@ -45,17 +45,12 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 				+ " GROUP BY function_id, " + minute;
 	}
 
-	static String ended(boolean function) {
-		return "SELECT function_id, status, created_at, started_at, ended_at FROM inngest_run "
-				+ "WHERE ended_at >= ? AND ended_at < ?" + (function ? " AND function_id = ?" : "");
-	}
+	static final String ENDED = "SELECT function_id, status, created_at, started_at, ended_at FROM inngest_run "
+			+ "WHERE ended_at >= ? AND ended_at < ?";
 
-	static String failedAttempts(boolean function) {
-		String minute = "FLOOR(EXTRACT(EPOCH FROM a.failed_at) / 60)";
-		return "SELECT r.function_id, " + minute + ", COUNT(*) FROM inngest_attempt a "
-				+ "JOIN inngest_run r ON r.id = a.run_id WHERE a.failed_at >= ? AND a.failed_at < ?"
-				+ (function ? " AND r.function_id = ?" : "") + " GROUP BY r.function_id, " + minute;
-	}
+	static final String FAILED_ATTEMPTS = "SELECT r.function_id, FLOOR(EXTRACT(EPOCH FROM a.failed_at) / 60), "
+			+ "COUNT(*) FROM inngest_attempt a JOIN inngest_run r ON r.id = a.run_id "
+			+ "WHERE a.failed_at >= ? AND a.failed_at < ? GROUP BY r.function_id, FLOOR(EXTRACT(EPOCH FROM a.failed_at) / 60)";
 
 	private static final String INSERT = "INSERT INTO inngest_stats_minute (function_id, epoch_minute, started, "
 			+ "completed, failed, cancelled, failed_attempts, end_to_end, queue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -215,29 +210,37 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 	 * and the minute of each count: of one function only, if one is given.
 	 */
 	private void count(Instant from, Instant to, @Nullable String functionId, Tally tally) {
-		boolean function = functionId != null;
-		this.jdbc.sql(started(function))
+		this.jdbc.sql(started(functionId != null))
 			.params(params(functionId, Ids.lowest(from), Ids.lowest(to.plusMillis(1)), Timestamps.of(from),
 					Timestamps.of(to)))
 			.query((RowCallbackHandler) (rs) -> {
 				long started = rs.getLong(3);
 				tally.update(rs.getString(1), rs.getLong(2), (counts) -> counts.started += started);
 			});
-		this.jdbc.sql(ended(function))
-			.params(params(functionId, Timestamps.of(from), Timestamps.of(to)))
-			.query((RowCallbackHandler) (rs) -> {
+		// The runs that ended, and the failed attempts, of every function, filtered here:
+		// with
+		// the function in the statement, H2 would read all of the function's runs through
+		// its
+		// index rather than the range of the end time.
+		this.jdbc.sql(ENDED).params(Timestamps.of(from), Timestamps.of(to)).query((RowCallbackHandler) (rs) -> {
+			String runFunction = rs.getString("function_id");
+			if (functionId == null || functionId.equals(runFunction)) {
 				Instant created = Timestamps.read(rs, "created_at");
 				Instant started = Timestamps.read(rs, "started_at");
 				Instant ended = Timestamps.read(rs, "ended_at");
 				String status = rs.getString("status");
-				tally.update(rs.getString("function_id"), Math.floorDiv(ended.getEpochSecond(), MINUTE),
+				tally.update(runFunction, Math.floorDiv(ended.getEpochSecond(), MINUTE),
 						(counts) -> counts.ended(status, created, started, ended));
-			});
-		this.jdbc.sql(failedAttempts(function))
-			.params(params(functionId, Timestamps.of(from), Timestamps.of(to)))
+			}
+		});
+		this.jdbc.sql(FAILED_ATTEMPTS)
+			.params(Timestamps.of(from), Timestamps.of(to))
 			.query((RowCallbackHandler) (rs) -> {
-				long failed = rs.getLong(3);
-				tally.update(rs.getString(1), rs.getLong(2), (counts) -> counts.failedAttempts += failed);
+				String runFunction = rs.getString(1);
+				if (functionId == null || functionId.equals(runFunction)) {
+					long failed = rs.getLong(3);
+					tally.update(runFunction, rs.getLong(2), (counts) -> counts.failedAttempts += failed);
+				}
 			});
 	}
 

@@ -168,7 +168,7 @@ class RunQueryPlanTests {
 		Instant from = START.plusSeconds(1200);
 		Instant to = START.plusSeconds(1260);
 		this.jdbc.sql("UPDATE inngest_run SET ended_at = created_at WHERE status = 'COMPLETED'").update();
-		JdbcRunStore.Select select = new JdbcRunStore.Select(JdbcRunStatsStore.ended(false),
+		JdbcRunStore.Select select = new JdbcRunStore.Select(JdbcRunStatsStore.ENDED,
 				List.of(Timestamps.of(from), Timestamps.of(to)));
 
 		assertThat(statsIndexRead(select, "INNGEST_RUN_ENDED")).containsExactlyInAnyOrder("ENDED_AT >= ?1",
