@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.SplittableRandom;
 
 import dev.durable.inngest.RunStats;
 import dev.durable.inngest.engine.Ids;
+import dev.durable.inngest.engine.StatsRollup;
 import dev.durable.inngest.local.DatabasePlatform;
 import dev.durable.inngest.local.InngestSchemaInitializer;
 import dev.durable.inngest.local.JdbcRunStatsStore;
@@ -25,8 +27,10 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * (a million by default). The runs are written straight into the tables, ten functions,
  * most of them completed, some failed with a failed attempt and some cancelled, so that
  * filling the database takes seconds rather than the hours running them would. It prints,
- * for the last hour, day and week, of one function and of all, the median time of five
- * queries.
+ * for the last hour, day and week, of one function and of all, the median time of three
+ * queries: counted from the runs, as before the first roll-up, then from the counts per
+ * minute once the week is rolled up ({@link JdbcRunStatsStore#rollUp}), with the time the
+ * roll-up took.
  */
 public final class StatsQueryBenchmark {
 
@@ -48,28 +52,49 @@ public final class StatsQueryBenchmark {
 		System.out.printf("Filled %,d ended runs over the last week in %,d ms%n", runs,
 				Duration.ofNanos(System.nanoTime() - filling).toMillis());
 		JdbcRunStatsStore stats = new JdbcRunStatsStore(jdbc);
+		System.out.println("From the runs, before any roll-up:");
+		time(stats, now);
+		long rolling = System.nanoTime();
+		Instant until = now.minus(StatsRollup.DELAY).truncatedTo(ChronoUnit.MINUTES);
+		Instant rolled;
+		do {
+			rolled = stats.rollUp(until, 5);
+		}
+		while (rolled.isBefore(until));
+		System.out.printf("Rolled up the week in %,d ms into %,d rows%n",
+				Duration.ofNanos(System.nanoTime() - rolling).toMillis(),
+				jdbc.queryForObject("SELECT COUNT(*) FROM inngest_stats_minute", Long.class));
+		System.out.println("From the counts per minute, once rolled up:");
+		time(stats, now);
+		dataSource.destroy();
+	}
+
+	/**
+	 * Prints the median time of three queries of each window, of all functions and one.
+	 */
+	private static void time(JdbcRunStatsStore stats, Instant now) {
 		for (Duration window : List.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ofDays(7))) {
 			Duration bucket = (window.compareTo(Duration.ofHours(2)) <= 0) ? Duration.ofMinutes(1)
 					: (window.compareTo(Duration.ofDays(2)) <= 0) ? Duration.ofMinutes(15) : Duration.ofHours(2);
 			Instant from = Instant.ofEpochSecond(
 					Math.floorDiv(now.minus(window).getEpochSecond(), bucket.toSeconds()) * bucket.toSeconds());
 			for (String function : Arrays.asList(null, "fn-3")) {
-				long[] times = new long[5];
+				long[] times = new long[3];
 				RunStats result = null;
 				for (int i = 0; i < times.length; i++) {
 					long started = System.nanoTime();
 					// A different end each time, so that H2 cannot answer from its cache
 					// of results.
-					result = stats.stats(function, from, now.plusMillis(i), bucket, window);
+					result = stats.stats(function, from, now.plusMillis(i), bucket);
 					times[i] = System.nanoTime() - started;
 				}
 				Arrays.sort(times);
 				long started = result.buckets().stream().mapToLong(RunStats.Bucket::started).sum();
-				System.out.printf("%-5s %-4s %,10d runs started  median %,7.1f ms%n", label(window),
-						(function != null) ? function : "all", started, times[2] / 1e6);
+				System.out.printf("%-5s %-4s %,10d runs started  median %,9.1f ms  p99 end to end %,8.1f ms%n",
+						label(window), (function != null) ? function : "all", started, times[1] / 1e6,
+						result.endToEnd().p99());
 			}
 		}
-		dataSource.destroy();
 	}
 
 	private static String label(Duration window) {
