@@ -103,7 +103,7 @@ public enum DatabasePlatform {
 	 * @return what follows {@code FROM}
 	 */
 	public String runsByDueTime() {
-		return (this == H2) ? "inngest_run USE INDEX (inngest_run_due)" : "inngest_run";
+		return (this == H2) ? "inngest_run USE INDEX (inngest_run_due_ended)" : "inngest_run";
 	}
 
 	/**

@@ -24,7 +24,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * rolled up, so that a week's chart reads some ten thousand rows whatever the number of
  * runs. The minutes after the last one rolled up ({@code inngest_stats_rollup}) are
  * counted from the runs: those created in them by the range of their ids, those that
- * ended in them by the index on their end time.
+ * ended in them by the index of due times, in which a run that ended is kept by its end
+ * time.
  */
 public final class JdbcRunStatsStore implements RunStatsStore {
 
@@ -45,8 +46,12 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 				+ " GROUP BY function_id, " + minute;
 	}
 
+	/**
+	 * The runs that ended in a range of time, read through the index of due times: a run
+	 * that ended has none, and is kept there by its end time.
+	 */
 	static final String ENDED = "SELECT function_id, status, created_at, started_at, ended_at FROM inngest_run "
-			+ "WHERE ended_at >= ? AND ended_at < ?";
+			+ "WHERE due_at IS NULL AND ended_at >= ? AND ended_at < ?";
 
 	static final String FAILED_ATTEMPTS = "SELECT r.function_id, FLOOR(EXTRACT(EPOCH FROM a.failed_at) / 60), "
 			+ "COUNT(*) FROM inngest_attempt a JOIN inngest_run r ON r.id = a.run_id "
@@ -184,14 +189,18 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 					.query((rs, row) -> Timestamps.read(rs, "created_at"))
 					.optional()
 					.orElse(null),
-				this.jdbc.sql("SELECT MIN(ended_at) AS at FROM inngest_run WHERE ended_at >= ?")
+				this.jdbc
+					.sql("SELECT ended_at FROM inngest_run WHERE due_at IS NULL AND ended_at >= ? "
+							+ "ORDER BY due_at, ended_at FETCH FIRST 1 ROWS ONLY")
 					.param(Timestamps.of(from))
-					.query((rs, row) -> Timestamps.read(rs, "at"))
+					.query((rs, row) -> Timestamps.read(rs, "ended_at"))
 					.optional()
 					.orElse(null),
-				this.jdbc.sql("SELECT MIN(failed_at) AS at FROM inngest_attempt WHERE failed_at >= ?")
+				this.jdbc
+					.sql("SELECT failed_at FROM inngest_attempt WHERE failed_at >= ? ORDER BY failed_at "
+							+ "FETCH FIRST 1 ROWS ONLY")
 					.param(Timestamps.of(from))
-					.query((rs, row) -> Timestamps.read(rs, "at"))
+					.query((rs, row) -> Timestamps.read(rs, "failed_at"))
 					.optional()
 					.orElse(null) }) {
 			if (time != null) {

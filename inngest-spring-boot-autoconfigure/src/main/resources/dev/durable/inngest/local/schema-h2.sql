@@ -59,7 +59,11 @@ ALTER TABLE inngest_run ADD COLUMN IF NOT EXISTS last_step_id VARCHAR(512);
 ALTER TABLE inngest_run ADD COLUMN IF NOT EXISTS last_step_output CLOB;
 ALTER TABLE inngest_run ADD COLUMN IF NOT EXISTS last_step_started_at TIMESTAMP WITH TIME ZONE;
 ALTER TABLE inngest_run ADD COLUMN IF NOT EXISTS last_step_ended_at TIMESTAMP WITH TIME ZONE;
-CREATE INDEX IF NOT EXISTS inngest_run_due ON inngest_run (due_at);
+-- Runs by due time, read by claims. A run that ended has no due time and is kept in it by the time it
+-- ended, which the charts' roll-up reads: the end changes the entry it changed before, and no other.
+-- Version 6 added ended_at to it, in place of an index of due_at alone, which it drops.
+DROP INDEX IF EXISTS inngest_run_due;
+CREATE INDEX IF NOT EXISTS inngest_run_due_ended ON inngest_run (due_at, ended_at);
 -- A function's runs by id, newest first for lists, and by a range of ids for a bulk cancellation's
 -- time range: a run's id begins with its creation time.
 CREATE INDEX IF NOT EXISTS inngest_run_function ON inngest_run (function_id, id);
@@ -172,9 +176,9 @@ CREATE TABLE IF NOT EXISTS inngest_app (
 
 -- Counts per minute (epoch_minute, minutes since the epoch) of what runs did, for charts over long
 -- windows: for each function, and for all of them (function_id empty). The engine rolls a minute up
--- once it is over, reading the runs that ended in it by inngest_run_ended and the failed attempts by
--- inngest_attempt_failed. inngest_stats_rollup holds the minute it has rolled up to, or nothing
--- before the first roll-up. end_to_end and queue are latency histograms, index:count pairs. The
+-- once it is over, reading the runs that ended in it by inngest_run_due_ended and the failed
+-- attempts by inngest_attempt_failed. inngest_stats_rollup holds the minute it has rolled up to, or
+-- nothing before the first roll-up. end_to_end and queue are latency histograms, index:count pairs. The
 -- retention deletes them with the runs. Version 6 added them.
 CREATE TABLE IF NOT EXISTS inngest_stats_minute (
     function_id     VARCHAR(128) NOT NULL,
@@ -195,8 +199,6 @@ CREATE TABLE IF NOT EXISTS inngest_stats_rollup (
 );
 INSERT INTO inngest_stats_rollup (id, rolled_to) SELECT 1, NULL
     WHERE NOT EXISTS (SELECT 1 FROM inngest_stats_rollup WHERE id = 1);
--- Creating a run adds it to the index with no end time; its end moves it.
-CREATE INDEX IF NOT EXISTS inngest_run_ended ON inngest_run (ended_at);
 CREATE INDEX IF NOT EXISTS inngest_attempt_failed ON inngest_attempt (failed_at);
 
 CREATE TABLE IF NOT EXISTS inngest_schema_version (

@@ -130,7 +130,7 @@ class RunQueryPlanTests {
 	void theDueRunsAreReadThroughTheirRangeOfTheDueTimeIndexNotTheEndedRunsEntries() {
 		JdbcRunStore.Select select = JdbcRunStore.due(DatabasePlatform.H2, START.plusSeconds(1500), 8, List.of("f"));
 
-		assertThat(plan(select)).contains("PUBLIC.INNGEST_RUN_DUE: DUE_AT >= ?1 AND DUE_AT <= ?2")
+		assertThat(plan(select)).contains("PUBLIC.INNGEST_RUN_DUE_ENDED: DUE_AT >= ?1 AND DUE_AT <= ?2")
 			.endsWith("/* index sorted */");
 		assertThat(rowsRead(select)).isEqualTo(8);
 		assertThat(ids(select)).containsExactly(this.ids.get(1), this.ids.get(101), this.ids.get(201),
@@ -141,7 +141,7 @@ class RunQueryPlanTests {
 	void theBacklogCountsTheDueRunsThroughTheirRangeOfTheDueTimeIndex() {
 		JdbcRunStore.Select select = JdbcRunStore.dueCounted(START.plusSeconds(1500));
 
-		assertThat(plan(select)).contains("PUBLIC.INNGEST_RUN_DUE: DUE_AT >= ?1 AND DUE_AT <= ?2");
+		assertThat(plan(select)).contains("PUBLIC.INNGEST_RUN_DUE_ENDED: DUE_AT >= ?1 AND DUE_AT <= ?2");
 		// The 15 due runs, and the entry after them that ends the range.
 		assertThat(rowsRead(select)).isEqualTo(16);
 		assertThat(this.jdbc.sql(select.sql()).params(select.params()).query((rs, row) -> rs.getLong("due")).single())
@@ -164,15 +164,15 @@ class RunQueryPlanTests {
 	}
 
 	@Test
-	void theRunsEndedInAWindowAreReadFromTheRangeOfTheEndTimeIndex() {
+	void theRunsEndedInAWindowAreReadFromTheirRangeOfEndTimesInTheDueTimeIndex() {
 		Instant from = START.plusSeconds(1200);
 		Instant to = START.plusSeconds(1260);
 		this.jdbc.sql("UPDATE inngest_run SET ended_at = created_at WHERE status = 'COMPLETED'").update();
 		JdbcRunStore.Select select = new JdbcRunStore.Select(JdbcRunStatsStore.ENDED,
 				List.of(Timestamps.of(from), Timestamps.of(to)));
 
-		assertThat(statsIndexRead(select, "INNGEST_RUN_ENDED")).containsExactlyInAnyOrder("ENDED_AT >= ?1",
-				"ENDED_AT < ?2");
+		assertThat(statsIndexRead(select, "INNGEST_RUN_DUE_ENDED")).containsExactlyInAnyOrder("DUE_AT IS NULL",
+				"ENDED_AT >= ?1", "ENDED_AT < ?2");
 		// The runs that ended in the window, whenever they were created.
 		assertThat(rowsRead(select)).isLessThan(130);
 		assertThat(this.jdbc.sql(select.sql()).params(select.params()).query((rs, row) -> rs.getString(2)).list())

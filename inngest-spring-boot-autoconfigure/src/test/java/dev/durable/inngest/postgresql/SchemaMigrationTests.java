@@ -76,7 +76,8 @@ class SchemaMigrationTests {
 					jdbc.sql("SELECT indexname FROM pg_indexes WHERE tablename IN ('inngest_run', 'inngest_attempt')")
 						.query(String.class)
 						.list())
-				.contains("inngest_run_ended", "inngest_attempt_failed");
+				.contains("inngest_run_due_ended", "inngest_attempt_failed")
+				.doesNotContain("inngest_run_due");
 			assertThat(new JdbcStepStore(new JdbcTemplate(dataSource)).findByRun("r1")).singleElement()
 				.extracting(StepRecord::key, StepRecord::output)
 				.containsExactly("only", "1");
