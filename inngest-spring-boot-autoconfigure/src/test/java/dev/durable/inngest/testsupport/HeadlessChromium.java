@@ -3,16 +3,21 @@ package dev.durable.inngest.testsupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -59,6 +64,54 @@ public final class HeadlessChromium implements BeforeEachCallback, AfterEachCall
 	 */
 	public WebDriverWait waiting() {
 		return this.wait;
+	}
+
+	/**
+	 * Waits for {@code action} to give a value, finding its element again if the
+	 * dashboard's refresh (every two seconds) replaced it between the finding and the
+	 * use.
+	 * @param <T> the type of the value
+	 * @param action what finds the value, {@code null} while there is none
+	 * @return the value
+	 */
+	public <T> T untilFresh(Function<WebDriver, T> action) {
+		return this.wait.until((driver) -> {
+			try {
+				return action.apply(driver);
+			}
+			catch (StaleElementReferenceException ex) {
+				return null;
+			}
+		});
+	}
+
+	/**
+	 * Clicks what the locator finds.
+	 * @param by the locator
+	 */
+	public void click(By by) {
+		untilFresh((driver) -> {
+			driver.findElement(by).click();
+			return true;
+		});
+	}
+
+	/**
+	 * Waits for what the locator finds to be visible.
+	 * @param by the locator
+	 * @return the element
+	 */
+	public WebElement visible(By by) {
+		return this.wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+	}
+
+	/**
+	 * How many elements a CSS selector finds.
+	 * @param css the selector
+	 * @return the count
+	 */
+	public int count(String css) {
+		return untilFresh((driver) -> driver.findElements(By.cssSelector(css)).size());
 	}
 
 	private static WebDriver start() {

@@ -7,7 +7,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
 
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
@@ -19,8 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -63,39 +60,11 @@ class DashboardBrowserTests {
 		return this.probe.startSleepingReminder(this.inngest, this.key);
 	}
 
-	private WebElement visible(By by) {
-		return this.chromium.waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
-	}
-
-	/** Clicks what the locator finds. */
-	private void click(By by) {
-		untilFresh((driver) -> {
-			driver.findElement(by).click();
-			return true;
-		});
-	}
-
 	/** The text of what the locator finds, once it is visible. */
 	private String text(By by) {
-		return untilFresh((driver) -> {
+		return this.chromium.untilFresh((driver) -> {
 			WebElement element = driver.findElement(by);
 			return element.isDisplayed() ? element.getText() : null;
-		});
-	}
-
-	/**
-	 * Waits for {@code action} to give a value, finding its element again if the
-	 * dashboard's refresh (every two seconds) replaced it between the finding and the
-	 * use.
-	 */
-	private <T> T untilFresh(Function<WebDriver, T> action) {
-		return this.chromium.waiting().until((driver) -> {
-			try {
-				return action.apply(driver);
-			}
-			catch (StaleElementReferenceException ex) {
-				return null;
-			}
 		});
 	}
 
@@ -114,8 +83,8 @@ class DashboardBrowserTests {
 			.contains("SLEEPING 3");
 
 		// The runs of one function, by status
-		click(By.xpath("//tr[@data-function='reminder']//button[text()='Runs']"));
-		new Select(visible(By.id("filter-status"))).selectByVisibleText("SLEEPING");
+		this.chromium.click(By.xpath("//tr[@data-function='reminder']//button[text()='Runs']"));
+		new Select(this.chromium.visible(By.id("filter-status"))).selectByVisibleText("SLEEPING");
 		this.chromium.browser().findElement(By.cssSelector("#run-filters button[type=submit]")).click();
 		awaitRowStatus(single, "SLEEPING");
 		for (String runId : bulk) {
@@ -123,20 +92,20 @@ class DashboardBrowserTests {
 		}
 
 		// One run: its steps as a timeline, then cancelled
-		click(By.cssSelector("tr[data-run-id='" + single + "']"));
+		this.chromium.click(By.cssSelector("tr[data-run-id='" + single + "']"));
 		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("detail-id"), single));
 		assertThat(text(By.cssSelector("#timeline li[data-step='before']"))).contains("COMPLETED");
 		assertThat(text(By.cssSelector("#timeline li[data-step='nap']"))).contains("SLEEPING");
 		assertThat(text(By.id("detail-event"))).contains(this.key);
 		assertThat(this.chromium.browser().findElement(By.id("read-only")).isDisplayed()).isFalse();
-		visible(By.id("cancel-run")).click();
+		this.chromium.visible(By.id("cancel-run")).click();
 		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("detail-status"), "CANCELLED"));
 		assertThat(this.runs.find(single).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
 
 		// Bulk cancellation from the function's row: estimate, then start
 		this.chromium.browser().findElement(By.cssSelector(".tab[data-tab='functions']")).click();
-		click(By.cssSelector("tr[data-function='reminder'] .bulk-cancel"));
-		visible(By.id("bulk-name")).sendKeys("stuck reminders");
+		this.chromium.click(By.cssSelector("tr[data-function='reminder'] .bulk-cancel"));
+		this.chromium.visible(By.id("bulk-name")).sendKeys("stuck reminders");
 		this.chromium.browser().findElement(By.id("bulk-condition")).sendKeys("event.data.key == '" + this.key + "'");
 		assertThat(this.chromium.browser().findElement(By.id("bulk-start")).isEnabled()).isFalse();
 		this.chromium.browser().findElement(By.id("bulk-preview")).click();
@@ -146,13 +115,13 @@ class DashboardBrowserTests {
 		start.click();
 
 		// The runs turn cancelled in the list
-		new Select(visible(By.id("filter-status"))).selectByVisibleText("All");
+		new Select(this.chromium.visible(By.id("filter-status"))).selectByVisibleText("All");
 		this.chromium.browser().findElement(By.cssSelector("#run-filters button[type=submit]")).click();
 		for (String runId : bulk) {
 			awaitRowStatus(runId, "CANCELLED");
 			assertThat(this.runs.find(runId).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
 		}
-		click(By.cssSelector("tr[data-run-id='" + bulk.get(0) + "']"));
+		this.chromium.click(By.cssSelector("tr[data-run-id='" + bulk.get(0) + "']"));
 		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("detail-status"), "CANCELLED"));
 		screenshot("dashboard-run.png");
 
@@ -168,8 +137,8 @@ class DashboardBrowserTests {
 	@Test
 	void anEstimateOfZeroRunsCannotBeStarted() {
 		this.chromium.browser().get("http://localhost:" + this.port + "/inngest/dashboard/");
-		click(By.cssSelector("tr[data-function='reminder'] .bulk-cancel"));
-		visible(By.id("bulk-name")).sendKeys("nothing");
+		this.chromium.click(By.cssSelector("tr[data-function='reminder'] .bulk-cancel"));
+		this.chromium.visible(By.id("bulk-name")).sendKeys("nothing");
 		this.chromium.browser()
 			.findElement(By.id("bulk-condition"))
 			.sendKeys("event.data.key == 'no-such-key-" + Instant.now() + "'");

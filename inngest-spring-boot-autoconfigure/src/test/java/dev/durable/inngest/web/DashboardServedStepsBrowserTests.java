@@ -3,7 +3,6 @@ package dev.durable.inngest.web;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
@@ -22,8 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -89,67 +86,43 @@ class DashboardServedStepsBrowserTests {
 		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
 
 		openRun("served-ship", run.id());
-		assertThat(count("#run-timeline rect[data-type='step'][data-step='" + RESERVE + "']")).isOne();
-		assertThat(count("#run-timeline rect[data-type='step'][data-step='" + LABEL + "']")).isOne();
-		List<String> labels = untilFresh((driver) -> driver.findElements(By.cssSelector("#run-timeline text.label"))
-			.stream()
-			.map(WebElement::getText)
-			.toList());
+		assertThat(this.chromium.count("#run-timeline rect[data-type='step'][data-step='" + RESERVE + "']")).isOne();
+		assertThat(this.chromium.count("#run-timeline rect[data-type='step'][data-step='" + LABEL + "']")).isOne();
+		List<String> labels = this.chromium
+			.untilFresh((driver) -> driver.findElements(By.cssSelector("#run-timeline text.label"))
+				.stream()
+				.map(WebElement::getText)
+				.toList());
 		assertThat(labels).contains("Reserve stock", "Send label").doesNotContain(RESERVE, LABEL);
 		assertThat(textContent("#run-timeline rect[data-step='" + RESERVE + "'] title")).startsWith("Reserve stock");
 		assertThat(textContent("#run-timeline path.attempt[data-step='" + RESERVE + "'] title"))
 			.startsWith("Reserve stock attempt 1 failed")
 			.contains("warehouse busy");
 
-		WebElement step = visible(By.cssSelector("#timeline li.step[data-step='" + RESERVE + "']"));
+		WebElement step = this.chromium.visible(By.cssSelector("#timeline li.step[data-step='" + RESERVE + "']"));
 		assertThat(step.getText()).startsWith("Reserve stock (run, 2 attempts)");
 		assertThat(step.getAttribute("title")).isEqualTo(RESERVE);
-		assertThat(visible(By.cssSelector("#timeline li.step[data-step='" + LABEL + "']")).getText())
+		assertThat(this.chromium.visible(By.cssSelector("#timeline li.step[data-step='" + LABEL + "']")).getText())
 			.startsWith("Send label (run, 1 attempt)");
-		assertThat(visible(By.id("detail-attempts")).getText()).startsWith("Reserve stock attempt 1 at")
+		assertThat(this.chromium.visible(By.id("detail-attempts")).getText()).startsWith("Reserve stock attempt 1 at")
 			.doesNotContain(RESERVE);
 	}
 
 	private void openRun(String functionId, String runId) {
 		this.chromium.browser().get("http://localhost:" + this.port + "/inngest/dashboard");
-		visible(By.cssSelector("tr[data-function='" + functionId + "']"));
-		click(By.cssSelector(".tab[data-tab='runs']"));
-		new Select(visible(By.id("filter-function"))).selectByValue(functionId);
-		click(By.cssSelector("#run-filters button[type=submit]"));
-		click(By.cssSelector("tr[data-run-id='" + runId + "']"));
+		this.chromium.visible(By.cssSelector("tr[data-function='" + functionId + "']"));
+		this.chromium.click(By.cssSelector(".tab[data-tab='runs']"));
+		new Select(this.chromium.visible(By.id("filter-function"))).selectByValue(functionId);
+		this.chromium.click(By.cssSelector("#run-filters button[type=submit]"));
+		this.chromium.click(By.cssSelector("tr[data-run-id='" + runId + "']"));
 		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("detail-id"), runId));
-		visible(By.cssSelector("#run-timeline svg"));
-	}
-
-	private <T> T untilFresh(Function<WebDriver, T> action) {
-		return this.chromium.waiting().until((driver) -> {
-			try {
-				return action.apply(driver);
-			}
-			catch (StaleElementReferenceException ex) {
-				return null;
-			}
-		});
-	}
-
-	private void click(By by) {
-		untilFresh((driver) -> {
-			driver.findElement(by).click();
-			return true;
-		});
-	}
-
-	private WebElement visible(By by) {
-		return this.chromium.waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
-	}
-
-	private int count(String css) {
-		return untilFresh((driver) -> driver.findElements(By.cssSelector(css)).size());
+		this.chromium.visible(By.cssSelector("#run-timeline svg"));
 	}
 
 	/** The text of an element that is not drawn, such as an SVG tooltip. */
 	private String textContent(String css) {
-		return untilFresh((driver) -> driver.findElement(By.cssSelector(css)).getAttribute("textContent"));
+		return this.chromium
+			.untilFresh((driver) -> driver.findElement(By.cssSelector(css)).getAttribute("textContent"));
 	}
 
 }

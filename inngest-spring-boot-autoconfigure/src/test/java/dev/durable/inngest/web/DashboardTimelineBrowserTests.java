@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
@@ -24,8 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -72,41 +69,15 @@ class DashboardTimelineBrowserTests {
 		return this.probe.awaitEnded(eventId, "ship-order");
 	}
 
-	private <T> T untilFresh(Function<WebDriver, T> action) {
-		return this.chromium.waiting().until((driver) -> {
-			try {
-				return action.apply(driver);
-			}
-			catch (StaleElementReferenceException ex) {
-				return null;
-			}
-		});
-	}
-
-	private void click(By by) {
-		untilFresh((driver) -> {
-			driver.findElement(by).click();
-			return true;
-		});
-	}
-
-	private WebElement visible(By by) {
-		return this.chromium.waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
-	}
-
-	private int count(String css) {
-		return untilFresh((driver) -> driver.findElements(By.cssSelector(css)).size());
-	}
-
 	private void openRun(String functionId, String runId) {
 		this.chromium.browser().get("http://localhost:" + this.port + "/inngest/dashboard");
-		visible(By.cssSelector("tr[data-function='" + functionId + "']"));
-		click(By.cssSelector(".tab[data-tab='runs']"));
-		new Select(visible(By.id("filter-function"))).selectByValue(functionId);
-		click(By.cssSelector("#run-filters button[type=submit]"));
-		click(By.cssSelector("tr[data-run-id='" + runId + "']"));
+		this.chromium.visible(By.cssSelector("tr[data-function='" + functionId + "']"));
+		this.chromium.click(By.cssSelector(".tab[data-tab='runs']"));
+		new Select(this.chromium.visible(By.id("filter-function"))).selectByValue(functionId);
+		this.chromium.click(By.cssSelector("#run-filters button[type=submit]"));
+		this.chromium.click(By.cssSelector("tr[data-run-id='" + runId + "']"));
 		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("detail-id"), runId));
-		visible(By.cssSelector("#run-timeline svg"));
+		this.chromium.visible(By.cssSelector("#run-timeline svg"));
 	}
 
 	@Test
@@ -122,24 +93,26 @@ class DashboardTimelineBrowserTests {
 				.anyMatch((span) -> span.type().equals("failure-handler") && "COMPLETED".equals(span.status())));
 
 		openRun("ship-order", failed.id());
-		this.chromium.waiting().until((driver) -> count("#run-timeline rect[data-type='failure-handler']") == 1);
-		assertThat(count("#run-timeline rect[data-type='queued']")).isOne();
-		assertThat(count("#run-timeline rect[data-type='step'][data-step='reserve']")).isOne();
-		assertThat(count("#run-timeline path.attempt[data-step='reserve']")).isEqualTo(2);
-		assertThat(count("#run-timeline rect[data-type='sleep'][data-step='cool-off']")).isOne();
-		assertThat(count("#run-timeline rect[data-type='step'][data-step='label']")).isOne();
-		assertThat(count("#run-timeline line[data-type='failed']")).isOne();
-		String tooltips = untilFresh((driver) -> driver.findElement(By.id("run-timeline")).getAttribute("innerHTML"));
+		this.chromium.waiting()
+			.until((driver) -> this.chromium.count("#run-timeline rect[data-type='failure-handler']") == 1);
+		assertThat(this.chromium.count("#run-timeline rect[data-type='queued']")).isOne();
+		assertThat(this.chromium.count("#run-timeline rect[data-type='step'][data-step='reserve']")).isOne();
+		assertThat(this.chromium.count("#run-timeline path.attempt[data-step='reserve']")).isEqualTo(2);
+		assertThat(this.chromium.count("#run-timeline rect[data-type='sleep'][data-step='cool-off']")).isOne();
+		assertThat(this.chromium.count("#run-timeline rect[data-type='step'][data-step='label']")).isOne();
+		assertThat(this.chromium.count("#run-timeline line[data-type='failed']")).isOne();
+		String tooltips = this.chromium
+			.untilFresh((driver) -> driver.findElement(By.id("run-timeline")).getAttribute("innerHTML"));
 		assertThat(tooltips).contains("warehouse busy").contains("no carrier for this address");
-		assertThat(visible(By.id("detail-output")).getText()).isEqualTo("(none)");
+		assertThat(this.chromium.visible(By.id("detail-output")).getText()).isEqualTo("(none)");
 		screenshot(this.chromium.browser().findElement(By.id("run-detail")), "run-timeline.png");
 
-		visible(By.id("rerun-run")).click();
+		this.chromium.visible(By.id("rerun-run")).click();
 		String rerunId = this.chromium.waiting().until((driver) -> {
 			String shown = driver.findElement(By.id("detail-id")).getText();
 			return shown.equals(failed.id()) ? null : shown;
 		});
-		assertThat(visible(By.id("detail-links")).getText()).contains("Rerun of " + failed.id());
+		assertThat(this.chromium.visible(By.id("detail-links")).getText()).contains("Rerun of " + failed.id());
 		assertThat(this.runs.find(rerunId).orElseThrow().rerunOf()).isEqualTo(failed.id());
 		assertThat(this.runs.find(failed.id()).orElseThrow().reruns()).containsExactly(rerunId);
 	}
@@ -150,11 +123,12 @@ class DashboardTimelineBrowserTests {
 		RunRecord run = this.probe.awaitEnded(eventId, "many-steps");
 		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
 		openRun("many-steps", run.id());
-		assertThat(count("#run-timeline rect[data-type='step']")).isEqualTo(300);
-		assertThat(visible(By.cssSelector("#run-timeline svg")).getAttribute("data-rows")).isEqualTo("301");
+		assertThat(this.chromium.count("#run-timeline rect[data-type='step']")).isEqualTo(300);
+		assertThat(this.chromium.visible(By.cssSelector("#run-timeline svg")).getAttribute("data-rows"))
+			.isEqualTo("301");
 		WebElement box = this.chromium.browser().findElement(By.id("run-timeline"));
 		assertThat(box.getSize().getHeight()).isLessThanOrEqualTo(520);
-		assertThat(visible(By.id("detail-output")).getText()).isEqualTo(String.valueOf(300 * 299 / 2));
+		assertThat(this.chromium.visible(By.id("detail-output")).getText()).isEqualTo(String.valueOf(300 * 299 / 2));
 	}
 
 	@Test
@@ -168,9 +142,9 @@ class DashboardTimelineBrowserTests {
 		assertThat(failed).hasSize(3);
 
 		this.chromium.browser().get("http://localhost:" + this.port + "/inngest/dashboard");
-		click(By.cssSelector("tr[data-function='ship-order'] .bulk-replay"));
-		assertThat(visible(By.id("bulk-title")).getText()).isEqualTo("Bulk replay");
-		visible(By.id("bulk-name")).sendKeys("replay failed shipments");
+		this.chromium.click(By.cssSelector("tr[data-function='ship-order'] .bulk-replay"));
+		assertThat(this.chromium.visible(By.id("bulk-title")).getText()).isEqualTo("Bulk replay");
+		this.chromium.visible(By.id("bulk-name")).sendKeys("replay failed shipments");
 		this.chromium.browser().findElement(By.id("bulk-condition")).sendKeys("event.data.key == '" + this.key + "'");
 		this.chromium.browser().findElement(By.id("bulk-preview")).click();
 		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("bulk-estimate"), "3 runs will be replayed."));
@@ -199,8 +173,8 @@ class DashboardTimelineBrowserTests {
 			failedAttempts += this.probe.attempts(run.id()).size();
 		}
 		this.chromium.browser().get("http://localhost:" + this.port + "/inngest/dashboard");
-		visible(By.cssSelector("tr[data-function='tally']"));
-		click(By.cssSelector("tr[data-function='tally'] button.charts"));
+		this.chromium.visible(By.cssSelector("tr[data-function='tally']"));
+		this.chromium.click(By.cssSelector("tr[data-function='tally'] button.charts"));
 		String series = "#chart-runs polyline[data-series='%s']";
 		this.chromium.waiting()
 			.until(ExpectedConditions.attributeToBe(By.cssSelector(series.formatted("started")), "data-total", "5"));
@@ -208,21 +182,22 @@ class DashboardTimelineBrowserTests {
 		assertThat(total(series.formatted("failed"))).isEqualTo("2");
 		assertThat(total(series.formatted("cancelled"))).isEqualTo("0");
 		assertThat(total("#chart-failures svg")).isEqualTo(String.valueOf(failedAttempts));
-		assertThat(count("#chart-latency rect[data-latency='end to end p50']")).isOne();
+		assertThat(this.chromium.count("#chart-latency rect[data-latency='end to end p50']")).isOne();
 		// The buckets in which the five runs ended, one point each, and no other.
 		for (String percentile : new String[] { "p50", "p99" }) {
 			String line = "#chart-latency-over-time g[data-percentile='%s']".formatted(percentile);
-			assertThat(Integer
-				.parseInt(untilFresh((driver) -> driver.findElement(By.cssSelector(line)).getAttribute("data-points"))))
+			assertThat(Integer.parseInt(this.chromium
+				.untilFresh((driver) -> driver.findElement(By.cssSelector(line)).getAttribute("data-points"))))
 				.isBetween(1, 5);
 		}
-		String legend = untilFresh((driver) -> driver.findElement(By.cssSelector("#chart-runs svg")).getText());
+		String legend = this.chromium
+			.untilFresh((driver) -> driver.findElement(By.cssSelector("#chart-runs svg")).getText());
 		assertThat(legend).contains("started 5");
 		screenshot(this.chromium.browser().findElement(By.id("charts")), "run-charts.png");
 	}
 
 	private String total(String css) {
-		return untilFresh((driver) -> driver.findElement(By.cssSelector(css)).getAttribute("data-total"));
+		return this.chromium.untilFresh((driver) -> driver.findElement(By.cssSelector(css)).getAttribute("data-total"));
 	}
 
 	private void screenshot(WebElement element, String name) throws IOException {
