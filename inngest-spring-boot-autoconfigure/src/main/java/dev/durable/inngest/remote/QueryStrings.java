@@ -23,14 +23,7 @@ public final class QueryStrings {
 	 * @return the problem, to answer with a 400, or {@code null} if it can be read
 	 */
 	public static @Nullable String unreadable(ServerRequest request) {
-		try {
-			// Tomcat throws from a parameter's lookup, not from the map of them all.
-			request.param("");
-			return null;
-		}
-		catch (IllegalStateException ex) {
-			return problem(request.uri().getRawQuery());
-		}
+		return unreadable(request.servletRequest());
 	}
 
 	/**
@@ -41,19 +34,17 @@ public final class QueryStrings {
 	 */
 	public static @Nullable String unreadable(HttpServletRequest request) {
 		try {
-			// Tomcat throws only from the first read of the parameters, so this must come
-			// before anything else reads them.
+			// Tomcat throws from a parameter's lookup, not from the map of them all, and
+			// only at the first read of the parameters, so this must come before anything
+			// else reads them.
 			request.getParameter("");
 			return null;
 		}
 		catch (IllegalStateException ex) {
-			return problem(request.getQueryString());
+			String query = request.getQueryString();
+			return "The query string cannot be read as parameters: '" + Errors.abbreviate((query != null) ? query : "")
+					+ "'";
 		}
-	}
-
-	private static String problem(@Nullable String query) {
-		return "The query string cannot be read as parameters: '" + Errors.abbreviate((query != null) ? query : "")
-				+ "'";
 	}
 
 }
