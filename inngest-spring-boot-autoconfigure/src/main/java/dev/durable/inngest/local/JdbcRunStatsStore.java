@@ -97,9 +97,8 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 		}
 		Instant rawFrom = Instant.ofEpochSecond(rolledTo * MINUTE);
 		if (rawFrom.isBefore(to)) {
-			// Straight into the window's buckets: the statements read the runs of the
-			// function
-			// asked for only.
+			// Straight into the window's buckets: only the runs of the function asked
+			// for are counted.
 			count(rawFrom, to, functionId, (function, minute, update) -> {
 				Counts into = window.at(minute);
 				if (into != null) {
@@ -127,12 +126,13 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 		// Locks the row, so that instances rolling up at once take turns, the later one
 		// starting where the earlier one ended.
 		Long rolledTo = this.jdbc.sql(ROLLED_TO + " FOR UPDATE").query(Long.class).optional().orElse(null);
-		long start = (rolledTo != null) ? rolledTo : firstMinute(end);
-		// Minutes in which nothing happened are passed over at once.
+		// Minutes in which nothing happened, and before the first run, are passed over at
+		// once.
+		long start = (rolledTo != null) ? rolledTo : 0;
 		start = Math.max(start, Math.min(end, nextActivity(start)));
 		if (start >= end) {
 			if (rolledTo == null || rolledTo < end) {
-				markRolledTo(Math.max(start, end));
+				markRolledTo(start);
 			}
 			return until;
 		}
@@ -165,15 +165,6 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 			throw new IllegalStateException("The table inngest_stats_rollup has no row of id 1, which the engine's "
 					+ "schema script inserts: apply the script again");
 		}
-	}
-
-	/** The minute the first run stored was created in, or the given one if none is. */
-	private long firstMinute(long otherwise) {
-		return this.jdbc.sql("SELECT created_at FROM inngest_run ORDER BY id FETCH FIRST 1 ROWS ONLY")
-			.query((rs, row) -> Math.floorDiv(Timestamps.read(rs, "created_at").getEpochSecond(), MINUTE))
-			.optional()
-			.map((minute) -> Math.min(minute, otherwise))
-			.orElse(otherwise);
 	}
 
 	/**
@@ -227,10 +218,8 @@ public final class JdbcRunStatsStore implements RunStatsStore {
 				tally.update(rs.getString(1), rs.getLong(2), (counts) -> counts.started += started);
 			});
 		// The runs that ended, and the failed attempts, of every function, filtered here:
-		// with
-		// the function in the statement, H2 would read all of the function's runs through
-		// its
-		// index rather than the range of the end time.
+		// with the function in the statement, H2 would read all of the function's runs
+		// through its index rather than the range of the end time.
 		this.jdbc.sql(ENDED).params(Timestamps.of(from), Timestamps.of(to)).query((RowCallbackHandler) (rs) -> {
 			String runFunction = rs.getString("function_id");
 			if (functionId == null || functionId.equals(runFunction)) {
