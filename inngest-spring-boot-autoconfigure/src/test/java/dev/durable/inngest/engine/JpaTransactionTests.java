@@ -27,8 +27,12 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * An application that uses JPA gets its events stored in its JPA transactions: the
  * engine's JDBC joins the transaction that {@link JpaTransactionManager} holds on the
  * same data source.
+ * <p>
+ * Hibernate creates its tables at the start and leaves them: dropping them when the
+ * context is closed, at the JVM's exit, would wait for a connection to a test database
+ * server that may be stopping at the same time.
  */
-@SpringBootTest(classes = JpaShopApplication.class, properties = "spring.jpa.hibernate.ddl-auto=create-drop")
+@SpringBootTest(classes = JpaShopApplication.class, properties = "spring.jpa.hibernate.ddl-auto=create")
 class JpaTransactionTests {
 
 	@Autowired
