@@ -53,8 +53,10 @@ public interface RecordedSteps {
 	 * The attempt of the function body since the run's last step ended: how many times
 	 * the body failed outside its steps after that step, or since the run began if no
 	 * step has ended. Inngest counts a body's attempts this way, per step, so that an
-	 * SDK's call to discover the next step starts again at attempt 0 once a step ended,
-	 * while the engine's own body attempt counts the failures of the whole run.
+	 * SDK's call to discover the next step starts again at attempt 0 once a step ended;
+	 * the engine's own body attempt counts the failures of the whole run. A served
+	 * function's body is retried and backed off by this count, a Java function's by the
+	 * run's.
 	 * @return the 0-based attempt
 	 */
 	int bodyAttemptSinceLastStep();

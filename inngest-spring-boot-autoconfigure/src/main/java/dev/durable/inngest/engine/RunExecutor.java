@@ -375,9 +375,10 @@ public final class RunExecutor {
 		}
 		ErrorInfo error = Errors.of(ex);
 		Instant now = this.clock.instant();
+		int budgetAttempt = budgetAttempt(run, function, execution);
 		boolean fatal = ex instanceof NonRetriableException || ex instanceof StepFailedException
-				|| run.attempt() >= function.retries();
-		Instant retryAt = fatal ? null : this.backoff.nextAttemptAt(run.attempt(), ex, now);
+				|| budgetAttempt >= function.retries();
+		Instant retryAt = fatal ? null : this.backoff.nextAttemptAt(budgetAttempt, ex, now);
 		boolean stored = Boolean.TRUE.equals(this.transactions.execute((status) -> {
 			this.steps.recordAttempt(new AttemptRecord(run.id(), null, run.attempt(), error, now));
 			boolean held = fatal ? this.runs.fail(run.id(), lease, error, now)
@@ -402,10 +403,23 @@ public final class RunExecutor {
 					+ error.message());
 		}
 		else if (logger.isDebugEnabled()) {
-			logger.debug("Run " + run.id() + " of function '" + function.id() + "' attempt " + run.attempt()
+			logger.debug("Run " + run.id() + " of function '" + function.id() + "' attempt " + budgetAttempt
 					+ " failed, retrying at " + retryAt + ": " + error.name() + ": " + error.message());
 		}
 		return Optional.ofNullable(retryAt);
+	}
+
+	/**
+	 * The attempt of the body that failed, as its retries and back-off count it. A Java
+	 * function's body has one budget for the whole run, the run's attempt. A served
+	 * function's has one per discovery, as on the Inngest server, where each call after a
+	 * step ended starts again at attempt 0: its failures since the last step ended,
+	 * derived from the stored steps and attempts so that it survives a crash and holds on
+	 * every instance. The run's attempt still counts every failure, which numbers the
+	 * stored attempts.
+	 */
+	private int budgetAttempt(RunRecord run, FunctionDefinition function, RunExecution execution) {
+		return function.isServed() ? execution.bodyAttemptSinceLastStep() : run.attempt();
 	}
 
 }
