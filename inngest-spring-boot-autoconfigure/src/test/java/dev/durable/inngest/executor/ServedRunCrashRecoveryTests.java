@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -17,12 +19,15 @@ import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.InterceptedRunStore;
 import dev.durable.inngest.engine.RunProbe;
+import dev.durable.inngest.engine.store.AttemptRecord;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.remote.SigningKey;
 import dev.durable.inngest.remote.StepIds;
 import dev.durable.inngest.testsupport.DyingThreads;
+import dev.durable.inngest.testsupport.FakeServedApp;
+import dev.durable.inngest.testsupport.FakeServedApp.Reply;
 import dev.durable.inngest.testsupport.HttpApiClient;
 import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +45,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
@@ -118,13 +124,56 @@ class ServedRunCrashRecoveryTests {
 		assertThat(this.calls.get(2).path(FIRST).toString()).isEqualTo("{\"data\":\"one\"}");
 	}
 
-	private ConfigurableApplicationContext start(String url) {
-		return new SpringApplicationBuilder(CrashApp.class)
-			.properties("spring.datasource.url=" + url, "server.port=0", "inngest.executor.enabled=true",
-					"inngest.executor.signing-key=" + KEY, "inngest.executor.refresh-interval=200ms",
-					"inngest.executor.call-timeout=60s", "inngest.local.lease.duration=2s",
-					"inngest.local.shutdown-timeout=100ms", "inngest.local.poll-interval=100ms")
-			.run();
+	@Test
+	void theBodysFailuresSinceItsLastStepCountOnTheNextInstance() throws Exception {
+		assumeFalse(TestDatabases.memory(), "two instances share a database, not a store in memory");
+		Reply failure = new Reply(500, Map.of("X-Inngest-No-Retry", "false"),
+				"{\"name\":\"Error\",\"message\":\"down\"}");
+		try (FakeServedApp app = new FakeServedApp(SigningKey.of(KEY)).function("budget-run", "budget/go", 2,
+				(n) -> (n == 1) ? Reply.stepRun("first", "First", "\"one\"") : failure)) {
+			String url = TestDatabases.newUrl("served-budget");
+			// The second failure of the discovery after the first step waits six seconds,
+			// long enough for the first instance to die before that discovery's last try.
+			String[] backoff = { "inngest.local.backoff.initial=300ms", "inngest.local.backoff.multiplier=20",
+					"inngest.local.backoff.max=1m", "inngest.local.backoff.jitter=0" };
+			String eventId;
+			String runId;
+			try (ConfigurableApplicationContext first = start(url, backoff)) {
+				app.sync(((WebServerApplicationContext) first).getWebServer().getPort(), "budget");
+				eventId = first.getBean(InngestClient.class).send(Event.of("budget/go")).get(0);
+				RunProbe probe = new RunProbe(JdbcClient.create(first.getBean(javax.sql.DataSource.class)),
+						first.getBean(RunStore.class), first.getBean(StepStore.class));
+				runId = probe.awaitRunId(eventId, "budget-run");
+				// Failed before the step, then twice after it: stored, and due again.
+				await().atMost(Duration.ofSeconds(20))
+					.pollInterval(Duration.ofMillis(20))
+					.until(() -> probe.run(runId).attempt() == 3 && probe.run(runId).status() == RunStatus.QUEUED);
+				dead = true;
+			}
+			dead = false;
+			assertThat(app.calls("budget-run")).hasSize(4);
+			try (ConfigurableApplicationContext second = start(url, backoff)) {
+				RunProbe probe = new RunProbe(JdbcClient.create(second.getBean(javax.sql.DataSource.class)),
+						second.getBean(RunStore.class), second.getBean(StepStore.class));
+				RunRecord run = probe.awaitEnded(runId, Duration.ofSeconds(30));
+				assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+				assertThat(run.error().message()).isEqualTo("down");
+				assertThat(probe.attempts(runId)).extracting(AttemptRecord::attempt).containsExactly(0, 1, 2, 3);
+			}
+			// The next instance went on with the discovery's last attempt, not a new one.
+			assertThat(app.calls("budget-run")).extracting((call) -> call.path("ctx").path("attempt").asInt())
+				.containsExactly(0, 1, 0, 1, 2);
+		}
+	}
+
+	private ConfigurableApplicationContext start(String url, String... properties) {
+		List<String> all = new ArrayList<>(
+				List.of("spring.datasource.url=" + url, "server.port=0", "inngest.executor.enabled=true",
+						"inngest.executor.signing-key=" + KEY, "inngest.executor.refresh-interval=200ms",
+						"inngest.executor.call-timeout=60s", "inngest.local.lease.duration=2s",
+						"inngest.local.shutdown-timeout=100ms", "inngest.local.poll-interval=100ms"));
+		all.addAll(List.of(properties));
+		return new SpringApplicationBuilder(CrashApp.class).properties(all.toArray(String[]::new)).run();
 	}
 
 	/**
