@@ -1,7 +1,8 @@
 // An app on the official SDK whose executor is the Spring application under test
 // (ExecutorEndToEndTests): its baseUrl is $BASE_URL, so it syncs to $BASE_URL's /fn/register
 // and sends events to its Event API. Listens on 127.0.0.1:$PORT; GET /counters answers how
-// often each step's code ran, and when, so that a test can tell memoized steps from re-run ones.
+// often each step's code ran, and when, so that a test can tell memoized steps from re-run ones,
+// and the attempts each run's calls carried.
 import http from "node:http";
 import { Inngest, NonRetriableError, RetryAfterError } from "inngest";
 import { serve } from "inngest/node";
@@ -16,6 +17,7 @@ const inngest = new Inngest({
 
 const counts = {};
 const times = {};
+const attempts = {};
 const count = (name) => {
   counts[name] = (counts[name] ?? 0) + 1;
   (times[name] ??= []).push(Date.now());
@@ -39,6 +41,30 @@ const functions = [
         }
         return "charged";
       });
+    }),
+  inngest.createFunction({ id: "flaky-body", retries: 2, triggers: [{ event: "js/flaky-body" }] },
+    async ({ event, step, attempt }) => {
+      const key = event.data.key;
+      (attempts[key] ??= []).push(attempt);
+      // On a call's first attempt the SDK runs on past a step it executed while it reports
+      // that step, and drops what follows: stop there, so that the code after a step runs
+      // only over its memoized result.
+      let ran = false;
+      const a = await step.run("a", () => { ran = true; return "a"; });
+      if (ran) {
+        throw new Error("a ran in this call");
+      }
+      if (count("after-a:" + key) <= 2) {
+        throw new Error("not yet after a");
+      }
+      const b = await step.run("b", () => { ran = true; return "b"; });
+      if (ran) {
+        throw new Error("b ran in this call");
+      }
+      if (count("after-b:" + key) <= 2) {
+        throw new Error("not yet after b");
+      }
+      return a + b;
     }),
   inngest.createFunction({ id: "compensate", retries: 1, triggers: [{ event: "js/compensate" }] },
     async ({ event, step }) => {
@@ -114,7 +140,7 @@ const handler = serve({ client: inngest, functions });
 http.createServer((req, res) => {
   if (req.method === "GET" && req.url === "/counters") {
     res.writeHead(200, { "Content-Type": "application/json" });
-    res.end(JSON.stringify({ counts, times }));
+    res.end(JSON.stringify({ counts, times, attempts }));
     return;
   }
   handler(req, res);

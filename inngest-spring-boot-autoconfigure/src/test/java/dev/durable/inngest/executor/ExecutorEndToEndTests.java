@@ -187,6 +187,25 @@ class ExecutorEndToEndTests {
 	}
 
 	@Test
+	void eachDiscoveryAfterAStepGetsTheFunctionsRetries() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/flaky-body", Map.of("key", key)));
+		RunView run = ended("jsapp-flaky-body", key);
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("ab");
+		// The body fails twice after each step, and the third try of each discovery
+		// goes on: the one after step a executes step b.
+		assertThat(counters().path("attempts").path(key).valueStream().map(JsonNode::asInt)).containsExactly(0, 0, 1, 2,
+				0, 1, 2);
+		assertThat(count("after-b:" + key)).isEqualTo(3);
+		assertThat(this.runs.timeline(run.id()).orElseThrow().spans())
+			.filteredOn((span) -> span.type().equals("attempt"))
+			.extracting(RunTimeline.Span::attempt, (span) -> span.error().message())
+			.containsExactly(tuple(0, "not yet after a"), tuple(1, "not yet after a"), tuple(2, "not yet after b"),
+					tuple(3, "not yet after b"));
+	}
+
+	@Test
 	void aStepThatFailsForGoodIsThrownIntoTheBodyWhichRollsBack() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/compensate", Map.of("key", key)));
