@@ -19,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Retries as Inngest documents them, on the real engine and H2.
@@ -117,6 +118,18 @@ class RetriesTests {
 		run("test/flaky-body", "flaky-body", Map.of("fail", 2));
 		assertThat(this.executions.recorded(this.key, "attempt")).containsExactly(0, 1, 2);
 		assertThat(this.executions.recorded(this.key, "max-attempts")).containsOnly(5);
+	}
+
+	@Test
+	void bodyRetriesAreCountedOverTheWholeRunNotAfterEachStep() {
+		RunRecord run = run("test/body-fails-between-steps", "body-fails-between-steps", Map.of());
+		// Once after the first step and twice after the second: three failures in all
+		// use up two retries, although no step was followed by more than two.
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).isEqualTo("not yet after b");
+		assertThat(this.executions.count(this.key, "after-b")).isEqualTo(2);
+		assertThat(this.probe.attempts(run.id())).extracting(AttemptRecord::stepKey, AttemptRecord::attempt)
+			.containsExactly(tuple(null, 0), tuple(null, 1), tuple(null, 2));
 	}
 
 	@Test

@@ -94,6 +94,21 @@ public class RetryFunctions {
 		return "body done";
 	}
 
+	@InngestFunction(id = "body-fails-between-steps", event = "test/body-fails-between-steps")
+	@Retries(2)
+	String bodyFailsBetweenSteps(Event event, Step step) {
+		String key = key(event);
+		step.run("a", () -> this.executions.hit(key, "a"));
+		if (this.executions.hit(key, "after-a") <= 1) {
+			throw new IllegalStateException("not yet after a");
+		}
+		step.run("b", () -> this.executions.hit(key, "b"));
+		if (this.executions.hit(key, "after-b") <= 2) {
+			throw new IllegalStateException("not yet after b");
+		}
+		return "through";
+	}
+
 	@InngestFunction(id = "non-retriable-step", event = "test/non-retriable-step")
 	String nonRetriableStep(Event event, Step step) {
 		String key = key(event);
