@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.UUID;
 
 import dev.durable.inngest.ErrorInfo;
-import dev.durable.inngest.Event;
 import dev.durable.inngest.NonRetriableException;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.StepFailedException;
@@ -69,6 +68,8 @@ public final class ServedFunctionBody {
 
 	private final JsonMapper mapper;
 
+	private final CallPayload payload;
+
 	private final Clock clock;
 
 	ServedFunctionBody(String appId, ServedFunction function, FunctionCalls calls, JsonMapper mapper, Clock clock) {
@@ -76,6 +77,7 @@ public final class ServedFunctionBody {
 		this.function = function;
 		this.calls = calls;
 		this.mapper = mapper;
+		this.payload = new CallPayload(mapper);
 		this.clock = clock;
 	}
 
@@ -302,22 +304,15 @@ public final class ServedFunctionBody {
 
 	private JsonNode requestBody(Invocation invocation, Collection<StepRecord> recorded, Map<String, JsonNode> memos,
 			String target, int attempt) {
-		List<StepRecord> ended = recorded.stream()
-			.filter((record) -> record.status() == StepStatus.COMPLETED || record.status() == StepStatus.FAILED)
-			.sorted(Comparator.comparing(StepRecord::endedAt, Comparator.nullsLast(Comparator.naturalOrder()))
-				.thenComparing(StepRecord::startedAt, Comparator.nullsLast(Comparator.naturalOrder())))
-			.toList();
+		List<StepRecord> ended = CallPayload.ended(recorded);
 		ObjectNode body = this.mapper.createObjectNode();
-		JsonNode event = event(invocation.event());
+		JsonNode event = this.payload.event(invocation.event());
 		body.set("event", event);
-		body.putArray("events").add(event);
-		ObjectNode steps = body.putObject("steps");
+		body.set("events", this.payload.events(event));
+		body.set("steps", this.payload.steps(ended, memos));
 		ObjectNode ctx = body.putObject("ctx");
 		ArrayNode stack = ctx.putObject("stack").putArray("stack");
-		for (StepRecord record : ended) {
-			steps.set(record.key(), memos.computeIfAbsent(record.key(), (key) -> memo(record)));
-			stack.add(record.key());
-		}
+		ended.forEach((record) -> stack.add(record.key()));
 		((ObjectNode) ctx.get("stack")).put("current", stack.size());
 		ctx.put("run_id", invocation.run().runId());
 		ctx.put("fn_id", UUID.nameUUIDFromBytes(this.function.id().getBytes(StandardCharsets.UTF_8)).toString());
@@ -330,45 +325,6 @@ public final class ServedFunctionBody {
 		body.put("use_api", false);
 		body.put("version", ended.isEmpty() ? -1 : 2);
 		return body;
-	}
-
-	private JsonNode memo(StepRecord record) {
-		if (record.status() == StepStatus.FAILED) {
-			ObjectNode memo = this.mapper.createObjectNode();
-			ObjectNode error = memo.putObject("error");
-			ErrorInfo info = record.error();
-			error.put("name", (info != null && info.name() != null) ? info.name() : "Error");
-			error.put("message", (info != null && info.message() != null) ? info.message() : "");
-			if (info != null && info.stack() != null) {
-				error.put("stack", info.stack());
-			}
-			return memo;
-		}
-		JsonNode output = (record.output() != null) ? this.mapper.readTree(record.output()) : null;
-		return switch (record.kind()) {
-			case SLEEP -> this.mapper.nullNode();
-			case WAIT -> (output != null) ? output : this.mapper.nullNode();
-			default -> {
-				ObjectNode memo = this.mapper.createObjectNode();
-				memo.set("data", (output != null) ? output : this.mapper.nullNode());
-				yield memo;
-			}
-		};
-	}
-
-	private JsonNode event(Event event) {
-		ObjectNode node = this.mapper.createObjectNode();
-		node.put("name", event.name());
-		node.set("data", this.mapper.valueToTree(event.data()));
-		node.set("user", this.mapper.valueToTree(event.user()));
-		if (event.id() != null) {
-			node.put("id", event.id());
-		}
-		node.put("ts", event.ts());
-		if (event.v() != null) {
-			node.put("v", event.v());
-		}
-		return node;
 	}
 
 	private JsonNode json(Answer answer) {
