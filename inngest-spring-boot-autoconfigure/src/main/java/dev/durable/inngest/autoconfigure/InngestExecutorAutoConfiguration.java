@@ -56,7 +56,7 @@ public final class InngestExecutorAutoConfiguration {
 			ObjectProvider<JsonMapper> mapper, @Qualifier(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
 		InngestProperties.Executor executor = properties.getExecutor();
 		return ServedApps.create(store, functions, signingKey(executor.getSigningKey()), executor.getCallTimeout(),
-				mapper.getIfUnique(() -> JsonMapper.builder().build()), clock);
+				executor.getMaxCallPayload().toBytes(), mapper.getIfUnique(() -> JsonMapper.builder().build()), clock);
 	}
 
 	@Bean

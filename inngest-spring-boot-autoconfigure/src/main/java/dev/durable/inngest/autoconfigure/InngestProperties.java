@@ -547,6 +547,14 @@ public class InngestProperties {
 		 */
 		private Duration refreshInterval = Duration.ofSeconds(10);
 
+		/**
+		 * The largest call request sent to an app with the run's event, events and steps
+		 * in it, as Inngest limits it. A larger call is sent without the events and steps
+		 * and with use_api, and the app fetches them from /v0/runs/{runId}/batch and
+		 * /v0/runs/{runId}/actions.
+		 */
+		private DataSize maxCallPayload = DataSize.ofMegabytes(4);
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -577,6 +585,14 @@ public class InngestProperties {
 
 		public void setRefreshInterval(Duration refreshInterval) {
 			this.refreshInterval = refreshInterval;
+		}
+
+		public DataSize getMaxCallPayload() {
+			return this.maxCallPayload;
+		}
+
+		public void setMaxCallPayload(DataSize maxCallPayload) {
+			this.maxCallPayload = maxCallPayload;
 		}
 
 	}

@@ -18,6 +18,7 @@ import dev.durable.inngest.remote.SigningKey;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -26,7 +27,9 @@ import org.springframework.web.util.UriComponentsBuilder;
  * (§7 of the SDK protocol): the body in canonical JSON, signed with the executor's
  * signing key, and reads their answers within a size limit. An answer counts only if it
  * is signed with that key over its exact bytes, as an SDK that verified the call signs
- * every answer: one that is not did not come from the app.
+ * every answer: one that is not did not come from the app. A body larger than the most
+ * sent in a call goes without the run's events and steps and with {@code use_api}, as
+ * Inngest trims it: the SDK then fetches them from this application.
  */
 final class FunctionCalls {
 
@@ -43,14 +46,18 @@ final class FunctionCalls {
 
 	private final Duration timeout;
 
+	private final long maxPayload;
+
 	private final Clock clock;
 
-	FunctionCalls(HttpClient http, SigningKey signingKey, JsonMapper mapper, Duration timeout, Clock clock) {
+	FunctionCalls(HttpClient http, SigningKey signingKey, JsonMapper mapper, Duration timeout, long maxPayload,
+			Clock clock) {
 		this.http = http;
 		this.signingKey = signingKey;
 		this.verifier = new RequestVerifier(signingKey, null, clock);
 		this.mapper = mapper;
 		this.timeout = timeout;
+		this.maxPayload = maxPayload;
 		this.clock = clock;
 	}
 
@@ -60,7 +67,7 @@ final class FunctionCalls {
 	 * @param url the function's URL, as registered
 	 * @param stepId {@code step} to discover the next step, or the hashed id of the step
 	 * to execute
-	 * @param body the call request's body
+	 * @param body the call request's body, with the run's event, events and steps
 	 * @return the answer
 	 * @throws ServedCallException if the app could not be called, its answer read, or its
 	 * answer is not signed with the signing key
@@ -68,6 +75,9 @@ final class FunctionCalls {
 	Answer call(String appId, URI url, String stepId, JsonNode body) {
 		URI target = UriComponentsBuilder.fromUri(url).replaceQueryParam("stepId", stepId).build(true).toUri();
 		byte[] bytes = CanonicalJson.canonicalize(this.mapper.writeValueAsBytes(body));
+		if (bytes.length > this.maxPayload && body instanceof ObjectNode object) {
+			bytes = CanonicalJson.canonicalize(this.mapper.writeValueAsBytes(trimmed(object)));
+		}
 		HttpRequest request = HttpRequest.newBuilder(target)
 			.timeout(this.timeout)
 			.header("Content-Type", "application/json")
@@ -110,6 +120,22 @@ final class FunctionCalls {
 		}
 		return new Answer(response.statusCode(), header(response, "X-Inngest-SDK"),
 				header(response, "X-Inngest-No-Retry"), header(response, "Retry-After"), answer);
+	}
+
+	/**
+	 * A body too large to send whole, as Inngest trims it: the event stays, as an SDK
+	 * requires one, and {@code use_api} tells the SDK to fetch the events and the steps
+	 * (it reads the one in {@code ctx}; the top-level one is set as Inngest sets it).
+	 */
+	private static ObjectNode trimmed(ObjectNode body) {
+		ObjectNode trimmed = body.deepCopy();
+		trimmed.putArray("events");
+		trimmed.putObject("steps");
+		trimmed.put("use_api", true);
+		if (trimmed.get("ctx") instanceof ObjectNode ctx) {
+			ctx.put("use_api", true);
+		}
+		return trimmed;
 	}
 
 	/**

@@ -91,18 +91,20 @@ public final class ServedApps {
 	 * @param functions the registry their functions join
 	 * @param signingKey the key the calls are signed with
 	 * @param callTimeout how long a call may take
+	 * @param maxCallPayload the largest call body sent with the run's events and steps,
+	 * in bytes; a larger one has the app fetch them
 	 * @param mapper reads and writes JSON
 	 * @param clock the time of syncs and signatures
 	 * @return the apps
 	 */
 	public static ServedApps create(AppStore store, FunctionDiscoverer functions, SigningKey signingKey,
-			Duration callTimeout, JsonMapper mapper, Clock clock) {
+			Duration callTimeout, long maxCallPayload, JsonMapper mapper, Clock clock) {
 		HttpClient http = HttpClient.newBuilder()
 			.connectTimeout(Duration.ofSeconds(10))
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.build();
-		return new ServedApps(store, functions, new FunctionCalls(http, signingKey, mapper, callTimeout, clock), mapper,
-				clock);
+		return new ServedApps(store, functions,
+				new FunctionCalls(http, signingKey, mapper, callTimeout, maxCallPayload, clock), mapper, clock);
 	}
 
 	/**
