@@ -5,9 +5,12 @@ import java.util.regex.Pattern;
 
 import dev.durable.inngest.engine.RunExecutor;
 import dev.durable.inngest.engine.store.AppStore;
+import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.executor.AppRefresher;
 import dev.durable.inngest.executor.InvalidExecutorConfigurationException;
 import dev.durable.inngest.executor.RegisterEndpoint;
+import dev.durable.inngest.executor.RunPayloadEndpoint;
 import dev.durable.inngest.executor.ServedApps;
 import dev.durable.inngest.function.FunctionDiscoverer;
 import dev.durable.inngest.remote.SigningKey;
@@ -33,7 +36,8 @@ import org.springframework.web.servlet.function.ServerResponse;
 /**
  * The local engine as an Inngest executor ({@code inngest.executor.enabled}): apps that
  * serve functions with an Inngest SDK sync to {@code /fn/register} and their functions
- * run on the engine. Off by default: a sync adds code that the engine calls.
+ * run on the engine, fetching the events and steps of a call too large to carry them from
+ * {@code /v0/runs/{runId}}. Off by default: a sync adds code that the engine calls.
  */
 @AutoConfiguration(after = InngestLocalAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -81,6 +85,15 @@ public final class InngestExecutorAutoConfiguration {
 	RouterFunction<ServerResponse> inngestRegisterApi(ServedApps apps, InngestProperties properties) {
 		String key = properties.getExecutor().getSigningKey();
 		return new RegisterEndpoint(apps, signingKey(key), key, properties.getLimits().getRequestSize().toBytes())
+			.routes();
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> inngestRunPayloadApi(RunStore runs, StepStore steps, FunctionDiscoverer functions,
+			InngestProperties properties, ObjectProvider<JsonMapper> mapper) {
+		String key = properties.getExecutor().getSigningKey();
+		return new RunPayloadEndpoint(runs, steps, functions, signingKey(key), key,
+				mapper.getIfUnique(() -> JsonMapper.builder().build()))
 			.routes();
 	}
 

@@ -17,8 +17,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * What a call request carries of a run, as an SDK reads it: its event, its events, and
  * its ended steps memoized by their hashed ids in the order they ended. The calls carry
- * it, and the run payload API answers it to an app that a call too large to send whole
- * told to fetch it, so that both carry the same.
+ * it, and {@link RunPayloadEndpoint} answers it to an app that a call too large to send
+ * whole told to fetch it, so that both carry the same.
  */
 final class CallPayload {
 

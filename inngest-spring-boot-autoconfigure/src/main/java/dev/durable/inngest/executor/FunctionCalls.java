@@ -29,7 +29,7 @@ import org.springframework.web.util.UriComponentsBuilder;
  * is signed with that key over its exact bytes, as an SDK that verified the call signs
  * every answer: one that is not did not come from the app. A body larger than the most
  * sent in a call goes without the run's events and steps and with {@code use_api}, as
- * Inngest trims it: the SDK then fetches them from this application.
+ * Inngest trims it: the SDK then fetches them from {@link RunPayloadEndpoint}.
  */
 final class FunctionCalls {
 

@@ -2,15 +2,11 @@ package dev.durable.inngest.executor;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.List;
 import java.util.Map;
 
 import dev.durable.inngest.remote.SigningKey;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -36,7 +32,7 @@ public final class RegisterEndpoint {
 
 	private final ServedApps apps;
 
-	private final List<byte[]> tokens;
+	private final BearerTokens tokens;
 
 	private final long maxBodySize;
 
@@ -49,8 +45,7 @@ public final class RegisterEndpoint {
 	 */
 	public RegisterEndpoint(ServedApps apps, SigningKey signingKey, String signingKeyText, long maxBodySize) {
 		this.apps = apps;
-		this.tokens = List.of(signingKey.bearerToken().getBytes(StandardCharsets.UTF_8),
-				signingKeyText.trim().getBytes(StandardCharsets.UTF_8));
+		this.tokens = new BearerTokens(signingKey, signingKeyText);
 		this.maxBodySize = maxBodySize;
 	}
 
@@ -63,7 +58,7 @@ public final class RegisterEndpoint {
 	}
 
 	private ServerResponse register(ServerRequest request) throws IOException {
-		if (!authorized(request.headers().firstHeader(HttpHeaders.AUTHORIZATION))) {
+		if (!this.tokens.accept(request.headers().firstHeader(HttpHeaders.AUTHORIZATION))) {
 			return answer(HttpStatus.UNAUTHORIZED,
 					"Unauthorized: send the executor's signing key as Authorization: Bearer <key>");
 		}
@@ -85,18 +80,6 @@ public final class RegisterEndpoint {
 			logger.info("Refused a sync: " + ex.getMessage());
 			return answer(HttpStatus.BAD_REQUEST, ex.getMessage());
 		}
-	}
-
-	private boolean authorized(@Nullable String authorization) {
-		if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-			return false;
-		}
-		byte[] token = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-		boolean match = false;
-		for (byte[] accepted : this.tokens) {
-			match |= MessageDigest.isEqual(accepted, token);
-		}
-		return match;
 	}
 
 	private static ServerResponse answer(HttpStatus status, String error) {
