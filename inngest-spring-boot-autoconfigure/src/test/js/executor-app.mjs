@@ -2,7 +2,7 @@
 // (ExecutorEndToEndTests): its baseUrl is $BASE_URL, so it syncs to $BASE_URL's /fn/register
 // and sends events to its Event API. Listens on 127.0.0.1:$PORT; GET /counters answers how
 // often each step's code ran, and when, so that a test can tell memoized steps from re-run ones,
-// and the attempts each run's calls carried.
+// the attempts each run's calls carried, and which of its calls came with use_api.
 import http from "node:http";
 import { Inngest, NonRetriableError, RetryAfterError } from "inngest";
 import { serve } from "inngest/node";
@@ -18,6 +18,7 @@ const inngest = new Inngest({
 const counts = {};
 const times = {};
 const attempts = {};
+const useApi = {};
 const count = (name) => {
   counts[name] = (counts[name] ?? 0) + 1;
   (times[name] ??= []).push(Date.now());
@@ -66,6 +67,12 @@ const functions = [
       }
       return a + b;
     }),
+  inngest.createFunction({ id: "large", triggers: [{ event: "js/large" }] }, async ({ event, events, step }) => {
+    const key = event.data.key;
+    const a = await step.run("big-a", () => { count("big-a:" + key); return "a".repeat(event.data.size); });
+    const b = await step.run("big-b", () => { count("big-b:" + key); return "b".repeat(event.data.size); });
+    return { a: a.length, b: b.length, ends: a.slice(-1) + b.slice(-1), events: events.map((e) => e.data.key) };
+  }),
   inngest.createFunction({ id: "compensate", retries: 1, triggers: [{ event: "js/compensate" }] },
     async ({ event, step }) => {
       const key = event.data.key;
@@ -137,11 +144,51 @@ const functions = [
 
 const handler = serve({ client: inngest, functions });
 
-http.createServer((req, res) => {
+// Notes whether a call came with use_api, by the key of its run's event, which a trimmed call
+// still carries.
+const noteCall = (body) => {
+  try {
+    const call = JSON.parse(body.toString("utf8"));
+    const key = call?.event?.data?.key;
+    if (key !== undefined) {
+      (useApi[key] ??= []).push(call?.ctx?.use_api === true);
+    }
+  } catch {
+    // Not a call: the SDK answers it.
+  }
+};
+
+// The SDK reads a request's body through req.on("data") and req.on("end"): hand it the bytes
+// read here.
+const replay = (req, body) => {
+  const on = req.on.bind(req);
+  req.on = (name, listener) => {
+    if (name === "data") {
+      setImmediate(() => listener(body));
+      return req;
+    }
+    if (name === "end") {
+      setImmediate(() => listener());
+      return req;
+    }
+    return on(name, listener);
+  };
+};
+
+http.createServer(async (req, res) => {
   if (req.method === "GET" && req.url === "/counters") {
     res.writeHead(200, { "Content-Type": "application/json" });
-    res.end(JSON.stringify({ counts, times, attempts }));
+    res.end(JSON.stringify({ counts, times, attempts, useApi }));
     return;
+  }
+  if (req.method === "POST") {
+    const chunks = [];
+    for await (const chunk of req) {
+      chunks.push(chunk);
+    }
+    const body = Buffer.concat(chunks);
+    noteCall(body);
+    replay(req, body);
   }
   handler(req, res);
 }).listen(Number(process.env.PORT), "127.0.0.1", () => console.log("listening"));

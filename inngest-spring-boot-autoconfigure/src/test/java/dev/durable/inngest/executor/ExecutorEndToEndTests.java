@@ -56,7 +56,7 @@ import static org.awaitility.Awaitility.await;
 		properties = { "inngest.executor.enabled=true", "inngest.executor.signing-key=" + ExecutorEndToEndTests.KEY,
 				"inngest.signing-key=" + ExecutorEndToEndTests.KEY,
 				"inngest.event-key=" + ExecutorEndToEndTests.EVENT_KEY, "spring.application.name=javaapp",
-				"management.endpoints.web.exposure.include=inngest" })
+				"management.endpoints.web.exposure.include=inngest", "inngest.executor.max-call-payload=64KB" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExecutorEndToEndTests {
 
@@ -132,6 +132,23 @@ class ExecutorEndToEndTests {
 		assertThat(JSON.valueToTree(run.output()).toString()).isEqualTo("{\"first\":{\"n\":4},\"second\":5}");
 		assertThat(count("first:" + key)).isEqualTo(1);
 		assertThat(count("second:" + key)).isEqualTo(1);
+	}
+
+	@Test
+	void aCallTooLargeToCarryItsStepsHasTheAppFetchThem() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/large", Map.of("key", key, "size", 40_000)));
+		RunView run = ended("jsapp-large", key);
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(JSON.valueToTree(run.output()).toString())
+			.isEqualTo("{\"a\":40000,\"b\":40000,\"ends\":\"ab\",\"events\":[\"" + key + "\"]}");
+		// One step's result fits in a call and both do not: the call after the second
+		// step goes with use_api, and the app fetched the steps and the events rather
+		// than
+		// run the steps again.
+		assertThat(counters().path("useApi").path(key).valueStream().map(JsonNode::asBoolean)).containsExactly(false,
+				false, true);
+		assertThat(List.of(count("big-a:" + key), count("big-b:" + key))).containsExactly(1, 1);
 	}
 
 	@Test
