@@ -37,6 +37,7 @@ class InngestExecutorAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(ServedApps.class);
 			assertThat(context).doesNotHaveBean("inngestRegisterApi");
+			assertThat(context).doesNotHaveBean("inngestRunPayloadApi");
 		});
 	}
 
@@ -47,6 +48,7 @@ class InngestExecutorAutoConfigurationTests {
 				assertThat(context).hasSingleBean(ServedApps.class);
 				assertThat(context).hasSingleBean(AppRefresher.class);
 				assertThat(context).hasBean("inngestRegisterApi");
+				assertThat(context).hasBean("inngestRunPayloadApi");
 			});
 	}
 
