@@ -15,6 +15,8 @@ import dev.durable.inngest.engine.Errors;
 import dev.durable.inngest.remote.CanonicalJson;
 import dev.durable.inngest.remote.RequestVerifier;
 import dev.durable.inngest.remote.SigningKey;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,6 +37,8 @@ final class FunctionCalls {
 
 	/** The largest answer read, as Inngest limits an SDK's response. */
 	static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
+	private static final Log logger = LogFactory.getLog(FunctionCalls.class);
 
 	private final HttpClient http;
 
@@ -76,6 +80,10 @@ final class FunctionCalls {
 		URI target = UriComponentsBuilder.fromUri(url).replaceQueryParam("stepId", stepId).build(true).toUri();
 		byte[] bytes = CanonicalJson.canonicalize(this.mapper.writeValueAsBytes(body));
 		if (bytes.length > this.maxPayload && body instanceof ObjectNode object) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("The call to " + url + " would be " + bytes.length + " bytes, more than "
+						+ "inngest.executor.max-call-payload: it is sent with use_api, without its events and steps");
+			}
 			bytes = CanonicalJson.canonicalize(this.mapper.writeValueAsBytes(trimmed(object)));
 		}
 		HttpRequest request = HttpRequest.newBuilder(target)
