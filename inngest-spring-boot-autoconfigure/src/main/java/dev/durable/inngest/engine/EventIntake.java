@@ -376,10 +376,16 @@ public final class EventIntake {
 			if (!this.waits.delete(wait.runId(), wait.stepKey())) {
 				continue;
 			}
-			if (eventJson == null) {
-				eventJson = this.json.write(event);
+			if (wait.kind() == WaitRecord.Kind.INVOKE) {
+				// The invoked run ended: the step takes its output or its error.
+				this.steps.update(Invocations.resolution(wait, event, this.json, now));
 			}
-			this.steps.update(StepResolution.eventReceived(wait.runId(), wait.stepKey(), eventJson, now));
+			else {
+				if (eventJson == null) {
+					eventJson = this.json.write(event);
+				}
+				this.steps.update(StepResolution.eventReceived(wait.runId(), wait.stepKey(), eventJson, now));
+			}
 			if (this.runs.wake(wait.runId(), now)) {
 				resumed.add(wait.runId());
 			}

@@ -61,4 +61,25 @@ public interface RecordedSteps {
 	 */
 	int bodyAttemptSinceLastStep();
 
+	/**
+	 * Invokes a function as the step of a key, as Inngest's {@code step.invoke} does: in
+	 * one transaction, starts a run of the function with an
+	 * {@code inngest/function.invoked} event and suspends this run (by throwing, as a
+	 * wait does) until that run ends or the timeout passes. The step then completes with
+	 * the invoked run's output, or fails with its error, with Inngest's
+	 * {@code InngestInvokeTimeoutError} or, at once and without suspending, with an error
+	 * saying that no function has that id. A step stored before is left as it is, or
+	 * resumed as {@link #awaitInvoked(String)} does.
+	 * @param key the key the body calls the step by
+	 * @param invocation the function to invoke and the event's data
+	 */
+	void invoke(String key, FunctionInvocation invocation);
+
+	/**
+	 * Goes on with an invoke step that was waiting when the run was suspended: suspends
+	 * the run again if its timeout has not passed, or fails the step as timed out.
+	 * @param key the key the body calls the step by
+	 */
+	void awaitInvoked(String key);
+
 }

@@ -13,6 +13,7 @@ import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.function.FunctionRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.transaction.support.TransactionOperations;
@@ -36,6 +37,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * function's {@link dev.durable.inngest.OnCancel} handler; after the commit, a
  * {@link FunctionCancelledEvent} is published. A cancellation handler's own failure is a
  * failure like any function's; it has no cancellation handler of its own.
+ * <p>
+ * A run that a step invoked also stores, in the transaction that ends it however it ends,
+ * the {@code inngest/function.finished} event that resumes that step
+ * ({@link Invocations}).
  */
 public final class RunEndEvents {
 
@@ -95,6 +100,7 @@ public final class RunEndEvents {
 	 * @param cancels cancels the runs that the system event cancels
 	 */
 	public void failed(RunRecord run, FunctionDefinition function, ErrorInfo error, EventIntake.Cancels cancels) {
+		finished(run, fullId(function), null, error, cancels);
 		if (function.isFailureHandler()) {
 			return;
 		}
@@ -121,6 +127,7 @@ public final class RunEndEvents {
 			.find(run.functionId())
 			.map(this::fullId)
 			.orElseGet(() -> fullId(run.functionId()));
+		finished(run, fullId, null, Invocations.CANCELLED, cancels);
 		Event systemEvent = FunctionCancelledEvent.systemEvent(run.event(), fullId, run.id(), cause);
 		List<FunctionDefinition> handler = new ArrayList<>();
 		this.registry.get()
@@ -130,6 +137,42 @@ public final class RunEndEvents {
 			.ifPresent(handler::add);
 		Event stored = this.intake.sendSystem(systemEvent, handler, cancels);
 		publishAfterCommit(FunctionCancelledEvent.of(stored), run.id());
+	}
+
+	/**
+	 * Emits the event of a run that completed, in the transaction that stores its
+	 * completion, if a step invoked it: only such a run has an event at its completion.
+	 * @param run the run
+	 * @param function its function
+	 * @param output its output
+	 * @param cancels cancels the runs that the event cancels
+	 */
+	public void completed(RunRecord run, FunctionDefinition function, @Nullable Object output,
+			EventIntake.Cancels cancels) {
+		finished(run, fullId(function), output, null, cancels);
+	}
+
+	/**
+	 * Whether a run must emit an event at its completion, which is then stored in the
+	 * transaction that completes it rather than with other runs' completions.
+	 * @param run the run
+	 * @return {@code true} if a step invoked it
+	 */
+	public static boolean emitsAtCompletion(RunRecord run) {
+		return Invocations.correlationId(run.event()) != null;
+	}
+
+	/**
+	 * Stores the {@code inngest/function.finished} event of a run that a step invoked,
+	 * which resumes that step. It starts no function: the engine emits it for invoked
+	 * runs only, not for every run as Inngest does.
+	 */
+	private void finished(RunRecord run, String fullId, @Nullable Object result, @Nullable ErrorInfo error,
+			EventIntake.Cancels cancels) {
+		String correlationId = Invocations.correlationId(run.event());
+		if (correlationId != null) {
+			this.intake.startRuns(Invocations.finished(run, fullId, correlationId, result, error), List.of(), cancels);
+		}
 	}
 
 	private void publishAfterCommit(Object event, String runId) {

@@ -74,6 +74,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 
 	private final RunOutcomes outcomes;
 
+	private final Invocations invocations;
+
 	private final @Nullable Instant finishBy;
 
 	/**
@@ -109,13 +111,14 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	private @Nullable StepRecord pendingStored;
 
 	RunExecution(StepServices env, OutputWriter outputs, EventIngestor ingestor, RunCanceller canceller,
-			RunOutcomes outcomes, RunRecord run, FunctionDefinition function, String lease,
+			RunOutcomes outcomes, Invocations invocations, RunRecord run, FunctionDefinition function, String lease,
 			Map<String, StepRecord> memo, @Nullable Instant finishBy) {
 		this.env = env;
 		this.outputs = outputs;
 		this.ingestor = ingestor;
 		this.canceller = canceller;
 		this.outcomes = outcomes;
+		this.invocations = invocations;
 		this.run = run;
 		this.function = function;
 		this.lease = lease;
@@ -536,6 +539,96 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 					this.env.json().write(ids), null, null, startedAt, now()));
 			return ids;
 		});
+	}
+
+	@Override
+	public void invoke(String key, FunctionInvocation invocation) {
+		invokeStep(key, invocation);
+	}
+
+	@Override
+	public void awaitInvoked(String key) {
+		invokeStep(key, null);
+	}
+
+	/**
+	 * Begins an invoke step, or goes on with one stored before: a new one starts the
+	 * invoked run and suspends this one until that run ends (which resumes the step in
+	 * its own transaction) or the timeout passes; one still waiting suspends the run
+	 * again, or fails as timed out once its timeout passed; one that ended is left as it
+	 * is.
+	 */
+	private void invokeStep(String key, @Nullable FunctionInvocation invocation) {
+		stepBegins();
+		try {
+			entering();
+			String id = this.names.getOrDefault(key, key);
+			StepRecord stored = this.memo.get(key);
+			if (stored != null) {
+				if (stored.kind() != StepKind.INVOKE) {
+					throw reused(id, stored);
+				}
+				if (stored.status() == StepStatus.WAITING) {
+					invokeWaiting(stored);
+				}
+				return;
+			}
+			if (invocation == null) {
+				throw new IllegalStateException("Step '" + id + "' of run " + runId() + " is not an invoke step");
+			}
+			newInvoke(key, id, invocation);
+		}
+		finally {
+			stepEnds();
+		}
+	}
+
+	private void newInvoke(String key, String id, FunctionInvocation invocation) {
+		Instant now = now();
+		FunctionDefinition target = this.invocations.find(invocation.functionId()).orElse(null);
+		if (target == null) {
+			// As Inngest does: the step fails, and the function's code may catch it.
+			save(null,
+					new StepRecord(runId(), key, id, StepKind.INVOKE, StepStatus.FAILED, 1, null,
+							new ErrorInfo("Error", "could not find function with ID: " + invocation.functionId(), null),
+							null, now, now));
+			return;
+		}
+		Instant expiresAt = now.plus(invocation.timeout());
+		String correlationId = runId() + "." + key;
+		StepRecord waiting = new StepRecord(runId(), key, id, StepKind.INVOKE, StepStatus.WAITING, 1, null, null,
+				expiresAt, now, null);
+		WaitRecord wait = new WaitRecord(runId(), key, WaitRecord.Kind.INVOKE, Invocations.FINISHED, Invocations.MATCH,
+				Invocations.matchValue(this.env.json(), correlationId), null, expiresAt);
+		throw suspend(RunStatus.WAITING, expiresAt, () -> {
+			save(null, waiting);
+			this.env.waits().insert(List.of(wait));
+			this.invocations.start(target, invocation, correlationId, expiresAt, this.run, this.function);
+		});
+	}
+
+	private void invokeWaiting(StepRecord waiting) {
+		Instant now = now();
+		if (now.isBefore(waiting.wakeAt())) {
+			throw suspend(RunStatus.WAITING, waiting.wakeAt(), () -> {
+			});
+		}
+		StepRecord resolved = this.env.transactions().execute((status) -> {
+			if (this.env.waits().delete(runId(), waiting.key())) {
+				StepRecord timedOut = new StepRecord(runId(), waiting.key(), waiting.stepId(), StepKind.INVOKE,
+						StepStatus.FAILED, 1, null, Invocations.TIMED_OUT, waiting.wakeAt(), waiting.startedAt(), now);
+				save(waiting, timedOut);
+				return timedOut;
+			}
+			// The invoked run ended while the step timed out: it won.
+			return this.env.steps()
+				.findByRun(runId())
+				.stream()
+				.filter((step) -> step.key().equals(waiting.key()))
+				.findFirst()
+				.orElseThrow(() -> Suspension.leaseLost(runId()));
+		});
+		this.memo.put(resolved.key(), resolved);
 	}
 
 	@Override

@@ -85,6 +85,9 @@ public final class RunExecutor {
 	/** What the executions this executor creates use in their steps. */
 	private final StepServices stepServices;
 
+	/** Starts the runs that steps invoke. */
+	private final Invocations invocations;
+
 	/**
 	 * Creates an executor.
 	 * @param runs the run store
@@ -135,6 +138,7 @@ public final class RunExecutor {
 		this.stepServices = new StepServices(runs, steps, waits, transactions, clock, json, backoff, expressions,
 				leaseDuration, interceptor);
 		this.outputs = outputs;
+		this.invocations = new Invocations(registry, endEvents, ingestor);
 	}
 
 	/**
@@ -287,7 +291,7 @@ public final class RunExecutor {
 			}
 		}
 		RunExecution execution = new RunExecution(this.stepServices, this.outputs, this.ingestor, this.canceller,
-				this.outcomes, run, function, lease, memo, RunTimeouts.finishBy(run, function));
+				this.outcomes, this.invocations, run, function, lease, memo, RunTimeouts.finishBy(run, function));
 		this.executing.started(execution);
 		try {
 			return execute(run, lease, function, execution);
@@ -335,7 +339,7 @@ public final class RunExecutor {
 			return bodyFailed(run, lease, function, ex, execution);
 		}
 		Instant endedAt = this.clock.instant();
-		if (!complete(run, lease, json, endedAt, execution)) {
+		if (!complete(run, function, lease, json, endedAt, execution)) {
 			logger.info("Run " + run.id() + " finished after its lease was lost; its result was not stored");
 		}
 		else {
@@ -348,10 +352,22 @@ public final class RunExecutor {
 		return Optional.empty();
 	}
 
-	private boolean complete(RunRecord run, String lease, String output, Instant endedAt, RunExecution execution) {
+	private boolean complete(RunRecord run, FunctionDefinition function, String lease, String output, Instant endedAt,
+			RunExecution execution) {
 		try {
-			return this.completions
-				.complete(new Completion(run.id(), lease, output, endedAt, execution.takePendingNewStep()));
+			Completion completion = new Completion(run.id(), lease, output, endedAt, execution.takePendingNewStep());
+			if (!RunEndEvents.emitsAtCompletion(run)) {
+				return this.completions.complete(completion);
+			}
+			// An invoked run resumes the step that invoked it in the transaction that
+			// completes it, so that the step is resumed exactly when the run completed.
+			return Boolean.TRUE.equals(this.transactions.execute((status) -> {
+				if (!this.runs.complete(completion)) {
+					return false;
+				}
+				this.endEvents.completed(run, function, this.json.read(output, Object.class), this.canceller::cancel);
+				return true;
+			}));
 		}
 		catch (Suspension | DuplicateKeyException ex) {
 			// Taken over by another instance, which stored the step first.

@@ -133,7 +133,7 @@ final class RemoteExecution implements StepReplay.Driver {
 		}
 		JsonNode memo = this.steps.get(hash);
 		return switch (kind) {
-			case RUN, SEND -> {
+			case RUN, SEND, INVOKE -> {
 				JsonNode error = memo.get("error");
 				if (error != null && !error.isNull()) {
 					yield new StepReplay.Failed(

@@ -15,6 +15,12 @@ public enum StepKind {
 	WAIT,
 
 	/** {@code step.sendEvent}. */
-	SEND
+	SEND,
+
+	/**
+	 * {@code step.invoke} of a function that another app serves: waits for the run it
+	 * invoked to end.
+	 */
+	INVOKE
 
 }

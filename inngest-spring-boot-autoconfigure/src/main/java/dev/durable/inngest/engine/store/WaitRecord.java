@@ -31,7 +31,13 @@ public record WaitRecord(String runId, String stepKey, Kind kind, String eventNa
 		/**
 		 * A {@link dev.durable.inngest.CancelOn} rule, cancelling the run on the event.
 		 */
-		CANCEL
+		CANCEL,
+
+		/**
+		 * An invoke step, resumed by the {@code inngest/function.finished} event of the
+		 * run it invoked, with that run's output or error.
+		 */
+		INVOKE
 
 	}
 

@@ -680,6 +680,31 @@ public abstract class StoreContractTests {
 	}
 
 	@Test
+	void anInvokeStepKeepsItsKindAndEndsWithTheInvokedRunsOutputOrError() {
+		String id = claimed("fn", storedEvent(), T0, "lease");
+		StepRecord completing = new StepRecord(id, "a1b2", "charge", StepKind.INVOKE, StepStatus.WAITING, 1, null, null,
+				T0.plusSeconds(60), T0.plusSeconds(1), null);
+		StepRecord failing = new StepRecord(id, "c3d4", "refund", StepKind.INVOKE, StepStatus.WAITING, 1, null, null,
+				T0.plusSeconds(60), T0.plusSeconds(2), null);
+		this.steps.insert(completing);
+		this.steps.insert(failing);
+		assertThat(this.steps.findByRun(id)).containsExactly(completing, failing);
+		assertThat(this.steps.update(new StepResolution(id, "a1b2", StepStatus.COMPLETED, 1, "{\"paid\":true}", null,
+				null, T0.plusSeconds(5))))
+			.isTrue();
+		ErrorInfo error = new ErrorInfo("InngestInvokeTimeoutError",
+				"Timed out waiting for invoked function to complete", null);
+		assertThat(this.steps
+			.update(new StepResolution(id, "c3d4", StepStatus.FAILED, 1, null, error, null, T0.plusSeconds(60))))
+			.isTrue();
+		assertThat(this.steps.findByRun(id)).containsExactly(
+				new StepRecord(id, "a1b2", "charge", StepKind.INVOKE, StepStatus.COMPLETED, 1, "{\"paid\":true}", null,
+						T0.plusSeconds(60), T0.plusSeconds(1), T0.plusSeconds(5)),
+				new StepRecord(id, "c3d4", "refund", StepKind.INVOKE, StepStatus.FAILED, 1, null, error,
+						T0.plusSeconds(60), T0.plusSeconds(2), T0.plusSeconds(60)));
+	}
+
+	@Test
 	void cancelPendingEndsTheStepsWaitingToResumeOnly() {
 		String id = claimed("fn", storedEvent(), T0, "lease");
 		this.steps.insert(completedStep(id, "done", T0));
@@ -751,6 +776,28 @@ public abstract class StoreContractTests {
 			.containsExactly(otherOrder);
 		assertThat(this.waits.findByMatch("order/paid", "data.order", "43", T0.plusSeconds(10))).isEmpty();
 		assertThat(this.waits.waitedFor(List.of("order/paid")).get("order/paid")).contains("data.order");
+	}
+
+	@Test
+	void anInvokeWaitIsFoundByTheCorrelationOfTheFinishedEventAndKeepsItsKind() {
+		String run = claimed("fn", storedEvent(), T0, "lease");
+		WaitRecord invoke = new WaitRecord(run, "a1b2", WaitRecord.Kind.INVOKE, "inngest/function.finished",
+				"data.correlation_id", "\"" + run + ".a1b2\"", null, T0.plusSeconds(60));
+		WaitRecord plain = new WaitRecord(run, "done", WaitRecord.Kind.WAIT, "inngest/function.finished", null, null,
+				null, T0.plusSeconds(60));
+		this.waits.insert(List.of(invoke, plain));
+		assertThat(this.waits.waitedFor(List.of("inngest/function.finished")))
+			.isEqualTo(Map.of("inngest/function.finished", Set.of("data.correlation_id", WaitStore.UNMATCHED)));
+		assertThat(
+				this.waits.findByMatch("inngest/function.finished", "data.correlation_id", "\"" + run + ".a1b2\"", T0))
+			.containsExactly(invoke);
+		assertThat(
+				this.waits.findByMatch("inngest/function.finished", "data.correlation_id", "\"" + run + ".e5f6\"", T0))
+			.isEmpty();
+		assertThat(this.waits.delete(run, "a1b2")).isTrue();
+		assertThat(
+				this.waits.findByMatch("inngest/function.finished", "data.correlation_id", "\"" + run + ".a1b2\"", T0))
+			.isEmpty();
 	}
 
 	@Test
