@@ -27,8 +27,9 @@ public record RunTimeline(RunView run, List<Span> spans) {
 	 * equals {@code start}.
 	 *
 	 * @param type what it is: {@code queued}, {@code step}, {@code sleep}, {@code wait},
-	 * {@code send}, {@code attempt} (a failed attempt of a step or, with no step key, of
-	 * the function body), {@code completed}, {@code failed}, {@code cancelled},
+	 * {@code send}, {@code invoke} (a served function's {@code step.invoke}),
+	 * {@code attempt} (a failed attempt of a step or, with no step key, of the function
+	 * body), {@code completed}, {@code failed}, {@code cancelled},
 	 * {@code failure-handler} or {@code cancellation-handler}
 	 * @param label a short name to show, such as the step's id
 	 * @param stepKey the step's key, or {@code null}

@@ -23,6 +23,7 @@ import dev.durable.inngest.engine.store.StepStatus;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.function.FunctionRegistry;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Puts a run's steps, failed attempts, end and follow-up handler runs on one time axis,
@@ -101,6 +102,7 @@ final class RunTimelines {
 			case SLEEP -> "sleep";
 			case WAIT -> "wait";
 			case SEND -> "send";
+			case INVOKE -> "invoke";
 			default -> "step";
 		};
 		Instant end = step.endedAt();
@@ -112,8 +114,22 @@ final class RunTimelines {
 		else if (step.kind() == StepKind.WAIT) {
 			note = waitNote(step);
 		}
+		else if (step.kind() == StepKind.INVOKE) {
+			note = invokeNote(step);
+		}
 		return new Span(type, step.stepId(), step.key(), step.status().name(), step.startedAt(), end, step.attempts(),
 				(step.status() == StepStatus.FAILED) ? step.error() : null, note, null);
+	}
+
+	private @Nullable String invokeNote(StepRecord step) {
+		return switch (step.status()) {
+			case WAITING -> (step.wakeAt() != null) ? "Waiting for the invoked run until " + step.wakeAt()
+					: "Waiting for the invoked run";
+			case COMPLETED -> "The invoked run completed";
+			case CANCELLED -> "Cancelled with its run";
+			// The error says why: the invoked run's, its time-out, or no such function.
+			default -> null;
+		};
 	}
 
 	private String waitNote(StepRecord step) {
