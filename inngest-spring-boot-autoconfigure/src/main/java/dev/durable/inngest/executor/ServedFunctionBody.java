@@ -22,6 +22,7 @@ import dev.durable.inngest.Step;
 import dev.durable.inngest.StepFailedException;
 import dev.durable.inngest.WaitForEvent;
 import dev.durable.inngest.engine.Errors;
+import dev.durable.inngest.engine.FunctionInvocation;
 import dev.durable.inngest.engine.RecordedSteps;
 import dev.durable.inngest.engine.store.StepKind;
 import dev.durable.inngest.engine.store.StepRecord;
@@ -32,6 +33,7 @@ import dev.durable.inngest.executor.FunctionCalls.Answer;
 import dev.durable.inngest.executor.FunctionCalls.ServedCallException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -56,6 +58,15 @@ public final class ServedFunctionBody {
 
 	/** The ops that report a step whose code the app executed in the call. */
 	private static final Set<String> EXECUTED = Set.of("StepRun", "StepError", "StepFailed");
+
+	/**
+	 * How long an invoke waits for its run when the op gives no timeout: a year, as
+	 * Inngest, which is also the longest it may wait.
+	 */
+	static final Duration DEFAULT_INVOKE_TIMEOUT = Step.MAX_SLEEP;
+
+	private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
+	};
 
 	/** The longest step name stored; a longer one is cut. */
 	static final int MAX_STEP_NAME = 256;
@@ -179,7 +190,7 @@ public final class ServedFunctionBody {
 					// call's.
 					recorded.timeStep(id, callTook);
 				}
-				execute(step, name, id, op, answer);
+				execute(step, recorded, name, id, op, answer);
 				// A step ended: discovering the next one is a first attempt again.
 				discoveryAttempt = 0;
 			}
@@ -211,7 +222,7 @@ public final class ServedFunctionBody {
 		return (name.length() > MAX_STEP_NAME) ? name.substring(0, MAX_STEP_NAME) : name;
 	}
 
-	private void execute(Step step, String name, String id, JsonNode op, Answer answer) {
+	private void execute(Step step, RecordedSteps recorded, String name, String id, JsonNode op, Answer answer) {
 		switch (name) {
 			case "StepRun" -> step.run(id, JsonNode.class, () -> op.get("data"));
 			case "StepError", "StepFailed" -> {
@@ -239,11 +250,41 @@ public final class ServedFunctionBody {
 				String condition = opts.path("if").asString(null);
 				step.waitForEvent(id, (condition != null) ? wait.condition(condition) : wait);
 			}
+			case "InvokeFunction" -> recorded.invoke(id, invocation(id, op.path("opts")));
 			case "StepNotFound" -> throw new ServedCallException(
 					"The app did not reach step " + id + " that it was asked to execute", null);
 			default -> throw new NonRetriableException(
 					"The app asked for op " + name + " (step " + id + "), which this executor does not support");
 		}
+	}
+
+	/**
+	 * Reads an {@code InvokeFunction} op's options: the function's full id, the payload
+	 * of the event that starts its run, and how long to wait, a year unless given.
+	 */
+	private FunctionInvocation invocation(String id, JsonNode opts) {
+		String functionId = opts.path("function_id").asString("");
+		if (functionId.isBlank()) {
+			throw new NonRetriableException("InvokeFunction " + id + " names no function_id");
+		}
+		JsonNode payload = opts.path("payload");
+		String timeout = opts.path("timeout").asString(null);
+		Duration wait = (timeout != null && !timeout.isBlank()) ? duration(timeout, "InvokeFunction " + id + " timeout")
+				: DEFAULT_INVOKE_TIMEOUT;
+		if (wait.isNegative() || wait.isZero() || wait.compareTo(Step.MAX_SLEEP) > 0) {
+			throw new NonRetriableException("InvokeFunction " + id + " timeout " + timeout
+					+ " must be positive and at most " + Step.MAX_SLEEP.toDays() + " days");
+		}
+		JsonNode v = payload.get("v");
+		return new FunctionInvocation(functionId, object(payload.get("data")), object(payload.get("user")),
+				(v != null && v.isString() && !v.asString().isBlank()) ? v.asString() : null, wait);
+	}
+
+	private Map<String, Object> object(@Nullable JsonNode node) {
+		if (node == null || !node.isObject()) {
+			return Map.of();
+		}
+		return this.mapper.convertValue(node, OBJECT);
 	}
 
 	private void sleep(Step step, String id, JsonNode op) {
@@ -286,6 +327,9 @@ public final class ServedFunctionBody {
 		for (StepRecord record : pending) {
 			if (record.kind() == StepKind.SLEEP) {
 				step.sleep(record.key(), Duration.ZERO);
+			}
+			else if (record.kind() == StepKind.INVOKE) {
+				recorded.awaitInvoked(record.key());
 			}
 			else {
 				// Stored already: the engine reads the wait from its record, not from
