@@ -4,7 +4,7 @@
 // often each step's code ran, and when, so that a test can tell memoized steps from re-run ones,
 // the attempts each run's calls carried, and which of its calls came with use_api.
 import http from "node:http";
-import { Inngest, NonRetriableError, RetryAfterError } from "inngest";
+import { Inngest, NonRetriableError, RetryAfterError, referenceFunction } from "inngest";
 import { serve } from "inngest/node";
 
 const inngest = new Inngest({
@@ -25,7 +25,66 @@ const count = (name) => {
   return counts[name];
 };
 
+// Functions that others invoke (step.invoke), and are triggered by events nobody sends.
+const add = inngest.createFunction({ id: "add", triggers: [{ event: "js/add" }] }, async ({ event, step }) => {
+  const sum = await step.run("sum", () => { count("add:" + event.data.key); return event.data.a + event.data.b; });
+  return { sum, event: event.name, v: event.v ?? null, correlated: typeof event.data._inngest?.correlation_id };
+});
+const failing = inngest.createFunction({ id: "failing", retries: 0, triggers: [{ event: "js/failing" }] },
+  async ({ event }) => {
+    count("failing:" + event.data.key);
+    throw new NonRetriableError("out of stock");
+  });
+const slow = inngest.createFunction({ id: "slow", triggers: [{ event: "js/slow" }] }, async ({ event, step }) => {
+  await step.sleep("long", event.data.sleep);
+  return await step.run("wake", () => { count("slow:" + event.data.key); return "late"; });
+});
+
+const caught = (err) => ({ caught: err.name + ": " + err.message });
+
 const functions = [
+  add,
+  failing,
+  slow,
+  inngest.createFunction({ id: "invoker", triggers: [{ event: "js/invoker" }] }, async ({ event, step }) => {
+    const key = event.data.key;
+    const added = await step.invoke("add-them", { function: add, data: { a: 2, b: 3, key }, v: "2026-01" });
+    const again = await step.run("after", () => added.sum * 10);
+    return { added, again };
+  }),
+  inngest.createFunction({ id: "invoke-failing", triggers: [{ event: "js/invoke-failing" }] },
+    async ({ event, step }) => {
+      try {
+        await step.invoke("call-failing", { function: failing, data: { key: event.data.key } });
+        return "no error";
+      } catch (err) {
+        return caught(err);
+      }
+    }),
+  inngest.createFunction({ id: "invoke-slow", triggers: [{ event: "js/invoke-slow" }] }, async ({ event, step }) => {
+    try {
+      const result = await step.invoke("call-slow", {
+        function: slow, data: { key: event.data.key, sleep: event.data.sleep }, timeout: event.data.timeout,
+      });
+      return { result };
+    } catch (err) {
+      return caught(err);
+    }
+  }),
+  inngest.createFunction({ id: "invoke-java", triggers: [{ event: "js/invoke-java" }] }, async ({ event, step }) => {
+    return await step.invoke("call-java", {
+      function: referenceFunction({ appId: "javaapp", functionId: "java-double" }),
+      data: { n: event.data.n, key: event.data.key },
+    });
+  }),
+  inngest.createFunction({ id: "invoke-missing", triggers: [{ event: "js/invoke-missing" }] }, async ({ step }) => {
+    try {
+      await step.invoke("call-missing", { function: referenceFunction({ functionId: "no-such-function" }) });
+      return "no error";
+    } catch (err) {
+      return caught(err);
+    }
+  }),
   inngest.createFunction({ id: "steps", triggers: [{ event: "js/steps" }] }, async ({ event, step }) => {
     const key = event.data.key;
     const first = await step.run("first", () => { count("first:" + key); return { n: event.data.n }; });

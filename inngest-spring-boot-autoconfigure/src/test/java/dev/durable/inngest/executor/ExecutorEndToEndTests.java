@@ -345,6 +345,125 @@ class ExecutorEndToEndTests {
 	}
 
 	@Test
+	void aServedFunctionInvokesAnotherAndGoesOnWithItsResult() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/invoker", Map.of("key", key)));
+		RunView caller = ended("jsapp-invoker", key);
+		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat((JsonNode) JSON.valueToTree(caller.output())).isEqualTo(JSON.readTree("{\"added\":{\"sum\":5,"
+				+ "\"event\":\"inngest/function.invoked\",\"v\":\"2026-01\",\"correlated\":\"string\"},\"again\":50}"));
+		RunView callee = ended("jsapp-add", key);
+		assertThat(callee.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(callee.event().name()).isEqualTo("inngest/function.invoked");
+		assertThat(callee.event().v()).isEqualTo("2026-01");
+		assertThat(nested(callee.event().data(), "_inngest", "fn_id")).isEqualTo("jsapp-add");
+		assertThat(nested(callee.event().data(), "_inngest", "correlation_id"))
+			.isEqualTo(caller.id() + "." + StepIds.hash("add-them"));
+		assertThat(count("add:" + key)).isEqualTo(1);
+		// It started the one function it names, not every one triggered by its event.
+		assertThat(this.java.invoked).doesNotContain(key);
+		assertThat(this.runs.timeline(caller.id()).orElseThrow().spans())
+			.filteredOn((span) -> span.type().equals("invoke"))
+			.singleElement()
+			.satisfies((span) -> {
+				assertThat(span.label()).isEqualTo("add-them");
+				assertThat(span.stepKey()).isEqualTo(StepIds.hash("add-them"));
+				assertThat(span.status()).isEqualTo("COMPLETED");
+				assertThat(span.note()).isEqualTo("The invoked run completed");
+			});
+		Answer detail = new HttpApiClient(this.port).call("GET", "/actuator/inngest/runs/" + caller.id(), null, null);
+		assertThat(detail.json()
+			.get("steps")
+			.valueStream()
+			.map((step) -> step.get("stepId").asString() + " " + step.get("kind").asString() + " "
+					+ step.get("status").asString()))
+			.containsExactly("add-them INVOKE COMPLETED", "after RUN COMPLETED");
+	}
+
+	@Test
+	void anInvokedRunThatFailsFailsTheStepWhichTheCallerCatches() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/invoke-failing", Map.of("key", key)));
+		RunView caller = ended("jsapp-invoke-failing", key);
+		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(JSON.valueToTree(caller.output()).toString())
+			.isEqualTo("{\"caught\":\"NonRetriableError: out of stock\"}");
+		assertThat(ended("jsapp-failing", key).status()).isEqualTo(RunStatus.FAILED);
+		assertThat(count("failing:" + key)).isEqualTo(1);
+		assertThat(this.runs.timeline(caller.id()).orElseThrow().spans())
+			.filteredOn((span) -> span.type().equals("invoke"))
+			.singleElement()
+			.satisfies((span) -> {
+				assertThat(span.label()).isEqualTo("call-failing");
+				assertThat(span.status()).isEqualTo("FAILED");
+				assertThat(span.error().name()).isEqualTo("NonRetriableError");
+				assertThat(span.error().message()).isEqualTo("out of stock");
+			});
+	}
+
+	@Test
+	void anInvokeWhoseRunDoesNotEndInTimeFailsWithInngestsTimeoutError() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/invoke-slow", Map.of("key", key, "sleep", "3s", "timeout", "1s")));
+		RunView caller = ended("jsapp-invoke-slow", key);
+		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
+		String timedOut = "{\"caught\":\"InngestInvokeTimeoutError: "
+				+ "Timed out waiting for invoked function to complete\"}";
+		assertThat(JSON.valueToTree(caller.output()).toString()).isEqualTo(timedOut);
+		// The invoked run ends later, on its own, and changes nothing of the caller's.
+		RunView late = ended("jsapp-slow", key);
+		assertThat(late.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(count("slow:" + key)).isEqualTo(1);
+		RunView after = this.runs.find(caller.id()).orElseThrow();
+		assertThat(JSON.valueToTree(after.output()).toString()).isEqualTo(timedOut);
+		assertThat(this.runs.timeline(caller.id()).orElseThrow().spans())
+			.filteredOn((span) -> span.type().equals("invoke"))
+			.singleElement()
+			.satisfies((span) -> {
+				assertThat(span.status()).isEqualTo("FAILED");
+				assertThat(span.error().name()).isEqualTo("InngestInvokeTimeoutError");
+			});
+	}
+
+	@Test
+	void aServedFunctionInvokesAJavaFunctionByItsFullId() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/invoke-java", Map.of("key", key, "n", 21)));
+		RunView caller = ended("jsapp-invoke-java", key);
+		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(JSON.valueToTree(caller.output()).toString()).isEqualTo("{\"doubled\":42}");
+		RunView java = ended("java-double", key);
+		assertThat(java.event().name()).isEqualTo("inngest/function.invoked");
+		assertThat(nested(java.event().data(), "_inngest", "fn_id")).isEqualTo("javaapp-java-double");
+	}
+
+	@Test
+	void anInvokeOfAFunctionThatDoesNotExistFailsTheStep() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/invoke-missing", Map.of("key", key)));
+		RunView caller = ended("jsapp-invoke-missing", key);
+		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(JSON.valueToTree(caller.output()).toString())
+			.isEqualTo("{\"caught\":\"Error: could not find function with ID: jsapp-no-such-function\"}");
+	}
+
+	@Test
+	void cancellingTheCallerEndsItsWaitAndTheInvokedRunEndsOnItsOwn() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/invoke-slow", Map.of("key", key, "sleep", "2s", "timeout", "1h")));
+		RunView waiting = awaitStatus("jsapp-invoke-slow", key, RunStatus.WAITING);
+		this.runs.cancel(waiting.id());
+		assertThat(ended("jsapp-invoke-slow", key).status()).isEqualTo(RunStatus.CANCELLED);
+		assertThat(ended("jsapp-slow", key).status()).isEqualTo(RunStatus.COMPLETED);
+		RunView caller = this.runs.find(waiting.id()).orElseThrow();
+		assertThat(caller.status()).isEqualTo(RunStatus.CANCELLED);
+		assertThat(this.runs.timeline(caller.id()).orElseThrow().spans())
+			.filteredOn((span) -> span.type().equals("invoke"))
+			.singleElement()
+			.satisfies((span) -> assertThat(span.status()).isEqualTo("CANCELLED"));
+	}
+
+	@Test
 	void aSyncWithAWrongKeyIsRefusedAndChangesNothing() {
 		Map<String, ?> before = this.apps.apps();
 		String body = "{\"appName\":\"jsapp\",\"url\":\"http://127.0.0.1:1/api/inngest\",\"functions\":[]}";
@@ -502,6 +621,18 @@ class ExecutorEndToEndTests {
 					&& data.get("key") instanceof String key) {
 				this.ended.put(key, event.name() + " " + event.data().get("function_id"));
 			}
+		}
+
+		final Set<String> invoked = ConcurrentHashMap.newKeySet();
+
+		@InngestFunction(id = "java-invoked-watch", event = "inngest/function.invoked")
+		void invokedWatch(Event event) {
+			this.invoked.add(String.valueOf(event.data().get("key")));
+		}
+
+		@InngestFunction(id = "java-double", event = "java/double")
+		Map<String, Object> doubled(Event event) {
+			return Map.of("doubled", ((Number) event.data().get("n")).intValue() * 2);
 		}
 
 		@InngestFunction(id = "java-hello", event = "java/hello")
