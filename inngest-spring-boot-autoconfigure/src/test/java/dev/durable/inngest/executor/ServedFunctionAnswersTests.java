@@ -192,7 +192,25 @@ class ServedFunctionAnswersTests {
 		script("stale-signature", (n) -> new Reply(200, true, Map.of(), "\"replayed\"", Signing.STALE));
 		script("altered", (n) -> new Reply(200, true, Map.of(), "\"altered\"", Signing.OTHER_BYTES));
 		script("unknown-op", (n) -> new Reply(206, true, Map.of(),
-				"[{\"op\":\"InvokeFunction\",\"id\":\"" + StepIds.hash("call") + "\",\"opts\":{}}]"));
+				"[{\"op\":\"AIGateway\",\"id\":\"" + StepIds.hash("infer") + "\",\"opts\":{}}]"));
+		script("invoker", (n) -> (n == 0)
+				? invoke("call",
+						"{\"function_id\":\"fake-callee\",\"payload\":"
+								+ "{\"data\":{\"x\":1},\"user\":{\"id\":\"u-1\"},\"v\":\"3\"},\"timeout\":\"1m\"}")
+				: new Reply(200, true, Map.of(), "\"invoked\""));
+		script("callee", (n) -> new Reply(200, true, Map.of(), "{\"answer\":42}"));
+		script("invoke-late",
+				(n) -> (n == 0)
+						? invoke("call-late",
+								"{\"function_id\":\"fake-sleeper\",\"payload\":{\"data\":{}},\"timeout\":\"1s\"}")
+						: new Reply(200, true, Map.of(), "\"gave up\""));
+		script("sleeper", (n) -> new Reply(206, true, Map.of(), "[{\"op\":\"Sleep\",\"id\":\"" + StepIds.hash("nap")
+				+ "\",\"name\":\"nap\",\"opts\":{\"duration\":\"1h\"}}]"));
+		script("invoke-missing",
+				(n) -> (n == 0) ? invoke("call-missing", "{\"function_id\":\"fake-nothing\",\"payload\":{\"data\":{}}}")
+						: new Reply(200, true, Map.of(), "\"went on\""));
+		script("invoke-too-long", (n) -> invoke("call-too-long",
+				"{\"function_id\":\"fake-callee\",\"payload\":{\"data\":{}},\"timeout\":\"400d\"}"));
 		ArrayNode functions = JSON.createArrayNode();
 		String base = "http://127.0.0.1:" + this.app.getAddress().getPort() + "/api";
 		for (String id : this.scripts.keySet()) {
@@ -427,7 +445,57 @@ class ServedFunctionAnswersTests {
 	void anOpThisExecutorDoesNotSupportFailsTheRun() {
 		RunView run = run("unknown-op");
 		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
-		assertThat(run.error().message()).contains("InvokeFunction");
+		assertThat(run.error().message()).contains("AIGateway");
+	}
+
+	@Test
+	void anInvokeStartsTheNamedFunctionWithThePayloadAndMemoizesItsOutput() {
+		RunView caller = run("invoker");
+		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(caller.output()).isEqualTo("invoked");
+		JsonNode event = this.requests.get("fake-callee").getFirst().body().get("event");
+		assertThat(event.get("name").asString()).isEqualTo("inngest/function.invoked");
+		assertThat(event.get("data").get("x").asInt()).isEqualTo(1);
+		assertThat(event.get("user").get("id").asString()).isEqualTo("u-1");
+		assertThat(event.get("v").asString()).isEqualTo("3");
+		JsonNode metadata = event.get("data").get("_inngest");
+		assertThat(metadata.get("fn_id").asString()).isEqualTo("fake-callee");
+		assertThat(metadata.get("correlation_id").asString()).isEqualTo(caller.id() + "." + StepIds.hash("call"));
+		assertThat(metadata.get("source_fn_id").asString()).isEqualTo("fake-invoker");
+		assertThat(memo("fake-invoker", 1, "call")).isEqualTo(JSON.readTree("{\"data\":{\"answer\":42}}"));
+	}
+
+	@Test
+	void anInvokeWhoseRunDoesNotEndInTimeIsMemoizedAsInngestsTimeoutError() {
+		RunView caller = run("invoke-late");
+		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(memo("fake-invoke-late", 1, "call-late")).isEqualTo(JSON.readTree("{\"error\":{\"name\":"
+				+ "\"InngestInvokeTimeoutError\",\"message\":\"Timed out waiting for invoked function to complete\"}}"));
+	}
+
+	@Test
+	void anInvokeOfAnUnknownFunctionIsMemoizedAsAnErrorNamingIt() {
+		RunView caller = run("invoke-missing");
+		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(memo("fake-invoke-missing", 1, "call-missing")).isEqualTo(JSON.readTree(
+				"{\"error\":{\"name\":\"Error\",\"message\":\"could not find function with ID: fake-nothing\"}}"));
+	}
+
+	@Test
+	void anInvokeLongerThanAYearFailsTheRun() {
+		RunView run = run("invoke-too-long");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).contains("timeout 400d");
+	}
+
+	private Reply invoke(String name, String opts) {
+		return new Reply(206, true, Map.of(), "[{\"op\":\"InvokeFunction\",\"id\":\"" + StepIds.hash(name)
+				+ "\",\"name\":\"" + name + "\",\"opts\":" + opts + "}]");
+	}
+
+	/** The memo of a step in the n-th call a function got. */
+	private JsonNode memo(String functionId, int call, String step) {
+		return new ArrayList<>(this.requests.get(functionId)).get(call).body().get("steps").get(StepIds.hash(step));
 	}
 
 	private RunView run(String id) {
