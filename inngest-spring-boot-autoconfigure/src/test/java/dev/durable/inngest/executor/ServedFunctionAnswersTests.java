@@ -206,6 +206,11 @@ class ServedFunctionAnswersTests {
 						: new Reply(200, true, Map.of(), "\"gave up\""));
 		script("sleeper", (n) -> new Reply(206, true, Map.of(), "[{\"op\":\"Sleep\",\"id\":\"" + StepIds.hash("nap")
 				+ "\",\"name\":\"nap\",\"opts\":{\"duration\":\"1h\"}}]"));
+		script("invoke-cancelled",
+				(n) -> (n == 0)
+						? invoke("call-cancelled",
+								"{\"function_id\":\"fake-sleeper\",\"payload\":{\"data\":{}},\"timeout\":\"1m\"}")
+						: new Reply(200, true, Map.of(), "\"cancelled under me\""));
 		script("invoke-missing",
 				(n) -> (n == 0) ? invoke("call-missing", "{\"function_id\":\"fake-nothing\",\"payload\":{\"data\":{}}}")
 						: new Reply(200, true, Map.of(), "\"went on\""));
@@ -474,6 +479,27 @@ class ServedFunctionAnswersTests {
 	}
 
 	@Test
+	void anInvokeWhoseRunIsCancelledIsMemoizedAsAnError() {
+		String key = UUID.randomUUID().toString();
+		this.inngest.send(Event.of("fake/invoke-cancelled", Map.of("key", key)));
+		RunView waiting = await().atMost(WAIT)
+			.until(() -> find("fake-invoke-cancelled",
+					(view) -> key.equals(view.event().data().get("key")) && view.status() == RunStatus.WAITING),
+					(view) -> view != null);
+		RunView invoked = await().atMost(WAIT)
+			.until(() -> find("fake-sleeper",
+					(view) -> view.event().data().get("_inngest") instanceof Map<?, ?> metadata
+							&& waiting.id().equals(metadata.get("source_run_id"))),
+					(view) -> view != null);
+		this.runs.cancel(invoked.id());
+		RunView caller = run("invoke-cancelled", key);
+		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(caller.output()).isEqualTo("cancelled under me");
+		assertThat(memo("fake-invoke-cancelled", 1, "call-cancelled"))
+			.isEqualTo(JSON.readTree("{\"error\":{\"name\":\"Error\",\"message\":\"function cancelled\"}}"));
+	}
+
+	@Test
 	void anInvokeOfAnUnknownFunctionIsMemoizedAsAnErrorNamingIt() {
 		RunView caller = run("invoke-missing");
 		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
@@ -501,6 +527,10 @@ class ServedFunctionAnswersTests {
 	private RunView run(String id) {
 		String key = UUID.randomUUID().toString();
 		this.inngest.send(Event.of("fake/" + id, Map.of("key", key)));
+		return run(id, key);
+	}
+
+	private RunView run(String id, String key) {
 		return await().atMost(WAIT)
 			.until(() -> this.runs.list(new RunQuery("fake-" + id, null, null, null, RunQuery.MAX_LIMIT, null))
 				.runs()
@@ -508,6 +538,15 @@ class ServedFunctionAnswersTests {
 				.filter((view) -> key.equals(view.event().data().get("key")) && view.status().isFinal())
 				.findFirst()
 				.orElse(null), (view) -> view != null);
+	}
+
+	private RunView find(String functionId, java.util.function.Predicate<RunView> filter) {
+		return this.runs.list(new RunQuery(functionId, null, null, null, RunQuery.MAX_LIMIT, null))
+			.runs()
+			.stream()
+			.filter(filter)
+			.findFirst()
+			.orElse(null);
 	}
 
 	private static void pause(Duration duration) {
