@@ -100,7 +100,8 @@ CREATE TABLE IF NOT EXISTS inngest_attempt (
     PRIMARY KEY (run_id, step_key, attempt)
 );
 
--- Runs waiting for events: waitForEvent steps (kind WAIT) and @CancelOn rules (kind CANCEL).
+-- Runs waiting for events: waitForEvent steps (kind WAIT), @CancelOn rules (kind CANCEL) and invoke
+-- steps waiting for the inngest/function.finished event of the run they invoked (kind INVOKE).
 CREATE TABLE IF NOT EXISTS inngest_wait (
     run_id      VARCHAR(32)              NOT NULL,
     step_key    VARCHAR(512)             NOT NULL,
