@@ -46,7 +46,8 @@ import tools.jackson.databind.node.ObjectNode;
  * own {@link Step}. A step the app executed is recorded as a run step with the value the
  * app returned, a step error is retried as a Java step's would be, and a sleep or a wait
  * suspends the run exactly as a Java function's does, so that leases, crash recovery,
- * cancellation, time-outs and metrics apply unchanged.
+ * cancellation, time-outs and metrics apply unchanged. An invoke suspends it the same
+ * way, until the run it starts ends ({@link RecordedSteps#invoke}).
  */
 public final class ServedFunctionBody {
 
