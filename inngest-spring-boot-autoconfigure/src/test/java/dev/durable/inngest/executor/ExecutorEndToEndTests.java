@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.durable.inngest.Event;
+import dev.durable.inngest.EventData;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.InngestRuns;
@@ -601,6 +602,16 @@ class ExecutorEndToEndTests {
 	}
 
 	/**
+	 * What a served function invokes {@code java-double} with.
+	 *
+	 * @param n the number to double
+	 * @param key the test's key
+	 */
+	record Doubling(int n, String key) {
+
+	}
+
+	/**
 	 * The application's own functions, which the served ones trigger and are triggered
 	 * by.
 	 */
@@ -630,9 +641,10 @@ class ExecutorEndToEndTests {
 			this.invoked.add(String.valueOf(event.data().get("key")));
 		}
 
+		// Bound from the invoked event's data, which has the engine's _inngest besides.
 		@InngestFunction(id = "java-double", event = "java/double")
-		Map<String, Object> doubled(Event event) {
-			return Map.of("doubled", ((Number) event.data().get("n")).intValue() * 2);
+		Map<String, Object> doubled(@EventData Doubling doubling) {
+			return Map.of("doubled", doubling.n() * 2);
 		}
 
 		@InngestFunction(id = "java-hello", event = "java/hello")
