@@ -49,6 +49,8 @@ class DashboardServedStepsBrowserTests {
 
 	private static final String LABEL = StepIds.hash("send-label");
 
+	private static final String CHARGE = StepIds.hash("charge");
+
 	@LocalServerPort
 	int port;
 
@@ -71,6 +73,13 @@ class DashboardServedStepsBrowserTests {
 			case 2 -> Reply.stepRun("send-label", "Send label", "\"label-7\"");
 			default -> Reply.done("\"shipped\"");
 		});
+		this.app.function("served-order", "served/order", 0,
+				(n) -> (n == 0)
+						? Reply.ops("[{\"op\":\"InvokeFunction\"," + "\"id\":\"" + CHARGE
+								+ "\",\"name\":\"charge\",\"displayName\":\"Charge card\",\"opts\":"
+								+ "{\"function_id\":\"served-charge\",\"payload\":{\"data\":{\"amount\":12}}}}]")
+						: Reply.done("\"ordered\""));
+		this.app.function("served-charge", "served/charge", 0, (n) -> Reply.done("{\"charged\":12}"));
 		this.app.sync(this.port, "warehouse");
 	}
 
@@ -106,6 +115,21 @@ class DashboardServedStepsBrowserTests {
 			.startsWith("Send label (run, 1 attempt)");
 		assertThat(this.chromium.visible(By.id("detail-attempts")).getText()).startsWith("Reserve stock attempt 1 at")
 			.doesNotContain(RESERVE);
+	}
+
+	@Test
+	void anInvokeStepIsShownByItsNameAsAnInvoke() {
+		String eventId = this.inngest.send(Event.of("served/order", Map.of("key", UUID.randomUUID().toString())))
+			.get(0);
+		RunRecord run = this.probe.awaitEnded(eventId, "served-order");
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+
+		openRun("served-order", run.id());
+		assertThat(this.chromium.count("#run-timeline rect[data-type='invoke'][data-step='" + CHARGE + "']")).isOne();
+		assertThat(textContent("#run-timeline rect[data-step='" + CHARGE + "'] title")).startsWith("Charge card")
+			.contains("The invoked run completed");
+		assertThat(this.chromium.visible(By.cssSelector("#timeline li.step[data-step='" + CHARGE + "']")).getText())
+			.startsWith("Charge card (invoke, 1 attempt)");
 	}
 
 	private void openRun(String functionId, String runId) {
