@@ -499,21 +499,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	}
 
 	private Optional<Event> timedOut(StepRecord waiting, Instant now) {
-		StepRecord resolved = this.env.transactions().execute((status) -> {
-			if (this.env.waits().delete(runId(), waiting.key())) {
-				StepRecord done = waiting.completed(null, 1, now);
-				save(waiting, done);
-				return done;
-			}
-			// The awaited event arrived while the wait timed out: it won.
-			return this.env.steps()
-				.findByRun(runId())
-				.stream()
-				.filter((step) -> step.key().equals(waiting.key()))
-				.findFirst()
-				.orElseThrow(() -> Suspension.leaseLost(runId()));
-		});
-		this.memo.put(resolved.key(), resolved);
+		StepRecord resolved = timeOut(waiting, waiting.completed(null, 1, now));
 		return Optional.ofNullable(this.env.json().readEvent(resolved.output()));
 	}
 
@@ -613,14 +599,24 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 			throw suspend(RunStatus.WAITING, waiting.wakeAt(), () -> {
 			});
 		}
+		timeOut(waiting, new StepRecord(runId(), waiting.key(), waiting.stepId(), StepKind.INVOKE, StepStatus.FAILED, 1,
+				null, Invocations.TIMED_OUT, waiting.wakeAt(), waiting.startedAt(), now));
+	}
+
+	/**
+	 * Ends a wait (for an event or an invoked run) whose time ran out, unless what it
+	 * waited for arrived first and resolved it: whoever removes the wait resolves it.
+	 * @param waiting the step waiting
+	 * @param timedOut the step as the time-out ends it
+	 * @return the step as stored, ended by the time-out or by what arrived
+	 */
+	private StepRecord timeOut(StepRecord waiting, StepRecord timedOut) {
 		StepRecord resolved = this.env.transactions().execute((status) -> {
 			if (this.env.waits().delete(runId(), waiting.key())) {
-				StepRecord timedOut = new StepRecord(runId(), waiting.key(), waiting.stepId(), StepKind.INVOKE,
-						StepStatus.FAILED, 1, null, Invocations.TIMED_OUT, waiting.wakeAt(), waiting.startedAt(), now);
 				save(waiting, timedOut);
 				return timedOut;
 			}
-			// The invoked run ended while the step timed out: it won.
+			// What it waited for arrived while it timed out: it won.
 			return this.env.steps()
 				.findByRun(runId())
 				.stream()
@@ -629,6 +625,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 				.orElseThrow(() -> Suspension.leaseLost(runId()));
 		});
 		this.memo.put(resolved.key(), resolved);
+		return resolved;
 	}
 
 	@Override
