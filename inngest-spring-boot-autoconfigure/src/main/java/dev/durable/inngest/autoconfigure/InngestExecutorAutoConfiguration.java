@@ -14,6 +14,7 @@ import dev.durable.inngest.executor.RunPayloadEndpoint;
 import dev.durable.inngest.executor.ServedApps;
 import dev.durable.inngest.function.FunctionDiscoverer;
 import dev.durable.inngest.remote.SigningKey;
+import dev.durable.inngest.remote.SigningKeys;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -83,16 +84,15 @@ public final class InngestExecutorAutoConfiguration {
 
 	@Bean
 	RouterFunction<ServerResponse> inngestRegisterApi(ServedApps apps, InngestProperties properties) {
-		String key = properties.getExecutor().getSigningKey();
-		return new RegisterEndpoint(apps, signingKey(key), key, properties.getLimits().getRequestSize().toBytes())
+		return new RegisterEndpoint(apps, signingKeys(properties.getExecutor().getSigningKey()),
+				properties.getLimits().getRequestSize().toBytes())
 			.routes();
 	}
 
 	@Bean
 	RouterFunction<ServerResponse> inngestRunPayloadApi(RunStore runs, StepStore steps, FunctionDiscoverer functions,
 			InngestProperties properties, ObjectProvider<JsonMapper> mapper) {
-		String key = properties.getExecutor().getSigningKey();
-		return new RunPayloadEndpoint(runs, steps, functions, signingKey(key), key,
+		return new RunPayloadEndpoint(runs, steps, functions, signingKeys(properties.getExecutor().getSigningKey()),
 				mapper.getIfUnique(() -> JsonMapper.builder().build()))
 			.routes();
 	}
@@ -107,6 +107,15 @@ public final class InngestExecutorAutoConfiguration {
 							+ "digits (" + key.trim().length() + " characters given)");
 		}
 		return SigningKey.of(key);
+	}
+
+	/**
+	 * The bearer tokens the apps authenticate with: the executor's key, hashed as the
+	 * SDKs send it or as it is.
+	 */
+	private static SigningKeys signingKeys(@Nullable String key) {
+		signingKey(key);
+		return new SigningKeys(key);
 	}
 
 }

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 
-import dev.durable.inngest.remote.SigningKey;
+import dev.durable.inngest.remote.SigningKeys;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -32,20 +32,19 @@ public final class RegisterEndpoint {
 
 	private final ServedApps apps;
 
-	private final BearerTokens tokens;
+	private final SigningKeys tokens;
 
 	private final long maxBodySize;
 
 	/**
 	 * Creates the endpoint.
 	 * @param apps the synced apps
-	 * @param signingKey the executor's signing key
-	 * @param signingKeyText the key as configured, also accepted as it is
+	 * @param tokens the bearer tokens made from the executor's signing key
 	 * @param maxBodySize the largest register request taken, in bytes
 	 */
-	public RegisterEndpoint(ServedApps apps, SigningKey signingKey, String signingKeyText, long maxBodySize) {
+	public RegisterEndpoint(ServedApps apps, SigningKeys tokens, long maxBodySize) {
 		this.apps = apps;
-		this.tokens = new BearerTokens(signingKey, signingKeyText);
+		this.tokens = tokens;
 		this.maxBodySize = maxBodySize;
 	}
 
@@ -58,7 +57,7 @@ public final class RegisterEndpoint {
 	}
 
 	private ServerResponse register(ServerRequest request) throws IOException {
-		if (!this.tokens.accept(request.headers().firstHeader(HttpHeaders.AUTHORIZATION))) {
+		if (!this.tokens.authorizes(request.headers().firstHeader(HttpHeaders.AUTHORIZATION))) {
 			return answer(HttpStatus.UNAUTHORIZED,
 					"Unauthorized: send the executor's signing key as Authorization: Bearer <key>");
 		}

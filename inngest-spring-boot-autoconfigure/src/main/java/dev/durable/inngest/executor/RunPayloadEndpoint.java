@@ -10,7 +10,7 @@ import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.function.FunctionDiscoverer;
-import dev.durable.inngest.remote.SigningKey;
+import dev.durable.inngest.remote.SigningKeys;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -45,7 +45,7 @@ public final class RunPayloadEndpoint {
 
 	private final FunctionDiscoverer functions;
 
-	private final BearerTokens tokens;
+	private final SigningKeys tokens;
 
 	private final JsonMapper mapper;
 
@@ -56,16 +56,15 @@ public final class RunPayloadEndpoint {
 	 * @param runs the runs
 	 * @param steps their steps
 	 * @param functions the registry the served functions are in
-	 * @param signingKey the executor's signing key
-	 * @param signingKeyText the key as configured, also accepted as it is
+	 * @param tokens the bearer tokens made from the executor's signing key
 	 * @param mapper writes JSON
 	 */
-	public RunPayloadEndpoint(RunStore runs, StepStore steps, FunctionDiscoverer functions, SigningKey signingKey,
-			String signingKeyText, JsonMapper mapper) {
+	public RunPayloadEndpoint(RunStore runs, StepStore steps, FunctionDiscoverer functions, SigningKeys tokens,
+			JsonMapper mapper) {
 		this.runs = runs;
 		this.steps = steps;
 		this.functions = functions;
-		this.tokens = new BearerTokens(signingKey, signingKeyText);
+		this.tokens = tokens;
 		this.mapper = mapper;
 		this.payload = new CallPayload(mapper);
 	}
@@ -89,7 +88,7 @@ public final class RunPayloadEndpoint {
 	}
 
 	private ServerResponse answer(ServerRequest request, Function<RunRecord, JsonNode> content) {
-		if (!this.tokens.accept(request.headers().firstHeader(HttpHeaders.AUTHORIZATION))) {
+		if (!this.tokens.authorizes(request.headers().firstHeader(HttpHeaders.AUTHORIZATION))) {
 			return error(HttpStatus.UNAUTHORIZED,
 					"Unauthorized: send the executor's signing key as Authorization: Bearer <key>");
 		}

@@ -1,21 +1,21 @@
-package dev.durable.inngest.web;
+package dev.durable.inngest.remote;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.durable.inngest.remote.SigningKey;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.StringUtils;
 
 /**
- * The bearer tokens that authorize calls to the HTTP API: each configured signing key,
- * plain or in Inngest's hashed form ({@link SigningKey#bearerToken()}). Tokens are
- * compared in constant time.
+ * The bearer tokens that authorize calls made with a signing key, as the runs API's
+ * callers and the apps syncing to the executor send them: each configured key, plain or
+ * in Inngest's hashed form ({@link SigningKey#bearerToken()}). Tokens are compared in
+ * constant time.
  */
-final class SigningKeys {
+public final class SigningKeys {
 
 	private final List<byte[]> accepted = new ArrayList<>();
 
@@ -23,7 +23,7 @@ final class SigningKeys {
 	 * Accepts the given keys.
 	 * @param keys the signing key and its fallback; blank ones are ignored
 	 */
-	SigningKeys(@Nullable String... keys) {
+	public SigningKeys(@Nullable String... keys) {
 		for (String key : keys) {
 			if (StringUtils.hasText(key)) {
 				this.accepted.add(key.trim().getBytes(StandardCharsets.UTF_8));
@@ -37,7 +37,7 @@ final class SigningKeys {
 	 * @param authorization the header, or {@code null}
 	 * @return {@code true} if it is {@code Bearer} and an accepted key
 	 */
-	boolean authorizes(@Nullable String authorization) {
+	public boolean authorizes(@Nullable String authorization) {
 		if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
 			return false;
 		}

@@ -24,6 +24,7 @@ import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunTimeline;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.remote.QueryStrings;
+import dev.durable.inngest.remote.SigningKeys;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
