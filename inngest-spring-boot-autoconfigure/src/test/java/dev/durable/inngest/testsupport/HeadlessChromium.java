@@ -3,6 +3,7 @@ package dev.durable.inngest.testsupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -103,6 +104,33 @@ public final class HeadlessChromium implements BeforeEachCallback, AfterEachCall
 	 */
 	public WebElement visible(By by) {
 		return this.wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+	}
+
+	/**
+	 * The text of what the locator finds, once it is visible, read from the element the
+	 * page has then: the dashboard's refresh may replace it after it was found.
+	 * @param by the locator
+	 * @return its text
+	 */
+	public String text(By by) {
+		return untilFresh((driver) -> {
+			WebElement element = driver.findElement(by);
+			return element.isDisplayed() ? element.getText() : null;
+		});
+	}
+
+	/**
+	 * An attribute of what the locator finds, once it is visible, read as {@link #text}
+	 * reads the text.
+	 * @param by the locator
+	 * @param name the attribute's name
+	 * @return its value, or {@code null} if it has none
+	 */
+	public String attribute(By by, String name) {
+		return untilFresh((driver) -> {
+			WebElement element = driver.findElement(by);
+			return element.isDisplayed() ? Optional.ofNullable(element.getAttribute(name)) : null;
+		}).orElse(null);
 	}
 
 	/**

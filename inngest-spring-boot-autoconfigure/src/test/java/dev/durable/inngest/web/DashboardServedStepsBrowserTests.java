@@ -108,12 +108,12 @@ class DashboardServedStepsBrowserTests {
 			.startsWith("Reserve stock attempt 1 failed")
 			.contains("warehouse busy");
 
-		WebElement step = this.chromium.visible(By.cssSelector("#timeline li.step[data-step='" + RESERVE + "']"));
-		assertThat(step.getText()).startsWith("Reserve stock (run, 2 attempts)");
-		assertThat(step.getAttribute("title")).isEqualTo(RESERVE);
-		assertThat(this.chromium.visible(By.cssSelector("#timeline li.step[data-step='" + LABEL + "']")).getText())
+		By step = By.cssSelector("#timeline li.step[data-step='" + RESERVE + "']");
+		assertThat(this.chromium.text(step)).startsWith("Reserve stock (run, 2 attempts)");
+		assertThat(this.chromium.attribute(step, "title")).isEqualTo(RESERVE);
+		assertThat(this.chromium.text(By.cssSelector("#timeline li.step[data-step='" + LABEL + "']")))
 			.startsWith("Send label (run, 1 attempt)");
-		assertThat(this.chromium.visible(By.id("detail-attempts")).getText()).startsWith("Reserve stock attempt 1 at")
+		assertThat(this.chromium.text(By.id("detail-attempts"))).startsWith("Reserve stock attempt 1 at")
 			.doesNotContain(RESERVE);
 	}
 
@@ -128,7 +128,7 @@ class DashboardServedStepsBrowserTests {
 		assertThat(this.chromium.count("#run-timeline rect[data-type='invoke'][data-step='" + CHARGE + "']")).isOne();
 		assertThat(textContent("#run-timeline rect[data-step='" + CHARGE + "'] title")).startsWith("Charge card")
 			.contains("The invoked run completed");
-		assertThat(this.chromium.visible(By.cssSelector("#timeline li.step[data-step='" + CHARGE + "']")).getText())
+		assertThat(this.chromium.text(By.cssSelector("#timeline li.step[data-step='" + CHARGE + "']")))
 			.startsWith("Charge card (invoke, 1 attempt)");
 	}
 

@@ -104,7 +104,7 @@ class DashboardTimelineBrowserTests {
 		String tooltips = this.chromium
 			.untilFresh((driver) -> driver.findElement(By.id("run-timeline")).getAttribute("innerHTML"));
 		assertThat(tooltips).contains("warehouse busy").contains("no carrier for this address");
-		assertThat(this.chromium.visible(By.id("detail-output")).getText()).isEqualTo("(none)");
+		assertThat(this.chromium.text(By.id("detail-output"))).isEqualTo("(none)");
 		screenshot(this.chromium.browser().findElement(By.id("run-detail")), "run-timeline.png");
 
 		this.chromium.visible(By.id("rerun-run")).click();
@@ -112,7 +112,7 @@ class DashboardTimelineBrowserTests {
 			String shown = driver.findElement(By.id("detail-id")).getText();
 			return shown.equals(failed.id()) ? null : shown;
 		});
-		assertThat(this.chromium.visible(By.id("detail-links")).getText()).contains("Rerun of " + failed.id());
+		assertThat(this.chromium.text(By.id("detail-links"))).contains("Rerun of " + failed.id());
 		assertThat(this.runs.find(rerunId).orElseThrow().rerunOf()).isEqualTo(failed.id());
 		assertThat(this.runs.find(failed.id()).orElseThrow().reruns()).containsExactly(rerunId);
 	}
@@ -124,11 +124,10 @@ class DashboardTimelineBrowserTests {
 		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
 		openRun("many-steps", run.id());
 		assertThat(this.chromium.count("#run-timeline rect[data-type='step']")).isEqualTo(300);
-		assertThat(this.chromium.visible(By.cssSelector("#run-timeline svg")).getAttribute("data-rows"))
-			.isEqualTo("301");
+		assertThat(this.chromium.attribute(By.cssSelector("#run-timeline svg"), "data-rows")).isEqualTo("301");
 		WebElement box = this.chromium.browser().findElement(By.id("run-timeline"));
 		assertThat(box.getSize().getHeight()).isLessThanOrEqualTo(520);
-		assertThat(this.chromium.visible(By.id("detail-output")).getText()).isEqualTo(String.valueOf(300 * 299 / 2));
+		assertThat(this.chromium.text(By.id("detail-output"))).isEqualTo(String.valueOf(300 * 299 / 2));
 	}
 
 	@Test
@@ -143,7 +142,7 @@ class DashboardTimelineBrowserTests {
 
 		this.chromium.browser().get("http://localhost:" + this.port + "/inngest/dashboard");
 		this.chromium.click(By.cssSelector("tr[data-function='ship-order'] .bulk-replay"));
-		assertThat(this.chromium.visible(By.id("bulk-title")).getText()).isEqualTo("Bulk replay");
+		assertThat(this.chromium.text(By.id("bulk-title"))).isEqualTo("Bulk replay");
 		this.chromium.visible(By.id("bulk-name")).sendKeys("replay failed shipments");
 		this.chromium.browser().findElement(By.id("bulk-condition")).sendKeys("event.data.key == '" + this.key + "'");
 		this.chromium.browser().findElement(By.id("bulk-preview")).click();
