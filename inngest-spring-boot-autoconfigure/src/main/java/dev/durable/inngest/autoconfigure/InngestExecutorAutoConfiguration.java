@@ -1,6 +1,8 @@
 package dev.durable.inngest.autoconfigure;
 
+import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import dev.durable.inngest.engine.RunExecutor;
@@ -8,6 +10,7 @@ import dev.durable.inngest.engine.store.AppStore;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.executor.AppRefresher;
+import dev.durable.inngest.executor.AppSyncs;
 import dev.durable.inngest.executor.InvalidExecutorConfigurationException;
 import dev.durable.inngest.executor.RegisterEndpoint;
 import dev.durable.inngest.executor.RunPayloadEndpoint;
@@ -29,6 +32,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.util.StringUtils;
 import org.springframework.web.servlet.function.RouterFunction;
@@ -38,7 +42,8 @@ import org.springframework.web.servlet.function.ServerResponse;
  * The local engine as an Inngest executor ({@code inngest.executor.enabled}): apps that
  * serve functions with an Inngest SDK sync to {@code /fn/register} and their functions
  * run on the engine, fetching the events and steps of a call too large to carry them from
- * {@code /v0/runs/{runId}}. Off by default: a sync adds code that the engine calls.
+ * {@code /v0/runs/{runId}}, and the apps of {@code inngest.executor.apps} are synced once
+ * the application has started. Off by default: a sync adds code that the engine calls.
  */
 @AutoConfiguration(after = InngestLocalAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -68,6 +73,20 @@ public final class InngestExecutorAutoConfiguration {
 	@ConditionalOnMissingBean
 	AppRefresher inngestAppRefresher(ServedApps apps, InngestProperties properties) {
 		return new AppRefresher(apps, properties.getExecutor().getRefreshInterval());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AppSyncs inngestAppSyncs(ServedApps apps, InngestProperties properties, ObjectProvider<JsonMapper> mapper) {
+		List<URI> urls = properties.getExecutor().getApps();
+		for (URI url : urls) {
+			String scheme = url.getScheme();
+			if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) || url.getHost() == null) {
+				throw new InvalidConfigurationPropertyValueException("inngest.executor.apps", url,
+						"Each app must be the absolute http or https URL it serves its functions at");
+			}
+		}
+		return new AppSyncs(apps, urls, mapper.getIfUnique(() -> JsonMapper.builder().build()));
 	}
 
 	// The apps send their events, step.sendEvent's included, to the Event API, which the

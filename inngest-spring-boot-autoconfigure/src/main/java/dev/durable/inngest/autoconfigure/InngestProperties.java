@@ -1,6 +1,9 @@
 package dev.durable.inngest.autoconfigure;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.durable.inngest.engine.BulkCancellations;
 import dev.durable.inngest.engine.InputLimits;
@@ -555,6 +558,15 @@ public class InngestProperties {
 		 */
 		private DataSize maxCallPayload = DataSize.ofMegabytes(4);
 
+		/**
+		 * The serve URLs of apps to sync once the application has started, such as
+		 * http://billing.internal/api/inngest, as the Inngest server syncs the apps it is
+		 * told about: a signed PUT that the app answers with its functions (in-band sync)
+		 * or by syncing itself to /fn/register. A failed sync is logged and retried a few
+		 * times in the background; it never fails the start.
+		 */
+		private List<URI> apps = new ArrayList<>();
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -593,6 +605,14 @@ public class InngestProperties {
 
 		public void setMaxCallPayload(DataSize maxCallPayload) {
 			this.maxCallPayload = maxCallPayload;
+		}
+
+		public List<URI> getApps() {
+			return this.apps;
+		}
+
+		public void setApps(List<URI> apps) {
+			this.apps = apps;
 		}
 
 	}

@@ -38,6 +38,12 @@ final class FunctionCalls {
 	/** The largest answer read, as Inngest limits an SDK's response. */
 	static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
+	/** The header that says how an app syncs. */
+	static final String SYNC_KIND = "X-Inngest-Sync-Kind";
+
+	/** The sync kind of an app that answers with its configuration. */
+	static final String IN_BAND = "in_band";
+
 	private static final Log logger = LogFactory.getLog(FunctionCalls.class);
 
 	private final HttpClient http;
@@ -93,41 +99,77 @@ final class FunctionCalls {
 					this.signingKey.signatureHeader(bytes, this.clock.instant().getEpochSecond()))
 			.POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
 			.build();
+		return exchange(request, "Calling " + url, "app '" + appId + "'", url, this.timeout,
+				" (inngest.executor.call-timeout)");
+	}
+
+	/**
+	 * Asks an app for its configuration, as Inngest's in-band sync does (§6.4 of the SDK
+	 * protocol): a {@code PUT} to its serve URL with {@code X-Inngest-Sync-Kind: in_band}
+	 * and {@code {"url": …}}, signed as a call is. Its answer is verified as a call's
+	 * answer is.
+	 * @param url the app's serve URL
+	 * @param timeout how long the app may take to answer
+	 * @return the answer, with its configuration if the app synced in band
+	 * @throws ServedCallException if the app could not be reached, its answer read, or
+	 * its answer is not signed with the signing key
+	 */
+	Answer sync(URI url, Duration timeout) {
+		byte[] bytes = CanonicalJson
+			.canonicalize(this.mapper.writeValueAsBytes(this.mapper.createObjectNode().put("url", url.toString())));
+		HttpRequest request = HttpRequest.newBuilder(url)
+			.timeout(timeout)
+			.header("Content-Type", "application/json")
+			.header(SYNC_KIND, IN_BAND)
+			.header("X-Inngest-Signature",
+					this.signingKey.signatureHeader(bytes, this.clock.instant().getEpochSecond()))
+			.PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
+			.build();
+		return exchange(request, "Syncing " + url, "the app", url, timeout, "");
+	}
+
+	/**
+	 * Sends a request and reads its answer, which counts only if it is signed with the
+	 * signing key over its exact bytes.
+	 */
+	private Answer exchange(HttpRequest request, String action, String app, URI url, Duration timeout,
+			String timeoutProperty) {
 		HttpResponse<InputStream> response;
 		try {
 			response = this.http.send(request, HttpResponse.BodyHandlers.ofInputStream());
 		}
 		catch (HttpTimeoutException ex) {
-			throw new ServedCallException(
-					"Calling " + url + " timed out after " + this.timeout + " (inngest.executor.call-timeout)", ex);
+			throw new ServedCallException(action + " timed out after " + timeout + timeoutProperty, ex);
 		}
 		catch (IOException ex) {
-			throw new ServedCallException("Calling " + url + " failed: " + ex, ex);
+			throw new ServedCallException(action + " failed: " + ex, ex);
 		}
 		catch (InterruptedException ex) {
-			throw new ServedCallException("Calling " + url + " was interrupted", ex);
+			throw new ServedCallException(action + " was interrupted", ex);
 		}
 		byte[] answer;
 		try (InputStream in = response.body()) {
 			answer = in.readNBytes(MAX_ANSWER_BYTES + 1);
 		}
 		catch (IOException ex) {
-			throw new ServedCallException("Reading the answer of " + url + " failed: " + ex, ex);
+			throw new ServedCallException("Reading the answer of " + url + " failed: " + ex, ex, response.statusCode());
 		}
 		if (answer.length > MAX_ANSWER_BYTES) {
 			throw new ServedCallException("The answer of " + url + " (HTTP " + response.statusCode()
-					+ ") is longer than " + MAX_ANSWER_BYTES + " bytes, the most an SDK may answer", null);
+					+ ") is longer than " + MAX_ANSWER_BYTES + " bytes, the most an SDK may answer", null,
+					response.statusCode());
 		}
 		String problem = signatureProblem(header(response, "X-Inngest-Signature"), answer);
 		if (problem != null) {
 			String text = new String(answer, StandardCharsets.UTF_8);
-			throw new ServedCallException("The answer of app '" + appId + "' (HTTP " + response.statusCode() + " from "
-					+ url + ") is refused: " + problem + ((response.statusCode() >= 300 && !text.isBlank())
+			throw new ServedCallException("The answer of " + app + " (HTTP " + response.statusCode() + " from " + url
+					+ ") is refused: " + problem + ((response.statusCode() >= 300 && !text.isBlank())
 							? "; it said: " + Errors.abbreviate(text) : ""),
-					null);
+					null, response.statusCode());
 		}
 		return new Answer(response.statusCode(), header(response, "X-Inngest-SDK"),
-				header(response, "X-Inngest-No-Retry"), header(response, "Retry-After"), answer);
+				header(response, "X-Inngest-No-Retry"), header(response, "Retry-After"), header(response, SYNC_KIND),
+				answer);
 	}
 
 	/**
@@ -172,10 +214,11 @@ final class FunctionCalls {
 	 * @param sdk the {@code X-Inngest-SDK} header, or {@code null}
 	 * @param noRetry the {@code X-Inngest-No-Retry} header, or {@code null}
 	 * @param retryAfter the {@code Retry-After} header, or {@code null}
+	 * @param syncKind the {@code X-Inngest-Sync-Kind} header, or {@code null}
 	 * @param body the body
 	 */
 	record Answer(int status, @Nullable String sdk, @Nullable String noRetry, @Nullable String retryAfter,
-			byte[] body) {
+			@Nullable String syncKind, byte[] body) {
 
 	}
 
@@ -185,8 +228,23 @@ final class FunctionCalls {
 	 */
 	static final class ServedCallException extends RuntimeException {
 
+		private final int status;
+
 		ServedCallException(String message, @Nullable Throwable cause) {
+			this(message, cause, 0);
+		}
+
+		ServedCallException(String message, @Nullable Throwable cause, int status) {
 			super(message, cause);
+			this.status = status;
+		}
+
+		/**
+		 * The status the app answered with.
+		 * @return the status, or {@code 0} if it did not answer
+		 */
+		int status() {
+			return this.status;
 		}
 
 	}

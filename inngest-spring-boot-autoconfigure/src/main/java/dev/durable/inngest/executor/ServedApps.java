@@ -119,13 +119,31 @@ public final class ServedApps {
 	}
 
 	/**
-	 * Syncs an app from its register request.
+	 * Syncs an app from its register request ({@code POST /fn/register}).
 	 * @param body the request's body
 	 * @return the outcome
 	 * @throws InvalidRegistrationException if the request is not valid, or registers a
 	 * function id another app or the application owns; nothing is changed then
 	 */
-	public synchronized Sync sync(byte[] body) {
+	public Sync sync(byte[] body) {
+		return sync(read(body), "appName");
+	}
+
+	/**
+	 * Syncs an app from the configuration it answered an in-band sync with, which names
+	 * its id {@code app_id} where a register request names it {@code appName}; it is
+	 * checked and stored exactly as a register request is.
+	 * @param body the answer's body
+	 * @return the outcome
+	 * @throws InvalidRegistrationException if the configuration is not valid, or
+	 * registers a function id another app or the application owns; nothing is changed
+	 * then
+	 */
+	Sync syncInBand(byte[] body) {
+		return sync(read(body), "app_id");
+	}
+
+	private JsonNode read(byte[] body) {
 		JsonNode request;
 		try {
 			request = this.mapper.readTree(body);
@@ -136,9 +154,13 @@ public final class ServedApps {
 		if (request == null || !request.isObject()) {
 			throw new InvalidRegistrationException("body", "must be a JSON object");
 		}
-		String appId = ServedFunction.text(request, "appName", "body", true);
+		return request;
+	}
+
+	private synchronized Sync sync(JsonNode request, String appIdField) {
+		String appId = ServedFunction.text(request, appIdField, "body", true);
 		if (appId.length() > ServedFunction.MAX_ID_LENGTH) {
-			throw new InvalidRegistrationException("appName",
+			throw new InvalidRegistrationException(appIdField,
 					"has " + appId.length() + " characters; the longest allowed is " + ServedFunction.MAX_ID_LENGTH);
 		}
 		URI url = ServedFunction.httpUrl(ServedFunction.text(request, "url", "body", true), "url");
@@ -198,6 +220,15 @@ public final class ServedApps {
 		if (!checksums(stored).equals(checksums(this.apps))) {
 			apply(stored);
 		}
+	}
+
+	/**
+	 * The calls to the apps, signed and verified with the executor's key, which in-band
+	 * syncs make too.
+	 * @return the calls
+	 */
+	FunctionCalls calls() {
+		return this.calls;
 	}
 
 	/**

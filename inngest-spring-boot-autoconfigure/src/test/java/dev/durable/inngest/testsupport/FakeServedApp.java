@@ -18,6 +18,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.durable.inngest.remote.SigningKey;
 import dev.durable.inngest.remote.StepIds;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -44,6 +45,10 @@ public final class FakeServedApp implements AutoCloseable {
 	private final Map<String, Function> functions = new ConcurrentHashMap<>();
 
 	private final Map<String, Deque<JsonNode>> calls = new ConcurrentHashMap<>();
+
+	private final Deque<SyncRequest> syncs = new ConcurrentLinkedDeque<>();
+
+	private volatile java.util.function.@Nullable Function<SyncRequest, Reply> syncScript;
 
 	/**
 	 * Starts an app that signs its answers with a key.
@@ -82,9 +87,27 @@ public final class FakeServedApp implements AutoCloseable {
 	 * @param appName the app's id
 	 */
 	public void sync(int port, String appName) {
-		String url = "http://127.0.0.1:" + this.server.getAddress().getPort() + "/api";
-		ObjectNode register = JSON.createObjectNode().put("appName", appName).put("url", url);
-		ArrayNode list = register.putArray("functions");
+		ObjectNode register = configuration("appName", appName);
+		HttpApiClient.Answer answer = new HttpApiClient(port).call("POST", "/fn/register",
+				"Bearer " + this.key.bearerToken(), register.toString());
+		if (answer.status() != 200) {
+			throw new IllegalStateException("The sync was refused: " + answer);
+		}
+	}
+
+	/**
+	 * The app's configuration as it answers an in-band sync, with its functions.
+	 * @param appId the app's id
+	 * @return the configuration
+	 */
+	public ObjectNode inBandConfiguration(String appId) {
+		return configuration("app_id", appId).put("sdk_author", "fake").put("sdk_language", "java");
+	}
+
+	private ObjectNode configuration(String idField, String appId) {
+		String url = url();
+		ObjectNode configuration = JSON.createObjectNode().put(idField, appId).put("url", url);
+		ArrayNode list = configuration.putArray("functions");
 		this.functions.forEach((id, function) -> {
 			ObjectNode node = list.addObject().put("id", id);
 			node.putArray("triggers").addObject().put("event", function.event());
@@ -92,11 +115,35 @@ public final class FakeServedApp implements AutoCloseable {
 			step.putObject("runtime").put("type", "http").put("url", url + "?fnId=" + id + "&stepId=step");
 			step.putObject("retries").put("attempts", function.retries());
 		});
-		HttpApiClient.Answer answer = new HttpApiClient(port).call("POST", "/fn/register",
-				"Bearer " + this.key.bearerToken(), register.toString());
-		if (answer.status() != 200) {
-			throw new IllegalStateException("The sync was refused: " + answer);
-		}
+		return configuration;
+	}
+
+	/**
+	 * The app's serve URL.
+	 * @return the URL
+	 */
+	public String url() {
+		return "http://127.0.0.1:" + this.server.getAddress().getPort() + "/api";
+	}
+
+	/**
+	 * Scripts how the app answers a {@code PUT}, a sync, from its request. Its answer is
+	 * signed with the key unless its headers carry an {@code X-Inngest-Signature} of
+	 * their own, which an empty value leaves out.
+	 * @param script the answer to a sync's request
+	 * @return this app
+	 */
+	public FakeServedApp onSync(java.util.function.Function<SyncRequest, Reply> script) {
+		this.syncScript = script;
+		return this;
+	}
+
+	/**
+	 * The sync requests the app got, in order.
+	 * @return the requests
+	 */
+	public List<SyncRequest> syncs() {
+		return new ArrayList<>(this.syncs);
 	}
 
 	/**
@@ -116,22 +163,51 @@ public final class FakeServedApp implements AutoCloseable {
 
 	private void handle(HttpExchange exchange) throws IOException {
 		byte[] bytes = exchange.getRequestBody().readAllBytes();
+		if (exchange.getRequestMethod().equals("PUT")) {
+			SyncRequest request = new SyncRequest(exchange.getRequestHeaders().getFirst("X-Inngest-Sync-Kind"),
+					exchange.getRequestHeaders().getFirst("X-Inngest-Signature"),
+					new String(bytes, StandardCharsets.UTF_8));
+			this.syncs.add(request);
+			java.util.function.Function<SyncRequest, Reply> script = this.syncScript;
+			answer(exchange, (script != null) ? script.apply(request) : new Reply(404, Map.of(), "{}"));
+			return;
+		}
 		String id = exchange.getRequestURI().getRawQuery().replaceAll("^fnId=([^&]*).*$", "$1");
 		Deque<JsonNode> received = this.calls.computeIfAbsent(id, (key) -> new ConcurrentLinkedDeque<>());
 		received.add(JSON.readTree(bytes));
-		Reply reply = this.scripts.get(id).apply(received.size() - 1);
+		answer(exchange, this.scripts.get(id).apply(received.size() - 1));
+	}
+
+	private void answer(HttpExchange exchange, Reply reply) throws IOException {
 		byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
 		exchange.getResponseHeaders().add("Content-Type", "application/json");
 		exchange.getResponseHeaders().add("X-Inngest-SDK", "fake:v1.0.0");
-		exchange.getResponseHeaders()
-			.add("X-Inngest-Signature", this.key.signatureHeader(body, System.currentTimeMillis() / 1000));
-		reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+		if (!reply.headers().containsKey("X-Inngest-Signature")) {
+			exchange.getResponseHeaders()
+				.add("X-Inngest-Signature", this.key.signatureHeader(body, System.currentTimeMillis() / 1000));
+		}
+		reply.headers().forEach((name, value) -> {
+			if (!value.isEmpty()) {
+				exchange.getResponseHeaders().add(name, value);
+			}
+		});
 		exchange.sendResponseHeaders(reply.status(), body.length);
 		exchange.getResponseBody().write(body);
 		exchange.close();
 	}
 
 	private record Function(String event, int retries) {
+
+	}
+
+	/**
+	 * A sync's request.
+	 *
+	 * @param kind its {@code X-Inngest-Sync-Kind} header
+	 * @param signature its {@code X-Inngest-Signature} header
+	 * @param body its body
+	 */
+	public record SyncRequest(@Nullable String kind, @Nullable String signature, String body) {
 
 	}
 
