@@ -1,6 +1,7 @@
 // An app on the official SDK whose executor is the Spring application under test
 // (ExecutorEndToEndTests): its baseUrl is $BASE_URL, so it syncs to $BASE_URL's /fn/register
-// and sends events to its Event API. Listens on 127.0.0.1:$PORT; GET /counters answers how
+// and sends events to its Event API; the application may also sync it in band (InBandSyncEndToEndTests),
+// which $INNGEST_ALLOW_IN_BAND_SYNC=false turns down. Its id is $APP_ID, else jsapp. Listens on 127.0.0.1:$PORT; GET /counters answers how
 // often each step's code ran, and when, so that a test can tell memoized steps from re-run ones,
 // the attempts each run's calls carried, and which of its calls came with use_api.
 import http from "node:http";
@@ -8,7 +9,7 @@ import { Inngest, NonRetriableError, RetryAfterError, referenceFunction } from "
 import { serve } from "inngest/node";
 
 const inngest = new Inngest({
-  id: "jsapp",
+  id: process.env.APP_ID ?? "jsapp",
   signingKey: process.env.SIGNING_KEY,
   eventKey: process.env.EVENT_KEY,
   isDev: false,
