@@ -1,6 +1,10 @@
 package dev.durable.inngest.autoconfigure;
 
+import java.net.URI;
+import java.time.Duration;
+
 import dev.durable.inngest.executor.AppRefresher;
+import dev.durable.inngest.executor.AppSyncs;
 import dev.durable.inngest.executor.InvalidExecutorConfigurationException;
 import dev.durable.inngest.executor.ServedApps;
 import dev.durable.inngest.testsupport.StartupFailures;
@@ -16,10 +20,12 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * The conditions of the executor's auto-configuration, and the start that its missing or
- * malformed signing key fails.
+ * The conditions of the executor's auto-configuration, the start that its missing or
+ * malformed signing key or app URL fails, and the start that an app that is down does not
+ * fail.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class InngestExecutorAutoConfigurationTests {
@@ -49,6 +55,36 @@ class InngestExecutorAutoConfigurationTests {
 				assertThat(context).hasSingleBean(AppRefresher.class);
 				assertThat(context).hasBean("inngestRegisterApi");
 				assertThat(context).hasBean("inngestRunPayloadApi");
+			});
+	}
+
+	@Test
+	void anAppThatCannotBeReachedDoesNotFailTheStart(CapturedOutput output) {
+		this.runner
+			.withPropertyValues("inngest.executor.enabled=true", "inngest.executor.signing-key=" + KEY,
+					"inngest.executor.apps=http://127.0.0.1:1/api/inngest")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(AppSyncs.class).urls())
+					.containsExactly(URI.create("http://127.0.0.1:1/api/inngest"));
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(
+							() -> assertThat(output).contains(
+									"The sync of the app at http://127.0.0.1:1/api/inngest failed: Syncing "
+											+ "http://127.0.0.1:1/api/inngest failed",
+									"trying again in the background"));
+			});
+	}
+
+	@Test
+	void anAppThatIsNotAnHttpUrlFailsTheStart() {
+		this.runner
+			.withPropertyValues("inngest.executor.enabled=true", "inngest.executor.signing-key=" + KEY,
+					"inngest.executor.apps=billing.internal/api/inngest")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(StartupFailures.analyze(context.getStartupFailure()).getDescription())
+					.contains("inngest.executor.apps", "absolute http or https URL");
 			});
 	}
 
