@@ -227,7 +227,7 @@ public final class AppSyncs implements SmartLifecycle {
 	 */
 	public static final class AppSyncException extends RuntimeException {
 
-		private final transient URI url;
+		private final URI url;
 
 		private final boolean retryable;
 

@@ -101,6 +101,46 @@ class AppSyncsTests {
 	}
 
 	@Test
+	void aServerErrorAtStartIsTriedAgainAFewTimesThenGivenUp(CapturedOutput output) {
+		try (FakeServedApp app = new FakeServedApp(SIGNING_KEY)) {
+			app.onSync((request) -> new Reply(500, Map.of(), "{\"message\":\"down\"}"));
+			AppSyncs syncs = new AppSyncs(this.apps, List.of(URI.create(app.url())), JSON, Duration.ofMillis(20), 2);
+			syncs.start();
+			try {
+				await().atMost(WAIT)
+					.untilAsserted(() -> assertThat(output).contains("The sync of the app at " + app.url()
+							+ " failed: it answered HTTP 500: {\"message\":\"down\"}; given up after 3 attempts"));
+				assertThat(app.syncs()).hasSize(3);
+			}
+			finally {
+				syncs.stop();
+			}
+		}
+	}
+
+	@Test
+	void aRefusalAtStartIsNotTriedAgain(CapturedOutput output) {
+		try (FakeServedApp app = new FakeServedApp(SIGNING_KEY)) {
+			app.onSync(
+					(request) -> new Reply(401, Map.of("X-Inngest-Signature", ""), "{\"message\":\"Unauthorized\"}"));
+			AppSyncs syncs = new AppSyncs(this.apps, List.of(URI.create(app.url())), JSON, Duration.ofMillis(20), 2);
+			syncs.start();
+			try {
+				await().atMost(WAIT)
+					.untilAsserted(() -> assertThat(output).contains("The sync of the app at " + app.url()
+							+ " failed: The answer of the app (HTTP 401 from " + app.url() + ") is refused"));
+				assertThat(output).contains("; not tried again");
+				await().during(Duration.ofMillis(300))
+					.atMost(Duration.ofSeconds(5))
+					.untilAsserted(() -> assertThat(app.syncs()).hasSize(1));
+			}
+			finally {
+				syncs.stop();
+			}
+		}
+	}
+
+	@Test
 	void aSyncIsASignedPutAskingForAnInBandSync() {
 		try (FakeServedApp app = new FakeServedApp(SIGNING_KEY).function("signed-work", "signed/work", 0,
 				(n) -> Reply.done("null"))) {
