@@ -41,6 +41,9 @@ public final class AppSyncs implements SmartLifecycle {
 	/** How long an app may take to answer a sync, its own out-of-band sync included. */
 	static final Duration TIMEOUT = Duration.ofMinutes(1);
 
+	/** The longest wait before a sync at start-up is tried again. */
+	static final Duration MAX_INTERVAL = Duration.ofSeconds(30);
+
 	private static final Log logger = LogFactory.getLog(AppSyncs.class);
 
 	private final ServedApps apps;
@@ -60,8 +63,8 @@ public final class AppSyncs implements SmartLifecycle {
 	private volatile boolean running;
 
 	/**
-	 * Creates the syncs, which try a sync at start-up again after 2, 4, 8, 16 and 32
-	 * seconds.
+	 * Creates the syncs, which try a failed sync at start-up again a few times, waiting
+	 * twice as long each time, up to {@link #MAX_INTERVAL}.
 	 * @param apps the synced apps
 	 * @param urls the serve URLs of the apps to sync once the application has started
 	 * @param mapper reads JSON
@@ -177,6 +180,7 @@ public final class AppSyncs implements SmartLifecycle {
 
 	private void syncAtStart(URI url) {
 		ExponentialBackOff backOff = new ExponentialBackOff(Math.max(1, this.initialInterval.toMillis()), 2.0);
+		backOff.setMaxInterval(Math.max(1, MAX_INTERVAL.toMillis()));
 		backOff.setMaxAttempts(this.retries);
 		RetryPolicy policy = RetryPolicy.builder()
 			.backOff(backOff)

@@ -31,7 +31,8 @@ import org.springframework.web.util.UriComponentsBuilder;
  * is signed with that key over its exact bytes, as an SDK that verified the call signs
  * every answer: one that is not did not come from the app. A body larger than the most
  * sent in a call goes without the run's events and steps and with {@code use_api}, as
- * Inngest trims it: the SDK then fetches them from {@link RunPayloadEndpoint}.
+ * Inngest trims it: the SDK then fetches them from {@link RunPayloadEndpoint}. In-band
+ * syncs are signed, and their answers verified, the same way.
  */
 final class FunctionCalls {
 
