@@ -98,4 +98,24 @@ class ServedAppsTests {
 		assertThat(this.store.findAll()).isEmpty();
 	}
 
+	@Test
+	void anInBandConfigurationIsCheckedAndStoredAsARegisterRequestIs() {
+		ServedApps apps = instance(discoverer());
+		String register = new String(register("billing", "billing-charge"), StandardCharsets.UTF_8);
+		String inBand = register.replace("\"appName\"", "\"app_id\"");
+		assertThatExceptionOfType(InvalidRegistrationException.class)
+			.isThrownBy(() -> apps.syncInBand(register.getBytes(StandardCharsets.UTF_8)))
+			.withMessage("body.app_id: is required");
+		assertThat(apps.syncInBand(inBand.getBytes(StandardCharsets.UTF_8)))
+			.isEqualTo(new ServedApps.Sync("billing", 1, true));
+		// The same app and functions, whichever way they came, change nothing.
+		assertThat(apps.sync(register.getBytes(StandardCharsets.UTF_8)).modified()).isFalse();
+		assertThatExceptionOfType(InvalidRegistrationException.class)
+			.isThrownBy(
+					() -> apps.syncInBand(inBand.replace("\"billing\"", "\"audit\"").getBytes(StandardCharsets.UTF_8)))
+			.withMessage(
+					"functions[0].id: 'billing-charge' is a function of app 'billing'; function ids must be unique");
+		assertThat(this.store.findAll()).extracting((app) -> app.id()).containsExactly("billing");
+	}
+
 }
