@@ -23,6 +23,7 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.remote.SigningKey;
 import dev.durable.inngest.remote.StepIds;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,19 +36,22 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * X1, the executor's own time per step of a function that another app serves: the engine
- * (H2 in memory, the executor enabled) runs functions of an app that answers every call
- * at once, as a function whose steps return at once does, with the next step executed
- * ({@code StepRun}) until the run's last, then its return value. The app is a minimal
- * stand-in for an SDK on the loopback interface, so that what is measured is the
- * executor's work between two calls of a run: storing the step, building and signing the
- * next call with the run's memoized steps, and the HTTP exchange. Prints one JSON line
- * with steps per second and the percentiles of that turnaround.
+ * (H2 in memory, or PostgreSQL as the tests start it, the executor enabled) runs
+ * functions of an app that answers every call at once, as a function whose steps return
+ * at once does, with the next step executed ({@code StepRun}) until the run's last, then
+ * its return value. The app is a minimal stand-in for an SDK on the loopback interface,
+ * so that what is measured is the executor's work between two calls of a run: storing the
+ * step, building and signing the next call with the run's memoized steps, and the HTTP
+ * exchange. Prints one JSON line with steps per second and the percentiles of that
+ * turnaround.
  * <p>
- * {@code java -cp ... dev.durable.benchmarks.ExecutorStepBenchmark [steps per run] [runs] [warm-up runs]}
+ * {@code java -cp ... dev.durable.benchmarks.ExecutorStepBenchmark [steps per run] [runs] [warm-up runs] [h2|postgresql]}
  */
 public final class ExecutorStepBenchmark {
 
 	private static final String KEY = "signkey-bench-8f3a1c5e9b2d4f6071a3c5e7092b4d6f";
+
+	private static final SigningKey SIGNING_KEY = SigningKey.of(KEY);
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -58,6 +62,15 @@ public final class ExecutorStepBenchmark {
 		int steps = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
 		int runs = (args.length > 1) ? Integer.parseInt(args[1]) : 200;
 		int warmUpRuns = (args.length > 2) ? Integer.parseInt(args[2]) : 100;
+		String database = (args.length > 3) ? args[3] : "h2";
+		if (!database.equals("h2") && !database.equals("postgresql")) {
+			throw new IllegalArgumentException("Usage: ExecutorStepBenchmark [steps per run] [runs] [warm-up runs] "
+					+ "[h2|postgresql]; not a database: " + database);
+		}
+		// PostgreSQL as the tests start it, on this machine, which returns from a commit
+		// before it is on disk, as H2 in memory does.
+		EmbeddedPostgres postgres = database.equals("postgresql") ? EmbeddedPostgres.builder().start() : null;
+		String url = (postgres != null) ? postgres.getJdbcUrl("postgres", "postgres") : "jdbc:h2:mem:executor-bench";
 		// The JDK's server writes a response's headers and body apart: without this,
 		// Nagle's algorithm and the client's delayed acknowledgement add tens of
 		// milliseconds to each call, which no SDK's server does.
@@ -66,8 +79,8 @@ public final class ExecutorStepBenchmark {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ExecutorApplication.class)
 			.web(WebApplicationType.SERVLET)
 			.properties("server.port=0", "server.address=127.0.0.1", "inngest.executor.enabled=true",
-					"inngest.executor.signing-key=" + KEY, "spring.datasource.url=jdbc:h2:mem:executor-bench",
-					"logging.level.dev.durable=WARN")
+					"inngest.executor.signing-key=" + KEY, "spring.datasource.url=" + url,
+					"inngest.local.schema.initialize=always", "logging.level.dev.durable=WARN")
 			.run()) {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 			register(port, app.url());
@@ -82,6 +95,7 @@ public final class ExecutorStepBenchmark {
 			nanos.sort(null);
 			Map<String, Object> result = new LinkedHashMap<>();
 			result.put("workload", "X1");
+			result.put("database", database);
 			result.put("stepsPerRun", steps);
 			result.put("runs", runs);
 			result.put("stepsPerSecond", Math.round((double) runs * steps / (total / 1e9)));
@@ -93,6 +107,9 @@ public final class ExecutorStepBenchmark {
 		}
 		finally {
 			app.stop();
+			if (postgres != null) {
+				postgres.close();
+			}
 		}
 	}
 
@@ -179,6 +196,10 @@ public final class ExecutorStepBenchmark {
 			byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
 			exchange.getResponseHeaders().add("Content-Type", "application/json");
 			exchange.getResponseHeaders().add("X-Inngest-SDK", "bench:v1.0.0");
+			// The executor acts only on answers signed with the key, as an SDK signs
+			// them.
+			exchange.getResponseHeaders()
+				.add("X-Inngest-Signature", SIGNING_KEY.signatureHeader(bytes, System.currentTimeMillis() / 1000));
 			exchange.sendResponseHeaders(status, bytes.length);
 			exchange.getResponseBody().write(bytes);
 			exchange.close();
