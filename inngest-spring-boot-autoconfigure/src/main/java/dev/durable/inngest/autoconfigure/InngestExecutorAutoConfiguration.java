@@ -2,6 +2,7 @@ package dev.durable.inngest.autoconfigure;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -86,7 +87,12 @@ public final class InngestExecutorAutoConfiguration {
 						"Each app must be the absolute http or https URL it serves its functions at");
 			}
 		}
-		return new AppSyncs(apps, urls, mapper.getIfUnique(() -> JsonMapper.builder().build()));
+		Duration pollInterval = properties.getExecutor().getAppsPollInterval();
+		if (pollInterval != null && (pollInterval.isNegative() || pollInterval.isZero())) {
+			throw new InvalidConfigurationPropertyValueException("inngest.executor.apps-poll-interval", pollInterval,
+					"The interval must be positive; leave it unset to sync the apps once, at start-up");
+		}
+		return new AppSyncs(apps, urls, mapper.getIfUnique(() -> JsonMapper.builder().build()), pollInterval);
 	}
 
 	// The apps send their events, step.sendEvent's included, to the Event API, which the

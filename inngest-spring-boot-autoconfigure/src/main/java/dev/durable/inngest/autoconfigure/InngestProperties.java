@@ -567,6 +567,14 @@ public class InngestProperties {
 		 */
 		private List<URI> apps = new ArrayList<>();
 
+		/**
+		 * How often each instance syncs the apps of inngest.executor.apps again once the
+		 * application has started, as the Inngest dev server polls the apps it knows, so
+		 * that the functions of a redeployed app are picked up without a sync of its own.
+		 * Unset, they are synced once, at start-up.
+		 */
+		private @Nullable Duration appsPollInterval;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -613,6 +621,14 @@ public class InngestProperties {
 
 		public void setApps(List<URI> apps) {
 			this.apps = apps;
+		}
+
+		public @Nullable Duration getAppsPollInterval() {
+			return this.appsPollInterval;
+		}
+
+		public void setAppsPollInterval(@Nullable Duration appsPollInterval) {
+			this.appsPollInterval = appsPollInterval;
 		}
 
 	}

@@ -58,6 +58,8 @@ public final class AppSyncs implements SmartLifecycle {
 
 	private final int retries;
 
+	private final @Nullable Duration pollInterval;
+
 	private final List<Thread> threads = new ArrayList<>();
 
 	private volatile boolean running;
@@ -70,16 +72,32 @@ public final class AppSyncs implements SmartLifecycle {
 	 * @param mapper reads JSON
 	 */
 	public AppSyncs(ServedApps apps, List<URI> urls, JsonMapper mapper) {
-		this(apps, urls, mapper, Duration.ofSeconds(2), 5);
+		this(apps, urls, mapper, null);
 	}
 
-	AppSyncs(ServedApps apps, List<URI> urls, JsonMapper mapper, Duration initialInterval, int retries) {
+	/**
+	 * Creates the syncs, which try a failed sync at start-up again a few times, as
+	 * {@link #AppSyncs(ServedApps, List, JsonMapper)} does, and then, if given an
+	 * interval, sync each app again at that interval for as long as the application runs.
+	 * @param apps the synced apps
+	 * @param urls the serve URLs of the apps to sync once the application has started
+	 * @param mapper reads JSON
+	 * @param pollInterval how often to sync the apps again after the start, or
+	 * {@code null} to sync them once
+	 */
+	public AppSyncs(ServedApps apps, List<URI> urls, JsonMapper mapper, @Nullable Duration pollInterval) {
+		this(apps, urls, mapper, Duration.ofSeconds(2), 5, pollInterval);
+	}
+
+	AppSyncs(ServedApps apps, List<URI> urls, JsonMapper mapper, Duration initialInterval, int retries,
+			@Nullable Duration pollInterval) {
 		this.apps = apps;
 		this.calls = apps.calls();
 		this.mapper = mapper;
 		this.urls = List.copyOf(urls);
 		this.initialInterval = initialInterval;
 		this.retries = retries;
+		this.pollInterval = pollInterval;
 	}
 
 	/**
@@ -113,7 +131,7 @@ public final class AppSyncs implements SmartLifecycle {
 	 */
 	public Outcome sync(URI url) {
 		try {
-			return attempt(url);
+			return attempt(url, false);
 		}
 		catch (AppSyncException ex) {
 			logger.warn(ex.getMessage());
@@ -121,7 +139,7 @@ public final class AppSyncs implements SmartLifecycle {
 		}
 	}
 
-	private Outcome attempt(URI url) {
+	private Outcome attempt(URI url, boolean quietIfUnchanged) {
 		Answer answer;
 		try {
 			answer = this.calls.sync(url, TIMEOUT);
@@ -141,7 +159,7 @@ public final class AppSyncs implements SmartLifecycle {
 		if (inBand) {
 			try {
 				ServedApps.Sync sync = this.apps.syncInBand(answer.body());
-				logger.info("Synced app '" + sync.appId() + "' in band from " + url
+				log(quietIfUnchanged && !sync.modified(), "Synced app '" + sync.appId() + "' in band from " + url
 						+ (sync.modified() ? "" : ", unchanged"));
 				return new Outcome(url, true, sync.appId(), sync.modified());
 			}
@@ -159,8 +177,18 @@ public final class AppSyncs implements SmartLifecycle {
 		catch (JacksonException ex) {
 			// Its register request counted; the answer only tells whether it changed.
 		}
-		logger.info("Synced the app at " + url + " out of band" + (modified ? "" : ", unchanged"));
+		log(quietIfUnchanged && !modified,
+				"Synced the app at " + url + " out of band" + (modified ? "" : ", unchanged"));
 		return new Outcome(url, false, null, modified);
+	}
+
+	private static void log(boolean debug, String message) {
+		if (!debug) {
+			logger.info(message);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(message);
+		}
 	}
 
 	private static boolean retryable(int status) {
@@ -190,7 +218,7 @@ public final class AppSyncs implements SmartLifecycle {
 		try {
 			new RetryTemplate(policy).execute(() -> {
 				try {
-					return attempt(url);
+					return attempt(url, false);
 				}
 				catch (AppSyncException ex) {
 					if (!this.running) {
@@ -210,7 +238,46 @@ public final class AppSyncs implements SmartLifecycle {
 			});
 		}
 		catch (RetryException ex) {
-			// Logged above, or stopped while waiting to retry: nothing is left to do.
+			// Logged above, or stopped while waiting to retry.
+		}
+		if (this.pollInterval != null) {
+			poll(url, this.pollInterval);
+		}
+	}
+
+	/**
+	 * Syncs an app again at an interval until the application stops, as the Inngest dev
+	 * server polls the apps it knows, so that a redeployed app's functions are picked up.
+	 * A sync that changes nothing is logged at debug level, and a failing app once until
+	 * a sync succeeds again, rather than at every interval.
+	 */
+	private void poll(URI url, Duration interval) {
+		boolean failing = false;
+		while (this.running) {
+			try {
+				Thread.sleep(Math.max(1, interval.toMillis()));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			if (!this.running) {
+				return;
+			}
+			try {
+				attempt(url, true);
+				if (failing) {
+					logger.info("The sync of the app at " + url + " succeeds again");
+				}
+				failing = false;
+			}
+			catch (AppSyncException ex) {
+				if (!failing && this.running) {
+					logger.warn(ex.getMessage() + "; tried again every " + interval.toMillis()
+							+ " ms, logged again once it succeeds");
+				}
+				failing = true;
+			}
 		}
 	}
 

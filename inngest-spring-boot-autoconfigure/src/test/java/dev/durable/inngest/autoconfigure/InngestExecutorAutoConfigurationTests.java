@@ -89,6 +89,18 @@ class InngestExecutorAutoConfigurationTests {
 	}
 
 	@Test
+	void anAppsPollIntervalThatIsNotPositiveFailsTheStart() {
+		this.runner
+			.withPropertyValues("inngest.executor.enabled=true", "inngest.executor.signing-key=" + KEY,
+					"inngest.executor.apps-poll-interval=0s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(StartupFailures.analyze(context.getStartupFailure()).getDescription())
+					.contains("inngest.executor.apps-poll-interval", "must be positive");
+			});
+	}
+
+	@Test
 	void anEnabledExecutorWithoutAnEventKeyWarns(CapturedOutput output) {
 		this.runner.withPropertyValues("inngest.executor.enabled=true", "inngest.executor.signing-key=" + KEY)
 			.run((context) -> assertThat(output).contains("inngest.event-key is not set"));

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.durable.inngest.engine.store.AppStore.AppRecord;
@@ -104,7 +105,8 @@ class AppSyncsTests {
 	void aServerErrorAtStartIsTriedAgainAFewTimesThenGivenUp(CapturedOutput output) {
 		try (FakeServedApp app = new FakeServedApp(SIGNING_KEY)) {
 			app.onSync((request) -> new Reply(500, Map.of(), "{\"message\":\"down\"}"));
-			AppSyncs syncs = new AppSyncs(this.apps, List.of(URI.create(app.url())), JSON, Duration.ofMillis(20), 2);
+			AppSyncs syncs = new AppSyncs(this.apps, List.of(URI.create(app.url())), JSON, Duration.ofMillis(20), 2,
+					null);
 			syncs.start();
 			try {
 				await().atMost(WAIT)
@@ -123,7 +125,8 @@ class AppSyncsTests {
 		try (FakeServedApp app = new FakeServedApp(SIGNING_KEY)) {
 			app.onSync(
 					(request) -> new Reply(401, Map.of("X-Inngest-Signature", ""), "{\"message\":\"Unauthorized\"}"));
-			AppSyncs syncs = new AppSyncs(this.apps, List.of(URI.create(app.url())), JSON, Duration.ofMillis(20), 2);
+			AppSyncs syncs = new AppSyncs(this.apps, List.of(URI.create(app.url())), JSON, Duration.ofMillis(20), 2,
+					null);
 			syncs.start();
 			try {
 				await().atMost(WAIT)
@@ -227,6 +230,54 @@ class AppSyncsTests {
 			.satisfies((ex) -> assertThat(ex.isRetryable()).isTrue());
 		assertThat(this.apps.apps()).isEqualTo(before);
 		assertThat(output).contains("The sync of the app at " + url + " failed: Syncing " + url + " failed");
+	}
+
+	@Test
+	void aPollIntervalSyncsTheAppAgainPickingUpItsNewFunctionsAndLogsAnOutageOnce(CapturedOutput output) {
+		try (FakeServedApp app = new FakeServedApp(SIGNING_KEY).function("polled-work", "polled/work", 0,
+				(n) -> Reply.done("null"))) {
+			AtomicInteger syncs = new AtomicInteger();
+			AtomicBoolean down = new AtomicBoolean();
+			AtomicBoolean redeployed = new AtomicBoolean();
+			app.onSync((request) -> {
+				syncs.incrementAndGet();
+				if (down.get()) {
+					return new Reply(503, Map.of(), "{\"message\":\"deploying\"}");
+				}
+				ObjectNode configuration = app.inBandConfiguration("polled");
+				if (redeployed.get()) {
+					// The redeployed app serves its function under another id.
+					configuration.get("functions")
+						.forEach((function) -> ((ObjectNode) function).put("id", "polled-work-v2"));
+				}
+				return inBand(configuration);
+			});
+			AppSyncs polling = new AppSyncs(this.apps, List.of(URI.create(app.url())), JSON, Duration.ofMillis(20), 2,
+					Duration.ofMillis(100));
+			polling.start();
+			try {
+				await().atMost(WAIT).untilAsserted(() -> assertThat(syncs).hasValueGreaterThanOrEqualTo(3));
+				assertThat(this.functions.registry().find("polled-work")).isPresent();
+				// Unchanged syncs are not logged at INFO at every interval.
+				assertThat(output).containsOnlyOnce("Synced app 'polled' in band from " + app.url());
+
+				down.set(true);
+				int before = syncs.get();
+				await().atMost(WAIT).untilAsserted(() -> assertThat(syncs).hasValueGreaterThanOrEqualTo(before + 3));
+				assertThat(output)
+					.containsOnlyOnce("The sync of the app at " + app.url() + " failed: it answered HTTP 503");
+
+				redeployed.set(true);
+				down.set(false);
+				await().atMost(WAIT)
+					.untilAsserted(() -> assertThat(this.functions.registry().find("polled-work-v2")).isPresent());
+				assertThat(this.functions.registry().find("polled-work")).isEmpty();
+				assertThat(output).contains("The sync of the app at " + app.url() + " succeeds again");
+			}
+			finally {
+				polling.stop();
+			}
+		}
 	}
 
 	private void refused(java.util.function.Function<FakeServedApp, Reply> answer, String reason,
