@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.durable.inngest.ErrorInfo;
@@ -477,14 +478,11 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		if (stored != null && stored.status() != StepStatus.WAITING) {
 			throw reused(id, stored);
 		}
-		Instant now = now();
 		if (stored != null) {
-			if (now.isBefore(stored.wakeAt())) {
-				throw suspend(RunStatus.WAITING, stored.wakeAt(), () -> {
-				});
-			}
-			return timedOut(stored, now);
+			StepRecord resolved = awaitOrTimeOut(stored, (now) -> stored.completed(null, 1, now));
+			return Optional.ofNullable(this.env.json().readEvent(resolved.output()));
 		}
+		Instant now = now();
 		StepReplay.checkWait(id, wait, (condition) -> this.env.expressions().get(condition));
 		Instant expiresAt = now.plus(wait.timeout());
 		String matchValue = (wait.match() != null) ? this.env.json().matchValue(this.run.event(), wait.match()) : null;
@@ -496,11 +494,6 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 			save(null, waiting);
 			this.env.waits().insert(List.of(record));
 		});
-	}
-
-	private Optional<Event> timedOut(StepRecord waiting, Instant now) {
-		StepRecord resolved = timeOut(waiting, waiting.completed(null, 1, now));
-		return Optional.ofNullable(this.env.json().readEvent(resolved.output()));
 	}
 
 	@Override
@@ -594,27 +587,29 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	}
 
 	private void invokeWaiting(StepRecord waiting) {
+		awaitOrTimeOut(waiting, (now) -> new StepRecord(runId(), waiting.key(), waiting.stepId(), StepKind.INVOKE,
+				StepStatus.FAILED, 1, null, Invocations.TIMED_OUT, waiting.wakeAt(), waiting.startedAt(), now));
+	}
+
+	/**
+	 * Goes on with a step that waits (for an event or an invoked run): suspends the run
+	 * again until its time-out, or, once that passed, ends the wait, unless what it
+	 * waited for arrived first and resolved it: whoever removes the wait resolves it.
+	 * @param waiting the step waiting
+	 * @param timedOut the step as the time-out ends it at a time
+	 * @return the step as stored, ended by the time-out or by what arrived
+	 */
+	private StepRecord awaitOrTimeOut(StepRecord waiting, Function<Instant, StepRecord> timedOut) {
 		Instant now = now();
 		if (now.isBefore(waiting.wakeAt())) {
 			throw suspend(RunStatus.WAITING, waiting.wakeAt(), () -> {
 			});
 		}
-		timeOut(waiting, new StepRecord(runId(), waiting.key(), waiting.stepId(), StepKind.INVOKE, StepStatus.FAILED, 1,
-				null, Invocations.TIMED_OUT, waiting.wakeAt(), waiting.startedAt(), now));
-	}
-
-	/**
-	 * Ends a wait (for an event or an invoked run) whose time ran out, unless what it
-	 * waited for arrived first and resolved it: whoever removes the wait resolves it.
-	 * @param waiting the step waiting
-	 * @param timedOut the step as the time-out ends it
-	 * @return the step as stored, ended by the time-out or by what arrived
-	 */
-	private StepRecord timeOut(StepRecord waiting, StepRecord timedOut) {
+		StepRecord ended = timedOut.apply(now);
 		StepRecord resolved = this.env.transactions().execute((status) -> {
 			if (this.env.waits().delete(runId(), waiting.key())) {
-				save(waiting, timedOut);
-				return timedOut;
+				save(waiting, ended);
+				return ended;
 			}
 			// What it waited for arrived while it timed out: it won.
 			return this.env.steps()
