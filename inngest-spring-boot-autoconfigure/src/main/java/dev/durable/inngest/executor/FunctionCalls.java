@@ -93,12 +93,7 @@ final class FunctionCalls {
 			}
 			bytes = CanonicalJson.canonicalize(this.mapper.writeValueAsBytes(trimmed(object)));
 		}
-		HttpRequest request = HttpRequest.newBuilder(target)
-			.timeout(this.timeout)
-			.header("Content-Type", "application/json")
-			.header("X-Inngest-Signature",
-					this.signingKey.signatureHeader(bytes, this.clock.instant().getEpochSecond()))
-			.POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+		HttpRequest request = signed(target, this.timeout, bytes).POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
 			.build();
 		return exchange(request, "Calling " + url, "app '" + appId + "'", url, this.timeout,
 				" (inngest.executor.call-timeout)");
@@ -118,15 +113,22 @@ final class FunctionCalls {
 	Answer sync(URI url, Duration timeout) {
 		byte[] bytes = CanonicalJson
 			.canonicalize(this.mapper.writeValueAsBytes(this.mapper.createObjectNode().put("url", url.toString())));
-		HttpRequest request = HttpRequest.newBuilder(url)
-			.timeout(timeout)
-			.header("Content-Type", "application/json")
-			.header(SYNC_KIND, IN_BAND)
-			.header("X-Inngest-Signature",
-					this.signingKey.signatureHeader(bytes, this.clock.instant().getEpochSecond()))
+		HttpRequest request = signed(url, timeout, bytes).header(SYNC_KIND, IN_BAND)
 			.PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
 			.build();
 		return exchange(request, "Syncing " + url, "the app", url, timeout, "");
+	}
+
+	/**
+	 * A request carrying a JSON body signed with the signing key, as the SDKs verify
+	 * every request from Inngest.
+	 */
+	private HttpRequest.Builder signed(URI url, Duration timeout, byte[] body) {
+		return HttpRequest.newBuilder(url)
+			.timeout(timeout)
+			.header("Content-Type", "application/json")
+			.header("X-Inngest-Signature",
+					this.signingKey.signatureHeader(body, this.clock.instant().getEpochSecond()));
 	}
 
 	/**
