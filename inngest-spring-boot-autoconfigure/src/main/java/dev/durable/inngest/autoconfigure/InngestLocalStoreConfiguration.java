@@ -20,6 +20,7 @@ import dev.durable.inngest.engine.store.RetentionStore;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.engine.store.WaitStore;
+import dev.durable.inngest.local.AutoCommitDataSource;
 import dev.durable.inngest.local.DatabaseDurability;
 import dev.durable.inngest.local.DatabasePlatform;
 import dev.durable.inngest.local.InngestSchemaInitializer;
@@ -160,7 +161,7 @@ final class InngestLocalStoreConfiguration {
 		RunSignals inngestRunSignals(DataSource dataSource, DatabasePlatform platform) {
 			if (platform.supportsNotifications() && this.properties.getNotifications().isEnabled()
 					&& ClassUtils.isPresent(PG_CONNECTION, getClass().getClassLoader())) {
-				return new PostgresRunSignals(new JdbcTemplate(dataSource));
+				return new PostgresRunSignals(new JdbcTemplate(AutoCommitDataSource.of(dataSource)));
 			}
 			return RunSignals.NONE;
 		}
@@ -177,63 +178,63 @@ final class InngestLocalStoreConfiguration {
 		@ConditionalOnMissingBean
 		@DependsOnDatabaseInitialization
 		EventStore inngestEventStore(DataSource dataSource, JsonCodec json) {
-			return new JdbcEventStore(new JdbcTemplate(dataSource), json);
+			return new JdbcEventStore(new JdbcTemplate(AutoCommitDataSource.of(dataSource)), json);
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
 		@DependsOnDatabaseInitialization
 		RunStore inngestRunStore(DataSource dataSource, JsonCodec json, DatabasePlatform platform) {
-			return new JdbcRunStore(new JdbcTemplate(dataSource), json, platform);
+			return new JdbcRunStore(new JdbcTemplate(AutoCommitDataSource.of(dataSource)), json, platform);
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
 		@DependsOnDatabaseInitialization
 		StepStore inngestStepStore(DataSource dataSource) {
-			return new JdbcStepStore(new JdbcTemplate(dataSource));
+			return new JdbcStepStore(new JdbcTemplate(AutoCommitDataSource.of(dataSource)));
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
 		@DependsOnDatabaseInitialization
 		WaitStore inngestWaitStore(DataSource dataSource) {
-			return new JdbcWaitStore(new JdbcTemplate(dataSource));
+			return new JdbcWaitStore(new JdbcTemplate(AutoCommitDataSource.of(dataSource)));
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
 		@DependsOnDatabaseInitialization
 		CronStore inngestCronStore(DataSource dataSource) {
-			return new JdbcCronStore(new JdbcTemplate(dataSource));
+			return new JdbcCronStore(new JdbcTemplate(AutoCommitDataSource.of(dataSource)));
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
 		@DependsOnDatabaseInitialization
 		AppStore inngestAppStore(DataSource dataSource) {
-			return new JdbcAppStore(new JdbcTemplate(dataSource));
+			return new JdbcAppStore(new JdbcTemplate(AutoCommitDataSource.of(dataSource)));
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
 		@DependsOnDatabaseInitialization
 		CancellationStore inngestCancellationStore(DataSource dataSource) {
-			return new JdbcCancellationStore(new JdbcTemplate(dataSource));
+			return new JdbcCancellationStore(new JdbcTemplate(AutoCommitDataSource.of(dataSource)));
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
 		@DependsOnDatabaseInitialization
 		ReplayStore inngestReplayStore(DataSource dataSource) {
-			return new JdbcReplayStore(new JdbcTemplate(dataSource));
+			return new JdbcReplayStore(new JdbcTemplate(AutoCommitDataSource.of(dataSource)));
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
 		@DependsOnDatabaseInitialization
 		RunStatsStore inngestRunStatsStore(DataSource dataSource) {
-			return new JdbcRunStatsStore(new JdbcTemplate(dataSource));
+			return new JdbcRunStatsStore(new JdbcTemplate(AutoCommitDataSource.of(dataSource)));
 		}
 
 		@Bean

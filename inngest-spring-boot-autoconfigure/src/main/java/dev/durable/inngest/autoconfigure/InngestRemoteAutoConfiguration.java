@@ -13,6 +13,7 @@ import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.actuate.InngestRemoteEndpoint;
 import dev.durable.inngest.actuate.InngestRemoteHealthIndicator;
 import dev.durable.inngest.function.FunctionDiscoverer;
+import dev.durable.inngest.local.AutoCommitDataSource;
 import dev.durable.inngest.remote.AppSync;
 import dev.durable.inngest.remote.CallHandler;
 import dev.durable.inngest.remote.EventApi;
@@ -248,7 +249,8 @@ public final class InngestRemoteAutoConfiguration {
 		@ConditionalOnMissingBean
 		EventOutbox inngestEventOutbox(DataSource dataSource, InngestProperties properties,
 				EventOutboxSchemaInitializer schema) {
-			return new EventOutbox(dataSource, Clock.systemUTC(), properties.getOutbox().getLease());
+			return new EventOutbox(AutoCommitDataSource.of(dataSource), Clock.systemUTC(),
+					properties.getOutbox().getLease());
 		}
 
 		@Bean

@@ -8,6 +8,7 @@ import dev.durable.inngest.autoconfigure.InngestLocalStoreConfiguration.EngineTr
 import dev.durable.inngest.engine.RetentionSweeper;
 import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.engine.store.RetentionStore;
+import dev.durable.inngest.local.AutoCommitDataSource;
 import dev.durable.inngest.local.JdbcRetentionStore;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -34,7 +35,7 @@ public final class InngestRetentionAutoConfiguration {
 	@ConditionalOnMissingBean
 	@DependsOnDatabaseInitialization
 	RetentionStore inngestRetentionStore(DataSource dataSource) {
-		return new JdbcRetentionStore(new JdbcTemplate(dataSource));
+		return new JdbcRetentionStore(new JdbcTemplate(AutoCommitDataSource.of(dataSource)));
 	}
 
 	@Bean
