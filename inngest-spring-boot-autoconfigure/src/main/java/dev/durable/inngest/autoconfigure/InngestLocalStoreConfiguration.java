@@ -177,8 +177,8 @@ final class InngestLocalStoreConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@DependsOnDatabaseInitialization
-		EventStore inngestEventStore(DataSource dataSource, JsonCodec json) {
-			return new JdbcEventStore(new JdbcTemplate(AutoCommitDataSource.of(dataSource)), json);
+		EventStore inngestEventStore(DataSource dataSource, JsonCodec json, DatabasePlatform platform) {
+			return new JdbcEventStore(new JdbcTemplate(AutoCommitDataSource.of(dataSource)), json, platform);
 		}
 
 		@Bean

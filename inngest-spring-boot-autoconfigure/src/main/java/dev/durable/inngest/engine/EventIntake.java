@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +18,7 @@ import dev.durable.inngest.InvalidEventException;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.store.EventStore;
+import dev.durable.inngest.engine.store.NewEvents;
 import dev.durable.inngest.engine.store.NewRun;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
@@ -45,6 +46,10 @@ import org.springframework.util.StringUtils;
  * leased to this instance and held for them ({@link LeasedRuns}), so that a worker starts
  * each without a claim; except those of functions with timeouts, whose start and finish
  * are measured from a worker's claim.
+ * <p>
+ * Where the store can ({@link EventStore#insertsAtOnce()}), events that no run waits for
+ * are stored with their runs in one statement: in the caller's transaction if one is
+ * active, and otherwise committing on its own, without a transaction's round trips.
  * <p>
  * The runs that an event cancels (by a {@link dev.durable.inngest.CancelOn} rule) are
  * cancelled through the {@link Cancels} the caller passes, in the same transaction: the
@@ -287,41 +292,55 @@ public final class EventIntake {
 			Event withId = (event.id() != null) ? event : event.withId(this.ids.next());
 			stamped.add((withId.ts() != 0) ? withId : withId.withTs(now.toEpochMilli()));
 		}
-		return this.transactions.execute((status) -> {
-			Set<String> known = this.events.existing(givenIds);
-			List<Event> fresh = new ArrayList<>();
-			Set<String> seen = new LinkedHashSet<>(known);
-			for (Event event : stamped) {
-				if (seen.add(event.id())) {
-					fresh.add(event);
-				}
+		if (this.events.insertsAtOnce()) {
+			NewRuns started = new NewRuns(now);
+			List<Event> unique = unique(stamped, Set.of());
+			started.add(unique, targets);
+			if (this.events
+				.insertUnlessAwaited(new NewEvents(unique, givenIds, started.runs, started.cancelRules, now))) {
+				handOffAfterCommit(started.queued(), started.held);
+				return stamped;
 			}
+			// A run waits for one of these events, or one was sent before: statement by
+			// statement, resuming the waits and leaving out the events sent before.
+		}
+		return this.transactions.execute((status) -> {
+			List<Event> fresh = unique(stamped, this.events.existing(givenIds));
 			this.events.insert(fresh, now);
-			List<NewRun> runs = new ArrayList<>();
-			NewRuns leased = new NewRuns(now);
-			List<WaitRecord> cancelRules = new ArrayList<>();
+			NewRuns started = new NewRuns(now);
+			started.add(fresh, targets);
 			List<String> due = new ArrayList<>();
 			Map<String, Set<String>> waited = this.waits
 				.waitedFor(fresh.stream().map(Event::name).collect(Collectors.toSet()));
 			for (Event event : fresh) {
-				for (FunctionDefinition function : targets.apply(event)) {
-					NewRun run = leased.create(function, event);
-					runs.add(run);
-					addCancelRules(run, function, event, cancelRules);
-				}
 				Set<String> paths = waited.get(event.name());
 				if (paths != null) {
 					due.addAll(resumeWaits(event, paths, now, cancels));
 				}
 			}
-			this.runs.create(runs);
+			this.runs.create(started.runs);
 			// Stored after the batch's own events were matched: only later events cancel
 			// a run.
-			this.waits.insert(cancelRules);
-			runs.stream().filter((run) -> !run.leased()).forEach((run) -> due.add(run.id()));
-			handOffAfterCommit(due, leased.held);
+			this.waits.insert(started.cancelRules);
+			due.addAll(started.queued());
+			handOffAfterCommit(due, started.held);
 			return stamped;
 		});
+	}
+
+	/**
+	 * The events whose ids are not among those stored already nor taken by an event
+	 * before them.
+	 */
+	private static List<Event> unique(List<Event> events, Set<String> stored) {
+		List<Event> unique = new ArrayList<>(events.size());
+		Set<String> seen = new HashSet<>(stored);
+		for (Event event : events) {
+			if (seen.add(event.id())) {
+				unique.add(event);
+			}
+		}
+		return unique;
 	}
 
 	private List<FunctionDefinition> triggered(Event event) {
@@ -446,14 +465,19 @@ public final class EventIntake {
 	}
 
 	/**
-	 * The runs an ingestion creates: leased to this instance, one lease for all, as many
-	 * as it may hold; queued otherwise, and for functions with timeouts.
+	 * The runs an ingestion creates, with their cancel rules: leased to this instance,
+	 * one lease for all, as many as it may hold; queued otherwise, and for functions with
+	 * timeouts.
 	 */
 	private final class NewRuns {
 
 		private final Instant now;
 
 		private int holdable = EventIntake.this.executing.holdable();
+
+		private final List<NewRun> runs = new ArrayList<>();
+
+		private final List<WaitRecord> cancelRules = new ArrayList<>();
 
 		private final List<RunExecutor.Claim> held = new ArrayList<>();
 
@@ -465,7 +489,27 @@ public final class EventIntake {
 			this.now = now;
 		}
 
-		NewRun create(FunctionDefinition function, Event event) {
+		/**
+		 * Creates a run of every function each event starts, with its cancel rules.
+		 */
+		void add(List<Event> events, Function<Event, List<FunctionDefinition>> targets) {
+			for (Event event : events) {
+				for (FunctionDefinition function : targets.apply(event)) {
+					NewRun run = create(function, event);
+					this.runs.add(run);
+					addCancelRules(run, function, event, this.cancelRules);
+				}
+			}
+		}
+
+		/**
+		 * The ids of the runs created queued.
+		 */
+		List<String> queued() {
+			return this.runs.stream().filter((run) -> !run.leased()).map(NewRun::id).toList();
+		}
+
+		private NewRun create(FunctionDefinition function, Event event) {
 			String id = EventIntake.this.ids.next(this.now);
 			if (this.holdable == 0 || function.timeouts().start() != null || function.timeouts().finish() != null) {
 				return new NewRun(id, function.id(), event.id(), this.now);

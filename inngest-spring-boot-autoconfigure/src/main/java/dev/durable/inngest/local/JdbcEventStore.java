@@ -1,23 +1,72 @@
 package dev.durable.inngest.local;
 
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import dev.durable.inngest.Event;
+import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.store.EventStore;
+import dev.durable.inngest.engine.store.NewEvents;
+import dev.durable.inngest.engine.store.NewRun;
+import dev.durable.inngest.engine.store.WaitRecord;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Stores events in {@code inngest_event}.
+ * Stores events in {@code inngest_event}. On PostgreSQL, events are stored with the runs
+ * they start in one statement: sent outside a transaction, that is one round trip instead
+ * of the four of a transaction (the event, the lookup of waits, the runs, the commit).
  */
 public final class JdbcEventStore implements EventStore {
+
+	/**
+	 * Stores the events, their runs and the runs' cancel rules unless a wait or an event
+	 * sent before holds them back; a statement's sub-statements see the tables as they
+	 * were when it began, so the lookup of waits does not see the cancel rules it stores.
+	 * Each array holds a column, so the text is the same for any number of rows and
+	 * PostgreSQL plans it once.
+	 */
+	private static final String INSERT_UNLESS_AWAITED = """
+			WITH held AS (
+			  SELECT 1 FROM inngest_wait WHERE event_name = ANY (?::varchar[])
+			  UNION ALL SELECT 1 FROM inngest_event WHERE id = ANY (?::varchar[])
+			  LIMIT 1),
+			e AS (INSERT INTO inngest_event (id, name, data, user_data, ts, v, received_at)
+			  SELECT e.id, e.name, e.data, e.user_data, e.ts, e.v, ?::timestamptz
+			  FROM unnest(?::varchar[], ?::varchar[], ?::text[], ?::text[], ?::int8[], ?::varchar[])
+			    AS e (id, name, data, user_data, ts, v)
+			  WHERE NOT EXISTS (SELECT 1 FROM held)),
+			r AS (INSERT INTO inngest_run (id, function_id, event_id, status, attempt, due_at, created_at,
+			    started_at, lease)
+			  SELECT r.id, r.function_id, r.event_id, r.status, 0, r.due_at::timestamptz,
+			    r.created_at::timestamptz, r.started_at::timestamptz, r.lease
+			  FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],
+			    ?::varchar[], ?::varchar[]) AS r (id, function_id, event_id, status, due_at, created_at, started_at,
+			    lease)
+			  WHERE NOT EXISTS (SELECT 1 FROM held)),
+			c AS (INSERT INTO inngest_wait (run_id, step_key, kind, event_name, match_path, match_value,
+			    wait_condition, expires_at)
+			  SELECT c.run_id, c.step_key, c.kind, c.event_name, c.match_path, c.match_value, c.wait_condition,
+			    c.expires_at::timestamptz
+			  FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],
+			    ?::text[], ?::varchar[])
+			    AS c (run_id, step_key, kind, event_name, match_path, match_value, wait_condition, expires_at)
+			  WHERE NOT EXISTS (SELECT 1 FROM held))
+			SELECT NOT EXISTS (SELECT 1 FROM held)""";
 
 	private final JdbcClient jdbc;
 
@@ -25,15 +74,28 @@ public final class JdbcEventStore implements EventStore {
 
 	private final JsonCodec json;
 
+	private final boolean atOnce;
+
 	/**
-	 * Creates a store.
+	 * Creates a store that stores events in transactions only.
 	 * @param template the JDBC template on the engine's data source
 	 * @param json the JSON codec
 	 */
 	public JdbcEventStore(JdbcTemplate template, JsonCodec json) {
+		this(template, json, DatabasePlatform.H2);
+	}
+
+	/**
+	 * Creates a store.
+	 * @param template the JDBC template on the engine's data source
+	 * @param json the JSON codec
+	 * @param platform the database, which may store events with their runs at once
+	 */
+	public JdbcEventStore(JdbcTemplate template, JsonCodec json, DatabasePlatform platform) {
 		this.template = template;
 		this.jdbc = JdbcClient.create(template);
 		this.json = json;
+		this.atOnce = platform.supportsDataModifyingCte();
 	}
 
 	@Override
@@ -63,6 +125,75 @@ public final class JdbcEventStore implements EventStore {
 					ps.setString(6, event.v());
 					ps.setObject(7, Timestamps.of(receivedAt));
 				});
+	}
+
+	@Override
+	public boolean insertsAtOnce() {
+		return this.atOnce;
+	}
+
+	@Override
+	public boolean insertUnlessAwaited(NewEvents events) {
+		if (!this.atOnce) {
+			return EventStore.super.insertUnlessAwaited(events);
+		}
+		// Outside a transaction, the statement commits on its own: the engine's data
+		// source commits each statement there (AutoCommitDataSource).
+		Boolean stored = this.template.execute((ConnectionCallback<Boolean>) (connection) -> {
+			try (PreparedStatement statement = connection.prepareStatement(INSERT_UNLESS_AWAITED)) {
+				bind(connection, statement, events);
+				try (ResultSet rs = statement.executeQuery()) {
+					rs.next();
+					return rs.getBoolean(1);
+				}
+			}
+		});
+		return Boolean.TRUE.equals(stored);
+	}
+
+	private void bind(Connection connection, PreparedStatement statement, NewEvents batch) throws SQLException {
+		List<Event> events = batch.events();
+		String receivedAt = batch.receivedAt().toString();
+		int i = 0;
+		statement.setArray(++i, varchars(connection, events, Event::name));
+		statement.setArray(++i, connection.createArrayOf("varchar", batch.givenIds().toArray()));
+		statement.setString(++i, receivedAt);
+		statement.setArray(++i, varchars(connection, events, Event::id));
+		statement.setArray(++i, varchars(connection, events, Event::name));
+		statement.setArray(++i, varchars(connection, events, (event) -> this.json.write(event.data())));
+		statement.setArray(++i,
+				varchars(connection, events, (event) -> event.user().isEmpty() ? null : this.json.write(event.user())));
+		statement.setArray(++i, connection.createArrayOf("int8", events.stream().map(Event::ts).toArray()));
+		statement.setArray(++i, varchars(connection, events, Event::v));
+		List<NewRun> runs = batch.runs();
+		statement.setArray(++i, varchars(connection, runs, NewRun::id));
+		statement.setArray(++i, varchars(connection, runs, NewRun::functionId));
+		statement.setArray(++i, varchars(connection, runs, NewRun::eventId));
+		statement.setArray(++i,
+				varchars(connection, runs, (run) -> (run.leased() ? RunStatus.RUNNING : RunStatus.QUEUED).name()));
+		statement.setArray(++i,
+				varchars(connection, runs, (run) -> (run.leased() ? run.leaseUntil() : run.createdAt()).toString()));
+		statement.setArray(++i, varchars(connection, runs, (run) -> run.createdAt().toString()));
+		statement.setArray(++i, varchars(connection, runs, (run) -> run.leased() ? run.createdAt().toString() : null));
+		statement.setArray(++i, varchars(connection, runs, NewRun::lease));
+		List<WaitRecord> rules = batch.cancelRules();
+		statement.setArray(++i, varchars(connection, rules, WaitRecord::runId));
+		statement.setArray(++i, varchars(connection, rules, WaitRecord::stepKey));
+		statement.setArray(++i, varchars(connection, rules, (wait) -> wait.kind().name()));
+		statement.setArray(++i, varchars(connection, rules, WaitRecord::eventName));
+		statement.setArray(++i, varchars(connection, rules, WaitRecord::matchPath));
+		statement.setArray(++i, varchars(connection, rules, WaitRecord::matchValue));
+		statement.setArray(++i, varchars(connection, rules, WaitRecord::condition));
+		statement.setArray(++i, varchars(connection, rules, (wait) -> wait.expiresAt().toString()));
+	}
+
+	private static <T> Array varchars(Connection connection, List<T> rows, Function<T, @Nullable String> column)
+			throws SQLException {
+		String[] values = new String[rows.size()];
+		for (int i = 0; i < values.length; i++) {
+			values[i] = column.apply(rows.get(i));
+		}
+		return connection.createArrayOf("varchar", values);
 	}
 
 	@Override

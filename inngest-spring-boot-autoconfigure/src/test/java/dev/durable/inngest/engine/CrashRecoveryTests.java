@@ -111,7 +111,7 @@ class CrashRecoveryTests {
 
 		@Bean
 		static BeanPostProcessor deadProcessWritesNothing() {
-			return InterceptedRunStore.deadWhile(() -> dead);
+			return InterceptedStores.deadWhile(() -> dead);
 		}
 
 		@Bean

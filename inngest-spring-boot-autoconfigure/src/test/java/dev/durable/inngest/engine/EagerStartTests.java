@@ -288,7 +288,7 @@ class EagerStartTests {
 		final Set<String> asked = ConcurrentHashMap.newKeySet();
 
 		@SuppressWarnings("unchecked")
-		Object intercept(Method called, Object[] args, InterceptedRunStore.Call call) throws Throwable {
+		Object intercept(Method called, Object[] args, InterceptedStores.Call call) throws Throwable {
 			if (called.getName().equals("claim")) {
 				this.asked.addAll((Collection<String>) args[0]);
 			}
@@ -312,7 +312,7 @@ class EagerStartTests {
 
 		@Bean
 		static BeanPostProcessor recordClaims(ClaimRecorder recorder) {
-			return InterceptedRunStore.inContext(recorder::intercept);
+			return InterceptedStores.inContext(recorder::intercept);
 		}
 
 	}

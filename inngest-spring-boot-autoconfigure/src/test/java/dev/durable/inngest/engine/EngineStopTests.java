@@ -107,10 +107,10 @@ class EngineStopTests {
 
 		@Bean
 		static BeanPostProcessor slowRunStore(SlowStore slowStore) {
-			return InterceptedRunStore.inContext(slowStore::intercept);
+			return InterceptedStores.inContext(slowStore::intercept);
 		}
 
-		private Object intercept(Method called, Object[] args, InterceptedRunStore.Call call) throws Throwable {
+		private Object intercept(Method called, Object[] args, InterceptedStores.Call call) throws Throwable {
 			boolean delayed = called.getName().equals(this.method)
 					&& this.thread.compareAndSet(null, Thread.currentThread());
 			if (delayed) {

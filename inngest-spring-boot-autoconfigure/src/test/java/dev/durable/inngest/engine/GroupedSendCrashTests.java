@@ -15,6 +15,8 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.engine.store.EventStore;
+import dev.durable.inngest.engine.store.NewEvents;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.testsupport.DyingThreads;
@@ -36,10 +38,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A process that dies after a group of sends committed and before any of them returned:
- * the events it acknowledged to no one are stored with their runs, which the next
- * instance executes once each, after their leases expire; and the senders, sending again
- * with the same ids as they do when they get no answer, store nothing twice.
+ * A process that dies after a group of sends committed and before any of them returned,
+ * or after a send stored alone committed and before it returned (in one statement outside
+ * a transaction, where the database can): the events it acknowledged to no one are stored
+ * with their runs, which the next instance executes once each, after their leases expire;
+ * and the senders, sending again with the same ids as they do when they get no answer,
+ * store nothing twice.
  */
 class GroupedSendCrashTests {
 
@@ -54,21 +58,28 @@ class GroupedSendCrashTests {
 	/** Whether the process dies once the next group of sends commits. */
 	static volatile boolean dieAfterGroupCommits;
 
-	/** Whether the first send's runs are held in their transaction. */
+	/** Whether the process dies once the next send stored alone commits. */
+	static volatile boolean dieAfterAloneCommits;
+
+	/** Whether the first send's runs are held. */
 	static volatile boolean firstHeld;
 
-	static final CountDownLatch releaseAbandoned = new CountDownLatch(1);
+	/** Lets the threads of a dead process go once its test is done. */
+	static volatile CountDownLatch releaseAbandoned = new CountDownLatch(1);
 
 	private final ExecutorService senders = Executors.newCachedThreadPool();
 
 	@AfterEach
 	void releaseAbandonedThreads() {
 		releaseAbandoned.countDown();
+		releaseAbandoned = new CountDownLatch(1);
+		firstHeld = false;
 		if (holdFirst != null) {
 			holdFirst.countDown();
 		}
 		dead = false;
 		dieAfterGroupCommits = false;
+		dieAfterAloneCommits = false;
 		this.senders.shutdownNow();
 	}
 
@@ -131,39 +142,116 @@ class GroupedSendCrashTests {
 		}
 	}
 
+	@Test
+	void anEventSentAloneAndCommittedBeforeTheProcessDiedRunsOnceOnTheNextInstanceAndIsNotStoredTwice()
+			throws Exception {
+		String url = TestDatabases.newUrl("alone-crash");
+		String key = UUID.randomUUID().toString();
+		Event event = Event.of("test/group-crash", Map.of("key", key)).withId(key + "-alone");
+		Future<List<String>> unanswered;
+		try (ConfigurableApplicationContext first = start(url)) {
+			InngestClient inngest = first.getBean(InngestClient.class);
+			dieAfterAloneCommits = true;
+			unanswered = this.senders.submit(() -> inngest.send(event));
+			await().atMost(Duration.ofSeconds(10)).until(() -> dead);
+		}
+		assertThat(unanswered).isNotDone();
+		dead = false;
+		try (ConfigurableApplicationContext second = start(url)) {
+			JdbcClient jdbc = second.getBean(JdbcClient.class);
+			RunProbe probe = new RunProbe(jdbc, second.getBean(RunStore.class), second.getBean(StepStore.class));
+			String runId = probe.awaitRunId(event.id(), "group-crash");
+			assertThat(probe.awaitEnded(runId, Duration.ofSeconds(20)).status()).isEqualTo(RunStatus.COMPLETED);
+			// Sent again, as a sender that got no answer does: the same id, nothing new.
+			assertThat(second.getBean(InngestClient.class).send(event)).containsExactly(event.id());
+			assertThat(probe.runIds(event.id(), "group-crash")).containsExactly(runId);
+			assertThat(jdbc.sql("SELECT COUNT(*) FROM inngest_event WHERE id = ?")
+				.param(event.id())
+				.query(Integer.class)
+				.single()).isOne();
+			Thread.sleep(500);
+			assertThat(executions.count(key, "ran")).isEqualTo(1);
+		}
+	}
+
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class GroupCrashApp {
 
 		@Bean
 		static BeanPostProcessor dyingRunStore() {
-			return InterceptedRunStore.inContext((method, args, call) -> {
+			return InterceptedStores.inContext((method, args, call) -> {
 				if (dead) {
 					throw new IllegalStateException("The process is dead");
 				}
 				if (!method.getName().equals("create") || ((List<?>) args[0]).isEmpty()) {
 					return call.proceed();
 				}
-				CountDownLatch hold = holdFirst;
-				if (hold != null && hold.getCount() > 0 && !firstHeld) {
-					firstHeld = true;
-					hold.await(10, TimeUnit.SECONDS);
-				}
-				else if (((List<?>) args[0]).size() > 1 && dieAfterGroupCommits) {
+				holdFirst();
+				int count = ((List<?>) args[0]).size();
+				if ((count > 1 && dieAfterGroupCommits) || (count == 1 && dieAfterAloneCommits)) {
 					dieAfterGroupCommits = false;
+					dieAfterAloneCommits = false;
 					// Registered before the intake hands the runs to the workers: once
-					// the
-					// group commits, the process dies before anything else happens.
+					// the group commits, the process dies before anything else happens.
 					TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 						@Override
 						public void afterCommit() {
-							dead = true;
-							DyingThreads.holdUntil(releaseAbandoned);
+							die();
 						}
 					});
 				}
 				return call.proceed();
 			});
+		}
+
+		/**
+		 * Where the database stores events with their runs in one statement: the process
+		 * dies once a group's transaction, or a send's statement outside one, committed.
+		 */
+		@Bean
+		static BeanPostProcessor dyingEventStore() {
+			return InterceptedStores.inContext(EventStore.class, (method, args, call) -> {
+				if (dead) {
+					throw new IllegalStateException("The process is dead");
+				}
+				if (!method.getName().equals("insertUnlessAwaited")) {
+					return call.proceed();
+				}
+				holdFirst();
+				boolean together = TransactionSynchronizationManager.isSynchronizationActive();
+				int count = ((NewEvents) args[0]).runs().size();
+				if (together && count > 1 && dieAfterGroupCommits) {
+					dieAfterGroupCommits = false;
+					// Once the group commits, the process dies before anything else
+					// happens.
+					TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+						@Override
+						public void afterCommit() {
+							die();
+						}
+					});
+				}
+				Object stored = call.proceed();
+				if (!together && Boolean.TRUE.equals(stored) && dieAfterAloneCommits) {
+					dieAfterAloneCommits = false;
+					die();
+				}
+				return stored;
+			});
+		}
+
+		private static void holdFirst() throws InterruptedException {
+			CountDownLatch hold = holdFirst;
+			if (hold != null && hold.getCount() > 0 && !firstHeld) {
+				firstHeld = true;
+				hold.await(10, TimeUnit.SECONDS);
+			}
+		}
+
+		private static void die() {
+			dead = true;
+			DyingThreads.holdUntil(releaseAbandoned);
 		}
 
 		@Bean

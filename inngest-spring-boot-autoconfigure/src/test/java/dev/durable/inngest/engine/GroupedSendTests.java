@@ -17,6 +17,8 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InvalidEventException;
 import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.engine.store.EventStore;
+import dev.durable.inngest.engine.store.NewEvents;
 import dev.durable.inngest.engine.store.NewRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +46,10 @@ import static org.awaitility.Awaitility.await;
 		properties = "inngest.local.send-group-commit=true")
 class GroupedSendTests {
 
-	/** Held: the next send's runs wait, in their transaction, until let go. */
+	/**
+	 * Held: the next send's runs wait, in their transaction or before their statement,
+	 * until let go.
+	 */
 	static volatile CountDownLatch holding;
 
 	/** The number of runs of each group of sends stored together, as they are created. */
@@ -207,34 +212,49 @@ class GroupedSendTests {
 
 		@Bean
 		static BeanPostProcessor holdingRunStore() {
-			return InterceptedRunStore.inContext((method, args, call) -> {
-				if (!method.getName().equals("create")) {
-					return call.proceed();
-				}
-				int count = ((List<?>) args[0]).size();
-				if (count == 0 || ((List<?>) args[0]).stream()
-					.noneMatch((run) -> ((NewRun) run).functionId().equals("notified"))) {
-					return call.proceed();
-				}
-				groups.add(count);
-				CountDownLatch hold = holding;
-				if (hold != null && hold.getCount() > 0 && holdingThread == null) {
-					holdingThread = Thread.currentThread();
-					try {
-						hold.await(10, TimeUnit.SECONDS);
-					}
-					finally {
-						holdingThread = null;
-					}
-				}
-				else if (count > 1 && failNextGroup) {
-					failNextGroup = false;
-					call.proceed();
-					// After the runs are written: the whole group must roll back.
-					throw new TransientDataAccessResourceException("The connection was lost");
-				}
+			return InterceptedStores.inContext((method, args, call) -> method.getName().equals("create")
+					? holdOrFail(castRuns(args[0]), call) : call.proceed());
+		}
+
+		/**
+		 * Holds a send stored alone where the database stores it with its runs in one
+		 * statement, outside a transaction.
+		 */
+		@Bean
+		static BeanPostProcessor holdingEventStore() {
+			return InterceptedStores.inContext(EventStore.class,
+					(method, args, call) -> method.getName().equals("insertUnlessAwaited")
+							? holdOrFail(((NewEvents) args[0]).runs(), call) : call.proceed());
+		}
+
+		@SuppressWarnings("unchecked")
+		private static List<NewRun> castRuns(Object runs) {
+			return (List<NewRun>) runs;
+		}
+
+		private static Object holdOrFail(List<NewRun> runs, InterceptedStores.Call call) throws Throwable {
+			int count = runs.size();
+			if (count == 0 || runs.stream().noneMatch((run) -> run.functionId().equals("notified"))) {
 				return call.proceed();
-			});
+			}
+			groups.add(count);
+			CountDownLatch hold = holding;
+			if (hold != null && hold.getCount() > 0 && holdingThread == null) {
+				holdingThread = Thread.currentThread();
+				try {
+					hold.await(10, TimeUnit.SECONDS);
+				}
+				finally {
+					holdingThread = null;
+				}
+			}
+			else if (count > 1 && failNextGroup) {
+				failNextGroup = false;
+				call.proceed();
+				// After the runs are written: the whole group must roll back.
+				throw new TransientDataAccessResourceException("The connection was lost");
+			}
+			return call.proceed();
 		}
 
 	}

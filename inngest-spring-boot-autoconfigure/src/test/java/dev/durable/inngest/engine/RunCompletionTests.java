@@ -289,7 +289,7 @@ class RunCompletionTests {
 		}
 
 		RunStore proxy() {
-			return InterceptedRunStore.of(this.store, (method, args, call) -> {
+			return InterceptedStores.of(this.store, (method, args, call) -> {
 				if (method.getName().equals("complete") && this.firstStarted.getCount() > 0) {
 					this.firstStarted.countDown();
 					this.releaseFirst.await(10, TimeUnit.SECONDS);

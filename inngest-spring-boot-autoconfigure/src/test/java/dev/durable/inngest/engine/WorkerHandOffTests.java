@@ -104,7 +104,7 @@ class WorkerHandOffTests {
 			this.armed = true;
 		}
 
-		Object intercept(Method called, Object[] args, InterceptedRunStore.Call call) throws Throwable {
+		Object intercept(Method called, Object[] args, InterceptedStores.Call call) throws Throwable {
 			if (this.armed && called.getName().equals("claim")) {
 				this.armed = false;
 				this.thread = Thread.currentThread();
@@ -136,7 +136,7 @@ class WorkerHandOffTests {
 
 		@Bean
 		static BeanPostProcessor slowClaims(SlowClaim slowClaim) {
-			return InterceptedRunStore.inContext(slowClaim::intercept);
+			return InterceptedStores.inContext(slowClaim::intercept);
 		}
 
 	}

@@ -15,7 +15,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.RunStatus;
-import dev.durable.inngest.engine.InterceptedRunStore;
+import dev.durable.inngest.engine.InterceptedStores;
 import dev.durable.inngest.engine.RunProbe;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
@@ -206,7 +206,7 @@ class ServedInvokeCrashRecoveryTests {
 
 		@Bean
 		static BeanPostProcessor deadProcessWritesNothing() {
-			return InterceptedRunStore.deadWhile(() -> dead);
+			return InterceptedStores.deadWhile(() -> dead);
 		}
 
 	}

@@ -42,8 +42,8 @@ public final class JdbcTestStores {
 		JdbcTemplate template = new JdbcTemplate(dataSource);
 		JsonCodec json = new JsonCodec(JsonMapper.builder().build());
 		return new Stores(new JdbcRunStore(template, json, platform), new JdbcStepStore(template),
-				new JdbcWaitStore(template), new JdbcEventStore(template, json), new JdbcCancellationStore(template),
-				new JdbcCronStore(template), new JdbcRetentionStore(template),
+				new JdbcWaitStore(template), new JdbcEventStore(template, json, platform),
+				new JdbcCancellationStore(template), new JdbcCronStore(template), new JdbcRetentionStore(template),
 				new TransactionTemplate(new DataSourceTransactionManager(dataSource)), () -> {
 					if (platform == DatabasePlatform.H2) {
 						template.execute("SHUTDOWN");

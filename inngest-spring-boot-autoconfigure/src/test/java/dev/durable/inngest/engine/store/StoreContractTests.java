@@ -41,6 +41,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What every store of the engine must do, written from the storage SPI's documentation:
@@ -842,6 +844,105 @@ public abstract class StoreContractTests {
 		assertThatExceptionOfType(DuplicateKeyException.class)
 			.isThrownBy(() -> this.events.insert(List.of(event), T0.plusSeconds(1)));
 		this.events.insert(List.of(), T0);
+	}
+
+	// Events stored with their runs at once, by the stores that can
+
+	@Test
+	void eventsAreStoredAtOnceWithTheirRunsAndTheRunsCancelRules() {
+		assumeTrue(this.events.insertsAtOnce(), "this store stores events in transactions only");
+		Event event = new Event("order/created", Map.of("order", 42), Map.of("id", "u-1"), this.ids.next(T0),
+				T0.toEpochMilli(), "2026-01");
+		Event bare = new Event("ping", null, null, "chosen-by-sender", T0.toEpochMilli(), null);
+		NewRun queued = new NewRun(this.ids.next(T0), "fn", event.id(), T0);
+		NewRun leased = new NewRun(this.ids.next(T0), "other", bare.id(), T0, "lease-1", T0.plus(LEASE));
+		WaitRecord rule = new WaitRecord(queued.id(), "cancel-on:0", WaitRecord.Kind.CANCEL, "order/cancelled",
+				"data.order", "42", "event.data.reason != 'test'", T0.plusSeconds(600));
+
+		assertThat(this.events.insertUnlessAwaited(
+				new NewEvents(List.of(event, bare), List.of(bare.id()), List.of(queued, leased), List.of(rule), T0)))
+			.isTrue();
+
+		assertThat(this.events.find(event.id())).contains(event);
+		assertThat(this.events.find(bare.id())).hasValueSatisfying((read) -> {
+			assertThat(read.data()).isEmpty();
+			assertThat(read.user()).isEmpty();
+			assertThat(read.v()).isNull();
+		});
+		RunRecord queuedRun = this.runs.find(queued.id()).orElseThrow();
+		assertThat(queuedRun.status()).isEqualTo(RunStatus.QUEUED);
+		assertThat(queuedRun.functionId()).isEqualTo("fn");
+		assertThat(queuedRun.createdAt()).isEqualTo(T0);
+		assertThat(queuedRun.dueAt()).isEqualTo(T0);
+		assertThat(queuedRun.startedAt()).isNull();
+		assertThat(queuedRun.event()).isEqualTo(event);
+		assertThat(this.runs.findDue(T0, 10, List.of("fn", "other"))).containsExactly(queued.id());
+		RunRecord leasedRun = this.runs.find(leased.id()).orElseThrow();
+		assertThat(leasedRun.status()).isEqualTo(RunStatus.RUNNING);
+		assertThat(leasedRun.startedAt()).isEqualTo(T0);
+		assertThat(leasedRun.dueAt()).isEqualTo(T0.plus(LEASE));
+		assertThat(leasedRun.event().id()).isEqualTo(bare.id());
+		assertThat(this.waits.findByMatch("order/cancelled", "data.order", "42", T0)).containsExactly(rule);
+	}
+
+	@Test
+	void eventsAreNotStoredAtOnceWhenARunWaitsForOneOfTheirNames() {
+		assumeTrue(this.events.insertsAtOnce(), "this store stores events in transactions only");
+		String waiting = claimed("fn", storedEvent(), T0, "lease");
+		this.waits.insert(List.of(new WaitRecord(waiting, "paid", WaitRecord.Kind.WAIT, "order/paid", "data.order", "7",
+				null, T0.plusSeconds(60))));
+		Event other = event("order/created");
+		Event paid = event("order/paid");
+		NewRun run = new NewRun(this.ids.next(T0), "fn", paid.id(), T0);
+		WaitRecord rule = new WaitRecord(run.id(), "cancel-on:0", WaitRecord.Kind.CANCEL, "order/cancelled", null, null,
+				null, T0.plusSeconds(60));
+
+		assertThat(this.events
+			.insertUnlessAwaited(new NewEvents(List.of(other, paid), List.of(), List.of(run), List.of(rule), T0)))
+			.isFalse();
+
+		assertThat(this.events.find(other.id())).isEmpty();
+		assertThat(this.events.find(paid.id())).isEmpty();
+		assertThat(this.runs.find(run.id())).isEmpty();
+		assertThat(this.waits.waitedFor(List.of("order/cancelled"))).isEmpty();
+	}
+
+	@Test
+	void eventsAreNotStoredAtOnceWhenOneOfTheIdsTheirSenderChoseIsStoredAlready() {
+		assumeTrue(this.events.insertsAtOnce(), "this store stores events in transactions only");
+		Event sentBefore = storedEvent();
+		Event fresh = event("order/created");
+		NewRun run = new NewRun(this.ids.next(T0), "fn", fresh.id(), T0);
+
+		assertThat(this.events.insertUnlessAwaited(
+				new NewEvents(List.of(fresh, sentBefore), List.of(sentBefore.id()), List.of(run), List.of(), T0)))
+			.isFalse();
+
+		assertThat(this.events.find(fresh.id())).isEmpty();
+		assertThat(this.runs.find(run.id())).isEmpty();
+	}
+
+	@Test
+	void eventsStoredAtOnceAreAllOrNone() {
+		assumeTrue(this.events.insertsAtOnce(), "this store stores events in transactions only");
+		String existing = queued("fn", storedEvent(), T0);
+		Event event = event("order/created");
+		NewRun taken = new NewRun(existing, "fn", event.id(), T0);
+
+		assertThatExceptionOfType(DuplicateKeyException.class).isThrownBy(() -> this.events
+			.insertUnlessAwaited(new NewEvents(List.of(event), List.of(), List.of(taken), List.of(), T0)));
+
+		assertThat(this.events.find(event.id())).isEmpty();
+		assertThat(this.runs.find(existing).orElseThrow().event().id()).isNotEqualTo(event.id());
+	}
+
+	@Test
+	void aStoreThatStoresEventsInTransactionsOnlyRefusesToStoreThemAtOnce() {
+		assumeFalse(this.events.insertsAtOnce(), "this store stores events at once");
+		Event event = event("order/created");
+		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> this.events
+			.insertUnlessAwaited(new NewEvents(List.of(event), List.of(), List.of(), List.of(), T0)));
+		assertThat(this.events.find(event.id())).isEmpty();
 	}
 
 	// Bulk cancellations
