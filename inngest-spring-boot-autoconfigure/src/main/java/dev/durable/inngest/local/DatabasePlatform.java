@@ -73,6 +73,21 @@ public enum DatabasePlatform {
 	}
 
 	/**
+	 * What a query joins to let its transaction commit without waiting for its log to be
+	 * flushed to disk, where the database can; empty where it cannot. Only for writes
+	 * that may be lost in a crash of the database: in PostgreSQL's log, a write that is
+	 * later flushed with another that waits for its flush is flushed first.
+	 * @param alias the alias of the joined row
+	 * @return a {@code CROSS JOIN} to append to a query's {@code FROM}, or {@code ""}
+	 */
+	public String commitUnflushed(String alias) {
+		return switch (this) {
+			case H2 -> "";
+			case POSTGRESQL -> " CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) " + alias;
+		};
+	}
+
+	/**
 	 * The values for an {@code IN (...)} list. H2 keeps a few parsed statements per
 	 * connection, found by their text, and parses any other text anew: there the list is
 	 * padded, by repeating its first value, to a multiple of {@code batch}, so that lists

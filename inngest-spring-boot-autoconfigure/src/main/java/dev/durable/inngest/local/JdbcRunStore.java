@@ -35,6 +35,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Stores runs in {@code inngest_run}. The column {@code due_at} says when a worker should
@@ -110,6 +111,8 @@ public final class JdbcRunStore implements RunStore {
 
 	private final String claim;
 
+	private final String claimUnflushed;
+
 	/**
 	 * Creates a store.
 	 * @param template the JDBC template on the engine's data source
@@ -122,6 +125,8 @@ public final class JdbcRunStore implements RunStore {
 		this.json = json;
 		this.platform = platform;
 		this.claim = platform.selectUpdated(RUN_COLUMNS, CLAIM, "r", WITH_EVENT);
+		this.claimUnflushed = platform.selectUpdated(RUN_COLUMNS, CLAIM, "r",
+				WITH_EVENT + platform.commitUnflushed("unflushed"));
 	}
 
 	@Override
@@ -151,8 +156,13 @@ public final class JdbcRunStore implements RunStore {
 			return List.of();
 		}
 		List<String> ids = this.platform.inList(runIds, CLAIM_BATCH);
-		// One statement: the claim, and the claimed runs read with their events.
-		return this.jdbc.sql(this.claim)
+		// One statement: the claim, and the claimed runs read with their events. On its
+		// own, it commits without waiting for the disk: a claim lost in a crash of the
+		// database leaves the run to be claimed again, and every later write of the
+		// worker, which is guarded by the claim's lease and waits for the disk, flushes
+		// the claim first.
+		String claim = TransactionSynchronizationManager.isActualTransactionActive() ? this.claim : this.claimUnflushed;
+		return this.jdbc.sql(claim)
 			.param("lease", lease)
 			.param("until", Timestamps.of(leaseUntil))
 			.param("now", Timestamps.of(now))
