@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -15,12 +16,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * What one {@code send} costs against the cheapest durable write: the engine's
  * {@code send} of one event and a one-row insert in autocommit into a plain table, in
- * turns, on a new H2 file database that writes every commit to disk
- * ({@code WRITE_DELAY=0}), from one thread, with the engine's workers executing the runs
- * sent ({@code true}) or stopped ({@code false}). Prints the p50 and p99 of each, per
- * round of 5,000.
+ * turns, from one thread, on a new database that writes every commit to disk (an H2 file
+ * with {@code WRITE_DELAY=0}, or PostgreSQL with {@code fsync} and
+ * {@code synchronous_commit} on), with the engine's workers executing the runs sent
+ * ({@code true}) or stopped ({@code false}). Prints the p50 and p99 of each, per round of
+ * 5,000.
  * <p>
- * {@code SendCost <true|false> [rounds]}
+ * {@code SendCost <true|false> [rounds] [h2|postgresql]}
  */
 public final class SendCost {
 
@@ -32,13 +34,20 @@ public final class SendCost {
 	public static void main(String[] args) throws Exception {
 		boolean workers = Boolean.parseBoolean(args[0]);
 		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 3;
-		String url = "jdbc:h2:file:" + Files.createTempDirectory("inngest-send-cost").resolve("bench")
-				+ ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+		boolean postgresql = args.length > 2 && "postgresql".equals(args[2]);
+		EmbeddedPostgres postgres = postgresql ? EmbeddedPostgres.builder()
+			.setServerConfig("fsync", "on")
+			.setServerConfig("synchronous_commit", "on")
+			.start() : null;
+		String url = (postgres != null) ? postgres.getJdbcUrl("postgres", "postgres")
+				: "jdbc:h2:file:" + Files.createTempDirectory("inngest-send-cost").resolve("bench")
+						+ ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchmarkApplication.class)
 			.web(WebApplicationType.NONE)
-			.properties("spring.datasource.url=" + url, "spring.datasource.username=sa",
+			.properties("spring.datasource.url=" + url,
+					"spring.datasource.username=" + (postgresql ? "postgres" : "sa"),
 					"inngest.local.schema.initialize=always", "spring.main.banner-mode=off", "logging.level.root=WARN",
-					"inngest.local.auto-startup=" + workers)
+					"spring.jpa.open-in-view=false", "inngest.local.auto-startup=" + workers)
 			.run()) {
 			InngestClient client = context.getBean(InngestClient.class);
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
