@@ -34,17 +34,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class JdbcEventStore implements EventStore {
 
 	/**
-	 * Stores the events, their runs and the runs' cancel rules unless a wait or an event
-	 * sent before holds them back; a statement's sub-statements see the tables as they
-	 * were when it began, so the lookup of waits does not see the cancel rules it stores.
-	 * Each array holds a column, so the text is the same for any number of rows and
-	 * PostgreSQL plans it once.
+	 * Stores the events, their runs and the runs' cancel rules unless the rows of
+	 * {@code held} show that a wait or an event sent before holds them back; a
+	 * statement's sub-statements see the tables as they were when it began, so the lookup
+	 * of waits does not see the cancel rules it stores. Each array holds a column, so the
+	 * texts are the same for any number of rows and PostgreSQL plans each once.
 	 */
-	private static final String INSERT_UNLESS_AWAITED = """
-			WITH held AS (
-			  SELECT 1 FROM inngest_wait WHERE event_name = ANY (?::varchar[])
-			  UNION ALL SELECT 1 FROM inngest_event WHERE id = ANY (?::varchar[])
-			  LIMIT 1),
+	private static final String INSERT_UNLESS_HELD = """
 			e AS (INSERT INTO inngest_event (id, name, data, user_data, ts, v, received_at)
 			  SELECT e.id, e.name, e.data, e.user_data, e.ts, e.v, ?::timestamptz
 			  FROM unnest(?::varchar[], ?::varchar[], ?::text[], ?::text[], ?::int8[], ?::varchar[])
@@ -67,6 +63,26 @@ public final class JdbcEventStore implements EventStore {
 			    AS c (run_id, step_key, kind, event_name, match_path, match_value, wait_condition, expires_at)
 			  WHERE NOT EXISTS (SELECT 1 FROM held))
 			SELECT NOT EXISTS (SELECT 1 FROM held)""";
+
+	/**
+	 * The same, held back by a wait for one of the events' names or an id sent before.
+	 */
+	private static final String INSERT_UNLESS_AWAITED = """
+			WITH held AS (
+			  SELECT 1 FROM inngest_wait WHERE event_name = ANY (?::varchar[])
+			  UNION ALL SELECT 1 FROM inngest_event WHERE id = ANY (?::varchar[])
+			  LIMIT 1),
+			""" + INSERT_UNLESS_HELD;
+
+	/**
+	 * The same for events whose ids were all made here, which cannot have been sent
+	 * before: held back by a wait only.
+	 */
+	private static final String INSERT_FRESH_UNLESS_AWAITED = """
+			WITH held AS (
+			  SELECT 1 FROM inngest_wait WHERE event_name = ANY (?::varchar[])
+			  LIMIT 1),
+			""" + INSERT_UNLESS_HELD;
 
 	private final JdbcClient jdbc;
 
@@ -140,7 +156,8 @@ public final class JdbcEventStore implements EventStore {
 		// Outside a transaction, the statement commits on its own: the engine's data
 		// source commits each statement there (AutoCommitDataSource).
 		Boolean stored = this.template.execute((ConnectionCallback<Boolean>) (connection) -> {
-			try (PreparedStatement statement = connection.prepareStatement(INSERT_UNLESS_AWAITED)) {
+			String sql = events.givenIds().isEmpty() ? INSERT_FRESH_UNLESS_AWAITED : INSERT_UNLESS_AWAITED;
+			try (PreparedStatement statement = connection.prepareStatement(sql)) {
 				bind(connection, statement, events);
 				try (ResultSet rs = statement.executeQuery()) {
 					rs.next();
@@ -156,7 +173,9 @@ public final class JdbcEventStore implements EventStore {
 		String receivedAt = batch.receivedAt().toString();
 		int i = 0;
 		statement.setArray(++i, varchars(connection, events, Event::name));
-		statement.setArray(++i, connection.createArrayOf("varchar", batch.givenIds().toArray()));
+		if (!batch.givenIds().isEmpty()) {
+			statement.setArray(++i, connection.createArrayOf("varchar", batch.givenIds().toArray()));
+		}
 		statement.setString(++i, receivedAt);
 		statement.setArray(++i, varchars(connection, events, Event::id));
 		statement.setArray(++i, varchars(connection, events, Event::name));
