@@ -93,15 +93,6 @@ public final class JdbcEventStore implements EventStore {
 	private final boolean atOnce;
 
 	/**
-	 * Creates a store that stores events in transactions only.
-	 * @param template the JDBC template on the engine's data source
-	 * @param json the JSON codec
-	 */
-	public JdbcEventStore(JdbcTemplate template, JsonCodec json) {
-		this(template, json, DatabasePlatform.H2);
-	}
-
-	/**
 	 * Creates a store.
 	 * @param template the JDBC template on the engine's data source
 	 * @param json the JSON codec
