@@ -252,7 +252,7 @@ final class InngestLocalStoreConfiguration {
 		PostgresNotificationListener inngestNotificationListener(RunSignals signals, DataSource dataSource,
 				RunScheduler engine, LeasedRuns executing) {
 			return new PostgresNotificationListener(dataSource, engine, executing, this.properties.getPollInterval(),
-					signals instanceof PostgresRunSignals);
+					(signals instanceof PostgresRunSignals postgres) ? postgres : null);
 		}
 
 	}

@@ -23,7 +23,8 @@ import org.springframework.context.SmartLifecycle;
  * Listens on PostgreSQL's {@value PostgresRunSignals#CHANNEL} channel, on a connection of
  * its own, for runs that other instances made due or cancelled: a due run is offered to
  * this instance's workers if one is free, and an execution of a cancelled run stops
- * before its next step. When the connection breaks (the database restarted, say) it
+ * before its next step. It ignores the signals of its own instance, which acted on those
+ * runs when it sent them. When the connection breaks (the database restarted, say) it
  * connects again and polls the store once, since notifications sent meanwhile are lost.
  */
 public final class PostgresNotificationListener implements SmartLifecycle {
@@ -40,7 +41,7 @@ public final class PostgresNotificationListener implements SmartLifecycle {
 
 	private final Duration reconnectDelay;
 
-	private final boolean enabled;
+	private final @Nullable String instance;
 
 	private volatile boolean running;
 
@@ -53,21 +54,22 @@ public final class PostgresNotificationListener implements SmartLifecycle {
 	 * @param engine the engine to hand due runs to
 	 * @param executing the executions to stop
 	 * @param reconnectDelay how long to wait before connecting again after a failure
-	 * @param enabled whether to listen at all: only on PostgreSQL, with notifications
-	 * enabled
+	 * @param signals the signals this instance sends, whose notifications it ignores, or
+	 * {@code null} not to listen at all: only PostgreSQL with notifications enabled has
+	 * them
 	 */
 	public PostgresNotificationListener(DataSource dataSource, RunScheduler engine, LeasedRuns executing,
-			Duration reconnectDelay, boolean enabled) {
+			Duration reconnectDelay, @Nullable PostgresRunSignals signals) {
 		this.dataSource = dataSource;
 		this.engine = engine;
 		this.executing = executing;
 		this.reconnectDelay = reconnectDelay;
-		this.enabled = enabled;
+		this.instance = (signals != null) ? signals.instance() : null;
 	}
 
 	@Override
 	public synchronized void start() {
-		if (this.running || !this.enabled) {
+		if (this.running || this.instance == null) {
 			return;
 		}
 		this.running = true;
@@ -95,7 +97,7 @@ public final class PostgresNotificationListener implements SmartLifecycle {
 				while (this.running) {
 					PGNotification[] received = notifications.getNotifications(WAIT_MILLIS);
 					if (received != null) {
-						Arrays.stream(received).forEach(this::handle);
+						Arrays.stream(received).map(PGNotification::getParameter).forEach(this::handle);
 					}
 				}
 			}
@@ -113,14 +115,18 @@ public final class PostgresNotificationListener implements SmartLifecycle {
 		}
 	}
 
-	private void handle(PGNotification notification) {
-		String payload = notification.getParameter();
-		int space = payload.indexOf(' ');
-		if (space < 0) {
+	void handle(String payload) {
+		List<String> words = List.of(payload.split(" "));
+		if (words.size() < 3) {
+			logger.debug("Ignoring notification '" + payload + "'");
 			return;
 		}
-		List<String> runIds = List.of(payload.substring(space + 1).split(" "));
-		switch (payload.substring(0, space)) {
+		if (words.get(1).equals(this.instance)) {
+			// Sent from here, after this instance queued or stopped the runs itself.
+			return;
+		}
+		List<String> runIds = words.subList(2, words.size());
+		switch (words.get(0)) {
 			case "due" -> this.engine.offer(runIds);
 			case "cancelled" -> this.executing.stop(runIds);
 			default -> logger.debug("Ignoring notification '" + payload + "'");

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import dev.durable.inngest.engine.RunSignals;
@@ -17,8 +18,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * Signals runs made due or cancelled with PostgreSQL's {@code NOTIFY} on the channel
- * {@value #CHANNEL}. Its payload is {@code due} or {@code cancelled}, a space, and the
- * run ids separated by spaces.
+ * {@value #CHANNEL}. Its payload is {@code due} or {@code cancelled}, a space, the
+ * {@link #instance() id of the instance} that sent it, and the run ids, each after a
+ * space. The instance that sent a signal has acted on its runs already, and ignores it.
  * <p>
  * A signal given in a transaction is sent once that transaction has committed, and never
  * if it rolls back; it is sent by a thread of its own, with the signals of other
@@ -37,6 +39,8 @@ public final class PostgresRunSignals implements RunSignals, AutoCloseable {
 	static final int IDS_PER_NOTIFICATION = 200;
 
 	private final JdbcTemplate jdbc;
+
+	private final String instance = UUID.randomUUID().toString();
 
 	private final Object lock = new Object();
 
@@ -57,6 +61,15 @@ public final class PostgresRunSignals implements RunSignals, AutoCloseable {
 		this.sender = new Thread(this::sendUntilClosed, "inngest-run-signals");
 		this.sender.setDaemon(true);
 		this.sender.start();
+	}
+
+	/**
+	 * The id of this instance, in every signal it sends, so that it can tell its own from
+	 * those of the other instances.
+	 * @return a random id, new for each instance
+	 */
+	public String instance() {
+		return this.instance;
 	}
 
 	@Override
@@ -129,7 +142,7 @@ public final class PostgresRunSignals implements RunSignals, AutoCloseable {
 			// Without waiting for the disk: a signal lost in a crash of the database is
 			// made up for by the next poll.
 			this.jdbc.queryForList("SELECT pg_notify(?, ?), set_config('synchronous_commit', 'off', true)", CHANNEL,
-					kind + " " + String.join(" ", chunk));
+					kind + " " + this.instance + " " + String.join(" ", chunk));
 		}
 	}
 

@@ -10,6 +10,8 @@ import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.RunScheduler;
+import dev.durable.inngest.engine.RunSignals;
+import dev.durable.inngest.local.PostgresRunSignals;
 import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -134,6 +136,38 @@ class MultiInstanceTests {
 
 		ClusterFunctions.gate("missed").countDown();
 
+		this.probe.awaitRuns("three-steps", "COMPLETED", 1, Duration.ofSeconds(10));
+		assertThat(instancesThatRanStepOne()).containsExactly("a");
+	}
+
+	@Test
+	void anInstanceIgnoresTheSignalsItSentItself() {
+		// a polls only once, at start; b tells no one of the run it queues.
+		ConfigurableApplicationContext a = start("a", "inngest.local.poll-interval=10m");
+		ConfigurableApplicationContext b = start("b", "inngest.local.poll-interval=10m",
+				"inngest.local.notifications.enabled=false");
+		b.getBean(RunScheduler.class).stop();
+		pause(Duration.ofMillis(500)); // a's one poll, just after its start, is over
+		b.getBean(InngestClient.class).send(Event.of("cluster/job", Map.of("n", 1)));
+		String runId = this.probe.jdbc()
+			.sql("SELECT id FROM inngest_run WHERE function_id = 'three-steps'")
+			.query(String.class)
+			.single();
+		String own = ((PostgresRunSignals) a.getBean(RunSignals.class)).instance();
+
+		this.probe.jdbc()
+			.sql("SELECT pg_notify(?, ?)")
+			.params(PostgresRunSignals.CHANNEL, "due " + own + " " + runId)
+			.query()
+			.singleRow();
+		pause(Duration.ofSeconds(1));
+		assertThat(a.getBean(InngestRuns.class).find(runId).orElseThrow().status()).isEqualTo(RunStatus.QUEUED);
+
+		this.probe.jdbc()
+			.sql("SELECT pg_notify(?, ?)")
+			.params(PostgresRunSignals.CHANNEL, "due another " + runId)
+			.query()
+			.singleRow();
 		this.probe.awaitRuns("three-steps", "COMPLETED", 1, Duration.ofSeconds(10));
 		assertThat(instancesThatRanStepOne()).containsExactly("a");
 	}

@@ -62,7 +62,8 @@ class PostgresRunSignalsTests {
 			this.signals.cancelled(List.of("01C"));
 			assertThat(received(300)).as("while the transaction is open").isEmpty();
 		});
-		assertThat(received(5000, 2)).containsExactlyInAnyOrder("due 01A 01B", "cancelled 01C");
+		assertThat(received(5000, 2)).containsExactlyInAnyOrder("due " + instance() + " 01A 01B",
+				"cancelled " + instance() + " 01C");
 	}
 
 	@Test
@@ -73,7 +74,7 @@ class PostgresRunSignalsTests {
 		});
 		this.signals.due(List.of("01B"));
 		// The later signal arrives alone: the rolled-back one was never queued.
-		assertThat(received(5000, 1)).containsExactly("due 01B");
+		assertThat(received(5000, 1)).containsExactly("due " + instance() + " 01B");
 		assertThat(received(300)).isEmpty();
 	}
 
@@ -87,7 +88,7 @@ class PostgresRunSignalsTests {
 		List<String> payloads = received(5000, 3);
 		assertThat(payloads).hasSize(3);
 		List<String> delivered = payloads.stream()
-			.flatMap((payload) -> List.of(payload.substring("due ".length()).split(" ")).stream())
+			.flatMap((payload) -> List.of(payload.substring(("due " + instance() + " ").length()).split(" ")).stream())
 			.toList();
 		assertThat(delivered).containsExactlyElementsOf(ids);
 	}
@@ -96,7 +97,18 @@ class PostgresRunSignalsTests {
 	void closingSendsWhatWasGiven() throws Exception {
 		this.signals.due(List.of("01A"));
 		this.signals.close();
-		assertThat(received(5000, 1)).containsExactly("due 01A");
+		assertThat(received(5000, 1)).containsExactly("due " + instance() + " 01A");
+	}
+
+	@Test
+	void eachInstanceSignsWithAnIdOfItsOwn() throws Exception {
+		try (PostgresRunSignals other = new PostgresRunSignals(new JdbcTemplate(this.dataSource))) {
+			assertThat(other.instance()).isNotBlank().doesNotContain(" ").isNotEqualTo(instance());
+		}
+	}
+
+	private String instance() {
+		return this.signals.instance();
 	}
 
 	private List<String> received(long millis) {
