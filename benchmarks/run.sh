@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark workload on H2 and on PostgreSQL, each in a fresh JVM, prints one JSON
-# line per result, and writes the results table into benchmarks/RESULTS.md.
+# line per result, and writes the results table into benchmarks/RESULTS.md (rows of the
+# workloads and databases not run are kept as they were).
 #
 #   benchmarks/run.sh                 # all workloads, every database
 #   benchmarks/run.sh W1 W4           # some workloads (W1 to W7; P1 and P2, W1's work on db-scheduler and JobRunr;

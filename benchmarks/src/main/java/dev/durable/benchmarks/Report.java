@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import tools.jackson.core.type.TypeReference;
@@ -18,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Turns the JSON lines of a benchmark run into the results table of {@code RESULTS.md},
  * replacing what is between its {@code <!-- results -->} and {@code <!-- /results -->}
- * markers.
+ * markers. A row that the run has no figure for, as when it ran some workloads only, is
+ * kept as the table had it.
  */
 final class Report {
 
@@ -119,13 +121,17 @@ final class Report {
 		for (String workload : all) {
 			row(rows, byWorkload, workload, "heap in use after a full collection, MiB", "liveHeapMiB", "");
 		}
-		String table = String.join(System.lineSeparator(), rows);
 		String text = Files.exists(markdown) ? Files.readString(markdown) : START + "\n" + END + "\n";
 		int start = text.indexOf(START);
 		int end = text.indexOf(END);
 		if (start < 0 || end < start) {
 			throw new IllegalStateException(markdown + " has no " + START + " ... " + END + " section");
 		}
+		Map<String, String> before = new LinkedHashMap<>();
+		text.substring(start + START.length(), end).lines().forEach((line) -> before.put(key(line), line));
+		String table = rows.stream()
+			.map((row) -> unmeasured(row) ? before.getOrDefault(key(row), row) : row)
+			.collect(Collectors.joining(System.lineSeparator()));
 		Files.writeString(markdown, text.substring(0, start + START.length()) + System.lineSeparator() + table
 				+ System.lineSeparator() + text.substring(end));
 	}
@@ -260,6 +266,19 @@ final class Report {
 			row.append(cell.apply(database)).append(" | ");
 		}
 		rows.add(row.append(target).append(" |").toString());
+	}
+
+	/** A row's workload and measure, its first two cells. */
+	private static String key(String row) {
+		String[] cells = row.split(" \\| ", -1);
+		return (cells.length > 2) ? cells[0] + " | " + cells[1] : row;
+	}
+
+	/** Whether a row has no figure on any database. */
+	private static boolean unmeasured(String row) {
+		String[] cells = row.split(" \\| ", -1);
+		return cells.length == DATABASES.size() + 3
+				&& List.of(cells).subList(2, 2 + DATABASES.size()).stream().allMatch("–"::equals);
 	}
 
 	private static double number(Map<String, Object> result, String figure) {
