@@ -3,16 +3,18 @@
 # a new directory, on a new H2 file database, until Spring Boot logs "Started ... in X seconds".
 # Prints one JSON line per start, taking turns between the plain jar and, when CDS=true, the same
 # application extracted and started with a class data sharing archive made by a training run
-# (Spring Boot's "Class Data Sharing" recipe).
+# (Spring Boot's "Class Data Sharing" recipe), and, when RUN=true, the README's command
+# (./mvnw spring-boot:run, whose forked JVM Spring Boot starts with -XX:TieredStopAtLevel=1).
 #
 #   benchmarks/start-up.sh            # 5 starts of the jar
-#   STARTS=8 CDS=true benchmarks/start-up.sh
-#   JAVA=/path/to/bin/java            # another JDK
+#   STARTS=8 CDS=true RUN=true benchmarks/start-up.sh
+#   JAVA=/path/to/bin/java            # another JDK (not for RUN=true, which runs Maven's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 starts="${STARTS:-5}"
 cds="${CDS:-false}"
+run="${RUN:-false}"
 java="${JAVA:-java}"
 
 ./mvnw -B -q -pl sample-app -am package -DskipTests
@@ -28,18 +30,21 @@ if [[ "$cds" == "true" ]]; then
 		-jar "$work/extracted/$(basename "$jar")" --server.port=0 > training.log 2>&1 && rm -rf data)
 fi
 
-# Starts the application with the given java arguments in a new directory and prints its start.
+# Starts the application with the given command in a new directory and prints its start.
 start() {
 	local kind="$1"
 	shift
 	local dir
 	dir="$(mktemp -d "$work/start.XXXX")"
-	(cd "$dir" && exec "$java" "$@" --server.port=0 > out.log 2>&1) &
+	(cd "$dir" && exec "${@//@DIR@/$dir}" > out.log 2>&1) &
 	local pid=$!
-	for _ in $(seq 1 240); do
+	for _ in $(seq 1 480); do
 		grep -q "Started SampleApplication" "$dir/out.log" 2> /dev/null && break
 		sleep 0.25
 	done
+	# Maven's run waits for the JVM it forked, which stops on its own signal.
+	pkill -f "workingDirectory=$dir" 2> /dev/null || true
+	pkill -f -- "-Dsample.start=$dir" 2> /dev/null || true
 	kill "$pid" 2> /dev/null || true
 	wait "$pid" 2> /dev/null || true
 	local started running load
@@ -50,9 +55,17 @@ start() {
 	rm -rf "$dir"
 }
 
+root="$(pwd)"
 for _ in $(seq 1 "$starts"); do
-	start jar -jar "$jar"
+	start jar "$java" -jar "$jar" --server.port=0
 	if [[ "$cds" == "true" ]]; then
-		start cds -XX:SharedArchiveFile="$work/extracted/app.jsa" -jar "$work/extracted/$(basename "$jar")"
+		start cds "$java" -XX:SharedArchiveFile="$work/extracted/app.jsa" -jar "$work/extracted/$(basename "$jar")" \
+			--server.port=0
+	fi
+	if [[ "$run" == "true" ]]; then
+		# The README's command, offline as the jar was just built, in the start's directory.
+		start spring-boot:run "$root/mvnw" -B -q -o -f "$root/pom.xml" -pl sample-app -am spring-boot:run \
+			-Dspring-boot.run.workingDirectory=@DIR@ -Dspring-boot.run.arguments=--server.port=0 \
+			-Dspring-boot.run.jvmArguments=-Dsample.start=@DIR@
 	fi
 done
