@@ -292,6 +292,7 @@ public final class EventIntake {
 			Event withId = (event.id() != null) ? event : event.withId(this.ids.next());
 			stamped.add((withId.ts() != 0) ? withId : withId.withTs(now.toEpochMilli()));
 		}
+		NewRuns planned = null;
 		if (this.events.insertsAtOnce()) {
 			NewRuns started = new NewRuns(now);
 			List<Event> unique = unique(stamped, Set.of());
@@ -301,14 +302,29 @@ public final class EventIntake {
 				handOffAfterCommit(started.queued(), started.held);
 				return stamped;
 			}
-			// A run waits for one of these events, or one was sent before: statement by
-			// statement, resuming the waits and leaving out the events sent before.
+			// A run waits for one of these events, or one was sent before. With no id
+			// given, every event is new, and its runs are the ones just planned.
+			planned = givenIds.isEmpty() ? started : null;
 		}
-		return this.transactions.execute((status) -> {
+		ingestOneByOne(stamped, givenIds, now, targets, cancels, planned);
+		return stamped;
+	}
+
+	/**
+	 * Stores events statement by statement, in one transaction: resumes the waits they
+	 * match, and leaves out the events sent before.
+	 * @param planned the runs of the events, when planned already for all of them
+	 */
+	private void ingestOneByOne(List<Event> stamped, List<String> givenIds, Instant now,
+			Function<Event, List<FunctionDefinition>> targets, Cancels cancels, @Nullable NewRuns planned) {
+		this.transactions.executeWithoutResult((status) -> {
 			List<Event> fresh = unique(stamped, this.events.existing(givenIds));
 			this.events.insert(fresh, now);
-			NewRuns started = new NewRuns(now);
-			started.add(fresh, targets);
+			NewRuns started = planned;
+			if (started == null) {
+				started = new NewRuns(now);
+				started.add(fresh, targets);
+			}
 			List<String> due = new ArrayList<>();
 			Map<String, Set<String>> waited = this.waits
 				.waitedFor(fresh.stream().map(Event::name).collect(Collectors.toSet()));
@@ -324,7 +340,6 @@ public final class EventIntake {
 			this.waits.insert(started.cancelRules);
 			due.addAll(started.queued());
 			handOffAfterCommit(due, started.held);
-			return stamped;
 		});
 	}
 

@@ -96,11 +96,15 @@ class PostgresSendTests {
 		String runId = probe().awaitRunId(waiting, "waits");
 		probe().awaitStatus(runId, RunStatus.WAITING);
 
-		List<String> statements = record(() -> inngest.send(Event.of("test/arrived", Map.of("key", key))));
+		List<String> sent = new ArrayList<>();
+		List<String> statements = record(() -> sent.addAll(inngest.send(Event.of("test/arrived", Map.of("key", key)))));
 
 		assertThat(statements.get(0)).startsWith("WITH held AS");
 		assertThat(statements).last().isEqualTo("COMMIT");
 		assertThat(probe().awaitEnded(waiting, "waits").output()).isEqualTo("\"arrived\"");
+		// The event also starts a run of its own, once.
+		assertThat(probe().awaitEnded(sent.get(0), "on-arrival").status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(probe().runIds(sent.get(0), "on-arrival")).hasSize(1);
 	}
 
 	@Test
@@ -196,6 +200,11 @@ class PostgresSendTests {
 		@InngestFunction(id = "sent", event = "test/sent")
 		String sent(Event event) {
 			return "sent";
+		}
+
+		@InngestFunction(id = "on-arrival", event = "test/arrived")
+		String onArrival(Event event) {
+			return "arrived";
 		}
 
 		@InngestFunction(id = "waits", event = "test/waits")
