@@ -115,7 +115,7 @@ public final class PostgresNotificationListener implements SmartLifecycle {
 		}
 	}
 
-	void handle(String payload) {
+	private void handle(String payload) {
 		List<String> words = List.of(payload.split(" "));
 		if (words.size() < 3) {
 			logger.debug("Ignoring notification '" + payload + "'");
