@@ -103,6 +103,29 @@ class ReportTests {
 	}
 
 	@Test
+	void keepsTheRowsOfTheWorkloadsThatARunDidNotMeasure() throws IOException {
+		Path markdown = write("RESULTS.md", "<!-- results -->\n"
+				+ "| W1 | runs/s, 10,000 one-step runs (median JVM; in each, the median of 5 rounds) | 55,166 | 6,392 "
+				+ "| 11,871 | 5,253 | ≥ 3,000 H2, ≥ 2,000 PostgreSQL |\n"
+				+ "| W8-1 | ms from the JVM's start to the first run executed | – | 9,999 | – | – |  |\n"
+				+ "<!-- /results -->\n");
+		Report.write(
+				write("results.jsonl",
+						"""
+								{"workload":"W8-1","database":"h2-durable","pass":"speed","runsPerSecond":2000.0,"firstRunMillisFromJvmStart":3600}
+								"""),
+				markdown);
+		List<String> rows = Files.readString(markdown).lines().toList();
+		assertThat(rows).contains(
+				"| W1 | runs/s, 10,000 one-step runs (median JVM; in each, the median of 5 rounds) | 55,166 | 6,392 "
+						+ "| 11,871 | 5,253 | ≥ 3,000 H2, ≥ 2,000 PostgreSQL |",
+				"| W8-1 | ms from the JVM's start to the first run executed | – | 3,600 | – | – |  |",
+				"| W5 | runs/s, the same durable work by hand (JDBC) | – | – | – | – | the floor |");
+		assertThat(rows)
+			.doesNotContain("| W8-1 | ms from the JVM's start to the first run executed | – | 9,999 | – | – |  |");
+	}
+
+	@Test
 	void refusesAFileWithoutTheResultsMarkers() throws IOException {
 		Path markdown = write("RESULTS.md", "# Results\n");
 		Path results = write("results.jsonl", "{\"workload\":\"W1\",\"database\":\"h2\",\"runsPerSecond\":1.0}\n");
