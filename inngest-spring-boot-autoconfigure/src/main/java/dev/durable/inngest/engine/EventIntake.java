@@ -302,9 +302,8 @@ public final class EventIntake {
 				handOffAfterCommit(started.queued(), started.held);
 				return stamped;
 			}
-			// A run waits for one of these events, or one was sent before. With no id
-			// given, every event is new, and its runs are the ones just planned.
-			planned = givenIds.isEmpty() ? started : null;
+			// A run waits for one of these events, or one was sent before.
+			planned = started;
 		}
 		ingestOneByOne(stamped, givenIds, now, targets, cancels, planned);
 		return stamped;
@@ -313,16 +312,16 @@ public final class EventIntake {
 	/**
 	 * Stores events statement by statement, in one transaction: resumes the waits they
 	 * match, and leaves out the events sent before.
-	 * @param planned the runs of the events, when planned already for all of them
+	 * @param planned the runs planned for all the events, kept if none was sent before
 	 */
 	private void ingestOneByOne(List<Event> stamped, List<String> givenIds, Instant now,
 			Function<Event, List<FunctionDefinition>> targets, Cancels cancels, @Nullable NewRuns planned) {
 		this.transactions.executeWithoutResult((status) -> {
-			List<Event> fresh = unique(stamped, this.events.existing(givenIds));
+			Set<String> sentBefore = this.events.existing(givenIds);
+			List<Event> fresh = unique(stamped, sentBefore);
 			this.events.insert(fresh, now);
-			NewRuns started = planned;
-			if (started == null) {
-				started = new NewRuns(now);
+			NewRuns started = (planned != null && sentBefore.isEmpty()) ? planned : new NewRuns(now);
+			if (started != planned) {
 				started.add(fresh, targets);
 			}
 			List<String> due = new ArrayList<>();

@@ -22,6 +22,7 @@ import dev.durable.inngest.engine.RunProbe;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.testsupport.TestDatabases;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,15 +90,25 @@ class PostgresSendTests {
 
 	@Test
 	void anEventARunWaitsForIsStoredInATransactionThatResumesTheRun() {
+		assertResumesTheWaitAndStartsItsOwnRunOnce(null);
+	}
+
+	@Test
+	void anEventWithItsOwnIdThatARunWaitsForResumesTheRunAndStartsItsOwnRunOnce() {
+		assertResumesTheWaitAndStartsItsOwnRunOnce("arrival-" + UUID.randomUUID());
+	}
+
+	private void assertResumesTheWaitAndStartsItsOwnRunOnce(@Nullable String id) {
 		start();
 		InngestClient inngest = this.context.getBean(InngestClient.class);
 		String key = UUID.randomUUID().toString();
 		String waiting = inngest.send(Event.of("test/waits", Map.of("key", key))).get(0);
 		String runId = probe().awaitRunId(waiting, "waits");
 		probe().awaitStatus(runId, RunStatus.WAITING);
+		Event arrival = Event.of("test/arrived", Map.of("key", key));
 
 		List<String> sent = new ArrayList<>();
-		List<String> statements = record(() -> sent.addAll(inngest.send(Event.of("test/arrived", Map.of("key", key)))));
+		List<String> statements = record(() -> sent.addAll(inngest.send((id != null) ? arrival.withId(id) : arrival)));
 
 		assertThat(statements.get(0)).startsWith("WITH held AS");
 		assertThat(statements).last().isEqualTo("COMMIT");
