@@ -320,8 +320,9 @@ public final class EventIntake {
 			Set<String> sentBefore = this.events.existing(givenIds);
 			List<Event> fresh = unique(stamped, sentBefore);
 			this.events.insert(fresh, now);
-			NewRuns started = (planned != null && sentBefore.isEmpty()) ? planned : new NewRuns(now);
-			if (started != planned) {
+			NewRuns started = planned;
+			if (started == null || !sentBefore.isEmpty()) {
+				started = new NewRuns(now);
 				started.add(fresh, targets);
 			}
 			List<String> due = new ArrayList<>();
