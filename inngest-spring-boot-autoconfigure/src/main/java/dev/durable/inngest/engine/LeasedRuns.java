@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 
+import dev.durable.inngest.engine.store.RunRecord;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -176,11 +177,11 @@ public final class LeasedRuns {
 	}
 
 	/**
-	 * How many runs are held here.
-	 * @return the count
+	 * The runs held here.
+	 * @return the runs, as they were when created
 	 */
-	int heldCount() {
-		return this.held.size();
+	List<RunRecord> heldRuns() {
+		return this.held.values().stream().map(RunExecutor.Claim::run).toList();
 	}
 
 }

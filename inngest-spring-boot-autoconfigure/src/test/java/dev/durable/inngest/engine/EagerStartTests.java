@@ -113,7 +113,7 @@ class EagerStartTests {
 		String runId = this.probe.awaitRunId(eventId, "eager-quick");
 
 		assertThat(this.probe.run(runId).status()).isEqualTo(RunStatus.QUEUED);
-		assertThat(this.executing.heldCount()).isZero();
+		assertThat(this.executing.heldRuns()).extracting(RunRecord::id).doesNotContain(runId);
 		this.functions.release.countDown();
 		assertThat(this.probe.awaitEnded(runId, Duration.ofSeconds(10)).status()).isEqualTo(RunStatus.COMPLETED);
 		assertThat(this.claims.asked).contains(runId);
@@ -156,7 +156,7 @@ class EagerStartTests {
 
 		RunRecord givenBack = this.probe.awaitStatus(runId, RunStatus.QUEUED);
 		assertThat(givenBack.startedAt()).isNull();
-		assertThat(this.executing.heldCount()).isZero();
+		assertThat(this.executing.heldRuns()).extracting(RunRecord::id).doesNotContain(runId);
 
 		this.functions.release.countDown();
 		assertThat(this.probe.awaitEnded(runId, Duration.ofSeconds(10)).status()).isEqualTo(RunStatus.COMPLETED);
@@ -186,7 +186,7 @@ class EagerStartTests {
 		String runId = heldBehindABlockedWorker();
 
 		this.inngestRuns.cancel(runId);
-		assertThat(this.executing.heldCount()).isZero();
+		assertThat(this.executing.heldRuns()).extracting(RunRecord::id).doesNotContain(runId);
 		this.functions.release.countDown();
 
 		// Taken from the queue once the worker is free, no longer held: the claim finds
@@ -205,7 +205,8 @@ class EagerStartTests {
 			return ids;
 		});
 
-		assertThat(this.executing.heldCount()).isZero();
+		// Other functions' runs may be held meanwhile, such as a cron function's.
+		assertThat(this.executing.heldRuns()).extracting(RunRecord::functionId).doesNotContain("eager-quick");
 		assertThat(this.probe.runIds(eventIds.get(0), "eager-quick")).isEmpty();
 		assertThat(this.executions.count(this.key, "work")).isZero();
 	}

@@ -45,7 +45,7 @@ class LeasedRunsTests {
 		this.executing.hold(List.of(claim));
 
 		assertThat(this.executing.takeHeld("a", T0)).isNull();
-		assertThat(this.executing.heldCount()).isEqualTo(1);
+		assertThat(this.executing.heldRuns()).extracting(RunRecord::id).containsExactly("a");
 		assertThat(this.executing.takeHeld("a", T0.minusMillis(1))).isSameAs(claim);
 		assertThat(this.executing.takeHeld("a", T0.minusMillis(1))).isNull();
 		assertThat(this.executing.takeHeld("unknown", T0.minusMillis(1))).isNull();
@@ -58,7 +58,7 @@ class LeasedRunsTests {
 		this.executing.stop(List.of("a"));
 
 		assertThat(this.executing.takeHeld("a", T0.minusMillis(1))).isNull();
-		assertThat(this.executing.heldCount()).isEqualTo(1);
+		assertThat(this.executing.heldRuns()).extracting(RunRecord::id).containsExactly("b");
 	}
 
 	@Test
@@ -69,7 +69,7 @@ class LeasedRunsTests {
 		assertThat(this.executing.takeHeldCreatedBy(T0)).isEmpty();
 		assertThat(this.executing.takeHeldCreatedBy(Instant.MAX)).extracting((claim) -> claim.run().id())
 			.containsExactly("new");
-		assertThat(this.executing.heldCount()).isZero();
+		assertThat(this.executing.heldRuns()).isEmpty();
 	}
 
 	@Test
