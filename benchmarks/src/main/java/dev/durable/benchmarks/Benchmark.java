@@ -105,6 +105,9 @@ public final class Benchmark {
 	/** The PostgreSQL server's main process while one runs, for its CPU time. */
 	private static volatile ProcessHandle server;
 
+	/** Reads the PostgreSQL server's statistics while one runs. */
+	private static volatile JdbcClient serverStatistics;
+
 	/**
 	 * How long each workload is warmed up at least before it is measured, in batches of
 	 * {@link #WARM_UP} runs: on two cores the JIT compiler takes many seconds to compile
@@ -220,6 +223,7 @@ public final class Benchmark {
 			if (isPostgres()) {
 				long backend = jdbc().sql("SELECT pg_backend_pid()").query(Long.class).single();
 				server = ProcessHandle.of(backend).flatMap(ProcessHandle::parent).orElseThrow();
+				serverStatistics = jdbc();
 				if (PG_STATEMENTS) {
 					jdbc().sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").update();
 				}
@@ -270,6 +274,7 @@ public final class Benchmark {
 			}
 			if (postgres != null) {
 				server = null;
+				serverStatistics = null;
 				postgres.close();
 			}
 			if (h2Directory != null) {
@@ -338,10 +343,12 @@ public final class Benchmark {
 			profiling = "resume,event=" + PROFILE_EVENT + interval;
 		}
 		long compiledBefore = compilationMillis();
+		long walFlushesBefore = postgresWalFlushes();
 		for (int i = 0; i < ROUNDS; i++) {
 			measured.add(round.run());
 		}
 		long compiledMeanwhile = compilationMillis() - compiledBefore;
+		long walFlushes = postgresWalFlushes() - walFlushesBefore;
 		if (PROFILE != null) {
 			profiling = null;
 			profile("stop,file=" + PROFILE
@@ -363,6 +370,7 @@ public final class Benchmark {
 		figures.put("cpuMicrosPerRun", micros(median.cpuNanos() / runs));
 		if (server != null) {
 			figures.put("serverCpuMicrosPerRun", micros(median.serverCpuNanos() / runs));
+			figures.put("walFlushesPerRun", round((double) walFlushes / ((long) runs * ROUNDS)));
 		}
 		figures.put("roundsRunsPerSecond", inOrder);
 		figures.put("jitMillisInRounds", compiledMeanwhile);
@@ -911,6 +919,21 @@ public final class Benchmark {
 
 	private static double micros(long nanos) {
 		return Math.round(nanos / 1e2) / 10.0;
+	}
+
+	/**
+	 * How many times the PostgreSQL server has flushed its write-ahead log to disk so far
+	 * ({@code pg_stat_wal}'s {@code wal_sync}, every process of the server; 0 on H2). A
+	 * commit that waits for the disk waits for one of them; commits made at the same time
+	 * can share one. The server publishes its processes' counts about once a second, so a
+	 * reading is exact only over several seconds.
+	 */
+	private static long postgresWalFlushes() {
+		JdbcClient statistics = serverStatistics;
+		if (statistics == null) {
+			return 0;
+		}
+		return statistics.sql("SELECT wal_sync FROM pg_stat_wal").query(Long.class).single();
 	}
 
 	/**
