@@ -433,15 +433,18 @@ public final class EventIntake {
 
 	/**
 	 * Hands due runs to the queue once the transaction commits, and the runs created
-	 * leased to this instance to its holding and then to the queue. Only the due runs are
-	 * signalled to the other instances: they cannot claim a leased run.
+	 * leased to this instance to its holding and then to the queue. Only the due runs
+	 * that this instance's free workers will not start at once are signalled to the other
+	 * instances: they cannot claim a leased run, and would only race this one for the
+	 * others.
 	 */
 	private void handOffAfterCommit(List<String> due, List<RunExecutor.Claim> held) {
 		if (due.isEmpty() && held.isEmpty()) {
 			return;
 		}
-		if (!due.isEmpty()) {
-			this.signals.due(due);
+		int startedHere = Math.min(due.size(), Math.max(0, this.queue.spare() - held.size()));
+		if (startedHere < due.size()) {
+			this.signals.due(due.subList(startedHere, due.size()));
 		}
 		List<String> runIds = new ArrayList<>(due);
 		held.forEach((claim) -> runIds.add(claim.run().id()));

@@ -9,6 +9,7 @@ import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +26,8 @@ public final class RunQueue {
 	private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
 	private final Clock clock;
+
+	private volatile @Nullable IntSupplier freeWorkers;
 
 	/**
 	 * Creates a queue.
@@ -129,6 +132,25 @@ public final class RunQueue {
 	 */
 	public void done(String runId) {
 		this.inFlight.remove(runId);
+	}
+
+	/**
+	 * Tells the queue how many of this instance's workers are free to take runs.
+	 * @param freeWorkers the count, read when asked; {@code null} while no worker here
+	 * takes runs
+	 */
+	public void takenBy(@Nullable IntSupplier freeWorkers) {
+		this.freeWorkers = freeWorkers;
+	}
+
+	/**
+	 * How many more runs this instance's workers are free to start at once: its free
+	 * workers less the runs queued here already; none while no worker here takes runs.
+	 * @return the count, zero if none
+	 */
+	public int spare() {
+		IntSupplier free = this.freeWorkers;
+		return (free != null) ? Math.max(0, free.getAsInt() - this.queue.size()) : 0;
 	}
 
 	/**

@@ -99,6 +99,8 @@ public final class RunScheduler implements SmartLifecycle {
 
 	}
 
+	private final RunQueue queue;
+
 	private final CronScheduler crons;
 
 	private final RunExecutor executor;
@@ -135,6 +137,7 @@ public final class RunScheduler implements SmartLifecycle {
 	 */
 	public RunScheduler(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons, LeasedRuns executing,
 			BulkCancellations bulkCancellations, RunReplays replays, Settings settings, Clock clock) {
+		this.queue = queue;
 		this.crons = crons;
 		this.executor = executor;
 		this.executing = executing;
@@ -154,6 +157,7 @@ public final class RunScheduler implements SmartLifecycle {
 		}
 		this.crons.register();
 		this.workers.start();
+		this.queue.takenBy(() -> this.workers.size() - this.workers.busy());
 		ScheduledThreadPoolExecutor poller = new ScheduledThreadPoolExecutor(1, daemon("inngest-poller-"));
 		// Once stopped, a poll asked for meanwhile is not needed.
 		poller.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -235,6 +239,7 @@ public final class RunScheduler implements SmartLifecycle {
 			return;
 		}
 		this.running = false;
+		this.queue.takenBy(null);
 		this.handOff.stop();
 		try {
 			// A hand-off under way reaches the workers before they stop taking runs.
