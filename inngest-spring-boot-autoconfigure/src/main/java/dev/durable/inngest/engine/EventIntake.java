@@ -436,13 +436,15 @@ public final class EventIntake {
 	 * leased to this instance to its holding and then to the queue. Only the due runs
 	 * that this instance's free workers will not start at once are signalled to the other
 	 * instances: they cannot claim a leased run, and would only race this one for the
-	 * others.
+	 * others. The free workers counted for these runs are not counted for another send
+	 * until the runs are queued, or the transaction rolls back.
 	 */
 	private void handOffAfterCommit(List<String> due, List<RunExecutor.Claim> held) {
 		if (due.isEmpty() && held.isEmpty()) {
 			return;
 		}
-		int startedHere = Math.min(due.size(), Math.max(0, this.queue.spare() - held.size()));
+		int counted = this.queue.promise(held.size() + due.size());
+		int startedHere = Math.max(0, counted - held.size());
 		if (startedHere < due.size()) {
 			this.signals.due(due.subList(startedHere, due.size()));
 		}
@@ -458,10 +460,20 @@ public final class EventIntake {
 				public void afterCommit() {
 					handOff.run();
 				}
+
+				@Override
+				public void afterCompletion(int status) {
+					EventIntake.this.queue.release(counted);
+				}
 			});
 		}
 		else {
-			handOff.run();
+			try {
+				handOff.run();
+			}
+			finally {
+				this.queue.release(counted);
+			}
 		}
 	}
 

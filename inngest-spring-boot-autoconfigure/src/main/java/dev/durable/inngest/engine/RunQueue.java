@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 
@@ -28,6 +29,8 @@ public final class RunQueue {
 	private final Clock clock;
 
 	private volatile @Nullable IntSupplier freeWorkers;
+
+	private final AtomicInteger promised = new AtomicInteger();
 
 	/**
 	 * Creates a queue.
@@ -144,13 +147,43 @@ public final class RunQueue {
 	}
 
 	/**
-	 * How many more runs this instance's workers are free to start at once: its free
-	 * workers less the runs queued here already; none while no worker here takes runs.
-	 * @return the count, zero if none
+	 * Counts runs about to be queued here as runs that this instance's free workers start
+	 * at once: as many of them as there are free workers, less the runs queued or counted
+	 * for them already; none while no worker here takes runs. The count holds until it is
+	 * {@link #release(int) released}, once the runs are queued or will not be.
+	 * @param runs how many runs are about to be queued
+	 * @return how many of them were counted
 	 */
-	public int spare() {
+	public int promise(int runs) {
 		IntSupplier free = this.freeWorkers;
-		return (free != null) ? Math.max(0, free.getAsInt() - this.queue.size()) : 0;
+		if (free == null || runs <= 0) {
+			return 0;
+		}
+		while (true) {
+			int promised = this.promised.get();
+			int counted = Math.max(0, Math.min(runs, free.getAsInt() - this.queue.size() - promised));
+			if (counted == 0 || this.promised.compareAndSet(promised, promised + counted)) {
+				return counted;
+			}
+		}
+	}
+
+	/**
+	 * How many runs are counted and not released.
+	 * @return the count
+	 */
+	int promised() {
+		return this.promised.get();
+	}
+
+	/**
+	 * Releases runs counted by {@link #promise(int)}.
+	 * @param runs how many
+	 */
+	public void release(int runs) {
+		if (runs > 0) {
+			this.promised.addAndGet(-runs);
+		}
 	}
 
 	/**

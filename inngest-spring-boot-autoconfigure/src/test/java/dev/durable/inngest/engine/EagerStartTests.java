@@ -60,6 +60,9 @@ class EagerStartTests {
 	LeasedRuns executing;
 
 	@Autowired
+	RunQueue queue;
+
+	@Autowired
 	RunProbe probe;
 
 	@Autowired
@@ -207,6 +210,8 @@ class EagerStartTests {
 
 		// Other functions' runs may be held meanwhile, such as a cron function's.
 		assertThat(this.executing.heldRuns()).extracting(RunRecord::functionId).doesNotContain("eager-quick");
+		// The free worker counted for the run is counted again for the next.
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.queue.promised() == 0);
 		assertThat(this.probe.runIds(eventIds.get(0), "eager-quick")).isEmpty();
 		assertThat(this.executions.count(this.key, "work")).isZero();
 	}
