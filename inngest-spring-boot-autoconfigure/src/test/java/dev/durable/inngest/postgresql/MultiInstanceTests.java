@@ -1,14 +1,10 @@
 package dev.durable.inngest.postgresql;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
@@ -21,8 +17,6 @@ import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -185,16 +179,12 @@ class MultiInstanceTests {
 		ConfigurableApplicationContext a = start("a", "inngest.local.workers=1", "inngest.local.poll-interval=10m",
 				"inngest.local.eager-start.enabled=false");
 		InngestClient client = a.getBean(InngestClient.class);
-		try (Connection listener = DriverManager.getConnection(this.url, "postgres", "")) {
-			try (Statement statement = listener.createStatement()) {
-				statement.execute("LISTEN " + PostgresRunSignals.CHANNEL);
-			}
-
+		try (RunSignalListener listener = new RunSignalListener(this.url)) {
 			// Its one worker is free: it starts the run itself, and tells no one.
 			client.send(Event.of("cluster/gated", Map.of("gate", "told")));
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> this.probe.count("SELECT COUNT(*) FROM test_step_log WHERE step = 'at-gate'") == 1);
-			assertThat(notifications(listener, Duration.ofMillis(500))).isEmpty();
+			assertThat(listener.received(Duration.ofMillis(500))).isEmpty();
 
 			// Its one worker is busy: the others are told of the run.
 			client.send(Event.of("cluster/job", Map.of("n", 1)));
@@ -203,25 +193,8 @@ class MultiInstanceTests {
 				.query(String.class)
 				.single();
 			String own = ((PostgresRunSignals) a.getBean(RunSignals.class)).instance();
-			assertThat(notifications(listener, Duration.ofSeconds(5))).containsExactly("due " + own + " " + runId);
+			assertThat(listener.received(Duration.ofSeconds(5), 1)).containsExactly("due " + own + " " + runId);
 		}
-	}
-
-	/** The payloads of the notifications that arrive within a time. */
-	private static List<String> notifications(Connection listener, Duration within) throws SQLException {
-		List<String> payloads = new ArrayList<>();
-		long deadline = System.nanoTime() + within.toNanos();
-		long left = within.toMillis();
-		while (left > 0 && payloads.isEmpty()) {
-			PGNotification[] received = listener.unwrap(PGConnection.class).getNotifications((int) left);
-			if (received != null) {
-				for (PGNotification notification : received) {
-					payloads.add(notification.getParameter());
-				}
-			}
-			left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-		}
-		return payloads;
 	}
 
 	@Test

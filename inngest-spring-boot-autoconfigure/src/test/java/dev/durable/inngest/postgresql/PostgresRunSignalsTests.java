@@ -1,20 +1,14 @@
 package dev.durable.inngest.postgresql;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import dev.durable.inngest.local.PostgresRunSignals;
 import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -33,7 +27,7 @@ class PostgresRunSignalsTests {
 
 	private PostgresRunSignals signals;
 
-	private Connection listener;
+	private RunSignalListener listener;
 
 	private TransactionTemplate transactions;
 
@@ -43,10 +37,7 @@ class PostgresRunSignalsTests {
 		this.dataSource = new DriverManagerDataSource(url, "postgres", "");
 		this.signals = new PostgresRunSignals(new JdbcTemplate(this.dataSource));
 		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
-		this.listener = DriverManager.getConnection(url, "postgres", "");
-		try (Statement statement = this.listener.createStatement()) {
-			statement.execute("LISTEN " + PostgresRunSignals.CHANNEL);
-		}
+		this.listener = new RunSignalListener(url);
 	}
 
 	@AfterEach
@@ -112,36 +103,11 @@ class PostgresRunSignalsTests {
 	}
 
 	private List<String> received(long millis) {
-		return received(millis, Integer.MAX_VALUE);
+		return this.listener.received(Duration.ofMillis(millis));
 	}
 
-	/** The payloads received within a time, or until this many have been. */
 	private List<String> received(long millis, int count) {
-		try {
-			return receive(millis, count);
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private List<String> receive(long millis, int count) throws SQLException {
-		List<String> payloads = new ArrayList<>();
-		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-		PGConnection connection = this.listener.unwrap(PGConnection.class);
-		while (payloads.size() < count) {
-			long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-			if (left <= 0) {
-				break;
-			}
-			PGNotification[] notifications = connection.getNotifications((int) left);
-			if (notifications != null) {
-				for (PGNotification notification : notifications) {
-					payloads.add(notification.getParameter());
-				}
-			}
-		}
-		return payloads;
+		return this.listener.received(Duration.ofMillis(millis), count);
 	}
 
 }
