@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 import dev.durable.inngest.ErrorInfo;
@@ -250,22 +252,39 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public boolean[] completeAll(List<Completion> completions) {
+		Integer[] order = inRunIdOrder(completions.size(), (i) -> completions.get(i).runId());
 		List<@Nullable Object[]> runs = new ArrayList<>(completions.size());
-		for (Completion completion : completions) {
-			runs.add(completeParameters(completion));
+		for (int i : order) {
+			runs.add(completeParameters(completions.get(i)));
 		}
 		int[] counts = this.template.batchUpdate(COMPLETE, runs);
 		boolean[] held = new boolean[counts.length];
-		for (int i = 0; i < counts.length; i++) {
-			if (counts[i] == Statement.SUCCESS_NO_INFO) {
+		for (int n = 0; n < counts.length; n++) {
+			if (counts[n] == Statement.SUCCESS_NO_INFO) {
 				throw new IllegalStateException("The database did not say which runs' completions were stored");
 			}
-			held[i] = counts[i] == 1;
+			int i = order[n];
+			held[i] = counts[n] == 1;
 			if (!held[i]) {
 				keepLastStep(completions.get(i));
 			}
 		}
 		return held;
+	}
+
+	/**
+	 * The indexes of some runs in the order of their ids. The batches that update several
+	 * runs in one transaction (completions, renewed leases, runs given back) lock them in
+	 * that order, so that two of them wait for one another at most, and never deadlock: a
+	 * deadlock holds both up until the database detects it, and then fails one.
+	 */
+	private static Integer[] inRunIdOrder(int count, IntFunction<String> runId) {
+		Integer[] order = new Integer[count];
+		for (int i = 0; i < count; i++) {
+			order[i] = i;
+		}
+		Arrays.sort(order, Comparator.comparing(runId::apply));
+		return order;
 	}
 
 	@Override
@@ -315,7 +334,9 @@ public final class JdbcRunStore implements RunStore {
 		if (leases.isEmpty()) {
 			return Set.of();
 		}
+		// In the order of the run ids, as completions lock their runs.
 		List<Map.Entry<String, String>> entries = new ArrayList<>(leases.entrySet());
+		entries.sort(Map.Entry.comparingByKey());
 		int[][] counts = this.template.batchUpdate(sql, entries, entries.size(), (ps, entry) -> {
 			ps.setObject(1, Timestamps.of(at));
 			ps.setString(2, entry.getKey());
