@@ -75,6 +75,19 @@ public final class JdbcRunStore implements RunStore {
 			+ "started_at = COALESCE(started_at, :now) WHERE id IN (:ids) AND due_at <= :now";
 
 	/**
+	 * A run's status in the guard of a statement that finds the run by its id: an
+	 * expression, which PostgreSQL cannot read through the {@code (status, created_at)}
+	 * index. With statistics taken when no run had the status guarded for (an idle
+	 * moment), its planner prefers that index to the primary key, and then reads every
+	 * run of that status to find the one: thousands when many runs are running or
+	 * waiting.
+	 */
+	private static final String STATUS = "(status || '')";
+
+	/** The guard of a statement on a running run found by its id. */
+	private static final String RUNNING = STATUS + " = 'RUNNING'";
+
+	/**
 	 * The states of runs that have not ended, as an SQL list: those a cancellation leaves
 	 * (the guard of {@link RunLifecycle.Transition#CANCEL}).
 	 */
@@ -90,8 +103,8 @@ public final class JdbcRunStore implements RunStore {
 	private static final int CLAIM_BATCH = 8;
 
 	/** When a run's lease expires, if it is still held; parameters id and lease. */
-	private static final String LEASE_EXPIRY = "SELECT due_at FROM inngest_run WHERE id = ? AND lease = ? "
-			+ "AND status = 'RUNNING'";
+	private static final String LEASE_EXPIRY = "SELECT due_at FROM inngest_run WHERE id = ? AND lease = ? AND "
+			+ RUNNING;
 
 	/**
 	 * The completion of a run, with the step it completed with, if any, kept in its row,
@@ -100,8 +113,8 @@ public final class JdbcRunStore implements RunStore {
 	 */
 	private static final String COMPLETE = "UPDATE inngest_run SET status = 'COMPLETED', output = ?, ended_at = ?, "
 			+ "due_at = NULL, lease = NULL, last_step_key = ?, last_step_id = ?, last_step_output = ?, "
-			+ "last_step_started_at = ?, last_step_ended_at = ? WHERE id = ? AND lease = ? AND status = 'RUNNING' "
-			+ "AND NOT EXISTS (SELECT 1 FROM inngest_step WHERE run_id = ? AND step_key = ?)";
+			+ "last_step_started_at = ?, last_step_ended_at = ? WHERE id = ? AND lease = ? AND " + RUNNING
+			+ " AND NOT EXISTS (SELECT 1 FROM inngest_step WHERE run_id = ? AND step_key = ?)";
 
 	private final JdbcClient jdbc;
 
@@ -291,7 +304,7 @@ public final class JdbcRunStore implements RunStore {
 	public boolean fail(String runId, String lease, ErrorInfo error, Instant now) {
 		return this.jdbc
 			.sql("UPDATE inngest_run SET status = 'FAILED', error_name = ?, error_message = ?, error_stack = ?, "
-					+ "ended_at = ?, due_at = NULL, lease = NULL WHERE id = ? AND lease = ? AND status = 'RUNNING'")
+					+ "ended_at = ?, due_at = NULL, lease = NULL WHERE id = ? AND lease = ? AND " + RUNNING)
 			.params(error.name(), error.message(), error.stack(), Timestamps.of(now), runId, lease)
 			.update() == 1;
 	}
@@ -301,28 +314,29 @@ public final class JdbcRunStore implements RunStore {
 		RunLifecycle.Transition.SUSPEND.requireTarget(status);
 		return this.jdbc
 			.sql("UPDATE inngest_run SET status = ?, due_at = ?, attempt = ?, lease = NULL "
-					+ "WHERE id = ? AND lease = ? AND status = 'RUNNING'")
+					+ "WHERE id = ? AND lease = ? AND " + RUNNING)
 			.params(status.name(), Timestamps.of(dueAt), attempt, runId, lease)
 			.update() == 1;
 	}
 
 	@Override
 	public boolean wake(String runId, Instant now) {
-		return this.jdbc.sql("UPDATE inngest_run SET status = 'QUEUED', due_at = ? WHERE id = ? AND status = 'WAITING'")
+		return this.jdbc
+			.sql("UPDATE inngest_run SET status = 'QUEUED', due_at = ? WHERE id = ? AND " + STATUS + " = 'WAITING'")
 			.params(Timestamps.of(now), runId)
 			.update() == 1;
 	}
 
 	@Override
 	public Set<String> renew(Map<String, String> leases, Instant leaseUntil) {
-		return byLease("UPDATE inngest_run SET due_at = ? WHERE id = ? AND lease = ? AND status = 'RUNNING'", leases,
+		return byLease("UPDATE inngest_run SET due_at = ? WHERE id = ? AND lease = ? AND " + RUNNING, leases,
 				leaseUntil, false);
 	}
 
 	@Override
 	public Set<String> giveBack(Map<String, String> leases, Instant now) {
 		return byLease("UPDATE inngest_run SET status = 'QUEUED', due_at = ?, started_at = NULL, lease = NULL "
-				+ "WHERE id = ? AND lease = ? AND status = 'RUNNING'", leases, now, true);
+				+ "WHERE id = ? AND lease = ? AND " + RUNNING, leases, now, true);
 	}
 
 	/**
@@ -362,7 +376,8 @@ public final class JdbcRunStore implements RunStore {
 	public boolean cancel(String runId, RunView.Cancellation cancellation, Instant now) {
 		return this.jdbc
 			.sql("UPDATE inngest_run SET status = 'CANCELLED', ended_at = ?, due_at = NULL, cancelled_by = ?, "
-					+ "cancel_reason = ?, error_name = ?, error_message = ? WHERE id = ? AND status IN " + NOT_ENDED)
+					+ "cancel_reason = ?, error_name = ?, error_message = ? WHERE id = ? AND " + STATUS + " IN "
+					+ NOT_ENDED)
 			.params(Timestamps.of(now), cancellation.by(), cancellation.reason(), FunctionCancelledEvent.ERROR.name(),
 					FunctionCancelledEvent.ERROR.message(), runId)
 			.update() == 1;
