@@ -19,11 +19,14 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -47,13 +50,14 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.FileSystemUtils;
 
 /**
  * Runs one workload on one database and appends its result, one JSON line, to a file:
- * {@code Benchmark <W1..W8|P1..P4> <h2|h2-durable|postgresql|postgresql-durable> <results.jsonl>}.
+ * {@code Benchmark <W1..W9|P1..P4> <h2|h2-durable|postgresql|postgresql-durable> <results.jsonl>}.
  * Each workload runs in a JVM of its own, started by {@code benchmarks/run.sh}.
  * {@code h2-durable} is the H2 file database with every commit written to the file before
  * it returns ({@code WRITE_DELAY=0}); {@code postgresql-durable} is PostgreSQL with every
@@ -75,6 +79,12 @@ public final class Benchmark {
 	 * end.
 	 */
 	private static final boolean PG_STATEMENTS = Boolean.getBoolean("bench.pgStatements");
+
+	/**
+	 * Whether to sample what PostgreSQL's active backends wait for during the measured
+	 * rounds (pg_stat_activity, every millisecond) and print the counts at the end.
+	 */
+	private static final boolean PG_WAITS = Boolean.getBoolean("bench.pgWaits");
 
 	/**
 	 * Where async-profiler writes its profile of the measured rounds, or {@code null} for
@@ -104,6 +114,9 @@ public final class Benchmark {
 
 	/** The PostgreSQL server's main process while one runs, for its CPU time. */
 	private static volatile ProcessHandle server;
+
+	/** The PostgreSQL database's JDBC URL, or {@code null} on H2. */
+	private static volatile String postgresUrl;
 
 	/** Reads the PostgreSQL server's statistics while one runs. */
 	private static volatile JdbcClient serverStatistics;
@@ -142,7 +155,15 @@ public final class Benchmark {
 	 */
 	static final Ids IDS = new Ids(Clock.systemUTC());
 
+	/** The threads that execute runs or jobs: the engine's default, and the peers'. */
+	static final int WORKERS = 8;
+
 	private final String workload;
+
+	/**
+	 * {@link #rowsWritten()} when the measured rounds start, with {@link #PG_STATEMENTS}.
+	 */
+	private Map<String, long[]> rowsWrittenBefore = Map.of();
 
 	/** How long the workload was warmed up, in seconds; 0 before it was. */
 	private double warmedUpSeconds;
@@ -163,7 +184,7 @@ public final class Benchmark {
 		}
 		if (args.length != 3) {
 			System.err.println(
-					"Usage: Benchmark <W1|W2|W3|W4|W5|W6|W7|P1|P2|W8-N|P3-N|P4-N> <h2|h2-durable|postgresql|postgresql-durable> "
+					"Usage: Benchmark <W1|W2|W3|W4|W5|W6|W7|P1|P2|W8-N|W9-N|P3-N|P4-N> <h2|h2-durable|postgresql|postgresql-durable> "
 							+ "<results.jsonl>");
 			System.err.println("       Benchmark report <results.jsonl> <RESULTS.md>");
 			System.exit(2);
@@ -199,6 +220,7 @@ public final class Benchmark {
 			}
 			postgres = builder.start();
 			url = postgres.getJdbcUrl("postgres", "postgres") + System.getProperty("bench.pgOptions", "");
+			postgresUrl = url;
 		}
 		else if (isH2()) {
 			h2Directory = Files.createTempDirectory("inngest-bench-h2");
@@ -249,6 +271,7 @@ public final class Benchmark {
 				case "P1" -> new PeerEngines(this, byHand(), isPostgres()).dbScheduler();
 				case "P2" -> new PeerEngines(this, byHand(), isPostgres()).jobRunr();
 				case "W8" -> sendPerEvent(senders());
+				case "W9" -> floorPerCall(senders());
 				case "P3" -> new PeerEngines(this, byHand(), isPostgres()).dbSchedulerPerCall(senders());
 				case "P4" -> new PeerEngines(this, byHand(), isPostgres()).jobRunrPerCall(senders());
 				default -> throw new IllegalArgumentException("Unknown workload '" + this.workload + "'");
@@ -274,6 +297,7 @@ public final class Benchmark {
 			}
 			if (postgres != null) {
 				server = null;
+				postgresUrl = null;
 				serverStatistics = null;
 				postgres.close();
 			}
@@ -315,6 +339,32 @@ public final class Benchmark {
 					rs.getLong(4), rs.getString(5).replaceAll("\\s+", " ")))
 			.list()
 			.forEach(System.err::println);
+		// Updates that change no indexed column are HOT: they add no entry to the
+		// table's indexes.
+		System.err.println("rows inserted\tupdated\tof which HOT\tindexes\ttable");
+		rowsWritten().forEach((table, counts) -> {
+			long[] before = this.rowsWrittenBefore.getOrDefault(table, new long[4]);
+			if (counts[0] + counts[1] > before[0] + before[1]) {
+				System.err.printf("%d\t%d\t%d\t%d\t%s%n", counts[0] - before[0], counts[1] - before[1],
+						counts[2] - before[2], counts[3], table);
+			}
+		});
+	}
+
+	/**
+	 * PostgreSQL's count of the rows inserted, updated and updated HOT in each table, and
+	 * the table's indexes.
+	 */
+	private Map<String, long[]> rowsWritten() {
+		Map<String, long[]> counts = new LinkedHashMap<>();
+		jdbc()
+			.sql("SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, "
+					+ "(SELECT COUNT(*) FROM pg_index i WHERE i.indrelid = t.relid) FROM pg_stat_user_tables t "
+					+ "ORDER BY relname")
+			.query((rs) -> {
+				counts.put(rs.getString(1), new long[] { rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5) });
+			});
+		return counts;
 	}
 
 	private String user() {
@@ -344,8 +394,12 @@ public final class Benchmark {
 		}
 		long compiledBefore = compilationMillis();
 		long walFlushesBefore = postgresWalFlushes();
+		WaitSampler waits = (PG_WAITS && postgresUrl != null) ? new WaitSampler(postgresUrl) : null;
 		for (int i = 0; i < ROUNDS; i++) {
 			measured.add(round.run());
+		}
+		if (waits != null) {
+			waits.stopAndPrint();
 		}
 		long compiledMeanwhile = compilationMillis() - compiledBefore;
 		long walFlushes = postgresWalFlushes() - walFlushesBefore;
@@ -511,6 +565,87 @@ public final class Benchmark {
 			}
 		}
 		return Clocks.read().since(start);
+	}
+
+	/**
+	 * W9: W8's minimum durable work by hand, the floor of one call per event: each call
+	 * inserts one row in autocommit and hands its id over in memory to one of 8 threads,
+	 * which marks it completed with one update in autocommit. Plain JDBC on the same
+	 * pool, ids made as the engine makes them, the engine stopped. Against W8 it is what
+	 * the engine adds per call; against P3 what db-scheduler adds.
+	 */
+	private Map<String, Object> floorPerCall(int threads) throws SQLException {
+		DataSource dataSource = byHand();
+		jdbc()
+			.sql("CREATE TABLE bench_floor (id VARCHAR(36) PRIMARY KEY, status VARCHAR(16) NOT NULL, "
+					+ "created_at TIMESTAMP NOT NULL, ended_at TIMESTAMP)")
+			.update();
+		BlockingQueue<String> queued = new LinkedBlockingQueue<>();
+		AtomicLong completed = new AtomicLong();
+		List<Thread> workers = new ArrayList<>();
+		for (int w = 0; w < WORKERS; w++) {
+			Thread worker = new Thread(() -> completeFloorRuns(dataSource, queued, completed), "floor-worker-" + w);
+			worker.setDaemon(true);
+			worker.start();
+			workers.add(worker);
+		}
+		try {
+			return SendPerCall.measure(this, threads, (n) -> {
+				String id = IDS.next();
+				try (Connection connection = dataSource.getConnection();
+						PreparedStatement insert = connection.prepareStatement(
+								"INSERT INTO bench_floor (id, status, created_at) VALUES (?, 'QUEUED', ?)")) {
+					insert.setString(1, id);
+					insert.setTimestamp(2, new Timestamp(System.currentTimeMillis()));
+					insert.executeUpdate();
+				}
+				catch (SQLException ex) {
+					throw new IllegalStateException(ex);
+				}
+				queued.add(id);
+			}, (count) -> {
+				long before = completed.get();
+				return () -> {
+					long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+					while (completed.get() - before < count) {
+						if (System.nanoTime() > deadline) {
+							throw new IllegalStateException(this.workload + ": " + (completed.get() - before) + " of "
+									+ count + " rows completed in 5 minutes");
+						}
+						pause();
+					}
+				};
+			});
+		}
+		finally {
+			workers.forEach(Thread::interrupt);
+		}
+	}
+
+	/** A worker of W9: marks each id it takes completed, until interrupted. */
+	private static void completeFloorRuns(DataSource dataSource, BlockingQueue<String> queued, AtomicLong completed) {
+		try {
+			while (true) {
+				String id = queued.take();
+				SendPerCall.ran();
+				try (Connection connection = dataSource.getConnection();
+						PreparedStatement update = connection.prepareStatement(
+								"UPDATE bench_floor SET status = 'COMPLETED', ended_at = ? WHERE id = ?")) {
+					update.setTimestamp(1, new Timestamp(System.currentTimeMillis()));
+					update.setString(2, id);
+					if (update.executeUpdate() != 1) {
+						throw new IllegalStateException("Row " + id + " not found");
+					}
+				}
+				completed.incrementAndGet();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/** The data source for work done by hand, with the engine stopped. */
@@ -729,6 +864,7 @@ public final class Benchmark {
 			jdbc().sql("ANALYZE").update();
 			if (PG_STATEMENTS) {
 				jdbc().sql("SELECT pg_stat_statements_reset()").query().singleRow();
+				this.rowsWrittenBefore = rowsWritten();
 			}
 		}
 		try {
@@ -928,6 +1064,62 @@ public final class Benchmark {
 	 * can share one. The server publishes its processes' counts about once a second, so a
 	 * reading is exact only over several seconds.
 	 */
+	/**
+	 * Samples what PostgreSQL's active backends of the benchmark's database wait for, on
+	 * a thread of its own, until stopped.
+	 */
+	private static final class WaitSampler {
+
+		private final Map<String, Integer> samples = new LinkedHashMap<>();
+
+		private final Thread thread;
+
+		private volatile boolean stopped;
+
+		WaitSampler(String url) {
+			// A connection of its own, outside the application's pool.
+			SingleConnectionDataSource connection = new SingleConnectionDataSource(url, "postgres", "postgres", true);
+			JdbcClient statistics = JdbcClient.create(connection);
+			this.thread = new Thread(() -> {
+				while (!this.stopped) {
+					statistics
+						.sql("SELECT COALESCE(wait_event_type || ':' || wait_event, 'on CPU') || ' | ' || "
+								+ "LEFT(regexp_replace(query, '\\s+', ' ', 'g'), 60) FROM pg_stat_activity "
+								+ "WHERE state = 'active' AND datname = 'postgres' AND pid <> pg_backend_pid()")
+						.query(String.class)
+						.list()
+						.forEach((wait) -> this.samples.merge(wait, 1, Integer::sum));
+					try {
+						Thread.sleep(1);
+					}
+					catch (InterruptedException ex) {
+						break;
+					}
+				}
+				connection.destroy();
+			}, "pg-wait-sampler");
+			this.thread.setDaemon(true);
+			this.thread.start();
+		}
+
+		void stopAndPrint() {
+			this.stopped = true;
+			try {
+				this.thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			System.err.println("samples\twait | statement");
+			this.samples.entrySet()
+				.stream()
+				.sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+				.limit(40)
+				.forEach((sample) -> System.err.println(sample.getValue() + "\t" + sample.getKey()));
+		}
+
+	}
+
 	private static long postgresWalFlushes() {
 		JdbcClient statistics = serverStatistics;
 		if (statistics == null) {

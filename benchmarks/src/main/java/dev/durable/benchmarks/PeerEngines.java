@@ -40,9 +40,6 @@ final class PeerEngines {
 	/** Jobs per measured round, as W1's runs. */
 	static final int JOBS = 10_000;
 
-	/** Worker threads, as the engine's default. */
-	private static final int WORKERS = 8;
-
 	private final Benchmark benchmark;
 
 	private final DataSource dataSource;
@@ -93,7 +90,7 @@ final class PeerEngines {
 			.update();
 		OneTimeTask<Void> task = Tasks.oneTime("bench-one-step").execute((instance, context) -> PeerJobs.run(0));
 		SchedulerBuilder builder = Scheduler.create(this.dataSource, task)
-			.threads(WORKERS)
+			.threads(Benchmark.WORKERS)
 			.pollingInterval(Duration.ofSeconds(1))
 			.enableImmediateExecution();
 		if (this.postgres) {
@@ -146,7 +143,7 @@ final class PeerEngines {
 		JobScheduler scheduler = JobRunr.configure()
 			.useStorageProvider(SqlStorageProviderFactory.using(this.dataSource))
 			.useBackgroundJobServer(BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration()
-				.andWorkerCount(WORKERS)
+				.andWorkerCount(Benchmark.WORKERS)
 				.andPollInterval(Duration.ofSeconds(5)))
 			.initialize()
 			.getJobScheduler();

@@ -109,7 +109,7 @@ final class Report {
 		row(rows, byWorkload, "W4", "event to first step p99, ms", "p99Ms", "< 20 ms");
 		row(rows, byWorkload, "W4", "event to first step max, ms", "maxMs", "");
 		List<String> all = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7", "P1", "P2", "W8-1", "W8-16", "P3-1",
-				"P3-16", "P4-1", "P4-16");
+				"P3-16", "P4-1", "P4-16", "W9-1", "W9-16");
 		for (String workload : all) {
 			row(rows, byWorkload, workload, "peak RSS, MiB, default JVM options", "peakRssMiB", "");
 		}
@@ -145,9 +145,10 @@ final class Report {
 		String engine = "W8-" + threads;
 		String dbScheduler = "P3-" + threads;
 		String jobRunr = "P4-" + threads;
+		String floor = "W9-" + threads;
 		Map<String, String> names = Map.of(engine, "the engine's sends", dbScheduler, "db-scheduler's schedules",
-				jobRunr, "JobRunr's enqueues");
-		for (String workload : List.of(engine, dbScheduler, jobRunr)) {
+				jobRunr, "JobRunr's enqueues", floor, "the floor's inserts by hand (JDBC)");
+		for (String workload : List.of(engine, dbScheduler, jobRunr, floor)) {
 			String what = names.get(workload) + ", one per call from " + from;
 			row(rows, results, workload,
 					"runs/s, " + what + ", warm (median JVM; in each, the median of 5 rounds of 10,000)",
@@ -166,6 +167,7 @@ final class Report {
 				(threads == 1) ? "≥ 1.5×" : "");
 		ratio(rows, results, engine, jobRunr, "runsPerSecond", "engine ÷ JobRunr, warm", "");
 		ratio(rows, results, engine, jobRunr, "coldRunsPerSecond", "engine ÷ JobRunr, cold", "");
+		ratio(rows, results, engine, floor, "runsPerSecond", "engine ÷ the floor by hand, warm", "");
 	}
 
 	private static void row(List<String> rows, Results results, String workload, String measure, String first,
