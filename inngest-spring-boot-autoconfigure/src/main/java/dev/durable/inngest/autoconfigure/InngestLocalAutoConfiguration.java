@@ -273,20 +273,14 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	RunScheduler inngestRunScheduler(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons,
 			LeasedRuns executing, BulkCancellations bulkCancellations, RunReplays replays,
-			ObjectProvider<InngestSchemaVerifier> schema, ObjectProvider<DatabasePlatform> platform) {
+			ObjectProvider<InngestSchemaVerifier> schema) {
 		// The schema verifier is asked for first so that a missing schema fails the start
 		// first.
-		InngestSchemaVerifier verifier = schema.getIfAvailable();
-		Boolean eagerStart = this.properties.getEagerStart().getEnabled();
-		// With every commit waiting for its log flush, PostgreSQL completed runs created
-		// leased more slowly than claimed ones (benchmarks/RESULTS.md).
-		boolean startEagerly = (eagerStart != null) ? eagerStart
-				: platform.getIfAvailable() != DatabasePlatform.POSTGRESQL || verifier == null
-						|| !verifier.postgresSynchronousCommit();
+		schema.getIfAvailable();
 		RunScheduler.Settings settings = new RunScheduler.Settings(this.properties.getWorkers(),
 				this.properties.getPollInterval(), this.properties.getLease().getDuration(),
-				this.properties.getShutdownTimeout(), startEagerly, this.properties.getEagerStart().getMaxWait(),
-				this.properties.getStepTimeout());
+				this.properties.getShutdownTimeout(), this.properties.getEagerStart().isEnabled(),
+				this.properties.getEagerStart().getMaxWait(), this.properties.getStepTimeout());
 		RunScheduler scheduler = new RunScheduler(queue, executor, runs, crons, executing, bulkCancellations, replays,
 				settings, this.clock);
 		scheduler.setAutoStartup(this.properties.isAutoStartup());

@@ -1164,12 +1164,9 @@ public class InngestProperties {
 		 * as the workers can be expected to start soon (one per free worker, and as many
 		 * as they ended in half the maximum wait of their latest work, time in which they
 		 * were idle left out); the others are queued for any instance. Runs of functions
-		 * with
-		 * @Timeouts are always queued and claimed. Unset, it is on, except on PostgreSQL
-		 * whose commits wait for their log to be flushed (synchronous_commit on,
-		 * PostgreSQL's default), where it measured slower than a claim.
+		 * with @Timeouts are always queued and claimed.
 		 */
-		private @Nullable Boolean enabled;
+		private boolean enabled = true;
 
 		/**
 		 * How long such a run waits for a worker of this instance, all of them busy,
@@ -1178,11 +1175,11 @@ public class InngestProperties {
 		 */
 		private Duration maxWait = Duration.ofSeconds(2);
 
-		public @Nullable Boolean getEnabled() {
+		public boolean isEnabled() {
 			return this.enabled;
 		}
 
-		public void setEnabled(@Nullable Boolean enabled) {
+		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
 		}
 

@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the engine does unless set, by whether PostgreSQL's commits wait for their log to
- * be flushed: runs are started where they are sent only where commits do not wait, and
- * completions and sends are committed together only where they do.
+ * be flushed: runs are started where they are sent either way, and completions and sends
+ * are committed together only where commits wait.
  */
 class SynchronousCommitDefaultsTests {
 
@@ -53,16 +53,12 @@ class SynchronousCommitDefaultsTests {
 	}
 
 	@Test
-	void onWhereCommitsDoNotWaitForTheirFlush() {
+	void runsStartWhereTheyAreSentWhetherOrNotCommitsWaitForTheirFlush() {
 		synchronousCommit("off");
 		assertThat(startsEagerly()).isTrue();
-	}
-
-	@Test
-	void offWhereCommitsWaitForTheirFlushUnlessSet() {
 		synchronousCommit("on");
-		assertThat(startsEagerly()).isFalse();
-		assertThat(startsEagerly("inngest.local.eager-start.enabled=true")).isTrue();
+		assertThat(startsEagerly()).isTrue();
+		assertThat(startsEagerly("inngest.local.eager-start.enabled=false")).isFalse();
 	}
 
 	@Test
