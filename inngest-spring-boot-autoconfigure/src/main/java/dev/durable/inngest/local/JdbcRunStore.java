@@ -85,7 +85,7 @@ public final class JdbcRunStore implements RunStore {
 	private static final String STATUS = "(status || '')";
 
 	/** The guard of a statement on a running run found by its id. */
-	private static final String RUNNING = STATUS + " = 'RUNNING'";
+	private static final String IS_RUNNING = STATUS + " = 'RUNNING'";
 
 	/**
 	 * The states of runs that have not ended, as an SQL list: those a cancellation leaves
@@ -104,7 +104,7 @@ public final class JdbcRunStore implements RunStore {
 
 	/** When a run's lease expires, if it is still held; parameters id and lease. */
 	private static final String LEASE_EXPIRY = "SELECT due_at FROM inngest_run WHERE id = ? AND lease = ? AND "
-			+ RUNNING;
+			+ IS_RUNNING;
 
 	/**
 	 * The completion of a run, with the step it completed with, if any, kept in its row,
@@ -113,7 +113,7 @@ public final class JdbcRunStore implements RunStore {
 	 */
 	private static final String COMPLETE = "UPDATE inngest_run SET status = 'COMPLETED', output = ?, ended_at = ?, "
 			+ "due_at = NULL, lease = NULL, last_step_key = ?, last_step_id = ?, last_step_output = ?, "
-			+ "last_step_started_at = ?, last_step_ended_at = ? WHERE id = ? AND lease = ? AND " + RUNNING
+			+ "last_step_started_at = ?, last_step_ended_at = ? WHERE id = ? AND lease = ? AND " + IS_RUNNING
 			+ " AND NOT EXISTS (SELECT 1 FROM inngest_step WHERE run_id = ? AND step_key = ?)";
 
 	private final JdbcClient jdbc;
@@ -304,7 +304,7 @@ public final class JdbcRunStore implements RunStore {
 	public boolean fail(String runId, String lease, ErrorInfo error, Instant now) {
 		return this.jdbc
 			.sql("UPDATE inngest_run SET status = 'FAILED', error_name = ?, error_message = ?, error_stack = ?, "
-					+ "ended_at = ?, due_at = NULL, lease = NULL WHERE id = ? AND lease = ? AND " + RUNNING)
+					+ "ended_at = ?, due_at = NULL, lease = NULL WHERE id = ? AND lease = ? AND " + IS_RUNNING)
 			.params(error.name(), error.message(), error.stack(), Timestamps.of(now), runId, lease)
 			.update() == 1;
 	}
@@ -314,7 +314,7 @@ public final class JdbcRunStore implements RunStore {
 		RunLifecycle.Transition.SUSPEND.requireTarget(status);
 		return this.jdbc
 			.sql("UPDATE inngest_run SET status = ?, due_at = ?, attempt = ?, lease = NULL "
-					+ "WHERE id = ? AND lease = ? AND " + RUNNING)
+					+ "WHERE id = ? AND lease = ? AND " + IS_RUNNING)
 			.params(status.name(), Timestamps.of(dueAt), attempt, runId, lease)
 			.update() == 1;
 	}
@@ -329,14 +329,14 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public Set<String> renew(Map<String, String> leases, Instant leaseUntil) {
-		return byLease("UPDATE inngest_run SET due_at = ? WHERE id = ? AND lease = ? AND " + RUNNING, leases,
+		return byLease("UPDATE inngest_run SET due_at = ? WHERE id = ? AND lease = ? AND " + IS_RUNNING, leases,
 				leaseUntil, false);
 	}
 
 	@Override
 	public Set<String> giveBack(Map<String, String> leases, Instant now) {
 		return byLease("UPDATE inngest_run SET status = 'QUEUED', due_at = ?, started_at = NULL, lease = NULL "
-				+ "WHERE id = ? AND lease = ? AND " + RUNNING, leases, now, true);
+				+ "WHERE id = ? AND lease = ? AND " + IS_RUNNING, leases, now, true);
 	}
 
 	/**
