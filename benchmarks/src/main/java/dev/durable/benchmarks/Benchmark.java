@@ -530,6 +530,16 @@ public final class Benchmark {
 		return figures;
 	}
 
+	/** The table of the floors, W5 and W9: a run's least durable record. */
+	private static final String FLOOR_TABLE = "CREATE TABLE bench_floor (id VARCHAR(36) PRIMARY KEY, "
+			+ "status VARCHAR(16) NOT NULL, created_at TIMESTAMP NOT NULL, ended_at TIMESTAMP)";
+
+	/** A floor's run created: parameters its id and the time. */
+	private static final String FLOOR_INSERT = "INSERT INTO bench_floor (id, status, created_at) VALUES (?, 'QUEUED', ?)";
+
+	/** A floor's run completed: parameters the time and its id. */
+	private static final String FLOOR_UPDATE = "UPDATE bench_floor SET status = 'COMPLETED', ended_at = ? WHERE id = ?";
+
 	/**
 	 * W5: W1's minimum durable work by hand: one insert and one update per run, each
 	 * committed, with ids made as the engine makes them (sortable by time, which H2
@@ -538,10 +548,7 @@ public final class Benchmark {
 	private Map<String, Object> floor() throws SQLException {
 		int runs = 10_000;
 		DataSource dataSource = byHand();
-		jdbc()
-			.sql("CREATE TABLE bench_floor (id VARCHAR(36) PRIMARY KEY, status VARCHAR(16) NOT NULL, "
-					+ "created_at TIMESTAMP NOT NULL, ended_at TIMESTAMP)")
-			.update();
+		jdbc().sql(FLOOR_TABLE).update();
 		warmUp(() -> floorRuns(dataSource, WARM_UP));
 		return rounds(runs, () -> floorRuns(dataSource, runs));
 	}
@@ -549,10 +556,8 @@ public final class Benchmark {
 	private static Clocks floorRuns(DataSource dataSource, int runs) throws SQLException {
 		Clocks start = Clocks.read();
 		try (Connection connection = dataSource.getConnection();
-				PreparedStatement insert = connection
-					.prepareStatement("INSERT INTO bench_floor (id, status, created_at) VALUES (?, 'QUEUED', ?)");
-				PreparedStatement update = connection
-					.prepareStatement("UPDATE bench_floor SET status = 'COMPLETED', ended_at = ? WHERE id = ?")) {
+				PreparedStatement insert = connection.prepareStatement(FLOOR_INSERT);
+				PreparedStatement update = connection.prepareStatement(FLOOR_UPDATE)) {
 			connection.setAutoCommit(true);
 			for (int i = 0; i < runs; i++) {
 				String id = IDS.next();
@@ -576,10 +581,7 @@ public final class Benchmark {
 	 */
 	private Map<String, Object> floorPerCall(int threads) throws SQLException {
 		DataSource dataSource = byHand();
-		jdbc()
-			.sql("CREATE TABLE bench_floor (id VARCHAR(36) PRIMARY KEY, status VARCHAR(16) NOT NULL, "
-					+ "created_at TIMESTAMP NOT NULL, ended_at TIMESTAMP)")
-			.update();
+		jdbc().sql(FLOOR_TABLE).update();
 		BlockingQueue<String> queued = new LinkedBlockingQueue<>();
 		AtomicLong completed = new AtomicLong();
 		List<Thread> workers = new ArrayList<>();
@@ -593,8 +595,7 @@ public final class Benchmark {
 			return SendPerCall.measure(this, threads, (n) -> {
 				String id = IDS.next();
 				try (Connection connection = dataSource.getConnection();
-						PreparedStatement insert = connection.prepareStatement(
-								"INSERT INTO bench_floor (id, status, created_at) VALUES (?, 'QUEUED', ?)")) {
+						PreparedStatement insert = connection.prepareStatement(FLOOR_INSERT)) {
 					insert.setString(1, id);
 					insert.setTimestamp(2, new Timestamp(System.currentTimeMillis()));
 					insert.executeUpdate();
@@ -629,8 +630,7 @@ public final class Benchmark {
 				String id = queued.take();
 				SendPerCall.ran();
 				try (Connection connection = dataSource.getConnection();
-						PreparedStatement update = connection.prepareStatement(
-								"UPDATE bench_floor SET status = 'COMPLETED', ended_at = ? WHERE id = ?")) {
+						PreparedStatement update = connection.prepareStatement(FLOOR_UPDATE)) {
 					update.setTimestamp(1, new Timestamp(System.currentTimeMillis()));
 					update.setString(2, id);
 					if (update.executeUpdate() != 1) {

@@ -16,6 +16,7 @@ import dev.durable.inngest.local.DatabasePlatform;
 import dev.durable.inngest.local.InngestSchemaInitializer;
 import dev.durable.inngest.local.JdbcRunStore;
 import dev.durable.inngest.testsupport.TestDatabases;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -57,10 +58,11 @@ class PostgresRunByIdPlanTests {
 		this.jdbc.update(
 				"INSERT INTO inngest_event (id, name, data, ts, received_at) VALUES ('e', 'test/e', '{}', 0, ?)",
 				at(T0));
-		insertRuns("c", 1000, "'COMPLETED', NULL, NULL");
+		insertRuns("c", 1000, "COMPLETED", null, null);
 		this.jdbc.execute("ANALYZE inngest_run");
-		insertRuns("r", 500, "'RUNNING', ?, '" + LEASE + "'");
-		insertRuns("w", 500, "'WAITING', ?, NULL");
+		Instant due = T0.plus(Duration.ofMinutes(5));
+		insertRuns("r", 500, "RUNNING", due, LEASE);
+		insertRuns("w", 500, "WAITING", due, null);
 	}
 
 	@Test
@@ -86,16 +88,11 @@ class PostgresRunByIdPlanTests {
 		assertThat(after[0] - before[0]).as("scans of the primary key").isGreaterThanOrEqualTo(8);
 	}
 
-	private void insertRuns(String prefix, int count, String statusDueAndLease) {
-		String sql = "INSERT INTO inngest_run (id, function_id, event_id, attempt, created_at, status, due_at, lease) "
-				+ "SELECT '" + prefix + "' || lpad(g::text, 6, '0'), 'fn', 'e', 0, ?, " + statusDueAndLease
-				+ " FROM generate_series(1, " + count + ") g";
-		if (statusDueAndLease.contains("?")) {
-			this.jdbc.update(sql, at(T0), at(T0.plus(Duration.ofMinutes(5))));
-		}
-		else {
-			this.jdbc.update(sql, at(T0));
-		}
+	private void insertRuns(String prefix, int count, String status, @Nullable Instant dueAt, @Nullable String lease) {
+		this.jdbc
+			.update("INSERT INTO inngest_run (id, function_id, event_id, attempt, created_at, status, due_at, lease) "
+					+ "SELECT ? || lpad(g::text, 6, '0'), 'fn', 'e', 0, ?, ?, ?::timestamptz, ? FROM generate_series(1, ?) g",
+					prefix, at(T0), status, (dueAt != null) ? at(dueAt) : null, lease, count);
 	}
 
 	private static OffsetDateTime at(Instant instant) {
