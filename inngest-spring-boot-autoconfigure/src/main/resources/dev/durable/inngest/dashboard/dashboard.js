@@ -559,7 +559,8 @@
     $('bulk-function').textContent = functionId;
     const now = new Date();
     $('bulk-from').value = localInput(new Date(now.getTime() - 3600 * 1000));
-    $('bulk-to').value = localInput(now);
+    // The input keeps whole seconds: the next one, so that runs started in this second are in.
+    $('bulk-to').value = localInput(new Date(now.getTime() + 1000));
     $('bulk-name').value = '';
     $('bulk-condition').value = '';
     resetEstimate();
