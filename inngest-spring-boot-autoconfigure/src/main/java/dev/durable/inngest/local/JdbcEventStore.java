@@ -84,6 +84,25 @@ public final class JdbcEventStore implements EventStore {
 			  LIMIT 1),
 			""" + INSERT_UNLESS_HELD;
 
+	/**
+	 * One event whose id was made here, starting one run with no cancel rules: what a
+	 * {@code send} of one event to one function stores. The same as
+	 * {@link #INSERT_FRESH_UNLESS_AWAITED} with values in place of arrays, which
+	 * PostgreSQL would otherwise parse and unnest for a single row.
+	 */
+	private static final String INSERT_ONE_FRESH_UNLESS_AWAITED = """
+			WITH held AS (
+			  SELECT 1 FROM inngest_wait WHERE event_name = ?
+			  LIMIT 1),
+			e AS (INSERT INTO inngest_event (id, name, data, user_data, ts, v, received_at)
+			  SELECT ?, ?, ?, ?, ?, ?, ?::timestamptz
+			  WHERE NOT EXISTS (SELECT 1 FROM held)),
+			r AS (INSERT INTO inngest_run (id, function_id, event_id, status, attempt, due_at, created_at,
+			    started_at, lease)
+			  SELECT ?, ?, ?, ?, 0, ?::timestamptz, ?::timestamptz, ?::timestamptz, ?
+			  WHERE NOT EXISTS (SELECT 1 FROM held))
+			SELECT NOT EXISTS (SELECT 1 FROM held)""";
+
 	private final JdbcClient jdbc;
 
 	private final JdbcTemplate template;
@@ -146,10 +165,17 @@ public final class JdbcEventStore implements EventStore {
 		}
 		// Outside a transaction, the statement commits on its own: the engine's data
 		// source commits each statement there (AutoCommitDataSource).
+		boolean one = isOneFreshRun(events);
 		Boolean stored = this.template.execute((ConnectionCallback<Boolean>) (connection) -> {
-			String sql = events.givenIds().isEmpty() ? INSERT_FRESH_UNLESS_AWAITED : INSERT_UNLESS_AWAITED;
+			String sql = one ? INSERT_ONE_FRESH_UNLESS_AWAITED
+					: events.givenIds().isEmpty() ? INSERT_FRESH_UNLESS_AWAITED : INSERT_UNLESS_AWAITED;
 			try (PreparedStatement statement = connection.prepareStatement(sql)) {
-				bind(connection, statement, events);
+				if (one) {
+					bindOne(statement, events);
+				}
+				else {
+					bind(connection, statement, events);
+				}
 				try (ResultSet rs = statement.executeQuery()) {
 					rs.next();
 					return rs.getBoolean(1);
@@ -157,6 +183,33 @@ public final class JdbcEventStore implements EventStore {
 			}
 		});
 		return Boolean.TRUE.equals(stored);
+	}
+
+	private static boolean isOneFreshRun(NewEvents events) {
+		return events.events().size() == 1 && events.runs().size() == 1 && events.cancelRules().isEmpty()
+				&& events.givenIds().isEmpty();
+	}
+
+	private void bindOne(PreparedStatement statement, NewEvents batch) throws SQLException {
+		Event event = batch.events().get(0);
+		NewRun run = batch.runs().get(0);
+		int i = 0;
+		statement.setString(++i, event.name());
+		statement.setString(++i, event.id());
+		statement.setString(++i, event.name());
+		statement.setString(++i, this.json.write(event.data()));
+		statement.setString(++i, event.user().isEmpty() ? null : this.json.write(event.user()));
+		statement.setLong(++i, event.ts());
+		statement.setString(++i, event.v());
+		statement.setString(++i, batch.receivedAt().toString());
+		statement.setString(++i, run.id());
+		statement.setString(++i, run.functionId());
+		statement.setString(++i, run.eventId());
+		statement.setString(++i, (run.leased() ? RunStatus.RUNNING : RunStatus.QUEUED).name());
+		statement.setString(++i, (run.leased() ? run.leaseUntil() : run.createdAt()).toString());
+		statement.setString(++i, run.createdAt().toString());
+		statement.setString(++i, run.leased() ? run.createdAt().toString() : null);
+		statement.setString(++i, run.lease());
 	}
 
 	private void bind(Connection connection, PreparedStatement statement, NewEvents batch) throws SQLException {

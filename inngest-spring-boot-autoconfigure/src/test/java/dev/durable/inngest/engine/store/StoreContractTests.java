@@ -886,6 +886,60 @@ public abstract class StoreContractTests {
 	}
 
 	@Test
+	void oneEventIsStoredAtOnceWithTheOneRunItStarts() {
+		assumeTrue(this.events.insertsAtOnce(), "this store stores events in transactions only");
+		Event event = new Event("order/created", Map.of("order", 42), Map.of("id", "u-1"), this.ids.next(T0),
+				T0.toEpochMilli(), "2026-01");
+		NewRun queued = new NewRun(this.ids.next(T0), "fn", event.id(), T0);
+		Event bare = new Event("ping", null, null, this.ids.next(T0), T0.toEpochMilli(), null);
+		NewRun leased = new NewRun(this.ids.next(T0), "other", bare.id(), T0, "lease-1", T0.plus(LEASE));
+
+		assertThat(this.events
+			.insertUnlessAwaited(new NewEvents(List.of(event), List.of(), List.of(queued), List.of(), T0))).isTrue();
+		assertThat(this.events
+			.insertUnlessAwaited(new NewEvents(List.of(bare), List.of(), List.of(leased), List.of(), T0))).isTrue();
+
+		assertThat(this.events.find(event.id())).contains(event);
+		assertThat(this.events.find(bare.id())).hasValueSatisfying((read) -> {
+			assertThat(read.data()).isEmpty();
+			assertThat(read.user()).isEmpty();
+			assertThat(read.v()).isNull();
+		});
+		RunRecord queuedRun = this.runs.find(queued.id()).orElseThrow();
+		assertThat(queuedRun.status()).isEqualTo(RunStatus.QUEUED);
+		assertThat(queuedRun.functionId()).isEqualTo("fn");
+		assertThat(queuedRun.attempt()).isZero();
+		assertThat(queuedRun.createdAt()).isEqualTo(T0);
+		assertThat(queuedRun.dueAt()).isEqualTo(T0);
+		assertThat(queuedRun.startedAt()).isNull();
+		assertThat(queuedRun.event()).isEqualTo(event);
+		assertThat(this.runs.findDue(T0, 10, List.of("fn", "other"))).containsExactly(queued.id());
+		RunRecord leasedRun = this.runs.find(leased.id()).orElseThrow();
+		assertThat(leasedRun.status()).isEqualTo(RunStatus.RUNNING);
+		assertThat(leasedRun.functionId()).isEqualTo("other");
+		assertThat(leasedRun.startedAt()).isEqualTo(T0);
+		assertThat(leasedRun.dueAt()).isEqualTo(T0.plus(LEASE));
+		assertThat(leasedRun.event().id()).isEqualTo(bare.id());
+	}
+
+	@Test
+	void oneEventIsNotStoredAtOnceWhenARunWaitsForItsName() {
+		assumeTrue(this.events.insertsAtOnce(), "this store stores events in transactions only");
+		String waiting = claimed("fn", storedEvent(), T0, "lease");
+		this.waits.insert(List.of(new WaitRecord(waiting, "paid", WaitRecord.Kind.WAIT, "order/paid", "data.order", "7",
+				null, T0.plusSeconds(60))));
+		Event paid = event("order/paid");
+		NewRun run = new NewRun(this.ids.next(T0), "fn", paid.id(), T0);
+
+		assertThat(
+				this.events.insertUnlessAwaited(new NewEvents(List.of(paid), List.of(), List.of(run), List.of(), T0)))
+			.isFalse();
+
+		assertThat(this.events.find(paid.id())).isEmpty();
+		assertThat(this.runs.find(run.id())).isEmpty();
+	}
+
+	@Test
 	void eventsAreNotStoredAtOnceWhenARunWaitsForOneOfTheirNames() {
 		assumeTrue(this.events.insertsAtOnce(), "this store stores events in transactions only");
 		String waiting = claimed("fn", storedEvent(), T0, "lease");
