@@ -166,11 +166,18 @@ public final class InngestLocalAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	EventIngestor inngestEventIngestor(EventIntake intake, RunCanceller canceller, SharedCommits commits,
-			ObjectProvider<DatabaseDurability> durability, ObjectProvider<DatabasePlatform> platform,
-			ObjectProvider<InngestSchemaVerifier> schema) {
+			EventStore events, EngineTransactions transactions, ObjectProvider<DatabaseDurability> durability,
+			ObjectProvider<DatabasePlatform> platform, ObjectProvider<InngestSchemaVerifier> schema) {
 		Boolean groupCommit = this.properties.getSendGroupCommit();
 		boolean together = (groupCommit != null) ? groupCommit : commitsWaitForDisk(durability, platform, schema);
-		return new EventIngestor(intake, canceller, together ? commits : null);
+		if (!together) {
+			return new EventIngestor(intake, canceller);
+		}
+		// Where a send alone is one statement in autocommit, joining a group of
+		// completions
+		// would cost it that group's round trips: its sends are grouped with sends only.
+		return new EventIngestor(intake, canceller,
+				events.insertsAtOnce() ? new SharedCommits(transactions.template()) : commits);
 	}
 
 	@Bean

@@ -16,10 +16,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * {@link RunCanceller}.
  * <p>
  * Sent outside a transaction, the events of threads that send at the same time can be
- * committed together, and with the runs' completions made meanwhile
- * ({@link SharedCommits}): each {@code send} still returns only once its own events are
- * committed, and a group that fails is stored again one send at a time. Sent inside the
- * caller's transaction, events are stored in it, and commit or roll back with it.
+ * committed together, and with the runs' completions made meanwhile where the
+ * {@link SharedCommits} given are the engine's: each {@code send} still returns only once
+ * its own events are committed, and a group that fails is stored again one send at a
+ * time. Sent inside the caller's transaction, events are stored in it, and commit or roll
+ * back with it.
  */
 public final class EventIngestor {
 
@@ -62,7 +63,7 @@ public final class EventIngestor {
 	 * @param intake stores the events and starts and resumes their runs
 	 * @param canceller cancels the runs that events cancel
 	 * @param commits commits the events that threads send at the same time, outside a
-	 * transaction, together, with the engine's other writes; or {@code null} to commit
+	 * transaction, together, with the other writes it commits; or {@code null} to commit
 	 * each send alone
 	 */
 	public EventIngestor(EventIntake intake, RunCanceller canceller, @Nullable SharedCommits commits) {

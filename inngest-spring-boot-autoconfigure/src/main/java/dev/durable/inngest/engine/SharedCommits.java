@@ -18,6 +18,10 @@ import org.springframework.transaction.support.TransactionOperations;
  * waits for the disk, a database that writes its commits one after the other to the same
  * file writes once for all of them. Each write returns once it is committed, with its own
  * result or exception, as it would alone.
+ * <p>
+ * Where a send alone is one statement in autocommit (PostgreSQL), the engine gives sends
+ * a group commit of their own instead: joining the completions' groups would cost each
+ * send their round trips.
  */
 public final class SharedCommits {
 

@@ -76,6 +76,12 @@ class GroupedSendTests {
 	@Autowired
 	PlatformTransactionManager transactionManager;
 
+	@Autowired
+	SharedCommits commits;
+
+	@Autowired
+	EventStore events;
+
 	private final ExecutorService senders = Executors.newCachedThreadPool();
 
 	@AfterEach
@@ -190,6 +196,37 @@ class GroupedSendTests {
 		assertThat(groups).containsExactly(1, 1, 1);
 	}
 
+	@Test
+	void aSendMadeWhileCompletionsAreCommittedJoinsTheirGroupUnlessItIsOneStatementAlone() throws Exception {
+		String key = UUID.randomUUID().toString();
+		CountDownLatch committing = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		// A write of the engine's other kinds, as a group of completions, held while it
+		// is committed.
+		Future<String> completions = this.senders
+			.submit(() -> this.commits.commit(new HeldWrite(committing, release), "held"));
+		assertThat(committing.await(10, TimeUnit.SECONDS)).isTrue();
+		Future<List<String>> send = this.senders.submit(() -> this.inngest.send(notified(key, 1, key + "-1")));
+		try {
+			if (this.events.insertsAtOnce()) {
+				// One statement in autocommit alone: it does not wait for the
+				// completions.
+				assertThat(send.get(10, TimeUnit.SECONDS)).containsExactly(key + "-1");
+				assertThat(completions).isNotDone();
+			}
+			else {
+				awaitWaiting(1);
+				assertThat(send).isNotDone();
+			}
+		}
+		finally {
+			release.countDown();
+		}
+		assertThat(completions.get(10, TimeUnit.SECONDS)).isEqualTo("held stored");
+		assertThat(send.get(10, TimeUnit.SECONDS)).containsExactly(key + "-1");
+		assertThat(this.probe.awaitEnded(key + "-1", "notified").status()).isEqualTo(RunStatus.COMPLETED);
+	}
+
 	/** Sends one event, whose runs are held in their transaction until let go. */
 	private Future<List<String>> holdFirstSend(String key, int sender) throws InterruptedException {
 		holding = new CountDownLatch(1);
@@ -205,6 +242,34 @@ class GroupedSendTests {
 	private static Event notified(String key, int sender, String id) {
 		Event event = Event.of("test/notified", Map.of("key", key, "sender", sender));
 		return (id != null) ? event.withId(id) : event;
+	}
+
+	/** A write stored alone, held until let go. */
+	private record HeldWrite(CountDownLatch committing,
+			CountDownLatch release) implements SharedCommits.Kind<String, String> {
+
+		@Override
+		public String alone(String write) {
+			this.committing.countDown();
+			try {
+				this.release.await(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return write + " stored";
+		}
+
+		@Override
+		public List<String> together(List<String> writes) {
+			return writes.stream().map((write) -> write + " stored").toList();
+		}
+
+		@Override
+		public int weight(String write) {
+			return 16;
+		}
+
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)
