@@ -863,25 +863,7 @@ public abstract class StoreContractTests {
 				new NewEvents(List.of(event, bare), List.of(bare.id()), List.of(queued, leased), List.of(rule), T0)))
 			.isTrue();
 
-		assertThat(this.events.find(event.id())).contains(event);
-		assertThat(this.events.find(bare.id())).hasValueSatisfying((read) -> {
-			assertThat(read.data()).isEmpty();
-			assertThat(read.user()).isEmpty();
-			assertThat(read.v()).isNull();
-		});
-		RunRecord queuedRun = this.runs.find(queued.id()).orElseThrow();
-		assertThat(queuedRun.status()).isEqualTo(RunStatus.QUEUED);
-		assertThat(queuedRun.functionId()).isEqualTo("fn");
-		assertThat(queuedRun.createdAt()).isEqualTo(T0);
-		assertThat(queuedRun.dueAt()).isEqualTo(T0);
-		assertThat(queuedRun.startedAt()).isNull();
-		assertThat(queuedRun.event()).isEqualTo(event);
-		assertThat(this.runs.findDue(T0, 10, List.of("fn", "other"))).containsExactly(queued.id());
-		RunRecord leasedRun = this.runs.find(leased.id()).orElseThrow();
-		assertThat(leasedRun.status()).isEqualTo(RunStatus.RUNNING);
-		assertThat(leasedRun.startedAt()).isEqualTo(T0);
-		assertThat(leasedRun.dueAt()).isEqualTo(T0.plus(LEASE));
-		assertThat(leasedRun.event().id()).isEqualTo(bare.id());
+		assertStoredAtOnce(event, queued, bare, leased);
 		assertThat(this.waits.findByMatch("order/cancelled", "data.order", "42", T0)).containsExactly(rule);
 	}
 
@@ -899,6 +881,14 @@ public abstract class StoreContractTests {
 		assertThat(this.events
 			.insertUnlessAwaited(new NewEvents(List.of(bare), List.of(), List.of(leased), List.of(), T0))).isTrue();
 
+		assertStoredAtOnce(event, queued, bare, leased);
+	}
+
+	/**
+	 * The events stored at once, {@code bare} with nothing but its name, with their runs:
+	 * {@code queued} of function {@code fn}, {@code leased} of function {@code other}.
+	 */
+	private void assertStoredAtOnce(Event event, NewRun queued, Event bare, NewRun leased) {
 		assertThat(this.events.find(event.id())).contains(event);
 		assertThat(this.events.find(bare.id())).hasValueSatisfying((read) -> {
 			assertThat(read.data()).isEmpty();
