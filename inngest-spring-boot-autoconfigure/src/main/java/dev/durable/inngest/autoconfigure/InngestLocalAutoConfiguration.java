@@ -174,8 +174,8 @@ public final class InngestLocalAutoConfiguration {
 			return new EventIngestor(intake, canceller);
 		}
 		// Where a send alone is one statement in autocommit, joining a group of
-		// completions
-		// would cost it that group's round trips: its sends are grouped with sends only.
+		// completions would cost it that group's round trips: sends are grouped with
+		// sends only there.
 		return new EventIngestor(intake, canceller,
 				events.insertsAtOnce() ? new SharedCommits(transactions.template()) : commits);
 	}

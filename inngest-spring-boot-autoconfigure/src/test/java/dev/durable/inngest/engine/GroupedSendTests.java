@@ -209,8 +209,7 @@ class GroupedSendTests {
 		Future<List<String>> send = this.senders.submit(() -> this.inngest.send(notified(key, 1, key + "-1")));
 		try {
 			if (this.events.insertsAtOnce()) {
-				// One statement in autocommit alone: it does not wait for the
-				// completions.
+				// Alone, one statement in autocommit: no wait for the completions.
 				assertThat(send.get(10, TimeUnit.SECONDS)).containsExactly(key + "-1");
 				assertThat(completions).isNotDone();
 			}
