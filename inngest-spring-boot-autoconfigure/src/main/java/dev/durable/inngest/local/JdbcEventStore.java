@@ -9,12 +9,12 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
 import dev.durable.inngest.Event;
-import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.NewEvents;
@@ -205,10 +205,10 @@ public final class JdbcEventStore implements EventStore {
 		statement.setString(++i, run.id());
 		statement.setString(++i, run.functionId());
 		statement.setString(++i, run.eventId());
-		statement.setString(++i, (run.leased() ? RunStatus.RUNNING : RunStatus.QUEUED).name());
-		statement.setString(++i, (run.leased() ? run.leaseUntil() : run.createdAt()).toString());
+		statement.setString(++i, run.status().name());
+		statement.setString(++i, run.dueAt().toString());
 		statement.setString(++i, run.createdAt().toString());
-		statement.setString(++i, run.leased() ? run.createdAt().toString() : null);
+		statement.setString(++i, Objects.toString(run.startedAt(), null));
 		statement.setString(++i, run.lease());
 	}
 
@@ -232,12 +232,10 @@ public final class JdbcEventStore implements EventStore {
 		statement.setArray(++i, varchars(connection, runs, NewRun::id));
 		statement.setArray(++i, varchars(connection, runs, NewRun::functionId));
 		statement.setArray(++i, varchars(connection, runs, NewRun::eventId));
-		statement.setArray(++i,
-				varchars(connection, runs, (run) -> (run.leased() ? RunStatus.RUNNING : RunStatus.QUEUED).name()));
-		statement.setArray(++i,
-				varchars(connection, runs, (run) -> (run.leased() ? run.leaseUntil() : run.createdAt()).toString()));
+		statement.setArray(++i, varchars(connection, runs, (run) -> run.status().name()));
+		statement.setArray(++i, varchars(connection, runs, (run) -> run.dueAt().toString()));
 		statement.setArray(++i, varchars(connection, runs, (run) -> run.createdAt().toString()));
-		statement.setArray(++i, varchars(connection, runs, (run) -> run.leased() ? run.createdAt().toString() : null));
+		statement.setArray(++i, varchars(connection, runs, (run) -> Objects.toString(run.startedAt(), null)));
 		statement.setArray(++i, varchars(connection, runs, NewRun::lease));
 		List<WaitRecord> rules = batch.cancelRules();
 		statement.setArray(++i, varchars(connection, rules, WaitRecord::runId));

@@ -157,10 +157,10 @@ public final class JdbcRunStore implements RunStore {
 					ps.setString(1, run.id());
 					ps.setString(2, run.functionId());
 					ps.setString(3, run.eventId());
-					ps.setString(4, (run.leased() ? RunStatus.RUNNING : RunStatus.QUEUED).name());
-					ps.setObject(5, run.leased() ? Timestamps.of(run.leaseUntil()) : createdAt);
+					ps.setString(4, run.status().name());
+					ps.setObject(5, Timestamps.of(run.dueAt()));
 					ps.setObject(6, createdAt);
-					ps.setObject(7, run.leased() ? createdAt : null);
+					ps.setObject(7, Timestamps.of(run.startedAt()));
 					ps.setString(8, run.lease());
 				});
 	}

@@ -58,10 +58,9 @@ final class InMemoryRunStore implements RunStore {
 			}
 			for (NewRun run : runs) {
 				Instant createdAt = stored(run.createdAt());
-				RunRow row = new RunRow(run.id(), run.functionId(), run.eventId(),
-						run.leased() ? RunStatus.RUNNING : RunStatus.QUEUED, createdAt);
-				row.dueAt = run.leased() ? stored(run.leaseUntil()) : createdAt;
-				row.startedAt = run.leased() ? createdAt : null;
+				RunRow row = new RunRow(run.id(), run.functionId(), run.eventId(), run.status(), createdAt);
+				row.dueAt = stored(run.dueAt());
+				row.startedAt = stored(run.startedAt());
 				row.lease = run.lease();
 				this.store.runs.put(row.id, row);
 			}

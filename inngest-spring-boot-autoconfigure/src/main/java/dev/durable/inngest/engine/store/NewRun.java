@@ -2,6 +2,7 @@ package dev.durable.inngest.engine.store;
 
 import java.time.Instant;
 
+import dev.durable.inngest.RunStatus;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,6 +39,32 @@ public record NewRun(String id, String functionId, String eventId, Instant creat
 	 */
 	public boolean leased() {
 		return this.lease != null;
+	}
+
+	/**
+	 * The status the run is created with.
+	 * @return {@link RunStatus#RUNNING} if it is created leased, otherwise
+	 * {@link RunStatus#QUEUED}
+	 */
+	public RunStatus status() {
+		return leased() ? RunStatus.RUNNING : RunStatus.QUEUED;
+	}
+
+	/**
+	 * When the run is due: at once if queued, when its lease expires if leased.
+	 * @return its due time
+	 */
+	public Instant dueAt() {
+		Instant until = this.leaseUntil;
+		return (leased() && until != null) ? until : this.createdAt;
+	}
+
+	/**
+	 * When the run started: at its creation if leased.
+	 * @return its start, or {@code null} for a queued run
+	 */
+	public @Nullable Instant startedAt() {
+		return leased() ? this.createdAt : null;
 	}
 
 }
