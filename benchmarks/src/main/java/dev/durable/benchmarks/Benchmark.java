@@ -27,6 +27,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -606,16 +608,9 @@ public final class Benchmark {
 				queued.add(id);
 			}, (count) -> {
 				long before = completed.get();
-				return () -> {
-					long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-					while (completed.get() - before < count) {
-						if (System.nanoTime() > deadline) {
-							throw new IllegalStateException(this.workload + ": " + (completed.get() - before) + " of "
-									+ count + " rows completed in 5 minutes");
-						}
-						pause();
-					}
-				};
+				return () -> awaitOver(() -> completed.get() - before >= count, Duration.ofMinutes(5),
+						() -> this.workload + ": " + (completed.get() - before) + " of " + count
+								+ " rows completed in 5 minutes");
 			});
 		}
 		finally {
@@ -971,15 +966,9 @@ public final class Benchmark {
 	 */
 	private Clocks awaitFinished(String functionId, int runs, long[] baseline, Duration atMost) {
 		BenchFunctions functions = this.context.getBean(BenchFunctions.class);
-		long deadline = System.nanoTime() + atMost.toNanos();
 		JdbcClient jdbc = jdbc();
-		while (functions.finished(functionId).get() - baseline[0] < runs || anyUnended(jdbc)) {
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException(
-						this.workload + ": runs of " + functionId + " not completed in " + atMost);
-			}
-			pause();
-		}
+		awaitOver(() -> functions.finished(functionId).get() - baseline[0] >= runs && !anyUnended(jdbc), atMost,
+				() -> this.workload + ": runs of " + functionId + " not completed in " + atMost);
 		Clocks over = Clocks.read();
 		long completed = completed(jdbc, functionId) - baseline[1];
 		if (completed < runs) {
@@ -987,6 +976,22 @@ public final class Benchmark {
 					+ completed + " completed");
 		}
 		return over;
+	}
+
+	/**
+	 * Waits, looking every {@link #pause()}, until a round is over.
+	 * @param over whether it is over
+	 * @param atMost the longest wait
+	 * @param failure what went wrong when it is not over in time
+	 */
+	static void awaitOver(BooleanSupplier over, Duration atMost, Supplier<String> failure) {
+		long deadline = System.nanoTime() + atMost.toNanos();
+		while (!over.getAsBoolean()) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(failure.get());
+			}
+			pause();
+		}
 	}
 
 	/** The pause between two looks at whether a round is over. */

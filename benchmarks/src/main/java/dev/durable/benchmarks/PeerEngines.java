@@ -211,14 +211,9 @@ final class PeerEngines {
 			long doneBefore = PeerJobs.done();
 			long succeededBefore = (succeeded != null) ? succeeded.getAsLong() : 0;
 			return () -> {
-				long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-				while (PeerJobs.done() - doneBefore < jobs || left.getAsLong() > 0) {
-					if (System.nanoTime() > deadline) {
-						throw new IllegalStateException(
-								(PeerJobs.done() - doneBefore) + " of " + jobs + " jobs ran in 5 minutes");
-					}
-					Benchmark.pause();
-				}
+				Benchmark.awaitOver(() -> PeerJobs.done() - doneBefore >= jobs && left.getAsLong() <= 0,
+						Duration.ofMinutes(5),
+						() -> (PeerJobs.done() - doneBefore) + " of " + jobs + " jobs ran in 5 minutes");
 				long stored = (succeeded != null) ? succeeded.getAsLong() - succeededBefore : jobs;
 				if (stored != jobs) {
 					throw new IllegalStateException(
