@@ -102,6 +102,13 @@ public final class Benchmark {
 	private static final String PROFILE_EVENT = System.getProperty("bench.profileEvent", "cpu");
 
 	/**
+	 * Where async-profiler writes its profile of the cold round of W8, P3, P4 and W9 (the
+	 * JVM's first calls, while the JIT compiler compiles), or {@code null} for none; the
+	 * same formats and events as {@code bench.profile}.
+	 */
+	static final String PROFILE_COLD = System.getProperty("bench.profileCold");
+
+	/**
 	 * The command that resumes the profile of the measured rounds while they run, or
 	 * {@code null} outside them.
 	 */
@@ -389,10 +396,9 @@ public final class Benchmark {
 		List<Clocks> measured = new ArrayList<>();
 		// Time is sampled every millisecond; allocations and locks at async-profiler's
 		// defaults.
-		String interval = (PROFILE_EVENT.equals("cpu") || PROFILE_EVENT.equals("wall")) ? ",interval=1ms" : "";
 		if (PROFILE != null) {
-			profile("start,event=" + PROFILE_EVENT + interval);
-			profiling = "resume,event=" + PROFILE_EVENT + interval;
+			profile("start," + profileEvent());
+			profiling = "resume," + profileEvent();
 		}
 		long compiledBefore = compilationMillis();
 		long walFlushesBefore = postgresWalFlushes();
@@ -407,8 +413,7 @@ public final class Benchmark {
 		long walFlushes = postgresWalFlushes() - walFlushesBefore;
 		if (PROFILE != null) {
 			profiling = null;
-			profile("stop,file=" + PROFILE
-					+ (PROFILE.endsWith(".html") || PROFILE.endsWith(".jfr") ? "" : ",collapsed"));
+			stopProfile(PROFILE);
 		}
 		List<Double> inOrder = new ArrayList<>();
 		for (Clocks m : measured) {
@@ -433,7 +438,25 @@ public final class Benchmark {
 		return figures;
 	}
 
-	private static void profile(String command) {
+	/**
+	 * What async-profiler samples, as its {@code start} and {@code resume} commands take
+	 * it: time every millisecond, allocations and locks at its defaults.
+	 */
+	static String profileEvent() {
+		boolean time = PROFILE_EVENT.equals("cpu") || PROFILE_EVENT.equals("wall");
+		return "event=" + PROFILE_EVENT + (time ? ",interval=1ms" : "");
+	}
+
+	/**
+	 * Stops async-profiler and writes its profile to the file, in the format its name
+	 * asks for.
+	 * @param file the file
+	 */
+	static void stopProfile(String file) {
+		profile("stop,file=" + file + (file.endsWith(".html") || file.endsWith(".jfr") ? "" : ",collapsed"));
+	}
+
+	static void profile(String command) {
 		try {
 			AsyncProfiler.getInstance().execute(command);
 		}

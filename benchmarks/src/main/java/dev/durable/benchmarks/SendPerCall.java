@@ -52,7 +52,13 @@ final class SendPerCall {
 	static Map<String, Object> measure(Benchmark benchmark, int threads, IntConsumer call, Completion completion)
 			throws SQLException {
 		List<long[]> cold = new ArrayList<>();
+		if (Benchmark.PROFILE_COLD != null) {
+			Benchmark.profile("start," + Benchmark.profileEvent());
+		}
 		Clocks coldRound = round(CALLS, threads, call, completion, cold).run();
+		if (Benchmark.PROFILE_COLD != null) {
+			Benchmark.stopProfile(Benchmark.PROFILE_COLD);
+		}
 		long firstRunMillis = firstRun.get() - ManagementFactory.getRuntimeMXBean().getStartTime();
 		benchmark.warmUp(round(Benchmark.WARM_UP, threads, call, completion, new ArrayList<>()));
 		List<long[]> warm = new ArrayList<>();
