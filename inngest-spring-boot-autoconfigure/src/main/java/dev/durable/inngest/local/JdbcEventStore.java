@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
@@ -22,7 +23,6 @@ import dev.durable.inngest.engine.store.NewRun;
 import dev.durable.inngest.engine.store.WaitRecord;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -166,20 +166,29 @@ public final class JdbcEventStore implements EventStore {
 		// Outside a transaction, the statement commits on its own: the engine's data
 		// source commits each statement there (AutoCommitDataSource).
 		boolean one = isOneFreshRun(events);
-		Boolean stored = this.template.execute((ConnectionCallback<Boolean>) (connection) -> {
-			String sql = one ? INSERT_ONE_FRESH_UNLESS_AWAITED
-					: events.givenIds().isEmpty() ? INSERT_FRESH_UNLESS_AWAITED : INSERT_UNLESS_AWAITED;
-			try (PreparedStatement statement = connection.prepareStatement(sql)) {
+		String sql = one ? INSERT_ONE_FRESH_UNLESS_AWAITED
+				: events.givenIds().isEmpty() ? INSERT_FRESH_UNLESS_AWAITED : INSERT_UNLESS_AWAITED;
+		// A statement creator is handed the connection itself, where a connection
+		// callback would be handed a proxy of it, made for each call.
+		Boolean stored = this.template.execute((Connection connection) -> {
+			PreparedStatement statement = connection.prepareStatement(sql);
+			try {
 				if (one) {
 					bindOne(statement, events);
 				}
 				else {
 					bind(connection, statement, events);
 				}
-				try (ResultSet rs = statement.executeQuery()) {
-					rs.next();
-					return rs.getBoolean(1);
-				}
+				return statement;
+			}
+			catch (SQLException | RuntimeException ex) {
+				statement.close();
+				throw ex;
+			}
+		}, (PreparedStatement statement) -> {
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				return rs.getBoolean(1);
 			}
 		});
 		return Boolean.TRUE.equals(stored);
@@ -201,14 +210,16 @@ public final class JdbcEventStore implements EventStore {
 		statement.setString(++i, event.user().isEmpty() ? null : this.json.write(event.user()));
 		statement.setLong(++i, event.ts());
 		statement.setString(++i, event.v());
-		statement.setString(++i, batch.receivedAt().toString());
+		// Times bound as such, as the engine's other statements bind them, rather than as
+		// ISO texts, which java.time formats at a cost of its own.
+		statement.setObject(++i, Timestamps.of(batch.receivedAt()));
 		statement.setString(++i, run.id());
 		statement.setString(++i, run.functionId());
 		statement.setString(++i, run.eventId());
 		statement.setString(++i, run.status().name());
-		statement.setString(++i, run.dueAt().toString());
-		statement.setString(++i, run.createdAt().toString());
-		statement.setString(++i, Objects.toString(run.startedAt(), null));
+		statement.setObject(++i, Timestamps.of(run.dueAt()));
+		statement.setObject(++i, Timestamps.of(run.createdAt()));
+		statement.setObject(++i, Timestamps.of(run.startedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
 		statement.setString(++i, run.lease());
 	}
 
