@@ -360,13 +360,26 @@ public final class EventIntake {
 
 	private List<FunctionDefinition> triggered(Event event) {
 		List<FunctionDefinition> candidates = this.registry.get().triggeredBy(event.name());
-		if (candidates.isEmpty()) {
+		if (!anyConditional(candidates)) {
 			return candidates;
 		}
 		Map<String, Object> view = Expression.toMap(event);
 		return candidates.stream()
 			.filter((function) -> function.condition() == null || function.condition().matches(view, null))
 			.toList();
+	}
+
+	/**
+	 * Whether any of the functions has a condition: only a condition needs the event as a
+	 * map, and the expression language, which a send then does not load.
+	 */
+	private static boolean anyConditional(List<FunctionDefinition> functions) {
+		for (FunctionDefinition function : functions) {
+			if (function.condition() != null) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private void addCancelRules(NewRun run, FunctionDefinition function, Event event, List<WaitRecord> rules) {

@@ -14,6 +14,7 @@ import dev.durable.inngest.Event;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JavaType;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -42,11 +43,18 @@ public final class JsonCodec {
 	private final JsonMapper mapper;
 
 	/**
+	 * Reads JSON objects with the type resolved and its deserializer found once, where
+	 * the mapper would resolve them on each read.
+	 */
+	private final ObjectReader objectReader;
+
+	/**
 	 * Creates a codec.
 	 * @param mapper the application's mapper
 	 */
 	public JsonCodec(JsonMapper mapper) {
 		this.mapper = mapper;
+		this.objectReader = mapper.readerFor(OBJECT);
 	}
 
 	/**
@@ -181,7 +189,7 @@ public final class JsonCodec {
 	 * @return the object, empty for {@code null}
 	 */
 	public Map<String, Object> readObject(@Nullable String json) {
-		return (json != null) ? this.mapper.readValue(json, OBJECT) : Map.of();
+		return (json != null) ? this.objectReader.readValue(json) : Map.of();
 	}
 
 	/**
