@@ -5,6 +5,9 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +89,31 @@ class PostgresSendTests {
 	void anEventSentOutsideATransactionIsCommittedWhenThePoolsConnectionsDoNotCommitEachStatement() {
 		start("spring.datasource.hikari.auto-commit=false");
 		assertStoredInOneStatementAndRun();
+	}
+
+	@Test
+	void oneEventWithAnIdMadeByTheEngineIsStoredWithTheTimeItWasReceived() {
+		start();
+		InngestClient inngest = this.context.getBean(InngestClient.class);
+		Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		List<String> sent = new ArrayList<>();
+		List<String> statements = record(() -> sent.addAll(inngest.send(Event.of("test/sent", Map.of("n", 1)))));
+		Instant after = Instant.now();
+		// The statement of single values, which binds the times as such.
+		assertThat(statements).singleElement().asString().contains("WHERE event_name = ?");
+		String id = sent.get(0);
+		Instant receivedAt = jdbc().sql("SELECT received_at FROM inngest_event WHERE id = ?")
+			.param(id)
+			.query(OffsetDateTime.class)
+			.single()
+			.toInstant();
+		assertThat(receivedAt).isBetween(before, after);
+		OffsetDateTime createdAt = jdbc().sql("SELECT created_at FROM inngest_run WHERE event_id = ?")
+			.param(id)
+			.query(OffsetDateTime.class)
+			.single();
+		assertThat(createdAt.toInstant()).isEqualTo(receivedAt);
+		assertThat(probe().awaitEnded(id, "sent").status()).isEqualTo(RunStatus.COMPLETED);
 	}
 
 	@Test
