@@ -26,6 +26,14 @@ final class SendPerCall {
 	/** Events or jobs per round, as W1's runs. */
 	static final int CALLS = 10_000;
 
+	/**
+	 * Calls slower than this many microseconds are printed after each cold or measured
+	 * round ({@code bench.slowCallMicros}), each as when it began, in milliseconds into
+	 * the round, and how long it took, to see whether the slow ones come together; none
+	 * unless set.
+	 */
+	private static final long SLOW_CALL_NANOS = Long.getLong("bench.slowCallMicros", 0) * 1000;
+
 	/** When the first run or job of the JVM executed, in epoch milliseconds; 0 before. */
 	private static final AtomicLong firstRun = new AtomicLong();
 
@@ -84,7 +92,9 @@ final class SendPerCall {
 		return () -> {
 			Runnable awaitAll = completion.after(count);
 			long[] nanos = new long[count];
+			long[] began = new long[count];
 			Clocks start = Clocks.read();
+			long startNanos = System.nanoTime();
 			List<Thread> threads = new ArrayList<>();
 			List<Throwable> failures = new ArrayList<>();
 			for (int t = 0; t < senders; t++) {
@@ -94,6 +104,7 @@ final class SendPerCall {
 						long before = System.nanoTime();
 						call.accept(n);
 						nanos[n] = System.nanoTime() - before;
+						began[n] = before - startNanos;
 					}
 				}, "sender-" + t);
 				thread.setUncaughtExceptionHandler((failed, ex) -> {
@@ -119,8 +130,22 @@ final class SendPerCall {
 			awaitAll.run();
 			Clocks over = Clocks.read().since(start);
 			latencies.add(nanos);
+			if (SLOW_CALL_NANOS > 0 && count == CALLS) {
+				printSlowCalls(nanos, began);
+			}
 			return over;
 		};
+	}
+
+	private static void printSlowCalls(long[] nanos, long[] began) {
+		StringBuilder slow = new StringBuilder(
+				"Calls slower than " + SLOW_CALL_NANOS / 1000 + " µs (ms into the round: µs):");
+		for (int n = 0; n < nanos.length; n++) {
+			if (nanos[n] > SLOW_CALL_NANOS) {
+				slow.append(' ').append(began[n] / 1_000_000).append(": ").append(nanos[n] / 1000);
+			}
+		}
+		System.err.println(slow);
 	}
 
 	private static double percentileMicros(List<long[]> rounds, double percentile) {
