@@ -26,6 +26,16 @@ public record RunQuery(@Nullable String functionId, @Nullable RunStatus status, 
 	 * Checks the limit.
 	 */
 	public RunQuery {
+		checkLimit(limit);
+	}
+
+	/**
+	 * Checks a page size as every listing of {@link InngestRuns} takes it: from 1 to
+	 * {@value #MAX_LIMIT}.
+	 * @param limit the page size
+	 * @throws IllegalArgumentException if it is out of that range
+	 */
+	public static void checkLimit(int limit) {
 		if (limit < 1 || limit > MAX_LIMIT) {
 			throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ", but was " + limit);
 		}

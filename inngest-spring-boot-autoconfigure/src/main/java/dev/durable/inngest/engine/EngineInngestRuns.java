@@ -139,10 +139,7 @@ public final class EngineInngestRuns implements InngestRuns {
 
 	@Override
 	public List<BulkReplay> replays(int limit, @Nullable String cursor) {
-		if (limit < 1 || limit > RunQuery.MAX_LIMIT) {
-			throw new IllegalArgumentException(
-					"limit must be between 1 and " + RunQuery.MAX_LIMIT + ", but was " + limit);
-		}
+		RunQuery.checkLimit(limit);
 		return this.replayStore.list(limit, cursor);
 	}
 
@@ -181,10 +178,7 @@ public final class EngineInngestRuns implements InngestRuns {
 
 	@Override
 	public List<BulkCancellation> cancellations(int limit, @Nullable String cursor) {
-		if (limit < 1 || limit > RunQuery.MAX_LIMIT) {
-			throw new IllegalArgumentException(
-					"limit must be between 1 and " + RunQuery.MAX_LIMIT + ", but was " + limit);
-		}
+		RunQuery.checkLimit(limit);
 		return this.cancellations.list(limit, cursor);
 	}
 

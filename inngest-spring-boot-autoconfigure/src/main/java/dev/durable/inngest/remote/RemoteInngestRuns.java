@@ -181,10 +181,7 @@ public final class RemoteInngestRuns implements InngestRuns {
 
 	@Override
 	public List<BulkCancellation> cancellations(int limit, @Nullable String cursor) {
-		if (limit < 1 || limit > RunQuery.MAX_LIMIT) {
-			throw new IllegalArgumentException(
-					"limit must be between 1 and " + RunQuery.MAX_LIMIT + ", but was " + limit);
-		}
+		RunQuery.checkLimit(limit);
 		var uri = this.api.uri("/v1/cancellations").queryParam("limit", limit);
 		if (StringUtils.hasText(cursor)) {
 			uri.queryParam("cursor", cursor);

@@ -297,6 +297,14 @@ class CancellationTests {
 	}
 
 	@Test
+	void bulkCancellationsAreListedAtMostAHundredToAPage() {
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> this.runs.cancellations(0, null))
+			.withMessage("limit must be between 1 and 100, but was 0");
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> this.runs.cancellations(101, null))
+			.withMessage("limit must be between 1 and 100, but was 101");
+	}
+
+	@Test
 	void stoppedBulkCancellationLeavesItsCancelledRunsCancelled() {
 		Instant from = Instant.now();
 		String runId = sleepingRun("test/reminder.created", "reminder", Map.of("reminderId", "s-" + this.key));

@@ -120,6 +120,14 @@ class ReplayTests {
 	}
 
 	@Test
+	void bulkReplaysAreListedAtMostAHundredToAPage() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.runs.replays(0, null))
+			.withMessage("limit must be between 1 and 100, but was 0");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.runs.replays(101, null))
+			.withMessage("limit must be between 1 and 100, but was 101");
+	}
+
+	@Test
 	void aBulkReplayCanTakeCancelledRunsAndBeStopped() {
 		Instant from = Instant.now().minusMillis(1);
 		String sleeping = this.probe.startSleepingReminder(this.inngest, this.key);

@@ -240,6 +240,13 @@ class RemoteInngestRunsTests {
 	}
 
 	@Test
+	void aPageOfBulkCancellationsOutOfRangeIsRefusedBeforeAnyRequest() {
+		assertThatIllegalArgumentException().isThrownBy(() -> runs().cancellations(101, null))
+			.withMessage("limit must be between 1 and 100, but was 101");
+		assertThat(this.requests).isEmpty();
+	}
+
+	@Test
 	void stoppingAnUnknownBulkCancellationThrows() {
 		assertThatExceptionOfType(NoSuchElementException.class).isThrownBy(() -> runs().stopCancellation("nope"));
 	}
