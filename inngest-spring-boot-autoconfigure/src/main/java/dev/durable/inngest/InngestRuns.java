@@ -85,6 +85,7 @@ public interface InngestRuns {
 	 * @param limit the most to return, from 1 to 100
 	 * @param cursor the id of the last cancellation of the page before, or {@code null}
 	 * @return the cancellations
+	 * @throws IllegalArgumentException if the limit is out of that range
 	 */
 	List<BulkCancellation> cancellations(int limit, @Nullable String cursor);
 
@@ -149,6 +150,7 @@ public interface InngestRuns {
 	 * @param limit the most to return, from 1 to 100
 	 * @param cursor the id of the last replay of the page before, or {@code null}
 	 * @return the replays
+	 * @throws IllegalArgumentException if the limit is out of that range
 	 * @throws UnsupportedOperationException if this implementation cannot replay runs
 	 */
 	default List<BulkReplay> replays(int limit, @Nullable String cursor) {
