@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -145,9 +145,17 @@ class ServedRunCrashRecoveryTests {
 						first.getBean(RunStore.class), first.getBean(StepStore.class));
 				runId = probe.awaitRunId(eventId, "budget-run");
 				// Failed before the step, then twice after it: stored, and due again.
-				await().atMost(Duration.ofSeconds(20))
-					.pollInterval(Duration.ofMillis(20))
-					.until(() -> probe.run(runId).attempt() == 3 && probe.run(runId).status() == RunStatus.QUEUED);
+				await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+					RunRecord run = probe.run(runId);
+					assertThat(run.attempt() == 3 && run.status() == RunStatus.QUEUED)
+						.as("run at attempt %d, %s (error %s); its attempts %s; the app's calls, by attempt, %s",
+								run.attempt(), run.status(), run.error(), probe.attempts(runId),
+								app.calls("budget-run")
+									.stream()
+									.map((call) -> call.path("ctx").path("attempt").asInt())
+									.toList())
+						.isTrue();
+				});
 				dead = true;
 			}
 			dead = false;
@@ -166,14 +174,18 @@ class ServedRunCrashRecoveryTests {
 		}
 	}
 
+	/**
+	 * Starts an instance on the database. The given properties are passed as arguments,
+	 * which outrank the tests' {@code application.properties}, as default properties do
+	 * not.
+	 */
 	private ConfigurableApplicationContext start(String url, String... properties) {
-		List<String> all = new ArrayList<>(
-				List.of("spring.datasource.url=" + url, "server.port=0", "inngest.executor.enabled=true",
-						"inngest.executor.signing-key=" + KEY, "inngest.executor.refresh-interval=200ms",
-						"inngest.executor.call-timeout=60s", "inngest.local.lease.duration=2s",
-						"inngest.local.shutdown-timeout=100ms", "inngest.local.poll-interval=100ms"));
-		all.addAll(List.of(properties));
-		return new SpringApplicationBuilder(CrashApp.class).properties(all.toArray(String[]::new)).run();
+		String[] defaults = { "spring.datasource.url=" + url, "server.port=0", "inngest.executor.enabled=true",
+				"inngest.executor.signing-key=" + KEY, "inngest.executor.refresh-interval=200ms",
+				"inngest.executor.call-timeout=60s", "inngest.local.lease.duration=2s",
+				"inngest.local.shutdown-timeout=100ms", "inngest.local.poll-interval=100ms" };
+		String[] arguments = Stream.of(properties).map((property) -> "--" + property).toArray(String[]::new);
+		return new SpringApplicationBuilder(CrashApp.class).properties(defaults).run(arguments);
 	}
 
 	/**
