@@ -1160,16 +1160,12 @@ public final class Benchmark {
 	 */
 	private static long bytesWritten() {
 		try {
-			for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
-				if (line.startsWith("wchar:")) {
-					return Long.parseLong(line.substring("wchar:".length()).trim());
-				}
-			}
+			return Math.max(0, procSelf("io", "wchar"));
 		}
 		catch (IOException | RuntimeException ex) {
 			// Not Linux, or /proc/self/io not readable: the figure is left out.
+			return 0;
 		}
-		return 0;
 	}
 
 	private static long postgresWalFlushes() {
@@ -1255,9 +1251,19 @@ public final class Benchmark {
 	}
 
 	private static long peakRssMiB() throws IOException {
-		for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-			if (line.startsWith("VmHWM:")) {
-				return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+		long kib = procSelf("status", "VmHWM");
+		return (kib >= 0) ? kib / 1024 : -1;
+	}
+
+	/**
+	 * The number on a line of one of this process's files in Linux's {@code /proc/self},
+	 * such as {@code VmHWM} of {@code status} (in KiB), or {@code -1} if the file has no
+	 * such line.
+	 */
+	private static long procSelf(String file, String key) throws IOException {
+		for (String line : Files.readAllLines(Path.of("/proc/self", file))) {
+			if (line.startsWith(key + ":")) {
+				return Long.parseLong(line.substring(key.length() + 1).replaceAll("[^0-9]", ""));
 			}
 		}
 		return -1;

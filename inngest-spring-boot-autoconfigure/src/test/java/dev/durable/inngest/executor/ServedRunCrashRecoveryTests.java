@@ -149,11 +149,7 @@ class ServedRunCrashRecoveryTests {
 					RunRecord run = probe.run(runId);
 					assertThat(run.attempt() == 3 && run.status() == RunStatus.QUEUED)
 						.as("run at attempt %d, %s (error %s); its attempts %s; the app's calls, by attempt, %s",
-								run.attempt(), run.status(), run.error(), probe.attempts(runId),
-								app.calls("budget-run")
-									.stream()
-									.map((call) -> call.path("ctx").path("attempt").asInt())
-									.toList())
+								run.attempt(), run.status(), run.error(), probe.attempts(runId), callAttempts(app))
 						.isTrue();
 				});
 				dead = true;
@@ -169,23 +165,29 @@ class ServedRunCrashRecoveryTests {
 				assertThat(probe.attempts(runId)).extracting(AttemptRecord::attempt).containsExactly(0, 1, 2, 3);
 			}
 			// The next instance went on with the discovery's last attempt, not a new one.
-			assertThat(app.calls("budget-run")).extracting((call) -> call.path("ctx").path("attempt").asInt())
-				.containsExactly(0, 1, 0, 1, 2);
+			assertThat(callAttempts(app)).containsExactly(0, 1, 0, 1, 2);
 		}
 	}
 
+	/** The attempt each call of the app's function carried, in order. */
+	private static List<Integer> callAttempts(FakeServedApp app) {
+		return app.calls("budget-run").stream().map((call) -> call.path("ctx").path("attempt").asInt()).toList();
+	}
+
 	/**
-	 * Starts an instance on the database. The given properties are passed as arguments,
-	 * which outrank the tests' {@code application.properties}, as default properties do
-	 * not.
+	 * Starts an instance on the database. Its properties are passed as arguments, which
+	 * outrank the tests' {@code application.properties}, as default properties do not.
 	 */
 	private ConfigurableApplicationContext start(String url, String... properties) {
-		String[] defaults = { "spring.datasource.url=" + url, "server.port=0", "inngest.executor.enabled=true",
-				"inngest.executor.signing-key=" + KEY, "inngest.executor.refresh-interval=200ms",
-				"inngest.executor.call-timeout=60s", "inngest.local.lease.duration=2s",
-				"inngest.local.shutdown-timeout=100ms", "inngest.local.poll-interval=100ms" };
-		String[] arguments = Stream.of(properties).map((property) -> "--" + property).toArray(String[]::new);
-		return new SpringApplicationBuilder(CrashApp.class).properties(defaults).run(arguments);
+		Stream<String> instance = Stream.of("spring.datasource.url=" + url, "server.port=0",
+				"inngest.executor.enabled=true", "inngest.executor.signing-key=" + KEY,
+				"inngest.executor.refresh-interval=200ms", "inngest.executor.call-timeout=60s",
+				"inngest.local.lease.duration=2s", "inngest.local.shutdown-timeout=100ms",
+				"inngest.local.poll-interval=100ms");
+		String[] arguments = Stream.concat(instance, Stream.of(properties))
+			.map((property) -> "--" + property)
+			.toArray(String[]::new);
+		return new SpringApplicationBuilder(CrashApp.class).run(arguments);
 	}
 
 	/**
