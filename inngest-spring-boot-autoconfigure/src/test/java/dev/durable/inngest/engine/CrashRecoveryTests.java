@@ -12,6 +12,7 @@ import dev.durable.inngest.Step;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.testsupport.DyingThreads;
 import dev.durable.inngest.testsupport.TestDatabases;
+import dev.durable.inngest.testsupport.TestApplications;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,11 +52,9 @@ class CrashRecoveryTests {
 	}
 
 	private static ConfigurableApplicationContext start(String url) {
-		return new SpringApplicationBuilder(CrashApp.class)
-			.properties("spring.datasource.url=" + url, "inngest.local.lease.duration=2s",
-					"inngest.local.shutdown-timeout=100ms", "inngest.local.poll-interval=100ms",
-					"spring.jpa.open-in-view=false")
-			.run();
+		return TestApplications.run(new SpringApplicationBuilder(CrashApp.class), "spring.datasource.url=" + url,
+				"inngest.local.lease.duration=2s", "inngest.local.shutdown-timeout=100ms",
+				"inngest.local.poll-interval=100ms", "spring.jpa.open-in-view=false");
 	}
 
 	@Test

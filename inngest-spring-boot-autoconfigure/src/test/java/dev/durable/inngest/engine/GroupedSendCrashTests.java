@@ -21,6 +21,7 @@ import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.testsupport.DyingThreads;
 import dev.durable.inngest.testsupport.TestDatabases;
+import dev.durable.inngest.testsupport.TestApplications;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -84,11 +85,10 @@ class GroupedSendCrashTests {
 	}
 
 	private static ConfigurableApplicationContext start(String url) {
-		return new SpringApplicationBuilder(GroupCrashApp.class)
-			.properties("spring.datasource.url=" + url, "inngest.local.lease.duration=2s",
-					"inngest.local.shutdown-timeout=100ms", "inngest.local.poll-interval=100ms",
-					"inngest.local.send-group-commit=true", "spring.jpa.open-in-view=false")
-			.run();
+		return TestApplications.run(new SpringApplicationBuilder(GroupCrashApp.class), "spring.datasource.url=" + url,
+				"inngest.local.lease.duration=2s", "inngest.local.shutdown-timeout=100ms",
+				"inngest.local.poll-interval=100ms", "inngest.local.send-group-commit=true",
+				"spring.jpa.open-in-view=false");
 	}
 
 	@Test

@@ -25,6 +25,7 @@ import dev.durable.inngest.remote.StepIds;
 import dev.durable.inngest.testsupport.DyingThreads;
 import dev.durable.inngest.testsupport.HttpApiClient;
 import dev.durable.inngest.testsupport.TestDatabases;
+import dev.durable.inngest.testsupport.TestApplications;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -134,12 +135,11 @@ class ServedInvokeCrashRecoveryTests {
 	}
 
 	private ConfigurableApplicationContext start(String url) {
-		return new SpringApplicationBuilder(CrashApp.class)
-			.properties("spring.datasource.url=" + url, "server.port=0", "inngest.executor.enabled=true",
-					"inngest.executor.signing-key=" + KEY, "inngest.executor.refresh-interval=200ms",
-					"inngest.executor.call-timeout=60s", "inngest.local.lease.duration=2s",
-					"inngest.local.shutdown-timeout=100ms", "inngest.local.poll-interval=100ms")
-			.run();
+		return TestApplications.run(new SpringApplicationBuilder(CrashApp.class), "spring.datasource.url=" + url,
+				"server.port=0", "inngest.executor.enabled=true", "inngest.executor.signing-key=" + KEY,
+				"inngest.executor.refresh-interval=200ms", "inngest.executor.call-timeout=60s",
+				"inngest.local.lease.duration=2s", "inngest.local.shutdown-timeout=100ms",
+				"inngest.local.poll-interval=100ms");
 	}
 
 	private void startApp() throws IOException {

@@ -30,6 +30,7 @@ import dev.durable.inngest.testsupport.FakeServedApp;
 import dev.durable.inngest.testsupport.FakeServedApp.Reply;
 import dev.durable.inngest.testsupport.HttpApiClient;
 import dev.durable.inngest.testsupport.TestDatabases;
+import dev.durable.inngest.testsupport.TestApplications;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -175,8 +176,7 @@ class ServedRunCrashRecoveryTests {
 	}
 
 	/**
-	 * Starts an instance on the database. Its properties are passed as arguments, which
-	 * outrank the tests' {@code application.properties}, as default properties do not.
+	 * Starts an instance on the database, with more properties given.
 	 */
 	private ConfigurableApplicationContext start(String url, String... properties) {
 		Stream<String> instance = Stream.of("spring.datasource.url=" + url, "server.port=0",
@@ -184,10 +184,8 @@ class ServedRunCrashRecoveryTests {
 				"inngest.executor.refresh-interval=200ms", "inngest.executor.call-timeout=60s",
 				"inngest.local.lease.duration=2s", "inngest.local.shutdown-timeout=100ms",
 				"inngest.local.poll-interval=100ms");
-		String[] arguments = Stream.concat(instance, Stream.of(properties))
-			.map((property) -> "--" + property)
-			.toArray(String[]::new);
-		return new SpringApplicationBuilder(CrashApp.class).run(arguments);
+		return TestApplications.run(new SpringApplicationBuilder(CrashApp.class),
+				Stream.concat(instance, Stream.of(properties)).toArray(String[]::new));
 	}
 
 	/**
