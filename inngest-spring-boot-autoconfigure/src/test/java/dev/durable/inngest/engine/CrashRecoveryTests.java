@@ -11,8 +11,8 @@ import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.testsupport.DyingThreads;
-import dev.durable.inngest.testsupport.TestDatabases;
 import dev.durable.inngest.testsupport.TestApplications;
+import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -20,8 +20,8 @@ import dev.durable.inngest.engine.store.NewEvents;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.testsupport.DyingThreads;
-import dev.durable.inngest.testsupport.TestDatabases;
 import dev.durable.inngest.testsupport.TestApplications;
+import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -24,6 +24,7 @@ import dev.durable.inngest.WaitForEvent;
 import dev.durable.inngest.engine.RunProbe;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
+import dev.durable.inngest.testsupport.TestApplications;
 import dev.durable.inngest.testsupport.TestDatabases;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -189,15 +190,12 @@ class PostgresSendTests {
 	}
 
 	private void start(String... properties) {
-		List<String> args = new ArrayList<>(
-				List.of("--spring.datasource.url=" + this.url, "--inngest.local.schema.initialize=always",
-						"--inngest.local.poll-interval=200ms", "--inngest.local.shutdown-timeout=1s",
-						"--spring.jpa.open-in-view=false", "--spring.main.banner-mode=off"));
-		for (String property : properties) {
-			args.add("--" + property);
-		}
-		this.context = new SpringApplicationBuilder(SendApp.class).web(WebApplicationType.NONE)
-			.run(args.toArray(String[]::new));
+		List<String> all = new ArrayList<>(List.of("spring.datasource.url=" + this.url,
+				"inngest.local.schema.initialize=always", "inngest.local.poll-interval=200ms",
+				"inngest.local.shutdown-timeout=1s", "spring.jpa.open-in-view=false", "spring.main.banner-mode=off"));
+		all.addAll(List.of(properties));
+		this.context = TestApplications.run(new SpringApplicationBuilder(SendApp.class).web(WebApplicationType.NONE),
+				all.toArray(String[]::new));
 	}
 
 	private JdbcClient jdbc() {
