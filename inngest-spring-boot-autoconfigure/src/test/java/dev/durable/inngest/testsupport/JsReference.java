@@ -4,10 +4,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,14 +74,26 @@ public final class JsReference implements AutoCloseable {
 	private static synchronized void install() throws Exception {
 		assumeTrue(onPath("node") && onPath("npm"), "Node.js and npm are not installed");
 		Files.createDirectories(INSTALL);
-		try (var files = Files.list(SOURCES)) {
-			for (Path file : files.toList()) {
-				Files.copy(file, INSTALL.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+		// The test JVMs of a build share the installation: one installs it while the
+		// others
+		// wait, and none rewrites a script that another may be running.
+		try (FileChannel lock = FileChannel.open(INSTALL.resolve("install.lock"), StandardOpenOption.CREATE,
+				StandardOpenOption.WRITE); FileLock held = lock.lock()) {
+			try (var files = Files.list(SOURCES)) {
+				for (Path file : files.toList()) {
+					Path installed = INSTALL.resolve(file.getFileName());
+					if (!Files.exists(installed) || Files.mismatch(file, installed) != -1) {
+						Files.copy(file, installed, StandardCopyOption.REPLACE_EXISTING);
+					}
+				}
+			}
+			if (!Files.isDirectory(INSTALL.resolve("node_modules/inngest"))) {
+				npmCi();
 			}
 		}
-		if (Files.isDirectory(INSTALL.resolve("node_modules/inngest"))) {
-			return;
-		}
+	}
+
+	private static void npmCi() throws Exception {
 		Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts")
 			.directory(INSTALL.toFile())
 			.redirectErrorStream(true)
