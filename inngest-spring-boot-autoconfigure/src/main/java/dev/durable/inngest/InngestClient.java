@@ -4,11 +4,13 @@ import java.util.List;
 
 /**
  * Sends events. Each event is stored and starts a run of every function it triggers.
- * Events at hand together are best sent in one call rather than one call each: the local
- * engine stores them in one transaction, and remote mode posts them in one request to the
- * event API. <pre class="code">
+ * <pre class="code">
  * List&lt;String&gt; ids = inngest.send(Event.of("shop/order.placed", Map.of("orderId", "o-1")));
  * </pre>
+ * <p>
+ * Events at hand together are best sent in one call rather than one call each: the local
+ * engine stores them in one transaction, and remote mode posts them in one request to the
+ * event API.
  */
 public interface InngestClient {
 

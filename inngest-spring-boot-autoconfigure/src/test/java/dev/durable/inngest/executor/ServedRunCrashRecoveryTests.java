@@ -10,7 +10,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -179,13 +178,12 @@ class ServedRunCrashRecoveryTests {
 	 * Starts an instance on the database, with more properties given.
 	 */
 	private ConfigurableApplicationContext start(String url, String... properties) {
-		Stream<String> instance = Stream.of("spring.datasource.url=" + url, "server.port=0",
-				"inngest.executor.enabled=true", "inngest.executor.signing-key=" + KEY,
-				"inngest.executor.refresh-interval=200ms", "inngest.executor.call-timeout=60s",
-				"inngest.local.lease.duration=2s", "inngest.local.shutdown-timeout=100ms",
-				"inngest.local.poll-interval=100ms");
 		return TestApplications.run(new SpringApplicationBuilder(CrashApp.class),
-				Stream.concat(instance, Stream.of(properties)).toArray(String[]::new));
+				List.of("spring.datasource.url=" + url, "server.port=0", "inngest.executor.enabled=true",
+						"inngest.executor.signing-key=" + KEY, "inngest.executor.refresh-interval=200ms",
+						"inngest.executor.call-timeout=60s", "inngest.local.lease.duration=2s",
+						"inngest.local.shutdown-timeout=100ms", "inngest.local.poll-interval=100ms"),
+				properties);
 	}
 
 	/**

@@ -190,12 +190,11 @@ class PostgresSendTests {
 	}
 
 	private void start(String... properties) {
-		List<String> all = new ArrayList<>(List.of("spring.datasource.url=" + this.url,
-				"inngest.local.schema.initialize=always", "inngest.local.poll-interval=200ms",
-				"inngest.local.shutdown-timeout=1s", "spring.jpa.open-in-view=false", "spring.main.banner-mode=off"));
-		all.addAll(List.of(properties));
 		this.context = TestApplications.run(new SpringApplicationBuilder(SendApp.class).web(WebApplicationType.NONE),
-				all.toArray(String[]::new));
+				List.of("spring.datasource.url=" + this.url, "inngest.local.schema.initialize=always",
+						"inngest.local.poll-interval=200ms", "inngest.local.shutdown-timeout=1s",
+						"spring.jpa.open-in-view=false", "spring.main.banner-mode=off"),
+				properties);
 	}
 
 	private JdbcClient jdbc() {

@@ -1,6 +1,8 @@
 package dev.durable.inngest.testsupport;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -23,7 +25,23 @@ public final class TestApplications {
 	 * @return the started application
 	 */
 	public static ConfigurableApplicationContext run(SpringApplicationBuilder application, String... properties) {
-		return application.run(Arrays.stream(properties).map((property) -> "--" + property).toArray(String[]::new));
+		return run(application, List.of(properties));
+	}
+
+	/**
+	 * Runs an application with a test's own properties and more that one of its tests
+	 * gives.
+	 * @param application the application
+	 * @param properties its properties, each {@code name=value}
+	 * @param more more properties, of other names than the first ones (a property given
+	 * twice as arguments takes both values, joined by a comma)
+	 * @return the started application
+	 */
+	public static ConfigurableApplicationContext run(SpringApplicationBuilder application, List<String> properties,
+			String... more) {
+		return application.run(Stream.concat(properties.stream(), Arrays.stream(more))
+			.map((property) -> "--" + property)
+			.toArray(String[]::new));
 	}
 
 }
