@@ -25,9 +25,12 @@ public interface RunContext {
 	String functionId();
 
 	/**
-	 * The 0-based attempt of what is executing now: inside a step, that step's attempt;
-	 * outside steps, the attempt of the function body. Each step and the body count their
-	 * attempts separately.
+	 * The 0-based attempt of what is executing now, as Inngest counts it: inside a step,
+	 * that step's attempt; outside steps, while the run retries a step that failed, that
+	 * step's attempt, so that code before the step can prepare its last attempt (as in
+	 * the example above); otherwise the attempt of the function body. Each step and the
+	 * body count their attempts separately, and a step that completes leaves the body's
+	 * count to the code after it.
 	 * @return the current attempt, from 0
 	 */
 	int attempt();

@@ -125,7 +125,23 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		this.lease = lease;
 		this.memo = memo;
 		this.finishBy = finishBy;
-		this.steps = new StepReplay(run.id(), function.id(), function.maxAttempts(), run.attempt(), env.json(), this);
+		this.steps = new StepReplay(run.id(), function.id(), function.maxAttempts(), openingAttempt(run, memo),
+				env.json(), this);
+	}
+
+	/**
+	 * The attempt the body's code sees before its next step: when this execution retries
+	 * a step that failed, that step's, as Inngest counts, so that the body can prepare
+	 * the step's last attempt; otherwise the body's own.
+	 */
+	private static int openingAttempt(RunRecord run, Map<String, StepRecord> memo) {
+		int retrying = -1;
+		for (StepRecord step : memo.values()) {
+			if (step.status() == StepStatus.RETRYING) {
+				retrying = Math.max(retrying, step.attempts());
+			}
+		}
+		return (retrying >= 0) ? retrying : run.attempt();
 	}
 
 	@Override

@@ -56,6 +56,16 @@ class RetriesTests {
 	}
 
 	@Test
+	void codeBeforeARetriedStepSeesThatStepsAttemptAndCanFallBackOnItsLast() {
+		RunRecord run = run("test/last-try-fallback", "last-try-fallback", Map.of());
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("\"fallback rates\"");
+		assertThat(this.executions.count(this.key, "fetch")).isEqualTo(3);
+		assertThat(this.executions.recorded(this.key, "attempt")).containsExactly(0, 1, 2);
+		assertThat(this.executions.recorded(this.key, "attempt-after")).containsExactly(0);
+	}
+
+	@Test
 	void everyFailedAttemptIsStoredWithItsError() {
 		RunRecord run = run("test/flaky-step", "flaky-step", Map.of("fail", 2));
 		List<AttemptRecord> attempts = this.probe.attempts(run.id());

@@ -94,6 +94,23 @@ public class RetryFunctions {
 		return "body done";
 	}
 
+	@InngestFunction(id = "last-try-fallback", event = "test/last-try-fallback")
+	@Retries(2)
+	String lastTryFallback(Event event, Step step, RunContext run) {
+		String key = key(event);
+		boolean lastTry = run.attempt() == run.maxAttempts() - 1;
+		this.executions.record(key, "attempt", run.attempt());
+		String rates = step.run("fetch", String.class, () -> {
+			this.executions.hit(key, "fetch");
+			if (lastTry) {
+				return "fallback rates";
+			}
+			throw new IllegalStateException("primary down");
+		});
+		this.executions.record(key, "attempt-after", run.attempt());
+		return rates;
+	}
+
 	@InngestFunction(id = "body-fails-between-steps", event = "test/body-fails-between-steps")
 	@Retries(2)
 	String bodyFailsBetweenSteps(Event event, Step step) {
