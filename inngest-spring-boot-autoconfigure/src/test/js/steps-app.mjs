@@ -60,6 +60,12 @@ const functions = [
     }
     return total;
   }),
+  inngest.createFunction({ id: "named-like-repeat", triggers: [{ event: "t/go" }] }, async ({ step }) => {
+    const first = await step.run("item", () => "first item");
+    const named = await step.run("item:1", () => "named item:1");
+    const repeat = await step.run("item", () => "repeated item");
+    return [first, named, repeat].join("|");
+  }),
   inngest.createFunction({ id: "sender", triggers: [{ event: "t/go" }] }, async ({ step }) => {
     const sent = await step.sendEvent("notify", { name: "shop/notified", data: { id: 7 } });
     return sent.ids;

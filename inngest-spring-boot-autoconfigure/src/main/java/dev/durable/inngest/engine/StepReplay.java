@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
@@ -49,7 +51,11 @@ public final class StepReplay implements Step, RunContext {
 
 	private final Driver driver;
 
-	private final Map<String, Integer> occurrences = new HashMap<>();
+	/** The next repeat of each id to try, from 1. */
+	private final Map<String, Integer> nextRepeat = new HashMap<>();
+
+	/** The keys of the steps entered in this execution. */
+	private final Set<String> keys = new HashSet<>();
 
 	private int attempt;
 
@@ -330,8 +336,17 @@ public final class StepReplay implements Step, RunContext {
 			throw new IllegalStateException(
 					"Step '" + id + "' is called inside step '" + this.currentStep + "'; steps cannot be nested");
 		}
-		int occurrence = this.occurrences.merge(id, 1, Integer::sum) - 1;
-		return new StepCall(id, (occurrence == 0) ? id : id + ":" + occurrence, occurrence);
+		if (this.keys.add(id)) {
+			return new StepCall(id, id, 0);
+		}
+		// A repeat takes the next id:N that no step of this execution has, so that a step
+		// named like a repeat ("charge:1") and a real repeat never share a result.
+		int repeat = this.nextRepeat.getOrDefault(id, 1);
+		while (!this.keys.add(id + ":" + repeat)) {
+			repeat++;
+		}
+		this.nextRepeat.put(id, repeat + 1);
+		return new StepCall(id, id + ":" + repeat, repeat);
 	}
 
 	private <T> @Nullable T replayed(StepCall step, Memo memo, Type type) {
@@ -345,9 +360,10 @@ public final class StepReplay implements Step, RunContext {
 	 * A step as the body called it.
 	 *
 	 * @param id the step's id
-	 * @param key the step's key: its id, or {@code id:N} for its N-th repeat in the
-	 * execution
-	 * @param index 0 for the first occurrence of the id, N for its N-th repeat
+	 * @param key the step's key: its id, or for a repeat of the id in the execution
+	 * {@code id:N}, N the first from 1 up that no earlier step's key took
+	 * @param index 0 for the first occurrence of the id, N for a repeat keyed
+	 * {@code id:N}
 	 */
 	public record StepCall(String id, String key, int index) {
 

@@ -46,6 +46,16 @@ class StepReplayTests {
 	}
 
 	@Test
+	void aRepeatSkipsTheKeysOfStepsNamedLikeRepeats() {
+		this.steps.run("item", Integer.class, () -> 1);
+		this.steps.run("item:1", Integer.class, () -> 2);
+		this.steps.run("item", Integer.class, () -> 3);
+		this.steps.run("item", Integer.class, () -> 4);
+		this.steps.run("item:3", Integer.class, () -> 5);
+		assertThat(this.driver.keys).containsExactly("item", "item:1", "item:2", "item:3", "item:3:1");
+	}
+
+	@Test
 	void completedStepIsReadIntoTheDeclaredTypeWithoutExecuting() {
 		this.driver.memo.put("order", new StepReplay.Completed("{\"id\":\"A1\",\"total\":42}"));
 		Order order = this.steps.run("order", Order.class, () -> {

@@ -151,6 +151,15 @@ class RemoteCallsReferenceTests {
 		scenarios.add(new Scenario("loop", "step", 0, 5, Map.copyOf(loop), false));
 		loop.put(StepIds.hash("item:2"), data(20));
 		scenarios.add(new Scenario("loop", "step", 0, 5, Map.copyOf(loop), false));
+		// A step named like a repeat takes that key, and the real repeat the next free
+		// one.
+		Map<String, Object> named = new LinkedHashMap<>();
+		named.put(StepIds.hash("item"), data("first item"));
+		scenarios.add(new Scenario("named-like-repeat", "step", 0, 5, Map.copyOf(named), false));
+		named.put(StepIds.hash("item:1"), data("named item:1"));
+		scenarios.add(new Scenario("named-like-repeat", "step", 0, 5, Map.copyOf(named), false));
+		named.put(StepIds.hash("item:2"), data("repeated item"));
+		scenarios.add(new Scenario("named-like-repeat", "step", 0, 5, Map.copyOf(named), false));
 		scenarios.add(new Scenario("sender", "step", 0, 5, Map.of(), false));
 		scenarios.add(new Scenario("sender", "step", 0, 5,
 				Map.of(StepIds.hash("notify"), data(Map.of("ids", List.of("E9")))), false));

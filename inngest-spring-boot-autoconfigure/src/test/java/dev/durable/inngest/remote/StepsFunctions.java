@@ -116,6 +116,14 @@ class StepsFunctions {
 		return total;
 	}
 
+	@InngestFunction(id = "named-like-repeat", event = "t/go")
+	String namedLikeRepeat(Step step) {
+		String first = step.run("item", String.class, () -> "first item");
+		String named = step.run("item:1", String.class, () -> "named item:1");
+		String repeat = step.run("item", String.class, () -> "repeated item");
+		return first + "|" + named + "|" + repeat;
+	}
+
 	@InngestFunction(id = "sender", event = "t/go")
 	List<String> sender(Step step) {
 		return step.sendEvent("notify", Event.of("shop/notified", Map.of("id", 7)));
