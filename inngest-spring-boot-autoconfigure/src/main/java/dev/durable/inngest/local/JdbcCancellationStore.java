@@ -74,11 +74,19 @@ public final class JdbcCancellationStore implements CancellationStore {
 
 	@Override
 	public boolean progress(String id, long cancelled, @Nullable String lastRunId, boolean completed, Instant now) {
-		return this.jdbc
+		boolean running = this.jdbc
 			.sql("UPDATE inngest_cancellation SET cancelled = cancelled + ?, matched = GREATEST(matched, cancelled + ?), "
 					+ "last_run_id = COALESCE(?, last_run_id), state = ?, updated_at = ? WHERE id = ? AND state = 'RUNNING'")
 			.params(cancelled, cancelled, lastRunId, completed ? "COMPLETED" : "RUNNING", Timestamps.of(now), id)
 			.update() == 1;
+		if (!running && cancelled > 0) {
+			this.jdbc
+				.sql("UPDATE inngest_cancellation SET cancelled = cancelled + ?, "
+						+ "matched = GREATEST(matched, cancelled + ?) WHERE id = ?")
+				.params(cancelled, cancelled, id)
+				.update();
+		}
+		return running;
 	}
 
 	@Override

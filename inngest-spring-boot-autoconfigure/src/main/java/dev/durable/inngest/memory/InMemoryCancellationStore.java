@@ -87,19 +87,21 @@ final class InMemoryCancellationStore implements CancellationStore {
 	public boolean progress(String id, long cancelled, @Nullable String lastRunId, boolean completed, Instant now) {
 		return this.store.locked(() -> {
 			CancellationRow row = this.store.cancellations.get(id);
-			if (row == null || row.cancellation().state() != BulkCancellation.State.RUNNING) {
+			if (row == null) {
 				return false;
 			}
 			BulkCancellation c = row.cancellation();
+			boolean running = c.state() == BulkCancellation.State.RUNNING;
+			BulkCancellation.State state = !running ? c.state()
+					: completed ? BulkCancellation.State.COMPLETED : BulkCancellation.State.RUNNING;
 			this.store.cancellations.put(id,
 					new CancellationRow(
 							new BulkCancellation(c.id(), c.name(), c.functionId(), c.startedAfter(), c.startedBefore(),
-									c.condition(),
-									completed ? BulkCancellation.State.COMPLETED : BulkCancellation.State.RUNNING,
-									Math.max(c.matched(), c.cancelled() + cancelled), c.cancelled() + cancelled,
-									c.createdAt(), InMemoryInngestStore.stored(now)),
-							(lastRunId != null) ? lastRunId : row.lastRunId()));
-			return true;
+									c.condition(), state, Math.max(c.matched(), c.cancelled() + cancelled),
+									c.cancelled() + cancelled, c.createdAt(),
+									running ? InMemoryInngestStore.stored(now) : c.updatedAt()),
+							(running && lastRunId != null) ? lastRunId : row.lastRunId()));
+			return running;
 		});
 	}
 

@@ -49,7 +49,9 @@ public interface CancellationStore {
 	/**
 	 * Records progress of a running cancellation, raising its {@code matched} to at least
 	 * what it has cancelled, as it was counted only in part when the count ran out of
-	 * time.
+	 * time. The runs cancelled are counted even if it was stopped or completed meanwhile,
+	 * since they were cancelled all the same; only its state, its last run and its time
+	 * of update are left as they were then.
 	 * @param id the cancellation id
 	 * @param cancelled how many more runs it cancelled
 	 * @param lastRunId the id of the last run it handled

@@ -1032,8 +1032,31 @@ public abstract class StoreContractTests {
 		assertThat(store.lastRunId(cancellation.id())).isEqualTo("run-5");
 		assertThat(store.progress(cancellation.id(), 1, "run-6", false, T0.plusSeconds(4))).isFalse();
 		assertThat(store.stop(cancellation.id(), T0.plusSeconds(4))).isFalse();
-		assertThat(store.find(cancellation.id()).orElseThrow().cancelled()).isEqualTo(5);
+		BulkCancellation after = store.find(cancellation.id()).orElseThrow();
+		assertThat(after.state()).isEqualTo(BulkCancellation.State.COMPLETED);
+		assertThat(after.cancelled()).isEqualTo(6);
+		assertThat(store.lastRunId(cancellation.id())).isEqualTo("run-5");
 		assertThat(store.lastRunId("no-such-id")).isNull();
+	}
+
+	@Test
+	void bulkCancellationStoppedMidBatchStillCountsTheRunsItCancelled() {
+		CancellationStore store = this.stores.cancellations();
+		BulkCancellation cancellation = cancellation(T0);
+		store.insert(cancellation);
+		assertThat(store.progress(cancellation.id(), 100, "run-100", false, T0.plusSeconds(1))).isTrue();
+		assertThat(store.stop(cancellation.id(), T0.plusSeconds(2))).isTrue();
+		// The batch that was under way when it stopped.
+		assertThat(store.progress(cancellation.id(), 40, "run-140", false, T0.plusSeconds(3))).isFalse();
+		BulkCancellation stopped = store.find(cancellation.id()).orElseThrow();
+		assertThat(stopped.state()).isEqualTo(BulkCancellation.State.STOPPED);
+		assertThat(stopped.cancelled()).isEqualTo(140);
+		assertThat(stopped.matched()).isEqualTo(140);
+		assertThat(stopped.updatedAt()).isEqualTo(T0.plusSeconds(2));
+		assertThat(store.lastRunId(cancellation.id())).isEqualTo("run-100");
+		assertThat(store.progress(cancellation.id(), 0, "run-150", true, T0.plusSeconds(4))).isFalse();
+		assertThat(store.find(cancellation.id()).orElseThrow().state()).isEqualTo(BulkCancellation.State.STOPPED);
+		assertThat(store.progress("no-such-id", 3, "run-3", false, T0.plusSeconds(5))).isFalse();
 	}
 
 	@Test
