@@ -41,6 +41,9 @@ public final class RemoteCalls implements CallHandler {
 	/** The header that tells the platform whether to retry after an error. */
 	public static final String NO_RETRY = "X-Inngest-No-Retry";
 
+	/** The longest delay a {@code Retry-After} asks for: one day. */
+	private static final long MAX_RETRY_AFTER_SECONDS = 86_400;
+
 	private static final Log logger = LogFactory.getLog(RemoteCalls.class);
 
 	private static final String DISCOVERY = "step";
@@ -230,11 +233,13 @@ public final class RemoteCalls implements CallHandler {
 	}
 
 	/**
-	 * A delay as a {@code Retry-After} value: whole seconds, rounded up, at least one.
+	 * A delay as a {@code Retry-After} value: whole seconds, rounded up, from one second
+	 * to one day. The platform waits no longer than a day, and reads a value of more than
+	 * seven characters as a date, not as seconds.
 	 */
 	static String seconds(Duration delay) {
 		long seconds = delay.toSeconds() + ((delay.toNanosPart() > 0) ? 1 : 0);
-		return Long.toString(Math.max(1, seconds));
+		return Long.toString(Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, seconds)));
 	}
 
 	/**

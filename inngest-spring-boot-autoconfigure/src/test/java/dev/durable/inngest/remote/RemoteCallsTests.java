@@ -3,6 +3,7 @@ package dev.durable.inngest.remote;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -179,6 +180,14 @@ class RemoteCallsTests {
 				body(0, 6, Map.of(), false).replace("\"n\":4", "\"later\":true,\"n\":4")));
 		assertThat(response.status()).as(response.body()).isEqualTo(206);
 		assertThat(response.headers()).containsEntry("Retry-After", "3");
+	}
+
+	@Test
+	void retryAfterIsWholeSecondsFromOneSecondToOneDay() {
+		assertThat(RemoteCalls.seconds(Duration.ofMillis(1))).isEqualTo("1");
+		assertThat(RemoteCalls.seconds(Duration.ofMillis(2001))).isEqualTo("3");
+		assertThat(RemoteCalls.seconds(Duration.ofHours(24))).isEqualTo("86400");
+		assertThat(RemoteCalls.seconds(Duration.ofDays(200))).isEqualTo("86400");
 	}
 
 	@Test
