@@ -105,7 +105,7 @@ public final class InngestRemoteAutoConfiguration {
 				properties.getBaseUrl(), properties.getApiBaseUrl(), properties.getEventApiBaseUrl(),
 				properties.getServePath(), properties.getServeOrigin(), properties.getSigningKey(),
 				properties.getSigningKeyFallback(), properties.getEventKey(), properties.getEnv(),
-				properties.isAllowInBandSync());
+				properties.isAllowInBandSync(), environment.getProperty("server.servlet.context-path"));
 	}
 
 	// In dev mode nothing is verified, which a key in the configuration suggests was not
@@ -180,8 +180,7 @@ public final class InngestRemoteAutoConfiguration {
 		if (!settings.dev() || port == null) {
 			return null;
 		}
-		return "http://localhost:" + port + environment.getProperty("server.servlet.context-path", "")
-				+ settings.servePath();
+		return "http://localhost:" + port + settings.contextPath() + settings.servePath();
 	}
 
 	@Bean

@@ -20,7 +20,8 @@ import org.springframework.util.StringUtils;
  * requests
  * @param apiOrigin the origin of the platform's API, where syncs go
  * @param eventApiOrigin the origin of the platform's event API
- * @param servePath the path of the serve endpoint
+ * @param servePath the path of the serve endpoint, after the servlet context path
+ * @param contextPath the servlet context path, empty if none
  * @param serveOrigin the public origin of the application, or {@code null} if not
  * configured
  * @param signingKey the signing key, or {@code null} (only in dev mode)
@@ -30,8 +31,8 @@ import org.springframework.util.StringUtils;
  * @param allowInBandSync whether a signed PUT may ask for an in-band sync
  */
 public record RemoteSettings(String appId, boolean dev, String apiOrigin, String eventApiOrigin, String servePath,
-		@Nullable String serveOrigin, @Nullable SigningKey signingKey, @Nullable SigningKey fallbackKey,
-		@Nullable String eventKey, @Nullable String env, boolean allowInBandSync) {
+		String contextPath, @Nullable String serveOrigin, @Nullable SigningKey signingKey,
+		@Nullable SigningKey fallbackKey, @Nullable String eventKey, @Nullable String env, boolean allowInBandSync) {
 
 	/** Inngest Cloud's API origin. */
 	public static final String CLOUD_API_ORIGIN = "https://api.inngest.com";
@@ -57,11 +58,11 @@ public record RemoteSettings(String appId, boolean dev, String apiOrigin, String
 
 	/**
 	 * The URL synced to the platform when the serve origin is configured.
-	 * @return the serve origin followed by the serve path, or {@code null} if no serve
-	 * origin is configured
+	 * @return the serve origin followed by the servlet context path and the serve path,
+	 * or {@code null} if no serve origin is configured
 	 */
 	public @Nullable String configuredAppUrl() {
-		return (this.serveOrigin != null) ? this.serveOrigin + this.servePath : null;
+		return (this.serveOrigin != null) ? this.serveOrigin + this.contextPath + this.servePath : null;
 	}
 
 	/**
@@ -79,13 +80,14 @@ public record RemoteSettings(String appId, boolean dev, String apiOrigin, String
 	 * @param eventKey {@code inngest.event-key}
 	 * @param env {@code inngest.env}
 	 * @param allowInBandSync {@code inngest.allow-in-band-sync}
+	 * @param contextPath {@code server.servlet.context-path}
 	 * @return the settings
 	 * @throws InvalidRemoteConfigurationException if a value is missing or cannot be used
 	 */
 	public static RemoteSettings resolve(String appId, @Nullable String dev, @Nullable String baseUrl,
 			@Nullable String apiBaseUrl, @Nullable String eventApiBaseUrl, @Nullable String servePath,
 			@Nullable String serveOrigin, @Nullable String signingKey, @Nullable String fallbackKey,
-			@Nullable String eventKey, @Nullable String env, boolean allowInBandSync) {
+			@Nullable String eventKey, @Nullable String env, boolean allowInBandSync, @Nullable String contextPath) {
 		String devUrl = null;
 		boolean devMode;
 		String devValue = (dev != null) ? dev.trim().toLowerCase(Locale.ROOT) : "";
@@ -117,8 +119,9 @@ public record RemoteSettings(String appId, boolean dev, String apiOrigin, String
 							+ "to serve the Inngest dev server instead.");
 		}
 		SigningKey fallback = signingKey("inngest.signing-key-fallback", fallbackKey);
-		return new RemoteSettings(appId, devMode, api, events, servePath(servePath), origin, key, fallback,
-				hasText(eventKey) ? eventKey.trim() : null, hasText(env) ? env.trim() : null, allowInBandSync);
+		return new RemoteSettings(appId, devMode, api, events, servePath(servePath), contextPath(contextPath), origin,
+				key, fallback, hasText(eventKey) ? eventKey.trim() : null, hasText(env) ? env.trim() : null,
+				allowInBandSync);
 	}
 
 	private static @Nullable SigningKey signingKey(String property, @Nullable String value) {
@@ -141,6 +144,14 @@ public record RemoteSettings(String appId, boolean dev, String apiOrigin, String
 					"Set inngest.serve-path to a path starting with /, such as " + DEFAULT_SERVE_PATH + ".");
 		}
 		while (path.length() > 1 && path.endsWith("/")) {
+			path = path.substring(0, path.length() - 1);
+		}
+		return path;
+	}
+
+	private static String contextPath(@Nullable String value) {
+		String path = hasText(value) ? value.trim() : "";
+		while (path.endsWith("/")) {
 			path = path.substring(0, path.length() - 1);
 		}
 		return path;

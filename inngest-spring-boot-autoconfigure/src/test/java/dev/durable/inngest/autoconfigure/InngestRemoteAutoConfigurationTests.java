@@ -303,6 +303,18 @@ class InngestRemoteAutoConfigurationTests {
 	}
 
 	@Test
+	void theUrlSyncedFromTheServeOriginHasTheServletContextPath() {
+		this.withoutDatabase
+			.withPropertyValues("inngest.mode=remote", "inngest.signing-key=" + KEY,
+					"inngest.serve-origin=https://orders.example.com", "server.servlet.context-path=/shop/")
+			.run((context) -> {
+				RemoteSettings settings = context.getBean(RemoteSettings.class);
+				assertThat(settings.configuredAppUrl()).isEqualTo("https://orders.example.com/shop/api/inngest");
+				assertThat(settings.serveOrigin()).isEqualTo("https://orders.example.com");
+			});
+	}
+
+	@Test
 	void theSdksEnvironmentVariablesConfigureRemoteMode() {
 		Map<String, Object> variables = Map.of("INNGEST_MODE", "remote", "INNGEST_SIGNING_KEY", KEY,
 				"INNGEST_SIGNING_KEY_FALLBACK", "signkey-prod-0123456789abcdef0123456789abcdef", "INNGEST_EVENT_KEY",

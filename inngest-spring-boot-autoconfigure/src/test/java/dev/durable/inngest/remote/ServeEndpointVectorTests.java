@@ -99,7 +99,7 @@ class ServeEndpointVectorTests {
 		RouterFunction<ServerResponse> vectorServeEndpoint(FunctionDiscoverer functions, RecordingCallHandler handler,
 				AppSync sync) {
 			RemoteSettings settings = RemoteSettings.resolve("orders", null, null, null, null, "/vector/inngest", null,
-					RemoteTestApplication.SIGNING_KEY, null, null, null, true);
+					RemoteTestApplication.SIGNING_KEY, null, null, null, true, null);
 			Clock vectorTime = Clock.fixed(Instant.ofEpochSecond(1735689605L), ZoneOffset.UTC);
 			return new ServeEndpoint(settings, functions::registry, handler, sync, vectorTime, 5 * 1024 * 1024)
 				.routes();
