@@ -1,5 +1,6 @@
 package dev.durable.inngest.remote;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +15,7 @@ import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -64,6 +66,14 @@ class EventOutboxTests {
 	void tearDown() {
 		this.forwarder.stop();
 		this.platform.close();
+	}
+
+	@Test
+	void embeddedInitializationCreatesTheTableInAFileH2Database(@TempDir Path directory) {
+		DataSource file = new DriverManagerDataSource("jdbc:h2:file:" + directory.resolve("outbox"));
+		assertThat(new EventOutboxSchemaInitializer(file, DatabaseInitializationMode.EMBEDDED).initializeDatabase())
+			.isTrue();
+		assertThat(new JdbcTemplate(file).queryForObject("SELECT COUNT(*) FROM inngest_outbox", Long.class)).isZero();
 	}
 
 	@Test
