@@ -11,11 +11,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.beans.factory.config.BeanDefinition;
 
 /**
- * Finds the {@link InngestFunction} methods of the application's beans, and in local mode
- * fails the start when no engine would run them.
+ * Finds the {@link InngestFunction} methods of the application's beans, fails the start
+ * when {@code inngest.mode} or {@code inngest.local.store} names no engine, and in local
+ * mode fails it when no engine would run the functions.
  */
 @AutoConfiguration
 @ConditionalOnClass(InngestFunction.class)
@@ -27,6 +29,11 @@ public final class InngestAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static FunctionDiscoverer inngestFunctionDiscoverer() {
 		return new FunctionDiscoverer();
+	}
+
+	@Bean
+	static EngineSelectionCheck inngestEngineSelectionCheck(Environment environment) {
+		return new EngineSelectionCheck(environment);
 	}
 
 	@Bean

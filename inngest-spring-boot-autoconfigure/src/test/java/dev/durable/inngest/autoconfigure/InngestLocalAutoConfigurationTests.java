@@ -32,6 +32,8 @@ import dev.durable.inngest.testsupport.SchemaVersion1;
 import dev.durable.inngest.testsupport.StartupFailures;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +46,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -63,6 +66,44 @@ class InngestLocalAutoConfigurationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
 				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class));
+
+	@Test
+	void aModeNoEngineAnswersToFailsTheStartNamingThePropertyAndItsValues() {
+		this.runner.withUserConfiguration(NeedsClient.class).withPropertyValues("inngest.mode=cloud").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = StartupFailures.analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("inngest.mode").contains("cloud");
+			assertThat(analysis.getAction()).contains("LOCAL").contains("REMOTE");
+		});
+	}
+
+	@Test
+	void aStoreNoEngineAnswersToFailsTheStartNamingThePropertyAndItsValues() {
+		this.runner.withUserConfiguration(NeedsClient.class)
+			.withPropertyValues("inngest.local.store=mem")
+			.run((context) -> {
+				FailureAnalysis analysis = StartupFailures.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("inngest.local.store").contains("mem");
+				assertThat(analysis.getAction()).contains("JDBC").contains("MEMORY");
+			});
+	}
+
+	@Test
+	void aModeTheConditionsWouldNotReadFailsTheStart() {
+		this.runner.withUserConfiguration(NeedsClient.class)
+			.withPropertyValues("inngest.mode=re-mote")
+			.run((context) -> {
+				Throwable failure = StartupFailures.cause(context.getStartupFailure(),
+						InvalidConfigurationPropertyValueException.class);
+				assertThat(failure).hasMessageContaining("inngest.mode").hasMessageContaining("'remote'");
+			});
+	}
+
+	@Test
+	void theEngineSelectionTakesItsValuesInAnyCase() {
+		this.runner.withPropertyValues("inngest.mode=LOCAL", "inngest.local.store=Memory")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(InngestClient.class));
+	}
 
 	@Test
 	void localEngineIsConfiguredOnTheApplicationsDataSource() {
@@ -610,6 +651,16 @@ class InngestLocalAutoConfigurationTests {
 		});
 		this.runner.withPropertyValues("inngest.local.eager-start.enabled=false")
 			.run((context) -> assertThat(context.getBean(RunScheduler.class).settings().eagerStart()).isFalse());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NeedsClient {
+
+		@Bean
+		String orderService(InngestClient inngest) {
+			return "orders";
+		}
+
 	}
 
 }
