@@ -66,14 +66,16 @@ public final class InngestExecutorAutoConfiguration {
 	ServedApps inngestServedApps(InngestProperties properties, AppStore store, FunctionDiscoverer functions,
 			ObjectProvider<JsonMapper> mapper, @Qualifier(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
 		InngestProperties.Executor executor = properties.getExecutor();
-		return ServedApps.create(store, functions, signingKey(executor.getSigningKey()), executor.getCallTimeout(),
+		return ServedApps.create(store, functions, signingKey(executor.getSigningKey()),
+				PropertyChecks.positive("inngest.executor.call-timeout", executor.getCallTimeout()),
 				executor.getMaxCallPayload().toBytes(), mapper.getIfUnique(() -> JsonMapper.builder().build()), clock);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	AppRefresher inngestAppRefresher(ServedApps apps, InngestProperties properties) {
-		return new AppRefresher(apps, properties.getExecutor().getRefreshInterval());
+		return new AppRefresher(apps, PropertyChecks.positive("inngest.executor.refresh-interval",
+				properties.getExecutor().getRefreshInterval()));
 	}
 
 	@Bean
@@ -110,7 +112,8 @@ public final class InngestExecutorAutoConfiguration {
 	@Bean
 	RouterFunction<ServerResponse> inngestRegisterApi(ServedApps apps, InngestProperties properties) {
 		return new RegisterEndpoint(apps, signingKeys(properties.getExecutor().getSigningKey()),
-				properties.getLimits().getRequestSize().toBytes())
+				PropertyChecks.positive("inngest.limits.request-size", properties.getLimits().getRequestSize())
+					.toBytes())
 			.routes();
 	}
 

@@ -130,9 +130,13 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	RetryBackoff inngestRetryBackoff() {
 		InngestProperties.Backoff backoff = this.properties.getBackoff();
-		return (backoff.getInitial() != null)
-				? new RetryBackoff(backoff.getInitial(), backoff.getMultiplier(), backoff.getMax(), backoff.getJitter())
-				: new RetryBackoff(backoff.getJitter());
+		Duration jitter = PropertyChecks.notNegative("inngest.local.backoff.jitter", backoff.getJitter());
+		if (backoff.getInitial() == null) {
+			return new RetryBackoff(jitter);
+		}
+		return new RetryBackoff(PropertyChecks.positive("inngest.local.backoff.initial", backoff.getInitial()),
+				PropertyChecks.atLeast("inngest.local.backoff.multiplier", backoff.getMultiplier(), 1),
+				PropertyChecks.positive("inngest.local.backoff.max", backoff.getMax()), jitter);
 	}
 
 	@Bean

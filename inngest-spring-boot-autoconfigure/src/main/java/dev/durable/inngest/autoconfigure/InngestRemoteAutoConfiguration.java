@@ -164,7 +164,8 @@ public final class InngestRemoteAutoConfiguration {
 			Environment environment) {
 		InngestProperties.Sync config = properties.getSync();
 		return new StartupSync(sync, () -> startupUrl(settings, environment), settings.apiOrigin(),
-				config.getInitialInterval(), config.getMaxInterval(), Clock.systemUTC());
+				PropertyChecks.positive("inngest.sync.initial-interval", config.getInitialInterval()),
+				PropertyChecks.positive("inngest.sync.max-interval", config.getMaxInterval()), Clock.systemUTC());
 	}
 
 	/**
@@ -249,7 +250,7 @@ public final class InngestRemoteAutoConfiguration {
 		EventOutbox inngestEventOutbox(DataSource dataSource, InngestProperties properties,
 				EventOutboxSchemaInitializer schema) {
 			return new EventOutbox(AutoCommitDataSource.of(dataSource), Clock.systemUTC(),
-					properties.getOutbox().getLease());
+					PropertyChecks.positive("inngest.outbox.lease", properties.getOutbox().getLease()));
 		}
 
 		@Bean
@@ -257,8 +258,10 @@ public final class InngestRemoteAutoConfiguration {
 		EventOutboxForwarder inngestEventOutboxForwarder(EventOutbox outbox, EventApi eventApi,
 				InngestProperties properties) {
 			InngestProperties.Outbox config = properties.getOutbox();
-			return new EventOutboxForwarder(outbox, eventApi, config.getPollInterval(), config.getRetryDelay(),
-					config.getMaxRetryDelay());
+			return new EventOutboxForwarder(outbox, eventApi,
+					PropertyChecks.positive("inngest.outbox.poll-interval", config.getPollInterval()),
+					PropertyChecks.positive("inngest.outbox.retry-delay", config.getRetryDelay()),
+					PropertyChecks.positive("inngest.outbox.max-retry-delay", config.getMaxRetryDelay()));
 		}
 
 	}

@@ -72,7 +72,7 @@ public final class InngestWebAutoConfiguration {
 			ObjectProvider<JsonMapper> mapper) {
 		InngestProperties.Limits limits = properties.getLimits();
 		return new EventsApi(client, properties.getEventKey(), mapper(mapper), limits.getEventSize().toBytes(),
-				limits.getEventsPerRequest())
+				PropertyChecks.positive("inngest.limits.events-per-request", limits.getEventsPerRequest()))
 			.routes(properties.getApi().getBasePath());
 	}
 
@@ -81,8 +81,9 @@ public final class InngestWebAutoConfiguration {
 	FilterRegistrationBean<RequestLimitsFilter> inngestRequestLimitsFilter(InngestProperties properties,
 			Environment environment, ObjectProvider<JsonMapper> mapper) {
 		RequestLimitsFilter filter = RequestLimitsFilter.ofStarterPaths(
-				properties.getLimits().getRequestSize().toBytes(), properties.getApi().getBasePath(),
-				properties.getDashboard().getPath(),
+				PropertyChecks.positive("inngest.limits.request-size", properties.getLimits().getRequestSize())
+					.toBytes(),
+				properties.getApi().getBasePath(), properties.getDashboard().getPath(),
 				environment.getProperty("management.endpoints.web.base-path", "/actuator"), mapper(mapper));
 		FilterRegistrationBean<RequestLimitsFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);

@@ -21,6 +21,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static dev.durable.inngest.testsupport.StartupFailures.assertInvalidProperty;
 
 /**
  * The conditions of the executor's auto-configuration, the start that its missing or
@@ -36,6 +37,22 @@ class InngestExecutorAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
 				InngestExecutorAutoConfiguration.class, DataSourceAutoConfiguration.class,
 				DataSourceTransactionManagerAutoConfiguration.class));
+
+	@Test
+	void executorValuesThatCannotBeUsedFailTheStart() {
+		String[] executor = { "inngest.executor.enabled=true", "inngest.executor.signing-key=" + KEY };
+		this.runner.withPropertyValues(executor)
+			.withPropertyValues("inngest.executor.call-timeout=0s")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.executor.call-timeout",
+					"PT0S"));
+		this.runner.withPropertyValues(executor)
+			.withPropertyValues("inngest.executor.refresh-interval=0s")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.executor.refresh-interval",
+					"PT0S"));
+		this.runner.withPropertyValues(executor)
+			.withPropertyValues("inngest.limits.request-size=-1B")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.limits.request-size", "-1B"));
+	}
 
 	@Test
 	void theExecutorIsOffByDefault() {

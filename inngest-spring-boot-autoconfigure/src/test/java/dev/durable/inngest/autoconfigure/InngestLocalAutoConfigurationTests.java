@@ -56,6 +56,7 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
+import static dev.durable.inngest.testsupport.StartupFailures.assertInvalidProperty;
 
 /**
  * The conditions of the auto-configuration.
@@ -66,6 +67,21 @@ class InngestLocalAutoConfigurationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
 				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class));
+
+	@Test
+	void backoffValuesThatCannotBeUsedFailTheStart() {
+		this.runner.withPropertyValues("inngest.local.backoff.jitter=-5s")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.backoff.jitter",
+					"PT-5S"));
+		this.runner.withPropertyValues("inngest.local.backoff.initial=-1s")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.backoff.initial",
+					"PT-1S"));
+		this.runner.withPropertyValues("inngest.local.backoff.initial=1s", "inngest.local.backoff.multiplier=0.5")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.backoff.multiplier",
+					"0.5"));
+		this.runner.withPropertyValues("inngest.local.backoff.initial=1s", "inngest.local.backoff.max=0s")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.backoff.max", "PT0S"));
+	}
 
 	@Test
 	void aModeNoEngineAnswersToFailsTheStartNamingThePropertyAndItsValues() {

@@ -33,6 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static dev.durable.inngest.testsupport.StartupFailures.assertInvalidProperty;
 
 /**
  * The conditions of sending events, the outbox and runs in remote mode, and one send
@@ -49,6 +50,26 @@ class InngestRemoteEventsAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 				DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class))
 		.withPropertyValues("spring.datasource.url=jdbc:h2:mem:remote-events-${random.uuid}");
+
+	@Test
+	void outboxIntervalsThatCannotBeUsedFailTheStart() {
+		String[] remote = { "inngest.mode=remote", "inngest.dev=true", "inngest.event-key=evt-key" };
+		this.withDatabase.withPropertyValues(remote)
+			.withPropertyValues("inngest.outbox.poll-interval=0s")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.outbox.poll-interval",
+					"PT0S"));
+		this.withDatabase.withPropertyValues(remote)
+			.withPropertyValues("inngest.outbox.lease=-1s")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.outbox.lease", "PT-1S"));
+		this.withDatabase.withPropertyValues(remote)
+			.withPropertyValues("inngest.outbox.max-retry-delay=0ms")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.outbox.max-retry-delay",
+					"PT0S"));
+		this.runner.withPropertyValues(remote)
+			.withPropertyValues("inngest.sync.initial-interval=0s")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.sync.initial-interval",
+					"PT0S"));
+	}
 
 	@Test
 	void outsideRemoteModeNothingIsConfigured() {

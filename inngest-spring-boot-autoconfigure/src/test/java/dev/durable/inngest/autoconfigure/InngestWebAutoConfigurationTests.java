@@ -13,6 +13,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.web.servlet.function.RouterFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.durable.inngest.testsupport.StartupFailures.assertInvalidProperty;
 
 /**
  * The conditions of the web auto-configuration: each HTTP surface is there only when
@@ -28,6 +29,15 @@ class InngestWebAutoConfigurationTests {
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withInitializer((context) -> context.getEnvironment().setConversionService(new ApplicationConversionService()))
 		.withConfiguration(CONFIGURATIONS);
+
+	@Test
+	void limitsThatCannotBeUsedFailTheStart() {
+		this.runner.withPropertyValues("inngest.event-key=evt-key", "inngest.limits.events-per-request=0")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.limits.events-per-request",
+					"0"));
+		this.runner.withPropertyValues("inngest.limits.request-size=0B")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.limits.request-size", "0B"));
+	}
 
 	@Test
 	void withoutKeysNorDashboardNoRouteIsAdded() {

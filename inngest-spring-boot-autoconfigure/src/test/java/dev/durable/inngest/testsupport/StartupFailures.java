@@ -2,11 +2,14 @@ package dev.durable.inngest.testsupport;
 
 import java.util.List;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Reads why an application failed to start.
@@ -30,6 +33,21 @@ public final class StartupFailures {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Asserts that a start failed on an invalid value of a property.
+	 * @param failure the failure, or {@code null} if the start did not fail
+	 * @param property the property
+	 * @param value the value, as the property's type prints it
+	 */
+	public static void assertInvalidProperty(Throwable failure, String property, String value) {
+		assertThat(failure).as("the start fails").isNotNull();
+		InvalidConfigurationPropertyValueException invalid = cause(failure,
+				InvalidConfigurationPropertyValueException.class);
+		assertThat(invalid).as("an invalid value of %s, in %s", property, failure).isNotNull();
+		assertThat(invalid.getName()).isEqualTo(property);
+		assertThat(String.valueOf(invalid.getValue())).isEqualTo(value);
 	}
 
 	/**
