@@ -1,13 +1,16 @@
 package dev.durable.inngest;
 
 /**
- * What an {@link OnFailure} handler receives about the run that failed.
+ * What an {@link OnFailure} handler receives about the run that failed, and what an
+ * {@link OnCancel} handler receives about the run that was cancelled
+ * ({@link FunctionCancelledEvent}).
  */
 public interface FailureContext {
 
 	/**
-	 * The {@code inngest/function.failed} system event that started the handler.
-	 * @return the failure event
+	 * The system event that started the handler: {@code inngest/function.failed} for a
+	 * failed run, {@code inngest/function.cancelled} for a cancelled one.
+	 * @return the system event
 	 */
 	Event event();
 
@@ -18,19 +21,20 @@ public interface FailureContext {
 	Event originalEvent();
 
 	/**
-	 * The error the run failed with.
+	 * The error the run failed with; for a cancelled run,
+	 * {@code Error: function cancelled}.
 	 * @return the error
 	 */
 	ErrorInfo error();
 
 	/**
-	 * The full id of the failed function: the app id, a dash and the function id.
+	 * The full id of the run's function: the app id, a dash and the function id.
 	 * @return the function's full id
 	 */
 	String functionId();
 
 	/**
-	 * The id of the failed run.
+	 * The id of the run that failed or was cancelled.
 	 * @return the run id
 	 */
 	String runId();

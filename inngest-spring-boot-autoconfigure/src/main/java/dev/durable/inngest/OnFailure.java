@@ -7,9 +7,12 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks the method that handles the failure of a function's run, after the run has
- * exhausted its retries. The handler runs as a durable run of its own: it may take a
- * {@link FailureContext} and a {@link Step}. <pre class="code">
+ * Marks the method that handles the failure of a function's run: once the run has
+ * exhausted its retries, or failed at once on a {@link NonRetriableException} or a
+ * {@link StepFailedException} that its body let escape. The handler runs once per failed
+ * run, as a durable run of its own with its own retries (one unless the method is
+ * annotated with {@link Retries}); it may take a {@link FailureContext} and a
+ * {@link Step}. <pre class="code">
  * &#064;OnFailure(function = "process-order")
  * void orderFailed(FailureContext failure, Step step) {
  *     step.run("notify", () -&gt; alerts.send(failure.error().message()));
