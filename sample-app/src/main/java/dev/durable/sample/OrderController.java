@@ -7,7 +7,9 @@ import java.util.UUID;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 
-import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.core.JacksonException;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -89,11 +91,16 @@ public class OrderController {
 	 * @return the problem
 	 */
 	@ExceptionHandler(HttpMessageNotReadableException.class)
-	ProblemDetail unreadable(HttpMessageNotReadableException ex) {
+	ProblemDetail unreadable(HttpMessageNotReadableException ex, HttpServletRequest request) {
+		if (request.getRequestURI().endsWith("/approval")) {
+			return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+					"The body is not a valid approval: send JSON such as {\"by\":\"ana\"}");
+		}
 		String detail = "The body is not a valid order: send JSON such as {\"sku\":\"mug\",\"quantity\":1,"
 				+ "\"amount\":2400,\"card\":\"4242\"}";
-		if (ex.getMostSpecificCause() instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
-			String field = mismatch.getPath().get(mismatch.getPath().size() - 1).getPropertyName();
+		// A value of the wrong type, or a number too large for its field.
+		if (ex.getMostSpecificCause() instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+			String field = jackson.getPath().get(jackson.getPath().size() - 1).getPropertyName();
 			detail = field + " has the wrong type: " + expected(field);
 		}
 		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);

@@ -39,6 +39,15 @@ class OrderControllerTests {
 		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
 	}
 
+	private HttpResponse<String> approve(String json) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://localhost:" + this.port + "/orders/o-unknown/approval"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build();
+		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
 	private long placedEvents() {
 		return this.jdbc.sql("SELECT COUNT(*) FROM inngest_event WHERE name = 'shop/order.placed'")
 			.query(Long.class)
@@ -74,7 +83,7 @@ class OrderControllerTests {
 	@Test
 	void aQuantityThatIsNotAWholeNumberIsRefusedNamingTheFieldAndNothingIsSent() throws Exception {
 		long before = placedEvents();
-		for (String quantity : new String[] { "\"x\"", "1.7" }) {
+		for (String quantity : new String[] { "\"x\"", "1.7", "99999999999" }) {
 			HttpResponse<String> response = post(
 					"{\"sku\":\"mug\",\"quantity\":" + quantity + ",\"amount\":100,\"card\":\"4242\"}");
 			assertThat(response.statusCode()).as(quantity).isEqualTo(400);
@@ -83,6 +92,13 @@ class OrderControllerTests {
 				.contains("quantity has the wrong type: a whole number of at least 1");
 		}
 		assertThat(placedEvents()).isEqualTo(before);
+	}
+
+	@Test
+	void anApprovalThatIsNotJsonIsRefusedAsAnApproval() throws Exception {
+		HttpResponse<String> response = approve("{\"by\":");
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.body()).contains("not a valid approval").contains("{\\\"by\\\":\\\"ana\\\"}");
 	}
 
 }
