@@ -52,6 +52,15 @@ public class CancellationFunctions {
 		sleepBetweenSteps(event, step, Duration.ofSeconds(30));
 	}
 
+	@InngestFunction(id = "short-reminder", event = "test/short-reminder.created")
+	@CancelOn(event = "test/short-reminder.deleted", match = "data.reminderId")
+	void shortReminder(Event event, Step step) {
+		String key = RetryFunctions.key(event);
+		Object reminder = event.data().get("reminderId");
+		step.sleep("nap", Duration.ofSeconds(2));
+		step.run("after", () -> this.executions.hit(key, "after " + reminder));
+	}
+
 	@InngestFunction(id = "job", event = "test/job.started")
 	@CancelOn(event = "test/job.aborted", condition = "async.data.jobId == event.data.jobId && async.data.force")
 	void job(Event event, Step step) {

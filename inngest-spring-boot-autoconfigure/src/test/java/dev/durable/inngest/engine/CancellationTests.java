@@ -94,6 +94,21 @@ class CancellationTests {
 	}
 
 	@Test
+	void aRunCancelledInItsSleepNeverRunsTheStepAfterIt() {
+		String cancelled = sleepingRun("test/short-reminder.created", "short-reminder", Map.of("reminderId", "gone"));
+		String kept = sleepingRun("test/short-reminder.created", "short-reminder", Map.of("reminderId", "kept"));
+		send("test/short-reminder.deleted", Map.of("reminderId", "gone"));
+		assertCancelledAtOnce(cancelled, "event");
+		// The run left alone wakes from the same sleep and runs its step.
+		assertThat(this.probe.awaitEnded(kept, Duration.ofSeconds(15)).status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(this.executions.count(this.key, "after kept")).isEqualTo(1);
+		await().during(Duration.ofMillis(500))
+			.atMost(Duration.ofSeconds(3))
+			.untilAsserted(() -> assertThat(this.executions.count(this.key, "after gone")).isZero());
+		assertThat(this.probe.run(cancelled).status()).isEqualTo(RunStatus.CANCELLED);
+	}
+
+	@Test
 	void cancelOnMatchOnAValueLongerThanItsColumnCancelsOnlyTheRunWithThatValue() {
 		String longId = "r-" + this.key + "-" + "x".repeat(2000);
 		String first = sleepingRun("test/reminder.created", "reminder", Map.of("reminderId", longId));

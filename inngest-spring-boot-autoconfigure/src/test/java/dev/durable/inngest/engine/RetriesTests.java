@@ -20,6 +20,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Retries as Inngest documents them, on the real engine and H2.
@@ -157,6 +158,13 @@ class RetriesTests {
 		assertThat(run.error().name()).isEqualTo("NonRetriableException");
 		assertThat(run.error().message()).isEqualTo("invalid order");
 		assertThat(this.executions.count(this.key, "body")).isEqualTo(1);
+		// Its failure handler runs once, and only once.
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.executions.recorded(this.key, "failure-handled")).isNotEmpty());
+		await().during(Duration.ofMillis(700))
+			.atMost(Duration.ofSeconds(3))
+			.untilAsserted(() -> assertThat(this.executions.recorded(this.key, "failure-handled"))
+				.containsExactly("NonRetriableException"));
 	}
 
 	@Test
@@ -172,6 +180,10 @@ class RetriesTests {
 	void caughtStepFailureWithCompensationCompletesTheRun() {
 		RunRecord run = run("test/saga", "saga", Map.of());
 		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		// The step's failure, caught, is no failure of the run.
+		await().during(Duration.ofMillis(500))
+			.atMost(Duration.ofSeconds(2))
+			.untilAsserted(() -> assertThat(this.probe.eventIds("inngest/function.failed", run.id())).isEmpty());
 		assertThat(run.output()).contains("\"rolledBack\":true").contains("card declined");
 		assertThat(this.executions.count(this.key, "reserve")).isEqualTo(1);
 		assertThat(this.executions.count(this.key, "charge")).isEqualTo(1);
@@ -185,6 +197,8 @@ class RetriesTests {
 		assertThat(run.error().name()).isEqualTo("StepFailedException");
 		assertThat(this.executions.count(this.key, "release")).isEqualTo(1);
 		assertThat(this.probe.attempts(run.id()).stream().filter((a) -> a.stepKey() == null)).hasSize(1);
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.probe.eventIds("inngest/function.failed", run.id())).hasSize(1));
 	}
 
 	@Test

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.durable.inngest.Event;
+import dev.durable.inngest.FailureContext;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.NonRetriableException;
+import dev.durable.inngest.OnFailure;
 import dev.durable.inngest.RetryAfterException;
 import dev.durable.inngest.Retries;
 import dev.durable.inngest.RunContext;
@@ -145,6 +147,11 @@ public class RetryFunctions {
 	void nonRetriableBody(Event event) {
 		this.executions.hit(key(event), "body");
 		throw new NonRetriableException("invalid order");
+	}
+
+	@OnFailure(function = "non-retriable-body")
+	void nonRetriableBodyFailed(FailureContext failure) {
+		this.executions.record(key(failure.originalEvent()), "failure-handled", failure.error().name());
 	}
 
 	@InngestFunction(id = "retry-after", event = "test/retry-after")
