@@ -138,7 +138,7 @@ public final class BulkCancellations {
 	 * Records a cancellation, to be processed in the background. The runs are counted
 	 * within the budget first, so a cancellation of many runs starts without waiting for
 	 * all of them to be counted: its {@code matched} is then a lower bound, raised as it
-	 * cancels more.
+	 * cancels more. A {@code startedBefore} in the future is taken as now.
 	 * @param request the request
 	 * @return the recorded cancellation
 	 * @throws IllegalArgumentException if the request is invalid
@@ -146,6 +146,13 @@ public final class BulkCancellations {
 	 * not ended
 	 */
 	public BulkCancellation start(BulkCancelRequest request) {
+		validate(request);
+		Instant now = this.clock.instant();
+		if (request.startedBefore().isAfter(now)) {
+			// Runs created once the cancellation has started are not its to cancel.
+			request = new BulkCancelRequest(request.name(), request.functionId(), request.startedAfter(), now,
+					request.condition());
+		}
 		MatchCount matched = countMatching(request);
 		if (matched.matching() == 0 && matched.complete()) {
 			throw new NoMatchingRunsException("No run of function '" + request.functionId() + "' created between "
@@ -153,7 +160,6 @@ public final class BulkCancellations {
 					+ ((request.condition() != null) ? " for which '" + request.condition() + "' holds" : "")
 					+ " is still to end; nothing to cancel");
 		}
-		Instant now = this.clock.instant();
 		String name = StringUtils.hasText(request.name()) ? request.name() : "Cancel " + request.functionId() + " runs";
 		BulkCancellation cancellation = new BulkCancellation(this.ids.next(), name, request.functionId(),
 				request.startedAfter(), request.startedBefore(), blankToNull(request.condition()),

@@ -344,6 +344,16 @@ class CancellationTests {
 	}
 
 	@Test
+	void aBulkCancellationUpToAFutureTimeEndsWhenItStarts() {
+		Instant from = Instant.now().minusSeconds(60);
+		String runId = sleepingRun("test/reminder.created", "reminder", Map.of("reminderId", "f-" + this.key));
+		BulkCancellation cancellation = this.runs
+			.cancelAll(new BulkCancelRequest(null, "reminder", from, Instant.now().plus(Duration.ofHours(1)), null));
+		assertThat(cancellation.startedBefore()).isBeforeOrEqualTo(Instant.now());
+		assertCancelledAtOnce(runId, "bulk-cancellation");
+	}
+
+	@Test
 	void invalidBulkCancellationsAreRefusedAndNotRecorded() {
 		int before = this.probe.count("inngest_cancellation");
 		Instant now = Instant.now();
