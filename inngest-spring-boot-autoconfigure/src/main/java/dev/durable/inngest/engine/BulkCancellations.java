@@ -22,6 +22,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.StringUtils;
 
 /**
@@ -317,12 +318,12 @@ public final class BulkCancellations {
 		 */
 		public CountBudget {
 			if (timeout.isNegative() || timeout.isZero()) {
-				throw new IllegalArgumentException(
-						"inngest.limits.bulk-count-timeout is " + timeout + "; it must be positive");
+				throw new InvalidConfigurationPropertyValueException("inngest.limits.bulk-count-timeout", timeout,
+						"It must be positive.");
 			}
 			if (maxScanned != null && maxScanned < 1) {
-				throw new IllegalArgumentException(
-						"inngest.limits.bulk-count-scanned is " + maxScanned + "; it must be at least 1");
+				throw new InvalidConfigurationPropertyValueException("inngest.limits.bulk-count-scanned", maxScanned,
+						"It must be at least 1.");
 			}
 		}
 

@@ -1,5 +1,7 @@
 package dev.durable.inngest.engine;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
 /**
  * The most the engine takes in from its callers: the size of an event and the lengths of
  * its name and id, and the length and the evaluation cost of a CEL condition given with a
@@ -42,18 +44,18 @@ public record InputLimits(long eventSize, int eventNameLength, int eventIdLength
 		positive("inngest.limits.expression-length", expressionLength);
 		positive("inngest.limits.expression-cost", expressionCost);
 		if (eventNameLength > NAME_COLUMN) {
-			throw new IllegalArgumentException("inngest.limits.event-name-length is " + eventNameLength
-					+ ", but the event name column holds at most " + NAME_COLUMN + " characters");
+			throw new InvalidConfigurationPropertyValueException("inngest.limits.event-name-length", eventNameLength,
+					"The event name column holds at most " + NAME_COLUMN + " characters.");
 		}
 		if (eventIdLength > ID_COLUMN) {
-			throw new IllegalArgumentException("inngest.limits.event-id-length is " + eventIdLength
-					+ ", but the event id column holds at most " + ID_COLUMN + " characters");
+			throw new InvalidConfigurationPropertyValueException("inngest.limits.event-id-length", eventIdLength,
+					"The event id column holds at most " + ID_COLUMN + " characters.");
 		}
 	}
 
 	private static void positive(String property, long value) {
 		if (value < 1) {
-			throw new IllegalArgumentException(property + " is " + value + "; it must be at least 1");
+			throw new InvalidConfigurationPropertyValueException(property, value, "It must be at least 1.");
 		}
 	}
 

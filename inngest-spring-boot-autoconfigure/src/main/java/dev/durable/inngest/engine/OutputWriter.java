@@ -3,6 +3,7 @@ package dev.durable.inngest.engine;
 import dev.durable.inngest.NonRetriableException;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -28,7 +29,7 @@ public final class OutputWriter {
 	 */
 	public OutputWriter(JsonCodec json, DataSize max) {
 		if (max == null || max.toBytes() <= 0) {
-			throw new IllegalArgumentException(PROPERTY + " must be positive, but was " + max);
+			throw new InvalidConfigurationPropertyValueException(PROPERTY, max, "It must be positive.");
 		}
 		this.json = json;
 		this.maxBytes = max.toBytes();

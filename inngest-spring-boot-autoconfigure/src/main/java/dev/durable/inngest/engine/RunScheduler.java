@@ -15,6 +15,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
@@ -58,18 +59,19 @@ public final class RunScheduler implements SmartLifecycle {
 		 */
 		public Settings {
 			if (workers < 1) {
-				throw new IllegalArgumentException("inngest.local.workers must be at least 1, but was " + workers);
+				throw new InvalidConfigurationPropertyValueException("inngest.local.workers", workers,
+						"It must be at least 1.");
 			}
 			requirePositive("inngest.local.poll-interval", pollInterval);
 			requirePositive("inngest.local.lease.duration", leaseDuration);
 			requirePositive("inngest.local.eager-start.max-wait", eagerStartMaxWait);
 			if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
-				throw new IllegalArgumentException(
-						"inngest.local.shutdown-timeout must be zero or positive, but was " + shutdownTimeout);
+				throw new InvalidConfigurationPropertyValueException("inngest.local.shutdown-timeout", shutdownTimeout,
+						"It must be zero or positive.");
 			}
 			if (stepTimeout != null && stepTimeout.isNegative()) {
-				throw new IllegalArgumentException(
-						"inngest.local.step-timeout must be zero (no limit) or positive, but was " + stepTimeout);
+				throw new InvalidConfigurationPropertyValueException("inngest.local.step-timeout", stepTimeout,
+						"It must be zero (no limit) or positive.");
 			}
 		}
 
@@ -93,7 +95,7 @@ public final class RunScheduler implements SmartLifecycle {
 
 		private static void requirePositive(String property, Duration value) {
 			if (value == null || value.isZero() || value.isNegative()) {
-				throw new IllegalArgumentException(property + " must be positive, but was " + value);
+				throw new InvalidConfigurationPropertyValueException(property, value, "It must be positive.");
 			}
 		}
 

@@ -12,6 +12,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -55,8 +56,8 @@ public class DatabaseDurability implements InitializingBean {
 	 */
 	public DatabaseDurability(DataSource dataSource, DatabasePlatform platform, Duration h2WriteDelay) {
 		if (h2WriteDelay == null || h2WriteDelay.isNegative()) {
-			throw new IllegalArgumentException(
-					"inngest.local.h2.write-delay must be zero or positive, but was " + h2WriteDelay);
+			throw new InvalidConfigurationPropertyValueException("inngest.local.h2.write-delay", h2WriteDelay,
+					"It must be zero or positive.");
 		}
 		this.dataSource = dataSource;
 		this.jdbc = new JdbcTemplate(dataSource);

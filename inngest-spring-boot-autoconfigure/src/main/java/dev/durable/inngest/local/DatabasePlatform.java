@@ -7,6 +7,7 @@ import java.util.Locale;
 
 import javax.sql.DataSource;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
 
@@ -136,7 +137,8 @@ public enum DatabasePlatform {
 	 * The platform with the given id.
 	 * @param id {@code h2} or {@code postgresql}, in any case
 	 * @return the platform
-	 * @throws IllegalArgumentException if the engine does not run on that database
+	 * @throws InvalidConfigurationPropertyValueException if the engine does not run on
+	 * that database
 	 */
 	public static DatabasePlatform of(String id) {
 		String wanted = id.trim().toLowerCase(Locale.ROOT);
@@ -145,8 +147,8 @@ public enum DatabasePlatform {
 				return platform;
 			}
 		}
-		throw new IllegalArgumentException(
-				"inngest.local.schema.platform is '" + id + "', but the local engine runs on 'h2' or 'postgresql'");
+		throw new InvalidConfigurationPropertyValueException("inngest.local.schema.platform", id,
+				"The local engine runs on 'h2' or 'postgresql'.");
 	}
 
 	/**

@@ -17,6 +17,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryPolicy;
@@ -251,12 +252,12 @@ public final class EventApi {
 		 */
 		public Retry {
 			if (maxRetries < 0) {
-				throw new IllegalArgumentException(
-						"inngest.send.max-retries is " + maxRetries + "; it must be at least 0");
+				throw new InvalidConfigurationPropertyValueException("inngest.send.max-retries", maxRetries,
+						"It must be at least 0.");
 			}
 			if (initialDelay.isNegative() || maxDelay.compareTo(initialDelay) < 0) {
-				throw new IllegalArgumentException("inngest.send.initial-delay (" + initialDelay + ") must not be "
-						+ "negative nor longer than inngest.send.max-delay (" + maxDelay + ")");
+				throw new InvalidConfigurationPropertyValueException("inngest.send.initial-delay", initialDelay,
+						"It must not be negative nor longer than inngest.send.max-delay (" + maxDelay + ").");
 			}
 		}
 

@@ -46,6 +46,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.mock.env.MockEnvironment;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
@@ -403,8 +404,10 @@ class InngestLocalAutoConfigurationTests {
 	void anExplicitPlatformThatTheEngineDoesNotSupportFailsTheStart() {
 		this.runner.withPropertyValues("inngest.local.schema.platform=oracle").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(StartupFailures.cause(context.getStartupFailure(), IllegalArgumentException.class))
-				.hasMessageContaining("inngest.local.schema.platform is 'oracle'");
+			assertInvalidProperty(context.getStartupFailure(), "inngest.local.schema.platform", "oracle");
+			assertThat(StartupFailures.analyze(context.getStartupFailure(), new MockEnvironment()).getDescription())
+				.contains("'inngest.local.schema.platform'")
+				.contains("The local engine runs on 'h2' or 'postgresql'.");
 		});
 	}
 
@@ -608,27 +611,33 @@ class InngestLocalAutoConfigurationTests {
 
 	@Test
 	void invalidEngineSettingsStopTheStartNamingTheProperty() {
-		this.runner.withPropertyValues("inngest.local.workers=0").run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause()
-				.hasMessage("inngest.local.workers must be at least 1, but was 0");
-		});
+		this.runner.withPropertyValues("inngest.local.workers=0")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.workers", "0"));
 		this.runner.withPropertyValues("inngest.local.lease.duration=0s")
-			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
-				.hasMessage("inngest.local.lease.duration must be positive, but was PT0S"));
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.lease.duration",
+					"PT0S"));
 		this.runner.withPropertyValues("inngest.local.eager-start.max-wait=-1s")
-			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
-				.hasMessage("inngest.local.eager-start.max-wait must be positive, but was PT-1S"));
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.eager-start.max-wait",
+					"PT-1S"));
+		this.runner.withPropertyValues("inngest.local.shutdown-timeout=-1s")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.shutdown-timeout",
+					"PT-1S"));
+		this.runner.withPropertyValues("inngest.local.h2.write-delay=-1ms")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.h2.write-delay",
+					"PT-0.001S"));
 	}
 
 	@Test
 	void invalidLimitsStopTheStartNamingTheProperty() {
 		this.runner.withPropertyValues("inngest.local.max-output-size=0B")
-			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
-				.hasMessage("inngest.local.max-output-size must be positive, but was 0B"));
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.max-output-size",
+					"0B"));
 		this.runner.withPropertyValues("inngest.local.step-timeout=-1s")
-			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
-				.hasMessage("inngest.local.step-timeout must be zero (no limit) or positive, but was PT-1S"));
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.step-timeout",
+					"PT-1S"));
+		this.runner.withPropertyValues("inngest.limits.bulk-count-timeout=0s")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.limits.bulk-count-timeout",
+					"PT0S"));
 	}
 
 	@Test
@@ -641,17 +650,17 @@ class InngestLocalAutoConfigurationTests {
 
 	@Test
 	void limitsBeyondTheColumnsOrBelowOneStopTheStartNamingTheProperty() {
-		this.runner.withPropertyValues("inngest.limits.event-id-length=65")
-			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
-				.hasMessage(
-						"inngest.limits.event-id-length is 65, but the event id column holds at most 64 characters"));
-		this.runner.withPropertyValues("inngest.limits.event-name-length=256")
-			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
-				.hasMessage("inngest.limits.event-name-length is 256, but the event name column holds at most 255 "
-						+ "characters"));
+		this.runner.withPropertyValues("inngest.limits.event-id-length=65").run((context) -> {
+			assertInvalidProperty(context.getStartupFailure(), "inngest.limits.event-id-length", "65");
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("at most 64 characters");
+		});
+		this.runner.withPropertyValues("inngest.limits.event-name-length=256").run((context) -> {
+			assertInvalidProperty(context.getStartupFailure(), "inngest.limits.event-name-length", "256");
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("at most 255 characters");
+		});
 		this.runner.withPropertyValues("inngest.limits.expression-cost=0")
-			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
-				.hasMessage("inngest.limits.expression-cost is 0; it must be at least 1"));
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.limits.expression-cost",
+					"0"));
 	}
 
 	@Test
