@@ -7,15 +7,28 @@ import java.util.Arrays;
 
 /**
  * Makes ULIDs: 26 characters, sortable by creation time to the millisecond, unique by 80
- * random bits.
+ * random bits. The ids one generator makes of the same millisecond sort in the order it
+ * made them, as ULID's monotonic generation has it: the first takes random bits, and each
+ * next one those bits plus one. So the events of one {@code send} and the runs they start
+ * are listed in the order they were sent.
  */
 public final class Ids {
 
 	private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
 
+	private static final long FORTY_BITS = (1L << 40) - 1;
+
 	private final Clock clock;
 
 	private final SecureRandom random = new SecureRandom();
+
+	/** The millisecond of the last id made, or -1 before the first. */
+	private long lastTime = -1;
+
+	/** The last id's random bits: the high 40 and the low 40. */
+	private long lastHigh;
+
+	private long lastLow;
 
 	/**
 	 * Creates an id generator.
@@ -57,18 +70,31 @@ public final class Ids {
 	}
 
 	private String next(long time) {
-		byte[] entropy = new byte[10];
-		this.random.nextBytes(entropy);
+		long high;
+		long low;
+		synchronized (this) {
+			if (time == this.lastTime && (this.lastLow != FORTY_BITS || this.lastHigh != FORTY_BITS)) {
+				low = (this.lastLow + 1) & FORTY_BITS;
+				high = (low == 0) ? this.lastHigh + 1 : this.lastHigh;
+			}
+			else {
+				byte[] entropy = new byte[10];
+				this.random.nextBytes(entropy);
+				high = 0;
+				for (int i = 0; i < 5; i++) {
+					high = (high << 8) | (entropy[i] & 0xFF);
+				}
+				low = 0;
+				for (int i = 5; i < 10; i++) {
+					low = (low << 8) | (entropy[i] & 0xFF);
+				}
+			}
+			this.lastTime = time;
+			this.lastHigh = high;
+			this.lastLow = low;
+		}
 		char[] out = new char[26];
 		stamp(out, time);
-		long high = 0;
-		for (int i = 0; i < 5; i++) {
-			high = (high << 8) | (entropy[i] & 0xFF);
-		}
-		long low = 0;
-		for (int i = 5; i < 10; i++) {
-			low = (low << 8) | (entropy[i] & 0xFF);
-		}
 		for (int i = 17; i >= 10; i--) {
 			out[i] = ALPHABET[(int) (high & 31)];
 			high >>>= 5;

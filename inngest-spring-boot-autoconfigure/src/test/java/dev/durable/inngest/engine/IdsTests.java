@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 
@@ -48,6 +49,39 @@ class IdsTests {
 		assertThat(made).isSorted();
 		assertThat(new HashSet<>(made)).hasSize(made.size());
 		assertThat(this.ids.next()).startsWith(this.ids.next(this.time).substring(0, 10));
+	}
+
+	@Test
+	void idsOfOneMillisecondSortInTheOrderTheyWereMade() {
+		List<String> made = new ArrayList<>();
+		for (int i = 0; i < 1000; i++) {
+			made.add(this.ids.next(this.time));
+		}
+		assertThat(made).isSorted().doesNotHaveDuplicates();
+		// A new millisecond draws new random bits.
+		String later = this.ids.next(this.time.plusMillis(1));
+		String again = this.ids.next(this.time);
+		assertThat(later.substring(10)).isNotEqualTo(made.get(made.size() - 1).substring(10));
+		assertThat(again.substring(10)).isNotIn(made.stream().map((id) -> id.substring(10)).toList());
+	}
+
+	@Test
+	void idsMadeFromManyThreadsAtOnceAreUnique() throws Exception {
+		List<String> made = Collections.synchronizedList(new ArrayList<>());
+		List<Thread> threads = new ArrayList<>();
+		for (int t = 0; t < 4; t++) {
+			Thread thread = new Thread(() -> {
+				for (int i = 0; i < 5000; i++) {
+					made.add(this.ids.next(this.time));
+				}
+			});
+			thread.start();
+			threads.add(thread);
+		}
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		assertThat(new HashSet<>(made)).hasSize(20_000);
 	}
 
 }
