@@ -270,7 +270,7 @@ public final class InngestLocalAutoConfiguration {
 				this.properties.getLease().getDuration(), signals, functions::registry, ingestor, endEvents,
 				RunOutcomes.all(outcomes.orderedStream().toList()), canceller, executing,
 				commitTogether ? commits : null, new OutputWriter(json, this.properties.getMaxOutputSize()),
-				interceptor.getIfUnique());
+				StepInterceptor.chain(interceptor.orderedStream().toList()));
 	}
 
 	@Bean

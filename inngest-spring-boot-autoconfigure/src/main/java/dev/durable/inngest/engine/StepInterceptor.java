@@ -1,5 +1,6 @@
 package dev.durable.inngest.engine;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.jspecify.annotations.Nullable;
@@ -7,9 +8,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Consulted by the local engine each time a run step's body is about to execute, in place
  * of calling it: it may call the body, return a value of its own, or throw to fail the
- * attempt as the body would. Replayed steps are not consulted, and neither is anything
- * with no such bean. Tests use one to stand in for a step's side effect without touching
- * the function's bean.
+ * attempt as the body would. Replayed steps are not consulted. With several such beans,
+ * each is consulted in their order ({@code @Order} or {@code Ordered}) around the next,
+ * the step's body innermost; without one, bodies execute as they are. Tests use one to
+ * stand in for a step's side effect without touching the function's bean.
  *
  * <pre class="code">
  * &#64;Bean
@@ -29,6 +31,23 @@ public interface StepInterceptor {
 	 * @throws Exception to fail the attempt, retried as the body's failure would be
 	 */
 	@Nullable Object intercept(StepInvocation step, Callable<?> body) throws Exception;
+
+	/**
+	 * The interceptors as one, each around the next: the first is consulted first, and
+	 * the body it is given runs the rest of them around the step's own body.
+	 * @param interceptors the interceptors, in order
+	 * @return one interceptor, or {@code null} if there are none
+	 */
+	static @Nullable StepInterceptor chain(List<StepInterceptor> interceptors) {
+		StepInterceptor chained = null;
+		for (int i = interceptors.size() - 1; i >= 0; i--) {
+			StepInterceptor outer = interceptors.get(i);
+			StepInterceptor inner = chained;
+			chained = (inner == null) ? outer
+					: (step, body) -> outer.intercept(step, () -> inner.intercept(step, body));
+		}
+		return chained;
+	}
 
 	/**
 	 * One attempt of a run step about to execute.

@@ -7,11 +7,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.durable.inngest.engine.StepInterceptor;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.Ordered;
+
 /**
  * The steps a test mocked, consulted by the engine before each run step's body executes:
- * a step with no mock runs its body.
+ * a step with no mock runs its body. It comes first among the application's own
+ * {@link StepInterceptor}s, so that a mock stands in for what they would do too.
  */
-final class MockedSteps implements StepInterceptor {
+final class MockedSteps implements StepInterceptor, Ordered {
 
 	/** Stands for any function in a mock's key. */
 	private static final String ANY_FUNCTION = "";
@@ -26,6 +29,11 @@ final class MockedSteps implements StepInterceptor {
 
 	void clear() {
 		this.mocks.clear();
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
 	}
 
 	@Override
