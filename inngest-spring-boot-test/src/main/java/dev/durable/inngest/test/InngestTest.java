@@ -7,6 +7,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
+
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.AliasFor;
@@ -46,12 +48,21 @@ import org.springframework.test.context.TestPropertySource;
 // application still load.
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.MOCK)
 @Import(InngestTestConfiguration.class)
-@TestPropertySource(
-		properties = { "inngest.mode=local", "inngest.local.store=memory", "inngest.local.auto-startup=false",
-				"inngest.local.eager-start.enabled=false", "inngest.local.retention.enabled=false" })
+@TestPropertySource(properties = { "inngest.mode=local", "inngest.local.store=memory",
+		"inngest.local.auto-startup=false", "inngest.local.eager-start.enabled=false",
+		"inngest.local.retention.enabled=false", "inngest.local.backoff.jitter=0s" })
+// Every test drives, and resets, the one engine of its context: tests run concurrently
+// would see each other's runs, mocks and time.
+@ResourceLock(InngestTest.ENGINE_LOCK)
 @TestExecutionListeners(listeners = InngestTestExecutionListener.class,
 		mergeMode = TestExecutionListeners.MergeMode.MERGE_WITH_DEFAULTS)
 public @interface InngestTest {
+
+	/**
+	 * The JUnit resource every {@code @InngestTest} class locks: its tests never run at
+	 * the same time as another's, even with JUnit's parallel execution on.
+	 */
+	String ENGINE_LOCK = "dev.durable.inngest.test.InngestTestEnvironment";
 
 	/**
 	 * Properties added to the test's environment, in {@code key=value} form, after those

@@ -7,6 +7,7 @@ import dev.durable.inngest.engine.DueRuns;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
+import dev.durable.inngest.function.FunctionDiscoverer;
 import dev.durable.inngest.memory.InMemoryInngestStore;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -39,11 +40,11 @@ class InngestTestConfiguration {
 	@Bean
 	InngestTestEnvironment inngestTestEnvironment(InngestTestClock clock, DueRuns dueRuns, InngestClient client,
 			InngestRuns runs, RunStore runStore, StepStore steps, JsonCodec json, MockedSteps mocks,
-			CapturedEvents events, ObjectProvider<InMemoryInngestStore> store) {
+			CapturedEvents events, ObjectProvider<InMemoryInngestStore> store, FunctionDiscoverer functions) {
 		// Without the store in memory (a test that chose jdbc), each test starts with the
 		// runs before it.
 		return new InngestTestEnvironment(clock, dueRuns, client, runs, runStore, steps, json, mocks, events,
-				store.getIfAvailable());
+				store.getIfAvailable(), functions::registry);
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import dev.durable.inngest.ErrorInfo;
@@ -27,6 +28,8 @@ import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.engine.store.StepStore;
+import dev.durable.inngest.function.FunctionDefinition;
+import dev.durable.inngest.function.FunctionRegistry;
 import dev.durable.inngest.memory.InMemoryInngestStore;
 import org.jspecify.annotations.Nullable;
 
@@ -80,9 +83,11 @@ public final class InngestTestEnvironment {
 	 */
 	private final @Nullable InMemoryInngestStore store;
 
+	private final Supplier<FunctionRegistry> functions;
+
 	InngestTestEnvironment(InngestTestClock clock, DueRuns dueRuns, InngestClient client, InngestRuns inngestRuns,
 			RunStore runs, StepStore steps, JsonCodec json, MockedSteps mocks, CapturedEvents events,
-			@Nullable InMemoryInngestStore store) {
+			@Nullable InMemoryInngestStore store, Supplier<FunctionRegistry> functions) {
 		this.clock = clock;
 		this.dueRuns = dueRuns;
 		this.client = client;
@@ -93,6 +98,7 @@ public final class InngestTestEnvironment {
 		this.mocks = mocks;
 		this.events = events;
 		this.store = store;
+		this.functions = functions;
 	}
 
 	/**
@@ -126,9 +132,14 @@ public final class InngestTestEnvironment {
 	 * Moves the clock forward and executes every run made due on the way, in the order
 	 * they fall due: a run due in an hour executes at that hour, and a retry it schedules
 	 * in a minute executes a minute later, if that is still within the duration.
-	 * @param duration how far to move the clock
+	 * @param duration how far to move the clock, zero or more
+	 * @throws IllegalArgumentException if the duration is negative
 	 */
 	public void advance(Duration duration) {
+		if (duration.isNegative()) {
+			throw new IllegalArgumentException(
+					"advance moves the clock forward: the duration must be zero or more, but was " + duration);
+		}
 		Instant target = this.clock.instant().plus(duration);
 		runUntilIdle();
 		Optional<Instant> next = this.dueRuns.nextDueBy(target);
@@ -203,8 +214,15 @@ public final class InngestTestEnvironment {
 		TestRun run = run(runId);
 		if (!run.hasEnded()) {
 			Instant dueAt = this.runs.find(runId).map(RunRecord::dueAt).orElse(null);
+			String lastFailure = this.steps.attempts(runId)
+				.stream()
+				.max(Comparator.comparing(AttemptRecord::failedAt))
+				.map((attempt) -> "; its last attempt failed"
+						+ ((attempt.stepKey() != null) ? " in step '" + attempt.stepKey() + "'" : "") + " with "
+						+ ErrorTexts.of(attempt.error()))
+				.orElse("");
 			throw new AssertionError("Run " + runId + " of '" + run.functionId() + "' is " + run.status() + " at "
-					+ now() + ((dueAt != null) ? ", due at " + dueAt : "")
+					+ now() + ((dueAt != null) ? ", due at " + dueAt : "") + lastFailure
 					+ "; move the clock with advance(...) or send the event it waits for");
 		}
 		return run;
@@ -216,6 +234,7 @@ public final class InngestTestEnvironment {
 	 * @return the runs
 	 */
 	public List<TestRun> runsOf(String functionId) {
+		requireDeclared(functionId);
 		return allRuns().stream()
 			.filter((run) -> run.functionId().equals(functionId))
 			.sorted(Comparator.comparing(RunView::id))
@@ -241,7 +260,16 @@ public final class InngestTestEnvironment {
 	 * @return the mock, to tell what to do
 	 */
 	public StepMock mockStep(String functionId, String stepId) {
+		requireDeclared(functionId);
 		return this.mocks.mock(functionId, stepId);
+	}
+
+	private void requireDeclared(String functionId) {
+		FunctionRegistry registry = this.functions.get();
+		if (registry.find(functionId).isEmpty()) {
+			throw new AssertionError("No function '" + functionId + "' is declared; the functions are "
+					+ registry.all().stream().map(FunctionDefinition::id).toList());
+		}
 	}
 
 	/**

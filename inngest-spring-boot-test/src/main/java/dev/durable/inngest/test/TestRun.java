@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param output its output as read from JSON, or {@code null}
  * @param error the error it failed with, or {@code null}
  * @param cancellation who cancelled it and why, or {@code null}
- * @param steps its steps, in the order they began
+ * @param steps its steps, in the order they began; those that began at the same instant,
+ * as the steps of one execution do while the test's clock stands still, by key
  */
 public record TestRun(String id, String functionId, RunStatus status, Event event, int attempt,
 		@Nullable Instant startedAt, @Nullable Instant endedAt, @Nullable Object output, @Nullable ErrorInfo error,

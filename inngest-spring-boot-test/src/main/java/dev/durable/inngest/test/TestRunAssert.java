@@ -89,7 +89,7 @@ public final class TestRunAssert extends AbstractAssert<TestRunAssert, TestRun> 
 		if (this.actual.error() == null || this.actual.error().message() == null
 				|| !this.actual.error().message().contains(text)) {
 			failWithMessage("Expected run %s to have an error whose message contains \"%s\" but its error was %s",
-					this.actual.id(), text, this.actual.error());
+					this.actual.id(), text, ErrorTexts.of(this.actual.error()));
 		}
 		return this;
 	}
@@ -131,8 +131,8 @@ public final class TestRunAssert extends AbstractAssert<TestRunAssert, TestRun> 
 	public TestRunAssert doesNotHaveStep(String key) {
 		isNotNull();
 		if (this.actual.step(key).isPresent()) {
-			failWithMessage("Expected run %s not to have step '%s' but it had it: %s", this.actual.id(), key,
-					this.actual.step(key).get());
+			failWithMessage("Expected run %s not to have step '%s' but it had it, %s", this.actual.id(), key,
+					this.actual.step(key).get().status());
 		}
 		return this;
 	}

@@ -23,7 +23,7 @@ public final class TestStepAssert extends AbstractAssert<TestStepAssert, TestSte
 		isNotNull();
 		if (this.actual.attempts() != attempts) {
 			failWithMessage("Expected step '%s' to have made %d attempts but it made %d (failures: %s)",
-					this.actual.key(), attempts, this.actual.attempts(), this.actual.failures());
+					this.actual.key(), attempts, this.actual.attempts(), ErrorTexts.of(this.actual.failures()));
 		}
 		return this;
 	}
@@ -82,7 +82,7 @@ public final class TestStepAssert extends AbstractAssert<TestStepAssert, TestSte
 		isNotNull();
 		if (this.actual.failures().size() != failures) {
 			failWithMessage("Expected step '%s' to have failed %d times but it failed %d times: %s", this.actual.key(),
-					failures, this.actual.failures().size(), this.actual.failures());
+					failures, this.actual.failures().size(), ErrorTexts.of(this.actual.failures()));
 		}
 		return this;
 	}

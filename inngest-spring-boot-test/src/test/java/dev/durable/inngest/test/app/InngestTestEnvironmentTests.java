@@ -11,6 +11,7 @@ import dev.durable.inngest.engine.store.StepStatus;
 import dev.durable.inngest.test.InngestTest;
 import dev.durable.inngest.test.InngestTestClock;
 import dev.durable.inngest.test.InngestTestEnvironment;
+import dev.durable.inngest.test.SentEvents;
 import dev.durable.inngest.test.TestRun;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,6 +99,50 @@ class InngestTestEnvironmentTests {
 			.step("call-service")
 			.hasAttempts(3)
 			.hasFailedAttempts(2);
+	}
+
+	@Test
+	void aRetryFallsDueWhenInngestsScheduleSaysWithoutJitter() {
+		String runId = this.inngest.send(Event.of("app/flaky", Map.of())).runId();
+		this.inngest.advance(Duration.ofSeconds(14));
+		assertThat(this.functions.flakyCalls).hasValue(1);
+		this.inngest.advance(Duration.ofSeconds(1));
+		assertThat(this.functions.flakyCalls).hasValue(2);
+		assertThat(this.inngest.run(runId)).step("call-service").hasFailedAttempts(2);
+	}
+
+	@Test
+	void awaitEndOfARetryingRunSaysWhatItsLastAttemptFailedWith() {
+		String runId = this.inngest.send(Event.of("app/flaky", Map.of())).runId();
+		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> this.inngest.awaitEnd(runId))
+			.withMessageContaining("its last attempt failed in step 'call-service' with IllegalStateException: "
+					+ "service unavailable (call 1)");
+	}
+
+	@Test
+	void runsOfAFunctionAreListedInTheOrderTheirEventsWereSent() {
+		SentEvents sent = this.inngest.send(Event.of("app/pay", Map.of("n", 1)), Event.of("app/pay", Map.of("n", 2)),
+				Event.of("app/pay", Map.of("n", 3)), Event.of("app/pay", Map.of("n", 4)));
+		assertThat(this.inngest.runsOf("pay")).extracting((run) -> run.event().data().get("n"))
+			.containsExactly(1, 2, 3, 4);
+		assertThat(sent.runs()).extracting((run) -> run.event().data().get("n")).containsExactly(1, 2, 3, 4);
+	}
+
+	@Test
+	void runsOfAFunctionNotDeclaredFailsNamingTheFunctions() {
+		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> this.inngest.runsOf("payy"))
+			.withMessageContaining("No function 'payy' is declared")
+			.withMessageContaining("pay");
+		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> this.inngest.mockStep("payy", "charge"))
+			.withMessageContaining("No function 'payy' is declared");
+	}
+
+	@Test
+	void theClockDoesNotMoveBack() {
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> this.inngest.advance(Duration.ofHours(-1)))
+			.withMessageContaining("PT-1H");
+		assertThat(this.inngest.now()).isEqualTo(InngestTestClock.START);
 	}
 
 	@Test
