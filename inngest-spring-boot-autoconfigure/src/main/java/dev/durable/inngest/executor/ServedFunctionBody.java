@@ -28,7 +28,6 @@ import dev.durable.inngest.engine.store.StepKind;
 import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.engine.store.StepStatus;
 import dev.durable.inngest.function.Invocation;
-import dev.durable.inngest.function.TimeStrings;
 import dev.durable.inngest.executor.FunctionCalls.Answer;
 import dev.durable.inngest.executor.FunctionCalls.ServedCallException;
 import org.jspecify.annotations.Nullable;
@@ -246,8 +245,11 @@ public final class ServedFunctionBody {
 				JsonNode opts = op.path("opts");
 				String event = opts.path("event").asString(null);
 				String timeout = opts.path("timeout").asString(null);
+				// An empty timeout expires at once; the engine's waits take at least a
+				// millisecond.
+				Duration waitFor = duration(timeout, "WaitForEvent " + id + " timeout");
 				WaitForEvent wait = WaitForEvent.event((event != null) ? event : op.path("name").asString(""))
-					.timeout(duration(timeout, "WaitForEvent " + id + " timeout"));
+					.timeout(waitFor.isZero() ? Duration.ofMillis(1) : waitFor);
 				String condition = opts.path("if").asString(null);
 				step.waitForEvent(id, (condition != null) ? wait.condition(condition) : wait);
 			}
@@ -305,9 +307,12 @@ public final class ServedFunctionBody {
 		step.sleep(id, duration(value, "Sleep " + id));
 	}
 
-	private static Duration duration(String value, String what) {
+	/**
+	 * An op's duration, as the server reads it; missing or empty, zero.
+	 */
+	private static Duration duration(@Nullable String value, String what) {
 		try {
-			return TimeStrings.parse(value);
+			return (value != null) ? WireDurations.parse(value) : Duration.ZERO;
 		}
 		catch (IllegalArgumentException ex) {
 			throw new NonRetriableException(what + ": " + ex.getMessage());

@@ -148,6 +148,17 @@ class ServedFunctionAnswersTests {
 								"{\"name\":\"RetryAfterError\",\"message\":\"rate limited\"}")
 						: new Reply(200, true, Map.of(), "\"later\""));
 		script("no-op", (n) -> new Reply(206, true, Map.of(), "[]"));
+		// As the official SDK sends a sleep of zero, then one of 1.5 s as Go writes it,
+		// then a wait that expires at once.
+		script("short-waits", (n) -> switch (n) {
+			case 0 -> new Reply(206, true, Map.of(),
+					"[{\"op\":\"Sleep\",\"id\":\"" + StepIds.hash("zero") + "\",\"name\":\"\",\"opts\":{}}]");
+			case 1 -> new Reply(206, true, Map.of(), "[{\"op\":\"Sleep\",\"id\":\"" + StepIds.hash("decimal")
+					+ "\",\"name\":\"decimal\",\"opts\":{\"duration\":\"1.5s\"}}]");
+			case 2 -> new Reply(206, true, Map.of(), "[{\"op\":\"WaitForEvent\",\"id\":\"" + StepIds.hash("nothing")
+					+ "\",\"name\":\"fake/never\",\"opts\":{\"timeout\":\"\"}}]");
+			default -> new Reply(200, true, Map.of(), "\"slept\"");
+		});
 		String slow = StepIds.hash("slow");
 		script("slow-step", (n) -> switch (n) {
 			case 0 -> {
@@ -248,6 +259,18 @@ class ServedFunctionAnswersTests {
 	@AfterAll
 	void stopApp() {
 		this.app.stop(0);
+	}
+
+	@Test
+	void sleepsAndTimeoutsAreReadAsTheServerReadsThem() {
+		RunView run = run("short-waits");
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("slept");
+		List<Request> calls = new ArrayList<>(this.requests.get("fake-short-waits"));
+		assertThat(calls).hasSize(4);
+		assertThat(calls.get(3).body().path("steps").has(StepIds.hash("zero"))).isTrue();
+		assertThat(calls.get(3).body().path("steps").get(StepIds.hash("nothing")).isNull()).isTrue();
+		assertThat(calls.get(2).receivedAtMillis() - calls.get(1).receivedAtMillis()).isGreaterThanOrEqualTo(1500);
 	}
 
 	@Test
