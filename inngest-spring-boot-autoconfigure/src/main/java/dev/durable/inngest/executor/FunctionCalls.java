@@ -10,6 +10,10 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.durable.inngest.engine.Errors;
 import dev.durable.inngest.remote.CanonicalJson;
@@ -46,6 +50,12 @@ final class FunctionCalls {
 	static final String IN_BAND = "in_band";
 
 	private static final Log logger = LogFactory.getLog(FunctionCalls.class);
+
+	/**
+	 * Closes the answers still being read when their call's time is up: the client's own
+	 * time-out ends only the wait for an answer to begin.
+	 */
+	private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
 	private final HttpClient http;
 
@@ -137,6 +147,7 @@ final class FunctionCalls {
 	 */
 	private Answer exchange(HttpRequest request, String action, String app, URI url, Duration timeout,
 			String timeoutProperty) {
+		long deadline = System.nanoTime() + timeout.toNanos();
 		HttpResponse<InputStream> response;
 		try {
 			response = this.http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -151,11 +162,31 @@ final class FunctionCalls {
 			throw new ServedCallException(action + " was interrupted", ex);
 		}
 		byte[] answer;
+		AtomicBoolean timedOut = new AtomicBoolean();
 		try (InputStream in = response.body()) {
-			answer = in.readNBytes(MAX_ANSWER_BYTES + 1);
+			ScheduledFuture<?> abort = DEADLINES.schedule(() -> {
+				timedOut.set(true);
+				closeQuietly(in);
+			}, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			try {
+				answer = in.readNBytes(MAX_ANSWER_BYTES + 1);
+			}
+			finally {
+				abort.cancel(false);
+			}
 		}
 		catch (IOException ex) {
+			if (timedOut.get()) {
+				throw new ServedCallException(
+						action + " timed out after " + timeout + timeoutProperty + ", while its answer was read", ex,
+						response.statusCode());
+			}
 			throw new ServedCallException("Reading the answer of " + url + " failed: " + ex, ex, response.statusCode());
+		}
+		if (timedOut.get()) {
+			throw new ServedCallException(
+					action + " timed out after " + timeout + timeoutProperty + ", while its answer was read", null,
+					response.statusCode());
 		}
 		if (answer.length > MAX_ANSWER_BYTES) {
 			throw new ServedCallException("The answer of " + url + " (HTTP " + response.statusCode()
@@ -173,6 +204,26 @@ final class FunctionCalls {
 		return new Answer(response.statusCode(), header(response, "X-Inngest-SDK"),
 				header(response, "X-Inngest-No-Retry"), header(response, "Retry-After"), header(response, SYNC_KIND),
 				answer);
+	}
+
+	private static void closeQuietly(InputStream in) {
+		try {
+			in.close();
+		}
+		catch (IOException ex) {
+			// The read it interrupts reports the time-out.
+		}
+	}
+
+	private static ScheduledThreadPoolExecutor deadlines() {
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, "inngest-call-deadlines");
+			thread.setDaemon(true);
+			return thread;
+		});
+		// A call that ends in time leaves nothing behind for the rest of its time-out.
+		executor.setRemoveOnCancelPolicy(true);
+		return executor;
 	}
 
 	/**

@@ -77,6 +77,12 @@ class ServedFunctionAnswersTests {
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
 	/**
+	 * A reply's header, not sent, that has the app send the last byte of its answer this
+	 * long after the rest.
+	 */
+	private static final String BODY_DELAY = "X-Test-Body-Delay";
+
+	/**
 	 * How long the app takes to execute a step of function {@code slow-step}, at least.
 	 */
 	private static final Duration STEP_TIME = Duration.ofMillis(300);
@@ -136,6 +142,7 @@ class ServedFunctionAnswersTests {
 								"[{\"op\":\"StepRun\",\"id\":\"" + hash
 										+ "\",\"name\":\"double\",\"displayName\":\"Double it\",\"data\":{\"n\":10}}]")
 						: new Reply(200, true, Map.of(), "\"named\""));
+		script("slow-body", (n) -> new Reply(200, true, Map.of(BODY_DELAY, "PT5S"), "\"late\""));
 		script("slow", (n) -> {
 			pause(Duration.ofSeconds(5));
 			return new Reply(200, true, Map.of(), "\"late\"");
@@ -440,6 +447,13 @@ class ServedFunctionAnswersTests {
 	}
 
 	@Test
+	void anAnswerThatBeginsInTimeButEndsTooLateFailsTheAttempt() {
+		RunView run = run("slow-body");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).contains("timed out after PT2S").contains("while its answer was read");
+	}
+
+	@Test
 	void anAppThatDoesNotAnswerFailsTheAttempt() {
 		RunView run = run("unreachable");
 		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
@@ -610,10 +624,24 @@ class ServedFunctionAnswersTests {
 		if (signature != null) {
 			exchange.getResponseHeaders().add("X-Inngest-Signature", signature);
 		}
-		reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+		reply.headers().forEach((name, value) -> {
+			if (!name.equals(BODY_DELAY)) {
+				exchange.getResponseHeaders().add(name, value);
+			}
+		});
 		try {
 			exchange.sendResponseHeaders(reply.status(), body.length);
-			exchange.getResponseBody().write(body);
+			String bodyDelay = reply.headers().get(BODY_DELAY);
+			if (bodyDelay != null) {
+				// The answer begins at once, and its last byte comes late.
+				exchange.getResponseBody().write(body, 0, body.length - 1);
+				exchange.getResponseBody().flush();
+				pause(Duration.parse(bodyDelay));
+				exchange.getResponseBody().write(body, body.length - 1, 1);
+			}
+			else {
+				exchange.getResponseBody().write(body);
+			}
 		}
 		catch (IOException ex) {
 			// The executor gave up on a late answer.
