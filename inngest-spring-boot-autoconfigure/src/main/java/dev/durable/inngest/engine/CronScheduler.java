@@ -2,8 +2,10 @@ package dev.durable.inngest.engine;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import dev.durable.inngest.Event;
@@ -66,6 +68,21 @@ public final class CronScheduler {
 				}
 			}
 		}
+	}
+
+	/**
+	 * When the next tick of a declared function falls due, if one does by the given
+	 * instant.
+	 * @param by the latest instant of interest
+	 * @return the earliest tick, or empty if none falls due by then
+	 */
+	public Optional<Instant> nextTickBy(Instant by) {
+		FunctionRegistry functions = this.registry.get();
+		return this.store.findDue(by)
+			.stream()
+			.filter((tick) -> functions.find(tick.functionId()).isPresent())
+			.map(CronTick::nextFireAt)
+			.min(Comparator.naturalOrder());
 	}
 
 	/**

@@ -83,21 +83,27 @@ public final class DueRuns {
 	}
 
 	/**
-	 * When the next run this application executes falls due, if one does by the given
-	 * instant: where a caller moving the clock stops next.
+	 * When the next run this application executes falls due, or the next cron tick that
+	 * starts one, if one does by the given instant: where a caller moving the clock stops
+	 * next.
 	 * @param by the latest instant of interest
-	 * @return the earliest due instant, or empty if no run is due by then
+	 * @return the earliest due instant, or empty if nothing is due by then
 	 */
 	public Optional<Instant> nextDueBy(Instant by) {
 		// The store finds the longest due first: the first run still due is the earliest,
 		// so the others are not read.
-		return this.runs.findDue(by, ROUND_LIMIT, this.executor.functionIds())
+		Optional<Instant> run = this.runs.findDue(by, ROUND_LIMIT, this.executor.functionIds())
 			.stream()
 			.map(this.runs::find)
 			.flatMap(Optional::stream)
 			.map(RunRecord::dueAt)
 			.filter(Objects::nonNull)
 			.findFirst();
+		Optional<Instant> tick = this.crons.nextTickBy(by);
+		if (run.isPresent() && tick.isPresent()) {
+			return Optional.of(run.get().isBefore(tick.get()) ? run.get() : tick.get());
+		}
+		return run.isPresent() ? run : tick;
 	}
 
 }

@@ -54,6 +54,11 @@ public class Functions {
 		});
 	}
 
+	@InngestFunction(id = "hourly", cron = "0 * * * *")
+	public String hourly() {
+		return "tick";
+	}
+
 	@InngestFunction(id = "pay", event = "app/pay")
 	@Retries(3)
 	public String pay(Step step) {

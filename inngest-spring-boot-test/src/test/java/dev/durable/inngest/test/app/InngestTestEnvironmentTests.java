@@ -138,6 +138,12 @@ class InngestTestEnvironmentTests {
 	}
 
 	@Test
+	void advanceStopsAtEachCronTickOnTheWay() {
+		this.inngest.advance(Duration.ofDays(1));
+		assertThat(this.inngest.runsOf("hourly")).hasSize(24).allSatisfy((run) -> assertThat(run).isCompleted());
+	}
+
+	@Test
 	void theClockDoesNotMoveBack() {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> this.inngest.advance(Duration.ofHours(-1)))
