@@ -229,9 +229,11 @@ public final class InngestTestEnvironment {
 	}
 
 	/**
-	 * The runs of a function, oldest first.
+	 * The runs of a function, oldest first: the runs of one {@code send} in the order of
+	 * its events.
 	 * @param functionId the function's id
 	 * @return the runs
+	 * @throws AssertionError if the application declares no function of that id
 	 */
 	public List<TestRun> runsOf(String functionId) {
 		requireDeclared(functionId);
@@ -258,6 +260,7 @@ public final class InngestTestEnvironment {
 	 * @param functionId the function's id
 	 * @param stepId the step's id
 	 * @return the mock, to tell what to do
+	 * @throws AssertionError if the application declares no function of that id
 	 */
 	public StepMock mockStep(String functionId, String stepId) {
 		requireDeclared(functionId);
