@@ -50,6 +50,16 @@ public interface RecordedSteps {
 	void timeStep(String key, Duration duration);
 
 	/**
+	 * Says which attempt the step of a key is at, when it has not been stored and its
+	 * first attempt was made where the engine cannot see it, such as in a call that
+	 * discovered it on a later attempt: Inngest counts the attempts of the call, so the
+	 * step's first failure there is that attempt's, and its retry the next.
+	 * @param key the key the body calls the step by
+	 * @param attempt the 0-based attempt the step's next attempt counts as
+	 */
+	void countAttemptsFrom(String key, int attempt);
+
+	/**
 	 * The attempt of the function body since the run's last step ended: how many times
 	 * the body failed outside its steps after that step, or since the run began if no
 	 * step has ended. Inngest counts a body's attempts this way, per step, so that an

@@ -71,6 +71,9 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	/** What the next attempt of a step took outside this execution, by key. */
 	private final Map<String, Duration> elsewhere = new HashMap<>();
 
+	/** The attempt new steps of these keys begin at, when not 0. */
+	private final Map<String, Integer> firstAttempts = new HashMap<>();
+
 	private final RunCanceller canceller;
 
 	private final RunOutcomes outcomes;
@@ -162,6 +165,11 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	@Override
 	public void timeStep(String key, Duration duration) {
 		this.elsewhere.put(key, duration);
+	}
+
+	@Override
+	public void countAttemptsFrom(String key, int attempt) {
+		this.firstAttempts.put(key, attempt);
 	}
 
 	@Override
@@ -349,7 +357,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 			throw reused(id, stored);
 		}
 		beforeNewStep();
-		int stepAttempt = (stored != null) ? stored.attempts() : 0;
+		int stepAttempt = (stored != null) ? stored.attempts() : this.firstAttempts.getOrDefault(key, 0);
 		Instant startedAt = (stored != null) ? stored.startedAt() : now();
 		Object value = null;
 		Throwable thrown = null;

@@ -185,6 +185,14 @@ public final class ServedFunctionBody {
 							+ ") again, although it has a result; its step ids must be stable", null);
 				}
 				recorded.nameStep(id, stepName(name, id, op));
+				if (target.equals(DISCOVERY) && attempt > 0
+						&& (name.equals("StepError") || name.equals("StepFailed"))) {
+					// A step that failed in the call that discovered it on a later
+					// attempt:
+					// Inngest counts that call's attempt for it, and retries it with the
+					// next.
+					recorded.countAttemptsFrom(id, attempt);
+				}
 				if (EXECUTED.contains(name)) {
 					// The app executed the step's code in this call: its duration is the
 					// call's.

@@ -334,9 +334,10 @@ class ServedFunctionAnswersTests {
 					"fnId=fake-attempts&stepId=" + second, "fnId=fake-attempts&stepId=step");
 		// The body fails before the first step and is retried; once that step completed,
 		// discovery starts again at 0; the body fails again and is retried; the second
-		// step fails once and is retried on its own; after it, discovery is at 0 again.
+		// step fails in that retry's call, which was attempt 1, and is retried with
+		// attempt 2, as Inngest retries the call; after it, discovery is at 0 again.
 		assertThat(calls).extracting((call) -> call.body().path("ctx").path("attempt").asInt())
-			.containsExactly(0, 1, 0, 1, 1, 0);
+			.containsExactly(0, 1, 0, 1, 2, 0);
 		assertThat(calls).extracting((call) -> call.body().path("ctx").path("max_attempts").asInt()).containsOnly(3);
 	}
 
