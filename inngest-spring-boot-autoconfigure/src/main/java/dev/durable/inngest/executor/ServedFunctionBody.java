@@ -187,10 +187,8 @@ public final class ServedFunctionBody {
 				recorded.nameStep(id, stepName(name, id, op));
 				if (target.equals(DISCOVERY) && attempt > 0
 						&& (name.equals("StepError") || name.equals("StepFailed"))) {
-					// A step that failed in the call that discovered it on a later
-					// attempt:
-					// Inngest counts that call's attempt for it, and retries it with the
-					// next.
+					// Failed in the call that discovered it on a later attempt: Inngest
+					// counts that call's attempt for it, and retries it with the next.
 					recorded.countAttemptsFrom(id, attempt);
 				}
 				if (EXECUTED.contains(name)) {
