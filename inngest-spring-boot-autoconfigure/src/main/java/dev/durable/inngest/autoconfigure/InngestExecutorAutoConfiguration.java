@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import dev.durable.inngest.engine.PropertyChecks;
 import dev.durable.inngest.engine.RunExecutor;
 import dev.durable.inngest.engine.store.AppStore;
 import dev.durable.inngest.engine.store.RunStore;
@@ -67,14 +68,14 @@ public final class InngestExecutorAutoConfiguration {
 			ObjectProvider<JsonMapper> mapper, @Qualifier(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
 		InngestProperties.Executor executor = properties.getExecutor();
 		return ServedApps.create(store, functions, signingKey(executor.getSigningKey()),
-				PropertyChecks.positive("inngest.executor.call-timeout", executor.getCallTimeout()),
+				PropertyChecks.atLeastOneMillisecond("inngest.executor.call-timeout", executor.getCallTimeout()),
 				executor.getMaxCallPayload().toBytes(), mapper.getIfUnique(() -> JsonMapper.builder().build()), clock);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	AppRefresher inngestAppRefresher(ServedApps apps, InngestProperties properties) {
-		return new AppRefresher(apps, PropertyChecks.positive("inngest.executor.refresh-interval",
+		return new AppRefresher(apps, PropertyChecks.atLeastOneMillisecond("inngest.executor.refresh-interval",
 				properties.getExecutor().getRefreshInterval()));
 	}
 

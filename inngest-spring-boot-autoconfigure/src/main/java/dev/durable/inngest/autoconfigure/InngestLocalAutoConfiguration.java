@@ -18,6 +18,7 @@ import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.LeasedRuns;
 import dev.durable.inngest.engine.OutputWriter;
+import dev.durable.inngest.engine.PropertyChecks;
 import dev.durable.inngest.engine.RetryBackoff;
 import dev.durable.inngest.engine.RunCanceller;
 import dev.durable.inngest.engine.RunEndEvents;
@@ -134,9 +135,10 @@ public final class InngestLocalAutoConfiguration {
 		if (backoff.getInitial() == null) {
 			return new RetryBackoff(jitter);
 		}
-		return new RetryBackoff(PropertyChecks.positive("inngest.local.backoff.initial", backoff.getInitial()),
+		return new RetryBackoff(
+				PropertyChecks.atLeastOneMillisecond("inngest.local.backoff.initial", backoff.getInitial()),
 				PropertyChecks.atLeast("inngest.local.backoff.multiplier", backoff.getMultiplier(), 1),
-				PropertyChecks.positive("inngest.local.backoff.max", backoff.getMax()), jitter);
+				PropertyChecks.atLeastOneMillisecond("inngest.local.backoff.max", backoff.getMax()), jitter);
 	}
 
 	@Bean

@@ -30,6 +30,7 @@ import dev.durable.inngest.remote.ServedFunctions;
 import dev.durable.inngest.remote.StartupSync;
 import dev.durable.inngest.remote.SyncClient;
 import dev.durable.inngest.remote.SystemEventFunctions;
+import dev.durable.inngest.engine.PropertyChecks;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -164,8 +165,9 @@ public final class InngestRemoteAutoConfiguration {
 			Environment environment) {
 		InngestProperties.Sync config = properties.getSync();
 		return new StartupSync(sync, () -> startupUrl(settings, environment), settings.apiOrigin(),
-				PropertyChecks.positive("inngest.sync.initial-interval", config.getInitialInterval()),
-				PropertyChecks.positive("inngest.sync.max-interval", config.getMaxInterval()), Clock.systemUTC());
+				PropertyChecks.atLeastOneMillisecond("inngest.sync.initial-interval", config.getInitialInterval()),
+				PropertyChecks.atLeastOneMillisecond("inngest.sync.max-interval", config.getMaxInterval()),
+				Clock.systemUTC());
 	}
 
 	/**
@@ -250,7 +252,7 @@ public final class InngestRemoteAutoConfiguration {
 		EventOutbox inngestEventOutbox(DataSource dataSource, InngestProperties properties,
 				EventOutboxSchemaInitializer schema) {
 			return new EventOutbox(AutoCommitDataSource.of(dataSource), Clock.systemUTC(),
-					PropertyChecks.positive("inngest.outbox.lease", properties.getOutbox().getLease()));
+					PropertyChecks.atLeastOneMillisecond("inngest.outbox.lease", properties.getOutbox().getLease()));
 		}
 
 		@Bean
@@ -259,9 +261,9 @@ public final class InngestRemoteAutoConfiguration {
 				InngestProperties properties) {
 			InngestProperties.Outbox config = properties.getOutbox();
 			return new EventOutboxForwarder(outbox, eventApi,
-					PropertyChecks.positive("inngest.outbox.poll-interval", config.getPollInterval()),
-					PropertyChecks.positive("inngest.outbox.retry-delay", config.getRetryDelay()),
-					PropertyChecks.positive("inngest.outbox.max-retry-delay", config.getMaxRetryDelay()));
+					PropertyChecks.atLeastOneMillisecond("inngest.outbox.poll-interval", config.getPollInterval()),
+					PropertyChecks.atLeastOneMillisecond("inngest.outbox.retry-delay", config.getRetryDelay()),
+					PropertyChecks.atLeastOneMillisecond("inngest.outbox.max-retry-delay", config.getMaxRetryDelay()));
 		}
 
 	}

@@ -14,6 +14,7 @@ import dev.durable.inngest.web.EventsApi;
 import dev.durable.inngest.web.RequestLimitsFilter;
 import dev.durable.inngest.web.RunsApi;
 import dev.durable.inngest.web.WildcardContentTypeFilter;
+import dev.durable.inngest.engine.PropertyChecks;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -72,7 +73,7 @@ public final class InngestWebAutoConfiguration {
 			ObjectProvider<JsonMapper> mapper) {
 		InngestProperties.Limits limits = properties.getLimits();
 		return new EventsApi(client, properties.getEventKey(), mapper(mapper), limits.getEventSize().toBytes(),
-				PropertyChecks.positive("inngest.limits.events-per-request", limits.getEventsPerRequest()))
+				(int) PropertyChecks.atLeastOne("inngest.limits.events-per-request", limits.getEventsPerRequest()))
 			.routes(properties.getApi().getBasePath());
 	}
 

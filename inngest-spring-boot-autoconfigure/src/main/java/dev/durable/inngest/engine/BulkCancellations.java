@@ -22,7 +22,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.StringUtils;
 
 /**
@@ -101,7 +100,10 @@ public final class BulkCancellations {
 	 * @throws IllegalArgumentException if the request is invalid
 	 */
 	public MatchCount countMatching(BulkCancelRequest request) {
-		Expression condition = validate(request);
+		return count(request, validate(request));
+	}
+
+	private MatchCount count(BulkCancelRequest request, @Nullable Expression condition) {
 		long started = System.nanoTime();
 		long count = 0;
 		long scanned = 0;
@@ -147,14 +149,16 @@ public final class BulkCancellations {
 	 * not ended
 	 */
 	public BulkCancellation start(BulkCancelRequest request) {
-		validate(request);
+		Expression condition = validate(request);
 		Instant now = this.clock.instant();
 		if (request.startedBefore().isAfter(now)) {
-			// Runs created once the cancellation has started are not its to cancel.
+			// Runs created once the cancellation has started are not its to cancel; the
+			// range ending now must still begin before its end.
 			request = new BulkCancelRequest(request.name(), request.functionId(), request.startedAfter(), now,
 					request.condition());
+			condition = validate(request);
 		}
-		MatchCount matched = countMatching(request);
+		MatchCount matched = count(request, condition);
 		if (matched.matching() == 0 && matched.complete()) {
 			throw new NoMatchingRunsException("No run of function '" + request.functionId() + "' created between "
 					+ request.startedAfter() + " and " + request.startedBefore()
@@ -317,13 +321,9 @@ public final class BulkCancellations {
 		 * Checks the budget.
 		 */
 		public CountBudget {
-			if (timeout.isNegative() || timeout.isZero()) {
-				throw new InvalidConfigurationPropertyValueException("inngest.limits.bulk-count-timeout", timeout,
-						"It must be positive.");
-			}
-			if (maxScanned != null && maxScanned < 1) {
-				throw new InvalidConfigurationPropertyValueException("inngest.limits.bulk-count-scanned", maxScanned,
-						"It must be at least 1.");
+			PropertyChecks.positive("inngest.limits.bulk-count-timeout", timeout);
+			if (maxScanned != null) {
+				PropertyChecks.atLeastOne("inngest.limits.bulk-count-scanned", maxScanned);
 			}
 		}
 

@@ -2,9 +2,11 @@ package dev.durable.inngest.engine;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
@@ -99,11 +101,7 @@ public final class DueRuns {
 			.map(RunRecord::dueAt)
 			.filter(Objects::nonNull)
 			.findFirst();
-		Optional<Instant> tick = this.crons.nextTickBy(by);
-		if (run.isPresent() && tick.isPresent()) {
-			return Optional.of(run.get().isBefore(tick.get()) ? run.get() : tick.get());
-		}
-		return run.isPresent() ? run : tick;
+		return Stream.of(run, this.crons.nextTickBy(by)).flatMap(Optional::stream).min(Comparator.naturalOrder());
 	}
 
 }

@@ -38,11 +38,11 @@ public record InputLimits(long eventSize, int eventNameLength, int eventIdLength
 	 * Checks the limits.
 	 */
 	public InputLimits {
-		positive("inngest.limits.event-size", eventSize);
-		positive("inngest.limits.event-name-length", eventNameLength);
-		positive("inngest.limits.event-id-length", eventIdLength);
-		positive("inngest.limits.expression-length", expressionLength);
-		positive("inngest.limits.expression-cost", expressionCost);
+		PropertyChecks.atLeastOne("inngest.limits.event-size", eventSize);
+		PropertyChecks.atLeastOne("inngest.limits.event-name-length", eventNameLength);
+		PropertyChecks.atLeastOne("inngest.limits.event-id-length", eventIdLength);
+		PropertyChecks.atLeastOne("inngest.limits.expression-length", expressionLength);
+		PropertyChecks.atLeastOne("inngest.limits.expression-cost", expressionCost);
 		if (eventNameLength > NAME_COLUMN) {
 			throw new InvalidConfigurationPropertyValueException("inngest.limits.event-name-length", eventNameLength,
 					"The event name column holds at most " + NAME_COLUMN + " characters.");
@@ -50,12 +50,6 @@ public record InputLimits(long eventSize, int eventNameLength, int eventIdLength
 		if (eventIdLength > ID_COLUMN) {
 			throw new InvalidConfigurationPropertyValueException("inngest.limits.event-id-length", eventIdLength,
 					"The event id column holds at most " + ID_COLUMN + " characters.");
-		}
-	}
-
-	private static void positive(String property, long value) {
-		if (value < 1) {
-			throw new InvalidConfigurationPropertyValueException(property, value, "It must be at least 1.");
 		}
 	}
 

@@ -3,7 +3,6 @@ package dev.durable.inngest.engine;
 import dev.durable.inngest.NonRetriableException;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -28,11 +27,8 @@ public final class OutputWriter {
 	 * return value, may take
 	 */
 	public OutputWriter(JsonCodec json, DataSize max) {
-		if (max == null || max.toBytes() <= 0) {
-			throw new InvalidConfigurationPropertyValueException(PROPERTY, max, "It must be positive.");
-		}
 		this.json = json;
-		this.maxBytes = max.toBytes();
+		this.maxBytes = PropertyChecks.positive(PROPERTY, max).toBytes();
 	}
 
 	/**

@@ -62,9 +62,9 @@ public final class RunScheduler implements SmartLifecycle {
 				throw new InvalidConfigurationPropertyValueException("inngest.local.workers", workers,
 						"It must be at least 1.");
 			}
-			requirePositive("inngest.local.poll-interval", pollInterval);
-			requirePositive("inngest.local.lease.duration", leaseDuration);
-			requirePositive("inngest.local.eager-start.max-wait", eagerStartMaxWait);
+			PropertyChecks.positive("inngest.local.poll-interval", pollInterval);
+			PropertyChecks.positive("inngest.local.lease.duration", leaseDuration);
+			PropertyChecks.positive("inngest.local.eager-start.max-wait", eagerStartMaxWait);
 			if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
 				throw new InvalidConfigurationPropertyValueException("inngest.local.shutdown-timeout", shutdownTimeout,
 						"It must be zero or positive.");
@@ -91,12 +91,6 @@ public final class RunScheduler implements SmartLifecycle {
 		public Duration hold() {
 			Duration third = this.leaseDuration.dividedBy(3);
 			return (this.eagerStartMaxWait.compareTo(third) < 0) ? this.eagerStartMaxWait : third;
-		}
-
-		private static void requirePositive(String property, Duration value) {
-			if (value == null || value.isZero() || value.isNegative()) {
-				throw new InvalidConfigurationPropertyValueException(property, value, "It must be positive.");
-			}
 		}
 
 	}

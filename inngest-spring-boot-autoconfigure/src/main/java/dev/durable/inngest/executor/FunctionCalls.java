@@ -176,17 +176,13 @@ final class FunctionCalls {
 			}
 		}
 		catch (IOException ex) {
-			if (timedOut.get()) {
-				throw new ServedCallException(
-						action + " timed out after " + timeout + timeoutProperty + ", while its answer was read", ex,
-						response.statusCode());
-			}
-			throw new ServedCallException("Reading the answer of " + url + " failed: " + ex, ex, response.statusCode());
+			// Closing the answer at its deadline fails the read, or ends it early.
+			throw timedOut.get() ? timedOutReading(action, timeout, timeoutProperty, ex, response.statusCode())
+					: new ServedCallException("Reading the answer of " + url + " failed: " + ex, ex,
+							response.statusCode());
 		}
 		if (timedOut.get()) {
-			throw new ServedCallException(
-					action + " timed out after " + timeout + timeoutProperty + ", while its answer was read", null,
-					response.statusCode());
+			throw timedOutReading(action, timeout, timeoutProperty, null, response.statusCode());
 		}
 		if (answer.length > MAX_ANSWER_BYTES) {
 			throw new ServedCallException("The answer of " + url + " (HTTP " + response.statusCode()
@@ -204,6 +200,13 @@ final class FunctionCalls {
 		return new Answer(response.statusCode(), header(response, "X-Inngest-SDK"),
 				header(response, "X-Inngest-No-Retry"), header(response, "Retry-After"), header(response, SYNC_KIND),
 				answer);
+	}
+
+	private static ServedCallException timedOutReading(String action, Duration timeout, String timeoutProperty,
+			@Nullable IOException cause, int status) {
+		return new ServedCallException(
+				action + " timed out after " + timeout + timeoutProperty + ", while its answer was read", cause,
+				status);
 	}
 
 	private static void closeQuietly(InputStream in) {

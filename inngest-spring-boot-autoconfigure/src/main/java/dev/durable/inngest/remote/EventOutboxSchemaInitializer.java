@@ -1,17 +1,15 @@
 package dev.durable.inngest.remote;
 
-import java.sql.DatabaseMetaData;
 import java.util.List;
-import java.util.Locale;
 
 import javax.sql.DataSource;
+
+import dev.durable.inngest.local.DatabasePlatform;
 
 import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
 import org.springframework.boot.jdbc.init.PlatformPlaceholderDatabaseDriverResolver;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.sql.init.DatabaseInitializationSettings;
-import org.springframework.jdbc.support.JdbcUtils;
-import org.springframework.jdbc.support.MetaDataAccessException;
 
 /**
  * Creates the event outbox's table from {@code outbox-<platform>.sql} (H2 or PostgreSQL)
@@ -47,11 +45,11 @@ public class EventOutboxSchemaInitializer extends DataSourceScriptDatabaseInitia
 
 	private boolean isH2() {
 		try {
-			String product = JdbcUtils.extractDatabaseMetaData(this.dataSource,
-					DatabaseMetaData::getDatabaseProductName);
-			return product != null && product.toLowerCase(Locale.ROOT).contains("h2");
+			return DatabasePlatform.of(this.dataSource) == DatabasePlatform.H2;
 		}
-		catch (MetaDataAccessException ex) {
+		catch (RuntimeException ex) {
+			// A database the engine does not run on, or none reachable: Spring Boot's
+			// rule decides.
 			return false;
 		}
 	}

@@ -149,7 +149,7 @@ public final class TestRunAssert extends AbstractAssert<TestRunAssert, TestRun> 
 
 	private String why() {
 		if (this.actual.error() != null) {
-			return " (" + this.actual.error().name() + ": " + this.actual.error().message() + ")";
+			return " (" + ErrorTexts.of(this.actual.error()) + ")";
 		}
 		if (this.actual.cancellation() != null) {
 			return " (cancelled by " + this.actual.cancellation().by() + ": " + this.actual.cancellation().reason()

@@ -1,6 +1,8 @@
-package dev.durable.inngest.autoconfigure;
+package dev.durable.inngest.engine;
 
 import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
@@ -11,20 +13,33 @@ import org.springframework.util.unit.DataSize;
  * value, which names the property, the value and where it was set, rather than with an
  * error from deep inside a component, or a component that misbehaves later.
  */
-final class PropertyChecks {
+public final class PropertyChecks {
 
 	private PropertyChecks() {
 	}
 
 	/**
-	 * A duration of at least a millisecond, which the schedulers and clients it is given
-	 * to can use.
+	 * A duration greater than zero.
 	 * @param property the property
 	 * @param value its value
 	 * @return the value
 	 */
-	static Duration positive(String property, Duration value) {
-		if (value.toMillis() < 1) {
+	public static Duration positive(String property, @Nullable Duration value) {
+		if (value == null || value.isZero() || value.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(property, value, "It must be positive.");
+		}
+		return value;
+	}
+
+	/**
+	 * A duration of at least a millisecond, which the schedulers and clients that take
+	 * milliseconds can use.
+	 * @param property the property
+	 * @param value its value
+	 * @return the value
+	 */
+	public static Duration atLeastOneMillisecond(String property, @Nullable Duration value) {
+		if (value == null || value.toMillis() < 1) {
 			throw new InvalidConfigurationPropertyValueException(property, value, "It must be at least 1ms.");
 		}
 		return value;
@@ -36,8 +51,8 @@ final class PropertyChecks {
 	 * @param value its value
 	 * @return the value
 	 */
-	static Duration notNegative(String property, Duration value) {
-		if (value.isNegative()) {
+	public static Duration notNegative(String property, @Nullable Duration value) {
+		if (value == null || value.isNegative()) {
 			throw new InvalidConfigurationPropertyValueException(property, value, "It must not be negative.");
 		}
 		return value;
@@ -49,8 +64,8 @@ final class PropertyChecks {
 	 * @param value its value
 	 * @return the value
 	 */
-	static DataSize positive(String property, DataSize value) {
-		if (value.toBytes() < 1) {
+	public static DataSize positive(String property, @Nullable DataSize value) {
+		if (value == null || value.toBytes() < 1) {
 			throw new InvalidConfigurationPropertyValueException(property, value, "It must be at least 1B.");
 		}
 		return value;
@@ -62,7 +77,7 @@ final class PropertyChecks {
 	 * @param value its value
 	 * @return the value
 	 */
-	static int positive(String property, int value) {
+	public static long atLeastOne(String property, long value) {
 		if (value < 1) {
 			throw new InvalidConfigurationPropertyValueException(property, value, "It must be at least 1.");
 		}
@@ -76,7 +91,7 @@ final class PropertyChecks {
 	 * @param minimum the lowest value allowed
 	 * @return the value
 	 */
-	static double atLeast(String property, double value, double minimum) {
+	public static double atLeast(String property, double value, double minimum) {
 		if (value < minimum) {
 			throw new InvalidConfigurationPropertyValueException(property, value,
 					"It must be at least " + minimum + ".");
