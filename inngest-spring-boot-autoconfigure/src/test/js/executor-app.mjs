@@ -174,6 +174,9 @@ const functions = [
     cancelOn: [
       { event: "js/cancel", match: "data.key" },
       { event: "js/stop", if: "async.data.reason == 'stop' && async.data.key == event.data.key" },
+      // Dates are sent as RFC 3339 instants: one rule that lasts a day, one long over.
+      { event: "js/cancel-by-date", match: "data.key", timeout: new Date(Date.now() + 86_400_000) },
+      { event: "js/cancel-expired", match: "data.key", timeout: new Date("2000-01-01T00:00:00Z") },
     ],
   }, async ({ step }) => {
     await step.sleep("nap", "1h");

@@ -478,7 +478,7 @@ public class InngestEndpoint {
 				descriptor.put("event", rule.event());
 				descriptor.put("match", rule.match());
 				descriptor.put("condition", (rule.condition() != null) ? rule.condition().source() : null);
-				descriptor.put("timeout", (rule.timeout() != null) ? TimeStrings.format(rule.timeout()) : null);
+				descriptor.put("timeout", rule.timeoutText());
 				return descriptor;
 			}).toList();
 			Map<String, String> timeouts = new java.util.LinkedHashMap<>();

@@ -386,9 +386,10 @@ public final class EventIntake {
 		for (int i = 0; i < function.cancelOn().size(); i++) {
 			CancelRule rule = function.cancelOn().get(i);
 			String matchValue = (rule.match() != null) ? this.json.matchValue(event, rule.match()) : null;
-			Instant expiresAt = (rule.timeout() != null) ? run.createdAt().plus(rule.timeout()) : NEVER;
+			Instant expiresAt = rule.expiresAt(run.createdAt());
 			rules.add(new WaitRecord(run.id(), CANCEL_RULE_KEY + i, WaitRecord.Kind.CANCEL, rule.event(), rule.match(),
-					matchValue, (rule.condition() != null) ? rule.condition().source() : null, expiresAt));
+					matchValue, (rule.condition() != null) ? rule.condition().source() : null,
+					(expiresAt != null) ? expiresAt : NEVER));
 		}
 	}
 

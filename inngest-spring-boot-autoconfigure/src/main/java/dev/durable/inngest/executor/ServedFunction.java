@@ -2,6 +2,9 @@ package dev.durable.inngest.executor;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -149,7 +152,10 @@ record ServedFunction(String id, String name, URI url, List<String> events, @Nul
 			}
 			String event = text(rule, "event", at, true);
 			Expression condition = compile(text(rule, "if", at, false), at + ".if");
-			rules.add(new CancelRule(event, null, condition, duration(rule, "timeout", at)));
+			String timeout = text(rule, "timeout", at, false);
+			Instant until = (timeout != null) ? instant(timeout) : null;
+			rules.add(new CancelRule(event, null, condition, (until != null) ? null : duration(rule, "timeout", at),
+					until));
 		}
 		return List.copyOf(rules);
 	}
@@ -162,6 +168,19 @@ record ServedFunction(String id, String name, URI url, List<String> events, @Nul
 			throw new InvalidRegistrationException(field, "must be an object with start and finish");
 		}
 		return new FunctionTimeouts(duration(timeouts, "start", field), duration(timeouts, "finish", field));
+	}
+
+	/**
+	 * Reads a rule's time-out given as an RFC 3339 instant, which Inngest takes beside a
+	 * time string.
+	 */
+	private static @Nullable Instant instant(String value) {
+		try {
+			return OffsetDateTime.parse(value).toInstant();
+		}
+		catch (DateTimeParseException ex) {
+			return null;
+		}
 	}
 
 	private static @Nullable Duration duration(JsonNode node, String name, String field) {

@@ -118,7 +118,7 @@ public final class FunctionConfigs {
 		// A rule has a match or a condition, never both (the definition refuses that).
 		String expression = (rule.match() != null) ? "event." + rule.match() + " == async." + rule.match()
 				: (rule.condition() != null) ? rule.condition().source() : null;
-		return new Cancel(rule.event(), format(rule.timeout()), expression);
+		return new Cancel(rule.event(), rule.timeoutText(), expression);
 	}
 
 	private static @Nullable String format(java.time.@Nullable Duration duration) {

@@ -286,6 +286,18 @@ class ExecutorEndToEndTests {
 	}
 
 	@Test
+	void aCancelRuleWithAnInstantForItsTimeoutHoldsUntilThatInstant() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/cancellable", Map.of("key", key)));
+		awaitStatus("jsapp-cancellable", key, RunStatus.SLEEPING);
+		this.inngest.send(Event.of("js/cancel-expired", Map.of("key", key)));
+		Thread.sleep(300);
+		assertThat(run("jsapp-cancellable", key).status()).isEqualTo(RunStatus.SLEEPING);
+		this.inngest.send(Event.of("js/cancel-by-date", Map.of("key", key)));
+		assertThat(ended("jsapp-cancellable", key).status()).isEqualTo(RunStatus.CANCELLED);
+	}
+
+	@Test
 	void anEventMatchingACancelRulesConditionCancelsTheRun() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/cancellable", Map.of("key", key)));

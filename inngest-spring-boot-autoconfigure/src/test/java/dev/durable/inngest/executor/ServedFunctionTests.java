@@ -1,6 +1,7 @@
 package dev.durable.inngest.executor;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import dev.durable.inngest.Event;
@@ -65,6 +66,27 @@ class ServedFunctionTests {
 		});
 		assertThat(function.timeouts().start()).isEqualTo(Duration.ofSeconds(10));
 		assertThat(function.timeouts().finish()).isEqualTo(Duration.ofMinutes(2));
+	}
+
+	@Test
+	void aCancelRulesTimeoutMayBeAnInstant() {
+		ServedFunction function = read("\"triggers\":[{\"event\":\"a\"}],\"cancel\":[{\"event\":\"stop\","
+				+ "\"timeout\":\"2027-01-02T03:04:05.000Z\"},{\"event\":\"halt\",\"timeout\":\"2d\"}]", "");
+		Instant created = Instant.parse("2026-12-01T00:00:00Z");
+		assertThat(function.cancelOn()).satisfiesExactly((rule) -> {
+			assertThat(rule.until()).isEqualTo(Instant.parse("2027-01-02T03:04:05Z"));
+			assertThat(rule.timeout()).isNull();
+			assertThat(rule.expiresAt(created)).isEqualTo(rule.until());
+			assertThat(rule.timeoutText()).isEqualTo("2027-01-02T03:04:05Z");
+		}, (rule) -> {
+			assertThat(rule.until()).isNull();
+			assertThat(rule.expiresAt(created)).isEqualTo(Instant.parse("2026-12-03T00:00:00Z"));
+			assertThat(rule.timeoutText()).isEqualTo("2d");
+		});
+		assertThatExceptionOfType(InvalidRegistrationException.class)
+			.isThrownBy(() -> read("\"triggers\":[{\"event\":\"a\"}],\"cancel\":[{\"event\":\"stop\","
+					+ "\"timeout\":\"2027-13-02T03:04:05Z\"}]", ""))
+			.withMessageStartingWith("functions[0].cancel[0].timeout:");
 	}
 
 	@Test
