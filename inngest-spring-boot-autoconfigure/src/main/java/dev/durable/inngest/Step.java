@@ -28,9 +28,10 @@ import org.springframework.core.ParameterizedTypeReference;
 public interface Step {
 
 	/**
-	 * The longest a run may sleep in one step.
+	 * The longest a run may sleep, or wait for an event, in one step: 366 days, the most
+	 * the Inngest platform takes.
 	 */
-	Duration MAX_SLEEP = Duration.ofDays(365);
+	Duration MAX_SLEEP = Duration.ofDays(366);
 
 	/**
 	 * Runs a step that returns nothing. A step that throws is retried on its own counter;

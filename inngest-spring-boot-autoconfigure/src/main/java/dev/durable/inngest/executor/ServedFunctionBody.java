@@ -61,9 +61,9 @@ public final class ServedFunctionBody {
 
 	/**
 	 * How long an invoke waits for its run when the op gives no timeout: a year, as
-	 * Inngest, which is also the longest it may wait.
+	 * Inngest. It may wait up to {@link Step#MAX_SLEEP}.
 	 */
-	static final Duration DEFAULT_INVOKE_TIMEOUT = Step.MAX_SLEEP;
+	static final Duration DEFAULT_INVOKE_TIMEOUT = Duration.ofDays(365);
 
 	private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
 	};

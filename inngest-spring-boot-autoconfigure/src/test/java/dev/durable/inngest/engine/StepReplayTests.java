@@ -109,6 +109,20 @@ class StepReplayTests {
 	}
 
 	@Test
+	void sleepsAndWaitsLastAtMost366Days() {
+		Duration most = Duration.ofDays(366);
+		assertThat(StepReplay.checkedSleep("nap", most)).isEqualTo(most);
+		assertThatIllegalArgumentException().isThrownBy(() -> StepReplay.checkedSleep("nap", most.plusMillis(1)))
+			.withMessage("Step 'nap': a sleep of PT8784H0.001S is longer than the longest allowed, 366 days");
+		StepReplay.checkWait("w", WaitForEvent.event("x").timeout(most), (condition) -> {
+		});
+		assertThatIllegalArgumentException().isThrownBy(
+				() -> StepReplay.checkWait("w", WaitForEvent.event("x").timeout(most.plusSeconds(1)), (condition) -> {
+				}))
+			.withMessage("Step 'w': invalid waitForEvent: the timeout PT8784H1S is longer than 366 days");
+	}
+
+	@Test
 	void runContextSeesTheAttemptTheDriverSets() {
 		assertThat(this.steps.runId()).isEqualTo("run-1");
 		assertThat(this.steps.functionId()).isEqualTo("fn");

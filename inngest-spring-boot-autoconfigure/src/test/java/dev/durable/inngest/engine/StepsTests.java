@@ -69,6 +69,16 @@ class StepsTests {
 	}
 
 	@Test
+	void aSleepMayLastTheLongestInngestAllows() {
+		Instant sent = Instant.now();
+		String runId = this.probe.awaitRunId(send("test/sleep", Map.of("millis", Duration.ofDays(366).toMillis())),
+				"sleeper");
+		RunRecord sleeping = this.probe.awaitStatus(runId, RunStatus.SLEEPING);
+		assertThat(sleeping.dueAt()).isBetween(sent.plus(Duration.ofDays(366)),
+				Instant.now().plus(Duration.ofDays(366)));
+	}
+
+	@Test
 	void sleepUntilAnInstantInThePastContinuesAtOnce() {
 		RunRecord run = this.probe.awaitEnded(send("test/sleep-until-past", Map.of()), "sleep-until-past");
 		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
