@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
@@ -101,6 +102,50 @@ public class InngestEndpointWebExtension {
 	}
 
 	/**
+	 * One run, bulk cancellation or bulk replay, as {@link InngestEndpoint#detail}.
+	 * @param section {@code runs}, {@code cancellations} or {@code replays}
+	 * @param id its id
+	 * @param securityContext who asks, for whether values are shown
+	 * @return it; 404 naming what was not found
+	 */
+	@ReadOperation
+	public WebEndpointResponse<Object> detail(@Selector String section, @Selector String id,
+			SecurityContext securityContext) {
+		return found(this.endpoint.detail(section, id, securityContext), section, id);
+	}
+
+	/**
+	 * A run on a time axis, as {@link InngestEndpoint#runView}.
+	 * @param section {@code runs}
+	 * @param id the run id
+	 * @param view {@code timeline}
+	 * @param securityContext who asks, for whether values are shown
+	 * @return the timeline; 404 naming what was not found
+	 */
+	@ReadOperation
+	public WebEndpointResponse<Object> runView(@Selector String section, @Selector String id, @Selector String view,
+			SecurityContext securityContext) {
+		if (!"timeline".equals(view)) {
+			return refused(WebEndpointResponse.STATUS_NOT_FOUND,
+					"No such view of a run '" + Errors.abbreviate(view) + "': timeline");
+		}
+		return found(this.endpoint.runView(section, id, view, securityContext), section, id);
+	}
+
+	/**
+	 * Cancels a run, or stops a bulk cancellation or replay, as
+	 * {@link InngestEndpoint#cancel}.
+	 * @param section {@code runs}, {@code cancellations} or {@code replays}
+	 * @param id its id
+	 * @return what was done; 404 naming what was not found, where Actuator would answer
+	 * {@code 204} as though it had been done
+	 */
+	@DeleteOperation
+	public WebEndpointResponse<Object> cancel(@Selector String section, @Selector String id) {
+		return found(this.endpoint.cancel(section, id), section, id);
+	}
+
+	/**
 	 * Runs an ended run again, as {@link InngestEndpoint#runAction}.
 	 * @param section {@code runs}
 	 * @param id the run id
@@ -123,6 +168,21 @@ public class InngestEndpointWebExtension {
 	private static WebEndpointResponse<Object> ok(@Nullable Object body) {
 		return (body != null) ? new WebEndpointResponse<>(body)
 				: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+	}
+
+	private static WebEndpointResponse<Object> found(@Nullable Object body, String section, String id) {
+		if (body != null) {
+			return new WebEndpointResponse<>(body);
+		}
+		String what = switch (section) {
+			case "runs" -> "run";
+			case "cancellations" -> "bulk cancellation";
+			case "replays" -> "bulk replay";
+			default -> null;
+		};
+		return refused(WebEndpointResponse.STATUS_NOT_FOUND,
+				(what != null) ? "No " + what + " has the id '" + Errors.abbreviate(id) + "'"
+						: "No such section '" + Errors.abbreviate(section) + "': runs, cancellations or replays");
 	}
 
 	private static WebEndpointResponse<Object> refused(int status, String message) {

@@ -116,6 +116,25 @@ class InngestEndpointHttpTests {
 		assertThat(again.get("cancelled").asBoolean()).isFalse();
 	}
 
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			DELETE | /runs/01NOSUCHRUN                | No run has the id '01NOSUCHRUN'
+			DELETE | /cancellations/nope              | No bulk cancellation has the id 'nope'
+			DELETE | /replays/nope                    | No bulk replay has the id 'nope'
+			DELETE | /bogus/nope                      | No such section 'bogus': runs, cancellations or replays
+			GET    | /runs/01NOSUCHRUN                | No run has the id '01NOSUCHRUN'
+			GET    | /replays/nope                    | No bulk replay has the id 'nope'
+			GET    | /runs/01NOSUCHRUN/timeline       | No run has the id '01NOSUCHRUN'
+			GET    | /runs/01NOSUCHRUN/bogus          | No such view of a run 'bogus': timeline
+			""")
+	void whatIsNotFoundIsNamedWithA404(String method, String path, String error) {
+		Answer answer = this.http.call(method, "/actuator/inngest" + path, null, null);
+		assertThat(answer.status()).isEqualTo(404);
+		JsonNode body = answer.json();
+		assertThat(body.get("error").asString()).isEqualTo(error);
+		assertThat(body.get("status").asInt()).isEqualTo(404);
+	}
+
 	@Test
 	void aBulkCancellationIsPreviewedThenStartedAndListed() {
 		Instant from = Instant.now().minusMillis(5);
