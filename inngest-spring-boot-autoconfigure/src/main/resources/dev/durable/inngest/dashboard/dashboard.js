@@ -6,7 +6,16 @@
   const FINAL = ['COMPLETED', 'FAILED', 'CANCELLED'];
   let endpoint = null;
   let runsCursor = null;
+  // How many pages of runs are shown: a refresh reads as many again.
+  let runPages = 0;
+  // Reads of the runs list, one after the other, so that a refresh never undoes a page
+  // added by More, nor an older filter's answer replaces a newer one's.
+  let runsQueue = Promise.resolve();
+  let runsPending = 0;
   let openRunId = null;
+  // What the open run was drawn from: a refresh that reads the same draws nothing, so that
+  // text selected in it stays selected.
+  let openRunShown = null;
   let bulkFunction = null;
   // What the bulk dialog starts: 'cancel' or 'replay'.
   let bulkMode = 'cancel';
@@ -65,7 +74,8 @@
       body = text;
     }
     if (!response.ok) {
-      const detail = body && (body.message || body.error) ? (body.message || body.error) : response.statusText;
+      const detail = body && (body.message || body.error) ? (body.message || body.error)
+        : (response.statusText || 'HTTP error');
       throw new Error(response.status + ' ' + detail);
     }
     return body;
@@ -135,34 +145,73 @@
     return '/runs?' + params;
   }
 
-  async function loadRuns(fresh) {
-    try {
-      const page = await api(runQuery(fresh ? null : runsCursor));
-      const rows = $('run-rows');
-      if (fresh) rows.replaceChildren();
-      page.runs.forEach((run) => {
-        rows.append(el('tr', { class: 'clickable run-row', 'data-run-id': run.id, onclick: () => openRun(run.id) },
-          el('td', { text: run.id }),
-          el('td', { text: run.functionId }),
-          el('td', {}, status(run.status)),
-          el('td', { text: time(run.createdAt) }),
-          el('td', { text: time(run.endedAt) })));
-      });
-      runsCursor = page.nextCursor || null;
-      $('more-runs').hidden = !runsCursor;
-      problem(null);
-    } catch (error) {
-      problem('Could not list runs: ' + error.message);
-    }
+  function runRow(run) {
+    return el('tr', { class: 'clickable run-row', 'data-run-id': run.id, onclick: () => openRun(run.id) },
+      el('td', { text: run.id }),
+      el('td', { text: run.functionId }),
+      el('td', {}, status(run.status)),
+      el('td', { text: time(run.createdAt) }),
+      el('td', { text: time(run.endedAt) }));
   }
 
-  async function openRun(runId) {
+  function queueRuns(work) {
+    runsPending++;
+    runsQueue = runsQueue.then(work)
+      .then(() => problem(null), (error) => problem('Could not list runs: ' + error.message))
+      .finally(() => { runsPending--; });
+    return runsQueue;
+  }
+
+  // Reads the first pages of runs and shows them in place of those shown.
+  async function readRuns(pages) {
+    const runs = [];
+    let cursor = null;
+    let read = 0;
+    do {
+      const page = await api(runQuery(cursor));
+      runs.push(...page.runs);
+      cursor = page.nextCursor || null;
+      read++;
+    } while (cursor && read < pages);
+    const rows = $('run-rows');
+    rows.replaceChildren(...runs.map(runRow));
+    if (!runs.length) rows.append(el('tr', {}, el('td', { colspan: '5', text: 'No runs match.' })));
+    runPages = read;
+    runsCursor = cursor;
+    $('more-runs').hidden = !runsCursor;
+  }
+
+  async function readMore() {
+    if (!runsCursor) return;
+    const page = await api(runQuery(runsCursor));
+    $('run-rows').append(...page.runs.map(runRow));
+    runPages++;
+    runsCursor = page.nextCursor || null;
+    $('more-runs').hidden = !runsCursor;
+  }
+
+  // Fresh: the first page, for the filters as they are now; else the next page.
+  function loadRuns(fresh) {
+    return queueRuns(() => (fresh ? readRuns(1) : readMore()));
+  }
+
+  function refreshRuns() {
+    if (runsPending === 0) queueRuns(() => readRuns(Math.max(1, runPages)));
+  }
+
+  async function openRun(runId, refreshing) {
+    if (openRunId !== runId) openRunShown = null;
     openRunId = runId;
     try {
       const detail = await api('/runs/' + encodeURIComponent(runId));
       // A slower answer for the run shown before, such as the refresh's, must not replace
       // the run opened since.
       if (openRunId !== runId) return;
+      const spans = await api('/runs/' + encodeURIComponent(runId) + '/timeline');
+      if (openRunId !== runId) return;
+      const shown = JSON.stringify([detail, spans]);
+      if (refreshing && shown === openRunShown) return;
+      openRunShown = shown;
       const run = detail.run;
       $('run-detail').hidden = false;
       $('detail-id').textContent = run.id;
@@ -175,7 +224,7 @@
       $('cancel-run').hidden = !actions || FINAL.includes(run.status);
       $('rerun-run').hidden = !actions || !FINAL.includes(run.status);
       links(run);
-      timeline(detail.steps);
+      timeline(detail.steps, run);
       $('detail-error').hidden = !run.error;
       $('detail-stack').textContent = run.error
         ? run.error.name + ': ' + run.error.message + '\n' + (run.error.stack || '') : '';
@@ -183,20 +232,24 @@
       attempts.replaceChildren();
       // A step's attempts are named as the step is in the list above.
       const stepNames = Object.fromEntries(detail.steps.map((step) => [step.key, stepLabel(step)]));
-      detail.attempts.forEach((attempt) => attempts.append(el('li', {
-        text: (attempt.stepKey ? stepNames[attempt.stepKey] || attempt.stepKey : 'function body')
+      detail.attempts.forEach((attempt) => attempts.append(el('li', { class: 'failed-attempt' },
+        (attempt.stepKey ? stepNames[attempt.stepKey] || attempt.stepKey : 'function body')
           + ' attempt ' + (attempt.attempt + 1) + ' at ' + time(attempt.failedAt)
-          + ': ' + attempt.error.name + ': ' + attempt.error.message })));
+          + ': ' + attempt.error.name + ': ' + attempt.error.message,
+        attempt.error.stack ? shownOnDemand('stack', attempt.error.stack) : '')));
       if (!detail.attempts.length) attempts.append(el('li', { text: 'none' }));
       $('detail-event').textContent = JSON.stringify(run.event, null, 2);
       $('detail-output').textContent = run.output === null || run.output === undefined
         ? '(none)' : JSON.stringify(run.output, null, 2);
-      const spans = await api('/runs/' + encodeURIComponent(runId) + '/timeline');
-      if (openRunId !== runId) return;
       drawTimeline(spans);
     } catch (error) {
       problem('Could not read run ' + runId + ': ' + error.message);
     }
+  }
+
+  // Text kept folded until asked for, such as a stack or a step's output.
+  function shownOnDemand(summary, text) {
+    return el('details', { class: 'on-demand' }, el('summary', { text: summary }), el('pre', { text }));
   }
 
   function runLink(runId) {
@@ -227,6 +280,7 @@
   }
 
   function duration(ms) {
+    if (ms === 0) return '0';
     if (ms < 1000) return Math.round(ms) + ' ms';
     if (ms < 60000) return (ms / 1000).toFixed(ms < 10000 ? 2 : 1) + ' s';
     if (ms < 3600000) return (ms / 60000).toFixed(1) + ' min';
@@ -332,8 +386,8 @@
 
   // A frame with a y axis from 0 to max and a time axis of the buckets; returns the
   // chart and the functions that place a bucket and a value.
-  function frame(stats, max, width, height) {
-    const left = 44;
+  function frame(stats, max, width, height, label) {
+    const left = 56;
     const right = 12;
     const top = 10;
     const bottom = 22;
@@ -345,7 +399,7 @@
     for (let i = 0; i <= 4; i++) {
       const value = max * i / 4;
       grid.append(svg('line', { x1: left, x2: width - right, y1: y(value), y2: y(value) }),
-        svg('text', { x: left - 6, y: y(value) + 4, 'text-anchor': 'end', text: String(Math.round(value * 10) / 10) }));
+        svg('text', { x: left - 6, y: y(value) + 4, 'text-anchor': 'end', text: (label || count)(value) }));
     }
     const labels = Math.min(6, n);
     for (let i = 0; i < labels; i++) {
@@ -355,6 +409,13 @@
     }
     root.append(grid);
     return { root, x, y };
+  }
+
+  // A count as an axis shows it: 1.5k rather than 1500.
+  function count(value) {
+    if (value >= 1e6) return (Math.round(value / 1e5) / 10) + 'M';
+    if (value >= 1e4) return (Math.round(value / 100) / 10) + 'k';
+    return String(Math.round(value * 10) / 10);
   }
 
   function seconds(duration) {
@@ -414,7 +475,7 @@
     const width = Math.max(640, box.clientWidth || 900);
     const values = stats.buckets.flatMap((b) => [b.endToEnd.p50, b.endToEnd.p99]).filter((v) => v !== null && v !== undefined);
     const max = niceMax(Math.max(1, ...values));
-    const { root, x, y } = frame(stats, max, width, 180);
+    const { root, x, y } = frame(stats, max, width, 180, duration);
     ['p50', 'p99'].forEach((p) => {
       let segment = [];
       let points = 0;
@@ -495,6 +556,8 @@
 
   async function rerunOpenRun() {
     if (!openRunId) return;
+    if (!window.confirm('Run ' + openRunId + ' again, as a new run with the same event? Its steps run again, '
+      + 'side effects included.')) return;
     try {
       const answer = await api('/runs/' + encodeURIComponent(openRunId) + '/rerun', { method: 'POST', body: '{}' });
       await loadRuns(true);
@@ -514,7 +577,22 @@
     return isNamed(step) ? step.stepId : step.key;
   }
 
-  function timeline(steps) {
+  // When a step that has not ended is shown to end: when its run ended, else now.
+  function stepEnd(step, run) {
+    if (step.endedAt) return Date.parse(step.endedAt);
+    return run.endedAt ? Math.max(Date.parse(run.endedAt), Date.parse(step.startedAt)) : Date.now();
+  }
+
+  // What a step that has not ended waits for.
+  function pending(step) {
+    if (!step.wakeAt || step.endedAt) return '';
+    if (step.status === 'RETRYING') return ' · next attempt ' + time(step.wakeAt);
+    if (step.status === 'SLEEPING') return ' · wakes ' + time(step.wakeAt);
+    if (step.status === 'WAITING') return ' · times out ' + time(step.wakeAt);
+    return '';
+  }
+
+  function timeline(steps, run) {
     const list = $('timeline');
     list.replaceChildren();
     if (!steps.length) {
@@ -522,23 +600,40 @@
       return;
     }
     const start = Math.min(...steps.map((step) => Date.parse(step.startedAt)));
-    const end = Math.max(...steps.map((step) => Date.parse(step.endedAt || step.startedAt)), start + 1);
+    const end = Math.max(...steps.map((step) => stepEnd(step, run)), start + 1);
     steps.forEach((step) => {
       const from = Date.parse(step.startedAt);
-      const to = Date.parse(step.endedAt || step.startedAt);
-      const bar = el('div', { class: 'bar ' + step.status, title: (to - from) + ' ms' });
-      bar.style.marginLeft = ((from - start) / (end - start) * 100) + '%';
-      bar.style.width = Math.max(0.5, (to - from) / (end - start) * 100) + '%';
+      const to = stepEnd(step, run);
+      const bar = el('div', { class: 'bar ' + step.status, title: duration(to - from) + (step.endedAt ? '' : ' so far') });
+      const left = Math.min(99.5, (from - start) / (end - start) * 100);
+      bar.style.marginLeft = left + '%';
+      bar.style.width = Math.min(100 - left, Math.max(0.5, (to - from) / (end - start) * 100)) + '%';
+      const more = [];
+      if (step.output !== null && step.output !== undefined) more.push(shownOnDemand('output', readable(step.output)));
+      if (step.error) {
+        more.push(shownOnDemand('error', step.error.name + ': ' + step.error.message + '\n' + (step.error.stack || '')));
+      }
       list.append(el('li', { class: 'step', 'data-step': step.key, title: isNamed(step) ? step.key : null },
         el('span', { text: stepLabel(step) + ' (' + step.kind.toLowerCase() + ', ' + step.attempts
-          + ' attempt' + (step.attempts === 1 ? '' : 's') + ')' }),
+          + ' attempt' + (step.attempts === 1 ? '' : 's') + ')' + pending(step) }),
         status(step.status),
-        el('div', {}, bar)));
+        el('div', {}, bar),
+        more.length ? el('div', { class: 'step-more' }, ...more) : ''));
     });
+  }
+
+  // A step's output as stored, JSON text, shown indented.
+  function readable(output) {
+    try {
+      return JSON.stringify(JSON.parse(output), null, 2);
+    } catch (ignored) {
+      return String(output);
+    }
   }
 
   async function cancelOpenRun() {
     if (!openRunId) return;
+    if (!window.confirm('Cancel run ' + openRunId + '? It stops before its next step and never resumes.')) return;
     try {
       await api('/runs/' + encodeURIComponent(openRunId), { method: 'DELETE' });
       await openRun(openRunId);
@@ -706,14 +801,16 @@
 
   function refresh() {
     if (!$('runs').hidden) {
-      loadRuns(true);
-      if (openRunId) openRun(openRunId);
+      refreshRuns();
+      if (openRunId) openRun(openRunId, true);
     } else if (!$('history').hidden) {
       loadHistory();
     } else if (!$('replays').hidden) {
       loadReplays();
     } else if (!$('charts').hidden) {
       loadCharts();
+    } else if (!$('functions').hidden) {
+      loadFunctions();
     }
   }
 

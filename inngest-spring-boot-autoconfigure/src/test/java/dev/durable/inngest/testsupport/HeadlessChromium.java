@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -95,6 +96,23 @@ public final class HeadlessChromium implements BeforeEachCallback, AfterEachCall
 			driver.findElement(by).click();
 			return true;
 		});
+	}
+
+	/**
+	 * Answers the dialog of {@code window.confirm} that the page shows.
+	 * @param accept whether to accept it, else dismiss it
+	 * @return the question it asked
+	 */
+	public String confirm(boolean accept) {
+		Alert alert = this.wait.until(ExpectedConditions.alertIsPresent());
+		String question = alert.getText();
+		if (accept) {
+			alert.accept();
+		}
+		else {
+			alert.dismiss();
+		}
+		return question;
 	}
 
 	/**

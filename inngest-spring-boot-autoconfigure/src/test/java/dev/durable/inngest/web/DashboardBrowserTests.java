@@ -6,8 +6,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
+import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.RunStatus;
@@ -99,6 +102,10 @@ class DashboardBrowserTests {
 		assertThat(text(By.id("detail-event"))).contains(this.key);
 		assertThat(this.chromium.browser().findElement(By.id("read-only")).isDisplayed()).isFalse();
 		this.chromium.visible(By.id("cancel-run")).click();
+		assertThat(this.chromium.confirm(false)).startsWith("Cancel run " + single + "?");
+		assertThat(this.runs.find(single).orElseThrow().status()).isEqualTo(RunStatus.SLEEPING);
+		this.chromium.visible(By.id("cancel-run")).click();
+		this.chromium.confirm(true);
 		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("detail-status"), "CANCELLED"));
 		assertThat(this.runs.find(single).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
 
@@ -132,6 +139,38 @@ class DashboardBrowserTests {
 			.until(ExpectedConditions.textToBe(By.xpath(row + "/td[contains(@class,'progress')]"), "2 of 2"));
 		assertThat(text(By.xpath(row))).contains("reminder").contains(this.key);
 		screenshot("dashboard.png");
+	}
+
+	@Test
+	void pagesShownAndTextSelectedSurviveTheRefresh() {
+		String opened = startReminder();
+		List<Map<String, Object>> data = IntStream.range(0, 60)
+			.<Map<String, Object>>mapToObj((i) -> Map.of("key", this.key, "reminderId", "r-" + i))
+			.toList();
+		this.inngest.send(data.stream().map((d) -> Event.of("test/reminder.created", d)).toList());
+		this.chromium.browser().get("http://localhost:" + this.port + "/inngest/dashboard");
+		this.chromium.click(By.xpath("//tr[@data-function='reminder']//button[text()='Runs']"));
+		this.chromium.visible(By.id("more-runs")).click();
+		this.chromium.waiting().until((driver) -> rows() > 50);
+		this.chromium.click(By.cssSelector("tr[data-run-id='" + opened + "']"));
+		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("detail-id"), opened));
+		assertThat(this.chromium.text(By.cssSelector("#timeline li.step[data-step='nap']"))).contains("wakes");
+		ChromeDriver browser = (ChromeDriver) this.chromium.browser();
+		browser.executeScript("window.getSelection().selectAllChildren(document.getElementById('detail-event'))");
+		String selected = (String) browser.executeScript("return window.getSelection().toString()");
+		assertThat(selected).contains(this.key);
+
+		// A run started now shows once the list was read again, with the page after the
+		// first
+		String later = startReminder();
+		this.chromium.waiting()
+			.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-run-id='" + later + "']")));
+		assertThat(rows()).isGreaterThan(50);
+		assertThat(browser.executeScript("return window.getSelection().toString()")).isEqualTo(selected);
+	}
+
+	private int rows() {
+		return this.chromium.count("#run-rows tr.run-row");
 	}
 
 	@Test

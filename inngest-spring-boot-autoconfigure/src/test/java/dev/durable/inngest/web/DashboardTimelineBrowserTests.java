@@ -105,9 +105,23 @@ class DashboardTimelineBrowserTests {
 			.untilFresh((driver) -> driver.findElement(By.id("run-timeline")).getAttribute("innerHTML"));
 		assertThat(tooltips).contains("warehouse busy").contains("no carrier for this address");
 		assertThat(this.chromium.text(By.id("detail-output"))).isEqualTo("(none)");
+		// The failed step's error, and each failed attempt's stack, unfold on demand.
+		By labelError = By.cssSelector("#timeline li.step[data-step='label'] details.on-demand");
+		assertThat(this.chromium.text(labelError)).isEqualTo("error");
+		String error = this.chromium.untilFresh((driver) -> {
+			WebElement details = driver.findElement(labelError);
+			if (details.getAttribute("open") == null) {
+				details.findElement(By.tagName("summary")).click();
+				return null;
+			}
+			return details.getText();
+		});
+		assertThat(error).contains("no carrier for this address");
+		assertThat(this.chromium.count("#detail-attempts li details.on-demand")).isGreaterThanOrEqualTo(2);
 		screenshot(this.chromium.browser().findElement(By.id("run-detail")), "run-timeline.png");
 
 		this.chromium.visible(By.id("rerun-run")).click();
+		assertThat(this.chromium.confirm(true)).startsWith("Run " + failed.id() + " again");
 		String rerunId = this.chromium.waiting().until((driver) -> {
 			String shown = driver.findElement(By.id("detail-id")).getText();
 			return shown.equals(failed.id()) ? null : shown;
