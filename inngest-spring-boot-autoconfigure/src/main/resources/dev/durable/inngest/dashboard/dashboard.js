@@ -6,6 +6,9 @@
   const FINAL = ['COMPLETED', 'FAILED', 'CANCELLED'];
   let endpoint = null;
   let runsCursor = null;
+  // The filters of the runs shown, as they were when Show was clicked: a refresh or More
+  // reads with them, not with what has been typed since.
+  let runsFilter = new URLSearchParams();
   // How many pages of runs are shown: a refresh reads as many again.
   let runPages = 0;
   // Reads of the runs list, one after the other, so that a refresh never undoes a page
@@ -58,10 +61,16 @@
       + pad(date.getHours()) + ':' + pad(date.getMinutes()) + ':' + pad(date.getSeconds());
   }
 
-  function problem(message) {
+  // What the problem shown came from: a refresh that reads again what failed clears it, but
+  // not a problem of another read or of an action, which stays until the next tab is shown.
+  let problemSource = null;
+
+  function problem(message, source) {
+    if (!message && source && problemSource !== source) return;
     const box = $('problem');
     box.textContent = message || '';
     box.hidden = !message;
+    problemSource = message ? (source || 'action') : null;
   }
 
   async function api(path, options) {
@@ -81,7 +90,15 @@
     return body;
   }
 
+  // The tab shown, and the run open, are kept in the page's address, so that a reload or a
+  // link shows them again.
+  function remember(hash) {
+    if (window.location.hash !== '#' + hash) history.replaceState(null, '', '#' + hash);
+  }
+
   function show(tab) {
+    remember(tab);
+    problem(null);
     document.querySelectorAll('.panel').forEach((panel) => { panel.hidden = panel.id !== tab; });
     document.querySelectorAll('.tab').forEach((button) => button.classList.toggle('active', button.dataset.tab === tab));
     if (tab === 'functions') loadFunctions();
@@ -124,14 +141,14 @@
       });
       select.value = chosen;
       charted.value = chartChosen;
-      problem(null);
+      problem(null, 'functions');
     } catch (error) {
       problem('Cannot read the inngest Actuator endpoint at ' + endpoint + ' (' + error.message
-        + '). Expose it with management.endpoints.web.exposure.include=inngest.');
+        + '). Expose it with management.endpoints.web.exposure.include=inngest.', 'functions');
     }
   }
 
-  function runQuery(cursor) {
+  function readFilter() {
     const params = new URLSearchParams({ limit: '50' });
     const fn = $('filter-function').value;
     const state = $('filter-status').value;
@@ -141,6 +158,11 @@
     if (state) params.set('status', state);
     if (from) params.set('from', from);
     if (to) params.set('to', to);
+    return params;
+  }
+
+  function runQuery(cursor) {
+    const params = new URLSearchParams(runsFilter);
     if (cursor) params.set('cursor', cursor);
     return '/runs?' + params;
   }
@@ -157,7 +179,7 @@
   function queueRuns(work) {
     runsPending++;
     runsQueue = runsQueue.then(work)
-      .then(() => problem(null), (error) => problem('Could not list runs: ' + error.message))
+      .then(() => problem(null, 'runs'), (error) => problem('Could not list runs: ' + error.message, 'runs'))
       .finally(() => { runsPending--; });
     return runsQueue;
   }
@@ -192,6 +214,7 @@
 
   // Fresh: the first page, for the filters as they are now; else the next page.
   function loadRuns(fresh) {
+    if (fresh) runsFilter = readFilter();
     return queueRuns(() => (fresh ? readRuns(1) : readMore()));
   }
 
@@ -202,6 +225,7 @@
   async function openRun(runId, refreshing) {
     if (openRunId !== runId) openRunShown = null;
     openRunId = runId;
+    remember('runs/' + encodeURIComponent(runId));
     try {
       const detail = await api('/runs/' + encodeURIComponent(runId));
       // A slower answer for the run shown before, such as the refresh's, must not replace
@@ -212,6 +236,7 @@
       const shown = JSON.stringify([detail, spans]);
       if (refreshing && shown === openRunShown) return;
       openRunShown = shown;
+      if (!refreshing) problem(null);
       const run = detail.run;
       $('run-detail').hidden = false;
       $('detail-id').textContent = run.id;
@@ -548,9 +573,9 @@
       drawFailures(stats);
       drawLatencyOverTime(stats);
       drawLatency(stats);
-      problem(null);
+      problem(null, 'charts');
     } catch (error) {
-      problem('Could not read the stats: ' + error.message);
+      problem('Could not read the stats: ' + error.message, 'charts');
     }
   }
 
@@ -750,9 +775,9 @@
             ? el('button', { type: 'button', class: 'danger', text: 'Stop', onclick: () => stopCancellation(c.id) }) : '')));
       });
       if (!cancellations.length) rows.append(el('tr', {}, el('td', { colspan: '8', text: 'No bulk cancellations yet.' })));
-      problem(null);
+      problem(null, 'history');
     } catch (error) {
-      problem('Could not list bulk cancellations: ' + error.message);
+      problem('Could not list bulk cancellations: ' + error.message, 'history');
     }
   }
 
@@ -784,9 +809,9 @@
             ? el('button', { type: 'button', class: 'danger', text: 'Stop', onclick: () => stopReplay(r.id) }) : '')));
       });
       if (!replays.length) rows.append(el('tr', {}, el('td', { colspan: '9', text: 'No bulk replays yet.' })));
-      problem(null);
+      problem(null, 'replays');
     } catch (error) {
-      problem('Could not list bulk replays: ' + error.message);
+      problem('Could not list bulk replays: ' + error.message, 'replays');
     }
   }
 
@@ -831,7 +856,21 @@
     $('bulk-close').addEventListener('click', () => $('bulk-dialog').close());
     ['bulk-from', 'bulk-to', 'bulk-condition', 'bulk-failed', 'bulk-cancelled']
       .forEach((id) => $(id).addEventListener('input', resetEstimate));
-    show('functions');
+    $('run-lookup').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const runId = $('lookup-run-id').value.trim();
+      if (runId) openRun(runId);
+    });
+    const hash = decodeURIComponent(window.location.hash.substring(1));
+    const tab = hash.split('/')[0];
+    if (hash.startsWith('runs/')) {
+      show('runs');
+      openRun(hash.substring('runs/'.length));
+    } else {
+      show(document.querySelector('.tab[data-tab="' + CSS.escape(tab) + '"]') ? tab : 'functions');
+    }
+    // The function filters list the functions whatever the tab shown first.
+    if (tab !== 'functions') loadFunctions();
     refreshTimer = setInterval(refresh, config.refreshMillis || 2000);
   }
 

@@ -16,6 +16,7 @@ import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.EngineTestApplication;
 import dev.durable.inngest.engine.RunProbe;
+import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.testsupport.HeadlessChromium;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,6 +55,9 @@ class DashboardBrowserTests {
 	@Autowired
 	RunProbe probe;
 
+	@Autowired
+	RunStore runStore;
+
 	@RegisterExtension
 	final HeadlessChromium chromium = new HeadlessChromium();
 
@@ -82,8 +86,10 @@ class DashboardBrowserTests {
 		List<String> bulk = List.of(startReminder(), startReminder());
 
 		this.chromium.browser().get("http://localhost:" + this.port + "/inngest/dashboard");
+		// The counts are the function's, and the other tests' runs are among them.
+		String sleeping = "SLEEPING " + this.runStore.countByFunction().get("reminder").get(RunStatus.SLEEPING);
 		assertThat(text(By.cssSelector("tr[data-function='reminder']"))).contains("test/reminder.created")
-			.contains("SLEEPING 3");
+			.contains(sleeping);
 
 		// The runs of one function, by status
 		this.chromium.click(By.xpath("//tr[@data-function='reminder']//button[text()='Runs']"));
@@ -167,6 +173,37 @@ class DashboardBrowserTests {
 			.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-run-id='" + later + "']")));
 		assertThat(rows()).isGreaterThan(50);
 		assertThat(browser.executeScript("return window.getSelection().toString()")).isEqualTo(selected);
+	}
+
+	@Test
+	void aRunIsFoundByItsIdAndStaysOpenAcrossAReload() {
+		String runId = startReminder();
+		String dashboard = "http://localhost:" + this.port + "/inngest/dashboard/";
+		this.chromium.browser().get(dashboard);
+		this.chromium.browser().findElement(By.cssSelector(".tab[data-tab='runs']")).click();
+		this.chromium.visible(By.id("lookup-run-id")).sendKeys("01NOSUCHRUN");
+		this.chromium.browser().findElement(By.cssSelector("#run-lookup button[type=submit]")).click();
+		String missing = "Could not read run 01NOSUCHRUN: 404 No run has the id '01NOSUCHRUN'";
+		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("problem"), missing));
+		// A status chosen but not yet shown applies to no refresh
+		new Select(this.chromium.visible(By.id("filter-status"))).selectByVisibleText("COMPLETED");
+		String later = startReminder();
+		this.chromium.waiting()
+			.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-run-id='" + later + "']")));
+		assertThat(text(By.id("problem"))).isEqualTo(missing);
+
+		WebElement lookup = this.chromium.browser().findElement(By.id("lookup-run-id"));
+		lookup.clear();
+		lookup.sendKeys(runId);
+		this.chromium.browser().findElement(By.cssSelector("#run-lookup button[type=submit]")).click();
+		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("detail-id"), runId));
+		assertThat(this.chromium.browser().findElement(By.id("problem")).isDisplayed()).isFalse();
+		assertThat(this.chromium.browser().getCurrentUrl()).endsWith("#runs/" + runId);
+
+		this.chromium.browser().navigate().refresh();
+		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("detail-id"), runId));
+		assertThat(text(By.id("detail-status"))).isEqualTo("SLEEPING");
+		assertThat(this.chromium.browser().findElement(By.id("runs")).isDisplayed()).isTrue();
 	}
 
 	private int rows() {
