@@ -85,13 +85,13 @@ public class InngestEndpointWebExtension {
 	@WriteOperation
 	public WebEndpointResponse<Object> bulk(@Selector String section, @Nullable String functionId,
 			@Nullable String startedAfter, @Nullable String startedBefore, @Nullable String condition,
-			@Nullable String name, @Nullable Boolean preview, @Nullable String statuses) {
+			@Nullable String name, @Nullable String preview, @Nullable String statuses) {
 		try {
 			required("functionId", functionId);
 			required("startedAfter", startedAfter);
 			required("startedBefore", startedBefore);
-			return ok(this.endpoint.bulk(section, functionId, startedAfter, startedBefore, condition, name, preview,
-					statuses));
+			return ok(this.endpoint.bulk(section, functionId, startedAfter, startedBefore, condition, name,
+					flag(preview), statuses));
 		}
 		catch (NoMatchingRunsException ex) {
 			return refused(UNPROCESSABLE_CONTENT, ex.getMessage());
@@ -210,6 +210,20 @@ public class InngestEndpointWebExtension {
 					+ Arrays.toString(RunStatus.values());
 			throw new InvalidEndpointRequestException(message, message);
 		}
+	}
+
+	private static @Nullable Boolean flag(@Nullable String preview) {
+		if (preview == null || preview.isBlank()) {
+			return null;
+		}
+		return switch (preview.trim()) {
+			case "true" -> true;
+			case "false" -> false;
+			default -> {
+				String message = "preview is '" + Errors.abbreviate(preview) + "'; it must be true or false";
+				throw new InvalidEndpointRequestException(message, message);
+			}
+		};
 	}
 
 	private static @Nullable Integer limit(@Nullable String limit) {

@@ -175,6 +175,17 @@ class InngestEndpointHttpTests {
 		assertThat(answer.json().get("status").asInt()).isEqualTo(400);
 	}
 
+	@Test
+	void aPreviewThatIsNeitherTrueNorFalseIsNamed() {
+		int before = this.probe.count("inngest_cancellation");
+		Answer answer = this.http.call("POST", "/actuator/inngest/cancellations", null,
+				"{\"functionId\": \"reminder\", \"startedAfter\": \"2026-01-01T00:00:00Z\", "
+						+ "\"startedBefore\": \"2026-01-02T00:00:00Z\", \"name\": \"n\", \"preview\": \"maybe\"}");
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+		assertThat(answer.json().get("error").asString()).isEqualTo("preview is 'maybe'; it must be true or false");
+		assertThat(this.probe.count("inngest_cancellation")).isEqualTo(before);
+	}
+
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|', quoteCharacter = '`',
 			textBlock = """
