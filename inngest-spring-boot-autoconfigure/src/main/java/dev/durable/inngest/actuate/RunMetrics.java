@@ -3,6 +3,7 @@ package dev.durable.inngest.actuate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Locale;
 
 import dev.durable.inngest.ErrorInfo;
@@ -81,9 +82,25 @@ public final class RunMetrics implements RunOutcomes {
 		this.clock = clock;
 	}
 
+	/**
+	 * Registers the counters of each function at zero: a function's first failure is then
+	 * an increase of a series that was there, which a rate over time sees, rather than a
+	 * new series at one, which it misses.
+	 * @param functionIds the ids of the functions
+	 */
+	public void register(Collection<String> functionIds) {
+		for (String functionId : functionIds) {
+			started(functionId);
+			completed(functionId);
+			failed(functionId);
+			cancelled(functionId);
+			retries(functionId);
+		}
+	}
+
 	@Override
 	public void started(RunRecord run) {
-		counter(RUNS_STARTED, "Runs that started", run.functionId()).increment();
+		started(run.functionId()).increment();
 	}
 
 	@Override
@@ -96,7 +113,7 @@ public final class RunMetrics implements RunOutcomes {
 			.register(this.registry)
 			.increment();
 		if (outcome == StepOutcome.RETRYING) {
-			counter(STEPS_RETRIES, "Step attempts that failed and are retried", function.id()).increment();
+			retries(function.id()).increment();
 		}
 		Timer.builder(STEPS_DURATION)
 			.description("How long step bodies take")
@@ -107,13 +124,13 @@ public final class RunMetrics implements RunOutcomes {
 
 	@Override
 	public void completed(RunRecord run, Instant endedAt) {
-		counter(RUNS_COMPLETED, "Runs that completed", run.functionId()).increment();
+		completed(run.functionId()).increment();
 		duration(run, "completed").record(Duration.between(run.createdAt(), endedAt));
 	}
 
 	@Override
 	public void failed(RunRecord run, FunctionDefinition function, ErrorInfo error) {
-		Counter failed = counter(RUNS_FAILED, "Runs that failed after their retries", function.id());
+		Counter failed = failed(function.id());
 		Timer duration = duration(run, "failed");
 		afterCommit(() -> {
 			failed.increment();
@@ -123,12 +140,32 @@ public final class RunMetrics implements RunOutcomes {
 
 	@Override
 	public void cancelled(RunRecord run) {
-		Counter cancelled = counter(RUNS_CANCELLED, "Runs that were cancelled", run.functionId());
+		Counter cancelled = cancelled(run.functionId());
 		Timer duration = duration(run, "cancelled");
 		afterCommit(() -> {
 			cancelled.increment();
 			duration.record(Duration.between(run.createdAt(), this.clock.instant()));
 		});
+	}
+
+	private Counter started(String functionId) {
+		return counter(RUNS_STARTED, "Runs that started", functionId);
+	}
+
+	private Counter completed(String functionId) {
+		return counter(RUNS_COMPLETED, "Runs that completed", functionId);
+	}
+
+	private Counter failed(String functionId) {
+		return counter(RUNS_FAILED, "Runs that failed after their retries", functionId);
+	}
+
+	private Counter cancelled(String functionId) {
+		return counter(RUNS_CANCELLED, "Runs that were cancelled", functionId);
+	}
+
+	private Counter retries(String functionId) {
+		return counter(STEPS_RETRIES, "Step attempts that failed and are retried", functionId);
 	}
 
 	private Counter counter(String name, String description, String functionId) {

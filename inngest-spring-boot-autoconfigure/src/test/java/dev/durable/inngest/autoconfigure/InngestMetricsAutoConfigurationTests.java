@@ -1,5 +1,7 @@
 package dev.durable.inngest.autoconfigure;
 
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.actuate.BacklogMetrics;
 import dev.durable.inngest.actuate.RetentionMetrics;
 import dev.durable.inngest.actuate.RunMetrics;
@@ -31,6 +33,39 @@ class InngestMetricsAutoConfigurationTests {
 			assertThat(context).hasSingleBean(RetentionMetrics.class);
 			assertThat(context).hasSingleBean(BacklogMetrics.class);
 		});
+	}
+
+	@Test
+	void theRunCountersOfEachDeclaredFunctionStartAtZero() {
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean(Greetings.class)
+			.withPropertyValues("inngest.local.store=memory", "inngest.local.auto-startup=false")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				for (String name : new String[] { RunMetrics.RUNS_STARTED, RunMetrics.RUNS_COMPLETED,
+						RunMetrics.RUNS_FAILED, RunMetrics.RUNS_CANCELLED, RunMetrics.STEPS_RETRIES }) {
+					assertThat(registry.get(name).tag("function", "greet").counter().count()).as(name).isZero();
+				}
+			});
+	}
+
+	@Test
+	void inRemoteModeNoCountersAreRegisteredAhead() {
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean(Greetings.class)
+			.withPropertyValues("inngest.mode=remote")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean("inngestRunMetricsOfDeclaredFunctions");
+				assertThat(context.getBean(MeterRegistry.class).find(RunMetrics.RUNS_FAILED).counters()).isEmpty();
+			});
+	}
+
+	static class Greetings {
+
+		@InngestFunction(id = "greet", event = "test/greet")
+		void greet(Event event) {
+		}
+
 	}
 
 	@Test
