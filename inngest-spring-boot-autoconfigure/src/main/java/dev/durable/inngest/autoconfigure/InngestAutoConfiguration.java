@@ -4,6 +4,7 @@ import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.function.FunctionDiscoverer;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -29,6 +30,16 @@ public final class InngestAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static FunctionDiscoverer inngestFunctionDiscoverer() {
 		return new FunctionDiscoverer();
+	}
+
+	/**
+	 * Keeps the beans that declare functions eager under
+	 * {@code spring.main.lazy-initialization}: a lazy one would never be created, and its
+	 * functions never run.
+	 */
+	@Bean
+	static LazyInitializationExcludeFilter inngestFunctionsAreEager() {
+		return (beanName, definition, type) -> FunctionDiscoverer.declaresFunctions(type);
 	}
 
 	@Bean

@@ -48,6 +48,25 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 	/** The functions of the application's beans, and those other apps serve. */
 	private volatile @Nullable FunctionRegistry registry;
 
+	/**
+	 * Whether a class has methods this discoverer reads: functions or their handlers.
+	 * Such a bean must be created eagerly, even with lazy initialization on, for its
+	 * functions to be known.
+	 * @param type the class
+	 * @return whether it declares any
+	 */
+	public static boolean declaresFunctions(Class<?> type) {
+		if (!AnnotationUtils.isCandidateClass(type, List.of(InngestFunction.class, OnFailure.class, OnCancel.class))) {
+			return false;
+		}
+		return !MethodIntrospector
+			.selectMethods(type, (MethodIntrospector.MetadataLookup<Boolean>) (
+					method) -> (AnnotatedElementUtils.hasAnnotation(method, InngestFunction.class)
+							|| AnnotatedElementUtils.hasAnnotation(method, OnFailure.class)
+							|| AnnotatedElementUtils.hasAnnotation(method, OnCancel.class)) ? Boolean.TRUE : null)
+			.isEmpty();
+	}
+
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		Class<?> targetClass = AopUtils.getTargetClass(bean);

@@ -37,6 +37,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -589,6 +590,31 @@ class InngestLocalAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).hasStackTraceContaining("inngest.local.store");
 		});
+	}
+
+	@Test
+	void functionsRunWithLazyInitializationOn() {
+		this.runner
+			.withInitializer((context) -> context
+				.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
+			.withPropertyValues("inngest.local.store=memory", "inngest.local.auto-startup=false")
+			.withBean("greeter", Greeter.class)
+			.withBean("unrelated", StringBuilder.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(FunctionDiscoverer.class).registry().find("greet")).isPresent();
+				assertThat(context.getBeanFactory().getBeanDefinition("greeter").isLazyInit()).isFalse();
+				assertThat(context.getBeanFactory().getBeanDefinition("unrelated").isLazyInit()).isTrue();
+			});
+	}
+
+	static class Greeter {
+
+		@InngestFunction(id = "greet", event = "test/greet")
+		String greet(Event event) {
+			return "hello";
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
