@@ -1,5 +1,6 @@
 package dev.durable.inngest.autoconfigure;
 
+import java.lang.reflect.Method;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -39,6 +40,10 @@ import dev.durable.inngest.local.PostgresRunSignals;
 import dev.durable.inngest.memory.InMemoryAppStore;
 import dev.durable.inngest.memory.InMemoryInngestStore;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
@@ -50,10 +55,14 @@ import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitializat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.core.log.LogMessage;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.ResourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
 /**
@@ -71,6 +80,10 @@ final class InngestLocalStoreConfiguration {
 	private static final Duration ROLL_UP_INTERVAL = Duration.ofSeconds(30);
 
 	private static final String PG_CONNECTION = "org.postgresql.PGConnection";
+
+	private static final String JTA_MANAGER = "org.springframework.transaction.jta.JtaTransactionManager";
+
+	private static final Log logger = LogFactory.getLog(InngestLocalStoreConfiguration.class);
 
 	private InngestLocalStoreConfiguration() {
 	}
@@ -170,8 +183,53 @@ final class InngestLocalStoreConfiguration {
 		@ConditionalOnMissingBean
 		EngineTransactions inngestEngineTransactions(ObjectProvider<PlatformTransactionManager> transactionManager,
 				DataSource dataSource) {
-			return new EngineTransactions(
-					transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource)));
+			return new EngineTransactions(engineManager(transactionManager.getIfUnique(), dataSource));
+		}
+
+		/**
+		 * The application's transaction manager if it manages the data source's
+		 * connections, so that the engine's writes join the application's transactions;
+		 * else one of the data source's own, as a manager of another resource (Kafka,
+		 * MongoDB) would leave each of the engine's statements committing on its own.
+		 */
+		static PlatformTransactionManager engineManager(@Nullable PlatformTransactionManager manager,
+				DataSource dataSource) {
+			if (manager != null && managesConnectionsOf(manager, dataSource)) {
+				return manager;
+			}
+			if (manager != null) {
+				logger.info(LogMessage.format("The transaction manager %s does not manage the connections of the "
+						+ "DataSource the engine stores its state in: the engine uses a DataSourceTransactionManager of "
+						+ "its own, and only the transactions of that DataSource commit or roll back the events sent "
+						+ "in them", manager.getClass().getName()));
+			}
+			return new DataSourceTransactionManager(dataSource);
+		}
+
+		private static boolean managesConnectionsOf(PlatformTransactionManager manager, DataSource dataSource) {
+			if (manager instanceof ResourceTransactionManager resource
+					&& sameDataSource(resource.getResourceFactory(), dataSource)) {
+				return true;
+			}
+			if (ClassUtils.isPresent(JTA_MANAGER, manager.getClass().getClassLoader())
+					&& ClassUtils.resolveClassName(JTA_MANAGER, manager.getClass().getClassLoader())
+						.isInstance(manager)) {
+				// JTA enlists every resource it is given, the data source's connections
+				// with them.
+				return true;
+			}
+			// JPA's and Hibernate's managers hold a JDBC connection of their data source.
+			Method getDataSource = ReflectionUtils.findMethod(manager.getClass(), "getDataSource");
+			return getDataSource != null && DataSource.class.isAssignableFrom(getDataSource.getReturnType())
+					&& sameDataSource(ReflectionUtils.invokeMethod(getDataSource, manager), dataSource);
+		}
+
+		private static boolean sameDataSource(@Nullable Object candidate, DataSource dataSource) {
+			Object target = candidate;
+			while (target instanceof DelegatingDataSource delegating && target != dataSource) {
+				target = delegating.getTargetDataSource();
+			}
+			return target == dataSource;
 		}
 
 		@Bean

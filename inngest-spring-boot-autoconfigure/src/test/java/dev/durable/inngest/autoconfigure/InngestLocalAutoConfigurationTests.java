@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
@@ -52,9 +54,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.AbstractPlatformTransactionManager;
+import org.springframework.transaction.support.DefaultTransactionStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
@@ -593,10 +600,54 @@ class InngestLocalAutoConfigurationTests {
 	}
 
 	@Test
+	void theEngineTakesTheApplicationsTransactionManagerOfItsDataSource() {
+		this.runner.run((context) -> assertThat(
+				context.getBean(InngestLocalStoreConfiguration.EngineTransactions.class).manager())
+			.isSameAs(context.getBean(PlatformTransactionManager.class)));
+	}
+
+	@Test
+	void aTransactionManagerOfAnotherResourceIsNotTheEngines(CapturedOutput output) {
+		this.runner.withBean("kafkaTransactionManager", PlatformTransactionManager.class, OtherResourceManager::new)
+			.run((context) -> {
+				PlatformTransactionManager engine = context
+					.getBean(InngestLocalStoreConfiguration.EngineTransactions.class)
+					.manager();
+				assertThat(engine).isInstanceOf(DataSourceTransactionManager.class);
+				assertThat(((DataSourceTransactionManager) engine).getDataSource())
+					.isSameAs(context.getBean(DataSource.class));
+				assertThat(output).contains("The transaction manager " + OtherResourceManager.class.getName()
+						+ " does not manage the connections of the DataSource");
+			});
+	}
+
+	/** A transaction manager of a resource other than the data source, as Kafka's. */
+	static class OtherResourceManager extends AbstractPlatformTransactionManager {
+
+		@Override
+		protected Object doGetTransaction() {
+			return new Object();
+		}
+
+		@Override
+		protected void doBegin(Object transaction, TransactionDefinition definition) {
+		}
+
+		@Override
+		protected void doCommit(DefaultTransactionStatus status) {
+		}
+
+		@Override
+		protected void doRollback(DefaultTransactionStatus status) {
+		}
+
+	}
+
+	@Test
 	void functionsRunWithLazyInitializationOn() {
 		this.runner
-			.withInitializer((context) -> context
-				.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
+			.withInitializer(
+					(context) -> context.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
 			.withPropertyValues("inngest.local.store=memory", "inngest.local.auto-startup=false")
 			.withBean("greeter", Greeter.class)
 			.withBean("unrelated", StringBuilder.class)
