@@ -47,10 +47,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -108,8 +108,8 @@ final class InngestLocalStoreConfiguration {
 	}
 
 	/**
-	 * Whether the local engine has a store: a data source for the JDBC store, or the
-	 * in-memory store chosen.
+	 * Whether the local engine has a store: one data source for the JDBC store (a single
+	 * one, or the primary of several), or the in-memory store chosen.
 	 */
 	static final class OnStoreCondition extends AnyNestedCondition {
 
@@ -117,7 +117,7 @@ final class InngestLocalStoreConfiguration {
 			super(ConfigurationPhase.REGISTER_BEAN);
 		}
 
-		@ConditionalOnBean(DataSource.class)
+		@ConditionalOnSingleCandidate(DataSource.class)
 		static final class DataSourceAvailable {
 
 		}
@@ -134,7 +134,7 @@ final class InngestLocalStoreConfiguration {
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty(name = PROPERTY, havingValue = "jdbc", matchIfMissing = true)
-	@ConditionalOnBean(DataSource.class)
+	@ConditionalOnSingleCandidate(DataSource.class)
 	static class Jdbc {
 
 		private final InngestProperties.Local properties;

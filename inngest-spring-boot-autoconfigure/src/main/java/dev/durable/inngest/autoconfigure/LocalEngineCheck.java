@@ -2,6 +2,8 @@ package dev.durable.inngest.autoconfigure;
 
 import java.util.List;
 
+import javax.sql.DataSource;
+
 import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.function.FunctionDiscoverer;
 
@@ -11,7 +13,8 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 /**
  * Fails the start of a local-mode application whose durable functions have no engine to
  * run them, rather than letting it start and never run them: without a {@code DataSource}
- * and without the in-memory store, the local engine backs off.
+ * (or with several and none primary) and without the in-memory store, the local engine
+ * backs off.
  */
 final class LocalEngineCheck implements SmartInitializingSingleton {
 
@@ -37,7 +40,8 @@ final class LocalEngineCheck implements SmartInitializingSingleton {
 			.map((function) -> "'" + function.id() + "', " + function.invoker())
 			.toList();
 		if (!functions.isEmpty()) {
-			throw new NoEngineException(functions);
+			String[] dataSources = this.beans.getBeanNamesForType(DataSource.class, false, false);
+			throw new NoEngineException(functions, (dataSources.length > 1) ? List.of(dataSources) : List.of());
 		}
 	}
 

@@ -10,15 +10,30 @@ public class NoEngineException extends IllegalStateException {
 
 	private final List<String> functions;
 
+	private final List<String> dataSources;
+
 	/**
 	 * Creates the exception.
 	 * @param functions where each declared function is, such as
 	 * {@code 'send-welcome' (bean 'mailer', method welcome)}
 	 */
 	public NoEngineException(List<String> functions) {
+		this(functions, List.of());
+	}
+
+	/**
+	 * Creates the exception.
+	 * @param functions where each declared function is
+	 * @param dataSources the names of the application's data sources when there are
+	 * several and none is primary, else empty
+	 */
+	public NoEngineException(List<String> functions, List<String> dataSources) {
 		super("Durable functions are declared but inngest.mode is 'local' and the local engine has no store: "
-				+ "there is no DataSource and inngest.local.store is not 'memory'");
+				+ (dataSources.isEmpty() ? "there is no DataSource"
+						: "there are several DataSources " + dataSources + " and none is @Primary")
+				+ " and inngest.local.store is not 'memory'");
 		this.functions = List.copyOf(functions);
+		this.dataSources = List.copyOf(dataSources);
 	}
 
 	/**
@@ -27,6 +42,14 @@ public class NoEngineException extends IllegalStateException {
 	 */
 	public List<String> getFunctions() {
 		return this.functions;
+	}
+
+	/**
+	 * The application's data sources, when there are several and none is primary.
+	 * @return their bean names, or an empty list if there is none
+	 */
+	public List<String> getDataSources() {
+		return this.dataSources;
 	}
 
 }

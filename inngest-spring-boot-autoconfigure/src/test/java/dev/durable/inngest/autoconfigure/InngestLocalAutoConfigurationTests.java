@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -579,6 +580,49 @@ class InngestLocalAutoConfigurationTests {
 					.contains("inngest.local.store=memory")
 					.contains("inngest.mode=remote");
 			});
+	}
+
+	@Test
+	void severalDataSourcesWithoutAPrimaryStopTheStartNamingThem() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class))
+			.withUserConfiguration(GreetingFunction.class)
+			.withBean("orders", DataSource.class, () -> h2("orders"))
+			.withBean("reports", DataSource.class, () -> h2("reports"))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				NoEngineException cause = StartupFailures.cause(context.getStartupFailure(), NoEngineException.class);
+				assertThat(cause.getDataSources()).containsExactly("orders", "reports");
+				FailureAnalysis analysis = StartupFailures.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("several DataSources [orders, reports]")
+					.contains("'greet'");
+				assertThat(analysis.getAction()).contains("@Primary");
+			});
+	}
+
+	@Test
+	void theEngineTakesThePrimaryOfSeveralDataSources() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class))
+			.withUserConfiguration(GreetingFunction.class)
+			.withPropertyValues("inngest.local.auto-startup=false")
+			.withBean("orders", DataSource.class, () -> h2("orders"), (definition) -> definition.setPrimary(true))
+			.withBean("reports", DataSource.class, () -> h2("reports"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(RunScheduler.class);
+				Integer tables = JdbcClient.create(context.getBean("orders", DataSource.class))
+					.sql("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'INNGEST_RUN'")
+					.query(Integer.class)
+					.single();
+				assertThat(tables).isOne();
+			});
+	}
+
+	private static DataSource h2(String name) {
+		return new SimpleDriverDataSource(new org.h2.Driver(),
+				"jdbc:h2:mem:" + name + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
 	}
 
 	@Test
