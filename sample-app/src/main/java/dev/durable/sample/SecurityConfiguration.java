@@ -21,9 +21,14 @@ class SecurityConfiguration {
 	@Bean
 	@Order(1)
 	SecurityFilterChain operations(HttpSecurity http) throws Exception {
-		http.securityMatcher(new OrRequestMatcher(EndpointRequest.toAnyEndpoint().excluding("health"),
+		http.securityMatcher(new OrRequestMatcher(EndpointRequest.toAnyEndpoint(),
 				PathPatternRequestMatcher.withDefaults().matcher("/inngest/dashboard/**")))
-			.authorizeHttpRequests((requests) -> requests.anyRequest().hasRole("OPS"))
+			// Health is open to a load balancer; an operator who logs in sees its
+			// details.
+			.authorizeHttpRequests((requests) -> requests.requestMatchers(EndpointRequest.to("health"))
+				.permitAll()
+				.anyRequest()
+				.hasRole("OPS"))
 			.httpBasic(Customizer.withDefaults())
 			// Actuator's write operations take JSON only, which no other site can send
 			// without a

@@ -68,8 +68,17 @@ class SecurityTests {
 
 	@Test
 	void healthAndTheOrderApiNeedNoLogin() throws Exception {
-		assertThat(call("GET", "/actuator/health", null, null).statusCode()).isEqualTo(200);
+		HttpResponse<String> health = call("GET", "/actuator/health", null, null);
+		assertThat(health.statusCode()).isEqualTo(200);
+		assertThat(health.body()).doesNotContain("inngest").doesNotContain("backlog");
 		placeOrder();
+	}
+
+	@Test
+	void operatorsSeeTheHealthDetails() throws Exception {
+		HttpResponse<String> health = call("GET", "/actuator/health", OPERATOR, null);
+		assertThat(health.statusCode()).isEqualTo(200);
+		assertThat(health.body()).contains("\"inngest\"").contains("\"backlog\"");
 	}
 
 	@Test

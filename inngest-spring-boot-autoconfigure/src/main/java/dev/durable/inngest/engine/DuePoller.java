@@ -37,6 +37,8 @@ final class DuePoller {
 
 	private final Duration pollInterval;
 
+	private final RepeatedFailures failures;
+
 	DuePoller(RunStore runs, RunExecutor executor, RunQueue queue, WorkerPool workers, CronScheduler crons,
 			BulkCancellations bulkCancellations, RunReplays replays, Clock clock, Duration pollInterval) {
 		this.runs = runs;
@@ -48,6 +50,7 @@ final class DuePoller {
 		this.replays = replays;
 		this.clock = clock;
 		this.pollInterval = pollInterval;
+		this.failures = new RepeatedFailures(logger, "Polling for due runs", Clock.systemUTC());
 	}
 
 	/** How often the store is polled, in milliseconds. */
@@ -72,9 +75,10 @@ final class DuePoller {
 			this.crons.fireDue();
 			this.bulkCancellations.process();
 			this.replays.process();
+			this.failures.succeeded();
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Polling for due runs failed; polling again in " + this.pollInterval, ex);
+			this.failures.failed(ex, "in " + this.pollInterval);
 		}
 	}
 

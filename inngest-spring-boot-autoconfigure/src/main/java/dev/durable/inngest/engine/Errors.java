@@ -28,6 +28,8 @@ public final class Errors {
 
 	private static final int MAX_QUOTED = 100;
 
+	private static final int MAX_LOGGED = 500;
+
 	private Errors() {
 	}
 
@@ -65,10 +67,24 @@ public final class Errors {
 	 * @return the value to quote
 	 */
 	public static String abbreviate(String value) {
-		if (value == null || value.length() <= MAX_QUOTED) {
+		return abbreviate(value, MAX_QUOTED);
+	}
+
+	/**
+	 * A message as a log line shows it: whole up to 500 characters, as an error's message
+	 * may quote data of any size.
+	 * @param message the message, or {@code null}
+	 * @return the message, cut if longer
+	 */
+	static String logged(String message) {
+		return abbreviate(message, MAX_LOGGED);
+	}
+
+	private static String abbreviate(String value, int max) {
+		if (value == null || value.length() <= max) {
 			return value;
 		}
-		return value.substring(0, MAX_QUOTED) + "... (" + value.length() + " characters)";
+		return value.substring(0, max) + "... (" + value.length() + " characters)";
 	}
 
 }

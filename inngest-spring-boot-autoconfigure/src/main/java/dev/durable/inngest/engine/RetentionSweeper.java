@@ -44,6 +44,9 @@ public final class RetentionSweeper implements SmartLifecycle {
 
 	private final List<Listener> listeners;
 
+	private final RepeatedFailures failures = new RepeatedFailures(logger,
+			"Deleting the runs and events older than the retention period", Clock.systemUTC());
+
 	private volatile boolean running;
 
 	/** Whether a stop asked the sweep under way to end after its batch. */
@@ -124,10 +127,10 @@ public final class RetentionSweeper implements SmartLifecycle {
 	private void sweepSafely() {
 		try {
 			sweep();
+			this.failures.succeeded();
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Deleting the runs and events older than the retention period failed; trying again in "
-					+ this.settings.interval(), ex);
+			this.failures.failed(ex, "in " + this.settings.interval());
 		}
 	}
 

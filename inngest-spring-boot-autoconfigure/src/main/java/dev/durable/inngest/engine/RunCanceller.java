@@ -10,6 +10,8 @@ import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.engine.store.WaitStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionOperations;
@@ -24,6 +26,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * cancellation commits first, and only that one emits the cancelled events.
  */
 public final class RunCanceller {
+
+	private static final Log logger = LogFactory.getLog(RunExecutor.class);
 
 	private final RunStore runs;
 
@@ -102,10 +106,29 @@ public final class RunCanceller {
 				@Override
 				public void afterCommit() {
 					RunCanceller.this.executing.stop(List.of(run.id()));
+					logCancelled(run, cancellation);
 				}
 			});
 			return true;
 		}));
+	}
+
+	/**
+	 * Logs a cancellation: one by an operator or a time-out at info level, for the
+	 * record; one by an event or a bulk cancellation, which may cancel many, at debug.
+	 */
+	private static void logCancelled(RunRecord run, RunView.Cancellation cancellation) {
+		boolean notable = "api".equals(cancellation.by()) || "timeout".equals(cancellation.by());
+		if (notable ? logger.isInfoEnabled() : logger.isDebugEnabled()) {
+			String message = "Run " + run.id() + " of function '" + run.functionId() + "' was cancelled by "
+					+ cancellation.by() + ": " + Errors.logged(cancellation.reason());
+			if (notable) {
+				logger.info(message);
+			}
+			else {
+				logger.debug(message);
+			}
+		}
 	}
 
 }

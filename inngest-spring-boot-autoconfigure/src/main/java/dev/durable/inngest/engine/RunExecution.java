@@ -30,6 +30,8 @@ import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.engine.store.StepStatus;
 import dev.durable.inngest.engine.store.WaitRecord;
 import dev.durable.inngest.function.FunctionDefinition;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.ParameterizedTypeReference;
@@ -44,6 +46,9 @@ import org.springframework.dao.DuplicateKeyException;
  * remote mode; this is their local driver, over the store.
  */
 final class RunExecution implements Step, RunContext, StepReplay.Driver, RecordedSteps {
+
+	/** The log of runs' outcomes, one category for the runs and their steps. */
+	private static final Log logger = LogFactory.getLog(RunExecutor.class);
 
 	private final StepServices env;
 
@@ -440,6 +445,11 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 			save(stored, retrying);
 		});
 		this.outcomes.stepAttempted(this.run, this.function, id, duration, RunOutcomes.StepOutcome.RETRYING);
+		if (logger.isDebugEnabled()) {
+			logger.debug("Run " + runId() + " of function '" + this.function.id() + "': step '" + id + "' attempt "
+					+ (stepAttempt + 1) + " failed, retrying at " + retryAt + ": " + error.name() + ": "
+					+ Errors.logged(error.message()));
+		}
 		throw suspension;
 	}
 

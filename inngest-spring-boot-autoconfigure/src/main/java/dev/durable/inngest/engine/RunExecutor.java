@@ -416,11 +416,11 @@ public final class RunExecutor {
 		}
 		if (fatal) {
 			logger.warn("Run " + run.id() + " of function '" + function.id() + "' failed: " + error.name() + ": "
-					+ error.message());
+					+ Errors.logged(error.message()));
 		}
 		else if (logger.isDebugEnabled()) {
 			logger.debug("Run " + run.id() + " of function '" + function.id() + "' attempt " + budgetAttempt
-					+ " failed, retrying at " + retryAt + ": " + error.name() + ": " + error.message());
+					+ " failed, retrying at " + retryAt + ": " + error.name() + ": " + Errors.logged(error.message()));
 		}
 		return Optional.ofNullable(retryAt);
 	}

@@ -48,6 +48,9 @@ public final class StatsRollup implements SmartLifecycle {
 
 	private final @Nullable Duration keep;
 
+	private final RepeatedFailures failures = new RepeatedFailures(logger,
+			"Rolling up the counts of runs for the charts", Clock.systemUTC());
+
 	private volatile boolean running;
 
 	private volatile boolean stopping;
@@ -112,9 +115,10 @@ public final class StatsRollup implements SmartLifecycle {
 	private void rollUpSafely() {
 		try {
 			rollUp();
+			this.failures.succeeded();
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Rolling up the counts of runs for the charts failed; trying again in " + this.interval, ex);
+			this.failures.failed(ex, "in " + this.interval);
 		}
 	}
 
