@@ -6,6 +6,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import dev.durable.inngest.function.FunctionReflectiveProcessor;
+
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Marks a method of a Spring bean as a durable function, run once for every event that
  * triggers it (and at every tick of its cron schedules).
@@ -35,6 +39,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(FunctionReflectiveProcessor.class)
 public @interface InngestFunction {
 
 	/**

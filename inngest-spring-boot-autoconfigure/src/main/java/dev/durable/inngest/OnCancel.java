@@ -6,6 +6,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import dev.durable.inngest.function.FunctionReflectiveProcessor;
+
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Marks the method that cleans up after a function's run was cancelled, whatever
  * cancelled it: a {@link CancelOn} event, {@link InngestRuns#cancel(String)}, a bulk
@@ -25,6 +29,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(FunctionReflectiveProcessor.class)
 public @interface OnCancel {
 
 	/**

@@ -6,6 +6,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import dev.durable.inngest.function.FunctionReflectiveProcessor;
+
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Marks the method that handles the failure of a function's run: once the run has
  * exhausted its retries, or failed at once on a {@link NonRetriableException} or a
@@ -22,6 +26,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(FunctionReflectiveProcessor.class)
 public @interface OnFailure {
 
 	/**

@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -23,6 +24,7 @@ import org.springframework.beans.factory.config.BeanDefinition;
 @AutoConfiguration
 @ConditionalOnClass(InngestFunction.class)
 @EnableConfigurationProperties(InngestProperties.class)
+@ImportRuntimeHints(InngestRuntimeHints.class)
 public final class InngestAutoConfiguration {
 
 	@Bean
