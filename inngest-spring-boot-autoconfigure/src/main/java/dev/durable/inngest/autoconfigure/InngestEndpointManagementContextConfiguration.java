@@ -8,16 +8,24 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.condition.Conditi
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
+import org.springframework.boot.actuate.autoconfigure.web.server.ConditionalOnManagementPort;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
+import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
 import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.webmvc.autoconfigure.DispatcherServletPath;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * What the {@code inngest} Actuator endpoint needs in the context that serves Actuator:
@@ -47,6 +55,25 @@ public final class InngestEndpointManagementContextConfiguration {
 		// only the first read of the parameters, so a request an earlier filter has read
 		// goes on with those it could read.
 		return new FilterRegistrationBean<>(filter);
+	}
+
+	/**
+	 * The dashboard on a management port of its own, where the endpoint it reads is: the
+	 * page reads the endpoint from its own origin.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "inngest.dashboard.enabled", havingValue = "true")
+	@ConditionalOnManagementPort(ManagementPortType.DIFFERENT)
+	@ConditionalOnClass(RouterFunction.class)
+	static class DashboardOnTheManagementPort {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "inngestDashboard")
+		RouterFunction<ServerResponse> inngestDashboard(InngestProperties properties, Environment environment,
+				EndpointAccessResolver accessResolver) {
+			return InngestWebAutoConfiguration.dashboard(properties, environment, accessResolver);
+		}
+
 	}
 
 }

@@ -23,6 +23,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.actuate.autoconfigure.web.server.ConditionalOnManagementPort;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -110,6 +112,21 @@ public final class InngestWebAutoConfiguration {
 		return registration;
 	}
 
+	/**
+	 * The dashboard's routes, in the context that serves the Actuator endpoint.
+	 * @param properties the starter's properties
+	 * @param environment where Actuator's base path is read
+	 * @param accessResolver whether the endpoint's write operations are on
+	 * @return the routes
+	 */
+	static RouterFunction<ServerResponse> dashboard(InngestProperties properties, Environment environment,
+			EndpointAccessResolver accessResolver) {
+		boolean actions = InngestEndpoint.access(accessResolver) == Access.UNRESTRICTED;
+		return new Dashboard(properties.getDashboard().getPath(),
+				environment.getProperty("management.endpoints.web.base-path", "/actuator"), actions)
+			.routes();
+	}
+
 	private static JsonMapper mapper(ObjectProvider<JsonMapper> mapper) {
 		return mapper.getIfUnique(() -> JsonMapper.builder().build());
 	}
@@ -120,18 +137,24 @@ public final class InngestWebAutoConfiguration {
 
 		private static final Log logger = LogFactory.getLog(DashboardConfiguration.class);
 
+		// Actuator's classes are read only when it is there.
 		@Configuration(proxyBeanMethods = false)
 		@ConditionalOnClass(Endpoint.class)
-		@ConditionalOnBean(name = "inngestEndpoint")
-		static class ServedDashboardConfiguration {
+		static class WithActuator {
 
-			@Bean
-			RouterFunction<ServerResponse> inngestDashboard(InngestProperties properties, Environment environment,
-					EndpointAccessResolver accessResolver) {
-				boolean actions = InngestEndpoint.access(accessResolver) == Access.UNRESTRICTED;
-				return new Dashboard(properties.getDashboard().getPath(),
-						environment.getProperty("management.endpoints.web.base-path", "/actuator"), actions)
-					.routes();
+			// On a management port of its own, the dashboard is served there, beside the
+			// endpoint it reads (InngestEndpointManagementContextConfiguration).
+			@Configuration(proxyBeanMethods = false)
+			@ConditionalOnBean(name = "inngestEndpoint")
+			@ConditionalOnManagementPort(ManagementPortType.SAME)
+			static class ServedDashboardConfiguration {
+
+				@Bean
+				RouterFunction<ServerResponse> inngestDashboard(InngestProperties properties, Environment environment,
+						EndpointAccessResolver accessResolver) {
+					return dashboard(properties, environment, accessResolver);
+				}
+
 			}
 
 		}
