@@ -7,6 +7,7 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * Fails the start, before any bean is created, when {@code inngest.mode} or
@@ -15,6 +16,8 @@ import org.springframework.core.env.Environment;
  * names neither the property nor the values it takes.
  */
 final class EngineSelectionCheck implements BeanFactoryPostProcessor {
+
+	private static final String REST_CLIENT = "org.springframework.web.client.RestClient";
 
 	private final Environment environment;
 
@@ -27,6 +30,14 @@ final class EngineSelectionCheck implements BeanFactoryPostProcessor {
 		InngestProperties.Mode mode = check("inngest.mode", InngestProperties.Mode.class);
 		if (mode == null || mode == InngestProperties.Mode.LOCAL) {
 			check("inngest.local.store", InngestProperties.Store.class);
+		}
+		else if (!ClassUtils.isPresent(REST_CLIENT, beanFactory.getBeanClassLoader())) {
+			// Remote mode's auto-configuration needs it, and would back off without a
+			// word.
+			throw new InvalidConfigurationPropertyValueException("inngest.mode",
+					this.environment.getProperty("inngest.mode"),
+					"Remote mode calls the platform with Spring's RestClient, which is not on the "
+							+ "classpath: depend on inngest-spring-boot-starter-remote.");
 		}
 	}
 

@@ -44,7 +44,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnNotWebApplication;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -57,6 +57,7 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerA
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -283,17 +284,31 @@ public final class InngestRemoteAutoConfiguration {
 
 	}
 
-	// Without Spring MVC nothing serves the platform, which would fail every call without
-	// a word here.
+	// Without Spring MVC (no web application, or a reactive one) nothing serves the
+	// platform, which would fail every call without a word here.
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnNotWebApplication
+	@Conditional(NotServletWebApplication.class)
 	static class NoServeEndpointConfiguration {
 
 		@Bean
 		SmartInitializingSingleton inngestNoServeEndpointWarning(RemoteSettings settings) {
 			return () -> logger.warn("inngest.mode is remote but the application is not a Spring MVC web "
 					+ "application, so nothing serves " + settings.servePath() + " and the platform cannot call "
-					+ "the functions. Add spring-boot-starter-webmvc.");
+					+ "the functions. Add spring-boot-starter-webmvc (a WebFlux application is not supported).");
+		}
+
+	}
+
+	static final class NotServletWebApplication extends NoneNestedConditions {
+
+		NotServletWebApplication() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+		@ConditionalOnClass(RouterFunction.class)
+		static final class ServletWebApplication {
+
 		}
 
 	}

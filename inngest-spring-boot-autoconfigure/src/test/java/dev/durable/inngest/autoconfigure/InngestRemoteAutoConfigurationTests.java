@@ -36,6 +36,8 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerA
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.web.client.RestClient;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -121,6 +123,35 @@ class InngestRemoteAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).hasSingleBean(AppSync.class);
+			});
+	}
+
+	@Test
+	void remoteModeWithoutSpringMvcSaysNothingServesThePlatform() {
+		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.dev=true")
+			.run((context) -> assertThat(context).hasNotFailed().hasBean("inngestNoServeEndpointWarning"));
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(InngestAutoConfiguration.class, InngestRemoteAutoConfiguration.class))
+			.withPropertyValues("inngest.mode=remote", "inngest.dev=true")
+			.run((context) -> assertThat(context).hasNotFailed().hasBean("inngestNoServeEndpointWarning"));
+		new WebApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(InngestAutoConfiguration.class, InngestRemoteAutoConfiguration.class))
+			.withPropertyValues("inngest.mode=remote", "inngest.dev=true")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasBean("inngestServeEndpoint")
+				.doesNotHaveBean("inngestNoServeEndpointWarning"));
+	}
+
+	@Test
+	void remoteModeWithoutRestClientStopsTheStartNamingTheStarter() {
+		this.withoutDatabase.withClassLoader(new FilteredClassLoader(RestClient.class))
+			.withPropertyValues("inngest.mode=remote")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				StartupFailures.assertInvalidProperty(context.getStartupFailure(), "inngest.mode", "remote");
+				assertThat(context.getStartupFailure()).hasStackTraceContaining("inngest-spring-boot-starter-remote");
 			});
 	}
 
