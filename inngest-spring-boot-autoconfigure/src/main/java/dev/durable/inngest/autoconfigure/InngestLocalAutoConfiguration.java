@@ -63,6 +63,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.TransactionDefinition;
@@ -85,6 +86,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Conditional(InngestLocalStoreConfiguration.OnStoreCondition.class)
 @Import({ InngestLocalStoreConfiguration.Jdbc.class, InngestLocalStoreConfiguration.Memory.class })
 public final class InngestLocalAutoConfiguration {
+
+	/** Spring's own default time for each phase of the shutdown. */
+	private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
 	/** The name of the engine's clock, which a test may replace to move time itself. */
 	public static final String CLOCK_BEAN_NAME = "inngestClock";
@@ -282,17 +286,32 @@ public final class InngestLocalAutoConfiguration {
 		return new CronScheduler(store, functions::registry, ingestor, this.clock, transactions.template());
 	}
 
+	/**
+	 * How long stopping waits for executing runs: as set, else as long as Spring gives
+	 * each phase of the shutdown, which the engine's synchronous stop does not otherwise
+	 * respect.
+	 */
+	private Duration shutdownTimeout(Environment environment) {
+		Duration set = this.properties.getShutdownTimeout();
+		if (set != null) {
+			return set;
+		}
+		return Binder.get(environment)
+			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+			.orElse(DEFAULT_SHUTDOWN_TIMEOUT);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	RunScheduler inngestRunScheduler(RunQueue queue, RunExecutor executor, RunStore runs, CronScheduler crons,
 			LeasedRuns executing, BulkCancellations bulkCancellations, RunReplays replays,
-			ObjectProvider<InngestSchemaVerifier> schema) {
+			ObjectProvider<InngestSchemaVerifier> schema, Environment environment) {
 		// The schema verifier is asked for first so that a missing schema fails the start
 		// first.
 		schema.getIfAvailable();
 		RunScheduler.Settings settings = new RunScheduler.Settings(this.properties.getWorkers(),
 				this.properties.getPollInterval(), this.properties.getLease().getDuration(),
-				this.properties.getShutdownTimeout(), this.properties.getEagerStart().isEnabled(),
+				shutdownTimeout(environment), this.properties.getEagerStart().isEnabled(),
 				this.properties.getEagerStart().getMaxWait(), this.properties.getStepTimeout());
 		RunScheduler scheduler = new RunScheduler(queue, executor, runs, crons, executing, bulkCancellations, replays,
 				settings, this.clock);

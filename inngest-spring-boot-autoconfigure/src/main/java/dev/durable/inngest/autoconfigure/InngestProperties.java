@@ -869,9 +869,10 @@ public class InngestProperties {
 		/**
 		 * How long stopping the application waits for executing runs before giving them
 		 * back: queued again, due at once, to be resumed from their stored steps by the
-		 * next start or another instance (the step each was in runs again there).
+		 * next start or another instance (the step each was in runs again there). Unset,
+		 * spring.lifecycle.timeout-per-shutdown-phase (30s by default).
 		 */
-		private Duration shutdownTimeout = Duration.ofSeconds(30);
+		private @Nullable Duration shutdownTimeout;
 
 		/**
 		 * Whether the completions of runs that end at the same time are committed
@@ -959,11 +960,11 @@ public class InngestProperties {
 			this.pollInterval = pollInterval;
 		}
 
-		public Duration getShutdownTimeout() {
+		public @Nullable Duration getShutdownTimeout() {
 			return this.shutdownTimeout;
 		}
 
-		public void setShutdownTimeout(Duration shutdownTimeout) {
+		public void setShutdownTimeout(@Nullable Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
 		}
 

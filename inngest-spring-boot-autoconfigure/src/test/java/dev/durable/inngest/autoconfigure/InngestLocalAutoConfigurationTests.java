@@ -688,6 +688,19 @@ class InngestLocalAutoConfigurationTests {
 	}
 
 	@Test
+	void stoppingWaitsForRunsAsLongAsSpringGivesAShutdownPhaseUnlessSetItself() {
+		this.runner.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=7s")
+			.run((context) -> assertThat(context.getBean(RunScheduler.class).settings().shutdownTimeout())
+				.isEqualTo(Duration.ofSeconds(7)));
+		this.runner
+			.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=7s", "inngest.local.shutdown-timeout=3s")
+			.run((context) -> assertThat(context.getBean(RunScheduler.class).settings().shutdownTimeout())
+				.isEqualTo(Duration.ofSeconds(3)));
+		this.runner.run((context) -> assertThat(context.getBean(RunScheduler.class).settings().shutdownTimeout())
+			.isEqualTo(Duration.ofSeconds(30)));
+	}
+
+	@Test
 	void functionsRunWithLazyInitializationOn() {
 		this.runner
 			.withInitializer(
