@@ -150,11 +150,7 @@ public final class InngestRemoteAutoConfiguration {
 	@ConditionalOnMissingBean
 	AppSync inngestAppSync(RemoteSettings settings, ServedFunctions functions,
 			ObjectProvider<RestClient.Builder> builder) {
-		RestClient restClient = builder.getIfAvailable(RestClient::builder)
-			.clone()
-			.requestFactory(requestFactory())
-			.build();
-		SyncClient client = new SyncClient(restClient, settings.apiOrigin(), settings.signingKey(),
+		SyncClient client = new SyncClient(restClient(builder), settings.apiOrigin(), settings.signingKey(),
 				settings.fallbackKey(), settings.env());
 		return new AppSync(client, settings.appId(), functions, Clock.systemUTC());
 	}
@@ -189,11 +185,11 @@ public final class InngestRemoteAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EventApi inngestEventApi(RemoteSettings settings, InngestProperties properties) {
+	EventApi inngestEventApi(RemoteSettings settings, InngestProperties properties,
+			ObjectProvider<RestClient.Builder> builder) {
 		InngestProperties.Send send = properties.getSend();
-		return new EventApi(RestClient.builder().requestFactory(requestFactory()).build(), settings.eventApiOrigin(),
-				settings.eventKey(), settings.dev(), settings.env(),
-				new EventApi.Retry(send.getMaxRetries(), send.getInitialDelay(), send.getMaxDelay()));
+		return new EventApi(restClient(builder), settings.eventApiOrigin(), settings.eventKey(), settings.dev(),
+				settings.env(), new EventApi.Retry(send.getMaxRetries(), send.getInitialDelay(), send.getMaxDelay()));
 	}
 
 	@Bean
@@ -206,10 +202,9 @@ public final class InngestRemoteAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(InngestRuns.class)
-	RemoteInngestRuns inngestRuns(RemoteSettings settings) {
-		return new RemoteInngestRuns(RestClient.builder().requestFactory(requestFactory()).build(),
-				settings.apiOrigin(), settings.signingKey(), settings.fallbackKey(), settings.env(), settings.appId(),
-				Clock.systemUTC());
+	RemoteInngestRuns inngestRuns(RemoteSettings settings, ObjectProvider<RestClient.Builder> builder) {
+		return new RemoteInngestRuns(restClient(builder), settings.apiOrigin(), settings.signingKey(),
+				settings.fallbackKey(), settings.env(), settings.appId(), Clock.systemUTC());
 	}
 
 	// A sendEvent step posts its events as the application's client does, checked and
@@ -217,12 +212,21 @@ public final class InngestRemoteAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(CallHandler.class)
 	RemoteCalls inngestCallHandler(RemoteSettings settings, ServedFunctions functions, InngestClient client,
-			ObjectProvider<JsonMapper> mapper) {
+			ObjectProvider<JsonMapper> mapper, ObjectProvider<RestClient.Builder> builder) {
 		JsonMapper json = mapper.getIfUnique(() -> JsonMapper.builder().build());
-		HttpRunPayloads payloads = new HttpRunPayloads(RestClient.builder().requestFactory(requestFactory()).build(),
-				settings.apiOrigin(), settings.signingKey(), settings.fallbackKey(), settings.env());
+		HttpRunPayloads payloads = new HttpRunPayloads(restClient(builder), settings.apiOrigin(), settings.signingKey(),
+				settings.fallbackKey(), settings.env());
 		return new RemoteCalls(settings.appId(), functions, json, (events) -> client.send(events.toArray(Event[]::new)),
 				payloads, Clock.systemUTC());
+	}
+
+	/**
+	 * A client of the platform from the application's {@code RestClient.Builder}, when
+	 * Spring Boot gives one, so that its customizers and observations apply, with the
+	 * starter's time-outs.
+	 */
+	private static RestClient restClient(ObjectProvider<RestClient.Builder> builder) {
+		return builder.getIfAvailable(RestClient::builder).clone().requestFactory(requestFactory()).build();
 	}
 
 	private static JdkClientHttpRequestFactory requestFactory() {
