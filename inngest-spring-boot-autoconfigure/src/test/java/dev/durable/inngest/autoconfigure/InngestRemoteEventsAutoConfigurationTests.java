@@ -123,10 +123,13 @@ class InngestRemoteEventsAutoConfigurationTests {
 	}
 
 	@Test
-	void withoutRestClientRemoteEventsBackOff() {
+	void withoutRestClientRemoteModeStopsTheStart() {
 		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.web.client"))
 			.withPropertyValues("inngest.mode=remote", "inngest.dev=true")
-			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(EventApi.class));
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasStackTraceContaining("inngest-spring-boot-starter-remote");
+			});
 	}
 
 	@Test
