@@ -111,6 +111,7 @@ public final class InngestExecutorAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "inngestRegisterApi")
 	RouterFunction<ServerResponse> inngestRegisterApi(ServedApps apps, InngestProperties properties) {
 		return new RegisterEndpoint(apps, signingKeys(properties.getExecutor().getSigningKey()),
 				PropertyChecks.positive("inngest.limits.request-size", properties.getLimits().getRequestSize())
@@ -119,6 +120,7 @@ public final class InngestExecutorAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "inngestRunPayloadApi")
 	RouterFunction<ServerResponse> inngestRunPayloadApi(RunStore runs, StepStore steps, FunctionDiscoverer functions,
 			InngestProperties properties, ObjectProvider<JsonMapper> mapper) {
 		return new RunPayloadEndpoint(runs, steps, functions, signingKeys(properties.getExecutor().getSigningKey()),

@@ -133,6 +133,9 @@ public class InngestProperties {
 	 */
 	private final Local local = new Local();
 
+	/**
+	 * The Inngest-shaped HTTP APIs: events in, runs and bulk cancellations.
+	 */
 	private final Api api = new Api();
 
 	/**
@@ -141,8 +144,14 @@ public class InngestProperties {
 	 */
 	private final Executor executor = new Executor();
 
+	/**
+	 * The runs dashboard.
+	 */
 	private final Dashboard dashboard = new Dashboard();
 
+	/**
+	 * The limits on what is sent in: events, requests, conditions and steps.
+	 */
 	private final Limits limits = new Limits();
 
 	public Mode getMode() {

@@ -279,6 +279,7 @@ public final class InngestRemoteAutoConfiguration {
 	static class ServeConfiguration {
 
 		@Bean
+		@ConditionalOnMissingBean(name = "inngestServeEndpoint")
 		RouterFunction<ServerResponse> inngestServeEndpoint(RemoteSettings settings, ServedFunctions functions,
 				CallHandler callHandler, AppSync sync, InngestProperties properties) {
 			return new ServeEndpoint(settings, functions, callHandler, sync, Clock.systemUTC(),

@@ -60,6 +60,7 @@ public final class InngestWebAutoConfiguration {
 	@ConditionalOnProperty("inngest.signing-key")
 	@ConditionalOnProperty(name = "inngest.mode", havingValue = "local", matchIfMissing = true)
 	@ConditionalOnBean(InngestRuns.class)
+	@ConditionalOnMissingBean(name = "inngestRunsApi")
 	RouterFunction<ServerResponse> inngestRunsApi(InngestRuns runs, InngestProperties properties,
 			Environment environment, ObjectProvider<JsonMapper> mapper) {
 		return new RunsApi(runs, properties.determineAppId(environment), properties.getSigningKey(),
@@ -71,6 +72,7 @@ public final class InngestWebAutoConfiguration {
 	@ConditionalOnProperty("inngest.event-key")
 	@ConditionalOnProperty(name = "inngest.mode", havingValue = "local", matchIfMissing = true)
 	@ConditionalOnBean(InngestClient.class)
+	@ConditionalOnMissingBean(name = "inngestEventsApi")
 	RouterFunction<ServerResponse> inngestEventsApi(InngestClient client, InngestProperties properties,
 			ObjectProvider<JsonMapper> mapper) {
 		InngestProperties.Limits limits = properties.getLimits();
@@ -150,6 +152,7 @@ public final class InngestWebAutoConfiguration {
 			static class ServedDashboardConfiguration {
 
 				@Bean
+				@ConditionalOnMissingBean(name = "inngestDashboard")
 				RouterFunction<ServerResponse> inngestDashboard(InngestProperties properties, Environment environment,
 						EndpointAccessResolver accessResolver) {
 					return dashboard(properties, environment, accessResolver);

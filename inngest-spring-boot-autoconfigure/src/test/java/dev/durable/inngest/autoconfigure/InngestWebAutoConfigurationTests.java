@@ -11,6 +11,8 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static dev.durable.inngest.testsupport.StartupFailures.assertInvalidProperty;
@@ -58,6 +60,16 @@ class InngestWebAutoConfigurationTests {
 			assertThat(context).hasBean("inngestEventsApi");
 			assertThat(context).doesNotHaveBean("inngestRunsApi");
 		});
+	}
+
+	@Test
+	void anApplicationsOwnRouteOfTheSameNameReplacesTheEventsApi() {
+		RouterFunction<ServerResponse> own = RouterFunctions.route()
+			.POST("/e/{key}", (request) -> ServerResponse.accepted().build())
+			.build();
+		this.runner.withPropertyValues("inngest.event-key=evt-key")
+			.withBean("inngestEventsApi", RouterFunction.class, () -> own)
+			.run((context) -> assertThat(context).hasNotFailed().getBean("inngestEventsApi").isSameAs(own));
 	}
 
 	@Test
