@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Gauges of the work waiting in the store: {@code inngest.queue.backlog}, the runs that
  * are due and not yet claimed, and {@code inngest.queue.lag}, how long the oldest of them
- * has been due. Read from the store at most once per {@code refresh}, however often the
+ * has been due, and {@code inngest.leases.expired}, the runs held under a lease that
+ * expired. Read from the store at most once per {@code refresh}, however often the
  * registry asks.
  */
 public final class BacklogMetrics implements MeterBinder {
@@ -25,6 +26,9 @@ public final class BacklogMetrics implements MeterBinder {
 
 	/** The gauge of how long the oldest due run has waited. */
 	public static final String QUEUE_LAG = "inngest.queue.lag";
+
+	/** The gauge of runs held under an expired lease: their worker died. */
+	public static final String LEASES_EXPIRED = "inngest.leases.expired";
 
 	private final RunStore runs;
 
@@ -54,6 +58,9 @@ public final class BacklogMetrics implements MeterBinder {
 		TimeGauge.builder(QUEUE_LAG, this, TimeUnit.MILLISECONDS, (metrics) -> metrics.read().lagMillis())
 			.description("How long the oldest due run has waited to be claimed")
 			.register(registry);
+		Gauge.builder(LEASES_EXPIRED, this, (metrics) -> metrics.read().expiredLeases())
+			.description("Runs held under an expired lease, whose worker died, until another takes them over")
+			.register(registry);
 	}
 
 	private Reading read() {
@@ -62,13 +69,13 @@ public final class BacklogMetrics implements MeterBinder {
 		if (reading == null || reading.at().plus(this.refresh).isBefore(now)) {
 			RunStore.Backlog backlog = this.runs.backlog(now);
 			long lag = (backlog.oldestDueAt() != null) ? Duration.between(backlog.oldestDueAt(), now).toMillis() : 0;
-			reading = new Reading(now, backlog.due(), Math.max(0, lag));
+			reading = new Reading(now, backlog.due(), Math.max(0, lag), backlog.expiredLeases());
 			this.last = reading;
 		}
 		return reading;
 	}
 
-	private record Reading(Instant at, long due, long lagMillis) {
+	private record Reading(Instant at, long due, long lagMillis, long expiredLeases) {
 
 	}
 

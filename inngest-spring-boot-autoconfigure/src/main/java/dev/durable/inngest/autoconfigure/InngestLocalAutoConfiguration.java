@@ -6,6 +6,7 @@ import java.time.Duration;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.actuate.BacklogMetrics;
+import dev.durable.inngest.actuate.WorkerMetrics;
 import dev.durable.inngest.engine.BulkCancellations;
 import dev.durable.inngest.engine.CronScheduler;
 import dev.durable.inngest.engine.DueRuns;
@@ -343,7 +344,7 @@ public final class InngestLocalAutoConfiguration {
 	}
 
 	/**
-	 * Gauges of the backlog, when Micrometer is on the class path.
+	 * Gauges of the backlog and of the workers, when Micrometer is on the class path.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
@@ -353,6 +354,12 @@ public final class InngestLocalAutoConfiguration {
 		@ConditionalOnMissingBean
 		BacklogMetrics inngestBacklogMetrics(RunStore runs, @Qualifier(CLOCK_BEAN_NAME) Clock clock) {
 			return new BacklogMetrics(runs, clock, Duration.ofSeconds(1));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		WorkerMetrics inngestWorkerMetrics(ObjectProvider<RunScheduler> scheduler) {
+			return new WorkerMetrics(scheduler::getObject);
 		}
 
 	}

@@ -295,6 +295,14 @@ public final class RunScheduler implements SmartLifecycle {
 	}
 
 	/**
+	 * How many runs the workers of this instance are executing now.
+	 * @return the count, at most {@link Settings#workers()}
+	 */
+	public int busyWorkers() {
+		return this.workers.busy();
+	}
+
+	/**
 	 * Sets whether the engine's threads start with the application context; when not,
 	 * nothing executes runs until {@link #start()} is called, or until a caller drives
 	 * them with {@link DueRuns}.

@@ -5,10 +5,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.Step;
+import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.EngineTestApplication;
 import dev.durable.inngest.engine.RunProbe;
@@ -19,6 +22,9 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.boot.test.context.TestConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,6 +33,7 @@ import static org.awaitility.Awaitility.await;
  * The meters after real runs on the engine.
  */
 @SpringBootTest(classes = EngineTestApplication.class, properties = "inngest.local.workers=3")
+@Import(MetricsTests.HeldFunctionConfiguration.class)
 class MetricsTests {
 
 	@Autowired
@@ -40,6 +47,9 @@ class MetricsTests {
 
 	@Autowired
 	RunScheduler engine;
+
+	@Autowired
+	HeldFunction held;
 
 	private final String key = UUID.randomUUID().toString();
 
@@ -123,6 +133,49 @@ class MetricsTests {
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> this.meters.get(BacklogMetrics.QUEUE_BACKLOG).gauge().value() == 0);
 		assertThat(this.meters.get(BacklogMetrics.QUEUE_LAG).timeGauge().value(TimeUnit.MILLISECONDS)).isZero();
+	}
+
+	@Test
+	void theWorkerGaugesShowRunsExecutingAgainstTheMostAtOnce() throws InterruptedException {
+		assertThat(this.meters.get(WorkerMetrics.WORKERS_MAX).gauge().value()).isEqualTo(3);
+		String eventId = send("test/held", Map.of());
+		assertThat(this.held.entered.await(10, TimeUnit.SECONDS)).isTrue();
+		try {
+			assertThat(this.meters.get(WorkerMetrics.WORKERS_ACTIVE).gauge().value()).isOne();
+		}
+		finally {
+			this.held.release.countDown();
+		}
+		this.probe.awaitEnded(eventId, "held");
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.meters.get(WorkerMetrics.WORKERS_ACTIVE).gauge().value() == 0);
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class HeldFunctionConfiguration {
+
+		@Bean
+		HeldFunction heldFunction() {
+			return new HeldFunction();
+		}
+
+	}
+
+	/** A function whose step holds its worker until the test releases it. */
+	static class HeldFunction {
+
+		final CountDownLatch entered = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		@InngestFunction(id = "held", event = "test/held")
+		void held(Step step) {
+			step.run("hold", () -> {
+				this.entered.countDown();
+				this.release.await(10, TimeUnit.SECONDS);
+			});
+		}
+
 	}
 
 }
