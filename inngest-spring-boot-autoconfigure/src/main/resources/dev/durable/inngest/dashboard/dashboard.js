@@ -242,7 +242,9 @@
       $('detail-id').textContent = run.id;
       $('detail-status').textContent = run.status;
       $('detail-status').className = 'status ' + run.status;
-      $('detail-summary').textContent = run.functionId + ' · created ' + time(run.createdAt)
+      $('detail-summary').textContent = run.functionId
+        + (run.event && run.event.ts ? ' · event sent ' + time(run.event.ts) : '')
+        + ' · created ' + time(run.createdAt)
         + (run.startedAt ? ' · started ' + time(run.startedAt) : '')
         + (run.endedAt ? ' · ended ' + time(run.endedAt) : '')
         + (run.cancellation ? ' · cancelled by ' + run.cancellation.by + ': ' + run.cancellation.reason : '');
@@ -364,8 +366,12 @@
       const y = top + index * rowHeight;
       const label = span.label + (span.type === 'failure-handler' ? ' (failure handler)'
         : span.type === 'cancellation-handler' ? ' (cancellation handler)' : '');
-      root.append(svg('text', { class: 'label', x: 4, y: y + 12, text: label.length > 30 ? label.slice(0, 29) + '…' : label },
-        svg('title', { text: label })));
+      const text = svg('text', { class: 'label' + (span.runId ? ' run-link' : ''), x: 4, y: y + 12,
+        'data-run-id': span.runId || null, text: label.length > 30 ? label.slice(0, 29) + '…' : label },
+      svg('title', { text: label + (span.runId ? ' (run ' + span.runId + ')' : '') }));
+      // A handler's row opens the handler's own run.
+      if (span.runId) text.addEventListener('click', () => openRun(span.runId));
+      root.append(text);
       if (span.type === 'body') return;
       const from = x(span.start);
       const to = span.end ? x(span.end) : labelWidth + plot;

@@ -129,6 +129,20 @@ class DashboardTimelineBrowserTests {
 		assertThat(this.chromium.text(By.id("detail-links"))).contains("Rerun of " + failed.id());
 		assertThat(this.runs.find(rerunId).orElseThrow().rerunOf()).isEqualTo(failed.id());
 		assertThat(this.runs.find(failed.id()).orElseThrow().reruns()).containsExactly(rerunId);
+
+		// The failure handler's row opens the handler's own run.
+		String handlerRunId = this.runs.timeline(failed.id())
+			.orElseThrow()
+			.spans()
+			.stream()
+			.filter((span) -> span.type().equals("failure-handler"))
+			.findFirst()
+			.orElseThrow()
+			.runId();
+		openRun("ship-order", failed.id());
+		assertThat(this.chromium.text(By.id("detail-summary"))).contains("event sent");
+		this.chromium.click(By.cssSelector("#run-timeline text.run-link[data-run-id='" + handlerRunId + "']"));
+		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("detail-id"), handlerRunId));
 	}
 
 	@Test
