@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.durable.inngest.BulkCancelRequest;
@@ -13,6 +14,7 @@ import dev.durable.inngest.BulkCancellation;
 import dev.durable.inngest.MatchCount;
 import dev.durable.inngest.NoMatchingRunsException;
 import dev.durable.inngest.RunView;
+import dev.durable.inngest.engine.InvalidBulkRequestException.Field;
 import dev.durable.inngest.engine.store.CancellationStore;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
@@ -229,7 +231,7 @@ public final class BulkCancellations {
 
 	@Nullable Expression validate(BulkCancelRequest request) {
 		if (!StringUtils.hasText(request.functionId())) {
-			throw new IllegalArgumentException("function_id is required");
+			throw invalid((name) -> name.apply(Field.FUNCTION_ID) + " is required", null);
 		}
 		if (this.registry.get().find(request.functionId()).isEmpty()) {
 			throw new IllegalArgumentException(
@@ -241,36 +243,43 @@ public final class BulkCancellations {
 					+ " characters; the longest allowed is " + InputLimits.CANCELLATION_NAME_COLUMN);
 		}
 		if (request.startedAfter() == null || request.startedBefore() == null) {
-			throw new IllegalArgumentException("started_after and started_before are required");
+			throw invalid((name) -> name.apply(Field.STARTED_AFTER) + " and " + name.apply(Field.STARTED_BEFORE)
+					+ " are required", null);
 		}
-		inRange("started_after", request.startedAfter());
-		inRange("started_before", request.startedBefore());
+		inRange(Field.STARTED_AFTER, request.startedAfter());
+		inRange(Field.STARTED_BEFORE, request.startedBefore());
 		if (!request.startedAfter().isBefore(request.startedBefore())) {
-			throw new IllegalArgumentException("started_after (" + request.startedAfter()
-					+ ") must be before started_before (" + request.startedBefore() + ")");
+			throw invalid((name) -> name.apply(Field.STARTED_AFTER) + " (" + request.startedAfter()
+					+ ") must be before " + name.apply(Field.STARTED_BEFORE) + " (" + request.startedBefore() + ")",
+					null);
 		}
 		String source = blankToNull(request.condition());
 		if (source == null) {
 			return null;
 		}
 		if (source.length() > this.limits.expressionLength()) {
-			throw new IllegalArgumentException(
-					"if: the condition has " + source.length() + " characters; the longest allowed is "
-							+ this.limits.expressionLength() + " (inngest.limits.expression-length)");
+			throw invalid((name) -> name.apply(Field.CONDITION) + ": the condition has " + source.length()
+					+ " characters; the longest allowed is " + this.limits.expressionLength()
+					+ " (inngest.limits.expression-length)", null);
 		}
 		try {
 			return this.expressions.get(source);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("if: " + ex.getMessage(), ex);
+			throw invalid((name) -> name.apply(Field.CONDITION) + ": " + ex.getMessage(), ex);
 		}
 	}
 
-	private static void inRange(String field, Instant time) {
+	private static void inRange(Field field, Instant time) {
 		if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
-			throw new IllegalArgumentException(
-					field + " (" + time + ") is out of range; it must be between " + EARLIEST + " and " + LATEST);
+			throw invalid((name) -> name.apply(field) + " (" + time + ") is out of range; it must be between "
+					+ EARLIEST + " and " + LATEST, null);
 		}
+	}
+
+	private static InvalidBulkRequestException invalid(Function<Function<Field, String>, String> message,
+			@Nullable Throwable cause) {
+		return new InvalidBulkRequestException(message, cause);
 	}
 
 	boolean matchesWithinCost(Expression condition, RunRecord run) {
@@ -279,9 +288,9 @@ public final class BulkCancellations {
 					|| condition.matches(Expression.toMap(run.event()), Map.of(), this.limits.expressionCost());
 		}
 		catch (Expression.CostExceededException ex) {
-			throw new IllegalArgumentException("if: " + ex.getMessage() + " on run " + run.id() + "; the most "
-					+ "allowed on one run is " + this.limits.expressionCost() + " (inngest.limits.expression-cost)",
-					ex);
+			throw invalid((name) -> name.apply(Field.CONDITION) + ": " + ex.getMessage() + " on run " + run.id()
+					+ "; the most allowed on one run is " + this.limits.expressionCost()
+					+ " (inngest.limits.expression-cost)", ex);
 		}
 	}
 

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.durable.inngest.engine.Errors;
+import dev.durable.inngest.engine.InvalidBulkRequestException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
@@ -66,6 +67,10 @@ final class ApiResponses {
 			return ServerResponse.status(api.status())
 				.headers((headers) -> api.headers().forEach(headers::set))
 				.body(Map.of("error", String.valueOf(api.getMessage()), "status", api.status().value()));
+		}
+		if (ex instanceof InvalidBulkRequestException invalid) {
+			// The fields as this API names them, Inngest's way.
+			return error(HttpStatus.BAD_REQUEST, invalid.getMessage(InvalidBulkRequestException.Field::httpName));
 		}
 		if (ex instanceof IllegalArgumentException) {
 			return error(HttpStatus.BAD_REQUEST, ex.getMessage());

@@ -189,10 +189,10 @@ class InngestEndpointHttpTests {
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|', quoteCharacter = '`',
 			textBlock = """
-					CEL typo          | "functionId": "reminder", "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z", "condition": "event.data.x =="       | if: Invalid CEL expression
+					CEL typo          | "functionId": "reminder", "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z", "condition": "event.data.x =="       | condition: Invalid CEL expression
 					unknown function  | "functionId": "nope", "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z"                                              | No function 'nope' is declared
 					bad time          | "functionId": "reminder", "startedAfter": "monday", "startedBefore": "2026-01-02T00:00:00Z"                                                       | startedAfter = 'monday' is not an RFC 3339 time
-					empty range       | "functionId": "reminder", "startedAfter": "2026-01-02T00:00:00Z", "startedBefore": "2026-01-01T00:00:00Z"                                        | must be before started_before
+					empty range       | "functionId": "reminder", "startedAfter": "2026-01-02T00:00:00Z", "startedBefore": "2026-01-01T00:00:00Z"                                        | startedAfter (2026-01-02T00:00:00Z) must be before startedBefore
 					no function       | "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z"                                                                   | functionId is required
 					no startedBefore  | "functionId": "reminder", "startedAfter": "2026-01-01T00:00:00Z"                                                                                  | startedBefore is required
 					long name         | "functionId": "reminder", "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z", "name": "%s"                          | name has 256 characters; the longest allowed is 255

@@ -360,11 +360,11 @@ class CancellationTests {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(
 					() -> this.runs.cancelAll(new BulkCancelRequest(null, "reminder", now, now.minusSeconds(5), null)))
-			.withMessageContaining("must be before started_before");
+			.withMessageContaining("must be before startedBefore");
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> this.runs
 				.cancelAll(new BulkCancelRequest(null, "reminder", now.minusSeconds(60), now, "event.data.x ==")))
-			.withMessageContaining("if: Invalid CEL expression");
+			.withMessageContaining("condition: Invalid CEL expression");
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> this.runs.cancelAll(new BulkCancelRequest(null, "nope", now.minusSeconds(60), now, null)))
 			.withMessageContaining("No function 'nope' is declared");
@@ -388,12 +388,12 @@ class CancellationTests {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> this.runs.countMatching(
 					new BulkCancelRequest(null, "reminder", Instant.parse("-999999999-01-01T00:00:00Z"), now, null)))
-			.withMessageContaining("started_after (-999999999-01-01T00:00:00Z) is out of range; it must be between "
+			.withMessageContaining("startedAfter (-999999999-01-01T00:00:00Z) is out of range; it must be between "
 					+ "1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z");
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> this.runs.countMatching(
 					new BulkCancelRequest(null, "reminder", now, Instant.parse("+1000000-01-01T00:00:00Z"), null)))
-			.withMessageContaining("started_before (+1000000-01-01T00:00:00Z) is out of range");
+			.withMessageContaining("startedBefore (+1000000-01-01T00:00:00Z) is out of range");
 	}
 
 	@Test
@@ -403,8 +403,8 @@ class CancellationTests {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> this.runs
 				.countMatching(new BulkCancelRequest(null, "reminder", now.minusSeconds(60), now, condition)))
-			.withMessage("if: the condition has " + condition.length() + " characters; the longest allowed is 4096 "
-					+ "(inngest.limits.expression-length)");
+			.withMessage("condition: the condition has " + condition.length()
+					+ " characters; the longest allowed is 4096 " + "(inngest.limits.expression-length)");
 	}
 
 	@Test
