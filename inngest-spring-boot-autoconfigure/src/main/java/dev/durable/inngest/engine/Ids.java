@@ -4,6 +4,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Base64;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Makes ULIDs: 26 characters, sortable by creation time to the millisecond, unique by 80
@@ -17,6 +20,9 @@ public final class Ids {
 	private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
 
 	private static final long FORTY_BITS = (1L << 40) - 1;
+
+	/** The latest millisecond a ULID's 48 bits of time hold. */
+	private static final long MAX_TIME = (1L << 48) - 1;
 
 	private final Clock clock;
 
@@ -69,6 +75,47 @@ public final class Ids {
 		return new String(out);
 	}
 
+	/**
+	 * The id an SDK's seed gives the event at an index of a send: the same seed and index
+	 * give the same id, so a send retried with its seed starts no run twice. The seed is
+	 * what Inngest's SDKs put in {@code X-Inngest-Event-Id-Seed}: the send's time in
+	 * milliseconds and 10 random bytes in base64, separated by a comma; the event's index
+	 * is added to the random bits.
+	 * @param seed the seed
+	 * @param index the event's index in the send, from 0
+	 * @return the id, or {@code null} if the seed is not one
+	 */
+	public static @Nullable String seeded(String seed, int index) {
+		int comma = seed.indexOf(',');
+		if (comma < 1 || index < 0) {
+			return null;
+		}
+		long time;
+		byte[] entropy;
+		try {
+			time = Long.parseLong(seed.substring(0, comma).trim());
+			entropy = Base64.getDecoder().decode(seed.substring(comma + 1).trim());
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+		if (time < 0 || time > MAX_TIME || entropy.length != 10) {
+			return null;
+		}
+		long high = 0;
+		for (int i = 0; i < 5; i++) {
+			high = (high << 8) | (entropy[i] & 0xFF);
+		}
+		long low = 0;
+		for (int i = 5; i < 10; i++) {
+			low = (low << 8) | (entropy[i] & 0xFF);
+		}
+		low += index;
+		high = (high + (low >>> 40)) & FORTY_BITS;
+		low &= FORTY_BITS;
+		return format(time, high, low);
+	}
+
 	private String next(long time) {
 		long high;
 		long low;
@@ -93,6 +140,10 @@ public final class Ids {
 			this.lastHigh = high;
 			this.lastLow = low;
 		}
+		return format(time, high, low);
+	}
+
+	private static String format(long time, long high, long low) {
 		char[] out = new char[26];
 		stamp(out, time);
 		for (int i = 17; i >= 10; i--) {

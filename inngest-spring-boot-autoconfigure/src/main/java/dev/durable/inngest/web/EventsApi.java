@@ -10,6 +10,7 @@ import java.util.Map;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InvalidEventException;
+import dev.durable.inngest.engine.Ids;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,6 +32,9 @@ import org.springframework.web.servlet.function.ServerResponse;
  * with {@code 413}, a request with more events than allowed with {@code 400}.
  */
 public final class EventsApi {
+
+	/** The header in which Inngest's SDKs send the seed of a send's event ids. */
+	static final String EVENT_ID_SEED = "X-Inngest-Event-Id-Seed";
 
 	private final InngestClient client;
 
@@ -86,9 +90,17 @@ public final class EventsApi {
 			throw new ApiException(HttpStatus.BAD_REQUEST, "The request carries " + items.size() + " events; the "
 					+ "most allowed is " + this.eventsPerRequest + " (inngest.limits.events-per-request)");
 		}
+		// An SDK's send carries a seed for the ids of its events that have none, the same
+		// on each retry of the send: the retry's events take the same ids, and start no
+		// run
+		// twice. A seed that is not one is ignored, as Inngest ignores it.
+		String seed = request.headers().firstHeader(EVENT_ID_SEED);
 		List<Event> events = new ArrayList<>(items.size());
 		for (int i = 0; i < items.size(); i++) {
-			events.add(event(i, items.get(i)));
+			Event event = event(i, items.get(i));
+			String seeded = (event.id() == null && seed != null) ? Ids.seeded(seed, i) : null;
+			events.add((seeded != null)
+					? new Event(event.name(), event.data(), event.user(), seeded, event.ts(), event.v()) : event);
 		}
 		if (events.isEmpty()) {
 			throw new ApiException(HttpStatus.BAD_REQUEST, "No events: send an event object or a non-empty array");

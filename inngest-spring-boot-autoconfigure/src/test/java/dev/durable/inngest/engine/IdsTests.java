@@ -84,4 +84,28 @@ class IdsTests {
 		assertThat(new HashSet<>(made)).hasSize(20_000);
 	}
 
+	@Test
+	void aSeedGivesTheSameIdToTheSameIndexAndTheNextToTheNext() {
+		String seed = "1796604661160,AAECAwQFBgcICQ==";
+		assertThat(Ids.seeded(seed, 0)).isEqualTo(Ids.seeded(seed, 0)).hasSize(26);
+		assertThat(Ids.seeded(seed, 0).substring(0, 10))
+			.isEqualTo(Ids.lowest(Instant.ofEpochMilli(1796604661160L)).substring(0, 10));
+		assertThat(Ids.seeded(seed, 1)).isGreaterThan(Ids.seeded(seed, 0));
+		// The index carries into the high random bits.
+		String last = Ids.seeded("1796604661160,AAAAAAD//////w==", 0);
+		String next = Ids.seeded("1796604661160,AAAAAAD//////w==", 1);
+		assertThat(next).isGreaterThan(last);
+		assertThat(next.substring(0, 10)).isEqualTo(last.substring(0, 10));
+	}
+
+	@Test
+	void aSeedThatIsNotOneGivesNoId() {
+		assertThat(Ids.seeded("", 0)).isNull();
+		assertThat(Ids.seeded("1796604661160", 0)).isNull();
+		assertThat(Ids.seeded("soon,AAECAwQFBgcICQ==", 0)).isNull();
+		assertThat(Ids.seeded("1796604661160,not base64!", 0)).isNull();
+		assertThat(Ids.seeded("1796604661160,AAECAwQ=", 0)).isNull();
+		assertThat(Ids.seeded("-1,AAECAwQFBgcICQ==", 0)).isNull();
+	}
+
 }

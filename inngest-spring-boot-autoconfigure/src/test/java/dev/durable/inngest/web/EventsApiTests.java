@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import dev.durable.inngest.engine.EngineTestApplication;
 import dev.durable.inngest.engine.RunProbe;
+import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.testsupport.HttpApiClient;
 import dev.durable.inngest.testsupport.HttpApiClient.Answer;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,6 +96,27 @@ class EventsApiTests {
 		String second = event(fields.formatted("x".repeat(65)));
 		assertRefused(post("[" + event("") + ", " + second + "]"), 400, message);
 		assertNothingStored();
+	}
+
+	@Test
+	void aSendRetriedWithItsIdSeedGivesItsEventsTheSameIds() {
+		String seed = "1796604661160,AAECAwQFBgcICQ==";
+		String batch = "[" + event("") + "," + event("") + "," + event(", \"id\": \"own-" + this.marker + "\"") + "]";
+		Answer first = this.http.send("POST", EVENTS,
+				List.of("Content-Type", "application/json", "X-Inngest-Event-Id-Seed", seed),
+				BodyPublishers.ofString(batch));
+		Answer retried = this.http.send("POST", EVENTS,
+				List.of("Content-Type", "application/json", "X-Inngest-Event-Id-Seed", seed),
+				BodyPublishers.ofString(batch));
+		assertThat(first.status()).as(first.toString()).isEqualTo(200);
+		List<String> ids = first.json().get("ids").valueStream().map((id) -> id.asString()).toList();
+		assertThat(ids).hasSize(3).doesNotHaveDuplicates();
+		assertThat(ids.get(0)).isEqualTo(Ids.seeded(seed, 0)).startsWith("01M96ZQ3D8");
+		assertThat(ids.get(2)).isEqualTo("own-" + this.marker);
+		assertThat(retried.json().get("ids").valueStream().map((id) -> id.asString()).toList()).isEqualTo(ids);
+		assertThat(this.probe.eventIds("test/nobody-listens", this.marker)).containsExactlyInAnyOrderElementsOf(ids);
+		Answer unseeded = post("[" + event("") + "]");
+		assertThat(unseeded.json().get("ids").get(0).asString()).isNotIn(ids);
 	}
 
 	@Test
