@@ -273,18 +273,32 @@ public final class ServeEndpoint {
 		return request.headers().firstHeader("X-Inngest-Signature");
 	}
 
+	/**
+	 * Where a PUT syncs the functions to: the configured URL; else, once synced, where
+	 * they were synced, as anyone may send a PUT, with any {@code Host}; else the URL the
+	 * PUT reached, as Inngest's SDKs do.
+	 */
 	private String appUrl(ServerRequest request) {
 		String configured = this.settings.configuredAppUrl();
 		if (configured != null) {
 			return configured;
 		}
 		String contextPath = request.requestPath().contextPath().value();
-		return UriComponentsBuilder.fromUri(request.uri())
+		String requested = UriComponentsBuilder.fromUri(request.uri())
 			.replacePath(contextPath + this.settings.servePath())
 			.replaceQuery(null)
 			.fragment(null)
 			.build()
 			.toUriString();
+		AppSync.SyncState state = this.sync.state();
+		if (!this.settings.dev() && state.lastSyncedAt() != null && state.appUrl() != null
+				&& !state.appUrl().equals(requested)) {
+			logger.warn("A PUT to " + Errors.abbreviate(requested) + " asked to sync the Inngest functions; they are "
+					+ "synced again at " + state.appUrl() + ", where they were synced before. Set "
+					+ "inngest.serve-origin to move them.");
+			return state.appUrl();
+		}
+		return requested;
 	}
 
 	/**

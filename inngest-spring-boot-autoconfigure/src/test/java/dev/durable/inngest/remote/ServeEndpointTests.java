@@ -323,6 +323,20 @@ class ServeEndpointTests {
 	}
 
 	@Test
+	void aPutWithAnotherHostDoesNotMoveTheFunctionsOnceSynced() throws Exception {
+		assertThat(unsigned().send("PUT", url(""), new byte[0], Map.of()).status()).isEqualTo(200);
+		int before = this.platform.registers().size();
+		// java.net.http refuses to set Host: the request goes to the same port under
+		// another name for it.
+		Exchange exchange = new FakeInngestExecutor("http://127.0.0.1:" + this.port + "/api/inngest", null,
+				Clock.systemUTC())
+			.send("PUT", "http://127.0.0.1:" + this.port + "/api/inngest", new byte[0], Map.of());
+		assertThat(exchange.status()).isEqualTo(200);
+		assertThat(this.platform.registers()).hasSize(before + 1);
+		assertThat(this.platform.registers().get(before).payload().get("url").asString()).isEqualTo(url(""));
+	}
+
+	@Test
 	void aPutThePlatformRefusesIsAnswered500WithItsError() {
 		this.platform.thenAnswer(new Reply(400, "{\"error\":\"function orders-greet: invalid trigger\"}"));
 		Exchange exchange = unsigned().send("PUT", url(""), new byte[0], Map.of());
