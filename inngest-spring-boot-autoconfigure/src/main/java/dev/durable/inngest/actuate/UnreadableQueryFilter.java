@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import dev.durable.inngest.remote.QueryStrings;
+import dev.durable.inngest.web.RequestPaths;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -48,7 +49,7 @@ public final class UnreadableQueryFilter extends OncePerRequestFilter {
 		if (path == null) {
 			return true;
 		}
-		String requested = request.getRequestURI().substring(request.getContextPath().length());
+		String requested = RequestPaths.of(request);
 		return !(requested.equals(path) || requested.startsWith(path.endsWith("/") ? path : path + "/"));
 	}
 

@@ -151,7 +151,7 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 	}
 
 	private static String path(HttpServletRequest request) {
-		return request.getRequestURI().substring(request.getContextPath().length());
+		return RequestPaths.of(request);
 	}
 
 	private static boolean isOneMediaType(String contentType) {

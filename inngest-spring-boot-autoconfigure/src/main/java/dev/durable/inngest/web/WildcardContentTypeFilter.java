@@ -65,7 +65,7 @@ public final class WildcardContentTypeFilter extends OncePerRequestFilter {
 	}
 
 	private static String path(HttpServletRequest request) {
-		return request.getRequestURI().substring(request.getContextPath().length());
+		return RequestPaths.of(request);
 	}
 
 	@Override

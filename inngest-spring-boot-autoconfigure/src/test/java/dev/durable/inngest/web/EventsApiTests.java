@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -149,6 +150,17 @@ class EventsApiTests {
 		String body = "[" + event("") + ", \"" + "x".repeat(64 * 1024) + "\"]";
 		assertRefused(post(body), 413, "The body has " + body.length() + " bytes; the largest allowed is 65536 bytes "
 				+ "(inngest.limits.request-size)");
+		assertNothingStored();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/inngest/e;a=b/evt-key-example", "/inngest;a/e/evt-key-example",
+			"/inngest/%65/evt-key-example" })
+	void aPathThatRoutesToTheApiOnlyOnceDecodedIsLimitedAsWell(String path) {
+		String body = "[" + event("") + ", \"" + "x".repeat(64 * 1024) + "\"]";
+		Answer answer = this.http.send("POST", path, List.of("Content-Type", "application/json"),
+				BodyPublishers.ofString(body));
+		assertRefused(answer, 413, "The body has " + body.length() + " bytes");
 		assertNothingStored();
 	}
 
