@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -15,6 +16,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.servlet.function.HandlerFunction;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
@@ -86,6 +89,24 @@ final class ApiResponses {
 	 * @param allowed the methods the route takes
 	 * @return the handler
 	 */
+	/**
+	 * Routes that also answer {@code HEAD} where they answer {@code GET}, as
+	 * {@link #methodNotAllowed} says they do: a {@code HEAD} request is handled as its
+	 * {@code GET}, and the servlet container sends no body.
+	 * @param routes the routes
+	 * @return the routes, answering {@code HEAD} too
+	 */
+	static RouterFunction<ServerResponse> withHead(RouterFunction<ServerResponse> routes) {
+		RouterFunction<ServerResponse> head = (request) -> {
+			if (!HttpMethod.HEAD.equals(request.method())) {
+				return Optional.empty();
+			}
+			ServerRequest asGet = ServerRequest.from(request).method(HttpMethod.GET).build();
+			return routes.route(asGet).map((handler) -> (ignored) -> handler.handle(asGet));
+		};
+		return head.and(routes);
+	}
+
 	static HandlerFunction<ServerResponse> methodNotAllowed(String route, HttpMethod... allowed) {
 		Set<String> methods = new TreeSet<>();
 		for (HttpMethod method : allowed) {

@@ -53,7 +53,7 @@ public final class Dashboard {
 	 */
 	public RouterFunction<ServerResponse> routes() {
 		Resource index = new ClassPathResource(LOCATION + "index.html");
-		return RouterFunctions.route()
+		return ApiResponses.withHead(RouterFunctions.route()
 			.GET(this.path,
 					(request) -> ServerResponse
 						.permanentRedirect(URI.create(request.servletRequest().getContextPath() + this.path + "/"))
@@ -62,6 +62,10 @@ public final class Dashboard {
 					(request) -> ServerResponse.ok()
 						.contentType(MediaType.TEXT_HTML)
 						.cacheControl(CacheControl.noCache())
+						// The page drives cancellations: no other site may frame it to
+						// trick a click.
+						.header("X-Frame-Options", "DENY")
+						.header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
 						.body(index))
 			.GET(this.path + "/config.json",
 					(request) -> ServerResponse.ok()
@@ -74,7 +78,7 @@ public final class Dashboard {
 					ApiResponses.methodNotAllowed("the dashboard at " + this.path, HttpMethod.GET))
 			.resources(this.path + "/**", new ClassPathResource(LOCATION))
 			.onError(ApiException.class, (ex, request) -> ApiResponses.error(ex))
-			.build();
+			.build());
 	}
 
 	private Map<String, Object> actions() {

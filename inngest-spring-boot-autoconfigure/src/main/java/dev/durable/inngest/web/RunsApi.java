@@ -104,7 +104,7 @@ public final class RunsApi {
 	 */
 	public RouterFunction<ServerResponse> routes(String basePath) {
 		String base = ApiResponses.normalize(basePath) + "/v1";
-		return RouterFunctions.route()
+		return ApiResponses.withHead(RouterFunctions.route()
 			.path(base, (builder) -> builder.GET("/runs/{runId}", this::getRun)
 				.DELETE("/runs/{runId}", this::cancelRun)
 				.POST("/cancellations", this::startCancellation)
@@ -150,7 +150,7 @@ public final class RunsApi {
 							: next.handle(request);
 				})
 				.onError(Exception.class, (ex, request) -> ApiResponses.error(ex)))
-			.build();
+			.build());
 	}
 
 	private ServerResponse getRun(ServerRequest request) {

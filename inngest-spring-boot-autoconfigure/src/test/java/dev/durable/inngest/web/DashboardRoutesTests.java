@@ -40,6 +40,18 @@ class DashboardRoutesTests {
 	}
 
 	@Test
+	void thePageMayNotBeFramedAndAnswersHead() {
+		HttpApiClient http = new HttpApiClient(this.port);
+		Answer page = http.send("GET", "/inngest/dashboard/", List.of(), BodyPublishers.noBody());
+		assertThat(page.status()).isEqualTo(200);
+		assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");
+		assertThat(page.header("Content-Security-Policy")).contains("frame-ancestors 'none'");
+		Answer head = http.send("HEAD", "/inngest/dashboard/config.json", List.of(), BodyPublishers.noBody());
+		assertThat(head.status()).isEqualTo(200);
+		assertThat(head.body()).isEmpty();
+	}
+
+	@Test
 	void itsScriptAnswersOtherMethodsWith405() {
 		Answer answer = new HttpApiClient(this.port).send("DELETE", "/inngest/dashboard/dashboard.js", List.of(),
 				BodyPublishers.noBody());

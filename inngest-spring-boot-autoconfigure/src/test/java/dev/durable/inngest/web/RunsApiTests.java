@@ -257,6 +257,22 @@ class RunsApiTests {
 	}
 
 	@Test
+	void headIsAnsweredWhereGetIsWithoutABody() {
+		String runId = startReminder();
+		Answer head = this.http.send("HEAD", "/inngest/v1/runs/" + runId, List.of("Authorization", KEY),
+				BodyPublishers.noBody());
+		assertThat(head.status()).as(head.toString()).isEqualTo(200);
+		assertThat(head.body()).isEmpty();
+		assertThat(head.header("Content-Type")).startsWith("application/json");
+		assertThat(this.http.send("HEAD", "/inngest/v1/runs/" + runId, List.of(), BodyPublishers.noBody()).status())
+			.isEqualTo(401);
+		assertThat(this.http
+			.send("HEAD", "/inngest/v1/runs/01NOSUCHRUN", List.of("Authorization", KEY), BodyPublishers.noBody())
+			.status()).isEqualTo(404);
+		assertThat(this.runs.find(runId).orElseThrow().status()).isEqualTo(RunStatus.SLEEPING);
+	}
+
+	@Test
 	void anUnknownRouteUnderTheApiIsNotFound() {
 		Answer answer = get("/inngest/v1/nothing/here");
 		assertThat(answer.status()).as(answer.toString()).isEqualTo(404);
