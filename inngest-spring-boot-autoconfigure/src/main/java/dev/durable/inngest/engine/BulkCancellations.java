@@ -224,7 +224,8 @@ public final class BulkCancellations {
 		boolean completed = batch.size() < BATCH;
 		this.store.progress(cancellation.id(), cancelled, lastRunId, completed, this.clock.instant());
 		if (completed && logger.isInfoEnabled()) {
-			logger.info("Bulk cancellation '" + cancellation.name() + "' (" + cancellation.id() + ") completed");
+			logger.info("Bulk cancellation '" + Errors.logged(cancellation.name()) + "' (" + cancellation.id()
+					+ ") completed");
 		}
 		return cancelled;
 	}

@@ -72,12 +72,32 @@ public final class Errors {
 
 	/**
 	 * A message as a log line shows it: whole up to 500 characters, as an error's message
-	 * may quote data of any size.
+	 * may quote data of any size, and on one line, its line breaks and other control
+	 * characters written as escapes, so that text sent in cannot forge log lines.
 	 * @param message the message, or {@code null}
 	 * @return the message, cut if longer
 	 */
 	static String logged(String message) {
-		return abbreviate(message, MAX_LOGGED);
+		String cut = abbreviate(message, MAX_LOGGED);
+		if (cut == null || cut.chars().noneMatch(Character::isISOControl)) {
+			return cut;
+		}
+		StringBuilder escaped = new StringBuilder(cut.length() + 16);
+		cut.chars().forEach((c) -> {
+			if (c == '\n') {
+				escaped.append("\\n");
+			}
+			else if (c == '\r') {
+				escaped.append("\\r");
+			}
+			else if (Character.isISOControl(c)) {
+				escaped.append(String.format("\\u%04x", c));
+			}
+			else {
+				escaped.append((char) c);
+			}
+		});
+		return escaped.toString();
 	}
 
 	private static String abbreviate(String value, int max) {

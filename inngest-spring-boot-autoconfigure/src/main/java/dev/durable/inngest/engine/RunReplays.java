@@ -263,7 +263,7 @@ public final class RunReplays {
 				throw new BatchTakenException();
 			}
 			if (completed && logger.isInfoEnabled()) {
-				logger.info("Bulk replay '" + replay.name() + "' (" + replay.id() + ") completed");
+				logger.info("Bulk replay '" + Errors.logged(replay.name()) + "' (" + replay.id() + ") completed");
 			}
 			return started;
 		});

@@ -17,6 +17,13 @@ class ErrorsTests {
 	}
 
 	@Test
+	void aLoggedMessageStaysOnOneLine() {
+		assertThat(Errors.logged("card declined\n2026-12-07 INFO forged line\r\u0007"))
+			.isEqualTo("card declined\\n2026-12-07 INFO forged line\\r\\u0007");
+		assertThat(Errors.logged("tab\tkept")).isEqualTo("tab\\u0009kept");
+	}
+
+	@Test
 	void aLoggedMessageIsCutAfter500Characters() {
 		assertThat(Errors.logged("m".repeat(500))).isEqualTo("m".repeat(500));
 		assertThat(Errors.logged("m".repeat(5000))).isEqualTo("m".repeat(500) + "... (5000 characters)");
