@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import dev.durable.inngest.Event;
+import dev.durable.inngest.EventTooLargeException;
 import dev.durable.inngest.InvalidEventException;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunView;
@@ -259,7 +260,7 @@ public final class EventIntake {
 					+ "), or 0 for the time it is received");
 		}
 		if (this.json.exceeds(event, this.limits.eventSize())) {
-			throw new InvalidEventException("Event " + index + " takes more than " + this.limits.eventSize()
+			throw new EventTooLargeException("Event " + index + " takes more than " + this.limits.eventSize()
 					+ " bytes as JSON; the largest allowed is " + this.limits.eventSize()
 					+ " bytes (inngest.limits.event-size)");
 		}

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.durable.inngest.Event;
+import dev.durable.inngest.EventTooLargeException;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InvalidEventException;
 import dev.durable.inngest.engine.Ids;
@@ -108,6 +109,11 @@ public final class EventsApi {
 		try {
 			List<String> ids = this.client.send(events);
 			return ServerResponse.ok().body(Map.of("ids", ids, "status", 200));
+		}
+		catch (EventTooLargeException ex) {
+			// Measured as stored, with the id and time it was given: past the limit as
+			// well.
+			throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, ex.getMessage());
 		}
 		catch (InvalidEventException ex) {
 			throw new ApiException(HttpStatus.BAD_REQUEST, ex.getMessage());

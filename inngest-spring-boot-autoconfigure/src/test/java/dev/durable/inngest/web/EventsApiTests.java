@@ -138,6 +138,17 @@ class EventsApiTests {
 	}
 
 	@Test
+	void anEventPastTheLimitOnlyWithTheIdItIsGivenIsTooLargeAsWell() {
+		String prefix = "{\"name\": \"test/nobody-listens\", \"data\": {\"marker\": \"" + this.marker
+				+ "\", \"pad\": \"";
+		String suffix = "\"}}";
+		// Within the limit as sent; past it once given an id and a time.
+		String event = prefix + "x".repeat(16 * 1024 - 8 - prefix.length() - suffix.length()) + suffix;
+		assertRefused(post(event), 413, "Event 0 takes more than 16384 bytes as JSON");
+		assertNothingStored();
+	}
+
+	@Test
 	void moreEventsThanAllowedInOneRequestAreRefused() {
 		String events = String.join(",", Collections.nCopies(11, event("")));
 		assertRefused(post("[" + events + "]"), 400,
