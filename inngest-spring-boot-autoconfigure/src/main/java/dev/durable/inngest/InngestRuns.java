@@ -105,6 +105,19 @@ public interface InngestRuns {
 	BulkCancellation stopCancellation(String id);
 
 	/**
+	 * The runs an event started, as Inngest's {@code GET /v1/events/{eventId}/runs}
+	 * answers: those it started when it was received, and their reruns and replays,
+	 * oldest first.
+	 * @param eventId the event's id, as the send answered it
+	 * @return the runs, none if no stored event has that id
+	 * @throws UnsupportedOperationException if this implementation cannot find runs by
+	 * event
+	 */
+	default List<RunView> runsOf(String eventId) {
+		throw new UnsupportedOperationException("Runs by event are not supported by " + getClass().getName());
+	}
+
+	/**
 	 * Runs an ended run again from the start: a new run of the same function with the
 	 * same trigger event, which records the run it replays in {@link RunView#rerunOf()};
 	 * the ended run lists it in {@link RunView#reruns()}.

@@ -247,9 +247,9 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	InngestRuns inngestRuns(RunStore runs, CancellationStore cancellations, RunCanceller canceller,
 			BulkCancellations bulk, JsonCodec json, ReplayStore replayStore, RunReplays replays, StepStore steps,
-			FunctionDiscoverer functions, RunStatsStore stats) {
+			FunctionDiscoverer functions, RunStatsStore stats, EventStore events) {
 		return new EngineInngestRuns(runs, cancellations, canceller, bulk, json, replayStore, replays, steps,
-				functions::registry, stats);
+				functions::registry, stats, events);
 	}
 
 	@Bean

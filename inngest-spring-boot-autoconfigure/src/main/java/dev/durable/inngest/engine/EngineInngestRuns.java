@@ -2,10 +2,13 @@ package dev.durable.inngest.engine;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import dev.durable.inngest.BulkCancelRequest;
@@ -21,6 +24,7 @@ import dev.durable.inngest.RunStats;
 import dev.durable.inngest.RunTimeline;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.store.CancellationStore;
+import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.ReplayStore;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStatsStore;
@@ -36,6 +40,9 @@ public final class EngineInngestRuns implements InngestRuns {
 
 	/** The longest window of {@link #stats}, so that a count stays bounded. */
 	private static final Duration MAX_WINDOW = Duration.ofDays(31);
+
+	/** The most reruns and replays of an event's runs followed. */
+	private static final int MAX_RUNS_OF_EVENT = 1000;
 
 	private static final RunView.Cancellation BY_API = new RunView.Cancellation("api", "Cancelled through the API");
 
@@ -57,6 +64,8 @@ public final class EngineInngestRuns implements InngestRuns {
 
 	private final RunStatsStore stats;
 
+	private final EventStore events;
+
 	/**
 	 * Creates the runs.
 	 * @param runs the run store
@@ -69,10 +78,11 @@ public final class EngineInngestRuns implements InngestRuns {
 	 * @param steps the step store, for timelines
 	 * @param registry the functions, for the handlers of a run on its timeline
 	 * @param stats counts what runs did, for charts
+	 * @param events the event store, for the runs an event started
 	 */
 	public EngineInngestRuns(RunStore runs, CancellationStore cancellations, RunCanceller canceller,
 			BulkCancellations bulk, JsonCodec json, ReplayStore replayStore, RunReplays replays, StepStore steps,
-			Supplier<FunctionRegistry> registry, RunStatsStore stats) {
+			Supplier<FunctionRegistry> registry, RunStatsStore stats, EventStore events) {
 		this.runs = runs;
 		this.cancellations = cancellations;
 		this.canceller = canceller;
@@ -82,6 +92,48 @@ public final class EngineInngestRuns implements InngestRuns {
 		this.replays = replays;
 		this.timelines = new RunTimelines(steps, json, registry);
 		this.stats = stats;
+		this.events = events;
+	}
+
+	@Override
+	public List<RunView> runsOf(String eventId) {
+		Optional<Instant> received = this.events.receivedAt(eventId);
+		if (received.isEmpty()) {
+			return List.of();
+		}
+		// The runs an event started were created when it was received, to the
+		// microsecond, with ids of that millisecond: a page or two of the primary key.
+		Instant at = received.get();
+		Map<String, RunRecord> found = new TreeMap<>();
+		String cursor = null;
+		boolean more;
+		do {
+			List<RunRecord> page = this.runs
+				.list(new RunQuery(null, null, at, at.plusNanos(1000), RunQuery.MAX_LIMIT, cursor));
+			more = page.size() > RunQuery.MAX_LIMIT;
+			List<RunRecord> kept = more ? page.subList(0, RunQuery.MAX_LIMIT) : page;
+			kept.stream().filter((run) -> eventId.equals(run.event().id())).forEach((run) -> found.put(run.id(), run));
+			cursor = kept.isEmpty() ? null : kept.get(kept.size() - 1).id();
+		}
+		while (more && cursor != null);
+		// Their reruns and replays, and theirs, started later with the same event.
+		Map<String, ReplayStore.Links> links = new HashMap<>();
+		List<String> toLink = new ArrayList<>(found.keySet());
+		while (!toLink.isEmpty() && found.size() < MAX_RUNS_OF_EVENT) {
+			Map<String, ReplayStore.Links> read = this.replayStore.links(toLink);
+			links.putAll(read);
+			toLink = new ArrayList<>();
+			for (ReplayStore.Links link : read.values()) {
+				for (String rerun : link.reruns()) {
+					if (!found.containsKey(rerun)) {
+						this.runs.find(rerun).ifPresent((run) -> found.put(run.id(), run));
+						toLink.add(rerun);
+					}
+				}
+			}
+		}
+		links.putAll(this.replayStore.links(toLink));
+		return found.values().stream().map((run) -> view(run, links)).toList();
 	}
 
 	@Override

@@ -278,4 +278,12 @@ public final class JdbcEventStore implements EventStore {
 			.optional();
 	}
 
+	@Override
+	public Optional<Instant> receivedAt(String id) {
+		return this.jdbc.sql("SELECT received_at FROM inngest_event WHERE id = ?")
+			.param(id)
+			.query((rs, row) -> Timestamps.read(rs, "received_at"))
+			.optional();
+	}
+
 }

@@ -66,6 +66,12 @@ final class InMemoryEventStore implements EventStore {
 		return (row != null) ? Optional.of(read(this.store.json(), row)) : Optional.empty();
 	}
 
+	@Override
+	public Optional<Instant> receivedAt(String id) {
+		StoredEvent row = this.store.locked(() -> this.store.events.get(id));
+		return (row != null) ? Optional.of(row.receivedAt()) : Optional.empty();
+	}
+
 	static Event read(JsonCodec json, StoredEvent row) {
 		return new Event(row.name(), json.readObject(row.data()), json.readObject(row.user()), row.id(), row.ts(),
 				row.v());

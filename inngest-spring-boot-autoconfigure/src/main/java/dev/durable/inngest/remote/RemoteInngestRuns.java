@@ -98,6 +98,7 @@ public final class RemoteInngestRuns implements InngestRuns {
 	 * @param eventId the id the Event API answered for the event
 	 * @return the runs
 	 */
+	@Override
 	public List<RunView> runsOf(String eventId) {
 		URI uri = this.api.uri("/v1/events/{eventId}/runs").buildAndExpand(eventId).encode().toUri();
 		Answer answer = this.api.exchange(HttpMethod.GET, uri, null);

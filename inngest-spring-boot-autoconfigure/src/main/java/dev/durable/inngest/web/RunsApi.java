@@ -42,6 +42,8 @@ import org.springframework.web.servlet.function.ServerResponse;
  * <ul>
  * <li>{@code GET {base}/v1/runs/{runId}}: one run;</li>
  * <li>{@code DELETE {base}/v1/runs/{runId}}: cancels it (409 if it has ended);</li>
+ * <li>{@code GET {base}/v1/events/{eventId}/runs}: the runs an event started, and their
+ * reruns;</li>
  * <li>{@code POST {base}/v1/cancellations}: starts a bulk cancellation;</li>
  * <li>{@code GET {base}/v1/cancellations?limit=&cursor=}: lists them, newest first;</li>
  * <li>{@code DELETE {base}/v1/cancellations/{id}}: stops one;</li>
@@ -106,6 +108,7 @@ public final class RunsApi {
 		String base = ApiResponses.normalize(basePath) + "/v1";
 		return ApiResponses.withHead(RouterFunctions.route()
 			.path(base, (builder) -> builder.GET("/runs/{runId}", this::getRun)
+				.GET("/events/{eventId}/runs", this::runsOfEvent)
 				.DELETE("/runs/{runId}", this::cancelRun)
 				.POST("/cancellations", this::startCancellation)
 				.GET("/cancellations", this::listCancellations)
@@ -125,6 +128,8 @@ public final class RunsApi {
 						ApiResponses.methodNotAllowed(base + "/replays", HttpMethod.GET, HttpMethod.POST))
 				.route(RequestPredicates.path("/replays/{id}"),
 						ApiResponses.methodNotAllowed(base + "/replays/{id}", HttpMethod.GET, HttpMethod.DELETE))
+				.route(RequestPredicates.path("/events/{eventId}/runs"),
+						ApiResponses.methodNotAllowed(base + "/events/{eventId}/runs", HttpMethod.GET))
 				.route(RequestPredicates.path("/runs/{runId}"),
 						ApiResponses.methodNotAllowed(base + "/runs/{runId}", HttpMethod.GET, HttpMethod.DELETE))
 				.route(RequestPredicates.path("/cancellations"),
@@ -134,8 +139,8 @@ public final class RunsApi {
 				.route(RequestPredicates.all(), (request) -> {
 					throw new ApiException(HttpStatus.NOT_FOUND,
 							"No such route: " + ApiResponses.abbreviate(request.path())
-									+ "; the routes are v1/runs/{runId}[/rerun|/timeline], v1/cancellations[/{id}], "
-									+ "v1/replays[/{id}] and v1/stats");
+									+ "; the routes are v1/runs/{runId}[/rerun|/timeline], v1/events/{eventId}/runs, "
+									+ "v1/cancellations[/{id}], v1/replays[/{id}] and v1/stats");
 				})
 				.filter((request, next) -> {
 					if (!this.keys.authorizes(request.headers().firstHeader("Authorization"))) {
@@ -156,6 +161,15 @@ public final class RunsApi {
 	private ServerResponse getRun(ServerRequest request) {
 		RunView run = find(request.pathVariable("runId"));
 		return ApiResponses.data(run(run), this.clock);
+	}
+
+	/**
+	 * The runs an event started, and their reruns: none, rather than {@code 404}, for an
+	 * event that is not stored, as Inngest answers.
+	 */
+	private ServerResponse runsOfEvent(ServerRequest request) {
+		List<RunView> runs = this.runs.runsOf(request.pathVariable("eventId"));
+		return ApiResponses.data(runs.stream().map(RunsApi::run).toList(), this.clock);
 	}
 
 	private ServerResponse cancelRun(ServerRequest request) {

@@ -356,6 +356,26 @@ class RunsApiTests {
 	}
 
 	@Test
+	void theRunsOfAnEventAreThoseItStartedAndTheirReruns() {
+		String failed = failedCharge();
+		String eventId = this.runs.find(failed).orElseThrow().event().id();
+		Answer before = get("/inngest/v1/events/" + eventId + "/runs");
+		assertThat(before.status()).as(before.toString()).isEqualTo(200);
+		assertThat(before.json().get("data").valueStream().map((run) -> run.get("run_id").asString()))
+			.containsExactly(failed);
+		String rerun = post("/inngest/v1/runs/" + failed + "/rerun", null).json().at("/data/run_id").asString();
+		assertThat(get("/inngest/v1/events/" + eventId + "/runs").json()
+			.get("data")
+			.valueStream()
+			.map((run) -> run.get("run_id").asString())).containsExactly(failed, rerun);
+		Answer none = get("/inngest/v1/events/01NOSUCHEVENT/runs");
+		assertThat(none.status()).isEqualTo(200);
+		assertThat(none.json().get("data").isEmpty()).isTrue();
+		assertThat(this.http.call("GET", "/inngest/v1/events/" + eventId + "/runs", null, null).status())
+			.isEqualTo(401);
+	}
+
+	@Test
 	void anEndedRunIsRerunAndTheRunsNameEachOther() {
 		String failed = failedCharge();
 		Answer rerun = post("/inngest/v1/runs/" + failed + "/rerun", null);

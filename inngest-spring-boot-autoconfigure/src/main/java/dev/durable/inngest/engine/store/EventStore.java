@@ -35,6 +35,13 @@ public interface EventStore {
 	Optional<Event> find(String id);
 
 	/**
+	 * When an event was received: the time the runs it started were created at.
+	 * @param id the event id
+	 * @return the time, if the event is stored
+	 */
+	Optional<Instant> receivedAt(String id);
+
+	/**
 	 * Whether this store can store events with the runs they start in one statement
 	 * ({@link #insertUnlessAwaited}), where a round trip to the database costs more than
 	 * the statement.

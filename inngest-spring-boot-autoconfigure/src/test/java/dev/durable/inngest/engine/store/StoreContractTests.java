@@ -838,6 +838,8 @@ public abstract class StoreContractTests {
 			assertThat(read.v()).isNull();
 		});
 		assertThat(this.events.find("no-such-event")).isEmpty();
+		assertThat(this.events.receivedAt(event.id())).contains(T0);
+		assertThat(this.events.receivedAt("no-such-event")).isEmpty();
 		assertThat(this.events.existing(List.of(event.id(), "no-such-event", bare.id())))
 			.containsExactlyInAnyOrder(event.id(), bare.id());
 		assertThat(this.events.existing(List.of())).isEmpty();
