@@ -6,8 +6,6 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-import dev.durable.inngest.function.FunctionReflectiveProcessor;
-
 import org.springframework.aot.hint.annotation.Reflective;
 
 /**

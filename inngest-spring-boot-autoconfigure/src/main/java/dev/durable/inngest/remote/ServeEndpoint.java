@@ -148,6 +148,16 @@ public final class ServeEndpoint {
 		if ("in_band".equals(kind) && this.settings.allowInBandSync()) {
 			return syncInBand(request, body);
 		}
+		// Without a configured origin the URL synced is the one the PUT reached, named by
+		// its Host header, which anyone can set: outside dev mode only a signed PUT may
+		// name it, or the platform's calls could be sent to any host.
+		if (!this.settings.dev() && this.settings.configuredAppUrl() == null
+				&& verify(signature(request), body).isEmpty()) {
+			return respond(refusal(HttpStatus.UNAUTHORIZED, "An unsigned PUT cannot sync the functions here, as the "
+					+ "URL it would give the platform comes from its Host header, which anyone can set: set "
+					+ "inngest.serve-origin to the application's public origin, or sync from the Inngest platform, "
+					+ "which signs its PUT", true), null);
+		}
 		String deployId = request.param("deployId").orElse(null);
 		String serverKind = request.headers().firstHeader("X-Inngest-Server-Kind");
 		String appUrl = appUrl(request);
@@ -273,32 +283,18 @@ public final class ServeEndpoint {
 		return request.headers().firstHeader("X-Inngest-Signature");
 	}
 
-	/**
-	 * Where a PUT syncs the functions to: the configured URL; else, once synced, where
-	 * they were synced, as anyone may send a PUT, with any {@code Host}; else the URL the
-	 * PUT reached, as Inngest's SDKs do.
-	 */
 	private String appUrl(ServerRequest request) {
 		String configured = this.settings.configuredAppUrl();
 		if (configured != null) {
 			return configured;
 		}
 		String contextPath = request.requestPath().contextPath().value();
-		String requested = UriComponentsBuilder.fromUri(request.uri())
+		return UriComponentsBuilder.fromUri(request.uri())
 			.replacePath(contextPath + this.settings.servePath())
 			.replaceQuery(null)
 			.fragment(null)
 			.build()
 			.toUriString();
-		AppSync.SyncState state = this.sync.state();
-		if (!this.settings.dev() && state.lastSyncedAt() != null && state.appUrl() != null
-				&& !state.appUrl().equals(requested)) {
-			logger.warn("A PUT to " + Errors.abbreviate(requested) + " asked to sync the Inngest functions; they are "
-					+ "synced again at " + state.appUrl() + ", where they were synced before. Set "
-					+ "inngest.serve-origin to move them.");
-			return state.appUrl();
-		}
-		return requested;
 	}
 
 	/**

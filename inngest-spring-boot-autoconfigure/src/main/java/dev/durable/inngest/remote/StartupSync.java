@@ -71,8 +71,8 @@ public final class StartupSync implements SmartLifecycle {
 		String url = this.appUrl.get();
 		if (url == null) {
 			logger.info("Inngest functions are not synced at start-up: set inngest.serve-origin to the "
-					+ "application's public origin to sync them, or sync with a PUT to the serve endpoint, whose "
-					+ "URL the platform is then given and later PUTs keep");
+					+ "application's public origin to sync them, or sync from the Inngest platform, whose PUT "
+					+ "to the serve endpoint is signed");
 			return;
 		}
 		Instant startedAt = this.clock.instant();

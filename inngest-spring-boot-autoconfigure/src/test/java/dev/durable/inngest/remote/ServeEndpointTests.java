@@ -260,7 +260,9 @@ class ServeEndpointTests {
 		for (String method : List.of("DELETE", "PATCH", "PUT")) {
 			HttpApiClient.Answer answer = http.send(method, "/api/inngest", form,
 					HttpRequest.BodyPublishers.ofString("%E0%A4%A=x"));
-			assertThat(answer.status()).as(method).isEqualTo("PUT".equals(method) ? 200 : 405);
+			// The endpoint's own answers: an unsigned PUT syncs nothing without a serve
+			// origin.
+			assertThat(answer.status()).as(method).isEqualTo("PUT".equals(method) ? 401 : 405);
 			assertThat(answer.header("X-Inngest-SDK")).as(method).startsWith("inngest-spring-boot:v");
 			assertThat(answer.header("Content-Type")).as(method).startsWith("application/json");
 		}
@@ -301,7 +303,7 @@ class ServeEndpointTests {
 	@Test
 	void aPutSyncsOutOfBandCopyingTheDeployId() {
 		int before = this.platform.registers().size();
-		Exchange exchange = unsigned().send("PUT", url("?deployId=dep-42"), new byte[0], Map.of());
+		Exchange exchange = signedWith(KEY).send("PUT", url("?deployId=dep-42"), new byte[0], Map.of());
 		assertThat(exchange.status()).isEqualTo(200);
 		assertSdkHeaders(exchange);
 		assertThat(exchange.header("X-Inngest-Sync-Kind")).isEqualTo("out_of_band");
@@ -323,23 +325,24 @@ class ServeEndpointTests {
 	}
 
 	@Test
-	void aPutWithAnotherHostDoesNotMoveTheFunctionsOnceSynced() throws Exception {
-		assertThat(unsigned().send("PUT", url(""), new byte[0], Map.of()).status()).isEqualTo(200);
+	void anUnsignedPutWithoutAServeOriginSyncsNothing() {
 		int before = this.platform.registers().size();
-		// java.net.http refuses to set Host: the request goes to the same port under
-		// another name for it.
+		// Its Host header would name the URL the platform calls.
 		Exchange exchange = new FakeInngestExecutor("http://127.0.0.1:" + this.port + "/api/inngest", null,
 				Clock.systemUTC())
 			.send("PUT", "http://127.0.0.1:" + this.port + "/api/inngest", new byte[0], Map.of());
-		assertThat(exchange.status()).isEqualTo(200);
-		assertThat(this.platform.registers()).hasSize(before + 1);
-		assertThat(this.platform.registers().get(before).payload().get("url").asString()).isEqualTo(url(""));
+		assertThat(exchange.status()).isEqualTo(401);
+		assertThat(exchange.json().get("error").asString()).contains("inngest.serve-origin");
+		assertThat(exchange.header("X-Inngest-No-Retry")).isEqualTo("true");
+		assertThat(this.platform.registers()).hasSize(before);
+		assertThat(signedWith(STRANGER).send("PUT", url(""), new byte[0], Map.of()).status()).isEqualTo(401);
+		assertThat(this.platform.registers()).hasSize(before);
 	}
 
 	@Test
 	void aPutThePlatformRefusesIsAnswered500WithItsError() {
 		this.platform.thenAnswer(new Reply(400, "{\"error\":\"function orders-greet: invalid trigger\"}"));
-		Exchange exchange = unsigned().send("PUT", url(""), new byte[0], Map.of());
+		Exchange exchange = signedWith(KEY).send("PUT", url(""), new byte[0], Map.of());
 		assertThat(exchange.status()).isEqualTo(500);
 		assertSdkHeaders(exchange);
 		assertThat(exchange.json().get("message").asString()).contains("invalid trigger");

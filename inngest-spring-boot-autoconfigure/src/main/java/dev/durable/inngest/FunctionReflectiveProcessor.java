@@ -1,9 +1,7 @@
-package dev.durable.inngest.function;
+package dev.durable.inngest;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
-
-import dev.durable.inngest.EventData;
 
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
 import org.springframework.aot.hint.ReflectionHints;
@@ -16,7 +14,7 @@ import org.springframework.aot.hint.annotation.SimpleReflectiveProcessor;
  * annotations that declare functions name it through
  * {@link org.springframework.aot.hint.annotation.Reflective @Reflective}.
  */
-public class FunctionReflectiveProcessor extends SimpleReflectiveProcessor {
+class FunctionReflectiveProcessor extends SimpleReflectiveProcessor {
 
 	private final BindingReflectionHintsRegistrar bindings = new BindingReflectionHintsRegistrar();
 
