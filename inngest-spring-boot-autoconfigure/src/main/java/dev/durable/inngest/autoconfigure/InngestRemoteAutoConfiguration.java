@@ -185,11 +185,13 @@ public final class InngestRemoteAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EventApi inngestEventApi(RemoteSettings settings, InngestProperties properties,
-			ObjectProvider<RestClient.Builder> builder) {
+	EventApi inngestEventApi(RemoteSettings settings, InngestProperties properties) {
 		InngestProperties.Send send = properties.getSend();
-		return new EventApi(restClient(builder), settings.eventApiOrigin(), settings.eventKey(), settings.dev(),
-				settings.env(), new EventApi.Retry(send.getMaxRetries(), send.getInitialDelay(), send.getMaxDelay()));
+		// A client of its own: the event key is in the URL, which the application's
+		// builder would record in its observations and traces.
+		return new EventApi(RestClient.builder().requestFactory(requestFactory()).build(), settings.eventApiOrigin(),
+				settings.eventKey(), settings.dev(), settings.env(),
+				new EventApi.Retry(send.getMaxRetries(), send.getInitialDelay(), send.getMaxDelay()));
 	}
 
 	@Bean
