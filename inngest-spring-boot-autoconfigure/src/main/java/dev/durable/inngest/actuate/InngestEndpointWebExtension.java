@@ -125,9 +125,9 @@ public class InngestEndpointWebExtension {
 	@ReadOperation
 	public WebEndpointResponse<Object> runView(@Selector String section, @Selector String id, @Selector String view,
 			SecurityContext securityContext) {
-		if (!"timeline".equals(view)) {
-			return refused(WebEndpointResponse.STATUS_NOT_FOUND,
-					"No such view of a run '" + Errors.abbreviate(view) + "': timeline");
+		if (!"runs".equals(section) || !"timeline".equals(view)) {
+			return refused(WebEndpointResponse.STATUS_NOT_FOUND, "No such view '" + Errors.abbreviate(section)
+					+ "/{id}/" + Errors.abbreviate(view) + "': a run has one, runs/{id}/timeline");
 		}
 		return found(this.endpoint.runView(section, id, view, securityContext), section, id);
 	}

@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.springframework.util.function.SingletonSupplier;
+
 /**
  * Gauges of this instance's workers: {@code inngest.workers.active}, the runs they are
  * executing, and {@code inngest.workers.max}, how many they may execute at once. Active
@@ -29,7 +31,9 @@ public final class WorkerMetrics implements MeterBinder {
 	 * the gauges are read, as the registry binds them before the engine is made
 	 */
 	public WorkerMetrics(Supplier<RunScheduler> scheduler) {
-		this.scheduler = scheduler;
+		// Asked for once: a registry that publishes as the context closes reads the
+		// scheduler it had, not a bean being destroyed.
+		this.scheduler = SingletonSupplier.of(scheduler);
 	}
 
 	@Override

@@ -79,8 +79,9 @@ public final class Ids {
 	 * The id an SDK's seed gives the event at an index of a send: the same seed and index
 	 * give the same id, so a send retried with its seed starts no run twice. The seed is
 	 * what Inngest's SDKs put in {@code X-Inngest-Event-Id-Seed}: the send's time in
-	 * milliseconds and 10 random bytes in base64, separated by a comma; the event's index
-	 * is added to the random bits.
+	 * milliseconds and 10 random bytes in base64, separated by a comma. As the platform
+	 * derives it, the event's index is added to the last four random bytes, wrapping
+	 * within them.
 	 * @param seed the seed
 	 * @param index the event's index in the send, from 0
 	 * @return the id, or {@code null} if the seed is not one
@@ -99,8 +100,17 @@ public final class Ids {
 		catch (IllegalArgumentException ex) {
 			return null;
 		}
-		if (time < 0 || time > MAX_TIME || entropy.length != 10) {
+		if (time <= 0 || time > MAX_TIME || entropy.length != 10) {
 			return null;
+		}
+		long last = 0;
+		for (int i = 6; i < 10; i++) {
+			last = (last << 8) | (entropy[i] & 0xFF);
+		}
+		last = (last + index) & 0xFFFFFFFFL;
+		for (int i = 9; i >= 6; i--) {
+			entropy[i] = (byte) last;
+			last >>>= 8;
 		}
 		long high = 0;
 		for (int i = 0; i < 5; i++) {
@@ -110,9 +120,6 @@ public final class Ids {
 		for (int i = 5; i < 10; i++) {
 			low = (low << 8) | (entropy[i] & 0xFF);
 		}
-		low += index;
-		high = (high + (low >>> 40)) & FORTY_BITS;
-		low &= FORTY_BITS;
 		return format(time, high, low);
 	}
 

@@ -446,8 +446,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		});
 		this.outcomes.stepAttempted(this.run, this.function, id, duration, RunOutcomes.StepOutcome.RETRYING);
 		if (logger.isDebugEnabled()) {
-			logger.debug("Run " + runId() + " of function '" + this.function.id() + "': step '" + id + "' attempt "
-					+ (stepAttempt + 1) + " failed, retrying at " + retryAt + ": " + error.name() + ": "
+			logger.debug("Run " + runId() + " of function '" + this.function.id() + "': step '" + Errors.logged(id)
+					+ "' attempt " + (stepAttempt + 1) + " failed, retrying at " + retryAt + ": " + error.name() + ": "
 					+ Errors.logged(error.message()));
 		}
 		throw suspension;

@@ -82,14 +82,6 @@ final class ApiResponses {
 	}
 
 	/**
-	 * Answers a request whose method a route does not take: {@code 405} with the methods
-	 * it takes in {@code Allow}. The answer names the route by its pattern, not by the
-	 * path, which may hold a key.
-	 * @param route the route's pattern, such as {@code /inngest/v1/runs/{runId}}
-	 * @param allowed the methods the route takes
-	 * @return the handler
-	 */
-	/**
 	 * Routes that also answer {@code HEAD} where they answer {@code GET}, as
 	 * {@link #methodNotAllowed} says they do: a {@code HEAD} request is handled as its
 	 * {@code GET}, and the servlet container sends no body.
@@ -107,6 +99,14 @@ final class ApiResponses {
 		return head.and(routes);
 	}
 
+	/**
+	 * Answers a request whose method a route does not take: {@code 405} with the methods
+	 * it takes in {@code Allow}. The answer names the route by its pattern, not by the
+	 * path, which may hold a key.
+	 * @param route the route's pattern, such as {@code /inngest/v1/runs/{runId}}
+	 * @param allowed the methods the route takes
+	 * @return the handler
+	 */
 	static HandlerFunction<ServerResponse> methodNotAllowed(String route, HttpMethod... allowed) {
 		Set<String> methods = new TreeSet<>();
 		for (HttpMethod method : allowed) {

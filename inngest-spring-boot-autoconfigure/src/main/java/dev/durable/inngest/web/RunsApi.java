@@ -168,7 +168,13 @@ public final class RunsApi {
 	 * event that is not stored, as Inngest answers.
 	 */
 	private ServerResponse runsOfEvent(ServerRequest request) {
-		List<RunView> runs = this.runs.runsOf(request.pathVariable("eventId"));
+		List<RunView> runs;
+		try {
+			runs = this.runs.runsOf(request.pathVariable("eventId"));
+		}
+		catch (UnsupportedOperationException ex) {
+			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
+		}
 		return ApiResponses.data(runs.stream().map(RunsApi::run).toList(), this.clock);
 	}
 

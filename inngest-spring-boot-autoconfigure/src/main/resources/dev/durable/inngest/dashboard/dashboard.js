@@ -74,7 +74,9 @@
   }
 
   async function api(path, options) {
-    const response = await fetch(endpoint + path, Object.assign({ headers: { 'Content-Type': 'application/json' } }, options));
+    // A request that never answers would hold up the reads queued behind it.
+    const response = await fetch(endpoint + path, Object.assign({ headers: { 'Content-Type': 'application/json' },
+      signal: AbortSignal.timeout(30000) }, options));
     const text = await response.text();
     let body = null;
     try {
@@ -234,9 +236,9 @@
       const spans = await api('/runs/' + encodeURIComponent(runId) + '/timeline');
       if (openRunId !== runId) return;
       const shown = JSON.stringify([detail, spans]);
+      problem(null, refreshing ? 'run' : undefined);
       if (refreshing && shown === openRunShown) return;
       openRunShown = shown;
-      if (!refreshing) problem(null);
       const run = detail.run;
       $('run-detail').hidden = false;
       $('detail-id').textContent = run.id;
@@ -270,7 +272,9 @@
         ? '(none)' : JSON.stringify(run.output, null, 2);
       drawTimeline(spans);
     } catch (error) {
-      problem('Could not read run ' + runId + ': ' + error.message);
+      // A refresh that fails is cleared by the next that succeeds; an opening that
+      // fails stays until the next action.
+      problem('Could not read run ' + runId + ': ' + error.message, refreshing ? 'run' : undefined);
     }
   }
 
@@ -867,7 +871,12 @@
       const runId = $('lookup-run-id').value.trim();
       if (runId) openRun(runId);
     });
-    const hash = decodeURIComponent(window.location.hash.substring(1));
+    let hash = '';
+    try {
+      hash = decodeURIComponent(window.location.hash.substring(1));
+    } catch (ignored) {
+      // An address edited by hand: start on the functions.
+    }
     const tab = hash.split('/')[0];
     if (hash.startsWith('runs/')) {
       show('runs');

@@ -117,16 +117,18 @@ class InngestEndpointHttpTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', textBlock = """
-			DELETE | /runs/01NOSUCHRUN                | No run has the id '01NOSUCHRUN'
-			DELETE | /cancellations/nope              | No bulk cancellation has the id 'nope'
-			DELETE | /replays/nope                    | No bulk replay has the id 'nope'
-			DELETE | /bogus/nope                      | No such section 'bogus': runs, cancellations or replays
-			GET    | /runs/01NOSUCHRUN                | No run has the id '01NOSUCHRUN'
-			GET    | /replays/nope                    | No bulk replay has the id 'nope'
-			GET    | /runs/01NOSUCHRUN/timeline       | No run has the id '01NOSUCHRUN'
-			GET    | /runs/01NOSUCHRUN/bogus          | No such view of a run 'bogus': timeline
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					DELETE | /runs/01NOSUCHRUN                | No run has the id '01NOSUCHRUN'
+					DELETE | /cancellations/nope              | No bulk cancellation has the id 'nope'
+					DELETE | /replays/nope                    | No bulk replay has the id 'nope'
+					DELETE | /bogus/nope                      | No such section 'bogus': runs, cancellations or replays
+					GET    | /runs/01NOSUCHRUN                | No run has the id '01NOSUCHRUN'
+					GET    | /replays/nope                    | No bulk replay has the id 'nope'
+					GET    | /runs/01NOSUCHRUN/timeline       | No run has the id '01NOSUCHRUN'
+					GET    | /runs/01NOSUCHRUN/bogus          | No such view 'runs/{id}/bogus': a run has one, runs/{id}/timeline
+					GET    | /cancellations/x/timeline        | No such view 'cancellations/{id}/timeline': a run has one, runs/{id}/timeline
+					""")
 	void whatIsNotFoundIsNamedWithA404(String method, String path, String error) {
 		Answer answer = this.http.call(method, "/actuator/inngest" + path, null, null);
 		assertThat(answer.status()).isEqualTo(404);

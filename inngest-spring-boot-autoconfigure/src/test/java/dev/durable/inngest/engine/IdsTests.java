@@ -91,11 +91,11 @@ class IdsTests {
 		assertThat(Ids.seeded(seed, 0).substring(0, 10))
 			.isEqualTo(Ids.lowest(Instant.ofEpochMilli(1796604661160L)).substring(0, 10));
 		assertThat(Ids.seeded(seed, 1)).isGreaterThan(Ids.seeded(seed, 0));
-		// The index carries into the high random bits.
-		String last = Ids.seeded("1796604661160,AAAAAAD//////w==", 0);
-		String next = Ids.seeded("1796604661160,AAAAAAD//////w==", 1);
-		assertThat(next).isGreaterThan(last);
-		assertThat(next.substring(0, 10)).isEqualTo(last.substring(0, 10));
+		// The index is added to the last four random bytes, wrapping within them.
+		assertThat(Ids.seeded("1796604661160,AAAAAAAA/////w==", 1))
+			.isEqualTo(Ids.seeded("1796604661160,AAAAAAAAAAAAAA==", 0));
+		assertThat(Ids.seeded("1796604661160,AAAAAAAAAAAAAA==", 5))
+			.isEqualTo(Ids.seeded("1796604661160,AAAAAAAAAAAABQ==", 0));
 	}
 
 	@Test
@@ -106,6 +106,7 @@ class IdsTests {
 		assertThat(Ids.seeded("1796604661160,not base64!", 0)).isNull();
 		assertThat(Ids.seeded("1796604661160,AAECAwQ=", 0)).isNull();
 		assertThat(Ids.seeded("-1,AAECAwQFBgcICQ==", 0)).isNull();
+		assertThat(Ids.seeded("0,AAECAwQFBgcICQ==", 0)).isNull();
 	}
 
 }
