@@ -1,6 +1,9 @@
 package dev.durable.inngest.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.sql.DataSource;
 
@@ -14,6 +17,7 @@ import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.local.InngestSchemaInitializer;
 import dev.durable.inngest.engine.RunScheduler;
+import dev.durable.inngest.remote.EventApi;
 import dev.durable.inngest.remote.AppSync;
 import dev.durable.inngest.remote.CallHandler;
 import dev.durable.inngest.remote.CallResponse;
@@ -47,6 +51,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The conditions and the configuration of remote mode.
@@ -142,6 +147,29 @@ class InngestRemoteAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasBean("inngestServeEndpoint")
 				.doesNotHaveBean("inngestNoServeEndpointWarning"));
+	}
+
+	@Test
+	void theEventKeyInTheEventApisUrlNeverGoesThroughTheApplicationsRestClient() {
+		List<String> seen = new CopyOnWriteArrayList<>();
+		this.withoutDatabase.withBean(RestClient.Builder.class,
+				() -> RestClient.builder().requestInterceptor((request, body, execution) -> {
+					seen.add(request.getURI().toString());
+					return execution.execute(request, body);
+				}))
+			.withPropertyValues("inngest.mode=remote", "inngest.signing-key=" + KEY,
+					"inngest.event-key=secret-event-key", "inngest.event-api-base-url=http://127.0.0.1:1",
+					"inngest.api-base-url=http://127.0.0.1:1", "inngest.send.max-retries=0",
+					"inngest.sync.on-startup=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> context.getBean(EventApi.class)
+					.send("[{\"name\":\"test/x\",\"data\":{}}]".getBytes(StandardCharsets.UTF_8)));
+				// The runs client goes through it, with no secret in its URL.
+				assertThatExceptionOfType(RuntimeException.class)
+					.isThrownBy(() -> context.getBean(InngestRuns.class).find("01RUN"));
+				assertThat(seen).isNotEmpty().noneMatch((uri) -> uri.contains("secret-event-key"));
+			});
 	}
 
 	@Test
