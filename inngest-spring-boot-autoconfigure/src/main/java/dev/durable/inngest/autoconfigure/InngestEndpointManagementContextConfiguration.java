@@ -71,7 +71,7 @@ public final class InngestEndpointManagementContextConfiguration {
 		@ConditionalOnMissingBean(name = "inngestDashboard")
 		RouterFunction<ServerResponse> inngestDashboard(InngestProperties properties, Environment environment,
 				EndpointAccessResolver accessResolver) {
-			return InngestWebAutoConfiguration.dashboard(properties, environment, accessResolver);
+			return DashboardRoutes.of(properties, environment, accessResolver);
 		}
 
 	}

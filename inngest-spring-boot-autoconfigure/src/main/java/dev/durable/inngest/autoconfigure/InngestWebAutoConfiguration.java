@@ -6,10 +6,8 @@ import java.util.Set;
 
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
-import dev.durable.inngest.actuate.InngestEndpoint;
 import dev.durable.inngest.executor.RegisterEndpoint;
 import dev.durable.inngest.remote.RemoteSettings;
-import dev.durable.inngest.web.Dashboard;
 import dev.durable.inngest.web.EventsApi;
 import dev.durable.inngest.web.RequestLimitsFilter;
 import dev.durable.inngest.web.RunsApi;
@@ -25,7 +23,6 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.actuate.autoconfigure.web.server.ConditionalOnManagementPort;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
-import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -114,21 +111,6 @@ public final class InngestWebAutoConfiguration {
 		return registration;
 	}
 
-	/**
-	 * The dashboard's routes, in the context that serves the Actuator endpoint.
-	 * @param properties the starter's properties
-	 * @param environment where Actuator's base path is read
-	 * @param accessResolver whether the endpoint's write operations are on
-	 * @return the routes
-	 */
-	static RouterFunction<ServerResponse> dashboard(InngestProperties properties, Environment environment,
-			EndpointAccessResolver accessResolver) {
-		boolean actions = InngestEndpoint.access(accessResolver) == Access.UNRESTRICTED;
-		return new Dashboard(properties.getDashboard().getPath(),
-				environment.getProperty("management.endpoints.web.base-path", "/actuator"), actions)
-			.routes();
-	}
-
 	private static JsonMapper mapper(ObjectProvider<JsonMapper> mapper) {
 		return mapper.getIfUnique(() -> JsonMapper.builder().build());
 	}
@@ -155,7 +137,7 @@ public final class InngestWebAutoConfiguration {
 				@ConditionalOnMissingBean(name = "inngestDashboard")
 				RouterFunction<ServerResponse> inngestDashboard(InngestProperties properties, Environment environment,
 						EndpointAccessResolver accessResolver) {
-					return dashboard(properties, environment, accessResolver);
+					return DashboardRoutes.of(properties, environment, accessResolver);
 				}
 
 			}

@@ -1,0 +1,37 @@
+package dev.durable.inngest.autoconfigure;
+
+import dev.durable.inngest.actuate.InngestEndpoint;
+import dev.durable.inngest.web.Dashboard;
+
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
+import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * The dashboard's routes, in the context that serves the Actuator endpoint: the
+ * application's, or the management port's. A class of its own, loaded only with Actuator,
+ * whose types its signature names.
+ */
+final class DashboardRoutes {
+
+	private DashboardRoutes() {
+	}
+
+	/**
+	 * The routes.
+	 * @param properties the starter's properties
+	 * @param environment where Actuator's base path is read
+	 * @param accessResolver whether the endpoint's write operations are on
+	 * @return the routes
+	 */
+	static RouterFunction<ServerResponse> of(InngestProperties properties, Environment environment,
+			EndpointAccessResolver accessResolver) {
+		boolean actions = InngestEndpoint.access(accessResolver) == Access.UNRESTRICTED;
+		return new Dashboard(properties.getDashboard().getPath(),
+				environment.getProperty("management.endpoints.web.base-path", "/actuator"), actions)
+			.routes();
+	}
+
+}
