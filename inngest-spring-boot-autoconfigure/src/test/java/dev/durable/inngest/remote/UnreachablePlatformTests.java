@@ -34,11 +34,9 @@ class UnreachablePlatformTests {
 
 	@Test
 	void anUnreachablePlatformIsRetriedAndShownAsUnknownHealth() {
-		int closedPort;
-		try (FakePlatform gone = FakePlatform.start()) {
-			closedPort = Integer.parseInt(gone.origin().substring(gone.origin().lastIndexOf(':') + 1));
-		}
-		this.runner.withPropertyValues("inngest.api-base-url=http://127.0.0.1:" + closedPort).run((context) -> {
+		// Port 1 refuses at once: a port freed by a server of this test could be taken
+		// meanwhile by another test's, which would answer or hang.
+		this.runner.withPropertyValues("inngest.api-base-url=http://127.0.0.1:1").run((context) -> {
 			assertThat(context).hasNotFailed();
 			AppSync sync = context.getBean(AppSync.class);
 			await().atMost(Duration.ofSeconds(10)).until(() -> sync.state().failures() >= 8);
