@@ -112,15 +112,7 @@ public final class Ids {
 			entropy[i] = (byte) last;
 			last >>>= 8;
 		}
-		long high = 0;
-		for (int i = 0; i < 5; i++) {
-			high = (high << 8) | (entropy[i] & 0xFF);
-		}
-		long low = 0;
-		for (int i = 5; i < 10; i++) {
-			low = (low << 8) | (entropy[i] & 0xFF);
-		}
-		return format(time, high, low);
+		return format(time, bits(entropy, 0), bits(entropy, 5));
 	}
 
 	private String next(long time) {
@@ -134,20 +126,23 @@ public final class Ids {
 			else {
 				byte[] entropy = new byte[10];
 				this.random.nextBytes(entropy);
-				high = 0;
-				for (int i = 0; i < 5; i++) {
-					high = (high << 8) | (entropy[i] & 0xFF);
-				}
-				low = 0;
-				for (int i = 5; i < 10; i++) {
-					low = (low << 8) | (entropy[i] & 0xFF);
-				}
+				high = bits(entropy, 0);
+				low = bits(entropy, 5);
 			}
 			this.lastTime = time;
 			this.lastHigh = high;
 			this.lastLow = low;
 		}
 		return format(time, high, low);
+	}
+
+	/** Forty random bits: five bytes from an offset, the first the highest. */
+	private static long bits(byte[] entropy, int offset) {
+		long bits = 0;
+		for (int i = offset; i < offset + 5; i++) {
+			bits = (bits << 8) | (entropy[i] & 0xFF);
+		}
+		return bits;
 	}
 
 	private static String format(long time, long high, long low) {

@@ -109,11 +109,9 @@ final class ReportedFailures {
 		catch (NumberFormatException ex) {
 			// Not seconds: a date.
 		}
-		try {
-			return java.time.OffsetDateTime.parse(trimmed).toInstant();
-		}
-		catch (java.time.format.DateTimeParseException ex) {
-			// Not RFC 3339.
+		Instant at = WireDurations.instant(trimmed);
+		if (at != null) {
+			return at;
 		}
 		try {
 			return java.time.ZonedDateTime.parse(trimmed, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)

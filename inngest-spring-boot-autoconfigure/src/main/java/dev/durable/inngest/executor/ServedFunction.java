@@ -3,8 +3,6 @@ package dev.durable.inngest.executor;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -153,7 +151,7 @@ record ServedFunction(String id, String name, URI url, List<String> events, @Nul
 			String event = text(rule, "event", at, true);
 			Expression condition = compile(text(rule, "if", at, false), at + ".if");
 			String timeout = text(rule, "timeout", at, false);
-			Instant until = (timeout != null) ? instant(timeout) : null;
+			Instant until = WireDurations.instant(timeout);
 			rules.add(new CancelRule(event, null, condition, (until != null) ? null : duration(rule, "timeout", at),
 					until));
 		}
@@ -168,19 +166,6 @@ record ServedFunction(String id, String name, URI url, List<String> events, @Nul
 			throw new InvalidRegistrationException(field, "must be an object with start and finish");
 		}
 		return new FunctionTimeouts(duration(timeouts, "start", field), duration(timeouts, "finish", field));
-	}
-
-	/**
-	 * Reads a rule's time-out given as an RFC 3339 instant, which Inngest takes beside a
-	 * time string.
-	 */
-	private static @Nullable Instant instant(String value) {
-		try {
-			return OffsetDateTime.parse(value).toInstant();
-		}
-		catch (DateTimeParseException ex) {
-			return null;
-		}
 	}
 
 	private static @Nullable Duration duration(JsonNode node, String name, String field) {

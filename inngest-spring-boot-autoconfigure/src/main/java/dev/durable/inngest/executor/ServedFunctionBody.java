@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -301,14 +299,10 @@ public final class ServedFunctionBody {
 		if (value == null) {
 			value = op.path("name").asString(null);
 		}
-		if (value != null) {
-			try {
-				step.sleepUntil(id, OffsetDateTime.parse(value).toInstant());
-				return;
-			}
-			catch (DateTimeParseException ex) {
-				// Not an instant: a duration.
-			}
+		Instant until = WireDurations.instant(value);
+		if (until != null) {
+			step.sleepUntil(id, until);
+			return;
 		}
 		step.sleep(id, duration(value, "Sleep " + id));
 	}

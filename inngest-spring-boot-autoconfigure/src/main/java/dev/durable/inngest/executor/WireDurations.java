@@ -3,9 +3,14 @@ package dev.durable.inngest.executor;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the durations that SDKs put in their ops, as Inngest's server reads them: Go's
@@ -26,6 +31,24 @@ final class WireDurations {
 	private static final BigInteger MAX_NANOS = BigInteger.valueOf(Long.MAX_VALUE);
 
 	private WireDurations() {
+	}
+
+	/**
+	 * Reads a time given as an RFC 3339 instant, as ops and options may give one in place
+	 * of a duration.
+	 * @param value the text, or {@code null}
+	 * @return the instant, or {@code null} if the text is not one
+	 */
+	static @Nullable Instant instant(@Nullable String value) {
+		if (value == null) {
+			return null;
+		}
+		try {
+			return OffsetDateTime.parse(value).toInstant();
+		}
+		catch (DateTimeParseException ex) {
+			return null;
+		}
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.durable.inngest.function;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,6 +32,10 @@ import org.springframework.util.StringUtils;
  */
 public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitializingSingleton {
 
+	/** What marks the methods this discoverer reads: functions and their handlers. */
+	private static final List<Class<? extends Annotation>> ANNOTATIONS = List.of(InngestFunction.class, OnFailure.class,
+			OnCancel.class);
+
 	private final Set<Class<?>> classesWithoutFunctions = ConcurrentHashMap.newKeySet();
 
 	private final Map<String, FunctionDefinition> functions = new LinkedHashMap<>();
@@ -56,22 +61,22 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 	 * @return whether it declares any
 	 */
 	public static boolean declaresFunctions(Class<?> type) {
-		if (!AnnotationUtils.isCandidateClass(type, List.of(InngestFunction.class, OnFailure.class, OnCancel.class))) {
+		if (!AnnotationUtils.isCandidateClass(type, ANNOTATIONS)) {
 			return false;
 		}
 		return !MethodIntrospector
-			.selectMethods(type, (MethodIntrospector.MetadataLookup<Boolean>) (
-					method) -> (AnnotatedElementUtils.hasAnnotation(method, InngestFunction.class)
-							|| AnnotatedElementUtils.hasAnnotation(method, OnFailure.class)
-							|| AnnotatedElementUtils.hasAnnotation(method, OnCancel.class)) ? Boolean.TRUE : null)
+			.selectMethods(type,
+					(MethodIntrospector.MetadataLookup<Boolean>) (method) -> ANNOTATIONS.stream()
+						.anyMatch((annotation) -> AnnotatedElementUtils.hasAnnotation(method, annotation))
+								? Boolean.TRUE : null)
 			.isEmpty();
 	}
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		Class<?> targetClass = AopUtils.getTargetClass(bean);
-		if (this.classesWithoutFunctions.contains(targetClass) || !AnnotationUtils.isCandidateClass(targetClass,
-				List.of(InngestFunction.class, OnFailure.class, OnCancel.class))) {
+		if (this.classesWithoutFunctions.contains(targetClass)
+				|| !AnnotationUtils.isCandidateClass(targetClass, ANNOTATIONS)) {
 			return bean;
 		}
 		Map<Method, InngestFunction> functionMethods = MethodIntrospector.selectMethods(targetClass,
