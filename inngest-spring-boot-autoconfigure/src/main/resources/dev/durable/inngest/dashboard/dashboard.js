@@ -19,6 +19,8 @@
   // What the open run was drawn from: a refresh that reads the same draws nothing, so that
   // text selected in it stays selected.
   let openRunShown = null;
+  // The folded texts to show unfolded when the run shown is drawn again.
+  let keptOpen = new Set();
   let bulkFunction = null;
   // What the bulk dialog starts: 'cancel' or 'replay'.
   let bulkMode = 'cancel';
@@ -237,9 +239,19 @@
       if (openRunId !== runId) return;
       const shown = JSON.stringify([detail, spans]);
       problem(null, refreshing ? 'run' : undefined);
-      if (refreshing && shown === openRunShown) return;
-      openRunShown = shown;
       const run = detail.run;
+      if (refreshing && shown === openRunShown) {
+        // Nothing new, but the steps of a run that has not ended are drawn to now.
+        if (!FINAL.includes(run.status)) {
+          keptOpen = unfolded();
+          timeline(detail.steps, run);
+          drawTimeline(spans);
+        }
+        return;
+      }
+      // A refresh keeps open what the reader unfolded in the run shown.
+      keptOpen = refreshing ? unfolded() : new Set();
+      openRunShown = shown;
       $('run-detail').hidden = false;
       $('detail-id').textContent = run.id;
       $('detail-status').textContent = run.status;
@@ -265,7 +277,7 @@
         (attempt.stepKey ? stepNames[attempt.stepKey] || attempt.stepKey : 'function body')
           + ' attempt ' + (attempt.attempt + 1) + ' at ' + time(attempt.failedAt)
           + ': ' + attempt.error.name + ': ' + attempt.error.message,
-        attempt.error.stack ? shownOnDemand('stack', attempt.error.stack) : '')));
+        attempt.error.stack ? shownOnDemand('stack', attempt.error.stack, 'attempt:' + (attempt.stepKey || '') + ':' + attempt.attempt) : '')));
       if (!detail.attempts.length) attempts.append(el('li', { text: 'none' }));
       $('detail-event').textContent = JSON.stringify(run.event, null, 2);
       $('detail-output').textContent = run.output === null || run.output === undefined
@@ -278,9 +290,16 @@
     }
   }
 
+  // The keys of the folded texts of the run shown that the reader unfolded.
+  function unfolded() {
+    return new Set(Array.from(document.querySelectorAll('#run-detail details.on-demand[open]'),
+      (details) => details.dataset.key));
+  }
+
   // Text kept folded until asked for, such as a stack or a step's output.
-  function shownOnDemand(summary, text) {
-    return el('details', { class: 'on-demand' }, el('summary', { text: summary }), el('pre', { text }));
+  function shownOnDemand(summary, text, key) {
+    return el('details', { class: 'on-demand', 'data-key': key, open: keptOpen.has(key) ? '' : null },
+      el('summary', { text: summary }), el('pre', { text }));
   }
 
   function runLink(runId) {
@@ -644,9 +663,10 @@
       bar.style.marginLeft = left + '%';
       bar.style.width = Math.min(100 - left, Math.max(0.5, (to - from) / (end - start) * 100)) + '%';
       const more = [];
-      if (step.output !== null && step.output !== undefined) more.push(shownOnDemand('output', readable(step.output)));
+      if (step.output !== null && step.output !== undefined) more.push(shownOnDemand('output', readable(step.output), 'output:' + step.key));
       if (step.error) {
-        more.push(shownOnDemand('error', step.error.name + ': ' + step.error.message + '\n' + (step.error.stack || '')));
+        more.push(shownOnDemand('error', step.error.name + ': ' + step.error.message + '\n' + (step.error.stack || ''),
+          'error:' + step.key));
       }
       list.append(el('li', { class: 'step', 'data-step': step.key, title: isNamed(step) ? step.key : null },
         el('span', { text: stepLabel(step) + ' (' + step.kind.toLowerCase() + ', ' + step.attempts

@@ -146,6 +146,29 @@ class DashboardTimelineBrowserTests {
 	}
 
 	@Test
+	void aRunThatHasNotEndedIsDrawnToNowAndKeepsWhatTheReaderUnfolded() {
+		String eventId = this.inngest.send(Event.of("test/quote", Map.of("key", this.key))).get(0);
+		String runId = this.probe.awaitRunId(eventId, "quote-then-settle");
+		this.probe.awaitStatus(runId, RunStatus.SLEEPING);
+		openRun("quote-then-settle", runId);
+		By output = By.cssSelector("#timeline li.step[data-step='quote'] details.on-demand");
+		this.chromium.click(By.cssSelector("#timeline li.step[data-step='quote'] details.on-demand summary"));
+		assertThat(this.chromium.attribute(output, "open")).isNotNull();
+		By sleep = By.cssSelector("#timeline li.step[data-step='settle'] .bar");
+		String before = this.chromium.attribute(sleep, "title");
+		assertThat(before).endsWith(" so far");
+
+		// The store reads the same at each refresh, and the sleep's bar still grows
+		String after = this.chromium.waiting().until((driver) -> {
+			String title = driver.findElement(sleep).getAttribute("title");
+			return title.equals(before) ? null : title;
+		});
+		assertThat(after).endsWith(" so far");
+		assertThat(this.chromium.attribute(output, "open")).isNotNull();
+		assertThat(this.chromium.text(output)).contains("quoted " + this.key);
+	}
+
+	@Test
 	void aRunOfHundredsOfStepsKeepsOneRowEachInABoxThatScrolls() {
 		String eventId = this.inngest.send(Event.of("test/many", Map.of("key", this.key, "count", 300))).get(0);
 		RunRecord run = this.probe.awaitEnded(eventId, "many-steps");

@@ -12,8 +12,8 @@ import dev.durable.inngest.engine.Executions;
 
 /**
  * Functions whose runs make a timeline worth looking at: a step that fails twice before
- * it completes, a sleep, a step that fails for good and a failure handler; and a loop of
- * many steps.
+ * it completes, a sleep, a step that fails for good and a failure handler; a loop of many
+ * steps; and a step with an output before a long sleep.
  */
 public class TimelineFunctions {
 
@@ -64,6 +64,12 @@ public class TimelineFunctions {
 			sum += step.run("item", Integer.class, () -> item);
 		}
 		return sum;
+	}
+
+	@InngestFunction(id = "quote-then-settle", event = "test/quote")
+	void quoteThenSettle(Event event, Step step) {
+		step.run("quote", String.class, () -> "quoted " + event.data().get("key"));
+		step.sleep("settle", Duration.ofMinutes(10));
 	}
 
 }
