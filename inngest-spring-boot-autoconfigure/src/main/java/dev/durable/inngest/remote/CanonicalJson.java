@@ -1,12 +1,16 @@
 package dev.durable.inngest.remote;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.io.NumberOutput;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -99,7 +103,9 @@ public final class CanonicalJson {
 				case '\r' -> out.append("\\r");
 				case '\t' -> out.append("\\t");
 				default -> {
-					if (c < 0x20) {
+					if (c < 0x20 || isLoneSurrogate(value, i)) {
+						// A lone surrogate has no UTF-8 form: ECMAScript's JSON.stringify
+						// escapes it, as it escapes control characters.
 						out.append(String.format("\\u%04x", (int) c));
 					}
 					else {
@@ -109,6 +115,31 @@ public final class CanonicalJson {
 			}
 		}
 		out.append('"');
+	}
+
+	/**
+	 * The one-digit decimal that reads back as the double, if there is one: Java prints
+	 * at least two digits, as {@code 4.9E-324} for the {@code 5e-324} ECMAScript prints.
+	 */
+	private static Optional<BigDecimal> oneDigit(double positive) {
+		BigDecimal exact = new BigDecimal(positive);
+		BigDecimal below = exact.round(new MathContext(1, RoundingMode.FLOOR));
+		BigDecimal above = exact.round(new MathContext(1, RoundingMode.CEILING));
+		boolean belowReads = below.doubleValue() == positive;
+		boolean aboveReads = above.doubleValue() == positive;
+		if (belowReads && aboveReads) {
+			// Both read back: the nearer, as ECMAScript takes it.
+			return Optional.of(exact.subtract(below).compareTo(above.subtract(exact)) <= 0 ? below : above);
+		}
+		return belowReads ? Optional.of(below) : aboveReads ? Optional.of(above) : Optional.empty();
+	}
+
+	private static boolean isLoneSurrogate(String value, int i) {
+		char c = value.charAt(i);
+		if (Character.isHighSurrogate(c)) {
+			return i + 1 == value.length() || !Character.isLowSurrogate(value.charAt(i + 1));
+		}
+		return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)));
 	}
 
 	/**
@@ -129,8 +160,12 @@ public final class CanonicalJson {
 			throw new IllegalArgumentException("The number " + value + " is out of the range of a double");
 		}
 		// The shortest decimal that reads back as the same double: its digits and where
-		// the point goes.
-		BigDecimal shortest = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+		// the point goes. Jackson's Schubfach writer finds it; Double.toString does only
+		// from Java 19 on, and gives one more digit for some doubles before.
+		BigDecimal shortest = new BigDecimal(NumberOutput.toString(Math.abs(d), true)).stripTrailingZeros();
+		if (shortest.precision() == 2) {
+			shortest = oneDigit(Math.abs(d)).orElse(shortest);
+		}
 		String digits = shortest.unscaledValue().toString();
 		int k = digits.length();
 		int n = k - shortest.scale();

@@ -106,7 +106,12 @@ public final class JsReference implements AutoCloseable {
 		}
 	}
 
-	private static boolean onPath(String command) {
+	/**
+	 * Whether a command is on the path.
+	 * @param command the command
+	 * @return whether it is
+	 */
+	public static boolean onPath(String command) {
 		String path = System.getenv("PATH");
 		if (path == null) {
 			return false;
