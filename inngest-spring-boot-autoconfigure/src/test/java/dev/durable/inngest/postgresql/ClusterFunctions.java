@@ -11,6 +11,7 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.RunContext;
 import dev.durable.inngest.Step;
+import dev.durable.inngest.WaitForEvent;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -62,6 +63,13 @@ public class ClusterFunctions {
 		});
 		step.run("after-gate", () -> log(run.runId(), "after-gate"));
 		return "passed";
+	}
+
+	@InngestFunction(id = "awaits-reply", event = "cluster/ask")
+	boolean awaitsReply(Step step) {
+		return step
+			.waitForEvent("reply", WaitForEvent.event("cluster/reply").match("data.k").timeout(Duration.ofHours(1)))
+			.isPresent();
 	}
 
 	static CountDownLatch gate(String name) {
