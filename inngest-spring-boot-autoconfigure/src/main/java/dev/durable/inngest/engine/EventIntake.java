@@ -33,6 +33,7 @@ import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.function.FunctionRegistry;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -280,6 +281,25 @@ public final class EventIntake {
 	}
 
 	private List<Event> ingest(List<Event> events, Function<Event, List<FunctionDefinition>> targets, Cancels cancels) {
+		try {
+			return ingestOnce(events, targets, cancels);
+		}
+		catch (DuplicateKeyException ex) {
+			// Another instance stored an event of an id the sender chose meanwhile: the
+			// database refused this one once the other committed, so that, taken in
+			// again,
+			// the event is found sent before. In the caller's transaction, which the
+			// database has failed, that is the caller's to do.
+			if (TransactionSynchronizationManager.isActualTransactionActive()
+					|| events.stream().allMatch((event) -> event.id() == null)) {
+				throw ex;
+			}
+			return ingestOnce(events, targets, cancels);
+		}
+	}
+
+	private List<Event> ingestOnce(List<Event> events, Function<Event, List<FunctionDefinition>> targets,
+			Cancels cancels) {
 		// To the microsecond, as the databases store it: a run's id is made of its
 		// creation time.
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);

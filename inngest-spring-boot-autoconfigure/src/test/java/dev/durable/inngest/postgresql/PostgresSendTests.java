@@ -3,6 +3,8 @@ package dev.durable.inngest.postgresql;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -44,6 +48,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A send outside a transaction on PostgreSQL: its event and its run stored in one
@@ -115,6 +120,39 @@ class PostgresSendTests {
 			.single();
 		assertThat(createdAt.toInstant()).isEqualTo(receivedAt);
 		assertThat(probe().awaitEnded(id, "sent").status()).isEqualTo(RunStatus.COMPLETED);
+	}
+
+	@Test
+	void anEventWhoseIdAnotherInstanceStoresMeanwhileIsFoundSentBefore() throws Exception {
+		start();
+		InngestClient inngest = this.context.getBean(InngestClient.class);
+		String id = "order-" + UUID.randomUUID();
+		CompletableFuture<List<String>> sent;
+		// Another instance's send of the same id, stored and not yet committed.
+		try (Connection other = DriverManager.getConnection(this.url)) {
+			other.setAutoCommit(false);
+			try (PreparedStatement insert = other.prepareStatement(
+					"INSERT INTO inngest_event (id, name, data, ts, received_at) VALUES (?, 'test/sent', '{}', ?, now())")) {
+				insert.setString(1, id);
+				insert.setLong(2, System.currentTimeMillis());
+				insert.executeUpdate();
+			}
+			sent = CompletableFuture.supplyAsync(() -> inngest.send(Event.of("test/sent", Map.of("n", 2)).withId(id)));
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> jdbc()
+					.sql("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+							+ "AND datname = current_database()")
+					.query(Integer.class)
+					.single() > 0);
+			assertThat(sent).isNotDone();
+			other.commit();
+		}
+		assertThat(sent.get(10, TimeUnit.SECONDS)).containsExactly(id);
+		// The other's event is the one stored, and this send started no run of its own.
+		assertThat(jdbc().sql("SELECT COUNT(*) FROM inngest_run WHERE event_id = ?")
+			.param(id)
+			.query(Integer.class)
+			.single()).isZero();
 	}
 
 	@Test
