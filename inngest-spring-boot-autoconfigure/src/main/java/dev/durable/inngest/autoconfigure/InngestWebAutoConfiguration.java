@@ -36,6 +36,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
 
@@ -149,9 +150,13 @@ public final class InngestWebAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "inngestEndpoint")
 		SmartInitializingSingleton inngestDashboardUnavailableWarning(InngestProperties properties) {
+			// With Actuator there, the endpoint is missing because it is not exposed.
+			String action = ClassUtils.isPresent("org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+					DashboardConfiguration.class.getClassLoader()) ? "Expose"
+							: "Add spring-boot-starter-actuator and expose";
 			return () -> logger.warn("inngest.dashboard.enabled is true but the dashboard is not served at "
 					+ properties.getDashboard().getPath() + ": it needs the inngest Actuator endpoint, which is "
-					+ "not available. Add spring-boot-starter-actuator and expose the endpoint over HTTP "
+					+ "not available. " + action + " the endpoint over HTTP "
 					+ "(management.endpoints.web.exposure.include=health,inngest).");
 		}
 

@@ -130,11 +130,28 @@ public record RemoteSettings(String appId, boolean dev, String apiOrigin, String
 		}
 		if (!SIGNING_KEY.matcher(value.trim()).matches()) {
 			// The value itself is never quoted: it may be a real key with a typo.
-			throw new InvalidRemoteConfigurationException(property, "is not an Inngest signing key",
+			throw new InvalidRemoteConfigurationException(property,
+					"is not an Inngest signing key: " + whyNotASigningKey(value.trim()),
 					"Set " + property + " to a signing key as Inngest shows it, signkey-<env>-<hex>, such as "
 							+ "signkey-prod-0123abcd…, copied whole from the Inngest dashboard.");
 		}
 		return SigningKey.of(value);
+	}
+
+	/**
+	 * What keeps a value from being a signing key, without quoting it.
+	 */
+	static String whyNotASigningKey(String value) {
+		String hex = value.replaceFirst("^signkey-\\w+-", "");
+		if (hex.isEmpty()) {
+			return "it has no hex digits after its prefix";
+		}
+		if (!hex.chars().allMatch((c) -> Character.digit(c, 16) >= 0)) {
+			return value.startsWith("signkey-") && hex.equals(value)
+					? "it starts with signkey- but not with signkey-<env>-"
+					: "it holds characters that are not hex digits";
+		}
+		return "it has " + hex.length() + " hex digits, an odd number, where a key has two per byte";
 	}
 
 	private static String servePath(@Nullable String value) {

@@ -113,8 +113,11 @@ class InngestActuatorAutoConfigurationTests {
 	void anEnabledDashboardWithoutTheEndpointSaysWhyItIsNotServed(CapturedOutput output) {
 		this.runner.withPropertyValues("inngest.dashboard.enabled=true").run((context) -> {
 			assertThat(context).doesNotHaveBean("inngestDashboard");
-			assertThat(output).contains("inngest.dashboard.enabled is true but the dashboard is not served at "
-					+ "/inngest/dashboard: it needs the inngest Actuator endpoint");
+			assertThat(output)
+				.contains("inngest.dashboard.enabled is true but the dashboard is not served at "
+						+ "/inngest/dashboard: it needs the inngest Actuator endpoint")
+				.contains("Expose the endpoint over HTTP")
+				.doesNotContain("Add spring-boot-starter-actuator");
 		});
 	}
 

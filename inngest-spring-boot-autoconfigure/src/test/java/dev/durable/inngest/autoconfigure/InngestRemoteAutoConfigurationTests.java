@@ -258,11 +258,18 @@ class InngestRemoteAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			FailureAnalysis analysis = StartupFailures.analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("inngest.signing-key")
-				.contains("not an Inngest signing key");
+				.contains("not an Inngest signing key: it holds characters that are not hex digits");
 			assertThat(analysis.getAction()).contains("signkey-<env>-<hex>");
 			assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain(RAW_KEY);
 		});
 		assertThat(output).doesNotContain(RAW_KEY);
+	}
+
+	@Test
+	void aKeyWithAnOddNumberOfHexDigitsSaysSo() {
+		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.signing-key=signkey-prod-abc")
+			.run((context) -> assertThat(StartupFailures.analyze(context.getStartupFailure()).getDescription())
+				.contains("not an Inngest signing key: it has 3 hex digits, an odd number"));
 	}
 
 	@Test
