@@ -343,6 +343,9 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		if (stored == null) {
 			return null;
 		}
+		if (stored.kind() != kind && stored.status() == StepStatus.COMPLETED) {
+			throw reused(name(step), stored);
+		}
 		return switch (stored.status()) {
 			case COMPLETED -> new StepReplay.Completed(stored.output());
 			// Only run steps fail for good here; another kind of step stored as failed

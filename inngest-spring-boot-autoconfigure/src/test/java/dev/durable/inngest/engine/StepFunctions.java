@@ -9,6 +9,7 @@ import java.util.Optional;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.EventData;
 import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.Retries;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.WaitForEvent;
 
@@ -35,6 +36,20 @@ public class StepFunctions {
 		step.sleep("nap", Duration.ofMillis(((Number) event.data().get("millis")).longValue()));
 		step.run("after", () -> this.executions.hit(key, "after"));
 		return "rested";
+	}
+
+	@InngestFunction(id = "changed-kind", event = "test/changed-kind")
+	@Retries(0)
+	void changedKind(Event event, Step step) {
+		String key = RetryFunctions.key(event);
+		// As if the code changed between the execution that ran the step and its replay.
+		if (this.executions.count(key, "x") == 0) {
+			step.run("x", () -> this.executions.hit(key, "x"));
+		}
+		else {
+			step.sleep("x", Duration.ofMillis(1));
+		}
+		step.sleep("nap", Duration.ofMillis(200));
 	}
 
 	@InngestFunction(id = "sleep-until-past", event = "test/sleep-until-past")

@@ -47,6 +47,16 @@ class StepsTests {
 	}
 
 	@Test
+	void aCompletedStepReplayedAsAnotherKindOfStepFailsTheRun() {
+		RunRecord run = this.probe.awaitEnded(send("test/changed-kind", Map.of()), "changed-kind");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).contains("Step 'x'")
+			.contains("was stored as a RUN step (COMPLETED)")
+			.contains("same kind of step on every replay");
+		assertThat(this.executions.count(this.key, "x")).isOne();
+	}
+
+	@Test
 	void sleepingRunIsSuspendedAndResumesAfterTheDuration() {
 		String runId = this.probe.awaitRunId(send("test/sleep", Map.of("millis", 1500)), "sleeper");
 		RunRecord sleeping = this.probe.awaitStatus(runId, RunStatus.SLEEPING);
