@@ -112,8 +112,17 @@ final class FunctionDefinitionReader {
 	}
 
 	String location() {
-		return this.method.getDeclaringClass().getName() + "." + this.method.getName() + " (bean '" + this.beanName
-				+ "')";
+		return location(this.beanName, this.method);
+	}
+
+	/**
+	 * Where a function or handler is declared, as the start-up report names it.
+	 * @param beanName the bean's name
+	 * @param method the annotated method
+	 * @return the class, the method and the bean
+	 */
+	static String location(String beanName, Method method) {
+		return method.getDeclaringClass().getName() + "." + method.getName() + " (bean '" + beanName + "')";
 	}
 
 	private List<String> readEvents(String[] names) {

@@ -108,8 +108,18 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 	}
 
 	private FunctionDefinitionReader reader(Object bean, String beanName, Method method) {
-		return new FunctionDefinitionReader(beanName, bean, method,
-				AopUtils.selectInvocableMethod(method, bean.getClass()));
+		Method invocable;
+		try {
+			invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
+		}
+		catch (IllegalStateException ex) {
+			// A JDK proxy exposes its interfaces' methods only.
+			throw new InvalidFunctionException(FunctionDefinitionReader.location(beanName, method),
+					List.of("the bean is a JDK proxy, whose interfaces do not declare " + method.getName()
+							+ ": declare the method on an interface of the bean, or have Spring proxy the class "
+							+ "(spring.aop.proxy-target-class=true, Spring Boot's default)"));
+		}
+		return new FunctionDefinitionReader(beanName, bean, method, invocable);
 	}
 
 	private synchronized void register(FunctionDefinition definition, String location) {

@@ -16,6 +16,7 @@ import dev.durable.inngest.function.InvalidFunctionException;
 import dev.durable.inngest.testsupport.StartupFailures;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -43,6 +44,41 @@ class FunctionValidationTests {
 			message[0] = analysis.getDescription();
 		});
 		return message[0];
+	}
+
+	@Test
+	void aJdkProxyThatHidesTheFunctionIsRefused() {
+		this.runner.withBean("functions", Greeting.class, () -> {
+			ProxyFactory proxy = new ProxyFactory(new Greeter());
+			proxy.setInterfaces(Greeting.class);
+			return (Greeting) proxy.getProxy();
+		}).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(StartupFailures.analyze(context.getStartupFailure()).getDescription())
+				.contains("Greeter.greet (bean 'functions')")
+				.contains("the bean is a JDK proxy, whose interfaces do not declare greet")
+				.contains("spring.aop.proxy-target-class=true");
+		});
+	}
+
+	interface Greeting {
+
+		String hello();
+
+	}
+
+	static class Greeter implements Greeting {
+
+		@Override
+		public String hello() {
+			return "hello";
+		}
+
+		@InngestFunction(id = "greet", event = "test/greet")
+		public String greet() {
+			return hello();
+		}
+
 	}
 
 	@Test
