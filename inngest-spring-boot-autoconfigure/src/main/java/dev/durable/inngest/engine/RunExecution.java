@@ -36,6 +36,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * One execution of a run's function body: the {@link Step} and {@link RunContext} it is
@@ -696,7 +697,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 			this.leaseRead = this.env.runs().storeStep(step, this.lease);
 		}
 		catch (DuplicateKeyException ex) {
-			throw Suspension.leaseLost(runId());
+			throw stepStoredElsewhere();
 		}
 		this.memo.put(step.key(), step);
 		if (this.leaseRead.isEmpty()) {
@@ -731,9 +732,23 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 			}
 		}
 		catch (DuplicateKeyException ex) {
-			throw Suspension.leaseLost(runId());
+			throw stepStoredElsewhere();
 		}
 		this.memo.put(step.key(), step);
+	}
+
+	/**
+	 * Another execution of the run stored the step first: the one that held the run
+	 * before this one took it over. Outside a transaction, which the database may have
+	 * failed, the run is queued again, due now, to be replayed with that step rather than
+	 * wait for this execution's lease to expire.
+	 * @return the suspension that ends this execution
+	 */
+	Suspension stepStoredElsewhere() {
+		if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+			this.env.runs().suspend(runId(), this.lease, RunStatus.QUEUED, now(), bodyAttempt());
+		}
+		return Suspension.leaseLost(runId());
 	}
 
 	/**

@@ -369,8 +369,12 @@ public final class RunExecutor {
 				return true;
 			}));
 		}
-		catch (Suspension | DuplicateKeyException ex) {
-			// Taken over by another instance, which stored the step first.
+		catch (Suspension ex) {
+			return false;
+		}
+		catch (DuplicateKeyException ex) {
+			// Taken over from another instance, which stored the step first.
+			execution.stepStoredElsewhere();
 			return false;
 		}
 	}

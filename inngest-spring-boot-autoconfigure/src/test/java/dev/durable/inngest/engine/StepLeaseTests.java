@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
@@ -19,6 +20,7 @@ import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.engine.store.EventStore;
+import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepKind;
 import dev.durable.inngest.engine.store.StepRecord;
@@ -125,6 +127,30 @@ class StepLeaseTests {
 	}
 
 	@Test
+	void aRunWhoseStepAnotherExecutionStoredFirstIsQueuedAgainAtOnce() throws Exception {
+		Gates gates = this.functions.gates(this.key);
+		String runId = start();
+		// As the instance that held the run before this one took it over stores the step
+		// it was executing too, and first.
+		Instant now = Instant.now();
+		this.jdbc
+			.sql("INSERT INTO inngest_step (run_id, step_key, step_id, kind, status, attempts, started_at, ended_at) "
+					+ "VALUES (?, 'first', 'first', 'RUN', 'COMPLETED', 1, ?, ?)")
+			.params(runId, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+			.update();
+
+		gates.releaseFirst.countDown();
+		gates.releaseSecond.countDown();
+
+		// Replayed with the step stored first, well before this execution's lease
+		// expires.
+		RunRecord run = this.probe.awaitEnded(runId, Duration.ofSeconds(10));
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(this.probe.steps(runId)).extracting(StepRecord::key).containsExactly("first", "second");
+		assertThat(gates.firstExecutions).hasValue(1);
+	}
+
+	@Test
 	void storingAStepReadsTheLeaseAndKeepsTheStepWhenTheLeaseIsLost() {
 		// Due in an hour, so that the engine leaves them alone.
 		Instant later = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MICROS);
@@ -188,7 +214,10 @@ class StepLeaseTests {
 		@InngestFunction(id = "gated-steps", event = "test/gated-steps")
 		String gatedSteps(Event event, Step step) {
 			Gates gates = gates((String) event.data().get("key"));
-			step.run("first", () -> gates.pass(gates.firstEntered, gates.releaseFirst));
+			step.run("first", () -> {
+				gates.firstExecutions.incrementAndGet();
+				gates.pass(gates.firstEntered, gates.releaseFirst);
+			});
 			return step.run("second", String.class, () -> {
 				gates.pass(gates.secondEntered, gates.releaseSecond);
 				return "second";
@@ -198,6 +227,8 @@ class StepLeaseTests {
 	}
 
 	static final class Gates {
+
+		final AtomicInteger firstExecutions = new AtomicInteger();
 
 		final CountDownLatch firstEntered = new CountDownLatch(1);
 
