@@ -9,9 +9,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Renews the leases of the runs executing here, every third of a lease's duration on the
- * {@link RunScheduler}'s poller, and stops those whose lease was lost before their next
- * step.
+ * Renews the leases of the runs executing here, every third of a lease's duration on a
+ * thread of the {@link RunScheduler}'s own, and stops those whose lease was lost before
+ * their next step.
  */
 final class LeaseRenewer {
 

@@ -120,6 +120,14 @@ public final class RunScheduler implements SmartLifecycle {
 	private @Nullable ScheduledExecutorService poller;
 
 	/**
+	 * Renews the leases of the runs executing here, on a thread of its own: a slow poll
+	 * does not delay a renewal, nor a renewal waiting for a run's row held by a
+	 * transaction of the application's the polls, and renewals go on while a stop waits
+	 * for the workers.
+	 */
+	private @Nullable ScheduledExecutorService renewer;
+
+	/**
 	 * Creates the scheduler and its parts.
 	 * @param queue the in-process hand-off of due runs
 	 * @param executor executes runs
@@ -159,8 +167,11 @@ public final class RunScheduler implements SmartLifecycle {
 		poller.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 		this.poller = poller;
 		every(0, this.duePoller.intervalMillis(), this.duePoller::poll);
+		ScheduledThreadPoolExecutor renewer = new ScheduledThreadPoolExecutor(1, daemon("inngest-leases-"));
+		renewer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		this.renewer = renewer;
 		long renew = this.leaseRenewer.intervalMillis();
-		every(renew, renew, this.leaseRenewer::renew);
+		renewer.scheduleWithFixedDelay(this.leaseRenewer::renew, renew, renew, TimeUnit.MILLISECONDS);
 		if (this.settings.limitsSteps()) {
 			// A tenth of the time-out late at most, and never more than a second.
 			long check = Math.min(1000, Math.max(10, this.settings.stepTimeout().toMillis() / 10));
@@ -264,6 +275,11 @@ public final class RunScheduler implements SmartLifecycle {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			this.executing.interruptFunctionCode();
+		}
+		finally {
+			// The leases of the runs executing were renewed until now; those given back
+			// need none.
+			this.renewer.shutdown();
 		}
 	}
 
