@@ -3,12 +3,14 @@ package dev.durable.inngest.engine;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import dev.durable.inngest.Event;
 import org.jspecify.annotations.Nullable;
@@ -254,7 +256,35 @@ public final class JsonCodec {
 		for (int i = 1; i < parts.length && current != null; i++) {
 			current = (current instanceof Map<?, ?> map) ? map.get(parts[i]) : null;
 		}
-		return write(current);
+		return write(comparable(current));
+	}
+
+	/**
+	 * A value in the form that makes values equal as CEL's {@code ==} compares JSON
+	 * values write the same JSON: a number by its value ({@code 7} as {@code 7.0}), an
+	 * object whatever the order of its keys.
+	 */
+	private static @Nullable Object comparable(@Nullable Object value) {
+		if (value instanceof Map<?, ?> map) {
+			Map<String, @Nullable Object> sorted = new TreeMap<>();
+			map.forEach((key, item) -> sorted.put(String.valueOf(key), comparable(item)));
+			return sorted;
+		}
+		if (value instanceof List<?> list) {
+			return list.stream().map(JsonCodec::comparable).toList();
+		}
+		if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
+			double d = ((Number) value).doubleValue();
+			if (Double.isNaN(d) || Double.isInfinite(d)) {
+				return value;
+			}
+			BigDecimal decimal = (value instanceof BigDecimal exact) ? exact : BigDecimal.valueOf(d);
+			decimal = decimal.stripTrailingZeros();
+			// A whole number as an integer's digits, but not one of hundreds of digits.
+			return (decimal.scale() <= 0 && decimal.precision() - decimal.scale() <= 400) ? decimal.toBigIntegerExact()
+					: decimal;
+		}
+		return value;
 	}
 
 	/**

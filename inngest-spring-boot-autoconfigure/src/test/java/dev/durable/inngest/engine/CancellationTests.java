@@ -94,6 +94,16 @@ class CancellationTests {
 	}
 
 	@Test
+	void cancelOnMatchComparesNumbersByValueAsCelDoes() {
+		long id = System.nanoTime() % 1_000_000_000_000L;
+		String first = sleepingRun("test/reminder.created", "reminder", Map.of("reminderId", id));
+		String second = sleepingRun("test/reminder.created", "reminder", Map.of("reminderId", id + 1));
+		send("test/reminder.deleted", Map.of("reminderId", (double) id));
+		assertCancelledAtOnce(first, "event");
+		assertThat(this.probe.run(second).status()).isEqualTo(RunStatus.SLEEPING);
+	}
+
+	@Test
 	void aRunCancelledInItsSleepNeverRunsTheStepAfterIt() {
 		String cancelled = sleepingRun("test/short-reminder.created", "short-reminder", Map.of("reminderId", "gone"));
 		String kept = sleepingRun("test/short-reminder.created", "short-reminder", Map.of("reminderId", "kept"));

@@ -1,6 +1,8 @@
 package dev.durable.inngest.engine;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -60,6 +62,28 @@ class JsonCodecTests {
 			.hasSize(71)
 			.isEqualTo(this.json.matchValue(Event.of("z", Map.of("id", "y".repeat(2000))), "data.id"));
 		assertThat(this.json.matchValue(shortValue, "data.missing")).isNull();
+	}
+
+	@Test
+	void matchValuesAreEqualWhenCelFindsTheValuesEqual() {
+		assertThat(matchValue(7L)).isEqualTo("7")
+			.isEqualTo(matchValue(7.0))
+			.isEqualTo(matchValue(new BigDecimal("7.00")))
+			.isEqualTo(matchValue(BigInteger.valueOf(7)));
+		assertThat(matchValue(7.5)).isEqualTo(matchValue(new BigDecimal("7.50"))).isNotEqualTo(matchValue(7L));
+		Map<String, Object> ab = new LinkedHashMap<>();
+		ab.put("a", 1);
+		ab.put("b", List.of(2.0, "x"));
+		Map<String, Object> ba = new LinkedHashMap<>();
+		ba.put("b", List.of(2, "x"));
+		ba.put("a", 1.0);
+		assertThat(matchValue(ab)).isEqualTo(matchValue(ba)).isEqualTo("{\"a\":1,\"b\":[2,\"x\"]}");
+		assertThat(matchValue("7")).isNotEqualTo(matchValue(7L));
+		assertThat(matchValue(1e300)).isEqualTo(matchValue(new BigDecimal("1e300")));
+	}
+
+	private String matchValue(Object value) {
+		return this.json.matchValue(Event.of("x", Map.of("id", value)), "data.id");
 	}
 
 }
