@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -329,8 +330,30 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public Set<String> renew(Map<String, String> leases, Instant leaseUntil) {
-		return byLease("UPDATE inngest_run SET due_at = ? WHERE id = ? AND lease = ? AND " + IS_RUNNING, leases,
-				leaseUntil, false);
+		if (this.platform != DatabasePlatform.POSTGRESQL) {
+			return byLease("UPDATE inngest_run SET due_at = ? WHERE id = ? AND lease = ? AND " + IS_RUNNING, leases,
+					leaseUntil, false);
+		}
+		// A run whose row another transaction holds, such as an application's that
+		// cancels it, is passed over rather than waited for, so that the other runs'
+		// leases are renewed meanwhile; it keeps its lease unless that transaction's
+		// commit ends it, and is renewed at the next renewal.
+		Set<String> notRenewed = byLease(
+				"UPDATE inngest_run SET due_at = ? WHERE id = (SELECT id FROM inngest_run "
+						+ "WHERE id = ? AND lease = ? AND " + IS_RUNNING + " FOR UPDATE SKIP LOCKED)",
+				leases, leaseUntil, false);
+		if (notRenewed.isEmpty()) {
+			return notRenewed;
+		}
+		Set<String> lost = new HashSet<>(notRenewed);
+		this.jdbc.sql("SELECT id, lease FROM inngest_run WHERE id IN (:ids) AND " + IS_RUNNING)
+			.param("ids", notRenewed)
+			.query((rs) -> {
+				if (Objects.equals(rs.getString("lease"), leases.get(rs.getString("id")))) {
+					lost.remove(rs.getString("id"));
+				}
+			});
+		return lost;
 	}
 
 	@Override

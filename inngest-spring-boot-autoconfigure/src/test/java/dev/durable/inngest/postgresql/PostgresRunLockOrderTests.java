@@ -35,10 +35,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The batches that update several runs in one transaction lock them in the order of their
- * ids, whatever order they are given in, so that two of them never deadlock (as a lease
- * renewal and a group of completions did): here another transaction holds the run with
- * the lower id and then takes the other one, which the batch, waiting for the first, must
- * not hold yet.
+ * ids, whatever order they are given in, so that two of them never deadlock: here another
+ * transaction holds the run with the lower id and then takes the other one, which the
+ * batch, waiting for the first, must not hold yet. A lease renewal waits for no run held
+ * by another transaction.
  */
 class PostgresRunLockOrderTests {
 
@@ -91,16 +91,24 @@ class PostgresRunLockOrderTests {
 	}
 
 	@Test
-	void renewedLeasesGivenInAnyOrderLockTheirRunsInTheOrderOfTheirIds() throws Exception {
+	void aRenewalPassesOverARunThatAnotherTransactionHoldsAndReportsItsLeaseHeld() throws Exception {
 		Map<String, String> leases = new LinkedHashMap<>();
 		leases.put("run-b", LEASE);
 		leases.put("run-a", LEASE);
-		// Outside a transaction the batch is still one: the database commits it at its
-		// end.
+		Instant before = this.runs.find("run-a").orElseThrow().dueAt();
 		Instant until = T0.plus(Duration.ofMinutes(10));
-		assertThat(holdingTheFirstRunWhile(() -> this.runs.renew(leases, until))).isEmpty();
-		assertThat(this.runs.find("run-a").orElseThrow().dueAt()).isEqualTo(until);
+		try (Connection other = this.dataSource.getConnection(); Statement statement = other.createStatement()) {
+			other.setAutoCommit(false);
+			// As an application's transaction that cancels run-a and has not committed.
+			statement.executeUpdate("UPDATE inngest_run SET attempt = attempt WHERE id = 'run-a'");
+			assertThat(CompletableFuture.supplyAsync(() -> this.runs.renew(leases, until)).get(10, TimeUnit.SECONDS))
+				.isEmpty();
+			other.commit();
+		}
+		assertThat(this.runs.find("run-a").orElseThrow().dueAt()).isEqualTo(before);
 		assertThat(this.runs.find("run-b").orElseThrow().dueAt()).isEqualTo(until);
+		// A lease no longer held is reported lost.
+		assertThat(this.runs.renew(Map.of("run-a", "another-lease", "run-b", LEASE), until)).containsExactly("run-a");
 	}
 
 	private static Completion completion(String runId, String lease, String output) {
