@@ -5,7 +5,7 @@
 // often each step's code ran, and when, so that a test can tell memoized steps from re-run ones,
 // the attempts each run's calls carried, and which of its calls came with use_api.
 import http from "node:http";
-import { Inngest, NonRetriableError, RetryAfterError, referenceFunction } from "inngest";
+import { Inngest, NonRetriableError, RetryAfterError, invoke, referenceFunction, staticSchema } from "inngest";
 import { serve } from "inngest/node";
 
 const inngest = new Inngest({
@@ -41,12 +41,24 @@ const slow = inngest.createFunction({ id: "slow", triggers: [{ event: "js/slow" 
   return await step.run("wake", () => { count("slow:" + event.data.key); return "late"; });
 });
 
+// Functions that only step.invoke runs: the SDK registers them with no triggers.
+const triple = inngest.createFunction({ id: "triple", triggers: [invoke(staticSchema())] },
+  async ({ event }) => event.data.n * 3);
+const negate = inngest.createFunction({ id: "negate" }, async ({ event }) => -event.data.n);
+
 const caught = (err) => ({ caught: err.name + ": " + err.message });
 
 const functions = [
   add,
   failing,
   slow,
+  triple,
+  negate,
+  inngest.createFunction({ id: "invoke-only", triggers: [{ event: "js/invoke-only" }] }, async ({ event, step }) => {
+    const tripled = await step.invoke("call-triple", { function: triple, data: { n: event.data.n } });
+    const negated = await step.invoke("call-negate", { function: negate, data: { n: tripled } });
+    return { tripled, negated };
+  }),
   inngest.createFunction({ id: "invoker", triggers: [{ event: "js/invoker" }] }, async ({ event, step }) => {
     const key = event.data.key;
     const added = await step.invoke("add-them", { function: add, data: { a: 2, b: 3, key }, v: "2026-01" });

@@ -22,7 +22,8 @@ import tools.jackson.databind.JsonNode;
  * @param id the function's full id, such as {@code orders-charge-order}
  * @param name its display name
  * @param url where the app serves it, with its {@code fnId} and {@code stepId}
- * @param events the trigger event names
+ * @param events the trigger event names; with no crons either, the function starts no run
+ * from events and runs only when another function invokes it
  * @param condition the trigger condition, or {@code null}
  * @param crons the cron triggers
  * @param retries the retries of each step and of the body
@@ -73,9 +74,11 @@ record ServedFunction(String id, String name, URI url, List<String> events, @Nul
 					"has " + id.length() + " characters; the longest allowed is " + MAX_ID_LENGTH);
 		}
 		String name = text(config, "name", field, false);
-		JsonNode triggers = config.get("triggers");
-		if (triggers == null || !triggers.isArray() || triggers.isEmpty()) {
-			throw new InvalidRegistrationException(field + ".triggers", "must be an array of at least one trigger");
+		// None, as the SDKs register a function that only step.invoke runs (the JS SDK's
+		// invoke() trigger, or no trigger at all), is accepted, as Inngest accepts it.
+		JsonNode triggers = config.path("triggers");
+		if (!triggers.isMissingNode() && !triggers.isNull() && !triggers.isArray()) {
+			throw new InvalidRegistrationException(field + ".triggers", "must be an array of triggers");
 		}
 		List<String> events = new ArrayList<>();
 		List<String> conditions = new ArrayList<>();

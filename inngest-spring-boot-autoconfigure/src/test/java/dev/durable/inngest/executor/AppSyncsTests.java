@@ -198,9 +198,9 @@ class AppSyncsTests {
 	void anInvalidConfigurationChangesNothing(CapturedOutput output) {
 		refused((app) -> {
 			ObjectNode configuration = app.inBandConfiguration("invalid");
-			configuration.withArray("functions").addObject().put("id", "invalid-no-triggers");
+			configuration.withArray("functions").addObject().put("id", "invalid-no-step");
 			return inBand(configuration);
-		}, "failed: its configuration is refused: functions[1].triggers", output);
+		}, "failed: its configuration is refused: functions[1].steps.step", output);
 	}
 
 	@Test

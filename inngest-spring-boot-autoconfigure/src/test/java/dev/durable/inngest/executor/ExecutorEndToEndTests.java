@@ -394,6 +394,21 @@ class ExecutorEndToEndTests {
 	}
 
 	@Test
+	void aFunctionWithNoTriggersRunsWhenAnotherInvokesIt() throws Exception {
+		assertThat(List.of("jsapp-triple", "jsapp-negate")).allSatisfy((id) -> {
+			assertThat(this.functions.registry().find(id)).hasValueSatisfying((function) -> {
+				assertThat(function.events()).isEmpty();
+				assertThat(function.crons()).isEmpty();
+			});
+		});
+		String key = key();
+		this.inngest.send(Event.of("js/invoke-only", Map.of("key", key, "n", 7)));
+		RunView caller = ended("jsapp-invoke-only", key);
+		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(JSON.valueToTree(caller.output()).toString()).isEqualTo("{\"tripled\":21,\"negated\":-21}");
+	}
+
+	@Test
 	void anInvokedRunThatFailsFailsTheStepWhichTheCallerCatches() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/invoke-failing", Map.of("key", key)));

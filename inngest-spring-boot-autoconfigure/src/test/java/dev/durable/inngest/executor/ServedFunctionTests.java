@@ -2,6 +2,7 @@ package dev.durable.inngest.executor;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import dev.durable.inngest.Event;
@@ -97,6 +98,16 @@ class ServedFunctionTests {
 	}
 
 	@Test
+	void aFunctionWithNoTriggersStartsNoRunFromEvents() {
+		for (String triggers : List.of("\"triggers\":[]", "\"triggers\":null", "\"name\":\"f\"")) {
+			ServedFunction function = read(triggers, "");
+			assertThat(function.events()).as(triggers).isEmpty();
+			assertThat(function.crons()).as(triggers).isEmpty();
+			assertThat(function.condition()).as(triggers).isNull();
+		}
+	}
+
+	@Test
 	void optionsLeftUnsetAsEmptyOrBlankAreIgnored() {
 		ServedFunction function = read("\"triggers\":[{\"event\":\"a\",\"expression\":\"\"}],\"concurrency\":[],"
 				+ "\"throttle\":null,\"priority\":{},\"cancel\":[]", "");
@@ -106,7 +117,7 @@ class ServedFunctionTests {
 
 	@Test
 	void invalidFieldsAreNamed() {
-		assertThatExceptionOfType(InvalidRegistrationException.class).isThrownBy(() -> read("\"triggers\":[]", ""))
+		assertThatExceptionOfType(InvalidRegistrationException.class).isThrownBy(() -> read("\"triggers\":{}", ""))
 			.withMessageStartingWith("functions[0].triggers:");
 		assertThatExceptionOfType(InvalidRegistrationException.class)
 			.isThrownBy(() -> read("\"triggers\":[{\"event\":\"a\",\"cron\":\"* * * * *\"}]", ""))
