@@ -96,6 +96,12 @@ record ServedFunction(String id, String name, URI url, List<String> events, @Nul
 				throw new InvalidRegistrationException(at, "must have either an event or a cron");
 			}
 			if (cron != null) {
+				if (text(trigger, "jitter", at, false) != null) {
+					// Refused like the options of flow control: the runs would all start
+					// on the minute, which the jitter asks to avoid.
+					throw new InvalidRegistrationException(at + ".jitter",
+							"is not supported by this executor; remove it from the cron trigger to run the function here");
+				}
 				try {
 					crons.add(CronSchedule.parse(cron));
 				}

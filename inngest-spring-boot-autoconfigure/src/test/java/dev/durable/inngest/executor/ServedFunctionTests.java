@@ -108,6 +108,14 @@ class ServedFunctionTests {
 	}
 
 	@Test
+	void aCronTriggersJitterIsRefused() {
+		assertThatExceptionOfType(InvalidRegistrationException.class)
+			.isThrownBy(() -> read("\"triggers\":[{\"cron\":\"0 0 * * *\",\"jitter\":\"10m\"}]", ""))
+			.withMessageStartingWith("functions[0].triggers[0].jitter: is not supported");
+		assertThat(read("\"triggers\":[{\"cron\":\"0 0 * * *\",\"jitter\":\"\"}]", "").crons()).hasSize(1);
+	}
+
+	@Test
 	void optionsLeftUnsetAsEmptyOrBlankAreIgnored() {
 		ServedFunction function = read("\"triggers\":[{\"event\":\"a\",\"expression\":\"\"}],\"concurrency\":[],"
 				+ "\"throttle\":null,\"priority\":{},\"cancel\":[]", "");
