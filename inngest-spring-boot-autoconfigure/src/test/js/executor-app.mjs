@@ -59,6 +59,15 @@ const functions = [
     const negated = await step.invoke("call-negate", { function: negate, data: { n: tripled } });
     return { tripled, negated };
   }),
+  inngest.createFunction({ id: "too-large", retries: 1, triggers: [{ event: "js/too-large" }] },
+    async ({ event, step }) => {
+      try {
+        const big = await step.run("big", () => { count("big:" + event.data.key); return "x".repeat(event.data.size); });
+        return big.length;
+      } catch (err) {
+        return caught(err);
+      }
+    }),
   inngest.createFunction({ id: "invoker", triggers: [{ event: "js/invoker" }] }, async ({ event, step }) => {
     const key = event.data.key;
     const added = await step.invoke("add-them", { function: add, data: { a: 2, b: 3, key }, v: "2026-01" });

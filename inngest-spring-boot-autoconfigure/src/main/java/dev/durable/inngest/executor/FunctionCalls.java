@@ -10,6 +10,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -184,12 +185,11 @@ final class FunctionCalls {
 		if (timedOut.get()) {
 			throw timedOutReading(action, timeout, timeoutProperty, null, response.statusCode());
 		}
+		String signature = header(response, "X-Inngest-Signature");
 		if (answer.length > MAX_ANSWER_BYTES) {
-			throw new ServedCallException("The answer of " + url + " (HTTP " + response.statusCode()
-					+ ") is longer than " + MAX_ANSWER_BYTES + " bytes, the most an SDK may answer", null,
-					response.statusCode());
+			throw tooLarge(url, response.statusCode(), signature, answer);
 		}
-		String problem = signatureProblem(header(response, "X-Inngest-Signature"), answer);
+		String problem = signatureProblem(signature, answer);
 		if (problem != null) {
 			String text = new String(answer, StandardCharsets.UTF_8);
 			throw new ServedCallException("The answer of " + app + " (HTTP " + response.statusCode() + " from " + url
@@ -200,6 +200,26 @@ final class FunctionCalls {
 		return new Answer(response.statusCode(), header(response, "X-Inngest-SDK"),
 				header(response, "X-Inngest-No-Retry"), header(response, "Retry-After"), header(response, SYNC_KIND),
 				answer);
+	}
+
+	/**
+	 * An answer longer than the most read. A {@code 2xx} one is the app's outcome, too
+	 * large to take, that a new attempt would only repeat: the caller fails the step or
+	 * the run for good. Its signature cannot be checked without reading it all, which is
+	 * what the limit avoids, so it counts only if it is otherwise what the app's would
+	 * be: signed, at about this time.
+	 */
+	private ServedCallException tooLarge(URI url, int status, @Nullable String signature, byte[] answer) {
+		String message = "The answer of " + url + " (HTTP " + status + ") is longer than " + MAX_ANSWER_BYTES
+				+ " bytes, the most an SDK may answer";
+		if (status / 100 != 2) {
+			return new ServedCallException(message, null, status);
+		}
+		RequestVerifier.Verdict verdict = this.verifier.verifyResponse(signature, answer);
+		if (verdict != RequestVerifier.Verdict.VERIFIED && verdict != RequestVerifier.Verdict.MISMATCH) {
+			return new ServedCallException(message + ", and is refused: " + problem(verdict), null, status);
+		}
+		return new AnswerTooLargeException(message, status, Arrays.copyOf(answer, MAX_ANSWER_BYTES));
 	}
 
 	private static ServedCallException timedOutReading(String action, Duration timeout, String timeoutProperty,
@@ -249,7 +269,11 @@ final class FunctionCalls {
 	 * Why an answer's signature does not count, or {@code null} if it does.
 	 */
 	private @Nullable String signatureProblem(@Nullable String header, byte[] answer) {
-		return switch (this.verifier.verifyResponse(header, answer)) {
+		return problem(this.verifier.verifyResponse(header, answer));
+	}
+
+	private static @Nullable String problem(RequestVerifier.Verdict verdict) {
+		return switch (verdict) {
 			case VERIFIED -> null;
 			case MISSING -> "it has no X-Inngest-Signature, which an SDK that holds the signing key puts on every "
 					+ "answer (is the app in dev mode, or configured with another key?)";
@@ -283,7 +307,7 @@ final class FunctionCalls {
 	 * A call that got no answer, or one that could not be read: the attempt fails and is
 	 * retried.
 	 */
-	static final class ServedCallException extends RuntimeException {
+	static class ServedCallException extends RuntimeException {
 
 		private final int status;
 
@@ -302,6 +326,29 @@ final class FunctionCalls {
 		 */
 		int status() {
 			return this.status;
+		}
+
+	}
+
+	/**
+	 * A {@code 2xx} answer longer than {@link #MAX_ANSWER_BYTES}: the app's outcome, such
+	 * as a step's output, is too large to take, and a new attempt would only repeat it.
+	 */
+	static final class AnswerTooLargeException extends ServedCallException {
+
+		private final byte[] start;
+
+		AnswerTooLargeException(String message, int status, byte[] start) {
+			super(message, null, status);
+			this.start = start;
+		}
+
+		/**
+		 * The answer's first {@link #MAX_ANSWER_BYTES} bytes.
+		 * @return the bytes
+		 */
+		byte[] start() {
+			return this.start;
 		}
 
 	}

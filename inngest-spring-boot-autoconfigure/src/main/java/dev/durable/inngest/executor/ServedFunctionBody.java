@@ -27,6 +27,7 @@ import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.engine.store.StepStatus;
 import dev.durable.inngest.function.Invocation;
 import dev.durable.inngest.executor.FunctionCalls.Answer;
+import dev.durable.inngest.executor.FunctionCalls.AnswerTooLargeException;
 import dev.durable.inngest.executor.FunctionCalls.ServedCallException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -79,6 +80,8 @@ public final class ServedFunctionBody {
 
 	private final CallPayload payload;
 
+	private final StepOutputLimit outputLimit;
+
 	private final Clock clock;
 
 	ServedFunctionBody(String appId, ServedFunction function, FunctionCalls calls, JsonMapper mapper, Clock clock) {
@@ -87,6 +90,7 @@ public final class ServedFunctionBody {
 		this.calls = calls;
 		this.mapper = mapper;
 		this.payload = new CallPayload(mapper);
+		this.outputLimit = new StepOutputLimit(mapper);
 		this.clock = clock;
 	}
 
@@ -102,6 +106,8 @@ public final class ServedFunctionBody {
 		}
 		resumeSuspendedSteps(step, recorded);
 		Set<String> reported = new HashSet<>();
+		// The names of the steps planned, by id, for an answer that cannot be read.
+		Map<String, String> plannedNames = new HashMap<>();
 		// An ended step's memo never changes: read once for all the calls of this
 		// execution.
 		Map<String, JsonNode> memos = new HashMap<>();
@@ -125,7 +131,18 @@ public final class ServedFunctionBody {
 			recorded.storeCompletedSteps();
 			JsonNode body = requestBody(invocation, recorded.recordedSteps(), memos, target, attempt);
 			long callStart = System.nanoTime();
-			Answer answer = this.calls.call(this.appId, this.function.url(), target, body);
+			Answer answer;
+			try {
+				answer = this.calls.call(this.appId, this.function.url(), target, body);
+			}
+			catch (AnswerTooLargeException ex) {
+				failTooLarge(step, recorded, ex, target, plannedNames.getOrDefault(target, target), reported,
+						Duration.ofNanos(System.nanoTime() - callStart));
+				discoveryAttempt = 0;
+				target = DISCOVERY;
+				attempt = 0;
+				continue;
+			}
 			Duration callTook = Duration.ofNanos(System.nanoTime() - callStart);
 			if (answer.status() != 200 && answer.status() != 206) {
 				throw failed(answer);
@@ -175,6 +192,7 @@ public final class ServedFunctionBody {
 							null);
 				}
 				if (name.equals("StepPlanned")) {
+					plannedNames.put(id, stepName(name, id, op));
 					planned = (planned != null) ? planned : id;
 					continue;
 				}
@@ -228,21 +246,21 @@ public final class ServedFunctionBody {
 
 	private void execute(Step step, RecordedSteps recorded, String name, String id, JsonNode op, Answer answer) {
 		switch (name) {
-			case "StepRun" -> step.run(id, JsonNode.class, () -> op.get("data"));
+			case "StepRun" -> {
+				ErrorInfo tooLarge = this.outputLimit.check(stepName(name, id, op), op.get("data"),
+						answer.body().length);
+				if (tooLarge != null) {
+					failStep(step, id, ReportedFailures.of(tooLarge, true, null));
+				}
+				else {
+					step.run(id, JsonNode.class, () -> op.get("data"));
+				}
+			}
 			case "StepError", "StepFailed" -> {
 				ErrorInfo error = error(op.get("error"), "Step " + op.path("name").asString(id) + " failed");
 				boolean noRetry = name.equals("StepFailed") || "true".equalsIgnoreCase(answer.noRetry());
-				RuntimeException failure = ReportedFailures.of(error, noRetry,
-						ReportedFailures.retryAt(answer.retryAfter(), this.clock.instant()));
-				try {
-					step.run(id, JsonNode.class, () -> {
-						throw failure;
-					});
-				}
-				catch (StepFailedException ex) {
-					// Failed for good: the next call memoizes its error, which the app
-					// throws into the function's code.
-				}
+				failStep(step, id, ReportedFailures.of(error, noRetry,
+						ReportedFailures.retryAt(answer.retryAfter(), this.clock.instant())));
 			}
 			case "Sleep" -> sleep(step, id, op);
 			case "WaitForEvent" -> {
@@ -263,6 +281,43 @@ public final class ServedFunctionBody {
 			default -> throw new NonRetriableException(
 					"The app asked for op " + name + " (step " + id + "), which this executor does not support");
 		}
+	}
+
+	/**
+	 * Records a step's failed attempt: the run is suspended until the step's retry, or,
+	 * once the step has failed for good, goes on, and the next call memoizes its error,
+	 * which the app throws into the function's code.
+	 */
+	private static void failStep(Step step, String id, RuntimeException failure) {
+		try {
+			step.run(id, JsonNode.class, () -> {
+				throw failure;
+			});
+		}
+		catch (StepFailedException ex) {
+			// Failed for good: the function's code gets the error.
+		}
+	}
+
+	/**
+	 * Acts on an answer too long to read: it is the step's outcome, which a new attempt
+	 * would only repeat, so the step whose output it was carrying fails for good, as
+	 * Inngest fails a step whose output is over its limit. When the step cannot be told,
+	 * the run fails for good.
+	 */
+	private void failTooLarge(Step step, RecordedSteps recorded, AnswerTooLargeException ex, String target,
+			String targetName, Set<String> reported, Duration took) {
+		JsonNode op = (ex.status() == 206) ? this.outputLimit.cutStep(ex.start()) : null;
+		String id = (op != null) ? op.path("id").asString() : (target.equals(DISCOVERY) ? null : target);
+		if (id == null || !reported.add(id) || isEnded(recorded, id)) {
+			throw new NonRetriableException(ex.getMessage() + ", and no step whose output it carries can be told "
+					+ "from it: the run fails, as every attempt would answer the same. Return less data from the "
+					+ "function (at most " + StepOutputLimit.MAX_BYTES + " bytes from a step)");
+		}
+		String name = (op != null) ? stepName("StepRun", id, op) : targetName;
+		recorded.nameStep(id, name);
+		recorded.timeStep(id, took);
+		failStep(step, id, ReportedFailures.of(StepOutputLimit.tooLongToRead(name), true, null));
 	}
 
 	/**

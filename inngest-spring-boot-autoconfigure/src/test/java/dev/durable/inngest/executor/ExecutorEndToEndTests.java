@@ -234,6 +234,31 @@ class ExecutorEndToEndTests {
 	}
 
 	@Test
+	void aStepOutputOverInngestsLimitFailsTheStepNamingItsSizeAndTheLimit() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/too-large", Map.of("key", key, "size", 5_000_000)));
+		RunView run = ended("jsapp-too-large", key);
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(JSON.valueToTree(run.output()).get("caught").asString())
+			.endsWith("Step 'big' returned 5000002 bytes of JSON, more than 4194304 bytes (4 MiB), the most a step may "
+					+ "return: step output size is greater than the limit. Store large data elsewhere and return a "
+					+ "reference to it");
+		assertThat(count("big:" + key)).isEqualTo(1);
+	}
+
+	@Test
+	void aStepOutputOverTheAnswerLimitFailsTheStepForGoodWithoutRunningItAgain() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/too-large", Map.of("key", key, "size", 9_000_000)));
+		RunView run = ended("jsapp-too-large", key);
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(JSON.valueToTree(run.output()).get("caught").asString())
+			.contains("Step 'big' returned over " + FunctionCalls.MAX_ANSWER_BYTES + " bytes of JSON")
+			.contains("step output size is greater than the limit");
+		assertThat(count("big:" + key)).isEqualTo(1);
+	}
+
+	@Test
 	void aNonRetriableErrorFailsTheRunAtOnce() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/non-retriable", Map.of("key", key)));

@@ -89,7 +89,7 @@ class ServedFunctionAnswersTests {
 
 	/** The functions registered with two retries; the others have none, or one. */
 	private static final Set<String> RETRIED_TWICE = Set.of("retried", "no-retry", "retry-after", "attempts",
-			"slow-step", "failing-step");
+			"slow-step", "failing-step", "oversize", "oversize-step");
 
 	@LocalServerPort
 	int port;
@@ -120,7 +120,19 @@ class ServedFunctionAnswersTests {
 		String hash = StepIds.hash("double");
 		script("no-sdk", (n) -> new Reply(200, false, Map.of(), "\"done\""));
 		script("not-json", (n) -> new Reply(206, true, Map.of(), "[{not json"));
-		script("oversize", (n) -> new Reply(200, true, Map.of(), "\"" + "x".repeat(9 * 1024 * 1024) + "\""));
+		String tooLarge = "\"" + "x".repeat(9 * 1024 * 1024) + "\"";
+		script("oversize", (n) -> new Reply(200, true, Map.of(), tooLarge));
+		script("oversize-unsigned", (n) -> new Reply(206, true, Map.of(), tooLarge, Signing.NONE));
+		String huge = StepIds.hash("huge");
+		script("oversize-step", (n) -> switch (n) {
+			case 0 ->
+				new Reply(206, true, Map.of(), "[{\"op\":\"StepPlanned\",\"id\":\"" + huge + "\",\"name\":\"huge\"}]");
+			// With its output before its id, the step cannot be told from the start of
+			// the answer: it is the step the call executed.
+			case 1 -> new Reply(206, true, Map.of(),
+					"[{\"data\":" + tooLarge + ",\"op\":\"StepRun\",\"id\":\"" + huge + "\",\"name\":\"huge\"}]");
+			default -> new Reply(200, true, Map.of(), "\"caught\"");
+		});
 		script("no-retry", (n) -> new Reply(500, true, Map.of("X-Inngest-No-Retry", "true"),
 				"{\"name\":\"Error\",\"message\":\"gone\"}"));
 		script("retried",
@@ -295,10 +307,31 @@ class ServedFunctionAnswersTests {
 	}
 
 	@Test
-	void anAnswerTooLargeFailsTheAttempt() {
+	void anAnswerTooLargeThatCarriesNoStepFailsTheRunAtOnce() {
 		RunView run = run("oversize");
 		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
-		assertThat(run.error().message()).contains("longer than " + FunctionCalls.MAX_ANSWER_BYTES + " bytes");
+		assertThat(run.error().message()).contains("longer than " + FunctionCalls.MAX_ANSWER_BYTES + " bytes")
+			.contains("the run fails");
+		assertThat(this.requests.get("fake-oversize")).hasSize(1);
+	}
+
+	@Test
+	void anAnswerTooLargeToTheCallOfAStepFailsThatStepForGood() {
+		RunView run = run("oversize-step");
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("caught");
+		assertThat(this.requests.get("fake-oversize-step")).hasSize(3);
+		assertThat(memo("fake-oversize-step", 2, "huge").path("error").path("message").asString())
+			.startsWith("Step 'huge' returned over " + FunctionCalls.MAX_ANSWER_BYTES + " bytes of JSON")
+			.contains("step output size is greater than the limit");
+	}
+
+	@Test
+	void anUnsignedAnswerTooLargeFailsTheAttempt() {
+		RunView run = run("oversize-unsigned");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).contains("longer than " + FunctionCalls.MAX_ANSWER_BYTES + " bytes")
+			.contains("has no X-Inngest-Signature");
 	}
 
 	@Test
