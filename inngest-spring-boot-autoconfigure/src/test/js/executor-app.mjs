@@ -68,6 +68,13 @@ const functions = [
         return caught(err);
       }
     }),
+  inngest.createFunction({ id: "race", triggers: [{ event: "js/race" }] }, async ({ step }) => {
+    return await Promise.race([
+      step.waitForEvent("approval", { event: "js/approve", match: "data.key", timeout: "1h" })
+        .then((e) => (e ? "approved" : "expired")),
+      step.sleep("deadline", "1s").then(() => "deadline"),
+    ]);
+  }),
   inngest.createFunction({ id: "invoker", triggers: [{ event: "js/invoker" }] }, async ({ event, step }) => {
     const key = event.data.key;
     const added = await step.invoke("add-them", { function: add, data: { a: 2, b: 3, key }, v: "2026-01" });

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.NonRetriableException;
@@ -29,6 +30,8 @@ import dev.durable.inngest.function.Invocation;
 import dev.durable.inngest.executor.FunctionCalls.Answer;
 import dev.durable.inngest.executor.FunctionCalls.AnswerTooLargeException;
 import dev.durable.inngest.executor.FunctionCalls.ServedCallException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
@@ -58,6 +61,11 @@ public final class ServedFunctionBody {
 	/** The ops that report a step whose code the app executed in the call. */
 	private static final Set<String> EXECUTED = Set.of("StepRun", "StepError", "StepFailed");
 
+	/** The ops that suspend the run. */
+	private static final Set<String> SUSPENDING = Set.of("Sleep", "WaitForEvent", "InvokeFunction");
+
+	private static final Log logger = LogFactory.getLog(ServedFunctionBody.class);
+
 	/**
 	 * How long an invoke waits for its run when the op gives no timeout: a year, as
 	 * Inngest. It may wait up to {@link Step#MAX_SLEEP}.
@@ -81,6 +89,8 @@ public final class ServedFunctionBody {
 	private final CallPayload payload;
 
 	private final StepOutputLimit outputLimit;
+
+	private final AtomicBoolean warnedOfParallelWaits = new AtomicBoolean();
 
 	private final Clock clock;
 
@@ -179,6 +189,7 @@ public final class ServedFunctionBody {
 				attempt = discoveryAttempt;
 				continue;
 			}
+			warnOfParallelWaits(ops);
 			String planned = null;
 			for (JsonNode op : ops) {
 				String name = op.path("op").asString("");
@@ -222,6 +233,26 @@ public final class ServedFunctionBody {
 		}
 		throw new ServedCallException("Function '" + this.function.id() + "' took more than " + MAX_CALLS
 				+ " calls in one execution without ending or waiting", null);
+	}
+
+	/**
+	 * Warns, once for the function, when the app reports several sleeps, waits or invokes
+	 * at once: the engine suspends a run on one of them at a time, in the order reported,
+	 * so a race between them is decided by the first alone, and an event for a later wait
+	 * that comes before it begins is missed.
+	 */
+	private void warnOfParallelWaits(List<JsonNode> ops) {
+		List<String> waits = ops.stream()
+			.filter((op) -> SUSPENDING.contains(op.path("op").asString("")))
+			.map((op) -> "'" + stepName(op.path("op").asString(""), op.path("id").asString(""), op) + "'")
+			.toList();
+		if (waits.size() > 1 && this.warnedOfParallelWaits.compareAndSet(false, true)) {
+			logger.warn("Function '" + this.function.id() + "' of app '" + this.appId + "' waits on steps "
+					+ String.join(", ", waits) + " at once (in Promise.all or Promise.race), which this executor "
+					+ "runs one after another, each beginning once the one before it ended: an event sent for a "
+					+ "later wait before it begins is missed, and a race ends only once the first step ended. "
+					+ "Await them one at a time, or give a waitForEvent the timeout a racing sleep would have");
+		}
 	}
 
 	/**

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,6 +41,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 
@@ -256,6 +259,23 @@ class ExecutorEndToEndTests {
 			.contains("Step 'big' returned over " + FunctionCalls.MAX_ANSWER_BYTES + " bytes of JSON")
 			.contains("step output size is greater than the limit");
 		assertThat(count("big:" + key)).isEqualTo(1);
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void waitsReportedAtOnceAreWarnedOfOnceAndWaitedForOneAtATime(CapturedOutput output) throws Exception {
+		List<String> keys = List.of(key(), key());
+		for (String key : keys) {
+			this.inngest.send(Event.of("js/race", Map.of("key", key)));
+			awaitStatus("jsapp-race", key, RunStatus.WAITING);
+		}
+		assertThat(output.getAll().lines().filter((line) -> line.contains("Function 'jsapp-race'"))).singleElement()
+			.satisfies((line) -> assertThat(line).contains("WARN").contains("steps 'approval', 'deadline' at once"));
+		for (String key : keys) {
+			this.inngest.send(Event.of("js/approve", Map.of("key", key)));
+			// The run waited for the approval, not for the 1 s sleep racing it.
+			assertThat(ended("jsapp-race", key).output()).isEqualTo("approved");
+		}
 	}
 
 	@Test
