@@ -2,6 +2,7 @@ package dev.durable.inngest.engine;
 
 import dev.durable.inngest.NonRetriableException;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.util.unit.DataSize;
 
@@ -68,8 +69,11 @@ public final class OutputWriter {
 					+ "back, such as a record of plain fields, a List or a Map", ex);
 		}
 		if (written != null && tooLong(written)) {
-			throw new NonRetriableException(kind + id + "' returned " + utf8Length(written) + " bytes of JSON (a "
-					+ value.getClass().getName() + "), more than the limit of " + this.maxBytes + " bytes (" + PROPERTY
+			// A served step's output is JSON already: its type tells the app's author
+			// nothing.
+			String type = (value instanceof JsonNode) ? "" : " (a " + value.getClass().getName() + ")";
+			throw new NonRetriableException(kind + id + "' returned " + utf8Length(written) + " bytes of JSON" + type
+					+ ", more than the limit of " + this.maxBytes + " bytes (" + PROPERTY
 					+ "). Store large data elsewhere and return a reference to it");
 		}
 		return written;
