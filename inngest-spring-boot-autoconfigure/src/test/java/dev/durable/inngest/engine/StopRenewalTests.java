@@ -3,21 +3,16 @@ package dev.durable.inngest.engine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
-import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.RunStatus;
-import dev.durable.inngest.Step;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,7 +22,7 @@ import static org.awaitility.Awaitility.await;
  * run's lease is renewed while the stop waits for it, so that no other instance takes it
  * over meanwhile, and the run completes here.
  */
-@SpringBootTest(classes = { EngineTestApplication.class, StopRenewalTests.Gated.class },
+@SpringBootTest(classes = { EngineTestApplication.class, StopTimeoutTests.Blocking.class },
 		properties = { "inngest.local.shutdown-timeout=20s", "inngest.local.lease.duration=1500ms" })
 class StopRenewalTests {
 
@@ -43,19 +38,18 @@ class StopRenewalTests {
 	RunProbe probe;
 
 	@Autowired
-	Gated gated;
+	StopTimeoutTests.Blocking blocking;
 
 	@AfterEach
 	void startAgain() {
-		this.gated.release.countDown();
+		this.blocking.release.countDown();
 		this.engine.start();
 	}
 
 	@Test
 	void theLeaseOfARunFinishingDuringAStopIsRenewedUntilItEnds() throws Exception {
-		String runId = this.probe.awaitRunId(this.inngest.send(Event.of("test/gated-stop", Map.of())).get(0),
-				"gated-stop");
-		assertThat(this.gated.inStep.await(10, TimeUnit.SECONDS)).isTrue();
+		String runId = this.probe.awaitRunId(this.inngest.send(Event.of("test/blocking", Map.of())).get(0), "blocking");
+		assertThat(this.blocking.inStep.await(10, TimeUnit.SECONDS)).isTrue();
 		Instant leasedUntil = this.probe.run(runId).dueAt();
 		Thread stopping = new Thread(this.engine::stop);
 		stopping.start();
@@ -64,45 +58,10 @@ class StopRenewalTests {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.probe.run(runId).dueAt().isAfter(leasedUntil.plus(LEASE)));
 		assertThat(stopping.isAlive()).isTrue();
-		this.gated.release.countDown();
+		this.blocking.release.countDown();
 		stopping.join(TimeUnit.SECONDS.toMillis(10));
 		assertThat(stopping.isAlive()).isFalse();
 		assertThat(this.probe.run(runId).status()).isEqualTo(RunStatus.COMPLETED);
-	}
-
-	/**
-	 * A function whose step waits until the test releases it.
-	 */
-	@TestConfiguration(proxyBeanMethods = false)
-	static class Gated {
-
-		final CountDownLatch inStep = new CountDownLatch(1);
-
-		final CountDownLatch release = new CountDownLatch(1);
-
-		@Bean
-		GatedFunction gatedStopFunction() {
-			return new GatedFunction(this);
-		}
-
-	}
-
-	static class GatedFunction {
-
-		private final Gated gated;
-
-		GatedFunction(Gated gated) {
-			this.gated = gated;
-		}
-
-		@InngestFunction(id = "gated-stop", event = "test/gated-stop")
-		void gated(Step step) {
-			step.run("wait", () -> {
-				this.gated.inStep.countDown();
-				this.gated.release.await(30, TimeUnit.SECONDS);
-			});
-		}
-
 	}
 
 }
