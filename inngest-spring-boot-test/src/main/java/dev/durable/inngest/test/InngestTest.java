@@ -20,10 +20,12 @@ import org.springframework.test.context.TestPropertySource;
  * {@link SpringBootTest @SpringBootTest} does, without starting a web server (a mock one,
  * if the application is a web application), with the engine's store in memory and none of
  * its threads, and gives an {@link InngestTestEnvironment} to inject. Time stands still
- * at {@link InngestTestClock#START} until the test moves it, and runs execute on the
- * test's own thread, when it sends an event or moves time, so that a test of a day-long
- * sleep takes milliseconds and gives the same result every time. Each test starts from an
- * empty store, the clock at its start, and no step mocked. <pre class="code">
+ * at {@link InngestTestClock#START} until the test moves it, and runs execute when it
+ * sends an event or moves time, on one engine thread that the test's thread waits for, so
+ * that a test of a day-long sleep takes milliseconds and gives the same result every
+ * time, and a step sees none of the test's thread-bound state (its transaction, its
+ * security context), as on the engine's workers. Each test starts from an empty store,
+ * the clock at its start, and no step mocked. <pre class="code">
  * &#64;InngestTest
  * class OrderWorkflowTests {
  *
@@ -66,7 +68,7 @@ public @interface InngestTest {
 
 	/**
 	 * Properties added to the test's environment, in {@code key=value} form, after those
-	 * that keep the engine in memory and on the test's thread.
+	 * that keep the engine in memory and driven by the test.
 	 * @return the properties
 	 */
 	@AliasFor(annotation = SpringBootTest.class, attribute = "properties")

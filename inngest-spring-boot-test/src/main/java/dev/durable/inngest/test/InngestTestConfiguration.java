@@ -17,7 +17,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * What {@link InngestTest @InngestTest} adds to the application: the test clock in place
  * of the engine's, the mocks consulted before each step, the capture of the engine's
- * Spring events and the {@link InngestTestEnvironment} over them.
+ * Spring events, the thread runs execute on and the {@link InngestTestEnvironment} over
+ * them.
  */
 @TestConfiguration(proxyBeanMethods = false)
 class InngestTestConfiguration {
@@ -38,13 +39,19 @@ class InngestTestConfiguration {
 	}
 
 	@Bean
+	EngineThread inngestEngineThread() {
+		return new EngineThread();
+	}
+
+	@Bean
 	InngestTestEnvironment inngestTestEnvironment(InngestTestClock clock, DueRuns dueRuns, InngestClient client,
 			InngestRuns runs, RunStore runStore, StepStore steps, JsonCodec json, MockedSteps mocks,
-			CapturedEvents events, ObjectProvider<InMemoryInngestStore> store, FunctionDiscoverer functions) {
+			CapturedEvents events, ObjectProvider<InMemoryInngestStore> store, FunctionDiscoverer functions,
+			EngineThread engineThread) {
 		// Without the store in memory (a test that chose jdbc), each test starts with the
 		// runs before it.
 		return new InngestTestEnvironment(clock, dueRuns, client, runs, runStore, steps, json, mocks, events,
-				store.getIfAvailable(), functions::registry);
+				store.getIfAvailable(), functions::registry, engineThread);
 	}
 
 }

@@ -33,12 +33,16 @@ import dev.durable.inngest.function.FunctionRegistry;
 import dev.durable.inngest.memory.InMemoryInngestStore;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
 /**
  * Drives the engine of an {@link InngestTest @InngestTest} from the test's thread: sends
  * events, moves the clock, stands in for steps, and reads runs and the events published
  * of them. Nothing executes between two calls: each call returns once every run it made
  * due has executed to its end or its next suspension (a sleep, a wait, a retry later than
- * now). <pre class="code">
+ * now). Runs execute on one engine thread, which the calling thread waits for, so that
+ * steps see none of the test's thread-bound state, as on the engine's workers.
+ * <pre class="code">
  * inngest.mockStep("charge").failOnAttempts(1, 2);
  * String runId = inngest.send(Event.of("shop/order.placed", order)).runId();
  * inngest.advance(Duration.ofMinutes(5));
@@ -85,9 +89,11 @@ public final class InngestTestEnvironment {
 
 	private final Supplier<FunctionRegistry> functions;
 
+	private final EngineThread engine;
+
 	InngestTestEnvironment(InngestTestClock clock, DueRuns dueRuns, InngestClient client, InngestRuns inngestRuns,
 			RunStore runs, StepStore steps, JsonCodec json, MockedSteps mocks, CapturedEvents events,
-			@Nullable InMemoryInngestStore store, Supplier<FunctionRegistry> functions) {
+			@Nullable InMemoryInngestStore store, Supplier<FunctionRegistry> functions, EngineThread engine) {
 		this.clock = clock;
 		this.dueRuns = dueRuns;
 		this.client = client;
@@ -99,6 +105,7 @@ public final class InngestTestEnvironment {
 		this.events = events;
 		this.store = store;
 		this.functions = functions;
+		this.engine = engine;
 	}
 
 	/**
@@ -117,15 +124,20 @@ public final class InngestTestEnvironment {
 	 * @return the events' ids and the runs they started
 	 */
 	public SentEvents send(Event... events) {
-		List<String> eventIds = this.client.send(events);
-		runUntilIdle();
-		Set<String> sent = new HashSet<>(eventIds);
-		List<TestRun> started = allRuns().stream()
-			.filter((run) -> sent.contains(run.event().id()))
-			.sorted(Comparator.comparing(RunView::id))
-			.map(this::run)
-			.toList();
-		return new SentEvents(eventIds, started);
+		// From the engine's thread too, as from outside the application: in a transaction
+		// of its own, not in one of the test's thread, which would keep the events from
+		// the engine until the test ends.
+		return onEngine(() -> {
+			List<String> eventIds = this.client.send(events);
+			executeUntilIdle();
+			Set<String> sent = new HashSet<>(eventIds);
+			List<TestRun> started = allRuns().stream()
+				.filter((run) -> sent.contains(run.event().id()))
+				.sorted(Comparator.comparing(RunView::id))
+				.map(this::run)
+				.toList();
+			return new SentEvents(eventIds, started);
+		});
 	}
 
 	/**
@@ -141,25 +153,35 @@ public final class InngestTestEnvironment {
 					"advance moves the clock forward: the duration must be zero or more, but was " + duration);
 		}
 		Instant target = this.clock.instant().plus(duration);
-		runUntilIdle();
-		Optional<Instant> next = this.dueRuns.nextDueBy(target);
-		while (next.isPresent()) {
-			this.clock.advanceTo(next.get());
-			if (runUntilIdle() == 0) {
-				// Due but not claimed, as a run under a lease not expired yet.
-				break;
+		onEngine(() -> {
+			executeUntilIdle();
+			Optional<Instant> next = this.dueRuns.nextDueBy(target);
+			while (next.isPresent()) {
+				this.clock.advanceTo(next.get());
+				if (executeUntilIdle() == 0) {
+					// Due but not claimed, as a run under a lease not expired yet.
+					break;
+				}
+				next = this.dueRuns.nextDueBy(target);
 			}
-			next = this.dueRuns.nextDueBy(target);
-		}
-		this.clock.advanceTo(target);
-		runUntilIdle();
+			this.clock.advanceTo(target);
+			return executeUntilIdle();
+		});
 	}
 
 	/**
-	 * Executes the runs that are due now, and those they make due now, until none is.
+	 * Executes the runs that are due now, and those they make due now, until none is:
+	 * such as runs started by events the application sent from the test's thread.
 	 * @return how many executions there were
 	 */
 	public int runUntilIdle() {
+		return onEngine(this::executeUntilIdle);
+	}
+
+	/**
+	 * Executes on the engine's thread what is due now, and what that makes due now.
+	 */
+	private int executeUntilIdle() {
 		int executed = 0;
 		for (int round = 0; round < MAX_ROUNDS; round++) {
 			int executedNow = this.dueRuns.executeRound();
@@ -180,7 +202,8 @@ public final class InngestTestEnvironment {
 	 * @throws AssertionError if there is no such run
 	 */
 	public TestRun run(String runId) {
-		return run(this.inngestRuns.find(runId).orElseThrow(() -> new AssertionError("There is no run " + runId)));
+		return onEngine(() -> run(
+				this.inngestRuns.find(runId).orElseThrow(() -> new AssertionError("There is no run " + runId))));
 	}
 
 	private TestRun run(RunView view) {
@@ -210,8 +233,14 @@ public final class InngestTestEnvironment {
 	 * @throws AssertionError if the run has not ended
 	 */
 	public TestRun awaitEnd(String runId) {
-		runUntilIdle();
-		TestRun run = run(runId);
+		return onEngine(() -> {
+			executeUntilIdle();
+			return ended(run(runId));
+		});
+	}
+
+	private TestRun ended(TestRun run) {
+		String runId = run.id();
 		if (!run.hasEnded()) {
 			Instant dueAt = this.runs.find(runId).map(RunRecord::dueAt).orElse(null);
 			String lastFailure = this.steps.attempts(runId)
@@ -237,11 +266,11 @@ public final class InngestTestEnvironment {
 	 */
 	public List<TestRun> runsOf(String functionId) {
 		requireDeclared(functionId);
-		return allRuns().stream()
+		return onEngine(() -> allRuns().stream()
 			.filter((run) -> run.functionId().equals(functionId))
 			.sorted(Comparator.comparing(RunView::id))
 			.map(this::run)
-			.toList();
+			.toList());
 	}
 
 	/**
@@ -296,13 +325,33 @@ public final class InngestTestEnvironment {
 	 * step mocked and no event captured.
 	 */
 	public void reset() {
-		if (this.store != null) {
-			this.store.clear();
+		onEngine(() -> {
+			if (this.store != null) {
+				this.store.clear();
+			}
+			this.clock.reset();
+			this.mocks.clear();
+			this.events.clear();
+			this.dueRuns.registerCrons();
+			return null;
+		});
+	}
+
+	/**
+	 * Does work with the engine on its thread, and waits for it.
+	 */
+	private <T> T onEngine(Supplier<T> work) {
+		if (this.store != null && TransactionSynchronizationManager.hasResource(this.store.transactionManager())) {
+			// The engine's thread would wait for the store until the test's thread let go
+			// of it, at the end of its transaction.
+			throw new IllegalStateException("The test's thread holds the in-memory Inngest store in a transaction "
+					+ "that has not ended, as a transaction on a database holds the rows it wrote: the application "
+					+ "sent events or read runs in the test's transaction (a @Transactional test?), and the "
+					+ "engine's thread cannot go on until that transaction ends. Call the application outside the "
+					+ "test's transaction, commit it first (TestTransaction.flagForCommit() and end()), or make the "
+					+ "test not @Transactional");
 		}
-		this.clock.reset();
-		this.mocks.clear();
-		this.events.clear();
-		this.dueRuns.registerCrons();
+		return this.engine.call(work);
 	}
 
 	private List<RunView> allRuns() {

@@ -1,0 +1,90 @@
+package dev.durable.inngest.test;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The one thread the engine of an {@link InngestTest @InngestTest} executes runs on, as
+ * production executes them on its workers' threads: a step sees none of what the test's
+ * thread holds (its transaction, its security context, its other thread-bound state). The
+ * test's thread hands it work and waits until the work is done, so that each call of
+ * {@link InngestTestEnvironment} still returns with its work done.
+ */
+final class EngineThread implements SmartLifecycle {
+
+	/** The name of the thread, as seen in a step's stack trace or log lines. */
+	static final String NAME = "inngest-test-engine";
+
+	private volatile @Nullable ExecutorService executor;
+
+	private volatile @Nullable Thread thread;
+
+	@Override
+	public void start() {
+		this.executor = Executors.newSingleThreadExecutor((task) -> {
+			Thread engine = new Thread(task, NAME);
+			engine.setDaemon(true);
+			this.thread = engine;
+			return engine;
+		});
+	}
+
+	@Override
+	public void stop() {
+		ExecutorService executor = this.executor;
+		this.executor = null;
+		if (executor != null) {
+			executor.shutdownNow();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.executor != null;
+	}
+
+	/**
+	 * Does work on the engine's thread and waits for it: what it returns, or throws, the
+	 * caller returns, or throws. Work given from the engine's thread itself, such as by a
+	 * step, is done at once.
+	 * @param <T> the result's type
+	 * @param work the work
+	 * @return its result
+	 */
+	<T> T call(Supplier<T> work) {
+		if (Thread.currentThread() == this.thread) {
+			return work.get();
+		}
+		ExecutorService executor = this.executor;
+		if (executor == null) {
+			throw new IllegalStateException(
+					"The Inngest test engine's thread is not running: its application context is not running");
+		}
+		Future<T> result = executor.submit(work::get);
+		try {
+			return result.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for the Inngest test engine's thread, "
+					+ "which may still be executing a run", ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			if (ex.getCause() instanceof Error error) {
+				throw error;
+			}
+			throw new IllegalStateException(ex.getCause());
+		}
+	}
+
+}
