@@ -3,10 +3,12 @@ package dev.durable.inngest.test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -24,6 +26,7 @@ import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.DueRuns;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.store.AttemptRecord;
+import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepRecord;
@@ -75,6 +78,8 @@ public final class InngestTestEnvironment {
 
 	private final StepStore steps;
 
+	private final EventStore eventStore;
+
 	private final JsonCodec json;
 
 	private final MockedSteps mocks;
@@ -92,14 +97,16 @@ public final class InngestTestEnvironment {
 	private final EngineThread engine;
 
 	InngestTestEnvironment(InngestTestClock clock, DueRuns dueRuns, InngestClient client, InngestRuns inngestRuns,
-			RunStore runs, StepStore steps, JsonCodec json, MockedSteps mocks, CapturedEvents events,
-			@Nullable InMemoryInngestStore store, Supplier<FunctionRegistry> functions, EngineThread engine) {
+			RunStore runs, StepStore steps, EventStore eventStore, JsonCodec json, MockedSteps mocks,
+			CapturedEvents events, @Nullable InMemoryInngestStore store, Supplier<FunctionRegistry> functions,
+			EngineThread engine) {
 		this.clock = clock;
 		this.dueRuns = dueRuns;
 		this.client = client;
 		this.inngestRuns = inngestRuns;
 		this.runs = runs;
 		this.steps = steps;
+		this.eventStore = eventStore;
 		this.json = json;
 		this.mocks = mocks;
 		this.events = events;
@@ -128,16 +135,29 @@ public final class InngestTestEnvironment {
 		// of its own, not in one of the test's thread, which would keep the events from
 		// the engine until the test ends.
 		return onEngine(() -> {
+			Set<String> sentBefore = sentBefore(events);
 			List<String> eventIds = this.client.send(events);
 			executeUntilIdle();
+			// The runs of an event sent before are that send's, not this one's.
 			Set<String> sent = new HashSet<>(eventIds);
+			sent.removeAll(sentBefore);
 			List<TestRun> started = allRuns().stream()
 				.filter((run) -> sent.contains(run.event().id()))
 				.sorted(Comparator.comparing(RunView::id))
 				.map(this::run)
 				.toList();
-			return new SentEvents(eventIds, started);
+			return new SentEvents(eventIds, started,
+					eventIds.stream().filter(sentBefore::contains).distinct().toList());
 		});
+	}
+
+	private Set<String> sentBefore(Event... events) {
+		List<String> ids = Arrays.stream(events)
+			.filter(Objects::nonNull)
+			.map(Event::id)
+			.filter(Objects::nonNull)
+			.toList();
+		return ids.isEmpty() ? Set.of() : this.eventStore.existing(ids);
 	}
 
 	/**

@@ -8,8 +8,10 @@ import java.util.List;
  * @param eventIds the ids of the events, in the order sent
  * @param runs the runs the events started, as they stood once the engine had nothing left
  * to do, oldest first
+ * @param duplicateIds the ids among {@code eventIds} of events sent before: the engine
+ * takes an event once by its id, so these started no run
  */
-public record SentEvents(List<String> eventIds, List<TestRun> runs) {
+public record SentEvents(List<String> eventIds, List<TestRun> runs, List<String> duplicateIds) {
 
 	/**
 	 * The id of the only run the events started.
@@ -18,8 +20,9 @@ public record SentEvents(List<String> eventIds, List<TestRun> runs) {
 	 */
 	public String runId() {
 		if (this.runs.size() != 1) {
-			throw new AssertionError("Expected the events to start one run, but they started " + this.runs.size() + ": "
-					+ this.runs.stream().map((run) -> run.functionId() + " " + run.id()).toList());
+			throw new AssertionError("Expected the events to start one run, but they started " + this.runs.size()
+					+ (this.runs.isEmpty() ? whyNone()
+							: ": " + this.runs.stream().map((run) -> run.functionId() + " " + run.id()).toList()));
 		}
 		return this.runs.get(0).id();
 	}
@@ -34,17 +37,28 @@ public record SentEvents(List<String> eventIds, List<TestRun> runs) {
 		List<TestRun> ofFunction = this.runs.stream().filter((run) -> run.functionId().equals(functionId)).toList();
 		if (ofFunction.size() != 1) {
 			throw new AssertionError("Expected the events to start one run of '" + functionId + "', but they started "
-					+ ofFunction.size() + " among " + this.runs.stream().map(TestRun::functionId).toList());
+					+ ofFunction.size() + " among " + this.runs.stream().map(TestRun::functionId).toList()
+					+ (this.runs.isEmpty() ? whyNone() : ""));
 		}
 		return ofFunction.get(0).id();
 	}
 
 	/**
-	 * The ids of the runs the events started.
+	 * The ids of the runs the events started: none for an event sent again with the id of
+	 * one sent before.
 	 * @return the run ids
 	 */
 	public List<String> runIds() {
 		return this.runs.stream().map(TestRun::id).toList();
+	}
+
+	private String whyNone() {
+		if (this.duplicateIds.isEmpty()) {
+			return ": no function is triggered by events " + this.eventIds;
+		}
+		return ": this send started no run because events " + this.duplicateIds + " had been sent before with the "
+				+ "same ids, and the engine takes an event once by its id (the runs of the first send are in "
+				+ "runsOf(...))";
 	}
 
 }

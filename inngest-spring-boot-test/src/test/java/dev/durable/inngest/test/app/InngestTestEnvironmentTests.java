@@ -129,6 +129,18 @@ class InngestTestEnvironmentTests {
 	}
 
 	@Test
+	void anEventSentAgainWithItsIdStartsNoRunAndTheSendSaysSo() {
+		Event payment = Event.of("app/pay", Map.of()).withId("pay-1");
+		SentEvents first = this.inngest.send(payment);
+		SentEvents again = this.inngest.send(payment);
+		assertThat(this.inngest.runsOf("pay")).extracting(TestRun::id).containsExactlyElementsOf(first.runIds());
+		assertThat(again.runIds()).isEmpty();
+		assertThat(again.duplicateIds()).containsExactly("pay-1");
+		assertThatExceptionOfType(AssertionError.class).isThrownBy(again::runId)
+			.withMessageContaining("started no run because events [pay-1] had been sent before");
+	}
+
+	@Test
 	void runsOfAFunctionNotDeclaredFailsNamingTheFunctions() {
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> this.inngest.runsOf("payy"))
 			.withMessageContaining("No function 'payy' is declared")
