@@ -374,7 +374,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		long bodyStart = System.nanoTime();
 		this.timer.start(id);
 		try {
-			value = (this.env.interceptor() != null) ? intercepted(step, stepAttempt, body) : body.call();
+			value = (this.env.interceptor() != null) ? intercepted(step, stepAttempt, type, body) : body.call();
 		}
 		catch (Throwable ex) {
 			thrown = ex;
@@ -413,10 +413,11 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		return this.env.json().read(output, type);
 	}
 
-	private @Nullable Object intercepted(StepReplay.StepCall step, int stepAttempt, Callable<?> body) throws Exception {
+	private @Nullable Object intercepted(StepReplay.StepCall step, int stepAttempt, Type type, Callable<?> body)
+			throws Exception {
 		return this.env.interceptor()
 			.intercept(new StepInterceptor.StepInvocation(runId(), this.function.id(), name(step), step.key(),
-					stepAttempt), body);
+					stepAttempt, type), body);
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.durable.inngest.engine;
 
+import java.lang.reflect.Type;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -58,8 +59,10 @@ public interface StepInterceptor {
 	 * @param key the step's key: its id, or {@code id:N} for its N-th repeat in the
 	 * execution
 	 * @param attempt the step's attempt, from 0
+	 * @param type the type the step's value is read back as, as the body declared it:
+	 * {@code Void} for a step whose body returns nothing
 	 */
-	record StepInvocation(String runId, String functionId, String stepId, String key, int attempt) {
+	record StepInvocation(String runId, String functionId, String stepId, String key, int attempt, Type type) {
 
 	}
 

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StepInterceptorChainTests {
 
-	private static final StepInvocation STEP = new StepInvocation("run-1", "fn", "charge", "charge", 0);
+	private static final StepInvocation STEP = new StepInvocation("run-1", "fn", "charge", "charge", 0, String.class);
 
 	private final List<String> calls = new ArrayList<>();
 
