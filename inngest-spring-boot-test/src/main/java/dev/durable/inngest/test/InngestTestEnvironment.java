@@ -371,7 +371,37 @@ public final class InngestTestEnvironment {
 					+ "test's transaction, commit it first (TestTransaction.flagForCommit() and end()), or make the "
 					+ "test not @Transactional");
 		}
-		return this.engine.call(work);
+		T result;
+		try {
+			result = this.engine.call(() -> {
+				try {
+					return work.get();
+				}
+				finally {
+					noteMockedStepsOfOtherKinds();
+				}
+			});
+		}
+		catch (RuntimeException | Error ex) {
+			this.mocks.failOnMisuse(ex);
+			throw ex;
+		}
+		this.mocks.failOnMisuse(null);
+		return result;
+	}
+
+	/**
+	 * Notes the steps that have mocks but are not run steps, which never consult them.
+	 */
+	private void noteMockedStepsOfOtherKinds() {
+		if (this.mocks.isEmpty()) {
+			return;
+		}
+		for (RunView run : allRuns()) {
+			for (StepRecord step : this.steps.findByRun(run.id())) {
+				this.mocks.reached(run.functionId(), step.stepId(), step.kind());
+			}
+		}
 	}
 
 	private List<RunView> allRuns() {

@@ -1,12 +1,17 @@
 package dev.durable.inngest.test;
 
+import java.lang.reflect.Type;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.ResolvableType;
+import org.springframework.util.ClassUtils;
 
 /**
  * What a mocked step does in place of its body, from
@@ -32,6 +37,8 @@ public final class StepMock {
 
 	private final AtomicInteger calls = new AtomicInteger();
 
+	private final AtomicBoolean misuseReported = new AtomicBoolean();
+
 	StepMock(String stepId) {
 		this.stepId = stepId;
 		this.failure = () -> new IllegalStateException("Step '" + stepId + "' failed, as its mock was told to");
@@ -39,8 +46,10 @@ public final class StepMock {
 
 	/**
 	 * Returns a value on every attempt that does not fail, without running the step's
-	 * body. The value is stored and read back as the body's would be: it must be one that
-	 * the step's type can be read from as JSON.
+	 * body. The value is stored and read back as the body's would be. It must be an
+	 * instance of the step's type ({@code step.run("charge", String.class, ...)} takes a
+	 * {@code String}), or {@code null}: a step the mock reaches with a value of another
+	 * type fails for good at once, and so does the test, naming the step and both types.
 	 * @param value the step's value, {@code null} for none
 	 * @return this mock
 	 */
@@ -101,6 +110,34 @@ public final class StepMock {
 
 	String stepId() {
 		return this.stepId;
+	}
+
+	/**
+	 * Whether a misuse of this mock is still to be reported: true once.
+	 */
+	boolean reportMisuse() {
+		return !this.misuseReported.getAndSet(true);
+	}
+
+	/**
+	 * What is wrong with this mock's value for a step of the given type, if anything.
+	 * @param type the type the step's value is read as
+	 * @return the value's type and the step's, or {@code null} if the value fits
+	 */
+	@Nullable String wrongType(Type type) {
+		Object value = this.value;
+		if (value == REAL || value == null) {
+			return null;
+		}
+		Class<?> stepType = ResolvableType.forType(type).toClass();
+		if (stepType == Void.class || stepType == void.class) {
+			return "a " + value.getClass().getName() + ", but the step returns nothing: mock it with returns(null)";
+		}
+		if (ClassUtils.isAssignableValue(stepType, value)) {
+			return null;
+		}
+		return "a " + value.getClass().getName() + ", but the step's type is " + type.getTypeName()
+				+ ": a mock returns an instance of the step's type, or null";
 	}
 
 	@Nullable Object attempt(int attempt, Callable<?> body) throws Exception {

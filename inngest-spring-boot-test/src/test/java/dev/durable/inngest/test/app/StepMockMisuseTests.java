@@ -1,0 +1,88 @@
+package dev.durable.inngest.test.app;
+
+import java.util.Map;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.test.InngestTest;
+import dev.durable.inngest.test.InngestTestEnvironment;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static dev.durable.inngest.test.InngestAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * A mock that cannot stand in for its step fails the test when the step is reached,
+ * naming the step and what is wrong, rather than being stored or ignored.
+ */
+@InngestTest
+class StepMockMisuseTests {
+
+	@Autowired
+	InngestTestEnvironment inngest;
+
+	@Autowired
+	Functions functions;
+
+	@BeforeEach
+	void resetCounters() {
+		this.functions.charges.set(0);
+	}
+
+	@Test
+	void aMockReturningAValueOfAnotherTypeFailsTheTestAndTheStepAtOnce() {
+		this.inngest.mockStep("charge").returns(42);
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> this.inngest.send(Event.of("app/pay", Map.of())))
+			.withMessage("Step 'charge' of function 'pay' is mocked to return a java.lang.Integer, but the step's "
+					+ "type is java.lang.String: a mock returns an instance of the step's type, or null");
+		assertThat(this.inngest.runsOf("pay")).singleElement()
+			.satisfies((run) -> assertThat(run).isFailed().step("charge").hasAttempts(1));
+	}
+
+	@Test
+	void aMockOfAValueReadFromJsonAsTheStepsTypeMustStillBeOfThatType() {
+		this.inngest.mockStep("tomorrow").returns("2030-01-02T00:00:00Z");
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> this.inngest.send(Event.of("app/bounded", Map.of())))
+			.withMessageContaining("mocked to return a java.lang.String, but the step's type is java.time.Instant");
+	}
+
+	@Test
+	void aMockOfAStepThatReturnsNothingReturnsNull() {
+		this.inngest.mockStep("begin").returns("started");
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> this.inngest.send(Event.of("app/job.started", Map.of("id", "j-1"))))
+			.withMessageContaining("Step 'begin' of function 'long-job' is mocked to return a java.lang.String, but "
+					+ "the step returns nothing: mock it with returns(null)");
+	}
+
+	@Test
+	void aMockReturningNullIsTakenForAStepOfAnyType() {
+		this.inngest.mockStep("charge").returns(null);
+		String runId = this.inngest.send(Event.of("app/pay", Map.of())).runId();
+		assertThat(this.inngest.awaitEnd(runId)).isCompleted().hasOutput(null);
+		assertThat(this.functions.charges).hasValue(0);
+	}
+
+	@Test
+	void aMockOfASleepFailsTheTestWhenTheSleepIsReached() {
+		this.inngest.mockStep("wait-a-day").returns(null);
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> this.inngest.send(Event.of("app/remind", Map.of("user", "ada"))))
+			.withMessageStartingWith("Step 'wait-a-day' of function 'remind' is a sleep step, but it is mocked: "
+					+ "only run steps (step.run) can be mocked");
+	}
+
+	@Test
+	void aMockOfAWaitForEventFailsTheTestWhenTheWaitIsReached() {
+		this.inngest.mockStep("approve", "approval").returns(null);
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> this.inngest.send(Event.of("app/request", Map.of("id", "r-1"))))
+			.withMessageStartingWith("Step 'approval' of function 'approve' is a wait step, but it is mocked");
+	}
+
+}
