@@ -17,15 +17,16 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * Tests an application's durable functions: starts it as
- * {@link SpringBootTest @SpringBootTest} does, without starting a web server (a mock one,
- * if the application is a web application), with the engine's store in memory and none of
- * its threads, and gives an {@link InngestTestEnvironment} to inject. Time stands still
- * at {@link InngestTestClock#START} until the test moves it, and runs execute when it
- * sends an event or moves time, on one engine thread that the test's thread waits for, so
- * that a test of a day-long sleep takes milliseconds and gives the same result every
- * time, and a step sees none of the test's thread-bound state (its transaction, its
- * security context), as on the engine's workers. Each test starts from an empty store,
- * the clock at its start, and no step mocked. <pre class="code">
+ * {@link SpringBootTest @SpringBootTest} does, without starting a web server unless
+ * {@link #webEnvironment()} says so (a mock one, if the application is a web
+ * application), with the engine's store in memory and none of its threads, and gives an
+ * {@link InngestTestEnvironment} to inject. Time stands still at
+ * {@link InngestTestClock#START} until the test moves it, and runs execute when it sends
+ * an event or moves time, on one engine thread that the test's thread waits for, so that
+ * a test of a day-long sleep takes milliseconds and gives the same result every time, and
+ * a step sees none of the test's thread-bound state (its transaction, its security
+ * context), as on the engine's workers. Each test starts from an empty store, the clock
+ * at its start, and no step mocked. <pre class="code">
  * &#64;InngestTest
  * class OrderWorkflowTests {
  *
@@ -46,8 +47,8 @@ import org.springframework.test.context.TestPropertySource;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
-// A mock web environment, never a server: security and MVC configurations of the
-// application still load.
+// A mock web environment unless the test asks for a server: security and MVC
+// configurations of the application still load.
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.MOCK)
 @Import(InngestTestConfiguration.class)
 @TestPropertySource(properties = { "inngest.mode=local", "inngest.local.store=memory",
@@ -81,5 +82,24 @@ public @interface InngestTest {
 	 */
 	@AliasFor(annotation = SpringBootTest.class, attribute = "classes")
 	Class<?>[] classes() default {};
+
+	/**
+	 * The web environment, as {@link SpringBootTest#webEnvironment()} sets it: a mock one
+	 * by default, or a server on a random port for a test over real HTTP. A test class is
+	 * not also annotated with {@code @SpringBootTest}: it fails before its context
+	 * starts, as {@code @SpringBootTest}'s attributes would replace these.
+	 * <pre class="code">
+	 * &#64;InngestTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+	 * class OrderApiTests {
+	 *
+	 * 	&#64;LocalServerPort
+	 * 	int port;
+	 *
+	 * }
+	 * </pre>
+	 * @return the web environment
+	 */
+	@AliasFor(annotation = SpringBootTest.class, attribute = "webEnvironment")
+	SpringBootTest.WebEnvironment webEnvironment() default SpringBootTest.WebEnvironment.MOCK;
 
 }
