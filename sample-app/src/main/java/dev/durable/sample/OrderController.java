@@ -44,9 +44,10 @@ public class OrderController {
 	 * @param sku the product
 	 * @param quantity how many, at least 1
 	 * @param amount the total in cents, at least 1
-	 * @param card the card to charge
+	 * @param paymentMethod the payment provider's token for the customer's card, never a
+	 * card number
 	 */
-	public record NewOrder(String sku, Integer quantity, Long amount, String card) {
+	public record NewOrder(String sku, Integer quantity, Long amount, String paymentMethod) {
 
 		/**
 		 * What is wrong with the order, naming the field, or {@code null} if nothing is.
@@ -62,8 +63,8 @@ public class OrderController {
 			if (this.amount == null || this.amount < 1) {
 				return "amount must be at least 1 (the total in cents), but was " + this.amount;
 			}
-			if (!StringUtils.hasText(this.card)) {
-				return "card is required: the card to charge, e.g. \"4242\"";
+			if (!StringUtils.hasText(this.paymentMethod)) {
+				return "paymentMethod is required: the payment provider's token for the card, e.g. \"pm_card_visa\"";
 			}
 			return null;
 		}
@@ -80,7 +81,7 @@ public class OrderController {
 		}
 		String orderId = "o-" + UUID.randomUUID().toString().substring(0, 8);
 		List<String> ids = this.inngest.send(Event.of("shop/order.placed",
-				new OrderPlaced(orderId, order.sku(), order.quantity(), order.amount(), order.card())));
+				new OrderPlaced(orderId, order.sku(), order.quantity(), order.amount(), order.paymentMethod())));
 		return Map.of("orderId", orderId, "eventId", ids.get(0));
 	}
 
@@ -97,7 +98,7 @@ public class OrderController {
 					"The body is not a valid approval: send JSON such as {\"by\":\"ana\"}");
 		}
 		String detail = "The body is not a valid order: send JSON such as {\"sku\":\"mug\",\"quantity\":1,"
-				+ "\"amount\":2400,\"card\":\"4242\"}";
+				+ "\"amount\":2400,\"paymentMethod\":\"pm_card_visa\"}";
 		// A value of the wrong type, or a number too large for its field.
 		if (ex.getMostSpecificCause() instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
 			String field = jackson.getPath().get(jackson.getPath().size() - 1).getPropertyName();

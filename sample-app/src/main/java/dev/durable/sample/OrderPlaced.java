@@ -7,8 +7,10 @@ package dev.durable.sample;
  * @param sku the product
  * @param quantity how many
  * @param amount the total in cents
- * @param card the card to charge
+ * @param paymentMethod the payment method to charge: the payment provider's token for the
+ * customer's card, which the customer's browser got from the provider, so that the shop
+ * never sees, logs or stores a card number
  */
-public record OrderPlaced(String orderId, String sku, int quantity, long amount, String card) {
+public record OrderPlaced(String orderId, String sku, int quantity, long amount, String paymentMethod) {
 
 }

@@ -21,10 +21,11 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The order workflow: reserve stock, charge the card, wait for a manager's approval when
- * the order is large, wait a cool-off period, ship, and announce the shipment. Each step
- * is durable: when the payment provider is down the charge is retried without reserving
- * the stock again; when the card is declined the reservation is rolled back.
+ * The order workflow: reserve stock, wait for a manager's approval when the order is
+ * large, charge the payment method, wait a cool-off period, ship, and announce the
+ * shipment. Each step is durable: when the payment provider is down the charge is retried
+ * without reserving the stock again; when the payment is declined the reservation is
+ * rolled back.
  */
 @Component
 public class OrderWorkflow {
@@ -51,16 +52,8 @@ public class OrderWorkflow {
 	@CancelOn(event = "shop/order.cancelled", match = "data.orderId")
 	public Map<String, Object> process(@EventData OrderPlaced order, Step step) {
 		step.run("reserve-stock", String.class, () -> this.inventory.reserve(order));
-		String charge;
-		try {
-			charge = step.run("charge-payment", String.class, () -> this.payments.charge(order));
-		}
-		catch (StepFailedException ex) {
-			// The saga's compensation: undo the reservation, then fail the run.
-			step.run("release-stock", () -> this.inventory.release(order));
-			throw ex;
-		}
 		if (order.amount() > this.shop.approvalThreshold()) {
+			// Approved before it is charged, so that an order refused costs no refund.
 			// Code outside steps runs again on every replay, so the log lines are steps
 			// too.
 			step.run("log-approval-request",
@@ -70,12 +63,20 @@ public class OrderWorkflow {
 						.match("data.orderId")
 						.timeout(this.shop.approvalTimeout()));
 			if (approval.isEmpty()) {
-				step.run("refund", () -> this.payments.refund(charge));
 				step.run("release-stock-unapproved", () -> this.inventory.release(order));
 				throw new NonRetriableException("Order " + order.orderId() + " was not approved in time");
 			}
 			step.run("log-approval",
 					() -> logger.info("[" + order.orderId() + "] approved by " + approval.get().data().get("by")));
+		}
+		String charge;
+		try {
+			charge = step.run("charge-payment", String.class, () -> this.payments.charge(order));
+		}
+		catch (StepFailedException ex) {
+			// The saga's compensation: undo the reservation, then fail the run.
+			step.run("release-stock", () -> this.inventory.release(order));
+			throw ex;
 		}
 		step.sleep("cool-off", this.shop.coolOff());
 		String tracking = step.run("ship", String.class, () -> this.shipping.ship(order));

@@ -13,13 +13,18 @@ import org.springframework.stereotype.Component;
 
 /**
  * A payment provider that is down for the first two calls of each order (the run retries
- * and recovers) and declines one test card for good (the run rolls back).
+ * and recovers) and declines one test payment method for good (the run rolls back). It
+ * charges payment methods by the tokens it gave the customers' browsers, as real
+ * providers do, so card numbers never reach the shop.
  */
 @Component
 public class PaymentProvider {
 
-	/** A card the provider always declines. */
-	public static final String DECLINED_CARD = "4000-0000-0000-0002";
+	/** A payment method the provider always charges. */
+	public static final String VISA = "pm_card_visa";
+
+	/** A payment method the provider always declines. */
+	public static final String DECLINED = "pm_card_chargeDeclined";
 
 	private static final Log logger = LogFactory.getLog(PaymentProvider.class);
 
@@ -29,11 +34,9 @@ public class PaymentProvider {
 
 	public String charge(OrderPlaced order) {
 		int call = this.calls.computeIfAbsent(order.orderId(), (id) -> new AtomicInteger()).incrementAndGet();
-		if (DECLINED_CARD.equals(order.card())) {
-			logger.info("[" + order.orderId() + "] card declined");
-			// Errors are logged and kept with the run, so they name the card by its last
-			// digits only.
-			throw new NonRetriableException("Card ending " + lastDigits(order.card()) + " was declined");
+		if (DECLINED.equals(order.paymentMethod())) {
+			logger.info("[" + order.orderId() + "] payment declined");
+			throw new NonRetriableException("Payment method " + order.paymentMethod() + " was declined");
 		}
 		if (call <= 2) {
 			logger.info("[" + order.orderId() + "] payment provider unavailable (call " + call + ")");
@@ -42,11 +45,6 @@ public class PaymentProvider {
 		this.charged.add(order.orderId());
 		logger.info("[" + order.orderId() + "] charged " + order.amount() + " cents");
 		return "ch-" + order.orderId();
-	}
-
-	private static String lastDigits(String card) {
-		String digits = card.replaceAll("\\D", "");
-		return (digits.length() > 4) ? digits.substring(digits.length() - 4) : digits;
 	}
 
 	public void refund(String chargeId) {

@@ -56,16 +56,15 @@ class FailureTrackerTests {
 
 	@Test
 	void failedRunIsForwardedOnceTheTrackerIsUpAgain() throws IOException {
-		this.inngest.send(Event.of("shop/order.placed",
-				new OrderPlaced("o-tracked", "lamp", 1, 8900, PaymentProvider.DECLINED_CARD)));
+		this.inngest.send(
+				Event.of("shop/order.placed", new OrderPlaced("o-tracked", "lamp", 1, 8900, PaymentProvider.DECLINED)));
 		await().atMost(Duration.ofSeconds(20)).until(() -> failedAttemptsOfTracker() >= 1);
 		assertThat(received).isEmpty();
 		tracker = startTracker();
 		await().atMost(Duration.ofSeconds(20)).until(() -> !received.isEmpty());
 		String body = received.get(0);
 		assertThat(body).contains("\"title\":\"Function order-service-process-order failed\"")
-			.contains("Card ending 0002 was declined")
-			.doesNotContain(PaymentProvider.DECLINED_CARD)
+			.contains("Payment method pm_card_chargeDeclined was declined")
 			.contains("run_id:")
 			.contains("function_id:order-service-process-order");
 		await().during(Duration.ofMillis(500)).until(() -> received.size() == 1);

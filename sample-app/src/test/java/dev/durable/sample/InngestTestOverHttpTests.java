@@ -39,7 +39,7 @@ class InngestTestOverHttpTests {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/orders"))
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers
-				.ofString("{\"sku\":\"mug\",\"quantity\":1,\"amount\":2400,\"card\":\"4242\"}"))
+				.ofString("{\"sku\":\"mug\",\"quantity\":1,\"amount\":2400,\"paymentMethod\":\"pm_card_visa\"}"))
 			.build();
 		HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(202);

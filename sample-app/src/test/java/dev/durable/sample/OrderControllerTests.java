@@ -57,7 +57,8 @@ class OrderControllerTests {
 	@Test
 	void aGoodOrderIsAcceptedAndSent() throws Exception {
 		long before = placedEvents();
-		HttpResponse<String> response = post("{\"sku\":\"mug\",\"quantity\":1,\"amount\":2400,\"card\":\"4242\"}");
+		HttpResponse<String> response = post(
+				"{\"sku\":\"mug\",\"quantity\":1,\"amount\":2400,\"paymentMethod\":\"pm_card_visa\"}");
 		assertThat(response.statusCode()).isEqualTo(202);
 		assertThat(response.body()).contains("\"orderId\":\"o-").contains("\"eventId\"");
 		assertThat(placedEvents()).isEqualTo(before + 1);
@@ -66,7 +67,7 @@ class OrderControllerTests {
 	@Test
 	void anOrderWithoutAnAmountIsRefusedNamingTheFieldAndNothingIsSent() throws Exception {
 		long before = placedEvents();
-		HttpResponse<String> response = post("{\"sku\":\"mug\",\"quantity\":1,\"card\":\"4242\"}");
+		HttpResponse<String> response = post("{\"sku\":\"mug\",\"quantity\":1,\"paymentMethod\":\"pm_card_visa\"}");
 		assertThat(response.statusCode()).isEqualTo(400);
 		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 		assertThat(response.body()).contains("amount must be at least 1 (the total in cents), but was null");
@@ -75,7 +76,8 @@ class OrderControllerTests {
 
 	@Test
 	void anOrderWithAZeroQuantityIsRefusedNamingTheField() throws Exception {
-		HttpResponse<String> response = post("{\"sku\":\"mug\",\"quantity\":0,\"amount\":100,\"card\":\"4242\"}");
+		HttpResponse<String> response = post(
+				"{\"sku\":\"mug\",\"quantity\":0,\"amount\":100,\"paymentMethod\":\"pm_card_visa\"}");
 		assertThat(response.statusCode()).isEqualTo(400);
 		assertThat(response.body()).contains("quantity must be at least 1, but was 0");
 	}
@@ -84,8 +86,8 @@ class OrderControllerTests {
 	void aQuantityThatIsNotAWholeNumberIsRefusedNamingTheFieldAndNothingIsSent() throws Exception {
 		long before = placedEvents();
 		for (String quantity : new String[] { "\"x\"", "1.7", "99999999999" }) {
-			HttpResponse<String> response = post(
-					"{\"sku\":\"mug\",\"quantity\":" + quantity + ",\"amount\":100,\"card\":\"4242\"}");
+			HttpResponse<String> response = post("{\"sku\":\"mug\",\"quantity\":" + quantity
+					+ ",\"amount\":100,\"paymentMethod\":\"pm_card_visa\"}");
 			assertThat(response.statusCode()).as(quantity).isEqualTo(400);
 			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 			assertThat(response.body()).as(quantity)

@@ -35,7 +35,7 @@ class OrderPlacedThroughTheControllerTests {
 	void anOrderPlacedThroughTheControllerIsProcessed() throws Exception {
 		MockMvc mvc = MockMvcBuilders.webAppContextSetup(this.context).build();
 		mvc.perform(post("/orders").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"sku\":\"mug\",\"quantity\":1,\"amount\":2400,\"card\":\"4242\"}"))
+			.content("{\"sku\":\"mug\",\"quantity\":1,\"amount\":2400,\"paymentMethod\":\"pm_card_visa\"}"))
 			.andExpect(status().isAccepted());
 		assertThat(this.inngest.runsOf("process-order")).singleElement()
 			.satisfies((run) -> assertThat(run).hasStatus(RunStatus.QUEUED));

@@ -53,7 +53,7 @@ class SecurityTests {
 
 	private String placeOrder() throws Exception {
 		HttpResponse<String> placed = call("POST", "/orders", null,
-				"{\"sku\":\"mug\",\"quantity\":1,\"amount\":2400,\"card\":\"4242\"}");
+				"{\"sku\":\"mug\",\"quantity\":1,\"amount\":2400,\"paymentMethod\":\"pm_card_visa\"}");
 		assertThat(placed.statusCode()).as(placed.body()).isEqualTo(202);
 		String orderId = placed.body().replaceAll(".*\"orderId\":\"([^\"]+)\".*", "$1");
 		return await()
