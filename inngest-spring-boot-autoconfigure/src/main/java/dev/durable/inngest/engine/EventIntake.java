@@ -442,6 +442,8 @@ public final class EventIntake {
 				}
 				continue;
 			}
+			// The run first, as a cancellation takes it (RunStore.lock).
+			this.runs.lock(wait.runId());
 			if (!this.waits.delete(wait.runId(), wait.stepKey())) {
 				continue;
 			}

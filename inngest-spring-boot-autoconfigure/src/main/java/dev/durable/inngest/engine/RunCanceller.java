@@ -93,14 +93,14 @@ public final class RunCanceller {
 	public boolean cancel(RunRecord run, RunView.Cancellation cancellation, @Nullable String causeId) {
 		return Boolean.TRUE.equals(this.transactions.execute((status) -> {
 			Instant now = this.clock.instant();
-			// The rows are locked in the order an event that ends a wait locks them: the
-			// wait, its step, then the run; in any other order the two could deadlock.
-			// Neither a run that has ended has waits, nor steps that wait.
-			this.waits.deleteByRun(run.id());
-			this.steps.cancelPending(run.id(), now);
+			// The run first, as every transaction that changes its waits or steps takes
+			// it (RunStore.lock): a suspension that stored a wait meanwhile has committed
+			// once the run is cancelled, and its wait and step are found below.
 			if (!this.runs.cancel(run.id(), cancellation, now)) {
 				return false;
 			}
+			this.steps.cancelPending(run.id(), now);
+			this.waits.deleteByRun(run.id());
 			// Its system event may cancel further runs, by their @CancelOn rules.
 			this.endEvents.cancelled(run, FunctionCancelledEvent.Cause.of(cancellation, causeId), this::cancel);
 			this.outcomes.cancelled(run);

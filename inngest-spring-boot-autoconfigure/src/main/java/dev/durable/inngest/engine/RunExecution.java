@@ -646,6 +646,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		}
 		StepRecord ended = timedOut.apply(now);
 		StepRecord resolved = this.env.transactions().execute((status) -> {
+			// The run first, as a cancellation takes it (RunStore.lock).
+			this.env.runs().lock(runId());
 			if (this.env.waits().delete(runId(), waiting.key())) {
 				save(waiting, ended);
 				return ended;
@@ -793,10 +795,12 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		// cancelled then.
 		Instant dueAt = (this.finishBy != null && this.finishBy.isBefore(wakeAt)) ? this.finishBy : wakeAt;
 		this.env.transactions().executeWithoutResult((tx) -> {
-			stepWrites.run();
+			// The run before its step and wait, as a cancellation takes it
+			// (RunStore.lock).
 			if (!this.env.runs().suspend(runId(), this.lease, status, dueAt, this.run.attempt())) {
 				throw Suspension.leaseLost(runId());
 			}
+			stepWrites.run();
 		});
 		this.suspended = true;
 		return Suspension.suspended(runId(), dueAt);

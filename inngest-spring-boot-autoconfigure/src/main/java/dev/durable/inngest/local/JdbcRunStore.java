@@ -321,6 +321,11 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
+	public void lock(String runId) {
+		this.jdbc.sql("SELECT id FROM inngest_run WHERE id = ? FOR UPDATE").param(runId).query(String.class).list();
+	}
+
+	@Override
 	public boolean wake(String runId, Instant now) {
 		return this.jdbc
 			.sql("UPDATE inngest_run SET status = 'QUEUED', due_at = ? WHERE id = ? AND " + STATUS + " = 'WAITING'")

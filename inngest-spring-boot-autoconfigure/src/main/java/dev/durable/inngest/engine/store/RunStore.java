@@ -137,6 +137,17 @@ public interface RunStore {
 	boolean suspend(String runId, String lease, RunStatus status, Instant dueAt, int attempt);
 
 	/**
+	 * Locks a run's row until the caller's transaction ends. Every transaction that
+	 * changes a run's waits or steps while another may, an event that ends a wait, a
+	 * wait's time-out, a suspension and a cancellation, first locks or changes the run,
+	 * so that none holds a wait or a step while it waits for another's run. A store whose
+	 * transactions exclude each other as a whole needs nothing here.
+	 * @param runId the run id
+	 */
+	default void lock(String runId) {
+	}
+
+	/**
 	 * Makes a waiting run due at once, after its awaited event arrived:
 	 * {@link dev.durable.inngest.engine.RunLifecycle.Transition#WAKE WAKE}.
 	 * @param runId the run id
