@@ -285,9 +285,8 @@ public final class EventIntake {
 			return ingestOnce(events, targets, cancels);
 		}
 		catch (DuplicateKeyException ex) {
-			// Another instance stored an event of an id the sender chose meanwhile: the
-			// database refused this one once the other committed, so that, taken in
-			// again,
+			// Another instance stored an event of an id the sender chose meanwhile, and
+			// the database refused this one once the other committed: taken in again,
 			// the event is found sent before. In the caller's transaction, which the
 			// database has failed, that is the caller's to do.
 			if (TransactionSynchronizationManager.isActualTransactionActive()

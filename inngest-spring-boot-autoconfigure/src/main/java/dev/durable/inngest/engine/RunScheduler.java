@@ -121,9 +121,8 @@ public final class RunScheduler implements SmartLifecycle {
 
 	/**
 	 * Renews the leases of the runs executing here, on a thread of its own: a slow poll
-	 * does not delay a renewal, nor a renewal waiting for a run's row held by a
-	 * transaction of the application's the polls, and renewals go on while a stop waits
-	 * for the workers.
+	 * does not delay a renewal, a slow renewal does not delay the polls, and renewals go
+	 * on while a stop waits for the workers.
 	 */
 	private @Nullable ScheduledExecutorService renewer;
 
@@ -278,8 +277,14 @@ public final class RunScheduler implements SmartLifecycle {
 		}
 		finally {
 			// The leases of the runs executing were renewed until now; those given back
-			// need none.
+			// need none. A renewal under way finishes before the data source closes.
 			this.renewer.shutdown();
+			try {
+				this.renewer.awaitTermination(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
 	}
 

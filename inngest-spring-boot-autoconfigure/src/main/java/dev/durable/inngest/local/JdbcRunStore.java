@@ -341,8 +341,9 @@ public final class JdbcRunStore implements RunStore {
 		}
 		// A run whose row another transaction holds, such as an application's that
 		// cancels it, is passed over rather than waited for, so that the other runs'
-		// leases are renewed meanwhile; it keeps its lease unless that transaction's
-		// commit ends it, and is renewed at the next renewal.
+		// leases are renewed meanwhile; it is renewed at the next renewal if still held
+		// then. A transaction that holds it past its lease's expiry and then rolls back
+		// leaves it to be claimed by another instance.
 		Set<String> notRenewed = byLease(
 				"UPDATE inngest_run SET due_at = ? WHERE id = (SELECT id FROM inngest_run "
 						+ "WHERE id = ? AND lease = ? AND " + IS_RUNNING + " FOR UPDATE SKIP LOCKED)",
