@@ -64,6 +64,19 @@ public interface StepInterceptor {
 	 */
 	record StepInvocation(String runId, String functionId, String stepId, String key, int attempt, Type type) {
 
+		/**
+		 * One attempt of a run step whose type is not known, read back as {@code Object}:
+		 * as an interceptor's own tests made one before the type was given.
+		 * @param runId the run's id
+		 * @param functionId the function's id
+		 * @param stepId the step's id
+		 * @param key the step's key
+		 * @param attempt the step's attempt, from 0
+		 */
+		public StepInvocation(String runId, String functionId, String stepId, String key, int attempt) {
+			this(runId, functionId, stepId, key, attempt, Object.class);
+		}
+
 	}
 
 }

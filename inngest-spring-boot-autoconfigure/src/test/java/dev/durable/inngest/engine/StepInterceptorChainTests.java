@@ -27,6 +27,11 @@ class StepInterceptorChainTests {
 	}
 
 	@Test
+	void anInvocationMadeWithoutAStepTypeReadsItsValueAsAnObject() {
+		assertThat(new StepInvocation("run-1", "fn", "charge", "charge", 0).type()).isEqualTo(Object.class);
+	}
+
+	@Test
 	void eachInterceptorIsConsultedInOrderAroundTheNext() throws Exception {
 		StepInterceptor chain = StepInterceptor.chain(List.of(recording("first"), recording("second")));
 		Object value = chain.intercept(STEP, () -> {

@@ -14,6 +14,15 @@ import java.util.List;
 public record SentEvents(List<String> eventIds, List<TestRun> runs, List<String> duplicateIds) {
 
 	/**
+	 * Events none of which had been sent before, and the runs they started.
+	 * @param eventIds the ids of the events, in the order sent
+	 * @param runs the runs the events started, oldest first
+	 */
+	public SentEvents(List<String> eventIds, List<TestRun> runs) {
+		this(eventIds, runs, List.of());
+	}
+
+	/**
 	 * The id of the only run the events started.
 	 * @return the run id
 	 * @throws AssertionError if they started no run or several
