@@ -1,9 +1,12 @@
 package dev.durable.inngest.test;
 
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -25,6 +28,16 @@ final class EngineThread implements SmartLifecycle {
 	private volatile @Nullable ExecutorService executor;
 
 	private volatile @Nullable Thread thread;
+
+	private final Duration timeout;
+
+	/**
+	 * Creates the engine's thread, not started.
+	 * @param timeout how long a call waits for the work it handed over, at most
+	 */
+	EngineThread(Duration timeout) {
+		this.timeout = timeout;
+	}
 
 	@Override
 	public void start() {
@@ -69,7 +82,20 @@ final class EngineThread implements SmartLifecycle {
 		}
 		Future<T> result = executor.submit(work::get);
 		try {
-			return result.get();
+			return result.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			// Most likely blocked on what the test's thread holds, such as a row its
+			// transaction wrote: say where, rather than wait for ever.
+			IllegalStateException stuck = new IllegalStateException("The Inngest test engine's thread (" + NAME
+					+ ") has not finished the work this call gave it in " + this.timeout
+					+ " (inngest.test.engine-timeout); its stack is this exception's. A step may be waiting for "
+					+ "a lock that the test's thread holds, such as a row a @Transactional test wrote");
+			Thread engine = this.thread;
+			if (engine != null) {
+				stuck.setStackTrace(engine.getStackTrace());
+			}
+			throw stuck;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -1,5 +1,7 @@
 package dev.durable.inngest.test;
 
+import java.time.Duration;
+
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
@@ -14,6 +16,7 @@ import dev.durable.inngest.memory.InMemoryInngestStore;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * What {@link InngestTest @InngestTest} adds to the application: the test clock in place
@@ -40,8 +43,9 @@ class InngestTestConfiguration {
 	}
 
 	@Bean
-	EngineThread inngestEngineThread() {
-		return new EngineThread();
+	EngineThread inngestEngineThread(Environment environment) {
+		return new EngineThread(
+				environment.getProperty("inngest.test.engine-timeout", Duration.class, Duration.ofMinutes(2)));
 	}
 
 	@Bean
