@@ -49,14 +49,17 @@ final class MockedSteps implements StepInterceptor, Ordered {
 
 	/**
 	 * Notes a step that is not a run step but has a mock, which it never consults: once
-	 * per mock.
+	 * per mock. A mock for every function is taken for a mistake only while no run step
+	 * has used it: one that stands in for a run step of one function may share its id
+	 * with another function's sleep.
 	 * @param functionId the function's id
 	 * @param stepId the step's id
 	 * @param kind what the step does
 	 */
 	void reached(String functionId, String stepId, StepKind kind) {
-		StepMock mock = find(functionId, stepId);
-		if (kind != StepKind.RUN && mock != null && mock.reportMisuse()) {
+		StepMock specific = this.mocks.get(key(functionId, stepId));
+		StepMock mock = (specific != null) ? specific : this.mocks.get(key(ANY_FUNCTION, stepId));
+		if (kind != StepKind.RUN && mock != null && (specific != null || mock.calls() == 0) && mock.reportMisuse()) {
 			this.misuses.add("Step '" + stepId + "' of function '" + functionId + "' is a "
 					+ kind.name().toLowerCase(Locale.ROOT) + " step, but it is mocked: only run steps (step.run) "
 					+ "can be mocked. Move the clock with advance(...) past a sleep or a wait's time-out, send the "

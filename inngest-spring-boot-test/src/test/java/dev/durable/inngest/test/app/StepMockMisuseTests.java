@@ -1,14 +1,20 @@
 package dev.durable.inngest.test.app;
 
+import java.time.Duration;
 import java.util.Map;
 
 import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.Step;
 import dev.durable.inngest.test.InngestTest;
 import dev.durable.inngest.test.InngestTestEnvironment;
+import dev.durable.inngest.test.StepMock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Import;
 
 import static dev.durable.inngest.test.InngestAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * naming the step and what is wrong, rather than being stored or ignored.
  */
 @InngestTest
+@Import(StepMockMisuseTests.SharedIds.class)
 class StepMockMisuseTests {
 
 	@Autowired
@@ -83,6 +90,31 @@ class StepMockMisuseTests {
 		assertThatExceptionOfType(AssertionError.class)
 			.isThrownBy(() -> this.inngest.send(Event.of("app/request", Map.of("id", "r-1"))))
 			.withMessageStartingWith("Step 'approval' of function 'approve' is a wait step, but it is mocked");
+	}
+
+	@Test
+	void aMockForEveryFunctionThatARunStepUsedIsNotTakenForAnotherFunctionsSleep() {
+		StepMock notify = this.inngest.mockStep("notify").returns("mocked");
+		this.inngest.send(Event.of("app/notify"));
+		assertThat(notify.calls()).isOne();
+		String sleeping = this.inngest.send(Event.of("app/notify-later")).runId();
+		this.inngest.advance(Duration.ofMinutes(1));
+		assertThat(this.inngest.awaitEnd(sleeping)).isCompleted();
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class SharedIds {
+
+		@InngestFunction(id = "notify-now", event = "app/notify")
+		public String notifyNow(Step step) {
+			return step.run("notify", String.class, () -> "notified");
+		}
+
+		@InngestFunction(id = "notify-later", event = "app/notify-later")
+		public void notifyLater(Step step) {
+			step.sleep("notify", Duration.ofMinutes(1));
+		}
+
 	}
 
 }
