@@ -16,8 +16,8 @@
   let runsQueue = Promise.resolve();
   let runsPending = 0;
   let openRunId = null;
-  // What the open run was drawn from: a refresh that reads the same draws nothing, so that
-  // text selected in it stays selected.
+  // What the open run was drawn from: a refresh that reads the same redraws nothing but
+  // the timeline's bars, so that text selected in it stays selected.
   let openRunShown = null;
   // The folded texts to show unfolded when the run shown is drawn again.
   let keptOpen = new Set();
@@ -243,8 +243,7 @@
       if (refreshing && shown === openRunShown) {
         // Nothing new, but the steps of a run that has not ended are drawn to now.
         if (!FINAL.includes(run.status)) {
-          keptOpen = unfolded();
-          timeline(detail.steps, run);
+          growBars(detail.steps, run);
           drawTimeline(spans);
         }
         return;
@@ -646,6 +645,32 @@
     return '';
   }
 
+  // The time the steps' bars are drawn over: from the first step's start to the last end.
+  function stepsSpan(steps, run) {
+    const start = Math.min(...steps.map((step) => Date.parse(step.startedAt)));
+    return { start, end: Math.max(...steps.map((step) => stepEnd(step, run)), start + 1) };
+  }
+
+  function placeBar(bar, step, run, span) {
+    const from = Date.parse(step.startedAt);
+    const to = stepEnd(step, run);
+    const left = Math.min(99.5, (from - span.start) / (span.end - span.start) * 100);
+    bar.title = duration(to - from) + (step.endedAt ? '' : ' so far');
+    bar.style.marginLeft = left + '%';
+    bar.style.width = Math.min(100 - left, Math.max(0.5, (to - from) / (span.end - span.start) * 100)) + '%';
+  }
+
+  // Moves the steps' bars to now in place, leaving the list, and what is selected or
+  // unfolded in it, as it is.
+  function growBars(steps, run) {
+    if (!steps.length) return;
+    const span = stepsSpan(steps, run);
+    steps.forEach((step) => {
+      const bar = document.querySelector('#timeline li.step[data-step="' + CSS.escape(step.key) + '"] .bar');
+      if (bar) placeBar(bar, step, run, span);
+    });
+  }
+
   function timeline(steps, run) {
     const list = $('timeline');
     list.replaceChildren();
@@ -653,15 +678,10 @@
       list.append(el('li', { text: 'no steps yet' }));
       return;
     }
-    const start = Math.min(...steps.map((step) => Date.parse(step.startedAt)));
-    const end = Math.max(...steps.map((step) => stepEnd(step, run)), start + 1);
+    const span = stepsSpan(steps, run);
     steps.forEach((step) => {
-      const from = Date.parse(step.startedAt);
-      const to = stepEnd(step, run);
-      const bar = el('div', { class: 'bar ' + step.status, title: duration(to - from) + (step.endedAt ? '' : ' so far') });
-      const left = Math.min(99.5, (from - start) / (end - start) * 100);
-      bar.style.marginLeft = left + '%';
-      bar.style.width = Math.min(100 - left, Math.max(0.5, (to - from) / (end - start) * 100)) + '%';
+      const bar = el('div', { class: 'bar ' + step.status });
+      placeBar(bar, step, run, span);
       const more = [];
       if (step.output !== null && step.output !== undefined) more.push(shownOnDemand('output', readable(step.output), 'output:' + step.key));
       if (step.error) {
@@ -691,7 +711,7 @@
     if (!window.confirm('Cancel run ' + openRunId + '? It stops before its next step and never resumes.')) return;
     try {
       await api('/runs/' + encodeURIComponent(openRunId), { method: 'DELETE' });
-      await openRun(openRunId);
+      await openRun(openRunId, true);
       await loadRuns(true);
     } catch (error) {
       problem('Could not cancel run ' + openRunId + ': ' + error.message);

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
@@ -154,6 +155,11 @@ class DashboardTimelineBrowserTests {
 		By output = By.cssSelector("#timeline li.step[data-step='quote'] details.on-demand");
 		this.chromium.click(By.cssSelector("#timeline li.step[data-step='quote'] details.on-demand summary"));
 		assertThat(this.chromium.attribute(output, "open")).isNotNull();
+		ChromeDriver browser = (ChromeDriver) this.chromium.browser();
+		browser.executeScript("window.getSelection().selectAllChildren("
+				+ "document.querySelector(\"#timeline li.step[data-step='quote'] details.on-demand pre\"))");
+		String selected = (String) browser.executeScript("return window.getSelection().toString()");
+		assertThat(selected).contains("quoted " + this.key);
 		By sleep = By.cssSelector("#timeline li.step[data-step='settle'] .bar");
 		String before = this.chromium.attribute(sleep, "title");
 		assertThat(before).endsWith(" so far");
@@ -166,6 +172,7 @@ class DashboardTimelineBrowserTests {
 		assertThat(after).endsWith(" so far");
 		assertThat(this.chromium.attribute(output, "open")).isNotNull();
 		assertThat(this.chromium.text(output)).contains("quoted " + this.key);
+		assertThat(browser.executeScript("return window.getSelection().toString()")).isEqualTo(selected);
 	}
 
 	@Test
