@@ -46,6 +46,8 @@ import dev.durable.inngest.local.DatabaseDurability;
 import dev.durable.inngest.local.DatabasePlatform;
 import dev.durable.inngest.local.H2CloseOnExitPostProcessor;
 import dev.durable.inngest.local.InngestSchemaVerifier;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -89,6 +91,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class InngestLocalAutoConfiguration {
 
 	/** Spring's own default time for each phase of the shutdown. */
+	private static final Log logger = LogFactory.getLog(InngestLocalAutoConfiguration.class);
+
 	private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
 	/** The name of the engine's clock, which a test may replace to move time itself. */
@@ -314,6 +318,12 @@ public final class InngestLocalAutoConfiguration {
 				this.properties.getPollInterval(), this.properties.getLease().getDuration(),
 				shutdownTimeout(environment), this.properties.getEagerStart().isEnabled(),
 				this.properties.getEagerStart().getMaxWait(), this.properties.getStepTimeout());
+		if (settings.eagerStart() && settings.hold().compareTo(settings.eagerStartMaxWait()) < 0
+				&& Binder.get(environment).bind("inngest.local.eager-start.max-wait", Duration.class).isBound()) {
+			logger.warn("inngest.local.eager-start.max-wait is " + settings.eagerStartMaxWait()
+					+ ", more than a third of inngest.local.lease.duration (" + settings.leaseDuration()
+					+ "): a run created leased waits at most " + settings.hold() + " for a worker here");
+		}
 		RunScheduler scheduler = new RunScheduler(queue, executor, runs, crons, executing, bulkCancellations, replays,
 				settings, this.clock);
 		scheduler.setAutoStartup(this.properties.isAutoStartup());

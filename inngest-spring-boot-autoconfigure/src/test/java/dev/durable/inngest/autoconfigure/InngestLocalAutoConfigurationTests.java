@@ -812,6 +812,16 @@ class InngestLocalAutoConfigurationTests {
 			.run((context) -> assertThat(context.getBean(RunScheduler.class).settings().eagerStart()).isFalse());
 	}
 
+	@Test
+	void aMaximumWaitSetAboveAThirdOfTheLeaseIsWarnedOfOnlyWhenSet(CapturedOutput output) {
+		String warning = "inngest.local.eager-start.max-wait is PT20S, more than a third of "
+				+ "inngest.local.lease.duration (PT30S): a run created leased waits at most PT10S for a worker here";
+		this.runner.withPropertyValues("inngest.local.eager-start.max-wait=20s")
+			.run((context) -> assertThat(output).contains(warning));
+		this.runner.withPropertyValues("inngest.local.lease.duration=3s")
+			.run((context) -> assertThat(output.toString().split("eager-start.max-wait is", -1)).hasSize(2));
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class NeedsClient {
 
