@@ -262,7 +262,8 @@ public final class JsonCodec {
 	/**
 	 * A value in the form that makes values equal as CEL's {@code ==} compares JSON
 	 * values write the same JSON: a number by its value ({@code 7} as {@code 7.0}), an
-	 * object whatever the order of its keys.
+	 * object whatever the order of its keys. Not the signatures' canonical JSON, which
+	 * reads every number as a double and so would match ids above 2^53 that differ.
 	 */
 	private static @Nullable Object comparable(@Nullable Object value) {
 		if (value instanceof Map<?, ?> map) {

@@ -134,7 +134,7 @@ public final class InngestTestEnvironment {
 		// From the engine's thread too, as from outside the application: in a transaction
 		// of its own, not in one of the test's thread, which would keep the events from
 		// the engine until the test ends.
-		return onEngine(() -> {
+		return executing(() -> {
 			Set<String> sentBefore = sentBefore(events);
 			List<String> eventIds = this.client.send(events);
 			executeUntilIdle();
@@ -173,7 +173,7 @@ public final class InngestTestEnvironment {
 					"advance moves the clock forward: the duration must be zero or more, but was " + duration);
 		}
 		Instant target = this.clock.instant().plus(duration);
-		onEngine(() -> {
+		executing(() -> {
 			executeUntilIdle();
 			Optional<Instant> next = this.dueRuns.nextDueBy(target);
 			while (next.isPresent()) {
@@ -195,7 +195,7 @@ public final class InngestTestEnvironment {
 	 * @return how many executions there were
 	 */
 	public int runUntilIdle() {
-		return onEngine(this::executeUntilIdle);
+		return executing(this::executeUntilIdle);
 	}
 
 	/**
@@ -253,7 +253,7 @@ public final class InngestTestEnvironment {
 	 * @throws AssertionError if the run has not ended
 	 */
 	public TestRun awaitEnd(String runId) {
-		return onEngine(() -> {
+		return executing(() -> {
 			executeUntilIdle();
 			return ended(run(runId));
 		});
@@ -358,6 +358,21 @@ public final class InngestTestEnvironment {
 	}
 
 	/**
+	 * Does work that executes runs, as {@link #onEngine} does, and then notes what their
+	 * steps did with the mocks, however the work ended: only such work reaches steps.
+	 */
+	private <T> T executing(Supplier<T> work) {
+		return onEngine(() -> {
+			try {
+				return work.get();
+			}
+			finally {
+				noteMockedStepsOfOtherKinds();
+			}
+		});
+	}
+
+	/**
 	 * Does work with the engine on its thread, and waits for it.
 	 */
 	private <T> T onEngine(Supplier<T> work) {
@@ -373,14 +388,7 @@ public final class InngestTestEnvironment {
 		}
 		T result;
 		try {
-			result = this.engine.call(() -> {
-				try {
-					return work.get();
-				}
-				finally {
-					noteMockedStepsOfOtherKinds();
-				}
-			});
+			result = this.engine.call(work);
 		}
 		catch (RuntimeException | Error ex) {
 			this.mocks.failOnMisuse(ex);
