@@ -13,7 +13,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.AliasFor;
 import org.springframework.test.context.TestExecutionListeners;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * Tests an application's durable functions: starts it as
@@ -51,9 +50,6 @@ import org.springframework.test.context.TestPropertySource;
 // configurations of the application still load.
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.MOCK)
 @Import(InngestTestConfiguration.class)
-@TestPropertySource(properties = { "inngest.mode=local", "inngest.local.store=memory",
-		"inngest.local.auto-startup=false", "inngest.local.eager-start.enabled=false",
-		"inngest.local.retention.enabled=false", "inngest.local.backoff.jitter=0s" })
 // Every test drives, and resets, the one engine of its context: tests run concurrently
 // would see each other's runs, mocks and time.
 @ResourceLock(InngestTest.ENGINE_LOCK)
@@ -68,8 +64,14 @@ public @interface InngestTest {
 	String ENGINE_LOCK = "dev.durable.inngest.test.InngestTestEnvironment";
 
 	/**
-	 * Properties added to the test's environment, in {@code key=value} form, after those
-	 * that keep the engine in memory and driven by the test.
+	 * Properties added to the test's environment, in {@code key=value} form. They win
+	 * over the application's configuration and over the defaults of {@code @InngestTest}
+	 * (the store in memory, no retention, no back-off jitter), so that
+	 * {@code properties = "inngest.local.store=jdbc"} tests on the application's
+	 * database. The properties the test engine needs ({@code inngest.mode=local},
+	 * {@code inngest.local.auto-startup=false},
+	 * {@code inngest.local.eager-start.enabled=false}) cannot be set otherwise: the test
+	 * fails before its context starts if it tries.
 	 * @return the properties
 	 */
 	@AliasFor(annotation = SpringBootTest.class, attribute = "properties")

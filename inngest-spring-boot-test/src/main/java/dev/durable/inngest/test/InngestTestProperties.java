@@ -1,0 +1,91 @@
+package dev.durable.inngest.test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertySource;
+import org.springframework.test.context.ContextConfigurationAttributes;
+import org.springframework.test.context.ContextCustomizer;
+import org.springframework.test.context.ContextCustomizerFactory;
+import org.springframework.test.context.MergedContextConfiguration;
+import org.springframework.test.context.support.TestPropertySourceUtils;
+
+/**
+ * The properties an {@link InngestTest @InngestTest} sets, in two kinds. Those the test
+ * engine needs (local mode, no worker threads, runs created queued) win over every other
+ * source, and a test that sets one of them otherwise fails before its context starts
+ * rather than being silently overruled. The defaults (the store in memory, no retention,
+ * no jitter) win over the application's configuration but give way to the test's own
+ * properties, {@code @InngestTest(properties = ...)} or {@code @TestPropertySource}, so
+ * that a test can choose the JDBC store, for example.
+ */
+final class InngestTestProperties implements ContextCustomizerFactory {
+
+	static final Map<String, String> REQUIRED = Map.of("inngest.mode", "local", "inngest.local.auto-startup", "false",
+			"inngest.local.eager-start.enabled", "false");
+
+	static final Map<String, String> DEFAULTS = Map.of("inngest.local.store", "memory",
+			"inngest.local.retention.enabled", "false", "inngest.local.backoff.jitter", "0s");
+
+	@Override
+	public @Nullable ContextCustomizer createContextCustomizer(Class<?> testClass,
+			List<ContextConfigurationAttributes> configAttributes) {
+		if (!MergedAnnotations.from(testClass, SearchStrategy.TYPE_HIERARCHY).isPresent(InngestTest.class)) {
+			return null;
+		}
+		return new Customizer();
+	}
+
+	/**
+	 * Adds the two sources of properties. One instance is equal to another, so that the
+	 * contexts of {@code @InngestTest} classes are cached as before.
+	 */
+	private static final class Customizer implements ContextCustomizer {
+
+		@Override
+		public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
+			Map<String, Object> set = TestPropertySourceUtils
+				.convertInlinedPropertiesToMap(mergedConfig.getPropertySourceProperties());
+			REQUIRED.forEach((key, value) -> {
+				Object other = set.get(key);
+				if (other != null && !value.equals(other.toString())) {
+					throw new IllegalStateException(mergedConfig.getTestClass().getName() + " sets " + key + "=" + other
+							+ ", but @InngestTest needs " + key + "=" + value + ": it executes runs on "
+							+ "its own engine thread when the test says, in local mode. Remove the property, or "
+							+ "test with @SpringBootTest instead of @InngestTest");
+				}
+			});
+			ConfigurableEnvironment environment = context.getEnvironment();
+			MutablePropertySources sources = environment.getPropertySources();
+			PropertySource<?> defaults = new MapPropertySource("inngestTestDefaults", new LinkedHashMap<>(DEFAULTS));
+			if (sources.contains(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME)) {
+				sources.addAfter(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME, defaults);
+			}
+			else {
+				sources.addFirst(defaults);
+			}
+			sources.addFirst(new MapPropertySource("inngestTestRequired", new LinkedHashMap<>(REQUIRED)));
+		}
+
+		@Override
+		public boolean equals(@Nullable Object other) {
+			return other instanceof Customizer;
+		}
+
+		@Override
+		public int hashCode() {
+			return Customizer.class.hashCode();
+		}
+
+	}
+
+}
