@@ -491,17 +491,7 @@ public final class EventIntake {
 			this.queue.offerNow(runIds);
 		};
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
-			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-				@Override
-				public void afterCommit() {
-					handOff.run();
-				}
-
-				@Override
-				public void afterCompletion(int status) {
-					EventIntake.this.queue.release(counted);
-				}
-			});
+			TransactionSynchronizationManager.registerSynchronization(new HandOffOnCommit(handOff, counted));
 		}
 		else {
 			try {
@@ -511,6 +501,46 @@ public final class EventIntake {
 				this.queue.release(counted);
 			}
 		}
+	}
+
+	/**
+	 * Whether the calling thread's transaction took in events that start or resume runs,
+	 * and has not ended: until it commits, no worker, on this instance or another, can
+	 * see those runs.
+	 * @return {@code true} if runs wait for the calling thread's transaction to commit
+	 */
+	public static boolean runsAwaitCallersCommit() {
+		return TransactionSynchronizationManager.isSynchronizationActive()
+				&& TransactionSynchronizationManager.getSynchronizations()
+					.stream()
+					.anyMatch(HandOffOnCommit.class::isInstance);
+	}
+
+	/**
+	 * Hands the runs of events taken in a caller's transaction to the queue once it
+	 * commits.
+	 */
+	private final class HandOffOnCommit implements TransactionSynchronization {
+
+		private final Runnable handOff;
+
+		private final int counted;
+
+		HandOffOnCommit(Runnable handOff, int counted) {
+			this.handOff = handOff;
+			this.counted = counted;
+		}
+
+		@Override
+		public void afterCommit() {
+			this.handOff.run();
+		}
+
+		@Override
+		public void afterCompletion(int status) {
+			EventIntake.this.queue.release(this.counted);
+		}
+
 	}
 
 	/**

@@ -24,6 +24,7 @@ import dev.durable.inngest.RunPage;
 import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.DueRuns;
+import dev.durable.inngest.engine.EventIntake;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.store.AttemptRecord;
 import dev.durable.inngest.engine.store.EventStore;
@@ -385,6 +386,15 @@ public final class InngestTestEnvironment {
 					+ "engine's thread cannot go on until that transaction ends. Call the application outside the "
 					+ "test's transaction, commit it first (TestTransaction.flagForCommit() and end()), or make the "
 					+ "test not @Transactional");
+		}
+		if (EventIntake.runsAwaitCallersCommit()) {
+			// On a database, the engine's thread would not see the runs: the test would
+			// find none, or fewer than it sent for, with nothing to say why.
+			throw new IllegalStateException("The application sent events in the test's transaction (a "
+					+ "@Transactional test?), which has not ended: their runs exist only once it commits, and the "
+					+ "engine's thread cannot see them before. Call the application outside the test's "
+					+ "transaction, commit it first (TestTransaction.flagForCommit() and end()), or make the test "
+					+ "not @Transactional");
 		}
 		T result;
 		try {
