@@ -14,6 +14,7 @@ import dev.durable.inngest.function.FunctionDiscoverer;
 import dev.durable.inngest.memory.InMemoryInngestStore;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -26,6 +27,23 @@ import org.springframework.core.env.Environment;
  */
 @TestConfiguration(proxyBeanMethods = false)
 class InngestTestConfiguration {
+
+	/**
+	 * Fails the start with what to do when the context has no local engine to test,
+	 * rather than with the first of the engine's beans that the environment misses.
+	 */
+	@Bean
+	static BeanFactoryPostProcessor inngestTestEngineCheck() {
+		return (beanFactory) -> {
+			if (beanFactory.getBeanNamesForType(DueRuns.class, true, false).length == 0) {
+				throw new IllegalStateException("@InngestTest found no local Inngest engine in the application "
+						+ "context to test: the configuration it started does not auto-configure one. Give "
+						+ "@InngestTest(classes = ...) the application's @SpringBootApplication class, or add "
+						+ "@EnableAutoConfiguration to the configuration classes it is given (or leave classes out, "
+						+ "to find the @SpringBootConfiguration from the test's package)");
+			}
+		};
+	}
 
 	@Bean(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME)
 	InngestTestClock inngestClock() {
