@@ -33,6 +33,7 @@ import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
 import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.util.StringUtils;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -159,6 +160,9 @@ public class InngestEndpoint {
 	 * @param to only runs created before this time (RFC 3339)
 	 * @param limit the page size, 1 to 100 (20 by default)
 	 * @param cursor the next cursor of the page before
+	 * @param condition only runs whose trigger event this CEL condition holds for (see
+	 * {@link RunQuery#condition()}); only for those who are shown values, as it reads
+	 * them
 	 * @param securityContext who asks, for whether values are shown
 	 * @return the page ({@link RunsPage} for runs), or {@code null} (404) for an unknown
 	 * section
@@ -168,15 +172,22 @@ public class InngestEndpoint {
 	@ReadOperation
 	public @Nullable Object list(@Selector String section, @Nullable String function, @Nullable RunStatus status,
 			@Nullable String from, @Nullable String to, @Nullable Integer limit, @Nullable String cursor,
-			SecurityContext securityContext) {
+			@Nullable String condition, SecurityContext securityContext) {
 		int size = (limit != null) ? limit : 20;
 		if (size < 1 || size > RunQuery.MAX_LIMIT) {
 			throw invalid("limit is " + size + "; it must be 1 to " + RunQuery.MAX_LIMIT);
 		}
+		if (StringUtils.hasText(condition) && !this.showValues.isShown(securityContext, this.roles)) {
+			// A condition reads the values the caller is not shown, and would tell them
+			// apart one question at a time.
+			throw invalid("condition reads the runs' events, which are not shown to you "
+					+ "(management.endpoint.inngest.show-values)");
+		}
 		try {
 			return switch (section) {
-				case RUNS -> shown(securityContext, RunsPage.of(this.runs
-					.list(new RunQuery(function, status, instant("from", from), instant("to", to), size, cursor))));
+				case RUNS -> shown(securityContext,
+						RunsPage.of(this.runs.list(new RunQuery(function, status, instant("from", from),
+								instant("to", to), size, cursor, StringUtils.hasText(condition) ? condition : null))));
 				case CANCELLATIONS -> this.runs.cancellations(size, cursor);
 				case REPLAYS -> this.runs.replays(size, cursor);
 				case STATS -> stats(function, from, to);

@@ -53,15 +53,16 @@ public class InngestEndpointWebExtension {
 	 * @param to only runs created before this time (RFC 3339)
 	 * @param limit the page size, 1 to 100 (20 by default)
 	 * @param cursor the next cursor of the page before
+	 * @param condition only runs whose trigger event this CEL condition holds for
 	 * @param securityContext who asks, for whether values are shown
 	 * @return the page; 404 for an unknown section, 400 for input it cannot use
 	 */
 	@ReadOperation
 	public WebEndpointResponse<Object> list(@Selector String section, @Nullable String function,
 			@Nullable String status, @Nullable String from, @Nullable String to, @Nullable String limit,
-			@Nullable String cursor, SecurityContext securityContext) {
+			@Nullable String cursor, @Nullable String condition, SecurityContext securityContext) {
 		try {
-			return ok(this.endpoint.list(section, function, status(status), from, to, limit(limit), cursor,
+			return ok(this.endpoint.list(section, function, status(status), from, to, limit(limit), cursor, condition,
 					securityContext));
 		}
 		catch (InvalidEndpointRequestException | IllegalArgumentException ex) {

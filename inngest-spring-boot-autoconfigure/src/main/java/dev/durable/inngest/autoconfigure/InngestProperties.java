@@ -715,15 +715,16 @@ public class InngestProperties {
 		private int eventIdLength = 64;
 
 		/**
-		 * The longest CEL condition of a bulk cancellation, in characters.
+		 * The longest CEL condition of a bulk cancellation or replay, or of a search of
+		 * runs by their event, in characters.
 		 */
 		private int expressionLength = 4096;
 
 		/**
-		 * The most evaluation steps a bulk cancellation's CEL condition may take on one
-		 * run: every sub-expression evaluated, in every iteration of all, exists, map and
-		 * filter, is a step. A request whose condition takes more is refused, and its
-		 * evaluation is stopped there.
+		 * The most evaluation steps a bulk cancellation's CEL condition, or a search's,
+		 * may take on one run: every sub-expression evaluated, in every iteration of all,
+		 * exists, map and filter, is a step. A request whose condition takes more is
+		 * refused, and its evaluation is stopped there.
 		 */
 		private long expressionCost = 10_000;
 
@@ -731,12 +732,14 @@ public class InngestProperties {
 		 * The longest a count of the runs a bulk cancellation matches may take, for its
 		 * preview or before it starts. A count that runs out of time answers with what it
 		 * counted so far, as a lower bound, and a cancellation then starts without the
-		 * rest counted.
+		 * rest counted. A page of a search of runs by a condition on their event stops
+		 * there too, with the runs found so far and a cursor to search on.
 		 */
 		private Duration bulkCountTimeout = Duration.ofSeconds(5);
 
 		/**
-		 * The most runs such a count may look at; unset, only its time limits it.
+		 * The most runs such a count, or such a page of a search, may look at; unset,
+		 * only its time limits it.
 		 */
 		private @Nullable Long bulkCountScanned;
 

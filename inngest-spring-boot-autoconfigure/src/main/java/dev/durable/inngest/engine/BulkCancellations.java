@@ -134,7 +134,12 @@ public final class BulkCancellations {
 		return new MatchCount(count, true);
 	}
 
-	private boolean outOfBudget(long started, long scanned) {
+	/**
+	 * Whether a scan of runs that began at {@code started} (its
+	 * {@link System#nanoTime()}) and has looked at {@code scanned} runs has reached the
+	 * count budget.
+	 */
+	boolean outOfBudget(long started, long scanned) {
 		return Thread.currentThread().isInterrupted() || System.nanoTime() - started >= this.budget.timeoutNanos()
 				|| (this.budget.maxScanned() != null && scanned >= this.budget.maxScanned());
 	}
@@ -254,7 +259,18 @@ public final class BulkCancellations {
 					+ ") must be before " + name.apply(Field.STARTED_BEFORE) + " (" + request.startedBefore() + ")",
 					null);
 		}
-		String source = blankToNull(request.condition());
+		return condition(request.condition());
+	}
+
+	/**
+	 * Compiles a condition over a run's trigger event, as a bulk request or a search of
+	 * runs gives it.
+	 * @param condition the CEL source, or {@code null} or blank for none
+	 * @return the expression, or {@code null} for none
+	 * @throws InvalidBulkRequestException if it is too long or does not compile
+	 */
+	@Nullable Expression condition(@Nullable String condition) {
+		String source = blankToNull(condition);
 		if (source == null) {
 			return null;
 		}

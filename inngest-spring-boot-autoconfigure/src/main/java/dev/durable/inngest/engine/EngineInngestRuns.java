@@ -30,6 +30,7 @@ import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStatsStore;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
+import dev.durable.inngest.function.Expression;
 import dev.durable.inngest.function.FunctionRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -165,12 +166,57 @@ public final class EngineInngestRuns implements InngestRuns {
 
 	@Override
 	public RunPage list(RunQuery query) {
+		Expression condition = this.bulk.condition(query.condition());
+		if (condition != null) {
+			return search(query, condition);
+		}
 		List<RunRecord> records = this.runs.list(query);
 		boolean more = records.size() > query.limit();
 		List<RunRecord> page = more ? records.subList(0, query.limit()) : records;
+		return page(page, more ? page.get(page.size() - 1).id() : null);
+	}
+
+	/**
+	 * Reads the runs the other filters select, a batch at a time, until a page of those
+	 * the condition holds for is full, none are left, or the count budget is spent.
+	 */
+	private RunPage search(RunQuery query, Expression condition) {
+		long started = System.nanoTime();
+		long scanned = 0;
+		List<RunRecord> found = new ArrayList<>();
+		String cursor = query.cursor();
+		while (true) {
+			RunQuery batch = new RunQuery(query.functionId(), query.status(), query.createdAfter(),
+					query.createdBefore(), RunQuery.MAX_LIMIT, cursor);
+			List<RunRecord> records = this.runs.list(batch);
+			boolean more = records.size() > RunQuery.MAX_LIMIT;
+			List<RunRecord> read = more ? records.subList(0, RunQuery.MAX_LIMIT) : records;
+			for (int i = 0; i < read.size(); i++) {
+				if (scanned > 0 && this.bulk.outOfBudget(started, scanned)) {
+					// Searched this far: the next page searches on from the last run
+					// read,
+					// and each page reads one run at least.
+					return page(found, cursor);
+				}
+				RunRecord run = read.get(i);
+				scanned++;
+				cursor = run.id();
+				if (this.bulk.matchesWithinCost(condition, run)) {
+					found.add(run);
+					if (found.size() == query.limit()) {
+						return page(found, (more || i < read.size() - 1) ? cursor : null);
+					}
+				}
+			}
+			if (!more) {
+				return page(found, null);
+			}
+		}
+	}
+
+	private RunPage page(List<RunRecord> page, @Nullable String nextCursor) {
 		Map<String, ReplayStore.Links> links = this.replayStore.links(page.stream().map(RunRecord::id).toList());
-		return new RunPage(page.stream().map((run) -> view(run, links)).toList(),
-				more ? page.get(page.size() - 1).id() : null);
+		return new RunPage(page.stream().map((run) -> view(run, links)).toList(), nextCursor);
 	}
 
 	@Override

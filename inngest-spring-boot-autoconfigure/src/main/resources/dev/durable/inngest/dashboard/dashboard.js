@@ -158,7 +158,9 @@
     const state = $('filter-status').value;
     const from = isoFromLocal($('filter-from').value);
     const to = isoFromLocal($('filter-to').value);
+    const condition = $('filter-condition').value.trim();
     if (fn) params.set('function', fn);
+    if (condition) params.set('condition', condition);
     if (state) params.set('status', state);
     if (from) params.set('from', from);
     if (to) params.set('to', to);
@@ -201,7 +203,11 @@
     } while (cursor && read < pages);
     const rows = $('run-rows');
     rows.replaceChildren(...runs.map(runRow));
-    if (!runs.length) rows.append(el('tr', {}, el('td', { colspan: '5', text: 'No runs match.' })));
+    if (!runs.length) {
+      // A search by event reads runs within a budget: none found so far is not none at all.
+      const text = cursor ? 'No runs match among those searched so far: More searches on.' : 'No runs match.';
+      rows.append(el('tr', { class: 'no-runs' }, el('td', { colspan: '5', text })));
+    }
     runPages = read;
     runsCursor = cursor;
     $('more-runs').hidden = !runsCursor;
@@ -210,6 +216,7 @@
   async function readMore() {
     if (!runsCursor) return;
     const page = await api(runQuery(runsCursor));
+    if (page.runs.length) $('run-rows').querySelectorAll('.no-runs').forEach((row) => row.remove());
     $('run-rows').append(...page.runs.map(runRow));
     runPages++;
     runsCursor = page.nextCursor || null;

@@ -2,26 +2,36 @@ package dev.durable.inngest.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import dev.durable.inngest.BulkCancellation;
 import dev.durable.inngest.CancelResult;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.actuate.InngestEndpoint.FunctionDescriptor;
 import dev.durable.inngest.actuate.InngestEndpoint.RunDetail;
 import dev.durable.inngest.engine.EngineTestApplication;
 import dev.durable.inngest.engine.RunProbe;
+import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.StepStore;
+import dev.durable.inngest.function.FunctionDiscoverer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.test.context.SpringBootTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -42,6 +52,18 @@ class InngestEndpointTests {
 
 	@Autowired
 	RunProbe probe;
+
+	@Autowired
+	FunctionDiscoverer registry;
+
+	@Autowired
+	RunStore runStore;
+
+	@Autowired
+	StepStore stepStore;
+
+	@Autowired
+	InngestRuns runs;
 
 	private final String key = UUID.randomUUID().toString();
 
@@ -107,7 +129,7 @@ class InngestEndpointTests {
 	void runsAreListedByFunctionAndOneRunShowsItsStepsAndAttempts() {
 		String runId = this.probe.awaitEnded(send("test/flaky-step", Map.of("fail", 1)), "flaky-step").id();
 		RunsPage page = (RunsPage) this.endpoint.list("runs", "flaky-step", RunStatus.COMPLETED, null, null, 5, null,
-				SecurityContext.NONE);
+				null, SecurityContext.NONE);
 		assertThat(page.runs()).isNotEmpty().allMatch((run) -> run.functionId().equals("flaky-step"));
 		assertThat(page.runs().get(0).id()).isEqualTo(runId);
 		RunDetail detail = (RunDetail) this.endpoint.detail("runs", runId, SecurityContext.NONE);
@@ -116,7 +138,51 @@ class InngestEndpointTests {
 		assertThat(detail.attempts()).singleElement()
 			.satisfies((attempt) -> assertThat(attempt.error().message()).isEqualTo("flaky failure 1"));
 		assertThat(this.endpoint.detail("runs", "no-such-run", SecurityContext.NONE)).isNull();
-		assertThat(this.endpoint.list("nothing", null, null, null, null, null, null, SecurityContext.NONE)).isNull();
+		assertThat(this.endpoint.list("nothing", null, null, null, null, null, null, null, SecurityContext.NONE))
+			.isNull();
+	}
+
+	@Test
+	void runsAreFoundByAConditionOnTheirEventAPageAtATime() {
+		String first = this.probe.awaitEnded(send("test/flaky-step", Map.of("order", "o-1")), "flaky-step").id();
+		this.probe.awaitEnded(send("test/flaky-step", Map.of("order", "o-2")), "flaky-step");
+		String third = this.probe.awaitEnded(send("test/flaky-step", Map.of("order", "o-1")), "flaky-step").id();
+		String condition = "event.data.key == '" + this.key + "' && event.data.order == 'o-1'";
+		RunsPage page = (RunsPage) this.endpoint.list("runs", "flaky-step", null, null, null, 1, null, condition,
+				SecurityContext.NONE);
+		assertThat(page.runs()).extracting((run) -> run.id()).containsExactly(third);
+		assertThat(page.nextCursor()).isEqualTo(third);
+		// The pages after: the other match, and then none, however many other runs of the
+		// function the other tests left to read through.
+		List<String> after = new ArrayList<>();
+		String cursor = page.nextCursor();
+		while (cursor != null) {
+			RunsPage next = (RunsPage) this.endpoint.list("runs", "flaky-step", null, null, null, 1, cursor, condition,
+					SecurityContext.NONE);
+			next.runs().forEach((run) -> after.add(run.id()));
+			cursor = next.nextCursor();
+		}
+		assertThat(after).containsExactly(first);
+	}
+
+	@Test
+	void aConditionThatDoesNotCompileIsRefusedNamingIt() {
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> this.endpoint.list("runs", null, null, null, null, null, null, "event.data.order ==",
+					SecurityContext.NONE))
+			.withMessageStartingWith("condition: ");
+	}
+
+	@Test
+	void aConditionIsRefusedToThoseNotShownTheValuesItReads() {
+		InngestEndpoint hiding = new InngestEndpoint(this.registry::registry, this.runStore, this.stepStore, this.runs,
+				Show.NEVER, Set.of());
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> hiding.list("runs", null, null, null, null, null, null, "event.data.order == 'o-1'",
+					SecurityContext.NONE))
+			.withMessage("condition reads the runs' events, which are not shown to you "
+					+ "(management.endpoint.inngest.show-values)");
+		assertThat(hiding.list("runs", null, null, null, null, 1, null, null, SecurityContext.NONE)).isNotNull();
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -14,11 +15,17 @@ import dev.durable.inngest.BulkCancellation;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.MatchCount;
+import dev.durable.inngest.RunPage;
+import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.store.CancellationStore;
 import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.NewRun;
+import dev.durable.inngest.engine.store.ReplayStore;
+import dev.durable.inngest.engine.store.RunStatsStore;
 import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.function.FunctionDiscoverer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,12 +34,14 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Counting the runs a bulk cancellation matches within its budget, on the real engine and
  * its store: a count that runs out answers with a lower bound, and a cancellation starts
- * without every run counted.
+ * without every run counted. A search of runs by the same condition keeps to the same
+ * budget, a page at a time.
  */
 @SpringBootTest(classes = EngineTestApplication.class)
 class BulkCountTests {
@@ -70,6 +79,21 @@ class BulkCountTests {
 
 	@Autowired
 	InngestRuns inngestRuns;
+
+	@Autowired
+	JsonCodec json;
+
+	@Autowired
+	ReplayStore replayStore;
+
+	@Autowired
+	RunReplays replays;
+
+	@Autowired
+	StepStore steps;
+
+	@Autowired
+	RunStatsStore stats;
 
 	private final String key = UUID.randomUUID().toString();
 
@@ -156,6 +180,55 @@ class BulkCountTests {
 		finally {
 			Thread.interrupted();
 		}
+	}
+
+	@Test
+	void aSearchOfRunsByConditionFindsEveryMatchNewestFirst() {
+		List<RunView> found = searchAll(this.inngestRuns, 7);
+		assertThat(found).hasSize(MATCHING)
+			.allSatisfy((run) -> assertThat(run.event().data()).containsEntry("gold", true))
+			.extracting(RunView::id)
+			.doesNotHaveDuplicates()
+			.isSortedAccordingTo(Comparator.reverseOrder());
+	}
+
+	@Test
+	void aSearchWithinItsBudgetAnswersWithWhatItFoundAndWhereToGoOn() {
+		InngestRuns searching = new EngineInngestRuns(this.runs, this.cancellations, this.canceller,
+				within(Duration.ofMinutes(5), 120L), this.json, this.replayStore, this.replays, this.steps,
+				this.functions::registry, this.stats, this.events);
+		RunPage first = searching.list(query(RunQuery.MAX_LIMIT, null));
+		// 120 runs read, a fifth of them matching: a short page, with a cursor.
+		assertThat(first.runs()).hasSizeLessThan(RunQuery.MAX_LIMIT);
+		assertThat(first.nextCursor()).isNotNull();
+		assertThat(searchAll(searching, RunQuery.MAX_LIMIT)).hasSize(MATCHING)
+			.extracting(RunView::id)
+			.doesNotHaveDuplicates();
+	}
+
+	@Test
+	void aSearchWithAConditionThatDoesNotCompileIsRefusedNamingIt() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.inngestRuns.list(RunQuery.all(10).withCondition("event.data.gold ==")))
+			.withMessageStartingWith("condition: ");
+	}
+
+	private RunQuery query(int limit, String cursor) {
+		return new RunQuery("reminder", null, this.request.startedAfter(), this.request.startedBefore(), limit, cursor,
+				this.request.condition());
+	}
+
+	private List<RunView> searchAll(InngestRuns runs, int limit) {
+		List<RunView> found = new ArrayList<>();
+		String cursor = null;
+		do {
+			RunPage page = runs.list(query(limit, cursor));
+			assertThat(page.runs()).hasSizeLessThanOrEqualTo(limit);
+			found.addAll(page.runs());
+			cursor = page.nextCursor();
+		}
+		while (cursor != null);
+		return found;
 	}
 
 	@Test

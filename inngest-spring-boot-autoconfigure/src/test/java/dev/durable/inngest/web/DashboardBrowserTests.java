@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 import dev.durable.inngest.Event;
@@ -204,6 +205,29 @@ class DashboardBrowserTests {
 		this.chromium.waiting().until(ExpectedConditions.textToBe(By.id("detail-id"), runId));
 		assertThat(text(By.id("detail-status"))).isEqualTo("SLEEPING");
 		assertThat(this.chromium.browser().findElement(By.id("runs")).isDisplayed()).isTrue();
+	}
+
+	@Test
+	void runsAreFoundByAConditionOnTheirEvent() {
+		List<String> mine = List.of(startReminder(), startReminder());
+		String other = this.probe.startSleepingReminder(this.inngest, UUID.randomUUID().toString());
+		this.chromium.browser().get("http://localhost:" + this.port + "/inngest/dashboard/");
+		this.chromium.browser().findElement(By.cssSelector(".tab[data-tab='runs']")).click();
+		this.chromium.visible(By.id("filter-condition")).sendKeys("event.data.key == '" + this.key + "'");
+		this.chromium.browser().findElement(By.cssSelector("#run-filters button[type=submit]")).click();
+		for (String runId : mine) {
+			awaitRowStatus(runId, "SLEEPING");
+		}
+		assertThat(rows()).isEqualTo(2);
+		assertThat(this.chromium.count("tr[data-run-id='" + other + "']")).isZero();
+
+		WebElement condition = this.chromium.browser().findElement(By.id("filter-condition"));
+		condition.clear();
+		condition.sendKeys("event.data.key ==");
+		this.chromium.browser().findElement(By.cssSelector("#run-filters button[type=submit]")).click();
+		this.chromium.waiting()
+			.until(ExpectedConditions.textMatches(By.id("problem"),
+					Pattern.compile("^Could not list runs: 400 condition: .+")));
 	}
 
 	private int rows() {
