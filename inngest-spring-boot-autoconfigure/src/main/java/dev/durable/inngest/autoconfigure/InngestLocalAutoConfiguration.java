@@ -67,6 +67,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.thread.Threading;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.TransactionDefinition;
@@ -317,7 +318,8 @@ public final class InngestLocalAutoConfiguration {
 		RunScheduler.Settings settings = new RunScheduler.Settings(this.properties.getWorkers(),
 				this.properties.getPollInterval(), this.properties.getLease().getDuration(),
 				shutdownTimeout(environment), this.properties.getEagerStart().isEnabled(),
-				this.properties.getEagerStart().getMaxWait(), this.properties.getStepTimeout());
+				this.properties.getEagerStart().getMaxWait(), this.properties.getStepTimeout(),
+				Threading.VIRTUAL.isActive(environment));
 		if (settings.eagerStart() && settings.hold().compareTo(settings.eagerStartMaxWait()) < 0
 				&& Binder.get(environment).bind("inngest.local.eager-start.max-wait", Duration.class).isBound()) {
 			logger.warn("inngest.local.eager-start.max-wait is " + settings.eagerStartMaxWait()

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 import dev.durable.inngest.engine.store.RunStore;
@@ -17,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
@@ -50,9 +52,11 @@ public final class RunScheduler implements SmartLifecycle {
 	 * so that its lease never needs renewing before a worker starts it
 	 * @param stepTimeout how long a step's body, or a function's body between two steps,
 	 * may run before its thread is interrupted; {@code null} or zero for no limit
+	 * @param virtualThreads whether the workers are virtual threads (Java 21 and later)
+	 * rather than platform threads
 	 */
 	public record Settings(int workers, Duration pollInterval, Duration leaseDuration, Duration shutdownTimeout,
-			boolean eagerStart, Duration eagerStartMaxWait, @Nullable Duration stepTimeout) {
+			boolean eagerStart, Duration eagerStartMaxWait, @Nullable Duration stepTimeout, boolean virtualThreads) {
 
 		/**
 		 * Checks the settings, naming the property of each wrong value.
@@ -145,8 +149,13 @@ public final class RunScheduler implements SmartLifecycle {
 		this.executor = executor;
 		this.executing = executing;
 		this.settings = settings;
+		// Virtual workers park rather than hold a platform thread while a step waits on
+		// I/O; Spring's executor makes them, where the JDK has them, named as the others.
+		ThreadFactory workerThreads = settings.virtualThreads()
+				? new VirtualThreadTaskExecutor("inngest-worker-").getVirtualThreadFactory()
+				: daemon("inngest-worker-");
 		this.workers = new WorkerPool(queue, executor, executing, clock, settings.workers(), settings.leaseDuration(),
-				settings.eagerStart(), this::pollNow);
+				settings.eagerStart(), this::pollNow, workerThreads);
 		this.duePoller = new DuePoller(runs, executor, queue, this.workers, crons, bulkCancellations, replays, clock,
 				settings.pollInterval());
 		this.leaseRenewer = new LeaseRenewer(runs, executing, clock, settings.leaseDuration());

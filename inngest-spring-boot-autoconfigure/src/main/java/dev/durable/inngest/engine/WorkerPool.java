@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -77,8 +78,12 @@ final class WorkerPool {
 	 */
 	private volatile boolean waitingForRun;
 
+	/** Makes the workers' threads. */
+	private final ThreadFactory workerThreads;
+
 	WorkerPool(RunQueue queue, RunExecutor executor, LeasedRuns executing, Clock clock, int size,
-			Duration leaseDuration, boolean eagerStart, Runnable pollNow) {
+			Duration leaseDuration, boolean eagerStart, Runnable pollNow, ThreadFactory workerThreads) {
+		this.workerThreads = workerThreads;
 		this.queue = queue;
 		this.executor = executor;
 		this.executing = executing;
@@ -97,7 +102,7 @@ final class WorkerPool {
 		Semaphore permits = new Semaphore(this.size);
 		this.permits = permits;
 		this.workers = new ThreadPoolExecutor(this.size, this.size, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-				RunScheduler.daemon("inngest-worker-"));
+				this.workerThreads);
 		this.running = true;
 		this.dispatcher = RunScheduler.daemon("inngest-dispatcher-").newThread(() -> dispatch(permits));
 		this.dispatcher.start();
