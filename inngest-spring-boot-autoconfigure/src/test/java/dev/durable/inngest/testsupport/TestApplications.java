@@ -11,7 +11,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Starts an application of a test with its properties passed as command-line arguments.
  * The tests' {@code application.properties} outranks default properties
  * ({@link SpringApplicationBuilder#properties(String...)}), so a test that needs its own
- * shutdown timeout or back-off gives them as arguments, which outrank that file.
+ * shutdown timeout or back-off gives them as arguments, which outrank that file. A web
+ * application listens on a free port unless the test gives {@code server.port}.
  */
 public final class TestApplications {
 
@@ -39,9 +40,13 @@ public final class TestApplications {
 	 */
 	public static ConfigurableApplicationContext run(SpringApplicationBuilder application, List<String> properties,
 			String... more) {
-		return application.run(Stream.concat(properties.stream(), Arrays.stream(more))
-			.map((property) -> "--" + property)
-			.toArray(String[]::new));
+		List<String> all = Stream.concat(properties.stream(), Arrays.stream(more)).toList();
+		// A web application on a port of its own, not 8080, which another test or an
+		// application running on the same machine may hold.
+		Stream<String> port = all.stream().anyMatch((property) -> property.startsWith("server.port=")) ? Stream.empty()
+				: Stream.of("server.port=0");
+		return application
+			.run(Stream.concat(all.stream(), port).map((property) -> "--" + property).toArray(String[]::new));
 	}
 
 }
