@@ -163,16 +163,12 @@ public final class EventApi {
 
 	private List<String> answer(int status, byte[] body, @Nullable String retryAfter) {
 		JsonNode json = parse(body);
-		if (status >= 200 && status < 300) {
-			List<String> ids = new ArrayList<>();
-			if (json != null) {
-				json.path("ids").forEach((id) -> ids.add(id.asString()));
-			}
-			return ids;
-		}
 		String error = (json != null && json.hasNonNull("error")) ? json.get("error").asString()
 				: quote(new String(body, StandardCharsets.UTF_8));
 		String where = "The Event API at " + this.origin;
+		if (status >= 200 && status < 300) {
+			return ids(status, json, error, where);
+		}
 		if (status == 401 || status == 403) {
 			throw new EventApiException(where + " refused the event key (" + status + "): check that "
 					+ "inngest.event-key (INNGEST_EVENT_KEY) is an event key of the environment"
@@ -187,6 +183,32 @@ public final class EventApi {
 		String what = retryable ? " failed to take the events (" : " refused the events (";
 		throw new EventApiException(where + what + status + "): " + error, status, retryable,
 				retryable ? retryAfter(retryAfter) : null, null);
+	}
+
+	/**
+	 * The ids of a success, which the Event API answers as {@code {"ids": [...],
+	 * "status": 200}}. Only that answer says the events were taken, as the official SDKs
+	 * read it: a 2xx with another body (a web server's page at a wrong origin, a proxy's
+	 * answer) or reporting an error is a failure, so that no event is taken for sent (nor
+	 * deleted from the outbox) on the strength of a status code alone.
+	 */
+	private List<String> ids(int status, @Nullable JsonNode json, String error, String where) {
+		if (json == null || !json.isObject()) {
+			throw new EventApiException(where + " answered " + status + " without the Event API's answer "
+					+ "({\"ids\": [...], \"status\": 200}), so the events may not have been taken: " + error
+					+ "; check that inngest.event-api-base-url (INNGEST_EVENT_API_BASE_URL) is the Event API's origin",
+					status, false, null, null);
+		}
+		if (json.path("status").asInt(0) != 200 || json.hasNonNull("error")
+				|| (json.has("ids") && !json.get("ids").isArray())) {
+			String reported = json.hasNonNull("error") ? error : "its status is "
+					+ (json.hasNonNull("status") ? json.get("status").toString() : "missing") + ", not 200";
+			throw new EventApiException(where + " answered " + status + " but did not take the events: " + reported,
+					status, false, null, null);
+		}
+		List<String> ids = new ArrayList<>();
+		json.path("ids").forEach((id) -> ids.add(id.asString()));
+		return ids;
 	}
 
 	/**

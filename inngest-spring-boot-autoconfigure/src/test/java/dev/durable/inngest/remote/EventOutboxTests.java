@@ -182,6 +182,19 @@ class EventOutboxTests {
 	}
 
 	@Test
+	void aBatchAnsweredWithSomethingElseThanTheEventApisAnswerStaysInTheOutbox() {
+		this.platform.answer(Answer.status(200, "<html>not the Event API</html>"), Answer.ok());
+		List<String> ids = this.transactions.execute((status) -> this.client.send(Event.of("a/b")));
+		new JdbcTemplate(this.dataSource).update("UPDATE inngest_outbox SET available_at = CURRENT_TIMESTAMP");
+		assertThat(this.forwarder.forwardAvailable()).isZero();
+		assertThat(this.outbox.size()).isOne();
+		new JdbcTemplate(this.dataSource).update("UPDATE inngest_outbox SET available_at = CURRENT_TIMESTAMP");
+		assertThat(this.forwarder.forwardAvailable()).isOne();
+		assertThat(this.outbox.size()).isZero();
+		assertThat(this.platform.taken()).containsExactly(Map.entry(ids.get(0), 1));
+	}
+
+	@Test
 	void aFailedTryIsRecordedWithTheBatch() {
 		this.platform.answer(Answer.status(401, "{\"error\":\"Event key not found\"}"));
 		this.transactions.executeWithoutResult((status) -> this.client.send(Event.of("a/b")));

@@ -101,6 +101,30 @@ class RemoteInngestClientTests {
 	}
 
 	@Test
+	void aSuccessStatusWithoutTheEventApisAnswerIsAFailure() {
+		// A wrong inngest.event-api-base-url may reach a web server that answers 200 with
+		// a page of its own: the official SDK fails the send, as nothing says the Event
+		// API took the events.
+		this.platform.answer(Answer.status(200, "<!doctype html><title>Inngest</title>"));
+		assertThatExceptionOfType(EventApiException.class).isThrownBy(() -> client().send(Event.of("a/b")))
+			.withMessageContaining("200")
+			.withMessageContaining("<!doctype html>")
+			.withMessageContaining("inngest.event-api-base-url")
+			.withMessageNotContaining(EVENT_KEY)
+			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(200));
+	}
+
+	@Test
+	void aSuccessStatusWhoseBodyReportsAnErrorIsAFailure() {
+		this.platform.answer(Answer.status(200, "{\"ids\":[],\"status\":400,\"error\":\"event name is empty\"}"));
+		assertThatExceptionOfType(EventApiException.class).isThrownBy(() -> client().send(Event.of("a/b")))
+			.withMessageContaining("event name is empty");
+		this.platform.answer(Answer.status(200, "{\"ids\":[\"01J-A\"]}"));
+		assertThatExceptionOfType(EventApiException.class).isThrownBy(() -> client().send(Event.of("a/b")))
+			.withMessageContaining("status");
+	}
+
+	@Test
 	void serverErrorsAreRetriedWithTheSameEventIds() {
 		this.platform.answer(Answer.status(500, "{\"error\":\"boom\"}"), Answer.status(502, "bad gateway"),
 				Answer.ok());
