@@ -128,10 +128,10 @@ final class RemoteExecution implements StepReplay.Driver {
 	@Override
 	public StepReplay.@Nullable Memo memo(StepCall step, StepKind kind) {
 		String hash = StepIds.hash(step.key());
-		if (!this.steps.has(hash)) {
+		JsonNode memo = this.steps.get(hash);
+		if (memo == null || isInputOnly(memo)) {
 			return null;
 		}
-		JsonNode memo = this.steps.get(hash);
 		return switch (kind) {
 			case RUN, SEND, INVOKE -> {
 				JsonNode error = memo.get("error");
@@ -149,6 +149,16 @@ final class RemoteExecution implements StepReplay.Driver {
 			// The event received, or null for a wait that timed out.
 			case WAIT -> new StepReplay.Completed(json(RemoteCalls.event(memo)));
 		};
+	}
+
+	/**
+	 * Whether a step's state is only an input, {@code {"input": ...}}: what the platform
+	 * sends for a step a run is rerun from with its input edited, which has not completed
+	 * in this run. The official SDK runs such a step instead of replaying it; so does
+	 * this, without the input, which a Java step does not take.
+	 */
+	private static boolean isInputOnly(JsonNode memo) {
+		return memo.isObject() && memo.size() == 1 && memo.has("input");
 	}
 
 	/**

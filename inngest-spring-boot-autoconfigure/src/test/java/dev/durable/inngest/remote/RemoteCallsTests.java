@@ -318,6 +318,20 @@ class RemoteCallsTests {
 	}
 
 	@Test
+	void aStepWhoseStateIsOnlyAnInputIsExecutedNotReplayed() {
+		// A run rerun from a step with its input edited in the dashboard: the platform
+		// sends the step as {"input": ...}, outside the stack of completed steps, and the
+		// official SDK runs it rather than take it for done.
+		ObjectNode body = (ObjectNode) json(body(0, 5, Map.of(), false));
+		body.putObject("steps").putObject(StepIds.hash("first")).putArray("input").add(7);
+		CallResponse response = this.calls.call(request("steps-two-steps", "step", JSON.writeValueAsString(body)));
+		Answer answer = new Answer(response.status(), response.headers(), json(response.body()));
+		assertThat(answer.op().get("op").asString()).isEqualTo("StepRun");
+		assertThat(answer.op().get("id").asString()).isEqualTo(StepIds.hash("first"));
+		assertThat(answer.op().get("data")).isEqualTo(json("{\"n\":4,\"label\":\"one\"}"));
+	}
+
+	@Test
 	void targetedRequestExecutesOnlyItsStep() {
 		Map<String, Object> steps = Map.of(StepIds.hash("first"), Map.of("data", Map.of("n", 4, "label", "one")));
 		Answer answer = call("two-steps", StepIds.hash("second"), steps, 0, 5, true);
