@@ -52,6 +52,12 @@ import org.springframework.web.client.RestClient;
  * in bulk either: {@link #rerun}, {@link #replayAll} and the other replay methods throw
  * {@link UnsupportedOperationException} pointing at the Inngest dashboard, where runs are
  * rerun and replayed.
+ * <p>
+ * It reads the REST API as Inngest Cloud, the dev server and a self-hosted server answer
+ * it: a run's function, which the platform names by its own UUID, is given by the id it
+ * was synced with (see {@link PlatformFunctionIds}), and a bulk cancellation refused for
+ * an unknown function ({@code 404}) is sent again with the composite id, by which the dev
+ * server and a self-hosted server know functions.
  */
 public final class RemoteInngestRuns implements InngestRuns {
 
@@ -60,6 +66,8 @@ public final class RemoteInngestRuns implements InngestRuns {
 	private final PlatformApi api;
 
 	private final String appId;
+
+	private final PlatformFunctionIds functionIds;
 
 	private final Clock clock;
 
@@ -78,6 +86,7 @@ public final class RemoteInngestRuns implements InngestRuns {
 			@Nullable SigningKey fallbackKey, @Nullable String env, String appId, Clock clock) {
 		this.api = new PlatformApi(restClient, apiOrigin, signingKey, fallbackKey, env);
 		this.appId = appId;
+		this.functionIds = new PlatformFunctionIds(this.api, appId);
 		this.clock = clock;
 	}
 
@@ -160,17 +169,16 @@ public final class RemoteInngestRuns implements InngestRuns {
 			throw new IllegalArgumentException("startedBefore is " + request.startedBefore() + ", in the future; the "
 					+ "Inngest REST API cancels only runs that started before a time that has passed");
 		}
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("app_id", this.appId);
-		body.put("function_id", request.functionId());
-		body.put("started_before", request.startedBefore().toString());
-		if (request.startedAfter() != null) {
-			body.put("started_after", request.startedAfter().toString());
+		Answer answer = postCancellation(request, request.functionId());
+		if (answer.status() == 404) {
+			// Inngest Cloud takes the function's own id; the dev server and a self-hosted
+			// server look the function up by the composite id it was synced with.
+			answer = postCancellation(request, FunctionConfigs.compositeId(this.appId, request.functionId()));
+			if (answer.status() == 404) {
+				throw new IllegalArgumentException("The Inngest REST API knows no function '" + request.functionId()
+						+ "' of the app '" + this.appId + "' to cancel runs of (404): " + answer.error());
+			}
 		}
-		if (StringUtils.hasText(request.condition())) {
-			body.put("if", request.condition());
-		}
-		Answer answer = this.api.exchange(HttpMethod.POST, this.api.uri("/v1/cancellations").build().toUri(), body);
 		if (answer.status() == 400) {
 			throw new IllegalArgumentException("The Inngest REST API refused the bulk cancellation: " + answer.error());
 		}
@@ -178,6 +186,20 @@ public final class RemoteInngestRuns implements InngestRuns {
 			throw answer.failure();
 		}
 		return cancellation(answer.data(), request.name(), BulkCancellation.State.RUNNING);
+	}
+
+	private Answer postCancellation(BulkCancelRequest request, String functionId) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("app_id", this.appId);
+		body.put("function_id", functionId);
+		body.put("started_before", request.startedBefore().toString());
+		if (request.startedAfter() != null) {
+			body.put("started_after", request.startedAfter().toString());
+		}
+		if (StringUtils.hasText(request.condition())) {
+			body.put("if", request.condition());
+		}
+		return this.api.exchange(HttpMethod.POST, this.api.uri("/v1/cancellations").build().toUri(), body);
 	}
 
 	@Override
@@ -276,9 +298,13 @@ public final class RemoteInngestRuns implements InngestRuns {
 
 	private static boolean isNotFound(Answer answer) {
 		// The platform answers a malformed run id with 400, and some unknown ones with
-		// 500.
-		return answer.status() == 404 || answer.status() == 400
-				|| (answer.status() == 500 && answer.error().toLowerCase(Locale.ROOT).contains("not found"));
+		// 500: the dev server and a self-hosted server answer every unknown run with a
+		// 500 saying it could not be loaded.
+		if (answer.status() == 404 || answer.status() == 400) {
+			return true;
+		}
+		String error = answer.error().toLowerCase(Locale.ROOT);
+		return answer.status() == 500 && (error.contains("not found") || error.contains("unable to load function run"));
 	}
 
 	private RunView run(JsonNode data) {
@@ -297,18 +323,26 @@ public final class RemoteInngestRuns implements InngestRuns {
 	}
 
 	/**
-	 * The function id the application knows: without the app id's prefix, if it has one.
+	 * The function id the application knows: without the app id's prefix, if it has one,
+	 * and mapped from the platform's own id (a UUID, as a run names its function) to the
+	 * id the function was synced with when the platform tells it.
 	 */
 	private @Nullable String functionId(@Nullable String id) {
+		if (id == null) {
+			return null;
+		}
+		String compositeId = this.functionIds.compositeId(id);
 		String prefix = this.appId + "-";
-		return (id != null && id.startsWith(prefix)) ? id.substring(prefix.length()) : id;
+		return compositeId.startsWith(prefix) ? compositeId.substring(prefix.length()) : compositeId;
 	}
 
 	private static RunStatus status(String status) {
 		return switch (status.toLowerCase(Locale.ROOT)) {
 			case "completed" -> RunStatus.COMPLETED;
-			case "failed" -> RunStatus.FAILED;
-			case "cancelled", "canceled" -> RunStatus.CANCELLED;
+			// Overflowed is an old name of a failure for too many steps.
+			case "failed", "overflowed" -> RunStatus.FAILED;
+			// A skipped run (a singleton's, a paused function's) ended without running.
+			case "cancelled", "canceled", "skipped" -> RunStatus.CANCELLED;
 			case "queued", "scheduled" -> RunStatus.QUEUED;
 			default -> RunStatus.RUNNING;
 		};

@@ -48,6 +48,8 @@ class RemoteInngestRunsTests {
 
 	private static final String RUN_ID = "01JD5Z1Y2K3M4N5P6Q7R8S9T0V";
 
+	private static final String FUNCTION_UUID = "3f1b2c4d-0000-4000-8000-000000000001";
+
 	private final Map<String, Reply> replies = new ConcurrentHashMap<>();
 
 	private final ConcurrentLinkedDeque<Request> requests = new ConcurrentLinkedDeque<>();
@@ -72,9 +74,11 @@ class RemoteInngestRunsTests {
 					(in.length > 0) ? JsonMapper.shared().readTree(in) : null));
 			String path = exchange.getRequestURI().getPath();
 			String auth = String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"));
+			String function = (in.length > 0) ? JsonMapper.shared().readTree(in).path("function_id").asString("") : "";
 			Reply reply = this.replies.getOrDefault(exchange.getRequestMethod() + " " + path + " " + auth,
-					this.replies.getOrDefault(exchange.getRequestMethod() + " " + path,
-							new Reply(404, "{\"error\":\"not found\",\"status\":404}")));
+					this.replies.getOrDefault(exchange.getRequestMethod() + " " + path + " function_id=" + function,
+							this.replies.getOrDefault(exchange.getRequestMethod() + " " + path,
+									new Reply(404, "{\"error\":\"not found\",\"status\":404}"))));
 			byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
 			exchange.sendResponseHeaders(reply.status(), (out.length > 0) ? out.length : -1);
 			if (out.length > 0) {
@@ -147,6 +151,50 @@ class RemoteInngestRunsTests {
 	}
 
 	@Test
+	void anUnknownRunIsEmptyAsTheSelfHostedServerAnswersIt() {
+		// The dev server and a self-hosted one answer an unknown run with a 500 that says
+		// it could not be loaded.
+		reply("GET /v1/runs/" + RUN_ID, 500,
+				"{\"error\":\"Unable to load function run: " + RUN_ID + "\",\"data\":null,\"status\":500}");
+		assertThat(runs().find(RUN_ID)).isEmpty();
+		assertThatExceptionOfType(NoSuchElementException.class).isThrownBy(() -> runs().cancel(RUN_ID));
+	}
+
+	@Test
+	void aRunNamesItsFunctionByTheIdItWasSyncedWith() {
+		// The REST API names a run's function by the platform's own id, a UUID, which the
+		// app's functions map to the id they were synced with.
+		reply("GET /v1/runs/" + RUN_ID, 200,
+				run("Completed", "1").replace("\"shop-charge-order\"", "\"" + FUNCTION_UUID + "\""));
+		reply("GET /v1/apps/shop/functions", 200,
+				"[{\"internal_id\":\"" + FUNCTION_UUID + "\",\"id\":\"shop-charge-order\",\"name\":\"Charge\","
+						+ "\"app_id\":\"6c1f2b0e-0000-4000-8000-00000000a001\"},{\"internal_id\":"
+						+ "\"3f1b2c4d-0000-4000-8000-0000000000f2\",\"id\":\"shop-refund\",\"name\":\"Refund\"}]");
+		RemoteInngestRuns runs = runs();
+		assertThat(runs.find(RUN_ID)).map(RunView::functionId).contains("charge-order");
+		assertThat(runs.find(RUN_ID)).map(RunView::functionId).contains("charge-order");
+		assertThat(this.requests).extracting((request) -> request.method() + " " + request.uri())
+			.containsExactly("GET /v1/runs/" + RUN_ID, "GET /v1/apps/shop/functions", "GET /v1/runs/" + RUN_ID);
+	}
+
+	@Test
+	void aRunWhoseFunctionCannotBeMappedKeepsThePlatformsId() {
+		reply("GET /v1/runs/" + RUN_ID, 200,
+				run("Completed", "1").replace("\"shop-charge-order\"", "\"" + FUNCTION_UUID + "\""));
+		assertThat(runs().find(RUN_ID)).map(RunView::functionId).contains(FUNCTION_UUID);
+	}
+
+	@Test
+	void runsSkippedOrOverflowedHaveEnded() {
+		reply("GET /v1/runs/" + RUN_ID, 200, run("Skipped", "null"));
+		assertThat(runs().find(RUN_ID)).map(RunView::status).contains(RunStatus.CANCELLED);
+		assertThat(runs().cancel(RUN_ID).cancelled()).isFalse();
+		reply("GET /v1/runs/" + RUN_ID, 200, run("Overflowed", "null"));
+		assertThat(runs().find(RUN_ID)).map(RunView::status).contains(RunStatus.FAILED);
+		assertThat(this.requests).extracting(Request::method).doesNotContain("DELETE");
+	}
+
+	@Test
 	void theFallbackKeyIsTriedWhenTheSigningKeyIsRefused() {
 		reply("GET /v1/runs/" + RUN_ID + " Bearer " + KEY.bearerToken(), 401, "{\"error\":\"Unauthorized\"}");
 		reply("GET /v1/runs/" + RUN_ID + " Bearer " + FALLBACK.bearerToken(), 200, run("Running", "null"));
@@ -208,6 +256,32 @@ class RemoteInngestRunsTests {
 		assertThat(cancellation.startedBefore()).isEqualTo(Instant.parse("2026-11-24T11:00:00Z"));
 		assertThat(cancellation.condition()).isEqualTo("event.data.amount > 1000");
 		assertThat(cancellation.state()).isEqualTo(BulkCancellation.State.RUNNING);
+	}
+
+	@Test
+	void aBulkCancellationIsPostedWithTheCompositeIdWhereThePlatformKnowsFunctionsByIt() {
+		// Inngest Cloud takes the function's own id; the dev server and a self-hosted one
+		// look the function up by the id it was synced with, and know no other.
+		reply("POST /v1/cancellations", 404, "{\"error\":\"function not found\",\"data\":null,\"status\":404}");
+		reply("POST /v1/cancellations function_id=shop-charge-order", 200,
+				"{\"data\":{\"id\":\"01JCANCEL\",\"function_id\":\"shop-charge-order\","
+						+ "\"started_before\":\"2026-11-24T11:00:00Z\"}}");
+		BulkCancellation cancellation = runs()
+			.cancelAll(new BulkCancelRequest(null, "charge-order", null, Instant.parse("2026-11-24T11:00:00Z"), null));
+		assertThat(this.requests).extracting((request) -> request.body().get("function_id").asString())
+			.containsExactly("charge-order", "shop-charge-order");
+		assertThat(cancellation.id()).isEqualTo("01JCANCEL");
+		assertThat(cancellation.functionId()).isEqualTo("charge-order");
+	}
+
+	@Test
+	void aBulkCancellationOfAFunctionThePlatformKnowsUnderNeitherIdIsRefused() {
+		reply("POST /v1/cancellations", 404, "{\"error\":\"function not found\",\"data\":null,\"status\":404}");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> runs().cancelAll(new BulkCancelRequest(null, "nope", null, NOW, null)))
+			.withMessageContaining("function not found")
+			.withMessageContaining("'nope'");
+		assertThat(this.requests).hasSize(2);
 	}
 
 	@Test
