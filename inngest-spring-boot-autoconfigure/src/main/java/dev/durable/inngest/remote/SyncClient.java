@@ -2,6 +2,7 @@ package dev.durable.inngest.remote;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 import dev.durable.inngest.remote.FunctionConfigs.FunctionConfig;
 import dev.durable.inngest.remote.PlatformApi.Answer;
@@ -73,10 +74,12 @@ public final class SyncClient {
 	 * @param sdk the SDK, as in the {@code X-Inngest-SDK} header
 	 * @param v the sync format's version
 	 * @param framework the framework
+	 * @param capabilities what the serve endpoint supports beyond the baseline, as the
+	 * official SDKs tell it: the trust probe
 	 * @param functions the functions
 	 */
 	public record RegisterRequest(String url, String deployType, String appName, String sdk, String v, String framework,
-			List<FunctionConfig> functions) {
+			Map<String, String> capabilities, List<FunctionConfig> functions) {
 
 		/**
 		 * What an application syncs.
@@ -86,7 +89,8 @@ public final class SyncClient {
 		 * @return the request
 		 */
 		public static RegisterRequest of(String url, String appId, List<FunctionConfig> functions) {
-			return new RegisterRequest(url, "ping", appId, Sdk.ID, "0.1", Sdk.FRAMEWORK, functions);
+			return new RegisterRequest(url, "ping", appId, Sdk.ID, "0.1", Sdk.FRAMEWORK, Map.of("trust_probe", "v1"),
+					functions);
 		}
 
 	}

@@ -75,6 +75,7 @@ class FunctionConfigsReferenceTests {
 			for (String field : new String[] { "url", "deployType", "appName", "v" }) {
 				assertThat(ours.get(field)).as(field).isEqualTo(official.get(field));
 			}
+			assertThat(ours.at("/capabilities/trust_probe")).isEqualTo(official.at("/capabilities/trust_probe"));
 			assertThat(authorization.get()).isEqualTo("Bearer " + SigningKey.of(KEY).bearerToken());
 
 			Map<String, JsonNode> actual = byId(ours.get("functions"));

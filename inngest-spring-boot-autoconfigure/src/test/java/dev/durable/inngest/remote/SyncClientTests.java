@@ -92,6 +92,8 @@ class SyncClientTests {
 		assertThat(sync.body().get("appName").asString()).isEqualTo("shop");
 		assertThat(sync.body().get("sdk").asString()).isEqualTo(Sdk.ID);
 		assertThat(sync.body().get("deployType").asString()).isEqualTo("ping");
+		// As the official SDKs tell the platform, which may then probe the application.
+		assertThat(sync.body().at("/capabilities/trust_probe").asString()).isEqualTo("v1");
 		assertThat(sync.body().get("functions")).extracting((function) -> function.get("id").asString())
 			.containsExactlyInAnyOrder("shop-two-events", "shop-process-order", "shop-process-order-failure",
 					"shop-process-order-cancel", "shop-nightly");
