@@ -18,8 +18,9 @@ import org.springframework.beans.factory.config.BeanDefinition;
 
 /**
  * Finds the {@link InngestFunction} methods of the application's beans, fails the start
- * when {@code inngest.mode} or {@code inngest.local.store} names no engine, and in local
- * mode fails it when no engine would run the functions.
+ * when {@code inngest.mode} or {@code inngest.local.store} names no engine or a switch
+ * such as {@code inngest.executor.enabled} is not written as its condition reads it, and
+ * in local mode fails it when no engine would run the functions.
  */
 @AutoConfiguration
 @ConditionalOnClass(InngestFunction.class)
@@ -47,6 +48,11 @@ public final class InngestAutoConfiguration {
 	@Bean
 	static EngineSelectionCheck inngestEngineSelectionCheck(Environment environment) {
 		return new EngineSelectionCheck(environment);
+	}
+
+	@Bean
+	static SwitchPropertiesCheck inngestSwitchPropertiesCheck(Environment environment) {
+		return new SwitchPropertiesCheck(environment);
 	}
 
 	@Bean

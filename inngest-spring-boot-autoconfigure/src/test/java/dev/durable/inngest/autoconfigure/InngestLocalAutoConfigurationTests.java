@@ -126,6 +126,26 @@ class InngestLocalAutoConfigurationTests {
 	}
 
 	@Test
+	void aSwitchWrittenAsTheConditionsWouldNotReadItFailsTheStart() {
+		this.runner.withPropertyValues("inngest.executor.enabled=yes")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.executor.enabled", "yes"));
+		this.runner.withPropertyValues("inngest.dashboard.enabled=on")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.dashboard.enabled", "on"));
+		this.runner.withPropertyValues("inngest.local.retention.enabled=1").run((context) -> {
+			assertInvalidProperty(context.getStartupFailure(), "inngest.local.retention.enabled", "1");
+			assertThat(context.getStartupFailure()).hasMessageContaining("write it as 'true'");
+		});
+	}
+
+	@Test
+	void aSwitchTakesTrueAndFalseInAnyCaseAndAnyWordForOff() {
+		this.runner
+			.withPropertyValues("inngest.local.retention.enabled=TRUE", "inngest.dashboard.enabled=off",
+					"inngest.executor.enabled=no")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void theEngineSelectionTakesItsValuesInAnyCase() {
 		this.runner.withPropertyValues("inngest.mode=LOCAL", "inngest.local.store=Memory")
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(InngestClient.class));
