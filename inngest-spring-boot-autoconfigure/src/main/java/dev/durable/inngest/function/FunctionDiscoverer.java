@@ -2,6 +2,8 @@ package dev.durable.inngest.function;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -113,11 +115,24 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 			invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 		}
 		catch (IllegalStateException ex) {
-			// A JDK proxy exposes its interfaces' methods only.
+			// A JDK proxy exposes its interfaces' methods only; a proxy of the class
+			// cannot pass a call to a private method on to the bean.
 			throw new InvalidFunctionException(FunctionDefinitionReader.location(beanName, method),
-					List.of("the bean is a JDK proxy, whose interfaces do not declare " + method.getName()
-							+ ": declare the method on an interface of the bean, or have Spring proxy the class "
-							+ "(spring.aop.proxy-target-class=true, Spring Boot's default)"));
+					List.of(Proxy.isProxyClass(bean.getClass())
+							? "the bean is a JDK proxy, whose interfaces do not declare " + method.getName()
+									+ ": declare the method on an interface of the bean, or have Spring proxy the "
+									+ "class (spring.aop.proxy-target-class=true, Spring Boot's default)"
+							: "the method is private, and the bean is a proxy, which cannot pass a call to it on "
+									+ "to the bean: make it package-private, protected or public"));
+		}
+		int modifiers = invocable.getModifiers();
+		if (AopUtils.isCglibProxy(bean) && Modifier.isFinal(modifiers) && !Modifier.isStatic(modifiers)) {
+			// The call would run on the proxy itself, whose fields are never set, past
+			// the
+			// bean's aspects.
+			throw new InvalidFunctionException(FunctionDefinitionReader.location(beanName, method),
+					List.of("the method is final, and the bean is a proxy of its class, which cannot override it "
+							+ "to pass the call on to the bean: remove final"));
 		}
 		return new FunctionDefinitionReader(beanName, bean, method, invocable);
 	}

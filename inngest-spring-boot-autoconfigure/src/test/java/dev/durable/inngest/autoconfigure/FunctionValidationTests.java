@@ -61,6 +61,50 @@ class FunctionValidationTests {
 		});
 	}
 
+	private String failureForClassProxyOf(Object target) {
+		String[] description = new String[1];
+		this.runner.withBean("functions", Object.class, () -> {
+			ProxyFactory proxy = new ProxyFactory(target);
+			proxy.setProxyTargetClass(true);
+			return proxy.getProxy();
+		}).run((context) -> {
+			assertThat(context).hasFailed();
+			description[0] = StartupFailures.analyze(context.getStartupFailure()).getDescription();
+		});
+		return description[0];
+	}
+
+	@Test
+	void aPrivateFunctionOnAClassProxyIsRefusedAsPrivate() {
+		assertThat(failureForClassProxyOf(new PrivateFunction())).contains("PrivateFunction.fn (bean 'functions')")
+			.contains("the method is private, and the bean is a proxy, which cannot pass a call to it on to the bean")
+			.contains("make it package-private, protected or public")
+			.doesNotContain("JDK proxy");
+	}
+
+	@Test
+	void aFinalFunctionOnAClassProxyIsRefused() {
+		assertThat(failureForClassProxyOf(new FinalFunction())).contains("FinalFunction.fn (bean 'functions')")
+			.contains("the method is final, and the bean is a proxy of its class, which cannot override it")
+			.contains("remove final");
+	}
+
+	static class PrivateFunction {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		private void fn(Event event) {
+		}
+
+	}
+
+	static class FinalFunction {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		final void fn(Event event) {
+		}
+
+	}
+
 	interface Greeting {
 
 		String hello();
