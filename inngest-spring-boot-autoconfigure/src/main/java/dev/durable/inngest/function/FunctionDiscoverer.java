@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.OnCancel;
 import dev.durable.inngest.OnFailure;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
@@ -37,6 +39,8 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 	/** What marks the methods this discoverer reads: functions and their handlers. */
 	private static final List<Class<? extends Annotation>> ANNOTATIONS = List.of(InngestFunction.class, OnFailure.class,
 			OnCancel.class);
+
+	private static final Log logger = LogFactory.getLog(FunctionDiscoverer.class);
 
 	private final Set<Class<?>> classesWithoutFunctions = ConcurrentHashMap.newKeySet();
 
@@ -94,6 +98,10 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 			this.classesWithoutFunctions.add(targetClass);
 			return bean;
 		}
+		if (this.registry != null) {
+			warnCreatedAfterStart(beanName, targetClass, functionMethods, handlerMethods, cancellationMethods);
+			return bean;
+		}
 		List<String> beanFunctions = new ArrayList<>();
 		functionMethods.forEach((method, annotation) -> {
 			FunctionDefinitionReader reader = reader(bean, beanName, method);
@@ -107,6 +115,22 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 			.forEach((method, annotation) -> this.handlers.add(new PendingHandler(HandlerKind.CANCELLATION,
 					annotation.function(), List.copyOf(beanFunctions), reader(bean, beanName, method))));
 		return bean;
+	}
+
+	/**
+	 * A bean created once the functions were read, which only a lazy bean can be, whose
+	 * declared type hid its functions from the lazy-initialization exclusion.
+	 */
+	private void warnCreatedAfterStart(String beanName, Class<?> targetClass, Map<Method, InngestFunction> functions,
+			Map<Method, ?> failureHandlers, Map<Method, ?> cancellationHandlers) {
+		List<String> names = new ArrayList<>();
+		functions.values().forEach((annotation) -> names.add(annotation.id()));
+		failureHandlers.keySet().forEach((method) -> names.add("@OnFailure " + method.getName()));
+		cancellationHandlers.keySet().forEach((method) -> names.add("@OnCancel " + method.getName()));
+		logger.warn("Bean '" + beanName + "' declares durable functions " + names
+				+ " but was created after the start, lazily: they will not run. Its declared type hid them from the "
+				+ "exclusion of function beans from spring.main.lazy-initialization: declare " + targetClass.getName()
+				+ " as its type, or annotate it @Lazy(false).");
 	}
 
 	private FunctionDefinitionReader reader(Object bean, String beanName, Method method) {

@@ -736,7 +736,42 @@ class InngestLocalAutoConfigurationTests {
 			});
 	}
 
-	static class Greeter {
+	@Test
+	void aFunctionBeanCreatedLazilyAfterTheStartIsWarnedOf(CapturedOutput output) {
+		this.runner
+			.withInitializer(
+					(context) -> context.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
+			.withPropertyValues("inngest.local.store=memory", "inngest.local.auto-startup=false")
+			.withUserConfiguration(GreetingAsInterface.class)
+			.run((context) -> {
+				// The declared type hides the function, so the bean stays lazy: nothing
+				// can tell without creating it.
+				assertThat(context.getBean(FunctionDiscoverer.class).registry().find("greet")).isEmpty();
+				assertThat(output).doesNotContain("created after the start");
+				context.getBean("greeting");
+				assertThat(output)
+					.contains("Bean 'greeting' declares durable functions [greet] but was created "
+							+ "after the start, lazily: they will not run")
+					.contains("declare " + Greeter.class.getName() + " as its type, or annotate it @Lazy(false)");
+				assertThat(context.getBean(FunctionDiscoverer.class).registry().find("greet")).isEmpty();
+			});
+	}
+
+	interface Greeting {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class GreetingAsInterface {
+
+		@Bean
+		Greeting greeting() {
+			return new Greeter();
+		}
+
+	}
+
+	static class Greeter implements Greeting {
 
 		@InngestFunction(id = "greet", event = "test/greet")
 		String greet(Event event) {
