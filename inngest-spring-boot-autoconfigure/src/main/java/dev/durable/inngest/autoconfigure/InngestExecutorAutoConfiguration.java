@@ -69,7 +69,8 @@ public final class InngestExecutorAutoConfiguration {
 		InngestProperties.Executor executor = properties.getExecutor();
 		return ServedApps.create(store, functions, signingKey(executor.getSigningKey()),
 				PropertyChecks.atLeastOneMillisecond("inngest.executor.call-timeout", executor.getCallTimeout()),
-				executor.getMaxCallPayload().toBytes(), mapper.getIfUnique(() -> JsonMapper.builder().build()), clock);
+				PropertyChecks.positive("inngest.executor.max-call-payload", executor.getMaxCallPayload()).toBytes(),
+				mapper.getIfUnique(() -> JsonMapper.builder().build()), clock);
 	}
 
 	@Bean

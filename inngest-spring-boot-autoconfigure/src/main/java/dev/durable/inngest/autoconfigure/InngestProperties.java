@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.durable.inngest.engine.BulkCancellations;
 import dev.durable.inngest.engine.InputLimits;
+import dev.durable.inngest.engine.PropertyChecks;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -846,8 +847,8 @@ public class InngestProperties {
 		 * column
 		 */
 		public InputLimits toInputLimits() {
-			return new InputLimits(this.eventSize.toBytes(), this.eventNameLength, this.eventIdLength,
-					this.expressionLength, this.expressionCost);
+			return new InputLimits(PropertyChecks.positive("inngest.limits.event-size", this.eventSize).toBytes(),
+					this.eventNameLength, this.eventIdLength, this.expressionLength, this.expressionCost);
 		}
 
 	}

@@ -198,8 +198,9 @@ public final class InngestRemoteAutoConfiguration {
 	@ConditionalOnMissingBean(InngestClient.class)
 	RemoteInngestClient inngestClient(EventApi eventApi, InngestProperties properties,
 			ObjectProvider<EventOutbox> outbox, ObjectProvider<EventOutboxForwarder> forwarder) {
-		return new RemoteInngestClient(eventApi, properties.getLimits().getEventSize().toBytes(), Clock.systemUTC(),
-				outbox.getIfAvailable(), forwarder.getIfAvailable());
+		return new RemoteInngestClient(eventApi,
+				PropertyChecks.positive("inngest.limits.event-size", properties.getLimits().getEventSize()).toBytes(),
+				Clock.systemUTC(), outbox.getIfAvailable(), forwarder.getIfAvailable());
 	}
 
 	@Bean
@@ -285,7 +286,9 @@ public final class InngestRemoteAutoConfiguration {
 		RouterFunction<ServerResponse> inngestServeEndpoint(RemoteSettings settings, ServedFunctions functions,
 				CallHandler callHandler, AppSync sync, InngestProperties properties) {
 			return new ServeEndpoint(settings, functions, callHandler, sync, Clock.systemUTC(),
-					properties.getLimits().getServeRequestSize().toBytes())
+					PropertyChecks
+						.positive("inngest.limits.serve-request-size", properties.getLimits().getServeRequestSize())
+						.toBytes())
 				.routes();
 		}
 

@@ -50,6 +50,10 @@ class InngestExecutorAutoConfigurationTests {
 			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.executor.refresh-interval",
 					"PT0S"));
 		this.runner.withPropertyValues(executor)
+			.withPropertyValues("inngest.executor.max-call-payload=0B")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.executor.max-call-payload",
+					"0B"));
+		this.runner.withPropertyValues(executor)
 			.withPropertyValues("inngest.limits.request-size=-1B")
 			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.limits.request-size", "-1B"));
 	}

@@ -821,6 +821,8 @@ class InngestLocalAutoConfigurationTests {
 		this.runner.withPropertyValues("inngest.local.max-output-size=0B")
 			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.max-output-size",
 					"0B"));
+		this.runner.withPropertyValues("inngest.limits.event-size=0B")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.limits.event-size", "0B"));
 		this.runner.withPropertyValues("inngest.local.step-timeout=-1s")
 			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.step-timeout",
 					"PT-1S"));

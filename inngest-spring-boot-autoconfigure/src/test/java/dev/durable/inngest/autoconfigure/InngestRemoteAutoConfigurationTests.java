@@ -201,6 +201,20 @@ class InngestRemoteAutoConfigurationTests {
 	}
 
 	@Test
+	void sizesThatCannotBeUsedFailTheStartInRemoteMode() {
+		WebApplicationContextRunner web = new WebApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(InngestAutoConfiguration.class, InngestRemoteAutoConfiguration.class))
+			.withPropertyValues("inngest.mode=remote", "inngest.dev=true");
+		web.withPropertyValues("inngest.limits.serve-request-size=0B")
+			.run((context) -> StartupFailures.assertInvalidProperty(context.getStartupFailure(),
+					"inngest.limits.serve-request-size", "0B"));
+		web.withPropertyValues("inngest.limits.event-size=-1KB")
+			.run((context) -> StartupFailures.assertInvalidProperty(context.getStartupFailure(),
+					"inngest.limits.event-size", "-1024B"));
+	}
+
+	@Test
 	void callsAreExecutedAndEventsAndRunsGoToThePlatform() {
 		this.withoutDatabase.withPropertyValues("inngest.mode=remote", "inngest.dev=1").run((context) -> {
 			assertThat(context).getBean(CallHandler.class).isInstanceOf(RemoteCalls.class);
