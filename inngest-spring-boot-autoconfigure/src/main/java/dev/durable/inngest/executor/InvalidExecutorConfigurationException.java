@@ -7,10 +7,11 @@ public class InvalidExecutorConfigurationException extends RuntimeException {
 
 	/**
 	 * Creates an exception.
-	 * @param problem what is wrong, without the key's value
+	 * @param problem what is wrong with {@code inngest.executor.signing-key}, without the
+	 * key's value
 	 */
 	public InvalidExecutorConfigurationException(String problem) {
-		super(problem);
+		super("inngest.executor.signing-key " + problem);
 	}
 
 }

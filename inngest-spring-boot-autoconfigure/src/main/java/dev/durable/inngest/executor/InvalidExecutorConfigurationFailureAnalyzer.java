@@ -12,8 +12,7 @@ class InvalidExecutorConfigurationFailureAnalyzer
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidExecutorConfigurationException cause) {
-		return new FailureAnalysis(
-				"The Inngest executor cannot start: inngest.executor.signing-key " + cause.getMessage(),
+		return new FailureAnalysis("The Inngest executor cannot start: " + cause.getMessage(),
 				"Set inngest.executor.signing-key to the signing key the SDK apps use, such as "
 						+ "signkey-prod-<64 hex digits> (generate one with: openssl rand -hex 32), or set "
 						+ "inngest.executor.enabled=false.",

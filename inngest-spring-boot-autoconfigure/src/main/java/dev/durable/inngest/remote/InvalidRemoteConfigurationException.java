@@ -18,7 +18,7 @@ public class InvalidRemoteConfigurationException extends RuntimeException {
 	 * @param action how to fix it
 	 */
 	public InvalidRemoteConfigurationException(String property, String problem, String action) {
-		super(problem);
+		super(property + " " + problem);
 		this.property = property;
 		this.action = action;
 	}

@@ -11,9 +11,7 @@ class InvalidRemoteConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidRemoteConfigurationException cause) {
-		return new FailureAnalysis(
-				"Inngest remote mode cannot start: " + cause.getProperty() + " " + cause.getMessage(),
-				cause.getAction(), cause);
+		return new FailureAnalysis("Inngest remote mode cannot start: " + cause.getMessage(), cause.getAction(), cause);
 	}
 
 }

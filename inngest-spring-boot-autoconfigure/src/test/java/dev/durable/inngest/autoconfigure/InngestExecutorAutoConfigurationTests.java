@@ -149,8 +149,9 @@ class InngestExecutorAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			FailureAnalysis analysis = StartupFailures.analyze(context.getStartupFailure());
 			assertThat(StartupFailures.cause(context.getStartupFailure(), InvalidExecutorConfigurationException.class))
-				.isNotNull();
-			assertThat(analysis.getDescription()).contains("inngest.executor.signing-key is not set");
+				.hasMessage("inngest.executor.signing-key is not set");
+			assertThat(analysis.getDescription())
+				.isEqualTo("The Inngest executor cannot start: inngest.executor.signing-key is not set");
 			assertThat(analysis.getAction()).contains("inngest.executor.enabled=false");
 		});
 	}
