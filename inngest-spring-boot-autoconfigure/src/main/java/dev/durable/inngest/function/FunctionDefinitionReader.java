@@ -66,7 +66,8 @@ final class FunctionDefinitionReader {
 		}
 		List<String> events = readEvents(annotation.event());
 		List<CronSchedule> crons = readCrons(annotation.cron());
-		if (events.isEmpty() && crons.isEmpty()) {
+		// A trigger that is set but invalid is reported as such, not as a missing one.
+		if (annotation.event().length == 0 && annotation.cron().length == 0) {
 			problem("@InngestFunction has no trigger: set event or cron");
 		}
 		Expression condition = compile("@InngestFunction(condition)", annotation.condition());
