@@ -70,7 +70,8 @@ public @interface InngestFunction {
 
 	/**
 	 * A CEL expression over {@code event} that must be true for an event to start a run
-	 * (Inngest's {@code if}), for example {@code "event.data.amount > 100"}.
+	 * (Inngest's {@code if}), for example {@code "event.data.amount > 100"}. It sees only
+	 * that event: {@code async} is not defined here, and refused at start-up.
 	 * @return the trigger condition, or empty for none
 	 */
 	String condition() default "";

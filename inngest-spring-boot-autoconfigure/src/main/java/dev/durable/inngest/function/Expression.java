@@ -58,14 +58,12 @@ public final class Expression {
 	/**
 	 * The CEL environment shared by all expressions; CEL environments are thread-safe.
 	 */
-	private static final Cel CEL = CelFactory.standardCelBuilder()
-		.setOptions(CelOptions.current().enableHeterogeneousNumericComparisons(true).build())
-		.setStandardMacros(CelStandardMacro.HAS, CelStandardMacro.ALL, CelStandardMacro.EXISTS,
-				CelStandardMacro.EXISTS_ONE, CelStandardMacro.MAP, CelStandardMacro.FILTER)
-		.addVar("event", SimpleType.DYN)
-		.addVar("async", SimpleType.DYN)
-		.setResultType(SimpleType.BOOL)
-		.build();
+	private static final Cel CEL = cel(true);
+
+	/**
+	 * The environment of expressions over one event, where {@code async} is undefined.
+	 */
+	private static final Cel EVENT_ONLY = cel(false);
 
 	private static final BigInteger MIN_LONG = BigInteger.valueOf(Long.MIN_VALUE);
 
@@ -89,18 +87,48 @@ public final class Expression {
 	 * the message quotes the source and CEL's errors
 	 */
 	public static Expression compile(String source) {
+		return compile(CEL, source);
+	}
+
+	/**
+	 * Compiles an expression over one event, such as a function's condition, which is
+	 * tested against the event alone: there {@code async} is always empty, so an
+	 * expression that reads it is refused rather than never true.
+	 * @param source the CEL source, such as {@code event.data.amount > 100}
+	 * @return the compiled expression
+	 * @throws IllegalArgumentException as {@link #compile(String)} does, and if the
+	 * source refers to {@code async}
+	 */
+	public static Expression compileOverEvent(String source) {
+		return compile(EVENT_ONLY, source);
+	}
+
+	private static Cel cel(boolean withAsync) {
+		var builder = CelFactory.standardCelBuilder()
+			.setOptions(CelOptions.current().enableHeterogeneousNumericComparisons(true).build())
+			.setStandardMacros(CelStandardMacro.HAS, CelStandardMacro.ALL, CelStandardMacro.EXISTS,
+					CelStandardMacro.EXISTS_ONE, CelStandardMacro.MAP, CelStandardMacro.FILTER)
+			.addVar("event", SimpleType.DYN)
+			.setResultType(SimpleType.BOOL);
+		if (withAsync) {
+			builder.addVar("async", SimpleType.DYN);
+		}
+		return builder.build();
+	}
+
+	private static Expression compile(Cel cel, String source) {
 		if (source == null) {
 			throw new IllegalArgumentException("Invalid CEL expression: no expression given");
 		}
 		if (source.isBlank()) {
 			throw new IllegalArgumentException("Invalid CEL expression '" + source + "': the expression is empty");
 		}
-		CelValidationResult result = CEL.compile(source);
+		CelValidationResult result = cel.compile(source);
 		if (result.hasError()) {
 			throw new IllegalArgumentException("Invalid CEL expression '" + source + "': " + result.getErrorString());
 		}
 		try {
-			return new Expression(source, CEL.createProgram(result.getAst()));
+			return new Expression(source, cel.createProgram(result.getAst()));
 		}
 		catch (Exception ex) {
 			throw new IllegalArgumentException("Invalid CEL expression '" + source + "': " + ex.getMessage(), ex);

@@ -70,7 +70,7 @@ final class FunctionDefinitionReader {
 		if (annotation.event().length == 0 && annotation.cron().length == 0) {
 			problem("@InngestFunction has no trigger: set event or cron");
 		}
-		Expression condition = compile("@InngestFunction(condition)", annotation.condition());
+		Expression condition = compileOverEvent(annotation.condition());
 		int retries = readRetries(Retries.DEFAULT);
 		List<CancelRule> cancelOn = readCancelRules();
 		FunctionTimeouts timeouts = readTimeouts();
@@ -207,6 +207,21 @@ final class FunctionDefinitionReader {
 			return null;
 		}
 		return field;
+	}
+
+	private @Nullable Expression compileOverEvent(String source) {
+		if (!StringUtils.hasText(source)) {
+			return null;
+		}
+		try {
+			return Expression.compileOverEvent(source);
+		}
+		catch (IllegalArgumentException ex) {
+			String hint = ex.getMessage().contains("undeclared reference to 'async'")
+					? "; a function's condition sees only the event that triggers it, as 'event'" : "";
+			problem("@InngestFunction(condition) is not a valid CEL expression: " + ex.getMessage() + hint);
+			return null;
+		}
 	}
 
 	private @Nullable Expression compile(String where, String source) {

@@ -159,6 +159,22 @@ class FunctionValidationTests {
 	}
 
 	@Test
+	void conditionOnTheLaterEventOfACancellationIsRefusedOnAFunction() {
+		assertThat(failureFor(ConditionOnAsync.class))
+			.contains("@InngestFunction(condition) is not a valid CEL expression")
+			.contains("undeclared reference to 'async'")
+			.contains("a function's condition sees only the event that triggers it, as 'event'");
+	}
+
+	static class ConditionOnAsync {
+
+		@InngestFunction(id = "fn", event = "e/x", condition = "async.data.amount > 100")
+		void fn(Event event) {
+		}
+
+	}
+
+	@Test
 	void invalidTimeStringsAreRefused() {
 		assertThat(failureFor(BadTimeouts.class)).contains("@Timeouts(start) = \"5 minutes\" is invalid")
 			.contains("@Timeouts(finish) = \"1y\" is invalid");
