@@ -2,6 +2,7 @@ package dev.durable.inngest.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
@@ -139,10 +140,19 @@ public final class InngestLocalAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RetryBackoff inngestRetryBackoff() {
+	RetryBackoff inngestRetryBackoff(Environment environment) {
 		InngestProperties.Backoff backoff = this.properties.getBackoff();
 		Duration jitter = PropertyChecks.notNegative("inngest.local.backoff.jitter", backoff.getJitter());
 		if (backoff.getInitial() == null) {
+			// Set alone, to cap or slow Inngest's schedule, they would be ignored in
+			// silence.
+			for (String unused : List.of("inngest.local.backoff.max", "inngest.local.backoff.multiplier")) {
+				if (Binder.get(environment).bind(unused, String.class).isBound()) {
+					logger.warn(unused + " is set but inngest.local.backoff.initial is not: retries follow "
+							+ "Inngest's schedule, up to 2h apart, and ignore it; set inngest.local.backoff.initial "
+							+ "for an exponential back-off of your own");
+				}
+			}
 			return new RetryBackoff(jitter);
 		}
 		return new RetryBackoff(

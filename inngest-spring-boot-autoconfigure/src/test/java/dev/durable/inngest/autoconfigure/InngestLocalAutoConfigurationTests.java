@@ -94,6 +94,17 @@ class InngestLocalAutoConfigurationTests {
 	}
 
 	@Test
+	void aBackoffMaximumOrMultiplierSetWithoutAnInitialDelayIsWarnedOf(CapturedOutput output) {
+		this.runner.withPropertyValues("inngest.local.backoff.max=10m")
+			.run((context) -> assertThat(output).contains("inngest.local.backoff.max is set but "
+					+ "inngest.local.backoff.initial is not: retries follow Inngest's schedule, up to 2h apart"));
+		this.runner.withPropertyValues("inngest.local.backoff.multiplier=3")
+			.run((context) -> assertThat(output).contains("inngest.local.backoff.multiplier is set but"));
+		this.runner.withPropertyValues("inngest.local.backoff.initial=1s", "inngest.local.backoff.max=10m")
+			.run((context) -> assertThat(output.toString().split("backoff.initial is not", -1)).hasSize(3));
+	}
+
+	@Test
 	void aModeNoEngineAnswersToFailsTheStartNamingThePropertyAndItsValues() {
 		this.runner.withUserConfiguration(NeedsClient.class).withPropertyValues("inngest.mode=cloud").run((context) -> {
 			assertThat(context).hasFailed();
