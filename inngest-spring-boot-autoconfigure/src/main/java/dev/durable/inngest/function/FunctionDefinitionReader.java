@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -254,6 +255,7 @@ final class FunctionDefinitionReader {
 		List<Function<Invocation, @Nullable Object>> arguments = new ArrayList<>();
 		boolean eventData = false;
 		Parameter[] parameters = this.method.getParameters();
+		boolean declaresEventData = Arrays.stream(parameters).anyMatch((p) -> p.isAnnotationPresent(EventData.class));
 		for (int i = 0; i < parameters.length; i++) {
 			MethodParameter parameter = new MethodParameter(this.method, i);
 			Class<?> type = parameter.getParameterType();
@@ -288,7 +290,11 @@ final class FunctionDefinitionReader {
 				arguments.add(Invocation::failure);
 			}
 			else {
-				problem("parameter " + describe(parameters[i]) + " cannot be resolved: " + accepted(handled));
+				// Most often the event's payload, declared without its annotation.
+				String hint = (!declaresEventData && !type.isPrimitive() && type != FailureContext.class
+						&& type != FunctionCancelledEvent.class)
+								? "; to bind the event's data to it, annotate it @EventData" : "";
+				problem("parameter " + describe(parameters[i]) + " cannot be resolved: " + accepted(handled) + hint);
 				arguments.add((invocation) -> null);
 			}
 		}

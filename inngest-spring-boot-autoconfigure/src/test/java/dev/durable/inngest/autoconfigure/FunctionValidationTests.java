@@ -198,6 +198,14 @@ class FunctionValidationTests {
 	}
 
 	@Test
+	void dataParameterWithoutEventDataIsRefusedWithTheAnnotationToAdd() {
+		assertThat(failureFor(DataWithoutAnnotation.class))
+			.contains("parameter 'Data order' cannot be resolved: a function may take Event, List<Event>, Step, "
+					+ "RunContext and one @EventData parameter; to bind the event's data to it, annotate it "
+					+ "@EventData");
+	}
+
+	@Test
 	void secondEventDataParameterIsRefused() {
 		assertThat(failureFor(TwoEventData.class)).contains("is a second @EventData parameter");
 	}
@@ -261,6 +269,14 @@ class FunctionValidationTests {
 		assertThat(failureFor(ManyProblems.class)).contains("@Retries(99)")
 			.contains("is not kebab-case")
 			.contains("@Timeouts(start) = \"x\"");
+	}
+
+	static class DataWithoutAnnotation {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		void fn(Data order, Step step) {
+		}
+
 	}
 
 	static class TooManyRetries {
