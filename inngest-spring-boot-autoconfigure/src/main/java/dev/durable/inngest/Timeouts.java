@@ -28,8 +28,8 @@ public @interface Timeouts {
 	String start() default "";
 
 	/**
-	 * The longest a run may take from its start to its end, sleeps and waits included;
-	 * empty for no limit.
+	 * The longest a run may take from its start to its end, sleeps, waits and the waits
+	 * between retries included; empty for no limit.
 	 * @return the finish timeout
 	 */
 	String finish() default "";

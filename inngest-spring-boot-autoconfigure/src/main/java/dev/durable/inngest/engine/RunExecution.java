@@ -791,9 +791,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	}
 
 	private Suspension suspend(RunStatus status, Instant wakeAt, Runnable stepWrites) {
-		// A run with a finish timeout is due again by its deadline at the latest, to be
-		// cancelled then.
-		Instant dueAt = (this.finishBy != null && this.finishBy.isBefore(wakeAt)) ? this.finishBy : wakeAt;
+		Instant dueAt = RunTimeouts.dueBy(wakeAt, this.finishBy);
 		this.env.transactions().executeWithoutResult((tx) -> {
 			// The run before its step and wait, as a cancellation takes it
 			// (RunStore.lock).

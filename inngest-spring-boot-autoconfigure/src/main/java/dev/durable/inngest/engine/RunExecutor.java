@@ -398,7 +398,8 @@ public final class RunExecutor {
 		int budgetAttempt = budgetAttempt(run, function, execution);
 		boolean fatal = ex instanceof NonRetriableException || ex instanceof StepFailedException
 				|| budgetAttempt >= function.retries();
-		Instant retryAt = fatal ? null : this.backoff.nextAttemptAt(budgetAttempt, ex, now);
+		Instant retryAt = fatal ? null : RunTimeouts.dueBy(this.backoff.nextAttemptAt(budgetAttempt, ex, now),
+				RunTimeouts.finishBy(run, function));
 		boolean stored = Boolean.TRUE.equals(this.transactions.execute((status) -> {
 			this.steps.recordAttempt(new AttemptRecord(run.id(), null, run.attempt(), error, now));
 			boolean held = fatal ? this.runs.fail(run.id(), lease, error, now)

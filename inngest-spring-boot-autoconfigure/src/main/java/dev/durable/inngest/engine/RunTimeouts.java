@@ -41,6 +41,15 @@ final class RunTimeouts {
 		return (finish != null && run.startedAt() != null) ? run.startedAt().plus(finish) : null;
 	}
 
+	/**
+	 * When a run suspended until the given instant is due again: by its finish deadline
+	 * at the latest, to be cancelled then rather than wait past it, for a sleep, a wait
+	 * or a retry alike.
+	 */
+	static Instant dueBy(Instant wakeAt, @Nullable Instant finishBy) {
+		return (finishBy != null && finishBy.isBefore(wakeAt)) ? finishBy : wakeAt;
+	}
+
 	static RunView.Cancellation finishExceeded(FunctionDefinition function) {
 		return new RunView.Cancellation("timeout", "Not finished within "
 				+ TimeStrings.format(function.timeouts().finish()) + " of its start (@Timeouts finish)");

@@ -10,6 +10,7 @@ import dev.durable.inngest.CancelOn;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.FunctionCancelledEvent;
 import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.RetryAfterException;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.Timeouts;
 import dev.durable.inngest.WaitForEvent;
@@ -117,6 +118,13 @@ public class CancellationFunctions {
 	@Timeouts(finish = "1s")
 	void mustFinishSoon(Event event, Step step) {
 		sleepBetweenSteps(event, step, Duration.ofSeconds(10));
+	}
+
+	@InngestFunction(id = "retry-past-deadline", event = "test/retry-past-deadline")
+	@Timeouts(finish = "1s")
+	void retryPastDeadline(Event event) {
+		this.executions.hit(RetryFunctions.key(event), "body");
+		throw new RetryAfterException("busy", Duration.ofSeconds(10));
 	}
 
 	@InngestFunction(id = "reminder-cleanup", event = FunctionCancelledEvent.NAME,

@@ -255,6 +255,18 @@ class CancellationTests {
 	}
 
 	@Test
+	void runWaitingForARetryPastItsFinishTimeoutIsCancelledAtTheDeadline() {
+		String runId = this.probe.awaitRunId(send("test/retry-past-deadline", Map.of()), "retry-past-deadline");
+		RunRecord run = this.probe.awaitEnded(runId, Duration.ofSeconds(8));
+		assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+		assertThat(run.cancellation().reason()).contains("@Timeouts finish");
+		// Its retry, asked for 10 s after the failure, would come after the deadline.
+		assertThat(Duration.between(run.startedAt(), run.endedAt())).isGreaterThanOrEqualTo(Duration.ofSeconds(1))
+			.isLessThan(Duration.ofSeconds(5));
+		assertThat(this.executions.count(this.key, "body")).isEqualTo(1);
+	}
+
+	@Test
 	void sleepingRunIsCancelledAtOnceByTheApi() {
 		String runId = sleepingRun("test/reminder.created", "reminder", Map.of("reminderId", "api-" + this.key));
 		CancelResult result = this.runs.cancel(runId);
