@@ -14,6 +14,7 @@ import dev.durable.inngest.engine.store.CronStore.CronTick;
 import dev.durable.inngest.function.CronSchedule;
 import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.function.FunctionRegistry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -71,16 +72,15 @@ public final class CronScheduler {
 	}
 
 	/**
-	 * When the next tick of a declared function falls due, if one does by the given
-	 * instant.
+	 * When the next tick of a schedule a function declares falls due, if one does by the
+	 * given instant.
 	 * @param by the latest instant of interest
 	 * @return the earliest tick, or empty if none falls due by then
 	 */
 	public Optional<Instant> nextTickBy(Instant by) {
-		FunctionRegistry functions = this.registry.get();
 		return this.store.findDue(by)
 			.stream()
-			.filter((tick) -> functions.find(tick.functionId()).isPresent())
+			.filter((tick) -> declared(tick) != null)
 			.map(CronTick::nextFireAt)
 			.min(Comparator.naturalOrder());
 	}
@@ -94,12 +94,8 @@ public final class CronScheduler {
 		int fired = 0;
 		for (CronTick tick : this.store.findDue(now)) {
 			FunctionDefinition function = this.registry.get().find(tick.functionId()).orElse(null);
-			CronSchedule cron = (function != null) ? function.crons()
-				.stream()
-				.filter((candidate) -> candidate.expression().equals(tick.expression()))
-				.findFirst()
-				.orElse(null) : null;
-			if (cron == null) {
+			CronSchedule cron = declared(tick);
+			if (function == null || cron == null) {
 				continue;
 			}
 			Instant next = cron.next(now);
@@ -116,6 +112,21 @@ public final class CronScheduler {
 			}
 		}
 		return fired;
+	}
+
+	/**
+	 * The schedule of a stored tick, if its function still declares it: a tick stored for
+	 * a schedule since changed or removed, or by another application, never fires here,
+	 * so it is never due here either.
+	 */
+	private @Nullable CronSchedule declared(CronTick tick) {
+		return this.registry.get()
+			.find(tick.functionId())
+			.flatMap((function) -> function.crons()
+				.stream()
+				.filter((candidate) -> candidate.expression().equals(tick.expression()))
+				.findFirst())
+			.orElse(null);
 	}
 
 }

@@ -60,11 +60,20 @@ class CronTests {
 		assertThat(this.scheduler.fireDue()).isZero();
 	}
 
+	@Test
+	void tickOfAScheduleTheFunctionNoLongerDeclaresIsNotDue() {
+		// As stored by an earlier version of the application, whose schedule has changed
+		// since: this one never fires it.
+		Instant stale = Instant.now().minus(Duration.ofDays(1));
+		this.crons.insertIfAbsent(new CronTick("every-minute", "0 0 1 1 *", stale));
+		assertThat(this.scheduler.nextTickBy(stale.plusSeconds(1))).isEmpty();
+	}
+
 	/** The tick of the function that runs every minute, as stored. */
 	private CronTick everyMinute() {
 		return this.crons.findDue(Instant.now().plus(Duration.ofDays(1)))
 			.stream()
-			.filter((tick) -> tick.functionId().equals("every-minute"))
+			.filter((tick) -> tick.functionId().equals("every-minute") && tick.expression().equals("* * * * *"))
 			.findFirst()
 			.orElseThrow();
 	}
