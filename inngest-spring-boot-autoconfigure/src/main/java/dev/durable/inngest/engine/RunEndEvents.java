@@ -36,7 +36,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * run (starting the functions it triggers, such as a cleanup) together with a run of the
  * function's {@link dev.durable.inngest.OnCancel} handler; after the commit, a
  * {@link FunctionCancelledEvent} is published. A cancellation handler's own failure is a
- * failure like any function's; it has no cancellation handler of its own.
+ * failure like any function's; it has no cancellation handler of its own. Likewise, a run
+ * that was itself triggered by {@code inngest/function.cancelled} starts no function by
+ * its own cancelled event, other than its own cancellation handler, so that a cleanup
+ * that is cancelled, such as by its timeouts, cannot feed itself.
  * <p>
  * A run that a step invoked also stores, in the transaction that ends it however it ends,
  * the {@code inngest/function.finished} event that resumes that step
@@ -135,7 +138,11 @@ public final class RunEndEvents {
 			.map(FunctionDefinition::cancellationHandlerId)
 			.flatMap(this.registry.get()::find)
 			.ifPresent(handler::add);
-		Event stored = this.intake.sendSystem(systemEvent, handler, cancels);
+		// A run started by a cancellation triggers no function when it is cancelled in
+		// turn: a cleanup that times out would else start itself again, without end.
+		Event stored = FunctionCancelledEvent.NAME.equals(run.event().name())
+				? this.intake.startRuns(systemEvent, handler, cancels)
+				: this.intake.sendSystem(systemEvent, handler, cancels);
 		publishAfterCommit(FunctionCancelledEvent.of(stored), run.id());
 	}
 

@@ -127,6 +127,19 @@ public class CancellationFunctions {
 		throw new RetryAfterException("busy", Duration.ofSeconds(10));
 	}
 
+	@InngestFunction(id = "endless-sleep", event = "test/endless-sleep")
+	void endlessSleep(Step step) {
+		step.sleep("nap", Duration.ofMinutes(5));
+	}
+
+	/** Cleans up after the run above, and after its own runs, too slow to finish. */
+	@InngestFunction(id = "slow-cleanup", event = FunctionCancelledEvent.NAME,
+			condition = "event.data.function_id in ['engine-tests-endless-sleep', 'engine-tests-slow-cleanup']")
+	@Timeouts(finish = "1s")
+	void slowCleanup(Step step) {
+		step.sleep("too-long", Duration.ofMinutes(5));
+	}
+
 	@InngestFunction(id = "reminder-cleanup", event = FunctionCancelledEvent.NAME,
 			condition = "event.data.function_id == 'engine-tests-reminder'")
 	void cleanup(Event event, Step step) {

@@ -15,6 +15,7 @@ import dev.durable.inngest.BulkCancelRequest;
 import dev.durable.inngest.BulkCancellation;
 import dev.durable.inngest.CancelResult;
 import dev.durable.inngest.Event;
+import dev.durable.inngest.FunctionCancelledEvent;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.NoMatchingRunsException;
@@ -465,6 +466,26 @@ class CancellationTests {
 		assertThat(this.functions.springEvents).filteredOn((e) -> e.runId().equals(runId)).hasSize(1);
 		assertThat(this.probe.eventIds("inngest/function.cancelled", runId)).hasSize(1);
 		assertThat(cancelledCount("reminder")).isEqualTo(cancelledBefore + 1);
+	}
+
+	@Test
+	void cleanupThatIsCancelledInTurnDoesNotStartItselfAgain() {
+		String runId = sleepingRun("test/endless-sleep", "endless-sleep", Map.of());
+		this.runs.cancel(runId);
+		String cleanupId = this.probe.awaitRunId(this.probe.eventIds(FunctionCancelledEvent.NAME, runId).get(0),
+				"slow-cleanup");
+		RunRecord cleanup = this.probe.awaitEnded(cleanupId, Duration.ofSeconds(10));
+		assertThat(cleanup.status()).isEqualTo(RunStatus.CANCELLED);
+		assertThat(cleanup.cancellation().by()).isEqualTo("timeout");
+		// Its own cancelled event is emitted, but starts no run of it: else each would
+		// time out and start the next, without end.
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.functions.springEvents.stream().anyMatch((e) -> e.runId().equals(cleanupId)));
+		List<String> ownEvents = this.probe.eventIds(FunctionCancelledEvent.NAME, cleanupId);
+		assertThat(ownEvents).hasSize(1);
+		await().during(Duration.ofSeconds(2))
+			.atMost(Duration.ofSeconds(3))
+			.until(() -> this.probe.runIds(ownEvents.get(0), "slow-cleanup").isEmpty());
 	}
 
 	private long cleanupsOf(String runId) {
