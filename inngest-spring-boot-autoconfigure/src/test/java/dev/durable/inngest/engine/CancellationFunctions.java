@@ -68,6 +68,12 @@ public class CancellationFunctions {
 		sleepBetweenSteps(event, step, Duration.ofSeconds(30));
 	}
 
+	@InngestFunction(id = "maintenance", event = "test/maintenance.started")
+	@CancelOn(event = "test/maintenance.aborted")
+	void maintenance(Event event, Step step) {
+		sleepBetweenSteps(event, step, Duration.ofSeconds(30));
+	}
+
 	@InngestFunction(id = "short-window", event = "test/window.opened")
 	@CancelOn(event = "test/window.closed", match = "data.id", timeout = "1s")
 	void shortWindow(Event event, Step step) {

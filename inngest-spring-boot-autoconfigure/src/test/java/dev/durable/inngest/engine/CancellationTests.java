@@ -142,6 +142,18 @@ class CancellationTests {
 	}
 
 	@Test
+	void cancelOnWithNeitherMatchNorConditionCancelsEveryRunAndNotTheRunsStartedAfter() {
+		String first = sleepingRun("test/maintenance.started", "maintenance", Map.of("host", "a"));
+		String second = sleepingRun("test/maintenance.started", "maintenance", Map.of("host", "b"));
+		send("test/maintenance.aborted", Map.of());
+		assertCancelledAtOnce(first, "event");
+		assertCancelledAtOnce(second, "event");
+		String later = sleepingRun("test/maintenance.started", "maintenance", Map.of("host", "c"));
+		await().during(Duration.ofMillis(500)).until(() -> this.probe.run(later).status() == RunStatus.SLEEPING);
+		assertThat(this.executions.count(this.key, "after")).isZero();
+	}
+
+	@Test
 	void cancelEventAfterTheTimeoutWindowDoesNotCancel() {
 		String runId = sleepingRun("test/window.opened", "short-window", Map.of("id", "w-" + this.key));
 		await().pollDelay(Duration.ofMillis(1200)).until(() -> true);

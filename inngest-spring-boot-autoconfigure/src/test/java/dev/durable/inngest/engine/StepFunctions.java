@@ -76,6 +76,13 @@ public class StepFunctions {
 		return approval.map((e) -> "approved with limit " + e.data().get("limit")).orElse("timed out");
 	}
 
+	@InngestFunction(id = "any-signal", event = "test/any-signal.awaited")
+	String anySignal(Step step) {
+		return step.waitForEvent("signal", WaitForEvent.event("test/any-signal").timeout(Duration.ofSeconds(30)))
+			.map((e) -> "signalled by " + e.data().get("by"))
+			.orElse("timed out");
+	}
+
 	@InngestFunction(id = "approval-timeout", event = "test/quick-order.created")
 	String approvalTimeout(Event event, Step step) {
 		Optional<Event> approval = step.waitForEvent("approval",

@@ -143,6 +143,30 @@ class StepsTests {
 	}
 
 	@Test
+	void waitForEventWithNeitherMatchNorConditionResumesOnTheFirstEventOfItsName() {
+		String runId = this.probe.awaitRunId(send("test/any-signal.awaited", Map.of()), "any-signal");
+		this.probe.awaitStatus(runId, RunStatus.WAITING);
+		send("test/any-signal", Map.of("by", "carol"));
+		RunRecord run = this.probe.awaitEnded(runId, Duration.ofSeconds(10));
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("\"signalled by carol\"");
+	}
+
+	@Test
+	void waitConditionThatCannotBeEvaluatedOnAnEventDoesNotMatchIt() {
+		String runId = this.probe.awaitRunId(
+				send("test/big-order.created", Map.of("orderId", "e-" + this.key, "amount", 500)),
+				"approval-by-condition");
+		this.probe.awaitStatus(runId, RunStatus.WAITING);
+		// No limit to compare: the condition errors on this event, which does not match.
+		send("test/big-order.approved", Map.of("orderId", "e-" + this.key));
+		await().during(Duration.ofMillis(300)).until(() -> this.probe.run(runId).status() == RunStatus.WAITING);
+		send("test/big-order.approved", Map.of("orderId", "e-" + this.key, "limit", 800));
+		RunRecord run = this.probe.awaitEnded(runId, Duration.ofSeconds(10));
+		assertThat(run.output()).isEqualTo("\"approved with limit 800\"");
+	}
+
+	@Test
 	void waitForEventReturnsEmptyWhenItTimesOut() {
 		String runId = this.probe.awaitRunId(send("test/quick-order.created", Map.of("orderId", "q-" + this.key)),
 				"approval-timeout");
