@@ -318,6 +318,9 @@ public final class RunExecutor {
 		if (thrown instanceof Suspension suspension) {
 			return Optional.ofNullable(suspension.dueAt());
 		}
+		if (!execution.isSuspended() && RunTimeouts.isOverdue(run, function, this.clock.instant())) {
+			return cancelOverdue(run, function, execution);
+		}
 		if (thrown != null) {
 			// Whatever the body throws once interrupted for its time-out, it threw for
 			// the time-out.
@@ -349,6 +352,22 @@ public final class RunExecutor {
 				logger.debug("Run " + run.id() + " of function '" + function.id() + "' completed");
 			}
 		}
+		return Optional.empty();
+	}
+
+	/**
+	 * Cancels a run whose body ended past its finish deadline, in a step that began
+	 * before it: as a cancellation during that step would, it keeps the step's result and
+	 * not the body's.
+	 */
+	private Optional<Instant> cancelOverdue(RunRecord run, FunctionDefinition function, RunExecution execution) {
+		try {
+			execution.storePendingStep();
+		}
+		catch (Suspension lost) {
+			return Optional.empty();
+		}
+		this.canceller.cancel(run, RunTimeouts.finishExceeded(function));
 		return Optional.empty();
 	}
 

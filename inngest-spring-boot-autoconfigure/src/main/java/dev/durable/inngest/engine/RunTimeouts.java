@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A function's {@link dev.durable.inngest.Timeouts} applied to a run: the start timeout,
- * checked when a worker claims the run, and the finish deadline, checked at the claim and
- * before every step, and never slept past.
+ * checked when a worker claims the run, and the finish deadline, checked at the claim,
+ * before every step and when the body ends, and never slept past.
  */
 final class RunTimeouts {
 
@@ -29,8 +29,15 @@ final class RunTimeouts {
 			return new RunView.Cancellation("timeout",
 					"Not started within " + TimeStrings.format(start) + " of its event (@Timeouts start)");
 		}
+		return isOverdue(run, function, now) ? finishExceeded(function) : null;
+	}
+
+	/**
+	 * Whether the run is past its finish deadline.
+	 */
+	static boolean isOverdue(RunRecord run, FunctionDefinition function, Instant now) {
 		Instant finishBy = finishBy(run, function);
-		return (finishBy != null && !now.isBefore(finishBy)) ? finishExceeded(function) : null;
+		return finishBy != null && !now.isBefore(finishBy);
 	}
 
 	/**

@@ -133,6 +133,15 @@ public class CancellationFunctions {
 		throw new RetryAfterException("busy", Duration.ofSeconds(10));
 	}
 
+	@InngestFunction(id = "slow-last-step", event = "test/slow-last-step")
+	@Timeouts(finish = "1s")
+	String slowLastStep(Step step) {
+		return step.run("slow", String.class, () -> {
+			Thread.sleep(1500);
+			return "slow result";
+		});
+	}
+
 	@InngestFunction(id = "endless-sleep", event = "test/endless-sleep")
 	void endlessSleep(Step step) {
 		step.sleep("nap", Duration.ofMinutes(5));

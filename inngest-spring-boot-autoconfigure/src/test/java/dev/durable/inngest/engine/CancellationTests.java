@@ -280,6 +280,16 @@ class CancellationTests {
 	}
 
 	@Test
+	void runWhoseLastStepEndsPastItsFinishTimeoutIsCancelledWithTheStepStored() {
+		RunRecord run = this.probe.awaitEnded(send("test/slow-last-step", Map.of()), "slow-last-step");
+		assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+		assertThat(run.cancellation().reason()).contains("@Timeouts finish");
+		assertThat(run.output()).isNull();
+		assertThat(this.probe.steps(run.id())).extracting(StepRecord::key, StepRecord::status, StepRecord::output)
+			.containsExactly(tuple("slow", StepStatus.COMPLETED, "\"slow result\""));
+	}
+
+	@Test
 	void sleepingRunIsCancelledAtOnceByTheApi() {
 		String runId = sleepingRun("test/reminder.created", "reminder", Map.of("reminderId", "api-" + this.key));
 		CancelResult result = this.runs.cancel(runId);
