@@ -193,6 +193,11 @@ class FunctionValidationTests {
 	}
 
 	@Test
+	void moreThanFiveCancelRulesAreRefused() {
+		assertThat(failureFor(SixCancelRules.class)).contains("at most 5 @CancelOn rules, found 6");
+	}
+
+	@Test
 	void parameterThatCannotBeResolvedIsRefused() {
 		assertThat(failureFor(UnresolvableParameter.class)).contains("parameter 'String text' cannot be resolved");
 	}
@@ -342,6 +347,20 @@ class FunctionValidationTests {
 
 		@InngestFunction(id = "fn", event = "e/x")
 		@CancelOn(event = "shop/order.cancelled", match = "orderId")
+		void fn(Event event) {
+		}
+
+	}
+
+	static class SixCancelRules {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		@CancelOn(event = "e/one")
+		@CancelOn(event = "e/two")
+		@CancelOn(event = "e/three")
+		@CancelOn(event = "e/four")
+		@CancelOn(event = "e/five")
+		@CancelOn(event = "e/six")
 		void fn(Event event) {
 		}
 
