@@ -1,0 +1,80 @@
+package dev.durable.inngest.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.RunQuery;
+import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.autoconfigure.InngestAutoConfiguration;
+import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
+import dev.durable.inngest.engine.EngineInvariantsOverTimeTests.MovableClock;
+import dev.durable.inngest.engine.store.CronStore;
+import dev.durable.inngest.engine.store.CronStore.CronTick;
+import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.testsupport.TestDatabases;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Cron ticks as the engine's clock moves, on an engine driven by the test.
+ */
+class CronTicksTests {
+
+	private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+
+	private final MovableClock clock = new MovableClock();
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
+				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class))
+		.withPropertyValues("inngest.local.auto-startup=false",
+				TestDatabases.memory() ? "inngest.local.store=memory"
+						: "spring.datasource.url=" + TestDatabases.newUrl("cron-ticks"))
+		.withBean(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME, MovableClock.class, () -> this.clock)
+		.withUserConfiguration(Functions.class);
+
+	@Test
+	void ticksMissedWhileNoInstanceRanFireOnceAndTheNextFollowsTheClock() {
+		assertThat(this.clock.instant()).isEqualTo(START);
+		this.runner.run((context) -> {
+			DueRuns dueRuns = context.getBean(DueRuns.class);
+			dueRuns.registerCrons();
+			assertThat(tick(context.getBean(CronStore.class)).nextFireAt()).isEqualTo(START.plus(Duration.ofHours(1)));
+			// The ticks at 01:00, 02:00 and 03:00 are missed.
+			this.clock.advance(Duration.ofMinutes(210));
+			assertThat(dueRuns.executeRound()).isOne();
+			assertThat(dueRuns.executeRound()).isZero();
+			List<RunRecord> runs = context.getBean(RunStore.class).list(RunQuery.all(10));
+			assertThat(runs).singleElement().satisfies((run) -> {
+				assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+				assertThat(run.event().name()).isEqualTo(CronScheduler.SCHEDULED_EVENT);
+				assertThat(run.event().data()).containsEntry("cron", "0 * * * *");
+			});
+			assertThat(tick(context.getBean(CronStore.class)).nextFireAt()).isEqualTo(START.plus(Duration.ofHours(4)));
+			assertThat(dueRuns.nextDueBy(START.plus(Duration.ofDays(1)))).contains(START.plus(Duration.ofHours(4)));
+		});
+	}
+
+	private static CronTick tick(CronStore crons) {
+		return crons.findDue(START.plus(Duration.ofDays(365))).get(0);
+	}
+
+	static class Functions {
+
+		@InngestFunction(id = "hourly", cron = "0 * * * *")
+		String hourly() {
+			return "tick";
+		}
+
+	}
+
+}
