@@ -5,8 +5,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
@@ -24,9 +26,11 @@ import org.springframework.scheduling.support.CronExpression;
  * <p>
  * Fields are read by Spring's {@link CronExpression}, with its syntax: ranges, lists,
  * steps, month and day names ({@code JAN}, {@code FRI}), {@code L}, {@code W} and
- * {@code #}, and {@code 0} or {@code 7} for Sunday. Like Spring, and unlike Vixie cron, a
- * schedule that restricts both the day of the month and the day of the week fires only on
- * days that match both.
+ * {@code #}, and {@code 0} or {@code 7} for Sunday. As in Inngest (and Vixie cron), and
+ * unlike Spring, a schedule that restricts both the day of the month and the day of the
+ * week fires on the days that match either ({@code 0 0 13 * FRI}: every 13th and every
+ * Friday); one that leaves either open ({@code *} or {@code ?}) fires on the days that
+ * match the other.
  * <p>
  * Instances are immutable and thread-safe.
  */
@@ -43,12 +47,15 @@ public final class CronSchedule {
 
 	private final ZoneId zone;
 
-	private final CronExpression cron;
+	/**
+	 * The schedule, or its day-of-month and day-of-week halves, whichever fires first.
+	 */
+	private final List<CronExpression> crons;
 
-	private CronSchedule(String expression, ZoneId zone, CronExpression cron) {
+	private CronSchedule(String expression, ZoneId zone, List<CronExpression> crons) {
 		this.expression = expression;
 		this.zone = zone;
-		this.cron = cron;
+		this.crons = crons;
 	}
 
 	/**
@@ -100,8 +107,13 @@ public final class CronSchedule {
 		if (after == null) {
 			throw new IllegalArgumentException("The instant to compute the next fire time after must not be null");
 		}
-		ZonedDateTime next = this.cron.next(after.atZone(this.zone));
-		return (next != null) ? next.toInstant() : null;
+		ZonedDateTime from = after.atZone(this.zone);
+		return this.crons.stream()
+			.map((cron) -> cron.next(from))
+			.filter(Objects::nonNull)
+			.map(ZonedDateTime::toInstant)
+			.min(Comparator.naturalOrder())
+			.orElse(null);
 	}
 
 	/**
@@ -139,7 +151,7 @@ public final class CronSchedule {
 		}
 	}
 
-	private static CronExpression cron(String expression, String schedule) {
+	private static List<CronExpression> cron(String expression, String schedule) {
 		if (schedule.isEmpty()) {
 			throw invalid(expression, "expected five fields (" + FIELDS + ") or a macro such as @daily");
 		}
@@ -159,6 +171,29 @@ public final class CronSchedule {
 		else {
 			springExpression = "0 " + String.join(" ", fields);
 		}
+		CronExpression cron = parse(expression, springExpression);
+		if (fields.length == 5 && restricts(fields[2]) && restricts(fields[4])) {
+			// Spring would fire only on the days that match both fields: each half fires
+			// on the days of one, and the schedule on whichever comes first.
+			String[] byDayOfMonth = fields.clone();
+			byDayOfMonth[4] = "*";
+			String[] byDayOfWeek = fields.clone();
+			byDayOfWeek[2] = "*";
+			return List.of(parse(expression, "0 " + String.join(" ", byDayOfMonth)),
+					parse(expression, "0 " + String.join(" ", byDayOfWeek)));
+		}
+		return List.of(cron);
+	}
+
+	/**
+	 * Whether a day field restricts the days, as Inngest's parser reads it: anything but
+	 * every day, whether written {@code *}, {@code ?} or {@code *}{@code /1}.
+	 */
+	private static boolean restricts(String dayField) {
+		return !dayField.equals("*") && !dayField.equals("?") && !dayField.equals("*/1");
+	}
+
+	private static CronExpression parse(String expression, String springExpression) {
 		try {
 			return CronExpression.parse(springExpression);
 		}

@@ -59,6 +59,23 @@ class CronScheduleTest {
 	}
 
 	@Test
+	void scheduleThatRestrictsBothDayFieldsFiresOnDaysThatMatchEitherAsInngestDoes() {
+		// 2026-01-02 is a Friday, 2026-01-13 a Tuesday.
+		CronSchedule schedule = CronSchedule.parse("0 0 13 * FRI");
+		assertThat(schedule.next(NEW_YEAR)).isEqualTo("2026-01-02T00:00:00Z");
+		assertThat(schedule.next(Instant.parse("2026-01-10T00:00:00Z"))).isEqualTo("2026-01-13T00:00:00Z");
+		assertThat(CronSchedule.parse("0 0 */10 * MON").next(Instant.parse("2026-01-05T00:00:00Z")))
+			.isEqualTo("2026-01-11T00:00:00Z");
+	}
+
+	@Test
+	void scheduleThatLeavesEitherDayFieldOpenFiresOnDaysThatMatchBoth() {
+		assertThat(CronSchedule.parse("0 0 * * FRI").next(NEW_YEAR)).isEqualTo("2026-01-02T00:00:00Z");
+		assertThat(CronSchedule.parse("0 0 13 * ?").next(NEW_YEAR)).isEqualTo("2026-01-13T00:00:00Z");
+		assertThat(CronSchedule.parse("0 0 13 2 *").next(NEW_YEAR)).isEqualTo("2026-02-13T00:00:00Z");
+	}
+
+	@Test
 	void sundayIsZeroOrSeven() {
 		assertThat(CronSchedule.parse("0 0 * * 0").next(NEW_YEAR)).isEqualTo("2026-01-04T00:00:00Z");
 		assertThat(CronSchedule.parse("0 0 * * 7").next(NEW_YEAR)).isEqualTo("2026-01-04T00:00:00Z");
