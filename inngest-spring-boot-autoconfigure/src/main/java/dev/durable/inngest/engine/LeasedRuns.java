@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,6 +32,12 @@ public final class LeasedRuns {
 
 	private final Map<String, RunExecutor.Claim> held = new ConcurrentHashMap<>();
 
+	/** The runs claimed or taken from holding here whose execution has not begun. */
+	private final Set<String> starting = ConcurrentHashMap.newKeySet();
+
+	/** Those of them stopped meanwhile, to stop their executions as they begin. */
+	private final Set<String> stoppedStarting = ConcurrentHashMap.newKeySet();
+
 	private final String owner = UUID.randomUUID().toString();
 
 	private final AtomicLong leases = new AtomicLong();
@@ -49,22 +56,49 @@ public final class LeasedRuns {
 		return this.owner + "#" + this.leases.incrementAndGet();
 	}
 
+	/**
+	 * Notes that runs were claimed, or taken from holding, to be executed here: a
+	 * cancellation before their executions begin stops those at once.
+	 */
+	void starting(Collection<String> runIds) {
+		this.starting.addAll(runIds);
+	}
+
+	/**
+	 * Forgets a run noted as starting that is not executed after all.
+	 */
+	void notStarted(String runId) {
+		this.starting.remove(runId);
+		this.stoppedStarting.remove(runId);
+	}
+
 	void started(RunExecution execution) {
+		// Registered before the look at the stops, which register their stop before
+		// looking for the execution: either sees the other.
 		this.executions.put(execution.runId(), execution);
+		this.starting.remove(execution.runId());
+		if (this.stoppedStarting.remove(execution.runId())) {
+			execution.stop();
+		}
 	}
 
 	void ended(RunExecution execution) {
 		this.executions.remove(execution.runId(), execution);
+		this.stoppedStarting.remove(execution.runId());
 	}
 
 	/**
-	 * Stops the executions of these runs before their next step, if they execute here,
-	 * and forgets them if they are held here, so that no worker starts them unclaimed.
+	 * Stops the executions of these runs before their next step, if they execute here or
+	 * were claimed here to be, and forgets them if they are held here, so that no worker
+	 * starts them unclaimed.
 	 * @param runIds the run ids
 	 */
 	public void stop(Collection<String> runIds) {
 		for (String runId : runIds) {
 			this.held.remove(runId);
+			if (this.starting.contains(runId)) {
+				this.stoppedStarting.add(runId);
+			}
 			RunExecution execution = this.executions.get(runId);
 			if (execution != null) {
 				execution.stop();

@@ -189,6 +189,7 @@ public final class RunExecutor {
 			}
 			claims.add(new Claim(run, lease, firstExecution));
 		}
+		this.executing.starting(claims.stream().map((claim) -> claim.run().id()).toList());
 		return claims;
 	}
 
@@ -200,6 +201,7 @@ public final class RunExecutor {
 	 * @return the claim, to execute with {@link #execute(Claim)}
 	 */
 	public Claim startHeld(Claim held) {
+		this.executing.starting(List.of(held.run().id()));
 		this.outcomes.started(held.run());
 		return held;
 	}
@@ -276,11 +278,13 @@ public final class RunExecutor {
 				logger.debug("Run " + run.id() + " is of function '" + run.functionId() + "', which this "
 						+ "application does not declare; it stays queued for an instance that does");
 			}
+			this.executing.notStarted(run.id());
 			this.runs.suspend(run.id(), lease, RunStatus.QUEUED, this.clock.instant(), run.attempt());
 			return Optional.empty();
 		}
 		RunView.Cancellation timedOut = RunTimeouts.check(run, function, this.clock.instant());
 		if (timedOut != null) {
+			this.executing.notStarted(run.id());
 			this.canceller.cancel(run, timedOut);
 			return Optional.empty();
 		}
