@@ -37,6 +37,28 @@ class InngestTestPropertiesTests {
 	}
 
 	@Nested
+	@InngestTest(classes = TestApplication.class)
+	class Enclosing {
+
+		@Nested
+		class NestedInIt {
+
+			@Autowired
+			InngestProperties properties;
+
+			@Test
+			void aNestedTestHasTheDefaultsAndTheEngineDrivenByTheTest() {
+				assertThat(this.properties.getMode()).isEqualTo(InngestProperties.Mode.LOCAL);
+				assertThat(this.properties.getLocal().isAutoStartup()).isFalse();
+				assertThat(this.properties.getLocal().getStore()).isEqualTo(InngestProperties.Store.MEMORY);
+				assertThat(this.properties.getLocal().getBackoff().getJitter()).isZero();
+			}
+
+		}
+
+	}
+
+	@Nested
 	@InngestTest(classes = TestApplication.class,
 			properties = { "inngest.local.backoff.jitter=7s", "inngest.local.retention.enabled=true" })
 	class SetByTheTest {
