@@ -83,8 +83,8 @@ public final class LeasedRuns {
 	}
 
 	void ended(RunExecution execution) {
+		// The stop of a run claimed again meanwhile is the new execution's, and stays.
 		this.executions.remove(execution.runId(), execution);
-		this.stoppedStarting.remove(execution.runId());
 	}
 
 	/**
@@ -98,6 +98,12 @@ public final class LeasedRuns {
 			this.held.remove(runId);
 			if (this.starting.contains(runId)) {
 				this.stoppedStarting.add(runId);
+				if (!this.starting.contains(runId)) {
+					// Its execution began, or it was not executed, meanwhile: the look
+					// for
+					// the execution below stops it, and the mark would only stay behind.
+					this.stoppedStarting.remove(runId);
+				}
 			}
 			RunExecution execution = this.executions.get(runId);
 			if (execution != null) {

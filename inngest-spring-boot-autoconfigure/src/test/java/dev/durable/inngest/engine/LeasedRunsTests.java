@@ -9,6 +9,9 @@ import dev.durable.inngest.engine.store.RunRecord;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
 
 /**
  * The runs held for this instance's workers: how many may be held, taken once, forgotten
@@ -70,6 +73,27 @@ class LeasedRunsTests {
 		assertThat(this.executing.takeHeldCreatedBy(Instant.MAX)).extracting((claim) -> claim.run().id())
 			.containsExactly("new");
 		assertThat(this.executing.heldRuns()).isEmpty();
+	}
+
+	@Test
+	void aRunStoppedOnceClaimedAgainStaysStoppedWhenItsPreviousExecutionEndsMeanwhile() {
+		RunExecution previous = execution("a");
+		this.executing.started(previous);
+		// Suspended and due at once, the run is claimed again before the previous
+		// execution has ended; then it is cancelled.
+		this.executing.starting(List.of("a"));
+		this.executing.stop(List.of("a"));
+		this.executing.ended(previous);
+
+		RunExecution next = execution("a");
+		this.executing.started(next);
+		verify(next).stop();
+	}
+
+	private static RunExecution execution(String runId) {
+		RunExecution execution = mock(RunExecution.class);
+		given(execution.runId()).willReturn(runId);
+		return execution;
 	}
 
 	@Test
