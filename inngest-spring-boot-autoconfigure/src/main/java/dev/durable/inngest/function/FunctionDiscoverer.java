@@ -44,6 +44,9 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 
 	private final Set<Class<?>> classesWithoutFunctions = ConcurrentHashMap.newKeySet();
 
+	/** The beans whose functions were read, by name: a prototype is created again. */
+	private final Set<String> beansRead = ConcurrentHashMap.newKeySet();
+
 	private final Map<String, FunctionDefinition> functions = new LinkedHashMap<>();
 
 	private final Map<String, String> locations = new LinkedHashMap<>();
@@ -99,9 +102,12 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 			return bean;
 		}
 		if (this.registry != null) {
-			warnCreatedAfterStart(beanName, targetClass, functionMethods, handlerMethods, cancellationMethods);
+			if (!this.beansRead.contains(beanName)) {
+				warnCreatedAfterStart(beanName, targetClass, functionMethods, handlerMethods, cancellationMethods);
+			}
 			return bean;
 		}
+		this.beansRead.add(beanName);
 		List<String> beanFunctions = new ArrayList<>();
 		functionMethods.forEach((method, annotation) -> {
 			FunctionDefinitionReader reader = reader(bean, beanName, method);

@@ -53,6 +53,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.mock.env.MockEnvironment;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.context.annotation.Scope;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -766,6 +768,35 @@ class InngestLocalAutoConfigurationTests {
 					.contains("declare " + Greeter.class.getName() + " as its type, or annotate it @Lazy(false)");
 				assertThat(context.getBean(FunctionDiscoverer.class).registry().find("greet")).isEmpty();
 			});
+	}
+
+	@Test
+	void aPrototypeFunctionBeanCreatedAgainAfterTheStartIsNotWarnedOf(CapturedOutput output) {
+		this.runner.withPropertyValues("inngest.local.store=memory", "inngest.local.auto-startup=false")
+			.withUserConfiguration(PrototypeGreeting.class)
+			.run((context) -> {
+				assertThat(context.getBean(FunctionDiscoverer.class).registry().find("greet")).isPresent();
+				assertThat(context.getBean("greeting")).isNotSameAs(context.getBean("greeting"));
+				assertThat(output).doesNotContain("created after the start");
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PrototypeGreeting {
+
+		@Bean
+		@Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+		Greeter greeting() {
+			return new Greeter();
+		}
+
+		// A singleton using it, so that an instance is created, and its functions read,
+		// at the start.
+		@Bean
+		Runnable greetingUser(Greeter greeting) {
+			return () -> greeting.greet(Event.of("test/greet"));
+		}
+
 	}
 
 	interface Greeting {
