@@ -150,7 +150,6 @@ class CancellationTests {
 		assertCancelledAtOnce(second, "event");
 		String later = sleepingRun("test/maintenance.started", "maintenance", Map.of("host", "c"));
 		await().during(Duration.ofMillis(500)).until(() -> this.probe.run(later).status() == RunStatus.SLEEPING);
-		assertThat(this.executions.count(this.key, "after")).isZero();
 	}
 
 	@Test

@@ -57,7 +57,7 @@ final class InngestTestProperties implements ContextCustomizerFactory {
 				.convertInlinedPropertiesToMap(mergedConfig.getPropertySourceProperties());
 			REQUIRED.forEach((key, value) -> {
 				Object other = set.get(key);
-				if (other != null && !value.equals(other.toString())) {
+				if (other != null && !value.equalsIgnoreCase(other.toString().trim())) {
 					throw new IllegalStateException(mergedConfig.getTestClass().getName() + " sets " + key + "=" + other
 							+ ", but @InngestTest needs " + key + "=" + value + ": it executes runs on "
 							+ "its own engine thread when the test says, in local mode. Remove the property, or "
