@@ -38,7 +38,7 @@ class BulkStopTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
 				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class))
-		.withPropertyValues("inngest.local.auto-startup=false",
+		.withPropertyValues("inngest.local.auto-startup=false", "inngest.local.schema.initialize=always",
 				TestDatabases.memory() ? "inngest.local.store=memory"
 						: "spring.datasource.url=" + TestDatabases.newUrl("bulk-stop"))
 		.withUserConfiguration(Functions.class);

@@ -36,7 +36,7 @@ class CronTicksTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
 				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class))
-		.withPropertyValues("inngest.local.auto-startup=false",
+		.withPropertyValues("inngest.local.auto-startup=false", "inngest.local.schema.initialize=always",
 				TestDatabases.memory() ? "inngest.local.store=memory"
 						: "spring.datasource.url=" + TestDatabases.newUrl("cron-ticks"))
 		.withBean(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME, MovableClock.class, () -> this.clock)

@@ -39,8 +39,8 @@ class StartTimeoutTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
 				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class))
-		.withPropertyValues("inngest.local.auto-startup=false", "inngest.local.backoff.initial=10m",
-				"inngest.local.backoff.max=10m", "inngest.local.backoff.jitter=0",
+		.withPropertyValues("inngest.local.auto-startup=false", "inngest.local.schema.initialize=always",
+				"inngest.local.backoff.initial=10m", "inngest.local.backoff.max=10m", "inngest.local.backoff.jitter=0",
 				TestDatabases.memory() ? "inngest.local.store=memory"
 						: "spring.datasource.url=" + TestDatabases.newUrl("start-timeout"))
 		.withBean(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME, MovableClock.class, () -> this.clock)
