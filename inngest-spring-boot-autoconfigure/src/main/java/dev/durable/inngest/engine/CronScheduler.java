@@ -94,8 +94,8 @@ public final class CronScheduler {
 		int fired = 0;
 		for (CronTick tick : this.store.findDue(now)) {
 			FunctionDefinition function = this.registry.get().find(tick.functionId()).orElse(null);
-			CronSchedule cron = declared(tick);
-			if (function == null || cron == null) {
+			CronSchedule cron = (function != null) ? declared(function, tick) : null;
+			if (cron == null) {
 				continue;
 			}
 			Instant next = cron.next(now);
@@ -120,12 +120,14 @@ public final class CronScheduler {
 	 * so it is never due here either.
 	 */
 	private @Nullable CronSchedule declared(CronTick tick) {
-		return this.registry.get()
-			.find(tick.functionId())
-			.flatMap((function) -> function.crons()
-				.stream()
-				.filter((candidate) -> candidate.expression().equals(tick.expression()))
-				.findFirst())
+		return this.registry.get().find(tick.functionId()).map((function) -> declared(function, tick)).orElse(null);
+	}
+
+	private static @Nullable CronSchedule declared(FunctionDefinition function, CronTick tick) {
+		return function.crons()
+			.stream()
+			.filter((candidate) -> candidate.expression().equals(tick.expression()))
+			.findFirst()
 			.orElse(null);
 	}
 

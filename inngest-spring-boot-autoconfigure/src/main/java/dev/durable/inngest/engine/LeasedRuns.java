@@ -65,6 +65,14 @@ public final class LeasedRuns {
 	}
 
 	/**
+	 * Notes that a run was taken from holding to be executed here, as
+	 * {@link #starting(Collection)} notes claimed runs.
+	 */
+	void starting(String runId) {
+		this.starting.add(runId);
+	}
+
+	/**
 	 * Forgets a run noted as starting that is not executed after all.
 	 */
 	void notStarted(String runId) {

@@ -675,10 +675,17 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		if (this.suspended || this.stopped) {
 			throw Suspension.suspended(runId(), null);
 		}
-		if (this.finishBy != null && !now().isBefore(this.finishBy)) {
+		if (overdue()) {
 			this.canceller.cancel(this.run, RunTimeouts.finishExceeded(this.function));
 			throw Suspension.suspended(runId(), null);
 		}
+	}
+
+	/**
+	 * Whether the run is past its finish deadline.
+	 */
+	boolean overdue() {
+		return this.finishBy != null && !now().isBefore(this.finishBy);
 	}
 
 	/**

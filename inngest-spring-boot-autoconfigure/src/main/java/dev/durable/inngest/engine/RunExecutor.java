@@ -201,7 +201,7 @@ public final class RunExecutor {
 	 * @return the claim, to execute with {@link #execute(Claim)}
 	 */
 	public Claim startHeld(Claim held) {
-		this.executing.starting(List.of(held.run().id()));
+		this.executing.starting(held.run().id());
 		this.outcomes.started(held.run());
 		return held;
 	}
@@ -322,7 +322,7 @@ public final class RunExecutor {
 		if (thrown instanceof Suspension suspension) {
 			return Optional.ofNullable(suspension.dueAt());
 		}
-		if (!execution.isSuspended() && RunTimeouts.isOverdue(run, function, this.clock.instant())) {
+		if (!execution.isSuspended() && execution.overdue()) {
 			return cancelOverdue(run, function, execution);
 		}
 		if (thrown != null) {

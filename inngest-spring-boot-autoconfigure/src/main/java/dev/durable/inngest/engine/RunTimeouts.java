@@ -29,15 +29,8 @@ final class RunTimeouts {
 			return new RunView.Cancellation("timeout",
 					"Not started within " + TimeStrings.format(start) + " of its event (@Timeouts start)");
 		}
-		return isOverdue(run, function, now) ? finishExceeded(function) : null;
-	}
-
-	/**
-	 * Whether the run is past its finish deadline.
-	 */
-	static boolean isOverdue(RunRecord run, FunctionDefinition function, Instant now) {
 		Instant finishBy = finishBy(run, function);
-		return finishBy != null && !now.isBefore(finishBy);
+		return (finishBy != null && !now.isBefore(finishBy)) ? finishExceeded(function) : null;
 	}
 
 	/**

@@ -373,6 +373,10 @@ public final class InngestTestEnvironment {
 		});
 	}
 
+	/** What a test whose transaction holds the engine back can do. */
+	private static final String OUTSIDE_THE_TRANSACTION = "Call the application outside the test's transaction, "
+			+ "commit it first (TestTransaction.flagForCommit() and end()), or make the test not @Transactional";
+
 	/**
 	 * Does work with the engine on its thread, and waits for it.
 	 */
@@ -383,18 +387,14 @@ public final class InngestTestEnvironment {
 			throw new IllegalStateException("The test's thread holds the in-memory Inngest store in a transaction "
 					+ "that has not ended, as a transaction on a database holds the rows it wrote: the application "
 					+ "sent events or read runs in the test's transaction (a @Transactional test?), and the "
-					+ "engine's thread cannot go on until that transaction ends. Call the application outside the "
-					+ "test's transaction, commit it first (TestTransaction.flagForCommit() and end()), or make the "
-					+ "test not @Transactional");
+					+ "engine's thread cannot go on until that transaction ends. " + OUTSIDE_THE_TRANSACTION);
 		}
 		if (EventIntake.runsAwaitCallersCommit()) {
 			// On a database, the engine's thread would not see the runs: the test would
 			// find none, or fewer than it sent for, with nothing to say why.
 			throw new IllegalStateException("The application sent events in the test's transaction (a "
 					+ "@Transactional test?), which has not ended: their runs exist only once it commits, and the "
-					+ "engine's thread cannot see them before. Call the application outside the test's "
-					+ "transaction, commit it first (TestTransaction.flagForCommit() and end()), or make the test "
-					+ "not @Transactional");
+					+ "engine's thread cannot see them before. " + OUTSIDE_THE_TRANSACTION);
 		}
 		T result;
 		try {
