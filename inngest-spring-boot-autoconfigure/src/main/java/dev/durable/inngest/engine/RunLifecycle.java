@@ -30,6 +30,7 @@ import static dev.durable.inngest.RunStatus.WAITING;
  * RUNNING ── give back ──▶ QUEUED          WAITING ── wake ──▶ QUEUED
  * RUNNING ── renew, take over ──▶ RUNNING
  * QUEUED | RUNNING | SLEEPING | WAITING ── cancel ──▶ CANCELLED
+ * QUEUED, never started ── cancel unstarted ──▶ CANCELLED
  * </pre> {@link RunStatus#isFinal()} names the states without exits.
  */
 public final class RunLifecycle {
@@ -62,6 +63,9 @@ public final class RunLifecycle {
 
 		/** The run has not ended, whoever holds it. */
 		NOT_ENDED("not ended: it is queued, running, sleeping or waiting"),
+
+		/** The run is queued and no attempt of it has started. */
+		NOT_STARTED("not started: it is queued and no attempt of it has started"),
 
 		/** The step has not completed: a completed step is never changed. */
 		STEP_NOT_COMPLETED("not completed: a completed step is never changed");
@@ -133,7 +137,13 @@ public final class RunLifecycle {
 		FAIL(EnumSet.of(RUNNING), EnumSet.of(FAILED), Guard.LEASE_HELD, "fail"),
 
 		/** A cancellation ends the run, whether or not a worker holds it. */
-		CANCEL(EnumSet.of(QUEUED, RUNNING, SLEEPING, WAITING), EnumSet.of(CANCELLED), Guard.NOT_ENDED, "cancel");
+		CANCEL(EnumSet.of(QUEUED, RUNNING, SLEEPING, WAITING), EnumSet.of(CANCELLED), Guard.NOT_ENDED, "cancel"),
+
+		/**
+		 * A run still queued past its start timeout is cancelled, unless a worker started
+		 * it meanwhile.
+		 */
+		CANCEL_UNSTARTED(EnumSet.of(QUEUED), EnumSet.of(CANCELLED), Guard.NOT_STARTED, "cancelUnstarted");
 
 		private final Set<RunStatus> from;
 

@@ -205,6 +205,33 @@ public final class JdbcRunStore implements RunStore {
 				+ functions + ") ORDER BY due_at FETCH FIRST " + limit + " ROWS ONLY", params);
 	}
 
+	@Override
+	public List<String> findUnstarted(Instant createdBefore, int limit, Collection<String> functionIds) {
+		if (functionIds.isEmpty()) {
+			return List.of();
+		}
+		Select unstarted = unstarted(this.platform, createdBefore, limit, functionIds);
+		return this.jdbc.sql(unstarted.sql()).params(unstarted.params()).query(String.class).list();
+	}
+
+	/**
+	 * The queued runs of some functions never started and created before a time, longest
+	 * due first: read, as the due runs are, through the due-time index, which holds only
+	 * the runs that have not ended. A run that never started has been due since it was
+	 * created, or since it was given back if it was created leased: such a run is found
+	 * once it was given back that long ago.
+	 */
+	static Select unstarted(DatabasePlatform platform, Instant createdBefore, int limit,
+			Collection<String> functionIds) {
+		List<Object> params = new ArrayList<>(dueBy(createdBefore));
+		params.addAll(functionIds);
+		params.add(Timestamps.of(createdBefore));
+		String functions = String.join(", ", Collections.nCopies(functionIds.size(), "?"));
+		return new Select("SELECT id FROM " + platform.runsByDueTime() + " WHERE " + DUE_BY + " AND function_id IN ("
+				+ functions + ") AND status = 'QUEUED' AND started_at IS NULL AND created_at < ? ORDER BY due_at "
+				+ "FETCH FIRST " + limit + " ROWS ONLY", params);
+	}
+
 	/** The parameters of {@link #DUE_BY}. */
 	private static List<Object> dueBy(Instant now) {
 		return List.of(EARLIEST_DUE, Timestamps.of(now));
@@ -403,10 +430,20 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public boolean cancel(String runId, RunView.Cancellation cancellation, Instant now) {
+		return cancel(STATUS + " IN " + NOT_ENDED, runId, cancellation, now);
+	}
+
+	@Override
+	public boolean cancelUnstarted(String runId, RunView.Cancellation cancellation, Instant now) {
+		// Not if a worker claimed it meanwhile: a claim sets when it started.
+		return cancel(STATUS + " = 'QUEUED' AND started_at IS NULL", runId, cancellation, now);
+	}
+
+	/** Cancels a run under a guard. */
+	private boolean cancel(String guard, String runId, RunView.Cancellation cancellation, Instant now) {
 		return this.jdbc
 			.sql("UPDATE inngest_run SET status = 'CANCELLED', ended_at = ?, due_at = NULL, cancelled_by = ?, "
-					+ "cancel_reason = ?, error_name = ?, error_message = ? WHERE id = ? AND " + STATUS + " IN "
-					+ NOT_ENDED)
+					+ "cancel_reason = ?, error_name = ?, error_message = ? WHERE id = ? AND " + guard)
 			.params(Timestamps.of(now), cancellation.by(), cancellation.reason(), FunctionCancelledEvent.ERROR.name(),
 					FunctionCancelledEvent.ERROR.message(), runId)
 			.update() == 1;

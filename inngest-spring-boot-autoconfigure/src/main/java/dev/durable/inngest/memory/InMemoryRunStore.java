@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
@@ -102,6 +103,26 @@ final class InMemoryRunStore implements RunStore {
 				}
 			}
 			return due;
+		});
+	}
+
+	@Override
+	public List<String> findUnstarted(Instant createdBefore, int limit, Collection<String> functionIds) {
+		Set<String> functions = new HashSet<>(functionIds);
+		return this.store.locked(() -> {
+			// A run that never started has been due since it was created, or since it was
+			// given back, as in the JDBC store.
+			List<String> unstarted = new ArrayList<>();
+			for (RunRow run : this.store.runsDue) {
+				if (unstarted.size() >= limit || run.dueAt.isAfter(createdBefore)) {
+					break;
+				}
+				if (functions.contains(run.functionId) && run.status == RunStatus.QUEUED && run.startedAt == null
+						&& run.createdAt.isBefore(createdBefore)) {
+					unstarted.add(run.id);
+				}
+			}
+			return unstarted;
 		});
 	}
 
@@ -239,9 +260,20 @@ final class InMemoryRunStore implements RunStore {
 
 	@Override
 	public boolean cancel(String runId, RunView.Cancellation cancellation, Instant now) {
+		return cancel(runId, cancellation, now, (run) -> !run.ended());
+	}
+
+	@Override
+	public boolean cancelUnstarted(String runId, RunView.Cancellation cancellation, Instant now) {
+		// Not if a worker claimed it meanwhile: a claim sets when it started.
+		return cancel(runId, cancellation, now, (run) -> run.status == RunStatus.QUEUED && run.startedAt == null);
+	}
+
+	/** Cancels a run under a guard. */
+	private boolean cancel(String runId, RunView.Cancellation cancellation, Instant now, Predicate<RunRow> guard) {
 		return this.store.locked(() -> {
 			RunRow run = this.store.runs.get(runId);
-			if (run == null || run.ended()) {
+			if (run == null || !guard.test(run)) {
 				return false;
 			}
 			// Whether or not a worker holds it: that worker's next change finds it not

@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * How H2 reads the runs lists, a bulk cancellation's runs and the due runs, from its own
  * plans: a function's runs through the function's index in its order, bounded by the ids
  * of a time range, rather than every run of the function and then a sort; the due runs
- * through the range of due times they are in, rather than through the ended runs' entries
- * too.
+ * and the runs queued past a start timeout through the range of due times they are in,
+ * rather than through the ended runs' entries too.
  */
 class RunQueryPlanTests {
 
@@ -132,6 +132,19 @@ class RunQueryPlanTests {
 
 		assertThat(plan(select)).contains("PUBLIC.INNGEST_RUN_DUE_ENDED: DUE_AT >= ?1 AND DUE_AT <= ?2")
 			.endsWith("/* index sorted */");
+		assertThat(rowsRead(select)).isEqualTo(8);
+		assertThat(ids(select)).containsExactly(this.ids.get(1), this.ids.get(101), this.ids.get(201),
+				this.ids.get(301), this.ids.get(401), this.ids.get(501), this.ids.get(601), this.ids.get(701));
+	}
+
+	@Test
+	void theRunsQueuedPastAStartTimeoutAreReadThroughTheirRangeOfTheDueTimeIndex() {
+		JdbcRunStore.Select select = JdbcRunStore.unstarted(DatabasePlatform.H2, START.plusSeconds(1500), 8,
+				List.of("f"));
+
+		assertThat(plan(select)).contains("PUBLIC.INNGEST_RUN_DUE_ENDED: DUE_AT >= ?1 AND DUE_AT <= ?2")
+			.endsWith("/* index sorted */");
+		// The queued runs, due when they were created, and not the ended runs.
 		assertThat(rowsRead(select)).isEqualTo(8);
 		assertThat(ids(select)).containsExactly(this.ids.get(1), this.ids.get(101), this.ids.get(201),
 				this.ids.get(301), this.ids.get(401), this.ids.get(501), this.ids.get(601), this.ids.get(701));

@@ -56,6 +56,16 @@ public interface RunStore {
 	List<String> findDue(Instant now, int limit, Collection<String> functionIds);
 
 	/**
+	 * The ids of runs of some functions that are queued and have never started, created
+	 * before a time: the runs a start timeout has passed for. The longest due first.
+	 * @param createdBefore created before this time
+	 * @param limit the most ids to return
+	 * @param functionIds the functions whose runs to find
+	 * @return the run ids
+	 */
+	List<String> findUnstarted(Instant createdBefore, int limit, Collection<String> functionIds);
+
+	/**
 	 * Stores a step that completed in this execution and reads whether its run is still
 	 * held under the lease, without renewing it: in one statement where the database
 	 * allows it. The step is stored even when the lease was lost, as a step that
@@ -185,6 +195,19 @@ public interface RunStore {
 	 * @return {@code true} if this call cancelled it; {@code false} if it had ended
 	 */
 	boolean cancel(String runId, RunView.Cancellation cancellation, Instant now);
+
+	/**
+	 * Ends a run as cancelled if it is still queued and has never started, as a start
+	 * timeout does:
+	 * {@link dev.durable.inngest.engine.RunLifecycle.Transition#CANCEL_UNSTARTED
+	 * CANCEL_UNSTARTED}.
+	 * @param runId the run id
+	 * @param cancellation who cancels it and why
+	 * @param now the current time
+	 * @return {@code true} if this call cancelled it; {@code false} if it had started or
+	 * ended
+	 */
+	boolean cancelUnstarted(String runId, RunView.Cancellation cancellation, Instant now);
 
 	/**
 	 * A page of runs, newest first.

@@ -521,6 +521,62 @@ public abstract class StoreContractTests {
 		assertThat(this.runs.cancel(this.ids.next(T0), cancellation, now)).isFalse();
 	}
 
+	@Test
+	void findUnstartedFindsTheQueuedRunsNeverStartedCreatedBeforeATimeLongestDueFirst() {
+		Event event = storedEvent();
+		String older = queued("fn", event, T0);
+		String old = queued("fn", event, T0.plusSeconds(1));
+		String otherFunction = queued("other", event, T0.plusMillis(500));
+		String started = claimed("fn", event, T0, "lease");
+		String retried = claimed("fn", event, T0, "lease");
+		this.runs.suspend(retried, "lease", RunStatus.QUEUED, T0.plusSeconds(2), 1);
+		String givenBack = leased("fn", event, T0, "held");
+		this.runs.giveBack(Map.of(givenBack, "held"), T0.plusSeconds(3));
+		String cancelled = queued("fn", event, T0);
+		this.runs.cancel(cancelled, new RunView.Cancellation("api", "not needed"), T0);
+		String recent = queued("fn", event, T0.plusSeconds(10));
+		Instant createdBefore = T0.plusSeconds(5);
+
+		assertThat(this.runs.findUnstarted(createdBefore, 10, List.of("fn"))).containsExactly(older, old, givenBack);
+		assertThat(this.runs.findUnstarted(createdBefore, 1, List.of("fn"))).containsExactly(older);
+		assertThat(this.runs.findUnstarted(createdBefore, 10, List.of("fn", "other"))).containsExactly(older,
+				otherFunction, old, givenBack);
+		assertThat(this.runs.findUnstarted(T0.plusSeconds(1), 10, List.of("fn"))).containsExactly(older);
+		assertThat(this.runs.findUnstarted(createdBefore, 10, List.of())).isEmpty();
+		assertThat(this.runs.findUnstarted(T0.plusSeconds(60), 10, List.of("fn"))).contains(recent)
+			.doesNotContain(started, retried, cancelled);
+	}
+
+	@Test
+	void cancelUnstartedEndsOnlyAQueuedRunThatNeverStarted() {
+		Event event = storedEvent();
+		String queued = queued("fn", event, T0);
+		String running = claimed("fn", event, T0, "lease");
+		String retried = claimed("fn", event, T0, "lease");
+		this.runs.suspend(retried, "lease", RunStatus.QUEUED, T0.plusSeconds(1), 1);
+		String sleeping = claimed("fn", event, T0, "lease");
+		this.runs.suspend(sleeping, "lease", RunStatus.SLEEPING, T0.plusSeconds(60), 0);
+		RunView.Cancellation cancellation = new RunView.Cancellation("timeout", "not started in time");
+		Instant now = T0.plusSeconds(5);
+
+		assertThat(this.runs.cancelUnstarted(queued, cancellation, now)).isTrue();
+		RunRecord run = this.runs.find(queued).orElseThrow();
+		assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+		assertThat(run.cancellation()).isEqualTo(cancellation);
+		assertThat(run.endedAt()).isEqualTo(now);
+		assertThat(run.dueAt()).isNull();
+		assertThat(run.error().message()).isEqualTo(FunctionCancelledEvent.ERROR.message());
+		// Once only, as another instance's cancellation of the same run finds it ended.
+		assertThat(this.runs.cancelUnstarted(queued, cancellation, now)).isFalse();
+		for (String started : List.of(running, retried, sleeping)) {
+			RunStatus before = this.runs.find(started).orElseThrow().status();
+			assertThat(this.runs.cancelUnstarted(started, cancellation, now)).as(started).isFalse();
+			assertThat(this.runs.find(started).orElseThrow().status()).isEqualTo(before);
+		}
+		assertThat(this.runs.leaseExpiry(running, "lease")).isPresent();
+		assertThat(this.runs.cancelUnstarted(this.ids.next(T0), cancellation, now)).isFalse();
+	}
+
 	// Runs: lists and counts
 
 	@Test
