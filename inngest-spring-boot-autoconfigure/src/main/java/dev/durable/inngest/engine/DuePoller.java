@@ -12,8 +12,9 @@ import org.apache.commons.logging.LogFactory;
 /**
  * Polls the store, at each poll interval on the {@link RunScheduler}'s poller: for the
  * due runs the in-process queue does not know of (made due by another instance, sleeps
- * and retries past its horizon, expired leases), while a worker is free to take them; and
- * for the cron ticks and the batches of bulk cancellations that are due.
+ * and retries past its horizon, expired leases), while a worker is free to take them; for
+ * the runs still queued past their start timeout, to cancel them; and for the cron ticks
+ * and the batches of bulk cancellations that are due.
  */
 final class DuePoller {
 
@@ -72,6 +73,9 @@ final class DuePoller {
 			else {
 				this.workers.missed();
 			}
+			// Busy workers or not: a run queued past its start timeout is cancelled now,
+			// not when a worker reaches it.
+			this.executor.cancelPastStartTimeout();
 			this.crons.fireDue();
 			this.bulkCancellations.process();
 			this.replays.process();

@@ -91,12 +91,30 @@ public final class RunCanceller {
 	 * @return {@code true} if this call cancelled it; {@code false} if it had ended
 	 */
 	public boolean cancel(RunRecord run, RunView.Cancellation cancellation, @Nullable String causeId) {
+		return cancel(run, cancellation, causeId, false);
+	}
+
+	/**
+	 * Cancels a run that is still queued and has never started, as its start timeout
+	 * does: a run that a worker claimed meanwhile, or that ended, is left as it is.
+	 * @param run the run as last read
+	 * @param cancellation why it is cancelled
+	 * @return {@code true} if this call cancelled it
+	 */
+	boolean cancelUnstarted(RunRecord run, RunView.Cancellation cancellation) {
+		return cancel(run, cancellation, null, true);
+	}
+
+	private boolean cancel(RunRecord run, RunView.Cancellation cancellation, @Nullable String causeId,
+			boolean unstartedOnly) {
 		return Boolean.TRUE.equals(this.transactions.execute((status) -> {
 			Instant now = this.clock.instant();
 			// The run first, as every transaction that changes its waits or steps takes
 			// it (RunStore.lock): a suspension that stored a wait meanwhile has committed
 			// once the run is cancelled, and its wait and step are found below.
-			if (!this.runs.cancel(run.id(), cancellation, now)) {
+			boolean cancelled = unstartedOnly ? this.runs.cancelUnstarted(run.id(), cancellation, now)
+					: this.runs.cancel(run.id(), cancellation, now);
+			if (!cancelled) {
 				return false;
 			}
 			this.steps.cancelPending(run.id(), now);

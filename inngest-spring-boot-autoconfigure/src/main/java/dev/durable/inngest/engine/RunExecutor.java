@@ -88,6 +88,9 @@ public final class RunExecutor {
 	/** Starts the runs that steps invoke. */
 	private final Invocations invocations;
 
+	/** Cancels the runs still queued past their start timeout, at each poll. */
+	private final StartTimeouts startTimeouts;
+
 	/**
 	 * Creates an executor.
 	 * @param runs the run store
@@ -139,6 +142,7 @@ public final class RunExecutor {
 				leaseDuration, interceptor);
 		this.outputs = outputs;
 		this.invocations = new Invocations(registry, endEvents, ingestor);
+		this.startTimeouts = new StartTimeouts(runs, canceller, registry, clock);
 	}
 
 	/**
@@ -147,6 +151,15 @@ public final class RunExecutor {
 	 */
 	public boolean commitsTogether() {
 		return this.completions.together();
+	}
+
+	/**
+	 * Cancels the runs of this application's functions still queued past their start
+	 * timeout, a batch of each timeout's, whether or not a worker is free to claim them.
+	 * @return how many runs were cancelled
+	 */
+	int cancelPastStartTimeout() {
+		return this.startTimeouts.cancelPassed();
 	}
 
 	/**

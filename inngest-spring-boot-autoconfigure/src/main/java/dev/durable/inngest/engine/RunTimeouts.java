@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A function's {@link dev.durable.inngest.Timeouts} applied to a run: the start timeout,
- * checked when a worker claims the run, and the finish deadline, checked at the claim,
- * before every step and when the body ends, and never slept past.
+ * checked when a worker claims the run and, for the runs still queued, at each poll
+ * ({@link StartTimeouts}), and the finish deadline, checked at the claim, before every
+ * step and when the body ends, and never slept past.
  */
 final class RunTimeouts {
 
@@ -26,8 +27,7 @@ final class RunTimeouts {
 	static RunView.@Nullable Cancellation check(RunRecord run, FunctionDefinition function, Instant now) {
 		Duration start = function.timeouts().start();
 		if (start != null && Duration.between(run.createdAt(), run.startedAt()).compareTo(start) > 0) {
-			return new RunView.Cancellation("timeout",
-					"Not started within " + TimeStrings.format(start) + " of its event (@Timeouts start)");
+			return startExceeded(function);
 		}
 		Instant finishBy = finishBy(run, function);
 		return (finishBy != null && !now.isBefore(finishBy)) ? finishExceeded(function) : null;
@@ -48,6 +48,11 @@ final class RunTimeouts {
 	 */
 	static Instant dueBy(Instant wakeAt, @Nullable Instant finishBy) {
 		return (finishBy != null && finishBy.isBefore(wakeAt)) ? finishBy : wakeAt;
+	}
+
+	static RunView.Cancellation startExceeded(FunctionDefinition function) {
+		return new RunView.Cancellation("timeout", "Not started within "
+				+ TimeStrings.format(function.timeouts().start()) + " of its event (@Timeouts start)");
 	}
 
 	static RunView.Cancellation finishExceeded(FunctionDefinition function) {
