@@ -24,13 +24,15 @@ import org.springframework.scheduling.support.CronExpression;
  * {@code TZ=Europe/Paris 0 12 * * 5}; without one the schedule runs in UTC. There is no
  * seconds field.
  * <p>
- * Fields are read by Spring's {@link CronExpression}, with its syntax: ranges, lists,
- * steps, month and day names ({@code JAN}, {@code FRI}), {@code L}, {@code W} and
- * {@code #}, and {@code 0} or {@code 7} for Sunday. As in Inngest (and Vixie cron), and
- * unlike Spring, a schedule that restricts both the day of the month and the day of the
- * week fires on the days that match either ({@code 0 0 13 * FRI}: every 13th and every
- * Friday); one that leaves either open ({@code *} or {@code ?}) fires on the days that
- * match the other.
+ * Fields are read by Spring's {@link CronExpression}, in the part of its syntax that
+ * Inngest's parser shares: ranges, lists, steps, month and day names ({@code JAN},
+ * {@code FRI}), and {@code 0} or {@code 7} for Sunday. Spring's {@code L}, {@code W} and
+ * {@code #} in the day fields ({@code 0 0 L * *}, {@code 0 0 15W * *},
+ * {@code 0 0 * * 5#2}) are refused, since Inngest would refuse the same function when it
+ * is synced in remote mode. As in Inngest (and Vixie cron), and unlike Spring, a schedule
+ * that restricts both the day of the month and the day of the week fires on the days that
+ * match either ({@code 0 0 13 * FRI}: every 13th and every Friday); one that leaves
+ * either open ({@code *} or {@code ?}) fires on the days that match the other.
  * <p>
  * Instances are immutable and thread-safe.
  */
@@ -69,7 +71,8 @@ public final class CronSchedule {
 	 * @return the schedule
 	 * @throws IllegalArgumentException if the expression is {@code null} or blank, names
 	 * an unknown time zone or macro, does not have exactly five fields, or has an invalid
-	 * field; the message names the expression and the reason
+	 * field or one in a form Inngest does not accept ({@code L}, {@code W}, {@code #});
+	 * the message names the expression and the reason
 	 */
 	public static CronSchedule parse(String expression) {
 		if (expression == null) {
@@ -169,6 +172,7 @@ public final class CronSchedule {
 					+ ((fields.length == 6) ? "; a seconds field is not supported" : ""));
 		}
 		else {
+			refuseSpringOnlyDayForms(expression, fields[2], fields[4]);
 			springExpression = "0 " + String.join(" ", fields);
 		}
 		CronExpression cron = parse(expression, springExpression);
@@ -183,6 +187,33 @@ public final class CronSchedule {
 					parse(expression, "0 " + String.join(" ", byDayOfWeek)));
 		}
 		return List.of(cron);
+	}
+
+	/**
+	 * Refuses the day forms that Spring's parser reads and Inngest's does not, so that a
+	 * schedule accepted here is also accepted when the function is synced to Inngest.
+	 * Spring reads them in upper case; no month or day name contains them.
+	 */
+	private static void refuseSpringOnlyDayForms(String expression, String dayOfMonth, String dayOfWeek) {
+		String days = dayOfMonth.toUpperCase(Locale.ROOT);
+		if (days.contains("L")) {
+			throw springOnly(expression, "day-of-month", dayOfMonth, "L (the last day of the month)");
+		}
+		if (days.contains("W")) {
+			throw springOnly(expression, "day-of-month", dayOfMonth, "W (the nearest weekday)");
+		}
+		String weekdays = dayOfWeek.toUpperCase(Locale.ROOT);
+		if (weekdays.contains("L")) {
+			throw springOnly(expression, "day-of-week", dayOfWeek, "L (the last such day of the month)");
+		}
+		if (weekdays.contains("#")) {
+			throw springOnly(expression, "day-of-week", dayOfWeek, "# (the nth such day of the month)");
+		}
+	}
+
+	private static IllegalArgumentException springOnly(String expression, String field, String value, String form) {
+		return invalid(expression, "the " + field + " field '" + value + "' uses " + form
+				+ ", which Inngest's cron syntax does not accept; use ranges, lists and steps of days instead");
 	}
 
 	/**

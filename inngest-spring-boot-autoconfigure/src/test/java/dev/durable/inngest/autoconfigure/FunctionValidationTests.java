@@ -153,6 +153,13 @@ class FunctionValidationTests {
 	}
 
 	@Test
+	void cronInAFormInngestDoesNotAcceptIsRefused() {
+		assertThat(failureFor(LastDayCron.class)).contains("@InngestFunction(cron = \"0 0 L * *\") is invalid")
+			.contains("the day-of-month field 'L' uses L (the last day of the month)")
+			.contains("which Inngest's cron syntax does not accept");
+	}
+
+	@Test
 	void conditionThatDoesNotCompileIsRefused() {
 		assertThat(failureFor(BadCondition.class)).contains("@InngestFunction(condition) is not a valid CEL expression")
 			.contains("event.data.amount >");
@@ -321,6 +328,14 @@ class FunctionValidationTests {
 	static class BadCron {
 
 		@InngestFunction(id = "fn", cron = "61 * * * *")
+		void fn(Event event) {
+		}
+
+	}
+
+	static class LastDayCron {
+
+		@InngestFunction(id = "fn", cron = "0 0 L * *")
 		void fn(Event event) {
 		}
 

@@ -142,6 +142,32 @@ class CronScheduleTest {
 			.withMessageStartingWith("Invalid cron expression '*/0 * * * *': ");
 	}
 
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			0 0 L * *       | the day-of-month field 'L' uses L (the last day of the month)
+			0 0 L-3 * *     | the day-of-month field 'L-3' uses L (the last day of the month)
+			0 0 LW * *      | the day-of-month field 'LW' uses L (the last day of the month)
+			0 0 15W * *     | the day-of-month field '15W' uses W (the nearest weekday)
+			0 0 1,15w * *   | the day-of-month field '1,15w' uses W (the nearest weekday)
+			0 0 * * 5L      | the day-of-week field '5L' uses L (the last such day of the month)
+			0 0 * * FRIl    | the day-of-week field 'FRIl' uses L (the last such day of the month)
+			0 0 * * 5#2     | the day-of-week field '5#2' uses # (the nth such day of the month)
+			0 0 ? * MON#1   | the day-of-week field 'MON#1' uses # (the nth such day of the month)
+			""")
+	void dayFormsThatOnlySpringReadsAreRefusedAsInngestRefusesThem(String expression, String reason) {
+		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse(expression))
+			.withMessage("Invalid cron expression '" + expression + "': " + reason
+					+ ", which Inngest's cron syntax does not accept; use ranges, lists and steps of days instead");
+		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse("TZ=Europe/Paris " + expression))
+			.withMessageContaining(reason);
+	}
+
+	@Test
+	void monthAndDayNamesThatContainTheLettersOfSpringsFormsAreStillRead() {
+		assertThat(CronSchedule.parse("0 0 * JUL WED").next(NEW_YEAR)).isEqualTo("2026-07-01T00:00:00Z");
+		assertThat(CronSchedule.parse("0 0 1 APR,JUL *").next(NEW_YEAR)).isEqualTo("2026-04-01T00:00:00Z");
+	}
+
 	@Test
 	void unknownTimeZoneIsRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse("TZ=Mars/Olympus 0 12 * * 5"))
