@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.durable.inngest.engine.store.RunStore;
 import org.apache.commons.logging.Log;
@@ -37,6 +38,8 @@ public final class RunScheduler implements SmartLifecycle {
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
 
 	private static final Log logger = LogFactory.getLog(RunScheduler.class);
+
+	private static final String WORKER_THREADS = "inngest-worker-";
 
 	/**
 	 * How the engine's threads are sized and paced.
@@ -149,13 +152,8 @@ public final class RunScheduler implements SmartLifecycle {
 		this.executor = executor;
 		this.executing = executing;
 		this.settings = settings;
-		// Virtual workers park rather than hold a platform thread while a step waits on
-		// I/O; Spring's executor makes them, where the JDK has them, named as the others.
-		ThreadFactory workerThreads = settings.virtualThreads()
-				? new VirtualThreadTaskExecutor("inngest-worker-").getVirtualThreadFactory()
-				: daemon("inngest-worker-");
 		this.workers = new WorkerPool(queue, executor, executing, clock, settings.workers(), settings.leaseDuration(),
-				settings.eagerStart(), this::pollNow, workerThreads);
+				settings.eagerStart(), this::pollNow, workerThreads(settings.virtualThreads()));
 		this.duePoller = new DuePoller(runs, executor, queue, this.workers, crons, bulkCancellations, replays, clock,
 				settings.pollInterval());
 		this.leaseRenewer = new LeaseRenewer(runs, executing, clock, settings.leaseDuration());
@@ -196,6 +194,39 @@ public final class RunScheduler implements SmartLifecycle {
 
 	private void every(long initialDelay, long delay, Runnable task) {
 		this.poller.scheduleWithFixedDelay(task, initialDelay, delay, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * A factory of the workers' threads, named {@code inngest-worker-1},
+	 * {@code inngest-worker-2} and on, whether they are platform or virtual threads.
+	 * @param virtual whether they are virtual threads (Java 21 and later)
+	 * @return the factory
+	 */
+	static ThreadFactory workerThreads(boolean virtual) {
+		if (!virtual) {
+			return daemon(WORKER_THREADS);
+		}
+		// Virtual workers park rather than hold a platform thread while a step waits on
+		// I/O. Spring's factory of them, given a prefix, would number them from 0: they
+		// are
+		// named here instead, from 1 as the platform ones are.
+		return numbered(WORKER_THREADS, new VirtualThreadTaskExecutor().getVirtualThreadFactory());
+	}
+
+	/**
+	 * A factory that names the threads of another with a prefix and a count from 1, as
+	 * {@link CustomizableThreadFactory} does.
+	 * @param prefix the prefix of their names
+	 * @param threads makes the threads
+	 * @return the factory
+	 */
+	static ThreadFactory numbered(String prefix, ThreadFactory threads) {
+		AtomicInteger count = new AtomicInteger();
+		return (task) -> {
+			Thread thread = threads.newThread(task);
+			thread.setName(prefix + count.incrementAndGet());
+			return thread;
+		};
 	}
 
 	/**
