@@ -149,6 +149,14 @@ public final class LeasedRuns {
 	}
 
 	/**
+	 * The runs claimed or taken from holding here whose execution has not begun.
+	 * @return a copy of their ids
+	 */
+	Set<String> startingRuns() {
+		return Set.copyOf(this.starting);
+	}
+
+	/**
 	 * The executions under way here.
 	 * @return a copy of them
 	 */

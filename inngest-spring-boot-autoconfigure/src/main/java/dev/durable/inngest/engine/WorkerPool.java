@@ -231,6 +231,9 @@ final class WorkerPool {
 				this.workers.execute(() -> work(claim, permits));
 			}
 			catch (RuntimeException ex) {
+				// Refused by workers shut down while the claim was made: no execution
+				// begins, and none would forget the run as starting.
+				this.executing.notStarted(claim.run().id());
 				this.busy.decrementAndGet();
 				this.queue.done(claim.run().id());
 				permits.release();
