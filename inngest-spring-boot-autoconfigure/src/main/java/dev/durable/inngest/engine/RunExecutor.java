@@ -301,14 +301,23 @@ public final class RunExecutor {
 			this.canceller.cancel(run, timedOut);
 			return Optional.empty();
 		}
-		Map<String, StepRecord> memo = new HashMap<>();
-		if (!firstExecution) {
-			for (StepRecord step : this.steps.findByRun(run.id())) {
-				memo.put(step.key(), step);
+		RunExecution execution;
+		try {
+			Map<String, StepRecord> memo = new HashMap<>();
+			if (!firstExecution) {
+				for (StepRecord step : this.steps.findByRun(run.id())) {
+					memo.put(step.key(), step);
+				}
 			}
+			execution = new RunExecution(this.stepServices, this.outputs, this.ingestor, this.canceller, this.outcomes,
+					this.invocations, run, function, lease, memo, RunTimeouts.finishBy(run, function));
 		}
-		RunExecution execution = new RunExecution(this.stepServices, this.outputs, this.ingestor, this.canceller,
-				this.outcomes, this.invocations, run, function, lease, memo, RunTimeouts.finishBy(run, function));
+		catch (RuntimeException | Error ex) {
+			// Its steps unreadable, say: no execution begins, and none would forget the
+			// run as starting.
+			this.executing.notStarted(run.id());
+			throw ex;
+		}
 		this.executing.started(execution);
 		try {
 			return execute(run, lease, function, execution);
