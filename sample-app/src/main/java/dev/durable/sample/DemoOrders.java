@@ -18,12 +18,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * Places three demo orders at start-up so that a newcomer sees runs in the log: one that
- * is charged once the payment outage is over (as every order is,
- * {@link PaymentProvider}), one whose payment is declined and is rolled back, and a large
- * one that waits for approval, which a demo manager (itself a durable function) gives
- * after a durable sleep. Each order's event has a fixed id, which makes it idempotent: on
- * a database that has them from an earlier start, sending them again starts no run, and
- * nothing ships twice.
+ * is charged once the payment provider's outage is over (its first two calls for each
+ * order fail: {@link PaymentProvider}), one whose payment is declined and is rolled back,
+ * and a large one that waits for approval, which a demo manager (itself a durable
+ * function) gives after a durable sleep. Each order's event has a fixed id, which makes
+ * it idempotent: on a database that has them from an earlier start, sending them again
+ * starts no run, and nothing ships twice.
  */
 @Component
 @ConditionalOnBooleanProperty("shop.demo-orders")
@@ -39,9 +39,9 @@ public class DemoOrders implements ApplicationRunner {
 
 	@Override
 	public void run(ApplicationArguments args) {
-		logger.info("Placing demo orders: o-demo-1 (charged once the payment outage is over), o-demo-2 (declined "
-				+ "payment, rolled back), o-demo-3 (large, waits for approval, then charged as o-demo-1); every "
-				+ "charge fails twice and recovers by being retried; once only, on a database that keeps them");
+		logger.info("Placing demo orders: o-demo-1 (the payment provider fails its first two calls, and the "
+				+ "charge recovers by being retried), o-demo-2 (declined payment, rolled back), o-demo-3 (large, "
+				+ "waits for approval, then charged as o-demo-1); once only, on a database that keeps them");
 		this.inngest.send(order(new OrderPlaced("o-demo-1", "mug", 2, 2400, PaymentProvider.VISA)),
 				order(new OrderPlaced("o-demo-2", "lamp", 1, 8900, PaymentProvider.DECLINED)),
 				order(new OrderPlaced("o-demo-3", "sofa", 1, 129900, PaymentProvider.VISA)));
