@@ -208,8 +208,7 @@ public final class RunScheduler implements SmartLifecycle {
 		}
 		// Virtual workers park rather than hold a platform thread while a step waits on
 		// I/O. Spring's factory of them, given a prefix, would number them from 0: they
-		// are
-		// named here instead, from 1 as the platform ones are.
+		// are named here instead, from 1 as the platform ones are.
 		return numbered(WORKER_THREADS, new VirtualThreadTaskExecutor().getVirtualThreadFactory());
 	}
 
