@@ -8,6 +8,7 @@ import java.time.ZonedDateTime;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -26,13 +27,15 @@ import org.springframework.scheduling.support.CronExpression;
  * <p>
  * Fields are read by Spring's {@link CronExpression}, in the part of its syntax that
  * Inngest's parser shares: ranges, lists, steps, month and day names ({@code JAN},
- * {@code FRI}), and {@code 0} or {@code 7} for Sunday. Spring's {@code L}, {@code W} and
- * {@code #} in the day fields ({@code 0 0 L * *}, {@code 0 0 15W * *},
- * {@code 0 0 * * 5#2}) are refused, since Inngest would refuse the same function when it
- * is synced in remote mode. As in Inngest (and Vixie cron), and unlike Spring, a schedule
- * that restricts both the day of the month and the day of the week fires on the days that
- * match either ({@code 0 0 13 * FRI}: every 13th and every Friday); one that leaves
- * either open ({@code *} or {@code ?}) fires on the days that match the other.
+ * {@code FRI}), and {@code 0} for Sunday. Spring's {@code L}, {@code W} and {@code #} in
+ * the day fields ({@code 0 0 L * *}, {@code 0 0 15W * *}, {@code 0 0 * * 5#2}), and its
+ * {@code 7} for Sunday ({@code 0 0 * * 7}, {@code MON-SUN}) are refused, since Inngest
+ * would refuse the same function when it is synced in remote mode. Macros, which Inngest
+ * does not take, are synced as their five fields ({@link #inngestExpression()}). As in
+ * Inngest (and Vixie cron), and unlike Spring, a schedule that restricts both the day of
+ * the month and the day of the week fires on the days that match either
+ * ({@code 0 0 13 * FRI}: every 13th and every Friday); one that leaves either open
+ * ({@code *} or {@code ?}) fires on the days that match the other.
  * <p>
  * Instances are immutable and thread-safe.
  */
@@ -43,9 +46,23 @@ public final class CronSchedule {
 	private static final List<String> MACROS = List.of("@yearly", "@annually", "@monthly", "@weekly", "@daily",
 			"@midnight", "@hourly");
 
+	/**
+	 * Each macro's five fields, as Inngest's parser, which takes no macros, reads them.
+	 */
+	private static final Map<String, String> MACRO_FIELDS = Map.of("@yearly", "0 0 1 1 *", "@annually", "0 0 1 1 *",
+			"@monthly", "0 0 1 * *", "@weekly", "0 0 * * 0", "@daily", "0 0 * * *", "@midnight", "0 0 * * *", "@hourly",
+			"0 * * * *");
+
+	/**
+	 * Inngest's day-of-week names, numbered as its parser numbers them: Sunday is 0 only.
+	 */
+	private static final List<String> DAY_NAMES = List.of("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT");
+
 	private static final String FIELDS = "minute hour day-of-month month day-of-week";
 
 	private final String expression;
+
+	private final String inngestExpression;
 
 	private final ZoneId zone;
 
@@ -54,8 +71,9 @@ public final class CronSchedule {
 	 */
 	private final List<CronExpression> crons;
 
-	private CronSchedule(String expression, ZoneId zone, List<CronExpression> crons) {
+	private CronSchedule(String expression, String inngestExpression, ZoneId zone, List<CronExpression> crons) {
 		this.expression = expression;
+		this.inngestExpression = inngestExpression;
 		this.zone = zone;
 		this.crons = crons;
 	}
@@ -81,13 +99,18 @@ public final class CronSchedule {
 		}
 		String schedule = expression.trim();
 		ZoneId zone = ZoneOffset.UTC;
+		String zonePrefix = "";
 		if (schedule.startsWith(TIME_ZONE_PREFIX)) {
 			int end = indexOfWhitespace(schedule);
 			String zoneId = schedule.substring(TIME_ZONE_PREFIX.length(), (end != -1) ? end : schedule.length());
 			zone = zone(expression, zoneId);
+			zonePrefix = TIME_ZONE_PREFIX + zoneId + " ";
 			schedule = (end != -1) ? schedule.substring(end).trim() : "";
 		}
-		return new CronSchedule(expression, zone, cron(expression, schedule));
+		List<CronExpression> crons = cron(expression, schedule);
+		String inngestExpression = schedule.startsWith("@")
+				? zonePrefix + MACRO_FIELDS.get(schedule.toLowerCase(Locale.ROOT)) : expression;
+		return new CronSchedule(expression, inngestExpression, zone, crons);
 	}
 
 	/**
@@ -96,6 +119,16 @@ public final class CronSchedule {
 	 */
 	public String expression() {
 		return this.expression;
+	}
+
+	/**
+	 * This schedule as Inngest's parser reads it, to sync it: the expression, with a
+	 * macro written as its five fields ({@code @daily} as {@code 0 0 * * *}), as Inngest
+	 * takes no macros.
+	 * @return the expression in five fields, with its time zone if it has one
+	 */
+	public String inngestExpression() {
+		return this.inngestExpression;
 	}
 
 	/**
@@ -208,6 +241,44 @@ public final class CronSchedule {
 		}
 		if (weekdays.contains("#")) {
 			throw springOnly(expression, "day-of-week", dayOfWeek, "# (the nth such day of the month)");
+		}
+		for (String item : weekdays.split(",")) {
+			String range = item.split("/", 2)[0];
+			if (range.equals("*") || range.equals("?")) {
+				continue;
+			}
+			String[] ends = range.split("-", 2);
+			int first = day(ends[0]);
+			int last = (ends.length > 1) ? day(ends[1]) : first;
+			if (first == 7 || last == 7) {
+				throw invalid(expression,
+						"the day-of-week field '" + dayOfWeek + "' uses 7 for Sunday, which "
+								+ "Inngest's cron syntax does not accept: its days are 0 to 6, Sunday to Saturday; "
+								+ "write 0 or SUN for Sunday");
+			}
+			if (first > last && last >= 0) {
+				throw invalid(expression,
+						"the day-of-week range '" + item.split("/", 2)[0] + "' in '" + dayOfWeek
+								+ "' ends before it begins in Inngest's cron syntax, where Sunday is day 0; write "
+								+ "Sunday apart, as in MON-SAT,SUN");
+			}
+		}
+	}
+
+	/**
+	 * A day of the week as Inngest's parser numbers it, from 0 for Sunday, or {@code -1}
+	 * for what it is not (which Spring's parser then reports).
+	 */
+	private static int day(String day) {
+		int named = DAY_NAMES.indexOf(day);
+		if (named >= 0) {
+			return named;
+		}
+		try {
+			return Integer.parseInt(day);
+		}
+		catch (NumberFormatException ex) {
+			return -1;
 		}
 	}
 

@@ -77,7 +77,7 @@ public final class FunctionConfigs {
 			function.events().forEach((event) -> triggers.add(new Trigger(event, expression, null)));
 			function.crons()
 				.stream()
-				.map(CronSchedule::expression)
+				.map(CronSchedule::inngestExpression)
 				.forEach((cron) -> triggers.add(new Trigger(null, null, cron)));
 		}
 		String url = UriComponentsBuilder.fromUriString(appUrl)

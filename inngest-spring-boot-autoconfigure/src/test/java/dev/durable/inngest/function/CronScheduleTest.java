@@ -76,9 +76,41 @@ class CronScheduleTest {
 	}
 
 	@Test
-	void sundayIsZeroOrSeven() {
+	void sundayIsZeroOrSun() {
 		assertThat(CronSchedule.parse("0 0 * * 0").next(NEW_YEAR)).isEqualTo("2026-01-04T00:00:00Z");
-		assertThat(CronSchedule.parse("0 0 * * 7").next(NEW_YEAR)).isEqualTo("2026-01-04T00:00:00Z");
+		assertThat(CronSchedule.parse("0 0 * * sun").next(NEW_YEAR)).isEqualTo("2026-01-04T00:00:00Z");
+		assertThat(CronSchedule.parse("0 0 * * SUN-SAT/6").next(NEW_YEAR)).isEqualTo("2026-01-03T00:00:00Z");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "0 0 * * 7", "0 0 * * 1,7", "0 0 * * 5-7", "0 0 * * 0-7/2", "TZ=Europe/Paris 0 0 * * 7" })
+	void sevenForSundayIsRefusedAsInngestRefusesIt(String expression) {
+		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse(expression))
+			.withMessageStartingWith("Invalid cron expression '" + expression + "': the day-of-week field '")
+			.withMessageEndingWith("uses 7 for Sunday, which Inngest's cron syntax does not accept: its days are "
+					+ "0 to 6, Sunday to Saturday; write 0 or SUN for Sunday");
+	}
+
+	@Test
+	void rangeThatEndsOnSundayIsRefusedAsInngestNumbersSundayZero() {
+		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse("0 9 * * MON-SUN"))
+			.withMessage("Invalid cron expression '0 9 * * MON-SUN': the day-of-week range 'MON-SUN' in 'MON-SUN' "
+					+ "ends before it begins in Inngest's cron syntax, where Sunday is day 0; write Sunday apart, "
+					+ "as in MON-SAT,SUN");
+		assertThat(CronSchedule.parse("0 9 * * MON-SAT,SUN").next(NEW_YEAR)).isEqualTo("2026-01-01T09:00:00Z");
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "@yearly, 0 0 1 1 *", "@annually, 0 0 1 1 *", "@monthly, 0 0 1 * *", "@weekly, 0 0 * * 0",
+			"@daily, 0 0 * * *", "@midnight, 0 0 * * *", "@HOURLY, 0 * * * *",
+			"TZ=Asia/Tokyo @daily, TZ=Asia/Tokyo 0 0 * * *", "0 12 * * 5, 0 12 * * 5",
+			"TZ=Europe/Paris  0 12 * * 5, TZ=Europe/Paris  0 12 * * 5" })
+	void macrosAreGivenToInngestAsTheirFiveFields(String expression, String inngest) {
+		CronSchedule schedule = CronSchedule.parse(expression);
+		assertThat(schedule.inngestExpression()).isEqualTo(inngest);
+		assertThat(schedule.expression()).isEqualTo(expression);
+		Instant after = Instant.parse("2026-03-17T10:15:00Z");
+		assertThat(CronSchedule.parse(inngest).next(after)).isEqualTo(schedule.next(after));
 	}
 
 	@ParameterizedTest

@@ -39,7 +39,15 @@ class FunctionConfigsTests {
 				FunctionConfigsReferenceTests.registry(new Functions()));
 		assertThat(config(configs, "shop-charge").triggers()).containsExactly(
 				new Trigger("shop/order.placed", "event.data.total > 0", null),
-				new Trigger("shop/order.retried", "event.data.total > 0", null), new Trigger(null, null, "@daily"));
+				new Trigger("shop/order.retried", "event.data.total > 0", null), new Trigger(null, null, "0 0 * * *"));
+	}
+
+	@Test
+	void aCronMacroIsSyncedAsItsFiveFieldsWhichInngestsParserTakes() {
+		List<FunctionConfig> configs = FunctionConfigs.of("shop", "http://localhost:8080/api/inngest",
+				FunctionConfigsReferenceTests.registry(new CronFunctions()));
+		assertThat(config(configs, "shop-report").triggers()).containsExactly(
+				new Trigger(null, null, "TZ=Europe/Paris 0 0 * * 0"), new Trigger(null, null, "30 6 * * MON-FRI"));
 	}
 
 	@Test
@@ -74,6 +82,14 @@ class FunctionConfigsTests {
 			.doesNotContain("\"cancel\"")
 			.doesNotContain("\"timeouts\"")
 			.doesNotContain("\"cron\"");
+	}
+
+	static class CronFunctions {
+
+		@InngestFunction(id = "report", cron = { "TZ=Europe/Paris @weekly", "30 6 * * MON-FRI" })
+		void report() {
+		}
+
 	}
 
 	static class Functions {
