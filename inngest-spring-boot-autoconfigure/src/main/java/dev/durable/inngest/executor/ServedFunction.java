@@ -102,12 +102,22 @@ record ServedFunction(String id, String name, URI url, List<String> events, @Nul
 					throw new InvalidRegistrationException(at + ".jitter",
 							"is not supported by this executor; remove it from the cron trigger to run the function here");
 				}
+				CronSchedule schedule;
 				try {
-					crons.add(CronSchedule.parse(cron));
+					schedule = CronSchedule.parse(cron);
 				}
 				catch (IllegalArgumentException ex) {
 					throw new InvalidRegistrationException(at + ".cron", ex.getMessage());
 				}
+				if (!schedule.inngestExpression().equals(cron)) {
+					// A macro, which Java functions may use: Inngest refuses it in a
+					// sync.
+					throw new InvalidRegistrationException(at + ".cron",
+							"'" + cron + "' is a macro, which Inngest's "
+									+ "cron syntax does not accept; write its five fields, '"
+									+ schedule.inngestExpression() + "'");
+				}
+				crons.add(schedule);
 				continue;
 			}
 			events.add(event);

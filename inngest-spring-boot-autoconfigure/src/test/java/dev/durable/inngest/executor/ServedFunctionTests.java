@@ -116,6 +116,14 @@ class ServedFunctionTests {
 	}
 
 	@Test
+	void aCronMacroIsRefusedAsInngestRefusesIt() {
+		assertThatExceptionOfType(InvalidRegistrationException.class)
+			.isThrownBy(() -> read("\"triggers\":[{\"cron\":\"TZ=Europe/Paris @daily\"}]", ""))
+			.withMessage("functions[0].triggers[0].cron: 'TZ=Europe/Paris @daily' is a macro, which Inngest's cron "
+					+ "syntax does not accept; write its five fields, 'TZ=Europe/Paris 0 0 * * *'");
+	}
+
+	@Test
 	void optionsLeftUnsetAsEmptyOrBlankAreIgnored() {
 		ServedFunction function = read("\"triggers\":[{\"event\":\"a\",\"expression\":\"\"}],\"concurrency\":[],"
 				+ "\"throttle\":null,\"priority\":{},\"cancel\":[]", "");
