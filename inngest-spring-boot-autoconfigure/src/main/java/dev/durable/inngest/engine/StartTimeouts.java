@@ -30,6 +30,13 @@ final class StartTimeouts {
 	 */
 	private static final int BATCH = 100;
 
+	/**
+	 * The most runs, due the longest, a poll looks among for each start timeout's: behind
+	 * a backlog of more, the runs further back are cancelled when a worker claims them,
+	 * as the poll would otherwise read the whole backlog each time.
+	 */
+	private static final int SCANNED = 1000;
+
 	private final RunStore runs;
 
 	private final RunCanceller canceller;
@@ -64,7 +71,8 @@ final class StartTimeouts {
 		Instant now = this.clock.instant();
 		int cancelled = 0;
 		for (Map.Entry<Duration, List<String>> functions : functionsByTimeout.entrySet()) {
-			for (String runId : this.runs.findUnstarted(now.minus(functions.getKey()), BATCH, functions.getValue())) {
+			for (String runId : this.runs.findUnstarted(now.minus(functions.getKey()), SCANNED, BATCH,
+					functions.getValue())) {
 				RunRecord run = this.runs.find(runId).orElse(null);
 				FunctionDefinition function = (run != null) ? this.registry.get().find(run.functionId()).orElse(null)
 						: null;

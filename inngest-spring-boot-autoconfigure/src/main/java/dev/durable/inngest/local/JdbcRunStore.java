@@ -206,11 +206,11 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public List<String> findUnstarted(Instant createdBefore, int limit, Collection<String> functionIds) {
+	public List<String> findUnstarted(Instant createdBefore, int scanned, int limit, Collection<String> functionIds) {
 		if (functionIds.isEmpty()) {
 			return List.of();
 		}
-		Select unstarted = unstarted(this.platform, createdBefore, limit, functionIds);
+		Select unstarted = unstarted(this.platform, createdBefore, scanned, limit, functionIds);
 		return this.jdbc.sql(unstarted.sql()).params(unstarted.params()).query(String.class).list();
 	}
 
@@ -219,17 +219,20 @@ public final class JdbcRunStore implements RunStore {
 	 * due first: read, as the due runs are, through the due-time index, which holds only
 	 * the runs that have not ended. A run that never started has been due since it was
 	 * created, or since it was given back if it was created leased: such a run is found
-	 * once it was given back that long ago.
+	 * once it was given back that long ago. Only the first entries of the range are read:
+	 * behind a backlog of other runs, the rest wait for a worker's claim.
 	 */
-	static Select unstarted(DatabasePlatform platform, Instant createdBefore, int limit,
+	static Select unstarted(DatabasePlatform platform, Instant createdBefore, int scanned, int limit,
 			Collection<String> functionIds) {
 		List<Object> params = new ArrayList<>(dueBy(createdBefore));
 		params.addAll(functionIds);
 		params.add(Timestamps.of(createdBefore));
 		String functions = String.join(", ", Collections.nCopies(functionIds.size(), "?"));
-		return new Select("SELECT id FROM " + platform.runsByDueTime() + " WHERE " + DUE_BY + " AND function_id IN ("
-				+ functions + ") AND status = 'QUEUED' AND started_at IS NULL AND created_at < ? ORDER BY due_at "
-				+ "FETCH FIRST " + limit + " ROWS ONLY", params);
+		return new Select("SELECT id FROM (SELECT id, function_id, status, started_at, created_at, due_at FROM "
+				+ platform.runsByDueTime() + " WHERE " + DUE_BY + " ORDER BY due_at FETCH FIRST " + scanned
+				+ " ROWS ONLY) r WHERE function_id IN (" + functions
+				+ ") AND status = 'QUEUED' AND started_at IS NULL AND created_at < ? ORDER BY due_at FETCH FIRST "
+				+ limit + " ROWS ONLY", params);
 	}
 
 	/** The parameters of {@link #DUE_BY}. */

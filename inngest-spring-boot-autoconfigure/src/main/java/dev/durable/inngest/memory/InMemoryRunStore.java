@@ -107,14 +107,15 @@ final class InMemoryRunStore implements RunStore {
 	}
 
 	@Override
-	public List<String> findUnstarted(Instant createdBefore, int limit, Collection<String> functionIds) {
+	public List<String> findUnstarted(Instant createdBefore, int scanned, int limit, Collection<String> functionIds) {
 		Set<String> functions = new HashSet<>(functionIds);
 		return this.store.locked(() -> {
 			// A run that never started has been due since it was created, or since it was
 			// given back, as in the JDBC store.
 			List<String> unstarted = new ArrayList<>();
+			int read = 0;
 			for (RunRow run : this.store.runsDue) {
-				if (unstarted.size() >= limit || run.dueAt.isAfter(createdBefore)) {
+				if (unstarted.size() >= limit || read++ >= scanned || run.dueAt.isAfter(createdBefore)) {
 					break;
 				}
 				if (functions.contains(run.functionId) && run.status == RunStatus.QUEUED && run.startedAt == null

@@ -139,15 +139,27 @@ class RunQueryPlanTests {
 
 	@Test
 	void theRunsQueuedPastAStartTimeoutAreReadThroughTheirRangeOfTheDueTimeIndex() {
-		JdbcRunStore.Select select = JdbcRunStore.unstarted(DatabasePlatform.H2, START.plusSeconds(1500), 8,
+		JdbcRunStore.Select select = JdbcRunStore.unstarted(DatabasePlatform.H2, START.plusSeconds(1500), 1000, 8,
 				List.of("f"));
 
+		// The first entries of the range, in the index's order; those of them that match,
+		// sorted again.
 		assertThat(plan(select)).contains("PUBLIC.INNGEST_RUN_DUE_ENDED: DUE_AT >= ?1 AND DUE_AT <= ?2")
-			.endsWith("/* index sorted */");
-		// The queued runs, due when they were created, and not the ended runs.
-		assertThat(rowsRead(select)).isEqualTo(8);
+			.contains("FETCH FIRST 1000 ROWS ONLY /* index sorted */");
+		// The 15 due runs and the entry after them that ends the range, not the ended
+		// runs; the queued runs among them were due when they were created.
+		assertThat(rowsRead(select)).isEqualTo(16);
 		assertThat(ids(select)).containsExactly(this.ids.get(1), this.ids.get(101), this.ids.get(201),
 				this.ids.get(301), this.ids.get(401), this.ids.get(501), this.ids.get(601), this.ids.get(701));
+	}
+
+	@Test
+	void theRunsQueuedPastAStartTimeoutAreLookedForAmongTheFirstEntriesOfTheRangeOnly() {
+		JdbcRunStore.Select select = JdbcRunStore.unstarted(DatabasePlatform.H2, START.plusSeconds(1500), 3, 8,
+				List.of("f"));
+
+		assertThat(rowsRead(select)).isEqualTo(3);
+		assertThat(ids(select)).containsExactly(this.ids.get(1), this.ids.get(101), this.ids.get(201));
 	}
 
 	@Test

@@ -57,13 +57,16 @@ public interface RunStore {
 
 	/**
 	 * The ids of runs of some functions that are queued and have never started, created
-	 * before a time: the runs a start timeout has passed for. The longest due first.
+	 * before a time: the runs a start timeout has passed for. The longest due first,
+	 * among a bounded number of the runs due the longest, so that a backlog of other runs
+	 * does not make each call read all of it.
 	 * @param createdBefore created before this time
+	 * @param scanned how many of the runs due the longest, by that time, to look at
 	 * @param limit the most ids to return
 	 * @param functionIds the functions whose runs to find
 	 * @return the run ids
 	 */
-	List<String> findUnstarted(Instant createdBefore, int limit, Collection<String> functionIds);
+	List<String> findUnstarted(Instant createdBefore, int scanned, int limit, Collection<String> functionIds);
 
 	/**
 	 * Stores a step that completed in this execution and reads whether its run is still

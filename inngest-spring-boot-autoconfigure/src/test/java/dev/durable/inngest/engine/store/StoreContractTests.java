@@ -537,13 +537,17 @@ public abstract class StoreContractTests {
 		String recent = queued("fn", event, T0.plusSeconds(10));
 		Instant createdBefore = T0.plusSeconds(5);
 
-		assertThat(this.runs.findUnstarted(createdBefore, 10, List.of("fn"))).containsExactly(older, old, givenBack);
-		assertThat(this.runs.findUnstarted(createdBefore, 1, List.of("fn"))).containsExactly(older);
-		assertThat(this.runs.findUnstarted(createdBefore, 10, List.of("fn", "other"))).containsExactly(older,
+		assertThat(this.runs.findUnstarted(createdBefore, 1000, 10, List.of("fn"))).containsExactly(older, old,
+				givenBack);
+		assertThat(this.runs.findUnstarted(createdBefore, 1000, 1, List.of("fn"))).containsExactly(older);
+		assertThat(this.runs.findUnstarted(createdBefore, 1000, 10, List.of("fn", "other"))).containsExactly(older,
 				otherFunction, old, givenBack);
-		assertThat(this.runs.findUnstarted(T0.plusSeconds(1), 10, List.of("fn"))).containsExactly(older);
-		assertThat(this.runs.findUnstarted(createdBefore, 10, List.of())).isEmpty();
-		assertThat(this.runs.findUnstarted(T0.plusSeconds(60), 10, List.of("fn"))).contains(recent)
+		assertThat(this.runs.findUnstarted(T0.plusSeconds(1), 1000, 10, List.of("fn"))).containsExactly(older);
+		assertThat(this.runs.findUnstarted(createdBefore, 1000, 10, List.of())).isEmpty();
+		// Among the two runs due the longest only (older, then the other function's).
+		assertThat(this.runs.findUnstarted(createdBefore, 2, 10, List.of("fn"))).containsExactly(older);
+		assertThat(this.runs.findUnstarted(createdBefore, 3, 10, List.of("fn"))).containsExactly(older, old);
+		assertThat(this.runs.findUnstarted(T0.plusSeconds(60), 1000, 10, List.of("fn"))).contains(recent)
 			.doesNotContain(started, retried, cancelled);
 	}
 
