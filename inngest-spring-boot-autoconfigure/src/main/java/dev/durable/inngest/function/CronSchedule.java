@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -27,13 +28,15 @@ import org.springframework.scheduling.support.CronExpression;
  * <p>
  * Fields are read by Spring's {@link CronExpression}, in the part of its syntax that
  * Inngest's parser shares: ranges, lists, steps, month and day names ({@code JAN},
- * {@code FRI}), and {@code 0} for Sunday. Spring's {@code L}, {@code W} and {@code #} in
- * the day fields ({@code 0 0 L * *}, {@code 0 0 15W * *}, {@code 0 0 * * 5#2}), and its
- * {@code 7} for Sunday ({@code 0 0 * * 7}, {@code MON-SUN}) are refused, since Inngest
- * would refuse the same function when it is synced in remote mode. Macros, which Inngest
- * does not take, are synced as their five fields ({@link #inngestExpression()}). As in
- * Inngest (and Vixie cron), and unlike Spring, a schedule that restricts both the day of
- * the month and the day of the week fires on the days that match either
+ * {@code FRI}), and {@code 0} for Sunday, with the steps of the days of the week counted
+ * over Sunday to Saturday as Inngest's parser counts them ({@code *}{@code /2} is Sunday,
+ * Tuesday, Thursday and Saturday). Spring's {@code L}, {@code W} and {@code #} in the day
+ * fields ({@code 0 0 L * *}, {@code 0 0 15W * *}, {@code 0 0 * * 5#2}), and its {@code 7}
+ * for Sunday ({@code 0 0 * * 7}, {@code MON-SUN}) are refused, since Inngest would refuse
+ * the same function when it is synced in remote mode. Macros, which Inngest does not
+ * take, are synced as their five fields ({@link #inngestExpression()}). As in Inngest
+ * (and Vixie cron), and unlike Spring, a schedule that restricts both the day of the
+ * month and the day of the week fires on the days that match either
  * ({@code 0 0 13 * FRI}: every 13th and every Friday); one that leaves either open
  * ({@code *} or {@code ?}) fires on the days that match the other.
  * <p>
@@ -206,7 +209,8 @@ public final class CronSchedule {
 		}
 		else {
 			refuseSpringOnlyDayForms(expression, fields[2], fields[4]);
-			springExpression = "0 " + String.join(" ", fields);
+			springExpression = "0 "
+					+ String.join(" ", fields[0], fields[1], fields[2], fields[3], daysOfWeek(fields[4]));
 		}
 		CronExpression cron = parse(expression, springExpression);
 		if (fields.length == 5 && restricts(fields[2]) && restricts(fields[4])) {
@@ -216,6 +220,7 @@ public final class CronSchedule {
 			byDayOfMonth[4] = "*";
 			String[] byDayOfWeek = fields.clone();
 			byDayOfWeek[2] = "*";
+			byDayOfWeek[4] = daysOfWeek(fields[4]);
 			return List.of(parse(expression, "0 " + String.join(" ", byDayOfMonth)),
 					parse(expression, "0 " + String.join(" ", byDayOfWeek)));
 		}
@@ -266,6 +271,51 @@ public final class CronSchedule {
 	}
 
 	/**
+	 * The day-of-week field with each stepped item written as the days Inngest's parser
+	 * reads in it, for Spring's parser, whose steps count over other days: Spring's week
+	 * runs from Monday to Sunday (1 to 7) and Inngest's from Sunday to Saturday (0 to 6),
+	 * so that {@code *}{@code /2} is Monday, Wednesday, Friday and Sunday to Spring and
+	 * Sunday, Tuesday, Thursday and Saturday to Inngest, and {@code 5/1}, from Friday to
+	 * the end of the week, takes in Sunday in Spring's week only. Items without a step,
+	 * and those neither parser reads, are left as they are, for Spring's parser to read
+	 * or report.
+	 */
+	private static String daysOfWeek(String dayOfWeek) {
+		List<String> items = new ArrayList<>();
+		for (String item : dayOfWeek.split(",", -1)) {
+			String[] rangeAndStep = item.toUpperCase(Locale.ROOT).split("/", -1);
+			if (rangeAndStep.length != 2) {
+				items.add(item);
+				continue;
+			}
+			String[] ends = rangeAndStep[0].split("-", -1);
+			boolean everyDay = ends[0].equals("*") || ends[0].equals("?");
+			int first = everyDay ? 0 : day(ends[0]);
+			// As in Inngest's parser, a single day with a step runs to the end of the
+			// week.
+			int last = (everyDay || ends.length == 1) ? 6 : (ends.length == 2) ? day(ends[1]) : -1;
+			int step = number(rangeAndStep[1]);
+			if (first < 0 || last < first || last > 6 || step < 1) {
+				items.add(item);
+				continue;
+			}
+			for (int day = first; day <= last; day += step) {
+				items.add(Integer.toString(day));
+			}
+		}
+		return String.join(",", items);
+	}
+
+	private static int number(String text) {
+		try {
+			return Integer.parseInt(text);
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
+	/**
 	 * A day of the week as Inngest's parser numbers it, from 0 for Sunday, or {@code -1}
 	 * for what it is not (which Spring's parser then reports).
 	 */
@@ -274,12 +324,7 @@ public final class CronSchedule {
 		if (named >= 0) {
 			return named;
 		}
-		try {
-			return Integer.parseInt(day);
-		}
-		catch (NumberFormatException ex) {
-			return -1;
-		}
+		return number(day);
 	}
 
 	private static IllegalArgumentException springOnly(String expression, String field, String value, String form) {
@@ -288,11 +333,20 @@ public final class CronSchedule {
 	}
 
 	/**
-	 * Whether a day field restricts the days, as Inngest's parser reads it: anything but
-	 * every day, whether written {@code *}, {@code ?} or {@code *}{@code /1}.
+	 * Whether a day field restricts the days, as Inngest's parser reads it: unless one of
+	 * its items is every day, whether written {@code *}, {@code ?} or
+	 * {@code *}{@code /1}, which makes the whole field so ({@code *,15} as well).
 	 */
 	private static boolean restricts(String dayField) {
-		return !dayField.equals("*") && !dayField.equals("?") && !dayField.equals("*/1");
+		for (String item : dayField.split(",")) {
+			String[] rangeAndStep = item.split("/", -1);
+			String first = rangeAndStep[0].split("-", -1)[0];
+			if ((first.equals("*") || first.equals("?"))
+					&& (rangeAndStep.length == 1 || number(rangeAndStep[1]) == 1)) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static CronExpression parse(String expression, String springExpression) {

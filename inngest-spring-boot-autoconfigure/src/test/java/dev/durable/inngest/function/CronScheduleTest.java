@@ -1,6 +1,12 @@
 package dev.durable.inngest.function;
 
+import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,6 +86,46 @@ class CronScheduleTest {
 		assertThat(CronSchedule.parse("0 0 * * 0").next(NEW_YEAR)).isEqualTo("2026-01-04T00:00:00Z");
 		assertThat(CronSchedule.parse("0 0 * * sun").next(NEW_YEAR)).isEqualTo("2026-01-04T00:00:00Z");
 		assertThat(CronSchedule.parse("0 0 * * SUN-SAT/6").next(NEW_YEAR)).isEqualTo("2026-01-03T00:00:00Z");
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			*/2       | SUNDAY, TUESDAY, THURSDAY, SATURDAY
+			?/2       | SUNDAY, TUESDAY, THURSDAY, SATURDAY
+			0/2       | SUNDAY, TUESDAY, THURSDAY, SATURDAY
+			SUN/2     | SUNDAY, TUESDAY, THURSDAY, SATURDAY
+			1/2       | MONDAY, WEDNESDAY, FRIDAY
+			mon/2     | MONDAY, WEDNESDAY, FRIDAY
+			5/1       | FRIDAY, SATURDAY
+			SAT/1     | SATURDAY
+			1-5/2     | MONDAY, WEDNESDAY, FRIDAY
+			SUN-SAT/3 | SUNDAY, WEDNESDAY, SATURDAY
+			*/3,1     | SUNDAY, MONDAY, WEDNESDAY, SATURDAY
+			""")
+	void stepsOfDaysOfTheWeekCountOverSundayToSaturdayAsInngestsParserDoes(String days, String fires) {
+		List<DayOfWeek> expected = Arrays.stream(fires.split(",\\s*")).map(DayOfWeek::valueOf).toList();
+		assertThat(daysFiredInAWeek("0 0 * * " + days)).isEqualTo(expected);
+		// Also when the day of the month is restricted, in no day of that week.
+		assertThat(daysFiredInAWeek("0 0 31 * " + days)).isEqualTo(expected);
+	}
+
+	@Test
+	void dayFieldWithAnItemOfEveryDayLeavesTheDaysToTheOtherFieldAsInngestsParserDoes() {
+		// 2026-01-05 is the first Monday after New Year's Day, a Thursday.
+		assertThat(CronSchedule.parse("0 0 *,15 * MON").next(NEW_YEAR)).isEqualTo("2026-01-05T00:00:00Z");
+		assertThat(CronSchedule.parse("0 0 13 * */1,FRI").next(NEW_YEAR)).isEqualTo("2026-01-13T00:00:00Z");
+	}
+
+	/** The days a schedule fires in the week from Sunday 2026-01-04, in order. */
+	private static List<DayOfWeek> daysFiredInAWeek(String expression) {
+		CronSchedule schedule = CronSchedule.parse(expression);
+		Instant sunday = Instant.parse("2026-01-04T00:00:00Z");
+		List<DayOfWeek> days = new ArrayList<>();
+		for (Instant next = schedule.next(sunday.minusSeconds(1)); next != null
+				&& next.isBefore(sunday.plus(Duration.ofDays(7))); next = schedule.next(next)) {
+			days.add(next.atZone(ZoneOffset.UTC).getDayOfWeek());
+		}
+		return days;
 	}
 
 	@ParameterizedTest
