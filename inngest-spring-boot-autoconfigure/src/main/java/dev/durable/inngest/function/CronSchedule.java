@@ -22,9 +22,9 @@ import org.springframework.scheduling.support.CronExpression;
  * An expression has the five standard fields {@code minute hour day-of-month month
  * day-of-week}, such as {@code 0 12 * * 5}, or is one of the macros {@code @yearly},
  * {@code @annually}, {@code @monthly}, {@code @weekly}, {@code @daily}, {@code @midnight}
- * and {@code @hourly}. Either can be prefixed by a time zone, as in
- * {@code TZ=Europe/Paris 0 12 * * 5}; without one the schedule runs in UTC. There is no
- * seconds field.
+ * and {@code @hourly}. Either can be prefixed by a time zone of the IANA database, as in
+ * {@code TZ=Europe/Paris 0 12 * * 5} or {@code CRON_TZ=Europe/Paris 0 12 * * 5}; without
+ * one the schedule runs in UTC. There is no seconds field.
  * <p>
  * Fields are read by Spring's {@link CronExpression}, in the part of its syntax that
  * Inngest's parser shares: ranges, lists, steps, month and day names ({@code JAN},
@@ -45,6 +45,9 @@ import org.springframework.scheduling.support.CronExpression;
 public final class CronSchedule {
 
 	private static final String TIME_ZONE_PREFIX = "TZ=";
+
+	/** The other prefix of a time zone that Inngest's parser reads. */
+	private static final String CRON_TIME_ZONE_PREFIX = "CRON_TZ=";
 
 	private static final List<String> MACROS = List.of("@yearly", "@annually", "@monthly", "@weekly", "@daily",
 			"@midnight", "@hourly");
@@ -103,11 +106,13 @@ public final class CronSchedule {
 		String schedule = expression.trim();
 		ZoneId zone = ZoneOffset.UTC;
 		String zonePrefix = "";
-		if (schedule.startsWith(TIME_ZONE_PREFIX)) {
+		String prefix = schedule.startsWith(TIME_ZONE_PREFIX) ? TIME_ZONE_PREFIX
+				: schedule.startsWith(CRON_TIME_ZONE_PREFIX) ? CRON_TIME_ZONE_PREFIX : null;
+		if (prefix != null) {
 			int end = indexOfWhitespace(schedule);
-			String zoneId = schedule.substring(TIME_ZONE_PREFIX.length(), (end != -1) ? end : schedule.length());
-			zone = zone(expression, zoneId);
-			zonePrefix = TIME_ZONE_PREFIX + zoneId + " ";
+			String zoneId = schedule.substring(prefix.length(), (end != -1) ? end : schedule.length());
+			zone = zone(expression, prefix, zoneId);
+			zonePrefix = prefix + zoneId + " ";
 			schedule = (end != -1) ? schedule.substring(end).trim() : "";
 		}
 		List<CronExpression> crons = cron(expression, schedule);
@@ -177,12 +182,21 @@ public final class CronSchedule {
 		return this.expression;
 	}
 
-	private static ZoneId zone(String expression, String zoneId) {
+	/**
+	 * The time zone of a schedule, a region of the IANA time zone database, which
+	 * Inngest's parser reads: not an offset such as {@code +02:00} or {@code UTC+2},
+	 * which Java reads and Inngest's parser does not.
+	 */
+	private static ZoneId zone(String expression, String prefix, String zoneId) {
 		if (zoneId.isEmpty()) {
-			throw invalid(expression, "the time zone after TZ= is missing, such as TZ=Europe/Paris");
+			throw invalid(expression, "the time zone after " + prefix + " is missing, such as TZ=Europe/Paris");
 		}
 		try {
-			return ZoneId.of(zoneId);
+			ZoneId zone = ZoneId.of(zoneId);
+			if (!ZoneId.getAvailableZoneIds().contains(zoneId) || zoneId.startsWith("SystemV/")) {
+				throw new DateTimeException("Not a region of the IANA time zone database: " + zoneId);
+			}
+			return zone;
 		}
 		catch (DateTimeException ex) {
 			throw new IllegalArgumentException("Invalid cron expression '" + expression + "': unknown time zone '"

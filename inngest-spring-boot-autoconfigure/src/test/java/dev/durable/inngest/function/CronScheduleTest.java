@@ -253,6 +253,26 @@ class CronScheduleTest {
 					"Invalid cron expression 'TZ=Mars/Olympus 0 12 * * 5': unknown time zone " + "'Mars/Olympus'");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "+02:00", "Z", "UTC+2", "GMT+02:00", "UT", "SystemV/EST5" })
+	void timeZoneThatInngestsParserDoesNotReadIsRefused(String zone) {
+		String expression = "TZ=" + zone + " 0 12 * * 5";
+		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse(expression))
+			.withMessageStartingWith("Invalid cron expression '" + expression + "': unknown time zone '" + zone + "'");
+	}
+
+	@Test
+	void cronTimeZonePrefixIsReadAsInngestsParserReadsIt() {
+		CronSchedule schedule = CronSchedule.parse("CRON_TZ=Europe/Paris 0 12 * * 5");
+		assertThat(schedule.next(NEW_YEAR)).isEqualTo("2026-01-02T11:00:00Z");
+		assertThat(schedule.inngestExpression()).isEqualTo("CRON_TZ=Europe/Paris 0 12 * * 5");
+		assertThat(CronSchedule.parse("CRON_TZ=Asia/Tokyo @daily").inngestExpression())
+			.isEqualTo("CRON_TZ=Asia/Tokyo 0 0 * * *");
+		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse("CRON_TZ= 0 12 * * 5"))
+			.withMessage("Invalid cron expression 'CRON_TZ= 0 12 * * 5': the time zone after CRON_TZ= is missing, "
+					+ "such as TZ=Europe/Paris");
+	}
+
 	@Test
 	void timeZoneWithoutScheduleIsRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse("TZ=Europe/Paris"))
