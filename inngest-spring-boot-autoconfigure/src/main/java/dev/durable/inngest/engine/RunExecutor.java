@@ -292,7 +292,16 @@ public final class RunExecutor {
 						+ "application does not declare; it stays queued for an instance that does");
 			}
 			this.executing.notStarted(run.id());
-			this.runs.suspend(run.id(), lease, RunStatus.QUEUED, this.clock.instant(), run.attempt());
+			if (firstExecution) {
+				// Nor started by this claim: queued again as never started, so that its
+				// start timeout counts to the claim of an instance that runs it, and the
+				// polls of those instances find it queued past it.
+				Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+				this.runs.giveBack(Map.of(run.id(), lease), now);
+			}
+			else {
+				this.runs.suspend(run.id(), lease, RunStatus.QUEUED, this.clock.instant(), run.attempt());
+			}
 			return Optional.empty();
 		}
 		RunView.Cancellation timedOut = RunTimeouts.check(run, function, this.clock.instant());

@@ -122,7 +122,8 @@ public final class RunLifecycle {
 		SUSPEND(EnumSet.of(RUNNING), EnumSet.of(QUEUED, SLEEPING, WAITING), Guard.LEASE_HELD, "suspend"),
 
 		/**
-		 * A run created leased that no worker started is queued again, as if never
+		 * A run created leased that no worker started, or one claimed first by an
+		 * instance that does not declare its function, is queued again, as if never
 		 * started.
 		 */
 		GIVE_BACK(EnumSet.of(RUNNING), EnumSet.of(QUEUED), Guard.LEASE_HELD, "giveBack"),

@@ -180,7 +180,8 @@ public interface RunStore {
 	Set<String> renew(Map<String, String> leases, Instant leaseUntil);
 
 	/**
-	 * Gives back runs created leased that no worker has started
+	 * Gives back runs created leased that no worker has started, or claimed first by an
+	 * instance that does not declare their function
 	 * ({@link dev.durable.inngest.engine.RunLifecycle.Transition#GIVE_BACK GIVE_BACK}):
 	 * each is queued again, due at once and not started, for any instance to claim.
 	 * @param leases lease tokens by run id
