@@ -197,7 +197,8 @@ public final class RunExecutor {
 			// Started by this claim: it has executed no step yet, so there are none to
 			// read.
 			boolean firstExecution = now.equals(run.startedAt());
-			if (firstExecution) {
+			// Not one of a function not declared here, which is given back unstarted.
+			if (firstExecution && this.registry.get().find(run.functionId()).isPresent()) {
 				this.outcomes.started(run);
 			}
 			claims.add(new Claim(run, lease, firstExecution));

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestFunction;
@@ -37,7 +38,15 @@ class UndeclaredFunctionClaimTests {
 		.withPropertyValues("inngest.local.auto-startup=false", "inngest.local.schema.initialize=always",
 				TestDatabases.memory() ? "inngest.local.store=memory"
 						: "spring.datasource.url=" + TestDatabases.newUrl("undeclared-claim"))
-		.withBean(Functions.class, Functions::new);
+		.withBean(Functions.class, Functions::new)
+		.withBean(RunOutcomes.class, () -> new RunOutcomes() {
+			@Override
+			public void started(RunRecord run) {
+				UndeclaredFunctionClaimTests.this.started.incrementAndGet();
+			}
+		});
+
+	private final AtomicInteger started = new AtomicInteger();
 
 	@Test
 	void aRunNeverStartedIsQueuedAgainNeverStarted() {
@@ -62,6 +71,7 @@ class UndeclaredFunctionClaimTests {
 			assertThat(runs.findUnstarted(Instant.now().plusSeconds(1), 10, 10, List.of("elsewhere")))
 				.containsExactly(runId);
 			assertThat(context.getBean(LeasedRuns.class).startingRuns()).isEmpty();
+			assertThat(this.started).as("runs said started").hasValue(0);
 		});
 	}
 
