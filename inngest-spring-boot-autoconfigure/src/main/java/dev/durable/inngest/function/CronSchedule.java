@@ -117,7 +117,7 @@ public final class CronSchedule {
 		}
 		List<CronExpression> crons = cron(expression, schedule);
 		String inngestExpression = schedule.startsWith("@")
-				? zonePrefix + MACRO_FIELDS.get(schedule.toLowerCase(Locale.ROOT)) : expression;
+				? zonePrefix + MACRO_FIELDS.get(schedule.toLowerCase(Locale.ROOT)) : expression.trim();
 		return new CronSchedule(expression, inngestExpression, zone, crons);
 	}
 
@@ -137,6 +137,16 @@ public final class CronSchedule {
 	 */
 	public String inngestExpression() {
 		return this.inngestExpression;
+	}
+
+	/**
+	 * Whether this schedule is a macro, such as {@code @daily}, which Inngest's parser
+	 * does not take.
+	 * @return whether it is a macro
+	 */
+	public boolean isMacro() {
+		// Parsed, an expression holds an @ only as a macro's first character.
+		return this.expression.indexOf('@') >= 0;
 	}
 
 	/**

@@ -82,6 +82,14 @@ class CronScheduleTest {
 	}
 
 	@Test
+	void theExpressionGivenToInngestHasNoSpaceAroundIt() {
+		CronSchedule schedule = CronSchedule.parse("  0 12 * * 5 ");
+		assertThat(schedule.inngestExpression()).isEqualTo("0 12 * * 5");
+		assertThat(schedule.expression()).isEqualTo("  0 12 * * 5 ");
+		assertThat(schedule.isMacro()).isFalse();
+	}
+
+	@Test
 	void sundayIsZeroOrSun() {
 		assertThat(CronSchedule.parse("0 0 * * 0").next(NEW_YEAR)).isEqualTo("2026-01-04T00:00:00Z");
 		assertThat(CronSchedule.parse("0 0 * * sun").next(NEW_YEAR)).isEqualTo("2026-01-04T00:00:00Z");
@@ -154,6 +162,7 @@ class CronScheduleTest {
 	void macrosAreGivenToInngestAsTheirFiveFields(String expression, String inngest) {
 		CronSchedule schedule = CronSchedule.parse(expression);
 		assertThat(schedule.inngestExpression()).isEqualTo(inngest);
+		assertThat(schedule.isMacro()).isEqualTo(!expression.equals(inngest));
 		assertThat(schedule.expression()).isEqualTo(expression);
 		Instant after = Instant.parse("2026-03-17T10:15:00Z");
 		assertThat(CronSchedule.parse(inngest).next(after)).isEqualTo(schedule.next(after));
