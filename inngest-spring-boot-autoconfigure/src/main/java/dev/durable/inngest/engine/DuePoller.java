@@ -73,12 +73,12 @@ final class DuePoller {
 			else {
 				this.workers.missed();
 			}
-			// Busy workers or not: a run queued past its start timeout is cancelled now,
-			// not when a worker reaches it.
-			this.executor.cancelPastStartTimeout();
 			this.crons.fireDue();
 			this.bulkCancellations.process();
 			this.replays.process();
+			// Busy workers or not: a run queued past its start timeout is cancelled now,
+			// not when a worker reaches it.
+			this.executor.cancelPastStartTimeout();
 			this.failures.succeeded();
 		}
 		catch (RuntimeException ex) {

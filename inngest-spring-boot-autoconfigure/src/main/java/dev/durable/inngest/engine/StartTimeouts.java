@@ -13,6 +13,8 @@ import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.function.FunctionRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Cancels the runs still queued, never started, once their function's start timeout has
@@ -23,6 +25,8 @@ import dev.durable.inngest.function.FunctionRegistry;
  * polls.
  */
 final class StartTimeouts {
+
+	private static final Log logger = LogFactory.getLog(StartTimeouts.class);
 
 	/**
 	 * The most runs of one start timeout a poll cancels, so that a poll stays short; the
@@ -68,18 +72,28 @@ final class StartTimeouts {
 		if (functionsByTimeout.isEmpty()) {
 			return 0;
 		}
+		List<String> declared = this.registry.get().all().stream().map(FunctionDefinition::id).toList();
 		Instant now = this.clock.instant();
 		int cancelled = 0;
 		for (Map.Entry<Duration, List<String>> functions : functionsByTimeout.entrySet()) {
-			for (String runId : this.runs.findUnstarted(now.minus(functions.getKey()), SCANNED, BATCH,
-					functions.getValue())) {
-				RunRecord run = this.runs.find(runId).orElse(null);
-				FunctionDefinition function = (run != null) ? this.registry.get().find(run.functionId()).orElse(null)
-						: null;
-				// Only if it is still queued and not started: a worker may have claimed
-				// it since, and another instance may have cancelled it.
-				if (function != null && this.canceller.cancelUnstarted(run, RunTimeouts.startExceeded(function))) {
-					cancelled++;
+			for (String runId : this.runs.findUnstarted(now.minus(functions.getKey()), declared, SCANNED,
+					functions.getValue(), BATCH)) {
+				try {
+					RunRecord run = this.runs.find(runId).orElse(null);
+					FunctionDefinition function = (run != null)
+							? this.registry.get().find(run.functionId()).orElse(null) : null;
+					// Only if it is still queued and not started: a worker may have
+					// claimed
+					// it since, and another instance may have cancelled it.
+					if (function != null && this.canceller.cancelUnstarted(run, RunTimeouts.startExceeded(function))) {
+						cancelled++;
+					}
+				}
+				catch (RuntimeException ex) {
+					// One run that cannot be cancelled does not keep the others from it;
+					// the
+					// claim still checks its timeout.
+					logger.warn("Run " + runId + " is queued past its start timeout and could not be cancelled", ex);
 				}
 			}
 		}

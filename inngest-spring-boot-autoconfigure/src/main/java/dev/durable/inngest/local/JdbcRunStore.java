@@ -206,11 +206,12 @@ public final class JdbcRunStore implements RunStore {
 	}
 
 	@Override
-	public List<String> findUnstarted(Instant createdBefore, int scanned, int limit, Collection<String> functionIds) {
-		if (functionIds.isEmpty()) {
+	public List<String> findUnstarted(Instant createdBefore, Collection<String> among, int scanned,
+			Collection<String> functionIds, int limit) {
+		if (functionIds.isEmpty() || among.isEmpty()) {
 			return List.of();
 		}
-		Select unstarted = unstarted(this.platform, createdBefore, scanned, limit, functionIds);
+		Select unstarted = unstarted(this.platform, createdBefore, among, scanned, functionIds, limit);
 		return this.jdbc.sql(unstarted.sql()).params(unstarted.params()).query(String.class).list();
 	}
 
@@ -222,15 +223,17 @@ public final class JdbcRunStore implements RunStore {
 	 * once it was given back that long ago. Only the first entries of the range are read:
 	 * behind a backlog of other runs, the rest wait for a worker's claim.
 	 */
-	static Select unstarted(DatabasePlatform platform, Instant createdBefore, int scanned, int limit,
-			Collection<String> functionIds) {
+	static Select unstarted(DatabasePlatform platform, Instant createdBefore, Collection<String> among, int scanned,
+			Collection<String> functionIds, int limit) {
 		List<Object> params = new ArrayList<>(dueBy(createdBefore));
+		params.addAll(among);
 		params.addAll(functionIds);
 		params.add(Timestamps.of(createdBefore));
+		String declared = String.join(", ", Collections.nCopies(among.size(), "?"));
 		String functions = String.join(", ", Collections.nCopies(functionIds.size(), "?"));
 		return new Select("SELECT id FROM (SELECT id, function_id, status, started_at, created_at, due_at FROM "
-				+ platform.runsByDueTime() + " WHERE " + DUE_BY + " ORDER BY due_at FETCH FIRST " + scanned
-				+ " ROWS ONLY) r WHERE function_id IN (" + functions
+				+ platform.runsByDueTime() + " WHERE " + DUE_BY + " AND function_id IN (" + declared
+				+ ") ORDER BY due_at FETCH FIRST " + scanned + " ROWS ONLY) r WHERE function_id IN (" + functions
 				+ ") AND status = 'QUEUED' AND started_at IS NULL AND created_at < ? ORDER BY due_at FETCH FIRST "
 				+ limit + " ROWS ONLY", params);
 	}

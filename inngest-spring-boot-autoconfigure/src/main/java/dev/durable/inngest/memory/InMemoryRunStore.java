@@ -107,7 +107,9 @@ final class InMemoryRunStore implements RunStore {
 	}
 
 	@Override
-	public List<String> findUnstarted(Instant createdBefore, int scanned, int limit, Collection<String> functionIds) {
+	public List<String> findUnstarted(Instant createdBefore, Collection<String> among, int scanned,
+			Collection<String> functionIds, int limit) {
+		Set<String> declared = new HashSet<>(among);
 		Set<String> functions = new HashSet<>(functionIds);
 		return this.store.locked(() -> {
 			// A run that never started has been due since it was created, or since it was
@@ -115,9 +117,13 @@ final class InMemoryRunStore implements RunStore {
 			List<String> unstarted = new ArrayList<>();
 			int read = 0;
 			for (RunRow run : this.store.runsDue) {
-				if (unstarted.size() >= limit || read++ >= scanned || run.dueAt.isAfter(createdBefore)) {
+				if (unstarted.size() >= limit || read >= scanned || run.dueAt.isAfter(createdBefore)) {
 					break;
 				}
+				if (!declared.contains(run.functionId)) {
+					continue;
+				}
+				read++;
 				if (functions.contains(run.functionId) && run.status == RunStatus.QUEUED && run.startedAt == null
 						&& run.createdAt.isBefore(createdBefore)) {
 					unstarted.add(run.id);

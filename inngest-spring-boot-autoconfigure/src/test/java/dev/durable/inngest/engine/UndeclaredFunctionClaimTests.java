@@ -68,7 +68,8 @@ class UndeclaredFunctionClaimTests {
 			assertThat(run.status()).isEqualTo(RunStatus.QUEUED);
 			assertThat(run.startedAt()).isNull();
 			assertThat(run.dueAt()).isNotNull();
-			assertThat(runs.findUnstarted(Instant.now().plusSeconds(1), 10, 10, List.of("elsewhere")))
+			assertThat(runs.findUnstarted(Instant.now().plusSeconds(1), List.of("elsewhere"), 10, List.of("elsewhere"),
+					10))
 				.containsExactly(runId);
 			assertThat(context.getBean(LeasedRuns.class).startingRuns()).isEmpty();
 			assertThat(this.started).as("runs said started").hasValue(0);

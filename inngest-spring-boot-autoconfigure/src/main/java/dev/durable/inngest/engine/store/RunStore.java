@@ -58,15 +58,18 @@ public interface RunStore {
 	/**
 	 * The ids of runs of some functions that are queued and have never started, created
 	 * before a time: the runs a start timeout has passed for. The longest due first,
-	 * among a bounded number of the runs due the longest, so that a backlog of other runs
-	 * does not make each call read all of it.
+	 * among a bounded number of the runs due the longest of the functions an instance
+	 * declares, so that a backlog of other runs does not make each call read all of it,
+	 * and runs that no instance executes do not hide the others.
 	 * @param createdBefore created before this time
-	 * @param scanned how many of the runs due the longest, by that time, to look at
+	 * @param among the functions whose runs due the longest are looked at
+	 * @param scanned how many of their runs due the longest, by that time, to look at
+	 * @param functionIds the functions whose runs to find, among those
 	 * @param limit the most ids to return
-	 * @param functionIds the functions whose runs to find
 	 * @return the run ids
 	 */
-	List<String> findUnstarted(Instant createdBefore, int scanned, int limit, Collection<String> functionIds);
+	List<String> findUnstarted(Instant createdBefore, Collection<String> among, int scanned,
+			Collection<String> functionIds, int limit);
 
 	/**
 	 * Stores a step that completed in this execution and reads whether its run is still

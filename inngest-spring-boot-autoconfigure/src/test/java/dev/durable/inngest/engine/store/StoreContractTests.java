@@ -521,6 +521,8 @@ public abstract class StoreContractTests {
 		assertThat(this.runs.cancel(this.ids.next(T0), cancellation, now)).isFalse();
 	}
 
+	private static final List<String> DECLARED = List.of("fn", "other");
+
 	@Test
 	void findUnstartedFindsTheQueuedRunsNeverStartedCreatedBeforeATimeLongestDueFirst() {
 		Event event = storedEvent();
@@ -537,17 +539,23 @@ public abstract class StoreContractTests {
 		String recent = queued("fn", event, T0.plusSeconds(10));
 		Instant createdBefore = T0.plusSeconds(5);
 
-		assertThat(this.runs.findUnstarted(createdBefore, 1000, 10, List.of("fn"))).containsExactly(older, old,
-				givenBack);
-		assertThat(this.runs.findUnstarted(createdBefore, 1000, 1, List.of("fn"))).containsExactly(older);
-		assertThat(this.runs.findUnstarted(createdBefore, 1000, 10, List.of("fn", "other"))).containsExactly(older,
-				otherFunction, old, givenBack);
-		assertThat(this.runs.findUnstarted(T0.plusSeconds(1), 1000, 10, List.of("fn"))).containsExactly(older);
-		assertThat(this.runs.findUnstarted(createdBefore, 1000, 10, List.of())).isEmpty();
+		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 1000, List.of("fn"), 10)).containsExactly(older,
+				old, givenBack);
+		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 1000, List.of("fn"), 1)).containsExactly(older);
+		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 1000, List.of("fn", "other"), 10))
+			.containsExactly(older, otherFunction, old, givenBack);
+		assertThat(this.runs.findUnstarted(T0.plusSeconds(1), DECLARED, 1000, List.of("fn"), 10))
+			.containsExactly(older);
+		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 1000, List.of(), 10)).isEmpty();
+		// Runs of a function no instance declares do not count, however long due.
+		queued("gone", event, T0.minusSeconds(60));
+		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 1, List.of("fn"), 10)).containsExactly(older);
+		assertThat(this.runs.findUnstarted(createdBefore, List.of("fn", "other", "gone"), 1, List.of("fn"), 10))
+			.isEmpty();
 		// Among the two runs due the longest only (older, then the other function's).
-		assertThat(this.runs.findUnstarted(createdBefore, 2, 10, List.of("fn"))).containsExactly(older);
-		assertThat(this.runs.findUnstarted(createdBefore, 3, 10, List.of("fn"))).containsExactly(older, old);
-		assertThat(this.runs.findUnstarted(T0.plusSeconds(60), 1000, 10, List.of("fn"))).contains(recent)
+		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 2, List.of("fn"), 10)).containsExactly(older);
+		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 3, List.of("fn"), 10)).containsExactly(older, old);
+		assertThat(this.runs.findUnstarted(T0.plusSeconds(60), DECLARED, 1000, List.of("fn"), 10)).contains(recent)
 			.doesNotContain(started, retried, cancelled);
 	}
 
