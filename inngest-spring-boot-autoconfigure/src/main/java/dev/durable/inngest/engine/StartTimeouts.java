@@ -83,16 +83,14 @@ final class StartTimeouts {
 					FunctionDefinition function = (run != null)
 							? this.registry.get().find(run.functionId()).orElse(null) : null;
 					// Only if it is still queued and not started: a worker may have
-					// claimed
-					// it since, and another instance may have cancelled it.
+					// claimed it since, and another instance may have cancelled it.
 					if (function != null && this.canceller.cancelUnstarted(run, RunTimeouts.startExceeded(function))) {
 						cancelled++;
 					}
 				}
 				catch (RuntimeException ex) {
-					// One run that cannot be cancelled does not keep the others from it;
-					// the
-					// claim still checks its timeout.
+					// One run that cannot be cancelled does not keep the others from
+					// it; the claim still checks its timeout.
 					logger.warn("Run " + runId + " is queued past its start timeout and could not be cancelled", ex);
 				}
 			}

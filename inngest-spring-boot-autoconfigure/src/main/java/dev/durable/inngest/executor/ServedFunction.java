@@ -110,8 +110,8 @@ record ServedFunction(String id, String name, URI url, List<String> events, @Nul
 					throw new InvalidRegistrationException(at + ".cron", ex.getMessage());
 				}
 				if (schedule.isMacro()) {
-					// A macro, which Java functions may use: Inngest refuses it in a
-					// sync.
+					// A macro, which Java functions may use: Inngest refuses it in
+					// a sync.
 					throw new InvalidRegistrationException(at + ".cron",
 							"'" + cron + "' is a macro, which Inngest's "
 									+ "cron syntax does not accept; write its five fields, '"

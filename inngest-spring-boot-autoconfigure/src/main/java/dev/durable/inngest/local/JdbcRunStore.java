@@ -220,8 +220,9 @@ public final class JdbcRunStore implements RunStore {
 	 * due first: read, as the due runs are, through the due-time index, which holds only
 	 * the runs that have not ended. A run that never started has been due since it was
 	 * created, or since it was given back if it was created leased: such a run is found
-	 * once it was given back that long ago. Only the first entries of the range are read:
-	 * behind a backlog of other runs, the rest wait for a worker's claim.
+	 * once it was given back that long ago. Only the first entries of the range of the
+	 * declared functions' runs are read: behind a backlog of other runs, the rest wait
+	 * for a worker's claim.
 	 */
 	static Select unstarted(DatabasePlatform platform, Instant createdBefore, Collection<String> among, int scanned,
 			Collection<String> functionIds, int limit) {
