@@ -107,9 +107,9 @@ public final class LeasedRuns {
 			if (this.starting.contains(runId)) {
 				this.stoppedStarting.add(runId);
 				if (!this.starting.contains(runId)) {
-					// Its execution began, or it was not executed, meanwhile: the look
-					// for
-					// the execution below stops it, and the mark would only stay behind.
+					// Its execution began, or it was not executed, meanwhile: the
+					// look for the execution below stops it, and the mark would only
+					// stay behind.
 					this.stoppedStarting.remove(runId);
 				}
 			}

@@ -63,7 +63,9 @@ final class StartTimeouts {
 	 */
 	int cancelPassed() {
 		Map<Duration, List<String>> functionsByTimeout = new TreeMap<>();
+		List<String> declared = new ArrayList<>();
 		for (FunctionDefinition function : this.registry.get().all()) {
+			declared.add(function.id());
 			Duration start = function.timeouts().start();
 			if (start != null) {
 				functionsByTimeout.computeIfAbsent(start, (timeout) -> new ArrayList<>()).add(function.id());
@@ -72,7 +74,6 @@ final class StartTimeouts {
 		if (functionsByTimeout.isEmpty()) {
 			return 0;
 		}
-		List<String> declared = this.registry.get().all().stream().map(FunctionDefinition::id).toList();
 		Instant now = this.clock.instant();
 		int cancelled = 0;
 		for (Map.Entry<Duration, List<String>> functions : functionsByTimeout.entrySet()) {

@@ -6,7 +6,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,15 +51,11 @@ public final class CronSchedule {
 	/** The other prefix of a time zone that Inngest's parser reads. */
 	private static final String CRON_TIME_ZONE_PREFIX = "CRON_TZ=";
 
-	private static final List<String> MACROS = List.of("@yearly", "@annually", "@monthly", "@weekly", "@daily",
-			"@midnight", "@hourly");
-
 	/**
-	 * Each macro's five fields, as Inngest's parser, which takes no macros, reads them.
+	 * The macros, in the order an error lists them, each with its five fields, as
+	 * Inngest's parser, which takes no macros, reads them.
 	 */
-	private static final Map<String, String> MACRO_FIELDS = Map.of("@yearly", "0 0 1 1 *", "@annually", "0 0 1 1 *",
-			"@monthly", "0 0 1 * *", "@weekly", "0 0 * * 0", "@daily", "0 0 * * *", "@midnight", "0 0 * * *", "@hourly",
-			"0 * * * *");
+	private static final Map<String, String> MACROS = macros();
 
 	/**
 	 * Inngest's day-of-week names, numbered as its parser numbers them: Sunday is 0 only.
@@ -116,8 +114,8 @@ public final class CronSchedule {
 			schedule = (end != -1) ? schedule.substring(end).trim() : "";
 		}
 		List<CronExpression> crons = cron(expression, schedule);
-		String inngestExpression = schedule.startsWith("@")
-				? zonePrefix + MACRO_FIELDS.get(schedule.toLowerCase(Locale.ROOT)) : expression.trim();
+		String inngestExpression = schedule.startsWith("@") ? zonePrefix + MACROS.get(schedule.toLowerCase(Locale.ROOT))
+				: expression.trim();
 		return new CronSchedule(expression, inngestExpression, zone, crons);
 	}
 
@@ -221,9 +219,9 @@ public final class CronSchedule {
 		String[] fields = schedule.split("\\s+");
 		String springExpression;
 		if (schedule.startsWith("@")) {
-			if (fields.length != 1 || !MACROS.contains(fields[0].toLowerCase(Locale.ROOT))) {
+			if (fields.length != 1 || !MACROS.containsKey(fields[0].toLowerCase(Locale.ROOT))) {
 				throw invalid(expression,
-						"unknown macro '" + schedule + "', expected one of " + String.join(", ", MACROS));
+						"unknown macro '" + schedule + "', expected one of " + String.join(", ", MACROS.keySet()));
 			}
 			springExpression = fields[0];
 		}
@@ -271,14 +269,12 @@ public final class CronSchedule {
 		if (weekdays.contains("#")) {
 			throw springOnly(expression, "day-of-week", dayOfWeek, "# (the nth such day of the month)");
 		}
-		for (String item : weekdays.split(",")) {
-			String range = item.split("/", 2)[0];
-			if (range.equals("*") || range.equals("?")) {
+		for (Item item : Item.of(dayOfWeek)) {
+			if (item.everyValue()) {
 				continue;
 			}
-			String[] ends = range.split("-", 2);
-			int first = day(ends[0]);
-			int last = (ends.length > 1) ? day(ends[1]) : first;
+			int first = day(item.first());
+			int last = (item.last() != null) ? day(item.last()) : first;
 			if (first == 7 || last == 7) {
 				throw invalid(expression,
 						"the day-of-week field '" + dayOfWeek + "' uses 7 for Sunday, which "
@@ -287,7 +283,7 @@ public final class CronSchedule {
 			}
 			if (first > last && last >= 0) {
 				throw invalid(expression,
-						"the day-of-week range '" + item.split("/", 2)[0] + "' in '" + dayOfWeek
+						"the day-of-week range '" + item.range() + "' in '" + dayOfWeek
 								+ "' ends before it begins in Inngest's cron syntax, where Sunday is day 0; write "
 								+ "Sunday apart, as in MON-SAT,SUN");
 			}
@@ -305,29 +301,22 @@ public final class CronSchedule {
 	 * or report.
 	 */
 	private static String daysOfWeek(String dayOfWeek) {
-		List<String> items = new ArrayList<>();
-		for (String item : dayOfWeek.split(",", -1)) {
-			String[] rangeAndStep = item.toUpperCase(Locale.ROOT).split("/", -1);
-			if (rangeAndStep.length != 2) {
-				items.add(item);
-				continue;
-			}
-			String[] ends = rangeAndStep[0].split("-", -1);
-			boolean everyDay = ends[0].equals("*") || ends[0].equals("?");
-			int first = everyDay ? 0 : day(ends[0]);
+		List<String> days = new ArrayList<>();
+		for (Item item : Item.of(dayOfWeek)) {
+			int step = (item.step() != null) ? number(item.step()) : -1;
+			int first = item.everyValue() ? 0 : day(item.first());
 			// As in Inngest's parser, a single day with a step runs to the end of the
 			// week.
-			int last = (everyDay || ends.length == 1) ? 6 : (ends.length == 2) ? day(ends[1]) : -1;
-			int step = number(rangeAndStep[1]);
-			if (first < 0 || last < first || last > 6 || step < 1) {
-				items.add(item);
+			int last = (item.everyValue() || item.last() == null) ? 6 : day(item.last());
+			if (step < 1 || first < 0 || last < first || last > 6) {
+				days.add(item.text());
 				continue;
 			}
 			for (int day = first; day <= last; day += step) {
-				items.add(Integer.toString(day));
+				days.add(Integer.toString(day));
 			}
 		}
-		return String.join(",", items);
+		return String.join(",", days);
 	}
 
 	private static int number(String text) {
@@ -362,15 +351,24 @@ public final class CronSchedule {
 	 * {@code *}{@code /1}, which makes the whole field so ({@code *,15} as well).
 	 */
 	private static boolean restricts(String dayField) {
-		for (String item : dayField.split(",")) {
-			String[] rangeAndStep = item.split("/", -1);
-			String first = rangeAndStep[0].split("-", -1)[0];
-			if ((first.equals("*") || first.equals("?"))
-					&& (rangeAndStep.length == 1 || number(rangeAndStep[1]) == 1)) {
+		for (Item item : Item.of(dayField)) {
+			if (item.everyValue() && (item.step() == null || number(item.step()) == 1)) {
 				return false;
 			}
 		}
 		return true;
+	}
+
+	private static Map<String, String> macros() {
+		Map<String, String> macros = new LinkedHashMap<>();
+		macros.put("@yearly", "0 0 1 1 *");
+		macros.put("@annually", "0 0 1 1 *");
+		macros.put("@monthly", "0 0 1 * *");
+		macros.put("@weekly", "0 0 * * 0");
+		macros.put("@daily", "0 0 * * *");
+		macros.put("@midnight", "0 0 * * *");
+		macros.put("@hourly", "0 * * * *");
+		return Collections.unmodifiableMap(macros);
 	}
 
 	private static CronExpression parse(String expression, String springExpression) {
@@ -395,6 +393,38 @@ public final class CronSchedule {
 
 	private static IllegalArgumentException invalid(String expression, String reason) {
 		return new IllegalArgumentException("Invalid cron expression '" + expression + "': " + reason);
+	}
+
+	/**
+	 * One item of a field's list, read once for the checks and rewrites of the day
+	 * fields: a value or a range, {@code *} or {@code ?} for every value, and its step.
+	 *
+	 * @param text the item as written
+	 * @param first its value, or the start of its range, in upper case
+	 * @param last the end of its range, in upper case, or {@code null}
+	 * @param step its step, or {@code null}
+	 */
+	private record Item(String text, String first, @Nullable String last, @Nullable String step) {
+
+		static List<Item> of(String field) {
+			List<Item> items = new ArrayList<>();
+			for (String text : field.split(",", -1)) {
+				String[] rangeAndStep = text.toUpperCase(Locale.ROOT).split("/", 2);
+				String[] ends = rangeAndStep[0].split("-", 2);
+				items.add(new Item(text, ends[0], (ends.length > 1) ? ends[1] : null,
+						(rangeAndStep.length > 1) ? rangeAndStep[1] : null));
+			}
+			return items;
+		}
+
+		boolean everyValue() {
+			return this.first.equals("*") || this.first.equals("?");
+		}
+
+		String range() {
+			return (this.last != null) ? this.first + "-" + this.last : this.first;
+		}
+
 	}
 
 }

@@ -157,9 +157,8 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 		}
 		int modifiers = invocable.getModifiers();
 		if (AopUtils.isCglibProxy(bean) && Modifier.isFinal(modifiers) && !Modifier.isStatic(modifiers)) {
-			// The call would run on the proxy itself, whose fields are never set, past
-			// the
-			// bean's aspects.
+			// The call would run on the proxy itself, whose fields are never set,
+			// past the bean's aspects.
 			throw new InvalidFunctionException(FunctionDefinitionReader.location(beanName, method),
 					List.of("the method is final, and the bean is a proxy of its class, which cannot override it "
 							+ "to pass the call on to the bean: remove final"));

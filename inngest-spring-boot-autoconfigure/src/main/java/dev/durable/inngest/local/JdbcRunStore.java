@@ -200,7 +200,7 @@ public final class JdbcRunStore implements RunStore {
 	static Select due(DatabasePlatform platform, Instant now, int limit, Collection<String> functionIds) {
 		List<Object> params = new ArrayList<>(dueBy(now));
 		params.addAll(functionIds);
-		String functions = String.join(", ", Collections.nCopies(functionIds.size(), "?"));
+		String functions = placeholders(functionIds.size());
 		return new Select("SELECT id FROM " + platform.runsByDueTime() + " WHERE " + DUE_BY + " AND function_id IN ("
 				+ functions + ") ORDER BY due_at FETCH FIRST " + limit + " ROWS ONLY", params);
 	}
@@ -230,13 +230,18 @@ public final class JdbcRunStore implements RunStore {
 		params.addAll(among);
 		params.addAll(functionIds);
 		params.add(Timestamps.of(createdBefore));
-		String declared = String.join(", ", Collections.nCopies(among.size(), "?"));
-		String functions = String.join(", ", Collections.nCopies(functionIds.size(), "?"));
+		String declared = placeholders(among.size());
+		String functions = placeholders(functionIds.size());
 		return new Select("SELECT id FROM (SELECT id, function_id, status, started_at, created_at, due_at FROM "
 				+ platform.runsByDueTime() + " WHERE " + DUE_BY + " AND function_id IN (" + declared
 				+ ") ORDER BY due_at FETCH FIRST " + scanned + " ROWS ONLY) r WHERE function_id IN (" + functions
 				+ ") AND status = 'QUEUED' AND started_at IS NULL AND created_at < ? ORDER BY due_at FETCH FIRST "
 				+ limit + " ROWS ONLY", params);
+	}
+
+	/** As many parameters as values, for an {@code IN} list. */
+	private static String placeholders(int count) {
+		return String.join(", ", Collections.nCopies(count, "?"));
 	}
 
 	/** The parameters of {@link #DUE_BY}. */

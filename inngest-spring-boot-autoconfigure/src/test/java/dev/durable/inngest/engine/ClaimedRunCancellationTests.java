@@ -46,9 +46,8 @@ class ClaimedRunCancellationTests {
 		this.runner.run((context) -> {
 			InngestClient inngest = context.getBean(InngestClient.class);
 			inngest.send(Event.of("test/stopper"));
-			// Due later than the stopper, which a round claims first: runs due at the
-			// same
-			// time are claimed in no set order.
+			// Due later than the stopper, which a round claims first: runs due at
+			// the same time are claimed in no set order.
 			Thread.sleep(5);
 			inngest.send(Event.of("test/worker"));
 			// One round claims both, then executes the stopper, which cancels the worker.
