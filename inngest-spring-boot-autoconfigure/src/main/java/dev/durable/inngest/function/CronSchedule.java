@@ -26,19 +26,28 @@ import org.springframework.scheduling.support.CronExpression;
  * {@code @annually}, {@code @monthly}, {@code @weekly}, {@code @daily}, {@code @midnight}
  * and {@code @hourly}. Either can be prefixed by a time zone of the IANA database, as in
  * {@code TZ=Europe/Paris 0 12 * * 5} or {@code CRON_TZ=Europe/Paris 0 12 * * 5}; without
- * one the schedule runs in UTC. There is no seconds field.
+ * one the schedule runs in UTC. The legacy names of the database are read with its
+ * meaning ({@code EST} is five hours behind UTC all year, {@code EST5EDT} follows New
+ * York's daylight saving time); {@code Local}, which Inngest's parser reads as the zone
+ * of the machine it runs on, is refused. There is no seconds field.
  * <p>
  * Fields are read by Spring's {@link CronExpression}, in the part of its syntax that
  * Inngest's parser shares: ranges, lists, steps, month and day names ({@code JAN},
  * {@code FRI}), and {@code 0} for Sunday, with the steps of the days of the week counted
  * over Sunday to Saturday as Inngest's parser counts them ({@code *}{@code /2} is Sunday,
- * Tuesday, Thursday and Saturday). Spring's {@code L}, {@code W} and {@code #} in the day
- * fields ({@code 0 0 L * *}, {@code 0 0 15W * *}, {@code 0 0 * * 5#2}), and its {@code 7}
- * for Sunday ({@code 0 0 * * 7}, {@code MON-SUN}) are refused, since Inngest would refuse
- * the same function when it is synced in remote mode. Macros, which Inngest does not
- * take, are synced as their five fields ({@link #inngestExpression()}). As in Inngest
- * (and Vixie cron), and unlike Spring, a schedule that restricts both the day of the
- * month and the day of the week fires on the days that match either
+ * Tuesday, Thursday and Saturday). As in Inngest's parser, {@code ?} is every value in
+ * any field, a range that starts with {@code *} or {@code ?} is every value, whatever
+ * follows its {@code -} ({@code *-5} is {@code *}, {@code *-5/2} is {@code *}{@code /2}),
+ * a single value with a step runs to the end of the field ({@code 5/15} in the minutes is
+ * {@code 5-59/15}), and empty items of a list are skipped ({@code 1,,2} is {@code 1,2}; a
+ * field of commas alone has no values, and the schedule never fires unless it is a day
+ * field and the other restricts the days). Spring's {@code L}, {@code W} and {@code #} in
+ * the day fields ({@code 0 0 L * *}, {@code 0 0 15W * *}, {@code 0 0 * * 5#2}), and its
+ * {@code 7} for Sunday ({@code 0 0 * * 7}, {@code MON-SUN}) are refused, since Inngest
+ * would refuse the same function when it is synced in remote mode. Macros, which Inngest
+ * does not take, are synced as their five fields ({@link #inngestExpression()}). As in
+ * Inngest (and Vixie cron), and unlike Spring, a schedule that restricts both the day of
+ * the month and the day of the week fires on the days that match either
  * ({@code 0 0 13 * FRI}: every 13th and every Friday); one that leaves either open
  * ({@code *} or {@code ?}) fires on the days that match the other.
  * <p>
@@ -63,6 +72,17 @@ public final class CronSchedule {
 	private static final List<String> DAY_NAMES = List.of("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT");
 
 	private static final String FIELDS = "minute hour day-of-month month day-of-week";
+
+	/**
+	 * The zones of the IANA database that Java's own copy leaves out, with the meaning
+	 * the database gives them: EST, MST and HST keep one offset all year, and ROC is
+	 * Asia/Taipei.
+	 */
+	private static final Map<String, ZoneId> LEGACY_ZONES = Map.of("EST", ZoneOffset.ofHours(-5), "MST",
+			ZoneOffset.ofHours(-7), "HST", ZoneOffset.ofHours(-10), "ROC", ZoneId.of("Asia/Taipei"));
+
+	/** The name Go gives the zone of the machine it runs on, which names no zone. */
+	private static final String LOCAL_ZONE = "Local";
 
 	private final String expression;
 
@@ -193,11 +213,23 @@ public final class CronSchedule {
 	/**
 	 * The time zone of a schedule, a region of the IANA time zone database, which
 	 * Inngest's parser reads: not an offset such as {@code +02:00} or {@code UTC+2},
-	 * which Java reads and Inngest's parser does not.
+	 * which Java reads and Inngest's parser does not. Its legacy names, such as
+	 * {@code EST}, are read as the database reads them; {@code Local}, which Inngest's
+	 * parser reads as the zone of the machine it runs on, is refused.
 	 */
 	private static ZoneId zone(String expression, String prefix, String zoneId) {
 		if (zoneId.isEmpty()) {
 			throw invalid(expression, "the time zone after " + prefix + " is missing, such as TZ=Europe/Paris");
+		}
+		ZoneId legacy = LEGACY_ZONES.get(zoneId);
+		if (legacy != null) {
+			return legacy;
+		}
+		if (zoneId.equals(LOCAL_ZONE)) {
+			throw invalid(expression,
+					"the time zone '" + LOCAL_ZONE + "' is the zone of the machine that reads the "
+							+ "schedule, which Inngest's servers and this application do not share; name the zone, "
+							+ "such as TZ=Europe/Paris");
 		}
 		try {
 			ZoneId zone = ZoneId.of(zoneId);
@@ -217,25 +249,42 @@ public final class CronSchedule {
 			throw invalid(expression, "expected five fields (" + FIELDS + ") or a macro such as @daily");
 		}
 		String[] fields = schedule.split("\\s+");
-		String springExpression;
 		if (schedule.startsWith("@")) {
 			if (fields.length != 1 || !MACROS.containsKey(fields[0].toLowerCase(Locale.ROOT))) {
 				throw invalid(expression,
 						"unknown macro '" + schedule + "', expected one of " + String.join(", ", MACROS.keySet()));
 			}
-			springExpression = fields[0];
+			return List.of(parse(expression, fields[0]));
 		}
-		else if (fields.length != 5) {
+		if (fields.length != 5) {
 			throw invalid(expression, "expected five fields (" + FIELDS + ") but found " + fields.length
 					+ ((fields.length == 6) ? "; a seconds field is not supported" : ""));
 		}
-		else {
-			refuseSpringOnlyDayForms(expression, fields[2], fields[4]);
-			springExpression = "0 "
-					+ String.join(" ", fields[0], fields[1], fields[2], fields[3], daysOfWeek(fields[4]));
+		return fields(expression, fields);
+	}
+
+	/**
+	 * The crons of five fields, each first read as Inngest's parser reads it
+	 * ({@link #asInngestReads(String)}). A field without values, such as {@code ,},
+	 * matches no time: the schedule never fires, unless it is a day field and the other
+	 * day field restricts the days, which are then that field's alone, as Inngest's
+	 * parser keeps the days that match either field when neither is every day.
+	 */
+	private static List<CronExpression> fields(String expression, String[] written) {
+		String[] fields = new String[5];
+		for (int i = 0; i < 5; i++) {
+			fields[i] = asInngestReads(written[i]);
 		}
-		CronExpression cron = parse(expression, springExpression);
-		if (fields.length == 5 && restricts(fields[2]) && restricts(fields[4])) {
+		boolean fires = !fields[0].isEmpty() && !fields[1].isEmpty() && !fields[3].isEmpty()
+				&& someDayMatches(fields[2], fields[4]);
+		for (int i = 0; i < 5; i++) {
+			// A field without values is read as every value, so that the others are
+			// still checked.
+			fields[i] = fields[i].isEmpty() ? "*" : fields[i];
+		}
+		refuseSpringOnlyDayForms(expression, written[2], written[4], fields[2], fields[4]);
+		List<CronExpression> crons;
+		if (restricts(fields[2]) && restricts(fields[4])) {
 			// Spring would fire only on the days that match both fields: each half fires
 			// on the days of one, and the schedule on whichever comes first.
 			String[] byDayOfMonth = fields.clone();
@@ -243,33 +292,78 @@ public final class CronSchedule {
 			String[] byDayOfWeek = fields.clone();
 			byDayOfWeek[2] = "*";
 			byDayOfWeek[4] = daysOfWeek(fields[4]);
-			return List.of(parse(expression, "0 " + String.join(" ", byDayOfMonth)),
+			crons = List.of(parse(expression, "0 " + String.join(" ", byDayOfMonth)),
 					parse(expression, "0 " + String.join(" ", byDayOfWeek)));
 		}
-		return List.of(cron);
+		else {
+			fields[4] = daysOfWeek(fields[4]);
+			crons = List.of(parse(expression, "0 " + String.join(" ", fields)));
+		}
+		return fires ? crons : List.of();
+	}
+
+	/**
+	 * Whether some day matches the day fields as Inngest's parser reads them, when either
+	 * may be without values. One without values restricts the days to none, so that the
+	 * days are the other's if it restricts them as well, and none if it is every day or
+	 * also without values.
+	 */
+	private static boolean someDayMatches(String dayOfMonth, String dayOfWeek) {
+		if (!dayOfMonth.isEmpty() && !dayOfWeek.isEmpty()) {
+			return true;
+		}
+		String other = dayOfMonth.isEmpty() ? dayOfWeek : dayOfMonth;
+		return !other.isEmpty() && restricts(other);
+	}
+
+	/**
+	 * A field as Inngest's parser reads it, for Spring's parser: without the empty items
+	 * of its list ({@code 1,,2} is {@code 1,2}, and {@code ,} is empty), and with an item
+	 * whose range starts with {@code *} or {@code ?} written {@code *}, with its step if
+	 * it has one, as Inngest's parser reads every value there and skips the rest of the
+	 * range ({@code ?} and {@code *-5} are {@code *}, and {@code *-5/2} is
+	 * {@code *}{@code /2}).
+	 */
+	private static String asInngestReads(String field) {
+		List<String> items = new ArrayList<>();
+		for (String item : field.split(",")) {
+			if (item.isEmpty()) {
+				continue;
+			}
+			int slash = item.indexOf('/');
+			String range = (slash != -1) ? item.substring(0, slash) : item;
+			int dash = range.indexOf('-');
+			String low = (dash != -1) ? range.substring(0, dash) : range;
+			boolean every = low.equals("*") || low.equals("?");
+			items.add(every ? "*" + ((slash != -1) ? item.substring(slash) : "") : item);
+		}
+		return String.join(",", items);
 	}
 
 	/**
 	 * Refuses the day forms that Spring's parser reads and Inngest's does not, so that a
 	 * schedule accepted here is also accepted when the function is synced to Inngest.
-	 * Spring reads them in upper case; no month or day name contains them.
+	 * Spring reads them in upper case; no month or day name contains them. The fields are
+	 * checked as Inngest's parser reads them ({@code *-L} is every day) and named in the
+	 * errors as written.
 	 */
-	private static void refuseSpringOnlyDayForms(String expression, String dayOfMonth, String dayOfWeek) {
-		String days = dayOfMonth.toUpperCase(Locale.ROOT);
+	private static void refuseSpringOnlyDayForms(String expression, String dayOfMonth, String dayOfWeek,
+			String readDayOfMonth, String readDayOfWeek) {
+		String days = readDayOfMonth.toUpperCase(Locale.ROOT);
 		if (days.contains("L")) {
 			throw springOnly(expression, "day-of-month", dayOfMonth, "L (the last day of the month)");
 		}
 		if (days.contains("W")) {
 			throw springOnly(expression, "day-of-month", dayOfMonth, "W (the nearest weekday)");
 		}
-		String weekdays = dayOfWeek.toUpperCase(Locale.ROOT);
+		String weekdays = readDayOfWeek.toUpperCase(Locale.ROOT);
 		if (weekdays.contains("L")) {
 			throw springOnly(expression, "day-of-week", dayOfWeek, "L (the last such day of the month)");
 		}
 		if (weekdays.contains("#")) {
 			throw springOnly(expression, "day-of-week", dayOfWeek, "# (the nth such day of the month)");
 		}
-		for (Item item : Item.of(dayOfWeek)) {
+		for (Item item : Item.of(readDayOfWeek)) {
 			if (item.everyValue()) {
 				continue;
 			}
@@ -348,7 +442,8 @@ public final class CronSchedule {
 	/**
 	 * Whether a day field restricts the days, as Inngest's parser reads it: unless one of
 	 * its items is every day, whether written {@code *}, {@code ?} or
-	 * {@code *}{@code /1}, which makes the whole field so ({@code *,15} as well).
+	 * {@code *}{@code /1}, which makes the whole field so ({@code *,15} as well). A field
+	 * without values restricts the days to none.
 	 */
 	private static boolean restricts(String dayField) {
 		for (Item item : Item.of(dayField)) {
@@ -408,7 +503,10 @@ public final class CronSchedule {
 
 		static List<Item> of(String field) {
 			List<Item> items = new ArrayList<>();
-			for (String text : field.split(",", -1)) {
+			for (String text : field.split(",")) {
+				if (text.isEmpty()) {
+					continue;
+				}
 				String[] rangeAndStep = text.toUpperCase(Locale.ROOT).split("/", 2);
 				String[] ends = rangeAndStep[0].split("-", 2);
 				items.add(new Item(text, ends[0], (ends.length > 1) ? ends[1] : null,

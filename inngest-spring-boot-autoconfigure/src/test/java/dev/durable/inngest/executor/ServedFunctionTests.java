@@ -116,6 +116,14 @@ class ServedFunctionTests {
 	}
 
 	@Test
+	void aCronInFormsThatInngestsParserReadsIsServed() {
+		ServedFunction function = read("\"triggers\":[{\"cron\":\"TZ=EST ?/15 1,,2 ? * *-3\"}]", "");
+		assertThat(function.crons()).singleElement()
+			.satisfies((cron) -> assertThat(cron.next(Instant.parse("2026-01-01T06:50:00Z")))
+				.isEqualTo("2026-01-01T07:00:00Z"));
+	}
+
+	@Test
 	void aCronMacroIsRefusedAsInngestRefusesIt() {
 		assertThatExceptionOfType(InvalidRegistrationException.class)
 			.isThrownBy(() -> read("\"triggers\":[{\"cron\":\"TZ=Europe/Paris @daily\"}]", ""))

@@ -109,6 +109,11 @@ class CronScheduleTest {
 			1-5/2     | MONDAY, WEDNESDAY, FRIDAY
 			SUN-SAT/3 | SUNDAY, WEDNESDAY, SATURDAY
 			*/3,1     | SUNDAY, MONDAY, WEDNESDAY, SATURDAY
+			*-3/2     | SUNDAY, TUESDAY, THURSDAY, SATURDAY
+			?-6/3     | SUNDAY, WEDNESDAY, SATURDAY
+			1,,3      | MONDAY, WEDNESDAY
+			',5'      | FRIDAY
+			'SAT,'    | SATURDAY
 			""")
 	void stepsOfDaysOfTheWeekCountOverSundayToSaturdayAsInngestsParserDoes(String days, String fires) {
 		List<DayOfWeek> expected = Arrays.stream(fires.split(",\\s*")).map(DayOfWeek::valueOf).toList();
@@ -296,6 +301,126 @@ class CronScheduleTest {
 	void unknownMacroIsRefused(String expression) {
 		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse(expression))
 			.withMessageStartingWith("Invalid cron expression '" + expression + "': unknown macro");
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			? ? ? ? ?       | 2026-01-01T00:07:00Z | 2026-01-01T00:08:00Z
+			?/15 * * * *    | 2026-01-01T00:07:00Z | 2026-01-01T00:15:00Z
+			0 ?/6 * * *     | 2026-01-01T01:00:00Z | 2026-01-01T06:00:00Z
+			0 0 1 ? *       | 2026-01-01T00:00:00Z | 2026-02-01T00:00:00Z
+			0 0 1 ?/3 *     | 2026-01-01T00:00:00Z | 2026-04-01T00:00:00Z
+			0 0 ?/10 * ?    | 2026-01-01T00:00:00Z | 2026-01-11T00:00:00Z
+			""")
+	void questionMarkIsEveryValueInAnyFieldAsInngestsParserReadsIt(String expression, Instant after, Instant next) {
+		assertThat(CronSchedule.parse(expression).next(after)).isEqualTo(next);
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			'1,,2 * * * *'   | 2026-01-01T00:01:00Z | 2026-01-01T00:02:00Z
+			',5 * * * *'     | 2026-01-01T00:00:00Z | 2026-01-01T00:05:00Z
+			'5, * * * *'     | 2026-01-01T00:00:00Z | 2026-01-01T00:05:00Z
+			'0 0 1,,15 * *'  | 2026-01-02T00:00:00Z | 2026-01-15T00:00:00Z
+			'0 0 * JAN,,JUN, *' | 2026-01-31T00:00:00Z | 2026-06-01T00:00:00Z
+			'0 0 * * ,FRI,'  | 2026-01-01T00:00:00Z | 2026-01-02T00:00:00Z
+			'0 0 13 * ,,FRI' | 2026-01-03T00:00:00Z | 2026-01-09T00:00:00Z
+			""")
+	void emptyItemsOfAListAreSkippedAsInngestsParserSkipsThem(String expression, Instant after, Instant next) {
+		assertThat(CronSchedule.parse(expression).next(after)).isEqualTo(next);
+	}
+
+	@Test
+	void fieldOfCommasAloneHasNoValuesAsInngestsParserReadsIt() {
+		// Without values a minute, an hour or a month never comes.
+		assertThat(CronSchedule.parse(", * * * *").next(NEW_YEAR)).isNull();
+		assertThat(CronSchedule.parse("0 ,, * * *").next(NEW_YEAR)).isNull();
+		assertThat(CronSchedule.parse("0 0 * , *").next(NEW_YEAR)).isNull();
+		// A day field without values restricts the days: with the other one open no
+		// day matches both, and with the other one restricted the days are its own.
+		assertThat(CronSchedule.parse("0 0 , * *").next(NEW_YEAR)).isNull();
+		assertThat(CronSchedule.parse("0 0 * * ,").next(NEW_YEAR)).isNull();
+		assertThat(CronSchedule.parse("0 0 , * ,").next(NEW_YEAR)).isNull();
+		assertThat(CronSchedule.parse("0 0 , * MON").next(NEW_YEAR)).isEqualTo("2026-01-05T00:00:00Z");
+		assertThat(CronSchedule.parse("0 0 13 * ,").next(NEW_YEAR)).isEqualTo("2026-01-13T00:00:00Z");
+		// The other fields are still checked.
+		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse(", 99 * * *"))
+			.withMessageStartingWith("Invalid cron expression ', 99 * * *': ");
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			*-5 * * * *       | 2026-01-01T00:07:00Z | 2026-01-01T00:08:00Z
+			?-5 * * * *       | 2026-01-01T00:07:00Z | 2026-01-01T00:08:00Z
+			*-5/20 * * * *    | 2026-01-01T00:07:00Z | 2026-01-01T00:20:00Z
+			*-x-y * * * *     | 2026-01-01T00:07:00Z | 2026-01-01T00:08:00Z
+			0 *-3 * * *       | 2026-01-01T05:00:00Z | 2026-01-01T06:00:00Z
+			0 0 *-L * *       | 2026-01-01T00:00:00Z | 2026-01-02T00:00:00Z
+			0 0 1 *-2 *       | 2026-01-01T00:00:00Z | 2026-02-01T00:00:00Z
+			0 0 13 * *-3      | 2026-01-01T00:00:00Z | 2026-01-13T00:00:00Z
+			0 0 13 * *-5#2    | 2026-01-01T00:00:00Z | 2026-01-13T00:00:00Z
+			0 0 13 * *-3/1    | 2026-01-01T00:00:00Z | 2026-01-13T00:00:00Z
+			0 0 13 * *-3/2    | 2026-01-01T00:00:00Z | 2026-01-03T00:00:00Z
+			0 0 *-3/10 * FRI  | 2026-01-01T00:00:00Z | 2026-01-02T00:00:00Z
+			0 0 *-3/10 * FRI  | 2026-01-09T00:00:00Z | 2026-01-11T00:00:00Z
+			""")
+	void rangeFromEveryValueIsEveryValueAsInngestsParserReadsIt(String expression, Instant after, Instant next) {
+		// As *, such a range leaves the days to the other day field (0 0 13 * *-3
+		// fires on the 13th only); with a step above 1 it restricts them.
+		assertThat(CronSchedule.parse(expression).next(after)).isEqualTo(next);
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			5/15 * * * *  | 2026-01-01T00:06:00Z | 2026-01-01T00:20:00Z
+			5/15 * * * *  | 2026-01-01T00:50:00Z | 2026-01-01T01:05:00Z
+			0 5/6 * * *   | 2026-01-01T06:00:00Z | 2026-01-01T11:00:00Z
+			0 5/6 * * *   | 2026-01-01T23:00:00Z | 2026-01-02T05:00:00Z
+			0 0 10/10 * * | 2026-01-21T00:00:00Z | 2026-01-30T00:00:00Z
+			0 0 1 2/5 *   | 2026-03-01T00:00:00Z | 2026-07-01T00:00:00Z
+			0 0 1 2/5 *   | 2026-07-01T00:00:00Z | 2026-12-01T00:00:00Z
+			""")
+	void singleValueWithAStepRunsToTheEndOfTheFieldAsInngestsParserReadsIt(String expression, Instant after,
+			Instant next) {
+		assertThat(CronSchedule.parse(expression).next(after)).isEqualTo(next);
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			EST       | 2026-01-01T17:00:00Z | 2026-07-01T17:00:00Z
+			MST       | 2026-01-01T19:00:00Z | 2026-07-01T19:00:00Z
+			HST       | 2026-01-01T22:00:00Z | 2026-07-01T22:00:00Z
+			EST5EDT   | 2026-01-01T17:00:00Z | 2026-07-01T16:00:00Z
+			CST6CDT   | 2026-01-01T18:00:00Z | 2026-07-01T17:00:00Z
+			MST7MDT   | 2026-01-01T19:00:00Z | 2026-07-01T18:00:00Z
+			PST8PDT   | 2026-01-01T20:00:00Z | 2026-07-01T19:00:00Z
+			ROC       | 2026-01-01T04:00:00Z | 2026-07-01T04:00:00Z
+			UTC       | 2026-01-01T12:00:00Z | 2026-07-01T12:00:00Z
+			GMT       | 2026-01-01T12:00:00Z | 2026-07-01T12:00:00Z
+			""")
+	void legacyZonesOfTheTimeZoneDatabaseAreReadWithItsMeaning(String zone, Instant winter, Instant summer) {
+		// EST, MST and HST have no daylight saving time: EST is not New York's time.
+		for (String prefix : List.of("TZ=", "CRON_TZ=")) {
+			CronSchedule schedule = CronSchedule.parse(prefix + zone + " 0 12 * * *");
+			assertThat(schedule.next(Instant.parse("2026-01-01T00:00:00Z"))).isEqualTo(winter);
+			assertThat(schedule.next(Instant.parse("2026-07-01T00:00:00Z"))).isEqualTo(summer);
+			assertThat(schedule.inngestExpression()).isEqualTo(prefix + zone + " 0 12 * * *");
+		}
+		assertThat(CronSchedule.parse("TZ=" + zone + " @daily").inngestExpression())
+			.isEqualTo("TZ=" + zone + " 0 0 * * *");
+	}
+
+	@Test
+	void localTimeZoneIsRefusedAsItNamesNoZone() {
+		assertThatIllegalArgumentException().isThrownBy(() -> CronSchedule.parse("TZ=Local 0 12 * * 5"))
+			.withMessage("Invalid cron expression 'TZ=Local 0 12 * * 5': the time zone 'Local' is the zone of "
+					+ "the machine that reads the schedule, which Inngest's servers and this application do not "
+					+ "share; name the zone, such as TZ=Europe/Paris");
+	}
+
+	@Test
+	void expressionGivenToInngestKeepsTheFormsItsParserReads() {
+		assertThat(CronSchedule.parse(" ?-5/20 1,,2 ? * *-3 ").inngestExpression()).isEqualTo("?-5/20 1,,2 ? * *-3");
 	}
 
 	@Test

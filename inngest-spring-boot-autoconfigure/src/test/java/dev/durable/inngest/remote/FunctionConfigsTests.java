@@ -51,6 +51,14 @@ class FunctionConfigsTests {
 	}
 
 	@Test
+	void aCronInFormsThatInngestsParserReadsIsSyncedAsWritten() {
+		List<FunctionConfig> configs = FunctionConfigs.of("shop", "http://localhost:8080/api/inngest",
+				FunctionConfigsReferenceTests.registry(new CronFunctions()));
+		assertThat(config(configs, "shop-tally").triggers())
+			.containsExactly(new Trigger(null, null, "CRON_TZ=EST ?/15 1,,2 ? * *-3"));
+	}
+
+	@Test
 	void aFailureHandlerIsAFunctionOfItsOwnTriggeredByTheFailuresOfItsFunction() {
 		List<FunctionConfig> configs = FunctionConfigs.of("shop", "http://localhost:8080/api/inngest",
 				FunctionConfigsReferenceTests.registry(new Functions()));
@@ -88,6 +96,10 @@ class FunctionConfigsTests {
 
 		@InngestFunction(id = "report", cron = { "TZ=Europe/Paris @weekly", "30 6 * * MON-FRI" })
 		void report() {
+		}
+
+		@InngestFunction(id = "tally", cron = " CRON_TZ=EST ?/15 1,,2 ? * *-3 ")
+		void tally() {
 		}
 
 	}
