@@ -62,7 +62,10 @@ public @interface InngestFunction {
 	/**
 	 * Cron schedules that trigger a run: five fields ({@code "0 9 * * MON-FRI"}),
 	 * optionally preceded by a time zone ({@code "TZ=Europe/Paris 0 9 * * *"}), or a
-	 * macro such as {@code "@daily"}. Each scheduled run receives an
+	 * macro such as {@code "@daily"}, in the syntax of Inngest's parser, which
+	 * {@link dev.durable.inngest.function.CronSchedule} describes: Spring's {@code L},
+	 * {@code W} and {@code #}, {@code 7} for Sunday, an offset as the zone and the zone
+	 * {@code Local} are refused. Each scheduled run receives an
 	 * {@code inngest/scheduled.timer} event.
 	 * @return the cron expressions
 	 */
