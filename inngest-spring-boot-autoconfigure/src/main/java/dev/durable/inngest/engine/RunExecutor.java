@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -221,9 +222,13 @@ public final class RunExecutor {
 	}
 
 	/**
-	 * Gives back runs created leased to this instance that no worker here started, taken
-	 * with {@link LeasedRuns#takeHeldCreatedBy(Instant)}: queued again for any instance,
-	 * which the other instances are told of.
+	 * Gives back runs leased to this instance that no worker here executes: runs created
+	 * leased that no worker here started, taken with
+	 * {@link LeasedRuns#takeHeldCreatedBy(Instant)}, or runs taken for workers that
+	 * refused them as they shut down. Each still held under its lease is queued again,
+	 * due at once, for any instance, which the other instances are told of: a run this
+	 * claim or hold would have started as never started, a run started before (a retry, a
+	 * resumed sleep or wait, a run taken over) as started, with its attempt.
 	 * @param held their claims
 	 * @return the ids of the runs given back; not those whose lease was no longer held
 	 */
@@ -231,11 +236,26 @@ public final class RunExecutor {
 		if (held.isEmpty()) {
 			return Set.of();
 		}
-		Map<String, String> leases = new HashMap<>();
-		held.forEach((claim) -> leases.put(claim.run().id(), claim.lease()));
+		Map<String, String> neverStarted = new HashMap<>();
+		List<Claim> started = new ArrayList<>();
+		for (Claim claim : held) {
+			if (claim.firstExecution()) {
+				neverStarted.put(claim.run().id(), claim.lease());
+			}
+			else {
+				started.add(claim);
+			}
+		}
+		// In the order of their ids, as the batches that update several runs lock them.
+		started.sort(Comparator.comparing((claim) -> claim.run().id()));
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		return this.transactions.execute((status) -> {
-			Set<String> givenBack = this.runs.giveBack(leases, now);
+			Set<String> givenBack = new HashSet<>(this.runs.giveBack(neverStarted, now));
+			for (Claim claim : started) {
+				if (this.runs.suspend(claim.run().id(), claim.lease(), RunStatus.QUEUED, now, claim.run().attempt())) {
+					givenBack.add(claim.run().id());
+				}
+			}
 			if (!givenBack.isEmpty()) {
 				this.signals.due(givenBack);
 			}

@@ -122,9 +122,9 @@ public final class RunLifecycle {
 		SUSPEND(EnumSet.of(RUNNING), EnumSet.of(QUEUED, SLEEPING, WAITING), Guard.LEASE_HELD, "suspend"),
 
 		/**
-		 * A run created leased that no worker started, or one claimed first by an
-		 * instance that does not declare its function, is queued again, as if never
-		 * started.
+		 * A run created leased that no worker started, one claimed first by an instance
+		 * that does not declare its function, or one claimed first and refused by the
+		 * workers as they shut down, is queued again, as if never started.
 		 */
 		GIVE_BACK(EnumSet.of(RUNNING), EnumSet.of(QUEUED), Guard.LEASE_HELD, "giveBack"),
 

@@ -110,7 +110,8 @@ final class WorkerPool {
 
 	/**
 	 * Stops taking runs: the dispatcher ends once a hand-off under way has reached the
-	 * workers, and a worker ends with the run it executes.
+	 * workers, and a worker ends with the run it executes. A hand-off that reaches them
+	 * only after they shut down gives its runs back.
 	 * @throws InterruptedException if interrupted while the dispatcher ends
 	 */
 	void stopTaking() throws InterruptedException {
@@ -226,20 +227,42 @@ final class WorkerPool {
 		// Not due, or held by another worker: a stale or duplicate hand-off; or its claim
 		// failed.
 		permits.release(runIds.size() - claims.size());
+		List<RunExecutor.Claim> refused = new ArrayList<>();
 		for (RunExecutor.Claim claim : claims) {
 			try {
 				this.workers.execute(() -> work(claim, permits));
 			}
 			catch (RuntimeException ex) {
-				// Refused by workers shut down while the claim was made: no execution
+				// Refused by workers shut down while the run was taken: no execution
 				// begins, and none would forget the run as starting.
 				this.executing.notStarted(claim.run().id());
 				this.busy.decrementAndGet();
 				this.queue.done(claim.run().id());
 				permits.release();
-				logger.error("Could not hand run " + claim.run().id() + " to a worker; it is resumed once its "
-						+ "lease expires", ex);
+				refused.add(claim);
 			}
+		}
+		if (!refused.isEmpty()) {
+			giveBack(refused);
+		}
+	}
+
+	/**
+	 * Gives back the runs that the workers refused as they shut down: queued again at
+	 * once for any instance, or for this one once it starts again, rather than left
+	 * leased here until their leases expire.
+	 */
+	private void giveBack(List<RunExecutor.Claim> refused) {
+		List<String> runIds = refused.stream().map((claim) -> claim.run().id()).toList();
+		try {
+			Set<String> givenBack = this.executor.giveBack(refused);
+			logger.warn("The workers, shutting down, refused runs " + runIds + "; " + givenBack.size()
+					+ " given back, queued again at once for any instance"
+					+ ((givenBack.size() < runIds.size()) ? " (the others were no longer leased here)" : ""));
+		}
+		catch (RuntimeException ex) {
+			logger.error("Could not hand runs " + runIds + " to the workers, which are shutting down, nor give "
+					+ "them back; they are resumed once their leases expire", ex);
 		}
 	}
 

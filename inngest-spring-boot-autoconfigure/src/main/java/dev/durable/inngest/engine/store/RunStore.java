@@ -183,8 +183,9 @@ public interface RunStore {
 	Set<String> renew(Map<String, String> leases, Instant leaseUntil);
 
 	/**
-	 * Gives back runs created leased that no worker has started, or claimed first by an
-	 * instance that does not declare their function
+	 * Gives back runs created leased that no worker has started, claimed first by an
+	 * instance that does not declare their function, or claimed first and refused by the
+	 * workers as they shut down
 	 * ({@link dev.durable.inngest.engine.RunLifecycle.Transition#GIVE_BACK GIVE_BACK}):
 	 * each is queued again, due at once and not started, for any instance to claim.
 	 * @param leases lease tokens by run id
