@@ -403,6 +403,7 @@ public final class Benchmark {
 		long compiledBefore = compilationMillis();
 		long walFlushesBefore = postgresWalFlushes();
 		long writtenBefore = bytesWritten();
+		long writesBefore = writeCalls();
 		WaitSampler waits = (PG_WAITS && postgresUrl != null) ? new WaitSampler(postgresUrl) : null;
 		for (int i = 0; i < ROUNDS; i++) {
 			measured.add(round.run());
@@ -413,6 +414,7 @@ public final class Benchmark {
 		long compiledMeanwhile = compilationMillis() - compiledBefore;
 		long walFlushes = postgresWalFlushes() - walFlushesBefore;
 		long written = bytesWritten() - writtenBefore;
+		long writes = writeCalls() - writesBefore;
 		if (PROFILE != null) {
 			profiling = null;
 			stopProfile(PROFILE);
@@ -437,6 +439,7 @@ public final class Benchmark {
 		}
 		else if (written > 0) {
 			figures.put("writtenBytesPerRun", written / ((long) runs * ROUNDS));
+			figures.put("writeCallsPerRun", round((double) writes / ((long) runs * ROUNDS)));
 		}
 		figures.put("roundsRunsPerSecond", inOrder);
 		figures.put("jitMillisInRounds", compiledMeanwhile);
@@ -1164,6 +1167,19 @@ public final class Benchmark {
 		}
 		catch (IOException | RuntimeException ex) {
 			// Not Linux, or /proc/self/io not readable: the figure is left out.
+			return 0;
+		}
+	}
+
+	/**
+	 * The write calls the process has made, H2's commits among them: each commit writes
+	 * its chunk with one call or a few.
+	 */
+	private static long writeCalls() {
+		try {
+			return Math.max(0, procSelf("io", "syscw"));
+		}
+		catch (IOException | RuntimeException ex) {
 			return 0;
 		}
 	}
