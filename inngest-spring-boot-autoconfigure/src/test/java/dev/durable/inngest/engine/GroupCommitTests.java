@@ -10,6 +10,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
@@ -19,9 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The group commit on its own: writes made while one is stored wait and are stored
- * together, as many as a group takes, each thread getting its own result; a group that
- * fails is stored again one write at a time.
+ * The group commit on its own: writes made while one is stored, or while the thread about
+ * to store one pauses for them, wait and are stored together, as many as a group takes,
+ * each thread getting its own result; a group that fails is stored again one write at a
+ * time.
  */
 class GroupCommitTests {
 
@@ -92,6 +95,57 @@ class GroupCommitTests {
 			.allSatisfy((
 					stored) -> assertThat(stored.size() == 1 || stored.stream().mapToInt(Integer::intValue).sum() <= 10)
 						.isTrue());
+	}
+
+	@Test
+	void theThreadAboutToStoreLetsTheWritesMadeWhileItPausesJoinItsGroup() throws Exception {
+		AtomicReference<GroupCommit<Integer, String>> ref = new AtomicReference<>();
+		List<Future<String>> others = new ArrayList<>();
+		AtomicInteger pauses = new AtomicInteger();
+		// The first pause lets two other threads write, the second brings none.
+		GroupCommit<Integer, String> group = new GroupCommit<>(this::alone, this::together, (write) -> 1, 10, () -> {
+			if (pauses.incrementAndGet() == 1) {
+				others.addAll(submitEach(ref.get(), 1, 2));
+				await().atMost(Duration.ofSeconds(10)).until(() -> ref.get().waiting() == 3);
+			}
+		});
+		ref.set(group);
+
+		assertThat(group.commit(0)).isEqualTo("together-0");
+		assertThat(results(others)).containsExactly("together-1", "together-2");
+		assertThat(this.stored).containsExactly(List.of(0, 1, 2));
+		assertThat(pauses).hasValue(2);
+	}
+
+	@Test
+	void aWriteThatNoOtherJoinsIsStoredAloneAfterOnePause() {
+		AtomicInteger pauses = new AtomicInteger();
+		GroupCommit<Integer, String> group = new GroupCommit<>(this::alone, this::together, (write) -> 1, 10,
+				pauses::incrementAndGet);
+
+		assertThat(group.commit(7)).isEqualTo("alone-7");
+		assertThat(group.commit(8)).isEqualTo("alone-8");
+		assertThat(this.stored).containsExactly(List.of(7), List.of(8));
+		assertThat(pauses).hasValue(2);
+	}
+
+	@Test
+	void theThreadAboutToStoreStopsPausingOnceTheWritesWaitingFillAGroup() throws Exception {
+		AtomicReference<GroupCommit<Integer, String>> ref = new AtomicReference<>();
+		List<Future<String>> others = new CopyOnWriteArrayList<>();
+		AtomicInteger pauses = new AtomicInteger();
+		// Every pause brings one more write; a group takes three.
+		GroupCommit<Integer, String> group = new GroupCommit<>(this::alone, this::together, (write) -> 1, 3, () -> {
+			int write = pauses.incrementAndGet();
+			others.addAll(submitEach(ref.get(), write));
+			await().atMost(Duration.ofSeconds(10)).until(() -> ref.get().waiting() == write + 1);
+		});
+		ref.set(group);
+
+		assertThat(group.commit(0)).isEqualTo("together-0");
+		assertThat(pauses).hasValue(2);
+		assertThat(this.stored.get(0)).containsExactly(0, 1, 2);
+		assertThat(results(others)).containsExactly("together-1", "together-2");
 	}
 
 	@Test
