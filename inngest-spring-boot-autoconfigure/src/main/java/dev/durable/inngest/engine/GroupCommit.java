@@ -26,9 +26,9 @@ import org.jspecify.annotations.Nullable;
  * ({@link Thread#yield()}), again as long as that brings more writes: the threads that a
  * group has just released come back to write again while it does. Without it, on a
  * database that commits on the application's own processors (H2), the first of them to
- * come back stored a group of two or three writes, and each commit writes about as much
- * as one of many. When no other thread is ready to write, the yield returns at once and
- * the write is stored alone.
+ * come back stored a group of two or three writes, and each commit wrote about as much as
+ * one of many. When no other thread is ready to write, the yield returns at once and the
+ * write is stored alone.
  * <p>
  * When a group fails (a row another instance stored already, or any database error),
  * nothing of it is stored, and each of its writes is stored again alone, by its own
@@ -41,6 +41,9 @@ final class GroupCommit<T, R> {
 
 	private static final Log logger = LogFactory.getLog(GroupCommit.class);
 
+	/** The most times a thread lets others reach the group it is about to store. */
+	private static final int MAX_PAUSES = 32;
+
 	private final Function<T, R> alone;
 
 	private final Function<List<T>, List<R>> together;
@@ -48,9 +51,6 @@ final class GroupCommit<T, R> {
 	private final ToIntFunction<T> weight;
 
 	private final int maxWeight;
-
-	/** The most times a thread lets others reach the group it is about to store. */
-	private static final int MAX_PAUSES = 32;
 
 	private final Runnable pause;
 
