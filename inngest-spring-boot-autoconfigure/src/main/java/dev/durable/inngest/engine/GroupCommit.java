@@ -27,8 +27,9 @@ import org.jspecify.annotations.Nullable;
  * group has just released come back to write again while it does. Without it, on a
  * database that commits on the application's own processors (H2), the first of them to
  * come back stored a group of two or three writes, and each commit wrote about as much as
- * one of many. When no other thread is ready to write, the yield returns at once and the
- * write is stored alone.
+ * one of many. With no other thread waiting for a processor, the yield returns at once
+ * and a lone write is stored alone; on processors kept busy by other work, it waits for
+ * their turn once.
  * <p>
  * When a group fails (a row another instance stored already, or any database error),
  * nothing of it is stored, and each of its writes is stored again alone, by its own
