@@ -236,26 +236,8 @@ public final class RunExecutor {
 		if (held.isEmpty()) {
 			return Set.of();
 		}
-		Map<String, String> neverStarted = new HashMap<>();
-		List<Claim> started = new ArrayList<>();
-		for (Claim claim : held) {
-			if (claim.firstExecution()) {
-				neverStarted.put(claim.run().id(), claim.lease());
-			}
-			else {
-				started.add(claim);
-			}
-		}
-		// In the order of their ids, as the batches that update several runs lock them.
-		started.sort(Comparator.comparing((claim) -> claim.run().id()));
-		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		return this.transactions.execute((status) -> {
-			Set<String> givenBack = new HashSet<>(this.runs.giveBack(neverStarted, now));
-			for (Claim claim : started) {
-				if (this.runs.suspend(claim.run().id(), claim.lease(), RunStatus.QUEUED, now, claim.run().attempt())) {
-					givenBack.add(claim.run().id());
-				}
-			}
+			Set<String> givenBack = requeue(held);
 			if (!givenBack.isEmpty()) {
 				this.signals.due(givenBack);
 			}
@@ -294,6 +276,35 @@ public final class RunExecutor {
 	}
 
 	/**
+	 * Queues runs held under their leases again, due at once: a run its claim or hold
+	 * would have started as never started, a run started before as started, with its
+	 * attempt.
+	 * @return the ids of the runs queued; not those whose lease was no longer held
+	 */
+	private Set<String> requeue(Collection<Claim> held) {
+		Map<String, String> neverStarted = new HashMap<>();
+		List<Claim> started = new ArrayList<>();
+		for (Claim claim : held) {
+			if (claim.firstExecution()) {
+				neverStarted.put(claim.run().id(), claim.lease());
+			}
+			else {
+				started.add(claim);
+			}
+		}
+		// In the order of their ids, as the batches that update several runs lock them.
+		started.sort(Comparator.comparing((claim) -> claim.run().id()));
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+		Set<String> queued = new HashSet<>(this.runs.giveBack(neverStarted, now));
+		for (Claim claim : started) {
+			if (this.runs.suspend(claim.run().id(), claim.lease(), RunStatus.QUEUED, now, claim.run().attempt())) {
+				queued.add(claim.run().id());
+			}
+		}
+		return queued;
+	}
+
+	/**
 	 * Executes a claimed run.
 	 * @param claim the claim
 	 * @return when the run is due again if it was suspended, or empty
@@ -313,16 +324,10 @@ public final class RunExecutor {
 						+ "application does not declare; it stays queued for an instance that does");
 			}
 			this.executing.notStarted(run.id());
-			if (firstExecution) {
-				// Nor started by this claim: queued again as never started, so that its
-				// start timeout counts to the claim of an instance that runs it, and the
-				// polls of those instances find it queued past it.
-				Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
-				this.runs.giveBack(Map.of(run.id(), lease), now);
-			}
-			else {
-				this.runs.suspend(run.id(), lease, RunStatus.QUEUED, this.clock.instant(), run.attempt());
-			}
+			// If this claim started it, queued again as never started, so that its start
+			// timeout counts to the claim of an instance that runs it, and the polls of
+			// those instances find it queued past it. The others are not told of it.
+			requeue(List.of(new Claim(run, lease, firstExecution)));
 			return Optional.empty();
 		}
 		RunView.Cancellation timedOut = RunTimeouts.check(run, function, this.clock.instant());
