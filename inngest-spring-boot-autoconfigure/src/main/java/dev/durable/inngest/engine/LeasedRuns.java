@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * those created here already leased, held until a worker here starts them or they are
  * given back.
  */
-public final class LeasedRuns {
+public class LeasedRuns {
 
 	private static final Log logger = LogFactory.getLog(LeasedRuns.class);
 

@@ -197,12 +197,7 @@ public final class RunExecutor {
 		for (RunRecord run : this.runs.claim(runIds, lease, now, now.plus(this.leaseDuration))) {
 			// Started by this claim: it has executed no step yet, so there are none to
 			// read.
-			boolean firstExecution = now.equals(run.startedAt());
-			// Not one of a function not declared here, which is given back unstarted.
-			if (firstExecution && this.registry.get().find(run.functionId()).isPresent()) {
-				this.outcomes.started(run);
-			}
-			claims.add(new Claim(run, lease, firstExecution));
+			claims.add(new Claim(run, lease, now.equals(run.startedAt())));
 		}
 		this.executing.starting(claims.stream().map((claim) -> claim.run().id()).toList());
 		return claims;
@@ -217,7 +212,6 @@ public final class RunExecutor {
 	 */
 	public Claim startHeld(Claim held) {
 		this.executing.starting(held.run().id());
-		this.outcomes.started(held.run());
 		return held;
 	}
 
@@ -355,6 +349,12 @@ public final class RunExecutor {
 		}
 		this.executing.started(execution);
 		try {
+			// Counted as its first execution begins, not when it is claimed or taken: a
+			// claim given back unexecuted starts it again elsewhere, and would count
+			// twice.
+			if (firstExecution) {
+				this.outcomes.started(run);
+			}
 			return execute(run, lease, function, execution);
 		}
 		finally {

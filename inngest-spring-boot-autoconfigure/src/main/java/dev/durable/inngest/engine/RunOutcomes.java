@@ -34,7 +34,10 @@ public interface RunOutcomes {
 	}
 
 	/**
-	 * A run started: its first execution claimed it.
+	 * A run started: its first execution begins. Not told of a run claimed or taken to
+	 * start that is given back unexecuted, which is told once it starts, here or on
+	 * another instance, nor of one cancelled as it was claimed for having waited past its
+	 * timeout.
 	 * @param run the run, as claimed
 	 */
 	default void started(RunRecord run) {

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
@@ -51,6 +52,9 @@ class RefusedHandOffTests {
 	/** Holds up the start of a run created leased, once armed, until released. */
 	private final Gate slowStart = new Gate();
 
+	/** The runs said started, on their first execution. */
+	private final AtomicInteger started = new AtomicInteger();
+
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
 				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class))
@@ -60,10 +64,16 @@ class RefusedHandOffTests {
 		.withBean("slowClaims", BeanPostProcessor.class, () -> InterceptedStores.inContext(this.slowClaim::intercept))
 		.withBean("createdRuns", BeanPostProcessor.class,
 				() -> InterceptedStores.inContext(EventStore.class, this.slowClaim::intercept))
+		.withBean("slowStarts", BeanPostProcessor.class, () -> new BeanPostProcessor() {
+			@Override
+			public Object postProcessBeforeInitialization(Object bean, String beanName) {
+				return (bean instanceof LeasedRuns) ? new SlowStart(RefusedHandOffTests.this.slowStart) : bean;
+			}
+		})
 		.withBean(RunOutcomes.class, () -> new RunOutcomes() {
 			@Override
 			public void started(RunRecord run) {
-				RefusedHandOffTests.this.slowStart.pass();
+				RefusedHandOffTests.this.started.incrementAndGet();
 			}
 		})
 		.withBean(Functions.class, Functions::new);
@@ -77,6 +87,7 @@ class RefusedHandOffTests {
 			String runId = refusedOnStop(context, this.slowClaim.gate);
 			assertThat(this.slowClaim.claimed).as("the runs claimed").containsOnlyKeys(runId);
 			assertGivenBack(context, runId, this.slowClaim.claimed.get(runId), null);
+			assertThat(this.started).as("the runs said started").hasValue(0);
 		});
 	}
 
@@ -109,6 +120,7 @@ class RefusedHandOffTests {
 			assertThat(this.slowClaim.claimed).as("the runs claimed").containsOnlyKeys(runId);
 			assertGivenBack(context, runId, this.slowClaim.claimed.get(runId), sleeping.startedAt());
 			assertThat(runs.find(runId).orElseThrow().attempt()).isEqualTo(sleeping.attempt());
+			assertThat(this.started).as("the runs said started").hasValue(1);
 		});
 	}
 
@@ -122,6 +134,7 @@ class RefusedHandOffTests {
 			assertThat(refusedOnStop(context, this.slowStart)).isNull();
 			assertThat(this.slowClaim.claimed).as("the runs claimed").isEmpty();
 			assertGivenBack(context, runId, this.slowClaim.createdLeased.get(runId), null);
+			assertThat(this.started).as("the runs said started").hasValue(0);
 		});
 	}
 
@@ -221,6 +234,27 @@ class RefusedHandOffTests {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
+		}
+
+	}
+
+	/** Holds up the dispatcher once it has taken a run held here, once armed. */
+	static class SlowStart extends LeasedRuns {
+
+		private final Gate gate;
+
+		SlowStart(Gate gate) {
+			this.gate = gate;
+		}
+
+		@Override
+		public RunExecutor.@Nullable Claim takeHeld(String runId, Instant createdAfter) {
+			RunExecutor.Claim taken = super.takeHeld(runId, createdAfter);
+			if (taken != null) {
+				// Taken, not yet handed to the workers.
+				this.gate.pass();
+			}
+			return taken;
 		}
 
 	}

@@ -44,7 +44,16 @@ class StartTimeoutTests {
 				TestDatabases.memory() ? "inngest.local.store=memory"
 						: "spring.datasource.url=" + TestDatabases.newUrl("start-timeout"))
 		.withBean(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME, MovableClock.class, () -> this.clock)
-		.withBean(Functions.class, () -> this.functions);
+		.withBean(Functions.class, () -> this.functions)
+		.withBean(RunOutcomes.class, () -> new RunOutcomes() {
+			@Override
+			public void started(RunRecord run) {
+				StartTimeoutTests.this.started.incrementAndGet();
+			}
+		});
+
+	/** The runs said started, on their first execution. */
+	private final AtomicInteger started = new AtomicInteger();
 
 	@Test
 	void runQueuedPastItsStartTimeoutIsCancelledWithoutExecutingAnyStep() {
@@ -58,6 +67,7 @@ class StartTimeoutTests {
 			assertThat(run.cancellation().by()).isEqualTo("timeout");
 			assertThat(run.cancellation().reason()).contains("@Timeouts start");
 			assertThat(this.functions.attempts).hasValue(0);
+			assertThat(this.started).as("the runs said started").hasValue(0);
 		});
 	}
 
@@ -75,6 +85,7 @@ class StartTimeoutTests {
 			assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
 			assertThat(run.output()).isEqualTo("\"done\"");
 			assertThat(this.functions.attempts).hasValue(2);
+			assertThat(this.started).as("the runs said started").hasValue(1);
 		});
 	}
 
