@@ -2,6 +2,7 @@ package dev.durable.inngest.engine;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,11 @@ import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Fires cron triggers: each tick starts one run of its function with an
- * {@code inngest/scheduled.timer} event. The next fire time of each trigger is stored,
- * and a tick fires on the instance that moves it on, so several instances fire it once.
- * Ticks missed while no instance ran fire once, not once per missed tick.
+ * {@code inngest/scheduled.timer} event, whose data holds the schedule ({@code cron}),
+ * the time the tick was due ({@code scheduledAt}) and the time it fired ({@code fireAt}),
+ * both in RFC 3339 and UTC. The next fire time of each trigger is stored, and a tick
+ * fires on the instance that moves it on, so several instances fire it once. Ticks missed
+ * while no instance ran fire once, not once per missed tick.
  */
 public final class CronScheduler {
 
@@ -103,8 +106,7 @@ public final class CronScheduler {
 				if (!this.store.advance(tick, next)) {
 					return false;
 				}
-				this.ingestor.startRuns(Event.of(SCHEDULED_EVENT, Map.of("cron", tick.expression())),
-						List.of(function));
+				this.ingestor.startRuns(scheduled(tick, now), List.of(function));
 				return true;
 			}));
 			if (fire) {
@@ -112,6 +114,15 @@ public final class CronScheduler {
 			}
 		}
 		return fired;
+	}
+
+	/**
+	 * The event of a tick: its schedule, the time it was due and the time it fired, which
+	 * differ by more than a poll's delay for a tick missed while no instance ran.
+	 */
+	private static Event scheduled(CronTick tick, Instant now) {
+		return Event.of(SCHEDULED_EVENT, Map.of("cron", tick.expression(), "scheduledAt", tick.nextFireAt().toString(),
+				"fireAt", now.truncatedTo(ChronoUnit.MILLIS).toString()));
 	}
 
 	/**

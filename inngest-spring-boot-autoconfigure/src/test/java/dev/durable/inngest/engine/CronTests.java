@@ -38,11 +38,9 @@ class CronTests {
 
 	@Test
 	void dueTickStartsOneRunWithTheScheduledEventAndMovesToTheNextTick() {
-		// The tick fired below and the checks after it must fall between two real ticks
-		// of
-		// "* * * * *": past the one at the start of this minute, which the engine fires
-		// within a
-		// poll of it, and well before the next.
+		// The tick fired below and the checks after it must fall between two real
+		// ticks of "* * * * *": past the one at the start of this minute, which the
+		// engine fires within a poll of it, and well before the next.
 		await().atMost(Duration.ofSeconds(40)).until(() -> {
 			long second = secondOfMinute(Instant.now());
 			return second >= 5 && second < 40;

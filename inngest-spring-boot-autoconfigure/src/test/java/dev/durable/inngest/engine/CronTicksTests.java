@@ -57,7 +57,9 @@ class CronTicksTests {
 			assertThat(runs).singleElement().satisfies((run) -> {
 				assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
 				assertThat(run.event().name()).isEqualTo(CronScheduler.SCHEDULED_EVENT);
-				assertThat(run.event().data()).containsEntry("cron", "0 * * * *");
+				assertThat(run.event().data()).containsEntry("cron", "0 * * * *")
+					.containsEntry("scheduledAt", "2030-01-01T01:00:00Z")
+					.containsEntry("fireAt", "2030-01-01T03:30:00Z");
 			});
 			assertThat(tick(context.getBean(CronStore.class)).nextFireAt()).isEqualTo(START.plus(Duration.ofHours(4)));
 			assertThat(dueRuns.nextDueBy(START.plus(Duration.ofDays(1)))).contains(START.plus(Duration.ofHours(4)));
