@@ -3,7 +3,6 @@ package dev.durable.inngest.autoconfigure;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 
 import dev.durable.inngest.BulkReplay;
 import dev.durable.inngest.BulkReplayRequest;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import static dev.durable.inngest.engine.StoredRuns.onlyRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -102,12 +102,6 @@ class InngestLocalEngineDrivenByCallerTests {
 			context.getBean(DueRuns.class).executeRound();
 			assertThat(onlyRun(context.getBean(RunStore.class)).output()).isEqualTo("\"intercepted charge attempt 0\"");
 		});
-	}
-
-	private static RunRecord onlyRun(RunStore runs) {
-		List<RunRecord> all = runs.list(dev.durable.inngest.RunQuery.all(10));
-		assertThat(all).hasSize(1);
-		return all.get(0);
 	}
 
 	static class ChargeFunction {

@@ -1,7 +1,6 @@
 package dev.durable.inngest.engine;
 
 import java.time.Duration;
-import java.util.List;
 
 import dev.durable.inngest.BulkCancelRequest;
 import dev.durable.inngest.BulkCancellation;
@@ -12,7 +11,6 @@ import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.NonRetriableException;
-import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.autoconfigure.InngestAutoConfiguration;
@@ -27,6 +25,7 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import static dev.durable.inngest.engine.StoredRuns.onlyRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -82,12 +81,6 @@ class BulkStopTests {
 			assertThat(stopped.cancelled()).isZero();
 			assertThat(onlyRun(context.getBean(RunStore.class)).status()).isEqualTo(RunStatus.SLEEPING);
 		});
-	}
-
-	private static RunRecord onlyRun(RunStore runs) {
-		List<RunRecord> all = runs.list(RunQuery.all(10));
-		assertThat(all).hasSize(1);
-		return all.get(0);
 	}
 
 	static class Functions {

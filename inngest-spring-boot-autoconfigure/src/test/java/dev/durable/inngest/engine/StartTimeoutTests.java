@@ -1,13 +1,11 @@
 package dev.durable.inngest.engine;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestFunction;
-import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.Timeouts;
@@ -24,6 +22,7 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import static dev.durable.inngest.engine.StoredRuns.onlyRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -87,12 +86,6 @@ class StartTimeoutTests {
 			assertThat(this.functions.attempts).hasValue(2);
 			assertThat(this.started).as("the runs said started").hasValue(1);
 		});
-	}
-
-	private static RunRecord onlyRun(RunStore runs) {
-		List<RunRecord> all = runs.list(RunQuery.all(10));
-		assertThat(all).hasSize(1);
-		return all.get(0);
 	}
 
 	static class Functions {
