@@ -98,12 +98,22 @@ public class OrderWorkflow {
 	/**
 	 * Cleans up after a cancelled order: runs once per cancelled run of
 	 * {@code process-order}, whatever cancelled it, with the original order at
-	 * {@code event.data.event}.
+	 * {@code event.data.event}. A cancellation stops a run before its next step, so one
+	 * that arrives once the order has shipped can still cancel the run before it ends:
+	 * the goods are then on their way, and the charge stands.
 	 */
 	@InngestFunction(id = "clean-up-cancelled-order", name = "Clean up a cancelled order",
 			event = FunctionCancelledEvent.NAME, condition = "event.data.function_id == 'order-service-process-order'")
 	public void cleanUpCancelledOrder(Event cancelled, Step step) {
 		OrderPlaced order = FunctionCancelledEvent.of(cancelled).originalEvent().data(OrderPlaced.class);
+		// In a step, as code outside steps runs again on every replay and the answer
+		// must not change between them.
+		boolean shipped = step.run("check-shipment", Boolean.class, () -> this.shipping.isShipped(order.orderId()));
+		if (shipped) {
+			step.run("log-cancelled-after-shipment", () -> logger
+				.info("[" + order.orderId() + "] cancelled after it shipped: the charge and the shipment stand"));
+			return;
+		}
 		step.run("release-stock", () -> this.inventory.release(order));
 		step.run("refund", () -> this.payments.refundIfCharged(order));
 	}

@@ -4,13 +4,18 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.NonRetriableException;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.test.InngestTest;
 import dev.durable.inngest.test.InngestTestEnvironment;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 
 import static dev.durable.inngest.test.InngestAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +36,9 @@ class OrderWorkflowFunctionTests {
 
 	@Autowired
 	Inventory inventory;
+
+	@Autowired
+	CancellingShipping shipping;
 
 	private String place(String orderId, long amount, String paymentMethod) {
 		return this.inngest
@@ -114,6 +122,61 @@ class OrderWorkflowFunctionTests {
 			.satisfies((cleanUp) -> assertThat(cleanUp).isCompleted().step("refund").isCompleted());
 		assertThat(this.payments.isCharged("o-cancelled")).isFalse();
 		assertThat(this.inventory.isReserved("o-cancelled")).isFalse();
+	}
+
+	@Test
+	void orderCancelledAsItShipsKeepsItsChargeAndStock() {
+		this.shipping.cancelAsItShips = "o-cancelled-late";
+		String runId = place("o-cancelled-late", 2400, PaymentProvider.VISA);
+		this.inngest.advance(Duration.ofMinutes(1));
+		assertThat(this.inngest.awaitEnd(runId)).wasCancelledBy("event")
+			.doesNotHaveStep("announce-shipment")
+			.step("ship")
+			.isCompleted();
+		assertThat(this.inngest.runsOf("clean-up-cancelled-order")).singleElement()
+			.satisfies((cleanUp) -> assertThat(cleanUp).isCompleted()
+				.doesNotHaveStep("refund")
+				.doesNotHaveStep("release-stock")
+				.step("check-shipment")
+				.hasOutput(true));
+		assertThat(this.payments.isCharged("o-cancelled-late")).isTrue();
+		assertThat(this.inventory.isReserved("o-cancelled-late")).isTrue();
+	}
+
+	/**
+	 * Shipping whose shipment of one order is cancelled as it ships, the way a customer's
+	 * cancellation can arrive while the warehouse ships.
+	 */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class CancellingShippingConfiguration {
+
+		@Bean
+		@Primary
+		CancellingShipping cancellingShipping(ObjectProvider<InngestClient> client) {
+			return new CancellingShipping(client);
+		}
+
+	}
+
+	static class CancellingShipping extends Shipping {
+
+		private final ObjectProvider<InngestClient> client;
+
+		volatile String cancelAsItShips;
+
+		CancellingShipping(ObjectProvider<InngestClient> client) {
+			this.client = client;
+		}
+
+		@Override
+		public String ship(OrderPlaced order) {
+			String tracking = super.ship(order);
+			if (order.orderId().equals(this.cancelAsItShips)) {
+				this.client.getObject().send(Event.of("shop/order.cancelled", Map.of("orderId", order.orderId())));
+			}
+			return tracking;
+		}
+
 	}
 
 }
