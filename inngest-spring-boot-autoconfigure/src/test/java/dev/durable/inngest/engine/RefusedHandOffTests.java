@@ -43,7 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * claim without waiting for the lease to expire; a run never started stays never started,
  * and one started before keeps its start. Nor is it left noted as starting: a later stop
  * of the run would otherwise mark it, and stop the execution of its next claim here as
- * soon as it began.
+ * soon as it began. Nor is a run never started counted as started: it counts once it
+ * executes, wherever that is.
  */
 class RefusedHandOffTests {
 

@@ -1,6 +1,7 @@
 package dev.durable.inngest.engine;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.durable.inngest.Event;
@@ -35,6 +36,9 @@ class StartTimeoutTests {
 
 	private final Functions functions = new Functions();
 
+	/** The runs said started, on their first execution. */
+	private final AtomicInteger started = new AtomicInteger();
+
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
 				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class))
@@ -51,9 +55,6 @@ class StartTimeoutTests {
 			}
 		});
 
-	/** The runs said started, on their first execution. */
-	private final AtomicInteger started = new AtomicInteger();
-
 	@Test
 	void runQueuedPastItsStartTimeoutIsCancelledWithoutExecutingAnyStep() {
 		this.runner.run((context) -> {
@@ -65,6 +66,25 @@ class StartTimeoutTests {
 			assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
 			assertThat(run.cancellation().by()).isEqualTo("timeout");
 			assertThat(run.cancellation().reason()).contains("@Timeouts start");
+			assertThat(this.functions.attempts).hasValue(0);
+			assertThat(this.started).as("the runs said started").hasValue(0);
+		});
+	}
+
+	@Test
+	void runClaimedPastItsStartTimeoutIsCancelledWithoutCountingAsStarted() {
+		this.runner.run((context) -> {
+			context.getBean(InngestClient.class).send(Event.of("test/flaky"));
+			this.clock.advance(Duration.ofSeconds(61));
+			// Claimed before any poll cancels it, as by an instance whose poll found it
+			// due just before its timeout passed.
+			RunExecutor executor = context.getBean(RunExecutor.class);
+			List<RunExecutor.Claim> claims = executor.claim(List.of(onlyRun(context.getBean(RunStore.class)).id()));
+			assertThat(claims).singleElement().satisfies((claim) -> assertThat(claim.firstExecution()).isTrue());
+			assertThat(executor.execute(claims.get(0))).isEmpty();
+			RunRecord run = onlyRun(context.getBean(RunStore.class));
+			assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+			assertThat(run.cancellation().by()).isEqualTo("timeout");
 			assertThat(this.functions.attempts).hasValue(0);
 			assertThat(this.started).as("the runs said started").hasValue(0);
 		});
