@@ -3,9 +3,11 @@ package dev.durable.inngest.engine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 
@@ -28,8 +30,10 @@ import org.jspecify.annotations.Nullable;
  * database that commits on the application's own processors (H2), the first of them to
  * come back stored a group of two or three writes, and each commit wrote about as much as
  * one of many. With no other thread waiting for a processor, the yield returns at once
- * and a lone write is stored alone; on processors kept busy by other work, it waits for
- * their turn once.
+ * and a lone write is stored alone. On processors kept busy by other work, a yield waits
+ * for that work's turn: when the pauses take longer than storing the writes they brought
+ * would (and one store more), the thread stops pausing, and groups are stored without
+ * pausing for the next {@value #PAUSELESS_MILLIS} ms.
  * <p>
  * When a group fails (a row another instance stored already, or any database error),
  * nothing of it is stored, and each of its writes is stored again alone, by its own
@@ -45,6 +49,9 @@ final class GroupCommit<T, R> {
 	/** The most times a thread lets others reach the group it is about to store. */
 	private static final int MAX_PAUSES = 32;
 
+	/** How long groups are stored without pausing once pausing was found too dear. */
+	private static final long PAUSELESS_MILLIS = 100;
+
 	private final Function<T, R> alone;
 
 	private final Function<List<T>, List<R>> together;
@@ -55,6 +62,8 @@ final class GroupCommit<T, R> {
 
 	private final Runnable pause;
 
+	private final LongSupplier nanoTime;
+
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final Condition stored = this.lock.newCondition();
@@ -62,6 +71,14 @@ final class GroupCommit<T, R> {
 	private final List<Waiting<T, R>> waiting = new ArrayList<>();
 
 	private boolean storing;
+
+	/** How long a store takes, a moving average; 0 until one was timed. */
+	private long storeNanos;
+
+	/** Until when groups are stored without pausing, in {@link #nanoTime} time. */
+	private long pauselessUntil;
+
+	private boolean pauseless;
 
 	/**
 	 * Creates a group commit.
@@ -72,21 +89,24 @@ final class GroupCommit<T, R> {
 	 * @param maxWeight the most a group takes, unless one write takes more on its own
 	 */
 	GroupCommit(Function<T, R> alone, Function<List<T>, List<R>> together, ToIntFunction<T> weight, int maxWeight) {
-		this(alone, together, weight, maxWeight, Thread::yield);
+		this(alone, together, weight, maxWeight, Thread::yield, System::nanoTime);
 	}
 
 	/**
-	 * Creates a group commit whose thread about to store a group pauses as given.
+	 * Creates a group commit whose thread about to store a group pauses as given, and
+	 * that times its pauses and stores with the given clock.
 	 * @param alone stores one write in a transaction of its own
 	 * @param together stores several writes in one transaction, all or none
 	 * @param weight how much of a group a write takes
 	 * @param maxWeight the most a group takes, unless one write takes more on its own
 	 * @param pause lets other threads run before a group is taken, as
 	 * {@link Thread#yield()} does
+	 * @param nanoTime the time in nanoseconds, as {@link System#nanoTime()} gives it
 	 */
 	GroupCommit(Function<T, R> alone, Function<List<T>, List<R>> together, ToIntFunction<T> weight, int maxWeight,
-			Runnable pause) {
+			Runnable pause, LongSupplier nanoTime) {
 		this.pause = pause;
+		this.nanoTime = nanoTime;
 		this.alone = alone;
 		this.together = together;
 		this.weight = weight;
@@ -102,11 +122,12 @@ final class GroupCommit<T, R> {
 		Waiting<T, R> own = new Waiting<>(write);
 		List<Waiting<T, R>> group = join(own);
 		if (group != null && group.size() == 1) {
+			long start = this.nanoTime.getAsLong();
 			try {
 				return this.alone.apply(write);
 			}
 			finally {
-				stored(List.of(), List.of());
+				stored(List.of(), List.of(), this.nanoTime.getAsLong() - start);
 			}
 		}
 		if (group != null) {
@@ -172,6 +193,12 @@ final class GroupCommit<T, R> {
 	 * thread is storing.
 	 */
 	private void gather() {
+		long start = this.nanoTime.getAsLong();
+		if (this.pauseless && start - this.pauselessUntil < 0) {
+			return;
+		}
+		this.pauseless = false;
+		int first = this.waiting.size();
 		for (int i = 0; i < MAX_PAUSES && this.waiting.size() < this.maxWeight; i++) {
 			int before = this.waiting.size();
 			this.lock.unlock();
@@ -180,6 +207,13 @@ final class GroupCommit<T, R> {
 			}
 			finally {
 				this.lock.lock();
+			}
+			long paused = this.nanoTime.getAsLong() - start;
+			if (this.storeNanos > 0 && paused > (this.waiting.size() - first + 1) * this.storeNanos) {
+				// Other work held the processors: pausing costs more than it saves.
+				this.pauseless = true;
+				this.pauselessUntil = start + paused + TimeUnit.MILLISECONDS.toNanos(PAUSELESS_MILLIS);
+				return;
 			}
 			if (this.waiting.size() == before) {
 				return;
@@ -212,6 +246,7 @@ final class GroupCommit<T, R> {
 
 	private void storeTogether(List<Waiting<T, R>> group) {
 		List<R> results = null;
+		long start = this.nanoTime.getAsLong();
 		try {
 			List<T> writes = new ArrayList<>(group.size());
 			for (Waiting<T, R> one : group) {
@@ -225,17 +260,18 @@ final class GroupCommit<T, R> {
 			}
 		}
 		finally {
-			stored(group, results);
+			stored(group, results, this.nanoTime.getAsLong() - start);
 		}
 	}
 
 	/**
 	 * Ends a turn: gives the group its results, or has each write stored alone when there
-	 * are none, and lets the next group be stored.
+	 * are none, notes how long the store took, and lets the next group be stored.
 	 */
-	private void stored(List<Waiting<T, R>> group, List<R> results) {
+	private void stored(List<Waiting<T, R>> group, @Nullable List<R> results, long took) {
 		this.lock.lock();
 		try {
+			this.storeNanos = (this.storeNanos == 0) ? took : this.storeNanos + (took - this.storeNanos) / 8;
 			for (int i = 0; i < group.size(); i++) {
 				Waiting<T, R> one = group.get(i);
 				if (results != null) {

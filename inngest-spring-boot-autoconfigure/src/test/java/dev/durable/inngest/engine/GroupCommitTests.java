@@ -11,8 +11,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +25,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The group commit on its own: writes made while one is stored, or while the thread about
  * to store one pauses for them, wait and are stored together, as many as a group takes,
- * each thread getting its own result; a group that fails is stored again one write at a
- * time.
+ * each thread getting its own result, unless the pauses cost more than the stores they
+ * save; a group that fails is stored again one write at a time.
  */
 class GroupCommitTests {
 
@@ -36,6 +38,9 @@ class GroupCommitTests {
 
 	/** What each call stored: one write alone, or a group's writes. */
 	private final List<List<Integer>> stored = new CopyOnWriteArrayList<>();
+
+	/** A clock that stands still: pauses and stores take no time. */
+	private static final LongSupplier STILL = () -> 0L;
 
 	@AfterEach
 	void stopThreads() {
@@ -108,7 +113,7 @@ class GroupCommitTests {
 				others.addAll(submitEach(ref.get(), 1, 2));
 				await().atMost(Duration.ofSeconds(10)).until(() -> ref.get().waiting() == 3);
 			}
-		});
+		}, STILL);
 		ref.set(group);
 
 		assertThat(group.commit(0)).isEqualTo("together-0");
@@ -123,12 +128,74 @@ class GroupCommitTests {
 	void aWriteThatNoOtherJoinsIsStoredAloneAfterOnePause() {
 		AtomicInteger pauses = new AtomicInteger();
 		GroupCommit<Integer, String> group = new GroupCommit<>(this::alone, this::together, (write) -> 1, 10,
-				pauses::incrementAndGet);
+				pauses::incrementAndGet, STILL);
 
 		assertThat(group.commit(7)).isEqualTo("alone-7");
 		assertThat(group.commit(8)).isEqualTo("alone-8");
 		assertThat(this.stored).containsExactly(List.of(7), List.of(8));
 		assertThat(pauses).hasValue(2);
+	}
+
+	@Test
+	void pausesThatTakeLongerThanStoringWouldStopAndTheNextGroupsAreStoredWithoutPausing() {
+		AtomicLong nanos = new AtomicLong();
+		AtomicInteger pauses = new AtomicInteger();
+		// A store takes a millisecond; a pause five, as on processors busy with other
+		// work.
+		GroupCommit<Integer, String> group = new GroupCommit<>((write) -> {
+			nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+			return alone(write);
+		}, this::together, (write) -> 1, 10, () -> {
+			pauses.incrementAndGet();
+			nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(5));
+		}, nanos::get);
+
+		// The first store is not timed yet when it pauses.
+		assertThat(group.commit(1)).isEqualTo("alone-1");
+		assertThat(pauses).hasValue(1);
+		assertThat(group.commit(2)).isEqualTo("alone-2");
+		assertThat(pauses).hasValue(2);
+		// Stored without pausing for a while, then pausing again.
+		assertThat(group.commit(3)).isEqualTo("alone-3");
+		nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(90));
+		assertThat(group.commit(4)).isEqualTo("alone-4");
+		assertThat(pauses).hasValue(2);
+		nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(10));
+		assertThat(group.commit(5)).isEqualTo("alone-5");
+		assertThat(pauses).hasValue(3);
+		assertThat(this.stored).containsExactly(List.of(1), List.of(2), List.of(3), List.of(4), List.of(5));
+	}
+
+	@Test
+	void pausesThatBringWritesFasterThanStoringThemAloneGoOn() throws Exception {
+		AtomicReference<GroupCommit<Integer, String>> ref = new AtomicReference<>();
+		List<Future<String>> others = new CopyOnWriteArrayList<>();
+		AtomicLong nanos = new AtomicLong();
+		AtomicInteger pauses = new AtomicInteger();
+		// A store takes a millisecond; each pause 0.8 ms, and brings a write while it
+		// can: less than the store it saves.
+		GroupCommit<Integer, String> group = new GroupCommit<>((write) -> {
+			nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+			return alone(write);
+		}, (writes) -> {
+			nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+			return together(writes);
+		}, (write) -> 1, 10, () -> {
+			int write = pauses.incrementAndGet();
+			nanos.addAndGet(TimeUnit.MICROSECONDS.toNanos(800));
+			if (write > 1 && write <= 4) {
+				others.addAll(submitEach(ref.get(), write));
+				await().atMost(Duration.ofSeconds(10)).until(() -> ref.get().waiting() == write);
+			}
+		}, nanos::get);
+		ref.set(group);
+		assertThat(group.commit(1)).isEqualTo("alone-1");
+
+		assertThat(group.commit(0)).isEqualTo("together-0");
+		// Three pauses that each brought a write, and one that brought none.
+		assertThat(pauses).hasValue(5);
+		assertThat(this.stored.get(1)).startsWith(0).containsExactlyInAnyOrder(0, 2, 3, 4);
+		assertThat(results(others)).containsExactlyInAnyOrder("together-2", "together-3", "together-4");
 	}
 
 	@Test
@@ -141,7 +208,7 @@ class GroupCommitTests {
 			int write = pauses.incrementAndGet();
 			others.addAll(submitEach(ref.get(), write));
 			await().atMost(Duration.ofSeconds(10)).until(() -> ref.get().waiting() == write + 1);
-		});
+		}, STILL);
 		ref.set(group);
 
 		assertThat(group.commit(0)).isEqualTo("together-0");
