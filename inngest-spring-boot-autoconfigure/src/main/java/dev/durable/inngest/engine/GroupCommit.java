@@ -75,10 +75,11 @@ final class GroupCommit<T, R> {
 	/** How long a store takes, a moving average; 0 until one was timed. */
 	private long storeNanos;
 
+	/** Whether groups are stored without pausing until {@link #pauselessUntil}. */
+	private boolean pauseless;
+
 	/** Until when groups are stored without pausing, in {@link #nanoTime} time. */
 	private long pauselessUntil;
-
-	private boolean pauseless;
 
 	/**
 	 * Creates a group commit.
