@@ -204,18 +204,6 @@ public final class RunExecutor {
 	}
 
 	/**
-	 * Starts a run created leased to this instance and held for its workers, in place of
-	 * a claim.
-	 * @param held the claim made when the run was created, taken with
-	 * {@link LeasedRuns#takeHeld(String, Instant)}
-	 * @return the claim, to execute with {@link #execute(Claim)}
-	 */
-	public Claim startHeld(Claim held) {
-		this.executing.starting(held.run().id());
-		return held;
-	}
-
-	/**
 	 * Gives back runs leased to this instance that no worker here executes: runs created
 	 * leased that no worker here started, taken with
 	 * {@link LeasedRuns#takeHeldCreatedBy(Instant)}, or runs taken for workers that

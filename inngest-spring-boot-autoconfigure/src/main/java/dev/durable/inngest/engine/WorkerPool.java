@@ -340,7 +340,9 @@ final class WorkerPool {
 			return null;
 		}
 		this.busy.incrementAndGet();
-		return this.executor.startHeld(held);
+		// Executed in place of a claim: the claim made when it was created.
+		this.executing.starting(runId);
+		return held;
 	}
 
 	private void executeOne(RunExecutor.Claim claim) {

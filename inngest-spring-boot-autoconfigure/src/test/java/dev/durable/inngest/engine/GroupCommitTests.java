@@ -142,13 +142,11 @@ class GroupCommitTests {
 		AtomicInteger pauses = new AtomicInteger();
 		// A store takes a millisecond; a pause five, as on processors busy with other
 		// work.
-		GroupCommit<Integer, String> group = new GroupCommit<>((write) -> {
-			nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
-			return alone(write);
-		}, this::together, (write) -> 1, 10, () -> {
-			pauses.incrementAndGet();
-			nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(5));
-		}, nanos::get);
+		GroupCommit<Integer, String> group = new GroupCommit<>(takingAMillisecond(nanos, this::alone), this::together,
+				(write) -> 1, 10, () -> {
+					pauses.incrementAndGet();
+					nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(5));
+				}, nanos::get);
 
 		// The first store is not timed yet when it pauses.
 		assertThat(group.commit(1)).isEqualTo("alone-1");
@@ -174,20 +172,15 @@ class GroupCommitTests {
 		AtomicInteger pauses = new AtomicInteger();
 		// A store takes a millisecond; each pause 0.8 ms, and brings a write while it
 		// can: less than the store it saves.
-		GroupCommit<Integer, String> group = new GroupCommit<>((write) -> {
-			nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
-			return alone(write);
-		}, (writes) -> {
-			nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
-			return together(writes);
-		}, (write) -> 1, 10, () -> {
-			int write = pauses.incrementAndGet();
-			nanos.addAndGet(TimeUnit.MICROSECONDS.toNanos(800));
-			if (write > 1 && write <= 4) {
-				others.addAll(submitEach(ref.get(), write));
-				await().atMost(Duration.ofSeconds(10)).until(() -> ref.get().waiting() == write);
-			}
-		}, nanos::get);
+		GroupCommit<Integer, String> group = new GroupCommit<>(takingAMillisecond(nanos, this::alone),
+				takingAMillisecond(nanos, this::together), (write) -> 1, 10, () -> {
+					int write = pauses.incrementAndGet();
+					nanos.addAndGet(TimeUnit.MICROSECONDS.toNanos(800));
+					if (write > 1 && write <= 4) {
+						others.addAll(submitEach(ref.get(), write));
+						await().atMost(Duration.ofSeconds(10)).until(() -> ref.get().waiting() == write);
+					}
+				}, nanos::get);
 		ref.set(group);
 		assertThat(group.commit(1)).isEqualTo("alone-1");
 
@@ -262,6 +255,14 @@ class GroupCommitTests {
 			results.add(future.get(10, TimeUnit.SECONDS));
 		}
 		return results;
+	}
+
+	/** A store that takes a millisecond on the test's clock. */
+	private static <W, R> Function<W, R> takingAMillisecond(AtomicLong nanos, Function<W, R> store) {
+		return (write) -> {
+			nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+			return store.apply(write);
+		};
 	}
 
 	private String alone(Integer write) {
