@@ -14,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
  * client.send(Event.of("shop/order.placed", Map.of("orderId", "o-1", "amount", 4200)));
  * client.send(Event.of("shop/order.placed", new OrderPlaced("o-1", 4200)).withId("order-o-1"));
  * </pre> An id given by the sender is an idempotency key: a second event with the same id
- * is accepted but starts no run.
+ * within 24 hours is accepted but starts no run; sent later, it starts its runs as a new
+ * event.
  *
  * @param name the event name, such as {@code "shop/order.placed"}; names starting with
  * {@code inngest/} are reserved for system events

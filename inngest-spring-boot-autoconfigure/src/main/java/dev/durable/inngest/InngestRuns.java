@@ -107,7 +107,8 @@ public interface InngestRuns {
 	/**
 	 * The runs an event started, as Inngest's {@code GET /v1/events/{eventId}/runs}
 	 * answers: those it started when it was received, and their reruns and replays,
-	 * oldest first.
+	 * oldest first. An id sent again after Inngest's deduplication window of 24 hours
+	 * names the latest event sent with it.
 	 * @param eventId the event's id, as the send answered it
 	 * @return the runs, none if no stored event has that id
 	 * @throws UnsupportedOperationException if this implementation cannot find runs by

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,12 @@ public final class EventIntake {
 	 * API.
 	 */
 	private static final long LATEST_TS = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
+
+	/**
+	 * Inngest's deduplication window of event ids: an event sent with the id of one
+	 * received within it before starts no run.
+	 */
+	public static final Duration DEDUPLICATION_WINDOW = Duration.ofHours(24);
 
 	private static final String CANCEL_RULE_KEY = "cancel-on:";
 
@@ -337,12 +344,30 @@ public final class EventIntake {
 	private void ingestOneByOne(List<Event> stamped, List<String> givenIds, Instant now,
 			Function<Event, List<FunctionDefinition>> targets, Cancels cancels, @Nullable NewRuns planned) {
 		this.transactions.executeWithoutResult((status) -> {
-			Set<String> sentBefore = this.events.existing(givenIds);
+			Instant windowStart = now.minus(DEDUPLICATION_WINDOW);
+			Set<String> sentBefore = new HashSet<>();
+			Set<String> sentLongBefore = new HashSet<>();
+			this.events.lastReceived(givenIds)
+				.forEach((id, received) -> (received.isBefore(windowStart) ? sentLongBefore : sentBefore).add(id));
 			List<Event> fresh = unique(stamped, sentBefore);
-			this.events.insert(fresh, now);
+			// An id last received before the window starts runs again: its event is kept
+			// under a key of its own, which its runs name.
+			Map<String, String> keys = new HashMap<>();
+			List<Event> firsts = new ArrayList<>(fresh.size());
+			for (Event event : fresh) {
+				if (sentLongBefore.contains(event.id())) {
+					String key = this.ids.next(now);
+					this.events.insertAgain(event, key, now, windowStart);
+					keys.put(event.id(), key);
+				}
+				else {
+					firsts.add(event);
+				}
+			}
+			this.events.insert(firsts, now);
 			NewRuns started = planned;
-			if (started == null || !sentBefore.isEmpty()) {
-				started = new NewRuns(now);
+			if (started == null || !sentBefore.isEmpty() || !keys.isEmpty()) {
+				started = new NewRuns(now, keys);
 				started.add(fresh, targets);
 			}
 			List<String> due = new ArrayList<>();
@@ -581,8 +606,16 @@ public final class EventIntake {
 
 		private @Nullable Event stored;
 
+		/** The keys of the events stored under keys of their own, by their ids. */
+		private final Map<String, String> keys;
+
 		NewRuns(Instant now) {
+			this(now, Map.of());
+		}
+
+		NewRuns(Instant now, Map<String, String> keys) {
 			this.now = now;
+			this.keys = keys;
 		}
 
 		/**
@@ -607,8 +640,9 @@ public final class EventIntake {
 
 		private NewRun create(FunctionDefinition function, Event event) {
 			String id = EventIntake.this.ids.next(this.now);
+			String eventKey = this.keys.getOrDefault(event.id(), event.id());
 			if (this.holdable == 0 || function.timeouts().start() != null || function.timeouts().finish() != null) {
-				return new NewRun(id, function.id(), event.id(), this.now);
+				return new NewRun(id, function.id(), eventKey, this.now);
 			}
 			this.holdable--;
 			if (this.lease == null) {
@@ -621,7 +655,7 @@ public final class EventIntake {
 			RunRecord run = new RunRecord(id, function.id(), this.stored, RunStatus.RUNNING, 0, this.now, this.now,
 					null, leaseUntil, null, null, null);
 			this.held.add(new RunExecutor.Claim(run, this.lease, true));
-			return new NewRun(id, function.id(), event.id(), this.now, this.lease, leaseUntil);
+			return new NewRun(id, function.id(), eventKey, this.now, this.lease, leaseUntil);
 		}
 
 	}

@@ -198,7 +198,7 @@ public final class RetentionSweeper implements SmartLifecycle {
 		 * again with the id of one received within it starts no run, which only holds
 		 * while the event received first is kept.
 		 */
-		public static final Duration MINIMUM_PERIOD = Duration.ofHours(24);
+		public static final Duration MINIMUM_PERIOD = EventIntake.DEDUPLICATION_WINDOW;
 
 		/**
 		 * Checks the settings, naming the property of each wrong value.

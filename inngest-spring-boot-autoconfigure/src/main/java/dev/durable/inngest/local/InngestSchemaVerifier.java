@@ -21,7 +21,7 @@ public class InngestSchemaVerifier implements InitializingBean {
 	private static final Log logger = LogFactory.getLog(InngestSchemaVerifier.class);
 
 	/** The schema version this release reads and writes. */
-	public static final int VERSION = 6;
+	public static final int VERSION = 7;
 
 	private final JdbcTemplate jdbc;
 

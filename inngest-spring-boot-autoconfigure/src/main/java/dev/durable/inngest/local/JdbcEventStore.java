@@ -8,11 +8,11 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 import dev.durable.inngest.Event;
@@ -65,14 +65,29 @@ public final class JdbcEventStore implements EventStore {
 			SELECT NOT EXISTS (SELECT 1 FROM held)""";
 
 	/**
-	 * The same, held back by a wait for one of the events' names or an id sent before.
+	 * The same, held back by a wait for one of the events' names or an id sent before,
+	 * however long ago: the caller tells whether it was within the deduplication window.
 	 */
 	private static final String INSERT_UNLESS_AWAITED = """
 			WITH held AS (
 			  SELECT 1 FROM inngest_wait WHERE event_name = ANY (?::varchar[])
 			  UNION ALL SELECT 1 FROM inngest_event WHERE id = ANY (?::varchar[])
+			  UNION ALL SELECT 1 FROM inngest_event_resent WHERE id = ANY (?::varchar[])
 			  LIMIT 1),
 			""" + INSERT_UNLESS_HELD;
+
+	/**
+	 * When the events of some ids were received: those stored under their ids, and the
+	 * latest of each id sent again; named parameter ids.
+	 */
+	private static final String LAST_RECEIVED = "SELECT id, received_at FROM inngest_event WHERE id IN (:ids) "
+			+ "UNION ALL SELECT id, received_at FROM inngest_event_resent WHERE id IN (:ids)";
+
+	/**
+	 * The key of the latest event of an id: the key it was stored again under, or else
+	 * the id itself; two parameters, both the id.
+	 */
+	private static final String LATEST_KEY = "COALESCE((SELECT event_key FROM inngest_event_resent WHERE id = ?), ?)";
 
 	/**
 	 * The same for events whose ids were all made here, which cannot have been sent
@@ -125,14 +140,16 @@ public final class JdbcEventStore implements EventStore {
 	}
 
 	@Override
-	public Set<String> existing(Collection<String> ids) {
+	public Map<String, Instant> lastReceived(Collection<String> ids) {
 		if (ids.isEmpty()) {
-			return Set.of();
+			return Map.of();
 		}
-		return new HashSet<>(this.jdbc.sql("SELECT id FROM inngest_event WHERE id IN (:ids)")
-			.param("ids", ids)
-			.query(String.class)
-			.list());
+		Map<String, Instant> received = new HashMap<>();
+		this.jdbc.sql(LAST_RECEIVED).param("ids", ids).query((rs) -> {
+			received.merge(rs.getString("id"), Timestamps.read(rs, "received_at"),
+					(one, other) -> one.isAfter(other) ? one : other);
+		});
+		return received;
 	}
 
 	@Override
@@ -151,6 +168,28 @@ public final class JdbcEventStore implements EventStore {
 					ps.setString(6, event.v());
 					ps.setObject(7, Timestamps.of(receivedAt));
 				});
+	}
+
+	@Override
+	public void insertAgain(Event event, String key, Instant receivedAt, Instant windowStart) {
+		// The pointer's row is what two transactions sending the id again at once both
+		// write: the second finds it moved within the window, or inserted, and fails.
+		int moved = this.jdbc
+			.sql("UPDATE inngest_event_resent SET event_key = ?, received_at = ? WHERE id = ? AND received_at < ?")
+			.params(key, Timestamps.of(receivedAt), event.id(), Timestamps.of(windowStart))
+			.update();
+		if (moved == 0) {
+			this.jdbc.sql("INSERT INTO inngest_event_resent (id, event_key, received_at) VALUES (?, ?, ?)")
+				.params(event.id(), key, Timestamps.of(receivedAt))
+				.update();
+		}
+		this.jdbc
+			.sql("INSERT INTO inngest_event (id, sent_id, name, data, user_data, ts, v, received_at) "
+					+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+			.params(key, event.id(), event.name(), this.json.write(event.data()),
+					event.user().isEmpty() ? null : this.json.write(event.user()), event.ts(), event.v(),
+					Timestamps.of(receivedAt))
+			.update();
 	}
 
 	@Override
@@ -229,7 +268,9 @@ public final class JdbcEventStore implements EventStore {
 		int i = 0;
 		statement.setArray(++i, varchars(connection, events, Event::name));
 		if (!batch.givenIds().isEmpty()) {
-			statement.setArray(++i, connection.createArrayOf("varchar", batch.givenIds().toArray()));
+			Array givenIds = connection.createArrayOf("varchar", batch.givenIds().toArray());
+			statement.setArray(++i, givenIds);
+			statement.setArray(++i, givenIds);
 		}
 		statement.setString(++i, receivedAt);
 		statement.setArray(++i, varchars(connection, events, Event::id));
@@ -270,8 +311,10 @@ public final class JdbcEventStore implements EventStore {
 
 	@Override
 	public Optional<Event> find(String id) {
-		return this.jdbc.sql("SELECT id, name, data, user_data, ts, v FROM inngest_event WHERE id = ?")
-			.param(id)
+		return this.jdbc
+			.sql("SELECT COALESCE(sent_id, id) AS id, name, data, user_data, ts, v FROM inngest_event WHERE id = "
+					+ LATEST_KEY)
+			.params(id, id)
 			.query((rs, row) -> new Event(rs.getString("name"), this.json.readObject(rs.getString("data")),
 					this.json.readObject(rs.getString("user_data")), rs.getString("id"), rs.getLong("ts"),
 					rs.getString("v")))
@@ -280,8 +323,8 @@ public final class JdbcEventStore implements EventStore {
 
 	@Override
 	public Optional<Instant> receivedAt(String id) {
-		return this.jdbc.sql("SELECT received_at FROM inngest_event WHERE id = ?")
-			.param(id)
+		return this.jdbc.sql("SELECT received_at FROM inngest_event WHERE id = " + LATEST_KEY)
+			.params(id, id)
 			.query((rs, row) -> Timestamps.read(rs, "received_at"))
 			.optional();
 	}

@@ -114,8 +114,12 @@ public final class JdbcRetentionStore implements RetentionStore {
 			return new Batch<>(DeletedRows.NONE, next);
 		}
 		List<String> ids = lock("inngest_event", "received_at < :before", unneeded, receivedBefore);
-		long events = ids.isEmpty() ? 0
-				: this.jdbc.sql("DELETE FROM inngest_event WHERE id IN (:ids)").param("ids", ids).update();
+		if (ids.isEmpty()) {
+			return new Batch<>(DeletedRows.NONE, next);
+		}
+		// An id sent again no longer points at its latest event once that is deleted.
+		this.jdbc.sql("DELETE FROM inngest_event_resent WHERE event_key IN (:ids)").param("ids", ids).update();
+		long events = this.jdbc.sql("DELETE FROM inngest_event WHERE id IN (:ids)").param("ids", ids).update();
 		return new Batch<>(new DeletedRows(0, 0, 0, 0, events, 0), next);
 	}
 

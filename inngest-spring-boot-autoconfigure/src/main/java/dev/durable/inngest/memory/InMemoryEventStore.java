@@ -2,15 +2,19 @@ package dev.durable.inngest.memory;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.store.EventStore;
+import dev.durable.inngest.memory.InMemoryInngestStore.ResentEvent;
 import dev.durable.inngest.memory.InMemoryInngestStore.StoredEvent;
+import org.jspecify.annotations.Nullable;
 
 import static dev.durable.inngest.memory.InMemoryInngestStore.stored;
 
@@ -27,15 +31,16 @@ final class InMemoryEventStore implements EventStore {
 	}
 
 	@Override
-	public Set<String> existing(Collection<String> ids) {
+	public Map<String, Instant> lastReceived(Collection<String> ids) {
 		return this.store.locked(() -> {
-			Set<String> existing = new HashSet<>();
+			Map<String, Instant> received = new HashMap<>();
 			for (String id : ids) {
-				if (this.store.events.contains(id)) {
-					existing.add(id);
+				StoredEvent latest = latest(id);
+				if (latest != null) {
+					received.put(id, latest.receivedAt());
 				}
 			}
-			return existing;
+			return received;
 		});
 	}
 
@@ -45,10 +50,7 @@ final class InMemoryEventStore implements EventStore {
 		Instant received = stored(receivedAt);
 		// Written before the lock is taken: JSON of any size is no reason to hold up the
 		// others.
-		List<StoredEvent> rows = events.stream()
-			.map((event) -> new StoredEvent(event.id(), event.name(), json.write(event.data()),
-					event.user().isEmpty() ? null : json.write(event.user()), event.ts(), event.v(), received))
-			.toList();
+		List<StoredEvent> rows = events.stream().map((event) -> row(json, event.id(), null, event, received)).toList();
 		this.store.locked(() -> {
 			Set<String> ids = new HashSet<>();
 			for (StoredEvent row : rows) {
@@ -61,20 +63,51 @@ final class InMemoryEventStore implements EventStore {
 	}
 
 	@Override
+	public void insertAgain(Event event, String key, Instant receivedAt, Instant windowStart) {
+		StoredEvent row = row(this.store.json(), key, event.id(), event, stored(receivedAt));
+		this.store.locked(() -> {
+			ResentEvent latest = this.store.resent.get(event.id());
+			if (latest != null && !latest.receivedAt().isBefore(windowStart)) {
+				throw InMemoryInngestStore.duplicate("event_resent", event.id());
+			}
+			if (this.store.events.contains(key)) {
+				throw InMemoryInngestStore.duplicate("events", key);
+			}
+			this.store.resent.put(event.id(), new ResentEvent(key, row.receivedAt()));
+			this.store.events.put(key, row);
+		});
+	}
+
+	@Override
 	public Optional<Event> find(String id) {
-		StoredEvent row = this.store.locked(() -> this.store.events.get(id));
+		StoredEvent row = this.store.locked(() -> latest(id));
 		return (row != null) ? Optional.of(read(this.store.json(), row)) : Optional.empty();
 	}
 
 	@Override
 	public Optional<Instant> receivedAt(String id) {
-		StoredEvent row = this.store.locked(() -> this.store.events.get(id));
+		StoredEvent row = this.store.locked(() -> latest(id));
 		return (row != null) ? Optional.of(row.receivedAt()) : Optional.empty();
 	}
 
+	/**
+	 * The latest event of an id: the one it was sent again with, or else the one stored
+	 * under it. Called holding the lock.
+	 */
+	private @Nullable StoredEvent latest(String id) {
+		ResentEvent resent = this.store.resent.get(id);
+		return this.store.events.get((resent != null) ? resent.eventKey() : id);
+	}
+
+	private static StoredEvent row(JsonCodec json, String key, @Nullable String sentId, Event event,
+			Instant receivedAt) {
+		return new StoredEvent(key, sentId, event.name(), json.write(event.data()),
+				event.user().isEmpty() ? null : json.write(event.user()), event.ts(), event.v(), receivedAt);
+	}
+
 	static Event read(JsonCodec json, StoredEvent row) {
-		return new Event(row.name(), json.readObject(row.data()), json.readObject(row.user()), row.id(), row.ts(),
-				row.v());
+		return new Event(row.name(), json.readObject(row.data()), json.readObject(row.user()),
+				(row.sentId() != null) ? row.sentId() : row.id(), row.ts(), row.v());
 	}
 
 }

@@ -75,6 +75,12 @@ public final class InMemoryInngestStore {
 	final NavigableSet<EventPosition> eventsReceived = new TreeSet<>(
 			Comparator.comparing(EventPosition::receivedAt).thenComparing(EventPosition::id));
 
+	/**
+	 * Ids sent again after the deduplication window, by id: the key of the latest event
+	 * of each.
+	 */
+	final Table<String, ResentEvent> resent;
+
 	/** Runs by id; {@link #runsDue} orders those with a due time by it. */
 	final Table<String, RunRow> runs;
 
@@ -144,6 +150,7 @@ public final class InMemoryInngestStore {
 				this.eventsReceived.add(after.position());
 			}
 		});
+		this.resent = new Table<>(this, null);
 		this.runs = new Table<>(this, null, this::indexRun);
 		this.steps = new Table<>(this, RowKey.ORDER);
 		this.attempts = new Table<>(this, AttemptKey.ORDER);
@@ -467,13 +474,22 @@ public final class InMemoryInngestStore {
 
 	}
 
-	/** An event as stored: its data and user fields as JSON. */
-	record StoredEvent(String id, String name, String data, @Nullable String user, long ts, @Nullable String v,
-			Instant receivedAt) {
+	/**
+	 * An event as stored: its data and user fields as JSON; an event sent again with an
+	 * id after the deduplication window is kept under a key of its own, with the id it
+	 * was sent with.
+	 */
+	record StoredEvent(String id, @Nullable String sentId, String name, String data, @Nullable String user, long ts,
+			@Nullable String v, Instant receivedAt) {
 
 		EventPosition position() {
 			return new EventPosition(this.receivedAt, this.id);
 		}
+
+	}
+
+	/** Where the latest event of an id sent again is kept. */
+	record ResentEvent(String eventKey, Instant receivedAt) {
 
 	}
 

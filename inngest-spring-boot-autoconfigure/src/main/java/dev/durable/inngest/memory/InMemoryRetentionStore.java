@@ -11,7 +11,9 @@ import dev.durable.inngest.engine.Ids;
 import dev.durable.inngest.engine.store.DeletedRows;
 import dev.durable.inngest.engine.store.RetentionStore;
 import dev.durable.inngest.memory.InMemoryInngestStore.AttemptKey;
+import dev.durable.inngest.memory.InMemoryInngestStore.ResentEvent;
 import dev.durable.inngest.memory.InMemoryInngestStore.RowKey;
+import dev.durable.inngest.memory.InMemoryInngestStore.StoredEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -79,7 +81,12 @@ final class InMemoryRetentionStore implements RetentionStore {
 			long events = 0;
 			for (EventPosition position : read) {
 				if (!this.store.triggers.containsKey(position.id())) {
-					this.store.events.remove(position.id());
+					StoredEvent removed = this.store.events.remove(position.id());
+					String sentId = (removed != null) ? removed.sentId() : null;
+					ResentEvent latest = (sentId != null) ? this.store.resent.get(sentId) : null;
+					if (latest != null && latest.eventKey().equals(position.id())) {
+						this.store.resent.remove(sentId);
+					}
 					events++;
 				}
 			}

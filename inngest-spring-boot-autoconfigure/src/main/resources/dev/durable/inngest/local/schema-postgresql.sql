@@ -1,4 +1,4 @@
--- The durable function engine's schema for PostgreSQL, version 6.
+-- The durable function engine's schema for PostgreSQL, version 7.
 --
 -- The engine creates it at start-up as inngest.local.schema.initialize says (embedded databases
 -- only, by default). To manage it by hand, apply this file once and set
@@ -25,6 +25,17 @@ CREATE TABLE IF NOT EXISTS inngest_event (
 -- read; it is dropped.
 DROP INDEX IF EXISTS inngest_event_name;
 CREATE INDEX IF NOT EXISTS inngest_event_received ON inngest_event (received_at, id);
+-- An id given by the sender starts no run when an event of that id was received in the 24 hours
+-- before, Inngest's deduplication window. An event sent again with it later is stored under a key
+-- the engine makes, the id it was sent with in sent_id, and inngest_event_resent points the id at
+-- that latest event of it. The retention deletes a pointer with its event. Version 7 added them.
+ALTER TABLE inngest_event ADD COLUMN IF NOT EXISTS sent_id VARCHAR(64);
+CREATE TABLE IF NOT EXISTS inngest_event_resent (
+    id          VARCHAR(64)              NOT NULL PRIMARY KEY,
+    event_key   VARCHAR(64)              NOT NULL,
+    received_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX IF NOT EXISTS inngest_event_resent_key ON inngest_event_resent (event_key);
 
 CREATE TABLE IF NOT EXISTS inngest_run (
     id            VARCHAR(32)              NOT NULL PRIMARY KEY,
@@ -222,4 +233,7 @@ INSERT INTO inngest_schema_version (version, description, installed_at)
 INSERT INTO inngest_schema_version (version, description, installed_at)
     SELECT 6, 'Counts per minute for charts', CURRENT_TIMESTAMP
     WHERE NOT EXISTS (SELECT 1 FROM inngest_schema_version WHERE version = 6);
+INSERT INTO inngest_schema_version (version, description, installed_at)
+    SELECT 7, 'Event ids sent again after the deduplication window', CURRENT_TIMESTAMP
+    WHERE NOT EXISTS (SELECT 1 FROM inngest_schema_version WHERE version = 7);
 SELECT pg_advisory_unlock(2082400001);

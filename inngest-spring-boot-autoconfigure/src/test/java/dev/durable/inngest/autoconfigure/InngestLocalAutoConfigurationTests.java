@@ -439,6 +439,15 @@ class InngestLocalAutoConfigurationTests {
 					.query(String.class)
 					.list()).containsExactlyInAnyOrderElementsOf(SchemaVersion1.LAST_STEP_COLUMNS);
 				assertThat(eventIndexes(byHand)).contains(SchemaVersion1.EVENT_RECEIVED_INDEX.toUpperCase(Locale.ROOT));
+				assertThat(byHand
+					.sql("SELECT COUNT(*) FROM INFORMATION_SCHEMA.COLUMNS "
+							+ "WHERE TABLE_NAME = 'INNGEST_EVENT' AND COLUMN_NAME = 'SENT_ID'")
+					.query(Integer.class)
+					.single()).isOne();
+				assertThat(byHand.sql("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = ?")
+					.param(SchemaVersion1.EVENT_RESENT_TABLE.toUpperCase(Locale.ROOT))
+					.query(Integer.class)
+					.single()).isOne();
 			});
 	}
 

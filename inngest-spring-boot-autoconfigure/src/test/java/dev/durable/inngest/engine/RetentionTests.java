@@ -24,6 +24,7 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.actuate.RetentionMetrics;
 import dev.durable.inngest.engine.store.DeletedRows;
+import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RetentionStore;
 import dev.durable.inngest.testsupport.DatedRows;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -71,6 +72,9 @@ class RetentionTests {
 	@Autowired
 	EventIngestor ingestor;
 
+	@Autowired
+	EventStore events;
+
 	private final Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
 	/** A day before the period. */
@@ -78,6 +82,9 @@ class RetentionTests {
 
 	/** A day into the period. */
 	private final Instant withinThePeriod = this.now.minus(Duration.ofDays(1));
+
+	/** An hour ago: within the deduplication window of event ids. */
+	private final Instant withinADay = this.now.minus(Duration.ofHours(1));
 
 	private DatedRows rows;
 
@@ -181,18 +188,22 @@ class RetentionTests {
 	}
 
 	@Test
-	void anEventIdSentAgainIsStillRecognisedWithinThePeriodAndNewOnceItsEventIsDeleted() {
+	void anEventIdSentAgainIsRecognisedWithinADayAndStoredAgainAfterItsEventIsDeleted() {
+		String recent = this.rows.event(DatedRows.PREFIX + "recent-" + UUID.randomUUID(), this.withinADay);
 		String kept = this.rows.event(DatedRows.PREFIX + "kept-" + UUID.randomUUID(), this.withinThePeriod);
 		String deleted = this.rows.event(DatedRows.PREFIX + "deleted-" + UUID.randomUUID(), this.beforeThePeriod);
 
 		sweeper(100).sweep();
-		this.ingestor.send(List.of(new Event("test/retention.again", Map.of(), Map.of(), kept, 0, null),
+		this.ingestor.send(List.of(new Event("test/retention.again", Map.of(), Map.of(), recent, 0, null),
+				new Event("test/retention.again", Map.of(), Map.of(), kept, 0, null),
 				new Event("test/retention.again", Map.of(), Map.of(), deleted, 0, null)));
 
-		// The duplicate is not stored; the event whose first was deleted is stored as
-		// new.
+		// The duplicate is not stored; the events received before the day are stored
+		// again, the one whose first was deleted under its id, the other beside it.
+		assertThat(this.events.receivedAt(recent)).contains(this.withinADay);
 		assertThat(this.rows.receivedAt(kept)).isEqualTo(this.withinThePeriod);
-		assertThat(this.rows.receivedAt(deleted)).isAfter(this.withinThePeriod);
+		assertThat(this.events.receivedAt(kept)).hasValueSatisfying((at) -> assertThat(at).isAfter(this.withinADay));
+		assertThat(this.rows.receivedAt(deleted)).isAfter(this.withinADay);
 	}
 
 	@Test

@@ -123,6 +123,7 @@ public final class InMemoryRows {
 			case "inngest_event" -> store.events.rows().values().stream().map((event) -> {
 				Map<String, Object> columns = new HashMap<>();
 				columns.put("id", event.id());
+				columns.put("sent_id", event.sentId());
 				columns.put("name", event.name());
 				columns.put("data", event.data());
 				columns.put("user_data", event.user());

@@ -192,7 +192,7 @@ class InMemoryTransactionManagerTests {
 	}
 
 	private List<String> existing(String... ids) {
-		return List.copyOf(this.store.events().existing(List.of(ids)));
+		return List.copyOf(this.store.events().lastReceived(List.of(ids)).keySet());
 	}
 
 	private static void await(CountDownLatch latch) {

@@ -64,6 +64,15 @@ class SchemaMigrationTests {
 			assertThat(jdbc.sql("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'inngest_re%'")
 				.query(String.class)
 				.list()).contains("inngest_rerun", "inngest_replay");
+			assertThat(jdbc
+				.sql("SELECT COUNT(*) FROM information_schema.columns "
+						+ "WHERE table_name = 'inngest_event' AND column_name = 'sent_id'")
+				.query(Integer.class)
+				.single()).isOne();
+			assertThat(jdbc.sql("SELECT indexname FROM pg_indexes WHERE tablename = ?")
+				.param(SchemaVersion1.EVENT_RESENT_TABLE)
+				.query(String.class)
+				.list()).contains("inngest_event_resent_key");
 			assertThat(jdbc.sql("SELECT indexname FROM pg_indexes WHERE tablename = 'inngest_rerun'")
 				.query(String.class)
 				.list()).contains("inngest_rerun_of");

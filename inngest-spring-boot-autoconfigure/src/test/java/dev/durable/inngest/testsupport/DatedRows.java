@@ -165,7 +165,10 @@ public final class DatedRows {
 			this.jdbc.sql("DELETE FROM " + table + " WHERE run_id IN (" + runs + ")").update();
 		}
 		this.jdbc.sql("DELETE FROM inngest_run WHERE function_id = ?").param(FUNCTION).update();
-		this.jdbc.sql("DELETE FROM inngest_event WHERE id LIKE ?").param(PREFIX + "%").update();
+		this.jdbc.sql("DELETE FROM inngest_event WHERE id LIKE ? OR sent_id LIKE ?")
+			.params(PREFIX + "%", PREFIX + "%")
+			.update();
+		this.jdbc.sql("DELETE FROM inngest_event_resent WHERE id LIKE ?").param(PREFIX + "%").update();
 		this.jdbc.sql("DELETE FROM inngest_cancellation WHERE function_id = ?").param(FUNCTION).update();
 	}
 

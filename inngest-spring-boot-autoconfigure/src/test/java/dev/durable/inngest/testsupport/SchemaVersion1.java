@@ -17,13 +17,20 @@ public final class SchemaVersion1 {
 	/** The index of events by the time they were received, which version 3 added. */
 	public static final String EVENT_RECEIVED_INDEX = "inngest_event_received";
 
+	/**
+	 * The table pointing ids sent again at their latest events, which version 7 added
+	 * with the column {@code sent_id} of {@code inngest_event}.
+	 */
+	public static final String EVENT_RESENT_TABLE = "inngest_event_resent";
+
 	private SchemaVersion1() {
 	}
 
 	/**
 	 * Takes a database of the current schema back to version 1: without the columns of a
-	 * run's last step, without the index of events by the time they were received, and
-	 * without the rows of the later versions.
+	 * run's last step, without the index of events by the time they were received,
+	 * without what points ids sent again at their latest events, and without the rows of
+	 * the later versions.
 	 * @param jdbc the database
 	 */
 	public static void restore(JdbcClient jdbc) {
@@ -31,6 +38,8 @@ public final class SchemaVersion1 {
 			jdbc.sql("ALTER TABLE inngest_run DROP COLUMN " + column).update();
 		}
 		jdbc.sql("DROP INDEX " + EVENT_RECEIVED_INDEX).update();
+		jdbc.sql("DROP TABLE " + EVENT_RESENT_TABLE).update();
+		jdbc.sql("ALTER TABLE inngest_event DROP COLUMN sent_id").update();
 		jdbc.sql("DELETE FROM inngest_schema_version WHERE version > 1").update();
 	}
 

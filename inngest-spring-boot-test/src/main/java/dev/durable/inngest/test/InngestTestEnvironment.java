@@ -137,13 +137,15 @@ public final class InngestTestEnvironment {
 		// the engine until the test ends.
 		return executing(() -> {
 			Set<String> sentBefore = sentBefore(events);
+			Set<String> earlierRuns = allRuns().stream().map(RunView::id).collect(Collectors.toSet());
 			List<String> eventIds = this.client.send(events);
 			executeUntilIdle();
-			// The runs of an event sent before are that send's, not this one's.
+			// The runs of an event sent before are that send's, not this one's; nor are
+			// those of an event sent with the same id more than a day before.
 			Set<String> sent = new HashSet<>(eventIds);
 			sent.removeAll(sentBefore);
 			List<TestRun> started = allRuns().stream()
-				.filter((run) -> sent.contains(run.event().id()))
+				.filter((run) -> sent.contains(run.event().id()) && !earlierRuns.contains(run.id()))
 				.sorted(Comparator.comparing(RunView::id))
 				.map(this::run)
 				.toList();
@@ -158,7 +160,16 @@ public final class InngestTestEnvironment {
 			.map(Event::id)
 			.filter(Objects::nonNull)
 			.toList();
-		return ids.isEmpty() ? Set.of() : this.eventStore.existing(ids);
+		if (ids.isEmpty()) {
+			return Set.of();
+		}
+		Instant windowStart = now().minus(EventIntake.DEDUPLICATION_WINDOW);
+		return this.eventStore.lastReceived(ids)
+			.entrySet()
+			.stream()
+			.filter((received) -> !received.getValue().isBefore(windowStart))
+			.map(Map.Entry::getKey)
+			.collect(Collectors.toSet());
 	}
 
 	/**

@@ -3,8 +3,8 @@ package dev.durable.inngest.engine.store;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import dev.durable.inngest.Event;
 
@@ -14,30 +14,47 @@ import dev.durable.inngest.Event;
 public interface EventStore {
 
 	/**
-	 * Which of these ids are stored already.
+	 * When the latest stored event of each of these ids was received.
 	 * @param ids event ids
-	 * @return the ids that exist
+	 * @return the time of each id of which an event is stored; the others are left out
 	 */
-	Set<String> existing(Collection<String> ids);
+	Map<String, Instant> lastReceived(Collection<String> ids);
 
 	/**
-	 * Stores events that have ids and timestamps.
+	 * Stores events that have ids and timestamps, under their ids.
 	 * @param events the events
 	 * @param receivedAt when they were received
+	 * @throws org.springframework.dao.DuplicateKeyException if an event of one of the ids
+	 * is stored already
 	 */
 	void insert(List<Event> events, Instant receivedAt);
 
 	/**
-	 * An event by id.
+	 * Stores an event whose id an event received before the deduplication window had,
+	 * under a key of its own, as the latest event of its id: the one {@link #find},
+	 * {@link #receivedAt} and {@link #lastReceived} read from then on. Runs it starts
+	 * name the key as their event, and read the event with its id.
+	 * @param event the event, with the id it was sent with
+	 * @param key the key to store it under, made by the engine
+	 * @param receivedAt when it was received
+	 * @param windowStart the start of the deduplication window
+	 * @throws org.springframework.dao.DuplicateKeyException if an event of the id was
+	 * stored again since the window's start, by another transaction meanwhile
+	 */
+	void insertAgain(Event event, String key, Instant receivedAt, Instant windowStart);
+
+	/**
+	 * The latest event of an id.
 	 * @param id the event id
 	 * @return the event, if stored
 	 */
 	Optional<Event> find(String id);
 
 	/**
-	 * When an event was received: the time the runs it started were created at.
+	 * When the latest event of an id was received: the time the runs it started were
+	 * created at.
 	 * @param id the event id
-	 * @return the time, if the event is stored
+	 * @return the time, if an event of the id is stored
 	 */
 	Optional<Instant> receivedAt(String id);
 
@@ -54,9 +71,9 @@ public interface EventStore {
 	/**
 	 * Stores events with the runs they start and the cancel rules of those runs in one
 	 * statement, unless a run waits for an event of one of their names, or an event with
-	 * one of the ids their sender chose is stored already: then it stores nothing, and
-	 * the caller stores them statement by statement, resuming the waits and leaving out
-	 * the events sent before. The statement runs in the caller's transaction if one is
+	 * one of the ids their sender chose was ever stored: then it stores nothing, and the
+	 * caller stores them statement by statement, resuming the waits and leaving out the
+	 * events sent before. The statement runs in the caller's transaction if one is
 	 * active, and otherwise commits on its own. Called only if {@link #insertsAtOnce()}.
 	 * @param events the events and their runs
 	 * @return {@code true} if they were stored; {@code false} if nothing was

@@ -55,6 +55,9 @@ public abstract class StoreContractTests {
 	/** A time with no more than the microseconds a database column keeps. */
 	protected static final Instant T0 = Instant.parse("2026-03-02T10:00:00.123456Z");
 
+	/** Past the deduplication window of an event received at {@link #T0}. */
+	private static final Instant A_DAY_LATER = T0.plus(Duration.ofHours(25));
+
 	private static final Duration LEASE = Duration.ofSeconds(30);
 
 	private final Ids ids = new Ids(Clock.systemUTC());
@@ -908,9 +911,9 @@ public abstract class StoreContractTests {
 		assertThat(this.events.find("no-such-event")).isEmpty();
 		assertThat(this.events.receivedAt(event.id())).contains(T0);
 		assertThat(this.events.receivedAt("no-such-event")).isEmpty();
-		assertThat(this.events.existing(List.of(event.id(), "no-such-event", bare.id())))
-			.containsExactlyInAnyOrder(event.id(), bare.id());
-		assertThat(this.events.existing(List.of())).isEmpty();
+		assertThat(this.events.lastReceived(List.of(event.id(), "no-such-event", bare.id())))
+			.isEqualTo(Map.of(event.id(), T0, bare.id(), T0));
+		assertThat(this.events.lastReceived(List.of())).isEmpty();
 		assertThatExceptionOfType(DuplicateKeyException.class)
 			.isThrownBy(() -> this.events.insert(List.of(event), T0.plusSeconds(1)));
 		this.events.insert(List.of(), T0);
@@ -1034,6 +1037,72 @@ public abstract class StoreContractTests {
 
 		assertThat(this.events.find(fresh.id())).isEmpty();
 		assertThat(this.runs.find(run.id())).isEmpty();
+	}
+
+	@Test
+	void anEventStoredAgainIsTheLatestOfItsIdAndItsRunsReadItWithItsId() {
+		Event first = storedEvent();
+		Event again = new Event(first.name(), Map.of("key", "again"), null, first.id(), T0.toEpochMilli(), null);
+		String key = this.ids.next(A_DAY_LATER);
+		this.events.insertAgain(again, key, A_DAY_LATER, A_DAY_LATER.minus(Duration.ofHours(24)));
+		String run = this.ids.next(A_DAY_LATER);
+		this.runs.create(List.of(new NewRun(run, "fn", key, A_DAY_LATER)));
+
+		assertThat(this.events.find(first.id())).contains(again);
+		assertThat(this.events.receivedAt(first.id())).contains(A_DAY_LATER);
+		assertThat(this.events.lastReceived(List.of(first.id()))).isEqualTo(Map.of(first.id(), A_DAY_LATER));
+		assertThat(this.runs.find(run).orElseThrow().event()).isEqualTo(again);
+	}
+
+	@Test
+	void anEventStoredAgainWithinTheWindowOfTheLastIsRefusedAndChangesNothing() {
+		Event first = storedEvent();
+		this.events.insertAgain(first, this.ids.next(A_DAY_LATER), A_DAY_LATER,
+				A_DAY_LATER.minus(Duration.ofHours(24)));
+		Instant soonAfter = A_DAY_LATER.plusSeconds(60);
+		String key = this.ids.next(soonAfter);
+
+		assertThatExceptionOfType(DuplicateKeyException.class)
+			.isThrownBy(() -> this.events.insertAgain(first, key, soonAfter, soonAfter.minus(Duration.ofHours(24))));
+
+		assertThat(this.events.lastReceived(List.of(first.id(), key))).isEqualTo(Map.of(first.id(), A_DAY_LATER));
+	}
+
+	@Test
+	void retentionDeletesTheLatestEventOfAnIdSentAgainWithWhatPointsAtIt() {
+		Event first = storedEvent();
+		this.events.insertAgain(first, this.ids.next(A_DAY_LATER), A_DAY_LATER,
+				A_DAY_LATER.minus(Duration.ofHours(24)));
+		RetentionStore retention = this.stores.retention();
+
+		retention.deleteUnneededEvents(T0.plusSeconds(1), null, 10);
+		assertThat(this.events.receivedAt(first.id())).contains(A_DAY_LATER);
+
+		retention.deleteUnneededEvents(A_DAY_LATER.plusSeconds(1), null, 10);
+		assertThat(this.events.lastReceived(List.of(first.id()))).isEmpty();
+		assertThat(this.events.find(first.id())).isEmpty();
+		// The id is stored as new again, under itself.
+		this.events.insert(List.of(first), A_DAY_LATER.plusSeconds(2));
+		assertThat(this.events.receivedAt(first.id())).contains(A_DAY_LATER.plusSeconds(2));
+	}
+
+	@Test
+	void eventsAreNotStoredAtOnceWhenAnIdTheirSenderChoseWasSentAgainAndItsFirstIsDeleted() {
+		assumeTrue(this.events.insertsAtOnce(), "this store stores events in transactions only");
+		Event first = storedEvent();
+		this.events.insertAgain(first, this.ids.next(A_DAY_LATER), A_DAY_LATER,
+				A_DAY_LATER.minus(Duration.ofHours(24)));
+		this.stores.retention().deleteUnneededEvents(T0.plusSeconds(1), null, 10);
+		Event sentAgain = new Event(first.name(), Map.of(), null, first.id(), T0.toEpochMilli(), null);
+		Instant later = A_DAY_LATER.plusSeconds(60);
+		NewRun run = new NewRun(this.ids.next(later), "fn", sentAgain.id(), later);
+
+		assertThat(this.events.insertUnlessAwaited(
+				new NewEvents(List.of(sentAgain), List.of(sentAgain.id()), List.of(run), List.of(), later)))
+			.isFalse();
+
+		assertThat(this.runs.find(run.id())).isEmpty();
+		assertThat(this.events.receivedAt(first.id())).contains(A_DAY_LATER);
 	}
 
 	@Test
@@ -1460,7 +1529,7 @@ public abstract class StoreContractTests {
 		Batch<EventPosition> batch = this.stores.retention().deleteUnneededEvents(T0.plusSeconds(10), null, 10);
 		assertThat(batch.deleted()).isEqualTo(new DeletedRows(0, 0, 0, 0, 1, 0));
 		assertThat(batch.next()).isNull();
-		assertThat(this.events.existing(List.of(unneeded.id(), trigger.id(), recent.id())))
+		assertThat(this.events.lastReceived(List.of(unneeded.id(), trigger.id(), recent.id())).keySet())
 			.containsExactlyInAnyOrder(trigger.id(), recent.id());
 	}
 
@@ -1479,7 +1548,7 @@ public abstract class StoreContractTests {
 		Batch<EventPosition> second = retention.deleteUnneededEvents(T0.plusSeconds(10), first.next(), 2);
 		assertThat(second.next()).isNull();
 		assertThat(second.deleted().events()).isEqualTo(1);
-		assertThat(this.events.existing(received.stream().map(Event::id).toList())).isEmpty();
+		assertThat(this.events.lastReceived(received.stream().map(Event::id).toList())).isEmpty();
 	}
 
 	@Test
@@ -1550,7 +1619,7 @@ public abstract class StoreContractTests {
 		assertThat(unchanged.attempt()).isZero();
 		assertThat(this.runs.leaseExpiry(run, "lease")).isPresent();
 		assertThat(this.steps.findByRun(run)).isEmpty();
-		assertThat(this.events.existing(List.of(next.id()))).isEmpty();
+		assertThat(this.events.lastReceived(List.of(next.id()))).isEmpty();
 		assertThat(this.runs.countByFunction()).isEqualTo(Map.of("fn", Map.of(RunStatus.RUNNING, 1L)));
 		assertThat(this.waits.findUnmatched("e", T0)).isEmpty();
 		assertThat(this.stores.cancellations().list(10, null)).isEmpty();
@@ -1604,7 +1673,7 @@ public abstract class StoreContractTests {
 	}
 
 	private String queued(String functionId, Event event, Instant createdAt) {
-		if (this.events.existing(List.of(event.id())).isEmpty()) {
+		if (this.events.lastReceived(List.of(event.id())).isEmpty()) {
 			this.events.insert(List.of(event), createdAt);
 		}
 		String id = this.ids.next(createdAt);

@@ -141,6 +141,17 @@ class InngestTestEnvironmentTests {
 	}
 
 	@Test
+	void anEventSentAgainWithItsIdMoreThanADayLaterStartsItsRunsAgain() {
+		Event payment = Event.of("app/pay", Map.of()).withId("pay-2");
+		SentEvents first = this.inngest.send(payment);
+		this.inngest.advance(Duration.ofHours(24).plusSeconds(1));
+		SentEvents again = this.inngest.send(payment);
+		assertThat(again.duplicateIds()).isEmpty();
+		assertThat(again.runIds()).hasSize(1).doesNotContainAnyElementsOf(first.runIds());
+		assertThat(this.inngest.runsOf("pay")).extracting(TestRun::id).containsExactly(first.runId(), again.runId());
+	}
+
+	@Test
 	void runsOfAFunctionNotDeclaredFailsNamingTheFunctions() {
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> this.inngest.runsOf("payy"))
 			.withMessageContaining("No function 'payy' is declared")

@@ -1,0 +1,121 @@
+package dev.durable.inngest.engine;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
+import dev.durable.inngest.InngestFunction;
+import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.RunQuery;
+import dev.durable.inngest.RunView;
+import dev.durable.inngest.autoconfigure.InngestAutoConfiguration;
+import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
+import dev.durable.inngest.engine.EngineInvariantsOverTimeTests.MovableClock;
+import dev.durable.inngest.engine.store.EventStore;
+import dev.durable.inngest.engine.store.RunRecord;
+import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.testsupport.TestDatabases;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An id given by the sender is an idempotency key for Inngest's deduplication window of
+ * 24 hours: sent again within it, the event starts no run; sent again after it, the event
+ * starts its runs as a new one, and stays readable by that id beside the earlier one. On
+ * an engine driven by the test, whose clock the test moves.
+ */
+class EventIdWindowTests {
+
+	private static final String ID = "order-o-1";
+
+	private final MovableClock clock = new MovableClock();
+
+	private final Functions functions = new Functions();
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
+				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class))
+		.withPropertyValues("inngest.local.auto-startup=false", "inngest.local.schema.initialize=always",
+				TestDatabases.memory() ? "inngest.local.store=memory"
+						: "spring.datasource.url=" + TestDatabases.newUrl("event-id-window"))
+		.withBean(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME, MovableClock.class, () -> this.clock)
+		.withBean(Functions.class, () -> this.functions);
+
+	@Test
+	void anIdSentAgainWithinADayStartsNoRunAndAfterItStartsOneWithTheNewEvent() {
+		this.runner.run((context) -> {
+			send(context, 1);
+			this.clock.advance(Duration.ofHours(24).minusSeconds(1));
+			send(context, 2);
+			assertThat(runs(context)).hasSize(1);
+
+			this.clock.advance(Duration.ofSeconds(2));
+			send(context, 3);
+			// Within the window of the event sent again, not of the first.
+			this.clock.advance(Duration.ofHours(23));
+			send(context, 4);
+			this.clock.advance(Duration.ofHours(2));
+			send(context, 5);
+
+			List<RunRecord> runs = runs(context);
+			assertThat(runs).extracting((run) -> run.event().id()).containsOnly(ID);
+			assertThat(runs).extracting((run) -> run.event().data().get("n")).containsExactly(1, 3, 5);
+			context.getBean(DueRuns.class).executeRound();
+			assertThat(this.functions.received).containsExactlyInAnyOrder("order-o-1:1", "order-o-1:3", "order-o-1:5");
+			assertThat(context.getBean(EventStore.class).find(ID))
+				.hasValueSatisfying((event) -> assertThat(event.data()).containsEntry("n", 5));
+			assertThat(context.getBean(InngestRuns.class).runsOf(ID)).singleElement()
+				.extracting(RunView::id)
+				.isEqualTo(runs.get(2).id());
+		});
+	}
+
+	@Test
+	void anIdSentTwiceInOneSendAfterTheWindowStartsOneRun() {
+		this.runner.run((context) -> {
+			send(context, 1);
+			this.clock.advance(Duration.ofHours(25));
+			context.getBean(InngestClient.class)
+				.send(Event.of("test/window", Map.of("n", 2)).withId(ID),
+						Event.of("test/window", Map.of("n", 3)).withId(ID));
+			assertThat(runs(context)).extracting((run) -> run.event().data().get("n")).containsExactly(1, 2);
+		});
+	}
+
+	private static void send(ApplicationContext context, int n) {
+		assertThat(context.getBean(InngestClient.class).send(Event.of("test/window", Map.of("n", n)).withId(ID)))
+			.containsExactly(ID);
+	}
+
+	/** The runs, oldest first. */
+	private static List<RunRecord> runs(ApplicationContext context) {
+		return context.getBean(RunStore.class)
+			.list(new RunQuery("window", null, null, null, RunQuery.MAX_LIMIT, null))
+			.stream()
+			.sorted(Comparator.comparing(RunRecord::id))
+			.toList();
+	}
+
+	static class Functions {
+
+		final List<String> received = new CopyOnWriteArrayList<>();
+
+		@InngestFunction(id = "window", event = "test/window")
+		void window(Event event) {
+			this.received.add(event.id() + ":" + event.data().get("n"));
+		}
+
+	}
+
+}
