@@ -1,10 +1,16 @@
 package dev.durable.inngest.engine;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
@@ -91,6 +97,44 @@ class EventIdWindowTests {
 						Event.of("test/window", Map.of("n", 3)).withId(ID));
 			assertThat(runs(context)).extracting((run) -> run.event().data().get("n")).containsExactly(1, 2);
 		});
+	}
+
+	@Test
+	void anIdSentFromManyThreadsAtOnceStartsOneRunAndAgainAfterTheWindow() throws Exception {
+		this.runner.run((context) -> {
+			sendAtOnce(context, 1);
+			assertThat(runs(context)).hasSize(1);
+			this.clock.advance(Duration.ofHours(25));
+			sendAtOnce(context, 2);
+			assertThat(runs(context)).hasSize(2);
+			this.clock.advance(Duration.ofHours(25));
+			sendAtOnce(context, 3);
+			assertThat(runs(context)).extracting((run) -> run.event().id()).containsOnly(ID).hasSize(3);
+		});
+	}
+
+	/** Sends the id from several threads released together. */
+	private static void sendAtOnce(ApplicationContext context, int n) throws Exception {
+		int senders = 8;
+		ExecutorService executor = Executors.newFixedThreadPool(senders);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<?>> sends = new ArrayList<>();
+			for (int i = 0; i < senders; i++) {
+				sends.add(executor.submit(() -> {
+					start.await();
+					send(context, n);
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> send : sends) {
+				send.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
 	}
 
 	private static void send(ApplicationContext context, int n) {
