@@ -224,12 +224,13 @@ public final class EventIntake {
 	 * to the queue once the transaction (the caller's, if one is active) commits.
 	 * @param function the function
 	 * @param stored the event, as stored
+	 * @param eventKey the key the event is stored under ({@link RunStore#eventKey})
 	 * @return the new run's id
 	 */
-	public String startAgain(FunctionDefinition function, Event stored) {
+	public String startAgain(FunctionDefinition function, Event stored, String eventKey) {
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		return this.transactions.execute((status) -> {
-			NewRun run = new NewRun(this.ids.next(now), function.id(), stored.id(), now);
+			NewRun run = new NewRun(this.ids.next(now), function.id(), eventKey, now);
 			this.runs.create(List.of(run));
 			List<WaitRecord> cancelRules = new ArrayList<>();
 			addCancelRules(run, function, stored, cancelRules);

@@ -117,7 +117,9 @@ public final class RunReplays {
 	}
 
 	private String startAgain(RunRecord run, FunctionDefinition function, @Nullable String replayId) {
-		String newRunId = this.intake.startAgain(function, run.event());
+		String eventKey = this.runs.eventKey(run.id())
+			.orElseThrow(() -> new NoSuchElementException("No run " + run.id()));
+		String newRunId = this.intake.startAgain(function, run.event(), eventKey);
 		this.store.link(newRunId, run.id(), replayId, this.clock.instant());
 		return newRunId;
 	}

@@ -579,6 +579,14 @@ public final class JdbcRunStore implements RunStore {
 		return this.jdbc.sql(SELECT_RUN + "WHERE r.id = ?").param(runId).query(this::mapRun).optional();
 	}
 
+	@Override
+	public Optional<String> eventKey(String runId) {
+		return this.jdbc.sql("SELECT event_id FROM inngest_run WHERE id = ?")
+			.param(runId)
+			.query(String.class)
+			.optional();
+	}
+
 	private RunRecord mapRun(ResultSet rs, int row) throws SQLException {
 		Event event = new Event(rs.getString("event_name"), this.json.readObject(rs.getString("event_data")),
 				this.json.readObject(rs.getString("event_user")), rs.getString("event_id"), rs.getLong("event_ts"),

@@ -352,6 +352,14 @@ final class InMemoryRunStore implements RunStore {
 	}
 
 	@Override
+	public Optional<String> eventKey(String runId) {
+		return this.store.locked(() -> {
+			RunRow run = this.store.runs.get(runId);
+			return (run != null) ? Optional.of(run.eventId) : Optional.empty();
+		});
+	}
+
+	@Override
 	public Map<String, Map<RunStatus, Long>> countByFunction() {
 		return this.store.locked(() -> {
 			Map<String, Map<RunStatus, Long>> counts = new TreeMap<>();

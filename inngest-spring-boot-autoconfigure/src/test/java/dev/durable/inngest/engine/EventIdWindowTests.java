@@ -88,6 +88,25 @@ class EventIdWindowTests {
 	}
 
 	@Test
+	void aRunOfAnEventSentAgainRunsAgainWithThatEvent() {
+		this.runner.run((context) -> {
+			send(context, 1);
+			this.clock.advance(Duration.ofHours(25));
+			send(context, 2);
+			DueRuns dueRuns = context.getBean(DueRuns.class);
+			dueRuns.executeRound();
+			InngestRuns inngestRuns = context.getBean(InngestRuns.class);
+
+			RunView rerun = inngestRuns.rerun(runs(context).get(1).id());
+			dueRuns.executeRound();
+
+			assertThat(context.getBean(RunStore.class).find(rerun.id()))
+				.hasValueSatisfying((run) -> assertThat(run.event().data()).containsEntry("n", 2));
+			assertThat(this.functions.received).containsExactly("order-o-1:1", "order-o-1:2", "order-o-1:2");
+		});
+	}
+
+	@Test
 	void anIdSentTwiceInOneSendAfterTheWindowStartsOneRun() {
 		this.runner.run((context) -> {
 			send(context, 1);

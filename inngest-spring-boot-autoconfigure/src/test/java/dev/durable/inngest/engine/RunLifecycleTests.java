@@ -28,7 +28,7 @@ class RunLifecycleTests {
 
 	/** The run store's methods that read, or lock, and change no state. */
 	private static final Set<String> READS = Set.of("findDue", "findUnstarted", "storeStep", "leaseExpiry", "list",
-			"findUnended", "find", "countByFunction", "countUnendedByFunction", "backlog", "lock");
+			"findUnended", "find", "eventKey", "countByFunction", "countUnendedByFunction", "backlog", "lock");
 
 	@Test
 	void everyRunStateIsReachedFromACreatedRun() {

@@ -244,6 +244,15 @@ public interface RunStore {
 	Optional<RunRecord> find(String runId);
 
 	/**
+	 * The key a run's event is stored under: the event's id, or the key of its own that
+	 * an event sent again with an id after the deduplication window is stored under
+	 * ({@link EventStore#insertAgain}). A run started again with the same event names it.
+	 * @param runId the run id
+	 * @return the key, if the run is stored
+	 */
+	Optional<String> eventKey(String runId);
+
+	/**
 	 * How many runs each function has in each state.
 	 * @return counts by function id and state
 	 */

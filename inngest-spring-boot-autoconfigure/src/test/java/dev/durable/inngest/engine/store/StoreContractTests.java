@@ -1052,6 +1052,8 @@ public abstract class StoreContractTests {
 		assertThat(this.events.receivedAt(first.id())).contains(A_DAY_LATER);
 		assertThat(this.events.lastReceived(List.of(first.id()))).isEqualTo(Map.of(first.id(), A_DAY_LATER));
 		assertThat(this.runs.find(run).orElseThrow().event()).isEqualTo(again);
+		assertThat(this.runs.eventKey(run)).contains(key);
+		assertThat(this.runs.eventKey("no-such-run")).isEmpty();
 	}
 
 	@Test
