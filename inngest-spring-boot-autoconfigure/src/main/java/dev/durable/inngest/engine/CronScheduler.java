@@ -25,7 +25,9 @@ import org.springframework.transaction.support.TransactionOperations;
  * the time the tick was due ({@code scheduledAt}) and the time it fired ({@code fireAt}),
  * both in RFC 3339 and UTC. The next fire time of each trigger is stored, and a tick
  * fires on the instance that moves it on, so several instances fire it once. Ticks missed
- * while no instance ran fire once, not once per missed tick.
+ * while no instance ran fire once, not once per missed tick. The schedules are registered
+ * again whenever the functions change, as when an app synced to the executor adds or
+ * removes a schedule.
  */
 public final class CronScheduler {
 
@@ -41,6 +43,9 @@ public final class CronScheduler {
 	private final Clock clock;
 
 	private final TransactionOperations transactions;
+
+	/** The functions whose schedules were registered last. */
+	private volatile @Nullable FunctionRegistry registered;
 
 	/**
 	 * Creates a scheduler.
@@ -60,11 +65,20 @@ public final class CronScheduler {
 	}
 
 	/**
-	 * Stores the next fire time of every cron trigger not stored yet.
+	 * Stores the next fire time of every cron trigger not stored yet, and deletes the
+	 * stored triggers of schedules that a function here no longer declares, or of
+	 * functions served by an app that no longer serves them. Triggers of functions this
+	 * application does not know, which another application sharing the database may
+	 * declare, are kept.
 	 */
 	public void register() {
+		register(this.registry.get());
+	}
+
+	private synchronized void register(FunctionRegistry functions) {
+		FunctionRegistry previous = this.registered;
 		Instant now = this.clock.instant();
-		for (FunctionDefinition function : this.registry.get().all()) {
+		for (FunctionDefinition function : functions.all()) {
 			for (CronSchedule cron : function.crons()) {
 				Instant next = cron.next(now);
 				if (next != null) {
@@ -72,6 +86,15 @@ public final class CronScheduler {
 				}
 			}
 		}
+		for (CronTick tick : this.store.findAll()) {
+			FunctionDefinition function = functions.find(tick.functionId()).orElse(null);
+			boolean stale = (function != null) ? declared(function, tick) == null
+					: previous != null && previous.find(tick.functionId()).isPresent();
+			if (stale) {
+				this.store.delete(tick.functionId(), tick.expression());
+			}
+		}
+		this.registered = functions;
 	}
 
 	/**
@@ -93,6 +116,10 @@ public final class CronScheduler {
 	 * @return how many runs were started
 	 */
 	public int fireDue() {
+		FunctionRegistry functions = this.registry.get();
+		if (functions != this.registered) {
+			register(functions);
+		}
 		Instant now = this.clock.instant();
 		int fired = 0;
 		for (CronTick tick : this.store.findDue(now)) {

@@ -1,5 +1,7 @@
 package dev.durable.inngest.local;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 
@@ -37,9 +39,25 @@ public final class JdbcCronStore implements CronStore {
 	public List<CronTick> findDue(Instant now) {
 		return this.jdbc.sql("SELECT * FROM inngest_cron WHERE next_fire_at <= ?")
 			.param(Timestamps.of(now))
-			.query((rs, row) -> new CronTick(rs.getString("function_id"), rs.getString("expression"),
-					Timestamps.read(rs, "next_fire_at")))
+			.query(JdbcCronStore::tick)
 			.list();
+	}
+
+	@Override
+	public List<CronTick> findAll() {
+		return this.jdbc.sql("SELECT * FROM inngest_cron").query(JdbcCronStore::tick).list();
+	}
+
+	@Override
+	public void delete(String functionId, String expression) {
+		this.jdbc.sql("DELETE FROM inngest_cron WHERE function_id = ? AND expression = ?")
+			.params(functionId, expression)
+			.update();
+	}
+
+	private static CronTick tick(ResultSet rs, int row) throws SQLException {
+		return new CronTick(rs.getString("function_id"), rs.getString("expression"),
+				Timestamps.read(rs, "next_fire_at"));
 	}
 
 	@Override

@@ -45,6 +45,18 @@ final class InMemoryCronStore implements CronStore {
 	}
 
 	@Override
+	public List<CronTick> findAll() {
+		return this.store.locked(() -> new ArrayList<>(this.store.crons.rows().values()));
+	}
+
+	@Override
+	public void delete(String functionId, String expression) {
+		this.store.locked(() -> {
+			this.store.crons.remove(new RowKey(functionId, expression));
+		});
+	}
+
+	@Override
 	public boolean advance(CronTick tick, Instant next) {
 		return this.store.locked(() -> {
 			RowKey key = new RowKey(tick.functionId(), tick.expression());

@@ -9,11 +9,11 @@ import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.autoconfigure.InngestAutoConfiguration;
 import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
-import dev.durable.inngest.engine.EngineInvariantsOverTimeTests.MovableClock;
 import dev.durable.inngest.engine.store.CronStore;
 import dev.durable.inngest.engine.store.CronStore.CronTick;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.testsupport.MovableClock;
 import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +23,7 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerA
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Cron ticks as the engine's clock moves, on an engine driven by the test.
@@ -63,6 +64,22 @@ class CronTicksTests {
 			});
 			assertThat(tick(context.getBean(CronStore.class)).nextFireAt()).isEqualTo(START.plus(Duration.ofHours(4)));
 			assertThat(dueRuns.nextDueBy(START.plus(Duration.ofDays(1)))).contains(START.plus(Duration.ofHours(4)));
+		});
+	}
+
+	@Test
+	void aTickOfAScheduleTheFunctionNoLongerDeclaresIsDeletedAndOneOfAnUnknownFunctionKept() {
+		this.runner.run((context) -> {
+			CronStore crons = context.getBean(CronStore.class);
+			// As an earlier release of the application, and another application sharing
+			// the database, stored them.
+			crons.insertIfAbsent(new CronTick("hourly", "0 0 * * *", START.minus(Duration.ofDays(3))));
+			crons.insertIfAbsent(new CronTick("elsewhere", "* * * * *", START.minus(Duration.ofDays(3))));
+
+			context.getBean(DueRuns.class).registerCrons();
+
+			assertThat(crons.findAll()).extracting(CronTick::functionId, CronTick::expression)
+				.containsExactlyInAnyOrder(tuple("hourly", "0 * * * *"), tuple("elsewhere", "* * * * *"));
 		});
 	}
 

@@ -1,10 +1,6 @@
 package dev.durable.inngest.engine;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -25,6 +21,7 @@ import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
 import dev.durable.inngest.engine.ClockedScriptedFunctions.Crash;
 import dev.durable.inngest.engine.ClockedScriptedFunctions.StepStart;
+import dev.durable.inngest.testsupport.MovableClock;
 import dev.durable.inngest.engine.store.RunRecord;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
@@ -377,32 +374,6 @@ class EngineInvariantsOverTimeTests {
 			attempts.add(i);
 		}
 		return attempts;
-	}
-
-	/** The engine's clock, which stands still until the test moves it. */
-	static final class MovableClock extends Clock {
-
-		private volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			throw new UnsupportedOperationException("The engine's clock keeps UTC");
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)

@@ -20,10 +20,10 @@ import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.autoconfigure.InngestAutoConfiguration;
 import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
-import dev.durable.inngest.engine.EngineInvariantsOverTimeTests.MovableClock;
 import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.testsupport.MovableClock;
 import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.Test;
 

@@ -12,9 +12,9 @@ import dev.durable.inngest.Step;
 import dev.durable.inngest.Timeouts;
 import dev.durable.inngest.autoconfigure.InngestAutoConfiguration;
 import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
-import dev.durable.inngest.engine.EngineInvariantsOverTimeTests.MovableClock;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.testsupport.MovableClock;
 import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.Test;
 

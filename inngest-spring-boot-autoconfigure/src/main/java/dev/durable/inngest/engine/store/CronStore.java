@@ -33,6 +33,19 @@ public interface CronStore {
 	List<CronTick> findDue(Instant now);
 
 	/**
+	 * Every stored trigger.
+	 * @return the triggers
+	 */
+	List<CronTick> findAll();
+
+	/**
+	 * Deletes a trigger, whatever its next fire time.
+	 * @param functionId the function id
+	 * @param expression the cron expression
+	 */
+	void delete(String functionId, String expression);
+
+	/**
 	 * Moves a trigger to its next fire time, if no one else has.
 	 * @param tick the trigger as read
 	 * @param next its next fire time
