@@ -339,7 +339,8 @@ public final class EventIntake {
 
 	/**
 	 * Stores events statement by statement, in one transaction: resumes the waits they
-	 * match, and leaves out the events sent before.
+	 * match, and leaves out the events whose ids were received within the deduplication
+	 * window.
 	 * @param planned the runs planned for all the events, kept if none was sent before
 	 */
 	private void ingestOneByOne(List<Event> stamped, List<String> givenIds, Instant now,

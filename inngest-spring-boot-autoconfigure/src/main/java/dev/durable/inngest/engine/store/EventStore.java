@@ -73,8 +73,9 @@ public interface EventStore {
 	 * statement, unless a run waits for an event of one of their names, or an event with
 	 * one of the ids their sender chose was ever stored: then it stores nothing, and the
 	 * caller stores them statement by statement, resuming the waits and leaving out the
-	 * events sent before. The statement runs in the caller's transaction if one is
-	 * active, and otherwise commits on its own. Called only if {@link #insertsAtOnce()}.
+	 * events of ids received within the deduplication window. The statement runs in the
+	 * caller's transaction if one is active, and otherwise commits on its own. Called
+	 * only if {@link #insertsAtOnce()}.
 	 * @param events the events and their runs
 	 * @return {@code true} if they were stored; {@code false} if nothing was
 	 * @throws UnsupportedOperationException if this store cannot
