@@ -13,16 +13,11 @@ import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.NonRetriableException;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.Step;
-import dev.durable.inngest.autoconfigure.InngestAutoConfiguration;
-import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
-import dev.durable.inngest.testsupport.TestDatabases;
+import dev.durable.inngest.testsupport.DrivenEngine;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static dev.durable.inngest.engine.StoredRuns.onlyRun;
@@ -34,12 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BulkStopTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
-				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class))
-		.withPropertyValues("inngest.local.auto-startup=false", "inngest.local.schema.initialize=always",
-				TestDatabases.memory() ? "inngest.local.store=memory"
-						: "spring.datasource.url=" + TestDatabases.newUrl("bulk-stop"))
+	private final ApplicationContextRunner runner = DrivenEngine.runner("bulk-stop")
 		.withUserConfiguration(Functions.class);
 
 	@Test

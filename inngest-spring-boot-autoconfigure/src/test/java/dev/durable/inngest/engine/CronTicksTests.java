@@ -7,19 +7,15 @@ import java.util.List;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunStatus;
-import dev.durable.inngest.autoconfigure.InngestAutoConfiguration;
 import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
 import dev.durable.inngest.engine.store.CronStore;
 import dev.durable.inngest.engine.store.CronStore.CronTick;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.testsupport.DrivenEngine;
 import dev.durable.inngest.testsupport.MovableClock;
-import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,12 +30,7 @@ class CronTicksTests {
 
 	private final MovableClock clock = new MovableClock();
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
-				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class))
-		.withPropertyValues("inngest.local.auto-startup=false", "inngest.local.schema.initialize=always",
-				TestDatabases.memory() ? "inngest.local.store=memory"
-						: "spring.datasource.url=" + TestDatabases.newUrl("cron-ticks"))
+	private final ApplicationContextRunner runner = DrivenEngine.runner("cron-ticks")
 		.withBean(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME, MovableClock.class, () -> this.clock)
 		.withUserConfiguration(Functions.class);
 

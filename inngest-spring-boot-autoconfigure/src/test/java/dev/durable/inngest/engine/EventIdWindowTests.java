@@ -18,18 +18,14 @@ import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunView;
-import dev.durable.inngest.autoconfigure.InngestAutoConfiguration;
 import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
 import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.testsupport.DrivenEngine;
 import dev.durable.inngest.testsupport.MovableClock;
-import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
@@ -49,12 +45,7 @@ class EventIdWindowTests {
 
 	private final Functions functions = new Functions();
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
-				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class))
-		.withPropertyValues("inngest.local.auto-startup=false", "inngest.local.schema.initialize=always",
-				TestDatabases.memory() ? "inngest.local.store=memory"
-						: "spring.datasource.url=" + TestDatabases.newUrl("event-id-window"))
+	private final ApplicationContextRunner runner = DrivenEngine.runner("event-id-window")
 		.withBean(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME, MovableClock.class, () -> this.clock)
 		.withBean(Functions.class, () -> this.functions);
 

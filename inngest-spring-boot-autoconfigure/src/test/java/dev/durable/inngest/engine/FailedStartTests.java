@@ -7,16 +7,11 @@ import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.Step;
-import dev.durable.inngest.autoconfigure.InngestAutoConfiguration;
-import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
 import dev.durable.inngest.engine.store.StepStore;
-import dev.durable.inngest.testsupport.TestDatabases;
+import dev.durable.inngest.testsupport.DrivenEngine;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,12 +25,7 @@ class FailedStartTests {
 
 	private final FailingStepReads reads = new FailingStepReads();
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
-				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class))
-		.withPropertyValues("inngest.local.auto-startup=false", "inngest.local.schema.initialize=always",
-				TestDatabases.memory() ? "inngest.local.store=memory"
-						: "spring.datasource.url=" + TestDatabases.newUrl("failed-start"))
+	private final ApplicationContextRunner runner = DrivenEngine.runner("failed-start")
 		.withBean("failingStepReads", BeanPostProcessor.class,
 				() -> InterceptedStores.inContext(StepStore.class, this.reads::intercept))
 		.withBean(Functions.class, Functions::new);

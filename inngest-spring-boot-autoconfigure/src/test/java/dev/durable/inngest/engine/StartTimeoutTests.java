@@ -10,17 +10,13 @@ import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.Step;
 import dev.durable.inngest.Timeouts;
-import dev.durable.inngest.autoconfigure.InngestAutoConfiguration;
 import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
+import dev.durable.inngest.testsupport.DrivenEngine;
 import dev.durable.inngest.testsupport.MovableClock;
-import dev.durable.inngest.testsupport.TestDatabases;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static dev.durable.inngest.engine.StoredRuns.onlyRun;
@@ -39,13 +35,9 @@ class StartTimeoutTests {
 	/** The runs said started, on their first execution. */
 	private final AtomicInteger started = new AtomicInteger();
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
-				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class))
-		.withPropertyValues("inngest.local.auto-startup=false", "inngest.local.schema.initialize=always",
-				"inngest.local.backoff.initial=10m", "inngest.local.backoff.max=10m", "inngest.local.backoff.jitter=0",
-				TestDatabases.memory() ? "inngest.local.store=memory"
-						: "spring.datasource.url=" + TestDatabases.newUrl("start-timeout"))
+	private final ApplicationContextRunner runner = DrivenEngine.runner("start-timeout")
+		.withPropertyValues("inngest.local.backoff.initial=10m", "inngest.local.backoff.max=10m",
+				"inngest.local.backoff.jitter=0")
 		.withBean(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME, MovableClock.class, () -> this.clock)
 		.withBean(Functions.class, () -> this.functions)
 		.withBean(RunOutcomes.class, () -> new RunOutcomes() {

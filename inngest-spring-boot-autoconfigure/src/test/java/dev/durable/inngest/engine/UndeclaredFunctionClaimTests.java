@@ -9,17 +9,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.RunStatus;
-import dev.durable.inngest.autoconfigure.InngestAutoConfiguration;
-import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
 import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
-import dev.durable.inngest.testsupport.TestDatabases;
+import dev.durable.inngest.testsupport.DrivenEngine;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,12 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class UndeclaredFunctionClaimTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
-				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class))
-		.withPropertyValues("inngest.local.auto-startup=false", "inngest.local.schema.initialize=always",
-				TestDatabases.memory() ? "inngest.local.store=memory"
-						: "spring.datasource.url=" + TestDatabases.newUrl("undeclared-claim"))
+	private final ApplicationContextRunner runner = DrivenEngine.runner("undeclared-claim")
 		.withBean(Functions.class, Functions::new)
 		.withBean(RunOutcomes.class, () -> new RunOutcomes() {
 			@Override
