@@ -285,18 +285,21 @@ public final class InMemoryInngestStore {
 	}
 
 	/**
-	 * Forgets every event, run, step, attempt, wait, cancellation and cron tick stored:
-	 * for tests that share one store, as those of one cached application context do, and
-	 * start each from empty.
+	 * Forgets every event, run, step, attempt, wait, cancellation, rerun, replay and cron
+	 * tick stored: for tests that share one store, as those of one cached application
+	 * context do, and start each from empty.
 	 */
 	public void clear() {
 		locked(() -> {
 			clear(this.events);
+			clear(this.resent);
 			clear(this.runs);
 			clear(this.steps);
 			clear(this.attempts);
 			clear(this.waits);
 			clear(this.cancellations);
+			clear(this.reruns);
+			clear(this.replays);
 			clear(this.crons);
 		});
 	}
