@@ -50,9 +50,8 @@ public final class JdbcRunStore implements RunStore {
 
 	private static final String RUN_COLUMNS = "r.id, r.function_id, r.status, r.attempt, r.created_at, "
 			+ "r.started_at, r.ended_at, r.due_at, r.output, r.error_name, r.error_message, r.error_stack, "
-			+ "r.cancelled_by, r.cancel_reason, "
-			+ "COALESCE(e.sent_id, e.id) AS event_id, e.name AS event_name, e.data AS event_data, e.user_data AS event_user, "
-			+ "e.ts AS event_ts, e.v AS event_v";
+			+ "r.cancelled_by, r.cancel_reason, COALESCE(e.sent_id, e.id) AS event_id, e.name AS event_name, "
+			+ "e.data AS event_data, e.user_data AS event_user, e.ts AS event_ts, e.v AS event_v";
 
 	private static final String WITH_EVENT = "JOIN inngest_event e ON e.id = r.event_id ";
 

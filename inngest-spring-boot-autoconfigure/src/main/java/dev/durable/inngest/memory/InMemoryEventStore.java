@@ -68,7 +68,7 @@ final class InMemoryEventStore implements EventStore {
 		this.store.locked(() -> {
 			ResentEvent latest = this.store.resent.get(event.id());
 			if (latest != null && !latest.receivedAt().isBefore(windowStart)) {
-				throw InMemoryInngestStore.duplicate("event_resent", event.id());
+				throw InMemoryInngestStore.duplicate("resent", event.id());
 			}
 			if (this.store.events.contains(key)) {
 				throw InMemoryInngestStore.duplicate("events", key);
