@@ -20,9 +20,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * with {@code WRITE_DELAY=0}, or PostgreSQL with {@code fsync} and
  * {@code synchronous_commit} on), with the engine's workers executing the runs sent
  * ({@code true}) or stopped ({@code false}). Prints the p50 and p99 of each, per round of
- * 5,000.
+ * 5,000. With {@code ids}, each event carries an id of the sender's, an idempotency key
+ * never sent before, which the engine looks up before it stores the event.
  * <p>
- * {@code SendCost <true|false> [rounds] [h2|postgresql]}
+ * {@code SendCost <true|false> [rounds] [h2|postgresql] [ids]}
  */
 public final class SendCost {
 
@@ -35,6 +36,7 @@ public final class SendCost {
 		boolean workers = Boolean.parseBoolean(args[0]);
 		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 3;
 		boolean postgresql = args.length > 2 && "postgresql".equals(args[2]);
+		boolean ids = args.length > 3 && "ids".equals(args[3]);
 		EmbeddedPostgres postgres = postgresql ? EmbeddedPostgres.builder()
 			.setServerConfig("fsync", "on")
 			.setServerConfig("synchronous_commit", "on")
@@ -57,7 +59,8 @@ public final class SendCost {
 				long[] inserts = new long[CALLS];
 				for (int i = 0; i < CALLS; i++) {
 					long start = System.nanoTime();
-					client.send(Event.of("bench/one-step", Map.of("n", i)));
+					Event event = Event.of("bench/one-step", Map.of("n", i));
+					client.send(ids ? event.withId("order-" + round + "-" + i) : event);
 					sends[i] = System.nanoTime() - start;
 					start = System.nanoTime();
 					jdbc.update("INSERT INTO plain_job VALUES (?, ?, CURRENT_TIMESTAMP)", round + "-" + i,
@@ -65,10 +68,10 @@ public final class SendCost {
 					inserts[i] = System.nanoTime() - start;
 				}
 				System.out.printf(
-						"{\"workers\":%s,\"round\":%d,\"sendP50Micros\":%d,\"sendP99Micros\":%d,"
+						"{\"workers\":%s,\"ids\":%s,\"round\":%d,\"sendP50Micros\":%d,\"sendP99Micros\":%d,"
 								+ "\"insertP50Micros\":%d,\"insertP99Micros\":%d}%n",
-						workers, round, percentile(sends, 0.50), percentile(sends, 0.99), percentile(inserts, 0.50),
-						percentile(inserts, 0.99));
+						workers, ids, round, percentile(sends, 0.50), percentile(sends, 0.99),
+						percentile(inserts, 0.50), percentile(inserts, 0.99));
 			}
 		}
 		System.exit(0);
