@@ -22,8 +22,9 @@ import org.springframework.stereotype.Component;
  * order fail: {@link PaymentProvider}), one whose payment is declined and is rolled back,
  * and a large one that waits for approval, which a demo manager (itself a durable
  * function) gives after a durable sleep. Each order's event has a fixed id, which makes
- * it idempotent: on a database that has them from an earlier start, sending them again
- * starts no run, and nothing ships twice.
+ * it idempotent for 24 hours, Inngest's deduplication window of event ids: on a database
+ * that has them from a start within the last day, sending them again starts no run, and
+ * nothing ships twice; a start after that places them afresh.
  */
 @Component
 @ConditionalOnBooleanProperty("shop.demo-orders")
@@ -41,15 +42,15 @@ public class DemoOrders implements ApplicationRunner {
 	public void run(ApplicationArguments args) {
 		logger.info("Placing demo orders: o-demo-1 (the payment provider fails its first two calls, and the "
 				+ "charge recovers by being retried), o-demo-2 (declined payment, rolled back), o-demo-3 (large, "
-				+ "waits for approval, then charged as o-demo-1); once only, on a database that keeps them");
+				+ "waits for approval, then charged as o-demo-1); once a day, on a database that keeps them");
 		this.inngest.send(order(new OrderPlaced("o-demo-1", "mug", 2, 2400, PaymentProvider.VISA)),
 				order(new OrderPlaced("o-demo-2", "lamp", 1, 8900, PaymentProvider.DECLINED)),
 				order(new OrderPlaced("o-demo-3", "sofa", 1, 129900, PaymentProvider.VISA)));
 	}
 
 	/**
-	 * The event of a demo order, with the order's id in its own: a second one is accepted
-	 * but starts no run.
+	 * The event of a demo order, with the order's id in its own: a second one within 24
+	 * hours is accepted but starts no run.
 	 */
 	static Event order(OrderPlaced order) {
 		return Event.of("shop/order.placed", order).withId("demo-order-" + order.orderId());

@@ -28,7 +28,7 @@ class DemoOrdersTests {
 	}
 
 	@Test
-	void aRestartOnTheSameDatabasePlacesNoDemoOrderTwice() {
+	void aRestartOnTheSameDatabaseWithinADayPlacesNoDemoOrderTwice() {
 		try (ConfigurableApplicationContext first = start()) {
 			assertThat(runsByFunction(first)).containsEntry("process-order", 3L).containsEntry("demo-manager", 1L);
 		}
