@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -121,6 +124,80 @@ class EventIdWindowTests {
 			sendAtOnce(context, 3);
 			assertThat(runs(context)).extracting((run) -> run.event().id()).containsOnly(ID).hasSize(3);
 		});
+	}
+
+	@Test
+	void anIdSentAgainInTwoTransactionsAtOnceStartsOneRun() throws Exception {
+		this.runner.run((context) -> {
+			TransactionTemplate transaction = new TransactionTemplate(
+					context.getBean(PlatformTransactionManager.class));
+			send(context, 1);
+			for (int n = 2; n <= 3; n++) {
+				// Once with no event of the id stored again yet, once with one a day old.
+				this.clock.advance(Duration.ofHours(25));
+				sendInTwoTransactions(context, transaction, n);
+				assertThat(runs(context)).hasSize(n);
+			}
+		});
+	}
+
+	/**
+	 * Sends the id in two transactions of the application's: the second sends while the
+	 * first, which has sent, has not committed yet. The second either waits for the first
+	 * and fails, as the database fails a transaction that inserts a key another
+	 * committed, or finds the id sent.
+	 */
+	private static void sendInTwoTransactions(ApplicationContext context, TransactionTemplate transaction, int n)
+			throws Exception {
+		CountDownLatch firstSent = new CountDownLatch(1);
+		CountDownLatch secondSending = new CountDownLatch(1);
+		ExecutorService executor = Executors.newFixedThreadPool(2);
+		try {
+			Future<?> first = executor.submit(() -> transaction.executeWithoutResult((status) -> {
+				send(context, n);
+				firstSent.countDown();
+				await(secondSending);
+				// Time for the second to reach the row the first holds.
+				sleep(300);
+			}));
+			Future<?> second = executor.submit(() -> {
+				await(firstSent);
+				try {
+					transaction.executeWithoutResult((status) -> {
+						secondSending.countDown();
+						send(context, n);
+					});
+				}
+				catch (DuplicateKeyException ex) {
+					// The application's retry of its transaction finds the id sent.
+				}
+			});
+			first.get(30, TimeUnit.SECONDS);
+			second.get(30, TimeUnit.SECONDS);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/** Sends the id from several threads released together. */
