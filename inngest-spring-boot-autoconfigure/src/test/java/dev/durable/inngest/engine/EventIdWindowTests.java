@@ -23,6 +23,7 @@ import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.testsupport.DrivenEngine;
+import dev.durable.inngest.testsupport.Latches;
 import dev.durable.inngest.testsupport.MovableClock;
 import org.junit.jupiter.api.Test;
 
@@ -156,12 +157,12 @@ class EventIdWindowTests {
 			Future<?> first = executor.submit(() -> transaction.executeWithoutResult((status) -> {
 				send(context, n);
 				firstSent.countDown();
-				await(secondSending);
+				Latches.await(secondSending);
 				// Time for the second to reach the row the first holds.
 				sleep(300);
 			}));
 			Future<?> second = executor.submit(() -> {
-				await(firstSent);
+				Latches.await(firstSent);
 				try {
 					transaction.executeWithoutResult((status) -> {
 						secondSending.countDown();
@@ -177,16 +178,6 @@ class EventIdWindowTests {
 		}
 		finally {
 			executor.shutdownNow();
-		}
-	}
-
-	private static void await(CountDownLatch latch) {
-		try {
-			assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 
 import dev.durable.inngest.Event;
+import dev.durable.inngest.testsupport.Latches;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -108,7 +109,7 @@ class InMemoryTransactionManagerTests {
 			.runAsync(() -> this.required.executeWithoutResult((status) -> {
 				insert("pending");
 				inserted.countDown();
-				await(commit);
+				Latches.await(commit);
 			}));
 		assertThat(inserted.await(10, TimeUnit.SECONDS)).isTrue();
 		CompletableFuture<List<String>> read = CompletableFuture.supplyAsync(() -> existing("pending"));
@@ -125,7 +126,7 @@ class InMemoryTransactionManagerTests {
 		CompletableFuture<Void> holder = CompletableFuture
 			.runAsync(() -> this.required.executeWithoutResult((status) -> {
 				begun.countDown();
-				await(end);
+				Latches.await(end);
 			}));
 		assertThat(begun.await(10, TimeUnit.SECONDS)).isTrue();
 		TransactionTemplate impatient = new TransactionTemplate(this.store.transactionManager());
@@ -171,7 +172,7 @@ class InMemoryTransactionManagerTests {
 				});
 				assertThat(afterCommit).isEmpty();
 				joined.countDown();
-				await(commit);
+				Latches.await(commit);
 			}));
 		assertThat(joined.await(10, TimeUnit.SECONDS)).isTrue();
 		CompletableFuture<List<String>> read = CompletableFuture.supplyAsync(() -> existing("joined"));
@@ -193,16 +194,6 @@ class InMemoryTransactionManagerTests {
 
 	private List<String> existing(String... ids) {
 		return List.copyOf(this.store.events().lastReceived(List.of(ids)).keySet());
-	}
-
-	private static void await(CountDownLatch latch) {
-		try {
-			assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -137,15 +136,15 @@ public final class InngestTestEnvironment {
 		// the engine until the test ends.
 		return executing(() -> {
 			Set<String> sentBefore = sentBefore(events);
-			Set<String> earlierRuns = allRuns().stream().map(RunView::id).collect(Collectors.toSet());
 			List<String> eventIds = this.client.send(events);
 			executeUntilIdle();
-			// The runs of an event sent before are that send's, not this one's; nor are
-			// those of an event sent with the same id more than a day before.
-			Set<String> sent = new HashSet<>(eventIds);
-			sent.removeAll(sentBefore);
-			List<TestRun> started = allRuns().stream()
-				.filter((run) -> sent.contains(run.event().id()) && !earlierRuns.contains(run.id()))
+			// The runs of an event sent before are that send's, not this one's; an id
+			// sent
+			// again more than a day later names the event sent now, and its runs only.
+			List<TestRun> started = eventIds.stream()
+				.distinct()
+				.filter((id) -> !sentBefore.contains(id))
+				.flatMap((id) -> this.inngestRuns.runsOf(id).stream())
 				.sorted(Comparator.comparing(RunView::id))
 				.map(this::run)
 				.toList();
