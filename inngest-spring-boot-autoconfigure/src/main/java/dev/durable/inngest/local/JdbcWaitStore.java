@@ -94,6 +94,14 @@ public final class JdbcWaitStore implements WaitStore {
 	}
 
 	@Override
+	public Set<String> waitingSteps(String runId) {
+		return new HashSet<>(this.jdbc.sql("SELECT step_key FROM inngest_wait WHERE run_id = ? AND kind <> ?")
+			.params(runId, WaitRecord.Kind.CANCEL.name())
+			.query(String.class)
+			.list());
+	}
+
+	@Override
 	public void deleteByRun(String runId) {
 		this.jdbc.sql("DELETE FROM inngest_wait WHERE run_id = ?").param(runId).update();
 	}

@@ -89,6 +89,19 @@ final class InMemoryWaitStore implements WaitStore {
 	}
 
 	@Override
+	public Set<String> waitingSteps(String runId) {
+		return this.store.locked(() -> {
+			Set<String> keys = new HashSet<>();
+			for (WaitRecord wait : this.store.waits.range(RowKey.first(runId), RowKey.after(runId)).values()) {
+				if (wait.kind() != WaitRecord.Kind.CANCEL) {
+					keys.add(wait.stepKey());
+				}
+			}
+			return keys;
+		});
+	}
+
+	@Override
 	public void deleteByRun(String runId) {
 		this.store.locked(() -> deleteByRun(this.store, runId));
 	}

@@ -49,6 +49,15 @@ public interface WaitStore {
 	List<WaitRecord> findUnmatched(String eventName, Instant now);
 
 	/**
+	 * The keys of a run's steps still waiting here: its waits for events and for invoked
+	 * runs that nothing has resolved yet, not its cancellation rules. Read as the run is
+	 * suspended on several, to tell whether one was resolved while it executed.
+	 * @param runId the run id
+	 * @return the step keys
+	 */
+	Set<String> waitingSteps(String runId);
+
+	/**
 	 * Removes every wait of a run, once it has ended.
 	 * @param runId the run id
 	 */

@@ -891,6 +891,27 @@ public abstract class StoreContractTests {
 		this.waits.insert(List.of());
 	}
 
+	@Test
+	void aRunsWaitingStepsAreItsUnresolvedWaitsAndInvokesNotItsCancelRules() {
+		String run = claimed("fn", storedEvent(), T0, "lease");
+		String other = claimed("fn", storedEvent(), T0, "lease");
+		this.waits
+			.insert(List.of(new WaitRecord(run, "wa", WaitRecord.Kind.WAIT, "e", null, null, null, T0.plusSeconds(60)),
+					new WaitRecord(run, "wb", WaitRecord.Kind.WAIT, "e", "data.k", "1", null, T0.plusSeconds(1)),
+					new WaitRecord(run, "call", WaitRecord.Kind.INVOKE, "inngest/function.finished", null, null, null,
+							T0.plusSeconds(60)),
+					new WaitRecord(run, "cancel-0", WaitRecord.Kind.CANCEL, "e", null, null, null, T0.plusSeconds(60)),
+					new WaitRecord(other, "wc", WaitRecord.Kind.WAIT, "e", null, null, null, T0.plusSeconds(60))));
+		// Expired ones too: a wait times out only once its run's execution removes it.
+		assertThat(this.waits.waitingSteps(run)).containsExactlyInAnyOrder("wa", "wb", "call");
+		assertThat(this.waits.delete(run, "wa")).isTrue();
+		assertThat(this.waits.waitingSteps(run)).containsExactlyInAnyOrder("wb", "call");
+		assertThat(this.waits.waitingSteps(other)).containsExactly("wc");
+		this.waits.deleteByRun(run);
+		assertThat(this.waits.waitingSteps(run)).isEmpty();
+		assertThat(this.waits.waitingSteps("no-such-run")).isEmpty();
+	}
+
 	// Events
 
 	@Test
