@@ -68,12 +68,22 @@ const functions = [
         return caught(err);
       }
     }),
-  inngest.createFunction({ id: "race", triggers: [{ event: "js/race" }] }, async ({ step }) => {
-    return await Promise.race([
+  inngest.createFunction({ id: "race", triggers: [{ event: "js/race" }] }, async ({ event, step }) => {
+    const winner = await Promise.race([
       step.waitForEvent("approval", { event: "js/approve", match: "data.key", timeout: "1h" })
         .then((e) => (e ? "approved" : "expired")),
-      step.sleep("deadline", "1s").then(() => "deadline"),
+      step.sleep("deadline", event.data.deadline).then(() => "deadline"),
     ]);
+    const after = await step.run("after-race", () => { count(`after-race:${event.data.key}:${winner}`); return winner; });
+    return after;
+  }),
+  inngest.createFunction({ id: "all-waits", triggers: [{ event: "js/all-waits" }] }, async ({ event, step }) => {
+    const [x, a, b] = await Promise.all([
+      step.run("x", () => { count("x:" + event.data.key); return 1; }),
+      step.waitForEvent("wa", { event: "js/wa", match: "data.key", timeout: "1h" }),
+      step.waitForEvent("wb", { event: "js/wb", match: "data.key", timeout: "1h" }),
+    ]);
+    return { x, a: a?.data.n ?? null, b: b?.data.n ?? null };
   }),
   inngest.createFunction({ id: "invoker", triggers: [{ event: "js/invoker" }] }, async ({ event, step }) => {
     const key = event.data.key;

@@ -2,6 +2,7 @@ package dev.durable.inngest.engine;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 
 import dev.durable.inngest.engine.store.StepRecord;
 
@@ -91,5 +92,33 @@ public interface RecordedSteps {
 	 * @param key the key the body calls the step by
 	 */
 	void awaitInvoked(String key);
+
+	/**
+	 * Awaits steps together, as an SDK reports the sleeps, waits and invokes that a
+	 * function's code awaits at once in a {@code Promise.all} or a {@code Promise.race}:
+	 * the run goes on once the first of them ends, and the others go on waiting. First
+	 * begins each step that {@code begin} calls through the
+	 * {@link dev.durable.inngest.Step} (or {@link #invoke}, {@link #awaitInvoked}), as
+	 * the body's call would, except that a step that would suspend the run is stored with
+	 * what it waits for, and the run is not suspended: a sleep, a wait for an event and
+	 * an invoke each wait from then on, and a wait's event resolves it even while the run
+	 * executes. A step stored before ends if its time has passed. Then, unless one of
+	 * those steps ended or {@code suspend} is {@code false}, suspends the run (by
+	 * throwing, as a wait does) until the first of the steps of {@code awaited} ends; at
+	 * once if one of them was resolved since this execution read it.
+	 * @param begin the calls that begin the steps not begun yet in this execution
+	 * @param awaited the keys of all the steps awaited, those begun before included
+	 * @param suspend whether to suspend the run when none of the steps begun ended
+	 * @return whether one of the steps begun ended
+	 */
+	boolean awaitTogether(List<Runnable> begin, Collection<String> awaited, boolean suspend);
+
+	/**
+	 * Whether a step of the run waits for an event or an invoked run, as far as this
+	 * execution knows: a step awaited together with another that ended first, once the
+	 * function's code went on without it.
+	 * @return whether a wait may be left when the run ends
+	 */
+	boolean leavesWaits();
 
 }

@@ -4,13 +4,16 @@ import dev.durable.inngest.RunStatus;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -50,6 +53,10 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 
 	/** The log of runs' outcomes, one category for the runs and their steps. */
 	private static final Log logger = LogFactory.getLog(RunExecutor.class);
+
+	/** What suspending a run writes besides the run, for a step stored before. */
+	private static final Runnable NOTHING = () -> {
+	};
 
 	private final StepServices env;
 
@@ -119,6 +126,12 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	private @Nullable StepRecord pending;
 
 	private @Nullable StepRecord pendingStored;
+
+	/**
+	 * While {@link #awaitTogether} begins steps: the suspension each step that would
+	 * suspend the run asked for instead, in order.
+	 */
+	private @Nullable List<Deferred> deferred;
 
 	RunExecution(StepServices env, OutputWriter outputs, EventIngestor ingestor, RunCanceller canceller,
 			RunOutcomes outcomes, Invocations invocations, RunRecord run, FunctionDefinition function, String lease,
@@ -496,8 +509,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 			return;
 		}
 		if (stored != null) {
-			throw suspend(RunStatus.SLEEPING, wake, () -> {
-			});
+			throw suspend(RunStatus.SLEEPING, wake, NOTHING);
 		}
 		StepRecord sleeping = new StepRecord(runId(), key, id, StepKind.SLEEP, StepStatus.SLEEPING, 1, null, null, wake,
 				now, null);
@@ -641,8 +653,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	private StepRecord awaitOrTimeOut(StepRecord waiting, Function<Instant, StepRecord> timedOut) {
 		Instant now = now();
 		if (now.isBefore(waiting.wakeAt())) {
-			throw suspend(RunStatus.WAITING, waiting.wakeAt(), () -> {
-			});
+			throw suspend(RunStatus.WAITING, waiting.wakeAt(), NOTHING);
 		}
 		StepRecord ended = timedOut.apply(now);
 		StepRecord resolved = this.env.transactions().execute((status) -> {
@@ -798,6 +809,11 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	}
 
 	private Suspension suspend(RunStatus status, Instant wakeAt, Runnable stepWrites) {
+		if (this.deferred != null) {
+			Deferred step = new Deferred(status, wakeAt, stepWrites, Suspension.suspended(runId(), wakeAt));
+			this.deferred.add(step);
+			return step.suspension();
+		}
 		Instant dueAt = RunTimeouts.dueBy(wakeAt, this.finishBy);
 		this.env.transactions().executeWithoutResult((tx) -> {
 			// The run before its step and wait, as a cancellation takes it
@@ -811,6 +827,96 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		return Suspension.suspended(runId(), dueAt);
 	}
 
+	@Override
+	public boolean awaitTogether(List<Runnable> begin, Collection<String> awaited, boolean suspend) {
+		List<Deferred> begun = new ArrayList<>();
+		boolean ended = false;
+		this.deferred = begun;
+		try {
+			for (Runnable step : begin) {
+				int before = begun.size();
+				try {
+					step.run();
+					ended = true;
+				}
+				catch (Suspension ex) {
+					// Only the suspension the step asked for is deferred: a cancellation,
+					// a
+					// lost lease or a time-out ends the execution.
+					if (begun.size() == before || begun.get(begun.size() - 1).suspension() != ex) {
+						throw ex;
+					}
+				}
+			}
+		}
+		finally {
+			this.deferred = null;
+		}
+		if (ended || !suspend) {
+			if (begun.stream().anyMatch((step) -> step.writes() != NOTHING)) {
+				this.env.transactions().executeWithoutResult((tx) -> {
+					// The run first, as a cancellation takes it (RunStore.lock).
+					this.env.runs().lock(runId());
+					if (this.env.runs().leaseExpiry(runId(), this.lease).isEmpty()) {
+						throw Suspension.leaseLost(runId());
+					}
+					begun.forEach((step) -> step.writes().run());
+				});
+			}
+			return ended;
+		}
+		throw suspendOnFirst(begun, awaited);
+	}
+
+	/**
+	 * Suspends the run until the first of the awaited steps ends, storing the steps just
+	 * begun in the same transaction. A wait resolved while the run executed could not
+	 * wake it, not waiting then: its wait is gone, and the run is due at once instead.
+	 */
+	private Suspension suspendOnFirst(List<Deferred> begun, Collection<String> awaited) {
+		RunStatus status = RunStatus.SLEEPING;
+		Instant wakeAt = null;
+		Set<String> waiting = new HashSet<>();
+		for (Deferred step : begun) {
+			status = (step.status() == RunStatus.WAITING) ? RunStatus.WAITING : status;
+			wakeAt = (wakeAt == null || step.wakeAt().isBefore(wakeAt)) ? step.wakeAt() : wakeAt;
+		}
+		for (String key : awaited) {
+			StepRecord stored = this.memo.get(key);
+			if (stored != null && (stored.status() == StepStatus.SLEEPING || stored.status() == StepStatus.WAITING)) {
+				if (stored.status() == StepStatus.WAITING) {
+					status = RunStatus.WAITING;
+					waiting.add(key);
+				}
+				wakeAt = (wakeAt == null || stored.wakeAt().isBefore(wakeAt)) ? stored.wakeAt() : wakeAt;
+			}
+		}
+		if (wakeAt == null) {
+			throw new IllegalStateException("Run " + runId() + " awaits steps " + awaited + ", none of which waits");
+		}
+		RunStatus suspendedAs = status;
+		Instant dueAt = RunTimeouts.dueBy(wakeAt, this.finishBy);
+		Instant due = this.env.transactions().execute((tx) -> {
+			if (!this.env.runs().suspend(runId(), this.lease, suspendedAs, dueAt, this.run.attempt())) {
+				throw Suspension.leaseLost(runId());
+			}
+			begun.forEach((step) -> step.writes().run());
+			if (!waiting.isEmpty() && !this.env.waits().waitingSteps(runId()).containsAll(waiting)) {
+				Instant now = now();
+				this.env.runs().wake(runId(), now);
+				return now;
+			}
+			return dueAt;
+		});
+		this.suspended = true;
+		return Suspension.suspended(runId(), due);
+	}
+
+	@Override
+	public boolean leavesWaits() {
+		return this.memo.values().stream().anyMatch((step) -> step.status() == StepStatus.WAITING);
+	}
+
 	private IllegalStateException reused(String id, StepRecord stored) {
 		return new IllegalStateException("Step '" + id + "' of run " + runId() + " was stored as a " + stored.kind()
 				+ " step (" + stored.status() + "); step ids must name the same kind of step on " + "every replay");
@@ -818,6 +924,18 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 
 	private Instant now() {
 		return this.env.clock().instant();
+	}
+
+	/**
+	 * A step begun by {@link #awaitTogether} that would have suspended the run.
+	 *
+	 * @param status the status it would have suspended the run with
+	 * @param wakeAt when it ends unless what it waits for comes first
+	 * @param writes what stores it
+	 * @param suspension the suspension the step threw
+	 */
+	private record Deferred(RunStatus status, Instant wakeAt, Runnable writes, Suspension suspension) {
+
 	}
 
 }

@@ -395,7 +395,7 @@ public final class RunExecutor {
 			logger.info("Run " + run.id() + " finished after its lease was lost; its result was not stored");
 		}
 		else {
-			forgetCancelRules(function, run);
+			forgetWaits(function, run, execution);
 			this.outcomes.completed(run, endedAt);
 			if (logger.isDebugEnabled()) {
 				logger.debug("Run " + run.id() + " of function '" + function.id() + "' completed");
@@ -447,8 +447,12 @@ public final class RunExecutor {
 		}
 	}
 
-	private void forgetCancelRules(FunctionDefinition function, RunRecord run) {
-		if (!function.cancelOn().isEmpty()) {
+	/**
+	 * Removes an ended run's cancellation rules, and the waits it may leave: a step
+	 * awaited together with another that ended first.
+	 */
+	private void forgetWaits(FunctionDefinition function, RunRecord run, RunExecution execution) {
+		if (!function.cancelOn().isEmpty() || execution.leavesWaits()) {
 			this.waits.deleteByRun(run.id());
 		}
 	}
@@ -477,7 +481,7 @@ public final class RunExecutor {
 				return false;
 			}
 			if (fatal) {
-				forgetCancelRules(function, run);
+				forgetWaits(function, run, execution);
 				this.endEvents.failed(run, function, error, this.canceller::cancel);
 				this.outcomes.failed(run, function, error);
 			}

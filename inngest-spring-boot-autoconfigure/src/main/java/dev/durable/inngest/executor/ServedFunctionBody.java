@@ -6,14 +6,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.NonRetriableException;
@@ -30,8 +28,6 @@ import dev.durable.inngest.function.Invocation;
 import dev.durable.inngest.executor.FunctionCalls.Answer;
 import dev.durable.inngest.executor.FunctionCalls.AnswerTooLargeException;
 import dev.durable.inngest.executor.FunctionCalls.ServedCallException;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
@@ -48,7 +44,9 @@ import tools.jackson.databind.node.ObjectNode;
  * app returned, a step error is retried as a Java step's would be, and a sleep or a wait
  * suspends the run exactly as a Java function's does, so that leases, crash recovery,
  * cancellation, time-outs and metrics apply unchanged. An invoke suspends it the same
- * way, until the run it starts ends ({@link RecordedSteps#invoke}).
+ * way, until the run it starts ends ({@link RecordedSteps#invoke}). Several reported at
+ * once, as for a {@code Promise.all} or a {@code Promise.race}, wait together, and the
+ * run goes on once the first ends ({@link RecordedSteps#awaitTogether}).
  */
 public final class ServedFunctionBody {
 
@@ -63,8 +61,6 @@ public final class ServedFunctionBody {
 
 	/** The ops that suspend the run. */
 	private static final Set<String> SUSPENDING = Set.of("Sleep", "WaitForEvent", "InvokeFunction");
-
-	private static final Log logger = LogFactory.getLog(ServedFunctionBody.class);
 
 	/**
 	 * How long an invoke waits for its run when the op gives no timeout: a year, as
@@ -90,8 +86,6 @@ public final class ServedFunctionBody {
 
 	private final StepOutputLimit outputLimit;
 
-	private final AtomicBoolean warnedOfParallelWaits = new AtomicBoolean();
-
 	private final Clock clock;
 
 	ServedFunctionBody(String appId, ServedFunction function, FunctionCalls calls, JsonMapper mapper, Clock clock) {
@@ -114,7 +108,10 @@ public final class ServedFunctionBody {
 		if (!(step instanceof RecordedSteps recorded)) {
 			throw new IllegalStateException("A served function runs on the local engine only");
 		}
-		resumeSuspendedSteps(step, recorded);
+		// The sleeps, waits and invokes begun in this execution, which the app reports
+		// again while they wait.
+		Set<String> begun = new HashSet<>();
+		resumeSuspendedSteps(step, recorded, begun);
 		Set<String> reported = new HashSet<>();
 		// The names of the steps planned, by id, for an answer that cannot be read.
 		Map<String, String> plannedNames = new HashMap<>();
@@ -189,8 +186,9 @@ public final class ServedFunctionBody {
 				attempt = discoveryAttempt;
 				continue;
 			}
-			warnOfParallelWaits(ops);
 			String planned = null;
+			List<JsonNode> waits = new ArrayList<>();
+			List<JsonNode> executed = new ArrayList<>();
 			for (JsonNode op : ops) {
 				String name = op.path("op").asString("");
 				if (name.equals("RunComplete")) {
@@ -207,10 +205,24 @@ public final class ServedFunctionBody {
 					planned = (planned != null) ? planned : id;
 					continue;
 				}
-				if (!reported.add(id) || isEnded(recorded, id)) {
+				// A sleep, a wait or an invoke is reported again while it waits; no step
+				// once it has a result.
+				boolean again = !reported.add(id) && !SUSPENDING.contains(name);
+				if (again || isEnded(recorded, id)) {
 					throw new ServedCallException("The app reported step " + id + " (" + op.path("name").asString("")
 							+ ") again, although it has a result; its step ids must be stable", null);
 				}
+				(SUSPENDING.contains(name) ? waits : executed).add(op);
+			}
+			// Before the steps the app executed, whose retry would otherwise suspend the
+			// run before the waits begin: an event sent meanwhile resolves them.
+			if (!waits.isEmpty()
+					&& awaitTogether(step, recorded, waits, begun, answer, planned == null && executed.isEmpty())) {
+				discoveryAttempt = 0;
+			}
+			for (JsonNode op : executed) {
+				String name = op.path("op").asString("");
+				String id = op.path("id").asString("");
 				recorded.nameStep(id, stepName(name, id, op));
 				if (target.equals(DISCOVERY) && attempt > 0
 						&& (name.equals("StepError") || name.equals("StepFailed"))) {
@@ -236,23 +248,25 @@ public final class ServedFunctionBody {
 	}
 
 	/**
-	 * Warns, once for the function, when the app reports several sleeps, waits or invokes
-	 * at once: the engine suspends a run on one of them at a time, in the order reported,
-	 * so a race between them is decided by the first alone, and an event for a later wait
-	 * that comes before it begins is missed.
+	 * Awaits the sleeps, waits and invokes an answer reported, together, as Inngest does
+	 * for those of a {@code Promise.all} or a {@code Promise.race}: each begins once, the
+	 * first time an execution meets it, and the run goes on once the first of them ends.
+	 * @return whether one of them ended
 	 */
-	private void warnOfParallelWaits(List<JsonNode> ops) {
-		List<String> waits = ops.stream()
-			.filter((op) -> SUSPENDING.contains(op.path("op").asString("")))
-			.map((op) -> "'" + stepName(op.path("op").asString(""), op.path("id").asString(""), op) + "'")
-			.toList();
-		if (waits.size() > 1 && this.warnedOfParallelWaits.compareAndSet(false, true)) {
-			logger.warn("Function '" + this.function.id() + "' of app '" + this.appId + "' waits on steps "
-					+ String.join(", ", waits) + " at once (in Promise.all or Promise.race), which this executor "
-					+ "runs one after another, each beginning once the one before it ended: an event sent for a "
-					+ "later wait before it begins is missed, and a race ends only once the first step ended. "
-					+ "Await them one at a time, or give a waitForEvent the timeout a racing sleep would have");
+	private boolean awaitTogether(Step step, RecordedSteps recorded, List<JsonNode> waits, Set<String> begun,
+			Answer answer, boolean suspend) {
+		List<Runnable> begin = new ArrayList<>();
+		List<String> keys = new ArrayList<>();
+		for (JsonNode op : waits) {
+			String name = op.path("op").asString("");
+			String id = op.path("id").asString("");
+			keys.add(id);
+			if (begun.add(id)) {
+				recorded.nameStep(id, stepName(name, id, op));
+				begin.add(() -> execute(step, recorded, name, id, op, answer));
+			}
 		}
+		return recorded.awaitTogether(begin, keys, suspend);
 	}
 
 	/**
@@ -410,24 +424,28 @@ public final class ServedFunctionBody {
 	 * sleep whose time came completes, a wait whose time-out passed ends empty, and one
 	 * still pending suspends the run again, before the app is called with them.
 	 */
-	private void resumeSuspendedSteps(Step step, RecordedSteps recorded) {
-		List<StepRecord> pending = recorded.recordedSteps()
-			.stream()
-			.filter((record) -> record.status() == StepStatus.SLEEPING || record.status() == StepStatus.WAITING)
-			.sorted(Comparator.comparing(StepRecord::startedAt, Comparator.nullsLast(Comparator.naturalOrder())))
-			.toList();
-		for (StepRecord record : pending) {
+	private void resumeSuspendedSteps(Step step, RecordedSteps recorded, Set<String> begun) {
+		List<Runnable> begin = new ArrayList<>();
+		for (StepRecord record : recorded.recordedSteps()) {
+			if (record.status() != StepStatus.SLEEPING && record.status() != StepStatus.WAITING) {
+				continue;
+			}
+			begun.add(record.key());
 			if (record.kind() == StepKind.SLEEP) {
-				step.sleep(record.key(), Duration.ZERO);
+				begin.add(() -> step.sleep(record.key(), Duration.ZERO));
 			}
 			else if (record.kind() == StepKind.INVOKE) {
-				recorded.awaitInvoked(record.key());
+				begin.add(() -> recorded.awaitInvoked(record.key()));
 			}
 			else {
 				// Stored already: the engine reads the wait from its record, not from
 				// this.
-				step.waitForEvent(record.key(), WaitForEvent.event("pending").timeout(Duration.ofSeconds(1)));
+				begin.add(() -> step.waitForEvent(record.key(),
+						WaitForEvent.event("pending").timeout(Duration.ofSeconds(1))));
 			}
+		}
+		if (!begin.isEmpty()) {
+			recorded.awaitTogether(begin, List.of(), false);
 		}
 	}
 

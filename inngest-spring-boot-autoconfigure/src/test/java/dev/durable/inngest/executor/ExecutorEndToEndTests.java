@@ -33,7 +33,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,8 +40,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 
@@ -262,20 +259,48 @@ class ExecutorEndToEndTests {
 	}
 
 	@Test
-	@ExtendWith(OutputCaptureExtension.class)
-	void waitsReportedAtOnceAreWarnedOfOnceAndWaitedForOneAtATime(CapturedOutput output) throws Exception {
-		List<String> keys = List.of(key(), key());
-		for (String key : keys) {
-			this.inngest.send(Event.of("js/race", Map.of("key", key)));
-			awaitStatus("jsapp-race", key, RunStatus.WAITING);
-		}
-		assertThat(output.getAll().lines().filter((line) -> line.contains("Function 'jsapp-race'"))).singleElement()
-			.satisfies((line) -> assertThat(line).contains("WARN").contains("steps 'approval', 'deadline' at once"));
-		for (String key : keys) {
-			this.inngest.send(Event.of("js/approve", Map.of("key", key)));
-			// The run waited for the approval, not for the 1 s sleep racing it.
-			assertThat(ended("jsapp-race", key).output()).isEqualTo("approved");
-		}
+	void aRaceOfAWaitAndASleepGoesOnWithTheSleepWhenNoEventComes() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/race", Map.of("key", key, "deadline", "1s")));
+		// The sleep won: the step after the race executes while the wait goes on.
+		await().atMost(WAIT).until(() -> count("after-race:" + key + ":deadline") == 1);
+		// The SDK reports the wait still pending in place of the run's end, so the run
+		// ends once the wait ends too, as on Inngest.
+		awaitStatus("jsapp-race", key, RunStatus.WAITING);
+		this.inngest.send(Event.of("js/approve", Map.of("key", key)));
+		RunView run = ended("jsapp-race", key);
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("deadline");
+		assertThat(count("after-race:" + key + ":deadline")).isEqualTo(1);
+		assertThat(count("after-race:" + key + ":approved")).isZero();
+	}
+
+	@Test
+	void aRaceOfAWaitAndASleepGoesOnWithTheWaitWhenItsEventComesFirst() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/race", Map.of("key", key, "deadline", "1h")));
+		RunView waiting = awaitStatus("jsapp-race", key, RunStatus.WAITING);
+		this.inngest.send(Event.of("js/approve", Map.of("key", key)));
+		await().atMost(WAIT).until(() -> count("after-race:" + key + ":approved") == 1);
+		// Then, as on Inngest, the run sleeps out the hour of the step that lost.
+		awaitStatus("jsapp-race", key, RunStatus.SLEEPING);
+		assertThat(count("after-race:" + key + ":deadline")).isZero();
+		this.runs.cancel(waiting.id());
+	}
+
+	@Test
+	void waitsAwaitedTogetherEachTakeTheirEventInAnyOrder() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/all-waits", Map.of("key", key)));
+		// Both waits begin as the step beside them executes, not one after the other.
+		awaitStatus("jsapp-all-waits", key, RunStatus.WAITING);
+		assertThat(count("x:" + key)).isEqualTo(1);
+		this.inngest.send(Event.of("js/wb", Map.of("key", key, "n", 2)));
+		this.inngest.send(Event.of("js/wa", Map.of("key", key, "n", 1)));
+		RunView run = ended("jsapp-all-waits", key);
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(JSON.valueToTree(run.output()).toString()).isEqualTo("{\"x\":1,\"a\":1,\"b\":2}");
+		assertThat(count("x:" + key)).isEqualTo(1);
 	}
 
 	@Test

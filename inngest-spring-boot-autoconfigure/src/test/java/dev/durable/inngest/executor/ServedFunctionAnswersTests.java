@@ -27,6 +27,7 @@ import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunTimeline;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.actuate.RunMetrics;
+import dev.durable.inngest.engine.store.WaitStore;
 import dev.durable.inngest.remote.RequestVerifier;
 import dev.durable.inngest.remote.SigningKey;
 import dev.durable.inngest.remote.StepIds;
@@ -102,6 +103,9 @@ class ServedFunctionAnswersTests {
 
 	@Autowired
 	MeterRegistry meters;
+
+	@Autowired
+	WaitStore waits;
 
 	private HttpServer app;
 
@@ -246,6 +250,22 @@ class ServedFunctionAnswersTests {
 						: new Reply(200, true, Map.of(), "\"went on\""));
 		script("invoke-too-long", (n) -> invoke("call-too-long",
 				"{\"function_id\":\"fake-callee\",\"payload\":{\"data\":{}},\"timeout\":\"400d\"}"));
+		// Its second wait's event comes while the run executes the call after the first.
+		script("lost-wake", (n) -> switch (n) {
+			case 0 -> ops(waitOp("a", "fake/lost-wake-a"), waitOp("b", "fake/lost-wake-b"));
+			case 1 -> {
+				this.inngest.send(Event.of("fake/lost-wake-b", Map.of()));
+				yield ops(waitOp("b", "fake/lost-wake-b"));
+			}
+			default -> new Reply(200, true, Map.of(), "\"both\"");
+		});
+		// Ends once its sleep won the race with its wait.
+		script("race-ended",
+				(n) -> (n == 0)
+						? ops(waitOp("approval", "fake/race-ended-approve"),
+								"{\"op\":\"Sleep\",\"id\":\"" + StepIds.hash("deadline")
+										+ "\",\"name\":\"deadline\",\"opts\":{\"duration\":\"1s\"}}")
+						: new Reply(200, true, Map.of(), "\"deadline\""));
 		ArrayNode functions = JSON.createArrayNode();
 		String base = "http://127.0.0.1:" + this.app.getAddress().getPort() + "/api";
 		for (String id : this.scripts.keySet()) {
@@ -583,6 +603,43 @@ class ServedFunctionAnswersTests {
 		RunView run = run("invoke-too-long");
 		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
 		assertThat(run.error().message()).contains("timeout 400d");
+	}
+
+	@Test
+	void aWaitResolvedWhileItsRunExecutesResumesTheRunAtOnce() {
+		String key = UUID.randomUUID().toString();
+		this.inngest.send(Event.of("fake/lost-wake", Map.of("key", key)));
+		await().atMost(WAIT)
+			.until(() -> find("fake-lost-wake",
+					(view) -> key.equals(view.event().data().get("key")) && view.status() == RunStatus.WAITING),
+					(view) -> view != null);
+		this.inngest.send(Event.of("fake/lost-wake-a", Map.of()));
+		// Waited for an hour if the event of the wait it then awaited went unnoticed.
+		RunView run = run("lost-wake", key);
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("both");
+		assertThat(memo("fake-lost-wake", 2, "a").get("name").asString()).isEqualTo("fake/lost-wake-a");
+		assertThat(memo("fake-lost-wake", 2, "b").get("name").asString()).isEqualTo("fake/lost-wake-b");
+	}
+
+	@Test
+	void aRunThatEndsWhileAStepOfItsRaceStillWaitsLeavesNoWait() {
+		RunView run = run("race-ended");
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("deadline");
+		assertThat(memo("fake-race-ended", 1, "deadline")).isNotNull();
+		assertThat(memo("fake-race-ended", 1, "approval")).isNull();
+		assertThat(this.waits.waitingSteps(run.id())).isEmpty();
+	}
+
+	/** An answer of 206 with these ops. */
+	private static Reply ops(String... ops) {
+		return new Reply(206, true, Map.of(), "[" + String.join(",", ops) + "]");
+	}
+
+	private static String waitOp(String name, String event) {
+		return "{\"op\":\"WaitForEvent\",\"id\":\"" + StepIds.hash(name) + "\",\"name\":\"" + event
+				+ "\",\"opts\":{\"event\":\"" + event + "\",\"timeout\":\"1h\"}}";
 	}
 
 	private Reply invoke(String name, String opts) {
