@@ -77,6 +77,14 @@ const functions = [
     const after = await step.run("after-race", () => { count(`after-race:${event.data.key}:${winner}`); return winner; });
     return after;
   }),
+  inngest.createFunction({ id: "invoke-both", triggers: [{ event: "js/invoke-both" }] }, async ({ event, step }) => {
+    const key = event.data.key;
+    const [slowed, tripled] = await Promise.all([
+      step.invoke("call-slow-too", { function: slow, data: { key, sleep: "2s" } }),
+      step.invoke("call-triple-too", { function: triple, data: { key, n: 2 } }),
+    ]);
+    return { slowed, tripled };
+  }),
   inngest.createFunction({ id: "all-waits", triggers: [{ event: "js/all-waits" }] }, async ({ event, step }) => {
     const [x, a, b] = await Promise.all([
       step.run("x", () => { count("x:" + event.data.key); return 1; }),

@@ -304,6 +304,19 @@ class ExecutorEndToEndTests {
 	}
 
 	@Test
+	void invokesAwaitedTogetherStartTheirRunsAtOnce() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/invoke-both", Map.of("key", key)));
+		RunView caller = ended("jsapp-invoke-both", key);
+		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(JSON.valueToTree(caller.output()).toString()).isEqualTo("{\"slowed\":\"late\",\"tripled\":6}");
+		RunView slow = ended("jsapp-slow", key);
+		RunView tripled = ended("jsapp-triple", key);
+		// The second began beside the first, not once the first had ended.
+		assertThat(tripled.createdAt()).isBefore(slow.endedAt());
+	}
+
+	@Test
 	void aNonRetriableErrorFailsTheRunAtOnce() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/non-retriable", Map.of("key", key)));
