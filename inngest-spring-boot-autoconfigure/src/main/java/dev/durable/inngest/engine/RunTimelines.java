@@ -62,7 +62,7 @@ final class RunTimelines {
 		// for a step memoized by an SDK's hashed id.
 		Map<String, String> names = new HashMap<>();
 		for (StepRecord step : this.steps.findByRun(run.id())) {
-			spans.add(step(step));
+			spans.add(step(step, run.endedAt()));
 			names.put(step.key(), step.stepId());
 		}
 		for (AttemptRecord attempt : this.steps.attempts(run.id())) {
@@ -97,7 +97,11 @@ final class RunTimelines {
 		return new RunTimeline(run, spans);
 	}
 
-	private Span step(StepRecord step) {
+	/**
+	 * A step's span. A sleep, a wait or an invoke still pending when its run ended, one
+	 * awaited together with another that ended first, ends with the run.
+	 */
+	private Span step(StepRecord step, @Nullable Instant runEnded) {
 		String type = switch (step.kind()) {
 			case SLEEP -> "sleep";
 			case WAIT -> "wait";
@@ -116,6 +120,11 @@ final class RunTimelines {
 		}
 		else if (step.kind() == StepKind.INVOKE) {
 			note = invokeNote(step);
+		}
+		if (runEnded != null && end == null
+				&& (step.status() == StepStatus.SLEEPING || step.status() == StepStatus.WAITING)) {
+			end = runEnded;
+			note = "Not awaited any more: its run ended first";
 		}
 		return new Span(type, step.stepId(), step.key(), step.status().name(), step.startedAt(), end, step.attempts(),
 				(step.status() == StepStatus.FAILED) ? step.error() : null, note, null);

@@ -630,6 +630,15 @@ class ServedFunctionAnswersTests {
 		assertThat(memo("fake-race-ended", 1, "deadline")).isNotNull();
 		assertThat(memo("fake-race-ended", 1, "approval")).isNull();
 		assertThat(this.waits.waitingSteps(run.id())).isEmpty();
+		RunTimeline.Span approval = this.runs.timeline(run.id())
+			.orElseThrow()
+			.spans()
+			.stream()
+			.filter((span) -> StepIds.hash("approval").equals(span.stepKey()))
+			.findFirst()
+			.orElseThrow();
+		assertThat(approval.note()).isEqualTo("Not awaited any more: its run ended first");
+		assertThat(approval.end()).isEqualTo(run.endedAt());
 	}
 
 	/** An answer of 206 with these ops. */
