@@ -840,8 +840,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 					ended = true;
 				}
 				catch (Suspension ex) {
-					// Only the suspension the step asked for is deferred: a cancellation,
-					// a
+					// Only the suspension the step asked for waits: a cancellation, a
 					// lost lease or a time-out ends the execution.
 					if (begun.size() == before || begun.get(begun.size() - 1).suspension() != ex) {
 						throw ex;

@@ -420,9 +420,10 @@ public final class ServedFunctionBody {
 	}
 
 	/**
-	 * Resolves the run's sleeps and waits that were pending when it was suspended: a
-	 * sleep whose time came completes, a wait whose time-out passed ends empty, and one
-	 * still pending suspends the run again, before the app is called with them.
+	 * Resolves the run's sleeps, waits and invokes that were pending when it was
+	 * suspended, before the app is called with them: a sleep whose time came completes, a
+	 * wait or an invoke whose time-out passed ends as timed out, and one still pending
+	 * goes on waiting, to be awaited again when the app reports it.
 	 */
 	private void resumeSuspendedSteps(Step step, RecordedSteps recorded, Set<String> begun) {
 		List<Runnable> begin = new ArrayList<>();
