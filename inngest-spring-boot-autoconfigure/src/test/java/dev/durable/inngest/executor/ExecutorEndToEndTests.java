@@ -128,8 +128,7 @@ class ExecutorEndToEndTests {
 	void finishedStepsAreMemoizedAndNotRunAgain() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/steps", Map.of("key", key, "n", 4)));
-		RunView run = ended("jsapp-steps", key);
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("jsapp-steps", key);
 		assertThat(JSON.valueToTree(run.output()).toString()).isEqualTo("{\"first\":{\"n\":4},\"second\":5}");
 		assertThat(count("first:" + key)).isEqualTo(1);
 		assertThat(count("second:" + key)).isEqualTo(1);
@@ -139,8 +138,7 @@ class ExecutorEndToEndTests {
 	void aCallTooLargeToCarryItsStepsHasTheAppFetchThem() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/large", Map.of("key", key, "size", 40_000)));
-		RunView run = ended("jsapp-large", key);
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("jsapp-large", key);
 		assertThat(JSON.valueToTree(run.output()).toString())
 			.isEqualTo("{\"a\":40000,\"b\":40000,\"ends\":\"ab\",\"events\":[\"" + key + "\"]}");
 		// One step's result fits in a call and both do not: the call after the second
@@ -156,8 +154,7 @@ class ExecutorEndToEndTests {
 	void parallelStepsEachRunOnce() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/parallel", Map.of("key", key)));
-		RunView run = ended("jsapp-parallel", key);
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("jsapp-parallel", key);
 		assertThat(JSON.valueToTree(run.output()).toString()).isEqualTo("{\"a\":1,\"b\":2,\"c\":3}");
 		assertThat(List.of(count("a:" + key), count("b:" + key), count("c:" + key))).containsExactly(1, 1, 1);
 	}
@@ -186,8 +183,7 @@ class ExecutorEndToEndTests {
 		this.inngest.send(Event.of("js/waiter", Map.of("key", key)));
 		awaitStatus("jsapp-waiter", key, RunStatus.WAITING);
 		this.inngest.send(Event.of("js/paid", Map.of("key", key, "amount", 7)));
-		RunView run = ended("jsapp-waiter", key);
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("jsapp-waiter", key);
 		assertThat(this.runs.timeline(run.id()).orElseThrow().spans()).filteredOn((span) -> span.type().equals("wait"))
 			.extracting(RunTimeline.Span::label, RunTimeline.Span::stepKey)
 			.containsExactly(tuple("wait-pay", StepIds.hash("wait-pay")),
@@ -198,8 +194,7 @@ class ExecutorEndToEndTests {
 	void aFailingStepIsRetriedWithTheFunctionsRetries() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/flaky", Map.of("key", key)));
-		RunView run = ended("jsapp-flaky", key);
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("jsapp-flaky", key);
 		assertThat(run.output()).isEqualTo("charged");
 		assertThat(count("charge:" + key)).isEqualTo(3);
 	}
@@ -208,8 +203,7 @@ class ExecutorEndToEndTests {
 	void eachDiscoveryAfterAStepGetsTheFunctionsRetries() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/flaky-body", Map.of("key", key)));
-		RunView run = ended("jsapp-flaky-body", key);
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("jsapp-flaky-body", key);
 		assertThat(run.output()).isEqualTo("ab");
 		// The body fails twice after each step, and the third try of each discovery
 		// goes on: the one after step a executes step b.
@@ -227,8 +221,7 @@ class ExecutorEndToEndTests {
 	void aStepThatFailsForGoodIsThrownIntoTheBodyWhichRollsBack() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/compensate", Map.of("key", key)));
-		RunView run = ended("jsapp-compensate", key);
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("jsapp-compensate", key);
 		assertThat(run.output()).isEqualTo("refunded after declined");
 		assertThat(count("declined:" + key)).isEqualTo(2);
 	}
@@ -237,8 +230,7 @@ class ExecutorEndToEndTests {
 	void aStepOutputOverInngestsLimitFailsTheStepNamingItsSizeAndTheLimit() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/too-large", Map.of("key", key, "size", 5_000_000)));
-		RunView run = ended("jsapp-too-large", key);
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("jsapp-too-large", key);
 		assertThat(JSON.valueToTree(run.output()).get("caught").asString())
 			.endsWith("Step 'big' returned 5000002 bytes of JSON, more than 4194304 bytes (4 MiB), the most a step may "
 					+ "return: step output size is greater than the limit. Store large data elsewhere and return a "
@@ -250,8 +242,7 @@ class ExecutorEndToEndTests {
 	void aStepOutputOverTheAnswerLimitFailsTheStepForGoodWithoutRunningItAgain() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/too-large", Map.of("key", key, "size", 9_000_000)));
-		RunView run = ended("jsapp-too-large", key);
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("jsapp-too-large", key);
 		assertThat(JSON.valueToTree(run.output()).get("caught").asString())
 			.contains("Step 'big' returned over " + FunctionCalls.MAX_ANSWER_BYTES + " bytes of JSON")
 			.contains("step output size is greater than the limit");
@@ -268,8 +259,7 @@ class ExecutorEndToEndTests {
 		// ends once the wait ends too, as on Inngest.
 		awaitStatus("jsapp-race", key, RunStatus.WAITING);
 		this.inngest.send(Event.of("js/approve", Map.of("key", key)));
-		RunView run = ended("jsapp-race", key);
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("jsapp-race", key);
 		assertThat(run.output()).isEqualTo("deadline");
 		assertThat(count("after-race:" + key + ":deadline")).isEqualTo(1);
 		assertThat(count("after-race:" + key + ":approved")).isZero();
@@ -297,8 +287,7 @@ class ExecutorEndToEndTests {
 		assertThat(count("x:" + key)).isEqualTo(1);
 		this.inngest.send(Event.of("js/wb", Map.of("key", key, "n", 2)));
 		this.inngest.send(Event.of("js/wa", Map.of("key", key, "n", 1)));
-		RunView run = ended("jsapp-all-waits", key);
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("jsapp-all-waits", key);
 		assertThat(JSON.valueToTree(run.output()).toString()).isEqualTo("{\"x\":1,\"a\":1,\"b\":2}");
 		assertThat(count("x:" + key)).isEqualTo(1);
 	}
@@ -307,8 +296,7 @@ class ExecutorEndToEndTests {
 	void invokesAwaitedTogetherStartTheirRunsAtOnce() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/invoke-both", Map.of("key", key)));
-		RunView caller = ended("jsapp-invoke-both", key);
-		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView caller = completed("jsapp-invoke-both", key);
 		assertThat(JSON.valueToTree(caller.output()).toString()).isEqualTo("{\"slowed\":\"late\",\"tripled\":6}");
 		RunView slow = ended("jsapp-slow", key);
 		RunView tripled = ended("jsapp-triple", key);
@@ -331,8 +319,7 @@ class ExecutorEndToEndTests {
 	void aRetryAfterErrorDelaysTheRetry() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/retry-after", Map.of("key", key)));
-		RunView run = ended("jsapp-retry-after", key);
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("jsapp-retry-after", key);
 		assertThat(run.output()).isEqualTo("through");
 		JsonNode times = counters().path("times").path("throttled:" + key);
 		assertThat(times.size()).isEqualTo(2);
@@ -424,8 +411,7 @@ class ExecutorEndToEndTests {
 		awaitStatus("jsapp-waiter", key, RunStatus.WAITING);
 		this.inngest.send(Event.of("js/paid", Map.of("key", "another", "amount", 1)));
 		this.inngest.send(Event.of("js/paid", Map.of("key", key, "amount", 42)));
-		RunView run = ended("jsapp-waiter", key);
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("jsapp-waiter", key);
 		assertThat(JSON.valueToTree(run.output()).toString()).isEqualTo("{\"paid\":42,\"late\":\"timed out\"}");
 	}
 
@@ -444,8 +430,7 @@ class ExecutorEndToEndTests {
 	void aServedFunctionInvokesAnotherAndGoesOnWithItsResult() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/invoker", Map.of("key", key)));
-		RunView caller = ended("jsapp-invoker", key);
-		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView caller = completed("jsapp-invoker", key);
 		assertThat((JsonNode) JSON.valueToTree(caller.output())).isEqualTo(JSON.readTree("{\"added\":{\"sum\":5,"
 				+ "\"event\":\"inngest/function.invoked\",\"v\":\"2026-01\",\"correlated\":\"string\"},\"again\":50}"));
 		RunView callee = ended("jsapp-add", key);
@@ -486,8 +471,7 @@ class ExecutorEndToEndTests {
 		});
 		String key = key();
 		this.inngest.send(Event.of("js/invoke-only", Map.of("key", key, "n", 7)));
-		RunView caller = ended("jsapp-invoke-only", key);
-		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView caller = completed("jsapp-invoke-only", key);
 		assertThat(JSON.valueToTree(caller.output()).toString()).isEqualTo("{\"tripled\":21,\"negated\":-21}");
 	}
 
@@ -495,8 +479,7 @@ class ExecutorEndToEndTests {
 	void anInvokedRunThatFailsFailsTheStepWhichTheCallerCatches() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/invoke-failing", Map.of("key", key)));
-		RunView caller = ended("jsapp-invoke-failing", key);
-		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView caller = completed("jsapp-invoke-failing", key);
 		assertThat(JSON.valueToTree(caller.output()).toString())
 			.isEqualTo("{\"caught\":\"NonRetriableError: out of stock\"}");
 		assertThat(ended("jsapp-failing", key).status()).isEqualTo(RunStatus.FAILED);
@@ -516,8 +499,7 @@ class ExecutorEndToEndTests {
 	void anInvokeWhoseRunDoesNotEndInTimeFailsWithInngestsTimeoutError() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/invoke-slow", Map.of("key", key, "sleep", "3s", "timeout", "1s")));
-		RunView caller = ended("jsapp-invoke-slow", key);
-		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView caller = completed("jsapp-invoke-slow", key);
 		String timedOut = "{\"caught\":\"InngestInvokeTimeoutError: "
 				+ "Timed out waiting for invoked function to complete\"}";
 		assertThat(JSON.valueToTree(caller.output()).toString()).isEqualTo(timedOut);
@@ -540,8 +522,7 @@ class ExecutorEndToEndTests {
 	void aServedFunctionInvokesAJavaFunctionByItsFullId() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/invoke-java", Map.of("key", key, "n", 21)));
-		RunView caller = ended("jsapp-invoke-java", key);
-		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView caller = completed("jsapp-invoke-java", key);
 		assertThat(JSON.valueToTree(caller.output()).toString()).isEqualTo("{\"doubled\":42}");
 		RunView java = ended("java-double", key);
 		assertThat(java.event().name()).isEqualTo("inngest/function.invoked");
@@ -552,8 +533,7 @@ class ExecutorEndToEndTests {
 	void anInvokeOfAFunctionThatDoesNotExistFailsTheStep() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/invoke-missing", Map.of("key", key)));
-		RunView caller = ended("jsapp-invoke-missing", key);
-		assertThat(caller.status()).as(String.valueOf(caller.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView caller = completed("jsapp-invoke-missing", key);
 		assertThat(JSON.valueToTree(caller.output()).toString())
 			.isEqualTo("{\"caught\":\"Error: could not find function with ID: jsapp-no-such-function\"}");
 	}
@@ -647,6 +627,13 @@ class ExecutorEndToEndTests {
 			RunView run = run(functionId, key);
 			return (run != null && run.status().isFinal()) ? run : null;
 		}, (run) -> run != null);
+	}
+
+	/** The run of a function started by the event of a key, once it completed. */
+	private RunView completed(String functionId, String key) {
+		RunView run = ended(functionId, key);
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		return run;
 	}
 
 	private RunView awaitStatus(String functionId, String key, RunStatus status) {
