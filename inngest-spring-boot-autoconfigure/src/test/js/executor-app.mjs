@@ -246,6 +246,16 @@ const functions = [
     const c = await step.run("c", () => { count("c:" + key); return a + b; });
     return { a, b, c };
   }),
+  inngest.createFunction({ id: "parallel-slow", triggers: [{ event: "js/parallel-slow" }] }, async ({ event, step }) => {
+    const key = event.data.key;
+    const slowly = (name) => step.run(name, async () => {
+      count(`${name}-began:${key}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      count(`${name}-ended:${key}`);
+      return name;
+    });
+    return await Promise.all([slowly("a"), slowly("b")]);
+  }),
   inngest.createFunction({ id: "from-java", triggers: [{ event: "js/from-java" }] }, async ({ event }) => {
     return { got: event.data.key };
   }),

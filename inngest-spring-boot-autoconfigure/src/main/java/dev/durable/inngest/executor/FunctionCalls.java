@@ -11,10 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.durable.inngest.engine.Errors;
 import dev.durable.inngest.remote.CanonicalJson;
@@ -58,6 +62,12 @@ final class FunctionCalls {
 	 */
 	private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
+	/**
+	 * Makes the calls of steps planned together beside the one made on the run's thread;
+	 * each ends by its call's time-out at the latest.
+	 */
+	private static final ExecutorService PARALLEL = parallel();
+
 	private final HttpClient http;
 
 	private final SigningKey signingKey;
@@ -81,6 +91,19 @@ final class FunctionCalls {
 		this.timeout = timeout;
 		this.maxPayload = maxPayload;
 		this.clock = clock;
+	}
+
+	/**
+	 * Calls a function on another thread, for one of several steps the app planned
+	 * together, which Inngest executes at once, each in a call of its own.
+	 * @param appId the id of the app that serves it, for errors
+	 * @param url the function's URL, as registered
+	 * @param stepId the hashed id of the step to execute
+	 * @param body the call request's body
+	 * @return the answer, or the exception {@link #call} throws
+	 */
+	CompletableFuture<Answer> callAsync(String appId, URI url, String stepId, JsonNode body) {
+		return CompletableFuture.supplyAsync(() -> call(appId, url, stepId, body), PARALLEL);
 	}
 
 	/**
@@ -236,6 +259,15 @@ final class FunctionCalls {
 		catch (IOException ex) {
 			// The read it interrupts reports the time-out.
 		}
+	}
+
+	private static ExecutorService parallel() {
+		AtomicInteger count = new AtomicInteger();
+		return Executors.newCachedThreadPool((task) -> {
+			Thread thread = new Thread(task, "inngest-parallel-call-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
 	}
 
 	private static ScheduledThreadPoolExecutor deadlines() {

@@ -4,14 +4,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.NonRetriableException;
@@ -46,7 +52,8 @@ import tools.jackson.databind.node.ObjectNode;
  * cancellation, time-outs and metrics apply unchanged. An invoke suspends it the same
  * way, until the run it starts ends ({@link RecordedSteps#invoke}). Several reported at
  * once, as for a {@code Promise.all} or a {@code Promise.race}, wait together, and the
- * run goes on once the first ends ({@link RecordedSteps#awaitTogether}).
+ * run goes on once the first ends ({@link RecordedSteps#awaitTogether}). Steps planned
+ * together are executed at once, each in a call of its own.
  */
 public final class ServedFunctionBody {
 
@@ -55,6 +62,12 @@ public final class ServedFunctionBody {
 
 	/** The most calls one execution makes, against an app that never ends the run. */
 	static final int MAX_CALLS = 1000;
+
+	/**
+	 * The most steps planned together that are called at once; the app plans the others
+	 * again in the next discovery.
+	 */
+	static final int MAX_CALLS_AT_ONCE = 16;
 
 	/** The ops that report a step whose code the app executed in the call. */
 	private static final Set<String> EXECUTED = Set.of("StepRun", "StepError", "StepFailed");
@@ -132,25 +145,41 @@ public final class ServedFunctionBody {
 			target = retrying.key();
 			attempt = retrying.attempts();
 		}
+		// The answers of the steps planned together and called at once, not acted on yet.
+		Deque<Called> answered = new ArrayDeque<>();
+		List<String> together = List.of();
 		for (int call = 0; call < MAX_CALLS; call++) {
-			// The app may execute a step in this call: what it executed before must be
-			// stored first.
-			recorded.storeCompletedSteps();
-			JsonNode body = requestBody(invocation, recorded.recordedSteps(), memos, target, attempt);
-			long callStart = System.nanoTime();
-			Answer answer;
-			try {
-				answer = this.calls.call(this.appId, this.function.url(), target, body);
+			Called called;
+			if (!answered.isEmpty()) {
+				called = answered.poll();
 			}
-			catch (AnswerTooLargeException ex) {
-				failTooLarge(step, recorded, ex, target, plannedNames.getOrDefault(target, target), reported,
-						Duration.ofNanos(System.nanoTime() - callStart));
+			else {
+				// What the app executed before is stored first: it may execute a
+				// step in this call.
+				recorded.storeCompletedSteps();
+				if (together.size() > 1) {
+					answered.addAll(callTogether(invocation, recorded, memos, together));
+					called = answered.poll();
+				}
+				else {
+					called = callOne(invocation, recorded.recordedSteps(), memos, target, attempt);
+				}
+				together = List.of();
+			}
+			target = called.target();
+			attempt = called.attempt();
+			Duration callTook = called.took();
+			if (called.failure() instanceof AnswerTooLargeException ex) {
+				failTooLarge(step, recorded, ex, target, plannedNames.getOrDefault(target, target), reported, callTook);
 				discoveryAttempt = 0;
 				target = DISCOVERY;
 				attempt = 0;
 				continue;
 			}
-			Duration callTook = Duration.ofNanos(System.nanoTime() - callStart);
+			if (called.failure() != null) {
+				throw called.failure();
+			}
+			Answer answer = called.answer();
 			if (answer.status() != 200 && answer.status() != 206) {
 				throw failed(answer);
 			}
@@ -175,9 +204,8 @@ public final class ServedFunctionBody {
 						null);
 			}
 			if (ops.isEmpty()) {
-				// Nothing to do on a branch of parallel steps: discover what is left. On
-				// a
-				// discovery call the app would answer the same again.
+				// Nothing to do on a branch of parallel steps: discover what is left. A
+				// discovery call would get the same answer again.
 				if (target.equals(DISCOVERY)) {
 					throw new ServedCallException(
 							"The app answered a discovery call with no op: it neither ended nor reported a step", null);
@@ -186,7 +214,7 @@ public final class ServedFunctionBody {
 				attempt = discoveryAttempt;
 				continue;
 			}
-			String planned = null;
+			List<String> planned = new ArrayList<>();
 			List<JsonNode> waits = new ArrayList<>();
 			List<JsonNode> executed = new ArrayList<>();
 			for (JsonNode op : ops) {
@@ -202,7 +230,9 @@ public final class ServedFunctionBody {
 				}
 				if (name.equals("StepPlanned")) {
 					plannedNames.put(id, stepName(name, id, op));
-					planned = (planned != null) ? planned : id;
+					if (!planned.contains(id)) {
+						planned.add(id);
+					}
 					continue;
 				}
 				// A sleep, a wait or an invoke is reported again while it waits; no step
@@ -217,7 +247,7 @@ public final class ServedFunctionBody {
 			// Before the steps the app executed, whose retry would otherwise suspend the
 			// run before the waits begin: an event sent meanwhile resolves them.
 			if (!waits.isEmpty()
-					&& awaitTogether(step, recorded, waits, begun, answer, planned == null && executed.isEmpty())) {
+					&& awaitTogether(step, recorded, waits, begun, answer, planned.isEmpty() && executed.isEmpty())) {
 				discoveryAttempt = 0;
 			}
 			for (JsonNode op : executed) {
@@ -239,12 +269,102 @@ public final class ServedFunctionBody {
 				// A step ended: discovering the next one is a first attempt again.
 				discoveryAttempt = 0;
 			}
-			// A planned step is new: its first call is its first attempt.
-			target = (planned != null) ? planned : DISCOVERY;
-			attempt = (planned != null) ? 0 : discoveryAttempt;
+			// A planned step is new: its first call is its first attempt. Several are
+			// called at once, as Inngest executes parallel steps.
+			target = planned.isEmpty() ? DISCOVERY : planned.get(0);
+			attempt = planned.isEmpty() ? discoveryAttempt : 0;
+			together = planned.subList(0, Math.min(planned.size(), MAX_CALLS_AT_ONCE));
 		}
 		throw new ServedCallException("Function '" + this.function.id() + "' took more than " + MAX_CALLS
 				+ " calls in one execution without ending or waiting", null);
+	}
+
+	/**
+	 * Makes one call, on this thread.
+	 */
+	private Called callOne(Invocation invocation, Collection<StepRecord> steps, Map<String, JsonNode> memos,
+			String target, int attempt) {
+		JsonNode body = requestBody(invocation, steps, memos, target, attempt);
+		long start = System.nanoTime();
+		try {
+			return called(target, attempt, this.calls.call(this.appId, this.function.url(), target, body), null, start);
+		}
+		catch (RuntimeException ex) {
+			return called(target, attempt, null, ex, start);
+		}
+	}
+
+	/**
+	 * Calls the steps planned together at once, each in a call of its own, the first on
+	 * this thread, and waits for every answer. The answers that carry the result of a
+	 * step come first, to be stored before an error or a retry ends the execution: the
+	 * app executed those steps, and must not execute them again.
+	 */
+	private List<Called> callTogether(Invocation invocation, RecordedSteps recorded, Map<String, JsonNode> memos,
+			List<String> targets) {
+		Collection<StepRecord> steps = recorded.recordedSteps();
+		List<CompletableFuture<Called>> others = new ArrayList<>();
+		for (String target : targets.subList(1, targets.size())) {
+			JsonNode body = requestBody(invocation, steps, memos, target, 0);
+			long start = System.nanoTime();
+			others.add(this.calls.callAsync(this.appId, this.function.url(), target, body)
+				.handle((answer, ex) -> called(target, 0, answer, ex, start)));
+		}
+		List<Called> answered = new ArrayList<>();
+		answered.add(callOne(invocation, steps, memos, targets.get(0), 0));
+		for (CompletableFuture<Called> other : others) {
+			try {
+				answered.add(other.get());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new ServedCallException("Interrupted while the steps planned together were called", ex);
+			}
+			catch (ExecutionException ex) {
+				// Not thrown: each call's failure is its outcome.
+				throw new IllegalStateException(ex);
+			}
+		}
+		answered.sort(Comparator.comparing((called) -> !carriesResult(called)));
+		return answered;
+	}
+
+	private Called called(String target, int attempt, @Nullable Answer answer, @Nullable Throwable thrown, long start) {
+		Throwable cause = (thrown instanceof CompletionException) ? thrown.getCause() : thrown;
+		RuntimeException failure = (cause == null || cause instanceof RuntimeException) ? (RuntimeException) cause
+				: new ServedCallException("The call of step " + target + " failed", cause);
+		return new Called(target, attempt, answer, failure, Duration.ofNanos(System.nanoTime() - start));
+	}
+
+	/** Whether an answer carries only the results of steps the app executed. */
+	private boolean carriesResult(Called called) {
+		Answer answer = called.answer();
+		if (answer == null || answer.status() != 206 || answer.sdk() == null) {
+			return false;
+		}
+		try {
+			JsonNode json = json(answer);
+			List<JsonNode> ops = new ArrayList<>();
+			(json.isArray() ? json : this.mapper.createArrayNode().add(json)).forEach(ops::add);
+			return !ops.isEmpty() && ops.stream().allMatch((op) -> "StepRun".equals(op.path("op").asString("")));
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * A call made: its answer, or why it has none.
+	 *
+	 * @param target the step it targeted, or {@link #DISCOVERY}
+	 * @param attempt the attempt it carried
+	 * @param answer its answer, or {@code null}
+	 * @param failure why it has none, or {@code null}
+	 * @param took how long it took
+	 */
+	private record Called(String target, int attempt, @Nullable Answer answer, @Nullable RuntimeException failure,
+			Duration took) {
+
 	}
 
 	/**

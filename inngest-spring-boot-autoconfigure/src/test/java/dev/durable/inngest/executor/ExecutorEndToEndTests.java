@@ -250,6 +250,23 @@ class ExecutorEndToEndTests {
 	}
 
 	@Test
+	void parallelStepsAreExecutedAtOnce() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/parallel-slow", Map.of("key", key)));
+		RunView run = completed("jsapp-parallel-slow", key);
+		assertThat(JSON.valueToTree(run.output()).toString()).isEqualTo("[\"a\",\"b\"]");
+		JsonNode times = counters().path("times");
+		List<Long> a = List.of(times.path("a-began:" + key).get(0).asLong(),
+				times.path("a-ended:" + key).get(0).asLong());
+		List<Long> b = List.of(times.path("b-began:" + key).get(0).asLong(),
+				times.path("b-ended:" + key).get(0).asLong());
+		// Each began before the other ended, and each ran once.
+		assertThat(a.get(0)).isLessThan(b.get(1));
+		assertThat(b.get(0)).isLessThan(a.get(1));
+		assertThat(List.of(count("a-began:" + key), count("b-began:" + key))).containsExactly(1, 1);
+	}
+
+	@Test
 	void aRaceOfAWaitAndASleepGoesOnWithTheSleepWhenNoEventComes() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/race", Map.of("key", key, "deadline", "1s")));

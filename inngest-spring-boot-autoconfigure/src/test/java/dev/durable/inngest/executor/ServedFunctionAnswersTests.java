@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -89,8 +90,8 @@ class ServedFunctionAnswersTests {
 	private static final Duration STEP_TIME = Duration.ofMillis(300);
 
 	/** The functions registered with two retries; the others have none, or one. */
-	private static final Set<String> RETRIED_TWICE = Set.of("retried", "no-retry", "retry-after", "attempts",
-			"slow-step", "failing-step", "oversize", "oversize-step");
+	private static final Set<String> RETRIED_TWICE = Set.of("planned-together", "retried", "no-retry", "retry-after",
+			"attempts", "slow-step", "failing-step", "oversize", "oversize-step");
 
 	@LocalServerPort
 	int port;
@@ -114,6 +115,18 @@ class ServedFunctionAnswersTests {
 
 	/** How each function answers its n-th request. */
 	private final Map<String, Function<Integer, Reply>> scripts = new ConcurrentHashMap<>();
+
+	/**
+	 * How the functions whose calls may come at once answer a request, by what it asks.
+	 */
+	private final Map<String, Function<Request, Reply>> stepScripts = new ConcurrentHashMap<>();
+
+	/**
+	 * The calls of steps of {@code many-planned} being answered, and the most at once.
+	 */
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final AtomicInteger maxInFlight = new AtomicInteger();
 
 	@BeforeAll
 	void startApp() throws Exception {
@@ -250,6 +263,54 @@ class ServedFunctionAnswersTests {
 						: new Reply(200, true, Map.of(), "\"went on\""));
 		script("invoke-too-long", (n) -> invoke("call-too-long",
 				"{\"function_id\":\"fake-callee\",\"payload\":{\"data\":{}},\"timeout\":\"400d\"}"));
+		// Two steps planned together, the first of which fails once.
+		String first = StepIds.hash("first");
+		String second = StepIds.hash("second");
+		this.stepScripts.put("planned-together", (request) -> {
+			String stepId = request.query().replaceAll("^.*stepId=([^&]*).*$", "$1");
+			if (stepId.equals(first)) {
+				return (count(request, first) == 1) ? new Reply(500, true, Map.of("X-Inngest-No-Retry", "false"),
+						"{\"name\":\"Error\",\"message\":\"flaky\"}") : stepRun(first, "\"one\"");
+			}
+			if (stepId.equals(second)) {
+				return stepRun(second, "\"two\"");
+			}
+			JsonNode memos = request.body().get("steps");
+			List<String> planned = new ArrayList<>();
+			for (String name : List.of("first", "second")) {
+				if (!memos.has(StepIds.hash(name))) {
+					planned.add(
+							"{\"op\":\"StepPlanned\",\"id\":\"" + StepIds.hash(name) + "\",\"name\":\"" + name + "\"}");
+				}
+			}
+			return planned.isEmpty() ? new Reply(200, true, Map.of(), "\"done\"") : ops(planned.toArray(String[]::new));
+		});
+		script("planned-together", (n) -> {
+			throw new IllegalStateException("Answered by its step script");
+		});
+		// More steps planned together than are called at once.
+		int many = ServedFunctionBody.MAX_CALLS_AT_ONCE + 4;
+		this.stepScripts.put("many-planned", (request) -> {
+			String stepId = request.query().replaceAll("^.*stepId=([^&]*).*$", "$1");
+			if (!stepId.equals("step")) {
+				this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
+				pause(Duration.ofMillis(200));
+				this.inFlight.decrementAndGet();
+				return stepRun(stepId, "1");
+			}
+			JsonNode memos = request.body().get("steps");
+			List<String> planned = new ArrayList<>();
+			for (int i = 0; i < many; i++) {
+				if (!memos.has(StepIds.hash("s" + i))) {
+					planned.add("{\"op\":\"StepPlanned\",\"id\":\"" + StepIds.hash("s" + i) + "\",\"name\":\"s" + i
+							+ "\"}");
+				}
+			}
+			return planned.isEmpty() ? new Reply(200, true, Map.of(), "\"all\"") : ops(planned.toArray(String[]::new));
+		});
+		script("many-planned", (n) -> {
+			throw new IllegalStateException("Answered by its step script");
+		});
 		// Its second wait's event comes while the run executes the call after the first.
 		script("lost-wake", (n) -> switch (n) {
 			case 0 -> ops(waitOp("a", "fake/lost-wake-a"), waitOp("b", "fake/lost-wake-b"));
@@ -641,6 +702,50 @@ class ServedFunctionAnswersTests {
 		assertThat(approval.end()).isEqualTo(run.endedAt());
 	}
 
+	@Test
+	void aStepPlannedBesideOneThatFailsIsKeptAndNotExecutedAgain() {
+		RunView run = run("planned-together");
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("done");
+		List<String> stepIds = this.requests.get("fake-planned-together")
+			.stream()
+			.map((request) -> request.query().replaceAll("^.*stepId=([^&]*).*$", "$1"))
+			.toList();
+		// Both called at once; the second's result was stored before the first's failure
+		// ended the attempt, and only the first was called again at the retry.
+		assertThat(stepIds).filteredOn(StepIds.hash("second")::equals).hasSize(1);
+		assertThat(stepIds).filteredOn(StepIds.hash("first")::equals).hasSize(2);
+		assertThat(memo("fake-planned-together", stepIds.size() - 1, "second"))
+			.isEqualTo(JSON.readTree("{\"data\":\"two\"}"));
+	}
+
+	@Test
+	void stepsPlannedTogetherAreCalledAtOnceUpToALimit() {
+		RunView run = run("many-planned");
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		List<String> stepIds = this.requests.get("fake-many-planned")
+			.stream()
+			.map((request) -> request.query().replaceAll("^.*stepId=([^&]*).*$", "$1"))
+			.filter((stepId) -> !stepId.equals("step"))
+			.toList();
+		int many = ServedFunctionBody.MAX_CALLS_AT_ONCE + 4;
+		assertThat(stepIds).hasSize(many).doesNotHaveDuplicates();
+		assertThat(this.maxInFlight.get()).isGreaterThan(1).isLessThanOrEqualTo(ServedFunctionBody.MAX_CALLS_AT_ONCE);
+	}
+
+	/** How many requests for a step a function got, this one included. */
+	private long count(Request request, String stepId) {
+		String functionId = request.query().replaceAll("^fnId=([^&]*).*$", "$1");
+		return this.requests.get(functionId)
+			.stream()
+			.filter((other) -> other.query().contains("stepId=" + stepId))
+			.count();
+	}
+
+	private static Reply stepRun(String id, String data) {
+		return ops("{\"op\":\"StepRun\",\"id\":\"" + id + "\",\"data\":" + data + "}");
+	}
+
 	/** An answer of 206 with these ops. */
 	private static Reply ops(String... ops) {
 		return new Reply(206, true, Map.of(), "[" + String.join(",", ops) + "]");
@@ -704,9 +809,13 @@ class ServedFunctionAnswersTests {
 		String query = exchange.getRequestURI().getRawQuery();
 		String functionId = query.replaceAll("^fnId=([^&]*).*$", "$1");
 		Deque<Request> calls = this.requests.computeIfAbsent(functionId, (key) -> new ConcurrentLinkedDeque<>());
-		calls.add(new Request(query, JSON.readTree(bytes), bytes,
-				exchange.getRequestHeaders().getFirst("X-Inngest-Signature"), System.currentTimeMillis()));
-		Reply reply = this.scripts.get(functionId.substring("fake-".length())).apply(calls.size() - 1);
+		Request request = new Request(query, JSON.readTree(bytes), bytes,
+				exchange.getRequestHeaders().getFirst("X-Inngest-Signature"), System.currentTimeMillis());
+		calls.add(request);
+		String scriptId = functionId.substring("fake-".length());
+		Function<Request, Reply> stepScript = this.stepScripts.get(scriptId);
+		Reply reply = (stepScript != null) ? stepScript.apply(request)
+				: this.scripts.get(scriptId).apply(calls.size() - 1);
 		byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
 		exchange.getResponseHeaders().add("Content-Type", "application/json");
 		if (reply.sdk()) {
