@@ -129,7 +129,7 @@ class ExecutorEndToEndTests {
 		String key = key();
 		this.inngest.send(Event.of("js/steps", Map.of("key", key, "n", 4)));
 		RunView run = completed("jsapp-steps", key);
-		assertThat(JSON.valueToTree(run.output()).toString()).isEqualTo("{\"first\":{\"n\":4},\"second\":5}");
+		assertThat(outputOf(run)).isEqualTo("{\"first\":{\"n\":4},\"second\":5}");
 		assertThat(count("first:" + key)).isEqualTo(1);
 		assertThat(count("second:" + key)).isEqualTo(1);
 	}
@@ -139,8 +139,7 @@ class ExecutorEndToEndTests {
 		String key = key();
 		this.inngest.send(Event.of("js/large", Map.of("key", key, "size", 40_000)));
 		RunView run = completed("jsapp-large", key);
-		assertThat(JSON.valueToTree(run.output()).toString())
-			.isEqualTo("{\"a\":40000,\"b\":40000,\"ends\":\"ab\",\"events\":[\"" + key + "\"]}");
+		assertThat(outputOf(run)).isEqualTo("{\"a\":40000,\"b\":40000,\"ends\":\"ab\",\"events\":[\"" + key + "\"]}");
 		// One step's result fits in a call and both do not: the call after the second
 		// step goes with use_api, and the app fetched the steps and the events rather
 		// than
@@ -155,7 +154,7 @@ class ExecutorEndToEndTests {
 		String key = key();
 		this.inngest.send(Event.of("js/parallel", Map.of("key", key)));
 		RunView run = completed("jsapp-parallel", key);
-		assertThat(JSON.valueToTree(run.output()).toString()).isEqualTo("{\"a\":1,\"b\":2,\"c\":3}");
+		assertThat(outputOf(run)).isEqualTo("{\"a\":1,\"b\":2,\"c\":3}");
 		assertThat(List.of(count("a:" + key), count("b:" + key), count("c:" + key))).containsExactly(1, 1, 1);
 	}
 
@@ -254,7 +253,7 @@ class ExecutorEndToEndTests {
 		String key = key();
 		this.inngest.send(Event.of("js/parallel-slow", Map.of("key", key)));
 		RunView run = completed("jsapp-parallel-slow", key);
-		assertThat(JSON.valueToTree(run.output()).toString()).isEqualTo("[\"a\",\"b\"]");
+		assertThat(outputOf(run)).isEqualTo("[\"a\",\"b\"]");
 		JsonNode times = counters().path("times");
 		List<Long> a = List.of(times.path("a-began:" + key).get(0).asLong(),
 				times.path("a-ended:" + key).get(0).asLong());
@@ -305,7 +304,7 @@ class ExecutorEndToEndTests {
 		this.inngest.send(Event.of("js/wb", Map.of("key", key, "n", 2)));
 		this.inngest.send(Event.of("js/wa", Map.of("key", key, "n", 1)));
 		RunView run = completed("jsapp-all-waits", key);
-		assertThat(JSON.valueToTree(run.output()).toString()).isEqualTo("{\"x\":1,\"a\":1,\"b\":2}");
+		assertThat(outputOf(run)).isEqualTo("{\"x\":1,\"a\":1,\"b\":2}");
 		assertThat(count("x:" + key)).isEqualTo(1);
 	}
 
@@ -314,7 +313,7 @@ class ExecutorEndToEndTests {
 		String key = key();
 		this.inngest.send(Event.of("js/invoke-both", Map.of("key", key)));
 		RunView caller = completed("jsapp-invoke-both", key);
-		assertThat(JSON.valueToTree(caller.output()).toString()).isEqualTo("{\"slowed\":\"late\",\"tripled\":6}");
+		assertThat(outputOf(caller)).isEqualTo("{\"slowed\":\"late\",\"tripled\":6}");
 		RunView slow = ended("jsapp-slow", key);
 		RunView tripled = ended("jsapp-triple", key);
 		// The second began beside the first, not once the first had ended.
@@ -357,8 +356,7 @@ class ExecutorEndToEndTests {
 					(view) -> view != null);
 		assertThat(handler.event().name()).isEqualTo("inngest/function.failed");
 		assertThat(handler.status()).as(String.valueOf(handler.error())).isEqualTo(RunStatus.COMPLETED);
-		assertThat(JSON.valueToTree(handler.output()).toString())
-			.isEqualTo("{\"handled\":\"boom\",\"functionId\":\"jsapp-with-handler\"}");
+		assertThat(outputOf(handler)).isEqualTo("{\"handled\":\"boom\",\"functionId\":\"jsapp-with-handler\"}");
 		assertThat(count("on-failure:" + key)).isEqualTo(1);
 	}
 
@@ -429,7 +427,7 @@ class ExecutorEndToEndTests {
 		this.inngest.send(Event.of("js/paid", Map.of("key", "another", "amount", 1)));
 		this.inngest.send(Event.of("js/paid", Map.of("key", key, "amount", 42)));
 		RunView run = completed("jsapp-waiter", key);
-		assertThat(JSON.valueToTree(run.output()).toString()).isEqualTo("{\"paid\":42,\"late\":\"timed out\"}");
+		assertThat(outputOf(run)).isEqualTo("{\"paid\":42,\"late\":\"timed out\"}");
 	}
 
 	@Test
@@ -440,7 +438,7 @@ class ExecutorEndToEndTests {
 		await().atMost(WAIT).until(() -> this.java.hellos.contains(key));
 		this.inngest.send(Event.of("java/relay", Map.of("key", key)));
 		RunView fromJava = ended("jsapp-from-java", key);
-		assertThat(JSON.valueToTree(fromJava.output()).toString()).isEqualTo("{\"got\":\"" + key + "\"}");
+		assertThat(outputOf(fromJava)).isEqualTo("{\"got\":\"" + key + "\"}");
 	}
 
 	@Test
@@ -489,7 +487,7 @@ class ExecutorEndToEndTests {
 		String key = key();
 		this.inngest.send(Event.of("js/invoke-only", Map.of("key", key, "n", 7)));
 		RunView caller = completed("jsapp-invoke-only", key);
-		assertThat(JSON.valueToTree(caller.output()).toString()).isEqualTo("{\"tripled\":21,\"negated\":-21}");
+		assertThat(outputOf(caller)).isEqualTo("{\"tripled\":21,\"negated\":-21}");
 	}
 
 	@Test
@@ -497,8 +495,7 @@ class ExecutorEndToEndTests {
 		String key = key();
 		this.inngest.send(Event.of("js/invoke-failing", Map.of("key", key)));
 		RunView caller = completed("jsapp-invoke-failing", key);
-		assertThat(JSON.valueToTree(caller.output()).toString())
-			.isEqualTo("{\"caught\":\"NonRetriableError: out of stock\"}");
+		assertThat(outputOf(caller)).isEqualTo("{\"caught\":\"NonRetriableError: out of stock\"}");
 		assertThat(ended("jsapp-failing", key).status()).isEqualTo(RunStatus.FAILED);
 		assertThat(count("failing:" + key)).isEqualTo(1);
 		assertThat(this.runs.timeline(caller.id()).orElseThrow().spans())
@@ -519,13 +516,13 @@ class ExecutorEndToEndTests {
 		RunView caller = completed("jsapp-invoke-slow", key);
 		String timedOut = "{\"caught\":\"InngestInvokeTimeoutError: "
 				+ "Timed out waiting for invoked function to complete\"}";
-		assertThat(JSON.valueToTree(caller.output()).toString()).isEqualTo(timedOut);
+		assertThat(outputOf(caller)).isEqualTo(timedOut);
 		// The invoked run ends later, on its own, and changes nothing of the caller's.
 		RunView late = ended("jsapp-slow", key);
 		assertThat(late.status()).isEqualTo(RunStatus.COMPLETED);
 		assertThat(count("slow:" + key)).isEqualTo(1);
 		RunView after = this.runs.find(caller.id()).orElseThrow();
-		assertThat(JSON.valueToTree(after.output()).toString()).isEqualTo(timedOut);
+		assertThat(outputOf(after)).isEqualTo(timedOut);
 		assertThat(this.runs.timeline(caller.id()).orElseThrow().spans())
 			.filteredOn((span) -> span.type().equals("invoke"))
 			.singleElement()
@@ -540,7 +537,7 @@ class ExecutorEndToEndTests {
 		String key = key();
 		this.inngest.send(Event.of("js/invoke-java", Map.of("key", key, "n", 21)));
 		RunView caller = completed("jsapp-invoke-java", key);
-		assertThat(JSON.valueToTree(caller.output()).toString()).isEqualTo("{\"doubled\":42}");
+		assertThat(outputOf(caller)).isEqualTo("{\"doubled\":42}");
 		RunView java = ended("java-double", key);
 		assertThat(java.event().name()).isEqualTo("inngest/function.invoked");
 		assertThat(nested(java.event().data(), "_inngest", "fn_id")).isEqualTo("javaapp-java-double");
@@ -551,7 +548,7 @@ class ExecutorEndToEndTests {
 		String key = key();
 		this.inngest.send(Event.of("js/invoke-missing", Map.of("key", key)));
 		RunView caller = completed("jsapp-invoke-missing", key);
-		assertThat(JSON.valueToTree(caller.output()).toString())
+		assertThat(outputOf(caller))
 			.isEqualTo("{\"caught\":\"Error: could not find function with ID: jsapp-no-such-function\"}");
 	}
 
@@ -644,6 +641,11 @@ class ExecutorEndToEndTests {
 			RunView run = run(functionId, key);
 			return (run != null && run.status().isFinal()) ? run : null;
 		}, (run) -> run != null);
+	}
+
+	/** A run's output as JSON text. */
+	private static String outputOf(RunView run) {
+		return JSON.valueToTree(run.output()).toString();
 	}
 
 	/** The run of a function started by the event of a key, once it completed. */

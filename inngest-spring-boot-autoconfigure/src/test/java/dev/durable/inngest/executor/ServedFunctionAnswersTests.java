@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -88,6 +90,9 @@ class ServedFunctionAnswersTests {
 	 * How long the app takes to execute a step of function {@code slow-step}, at least.
 	 */
 	private static final Duration STEP_TIME = Duration.ofMillis(300);
+
+	/** The step id of a call that discovers the next step. */
+	private static final String DISCOVERY = ServedFunctionBody.DISCOVERY;
 
 	/** The functions registered with two retries; the others have none, or one. */
 	private static final Set<String> RETRIED_TWICE = Set.of("planned-together", "retried", "no-retry", "retry-after",
@@ -265,51 +270,29 @@ class ServedFunctionAnswersTests {
 				"{\"function_id\":\"fake-callee\",\"payload\":{\"data\":{}},\"timeout\":\"400d\"}"));
 		// Two steps planned together, the first of which fails once.
 		String first = StepIds.hash("first");
-		String second = StepIds.hash("second");
 		this.stepScripts.put("planned-together", (request) -> {
-			String stepId = request.query().replaceAll("^.*stepId=([^&]*).*$", "$1");
-			if (stepId.equals(first)) {
-				return (count(request, first) == 1) ? new Reply(500, true, Map.of("X-Inngest-No-Retry", "false"),
-						"{\"name\":\"Error\",\"message\":\"flaky\"}") : stepRun(first, "\"one\"");
+			String id = stepId(request);
+			if (id.equals(DISCOVERY)) {
+				return planUnmemoized(request, List.of("first", "second"), "\"done\"");
 			}
-			if (stepId.equals(second)) {
-				return stepRun(second, "\"two\"");
+			if (id.equals(first) && count(request, first) == 1) {
+				return new Reply(500, true, Map.of("X-Inngest-No-Retry", "false"),
+						"{\"name\":\"Error\",\"message\":\"flaky\"}");
 			}
-			JsonNode memos = request.body().get("steps");
-			List<String> planned = new ArrayList<>();
-			for (String name : List.of("first", "second")) {
-				if (!memos.has(StepIds.hash(name))) {
-					planned.add(
-							"{\"op\":\"StepPlanned\",\"id\":\"" + StepIds.hash(name) + "\",\"name\":\"" + name + "\"}");
-				}
-			}
-			return planned.isEmpty() ? new Reply(200, true, Map.of(), "\"done\"") : ops(planned.toArray(String[]::new));
-		});
-		script("planned-together", (n) -> {
-			throw new IllegalStateException("Answered by its step script");
+			return stepRun(id, id.equals(first) ? "\"one\"" : "\"two\"");
 		});
 		// More steps planned together than are called at once.
-		int many = ServedFunctionBody.MAX_CALLS_AT_ONCE + 4;
+		List<String> many = IntStream.range(0, ServedFunctionBody.MAX_CALLS_AT_ONCE + 4)
+			.mapToObj((i) -> "s" + i)
+			.toList();
 		this.stepScripts.put("many-planned", (request) -> {
-			String stepId = request.query().replaceAll("^.*stepId=([^&]*).*$", "$1");
-			if (!stepId.equals("step")) {
-				this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
-				pause(Duration.ofMillis(200));
-				this.inFlight.decrementAndGet();
-				return stepRun(stepId, "1");
+			if (stepId(request).equals(DISCOVERY)) {
+				return planUnmemoized(request, many, "\"all\"");
 			}
-			JsonNode memos = request.body().get("steps");
-			List<String> planned = new ArrayList<>();
-			for (int i = 0; i < many; i++) {
-				if (!memos.has(StepIds.hash("s" + i))) {
-					planned.add("{\"op\":\"StepPlanned\",\"id\":\"" + StepIds.hash("s" + i) + "\",\"name\":\"s" + i
-							+ "\"}");
-				}
-			}
-			return planned.isEmpty() ? new Reply(200, true, Map.of(), "\"all\"") : ops(planned.toArray(String[]::new));
-		});
-		script("many-planned", (n) -> {
-			throw new IllegalStateException("Answered by its step script");
+			this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
+			pause(Duration.ofMillis(200));
+			this.inFlight.decrementAndGet();
+			return stepRun(stepId(request), "1");
 		});
 		// Its second wait's event comes while the run executes the call after the first.
 		script("lost-wake", (n) -> switch (n) {
@@ -329,7 +312,9 @@ class ServedFunctionAnswersTests {
 						: new Reply(200, true, Map.of(), "\"deadline\""));
 		ArrayNode functions = JSON.createArrayNode();
 		String base = "http://127.0.0.1:" + this.app.getAddress().getPort() + "/api";
-		for (String id : this.scripts.keySet()) {
+		Set<String> ids = new HashSet<>(this.scripts.keySet());
+		ids.addAll(this.stepScripts.keySet());
+		for (String id : ids) {
 			ObjectNode function = functions.addObject();
 			function.put("id", "fake-" + id);
 			function.putArray("triggers").addObject().put("event", "fake/" + id);
@@ -709,10 +694,10 @@ class ServedFunctionAnswersTests {
 		assertThat(run.output()).isEqualTo("done");
 		List<String> stepIds = this.requests.get("fake-planned-together")
 			.stream()
-			.map((request) -> request.query().replaceAll("^.*stepId=([^&]*).*$", "$1"))
+			.map(ServedFunctionAnswersTests::stepId)
 			.toList();
-		// Both called at once; the second's result was stored before the first's failure
-		// ended the attempt, and only the first was called again at the retry.
+		// The second's result was stored before the first's failure ended the attempt,
+		// and only the first was called again at the retry.
 		assertThat(stepIds).filteredOn(StepIds.hash("second")::equals).hasSize(1);
 		assertThat(stepIds).filteredOn(StepIds.hash("first")::equals).hasSize(2);
 		assertThat(memo("fake-planned-together", stepIds.size() - 1, "second"))
@@ -725,8 +710,8 @@ class ServedFunctionAnswersTests {
 		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
 		List<String> stepIds = this.requests.get("fake-many-planned")
 			.stream()
-			.map((request) -> request.query().replaceAll("^.*stepId=([^&]*).*$", "$1"))
-			.filter((stepId) -> !stepId.equals("step"))
+			.map(ServedFunctionAnswersTests::stepId)
+			.filter((stepId) -> !stepId.equals(DISCOVERY))
 			.toList();
 		int many = ServedFunctionBody.MAX_CALLS_AT_ONCE + 4;
 		assertThat(stepIds).hasSize(many).doesNotHaveDuplicates();
@@ -740,6 +725,24 @@ class ServedFunctionAnswersTests {
 			.stream()
 			.filter((other) -> other.query().contains("stepId=" + stepId))
 			.count();
+	}
+
+	/** The step a request asks to execute, or {@link #DISCOVERY}. */
+	private static String stepId(Request request) {
+		return request.query().replaceAll("^.*stepId=([^&]*).*$", "$1");
+	}
+
+	/**
+	 * A discovery's answer: the steps of these names that have no memo yet, planned, or
+	 * the function's return value once all have one.
+	 */
+	private static Reply planUnmemoized(Request request, List<String> names, String value) {
+		JsonNode memos = request.body().get("steps");
+		String[] planned = names.stream()
+			.filter((name) -> !memos.has(StepIds.hash(name)))
+			.map((name) -> "{\"op\":\"StepPlanned\",\"id\":\"" + StepIds.hash(name) + "\",\"name\":\"" + name + "\"}")
+			.toArray(String[]::new);
+		return (planned.length == 0) ? new Reply(200, true, Map.of(), value) : ops(planned);
 	}
 
 	private static Reply stepRun(String id, String data) {
