@@ -503,8 +503,11 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		Instant now = now();
 		Instant wake = (stored != null) ? stored.wakeAt() : wakeAt.get();
 		if (!now.isBefore(wake)) {
+			// Ended when it was due, however late the run resumed: steps awaited together
+			// with it are ordered by when they ended, as the SDK replays them.
+			Instant startedAt = (stored != null) ? stored.startedAt() : now;
 			StepRecord done = new StepRecord(runId(), key, id, StepKind.SLEEP, StepStatus.COMPLETED, 1, null, null,
-					wake, (stored != null) ? stored.startedAt() : now, now);
+					wake, startedAt, wake.isBefore(startedAt) ? startedAt : wake);
 			save(stored, done);
 			return;
 		}
