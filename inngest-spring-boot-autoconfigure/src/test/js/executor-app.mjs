@@ -250,7 +250,7 @@ const functions = [
     const key = event.data.key;
     const slowly = (name) => step.run(name, async () => {
       count(`${name}-began:${key}`);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await new Promise((resolve) => setTimeout(resolve, 2000));
       count(`${name}-ended:${key}`);
       return name;
     });
