@@ -233,7 +233,7 @@ public final class RunScheduler implements SmartLifecycle {
 	 * @param prefix the prefix of their names
 	 * @return the factory
 	 */
-	static CustomizableThreadFactory daemon(String prefix) {
+	public static CustomizableThreadFactory daemon(String prefix) {
 		CustomizableThreadFactory factory = new CustomizableThreadFactory(prefix);
 		// Abandoned at shutdown, a run's thread must not keep the JVM alive.
 		factory.setDaemon(true);

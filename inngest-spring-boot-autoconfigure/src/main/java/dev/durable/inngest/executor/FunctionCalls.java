@@ -18,9 +18,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.durable.inngest.engine.Errors;
+import dev.durable.inngest.engine.RunScheduler;
 import dev.durable.inngest.remote.CanonicalJson;
 import dev.durable.inngest.remote.RequestVerifier;
 import dev.durable.inngest.remote.SigningKey;
@@ -66,7 +66,8 @@ final class FunctionCalls {
 	 * Makes the calls of steps planned together beside the one made on the run's thread;
 	 * each ends by its call's time-out at the latest.
 	 */
-	private static final ExecutorService PARALLEL = parallel();
+	private static final ExecutorService PARALLEL = Executors
+		.newCachedThreadPool(RunScheduler.daemon("inngest-parallel-call-"));
 
 	private final HttpClient http;
 
@@ -259,15 +260,6 @@ final class FunctionCalls {
 		catch (IOException ex) {
 			// The read it interrupts reports the time-out.
 		}
-	}
-
-	private static ExecutorService parallel() {
-		AtomicInteger count = new AtomicInteger();
-		return Executors.newCachedThreadPool((task) -> {
-			Thread thread = new Thread(task, "inngest-parallel-call-" + count.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
 	}
 
 	private static ScheduledThreadPoolExecutor deadlines() {

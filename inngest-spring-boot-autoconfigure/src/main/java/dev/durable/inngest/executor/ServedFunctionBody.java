@@ -187,7 +187,7 @@ public final class ServedFunctionBody {
 				throw new ServedCallException("The answer of " + this.function.url() + " (HTTP " + answer.status()
 						+ ") has no X-Inngest-SDK header: it does not come from an Inngest SDK", null);
 			}
-			JsonNode json = json(answer);
+			JsonNode json = (called.json() != null) ? called.json() : json(answer);
 			if (answer.status() == 200) {
 				return json;
 			}
@@ -325,32 +325,45 @@ public final class ServedFunctionBody {
 				throw new IllegalStateException(ex);
 			}
 		}
-		answered.sort(Comparator.comparing((called) -> !carriesResult(called)));
-		return answered;
+		return answered.stream()
+			.map(this::read)
+			.sorted(Comparator.comparing((called) -> !carriesResult(called)))
+			.toList();
 	}
 
 	private Called called(String target, int attempt, @Nullable Answer answer, @Nullable Throwable thrown, long start) {
 		Throwable cause = (thrown instanceof CompletionException) ? thrown.getCause() : thrown;
 		RuntimeException failure = (cause == null || cause instanceof RuntimeException) ? (RuntimeException) cause
 				: new ServedCallException("The call of step " + target + " failed", cause);
-		return new Called(target, attempt, answer, failure, Duration.ofNanos(System.nanoTime() - start));
+		return new Called(target, attempt, answer, null, failure, Duration.ofNanos(System.nanoTime() - start));
+	}
+
+	/**
+	 * A call with its answer's JSON read, once, for an answer of ops from an SDK; the
+	 * call as it is when the answer cannot be read, which acting on it reports.
+	 */
+	private Called read(Called called) {
+		Answer answer = called.answer();
+		if (answer == null || answer.status() != 206 || answer.sdk() == null) {
+			return called;
+		}
+		try {
+			return new Called(called.target(), called.attempt(), answer, json(answer), null, called.took());
+		}
+		catch (RuntimeException ex) {
+			return called;
+		}
 	}
 
 	/** Whether an answer carries only the results of steps the app executed. */
-	private boolean carriesResult(Called called) {
-		Answer answer = called.answer();
-		if (answer == null || answer.status() != 206 || answer.sdk() == null) {
+	private static boolean carriesResult(Called called) {
+		JsonNode json = called.json();
+		if (json == null) {
 			return false;
 		}
-		try {
-			JsonNode json = json(answer);
-			List<JsonNode> ops = new ArrayList<>();
-			(json.isArray() ? json : this.mapper.createArrayNode().add(json)).forEach(ops::add);
-			return !ops.isEmpty() && ops.stream().allMatch((op) -> "StepRun".equals(op.path("op").asString("")));
-		}
-		catch (RuntimeException ex) {
-			return false;
-		}
+		List<JsonNode> ops = new ArrayList<>();
+		(json.isArray() ? json : List.of(json)).forEach(ops::add);
+		return !ops.isEmpty() && ops.stream().allMatch((op) -> "StepRun".equals(op.path("op").asString("")));
 	}
 
 	/**
@@ -359,11 +372,12 @@ public final class ServedFunctionBody {
 	 * @param target the step it targeted, or {@link #DISCOVERY}
 	 * @param attempt the attempt it carried
 	 * @param answer its answer, or {@code null}
+	 * @param json the answer's JSON, if read already, or {@code null}
 	 * @param failure why it has none, or {@code null}
 	 * @param took how long it took
 	 */
-	private record Called(String target, int attempt, @Nullable Answer answer, @Nullable RuntimeException failure,
-			Duration took) {
+	private record Called(String target, int attempt, @Nullable Answer answer, @Nullable JsonNode json,
+			@Nullable RuntimeException failure, Duration took) {
 
 	}
 
