@@ -218,8 +218,7 @@ public final class JdbcRunStore implements RunStore {
 	 * The queued runs of some functions never started and created before a time, longest
 	 * due first: read, as the due runs are, through the due-time index, which holds only
 	 * the runs that have not ended. A run that never started has been due since it was
-	 * created, or since it was given back if it was created leased: such a run is found
-	 * once it was given back that long ago. Only the first entries of the range of the
+	 * created, one given back included. Only the first entries of the range of the
 	 * declared functions' runs are read: behind a backlog of other runs, the rest wait
 	 * for a worker's claim.
 	 */
@@ -402,8 +401,10 @@ public final class JdbcRunStore implements RunStore {
 
 	@Override
 	public Set<String> giveBack(Map<String, String> leases, Instant now) {
-		return byLease("UPDATE inngest_run SET status = 'QUEUED', due_at = ?, started_at = NULL, lease = NULL "
-				+ "WHERE id = ? AND lease = ? AND " + IS_RUNNING, leases, now, true);
+		return byLease(
+				"UPDATE inngest_run SET status = 'QUEUED', due_at = LEAST(created_at, ?), started_at = NULL, lease = NULL "
+						+ "WHERE id = ? AND lease = ? AND " + IS_RUNNING,
+				leases, now, true);
 	}
 
 	/**

@@ -240,7 +240,7 @@ final class InMemoryRunStore implements RunStore {
 			leases.forEach((runId, lease) -> {
 				if (change(runId, lease, (queued) -> {
 					queued.status = RunStatus.QUEUED;
-					queued.dueAt = stored(now);
+					queued.dueAt = stored(queued.createdAt.isBefore(now) ? queued.createdAt : now);
 					queued.startedAt = null;
 					queued.lease = null;
 				})) {

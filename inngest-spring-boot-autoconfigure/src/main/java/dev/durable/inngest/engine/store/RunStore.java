@@ -187,7 +187,9 @@ public interface RunStore {
 	 * instance that does not declare their function, or claimed first and refused by the
 	 * workers as they shut down
 	 * ({@link dev.durable.inngest.engine.RunLifecycle.Transition#GIVE_BACK GIVE_BACK}):
-	 * each is queued again, due at once and not started, for any instance to claim.
+	 * each is queued again, not started, for any instance to claim, and due since it was
+	 * created: it keeps its place among the runs queued after it, and its start timeout
+	 * counts from its creation.
 	 * @param leases lease tokens by run id
 	 * @param now the current time
 	 * @return the ids of the runs given back; not those whose lease was no longer held

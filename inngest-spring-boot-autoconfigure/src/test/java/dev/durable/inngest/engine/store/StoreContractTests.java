@@ -470,19 +470,21 @@ public abstract class StoreContractTests {
 	}
 
 	@Test
-	void giveBackQueuesRunsStillHeldAsNeverStarted() {
+	void giveBackQueuesRunsStillHeldAsNeverStartedDueSinceTheirCreation() {
 		Event event = storedEvent();
 		String held = leased("fn", event, T0, "a");
 		String taken = leased("fn", event, T0, "b");
 		takenOver(taken, "b2");
+		String queuedMeanwhile = queued("fn", event, T0.plusMillis(500));
 		Instant now = T0.plusSeconds(1);
 		assertThat(this.runs.giveBack(Map.of(held, "a", taken, "b"), now)).containsExactly(held);
 		RunRecord run = this.runs.find(held).orElseThrow();
 		assertThat(run.status()).isEqualTo(RunStatus.QUEUED);
-		assertThat(run.dueAt()).isEqualTo(now);
+		assertThat(run.dueAt()).isEqualTo(T0);
 		assertThat(run.startedAt()).isNull();
 		assertThat(this.runs.leaseExpiry(held, "a")).isEmpty();
-		assertThat(this.runs.findDue(now, 10, List.of("fn"))).containsExactly(held);
+		// Back in its place, before the run queued after it was created.
+		assertThat(this.runs.findDue(now, 10, List.of("fn"))).containsExactly(held, queuedMeanwhile);
 		assertThat(this.runs.find(taken).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
 		assertThat(this.runs.giveBack(Map.of(), now)).isEmpty();
 	}
@@ -535,7 +537,7 @@ public abstract class StoreContractTests {
 		String started = claimed("fn", event, T0, "lease");
 		String retried = claimed("fn", event, T0, "lease");
 		this.runs.suspend(retried, "lease", RunStatus.QUEUED, T0.plusSeconds(2), 1);
-		String givenBack = leased("fn", event, T0, "held");
+		String givenBack = leased("fn", event, T0.plusMillis(200), "held");
 		this.runs.giveBack(Map.of(givenBack, "held"), T0.plusSeconds(3));
 		String cancelled = queued("fn", event, T0);
 		this.runs.cancel(cancelled, new RunView.Cancellation("api", "not needed"), T0);
@@ -543,21 +545,25 @@ public abstract class StoreContractTests {
 		Instant createdBefore = T0.plusSeconds(5);
 
 		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 1000, List.of("fn"), 10)).containsExactly(older,
-				old, givenBack);
+				givenBack, old);
 		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 1000, List.of("fn"), 1)).containsExactly(older);
 		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 1000, List.of("fn", "other"), 10))
-			.containsExactly(older, otherFunction, old, givenBack);
-		assertThat(this.runs.findUnstarted(T0.plusSeconds(1), DECLARED, 1000, List.of("fn"), 10))
-			.containsExactly(older);
+			.containsExactly(older, givenBack, otherFunction, old);
+		// A run given back counts from its creation, not from the give-back.
+		assertThat(this.runs.findUnstarted(T0.plusSeconds(1), DECLARED, 1000, List.of("fn"), 10)).containsExactly(older,
+				givenBack);
 		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 1000, List.of(), 10)).isEmpty();
 		// Runs of a function no instance declares do not count, however long due.
 		queued("gone", event, T0.minusSeconds(60));
 		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 1, List.of("fn"), 10)).containsExactly(older);
 		assertThat(this.runs.findUnstarted(createdBefore, List.of("fn", "other", "gone"), 1, List.of("fn"), 10))
 			.isEmpty();
-		// Among the two runs due the longest only (older, then the other function's).
-		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 2, List.of("fn"), 10)).containsExactly(older);
-		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 3, List.of("fn"), 10)).containsExactly(older, old);
+		// Among the three runs due the longest only (older, givenBack, then the other
+		// function's).
+		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 3, List.of("fn"), 10)).containsExactly(older,
+				givenBack);
+		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 4, List.of("fn"), 10)).containsExactly(older,
+				givenBack, old);
 		assertThat(this.runs.findUnstarted(T0.plusSeconds(60), DECLARED, 1000, List.of("fn"), 10)).contains(recent)
 			.doesNotContain(started, retried, cancelled);
 	}
