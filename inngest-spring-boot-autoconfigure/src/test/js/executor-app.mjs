@@ -246,6 +246,19 @@ const functions = [
     const c = await step.run("c", () => { count("c:" + key); return a + b; });
     return { a, b, c };
   }),
+  // Two parallel steps that each fail once: each is retried with its own next attempt.
+  inngest.createFunction({ id: "parallel-flaky", retries: 1, triggers: [{ event: "js/parallel-flaky" }] },
+    async ({ event, step, attempt }) => {
+      const key = event.data.key;
+      const flaky = (name) => step.run(name, () => {
+        (attempts[`${name}:${key}`] ??= []).push(attempt);
+        if (count(`${name}:${key}`) === 1) {
+          throw new Error(`${name} not yet`);
+        }
+        return name;
+      });
+      return await Promise.all([flaky("a"), flaky("b")]);
+    }),
   inngest.createFunction({ id: "parallel-slow", triggers: [{ event: "js/parallel-slow" }] }, async ({ event, step }) => {
     const key = event.data.key;
     const slowly = (name) => step.run(name, async () => {

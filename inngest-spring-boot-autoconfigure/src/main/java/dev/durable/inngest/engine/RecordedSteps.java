@@ -95,16 +95,18 @@ public interface RecordedSteps {
 
 	/**
 	 * Awaits steps together, as an SDK reports the sleeps, waits and invokes that a
-	 * function's code awaits at once in a {@code Promise.all} or a {@code Promise.race}:
-	 * the run goes on once the first of them ends, and the others go on waiting. First
-	 * begins each step that {@code begin} calls through the
-	 * {@link dev.durable.inngest.Step} (or {@link #invoke}, {@link #awaitInvoked}), as
-	 * the body's call would, except that a step that would suspend the run is stored with
-	 * what it waits for, and the run is not suspended: a sleep, a wait for an event and
-	 * an invoke each wait from then on, and a wait's event resolves it even while the run
-	 * executes. A step stored before ends if its time has passed. Then, unless one of
-	 * those steps ended or {@code suspend} is {@code false}, suspends the run (by
-	 * throwing, as a wait does) until the first of the steps of {@code awaited} ends; at
+	 * function's code awaits at once in a {@code Promise.all} or a {@code Promise.race},
+	 * and the failures of steps executed at once: the run goes on once the first of them
+	 * ends, and the others go on waiting. First begins each step that {@code begin} calls
+	 * through the {@link dev.durable.inngest.Step} (or {@link #invoke},
+	 * {@link #awaitInvoked}), as the body's call would, except that a step that would
+	 * suspend the run is stored with what it waits for, and the run is not suspended: a
+	 * sleep, a wait for an event and an invoke each wait from then on, a wait's event
+	 * resolves it even while the run executes, and a step whose attempt failed is stored
+	 * as retrying, with its failed attempt, until its retry is due. A step stored before
+	 * ends if its time has passed. Then, unless one of those steps ended or
+	 * {@code suspend} is {@code false}, suspends the run (by throwing, as a wait does)
+	 * until the first of the steps of {@code awaited} ends or is due to be retried; at
 	 * once if one of them was resolved since this execution read it.
 	 * @param begin the calls that begin the steps not begun yet in this execution
 	 * @param awaited the keys of all the steps awaited, those begun before included

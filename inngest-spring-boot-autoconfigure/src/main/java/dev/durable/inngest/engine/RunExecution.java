@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -876,18 +877,19 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	 * wake it, not waiting then: its wait is gone, and the run is due at once instead.
 	 */
 	private Suspension suspendOnFirst(List<Deferred> begun, Collection<String> awaited) {
-		RunStatus status = RunStatus.SLEEPING;
+		Set<RunStatus> statuses = EnumSet.noneOf(RunStatus.class);
 		Instant wakeAt = null;
 		Set<String> waiting = new HashSet<>();
 		for (Deferred step : begun) {
-			status = (step.status() == RunStatus.WAITING) ? RunStatus.WAITING : status;
+			statuses.add(step.status());
 			wakeAt = (wakeAt == null || step.wakeAt().isBefore(wakeAt)) ? step.wakeAt() : wakeAt;
 		}
 		for (String key : awaited) {
 			StepRecord stored = this.memo.get(key);
-			if (stored != null && (stored.status() == StepStatus.SLEEPING || stored.status() == StepStatus.WAITING)) {
-				if (stored.status() == StepStatus.WAITING) {
-					status = RunStatus.WAITING;
+			RunStatus status = (stored != null && stored.wakeAt() != null) ? awaitedAs(stored.status()) : null;
+			if (status != null) {
+				statuses.add(status);
+				if (status == RunStatus.WAITING) {
 					waiting.add(key);
 				}
 				wakeAt = (wakeAt == null || stored.wakeAt().isBefore(wakeAt)) ? stored.wakeAt() : wakeAt;
@@ -896,7 +898,10 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		if (wakeAt == null) {
 			throw new IllegalStateException("Run " + runId() + " awaits steps " + awaited + ", none of which waits");
 		}
-		RunStatus suspendedAs = status;
+		// Waiting for an event if one step does, so that the event wakes it; queued only
+		// when every step awaits its retry.
+		RunStatus suspendedAs = statuses.contains(RunStatus.WAITING) ? RunStatus.WAITING
+				: statuses.contains(RunStatus.SLEEPING) ? RunStatus.SLEEPING : RunStatus.QUEUED;
 		Instant dueAt = RunTimeouts.dueBy(wakeAt, this.finishBy);
 		Instant due = this.env.transactions().execute((tx) -> {
 			if (!this.env.runs().suspend(runId(), this.lease, suspendedAs, dueAt, this.run.attempt())) {
@@ -912,6 +917,19 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		});
 		this.suspended = true;
 		return Suspension.suspended(runId(), due);
+	}
+
+	/**
+	 * The status a run awaiting a stored step is suspended with, or {@code null} if the
+	 * step awaits nothing.
+	 */
+	private static @Nullable RunStatus awaitedAs(StepStatus status) {
+		return switch (status) {
+			case WAITING -> RunStatus.WAITING;
+			case SLEEPING -> RunStatus.SLEEPING;
+			case RETRYING -> RunStatus.QUEUED;
+			default -> null;
+		};
 	}
 
 	@Override

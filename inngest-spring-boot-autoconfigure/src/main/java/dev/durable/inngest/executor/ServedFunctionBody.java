@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,7 +54,8 @@ import tools.jackson.databind.node.ObjectNode;
  * way, until the run it starts ends ({@link RecordedSteps#invoke}). Several reported at
  * once, as for a {@code Promise.all} or a {@code Promise.race}, wait together, and the
  * run goes on once the first ends ({@link RecordedSteps#awaitTogether}). Steps planned
- * together are executed at once, each in a call of its own.
+ * together are executed at once, each in a call of its own, and those that fail are
+ * retried each at its own time, the failure counted against its own retries.
  */
 public final class ServedFunctionBody {
 
@@ -71,6 +73,9 @@ public final class ServedFunctionBody {
 
 	/** The ops that report a step whose code the app executed in the call. */
 	private static final Set<String> EXECUTED = Set.of("StepRun", "StepError", "StepFailed");
+
+	/** The ops that report a failed attempt of a step. */
+	private static final Set<String> FAILED = Set.of("StepError", "StepFailed");
 
 	/** The ops that suspend the run. */
 	private static final Set<String> SUSPENDING = Set.of("Sleep", "WaitForEvent", "InvokeFunction");
@@ -136,22 +141,29 @@ public final class ServedFunctionBody {
 		// after a step ended starts again at 0, whatever failed before that step.
 		int discoveryAttempt = recorded.bodyAttemptSinceLastStep();
 		int attempt = discoveryAttempt;
-		StepRecord retrying = recorded.recordedSteps()
-			.stream()
-			.filter((record) -> record.status() == StepStatus.RETRYING)
-			.findFirst()
-			.orElse(null);
-		if (retrying != null) {
-			target = retrying.key();
-			attempt = retrying.attempts();
+		// The steps whose retry is due are called again first, each with its own attempt;
+		// one retried later waits for its retry when the app plans it again.
+		List<String> together = dueRetries(recorded);
+		if (!together.isEmpty()) {
+			target = together.get(0);
+			attempt = attemptOf(recorded, target);
 		}
 		// The answers of the steps planned together and called at once, not acted on yet.
 		Deque<Called> answered = new ArrayDeque<>();
-		List<String> together = List.of();
+		// The failed attempts of the steps the app reported failed, stored together once
+		// every step called with them has answered, so that each counts against its own
+		// step's retries.
+		Map<String, Runnable> failures = new LinkedHashMap<>();
 		for (int call = 0; call < MAX_CALLS; call++) {
+			if (!failures.isEmpty() && answered.isEmpty()) {
+				storeFailures(recorded, failures);
+			}
 			Called called;
 			if (!answered.isEmpty()) {
 				called = answered.poll();
+				if (!failures.isEmpty() && !onlyOps(called, FAILED)) {
+					storeFailures(recorded, failures);
+				}
 			}
 			else {
 				// What the app executed before is stored first: it may execute a
@@ -235,19 +247,25 @@ public final class ServedFunctionBody {
 					}
 					continue;
 				}
-				// A sleep, a wait or an invoke is reported again while it waits; no step
-				// once it has a result.
-				boolean again = !reported.add(id) && !SUSPENDING.contains(name);
+				// Reported again: a sleep, a wait or an invoke while it waits, a step
+				// that is retried; never a step that has a result.
+				boolean again = !reported.add(id) && !SUSPENDING.contains(name) && !isRetrying(recorded, id);
 				if (again || isEnded(recorded, id)) {
 					throw new ServedCallException("The app reported step " + id + " (" + op.path("name").asString("")
 							+ ") again, although it has a result; its step ids must be stable", null);
 				}
 				(SUSPENDING.contains(name) ? waits : executed).add(op);
 			}
+			// A step planned again whose retry is not due yet is not called: the run
+			// awaits its retry, with the waits, when nothing else is left to call.
+			Instant now = this.clock.instant();
+			List<String> retriedLater = planned.stream().filter((id) -> isRetriedLater(recorded, id, now)).toList();
+			planned.removeAll(retriedLater);
+			boolean suspend = planned.isEmpty() && executed.isEmpty();
 			// Before the steps the app executed, whose retry would otherwise suspend the
 			// run before the waits begin: an event sent meanwhile resolves them.
-			if (!waits.isEmpty()
-					&& awaitTogether(step, recorded, waits, begun, answer, planned.isEmpty() && executed.isEmpty())) {
+			if ((!waits.isEmpty() || (suspend && !retriedLater.isEmpty()))
+					&& awaitTogether(step, recorded, waits, retriedLater, begun, answer, suspend)) {
 				discoveryAttempt = 0;
 			}
 			for (JsonNode op : executed) {
@@ -265,14 +283,19 @@ public final class ServedFunctionBody {
 					// call's.
 					recorded.timeStep(id, callTook);
 				}
-				execute(step, recorded, name, id, op, answer);
+				if (FAILED.contains(name)) {
+					failures.put(id, () -> execute(step, recorded, name, id, op, answer));
+				}
+				else {
+					execute(step, recorded, name, id, op, answer);
+				}
 				// A step ended: discovering the next one is a first attempt again.
 				discoveryAttempt = 0;
 			}
-			// A planned step is new: its first call is its first attempt. Several are
-			// called at once, as Inngest executes parallel steps.
+			// A planned step's call is its first attempt, or its next if it failed
+			// before. Several are called at once, as Inngest executes parallel steps.
 			target = planned.isEmpty() ? DISCOVERY : planned.get(0);
-			attempt = planned.isEmpty() ? discoveryAttempt : 0;
+			attempt = planned.isEmpty() ? discoveryAttempt : attemptOf(recorded, target);
 			together = planned.subList(0, Math.min(planned.size(), MAX_CALLS_AT_ONCE));
 		}
 		throw new ServedCallException("Function '" + this.function.id() + "' took more than " + MAX_CALLS
@@ -298,20 +321,22 @@ public final class ServedFunctionBody {
 	 * Calls the steps planned together at once, each in a call of its own, the first on
 	 * this thread, and waits for every answer. The answers that carry the result of a
 	 * step come first, to be stored before an error or a retry ends the execution: the
-	 * app executed those steps, and must not execute them again.
+	 * app executed those steps, and must not execute them again. The step failures come
+	 * next, to be stored together, and then the answers that fail the call itself.
 	 */
 	private List<Called> callTogether(Invocation invocation, RecordedSteps recorded, Map<String, JsonNode> memos,
 			List<String> targets) {
 		Collection<StepRecord> steps = recorded.recordedSteps();
 		List<CompletableFuture<Called>> others = new ArrayList<>();
 		for (String target : targets.subList(1, targets.size())) {
-			JsonNode body = requestBody(invocation, steps, memos, target, 0);
+			int attempt = attemptOf(recorded, target);
+			JsonNode body = requestBody(invocation, steps, memos, target, attempt);
 			long start = System.nanoTime();
 			others.add(this.calls.callAsync(this.appId, this.function.url(), target, body)
-				.handle((answer, ex) -> called(target, 0, answer, ex, start)));
+				.handle((answer, ex) -> called(target, attempt, answer, ex, start)));
 		}
 		List<Called> answered = new ArrayList<>();
-		answered.add(callOne(invocation, steps, memos, targets.get(0), 0));
+		answered.add(callOne(invocation, steps, memos, targets.get(0), attemptOf(recorded, targets.get(0))));
 		for (CompletableFuture<Called> other : others) {
 			try {
 				answered.add(other.get());
@@ -325,10 +350,12 @@ public final class ServedFunctionBody {
 				throw new IllegalStateException(ex);
 			}
 		}
-		return answered.stream()
-			.map(this::read)
-			.sorted(Comparator.comparing((called) -> !carriesResult(called)))
-			.toList();
+		return answered.stream().map(this::read).sorted(Comparator.comparingInt((called) -> {
+			if (onlyOps(called, Set.of("StepRun"))) {
+				return 0;
+			}
+			return onlyOps(called, FAILED) ? 1 : 2;
+		})).toList();
 	}
 
 	private Called called(String target, int attempt, @Nullable Answer answer, @Nullable Throwable thrown, long start) {
@@ -355,15 +382,64 @@ public final class ServedFunctionBody {
 		}
 	}
 
-	/** Whether an answer carries only the results of steps the app executed. */
-	private static boolean carriesResult(Called called) {
+	/** Whether an answer, read, carries ops of these kinds only. */
+	private static boolean onlyOps(Called called, Set<String> kinds) {
 		JsonNode json = called.json();
 		if (json == null) {
 			return false;
 		}
 		List<JsonNode> ops = new ArrayList<>();
 		(json.isArray() ? json : List.of(json)).forEach(ops::add);
-		return !ops.isEmpty() && ops.stream().allMatch((op) -> "StepRun".equals(op.path("op").asString("")));
+		return !ops.isEmpty() && ops.stream().allMatch((op) -> kinds.contains(op.path("op").asString("")));
+	}
+
+	/**
+	 * Stores the failed attempts of steps reported failed, together: each counts against
+	 * its own step's retries. The run then waits for the first of their retries, unless
+	 * one of them failed for good, which the function's code gets when the run goes on.
+	 */
+	private static void storeFailures(RecordedSteps recorded, Map<String, Runnable> failures) {
+		List<Runnable> begin = List.copyOf(failures.values());
+		List<String> keys = List.copyOf(failures.keySet());
+		failures.clear();
+		recorded.awaitTogether(begin, keys, true);
+	}
+
+	/**
+	 * The steps that failed and whose retry is due, in the order of their keys, at most
+	 * {@link #MAX_CALLS_AT_ONCE}.
+	 */
+	private List<String> dueRetries(RecordedSteps recorded) {
+		Instant now = this.clock.instant();
+		return recorded.recordedSteps()
+			.stream()
+			.filter((record) -> record.status() == StepStatus.RETRYING && !isRetriedLater(recorded, record.key(), now))
+			.map(StepRecord::key)
+			.sorted()
+			.limit(MAX_CALLS_AT_ONCE)
+			.toList();
+	}
+
+	/** The attempt a call of a step carries: its next, if it failed before, else 0. */
+	private static int attemptOf(RecordedSteps recorded, String key) {
+		StepRecord record = record(recorded, key);
+		return (record != null && record.status() == StepStatus.RETRYING) ? record.attempts() : 0;
+	}
+
+	private static boolean isRetrying(RecordedSteps recorded, String key) {
+		StepRecord record = record(recorded, key);
+		return record != null && record.status() == StepStatus.RETRYING;
+	}
+
+	/** Whether a step failed and its retry is not due yet. */
+	private static boolean isRetriedLater(RecordedSteps recorded, String key, Instant now) {
+		StepRecord record = record(recorded, key);
+		return record != null && record.status() == StepStatus.RETRYING && record.wakeAt() != null
+				&& record.wakeAt().isAfter(now);
+	}
+
+	private static @Nullable StepRecord record(RecordedSteps recorded, String key) {
+		return recorded.recordedSteps().stream().filter((record) -> record.key().equals(key)).findFirst().orElse(null);
 	}
 
 	/**
@@ -384,13 +460,14 @@ public final class ServedFunctionBody {
 	/**
 	 * Awaits the sleeps, waits and invokes an answer reported, together, as Inngest does
 	 * for those of a {@code Promise.all} or a {@code Promise.race}: each begins once, the
-	 * first time an execution meets it, and the run goes on once the first of them ends.
+	 * first time an execution meets it, and the run goes on once the first of them ends,
+	 * or the retry of a step planned beside them, not due yet, is due.
 	 * @return whether one of them ended
 	 */
-	private boolean awaitTogether(Step step, RecordedSteps recorded, List<JsonNode> waits, Set<String> begun,
-			Answer answer, boolean suspend) {
+	private boolean awaitTogether(Step step, RecordedSteps recorded, List<JsonNode> waits, List<String> retriedLater,
+			Set<String> begun, Answer answer, boolean suspend) {
 		List<Runnable> begin = new ArrayList<>();
-		List<String> keys = new ArrayList<>();
+		List<String> keys = new ArrayList<>(retriedLater);
 		for (JsonNode op : waits) {
 			String name = op.path("op").asString("");
 			String id = op.path("id").asString("");

@@ -266,6 +266,21 @@ class ExecutorEndToEndTests {
 	}
 
 	@Test
+	void parallelStepsThatFailTogetherAreEachRetriedWithTheirNextAttempt() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/parallel-flaky", Map.of("key", key)));
+		RunView run = completed("jsapp-parallel-flaky", key);
+		assertThat(outputOf(run)).isEqualTo("[\"a\",\"b\"]");
+		JsonNode attempts = counters().path("attempts");
+		// Each step's failure counted against its own retries: its second execution is
+		// its second attempt, the function's last.
+		for (String step : List.of("a", "b")) {
+			assertThat(attempts.path(step + ":" + key).valueStream().map(JsonNode::asInt)).as(step)
+				.containsExactly(0, 1);
+		}
+	}
+
+	@Test
 	void aRaceOfAWaitAndASleepGoesOnWithTheSleepWhenNoEventComes() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/race", Map.of("key", key, "deadline", "1s")));

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,8 @@ import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunTimeline;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.actuate.RunMetrics;
+import dev.durable.inngest.engine.store.AttemptRecord;
+import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.engine.store.WaitStore;
 import dev.durable.inngest.remote.RequestVerifier;
 import dev.durable.inngest.remote.SigningKey;
@@ -57,6 +60,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -96,7 +100,8 @@ class ServedFunctionAnswersTests {
 
 	/** The functions registered with two retries; the others have none, or one. */
 	private static final Set<String> RETRIED_TWICE = Set.of("planned-together", "retried", "no-retry", "retry-after",
-			"attempts", "slow-step", "failing-step", "oversize", "oversize-step");
+			"attempts", "slow-step", "failing-step", "oversize", "oversize-step", "failing-together", "retried-apart",
+			"failing-mixed");
 
 	@LocalServerPort
 	int port;
@@ -112,6 +117,9 @@ class ServedFunctionAnswersTests {
 
 	@Autowired
 	WaitStore waits;
+
+	@Autowired
+	StepStore steps;
 
 	private HttpServer app;
 
@@ -280,6 +288,41 @@ class ServedFunctionAnswersTests {
 						"{\"name\":\"Error\",\"message\":\"flaky\"}");
 			}
 			return stepRun(id, id.equals(first) ? "\"one\"" : "\"two\"");
+		});
+		// Three steps planned together, two of which fail once.
+		this.stepScripts.put("failing-together", (request) -> {
+			String id = stepId(request);
+			if (id.equals(DISCOVERY)) {
+				return planUnmemoized(request, List.of("a", "b", "c"), "\"done\"");
+			}
+			if (!id.equals(StepIds.hash("c")) && count(request, id) == 1) {
+				return stepError(id, Map.of());
+			}
+			return stepRun(id, "1");
+		});
+		// Two steps planned together that fail once, the second asking to be retried
+		// no sooner than 2 s later.
+		this.stepScripts.put("retried-apart", (request) -> {
+			String id = stepId(request);
+			if (id.equals(DISCOVERY)) {
+				return planUnmemoized(request, List.of("soon", "later"), "\"apart\"");
+			}
+			if (count(request, id) == 1) {
+				return stepError(id, id.equals(StepIds.hash("later")) ? Map.of("Retry-After", "2") : Map.of());
+			}
+			return stepRun(id, "1");
+		});
+		// Two steps planned together: one fails for good, the other once.
+		this.stepScripts.put("failing-mixed", (request) -> {
+			String id = stepId(request);
+			if (id.equals(DISCOVERY)) {
+				return planUnmemoized(request, List.of("fatal", "flaky"), "\"mixed\"");
+			}
+			if (id.equals(StepIds.hash("fatal"))) {
+				return ops("{\"op\":\"StepFailed\",\"id\":\"" + id
+						+ "\",\"error\":{\"name\":\"Error\",\"message\":\"declined\"}}");
+			}
+			return (count(request, id) == 1) ? stepError(id, Map.of()) : stepRun(id, "1");
 		});
 		// More steps planned together than are called at once.
 		List<String> many = IntStream.range(0, ServedFunctionBody.MAX_CALLS_AT_ONCE + 4)
@@ -705,6 +748,59 @@ class ServedFunctionAnswersTests {
 	}
 
 	@Test
+	void stepsThatFailTogetherEachCountTheFailureAndAreRetriedWithTheirNextAttempt() {
+		RunView run = run("failing-together");
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("done");
+		List<Request> calls = new ArrayList<>(this.requests.get("fake-failing-together"));
+		for (String name : List.of("a", "b")) {
+			assertThat(calls).filteredOn((call) -> stepId(call).equals(StepIds.hash(name)))
+				.as("the calls of step %s", name)
+				.extracting((call) -> call.body().path("ctx").path("attempt").asInt())
+				.containsExactly(0, 1);
+		}
+		assertThat(calls).filteredOn((call) -> stepId(call).equals(StepIds.hash("c"))).hasSize(1);
+		assertThat(this.steps.attempts(run.id())).extracting(AttemptRecord::stepKey, AttemptRecord::attempt)
+			.containsExactlyInAnyOrder(tuple(StepIds.hash("a"), 0), tuple(StepIds.hash("b"), 0));
+	}
+
+	@Test
+	void aStepFailedBesideAnotherIsRetriedNoSoonerThanItsOwnRetry() {
+		RunView run = run("retried-apart");
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("apart");
+		List<Request> calls = new ArrayList<>(this.requests.get("fake-retried-apart"));
+		List<Request> soon = calls.stream().filter((call) -> stepId(call).equals(StepIds.hash("soon"))).toList();
+		List<Request> later = calls.stream().filter((call) -> stepId(call).equals(StepIds.hash("later"))).toList();
+		assertThat(soon).hasSize(2);
+		assertThat(later).hasSize(2);
+		assertThat(later.get(1).body().path("ctx").path("attempt").asInt()).isOne();
+		assertThat(later.get(1).receivedAtMillis() - later.get(0).receivedAtMillis()).isGreaterThanOrEqualTo(1900);
+		// The other step's retry was not held back for it.
+		assertThat(soon.get(1).receivedAtMillis()).isLessThan(later.get(1).receivedAtMillis());
+		assertThat(this.steps.attempts(run.id())).hasSize(2);
+	}
+
+	@Test
+	void aStepThatFailsForGoodBesideOneToRetryIsMemoizedAndTheOtherRetried() {
+		RunView run = run("failing-mixed");
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("mixed");
+		List<Request> calls = new ArrayList<>(this.requests.get("fake-failing-mixed"));
+		assertThat(calls).filteredOn((call) -> stepId(call).equals(StepIds.hash("fatal"))).hasSize(1);
+		assertThat(calls).filteredOn((call) -> stepId(call).equals(StepIds.hash("flaky")))
+			.extracting((call) -> call.body().path("ctx").path("attempt").asInt())
+			.containsExactly(0, 1);
+		// The error of the step that failed for good was memoized for the app from the
+		// first call after the failures.
+		Request last = calls.get(calls.size() - 1);
+		assertThat(last.body().path("steps").path(StepIds.hash("fatal")).path("error").path("message").asString())
+			.isEqualTo("declined");
+		assertThat(this.steps.attempts(run.id())).extracting(AttemptRecord::stepKey, AttemptRecord::attempt)
+			.containsExactlyInAnyOrder(tuple(StepIds.hash("fatal"), 0), tuple(StepIds.hash("flaky"), 0));
+	}
+
+	@Test
 	void stepsPlannedTogetherAreCalledAtOnceUpToALimit() {
 		RunView run = run("many-planned");
 		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
@@ -743,6 +839,14 @@ class ServedFunctionAnswersTests {
 			.map((name) -> "{\"op\":\"StepPlanned\",\"id\":\"" + StepIds.hash(name) + "\",\"name\":\"" + name + "\"}")
 			.toArray(String[]::new);
 		return (planned.length == 0) ? new Reply(200, true, Map.of(), value) : ops(planned);
+	}
+
+	/** An answer that reports an attempt of a step failed, to retry. */
+	private static Reply stepError(String id, Map<String, String> headers) {
+		Map<String, String> all = new HashMap<>(headers);
+		all.put("X-Inngest-No-Retry", "false");
+		return new Reply(206, true, all, "[{\"op\":\"StepError\",\"id\":\"" + id
+				+ "\",\"error\":{\"name\":\"Error\",\"message\":\"not yet\"}}]");
 	}
 
 	private static Reply stepRun(String id, String data) {
