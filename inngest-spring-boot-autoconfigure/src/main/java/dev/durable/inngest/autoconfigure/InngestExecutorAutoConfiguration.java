@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import dev.durable.inngest.engine.CronScheduler;
 import dev.durable.inngest.engine.PropertyChecks;
 import dev.durable.inngest.engine.RunExecutor;
 import dev.durable.inngest.engine.store.AppStore;
@@ -65,12 +66,14 @@ public final class InngestExecutorAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ServedApps inngestServedApps(InngestProperties properties, AppStore store, FunctionDiscoverer functions,
-			ObjectProvider<JsonMapper> mapper, @Qualifier(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
+			ObjectProvider<JsonMapper> mapper, @Qualifier(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME) Clock clock,
+			CronScheduler crons) {
 		InngestProperties.Executor executor = properties.getExecutor();
+		// A served function's schedule counts from the sync that brought it.
 		return ServedApps.create(store, functions, signingKey(executor.getSigningKey()),
 				PropertyChecks.atLeastOneMillisecond("inngest.executor.call-timeout", executor.getCallTimeout()),
 				PropertyChecks.positive("inngest.executor.max-call-payload", executor.getMaxCallPayload()).toBytes(),
-				mapper.getIfUnique(() -> JsonMapper.builder().build()), clock);
+				mapper.getIfUnique(() -> JsonMapper.builder().build()), clock, crons::register);
 	}
 
 	@Bean

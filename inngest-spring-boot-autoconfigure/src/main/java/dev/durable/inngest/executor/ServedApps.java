@@ -66,6 +66,8 @@ public final class ServedApps {
 
 	private final Clock clock;
 
+	private final Runnable functionsChanged;
+
 	/** The apps as last read or synced, by id. */
 	private Map<String, AppRecord> apps = Map.of();
 
@@ -76,13 +78,17 @@ public final class ServedApps {
 	 * @param calls calls their functions
 	 * @param mapper reads and writes JSON
 	 * @param clock the time of syncs
+	 * @param functionsChanged called once the registry holds the functions of a sync or a
+	 * refresh
 	 */
-	ServedApps(AppStore store, FunctionDiscoverer functions, FunctionCalls calls, JsonMapper mapper, Clock clock) {
+	ServedApps(AppStore store, FunctionDiscoverer functions, FunctionCalls calls, JsonMapper mapper, Clock clock,
+			Runnable functionsChanged) {
 		this.store = store;
 		this.functions = functions;
 		this.calls = calls;
 		this.mapper = mapper;
 		this.clock = clock;
+		this.functionsChanged = functionsChanged;
 	}
 
 	/**
@@ -95,16 +101,20 @@ public final class ServedApps {
 	 * in bytes; a larger one has the app fetch them
 	 * @param mapper reads and writes JSON
 	 * @param clock the time of syncs and signatures
+	 * @param functionsChanged called once the registry holds the functions of a sync or a
+	 * refresh, such as to register their schedules from then on rather than from the
+	 * engine's next poll; what it throws is logged
 	 * @return the apps
 	 */
 	public static ServedApps create(AppStore store, FunctionDiscoverer functions, SigningKey signingKey,
-			Duration callTimeout, long maxCallPayload, JsonMapper mapper, Clock clock) {
+			Duration callTimeout, long maxCallPayload, JsonMapper mapper, Clock clock, Runnable functionsChanged) {
 		HttpClient http = HttpClient.newBuilder()
 			.connectTimeout(Duration.ofSeconds(10))
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.build();
 		return new ServedApps(store, functions,
-				new FunctionCalls(http, signingKey, mapper, callTimeout, maxCallPayload, clock), mapper, clock);
+				new FunctionCalls(http, signingKey, mapper, callTimeout, maxCallPayload, clock), mapper, clock,
+				functionsChanged);
 	}
 
 	/**
@@ -259,6 +269,14 @@ public final class ServedApps {
 		}
 		this.functions.serve(definitions);
 		this.apps = Map.copyOf(apps);
+		try {
+			this.functionsChanged.run();
+		}
+		catch (RuntimeException ex) {
+			// The apps' functions run all the same; the engine's next poll registers
+			// their schedules.
+			logger.warn("The functions of the apps synced changed, and acting on it failed", ex);
+		}
 	}
 
 	private List<ServedFunction> read(AppRecord app) {

@@ -30,7 +30,8 @@ class ServedAppsTests {
 
 	private ServedApps instance(FunctionDiscoverer functions) {
 		return ServedApps.create(this.store, functions, KEY, Duration.ofSeconds(5), 4 * 1024 * 1024,
-				JsonMapper.builder().build(), Clock.systemUTC());
+				JsonMapper.builder().build(), Clock.systemUTC(), () -> {
+				});
 	}
 
 	private static byte[] register(String app, String... functionIds) {

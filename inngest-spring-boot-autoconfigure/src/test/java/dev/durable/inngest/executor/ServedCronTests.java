@@ -64,6 +64,23 @@ class ServedCronTests {
 	}
 
 	@Test
+	void aServedFunctionsScheduleCountsFromTheSyncNotFromTheNextPoll() {
+		this.runner.run((context) -> {
+			DueRuns dueRuns = context.getBean(DueRuns.class);
+			dueRuns.registerCrons();
+			// Synced a second before a tick, which is past by the engine's next round.
+			this.clock.advance(Duration.ofMinutes(5).minusSeconds(1));
+			sync(context, "{\"cron\":\"*/5 * * * *\"}");
+			this.clock.advance(Duration.ofSeconds(2));
+			dueRuns.executeRound();
+
+			assertThat(runs(context)).singleElement()
+				.satisfies(
+						(run) -> assertThat(run.event().data()).containsEntry("scheduledAt", "2030-01-01T00:05:00Z"));
+		});
+	}
+
+	@Test
 	void aScheduleAnAppNoLongerServesIsDeletedAndFiresNoMore() {
 		this.runner.run((context) -> {
 			DueRuns dueRuns = context.getBean(DueRuns.class);
