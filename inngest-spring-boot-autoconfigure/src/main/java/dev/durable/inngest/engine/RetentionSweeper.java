@@ -16,7 +16,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
@@ -113,7 +112,8 @@ public final class RetentionSweeper implements SmartLifecycle {
 		if (this.running) {
 			return;
 		}
-		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("inngest-retention-"));
+		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+				RunScheduler.daemon("inngest-retention-"));
 		// Once stopped, a sweep asked for meanwhile is not needed.
 		timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 		long interval = Math.max(1, this.settings.interval().toMillis());
@@ -132,12 +132,6 @@ public final class RetentionSweeper implements SmartLifecycle {
 		catch (RuntimeException ex) {
 			this.failures.failed(ex, "in " + this.settings.interval());
 		}
-	}
-
-	private static CustomizableThreadFactory daemon(String prefix) {
-		CustomizableThreadFactory factory = new CustomizableThreadFactory(prefix);
-		factory.setDaemon(true);
-		return factory;
 	}
 
 	@Override
