@@ -122,71 +122,118 @@ public final class ServedFunctionBody {
 	 * @return the function's return value
 	 */
 	public Object call(Invocation invocation) {
-		Step step = invocation.step();
-		if (!(step instanceof RecordedSteps recorded)) {
+		if (!(invocation.step() instanceof RecordedSteps recorded)) {
 			throw new IllegalStateException("A served function runs on the local engine only");
 		}
-		// The sleeps, waits and invokes begun in this execution, which the app reports
-		// again while they wait.
-		Set<String> begun = new HashSet<>();
-		resumeSuspendedSteps(step, recorded, begun);
-		Set<String> reported = new HashSet<>();
-		// The names of the steps planned, by id, for an answer that cannot be read.
-		Map<String, String> plannedNames = new HashMap<>();
-		// An ended step's memo never changes: read once for all the calls of this
-		// execution.
-		Map<String, JsonNode> memos = new HashMap<>();
-		String target = DISCOVERY;
-		// Counted per step, as Inngest counts the attempts of a call: a discovery call
-		// after a step ended starts again at 0, whatever failed before that step.
-		int discoveryAttempt = recorded.bodyAttemptSinceLastStep();
-		int attempt = discoveryAttempt;
-		// The steps whose retry is due are called again first, each with its own attempt;
-		// one retried later waits for its retry when the app plans it again.
-		List<String> together = dueRetries(recorded);
-		if (!together.isEmpty()) {
-			target = together.get(0);
-			attempt = attemptOf(recorded, target);
+		return new Execution(invocation, recorded).run();
+	}
+
+	/**
+	 * One execution of a run: the calls it makes to the app, each acted on before the
+	 * next, and what it learns of the run's steps between them.
+	 */
+	private final class Execution {
+
+		private final Invocation invocation;
+
+		private final Step step;
+
+		private final RecordedSteps recorded;
+
+		/**
+		 * The sleeps, waits and invokes begun in this execution, which the app reports
+		 * again while they wait.
+		 */
+		private final Set<String> begun = new HashSet<>();
+
+		/** The steps the app reported in this execution. */
+		private final Set<String> reported = new HashSet<>();
+
+		/** The names of the steps planned, by id, for an answer that cannot be read. */
+		private final Map<String, String> plannedNames = new HashMap<>();
+
+		/**
+		 * An ended step's memo never changes: read once for all the calls of this
+		 * execution.
+		 */
+		private final Map<String, JsonNode> memos = new HashMap<>();
+
+		/**
+		 * The answers of the steps planned together and called at once, not acted on yet.
+		 */
+		private final Deque<Called> answered = new ArrayDeque<>();
+
+		/**
+		 * The failed attempts of the steps the app reported failed, stored together once
+		 * every step called with them has answered, so that each counts against its own
+		 * step's retries.
+		 */
+		private final Map<String, Runnable> failures = new LinkedHashMap<>();
+
+		/**
+		 * The attempt of the next discovery call, counted per step, as Inngest counts the
+		 * attempts of a call: a discovery call after a step ended starts again at 0,
+		 * whatever failed before that step.
+		 */
+		private int discoveryAttempt;
+
+		Execution(Invocation invocation, RecordedSteps recorded) {
+			this.invocation = invocation;
+			this.step = invocation.step();
+			this.recorded = recorded;
+			this.discoveryAttempt = recorded.bodyAttemptSinceLastStep();
 		}
-		// The answers of the steps planned together and called at once, not acted on yet.
-		Deque<Called> answered = new ArrayDeque<>();
-		// The failed attempts of the steps the app reported failed, stored together once
-		// every step called with them has answered, so that each counts against its own
-		// step's retries.
-		Map<String, Runnable> failures = new LinkedHashMap<>();
-		for (int call = 0; call < MAX_CALLS; call++) {
-			if (!failures.isEmpty() && answered.isEmpty()) {
-				storeFailures(recorded, failures);
-			}
-			Called called;
-			if (!answered.isEmpty()) {
-				called = answered.poll();
-				if (!failures.isEmpty() && !onlyOps(called, FAILED)) {
-					storeFailures(recorded, failures);
+
+		Object run() {
+			resumeSuspendedSteps();
+			// The steps whose retry is due are called again first, each with its own
+			// attempt; one retried later waits for its retry when the app plans it again.
+			List<String> next = dueRetries(this.recorded);
+			for (int call = 0; call < MAX_CALLS; call++) {
+				Acted acted = act(answer(next));
+				if (acted.ended()) {
+					return acted.output();
 				}
+				next = acted.next();
 			}
-			else {
-				// What the app executed before is stored first: it may execute a
-				// step in this call.
-				recorded.storeCompletedSteps();
-				if (together.size() > 1) {
-					answered.addAll(callTogether(invocation, recorded, memos, together));
-					called = answered.poll();
-				}
-				else {
-					called = callOne(invocation, recorded.recordedSteps(), memos, target, attempt);
-				}
-				together = List.of();
+			throw new ServedCallException("Function '" + ServedFunctionBody.this.function.id() + "' took more than "
+					+ MAX_CALLS + " calls in one execution without ending or waiting", null);
+		}
+
+		/**
+		 * The next answer to act on: the next of the steps called together, else that of
+		 * a call of the steps to call next, or of a discovery call when there are none.
+		 * The failures the app reported before are stored first, unless the answer is of
+		 * a step called with them that failed too.
+		 */
+		private Called answer(List<String> next) {
+			if (!this.failures.isEmpty() && (this.answered.isEmpty() || !onlyOps(this.answered.peek(), FAILED))) {
+				storeFailures();
 			}
-			target = called.target();
-			attempt = called.attempt();
-			Duration callTook = called.took();
+			if (!this.answered.isEmpty()) {
+				return this.answered.poll();
+			}
+			// What the app executed before is stored first: it may execute a step in this
+			// call.
+			this.recorded.storeCompletedSteps();
+			if (next.size() > 1) {
+				this.answered.addAll(callTogether(next));
+				return this.answered.poll();
+			}
+			return next.isEmpty() ? callOne(DISCOVERY, this.discoveryAttempt)
+					: callOne(next.get(0), attemptOf(this.recorded, next.get(0)));
+		}
+
+		/**
+		 * Acts on an answer: ends the execution with the function's return value, or says
+		 * which steps to call next.
+		 */
+		private Acted act(Called called) {
+			String target = called.target();
 			if (called.failure() instanceof AnswerTooLargeException ex) {
-				failTooLarge(step, recorded, ex, target, plannedNames.getOrDefault(target, target), reported, callTook);
-				discoveryAttempt = 0;
-				target = DISCOVERY;
-				attempt = 0;
-				continue;
+				failTooLarge(ex, target, called.took());
+				this.discoveryAttempt = 0;
+				return Acted.DISCOVER;
 			}
 			if (called.failure() != null) {
 				throw called.failure();
@@ -195,26 +242,16 @@ public final class ServedFunctionBody {
 			if (answer.status() != 200 && answer.status() != 206) {
 				throw failed(answer);
 			}
+			String url = ServedFunctionBody.this.function.url().toString();
 			if (answer.sdk() == null) {
-				throw new ServedCallException("The answer of " + this.function.url() + " (HTTP " + answer.status()
+				throw new ServedCallException("The answer of " + url + " (HTTP " + answer.status()
 						+ ") has no X-Inngest-SDK header: it does not come from an Inngest SDK", null);
 			}
 			JsonNode json = (called.json() != null) ? called.json() : json(answer);
 			if (answer.status() == 200) {
-				return json;
+				return Acted.ended(json);
 			}
-			List<JsonNode> ops = new ArrayList<>();
-			if (json.isArray()) {
-				json.forEach(ops::add);
-			}
-			else if (json.isObject()) {
-				ops.add(json);
-			}
-			else {
-				throw new ServedCallException("The answer of " + this.function.url()
-						+ " (HTTP 206) is neither an op nor an array of ops: " + Errors.abbreviate(json.toString()),
-						null);
-			}
+			List<JsonNode> ops = ops(json);
 			if (ops.isEmpty()) {
 				// Nothing to do on a branch of parallel steps: discover what is left. A
 				// discovery call would get the same answer again.
@@ -222,9 +259,7 @@ public final class ServedFunctionBody {
 					throw new ServedCallException(
 							"The app answered a discovery call with no op: it neither ended nor reported a step", null);
 				}
-				target = DISCOVERY;
-				attempt = discoveryAttempt;
-				continue;
+				return Acted.DISCOVER;
 			}
 			List<String> planned = new ArrayList<>();
 			List<JsonNode> waits = new ArrayList<>();
@@ -232,16 +267,15 @@ public final class ServedFunctionBody {
 			for (JsonNode op : ops) {
 				String name = op.path("op").asString("");
 				if (name.equals("RunComplete")) {
-					return op.get("data");
+					return Acted.ended(op.get("data"));
 				}
 				String id = op.path("id").asString("");
 				if (id.isEmpty()) {
-					throw new ServedCallException(
-							"An op of " + this.function.url() + " has no id: " + Errors.abbreviate(op.toString()),
+					throw new ServedCallException("An op of " + url + " has no id: " + Errors.abbreviate(op.toString()),
 							null);
 				}
 				if (name.equals("StepPlanned")) {
-					plannedNames.put(id, stepName(name, id, op));
+					this.plannedNames.put(id, stepName(name, id, op));
 					if (!planned.contains(id)) {
 						planned.add(id);
 					}
@@ -249,8 +283,8 @@ public final class ServedFunctionBody {
 				}
 				// Reported again: a sleep, a wait or an invoke while it waits, a step
 				// that is retried; never a step that has a result.
-				boolean again = !reported.add(id) && !SUSPENDING.contains(name) && !isRetrying(recorded, id);
-				if (again || isEnded(recorded, id)) {
+				boolean again = !this.reported.add(id) && !SUSPENDING.contains(name) && !isRetrying(this.recorded, id);
+				if (again || isEnded(this.recorded, id)) {
 					throw new ServedCallException("The app reported step " + id + " (" + op.path("name").asString("")
 							+ ") again, although it has a result; its step ids must be stable", null);
 				}
@@ -258,104 +292,222 @@ public final class ServedFunctionBody {
 			}
 			// A step planned again whose retry is not due yet is not called: the run
 			// awaits its retry, with the waits, when nothing else is left to call.
-			Instant now = this.clock.instant();
-			List<String> retriedLater = planned.stream().filter((id) -> isRetriedLater(recorded, id, now)).toList();
+			Instant now = ServedFunctionBody.this.clock.instant();
+			List<String> retriedLater = planned.stream()
+				.filter((id) -> isRetriedLater(this.recorded, id, now))
+				.toList();
 			planned.removeAll(retriedLater);
 			boolean suspend = planned.isEmpty() && executed.isEmpty();
 			// Before the steps the app executed, whose retry would otherwise suspend the
 			// run before the waits begin: an event sent meanwhile resolves them.
 			if ((!waits.isEmpty() || (suspend && !retriedLater.isEmpty()))
-					&& awaitTogether(step, recorded, waits, retriedLater, begun, answer, suspend)) {
-				discoveryAttempt = 0;
+					&& awaitTogether(waits, retriedLater, answer, suspend)) {
+				this.discoveryAttempt = 0;
 			}
-			for (JsonNode op : executed) {
+			executed.forEach((op) -> actOnExecuted(op, called, answer));
+			// Several planned steps are called at once, as Inngest executes parallel
+			// steps.
+			return Acted.next(planned.subList(0, Math.min(planned.size(), MAX_CALLS_AT_ONCE)));
+		}
+
+		/**
+		 * Acts on a step the app executed in a call: stores its result, or keeps its
+		 * failure to store with the others of the same calls.
+		 */
+		private void actOnExecuted(JsonNode op, Called called, Answer answer) {
+			String name = op.path("op").asString("");
+			String id = op.path("id").asString("");
+			this.recorded.nameStep(id, stepName(name, id, op));
+			if (called.target().equals(DISCOVERY) && called.attempt() > 0 && FAILED.contains(name)) {
+				// Failed in the call that discovered it on a later attempt: Inngest
+				// counts that call's attempt for it, and retries it with the next.
+				this.recorded.countAttemptsFrom(id, called.attempt());
+			}
+			if (EXECUTED.contains(name)) {
+				// The app executed the step's code in this call: its duration is the
+				// call's.
+				this.recorded.timeStep(id, called.took());
+			}
+			if (FAILED.contains(name)) {
+				this.failures.put(id, () -> execute(this.step, this.recorded, name, id, op, answer));
+			}
+			else {
+				execute(this.step, this.recorded, name, id, op, answer);
+			}
+			// A step ended: discovering the next one is a first attempt again.
+			this.discoveryAttempt = 0;
+		}
+
+		/**
+		 * Makes one call, on this thread.
+		 */
+		private Called callOne(String target, int attempt) {
+			return callOne(this.recorded.recordedSteps(), target, attempt);
+		}
+
+		private Called callOne(Collection<StepRecord> steps, String target, int attempt) {
+			JsonNode body = requestBody(this.invocation, steps, this.memos, target, attempt);
+			long start = System.nanoTime();
+			try {
+				return called(target, attempt, ServedFunctionBody.this.calls.call(ServedFunctionBody.this.appId,
+						ServedFunctionBody.this.function.url(), target, body), null, start);
+			}
+			catch (RuntimeException ex) {
+				return called(target, attempt, null, ex, start);
+			}
+		}
+
+		/**
+		 * Calls the steps planned together at once, each in a call of its own, the first
+		 * on this thread, and waits for every answer. The answers that carry the result
+		 * of a step come first, to be stored before an error or a retry ends the
+		 * execution: the app executed those steps, and must not execute them again. The
+		 * step failures come next, to be stored together, and then the answers that fail
+		 * the call itself.
+		 */
+		private List<Called> callTogether(List<String> targets) {
+			Collection<StepRecord> steps = this.recorded.recordedSteps();
+			List<CompletableFuture<Called>> others = new ArrayList<>();
+			for (String target : targets.subList(1, targets.size())) {
+				int attempt = attemptOf(this.recorded, target);
+				JsonNode body = requestBody(this.invocation, steps, this.memos, target, attempt);
+				long start = System.nanoTime();
+				others.add(ServedFunctionBody.this.calls
+					.callAsync(ServedFunctionBody.this.appId, ServedFunctionBody.this.function.url(), target, body)
+					.handle((answer, ex) -> called(target, attempt, answer, ex, start)));
+			}
+			List<Called> answers = new ArrayList<>();
+			answers.add(callOne(steps, targets.get(0), attemptOf(this.recorded, targets.get(0))));
+			for (CompletableFuture<Called> other : others) {
+				try {
+					answers.add(other.get());
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new ServedCallException("Interrupted while the steps planned together were called", ex);
+				}
+				catch (ExecutionException ex) {
+					// Not thrown: each call's failure is its outcome.
+					throw new IllegalStateException(ex);
+				}
+			}
+			return answers.stream().map(ServedFunctionBody.this::read).sorted(Comparator.comparingInt((called) -> {
+				if (onlyOps(called, Set.of("StepRun"))) {
+					return 0;
+				}
+				return onlyOps(called, FAILED) ? 1 : 2;
+			})).toList();
+		}
+
+		/**
+		 * Stores the failed attempts of steps reported failed, together: each counts
+		 * against its own step's retries. The run then waits for the first of their
+		 * retries, unless one of them failed for good, which the function's code gets
+		 * when the run goes on.
+		 */
+		private void storeFailures() {
+			List<Runnable> begin = List.copyOf(this.failures.values());
+			List<String> keys = List.copyOf(this.failures.keySet());
+			this.failures.clear();
+			this.recorded.awaitTogether(begin, keys, true);
+		}
+
+		/**
+		 * Awaits the sleeps, waits and invokes an answer reported, together, as Inngest
+		 * does for those of a {@code Promise.all} or a {@code Promise.race}: each begins
+		 * once, the first time an execution meets it, and the run goes on once the first
+		 * of them ends, or the retry of a step planned beside them, not due yet, is due.
+		 * @return whether one of them ended
+		 */
+		private boolean awaitTogether(List<JsonNode> waits, List<String> retriedLater, Answer answer, boolean suspend) {
+			List<Runnable> begin = new ArrayList<>();
+			List<String> keys = new ArrayList<>(retriedLater);
+			for (JsonNode op : waits) {
 				String name = op.path("op").asString("");
 				String id = op.path("id").asString("");
-				recorded.nameStep(id, stepName(name, id, op));
-				if (target.equals(DISCOVERY) && attempt > 0
-						&& (name.equals("StepError") || name.equals("StepFailed"))) {
-					// Failed in the call that discovered it on a later attempt: Inngest
-					// counts that call's attempt for it, and retries it with the next.
-					recorded.countAttemptsFrom(id, attempt);
+				keys.add(id);
+				if (this.begun.add(id)) {
+					this.recorded.nameStep(id, stepName(name, id, op));
+					begin.add(() -> execute(this.step, this.recorded, name, id, op, answer));
 				}
-				if (EXECUTED.contains(name)) {
-					// The app executed the step's code in this call: its duration is the
-					// call's.
-					recorded.timeStep(id, callTook);
+			}
+			return this.recorded.awaitTogether(begin, keys, suspend);
+		}
+
+		/**
+		 * Acts on an answer too long to read: it is the step's outcome, which a new
+		 * attempt would only repeat, so the step whose output it was carrying fails for
+		 * good, as Inngest fails a step whose output is over its limit. When the step
+		 * cannot be told, the run fails for good.
+		 */
+		private void failTooLarge(AnswerTooLargeException ex, String target, Duration took) {
+			JsonNode op = (ex.status() == 206) ? ServedFunctionBody.this.outputLimit.cutStep(ex.start()) : null;
+			String id = (op != null) ? op.path("id").asString() : (target.equals(DISCOVERY) ? null : target);
+			if (id == null || !this.reported.add(id) || isEnded(this.recorded, id)) {
+				throw new NonRetriableException(ex.getMessage() + ", and no step whose output it carries can be "
+						+ "told from it: the run fails, as every attempt would answer the same. Return less data from "
+						+ "the function (at most " + StepOutputLimit.MAX_BYTES + " bytes from a step)");
+			}
+			String name = (op != null) ? stepName("StepRun", id, op) : this.plannedNames.getOrDefault(id, id);
+			this.recorded.nameStep(id, name);
+			this.recorded.timeStep(id, took);
+			failStep(this.step, id, ReportedFailures.of(StepOutputLimit.tooLongToRead(name), true, null));
+		}
+
+		/**
+		 * Resolves the run's sleeps, waits and invokes that were pending when it was
+		 * suspended, before the app is called with them: a sleep whose time came
+		 * completes, a wait or an invoke whose time-out passed ends as timed out, and one
+		 * still pending goes on waiting, to be awaited again when the app reports it.
+		 */
+		private void resumeSuspendedSteps() {
+			List<Runnable> begin = new ArrayList<>();
+			for (StepRecord record : this.recorded.recordedSteps()) {
+				if (record.status() != StepStatus.SLEEPING && record.status() != StepStatus.WAITING) {
+					continue;
 				}
-				if (FAILED.contains(name)) {
-					failures.put(id, () -> execute(step, recorded, name, id, op, answer));
+				this.begun.add(record.key());
+				if (record.kind() == StepKind.SLEEP) {
+					begin.add(() -> this.step.sleep(record.key(), Duration.ZERO));
+				}
+				else if (record.kind() == StepKind.INVOKE) {
+					begin.add(() -> this.recorded.awaitInvoked(record.key()));
 				}
 				else {
-					execute(step, recorded, name, id, op, answer);
+					// Stored already: the engine reads the wait from its record, not from
+					// this.
+					begin.add(() -> this.step.waitForEvent(record.key(),
+							WaitForEvent.event("pending").timeout(Duration.ofSeconds(1))));
 				}
-				// A step ended: discovering the next one is a first attempt again.
-				discoveryAttempt = 0;
 			}
-			// A planned step's call is its first attempt, or its next if it failed
-			// before. Several are called at once, as Inngest executes parallel steps.
-			target = planned.isEmpty() ? DISCOVERY : planned.get(0);
-			attempt = planned.isEmpty() ? discoveryAttempt : attemptOf(recorded, target);
-			together = planned.subList(0, Math.min(planned.size(), MAX_CALLS_AT_ONCE));
+			if (!begin.isEmpty()) {
+				this.recorded.awaitTogether(begin, List.of(), false);
+			}
 		}
-		throw new ServedCallException("Function '" + this.function.id() + "' took more than " + MAX_CALLS
-				+ " calls in one execution without ending or waiting", null);
+
 	}
 
 	/**
-	 * Makes one call, on this thread.
+	 * What acting on an answer came to: the execution ended with the function's return
+	 * value, or goes on with a call of the steps to call next, or a discovery call when
+	 * there are none.
+	 *
+	 * @param ended whether the execution ended
+	 * @param output the function's return value, once it ended
+	 * @param next the steps to call next
 	 */
-	private Called callOne(Invocation invocation, Collection<StepRecord> steps, Map<String, JsonNode> memos,
-			String target, int attempt) {
-		JsonNode body = requestBody(invocation, steps, memos, target, attempt);
-		long start = System.nanoTime();
-		try {
-			return called(target, attempt, this.calls.call(this.appId, this.function.url(), target, body), null, start);
-		}
-		catch (RuntimeException ex) {
-			return called(target, attempt, null, ex, start);
-		}
-	}
+	private record Acted(boolean ended, @Nullable JsonNode output, List<String> next) {
 
-	/**
-	 * Calls the steps planned together at once, each in a call of its own, the first on
-	 * this thread, and waits for every answer. The answers that carry the result of a
-	 * step come first, to be stored before an error or a retry ends the execution: the
-	 * app executed those steps, and must not execute them again. The step failures come
-	 * next, to be stored together, and then the answers that fail the call itself.
-	 */
-	private List<Called> callTogether(Invocation invocation, RecordedSteps recorded, Map<String, JsonNode> memos,
-			List<String> targets) {
-		Collection<StepRecord> steps = recorded.recordedSteps();
-		List<CompletableFuture<Called>> others = new ArrayList<>();
-		for (String target : targets.subList(1, targets.size())) {
-			int attempt = attemptOf(recorded, target);
-			JsonNode body = requestBody(invocation, steps, memos, target, attempt);
-			long start = System.nanoTime();
-			others.add(this.calls.callAsync(this.appId, this.function.url(), target, body)
-				.handle((answer, ex) -> called(target, attempt, answer, ex, start)));
+		static final Acted DISCOVER = next(List.of());
+
+		static Acted ended(@Nullable JsonNode output) {
+			return new Acted(true, output, List.of());
 		}
-		List<Called> answered = new ArrayList<>();
-		answered.add(callOne(invocation, steps, memos, targets.get(0), attemptOf(recorded, targets.get(0))));
-		for (CompletableFuture<Called> other : others) {
-			try {
-				answered.add(other.get());
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new ServedCallException("Interrupted while the steps planned together were called", ex);
-			}
-			catch (ExecutionException ex) {
-				// Not thrown: each call's failure is its outcome.
-				throw new IllegalStateException(ex);
-			}
+
+		static Acted next(List<String> steps) {
+			return new Acted(false, null, steps);
 		}
-		return answered.stream().map(this::read).sorted(Comparator.comparingInt((called) -> {
-			if (onlyOps(called, Set.of("StepRun"))) {
-				return 0;
-			}
-			return onlyOps(called, FAILED) ? 1 : 2;
-		})).toList();
+
 	}
 
 	private Called called(String target, int attempt, @Nullable Answer answer, @Nullable Throwable thrown, long start) {
@@ -382,6 +534,22 @@ public final class ServedFunctionBody {
 		}
 	}
 
+	/** The ops of an answer of 206: one, or an array of them. */
+	private List<JsonNode> ops(JsonNode json) {
+		List<JsonNode> ops = new ArrayList<>();
+		if (json.isArray()) {
+			json.forEach(ops::add);
+		}
+		else if (json.isObject()) {
+			ops.add(json);
+		}
+		else {
+			throw new ServedCallException("The answer of " + this.function.url()
+					+ " (HTTP 206) is neither an op nor an array of ops: " + Errors.abbreviate(json.toString()), null);
+		}
+		return ops;
+	}
+
 	/** Whether an answer, read, carries ops of these kinds only. */
 	private static boolean onlyOps(Called called, Set<String> kinds) {
 		JsonNode json = called.json();
@@ -391,18 +559,6 @@ public final class ServedFunctionBody {
 		List<JsonNode> ops = new ArrayList<>();
 		(json.isArray() ? json : List.of(json)).forEach(ops::add);
 		return !ops.isEmpty() && ops.stream().allMatch((op) -> kinds.contains(op.path("op").asString("")));
-	}
-
-	/**
-	 * Stores the failed attempts of steps reported failed, together: each counts against
-	 * its own step's retries. The run then waits for the first of their retries, unless
-	 * one of them failed for good, which the function's code gets when the run goes on.
-	 */
-	private static void storeFailures(RecordedSteps recorded, Map<String, Runnable> failures) {
-		List<Runnable> begin = List.copyOf(failures.values());
-		List<String> keys = List.copyOf(failures.keySet());
-		failures.clear();
-		recorded.awaitTogether(begin, keys, true);
 	}
 
 	/**
@@ -455,29 +611,6 @@ public final class ServedFunctionBody {
 	private record Called(String target, int attempt, @Nullable Answer answer, @Nullable JsonNode json,
 			@Nullable RuntimeException failure, Duration took) {
 
-	}
-
-	/**
-	 * Awaits the sleeps, waits and invokes an answer reported, together, as Inngest does
-	 * for those of a {@code Promise.all} or a {@code Promise.race}: each begins once, the
-	 * first time an execution meets it, and the run goes on once the first of them ends,
-	 * or the retry of a step planned beside them, not due yet, is due.
-	 * @return whether one of them ended
-	 */
-	private boolean awaitTogether(Step step, RecordedSteps recorded, List<JsonNode> waits, List<String> retriedLater,
-			Set<String> begun, Answer answer, boolean suspend) {
-		List<Runnable> begin = new ArrayList<>();
-		List<String> keys = new ArrayList<>(retriedLater);
-		for (JsonNode op : waits) {
-			String name = op.path("op").asString("");
-			String id = op.path("id").asString("");
-			keys.add(id);
-			if (begun.add(id)) {
-				recorded.nameStep(id, stepName(name, id, op));
-				begin.add(() -> execute(step, recorded, name, id, op, answer));
-			}
-		}
-		return recorded.awaitTogether(begin, keys, suspend);
 	}
 
 	/**
@@ -556,27 +689,6 @@ public final class ServedFunctionBody {
 	}
 
 	/**
-	 * Acts on an answer too long to read: it is the step's outcome, which a new attempt
-	 * would only repeat, so the step whose output it was carrying fails for good, as
-	 * Inngest fails a step whose output is over its limit. When the step cannot be told,
-	 * the run fails for good.
-	 */
-	private void failTooLarge(Step step, RecordedSteps recorded, AnswerTooLargeException ex, String target,
-			String targetName, Set<String> reported, Duration took) {
-		JsonNode op = (ex.status() == 206) ? this.outputLimit.cutStep(ex.start()) : null;
-		String id = (op != null) ? op.path("id").asString() : (target.equals(DISCOVERY) ? null : target);
-		if (id == null || !reported.add(id) || isEnded(recorded, id)) {
-			throw new NonRetriableException(ex.getMessage() + ", and no step whose output it carries can be told "
-					+ "from it: the run fails, as every attempt would answer the same. Return less data from the "
-					+ "function (at most " + StepOutputLimit.MAX_BYTES + " bytes from a step)");
-		}
-		String name = (op != null) ? stepName("StepRun", id, op) : targetName;
-		recorded.nameStep(id, name);
-		recorded.timeStep(id, took);
-		failStep(step, id, ReportedFailures.of(StepOutputLimit.tooLongToRead(name), true, null));
-	}
-
-	/**
 	 * Reads an {@code InvokeFunction} op's options: the function's full id, the payload
 	 * of the event that starts its run, and how long to wait, a year unless given.
 	 */
@@ -627,37 +739,6 @@ public final class ServedFunctionBody {
 		}
 		catch (IllegalArgumentException ex) {
 			throw new NonRetriableException(what + ": " + ex.getMessage());
-		}
-	}
-
-	/**
-	 * Resolves the run's sleeps, waits and invokes that were pending when it was
-	 * suspended, before the app is called with them: a sleep whose time came completes, a
-	 * wait or an invoke whose time-out passed ends as timed out, and one still pending
-	 * goes on waiting, to be awaited again when the app reports it.
-	 */
-	private void resumeSuspendedSteps(Step step, RecordedSteps recorded, Set<String> begun) {
-		List<Runnable> begin = new ArrayList<>();
-		for (StepRecord record : recorded.recordedSteps()) {
-			if (record.status() != StepStatus.SLEEPING && record.status() != StepStatus.WAITING) {
-				continue;
-			}
-			begun.add(record.key());
-			if (record.kind() == StepKind.SLEEP) {
-				begin.add(() -> step.sleep(record.key(), Duration.ZERO));
-			}
-			else if (record.kind() == StepKind.INVOKE) {
-				begin.add(() -> recorded.awaitInvoked(record.key()));
-			}
-			else {
-				// Stored already: the engine reads the wait from its record, not from
-				// this.
-				begin.add(() -> step.waitForEvent(record.key(),
-						WaitForEvent.event("pending").timeout(Duration.ofSeconds(1))));
-			}
-		}
-		if (!begin.isEmpty()) {
-			recorded.awaitTogether(begin, List.of(), false);
 		}
 	}
 
