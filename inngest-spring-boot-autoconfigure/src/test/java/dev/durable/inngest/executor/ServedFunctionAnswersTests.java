@@ -458,8 +458,7 @@ class ServedFunctionAnswersTests {
 		assertThat(run.output()).isEqualTo("ok");
 		List<Request> calls = new ArrayList<>(this.requests.get("fake-retried"));
 		assertThat(calls).hasSize(2);
-		assertThat(calls.get(0).body().path("ctx").path("attempt").asInt()).isZero();
-		assertThat(calls.get(1).body().path("ctx").path("attempt").asInt()).isOne();
+		assertThat(calls).extracting(ServedFunctionAnswersTests::attempt).containsExactly(0, 1);
 		assertThat(calls.get(1).body().path("ctx").path("max_attempts").asInt()).isEqualTo(3);
 	}
 
@@ -478,8 +477,7 @@ class ServedFunctionAnswersTests {
 		// discovery starts again at 0; the body fails again and is retried; the second
 		// step fails in that retry's call, which was attempt 1, and is retried with
 		// attempt 2, as Inngest retries the call; after it, discovery is at 0 again.
-		assertThat(calls).extracting((call) -> call.body().path("ctx").path("attempt").asInt())
-			.containsExactly(0, 1, 0, 1, 2, 0);
+		assertThat(calls).extracting(ServedFunctionAnswersTests::attempt).containsExactly(0, 1, 0, 1, 2, 0);
 		assertThat(calls).extracting((call) -> call.body().path("ctx").path("max_attempts").asInt()).containsOnly(3);
 	}
 
@@ -752,14 +750,12 @@ class ServedFunctionAnswersTests {
 		RunView run = run("failing-together");
 		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
 		assertThat(run.output()).isEqualTo("done");
-		List<Request> calls = new ArrayList<>(this.requests.get("fake-failing-together"));
 		for (String name : List.of("a", "b")) {
-			assertThat(calls).filteredOn((call) -> stepId(call).equals(StepIds.hash(name)))
-				.as("the calls of step %s", name)
-				.extracting((call) -> call.body().path("ctx").path("attempt").asInt())
+			assertThat(callsOf("fake-failing-together", name)).as("the calls of step %s", name)
+				.extracting(ServedFunctionAnswersTests::attempt)
 				.containsExactly(0, 1);
 		}
-		assertThat(calls).filteredOn((call) -> stepId(call).equals(StepIds.hash("c"))).hasSize(1);
+		assertThat(callsOf("fake-failing-together", "c")).hasSize(1);
 		assertThat(this.steps.attempts(run.id())).extracting(AttemptRecord::stepKey, AttemptRecord::attempt)
 			.containsExactlyInAnyOrder(tuple(StepIds.hash("a"), 0), tuple(StepIds.hash("b"), 0));
 	}
@@ -769,12 +765,10 @@ class ServedFunctionAnswersTests {
 		RunView run = run("retried-apart");
 		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
 		assertThat(run.output()).isEqualTo("apart");
-		List<Request> calls = new ArrayList<>(this.requests.get("fake-retried-apart"));
-		List<Request> soon = calls.stream().filter((call) -> stepId(call).equals(StepIds.hash("soon"))).toList();
-		List<Request> later = calls.stream().filter((call) -> stepId(call).equals(StepIds.hash("later"))).toList();
+		List<Request> soon = callsOf("fake-retried-apart", "soon");
+		List<Request> later = callsOf("fake-retried-apart", "later");
 		assertThat(soon).hasSize(2);
-		assertThat(later).hasSize(2);
-		assertThat(later.get(1).body().path("ctx").path("attempt").asInt()).isOne();
+		assertThat(later).extracting(ServedFunctionAnswersTests::attempt).containsExactly(0, 1);
 		assertThat(later.get(1).receivedAtMillis() - later.get(0).receivedAtMillis()).isGreaterThanOrEqualTo(1900);
 		// The other step's retry was not held back for it.
 		assertThat(soon.get(1).receivedAtMillis()).isLessThan(later.get(1).receivedAtMillis());
@@ -787,9 +781,8 @@ class ServedFunctionAnswersTests {
 		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
 		assertThat(run.output()).isEqualTo("mixed");
 		List<Request> calls = new ArrayList<>(this.requests.get("fake-failing-mixed"));
-		assertThat(calls).filteredOn((call) -> stepId(call).equals(StepIds.hash("fatal"))).hasSize(1);
-		assertThat(calls).filteredOn((call) -> stepId(call).equals(StepIds.hash("flaky")))
-			.extracting((call) -> call.body().path("ctx").path("attempt").asInt())
+		assertThat(callsOf("fake-failing-mixed", "fatal")).hasSize(1);
+		assertThat(callsOf("fake-failing-mixed", "flaky")).extracting(ServedFunctionAnswersTests::attempt)
 			.containsExactly(0, 1);
 		// The error of the step that failed for good was memoized for the app from the
 		// first call after the failures.
@@ -821,6 +814,17 @@ class ServedFunctionAnswersTests {
 			.stream()
 			.filter((other) -> other.query().contains("stepId=" + stepId))
 			.count();
+	}
+
+	/** The calls a function got of the step of a name, in order. */
+	private List<Request> callsOf(String functionId, String step) {
+		String id = StepIds.hash(step);
+		return this.requests.get(functionId).stream().filter((call) -> stepId(call).equals(id)).toList();
+	}
+
+	/** The attempt a call carried. */
+	private static int attempt(Request call) {
+		return call.body().path("ctx").path("attempt").asInt();
 	}
 
 	/** The step a request asks to execute, or {@link #DISCOVERY}. */
