@@ -28,6 +28,7 @@ import dev.durable.inngest.WaitForEvent;
 import dev.durable.inngest.engine.Errors;
 import dev.durable.inngest.engine.FunctionInvocation;
 import dev.durable.inngest.engine.RecordedSteps;
+import dev.durable.inngest.engine.ReportedError;
 import dev.durable.inngest.engine.store.StepKind;
 import dev.durable.inngest.engine.store.StepRecord;
 import dev.durable.inngest.engine.store.StepStatus;
@@ -207,7 +208,7 @@ public final class ServedFunctionBody {
 		 * a step called with them that failed too.
 		 */
 		private Called answer(List<String> next) {
-			if (!this.failures.isEmpty() && (this.answered.isEmpty() || !onlyOps(this.answered.peek(), FAILED))) {
+			if (!this.failures.isEmpty() && (this.answered.isEmpty() || !isFailure(this.answered.peek()))) {
 				storeFailures();
 			}
 			if (!this.answered.isEmpty()) {
@@ -220,8 +221,8 @@ public final class ServedFunctionBody {
 				this.answered.addAll(callTogether(next));
 				return this.answered.poll();
 			}
-			return next.isEmpty() ? callOne(DISCOVERY, this.discoveryAttempt)
-					: callOne(next.get(0), attemptOf(this.recorded, next.get(0)));
+			return read(next.isEmpty() ? callOne(DISCOVERY, this.discoveryAttempt)
+					: callOne(next.get(0), attemptOf(this.recorded, next.get(0))));
 		}
 
 		/**
@@ -235,19 +236,17 @@ public final class ServedFunctionBody {
 				this.discoveryAttempt = 0;
 				return Acted.DISCOVER;
 			}
-			if (called.failure() != null) {
-				throw called.failure();
-			}
-			Answer answer = called.answer();
-			if (answer.status() != 200 && answer.status() != 206) {
-				throw failed(answer);
+			RuntimeException failure = failureOutsideSteps(called);
+			if (failure != null) {
+				if (target.equals(DISCOVERY)) {
+					throw failure;
+				}
+				failTarget(target, failure, called.took());
+				return Acted.DISCOVER;
 			}
 			String url = ServedFunctionBody.this.function.url().toString();
-			if (answer.sdk() == null) {
-				throw new ServedCallException("The answer of " + url + " (HTTP " + answer.status()
-						+ ") has no X-Inngest-SDK header: it does not come from an Inngest SDK", null);
-			}
-			JsonNode json = (called.json() != null) ? called.json() : json(answer);
+			Answer answer = called.answer();
+			JsonNode json = called.json();
 			if (answer.status() == 200) {
 				return Acted.ended(json);
 			}
@@ -308,6 +307,28 @@ public final class ServedFunctionBody {
 			// Several planned steps are called at once, as Inngest executes parallel
 			// steps.
 			return Acted.next(planned.subList(0, Math.min(planned.size(), MAX_CALLS_AT_ONCE)));
+		}
+
+		/**
+		 * Acts on a call of a step that failed outside the step's code: an answer that is
+		 * an error, or not an SDK's, or none. Inngest counts it against the step, whose
+		 * call is that step's attempt, and so does this: the step is retried with its
+		 * next attempt, kept to store with the other failures of the same calls, and once
+		 * it has had its last, or the app said not to retry, the run fails with the
+		 * error.
+		 */
+		private void failTarget(String target, RuntimeException failure, Duration took) {
+			if (failure instanceof NonRetriableException) {
+				throw failure;
+			}
+			if (attemptOf(this.recorded, target) >= ServedFunctionBody.this.function.retries()) {
+				ErrorInfo error = (failure instanceof ReportedError reported) ? reported.errorInfo()
+						: new ErrorInfo(failure.getClass().getSimpleName(), failure.getMessage(), null);
+				throw ReportedFailures.of(error, true, null);
+			}
+			this.recorded.nameStep(target, this.plannedNames.getOrDefault(target, target));
+			this.recorded.timeStep(target, took);
+			this.failures.put(target, () -> failStep(this.step, target, failure));
 		}
 
 		/**
@@ -395,7 +416,7 @@ public final class ServedFunctionBody {
 				if (onlyOps(called, Set.of("StepRun"))) {
 					return 0;
 				}
-				return onlyOps(called, FAILED) ? 1 : 2;
+				return isFailure(called) ? 1 : 2;
 			})).toList();
 		}
 
@@ -523,7 +544,7 @@ public final class ServedFunctionBody {
 	 */
 	private Called read(Called called) {
 		Answer answer = called.answer();
-		if (answer == null || answer.status() != 206 || answer.sdk() == null) {
+		if (answer == null || (answer.status() != 200 && answer.status() != 206) || answer.sdk() == null) {
 			return called;
 		}
 		try {
@@ -548,6 +569,42 @@ public final class ServedFunctionBody {
 					+ " (HTTP 206) is neither an op nor an array of ops: " + Errors.abbreviate(json.toString()), null);
 		}
 		return ops;
+	}
+
+	/**
+	 * Why a call, read, failed outside the steps it may have executed: no answer, an
+	 * answer that is an error, one that does not come from an SDK, or one that is not
+	 * JSON; {@code null} if it did not, or if its answer was too large to read.
+	 */
+	private @Nullable RuntimeException failureOutsideSteps(Called called) {
+		if (called.failure() != null) {
+			return (called.failure() instanceof AnswerTooLargeException) ? null : called.failure();
+		}
+		Answer answer = called.answer();
+		if (answer.status() != 200 && answer.status() != 206) {
+			return failed(answer);
+		}
+		if (answer.sdk() == null) {
+			return new ServedCallException("The answer of " + this.function.url() + " (HTTP " + answer.status()
+					+ ") has no X-Inngest-SDK header: it does not come from an Inngest SDK", null);
+		}
+		if (called.json() == null) {
+			try {
+				json(answer);
+			}
+			catch (ServedCallException ex) {
+				return ex;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Whether a call failed a step: the app reported it failed, or the call of the step
+	 * failed outside its code.
+	 */
+	private boolean isFailure(Called called) {
+		return onlyOps(called, FAILED) || (!called.target().equals(DISCOVERY) && failureOutsideSteps(called) != null);
 	}
 
 	/** Whether an answer, read, carries ops of these kinds only. */

@@ -101,7 +101,7 @@ class ServedFunctionAnswersTests {
 	/** The functions registered with two retries; the others have none, or one. */
 	private static final Set<String> RETRIED_TWICE = Set.of("planned-together", "retried", "no-retry", "retry-after",
 			"attempts", "slow-step", "failing-step", "oversize", "oversize-step", "failing-together", "retried-apart",
-			"failing-mixed");
+			"failing-mixed", "step-call-failing", "step-call-failing-always", "step-calls-failing-together");
 
 	@LocalServerPort
 	int port;
@@ -323,6 +323,28 @@ class ServedFunctionAnswersTests {
 						+ "\",\"error\":{\"name\":\"Error\",\"message\":\"declined\"}}");
 			}
 			return (count(request, id) == 1) ? stepError(id, Map.of()) : stepRun(id, "1");
+		});
+		// A step whose first call fails outside its code.
+		this.stepScripts.put("step-call-failing", (request) -> {
+			String id = stepId(request);
+			if (id.equals(DISCOVERY)) {
+				return planUnmemoized(request, List.of("x"), "\"recovered\"");
+			}
+			return (count(request, id) == 1) ? serverError("gateway down") : stepRun(id, "1");
+		});
+		// A step whose calls all fail outside its code.
+		this.stepScripts.put("step-call-failing-always", (request) -> {
+			String id = stepId(request);
+			return id.equals(DISCOVERY) ? planUnmemoized(request, List.of("x"), "\"never\"")
+					: serverError("gateway down");
+		});
+		// Two steps planned together whose first calls both fail outside their code.
+		this.stepScripts.put("step-calls-failing-together", (request) -> {
+			String id = stepId(request);
+			if (id.equals(DISCOVERY)) {
+				return planUnmemoized(request, List.of("a", "b"), "\"both\"");
+			}
+			return (count(request, id) == 1) ? serverError("gateway down") : stepRun(id, "1");
 		});
 		// More steps planned together than are called at once.
 		List<String> many = IntStream.range(0, ServedFunctionBody.MAX_CALLS_AT_ONCE + 4)
@@ -794,6 +816,42 @@ class ServedFunctionAnswersTests {
 	}
 
 	@Test
+	void aCallOfAStepThatFailsOutsideItsCodeCountsAgainstTheStep() {
+		RunView run = run("step-call-failing");
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("recovered");
+		assertThat(callsOf("fake-step-call-failing", "x")).extracting(ServedFunctionAnswersTests::attempt)
+			.containsExactly(0, 1);
+		assertThat(this.steps.attempts(run.id())).extracting(AttemptRecord::stepKey, AttemptRecord::attempt)
+			.containsExactly(tuple(StepIds.hash("x"), 0));
+	}
+
+	@Test
+	void aStepWhoseCallsFailOutsideItsCodeOnEveryAttemptFailsTheRun() {
+		RunView run = run("step-call-failing-always");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).isEqualTo("gateway down");
+		List<Request> calls = new ArrayList<>(this.requests.get("fake-step-call-failing-always"));
+		assertThat(callsOf("fake-step-call-failing-always", "x")).extracting(ServedFunctionAnswersTests::attempt)
+			.containsExactly(0, 1, 2);
+		// The run failed on the step's last attempt, without another discovery.
+		assertThat(stepId(calls.get(calls.size() - 1))).isEqualTo(StepIds.hash("x"));
+	}
+
+	@Test
+	void stepsWhoseCallsFailTogetherOutsideTheirCodeEachCountTheFailure() {
+		RunView run = run("step-calls-failing-together");
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		for (String name : List.of("a", "b")) {
+			assertThat(callsOf("fake-step-calls-failing-together", name)).as("the calls of step %s", name)
+				.extracting(ServedFunctionAnswersTests::attempt)
+				.containsExactly(0, 1);
+		}
+		assertThat(this.steps.attempts(run.id())).extracting(AttemptRecord::stepKey)
+			.containsExactlyInAnyOrder(StepIds.hash("a"), StepIds.hash("b"));
+	}
+
+	@Test
 	void stepsPlannedTogetherAreCalledAtOnceUpToALimit() {
 		RunView run = run("many-planned");
 		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
@@ -843,6 +901,12 @@ class ServedFunctionAnswersTests {
 			.map((name) -> "{\"op\":\"StepPlanned\",\"id\":\"" + StepIds.hash(name) + "\",\"name\":\"" + name + "\"}")
 			.toArray(String[]::new);
 		return (planned.length == 0) ? new Reply(200, true, Map.of(), value) : ops(planned);
+	}
+
+	/** An error answer to retry, as an SDK answers a failure outside a step. */
+	private static Reply serverError(String message) {
+		return new Reply(500, true, Map.of("X-Inngest-No-Retry", "false"),
+				"{\"name\":\"Error\",\"message\":\"" + message + "\"}");
 	}
 
 	/** An answer that reports an attempt of a step failed, to retry. */
