@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -209,7 +208,7 @@ public final class ServedFunctionBody {
 		 */
 		private Called answer(List<String> next) {
 			if (!this.failures.isEmpty() && (this.answered.isEmpty() || !isFailure(this.answered.peek()))) {
-				storeFailures();
+				storeFailures(true);
 			}
 			if (!this.answered.isEmpty()) {
 				return this.answered.poll();
@@ -318,10 +317,15 @@ public final class ServedFunctionBody {
 		 * error.
 		 */
 		private void failTarget(String target, RuntimeException failure, Duration took) {
-			if (failure instanceof NonRetriableException) {
-				throw failure;
-			}
-			if (attemptOf(this.recorded, target) >= ServedFunctionBody.this.function.retries()) {
+			boolean last = attemptOf(this.recorded, target) >= ServedFunctionBody.this.function.retries();
+			if (failure instanceof NonRetriableException || last) {
+				// The run fails: the failed attempts of the steps called with this one
+				// are
+				// kept, and none of them is waited for.
+				storeFailures(false);
+				if (failure instanceof NonRetriableException) {
+					throw failure;
+				}
 				ErrorInfo error = (failure instanceof ReportedError reported) ? reported.errorInfo()
 						: new ErrorInfo(failure.getClass().getSimpleName(), failure.getMessage(), null);
 				throw ReportedFailures.of(error, true, null);
@@ -412,25 +416,32 @@ public final class ServedFunctionBody {
 					throw new IllegalStateException(ex);
 				}
 			}
-			return answers.stream().map(ServedFunctionBody.this::read).sorted(Comparator.comparingInt((called) -> {
-				if (onlyOps(called, Set.of("StepRun"))) {
-					return 0;
-				}
-				return isFailure(called) ? 1 : 2;
-			})).toList();
+			List<Called> results = new ArrayList<>();
+			List<Called> failed = new ArrayList<>();
+			List<Called> rest = new ArrayList<>();
+			for (Called called : answers) {
+				Called read = read(called);
+				(onlyOps(read, Set.of("StepRun")) ? results : isFailure(read) ? failed : rest).add(read);
+			}
+			results.addAll(failed);
+			results.addAll(rest);
+			return results;
 		}
 
 		/**
 		 * Stores the failed attempts of steps reported failed, together: each counts
-		 * against its own step's retries. The run then waits for the first of their
-		 * retries, unless one of them failed for good, which the function's code gets
-		 * when the run goes on.
+		 * against its own step's retries. Unless told not to, the run then waits for the
+		 * first of their retries, unless one of them failed for good, which the
+		 * function's code gets when the run goes on.
 		 */
-		private void storeFailures() {
+		private void storeFailures(boolean suspend) {
+			if (this.failures.isEmpty()) {
+				return;
+			}
 			List<Runnable> begin = List.copyOf(this.failures.values());
 			List<String> keys = List.copyOf(this.failures.keySet());
 			this.failures.clear();
-			this.recorded.awaitTogether(begin, keys, true);
+			this.recorded.awaitTogether(begin, keys, suspend);
 		}
 
 		/**

@@ -101,7 +101,8 @@ class ServedFunctionAnswersTests {
 	/** The functions registered with two retries; the others have none, or one. */
 	private static final Set<String> RETRIED_TWICE = Set.of("planned-together", "retried", "no-retry", "retry-after",
 			"attempts", "slow-step", "failing-step", "oversize", "oversize-step", "failing-together", "retried-apart",
-			"failing-mixed", "step-call-failing", "step-call-failing-always", "step-calls-failing-together");
+			"failing-mixed", "step-call-failing", "step-call-failing-always", "step-calls-failing-together",
+			"step-call-refused");
 
 	@LocalServerPort
 	int port;
@@ -345,6 +346,16 @@ class ServedFunctionAnswersTests {
 				return planUnmemoized(request, List.of("a", "b"), "\"both\"");
 			}
 			return (count(request, id) == 1) ? serverError("gateway down") : stepRun(id, "1");
+		});
+		// Two steps planned together: one fails, the call of the other is refused for
+		// good.
+		this.stepScripts.put("step-call-refused", (request) -> {
+			String id = stepId(request);
+			if (id.equals(DISCOVERY)) {
+				return planUnmemoized(request, List.of("a", "b"), "\"unreachable\"");
+			}
+			return id.equals(StepIds.hash("a")) ? stepError(id, Map.of()) : new Reply(400, true,
+					Map.of("X-Inngest-No-Retry", "true"), "{\"name\":\"NonRetriableError\",\"message\":\"refused\"}");
 		});
 		// More steps planned together than are called at once.
 		List<String> many = IntStream.range(0, ServedFunctionBody.MAX_CALLS_AT_ONCE + 4)
@@ -849,6 +860,16 @@ class ServedFunctionAnswersTests {
 		}
 		assertThat(this.steps.attempts(run.id())).extracting(AttemptRecord::stepKey)
 			.containsExactlyInAnyOrder(StepIds.hash("a"), StepIds.hash("b"));
+	}
+
+	@Test
+	void aStepCallRefusedForGoodFailsTheRunAndKeepsTheFailuresBesideIt() {
+		RunView run = run("step-call-refused");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).isEqualTo("refused");
+		assertThat(callsOf("fake-step-call-refused", "a")).hasSize(1);
+		assertThat(callsOf("fake-step-call-refused", "b")).hasSize(1);
+		assertThat(this.steps.attempts(run.id())).extracting(AttemptRecord::stepKey).contains(StepIds.hash("a"));
 	}
 
 	@Test
