@@ -459,8 +459,7 @@ class ServedFunctionAnswersTests {
 
 	@Test
 	void anAnswerTooLargeToTheCallOfAStepFailsThatStepForGood() {
-		RunView run = run("oversize-step");
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("oversize-step");
 		assertThat(run.output()).isEqualTo("caught");
 		assertThat(this.requests.get("fake-oversize-step")).hasSize(3);
 		assertThat(memo("fake-oversize-step", 2, "huge").path("error").path("message").asString())
@@ -497,8 +496,7 @@ class ServedFunctionAnswersTests {
 
 	@Test
 	void theAttemptOfACallIsCountedPerStep() {
-		RunView run = run("attempts");
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("attempts");
 		assertThat(run.output()).isEqualTo("counted");
 		List<Request> calls = new ArrayList<>(this.requests.get("fake-attempts"));
 		String second = StepIds.hash("second");
@@ -516,8 +514,7 @@ class ServedFunctionAnswersTests {
 
 	@Test
 	void aStepsDurationInTheMetricsCoversTheCallThatExecutedIt() {
-		RunView run = run("slow-step");
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("slow-step");
 		assertThat(this.requests.get("fake-slow-step")).hasSize(3);
 		Timer steps = this.meters.get(RunMetrics.STEPS_DURATION).tag("function", "fake-slow-step").timer();
 		// A failed attempt and the one that completed, each executed in a call that took
@@ -529,8 +526,7 @@ class ServedFunctionAnswersTests {
 
 	@Test
 	void aPlannedStepIsExecutedByATargetedCallAndThenMemoized() {
-		RunView run = run("planned");
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("planned");
 		assertThat(run.output()).isEqualTo("twice");
 		List<Request> calls = new ArrayList<>(this.requests.get("fake-planned"));
 		String hash = StepIds.hash("double");
@@ -551,8 +547,7 @@ class ServedFunctionAnswersTests {
 
 	@Test
 	void aStepIsShownByItsNameAndMemoizedByItsHashedId() {
-		RunView run = run("named");
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("named");
 		RunTimeline timeline = this.runs.timeline(run.id()).orElseThrow();
 		assertThat(timeline.spans()).filteredOn((span) -> span.type().equals("step"))
 			.singleElement()
@@ -564,8 +559,7 @@ class ServedFunctionAnswersTests {
 
 	@Test
 	void aStepsFailedAttemptIsLabelledByTheStepsName() {
-		RunView run = run("failing-step");
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("failing-step");
 		RunTimeline timeline = this.runs.timeline(run.id()).orElseThrow();
 		assertThat(timeline.spans()).filteredOn((span) -> span.type().equals("attempt"))
 			.singleElement()
@@ -577,8 +571,7 @@ class ServedFunctionAnswersTests {
 
 	@Test
 	void anUnsignedAnswerIsRefusedAndTheAttemptRetried() {
-		RunView run = run("unsigned");
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("unsigned");
 		assertThat(run.output()).isEqualTo("signed");
 		assertThat(this.requests.get("fake-unsigned")).hasSize(2);
 		RunTimeline timeline = this.runs.timeline(run.id()).orElseThrow();
@@ -744,8 +737,7 @@ class ServedFunctionAnswersTests {
 
 	@Test
 	void aRunThatEndsWhileAStepOfItsRaceStillWaitsLeavesNoWait() {
-		RunView run = run("race-ended");
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("race-ended");
 		assertThat(run.output()).isEqualTo("deadline");
 		assertThat(memo("fake-race-ended", 1, "deadline")).isNotNull();
 		assertThat(memo("fake-race-ended", 1, "approval")).isNull();
@@ -763,8 +755,7 @@ class ServedFunctionAnswersTests {
 
 	@Test
 	void aStepPlannedBesideOneThatFailsIsKeptAndNotExecutedAgain() {
-		RunView run = run("planned-together");
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("planned-together");
 		assertThat(run.output()).isEqualTo("done");
 		List<String> stepIds = this.requests.get("fake-planned-together")
 			.stream()
@@ -780,8 +771,7 @@ class ServedFunctionAnswersTests {
 
 	@Test
 	void stepsThatFailTogetherEachCountTheFailureAndAreRetriedWithTheirNextAttempt() {
-		RunView run = run("failing-together");
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("failing-together");
 		assertThat(run.output()).isEqualTo("done");
 		for (String name : List.of("a", "b")) {
 			assertThat(callsOf("fake-failing-together", name)).as("the calls of step %s", name)
@@ -795,8 +785,7 @@ class ServedFunctionAnswersTests {
 
 	@Test
 	void aStepFailedBesideAnotherIsRetriedNoSoonerThanItsOwnRetry() {
-		RunView run = run("retried-apart");
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("retried-apart");
 		assertThat(run.output()).isEqualTo("apart");
 		List<Request> soon = callsOf("fake-retried-apart", "soon");
 		List<Request> later = callsOf("fake-retried-apart", "later");
@@ -810,8 +799,7 @@ class ServedFunctionAnswersTests {
 
 	@Test
 	void aStepThatFailsForGoodBesideOneToRetryIsMemoizedAndTheOtherRetried() {
-		RunView run = run("failing-mixed");
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("failing-mixed");
 		assertThat(run.output()).isEqualTo("mixed");
 		List<Request> calls = new ArrayList<>(this.requests.get("fake-failing-mixed"));
 		assertThat(callsOf("fake-failing-mixed", "fatal")).hasSize(1);
@@ -828,8 +816,7 @@ class ServedFunctionAnswersTests {
 
 	@Test
 	void aCallOfAStepThatFailsOutsideItsCodeCountsAgainstTheStep() {
-		RunView run = run("step-call-failing");
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("step-call-failing");
 		assertThat(run.output()).isEqualTo("recovered");
 		assertThat(callsOf("fake-step-call-failing", "x")).extracting(ServedFunctionAnswersTests::attempt)
 			.containsExactly(0, 1);
@@ -851,8 +838,7 @@ class ServedFunctionAnswersTests {
 
 	@Test
 	void stepsWhoseCallsFailTogetherOutsideTheirCodeEachCountTheFailure() {
-		RunView run = run("step-calls-failing-together");
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("step-calls-failing-together");
 		for (String name : List.of("a", "b")) {
 			assertThat(callsOf("fake-step-calls-failing-together", name)).as("the calls of step %s", name)
 				.extracting(ServedFunctionAnswersTests::attempt)
@@ -874,8 +860,7 @@ class ServedFunctionAnswersTests {
 
 	@Test
 	void stepsPlannedTogetherAreCalledAtOnceUpToALimit() {
-		RunView run = run("many-planned");
-		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		RunView run = completed("many-planned");
 		List<String> stepIds = this.requests.get("fake-many-planned")
 			.stream()
 			.map(ServedFunctionAnswersTests::stepId)
@@ -960,6 +945,13 @@ class ServedFunctionAnswersTests {
 	/** The memo of a step in the n-th call a function got. */
 	private JsonNode memo(String functionId, int call, String step) {
 		return new ArrayList<>(this.requests.get(functionId)).get(call).body().get("steps").get(StepIds.hash(step));
+	}
+
+	/** Runs a function and asserts that its run completed. */
+	private RunView completed(String id) {
+		RunView run = run(id);
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		return run;
 	}
 
 	private RunView run(String id) {
