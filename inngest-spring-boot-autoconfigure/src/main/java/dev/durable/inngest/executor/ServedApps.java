@@ -273,8 +273,7 @@ public final class ServedApps {
 			this.functionsChanged.run();
 		}
 		catch (RuntimeException ex) {
-			// The apps' functions run all the same; the engine's next poll registers
-			// their schedules.
+			// The functions run all the same; the next poll registers their schedules.
 			logger.warn("The functions of the apps synced changed, and acting on it failed", ex);
 		}
 	}

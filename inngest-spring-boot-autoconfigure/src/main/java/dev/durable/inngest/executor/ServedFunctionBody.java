@@ -213,8 +213,7 @@ public final class ServedFunctionBody {
 			if (!this.answered.isEmpty()) {
 				return this.answered.poll();
 			}
-			// What the app executed before is stored first: it may execute a step in this
-			// call.
+			// What the app executed before is stored first: this call may execute a step.
 			this.recorded.storeCompletedSteps();
 			if (next.size() > 1) {
 				this.answered.addAll(callTogether(next));
@@ -303,8 +302,7 @@ public final class ServedFunctionBody {
 				this.discoveryAttempt = 0;
 			}
 			executed.forEach((op) -> actOnExecuted(op, called, answer));
-			// Several planned steps are called at once, as Inngest executes parallel
-			// steps.
+			// Planned steps are called at once, as Inngest executes parallel steps.
 			return Acted.next(planned.subList(0, Math.min(planned.size(), MAX_CALLS_AT_ONCE)));
 		}
 
@@ -319,9 +317,8 @@ public final class ServedFunctionBody {
 		private void failTarget(String target, RuntimeException failure, Duration took) {
 			boolean last = attemptOf(this.recorded, target) >= ServedFunctionBody.this.function.retries();
 			if (failure instanceof NonRetriableException || last) {
-				// The run fails: the failed attempts of the steps called with this one
-				// are
-				// kept, and none of them is waited for.
+				// The run fails, keeping the failed attempts of the steps called with
+				// this one, none of which is waited for.
 				storeFailures(false);
 				if (failure instanceof NonRetriableException) {
 					throw failure;
@@ -349,8 +346,7 @@ public final class ServedFunctionBody {
 				this.recorded.countAttemptsFrom(id, called.attempt());
 			}
 			if (EXECUTED.contains(name)) {
-				// The app executed the step's code in this call: its duration is the
-				// call's.
+				// Its duration is the call's: the app executed the step's code in it.
 				this.recorded.timeStep(id, called.took());
 			}
 			if (FAILED.contains(name)) {
@@ -506,8 +502,7 @@ public final class ServedFunctionBody {
 					begin.add(() -> this.recorded.awaitInvoked(record.key()));
 				}
 				else {
-					// Stored already: the engine reads the wait from its record, not from
-					// this.
+					// Stored already: the engine reads the wait from its record.
 					begin.add(() -> this.step.waitForEvent(record.key(),
 							WaitForEvent.event("pending").timeout(Duration.ofSeconds(1))));
 				}

@@ -347,8 +347,7 @@ class ServedFunctionAnswersTests {
 			}
 			return (count(request, id) == 1) ? serverError("gateway down") : stepRun(id, "1");
 		});
-		// Two steps planned together: one fails, the call of the other is refused for
-		// good.
+		// Two steps planned together: one fails, the other's call is refused for good.
 		this.stepScripts.put("step-call-refused", (request) -> {
 			String id = stepId(request);
 			if (id.equals(DISCOVERY)) {

@@ -558,8 +558,7 @@ public abstract class StoreContractTests {
 		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 1, List.of("fn"), 10)).containsExactly(older);
 		assertThat(this.runs.findUnstarted(createdBefore, List.of("fn", "other", "gone"), 1, List.of("fn"), 10))
 			.isEmpty();
-		// Among the three runs due the longest only (older, givenBack, then the other
-		// function's).
+		// Among the three runs due the longest only: older, givenBack, otherFunction.
 		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 3, List.of("fn"), 10)).containsExactly(older,
 				givenBack);
 		assertThat(this.runs.findUnstarted(createdBefore, DECLARED, 4, List.of("fn"), 10)).containsExactly(older,
