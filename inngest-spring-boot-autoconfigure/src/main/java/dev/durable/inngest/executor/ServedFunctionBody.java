@@ -278,9 +278,9 @@ public final class ServedFunctionBody {
 					}
 					continue;
 				}
-				// Reported again: a sleep, a wait or an invoke while it waits, a step
-				// that is retried; never a step that has a result.
-				boolean again = !this.reported.add(id) && !SUSPENDING.contains(name) && !isRetrying(this.recorded, id);
+				// A sleep, a wait or an invoke is reported again while it waits; no step
+				// once it has a result.
+				boolean again = !this.reported.add(id) && !SUSPENDING.contains(name);
 				if (again || isEnded(this.recorded, id)) {
 					throw new ServedCallException("The app reported step " + id + " (" + op.path("name").asString("")
 							+ ") again, although it has a result; its step ids must be stable", null);
@@ -427,8 +427,9 @@ public final class ServedFunctionBody {
 		/**
 		 * Stores the failed attempts of steps reported failed, together: each counts
 		 * against its own step's retries. Unless told not to, the run then waits for the
-		 * first of their retries, unless one of them failed for good, which the
-		 * function's code gets when the run goes on.
+		 * first of their retries; the function's code gets the errors of those that
+		 * failed for good when the run goes on. When none is to be retried, the run goes
+		 * on at once.
 		 */
 		private void storeFailures(boolean suspend) {
 			if (this.failures.isEmpty()) {
@@ -438,6 +439,12 @@ public final class ServedFunctionBody {
 			List<String> keys = List.copyOf(this.failures.keySet());
 			this.failures.clear();
 			this.recorded.awaitTogether(begin, keys, suspend);
+			// One failed for good, so the run was not suspended: it still waits for the
+			// others' retries, as a step is executed once in an execution.
+			List<String> retried = keys.stream().filter((key) -> isRetrying(this.recorded, key)).toList();
+			if (suspend && !retried.isEmpty()) {
+				this.recorded.awaitTogether(List.of(), retried, true);
+			}
 		}
 
 		/**
