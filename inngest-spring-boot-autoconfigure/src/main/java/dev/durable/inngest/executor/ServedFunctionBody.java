@@ -271,6 +271,15 @@ public final class ServedFunctionBody {
 					throw new ServedCallException("An op of " + url + " has no id: " + Errors.abbreviate(op.toString()),
 							null);
 				}
+				if (name.equals("StepNotFound") && !target.equals(DISCOVERY)) {
+					// The app did not reach the step, as when a deploy changed its code
+					// meanwhile: that call is the step's attempt too.
+					failTarget(target,
+							new ServedCallException(
+									"The app did not reach step " + id + " that it was asked to execute", null),
+							called.took());
+					return Acted.DISCOVER;
+				}
 				if (name.equals("StepPlanned")) {
 					this.plannedNames.put(id, stepName(name, id, op));
 					if (!planned.contains(id)) {
@@ -614,10 +623,11 @@ public final class ServedFunctionBody {
 
 	/**
 	 * Whether a call failed a step: the app reported it failed, or the call of the step
-	 * failed outside its code.
+	 * failed outside its code or did not reach it.
 	 */
 	private boolean isFailure(Called called) {
-		return onlyOps(called, FAILED) || (!called.target().equals(DISCOVERY) && failureOutsideSteps(called) != null);
+		return onlyOps(called, FAILED) || (!called.target().equals(DISCOVERY)
+				&& (failureOutsideSteps(called) != null || onlyOps(called, Set.of("StepNotFound"))));
 	}
 
 	/** Whether an answer, read, carries ops of these kinds only. */

@@ -102,7 +102,7 @@ class ServedFunctionAnswersTests {
 	private static final Set<String> RETRIED_TWICE = Set.of("planned-together", "retried", "no-retry", "retry-after",
 			"attempts", "slow-step", "failing-step", "oversize", "oversize-step", "failing-together", "retried-apart",
 			"failing-mixed", "step-call-failing", "step-call-failing-always", "step-calls-failing-together",
-			"step-call-refused");
+			"step-call-refused", "step-not-found");
 
 	@LocalServerPort
 	int port;
@@ -361,6 +361,15 @@ class ServedFunctionAnswersTests {
 			}
 			return id.equals(StepIds.hash("a")) ? stepError(id, Map.of()) : new Reply(400, true,
 					Map.of("X-Inngest-No-Retry", "true"), "{\"name\":\"NonRetriableError\",\"message\":\"refused\"}");
+		});
+		// A step that its first call does not reach.
+		this.stepScripts.put("step-not-found", (request) -> {
+			String id = stepId(request);
+			if (id.equals(DISCOVERY)) {
+				return planUnmemoized(request, List.of("x"), "\"found\"");
+			}
+			return (count(request, id) == 1) ? ops("{\"op\":\"StepNotFound\",\"id\":\"" + id + "\"}")
+					: stepRun(id, "1");
 		});
 		// More steps planned together than are called at once.
 		List<String> many = IntStream.range(0, ServedFunctionBody.MAX_CALLS_AT_ONCE + 4)
@@ -861,6 +870,15 @@ class ServedFunctionAnswersTests {
 		assertThat(callsOf("fake-step-call-refused", "a")).hasSize(1);
 		assertThat(callsOf("fake-step-call-refused", "b")).hasSize(1);
 		assertThat(this.steps.attempts(run.id())).extracting(AttemptRecord::stepKey).contains(StepIds.hash("a"));
+	}
+
+	@Test
+	void aCallThatDoesNotReachItsStepCountsAgainstTheStep() {
+		RunView run = completed("step-not-found");
+		assertThat(run.output()).isEqualTo("found");
+		assertThat(callsOf("fake-step-not-found", "x")).extracting(ServedFunctionAnswersTests::attempt)
+			.containsExactly(0, 1);
+		assertThat(this.steps.attempts(run.id())).extracting(AttemptRecord::stepKey).containsExactly(StepIds.hash("x"));
 	}
 
 	@Test
