@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 
 import dev.durable.inngest.engine.store.StepRecord;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The steps of a run as one execution of its body knows them: those stored before it
@@ -19,6 +20,13 @@ public interface RecordedSteps {
 	 * @return the steps
 	 */
 	Collection<StepRecord> recordedSteps();
+
+	/**
+	 * The run's step of a key, as this execution knows it.
+	 * @param key the key the body calls the step by
+	 * @return the step, or {@code null} if none was stored or recorded by that key
+	 */
+	@Nullable StepRecord recordedStep(String key);
 
 	/**
 	 * Stores the steps completed in this execution and not stored yet, before code runs

@@ -173,6 +173,11 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	}
 
 	@Override
+	public @Nullable StepRecord recordedStep(String key) {
+		return this.memo.get(key);
+	}
+
+	@Override
 	public void storeCompletedSteps() {
 		entering();
 	}

@@ -300,7 +300,7 @@ public final class ServedFunctionBody {
 			// awaits its retry, with the waits, when nothing else is left to call.
 			Instant now = ServedFunctionBody.this.clock.instant();
 			List<String> retriedLater = planned.stream()
-				.filter((id) -> isRetriedLater(this.recorded, id, now))
+				.filter((id) -> isRetriedLater(this.recorded.recordedStep(id), now))
 				.toList();
 			planned.removeAll(retriedLater);
 			boolean suspend = planned.isEmpty() && executed.isEmpty();
@@ -450,7 +450,7 @@ public final class ServedFunctionBody {
 			this.recorded.awaitTogether(begin, keys, suspend);
 			// One failed for good, so the run was not suspended: it still waits for the
 			// others' retries, as a step is executed once in an execution.
-			List<String> retried = keys.stream().filter((key) -> isRetrying(this.recorded, key)).toList();
+			List<String> retried = keys.stream().filter((key) -> isRetrying(this.recorded.recordedStep(key))).toList();
 			if (suspend && !retried.isEmpty()) {
 				this.recorded.awaitTogether(List.of(), retried, true);
 			}
@@ -649,7 +649,7 @@ public final class ServedFunctionBody {
 		Instant now = this.clock.instant();
 		return recorded.recordedSteps()
 			.stream()
-			.filter((record) -> record.status() == StepStatus.RETRYING && !isRetriedLater(recorded, record.key(), now))
+			.filter((record) -> isRetrying(record) && !isRetriedLater(record, now))
 			.map(StepRecord::key)
 			.sorted()
 			.limit(MAX_CALLS_AT_ONCE)
@@ -658,24 +658,18 @@ public final class ServedFunctionBody {
 
 	/** The attempt a call of a step carries: its next, if it failed before, else 0. */
 	private static int attemptOf(RecordedSteps recorded, String key) {
-		StepRecord record = record(recorded, key);
-		return (record != null && record.status() == StepStatus.RETRYING) ? record.attempts() : 0;
+		StepRecord record = recorded.recordedStep(key);
+		return isRetrying(record) ? record.attempts() : 0;
 	}
 
-	private static boolean isRetrying(RecordedSteps recorded, String key) {
-		StepRecord record = record(recorded, key);
+	/** Whether a step failed and is to be retried. */
+	private static boolean isRetrying(@Nullable StepRecord record) {
 		return record != null && record.status() == StepStatus.RETRYING;
 	}
 
 	/** Whether a step failed and its retry is not due yet. */
-	private static boolean isRetriedLater(RecordedSteps recorded, String key, Instant now) {
-		StepRecord record = record(recorded, key);
-		return record != null && record.status() == StepStatus.RETRYING && record.wakeAt() != null
-				&& record.wakeAt().isAfter(now);
-	}
-
-	private static @Nullable StepRecord record(RecordedSteps recorded, String key) {
-		return recorded.recordedSteps().stream().filter((record) -> record.key().equals(key)).findFirst().orElse(null);
+	private static boolean isRetriedLater(@Nullable StepRecord record, Instant now) {
+		return isRetrying(record) && record.wakeAt() != null && record.wakeAt().isAfter(now);
 	}
 
 	/**
@@ -823,10 +817,8 @@ public final class ServedFunctionBody {
 	}
 
 	private static boolean isEnded(RecordedSteps recorded, String id) {
-		return recorded.recordedSteps()
-			.stream()
-			.anyMatch((record) -> record.key().equals(id)
-					&& (record.status() == StepStatus.COMPLETED || record.status() == StepStatus.FAILED));
+		StepRecord record = recorded.recordedStep(id);
+		return record != null && (record.status() == StepStatus.COMPLETED || record.status() == StepStatus.FAILED);
 	}
 
 	private JsonNode requestBody(Invocation invocation, Collection<StepRecord> recorded, Map<String, JsonNode> memos,

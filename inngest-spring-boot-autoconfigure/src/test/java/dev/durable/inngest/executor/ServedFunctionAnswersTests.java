@@ -319,8 +319,7 @@ class ServedFunctionAnswersTests {
 			if (id.equals(DISCOVERY)) {
 				JsonNode memos = request.body().get("steps");
 				if (memos.has(StepIds.hash("fatal")) && !memos.has(StepIds.hash("flaky"))) {
-					// Long enough for the other's retry to be due when it is planned
-					// again.
+					// Until the other's retry is due, as it is planned again.
 					pause(Duration.ofMillis(100));
 				}
 				return planUnmemoized(request, List.of("fatal", "flaky"), "\"mixed\"");
