@@ -242,7 +242,6 @@ public final class ServedFunctionBody {
 				failTarget(target, failure, called.took());
 				return Acted.DISCOVER;
 			}
-			String url = ServedFunctionBody.this.function.url().toString();
 			Answer answer = called.answer();
 			JsonNode json = called.json();
 			if (answer.status() == 200) {
@@ -267,10 +266,6 @@ public final class ServedFunctionBody {
 					return Acted.ended(op.get("data"));
 				}
 				String id = op.path("id").asString("");
-				if (id.isEmpty()) {
-					throw new ServedCallException("An op of " + url + " has no id: " + Errors.abbreviate(op.toString()),
-							null);
-				}
 				if (name.equals("StepNotFound") && !target.equals(DISCOVERY)) {
 					// The app did not reach the step, as when a deploy changed its code
 					// meanwhile: that call is the step's attempt too.
@@ -577,19 +572,10 @@ public final class ServedFunctionBody {
 		}
 	}
 
-	/** The ops of an answer of 206: one, or an array of them. */
-	private List<JsonNode> ops(JsonNode json) {
+	/** The ops of an answer of 206, checked: one, or an array of them. */
+	private static List<JsonNode> ops(JsonNode json) {
 		List<JsonNode> ops = new ArrayList<>();
-		if (json.isArray()) {
-			json.forEach(ops::add);
-		}
-		else if (json.isObject()) {
-			ops.add(json);
-		}
-		else {
-			throw new ServedCallException("The answer of " + this.function.url()
-					+ " (HTTP 206) is neither an op nor an array of ops: " + Errors.abbreviate(json.toString()), null);
-		}
+		(json.isArray() ? json : List.of(json)).forEach(ops::add);
 		return ops;
 	}
 
@@ -610,12 +596,32 @@ public final class ServedFunctionBody {
 			return new ServedCallException("The answer of " + this.function.url() + " (HTTP " + answer.status()
 					+ ") has no X-Inngest-SDK header: it does not come from an Inngest SDK", null);
 		}
-		if (called.json() == null) {
+		JsonNode json = called.json();
+		if (json == null) {
 			try {
-				json(answer);
+				json = json(answer);
 			}
 			catch (ServedCallException ex) {
 				return ex;
+			}
+		}
+		return (answer.status() == 206) ? malformedOps(json) : null;
+	}
+
+	/**
+	 * Why the JSON of an answer of 206 is not ops to act on: neither an op nor an array
+	 * of them, or an op, other than the function's return value, without an id;
+	 * {@code null} if it is.
+	 */
+	private @Nullable ServedCallException malformedOps(JsonNode json) {
+		if (!json.isArray() && !json.isObject()) {
+			return new ServedCallException("The answer of " + this.function.url()
+					+ " (HTTP 206) is neither an op nor an array of ops: " + Errors.abbreviate(json.toString()), null);
+		}
+		for (JsonNode op : json.isArray() ? json : List.of(json)) {
+			if (!op.path("op").asString("").equals("RunComplete") && op.path("id").asString("").isEmpty()) {
+				return new ServedCallException(
+						"An op of " + this.function.url() + " has no id: " + Errors.abbreviate(op.toString()), null);
 			}
 		}
 		return null;
@@ -636,8 +642,7 @@ public final class ServedFunctionBody {
 		if (json == null) {
 			return false;
 		}
-		List<JsonNode> ops = new ArrayList<>();
-		(json.isArray() ? json : List.of(json)).forEach(ops::add);
+		List<JsonNode> ops = ops(json);
 		return !ops.isEmpty() && ops.stream().allMatch((op) -> kinds.contains(op.path("op").asString("")));
 	}
 

@@ -102,7 +102,7 @@ class ServedFunctionAnswersTests {
 	private static final Set<String> RETRIED_TWICE = Set.of("planned-together", "retried", "no-retry", "retry-after",
 			"attempts", "slow-step", "failing-step", "oversize", "oversize-step", "failing-together", "retried-apart",
 			"failing-mixed", "step-call-failing", "step-call-failing-always", "step-calls-failing-together",
-			"step-call-refused", "step-not-found");
+			"step-call-refused", "step-not-found", "step-call-malformed");
 
 	@LocalServerPort
 	int port;
@@ -369,6 +369,14 @@ class ServedFunctionAnswersTests {
 			}
 			return (count(request, id) == 1) ? ops("{\"op\":\"StepNotFound\",\"id\":\"" + id + "\"}")
 					: stepRun(id, "1");
+		});
+		// A step whose first call is answered with a 206 that is not an op.
+		this.stepScripts.put("step-call-malformed", (request) -> {
+			String id = stepId(request);
+			if (id.equals(DISCOVERY)) {
+				return planUnmemoized(request, List.of("x"), "\"mended\"");
+			}
+			return (count(request, id) == 1) ? new Reply(206, true, Map.of(), "\"not an op\"") : stepRun(id, "1");
 		});
 		// More steps planned together than are called at once.
 		List<String> many = IntStream.range(0, ServedFunctionBody.MAX_CALLS_AT_ONCE + 4)
@@ -878,6 +886,18 @@ class ServedFunctionAnswersTests {
 		assertThat(callsOf("fake-step-not-found", "x")).extracting(ServedFunctionAnswersTests::attempt)
 			.containsExactly(0, 1);
 		assertThat(this.steps.attempts(run.id())).extracting(AttemptRecord::stepKey).containsExactly(StepIds.hash("x"));
+	}
+
+	@Test
+	void aStepCallAnsweredWithMalformedOpsCountsAgainstTheStep() {
+		RunView run = completed("step-call-malformed");
+		assertThat(run.output()).isEqualTo("mended");
+		assertThat(callsOf("fake-step-call-malformed", "x")).extracting(ServedFunctionAnswersTests::attempt)
+			.containsExactly(0, 1);
+		assertThat(this.steps.attempts(run.id())).singleElement().satisfies((attempt) -> {
+			assertThat(attempt.stepKey()).isEqualTo(StepIds.hash("x"));
+			assertThat(attempt.error().message()).contains("neither an op nor an array of ops");
+		});
 	}
 
 	@Test
