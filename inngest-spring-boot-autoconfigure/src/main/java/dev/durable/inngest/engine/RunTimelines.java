@@ -99,7 +99,8 @@ final class RunTimelines {
 
 	/**
 	 * A step's span. A sleep, a wait or an invoke still pending when its run ended, one
-	 * awaited together with another that ended first, ends with the run.
+	 * awaited together with another that ended first, ends with the run, as does a step
+	 * still waiting for its retry, one called beside another whose failure ended it.
 	 */
 	private Span step(StepRecord step, @Nullable Instant runEnded) {
 		String type = switch (step.kind()) {
@@ -125,6 +126,10 @@ final class RunTimelines {
 				&& (step.status() == StepStatus.SLEEPING || step.status() == StepStatus.WAITING)) {
 			end = runEnded;
 			note = "Not awaited any more: its run ended first";
+		}
+		else if (runEnded != null && step.status() == StepStatus.RETRYING) {
+			end = runEnded;
+			note = "Not retried: its run ended first";
 		}
 		return new Span(type, step.stepId(), step.key(), step.status().name(), step.startedAt(), end, step.attempts(),
 				(step.status() == StepStatus.FAILED) ? step.error() : null, note, null);

@@ -763,13 +763,7 @@ class ServedFunctionAnswersTests {
 		assertThat(memo("fake-race-ended", 1, "deadline")).isNotNull();
 		assertThat(memo("fake-race-ended", 1, "approval")).isNull();
 		assertThat(this.waits.waitingSteps(run.id())).isEmpty();
-		RunTimeline.Span approval = this.runs.timeline(run.id())
-			.orElseThrow()
-			.spans()
-			.stream()
-			.filter((span) -> StepIds.hash("approval").equals(span.stepKey()))
-			.findFirst()
-			.orElseThrow();
+		RunTimeline.Span approval = stepSpan(run, "approval");
 		assertThat(approval.note()).isEqualTo("Not awaited any more: its run ended first");
 		assertThat(approval.end()).isEqualTo(run.endedAt());
 	}
@@ -877,6 +871,9 @@ class ServedFunctionAnswersTests {
 		assertThat(callsOf("fake-step-call-refused", "a")).hasSize(1);
 		assertThat(callsOf("fake-step-call-refused", "b")).hasSize(1);
 		assertThat(this.steps.attempts(run.id())).extracting(AttemptRecord::stepKey).contains(StepIds.hash("a"));
+		RunTimeline.Span a = stepSpan(run, "a");
+		assertThat(a.note()).isEqualTo("Not retried: its run ended first");
+		assertThat(a.end()).isEqualTo(run.endedAt());
 	}
 
 	@Test
@@ -911,6 +908,17 @@ class ServedFunctionAnswersTests {
 		int many = ServedFunctionBody.MAX_CALLS_AT_ONCE + 4;
 		assertThat(stepIds).hasSize(many).doesNotHaveDuplicates();
 		assertThat(this.maxInFlight.get()).isGreaterThan(1).isLessThanOrEqualTo(ServedFunctionBody.MAX_CALLS_AT_ONCE);
+	}
+
+	/** The span of a run's step on its timeline. */
+	private RunTimeline.Span stepSpan(RunView run, String name) {
+		return this.runs.timeline(run.id())
+			.orElseThrow()
+			.spans()
+			.stream()
+			.filter((span) -> StepIds.hash(name).equals(span.stepKey()))
+			.findFirst()
+			.orElseThrow();
 	}
 
 	/** How many requests for a step a function got, this one included. */
