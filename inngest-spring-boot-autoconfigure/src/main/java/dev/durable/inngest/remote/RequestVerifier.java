@@ -22,6 +22,12 @@ public final class RequestVerifier {
 	/** How far a signature's time may be from now, either way. */
 	public static final Duration WINDOW = Duration.ofMinutes(5);
 
+	/**
+	 * The least {@code t} of a response signature read as milliseconds: 1973 in
+	 * milliseconds, the year 5138 in seconds.
+	 */
+	private static final long MILLISECONDS_FROM = 100_000_000_000L;
+
 	private final List<SigningKey> keys = new ArrayList<>();
 
 	private final Clock clock;
@@ -76,7 +82,10 @@ public final class RequestVerifier {
 	/**
 	 * Checks the signature of a response to a request signed with one of the keys, as an
 	 * SDK signs its answers (§4.3 of the SDK protocol): over the exact bytes received,
-	 * not their canonical form, within the same window as a request's.
+	 * not their canonical form, within the same window as a request's. A {@code t} in
+	 * milliseconds is read as such: the JavaScript SDK wrote the time of its responses'
+	 * signatures so until its versions 3.54.1 and 4.2.5, and the Inngest server, which
+	 * checks only that a signature is not too old, took them.
 	 * @param header the response's {@code X-Inngest-Signature} header, or {@code null}
 	 * @param body the response's body as received
 	 * @return how the check came out
@@ -90,7 +99,8 @@ public final class RequestVerifier {
 			return Verdict.MALFORMED;
 		}
 		long now = this.clock.instant().getEpochSecond();
-		if (Math.abs(now - signature.unixSeconds()) > WINDOW.toSeconds()) {
+		long t = signature.unixSeconds();
+		if (Math.abs(now - ((t >= MILLISECONDS_FROM) ? t / 1000 : t)) > WINDOW.toSeconds()) {
 			return Verdict.STALE;
 		}
 		for (SigningKey key : this.keys) {

@@ -251,6 +251,7 @@ class ServedFunctionAnswersTests {
 						: new Reply(200, true, Map.of(), "\"signed\""));
 		script("bad-signature", (n) -> new Reply(200, true, Map.of(), "\"forged\"", Signing.OTHER_KEY));
 		script("stale-signature", (n) -> new Reply(200, true, Map.of(), "\"replayed\"", Signing.STALE));
+		script("millisecond-signature", (n) -> new Reply(200, true, Map.of(), "\"signed\"", Signing.MILLISECONDS));
 		script("altered", (n) -> new Reply(200, true, Map.of(), "\"altered\"", Signing.OTHER_BYTES));
 		script("unknown-op", (n) -> new Reply(206, true, Map.of(),
 				"[{\"op\":\"AIGateway\",\"id\":\"" + StepIds.hash("infer") + "\",\"opts\":{}}]"));
@@ -625,6 +626,12 @@ class ServedFunctionAnswersTests {
 		RunView run = run("stale-signature");
 		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
 		assertThat(run.error().message()).contains("app 'fake'").contains("more than 5 minutes from now");
+	}
+
+	@Test
+	void anAnswerSignedWithItsTimeInMillisecondsCounts() {
+		RunView run = completed("millisecond-signature");
+		assertThat(run.output()).isEqualTo("signed");
 	}
 
 	@Test
@@ -1067,6 +1074,7 @@ class ServedFunctionAnswersTests {
 			case STALE -> SigningKey.of(KEY).signatureHeader(body, now - 301);
 			case OTHER_BYTES ->
 				SigningKey.of(KEY).signatureHeader("\"original\"".getBytes(StandardCharsets.UTF_8), now);
+			case MILLISECONDS -> SigningKey.of(KEY).signatureHeader(body, System.currentTimeMillis());
 		};
 		if (signature != null) {
 			exchange.getResponseHeaders().add("X-Inngest-Signature", signature);
@@ -1128,7 +1136,13 @@ class ServedFunctionAnswersTests {
 		STALE,
 
 		/** With the executor's key, over other bytes than the ones sent. */
-		OTHER_BYTES
+		OTHER_BYTES,
+
+		/**
+		 * With the executor's key, now, in milliseconds, as the JavaScript SDK did before
+		 * 3.54.1 and 4.2.5.
+		 */
+		MILLISECONDS
 
 	}
 

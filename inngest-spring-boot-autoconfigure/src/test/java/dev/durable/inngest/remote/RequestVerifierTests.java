@@ -99,6 +99,21 @@ class RequestVerifierTests {
 	}
 
 	@Test
+	void aResponseSignedWithItsTimeInMillisecondsVerifiesWithinTheWindow() {
+		byte[] body = "[{\"op\":\"StepRun\"}]".getBytes(StandardCharsets.UTF_8);
+		String header = SigningKeyTests.VECTOR_A.signatureHeader(body, 1735689605123L);
+		assertThat(header).startsWith("t=1735689605123&");
+		assertThat(at(1735689605L, SigningKeyTests.VECTOR_A, null).verifyResponse(header, body))
+			.isEqualTo(RequestVerifier.Verdict.VERIFIED);
+		assertThat(at(1735689605L + 301, SigningKeyTests.VECTOR_A, null).verifyResponse(header, body))
+			.isEqualTo(RequestVerifier.Verdict.STALE);
+		assertThat(at(1735689605L - 301, SigningKeyTests.VECTOR_A, null).verifyResponse(header, body))
+			.isEqualTo(RequestVerifier.Verdict.STALE);
+		// The platform signs requests in seconds.
+		assertThat(at(1735689605L, SigningKeyTests.VECTOR_A, null).verify(header, body)).isEmpty();
+	}
+
+	@Test
 	void aResponseIsCheckedOverItsExactBytesNotItsCanonicalForm() {
 		String pretty = SigningKeyTests.VECTOR_A_BODY.replace(",", ", ");
 		assertThat(at(1735689600L, SigningKeyTests.VECTOR_A, null).verifyResponse(HEADER,
