@@ -223,7 +223,7 @@ final class FunctionCalls {
 		}
 		return new Answer(response.statusCode(), header(response, "X-Inngest-SDK"),
 				header(response, "X-Inngest-No-Retry"), header(response, "Retry-After"), header(response, SYNC_KIND),
-				answer);
+				header(response, "X-Inngest-Req-Version"), answer);
 	}
 
 	/**
@@ -320,10 +320,12 @@ final class FunctionCalls {
 	 * @param noRetry the {@code X-Inngest-No-Retry} header, or {@code null}
 	 * @param retryAfter the {@code Retry-After} header, or {@code null}
 	 * @param syncKind the {@code X-Inngest-Sync-Kind} header, or {@code null}
+	 * @param requestVersion the {@code X-Inngest-Req-Version} header: the execution
+	 * version the app ran the call with, or {@code null}
 	 * @param body the body
 	 */
 	record Answer(int status, @Nullable String sdk, @Nullable String noRetry, @Nullable String retryAfter,
-			@Nullable String syncKind, byte[] body) {
+			@Nullable String syncKind, @Nullable String requestVersion, byte[] body) {
 
 	}
 

@@ -177,6 +177,14 @@ public final class ServedFunctionBody {
 		 */
 		private int discoveryAttempt;
 
+		/**
+		 * The execution version the app said it ran the last call with, which the next
+		 * calls carry, as Inngest keeps the one of a run's first answer; {@code -1},
+		 * which has the SDK choose as it chose then, until the app answers in this
+		 * execution.
+		 */
+		private int version = -1;
+
 		Execution(Invocation invocation, RecordedSteps recorded) {
 			this.invocation = invocation;
 			this.step = invocation.step();
@@ -229,6 +237,7 @@ public final class ServedFunctionBody {
 		 */
 		private Acted act(Called called) {
 			String target = called.target();
+			this.version = answeredVersion(called.answer(), this.version);
 			if (called.failure() instanceof AnswerTooLargeException ex) {
 				failTooLarge(ex, target, called.took());
 				this.discoveryAttempt = 0;
@@ -371,7 +380,7 @@ public final class ServedFunctionBody {
 		}
 
 		private Called callOne(Collection<StepRecord> steps, String target, int attempt) {
-			JsonNode body = requestBody(this.invocation, steps, this.memos, target, attempt);
+			JsonNode body = requestBody(this.invocation, steps, this.memos, target, attempt, this.version);
 			long start = System.nanoTime();
 			try {
 				return called(target, attempt, ServedFunctionBody.this.calls.call(ServedFunctionBody.this.appId,
@@ -395,7 +404,7 @@ public final class ServedFunctionBody {
 			List<CompletableFuture<Called>> others = new ArrayList<>();
 			for (String target : targets.subList(1, targets.size())) {
 				int attempt = attemptOf(this.recorded, target);
-				JsonNode body = requestBody(this.invocation, steps, this.memos, target, attempt);
+				JsonNode body = requestBody(this.invocation, steps, this.memos, target, attempt, this.version);
 				long start = System.nanoTime();
 				others.add(ServedFunctionBody.this.calls
 					.callAsync(ServedFunctionBody.this.appId, ServedFunctionBody.this.function.url(), target, body)
@@ -826,8 +835,20 @@ public final class ServedFunctionBody {
 		return record != null && (record.status() == StepStatus.COMPLETED || record.status() == StepStatus.FAILED);
 	}
 
+	/**
+	 * The execution version an answer says the app ran its call with, if it says one;
+	 * else the one known before.
+	 */
+	private static int answeredVersion(@Nullable Answer answer, int known) {
+		String header = (answer != null) ? answer.requestVersion() : null;
+		if (header != null && header.trim().matches("[12]")) {
+			return Integer.parseInt(header.trim());
+		}
+		return known;
+	}
+
 	private JsonNode requestBody(Invocation invocation, Collection<StepRecord> recorded, Map<String, JsonNode> memos,
-			String target, int attempt) {
+			String target, int attempt, int version) {
 		List<StepRecord> ended = CallPayload.ended(recorded);
 		ObjectNode body = this.mapper.createObjectNode();
 		JsonNode event = this.payload.event(invocation.event());
@@ -847,7 +868,7 @@ public final class ServedFunctionBody {
 		ctx.put("use_api", false);
 		ctx.put("env", "");
 		body.put("use_api", false);
-		body.put("version", ended.isEmpty() ? -1 : 2);
+		body.put("version", version);
 		return body;
 	}
 

@@ -209,6 +209,15 @@ class ServedFunctionAnswersTests {
 					+ "\",\"name\":\"fake/never\",\"opts\":{\"timeout\":\"\"}}]");
 			default -> new Reply(200, true, Map.of(), "\"slept\"");
 		});
+		// An app that runs its calls with execution version 1, as the JS SDK 3 does.
+		Map<String, String> version1 = Map.of("X-Inngest-Req-Version", "1");
+		script("version-1", (n) -> switch (n) {
+			case 0 -> new Reply(206, true, version1,
+					"[{\"op\":\"StepRun\",\"id\":\"" + StepIds.hash("first") + "\",\"name\":\"first\",\"data\":1}]");
+			case 1 -> new Reply(206, true, version1, "[{\"op\":\"Sleep\",\"id\":\"" + StepIds.hash("nap")
+					+ "\",\"name\":\"nap\",\"opts\":{\"duration\":\"0s\"}}]");
+			default -> new Reply(200, true, version1, "\"versioned\"");
+		});
 		String slow = StepIds.hash("slow");
 		script("slow-step", (n) -> switch (n) {
 			case 0 -> {
@@ -632,6 +641,16 @@ class ServedFunctionAnswersTests {
 	void anAnswerSignedWithItsTimeInMillisecondsCounts() {
 		RunView run = completed("millisecond-signature");
 		assertThat(run.output()).isEqualTo("signed");
+	}
+
+	@Test
+	void callsCarryTheExecutionVersionTheAppAnsweredWith() {
+		RunView run = completed("version-1");
+		assertThat(run.output()).isEqualTo("versioned");
+		// The SDK chooses at the start of each execution, the run's and the one after
+		// the sleep, and keeps what it chose for the calls after it.
+		assertThat(this.requests.get("fake-version-1")).extracting((request) -> request.body().get("version").asInt())
+			.containsExactly(-1, 1, -1);
 	}
 
 	@Test
