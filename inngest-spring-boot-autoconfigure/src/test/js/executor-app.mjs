@@ -259,6 +259,24 @@ const functions = [
       });
       return await Promise.all([flaky("a"), flaky("b")]);
     }),
+  // A step that fails, to be retried 8 s later, beside a wait that ends first: awaited
+  // with it, or raced against it.
+  ...["all", "race"].map((mode) => inngest.createFunction(
+    { id: `retry-beside-wait-${mode}`, retries: 1, triggers: [{ event: `js/retry-beside-wait-${mode}` }] },
+    async ({ event, step, attempt }) => {
+      const key = event.data.key;
+      const steps = [
+        step.run("a", () => {
+          (attempts[`a-${mode}:${key}`] ??= []).push(attempt);
+          if (count(`a-${mode}:${key}`) === 1) {
+            throw new RetryAfterError("not yet", "8s");
+          }
+          return "a";
+        }),
+        step.waitForEvent("woken", { event: "js/wake", match: "data.key", timeout: "1h" }).then((e) => e && "woken"),
+      ];
+      return mode === "all" ? await Promise.all(steps) : await Promise.race(steps);
+    })),
   inngest.createFunction({ id: "parallel-slow", triggers: [{ event: "js/parallel-slow" }] }, async ({ event, step }) => {
     const key = event.data.key;
     const slowly = (name) => step.run(name, async () => {

@@ -10,7 +10,9 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -79,6 +81,10 @@ public final class ServedFunctionBody {
 
 	/** The ops that suspend the run. */
 	private static final Set<String> SUSPENDING = Set.of("Sleep", "WaitForEvent", "InvokeFunction");
+
+	/** The states of a step that has not ended: its retry, or its end, is to come. */
+	private static final Set<StepStatus> PENDING = EnumSet.of(StepStatus.RETRYING, StepStatus.SLEEPING,
+			StepStatus.WAITING);
 
 	/**
 	 * How long an invoke waits for its run when the op gives no timeout: a year, as
@@ -185,6 +191,12 @@ public final class ServedFunctionBody {
 		 */
 		private int version = -1;
 
+		/**
+		 * Whether an answer of this execution reported several steps at once, as for
+		 * parallel steps.
+		 */
+		private boolean parallel;
+
 		Execution(Invocation invocation, RecordedSteps recorded) {
 			this.invocation = invocation;
 			this.step = invocation.step();
@@ -257,6 +269,7 @@ public final class ServedFunctionBody {
 				return Acted.ended(json);
 			}
 			List<JsonNode> ops = ops(json);
+			this.parallel |= ops.size() > 1;
 			if (ops.isEmpty()) {
 				// Nothing to do on a branch of parallel steps: discover what is left. A
 				// discovery call would get the same answer again.
@@ -380,7 +393,8 @@ public final class ServedFunctionBody {
 		}
 
 		private Called callOne(Collection<StepRecord> steps, String target, int attempt) {
-			JsonNode body = requestBody(this.invocation, steps, this.memos, target, attempt, this.version);
+			JsonNode body = requestBody(this.invocation, steps, this.memos, target, attempt, this.version,
+					planFirst(steps));
 			long start = System.nanoTime();
 			try {
 				return called(target, attempt, ServedFunctionBody.this.calls.call(ServedFunctionBody.this.appId,
@@ -404,7 +418,8 @@ public final class ServedFunctionBody {
 			List<CompletableFuture<Called>> others = new ArrayList<>();
 			for (String target : targets.subList(1, targets.size())) {
 				int attempt = attemptOf(this.recorded, target);
-				JsonNode body = requestBody(this.invocation, steps, this.memos, target, attempt, this.version);
+				JsonNode body = requestBody(this.invocation, steps, this.memos, target, attempt, this.version,
+						planFirst(steps));
 				long start = System.nanoTime();
 				others.add(ServedFunctionBody.this.calls
 					.callAsync(ServedFunctionBody.this.appId, ServedFunctionBody.this.function.url(), target, body)
@@ -451,12 +466,12 @@ public final class ServedFunctionBody {
 			List<Runnable> begin = List.copyOf(this.failures.values());
 			List<String> keys = List.copyOf(this.failures.keySet());
 			this.failures.clear();
-			this.recorded.awaitTogether(begin, keys, suspend);
+			this.recorded.awaitTogether(begin, withPending(keys), suspend);
 			// One failed for good, so the run was not suspended: it still waits for the
 			// others' retries, as a step is executed once in an execution.
 			List<String> retried = keys.stream().filter((key) -> isRetrying(this.recorded.recordedStep(key))).toList();
 			if (suspend && !retried.isEmpty()) {
-				this.recorded.awaitTogether(List.of(), retried, true);
+				this.recorded.awaitTogether(List.of(), withPending(retried), true);
 			}
 		}
 
@@ -479,7 +494,36 @@ public final class ServedFunctionBody {
 					begin.add(() -> execute(this.step, this.recorded, name, id, op, answer));
 				}
 			}
-			return this.recorded.awaitTogether(begin, keys, suspend);
+			return this.recorded.awaitTogether(begin, withPending(keys), suspend);
+		}
+
+		/**
+		 * Whether the app is to plan a step it finds before it executes it, in a call of
+		 * its own ({@code disable_immediate_execution}), rather than execute it in the
+		 * discovery call that found it: once the app reported steps in parallel, as
+		 * Inngest sets it, and while a step of the run is pending, so that a step whose
+		 * retry is not due is not executed before it, by a call that another step's end
+		 * made, as a first attempt again.
+		 */
+		private boolean planFirst(Collection<StepRecord> steps) {
+			return this.parallel || steps.stream().anyMatch((record) -> PENDING.contains(record.status()));
+		}
+
+		/**
+		 * The steps a run suspended now awaits: these, and every other step of the run
+		 * still pending, a retry, a sleep, a wait or an invoke begun before. The run goes
+		 * on when the first of them ends, as Inngest calls the app again whenever one of
+		 * a run's steps ends: a wait raced against a step whose retry is not due wins the
+		 * race once its event comes, not at that retry.
+		 */
+		private Collection<String> withPending(Collection<String> keys) {
+			Set<String> awaited = new LinkedHashSet<>(keys);
+			for (StepRecord record : this.recorded.recordedSteps()) {
+				if (PENDING.contains(record.status())) {
+					awaited.add(record.key());
+				}
+			}
+			return awaited;
 		}
 
 		/**
@@ -848,7 +892,7 @@ public final class ServedFunctionBody {
 	}
 
 	private JsonNode requestBody(Invocation invocation, Collection<StepRecord> recorded, Map<String, JsonNode> memos,
-			String target, int attempt, int version) {
+			String target, int attempt, int version, boolean planFirst) {
 		List<StepRecord> ended = CallPayload.ended(recorded);
 		ObjectNode body = this.mapper.createObjectNode();
 		JsonNode event = this.payload.event(invocation.event());
@@ -864,7 +908,7 @@ public final class ServedFunctionBody {
 		ctx.put("step_id", target);
 		ctx.put("attempt", attempt);
 		ctx.put("max_attempts", this.function.retries() + 1);
-		ctx.put("disable_immediate_execution", false);
+		ctx.put("disable_immediate_execution", planFirst);
 		ctx.put("use_api", false);
 		ctx.put("env", "");
 		body.put("use_api", false);

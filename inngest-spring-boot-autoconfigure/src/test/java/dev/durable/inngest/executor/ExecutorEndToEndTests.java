@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -278,6 +279,45 @@ class ExecutorEndToEndTests {
 			assertThat(attempts.path(step + ":" + key).valueStream().map(JsonNode::asInt)).as(step)
 				.containsExactly(0, 1);
 		}
+	}
+
+	@Test
+	void aStepToRetryLaterBesideAWaitThatEndsFirstWaitsForItsRetry() throws Exception {
+		String key = key();
+		Instant woken = wakeBesideARetry("all", key);
+		RunView run = completed("jsapp-retry-beside-wait-all", key);
+		assertThat(outputOf(run)).isEqualTo("[\"a\",\"woken\"]");
+		// Not executed by the call that discovered the wait's end, as its first attempt
+		// again and before its retry was due, but at its retry, 8 s after it failed.
+		assertThat(counters().path("attempts").path("a-all:" + key).valueStream().map(JsonNode::asInt))
+			.containsExactly(0, 1);
+		assertThat(Duration.between(woken, run.endedAt())).isGreaterThan(Duration.ofSeconds(4));
+	}
+
+	@Test
+	void aWaitThatEndsBeforeTheRetryOfAStepItRacesWinsTheRace() throws Exception {
+		String key = key();
+		wakeBesideARetry("race", key);
+		RunView run = completed("jsapp-retry-beside-wait-race", key);
+		// The app learnt of the wait's end before the step's retry, whose call found the
+		// race won, and did not execute the step again.
+		assertThat(outputOf(run)).isEqualTo("\"woken\"");
+		assertThat(counters().path("attempts").path("a-race:" + key).valueStream().map(JsonNode::asInt))
+			.containsExactly(0);
+	}
+
+	/**
+	 * Starts a run of a function whose step fails beside a wait, to be retried 8 s later,
+	 * and ends the wait once the step failed.
+	 * @return when the wait's event was sent
+	 */
+	private Instant wakeBesideARetry(String mode, String key) throws Exception {
+		this.inngest.send(Event.of("js/retry-beside-wait-" + mode, Map.of("key", key)));
+		await().atMost(WAIT).until(() -> count("a-" + mode + ":" + key) == 1);
+		awaitStatus("jsapp-retry-beside-wait-" + mode, key, RunStatus.WAITING);
+		Instant woken = Instant.now();
+		this.inngest.send(Event.of("js/wake", Map.of("key", key)));
+		return woken;
 	}
 
 	@Test
