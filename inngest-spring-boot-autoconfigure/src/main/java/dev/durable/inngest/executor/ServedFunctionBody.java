@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -447,6 +448,9 @@ public final class ServedFunctionBody {
 				Called read = read(called);
 				(onlyOps(read, Set.of("StepRun")) ? results : isFailure(read) ? failed : rest).add(read);
 			}
+			// In the order the app executed them, which the calls after list them in and
+			// the SDK resolves a race of them by.
+			results.sort(Comparator.comparingLong(Called::ended));
 			results.addAll(failed);
 			results.addAll(rest);
 			return results;
@@ -605,7 +609,8 @@ public final class ServedFunctionBody {
 		Throwable cause = (thrown instanceof CompletionException) ? thrown.getCause() : thrown;
 		RuntimeException failure = (cause == null || cause instanceof RuntimeException) ? (RuntimeException) cause
 				: new ServedCallException("The call of step " + target + " failed", cause);
-		return new Called(target, attempt, answer, null, failure, Duration.ofNanos(System.nanoTime() - start));
+		long ended = System.nanoTime();
+		return new Called(target, attempt, answer, null, failure, Duration.ofNanos(ended - start), ended);
 	}
 
 	/**
@@ -618,7 +623,8 @@ public final class ServedFunctionBody {
 			return called;
 		}
 		try {
-			return new Called(called.target(), called.attempt(), answer, json(answer), null, called.took());
+			return new Called(called.target(), called.attempt(), answer, json(answer), null, called.took(),
+					called.ended());
 		}
 		catch (RuntimeException ex) {
 			return called;
@@ -739,9 +745,10 @@ public final class ServedFunctionBody {
 	 * @param json the answer's JSON, if read already, or {@code null}
 	 * @param failure why it has none, or {@code null}
 	 * @param took how long it took
+	 * @param ended when it ended, in {@link System#nanoTime()}
 	 */
 	private record Called(String target, int attempt, @Nullable Answer answer, @Nullable JsonNode json,
-			@Nullable RuntimeException failure, Duration took) {
+			@Nullable RuntimeException failure, Duration took, long ended) {
 
 	}
 

@@ -380,6 +380,17 @@ class ServedFunctionAnswersTests {
 			return (count(request, id) == 1) ? ops("{\"op\":\"StepNotFound\",\"id\":\"" + id + "\"}")
 					: stepRun(id, "1");
 		});
+		// Two steps planned together, the first planned answering last.
+		this.stepScripts.put("finish-order", (request) -> {
+			String id = stepId(request);
+			if (id.equals(DISCOVERY)) {
+				return planUnmemoized(request, List.of("slow", "fast"), "\"ordered\"");
+			}
+			if (id.equals(StepIds.hash("slow"))) {
+				pause(STEP_TIME);
+			}
+			return stepRun(id, "1");
+		});
 		// A step whose first call is answered with a 206 that is not an op.
 		this.stepScripts.put("step-call-malformed", (request) -> {
 			String id = stepId(request);
@@ -909,6 +920,16 @@ class ServedFunctionAnswersTests {
 		assertThat(callsOf("fake-step-not-found", "x")).extracting(ServedFunctionAnswersTests::attempt)
 			.containsExactly(0, 1);
 		assertThat(this.steps.attempts(run.id())).extracting(AttemptRecord::stepKey).containsExactly(StepIds.hash("x"));
+	}
+
+	@Test
+	void stepsCalledTogetherAreListedInTheOrderTheyEnded() {
+		RunView run = completed("finish-order");
+		assertThat(run.output()).isEqualTo("ordered");
+		JsonNode last = this.requests.get("fake-finish-order").getLast().body();
+		// As the SDK resolves a race of two steps by this order.
+		assertThat(last.get("ctx").get("stack").get("stack").valueStream().map(JsonNode::asString))
+			.containsExactly(StepIds.hash("fast"), StepIds.hash("slow"));
 	}
 
 	@Test
