@@ -31,9 +31,8 @@ class SecurityConfiguration {
 				.hasRole("OPS"))
 			.httpBasic(Customizer.withDefaults())
 			// Actuator's write operations take JSON only, which no other site can send
-			// without a
-			// CORS preflight that this application never allows, so no CSRF token is
-			// needed.
+			// without a CORS preflight that this application never allows, so no CSRF
+			// token is needed.
 			.csrf((csrf) -> csrf.disable());
 		return http.build();
 	}
@@ -42,8 +41,7 @@ class SecurityConfiguration {
 	@Order(2)
 	SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
 		// The order API and the Inngest-shaped HTTP APIs are JSON APIs for other
-		// services; the
-		// latter check their own event and signing keys.
+		// services; the latter check their own event and signing keys.
 		http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll()).csrf((csrf) -> csrf.disable());
 		return http.build();
 	}

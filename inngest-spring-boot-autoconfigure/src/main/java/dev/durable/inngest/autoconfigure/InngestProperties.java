@@ -650,7 +650,7 @@ public class InngestProperties {
 
 		/**
 		 * Whether to serve the dashboard. It needs the inngest Actuator endpoint exposed
-		 * over HTTP on the application's port.
+		 * over HTTP, and is served on the management port when one is set.
 		 */
 		private boolean enabled;
 
