@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -631,7 +631,10 @@ public final class ServedFunctionBody {
 		}
 	}
 
-	/** The ops of an answer of 206, checked: one, or an array of them. */
+	/**
+	 * The ops of an answer of 206 that {@link #malformedOps} found well formed: one, or
+	 * an array of them.
+	 */
 	private static List<JsonNode> ops(JsonNode json) {
 		List<JsonNode> ops = new ArrayList<>();
 		(json.isArray() ? json : List.of(json)).forEach(ops::add);

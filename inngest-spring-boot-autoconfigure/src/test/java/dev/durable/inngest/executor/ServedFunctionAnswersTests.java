@@ -868,10 +868,7 @@ class ServedFunctionAnswersTests {
 
 	@Test
 	void aCallOfAStepThatFailsOutsideItsCodeCountsAgainstTheStep() {
-		RunView run = completed("step-call-failing");
-		assertThat(run.output()).isEqualTo("recovered");
-		assertThat(callsOf("fake-step-call-failing", "x")).extracting(ServedFunctionAnswersTests::attempt)
-			.containsExactly(0, 1);
+		RunView run = completedAfterStepXRetried("step-call-failing", "recovered");
 		assertThat(this.steps.attempts(run.id())).extracting(AttemptRecord::stepKey, AttemptRecord::attempt)
 			.containsExactly(tuple(StepIds.hash("x"), 0));
 	}
@@ -915,10 +912,7 @@ class ServedFunctionAnswersTests {
 
 	@Test
 	void aCallThatDoesNotReachItsStepCountsAgainstTheStep() {
-		RunView run = completed("step-not-found");
-		assertThat(run.output()).isEqualTo("found");
-		assertThat(callsOf("fake-step-not-found", "x")).extracting(ServedFunctionAnswersTests::attempt)
-			.containsExactly(0, 1);
+		RunView run = completedAfterStepXRetried("step-not-found", "found");
 		assertThat(this.steps.attempts(run.id())).extracting(AttemptRecord::stepKey).containsExactly(StepIds.hash("x"));
 	}
 
@@ -934,10 +928,7 @@ class ServedFunctionAnswersTests {
 
 	@Test
 	void aStepCallAnsweredWithMalformedOpsCountsAgainstTheStep() {
-		RunView run = completed("step-call-malformed");
-		assertThat(run.output()).isEqualTo("mended");
-		assertThat(callsOf("fake-step-call-malformed", "x")).extracting(ServedFunctionAnswersTests::attempt)
-			.containsExactly(0, 1);
+		RunView run = completedAfterStepXRetried("step-call-malformed", "mended");
 		assertThat(this.steps.attempts(run.id())).singleElement().satisfies((attempt) -> {
 			assertThat(attempt.stepKey()).isEqualTo(StepIds.hash("x"));
 			assertThat(attempt.error().message()).contains("neither an op nor an array of ops");
@@ -955,6 +946,17 @@ class ServedFunctionAnswersTests {
 		int many = ServedFunctionBody.MAX_CALLS_AT_ONCE + 4;
 		assertThat(stepIds).hasSize(many).doesNotHaveDuplicates();
 		assertThat(this.maxInFlight.get()).isGreaterThan(1).isLessThanOrEqualTo(ServedFunctionBody.MAX_CALLS_AT_ONCE);
+	}
+
+	/**
+	 * A completed run of a function whose step {@code x} was called twice, the second
+	 * time with its next attempt.
+	 */
+	private RunView completedAfterStepXRetried(String id, String output) {
+		RunView run = completed(id);
+		assertThat(run.output()).isEqualTo(output);
+		assertThat(callsOf("fake-" + id, "x")).extracting(ServedFunctionAnswersTests::attempt).containsExactly(0, 1);
+		return run;
 	}
 
 	/** The span of a run's step on its timeline. */
