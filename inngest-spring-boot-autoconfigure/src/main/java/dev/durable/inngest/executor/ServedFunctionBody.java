@@ -186,16 +186,12 @@ public final class ServedFunctionBody {
 
 		/**
 		 * The execution version the app said it ran the last call with, which the next
-		 * calls carry, as Inngest keeps the one of a run's first answer; {@code -1},
-		 * which has the SDK choose as it chose then, until the app answers in this
-		 * execution.
+		 * calls carry, as Inngest keeps the one of a run's first answer. Until the app
+		 * answers in this execution, {@code -1}: the SDK chooses, as it chose then.
 		 */
 		private int version = -1;
 
-		/**
-		 * Whether an answer of this execution reported several steps at once, as for
-		 * parallel steps.
-		 */
+		/** Whether an answer of this execution reported several steps at once. */
 		private boolean parallel;
 
 		Execution(Invocation invocation, RecordedSteps recorded) {
