@@ -22,9 +22,13 @@ import dev.durable.inngest.Step;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 
+import org.springframework.aop.support.AopUtils;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.annotation.AnnotationTransactionAttributeSource;
+import org.springframework.transaction.interceptor.TransactionAttribute;
 import org.springframework.util.StringUtils;
 
 /**
@@ -32,6 +36,13 @@ import org.springframework.util.StringUtils;
  * or cancellation handler's, collecting every problem it finds before failing.
  */
 final class FunctionDefinitionReader {
+
+	/**
+	 * Reads {@code @Transactional}, Spring's or JTA's, on a method or its class, whatever
+	 * the method's visibility.
+	 */
+	private static final AnnotationTransactionAttributeSource TRANSACTIONS = new AnnotationTransactionAttributeSource(
+			false);
 
 	static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
@@ -76,6 +87,7 @@ final class FunctionDefinitionReader {
 		List<CancelRule> cancelOn = readCancelRules();
 		FunctionTimeouts timeouts = readTimeouts();
 		List<Function<Invocation, @Nullable Object>> arguments = readArguments(null);
+		refuseTransaction();
 		failIfProblems();
 		String name = StringUtils.hasText(annotation.name()) ? annotation.name() : id;
 		return new FunctionDefinition(id, name, events, crons, condition, retries, cancelOn, timeouts,
@@ -106,6 +118,7 @@ final class FunctionDefinitionReader {
 			String idSuffix, String nameSuffix) {
 		int retries = readRetries(FunctionDefinition.FAILURE_HANDLER_RETRIES);
 		List<Function<Invocation, @Nullable Object>> arguments = readArguments(handled);
+		refuseTransaction();
 		failIfProblems();
 		return new FunctionDefinition(function.id() + idSuffix, function.name() + nameSuffix, List.of(), List.of(),
 				null, retries, List.of(), FunctionTimeouts.NONE,
@@ -333,6 +346,28 @@ final class FunctionDefinitionReader {
 
 	private static String describe(Parameter parameter) {
 		return "'" + parameter.getType().getSimpleName() + " " + parameter.getName() + "'";
+	}
+
+	/**
+	 * Refuses a function that its bean's proxy would run in a transaction: its steps
+	 * would commit only when the function returns, and each sleep, wait or retry, which
+	 * leaves the function by throwing, would roll them back, so that they ran again.
+	 */
+	private void refuseTransaction() {
+		TransactionAttribute attribute = TRANSACTIONS.getTransactionAttribute(this.method,
+				AopUtils.getTargetClass(this.bean));
+		if (attribute == null) {
+			return;
+		}
+		int propagation = attribute.getPropagationBehavior();
+		if (propagation != TransactionDefinition.PROPAGATION_SUPPORTS
+				&& propagation != TransactionDefinition.PROPAGATION_NOT_SUPPORTED
+				&& propagation != TransactionDefinition.PROPAGATION_NEVER) {
+			problem("the method runs in a transaction (@Transactional on it or on its class), which would hold its "
+					+ "steps uncommitted until it returns, and which each sleep, wait or retry would roll back, so "
+					+ "that its steps ran again: remove it, and make what a step does transactional instead (a "
+					+ "@Transactional method of another bean, or a TransactionTemplate, called in the step)");
+		}
 	}
 
 	private void problem(String problem) {

@@ -20,6 +20,8 @@ import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -121,6 +123,75 @@ class FunctionValidationTests {
 		@InngestFunction(id = "greet", event = "test/greet")
 		public String greet() {
 			return hello();
+		}
+
+	}
+
+	@Test
+	void aFunctionThatRunsInATransactionIsRefused() {
+		assertThat(failureFor(TransactionalFunction.class)).contains("TransactionalFunction.fn")
+			.contains("the method runs in a transaction (@Transactional on it or on its class)")
+			.contains("each sleep, wait or retry would roll back")
+			.contains("a @Transactional method of another bean, or a TransactionTemplate, called in the step");
+	}
+
+	@Test
+	void aFunctionOfATransactionalClassIsRefused() {
+		assertThat(failureFor(TransactionalClass.class)).contains("TransactionalClass.fn")
+			.contains("the method runs in a transaction");
+	}
+
+	@Test
+	void aFailureHandlerThatRunsInATransactionIsRefused() {
+		assertThat(failureFor(TransactionalHandler.class)).contains("TransactionalHandler.failed")
+			.contains("the method runs in a transaction");
+	}
+
+	@Test
+	void aFunctionThatSuspendsTheTransactionOfItsClassIsAccepted() {
+		this.runner.withBean("functions", NonTransactionalFunction.class)
+			.withPropertyValues("inngest.local.store=memory")
+			.withConfiguration(AutoConfigurations.of(InngestLocalAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	static class TransactionalFunction {
+
+		@Transactional
+		@InngestFunction(id = "fn", event = "e/x")
+		public void fn(Event event) {
+		}
+
+	}
+
+	@Transactional
+	static class TransactionalClass {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		void fn(Event event) {
+		}
+
+	}
+
+	static class TransactionalHandler {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		void fn(Event event) {
+		}
+
+		@OnFailure
+		@Transactional(propagation = Propagation.REQUIRES_NEW)
+		void failed(Step step) {
+		}
+
+	}
+
+	@Transactional
+	static class NonTransactionalFunction {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		@Transactional(propagation = Propagation.NOT_SUPPORTED)
+		void fn(Event event) {
 		}
 
 	}

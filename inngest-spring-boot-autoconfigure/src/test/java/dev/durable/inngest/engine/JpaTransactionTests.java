@@ -1,10 +1,13 @@
 package dev.durable.inngest.engine;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import dev.durable.inngest.Event;
+import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.engine.store.RunRecord;
 import dev.durable.inngest.engine.store.RunStore;
@@ -37,6 +40,12 @@ class JpaTransactionTests {
 
 	@Autowired
 	Purchases purchases;
+
+	@Autowired
+	JpaShopApplication.Packing packing;
+
+	@Autowired
+	InngestClient inngest;
 
 	@Autowired
 	PlatformTransactionManager transactionManager;
@@ -85,6 +94,18 @@ class JpaTransactionTests {
 		assertThat(count("purchase_order", orderId)).isZero();
 		assertThat(count("inngest_event", "purchase-" + orderId)).isZero();
 		assertThat(this.probe.runIds("purchase-" + orderId, "confirm-purchase")).isEmpty();
+	}
+
+	@Test
+	void aStepThatCallsATransactionalServiceCommitsItsWritesOnce() {
+		String orderId = UUID.randomUUID().toString();
+		this.inngest.send(Event.of("shop/purchase.paid", Map.of("orderId", orderId)).withId("paid-" + orderId));
+		RunRecord run = this.probe.awaitEnded(this.probe.awaitRunId("paid-" + orderId, "ship-purchase"),
+				Duration.ofSeconds(20));
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("\"shipped\"");
+		assertThat(this.packing.timesPacked(orderId)).isOne();
+		assertThat(count("purchase_order", "packed-" + orderId)).isOne();
 	}
 
 	private int count(String table, String id) {
