@@ -197,9 +197,12 @@ public final class ServeEndpoint {
 							"An in-band sync needs a body {\"url\": \"<the serve endpoint's URL>\"}", true),
 					key.orElse(null));
 		}
-		// The platform calls the URL it was given, without the deployId that only
-		// addresses the sync.
-		String appUrl = UriComponentsBuilder.fromUriString(url).replaceQueryParam("deployId").build().toUriString();
+		// The configured origin, as an out-of-band sync gives, so that the two kinds of
+		// sync agree; else the URL the platform was given, without the deployId that
+		// only addresses the sync.
+		String configured = this.settings.configuredAppUrl();
+		String appUrl = (configured != null) ? configured
+				: UriComponentsBuilder.fromUriString(url).replaceQueryParam("deployId").build().toUriString();
 		RegisterRequest register = this.sync.request(appUrl);
 		Map<String, Object> answer = this.introspection.inBandSync(register, key.isPresent());
 		this.sync.syncedInBand(register);

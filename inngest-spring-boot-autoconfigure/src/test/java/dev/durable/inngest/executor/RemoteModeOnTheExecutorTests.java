@@ -1,6 +1,7 @@
 package dev.durable.inngest.executor;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.Step;
+import dev.durable.inngest.engine.store.AppStore.AppRecord;
 import dev.durable.inngest.function.FunctionDiscoverer;
 import dev.durable.inngest.testsupport.JsReference;
 import dev.durable.inngest.testsupport.TestDatabases;
@@ -55,6 +57,8 @@ class RemoteModeOnTheExecutorTests {
 
 	private ConfigurableApplicationContext shop;
 
+	private int shopPort;
+
 	@BeforeAll
 	void start() throws IOException {
 		// As arguments, which win over the tests' application.properties.
@@ -64,7 +68,8 @@ class RemoteModeOnTheExecutorTests {
 				"--inngest.event-key=" + EVENT_KEY, "--spring.application.name=executor");
 		String origin = "http://127.0.0.1:" + ((WebServerApplicationContext) this.executor).getWebServer().getPort();
 		// The origin the shop registers, so known before it starts.
-		int shopPort = JsReference.freePort();
+		this.shopPort = JsReference.freePort();
+		int shopPort = this.shopPort;
 		this.shop = new SpringApplicationBuilder(ShopApp.class).run("--server.port=" + shopPort,
 				"--inngest.mode=remote", "--spring.application.name=shop", "--inngest.signing-key=" + KEY,
 				"--inngest.event-key=" + EVENT_KEY, "--inngest.api-base-url=" + origin,
@@ -114,6 +119,18 @@ class RemoteModeOnTheExecutorTests {
 		assertThat(failed.runId()).isEqualTo(run.id());
 		assertThat(failed.error().message()).isEqualTo("no such order");
 		assertThat(failed.originalEvent().data()).containsEntry("orderId", "o-2");
+	}
+
+	@Test
+	void anInBandSyncGivesTheExecutorTheConfiguredServeOrigin() {
+		// Another name of the same host, such as an executor may know an app by.
+		URI reached = URI.create("http://localhost:" + this.shopPort + "/api/inngest");
+		AppSyncs.Outcome outcome = this.executor.getBean(AppSyncs.class).sync(reached);
+		assertThat(outcome.inBand()).isTrue();
+		AppRecord app = this.executor.getBean(ServedApps.class).apps().get("shop");
+		String served = "http://127.0.0.1:" + this.shopPort + "/api/inngest";
+		assertThat(app.url()).isEqualTo(served);
+		assertThat(app.functions()).contains(served + "?fnId=shop-order").doesNotContain("localhost");
 	}
 
 	private RunView awaitEnded(String functionId) {
