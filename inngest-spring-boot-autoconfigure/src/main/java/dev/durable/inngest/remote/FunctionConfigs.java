@@ -1,5 +1,8 @@
 package dev.durable.inngest.remote;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +19,7 @@ import dev.durable.inngest.function.TimeStrings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
 
 /**
  * The configuration of an application's functions as it is synced to the Inngest
@@ -80,14 +84,28 @@ public final class FunctionConfigs {
 				.map(CronSchedule::inngestExpression)
 				.forEach((cron) -> triggers.add(new Trigger(null, null, cron)));
 		}
-		String url = UriComponentsBuilder.fromUriString(appUrl)
-			.queryParam("fnId", id)
+		String url = UriComponentsBuilder.fromUriString(encoded(appUrl))
+			.queryParam("fnId", UriUtils.encodeQueryParam(id, StandardCharsets.UTF_8))
 			.queryParam("stepId", "step")
-			.encode()
 			.build()
 			.toUriString();
 		StepConfig step = new StepConfig("step", "step", new Runtime("http", url), new Retries(function.retries()));
 		return new FunctionConfig(id, name, triggers, Map.of("step", step), timeouts(function), cancel(function));
+	}
+
+	/**
+	 * The app's URL, encoded: as it is when it is a valid URI already, such as the URL of
+	 * a request, whose escapes encoding again would change; else with what a URI cannot
+	 * hold raw encoded.
+	 */
+	private static String encoded(String appUrl) {
+		try {
+			new URI(appUrl);
+			return appUrl;
+		}
+		catch (URISyntaxException ex) {
+			return UriComponentsBuilder.fromUriString(appUrl).encode().build().toUriString();
+		}
 	}
 
 	/**

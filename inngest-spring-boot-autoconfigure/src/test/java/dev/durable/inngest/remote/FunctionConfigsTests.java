@@ -34,6 +34,18 @@ class FunctionConfigsTests {
 	}
 
 	@Test
+	void theRuntimeUrlKeepsAnEncodedServeUrlAsItIsAndEncodesARawOne() {
+		List<FunctionConfig> encoded = FunctionConfigs.of("shop", "https://shop.example/a%20b/api/inngest?q=x%26y",
+				FunctionConfigsReferenceTests.registry(new Functions()));
+		assertThat(config(encoded, "shop-charge").steps().get("step").runtime().url())
+			.isEqualTo("https://shop.example/a%20b/api/inngest?q=x%26y&fnId=shop-charge&stepId=step");
+		List<FunctionConfig> raw = FunctionConfigs.of("shop", "https://shop.example/a b/api/inngest",
+				FunctionConfigsReferenceTests.registry(new Functions()));
+		assertThat(config(raw, "shop-charge").steps().get("step").runtime().url())
+			.isEqualTo("https://shop.example/a%20b/api/inngest?fnId=shop-charge&stepId=step");
+	}
+
+	@Test
 	void aFunctionWithEventsAndCronsHasATriggerForEachAndTheConditionOnlyOnEvents() {
 		List<FunctionConfig> configs = FunctionConfigs.of("shop", "http://localhost:8080/api/inngest",
 				FunctionConfigsReferenceTests.registry(new Functions()));
