@@ -129,17 +129,18 @@ final class RemoteExecution implements StepReplay.Driver {
 	public StepReplay.@Nullable Memo memo(StepCall step, StepKind kind) {
 		String hash = StepIds.hash(step.key());
 		JsonNode memo = this.steps.get(hash);
-		if (memo == null || isInputOnly(memo)) {
+		if (memo == null || wrapped(memo, "input") != null) {
 			return null;
 		}
 		return switch (kind) {
 			case RUN, SEND, INVOKE -> {
-				JsonNode error = memo.get("error");
+				JsonNode error = wrapped(memo, "error");
 				if (error != null && !error.isNull()) {
 					yield new StepReplay.Failed(
 							new ErrorInfo(text(error, "name"), text(error, "message"), text(error, "stack")));
 				}
-				JsonNode data = memo.get("data");
+				JsonNode wrappedData = wrapped(memo, "data");
+				JsonNode data = (wrappedData != null) ? wrappedData : memo;
 				if (kind == StepKind.SEND && data != null) {
 					data = data.get("ids");
 				}
@@ -152,13 +153,21 @@ final class RemoteExecution implements StepReplay.Driver {
 	}
 
 	/**
-	 * Whether a step's state is only an input, {@code {"input": ...}}: what the platform
-	 * sends for a step a run is rerun from with its input edited, which has not completed
-	 * in this run. The official SDK runs such a step instead of replaying it; so does
-	 * this, without the input, which a Java step does not take.
+	 * The value of a step's state of one kind, {@code {"<kind>": value}}, with
+	 * {@code "type": "<kind>"} or without, as the official SDK reads it; {@code null} if
+	 * the state is not of that kind. A state of none of the kinds is the step's data
+	 * whole. A state that is only an input is what the platform sends for a step a run is
+	 * rerun from with its input edited, which has not completed in this run: the official
+	 * SDK runs such a step instead of replaying it, and so does this, without the input,
+	 * which a Java step does not take.
 	 */
-	private static boolean isInputOnly(JsonNode memo) {
-		return memo.isObject() && memo.size() == 1 && memo.has("input");
+	private static @Nullable JsonNode wrapped(JsonNode memo, String kind) {
+		if (!memo.isObject() || !memo.has(kind)) {
+			return null;
+		}
+		int others = memo.size() - 1;
+		boolean typed = memo.has("type") && memo.get("type").asString("").equals(kind);
+		return (others == 0 || (others == 1 && typed)) ? memo.get(kind) : null;
 	}
 
 	/**

@@ -332,6 +332,30 @@ class RemoteCallsTests {
 	}
 
 	@Test
+	void aStepWhoseStateIsATypedInputIsExecutedNotReplayed() {
+		ObjectNode body = (ObjectNode) json(body(0, 5, Map.of(), false));
+		ObjectNode state = body.putObject("steps").putObject(StepIds.hash("first"));
+		state.put("type", "input");
+		state.putArray("input").add(7);
+		CallResponse response = this.calls.call(request("steps-two-steps", "step", JSON.writeValueAsString(body)));
+		Answer answer = new Answer(response.status(), response.headers(), json(response.body()));
+		assertThat(answer.op().get("op").asString()).isEqualTo("StepRun");
+		assertThat(answer.op().get("id").asString()).isEqualTo(StepIds.hash("first"));
+	}
+
+	@Test
+	void aStepStateThatIsTypedOrNotWrappedIsReplayedAsItsData() {
+		// As the official SDK reads a step's state: {"type": "data", "data": ...}, or a
+		// value of no kind, which is the data whole.
+		Map<String, Object> first = Map.of("n", 4, "label", "one");
+		for (Object state : List.of(Map.of("type", "data", "data", first), first)) {
+			Answer answer = call("two-steps", StepIds.hash("second"), Map.of(StepIds.hash("first"), state), 0, 5, true);
+			assertThat(answer.op().get("op").asString()).as("%s", state).isEqualTo("StepRun");
+			assertThat(answer.op().get("data").asInt()).as("%s", state).isEqualTo(5);
+		}
+	}
+
+	@Test
 	void targetedRequestExecutesOnlyItsStep() {
 		Map<String, Object> steps = Map.of(StepIds.hash("first"), Map.of("data", Map.of("n", 4, "label", "one")));
 		Answer answer = call("two-steps", StepIds.hash("second"), steps, 0, 5, true);
