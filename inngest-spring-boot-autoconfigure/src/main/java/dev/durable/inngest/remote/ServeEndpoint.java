@@ -151,8 +151,8 @@ public final class ServeEndpoint {
 		// Without a configured origin the URL synced is the one the PUT reached, named by
 		// its Host header, which anyone can set: outside dev mode only a signed PUT may
 		// name it, or the platform's calls could be sent to any host.
-		if (!this.settings.dev() && this.settings.configuredAppUrl() == null
-				&& verify(signature(request), body).isEmpty()) {
+		Optional<SigningKey> key = verify(signature(request), body);
+		if (!this.settings.dev() && this.settings.configuredAppUrl() == null && key.isEmpty()) {
 			return respond(refusal(HttpStatus.UNAUTHORIZED, "An unsigned PUT cannot sync the functions here, as the "
 					+ "URL it would give the platform comes from its Host header, which anyone can set: set "
 					+ "inngest.serve-origin to the application's public origin, or sync from the Inngest platform, "
@@ -173,7 +173,8 @@ public final class ServeEndpoint {
 			answer.put("modified", false);
 		}
 		int status = result.succeeded() ? HttpStatus.OK.value() : HttpStatus.INTERNAL_SERVER_ERROR.value();
-		return respond(new Answer(status, Map.of("X-Inngest-Sync-Kind", "out_of_band"), json(answer)), null);
+		return respond(new Answer(status, Map.of("X-Inngest-Sync-Kind", "out_of_band"), json(answer)),
+				key.orElse(null));
 	}
 
 	private ServerResponse syncInBand(ServerRequest request, byte[] body) {
@@ -256,12 +257,12 @@ public final class ServeEndpoint {
 	}
 
 	private ServerResponse probe(ServerRequest request, String probe, byte[] body) {
+		Optional<SigningKey> key = verify(signature(request), body);
 		if (!"trust".equals(probe)) {
 			return respond(refusal(HttpStatus.BAD_REQUEST,
 					"Unknown probe '" + Errors.abbreviate(probe) + "'; the serve endpoint knows the probe 'trust'",
-					true), null);
+					true), key.orElse(null));
 		}
-		Optional<SigningKey> key = verify(signature(request), body);
 		if (key.isEmpty() && !this.settings.dev()) {
 			return unauthorized();
 		}

@@ -240,6 +240,7 @@ class ServeEndpointTests {
 		Exchange unknown = signedWith(KEY).send("POST", url("?probe=other"), bytes("{}"), Map.of());
 		assertThat(unknown.status()).isEqualTo(400);
 		assertThat(unknown.json().get("error").asString()).contains("trust");
+		assertSignedBy(KEY, unknown);
 		assertThat(this.handler.requests()).isEmpty();
 	}
 
@@ -307,6 +308,7 @@ class ServeEndpointTests {
 		assertThat(exchange.status()).isEqualTo(200);
 		assertSdkHeaders(exchange);
 		assertThat(exchange.header("X-Inngest-Sync-Kind")).isEqualTo("out_of_band");
+		assertSignedBy(KEY, exchange);
 		assertThat(exchange.json().get("message").asString()).isEqualTo("Successfully synced.");
 		assertThat(exchange.json().get("modified").asBoolean()).isTrue();
 		List<Register> registers = this.platform.registers();
