@@ -37,13 +37,6 @@ import org.springframework.util.StringUtils;
  */
 final class FunctionDefinitionReader {
 
-	/**
-	 * Reads {@code @Transactional}, Spring's or JTA's, on a method or its class, whatever
-	 * the method's visibility.
-	 */
-	private static final AnnotationTransactionAttributeSource TRANSACTIONS = new AnnotationTransactionAttributeSource(
-			false);
-
 	static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
 	static final Pattern FIELD = Pattern.compile("(data|user)(\\.[A-Za-z_$][A-Za-z0-9_$-]*)+");
@@ -354,8 +347,10 @@ final class FunctionDefinitionReader {
 	 * leaves the function by throwing, would roll them back, so that they ran again.
 	 */
 	private void refuseTransaction() {
-		TransactionAttribute attribute = TRANSACTIONS.getTransactionAttribute(this.method,
-				AopUtils.getTargetClass(this.bean));
+		// Spring's @Transactional or JTA's, whatever the method's visibility. A new
+		// source each time: a shared one's cache would hold the application's classes.
+		TransactionAttribute attribute = new AnnotationTransactionAttributeSource(false)
+			.getTransactionAttribute(this.method, AopUtils.getTargetClass(this.bean));
 		if (attribute == null) {
 			return;
 		}

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.durable.inngest.Event;
@@ -322,10 +323,7 @@ class RemoteCallsTests {
 		// A run rerun from a step with its input edited in the dashboard: the platform
 		// sends the step as {"input": ...}, outside the stack of completed steps, and the
 		// official SDK runs it rather than take it for done.
-		ObjectNode body = (ObjectNode) json(body(0, 5, Map.of(), false));
-		body.putObject("steps").putObject(StepIds.hash("first")).putArray("input").add(7);
-		CallResponse response = this.calls.call(request("steps-two-steps", "step", JSON.writeValueAsString(body)));
-		Answer answer = new Answer(response.status(), response.headers(), json(response.body()));
+		Answer answer = callWithFirstStep((state) -> state.putArray("input").add(7));
 		assertThat(answer.op().get("op").asString()).isEqualTo("StepRun");
 		assertThat(answer.op().get("id").asString()).isEqualTo(StepIds.hash("first"));
 		assertThat(answer.op().get("data")).isEqualTo(json("{\"n\":4,\"label\":\"one\"}"));
@@ -333,12 +331,7 @@ class RemoteCallsTests {
 
 	@Test
 	void aStepWhoseStateIsATypedInputIsExecutedNotReplayed() {
-		ObjectNode body = (ObjectNode) json(body(0, 5, Map.of(), false));
-		ObjectNode state = body.putObject("steps").putObject(StepIds.hash("first"));
-		state.put("type", "input");
-		state.putArray("input").add(7);
-		CallResponse response = this.calls.call(request("steps-two-steps", "step", JSON.writeValueAsString(body)));
-		Answer answer = new Answer(response.status(), response.headers(), json(response.body()));
+		Answer answer = callWithFirstStep((state) -> state.put("type", "input").putArray("input").add(7));
 		assertThat(answer.op().get("op").asString()).isEqualTo("StepRun");
 		assertThat(answer.op().get("id").asString()).isEqualTo(StepIds.hash("first"));
 	}
@@ -353,6 +346,14 @@ class RemoteCallsTests {
 			assertThat(answer.op().get("op").asString()).as("%s", state).isEqualTo("StepRun");
 			assertThat(answer.op().get("data").asInt()).as("%s", state).isEqualTo(5);
 		}
+	}
+
+	/** A discovery call of {@code two-steps} whose first step has the state given. */
+	private Answer callWithFirstStep(Consumer<ObjectNode> state) {
+		ObjectNode body = (ObjectNode) json(body(0, 5, Map.of(), false));
+		state.accept(body.putObject("steps").putObject(StepIds.hash("first")));
+		CallResponse response = this.calls.call(request("steps-two-steps", "step", JSON.writeValueAsString(body)));
+		return new Answer(response.status(), response.headers(), json(response.body()));
 	}
 
 	@Test
