@@ -113,6 +113,7 @@ public final class InngestTestEnvironment {
 		this.store = store;
 		this.functions = functions;
 		this.engine = engine;
+		JsonValues.writeWith(json);
 	}
 
 	/**
@@ -356,6 +357,8 @@ public final class InngestTestEnvironment {
 	 * step mocked and no event captured.
 	 */
 	public void reset() {
+		// The next assertions compare outputs as this application's mapper writes them.
+		JsonValues.writeWith(this.json);
 		onEngine(() -> {
 			if (this.store != null) {
 				this.store.clear();
