@@ -11,6 +11,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.support.ResourcePropertySource;
 import org.springframework.test.context.ContextConfigurationAttributes;
 import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.ContextCustomizerFactory;
@@ -67,13 +68,34 @@ final class InngestTestProperties implements ContextCustomizerFactory {
 			ConfigurableEnvironment environment = context.getEnvironment();
 			MutablePropertySources sources = environment.getPropertySources();
 			PropertySource<?> defaults = new MapPropertySource("inngestTestDefaults", new LinkedHashMap<>(DEFAULTS));
-			if (sources.contains(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME)) {
-				sources.addAfter(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME, defaults);
+			String lastOfTheTests = lastOfTheTests(sources);
+			if (lastOfTheTests != null) {
+				sources.addAfter(lastOfTheTests, defaults);
 			}
 			else {
 				sources.addFirst(defaults);
 			}
 			sources.addFirst(new MapPropertySource("inngestTestRequired", new LinkedHashMap<>(REQUIRED)));
+		}
+
+		/**
+		 * The name of the last of the test's own property sources, which come first: its
+		 * inlined properties and the files of {@code @TestPropertySource(locations)};
+		 * {@code null} if it has none.
+		 */
+		private static @Nullable String lastOfTheTests(MutablePropertySources sources) {
+			String last = null;
+			for (PropertySource<?> source : sources) {
+				boolean tests = source.getName().equals(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME)
+						|| source instanceof ResourcePropertySource;
+				if (tests) {
+					last = source.getName();
+				}
+				else if (last != null) {
+					break;
+				}
+			}
+			return last;
 		}
 
 		@Override

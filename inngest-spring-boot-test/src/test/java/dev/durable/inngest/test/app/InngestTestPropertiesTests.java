@@ -89,6 +89,21 @@ class InngestTestPropertiesTests {
 
 	}
 
+	@Nested
+	@InngestTest(classes = TestApplication.class)
+	@TestPropertySource(locations = "classpath:jitter-4s.properties")
+	class SetByATestPropertiesFile {
+
+		@Autowired
+		InngestProperties properties;
+
+		@Test
+		void theFilesPropertiesWin() {
+			assertThat(this.properties.getLocal().getBackoff().getJitter()).isEqualTo(Duration.ofSeconds(4));
+		}
+
+	}
+
 	@Test
 	void aTestThatStartsTheWorkersIsRefusedNamingTheProperty() {
 		assertThatIllegalStateException()
