@@ -1,6 +1,7 @@
 package dev.durable.inngest.test;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,11 +26,23 @@ final class EngineThread implements SmartLifecycle {
 	/** The name of the thread, as seen in a step's stack trace or log lines. */
 	static final String NAME = "inngest-test-engine";
 
+	/** How long a call waits for the interrupted work of one that timed out to end. */
+	private static final Duration STUCK_GRACE = Duration.ofSeconds(1);
+
 	private volatile @Nullable ExecutorService executor;
 
 	private volatile @Nullable Thread thread;
 
 	private final Duration timeout;
+
+	/**
+	 * Ends when the work of a call that timed out ends, until which later calls are
+	 * refused rather than queued behind it; {@code null} when no call timed out.
+	 */
+	private volatile @Nullable CompletableFuture<Void> stuck;
+
+	/** Why {@link #stuck} timed out. */
+	private volatile @Nullable IllegalStateException stuckFailure;
 
 	/**
 	 * Creates the engine's thread, not started.
@@ -80,7 +93,16 @@ final class EngineThread implements SmartLifecycle {
 			throw new IllegalStateException(
 					"The Inngest test engine's thread is not running: its application context is not running");
 		}
-		Future<T> result = executor.submit(work::get);
+		refuseWhileStuck();
+		CompletableFuture<Void> ended = new CompletableFuture<>();
+		Future<T> result = executor.submit(() -> {
+			try {
+				return work.get();
+			}
+			finally {
+				ended.complete(null);
+			}
+		});
 		try {
 			return result.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -95,6 +117,13 @@ final class EngineThread implements SmartLifecycle {
 			if (engine != null) {
 				stuck.setStackTrace(engine.getStackTrace());
 			}
+			// Interrupted, which ends a step that waits as most waits do; one that goes
+			// on
+			// has the calls after refused until it ends, not each wait the whole
+			// time-out.
+			result.cancel(true);
+			this.stuckFailure = stuck;
+			this.stuck = ended;
 			throw stuck;
 		}
 		catch (InterruptedException ex) {
@@ -110,6 +139,35 @@ final class EngineThread implements SmartLifecycle {
 				throw error;
 			}
 			throw new IllegalStateException(ex.getCause());
+		}
+	}
+
+	/**
+	 * Refuses a call while the work of one that timed out goes on, once it had a moment
+	 * to end after its interruption.
+	 */
+	private void refuseWhileStuck() {
+		CompletableFuture<Void> stuck = this.stuck;
+		if (stuck == null) {
+			return;
+		}
+		try {
+			stuck.get(STUCK_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+			this.stuck = null;
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("The Inngest test engine's thread (" + NAME + ") is still doing the work "
+					+ "of an earlier call, which did not finish in " + this.timeout + " (inngest.test.engine-timeout) "
+					+ "and went on when interrupted: this call is refused rather than queued behind it. The earlier "
+					+ "call's failure, the cause of this one, shows where that work is", this.stuckFailure);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for the Inngest test engine's thread", ex);
+		}
+		catch (ExecutionException ex) {
+			// Never completed exceptionally.
+			this.stuck = null;
 		}
 	}
 

@@ -1,5 +1,6 @@
 package dev.durable.inngest.test.app;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -9,6 +10,7 @@ import dev.durable.inngest.Step;
 import dev.durable.inngest.test.InngestTest;
 import dev.durable.inngest.test.InngestTestEnvironment;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -17,6 +19,7 @@ import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.catchIllegalStateException;
 
 /**
  * A call whose run does not finish in time fails the test, showing where the engine's
@@ -32,9 +35,16 @@ class EngineTimeoutTests {
 	@Autowired
 	Stuck stuck;
 
+	@BeforeEach
+	void hold() {
+		this.stuck.release = new CountDownLatch(1);
+		this.stuck.stubbornRelease = new CountDownLatch(1);
+	}
+
 	@AfterEach
 	void release() {
 		this.stuck.release.countDown();
+		this.stuck.stubbornRelease.countDown();
 	}
 
 	@Test
@@ -46,10 +56,49 @@ class EngineTimeoutTests {
 				.anyMatch((frame) -> frame.getClassName().startsWith(Stuck.class.getName())));
 	}
 
+	@Test
+	void theEngineIsFreeAgainOnceTheStuckStepIsInterrupted() {
+		assertThatIllegalStateException().isThrownBy(() -> this.inngest.send(Event.of("probe/stuck")));
+		// Not queued behind the step, which the interrupt ended.
+		this.inngest.advance(Duration.ZERO);
+	}
+
+	@Test
+	void callsAfterAStepThatGoesOnWhenInterruptedAreRefusedUntilItEnds() {
+		IllegalStateException timedOut = catchIllegalStateException(
+				() -> this.inngest.send(Event.of("probe/stubborn")));
+		assertThat(timedOut).hasMessageContaining("has not finished the work this call gave it");
+		assertThatIllegalStateException().isThrownBy(() -> this.inngest.advance(Duration.ZERO))
+			.withMessageContaining("is still doing the work of an earlier call, which did not finish in PT0.5S")
+			.withMessageContaining("this call is refused rather than queued behind it")
+			.withCause(timedOut);
+		this.stuck.stubbornRelease.countDown();
+		this.inngest.advance(Duration.ZERO);
+	}
+
 	@TestConfiguration(proxyBeanMethods = false)
 	static class Stuck {
 
-		final CountDownLatch release = new CountDownLatch(1);
+		volatile CountDownLatch release = new CountDownLatch(1);
+
+		volatile CountDownLatch stubbornRelease = new CountDownLatch(1);
+
+		/** A step that waits on, whatever interrupts it, until it is released. */
+		@InngestFunction(id = "stubborn", event = "probe/stubborn")
+		public void stubborn(Step step) {
+			CountDownLatch released = this.stubbornRelease;
+			step.run("wait", () -> {
+				while (released.getCount() > 0) {
+					try {
+						released.await(30, TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						// Goes on waiting, as a step blocked where an interrupt does not
+						// reach.
+					}
+				}
+			});
+		}
 
 		@InngestFunction(id = "stuck", event = "probe/stuck")
 		public void stuck(Step step) {
