@@ -74,6 +74,22 @@ public final class TestStepAssert extends AbstractAssert<TestStepAssert, TestSte
 	}
 
 	/**
+	 * Verifies that the step's last error, its final one when it failed for good, has a
+	 * message that contains the given text.
+	 * @param text the text
+	 * @return this
+	 */
+	public TestStepAssert hasErrorMessageContaining(String text) {
+		isNotNull();
+		if (this.actual.error() == null || this.actual.error().message() == null
+				|| !this.actual.error().message().contains(text)) {
+			failWithMessage("Expected step '%s' to have an error whose message contains \"%s\" but its error was %s",
+					this.actual.key(), text, ErrorTexts.of(this.actual.error()));
+		}
+		return this;
+	}
+
+	/**
 	 * Verifies how many of the step's attempts failed.
 	 * @param failures the failed attempts
 	 * @return this

@@ -231,7 +231,11 @@ class InngestTestEnvironmentTests {
 			.hasErrorMessageContaining("nothing works")
 			.step("give-up")
 			.isFailed()
+			.hasErrorMessageContaining("nothing works")
 			.hasAttempts(1);
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> assertThat(this.inngest.run(runId)).step("give-up").hasErrorMessageContaining("other"))
+			.withMessageContaining("Expected step 'give-up' to have an error whose message contains \"other\"");
 		assertThat(this.inngest.failedEvents()).singleElement().satisfies((failed) -> {
 			assertThat(failed.runId()).isEqualTo(runId);
 			assertThat(failed.error().message()).contains("nothing works");
