@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -180,25 +181,57 @@ public final class InngestTestEnvironment {
 	 * @throws IllegalArgumentException if the duration is negative
 	 */
 	public void advance(Duration duration) {
-		if (duration.isNegative()) {
-			throw new IllegalArgumentException(
-					"advance moves the clock forward: the duration must be zero or more, but was " + duration);
-		}
-		Instant target = this.clock.instant().plus(duration);
+		Instant target = target("advance", duration);
 		executing(() -> {
-			executeUntilIdle();
-			Optional<Instant> next = this.dueRuns.nextDueBy(target);
-			while (next.isPresent()) {
-				this.clock.advanceTo(next.get());
-				if (executeUntilIdle() == 0) {
-					// Due but not claimed, as a run under a lease not expired yet.
-					break;
-				}
-				next = this.dueRuns.nextDueBy(target);
-			}
+			advanceTo(target, () -> false);
 			this.clock.advanceTo(target);
 			return executeUntilIdle();
 		});
+	}
+
+	/**
+	 * Moves the clock forward, as {@link #advance(Duration)} does, until the run has
+	 * ended, and returns it: the clock stops when it ends, at most the given duration
+	 * later. A run that sleeps, waits with a time-out or retries later ends so without
+	 * the test working out when.
+	 * @param runId the run's id
+	 * @param atMost how far the clock may move, zero or more
+	 * @return the run
+	 * @throws AssertionError if the run has not ended by then
+	 * @throws IllegalArgumentException if the duration is negative
+	 */
+	public TestRun awaitEnd(String runId, Duration atMost) {
+		Instant limit = target("awaitEnd", atMost);
+		return executing(() -> {
+			advanceTo(limit, () -> this.inngestRuns.find(runId).map((run) -> run.status().isFinal()).orElse(true));
+			return ended(run(runId));
+		});
+	}
+
+	private Instant target(String method, Duration duration) {
+		if (duration.isNegative()) {
+			throw new IllegalArgumentException(
+					method + " moves the clock forward: the duration must be zero or more, but was " + duration);
+		}
+		return this.clock.instant().plus(duration);
+	}
+
+	/**
+	 * Executes what is due now, then moves the clock from one due time to the next, no
+	 * further than the target, executing what falls due at each, until the condition
+	 * holds.
+	 */
+	private void advanceTo(Instant target, BooleanSupplier done) {
+		executeUntilIdle();
+		Optional<Instant> next = this.dueRuns.nextDueBy(target);
+		while (next.isPresent() && !done.getAsBoolean()) {
+			this.clock.advanceTo(next.get());
+			if (executeUntilIdle() == 0) {
+				// Due but not claimed, as a run under a lease not expired yet.
+				break;
+			}
+			next = this.dueRuns.nextDueBy(target);
+		}
 	}
 
 	/**
@@ -259,7 +292,8 @@ public final class InngestTestEnvironment {
 
 	/**
 	 * Executes what is due now, then returns the run, which must have ended: a run that
-	 * sleeps, waits or retries later needs the clock moved first.
+	 * sleeps, waits or retries later needs the clock moved first, or
+	 * {@link #awaitEnd(String, Duration)}.
 	 * @param runId the run's id
 	 * @return the run
 	 * @throws AssertionError if the run has not ended
@@ -284,7 +318,8 @@ public final class InngestTestEnvironment {
 				.orElse("");
 			throw new AssertionError("Run " + runId + " of '" + run.functionId() + "' is " + run.status() + " at "
 					+ now() + ((dueAt != null) ? ", due at " + dueAt : "") + lastFailure
-					+ "; move the clock with advance(...) or send the event it waits for");
+					+ "; move the clock with advance(...) or awaitEnd(runId, atMost), or send the event it waits "
+					+ "for");
 		}
 		return run;
 	}

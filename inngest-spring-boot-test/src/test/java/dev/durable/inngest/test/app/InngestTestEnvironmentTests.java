@@ -60,6 +60,25 @@ class InngestTestEnvironmentTests {
 	}
 
 	@Test
+	void awaitEndWithinADurationMovesTheClockUntilTheRunEnds() {
+		String runId = this.inngest.send(Event.of("app/remind", Map.of("user", "ada"))).runId();
+		assertThat(this.inngest.awaitEnd(runId, Duration.ofDays(7))).isCompleted()
+			.hasOutput(Map.of("sent", "reminded ada"));
+		// Stopped once the run ended, a day later, not at the week's end.
+		assertThat(this.inngest.now()).isBetween(InngestTestClock.START.plus(Duration.ofHours(24)),
+				InngestTestClock.START.plus(Duration.ofHours(25)));
+	}
+
+	@Test
+	void awaitEndWithinADurationThatEndsFirstSaysWhereTheRunIs() {
+		String runId = this.inngest.send(Event.of("app/remind", Map.of("user", "ada"))).runId();
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> this.inngest.awaitEnd(runId, Duration.ofHours(23)))
+			.withMessageContaining("SLEEPING")
+			.withMessageContaining("due at " + InngestTestClock.START.plus(Duration.ofHours(24)));
+	}
+
+	@Test
 	void awaitEndOfASleepingRunSaysToMoveTheClock() {
 		String runId = this.inngest.send(Event.of("app/remind", Map.of("user", "ada"))).runId();
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> this.inngest.awaitEnd(runId))
