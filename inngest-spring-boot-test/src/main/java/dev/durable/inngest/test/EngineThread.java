@@ -117,10 +117,8 @@ final class EngineThread implements SmartLifecycle {
 			if (engine != null) {
 				stuck.setStackTrace(engine.getStackTrace());
 			}
-			// Interrupted, which ends a step that waits as most waits do; one that goes
-			// on
-			// has the calls after refused until it ends, not each wait the whole
-			// time-out.
+			// Interrupted, which ends a step that waits as most waits do. While one
+			// goes on all the same, later calls are refused rather than queued.
 			result.cancel(true);
 			this.stuckFailure = stuck;
 			this.stuck = ended;

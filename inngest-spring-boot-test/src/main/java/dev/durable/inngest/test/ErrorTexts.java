@@ -18,6 +18,10 @@ final class ErrorTexts {
 		return (error != null) ? error.name() + ": " + error.message() : "none";
 	}
 
+	static boolean messageContains(@Nullable ErrorInfo error, String text) {
+		return error != null && error.message() != null && error.message().contains(text);
+	}
+
 	static String of(List<ErrorInfo> errors) {
 		return errors.stream().map(ErrorTexts::of).toList().toString();
 	}

@@ -217,9 +217,8 @@ public final class InngestTestEnvironment {
 	}
 
 	/**
-	 * Executes what is due now, then moves the clock from one due time to the next, no
-	 * further than the target, executing what falls due at each, until the condition
-	 * holds.
+	 * Executes what is due now, then, until done, moves the clock from one due time to
+	 * the next, no further than the target, executing what falls due at each.
 	 */
 	private void advanceTo(Instant target, BooleanSupplier done) {
 		executeUntilIdle();

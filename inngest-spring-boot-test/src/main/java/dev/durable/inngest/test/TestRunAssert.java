@@ -86,8 +86,7 @@ public final class TestRunAssert extends AbstractAssert<TestRunAssert, TestRun> 
 	 */
 	public TestRunAssert hasErrorMessageContaining(String text) {
 		isNotNull();
-		if (this.actual.error() == null || this.actual.error().message() == null
-				|| !this.actual.error().message().contains(text)) {
+		if (!ErrorTexts.messageContains(this.actual.error(), text)) {
 			failWithMessage("Expected run %s to have an error whose message contains \"%s\" but its error was %s",
 					this.actual.id(), text, ErrorTexts.of(this.actual.error()));
 		}

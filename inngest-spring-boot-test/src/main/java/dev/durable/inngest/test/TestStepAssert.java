@@ -81,8 +81,7 @@ public final class TestStepAssert extends AbstractAssert<TestStepAssert, TestSte
 	 */
 	public TestStepAssert hasErrorMessageContaining(String text) {
 		isNotNull();
-		if (this.actual.error() == null || this.actual.error().message() == null
-				|| !this.actual.error().message().contains(text)) {
+		if (!ErrorTexts.messageContains(this.actual.error(), text)) {
 			failWithMessage("Expected step '%s' to have an error whose message contains \"%s\" but its error was %s",
 					this.actual.key(), text, ErrorTexts.of(this.actual.error()));
 		}

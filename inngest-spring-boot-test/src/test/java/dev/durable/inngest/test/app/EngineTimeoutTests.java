@@ -93,8 +93,7 @@ class EngineTimeoutTests {
 						released.await(30, TimeUnit.SECONDS);
 					}
 					catch (InterruptedException ex) {
-						// Goes on waiting, as a step blocked where an interrupt does not
-						// reach.
+						// Waits on, as a step blocked out of an interrupt's reach.
 					}
 				}
 			});
