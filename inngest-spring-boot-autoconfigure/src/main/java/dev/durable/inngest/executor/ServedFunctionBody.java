@@ -412,11 +412,12 @@ public final class ServedFunctionBody {
 		 */
 		private List<Called> callTogether(List<String> targets) {
 			Collection<StepRecord> steps = this.recorded.recordedSteps();
+			boolean planFirst = planFirst(steps);
 			List<CompletableFuture<Called>> others = new ArrayList<>();
 			for (String target : targets.subList(1, targets.size())) {
 				int attempt = attemptOf(this.recorded, target);
 				JsonNode body = requestBody(this.invocation, steps, this.memos, target, attempt, this.version,
-						planFirst(steps));
+						planFirst);
 				long start = System.nanoTime();
 				others.add(ServedFunctionBody.this.calls
 					.callAsync(ServedFunctionBody.this.appId, ServedFunctionBody.this.function.url(), target, body)

@@ -58,8 +58,7 @@ public final class RequestVerifier {
 		if (signature == null) {
 			return Optional.empty();
 		}
-		long now = this.clock.instant().getEpochSecond();
-		if (Math.abs(now - signature.unixSeconds()) > WINDOW.toSeconds()) {
+		if (!isFresh(signature.unixSeconds())) {
 			return Optional.empty();
 		}
 		byte[] canonical = null;
@@ -98,9 +97,8 @@ public final class RequestVerifier {
 		if (signature == null) {
 			return Verdict.MALFORMED;
 		}
-		long now = this.clock.instant().getEpochSecond();
 		long t = signature.unixSeconds();
-		if (Math.abs(now - ((t >= MILLISECONDS_FROM) ? t / 1000 : t)) > WINDOW.toSeconds()) {
+		if (!isFresh((t >= MILLISECONDS_FROM) ? t / 1000 : t)) {
 			return Verdict.STALE;
 		}
 		for (SigningKey key : this.keys) {
@@ -109,6 +107,11 @@ public final class RequestVerifier {
 			}
 		}
 		return Verdict.MISMATCH;
+	}
+
+	/** Whether a time is within the window of now, either way. */
+	private boolean isFresh(long unixSeconds) {
+		return Math.abs(this.clock.instant().getEpochSecond() - unixSeconds) <= WINDOW.toSeconds();
 	}
 
 	private static byte @Nullable [] canonicalOrNull(byte[] body) {

@@ -36,13 +36,10 @@ final class EngineThread implements SmartLifecycle {
 	private final Duration timeout;
 
 	/**
-	 * Ends when the work of a call that timed out ends, until which later calls are
-	 * refused rather than queued behind it; {@code null} when no call timed out.
+	 * The work of a call that timed out, until it ends: later calls are refused rather
+	 * than queued behind it. {@code null} when no call timed out.
 	 */
-	private volatile @Nullable CompletableFuture<Void> stuck;
-
-	/** Why {@link #stuck} timed out. */
-	private volatile @Nullable IllegalStateException stuckFailure;
+	private volatile @Nullable Stuck stuck;
 
 	/**
 	 * Creates the engine's thread, not started.
@@ -120,8 +117,7 @@ final class EngineThread implements SmartLifecycle {
 			// Interrupted, which ends a step that waits as most waits do. While one
 			// goes on all the same, later calls are refused rather than queued.
 			result.cancel(true);
-			this.stuckFailure = stuck;
-			this.stuck = ended;
+			this.stuck = new Stuck(ended, stuck);
 			throw stuck;
 		}
 		catch (InterruptedException ex) {
@@ -145,19 +141,19 @@ final class EngineThread implements SmartLifecycle {
 	 * to end after its interruption.
 	 */
 	private void refuseWhileStuck() {
-		CompletableFuture<Void> stuck = this.stuck;
+		Stuck stuck = this.stuck;
 		if (stuck == null) {
 			return;
 		}
 		try {
-			stuck.get(STUCK_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+			stuck.ended().get(STUCK_GRACE.toMillis(), TimeUnit.MILLISECONDS);
 			this.stuck = null;
 		}
 		catch (TimeoutException ex) {
 			throw new IllegalStateException("The Inngest test engine's thread (" + NAME + ") is still doing the work "
 					+ "of an earlier call, which did not finish in " + this.timeout + " (inngest.test.engine-timeout) "
 					+ "and went on when interrupted: this call is refused rather than queued behind it. The earlier "
-					+ "call's failure, the cause of this one, shows where that work is", this.stuckFailure);
+					+ "call's failure, the cause of this one, shows where that work is", stuck.failure());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -167,6 +163,16 @@ final class EngineThread implements SmartLifecycle {
 			// Never completed exceptionally.
 			this.stuck = null;
 		}
+	}
+
+	/**
+	 * The work of a call that timed out.
+	 *
+	 * @param ended ends when the work ends
+	 * @param failure the call's failure
+	 */
+	private record Stuck(CompletableFuture<Void> ended, IllegalStateException failure) {
+
 	}
 
 }
