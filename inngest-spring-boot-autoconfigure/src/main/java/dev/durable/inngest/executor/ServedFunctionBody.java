@@ -159,10 +159,7 @@ public final class ServedFunctionBody {
 		/** The names of the steps planned, by id, for an answer that cannot be read. */
 		private final Map<String, String> plannedNames = new HashMap<>();
 
-		/**
-		 * An ended step's memo never changes: read once for all the calls of this
-		 * execution.
-		 */
+		/** The memos of ended steps, which never change: read once per execution. */
 		private final Map<String, JsonNode> memos = new HashMap<>();
 
 		/**
@@ -172,8 +169,7 @@ public final class ServedFunctionBody {
 
 		/**
 		 * The failed attempts of the steps the app reported failed, stored together once
-		 * every step called with them has answered, so that each counts against its own
-		 * step's retries.
+		 * every step called with them has answered: each counts against its own retries.
 		 */
 		private final Map<String, Runnable> failures = new LinkedHashMap<>();
 
@@ -333,9 +329,8 @@ public final class ServedFunctionBody {
 		 * Acts on a call of a step that failed outside the step's code: an answer that is
 		 * an error, or not an SDK's, or none. Inngest counts it against the step, whose
 		 * call is that step's attempt, and so does this: the step is retried with its
-		 * next attempt, kept to store with the other failures of the same calls, and once
-		 * it has had its last, or the app said not to retry, the run fails with the
-		 * error.
+		 * next attempt, kept to store with the other failures of the same calls; once it
+		 * has had its last, or the app said not to retry, the run fails with the error.
 		 */
 		private void failTarget(String target, RuntimeException failure, Duration took) {
 			boolean last = attemptOf(this.recorded, target) >= ServedFunctionBody.this.function.retries();
