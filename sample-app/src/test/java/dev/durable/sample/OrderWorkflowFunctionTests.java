@@ -94,6 +94,8 @@ class OrderWorkflowFunctionTests {
 		assertThat(this.inngest.run(runId)).hasStatus(RunStatus.SLEEPING);
 		this.inngest.advance(Duration.ofSeconds(3));
 		assertThat(this.inngest.awaitEnd(runId)).isCompleted().step("ship").isCompleted();
+		assertThat(this.inngest.events("shop/order.shipped")).singleElement()
+			.satisfies((shipped) -> assertThat(shipped.data()).containsEntry("orderId", "o-large"));
 	}
 
 	@Test

@@ -87,6 +87,10 @@ public final class JdbcEventStore implements EventStore {
 	 * The key of the latest event of an id: the key it was stored again under, or else
 	 * the id itself; two parameters, both the id.
 	 */
+	/** An event's columns, with the id it was sent with. */
+	private static final String SELECT_EVENT = "SELECT COALESCE(sent_id, id) AS id, name, data, user_data, ts, v "
+			+ "FROM inngest_event ";
+
 	private static final String LATEST_KEY = "COALESCE((SELECT event_key FROM inngest_event_resent WHERE id = ?), ?)";
 
 	/**
@@ -311,14 +315,21 @@ public final class JdbcEventStore implements EventStore {
 
 	@Override
 	public Optional<Event> find(String id) {
-		return this.jdbc
-			.sql("SELECT COALESCE(sent_id, id) AS id, name, data, user_data, ts, v FROM inngest_event WHERE id = "
-					+ LATEST_KEY)
-			.params(id, id)
-			.query((rs, row) -> new Event(rs.getString("name"), this.json.readObject(rs.getString("data")),
-					this.json.readObject(rs.getString("user_data")), rs.getString("id"), rs.getLong("ts"),
-					rs.getString("v")))
-			.optional();
+		return this.jdbc.sql(SELECT_EVENT + "WHERE id = " + LATEST_KEY).params(id, id).query(this::event).optional();
+	}
+
+	@Override
+	public List<Event> findByName(String name, int limit) {
+		return this.jdbc.sql(SELECT_EVENT + "WHERE name = ? ORDER BY received_at, id LIMIT ?")
+			.params(name, limit)
+			.query(this::event)
+			.list();
+	}
+
+	private Event event(ResultSet rs, int row) throws SQLException {
+		return new Event(rs.getString("name"), this.json.readObject(rs.getString("data")),
+				this.json.readObject(rs.getString("user_data")), rs.getString("id"), rs.getLong("ts"),
+				rs.getString("v"));
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package dev.durable.inngest.memory;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,6 +13,7 @@ import java.util.Set;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.store.EventStore;
+import dev.durable.inngest.engine.store.RetentionStore.EventPosition;
 import dev.durable.inngest.memory.InMemoryInngestStore.ResentEvent;
 import dev.durable.inngest.memory.InMemoryInngestStore.StoredEvent;
 import org.jspecify.annotations.Nullable;
@@ -88,6 +90,25 @@ final class InMemoryEventStore implements EventStore {
 	public Optional<Instant> receivedAt(String id) {
 		StoredEvent row = this.store.locked(() -> latest(id));
 		return (row != null) ? Optional.of(row.receivedAt()) : Optional.empty();
+	}
+
+	@Override
+	public List<Event> findByName(String name, int limit) {
+		List<StoredEvent> rows = this.store.locked(() -> {
+			List<StoredEvent> named = new ArrayList<>();
+			for (EventPosition position : this.store.eventsReceived) {
+				if (named.size() >= limit) {
+					break;
+				}
+				StoredEvent row = this.store.events.get(position.id());
+				if (row != null && row.name().equals(name)) {
+					named.add(row);
+				}
+			}
+			return named;
+		});
+		JsonCodec json = this.store.json();
+		return rows.stream().map((row) -> read(json, row)).toList();
 	}
 
 	/**

@@ -67,6 +67,9 @@ public final class InngestTestEnvironment {
 	 */
 	private static final Duration ROUND_TIME = Duration.ofMillis(1);
 
+	/** The most events of a name {@link #events(String)} reads. */
+	private static final int MAX_EVENTS = 10_000;
+
 	private final InngestTestClock clock;
 
 	private final DueRuns dueRuns;
@@ -337,6 +340,28 @@ public final class InngestTestEnvironment {
 			.sorted(Comparator.comparing(RunView::id))
 			.map(this::run)
 			.toList());
+	}
+
+	/**
+	 * The events of a name the engine took in, oldest first: those the test sent, those
+	 * the application sent (from a controller, a listener, a service), those a function's
+	 * {@code sendEvent} steps sent, and the {@code inngest/function.failed} and
+	 * {@code inngest/function.cancelled} events of runs that failed or were cancelled.
+	 * Events taken in at one instant of the clock come in the order of their ids. The
+	 * store is emptied before each test, so these are the test's own; with
+	 * {@code inngest.local.store=jdbc}, the events of the tests before it too, as for
+	 * {@link #runsOf(String)}.
+	 * @param name the event name
+	 * @return the events, each with the id it was sent with
+	 * @throws AssertionError if there are more than 10,000
+	 */
+	public List<Event> events(String name) {
+		List<Event> named = onEngine(() -> this.eventStore.findByName(name, MAX_EVENTS + 1));
+		if (named.size() > MAX_EVENTS) {
+			throw new AssertionError("More than " + MAX_EVENTS + " events named '" + name + "' were taken in: a test "
+					+ "reads at most that many");
+		}
+		return named;
 	}
 
 	/**

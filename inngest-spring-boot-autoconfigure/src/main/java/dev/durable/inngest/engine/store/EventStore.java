@@ -59,6 +59,17 @@ public interface EventStore {
 	Optional<Instant> receivedAt(String id);
 
 	/**
+	 * The events of a name, oldest first: in the order they were received, those received
+	 * at one instant in the order of the keys they are stored under. For a test to read
+	 * what an application and its functions sent; a store need not index events by name,
+	 * so this may read every event it has.
+	 * @param name the event name
+	 * @param limit the most events to return
+	 * @return the events, each with the id it was sent with
+	 */
+	List<Event> findByName(String name, int limit);
+
+	/**
 	 * Whether this store can store events with the runs they start in one statement
 	 * ({@link #insertUnlessAwaited}), where a round trip to the database costs more than
 	 * the statement.

@@ -945,6 +945,24 @@ public abstract class StoreContractTests {
 		this.events.insert(List.of(), T0);
 	}
 
+	@Test
+	void eventsOfANameAreReadInTheOrderReceivedWithTheIdsTheyWereSentWith() {
+		Event later = new Event("order/created", Map.of("n", 2), null, "a-later", T0.toEpochMilli(), null);
+		Event first = new Event("order/created", Map.of("n", 1), null, "z-first", T0.toEpochMilli(), null);
+		Event other = new Event("order/paid", Map.of("n", 3), null, this.ids.next(T0), T0.toEpochMilli(), null);
+		Event sameInstant = new Event("order/created", Map.of("n", 4), null, "b-same", T0.toEpochMilli(), null);
+		this.events.insert(List.of(first), T0);
+		this.events.insert(List.of(later, other, sameInstant), T0.plusSeconds(1));
+		Event again = new Event("order/created", Map.of("n", 5), null, first.id(), A_DAY_LATER.toEpochMilli(), null);
+		this.events.insertAgain(again, this.ids.next(A_DAY_LATER), A_DAY_LATER,
+				A_DAY_LATER.minus(Duration.ofHours(24)));
+
+		assertThat(this.events.findByName("order/created", 10)).containsExactly(first, later, sameInstant, again);
+		assertThat(this.events.findByName("order/created", 2)).containsExactly(first, later);
+		assertThat(this.events.findByName("order/paid", 10)).containsExactly(other);
+		assertThat(this.events.findByName("order/shipped", 10)).isEmpty();
+	}
+
 	// Events stored with their runs at once, by the stores that can
 
 	@Test

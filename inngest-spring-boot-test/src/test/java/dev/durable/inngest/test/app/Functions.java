@@ -84,6 +84,13 @@ public class Functions {
 		return "finished";
 	}
 
+	@InngestFunction(id = "ship", event = "app/ship")
+	public void ship(Event event, Step step) {
+		String tracking = step.run("book-carrier", String.class, () -> "tr-" + event.data().get("order"));
+		step.sendEvent("announce",
+				Event.of("app/shipped", Map.of("order", event.data().get("order"), "tracking", tracking)));
+	}
+
 	@InngestFunction(id = "doomed", event = "app/doomed")
 	@Retries(0)
 	public void doomed(Step step) {

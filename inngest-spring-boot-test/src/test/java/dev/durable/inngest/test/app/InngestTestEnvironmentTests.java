@@ -262,4 +262,28 @@ class InngestTestEnvironmentTests {
 		assertThat(this.inngest.cancelledEvents()).isEmpty();
 	}
 
+	@Test
+	void eventsOfANameAreThoseTheTestTheFunctionsAndTheEngineSent() {
+		this.inngest.send(Event.of("app/ship", Map.of("order", "o-1")));
+		this.inngest.send(Event.of("app/ship", Map.of("order", "o-2")));
+		String doomed = this.inngest.send(Event.of("app/doomed", Map.of())).runId("doomed");
+
+		assertThat(this.inngest.events("app/shipped")).extracting(Event::data)
+			.containsExactly(Map.of("order", "o-1", "tracking", "tr-o-1"),
+					Map.of("order", "o-2", "tracking", "tr-o-2"));
+		assertThat(this.inngest.events("app/ship")).hasSize(2);
+		assertThat(this.inngest.events("inngest/function.failed")).singleElement()
+			.satisfies((failed) -> assertThat(failed.data()).containsEntry("run_id", doomed));
+		assertThat(this.inngest.events("app/never-sent")).isEmpty();
+	}
+
+	@Test
+	void eventsAreForgottenWithTheRunsBeforeTheNextTest() {
+		this.inngest.send(Event.of("app/ship", Map.of("order", "o-3")));
+		assertThat(this.inngest.events("app/shipped")).singleElement()
+			.satisfies((shipped) -> assertThat(shipped.data()).containsEntry("order", "o-3"));
+		this.inngest.reset();
+		assertThat(this.inngest.events("app/shipped")).isEmpty();
+	}
+
 }
