@@ -299,7 +299,8 @@ public final class InngestLocalAutoConfiguration {
 	@ConditionalOnMissingBean
 	CronScheduler inngestCronScheduler(CronStore store, FunctionDiscoverer functions, EventIngestor ingestor,
 			EngineTransactions transactions) {
-		return new CronScheduler(store, functions::registry, ingestor, this.clock, transactions.template());
+		return new CronScheduler(store, functions::registry, ingestor, this.clock, transactions.template(),
+				this.properties.getCrons().isEnabled());
 	}
 
 	/**

@@ -946,6 +946,8 @@ public class InngestProperties {
 
 		private final EagerStart eagerStart = new EagerStart();
 
+		private final Crons crons = new Crons();
+
 		private final Retention retention = new Retention();
 
 		private final H2 h2 = new H2();
@@ -1040,6 +1042,10 @@ public class InngestProperties {
 
 		public EagerStart getEagerStart() {
 			return this.eagerStart;
+		}
+
+		public Crons getCrons() {
+			return this.crons;
 		}
 
 		public Retention getRetention() {
@@ -1204,6 +1210,30 @@ public class InngestProperties {
 
 		public void setMaxWait(Duration maxWait) {
 			this.maxWait = maxWait;
+		}
+
+	}
+
+	/**
+	 * The ticks of cron functions on this instance.
+	 */
+	public static class Crons {
+
+		/**
+		 * Whether this instance starts the runs of cron functions when their schedules
+		 * fall due. When false, it starts none, and neither stores nor deletes schedules:
+		 * other instances sharing the database fire the ticks as before. For a test that
+		 * moves the clock and should not see cron runs, or an instance that should leave
+		 * schedules to the others.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

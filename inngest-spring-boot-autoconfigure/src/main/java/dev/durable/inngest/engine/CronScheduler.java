@@ -44,6 +44,11 @@ public final class CronScheduler {
 
 	private final TransactionOperations transactions;
 
+	/**
+	 * Whether this instance fires ticks: off, it leaves the stored ones to the others.
+	 */
+	private final boolean enabled;
+
 	/** The functions whose schedules were registered last. */
 	private volatile @Nullable FunctionRegistry registered;
 
@@ -57,6 +62,23 @@ public final class CronScheduler {
 	 */
 	public CronScheduler(CronStore store, Supplier<FunctionRegistry> registry, EventIngestor ingestor, Clock clock,
 			TransactionOperations transactions) {
+		this(store, registry, ingestor, clock, transactions, true);
+	}
+
+	/**
+	 * Creates a scheduler that may leave the ticks to other instances.
+	 * @param store stores the next fire times
+	 * @param registry the functions
+	 * @param ingestor starts the runs
+	 * @param clock the clock
+	 * @param transactions fires each tick in one transaction with moving it on
+	 * @param enabled whether this instance registers the schedules and fires their ticks;
+	 * when {@code false} it neither reads nor changes the stored ticks, and starts no run
+	 * from a schedule
+	 */
+	public CronScheduler(CronStore store, Supplier<FunctionRegistry> registry, EventIngestor ingestor, Clock clock,
+			TransactionOperations transactions, boolean enabled) {
+		this.enabled = enabled;
 		this.store = store;
 		this.registry = registry;
 		this.ingestor = ingestor;
@@ -76,6 +98,9 @@ public final class CronScheduler {
 	}
 
 	private synchronized void register(FunctionRegistry functions) {
+		if (!this.enabled) {
+			return;
+		}
 		FunctionRegistry previous = this.registered;
 		Instant now = this.clock.instant();
 		for (FunctionDefinition function : functions.all()) {
@@ -104,6 +129,9 @@ public final class CronScheduler {
 	 * @return the earliest tick, or empty if none falls due by then
 	 */
 	public Optional<Instant> nextTickBy(Instant by) {
+		if (!this.enabled) {
+			return Optional.empty();
+		}
 		return this.store.findDue(by)
 			.stream()
 			.filter((tick) -> declared(tick) != null)
@@ -116,6 +144,9 @@ public final class CronScheduler {
 	 * @return how many runs were started
 	 */
 	public int fireDue() {
+		if (!this.enabled) {
+			return 0;
+		}
 		FunctionRegistry functions = this.registry.get();
 		if (functions != this.registered) {
 			register(functions);

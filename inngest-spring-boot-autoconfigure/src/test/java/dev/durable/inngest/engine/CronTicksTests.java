@@ -74,6 +74,24 @@ class CronTicksTests {
 		});
 	}
 
+	@Test
+	void anInstanceWithCronsOffFiresNoTickAndLeavesTheStoredOnesToTheOthers() {
+		this.runner.withPropertyValues("inngest.local.crons.enabled=false").run((context) -> {
+			CronStore crons = context.getBean(CronStore.class);
+			// As another instance sharing the database stored it.
+			CronTick stored = new CronTick("hourly", "0 0 * * *", START.minus(Duration.ofDays(3)));
+			crons.insertIfAbsent(stored);
+			DueRuns dueRuns = context.getBean(DueRuns.class);
+			dueRuns.registerCrons();
+			this.clock.advance(Duration.ofDays(1));
+
+			assertThat(dueRuns.nextDueBy(START.plus(Duration.ofDays(2)))).isEmpty();
+			assertThat(dueRuns.executeRound()).isZero();
+			assertThat(context.getBean(RunStore.class).list(RunQuery.all(10))).isEmpty();
+			assertThat(crons.findAll()).containsExactly(stored);
+		});
+	}
+
 	private static CronTick tick(CronStore crons) {
 		return crons.findDue(START.plus(Duration.ofDays(365))).get(0);
 	}
