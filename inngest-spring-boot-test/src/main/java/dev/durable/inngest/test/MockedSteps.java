@@ -95,7 +95,12 @@ final class MockedSteps implements StepInterceptor, Ordered {
 		if (mock == null) {
 			return body.call();
 		}
-		String wrongType = mock.wrongType(step.type());
+		StepAnswer answer = mock.attempt(step.attempt() + 1);
+		if (answer == null) {
+			return body.call();
+		}
+		Object value = answer.answer(step);
+		String wrongType = StepMock.wrongType(value, step.type());
 		if (wrongType != null) {
 			String misuse = "Step '" + step.stepId() + "' of function '" + step.functionId() + "' is mocked to return "
 					+ wrongType;
@@ -103,7 +108,7 @@ final class MockedSteps implements StepInterceptor, Ordered {
 			// Failed for good at once: no retry would fix it.
 			throw new NonRetriableException(misuse);
 		}
-		return mock.attempt(step.attempt() + 1, body);
+		return value;
 	}
 
 	private @Nullable StepMock find(String functionId, String stepId) {

@@ -3,7 +3,6 @@ package dev.durable.inngest.test;
 import java.lang.reflect.Type;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -15,21 +14,21 @@ import org.springframework.util.ClassUtils;
 
 /**
  * What a mocked step does in place of its body, from
- * {@link InngestTestEnvironment#mockStep(String)}: return a value, fail on some attempts,
- * or both. An attempt that neither fails nor has a value to return runs the step's real
- * body, so {@code mockStep("charge").failOnAttempts(1, 2)} fails the first two attempts
- * and lets the third charge for real. Attempts count from 1, as {@code hasAttempts} does.
- * Only steps that execute reach a mock: a step replayed from its stored result does not.
+ * {@link InngestTestEnvironment#mockStep(String)}: return a value (or compute one from
+ * each attempt), fail on some attempts, or both. An attempt that neither fails nor has a
+ * value to return runs the step's real body, so
+ * {@code mockStep("charge").failOnAttempts(1, 2)} fails the first two attempts and lets
+ * the third charge for real. Attempts count from 1, as {@code hasAttempts} does. Only
+ * steps that execute reach a mock: a step replayed from its stored result does not.
  */
 public final class StepMock {
-
-	private static final Object REAL = new Object();
 
 	private final String stepId;
 
 	private final Set<Integer> failingAttempts = new HashSet<>();
 
-	private volatile @Nullable Object value = REAL;
+	/** What an attempt that does not fail returns; {@code null} to run the body. */
+	private volatile @Nullable StepAnswer answer;
 
 	private volatile boolean failsAlways;
 
@@ -54,7 +53,27 @@ public final class StepMock {
 	 * @return this mock
 	 */
 	public StepMock returns(@Nullable Object value) {
-		this.value = value;
+		this.answer = (step) -> value;
+		return this;
+	}
+
+	/**
+	 * Computes the value of every attempt that does not fail from the attempt, without
+	 * running the step's body: a value that depends on the run, or on the attempt, or
+	 * differs between the repeats of a step in a loop. <pre class="code">
+	 * inngest.mockStep("charge").answers((step) -&gt; "ch-" + step.runId());
+	 * inngest.mockStep("fetch-page").answers((step) -&gt; step.key().equals("fetch-page") ? page1 : page2);
+	 * </pre> What it returns is checked, stored and read back as a value given to
+	 * {@link #returns(Object)} is; what it throws fails the attempt, as an exception of
+	 * the step's body would. It runs on the engine's thread, within the call of the
+	 * environment that reached the step, and may read runs with
+	 * {@link InngestTestEnvironment#run(String)}.
+	 * @param answer computes the step's value from its run's id, its key ({@code id:N}
+	 * for the N-th repeat of the id in one execution), its attempt (from 0) and its type
+	 * @return this mock
+	 */
+	public StepMock answers(StepAnswer answer) {
+		this.answer = answer;
 		return this;
 	}
 
@@ -120,13 +139,13 @@ public final class StepMock {
 	}
 
 	/**
-	 * What is wrong with this mock's value for a step of the given type, if anything.
+	 * What is wrong with a mock's value for a step of the given type, if anything.
+	 * @param value the value
 	 * @param type the type the step's value is read as
 	 * @return the value's type and the step's, or {@code null} if the value fits
 	 */
-	@Nullable String wrongType(Type type) {
-		Object value = this.value;
-		if (value == REAL || value == null) {
+	static @Nullable String wrongType(@Nullable Object value, Type type) {
+		if (value == null) {
 			return null;
 		}
 		Class<?> stepType = ResolvableType.forType(type).toClass();
@@ -140,7 +159,13 @@ public final class StepMock {
 				+ ": a mock returns an instance of the step's type, or null";
 	}
 
-	@Nullable Object attempt(int attempt, Callable<?> body) throws Exception {
+	/**
+	 * Counts an attempt that reached the mock and fails it if the mock says so.
+	 * @param attempt the attempt, from 1
+	 * @return what answers it, or {@code null} to run the step's body
+	 * @throws Exception the failure the attempt is told to end with
+	 */
+	@Nullable StepAnswer attempt(int attempt) throws Exception {
 		this.calls.incrementAndGet();
 		boolean fails;
 		synchronized (this.failingAttempts) {
@@ -149,7 +174,7 @@ public final class StepMock {
 		if (fails) {
 			throw this.failure.get();
 		}
-		return (this.value != REAL) ? this.value : body.call();
+		return this.answer;
 	}
 
 }

@@ -12,6 +12,7 @@ import dev.durable.inngest.test.InngestTest;
 import dev.durable.inngest.test.InngestTestClock;
 import dev.durable.inngest.test.InngestTestEnvironment;
 import dev.durable.inngest.test.SentEvents;
+import dev.durable.inngest.test.StepMock;
 import dev.durable.inngest.test.TestRun;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -208,6 +209,36 @@ class InngestTestEnvironmentTests {
 		String runId = this.inngest.send(Event.of("app/pay", Map.of())).runId();
 		assertThat(this.inngest.awaitEnd(runId)).isCompleted().hasOutput("ch-mocked");
 		assertThat(this.functions.charges).hasValue(0);
+	}
+
+	@Test
+	void mockedStepAnswersEachRunFromItsEvent() {
+		this.inngest.mockStep("charge")
+			.answers((step) -> "ch-" + this.inngest.run(step.runId()).event().data().get("order"));
+		String first = this.inngest.send(Event.of("app/pay", Map.of("order", "o-1"))).runId();
+		String second = this.inngest.send(Event.of("app/pay", Map.of("order", "o-2"))).runId();
+		assertThat(this.inngest.awaitEnd(first)).isCompleted().hasOutput("ch-o-1");
+		assertThat(this.inngest.awaitEnd(second)).isCompleted().hasOutput("ch-o-2");
+		assertThat(this.functions.charges).hasValue(0);
+	}
+
+	@Test
+	void mockedStepAnswerThatThrowsFailsTheAttemptAndTheRetryIsAnsweredAgain() {
+		StepMock charge = this.inngest.mockStep("charge").answers((step) -> {
+			if (step.attempt() == 0) {
+				throw new IllegalStateException("gateway timeout");
+			}
+			return "ch-attempt-" + step.attempt();
+		});
+		String runId = this.inngest.send(Event.of("app/pay", Map.of())).runId();
+		assertThat(this.inngest.awaitEnd(runId, Duration.ofMinutes(1))).isCompleted()
+			.hasOutput("ch-attempt-1")
+			.step("charge")
+			.hasAttempts(2)
+			.hasFailedAttempts(1);
+		assertThat(this.inngest.run(runId).step("charge").orElseThrow().failures()).singleElement()
+			.satisfies((error) -> assertThat(error.message()).isEqualTo("gateway timeout"));
+		assertThat(charge.calls()).isEqualTo(2);
 	}
 
 	@Test

@@ -51,6 +51,16 @@ class StepMockMisuseTests {
 	}
 
 	@Test
+	void aMockAnsweringAValueOfAnotherTypeFailsTheTestAndTheStepAtOnce() {
+		this.inngest.mockStep("charge").answers((step) -> step.attempt());
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> this.inngest.send(Event.of("app/pay", Map.of())))
+			.withMessageContaining("mocked to return a java.lang.Integer, but the step's type is java.lang.String");
+		assertThat(this.inngest.runsOf("pay")).singleElement()
+			.satisfies((run) -> assertThat(run).isFailed().step("charge").hasAttempts(1));
+	}
+
+	@Test
 	void aMockOfAValueReadFromJsonAsTheStepsTypeMustStillBeOfThatType() {
 		this.inngest.mockStep("tomorrow").returns("2030-01-02T00:00:00Z");
 		assertThatExceptionOfType(AssertionError.class)
