@@ -6,6 +6,7 @@ import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
 import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
 import dev.durable.inngest.engine.DueRuns;
+import dev.durable.inngest.engine.EventIngestor;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RunStore;
@@ -68,13 +69,13 @@ class InngestTestConfiguration {
 
 	@Bean
 	InngestTestEnvironment inngestTestEnvironment(InngestTestClock clock, DueRuns dueRuns, InngestClient client,
-			InngestRuns runs, RunStore runStore, StepStore steps, EventStore eventStore, JsonCodec json,
-			MockedSteps mocks, CapturedEvents events, ObjectProvider<InMemoryInngestStore> store,
+			InngestRuns runs, RunStore runStore, StepStore steps, EventStore eventStore, EventIngestor ingestor,
+			JsonCodec json, MockedSteps mocks, CapturedEvents events, ObjectProvider<InMemoryInngestStore> store,
 			FunctionDiscoverer functions, EngineThread engineThread) {
 		// Without the store in memory (a test that chose jdbc), each test starts with the
 		// runs before it.
-		return new InngestTestEnvironment(clock, dueRuns, client, runs, runStore, steps, eventStore, json, mocks,
-				events, store.getIfAvailable(), functions::registry, engineThread);
+		return new InngestTestEnvironment(clock, dueRuns, client, runs, runStore, steps, eventStore, ingestor, json,
+				mocks, events, store.getIfAvailable(), functions::registry, engineThread);
 	}
 
 }

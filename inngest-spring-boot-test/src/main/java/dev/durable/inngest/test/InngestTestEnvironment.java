@@ -24,6 +24,7 @@ import dev.durable.inngest.RunPage;
 import dev.durable.inngest.RunQuery;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.engine.DueRuns;
+import dev.durable.inngest.engine.EventIngestor;
 import dev.durable.inngest.engine.EventIntake;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.store.AttemptRecord;
@@ -67,6 +68,9 @@ public final class InngestTestEnvironment {
 	 */
 	private static final Duration ROUND_TIME = Duration.ofMillis(1);
 
+	/** The name of the event that starts a run {@link #invoke(String, Map)} starts. */
+	private static final String INVOKED = "inngest/function.invoked";
+
 	/** The most events of a name {@link #events(String)} reads. */
 	private static final int MAX_EVENTS = 10_000;
 
@@ -83,6 +87,8 @@ public final class InngestTestEnvironment {
 	private final StepStore steps;
 
 	private final EventStore eventStore;
+
+	private final EventIngestor ingestor;
 
 	private final JsonCodec json;
 
@@ -101,9 +107,9 @@ public final class InngestTestEnvironment {
 	private final EngineThread engine;
 
 	InngestTestEnvironment(InngestTestClock clock, DueRuns dueRuns, InngestClient client, InngestRuns inngestRuns,
-			RunStore runs, StepStore steps, EventStore eventStore, JsonCodec json, MockedSteps mocks,
-			CapturedEvents events, @Nullable InMemoryInngestStore store, Supplier<FunctionRegistry> functions,
-			EngineThread engine) {
+			RunStore runs, StepStore steps, EventStore eventStore, EventIngestor ingestor, JsonCodec json,
+			MockedSteps mocks, CapturedEvents events, @Nullable InMemoryInngestStore store,
+			Supplier<FunctionRegistry> functions, EngineThread engine) {
 		this.clock = clock;
 		this.dueRuns = dueRuns;
 		this.client = client;
@@ -111,6 +117,7 @@ public final class InngestTestEnvironment {
 		this.runs = runs;
 		this.steps = steps;
 		this.eventStore = eventStore;
+		this.ingestor = ingestor;
 		this.json = json;
 		this.mocks = mocks;
 		this.events = events;
@@ -174,6 +181,30 @@ public final class InngestTestEnvironment {
 			.filter((received) -> !received.getValue().isBefore(windowStart))
 			.map(Map.Entry::getKey)
 			.collect(Collectors.toSet());
+	}
+
+	/**
+	 * Starts one run of a function, whatever its triggers, as Inngest's dashboard invokes
+	 * a function: with an {@code inngest/function.invoked} event of the given data, which
+	 * starts no other function. A cron function runs so without the clock moving to its
+	 * next tick, and a function whose trigger has an {@code if} condition runs whatever
+	 * the data. Then executes what is due, as {@link #send(Event...)} does.
+	 * @param functionId the function's id
+	 * @param data the event's data, given to the function as a sent event's would be
+	 * @return the run as it stands once nothing is due
+	 * @throws AssertionError if the application declares no function of that id
+	 */
+	public TestRun invoke(String functionId, Map<String, ?> data) {
+		FunctionDefinition function = requireDeclared(functionId);
+		return executing(() -> {
+			Event started = this.ingestor.startRuns(Event.of(INVOKED, data), List.of(function));
+			executeUntilIdle();
+			return this.inngestRuns.runsOf(started.id())
+				.stream()
+				.findFirst()
+				.map(this::run)
+				.orElseThrow(() -> new AssertionError("Invoking '" + functionId + "' started no run"));
+		});
 	}
 
 	/**
@@ -387,12 +418,11 @@ public final class InngestTestEnvironment {
 		return this.mocks.mock(functionId, stepId);
 	}
 
-	private void requireDeclared(String functionId) {
+	private FunctionDefinition requireDeclared(String functionId) {
 		FunctionRegistry registry = this.functions.get();
-		if (registry.find(functionId).isEmpty()) {
-			throw new AssertionError("No function '" + functionId + "' is declared; the functions are "
-					+ registry.all().stream().map(FunctionDefinition::id).toList());
-		}
+		return registry.find(functionId)
+			.orElseThrow(() -> new AssertionError("No function '" + functionId + "' is declared; the functions are "
+					+ registry.all().stream().map(FunctionDefinition::id).toList()));
 	}
 
 	/**

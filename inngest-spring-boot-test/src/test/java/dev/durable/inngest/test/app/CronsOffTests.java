@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.test.InngestTest;
+import dev.durable.inngest.test.InngestTestClock;
 import dev.durable.inngest.test.InngestTestEnvironment;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A test that turns the crons off moves the clock past their ticks without starting their
- * runs, and its other functions run as before.
+ * runs, runs a cron function by invoking it, and its other functions run as before.
  */
 @InngestTest(classes = TestApplication.class, properties = "inngest.local.crons.enabled=false")
 class CronsOffTests {
@@ -30,6 +31,13 @@ class CronsOffTests {
 		assertThat(this.inngest.runsOf("hourly")).isEmpty();
 		assertThat(this.inngest.awaitEnd(runId)).isCompleted();
 		assertThat(this.inngest.events("inngest/scheduled.timer")).isEmpty();
+	}
+
+	@Test
+	void aCronFunctionRunsWhenInvoked() {
+		assertThat(this.inngest.invoke("hourly", Map.of())).isCompleted().hasOutput("tick");
+		assertThat(this.inngest.now()).isBefore(InngestTestClock.START.plusSeconds(1));
+		assertThat(this.inngest.runsOf("hourly")).hasSize(1);
 	}
 
 }

@@ -172,6 +172,19 @@ class InngestTestEnvironmentTests {
 	}
 
 	@Test
+	void anInvokedFunctionRunsWithTheDataWhateverItsTriggerAndStartsNoOther() {
+		TestRun run = this.inngest.invoke("remind", Map.of("user", "ada"));
+		assertThat(run).hasStatus(RunStatus.SLEEPING);
+		assertThat(run.event().name()).isEqualTo("inngest/function.invoked");
+		assertThat(this.inngest.awaitEnd(run.id(), Duration.ofDays(1))).isCompleted()
+			.hasOutput(Map.of("sent", "reminded ada"));
+		assertThat(this.inngest.runsOf("hourly")).hasSize(24);
+		assertThat(this.inngest.runsOf("remind")).hasSize(1);
+		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> this.inngest.invoke("nope", Map.of()))
+			.withMessageStartingWith("No function 'nope' is declared; the functions are [");
+	}
+
+	@Test
 	void runsOfAFunctionNotDeclaredFailsNamingTheFunctions() {
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> this.inngest.runsOf("payy"))
 			.withMessageContaining("No function 'payy' is declared")
