@@ -368,9 +368,10 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		}
 		return switch (stored.status()) {
 			case COMPLETED -> new StepReplay.Completed(stored.output());
-			// Only run steps fail for good here; another kind of step stored as failed
-			// was reused.
-			case FAILED -> (kind == StepKind.RUN) ? new StepReplay.Failed(stored.error()) : null;
+			// Only run and send steps fail for good here; another kind of step stored as
+			// failed was reused.
+			case FAILED -> (kind == StepKind.RUN || kind == StepKind.SEND && stored.kind() == StepKind.SEND)
+					? new StepReplay.Failed(stored.error()) : null;
 			default -> null;
 		};
 	}
@@ -381,7 +382,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		String id = name(step);
 		String key = step.key();
 		StepRecord stored = this.memo.get(key);
-		if (stored != null && stored.status() != StepStatus.RETRYING) {
+		if (stored != null && (stored.status() != StepStatus.RETRYING || stored.kind() != StepKind.RUN)) {
 			throw reused(id, stored);
 		}
 		beforeNewStep();
@@ -409,7 +410,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 			// time-out.
 			Throwable failure = (overran != null) ? StepTimeoutException.ofStep(id, overran, thrown) : thrown;
 			Errors.logIfFatal(failure, "Step '" + id + "' of run " + runId());
-			throw stepFailed(id, key, options, stored, stepAttempt, startedAt, failure,
+			throw stepFailed(id, key, StepKind.RUN, options, stored, stepAttempt, startedAt, failure,
 					Duration.ofNanos(System.nanoTime() - bodyStart).plus(tookElsewhere));
 		}
 		String output;
@@ -417,7 +418,7 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 			output = this.outputs.stepOutput(id, value);
 		}
 		catch (NonRetriableException ex) {
-			throw stepFailed(id, key, options, stored, stepAttempt, startedAt, ex,
+			throw stepFailed(id, key, StepKind.RUN, options, stored, stepAttempt, startedAt, ex,
 					Duration.ofNanos(System.nanoTime() - bodyStart).plus(tookElsewhere));
 		}
 		// Stored when the next step begins or the run ends, with the run's completion if
@@ -444,16 +445,16 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 	 * failed for good, or suspends the run until its next attempt. The step's own
 	 * options, if it has them, set its retries and back-off.
 	 */
-	private StepFailedException stepFailed(String id, String key, StepOptions options, StepRecord stored,
-			int stepAttempt, Instant startedAt, Throwable ex, Duration duration) {
+	private StepFailedException stepFailed(String id, String key, StepKind kind, StepOptions options,
+			@Nullable StepRecord stored, int stepAttempt, Instant startedAt, Throwable ex, Duration duration) {
 		ErrorInfo error = Errors.of(ex);
 		Instant now = now();
 		AttemptRecord failedAttempt = new AttemptRecord(runId(), key, stepAttempt, error, now);
 		boolean exhausted = ex instanceof NonRetriableException
 				|| stepAttempt >= StepReplay.retries(options, this.function.retries());
 		if (exhausted) {
-			StepRecord failed = new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.FAILED, stepAttempt + 1, null,
-					error, null, startedAt, now);
+			StepRecord failed = new StepRecord(runId(), key, id, kind, StepStatus.FAILED, stepAttempt + 1, null, error,
+					null, startedAt, now);
 			this.env.transactions().executeWithoutResult((status) -> {
 				this.env.steps().recordAttempt(failedAttempt);
 				save(stored, failed);
@@ -462,8 +463,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 			return new StepFailedException(id, error);
 		}
 		Instant retryAt = backoff(options).nextAttemptAt(stepAttempt, ex, now);
-		StepRecord retrying = new StepRecord(runId(), key, id, StepKind.RUN, StepStatus.RETRYING, stepAttempt + 1, null,
-				error, retryAt, startedAt, null);
+		StepRecord retrying = new StepRecord(runId(), key, id, kind, StepStatus.RETRYING, stepAttempt + 1, null, error,
+				retryAt, startedAt, null);
 		Suspension suspension = suspend(RunStatus.QUEUED, retryAt, () -> {
 			this.env.steps().recordAttempt(failedAttempt);
 			save(stored, retrying);
@@ -566,18 +567,27 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		String id = name(step);
 		String key = step.key();
 		StepRecord stored = this.memo.get(key);
-		if (stored != null) {
+		if (stored != null && (stored.status() != StepStatus.RETRYING || stored.kind() != StepKind.SEND)) {
 			throw reused(id, stored);
 		}
 		beforeNewStep();
-		Instant startedAt = now();
+		int stepAttempt = (stored != null) ? stored.attempts() : this.firstAttempts.getOrDefault(key, 0);
+		Instant startedAt = (stored != null) ? stored.startedAt() : now();
+		long sendStart = System.nanoTime();
 		this.stepExecuted = true;
-		return this.env.transactions().execute((status) -> {
-			List<String> ids = this.ingestor.send(events);
-			save(null, new StepRecord(runId(), key, id, StepKind.SEND, StepStatus.COMPLETED, 1,
-					this.env.json().write(ids), null, null, startedAt, now()));
-			return ids;
-		});
+		try {
+			return this.env.transactions().execute((status) -> {
+				List<String> ids = this.ingestor.send(events);
+				save(stored, new StepRecord(runId(), key, id, StepKind.SEND, StepStatus.COMPLETED, stepAttempt + 1,
+						this.env.json().write(ids), null, null, startedAt, now()));
+				return ids;
+			});
+		}
+		catch (RuntimeException ex) {
+			// Nothing was stored: the attempt failed as a run step's body would.
+			throw stepFailed(id, key, StepKind.SEND, StepOptions.defaults(), stored, stepAttempt, startedAt,
+					StepReplay.sendFailure(id, ex), Duration.ofNanos(System.nanoTime() - sendStart));
+		}
 	}
 
 	@Override

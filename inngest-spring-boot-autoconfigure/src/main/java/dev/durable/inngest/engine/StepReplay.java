@@ -15,6 +15,8 @@ import java.util.function.Consumer;
 
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
+import dev.durable.inngest.InvalidEventException;
+import dev.durable.inngest.NonRetriableException;
 import dev.durable.inngest.Retries;
 import dev.durable.inngest.RunContext;
 import dev.durable.inngest.Step;
@@ -309,6 +311,22 @@ public final class StepReplay implements Step, RunContext {
 		if (problem != null) {
 			throw new IllegalArgumentException("Step '" + id + "': invalid waitForEvent: " + problem);
 		}
+	}
+
+	/**
+	 * What a failed send of a {@code sendEvent} step fails its attempt with: events
+	 * refused as invalid are refused again on every attempt, so such a step fails for
+	 * good at once; any other failure is retried as a run step's would be.
+	 * @param id the step's id
+	 * @param failure what the send threw
+	 * @return the attempt's failure
+	 */
+	public static RuntimeException sendFailure(String id, RuntimeException failure) {
+		if (failure instanceof InvalidEventException) {
+			return new NonRetriableException(
+					"Step '" + id + "' sends an event that is refused: " + failure.getMessage(), failure);
+		}
+		return failure;
 	}
 
 	@Override

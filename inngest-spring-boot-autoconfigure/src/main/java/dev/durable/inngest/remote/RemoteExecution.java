@@ -191,8 +191,14 @@ final class RemoteExecution implements StepReplay.Driver {
 
 	@Override
 	public List<String> newSend(StepCall step, List<Event> events) {
-		throw runStep(step, SEND_EVENT_NAME, "step.sendEvent", StepOptions.defaults(),
-				() -> Map.of("ids", this.sender.send(events)));
+		throw runStep(step, SEND_EVENT_NAME, "step.sendEvent", StepOptions.defaults(), () -> {
+			try {
+				return Map.of("ids", this.sender.send(events));
+			}
+			catch (RuntimeException ex) {
+				throw StepReplay.sendFailure(step.id(), ex);
+			}
+		});
 	}
 
 	/**

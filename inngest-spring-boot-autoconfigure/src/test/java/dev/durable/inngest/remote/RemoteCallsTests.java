@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.durable.inngest.Event;
+import dev.durable.inngest.InvalidEventException;
 import dev.durable.inngest.FunctionCancelledEvent;
 import dev.durable.inngest.InngestFunction;
 import dev.durable.inngest.OnCancel;
@@ -60,6 +61,13 @@ class RemoteCallsTests {
 
 	private RemoteCalls calls(RunPayloads payloads) {
 		return new RemoteCalls("steps", FunctionConfigsReferenceTests.registry(this.functions), JSON, (events) -> {
+			if (events.stream().anyMatch((event) -> event.name().startsWith("inngest/"))) {
+				// As the client refuses them before sending.
+				throw new InvalidEventException("Event 0: name 'inngest/...' is reserved");
+			}
+			if (events.stream().anyMatch((event) -> event.name().equals("shop/unreachable"))) {
+				throw new IllegalStateException("Event API unreachable");
+			}
 			this.sent.addAll(events);
 			return List.of("01EVT");
 		}, payloads, Clock.fixed(Instant.parse("2026-12-05T10:00:00Z"), ZoneOffset.UTC));
@@ -380,6 +388,22 @@ class RemoteCallsTests {
 		Answer done = call("sender", "step",
 				Map.of(StepIds.hash("notify"), Map.of("data", Map.of("ids", List.of("E1")))));
 		assertThat(done.json()).isEqualTo(json("[\"E1\"]"));
+	}
+
+	@Test
+	void sendEventOfARefusedEventFailsForGoodAtOnceAndOneThatCannotBeSentIsRetried() {
+		Answer refused = call("refused-sender", "step", Map.of(), 0, 3);
+		assertThat(refused.headers()).containsEntry(RemoteCalls.NO_RETRY, "true");
+		assertThat(refused.op().get("op").asString()).isEqualTo("StepFailed");
+		assertThat(refused.op().at("/error/name").asString()).isEqualTo("NonRetriableError");
+		assertThat(refused.op().at("/error/message").asString())
+			.isEqualTo("Step 'notify' sends an event that is refused: Event 0: name 'inngest/...' is reserved");
+
+		Answer unreachable = call("unreachable-sender", "step", Map.of(), 0, 3);
+		assertThat(unreachable.headers()).containsEntry(RemoteCalls.NO_RETRY, "false");
+		assertThat(unreachable.op().get("op").asString()).isEqualTo("StepError");
+		assertThat(unreachable.op().at("/error/message").asString()).isEqualTo("Event API unreachable");
+		assertThat(this.sent).isEmpty();
 	}
 
 	@Test

@@ -129,6 +129,16 @@ class StepsFunctions {
 		return step.sendEvent("notify", Event.of("shop/notified", Map.of("id", 7)));
 	}
 
+	@InngestFunction(id = "refused-sender", event = "t/go")
+	List<String> refusedSender(Step step) {
+		return step.sendEvent("notify", Event.of("inngest/mine", Map.of()));
+	}
+
+	@InngestFunction(id = "unreachable-sender", event = "t/go")
+	List<String> unreachableSender(Step step) {
+		return step.sendEvent("notify", Event.of("shop/unreachable", Map.of()));
+	}
+
 	@InngestFunction(id = "nothing", event = "t/go")
 	void nothing() {
 	}
