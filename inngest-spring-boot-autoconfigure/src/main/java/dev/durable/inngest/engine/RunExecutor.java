@@ -469,7 +469,7 @@ public final class RunExecutor {
 		Instant now = this.clock.instant();
 		int budgetAttempt = budgetAttempt(run, function, execution);
 		boolean fatal = ex instanceof NonRetriableException || ex instanceof StepFailedException
-				|| budgetAttempt >= function.retries();
+				|| ex instanceof InvalidStepException || budgetAttempt >= function.retries();
 		Instant retryAt = fatal ? null : RunTimeouts.dueBy(this.backoff.nextAttemptAt(budgetAttempt, ex, now),
 				RunTimeouts.finishBy(run, function));
 		boolean stored = Boolean.TRUE.equals(this.transactions.execute((status) -> {

@@ -200,7 +200,7 @@ public final class StepReplay implements Step, RunContext {
 					+ options.backoffInitial();
 		}
 		if (problem != null) {
-			throw new IllegalArgumentException("Step '" + id + "': invalid options: " + problem);
+			throw new InvalidStepException("Step '" + id + "': invalid options: " + problem);
 		}
 	}
 
@@ -217,7 +217,7 @@ public final class StepReplay implements Step, RunContext {
 	@Override
 	public void sleep(String id, Duration duration) {
 		if (duration == null || duration.isNegative()) {
-			throw new IllegalArgumentException(
+			throw new InvalidStepException(
 					"Step '" + id + "': the sleep duration must be zero or positive, " + "but was " + duration);
 		}
 		sleep(id, duration, null);
@@ -226,7 +226,7 @@ public final class StepReplay implements Step, RunContext {
 	@Override
 	public void sleepUntil(String id, Instant until) {
 		if (until == null) {
-			throw new IllegalArgumentException("Step '" + id + "': the instant to sleep until must not be null");
+			throw new InvalidStepException("Step '" + id + "': the instant to sleep until must not be null");
 		}
 		sleep(id, null, until);
 	}
@@ -256,7 +256,7 @@ public final class StepReplay implements Step, RunContext {
 	 */
 	public static Duration checkedSleep(String id, Duration duration) {
 		if (duration.compareTo(MAX_SLEEP) > 0) {
-			throw new IllegalArgumentException("Step '" + id + "': a sleep of " + duration + " is longer than the "
+			throw new InvalidStepException("Step '" + id + "': a sleep of " + duration + " is longer than the "
 					+ "longest allowed, " + MAX_SLEEP.toDays() + " days");
 		}
 		return duration;
@@ -309,7 +309,7 @@ public final class StepReplay implements Step, RunContext {
 			}
 		}
 		if (problem != null) {
-			throw new IllegalArgumentException("Step '" + id + "': invalid waitForEvent: " + problem);
+			throw new InvalidStepException("Step '" + id + "': invalid waitForEvent: " + problem);
 		}
 	}
 
@@ -348,7 +348,7 @@ public final class StepReplay implements Step, RunContext {
 	private StepCall enter(String id) {
 		this.driver.entering();
 		if (!StringUtils.hasText(id)) {
-			throw new IllegalArgumentException("A step id must not be empty");
+			throw new InvalidStepException("A step id must not be empty");
 		}
 		if (this.currentStep != null) {
 			throw new IllegalStateException(

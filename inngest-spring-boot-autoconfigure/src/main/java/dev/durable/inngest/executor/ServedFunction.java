@@ -12,7 +12,6 @@ import dev.durable.inngest.function.CancelRule;
 import dev.durable.inngest.function.CronSchedule;
 import dev.durable.inngest.function.Expression;
 import dev.durable.inngest.function.FunctionTimeouts;
-import dev.durable.inngest.function.TimeStrings;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -192,12 +191,19 @@ record ServedFunction(String id, String name, URI url, List<String> events, @Nul
 		if (value == null) {
 			return null;
 		}
+		Duration duration;
 		try {
-			return TimeStrings.parse(value);
+			// As Inngest's server reads what an SDK syncs, which passes on what its
+			// function declares as written: "1.5h" included.
+			duration = WireDurations.parse(value);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidRegistrationException(field + "." + name, ex.getMessage());
 		}
+		if (duration.isZero()) {
+			throw new InvalidRegistrationException(field + "." + name, "'" + value + "' must be longer than zero");
+		}
+		return duration;
 	}
 
 	private static @Nullable Expression compile(@Nullable String expression, String field) {

@@ -792,7 +792,7 @@ public final class ServedFunctionBody {
 				String timeout = opts.path("timeout").asString(null);
 				// An empty timeout expires at once; the engine's waits take at least a
 				// millisecond.
-				Duration waitFor = duration(timeout, "WaitForEvent " + id + " timeout");
+				Duration waitFor = timeout(timeout, "WaitForEvent " + id + " timeout");
 				WaitForEvent wait = WaitForEvent.event((event != null) ? event : op.path("name").asString(""))
 					.timeout(waitFor.isZero() ? Duration.ofMillis(1) : waitFor);
 				String condition = opts.path("if").asString(null);
@@ -833,7 +833,7 @@ public final class ServedFunctionBody {
 		}
 		JsonNode payload = opts.path("payload");
 		String timeout = opts.path("timeout").asString(null);
-		Duration wait = (timeout != null && !timeout.isBlank()) ? duration(timeout, "InvokeFunction " + id + " timeout")
+		Duration wait = (timeout != null && !timeout.isBlank()) ? timeout(timeout, "InvokeFunction " + id + " timeout")
 				: DEFAULT_INVOKE_TIMEOUT;
 		if (wait.isNegative() || wait.isZero() || wait.compareTo(Step.MAX_SLEEP) > 0) {
 			throw new NonRetriableException("InvokeFunction " + id + " timeout " + timeout
@@ -862,6 +862,20 @@ public final class ServedFunctionBody {
 			return;
 		}
 		step.sleep(id, duration(value, "Sleep " + id));
+	}
+
+	/**
+	 * An op's timeout, as the server reads it: a duration, or an RFC 3339 instant, as the
+	 * official SDK sends a {@code Date}, which leaves the time until then (at least a
+	 * millisecond); missing or empty, zero.
+	 */
+	private Duration timeout(@Nullable String value, String what) {
+		Instant until = WireDurations.instant(value);
+		if (until == null) {
+			return duration(value, what);
+		}
+		Duration left = Duration.between(this.clock.instant(), until);
+		return (left.compareTo(Duration.ofMillis(1)) < 0) ? Duration.ofMillis(1) : left;
 	}
 
 	/**

@@ -16,6 +16,7 @@ import dev.durable.inngest.NonRetriableException;
 import dev.durable.inngest.RetryAfterException;
 import dev.durable.inngest.StepFailedException;
 import dev.durable.inngest.engine.Errors;
+import dev.durable.inngest.engine.InvalidStepException;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.StepReplay;
 import dev.durable.inngest.function.FunctionDefinition;
@@ -187,7 +188,7 @@ public final class RemoteCalls implements CallHandler {
 		}
 		// The official SDK, unlike the spec, answers the last attempt's error as final
 		// itself.
-		if (ex instanceof NonRetriableException || lastAttempt) {
+		if (ex instanceof NonRetriableException || ex instanceof InvalidStepException || lastAttempt) {
 			return error(400, "true", WireErrors.of(this.mapper, ex), Map.of());
 		}
 		if (ex instanceof RetryAfterException retry) {

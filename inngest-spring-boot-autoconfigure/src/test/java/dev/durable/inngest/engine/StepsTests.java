@@ -89,6 +89,17 @@ class StepsTests {
 	}
 
 	@Test
+	void aSleepLongerThanInngestAllowsFailsTheRunAtOnce() {
+		String eventId = send("test/sleep", Map.of("millis", Duration.ofDays(366).toMillis() + 1));
+		RunRecord run = this.probe.awaitEnded(eventId, "sleeper");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message())
+			.isEqualTo("Step 'nap': a sleep of PT8784H0.001S is longer than the longest allowed, 366 days");
+		assertThat(this.probe.attempts(run.id())).hasSize(1);
+		assertThat(this.executions.count(this.key, "before")).isOne();
+	}
+
+	@Test
 	void sleepUntilAnInstantInThePastContinuesAtOnce() {
 		RunRecord run = this.probe.awaitEnded(send("test/sleep-until-past", Map.of()), "sleep-until-past");
 		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);

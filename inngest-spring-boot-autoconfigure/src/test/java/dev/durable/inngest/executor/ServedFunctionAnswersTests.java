@@ -5,6 +5,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
@@ -209,6 +211,19 @@ class ServedFunctionAnswersTests {
 					+ "\",\"name\":\"fake/never\",\"opts\":{\"timeout\":\"\"}}]");
 			default -> new Reply(200, true, Map.of(), "\"slept\"");
 		});
+		// As the official SDK sends a wait's timeout given as a Date.
+		script("dated-wait",
+				(n) -> (n == 0)
+						? new Reply(206, true, Map.of(),
+								"[{\"op\":\"WaitForEvent\",\"id\":\"" + StepIds.hash("until")
+										+ "\",\"name\":\"fake/never\",\"opts\":{\"event\":\"fake/never\",\"timeout\":\""
+										+ Instant.now().plusMillis(1500).truncatedTo(ChronoUnit.MILLIS) + "\"}}]")
+						: new Reply(200, true, Map.of(), "\"waited\""));
+		script("bad-condition",
+				(n) -> new Reply(206, true, Map.of(),
+						"[{\"op\":\"WaitForEvent\",\"id\":\"" + StepIds.hash("w")
+								+ "\",\"name\":\"fake/never\",\"opts\":{\"event\":\"fake/never\",\"timeout\":\"1h\","
+								+ "\"if\":\"event.data.id ==\"}}]"));
 		// An app that runs its calls with execution version 1, as the JS SDK 3 does.
 		Map<String, String> version1 = Map.of("X-Inngest-Req-Version", "1");
 		script("version-1", (n) -> switch (n) {
@@ -474,6 +489,25 @@ class ServedFunctionAnswersTests {
 		assertThat(calls.get(3).body().path("steps").has(StepIds.hash("zero"))).isTrue();
 		assertThat(calls.get(3).body().path("steps").get(StepIds.hash("nothing")).isNull()).isTrue();
 		assertThat(calls.get(2).receivedAtMillis() - calls.get(1).receivedAtMillis()).isGreaterThanOrEqualTo(1500);
+	}
+
+	@Test
+	void aWaitsTimeoutGivenAsADateWaitsUntilThen() {
+		RunView run = run("dated-wait");
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("waited");
+		List<Request> calls = new ArrayList<>(this.requests.get("fake-dated-wait"));
+		assertThat(calls).hasSize(2);
+		assertThat(calls.get(1).body().path("steps").get(StepIds.hash("until")).isNull()).isTrue();
+		assertThat(calls.get(1).receivedAtMillis() - calls.get(0).receivedAtMillis()).isGreaterThanOrEqualTo(1000);
+	}
+
+	@Test
+	void aWaitWhoseConditionDoesNotCompileFailsTheRunAtOnce() {
+		RunView run = run("bad-condition");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).contains("invalid waitForEvent: Invalid CEL expression 'event.data.id =='");
+		assertThat(this.requests.get("fake-bad-condition")).hasSize(1);
 	}
 
 	@Test

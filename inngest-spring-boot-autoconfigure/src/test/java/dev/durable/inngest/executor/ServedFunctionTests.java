@@ -70,6 +70,19 @@ class ServedFunctionTests {
 	}
 
 	@Test
+	void timeoutsAreReadAsTheServerReadsThemWithFractionsAndGroupsInAnyOrder() {
+		ServedFunction function = read("\"triggers\":[{\"event\":\"a\"}],\"cancel\":[{\"event\":\"stop\","
+				+ "\"timeout\":\"1.5h\"}],\"timeouts\":{\"start\":\"30s1m\",\"finish\":\"1.5h\"}", "");
+		assertThat(function.timeouts().start()).isEqualTo(Duration.ofSeconds(90));
+		assertThat(function.timeouts().finish()).isEqualTo(Duration.ofMinutes(90));
+		assertThat(function.cancelOn()).singleElement()
+			.satisfies((rule) -> assertThat(rule.timeout()).isEqualTo(Duration.ofMinutes(90)));
+		assertThatExceptionOfType(InvalidRegistrationException.class)
+			.isThrownBy(() -> read("\"triggers\":[{\"event\":\"a\"}],\"timeouts\":{\"finish\":\"0s\"}", ""))
+			.withMessage("functions[0].timeouts.finish: '0s' must be longer than zero");
+	}
+
+	@Test
 	void aCancelRulesTimeoutMayBeAnInstant() {
 		ServedFunction function = read("\"triggers\":[{\"event\":\"a\"}],\"cancel\":[{\"event\":\"stop\","
 				+ "\"timeout\":\"2027-01-02T03:04:05.000Z\"},{\"event\":\"halt\",\"timeout\":\"2d\"}]", "");

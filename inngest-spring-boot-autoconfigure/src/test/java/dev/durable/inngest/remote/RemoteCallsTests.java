@@ -407,6 +407,15 @@ class RemoteCallsTests {
 	}
 
 	@Test
+	void aStepCalledWithArgumentsNoAttemptCouldTakeFailsTheRunForGoodAtOnce() {
+		Answer answer = call("too-long-sleep", "step", Map.of(), 0, 3);
+		assertThat(answer.status()).isEqualTo(400);
+		assertThat(answer.headers()).containsEntry(RemoteCalls.NO_RETRY, "true");
+		assertThat(answer.json().get("message").asString())
+			.isEqualTo("Step 'nap': a sleep of PT8808H is longer than the longest allowed, 366 days");
+	}
+
+	@Test
 	void bodyTheJsonReaderRefusesIsRefusedForGoodBeforeTheFunctionRuns() {
 		String nested = "{\"a\":".repeat(600) + "1" + "}".repeat(600);
 		CallResponse response = this.calls.call(request("steps-fails", "step", nested));

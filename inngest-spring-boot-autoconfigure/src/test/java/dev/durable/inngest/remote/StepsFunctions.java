@@ -139,6 +139,11 @@ class StepsFunctions {
 		return step.sendEvent("notify", Event.of("shop/unreachable", Map.of()));
 	}
 
+	@InngestFunction(id = "too-long-sleep", event = "t/go")
+	void tooLongSleep(Step step) {
+		step.sleep("nap", Duration.ofDays(367));
+	}
+
 	@InngestFunction(id = "nothing", event = "t/go")
 	void nothing() {
 	}
