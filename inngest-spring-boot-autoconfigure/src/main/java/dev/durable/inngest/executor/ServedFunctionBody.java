@@ -567,8 +567,11 @@ public final class ServedFunctionBody {
 							WaitForEvent.event("pending").timeout(Duration.ofSeconds(1))));
 				}
 			}
-			if (!begin.isEmpty()) {
-				this.recorded.awaitTogether(begin, List.of(), false);
+			if (!begin.isEmpty() && this.recorded.awaitTogether(begin, List.of(), false)) {
+				// A sleep, a wait or an invoke ended: the call that discovers the next
+				// step
+				// is its first attempt, as Inngest counts, whatever failed before it.
+				this.discoveryAttempt = 0;
 			}
 		}
 

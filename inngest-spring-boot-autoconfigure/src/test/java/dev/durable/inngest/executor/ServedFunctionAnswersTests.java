@@ -104,7 +104,7 @@ class ServedFunctionAnswersTests {
 	private static final Set<String> RETRIED_TWICE = Set.of("planned-together", "retried", "no-retry", "retry-after",
 			"attempts", "slow-step", "failing-step", "oversize", "oversize-step", "failing-together", "retried-apart",
 			"failing-mixed", "step-call-failing", "step-call-failing-always", "step-calls-failing-together",
-			"step-call-refused", "step-not-found", "step-call-malformed");
+			"step-call-refused", "step-not-found", "step-call-malformed", "failure-then-sleep");
 
 	@LocalServerPort
 	int port;
@@ -210,6 +210,13 @@ class ServedFunctionAnswersTests {
 			case 2 -> new Reply(206, true, Map.of(), "[{\"op\":\"WaitForEvent\",\"id\":\"" + StepIds.hash("nothing")
 					+ "\",\"name\":\"fake/never\",\"opts\":{\"timeout\":\"\"}}]");
 			default -> new Reply(200, true, Map.of(), "\"slept\"");
+		});
+		script("failure-then-sleep", (n) -> switch (n) {
+			case 0 -> new Reply(500, true, Map.of("X-Inngest-No-Retry", "false"),
+					"{\"name\":\"Error\",\"message\":\"flaky\"}");
+			case 1 -> new Reply(206, true, Map.of(), "[{\"op\":\"Sleep\",\"id\":\"" + StepIds.hash("nap")
+					+ "\",\"name\":\"nap\",\"opts\":{\"duration\":\"100ms\"}}]");
+			default -> new Reply(200, true, Map.of(), "\"rested\"");
 		});
 		// As the official SDK sends a wait's timeout given as a Date.
 		script("dated-wait",
@@ -489,6 +496,15 @@ class ServedFunctionAnswersTests {
 		assertThat(calls.get(3).body().path("steps").has(StepIds.hash("zero"))).isTrue();
 		assertThat(calls.get(3).body().path("steps").get(StepIds.hash("nothing")).isNull()).isTrue();
 		assertThat(calls.get(2).receivedAtMillis() - calls.get(1).receivedAtMillis()).isGreaterThanOrEqualTo(1500);
+	}
+
+	@Test
+	void theCallAfterASleepIsAFirstAttemptWhateverFailedBeforeIt() {
+		RunView run = run("failure-then-sleep");
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(new ArrayList<>(this.requests.get("fake-failure-then-sleep")))
+			.extracting(ServedFunctionAnswersTests::attempt)
+			.containsExactly(0, 1, 0);
 	}
 
 	@Test
