@@ -139,6 +139,14 @@ const functions = [
     const second = await step.run("second", () => { count("second:" + key); return first.n + 1; });
     return { first, second };
   }),
+  // Steps buffered while the SDK checkpoints, reported with the function's end.
+  inngest.createFunction({ id: "buffered", checkpointing: { bufferedSteps: 3 }, triggers: [{ event: "js/buffered" }] },
+    async ({ event, step }) => {
+      const key = event.data.key;
+      const a = await step.run("a", () => { count("a:" + key); return 1; });
+      const b = await step.run("b", () => { count("b:" + key); return 2; });
+      return a + b;
+    }),
   inngest.createFunction({ id: "flaky", retries: 2, triggers: [{ event: "js/flaky" }] },
     async ({ event, step }) => {
       const key = event.data.key;

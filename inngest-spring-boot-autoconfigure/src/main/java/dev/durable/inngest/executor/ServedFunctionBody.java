@@ -272,14 +272,25 @@ public final class ServedFunctionBody {
 				}
 				return Acted.DISCOVER;
 			}
+			JsonNode complete = ops.stream()
+				.filter((op) -> op.path("op").asString("").equals("RunComplete"))
+				.findFirst()
+				.orElse(null);
+			if (complete != null) {
+				// The official SDK, checkpointing, reports the steps it ran since its
+				// last
+				// answer with the function's end: they are stored before it ends.
+				ops.stream()
+					.filter((op) -> op.path("op").asString("").equals("StepRun")
+							&& this.reported.add(op.path("id").asString("")))
+					.forEach((op) -> actOnExecuted(op, called, answer));
+				return Acted.ended(complete.get("data"));
+			}
 			List<String> planned = new ArrayList<>();
 			List<JsonNode> waits = new ArrayList<>();
 			List<JsonNode> executed = new ArrayList<>();
 			for (JsonNode op : ops) {
 				String name = op.path("op").asString("");
-				if (name.equals("RunComplete")) {
-					return Acted.ended(op.get("data"));
-				}
 				String id = op.path("id").asString("");
 				if (name.equals("StepNotFound") && !target.equals(DISCOVERY)) {
 					// The app did not reach the step, as when a deploy changed its code

@@ -136,6 +136,18 @@ class ExecutorEndToEndTests {
 	}
 
 	@Test
+	void stepsTheAppBufferedAndReportedWithTheFunctionsEndAreStored() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/buffered", Map.of("key", key)));
+		RunView run = completed("jsapp-buffered", key);
+		assertThat(outputOf(run)).isEqualTo("3");
+		assertThat(List.of(count("a:" + key), count("b:" + key))).containsExactly(1, 1);
+		Answer detail = new HttpApiClient(this.port).call("GET", "/actuator/inngest/runs/" + run.id(), null, null);
+		assertThat(detail.json().get("steps").valueStream().map((step) -> step.get("stepId").asString()))
+			.containsExactly("a", "b");
+	}
+
+	@Test
 	void aCallTooLargeToCarryItsStepsHasTheAppFetchThem() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/large", Map.of("key", key, "size", 40_000)));

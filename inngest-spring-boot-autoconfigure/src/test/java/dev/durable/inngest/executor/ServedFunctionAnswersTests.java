@@ -34,6 +34,8 @@ import dev.durable.inngest.RunTimeline;
 import dev.durable.inngest.RunView;
 import dev.durable.inngest.actuate.RunMetrics;
 import dev.durable.inngest.engine.store.AttemptRecord;
+import dev.durable.inngest.engine.store.StepRecord;
+import dev.durable.inngest.engine.store.StepStatus;
 import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.engine.store.WaitStore;
 import dev.durable.inngest.remote.RequestVerifier;
@@ -218,6 +220,11 @@ class ServedFunctionAnswersTests {
 					+ "\",\"name\":\"nap\",\"opts\":{\"duration\":\"100ms\"}}]");
 			default -> new Reply(200, true, Map.of(), "\"rested\"");
 		});
+		// As the official SDK answers when it buffers steps while checkpointing.
+		script("buffered-steps",
+				(n) -> ops("{\"op\":\"StepRun\",\"id\":\"" + StepIds.hash("a") + "\",\"displayName\":\"a\",\"data\":1}",
+						"{\"op\":\"StepRun\",\"id\":\"" + StepIds.hash("b") + "\",\"displayName\":\"b\",\"data\":2}",
+						"{\"op\":\"RunComplete\",\"id\":\"" + StepIds.hash("complete") + "\",\"data\":\"done\"}"));
 		// As the official SDK sends a wait's timeout given as a Date.
 		script("dated-wait",
 				(n) -> (n == 0)
@@ -505,6 +512,17 @@ class ServedFunctionAnswersTests {
 		assertThat(new ArrayList<>(this.requests.get("fake-failure-then-sleep")))
 			.extracting(ServedFunctionAnswersTests::attempt)
 			.containsExactly(0, 1, 0);
+	}
+
+	@Test
+	void stepsReportedWithTheRunsEndAreStoredBeforeItEnds() {
+		RunView run = run("buffered-steps");
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("done");
+		assertThat(this.steps.findByRun(run.id())).extracting(StepRecord::key, StepRecord::status, StepRecord::output)
+			.containsExactlyInAnyOrder(tuple(StepIds.hash("a"), StepStatus.COMPLETED, "1"),
+					tuple(StepIds.hash("b"), StepStatus.COMPLETED, "2"));
+		assertThat(this.requests.get("fake-buffered-steps")).hasSize(1);
 	}
 
 	@Test
