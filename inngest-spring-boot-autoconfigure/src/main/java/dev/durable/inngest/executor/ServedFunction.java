@@ -10,6 +10,7 @@ import java.util.Set;
 import dev.durable.inngest.Retries;
 import dev.durable.inngest.function.CancelRule;
 import dev.durable.inngest.function.CronSchedule;
+import dev.durable.inngest.function.EventNames;
 import dev.durable.inngest.function.Expression;
 import dev.durable.inngest.function.FunctionTimeouts;
 import org.jspecify.annotations.Nullable;
@@ -119,11 +120,17 @@ record ServedFunction(String id, String name, URI url, List<String> events, @Nul
 				crons.add(schedule);
 				continue;
 			}
+			String wrong = EventNames.problem(event);
+			if (wrong != null) {
+				throw new InvalidRegistrationException(at + ".event", wrong);
+			}
 			events.add(event);
 			String expression = text(trigger, "expression", at, false);
 			compile(expression, at + ".expression");
 			anyCondition |= expression != null;
-			String isEvent = "event.name == " + quoted(event);
+			String isEvent = EventNames.isWildcard(event)
+					? "event.name.startsWith(" + quoted(EventNames.prefix(event)) + ")"
+					: "event.name == " + quoted(event);
 			conditions.add((expression != null) ? "(" + isEvent + " && (" + expression + "))" : isEvent);
 		}
 		Expression condition = null;

@@ -136,8 +136,12 @@ final class FunctionDefinitionReader {
 	private List<String> readEvents(String[] names) {
 		List<String> events = new ArrayList<>();
 		for (String name : names) {
+			String wrong = StringUtils.hasText(name) ? EventNames.problem(name) : null;
 			if (!StringUtils.hasText(name)) {
 				problem("@InngestFunction(event) contains an empty event name");
+			}
+			else if (wrong != null) {
+				problem("@InngestFunction(event) is invalid: " + wrong);
 			}
 			else {
 				events.add(name);

@@ -1,6 +1,7 @@
 package dev.durable.inngest.function;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,9 @@ public final class FunctionRegistry {
 
 	private final Map<String, List<FunctionDefinition>> byEvent;
 
+	/** Whether a function has a wildcard trigger, which no lookup by name finds. */
+	private final boolean anyWildcard;
+
 	/**
 	 * Creates a registry.
 	 * @param definitions the functions, with unique ids
@@ -28,12 +32,16 @@ public final class FunctionRegistry {
 				throw new IllegalArgumentException("Duplicate function id '" + definition.id() + "'");
 			}
 		}
-		this.byId = Map.copyOf(byId);
+		// In the order found, which all() and triggeredBy(...) keep.
+		this.byId = Collections.unmodifiableMap(byId);
 		this.byEvent = byId.values()
 			.stream()
 			.flatMap((definition) -> definition.events().stream().map((event) -> Map.entry(event, definition)))
 			.collect(Collectors.groupingBy(Map.Entry::getKey,
 					Collectors.mapping(Map.Entry::getValue, Collectors.toUnmodifiableList())));
+		this.anyWildcard = byId.values()
+			.stream()
+			.anyMatch((definition) -> definition.events().stream().anyMatch(EventNames::isWildcard));
 	}
 
 	/**
@@ -54,12 +62,22 @@ public final class FunctionRegistry {
 	}
 
 	/**
-	 * The functions an event name triggers, before their conditions are checked.
+	 * The functions an event name triggers, before their conditions are checked: those
+	 * with a trigger of that name or a wildcard trigger that matches it
+	 * ({@link EventNames}), each once, in the order they were found.
 	 * @param eventName the event name
 	 * @return the functions
 	 */
 	public List<FunctionDefinition> triggeredBy(String eventName) {
-		return this.byEvent.getOrDefault(eventName, List.of());
+		List<FunctionDefinition> named = this.byEvent.getOrDefault(eventName, List.of());
+		if (!this.anyWildcard) {
+			return named;
+		}
+		return this.byId.values()
+			.stream()
+			.filter((definition) -> named.contains(definition)
+					|| definition.events().stream().anyMatch((trigger) -> EventNames.matches(trigger, eventName)))
+			.toList();
 	}
 
 }

@@ -224,6 +224,13 @@ class FunctionValidationTests {
 	}
 
 	@Test
+	void eventNameWithAStarThatIsNotAWildcardIsRefused() {
+		assertThat(failureFor(MisplacedWildcard.class)).contains("MisplacedWildcard.fn")
+			.contains("@InngestFunction(event) is invalid: the event name 'app*' has a '*' that is not a wildcard")
+			.contains("as in 'app/*' or 'app/user.*'");
+	}
+
+	@Test
 	void cronInAFormInngestDoesNotAcceptIsRefused() {
 		assertThat(failureFor(LastDayCron.class)).contains("@InngestFunction(cron = \"0 0 L * *\") is invalid")
 			.contains("the day-of-month field 'L' uses L (the last day of the month)")
@@ -399,6 +406,14 @@ class FunctionValidationTests {
 	static class BadCron {
 
 		@InngestFunction(id = "fn", cron = "61 * * * *")
+		void fn(Event event) {
+		}
+
+	}
+
+	static class MisplacedWildcard {
+
+		@InngestFunction(id = "fn", event = "app*")
 		void fn(Event event) {
 		}
 

@@ -83,6 +83,20 @@ class ServedFunctionTests {
 	}
 
 	@Test
+	void aWildcardTriggerMatchesTheNamesAfterItsPrefixWithItsExpression() {
+		ServedFunction function = read("\"triggers\":[{\"event\":\"app/*\",\"expression\":\"event.data.n > 1\"},"
+				+ "{\"event\":\"shop/order.placed\"}]", "");
+		assertThat(function.events()).containsExactly("app/*", "shop/order.placed");
+		Expression condition = function.condition();
+		assertThat(condition.matches(Expression.toMap(Event.of("app/user.created", Map.of("n", 2))), null)).isTrue();
+		assertThat(condition.matches(Expression.toMap(Event.of("app/user.created", Map.of("n", 0))), null)).isFalse();
+		assertThat(condition.matches(Expression.toMap(Event.of("shop/order.placed", Map.of("n", 0))), null)).isTrue();
+		assertThatExceptionOfType(InvalidRegistrationException.class)
+			.isThrownBy(() -> read("\"triggers\":[{\"event\":\"app*\"}]", ""))
+			.withMessageStartingWith("functions[0].triggers[0].event: the event name 'app*' has a '*'");
+	}
+
+	@Test
 	void aCancelRulesTimeoutMayBeAnInstant() {
 		ServedFunction function = read("\"triggers\":[{\"event\":\"a\"}],\"cancel\":[{\"event\":\"stop\","
 				+ "\"timeout\":\"2027-01-02T03:04:05.000Z\"},{\"event\":\"halt\",\"timeout\":\"2d\"}]", "");
