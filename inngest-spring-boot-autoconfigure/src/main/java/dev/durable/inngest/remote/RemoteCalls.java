@@ -122,7 +122,10 @@ public final class RemoteCalls implements CallHandler {
 		catch (JacksonException ex) {
 			// A body that is not JSON, or past the reader's limits (nesting, length), is
 			// the request's fault: refused before any function code runs.
-			return unreadable(ex);
+			return refused("is not JSON the application can read: " + Errors.abbreviate(ex.getOriginalMessage()));
+		}
+		catch (UnreadableCallException ex) {
+			return refused(ex.getMessage());
 		}
 		try {
 			if (call.useApi()) {
@@ -198,10 +201,9 @@ public final class RemoteCalls implements CallHandler {
 		return error(500, "false", WireErrors.of(this.mapper, ex), Map.of());
 	}
 
-	private CallResponse unreadable(JacksonException ex) {
+	private CallResponse refused(String problem) {
 		ObjectNode refusal = this.mapper.createObjectNode();
-		refusal.put("error", "The call request's body is not JSON the application can read: "
-				+ Errors.abbreviate(ex.getOriginalMessage()));
+		refusal.put("error", "The call request's body " + problem);
 		refusal.put("status", 400);
 		return new CallResponse(400, Map.of(NO_RETRY, "true"), this.mapper.writeValueAsString(refusal));
 	}
@@ -252,7 +254,7 @@ public final class RemoteCalls implements CallHandler {
 		static Call read(JsonMapper mapper, byte[] body, FunctionDefinition function) {
 			JsonNode root = mapper.readTree(body);
 			if (!root.isObject()) {
-				throw new IllegalArgumentException("The call request's body is not a JSON object");
+				throw new UnreadableCallException("is JSON but not an object: " + root.getNodeType());
 			}
 			JsonNode ctx = root.path("ctx");
 			String runId = ctx.path("run_id").asString("");
@@ -272,6 +274,17 @@ public final class RemoteCalls implements CallHandler {
 			JsonNode event = (events.size() > 0) ? events.get(0) : this.event;
 			return new Call(event, steps, this.runId, this.attempt, this.maxAttempts, this.lastAttempt,
 					this.disableImmediateExecution, false);
+		}
+
+	}
+
+	/**
+	 * A call request's body that is JSON, but not a call request.
+	 */
+	static final class UnreadableCallException extends RuntimeException {
+
+		UnreadableCallException(String problem) {
+			super(problem);
 		}
 
 	}

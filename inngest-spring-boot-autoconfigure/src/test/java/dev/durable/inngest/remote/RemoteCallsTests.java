@@ -425,6 +425,15 @@ class RemoteCallsTests {
 	}
 
 	@Test
+	void bodyThatIsJsonButNotAnObjectIsRefusedForGoodBeforeTheFunctionRuns() {
+		CallResponse response = this.calls.call(request("steps-fails", "step", "[]"));
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.headers()).containsEntry(RemoteCalls.NO_RETRY, "true");
+		assertThat(json(response.body()).get("error").asString())
+			.isEqualTo("The call request's body is JSON but not an object: ARRAY");
+	}
+
+	@Test
 	void functionIsFoundByCompositeOrBareIdAndNamedWhenNotFound() {
 		assertThat(this.calls.call(request("two-steps", "step", body(0, 3, Map.of(), false))).status()).isEqualTo(206);
 		CallResponse missing = this.calls.call(request("steps-nope", "step", body(0, 3, Map.of(), false)));
