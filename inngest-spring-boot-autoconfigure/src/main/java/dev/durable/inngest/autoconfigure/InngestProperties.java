@@ -746,7 +746,8 @@ public class InngestProperties {
 
 		/**
 		 * The largest request body the serve endpoint reads in remote mode; the platform
-		 * sends at most 4 MiB. A larger one is refused with 413.
+		 * sends at most 4 MiB. A larger one is refused with 413, for good, and its run
+		 * fails, so a value below 4MB is warned of at start-up.
 		 */
 		private DataSize serveRequestSize = DataSize.ofMegabytes(5);
 

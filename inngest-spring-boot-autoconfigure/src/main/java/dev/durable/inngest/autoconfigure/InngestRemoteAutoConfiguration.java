@@ -67,6 +67,7 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.client.RestClient;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
 
@@ -94,6 +95,9 @@ import org.springframework.web.servlet.function.ServerResponse;
 public final class InngestRemoteAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(InngestRemoteAutoConfiguration.class);
+
+	/** The largest call request the platform sends. */
+	private static final DataSize PLATFORM_REQUEST_SIZE = DataSize.ofMegabytes(4);
 
 	/** How long a sync waits to connect to the platform, and then for its answer. */
 	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -285,10 +289,15 @@ public final class InngestRemoteAutoConfiguration {
 		@ConditionalOnMissingBean(name = "inngestServeEndpoint")
 		RouterFunction<ServerResponse> inngestServeEndpoint(RemoteSettings settings, ServedFunctions functions,
 				CallHandler callHandler, AppSync sync, InngestProperties properties) {
-			return new ServeEndpoint(settings, functions, callHandler, sync, Clock.systemUTC(),
-					PropertyChecks
-						.positive("inngest.limits.serve-request-size", properties.getLimits().getServeRequestSize())
-						.toBytes())
+			DataSize limit = PropertyChecks.positive("inngest.limits.serve-request-size",
+					properties.getLimits().getServeRequestSize());
+			if (limit.toBytes() < PLATFORM_REQUEST_SIZE.toBytes()) {
+				logger.warn("inngest.limits.serve-request-size is " + limit.toBytes() + " bytes, below the "
+						+ PLATFORM_REQUEST_SIZE.toMegabytes()
+						+ "MB a call request from the platform may take: a larger one is refused with 413, for good, and "
+						+ "its run fails. Leave it unset (5MB) unless the platform sends this application less");
+			}
+			return new ServeEndpoint(settings, functions, callHandler, sync, Clock.systemUTC(), limit.toBytes())
 				.routes();
 		}
 

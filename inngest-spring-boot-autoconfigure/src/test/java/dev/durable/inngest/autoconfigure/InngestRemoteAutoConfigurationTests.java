@@ -201,6 +201,20 @@ class InngestRemoteAutoConfigurationTests {
 	}
 
 	@Test
+	void aServeRequestSizeBelowWhatThePlatformSendsIsWarnedOf(CapturedOutput output) {
+		new WebApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(InngestAutoConfiguration.class, InngestRemoteAutoConfiguration.class))
+			.withPropertyValues("inngest.mode=remote", "inngest.dev=true", "inngest.sync.on-startup=false",
+					"inngest.limits.serve-request-size=1MB")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("inngest.limits.serve-request-size is 1048576 bytes, below the 4MB a "
+						+ "call request from the platform may take");
+			});
+	}
+
+	@Test
 	void sizesThatCannotBeUsedFailTheStartInRemoteMode() {
 		WebApplicationContextRunner web = new WebApplicationContextRunner()
 			.withConfiguration(
