@@ -2,6 +2,7 @@ package dev.durable.inngest.engine;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -124,6 +125,13 @@ public class CancellationFunctions {
 	@Timeouts(finish = "1s")
 	void mustFinishSoon(Event event, Step step) {
 		sleepBetweenSteps(event, step, Duration.ofSeconds(10));
+	}
+
+	@InngestFunction(id = "must-finish-waiting", event = "test/must-finish-waiting")
+	@Timeouts(finish = "1s")
+	Optional<Event> mustFinishWaiting(Event event, Step step) {
+		return step.waitForEvent("approval",
+				WaitForEvent.event("test/never-approved").match("data.key").timeout(Duration.ofSeconds(30)));
 	}
 
 	@InngestFunction(id = "retry-past-deadline", event = "test/retry-past-deadline")

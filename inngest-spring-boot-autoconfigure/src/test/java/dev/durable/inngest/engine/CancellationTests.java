@@ -267,6 +267,19 @@ class CancellationTests {
 	}
 
 	@Test
+	void runWaitingForAnEventPastItsFinishTimeoutIsCancelledAtTheDeadlineWithItsWait() {
+		String runId = this.probe.awaitRunId(send("test/must-finish-waiting", Map.of()), "must-finish-waiting");
+		this.probe.awaitStatus(runId, RunStatus.WAITING);
+		RunRecord run = this.probe.awaitEnded(runId, Duration.ofSeconds(5));
+		assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+		assertThat(run.cancellation().reason()).contains("@Timeouts finish");
+		assertThat(Duration.between(run.startedAt(), run.endedAt())).isGreaterThanOrEqualTo(Duration.ofSeconds(1))
+			.isLessThan(Duration.ofSeconds(5));
+		assertThat(this.probe.count("inngest_wait WHERE run_id = '" + runId + "'")).isZero();
+		assertThat(this.probe.eventIds("inngest/function.cancelled", runId)).hasSize(1);
+	}
+
+	@Test
 	void runWaitingForARetryPastItsFinishTimeoutIsCancelledAtTheDeadline() {
 		String runId = this.probe.awaitRunId(send("test/retry-past-deadline", Map.of()), "retry-past-deadline");
 		RunRecord run = this.probe.awaitEnded(runId, Duration.ofSeconds(8));
