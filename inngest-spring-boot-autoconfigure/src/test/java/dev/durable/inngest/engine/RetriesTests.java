@@ -177,6 +177,16 @@ class RetriesTests {
 	}
 
 	@Test
+	void retryAfterAnInstantDelaysTheNextAttemptAndUsesTheBudgetLikeAnyFailure() {
+		RunRecord run = run("test/retry-after-instant", "retry-after-instant", Map.of());
+		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).contains("gave up").contains("429 Too Many Requests");
+		List<Instant> times = this.executions.times(this.key, "rate-limited");
+		assertThat(times).hasSize(2);
+		assertThat(Duration.between(times.get(0), times.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(1400));
+	}
+
+	@Test
 	void caughtStepFailureWithCompensationCompletesTheRun() {
 		RunRecord run = run("test/saga", "saga", Map.of());
 		assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
@@ -265,9 +275,11 @@ class RetriesTests {
 	void stepWithInvalidOptionsFailsTheRunWithAMessageNamingTheStep() {
 		RunRecord run = run("test/step-invalid-options", "step-invalid-options", Map.of());
 		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
-		assertThat(run.error().name()).isEqualTo("IllegalArgumentException");
+		assertThat(run.error().name()).isEqualTo("InvalidStepException");
 		assertThat(run.error().message())
 			.isEqualTo("Step 'charge': invalid options: retries must be from 0 to 20, but was 21");
+		// However many retries the function has left: no attempt could take the step.
+		assertThat(this.probe.attempts(run.id())).hasSize(1);
 		assertThat(this.executions.count(this.key, "charge")).isZero();
 	}
 

@@ -1,6 +1,7 @@
 package dev.durable.inngest.engine;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import dev.durable.inngest.Event;
@@ -161,6 +162,21 @@ public class RetryFunctions {
 				throw new RetryAfterException("429 Too Many Requests", Duration.ofSeconds(3));
 			}
 		});
+	}
+
+	@InngestFunction(id = "retry-after-instant", event = "test/retry-after-instant")
+	@Retries(1)
+	String retryAfterInstant(Event event, Step step) {
+		try {
+			step.run("rate-limited", () -> {
+				this.executions.hit(key(event), "rate-limited");
+				throw new RetryAfterException("429 Too Many Requests", Instant.now().plusMillis(1500));
+			});
+			return "ran";
+		}
+		catch (StepFailedException ex) {
+			return "gave up: " + ex.getMessage();
+		}
 	}
 
 	@InngestFunction(id = "saga", event = "test/saga")
