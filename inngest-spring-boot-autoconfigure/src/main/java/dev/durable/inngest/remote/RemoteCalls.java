@@ -150,7 +150,7 @@ public final class RemoteCalls implements CallHandler {
 		}
 		catch (Throwable ex) {
 			StepInterrupt interrupt = interrupt(ex, execution);
-			return (interrupt != null) ? interrupt.response() : failed(ex, call.lastAttempt());
+			return (interrupt != null) ? interrupt.response() : failed(ex, call.lastAttempt(), execution);
 		}
 		if (execution.interrupt() != null) {
 			logger.warn("Function '" + function.id() + "' caught the signal that stops it at a step and returned; "
@@ -184,10 +184,13 @@ public final class RemoteCalls implements CallHandler {
 		return execution.interrupt();
 	}
 
-	private CallResponse failed(Throwable ex, boolean lastAttempt) {
+	private CallResponse failed(Throwable ex, boolean lastAttempt, RemoteExecution execution) {
 		if (ex instanceof StepFailedException failed) {
-			// A step that failed for good and that the body did not handle fails the run.
-			return error(400, "true", WireErrors.of(this.mapper, failed.error()), Map.of());
+			// A step that failed for good and that the body did not handle fails the run,
+			// with the step's error as the platform sent it.
+			ObjectNode memoized = execution.memoizedError(failed.error());
+			return error(400, "true", (memoized != null) ? memoized : WireErrors.of(this.mapper, failed.error()),
+					Map.of());
 		}
 		// The official SDK, unlike the spec, answers the last attempt's error as final
 		// itself.

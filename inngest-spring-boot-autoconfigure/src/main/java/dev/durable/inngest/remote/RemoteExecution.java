@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,6 +86,13 @@ final class RemoteExecution implements StepReplay.Driver {
 	private @Nullable StepInterrupt interrupt;
 
 	/**
+	 * The errors of the memoized failed steps as the platform sent them, by the error
+	 * each was read as: a step's error the body does not catch fails the run with it as
+	 * sent, its cause included.
+	 */
+	private final Map<ErrorInfo, ObjectNode> memoizedErrors = new IdentityHashMap<>();
+
+	/**
 	 * Creates the driver of one call request's steps.
 	 * @param mapper reads and writes the wire's JSON
 	 * @param steps the memoized steps, by hash
@@ -117,6 +125,15 @@ final class RemoteExecution implements StepReplay.Driver {
 		return this.interrupt;
 	}
 
+	/**
+	 * A memoized step's error as the platform sent it.
+	 * @param error the error as read
+	 * @return the error as sent, or {@code null} if it was not memoized here
+	 */
+	@Nullable ObjectNode memoizedError(ErrorInfo error) {
+		return this.memoizedErrors.get(error);
+	}
+
 	@Override
 	public void entering() {
 		if (this.interrupt != null) {
@@ -136,8 +153,11 @@ final class RemoteExecution implements StepReplay.Driver {
 			case RUN, SEND, INVOKE -> {
 				JsonNode error = wrapped(memo, "error");
 				if (error != null && !error.isNull()) {
-					yield new StepReplay.Failed(
-							new ErrorInfo(text(error, "name"), text(error, "message"), text(error, "stack")));
+					ErrorInfo info = new ErrorInfo(text(error, "name"), text(error, "message"), text(error, "stack"));
+					if (error instanceof ObjectNode original) {
+						this.memoizedErrors.put(info, original);
+					}
+					yield new StepReplay.Failed(info);
 				}
 				JsonNode wrappedData = wrapped(memo, "data");
 				JsonNode data = (wrappedData != null) ? wrappedData : memo;

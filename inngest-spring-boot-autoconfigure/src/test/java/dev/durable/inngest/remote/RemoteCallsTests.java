@@ -259,6 +259,15 @@ class RemoteCallsTests {
 	}
 
 	@Test
+	void stepThatFailedForGoodFailsTheRunWithItsErrorAsSentItsCauseIncluded() {
+		Map<String, Object> error = Map.of("name", "Error", "message", "gateway timeout", "stack", "at charge", "cause",
+				Map.of("name", "SocketTimeoutException", "message", "read timed out"));
+		Answer answer = call("flaky", "step", Map.of(StepIds.hash("charge"), Map.of("error", error)));
+		assertThat(answer.status()).isEqualTo(400);
+		assertThat(answer.json()).isEqualTo(JSON.valueToTree(error));
+	}
+
+	@Test
 	void stepThatFailedForGoodCanBeCaughtAndCompensated() {
 		Answer answer = call("compensate", "step",
 				Map.of(StepIds.hash("charge"), Map.of("error", Map.of("name", "Error", "message", "declined"))));
