@@ -56,6 +56,12 @@ public final class InngestAutoConfiguration {
 	}
 
 	@Bean
+	static IgnoredPropertiesWarning inngestIgnoredPropertiesWarning(Environment environment,
+			ListableBeanFactory beans) {
+		return new IgnoredPropertiesWarning(environment, beans);
+	}
+
+	@Bean
 	@ConditionalOnProperty(name = "inngest.mode", havingValue = "local", matchIfMissing = true)
 	static LocalEngineCheck inngestLocalEngineCheck(ListableBeanFactory beans, FunctionDiscoverer discoverer) {
 		return new LocalEngineCheck(beans, discoverer);
