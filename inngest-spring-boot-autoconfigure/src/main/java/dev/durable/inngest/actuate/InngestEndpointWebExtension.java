@@ -1,5 +1,7 @@
 package dev.durable.inngest.actuate;
 
+import java.util.Set;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -69,6 +71,13 @@ public class InngestEndpointWebExtension {
 			return refused(WebEndpointResponse.STATUS_BAD_REQUEST, ex.getMessage());
 		}
 	}
+
+	/**
+	 * The fields a write to a section of the endpoint takes ({@link #bulk}); a body with
+	 * any other is refused, rather than the field ignored.
+	 */
+	public static final Set<String> BULK_FIELDS = Set.of("functionId", "startedAfter", "startedBefore", "condition",
+			"name", "preview", "statuses");
 
 	/**
 	 * Previews or starts a bulk cancellation or replay, as {@link InngestEndpoint#bulk}.

@@ -1,7 +1,14 @@
 package dev.durable.inngest.autoconfigure;
 
+import java.util.function.Supplier;
+
 import dev.durable.inngest.actuate.InngestEndpoint;
+import dev.durable.inngest.actuate.InngestEndpointWebExtension;
 import dev.durable.inngest.actuate.UnreadableQueryFilter;
+import dev.durable.inngest.engine.PropertyChecks;
+import dev.durable.inngest.web.EndpointFieldsFilter;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -45,16 +52,39 @@ public final class InngestEndpointManagementContextConfiguration {
 			ObjectProvider<PathMappedEndpoints> endpoints, ObjectProvider<DispatcherServletPath> servletPath) {
 		// Read at the first request with a query, once Actuator has mapped its endpoints,
 		// and kept.
-		UnreadableQueryFilter filter = new UnreadableQueryFilter(SingletonSupplier.of(() -> {
-			PathMappedEndpoints mapped = endpoints.getIfAvailable();
-			String path = (mapped != null) ? mapped.getPath(EndpointId.of("inngest")) : null;
-			DispatcherServletPath servlet = servletPath.getIfAvailable();
-			return (path != null && servlet != null) ? servlet.getRelativePath(path) : path;
-		}));
+		UnreadableQueryFilter filter = new UnreadableQueryFilter(endpointPath(endpoints, servletPath));
 		// Last in the chain, after whatever security guards the endpoint. Tomcat refuses
 		// only the first read of the parameters, so a request an earlier filter has read
 		// goes on with those it could read.
 		return new FilterRegistrationBean<>(filter);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "inngestEndpointFieldsFilter")
+	FilterRegistrationBean<EndpointFieldsFilter> inngestEndpointFieldsFilter(
+			ObjectProvider<PathMappedEndpoints> endpoints, ObjectProvider<DispatcherServletPath> servletPath,
+			ObjectProvider<InngestProperties> properties, ObjectProvider<JsonMapper> mapper) {
+		InngestProperties limits = properties.getIfAvailable(InngestProperties::new);
+		EndpointFieldsFilter filter = new EndpointFieldsFilter(endpointPath(endpoints, servletPath),
+				InngestEndpointWebExtension.BULK_FIELDS,
+				PropertyChecks.positive("inngest.limits.request-size", limits.getLimits().getRequestSize()).toBytes(),
+				mapper.getIfAvailable(JsonMapper::shared));
+		// After whatever security guards the endpoint, as the query's check.
+		return new FilterRegistrationBean<>(filter);
+	}
+
+	/**
+	 * Where the endpoint is served within the application, as Actuator maps it: read at
+	 * the first request that needs it, once Actuator has mapped its endpoints, and kept.
+	 */
+	private static Supplier<@Nullable String> endpointPath(ObjectProvider<PathMappedEndpoints> endpoints,
+			ObjectProvider<DispatcherServletPath> servletPath) {
+		return SingletonSupplier.of(() -> {
+			PathMappedEndpoints mapped = endpoints.getIfAvailable();
+			String path = (mapped != null) ? mapped.getPath(EndpointId.of("inngest")) : null;
+			DispatcherServletPath servlet = servletPath.getIfAvailable();
+			return (path != null && servlet != null) ? servlet.getRelativePath(path) : path;
+		});
 	}
 
 	/**

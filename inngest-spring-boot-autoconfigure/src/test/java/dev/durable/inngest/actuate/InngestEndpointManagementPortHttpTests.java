@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * where Actuator serves it from a context of its own.
  */
 @SpringBootTest(classes = EngineTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "management.server.port=0", "management.endpoints.web.exposure.include=inngest,health" })
+		properties = { "management.server.port=0", "management.endpoints.web.exposure.include=inngest,health",
+				"management.endpoint.inngest.access=unrestricted", "inngest.limits.request-size=4KB" })
 class InngestEndpointManagementPortHttpTests {
 
 	@LocalManagementPort
@@ -43,6 +44,22 @@ class InngestEndpointManagementPortHttpTests {
 		Answer page = http.call("GET", "/actuator/inngest/runs?function=reminder&limit=100", null, null);
 		assertThat(page.status()).as(page.toString()).isEqualTo(200);
 		assertThat(page.json().get("runs").valueStream().map((run) -> run.get("id").asString())).contains(runId);
+	}
+
+	@Test
+	void aBulkCancellationWithAFieldItDoesNotTakeOrTooLargeABodyIsRefusedAndRecordsNothing() {
+		HttpApiClient http = new HttpApiClient(this.managementPort);
+		int before = this.probe.count("inngest_cancellation");
+		Answer mistyped = http.call("POST", "/actuator/inngest/cancellations", null,
+				"{\"functionId\": \"reminder\", \"startedAfter\": \"2026-01-01T00:00:00Z\", "
+						+ "\"startedBefore\": \"2026-01-02T00:00:00Z\", \"if\": \"event.data.x == 1\"}");
+		assertThat(mistyped.status()).as(mistyped.toString()).isEqualTo(400);
+		assertThat(mistyped.json().get("error").asString()).startsWith("Unknown field 'if'; the fields are ");
+		Answer large = http.call("POST", "/actuator/inngest/cancellations", null,
+				"{\"name\": \"" + "n".repeat(5000) + "\"}");
+		assertThat(large.status()).as(large.toString()).isEqualTo(413);
+		assertThat(large.json().get("error").asString()).contains("(inngest.limits.request-size)");
+		assertThat(this.probe.count("inngest_cancellation")).isEqualTo(before);
 	}
 
 }
