@@ -71,8 +71,8 @@ public final class EndpointExposureWarning implements SmartInitializingSingleton
 					+ "management.endpoint.inngest.show-values=always allows");
 		}
 		if (this.access == Access.UNRESTRICTED) {
-			exposed.add("cancel any run and start bulk cancellations, as management.endpoint.inngest.access="
-					+ "unrestricted allows");
+			exposed.add("cancel any run and start bulk cancellations, rerun runs and start bulk replays (which "
+					+ "repeat what their steps do), as management.endpoint.inngest.access=unrestricted allows");
 		}
 		return "The inngest Actuator endpoint is exposed over HTTP at " + this.path
 				+ " and this application has no Spring Security filter chain: anyone who can reach the port can "

@@ -13,38 +13,44 @@ import dev.durable.inngest.web.RequestLimitsFilter;
 import dev.durable.inngest.web.RunsApi;
 import dev.durable.inngest.web.WildcardContentTypeFilter;
 import dev.durable.inngest.engine.PropertyChecks;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
-
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.actuate.autoconfigure.web.server.ConditionalOnManagementPort;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * The HTTP API for runs, bulk cancellations and events, and the runs dashboard, in a
  * Spring MVC application. The runs API is on only with {@code inngest.signing-key}, the
- * events API only with {@code inngest.event-key}, the dashboard only with
- * {@code inngest.dashboard.enabled}; the runs and events APIs only in local mode.
+ * events API only with {@code inngest.event-key} (either blank, as
+ * {@code ${INNGEST_SIGNING_KEY:}} makes it when the variable is unset, counts as unset),
+ * the dashboard only with {@code inngest.dashboard.enabled}; the runs and events APIs
+ * only in local mode.
  */
 @AutoConfiguration(after = { InngestLocalAutoConfiguration.class, InngestActuatorAutoConfiguration.class,
 		InngestRemoteAutoConfiguration.class })
@@ -55,7 +61,7 @@ public final class InngestWebAutoConfiguration {
 	// In remote mode the keys are the platform's, and runs and events are the platform's
 	// APIs.
 	@Bean
-	@ConditionalOnProperty("inngest.signing-key")
+	@Conditional(SigningKeySet.class)
 	@ConditionalOnProperty(name = "inngest.mode", havingValue = "local", matchIfMissing = true)
 	@ConditionalOnBean(InngestRuns.class)
 	@ConditionalOnMissingBean(name = "inngestRunsApi")
@@ -67,7 +73,7 @@ public final class InngestWebAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnProperty("inngest.event-key")
+	@Conditional(EventKeySet.class)
 	@ConditionalOnProperty(name = "inngest.mode", havingValue = "local", matchIfMissing = true)
 	@ConditionalOnBean(InngestClient.class)
 	@ConditionalOnMissingBean(name = "inngestEventsApi")
@@ -158,6 +164,42 @@ public final class InngestWebAutoConfiguration {
 					+ properties.getDashboard().getPath() + ": it needs the inngest Actuator endpoint, which is "
 					+ "not available. " + action + " the endpoint over HTTP "
 					+ "(management.endpoints.web.exposure.include=health,inngest).");
+		}
+
+	}
+
+	/**
+	 * Matches when a key is set and not blank.
+	 */
+	abstract static class KeySet extends SpringBootCondition {
+
+		private final String property;
+
+		KeySet(String property) {
+			this.property = property;
+		}
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			return StringUtils.hasText(context.getEnvironment().getProperty(this.property))
+					? ConditionOutcome.match(this.property + " is set")
+					: ConditionOutcome.noMatch(this.property + " is not set, or blank");
+		}
+
+	}
+
+	static final class SigningKeySet extends KeySet {
+
+		SigningKeySet() {
+			super("inngest.signing-key");
+		}
+
+	}
+
+	static final class EventKeySet extends KeySet {
+
+		EventKeySet() {
+			super("inngest.event-key");
 		}
 
 	}

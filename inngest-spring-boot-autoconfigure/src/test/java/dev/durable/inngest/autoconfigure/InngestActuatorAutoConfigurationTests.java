@@ -88,8 +88,8 @@ class InngestActuatorAutoConfigurationTests {
 			.withPropertyValues("management.endpoints.web.exposure.include=inngest",
 					"management.endpoint.inngest.access=unrestricted", "management.endpoint.inngest.show-values=always")
 			.run((context) -> assertThat(output).contains(WARNING)
-				.contains("cancel any run and start bulk cancellations, as management.endpoint.inngest.access="
-						+ "unrestricted allows")
+				.contains("cancel any run and start bulk cancellations, rerun runs and start bulk replays (which "
+						+ "repeat what their steps do), as management.endpoint.inngest.access=unrestricted allows")
 				.contains("read the values runs carry (event data, outputs, stacks), as "
 						+ "management.endpoint.inngest.show-values=always allows"));
 	}

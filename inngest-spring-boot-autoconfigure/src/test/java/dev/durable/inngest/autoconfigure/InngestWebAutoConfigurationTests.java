@@ -63,6 +63,15 @@ class InngestWebAutoConfigurationTests {
 	}
 
 	@Test
+	void blankKeysAsAnUnsetVariableLeavesThemTurnTheApisOff() {
+		this.runner.withPropertyValues("inngest.signing-key=", "inngest.event-key=  ").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean("inngestRunsApi");
+			assertThat(context).doesNotHaveBean("inngestEventsApi");
+		});
+	}
+
+	@Test
 	void anApplicationsOwnRouteOfTheSameNameReplacesTheEventsApi() {
 		RouterFunction<ServerResponse> own = RouterFunctions.route()
 			.POST("/e/{key}", (request) -> ServerResponse.accepted().build())
