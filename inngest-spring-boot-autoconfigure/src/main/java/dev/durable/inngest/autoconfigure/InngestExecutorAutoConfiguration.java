@@ -95,9 +95,9 @@ public final class InngestExecutorAutoConfiguration {
 			}
 		}
 		Duration pollInterval = properties.getExecutor().getAppsPollInterval();
-		if (pollInterval != null && (pollInterval.isNegative() || pollInterval.isZero())) {
+		if (pollInterval != null && pollInterval.toMillis() < 1) {
 			throw new InvalidConfigurationPropertyValueException("inngest.executor.apps-poll-interval", pollInterval,
-					"The interval must be positive; leave it unset to sync the apps once, at start-up");
+					"The interval must be at least 1ms; leave it unset to sync the apps once, at start-up");
 		}
 		return new AppSyncs(apps, urls, mapper.getIfUnique(() -> JsonMapper.builder().build()), pollInterval);
 	}

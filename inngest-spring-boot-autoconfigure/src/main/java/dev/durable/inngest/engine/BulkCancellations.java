@@ -347,7 +347,7 @@ public final class BulkCancellations {
 		 * Checks the budget.
 		 */
 		public CountBudget {
-			PropertyChecks.positive("inngest.limits.bulk-count-timeout", timeout);
+			PropertyChecks.atLeastOneMillisecond("inngest.limits.bulk-count-timeout", timeout);
 			if (maxScanned != null) {
 				PropertyChecks.atLeastOne("inngest.limits.bulk-count-scanned", maxScanned);
 			}

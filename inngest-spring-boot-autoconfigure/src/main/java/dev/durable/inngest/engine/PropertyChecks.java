@@ -19,19 +19,6 @@ public final class PropertyChecks {
 	}
 
 	/**
-	 * A duration greater than zero.
-	 * @param property the property
-	 * @param value its value
-	 * @return the value
-	 */
-	public static Duration positive(String property, @Nullable Duration value) {
-		if (value == null || value.isZero() || value.isNegative()) {
-			throw new InvalidConfigurationPropertyValueException(property, value, "It must be positive.");
-		}
-		return value;
-	}
-
-	/**
 	 * A duration of at least a millisecond, which the schedulers and clients that take
 	 * milliseconds can use.
 	 * @param property the property

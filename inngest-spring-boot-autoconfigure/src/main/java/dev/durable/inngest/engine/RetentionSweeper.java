@@ -204,10 +204,7 @@ public final class RetentionSweeper implements SmartLifecycle {
 								+ "window of event ids: an event sent again with the id of one sent within it must "
 								+ "still be recognised, and start no run.");
 			}
-			if (interval == null || interval.isZero() || interval.isNegative()) {
-				throw new InvalidConfigurationPropertyValueException("inngest.local.retention.interval", interval,
-						"The interval between sweeps must be positive.");
-			}
+			PropertyChecks.atLeastOneMillisecond("inngest.local.retention.interval", interval);
 			if (batchSize < 1) {
 				throw new InvalidConfigurationPropertyValueException("inngest.local.retention.batch-size", batchSize,
 						"A batch must read at least one row.");

@@ -69,9 +69,9 @@ public final class RunScheduler implements SmartLifecycle {
 				throw new InvalidConfigurationPropertyValueException("inngest.local.workers", workers,
 						"It must be at least 1.");
 			}
-			PropertyChecks.positive("inngest.local.poll-interval", pollInterval);
-			PropertyChecks.positive("inngest.local.lease.duration", leaseDuration);
-			PropertyChecks.positive("inngest.local.eager-start.max-wait", eagerStartMaxWait);
+			PropertyChecks.atLeastOneMillisecond("inngest.local.poll-interval", pollInterval);
+			PropertyChecks.atLeastOneMillisecond("inngest.local.lease.duration", leaseDuration);
+			PropertyChecks.atLeastOneMillisecond("inngest.local.eager-start.max-wait", eagerStartMaxWait);
 			if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
 				throw new InvalidConfigurationPropertyValueException("inngest.local.shutdown-timeout", shutdownTimeout,
 						"It must be zero or positive.");

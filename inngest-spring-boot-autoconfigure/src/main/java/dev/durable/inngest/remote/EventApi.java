@@ -277,9 +277,10 @@ public final class EventApi {
 				throw new InvalidConfigurationPropertyValueException("inngest.send.max-retries", maxRetries,
 						"It must be at least 0.");
 			}
-			if (initialDelay.isNegative() || maxDelay.compareTo(initialDelay) < 0) {
+			// A back-off that starts at zero stays at zero: every retry would go at once.
+			if (initialDelay.toMillis() < 1 || maxDelay.compareTo(initialDelay) < 0) {
 				throw new InvalidConfigurationPropertyValueException("inngest.send.initial-delay", initialDelay,
-						"It must not be negative nor longer than inngest.send.max-delay (" + maxDelay + ").");
+						"It must be at least 1ms and no longer than inngest.send.max-delay (" + maxDelay + ").");
 			}
 		}
 

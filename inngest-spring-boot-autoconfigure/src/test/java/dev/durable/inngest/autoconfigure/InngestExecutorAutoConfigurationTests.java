@@ -110,14 +110,14 @@ class InngestExecutorAutoConfigurationTests {
 	}
 
 	@Test
-	void anAppsPollIntervalThatIsNotPositiveFailsTheStart() {
+	void anAppsPollIntervalUnderAMillisecondFailsTheStart() {
 		this.runner
 			.withPropertyValues("inngest.executor.enabled=true", "inngest.executor.signing-key=" + KEY,
-					"inngest.executor.apps-poll-interval=0s")
+					"inngest.executor.apps-poll-interval=500us")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(StartupFailures.analyze(context.getStartupFailure()).getDescription())
-					.contains("inngest.executor.apps-poll-interval", "must be positive");
+					.contains("inngest.executor.apps-poll-interval", "must be at least 1ms");
 			});
 	}
 

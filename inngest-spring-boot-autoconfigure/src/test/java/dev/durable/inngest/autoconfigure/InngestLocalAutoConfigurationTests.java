@@ -856,6 +856,9 @@ class InngestLocalAutoConfigurationTests {
 		this.runner.withPropertyValues("inngest.local.lease.duration=0s")
 			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.lease.duration",
 					"PT0S"));
+		this.runner.withPropertyValues("inngest.local.poll-interval=500us")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.poll-interval",
+					"PT0.0005S"));
 		this.runner.withPropertyValues("inngest.local.eager-start.max-wait=-1s")
 			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.eager-start.max-wait",
 					"PT-1S"));
@@ -880,6 +883,9 @@ class InngestLocalAutoConfigurationTests {
 		this.runner.withPropertyValues("inngest.limits.bulk-count-timeout=0s")
 			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.limits.bulk-count-timeout",
 					"PT0S"));
+		this.runner.withPropertyValues("inngest.limits.bulk-count-timeout=999us")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.limits.bulk-count-timeout",
+					"PT0.000999S"));
 	}
 
 	@Test

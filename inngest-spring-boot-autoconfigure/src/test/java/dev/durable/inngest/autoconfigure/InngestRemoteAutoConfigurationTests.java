@@ -223,6 +223,9 @@ class InngestRemoteAutoConfigurationTests {
 		web.withPropertyValues("inngest.limits.serve-request-size=0B")
 			.run((context) -> StartupFailures.assertInvalidProperty(context.getStartupFailure(),
 					"inngest.limits.serve-request-size", "0B"));
+		web.withPropertyValues("inngest.send.initial-delay=0ms")
+			.run((context) -> StartupFailures.assertInvalidProperty(context.getStartupFailure(),
+					"inngest.send.initial-delay", "PT0S"));
 		web.withPropertyValues("inngest.limits.event-size=-1KB")
 			.run((context) -> StartupFailures.assertInvalidProperty(context.getStartupFailure(),
 					"inngest.limits.event-size", "-1024B"));

@@ -8,6 +8,7 @@ import dev.durable.inngest.autoconfigure.InngestLocalAutoConfiguration;
 import dev.durable.inngest.engine.DueRuns;
 import dev.durable.inngest.engine.EventIngestor;
 import dev.durable.inngest.engine.JsonCodec;
+import dev.durable.inngest.engine.PropertyChecks;
 import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
@@ -63,8 +64,8 @@ class InngestTestConfiguration {
 
 	@Bean
 	EngineThread inngestEngineThread(Environment environment) {
-		return new EngineThread(
-				environment.getProperty("inngest.test.engine-timeout", Duration.class, Duration.ofMinutes(2)));
+		return new EngineThread(PropertyChecks.atLeastOneMillisecond("inngest.test.engine-timeout",
+				environment.getProperty("inngest.test.engine-timeout", Duration.class, Duration.ofMinutes(2))));
 	}
 
 	@Bean
