@@ -147,7 +147,8 @@ final class InngestLocalStoreConfiguration {
 		@ConditionalOnMissingBean
 		DatabasePlatform inngestDatabasePlatform(DataSource dataSource) {
 			String platform = this.properties.getSchema().getPlatform();
-			return StringUtils.hasText(platform) ? DatabasePlatform.of(platform) : DatabasePlatform.of(dataSource);
+			return StringUtils.hasText(platform) ? DatabasePlatform.of(platform, dataSource)
+					: DatabasePlatform.of(dataSource);
 		}
 
 		@Bean

@@ -7,6 +7,8 @@ import java.util.Locale;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
@@ -159,23 +161,59 @@ public enum DatabasePlatform {
 	 * @throws IllegalStateException if the database cannot be reached
 	 */
 	public static DatabasePlatform of(DataSource dataSource) {
-		String product;
+		String product = product(dataSource);
+		DatabasePlatform platform = named(product);
+		if (platform == null) {
+			throw new InngestSchemaException("The durable function engine runs on H2 or PostgreSQL, but the "
+					+ "application's database is " + product + ".",
+					"Point spring.datasource at an H2 or PostgreSQL database.");
+		}
+		return platform;
+	}
+
+	/**
+	 * The platform configured for a data source, checked against what its metadata says
+	 * where that is H2 or PostgreSQL: another database that takes one's SQL (one that
+	 * speaks PostgreSQL's protocol, say) may be given as that one.
+	 * @param id {@code h2} or {@code postgresql}, in any case
+	 * @param dataSource the data source
+	 * @return the platform
+	 * @throws InvalidConfigurationPropertyValueException if the engine does not run on
+	 * that database, or the data source is the other one
+	 * @throws IllegalStateException if the database cannot be reached
+	 */
+	public static DatabasePlatform of(String id, DataSource dataSource) {
+		DatabasePlatform configured = of(id);
+		String product = product(dataSource);
+		DatabasePlatform detected = named(product);
+		if (detected != null && detected != configured) {
+			throw new InvalidConfigurationPropertyValueException("inngest.local.schema.platform", id,
+					"The application's database is " + product + ", which is '" + detected.id
+							+ "': leave the property unset to have the database detected.");
+		}
+		return configured;
+	}
+
+	private static String product(DataSource dataSource) {
 		try {
-			product = JdbcUtils.extractDatabaseMetaData(dataSource, (metaData) -> metaData.getDatabaseProductName());
+			String product = JdbcUtils.extractDatabaseMetaData(dataSource,
+					(metaData) -> metaData.getDatabaseProductName());
+			return (product != null) ? product : "";
 		}
 		catch (MetaDataAccessException ex) {
 			throw new IllegalStateException("Could not read which database the durable function engine runs on", ex);
 		}
-		String name = (product != null) ? product.toLowerCase(Locale.ROOT) : "";
+	}
+
+	private static @Nullable DatabasePlatform named(String product) {
+		String name = product.toLowerCase(Locale.ROOT);
 		if (name.contains("h2")) {
 			return H2;
 		}
 		if (name.contains("postgresql")) {
 			return POSTGRESQL;
 		}
-		throw new InngestSchemaException("The durable function engine runs on H2 or PostgreSQL, but the "
-				+ "application's database is " + product + ".",
-				"Point spring.datasource at an H2 or PostgreSQL database.");
+		return null;
 	}
 
 }

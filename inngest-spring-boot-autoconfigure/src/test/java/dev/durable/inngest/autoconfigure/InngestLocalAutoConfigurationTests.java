@@ -463,6 +463,19 @@ class InngestLocalAutoConfigurationTests {
 	}
 
 	@Test
+	void anExplicitPlatformThatIsNotTheDatabasesFailsTheStartNamingBoth() {
+		this.runner.withPropertyValues("inngest.local.schema.platform=postgresql").run((context) -> {
+			assertThat(context).hasFailed();
+			assertInvalidProperty(context.getStartupFailure(), "inngest.local.schema.platform", "postgresql");
+			assertThat(StartupFailures.analyze(context.getStartupFailure(), new MockEnvironment()).getDescription())
+				.contains("The application's database is H2, which is 'h2': leave the property unset to have the "
+						+ "database detected.");
+		});
+		this.runner.withPropertyValues("inngest.local.schema.platform=H2")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void aDatabaseTheEngineDoesNotRunOnFailsTheStartWithAnExplanation() {
 		// An H2 database that names itself MySQL, as a MySQL database would.
 		this.runner.withBean("dataSource", javax.sql.DataSource.class, () -> new DelegatingDataSource(
