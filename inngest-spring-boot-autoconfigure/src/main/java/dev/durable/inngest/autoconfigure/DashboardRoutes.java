@@ -29,9 +29,19 @@ final class DashboardRoutes {
 	static RouterFunction<ServerResponse> of(InngestProperties properties, Environment environment,
 			EndpointAccessResolver accessResolver) {
 		boolean actions = InngestEndpoint.access(accessResolver) == Access.UNRESTRICTED;
-		return new Dashboard(properties.getDashboard().getPath(),
-				environment.getProperty("management.endpoints.web.base-path", "/actuator"), actions)
-			.routes();
+		return new Dashboard(properties.getDashboard().getPath(), endpointPath(environment), actions).routes();
+	}
+
+	/**
+	 * Where the {@code inngest} endpoint is served, as Actuator's base path and path
+	 * mapping make it, such as {@code /actuator/inngest}.
+	 * @param environment where they are read
+	 * @return the path
+	 */
+	static String endpointPath(Environment environment) {
+		String base = environment.getProperty("management.endpoints.web.base-path", "/actuator").trim();
+		String mapped = environment.getProperty("management.endpoints.web.path-mapping.inngest", "inngest").trim();
+		return base.replaceAll("/+$", "") + "/" + mapped.replaceAll("^/+|/+$", "");
 	}
 
 }

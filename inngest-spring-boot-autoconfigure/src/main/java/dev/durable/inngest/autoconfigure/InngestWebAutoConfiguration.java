@@ -93,7 +93,7 @@ public final class InngestWebAutoConfiguration {
 				PropertyChecks.positive("inngest.limits.request-size", properties.getLimits().getRequestSize())
 					.toBytes(),
 				properties.getApi().getBasePath(), properties.getDashboard().getPath(),
-				environment.getProperty("management.endpoints.web.base-path", "/actuator"), mapper(mapper));
+				DashboardRoutes.endpointPath(environment), mapper(mapper));
 		FilterRegistrationBean<RequestLimitsFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 		return registration;

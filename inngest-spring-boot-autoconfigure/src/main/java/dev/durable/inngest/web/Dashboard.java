@@ -37,13 +37,14 @@ public final class Dashboard {
 	/**
 	 * Creates the dashboard.
 	 * @param path where it is served, such as {@code /inngest/dashboard}
-	 * @param actuatorBasePath the Actuator's web base path, such as {@code /actuator}
+	 * @param endpointPath where the {@code inngest} endpoint is served, such as
+	 * {@code /actuator/inngest}, as Actuator's base path and path mapping make it
 	 * @param actionsEnabled whether the endpoint's write operations (cancel, bulk cancel,
 	 * stop) are on
 	 */
-	public Dashboard(String path, String actuatorBasePath, boolean actionsEnabled) {
+	public Dashboard(String path, String endpointPath, boolean actionsEnabled) {
 		this.path = ApiResponses.normalize(path);
-		this.endpointPath = ApiResponses.normalize(actuatorBasePath) + "/inngest";
+		this.endpointPath = ApiResponses.normalize(endpointPath);
 		this.actionsEnabled = actionsEnabled;
 	}
 

@@ -77,14 +77,15 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 	 * @param limit the most bytes a body may have
 	 * @param apiBasePath the HTTP API's base path, such as {@code /inngest}
 	 * @param dashboardPath the dashboard's path, such as {@code /inngest/dashboard}
-	 * @param actuatorBasePath Actuator's web base path, such as {@code /actuator}
+	 * @param endpointPath where the {@code inngest} endpoint is served, such as
+	 * {@code /actuator/inngest}, as Actuator's base path and path mapping make it
 	 * @param mapper reads bodies and writes the refusals
 	 * @return the filter
 	 */
 	public static RequestLimitsFilter ofStarterPaths(long limit, String apiBasePath, String dashboardPath,
-			String actuatorBasePath, JsonMapper mapper) {
+			String endpointPath, JsonMapper mapper) {
 		String base = ApiResponses.normalize(apiBasePath);
-		String endpoint = ApiResponses.normalize(actuatorBasePath) + "/inngest";
+		String endpoint = ApiResponses.normalize(endpointPath);
 		List<String> prefixes = Stream.of(base + "/e/", base + "/v1/", endpoint, ApiResponses.normalize(dashboardPath))
 			.filter((path) -> !path.isEmpty())
 			.toList();
