@@ -139,6 +139,8 @@ const functions = [
     const second = await step.run("second", () => { count("second:" + key); return first.n + 1; });
     return { first, second };
   }),
+  // A wildcard trigger, started by every event whose name starts with js/wild.
+  inngest.createFunction({ id: "wildcard", triggers: [{ event: "js/wild.*" }] }, async ({ event }) => event.name),
   // Steps buffered while the SDK checkpoints, reported with the function's end.
   inngest.createFunction({ id: "buffered", checkpointing: { bufferedSteps: 3 }, triggers: [{ event: "js/buffered" }] },
     async ({ event, step }) => {

@@ -136,6 +136,20 @@ class ExecutorEndToEndTests {
 	}
 
 	@Test
+	void aWildcardTriggerStartsTheFunctionForEveryNameItMatches() throws Exception {
+		String key = key();
+		this.inngest.send(Event.of("js/wild.one", Map.of("key", key)), Event.of("js/wild.two", Map.of("key", key)),
+				Event.of("js/wilder", Map.of("key", key)));
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(this.runs
+				.list(new RunQuery("jsapp-wildcard", RunStatus.COMPLETED, null, null, RunQuery.MAX_LIMIT, null))
+				.runs()
+				.stream()
+				.filter((run) -> key.equals(run.event().data().get("key")))
+				.map(ExecutorEndToEndTests::outputOf)).containsExactlyInAnyOrder("\"js/wild.one\"", "\"js/wild.two\""));
+	}
+
+	@Test
 	void stepsTheAppBufferedAndReportedWithTheFunctionsEndAreStored() throws Exception {
 		String key = key();
 		this.inngest.send(Event.of("js/buffered", Map.of("key", key)));
