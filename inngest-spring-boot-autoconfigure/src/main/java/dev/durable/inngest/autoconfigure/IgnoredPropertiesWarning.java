@@ -38,8 +38,7 @@ final class IgnoredPropertiesWarning implements SmartInitializingSingleton {
 	public void afterSingletonsInstantiated() {
 		String mode = this.environment.getProperty("inngest.mode");
 		boolean remote = mode != null && "remote".equalsIgnoreCase(mode.trim());
-		// Only where local mode is the default: a test or an application that chose it
-		// means it.
+		// Only where local mode is the default: one that chose it means it.
 		if (mode == null) {
 			List<String> set = REMOTE_ONLY.stream().filter(this.environment::containsProperty).toList();
 			if (!set.isEmpty()) {

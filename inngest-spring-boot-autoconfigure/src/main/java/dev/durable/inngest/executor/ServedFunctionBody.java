@@ -277,9 +277,8 @@ public final class ServedFunctionBody {
 				.findFirst()
 				.orElse(null);
 			if (complete != null) {
-				// The official SDK, checkpointing, reports the steps it ran since its
-				// last
-				// answer with the function's end: they are stored before it ends.
+				// A checkpointing SDK reports the steps it buffered with the function's
+				// end: they are stored before the run ends.
 				ops.stream()
 					.filter((op) -> op.path("op").asString("").equals("StepRun")
 							&& this.reported.add(op.path("id").asString("")))
@@ -579,9 +578,8 @@ public final class ServedFunctionBody {
 				}
 			}
 			if (!begin.isEmpty() && this.recorded.awaitTogether(begin, List.of(), false)) {
-				// A sleep, a wait or an invoke ended: the call that discovers the next
-				// step
-				// is its first attempt, as Inngest counts, whatever failed before it.
+				// A sleep, a wait or an invoke ended: the next discovery call is a
+				// first attempt, as Inngest counts, whatever failed before it.
 				this.discoveryAttempt = 0;
 			}
 		}
