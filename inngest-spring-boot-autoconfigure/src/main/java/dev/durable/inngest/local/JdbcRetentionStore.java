@@ -52,6 +52,13 @@ public final class JdbcRetentionStore implements RetentionStore {
 			+ "AND event_id IN (:ids)";
 
 	/**
+	 * Which of some events trigger a stored rerun or replayed run, created with the event
+	 * of the run it runs again, at any time later; named parameter ids.
+	 */
+	static final String RERUN_TRIGGERS = "SELECT DISTINCT r.event_id FROM inngest_rerun x "
+			+ "JOIN inngest_run r ON r.id = x.run_id WHERE r.event_id IN (:ids)";
+
+	/**
 	 * A batch of bulk cancellations or replays by id; the table and the limit to format
 	 * in, named parameter after.
 	 */
@@ -127,17 +134,21 @@ public final class JdbcRetentionStore implements RetentionStore {
 	 * The events among these that trigger a stored run. A run is created with its trigger
 	 * event, in the same transaction and at the time the event was received, and its id
 	 * begins with that time: only the runs created in the events' range of times are
-	 * read.
+	 * read. A rerun, or a replayed run, takes the event of the run it runs again when it
+	 * is started, later: those are found through their links.
 	 */
 	private Set<String> triggersOfStoredRuns(List<EventPosition> events) {
 		Instant first = events.get(0).receivedAt();
 		Instant last = events.get(events.size() - 1).receivedAt();
-		return new HashSet<>(this.jdbc.sql(TRIGGERS)
+		List<String> ids = events.stream().map(EventPosition::id).toList();
+		Set<String> triggers = new HashSet<>(this.jdbc.sql(TRIGGERS)
 			.param("from", Ids.lowest(first))
 			.param("to", Ids.lowest(last.plusMillis(1)))
-			.param("ids", events.stream().map(EventPosition::id).toList())
+			.param("ids", ids)
 			.query(String.class)
 			.list());
+		triggers.addAll(this.jdbc.sql(RERUN_TRIGGERS).param("ids", ids).query(String.class).list());
+		return triggers;
 	}
 
 	@Override

@@ -1580,6 +1580,21 @@ public abstract class StoreContractTests {
 	}
 
 	@Test
+	void retentionKeepsTheEventOfAStoredRerunCreatedLongAfterIt() {
+		Event trigger = event("b");
+		this.events.insert(List.of(trigger), T0);
+		// The run the event started is gone; a rerun of it, days later, reads the event.
+		String rerun = this.ids.next(T0.plus(Duration.ofDays(5)));
+		this.runs.create(List.of(new NewRun(rerun, "fn", trigger.id(), T0.plus(Duration.ofDays(5)))));
+		this.stores.replays().link(rerun, this.ids.next(T0), null, T0.plus(Duration.ofDays(5)));
+		Batch<EventPosition> batch = this.stores.retention()
+			.deleteUnneededEvents(T0.plus(Duration.ofDays(7)), null, 10);
+		assertThat(batch.deleted().total()).isZero();
+		assertThat(this.events.find(trigger.id())).contains(trigger);
+		assertThat(this.runs.find(rerun).orElseThrow().event()).isEqualTo(trigger);
+	}
+
+	@Test
 	void retentionReadsEventsABatchAtATimeByTheTimeTheyWereReceived() {
 		List<Event> received = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
