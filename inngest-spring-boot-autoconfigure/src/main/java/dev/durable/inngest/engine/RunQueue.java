@@ -53,6 +53,15 @@ public final class RunQueue {
 	}
 
 	/**
+	 * Forgets every run offered. For a caller that drives the engine on its own thread,
+	 * whose runs no worker takes from here: without it, entries would pile up.
+	 */
+	public void clear() {
+		this.queue.clear();
+		this.inFlight.clear();
+	}
+
+	/**
 	 * Offers a run that becomes due later.
 	 * @param runId the run id
 	 * @param dueAt when it is due

@@ -42,6 +42,12 @@ final class EngineThread implements SmartLifecycle {
 	private volatile @Nullable Stuck stuck;
 
 	/**
+	 * Whether the call whose work is under way gave up on it: work that goes round after
+	 * round checks it, as an interrupt may be consumed by what a step waits on.
+	 */
+	private volatile boolean abandoned;
+
+	/**
 	 * Creates the engine's thread, not started.
 	 * @param timeout how long a call waits for the work it handed over, at most
 	 */
@@ -93,6 +99,7 @@ final class EngineThread implements SmartLifecycle {
 		refuseWhileStuck();
 		CompletableFuture<Void> ended = new CompletableFuture<>();
 		Future<T> result = executor.submit(() -> {
+			this.abandoned = false;
 			try {
 				return work.get();
 			}
@@ -109,13 +116,15 @@ final class EngineThread implements SmartLifecycle {
 			IllegalStateException stuck = new IllegalStateException("The Inngest test engine's thread (" + NAME
 					+ ") has not finished the work this call gave it in " + this.timeout
 					+ " (inngest.test.engine-timeout); its stack is this exception's. A step may be waiting for "
-					+ "a lock that the test's thread holds, such as a row a @Transactional test wrote");
+					+ "a lock that the test's thread holds, such as a row a @Transactional test wrote, or runs may "
+					+ "keep falling due as the clock moves, such as a function that sleeps in a loop without end");
 			Thread engine = this.thread;
 			if (engine != null) {
 				stuck.setStackTrace(engine.getStackTrace());
 			}
 			// Interrupted, which ends a step that waits as most waits do. While one
 			// goes on all the same, later calls are refused rather than queued.
+			this.abandoned = true;
 			result.cancel(true);
 			this.stuck = new Stuck(ended, stuck);
 			throw stuck;
@@ -134,6 +143,15 @@ final class EngineThread implements SmartLifecycle {
 			}
 			throw new IllegalStateException(ex.getCause());
 		}
+	}
+
+	/**
+	 * Whether the call whose work runs on the engine's thread gave up on it, after its
+	 * time-out: work that goes round after round stops then.
+	 * @return {@code true} once the call gave up
+	 */
+	boolean abandoned() {
+		return this.abandoned || Thread.currentThread().isInterrupted();
 	}
 
 	/**

@@ -25,8 +25,30 @@ public final class InngestTestClock extends Clock {
 
 	@Override
 	public Clock withZone(ZoneId zone) {
-		// The engine's time is UTC, as the store keeps it.
-		return this;
+		if (zone.equals(ZoneOffset.UTC)) {
+			return this;
+		}
+		// The same instant, moved with this clock, seen in another zone: as a function
+		// that reads the time of day in a zone would read it in production.
+		InngestTestClock source = this;
+		return new Clock() {
+
+			@Override
+			public ZoneId getZone() {
+				return zone;
+			}
+
+			@Override
+			public Clock withZone(ZoneId other) {
+				return source.withZone(other);
+			}
+
+			@Override
+			public Instant instant() {
+				return source.instant();
+			}
+
+		};
 	}
 
 	@Override

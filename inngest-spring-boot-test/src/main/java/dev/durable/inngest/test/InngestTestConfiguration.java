@@ -9,6 +9,7 @@ import dev.durable.inngest.engine.DueRuns;
 import dev.durable.inngest.engine.EventIngestor;
 import dev.durable.inngest.engine.JsonCodec;
 import dev.durable.inngest.engine.PropertyChecks;
+import dev.durable.inngest.engine.RunQueue;
 import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RunStore;
 import dev.durable.inngest.engine.store.StepStore;
@@ -71,12 +72,12 @@ class InngestTestConfiguration {
 	@Bean
 	InngestTestEnvironment inngestTestEnvironment(InngestTestClock clock, DueRuns dueRuns, InngestClient client,
 			InngestRuns runs, RunStore runStore, StepStore steps, EventStore eventStore, EventIngestor ingestor,
-			JsonCodec json, MockedSteps mocks, CapturedEvents events, ObjectProvider<InMemoryInngestStore> store,
-			FunctionDiscoverer functions, EngineThread engineThread) {
+			RunQueue queue, JsonCodec json, MockedSteps mocks, CapturedEvents events,
+			ObjectProvider<InMemoryInngestStore> store, FunctionDiscoverer functions, EngineThread engineThread) {
 		// Without the store in memory (a test that chose jdbc), each test starts with the
 		// runs before it.
-		return new InngestTestEnvironment(clock, dueRuns, client, runs, runStore, steps, eventStore, ingestor, json,
-				mocks, events, store.getIfAvailable(), functions::registry, engineThread);
+		return new InngestTestEnvironment(clock, dueRuns, client, runs, runStore, steps, eventStore, ingestor, queue,
+				json, mocks, events, store.getIfAvailable(), functions::registry, engineThread);
 	}
 
 }

@@ -27,6 +27,7 @@ import dev.durable.inngest.engine.DueRuns;
 import dev.durable.inngest.engine.EventIngestor;
 import dev.durable.inngest.engine.EventIntake;
 import dev.durable.inngest.engine.JsonCodec;
+import dev.durable.inngest.engine.RunQueue;
 import dev.durable.inngest.engine.store.AttemptRecord;
 import dev.durable.inngest.engine.store.EventStore;
 import dev.durable.inngest.engine.store.RunRecord;
@@ -90,6 +91,9 @@ public final class InngestTestEnvironment {
 
 	private final EventIngestor ingestor;
 
+	/** The hand-off to workers, which a test never starts: emptied before each test. */
+	private final RunQueue queue;
+
 	private final JsonCodec json;
 
 	private final MockedSteps mocks;
@@ -107,8 +111,8 @@ public final class InngestTestEnvironment {
 	private final EngineThread engine;
 
 	InngestTestEnvironment(InngestTestClock clock, DueRuns dueRuns, InngestClient client, InngestRuns inngestRuns,
-			RunStore runs, StepStore steps, EventStore eventStore, EventIngestor ingestor, JsonCodec json,
-			MockedSteps mocks, CapturedEvents events, @Nullable InMemoryInngestStore store,
+			RunStore runs, StepStore steps, EventStore eventStore, EventIngestor ingestor, RunQueue queue,
+			JsonCodec json, MockedSteps mocks, CapturedEvents events, @Nullable InMemoryInngestStore store,
 			Supplier<FunctionRegistry> functions, EngineThread engine) {
 		this.clock = clock;
 		this.dueRuns = dueRuns;
@@ -118,6 +122,7 @@ public final class InngestTestEnvironment {
 		this.steps = steps;
 		this.eventStore = eventStore;
 		this.ingestor = ingestor;
+		this.queue = queue;
 		this.json = json;
 		this.mocks = mocks;
 		this.events = events;
@@ -258,6 +263,7 @@ public final class InngestTestEnvironment {
 		executeUntilIdle();
 		Optional<Instant> next = this.dueRuns.nextDueBy(target);
 		while (next.isPresent() && !done.getAsBoolean()) {
+			stopIfInterrupted();
 			this.clock.advanceTo(next.get());
 			if (executeUntilIdle() == 0) {
 				// Due but not claimed, as a run under a lease not expired yet.
@@ -282,6 +288,7 @@ public final class InngestTestEnvironment {
 	private int executeUntilIdle() {
 		int executed = 0;
 		for (int round = 0; round < MAX_ROUNDS; round++) {
+			stopIfInterrupted();
 			int executedNow = this.dueRuns.executeRound();
 			if (executedNow == 0) {
 				return executed;
@@ -291,6 +298,16 @@ public final class InngestTestEnvironment {
 		}
 		throw new IllegalStateException("Runs were still due after " + MAX_ROUNDS + " rounds of execution: does a "
 				+ "function retry at once without end, or send events that start it again?");
+	}
+
+	/**
+	 * Ends the work of a call that timed out, between two rounds, rather than let it go
+	 * on with the clock.
+	 */
+	private void stopIfInterrupted() {
+		if (this.engine.abandoned()) {
+			throw new IllegalStateException("Stopped: the call took longer than inngest.test.engine-timeout");
+		}
 	}
 
 	/**
@@ -314,7 +331,8 @@ public final class InngestTestEnvironment {
 					Collectors.mapping(AttemptRecord::error, Collectors.toList())));
 		List<TestStep> runSteps = this.steps.findByRun(runId)
 			.stream()
-			.sorted(Comparator.comparing(StepRecord::startedAt, Comparator.nullsLast(Comparator.naturalOrder())))
+			.sorted(Comparator.comparing(StepRecord::startedAt, Comparator.nullsLast(Comparator.naturalOrder()))
+				.thenComparing(StepRecord::key))
 			.map((step) -> new TestStep(step.stepId(), step.key(), step.kind(), step.status(), step.attempts(),
 					(step.output() != null) ? this.json.read(step.output(), Object.class) : null, step.error(),
 					failures.getOrDefault(step.key(), List.of()), step.wakeAt(), step.endedAt()))
@@ -452,6 +470,7 @@ public final class InngestTestEnvironment {
 			if (this.store != null) {
 				this.store.clear();
 			}
+			this.queue.clear();
 			this.clock.reset();
 			this.mocks.clear();
 			this.events.clear();

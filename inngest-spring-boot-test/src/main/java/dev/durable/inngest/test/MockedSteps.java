@@ -63,7 +63,7 @@ final class MockedSteps implements StepInterceptor, Ordered {
 			this.misuses.add("Step '" + stepId + "' of function '" + functionId + "' is a "
 					+ kind.name().toLowerCase(Locale.ROOT) + " step, but it is mocked: only run steps (step.run) "
 					+ "can be mocked. Move the clock with advance(...) past a sleep or a wait's time-out, send the "
-					+ "event a wait waits for, and read the events a function sent with runsOf(...)");
+					+ "event a wait waits for, and read the events a function sent with events(name) and the runs they started with runsOf(...)");
 		}
 	}
 

@@ -76,8 +76,28 @@ class EngineTimeoutTests {
 		this.inngest.advance(Duration.ZERO);
 	}
 
+	@Test
+	void aCallWhoseRunsKeepFallingDueIsStoppedAndTheEngineIsFreeAgain() {
+		String runId = this.inngest.send(Event.of("probe/forever")).runId();
+		assertThatIllegalStateException().isThrownBy(() -> this.inngest.awaitEnd(runId, Duration.ofDays(3650)))
+			.withMessageContaining("has not finished the work this call gave it")
+			.withMessageContaining("runs may keep falling due as the clock moves");
+		// The loop stopped between two rounds once interrupted: nothing is refused.
+		this.inngest.advance(Duration.ZERO);
+	}
+
 	@TestConfiguration(proxyBeanMethods = false)
 	static class Stuck {
+
+		/**
+		 * Sleeps a second at a time without end, as a poll that never finds its answer.
+		 */
+		@InngestFunction(id = "forever", event = "probe/forever")
+		public void forever(Step step) {
+			for (int i = 0;; i++) {
+				step.sleep("poll-" + i, Duration.ofSeconds(1));
+			}
+		}
 
 		volatile CountDownLatch release = new CountDownLatch(1);
 

@@ -1,12 +1,16 @@
 package dev.durable.inngest.test.app;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.Map;
 
 import dev.durable.inngest.Event;
 import dev.durable.inngest.FunctionCancelledEvent;
 import dev.durable.inngest.FunctionFailedEvent;
 import dev.durable.inngest.RunStatus;
+import dev.durable.inngest.engine.RunQueue;
 import dev.durable.inngest.engine.store.StepStatus;
 import dev.durable.inngest.test.InngestTest;
 import dev.durable.inngest.test.InngestTestClock;
@@ -32,6 +36,12 @@ class InngestTestEnvironmentTests {
 
 	@Autowired
 	InngestTestEnvironment inngest;
+
+	@Autowired
+	RunQueue queue;
+
+	@Autowired
+	InngestTestClock clock;
 
 	@Autowired
 	Functions functions;
@@ -328,6 +338,24 @@ class InngestTestEnvironmentTests {
 			.satisfies((shipped) -> assertThat(shipped.data()).containsEntry("order", "o-3"));
 		this.inngest.reset();
 		assertThat(this.inngest.events("app/shipped")).isEmpty();
+	}
+
+	@Test
+	void runsHandedOffToWorkersThatATestNeverStartsAreForgottenBeforeEachTest() {
+		this.inngest.send(Event.of("app/remind", Map.of("user", "ada")));
+		assertThat(this.queue.size()).isPositive();
+		this.inngest.reset();
+		assertThat(this.queue.size()).isZero();
+	}
+
+	@Test
+	void theClockSeenInAnotherZoneReadsTheSameInstantAndMovesWithIt() {
+		Clock paris = this.clock.withZone(ZoneId.of("Europe/Paris"));
+		assertThat(paris.getZone()).isEqualTo(ZoneId.of("Europe/Paris"));
+		assertThat(paris.instant()).isEqualTo(InngestTestClock.START);
+		this.inngest.advance(Duration.ofHours(1));
+		assertThat(paris.instant()).isEqualTo(this.inngest.now());
+		assertThat(LocalTime.now(paris).getHour()).isEqualTo(2);
 	}
 
 }
