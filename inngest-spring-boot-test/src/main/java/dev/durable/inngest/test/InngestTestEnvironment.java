@@ -165,8 +165,8 @@ public final class InngestTestEnvironment {
 				.sorted(Comparator.comparing(RunView::id))
 				.map(this::run)
 				.toList();
-			return new SentEvents(eventIds, started,
-					eventIds.stream().filter(sentBefore::contains).distinct().toList());
+			return new SentEvents(eventIds, started, eventIds.stream().filter(sentBefore::contains).distinct().toList(),
+					Arrays.stream(events).map(Event::name).toList());
 		});
 	}
 

@@ -10,8 +10,20 @@ import java.util.List;
  * to do, oldest first
  * @param duplicateIds the ids among {@code eventIds} of events sent before: the engine
  * takes an event once by its id, so these started no run
+ * @param eventNames the names of the events, in the order sent
  */
-public record SentEvents(List<String> eventIds, List<TestRun> runs, List<String> duplicateIds) {
+public record SentEvents(List<String> eventIds, List<TestRun> runs, List<String> duplicateIds,
+		List<String> eventNames) {
+
+	/**
+	 * Events, and the runs they started.
+	 * @param eventIds the ids of the events, in the order sent
+	 * @param runs the runs the events started, oldest first
+	 * @param duplicateIds the ids among {@code eventIds} of events sent before
+	 */
+	public SentEvents(List<String> eventIds, List<TestRun> runs, List<String> duplicateIds) {
+		this(eventIds, runs, duplicateIds, List.of());
+	}
 
 	/**
 	 * Events none of which had been sent before, and the runs they started.
@@ -63,7 +75,9 @@ public record SentEvents(List<String> eventIds, List<TestRun> runs, List<String>
 
 	private String whyNone() {
 		if (this.duplicateIds.isEmpty()) {
-			return ": no function is triggered by events " + this.eventIds;
+			return this.eventNames.isEmpty() ? ": no function is triggered by events " + this.eventIds
+					: ": no function is triggered by events named " + this.eventNames.stream().distinct().toList()
+							+ ", or the condition of each function that is did not match them";
 		}
 		return ": this send started no run because events " + this.duplicateIds + " had been sent before with the "
 				+ "same ids, and the engine takes an event once by its id (the runs of the first send are in "
