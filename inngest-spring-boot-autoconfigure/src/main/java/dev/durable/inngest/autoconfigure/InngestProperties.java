@@ -830,7 +830,9 @@ public class InngestProperties {
 		 * runs is less than one
 		 */
 		public BulkCancellations.CountBudget toCountBudget() {
-			return new BulkCancellations.CountBudget(this.bulkCountTimeout, this.bulkCountScanned);
+			return new BulkCancellations.CountBudget(
+					PropertyChecks.atLeastOneMillisecond("inngest.limits.bulk-count-timeout", this.bulkCountTimeout),
+					this.bulkCountScanned);
 		}
 
 		public long getExpressionCost() {

@@ -347,7 +347,9 @@ public final class BulkCancellations {
 		 * Checks the budget.
 		 */
 		public CountBudget {
-			PropertyChecks.atLeastOneMillisecond("inngest.limits.bulk-count-timeout", timeout);
+			if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+				throw new IllegalArgumentException("The count's time-out must be positive, but was " + timeout);
+			}
 			if (maxScanned != null) {
 				PropertyChecks.atLeastOne("inngest.limits.bulk-count-scanned", maxScanned);
 			}
