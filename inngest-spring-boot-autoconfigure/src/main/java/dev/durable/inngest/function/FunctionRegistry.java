@@ -1,11 +1,16 @@
 package dev.durable.inngest.function;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -17,8 +22,11 @@ public final class FunctionRegistry {
 
 	private final Map<String, List<FunctionDefinition>> byEvent;
 
-	/** Whether a function has a wildcard trigger, which no lookup by name finds. */
-	private final boolean anyWildcard;
+	/** The wildcard triggers, as the prefixes they match, with their functions. */
+	private final List<Map.Entry<String, FunctionDefinition>> wildcards;
+
+	/** Each function's place in the order found, by id. */
+	private final Map<String, Integer> order;
 
 	/**
 	 * Creates a registry.
@@ -34,14 +42,27 @@ public final class FunctionRegistry {
 		}
 		// In the order found, which all() and triggeredBy(...) keep.
 		this.byId = Collections.unmodifiableMap(byId);
-		this.byEvent = byId.values()
+		Map<String, Set<FunctionDefinition>> byEvent = new LinkedHashMap<>();
+		List<Map.Entry<String, FunctionDefinition>> wildcards = new ArrayList<>();
+		Map<String, Integer> order = new HashMap<>();
+		for (FunctionDefinition definition : byId.values()) {
+			order.put(definition.id(), order.size());
+			for (String event : definition.events()) {
+				if (EventNames.isWildcard(event)) {
+					wildcards.add(Map.entry(EventNames.prefix(event), definition));
+				}
+				else {
+					// A function that names an event twice (two triggers with conditions
+					// of their own) is started once by it.
+					byEvent.computeIfAbsent(event, (name) -> new LinkedHashSet<>()).add(definition);
+				}
+			}
+		}
+		this.byEvent = byEvent.entrySet()
 			.stream()
-			.flatMap((definition) -> definition.events().stream().map((event) -> Map.entry(event, definition)))
-			.collect(Collectors.groupingBy(Map.Entry::getKey,
-					Collectors.mapping(Map.Entry::getValue, Collectors.toUnmodifiableList())));
-		this.anyWildcard = byId.values()
-			.stream()
-			.anyMatch((definition) -> definition.events().stream().anyMatch(EventNames::isWildcard));
+			.collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, (entry) -> List.copyOf(entry.getValue())));
+		this.wildcards = List.copyOf(wildcards);
+		this.order = Map.copyOf(order);
 	}
 
 	/**
@@ -70,14 +91,22 @@ public final class FunctionRegistry {
 	 */
 	public List<FunctionDefinition> triggeredBy(String eventName) {
 		List<FunctionDefinition> named = this.byEvent.getOrDefault(eventName, List.of());
-		if (!this.anyWildcard) {
+		List<FunctionDefinition> matched = null;
+		for (Map.Entry<String, FunctionDefinition> wildcard : this.wildcards) {
+			if (eventName.startsWith(wildcard.getKey())) {
+				if (matched == null) {
+					matched = new ArrayList<>(named);
+				}
+				if (!matched.contains(wildcard.getValue())) {
+					matched.add(wildcard.getValue());
+				}
+			}
+		}
+		if (matched == null) {
 			return named;
 		}
-		return this.byId.values()
-			.stream()
-			.filter((definition) -> named.contains(definition)
-					|| definition.events().stream().anyMatch((trigger) -> EventNames.matches(trigger, eventName)))
-			.toList();
+		matched.sort(Comparator.comparing((definition) -> this.order.get(definition.id())));
+		return List.copyOf(matched);
 	}
 
 }

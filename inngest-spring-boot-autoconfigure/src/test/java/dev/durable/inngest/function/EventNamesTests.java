@@ -46,6 +46,14 @@ class EventNamesTests {
 		assertThat(registry.triggeredBy("shop/order.paid")).isEmpty();
 	}
 
+	@Test
+	void aFunctionThatNamesAnEventTwiceIsFoundOnceWithOrWithoutWildcards() {
+		FunctionDefinition twice = function("twice", "a", "a");
+		assertThat(new FunctionRegistry(List.of(twice)).triggeredBy("a")).containsExactly(twice);
+		FunctionDefinition wildcard = function("wildcard", "b/*");
+		assertThat(new FunctionRegistry(List.of(twice, wildcard)).triggeredBy("a")).containsExactly(twice);
+	}
+
 	private static FunctionDefinition function(String id, String... events) {
 		return new FunctionDefinition(id, id, List.of(events), List.of(), null, 0, List.of(), FunctionTimeouts.NONE,
 				null, null, null, null, null, null);
