@@ -370,8 +370,9 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 			case COMPLETED -> new StepReplay.Completed(stored.output());
 			// Only run and send steps fail for good here; another kind of step stored as
 			// failed was reused.
-			case FAILED -> (kind == StepKind.RUN || kind == StepKind.SEND && stored.kind() == StepKind.SEND)
-					? new StepReplay.Failed(stored.error()) : null;
+			case FAILED -> ((kind == StepKind.RUN) ? stored.kind() != StepKind.SEND
+					: kind == StepKind.SEND && stored.kind() == StepKind.SEND) ? new StepReplay.Failed(stored.error())
+							: null;
 			default -> null;
 		};
 	}
@@ -576,12 +577,17 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 		long sendStart = System.nanoTime();
 		this.stepExecuted = true;
 		try {
-			return this.env.transactions().execute((status) -> {
-				List<String> ids = this.ingestor.send(events);
+			List<String> ids = this.env.transactions().execute((status) -> {
+				List<String> sent = this.ingestor.send(events);
 				save(stored, new StepRecord(runId(), key, id, StepKind.SEND, StepStatus.COMPLETED, stepAttempt + 1,
-						this.env.json().write(ids), null, null, startedAt, now()));
-				return ids;
+						this.env.json().write(sent), null, null, startedAt, now()));
+				return sent;
 			});
+			// Counted as its failed attempts are, so that a send step's failure ratio
+			// holds.
+			this.outcomes.stepAttempted(this.run, this.function, id, Duration.ofNanos(System.nanoTime() - sendStart),
+					RunOutcomes.StepOutcome.COMPLETED);
+			return ids;
 		}
 		catch (RuntimeException ex) {
 			// Nothing was stored: the attempt failed as a run step's body would.
