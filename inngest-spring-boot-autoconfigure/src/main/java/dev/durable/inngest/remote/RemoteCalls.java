@@ -256,6 +256,9 @@ public final class RemoteCalls implements CallHandler {
 
 		static Call read(JsonMapper mapper, byte[] body, FunctionDefinition function) {
 			JsonNode root = mapper.readTree(body);
+			if (root == null || root.isMissingNode()) {
+				throw new UnreadableCallException("is empty");
+			}
 			if (!root.isObject()) {
 				throw new UnreadableCallException("is JSON but not an object: " + root.getNodeType());
 			}

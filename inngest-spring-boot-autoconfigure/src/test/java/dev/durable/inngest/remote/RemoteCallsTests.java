@@ -440,6 +440,9 @@ class RemoteCallsTests {
 		assertThat(response.headers()).containsEntry(RemoteCalls.NO_RETRY, "true");
 		assertThat(json(response.body()).get("error").asString())
 			.isEqualTo("The call request's body is JSON but not an object: ARRAY");
+		CallResponse empty = this.calls.call(request("steps-fails", "step", ""));
+		assertThat(empty.status()).isEqualTo(400);
+		assertThat(json(empty.body()).get("error").asString()).isEqualTo("The call request's body is empty");
 	}
 
 	@Test
