@@ -83,14 +83,14 @@ public final class JdbcEventStore implements EventStore {
 	private static final String LAST_RECEIVED = "SELECT id, received_at FROM inngest_event WHERE id IN (:ids) "
 			+ "UNION ALL SELECT id, received_at FROM inngest_event_resent WHERE id IN (:ids)";
 
-	/**
-	 * The key of the latest event of an id: the key it was stored again under, or else
-	 * the id itself; two parameters, both the id.
-	 */
 	/** An event's columns, with the id it was sent with. */
 	private static final String SELECT_EVENT = "SELECT COALESCE(sent_id, id) AS id, name, data, user_data, ts, v "
 			+ "FROM inngest_event ";
 
+	/**
+	 * The key of the latest event of an id: the key it was stored again under, or else
+	 * the id itself; two parameters, both the id.
+	 */
 	private static final String LATEST_KEY = "COALESCE((SELECT event_key FROM inngest_event_resent WHERE id = ?), ?)";
 
 	/**
