@@ -76,9 +76,10 @@ public final class RunScheduler implements SmartLifecycle {
 				throw new InvalidConfigurationPropertyValueException("inngest.local.shutdown-timeout", shutdownTimeout,
 						"It must be zero or positive.");
 			}
-			if (stepTimeout != null && stepTimeout.isNegative()) {
+			if (stepTimeout != null
+					&& (stepTimeout.isNegative() || (!stepTimeout.isZero() && stepTimeout.toMillis() < 1))) {
 				throw new InvalidConfigurationPropertyValueException("inngest.local.step-timeout", stepTimeout,
-						"It must be zero (no limit) or positive.");
+						"It must be zero (no limit) or at least 1ms.");
 			}
 		}
 

@@ -893,6 +893,9 @@ class InngestLocalAutoConfigurationTests {
 		this.runner.withPropertyValues("inngest.local.step-timeout=-1s")
 			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.step-timeout",
 					"PT-1S"));
+		this.runner.withPropertyValues("inngest.local.step-timeout=500us")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.step-timeout",
+					"PT0.0005S"));
 		this.runner.withPropertyValues("inngest.limits.bulk-count-timeout=0s")
 			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.limits.bulk-count-timeout",
 					"PT0S"));
