@@ -35,7 +35,8 @@ public final class EventNames {
 		if (!isWildcard(trigger)) {
 			return trigger.equals(eventName);
 		}
-		return eventName.startsWith(prefix(trigger));
+		// The trigger but its last character, the *, begins the name: no copy made.
+		return eventName.regionMatches(0, trigger, 0, trigger.length() - 1);
 	}
 
 	/**

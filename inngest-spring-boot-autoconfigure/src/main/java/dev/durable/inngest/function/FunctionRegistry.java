@@ -22,7 +22,7 @@ public final class FunctionRegistry {
 
 	private final Map<String, List<FunctionDefinition>> byEvent;
 
-	/** The wildcard triggers, as the prefixes they match, with their functions. */
+	/** The wildcard triggers, with their functions. */
 	private final List<Map.Entry<String, FunctionDefinition>> wildcards;
 
 	/** Each function's place in the order found, by id. */
@@ -49,7 +49,7 @@ public final class FunctionRegistry {
 			order.put(definition.id(), order.size());
 			for (String event : definition.events()) {
 				if (EventNames.isWildcard(event)) {
-					wildcards.add(Map.entry(EventNames.prefix(event), definition));
+					wildcards.add(Map.entry(event, definition));
 				}
 				else {
 					// A function that names an event twice (two triggers with conditions
@@ -93,7 +93,7 @@ public final class FunctionRegistry {
 		List<FunctionDefinition> named = this.byEvent.getOrDefault(eventName, List.of());
 		List<FunctionDefinition> matched = null;
 		for (Map.Entry<String, FunctionDefinition> wildcard : this.wildcards) {
-			if (eventName.startsWith(wildcard.getKey())) {
+			if (EventNames.matches(wildcard.getKey(), eventName)) {
 				if (matched == null) {
 					matched = new ArrayList<>(named);
 				}

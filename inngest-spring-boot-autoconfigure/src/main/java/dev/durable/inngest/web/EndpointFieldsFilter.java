@@ -78,10 +78,10 @@ public final class EndpointFieldsFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		byte[] body = request.getInputStream().readNBytes((int) Math.min(this.limit + 1, Integer.MAX_VALUE - 8));
+		byte[] body = ReadBody.readAtMost(request, this.limit);
 		if (body.length > this.limit) {
-			refuse(response, HttpStatus.CONTENT_TOO_LARGE, "The body has more than " + this.limit
-					+ " bytes; the largest allowed is " + this.limit + " bytes (inngest.limits.request-size)");
+			refuse(response, HttpStatus.CONTENT_TOO_LARGE,
+					ReadBody.tooLarge("The body has more than " + this.limit + " bytes", this.limit));
 			return;
 		}
 		List<String> unknown = unknownFields(body);

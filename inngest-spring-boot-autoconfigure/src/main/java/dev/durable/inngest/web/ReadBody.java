@@ -17,6 +17,28 @@ final class ReadBody extends HttpServletRequestWrapper {
 
 	private final byte[] body;
 
+	/**
+	 * Reads a request's body, at most one byte past a limit: a body longer than the limit
+	 * is too large, and the rest of it is left unread.
+	 * @param request the request
+	 * @param limit the most bytes a body may have
+	 * @return the body, or its first {@code limit + 1} bytes
+	 * @throws IOException if it cannot be read
+	 */
+	static byte[] readAtMost(HttpServletRequest request, long limit) throws IOException {
+		return request.getInputStream().readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+	}
+
+	/**
+	 * Why a body longer than the request size limit is refused.
+	 * @param what what the body has
+	 * @param limit the limit
+	 * @return the message
+	 */
+	static String tooLarge(String what, long limit) {
+		return what + "; the largest allowed is " + limit + " bytes (inngest.limits.request-size)";
+	}
+
 	ReadBody(HttpServletRequest request, byte[] body) {
 		super(request);
 		this.body = body;

@@ -123,7 +123,7 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 		boolean chunked = length < 0 && request.getHeader("Transfer-Encoding") != null;
 		boolean toActuator = hasBody && this.actuatorPrefix != null && path(request).startsWith(this.actuatorPrefix);
 		if (chunked || toActuator) {
-			byte[] body = request.getInputStream().readNBytes((int) Math.min(this.limit + 1, Integer.MAX_VALUE - 8));
+			byte[] body = ReadBody.readAtMost(request, this.limit);
 			if (body.length > this.limit) {
 				refuse(request, response, "The body has more than " + this.limit + " bytes");
 				return;
@@ -194,8 +194,7 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 	}
 
 	private void refuse(HttpServletRequest request, HttpServletResponse response, String what) throws IOException {
-		refuse(request, response, HttpStatus.CONTENT_TOO_LARGE,
-				what + "; the largest allowed is " + this.limit + " bytes (inngest.limits.request-size)");
+		refuse(request, response, HttpStatus.CONTENT_TOO_LARGE, ReadBody.tooLarge(what, this.limit));
 	}
 
 	private void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus refusal, String message)
