@@ -277,13 +277,7 @@ public final class ServedFunctionBody {
 				.findFirst()
 				.orElse(null);
 			if (complete != null) {
-				// A checkpointing SDK reports the steps it buffered with the function's
-				// end: they are stored before the run ends.
-				ops.stream()
-					.filter((op) -> op.path("op").asString("").equals("StepRun")
-							&& this.reported.add(op.path("id").asString("")))
-					.forEach((op) -> actOnExecuted(op, called, answer));
-				return Acted.ended(complete.get("data"));
+				return actOnEnd(complete, ops, called, answer);
 			}
 			List<String> planned = new ArrayList<>();
 			List<JsonNode> waits = new ArrayList<>();
@@ -364,6 +358,34 @@ public final class ServedFunctionBody {
 		 * Acts on a step the app executed in a call: stores its result, or keeps its
 		 * failure to store with the others of the same calls.
 		 */
+		/**
+		 * Acts on the function's end, reported with the steps a checkpointing SDK
+		 * buffered: they are stored before the run ends. Any other op with it would end
+		 * unheard with the run, as the work of {@code defer()} would, so the run fails
+		 * naming it; and a buffered step whose output is too large fails for good, and
+		 * the app gets its error in the next call, as for such a step reported alone.
+		 */
+		private Acted actOnEnd(JsonNode complete, List<JsonNode> ops, Called called, Answer answer) {
+			for (JsonNode op : ops) {
+				String name = op.path("op").asString("");
+				if (!name.equals("StepRun") && !name.equals("RunComplete")) {
+					throw unsupported(name, op.path("id").asString(""));
+				}
+			}
+			List<String> stored = new ArrayList<>();
+			for (JsonNode op : ops) {
+				String id = op.path("id").asString("");
+				if (op.path("op").asString("").equals("StepRun") && this.reported.add(id)) {
+					actOnExecuted(op, called, answer);
+					stored.add(id);
+				}
+			}
+			boolean failed = stored.stream()
+				.map(this.recorded::recordedStep)
+				.anyMatch((record) -> record != null && record.status() == StepStatus.FAILED);
+			return failed ? Acted.DISCOVER : Acted.ended(complete.get("data"));
+		}
+
 		private void actOnExecuted(JsonNode op, Called called, Answer answer) {
 			String name = op.path("op").asString("");
 			String id = op.path("id").asString("");
@@ -813,9 +835,13 @@ public final class ServedFunctionBody {
 			case "InvokeFunction" -> recorded.invoke(id, invocation(id, op.path("opts")));
 			case "StepNotFound" -> throw new ServedCallException(
 					"The app did not reach step " + id + " that it was asked to execute", null);
-			default -> throw new NonRetriableException(
-					"The app asked for op " + name + " (step " + id + "), which this executor does not support");
+			default -> throw unsupported(name, id);
 		}
+	}
+
+	private static NonRetriableException unsupported(String op, String id) {
+		return new NonRetriableException(
+				"The app asked for op " + op + " (step " + id + "), which this executor does not support");
 	}
 
 	/**

@@ -225,6 +225,21 @@ class ServedFunctionAnswersTests {
 				(n) -> ops("{\"op\":\"StepRun\",\"id\":\"" + StepIds.hash("a") + "\",\"displayName\":\"a\",\"data\":1}",
 						"{\"op\":\"StepRun\",\"id\":\"" + StepIds.hash("b") + "\",\"displayName\":\"b\",\"data\":2}",
 						"{\"op\":\"RunComplete\",\"id\":\"" + StepIds.hash("complete") + "\",\"data\":\"done\"}"));
+		// As the official SDK ships the work a function deferred with its end.
+		script("deferred-with-end",
+				(n) -> ops(
+						"{\"op\":\"DeferAdd\",\"id\":\"" + StepIds.hash("later")
+								+ "\",\"opts\":{\"fn_slug\":\"fake-later\",\"input\":{}}}",
+						"{\"op\":\"RunComplete\",\"id\":\"" + StepIds.hash("complete") + "\",\"data\":\"done\"}"));
+		// A buffered step too large to store, then the app throwing its error into the
+		// function's code, which catches it.
+		String largeOutput = "\"" + "x".repeat(StepOutputLimit.MAX_BYTES + 1) + "\"";
+		script("large-buffered-step",
+				(n) -> (n == 0) ? ops(
+						"{\"op\":\"StepRun\",\"id\":\"" + StepIds.hash("big") + "\",\"displayName\":\"big\",\"data\":"
+								+ largeOutput + "}",
+						"{\"op\":\"RunComplete\",\"id\":\"" + StepIds.hash("complete") + "\",\"data\":\"past big\"}")
+						: new Reply(200, true, Map.of(), "\"caught\""));
 		// As the official SDK sends a wait's timeout given as a Date.
 		script("dated-wait",
 				(n) -> (n == 0)
@@ -523,6 +538,28 @@ class ServedFunctionAnswersTests {
 			.containsExactlyInAnyOrder(tuple(StepIds.hash("a"), StepStatus.COMPLETED, "1"),
 					tuple(StepIds.hash("b"), StepStatus.COMPLETED, "2"));
 		assertThat(this.requests.get("fake-buffered-steps")).hasSize(1);
+	}
+
+	@Test
+	void anOpReportedWithTheRunsEndThatThisExecutorDoesNotSupportFailsTheRun() {
+		RunView run = run("deferred-with-end");
+		assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(run.error().message()).contains("DeferAdd");
+	}
+
+	@Test
+	void aStepReportedWithTheRunsEndTooLargeToStoreFailsAndTheAppIsCalledAgain() {
+		RunView run = run("large-buffered-step");
+		assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+		assertThat(run.output()).isEqualTo("caught");
+		assertThat(this.steps.findByRun(run.id())).extracting(StepRecord::key, StepRecord::status)
+			.containsExactly(tuple(StepIds.hash("big"), StepStatus.FAILED));
+		JsonNode memo = this.requests.get("fake-large-buffered-step")
+			.getLast()
+			.body()
+			.get("steps")
+			.get(StepIds.hash("big"));
+		assertThat(memo.path("error").path("message").asString()).contains("big");
 	}
 
 	@Test
