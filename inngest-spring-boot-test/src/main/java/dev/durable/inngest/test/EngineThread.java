@@ -57,7 +57,27 @@ final class EngineThread implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		this.executor = Executors.newSingleThreadExecutor((task) -> {
+		this.executor = newExecutor();
+	}
+
+	/**
+	 * Gives the engine a new thread, made on the next call by the thread that makes it,
+	 * and lets the old one end: the new one takes that thread's inheritable thread-bound
+	 * values, such as the {@code ApplicationEvents} that {@code @RecordApplicationEvents}
+	 * records a test's events in, where the first thread would keep the first test's for
+	 * good. Nothing is renewed while the work of a call that timed out goes on.
+	 */
+	void renew() {
+		ExecutorService old = this.executor;
+		if (old == null || this.stuck != null) {
+			return;
+		}
+		this.executor = newExecutor();
+		old.shutdown();
+	}
+
+	private ExecutorService newExecutor() {
+		return Executors.newSingleThreadExecutor((task) -> {
 			Thread engine = new Thread(task, NAME);
 			engine.setDaemon(true);
 			this.thread = engine;

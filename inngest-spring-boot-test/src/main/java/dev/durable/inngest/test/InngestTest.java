@@ -12,7 +12,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.AliasFor;
-import org.springframework.test.context.TestExecutionListeners;
 
 /**
  * Tests an application's durable functions: starts it as
@@ -53,8 +52,6 @@ import org.springframework.test.context.TestExecutionListeners;
 // Every test drives, and resets, the one engine of its context: tests run concurrently
 // would see each other's runs, mocks and time.
 @ResourceLock(InngestTest.ENGINE_LOCK)
-@TestExecutionListeners(listeners = InngestTestExecutionListener.class,
-		mergeMode = TestExecutionListeners.MergeMode.MERGE_WITH_DEFAULTS)
 public @interface InngestTest {
 
 	/**

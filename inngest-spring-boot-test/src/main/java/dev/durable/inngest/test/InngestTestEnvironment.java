@@ -466,6 +466,7 @@ public final class InngestTestEnvironment {
 	public void reset() {
 		// The next assertions compare outputs as this application's mapper writes them.
 		JsonValues.writeWith(this.json);
+		this.engine.renew();
 		onEngine(() -> {
 			if (this.store != null) {
 				this.store.clear();

@@ -9,7 +9,9 @@ import org.springframework.test.context.TestExecutionListener;
  * Starts each test of an {@link InngestTest @InngestTest} afresh, though its application
  * context is shared with others: see {@link InngestTestEnvironment#reset()}. It resets
  * before the test rather than after, so that what a test leaves stays there for its own
- * clean-up to read.
+ * clean-up to read. One of Spring's default listeners, so that a test class that declares
+ * listeners of its own, merged with the defaults, still starts afresh; a no-op in a test
+ * without the environment.
  */
 final class InngestTestExecutionListener implements TestExecutionListener, Ordered {
 
@@ -21,6 +23,9 @@ final class InngestTestExecutionListener implements TestExecutionListener, Order
 
 	@Override
 	public void beforeTestMethod(TestContext testContext) {
+		if (!testContext.hasApplicationContext()) {
+			return;
+		}
 		ApplicationContext context = testContext.getApplicationContext();
 		context.getBeanProvider(InngestTestEnvironment.class).ifAvailable(InngestTestEnvironment::reset);
 	}
