@@ -40,6 +40,7 @@ import dev.durable.inngest.memory.InMemoryInngestStore;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.util.Assert;
 
 /**
  * Drives the engine of an {@link InngestTest @InngestTest} from the test's thread: sends
@@ -248,6 +249,7 @@ public final class InngestTestEnvironment {
 	}
 
 	private Instant target(String method, Duration duration) {
+		Assert.notNull(duration, () -> method + " moves the clock forward: the duration must not be null");
 		if (duration.isNegative()) {
 			throw new IllegalArgumentException(
 					method + " moves the clock forward: the duration must be zero or more, but was " + duration);
@@ -420,6 +422,7 @@ public final class InngestTestEnvironment {
 	 * @return the mock, to tell what to do
 	 */
 	public StepMock mockStep(String stepId) {
+		Assert.hasText(stepId, "The id of the step to mock must not be null or blank");
 		return this.mocks.mock(null, stepId);
 	}
 
@@ -432,6 +435,7 @@ public final class InngestTestEnvironment {
 	 * @throws AssertionError if the application declares no function of that id
 	 */
 	public StepMock mockStep(String functionId, String stepId) {
+		Assert.hasText(stepId, "The id of the step to mock must not be null or blank");
 		requireDeclared(functionId);
 		return this.mocks.mock(functionId, stepId);
 	}

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.ResolvableType;
+import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -73,6 +74,7 @@ public final class StepMock {
 	 * @return this mock
 	 */
 	public StepMock answers(StepAnswer answer) {
+		Assert.notNull(answer, () -> "The answer of the mock of step '" + this.stepId + "' must not be null");
 		this.answer = answer;
 		return this;
 	}
@@ -103,7 +105,7 @@ public final class StepMock {
 	 * @return this mock
 	 */
 	public StepMock alwaysFails(Supplier<? extends Exception> failure) {
-		this.failure = failure;
+		this.failure = requireFailure(failure);
 		this.failsAlways = true;
 		return this;
 	}
@@ -115,8 +117,13 @@ public final class StepMock {
 	 * @return this mock
 	 */
 	public StepMock failWith(Supplier<? extends Exception> failure) {
-		this.failure = failure;
+		this.failure = requireFailure(failure);
 		return this;
+	}
+
+	private Supplier<? extends Exception> requireFailure(Supplier<? extends Exception> failure) {
+		Assert.notNull(failure, () -> "The failure of the mock of step '" + this.stepId + "' must not be null");
+		return failure;
 	}
 
 	/**

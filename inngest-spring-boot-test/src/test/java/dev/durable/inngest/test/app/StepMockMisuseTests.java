@@ -40,6 +40,29 @@ class StepMockMisuseTests {
 	}
 
 	@Test
+	void nullOrBlankArgumentsAreRefusedAtTheCallNamingWhatIsMissing() {
+		StepMock charge = this.inngest.mockStep("charge");
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> charge.alwaysFails(null))
+			.withMessage("The failure of the mock of step 'charge' must not be null");
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> charge.failWith(null))
+			.withMessage("The failure of the mock of step 'charge' must not be null");
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> charge.answers(null))
+			.withMessage("The answer of the mock of step 'charge' must not be null");
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> this.inngest.mockStep(" "))
+			.withMessage("The id of the step to mock must not be null or blank");
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> this.inngest.mockStep("pay", null))
+			.withMessage("The id of the step to mock must not be null or blank");
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> this.inngest.advance(null))
+			.withMessage("advance moves the clock forward: the duration must not be null");
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> this.inngest.awaitEnd("any", null))
+			.withMessage("awaitEnd moves the clock forward: the duration must not be null");
+		// The mock was left as it was: the step still runs its body.
+		String runId = this.inngest.send(Event.of("app/pay", Map.of())).runId();
+		assertThat(this.inngest.awaitEnd(runId)).isCompleted();
+		assertThat(charge.calls()).isOne();
+	}
+
+	@Test
 	void aMockReturningAValueOfAnotherTypeFailsTheTestAndTheStepAtOnce() {
 		this.inngest.mockStep("charge").returns(42);
 		assertThatExceptionOfType(AssertionError.class)
