@@ -101,4 +101,20 @@ public @interface InngestTest {
 	@AliasFor(annotation = SpringBootTest.class, attribute = "webEnvironment")
 	SpringBootTest.WebEnvironment webEnvironment() default SpringBootTest.WebEnvironment.MOCK;
 
+	/**
+	 * The application arguments, as {@link SpringBootTest#args()} gives them.
+	 * @return the arguments
+	 */
+	@AliasFor(annotation = SpringBootTest.class, attribute = "args")
+	String[] args() default {};
+
+	/**
+	 * Whether the application's {@code main} method starts the test's context, as
+	 * {@link SpringBootTest#useMainMethod()} says: for an application that sets itself up
+	 * there, with a {@code SpringApplicationBuilder} or initializers.
+	 * @return when to use the main method
+	 */
+	@AliasFor(annotation = SpringBootTest.class, attribute = "useMainMethod")
+	SpringBootTest.UseMainMethod useMainMethod() default SpringBootTest.UseMainMethod.NEVER;
+
 }

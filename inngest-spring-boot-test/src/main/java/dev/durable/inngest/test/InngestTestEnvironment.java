@@ -198,10 +198,21 @@ public final class InngestTestEnvironment {
 	 * @param functionId the function's id
 	 * @param data the event's data, given to the function as a sent event's would be
 	 * @return the run as it stands once nothing is due
-	 * @throws AssertionError if the application declares no function of that id
+	 * @throws AssertionError if the application declares no function of that id, or if
+	 * the id is that of an {@code @OnFailure} or {@code @OnCancel} handler, which runs
+	 * when a run of its function fails or is cancelled, not from data
 	 */
 	public TestRun invoke(String functionId, Map<String, ?> data) {
 		FunctionDefinition function = requireDeclared(functionId);
+		if (function.isFailureHandler() || function.isCancellationHandler()) {
+			String how = function.isFailureHandler()
+					? "fails: fail one, for example with mockStep(stepId).alwaysFails(...), and awaitEnd the handler's run"
+					: "is cancelled: cancel one, with a cancel event or InngestRuns.cancel, and awaitEnd the handler's run";
+			throw new AssertionError(
+					"'" + functionId + "' is an " + (function.isFailureHandler() ? "@OnFailure" : "@OnCancel")
+							+ " handler, which cannot be invoked: it runs when a run of its function " + how
+							+ " (runsOf(\"" + functionId + "\") finds it)");
+		}
 		return executing(() -> {
 			Event started = this.ingestor.startRuns(Event.of(INVOKED, data), List.of(function));
 			executeUntilIdle();
