@@ -68,7 +68,8 @@ public @interface InngestTest {
 	 * database. The properties the test engine needs ({@code inngest.mode=local},
 	 * {@code inngest.local.auto-startup=false},
 	 * {@code inngest.local.eager-start.enabled=false}) cannot be set otherwise: the test
-	 * fails before its context starts if it tries.
+	 * fails before its context starts if it tries, here or in a file of
+	 * {@code @TestPropertySource(locations)}.
 	 * @return the properties
 	 */
 	@AliasFor(annotation = SpringBootTest.class, attribute = "properties")

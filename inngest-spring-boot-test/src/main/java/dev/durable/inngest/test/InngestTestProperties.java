@@ -54,19 +54,15 @@ final class InngestTestProperties implements ContextCustomizerFactory {
 
 		@Override
 		public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
-			Map<String, Object> set = TestPropertySourceUtils
-				.convertInlinedPropertiesToMap(mergedConfig.getPropertySourceProperties());
-			REQUIRED.forEach((key, value) -> {
-				Object other = set.get(key);
-				if (other != null && !value.equalsIgnoreCase(other.toString().trim())) {
-					throw new IllegalStateException(mergedConfig.getTestClass().getName() + " sets " + key + "=" + other
-							+ ", but @InngestTest needs " + key + "=" + value + ": it executes runs on "
-							+ "its own engine thread when the test says, in local mode. Remove the property, or "
-							+ "test with @SpringBootTest instead of @InngestTest");
-				}
-			});
 			ConfigurableEnvironment environment = context.getEnvironment();
 			MutablePropertySources sources = environment.getPropertySources();
+			// Inlined or in a file of @TestPropertySource(locations), a required property
+			// the test sets otherwise would be overruled without a word.
+			for (PropertySource<?> source : sources) {
+				if (isTests(source)) {
+					REQUIRED.forEach((key, value) -> refuseOther(mergedConfig, source, key, value));
+				}
+			}
 			PropertySource<?> defaults = new MapPropertySource("inngestTestDefaults", new LinkedHashMap<>(DEFAULTS));
 			String lastOfTheTests = lastOfTheTests(sources);
 			if (lastOfTheTests != null) {
@@ -86,9 +82,7 @@ final class InngestTestProperties implements ContextCustomizerFactory {
 		private static @Nullable String lastOfTheTests(MutablePropertySources sources) {
 			String last = null;
 			for (PropertySource<?> source : sources) {
-				boolean tests = source.getName().equals(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME)
-						|| source instanceof ResourcePropertySource;
-				if (tests) {
+				if (isTests(source)) {
 					last = source.getName();
 				}
 				else if (last != null) {
@@ -96,6 +90,24 @@ final class InngestTestProperties implements ContextCustomizerFactory {
 				}
 			}
 			return last;
+		}
+
+		private static boolean isTests(PropertySource<?> source) {
+			return source.getName().equals(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME)
+					|| source instanceof ResourcePropertySource;
+		}
+
+		private static void refuseOther(MergedContextConfiguration mergedConfig, PropertySource<?> source, String key,
+				String value) {
+			Object other = source.getProperty(key);
+			if (other != null && !value.equalsIgnoreCase(other.toString().trim())) {
+				String where = source.getName().equals(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME)
+						? "" : " in " + source.getName();
+				throw new IllegalStateException(mergedConfig.getTestClass().getName() + " sets " + key + "=" + other
+						+ where + ", but @InngestTest needs " + key + "=" + value + ": it executes runs on "
+						+ "its own engine thread when the test says, in local mode. Remove the property, or "
+						+ "test with @SpringBootTest instead of @InngestTest");
+			}
 		}
 
 		@Override

@@ -115,6 +115,22 @@ class InngestTestPropertiesTests {
 					+ "@InngestTest");
 	}
 
+	@Test
+	void aTestWhosePropertiesFileSetsARequiredPropertyIsRefusedNamingTheFile() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> new TestContextManager(RemoteInAFile.class).getTestContext().getApplicationContext())
+			.havingRootCause()
+			.withMessageStartingWith(RemoteInAFile.class.getName() + " sets inngest.mode=remote in class path "
+					+ "resource [remote-mode.properties], but @InngestTest needs inngest.mode=local");
+	}
+
+	// Bootstrapped by the tests above, never run: no test methods.
+	@InngestTest(classes = TestApplication.class)
+	@TestPropertySource(locations = "classpath:remote-mode.properties")
+	static class RemoteInAFile {
+
+	}
+
 	// Bootstrapped by the test above, never run: no test methods.
 	@InngestTest(classes = TestApplication.class, properties = "inngest.local.auto-startup=true")
 	static class StartsWorkers {
