@@ -117,8 +117,21 @@ public final class SyncClient {
 
 		static SyncResult of(Answer answer) {
 			if (answer.ok()) {
+				// Only the platform's JSON object says the sync was taken, as the
+				// official
+				// SDK reads it: a page of another server at that address says nothing.
 				JsonNode json = answer.json();
-				return new SyncResult(answer.status(), json != null && json.path("modified").asBoolean(false), null);
+				if (json == null || !json.isObject()) {
+					return new SyncResult(answer.status(), false, "the platform answered " + answer.status()
+							+ " without the JSON object of a sync, so it may not have taken it: " + answer.error()
+							+ "; check that inngest.api-base-url (INNGEST_API_BASE_URL) is the platform's API");
+				}
+				int reported = json.path("status").asInt(200);
+				if (reported < 200 || reported > 299) {
+					return new SyncResult(reported, false, "the platform answered " + answer.status()
+							+ " with a status of " + reported + ": " + json.path("error").asString(answer.error()));
+				}
+				return new SyncResult(answer.status(), json.path("modified").asBoolean(false), null);
 			}
 			return new SyncResult(answer.status(), false,
 					"the platform answered " + answer.status() + ": " + answer.error());

@@ -138,6 +138,22 @@ class SyncClientTests {
 	}
 
 	@Test
+	void aSuccessWithoutThePlatformsAnswerIsNotTakenForASync() {
+		this.answers.add(new Answer(200, "<html><body>Welcome</body></html>"));
+		this.answers.add(new Answer(200, ""));
+		this.answers.add(new Answer(200, "{\"status\":400,\"error\":\"invalid function config\"}"));
+		SyncResult page = client(KEY, null, null).sync(request(), null, null);
+		assertThat(page.succeeded()).isFalse();
+		assertThat(page.error()).isEqualTo("the platform answered 200 without the JSON object of a sync, so it may "
+				+ "not have taken it: <html><body>Welcome</body></html>; check that inngest.api-base-url "
+				+ "(INNGEST_API_BASE_URL) is the platform's API");
+		assertThat(client(KEY, null, null).sync(request(), null, null).succeeded()).isFalse();
+		SyncResult refused = client(KEY, null, null).sync(request(), null, null);
+		assertThat(refused).isEqualTo(
+				new SyncResult(400, false, "the platform answered 200 with a status of 400: invalid function config"));
+	}
+
+	@Test
 	void anAnswerThatIsNotJsonIsQuotedShort() {
 		this.answers.add(new Answer(502, "<html>" + "x".repeat(1000) + "</html>"));
 		SyncResult result = client(KEY, null, null).sync(request(), null, null);
