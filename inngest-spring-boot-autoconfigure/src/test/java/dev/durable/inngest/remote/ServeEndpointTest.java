@@ -30,7 +30,7 @@ import org.springframework.test.context.ContextConfiguration;
 		properties = { "inngest.mode=remote", "inngest.app-id=orders",
 				"inngest.signing-key=" + RemoteTestApplication.SIGNING_KEY,
 				"inngest.signing-key-fallback=" + RemoteTestApplication.FALLBACK_KEY,
-				"inngest.event-key=evt-key-example", "inngest.sync.on-startup=false",
+				"inngest.event-key=evt-key-example", "inngest.sync.on-startup=false", "inngest.env=feature-x",
 				"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration" })
 @ContextConfiguration(initializers = ServeEndpointTest.Platform.class)
 @interface ServeEndpointTest {

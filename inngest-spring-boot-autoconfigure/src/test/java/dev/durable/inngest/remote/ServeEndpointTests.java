@@ -104,6 +104,17 @@ class ServeEndpointTests {
 	}
 
 	@Test
+	void theBranchEnvironmentIsToldOnlyInAnswersToSignedRequests() {
+		assertThat(unsigned().send("GET", url(""), new byte[0], Map.of()).header("X-Inngest-Env")).isNull();
+		Exchange refused = signedWith(STRANGER).send("POST", url("?fnId=orders-greet&stepId=step"), bytes(CALL_BODY),
+				Map.of());
+		assertThat(refused.status()).isEqualTo(401);
+		assertThat(refused.header("X-Inngest-Env")).isNull();
+		assertThat(signedWith(KEY).send("GET", url(""), new byte[0], Map.of()).header("X-Inngest-Env"))
+			.isEqualTo("feature-x");
+	}
+
+	@Test
 	void aWronglySignedIntrospectionSaysAuthenticationFailed() {
 		Exchange exchange = signedWith(STRANGER).send("GET", url(""), new byte[0], Map.of());
 		assertThat(exchange.status()).isEqualTo(200);
