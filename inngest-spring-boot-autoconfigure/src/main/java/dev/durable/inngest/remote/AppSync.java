@@ -105,8 +105,9 @@ public final class AppSync {
 	}
 
 	/**
-	 * Records a sync that happened in the PUT's answer (in band), which the platform
-	 * took.
+	 * Records a sync that happened in the PUT's answer (in band), once answered: the
+	 * platform checks the answer after it, and a refusal then is not told to the
+	 * application.
 	 * @param request what was synced
 	 */
 	public void syncedInBand(RegisterRequest request) {
