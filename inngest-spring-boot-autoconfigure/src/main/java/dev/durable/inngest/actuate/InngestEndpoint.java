@@ -281,6 +281,12 @@ public class InngestEndpoint {
 		if (REPLAYS.equals(section)) {
 			return bulkReplay(functionId, startedAfter, startedBefore, condition, name, preview, statuses);
 		}
+		if (statuses != null) {
+			// Ignored, it would have the cancellation act on runs of every state.
+			throw invalid("statuses is a field of a bulk replay: a bulk cancellation "
+					+ "cancels the runs of its range that have not ended, whatever their state; narrow it with a "
+					+ "condition or the range");
+		}
 		return bulkCancel(section, functionId, startedAfter, startedBefore, condition, name, preview);
 	}
 

@@ -199,6 +199,7 @@ class InngestEndpointHttpTests {
 					no startedBefore  | "functionId": "reminder", "startedAfter": "2026-01-01T00:00:00Z"                                                                                  | startedBefore is required
 					long name         | "functionId": "reminder", "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z", "name": "%s"                          | name has 256 characters; the longest allowed is 255
 					mistyped field    | "functionId": "reminder", "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z", "if": "event.data.x == 1"             | Unknown field 'if'; the fields are condition, functionId, name, preview, startedAfter, startedBefore, statuses
+					replay's statuses | "functionId": "reminder", "startedAfter": "2026-01-01T00:00:00Z", "startedBefore": "2026-01-02T00:00:00Z", "statuses": "SLEEPING"                | statuses is a field of a bulk replay: a bulk cancellation cancels the runs of its range that have not ended
 					""")
 	void aBulkCancellationWithInputItCannotUseIsABadRequestAndRecordsNothing(String problem, String fields,
 			String message) {
