@@ -347,9 +347,8 @@ public final class ServeEndpoint {
 			headers.set("X-Inngest-Framework", Sdk.FRAMEWORK);
 			headers.set("X-Inngest-Expected-Server-Kind", this.settings.modeName());
 			headers.set(HttpHeaders.USER_AGENT, Sdk.ID);
-			// The branch environment is told only to whoever proved to hold the key, as
-			// the
-			// introspection's details are.
+			// Told only to whoever proved to hold the key, as the introspection's
+			// details are.
 			if (this.settings.env() != null && (signWith != null || this.settings.dev())) {
 				headers.set("X-Inngest-Env", this.settings.env());
 			}

@@ -117,9 +117,8 @@ public final class SyncClient {
 
 		static SyncResult of(Answer answer) {
 			if (answer.ok()) {
-				// Only the platform's JSON object says the sync was taken, as the
-				// official
-				// SDK reads it: a page of another server at that address says nothing.
+				// Only the platform's JSON says the sync was taken, as the official
+				// SDK reads it: another server's page says nothing.
 				JsonNode json = answer.json();
 				if (json == null || !json.isObject()) {
 					return new SyncResult(answer.status(), false, "the platform answered " + answer.status()
