@@ -8,6 +8,7 @@ import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.web.servlet.function.HandlerFunction;
 import org.springframework.web.servlet.function.RequestPredicates;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
@@ -54,20 +55,21 @@ public final class Dashboard {
 	 */
 	public RouterFunction<ServerResponse> routes() {
 		Resource index = new ClassPathResource(LOCATION + "index.html");
+		// The page drives cancellations: no other site may frame it to trick a click, by
+		// either of its paths.
+		HandlerFunction<ServerResponse> page = (request) -> ServerResponse.ok()
+			.contentType(MediaType.TEXT_HTML)
+			.cacheControl(CacheControl.noCache())
+			.header("X-Frame-Options", "DENY")
+			.header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+			.body(index);
 		return ApiResponses.withHead(RouterFunctions.route()
 			.GET(this.path,
 					(request) -> ServerResponse
 						.permanentRedirect(URI.create(request.servletRequest().getContextPath() + this.path + "/"))
 						.build())
-			.GET(this.path + "/",
-					(request) -> ServerResponse.ok()
-						.contentType(MediaType.TEXT_HTML)
-						.cacheControl(CacheControl.noCache())
-						// The page drives cancellations: no other site may frame it to
-						// trick a click.
-						.header("X-Frame-Options", "DENY")
-						.header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
-						.body(index))
+			.GET(this.path + "/", page)
+			.GET(this.path + "/index.html", page)
 			.GET(this.path + "/config.json",
 					(request) -> ServerResponse.ok()
 						.contentType(MediaType.APPLICATION_JSON)

@@ -42,10 +42,12 @@ class DashboardRoutesTests {
 	@Test
 	void thePageMayNotBeFramedAndAnswersHead() {
 		HttpApiClient http = new HttpApiClient(this.port);
-		Answer page = http.send("GET", "/inngest/dashboard/", List.of(), BodyPublishers.noBody());
-		assertThat(page.status()).isEqualTo(200);
-		assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");
-		assertThat(page.header("Content-Security-Policy")).contains("frame-ancestors 'none'");
+		for (String path : List.of("/inngest/dashboard/", "/inngest/dashboard/index.html")) {
+			Answer page = http.send("GET", path, List.of(), BodyPublishers.noBody());
+			assertThat(page.status()).as(path).isEqualTo(200);
+			assertThat(page.header("X-Frame-Options")).as(path).isEqualTo("DENY");
+			assertThat(page.header("Content-Security-Policy")).as(path).contains("frame-ancestors 'none'");
+		}
 		Answer head = http.send("HEAD", "/inngest/dashboard/config.json", List.of(), BodyPublishers.noBody());
 		assertThat(head.status()).isEqualTo(200);
 		assertThat(head.body()).isEmpty();
