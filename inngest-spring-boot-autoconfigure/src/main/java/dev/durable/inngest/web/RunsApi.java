@@ -112,6 +112,7 @@ public final class RunsApi {
 				.DELETE("/runs/{runId}", this::cancelRun)
 				.POST("/cancellations", this::startCancellation)
 				.GET("/cancellations", this::listCancellations)
+				.GET("/cancellations/{id}", this::getCancellation)
 				.DELETE("/cancellations/{id}", this::stopCancellation)
 				.POST("/runs/{runId}/rerun", this::rerun)
 				.GET("/runs/{runId}/timeline", this::timeline)
@@ -135,7 +136,8 @@ public final class RunsApi {
 				.route(RequestPredicates.path("/cancellations"),
 						ApiResponses.methodNotAllowed(base + "/cancellations", HttpMethod.GET, HttpMethod.POST))
 				.route(RequestPredicates.path("/cancellations/{id}"),
-						ApiResponses.methodNotAllowed(base + "/cancellations/{id}", HttpMethod.DELETE))
+						ApiResponses.methodNotAllowed(base + "/cancellations/{id}", HttpMethod.GET, HttpMethod.DELETE))
+				.route(RequestPredicates.path("/stats"), ApiResponses.methodNotAllowed(base + "/stats", HttpMethod.GET))
 				.route(RequestPredicates.all(), (request) -> {
 					throw new ApiException(HttpStatus.NOT_FOUND,
 							"No such route: " + ApiResponses.abbreviate(request.path())
@@ -242,15 +244,31 @@ public final class RunsApi {
 			.body(Map.of("data", page.stream().map(RunsApi::cancellation).toList(), "metadata", metadata));
 	}
 
+	private ServerResponse getCancellation(ServerRequest request) {
+		String id = request.pathVariable("id");
+		BulkCancellation found;
+		try {
+			found = this.runs.findCancellation(id).orElseThrow(() -> cancellationNotFound(id));
+		}
+		catch (UnsupportedOperationException ex) {
+			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
+		}
+		return ApiResponses.data(cancellation(found), this.clock);
+	}
+
 	private ServerResponse stopCancellation(ServerRequest request) {
 		String id = request.pathVariable("id");
 		try {
 			return ApiResponses.data(cancellation(this.runs.stopCancellation(id)), this.clock);
 		}
 		catch (NoSuchElementException ex) {
-			throw new ApiException(HttpStatus.NOT_FOUND,
-					"No bulk cancellation with id '" + ApiResponses.abbreviate(id) + "'");
+			throw cancellationNotFound(id);
 		}
+	}
+
+	private static ApiException cancellationNotFound(String id) {
+		return new ApiException(HttpStatus.NOT_FOUND,
+				"No bulk cancellation with id '" + ApiResponses.abbreviate(id) + "'");
 	}
 
 	private ServerResponse rerun(ServerRequest request) {

@@ -181,6 +181,12 @@ class RunsApiTests {
 				.valueStream()
 				.anyMatch((c) -> c.get("id").asString().equals(id) && c.get("cancelled").asLong() == 2));
 
+		Answer one = get("/inngest/v1/cancellations/" + id);
+		assertThat(one.status()).as(one.toString()).isEqualTo(200);
+		assertThat(one.json().at("/data/id").asString()).isEqualTo(id);
+		assertThat(one.json().at("/data/name").asString()).isEqualTo("bad deploy");
+		assertThat(get("/inngest/v1/cancellations/01NOSUCH").json().get("error").asString())
+			.isEqualTo("No bulk cancellation with id '01NOSUCH'");
 		Answer stopped = delete("/inngest/v1/cancellations/" + id);
 		assertThat(stopped.status()).as(stopped.toString()).isEqualTo(200);
 		assertThat(stopped.json().at("/data/id").asString()).isEqualTo(id);
@@ -246,7 +252,8 @@ class RunsApiTests {
 		for (String[] call : new String[][] {
 				{ "POST", "/inngest/v1/runs/" + runId, "/inngest/v1/runs/{runId}", "DELETE, GET, HEAD" },
 				{ "PUT", "/inngest/v1/cancellations", "/inngest/v1/cancellations", "GET, HEAD, POST" },
-				{ "GET", "/inngest/v1/cancellations/01NOSUCH", "/inngest/v1/cancellations/{id}", "DELETE" } }) {
+				{ "PUT", "/inngest/v1/cancellations/01NOSUCH", "/inngest/v1/cancellations/{id}", "DELETE, GET, HEAD" },
+				{ "POST", "/inngest/v1/stats", "/inngest/v1/stats", "GET, HEAD" } }) {
 			Answer answer = this.http.send(call[0], call[1], List.of("Authorization", KEY), BodyPublishers.noBody());
 			assertThat(answer.status()).as(answer.toString()).isEqualTo(405);
 			assertThat(answer.header("Allow")).isEqualTo(call[3]);
