@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import dev.durable.inngest.remote.QueryStrings;
+import dev.durable.inngest.web.RequestLimitsFilter;
 import dev.durable.inngest.web.RequestPaths;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -25,6 +26,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * input it cannot use. Actuator reads the parameters of every operation before it calls
  * the endpoint, and Tomcat refuses such a query only on that first read, so without this
  * the request would end in a bare {@code 400} with a stack trace logged at {@code ERROR}.
+ * A query with a NUL character is refused the same way, as the application's own routes
+ * refuse it.
  */
 public final class UnreadableQueryFilter extends OncePerRequestFilter {
 
@@ -56,7 +59,10 @@ public final class UnreadableQueryFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		String unreadable = QueryStrings.unreadable(request);
+		// On a management port of its own, the application's request filter does not
+		// see these requests.
+		String unreadable = RequestLimitsFilter.hasNulCharacter(request.getQueryString())
+				? RequestLimitsFilter.NUL_IN_QUERY : QueryStrings.unreadable(request);
 		if (unreadable == null) {
 			chain.doFilter(request, response);
 			return;

@@ -38,6 +38,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public final class RequestLimitsFilter extends OncePerRequestFilter {
 
+	/** The refusal of a query string with a NUL character. */
+	public static final String NUL_IN_QUERY = "The query string has a NUL character (%00), which no parameter here "
+			+ "may hold";
+
 	private final long limit;
 
 	private final List<String> pathPrefixes;
@@ -102,10 +106,7 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (hasNulCharacter(request.getQueryString())) {
-			// No value here may hold one, and PostgreSQL refuses it in any text it
-			// compares.
-			refuse(request, response, HttpStatus.BAD_REQUEST,
-					"The query string has a NUL character (%00), which no parameter here may hold");
+			refuse(request, response, HttpStatus.BAD_REQUEST, NUL_IN_QUERY);
 			return;
 		}
 		long length = request.getContentLengthLong();
@@ -180,7 +181,13 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 		return (printable.length() <= 100) ? printable : printable.substring(0, 100) + "...";
 	}
 
-	private static boolean hasNulCharacter(@Nullable String query) {
+	/**
+	 * Whether a query string holds a NUL character, raw or escaped, which no value of the
+	 * engine's may hold and PostgreSQL refuses in any text it compares.
+	 * @param query the query string, or {@code null}
+	 * @return {@code true} if it holds one
+	 */
+	public static boolean hasNulCharacter(@Nullable String query) {
 		if (query == null) {
 			return false;
 		}

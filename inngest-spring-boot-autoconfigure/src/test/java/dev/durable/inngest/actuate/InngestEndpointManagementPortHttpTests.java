@@ -41,6 +41,10 @@ class InngestEndpointManagementPortHttpTests {
 		assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
 		assertThat(refused.json().get("error").asString())
 			.isEqualTo("The query string cannot be read as parameters: 'limit=2&='");
+		Answer nul = http.call("GET", "/actuator/inngest/runs?function=remin%00der", null, null);
+		assertThat(nul.status()).as(nul.toString()).isEqualTo(400);
+		assertThat(nul.json().get("error").asString())
+			.isEqualTo("The query string has a NUL character (%00), which no parameter here may hold");
 		Answer page = http.call("GET", "/actuator/inngest/runs?function=reminder&limit=100", null, null);
 		assertThat(page.status()).as(page.toString()).isEqualTo(200);
 		assertThat(page.json().get("runs").valueStream().map((run) -> run.get("id").asString())).contains(runId);
