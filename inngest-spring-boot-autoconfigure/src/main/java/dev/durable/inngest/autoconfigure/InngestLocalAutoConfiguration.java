@@ -114,10 +114,12 @@ public final class InngestLocalAutoConfiguration {
 	}
 
 	/**
-	 * The engine's time: UTC, as the database stores it.
+	 * The engine's time: UTC, as the database stores it. Injected only where its name
+	 * asks for it ({@code @Qualifier("inngestClock")}), so that an application's own
+	 * {@code Clock} stays the one injected by type.
 	 * @return the clock
 	 */
-	@Bean(CLOCK_BEAN_NAME)
+	@Bean(name = CLOCK_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = CLOCK_BEAN_NAME)
 	static Clock inngestClock() {
 		return Clock.systemUTC();

@@ -1,5 +1,8 @@
 package dev.durable.inngest.autoconfigure;
 
+import java.time.ZoneOffset;
+import java.time.Instant;
+import java.time.Clock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +39,7 @@ import dev.durable.inngest.testsupport.StartupFailures;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +83,17 @@ class InngestLocalAutoConfigurationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(InngestAutoConfiguration.class, InngestLocalAutoConfiguration.class,
 				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class));
+
+	@Test
+	void anApplicationsOwnClockIsTheOneInjectedByTypeAndTheEnginesByItsName() {
+		this.runner.withUserConfiguration(OwnClock.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean("clockUser", ClockUser.class).clock()).isSameAs(OwnClock.FIXED);
+			assertThat(context.getBean("engineClockUser", ClockUser.class).clock())
+				.isSameAs(context.getBean(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME));
+			assertThat(context.getBean(Clock.class)).isSameAs(OwnClock.FIXED);
+		});
+	}
 
 	@Test
 	void backoffValuesThatCannotBeUsedFailTheStart() {
@@ -950,6 +965,32 @@ class InngestLocalAutoConfigurationTests {
 			.run((context) -> assertThat(output).contains(warning));
 		this.runner.withPropertyValues("inngest.local.lease.duration=3s")
 			.run((context) -> assertThat(output.toString().split("eager-start.max-wait is", -1)).hasSize(2));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnClock {
+
+		static final Clock FIXED = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+		@Bean
+		Clock applicationClock() {
+			return FIXED;
+		}
+
+		@Bean
+		ClockUser clockUser(Clock anyClock) {
+			return new ClockUser(anyClock);
+		}
+
+		@Bean
+		ClockUser engineClockUser(@Qualifier(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME) Clock clock) {
+			return new ClockUser(clock);
+		}
+
+	}
+
+	record ClockUser(Clock clock) {
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -17,6 +17,7 @@ import dev.durable.inngest.function.FunctionDiscoverer;
 import dev.durable.inngest.memory.InMemoryInngestStore;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -48,7 +49,9 @@ class InngestTestConfiguration {
 		};
 	}
 
-	@Bean(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME)
+	// As the engine's own clock: injected only by its name, so that an application's own
+	// Clock stays the one injected by type.
+	@Bean(name = InngestLocalAutoConfiguration.CLOCK_BEAN_NAME, defaultCandidate = false)
 	InngestTestClock inngestClock() {
 		return new InngestTestClock();
 	}
@@ -70,9 +73,10 @@ class InngestTestConfiguration {
 	}
 
 	@Bean
-	InngestTestEnvironment inngestTestEnvironment(InngestTestClock clock, DueRuns dueRuns, InngestClient client,
-			InngestRuns runs, RunStore runStore, StepStore steps, EventStore eventStore, EventIngestor ingestor,
-			RunQueue queue, JsonCodec json, MockedSteps mocks, CapturedEvents events,
+	InngestTestEnvironment inngestTestEnvironment(
+			@Qualifier(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME) InngestTestClock clock, DueRuns dueRuns,
+			InngestClient client, InngestRuns runs, RunStore runStore, StepStore steps, EventStore eventStore,
+			EventIngestor ingestor, RunQueue queue, JsonCodec json, MockedSteps mocks, CapturedEvents events,
 			ObjectProvider<InMemoryInngestStore> store, FunctionDiscoverer functions, EngineThread engineThread) {
 		// Without the store in memory (a test that chose jdbc), each test starts with the
 		// runs before it.

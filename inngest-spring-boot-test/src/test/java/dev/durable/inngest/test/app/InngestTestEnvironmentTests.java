@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 
 import static dev.durable.inngest.test.InngestAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,6 +42,7 @@ class InngestTestEnvironmentTests {
 	RunQueue queue;
 
 	@Autowired
+	@Qualifier("inngestClock")
 	InngestTestClock clock;
 
 	@Autowired
