@@ -43,6 +43,15 @@ final class FunctionDefinitionReader {
 
 	static final int MAX_CANCEL_RULES = 5;
 
+	/**
+	 * The longest function id: the stores hold ids of 128 characters, and a failure
+	 * handler's id is the function's followed by {@code -failure}.
+	 */
+	static final int MAX_ID_LENGTH = 128 - FunctionDefinition.FAILURE_HANDLER_SUFFIX.length();
+
+	/** The longest event name, as events are stored and sent. */
+	static final int MAX_EVENT_NAME_LENGTH = 255;
+
 	private final List<String> problems = new ArrayList<>();
 
 	private final String beanName;
@@ -68,6 +77,10 @@ final class FunctionDefinitionReader {
 		else if (!ID.matcher(id).matches()) {
 			problem("@InngestFunction(id = \"" + id + "\") is not kebab-case: use lower-case letters, digits and "
 					+ "single dashes, such as \"process-order\"");
+		}
+		else if (id.length() > MAX_ID_LENGTH) {
+			problem("@InngestFunction(id) has " + id.length() + " characters; the longest allowed is " + MAX_ID_LENGTH
+					+ ", so that its handlers' ids (the id followed by -failure or -cancel) fit in 128");
 		}
 		List<String> events = readEvents(annotation.event());
 		List<CronSchedule> crons = readCrons(annotation.cron());
@@ -143,6 +156,10 @@ final class FunctionDefinitionReader {
 			else if (wrong != null) {
 				problem("@InngestFunction(event) is invalid: " + wrong);
 			}
+			else if (name.length() > MAX_EVENT_NAME_LENGTH) {
+				problem("@InngestFunction(event) has a name of " + name.length() + " characters; the longest an event "
+						+ "name may have is " + MAX_EVENT_NAME_LENGTH);
+			}
 			else {
 				events.add(name);
 			}
@@ -185,6 +202,14 @@ final class FunctionDefinitionReader {
 			String where = "@CancelOn(event = \"" + cancelOn.event() + "\")";
 			if (!StringUtils.hasText(cancelOn.event())) {
 				problem("@CancelOn(event) is empty: name the event that cancels the run");
+			}
+			else if (cancelOn.event().indexOf('*') >= 0) {
+				problem(where + " has a *: the event that cancels a run is matched by its whole name, without "
+						+ "wildcards");
+			}
+			else if (cancelOn.event().length() > MAX_EVENT_NAME_LENGTH) {
+				problem("@CancelOn(event) has a name of " + cancelOn.event().length() + " characters; the longest an "
+						+ "event name may have is " + MAX_EVENT_NAME_LENGTH);
 			}
 			String match = null;
 			if (StringUtils.hasText(cancelOn.match())) {

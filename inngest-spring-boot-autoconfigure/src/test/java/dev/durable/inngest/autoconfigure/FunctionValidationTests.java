@@ -213,6 +213,26 @@ class FunctionValidationTests {
 	}
 
 	@Test
+	void idTooLongForItsHandlersIdsIsRefused() {
+		assertThat(failureFor(LongId.class))
+			.contains("@InngestFunction(id) has 121 characters; the longest allowed is 120, so that its handlers' ids "
+					+ "(the id followed by -failure or -cancel) fit in 128");
+	}
+
+	@Test
+	void eventNamesLongerThanAnEventsAreRefused() {
+		assertThat(failureFor(LongEventNames.class))
+			.contains("@InngestFunction(event) has a name of 256 characters; the longest an event name may have is 255")
+			.contains("@CancelOn(event) has a name of 256 characters; the longest an event name may have is 255");
+	}
+
+	@Test
+	void cancelRuleWithAWildcardIsRefused() {
+		assertThat(failureFor(WildcardCancel.class)).contains("@CancelOn(event = \"orders/*\") has a *: the event "
+				+ "that cancels a run is matched by its whole name, without wildcards");
+	}
+
+	@Test
 	void functionWithoutTriggerIsRefused() {
 		assertThat(failureFor(NoTrigger.class)).contains("has no trigger: set event or cron");
 	}
@@ -382,6 +402,36 @@ class FunctionValidationTests {
 
 		@InngestFunction(id = "fn", event = "e/x")
 		@Retries(-1)
+		void fn(Event event) {
+		}
+
+	}
+
+	static class LongId {
+
+		@InngestFunction(
+				id = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+				event = "e/x")
+		void fn(Event event) {
+		}
+
+	}
+
+	static class LongEventNames {
+
+		@InngestFunction(id = "fn",
+				event = "e/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")
+		@CancelOn(
+				event = "e/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")
+		void fn(Event event) {
+		}
+
+	}
+
+	static class WildcardCancel {
+
+		@InngestFunction(id = "fn", event = "orders/placed")
+		@CancelOn(event = "orders/*")
 		void fn(Event event) {
 		}
 
