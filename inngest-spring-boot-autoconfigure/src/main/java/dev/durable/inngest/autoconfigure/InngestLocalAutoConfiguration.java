@@ -68,6 +68,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.thread.Threading;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -157,10 +158,15 @@ public final class InngestLocalAutoConfiguration {
 			}
 			return new RetryBackoff(jitter);
 		}
-		return new RetryBackoff(
-				PropertyChecks.atLeastOneMillisecond("inngest.local.backoff.initial", backoff.getInitial()),
-				PropertyChecks.atLeast("inngest.local.backoff.multiplier", backoff.getMultiplier(), 1),
-				PropertyChecks.atLeastOneMillisecond("inngest.local.backoff.max", backoff.getMax()), jitter);
+		Duration initial = PropertyChecks.atLeastOneMillisecond("inngest.local.backoff.initial", backoff.getInitial());
+		Duration max = PropertyChecks.atLeastOneMillisecond("inngest.local.backoff.max", backoff.getMax());
+		if (max.compareTo(initial) < 0) {
+			// Else the back-off would quietly wait the maximum every time.
+			throw new InvalidConfigurationPropertyValueException("inngest.local.backoff.max", max,
+					"It must be at least inngest.local.backoff.initial (" + initial + ").");
+		}
+		return new RetryBackoff(initial,
+				PropertyChecks.atLeast("inngest.local.backoff.multiplier", backoff.getMultiplier(), 1), max, jitter);
 	}
 
 	@Bean

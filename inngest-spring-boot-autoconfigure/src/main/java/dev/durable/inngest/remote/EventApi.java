@@ -278,9 +278,13 @@ public final class EventApi {
 						"It must be at least 0.");
 			}
 			// A back-off that starts at zero stays at zero: every retry would go at once.
-			if (initialDelay.toMillis() < 1 || maxDelay.compareTo(initialDelay) < 0) {
+			if (initialDelay.toMillis() < 1) {
 				throw new InvalidConfigurationPropertyValueException("inngest.send.initial-delay", initialDelay,
-						"It must be at least 1ms and no longer than inngest.send.max-delay (" + maxDelay + ").");
+						"It must be at least 1ms.");
+			}
+			if (maxDelay.compareTo(initialDelay) < 0) {
+				throw new InvalidConfigurationPropertyValueException("inngest.send.max-delay", maxDelay,
+						"It must be at least inngest.send.initial-delay (" + initialDelay + ").");
 			}
 		}
 

@@ -108,6 +108,8 @@ class InngestLocalAutoConfigurationTests {
 					"0.5"));
 		this.runner.withPropertyValues("inngest.local.backoff.initial=1s", "inngest.local.backoff.max=0s")
 			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.backoff.max", "PT0S"));
+		this.runner.withPropertyValues("inngest.local.backoff.initial=10m", "inngest.local.backoff.max=1m")
+			.run((context) -> assertInvalidProperty(context.getStartupFailure(), "inngest.local.backoff.max", "PT1M"));
 	}
 
 	@Test

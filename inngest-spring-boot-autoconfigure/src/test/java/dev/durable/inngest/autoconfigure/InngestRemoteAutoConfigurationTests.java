@@ -226,6 +226,9 @@ class InngestRemoteAutoConfigurationTests {
 		web.withPropertyValues("inngest.send.initial-delay=0ms")
 			.run((context) -> StartupFailures.assertInvalidProperty(context.getStartupFailure(),
 					"inngest.send.initial-delay", "PT0S"));
+		web.withPropertyValues("inngest.send.max-delay=100ms")
+			.run((context) -> StartupFailures.assertInvalidProperty(context.getStartupFailure(),
+					"inngest.send.max-delay", "PT0.1S"));
 		web.withPropertyValues("inngest.limits.event-size=-1KB")
 			.run((context) -> StartupFailures.assertInvalidProperty(context.getStartupFailure(),
 					"inngest.limits.event-size", "-1024B"));
