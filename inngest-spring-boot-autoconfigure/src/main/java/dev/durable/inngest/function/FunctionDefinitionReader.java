@@ -125,6 +125,15 @@ final class FunctionDefinitionReader {
 		int retries = readRetries(FunctionDefinition.FAILURE_HANDLER_RETRIES);
 		List<Function<Invocation, @Nullable Object>> arguments = readArguments(handled);
 		refuseTransaction();
+		// A handler has no trigger to cancel or time its runs from: a function's own
+		// annotations on it would be ignored.
+		String handler = (handled == FunctionDefinition.Handled.FAILURES) ? "@OnFailure" : "@OnCancel";
+		if (!AnnotatedElementUtils.findMergedRepeatableAnnotations(this.method, CancelOn.class).isEmpty()) {
+			problem("@CancelOn is a function's, not an " + handler + " handler's: remove it from the handler");
+		}
+		if (AnnotatedElementUtils.findMergedAnnotation(this.method, dev.durable.inngest.Timeouts.class) != null) {
+			problem("@Timeouts is a function's, not an " + handler + " handler's: remove it from the handler");
+		}
 		failIfProblems();
 		return new FunctionDefinition(function.id() + idSuffix, function.name() + nameSuffix, List.of(), List.of(),
 				null, retries, List.of(), FunctionTimeouts.NONE,

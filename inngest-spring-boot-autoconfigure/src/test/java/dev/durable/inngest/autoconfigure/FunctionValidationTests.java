@@ -148,6 +148,15 @@ class FunctionValidationTests {
 	}
 
 	@Test
+	void aFunctionsOwnAnnotationsOnAHandlerAreRefused() {
+		assertThat(failureFor(CancelOnAFailureHandler.class)).contains("CancelOnAFailureHandler.failed")
+			.contains("@CancelOn is a function's, not an @OnFailure handler's: remove it from the handler");
+		assertThat(failureFor(TimeoutsOnACancellationHandler.class))
+			.contains("TimeoutsOnACancellationHandler.cancelled")
+			.contains("@Timeouts is a function's, not an @OnCancel handler's: remove it from the handler");
+	}
+
+	@Test
 	void aFunctionThatSuspendsTheTransactionOfItsClassIsAccepted() {
 		this.runner.withBean("functions", NonTransactionalFunction.class)
 			.withPropertyValues("inngest.local.store=memory")
@@ -182,6 +191,32 @@ class FunctionValidationTests {
 		@OnFailure
 		@Transactional(propagation = Propagation.REQUIRES_NEW)
 		void failed(Step step) {
+		}
+
+	}
+
+	static class CancelOnAFailureHandler {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		void fn(Event event) {
+		}
+
+		@OnFailure
+		@CancelOn(event = "e/stop")
+		void failed(Step step) {
+		}
+
+	}
+
+	static class TimeoutsOnACancellationHandler {
+
+		@InngestFunction(id = "fn", event = "e/x")
+		void fn(Event event) {
+		}
+
+		@OnCancel
+		@Timeouts(finish = "1h")
+		void cancelled(Step step) {
 		}
 
 	}
