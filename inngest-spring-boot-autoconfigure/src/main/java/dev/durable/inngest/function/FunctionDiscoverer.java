@@ -107,7 +107,11 @@ public final class FunctionDiscoverer implements BeanPostProcessor, SmartInitial
 			}
 			return bean;
 		}
-		this.beansRead.add(beanName);
+		if (!this.beansRead.add(beanName)) {
+			// Another instance of a prototype bean, made for a second bean that uses it:
+			// the first instance's functions are the bean's.
+			return bean;
+		}
 		List<String> beanFunctions = new ArrayList<>();
 		functionMethods.forEach((method, annotation) -> {
 			FunctionDefinitionReader reader = reader(bean, beanName, method);

@@ -810,10 +810,11 @@ class InngestLocalAutoConfigurationTests {
 	}
 
 	@Test
-	void aPrototypeFunctionBeanCreatedAgainAfterTheStartIsNotWarnedOf(CapturedOutput output) {
+	void aPrototypeFunctionBeanCreatedAgainBeforeOrAfterTheStartIsReadOnceAndNotWarnedOf(CapturedOutput output) {
 		this.runner.withPropertyValues("inngest.local.store=memory", "inngest.local.auto-startup=false")
 			.withUserConfiguration(PrototypeGreeting.class)
 			.run((context) -> {
+				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(FunctionDiscoverer.class).registry().find("greet")).isPresent();
 				assertThat(context.getBean("greeting")).isNotSameAs(context.getBean("greeting"));
 				assertThat(output).doesNotContain("created after the start");
@@ -829,10 +830,15 @@ class InngestLocalAutoConfigurationTests {
 			return new Greeter();
 		}
 
-		// A singleton using it, so that an instance is created, and its functions read,
-		// at the start.
+		// Singletons using it, so that instances are created, and their functions read,
+		// at the start: one per user.
 		@Bean
 		Runnable greetingUser(Greeter greeting) {
+			return () -> greeting.greet(Event.of("test/greet"));
+		}
+
+		@Bean
+		Runnable otherGreetingUser(Greeter greeting) {
 			return () -> greeting.greet(Event.of("test/greet"));
 		}
 
