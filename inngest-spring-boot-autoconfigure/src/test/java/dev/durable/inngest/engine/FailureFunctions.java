@@ -1,6 +1,7 @@
 package dev.durable.inngest.engine;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.durable.inngest.Event;
@@ -72,6 +73,10 @@ public class FailureFunctions {
 	@InngestFunction(id = "all-failures", event = FunctionFailedEvent.NAME)
 	void allFailures(Event event) {
 		this.allFailures.add(event);
+		if (event.data().get("event") instanceof Map<?, ?> original && original.get("data") instanceof Map<?, ?> data
+				&& Boolean.TRUE.equals(data.get("watcherFails"))) {
+			throw new NonRetriableException("the watcher is down");
+		}
 	}
 
 	@InngestFunction(id = "charge-failures", event = FunctionFailedEvent.NAME,

@@ -120,6 +120,27 @@ class FailureHandlingTests {
 		assertThat(handledForThisRun(run.id())).isEmpty();
 	}
 
+	@Test
+	void aFunctionOfFailuresThatFailsIsReportedButNeverTriggeredByItsOwnFailure() {
+		RunRecord run = charge(Map.of("decline", true, "watcherFails", true));
+		await().atMost(Duration.ofSeconds(10)).until(() -> ofRun(this.functions.allFailures, run.id()).size() == 1);
+		String watcherRunId = this.probe.awaitRunId(ofRun(this.functions.allFailures, run.id()).get(0).id(),
+				"all-failures");
+		RunRecord watcher = this.probe.awaitEnded(watcherRunId, Duration.ofSeconds(10));
+		assertThat(watcher.status()).isEqualTo(RunStatus.FAILED);
+		assertThat(watcher.error().message()).isEqualTo("the watcher is down");
+		// Its failure is stored and published once, but triggers no function of
+		// failures, itself included: else each failure of it would start the next.
+		String ownEvent = failedEventId(watcherRunId);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.functions.springEvents.stream().anyMatch((event) -> event.runId().equals(watcherRunId)));
+		await().during(Duration.ofSeconds(1))
+			.atMost(Duration.ofSeconds(2))
+			.until(() -> this.probe.runIds(ownEvent, "all-failures").isEmpty()
+					&& ofRun(this.functions.chargeFailures, watcherRunId).isEmpty());
+		assertThat(this.functions.springEvents).filteredOn((event) -> event.runId().equals(watcherRunId)).hasSize(1);
+	}
+
 	private String failedEventId(String runId) {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.probe
