@@ -878,8 +878,8 @@ public class InngestProperties {
 		/**
 		 * How often the database is polled for due runs that were not handed over
 		 * in-process: runs made due by another instance, long sleeps and retries, runs
-		 * whose lease expired; and for runs still queued past their start timeout, which
-		 * are cancelled.
+		 * whose lease expired; and for runs still queued past their start timeout, or
+		 * executing past their finish timeout, which are cancelled.
 		 */
 		private Duration pollInterval = Duration.ofSeconds(1);
 

@@ -76,9 +76,9 @@ final class DuePoller {
 			this.crons.fireDue();
 			this.bulkCancellations.process();
 			this.replays.process();
-			// Busy workers or not: a run queued past its start timeout is cancelled now,
-			// not when a worker reaches it.
-			this.executor.cancelPastStartTimeout();
+			// Busy workers or not: a run queued past its start timeout, or executing past
+			// its finish timeout, is cancelled now, not when a worker reaches it.
+			this.executor.cancelPastTimeouts();
 			this.failures.succeeded();
 		}
 		catch (RuntimeException ex) {

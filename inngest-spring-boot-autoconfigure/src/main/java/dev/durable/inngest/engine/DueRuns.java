@@ -64,17 +64,17 @@ public final class DueRuns {
 	/**
 	 * One round of the engine's work at the clock's current time, on the caller's thread:
 	 * fires the cron ticks that are due and the bulk cancellations' and replays' next
-	 * batches, cancels the runs queued past their start timeout, then claims every run
-	 * that is due and executes each in turn, to its end or its next suspension. Runs made
-	 * due by this round (a resumed wait, an immediate retry, a run started by an event a
-	 * step sent) are left to the next.
+	 * batches, cancels the runs queued past their start timeout or executing past their
+	 * finish timeout, then claims every run that is due and executes each in turn, to its
+	 * end or its next suspension. Runs made due by this round (a resumed wait, an
+	 * immediate retry, a run started by an event a step sent) are left to the next.
 	 * @return how many runs were executed
 	 */
 	public int executeRound() {
 		this.crons.fireDue();
 		this.bulkCancellations.process();
 		this.replays.process();
-		this.executor.cancelPastStartTimeout();
+		this.executor.cancelPastTimeouts();
 		List<String> due = this.runs.findDue(this.clock.instant(), ROUND_LIMIT, this.executor.functionIds());
 		if (due.isEmpty()) {
 			return 0;

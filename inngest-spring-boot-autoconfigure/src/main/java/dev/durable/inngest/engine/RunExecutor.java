@@ -90,7 +90,7 @@ public final class RunExecutor {
 	private final Invocations invocations;
 
 	/** Cancels the runs still queued past their start timeout, at each poll. */
-	private final StartTimeouts startTimeouts;
+	private final PassedTimeouts passedTimeouts;
 
 	/**
 	 * Creates an executor.
@@ -143,7 +143,7 @@ public final class RunExecutor {
 				leaseDuration, interceptor);
 		this.outputs = outputs;
 		this.invocations = new Invocations(registry, endEvents, ingestor);
-		this.startTimeouts = new StartTimeouts(runs, canceller, registry, clock);
+		this.passedTimeouts = new PassedTimeouts(runs, canceller, registry, clock);
 	}
 
 	/**
@@ -156,11 +156,12 @@ public final class RunExecutor {
 
 	/**
 	 * Cancels the runs of this application's functions still queued past their start
-	 * timeout, a batch of each timeout's, whether or not a worker is free to claim them.
+	 * timeout, whether or not a worker is free to claim them, and those executing past
+	 * their finish timeout, whatever step is running: a batch of each timeout's.
 	 * @return how many runs were cancelled
 	 */
-	int cancelPastStartTimeout() {
-		return this.startTimeouts.cancelPassed();
+	int cancelPastTimeouts() {
+		return this.passedTimeouts.cancelPastStart() + this.passedTimeouts.cancelPastFinish();
 	}
 
 	/**

@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A function's {@link dev.durable.inngest.Timeouts} applied to a run: the start timeout,
  * checked when a worker claims the run and, for the runs still queued, at each poll
- * ({@link StartTimeouts}), and the finish deadline, checked at the claim, before every
- * step and when the body ends, and never slept past.
+ * ({@link PassedTimeouts}), and the finish deadline, checked at the claim, before every
+ * step, when the body ends and, for the runs executing, at each poll, and never slept
+ * past.
  */
 final class RunTimeouts {
 

@@ -214,6 +214,26 @@ public final class JdbcRunStore implements RunStore {
 		return this.jdbc.sql(unstarted.sql()).params(unstarted.params()).query(String.class).list();
 	}
 
+	@Override
+	public List<String> findRunningStartedBefore(Instant startedBefore, Collection<String> functionIds, int limit) {
+		if (functionIds.isEmpty()) {
+			return List.of();
+		}
+		// Through the status index: a run starts after it is created, so the range of
+		// creation times bounds what is read to the running runs created before then.
+		List<Object> params = new ArrayList<>();
+		params.add(Timestamps.of(startedBefore));
+		params.add(Timestamps.of(startedBefore));
+		params.addAll(functionIds);
+		return this.jdbc
+			.sql("SELECT id FROM inngest_run WHERE status = 'RUNNING' AND created_at < ? AND started_at < ? "
+					+ "AND function_id IN (" + placeholders(functionIds.size()) + ") ORDER BY created_at FETCH FIRST "
+					+ limit + " ROWS ONLY")
+			.params(params)
+			.query(String.class)
+			.list();
+	}
+
 	/**
 	 * The queued runs of some functions never started and created before a time, longest
 	 * due first: read, as the due runs are, through the due-time index, which holds only

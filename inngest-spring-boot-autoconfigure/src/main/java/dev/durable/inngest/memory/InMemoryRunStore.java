@@ -3,6 +3,7 @@ package dev.durable.inngest.memory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -104,6 +105,20 @@ final class InMemoryRunStore implements RunStore {
 			}
 			return due;
 		});
+	}
+
+	@Override
+	public List<String> findRunningStartedBefore(Instant startedBefore, Collection<String> functionIds, int limit) {
+		Set<String> functions = new HashSet<>(functionIds);
+		return this.store.locked(() -> this.store.runs.rows()
+			.values()
+			.stream()
+			.filter((run) -> run.status == RunStatus.RUNNING && run.startedAt != null
+					&& run.startedAt.isBefore(startedBefore) && functions.contains(run.functionId))
+			.sorted(Comparator.comparing((RunRow run) -> run.createdAt).thenComparing((run) -> run.id))
+			.limit(limit)
+			.map((run) -> run.id)
+			.toList());
 	}
 
 	@Override

@@ -35,6 +35,10 @@ public class CancellationFunctions {
 
 	final CountDownLatch releaseLastStep = new CountDownLatch(1);
 
+	final CountDownLatch stuckEntered = new CountDownLatch(1);
+
+	final CountDownLatch releaseStuck = new CountDownLatch(1);
+
 	private final Executions executions;
 
 	public CancellationFunctions(Executions executions) {
@@ -139,6 +143,19 @@ public class CancellationFunctions {
 	void retryPastDeadline(Event event) {
 		this.executions.hit(RetryFunctions.key(event), "body");
 		throw new RetryAfterException("busy", Duration.ofSeconds(10));
+	}
+
+	@InngestFunction(id = "stuck-past-deadline", event = "test/stuck-past-deadline")
+	@Timeouts(finish = "1s")
+	String stuckPastDeadline(Event event, Step step) {
+		String key = RetryFunctions.key(event);
+		String stuck = step.run("stuck", String.class, () -> {
+			this.stuckEntered.countDown();
+			this.releaseStuck.await(20, TimeUnit.SECONDS);
+			return "done at last";
+		});
+		step.run("after", () -> this.executions.hit(key, "after"));
+		return stuck;
 	}
 
 	@InngestFunction(id = "slow-last-step", event = "test/slow-last-step")

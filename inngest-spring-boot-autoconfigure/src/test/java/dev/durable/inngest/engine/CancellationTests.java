@@ -297,8 +297,30 @@ class CancellationTests {
 		assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
 		assertThat(run.cancellation().reason()).contains("@Timeouts finish");
 		assertThat(run.output()).isNull();
+		// Cancelled at a poll past the deadline, or when the step ends: the step is
+		// stored when it ends, either way.
+		await().atMost(Duration.ofSeconds(5)).until(() -> !this.probe.steps(run.id()).isEmpty());
 		assertThat(this.probe.steps(run.id())).extracting(StepRecord::key, StepRecord::status, StepRecord::output)
 			.containsExactly(tuple("slow", StepStatus.COMPLETED, "\"slow result\""));
+		assertThat(this.probe.run(run.id()).status()).isEqualTo(RunStatus.CANCELLED);
+	}
+
+	@Test
+	void runStillInAStepPastItsFinishTimeoutIsCancelledThenAndNothingAfterTheStepRuns() throws Exception {
+		String runId = this.probe.awaitRunId(send("test/stuck-past-deadline", Map.of()), "stuck-past-deadline");
+		assertThat(this.functions.stuckEntered.await(10, TimeUnit.SECONDS)).isTrue();
+		// Cancelled at a poll after the deadline, while the step still runs.
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.probe.run(runId).status() == RunStatus.CANCELLED);
+		assertThat(this.probe.run(runId).cancellation().reason()).contains("@Timeouts finish");
+		assertThat(this.probe.eventIds(FunctionCancelledEvent.NAME, runId)).hasSize(1);
+		this.functions.releaseStuck.countDown();
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.probe.steps(runId)
+				.stream()
+				.anyMatch((step) -> step.key().equals("stuck") && step.status() == StepStatus.COMPLETED));
+		await().during(Duration.ofMillis(500)).until(() -> this.executions.count(this.key, "after") == 0);
+		assertThat(this.probe.run(runId).status()).isEqualTo(RunStatus.CANCELLED);
+		assertThat(this.probe.eventIds(FunctionCancelledEvent.NAME, runId)).hasSize(1);
 	}
 
 	@Test

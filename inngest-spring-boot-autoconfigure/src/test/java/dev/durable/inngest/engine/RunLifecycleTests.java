@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class RunLifecycleTests {
 
 	/** The run store's methods that read, or lock, and change no state. */
-	private static final Set<String> READS = Set.of("findDue", "findUnstarted", "storeStep", "leaseExpiry", "list",
-			"findUnended", "find", "eventKey", "countByFunction", "countUnendedByFunction", "backlog", "lock");
+	private static final Set<String> READS = Set.of("findDue", "findUnstarted", "findRunningStartedBefore", "storeStep",
+			"leaseExpiry", "list", "findUnended", "find", "eventKey", "countByFunction", "countUnendedByFunction",
+			"backlog", "lock");
 
 	@Test
 	void everyRunStateIsReachedFromACreatedRun() {

@@ -72,6 +72,17 @@ public interface RunStore {
 			Collection<String> functionIds, int limit);
 
 	/**
+	 * The ids of runs of some functions that are executing ({@code RUNNING}) and started
+	 * before a time: the runs a finish timeout has passed for while a step, or the code
+	 * between steps, runs. The earliest created first.
+	 * @param startedBefore started before this time
+	 * @param functionIds the functions whose runs to find
+	 * @param limit the most ids to return
+	 * @return the run ids
+	 */
+	List<String> findRunningStartedBefore(Instant startedBefore, Collection<String> functionIds, int limit);
+
+	/**
 	 * Stores a step that completed in this execution and reads whether its run is still
 	 * held under the lease, without renewing it: in one statement where the database
 	 * allows it. The step is stored even when the lease was lost, as a step that

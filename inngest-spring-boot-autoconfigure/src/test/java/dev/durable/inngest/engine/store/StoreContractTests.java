@@ -529,6 +529,32 @@ public abstract class StoreContractTests {
 	private static final List<String> DECLARED = List.of("fn", "other");
 
 	@Test
+	void findRunningStartedBeforeFindsTheRunsExecutingSinceBeforeATimeEarliestFirst() {
+		Event event = storedEvent();
+		String running = claimed("fn", event, T0, "lease");
+		String otherFunction = claimed("other", event, T0.plusMillis(1), "lease");
+		// Held for a worker, started when it was created.
+		String held = leased("fn", event, T0.plusMillis(2), "held");
+		String startedLater = claimed("fn", event, T0.plusSeconds(10), "lease");
+		String sleeping = claimed("fn", event, T0, "lease");
+		this.runs.suspend(sleeping, "lease", RunStatus.SLEEPING, T0.plusSeconds(60), 0);
+		String cancelled = claimed("fn", event, T0, "lease");
+		this.runs.cancel(cancelled, new RunView.Cancellation("api", "not needed"), T0);
+		String queued = queued("fn", event, T0);
+		Instant startedBefore = T0.plusSeconds(5);
+
+		assertThat(this.runs.findRunningStartedBefore(startedBefore, List.of("fn"), 10)).containsExactly(running, held);
+		assertThat(this.runs.findRunningStartedBefore(startedBefore, List.of("fn", "other"), 10))
+			.containsExactly(running, otherFunction, held);
+		assertThat(this.runs.findRunningStartedBefore(startedBefore, List.of("fn", "other"), 1))
+			.containsExactly(running);
+		assertThat(this.runs.findRunningStartedBefore(T0.plusSeconds(11), List.of("fn"), 10))
+			.containsExactly(running, held, startedLater)
+			.doesNotContain(sleeping, cancelled, queued);
+		assertThat(this.runs.findRunningStartedBefore(startedBefore, List.of(), 10)).isEmpty();
+	}
+
+	@Test
 	void findUnstartedFindsTheQueuedRunsNeverStartedCreatedBeforeATimeLongestDueFirst() {
 		Event event = storedEvent();
 		String older = queued("fn", event, T0);
