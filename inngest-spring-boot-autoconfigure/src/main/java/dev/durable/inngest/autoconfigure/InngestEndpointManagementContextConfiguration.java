@@ -20,6 +20,7 @@ import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortT
 import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
 import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -95,6 +96,8 @@ public final class InngestEndpointManagementContextConfiguration {
 	@ConditionalOnProperty(name = "inngest.dashboard.enabled", havingValue = "true")
 	@ConditionalOnManagementPort(ManagementPortType.DIFFERENT)
 	@ConditionalOnClass(RouterFunction.class)
+	// The local engine's endpoint, which the page reads: not the one of remote mode.
+	@ConditionalOnBean(name = "inngestEndpoint")
 	static class DashboardOnTheManagementPort {
 
 		@Bean

@@ -156,6 +156,11 @@ public final class InngestWebAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "inngestEndpoint")
 		SmartInitializingSingleton inngestDashboardUnavailableWarning(InngestProperties properties) {
+			if (properties.getMode() == InngestProperties.Mode.REMOTE) {
+				return () -> logger.warn("inngest.dashboard.enabled is true but the dashboard is not served at "
+						+ properties.getDashboard().getPath() + ": it shows the runs of the local engine, and "
+						+ "inngest.mode is remote, where the Inngest platform's dashboard shows them.");
+			}
 			// With Actuator there, the endpoint is missing because it is not exposed.
 			String action = ClassUtils.isPresent("org.springframework.boot.actuate.endpoint.annotation.Endpoint",
 					DashboardConfiguration.class.getClassLoader()) ? "Expose"

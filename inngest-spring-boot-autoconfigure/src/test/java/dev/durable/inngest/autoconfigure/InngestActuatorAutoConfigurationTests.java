@@ -122,6 +122,20 @@ class InngestActuatorAutoConfigurationTests {
 	}
 
 	@Test
+	void anEnabledDashboardInRemoteModeSaysThePlatformShowsTheRuns(CapturedOutput output) {
+		this.runner
+			.withPropertyValues("inngest.dashboard.enabled=true", "inngest.mode=remote",
+					"management.endpoints.web.exposure.include=inngest")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean("inngestDashboard");
+				assertThat(output)
+					.contains("inngest.dashboard.enabled is true but the dashboard is not served at "
+							+ "/inngest/dashboard: it shows the runs of the local engine, and inngest.mode is remote")
+					.doesNotContain("Expose the endpoint over HTTP");
+			});
+	}
+
+	@Test
 	void anEnabledDashboardIsServedWithTheEndpoint(CapturedOutput output) {
 		this.runner
 			.withPropertyValues("inngest.dashboard.enabled=true", "management.endpoints.web.exposure.include=inngest")
