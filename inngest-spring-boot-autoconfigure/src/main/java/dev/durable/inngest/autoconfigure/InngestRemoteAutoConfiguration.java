@@ -1,5 +1,6 @@
 package dev.durable.inngest.autoconfigure;
 
+import java.util.Arrays;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +38,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -241,6 +243,27 @@ public final class InngestRemoteAutoConfiguration {
 		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
 		requestFactory.setReadTimeout(READ_TIMEOUT);
 		return requestFactory;
+	}
+
+	/**
+	 * Says why events sent in a transaction are held in memory rather than written to the
+	 * outbox, when the application has several {@code DataSource}s and none is primary:
+	 * the outbox does not choose one.
+	 * @param beans the application's beans
+	 * @return the warning, given once the beans are created
+	 */
+	@Bean
+	@ConditionalOnBooleanProperty(name = "inngest.outbox.enabled", matchIfMissing = true)
+	static SmartInitializingSingleton inngestOutboxUnavailableWarning(ListableBeanFactory beans) {
+		return () -> {
+			String[] dataSources = beans.getBeanNamesForType(DataSource.class);
+			if (dataSources.length > 1 && beans.getBeanNamesForType(EventOutbox.class).length == 0) {
+				logger.warn("The event outbox is off: the application has several DataSources "
+						+ Arrays.toString(dataSources) + " and none is primary, so events sent in a transaction are "
+						+ "held in memory until it commits, and lost if the application stops first. Mark the one "
+						+ "to hold the outbox @Primary, or set inngest.outbox.enabled=false.");
+			}
+		};
 	}
 
 	/**

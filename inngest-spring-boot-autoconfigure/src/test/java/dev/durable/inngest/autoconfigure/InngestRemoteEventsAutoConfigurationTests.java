@@ -17,7 +17,11 @@ import dev.durable.inngest.remote.RemoteInngestClient;
 import dev.durable.inngest.remote.RemoteInngestRuns;
 import dev.durable.inngest.remote.SystemEventFunctions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
@@ -39,6 +43,7 @@ import static dev.durable.inngest.testsupport.StartupFailures.assertInvalidPrope
  * The conditions of sending events, the outbox and runs in remote mode, and one send
  * through them.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class InngestRemoteEventsAutoConfigurationTests {
 
 	private static final String SIGNING_KEY = "signkey-prod-8f3a1c5e9b2d4f6071a3c5e7092b4d6f";
@@ -101,6 +106,27 @@ class InngestRemoteEventsAutoConfigurationTests {
 			assertThat(new JdbcTemplate(context.getBean(javax.sql.DataSource.class))
 				.queryForObject("SELECT COUNT(*) FROM inngest_outbox", Integer.class)).isZero();
 		});
+	}
+
+	@Test
+	void withSeveralDataSourcesAndNoneOfThemPrimaryTheOutboxIsOffAndSaysSo(CapturedOutput output) {
+		this.runner.withPropertyValues("inngest.mode=remote", "inngest.dev=true")
+			.withBean("ordersDataSource", javax.sql.DataSource.class,
+					() -> new SimpleDriverDataSource(new org.h2.Driver(), "jdbc:h2:mem:orders"))
+			.withBean("reportsDataSource", javax.sql.DataSource.class,
+					() -> new SimpleDriverDataSource(new org.h2.Driver(), "jdbc:h2:mem:reports"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(EventOutbox.class);
+				assertThat(output).contains("The event outbox is off: the application has several DataSources "
+						+ "[ordersDataSource, reportsDataSource] and none is primary");
+			});
+	}
+
+	@Test
+	void withOneDataSourceTheOutboxSaysNothing(CapturedOutput output) {
+		this.withDatabase.withPropertyValues("inngest.mode=remote", "inngest.dev=true")
+			.run((context) -> assertThat(output).doesNotContain("The event outbox is off"));
 	}
 
 	@Test
