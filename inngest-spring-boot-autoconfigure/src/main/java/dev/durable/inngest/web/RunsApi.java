@@ -160,6 +160,22 @@ public final class RunsApi {
 			.build());
 	}
 
+	/**
+	 * Refuses a query parameter the route does not take, which would otherwise be ignored
+	 * and answer for more than was asked, such as the stats of every function for a
+	 * mistyped filter.
+	 */
+	private static void onlyParams(ServerRequest request, String... taken) {
+		List<String> known = List.of(taken);
+		for (String name : request.params().keySet()) {
+			if (!known.contains(name)) {
+				throw new ApiException(HttpStatus.BAD_REQUEST,
+						"Unknown query parameter '" + ApiResponses.abbreviate(name) + "'; " + request.path() + " takes "
+								+ String.join(", ", known));
+			}
+		}
+	}
+
 	private ServerResponse getRun(ServerRequest request) {
 		RunView run = find(request.pathVariable("runId"));
 		return ApiResponses.data(run(run), this.clock);
@@ -235,6 +251,7 @@ public final class RunsApi {
 	}
 
 	private ServerResponse listCancellations(ServerRequest request) {
+		onlyParams(request, "limit", "cursor");
 		int limit = limit(request);
 		List<BulkCancellation> page = this.runs.cancellations(limit, request.param("cursor").orElse(null));
 		String cursor = (page.size() == limit) ? page.get(page.size() - 1).id() : null;
@@ -303,6 +320,7 @@ public final class RunsApi {
 	}
 
 	private ServerResponse stats(ServerRequest request) {
+		onlyParams(request, "function_id", "window");
 		String window = request.param("window").orElse("hour");
 		Duration length = switch (window) {
 			case "hour" -> Duration.ofHours(1);
@@ -434,6 +452,7 @@ public final class RunsApi {
 	}
 
 	private ServerResponse listReplays(ServerRequest request) {
+		onlyParams(request, "limit", "cursor");
 		int limit = limit(request);
 		List<BulkReplay> page;
 		try {

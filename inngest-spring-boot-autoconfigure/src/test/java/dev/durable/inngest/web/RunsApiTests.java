@@ -316,6 +316,20 @@ class RunsApiTests {
 	}
 
 	@Test
+	void aQueryParameterARouteDoesNotTakeIsABadRequestNamingIt() {
+		for (String[] call : new String[][] {
+				{ "/inngest/v1/stats?function=reminder", "'function'; /inngest/v1/stats takes function_id, window" },
+				{ "/inngest/v1/cancellations?limit=10&page=2",
+						"'page'; /inngest/v1/cancellations takes limit, cursor" },
+				{ "/inngest/v1/replays?after=01X", "'after'; /inngest/v1/replays takes limit, cursor" } }) {
+			Answer answer = get(call[0]);
+			assertThat(answer.status()).as(call[0]).isEqualTo(400);
+			assertThat(answer.json().get("error").asString()).isEqualTo("Unknown query parameter " + call[1]);
+		}
+		assertThat(get("/inngest/v1/stats?function_id=reminder&window=day").status()).isEqualTo(200);
+	}
+
+	@Test
 	void theCancellationListIsPagedWithinItsLimits() {
 		for (String limit : List.of("0", "101", "many")) {
 			Answer answer = get("/inngest/v1/cancellations?limit=" + limit);
