@@ -407,12 +407,14 @@ public final class InngestTestEnvironment {
 	/**
 	 * The events of a name the engine took in, oldest first: those the test sent, those
 	 * the application sent (from a controller, a listener, a service), those a function's
-	 * {@code sendEvent} steps sent, and the {@code inngest/function.failed} and
-	 * {@code inngest/function.cancelled} events of runs that failed or were cancelled.
-	 * Events taken in at one instant of the clock come in the order of their ids. The
-	 * store is emptied before each test, so these are the test's own; with
-	 * {@code inngest.local.store=jdbc}, the events of the tests before it too, as for
-	 * {@link #runsOf(String)}.
+	 * {@code sendEvent} steps sent, and those the engine made itself: the
+	 * {@code inngest/function.failed} and {@code inngest/function.cancelled} events of
+	 * runs that failed or were cancelled, the {@code inngest/scheduled.timer} event of
+	 * each cron tick, and the {@code inngest/function.invoked} event of each
+	 * {@link #invoke(String, Map)}. Events taken in at one instant of the clock come in
+	 * the order of their ids. The store is emptied before each test, so these are the
+	 * test's own; with {@code inngest.local.store=jdbc}, the events of the tests before
+	 * it too, as for {@link #runsOf(String)}.
 	 * @param name the event name
 	 * @return the events, each with the id it was sent with
 	 * @throws AssertionError if there are more than 10,000
