@@ -24,12 +24,15 @@ final class DashboardRoutes {
 	 * @param properties the starter's properties
 	 * @param environment where Actuator's base path is read
 	 * @param accessResolver whether the endpoint's write operations are on
+	 * @param servletPrefix the path the context's Spring MVC servlet is mapped under,
+	 * such as {@code /api}, or empty
 	 * @return the routes
 	 */
 	static RouterFunction<ServerResponse> of(InngestProperties properties, Environment environment,
-			EndpointAccessResolver accessResolver) {
+			EndpointAccessResolver accessResolver, String servletPrefix) {
 		boolean actions = InngestEndpoint.access(accessResolver) == Access.UNRESTRICTED;
-		return new Dashboard(properties.getDashboard().getPath(), endpointPath(environment), actions).routes();
+		return new Dashboard(properties.getDashboard().getPath(), endpointPath(environment), actions, servletPrefix)
+			.routes();
 	}
 
 	/**

@@ -104,7 +104,8 @@ public final class InngestEndpointManagementContextConfiguration {
 		@ConditionalOnMissingBean(name = "inngestDashboard")
 		RouterFunction<ServerResponse> inngestDashboard(InngestProperties properties, Environment environment,
 				EndpointAccessResolver accessResolver) {
-			return DashboardRoutes.of(properties, environment, accessResolver);
+			// The management server's own servlet, at its root.
+			return DashboardRoutes.of(properties, environment, accessResolver, "");
 		}
 
 	}

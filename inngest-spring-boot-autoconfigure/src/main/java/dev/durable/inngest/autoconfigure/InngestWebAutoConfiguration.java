@@ -93,7 +93,7 @@ public final class InngestWebAutoConfiguration {
 				PropertyChecks.positive("inngest.limits.request-size", properties.getLimits().getRequestSize())
 					.toBytes(),
 				properties.getApi().getBasePath(), properties.getDashboard().getPath(),
-				DashboardRoutes.endpointPath(environment), mapper(mapper));
+				DashboardRoutes.endpointPath(environment), servletPrefix(environment), mapper(mapper));
 		FilterRegistrationBean<RequestLimitsFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 		return registration;
@@ -116,6 +116,15 @@ public final class InngestWebAutoConfiguration {
 				new WildcardContentTypeFilter(jsonPaths));
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 90);
 		return registration;
+	}
+
+	/**
+	 * The path Spring MVC's servlet is mapped under in the application's context, such as
+	 * {@code /api} for {@code spring.mvc.servlet.path=/api}; empty by default.
+	 */
+	static String servletPrefix(Environment environment) {
+		String path = environment.getProperty("spring.mvc.servlet.path", "/").trim();
+		return path.replaceAll("/+$", "");
 	}
 
 	private static JsonMapper mapper(ObjectProvider<JsonMapper> mapper) {
@@ -144,7 +153,7 @@ public final class InngestWebAutoConfiguration {
 				@ConditionalOnMissingBean(name = "inngestDashboard")
 				RouterFunction<ServerResponse> inngestDashboard(InngestProperties properties, Environment environment,
 						EndpointAccessResolver accessResolver) {
-					return DashboardRoutes.of(properties, environment, accessResolver);
+					return DashboardRoutes.of(properties, environment, accessResolver, servletPrefix(environment));
 				}
 
 			}

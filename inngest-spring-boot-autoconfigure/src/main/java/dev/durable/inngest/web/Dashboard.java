@@ -35,6 +35,8 @@ public final class Dashboard {
 
 	private final boolean actionsEnabled;
 
+	private final String servletPrefix;
+
 	/**
 	 * Creates the dashboard.
 	 * @param path where it is served, such as {@code /inngest/dashboard}
@@ -42,11 +44,15 @@ public final class Dashboard {
 	 * {@code /actuator/inngest}, as Actuator's base path and path mapping make it
 	 * @param actionsEnabled whether the endpoint's write operations (cancel, bulk cancel,
 	 * stop) are on
+	 * @param servletPrefix the path Spring MVC's servlet is mapped under, such as
+	 * {@code /api} for {@code spring.mvc.servlet.path=/api}, or empty: the page and the
+	 * endpoint are served below it
 	 */
-	public Dashboard(String path, String endpointPath, boolean actionsEnabled) {
+	public Dashboard(String path, String endpointPath, boolean actionsEnabled, String servletPrefix) {
 		this.path = ApiResponses.normalize(path);
 		this.endpointPath = ApiResponses.normalize(endpointPath);
 		this.actionsEnabled = actionsEnabled;
+		this.servletPrefix = ApiResponses.normalize(servletPrefix);
 	}
 
 	/**
@@ -63,25 +69,28 @@ public final class Dashboard {
 			.header("X-Frame-Options", "DENY")
 			.header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
 			.body(index);
-		return ApiResponses.withHead(RouterFunctions.route()
-			.GET(this.path,
-					(request) -> ServerResponse
-						.permanentRedirect(URI.create(request.servletRequest().getContextPath() + this.path + "/"))
-						.build())
-			.GET(this.path + "/", page)
-			.GET(this.path + "/index.html", page)
-			.GET(this.path + "/config.json",
-					(request) -> ServerResponse.ok()
-						.contentType(MediaType.APPLICATION_JSON)
-						.body(Map.of("endpoint", request.servletRequest().getContextPath() + this.endpointPath,
-								"refreshMillis", 2000, "actions", actions())))
-			.route(RequestPredicates.path(this.path)
-				.or(RequestPredicates.path(this.path + "/"))
-				.or(RequestPredicates.path(this.path + "/config.json")),
-					ApiResponses.methodNotAllowed("the dashboard at " + this.path, HttpMethod.GET))
-			.resources(this.path + "/**", new ClassPathResource(LOCATION))
-			.onError(ApiException.class, (ex, request) -> ApiResponses.error(ex))
-			.build());
+		return ApiResponses.withHead(
+				RouterFunctions.route()
+					.GET(this.path,
+							(request) -> ServerResponse.permanentRedirect(URI.create(
+									request.servletRequest().getContextPath() + this.servletPrefix + this.path + "/"))
+								.build())
+					.GET(this.path + "/", page)
+					.GET(this.path + "/index.html", page)
+					.GET(this.path + "/config.json",
+							(request) -> ServerResponse.ok()
+								.contentType(MediaType.APPLICATION_JSON)
+								.body(Map.of("endpoint",
+										request.servletRequest().getContextPath() + this.servletPrefix
+												+ this.endpointPath,
+										"refreshMillis", 2000, "actions", actions())))
+					.route(RequestPredicates.path(this.path)
+						.or(RequestPredicates.path(this.path + "/"))
+						.or(RequestPredicates.path(this.path + "/config.json")),
+							ApiResponses.methodNotAllowed("the dashboard at " + this.path, HttpMethod.GET))
+					.resources(this.path + "/**", new ClassPathResource(LOCATION))
+					.onError(ApiException.class, (ex, request) -> ApiResponses.error(ex))
+					.build());
 	}
 
 	private Map<String, Object> actions() {

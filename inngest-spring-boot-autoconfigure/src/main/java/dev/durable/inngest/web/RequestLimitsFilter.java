@@ -83,14 +83,21 @@ public final class RequestLimitsFilter extends OncePerRequestFilter {
 	 * @param dashboardPath the dashboard's path, such as {@code /inngest/dashboard}
 	 * @param endpointPath where the {@code inngest} endpoint is served, such as
 	 * {@code /actuator/inngest}, as Actuator's base path and path mapping make it
+	 * @param servletPrefix the path Spring MVC's servlet is mapped under
+	 * ({@code spring.mvc.servlet.path}), such as {@code /api}, or empty
 	 * @param mapper reads bodies and writes the refusals
 	 * @return the filter
 	 */
 	public static RequestLimitsFilter ofStarterPaths(long limit, String apiBasePath, String dashboardPath,
-			String endpointPath, JsonMapper mapper) {
-		String base = ApiResponses.normalize(apiBasePath);
-		String endpoint = ApiResponses.normalize(endpointPath);
-		List<String> prefixes = Stream.of(base + "/e/", base + "/v1/", endpoint, ApiResponses.normalize(dashboardPath))
+			String endpointPath, String servletPrefix, JsonMapper mapper) {
+		// The routes are within the servlet's mapping; the filter sees the path within
+		// the application.
+		String prefix = ApiResponses.normalize(servletPrefix);
+		String base = prefix + ApiResponses.normalize(apiBasePath);
+		String endpoint = prefix + ApiResponses.normalize(endpointPath);
+		String dashboard = ApiResponses.normalize(dashboardPath);
+		List<String> prefixes = Stream
+			.of(base + "/e/", base + "/v1/", endpoint, dashboard.isEmpty() ? "" : prefix + dashboard)
 			.filter((path) -> !path.isEmpty())
 			.toList();
 		return new RequestLimitsFilter(limit, prefixes, base + "/e/", endpoint, mapper);
