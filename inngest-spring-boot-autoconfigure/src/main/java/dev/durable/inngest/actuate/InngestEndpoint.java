@@ -1,5 +1,6 @@
 package dev.durable.inngest.actuate;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
@@ -100,8 +101,10 @@ public class InngestEndpoint {
 
 	private final Set<String> roles;
 
+	private final Clock clock;
+
 	/**
-	 * Creates the endpoint.
+	 * Creates the endpoint, on the system's clock.
 	 * @param registry the functions
 	 * @param runStore the run store, for counts
 	 * @param stepStore the step store, for a run's steps and attempts
@@ -112,12 +115,29 @@ public class InngestEndpoint {
 	 */
 	public InngestEndpoint(Supplier<FunctionRegistry> registry, RunStore runStore, StepStore stepStore,
 			InngestRuns runs, Show showValues, Set<String> roles) {
+		this(registry, runStore, stepStore, runs, showValues, roles, Clock.systemUTC());
+	}
+
+	/**
+	 * Creates the endpoint.
+	 * @param registry the functions
+	 * @param runStore the run store, for counts
+	 * @param stepStore the step store, for a run's steps and attempts
+	 * @param runs finds and cancels runs
+	 * @param showValues when the values runs carry are shown
+	 * @param roles the roles that see them with {@link Show#WHEN_AUTHORIZED}; any
+	 * authenticated user if empty
+	 * @param clock the engine's clock, which the stats' last hour ends at
+	 */
+	public InngestEndpoint(Supplier<FunctionRegistry> registry, RunStore runStore, StepStore stepStore,
+			InngestRuns runs, Show showValues, Set<String> roles, Clock clock) {
 		this.registry = registry;
 		this.runStore = runStore;
 		this.stepStore = stepStore;
 		this.runs = runs;
 		this.showValues = showValues;
 		this.roles = roles;
+		this.clock = clock;
 	}
 
 	/**
@@ -412,7 +432,7 @@ public class InngestEndpoint {
 	 * {@code to}, or from {@code from} to now.
 	 */
 	private Object stats(@Nullable String function, @Nullable String from, @Nullable String to) {
-		Instant end = (to != null && !to.isBlank()) ? instant("to", to) : Instant.now();
+		Instant end = (to != null && !to.isBlank()) ? instant("to", to) : this.clock.instant();
 		Instant start = (from != null && !from.isBlank()) ? instant("from", from) : end.minusSeconds(3600);
 		return this.runs.stats((function != null && !function.isBlank()) ? function : null, start, end);
 	}

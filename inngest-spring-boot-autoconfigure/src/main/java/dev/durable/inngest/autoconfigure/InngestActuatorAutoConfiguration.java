@@ -14,6 +14,8 @@ import dev.durable.inngest.engine.store.StepStore;
 import dev.durable.inngest.function.FunctionDiscoverer;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
@@ -46,9 +48,10 @@ public final class InngestActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		InngestEndpoint inngestEndpoint(FunctionDiscoverer functions, RunStore runStore, StepStore stepStore,
-				InngestRuns runs, InngestEndpointProperties properties) {
+				InngestRuns runs, InngestEndpointProperties properties,
+				@Qualifier(InngestLocalAutoConfiguration.CLOCK_BEAN_NAME) ObjectProvider<Clock> clock) {
 			return new InngestEndpoint(functions::registry, runStore, stepStore, runs, properties.getShowValues(),
-					properties.getRoles());
+					properties.getRoles(), clock.getIfAvailable(Clock::systemUTC));
 		}
 
 		// Beside the endpoint's bean, which its condition must find first.

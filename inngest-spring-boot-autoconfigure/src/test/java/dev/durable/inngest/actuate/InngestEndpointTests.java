@@ -1,7 +1,9 @@
 package dev.durable.inngest.actuate;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import dev.durable.inngest.CancelResult;
 import dev.durable.inngest.Event;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InngestRuns;
+import dev.durable.inngest.RunStats;
 import dev.durable.inngest.RunStatus;
 import dev.durable.inngest.actuate.InngestEndpoint.FunctionDescriptor;
 import dev.durable.inngest.actuate.InngestEndpoint.RunDetail;
@@ -171,6 +174,17 @@ class InngestEndpointTests {
 			.isThrownBy(() -> this.endpoint.list("runs", null, null, null, null, null, null, "event.data.order ==",
 					SecurityContext.NONE))
 			.withMessageStartingWith("condition: ");
+	}
+
+	@Test
+	void theStatsLastHourEndsAtTheEnginesClock() {
+		Instant engineNow = Instant.parse("2030-01-01T12:00:00Z");
+		InngestEndpoint endpoint = new InngestEndpoint(this.registry::registry, this.runStore, this.stepStore,
+				this.runs, Show.ALWAYS, Set.of(), Clock.fixed(engineNow, ZoneOffset.UTC));
+		RunStats stats = (RunStats) endpoint.list("stats", null, null, null, null, null, null, null,
+				SecurityContext.NONE);
+		assertThat(stats.to()).isEqualTo(engineNow);
+		assertThat(stats.from()).isEqualTo(engineNow.minusSeconds(3600));
 	}
 
 	@Test
