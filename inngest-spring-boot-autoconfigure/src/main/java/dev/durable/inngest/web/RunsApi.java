@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.Function;
 
 import dev.durable.inngest.BulkCancelRequest;
 import dev.durable.inngest.BulkCancellation;
@@ -254,11 +255,24 @@ public final class RunsApi {
 		onlyParams(request, "limit", "cursor");
 		int limit = limit(request);
 		List<BulkCancellation> page = this.runs.cancellations(limit, request.param("cursor").orElse(null));
-		String cursor = (page.size() == limit) ? page.get(page.size() - 1).id() : null;
+		String cursor = nextCursor(page, limit, BulkCancellation::id, (last) -> this.runs.cancellations(1, last));
 		Map<String, @Nullable Object> metadata = ApiResponses.metadata(this.clock);
 		metadata.put("cursor", cursor);
 		return ServerResponse.ok()
 			.body(Map.of("data", page.stream().map(RunsApi::cancellation).toList(), "metadata", metadata));
+	}
+
+	/**
+	 * Where the next page starts: after a full page's last item, if anything comes after
+	 * it, so that the last page says it is the last rather than lead to an empty one.
+	 */
+	private static <T> @Nullable String nextCursor(List<T> page, int limit, Function<T, String> id,
+			Function<String, List<?>> after) {
+		if (page.size() < limit) {
+			return null;
+		}
+		String last = id.apply(page.get(page.size() - 1));
+		return after.apply(last).isEmpty() ? null : last;
 	}
 
 	private ServerResponse getCancellation(ServerRequest request) {
@@ -461,7 +475,7 @@ public final class RunsApi {
 		catch (UnsupportedOperationException ex) {
 			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
 		}
-		String cursor = (page.size() == limit) ? page.get(page.size() - 1).id() : null;
+		String cursor = nextCursor(page, limit, BulkReplay::id, (last) -> this.runs.replays(1, last));
 		Map<String, @Nullable Object> metadata = ApiResponses.metadata(this.clock);
 		metadata.put("cursor", cursor);
 		return ServerResponse.ok()

@@ -17,6 +17,7 @@ import dev.durable.inngest.testsupport.HttpApiClient;
 import dev.durable.inngest.testsupport.HttpApiClient.Answer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -327,6 +328,31 @@ class RunsApiTests {
 			assertThat(answer.json().get("error").asString()).isEqualTo("Unknown query parameter " + call[1]);
 		}
 		assertThat(get("/inngest/v1/stats?function_id=reminder&window=day").status()).isEqualTo(200);
+	}
+
+	@Test
+	void theLastPageOfCancellationsHasNoCursorEvenWhenFull() {
+		Instant from = Instant.now().minusMillis(5);
+		startReminder();
+		Answer started = post("/inngest/v1/cancellations", """
+				{"app_id": "engine-tests", "function_id": "reminder", "started_after": "%s",
+				 "started_before": "%s", "if": "event.data.key == '%s'"}
+				""".formatted(from, Instant.now(), this.key));
+		assertThat(started.status()).as(started.toString()).isEqualTo(200);
+		// Page by one to the end: every page has an item, and the last says it is the
+		// last rather than lead to an empty one.
+		String cursor = null;
+		int pages = 0;
+		do {
+			Answer page = get("/inngest/v1/cancellations?limit=1" + ((cursor != null) ? "&cursor=" + cursor : ""));
+			assertThat(page.status()).isEqualTo(200);
+			assertThat(page.json().get("data").size()).as("page %d", pages).isOne();
+			JsonNode next = page.json().at("/metadata/cursor");
+			cursor = next.isNull() ? null : next.asString();
+			pages++;
+		}
+		while (cursor != null && pages < 10_000);
+		assertThat(cursor).isNull();
 	}
 
 	@Test
