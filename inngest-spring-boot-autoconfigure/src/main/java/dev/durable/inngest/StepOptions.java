@@ -57,7 +57,8 @@ public final class StepOptions {
 	 * A copy with the step's own back-off: the first retry waits {@code initial}, each
 	 * next one twice as long as the one before, never longer than {@code max}. A
 	 * {@link RetryAfterException} still sets its own time.
-	 * @param initial the wait before the first retry, positive
+	 * @param initial the wait before the first retry, at least a millisecond (in remote
+	 * mode the platform waits whole seconds, from 1 s to 24 hours)
 	 * @param max the longest wait, at least {@code initial}
 	 * @return a copy with the back-off
 	 */

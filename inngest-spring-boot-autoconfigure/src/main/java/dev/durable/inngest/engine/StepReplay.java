@@ -129,15 +129,15 @@ public final class StepReplay implements Step, RunContext {
 
 	@Override
 	public <T> @Nullable T run(String id, ParameterizedTypeReference<T> type, Callable<@Nullable T> body) {
-		return execute(id, StepOptions.defaults(), type.getType(), body);
+		return execute(id, StepOptions.defaults(), (type != null) ? type.getType() : null, body);
 	}
 
 	@Override
 	public void run(String id, StepOptions options, StepBody body) {
-		execute(id, options, Void.class, () -> {
+		execute(id, options, Void.class, (body != null) ? () -> {
 			body.run();
 			return null;
-		});
+		} : null);
 	}
 
 	@Override
@@ -148,14 +148,23 @@ public final class StepReplay implements Step, RunContext {
 	@Override
 	public <T> @Nullable T run(String id, StepOptions options, ParameterizedTypeReference<T> type,
 			Callable<@Nullable T> body) {
-		return execute(id, options, type.getType(), body);
+		return execute(id, options, (type != null) ? type.getType() : null, body);
 	}
 
-	private <T> @Nullable T execute(String id, StepOptions options, Type type, Callable<@Nullable T> body) {
+	private <T> @Nullable T execute(String id, StepOptions options, @Nullable Type type,
+			@Nullable Callable<@Nullable T> body) {
 		this.driver.stepBegins();
 		try {
 			StepCall step = enter(id);
 			checkOptions(id, options);
+			// Refused before the body runs: a null type would fail only once its result
+			// was stored, on every replay after.
+			if (type == null) {
+				throw new InvalidStepException("Step '" + id + "': the type of its result must not be null");
+			}
+			if (body == null) {
+				throw new InvalidStepException("Step '" + id + "': its body must not be null");
+			}
 			Memo memo = this.driver.memo(step, StepKind.RUN);
 			if (memo != null) {
 				return replayed(step, memo, type);
@@ -191,9 +200,9 @@ public final class StepReplay implements Step, RunContext {
 		else if (options.retries() != null && (options.retries() < 0 || options.retries() > Retries.MAX)) {
 			problem = "retries must be from 0 to " + Retries.MAX + ", but was " + options.retries();
 		}
-		else if (options.backoffInitial() != null
-				&& (options.backoffInitial().isNegative() || options.backoffInitial().isZero())) {
-			problem = "the initial back-off must be positive, but was " + options.backoffInitial();
+		else if (options.backoffInitial() != null && options.backoffInitial().toMillis() < 1) {
+			// Waits are counted in milliseconds: a shorter one would retry at once.
+			problem = "the initial back-off must be at least 1ms, but was " + options.backoffInitial();
 		}
 		else if (options.backoffInitial() != null && options.backoffMax().compareTo(options.backoffInitial()) < 0) {
 			problem = "the longest back-off " + options.backoffMax() + " is shorter than the initial one "

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 
 import dev.durable.inngest.ErrorInfo;
 import dev.durable.inngest.Event;
+import dev.durable.inngest.Step.StepBody;
 import dev.durable.inngest.StepFailedException;
 import dev.durable.inngest.StepOptions;
 import dev.durable.inngest.WaitForEvent;
@@ -19,6 +20,8 @@ import dev.durable.inngest.engine.StepReplay.StepCall;
 import dev.durable.inngest.engine.store.StepKind;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.ParameterizedTypeReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -155,13 +158,35 @@ class StepReplayTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.steps.run("poll",
 					StepOptions.defaults().backoff(Duration.ZERO, Duration.ofSeconds(1)), Integer.class, () -> 1))
-			.withMessage("Step 'poll': invalid options: the initial back-off must be positive, but was PT0S");
+			.withMessage("Step 'poll': invalid options: the initial back-off must be at least 1ms, but was PT0S");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.steps.run("poll",
+					StepOptions.defaults().backoff(Duration.ofNanos(500_000), Duration.ofSeconds(1)), Integer.class,
+					() -> 1))
+			.withMessage("Step 'poll': invalid options: the initial back-off must be at least 1ms, but was PT0.0005S");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.steps.run("poll",
 				StepOptions.retries(3).backoff(Duration.ofSeconds(10), Duration.ofSeconds(1)), Integer.class, () -> 1))
 			.withMessage(
 					"Step 'poll': invalid options: the longest back-off PT1S is shorter than the initial one PT10S");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.steps.run("poll", null, Integer.class, () -> 1))
 			.withMessageStartingWith("Step 'poll': invalid options: the options must not be null");
+	}
+
+	@Test
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	void aNullTypeOrBodyIsRejectedBeforeAnythingRuns() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.steps.run("charge", (Class<String>) null, () -> "charged"))
+			.withMessage("Step 'charge': the type of its result must not be null");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.steps.run("charge", (ParameterizedTypeReference) null, () -> "charged"))
+			.withMessage("Step 'charge': the type of its result must not be null");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.steps.run("charge", String.class, (Callable<String>) null))
+			.withMessage("Step 'charge': its body must not be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.steps.run("notify", (StepBody) null))
+			.withMessage("Step 'notify': its body must not be null");
+		assertThat(this.driver.executed).isEmpty();
 	}
 
 	@Test
