@@ -18,8 +18,15 @@ public interface InngestClient {
 	 * Sends events, all or none: when one is invalid none is stored.
 	 * @param events the events
 	 * @return the events' ids, in order
-	 * @throws InvalidEventException when an event has no name, a reserved name or data
-	 * that is not a JSON object
+	 * @throws InvalidEventException when an event is refused (the message names it by its
+	 * index and says why: no name, a reserved name, data that is not a JSON object or
+	 * cannot be written as JSON, a field too long, a time out of range), and
+	 * {@link EventTooLargeException} when one is larger than
+	 * {@code inngest.limits.event-size}
+	 * @throws IllegalStateException in remote mode, when no event key is set outside dev
+	 * mode
+	 * @throws dev.durable.inngest.remote.EventApiException in remote mode, when the event
+	 * API did not take the events after the retries of {@code inngest.send.*}
 	 */
 	List<String> send(Event... events);
 

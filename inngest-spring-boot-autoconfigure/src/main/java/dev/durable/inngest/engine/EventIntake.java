@@ -33,6 +33,7 @@ import dev.durable.inngest.function.Expression;
 import dev.durable.inngest.function.FunctionDefinition;
 import dev.durable.inngest.function.FunctionRegistry;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.support.TransactionOperations;
@@ -75,6 +76,11 @@ public final class EventIntake {
 	 * API.
 	 */
 	private static final long LATEST_TS = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
+
+	/**
+	 * An id as long as those the engine makes, for measuring an event sent without one.
+	 */
+	private static final String MEASURED_ID = "0".repeat(26);
 
 	/**
 	 * Inngest's deduplication window of event ids: an event sent with the id of one
@@ -268,7 +274,19 @@ public final class EventIntake {
 					+ "milliseconds since the epoch between 1980 and 2100 (" + EARLIEST_TS + " to " + (LATEST_TS - 1)
 					+ "), or 0 for the time it is received");
 		}
-		if (this.json.exceeds(event, this.limits.eventSize())) {
+		boolean tooLarge;
+		try {
+			// Measured as it is stored: with an id and a time of the widths the engine
+			// gives an event sent without them.
+			Event stored = (event.id() != null) ? event : event.withId(MEASURED_ID);
+			tooLarge = this.json.exceeds((stored.ts() != 0) ? stored : stored.withTs(LATEST_TS - 1),
+					this.limits.eventSize());
+		}
+		catch (JacksonException ex) {
+			throw new InvalidEventException("Event " + index + " cannot be written as JSON: " + ex.getOriginalMessage(),
+					ex);
+		}
+		if (tooLarge) {
 			throw new EventTooLargeException("Event " + index + " takes more than " + this.limits.eventSize()
 					+ " bytes as JSON; the largest allowed is " + this.limits.eventSize()
 					+ " bytes (inngest.limits.event-size)");

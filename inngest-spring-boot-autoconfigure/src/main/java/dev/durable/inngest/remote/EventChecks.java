@@ -3,6 +3,7 @@ package dev.durable.inngest.remote;
 import java.time.Instant;
 
 import dev.durable.inngest.Event;
+import dev.durable.inngest.EventTooLargeException;
 import dev.durable.inngest.InvalidEventException;
 import dev.durable.inngest.engine.Errors;
 import dev.durable.inngest.engine.EventIntake;
@@ -73,7 +74,7 @@ final class EventChecks {
 	 */
 	void checkSize(int index, long size) {
 		if (size > this.maxEventSize) {
-			throw new InvalidEventException("Event " + index + " takes " + size + " bytes as JSON; the largest "
+			throw new EventTooLargeException("Event " + index + " takes " + size + " bytes as JSON; the largest "
 					+ "allowed is " + this.maxEventSize + " bytes (inngest.limits.event-size)");
 		}
 	}

@@ -15,6 +15,7 @@ import dev.durable.inngest.engine.Ids;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -123,7 +124,15 @@ public final class RemoteInngestClient implements InngestClient {
 			this.checks.checkFields(i, event);
 			Map<String, Object> wire = wire(event, (event.id() != null) ? event.id() : this.ids.next(),
 					(event.ts() != 0) ? event.ts() : now);
-			this.checks.checkSize(i, JSON.writeValueAsBytes(wire).length);
+			byte[] json;
+			try {
+				json = JSON.writeValueAsBytes(wire);
+			}
+			catch (JacksonException ex) {
+				throw new InvalidEventException("Event " + i + " cannot be written as JSON: " + ex.getOriginalMessage(),
+						ex);
+			}
+			this.checks.checkSize(i, json.length);
 			batch.add(wire);
 		}
 		return batch;

@@ -1,10 +1,12 @@
 package dev.durable.inngest.engine;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
 import dev.durable.inngest.Event;
+import dev.durable.inngest.EventTooLargeException;
 import dev.durable.inngest.InngestClient;
 import dev.durable.inngest.InvalidEventException;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,9 @@ class EventIntakeTests {
 
 	@Autowired
 	RunProbe probe;
+
+	@Autowired
+	JsonCodec json;
 
 	@Test
 	void eventWithoutNameIsRefusedAndNothingIsStored() {
@@ -145,6 +150,34 @@ class EventIntakeTests {
 	}
 
 	@Test
+	void anEventIsMeasuredWithTheIdAndTimeItIsGiven() {
+		int before = this.probe.count(TEST_EVENTS);
+		Event empty = Event.of("test/nobody-listens", Map.of("blob", ""));
+		int stamped = size(empty.withId("0".repeat(26)).withTs(Instant.parse("2099-12-31T23:59:59Z").toEpochMilli()));
+		// Over the limit once given its id and time, under it without them.
+		String blob = "x".repeat(512 * 1024 - stamped + 1);
+		assertThat(size(Event.of("test/nobody-listens", Map.of("blob", blob)))).isLessThanOrEqualTo(512 * 1024);
+		assertThatExceptionOfType(EventTooLargeException.class)
+			.isThrownBy(() -> this.inngest.send(Event.of("test/nobody-listens", Map.of("blob", blob))))
+			.withMessageStartingWith("Event 0 takes more than 524288 bytes as JSON");
+		assertThat(this.probe.count(TEST_EVENTS)).isEqualTo(before);
+	}
+
+	@Test
+	void dataThatCannotBeWrittenAsJsonIsRefusedNamingTheEvent() {
+		int before = this.probe.count(TEST_EVENTS);
+		Event fine = Event.of("test/nobody-listens", Map.of("a", 1));
+		Event opaque = Event.of("test/nobody-listens", Map.of("thing", new Unwritable()));
+		assertThatExceptionOfType(InvalidEventException.class).isThrownBy(() -> this.inngest.send(fine, opaque))
+			.withMessageStartingWith("Event 1 cannot be written as JSON: ");
+		assertThat(this.probe.count(TEST_EVENTS)).isEqualTo(before);
+	}
+
+	private int size(Event event) {
+		return this.json.write(event).getBytes(StandardCharsets.UTF_8).length;
+	}
+
+	@Test
 	void eventJustUnderTheEventSizeIsStored() {
 		String blob = "x".repeat(500 * 1024);
 		String id = this.inngest.send(Event.of("test/nobody-listens", Map.of("blob", blob))).get(0);
@@ -181,6 +214,15 @@ class EventIntakeTests {
 		assertThat(this.probe.count("inngest_event WHERE id = '" + id + "'")).isEqualTo(1);
 		assertThat(this.probe.count("inngest_run WHERE event_id = '" + id + "'")).isZero();
 		assertThat(this.probe.count("inngest_run")).isGreaterThanOrEqualTo(runs);
+	}
+
+	/** A value whose JSON cannot be written: its one property fails when read. */
+	static class Unwritable {
+
+		public String getValue() {
+			throw new IllegalStateException("no value to write");
+		}
+
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.durable.inngest.Event;
+import dev.durable.inngest.EventTooLargeException;
 import dev.durable.inngest.InvalidEventException;
 import dev.durable.inngest.remote.FakeEventApi.Answer;
 import dev.durable.inngest.remote.FakeEventApi.Received;
@@ -243,10 +244,27 @@ class RemoteInngestClientTests {
 	void anEventLargerThanTheLimitIsRefused() {
 		EventApi api = new EventApi(RestClient.create(), this.platform.origin(), EVENT_KEY, false, null, FAST);
 		RemoteInngestClient small = new RemoteInngestClient(api, 100, Clock.systemUTC());
-		assertThatExceptionOfType(InvalidEventException.class)
+		assertThatExceptionOfType(EventTooLargeException.class)
 			.isThrownBy(() -> small.send(Event.of("a/b", Map.of("text", "x".repeat(200)))))
 			.withMessageContaining("inngest.limits.event-size");
 		assertThat(this.platform.received()).isEmpty();
+	}
+
+	@Test
+	void dataThatCannotBeWrittenAsJsonIsRefusedBeforeAnythingIsSent() {
+		assertThatExceptionOfType(InvalidEventException.class)
+			.isThrownBy(() -> client().send(Event.of("a/ok"), Event.of("a/b", Map.of("thing", new Unwritable()))))
+			.withMessageStartingWith("Event 1 cannot be written as JSON: ");
+		assertThat(this.platform.received()).isEmpty();
+	}
+
+	/** A value whose JSON cannot be written: its one property fails when read. */
+	static class Unwritable {
+
+		public String getValue() {
+			throw new IllegalStateException("no value to write");
+		}
+
 	}
 
 }
