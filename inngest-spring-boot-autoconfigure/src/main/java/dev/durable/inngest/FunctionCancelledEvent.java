@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Published as a Spring application event once per cancelled run, whatever cancelled it,
- * after the cancellation was committed. It carries the same data as the
+ * after the cancellation was committed: by the local engine, at most once; in remote
+ * mode, when the platform reports the cancellation, at least once (compare
+ * {@link #runId()} to leave out a repeat). It carries the same data as the
  * {@code inngest/function.cancelled} system event, whose error is {@code {"name":
  * "Error", "message": "function cancelled"}}. <pre class="code">
  * &#064;EventListener

@@ -2,8 +2,10 @@ package dev.durable.inngest;
 
 /**
  * Published as a Spring application event once per run that failed for good, after the
- * failure was committed. It carries the same data as the {@code inngest/function.failed}
- * system event. <pre class="code">
+ * failure was committed: by the local engine, at most once; in remote mode, when the
+ * platform reports the failure, at least once (compare {@link #runId()} to leave out a
+ * repeat). It carries the same data as the {@code inngest/function.failed} system event.
+ * <pre class="code">
  * &#064;EventListener
  * void onFailure(FunctionFailedEvent failed) {
  *     alerts.send(failed.functionId() + " failed: " + failed.error().message());

@@ -1,8 +1,8 @@
 package dev.durable.inngest;
 
 /**
- * Thrown when a bulk cancellation matches no run that is still to end: nothing is
- * recorded.
+ * Thrown when a bulk cancellation matches no run that is still to end, or a bulk replay
+ * no run to replay: nothing is recorded.
  */
 public class NoMatchingRunsException extends IllegalArgumentException {
 

@@ -19,7 +19,9 @@ public interface RunContext {
 	String runId();
 
 	/**
-	 * The function's id, as declared on {@link InngestFunction#id()}.
+	 * The function's id, as declared on {@link InngestFunction#id()}; in a failure or
+	 * cancellation handler, the handler's own, the function's followed by
+	 * {@code -failure} or {@code -cancel}.
 	 * @return the function id
 	 */
 	String functionId();

@@ -117,6 +117,8 @@ public interface Step {
 	 * Suspends the run for a duration. No thread is held while it sleeps.
 	 * @param id the step id
 	 * @param duration how long to sleep, at most {@link #MAX_SLEEP}
+	 * @throws IllegalArgumentException if the duration is null, negative or longer than
+	 * {@link #MAX_SLEEP}: the run fails at once, without retrying
 	 */
 	void sleep(String id, Duration duration);
 
@@ -124,6 +126,8 @@ public interface Step {
 	 * Suspends the run until an instant; an instant in the past continues at once.
 	 * @param id the step id
 	 * @param until when to wake, at most {@link #MAX_SLEEP} from now
+	 * @throws IllegalArgumentException if the instant is null or further than
+	 * {@link #MAX_SLEEP} away: the run fails at once, without retrying
 	 */
 	void sleepUntil(String id, Instant until);
 
@@ -133,6 +137,9 @@ public interface Step {
 	 * @param id the step id
 	 * @param wait what to wait for
 	 * @return the event, or empty when the wait timed out
+	 * @throws IllegalArgumentException if the wait is not valid (no event name, a timeout
+	 * that is missing, not positive or longer than {@link #MAX_SLEEP}, a field or
+	 * condition that does not compile): the run fails at once, without retrying
 	 */
 	Optional<Event> waitForEvent(String id, WaitForEvent wait);
 
@@ -141,6 +148,9 @@ public interface Step {
 	 * @param id the step id
 	 * @param events the events to send
 	 * @return the events' ids
+	 * @throws StepFailedException when the send has failed for good: an event refused (as
+	 * {@link InngestClient#send} refuses it) at once, a send that could not be made once
+	 * the step's retries are spent
 	 */
 	List<String> sendEvent(String id, Event... events);
 

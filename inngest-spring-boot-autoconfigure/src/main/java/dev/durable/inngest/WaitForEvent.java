@@ -44,7 +44,8 @@ public record WaitForEvent(String eventName, @Nullable String match, @Nullable S
 	}
 
 	/**
-	 * Waits for an event for which a CEL expression is true.
+	 * Waits for an event for which a CEL expression is true; with a
+	 * {@link #match(String)} too, an event must satisfy both.
 	 * @param expression a CEL expression over {@code event} and {@code async}
 	 * @return a copy with the condition
 	 */
