@@ -17,7 +17,10 @@ import org.jspecify.annotations.Nullable;
  * function that failed in a time range ({@link #replayAll}), each as a new run with the
  * same trigger event, linked to the run it replays ({@link RunView#rerunOf()}). The
  * methods on reruns and replays are not supported by every implementation: they throw
- * {@link UnsupportedOperationException} where they are not.
+ * {@link UnsupportedOperationException} where they are not. In remote mode neither are
+ * {@link #list}, {@link #previewCancelAll} and {@link #findCancellation}, which the
+ * platform's REST API does not offer, and a run found there carries only what that API
+ * answers (the remote implementation's Javadoc says which values are left out).
  */
 public interface InngestRuns {
 
