@@ -62,7 +62,10 @@ public record Event(String name, Map<String, Object> data, Map<String, Object> u
 	}
 
 	/**
-	 * An event whose data is an object (a record or bean) converted with Jackson.
+	 * An event whose data is an object (a record or bean) converted with Jackson's
+	 * defaults: not with the application's {@code JsonMapper}, whose settings (a naming
+	 * strategy, say) {@code @EventData} parameters are bound with. An application that
+	 * changes those settings builds the data map with its own mapper.
 	 * @param name the event name
 	 * @param data an object that Jackson writes as a JSON object
 	 * @return the event
@@ -121,7 +124,9 @@ public record Event(String name, Map<String, Object> data, Map<String, Object> u
 	}
 
 	/**
-	 * Binds the event's data to a type with Jackson.
+	 * Binds the event's data to a type with Jackson's defaults, as
+	 * {@link #of(String, Object)} writes it; an {@code @EventData} parameter is bound
+	 * with the application's {@code JsonMapper} instead.
 	 * @param <T> the type
 	 * @param type the class to bind to
 	 * @return the bound data
