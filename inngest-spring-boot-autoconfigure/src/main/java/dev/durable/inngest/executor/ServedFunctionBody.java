@@ -369,7 +369,9 @@ public final class ServedFunctionBody {
 			for (JsonNode op : ops) {
 				String name = op.path("op").asString("");
 				if (!name.equals("StepRun") && !name.equals("RunComplete")) {
-					throw unsupported(name, op.path("id").asString(""));
+					throw new NonRetriableException("The app reported op " + name + " (step "
+							+ op.path("id").asString("") + ") with the function's end, where this executor takes only "
+							+ "the steps it ran (StepRun)");
 				}
 			}
 			List<String> stored = new ArrayList<>();
