@@ -26,8 +26,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * input it cannot use. Actuator reads the parameters of every operation before it calls
  * the endpoint, and Tomcat refuses such a query only on that first read, so without this
  * the request would end in a bare {@code 400} with a stack trace logged at {@code ERROR}.
- * A query with a NUL character is refused the same way, as the application's own routes
- * refuse it.
+ * A query with a NUL character is refused too, as the application's routes refuse it.
  */
 public final class UnreadableQueryFilter extends OncePerRequestFilter {
 

@@ -12,9 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A function's {@link dev.durable.inngest.Timeouts} applied to a run: the start timeout,
  * checked when a worker claims the run and, for the runs still queued, at each poll
- * ({@link PassedTimeouts}), and the finish deadline, checked at the claim, before every
- * step, when the body ends and, for the runs executing, at each poll, and never slept
- * past.
+ * ({@link PassedTimeouts}), and the finish deadline, never slept past, checked at the
+ * claim, before every step, when the body ends and, for the runs executing, at each poll.
  */
 final class RunTimeouts {
 

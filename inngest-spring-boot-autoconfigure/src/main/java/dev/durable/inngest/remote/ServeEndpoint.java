@@ -347,8 +347,7 @@ public final class ServeEndpoint {
 			headers.set("X-Inngest-Framework", Sdk.FRAMEWORK);
 			headers.set("X-Inngest-Expected-Server-Kind", this.settings.modeName());
 			headers.set(HttpHeaders.USER_AGENT, Sdk.ID);
-			// Told only to whoever proved to hold the key, as the introspection's
-			// details are.
+			// Told only to a holder of the key, as the introspection's details are.
 			if (this.settings.env() != null && (signWith != null || this.settings.dev())) {
 				headers.set("X-Inngest-Env", this.settings.env());
 			}
