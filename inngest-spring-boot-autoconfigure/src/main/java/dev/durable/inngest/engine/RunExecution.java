@@ -370,9 +370,8 @@ final class RunExecution implements Step, RunContext, StepReplay.Driver, Recorde
 			case COMPLETED -> new StepReplay.Completed(stored.output());
 			// Only run and send steps fail for good here; another kind of step stored as
 			// failed was reused.
-			case FAILED -> ((kind == StepKind.RUN) ? stored.kind() != StepKind.SEND
-					: kind == StepKind.SEND && stored.kind() == StepKind.SEND) ? new StepReplay.Failed(stored.error())
-							: null;
+			case FAILED -> ((stored.kind() == StepKind.SEND) ? kind == StepKind.SEND : kind == StepKind.RUN)
+					? new StepReplay.Failed(stored.error()) : null;
 			default -> null;
 		};
 	}

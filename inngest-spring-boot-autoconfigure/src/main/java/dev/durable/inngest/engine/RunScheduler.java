@@ -76,8 +76,9 @@ public final class RunScheduler implements SmartLifecycle {
 				throw new InvalidConfigurationPropertyValueException("inngest.local.shutdown-timeout", shutdownTimeout,
 						"It must be zero or positive.");
 			}
-			if (stepTimeout != null
-					&& (stepTimeout.isNegative() || (!stepTimeout.isZero() && stepTimeout.toMillis() < 1))) {
+			// Under a millisecond, a negative one included, but zero, which sets no
+			// limit.
+			if (stepTimeout != null && !stepTimeout.isZero() && stepTimeout.toMillis() < 1) {
 				throw new InvalidConfigurationPropertyValueException("inngest.local.step-timeout", stepTimeout,
 						"It must be zero (no limit) or at least 1ms.");
 			}

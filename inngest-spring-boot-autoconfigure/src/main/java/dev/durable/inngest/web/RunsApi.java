@@ -157,6 +157,9 @@ public final class RunsApi {
 					return (unreadable != null) ? ApiResponses.error(HttpStatus.BAD_REQUEST, unreadable)
 							: next.handle(request);
 				})
+				// A method the application's InngestRuns does not offer.
+				.onError(UnsupportedOperationException.class,
+						(ex, request) -> ApiResponses.error(HttpStatus.NOT_IMPLEMENTED, ex.getMessage()))
 				.onError(Exception.class, (ex, request) -> ApiResponses.error(ex)))
 			.build());
 	}
@@ -187,13 +190,7 @@ public final class RunsApi {
 	 * event that is not stored, as Inngest answers.
 	 */
 	private ServerResponse runsOfEvent(ServerRequest request) {
-		List<RunView> runs;
-		try {
-			runs = this.runs.runsOf(request.pathVariable("eventId"));
-		}
-		catch (UnsupportedOperationException ex) {
-			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
-		}
+		List<RunView> runs = this.runs.runsOf(request.pathVariable("eventId"));
 		return ApiResponses.data(runs.stream().map(RunsApi::run).toList(), this.clock);
 	}
 
@@ -277,14 +274,8 @@ public final class RunsApi {
 
 	private ServerResponse getCancellation(ServerRequest request) {
 		String id = request.pathVariable("id");
-		BulkCancellation found;
-		try {
-			found = this.runs.findCancellation(id).orElseThrow(() -> cancellationNotFound(id));
-		}
-		catch (UnsupportedOperationException ex) {
-			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
-		}
-		return ApiResponses.data(cancellation(found), this.clock);
+		return ApiResponses
+			.data(cancellation(this.runs.findCancellation(id).orElseThrow(() -> cancellationNotFound(id))), this.clock);
 	}
 
 	private ServerResponse stopCancellation(ServerRequest request) {
@@ -313,20 +304,11 @@ public final class RunsApi {
 		catch (IllegalStateException ex) {
 			throw new ApiException(HttpStatus.CONFLICT, ex.getMessage());
 		}
-		catch (UnsupportedOperationException ex) {
-			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
-		}
 	}
 
 	private ServerResponse timeline(ServerRequest request) {
 		String runId = request.pathVariable("runId");
-		RunTimeline timeline;
-		try {
-			timeline = this.runs.timeline(runId).orElseThrow(() -> notFound(runId));
-		}
-		catch (UnsupportedOperationException ex) {
-			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
-		}
+		RunTimeline timeline = this.runs.timeline(runId).orElseThrow(() -> notFound(runId));
 		Map<String, @Nullable Object> data = run(timeline.run());
 		data.put("event", timeline.run().event());
 		data.put("spans", timeline.spans().stream().map(RunsApi::span).toList());
@@ -344,14 +326,8 @@ public final class RunsApi {
 					"window is '" + ApiResponses.abbreviate(window) + "'; it must be hour, day or week");
 		};
 		Instant now = this.clock.instant();
-		RunStats stats;
-		try {
-			stats = this.runs.stats(request.param("function_id").filter((id) -> !id.isBlank()).orElse(null),
-					now.minus(length), now);
-		}
-		catch (UnsupportedOperationException ex) {
-			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
-		}
+		RunStats stats = this.runs.stats(request.param("function_id").filter((id) -> !id.isBlank()).orElse(null),
+				now.minus(length), now);
 		Map<String, @Nullable Object> data = new LinkedHashMap<>();
 		data.put("function_id", stats.functionId());
 		data.put("from", ApiResponses.time(stats.from()));
@@ -436,9 +412,6 @@ public final class RunsApi {
 		catch (NoMatchingRunsException ex) {
 			throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
 		}
-		catch (UnsupportedOperationException ex) {
-			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
-		}
 	}
 
 	private static Set<RunStatus> statuses(@Nullable Object value) {
@@ -468,13 +441,7 @@ public final class RunsApi {
 	private ServerResponse listReplays(ServerRequest request) {
 		onlyParams(request, "limit", "cursor");
 		int limit = limit(request);
-		List<BulkReplay> page;
-		try {
-			page = this.runs.replays(limit, request.param("cursor").orElse(null));
-		}
-		catch (UnsupportedOperationException ex) {
-			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
-		}
+		List<BulkReplay> page = this.runs.replays(limit, request.param("cursor").orElse(null));
 		String cursor = nextCursor(page, limit, BulkReplay::id, (last) -> this.runs.replays(1, last));
 		Map<String, @Nullable Object> metadata = ApiResponses.metadata(this.clock);
 		metadata.put("cursor", cursor);
@@ -490,9 +457,6 @@ public final class RunsApi {
 		catch (NoSuchElementException ex) {
 			throw replayNotFound(id);
 		}
-		catch (UnsupportedOperationException ex) {
-			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
-		}
 	}
 
 	private ServerResponse stopReplay(ServerRequest request) {
@@ -502,9 +466,6 @@ public final class RunsApi {
 		}
 		catch (NoSuchElementException ex) {
 			throw replayNotFound(id);
-		}
-		catch (UnsupportedOperationException ex) {
-			throw new ApiException(HttpStatus.NOT_IMPLEMENTED, ex.getMessage());
 		}
 	}
 

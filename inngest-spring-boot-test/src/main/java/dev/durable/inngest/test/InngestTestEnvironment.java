@@ -204,14 +204,13 @@ public final class InngestTestEnvironment {
 	 */
 	public TestRun invoke(String functionId, Map<String, ?> data) {
 		FunctionDefinition function = requireDeclared(functionId);
-		if (function.isFailureHandler() || function.isCancellationHandler()) {
-			String how = function.isFailureHandler()
-					? "fails: fail one, for example with mockStep(stepId).alwaysFails(...), and awaitEnd the handler's run"
-					: "is cancelled: cancel one, with a cancel event or InngestRuns.cancel, and awaitEnd the handler's run";
-			throw new AssertionError(
-					"'" + functionId + "' is an " + (function.isFailureHandler() ? "@OnFailure" : "@OnCancel")
-							+ " handler, which cannot be invoked: it runs when a run of its function " + how
-							+ " (runsOf(\"" + functionId + "\") finds it)");
+		boolean failures = function.isFailureHandler();
+		if (failures || function.isCancellationHandler()) {
+			throw new AssertionError("'" + functionId + "' is an " + (failures ? "@OnFailure" : "@OnCancel")
+					+ " handler, which cannot be invoked: it runs when a run of its function "
+					+ (failures ? "fails: fail one, for example with mockStep(stepId).alwaysFails(...)"
+							: "is cancelled: cancel one, with a cancel event or InngestRuns.cancel")
+					+ ", and awaitEnd the handler's run (runsOf(\"" + functionId + "\") finds it)");
 		}
 		return executing(() -> {
 			Event started = this.ingestor.startRuns(Event.of(INVOKED, data), List.of(function));
